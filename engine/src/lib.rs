@@ -1,0 +1,46 @@
+//! ttx-engine: a deterministic simulation of election-cybersecurity tabletop exercises.
+//!
+//! Federal, state and local election officials rehearse how they detect,
+//! share and answer foreign interference. The engine simulates the actors
+//! (adversaries, DHS/CISA, ODNI, FBI, DOJ, states, counties, the EI-ISAC,
+//! vendors), the election infrastructure and the information that moves
+//! between them, driven by RON scenarios. What matters most is measured:
+//! does a warning reach the next target before the adversary does?
+//!
+//! ```
+//! use ttx_engine::{Scenario, Sim, builtin};
+//!
+//! let scenario = builtin::default_scenario().unwrap();
+//! let mut sim = Sim::new(&scenario, 7);
+//! sim.run_to_end();
+//! let m = sim.metrics();
+//! assert!(m.intrusions_attempted > 0);
+//! ```
+
+#![warn(missing_docs)]
+
+pub mod builtin;
+pub mod command;
+pub mod data;
+pub mod events;
+pub mod journal;
+pub mod metrics;
+pub mod model;
+pub mod rng;
+pub mod scenario;
+pub mod sim;
+mod systems;
+pub mod time;
+pub mod view;
+
+pub use command::{Command, CommandKind, CommandOutcome, Issuer, Rejection, Statement};
+pub use events::{EventKind, Severity, SimEvent, describe};
+pub use journal::{Record, replay};
+pub use metrics::{Metrics, SeriesPoint};
+pub use scenario::{Diagnostic, Diagnostics, Problem, Scenario};
+pub use sim::{Resolution, Sim, SimOptions};
+pub use time::{ETime, Tick};
+pub use view::{FacilitatorView, TeamView};
+
+/// The engine's version.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

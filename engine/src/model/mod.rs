@@ -1,0 +1,888 @@
+//! Components, resources and messages: the simulation's state.
+//!
+//! Actors and assets are bevy entities (`Actor`, `Asset`, `Owner`,
+//! `AssetPosture`, `Status`, `Knowledge`); the rest of the state lives in
+//! resources indexed by the registry's dense ids. Every piece of work is
+//! scheduled on a [`Calendar`], so an hour in which nothing is due costs
+//! nothing and a headless run jumps over it.
+
+pub mod registry;
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::sync::Arc;
+
+use bevy_ecs::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::rng::{Stream, Streams};
+use crate::scenario::schema::{AssetKind, Channel, Posture, Technique};
+use crate::time::Tick;
+use registry::*;
+
+// ---------------------------------------------------------------------------
+// Components
+
+/// Marks an actor entity.
+#[derive(Component, Clone, Copy, Debug)]
+pub struct Actor {
+    /// Its index.
+    pub ix: ActorIx,
+    /// Its kind.
+    pub kind: ActorKind,
+}
+
+/// Marks an asset entity.
+#[derive(Component, Clone, Copy, Debug)]
+pub struct Asset {
+    /// Its index.
+    pub ix: AssetIx,
+    /// Its kind.
+    pub kind: AssetKind,
+}
+
+/// The actor that owns an asset.
+#[derive(Component, Clone, Copy, Debug)]
+pub struct Owner(pub ActorIx);
+
+/// An asset's current security posture.
+#[derive(Component, Clone, Copy, Debug)]
+pub struct AssetPosture(pub Posture);
+
+/// Whether an asset is up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Availability {
+    /// Working.
+    Up,
+    /// Working badly (slow, intermittent).
+    Degraded,
+    /// Not working.
+    Offline,
+}
+
+/// Why an asset is down.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DownCause {
+    /// An adversary took it down.
+    Attack,
+    /// Its owner took it offline to contain an intrusion.
+    Isolated,
+    /// Being restored from backup.
+    Restoring,
+    /// An inject took it down.
+    Outage,
+}
+
+/// What the map and the views show for an asset, worst first when sorted descending.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum StatusKind {
+    /// Nothing known to be wrong.
+    Nominal,
+    /// Restored after an incident.
+    Restored,
+    /// Reconnaissance seen.
+    Probed,
+    /// An intruder holds a foothold.
+    Compromised,
+    /// Working badly.
+    Degraded,
+    /// Not working.
+    Offline,
+}
+
+impl StatusKind {
+    /// Every status, best to worst.
+    pub const ALL: [StatusKind; 6] = [
+        StatusKind::Nominal,
+        StatusKind::Restored,
+        StatusKind::Probed,
+        StatusKind::Compromised,
+        StatusKind::Degraded,
+        StatusKind::Offline,
+    ];
+
+    /// Lowercase label.
+    pub const fn label(self) -> &'static str {
+        match self {
+            StatusKind::Nominal => "nominal",
+            StatusKind::Restored => "restored",
+            StatusKind::Probed => "probed",
+            StatusKind::Compromised => "compromised",
+            StatusKind::Degraded => "degraded",
+            StatusKind::Offline => "offline",
+        }
+    }
+}
+
+/// An asset's condition.
+#[derive(Component, Clone, Debug)]
+pub struct Status {
+    /// Up, degraded or offline.
+    pub availability: Availability,
+    /// Why it is down.
+    pub down_cause: Option<DownCause>,
+    /// Since when it is down.
+    pub down_since: Option<Tick>,
+    /// Bumped whenever it goes down, so a stale recovery timer can be recognised.
+    pub outage_epoch: u32,
+    /// Intrusions holding a foothold in it.
+    pub footholds: u16,
+    /// Footholds its owner knows of.
+    pub known_footholds: u16,
+    /// Reconnaissance seen by the owner.
+    pub probed_seen: bool,
+    /// Ever restored.
+    pub restored: bool,
+    /// Data altered and not yet restored from a clean backup.
+    pub altered: bool,
+    /// The jurisdiction has switched to paper for this asset (pollbooks).
+    pub paper_mode: bool,
+    /// An on-site team is here until this tick.
+    pub onsite_until: Option<Tick>,
+}
+
+impl Default for Status {
+    fn default() -> Self {
+        Status {
+            availability: Availability::Up,
+            down_cause: None,
+            down_since: None,
+            outage_epoch: 0,
+            footholds: 0,
+            known_footholds: 0,
+            probed_seen: false,
+            restored: false,
+            altered: false,
+            paper_mode: false,
+            onsite_until: None,
+        }
+    }
+}
+
+impl Status {
+    /// The true status (what the facilitator sees).
+    pub fn kind(&self) -> StatusKind {
+        self.classify(self.footholds > 0)
+    }
+
+    /// What the owner knows (compromise only once detected).
+    pub fn known_kind(&self) -> StatusKind {
+        self.classify(self.known_footholds > 0)
+    }
+
+    fn classify(&self, compromised: bool) -> StatusKind {
+        match self.availability {
+            Availability::Offline => StatusKind::Offline,
+            Availability::Degraded => StatusKind::Degraded,
+            Availability::Up if compromised => StatusKind::Compromised,
+            Availability::Up if self.probed_seen => StatusKind::Probed,
+            Availability::Up if self.restored => StatusKind::Restored,
+            Availability::Up => StatusKind::Nominal,
+        }
+    }
+}
+
+/// One indicator an actor holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Held {
+    /// The indicator.
+    pub indicator: IndicatorIx,
+    /// Its campaign.
+    pub campaign: CampaignIx,
+    /// Its technique.
+    pub technique: Technique,
+    /// Its adversary.
+    pub adversary: AdversaryIx,
+    /// When it arrived.
+    pub arrived: Tick,
+    /// Who sent it (none: the holder detected it itself).
+    pub from: Option<ActorIx>,
+    /// The channel it came on.
+    pub channel: Option<Channel>,
+}
+
+/// What an actor knows: the indicators it holds, in arrival order.
+#[derive(Component, Clone, Debug, Default)]
+pub struct Knowledge {
+    /// Held indicators.
+    pub held: Vec<Held>,
+}
+
+/// How well what an actor knows matches a campaign.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Match {
+    /// Nothing relevant.
+    None,
+    /// An indicator of the same adversary and technique (another campaign).
+    Technique,
+    /// An indicator of this very campaign.
+    Campaign,
+}
+
+impl Knowledge {
+    /// Whether it holds an indicator.
+    pub fn holds(&self, i: IndicatorIx) -> bool {
+        self.held.iter().any(|h| h.indicator == i)
+    }
+
+    /// The best match for a campaign among indicators that arrived before `before`,
+    /// and whether that best match came from someone else.
+    pub fn best_match(
+        &self,
+        c: CampaignIx,
+        adv: AdversaryIx,
+        tech: Technique,
+        before: Tick,
+    ) -> (Match, bool) {
+        let mut best = (Match::None, false);
+        for h in &self.held {
+            if h.arrived >= before {
+                continue;
+            }
+            let m = if h.campaign == c {
+                Match::Campaign
+            } else if h.adversary == adv && h.technique == tech {
+                Match::Technique
+            } else {
+                Match::None
+            };
+            let shared = h.from.is_some();
+            if m > best.0 || (m == best.0 && m != Match::None && shared && !best.1) {
+                best = (m, shared);
+            }
+        }
+        best
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Static and bookkeeping resources
+
+/// The resolved scenario.
+#[derive(Resource, Clone)]
+pub struct Reg(pub Arc<Registry>);
+
+/// The run's random streams.
+#[derive(Resource, Clone, Copy)]
+pub struct Rng(pub Streams);
+
+/// The tick being processed.
+#[derive(Resource, Clone, Copy, Default)]
+pub struct Now(pub Tick);
+
+/// Entities by dense index.
+#[derive(Resource, Default)]
+pub struct Entities {
+    /// Actor entities.
+    pub actors: Vec<Entity>,
+    /// Asset entities.
+    pub assets: Vec<Entity>,
+}
+
+/// EI-ISAC membership per actor, drawn once per run.
+#[derive(Resource, Clone, Default)]
+pub struct Membership(pub Vec<bool>);
+
+/// Which teams have people at a console: a staffed team's actors do not follow their doctrine.
+#[derive(Resource, Clone, Default)]
+pub struct Staffing(pub Vec<bool>);
+
+impl Staffing {
+    /// Whether the actor is played by a staffed team.
+    pub fn staffed(&self, reg: &Registry, a: ActorIx) -> bool {
+        reg.actor(a).team.is_some_and(|t| self.0.get(t.ix()).copied().unwrap_or(false))
+    }
+}
+
+/// A queue of work by tick: one bucket per tick, drained in insertion order.
+///
+/// Insertion order is deterministic because the whole tick runs on one
+/// thread in a fixed system order.
+#[derive(Resource)]
+pub struct Calendar<T: Send + Sync + 'static> {
+    buckets: Vec<Vec<T>>,
+    next: usize,
+    len: usize,
+}
+
+impl<T: Send + Sync + 'static> Calendar<T> {
+    /// A calendar for `ticks` ticks.
+    pub fn new(ticks: u32) -> Self {
+        let mut buckets = Vec::new();
+        buckets.resize_with(ticks as usize, Vec::new);
+        Calendar { buckets, next: 0, len: 0 }
+    }
+
+    /// Schedules an item; items past the end of the clock never happen and are dropped.
+    pub fn schedule(&mut self, tick: Tick, item: T) -> bool {
+        let i = tick.index();
+        match self.buckets.get_mut(i) {
+            Some(b) => {
+                b.push(item);
+                self.len += 1;
+                if i < self.next {
+                    self.next = i;
+                }
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Takes the items due at a tick.
+    pub fn take(&mut self, tick: Tick) -> Vec<T> {
+        match self.buckets.get_mut(tick.index()) {
+            Some(b) if !b.is_empty() => {
+                let v = std::mem::take(b);
+                self.len -= v.len();
+                v
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The first tick at or after `from` with something due.
+    pub fn next_due(&mut self, from: Tick) -> Option<Tick> {
+        if self.len == 0 {
+            return None;
+        }
+        let mut i = self.next.max(from.index());
+        while i < self.buckets.len() {
+            if !self.buckets[i].is_empty() {
+                self.next = i;
+                return Some(Tick(i as u32));
+            }
+            i += 1;
+        }
+        self.next = i;
+        None
+    }
+
+    /// Items waiting.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Nothing waiting.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Looks at the items due at a tick without taking them.
+    pub fn peek(&self, tick: Tick) -> &[T] {
+        self.buckets.get(tick.index()).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// The state digest: a hash chained over every change, in the order changes happen.
+///
+/// Two runs have the same digest at a tick exactly when they made the same
+/// changes in the same order up to it. Updating it costs O(1) per change,
+/// so a national run can record it every tick.
+#[derive(Resource, Clone, Copy, Default)]
+pub struct Digest(pub u64);
+
+impl Digest {
+    /// Mixes a change into the digest.
+    pub fn mix(&mut self, words: &[u64]) {
+        for w in words {
+            self.0 = crate::rng::mix64(self.0 ^ w.wrapping_mul(0x9e37_79b9_7f4a_7c15))
+                .wrapping_add(0x632b_e59b_d9b4_e019);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Campaigns and intrusions
+
+macro_rules! index_like {
+    ($(#[$m:meta])* $name:ident) => {
+        $(#[$m])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub u32);
+        impl $name {
+            /// As a vector index.
+            pub const fn ix(self) -> usize {
+                self.0 as usize
+            }
+        }
+    };
+}
+index_like!(
+    /// An intrusion's index: one (campaign, target) pair.
+    IntrusionIx
+);
+index_like!(
+    /// An indicator's index, in creation order.
+    IndicatorIx
+);
+
+/// Where a campaign stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CampaignStatus {
+    /// Not started.
+    Dormant,
+    /// Running.
+    Active,
+    /// Stopped by an inject or by sanctions.
+    Stopped,
+}
+
+/// A campaign's run-time state.
+#[derive(Clone, Debug)]
+pub struct CampaignRun {
+    /// Status.
+    pub status: CampaignStatus,
+    /// When it started.
+    pub started: Option<Tick>,
+    /// When someone first detected it.
+    pub first_detected: Option<Tick>,
+    /// When it first gained a foothold.
+    pub first_success: Option<Tick>,
+    /// When the EI-ISAC first alerted its members about it.
+    pub first_alert: Option<Tick>,
+    /// Targets in the order it will work through them.
+    pub queue: Vec<AssetIx>,
+    /// Next target to start.
+    pub next_target: usize,
+    /// Its intrusions.
+    pub intrusions: Vec<IntrusionIx>,
+    /// Indicators created about it so far.
+    pub indicators: u32,
+    /// Surges so far (influence).
+    pub surges: u32,
+    /// Victims known to defenders.
+    pub known_victims: BTreeSet<ActorIx>,
+    /// Whether DHS issued a public advisory.
+    pub advisory_issued: bool,
+}
+
+impl CampaignRun {
+    /// A dormant campaign.
+    pub fn new() -> Self {
+        CampaignRun {
+            status: CampaignStatus::Dormant,
+            started: None,
+            first_detected: None,
+            first_success: None,
+            first_alert: None,
+            queue: vec![],
+            next_target: 0,
+            intrusions: vec![],
+            indicators: 0,
+            surges: 0,
+            known_victims: BTreeSet::new(),
+            advisory_issued: false,
+        }
+    }
+}
+
+impl Default for CampaignRun {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The campaigns' state.
+#[derive(Resource, Default)]
+pub struct Campaigns(pub Vec<CampaignRun>);
+
+/// The stages an intrusion goes through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Stage {
+    /// Scanning and probing the target.
+    Recon,
+    /// Trying to get in.
+    InitialAccess,
+    /// Inside, establishing persistence.
+    Foothold,
+    /// Has acted on its objective; stays until evicted.
+    ActionOnObjective,
+}
+
+impl Stage {
+    /// Lowercase label.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Stage::Recon => "recon",
+            Stage::InitialAccess => "initial access",
+            Stage::Foothold => "foothold",
+            Stage::ActionOnObjective => "action on objective",
+        }
+    }
+}
+
+/// How an intrusion ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Ending {
+    /// Blocked at the door.
+    Blocked,
+    /// Gave up after too many failed attempts.
+    GaveUp,
+    /// Evicted by isolation or restore.
+    Evicted,
+    /// The campaign was stopped.
+    Stopped,
+    /// Done: a flood that ran its course.
+    Completed,
+}
+
+/// One (campaign, target) pair.
+#[derive(Clone, Debug)]
+pub struct Intrusion {
+    /// The campaign.
+    pub campaign: CampaignIx,
+    /// The target.
+    pub asset: AssetIx,
+    /// The technique it uses on this target (vendor customers: vendor compromise).
+    pub technique: Technique,
+    /// Current stage.
+    pub stage: Stage,
+    /// Actions taken in the current stage.
+    pub actions: u32,
+    /// Access attempts made.
+    pub attempts: u32,
+    /// When it gained a foothold.
+    pub compromised_at: Option<Tick>,
+    /// When the owner (or a sensor) first detected it.
+    pub detected_at: Option<Tick>,
+    /// When and how it ended.
+    pub ended: Option<(Tick, Ending)>,
+    /// Stages at which it has been detected (bit per stage), so each is logged once.
+    pub seen: u8,
+    /// Its random stream.
+    pub rng: Stream,
+}
+
+/// All intrusions, in creation order, with an index by target.
+#[derive(Resource, Default)]
+pub struct Intrusions {
+    /// Every intrusion.
+    pub list: Vec<Intrusion>,
+    /// Intrusions by target asset.
+    pub by_asset: BTreeMap<AssetIx, Vec<IntrusionIx>>,
+}
+
+impl Intrusions {
+    /// Adds an intrusion.
+    pub fn push(&mut self, i: Intrusion) -> IntrusionIx {
+        let ix = IntrusionIx(self.list.len() as u32);
+        self.by_asset.entry(i.asset).or_default().push(ix);
+        self.list.push(i);
+        ix
+    }
+
+    /// Intrusions on an asset.
+    pub fn by_asset(&self, a: AssetIx) -> Vec<IntrusionIx> {
+        self.by_asset.get(&a).cloned().unwrap_or_default()
+    }
+}
+
+/// Work the campaign system does at a tick.
+#[derive(Clone, Copy, Debug)]
+pub enum CampaignEvent {
+    /// A campaign begins.
+    Start(CampaignIx),
+    /// Start the next target of a campaign.
+    NextTarget(CampaignIx),
+    /// An intrusion acts.
+    Act(IntrusionIx),
+    /// An influence campaign pushes a disinformation surge.
+    Surge(CampaignIx),
+}
+
+// ---------------------------------------------------------------------------
+// Indicators and sharing
+
+/// Traffic Light Protocol marking.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Tlp {
+    /// Public.
+    Clear,
+    /// Community-wide.
+    Green,
+    /// Need to know.
+    Amber,
+}
+
+/// An indicator of compromise or of activity.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Indicator {
+    /// Its index.
+    pub ix: IndicatorIx,
+    /// Stable key: campaign id and its n-th indicator.
+    pub serial: u32,
+    /// The campaign it reveals.
+    pub campaign: CampaignIx,
+    /// The technique seen.
+    pub technique: Technique,
+    /// The adversary behind it.
+    pub adversary: AdversaryIx,
+    /// The stage at which it was seen.
+    pub stage: Stage,
+    /// When it was created.
+    pub created: Tick,
+    /// Who created it.
+    pub origin: ActorIx,
+    /// Marking.
+    pub tlp: Tlp,
+}
+
+/// Every indicator created so far.
+#[derive(Resource, Default)]
+pub struct Indicators(pub Vec<Indicator>);
+
+/// A message in flight.
+#[derive(Clone, Copy, Debug)]
+pub struct Delivery {
+    /// Recipient.
+    pub to: ActorIx,
+    /// Sender.
+    pub from: ActorIx,
+    /// What.
+    pub indicator: IndicatorIx,
+    /// How.
+    pub channel: Channel,
+    /// When it was sent.
+    pub sent: Tick,
+}
+
+/// Who has already shared what on which channel (so a doctrine never repeats itself).
+#[derive(Resource, Default)]
+pub struct ShareLedger(pub BTreeSet<(ActorIx, IndicatorIx, Channel)>);
+
+// ---------------------------------------------------------------------------
+// Impact, public, federal
+
+/// A timed change to an asset or a resource.
+#[derive(Clone, Copy, Debug)]
+pub enum Timer {
+    /// The asset comes back up, unless it went down again since (epoch).
+    BackUp(AssetIx, u32),
+    /// Stolen data is published.
+    Leak(IntrusionIx),
+    /// An on-site team leaves.
+    OnsiteEnds(AssetIx),
+    /// Confidence recovers a little (daily).
+    Recovery,
+}
+
+/// A visible event the public reacts to.
+#[derive(Clone, Debug)]
+pub struct PublicIncident {
+    /// When it became public.
+    pub at: Tick,
+    /// Confidence points it cost.
+    pub cost: f64,
+    /// The jurisdiction or state it concerns (for statements).
+    pub about: Option<ActorIx>,
+    /// A disinformation surge (answered by debunking) rather than an incident (answered by reassurance).
+    pub disinformation: bool,
+    /// The campaign behind a surge (a public attribution of its adversary answers it too).
+    pub campaign: Option<CampaignIx>,
+    /// Already answered.
+    pub answered: bool,
+}
+
+/// Public confidence.
+#[derive(Resource, Clone, Debug)]
+pub struct Public {
+    /// Current level, 0-100.
+    pub confidence: f64,
+    /// Starting level.
+    pub baseline: f64,
+    /// Lowest level so far.
+    pub min: f64,
+    /// Incidents that a statement may still answer.
+    pub open: Vec<PublicIncident>,
+    /// Whether a recovery step is scheduled.
+    pub recovering: bool,
+}
+
+/// DHS on-site assessment teams.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Onsite {
+    /// Teams free.
+    pub free: u32,
+    /// Requests waiting, first come first served.
+    pub queue: VecDeque<AssetIx>,
+    /// Assets assessed so far.
+    pub assessed: BTreeSet<AssetIx>,
+}
+
+/// An FBI investigation.
+#[derive(Clone, Debug)]
+pub struct Investigation {
+    /// Opened at.
+    pub opened: Tick,
+    /// Victims it has found and notified.
+    pub notified: BTreeSet<ActorIx>,
+}
+
+/// Federal work scheduled for a tick.
+#[derive(Clone, Copy, Debug)]
+pub enum FederalEvent {
+    /// ODNI learns of a campaign from its own collection.
+    Intel(CampaignIx),
+    /// A day of an investigation.
+    InvestigationDay(CampaignIx),
+    /// The EO 13848 process checks whether the assessment can go out.
+    AssessmentCheck,
+    /// The AG/DHS report is done.
+    ReportDone,
+    /// The sanctions decision is due.
+    SanctionsDecision,
+}
+
+/// The EO 13848 process.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Eo {
+    /// Evidence per adversary (what points at it).
+    pub evidence: Vec<f64>,
+    /// Open investigations by campaign.
+    pub investigations: BTreeMap<CampaignIx, Investigation>,
+    /// When the assessment was delivered.
+    pub assessment_at: Option<Tick>,
+    /// Who it named.
+    pub named: Vec<AdversaryIx>,
+    /// Whether it was delivered with high confidence.
+    pub confident: Option<bool>,
+    /// When the report was delivered.
+    pub report_at: Option<Tick>,
+    /// When the report is scheduled to be done.
+    pub report_due_at: Option<Tick>,
+    /// When sanctions were decided.
+    pub sanctions_at: Option<Tick>,
+    /// Adversaries sanctioned.
+    pub sanctioned: BTreeSet<AdversaryIx>,
+    /// Adversaries recommended for sanctions.
+    pub recommended: BTreeSet<AdversaryIx>,
+    /// Public attributions made.
+    pub attributed: BTreeSet<AdversaryIx>,
+    /// Whether the first assessment check is scheduled.
+    pub started: bool,
+}
+
+// ---------------------------------------------------------------------------
+// Injects
+
+/// Where an inject stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InjectState {
+    /// Waiting for its time or condition.
+    Pending,
+    /// Held by the facilitator.
+    Held,
+    /// Scheduled to fire (condition met, or fired by hand).
+    Scheduled(Tick),
+    /// Fired.
+    Fired(Tick),
+    /// Skipped by the facilitator.
+    Skipped,
+}
+
+/// Injects' run-time state.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Injects {
+    /// Per scripted inject.
+    pub state: Vec<InjectState>,
+    /// Count of ad-hoc and template injects fired (for stable stream names).
+    pub adhoc: u32,
+}
+
+/// Work the inject system does at a tick.
+#[derive(Clone, Debug)]
+pub enum InjectEvent {
+    /// A scripted inject is due.
+    Scripted(InjectIx),
+    /// An ad-hoc inject (facilitator or cell), already resolved.
+    AdHoc {
+        /// Title.
+        title: String,
+        /// Addressed teams.
+        teams: Vec<TeamIx>,
+        /// Effects.
+        effects: Vec<ResolvedEffect>,
+        /// Its number among ad-hoc injects.
+        n: u32,
+    },
+    /// A module begins.
+    ModuleStart(ModuleIx),
+}
+
+/// A message to teams' inboxes from an inject.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct InboxMessage {
+    /// When.
+    pub tick: Tick,
+    /// Teams addressed (empty: everyone).
+    pub teams: Vec<TeamIx>,
+    /// Title.
+    pub title: String,
+    /// Text.
+    pub text: String,
+}
+
+/// Inject messages delivered so far.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Inbox(pub Vec<InboxMessage>);
+
+// ---------------------------------------------------------------------------
+// Same-tick messages between systems
+
+/// An adversary action was noticed.
+#[derive(Message, Clone, Copy, Debug)]
+pub struct Detection {
+    /// The intrusion.
+    pub intrusion: IntrusionIx,
+    /// The stage it was in.
+    pub stage: Stage,
+}
+
+/// Someone shares an indicator on a channel.
+#[derive(Message, Clone, Copy, Debug)]
+pub struct ShareOrder {
+    /// Sender.
+    pub from: ActorIx,
+    /// What.
+    pub indicator: IndicatorIx,
+    /// Channel.
+    pub channel: Channel,
+    /// A single recipient (victim notifications), else the channel's audience.
+    pub to: Option<ActorIx>,
+}
+
+/// An actor came to hold an indicator.
+#[derive(Message, Clone, Copy, Debug)]
+pub struct Learned {
+    /// Who.
+    pub actor: ActorIx,
+    /// What.
+    pub indicator: IndicatorIx,
+    /// From whom (none: its own detection).
+    pub from: Option<ActorIx>,
+    /// Channel.
+    pub channel: Option<Channel>,
+}
+
+/// Something the public can see happened.
+#[derive(Message, Clone, Debug)]
+pub struct Visible {
+    /// Confidence points at stake before amplification.
+    pub cost: f64,
+    /// The jurisdiction it concerns.
+    pub about: Option<ActorIx>,
+    /// A disinformation surge.
+    pub disinformation: bool,
+    /// The campaign behind it, if known.
+    pub campaign: Option<CampaignIx>,
+}
+
+/// An asset went down (for doctrines: restore, switch to paper, make a statement).
+#[derive(Message, Clone, Copy, Debug)]
+pub struct WentDown {
+    /// The asset.
+    pub asset: AssetIx,
+    /// Why.
+    pub cause: DownCause,
+}

@@ -1,0 +1,552 @@
+//! [`Sim`]: the one way in and out of a running simulation.
+//!
+//! The bevy `World` stays private: callers submit [`Command`]s, step or run
+//! the clock, and read plain view structs, metrics and the state digest.
+
+use std::sync::Arc;
+
+use bevy_ecs::message::{MessageRegistry, message_update_system};
+use bevy_ecs::prelude::*;
+use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, ScheduleLabel, SingleThreadedExecutor};
+
+use crate::command::{Command, CommandOutcome, Issuer, Rejection, check_actor};
+use crate::events::{EventLog, SimEvent};
+use crate::journal::Record;
+use crate::metrics::{Metrics, MetricsState, SeriesPoint, round2};
+use crate::model::registry::*;
+use crate::model::*;
+use crate::rng::{StableHasher, Streams};
+use crate::scenario::Scenario;
+use crate::scenario::schema::Objective;
+use crate::systems::commands::{CommandQueue, apply_commands};
+use crate::systems::doctrines::{Planned, run_doctrines};
+use crate::systems::{self, DownCounts, interval_impact};
+use crate::time::{ETime, Tick};
+
+#[derive(ScheduleLabel, Clone, Debug, PartialEq, Eq, Hash)]
+struct TickSchedule;
+
+/// How often the metric series is sampled.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Resolution {
+    /// Once per simulated day (at 23:00) and at the end.
+    #[default]
+    Daily,
+    /// Every simulated hour.
+    Hourly,
+}
+
+/// Options for a run.
+#[derive(Clone, Debug, Default)]
+pub struct SimOptions {
+    /// Metric series resolution.
+    pub series: Resolution,
+    /// Teams staffed from the start (their actors do not follow doctrine).
+    pub staffed: Vec<String>,
+}
+
+/// A running simulation.
+pub struct Sim {
+    world: World,
+    schedule: Schedule,
+    reg: Arc<Registry>,
+    scenario_hash: u64,
+    seed: u64,
+    now: Tick,
+    series: Vec<SeriesPoint>,
+    resolution: Resolution,
+    trace: Vec<(Tick, u64)>,
+    journal: Vec<Record>,
+    checkpoint_commands: bool,
+    history: Vec<CommandOutcome>,
+    undelivered: Vec<CommandOutcome>,
+}
+
+impl Sim {
+    /// A new run of a scenario with a seed.
+    pub fn new(scenario: &Scenario, seed: u64) -> Sim {
+        Sim::with_options(scenario, seed, SimOptions::default())
+    }
+
+    /// A new run with options.
+    pub fn with_options(scenario: &Scenario, seed: u64, options: SimOptions) -> Sim {
+        let reg = scenario.registry_arc();
+        let mut world = World::new();
+        let ticks = reg.clock.ticks();
+        let streams = Streams::new(seed);
+
+        // EI-ISAC membership: listed, or a fixed draw per actor, so a higher share only adds members.
+        let sharing = &reg.spec.sharing;
+        let members: Vec<bool> = reg
+            .actors
+            .iter()
+            .map(|a| match a.kind {
+                ActorKind::Local => a.isac_listed.unwrap_or_else(|| {
+                    streams.fixed_uniform(&["isac_member", &a.id]) < sharing.isac_membership
+                }),
+                ActorKind::StateOffice => {
+                    streams.fixed_uniform(&["isac_member", &a.id]) < sharing.state_isac_membership
+                }
+                _ => false,
+            })
+            .collect();
+        let staffed: Vec<bool> =
+            reg.teams.iter().map(|t| options.staffed.iter().any(|s| *s == t.id)).collect();
+
+        let mut ents = Entities::default();
+        for (i, a) in reg.actors.iter().enumerate() {
+            ents.actors.push(
+                world.spawn((Actor { ix: ActorIx(i as u32), kind: a.kind }, Knowledge::default())).id(),
+            );
+        }
+        ents.assets = world
+            .spawn_batch(reg.assets.iter().enumerate().map(|(i, a)| {
+                (
+                    Asset { ix: AssetIx(i as u32), kind: a.kind },
+                    Owner(a.owner),
+                    AssetPosture(a.posture),
+                    Status::default(),
+                )
+            }))
+            .collect();
+
+        let mut h = StableHasher::new();
+        h.u64(scenario.hash()).u64(seed);
+        world.insert_resource(Digest(h.finish()));
+        world.insert_resource(Reg(Arc::clone(&reg)));
+        world.insert_resource(Rng(streams));
+        world.insert_resource(Now(Tick(0)));
+        world.insert_resource(ents);
+        world.insert_resource(Membership(members));
+        world.insert_resource(Staffing(staffed));
+        world.insert_resource(EventLog::default());
+        world.insert_resource(MetricsState::default());
+        world.insert_resource(Calendar::<CampaignEvent>::new(ticks));
+        world.insert_resource(Calendar::<InjectEvent>::new(ticks));
+        world.insert_resource(Calendar::<Timer>::new(ticks));
+        world.insert_resource(Calendar::<FederalEvent>::new(ticks));
+        world.insert_resource(Calendar::<Delivery>::new(ticks));
+        world.insert_resource(Intrusions::default());
+        world.insert_resource(Campaigns(reg.campaigns.iter().map(|_| CampaignRun::new()).collect()));
+        world.insert_resource(Indicators::default());
+        let conf = reg.spec.public.confidence;
+        world.insert_resource(Public {
+            confidence: conf,
+            baseline: conf,
+            min: conf,
+            open: vec![],
+            recovering: false,
+        });
+        world.insert_resource(DownCounts::default());
+        world.insert_resource(Onsite { free: reg.spec.doctrines.federal.onsite_teams, ..Onsite::default() });
+        world.insert_resource(Eo { evidence: vec![0.0; reg.adversaries.len()], ..Eo::default() });
+        world.insert_resource(Injects { state: vec![InjectState::Pending; reg.injects.len()], adhoc: 0 });
+        world.insert_resource(Inbox::default());
+        world.insert_resource(ShareLedger::default());
+        world.insert_resource(CommandQueue::default());
+        world.insert_resource(Planned::default());
+        MessageRegistry::register_message::<Detection>(&mut world);
+        MessageRegistry::register_message::<ShareOrder>(&mut world);
+        MessageRegistry::register_message::<Learned>(&mut world);
+        MessageRegistry::register_message::<Visible>(&mut world);
+        MessageRegistry::register_message::<WentDown>(&mut world);
+
+        // The initial agenda.
+        {
+            let mut cal = world.resource_mut::<Calendar<CampaignEvent>>();
+            for (i, c) in reg.campaigns.iter().enumerate() {
+                if let Some(t) = c.start {
+                    cal.schedule(t, CampaignEvent::Start(CampaignIx(i as u32)));
+                }
+            }
+        }
+        {
+            let mut cal = world.resource_mut::<Calendar<InjectEvent>>();
+            for (i, m) in reg.modules.iter().enumerate() {
+                cal.schedule(m.start, InjectEvent::ModuleStart(ModuleIx(i as u32)));
+            }
+            for (i, inj) in reg.injects.iter().enumerate() {
+                if let ResolvedTrigger::At(t) = inj.trigger {
+                    cal.schedule(t, InjectEvent::Scripted(InjectIx(i as u32)));
+                }
+            }
+        }
+        {
+            let work = reg.spec.eo13848.assessment_work_days;
+            let t = reg.clock.tick_of(ETime::new(0, 0) + ETime((work * 24.0).ceil() as i64));
+            if let Some(t) = t {
+                world.resource_mut::<Calendar<FederalEvent>>().schedule(t, FederalEvent::AssessmentCheck);
+            }
+        }
+
+        let mut schedule = Schedule::new(TickSchedule);
+        schedule.set_executor(SingleThreadedExecutor::new());
+        schedule.set_build_settings(ScheduleBuildSettings {
+            ambiguity_detection: LogLevel::Error,
+            ..ScheduleBuildSettings::default()
+        });
+        schedule.add_systems(
+            (
+                apply_commands,
+                systems::injects::run_injects,
+                systems::campaigns::run_campaigns,
+                systems::impact::run_impact,
+                systems::detection::run_detection,
+                systems::federal::run_federal,
+                systems::sharing::run_sharing,
+                run_doctrines,
+                systems::triggers::run_triggers,
+                message_update_system,
+            )
+                .chain(),
+        );
+        let _ = schedule.initialize(&mut world);
+
+        Sim {
+            world,
+            schedule,
+            scenario_hash: scenario.hash(),
+            seed,
+            reg,
+            now: Tick(0),
+            series: Vec::new(),
+            resolution: options.series,
+            trace: Vec::new(),
+            journal: Vec::new(),
+            checkpoint_commands: false,
+            history: Vec::new(),
+            undelivered: Vec::new(),
+        }
+    }
+
+    /// The resolved scenario.
+    pub fn registry(&self) -> &Registry {
+        &self.reg
+    }
+
+    /// The seed.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The scenario's content hash.
+    pub fn scenario_hash(&self) -> u64 {
+        self.scenario_hash
+    }
+
+    /// The next tick to be simulated (the clock's position).
+    pub fn now(&self) -> Tick {
+        self.now
+    }
+
+    /// The clock's position, relative to Election Day.
+    pub fn time(&self) -> ETime {
+        self.reg.clock.at(self.now)
+    }
+
+    /// The last tick of the scenario.
+    pub fn last_tick(&self) -> Tick {
+        self.reg.clock.last_tick()
+    }
+
+    /// Whether the run has reached the end of its clock.
+    pub fn is_finished(&self) -> bool {
+        self.now > self.reg.clock.last_tick()
+    }
+
+    /// The module in progress at the clock's position.
+    pub fn module(&self) -> Option<ModuleIx> {
+        self.reg.module_at(self.now.min(self.last_tick()))
+    }
+
+    /// The state digest after the last simulated tick.
+    pub fn state_hash(&self) -> u64 {
+        self.world.resource::<Digest>().0
+    }
+
+    /// The digest after every simulated tick that changed it.
+    pub fn hash_trace(&self) -> &[(Tick, u64)] {
+        &self.trace
+    }
+
+    /// Checks whether a command would be accepted by authority alone (who may give it).
+    /// Whether it succeeds also depends on the state when it is applied.
+    pub fn check(&self, issuer: &Issuer, command: &Command) -> Result<(), Rejection> {
+        check_actor(&self.reg, issuer, command).map(|_| ())
+    }
+
+    /// Submits a command for the next tick; returns its sequence number.
+    pub fn submit(&mut self, issuer: Issuer, command: Command) -> u64 {
+        let now = self.now;
+        let reg = Arc::clone(&self.reg);
+        self.world.resource_mut::<CommandQueue>().submit(&reg, now, issuer, command)
+    }
+
+    /// Submits a command for a later tick.
+    pub fn submit_at(&mut self, tick: Tick, issuer: Issuer, command: Command) -> Result<u64, Rejection> {
+        if tick < self.now {
+            return Err(Rejection::NotNow { why: format!("tick {} has already been simulated", tick.0) });
+        }
+        if tick > self.last_tick() {
+            return Err(Rejection::Ended);
+        }
+        let reg = Arc::clone(&self.reg);
+        Ok(self.world.resource_mut::<CommandQueue>().submit(&reg, tick, issuer, command))
+    }
+
+    /// Outcomes of submitted commands applied since the last call.
+    pub fn take_outcomes(&mut self) -> Vec<CommandOutcome> {
+        std::mem::take(&mut self.undelivered)
+    }
+
+    /// Every outcome of a submitted command so far.
+    pub fn outcome_history(&self) -> &[CommandOutcome] {
+        &self.history
+    }
+
+    /// Asks for a journal hash record after every tick that applied an external command
+    /// (so a tampered command is caught at its own tick).
+    pub fn checkpoint_commands(&mut self, on: bool) {
+        self.checkpoint_commands = on;
+    }
+
+    /// Journal records (commands and hash checkpoints) produced since the last call.
+    pub fn take_journal_records(&mut self) -> Vec<Record> {
+        std::mem::take(&mut self.journal)
+    }
+
+    /// Simulates one hour.
+    pub fn step(&mut self) {
+        if self.is_finished() {
+            return;
+        }
+        let t = self.now;
+        self.world.resource_mut::<Now>().0 = t;
+        let before = self.state_hash();
+        self.schedule.run(&mut self.world);
+        let after = self.state_hash();
+        if after != before {
+            self.trace.push((t, after));
+        }
+        let fresh = std::mem::take(&mut self.world.resource_mut::<CommandQueue>().outcomes);
+        let had_commands = !fresh.is_empty();
+        for o in &fresh {
+            self.journal.push(Record::command(&self.reg, o));
+        }
+        self.history.extend(fresh.iter().cloned());
+        self.undelivered.extend(fresh);
+        self.now = Tick(t.0 + 1);
+        self.after_tick(t, had_commands && self.checkpoint_commands);
+    }
+
+    fn after_tick(&mut self, t: Tick, force_checkpoint: bool) {
+        let day_end = self.reg.clock.at(t).hour() == 23 || t == self.last_tick();
+        if self.resolution == Resolution::Hourly || day_end {
+            let m = self.metrics_at(Tick(t.0 + 1));
+            self.series.push(SeriesPoint::from_metrics(&m, self.reg.clock.at(t)));
+        }
+        if day_end || force_checkpoint {
+            let hash = self.state_hash();
+            self.journal.push(Record::hash(&self.reg, t, hash));
+        }
+    }
+
+    /// The first tick at or after `from` with anything due.
+    fn next_due(&mut self, from: Tick) -> Option<Tick> {
+        let mut best: Option<Tick> = self.world.resource::<CommandQueue>().next_due();
+        let mut consider = |t: Option<Tick>| {
+            if let Some(t) = t {
+                best = Some(best.map_or(t, |b| b.min(t)));
+            }
+        };
+        consider(self.world.resource_mut::<Calendar<CampaignEvent>>().next_due(from));
+        consider(self.world.resource_mut::<Calendar<InjectEvent>>().next_due(from));
+        consider(self.world.resource_mut::<Calendar<Timer>>().next_due(from));
+        consider(self.world.resource_mut::<Calendar<FederalEvent>>().next_due(from));
+        consider(self.world.resource_mut::<Calendar<Delivery>>().next_due(from));
+        best.map(|b| b.max(from))
+    }
+
+    /// Simulates every tick up to and including `target` (clamped to the clock),
+    /// jumping over hours in which nothing is due.
+    pub fn run_until(&mut self, target: Tick) {
+        let target = target.min(self.last_tick());
+        while self.now <= target {
+            match self.next_due(self.now) {
+                Some(t) if t <= target => {
+                    self.skip_to(t);
+                    self.step();
+                }
+                _ => {
+                    self.skip_to(Tick(target.0 + 1));
+                    break;
+                }
+            }
+        }
+    }
+
+    /// Moves the clock to `to` over hours with nothing due, recording their series points and checkpoints.
+    fn skip_to(&mut self, to: Tick) {
+        while self.now < to {
+            let t = self.now;
+            self.now = Tick(t.0 + 1);
+            self.after_tick(t, false);
+        }
+    }
+
+    /// Runs to the end of the clock.
+    pub fn run_to_end(&mut self) {
+        let last = self.last_tick();
+        self.run_until(last);
+    }
+
+    /// The metric series so far.
+    pub fn series(&self) -> &[SeriesPoint] {
+        &self.series
+    }
+
+    /// Metrics at the clock's position.
+    pub fn metrics(&self) -> Metrics {
+        self.metrics_at(self.now)
+    }
+
+    /// Metrics counting ongoing outages up to `until` (exclusive).
+    fn metrics_at(&self, until: Tick) -> Metrics {
+        let w = &self.world;
+        let reg = &self.reg;
+        let m = w.resource::<MetricsState>();
+        let public = w.resource::<Public>();
+        let eo = w.resource::<Eo>();
+        let intrusions = &w.resource::<Intrusions>().list;
+        let campaigns = &w.resource::<Campaigns>().0;
+        let ents = w.resource::<Entities>();
+
+        // Ongoing outages, counted up to now.
+        let mut results = m.results_downtime;
+        let mut lost = m.registrations_lost;
+        let mut delayed = m.delayed.clone();
+        for (i, e) in ents.assets.iter().enumerate() {
+            let Some(s) = w.get::<Status>(*e) else { continue };
+            if let Some(since) = s.down_since {
+                let a = AssetIx(i as u32);
+                let imp = interval_impact(reg, a, s, since, until.max(since));
+                results += imp.results_hours;
+                lost += imp.registrations_lost;
+                if imp.voters_delayed > 0.0 {
+                    *delayed.entry(reg.asset(a).owner).or_insert(0.0) += imp.voters_delayed;
+                }
+            }
+        }
+        let voters_delayed: f64 = delayed
+            .iter()
+            .map(|(j, v)| {
+                let ext = m.extended.get(j).copied().unwrap_or(0);
+                v * (1.0 - 0.15 * f64::from(ext)).max(0.1)
+            })
+            .sum();
+        let altered: u64 = m.altered.values().sum();
+        let lost = lost.round() as u64;
+        let voters_delayed = voters_delayed.round() as u64;
+
+        let targeted = m.targeted.len() as u64;
+        let warned = m.targeted.values().filter(|w| **w).count() as u64;
+        let undetected =
+            intrusions.iter().filter(|x| x.compromised_at.is_some() && x.detected_at.is_none()).count()
+                as u64;
+
+        let day = |t: Option<Tick>| t.map(|t| reg.clock.at(t).day());
+        let truth = systems::federal::interfering(campaigns, intrusions, reg);
+        let attribution_correct = eo.assessment_at.map(|_| {
+            let mut named = eo.named.clone();
+            named.sort();
+            named == truth
+        });
+        let attribution_day = if eo.named.is_empty() { None } else { day(eo.assessment_at) };
+        let assessment_ok =
+            eo.assessment_at.is_some_and(|t| reg.clock.at(t) <= systems::federal::assessment_due(reg));
+        let report_ok = match (eo.assessment_at, eo.report_at) {
+            (Some(a), Some(r)) => systems::federal::report_on_time(reg, a, r),
+            _ => false,
+        };
+        let mut messages = std::collections::BTreeMap::new();
+        for c in crate::scenario::schema::Channel::ALL {
+            messages.insert(c.slug().to_string(), m.messages[c.index()]);
+        }
+        let _ = Objective::Influence;
+        let at = Tick(until.0.saturating_sub(1));
+        Metrics {
+            tick: until.0,
+            time: reg.clock.at(until.min(Tick(reg.clock.ticks()))).to_string(),
+            intrusions_attempted: m.attempted,
+            intrusions_succeeded: m.succeeded,
+            intrusions_blocked: m.blocked,
+            blocked_by_shared_indicator: m.blocked_shared,
+            dwell_time_h_p50: m.dwell.percentile(50),
+            dwell_time_h_p90: m.dwell.percentile(90),
+            undetected_compromises: undetected,
+            time_to_share_h_p50: m.time_to_share.percentile(50),
+            alert_reach_h_p50: m.alert_reach.percentile(50),
+            alert_reach_h_p90: m.alert_reach.percentile(90),
+            warned_before_targeted: if targeted == 0 {
+                None
+            } else {
+                Some(round4(warned as f64 / targeted as f64))
+            },
+            targeted_jurisdictions: targeted,
+            warned_jurisdictions: warned,
+            voters_affected: altered + lost + voters_delayed,
+            registrations_altered: altered,
+            registrations_lost: lost,
+            voters_delayed,
+            results_downtime_h: results,
+            confidence: round2(public.confidence),
+            confidence_min: round2(public.min),
+            confidence_final: round2(public.confidence),
+            attribution_correct,
+            attribution_day,
+            assessment_day: day(eo.assessment_at),
+            report_day: day(eo.report_at),
+            sanctions_day: day(eo.sanctions_at),
+            eo_deadlines_met: assessment_ok && report_ok,
+            messages_by_channel: messages,
+        }
+        .at_tick(at)
+    }
+
+    /// Every event so far, in order.
+    pub fn events(&self) -> &[SimEvent] {
+        &self.world.resource::<EventLog>().0
+    }
+
+    pub(crate) fn world(&self) -> &World {
+        &self.world
+    }
+}
+
+impl std::fmt::Debug for Sim {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sim")
+            .field("scenario", &self.reg.spec.name)
+            .field("seed", &self.seed)
+            .field("now", &self.now)
+            .field("state_hash", &format_args!("{:016x}", self.state_hash()))
+            .finish()
+    }
+}
+
+fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+impl Metrics {
+    fn at_tick(self, _t: Tick) -> Self {
+        self
+    }
+}
+
+impl std::ops::Add for ETime {
+    type Output = ETime;
+    fn add(self, o: ETime) -> ETime {
+        ETime(self.0 + o.0)
+    }
+}

@@ -1,0 +1,516 @@
+//! Adversary campaigns: target selection and the stage machine.
+//!
+//! Each (campaign, target) pair is an intrusion with its own random stream.
+//! It acts every few hours (the campaign's tempo) and moves through
+//! recon -> initial access -> foothold -> action on objective. What the
+//! target knows decides much: an indicator of this campaign (or of the same
+//! adversary and technique) that reached the target before the attempt
+//! raises both the chance the attempt is blocked and the chance each action
+//! is noticed. That coupling is what makes sharing measurable.
+
+use bevy_ecs::prelude::*;
+
+use super::Core;
+use crate::events::{AttemptOutcome, EventKind, Severity};
+use crate::model::registry::*;
+use crate::model::*;
+use crate::scenario::schema::{Monitoring, Objective, TargetPreference, Technique, TechniqueSpec, Training};
+use crate::time::Tick;
+
+/// Runs the campaign work due this tick.
+pub fn run_campaigns(
+    mut core: Core,
+    mut cal: ResMut<Calendar<CampaignEvent>>,
+    mut fed: ResMut<Calendar<FederalEvent>>,
+    mut detections: MessageWriter<Detection>,
+    eo: Res<Eo>,
+) {
+    let now = core.now();
+    for ev in cal.take(now) {
+        match ev {
+            CampaignEvent::Start(c) => start(&mut core, &mut cal, &mut fed, c),
+            CampaignEvent::NextTarget(c) => next_target(&mut core, &mut cal, &eo, c),
+            CampaignEvent::Act(i) => act(&mut core, &mut cal, &mut detections, i),
+            CampaignEvent::Surge(c) => surge(&mut core, &mut cal, &eo, c),
+        }
+    }
+}
+
+fn start(
+    core: &mut Core,
+    cal: &mut Calendar<CampaignEvent>,
+    fed: &mut Calendar<FederalEvent>,
+    c: CampaignIx,
+) {
+    if core.campaigns.0[c.ix()].status != CampaignStatus::Dormant {
+        return;
+    }
+    let now = core.now();
+    let reg = core.reg.0.clone();
+    let info = reg.campaign(c);
+    {
+        let run = &mut core.campaigns.0[c.ix()];
+        run.status = CampaignStatus::Active;
+        run.started = Some(now);
+    }
+    core.emit(Severity::Notice, EventKind::CampaignStarted { campaign: c });
+    let adv = &reg.adversaries[info.adversary.ix()];
+    // Does the intelligence community pick it up on its own?
+    if core.rng.0.fixed_uniform(&["intel", info.id()]) < adv.intel_coverage {
+        let t = core.later(adv.intel_delay_h);
+        fed.schedule(t, FederalEvent::Intel(c));
+    }
+    if info.spec.objective == Objective::Influence {
+        cal.schedule(core.later(1.0), CampaignEvent::Surge(c));
+        return;
+    }
+    // Order the candidates, then keep `count`.
+    let mut order: Vec<AssetIx> = info.candidates.clone();
+    let mut stream = core.rng.0.stream(&["targets", info.id()]);
+    let shuffled: Vec<AssetIx> =
+        stream.sample_indices(order.len(), order.len()).into_iter().map(|k| order[k]).collect();
+    order = shuffled;
+    match info.spec.targets.as_ref().map(|t| t.prefer).unwrap_or_default() {
+        TargetPreference::Random => {}
+        TargetPreference::Largest => {
+            order.sort_by(|a, b| core.voters_of(*b).cmp(&core.voters_of(*a)).then(a.cmp(b)));
+        }
+        TargetPreference::NonMembers => {
+            let members = &core.members.0;
+            order.sort_by_key(|a| members[reg.asset(*a).owner.ix()]);
+        }
+    }
+    let count = info.spec.targets.as_ref().map_or(0, |t| t.count) as usize;
+    if count > 0 {
+        order.truncate(count);
+    }
+    core.campaigns.0[c.ix()].queue = order;
+    if info.spec.technique == Technique::VendorCompromise {
+        // First the vendor's own update channel, by phishing its staff; its customers follow
+        // once a malicious update is out.
+        if let Some(channel) = info.vendor_channel {
+            let i = new_intrusion(core, c, channel, Technique::Phishing, Stage::Recon);
+            let t = gap(core, i, info.spec.tempo_h);
+            cal.schedule(t, CampaignEvent::Act(i));
+        }
+    } else {
+        cal.schedule(core.later(1.0), CampaignEvent::NextTarget(c));
+    }
+}
+
+fn new_intrusion(
+    core: &mut Core,
+    c: CampaignIx,
+    asset: AssetIx,
+    technique: Technique,
+    stage: Stage,
+) -> IntrusionIx {
+    let reg = core.reg.0.clone();
+    let rng = core.rng.0.stream(&["intrusion", reg.campaign(c).id(), &reg.asset(asset).id]);
+    let i = core.intrusions.push(Intrusion {
+        campaign: c,
+        asset,
+        technique,
+        stage,
+        actions: 0,
+        attempts: 0,
+        compromised_at: None,
+        detected_at: None,
+        ended: None,
+        rng,
+        seen: 0,
+    });
+    core.campaigns.0[c.ix()].intrusions.push(i);
+    core.digest.mix(&[0x21, u64::from(i.0), u64::from(c.0), u64::from(asset.0)]);
+    i
+}
+
+/// Creates an intrusion already holding a foothold (an inject's "they were already inside").
+pub fn implant(core: &mut Core, cal: &mut Calendar<CampaignEvent>, c: CampaignIx, asset: AssetIx) {
+    let now = core.now();
+    let tech = core.reg.0.campaign(c).technique();
+    let i = new_intrusion(core, c, asset, tech, Stage::Foothold);
+    core.intrusions.list[i.ix()].compromised_at = Some(now);
+    core.with_status(asset, |s| s.footholds += 1);
+    core.metrics.compromises += 1;
+    let run = &mut core.campaigns.0[c.ix()];
+    if run.status == CampaignStatus::Dormant {
+        run.status = CampaignStatus::Active;
+        run.started = Some(now);
+    }
+    run.first_success.get_or_insert(now);
+    let tempo = core.reg.0.campaign(c).spec.tempo_h;
+    let t = gap(core, i, tempo);
+    cal.schedule(t, CampaignEvent::Act(i));
+}
+
+/// Hours until an intrusion's next action: uniform around the tempo, at least one.
+fn gap(core: &mut Core, i: IntrusionIx, tempo_h: u32) -> Tick {
+    let tempo = tempo_h.max(1);
+    let lo = (tempo / 2).max(1);
+    let hi = tempo + tempo / 2;
+    let h = core.intrusions.list[i.ix()].rng.range_u32(lo, hi.max(lo));
+    core.later(f64::from(h))
+}
+
+fn next_target(core: &mut Core, cal: &mut Calendar<CampaignEvent>, eo: &Eo, c: CampaignIx) {
+    let now = core.now();
+    let reg = core.reg.0.clone();
+    let info = reg.campaign(c);
+    let run = &core.campaigns.0[c.ix()];
+    if run.status != CampaignStatus::Active || now > info.until || eo.sanctioned.contains(&info.adversary) {
+        return;
+    }
+    let Some(&asset) = run.queue.get(run.next_target) else { return };
+    core.campaigns.0[c.ix()].next_target += 1;
+    let (tech, stage) = if info.spec.technique == Technique::VendorCompromise {
+        (Technique::VendorCompromise, Stage::InitialAccess)
+    } else {
+        (info.spec.technique, Stage::Recon)
+    };
+    let i = new_intrusion(core, c, asset, tech, stage);
+    let t = gap(core, i, info.spec.tempo_h);
+    cal.schedule(t, CampaignEvent::Act(i));
+    if core.campaigns.0[c.ix()].next_target < core.campaigns.0[c.ix()].queue.len() {
+        let t = core.later(f64::from(info.spec.spacing_h.max(1)));
+        cal.schedule(t, CampaignEvent::NextTarget(c));
+    }
+}
+
+fn technique_spec(reg: &Registry, t: Technique) -> &TechniqueSpec {
+    let ts = &reg.spec.techniques;
+    match t {
+        Technique::Phishing => &ts.phishing,
+        Technique::ExploitPublicFacing => &ts.exploit_public_facing,
+        Technique::CredentialStuffing => &ts.credential_stuffing,
+        Technique::VendorCompromise => &ts.vendor_compromise,
+        Technique::DenialOfService => &ts.denial_of_service,
+    }
+}
+
+/// Probability that one adversary action against a target is noticed.
+pub fn detection_chance(
+    det: &crate::scenario::schema::DetectionSpec,
+    monitoring: Monitoring,
+    onsite: bool,
+    m: Match,
+    boost: f64,
+    stealth: f64,
+) -> f64 {
+    let level = |m: Monitoring| match m {
+        Monitoring::None => det.none,
+        Monitoring::Basic => det.basic,
+        Monitoring::NetworkSensor => det.network_sensor,
+        Monitoring::Endpoint => det.endpoint,
+    };
+    let mut base = level(monitoring);
+    if onsite {
+        base = base.max(level(Monitoring::Endpoint)) * 1.5;
+    }
+    let k = match m {
+        Match::Campaign => boost,
+        Match::Technique => 1.0 + (boost - 1.0) / 2.0,
+        Match::None => 1.0,
+    };
+    (base * k * (1.0 - 0.6 * stealth)).clamp(0.0, 0.95)
+}
+
+/// How posture scales an access technique's success.
+pub fn posture_factor(t: Technique, p: &crate::scenario::schema::Posture, base_phish: f64) -> f64 {
+    match t {
+        Technique::Phishing => {
+            // KnowBe4 2024: 34.3% untrained, 18.9% after 90 days, 4.6% after a year of training.
+            let trained = match p.training {
+                Training::Untrained => 1.0,
+                Training::NinetyDays => 0.189 / 0.343,
+                Training::TwelveMonths => 0.046 / 0.343,
+            };
+            let _ = base_phish;
+            trained * if p.mfa { 0.25 } else { 1.0 }
+        }
+        Technique::ExploitPublicFacing => (f64::from(p.patch_lag_days) / 30.0).clamp(0.05, 1.0),
+        Technique::CredentialStuffing => {
+            if p.mfa {
+                0.02
+            } else {
+                1.0
+            }
+        }
+        Technique::VendorCompromise => 1.0,
+        Technique::DenialOfService => {
+            if p.ddos_protection {
+                0.2
+            } else {
+                1.0
+            }
+        }
+    }
+}
+
+fn act(
+    core: &mut Core,
+    cal: &mut Calendar<CampaignEvent>,
+    detections: &mut MessageWriter<Detection>,
+    i: IntrusionIx,
+) {
+    let now = core.now();
+    let reg = core.reg.0.clone();
+    let (c, asset, tech, stage, ended) = {
+        let x = &core.intrusions.list[i.ix()];
+        (x.campaign, x.asset, x.technique, x.stage, x.ended.is_some())
+    };
+    if ended {
+        return;
+    }
+    let info = reg.campaign(c);
+    if core.campaigns.0[c.ix()].status == CampaignStatus::Stopped {
+        core.end_intrusion(i, Ending::Stopped);
+        return;
+    }
+    let Some(status) = core.status(asset) else { return };
+    let Some(posture) = core.posture(asset) else { return };
+    let owner = reg.asset(asset).owner;
+    let adv = &reg.adversaries[info.adversary.ix()];
+    let (m, shared) =
+        core.knows(owner).map_or((Match::None, false), |k| k.best_match(c, info.adversary, tech, now));
+    let ts = technique_spec(&reg, tech).clone();
+    let onsite = status.onsite_until.is_some_and(|t| t > now);
+    let p_detect = detection_chance(
+        &reg.spec.techniques.detection,
+        posture.monitoring,
+        onsite,
+        m,
+        ts.detect_boost,
+        adv.stealth,
+    );
+    core.digest.mix(&[0x22, u64::from(i.0), stage as u64]);
+    let tempo = info.spec.tempo_h;
+    match stage {
+        Stage::Recon => {
+            if status.availability == Availability::Offline {
+                let t = gap(core, i, tempo);
+                cal.schedule(t, CampaignEvent::Act(i));
+                return;
+            }
+            let factor = if posture.monitoring == Monitoring::NetworkSensor { 1.0 } else { 0.5 };
+            let x = &mut core.intrusions.list[i.ix()];
+            x.actions += 1;
+            let seen = x.rng.chance(p_detect * factor);
+            let done = x.actions >= info.spec.recon_actions;
+            if done {
+                x.stage = Stage::InitialAccess;
+                x.actions = 0;
+            }
+            if seen {
+                detections.write(Detection { intrusion: i, stage: Stage::Recon });
+            }
+            let t = gap(core, i, tempo);
+            cal.schedule(t, CampaignEvent::Act(i));
+        }
+        Stage::InitialAccess => {
+            if status.availability == Availability::Offline {
+                // Nothing to attack while it is offline; try again later.
+                let t = gap(core, i, tempo);
+                cal.schedule(t, CampaignEvent::Act(i));
+                return;
+            }
+            core.intrusions.list[i.ix()].attempts += 1;
+            core.metrics.attempted += 1;
+            let kind = reg.actor(owner).kind;
+            if matches!(kind, ActorKind::Local | ActorKind::StateOffice)
+                && !core.metrics.targeted.contains_key(&owner)
+            {
+                core.metrics.targeted.insert(owner, m != Match::None);
+            }
+            let ind_bonus = match m {
+                Match::Campaign => ts.block_with_indicator,
+                Match::Technique => ts.block_with_indicator / 2.0,
+                Match::None => 0.0,
+            };
+            let mut p_block = ts.block + ind_bonus;
+            if posture.monitoring == Monitoring::Endpoint {
+                p_block += 0.1;
+            }
+            if tech == Technique::DenialOfService && posture.ddos_protection {
+                p_block += 0.3;
+            }
+            let p_block = p_block.clamp(0.0, 0.95);
+            let p_succ = (ts.success * posture_factor(tech, &posture, ts.success) * (0.5 + adv.skill))
+                .clamp(0.0, 0.95);
+            let (u, seen_draw) = {
+                let x = &mut core.intrusions.list[i.ix()];
+                (x.rng.uniform(), x.rng.uniform())
+            };
+            let warned = m != Match::None;
+            if u < p_block {
+                core.metrics.blocked += 1;
+                if shared && warned {
+                    core.metrics.blocked_shared += 1;
+                }
+                core.emit(
+                    Severity::Info,
+                    EventKind::Attempt {
+                        campaign: c,
+                        asset,
+                        outcome: AttemptOutcome::Blocked { shared: shared && warned },
+                        warned,
+                    },
+                );
+                // A blocked attempt leaves traces a defender often notices.
+                if seen_draw < (p_detect * 3.0 + 0.1).min(0.95) {
+                    detections.write(Detection { intrusion: i, stage: Stage::InitialAccess });
+                }
+                core.end_intrusion(i, Ending::Blocked);
+            } else if u < p_block + (1.0 - p_block) * p_succ {
+                core.metrics.succeeded += 1;
+                core.emit(
+                    Severity::Warning,
+                    EventKind::Attempt { campaign: c, asset, outcome: AttemptOutcome::Succeeded, warned },
+                );
+                core.campaigns.0[c.ix()].first_success.get_or_insert(now);
+                if tech == Technique::DenialOfService {
+                    // The flood is the objective: the site goes down, visibly.
+                    let hours = {
+                        let x = &mut core.intrusions.list[i.ix()];
+                        let o = info.spec.outage_h.max(1);
+                        x.rng.range_u32((o / 2).max(1), o + o / 2)
+                    };
+                    let avail =
+                        if posture.ddos_protection { Availability::Degraded } else { Availability::Offline };
+                    core.take_down(asset, DownCause::Attack, avail, Some(f64::from(hours)));
+                    core.emit(
+                        Severity::Critical,
+                        EventKind::ObjectiveReached { campaign: c, asset, objective: info.spec.objective },
+                    );
+                    detections.write(Detection { intrusion: i, stage: Stage::ActionOnObjective });
+                    core.end_intrusion(i, Ending::Completed);
+                    return;
+                }
+                {
+                    let x = &mut core.intrusions.list[i.ix()];
+                    x.stage = Stage::Foothold;
+                    x.actions = 0;
+                    x.compromised_at = Some(now);
+                }
+                core.metrics.compromises += 1;
+                core.with_status(asset, |s| s.footholds += 1);
+                if seen_draw < p_detect {
+                    detections.write(Detection { intrusion: i, stage: Stage::InitialAccess });
+                }
+                let t = gap(core, i, tempo);
+                cal.schedule(t, CampaignEvent::Act(i));
+            } else {
+                core.emit(
+                    Severity::Info,
+                    EventKind::Attempt { campaign: c, asset, outcome: AttemptOutcome::Failed, warned },
+                );
+                if seen_draw < p_detect {
+                    detections.write(Detection { intrusion: i, stage: Stage::InitialAccess });
+                }
+                if core.intrusions.list[i.ix()].attempts >= info.spec.max_attempts {
+                    core.end_intrusion(i, Ending::GaveUp);
+                } else {
+                    let t = gap(core, i, tempo);
+                    cal.schedule(t, CampaignEvent::Act(i));
+                }
+            }
+        }
+        Stage::Foothold => {
+            let (seen, done) = {
+                let x = &mut core.intrusions.list[i.ix()];
+                x.actions += 1;
+                (x.rng.chance(p_detect), x.actions >= info.spec.foothold_actions)
+            };
+            if seen {
+                detections.write(Detection { intrusion: i, stage: Stage::Foothold });
+            }
+            if done {
+                objective(core, cal, detections, i, c, asset);
+                {
+                    let x = &mut core.intrusions.list[i.ix()];
+                    x.stage = Stage::ActionOnObjective;
+                    x.actions = 0;
+                }
+                let t = gap(core, i, reg.spec.techniques.detection.persistence_tempo_h);
+                cal.schedule(t, CampaignEvent::Act(i));
+            } else {
+                let t = gap(core, i, tempo);
+                cal.schedule(t, CampaignEvent::Act(i));
+            }
+        }
+        Stage::ActionOnObjective => {
+            let seen = core.intrusions.list[i.ix()].rng.chance(p_detect);
+            if seen {
+                detections.write(Detection { intrusion: i, stage: Stage::ActionOnObjective });
+            }
+            let t = gap(core, i, reg.spec.techniques.detection.persistence_tempo_h);
+            cal.schedule(t, CampaignEvent::Act(i));
+        }
+    }
+}
+
+fn objective(
+    core: &mut Core,
+    cal: &mut Calendar<CampaignEvent>,
+    detections: &mut MessageWriter<Detection>,
+    i: IntrusionIx,
+    c: CampaignIx,
+    asset: AssetIx,
+) {
+    let reg = core.reg.0.clone();
+    let info = reg.campaign(c);
+    let now = core.now();
+    // Through a vendor's update channel: the malicious update goes out to its customers.
+    if reg.asset(asset).kind == crate::scenario::schema::AssetKind::VendorUpdate
+        && info.spec.technique == Technique::VendorCompromise
+    {
+        core.emit(
+            Severity::Critical,
+            EventKind::ObjectiveReached { campaign: c, asset, objective: info.spec.objective },
+        );
+        cal.schedule(core.later(1.0), CampaignEvent::NextTarget(c));
+        return;
+    }
+    core.emit(
+        Severity::Critical,
+        EventKind::ObjectiveReached { campaign: c, asset, objective: info.spec.objective },
+    );
+    match info.spec.objective {
+        Objective::Disrupt => {
+            let hours = f64::from(info.spec.outage_h.max(1));
+            core.take_down(asset, DownCause::Attack, Availability::Offline, Some(hours));
+            // Ransomware announces itself.
+            detections.write(Detection { intrusion: i, stage: Stage::ActionOnObjective });
+        }
+        Objective::AlterData => {
+            let n = (core.voters_of(asset) as f64 * info.spec.altered_share).round() as u64;
+            *core.metrics.altered.entry(asset).or_insert(0) += n;
+            core.with_status(asset, |s| s.altered = true);
+        }
+        Objective::StealAndLeak => {
+            let t = core.later(f64::from(info.spec.leak_after_h));
+            core.timers.schedule(t, Timer::Leak(i));
+        }
+        Objective::Influence => {}
+    }
+    let _ = now;
+}
+
+fn surge(core: &mut Core, cal: &mut Calendar<CampaignEvent>, eo: &Eo, c: CampaignIx) {
+    let now = core.now();
+    let reg = core.reg.0.clone();
+    let info = reg.campaign(c);
+    let run = &mut core.campaigns.0[c.ix()];
+    if run.status != CampaignStatus::Active || now > info.until || eo.sanctioned.contains(&info.adversary) {
+        return;
+    }
+    run.surges += 1;
+    let about = format!("{} (surge {})", info.spec.name, run.surges);
+    core.emit(
+        Severity::Warning,
+        EventKind::Disinformation { campaign: Some(c), about, intensity: info.spec.surge_intensity },
+    );
+    core.public_incident(info.spec.surge_intensity, None, true, Some(c));
+    let t = core.later(f64::from(info.spec.surge_every_h.max(1)));
+    cal.schedule(t, CampaignEvent::Surge(c));
+}

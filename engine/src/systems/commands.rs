@@ -1,0 +1,621 @@
+//! Applying commands at the tick boundary, in canonical order.
+
+use std::collections::BTreeMap;
+
+use bevy_ecs::prelude::*;
+use bevy_ecs::system::SystemParam;
+
+use super::Core;
+use super::federal::{deliver_assessment, deliver_report};
+use super::impact::deploy_onsite;
+use crate::command::{
+    Command, CommandKind, CommandOutcome, Issuer, Rejection, Statement, channel_senders, check_actor,
+};
+use crate::events::{EventKind, Severity};
+use crate::model::registry::*;
+use crate::model::*;
+use crate::scenario::compile::resolve_effect;
+use crate::scenario::schema::{AssetKind, Channel, Effect};
+use crate::time::Tick;
+
+/// Commands waiting for their tick, in canonical order: (tick, issuer rank, sequence).
+#[derive(Resource, Default)]
+pub struct CommandQueue {
+    pending: BTreeMap<(u32, u32, u64), (Issuer, Command)>,
+    next_external: u64,
+    next_internal: u64,
+    /// Outcomes of external commands not yet collected by the caller.
+    pub outcomes: Vec<CommandOutcome>,
+}
+
+/// The rank of an issuer within a tick: facilitator, then teams in scenario order, then doctrines.
+pub fn issuer_rank(reg: &Registry, issuer: &Issuer) -> u32 {
+    match issuer {
+        Issuer::Facilitator => 0,
+        Issuer::Team(t) => reg.team_by_id.get(t).map_or(u32::MAX - 1, |i| i.0 + 1),
+        Issuer::Doctrine => u32::MAX,
+    }
+}
+
+impl CommandQueue {
+    /// Queues a command from outside the simulation; returns its sequence number.
+    pub fn submit(&mut self, reg: &Registry, tick: Tick, issuer: Issuer, command: Command) -> u64 {
+        let seq = self.next_external;
+        self.next_external += 1;
+        self.pending.insert((tick.0, issuer_rank(reg, &issuer), seq), (issuer, command));
+        seq
+    }
+
+    /// Queues a doctrine's command.
+    pub fn schedule_doctrine(&mut self, tick: Tick, command: Command) {
+        let seq = self.next_internal;
+        self.next_internal += 1;
+        self.pending.insert((tick.0, u32::MAX, seq), (Issuer::Doctrine, command));
+    }
+
+    /// The first tick with a command waiting.
+    pub fn next_due(&self) -> Option<Tick> {
+        self.pending.keys().next().map(|k| Tick(k.0))
+    }
+
+    /// External commands waiting (for views).
+    pub fn waiting(&self) -> impl Iterator<Item = (Tick, &Issuer, &Command)> {
+        self.pending.iter().filter(|(k, _)| k.1 != u32::MAX).map(|(k, (i, c))| (Tick(k.0), i, c))
+    }
+
+    fn take_due(&mut self, tick: Tick) -> Vec<(u64, Issuer, Command)> {
+        let mut out = Vec::new();
+        while let Some(entry) = self.pending.first_entry() {
+            if entry.key().0 > tick.0 {
+                break;
+            }
+            let ((_, _, seq), (issuer, command)) = entry.remove_entry();
+            out.push((seq, issuer, command));
+        }
+        out
+    }
+}
+
+/// What applying commands needs besides [`Core`].
+#[derive(SystemParam)]
+pub struct CommandCtx<'w> {
+    ledger: Res<'w, ShareLedger>,
+    orders: MessageWriter<'w, ShareOrder>,
+    onsite: ResMut<'w, Onsite>,
+    eo: ResMut<'w, Eo>,
+    federal: ResMut<'w, Calendar<FederalEvent>>,
+    campaign_cal: ResMut<'w, Calendar<CampaignEvent>>,
+    injects: ResMut<'w, Injects>,
+    inject_cal: ResMut<'w, Calendar<InjectEvent>>,
+}
+
+/// Applies every command due this tick.
+pub fn apply_commands(mut core: Core, mut queue: ResMut<CommandQueue>, mut cx: CommandCtx) {
+    let now = core.now();
+    let due = queue.take_due(now);
+    for (seq, issuer, command) in due {
+        let result = apply(&mut core, &mut cx, &issuer, &command);
+        let actor = command.actor().and_then(|a| core.reg().actor_by_id.get(a).copied());
+        let quiet = issuer == Issuer::Doctrine
+            && result.is_ok()
+            && matches!(command.kind(), CommandKind::ShareIndicator | CommandKind::NotifyVictim);
+        if !quiet {
+            let rejected = result.as_ref().err().map(ToString::to_string);
+            let sev = if rejected.is_some() && issuer != Issuer::Doctrine {
+                Severity::Notice
+            } else {
+                Severity::Info
+            };
+            core.emit(
+                sev,
+                EventKind::Command { issuer: issuer.clone(), summary: command.summary(), actor, rejected },
+            );
+        }
+        if issuer != Issuer::Doctrine {
+            queue.outcomes.push(CommandOutcome { tick: now, issuer, seq, command, result });
+        }
+    }
+}
+
+fn asset_of(reg: &Registry, id: &str) -> Result<AssetIx, Rejection> {
+    reg.asset_by_id.get(id).copied().ok_or_else(|| Rejection::UnknownAsset { asset: id.to_string() })
+}
+
+fn owned(reg: &Registry, actor: ActorIx, asset: &str) -> Result<AssetIx, Rejection> {
+    let a = asset_of(reg, asset)?;
+    if reg.asset(a).owner != actor {
+        return Err(Rejection::NotOwner { actor: reg.actor(actor).id.clone(), asset: asset.to_string() });
+    }
+    Ok(a)
+}
+
+fn local_of(reg: &Registry, actor: ActorIx, jurisdiction: &str) -> Result<ActorIx, Rejection> {
+    let j = reg
+        .actor_by_id
+        .get(jurisdiction)
+        .copied()
+        .filter(|j| reg.actor(*j).kind == ActorKind::Local)
+        .ok_or_else(|| Rejection::UnknownJurisdiction { jurisdiction: jurisdiction.to_string() })?;
+    let responsible = j == actor || reg.actor(j).state.map(|s| reg.states[s.ix()].office) == Some(actor);
+    if !responsible {
+        return Err(Rejection::NotResponsible {
+            actor: reg.actor(actor).id.clone(),
+            jurisdiction: jurisdiction.to_string(),
+        });
+    }
+    Ok(j)
+}
+
+fn indicator_held(core: &Core, actor: ActorIx, indicator: u32) -> Result<IndicatorIx, Rejection> {
+    if indicator as usize >= core.indicators.0.len() {
+        return Err(Rejection::UnknownIndicator { indicator });
+    }
+    let ix = IndicatorIx(indicator);
+    if !core.knows(actor).is_some_and(|k| k.holds(ix)) {
+        return Err(Rejection::IndicatorNotHeld { actor: core.reg().actor(actor).id.clone(), indicator });
+    }
+    Ok(ix)
+}
+
+fn adversary_of(reg: &Registry, id: &str) -> Result<AdversaryIx, Rejection> {
+    reg.adversary_by_id
+        .get(id)
+        .copied()
+        .ok_or_else(|| Rejection::UnknownAdversary { adversary: id.to_string() })
+}
+
+fn inject_of(reg: &Registry, id: &str) -> Result<InjectIx, Rejection> {
+    reg.inject_by_id.get(id).copied().ok_or_else(|| Rejection::UnknownInject { inject: id.to_string() })
+}
+
+/// Checks whether a channel can be used by an actor, as [`Command::ShareIndicator`] would.
+pub fn check_channel(
+    reg: &Registry,
+    members: &[bool],
+    actor: ActorIx,
+    channel: Channel,
+) -> Result<(), Rejection> {
+    let info = reg.actor(actor);
+    if !channel_senders(channel).contains(&info.kind) {
+        return Err(Rejection::WrongChannel { actor: info.id.clone(), channel: channel.slug().into() });
+    }
+    if !reg.spec.sharing.channels.get(channel).enabled {
+        return Err(Rejection::ChannelDisabled { channel: channel.slug().into() });
+    }
+    if matches!(channel, Channel::MemberToIsac | Channel::StateToIsac)
+        && !members.get(actor.ix()).copied().unwrap_or(false)
+    {
+        return Err(Rejection::NotAMember { actor: info.id.clone() });
+    }
+    Ok(())
+}
+
+fn apply(core: &mut Core, cx: &mut CommandCtx, issuer: &Issuer, command: &Command) -> Result<(), Rejection> {
+    let reg = core.reg.0.clone();
+    let now = core.now();
+    if now > reg.clock.last_tick() {
+        return Err(Rejection::Ended);
+    }
+    let actor = check_actor(&reg, issuer, command)?;
+    if let (Issuer::Doctrine, Some(a)) = (issuer, actor) {
+        if core.staffed(a) {
+            return Err(Rejection::NowStaffed { actor: reg.actor(a).id.clone() });
+        }
+    }
+    let me = actor.unwrap_or(reg.federal.dhs);
+    let done = |what: &str| Err(Rejection::AlreadyDone { what: what.to_string() });
+    match command {
+        Command::Patch { asset, .. } => {
+            let a = owned(&reg, me, asset)?;
+            if core.posture(a).is_some_and(|p| p.patch_lag_days == 0) {
+                return done("already fully patched");
+            }
+            core.with_posture(a, |p| p.patch_lag_days = 0);
+            core.digest.mix(&[0x51, u64::from(a.0)]);
+        }
+        Command::EnforceMfa { asset, .. } => {
+            let a = owned(&reg, me, asset)?;
+            if core.posture(a).is_some_and(|p| p.mfa) {
+                return done("MFA is already enforced");
+            }
+            core.with_posture(a, |p| p.mfa = true);
+            core.digest.mix(&[0x52, u64::from(a.0)]);
+        }
+        Command::Isolate { asset, .. } => {
+            let a = owned(&reg, me, asset)?;
+            if core.status(a).is_some_and(|s| s.down_cause == Some(DownCause::Isolated)) {
+                return done("the asset is already isolated");
+            }
+            core.evict(a);
+            core.take_down(a, DownCause::Isolated, Availability::Offline, None);
+        }
+        Command::Restore { asset, .. } => {
+            let a = owned(&reg, me, asset)?;
+            let st = core.status(a);
+            if st.as_ref().is_some_and(|s| s.down_cause == Some(DownCause::Restoring)) {
+                return done("a restore is already under way");
+            }
+            let posture = core.posture(a).unwrap_or_default();
+            let onsite = st.as_ref().is_some_and(|s| s.onsite_until.is_some_and(|t| t > now));
+            let mut hours = if posture.offline_backups { 12.0 } else { 72.0 };
+            if onsite {
+                hours /= 2.0;
+            }
+            core.evict(a);
+            // A clean offline backup undoes altered data, if done before the polls open.
+            let before_polls = core.time(now) < reg.election.polls_open;
+            if posture.offline_backups && before_polls {
+                core.metrics.altered.remove(&a);
+                core.with_status(a, |s| s.altered = false);
+            }
+            core.take_down(a, DownCause::Restoring, Availability::Offline, Some(hours));
+        }
+        Command::SwitchToPaper { jurisdiction, .. } => {
+            let j = local_of(&reg, me, jurisdiction)?;
+            let pollbooks: Vec<AssetIx> = reg
+                .actor(j)
+                .assets
+                .iter()
+                .copied()
+                .filter(|a| reg.asset(*a).kind == AssetKind::Pollbook)
+                .collect();
+            if pollbooks.iter().all(|a| core.status(*a).is_some_and(|s| s.paper_mode)) {
+                return done("already on paper pollbooks");
+            }
+            for a in pollbooks {
+                // Close the downtime so far at the old rate, then carry on at the paper rate.
+                core.split_interval(a);
+                core.with_status(a, |s| s.paper_mode = true);
+            }
+            core.digest.mix(&[0x53, u64::from(j.0)]);
+        }
+        Command::ExtendHours { jurisdiction, hours, .. } => {
+            let j = local_of(&reg, me, jurisdiction)?;
+            let t = core.time(now);
+            if t < reg.election.polls_open || t.0 > reg.election.polls_close.0 + 6 {
+                return Err(Rejection::NotNow {
+                    why: "polling hours can be extended only on Election Day".into(),
+                });
+            }
+            if !(1..=6).contains(hours) {
+                return Err(Rejection::NotNow { why: "extend by 1 to 6 hours".into() });
+            }
+            let e = core.metrics.extended.entry(j).or_insert(0);
+            *e = (*e + hours).min(6);
+            core.digest.mix(&[0x54, u64::from(j.0), u64::from(*hours)]);
+        }
+        Command::RequestOnsite { asset, .. } => {
+            let a = owned(&reg, me, asset)?;
+            if cx.onsite.queue.contains(&a)
+                || core.status(a).is_some_and(|s| s.onsite_until.is_some_and(|t| t > now))
+            {
+                return done("an on-site team is already requested or on site");
+            }
+            cx.onsite.queue.push_back(a);
+            core.digest.mix(&[0x55, u64::from(a.0)]);
+            if !core.staffed(reg.federal.dhs) && cx.onsite.free > 0 {
+                if let Some(next) = cx.onsite.queue.pop_front() {
+                    deploy_onsite(core, &mut cx.onsite, next);
+                }
+            }
+        }
+        Command::DeployOnsite { asset, .. } => {
+            let a = asset_of(&reg, asset)?;
+            if core.status(a).is_some_and(|s| s.onsite_until.is_some_and(|t| t > now)) {
+                return done("a team is already on site");
+            }
+            if !deploy_onsite(core, &mut cx.onsite, a) {
+                return Err(Rejection::NotNow { why: "no on-site team is free".into() });
+            }
+        }
+        Command::ShareIndicator { indicator, channel, .. } => {
+            if *channel == Channel::FbiToVictim {
+                return Err(Rejection::WrongChannel {
+                    actor: reg.actor(me).id.clone(),
+                    channel: "fbi_to_victim (use notify_victim)".into(),
+                });
+            }
+            let ind = indicator_held(core, me, *indicator)?;
+            check_channel(&reg, &core.members.0, me, *channel)?;
+            if cx.ledger.0.contains(&(me, ind, *channel)) {
+                return Err(Rejection::AlreadyShared {
+                    actor: reg.actor(me).id.clone(),
+                    indicator: *indicator,
+                    channel: channel.slug().into(),
+                });
+            }
+            cx.orders.write(ShareOrder { from: me, indicator: ind, channel: *channel, to: None });
+        }
+        Command::NotifyVictim { indicator, victim, .. } => {
+            let ind = indicator_held(core, me, *indicator)?;
+            let v = reg
+                .actor_by_id
+                .get(victim)
+                .copied()
+                .filter(|v| {
+                    matches!(
+                        reg.actor(*v).kind,
+                        ActorKind::Local | ActorKind::StateOffice | ActorKind::Vendor
+                    )
+                })
+                .ok_or_else(|| Rejection::UnknownActor { actor: victim.clone() })?;
+            if !reg.spec.sharing.channels.fbi_to_victim.enabled {
+                return Err(Rejection::ChannelDisabled { channel: Channel::FbiToVictim.slug().into() });
+            }
+            cx.orders.write(ShareOrder {
+                from: me,
+                indicator: ind,
+                channel: Channel::FbiToVictim,
+                to: Some(v),
+            });
+        }
+        Command::PublicStatement { statement, .. } => {
+            let window = reg.spec.public.statement_window_h;
+            let (share, disinfo) = match statement {
+                Statement::Reassure => (reg.spec.public.statement_recovery, false),
+                Statement::Debunk => (reg.spec.public.debunk_recovery, true),
+            };
+            let my_state = reg.actor(me).state.map(|s| reg.states[s.ix()].office);
+            let federal = matches!(reg.actor(me).kind, ActorKind::Dhs | ActorKind::Fbi | ActorKind::Odni);
+            let mut regained = 0.0;
+            for inc in core.public.open.iter_mut() {
+                let fresh = f64::from(now.0.saturating_sub(inc.at.0)) <= window;
+                let concerns = inc.disinformation
+                    || federal
+                    || inc.about.is_none()
+                    || inc.about == Some(me)
+                    || inc.about.and_then(|x| reg.actor(x).state).map(|s| reg.states[s.ix()].office)
+                        == Some(me)
+                    || (my_state.is_some() && inc.about == my_state);
+                if !inc.answered && fresh && inc.disinformation == disinfo && concerns {
+                    inc.answered = true;
+                    regained += inc.cost * share;
+                }
+            }
+            let timely = regained > 0.0;
+            if timely {
+                core.public.confidence = (core.public.confidence + regained).clamp(0.0, 100.0);
+            }
+            core.public.open.retain(|i| !i.answered && f64::from(now.0.saturating_sub(i.at.0)) <= window);
+            core.digest.mix(&[0x56, u64::from(me.0), core.public.confidence.to_bits()]);
+            core.emit(Severity::Info, EventKind::Statement { actor: me, statement: *statement, timely });
+        }
+        Command::OpenInvestigation { indicator, .. } => {
+            let ind = indicator_held(core, me, *indicator)?;
+            let c = core.indicators.0[ind.ix()].campaign;
+            if cx.eo.investigations.contains_key(&c) {
+                return done("that activity is already under investigation");
+            }
+            cx.eo.investigations.insert(c, Investigation { opened: now, notified: Default::default() });
+            let t = core.later(24.0);
+            cx.federal.schedule(t, FederalEvent::InvestigationDay(c));
+            core.emit(Severity::Notice, EventKind::InvestigationOpened { campaign: c });
+        }
+        Command::Attribute { adversary, .. } => {
+            let adv = adversary_of(&reg, adversary)?;
+            if !cx.eo.attributed.insert(adv) {
+                return done("already attributed");
+            }
+            // A prompt public attribution answers that adversary's open disinformation.
+            let window = reg.spec.public.statement_window_h;
+            let share = reg.spec.public.debunk_recovery;
+            let mut regained = 0.0;
+            for inc in core.public.open.iter_mut() {
+                let theirs = inc.campaign.is_some_and(|c| reg.campaign(c).adversary == adv);
+                if inc.disinformation
+                    && theirs
+                    && !inc.answered
+                    && f64::from(now.0.saturating_sub(inc.at.0)) <= window
+                {
+                    inc.answered = true;
+                    regained += inc.cost * share;
+                }
+            }
+            core.public.confidence = (core.public.confidence + regained).clamp(0.0, 100.0);
+            core.digest.mix(&[0x57, u64::from(adv.0), core.public.confidence.to_bits()]);
+            core.emit(Severity::Notice, EventKind::Attribution { by: me, adversary: adv });
+        }
+        Command::DeliverAssessment { .. } => {
+            if now < reg.election.election_day {
+                return Err(Rejection::NotNow { why: "the assessment follows the election".into() });
+            }
+            if cx.eo.assessment_at.is_some() {
+                return done("the assessment was already delivered");
+            }
+            deliver_assessment(core, &mut cx.eo, &mut cx.federal, &cx.onsite);
+        }
+        Command::DeliverReport { .. } => {
+            if cx.eo.assessment_at.is_none() {
+                return Err(Rejection::NotNow { why: "the report follows the assessment".into() });
+            }
+            if cx.eo.report_at.is_some() {
+                return done("the report was already delivered");
+            }
+            deliver_report(core, &mut cx.eo, &mut cx.federal);
+        }
+        Command::RecommendSanctions { adversary, .. } => {
+            let adv = adversary_of(&reg, adversary)?;
+            if !cx.eo.recommended.insert(adv) {
+                return done("already recommended");
+            }
+            core.emit(Severity::Notice, EventKind::SanctionsRecommended { adversary: adv });
+        }
+        Command::ImposeSanctions { adversary, .. } => {
+            let adv = adversary_of(&reg, adversary)?;
+            if !cx.eo.sanctioned.insert(adv) {
+                return done("already sanctioned");
+            }
+            if cx.eo.report_at.is_some() && cx.eo.sanctions_at.is_none() {
+                cx.eo.sanctions_at = Some(now);
+            }
+            core.emit(Severity::Notice, EventKind::SanctionsImposed { adversary: adv });
+        }
+        Command::LaunchCampaign { campaign, .. } => {
+            let c = reg
+                .campaign_by_id
+                .get(campaign)
+                .copied()
+                .ok_or_else(|| Rejection::UnknownCampaign { campaign: campaign.clone() })?;
+            if reg.adversaries[reg.campaign(c).adversary.ix()].actor != me {
+                return Err(Rejection::UnknownCampaign { campaign: campaign.clone() });
+            }
+            if core.campaigns.0[c.ix()].status != CampaignStatus::Dormant {
+                return done("the campaign is already running");
+            }
+            cx.campaign_cal.schedule(now, CampaignEvent::Start(c));
+        }
+        Command::FireInject { inject } => {
+            let i = inject_of(&reg, inject)?;
+            match cx.injects.state[i.ix()] {
+                InjectState::Fired(_) => {
+                    return Err(Rejection::InjectDone { inject: inject.clone(), state: "fired".into() });
+                }
+                InjectState::Skipped => {
+                    return Err(Rejection::InjectDone {
+                        inject: inject.clone(),
+                        state: "been skipped".into(),
+                    });
+                }
+                _ => {}
+            }
+            cx.injects.state[i.ix()] = InjectState::Scheduled(now);
+            cx.inject_cal.schedule(now, InjectEvent::Scripted(i));
+        }
+        Command::HoldInject { inject } => {
+            let i = inject_of(&reg, inject)?;
+            match cx.injects.state[i.ix()] {
+                InjectState::Fired(_) => {
+                    return Err(Rejection::InjectDone { inject: inject.clone(), state: "fired".into() });
+                }
+                InjectState::Skipped => {
+                    return Err(Rejection::InjectDone {
+                        inject: inject.clone(),
+                        state: "been skipped".into(),
+                    });
+                }
+                InjectState::Held => return done("the inject is already held"),
+                _ => cx.injects.state[i.ix()] = InjectState::Held,
+            }
+            core.digest.mix(&[0x58, u64::from(i.0)]);
+        }
+        Command::ReleaseInject { inject } => {
+            let i = inject_of(&reg, inject)?;
+            if cx.injects.state[i.ix()] != InjectState::Held {
+                return Err(Rejection::NotNow { why: "the inject is not held".into() });
+            }
+            match reg.injects[i.ix()].trigger {
+                ResolvedTrigger::At(t) if t <= now => {
+                    cx.injects.state[i.ix()] = InjectState::Scheduled(now);
+                    cx.inject_cal.schedule(now, InjectEvent::Scripted(i));
+                }
+                _ => cx.injects.state[i.ix()] = InjectState::Pending,
+            }
+            core.digest.mix(&[0x59, u64::from(i.0)]);
+        }
+        Command::SkipInject { inject } => {
+            let i = inject_of(&reg, inject)?;
+            match cx.injects.state[i.ix()] {
+                InjectState::Fired(_) => {
+                    return Err(Rejection::InjectDone { inject: inject.clone(), state: "fired".into() });
+                }
+                InjectState::Skipped => return done("the inject is already skipped"),
+                _ => cx.injects.state[i.ix()] = InjectState::Skipped,
+            }
+            core.digest.mix(&[0x5a, u64::from(i.0)]);
+        }
+        Command::AdHocInject { title, description, teams, effects } => {
+            let ev = adhoc(&reg, &mut cx.injects, title, description, teams, effects)?;
+            cx.inject_cal.schedule(now, ev);
+        }
+        Command::InjectFromTemplate { template, state, jurisdiction } => {
+            let tpl = reg
+                .templates
+                .iter()
+                .find(|t| &t.id == template)
+                .ok_or_else(|| Rejection::UnknownTemplate { template: template.clone() })?;
+            if let Some(s) = state {
+                if !reg.state_by_postal.contains_key(s) {
+                    return Err(Rejection::BadInject {
+                        problem: format!("state `{s}` is not in this exercise"),
+                    });
+                }
+            }
+            if let Some(j) = jurisdiction {
+                if reg.jurisdiction(j).is_none() {
+                    return Err(Rejection::UnknownJurisdiction { jurisdiction: j.clone() });
+                }
+            }
+            let effects: Vec<Effect> =
+                tpl.effects.iter().map(|e| narrow(e, state.as_deref(), jurisdiction.as_deref())).collect();
+            let ev = adhoc(&reg, &mut cx.injects, &tpl.title, &tpl.description, &[], &effects)?;
+            cx.inject_cal.schedule(now, ev);
+        }
+        Command::SetStaffed { team, staffed } => {
+            let t = reg
+                .team_by_id
+                .get(team)
+                .copied()
+                .ok_or_else(|| Rejection::UnknownTeam { team: team.clone() })?;
+            if core.staffing.0[t.ix()] == *staffed {
+                return done(if *staffed {
+                    "the team is already staffed"
+                } else {
+                    "the team is already unstaffed"
+                });
+            }
+            core.staffing.0[t.ix()] = *staffed;
+            core.digest.mix(&[0x5b, u64::from(t.0), u64::from(*staffed)]);
+        }
+    }
+    Ok(())
+}
+
+fn adhoc(
+    reg: &Registry,
+    injects: &mut Injects,
+    title: &str,
+    description: &str,
+    teams: &[String],
+    effects: &[Effect],
+) -> Result<InjectEvent, Rejection> {
+    let mut resolved = Vec::new();
+    for e in effects {
+        match resolve_effect(reg, e) {
+            Ok(r) => resolved.push(r),
+            Err(problems) => {
+                let text = problems.into_iter().map(|(_, m, _)| m).collect::<Vec<_>>().join("; ");
+                return Err(Rejection::BadInject { problem: text });
+            }
+        }
+    }
+    let mut team_ix = Vec::new();
+    for t in teams {
+        team_ix
+            .push(reg.team_by_id.get(t).copied().ok_or_else(|| Rejection::UnknownTeam { team: t.clone() })?);
+    }
+    if title.trim().is_empty() {
+        return Err(Rejection::BadInject { problem: "an inject needs a title".into() });
+    }
+    let n = injects.adhoc;
+    injects.adhoc += 1;
+    let text = if description.is_empty() { title.to_string() } else { format!("{title}: {description}") };
+    Ok(InjectEvent::AdHoc { title: text, teams: team_ix, effects: resolved, n })
+}
+
+/// Narrows a template effect's asset selectors to a state or jurisdiction.
+pub fn narrow(e: &Effect, state: Option<&str>, jurisdiction: Option<&str>) -> Effect {
+    let mut e = e.clone();
+    let sel = match &mut e {
+        Effect::Outage { target, .. } | Effect::Compromise { target, .. } => Some(target),
+        _ => None,
+    };
+    if let Some(sel) = sel {
+        if let Some(s) = state {
+            sel.states = vec![s.to_string()];
+        }
+        if let Some(j) = jurisdiction {
+            sel.jurisdictions = vec![j.to_string()];
+        }
+    }
+    e
+}

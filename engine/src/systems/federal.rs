@@ -1,0 +1,193 @@
+//! Federal work: intelligence collection, FBI investigations, and the EO 13848
+//! post-election process (assessment within 45 days of the election, the
+//! DOJ/DHS report within 45 days after it, then the sanctions decision).
+//!
+//! The assessment waits for evidence: when the evidence for any adversary is
+//! below what the intelligence community needs, coordination drags on and the
+//! assessment is late (as in 2020, delivered on about day 65), or it goes out
+//! at the cap with low confidence, possibly naming the wrong adversary when a
+//! false flag moved evidence.
+
+use bevy_ecs::prelude::*;
+
+use super::Core;
+use super::detection::add_evidence;
+use crate::events::{EventKind, Severity};
+use crate::model::registry::*;
+use crate::model::*;
+use crate::scenario::schema::{Channel, Objective};
+use crate::time::{ETime, Tick};
+
+/// Runs the federal work due this tick.
+pub fn run_federal(
+    mut core: Core,
+    mut cal: ResMut<Calendar<FederalEvent>>,
+    mut eo: ResMut<Eo>,
+    mut orders: MessageWriter<ShareOrder>,
+    onsite: Res<Onsite>,
+) {
+    let now = core.now();
+    for ev in cal.take(now) {
+        let reg = core.reg.0.clone();
+        match ev {
+            FederalEvent::Intel(c) => {
+                let info = reg.campaign(c);
+                let odni = reg.federal.odni;
+                let ind = core.new_indicator(c, info.technique(), Stage::Recon, odni);
+                core.learn(odni, ind, None, None);
+                add_evidence(&mut eo, &reg, info.adversary, reg.spec.eo13848.evidence_per_intel);
+                core.emit(Severity::Notice, EventKind::IntelGained { campaign: c, indicator: ind });
+            }
+            FederalEvent::InvestigationDay(c) => {
+                let Some(inv) = eo.investigations.get(&c).cloned() else { continue };
+                let info = reg.campaign(c);
+                add_evidence(&mut eo, &reg, info.adversary, reg.spec.eo13848.evidence_per_investigation_day);
+                let day = u64::from(now.0.saturating_sub(inv.opened.0) / 24);
+                let mut stream = core.rng.0.stream_n(&["investigation", info.id()], day);
+                if stream.chance(reg.spec.doctrines.federal.investigation_find_rate) {
+                    // Victims the campaign has touched that the FBI has not yet told.
+                    let mut victims: Vec<ActorIx> = core.campaigns.0[c.ix()]
+                        .intrusions
+                        .iter()
+                        .map(|i| &core.intrusions.list[i.ix()])
+                        .filter(|x| x.attempts > 0 || x.compromised_at.is_some())
+                        .map(|x| reg.asset(x.asset).owner)
+                        .filter(|o| !inv.notified.contains(o))
+                        .collect();
+                    victims.sort();
+                    victims.dedup();
+                    if !victims.is_empty() {
+                        let pick = victims[stream.range_u32(0, victims.len() as u32 - 1) as usize];
+                        if let Some(x) = eo.investigations.get_mut(&c) {
+                            x.notified.insert(pick);
+                        }
+                        core.emit(Severity::Notice, EventKind::VictimFound { campaign: c, victim: pick });
+                        let fbi = reg.federal.fbi;
+                        if !core.staffed(fbi) {
+                            let held = core
+                                .knows(fbi)
+                                .and_then(|k| k.held.iter().find(|h| h.campaign == c).map(|h| h.indicator));
+                            if let Some(ind) = held {
+                                orders.write(ShareOrder {
+                                    from: fbi,
+                                    indicator: ind,
+                                    channel: Channel::FbiToVictim,
+                                    to: Some(pick),
+                                });
+                            }
+                        }
+                    }
+                }
+                let t = core.later(24.0);
+                cal.schedule(t, FederalEvent::InvestigationDay(c));
+            }
+            FederalEvent::AssessmentCheck => {
+                if eo.assessment_at.is_some() || core.staffed(reg.federal.odni) {
+                    continue;
+                }
+                let needed = reg.spec.eo13848.evidence_needed;
+                let best = eo.evidence.iter().copied().fold(0.0, f64::max);
+                let cap =
+                    reg.clock.tick_clamped(ETime::new(i64::from(reg.spec.eo13848.assessment_cap_days), 0));
+                if best >= needed || now >= cap {
+                    deliver_assessment(&mut core, &mut eo, &mut cal, &onsite);
+                } else {
+                    let t = core.later(24.0);
+                    cal.schedule(t, FederalEvent::AssessmentCheck);
+                }
+            }
+            FederalEvent::ReportDone => {
+                if eo.report_at.is_none() && !core.staffed(reg.federal.doj) {
+                    deliver_report(&mut core, &mut eo, &mut cal);
+                }
+            }
+            FederalEvent::SanctionsDecision => {
+                if eo.sanctions_at.is_some() || core.staffed(reg.federal.treasury) {
+                    continue;
+                }
+                let imposed: Vec<AdversaryIx> =
+                    if eo.confident == Some(true) { eo.named.clone() } else { vec![] };
+                for a in &imposed {
+                    eo.sanctioned.insert(*a);
+                }
+                eo.sanctions_at = Some(now);
+                core.emit(Severity::Notice, EventKind::SanctionsDecision { imposed });
+            }
+        }
+    }
+}
+
+/// The adversaries that actually interfered, in order.
+pub fn interfering(campaigns: &[CampaignRun], intrusions: &[Intrusion], reg: &Registry) -> Vec<AdversaryIx> {
+    let mut v: Vec<AdversaryIx> = Vec::new();
+    for (k, run) in campaigns.iter().enumerate() {
+        let info = &reg.campaigns[k];
+        let acted = if info.spec.objective == Objective::Influence {
+            run.surges > 0
+        } else {
+            run.intrusions.iter().any(|i| {
+                let x = &intrusions[i.ix()];
+                x.attempts > 0 || x.compromised_at.is_some()
+            })
+        };
+        if acted && !v.contains(&info.adversary) {
+            v.push(info.adversary);
+        }
+    }
+    v.sort();
+    v
+}
+
+/// The tick of the assessment deadline (45 days after the election, end of that day).
+pub fn assessment_due(reg: &Registry) -> ETime {
+    ETime::new(i64::from(reg.spec.eo13848.assessment_due_days), 23)
+}
+
+/// Delivers the §1(a) assessment now.
+pub fn deliver_assessment(core: &mut Core, eo: &mut Eo, cal: &mut Calendar<FederalEvent>, onsite: &Onsite) {
+    let reg = core.reg.0.clone();
+    let now = core.now();
+    let spec = &reg.spec.eo13848;
+    let named: Vec<AdversaryIx> = eo
+        .evidence
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| **e >= spec.name_threshold)
+        .map(|(i, _)| AdversaryIx(i as u32))
+        .collect();
+    let confident = eo.evidence.iter().copied().fold(0.0, f64::max) >= spec.evidence_needed;
+    eo.assessment_at = Some(now);
+    eo.named = named.clone();
+    eo.confident = Some(confident);
+    let on_time = core.time(now) <= assessment_due(&reg);
+    core.emit(Severity::Notice, EventKind::AssessmentDelivered { named, on_time, confident });
+    // The report takes longer for every compromise nobody assessed on site.
+    let unassessed = core
+        .intrusions
+        .list
+        .iter()
+        .filter(|x| {
+            x.detected_at.is_some() && x.compromised_at.is_some() && !onsite.assessed.contains(&x.asset)
+        })
+        .count() as f64;
+    let t = core.later((spec.report_work_days + spec.report_days_per_unassessed * unassessed) * 24.0);
+    eo.report_due_at = Some(t);
+    cal.schedule(t, FederalEvent::ReportDone);
+}
+
+/// Delivers the §1(b) report now.
+pub fn deliver_report(core: &mut Core, eo: &mut Eo, cal: &mut Calendar<FederalEvent>) {
+    let reg = core.reg.0.clone();
+    let now = core.now();
+    eo.report_at = Some(now);
+    let on_time = eo.assessment_at.is_some_and(|a| report_on_time(&reg, a, now));
+    core.emit(Severity::Notice, EventKind::ReportDelivered { on_time });
+    let t = core.later(reg.spec.eo13848.sanctions_days * 24.0);
+    cal.schedule(t, FederalEvent::SanctionsDecision);
+}
+
+/// Whether a report delivered at `report` after an assessment at `assessment` met its deadline.
+pub fn report_on_time(reg: &Registry, assessment: Tick, report: Tick) -> bool {
+    let due = reg.clock.at(assessment).0 + i64::from(reg.spec.eo13848.report_due_days) * 24;
+    reg.clock.at(report).0 <= due
+}
