@@ -358,10 +358,10 @@ impl SimEvent {
         if let EventKind::InjectFired { teams, .. } | EventKind::Message { teams, .. } = &self.kind {
             return teams.is_empty() || teams.contains(&team);
         }
-        if let EventKind::Command { issuer: Issuer::Team(t), .. } = &self.kind {
-            if reg.team_by_id.get(t) == Some(&team) {
-                return true;
-            }
+        if let EventKind::Command { issuer: Issuer::Team(t), .. } = &self.kind
+            && reg.team_by_id.get(t) == Some(&team)
+        {
+            return true;
         }
         self.is_public(reg) || self.actors(reg).iter().any(|a| reg.actor(*a).team == Some(team))
     }

@@ -90,8 +90,7 @@ impl Sim {
                 _ => false,
             })
             .collect();
-        let staffed: Vec<bool> =
-            reg.teams.iter().map(|t| options.staffed.iter().any(|s| *s == t.id)).collect();
+        let staffed: Vec<bool> = reg.teams.iter().map(|t| options.staffed.contains(&t.id)).collect();
 
         let mut ents = Entities::default();
         for (i, a) in reg.actors.iter().enumerate() {
@@ -548,5 +547,18 @@ impl std::ops::Add for ETime {
     type Output = ETime;
     fn add(self, o: ETime) -> ETime {
         ETime(self.0 + o.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send<T: Send>() {}
+
+    #[test]
+    fn sim_can_move_between_threads() {
+        assert_send::<Sim>();
+        assert_send::<Scenario>();
     }
 }

@@ -406,10 +406,10 @@ impl Sim {
         let ents = self.world().resource::<Entities>();
         for (i, info) in reg.assets.iter().enumerate() {
             let Some(st) = info.state else { continue };
-            if let Some(team) = known_only {
-                if reg.actor(info.owner).team != Some(team) {
-                    continue;
-                }
+            if let Some(team) = known_only
+                && reg.actor(info.owner).team != Some(team)
+            {
+                continue;
             }
             let s = self.world().get::<Status>(ents.assets[i]);
             let k =

@@ -399,8 +399,8 @@ pub fn compile(spec: &ScenarioSpec) -> Result<Registry, Vec<Problem>> {
 
     // Assets.
     let mut assets: Vec<AssetInfo> = Vec::new();
-    for ai in 0..actors.len() {
-        let kinds: &[AssetKind] = match actors[ai].kind {
+    for (ai, actor) in actors.iter_mut().enumerate() {
+        let kinds: &[AssetKind] = match actor.kind {
             ActorKind::StateOffice => {
                 &[AssetKind::VoterRegistration, AssetKind::ResultsWebsite, AssetKind::OfficeIt]
             }
@@ -417,14 +417,14 @@ pub fn compile(spec: &ScenarioSpec) -> Result<Registry, Vec<Problem>> {
         for &kind in kinds {
             let ix = AssetIx(assets.len() as u32);
             assets.push(AssetInfo {
-                id: format!("{}/{}", actors[ai].id, kind.slug()),
+                id: format!("{}/{}", actor.id, kind.slug()),
                 kind,
                 owner: ActorIx(ai as u32),
-                state: actors[ai].state,
+                state: actor.state,
                 vendor: None,
                 posture: spec.posture.defaults,
             });
-            actors[ai].assets.push(ix);
+            actor.assets.push(ix);
         }
     }
     // Vendor markets: a fixed draw per (vendor, customer), the same for every run.
@@ -953,7 +953,8 @@ fn compile_campaign(
     if let Some(t) = c.until {
         cx.in_clock(format!("{path}.until"), t, &clock);
     }
-    for (name, v) in [("altered_share", c.altered_share)] {
+    {
+        let (name, v) = ("altered_share", c.altered_share);
         cx.prob(format!("{path}.{name}"), v);
     }
     cx.non_negative(format!("{path}.surge_intensity"), c.surge_intensity);
@@ -1000,10 +1001,10 @@ fn compile_campaign(
             };
             check_selector(cx, reg, &format!("{path}.targets"), &sel, in_scenario, all);
             candidates = reg.select_assets(&sel);
-            if c.technique == Technique::VendorCompromise {
-                if let Some(v) = c.vendor.as_ref().and_then(|v| reg.actor_by_id.get(v)) {
-                    candidates.retain(|a| reg.assets[a.ix()].vendor == Some(*v));
-                }
+            if c.technique == Technique::VendorCompromise
+                && let Some(v) = c.vendor.as_ref().and_then(|v| reg.actor_by_id.get(v))
+            {
+                candidates.retain(|a| reg.assets[a.ix()].vendor == Some(*v));
             }
             if candidates.is_empty() && !t.kinds.is_empty() {
                 cx.err(

@@ -169,7 +169,7 @@ impl Scenario {
 }
 
 fn sorted(label: &str, mut items: Vec<Diagnostic>) -> Diagnostics {
-    items.sort_by(|a, b| (a.line, a.column).cmp(&(b.line, b.column)));
+    items.sort_by_key(|a| (a.line, a.column));
     items.dedup_by(|a, b| a.line == b.line && a.column == b.column && a.message == b.message);
     Diagnostics { file: label.to_string(), items }
 }
@@ -440,7 +440,7 @@ mod tests {
     #[test]
     fn suggests_close_names_only() {
         assert_eq!(suggest("tems", &["teams", "modules"]), Some("teams".into()));
-        assert_eq!(suggest("PX", &["PA", "TX"]).is_some(), true);
+        assert!(suggest("PX", &["PA", "TX"]).is_some());
         assert_eq!(suggest("zzzzzz", &["teams", "modules"]), None);
     }
 }

@@ -108,19 +108,19 @@ impl Node {
         if let Some(n) = self.child(key) {
             return Some(n);
         }
-        if let Key::Field(f) = key {
-            if let Some(n) = self.child(&Key::MapKey(f.clone())) {
-                return Some(n);
-            }
+        if let Key::Field(f) = key
+            && let Some(n) = self.child(&Key::MapKey(f.clone()))
+        {
+            return Some(n);
         }
         // A one-element wrapper such as `Only([...])` or `Listed([...])`: look inside.
-        if self.children.len() == 1 {
-            if let (Key::Index(0), inner) = &self.children[0] {
-                return inner.child(key).or_else(|| match key {
-                    Key::Field(f) => inner.child(&Key::MapKey(f.clone())),
-                    _ => None,
-                });
-            }
+        if self.children.len() == 1
+            && let (Key::Index(0), inner) = &self.children[0]
+        {
+            return inner.child(key).or_else(|| match key {
+                Key::Field(f) => inner.child(&Key::MapKey(f.clone())),
+                _ => None,
+            });
         }
         None
     }

@@ -197,10 +197,10 @@ fn apply(core: &mut Core, cx: &mut CommandCtx, issuer: &Issuer, command: &Comman
         return Err(Rejection::Ended);
     }
     let actor = check_actor(&reg, issuer, command)?;
-    if let (Issuer::Doctrine, Some(a)) = (issuer, actor) {
-        if core.staffed(a) {
-            return Err(Rejection::NowStaffed { actor: reg.actor(a).id.clone() });
-        }
+    if let (Issuer::Doctrine, Some(a)) = (issuer, actor)
+        && core.staffed(a)
+    {
+        return Err(Rejection::NowStaffed { actor: reg.actor(a).id.clone() });
     }
     let me = actor.unwrap_or(reg.federal.dhs);
     let done = |what: &str| Err(Rejection::AlreadyDone { what: what.to_string() });
@@ -293,10 +293,11 @@ fn apply(core: &mut Core, cx: &mut CommandCtx, issuer: &Issuer, command: &Comman
             }
             cx.onsite.queue.push_back(a);
             core.digest.mix(&[0x55, u64::from(a.0)]);
-            if !core.staffed(reg.federal.dhs) && cx.onsite.free > 0 {
-                if let Some(next) = cx.onsite.queue.pop_front() {
-                    deploy_onsite(core, &mut cx.onsite, next);
-                }
+            if !core.staffed(reg.federal.dhs)
+                && cx.onsite.free > 0
+                && let Some(next) = cx.onsite.queue.pop_front()
+            {
+                deploy_onsite(core, &mut cx.onsite, next);
             }
         }
         Command::DeployOnsite { asset, .. } => {
@@ -533,17 +534,15 @@ fn apply(core: &mut Core, cx: &mut CommandCtx, issuer: &Issuer, command: &Comman
                 .iter()
                 .find(|t| &t.id == template)
                 .ok_or_else(|| Rejection::UnknownTemplate { template: template.clone() })?;
-            if let Some(s) = state {
-                if !reg.state_by_postal.contains_key(s) {
-                    return Err(Rejection::BadInject {
-                        problem: format!("state `{s}` is not in this exercise"),
-                    });
-                }
+            if let Some(s) = state
+                && !reg.state_by_postal.contains_key(s)
+            {
+                return Err(Rejection::BadInject { problem: format!("state `{s}` is not in this exercise") });
             }
-            if let Some(j) = jurisdiction {
-                if reg.jurisdiction(j).is_none() {
-                    return Err(Rejection::UnknownJurisdiction { jurisdiction: j.clone() });
-                }
+            if let Some(j) = jurisdiction
+                && reg.jurisdiction(j).is_none()
+            {
+                return Err(Rejection::UnknownJurisdiction { jurisdiction: j.clone() });
             }
             let effects: Vec<Effect> =
                 tpl.effects.iter().map(|e| narrow(e, state.as_deref(), jurisdiction.as_deref())).collect();

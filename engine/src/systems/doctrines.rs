@@ -134,10 +134,8 @@ pub fn run_doctrines(
                     plan.share(&reg, members, a, l.indicator, Channel::IsacToDhs, d.report_h.min(d.relay_h));
                 }
             }
-            (ActorKind::Odni, _) => {
-                if d.relay {
-                    plan.share(&reg, members, a, l.indicator, Channel::OdniToDhs, d.relay_h);
-                }
+            (ActorKind::Odni, _) if d.relay => {
+                plan.share(&reg, members, a, l.indicator, Channel::OdniToDhs, d.relay_h);
             }
             (ActorKind::Dhs, _) => {
                 if d.relay && l.channel != Some(Channel::IsacToDhs) {
@@ -150,16 +148,17 @@ pub fn run_doctrines(
                     plan.share(&reg, members, a, l.indicator, Channel::PublicAdvisory, d.relay_h);
                 }
             }
-            (ActorKind::Fbi, _) => {
-                if reg.spec.doctrines.federal.fbi_investigates && !eo.investigations.contains_key(&campaign) {
-                    plan.once(
-                        a,
-                        campaign.0,
-                        1,
-                        d.relay_h,
-                        Command::OpenInvestigation { actor: id(a), indicator: l.indicator.0 },
-                    );
-                }
+            (ActorKind::Fbi, _)
+                if reg.spec.doctrines.federal.fbi_investigates
+                    && !eo.investigations.contains_key(&campaign) =>
+            {
+                plan.once(
+                    a,
+                    campaign.0,
+                    1,
+                    d.relay_h,
+                    Command::OpenInvestigation { actor: id(a), indicator: l.indicator.0 },
+                );
             }
             (ActorKind::StateOffice, Some(_)) => {
                 if d.relay {
@@ -173,10 +172,8 @@ pub fn run_doctrines(
             (ActorKind::Local, Some(_)) => {
                 harden(&core, &mut plan, a, ind.technique, campaign, d.harden_on_alert, d.harden_h);
             }
-            (ActorKind::Vendor, Some(_)) => {
-                if d.relay {
-                    plan.share(&reg, members, a, l.indicator, Channel::VendorToCustomers, d.relay_h);
-                }
+            (ActorKind::Vendor, Some(_)) if d.relay => {
+                plan.share(&reg, members, a, l.indicator, Channel::VendorToCustomers, d.relay_h);
             }
             _ => {}
         }

@@ -19,10 +19,12 @@ pub fn run_impact(mut core: Core, mut onsite: ResMut<Onsite>, mut eo: ResMut<Eo>
         match timer {
             Timer::BackUp(a, epoch) => {
                 let current = core.status(a).map(|s| (s.outage_epoch, s.availability, s.down_cause));
-                if let Some((e, avail, cause)) = current {
-                    if e == epoch && avail != Availability::Up && cause != Some(DownCause::Isolated) {
-                        core.bring_up(a);
-                    }
+                if let Some((e, avail, cause)) = current
+                    && e == epoch
+                    && avail != Availability::Up
+                    && cause != Some(DownCause::Isolated)
+                {
+                    core.bring_up(a);
                 }
             }
             Timer::Leak(i) => {
@@ -42,10 +44,10 @@ pub fn run_impact(mut core: Core, mut onsite: ResMut<Onsite>, mut eo: ResMut<Eo>
                 onsite.assessed.insert(a);
                 core.digest.mix(&[0x41, u64::from(a.0)]);
                 let dhs = core.reg.0.federal.dhs;
-                if !core.staffed(dhs) {
-                    if let Some(next) = onsite.queue.pop_front() {
-                        deploy_onsite(&mut core, &mut onsite, next);
-                    }
+                if !core.staffed(dhs)
+                    && let Some(next) = onsite.queue.pop_front()
+                {
+                    deploy_onsite(&mut core, &mut onsite, next);
                 }
             }
             Timer::Recovery => {

@@ -407,11 +407,11 @@ impl Core<'_, '_> {
     /// Accounts for an asset's downtime so far and starts a new interval now (before a rate change).
     pub fn split_interval(&mut self, a: AssetIx) {
         let now = self.now.0;
-        if let Some(s) = self.status(a) {
-            if s.availability != Availability::Up {
-                self.account_interval(a, &s, now);
-                self.with_status(a, |st| st.down_since = Some(now));
-            }
+        if let Some(s) = self.status(a)
+            && s.availability != Availability::Up
+        {
+            self.account_interval(a, &s, now);
+            self.with_status(a, |st| st.down_since = Some(now));
         }
     }
 

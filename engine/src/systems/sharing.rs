@@ -36,12 +36,12 @@ pub fn audience(
         Channel::ReportToFbi => vec![reg.federal.fbi],
         Channel::FbiToVictim => {
             let mut v: Vec<ActorIx> = to.into_iter().collect();
-            if reg.spec.doctrines.federal.fbi_notify_state {
-                if let Some(victim) = to {
-                    let a = reg.actor(victim);
-                    if a.kind == ActorKind::Local {
-                        v.extend(state_office(a));
-                    }
+            if reg.spec.doctrines.federal.fbi_notify_state
+                && let Some(victim) = to
+            {
+                let a = reg.actor(victim);
+                if a.kind == ActorKind::Local {
+                    v.extend(state_office(a));
                 }
             }
             v

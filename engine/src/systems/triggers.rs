@@ -27,13 +27,13 @@ pub fn run_triggers(core: Core, mut injects: ResMut<Injects>, mut cal: ResMut<Ca
         if injects.state[k] != InjectState::Pending {
             continue;
         }
-        if let ResolvedTrigger::When(cond, delay) = &info.trigger {
-            if holds(&core, &injects, cond) {
-                let t = core.later(1.0 + f64::from(*delay));
-                if t <= reg.clock.last_tick() {
-                    injects.state[k] = InjectState::Scheduled(t);
-                    cal.schedule(t, InjectEvent::Scripted(InjectIx(k as u32)));
-                }
+        if let ResolvedTrigger::When(cond, delay) = &info.trigger
+            && holds(&core, &injects, cond)
+        {
+            let t = core.later(1.0 + f64::from(*delay));
+            if t <= reg.clock.last_tick() {
+                injects.state[k] = InjectState::Scheduled(t);
+                cal.schedule(t, InjectEvent::Scripted(InjectIx(k as u32)));
             }
         }
     }

@@ -1,0 +1,69 @@
+//! The command line: one program, `ttx`, with subcommands.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::{Outcome, headless};
+
+/// Election-cybersecurity tabletop exercises: a deterministic simulation of
+/// foreign interference, information sharing and response.
+#[derive(Parser, Debug)]
+#[command(name = "ttx", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Cmd,
+}
+
+/// The subcommands.
+#[derive(Subcommand, Debug)]
+pub enum Cmd {
+    /// List the built-in scenarios.
+    Scenarios,
+    /// Check scenario files; every problem is reported with file:line:column.
+    Validate {
+        /// Scenario files (or built-in names).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Run a scenario headless to its end (or --until) and print the metrics.
+    Run {
+        /// Scenario file or built-in name (default: the built-in tabletop_the_vote).
+        file: Option<PathBuf>,
+        /// Random seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Stop after this time, e.g. "E+1d 06:00".
+        #[arg(long, value_name = "TIME")]
+        until: Option<String>,
+        /// Write the session journal (JSON lines) here.
+        #[arg(long, value_name = "FILE")]
+        journal: Option<PathBuf>,
+        /// Print the metrics as one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Re-simulate a journal; with --verify, check every recorded state hash.
+    Replay {
+        /// The journal file.
+        journal: PathBuf,
+        /// Check every state hash; exit 1 naming the first tick that differs.
+        #[arg(long)]
+        verify: bool,
+        /// Print the metrics as one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Runs a parsed command line.
+pub fn dispatch(cli: Cli) -> Outcome {
+    match cli.command {
+        Cmd::Scenarios => headless::scenarios(),
+        Cmd::Validate { files } => headless::validate(&files),
+        Cmd::Run { file, seed, until, journal, json } => {
+            headless::run(file.as_deref(), seed, until.as_deref(), journal.as_deref(), json)
+        }
+        Cmd::Replay { journal, verify, json } => headless::replay(&journal, verify, json),
+    }
+}

@@ -1,0 +1,278 @@
+//! The headless commands: `scenarios`, `validate`, `run`, `replay`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use ttx_engine::journal::{self, JournalWriter, Record};
+use ttx_engine::{Metrics, Scenario, Sim, SimOptions, builtin};
+
+use crate::{Failure, Outcome, load};
+
+/// `ttx scenarios`
+pub fn scenarios() -> Outcome {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "Built-in scenarios (use the name, or the path, with run, play, serve, batch):")?;
+    for (i, b) in builtin::BUILTINS.iter().enumerate() {
+        let s = builtin::load(b).map_err(|d| Failure::runtime(d.to_string()))?;
+        let reg = s.registry();
+        let locals =
+            reg.actors.iter().filter(|a| a.kind == ttx_engine::model::registry::ActorKind::Local).count();
+        writeln!(
+            out,
+            "  {:<22} {}{}\n  {:<22} {} states, {} jurisdictions, {} campaigns, {} injects, {} to {}",
+            b.name,
+            b.summary,
+            if i == 0 { " (default)" } else { "" },
+            "",
+            reg.states.len(),
+            locals,
+            reg.campaigns.len(),
+            reg.injects.len(),
+            reg.clock.start,
+            reg.clock.end,
+        )?;
+    }
+    Ok(())
+}
+
+/// `ttx validate FILE...`
+pub fn validate(files: &[PathBuf]) -> Outcome {
+    let mut failed = 0;
+    let mut problems = 0;
+    for f in files {
+        match load::scenario(Some(f)) {
+            Ok(s) => {
+                let reg = s.registry();
+                println!(
+                    "ok: {} \"{}\" ({} states, {} assets, {} teams, {} campaigns, {} injects)",
+                    f.display(),
+                    s.name(),
+                    reg.states.len(),
+                    reg.assets.len(),
+                    reg.teams.len(),
+                    reg.campaigns.len(),
+                    reg.injects.len()
+                );
+            }
+            Err(e) => {
+                failed += 1;
+                problems += e.message.matches(": error: ").count().max(1);
+                eprintln!("{}", e.message.trim_end());
+            }
+        }
+    }
+    if failed > 0 {
+        return Err(Failure::input(format!(
+            "{problems} problem{} in {failed} of {} file{}",
+            if problems == 1 { "" } else { "s" },
+            files.len(),
+            if files.len() == 1 { "" } else { "s" }
+        )));
+    }
+    Ok(())
+}
+
+/// Writes a file safely: to a temporary file beside it, synced, then renamed over the target.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "out".into());
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+    }
+    std::fs::rename(&tmp, path)
+}
+
+/// `ttx run`
+pub fn run(
+    file: Option<&Path>,
+    seed: u64,
+    until: Option<&str>,
+    journal: Option<&Path>,
+    json: bool,
+) -> Outcome {
+    let scenario = load::scenario(file)?;
+    let target = match until {
+        Some(t) => load::tick(&scenario, t, "--until")?,
+        None => scenario.registry().clock.last_tick(),
+    };
+    let mut sim = Sim::with_options(&scenario, seed, SimOptions::default());
+    sim.checkpoint_commands(true);
+    sim.run_until(target);
+    if let Some(path) = journal {
+        let mut w = JournalWriter::new(Vec::new());
+        w.write(&Record::header(&scenario, seed, "run"))?;
+        for r in sim.take_journal_records() {
+            w.write(&r)?;
+        }
+        w.write(&Record::End { tick: sim.now().0, hash: format!("{:016x}", sim.state_hash()) })?;
+        write_atomic(path, &w.into_inner())
+            .map_err(|e| Failure::input(format!("cannot write the journal {}: {e}", path.display())))?;
+    }
+    let m = sim.metrics();
+    let mut out = std::io::stdout().lock();
+    if json {
+        let text = serde_json::to_string(&m).map_err(|e| Failure::runtime(e.to_string()))?;
+        writeln!(out, "{text}")?;
+    } else {
+        write_summary(&mut out, &scenario, &sim, &m)?;
+        if let Some(p) = journal {
+            writeln!(out, "\nJournal written to {}", p.display())?;
+        }
+    }
+    Ok(())
+}
+
+fn opt_h(x: Option<f64>) -> String {
+    x.map_or("-".to_string(), |v| format!("{v:.0} h"))
+}
+
+fn pct(x: Option<f64>) -> String {
+    x.map_or("-".to_string(), |v| format!("{:.1}%", v * 100.0))
+}
+
+fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A readable metric summary.
+pub fn write_summary(
+    out: &mut impl Write,
+    scenario: &Scenario,
+    sim: &Sim,
+    m: &Metrics,
+) -> std::io::Result<()> {
+    let reg = scenario.registry();
+    let day = |d: Option<i64>| d.map_or("not delivered".to_string(), |d| format!("day {d}"));
+    writeln!(
+        out,
+        "{}  (seed {}, {} to {}, {} of {} hours simulated)",
+        scenario.name(),
+        sim.seed(),
+        reg.clock.start,
+        sim.registry().clock.at(ttx_engine::Tick(sim.now().0.saturating_sub(1))),
+        sim.now().0,
+        reg.clock.ticks()
+    )?;
+    writeln!(out, "\nInformation sharing")?;
+    writeln!(
+        out,
+        "  warned before targeted       {:>10}   {} of {} targeted jurisdictions held a matching indicator first",
+        pct(m.warned_before_targeted),
+        m.warned_jurisdictions,
+        m.targeted_jurisdictions
+    )?;
+    writeln!(
+        out,
+        "  time to share (p50)          {:>10}   first detection to first EI-ISAC alert",
+        opt_h(m.time_to_share_h_p50)
+    )?;
+    writeln!(
+        out,
+        "  alert reach (p50 / p90)      {:>10}   / {} from an EI-ISAC alert to each member",
+        opt_h(m.alert_reach_h_p50),
+        opt_h(m.alert_reach_h_p90)
+    )?;
+    writeln!(
+        out,
+        "  blocked by shared indicator  {:>10}   of {} blocked attempts",
+        m.blocked_by_shared_indicator, m.intrusions_blocked
+    )?;
+    writeln!(out, "\nIntrusions")?;
+    writeln!(
+        out,
+        "  attempted / succeeded / blocked  {} / {} / {}",
+        m.intrusions_attempted, m.intrusions_succeeded, m.intrusions_blocked
+    )?;
+    writeln!(
+        out,
+        "  dwell time (p50 / p90)       {:>10}   / {}",
+        opt_h(m.dwell_time_h_p50),
+        opt_h(m.dwell_time_h_p90)
+    )?;
+    writeln!(out, "  undetected compromises       {:>10}", m.undetected_compromises)?;
+    writeln!(out, "\nImpact")?;
+    writeln!(
+        out,
+        "  voters affected              {:>10}   altered {}, lost {}, delayed {}",
+        thousands(m.voters_affected),
+        thousands(m.registrations_altered),
+        thousands(m.registrations_lost),
+        thousands(m.voters_delayed)
+    )?;
+    writeln!(
+        out,
+        "  results downtime             {:>8} h   during election-night reporting",
+        m.results_downtime_h
+    )?;
+    writeln!(
+        out,
+        "  public confidence            {:>10.2}   final; lowest {:.2}; started {:.2}",
+        m.confidence_final, m.confidence_min, reg.spec.public.confidence
+    )?;
+    writeln!(out, "\nEO 13848")?;
+    writeln!(
+        out,
+        "  assessment                   {:>10}   attribution correct: {}",
+        day(m.assessment_day),
+        m.attribution_correct.map_or("-", |b| if b { "yes" } else { "no" })
+    )?;
+    writeln!(out, "  report                       {:>10}", day(m.report_day))?;
+    writeln!(out, "  sanctions decision           {:>10}", day(m.sanctions_day))?;
+    writeln!(out, "  deadlines met                {:>10}", if m.eo_deadlines_met { "yes" } else { "no" })?;
+    writeln!(out, "\nIndicators carried by channel")?;
+    for (k, v) in &m.messages_by_channel {
+        if *v > 0 {
+            writeln!(out, "  {k:<28} {v:>10}")?;
+        }
+    }
+    writeln!(out, "\nState hash {:016x}", sim.state_hash())?;
+    Ok(())
+}
+
+/// `ttx replay`
+pub fn replay(path: &Path, verify: bool, json: bool) -> Outcome {
+    let file = std::fs::File::open(path)
+        .map_err(|e| Failure::input(format!("cannot open {}: {e}", path.display())))?;
+    let records = journal::read_records(std::io::BufReader::new(file))
+        .map_err(|e| Failure::input(format!("{}: {e}", path.display())))?;
+    let report = journal::replay(&records, SimOptions::default())
+        .map_err(|e| Failure::input(format!("{}: {e}", path.display())))?;
+    let mut out = std::io::stdout().lock();
+    if let Some(d) = &report.divergence
+        && verify
+    {
+        return Err(Failure::check(format!(
+            "DIVERGED at tick {} ({}), journal line {}: the journal says the state hash is {}, the replay gives {}.\nThe run before that tick matches; the journal was changed, or was written by a different ttx version.",
+            d.tick, d.time, d.line, d.expected, d.found
+        )));
+    }
+    let m = report.sim.metrics();
+    if json {
+        writeln!(out, "{}", serde_json::to_string(&m).map_err(|e| Failure::runtime(e.to_string()))?)?;
+        return Ok(());
+    }
+    write_summary(&mut out, &report.scenario, &report.sim, &m)?;
+    if verify {
+        writeln!(
+            out,
+            "\nverified: {} state hashes match through tick {} ({} commands replayed, {} notes)",
+            report.hashes_checked,
+            report.last_tick,
+            report.commands,
+            report.notes.len()
+        )?;
+    }
+    Ok(())
+}
