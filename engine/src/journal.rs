@@ -125,6 +125,20 @@ impl Record {
         }
     }
 
+    /// A command record written when the command is accepted for a tick, before it is applied
+    /// (a server acknowledges a command only once this is on disk). Replay treats it like any
+    /// command record; its outcome is not known yet.
+    pub fn submitted(reg: &Registry, tick: Tick, issuer: &Issuer, seq: u64, command: &Command) -> Record {
+        Record::Command {
+            tick: tick.0,
+            time: reg.clock.at(tick).to_string(),
+            issuer: issuer.clone(),
+            seq,
+            command: command.clone(),
+            rejected: None,
+        }
+    }
+
     /// A hash record.
     pub fn hash(reg: &Registry, tick: Tick, hash: u64) -> Record {
         Record::Hash { tick: tick.0, time: reg.clock.at(tick).to_string(), hash: format!("{hash:016x}") }
