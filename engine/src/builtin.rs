@@ -16,12 +16,32 @@ pub struct Builtin {
 }
 
 /// Every built-in scenario; the first is the default.
-pub const BUILTINS: &[Builtin] = &[Builtin {
-    name: "tabletop_the_vote",
-    path: "scenarios/tabletop_the_vote.ron",
-    summary: "Three modules (pre-election, Election Day, post-election) on a few states; the default",
-    source: include_str!("../../scenarios/tabletop_the_vote.ron"),
-}];
+pub const BUILTINS: &[Builtin] = &[
+    Builtin {
+        name: "tabletop_the_vote",
+        path: "scenarios/tabletop_the_vote.ron",
+        summary: "Three modules (pre-election, Election Day, post-election) on three states; the default",
+        source: include_str!("../../scenarios/tabletop_the_vote.ron"),
+    },
+    Builtin {
+        name: "national",
+        path: "scenarios/national.ron",
+        summary: "All 50 states and DC, 7,894 local jurisdictions, three adversaries; the scale scenario",
+        source: include_str!("../../scenarios/national.ron"),
+    },
+    Builtin {
+        name: "county_ransomware",
+        path: "scenarios/county_ransomware.ron",
+        summary: "Ransomware in county offices four weeks before the election, one state",
+        source: include_str!("../../scenarios/county_ransomware.ron"),
+    },
+    Builtin {
+        name: "vendor_supply_chain",
+        path: "scenarios/vendor_supply_chain.ron",
+        summary: "A breached e-pollbook vendor phishes its customers and ships a bad update, two states",
+        source: include_str!("../../scenarios/vendor_supply_chain.ron"),
+    },
+];
 
 /// The default scenario's name.
 pub const DEFAULT: &str = "tabletop_the_vote";

@@ -135,6 +135,8 @@ impl Sim {
             min: conf,
             open: vec![],
             recovering: false,
+            news_day: i64::MIN,
+            stories_today: 0,
         });
         world.insert_resource(DownCounts::default());
         world.insert_resource(Onsite { free: reg.spec.doctrines.federal.onsite_teams, ..Onsite::default() });
@@ -454,11 +456,11 @@ impl Sim {
                 as u64;
 
         let day = |t: Option<Tick>| t.map(|t| reg.clock.at(t).day());
-        let truth = systems::federal::interfering(campaigns, intrusions, reg);
+        // Correct: every adversary that achieved something is named, and everyone named at least tried.
+        let attempted = systems::federal::interfering(campaigns, intrusions, reg, false);
+        let achieved = systems::federal::interfering(campaigns, intrusions, reg, true);
         let attribution_correct = eo.assessment_at.map(|_| {
-            let mut named = eo.named.clone();
-            named.sort();
-            named == truth
+            achieved.iter().all(|a| eo.named.contains(a)) && eo.named.iter().all(|a| attempted.contains(a))
         });
         let attribution_day = if eo.named.is_empty() { None } else { day(eo.assessment_at) };
         let assessment_ok =

@@ -697,6 +697,10 @@ pub struct Public {
     pub open: Vec<PublicIncident>,
     /// Whether a recovery step is scheduled.
     pub recovering: bool,
+    /// The simulated day of the news cycle being counted.
+    pub news_day: i64,
+    /// Incident stories so far that day (the n-th costs 1/n: the news cycle saturates).
+    pub stories_today: u32,
 }
 
 /// DHS on-site assessment teams.

@@ -1356,7 +1356,7 @@ pub struct Eo13848Spec {
     pub assessment_cap_days: u32,
     /// Days the AG and DHS need for the report.
     pub report_work_days: f64,
-    /// Extra report days for each compromise nobody assessed on site.
+    /// Extra report days per square root of the number of detected compromises nobody assessed on site.
     pub report_days_per_unassessed: f64,
     /// Days from the report to the sanctions decision.
     pub sanctions_days: f64,
@@ -1377,8 +1377,8 @@ impl Default for Eo13848Spec {
             evidence_needed: 6.0,
             name_threshold: 2.0,
             assessment_cap_days: 80,
-            report_work_days: 40.0,
-            report_days_per_unassessed: 0.5,
+            report_work_days: 35.0,
+            report_days_per_unassessed: 1.0,
             sanctions_days: 14.0,
             evidence_per_detection: 1.0,
             evidence_per_investigation_day: 0.1,

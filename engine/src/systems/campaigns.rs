@@ -161,16 +161,21 @@ fn next_target(core: &mut Core, cal: &mut Calendar<CampaignEvent>, eo: &Eo, c: C
     if run.status != CampaignStatus::Active || now > info.until || eo.sanctioned.contains(&info.adversary) {
         return;
     }
-    let Some(&asset) = run.queue.get(run.next_target) else { return };
-    core.campaigns.0[c.ix()].next_target += 1;
-    let (tech, stage) = if info.spec.technique == Technique::VendorCompromise {
-        (Technique::VendorCompromise, Stage::InitialAccess)
-    } else {
-        (info.spec.technique, Stage::Recon)
-    };
-    let i = new_intrusion(core, c, asset, tech, stage);
-    let t = gap(core, i, info.spec.tempo_h);
-    cal.schedule(t, CampaignEvent::Act(i));
+    // With no spacing, every remaining target starts at once (a coordinated flood).
+    let batch = if info.spec.spacing_h == 0 { run.queue.len().saturating_sub(run.next_target) } else { 1 };
+    for _ in 0..batch {
+        let run = &core.campaigns.0[c.ix()];
+        let Some(&asset) = run.queue.get(run.next_target) else { return };
+        core.campaigns.0[c.ix()].next_target += 1;
+        let (tech, stage) = if info.spec.technique == Technique::VendorCompromise {
+            (Technique::VendorCompromise, Stage::InitialAccess)
+        } else {
+            (info.spec.technique, Stage::Recon)
+        };
+        let i = new_intrusion(core, c, asset, tech, stage);
+        let t = gap(core, i, info.spec.tempo_h);
+        cal.schedule(t, CampaignEvent::Act(i));
+    }
     if core.campaigns.0[c.ix()].next_target < core.campaigns.0[c.ix()].queue.len() {
         let t = core.later(f64::from(info.spec.spacing_h.max(1)));
         cal.schedule(t, CampaignEvent::NextTarget(c));

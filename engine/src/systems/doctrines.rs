@@ -21,9 +21,13 @@ use crate::scenario::schema::{AssetKind, Channel, Technique};
 use crate::time::Tick;
 
 /// Decisions doctrines already took, so none is taken twice.
+///
+/// Shares are decided once per (actor, campaign, channel): an EI-ISAC analyst
+/// alerts members about a campaign once, not once per indicator of it, and a
+/// county reports a campaign to its state once.
 #[derive(Resource, Default)]
 pub struct Planned {
-    shares: BTreeSet<(ActorIx, IndicatorIx, Channel)>,
+    shares: BTreeSet<(ActorIx, CampaignIx, Channel)>,
     responses: BTreeSet<(ActorIx, AssetIx, u8)>,
     once: BTreeSet<(ActorIx, u32, u8)>,
 }
@@ -39,19 +43,21 @@ impl Plan<'_> {
         Tick(self.now.0.saturating_add(hours.max(1.0).ceil().min(1e7) as u32))
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn share(
         &mut self,
         reg: &Registry,
         members: &[bool],
         actor: ActorIx,
         ind: IndicatorIx,
+        campaign: CampaignIx,
         channel: Channel,
         hours: f64,
     ) {
         if super::commands::check_channel(reg, members, actor, channel).is_err() {
             return;
         }
-        if !self.planned.shares.insert((actor, ind, channel)) {
+        if !self.planned.shares.insert((actor, campaign, channel)) {
             return;
         }
         let t = self.at(hours);
@@ -107,45 +113,53 @@ pub fn run_doctrines(
         match (info.kind, l.from) {
             // A victim's own detection: report up.
             (ActorKind::Local, None) => {
-                plan.share(&reg, members, a, l.indicator, Channel::LocalToState, report_delay);
-                plan.share(&reg, members, a, l.indicator, Channel::MemberToIsac, report_delay);
+                plan.share(&reg, members, a, l.indicator, campaign, Channel::LocalToState, report_delay);
+                plan.share(&reg, members, a, l.indicator, campaign, Channel::MemberToIsac, report_delay);
                 if d.report_to_fbi {
-                    plan.share(&reg, members, a, l.indicator, Channel::ReportToFbi, report_delay);
+                    plan.share(&reg, members, a, l.indicator, campaign, Channel::ReportToFbi, report_delay);
                 }
             }
             (ActorKind::StateOffice, None) => {
-                plan.share(&reg, members, a, l.indicator, Channel::StateToLocals, d.relay_h);
-                plan.share(&reg, members, a, l.indicator, Channel::StateToIsac, report_delay);
+                plan.share(&reg, members, a, l.indicator, campaign, Channel::StateToLocals, d.relay_h);
+                plan.share(&reg, members, a, l.indicator, campaign, Channel::StateToIsac, report_delay);
                 if d.report_to_fbi {
-                    plan.share(&reg, members, a, l.indicator, Channel::ReportToFbi, report_delay);
+                    plan.share(&reg, members, a, l.indicator, campaign, Channel::ReportToFbi, report_delay);
                 }
             }
             (ActorKind::Vendor, None) => {
-                plan.share(&reg, members, a, l.indicator, Channel::VendorToCustomers, report_delay);
+                plan.share(&reg, members, a, l.indicator, campaign, Channel::VendorToCustomers, report_delay);
                 if d.report_to_fbi {
-                    plan.share(&reg, members, a, l.indicator, Channel::ReportToFbi, report_delay);
+                    plan.share(&reg, members, a, l.indicator, campaign, Channel::ReportToFbi, report_delay);
                 }
             }
             (ActorKind::EiIsac, _) => {
                 if d.relay {
-                    plan.share(&reg, members, a, l.indicator, Channel::IsacToMembers, d.relay_h);
+                    plan.share(&reg, members, a, l.indicator, campaign, Channel::IsacToMembers, d.relay_h);
                 }
                 if l.channel != Some(Channel::DhsToIsac) {
-                    plan.share(&reg, members, a, l.indicator, Channel::IsacToDhs, d.report_h.min(d.relay_h));
+                    plan.share(
+                        &reg,
+                        members,
+                        a,
+                        l.indicator,
+                        campaign,
+                        Channel::IsacToDhs,
+                        d.report_h.min(d.relay_h),
+                    );
                 }
             }
             (ActorKind::Odni, _) if d.relay => {
-                plan.share(&reg, members, a, l.indicator, Channel::OdniToDhs, d.relay_h);
+                plan.share(&reg, members, a, l.indicator, campaign, Channel::OdniToDhs, d.relay_h);
             }
             (ActorKind::Dhs, _) => {
                 if d.relay && l.channel != Some(Channel::IsacToDhs) {
-                    plan.share(&reg, members, a, l.indicator, Channel::DhsToIsac, d.relay_h);
+                    plan.share(&reg, members, a, l.indicator, campaign, Channel::DhsToIsac, d.relay_h);
                 }
                 // A public advisory once enough victims are known.
                 let threshold = reg.spec.doctrines.federal.public_advisory_after;
                 let victims = core.campaigns.0[campaign.ix()].known_victims.len() as u32;
                 if threshold > 0 && victims >= threshold && d.relay {
-                    plan.share(&reg, members, a, l.indicator, Channel::PublicAdvisory, d.relay_h);
+                    plan.share(&reg, members, a, l.indicator, campaign, Channel::PublicAdvisory, d.relay_h);
                 }
             }
             (ActorKind::Fbi, _)
@@ -162,10 +176,10 @@ pub fn run_doctrines(
             }
             (ActorKind::StateOffice, Some(_)) => {
                 if d.relay {
-                    plan.share(&reg, members, a, l.indicator, Channel::StateToLocals, d.relay_h);
+                    plan.share(&reg, members, a, l.indicator, campaign, Channel::StateToLocals, d.relay_h);
                 }
                 if l.channel == Some(Channel::LocalToState) {
-                    plan.share(&reg, members, a, l.indicator, Channel::StateToIsac, d.report_h);
+                    plan.share(&reg, members, a, l.indicator, campaign, Channel::StateToIsac, d.report_h);
                 }
                 harden(&core, &mut plan, a, ind.technique, campaign, d.harden_on_alert, d.harden_h);
             }
@@ -173,7 +187,7 @@ pub fn run_doctrines(
                 harden(&core, &mut plan, a, ind.technique, campaign, d.harden_on_alert, d.harden_h);
             }
             (ActorKind::Vendor, Some(_)) if d.relay => {
-                plan.share(&reg, members, a, l.indicator, Channel::VendorToCustomers, d.relay_h);
+                plan.share(&reg, members, a, l.indicator, campaign, Channel::VendorToCustomers, d.relay_h);
             }
             _ => {}
         }

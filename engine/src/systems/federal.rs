@@ -117,13 +117,21 @@ pub fn run_federal(
     }
 }
 
-/// The adversaries that actually interfered, in order.
-pub fn interfering(campaigns: &[CampaignRun], intrusions: &[Intrusion], reg: &Registry) -> Vec<AdversaryIx> {
+/// The adversaries that interfered, in order: with `achieved`, those that gained a foothold,
+/// flooded a site or pushed a surge; otherwise also those that only attempted.
+pub fn interfering(
+    campaigns: &[CampaignRun],
+    intrusions: &[Intrusion],
+    reg: &Registry,
+    achieved: bool,
+) -> Vec<AdversaryIx> {
     let mut v: Vec<AdversaryIx> = Vec::new();
     for (k, run) in campaigns.iter().enumerate() {
         let info = &reg.campaigns[k];
         let acted = if info.spec.objective == Objective::Influence {
             run.surges > 0
+        } else if achieved {
+            run.first_success.is_some()
         } else {
             run.intrusions.iter().any(|i| {
                 let x = &intrusions[i.ix()];
@@ -143,7 +151,8 @@ pub fn assessment_due(reg: &Registry) -> ETime {
     ETime::new(i64::from(reg.spec.eo13848.assessment_due_days), 23)
 }
 
-/// Delivers the §1(a) assessment now.
+/// Delivers the §1(a) assessment now. The report it starts takes longer the more detected
+/// compromises nobody assessed on site (growing with the square root of their number).
 pub fn deliver_assessment(core: &mut Core, eo: &mut Eo, cal: &mut Calendar<FederalEvent>, onsite: &Onsite) {
     let reg = core.reg.0.clone();
     let now = core.now();
@@ -170,7 +179,8 @@ pub fn deliver_assessment(core: &mut Core, eo: &mut Eo, cal: &mut Calendar<Feder
             x.detected_at.is_some() && x.compromised_at.is_some() && !onsite.assessed.contains(&x.asset)
         })
         .count() as f64;
-    let t = core.later((spec.report_work_days + spec.report_days_per_unassessed * unassessed) * 24.0);
+    // sqrt is exactly rounded in IEEE 754, so this stays the same on every platform.
+    let t = core.later((spec.report_work_days + spec.report_days_per_unassessed * unassessed.sqrt()) * 24.0);
     eo.report_due_at = Some(t);
     cal.schedule(t, FederalEvent::ReportDone);
 }

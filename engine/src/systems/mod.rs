@@ -307,8 +307,15 @@ impl Core<'_, '_> {
         campaign: Option<CampaignIx>,
     ) {
         let amp = if disinformation { 1.0 } else { self.amplification() };
-        let cost = cost * amp;
         let now = self.now.0;
+        // One news cycle a day: the n-th incident story of the day costs 1/n of the first.
+        let day = self.time(now).day();
+        if self.public.news_day != day {
+            self.public.news_day = day;
+            self.public.stories_today = 0;
+        }
+        self.public.stories_today += 1;
+        let cost = cost * amp / f64::from(self.public.stories_today);
         self.public.confidence = (self.public.confidence - cost).clamp(0.0, 100.0);
         self.public.min = self.public.min.min(self.public.confidence);
         self.public.open.push(PublicIncident {
