@@ -1,1 +1,13 @@
+//! End-to-end tests of the `ttx` binary and of the crates together.
+//!
+//! One test binary (see Cargo.toml, `autotests = false`) keeps link times down;
+//! each area has its own module.
 
+mod harness;
+
+mod broken_scenarios;
+mod determinism;
+mod journal;
+mod properties;
+mod sharing_matters;
+mod shipped_scenarios;

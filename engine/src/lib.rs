@@ -37,6 +37,7 @@ pub use command::{Command, CommandKind, CommandOutcome, Issuer, Rejection, State
 pub use events::{EventKind, Severity, SimEvent, describe};
 pub use journal::{Record, replay};
 pub use metrics::{Metrics, SeriesPoint};
+pub use scenario::schema::Channel;
 pub use scenario::{Diagnostic, Diagnostics, Problem, Scenario};
 pub use sim::{Resolution, Sim, SimOptions};
 pub use time::{ETime, Tick};

@@ -179,6 +179,9 @@ impl Clock {
 
     /// The tick of a time, clamped into the clock.
     pub fn tick_clamped(&self, t: ETime) -> Tick {
+        if self.end < self.start {
+            return Tick(0);
+        }
         let t = t.0.clamp(self.start.0, self.end.0);
         Tick((t - self.start.0) as u32)
     }

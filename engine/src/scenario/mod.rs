@@ -254,6 +254,21 @@ fn parse_spec(label: &str, source: &str) -> Result<ScenarioSpec, Diagnostics> {
         Err(_) => return Err(sorted(label, vec![ron_diag(source, 0, &err)])),
     };
     let mut items = Vec::new();
+    let first = source[tree.start..].chars().next();
+    if matches!(first, Some('{') | Some('[') | Some('"'))
+        || !tree.children.iter().any(|(k, _)| matches!(k, spans::Key::Field(_)))
+    {
+        // Not a `Scenario( ... )` at all.
+        items.push(diag_at(
+            source,
+            tree.start,
+            tree.start + 1,
+            "this is not a scenario: a scenario file is one `Scenario( ... )` value in RON".to_string(),
+            Some("start from a shipped scenario (see `ttx scenarios`) or docs/scenarios.md".to_string()),
+            None,
+        ));
+        return Err(sorted(label, items));
+    }
     piecewise(source, &tree, &mut items);
     if items.is_empty() {
         items.push(ron_diag(source, 0, &err));

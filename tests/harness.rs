@@ -1,0 +1,67 @@
+//! Helpers shared by the end-to-end tests.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A path under the repository root.
+pub fn path(rel: &str) -> PathBuf {
+    root().join(rel)
+}
+
+/// Runs the real `ttx` binary with arguments, from the repository root.
+pub fn ttx(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ttx"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the ttx binary runs")
+}
+
+/// Stdout as text.
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Stderr as text.
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// The exit code (panics are reported as code 101 by Rust; a signal as -1).
+pub fn code(o: &Output) -> i32 {
+    o.status.code().unwrap_or(-1)
+}
+
+/// Asserts a run exited as expected, showing its output if not.
+pub fn assert_exit(o: &Output, expected: i32) {
+    assert_eq!(code(o), expected, "exit code\n--- stdout\n{}\n--- stderr\n{}", stdout(o), stderr(o));
+    assert!(!stderr(o).contains("panicked"), "the binary panicked:\n{}", stderr(o));
+}
+
+/// The shipped scenario files.
+pub fn shipped() -> Vec<PathBuf> {
+    let mut v = Vec::new();
+    for dir in ["scenarios", "scenarios/research"] {
+        let Ok(rd) = std::fs::read_dir(path(dir)) else { continue };
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.extension().is_some_and(|x| x == "ron") {
+                v.push(p);
+            }
+        }
+    }
+    v.sort();
+    v
+}
+
+/// Loads a scenario file through the engine.
+pub fn scenario(p: &Path) -> ttx_engine::Scenario {
+    let src = std::fs::read_to_string(p).expect("scenario file reads");
+    ttx_engine::Scenario::parse(&p.display().to_string(), &src).unwrap_or_else(|d| panic!("{d}"))
+}

@@ -1,0 +1,133 @@
+//! A journal replays and verifies; a tampered journal fails, naming the tick.
+
+use std::path::Path;
+
+use ttx_engine::journal::{JournalWriter, Record};
+use ttx_engine::{Command, Issuer, Sim, Statement, Tick, builtin};
+
+use crate::harness::*;
+
+/// Writes the journal of a run of the default scenario with facilitator and team commands.
+fn journal_with_commands(path: &Path) -> Vec<(u32, String)> {
+    let sc = builtin::default_scenario().unwrap();
+    let mut sim = Sim::new(&sc, 9);
+    sim.checkpoint_commands(true);
+    let plan: Vec<(u32, Issuer, Command)> = vec![
+        (40, Issuer::Facilitator, Command::FireInject { inject: "vr_intrusion".into() }),
+        (41, Issuer::Facilitator, Command::HoldInject { inject: "flash_scanning".into() }),
+        (
+            60,
+            Issuer::Team("pa".into()),
+            Command::EnforceMfa { actor: "harbor".into(), asset: "harbor/office".into() },
+        ),
+        (
+            61,
+            Issuer::Team("pa".into()),
+            Command::PublicStatement { actor: "PA".into(), statement: Statement::Reassure },
+        ),
+        // Refused: the county cannot issue a DHS advisory; the refusal is journaled too.
+        (
+            62,
+            Issuer::Team("pa".into()),
+            Command::DeployOnsite { actor: "harbor".into(), asset: "harbor/office".into() },
+        ),
+        (300, Issuer::Facilitator, Command::ReleaseInject { inject: "flash_scanning".into() }),
+    ];
+    for (t, issuer, cmd) in plan {
+        sim.submit_at(Tick(t), issuer, cmd).unwrap();
+    }
+    sim.run_to_end();
+    let mut w = JournalWriter::new(Vec::new());
+    w.write(&Record::header(&sc, 9, "test")).unwrap();
+    let mut commands = Vec::new();
+    for r in sim.take_journal_records() {
+        if let Record::Command { tick, command, .. } = &r {
+            commands.push((*tick, serde_json::to_string(command).unwrap()));
+        }
+        w.write(&r).unwrap();
+    }
+    w.write(&Record::End { tick: sim.now().0, hash: format!("{:016x}", sim.state_hash()) }).unwrap();
+    std::fs::write(path, w.into_inner()).unwrap();
+    commands
+}
+
+#[test]
+fn a_run_journal_replays_and_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let j = dir.path().join("run.jsonl");
+    let js = j.display().to_string();
+    assert_exit(&ttx(&["run", "--seed", "4", "--journal", &js]), 0);
+    let o = ttx(&["replay", &js, "--verify"]);
+    assert_exit(&o, 0);
+    assert!(stdout(&o).contains("verified:"), "{}", stdout(&o));
+    // Replay reproduces the run's metrics exactly.
+    let run = ttx(&["run", "--seed", "4", "--json"]);
+    let rep = ttx(&["replay", &js, "--json"]);
+    assert_eq!(run.stdout, rep.stdout);
+}
+
+#[test]
+fn a_journal_with_commands_verifies_and_a_tampered_command_fails_at_its_tick() {
+    let dir = tempfile::tempdir().unwrap();
+    let j = dir.path().join("session.jsonl");
+    let commands = journal_with_commands(&j);
+    assert_eq!(commands.len(), 6, "every submitted command is journaled, refusals too");
+    let js = j.display().to_string();
+    let o = ttx(&["replay", &js, "--verify"]);
+    assert_exit(&o, 0);
+    assert!(stdout(&o).contains("6 commands replayed"), "{}", stdout(&o));
+
+    // Change which asset the team patched: the replay diverges at that command's tick.
+    let text = std::fs::read_to_string(&j).unwrap();
+    let tampered = text.replacen("harbor/office\"}", "ridge/office\"}", 1);
+    assert_ne!(text, tampered);
+    std::fs::write(&j, tampered).unwrap();
+    let o = ttx(&["replay", &js, "--verify"]);
+    assert_exit(&o, 1);
+    assert!(stderr(&o).contains("DIVERGED at tick 60 "), "{}", stderr(&o));
+}
+
+#[test]
+fn a_tampered_hash_or_seed_fails_naming_the_tick() {
+    let dir = tempfile::tempdir().unwrap();
+    let j = dir.path().join("run.jsonl");
+    let js = j.display().to_string();
+    assert_exit(&ttx(&["run", "--seed", "4", "--journal", &js]), 0);
+    let text = std::fs::read_to_string(&j).unwrap();
+    // Change the 20th hash record.
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    let (idx, tick) = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.contains("\"type\":\"hash\""))
+        .nth(19)
+        .map(|(i, l)| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            (i, v["tick"].as_u64().unwrap())
+        })
+        .unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&lines[idx]).unwrap();
+    v["hash"] = serde_json::Value::String("0123456789abcdef".into());
+    lines[idx] = v.to_string();
+    std::fs::write(&j, lines.join("\n")).unwrap();
+    let o = ttx(&["replay", &js, "--verify"]);
+    assert_exit(&o, 1);
+    assert!(stderr(&o).contains(&format!("DIVERGED at tick {tick} ")), "{}", stderr(&o));
+
+    // A different seed in the header diverges from the first checkpoint on.
+    let text = text.replacen("\"seed\":4,", "\"seed\":5,", 1);
+    std::fs::write(&j, text).unwrap();
+    let o = ttx(&["replay", &js, "--verify"]);
+    assert_exit(&o, 1);
+    assert!(stderr(&o).contains("DIVERGED at tick"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_journal_that_is_not_one_is_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let j = dir.path().join("junk.jsonl");
+    std::fs::write(&j, "{\"type\":\"hash\",\"tick\":1}\nnot json\n").unwrap();
+    let o = ttx(&["replay", &j.display().to_string(), "--verify"]);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("line "), "{}", stderr(&o));
+}
