@@ -33,7 +33,7 @@ fn command(kind: u8, a: usize, b: usize, c: u32) -> Command {
         9 => Command::NotifyVictim { actor: pick(&actors, a), indicator: c % 12, victim: pick(&juris, b) },
         10 => Command::PublicStatement {
             actor: pick(&actors, a),
-            statement: if c % 2 == 0 { Statement::Reassure } else { Statement::Debunk },
+            statement: if c.is_multiple_of(2) { Statement::Reassure } else { Statement::Debunk },
         },
         11 => Command::OpenInvestigation { actor: pick(&actors, a), indicator: c % 12 },
         12 => Command::Attribute { actor: pick(&actors, a), adversary: pick(&advs, b) },
@@ -49,10 +49,13 @@ fn command(kind: u8, a: usize, b: usize, c: u32) -> Command {
         19 => Command::SkipInject { inject: pick(&injects, b) },
         20 => Command::InjectFromTemplate {
             template: pick(&["county_ransomware", "rumor", "vendor_busy", "none"], b),
-            state: if c % 3 == 0 { None } else { Some(pick(&["PA", "GA", "ZZ"], a)) },
-            jurisdiction: if c % 2 == 0 { None } else { Some(pick(&juris, a)) },
+            state: if c.is_multiple_of(3) { None } else { Some(pick(&["PA", "GA", "ZZ"], a)) },
+            jurisdiction: if c.is_multiple_of(2) { None } else { Some(pick(&juris, a)) },
         },
-        _ => Command::SetStaffed { team: pick(&["pa", "cisa", "fbi", "nope"], b), staffed: c % 2 == 0 },
+        _ => Command::SetStaffed {
+            team: pick(&["pa", "cisa", "fbi", "nope"], b),
+            staffed: c.is_multiple_of(2),
+        },
     }
 }
 
