@@ -33,6 +33,9 @@ mod systems;
 pub mod time;
 pub mod view;
 
+#[cfg(test)]
+mod tests;
+
 pub use command::{Command, CommandKind, CommandOutcome, Issuer, Rejection, Statement};
 pub use events::{EventKind, Severity, SimEvent, describe};
 pub use journal::{Record, replay};

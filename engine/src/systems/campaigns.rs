@@ -220,6 +220,34 @@ pub fn detection_chance(
     (base * k * (1.0 - 0.6 * stealth)).clamp(0.0, 0.95)
 }
 
+/// The chances that one access attempt is blocked, and that (if not blocked) it succeeds.
+///
+/// Blocking rises with what the target holds: an indicator of this very
+/// campaign adds `block_with_indicator`, one of the same adversary and
+/// technique half of it. Success falls with posture and rises with skill.
+pub fn access_odds(
+    ts: &TechniqueSpec,
+    tech: Technique,
+    posture: &crate::scenario::schema::Posture,
+    m: Match,
+    skill: f64,
+) -> (f64, f64) {
+    let ind_bonus = match m {
+        Match::Campaign => ts.block_with_indicator,
+        Match::Technique => ts.block_with_indicator / 2.0,
+        Match::None => 0.0,
+    };
+    let mut p_block = ts.block + ind_bonus;
+    if posture.monitoring == Monitoring::Endpoint {
+        p_block += 0.1;
+    }
+    if tech == Technique::DenialOfService && posture.ddos_protection {
+        p_block += 0.3;
+    }
+    let p_succ = ts.success * posture_factor(tech, posture, ts.success) * (0.5 + skill);
+    (p_block.clamp(0.0, 0.95), p_succ.clamp(0.0, 0.95))
+}
+
 /// How posture scales an access technique's success.
 pub fn posture_factor(t: Technique, p: &crate::scenario::schema::Posture, base_phish: f64) -> f64 {
     match t {
@@ -327,21 +355,7 @@ fn act(
             {
                 core.metrics.targeted.insert(owner, m != Match::None);
             }
-            let ind_bonus = match m {
-                Match::Campaign => ts.block_with_indicator,
-                Match::Technique => ts.block_with_indicator / 2.0,
-                Match::None => 0.0,
-            };
-            let mut p_block = ts.block + ind_bonus;
-            if posture.monitoring == Monitoring::Endpoint {
-                p_block += 0.1;
-            }
-            if tech == Technique::DenialOfService && posture.ddos_protection {
-                p_block += 0.3;
-            }
-            let p_block = p_block.clamp(0.0, 0.95);
-            let p_succ = (ts.success * posture_factor(tech, &posture, ts.success) * (0.5 + adv.skill))
-                .clamp(0.0, 0.95);
+            let (p_block, p_succ) = access_odds(&ts, tech, &posture, m, adv.skill);
             let (u, seen_draw) = {
                 let x = &mut core.intrusions.list[i.ix()];
                 (x.rng.uniform(), x.rng.uniform())

@@ -316,8 +316,8 @@ fn apply(core: &mut Core, cx: &mut CommandCtx, issuer: &Issuer, command: &Comman
                     channel: "fbi_to_victim (use notify_victim)".into(),
                 });
             }
-            let ind = indicator_held(core, me, *indicator)?;
             check_channel(&reg, &core.members.0, me, *channel)?;
+            let ind = indicator_held(core, me, *indicator)?;
             if cx.ledger.0.contains(&(me, ind, *channel)) {
                 return Err(Rejection::AlreadyShared {
                     actor: reg.actor(me).id.clone(),

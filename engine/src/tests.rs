@@ -1,0 +1,401 @@
+//! Rules of the model, one system at a time, on small hand-built scenarios.
+
+use crate::command::{Command, Issuer, Rejection, Statement};
+use crate::model::registry::ActorKind;
+use crate::model::*;
+use crate::scenario::Scenario;
+use crate::scenario::schema::*;
+use crate::sim::Sim;
+use crate::systems::campaigns::{access_odds, detection_chance};
+use crate::time::{ETime, Tick};
+
+/// A small scenario: PA with four counties, one adversary; `extra` is spliced in before the closing paren.
+fn small(extra: &str) -> Scenario {
+    let adversary =
+        if extra.contains("adversaries:") { "" } else { r#"adversaries: [(id: "x", name: "X")],"# };
+    let src = format!(
+        r#"Scenario(
+    name: "Small",
+    clock: (start: "E-20d 00:00", end: "E+60d 00:00"),
+    geography: (states: Only(["PA"]), jurisdictions: Listed([
+        (id: "a", state: "PA", name: "A County", voters: 100000),
+        (id: "b", state: "PA", name: "B County", voters: 80000),
+        (id: "c", state: "PA", name: "C County", voters: 60000),
+        (id: "d", state: "PA", name: "D County", voters: 40000),
+    ])),
+    teams: [
+        (id: "pa", name: "Pennsylvania", controls: [StateOffice("PA"), LocalsOf("PA")]),
+        (id: "cisa", name: "CISA", controls: [Dhs, EiIsac]),
+        (id: "fbi", name: "FBI", controls: [Fbi]),
+        (id: "red", name: "Red", role: RedCell, controls: [Adversary("x")]),
+    ],
+    {adversary}
+    {extra}
+)"#
+    );
+    Scenario::parse("small.ron", &src).unwrap_or_else(|d| panic!("{d}"))
+}
+
+const PHISH: &str = r#"adversaries: [(id: "x", name: "X", campaigns: [
+        (id: "p", name: "Phish", objective: StealAndLeak, technique: Phishing, start: "E-10d 00:00",
+         targets: (kinds: [OfficeIt], count: 4), spacing_h: 48, tempo_h: 6),
+    ])],"#;
+
+fn held(sim: &Sim, actor: &str) -> Vec<Held> {
+    let reg = sim.registry();
+    let a = reg.actor_by_id[actor];
+    let e = sim.world().resource::<Entities>().actors[a.ix()];
+    sim.world().get::<Knowledge>(e).map(|k| k.held.clone()).unwrap_or_default()
+}
+
+#[test]
+fn a_held_indicator_raises_blocking_and_detection() {
+    let ts = TechniquesSpec::default();
+    let p = Posture::default();
+    let (none, s0) = access_odds(&ts.phishing, Technique::Phishing, &p, Match::None, 0.5);
+    let (tech, _) = access_odds(&ts.phishing, Technique::Phishing, &p, Match::Technique, 0.5);
+    let (camp, s1) = access_odds(&ts.phishing, Technique::Phishing, &p, Match::Campaign, 0.5);
+    assert!(none < tech && tech < camp, "{none} < {tech} < {camp}");
+    assert_eq!(s0, s1, "knowledge changes blocking, not the attempt's own success");
+    let d = DetectionSpec::default();
+    let base = detection_chance(&d, Monitoring::Basic, false, Match::None, 2.5, 0.5);
+    let warned = detection_chance(&d, Monitoring::Basic, false, Match::Campaign, 2.5, 0.5);
+    assert!(warned > base * 2.0);
+    // Better monitoring and an on-site team both see more.
+    assert!(detection_chance(&d, Monitoring::NetworkSensor, false, Match::None, 2.5, 0.5) > base);
+    assert!(detection_chance(&d, Monitoring::Basic, true, Match::None, 2.5, 0.5) > base);
+}
+
+#[test]
+fn posture_lowers_success() {
+    let ts = TechniquesSpec::default();
+    let weak = Posture::default();
+    let strong =
+        Posture { mfa: true, patch_lag_days: 0, training: Training::TwelveMonths, ..Posture::default() };
+    for (t, spec) in [
+        (Technique::Phishing, &ts.phishing),
+        (Technique::ExploitPublicFacing, &ts.exploit_public_facing),
+        (Technique::CredentialStuffing, &ts.credential_stuffing),
+    ] {
+        let (_, w) = access_odds(spec, t, &weak, Match::None, 0.5);
+        let (_, s) = access_odds(spec, t, &strong, Match::None, 0.5);
+        assert!(s < w / 3.0, "{t:?}: {s} vs {w}");
+    }
+}
+
+#[test]
+fn warned_targets_are_blocked_more_often_in_play() {
+    // The same campaign, with and without an FBI notice to every county beforehand.
+    let notice = r#"injects: [(id: "n", title: "FBI notice", trigger: At("E-12d 00:00"),
+        effects: [Notify(campaign: "p", from: Fbi, to: [LocalsOf("PA")])])],"#;
+    let plain = small(PHISH);
+    let warned = small(&format!("{PHISH}\n{notice}"));
+    let (mut b0, mut b1, mut a0, mut a1) = (0, 0, 0, 0);
+    for seed in 0..60 {
+        for (sc, blocked, attempted) in [(&plain, &mut b0, &mut a0), (&warned, &mut b1, &mut a1)] {
+            let mut sim = Sim::new(sc, seed);
+            sim.run_to_end();
+            let m = sim.metrics();
+            *blocked += m.intrusions_blocked;
+            *attempted += m.intrusions_attempted;
+        }
+    }
+    let r0 = b0 as f64 / a0 as f64;
+    let r1 = b1 as f64 / a1 as f64;
+    assert!(r1 > r0 + 0.2, "blocked share {r0:.2} without warning, {r1:.2} with");
+    let mut sim = Sim::new(&warned, 1);
+    sim.run_to_end();
+    let m = sim.metrics();
+    assert_eq!(m.warned_before_targeted, Some(1.0), "every county held the indicator first");
+    assert!(m.blocked_by_shared_indicator > 0 || m.intrusions_blocked == 0);
+}
+
+#[test]
+fn a_non_member_learns_only_through_its_state_or_direct_notification() {
+    let sc = small(&format!("{PHISH}\nsharing: (isac_membership: 0.0, state_isac_membership: 1.0),"));
+    let mut learned_from_state = 0;
+    for seed in 0..20 {
+        let mut sim = Sim::new(&sc, seed);
+        sim.run_to_end();
+        for local in ["a", "b", "c", "d"] {
+            for h in held(&sim, local) {
+                assert_ne!(h.channel, Some(Channel::IsacToMembers), "a non-member never gets EI-ISAC alerts");
+                assert!(
+                    matches!(
+                        h.channel,
+                        None | Some(Channel::StateToLocals)
+                            | Some(Channel::FbiToVictim)
+                            | Some(Channel::PublicAdvisory)
+                            | Some(Channel::VendorToCustomers)
+                    ),
+                    "{local} learned through {:?}",
+                    h.channel
+                );
+                if h.channel == Some(Channel::StateToLocals) {
+                    learned_from_state += 1;
+                }
+            }
+        }
+        // The state, a member, does get EI-ISAC alerts when there are any.
+        let members = &sim.world().resource::<Membership>().0;
+        assert!(members[sim.registry().actor_by_id["PA"].ix()]);
+    }
+    assert!(learned_from_state > 0, "states relay to their counties");
+}
+
+#[test]
+fn members_hear_from_the_isac() {
+    let sc = small(&format!("{PHISH}\nsharing: (isac_membership: 1.0),"));
+    let mut via_isac = 0;
+    for seed in 0..10 {
+        let mut sim = Sim::new(&sc, seed);
+        sim.run_to_end();
+        for local in ["a", "b", "c", "d"] {
+            via_isac +=
+                held(&sim, local).iter().filter(|h| h.channel == Some(Channel::IsacToMembers)).count();
+        }
+    }
+    assert!(via_isac > 0);
+}
+
+#[test]
+fn the_assessment_is_late_when_evidence_is_thin() {
+    let eo_thin = "eo13848: (evidence_needed: 1000.0),";
+    let thin = small(&format!("{PHISH}\n{eo_thin}"));
+    let plenty = small(&format!("{PHISH}\neo13848: (evidence_needed: 0.5),"));
+    let mut sim = Sim::new(&thin, 3);
+    sim.run_to_end();
+    let m = sim.metrics();
+    assert!(m.assessment_day.unwrap() > 45, "thin evidence: late (day {:?})", m.assessment_day);
+    assert!(!m.eo_deadlines_met);
+    assert_eq!(sim.facilitator_view().eo.confident, Some(false));
+    let mut sim = Sim::new(&plenty, 3);
+    sim.run_to_end();
+    let m = sim.metrics();
+    assert!(m.assessment_day.unwrap() <= 45, "enough evidence: on time (day {:?})", m.assessment_day);
+}
+
+#[test]
+fn a_false_flag_can_make_the_assessment_wrong() {
+    let src = r#"adversaries: [
+        (id: "x", name: "X", stealth: 0.0, false_flag: "y", false_flag_share: 1.0, campaigns: [
+            (id: "p", name: "Phish", objective: StealAndLeak, technique: Phishing, start: "E-10d 00:00",
+             targets: (kinds: [OfficeIt], count: 4), spacing_h: 12, tempo_h: 6),
+        ]),
+        (id: "y", name: "Y"),
+    ],
+    eo13848: (evidence_needed: 1.0, name_threshold: 1.0),"#;
+    let sc = small(src);
+    let mut wrong = 0;
+    for seed in 0..10 {
+        let mut sim = Sim::new(&sc, seed);
+        sim.run_to_end();
+        if sim.metrics().attribution_correct == Some(false) {
+            wrong += 1;
+        }
+    }
+    assert!(wrong > 5, "all evidence points at the imitated adversary: {wrong}/10 wrong");
+}
+
+#[test]
+fn a_county_cannot_act_outside_its_authority() {
+    let sc = small(PHISH);
+    let mut sim = Sim::new(&sc, 1);
+    let pa = Issuer::Team("pa".into());
+    // A county cannot send an EI-ISAC alert or deploy a CISA team, nor patch another county's server.
+    let cases = vec![
+        Command::ShareIndicator { actor: "a".into(), indicator: 0, channel: Channel::IsacToMembers },
+        Command::DeployOnsite { actor: "a".into(), asset: "a/office".into() },
+        Command::Patch { actor: "a".into(), asset: "b/office".into() },
+        Command::Patch { actor: "dhs".into(), asset: "a/office".into() },
+        Command::Patch { actor: "a".into(), asset: "a/nothing".into() },
+        Command::FireInject { inject: "none".into() },
+    ];
+    for c in &cases {
+        sim.submit(pa.clone(), c.clone());
+    }
+    sim.step();
+    let out = sim.take_outcomes();
+    assert_eq!(out.len(), cases.len());
+    assert!(matches!(out[0].result, Err(Rejection::WrongChannel { .. })), "{:?}", out[0].result);
+    assert!(matches!(out[1].result, Err(Rejection::NoAuthority { .. })), "{:?}", out[1].result);
+    assert!(matches!(out[2].result, Err(Rejection::NotOwner { .. })), "{:?}", out[2].result);
+    assert!(matches!(out[3].result, Err(Rejection::NotYourActor { .. })), "{:?}", out[3].result);
+    assert!(matches!(out[4].result, Err(Rejection::UnknownAsset { .. })), "{:?}", out[4].result);
+    assert!(matches!(out[5].result, Err(Rejection::FacilitatorOnly { .. })), "{:?}", out[5].result);
+    // And a good one is accepted.
+    sim.submit(pa, Command::EnforceMfa { actor: "a".into(), asset: "a/office".into() });
+    sim.step();
+    assert_eq!(sim.take_outcomes()[0].result, Ok(()));
+}
+
+#[test]
+fn commands_apply_in_canonical_order_facilitator_then_teams_then_sequence() {
+    let sc = small(PHISH);
+    let mut sim = Sim::new(&sc, 1);
+    let t = Tick(5);
+    sim.submit_at(
+        t,
+        Issuer::Team("pa".into()),
+        Command::Patch { actor: "a".into(), asset: "a/office".into() },
+    )
+    .unwrap();
+    sim.submit_at(
+        t,
+        Issuer::Team("cisa".into()),
+        Command::PublicStatement { actor: "dhs".into(), statement: Statement::Reassure },
+    )
+    .unwrap();
+    sim.submit_at(t, Issuer::Facilitator, Command::SetStaffed { team: "pa".into(), staffed: true }).unwrap();
+    sim.run_until(t);
+    let order: Vec<String> = sim.take_outcomes().iter().map(|o| o.issuer.to_string()).collect();
+    assert_eq!(order, ["facilitator", "team pa", "team cisa"]);
+}
+
+#[test]
+fn a_staffed_teams_actors_do_not_follow_doctrine() {
+    let sc = small(&format!("{PHISH}\nsharing: (isac_membership: 1.0),"));
+    let reports = |staffed: bool, seed: u64| {
+        let opts = crate::sim::SimOptions {
+            staffed: if staffed { vec!["pa".into()] } else { vec![] },
+            ..Default::default()
+        };
+        let mut sim = Sim::with_options(&sc, seed, opts);
+        sim.run_to_end();
+        let m = sim.metrics();
+        m.messages_by_channel["local_to_state"] + m.messages_by_channel["member_to_isac"]
+    };
+    let doctrine: u64 = (0..10).map(|s| reports(false, s)).sum();
+    let staffed: u64 = (0..10).map(|s| reports(true, s)).sum();
+    assert!(doctrine > 0);
+    assert_eq!(staffed, 0, "nobody at the console, nobody reports");
+}
+
+#[test]
+fn a_network_sensor_puts_the_isac_in_the_picture() {
+    let src = r#"adversaries: [(id: "x", name: "X", stealth: 0.0, campaigns: [
+        (id: "v", name: "VR", objective: AlterData, technique: ExploitPublicFacing, start: "E-10d 00:00",
+         targets: (kinds: [VoterRegistration], count: 1), tempo_h: 4, recon_actions: 6),
+    ])],
+    posture: (by_kind: { VoterRegistration: (monitoring: NetworkSensor) }),"#;
+    let sc = small(src);
+    let mut isac_saw = 0;
+    for seed in 0..10 {
+        let mut sim = Sim::new(&sc, seed);
+        sim.run_to_end();
+        if held(&sim, "eiisac").iter().any(|h| h.from.is_none()) {
+            isac_saw += 1;
+        }
+    }
+    assert!(isac_saw > 5, "the sensor is watched by the EI-ISAC: {isac_saw}/10");
+}
+
+#[test]
+fn outages_cost_voters_and_results_time_in_their_windows() {
+    let src = r#"injects: [
+        (id: "r", title: "results down", trigger: At("E+0d 20:00"), effects: [Outage(target: (kinds: [ResultsWebsite], jurisdictions: ["a"]), hours: 3)]),
+        (id: "p", title: "pollbooks down", trigger: At("E+0d 09:00"), effects: [Outage(target: (kinds: [Pollbook], jurisdictions: ["b"]), hours: 2)]),
+        (id: "q", title: "pollbooks down", trigger: At("E+0d 09:00"), effects: [Outage(target: (kinds: [Pollbook], jurisdictions: ["c"]), hours: 2)]),
+        (id: "early", title: "results down early", trigger: At("E-5d 09:00"), effects: [Outage(target: (kinds: [ResultsWebsite], jurisdictions: ["d"]), hours: 5)]),
+    ],
+    doctrines: (local: (statement_h: 1.0)),"#;
+    let sc = small(src);
+    // With the counties staffed, nobody reacts: the accounting alone.
+    let staffed = crate::sim::SimOptions { staffed: vec!["pa".into()], ..Default::default() };
+    let mut sim = Sim::with_options(&sc, 1, staffed);
+    // C switches to paper before its outage.
+    sim.submit_at(
+        sc.registry().clock.tick_of(ETime::new(0, 8)).unwrap(),
+        Issuer::Facilitator,
+        Command::SwitchToPaper { actor: "c".into(), jurisdiction: "c".into() },
+    )
+    .unwrap();
+    sim.run_to_end();
+    let m = sim.metrics();
+    assert_eq!(m.results_downtime_h, 3, "only the election-night outage counts");
+    // B: 80,000 voters x 0.66 turnout x 0.4 in person x 2/13 hours; C: 60,000 ... x 0.15 on paper.
+    let b: f64 = 80_000.0 * 0.66 * 0.4 * 2.0 / 13.0;
+    let c: f64 = 60_000.0 * 0.66 * 0.4 * 2.0 / 13.0 * 0.15;
+    assert_eq!(m.voters_delayed, (b + c).round() as u64);
+    // Left to their doctrine, the counties switch to paper and extend hours: fewer voters delayed.
+    let mut sim = Sim::new(&sc, 1);
+    sim.run_to_end();
+    let d = sim.metrics().voters_delayed;
+    assert!(d > 0 && (d as f64) < b, "doctrine response: {d} delayed vs {b:.0} for B alone unanswered");
+}
+
+#[test]
+fn a_timely_statement_wins_back_confidence() {
+    let src = r#"injects: [(id: "d", title: "rumor", trigger: At("E-5d 09:00"), effects: [Disinformation(intensity: 10.0, about: "x")])],
+    doctrines: (state: (debunk_h: 2.0)),"#;
+    let answered = small(src);
+    let unanswered_src = src.replace("debunk_h: 2.0", "debunk_h: 200.0");
+    let unanswered = small(&unanswered_src);
+    let conf = |sc: &Scenario| {
+        let mut sim = Sim::new(sc, 1);
+        sim.run_until(sc.registry().clock.tick_of(ETime::new(-4, 9)).unwrap());
+        sim.metrics().confidence
+    };
+    assert!(conf(&answered) > conf(&unanswered) + 5.0, "{} vs {}", conf(&answered), conf(&unanswered));
+}
+
+#[test]
+fn membership_only_grows_with_the_share() {
+    let members = |share: f64| -> Vec<bool> {
+        let sc = small(&format!("sharing: (isac_membership: {share}),"));
+        let sim = Sim::new(&sc, 9);
+        let reg = sim.registry();
+        let m = &sim.world().resource::<Membership>().0;
+        reg.actors.iter().enumerate().filter(|(_, a)| a.kind == ActorKind::Local).map(|(i, _)| m[i]).collect()
+    };
+    let lo = members(0.3);
+    let hi = members(0.8);
+    assert!(lo.iter().zip(&hi).all(|(l, h)| !l || *h), "a member at 30% is still a member at 80%");
+}
+
+#[test]
+fn injects_can_be_held_released_skipped_and_fired_early() {
+    let src = r#"injects: [
+        (id: "one", title: "One", trigger: At("E-15d 00:00"), effects: [News("one")]),
+        (id: "two", title: "Two", trigger: At("E-15d 00:00"), effects: [News("two")]),
+        (id: "three", title: "Three", trigger: Manual, effects: [News("three")]),
+    ],"#;
+    let sc = small(src);
+    let mut sim = Sim::new(&sc, 1);
+    sim.submit(Issuer::Facilitator, Command::HoldInject { inject: "one".into() });
+    sim.submit(Issuer::Facilitator, Command::SkipInject { inject: "two".into() });
+    sim.submit(Issuer::Facilitator, Command::FireInject { inject: "three".into() });
+    sim.step();
+    let state = |sim: &Sim, id: &str| sim.inject_views().into_iter().find(|i| i.id == id).unwrap().state;
+    assert_eq!(state(&sim, "three"), "fired");
+    sim.run_until(sc.registry().clock.tick_of(ETime::new(-14, 0)).unwrap());
+    assert_eq!(state(&sim, "one"), "held");
+    assert_eq!(state(&sim, "two"), "skipped");
+    sim.submit(Issuer::Facilitator, Command::ReleaseInject { inject: "one".into() });
+    sim.step();
+    assert_eq!(state(&sim, "one"), "fired", "an overdue inject fires on release");
+    sim.submit(Issuer::Facilitator, Command::FireInject { inject: "two".into() });
+    sim.step();
+    assert!(matches!(sim.take_outcomes().last().unwrap().result, Err(Rejection::InjectDone { .. })));
+}
+
+#[test]
+fn calendars_drop_what_falls_after_the_end_and_find_the_next_due_tick() {
+    let mut c: Calendar<u32> = Calendar::new(10);
+    assert!(c.schedule(Tick(7), 1));
+    assert!(c.schedule(Tick(3), 2));
+    assert!(!c.schedule(Tick(10), 3), "past the clock: never happens");
+    assert_eq!(c.next_due(Tick(0)), Some(Tick(3)));
+    assert_eq!(c.take(Tick(3)), vec![2]);
+    assert_eq!(c.next_due(Tick(4)), Some(Tick(7)));
+    assert_eq!(c.len(), 1);
+}
+
+#[test]
+fn the_digest_depends_on_order() {
+    let mut a = Digest(1);
+    a.mix(&[1, 2]);
+    let mut b = Digest(1);
+    b.mix(&[2, 1]);
+    assert_ne!(a.0, b.0);
+}
