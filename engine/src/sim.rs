@@ -186,17 +186,19 @@ impl Sim {
             ambiguity_detection: LogLevel::Error,
             ..ScheduleBuildSettings::default()
         });
+        // Each system runs only when it has work this tick: an idle system costs one cheap check.
+        use systems::work::*;
         schedule.add_systems(
             (
-                apply_commands,
-                systems::injects::run_injects,
-                systems::campaigns::run_campaigns,
-                systems::impact::run_impact,
-                systems::detection::run_detection,
-                systems::federal::run_federal,
-                systems::sharing::run_sharing,
-                run_doctrines,
-                systems::triggers::run_triggers,
+                apply_commands.run_if(commands_due),
+                systems::injects::run_injects.run_if(due::<InjectEvent>),
+                systems::campaigns::run_campaigns.run_if(due::<CampaignEvent>),
+                systems::impact::run_impact.run_if(due::<Timer>),
+                systems::detection::run_detection.run_if(fresh::<Detection>),
+                systems::federal::run_federal.run_if(due::<FederalEvent>),
+                systems::sharing::run_sharing.run_if(sharing_has_work),
+                run_doctrines.run_if(doctrines_have_work),
+                systems::triggers::run_triggers.run_if(conditional_injects_waiting),
                 message_update_system,
             )
                 .chain(),
@@ -277,10 +279,22 @@ impl Sim {
     }
 
     /// Submits a command for the next tick; returns its sequence number.
+    ///
+    /// After the end of the clock nothing applies any more: the command is refused at once
+    /// with [`Rejection::Ended`] (its outcome is in [`Sim::take_outcomes`]).
     pub fn submit(&mut self, issuer: Issuer, command: Command) -> u64 {
         let now = self.now;
         let reg = Arc::clone(&self.reg);
-        self.world.resource_mut::<CommandQueue>().submit(&reg, now, issuer, command)
+        let mut queue = self.world.resource_mut::<CommandQueue>();
+        let seq = queue.submit(&reg, now, issuer, command);
+        if self.is_finished()
+            && let Some((issuer, command)) = self.world.resource_mut::<CommandQueue>().remove(now, seq)
+        {
+            let o = CommandOutcome { tick: now, issuer, seq, command, result: Err(Rejection::Ended) };
+            self.history.push(o.clone());
+            self.undelivered.push(o);
+        }
+        seq
     }
 
     /// Submits a command for a later tick.
@@ -343,8 +357,8 @@ impl Sim {
     fn after_tick(&mut self, t: Tick, force_checkpoint: bool) {
         let day_end = self.reg.clock.at(t).hour() == 23 || t == self.last_tick();
         if self.resolution == Resolution::Hourly || day_end {
-            let m = self.metrics_at(Tick(t.0 + 1));
-            self.series.push(SeriesPoint::from_metrics(&m, self.reg.clock.at(t)));
+            let p = self.series_point(Tick(t.0 + 1), self.reg.clock.at(t));
+            self.series.push(p);
         }
         if day_end || force_checkpoint {
             let hash = self.state_hash();
@@ -360,11 +374,11 @@ impl Sim {
                 best = Some(best.map_or(t, |b| b.min(t)));
             }
         };
-        consider(self.world.resource_mut::<Calendar<CampaignEvent>>().next_due(from));
-        consider(self.world.resource_mut::<Calendar<InjectEvent>>().next_due(from));
-        consider(self.world.resource_mut::<Calendar<Timer>>().next_due(from));
-        consider(self.world.resource_mut::<Calendar<FederalEvent>>().next_due(from));
-        consider(self.world.resource_mut::<Calendar<Delivery>>().next_due(from));
+        consider(self.world.resource::<Calendar<CampaignEvent>>().next_due(from));
+        consider(self.world.resource::<Calendar<InjectEvent>>().next_due(from));
+        consider(self.world.resource::<Calendar<Timer>>().next_due(from));
+        consider(self.world.resource::<Calendar<FederalEvent>>().next_due(from));
+        consider(self.world.resource::<Calendar<Delivery>>().next_due(from));
         best.map(|b| b.max(from))
     }
 
@@ -422,32 +436,9 @@ impl Sim {
         let campaigns = &w.resource::<Campaigns>().0;
         let ents = w.resource::<Entities>();
 
-        // Ongoing outages, counted up to now.
-        let mut results = m.results_downtime;
-        let mut lost = m.registrations_lost;
-        let mut delayed = m.delayed.clone();
-        for (i, e) in ents.assets.iter().enumerate() {
-            let Some(s) = w.get::<Status>(*e) else { continue };
-            if let Some(since) = s.down_since {
-                let a = AssetIx(i as u32);
-                let imp = interval_impact(reg, a, s, since, until.max(since));
-                results += imp.results_hours;
-                lost += imp.registrations_lost;
-                if imp.voters_delayed > 0.0 {
-                    *delayed.entry(reg.asset(a).owner).or_insert(0.0) += imp.voters_delayed;
-                }
-            }
-        }
-        let voters_delayed: f64 = delayed
-            .iter()
-            .map(|(j, v)| {
-                let ext = m.extended.get(j).copied().unwrap_or(0);
-                v * (1.0 - 0.15 * f64::from(ext)).max(0.1)
-            })
-            .sum();
+        let (results, lost, voters_delayed) = self.outage_totals(until);
         let altered: u64 = m.altered.values().sum();
-        let lost = lost.round() as u64;
-        let voters_delayed = voters_delayed.round() as u64;
+        let _ = ents;
 
         let targeted = m.targeted.len() as u64;
         let warned = m.targeted.values().filter(|w| **w).count() as u64;
@@ -512,6 +503,66 @@ impl Sim {
             messages_by_channel: messages,
         }
         .at_tick(at)
+    }
+
+    /// Results-site hours, registrations lost and voters delayed, counting ongoing outages up to `until`.
+    fn outage_totals(&self, until: Tick) -> (u64, u64, u64) {
+        let w = &self.world;
+        let reg = &self.reg;
+        let m = w.resource::<MetricsState>();
+        let ents = w.resource::<Entities>();
+        let mut results = m.results_downtime;
+        let mut lost = m.registrations_lost;
+        let mut ongoing: std::collections::BTreeMap<ActorIx, f64> = std::collections::BTreeMap::new();
+        for a in &w.resource::<DownCounts>().1 {
+            let Some(s) = w.get::<Status>(ents.assets[a.ix()]) else { continue };
+            if let Some(since) = s.down_since {
+                let imp = interval_impact(reg, *a, s, since, until.max(since));
+                results += imp.results_hours;
+                lost += imp.registrations_lost;
+                if imp.voters_delayed > 0.0 {
+                    *ongoing.entry(reg.asset(*a).owner).or_insert(0.0) += imp.voters_delayed;
+                }
+            }
+        }
+        // Extended polling hours let part of the delayed voters vote after all.
+        let factor = |j: &ActorIx| (1.0 - 0.15 * f64::from(m.extended.get(j).copied().unwrap_or(0))).max(0.1);
+        let mut delayed = 0.0;
+        for (j, v) in &m.delayed {
+            delayed += (v + ongoing.remove(j).unwrap_or(0.0)) * factor(j);
+        }
+        for (j, v) in &ongoing {
+            delayed += v * factor(j);
+        }
+        (results, lost.round() as u64, delayed.round() as u64)
+    }
+
+    /// A point of the metric series, computed without building the full snapshot.
+    fn series_point(&self, until: Tick, time: ETime) -> SeriesPoint {
+        let w = &self.world;
+        let m = w.resource::<MetricsState>();
+        let (_, lost, delayed) = self.outage_totals(until);
+        let altered: u64 = m.altered.values().sum();
+        let targeted = m.targeted.len();
+        let warned = m.targeted.values().filter(|w| **w).count();
+        SeriesPoint {
+            tick: until.0,
+            time,
+            warned_before_targeted: if targeted == 0 {
+                None
+            } else {
+                Some(round4(warned as f64 / targeted as f64))
+            },
+            time_to_share_h_p50: m.time_to_share.percentile(50),
+            alert_reach_h_p50: m.alert_reach.percentile(50),
+            blocked_by_shared_indicator: m.blocked_shared,
+            dwell_time_h_p50: m.dwell.percentile(50),
+            confidence: round2(w.resource::<Public>().confidence),
+            intrusions_attempted: m.attempted,
+            intrusions_succeeded: m.succeeded,
+            voters_affected: altered + lost + delayed,
+            messages: m.messages.iter().sum(),
+        }
     }
 
     /// Every event so far, in order.

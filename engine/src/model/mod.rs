@@ -293,68 +293,53 @@ impl Staffing {
     }
 }
 
-/// A queue of work by tick: one bucket per tick, drained in insertion order.
+/// A queue of work by tick, drained in insertion order within a tick.
 ///
 /// Insertion order is deterministic because the whole tick runs on one
-/// thread in a fixed system order.
+/// thread in a fixed system order. Only ticks with work are stored, so an
+/// idle calendar costs nothing to create or to ask.
 #[derive(Resource)]
 pub struct Calendar<T: Send + Sync + 'static> {
-    buckets: Vec<Vec<T>>,
-    next: usize,
+    buckets: BTreeMap<u32, Vec<T>>,
+    ticks: u32,
     len: usize,
 }
 
 impl<T: Send + Sync + 'static> Calendar<T> {
     /// A calendar for `ticks` ticks.
     pub fn new(ticks: u32) -> Self {
-        let mut buckets = Vec::new();
-        buckets.resize_with(ticks as usize, Vec::new);
-        Calendar { buckets, next: 0, len: 0 }
+        Calendar { buckets: BTreeMap::new(), ticks, len: 0 }
     }
 
     /// Schedules an item; items past the end of the clock never happen and are dropped.
     pub fn schedule(&mut self, tick: Tick, item: T) -> bool {
-        let i = tick.index();
-        match self.buckets.get_mut(i) {
-            Some(b) => {
-                b.push(item);
-                self.len += 1;
-                if i < self.next {
-                    self.next = i;
-                }
-                true
-            }
-            None => false,
+        if tick.0 >= self.ticks {
+            return false;
         }
+        self.buckets.entry(tick.0).or_default().push(item);
+        self.len += 1;
+        true
     }
 
     /// Takes the items due at a tick.
     pub fn take(&mut self, tick: Tick) -> Vec<T> {
-        match self.buckets.get_mut(tick.index()) {
-            Some(b) if !b.is_empty() => {
-                let v = std::mem::take(b);
+        match self.buckets.remove(&tick.0) {
+            Some(v) => {
                 self.len -= v.len();
                 v
             }
-            _ => Vec::new(),
+            None => Vec::new(),
         }
     }
 
+    /// Whether anything is due at a tick.
+    pub fn has(&self, tick: Tick) -> bool {
+        self.buckets.contains_key(&tick.0)
+    }
+
     /// The first tick at or after `from` with something due.
-    pub fn next_due(&mut self, from: Tick) -> Option<Tick> {
-        if self.len == 0 {
-            return None;
-        }
-        let mut i = self.next.max(from.index());
-        while i < self.buckets.len() {
-            if !self.buckets[i].is_empty() {
-                self.next = i;
-                return Some(Tick(i as u32));
-            }
-            i += 1;
-        }
-        self.next = i;
-        None
+    pub fn next_due(&self, from: Tick) -> Option<Tick> {
+        self.buckets.range(from.0..).next().map(|(t, _)| Tick(*t))
     }
 
     /// Items waiting.
@@ -369,7 +354,7 @@ impl<T: Send + Sync + 'static> Calendar<T> {
 
     /// Looks at the items due at a tick without taking them.
     pub fn peek(&self, tick: Tick) -> &[T] {
-        self.buckets.get(tick.index()).map_or(&[], Vec::as_slice)
+        self.buckets.get(&tick.0).map_or(&[], Vec::as_slice)
     }
 }
 
@@ -728,8 +713,8 @@ pub struct Investigation {
 pub enum FederalEvent {
     /// ODNI learns of a campaign from its own collection.
     Intel(CampaignIx),
-    /// A day of an investigation.
-    InvestigationDay(CampaignIx),
+    /// The FBI's daily round of its open investigations (09:00 each day).
+    Investigations,
     /// The EO 13848 process checks whether the assessment can go out.
     AssessmentCheck,
     /// The AG/DHS report is done.
@@ -765,6 +750,8 @@ pub struct Eo {
     pub attributed: BTreeSet<AdversaryIx>,
     /// Whether the first assessment check is scheduled.
     pub started: bool,
+    /// Whether the daily round of investigations is scheduled.
+    pub investigations_scheduled: bool,
 }
 
 // ---------------------------------------------------------------------------

@@ -53,6 +53,12 @@ impl CommandQueue {
         self.pending.insert((tick.0, u32::MAX, seq), (Issuer::Doctrine, command));
     }
 
+    /// Takes back a queued command (one that can never apply).
+    pub fn remove(&mut self, tick: Tick, seq: u64) -> Option<(Issuer, Command)> {
+        let key = self.pending.keys().find(|k| k.0 == tick.0 && k.2 == seq).copied()?;
+        self.pending.remove(&key)
+    }
+
     /// The first tick with a command waiting.
     pub fn next_due(&self) -> Option<Tick> {
         self.pending.keys().next().map(|k| Tick(k.0))
@@ -388,8 +394,11 @@ fn apply(core: &mut Core, cx: &mut CommandCtx, issuer: &Issuer, command: &Comman
                 return done("that activity is already under investigation");
             }
             cx.eo.investigations.insert(c, Investigation { opened: now, notified: Default::default() });
-            let t = core.later(24.0);
-            cx.federal.schedule(t, FederalEvent::InvestigationDay(c));
+            if !cx.eo.investigations_scheduled {
+                cx.eo.investigations_scheduled = true;
+                let t = super::federal::next_morning(core);
+                cx.federal.schedule(t, FederalEvent::Investigations);
+            }
             core.emit(Severity::Notice, EventKind::InvestigationOpened { campaign: c });
         }
         Command::Attribute { adversary, .. } => {

@@ -31,7 +31,13 @@ pub fn run_detection(mut core: Core, mut detections: MessageReader<Detection>, m
         let info = reg.campaign(c);
         let technique = core.intrusions.list[d.intrusion.ix()].technique;
         // Attribution evidence.
-        add_evidence(&mut eo, &reg, info.adversary, reg.spec.eo13848.evidence_per_detection);
+        add_evidence(
+            &mut eo,
+            &mut core.digest,
+            &reg,
+            info.adversary,
+            reg.spec.eo13848.evidence_per_detection,
+        );
         if !new_stage {
             continue;
         }
@@ -93,7 +99,8 @@ pub fn run_detection(mut core: Core, mut detections: MessageReader<Detection>, m
 }
 
 /// Adds attribution evidence for an adversary, splitting off the false-flag share.
-pub fn add_evidence(eo: &mut Eo, reg: &Registry, adv: AdversaryIx, amount: f64) {
+pub fn add_evidence(eo: &mut Eo, digest: &mut Digest, reg: &Registry, adv: AdversaryIx, amount: f64) {
+    digest.mix(&[0x15, u64::from(adv.0), amount.to_bits()]);
     let info = &reg.adversaries[adv.ix()];
     let own = match info.false_flag {
         Some(ff) => {

@@ -35,51 +35,23 @@ pub fn run_federal(
                 let odni = reg.federal.odni;
                 let ind = core.new_indicator(c, info.technique(), Stage::Recon, odni);
                 core.learn(odni, ind, None, None);
-                add_evidence(&mut eo, &reg, info.adversary, reg.spec.eo13848.evidence_per_intel);
+                add_evidence(
+                    &mut eo,
+                    &mut core.digest,
+                    &reg,
+                    info.adversary,
+                    reg.spec.eo13848.evidence_per_intel,
+                );
                 core.emit(Severity::Notice, EventKind::IntelGained { campaign: c, indicator: ind });
             }
-            FederalEvent::InvestigationDay(c) => {
-                let Some(inv) = eo.investigations.get(&c).cloned() else { continue };
-                let info = reg.campaign(c);
-                add_evidence(&mut eo, &reg, info.adversary, reg.spec.eo13848.evidence_per_investigation_day);
-                let day = u64::from(now.0.saturating_sub(inv.opened.0) / 24);
-                let mut stream = core.rng.0.stream_n(&["investigation", info.id()], day);
-                if stream.chance(reg.spec.doctrines.federal.investigation_find_rate) {
-                    // Victims the campaign has touched that the FBI has not yet told.
-                    let mut victims: Vec<ActorIx> = core.campaigns.0[c.ix()]
-                        .intrusions
-                        .iter()
-                        .map(|i| &core.intrusions.list[i.ix()])
-                        .filter(|x| x.attempts > 0 || x.compromised_at.is_some())
-                        .map(|x| reg.asset(x.asset).owner)
-                        .filter(|o| !inv.notified.contains(o))
-                        .collect();
-                    victims.sort();
-                    victims.dedup();
-                    if !victims.is_empty() {
-                        let pick = victims[stream.range_u32(0, victims.len() as u32 - 1) as usize];
-                        if let Some(x) = eo.investigations.get_mut(&c) {
-                            x.notified.insert(pick);
-                        }
-                        core.emit(Severity::Notice, EventKind::VictimFound { campaign: c, victim: pick });
-                        let fbi = reg.federal.fbi;
-                        if !core.staffed(fbi) {
-                            let held = core
-                                .knows(fbi)
-                                .and_then(|k| k.held.iter().find(|h| h.campaign == c).map(|h| h.indicator));
-                            if let Some(ind) = held {
-                                orders.write(ShareOrder {
-                                    from: fbi,
-                                    indicator: ind,
-                                    channel: Channel::FbiToVictim,
-                                    to: Some(pick),
-                                });
-                            }
-                        }
-                    }
+            FederalEvent::Investigations => {
+                let open: Vec<(CampaignIx, Investigation)> =
+                    eo.investigations.iter().map(|(c, i)| (*c, i.clone())).collect();
+                for (c, inv) in open {
+                    investigation_day(&mut core, &mut eo, &mut orders, c, &inv);
                 }
                 let t = core.later(24.0);
-                cal.schedule(t, FederalEvent::InvestigationDay(c));
+                cal.schedule(t, FederalEvent::Investigations);
             }
             FederalEvent::AssessmentCheck => {
                 if eo.assessment_at.is_some() || core.staffed(reg.federal.odni) {
@@ -115,6 +87,67 @@ pub fn run_federal(
             }
         }
     }
+}
+
+/// One day of one investigation: evidence accrues, and the FBI may find (and notify) another victim.
+fn investigation_day(
+    core: &mut Core,
+    eo: &mut Eo,
+    orders: &mut MessageWriter<ShareOrder>,
+    c: CampaignIx,
+    inv: &Investigation,
+) {
+    let reg = core.reg.0.clone();
+    let now = core.now();
+    let info = reg.campaign(c);
+    add_evidence(eo, &mut core.digest, &reg, info.adversary, reg.spec.eo13848.evidence_per_investigation_day);
+    let day = u64::from(now.0.saturating_sub(inv.opened.0) / 24);
+    let mut stream = core.rng.0.stream_n(&["investigation", info.id()], day);
+    if !stream.chance(reg.spec.doctrines.federal.investigation_find_rate) {
+        return;
+    }
+    // Victims the campaign has touched that the FBI has not yet told.
+    let mut victims: Vec<ActorIx> = core.campaigns.0[c.ix()]
+        .intrusions
+        .iter()
+        .map(|i| &core.intrusions.list[i.ix()])
+        .filter(|x| x.attempts > 0 || x.compromised_at.is_some())
+        .map(|x| reg.asset(x.asset).owner)
+        .filter(|o| !inv.notified.contains(o))
+        .collect();
+    victims.sort();
+    victims.dedup();
+    if victims.is_empty() {
+        return;
+    }
+    let pick = victims[stream.range_u32(0, victims.len() as u32 - 1) as usize];
+    if let Some(x) = eo.investigations.get_mut(&c) {
+        x.notified.insert(pick);
+    }
+    core.emit(Severity::Notice, EventKind::VictimFound { campaign: c, victim: pick });
+    let fbi = reg.federal.fbi;
+    if !core.staffed(fbi) {
+        let held = core.knows(fbi).and_then(|k| k.held.iter().find(|h| h.campaign == c).map(|h| h.indicator));
+        if let Some(ind) = held {
+            orders.write(ShareOrder {
+                from: fbi,
+                indicator: ind,
+                channel: Channel::FbiToVictim,
+                to: Some(pick),
+            });
+        }
+    }
+}
+
+/// The tick of the next 09:00 after now, when the FBI's daily round happens.
+pub fn next_morning(core: &Core) -> Tick {
+    let t = core.time(core.now());
+    let mut m = ETime::new(t.day(), 9);
+    if m <= t {
+        m = ETime::new(t.day() + 1, 9);
+    }
+    let reg = core.reg();
+    reg.clock.tick_of(m).unwrap_or(Tick(reg.clock.ticks()))
 }
 
 /// The adversaries that interfered, in order: with `achieved`, those that gained a foothold,

@@ -36,7 +36,13 @@ pub fn run_impact(mut core: Core, mut onsite: ResMut<Onsite>, mut eo: ResMut<Eo>
                 core.emit(Severity::Critical, EventKind::Leak { adversary: info.adversary, about });
                 let cost = reg.spec.public.leak_drop;
                 core.public_incident(cost, Some(owner), false, None);
-                add_evidence(&mut eo, &reg, info.adversary, reg.spec.eo13848.evidence_per_detection);
+                add_evidence(
+                    &mut eo,
+                    &mut core.digest,
+                    &reg,
+                    info.adversary,
+                    reg.spec.eo13848.evidence_per_detection,
+                );
             }
             Timer::OnsiteEnds(a) => {
                 core.with_status(a, |s| s.onsite_until = None);

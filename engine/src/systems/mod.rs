@@ -25,6 +25,62 @@ pub mod injects;
 pub mod sharing;
 pub mod triggers;
 
+/// Run conditions: whether a system has work this tick.
+pub mod work {
+    use bevy_ecs::message::Messages;
+    use bevy_ecs::prelude::*;
+
+    use super::commands::CommandQueue;
+    use crate::model::registry::ResolvedTrigger;
+    use crate::model::*;
+
+    /// Commands are due now.
+    pub fn commands_due(q: Res<CommandQueue>, now: Res<Now>) -> bool {
+        q.next_due().is_some_and(|t| t <= now.0)
+    }
+
+    /// A calendar has work now.
+    pub fn due<T: Send + Sync + 'static>(cal: Res<Calendar<T>>, now: Res<Now>) -> bool {
+        cal.has(now.0)
+    }
+
+    /// Messages of a kind were written this tick.
+    pub fn fresh<M: Message>(m: Res<Messages<M>>) -> bool {
+        m.iter_current_update_messages().len() > 0
+    }
+
+    /// Shares to send or deliveries arriving.
+    pub fn sharing_has_work(
+        orders: Res<Messages<ShareOrder>>,
+        cal: Res<Calendar<Delivery>>,
+        now: Res<Now>,
+    ) -> bool {
+        orders.iter_current_update_messages().len() > 0 || cal.has(now.0)
+    }
+
+    /// Something happened this tick that an unstaffed actor may react to.
+    pub fn doctrines_have_work(
+        learned: Res<Messages<Learned>>,
+        detections: Res<Messages<Detection>>,
+        went_down: Res<Messages<WentDown>>,
+        visible: Res<Messages<Visible>>,
+    ) -> bool {
+        learned.iter_current_update_messages().len() > 0
+            || detections.iter_current_update_messages().len() > 0
+            || went_down.iter_current_update_messages().len() > 0
+            || visible.iter_current_update_messages().len() > 0
+    }
+
+    /// A conditional inject is still waiting for its condition.
+    pub fn conditional_injects_waiting(reg: Res<Reg>, injects: Res<Injects>) -> bool {
+        reg.0
+            .injects
+            .iter()
+            .zip(&injects.state)
+            .any(|(i, s)| *s == InjectState::Pending && matches!(i.trigger, ResolvedTrigger::When(..)))
+    }
+}
+
 use bevy_ecs::prelude::*;
 use bevy_ecs::system::SystemParam;
 
@@ -35,9 +91,9 @@ use crate::model::*;
 use crate::scenario::schema::{AssetKind, ChannelSpec, Objective, Technique};
 use crate::time::{ETime, Tick};
 
-/// Assets of each kind that are down, for conditions such as `AssetDown(ResultsWebsite)`.
+/// Assets of each kind that are down (for conditions such as `AssetDown(ResultsWebsite)`), and which.
 #[derive(Resource, Clone, Debug, Default)]
-pub struct DownCounts(pub [u32; 7]);
+pub struct DownCounts(pub [u32; 7], pub std::collections::BTreeSet<AssetIx>);
 
 /// What most systems read and change.
 #[derive(SystemParam)]
@@ -350,6 +406,7 @@ impl Core<'_, '_> {
             self.account_interval(a, &prev, now);
         } else {
             self.down.0[kind_index(self.reg.0.asset(a).kind)] += 1;
+            self.down.1.insert(a);
         }
         let epoch = self
             .with_status(a, |s| {
@@ -393,6 +450,7 @@ impl Core<'_, '_> {
         }
         self.account_interval(a, &prev, now);
         self.down.0[kind_index(self.reg.0.asset(a).kind)] -= 1;
+        self.down.1.remove(&a);
         let restored = prev.down_cause == Some(DownCause::Restoring);
         self.with_status(a, |s| {
             s.availability = Availability::Up;
