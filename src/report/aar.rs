@@ -290,7 +290,8 @@ pub fn analyse<'a>(report: &'a ReplayReport, info: JournalInfo, evaluation: &Eva
     for e in events {
         let EventKind::Attempt { campaign, asset, warned, .. } = &e.kind else { continue };
         let owner = reg.asset(*asset).owner;
-        if !matches!(reg.actor(owner).kind, ActorKind::Local | ActorKind::StateOffice) || !seen.insert(owner) {
+        if !matches!(reg.actor(owner).kind, ActorKind::Local | ActorKind::StateOffice) || !seen.insert(owner)
+        {
             continue;
         }
         let info_c = reg.campaign(*campaign);
@@ -303,10 +304,19 @@ pub fn analyse<'a>(report: &'a ReplayReport, info: JournalInfo, evaluation: &Eva
         let mut first: Option<(Tick, String)> = None;
         for k in events.iter().take_while(|k| k.tick < e.tick) {
             let hit = match &k.kind {
-                EventKind::Received { to, from, indicator, channel, .. } if *to == owner && matches(indicator.0) => {
-                    Some(format!("IND-{:04} from {} via {}", indicator.0, actor_name(reg, *from), channel_name(*channel)))
+                EventKind::Received { to, from, indicator, channel, .. }
+                    if *to == owner && matches(indicator.0) =>
+                {
+                    Some(format!(
+                        "IND-{:04} from {} via {}",
+                        indicator.0,
+                        actor_name(reg, *from),
+                        channel_name(*channel)
+                    ))
                 }
-                EventKind::Detected { detector, indicator: Some(i), .. } if *detector == owner && matches(i.0) => {
+                EventKind::Detected { detector, indicator: Some(i), .. }
+                    if *detector == owner && matches(i.0) =>
+                {
                     Some(format!("IND-{:04} from its own detection", i.0))
                 }
                 _ => None,
@@ -342,7 +352,8 @@ pub fn analyse<'a>(report: &'a ReplayReport, info: JournalInfo, evaluation: &Eva
         hashes_checked: report.hashes_checked,
         last_tick: report.last_tick,
     };
-    a.capabilities = evaluation.capabilities.iter().map(|c| rate_capability(&a, &c.name, &c.measures)).collect();
+    a.capabilities =
+        evaluation.capabilities.iter().map(|c| rate_capability(&a, &c.name, &c.measures)).collect();
     a
 }
 
@@ -362,17 +373,19 @@ fn campaign_flows(sim: &Sim) -> Vec<CampaignFlow> {
         };
         for e in events {
             match &e.kind {
-                EventKind::Detected { campaign, detector, indicator: Some(i), .. } if campaign.ix() == ci => note(
-                    &mut first,
-                    FirstKnowledge {
-                        actor: *detector,
-                        tick: e.tick,
-                        from: None,
-                        how: "own detection".into(),
-                        sent: e.tick,
-                        indicator: i.0,
-                    },
-                ),
+                EventKind::Detected { campaign, detector, indicator: Some(i), .. } if campaign.ix() == ci => {
+                    note(
+                        &mut first,
+                        FirstKnowledge {
+                            actor: *detector,
+                            tick: e.tick,
+                            from: None,
+                            how: "own detection".into(),
+                            sent: e.tick,
+                            indicator: i.0,
+                        },
+                    )
+                }
                 EventKind::IntelGained { campaign, indicator } if campaign.ix() == ci => note(
                     &mut first,
                     FirstKnowledge {
@@ -398,13 +411,13 @@ fn campaign_flows(sim: &Sim) -> Vec<CampaignFlow> {
                             indicator: indicator.0,
                         },
                     );
-                    let h = hops
-                        .entry((actor_name(reg, *from), channel.slug().to_string()))
-                        .or_insert_with(|| HopSummary {
+                    let h = hops.entry((actor_name(reg, *from), channel.slug().to_string())).or_insert_with(
+                        || HopSummary {
                             from: actor_name(reg, *from),
                             channel: channel_name(Some(*channel)),
                             ..Default::default()
-                        });
+                        },
+                    );
                     h.sends += 1;
                     h.first.get_or_insert(e.tick);
                 }
@@ -433,7 +446,10 @@ fn campaign_flows(sim: &Sim) -> Vec<CampaignFlow> {
                             indicator: indicator.0,
                         },
                     );
-                    let key = (actor_name(reg, *from), channel.map_or("inject".to_string(), |c| c.slug().to_string()));
+                    let key = (
+                        actor_name(reg, *from),
+                        channel.map_or("inject".to_string(), |c| c.slug().to_string()),
+                    );
                     let h = hops.entry(key).or_insert_with(|| HopSummary {
                         from: actor_name(reg, *from),
                         channel: channel_name(*channel),
@@ -598,7 +614,7 @@ fn evidence(a: &Analysis, metric: &str) -> Vec<String> {
                     .map(|h| h.delivered)
                     .sum();
                 v.push(format!(
-                    "{n} EI-ISAC alert deliveries to members; reach p50 {}, p90 {}.",
+                    "{n} EI-ISAC alerts brought a member an indicator it did not hold yet; reach p50 {}, p90 {}.",
                     h(m.alert_reach_h_p50),
                     h(m.alert_reach_h_p90)
                 ));
@@ -611,12 +627,16 @@ fn evidence(a: &Analysis, metric: &str) -> Vec<String> {
             h(m.dwell_time_h_p90),
             m.undetected_compromises
         )),
-        "intrusions_attempted" | "intrusions_succeeded" | "intrusions_blocked" | "blocked_by_shared_indicator" => {
-            v.push(format!(
-                "{} attempts: {} succeeded, {} blocked ({} thanks to a shared indicator).",
-                m.intrusions_attempted, m.intrusions_succeeded, m.intrusions_blocked, m.blocked_by_shared_indicator
-            ))
-        }
+        "intrusions_attempted"
+        | "intrusions_succeeded"
+        | "intrusions_blocked"
+        | "blocked_by_shared_indicator" => v.push(format!(
+            "{} attempts: {} succeeded, {} blocked ({} thanks to a shared indicator).",
+            m.intrusions_attempted,
+            m.intrusions_succeeded,
+            m.intrusions_blocked,
+            m.blocked_by_shared_indicator
+        )),
         "voters_affected" => v.push(format!(
             "{} voters affected: {} registrations altered, {} lost, {} voters delayed.",
             thousands(m.voters_affected as i64),
@@ -624,9 +644,10 @@ fn evidence(a: &Analysis, metric: &str) -> Vec<String> {
             thousands(m.registrations_lost as i64),
             thousands(m.voters_delayed as i64)
         )),
-        "results_downtime_h" => {
-            v.push(format!("Results websites were down {} h during election-night reporting.", m.results_downtime_h))
-        }
+        "results_downtime_h" => v.push(format!(
+            "Results websites were down {} h during election-night reporting.",
+            m.results_downtime_h
+        )),
         "confidence_min" | "confidence_final" => {
             let stmts = a.totals[5];
             v.push(format!(
@@ -648,10 +669,15 @@ fn evidence(a: &Analysis, metric: &str) -> Vec<String> {
                         None => "not judged",
                     }
                 ),
-                None => format!("No assessment delivered by the end of the record (due {}).", eo.assessment_due),
+                None => {
+                    format!("No assessment delivered by the end of the record (due {}).", eo.assessment_due)
+                }
             });
             if let Some(r) = eo.report_at {
-                v.push(format!("DOJ/DHS report delivered {r} (due {}).", eo.report_due.map_or("-".into(), |d| d.to_string())));
+                v.push(format!(
+                    "DOJ/DHS report delivered {r} (due {}).",
+                    eo.report_due.map_or("-".into(), |d| d.to_string())
+                ));
             }
         }
         _ => {}
@@ -707,7 +733,9 @@ fn rate_capability(a: &Analysis, name: &str, measures: &[MeasureSpec]) -> Capabi
                     if spec.higher_is_better { "≥ " } else { "≤ " },
                     unit.fmt(spec.without_challenges)
                 );
-                if let Some(first) = ev.iter().find(|e| !e.contains(&value_text) && !e.ends_with("not rated.")) {
+                if let Some(first) =
+                    ev.iter().find(|e| !e.contains(&value_text) && !e.ends_with("not rated."))
+                {
                     text.push(' ');
                     text.push_str(first);
                 }
@@ -819,7 +847,10 @@ fn axis(reg: &Registry, t0: u32, t1: u32, want: u32) -> Vec<AxisTick> {
             && t.0 >= t0
             && t.0 < t1
         {
-            out.push(AxisTick { tick: t.0, label: format!("E{}{}d", if d < 0 { '-' } else { '+' }, d.abs()) });
+            out.push(AxisTick {
+                tick: t.0,
+                label: format!("E{}{}d", if d < 0 { '-' } else { '+' }, d.abs()),
+            });
         }
         d += step;
     }
@@ -960,11 +991,12 @@ pub fn document(a: &Analysis) -> Doc {
     doc.blocks.push(Block::Table(t));
     let kinds = |k: ActorKind| reg.actors.iter().filter(|x| x.kind == k).count();
     doc.blocks.push(Block::Para(format!(
-        "Organisations simulated: {} state election offices ({}), {} local election jurisdictions, {} vendors, the federal partners (DHS/CISA, the EI-ISAC, the FBI, ODNI, DOJ, Treasury, State) and {} foreign adversaries ({}). Organisations whose team issued no command followed their scenario doctrine.",
+        "Organisations simulated: {} state election offices ({}), {} local election jurisdictions, {} vendor{}, the federal partners (DHS/CISA, the EI-ISAC, the FBI, ODNI, DOJ, Treasury, State) and {} foreign adversaries ({}). Organisations whose team issued no command followed their scenario doctrine.",
         reg.states.len(),
         reg.states.iter().map(|s| s.postal.as_str()).collect::<Vec<_>>().join(", "),
         kinds(ActorKind::Local),
         kinds(ActorKind::Vendor),
+        if kinds(ActorKind::Vendor) == 1 { "" } else { "s" },
         reg.adversaries.len(),
         reg.adversaries.iter().map(|x| x.name.as_str()).collect::<Vec<_>>().join("; ")
     )));
@@ -981,20 +1013,34 @@ pub fn document(a: &Analysis) -> Doc {
     doc.blocks.push(Block::Facts(vec![
         (
             "Warned before targeted".into(),
-            format!("{} ({} of {} targeted jurisdictions)", pct(m.warned_before_targeted), m.warned_jurisdictions, m.targeted_jurisdictions),
+            format!(
+                "{} ({} of {} targeted jurisdictions)",
+                pct(m.warned_before_targeted),
+                m.warned_jurisdictions,
+                m.targeted_jurisdictions
+            ),
         ),
         ("Time to share (median)".into(), h(m.time_to_share_h_p50)),
-        ("Alert reach (median / 90th percentile)".into(), format!("{} / {}", h(m.alert_reach_h_p50), h(m.alert_reach_h_p90))),
+        (
+            "Alert reach (median / 90th percentile)".into(),
+            format!("{} / {}", h(m.alert_reach_h_p50), h(m.alert_reach_h_p90)),
+        ),
         (
             "Intrusion attempts".into(),
             format!(
                 "{} attempted, {} succeeded, {} blocked ({} by a shared indicator)",
-                m.intrusions_attempted, m.intrusions_succeeded, m.intrusions_blocked, m.blocked_by_shared_indicator
+                m.intrusions_attempted,
+                m.intrusions_succeeded,
+                m.intrusions_blocked,
+                m.blocked_by_shared_indicator
             ),
         ),
         ("Voters affected".into(), thousands(m.voters_affected as i64)),
         ("Results-site downtime".into(), format!("{} h", m.results_downtime_h)),
-        ("Public confidence".into(), format!("lowest {:.2}, final {:.2}", m.confidence_min, m.confidence_final)),
+        (
+            "Public confidence".into(),
+            format!("lowest {:.2}, final {:.2}", m.confidence_min, m.confidence_final),
+        ),
         (
             "EO 13848".into(),
             format!(
@@ -1005,8 +1051,10 @@ pub fn document(a: &Analysis) -> Doc {
             ),
         ),
     ]));
-    let strengths: Vec<String> = a.capabilities.iter().flat_map(|c| c.strengths.iter().cloned()).take(4).collect();
-    let afis: Vec<String> = a.capabilities.iter().flat_map(|c| c.improvements.iter().map(|x| x.1.clone())).take(4).collect();
+    let strengths: Vec<String> =
+        a.capabilities.iter().flat_map(|c| c.strengths.iter().cloned()).take(4).collect();
+    let afis: Vec<String> =
+        a.capabilities.iter().flat_map(|c| c.improvements.iter().map(|x| x.1.clone())).take(4).collect();
     if !strengths.is_empty() {
         h3(&mut doc, "major-strengths", "Major strengths");
         doc.blocks.push(Block::Bullets(strengths));
@@ -1034,7 +1082,12 @@ pub fn document(a: &Analysis) -> Doc {
         marks: a
             .marks
             .iter()
-            .map(|(r, c, tick, title)| svg::TimelineMark { row: *r, category: *c, tick: *tick, title: title.clone() })
+            .map(|(r, c, tick, title)| svg::TimelineMark {
+                row: *r,
+                category: *c,
+                tick: *tick,
+                title: title.clone(),
+            })
             .collect(),
         bands,
         markers: markers.clone(),
@@ -1056,10 +1109,14 @@ pub fn document(a: &Analysis) -> Doc {
         if c.iter().all(|x| *x == 0) {
             continue;
         }
-        t.rows.push(std::iter::once(Cell::text(name)).chain(c.iter().map(|x| Cell::num(x.to_string()))).collect());
+        t.rows.push(
+            std::iter::once(Cell::text(name)).chain(c.iter().map(|x| Cell::num(x.to_string()))).collect(),
+        );
     }
     t.rows.push(
-        std::iter::once(Cell::text(ALL_TEAMS)).chain(a.totals.iter().map(|x| Cell::num(x.to_string()))).collect(),
+        std::iter::once(Cell::text(ALL_TEAMS))
+            .chain(a.totals.iter().map(|x| Cell::num(x.to_string())))
+            .collect(),
     );
     doc.blocks.push(Block::Table(t));
     doc.blocks.push(Block::Aside(
@@ -1070,7 +1127,9 @@ pub fn document(a: &Analysis) -> Doc {
         head: vec!["Fired".into(), "Inject".into(), "Teams".into(), "Expected actions".into()],
         ..Default::default()
     };
-    for iv in sim.inject_views() {
+    let mut views = sim.inject_views();
+    views.sort_by_key(|v| v.fired_at.map_or(i64::MAX, |t| t.0));
+    for iv in views {
         let fired = match iv.fired_at {
             Some(t) => t.to_string(),
             None => format!("not fired ({})", iv.state),
@@ -1108,7 +1167,8 @@ pub fn document(a: &Analysis) -> Doc {
     }
     doc.blocks.push(Block::Table(t));
     if !sim.series().is_empty() {
-        let pts: Vec<(u32, Option<f64>)> = sim.series().iter().map(|p| (p.tick, Some(p.confidence))).collect();
+        let pts: Vec<(u32, Option<f64>)> =
+            sim.series().iter().map(|p| (p.tick, Some(p.confidence))).collect();
         let warned: Vec<(u32, Option<f64>)> =
             sim.series().iter().map(|p| (p.tick, p.warned_before_targeted.map(|w| w * 100.0))).collect();
         let l = svg::Lines {
@@ -1235,7 +1295,8 @@ pub fn document(a: &Analysis) -> Doc {
     h2(&mut doc, "actions", "Appendix A. Player and facilitator actions");
     if a.commands.is_empty() {
         doc.blocks.push(Block::Para(
-            "No commands were given from the consoles: every organisation followed its scenario doctrine.".into(),
+            "No commands were given from the consoles: every organisation followed its scenario doctrine."
+                .into(),
         ));
     } else {
         let mut t = Table {
@@ -1256,7 +1317,8 @@ pub fn document(a: &Analysis) -> Doc {
         doc.blocks.push(Block::Table(t));
     }
     h2(&mut doc, "metrics", "Appendix B. Every metric");
-    let mut t = Table { head: vec!["Metric".into(), "Value".into(), "Definition".into()], ..Default::default() };
+    let mut t =
+        Table { head: vec!["Metric".into(), "Value".into(), "Definition".into()], ..Default::default() };
     for (name, v) in m.scalars() {
         let mt = metric_text(name);
         t.rows.push(vec![
@@ -1322,7 +1384,9 @@ fn sharing_section(doc: &mut Doc, a: &Analysis) {
     for x in &a.targeted {
         let team = reg.actor(x.actor).team.map_or(NO_TEAM.to_string(), |t| reg.teams[t.ix()].name.clone());
         let (first, lead) = match &x.first_warning {
-            Some((tick, how)) => (format!("{} {}", reg.clock.at(*tick), how), format!("{} h", x.attempt.0 - tick.0)),
+            Some((tick, how)) => {
+                (format!("{} {}", reg.clock.at(*tick), how), format!("{} h", x.attempt.0 - tick.0))
+            }
             None => ("none before the attempt".into(), "-".into()),
         };
         t.rows.push(vec![
@@ -1375,7 +1439,9 @@ fn sharing_section(doc: &mut Doc, a: &Analysis) {
             "First EI-ISAC alert".into(),
             match (f.detected, f.alerted) {
                 (_, None) => "never".into(),
-                (Some(d), Some(al)) if al >= d => format!("{} ({} h after detection)", reg.clock.at(al), al.0 - d.0),
+                (Some(d), Some(al)) if al >= d => {
+                    format!("{} ({} h after detection)", reg.clock.at(al), al.0 - d.0)
+                }
                 (_, Some(al)) => format!("{} (before any detection)", reg.clock.at(al)),
             },
         ));
@@ -1513,7 +1579,7 @@ fn sharing_section(doc: &mut Doc, a: &Analysis) {
                 "Channel".into(),
                 "Sends".into(),
                 "First sent".into(),
-                "Deliveries".into(),
+                "New arrivals".into(),
                 "Hop hours (min / median / max)".into(),
             ],
             ..Default::default()
@@ -1537,6 +1603,9 @@ fn sharing_section(doc: &mut Doc, a: &Analysis) {
         }
         if !t.rows.is_empty() {
             doc.blocks.push(Block::Table(t));
+            doc.blocks.push(Block::Aside(
+                "New arrivals count the messages that brought the recipient an indicator of this campaign it did not hold yet; hop hours are measured over those.".into(),
+            ));
         }
     }
 }
@@ -1552,7 +1621,11 @@ fn eo_section(doc: &mut Doc, a: &Analysis) {
         "Executive Order 13848: the DNI's assessment of foreign interference is due within 45 days of the election; the DOJ/DHS report on its impact within 45 days after that; then the sanctions decision.".into(),
     ));
     let pending = |due: ETime| {
-        if end < due { format!("not reached by the end of the record ({end})") } else { "not delivered".to_string() }
+        if end < due {
+            format!("not reached by the end of the record ({end})")
+        } else {
+            "not delivered".to_string()
+        }
     };
     let mut facts = Vec::new();
     facts.push(("Assessment due".to_string(), when_long(reg, eo.assessment_due)));
@@ -1614,7 +1687,12 @@ fn eo_section(doc: &mut Doc, a: &Analysis) {
         "Report delivered".to_string(),
         match (eo.report_at, eo.report_due) {
             (Some(t), Some(due)) => {
-                format!("{} — day {}, {}", when_long(reg, t), t.day(), if t <= due { "on time" } else { "LATE" })
+                format!(
+                    "{} — day {}, {}",
+                    when_long(reg, t),
+                    t.day(),
+                    if t <= due { "on time" } else { "LATE" }
+                )
             }
             (Some(t), None) => format!("{} — day {}", when_long(reg, t), t.day()),
             (None, Some(due)) => pending(due),
@@ -1625,7 +1703,9 @@ fn eo_section(doc: &mut Doc, a: &Analysis) {
         .events()
         .iter()
         .filter_map(|e| match &e.kind {
-            EventKind::SanctionsRecommended { adversary } => Some(reg.adversaries[adversary.ix()].name.clone()),
+            EventKind::SanctionsRecommended { adversary } => {
+                Some(reg.adversaries[adversary.ix()].name.clone())
+            }
             _ => None,
         })
         .collect();
@@ -1640,7 +1720,11 @@ fn eo_section(doc: &mut Doc, a: &Analysis) {
                 "{} — day {}: {}",
                 when_long(reg, t),
                 t.day(),
-                if eo.sanctioned.is_empty() { "no sanctions imposed".into() } else { format!("sanctions on {}", eo.sanctioned.join(", ")) }
+                if eo.sanctioned.is_empty() {
+                    "no sanctions imposed".into()
+                } else {
+                    format!("sanctions on {}", eo.sanctioned.join(", "))
+                }
             ),
             None => "not made by the end of the record".into(),
         },
@@ -1651,7 +1735,10 @@ fn eo_section(doc: &mut Doc, a: &Analysis) {
     ));
     doc.blocks.push(Block::Facts(facts));
     if !eo.evidence.is_empty() {
-        let mut t = Table { head: vec!["Adversary".into(), "Attribution evidence gathered".into()], ..Default::default() };
+        let mut t = Table {
+            head: vec!["Adversary".into(), "Attribution evidence gathered".into()],
+            ..Default::default()
+        };
         for (name, v) in &eo.evidence {
             t.rows.push(vec![Cell::text(name), Cell::num(format!("{v:.2}"))]);
         }
@@ -1739,7 +1826,16 @@ fn notes_section(doc: &mut Doc, a: &Analysis) {
                 doc.blocks.push(Block::Para(format!("Q{}. {}", q + 1, qt)));
             }
             doc.blocks.push(Block::Bullets(
-                ns.iter().map(|n| format!("{} — {}{}", n.time, n.author.map(|a| format!("{a}: ")).unwrap_or_default(), n.text)).collect(),
+                ns.iter()
+                    .map(|n| {
+                        format!(
+                            "{} — {}{}",
+                            n.time,
+                            n.author.map(|a| format!("{a}: ")).unwrap_or_default(),
+                            n.text
+                        )
+                    })
+                    .collect(),
             ));
         }
     }

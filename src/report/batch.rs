@@ -153,13 +153,15 @@ pub fn load(dir: &Path) -> Result<Batch, String> {
     let summary_path = dir.join("summary.csv");
     if !manifest_path.is_file() {
         return Err(
-            "not a ttx batch directory: it has no manifest.json (`ttx batch ... --out DIR` writes one)".into()
+            "not a ttx batch directory: it has no manifest.json (`ttx batch ... --out DIR` writes one)"
+                .into(),
         );
     }
     if !summary_path.is_file() {
         return Err("not a complete batch directory: it has no summary.csv".into());
     }
-    let text = std::fs::read_to_string(&manifest_path).map_err(|e| format!("cannot read manifest.json: {e}"))?;
+    let text =
+        std::fs::read_to_string(&manifest_path).map_err(|e| format!("cannot read manifest.json: {e}"))?;
     let manifest: Manifest =
         serde_json::from_str(&text).map_err(|e| format!("manifest.json is not a ttx batch manifest: {e}"))?;
 
@@ -321,7 +323,10 @@ pub fn command_line(m: &Manifest) -> String {
     if args.first() != Some(&"batch") {
         args.insert(0, "batch");
     }
-    std::iter::once("ttx".to_string()).chain(args.iter().map(|a| shell_quote(a))).collect::<Vec<_>>().join(" ")
+    std::iter::once("ttx".to_string())
+        .chain(args.iter().map(|a| shell_quote(a)))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Builds the batch report.
@@ -359,13 +364,21 @@ pub fn document(b: &Batch) -> Doc {
     for s in &m.sweeps {
         facts.push((
             format!("Sweep of {}", s.path),
-            s.values.iter().map(|v| v.to_string().trim_matches('"').to_string()).collect::<Vec<_>>().join(", "),
+            s.values
+                .iter()
+                .map(|v| v.to_string().trim_matches('"').to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
         ));
     }
     facts.push((
         "Shard".into(),
         match &m.shard {
-            Some(s) => format!("{} of {} (this directory holds one shard; merge all shards for the full batch)", s.index + 1, s.count),
+            Some(s) => format!(
+                "{} of {} (this directory holds one shard; merge all shards for the full batch)",
+                s.index + 1,
+                s.count
+            ),
             None => "none (the whole batch)".into(),
         },
     ));
@@ -375,9 +388,16 @@ pub fn document(b: &Batch) -> Doc {
         "The same scenario file (matching the hash), ttx version, seed and arguments give the same runs.csv and summary.csv byte for byte.".into(),
     ));
     if b.has_runs {
-        let mut t = Table { head: vec!["Point".into(), "Parameters".into(), "Runs in runs.csv".into()], ..Default::default() };
+        let mut t = Table {
+            head: vec!["Point".into(), "Parameters".into(), "Runs in runs.csv".into()],
+            ..Default::default()
+        };
         for p in &b.points {
-            t.rows.push(vec![Cell::num(p.point.to_string()), Cell::text(point_label(b, p)), Cell::num(p.runs.to_string())]);
+            t.rows.push(vec![
+                Cell::num(p.point.to_string()),
+                Cell::text(point_label(b, p)),
+                Cell::num(p.runs.to_string()),
+            ]);
         }
         doc.blocks.push(Block::Table(t));
     }
@@ -392,7 +412,8 @@ pub fn document(b: &Batch) -> Doc {
             continue;
         }
         h3(&mut doc, &format!("effect-{key}"), &format!("{} ({key})", label(key)));
-        let stats_of = |p: &Point| p.metrics.iter().find(|(n, _)| n == key).map(|(_, s)| s.clone()).unwrap_or_default();
+        let stats_of =
+            |p: &Point| p.metrics.iter().find(|(n, _)| n == key).map(|(_, s)| s.clone()).unwrap_or_default();
         let rows: Vec<ForestRow> = b
             .points
             .iter()
@@ -422,7 +443,9 @@ pub fn document(b: &Batch) -> Doc {
         for p in &b.points {
             let s = stats_of(p);
             let (d, dci, class) = match difference(&s, &base_stats) {
-                Some(_) if Some(p.point) == base.map(|x| x.point) => ("baseline".to_string(), "-".to_string(), None),
+                Some(_) if Some(p.point) == base.map(|x| x.point) => {
+                    ("baseline".to_string(), "-".to_string(), None)
+                }
                 Some((d, lo, hi)) => (
                     fmt_num(d),
                     format!("{} to {}", fmt_num(lo), fmt_num(hi)),
@@ -461,7 +484,9 @@ pub fn document(b: &Batch) -> Doc {
             row.push(Cell::num(opt(s.n)));
             row.push(Cell::num(opt(s.mean)));
             row.push(Cell::num(opt(s.sd)));
-            row.push(Cell::num(s.ci.map_or("-".into(), |(a, c)| format!("{} to {}", fmt_num(a), fmt_num(c)))));
+            row.push(Cell::num(
+                s.ci.map_or("-".into(), |(a, c)| format!("{} to {}", fmt_num(a), fmt_num(c))),
+            ));
             row.push(Cell::num(opt(s.p5)));
             row.push(Cell::num(opt(s.p50)));
             row.push(Cell::num(opt(s.p95)));
@@ -472,7 +497,8 @@ pub fn document(b: &Batch) -> Doc {
 
     h2(&mut doc, "plots", "4. Plots");
     if b.plots.is_empty() {
-        doc.blocks.push(Block::Para("The batch directory has no plots (run `ttx batch` with `--plots`).".into()));
+        doc.blocks
+            .push(Block::Para("The batch directory has no plots (run `ttx batch` with `--plots`).".into()));
     }
     for (k, p) in b.plots.iter().enumerate() {
         let stem = p.file.trim_end_matches(".svg").trim_end_matches(".SVG");
@@ -482,7 +508,10 @@ pub fn document(b: &Batch) -> Doc {
         };
         match &p.svg {
             Ok(svg) => doc.blocks.push(Block::Figure(Figure {
-                name: format!("plot-{k}-{}", stem.replace(|c: char| !c.is_ascii_alphanumeric() && c != '_', "-")),
+                name: format!(
+                    "plot-{k}-{}",
+                    stem.replace(|c: char| !c.is_ascii_alphanumeric() && c != '_', "-")
+                ),
                 caption,
                 svg: svg.clone(),
             })),

@@ -304,9 +304,17 @@ fn html_table(h: &mut String, t: &Table) {
 /// Escapes text for a Markdown paragraph or table cell.
 pub fn md_esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    let chars: Vec<char> = s.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
         match c {
             '|' => out.push_str("\\|"),
+            // An underscore inside a word (metric names) is not emphasis in CommonMark.
+            '_' if i > 0
+                && chars[i - 1].is_alphanumeric()
+                && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric()) =>
+            {
+                out.push('_')
+            }
             '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' => {
                 out.push('\\');
                 out.push(c);
@@ -323,7 +331,8 @@ pub fn md_esc(s: &str) -> String {
 pub fn to_markdown(doc: &Doc, charts_dir: &str) -> (String, Vec<(String, String)>) {
     let mut m = String::new();
     let mut charts = Vec::new();
-    let _ = writeln!(m, "# {}\n\n**{}** — {}\n", md_esc(&doc.title), md_esc(&doc.kind), md_esc(&doc.subtitle));
+    let _ =
+        writeln!(m, "# {}\n\n**{}** — {}\n", md_esc(&doc.title), md_esc(&doc.kind), md_esc(&doc.subtitle));
     for b in &doc.blocks {
         match b {
             Block::Heading { level, text, .. } => {
@@ -352,7 +361,8 @@ pub fn to_markdown(doc: &Doc, charts_dir: &str) -> (String, Vec<(String, String)
                 if t.head.is_empty() {
                     continue;
                 }
-                let _ = writeln!(m, "| {} |", t.head.iter().map(|c| md_esc(c)).collect::<Vec<_>>().join(" | "));
+                let _ =
+                    writeln!(m, "| {} |", t.head.iter().map(|c| md_esc(c)).collect::<Vec<_>>().join(" | "));
                 let _ = writeln!(
                     m,
                     "|{}|",
@@ -377,7 +387,14 @@ pub fn to_markdown(doc: &Doc, charts_dir: &str) -> (String, Vec<(String, String)
             }
             Block::Figure(f) => {
                 let file = format!("{}.svg", f.name);
-                let _ = writeln!(m, "![{}]({}/{})\n\n_{}_\n", md_esc(&f.caption), charts_dir, file, md_esc(&f.caption));
+                let _ = writeln!(
+                    m,
+                    "![{}]({}/{})\n\n_{}_\n",
+                    md_esc(&f.caption),
+                    charts_dir,
+                    file,
+                    md_esc(&f.caption)
+                );
                 charts.push((file, f.svg.clone()));
             }
             Block::Rating { label, rating } => {

@@ -77,12 +77,14 @@ fn journal_document(path: &Path) -> Result<(doc::Doc, String), Failure> {
     let shown = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| Failure::input(format!("cannot read {shown}: {e}")))?;
     let records = journal::read_records(std::io::BufReader::new(bytes.as_slice())).map_err(|e| {
-        Failure::input(format!("{shown} is not a ttx session journal ({e}); `ttx run --journal FILE` and `ttx play` write one"))
+        Failure::input(format!(
+            "{shown} is not a ttx session journal ({e}); `ttx run --journal FILE` and `ttx play` write one"
+        ))
     })?;
-    let info = records
-        .first()
-        .and_then(|(_, r)| aar::JournalInfo::from_header(&shown, r))
-        .ok_or_else(|| Failure::input(format!("{shown} is not a ttx session journal: it has no header line")))?;
+    let info =
+        records.first().and_then(|(_, r)| aar::JournalInfo::from_header(&shown, r)).ok_or_else(|| {
+            Failure::input(format!("{shown} is not a ttx session journal: it has no header line"))
+        })?;
     let report = journal::replay(&records, SimOptions::default())
         .map_err(|e| Failure::input(format!("{shown}: the journal does not replay: {e}")))?;
     if let Some(d) = &report.divergence {
@@ -108,10 +110,15 @@ fn write_report(document: &doc::Doc, out: &Path, format: Format) -> Outcome {
             write_atomic(out, html.as_bytes()).map_err(|e| werr(out, e))
         }
         Format::Md => {
-            let stem = out.file_stem().map_or_else(|| "report".to_string(), |s| s.to_string_lossy().to_string());
+            let stem =
+                out.file_stem().map_or_else(|| "report".to_string(), |s| s.to_string_lossy().to_string());
             let charts_name = format!("{stem}-charts");
             let (text, charts) = doc::to_markdown(document, &charts_name);
-            let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).join(&charts_name);
+            let dir = out
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."))
+                .join(&charts_name);
             for (file, svg) in charts {
                 let p = dir.join(file);
                 write_atomic(&p, svg.as_bytes()).map_err(|e| werr(&p, e))?;

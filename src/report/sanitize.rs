@@ -10,7 +10,8 @@ use super::doc::esc;
 
 const SVG_NS: &str = "http://www.w3.org/2000/svg";
 const XLINK_NS: &str = "http://www.w3.org/1999/xlink";
-const DROPPED: &[&str] = &["script", "foreignObject", "iframe", "object", "embed", "audio", "video", "handler"];
+const DROPPED: &[&str] =
+    &["script", "foreignObject", "iframe", "object", "embed", "audio", "video", "handler"];
 
 /// Why a plot could not be inlined.
 #[derive(Debug)]
@@ -60,7 +61,8 @@ fn rewrite_urls(v: &str, prefix: &str) -> Option<String> {
 /// Returns the sanitized SVG (without XML declaration or doctype), ids prefixed with `prefix`.
 pub fn inline_svg(text: &str, prefix: &str) -> Result<String, SvgError> {
     let opt = roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() };
-    let doc = roxmltree::Document::parse_with_options(text, opt).map_err(|e| SvgError::NotXml(e.to_string()))?;
+    let doc =
+        roxmltree::Document::parse_with_options(text, opt).map_err(|e| SvgError::NotXml(e.to_string()))?;
     let root = doc.root_element();
     if root.tag_name().name() != "svg" {
         return Err(SvgError::NotSvg);
@@ -84,6 +86,12 @@ fn write_node(out: &mut String, node: roxmltree::Node, prefix: &str, is_root: bo
     let ns_ok = matches!(tag.namespace(), None | Some(SVG_NS));
     let name = tag.name();
     if !ns_ok || DROPPED.contains(&name) {
+        return;
+    }
+    // A picture from elsewhere would be fetched: keep only embedded ones.
+    if name == "image"
+        && !node.attributes().any(|a| a.name() == "href" && a.value().trim().starts_with("data:image/"))
+    {
         return;
     }
     let _ = write!(out, "<{name}");
@@ -162,7 +170,7 @@ mod tests {
         let out = inline_svg(src, "p0-").expect("sanitizes");
         assert!(!out.contains("script"));
         assert!(!out.contains("onload") && !out.contains("onclick"));
-        assert!(!out.contains("http://example.com"));
+        assert!(!out.contains("http://example.com") && !out.contains("<image"));
         assert!(!out.contains("foreignObject"));
         assert!(out.contains("id=\"p0-g\""));
         assert!(out.contains("url(#p0-g)"));

@@ -144,7 +144,10 @@ impl Svg {
                 );
             }
             None => {
-                let _ = writeln!(self.body, "<path d=\"{d}\" stroke=\"{stroke}\" stroke-width=\"2\" fill=\"none\"/>");
+                let _ = writeln!(
+                    self.body,
+                    "<path d=\"{d}\" stroke=\"{stroke}\" stroke-width=\"2\" fill=\"none\"/>"
+                );
             }
         }
     }
@@ -259,8 +262,23 @@ pub fn timeline(t: &Timeline, label: &str) -> String {
     // Modules as alternating bands, titled above the plot.
     for (i, b) in t.bands.iter().enumerate() {
         let (x0, x1) = (x(b.from), x(b.to));
-        s.rect(x0, top - 16.0, x1 - x0, bottom - top + 16.0, if i % 2 == 0 { "#eef3f8" } else { "#f8fafc" }, "");
-        s.text(x0 + 4.0, top - 4.0, &clip(&b.label, ((x1 - x0) / 6.0) as usize), 11.0, "start", "#1f4e79", true);
+        s.rect(
+            x0,
+            top - 16.0,
+            x1 - x0,
+            bottom - top + 16.0,
+            if i % 2 == 0 { "#eef3f8" } else { "#f8fafc" },
+            "",
+        );
+        s.text(
+            x0 + 4.0,
+            top - 4.0,
+            &clip(&b.label, ((x1 - x0) / 6.0) as usize),
+            11.0,
+            "start",
+            "#1f4e79",
+            true,
+        );
     }
     // Rows.
     for (r, name) in t.rows.iter().enumerate() {
