@@ -1076,17 +1076,17 @@ pub fn document(a: &Analysis) -> Doc {
         }
     }
     let markers = deadline_markers(reg, t1);
+    // Rows with nothing to show (a control cell, an idle team) are left off the chart.
+    let shown: Vec<usize> = (0..a.rows.len()).filter(|r| a.counts[*r].iter().any(|c| *c > 0)).collect();
     let tl = svg::Timeline {
-        rows: a.rows.clone(),
+        rows: shown.iter().map(|r| a.rows[*r].clone()).collect(),
         categories: CATEGORIES.iter().map(|(n, c)| (n.to_string(), *c)).collect(),
         marks: a
             .marks
             .iter()
-            .map(|(r, c, tick, title)| svg::TimelineMark {
-                row: *r,
-                category: *c,
-                tick: *tick,
-                title: title.clone(),
+            .filter_map(|(r, c, tick, title)| {
+                let row = shown.iter().position(|x| x == r)?;
+                Some(svg::TimelineMark { row, category: *c, tick: *tick, title: title.clone() })
             })
             .collect(),
         bands,
@@ -1275,7 +1275,7 @@ pub fn document(a: &Analysis) -> Doc {
                 Cell::text(issue),
                 Cell::text(mt.action),
                 Cell::text(responsible(a, mt.owner)),
-                Cell::text(due_date(reg)),
+                Cell::nowrap(due_date(reg)),
             ]);
         }
     }
@@ -1817,7 +1817,7 @@ fn notes_section(doc: &mut Doc, a: &Analysis) {
             }));
         }
     }
-    let rest: Vec<(&(usize, Option<usize>), &Vec<N>)> = by.iter().filter(|(k, _)| k.0 == other).collect();
+    let rest: Vec<_> = by.iter().filter(|(k, _)| k.0 == other).collect();
     if !rest.is_empty() {
         h3(doc, "notes-other", "Other notes");
         for ((_, q), ns) in rest {

@@ -91,6 +91,11 @@ impl Cell {
         Cell { text: r.label().to_string(), class: Some(r.css()) }
     }
 
+    /// Text that should not wrap (dates, times).
+    pub fn nowrap(t: impl Into<String>) -> Cell {
+        Cell { text: t.into(), class: Some("nowrap") }
+    }
+
     /// Yes (good) or no (bad).
     pub fn yes_no(good: bool, yes: &str, no: &str) -> Cell {
         if good {
@@ -156,13 +161,14 @@ h2 { font-size: 22px; color: var(--accent); border-bottom: 1px solid var(--rule)
 h3 { font-size: 17px; margin: 24px 0 8px; }
 p.aside { color: var(--muted); font-size: 13px; }
 nav.toc { background: var(--band); border: 1px solid var(--rule); padding: 10px 18px; margin: 16px 0; font-size: 14px; }
-nav.toc ol { margin: 4px 0; padding-left: 20px; columns: 2; }
+nav.toc ol { margin: 4px 0; padding-left: 0; list-style: none; columns: 2; }
 nav.toc a { color: var(--accent); text-decoration: none; }
 table { border-collapse: collapse; width: 100%; margin: 10px 0 16px; font-size: 13.5px; }
 th, td { border: 1px solid var(--rule); padding: 4px 8px; text-align: left; vertical-align: top; }
 th { background: var(--band); font-weight: 600; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 table.facts th { width: 28%; }
+td.nowrap { white-space: nowrap; }
 td.good { color: #1b6e2d; font-weight: 600; }
 td.bad { color: #a61b1b; font-weight: 600; }
 .r-p { background: #d9f0dc; } .r-s { background: #fff3c4; } .r-m { background: #ffd9b3; } .r-u { background: #f6c3c3; } .r-n { background: #eceff1; }
@@ -177,7 +183,7 @@ footer { margin-top: 40px; border-top: 1px solid var(--rule); padding-top: 8px; 
 @media print {
   @page { size: letter; margin: 14mm 12mm; }
   body { font-size: 10.5pt; }
-  main { max-width: none; padding: 0; }
+  main { max-width: none; padding: 0 2px; }
   nav.toc { display: none; }
   h2 { break-before: page; page-break-before: always; break-after: avoid; page-break-after: avoid; }
   h2.first { break-before: auto; page-break-before: auto; }

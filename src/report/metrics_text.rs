@@ -104,7 +104,8 @@ pub struct MetricText {
     pub owner: Owner,
 }
 
-const SHARE_FIX: &str = "Agree that a county reports suspicious activity to its state and the EI-ISAC the same day, before confirmation (with a TLP marking), and that the state relays every warning to all its counties; invite non-member jurisdictions to join the EI-ISAC.";
+const SHARE_FIX: &str = "Agree that a county reports suspicious activity to its state and the EI-ISAC the same day, before confirmation (with a TLP marking), and practise it: name who reports, to whom, and by when.";
+const WARN_FIX: &str = "Widen and speed the warning path to likely targets: the state relays every indicator to all its counties the day it arrives, the FBI notifies victims and their state together, and non-member jurisdictions are invited to join the EI-ISAC.";
 
 /// Every metric the evaluation section may name.
 pub const METRICS: &[MetricText] = &[
@@ -193,7 +194,7 @@ pub const METRICS: &[MetricText] = &[
         label: "Warned before targeted",
         unit: Unit::Share,
         definition: "share of targeted jurisdictions that held a matching indicator before their first access attempt",
-        action: SHARE_FIX,
+        action: WARN_FIX,
         owner: Owner::UnwarnedTargets,
     },
     MetricText {

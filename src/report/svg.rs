@@ -43,6 +43,8 @@ fn n(x: f64) -> String {
     if r == r.trunc() { format!("{}", r as i64) } else { format!("{r:.1}") }
 }
 
+// Drawing primitives take their coordinates and style positionally, as SVG writes them.
+#[allow(clippy::too_many_arguments)]
 impl Svg {
     /// An empty drawing of this size (pixels).
     pub fn new(w: f64, h: f64) -> Svg {
@@ -252,7 +254,7 @@ pub fn timeline(t: &Timeline, label: &str) -> String {
     let plot_w = width - left - right;
     let lane = 6.0;
     let row_h = lane * t.categories.len() as f64 + 8.0;
-    let top = 58.0;
+    let top = 72.0;
     let height = top + row_h * t.rows.len() as f64 + 64.0;
     let span = f64::from(t.t1.saturating_sub(t.t0).max(1));
     let x = |tick: u32| left + plot_w * (f64::from(tick.saturating_sub(t.t0)).min(span)) / span;
@@ -262,23 +264,13 @@ pub fn timeline(t: &Timeline, label: &str) -> String {
     // Modules as alternating bands, titled above the plot.
     for (i, b) in t.bands.iter().enumerate() {
         let (x0, x1) = (x(b.from), x(b.to));
-        s.rect(
-            x0,
-            top - 16.0,
-            x1 - x0,
-            bottom - top + 16.0,
-            if i % 2 == 0 { "#eef3f8" } else { "#f8fafc" },
-            "",
-        );
-        s.text(
-            x0 + 4.0,
-            top - 4.0,
-            &clip(&b.label, ((x1 - x0) / 6.0) as usize),
-            11.0,
-            "start",
-            "#1f4e79",
-            true,
-        );
+        let fill = if i % 2 == 0 { "#e6eef6" } else { "#f7f9fb" };
+        s.rect(x0, top - 16.0, x1 - x0, bottom - top + 16.0, fill, "");
+        s.line(x0, top - 30.0, x0, bottom, "#9fb3c8", 1.0, None);
+        // A title that does not fit its band goes on the row above, from the band's start.
+        let fits = (x1 - x0) / 6.2 >= b.label.chars().count() as f64 + 1.0;
+        let y = if fits { top - 4.0 } else { top - 20.0 };
+        s.text(x0 + 4.0, y, &b.label, 11.0, "start", "#1f4e79", true);
     }
     // Rows.
     for (r, name) in t.rows.iter().enumerate() {
@@ -429,11 +421,14 @@ pub fn flow(f: &Flow, label: &str) -> String {
     s.finish(label)
 }
 
+/// One line: name, colour, and (tick, value) points.
+pub type Series = (String, &'static str, Vec<(u32, Option<f64>)>);
+
 /// A line chart of values over scenario time (gaps where a value is undefined).
 #[derive(Clone, Debug)]
 pub struct Lines {
     /// Series: name, colour, points (tick, value).
-    pub series: Vec<(String, &'static str, Vec<(u32, Option<f64>)>)>,
+    pub series: Vec<Series>,
     /// Y range.
     pub y_min: f64,
     /// Y range.
