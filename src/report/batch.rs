@@ -286,6 +286,13 @@ fn opt(v: Option<f64>) -> String {
     v.map_or_else(|| "-".to_string(), fmt_num)
 }
 
+fn count(v: Option<f64>) -> String {
+    match v {
+        Some(n) if n == n.trunc() && n.abs() < 1e15 => format!("{}", n as i64),
+        other => opt(other),
+    }
+}
+
 fn point_label(b: &Batch, p: &Point) -> String {
     if b.paths.is_empty() {
         return format!("point {}", p.point);
@@ -449,14 +456,14 @@ pub fn document(b: &Batch) -> Doc {
                 Some((d, lo, hi)) => (
                     fmt_num(d),
                     format!("{} to {}", fmt_num(lo), fmt_num(hi)),
-                    if lo > 0.0 || hi < 0.0 { Some("good") } else { None },
+                    if lo > 0.0 || hi < 0.0 { Some("clear") } else { None },
                 ),
                 None => ("-".into(), "-".into(), None),
             };
             t.rows.push(vec![
                 Cell::num(p.point.to_string()),
                 Cell::text(point_label(b, p)),
-                Cell::num(opt(s.n)),
+                Cell::num(count(s.n)),
                 Cell::num(opt(s.mean)),
                 Cell::num(s.ci.map_or("-".into(), |(a, c)| format!("{} to {}", fmt_num(a), fmt_num(c)))),
                 Cell::num(d),
@@ -481,7 +488,7 @@ pub fn document(b: &Batch) -> Doc {
             let mut row = vec![Cell::num(p.point.to_string())];
             row.extend(p.params.iter().map(|v| Cell::text(v.clone())));
             row.push(Cell::text(metric.clone()));
-            row.push(Cell::num(opt(s.n)));
+            row.push(Cell::num(count(s.n)));
             row.push(Cell::num(opt(s.mean)));
             row.push(Cell::num(opt(s.sd)));
             row.push(Cell::num(

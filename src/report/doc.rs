@@ -169,6 +169,7 @@ th { background: var(--band); font-weight: 600; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 table.facts th { width: 28%; }
 td.nowrap { white-space: nowrap; }
+td.clear { font-weight: 700; text-align: right; white-space: nowrap; }
 td.good { color: #1b6e2d; font-weight: 600; }
 td.bad { color: #a61b1b; font-weight: 600; }
 .r-p { background: #d9f0dc; } .r-s { background: #fff3c4; } .r-m { background: #ffd9b3; } .r-u { background: #f6c3c3; } .r-n { background: #eceff1; }
