@@ -4,7 +4,7 @@
 //! Expected values come from replaying the same journal with the engine, never
 //! from numbers typed into the test.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use ttx_engine::events::{AttemptOutcome, EventKind};
@@ -27,12 +27,9 @@ fn ok(args: &[&str]) -> String {
     String::from_utf8_lossy(&o.stdout).to_string()
 }
 
-/// A fresh directory for one test.
-fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("ttx-report-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).expect("temp dir");
-    d
+/// A fresh directory for one test, removed when it ends (pass or fail).
+fn scratch() -> tempfile::TempDir {
+    tempfile::tempdir().expect("temp dir")
 }
 
 fn s(p: &Path) -> &str {
@@ -227,7 +224,8 @@ fn write_session_journal(path: &Path, seed: u64) {
 
 #[test]
 fn journal_report_matches_the_replay() {
-    let dir = scratch("session");
+    let tmp = scratch();
+    let dir = tmp.path();
     let j = dir.join("session.jsonl");
     write_session_journal(&j, 7);
     let md_path = dir.join("aar.md");
@@ -330,12 +328,12 @@ fn journal_report_matches_the_replay() {
     let again = dir.join("again.html");
     ok(&["report", s(&j), "--out", s(&again)]);
     assert_eq!(std::fs::read(&again).expect("again"), html.into_bytes());
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn a_session_that_ended_early_reports_what_is_pending() {
-    let dir = scratch("early");
+    let tmp = scratch();
+    let dir = tmp.path();
     let j = dir.join("early.jsonl");
     ok(&["run", "--seed", "3", "--until", "E+10d 00:00", "--journal", s(&j)]);
     let md_path = dir.join("early.md");
@@ -344,7 +342,6 @@ fn a_session_that_ended_early_reports_what_is_pending() {
     assert!(md.contains("ends at E+10d 00:00"));
     assert!(md.contains("| **Assessment delivered** | not reached by the end of the record (E+10d 00:00)"));
     assert!(md.contains("The journal holds no discussion notes."));
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// The built-in scenario with a second capability, and optionally slow EI-ISAC alerts.
@@ -371,7 +368,8 @@ fn scenario_variant(slow: bool) -> String {
 
 #[test]
 fn slowed_sharing_crosses_to_a_worse_rating() {
-    let dir = scratch("slowed");
+    let tmp = scratch();
+    let dir = tmp.path();
     let mut ratings = Vec::new();
     for slow in [false, true] {
         let sc = dir.join(if slow { "slow.ron" } else { "base.ron" });
@@ -393,7 +391,6 @@ fn slowed_sharing_crosses_to_a_worse_rating() {
         ratings.push(expected[0].1.expect("sharing is rated"));
     }
     assert!(ratings[1] > ratings[0], "slower alerts rate worse: {ratings:?}");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Writes a batch directory in the format `ttx batch` writes.
@@ -459,7 +456,8 @@ fn write_batch(dir: &Path, with_plots: bool) -> (Vec<String>, Vec<String>) {
 
 #[test]
 fn batch_report_lists_every_point_and_metric() {
-    let dir = scratch("batch");
+    let tmp = scratch();
+    let dir = tmp.path();
     let b = dir.join("out");
     std::fs::create_dir_all(&b).expect("batch dir");
     let (metrics, values) = write_batch(&b, true);
@@ -489,7 +487,6 @@ fn batch_report_lists_every_point_and_metric() {
     assert!(!html.contains("alert(1)"));
     assert!(html.contains("id=\"plot0-bg\""));
     assert_eq!(std::fs::read_dir(dir.join("batch-charts")).expect("charts").count(), effect_charts + 2);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 fn fails_with(args: &[&str], needle: &str) {
@@ -502,7 +499,8 @@ fn fails_with(args: &[&str], needle: &str) {
 
 #[test]
 fn bad_input_is_refused_with_a_reason() {
-    let dir = scratch("bad");
+    let tmp = scratch();
+    let dir = tmp.path();
     let out = dir.join("r.html");
     let o = s(&out);
     fails_with(&["report", s(&dir.join("missing.jsonl")), "--out", o], "cannot read");
@@ -531,5 +529,4 @@ fn bad_input_is_refused_with_a_reason() {
     std::fs::write(&edited, original.replace("Tabletop the Vote", "Tabletop the Vote!")).expect("write");
     fails_with(&["report", s(&edited), "--out", o], "does not replay");
     assert!(!out.exists(), "no report from bad input");
-    let _ = std::fs::remove_dir_all(&dir);
 }

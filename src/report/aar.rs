@@ -67,6 +67,9 @@ pub const CATEGORIES: [(&str, &str); 6] = [
 /// The row label for actors no team plays.
 pub const NO_TEAM: &str = "No team (doctrine)";
 
+/// At most this many rows in a per-organisation table or chart (a national scenario has thousands).
+pub const MAX_ROWS: usize = 60;
+
 /// Label of the totals row of the timeline counts.
 pub const ALL_TEAMS: &str = "All teams (distinct events)";
 
@@ -1081,14 +1084,7 @@ pub fn document(a: &Analysis) -> Doc {
     let tl = svg::Timeline {
         rows: shown.iter().map(|r| a.rows[*r].clone()).collect(),
         categories: CATEGORIES.iter().map(|(n, c)| (n.to_string(), *c)).collect(),
-        marks: a
-            .marks
-            .iter()
-            .filter_map(|(r, c, tick, title)| {
-                let row = shown.iter().position(|x| x == r)?;
-                Some(svg::TimelineMark { row, category: *c, tick: *tick, title: title.clone() })
-            })
-            .collect(),
+        marks: timeline_marks(&a.marks, &shown),
         bands,
         markers: markers.clone(),
         axis: axis(reg, t0, t1, 16),
@@ -1336,6 +1332,31 @@ pub fn document(a: &Analysis) -> Doc {
     doc
 }
 
+/// Timeline marks for the shown rows; events of one kind in the same row and hour share a mark
+/// (a national run has thousands), its tooltip naming the first few.
+fn timeline_marks(marks: &[(usize, usize, u32, String)], shown: &[usize]) -> Vec<svg::TimelineMark> {
+    let mut by: BTreeMap<(usize, usize, u32), (String, u32)> = BTreeMap::new();
+    for (r, c, tick, title) in marks {
+        let Some(row) = shown.iter().position(|x| x == r) else { continue };
+        let e = by.entry((row, *c, *tick)).or_insert_with(|| (String::new(), 0));
+        if e.1 < 3 {
+            if !e.0.is_empty() {
+                e.0.push('\n');
+            }
+            e.0.push_str(title);
+        }
+        e.1 += 1;
+    }
+    by.into_iter()
+        .map(|((row, category, tick), (mut title, n))| {
+            if n > 3 {
+                title.push_str(&format!("\n… and {} more", n - 3));
+            }
+            svg::TimelineMark { row, category, tick, title }
+        })
+        .collect()
+}
+
 fn deadline_markers(reg: &Registry, t1: u32) -> Vec<Marker> {
     let mut v = Vec::new();
     let mut add = |t: ETime, label: &str, colour: &'static str| {
@@ -1381,7 +1402,7 @@ fn sharing_section(doc: &mut Doc, a: &Analysis) {
         ],
         ..Default::default()
     };
-    for x in &a.targeted {
+    for x in a.targeted.iter().take(MAX_ROWS) {
         let team = reg.actor(x.actor).team.map_or(NO_TEAM.to_string(), |t| reg.teams[t.ix()].name.clone());
         let (first, lead) = match &x.first_warning {
             Some((tick, how)) => {
@@ -1402,6 +1423,35 @@ fn sharing_section(doc: &mut Doc, a: &Analysis) {
     if t.rows.is_empty() {
         doc.blocks.push(Block::Para("No jurisdiction was targeted in this record.".into()));
     } else {
+        doc.blocks.push(Block::Table(t));
+    }
+    if a.targeted.len() > MAX_ROWS {
+        doc.blocks.push(Block::Aside(format!(
+            "The first {MAX_ROWS} of {} targeted jurisdictions, by time of first attempt; the table by state below counts them all.",
+            a.targeted.len()
+        )));
+    }
+    if reg.states.len() > 1 && !a.targeted.is_empty() {
+        h3(doc, "warned-by-state", "Warned before targeted, by state");
+        let mut by: BTreeMap<String, (u32, u32)> = BTreeMap::new();
+        for x in &a.targeted {
+            let st = reg.actor(x.actor).state.map_or("-".to_string(), |s| reg.states[s.ix()].name.clone());
+            let e = by.entry(st).or_default();
+            e.0 += 1;
+            e.1 += u32::from(x.warned);
+        }
+        let mut t = Table {
+            head: vec!["State".into(), "Targeted".into(), "Warned first".into(), "Share warned".into()],
+            ..Default::default()
+        };
+        for (st, (n, w)) in by {
+            t.rows.push(vec![
+                Cell::text(st),
+                Cell::num(n.to_string()),
+                Cell::num(w.to_string()),
+                Cell::num(Unit::Share.fmt(f64::from(w) / f64::from(n.max(1)))),
+            ]);
+        }
         doc.blocks.push(Block::Table(t));
     }
     h3(doc, "channels", "Indicators carried by channel");
@@ -1453,20 +1503,23 @@ fn sharing_section(doc: &mut Doc, a: &Analysis) {
         doc.blocks.push(Block::Facts(facts));
 
         // The flow chart: every actor that learned of the campaign or was attacked by it.
-        let mut order: Vec<ActorIx> = f.first.iter().map(|k| k.actor).collect();
-        let mut attempted: Vec<&(ActorIx, Tick, bool)> = f.attempts.iter().collect();
-        attempted.sort_by_key(|x| (x.1, x.0));
-        for (x, _, _) in &attempted {
-            if !order.contains(x) {
-                order.push(*x);
-            }
+        // Rows: organisations in the order they became involved (first knowledge or first attempt).
+        let mut involved: BTreeMap<ActorIx, Tick> = BTreeMap::new();
+        for (x, t) in f.first.iter().map(|k| (k.actor, k.tick)).chain(f.attempts.iter().map(|a| (a.0, a.1))) {
+            let e = involved.entry(x).or_insert(t);
+            *e = (*e).min(t);
         }
+        let mut order: Vec<(Tick, ActorIx)> = involved.iter().map(|(x, t)| (*t, *x)).collect();
+        order.sort();
+        let total_rows = order.len();
+        let order: Vec<ActorIx> = order.into_iter().take(MAX_ROWS).map(|(_, x)| x).collect();
         let row_of: BTreeMap<ActorIx, usize> = order.iter().enumerate().map(|(i, x)| (*x, i)).collect();
         let ticks: Vec<u32> = f
             .first
             .iter()
+            .filter(|k| row_of.contains_key(&k.actor))
             .flat_map(|k| [k.tick.0, k.sent.0])
-            .chain(f.attempts.iter().map(|x| x.1.0))
+            .chain(f.attempts.iter().filter(|x| row_of.contains_key(&x.0)).map(|x| x.1.0))
             .collect();
         let lo = ticks.iter().copied().min().unwrap_or(0);
         let hi = ticks.iter().copied().max().unwrap_or(lo) + 1;
@@ -1476,6 +1529,7 @@ fn sharing_section(doc: &mut Doc, a: &Analysis) {
         let arrivals = f
             .first
             .iter()
+            .filter(|k| row_of.contains_key(&k.actor))
             .map(|k| {
                 let c = channel_colour(&k.how);
                 let detected = k.from.is_none();
@@ -1521,6 +1575,7 @@ fn sharing_section(doc: &mut Doc, a: &Analysis) {
             attempts: f
                 .attempts
                 .iter()
+                .filter(|x| row_of.contains_key(&x.0))
                 .map(|(x, t, w)| {
                     (
                         row_of[x],
@@ -1542,8 +1597,13 @@ fn sharing_section(doc: &mut Doc, a: &Analysis) {
         doc.blocks.push(Block::Figure(Figure {
             name: format!("flow-{}", f.id),
             caption: format!(
-                "How word of \"{}\" spread: each row is an organisation, the dot is when it first held an indicator of the campaign (black: its own detection), the line is the hop that brought it, and the cross is the first access attempt on it (✓ warned before, ✗ not).",
-                f.name
+                "How word of \"{}\" spread: each row is an organisation, the dot is when it first held an indicator of the campaign (black: its own detection), the line is the hop that brought it, and the cross is the first access attempt on it (✓ warned before, ✗ not).{}",
+                f.name,
+                if total_rows > MAX_ROWS {
+                    format!(" The first {MAX_ROWS} of {total_rows} organisations involved.")
+                } else {
+                    String::new()
+                }
             ),
             svg: svg::flow(&fl, &format!("Indicator flow: {}", f.name)),
         }));
@@ -1558,7 +1618,7 @@ fn sharing_section(doc: &mut Doc, a: &Analysis) {
             ],
             ..Default::default()
         };
-        for k in &f.first {
+        for k in f.first.iter().take(MAX_ROWS) {
             t.rows.push(vec![
                 Cell::text(actor_name(reg, k.actor)),
                 Cell::text(reg.clock.at(k.tick).to_string()),
@@ -1573,6 +1633,12 @@ fn sharing_section(doc: &mut Doc, a: &Analysis) {
             ]);
         }
         doc.blocks.push(Block::Table(t));
+        if f.first.len() > MAX_ROWS {
+            doc.blocks.push(Block::Aside(format!(
+                "The first {MAX_ROWS} of {} organisations that held an indicator of this campaign.",
+                f.first.len()
+            )));
+        }
         let mut t = Table {
             head: vec![
                 "Sender".into(),
@@ -1584,7 +1650,9 @@ fn sharing_section(doc: &mut Doc, a: &Analysis) {
             ],
             ..Default::default()
         };
-        for hsum in &f.hops {
+        let mut hops: Vec<&HopSummary> = f.hops.iter().collect();
+        hops.sort_by_key(|h| (h.first, h.from.clone(), h.channel.clone()));
+        for hsum in hops.iter().take(MAX_ROWS) {
             let mut hs = hsum.hours.clone();
             hs.sort_unstable();
             let lat = if hs.is_empty() {
@@ -1603,9 +1671,14 @@ fn sharing_section(doc: &mut Doc, a: &Analysis) {
         }
         if !t.rows.is_empty() {
             doc.blocks.push(Block::Table(t));
-            doc.blocks.push(Block::Aside(
-                "New arrivals count the messages that brought the recipient an indicator of this campaign it did not hold yet; hop hours are measured over those.".into(),
-            ));
+            let more = if hops.len() > MAX_ROWS {
+                format!(" The first {MAX_ROWS} of {} senders and channels, by first send.", hops.len())
+            } else {
+                String::new()
+            };
+            doc.blocks.push(Block::Aside(format!(
+                "New arrivals count the messages that brought the recipient an indicator of this campaign it did not hold yet; hop hours are measured over those.{more}"
+            )));
         }
     }
 }
