@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::{Outcome, headless};
+use crate::{Outcome, headless, report};
 
 /// Election-cybersecurity tabletop exercises: a deterministic simulation of
 /// foreign interference, information sharing and response.
@@ -54,6 +54,18 @@ pub enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// Draft an after-action report: from a session journal, an HSEEP-style AAR/IP;
+    /// from a batch directory, a research report. One self-contained HTML page, or Markdown.
+    Report {
+        /// A session journal (from `ttx play`, `ttx serve` or `ttx run --journal`), or a batch directory.
+        input: PathBuf,
+        /// Write the report here (default: beside the input, as NAME.aar.html or DIR/report.html).
+        #[arg(long, short, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Output format (default: from the --out extension, else html).
+        #[arg(long, value_enum)]
+        format: Option<report::Format>,
+    },
 }
 
 /// Runs a parsed command line.
@@ -65,5 +77,6 @@ pub fn dispatch(cli: Cli) -> Outcome {
             headless::run(file.as_deref(), seed, until.as_deref(), journal.as_deref(), json)
         }
         Cmd::Replay { journal, verify, json } => headless::replay(&journal, verify, json),
+        Cmd::Report { input, out, format } => report::run(&input, out.as_deref(), format),
     }
 }

@@ -77,7 +77,8 @@ fn run(plan: &Plan) -> (Vec<(Tick, u64)>, String, usize) {
     let mut plan = plan.clone();
     plan.sort_by_key(|p| p.0);
     for (t, who, kind, a, b, c) in plan {
-        let tick = Tick(u32::from(t) % 3600);
+        // Within the clock: a command submitted after the last hour never applies.
+        let tick = Tick(u32::from(t) % (sim.last_tick().0 + 1));
         if tick > sim.now() {
             sim.run_until(Tick(tick.0 - 1));
         }

@@ -9,5 +9,6 @@ mod broken_scenarios;
 mod determinism;
 mod journal;
 mod properties;
+mod report;
 mod sharing_matters;
 mod shipped_scenarios;

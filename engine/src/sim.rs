@@ -570,6 +570,12 @@ impl Sim {
         &self.world.resource::<EventLog>().0
     }
 
+    /// Every indicator created so far (number, campaign, technique, origin), in creation order;
+    /// an indicator's number (`IND-nnnn`) is its index here.
+    pub fn indicators(&self) -> &[Indicator] {
+        &self.world.resource::<Indicators>().0
+    }
+
     pub(crate) fn world(&self) -> &World {
         &self.world
     }

@@ -1,0 +1,562 @@
+//! The research report of a batch directory written by `ttx batch`:
+//! the manifest (to reproduce it), the sweep's effect on each key metric with
+//! confidence intervals, the full summary statistics, and every plot.
+//!
+//! The directory's format: `manifest.json`, `summary.csv` (one row per sweep
+//! point and metric), `runs.csv` (one row per run) and `plots/*.svg`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use super::doc::{Block, Cell, Doc, Figure, Table};
+use super::metrics_text::label;
+use super::sanitize::inline_svg;
+use super::svg::{self, ForestRow};
+
+/// Metrics shown first, with the sweep's effect on each (when present in summary.csv).
+pub const KEY_METRICS: &[&str] = &[
+    "warned_before_targeted",
+    "time_to_share_h_p50",
+    "alert_reach_h_p50",
+    "alert_reach_h_p90",
+    "blocked_by_shared_indicator",
+    "intrusions_succeeded",
+    "dwell_time_h_p50",
+    "voters_affected",
+    "results_downtime_h",
+    "confidence_final",
+    "attribution_correct",
+    "eo_deadlines_met",
+];
+
+/// One swept path.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Sweep {
+    /// Scenario path, e.g. `sharing.isac_membership`.
+    pub path: String,
+    /// Its values.
+    #[serde(default)]
+    pub values: Vec<serde_json::Value>,
+}
+
+/// A shard of a larger batch.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Shard {
+    /// Index.
+    pub index: u64,
+    /// Count.
+    pub count: u64,
+}
+
+/// manifest.json.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Manifest {
+    /// ttx version.
+    pub ttx_version: String,
+    /// Scenario path or built-in name.
+    pub scenario: String,
+    /// Scenario title.
+    #[serde(default)]
+    pub scenario_name: String,
+    /// Scenario content hash.
+    pub scenario_hash: String,
+    /// Base seed.
+    pub seed: u64,
+    /// Runs per point.
+    pub runs: u64,
+    /// Sweeps.
+    #[serde(default)]
+    pub sweeps: Vec<Sweep>,
+    /// Number of sweep points.
+    pub points: u64,
+    /// Shard, if one.
+    #[serde(default)]
+    pub shard: Option<Shard>,
+    /// The command-line arguments.
+    #[serde(default)]
+    pub arguments: Vec<String>,
+}
+
+/// Statistics of one metric at one sweep point.
+#[derive(Clone, Debug, Default)]
+pub struct Stats {
+    /// Runs with a value.
+    pub n: Option<f64>,
+    /// Mean.
+    pub mean: Option<f64>,
+    /// Standard deviation.
+    pub sd: Option<f64>,
+    /// 95% confidence interval of the mean.
+    pub ci: Option<(f64, f64)>,
+    /// 5th percentile.
+    pub p5: Option<f64>,
+    /// Median.
+    pub p50: Option<f64>,
+    /// 95th percentile.
+    pub p95: Option<f64>,
+}
+
+/// One sweep point.
+#[derive(Clone, Debug, Default)]
+pub struct Point {
+    /// Index.
+    pub point: u64,
+    /// Swept values, in the column order of summary.csv.
+    pub params: Vec<String>,
+    /// Metrics, in file order.
+    pub metrics: Vec<(String, Stats)>,
+    /// Runs in runs.csv.
+    pub runs: u64,
+}
+
+/// A plot to show.
+#[derive(Clone, Debug)]
+pub struct Plot {
+    /// File name.
+    pub file: String,
+    /// Sanitized SVG, or why it could not be shown.
+    pub svg: Result<String, String>,
+}
+
+/// A loaded batch directory.
+#[derive(Clone, Debug)]
+pub struct Batch {
+    /// Directory as given.
+    pub dir: String,
+    /// manifest.json.
+    pub manifest: Manifest,
+    /// Swept path columns of summary.csv.
+    pub paths: Vec<String>,
+    /// Points.
+    pub points: Vec<Point>,
+    /// Metric names in file order.
+    pub metric_names: Vec<String>,
+    /// Plots.
+    pub plots: Vec<Plot>,
+    /// Whether runs.csv was there.
+    pub has_runs: bool,
+}
+
+fn num(s: &str) -> Option<f64> {
+    let t = s.trim();
+    if t.is_empty() || t.eq_ignore_ascii_case("null") || t.eq_ignore_ascii_case("nan") {
+        return None;
+    }
+    t.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+/// Reads a batch directory; the error says what is missing or wrong.
+pub fn load(dir: &Path) -> Result<Batch, String> {
+    let manifest_path = dir.join("manifest.json");
+    let summary_path = dir.join("summary.csv");
+    if !manifest_path.is_file() {
+        return Err(
+            "not a ttx batch directory: it has no manifest.json (`ttx batch ... --out DIR` writes one)"
+                .into(),
+        );
+    }
+    if !summary_path.is_file() {
+        return Err("not a complete batch directory: it has no summary.csv".into());
+    }
+    let text =
+        std::fs::read_to_string(&manifest_path).map_err(|e| format!("cannot read manifest.json: {e}"))?;
+    let manifest: Manifest =
+        serde_json::from_str(&text).map_err(|e| format!("manifest.json is not a ttx batch manifest: {e}"))?;
+
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_path(&summary_path)
+        .map_err(|e| format!("cannot read summary.csv: {e}"))?;
+    let head: Vec<String> =
+        rdr.headers().map_err(|e| format!("summary.csv: {e}"))?.iter().map(str::to_string).collect();
+    let col = |name: &str| head.iter().position(|h| h == name);
+    let (Some(c_point), Some(c_metric)) = (col("point"), col("metric")) else {
+        return Err("summary.csv has no `point` and `metric` columns".into());
+    };
+    let need = ["n", "mean", "sd", "ci95_low", "ci95_high", "p5", "p50", "p95"];
+    let mut cols = BTreeMap::new();
+    for n in need {
+        cols.insert(n, col(n).ok_or_else(|| format!("summary.csv has no `{n}` column"))?);
+    }
+    if c_metric <= c_point {
+        return Err("summary.csv: the swept-path columns must sit between `point` and `metric`".into());
+    }
+    let paths: Vec<String> = head[c_point + 1..c_metric].to_vec();
+    let mut points: BTreeMap<u64, Point> = BTreeMap::new();
+    let mut metric_names: Vec<String> = Vec::new();
+    for (i, rec) in rdr.records().enumerate() {
+        let rec = rec.map_err(|e| format!("summary.csv line {}: {e}", i + 2))?;
+        let get = |c: usize| rec.get(c).unwrap_or("");
+        let point: u64 = get(c_point)
+            .trim()
+            .parse()
+            .map_err(|_| format!("summary.csv line {}: `{}` is not a point number", i + 2, get(c_point)))?;
+        let metric = get(c_metric).trim().to_string();
+        if metric.is_empty() {
+            return Err(format!("summary.csv line {}: no metric name", i + 2));
+        }
+        let v = |n: &str| num(get(cols[n]));
+        let stats = Stats {
+            n: v("n"),
+            mean: v("mean"),
+            sd: v("sd"),
+            ci: v("ci95_low").zip(v("ci95_high")),
+            p5: v("p5"),
+            p50: v("p50"),
+            p95: v("p95"),
+        };
+        let p = points.entry(point).or_insert_with(|| Point {
+            point,
+            params: (c_point + 1..c_metric).map(|c| get(c).to_string()).collect(),
+            ..Default::default()
+        });
+        if !metric_names.contains(&metric) {
+            metric_names.push(metric.clone());
+        }
+        p.metrics.push((metric, stats));
+    }
+    if points.is_empty() {
+        return Err("summary.csv has no rows".into());
+    }
+
+    let runs_path = dir.join("runs.csv");
+    let has_runs = runs_path.is_file();
+    if has_runs {
+        let mut rdr = csv::Reader::from_path(&runs_path).map_err(|e| format!("cannot read runs.csv: {e}"))?;
+        let head: Vec<String> =
+            rdr.headers().map_err(|e| format!("runs.csv: {e}"))?.iter().map(str::to_string).collect();
+        let c = head.iter().position(|h| h == "point").ok_or("runs.csv has no `point` column")?;
+        for (i, rec) in rdr.records().enumerate() {
+            let rec = rec.map_err(|e| format!("runs.csv line {}: {e}", i + 2))?;
+            let p: u64 = rec
+                .get(c)
+                .and_then(|s| s.trim().parse().ok())
+                .ok_or_else(|| format!("runs.csv line {}: no point number", i + 2))?;
+            if let Some(pt) = points.get_mut(&p) {
+                pt.runs += 1;
+            }
+        }
+    }
+
+    let mut plots = Vec::new();
+    let plots_dir = dir.join("plots");
+    if plots_dir.is_dir() {
+        let mut files: Vec<String> = std::fs::read_dir(&plots_dir)
+            .map_err(|e| format!("cannot list plots/: {e}"))?
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().to_string())
+            .filter(|n| n.to_ascii_lowercase().ends_with(".svg"))
+            .collect();
+        files.sort();
+        for (k, f) in files.into_iter().enumerate() {
+            let svg = std::fs::read_to_string(plots_dir.join(&f))
+                .map_err(|e| e.to_string())
+                .and_then(|t| inline_svg(&t, &format!("plot{k}-")).map_err(|e| e.to_string()));
+            plots.push(Plot { file: f, svg });
+        }
+    }
+    Ok(Batch {
+        dir: dir.display().to_string(),
+        manifest,
+        paths,
+        points: points.into_values().collect(),
+        metric_names,
+        plots,
+        has_runs,
+    })
+}
+
+/// A number with sensible precision.
+pub fn fmt_num(v: f64) -> String {
+    let a = v.abs();
+    if a >= 1000.0 {
+        format!("{v:.0}")
+    } else if a >= 100.0 {
+        format!("{v:.1}")
+    } else if a >= 1.0 {
+        format!("{v:.2}")
+    } else {
+        format!("{v:.3}")
+    }
+}
+
+fn opt(v: Option<f64>) -> String {
+    v.map_or_else(|| "-".to_string(), fmt_num)
+}
+
+fn count(v: Option<f64>) -> String {
+    match v {
+        Some(n) if n == n.trunc() && n.abs() < 1e15 => format!("{}", n as i64),
+        other => opt(other),
+    }
+}
+
+fn point_label(b: &Batch, p: &Point) -> String {
+    if b.paths.is_empty() {
+        return format!("point {}", p.point);
+    }
+    b.paths.iter().zip(&p.params).map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", ")
+}
+
+/// Difference of two means with a 95% normal-approximation interval (Welch standard error).
+pub fn difference(a: &Stats, base: &Stats) -> Option<(f64, f64, f64)> {
+    let (ma, mb) = (a.mean?, base.mean?);
+    let d = ma - mb;
+    let (na, nb) = (a.n?, base.n?);
+    let (sa, sb) = (a.sd.unwrap_or(0.0), base.sd.unwrap_or(0.0));
+    if na < 1.0 || nb < 1.0 {
+        return None;
+    }
+    let se = (sa * sa / na + sb * sb / nb).sqrt();
+    Some((d, d - 1.96 * se, d + 1.96 * se))
+}
+
+fn shell_quote(s: &str) -> String {
+    if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=,:+@%".contains(c)) {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+/// The command that reproduces the batch.
+pub fn command_line(m: &Manifest) -> String {
+    let mut args: Vec<&str> = m.arguments.iter().map(String::as_str).collect();
+    if args.first().is_some_and(|a| *a == "ttx" || a.ends_with("/ttx")) {
+        args.remove(0);
+    }
+    if args.first() != Some(&"batch") {
+        args.insert(0, "batch");
+    }
+    std::iter::once("ttx".to_string())
+        .chain(args.iter().map(|a| shell_quote(a)))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Builds the batch report.
+pub fn document(b: &Batch) -> Doc {
+    let m = &b.manifest;
+    let name = if m.scenario_name.is_empty() { m.scenario.clone() } else { m.scenario_name.clone() };
+    let mut doc = Doc {
+        title: name,
+        kind: "Batch research report".into(),
+        subtitle: format!(
+            "{} runs per point × {} sweep points · seed {} · {}",
+            m.runs,
+            b.points.len(),
+            m.seed,
+            b.dir
+        ),
+        blocks: Vec::new(),
+    };
+    let h2 = |doc: &mut Doc, id: &str, t: &str| {
+        doc.blocks.push(Block::Heading { level: 2, id: id.into(), text: t.into() })
+    };
+    let h3 = |doc: &mut Doc, id: &str, t: &str| {
+        doc.blocks.push(Block::Heading { level: 3, id: id.into(), text: t.into() })
+    };
+
+    h2(&mut doc, "manifest", "1. What was run");
+    let mut facts = vec![
+        ("Scenario".to_string(), format!("{} ({})", m.scenario_name, m.scenario)),
+        ("Scenario hash".into(), m.scenario_hash.clone()),
+        ("ttx version".into(), m.ttx_version.clone()),
+        ("Seed".into(), m.seed.to_string()),
+        ("Runs per point".into(), m.runs.to_string()),
+        ("Sweep points".into(), format!("{} (manifest says {})", b.points.len(), m.points)),
+    ];
+    for s in &m.sweeps {
+        facts.push((
+            format!("Sweep of {}", s.path),
+            s.values
+                .iter()
+                .map(|v| v.to_string().trim_matches('"').to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+        ));
+    }
+    facts.push((
+        "Shard".into(),
+        match &m.shard {
+            Some(s) => format!(
+                "{} of {} (this directory holds one shard; merge all shards for the full batch)",
+                s.index + 1,
+                s.count
+            ),
+            None => "none (the whole batch)".into(),
+        },
+    ));
+    facts.push(("To reproduce".into(), command_line(m)));
+    doc.blocks.push(Block::Facts(facts));
+    doc.blocks.push(Block::Aside(
+        "The same scenario file (matching the hash), ttx version, seed and arguments give the same runs.csv and summary.csv byte for byte.".into(),
+    ));
+    if b.has_runs {
+        let mut t = Table {
+            head: vec!["Point".into(), "Parameters".into(), "Runs in runs.csv".into()],
+            ..Default::default()
+        };
+        for p in &b.points {
+            t.rows.push(vec![
+                Cell::num(p.point.to_string()),
+                Cell::text(point_label(b, p)),
+                Cell::num(p.runs.to_string()),
+            ]);
+        }
+        doc.blocks.push(Block::Table(t));
+    }
+
+    h2(&mut doc, "effects", "2. The sweep's effect on key metrics");
+    doc.blocks.push(Block::Aside(
+        "For each key metric: the mean at every sweep point with its 95% confidence interval (from summary.csv), and the difference from the first point with a 95% interval (normal approximation, Welch standard error). An interval that excludes zero marks a clear effect.".into(),
+    ));
+    let base = b.points.first();
+    for key in KEY_METRICS {
+        if !b.metric_names.iter().any(|n| n == key) {
+            continue;
+        }
+        h3(&mut doc, &format!("effect-{key}"), &format!("{} ({key})", label(key)));
+        let stats_of =
+            |p: &Point| p.metrics.iter().find(|(n, _)| n == key).map(|(_, s)| s.clone()).unwrap_or_default();
+        let rows: Vec<ForestRow> = b
+            .points
+            .iter()
+            .map(|p| {
+                let s = stats_of(p);
+                ForestRow { label: point_label(b, p), mean: s.mean, ci: s.ci }
+            })
+            .collect();
+        doc.blocks.push(Block::Figure(Figure {
+            name: format!("effect-{key}"),
+            caption: format!("{}: mean and 95% confidence interval at each sweep point.", label(key)),
+            svg: svg::forest(&rows, &format!("{} by sweep point", label(key)), fmt_num),
+        }));
+        let mut t = Table {
+            head: vec![
+                "Point".into(),
+                "Parameters".into(),
+                "n".into(),
+                "Mean".into(),
+                "95% CI".into(),
+                "Difference from point 0".into(),
+                "95% CI of difference".into(),
+            ],
+            ..Default::default()
+        };
+        let base_stats = base.map(stats_of).unwrap_or_default();
+        for p in &b.points {
+            let s = stats_of(p);
+            let (d, dci, class) = match difference(&s, &base_stats) {
+                Some(_) if Some(p.point) == base.map(|x| x.point) => {
+                    ("baseline".to_string(), "-".to_string(), None)
+                }
+                Some((d, lo, hi)) => (
+                    fmt_num(d),
+                    format!("{} to {}", fmt_num(lo), fmt_num(hi)),
+                    if lo > 0.0 || hi < 0.0 { Some("clear") } else { None },
+                ),
+                None => ("-".into(), "-".into(), None),
+            };
+            t.rows.push(vec![
+                Cell::num(p.point.to_string()),
+                Cell::text(point_label(b, p)),
+                Cell::num(count(s.n)),
+                Cell::num(opt(s.mean)),
+                Cell::num(s.ci.map_or("-".into(), |(a, c)| format!("{} to {}", fmt_num(a), fmt_num(c)))),
+                Cell::num(d),
+                Cell { text: dci, class: class.or(Some("num")) },
+            ]);
+        }
+        doc.blocks.push(Block::Table(t));
+    }
+
+    h2(&mut doc, "summary", "3. Summary statistics");
+    doc.blocks.push(Block::Aside(format!(
+        "Every row of summary.csv: {} sweep points × {} metrics.",
+        b.points.len(),
+        b.metric_names.len()
+    )));
+    let mut head = vec!["Point".to_string()];
+    head.extend(b.paths.iter().cloned());
+    head.extend(["Metric", "n", "Mean", "SD", "95% CI", "p5", "p50", "p95"].map(String::from));
+    let mut t = Table { head, ..Default::default() };
+    for p in &b.points {
+        for (metric, s) in &p.metrics {
+            let mut row = vec![Cell::num(p.point.to_string())];
+            row.extend(p.params.iter().map(|v| Cell::text(v.clone())));
+            row.push(Cell::text(metric.clone()));
+            row.push(Cell::num(count(s.n)));
+            row.push(Cell::num(opt(s.mean)));
+            row.push(Cell::num(opt(s.sd)));
+            row.push(Cell::num(
+                s.ci.map_or("-".into(), |(a, c)| format!("{} to {}", fmt_num(a), fmt_num(c))),
+            ));
+            row.push(Cell::num(opt(s.p5)));
+            row.push(Cell::num(opt(s.p50)));
+            row.push(Cell::num(opt(s.p95)));
+            t.rows.push(row);
+        }
+    }
+    doc.blocks.push(Block::Table(t));
+
+    h2(&mut doc, "plots", "4. Plots");
+    if b.plots.is_empty() {
+        doc.blocks
+            .push(Block::Para("The batch directory has no plots (run `ttx batch` with `--plots`).".into()));
+    }
+    for (k, p) in b.plots.iter().enumerate() {
+        let stem = p.file.trim_end_matches(".svg").trim_end_matches(".SVG");
+        let caption = match stem.split_once("_vs_") {
+            Some((metric, path)) => format!("{} against {path} (plots/{})", label(metric), p.file),
+            None => format!("{} (plots/{})", label(stem), p.file),
+        };
+        match &p.svg {
+            Ok(svg) => doc.blocks.push(Block::Figure(Figure {
+                name: format!(
+                    "plot-{k}-{}",
+                    stem.replace(|c: char| !c.is_ascii_alphanumeric() && c != '_', "-")
+                ),
+                caption,
+                svg: svg.clone(),
+            })),
+            Err(e) => doc.blocks.push(Block::Para(format!("plots/{} could not be shown: {e}", p.file))),
+        }
+    }
+    doc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn difference_interval() {
+        let a = Stats { n: Some(100.0), mean: Some(0.6), sd: Some(0.1), ..Default::default() };
+        let b = Stats { n: Some(100.0), mean: Some(0.5), sd: Some(0.1), ..Default::default() };
+        let (d, lo, hi) = difference(&a, &b).expect("defined");
+        assert!((d - 0.1).abs() < 1e-12);
+        let se = (0.0002f64).sqrt();
+        assert!((lo - (0.1 - 1.96 * se)).abs() < 1e-12 && (hi - (0.1 + 1.96 * se)).abs() < 1e-12);
+        assert!(difference(&Stats::default(), &b).is_none());
+    }
+
+    #[test]
+    fn reproduce_command() {
+        let m = Manifest {
+            ttx_version: "0.1.0".into(),
+            scenario: "s.ron".into(),
+            scenario_name: "S".into(),
+            scenario_hash: "h".into(),
+            seed: 1,
+            runs: 10,
+            sweeps: vec![],
+            points: 1,
+            shard: None,
+            arguments: vec!["s.ron".into(), "--runs".into(), "10".into(), "--note".into(), "a b".into()],
+        };
+        assert_eq!(command_line(&m), "ttx batch s.ron --runs 10 --note 'a b'");
+    }
+}
