@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use bevy_ecs::message::{MessageRegistry, message_update_system};
 use bevy_ecs::prelude::*;
-use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, ScheduleLabel, SingleThreadedExecutor};
+use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, ScheduleLabel, SingleThreadedExecutor, SystemSet};
 
 use crate::command::{Command, CommandOutcome, Issuer, Rejection, check_actor};
 use crate::events::{EventLog, SimEvent};
@@ -25,6 +25,105 @@ use crate::time::{ETime, Tick};
 
 #[derive(ScheduleLabel, Clone, Debug, PartialEq, Eq, Hash)]
 struct TickSchedule;
+
+/// The systems of a tick, in their order (docs/architecture.md explains each).
+#[derive(SystemSet, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Family {
+    /// Applying commands.
+    Commands,
+    /// Firing injects.
+    Injects,
+    /// Adversary campaigns.
+    Campaigns,
+    /// Timers: outages ending, leaks, on-site teams, confidence recovery.
+    Impact,
+    /// Detections becoming indicators.
+    Detection,
+    /// Intelligence, investigations, the EO 13848 process.
+    Federal,
+    /// Sharing on channels.
+    Sharing,
+    /// Doctrines of unstaffed actors.
+    Doctrines,
+    /// Conditional injects.
+    Triggers,
+    /// Rotating the message buffers.
+    Messages,
+}
+
+impl Family {
+    /// Every family, in tick order.
+    pub const ALL: [Family; 10] = [
+        Family::Commands,
+        Family::Injects,
+        Family::Campaigns,
+        Family::Impact,
+        Family::Detection,
+        Family::Federal,
+        Family::Sharing,
+        Family::Doctrines,
+        Family::Triggers,
+        Family::Messages,
+    ];
+
+    /// Lowercase name.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Family::Commands => "commands",
+            Family::Injects => "injects",
+            Family::Campaigns => "campaigns",
+            Family::Impact => "impact",
+            Family::Detection => "detection",
+            Family::Federal => "federal",
+            Family::Sharing => "sharing",
+            Family::Doctrines => "doctrines",
+            Family::Triggers => "triggers",
+            Family::Messages => "messages",
+        }
+    }
+}
+
+fn add_family(s: &mut Schedule, f: Family) {
+    // Each system runs only when it has work this tick: an idle system costs one cheap check.
+    use systems::work::*;
+    match f {
+        Family::Commands => s.add_systems(apply_commands.run_if(commands_due).in_set(f)),
+        Family::Injects => s.add_systems(systems::injects::run_injects.run_if(due::<InjectEvent>).in_set(f)),
+        Family::Campaigns => {
+            s.add_systems(systems::campaigns::run_campaigns.run_if(due::<CampaignEvent>).in_set(f))
+        }
+        Family::Impact => s.add_systems(systems::impact::run_impact.run_if(due::<Timer>).in_set(f)),
+        Family::Detection => {
+            s.add_systems(systems::detection::run_detection.run_if(fresh::<Detection>).in_set(f))
+        }
+        Family::Federal => s.add_systems(systems::federal::run_federal.run_if(due::<FederalEvent>).in_set(f)),
+        Family::Sharing => s.add_systems(systems::sharing::run_sharing.run_if(sharing_has_work).in_set(f)),
+        Family::Doctrines => s.add_systems(run_doctrines.run_if(doctrines_have_work).in_set(f)),
+        Family::Triggers => {
+            s.add_systems(systems::triggers::run_triggers.run_if(conditional_injects_waiting).in_set(f))
+        }
+        Family::Messages => s.add_systems(message_update_system.in_set(f)),
+    };
+}
+
+/// A schedule of the given families, chained in the order given, single-threaded,
+/// with ambiguity detection as an error.
+fn build_schedule(world: &mut World, families: &[Family]) -> Schedule {
+    let mut schedule = Schedule::new(TickSchedule);
+    schedule.set_executor(SingleThreadedExecutor::new());
+    schedule.set_build_settings(ScheduleBuildSettings {
+        ambiguity_detection: LogLevel::Error,
+        ..ScheduleBuildSettings::default()
+    });
+    for f in families {
+        add_family(&mut schedule, *f);
+    }
+    for pair in families.windows(2) {
+        schedule.configure_sets(pair[0].before(pair[1]));
+    }
+    let _ = schedule.initialize(world);
+    schedule
+}
 
 /// How often the metric series is sampled.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -60,6 +159,7 @@ pub struct Sim {
     checkpoint_commands: bool,
     history: Vec<CommandOutcome>,
     undelivered: Vec<CommandOutcome>,
+    observed: Option<Vec<Schedule>>,
 }
 
 impl Sim {
@@ -180,30 +280,7 @@ impl Sim {
             }
         }
 
-        let mut schedule = Schedule::new(TickSchedule);
-        schedule.set_executor(SingleThreadedExecutor::new());
-        schedule.set_build_settings(ScheduleBuildSettings {
-            ambiguity_detection: LogLevel::Error,
-            ..ScheduleBuildSettings::default()
-        });
-        // Each system runs only when it has work this tick: an idle system costs one cheap check.
-        use systems::work::*;
-        schedule.add_systems(
-            (
-                apply_commands.run_if(commands_due),
-                systems::injects::run_injects.run_if(due::<InjectEvent>),
-                systems::campaigns::run_campaigns.run_if(due::<CampaignEvent>),
-                systems::impact::run_impact.run_if(due::<Timer>),
-                systems::detection::run_detection.run_if(fresh::<Detection>),
-                systems::federal::run_federal.run_if(due::<FederalEvent>),
-                systems::sharing::run_sharing.run_if(sharing_has_work),
-                run_doctrines.run_if(doctrines_have_work),
-                systems::triggers::run_triggers.run_if(conditional_injects_waiting),
-                message_update_system,
-            )
-                .chain(),
-        );
-        let _ = schedule.initialize(&mut world);
+        let schedule = build_schedule(&mut world, &Family::ALL);
 
         Sim {
             world,
@@ -219,6 +296,7 @@ impl Sim {
             checkpoint_commands: false,
             history: Vec::new(),
             undelivered: Vec::new(),
+            observed: None,
         }
     }
 
@@ -339,6 +417,50 @@ impl Sim {
         self.world.resource_mut::<Now>().0 = t;
         let before = self.state_hash();
         self.schedule.run(&mut self.world);
+        self.finish_step(t, before);
+    }
+
+    /// Simulates one hour system family by system family, letting `observe` wrap each
+    /// (the benchmarks time them). It gives exactly the states `step` gives; use one or the
+    /// other for a whole run, not both.
+    pub fn step_observed(&mut self, observe: &mut dyn FnMut(Family, &mut dyn FnMut())) {
+        if self.is_finished() {
+            return;
+        }
+        let t = self.now;
+        self.world.resource_mut::<Now>().0 = t;
+        let before = self.state_hash();
+        if self.observed.is_none() {
+            let list = Family::ALL.iter().map(|f| build_schedule(&mut self.world, &[*f])).collect();
+            self.observed = Some(list);
+        }
+        let world = &mut self.world;
+        if let Some(list) = self.observed.as_mut() {
+            for (f, schedule) in Family::ALL.iter().zip(list.iter_mut()) {
+                observe(*f, &mut || schedule.run(world));
+            }
+        }
+        self.finish_step(t, before);
+    }
+
+    /// Runs to the end with [`Sim::step_observed`], jumping over idle hours like [`Sim::run_until`].
+    pub fn run_to_end_observed(&mut self, observe: &mut dyn FnMut(Family, &mut dyn FnMut())) {
+        let last = self.last_tick();
+        while self.now <= last {
+            match self.next_due(self.now) {
+                Some(t) if t <= last => {
+                    self.skip_to(t);
+                    self.step_observed(observe);
+                }
+                _ => {
+                    self.skip_to(Tick(last.0 + 1));
+                    break;
+                }
+            }
+        }
+    }
+
+    fn finish_step(&mut self, t: Tick, before: u64) {
         let after = self.state_hash();
         if after != before {
             self.trace.push((t, after));

@@ -399,3 +399,19 @@ fn the_digest_depends_on_order() {
     b.mix(&[2, 1]);
     assert_ne!(a.0, b.0);
 }
+
+#[test]
+fn stepping_family_by_family_gives_the_same_run() {
+    let sc = crate::builtin::default_scenario().unwrap();
+    let mut a = Sim::new(&sc, 4);
+    a.run_to_end();
+    let mut b = Sim::new(&sc, 4);
+    let mut seen = std::collections::BTreeSet::new();
+    b.run_to_end_observed(&mut |f, run| {
+        seen.insert(f.name());
+        run();
+    });
+    assert_eq!(a.hash_trace(), b.hash_trace());
+    assert_eq!(a.metrics(), b.metrics());
+    assert_eq!(seen.len(), crate::sim::Family::ALL.len());
+}
