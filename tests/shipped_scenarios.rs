@@ -73,3 +73,16 @@ fn missing_files_and_bad_flags_are_bad_input() {
     let o = ttx(&["replay", "no/such/journal.jsonl"]);
     assert_exit(&o, 2);
 }
+
+#[test]
+fn the_example_in_the_scenario_docs_validates_and_runs() {
+    let doc = std::fs::read_to_string(path("docs/scenarios.md")).unwrap();
+    let start = doc.find("```ron\n").expect("docs/scenarios.md has a RON example") + "```ron\n".len();
+    let end = start + doc[start..].find("```").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("example.ron");
+    std::fs::write(&f, &doc[start..end]).unwrap();
+    let fs = f.display().to_string();
+    assert_exit(&ttx(&["validate", &fs]), 0);
+    assert_exit(&ttx(&["run", &fs, "--json"]), 0);
+}
