@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::registry::{ActorIx, AssetIx};
 use crate::scenario::schema::Channel;
-use crate::time::{ETime, Tick};
+use crate::time::ETime;
 
 /// A histogram of whole-hour samples.
 #[derive(Clone, Debug, Default)]
@@ -282,11 +282,6 @@ pub fn round2(x: f64) -> f64 {
 /// Hours of overlap between `[a0, a1)` and `[b0, b1)`, in election-relative hours.
 pub fn overlap(a0: i64, a1: i64, b0: i64, b1: i64) -> i64 {
     (a1.min(b1) - a0.max(b0)).max(0)
-}
-
-/// Tick helper for callers computing windows.
-pub fn span_hours(from: Tick, to: Tick) -> u32 {
-    to.0.saturating_sub(from.0)
 }
 
 #[cfg(test)]

@@ -17,7 +17,6 @@ use crate::model::registry::*;
 use crate::model::*;
 use crate::rng::{StableHasher, Streams};
 use crate::scenario::Scenario;
-use crate::scenario::schema::Objective;
 use crate::systems::commands::{CommandQueue, apply_commands};
 use crate::systems::doctrines::{Planned, run_doctrines};
 use crate::systems::{self, DownCounts, interval_impact};
@@ -560,7 +559,6 @@ impl Sim {
 
         let (results, lost, voters_delayed) = self.outage_totals(until);
         let altered: u64 = m.altered.values().sum();
-        let _ = ents;
 
         let targeted = m.targeted.len() as u64;
         let warned = m.targeted.values().filter(|w| **w).count() as u64;
@@ -586,8 +584,6 @@ impl Sim {
         for c in crate::scenario::schema::Channel::ALL {
             messages.insert(c.slug().to_string(), m.messages[c.index()]);
         }
-        let _ = Objective::Influence;
-        let at = Tick(until.0.saturating_sub(1));
         Metrics {
             tick: until.0,
             time: reg.clock.at(until.min(Tick(reg.clock.ticks()))).to_string(),
@@ -624,7 +620,6 @@ impl Sim {
             eo_deadlines_met: assessment_ok && report_ok,
             messages_by_channel: messages,
         }
-        .at_tick(at)
     }
 
     /// Results-site hours, registrations lost and voters delayed, counting ongoing outages up to `until`.
@@ -716,12 +711,6 @@ impl std::fmt::Debug for Sim {
 
 fn round4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
-}
-
-impl Metrics {
-    fn at_tick(self, _t: Tick) -> Self {
-        self
-    }
 }
 
 impl std::ops::Add for ETime {

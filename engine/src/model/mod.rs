@@ -438,8 +438,6 @@ pub struct CampaignRun {
     pub surges: u32,
     /// Victims known to defenders.
     pub known_victims: BTreeSet<ActorIx>,
-    /// Whether DHS issued a public advisory.
-    pub advisory_issued: bool,
 }
 
 impl CampaignRun {
@@ -457,7 +455,6 @@ impl CampaignRun {
             indicators: 0,
             surges: 0,
             known_victims: BTreeSet::new(),
-            advisory_issued: false,
         }
     }
 }
