@@ -555,7 +555,6 @@ impl Sim {
         let eo = w.resource::<Eo>();
         let intrusions = &w.resource::<Intrusions>().list;
         let campaigns = &w.resource::<Campaigns>().0;
-        let ents = w.resource::<Entities>();
 
         let (results, lost, voters_delayed) = self.outage_totals(until);
         let altered: u64 = m.altered.values().sum();
