@@ -237,6 +237,7 @@ impl Console {
             sim,
         };
         c.refresh();
+        c.map_sel = crate::widgets::map::first_state(&c.view.states);
         c.set_status(
             Level::Info,
             "Paused at the start. Space runs the clock, n steps one hour, ? shows every key.",
@@ -1082,7 +1083,7 @@ impl Console {
         let selected = self.queue.get(self.inject_sel).filter(|i| is_upcoming(i)).map(|i| i.id.clone());
         self.queue = queue_order(&self.view.injects);
         self.inject_sel = selected
-            .and_then(|id| self.queue.iter().position(|i| i.id == id))
+            .and_then(|id| self.queue.iter().position(|i| i.id == id && is_upcoming(i)))
             .unwrap_or(0)
             .min(self.queue.len().saturating_sub(1));
         self.measures = measures(self.sim.series(), Some(&self.view.metrics));

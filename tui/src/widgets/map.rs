@@ -160,6 +160,11 @@ pub fn legend(theme: Theme, width: u16) -> Line<'static> {
     Line::from(spans)
 }
 
+/// The state first in reading order (top row, then leftmost): where a selection starts.
+pub fn first_state(states: &[StateView]) -> usize {
+    (0..states.len()).min_by_key(|&i| (states[i].map_row, states[i].map_col)).unwrap_or(0)
+}
+
 /// Moves a selection on the map: left/right in reading order, up/down to the nearest state
 /// in the next row that has one. Returns the new index into `states`.
 pub fn move_selection(states: &[StateView], current: usize, dx: i8, dy: i8) -> usize {
