@@ -292,6 +292,12 @@ impl Console {
         self.auto_pause
     }
 
+    /// The scenario clock as the facilitator reads it: the next hour to simulate, or the
+    /// scenario's last hour once the exercise has ended.
+    pub fn clock(&self) -> ETime {
+        if self.sim.is_finished() { self.view.end } else { self.sim.time() }
+    }
+
     /// Real time since the console started.
     pub fn elapsed(&self) -> Duration {
         self.elapsed
@@ -522,6 +528,7 @@ impl Console {
             Action::SkipInject => {
                 if let Some(inj) = self.queue.get(self.inject_sel) {
                     if is_upcoming(inj) {
+                        self.status = None;
                         self.overlay = Some(Overlay::ConfirmSkip(inj.id.clone()));
                     } else {
                         let why = done_rejection(inj).to_string();
@@ -530,14 +537,20 @@ impl Console {
                 }
             }
             Action::PreviewInject => self.open_preview(),
-            Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
+            Action::Help => {
+                self.status = None;
+                self.overlay = Some(Overlay::Help { scroll: 0 });
+            }
             Action::Palette => self.open_palette(None),
             Action::AdHoc => self.open_palette(Some(CommandKind::AdHocInject)),
             Action::Discussion => {
                 let m = self.sim.module().map_or(0, |m| m.ix());
                 self.open_discussion(m, "opened by the facilitator".to_string());
             }
-            Action::Quit => self.overlay = Some(Overlay::ConfirmQuit),
+            Action::Quit => {
+                self.status = None;
+                self.overlay = Some(Overlay::ConfirmQuit);
+            }
             _ => {}
         }
     }
@@ -718,14 +731,14 @@ impl Console {
         let question = (d.selected < d.questions.len()).then_some(d.selected);
         self.outbox.push(Record::Note {
             tick: self.sim.now().0,
-            time: self.sim.time().to_string(),
+            time: self.clock().to_string(),
             module: Some(d.id.clone()),
             question,
             question_text: question.map(|q| d.questions[q].clone()),
             author: Some("facilitator".to_string()),
             text: text.clone(),
         });
-        self.notes.push(SavedNote { module: d.module, question, time: self.sim.time(), text });
+        self.notes.push(SavedNote { module: d.module, question, time: self.clock(), text });
         self.set_status(Level::Info, "Note saved to the journal.");
     }
 
@@ -774,6 +787,7 @@ impl Console {
     fn open_state_detail(&mut self) {
         let Some(postal) = self.view.states.get(self.map_sel).map(|s| s.postal.clone()) else { return };
         if let Some(detail) = self.sim.state_detail(&postal) {
+            self.status = None;
             self.overlay = Some(Overlay::StateDetail { detail: Box::new(detail), scroll: 0 });
         }
     }
@@ -781,6 +795,7 @@ impl Console {
     fn open_preview(&mut self) {
         let Some(id) = self.selected_inject_id() else { return };
         let lines = self.sim.preview_inject(&id).unwrap_or_default();
+        self.status = None;
         self.overlay = Some(Overlay::Preview { id, lines, scroll: 0 });
     }
 
@@ -809,6 +824,7 @@ impl Console {
             (None, Some((team, actor, k))) => CommandForm::preset(catalog, team, actor.as_deref(), *k),
             (None, None) => CommandForm::new(catalog),
         };
+        self.status = None;
         self.overlay = Some(Overlay::Palette(Box::new(form)));
     }
 
@@ -820,6 +836,7 @@ impl Console {
         };
         let n = m.questions.len();
         self.running = false;
+        self.status = None;
         self.overlay = Some(Overlay::Discussion(Discussion {
             module,
             id: m.id.clone(),
@@ -928,10 +945,7 @@ impl Console {
                 self.running = false;
                 self.carry = 0.0;
                 let title = self.last_fired_title().unwrap_or_default();
-                self.set_status(
-                    Level::Warn,
-                    format!("Inject fired: {title}. Paused; Space resumes (a: no auto-pause)."),
-                );
+                self.set_status(Level::Warn, format!("Paused, Space resumes. Inject fired: {title}"));
             }
             if self.sim.is_finished() {
                 self.running = false;

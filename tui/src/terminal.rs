@@ -13,7 +13,7 @@ use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::cursor::Show;
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{
-    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+    Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 
 /// The terminal a console draws on.
@@ -36,9 +36,10 @@ pub fn enter() -> io::Result<(Term, TerminalGuard)> {
     install_panic_hook();
     enable_raw_mode()?;
     let guard = TerminalGuard { _private: () };
-    execute!(io::stdout(), EnterAlternateScreen)?;
-    let mut term = Terminal::new(CrosstermBackend::new(io::stdout()))?;
-    term.clear()?;
+    // Clearing directly (not through `Terminal::clear`, which asks the terminal where its
+    // cursor is and fails on terminals that do not answer).
+    execute!(io::stdout(), EnterAlternateScreen, Clear(ClearType::All))?;
+    let term = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     Ok((term, guard))
 }
 

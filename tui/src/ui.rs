@@ -82,7 +82,7 @@ fn draw_header(c: &Console, area: Rect, buf: &mut Buffer) {
         "PAUSED"
     };
     let mut right = vec![
-        Span::styled(format!(" {} ", v.time), hs.add_modifier(ratatui::style::Modifier::BOLD)),
+        Span::styled(format!(" {} ", c.clock()), hs.add_modifier(ratatui::style::Modifier::BOLD)),
         Span::styled(format!("| {} real ", hms(c.elapsed().as_secs())), hs),
         Span::styled(format!("| {state} "), hs.add_modifier(ratatui::style::Modifier::BOLD)),
         Span::styled(format!("{} ", SPEEDS[c.speed()].1), hs),
@@ -137,7 +137,8 @@ pub fn hints(t: Theme, contexts: &[Context], max: u16) -> Line<'static> {
     for ctx in contexts {
         for b in bindings_for(*ctx) {
             let Some(h) = b.hint else { continue };
-            let k = b.keys[0].label();
+            let all = keys_label(b);
+            let k = if width(&all) <= 10 { all } else { b.keys[0].label() };
             let w = width(&k) + 1 + width(h) + 2;
             if used + w > usize::from(max) {
                 return Line::from(spans);
@@ -220,13 +221,8 @@ fn draw_sharing(c: &Console, area: Rect, buf: &mut Buffer) {
     let inner = block.inner(area);
     block.render(area, buf);
     let n = c.measures().len() as u16;
-    let extra = if inner.height >= n + 3 {
-        3
-    } else if inner.height > n {
-        inner.height - n
-    } else {
-        0
-    };
+    // Up to three lines of totals under the measures, when there is room.
+    let extra = inner.height.saturating_sub(n).min(3);
     let [m_area, x_area] =
         Layout::vertical([Constraint::Length(inner.height - extra), Constraint::Length(extra)]).areas(inner);
     SharingPanel::new(c.measures(), t).render(m_area, buf);
@@ -452,7 +448,7 @@ fn discussion(c: &Console, area: Rect, buf: &mut Buffer) {
     let editor_h = 4u16.min(inner.height / 3);
     let [top, editor] = Layout::vertical([Constraint::Fill(1), Constraint::Length(editor_h)]).areas(inner);
     let mut lines: Vec<Line> =
-        wrap(&format!("Clock paused at {}: {}. Notes go into the journal.", c.view().time, d.reason), w)
+        wrap(&format!("Clock paused at {}: {}. Notes go into the journal.", c.clock(), d.reason), w)
             .into_iter()
             .map(|l| Line::styled(l, t.dim()))
             .collect();

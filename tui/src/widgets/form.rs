@@ -63,7 +63,8 @@ impl Widget for CommandFormView<'_> {
                 _ => truncate(&shown, value_w),
             };
             let mut spans = vec![
-                Span::styled(fit(f.label, LABEL_W), label_style),
+                Span::raw(if focused { ">" } else { " " }),
+                Span::styled(fit(f.label, LABEL_W - 1), label_style),
                 Span::raw("  "),
                 Span::styled(value.clone(), if focused { t.title() } else { t.text() }),
             ];
@@ -76,9 +77,11 @@ impl Widget for CommandFormView<'_> {
             put(Line::from(spans), &mut y, buf);
         }
         y += u16::from(y < area.bottom());
-        let submit_style = if self.form.focus == self.form.fields.len() { t.selected() } else { t.key() };
+        let on_submit = self.form.focus == self.form.fields.len();
+        let submit_style = if on_submit { t.selected() } else { t.key() };
         put(
             Line::from(vec![
+                Span::raw(if on_submit { ">" } else { " " }),
                 Span::styled("[ Submit ]", submit_style),
                 Span::styled("  Enter on Submit or Ctrl-S sends; Esc closes", t.dim()),
             ]),

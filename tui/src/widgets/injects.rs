@@ -98,7 +98,7 @@ impl Widget for InjectQueue<'_> {
                 (Some(t), _) => t.to_string(),
                 (None, Some(t)) => t.to_string(),
                 (None, None) if inj.trigger == "by hand" => "by hand".to_string(),
-                (None, None) => "on condition".to_string(),
+                (None, None) => "conditional".to_string(),
             };
             let mark = mark_of(&inj.id);
             let state = mark.unwrap_or(state_label(inj));

@@ -54,7 +54,7 @@ impl<'a> UsMap<'a> {
     fn tile_size(area: Rect) -> (u16, u16) {
         let tw = (area.width / u16::from(MAP_COLS)).clamp(3, 7);
         let rows = u16::from(MAP_ROWS);
-        let th = if area.height >= rows * 2 + 1 { 2 } else { 1 };
+        let th = if area.height > rows * 2 { 2 } else { 1 };
         (tw, th)
     }
 }
