@@ -67,11 +67,15 @@ pub fn play(file: Option<&Path>, seed: u64, journal: Option<&Path>) -> Outcome {
     tail.push(console.end_record());
     let saved = journal.write(&tail);
     let shown = path.display();
+    // The terminal may be gone (its window closed): these lines are best effort.
     match (&result, &saved) {
-        (_, Err(e)) => eprintln!("The journal {shown} could not be completed: {e}"),
+        (_, Err(e)) => {
+            let _ = writeln!(std::io::stderr(), "The journal {shown} could not be completed: {e}");
+        }
         _ => {
             let v = console.view();
-            println!(
+            let _ = writeln!(
+                std::io::stdout(),
                 "Session ended at {} ({}). Journal written to {shown}\nCheck it with: ttx replay {shown} --verify",
                 console.clock(),
                 v.module.as_ref().map_or("no module", |m| m.title.as_str())
@@ -89,24 +93,17 @@ fn run(
     journal: &mut SessionJournal,
     stop: &AtomicBool,
 ) -> Outcome {
-    let io = |e: std::io::Error| Failure::runtime(format!("terminal error: {e}"));
     let mut last = Instant::now();
     loop {
-        term.draw(|f| ui::render(console, f)).map_err(io)?;
-        let wait = if console.is_running() { Duration::from_millis(40) } else { Duration::from_millis(200) };
-        if event::poll(wait).map_err(io)? {
-            loop {
-                match event::read().map_err(io)? {
-                    Event::Key(k) if k.kind == KeyEventKind::Press => {
-                        console.handle_key(&k);
-                    }
-                    // The next draw fits the new size.
-                    _ => {}
-                }
-                if console.should_quit() || !event::poll(Duration::ZERO).map_err(io)? {
-                    break;
-                }
+        // A signal (the window closed, SIGTERM) ends the session; the terminal may be gone.
+        if stop.load(Ordering::SeqCst) {
+            return Ok(());
+        }
+        if let Err(e) = draw_and_read(term, console) {
+            if stop.load(Ordering::SeqCst) {
+                return Ok(());
             }
+            return Err(Failure::runtime(format!("terminal error: {e}")));
         }
         let now = Instant::now();
         console.update(Action::Tick(now - last));
@@ -116,10 +113,30 @@ fn run(
             Ok(()) => console.set_journal_error(None),
             Err(e) => console.set_journal_error(Some(format!("{}: {e}", journal.path.display()))),
         }
-        if console.should_quit() || stop.load(Ordering::SeqCst) {
+        if console.should_quit() {
             return Ok(());
         }
     }
+}
+
+/// Draws, then waits briefly for keys and applies them.
+fn draw_and_read(term: &mut terminal::Term, console: &mut Console) -> std::io::Result<()> {
+    term.draw(|f| ui::render(console, f))?;
+    let wait = if console.is_running() { Duration::from_millis(40) } else { Duration::from_millis(200) };
+    if event::poll(wait)? {
+        loop {
+            // Other events (a resize) need nothing: the next draw fits the new size.
+            if let Event::Key(k) = event::read()?
+                && k.kind == KeyEventKind::Press
+            {
+                console.handle_key(&k);
+            }
+            if console.should_quit() || !event::poll(Duration::ZERO)? {
+                break;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The session journal on disk: appended as the session goes, commands and notes

@@ -247,3 +247,22 @@ fn play_refuses_to_overwrite_a_journal() {
     assert_eq!(std::fs::read_to_string(dir.join("j.jsonl")).unwrap(), "keep me\n");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn closing_the_terminal_window_ends_the_session_cleanly() {
+    let dir = scratch("hangup");
+    let mut s = Session::start(&dir, &["play", "--journal", "j.jsonl"], 24, 80);
+    s.wait_for(&["E-60d 08:00"]);
+    s.send("nn");
+    s.wait_for(&["E-60d 10:00"]);
+    // What a terminal sends its programs when its window closes.
+    s.child.clone_killer().kill().expect("SIGHUP");
+    assert_eq!(s.finish(), 0);
+    assert_restored(&s);
+    let journal = std::fs::read_to_string(dir.join("j.jsonl")).expect("the journal");
+    assert!(
+        journal.lines().last().is_some_and(|l| l.starts_with("{\"type\":\"end\",\"tick\":2,")),
+        "{journal}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
