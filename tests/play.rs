@@ -37,6 +37,10 @@ struct Session {
 
 impl Session {
     fn start(dir: &Path, args: &[&str], rows: u16, cols: u16) -> Session {
+        Session::start_with(dir, args, rows, cols, &[])
+    }
+
+    fn start_with(dir: &Path, args: &[&str], rows: u16, cols: u16, env: &[(&str, &str)]) -> Session {
         let pty = native_pty_system()
             .openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
             .expect("a pseudo-terminal");
@@ -45,6 +49,9 @@ impl Session {
         cmd.cwd(dir);
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("NO_COLOR");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
         let child = pty.slave.spawn_command(cmd).expect("ttx starts");
         drop(pty.slave);
         let screen = Arc::new(Mutex::new(vt100::Parser::new(nz(rows), nz(cols), 0)));
@@ -264,5 +271,36 @@ fn closing_the_terminal_window_ends_the_session_cleanly() {
         journal.lines().last().is_some_and(|l| l.starts_with("{\"type\":\"end\",\"tick\":2,")),
         "{journal}"
     );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// How many cells of the screen have a colour.
+fn coloured_cells(s: &Session) -> usize {
+    let p = s.screen.lock().unwrap();
+    let screen = p.screen();
+    let (rows, cols) = screen.size();
+    (0..rows.get())
+        .flat_map(|r| (0..cols.get()).map(move |c| (r, c)))
+        .filter_map(|(r, c)| screen.cell(r, c))
+        .filter(|cell| cell.fgcolor() != vt100::Color::Default || cell.bgcolor() != vt100::Color::Default)
+        .count()
+}
+
+#[test]
+fn no_color_draws_without_colours() {
+    let dir = scratch("nocolor");
+    let mut plain =
+        Session::start_with(&dir, &["play", "--journal", "a.jsonl"], 24, 80, &[("NO_COLOR", "1")]);
+    plain.wait_for(&["E-60d 08:00", "Injects 2"]);
+    plain.send("i");
+    plain.wait_for(&["E-50d 10:00"]);
+    assert_eq!(coloured_cells(&plain), 0, "NO_COLOR=1 leaves every cell in the terminal's own colours");
+    plain.send("qy");
+    assert_eq!(plain.finish(), 0);
+    let mut colour = Session::start(&dir, &["play", "--journal", "b.jsonl"], 24, 80);
+    colour.wait_for(&["E-60d 08:00", "Injects 2"]);
+    assert!(coloured_cells(&colour) > 100, "without NO_COLOR the console is in colour");
+    colour.send("qy");
+    assert_eq!(colour.finish(), 0);
     let _ = std::fs::remove_dir_all(&dir);
 }

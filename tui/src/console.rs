@@ -1042,7 +1042,7 @@ impl Console {
                     Level::Info,
                     format!("Applied at {}: {}.", self.tick_time(o.tick), o.command.summary()),
                 ),
-                Err(r) => self.set_status(Level::Error, format!("Rejected: {}: {r}.", o.command.summary())),
+                Err(r) => self.set_status(Level::Error, format!("Rejected: {r} ({}).", o.command.summary())),
             }
             self.results.push(o);
         }

@@ -159,10 +159,15 @@ fn panel<'a>(t: Theme, title: String, focused: bool) -> Block<'a> {
 
 fn draw_body(c: &Console, area: Rect, buf: &mut Buffer) {
     let large = area.width >= 120 && area.height >= 32;
-    let top_h = if area.height >= 36 { (area.height * 45 / 100).clamp(11, 19) } else { 11 };
+    // Map tiles two rows high (with the legend) need 19 rows; otherwise one row each.
+    let top_h = if area.height >= 38 { 19 } else { 11 };
     let [top, bottom] = Layout::vertical([Constraint::Length(top_h), Constraint::Fill(1)]).areas(area);
-    let map_w =
-        if large { if area.width >= 190 { 79 } else { 57 } } else { (area.width * 44 / 100).clamp(35, 79) };
+    let map_w = match (large, area.width) {
+        (true, w) if w >= 190 => 79,
+        (true, w) if w >= 150 => 57,
+        (true, _) => 46,
+        (false, w) => (w * 44 / 100).clamp(35, 79),
+    };
     let (map_area, detail_area, sharing_area) = if large {
         let [m, d, s] = Layout::horizontal([
             Constraint::Length(map_w),

@@ -70,7 +70,8 @@ impl Widget for CommandFormView<'_> {
             ];
             let room = w.saturating_sub(LABEL_W + 2 + crate::text::width(&value) + 2);
             if !f.hint.is_empty() && room > 8 {
-                spans.push(Span::styled(format!("  {}", truncate(f.hint, room)), t.dim()));
+                spans
+                    .push(Span::styled(format!("  ({})", truncate(f.hint, room.saturating_sub(2))), t.dim()));
             } else if f.optional && room > 12 {
                 spans.push(Span::styled("  (optional)", t.dim()));
             }
