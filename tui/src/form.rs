@@ -105,6 +105,8 @@ pub struct Catalog {
     pub jurisdictions: Vec<Choice>,
     /// Whether exercise-control commands are offered (the facilitator).
     pub control: bool,
+    /// Whether the team may fire injects from its cell's templates (a red or white cell's console).
+    pub template_cell: bool,
 }
 
 /// The team choice that stands for exercise control (facilitator-only commands).
@@ -224,6 +226,7 @@ impl Catalog {
                 .map(|a| Choice::new(&a.id, format!("{} ({})", a.name, a.id)))
                 .collect(),
             control: true,
+            template_cell: false,
         }
     }
 
@@ -276,6 +279,7 @@ impl Catalog {
                 .iter()
                 .map(|(id, title)| TemplateEntry { id: id.clone(), title: title.clone(), cell: view.role })
                 .collect(),
+            template_cell: !view.templates.is_empty(),
             ..Catalog::default()
         }
     }
@@ -288,7 +292,7 @@ impl Catalog {
         let mut v: Vec<Choice> = self
             .teams
             .iter()
-            .filter(|t| t.actors.iter().any(|a| self.actor(a).is_some()) || self.control)
+            .filter(|t| t.actors.iter().any(|a| self.actor(a).is_some()) || self.template_cell)
             .map(|t| Choice::new(&t.id, format!("{} ({})", t.name, t.id)))
             .collect();
         if self.control {
@@ -636,7 +640,11 @@ impl CommandForm {
             fields.push(
                 Field::new(FieldKey::Actor, "Acting as", FieldKind::Choice).choices(actors).value(&actor),
             );
-            actor_entry.map(|a| a.commands.clone()).unwrap_or_default()
+            let mut commands = actor_entry.map(|a| a.commands.clone()).unwrap_or_default();
+            if cat.template_cell {
+                commands.push(CommandKind::InjectFromTemplate);
+            }
+            commands
         };
         let command_choices: Vec<Choice> = commands
             .iter()
@@ -1213,6 +1221,33 @@ mod tests {
         f.backspace();
         f.input('3');
         assert!(matches!(f.command(), Ok(Command::ExtendHours { hours: 3, .. })));
+    }
+
+    #[test]
+    fn a_white_cell_console_offers_its_templates() {
+        let sc = builtin::default_scenario().unwrap();
+        let sim = Sim::new(&sc, 1);
+        let cat = Catalog::from_team_view(&sim.team_view("white").unwrap());
+        assert!(cat.template_cell && cat.actors.is_empty());
+        let mut f = CommandForm::new(cat);
+        assert_eq!(f.kind(), Some(CommandKind::InjectFromTemplate));
+        assert!(f.set(FieldKey::Template, "vendor_busy"));
+        assert_eq!(
+            f.command(),
+            Ok(Command::InjectFromTemplate {
+                template: "vendor_busy".into(),
+                state: None,
+                jurisdiction: None
+            })
+        );
+    }
+
+    #[test]
+    fn the_facilitator_is_offered_only_teams_it_can_act_for() {
+        let f = CommandForm::new(catalog());
+        let teams: Vec<&str> = f.fields[0].choices.iter().map(|c| c.value.as_str()).collect();
+        assert!(!teams.contains(&"white"), "the white cell plays no actor: {teams:?}");
+        assert_eq!(teams.last(), Some(&CONTROL));
     }
 
     #[test]
