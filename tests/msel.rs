@@ -1,8 +1,6 @@
 //! `ttx msel`: the Master Scenario Events List through the real binary.
 
-use std::process::Command;
-
-const BIN: &str = env!("CARGO_BIN_EXE_ttx");
+use crate::harness::{assert_exit, stderr, stdout, ttx};
 
 /// Splits CSV text into rows of fields (quoted fields may hold commas and newlines).
 fn parse_csv(text: &str) -> Vec<Vec<String>> {
@@ -31,9 +29,9 @@ fn parse_csv(text: &str) -> Vec<Vec<String>> {
 
 #[test]
 fn msel_lists_every_inject_in_time_order_with_its_module_questions() {
-    let out = Command::new(BIN).args(["msel", "tabletop_the_vote"]).output().expect("ttx runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let rows = parse_csv(&String::from_utf8_lossy(&out.stdout));
+    let out = ttx(&["msel", "tabletop_the_vote"]);
+    assert_exit(&out, 0);
+    let rows = parse_csv(&stdout(&out));
     assert_eq!(
         rows[0],
         [
@@ -83,15 +81,13 @@ fn msel_lists_every_inject_in_time_order_with_its_module_questions() {
 
 #[test]
 fn msel_writes_a_file_and_reports_bad_input() {
-    let dir = std::env::temp_dir().join(format!("ttx-msel-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("msel.csv");
-    let out = Command::new(BIN).args(["msel", "--out"]).arg(&path).output().expect("ttx runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("wrote 10 injects"));
+    let dir = tempfile::tempdir().expect("a scratch folder");
+    let path = dir.path().join("msel.csv");
+    let out = ttx(&["msel", "--out", path.to_str().expect("a UTF-8 path")]);
+    assert_exit(&out, 0);
+    assert!(stderr(&out).contains("wrote 10 injects"));
     assert_eq!(std::fs::read_to_string(&path).unwrap().lines().next().unwrap().split(',').count(), 12);
-    let out = Command::new(BIN).args(["msel", "no_such_scenario.ron"]).output().expect("ttx runs");
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read scenario"));
-    let _ = std::fs::remove_dir_all(&dir);
+    let out = ttx(&["msel", "no_such_scenario.ron"]);
+    assert_exit(&out, 2);
+    assert!(stderr(&out).contains("cannot read scenario"));
 }

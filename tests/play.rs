@@ -2,7 +2,7 @@
 //! it starts, steps, fires an inject, quits, and leaves the terminal as it found it.
 
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -16,13 +16,9 @@ fn nz(n: u16) -> std::num::NonZeroU16 {
     std::num::NonZeroU16::new(n).expect("a size above zero")
 }
 
-/// A fresh empty folder for one test.
-fn scratch(name: &str) -> PathBuf {
-    let nanos =
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-    let dir = std::env::temp_dir().join(format!("ttx-test-{name}-{}-{nanos}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("a scratch folder");
-    dir
+/// A fresh empty folder for one test, removed when dropped.
+fn scratch() -> tempfile::TempDir {
+    tempfile::tempdir().expect("a scratch folder")
 }
 
 /// `ttx` running in a pseudo-terminal, with a terminal emulator reading its output.
@@ -148,8 +144,9 @@ fn assert_restored(s: &Session) {
 
 #[test]
 fn play_starts_steps_fires_an_inject_and_quits_leaving_the_terminal_restored() {
-    let dir = scratch("play");
-    let mut s = Session::start(&dir, &["play", "--journal", "session.jsonl"], 24, 80);
+    let tmp = scratch();
+    let dir = tmp.path();
+    let mut s = Session::start(dir, &["play", "--journal", "session.jsonl"], 24, 80);
     s.wait_for(&["Module 1: Pre-election", "E-60d 08:00", "PAUSED", "Injects 2", "County clerks"]);
     let flags = s.local_flags();
     assert!(
@@ -182,18 +179,18 @@ fn play_starts_steps_fires_an_inject_and_quits_leaving_the_terminal_restored() {
     );
     let replay = std::process::Command::new(BIN)
         .args(["replay", "session.jsonl", "--verify"])
-        .current_dir(&dir)
+        .current_dir(dir)
         .output()
         .expect("replay runs");
     assert!(replay.status.success(), "{}", String::from_utf8_lossy(&replay.stderr));
     assert!(String::from_utf8_lossy(&replay.stdout).contains("verified:"));
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn ctrl_c_ends_the_session_and_restores_the_terminal() {
-    let dir = scratch("ctrlc");
-    let mut s = Session::start(&dir, &["play", "--seed", "3"], 24, 80);
+    let tmp = scratch();
+    let dir = tmp.path();
+    let mut s = Session::start(dir, &["play", "--seed", "3"], 24, 80);
     s.wait_for(&["E-60d 08:00"]);
     s.send(" ");
     s.wait_for(&["RUNNING"]);
@@ -209,13 +206,13 @@ fn ctrl_c_ends_the_session_and_restores_the_terminal() {
     assert!(s.contents().contains(&format!("ttx-sessions/{name}")), "the path is shown on exit");
     let journal = std::fs::read_to_string(sessions[0].path()).expect("the journal");
     assert!(journal.lines().last().is_some_and(|l| l.starts_with("{\"type\":\"end\"")), "{journal}");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn the_console_redraws_on_resize_and_says_when_the_terminal_is_too_small() {
-    let dir = scratch("resize");
-    let mut s = Session::start(&dir, &["play", "--journal", "j.jsonl"], 24, 80);
+    let tmp = scratch();
+    let dir = tmp.path();
+    let mut s = Session::start(dir, &["play", "--journal", "j.jsonl"], 24, 80);
     s.wait_for(&["E-60d 08:00"]);
     let size = |rows, cols| PtySize { rows, cols, pixel_width: 0, pixel_height: 0 };
     s.master.resize(size(20, 60)).expect("resize");
@@ -228,7 +225,6 @@ fn the_console_redraws_on_resize_and_says_when_the_terminal_is_too_small() {
     s.send("qy");
     assert_eq!(s.finish(), 0);
     assert_restored(&s);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -245,20 +241,20 @@ fn play_without_a_terminal_says_to_use_run() {
 
 #[test]
 fn play_refuses_to_overwrite_a_journal() {
-    let dir = scratch("exists");
+    let tmp = scratch();
+    let dir = tmp.path();
     std::fs::write(dir.join("j.jsonl"), "keep me\n").expect("a file");
-    let s = Session::start(&dir, &["play", "--journal", "j.jsonl"], 24, 80);
-    let mut s = s;
+    let mut s = Session::start(dir, &["play", "--journal", "j.jsonl"], 24, 80);
     assert_eq!(s.finish(), 2);
     assert!(s.contents().contains("already exists"), "{}", s.contents());
     assert_eq!(std::fs::read_to_string(dir.join("j.jsonl")).unwrap(), "keep me\n");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn closing_the_terminal_window_ends_the_session_cleanly() {
-    let dir = scratch("hangup");
-    let mut s = Session::start(&dir, &["play", "--journal", "j.jsonl"], 24, 80);
+    let tmp = scratch();
+    let dir = tmp.path();
+    let mut s = Session::start(dir, &["play", "--journal", "j.jsonl"], 24, 80);
     s.wait_for(&["E-60d 08:00"]);
     s.send("nn");
     s.wait_for(&["E-60d 10:00"]);
@@ -271,7 +267,6 @@ fn closing_the_terminal_window_ends_the_session_cleanly() {
         journal.lines().last().is_some_and(|l| l.starts_with("{\"type\":\"end\",\"tick\":2,")),
         "{journal}"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// How many cells of the screen have a colour.
@@ -288,19 +283,18 @@ fn coloured_cells(s: &Session) -> usize {
 
 #[test]
 fn no_color_draws_without_colours() {
-    let dir = scratch("nocolor");
-    let mut plain =
-        Session::start_with(&dir, &["play", "--journal", "a.jsonl"], 24, 80, &[("NO_COLOR", "1")]);
+    let tmp = scratch();
+    let dir = tmp.path();
+    let mut plain = Session::start_with(dir, &["play", "--journal", "a.jsonl"], 24, 80, &[("NO_COLOR", "1")]);
     plain.wait_for(&["E-60d 08:00", "Injects 2"]);
     plain.send("i");
     plain.wait_for(&["E-50d 10:00"]);
     assert_eq!(coloured_cells(&plain), 0, "NO_COLOR=1 leaves every cell in the terminal's own colours");
     plain.send("qy");
     assert_eq!(plain.finish(), 0);
-    let mut colour = Session::start(&dir, &["play", "--journal", "b.jsonl"], 24, 80);
+    let mut colour = Session::start(dir, &["play", "--journal", "b.jsonl"], 24, 80);
     colour.wait_for(&["E-60d 08:00", "Injects 2"]);
     assert!(coloured_cells(&colour) > 100, "without NO_COLOR the console is in colour");
     colour.send("qy");
     assert_eq!(colour.finish(), 0);
-    let _ = std::fs::remove_dir_all(&dir);
 }
