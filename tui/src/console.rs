@@ -495,7 +495,10 @@ impl Console {
                 self.navigate(action)
             }
             Action::Home => self.log_scroll = 0,
-            Action::End => self.log_scroll = self.log.len().saturating_sub(1),
+            Action::End => {
+                let n = self.log.iter().filter(|l| self.log_filter.matches(l)).count();
+                self.log_scroll = n.saturating_sub(1);
+            }
             Action::Select => match self.focus {
                 Panel::Map => self.open_state_detail(),
                 Panel::Injects => self.open_preview(),

@@ -262,6 +262,8 @@ fn map_log_and_focus() {
     assert!(matching > 3, "{matching} of {}", c.log().len());
     press(&mut c, &[key(KeyCode::Down), key(KeyCode::Down)]);
     assert_eq!(c.log_scroll(), 2);
+    press(&mut c, &[key(KeyCode::End)]);
+    assert_eq!(c.log_scroll(), matching - 1, "End shows the oldest matching line");
     press(&mut c, &[key(KeyCode::Home), ch('v')]);
     assert_eq!(c.log_scroll(), 0);
     assert_eq!(c.log_filter().min_severity, ttx_engine::Severity::Notice);

@@ -64,7 +64,7 @@ pub fn measures(series: &[SeriesPoint], now: Option<&Metrics>) -> Vec<Measure> {
         None => hours(last.and_then(|p| p.dwell_time_h_p50)),
     };
     let confidence = match now {
-        Some(m) => format!("{:.1} low {:.0}", m.confidence, m.confidence_min),
+        Some(m) => format!("{:.1} low {:.1}", m.confidence, m.confidence_min),
         None => last.map_or("-".to_string(), |p| format!("{:.1}", p.confidence)),
     };
     vec![
@@ -168,7 +168,7 @@ impl Widget for SharingPanel<'_> {
         let row_h = (area.height / n).clamp(1, 3);
         let long = area.width >= 70;
         let label_w: usize = if long { 28 } else { 15 };
-        let value_w: usize = if long { 18 } else { 13 };
+        let value_w: usize = if long { 18 } else { 14 };
         let spark_x = area.x + (label_w + value_w + 1) as u16;
         let spark_w = area.right().saturating_sub(spark_x);
         for (i, m) in self.measures.iter().enumerate() {
