@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::{Outcome, headless, report};
+use crate::{Outcome, headless, msel, play, report};
 
 /// Election-cybersecurity tabletop exercises: a deterministic simulation of
 /// foreign interference, information sharing and response.
@@ -43,6 +43,29 @@ pub enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// Run an exercise in this terminal: the facilitator console.
+    ///
+    /// Controls the scenario clock, fires, holds and skips injects, acts for any
+    /// team and takes discussion notes at module breaks. Every session writes a
+    /// journal that `ttx replay --verify` checks.
+    Play {
+        /// Scenario file or built-in name (default: the built-in tabletop_the_vote).
+        file: Option<PathBuf>,
+        /// Random seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Write the session journal here (default: ttx-sessions/<scenario>-<UTC time>.jsonl).
+        #[arg(long, value_name = "FILE")]
+        journal: Option<PathBuf>,
+    },
+    /// Export the Master Scenario Events List (one CSV row per inject) for the exercise binder.
+    Msel {
+        /// Scenario file or built-in name (default: the built-in tabletop_the_vote).
+        file: Option<PathBuf>,
+        /// Write the CSV here instead of to standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// Re-simulate a journal; with --verify, check every recorded state hash.
     Replay {
         /// The journal file.
@@ -78,5 +101,7 @@ pub fn dispatch(cli: Cli) -> Outcome {
         }
         Cmd::Replay { journal, verify, json } => headless::replay(&journal, verify, json),
         Cmd::Report { input, out, format } => report::run(&input, out.as_deref(), format),
+        Cmd::Play { file, seed, journal } => play::play(file.as_deref(), seed, journal.as_deref()),
+        Cmd::Msel { file, out } => msel::msel(file.as_deref(), out.as_deref()),
     }
 }

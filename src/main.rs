@@ -7,6 +7,8 @@
 mod cli;
 mod headless;
 mod load;
+mod msel;
+mod play;
 mod report;
 
 use std::process::ExitCode;

@@ -8,6 +8,8 @@ mod harness;
 mod broken_scenarios;
 mod determinism;
 mod journal;
+mod msel;
+mod play;
 mod properties;
 mod report;
 mod sharing_matters;

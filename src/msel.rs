@@ -1,0 +1,175 @@
+//! `ttx msel`: the Master Scenario Events List, one CSV row per inject.
+//!
+//! Every exercise binder has an MSEL: when each inject comes, in which
+//! module, what it says, whom it addresses, what the planners expect the
+//! players to do, and the module's discussion questions. Planners review a
+//! scenario in a spreadsheet from this file.
+
+use std::io::Write;
+use std::path::Path;
+
+use serde::Serialize;
+use ttx_engine::Scenario;
+use ttx_engine::model::registry::{AssetIx, Registry, ResolvedEffect, ResolvedTrigger};
+use ttx_engine::view::condition_text;
+
+use crate::headless::write_atomic;
+use crate::{Failure, Outcome, load};
+
+/// One row of the MSEL (flat, for CSV).
+#[derive(Debug, Serialize)]
+pub struct MselRow {
+    /// Position in time order.
+    pub number: usize,
+    /// When it fires (election-relative), for timed injects.
+    pub time: String,
+    /// Its trigger in words.
+    pub trigger: String,
+    /// Module id.
+    pub module: String,
+    /// Module title.
+    pub module_title: String,
+    /// Inject id.
+    pub inject: String,
+    /// Title.
+    pub title: String,
+    /// What the players are told.
+    pub description: String,
+    /// The teams it addresses.
+    pub target_teams: String,
+    /// What the planners expect, one per line.
+    pub expected_actions: String,
+    /// What it does to the simulation, one effect per line.
+    pub effects: String,
+    /// The module's discussion questions, one per line.
+    pub discussion_questions: String,
+}
+
+/// The MSEL rows of a scenario, in module order and then time order
+/// (conditional and by-hand injects after the timed ones of their module).
+pub fn rows(scenario: &Scenario) -> Vec<MselRow> {
+    let reg = scenario.registry();
+    let mut order: Vec<usize> = (0..reg.injects.len()).collect();
+    order.sort_by_key(|&i| {
+        let inj = &reg.injects[i];
+        let at = match inj.trigger {
+            ResolvedTrigger::At(t) => Some(t),
+            _ => None,
+        };
+        (inj.module.map_or(usize::MAX, |m| m.ix()), at.is_none(), at, i)
+    });
+    order
+        .into_iter()
+        .enumerate()
+        .map(|(n, i)| {
+            let inj = &reg.injects[i];
+            let module = inj.module.map(|m| &reg.modules[m.ix()]);
+            let (time, trigger) = match &inj.trigger {
+                ResolvedTrigger::At(t) => (reg.clock.at(*t).to_string(), "at a fixed time".to_string()),
+                ResolvedTrigger::When(c, d) => (String::new(), condition_text(reg, c, *d)),
+                ResolvedTrigger::Manual => (String::new(), "fired by the facilitator".to_string()),
+            };
+            MselRow {
+                number: n + 1,
+                time,
+                trigger,
+                module: module.map(|m| m.id.clone()).unwrap_or_default(),
+                module_title: module.map(|m| m.title.clone()).unwrap_or_default(),
+                inject: inj.spec.id.clone(),
+                title: inj.spec.title.clone(),
+                description: inj.spec.description.clone(),
+                target_teams: inj
+                    .teams
+                    .iter()
+                    .map(|t| reg.teams[t.ix()].name.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                expected_actions: inj.spec.expected_actions.join("\n"),
+                effects: inj.effects.iter().map(|e| effect_words(reg, e)).collect::<Vec<_>>().join("\n"),
+                discussion_questions: module
+                    .map(|m| {
+                        m.questions
+                            .iter()
+                            .enumerate()
+                            .map(|(k, q)| format!("{}. {q}", k + 1))
+                            .collect::<Vec<_>>()
+                            .join("\n")
+                    })
+                    .unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+/// What an effect does, in words, without drawing its random targets.
+fn effect_words(reg: &Registry, e: &ResolvedEffect) -> String {
+    let assets = |v: &[AssetIx], count: u32| {
+        let mut kinds: Vec<&str> = v.iter().map(|a| reg.asset(*a).kind.label()).collect();
+        kinds.dedup();
+        let mut states: Vec<&str> = v
+            .iter()
+            .filter_map(|a| reg.asset(*a).state)
+            .map(|s| reg.states[s.ix()].postal.as_str())
+            .collect();
+        states.sort();
+        states.dedup();
+        let how_many = if count == 0 || count as usize >= v.len() {
+            format!("all {}", v.len())
+        } else {
+            format!("{count} of {}", v.len())
+        };
+        format!("{how_many} {} in {}", kinds.join("/"), states.join(", "))
+    };
+    match e {
+        ResolvedEffect::StartCampaign(c) => format!("starts campaign: {}", reg.campaign(*c).spec.name),
+        ResolvedEffect::StopCampaign(c) => format!("stops campaign: {}", reg.campaign(*c).spec.name),
+        ResolvedEffect::Outage { candidates, count, hours, degraded_only } => format!(
+            "{} for {hours} h: {}",
+            if *degraded_only { "degrades" } else { "takes offline" },
+            assets(candidates, *count)
+        ),
+        ResolvedEffect::Compromise { campaign, candidates, count } => {
+            format!("reveals {} inside {}", reg.campaign(*campaign).spec.name, assets(candidates, *count))
+        }
+        ResolvedEffect::Disinformation { intensity, about } => {
+            format!("disinformation \"{about}\" ({intensity:.1} confidence points if unanswered)")
+        }
+        ResolvedEffect::Leak { adversary, severity, about } => {
+            format!("leak by {}: {about} ({severity:.1} points)", reg.adversaries[adversary.ix()].name)
+        }
+        ResolvedEffect::Notify { campaign, from, to } => format!(
+            "{} passes an indicator of {} to {}",
+            reg.actor(*from).name,
+            reg.campaign(*campaign).spec.name,
+            to.iter().map(|a| reg.actor(*a).name.as_str()).collect::<Vec<_>>().join(", ")
+        ),
+        ResolvedEffect::News(t) => format!("news: {t}"),
+        ResolvedEffect::Message(t) => format!("message to the addressed teams: {t}"),
+        ResolvedEffect::Confidence(d) => format!("public confidence {d:+.1} points"),
+    }
+}
+
+/// The MSEL as CSV text.
+pub fn csv_bytes(scenario: &Scenario) -> Result<Vec<u8>, Failure> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for r in rows(scenario) {
+        w.serialize(r).map_err(|e| Failure::runtime(format!("cannot write the MSEL: {e}")))?;
+    }
+    w.into_inner().map_err(|e| Failure::runtime(format!("cannot write the MSEL: {e}")))
+}
+
+/// `ttx msel`
+pub fn msel(file: Option<&Path>, out: Option<&Path>) -> Outcome {
+    let scenario = load::scenario(file)?;
+    let bytes = csv_bytes(&scenario)?;
+    match out {
+        Some(p) => {
+            write_atomic(p, &bytes)
+                .map_err(|e| Failure::input(format!("cannot write the MSEL to {}: {e}", p.display())))?;
+            let n = scenario.registry().injects.len();
+            eprintln!("wrote {n} inject{} to {}", if n == 1 { "" } else { "s" }, p.display());
+        }
+        None => std::io::stdout().lock().write_all(&bytes)?,
+    }
+    Ok(())
+}

@@ -1,0 +1,262 @@
+//! `ttx play`: the facilitator console in this terminal.
+//!
+//! This file wires the console (ttx-tui) to the outside world: the terminal,
+//! the wall clock, signals, and the session journal on disk. The console
+//! itself never sees a file or the real time except as `Action::Tick`.
+
+use std::fs::{File, OpenOptions};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use ratatui::crossterm::event::{self, Event, KeyEventKind};
+use ttx_engine::journal::Record;
+use ttx_engine::{Resolution, Sim, SimOptions, builtin};
+use ttx_tui::console::{Console, ConsoleOptions};
+use ttx_tui::{Action, Theme, terminal, ui};
+
+use crate::{Failure, Outcome, load};
+
+/// Where session journals go when no path is given.
+pub const SESSIONS_DIR: &str = "ttx-sessions";
+
+/// `ttx play`
+pub fn play(file: Option<&Path>, seed: u64, journal: Option<&Path>) -> Outcome {
+    let scenario = load::scenario(file)?;
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        return Err(Failure::input(
+            "ttx play is an interactive console and needs a terminal, but its input or output is \
+             not one here (a pipe, a file, or CI).\nTo run a scenario without a terminal, use `ttx run` \
+             instead, for example: ttx run --journal session.jsonl",
+        ));
+    }
+    let path = match journal {
+        Some(p) => p.to_path_buf(),
+        None => default_journal_path(&scenario_stem(file), SystemTime::now()),
+    };
+    let mut journal = SessionJournal::create(&path)?;
+    journal
+        .write(&[Record::header(&scenario, seed, "play")])
+        .map_err(|e| Failure::input(format!("cannot write the journal {}: {e}", path.display())))?;
+
+    let mut sim =
+        Sim::with_options(&scenario, seed, SimOptions { series: Resolution::Hourly, staffed: vec![] });
+    sim.checkpoint_commands(true);
+    let mut console = Console::new(
+        sim,
+        ConsoleOptions { theme: Theme::from_env(), journal_path: Some(path.display().to_string()) },
+    );
+
+    // SIGTERM and SIGHUP (the terminal window closed) end the session cleanly; in raw mode
+    // Ctrl-C arrives as a key, and before that it lands here too.
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let stop = Arc::clone(&stop);
+        let _ = ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst));
+    }
+
+    let (mut term, guard) =
+        terminal::enter().map_err(|e| Failure::runtime(format!("cannot take over the terminal: {e}")))?;
+    let result = run(&mut term, &mut console, &mut journal, &stop);
+    drop(term);
+    drop(guard);
+
+    let mut tail = console.take_records();
+    tail.push(console.end_record());
+    let saved = journal.write(&tail);
+    let shown = path.display();
+    // The terminal may be gone (its window closed): these lines are best effort.
+    match (&result, &saved) {
+        (_, Err(e)) => {
+            let _ = writeln!(std::io::stderr(), "The journal {shown} could not be completed: {e}");
+        }
+        _ => {
+            let v = console.view();
+            let _ = writeln!(
+                std::io::stdout(),
+                "Session ended at {} ({}). Journal written to {shown}\nCheck it with: ttx replay {shown} --verify",
+                console.clock(),
+                v.module.as_ref().map_or("no module", |m| m.title.as_str())
+            );
+        }
+    }
+    result?;
+    saved.map_err(|e| Failure::runtime(format!("cannot write the journal {shown}: {e}")))
+}
+
+/// The event loop: draw, read keys, let real time pass, write the journal.
+fn run(
+    term: &mut terminal::Term,
+    console: &mut Console,
+    journal: &mut SessionJournal,
+    stop: &AtomicBool,
+) -> Outcome {
+    let mut last = Instant::now();
+    loop {
+        // A signal (the window closed, SIGTERM) ends the session; the terminal may be gone.
+        if stop.load(Ordering::SeqCst) {
+            return Ok(());
+        }
+        if let Err(e) = draw_and_read(term, console) {
+            if stop.load(Ordering::SeqCst) {
+                return Ok(());
+            }
+            return Err(Failure::runtime(format!("terminal error: {e}")));
+        }
+        let now = Instant::now();
+        console.update(Action::Tick(now - last));
+        last = now;
+        let records = console.take_records();
+        match journal.write(&records) {
+            Ok(()) => console.set_journal_error(None),
+            Err(e) => console.set_journal_error(Some(format!("{}: {e}", journal.path.display()))),
+        }
+        if console.should_quit() {
+            return Ok(());
+        }
+    }
+}
+
+/// Draws, then waits briefly for keys and applies them.
+fn draw_and_read(term: &mut terminal::Term, console: &mut Console) -> std::io::Result<()> {
+    term.draw(|f| ui::render(console, f))?;
+    let wait = if console.is_running() { Duration::from_millis(40) } else { Duration::from_millis(200) };
+    if event::poll(wait)? {
+        loop {
+            // Other events (a resize) need nothing: the next draw fits the new size.
+            if let Event::Key(k) = event::read()?
+                && k.kind == KeyEventKind::Press
+            {
+                console.handle_key(&k);
+            }
+            if console.should_quit() || !event::poll(Duration::ZERO)? {
+                break;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The session journal on disk: appended as the session goes, commands and notes
+/// synced to disk as they are written.
+struct SessionJournal {
+    path: PathBuf,
+    file: File,
+    /// Records not yet on disk (kept when a write fails, tried again with the next).
+    pending: Vec<Record>,
+}
+
+impl SessionJournal {
+    fn create(path: &Path) -> Result<SessionJournal, Failure> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                Failure::input(format!("cannot create the folder {} for the journal: {e}", dir.display()))
+            })?;
+        }
+        let file = OpenOptions::new().write(true).create_new(true).open(path).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                Failure::input(format!(
+                    "the journal {} already exists; give another path with --journal",
+                    path.display()
+                ))
+            } else {
+                Failure::input(format!("cannot create the journal {}: {e}", path.display()))
+            }
+        })?;
+        Ok(SessionJournal { path: path.to_path_buf(), file, pending: Vec::new() })
+    }
+
+    /// Writes records as lines; syncs to disk when they include commands, notes or the ends.
+    fn write(&mut self, records: &[Record]) -> std::io::Result<()> {
+        self.pending.extend_from_slice(records);
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let mut text = String::new();
+        for r in &self.pending {
+            text.push_str(&r.to_line());
+            text.push('\n');
+        }
+        let durable = self.pending.iter().any(|r| !matches!(r, Record::Hash { .. }));
+        self.file.write_all(text.as_bytes())?;
+        self.file.flush()?;
+        if durable {
+            self.file.sync_data()?;
+        }
+        self.pending.clear();
+        Ok(())
+    }
+}
+
+/// The name a session's journal starts with: the built-in's name or the file's stem.
+pub fn scenario_stem(file: Option<&Path>) -> String {
+    let raw = match file {
+        None => builtin::DEFAULT.to_string(),
+        Some(p) => match builtin::find(&p.display().to_string()).filter(|_| !p.exists()) {
+            Some(b) => b.name.to_string(),
+            None => {
+                p.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| "session".into())
+            }
+        },
+    };
+    let clean: String = raw
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .collect();
+    if clean.is_empty() { "session".into() } else { clean }
+}
+
+/// `ttx-sessions/<scenario>-<UTC timestamp>.jsonl`, with `-2`, `-3`... if taken.
+pub fn default_journal_path(stem: &str, now: SystemTime) -> PathBuf {
+    let secs = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let stamp = utc_stamp(secs);
+    let dir = Path::new(SESSIONS_DIR);
+    let mut p = dir.join(format!("{stem}-{stamp}.jsonl"));
+    let mut n = 2;
+    while p.exists() {
+        p = dir.join(format!("{stem}-{stamp}-{n}.jsonl"));
+        n += 1;
+    }
+    p
+}
+
+/// Seconds since 1970 as `YYYYMMDDTHHMMSSZ` (UTC).
+pub fn utc_stamp(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}{m:02}{d:02}T{:02}{:02}{:02}Z", rem / 3600, (rem / 60) % 60, rem % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_are_utc_calendar_dates() {
+        assert_eq!(utc_stamp(0), "19700101T000000Z");
+        assert_eq!(utc_stamp(951_782_400), "20000229T000000Z");
+        // 2026-11-03 14:05:09 UTC.
+        assert_eq!(utc_stamp(1_793_714_709), "20261103T140509Z");
+    }
+
+    #[test]
+    fn journal_names_come_from_the_scenario() {
+        assert_eq!(scenario_stem(None), "tabletop_the_vote");
+        assert_eq!(scenario_stem(Some(Path::new("tabletop_the_vote"))), "tabletop_the_vote");
+        assert_eq!(scenario_stem(Some(Path::new("/x/my county.ron"))), "my_county");
+        let p = default_journal_path("tabletop_the_vote", UNIX_EPOCH + Duration::from_secs(1_793_714_709));
+        assert_eq!(p, Path::new("ttx-sessions/tabletop_the_vote-20261103T140509Z.jsonl"));
+    }
+}

@@ -1,0 +1,300 @@
+//! `ttx play` driven in a pseudo-terminal, as a facilitator would use it:
+//! it starts, steps, fires an inject, quits, and leaves the terminal as it found it.
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use nix::sys::termios::LocalFlags;
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+
+const BIN: &str = env!("CARGO_BIN_EXE_ttx");
+const WAIT: Duration = Duration::from_secs(20);
+
+fn nz(n: u16) -> std::num::NonZeroU16 {
+    std::num::NonZeroU16::new(n).expect("a size above zero")
+}
+
+/// A fresh empty folder for one test, removed when dropped.
+fn scratch() -> tempfile::TempDir {
+    tempfile::tempdir().expect("a scratch folder")
+}
+
+/// `ttx` running in a pseudo-terminal, with a terminal emulator reading its output.
+struct Session {
+    master: Box<dyn MasterPty + Send>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn Child + Send + Sync>,
+    screen: Arc<Mutex<vt100::Parser>>,
+    raw: Arc<Mutex<Vec<u8>>>,
+    reader: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Session {
+    fn start(dir: &Path, args: &[&str], rows: u16, cols: u16) -> Session {
+        Session::start_with(dir, args, rows, cols, &[])
+    }
+
+    fn start_with(dir: &Path, args: &[&str], rows: u16, cols: u16, env: &[(&str, &str)]) -> Session {
+        let pty = native_pty_system()
+            .openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
+            .expect("a pseudo-terminal");
+        let mut cmd = CommandBuilder::new(BIN);
+        cmd.args(args);
+        cmd.cwd(dir);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env_remove("NO_COLOR");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = pty.slave.spawn_command(cmd).expect("ttx starts");
+        drop(pty.slave);
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(nz(rows), nz(cols), 0)));
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let mut out = pty.master.try_clone_reader().expect("a reader");
+        let (s, r) = (Arc::clone(&screen), Arc::clone(&raw));
+        let reader = std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = out.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                s.lock().unwrap().process(&buf[..n]);
+                r.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        let writer = pty.master.take_writer().expect("a writer");
+        Session { master: pty.master, writer, child, screen, raw, reader: Some(reader) }
+    }
+
+    fn contents(&self) -> String {
+        self.screen.lock().unwrap().screen().contents()
+    }
+
+    /// Waits until the screen shows every one of `texts`; returns the screen.
+    fn wait_for(&self, texts: &[&str]) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.contents();
+            if texts.iter().all(|t| s.contains(t)) {
+                return s;
+            }
+            assert!(start.elapsed() < WAIT, "waited for {texts:?}; the screen shows:\n{s}");
+            std::thread::sleep(Duration::from_millis(30));
+        }
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).expect("keys reach ttx");
+        self.writer.flush().expect("keys reach ttx");
+    }
+
+    fn local_flags(&self) -> LocalFlags {
+        self.master.get_termios().expect("the pseudo-terminal's settings").local_flags
+    }
+
+    /// Waits for ttx to exit and for its last output; returns its exit code.
+    fn finish(&mut self) -> u32 {
+        let start = Instant::now();
+        let status = loop {
+            if let Some(s) = self.child.try_wait().expect("wait") {
+                break s;
+            }
+            assert!(start.elapsed() < WAIT, "ttx did not exit; the screen shows:\n{}", self.contents());
+            std::thread::sleep(Duration::from_millis(30));
+        };
+        // The reader ends when no process holds the terminal any more; give it the rest.
+        let start = Instant::now();
+        while self.reader.as_ref().is_some_and(|r| !r.is_finished())
+            && start.elapsed() < Duration::from_secs(2)
+        {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        status.exit_code()
+    }
+
+    fn raw_output(&self) -> String {
+        String::from_utf8_lossy(&self.raw.lock().unwrap()).to_string()
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
+/// Asserts the terminal is back as a shell expects it: line editing and echo on,
+/// the main screen shown, the cursor visible.
+fn assert_restored(s: &Session) {
+    let flags = s.local_flags();
+    assert!(
+        flags.contains(LocalFlags::ICANON) && flags.contains(LocalFlags::ECHO),
+        "raw mode left on: {flags:?}"
+    );
+    let screen = s.screen.lock().unwrap();
+    assert!(!screen.screen().alternate_screen(), "still on the alternate screen");
+    assert!(!screen.screen().hide_cursor(), "the cursor is still hidden");
+    let raw = s.raw_output();
+    let enter = raw.rfind("\x1b[?1049h").expect("the console used the alternate screen");
+    let leave = raw.rfind("\x1b[?1049l").expect("the console left the alternate screen");
+    assert!(leave > enter);
+}
+
+#[test]
+fn play_starts_steps_fires_an_inject_and_quits_leaving_the_terminal_restored() {
+    let tmp = scratch();
+    let dir = tmp.path();
+    let mut s = Session::start(dir, &["play", "--journal", "session.jsonl"], 24, 80);
+    s.wait_for(&["Module 1: Pre-election", "E-60d 08:00", "PAUSED", "Injects 2", "County clerks"]);
+    let flags = s.local_flags();
+    assert!(
+        !flags.contains(LocalFlags::ICANON) && !flags.contains(LocalFlags::ECHO),
+        "the console runs in raw mode"
+    );
+
+    s.send("n");
+    s.wait_for(&["E-60d 09:00"]);
+    // The first inject in the queue is selected: fire it now, then step the hour it fires in.
+    s.send("2f");
+    s.wait_for(&[">fire", "Queued: fire inject phish_wave"]);
+    s.send("n");
+    let screen = s.wait_for(&["E-60d 10:00", "Applied at E-60d 09:00: fire inject phish_wave"]);
+    assert!(screen.contains("Injects 2: 9 to come") && screen.contains("Inject:"), "{screen}");
+
+    s.send("q");
+    s.wait_for(&["Quit the exercise?", "session.jsonl"]);
+    s.send("y");
+    assert_eq!(s.finish(), 0, "{}", s.contents());
+    assert_restored(&s);
+    assert!(s.contents().contains("Journal written to session.jsonl"), "{}", s.contents());
+
+    // The journal holds the fired inject and verifies.
+    let journal = std::fs::read_to_string(dir.join("session.jsonl")).expect("the journal");
+    assert!(journal.starts_with("{\"type\":\"header\""), "{journal}");
+    assert!(journal.contains("\"fire_inject\",\"inject\":\"phish_wave\""), "{journal}");
+    assert!(
+        journal.trim_end().lines().last().is_some_and(|l| l.starts_with("{\"type\":\"end\",\"tick\":2,"))
+    );
+    let replay = std::process::Command::new(BIN)
+        .args(["replay", "session.jsonl", "--verify"])
+        .current_dir(dir)
+        .output()
+        .expect("replay runs");
+    assert!(replay.status.success(), "{}", String::from_utf8_lossy(&replay.stderr));
+    assert!(String::from_utf8_lossy(&replay.stdout).contains("verified:"));
+}
+
+#[test]
+fn ctrl_c_ends_the_session_and_restores_the_terminal() {
+    let tmp = scratch();
+    let dir = tmp.path();
+    let mut s = Session::start(dir, &["play", "--seed", "3"], 24, 80);
+    s.wait_for(&["E-60d 08:00"]);
+    s.send(" ");
+    s.wait_for(&["RUNNING"]);
+    s.send("\x03");
+    assert_eq!(s.finish(), 0);
+    assert_restored(&s);
+    // The default journal path, under ./ttx-sessions, ends with the end record.
+    let sessions: Vec<_> =
+        std::fs::read_dir(dir.join("ttx-sessions")).expect("ttx-sessions").flatten().collect();
+    assert_eq!(sessions.len(), 1);
+    let name = sessions[0].file_name().to_string_lossy().to_string();
+    assert!(name.starts_with("tabletop_the_vote-") && name.ends_with("Z.jsonl"), "{name}");
+    assert!(s.contents().contains(&format!("ttx-sessions/{name}")), "the path is shown on exit");
+    let journal = std::fs::read_to_string(sessions[0].path()).expect("the journal");
+    assert!(journal.lines().last().is_some_and(|l| l.starts_with("{\"type\":\"end\"")), "{journal}");
+}
+
+#[test]
+fn the_console_redraws_on_resize_and_says_when_the_terminal_is_too_small() {
+    let tmp = scratch();
+    let dir = tmp.path();
+    let mut s = Session::start(dir, &["play", "--journal", "j.jsonl"], 24, 80);
+    s.wait_for(&["E-60d 08:00"]);
+    let size = |rows, cols| PtySize { rows, cols, pixel_width: 0, pixel_height: 0 };
+    s.master.resize(size(20, 60)).expect("resize");
+    s.screen.lock().unwrap().screen_mut().set_size(nz(20), nz(60));
+    s.wait_for(&["at least 80x24", "60x20"]);
+    s.master.resize(size(40, 140)).expect("resize");
+    s.screen.lock().unwrap().screen_mut().set_size(nz(40), nz(140));
+    // The wide layout shows the selected state's jurisdictions beside the map.
+    s.wait_for(&["Enter on the map for all", "Wisconsin (WI)", "Tabletop the Vote"]);
+    s.send("qy");
+    assert_eq!(s.finish(), 0);
+    assert_restored(&s);
+}
+
+#[test]
+fn play_without_a_terminal_says_to_use_run() {
+    let out = std::process::Command::new(BIN)
+        .args(["play"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("ttx runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("needs a terminal") && err.contains("ttx run"), "{err}");
+}
+
+#[test]
+fn play_refuses_to_overwrite_a_journal() {
+    let tmp = scratch();
+    let dir = tmp.path();
+    std::fs::write(dir.join("j.jsonl"), "keep me\n").expect("a file");
+    let mut s = Session::start(dir, &["play", "--journal", "j.jsonl"], 24, 80);
+    assert_eq!(s.finish(), 2);
+    assert!(s.contents().contains("already exists"), "{}", s.contents());
+    assert_eq!(std::fs::read_to_string(dir.join("j.jsonl")).unwrap(), "keep me\n");
+}
+
+#[test]
+fn closing_the_terminal_window_ends_the_session_cleanly() {
+    let tmp = scratch();
+    let dir = tmp.path();
+    let mut s = Session::start(dir, &["play", "--journal", "j.jsonl"], 24, 80);
+    s.wait_for(&["E-60d 08:00"]);
+    s.send("nn");
+    s.wait_for(&["E-60d 10:00"]);
+    // What a terminal sends its programs when its window closes.
+    s.child.clone_killer().kill().expect("SIGHUP");
+    assert_eq!(s.finish(), 0);
+    assert_restored(&s);
+    let journal = std::fs::read_to_string(dir.join("j.jsonl")).expect("the journal");
+    assert!(
+        journal.lines().last().is_some_and(|l| l.starts_with("{\"type\":\"end\",\"tick\":2,")),
+        "{journal}"
+    );
+}
+
+/// How many cells of the screen have a colour.
+fn coloured_cells(s: &Session) -> usize {
+    let p = s.screen.lock().unwrap();
+    let screen = p.screen();
+    let (rows, cols) = screen.size();
+    (0..rows.get())
+        .flat_map(|r| (0..cols.get()).map(move |c| (r, c)))
+        .filter_map(|(r, c)| screen.cell(r, c))
+        .filter(|cell| cell.fgcolor() != vt100::Color::Default || cell.bgcolor() != vt100::Color::Default)
+        .count()
+}
+
+#[test]
+fn no_color_draws_without_colours() {
+    let tmp = scratch();
+    let dir = tmp.path();
+    let mut plain = Session::start_with(dir, &["play", "--journal", "a.jsonl"], 24, 80, &[("NO_COLOR", "1")]);
+    plain.wait_for(&["E-60d 08:00", "Injects 2"]);
+    plain.send("i");
+    plain.wait_for(&["E-50d 10:00"]);
+    assert_eq!(coloured_cells(&plain), 0, "NO_COLOR=1 leaves every cell in the terminal's own colours");
+    plain.send("qy");
+    assert_eq!(plain.finish(), 0);
+    let mut colour = Session::start(dir, &["play", "--journal", "b.jsonl"], 24, 80);
+    colour.wait_for(&["E-60d 08:00", "Injects 2"]);
+    assert!(coloured_cells(&colour) > 100, "without NO_COLOR the console is in colour");
+    colour.send("qy");
+    assert_eq!(colour.finish(), 0);
+}

@@ -1,0 +1,1130 @@
+//! The facilitator console: its state and the update that applies [`Action`]s.
+//!
+//! [`Console`] owns the running [`Sim`] and everything the screen shows.
+//! [`Console::update`] is the only place state changes: it moves the scenario
+//! clock, submits the facilitator's commands (as [`Issuer::Facilitator`]),
+//! and queues journal records (commands, state hashes, discussion notes) in an
+//! outbox the caller writes to disk. Real elapsed time arrives only as
+//! [`Action::Tick`] and never reaches the engine. Drawing is in [`crate::ui`].
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use ratatui::crossterm::event::KeyEvent;
+use ttx_engine::command::{Command, CommandKind, CommandOutcome, Issuer, Rejection};
+use ttx_engine::journal::Record;
+use ttx_engine::view::{FacilitatorView, InjectView, LogLine, StateDetail};
+use ttx_engine::{ETime, Severity, Sim, Tick};
+
+use crate::form::{CONTROL, Catalog, Choice, CommandForm, FieldKey, FieldKind, indicator_choice};
+use crate::keys::{Action, Context, lookup};
+use crate::theme::Theme;
+use crate::widgets::injects::{is_upcoming, queue_order};
+use crate::widgets::log::LogFilter;
+use crate::widgets::sharing::{Measure, measures};
+
+/// Run speeds: simulated hours per real second, and how the header writes them.
+pub const SPEEDS: [(f64, &str); 6] =
+    [(1.0, "1 h/s"), (3.0, "3 h/s"), (6.0, "6 h/s"), (12.0, "12 h/s"), (24.0, "1 day/s"), (72.0, "3 days/s")];
+
+/// The speed a console starts at (an index into [`SPEEDS`]).
+pub const DEFAULT_SPEED: usize = 2;
+
+/// Most hours simulated for one tick of real time, so the screen stays responsive.
+const MAX_STEPS_PER_TICK: u32 = 240;
+
+/// How long a status message stays in the hint bar.
+const STATUS_FOR: Duration = Duration::from_secs(12);
+
+/// The panels of the main screen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Panel {
+    /// The US map.
+    Map,
+    /// The inject queue.
+    Injects,
+    /// The event log.
+    Log,
+}
+
+impl Panel {
+    const ORDER: [Panel; 3] = [Panel::Map, Panel::Injects, Panel::Log];
+
+    fn context(self) -> Context {
+        match self {
+            Panel::Map => Context::Map,
+            Panel::Injects => Context::Injects,
+            Panel::Log => Context::Log,
+        }
+    }
+}
+
+/// How much a status message matters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    /// Information.
+    Info,
+    /// Worth noticing.
+    Warn,
+    /// A refusal or an error.
+    Error,
+}
+
+/// A message in the hint bar.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Status {
+    /// The text.
+    pub text: String,
+    /// How much it matters.
+    pub level: Level,
+    /// When it was set (real elapsed time).
+    pub at: Duration,
+}
+
+/// The discussion of one module.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Discussion {
+    /// Module position.
+    pub module: usize,
+    /// Module id.
+    pub id: String,
+    /// Module title.
+    pub title: String,
+    /// Why it opened (a module break, the end, or by hand).
+    pub reason: String,
+    /// The module's objectives.
+    pub objectives: Vec<String>,
+    /// The module's questions.
+    pub questions: Vec<String>,
+    /// The question being answered; `questions.len()` is a general note.
+    pub selected: usize,
+    /// Notes being typed, one per question (and one general).
+    pub drafts: Vec<String>,
+    /// Esc was pressed once with unsaved text.
+    pub confirm_discard: bool,
+}
+
+/// A note saved this session.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SavedNote {
+    /// Module position.
+    pub module: usize,
+    /// Question number, none for a general note.
+    pub question: Option<usize>,
+    /// When it was written (scenario time).
+    pub time: ETime,
+    /// The note.
+    pub text: String,
+}
+
+/// A window over the main screen.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Overlay {
+    /// The keys.
+    Help {
+        /// Lines scrolled.
+        scroll: u16,
+    },
+    /// Quit?
+    ConfirmQuit,
+    /// Skip this inject?
+    ConfirmSkip(String),
+    /// What an inject would do.
+    Preview {
+        /// Inject id.
+        id: String,
+        /// The engine's preview.
+        lines: Vec<String>,
+        /// Lines scrolled.
+        scroll: u16,
+    },
+    /// A state's jurisdictions and assets.
+    StateDetail {
+        /// The detail.
+        detail: Box<StateDetail>,
+        /// Lines scrolled.
+        scroll: u16,
+    },
+    /// The command palette.
+    Palette(Box<CommandForm>),
+    /// Module discussion.
+    Discussion(Discussion),
+}
+
+/// A command the facilitator submitted that has not applied yet.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Waiting {
+    /// Sequence number.
+    pub seq: u64,
+    /// The command.
+    pub command: Command,
+}
+
+/// Options for a new console.
+#[derive(Clone, Debug, Default)]
+pub struct ConsoleOptions {
+    /// Colours.
+    pub theme: Theme,
+    /// Where the journal is written, to show the facilitator.
+    pub journal_path: Option<String>,
+}
+
+/// The facilitator console's state.
+pub struct Console {
+    sim: Sim,
+    theme: Theme,
+    journal_path: Option<String>,
+    running: bool,
+    speed: usize,
+    auto_pause: bool,
+    elapsed: Duration,
+    carry: f64,
+    view: FacilitatorView,
+    log: Vec<LogLine>,
+    queue: Vec<InjectView>,
+    measures: Vec<Measure>,
+    focus: Panel,
+    map_sel: usize,
+    log_scroll: usize,
+    log_filter: LogFilter,
+    inject_sel: usize,
+    overlay: Option<Overlay>,
+    pending_discussion: Option<(usize, String)>,
+    discussed: Vec<bool>,
+    notes: Vec<SavedNote>,
+    waiting: Vec<Waiting>,
+    results: Vec<CommandOutcome>,
+    status: Option<Status>,
+    outbox: Vec<Record>,
+    last_form: Option<(String, Option<String>, Option<CommandKind>)>,
+    journal_error: Option<String>,
+    quit: bool,
+}
+
+impl Console {
+    /// A console over a simulation (normally fresh, with an hourly series and command checkpoints on).
+    pub fn new(sim: Sim, options: ConsoleOptions) -> Console {
+        let modules = sim.registry().modules.len();
+        let view = sim.facilitator_view();
+        let mut c = Console {
+            theme: options.theme,
+            journal_path: options.journal_path,
+            running: false,
+            speed: DEFAULT_SPEED,
+            auto_pause: true,
+            elapsed: Duration::ZERO,
+            carry: 0.0,
+            log: Vec::new(),
+            queue: Vec::new(),
+            measures: Vec::new(),
+            view,
+            focus: Panel::Injects,
+            map_sel: 0,
+            log_scroll: 0,
+            log_filter: LogFilter::default(),
+            inject_sel: 0,
+            overlay: None,
+            pending_discussion: None,
+            discussed: vec![false; modules],
+            notes: Vec::new(),
+            waiting: Vec::new(),
+            results: Vec::new(),
+            status: None,
+            outbox: Vec::new(),
+            last_form: None,
+            journal_error: None,
+            quit: false,
+            sim,
+        };
+        c.refresh();
+        c.map_sel = crate::widgets::map::first_state(&c.view.states);
+        c.set_status(
+            Level::Info,
+            "Paused at the start. Space runs the clock, n steps one hour, ? shows every key.",
+        );
+        c
+    }
+
+    // ----- reading -----
+
+    /// The simulation.
+    pub fn sim(&self) -> &Sim {
+        &self.sim
+    }
+
+    /// The facilitator's view as of the last change.
+    pub fn view(&self) -> &FacilitatorView {
+        &self.view
+    }
+
+    /// Every log line so far, oldest first.
+    pub fn log(&self) -> &[LogLine] {
+        &self.log
+    }
+
+    /// The injects in queue order.
+    pub fn queue(&self) -> &[InjectView] {
+        &self.queue
+    }
+
+    /// The information-sharing measures.
+    pub fn measures(&self) -> &[Measure] {
+        &self.measures
+    }
+
+    /// The colours.
+    pub fn theme(&self) -> Theme {
+        self.theme
+    }
+
+    /// Whether the scenario clock is running.
+    pub fn is_running(&self) -> bool {
+        self.running
+    }
+
+    /// The speed, as an index into [`SPEEDS`].
+    pub fn speed(&self) -> usize {
+        self.speed
+    }
+
+    /// Whether the clock pauses when a scripted inject fires.
+    pub fn auto_pause(&self) -> bool {
+        self.auto_pause
+    }
+
+    /// The scenario clock as the facilitator reads it: the next hour to simulate, or the
+    /// scenario's last hour once the exercise has ended.
+    pub fn clock(&self) -> ETime {
+        if self.sim.is_finished() { self.view.end } else { self.sim.time() }
+    }
+
+    /// Real time since the console started.
+    pub fn elapsed(&self) -> Duration {
+        self.elapsed
+    }
+
+    /// The focused panel.
+    pub fn focus(&self) -> Panel {
+        self.focus
+    }
+
+    /// The selected state (index into the view's states).
+    pub fn map_selection(&self) -> usize {
+        self.map_sel
+    }
+
+    /// The selected row of the inject queue.
+    pub fn inject_selection(&self) -> usize {
+        self.inject_sel
+    }
+
+    /// Log lines scrolled past.
+    pub fn log_scroll(&self) -> usize {
+        self.log_scroll
+    }
+
+    /// The log filter.
+    pub fn log_filter(&self) -> &LogFilter {
+        &self.log_filter
+    }
+
+    /// The window on top, if any.
+    pub fn overlay(&self) -> Option<&Overlay> {
+        self.overlay.as_ref()
+    }
+
+    /// Notes saved this session.
+    pub fn notes(&self) -> &[SavedNote] {
+        &self.notes
+    }
+
+    /// Commands submitted and not yet applied.
+    pub fn waiting(&self) -> &[Waiting] {
+        &self.waiting
+    }
+
+    /// Outcomes of the facilitator's commands, newest last.
+    pub fn results(&self) -> &[CommandOutcome] {
+        &self.results
+    }
+
+    /// The status message, while it is fresh.
+    pub fn status(&self) -> Option<&Status> {
+        self.status.as_ref().filter(|s| self.elapsed.saturating_sub(s.at) < STATUS_FOR)
+    }
+
+    /// Where the journal is written.
+    pub fn journal_path(&self) -> Option<&str> {
+        self.journal_path.as_deref()
+    }
+
+    /// The last journal write error, if the journal is failing.
+    pub fn journal_error(&self) -> Option<&str> {
+        self.journal_error.as_deref()
+    }
+
+    /// Whether the facilitator asked to quit.
+    pub fn should_quit(&self) -> bool {
+        self.quit
+    }
+
+    /// Journal records produced since the last call (commands, state hashes, notes), in order.
+    pub fn take_records(&mut self) -> Vec<Record> {
+        std::mem::take(&mut self.outbox)
+    }
+
+    /// The last journal line of the session.
+    pub fn end_record(&self) -> Record {
+        Record::End { tick: self.sim.now().0, hash: format!("{:016x}", self.sim.state_hash()) }
+    }
+
+    /// Tells the console whether the journal is being written (shown as a warning when not).
+    pub fn set_journal_error(&mut self, error: Option<String>) {
+        self.journal_error = error;
+    }
+
+    /// The contexts that decide what a key does now, most specific first.
+    pub fn contexts(&self) -> Vec<Context> {
+        match &self.overlay {
+            Some(Overlay::Help { .. }) => vec![Context::Help],
+            Some(Overlay::ConfirmQuit | Overlay::ConfirmSkip(_)) => vec![Context::Confirm],
+            Some(Overlay::Preview { .. }) => vec![Context::Preview],
+            Some(Overlay::StateDetail { .. }) => vec![Context::Detail],
+            Some(Overlay::Palette(f)) if f.picker.is_some() => vec![Context::Picker],
+            Some(Overlay::Palette(_)) => vec![Context::Palette],
+            Some(Overlay::Discussion(_)) => vec![Context::Discussion],
+            None => vec![self.focus.context(), Context::Main],
+        }
+    }
+
+    /// The action a key press stands for now.
+    pub fn action_for(&self, key: &KeyEvent) -> Option<Action> {
+        lookup(&self.contexts(), key)
+    }
+
+    /// Handles a key press: its action, if any, is applied. Returns the action.
+    pub fn handle_key(&mut self, key: &KeyEvent) -> Option<Action> {
+        let a = self.action_for(key)?;
+        self.update(a);
+        Some(a)
+    }
+
+    // ----- updating -----
+
+    fn set_status(&mut self, level: Level, text: impl Into<String>) {
+        self.status = Some(Status { text: text.into(), level, at: self.elapsed });
+    }
+
+    /// Applies one action.
+    pub fn update(&mut self, action: Action) {
+        if let Action::Tick(d) = action {
+            self.tick(d);
+            return;
+        }
+        if action == Action::ForceQuit {
+            self.quit = true;
+            return;
+        }
+        match self.overlay.take() {
+            None => self.update_main(action),
+            Some(o) => self.update_overlay(o, action),
+        }
+    }
+
+    fn update_main(&mut self, action: Action) {
+        match action {
+            Action::ToggleRun => {
+                if self.sim.is_finished() {
+                    self.set_status(
+                        Level::Warn,
+                        "The exercise has ended. Press q to quit; the journal is saved.",
+                    );
+                } else {
+                    self.running = !self.running;
+                    self.carry = 0.0;
+                    let text = if self.running {
+                        format!("Running at {}.", SPEEDS[self.speed].1)
+                    } else {
+                        "Paused.".to_string()
+                    };
+                    self.set_status(Level::Info, text);
+                }
+            }
+            Action::StepHour => {
+                self.running = false;
+                if self.sim.is_finished() {
+                    self.set_status(
+                        Level::Warn,
+                        "The exercise has ended. Press q to quit; the journal is saved.",
+                    );
+                } else {
+                    self.sim.step();
+                    self.after_move();
+                }
+            }
+            Action::Faster => {
+                self.speed = (self.speed + 1).min(SPEEDS.len() - 1);
+                self.set_status(Level::Info, format!("Speed {}.", SPEEDS[self.speed].1));
+            }
+            Action::Slower => {
+                self.speed = self.speed.saturating_sub(1);
+                self.set_status(Level::Info, format!("Speed {}.", SPEEDS[self.speed].1));
+            }
+            Action::JumpInject => self.jump_to_inject(),
+            Action::JumpModule => self.jump_to_module(),
+            Action::ToggleAutoPause => {
+                self.auto_pause = !self.auto_pause;
+                self.set_status(
+                    Level::Info,
+                    if self.auto_pause {
+                        "The clock will pause when a scripted inject fires."
+                    } else {
+                        "The clock will keep running when injects fire."
+                    },
+                );
+            }
+            Action::FocusNext | Action::FocusPrev => {
+                let i = Panel::ORDER.iter().position(|p| *p == self.focus).unwrap_or(0);
+                let d = if action == Action::FocusNext { 1 } else { Panel::ORDER.len() - 1 };
+                self.focus = Panel::ORDER[(i + d) % Panel::ORDER.len()];
+            }
+            Action::FocusMap => self.focus = Panel::Map,
+            Action::FocusInjects => self.focus = Panel::Injects,
+            Action::FocusLog => self.focus = Panel::Log,
+            Action::Up | Action::Down | Action::Left | Action::Right | Action::PageUp | Action::PageDown => {
+                self.navigate(action)
+            }
+            Action::Home => self.log_scroll = 0,
+            Action::End => {
+                let n = self.log.iter().filter(|l| self.log_filter.matches(l)).count();
+                self.log_scroll = n.saturating_sub(1);
+            }
+            Action::Select => match self.focus {
+                Panel::Map => self.open_state_detail(),
+                Panel::Injects => self.open_preview(),
+                Panel::Log => {}
+            },
+            Action::FilterTeam => {
+                let teams: Vec<String> = self.view.teams.iter().map(|t| t.id.clone()).collect();
+                self.log_filter.cycle_team(&teams);
+                self.log_scroll = 0;
+            }
+            Action::FilterSeverity => {
+                self.log_filter.cycle_severity();
+                self.log_scroll = 0;
+            }
+            Action::FireInject => {
+                if let Some(id) = self.selected_inject_id() {
+                    self.inject_command(Command::FireInject { inject: id });
+                }
+            }
+            Action::HoldInject => {
+                if let Some(inj) = self.queue.get(self.inject_sel).cloned() {
+                    let cmd = if inj.state == "held" {
+                        Command::ReleaseInject { inject: inj.id }
+                    } else {
+                        Command::HoldInject { inject: inj.id }
+                    };
+                    self.inject_command(cmd);
+                }
+            }
+            Action::SkipInject => {
+                if let Some(inj) = self.queue.get(self.inject_sel) {
+                    if is_upcoming(inj) {
+                        self.status = None;
+                        self.overlay = Some(Overlay::ConfirmSkip(inj.id.clone()));
+                    } else {
+                        let why = done_rejection(inj).to_string();
+                        self.set_status(Level::Error, format!("Cannot skip: {why}."));
+                    }
+                }
+            }
+            Action::PreviewInject => self.open_preview(),
+            Action::Help => {
+                self.status = None;
+                self.overlay = Some(Overlay::Help { scroll: 0 });
+            }
+            Action::Palette => self.open_palette(None),
+            Action::AdHoc => self.open_palette(Some(CommandKind::AdHocInject)),
+            Action::Discussion => {
+                let m = self.sim.module().map_or(0, |m| m.ix());
+                self.open_discussion(m, "opened by the facilitator".to_string());
+            }
+            Action::Quit => {
+                self.status = None;
+                self.overlay = Some(Overlay::ConfirmQuit);
+            }
+            _ => {}
+        }
+    }
+
+    fn update_overlay(&mut self, overlay: Overlay, action: Action) {
+        match overlay {
+            Overlay::Help { scroll } => match action {
+                Action::Close => {}
+                Action::Up => self.overlay = Some(Overlay::Help { scroll: scroll.saturating_sub(1) }),
+                Action::PageUp => self.overlay = Some(Overlay::Help { scroll: scroll.saturating_sub(10) }),
+                Action::Down => self.overlay = Some(Overlay::Help { scroll: scroll.saturating_add(1) }),
+                Action::PageDown => self.overlay = Some(Overlay::Help { scroll: scroll.saturating_add(10) }),
+                _ => self.overlay = Some(Overlay::Help { scroll }),
+            },
+            Overlay::ConfirmQuit => match action {
+                Action::Confirm => self.quit = true,
+                Action::Close => {}
+                _ => self.overlay = Some(Overlay::ConfirmQuit),
+            },
+            Overlay::ConfirmSkip(id) => match action {
+                Action::Confirm => self.inject_command(Command::SkipInject { inject: id }),
+                Action::Close => {}
+                _ => self.overlay = Some(Overlay::ConfirmSkip(id)),
+            },
+            Overlay::Preview { id, lines, scroll } => match action {
+                Action::Close => {}
+                Action::FireInject => self.inject_command(Command::FireInject { inject: id }),
+                Action::Up => {
+                    self.overlay = Some(Overlay::Preview { id, lines, scroll: scroll.saturating_sub(1) })
+                }
+                Action::Down => {
+                    self.overlay = Some(Overlay::Preview { id, lines, scroll: scroll.saturating_add(1) })
+                }
+                _ => self.overlay = Some(Overlay::Preview { id, lines, scroll }),
+            },
+            Overlay::StateDetail { detail, scroll } => {
+                let scroll = match action {
+                    Action::Close => return,
+                    Action::Up => scroll.saturating_sub(1),
+                    Action::Down => scroll.saturating_add(1),
+                    Action::PageUp => scroll.saturating_sub(10),
+                    Action::PageDown => scroll.saturating_add(10),
+                    _ => scroll,
+                };
+                self.overlay = Some(Overlay::StateDetail { detail, scroll });
+            }
+            Overlay::Palette(form) => self.update_palette(*form, action),
+            Overlay::Discussion(d) => self.update_discussion(d, action),
+        }
+        if self.overlay.is_none()
+            && let Some((m, why)) = self.pending_discussion.take()
+        {
+            self.open_discussion(m, why);
+        }
+    }
+
+    fn update_palette(&mut self, mut form: CommandForm, action: Action) {
+        if form.picker.is_some() {
+            match action {
+                Action::Up => form.picker_move(-1),
+                Action::Down => form.picker_move(1),
+                Action::Select => {
+                    let multi = form.focused().is_some_and(|f| f.kind == FieldKind::Multi);
+                    form.picker_accept();
+                    if multi {
+                        form.picker_cancel();
+                    }
+                }
+                Action::Toggle => form.picker_accept(),
+                Action::Input(c) => form.input(c),
+                Action::Backspace => form.backspace(),
+                Action::Close => form.picker_cancel(),
+                _ => {}
+            }
+            self.overlay = Some(Overlay::Palette(Box::new(form)));
+            return;
+        }
+        match action {
+            Action::Close => {
+                self.remember_form(&form);
+                return;
+            }
+            Action::NextField => form.focus_next(),
+            Action::PrevField => form.focus_prev(),
+            Action::Left => form.cycle(-1),
+            Action::Right => form.cycle(1),
+            Action::Input(c) => form.input(c),
+            Action::Backspace => form.backspace(),
+            Action::Select if form.focus < form.fields.len() => {
+                if form.focused().is_some_and(|f| f.is_text()) {
+                    form.focus_next();
+                } else {
+                    form.open_picker();
+                }
+            }
+            Action::Select | Action::Submit => self.submit_form(&mut form),
+            _ => {}
+        }
+        self.overlay = Some(Overlay::Palette(Box::new(form)));
+    }
+
+    fn remember_form(&mut self, form: &CommandForm) {
+        self.last_form = Some((
+            form.get(FieldKey::Team).unwrap_or_default().to_string(),
+            form.get(FieldKey::Actor).map(str::to_string),
+            form.kind(),
+        ));
+    }
+
+    fn submit_form(&mut self, form: &mut CommandForm) {
+        use crate::form::FormMessage;
+        let cmd = match form.command() {
+            Ok(c) => c,
+            Err(e) => {
+                form.message = Some(FormMessage::Error(format!("Not sent: {e}.")));
+                return;
+            }
+        };
+        match self.submit(cmd.clone()) {
+            Ok(()) => {
+                let when = self.sim.time();
+                form.message = Some(FormMessage::Info(format!(
+                    "Queued for {when}: {}. It applies when the clock moves (Esc, then n or Space); results appear below.",
+                    cmd.summary()
+                )));
+                self.remember_form(form);
+            }
+            Err(r) => form.message = Some(FormMessage::Error(format!("Rejected: {r}."))),
+        }
+    }
+
+    fn update_discussion(&mut self, mut d: Discussion, action: Action) {
+        let n = d.questions.len() + 1;
+        match action {
+            Action::Up => d.selected = (d.selected + n - 1) % n,
+            Action::Down => d.selected = (d.selected + 1) % n,
+            Action::Input(c) => {
+                d.drafts[d.selected].push(c);
+                d.confirm_discard = false;
+            }
+            Action::Backspace => {
+                d.drafts[d.selected].pop();
+            }
+            Action::Submit => {
+                let text = d.drafts[d.selected].trim().to_string();
+                if text.is_empty() {
+                    self.set_status(Level::Warn, "Type the note first, then Enter saves it.");
+                } else {
+                    self.save_note(&d, text);
+                    d.drafts[d.selected].clear();
+                    d.confirm_discard = false;
+                }
+            }
+            Action::Close => {
+                let unsaved = d.drafts.iter().any(|x| !x.trim().is_empty());
+                if unsaved && !d.confirm_discard {
+                    d.confirm_discard = true;
+                    self.set_status(
+                        Level::Warn,
+                        "A note is not saved. Enter saves it; Esc again closes and discards it.",
+                    );
+                } else {
+                    let resume = if self.sim.is_finished() {
+                        "The exercise has ended: q quits and saves the journal."
+                    } else {
+                        "Discussion closed. Space resumes the clock."
+                    };
+                    self.set_status(Level::Info, resume);
+                    return;
+                }
+            }
+            _ => {}
+        }
+        self.overlay = Some(Overlay::Discussion(d));
+    }
+
+    fn save_note(&mut self, d: &Discussion, text: String) {
+        let question = (d.selected < d.questions.len()).then_some(d.selected);
+        self.outbox.push(Record::Note {
+            tick: self.sim.now().0,
+            time: self.clock().to_string(),
+            module: Some(d.id.clone()),
+            question,
+            question_text: question.map(|q| d.questions[q].clone()),
+            author: Some("facilitator".to_string()),
+            text: text.clone(),
+        });
+        self.notes.push(SavedNote { module: d.module, question, time: self.clock(), text });
+        self.set_status(Level::Info, "Note saved to the journal.");
+    }
+
+    fn navigate(&mut self, action: Action) {
+        match self.focus {
+            Panel::Map => {
+                let (dx, dy) = match action {
+                    Action::Left => (-1, 0),
+                    Action::Right => (1, 0),
+                    Action::Up => (0, -1),
+                    Action::Down => (0, 1),
+                    _ => (0, 0),
+                };
+                self.map_sel = crate::widgets::map::move_selection(&self.view.states, self.map_sel, dx, dy);
+            }
+            Panel::Injects => {
+                let n = self.queue.len();
+                if n > 0 {
+                    self.inject_sel = match action {
+                        Action::Up | Action::Left => self.inject_sel.saturating_sub(1),
+                        Action::PageUp => self.inject_sel.saturating_sub(5),
+                        Action::Down | Action::Right => (self.inject_sel + 1).min(n - 1),
+                        Action::PageDown => (self.inject_sel + 5).min(n - 1),
+                        _ => self.inject_sel,
+                    };
+                }
+            }
+            Panel::Log => {
+                let n = self.log.iter().filter(|l| self.log_filter.matches(l)).count();
+                let max = n.saturating_sub(1);
+                self.log_scroll = match action {
+                    Action::Up => self.log_scroll.saturating_sub(1),
+                    Action::PageUp => self.log_scroll.saturating_sub(10),
+                    Action::Down => (self.log_scroll + 1).min(max),
+                    Action::PageDown => (self.log_scroll + 10).min(max),
+                    _ => self.log_scroll,
+                };
+            }
+        }
+    }
+
+    fn selected_inject_id(&self) -> Option<String> {
+        self.queue.get(self.inject_sel).map(|i| i.id.clone())
+    }
+
+    fn open_state_detail(&mut self) {
+        let Some(postal) = self.view.states.get(self.map_sel).map(|s| s.postal.clone()) else { return };
+        if let Some(detail) = self.sim.state_detail(&postal) {
+            self.status = None;
+            self.overlay = Some(Overlay::StateDetail { detail: Box::new(detail), scroll: 0 });
+        }
+    }
+
+    fn open_preview(&mut self) {
+        let Some(id) = self.selected_inject_id() else { return };
+        let lines = self.sim.preview_inject(&id).unwrap_or_default();
+        self.status = None;
+        self.overlay = Some(Overlay::Preview { id, lines, scroll: 0 });
+    }
+
+    /// The catalog the palette chooses from, as things stand.
+    pub fn catalog(&self) -> Catalog {
+        let reg = self.sim.registry();
+        let mut held: BTreeMap<String, Vec<Choice>> = BTreeMap::new();
+        for t in &reg.teams {
+            let Some(v) = self.sim.team_view(&t.id) else { continue };
+            for i in &v.indicators {
+                for a in &i.held_by {
+                    let list = held.entry(a.clone()).or_default();
+                    if !list.iter().any(|c| c.value == i.number.to_string()) {
+                        list.push(indicator_choice(i.number, &i.technique, &i.activity));
+                    }
+                }
+            }
+        }
+        Catalog::from_registry(reg, &self.view.injects, &held)
+    }
+
+    fn open_palette(&mut self, kind: Option<CommandKind>) {
+        let catalog = self.catalog();
+        let form = match (kind, &self.last_form) {
+            (Some(k), _) => CommandForm::preset(catalog, CONTROL, None, Some(k)),
+            (None, Some((team, actor, k))) => CommandForm::preset(catalog, team, actor.as_deref(), *k),
+            (None, None) => CommandForm::new(catalog),
+        };
+        self.status = None;
+        self.overlay = Some(Overlay::Palette(Box::new(form)));
+    }
+
+    fn open_discussion(&mut self, module: usize, reason: String) {
+        let reg = self.sim.registry();
+        let Some(m) = reg.modules.get(module) else {
+            self.set_status(Level::Warn, "This scenario has no modules to discuss.");
+            return;
+        };
+        let n = m.questions.len();
+        self.running = false;
+        self.status = None;
+        self.overlay = Some(Overlay::Discussion(Discussion {
+            module,
+            id: m.id.clone(),
+            title: m.title.clone(),
+            reason,
+            objectives: m.objectives.clone(),
+            questions: m.questions.clone(),
+            selected: 0,
+            drafts: vec![String::new(); n + 1],
+            confirm_discard: false,
+        }));
+    }
+
+    /// Submits a command as the facilitator, after the engine's authority check.
+    pub fn submit(&mut self, command: Command) -> Result<(), Rejection> {
+        if self.sim.is_finished() {
+            return Err(Rejection::Ended);
+        }
+        self.sim.check(&Issuer::Facilitator, &command)?;
+        let seq = self.sim.submit(Issuer::Facilitator, command.clone());
+        self.waiting.push(Waiting { seq, command });
+        Ok(())
+    }
+
+    fn inject_command(&mut self, command: Command) {
+        let id = match &command {
+            Command::FireInject { inject }
+            | Command::HoldInject { inject }
+            | Command::ReleaseInject { inject }
+            | Command::SkipInject { inject } => inject.clone(),
+            _ => String::new(),
+        };
+        // Refuse at once what the engine would refuse at the next hour.
+        if let Some(inj) = self.view.injects.iter().find(|i| i.id == id)
+            && !is_upcoming(inj)
+        {
+            let why = done_rejection(inj).to_string();
+            self.set_status(Level::Error, format!("Rejected: {why}."));
+            return;
+        }
+        if self.waiting.iter().any(|w| inject_of(&w.command) == Some(id.as_str())) {
+            self.set_status(
+                Level::Warn,
+                format!("An action on inject {id} is already waiting for the next hour."),
+            );
+            return;
+        }
+        let summary = command.summary();
+        match self.submit(command) {
+            Ok(()) => {
+                let tail = if self.running { "" } else { " (n steps the hour, Space runs the clock)" };
+                self.set_status(
+                    Level::Info,
+                    format!("Queued: {summary}; applies at {}{tail}.", self.sim.time()),
+                );
+            }
+            Err(r) => self.set_status(Level::Error, format!("Rejected: {r}.")),
+        }
+    }
+
+    /// Marks for injects with an action waiting: (inject id, label).
+    pub fn inject_marks(&self) -> Vec<(String, String)> {
+        self.waiting
+            .iter()
+            .filter_map(|w| {
+                let label = match &w.command {
+                    Command::FireInject { .. } => ">fire",
+                    Command::HoldInject { .. } => ">hold",
+                    Command::ReleaseInject { .. } => ">rels",
+                    Command::SkipInject { .. } => ">skip",
+                    _ => return None,
+                };
+                inject_of(&w.command).map(|id| (id.to_string(), label.to_string()))
+            })
+            .collect()
+    }
+
+    // ----- the clock -----
+
+    fn tick(&mut self, d: Duration) {
+        self.elapsed += d;
+        if !self.running {
+            return;
+        }
+        if matches!(self.overlay, Some(Overlay::Discussion(_))) {
+            self.running = false;
+            return;
+        }
+        self.carry += d.as_secs_f64() * SPEEDS[self.speed].0;
+        let steps = (self.carry.floor() as u32).min(MAX_STEPS_PER_TICK);
+        self.carry -= self.carry.floor();
+        let fired_before = self.fired_count();
+        for _ in 0..steps {
+            if self.sim.is_finished() {
+                break;
+            }
+            self.sim.step();
+            if self.at_boundary().is_some() || (self.auto_pause && self.fired_count() > fired_before) {
+                break;
+            }
+        }
+        if steps > 0 {
+            let fired = self.fired_count() > fired_before;
+            self.after_move();
+            if fired && self.auto_pause && self.running {
+                self.running = false;
+                self.carry = 0.0;
+                let title = self.last_fired_title().unwrap_or_default();
+                self.set_status(Level::Warn, format!("Paused, Space resumes. Inject fired: {title}"));
+            }
+            if self.sim.is_finished() {
+                self.running = false;
+            }
+        }
+    }
+
+    fn fired_count(&self) -> usize {
+        self.sim.inject_views().iter().filter(|i| i.state == "fired").count()
+    }
+
+    fn last_fired_title(&self) -> Option<String> {
+        self.view
+            .injects
+            .iter()
+            .filter(|i| i.fired_at.is_some())
+            .max_by_key(|i| i.fired_at)
+            .map(|i| i.title.clone())
+    }
+
+    /// The module that has just ended, when the clock stands at a module break (or the end).
+    fn at_boundary(&self) -> Option<usize> {
+        let reg = self.sim.registry();
+        if reg.modules.is_empty() {
+            return None;
+        }
+        if self.sim.is_finished() {
+            return Some(reg.modules.len() - 1);
+        }
+        let now = self.sim.now();
+        reg.modules.iter().enumerate().skip(1).find(|(_, m)| m.start == now).map(|(i, _)| i - 1)
+    }
+
+    /// The first module break (a tick where a module starts) after now.
+    fn next_boundary(&self) -> Option<Tick> {
+        let now = self.sim.now();
+        self.sim.registry().modules.iter().skip(1).map(|m| m.start).find(|t| *t > now)
+    }
+
+    fn jump_to_inject(&mut self) {
+        self.running = false;
+        if self.sim.is_finished() {
+            self.set_status(Level::Warn, "The exercise has ended.");
+            return;
+        }
+        let now = self.sim.now();
+        let clock = self.sim.registry().clock;
+        let next = self
+            .view
+            .injects
+            .iter()
+            .filter(|i| matches!(i.state.as_str(), "pending" | "scheduled"))
+            .filter_map(|i| i.due.and_then(|d| clock.tick_of(d)).map(|t| (t, i.title.clone())))
+            .filter(|(t, _)| *t >= now)
+            .min_by_key(|(t, _)| *t);
+        let Some((due, title)) = next else {
+            self.set_status(Level::Warn, "No scripted inject is due ahead (held and conditional ones wait).");
+            return;
+        };
+        match self.next_boundary() {
+            Some(b) if b <= due => {
+                self.sim.run_until(Tick(b.0 - 1));
+                self.after_move();
+                self.set_status(Level::Info, format!("Stopped at the module break before \"{title}\"."));
+            }
+            _ => {
+                self.sim.run_until(due);
+                self.after_move();
+                self.set_status(Level::Info, format!("Inject fired: {title}."));
+            }
+        }
+    }
+
+    fn jump_to_module(&mut self) {
+        self.running = false;
+        if self.sim.is_finished() {
+            self.set_status(Level::Warn, "The exercise has ended.");
+            return;
+        }
+        match self.next_boundary() {
+            Some(b) => self.sim.run_until(Tick(b.0 - 1)),
+            None => self.sim.run_to_end(),
+        }
+        self.after_move();
+    }
+
+    /// After the clock moved: journal records, command outcomes, fresh views, module breaks.
+    fn after_move(&mut self) {
+        self.outbox.extend(self.sim.take_journal_records());
+        for o in self.sim.take_outcomes() {
+            self.waiting.retain(|w| w.seq != o.seq || o.issuer != Issuer::Facilitator);
+            match &o.result {
+                Ok(()) => self.set_status(
+                    Level::Info,
+                    format!("Applied at {}: {}.", self.tick_time(o.tick), o.command.summary()),
+                ),
+                Err(r) => self.set_status(Level::Error, format!("Rejected: {r} ({}).", o.command.summary())),
+            }
+            self.results.push(o);
+        }
+        if self.results.len() > 50 {
+            self.results.drain(..self.results.len() - 50);
+        }
+        self.refresh();
+        if matches!(self.overlay, Some(Overlay::Palette(_))) {
+            // Indicators and inject states change as the clock moves; keep the form's lists current.
+            let catalog = self.catalog();
+            if let Some(Overlay::Palette(form)) = &mut self.overlay {
+                form.catalog = catalog;
+                form.rebuild();
+            }
+        }
+        if let Some(m) = self.at_boundary()
+            && !self.discussed[m]
+        {
+            self.discussed[m] = true;
+            self.running = false;
+            let reg = self.sim.registry();
+            let why = if self.sim.is_finished() {
+                "the exercise has ended".to_string()
+            } else {
+                format!("{} begins", reg.modules[m + 1].title)
+            };
+            match &self.overlay {
+                Some(Overlay::Palette(_) | Overlay::ConfirmQuit | Overlay::ConfirmSkip(_)) => {
+                    self.pending_discussion = Some((m, why));
+                }
+                _ => self.open_discussion(m, why),
+            }
+        }
+    }
+
+    fn tick_time(&self, t: Tick) -> ETime {
+        self.sim.registry().clock.at(t)
+    }
+
+    /// Rebuilds the views the screen draws from.
+    fn refresh(&mut self) {
+        self.view = self.sim.facilitator_view();
+        let from = self.log.len();
+        let fresh = self.sim.log_lines(None, Severity::Info, from);
+        if self.log_scroll > 0 {
+            // Keep the lines the facilitator is reading in place while new ones arrive.
+            self.log_scroll += fresh.iter().filter(|l| self.log_filter.matches(l)).count();
+        }
+        self.log.extend(fresh);
+        // Keep the selected inject selected while it is still to come; once it has fired or
+        // been skipped, move to the next one due.
+        let selected = self.queue.get(self.inject_sel).filter(|i| is_upcoming(i)).map(|i| i.id.clone());
+        self.queue = queue_order(&self.view.injects);
+        self.inject_sel = selected
+            .and_then(|id| self.queue.iter().position(|i| i.id == id && is_upcoming(i)))
+            .unwrap_or(0)
+            .min(self.queue.len().saturating_sub(1));
+        self.measures = measures(self.sim.series(), Some(&self.view.metrics));
+        if let Some(Overlay::StateDetail { detail, .. }) = &mut self.overlay
+            && let Some(d) = self.sim.state_detail(&detail.postal)
+        {
+            **detail = d;
+        }
+    }
+}
+
+fn inject_of(c: &Command) -> Option<&str> {
+    match c {
+        Command::FireInject { inject }
+        | Command::HoldInject { inject }
+        | Command::ReleaseInject { inject }
+        | Command::SkipInject { inject } => Some(inject),
+        _ => None,
+    }
+}
+
+fn done_rejection(i: &InjectView) -> Rejection {
+    Rejection::InjectDone {
+        inject: i.id.clone(),
+        state: if i.state == "fired" { "fired".into() } else { "been skipped".into() },
+    }
+}

@@ -1,0 +1,1266 @@
+//! Command forms: a form for every command a team (or the facilitator) can give.
+//!
+//! A [`Catalog`] is the plain data a form chooses from (teams, actors and
+//! their assets, jurisdictions, indicators, injects...). The facilitator's
+//! console builds it from the scenario's registry; a team console builds it
+//! from its [`TeamView`]. A [`CommandForm`] holds the fields of one command
+//! being filled in and turns them into an engine [`Command`], or says what is
+//! missing.
+
+use ttx_engine::command::{Command, CommandKind, Statement, channel_senders};
+use ttx_engine::model::registry::{ActorKind, Registry};
+use ttx_engine::scenario::schema::{Channel, Effect, TeamRole};
+use ttx_engine::view::{InjectView, TeamView};
+
+/// One entry of a choice list: the value sent to the engine and what a person reads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Choice {
+    /// The value (an id).
+    pub value: String,
+    /// What is shown.
+    pub label: String,
+}
+
+impl Choice {
+    /// A choice.
+    pub fn new(value: impl Into<String>, label: impl Into<String>) -> Self {
+        Choice { value: value.into(), label: label.into() }
+    }
+}
+
+/// A team and the actors it plays.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TeamEntry {
+    /// Team id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Actor ids.
+    pub actors: Vec<String>,
+}
+
+/// An actor someone may act for, and what it can act on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActorEntry {
+    /// Actor id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Kind.
+    pub kind: ActorKind,
+    /// The assets it owns.
+    pub assets: Vec<Choice>,
+    /// The local jurisdictions it answers for (itself, or its state's locals).
+    pub jurisdictions: Vec<Choice>,
+    /// The indicators it holds.
+    pub indicators: Vec<Choice>,
+    /// The commands its kind may give.
+    pub commands: Vec<CommandKind>,
+}
+
+/// A campaign and the adversary actor that runs it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CampaignEntry {
+    /// Campaign id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// The adversary's actor id.
+    pub actor: String,
+}
+
+/// An inject template and the cell that may use it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TemplateEntry {
+    /// Template id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// The cell that may use it.
+    pub cell: TeamRole,
+}
+
+/// Everything the command forms choose from.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Catalog {
+    /// Teams.
+    pub teams: Vec<TeamEntry>,
+    /// Actors that can give at least one command.
+    pub actors: Vec<ActorEntry>,
+    /// Every asset (on-site deployments may go anywhere).
+    pub assets: Vec<Choice>,
+    /// Who may be notified as a victim.
+    pub victims: Vec<Choice>,
+    /// Adversaries.
+    pub adversaries: Vec<Choice>,
+    /// Campaigns.
+    pub campaigns: Vec<CampaignEntry>,
+    /// Scripted injects.
+    pub injects: Vec<Choice>,
+    /// Inject templates.
+    pub templates: Vec<TemplateEntry>,
+    /// States in the exercise.
+    pub states: Vec<Choice>,
+    /// Local jurisdictions.
+    pub jurisdictions: Vec<Choice>,
+    /// Whether exercise-control commands are offered (the facilitator).
+    pub control: bool,
+    /// Whether the team may fire injects from its cell's templates (a red or white cell's console).
+    pub template_cell: bool,
+}
+
+/// The team choice that stands for exercise control (facilitator-only commands).
+pub const CONTROL: &str = "@control";
+
+/// Exercise-control commands, in the order the form offers them.
+pub const CONTROL_COMMANDS: [CommandKind; 7] = [
+    CommandKind::FireInject,
+    CommandKind::HoldInject,
+    CommandKind::ReleaseInject,
+    CommandKind::SkipInject,
+    CommandKind::AdHocInject,
+    CommandKind::InjectFromTemplate,
+    CommandKind::SetStaffed,
+];
+
+fn kind_commands(kind: ActorKind) -> Vec<CommandKind> {
+    CommandKind::ALL.iter().copied().filter(|k| k.allowed_kinds().contains(&kind)).collect()
+}
+
+impl Catalog {
+    /// The facilitator's catalog: every team and actor of the scenario, exercise control,
+    /// the injects as they stand, and the indicators each actor holds (by actor id).
+    pub fn from_registry(
+        reg: &Registry,
+        injects: &[InjectView],
+        indicators: &std::collections::BTreeMap<String, Vec<Choice>>,
+    ) -> Catalog {
+        let actor_ids = |v: &[ttx_engine::model::registry::ActorIx]| -> Vec<String> {
+            v.iter().map(|a| reg.actor(*a).id.clone()).collect()
+        };
+        let locals_of = |a: &ttx_engine::model::registry::ActorInfo| -> Vec<Choice> {
+            match (a.kind, a.state) {
+                (ActorKind::Local, _) => vec![Choice::new(&a.id, format!("{} ({})", a.name, a.id))],
+                (ActorKind::StateOffice, Some(s)) => reg.states[s.ix()]
+                    .locals
+                    .iter()
+                    .map(|l| {
+                        let l = reg.actor(*l);
+                        Choice::new(&l.id, format!("{} ({})", l.name, l.id))
+                    })
+                    .collect(),
+                _ => vec![],
+            }
+        };
+        let actors = reg
+            .actors
+            .iter()
+            .filter(|a| !kind_commands(a.kind).is_empty())
+            .map(|a| ActorEntry {
+                id: a.id.clone(),
+                name: a.name.clone(),
+                kind: a.kind,
+                assets: a
+                    .assets
+                    .iter()
+                    .map(|x| {
+                        let info = reg.asset(*x);
+                        Choice::new(&info.id, format!("{} ({})", info.id, info.kind.label()))
+                    })
+                    .collect(),
+                jurisdictions: locals_of(a),
+                indicators: indicators.get(&a.id).cloned().unwrap_or_default(),
+                commands: kind_commands(a.kind),
+            })
+            .collect();
+        Catalog {
+            teams: reg
+                .teams
+                .iter()
+                .map(|t| TeamEntry { id: t.id.clone(), name: t.name.clone(), actors: actor_ids(&t.actors) })
+                .collect(),
+            actors,
+            assets: reg
+                .assets
+                .iter()
+                .map(|a| Choice::new(&a.id, format!("{} ({})", a.id, a.kind.label())))
+                .collect(),
+            victims: reg
+                .actors
+                .iter()
+                .filter(|a| matches!(a.kind, ActorKind::Local | ActorKind::StateOffice | ActorKind::Vendor))
+                .map(|a| Choice::new(&a.id, format!("{} ({})", a.name, a.id)))
+                .collect(),
+            adversaries: reg
+                .adversaries
+                .iter()
+                .map(|a| Choice::new(&a.id, format!("{} ({})", a.name, a.id)))
+                .collect(),
+            campaigns: reg
+                .campaigns
+                .iter()
+                .map(|c| CampaignEntry {
+                    id: c.spec.id.clone(),
+                    name: c.spec.name.clone(),
+                    actor: reg.actor(reg.adversaries[c.adversary.ix()].actor).id.clone(),
+                })
+                .collect(),
+            injects: injects
+                .iter()
+                .map(|i| Choice::new(&i.id, format!("{} [{}] {}", i.id, i.state, i.title)))
+                .collect(),
+            templates: reg
+                .templates
+                .iter()
+                .map(|t| TemplateEntry { id: t.id.clone(), title: t.title.clone(), cell: t.cell })
+                .collect(),
+            states: reg
+                .states
+                .iter()
+                .map(|s| Choice::new(&s.postal, format!("{} ({})", s.name, s.postal)))
+                .collect(),
+            jurisdictions: reg
+                .actors
+                .iter()
+                .filter(|a| a.kind == ActorKind::Local)
+                .map(|a| Choice::new(&a.id, format!("{} ({})", a.name, a.id)))
+                .collect(),
+            control: true,
+            template_cell: false,
+        }
+    }
+
+    /// A team console's catalog, from what the team may see: its own actors, their assets
+    /// and indicators, and its cell's templates. No exercise control.
+    pub fn from_team_view(view: &TeamView) -> Catalog {
+        let locals: Vec<Choice> = view
+            .actors
+            .iter()
+            .filter(|a| a.kind == ActorKind::Local)
+            .map(|a| Choice::new(&a.id, format!("{} ({})", a.name, a.id)))
+            .collect();
+        let actors = view
+            .actors
+            .iter()
+            .filter(|a| !a.commands.is_empty())
+            .map(|a| ActorEntry {
+                id: a.id.clone(),
+                name: a.name.clone(),
+                kind: a.kind,
+                assets: a
+                    .assets
+                    .iter()
+                    .map(|x| Choice::new(&x.id, format!("{} ({})", x.id, x.kind.label())))
+                    .collect(),
+                jurisdictions: match a.kind {
+                    ActorKind::Local => vec![Choice::new(&a.id, format!("{} ({})", a.name, a.id))],
+                    ActorKind::StateOffice => locals.clone(),
+                    _ => vec![],
+                },
+                indicators: view
+                    .indicators
+                    .iter()
+                    .filter(|i| i.held_by.contains(&a.id))
+                    .map(|i| indicator_choice(i.number, &i.technique, &i.activity))
+                    .collect(),
+                commands: a.commands.clone(),
+            })
+            .collect();
+        Catalog {
+            teams: vec![TeamEntry {
+                id: view.team.clone(),
+                name: view.name.clone(),
+                actors: view.actors.iter().map(|a| a.id.clone()).collect(),
+            }],
+            actors,
+            jurisdictions: locals,
+            templates: view
+                .templates
+                .iter()
+                .map(|(id, title)| TemplateEntry { id: id.clone(), title: title.clone(), cell: view.role })
+                .collect(),
+            template_cell: !view.templates.is_empty(),
+            ..Catalog::default()
+        }
+    }
+
+    fn actor(&self, id: &str) -> Option<&ActorEntry> {
+        self.actors.iter().find(|a| a.id == id)
+    }
+
+    fn team_choices(&self) -> Vec<Choice> {
+        let mut v: Vec<Choice> = self
+            .teams
+            .iter()
+            .filter(|t| t.actors.iter().any(|a| self.actor(a).is_some()) || self.template_cell)
+            .map(|t| Choice::new(&t.id, format!("{} ({})", t.name, t.id)))
+            .collect();
+        if self.control {
+            v.push(Choice::new(CONTROL, "Exercise control (facilitator)"));
+        }
+        v
+    }
+}
+
+/// A choice for an indicator.
+pub fn indicator_choice(number: u32, technique: &str, activity: &str) -> Choice {
+    Choice::new(number.to_string(), format!("IND-{number:04} {technique} ({activity})"))
+}
+
+/// A few words on what a command does.
+pub fn describe(kind: CommandKind) -> &'static str {
+    match kind {
+        CommandKind::Patch => "apply security patches to an asset",
+        CommandKind::EnforceMfa => "enforce multi-factor authentication on an asset",
+        CommandKind::Isolate => "take an asset offline to contain an intrusion",
+        CommandKind::Restore => "restore an asset from backup",
+        CommandKind::SwitchToPaper => "switch a jurisdiction to paper pollbooks",
+        CommandKind::ExtendHours => "extend polling hours on Election Day",
+        CommandKind::RequestOnsite => "ask DHS/CISA for an on-site assessment team",
+        CommandKind::DeployOnsite => "send an on-site assessment team",
+        CommandKind::ShareIndicator => "share an indicator on a channel",
+        CommandKind::NotifyVictim => "notify a victim of an indicator",
+        CommandKind::PublicStatement => "make a public statement",
+        CommandKind::OpenInvestigation => "open an investigation of an indicator's campaign",
+        CommandKind::Attribute => "publicly attribute activity to an adversary",
+        CommandKind::DeliverAssessment => "deliver the EO 13848 assessment now",
+        CommandKind::DeliverReport => "deliver the EO 13848 report now",
+        CommandKind::RecommendSanctions => "recommend sanctions against an adversary",
+        CommandKind::ImposeSanctions => "impose sanctions on an adversary",
+        CommandKind::LaunchCampaign => "launch one of the adversary's dormant campaigns",
+        CommandKind::FireInject => "fire a scripted inject now",
+        CommandKind::HoldInject => "hold a scripted inject until released",
+        CommandKind::ReleaseInject => "release a held inject",
+        CommandKind::SkipInject => "skip a scripted inject for good",
+        CommandKind::AdHocInject => "fire an unscripted inject",
+        CommandKind::InjectFromTemplate => "fire an inject from a template",
+        CommandKind::SetStaffed => "mark a team as staffed or unstaffed",
+    }
+}
+
+/// Words for a channel.
+pub fn channel_label(c: Channel) -> &'static str {
+    match c {
+        Channel::LocalToState => "local -> state election office",
+        Channel::StateToLocals => "state -> its local jurisdictions",
+        Channel::StateToIsac => "state -> EI-ISAC",
+        Channel::MemberToIsac => "member -> EI-ISAC",
+        Channel::IsacToMembers => "EI-ISAC -> all members",
+        Channel::IsacToDhs => "EI-ISAC -> DHS/CISA",
+        Channel::DhsToIsac => "DHS/CISA advisory via EI-ISAC",
+        Channel::OdniToDhs => "ODNI -> DHS (after tearline)",
+        Channel::FbiToVictim => "FBI -> victim",
+        Channel::ReportToFbi => "report to the FBI",
+        Channel::VendorToCustomers => "vendor -> its customers",
+        Channel::PublicAdvisory => "public advisory",
+    }
+}
+
+/// Which field of a form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldKey {
+    /// The team acted for.
+    Team,
+    /// The actor acted for.
+    Actor,
+    /// The command.
+    Command,
+    /// An asset.
+    Asset,
+    /// A local jurisdiction.
+    Jurisdiction,
+    /// Extra polling hours.
+    Hours,
+    /// An indicator.
+    Indicator,
+    /// A channel.
+    Channel,
+    /// A victim to notify.
+    Victim,
+    /// A kind of public statement.
+    Statement,
+    /// An adversary.
+    Adversary,
+    /// A campaign.
+    Campaign,
+    /// A scripted inject.
+    Inject,
+    /// An ad-hoc inject's title.
+    Title,
+    /// An ad-hoc inject's description.
+    Description,
+    /// Teams an ad-hoc inject is addressed to.
+    Teams,
+    /// An ad-hoc inject's effect.
+    Effect,
+    /// The size of that effect.
+    Amount,
+    /// An inject template.
+    Template,
+    /// A state to narrow a template to.
+    State,
+    /// The team to mark staffed or not.
+    TargetTeam,
+    /// Staffed or not.
+    Staffed,
+}
+
+/// How a field is filled in.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum FieldKind {
+    /// One of a list.
+    Choice,
+    /// Any of a list (several).
+    Multi,
+    /// Free text.
+    Text,
+    /// A number in a range.
+    Number {
+        /// Smallest.
+        min: f64,
+        /// Largest.
+        max: f64,
+    },
+}
+
+/// One field of a form.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field {
+    /// Which field.
+    pub key: FieldKey,
+    /// Its label.
+    pub label: &'static str,
+    /// How it is filled in.
+    pub kind: FieldKind,
+    /// The list to choose from (choice and multi fields).
+    pub choices: Vec<Choice>,
+    /// The value (choice: the chosen value; text and number: the text typed).
+    pub value: String,
+    /// The values chosen (multi fields).
+    pub chosen: Vec<String>,
+    /// May be left empty.
+    pub optional: bool,
+    /// A hint shown beside it.
+    pub hint: &'static str,
+}
+
+impl Field {
+    fn new(key: FieldKey, label: &'static str, kind: FieldKind) -> Field {
+        Field {
+            key,
+            label,
+            kind,
+            choices: vec![],
+            value: String::new(),
+            chosen: vec![],
+            optional: false,
+            hint: "",
+        }
+    }
+
+    fn choices(mut self, c: Vec<Choice>) -> Field {
+        self.choices = c;
+        self
+    }
+
+    fn optional(mut self) -> Field {
+        self.optional = true;
+        self
+    }
+
+    fn value(mut self, v: &str) -> Field {
+        self.value = v.to_string();
+        self
+    }
+
+    fn hint(mut self, h: &'static str) -> Field {
+        self.hint = h;
+        self
+    }
+
+    /// What the field shows: the chosen entry's label, the chosen list, or the text.
+    pub fn display(&self) -> String {
+        match self.kind {
+            FieldKind::Choice => {
+                if self.choices.is_empty() {
+                    "(none available)".to_string()
+                } else {
+                    self.choices
+                        .iter()
+                        .find(|c| c.value == self.value)
+                        .map_or_else(|| "(choose)".to_string(), |c| c.label.clone())
+                }
+            }
+            FieldKind::Multi => {
+                if self.chosen.is_empty() {
+                    "(none)".to_string()
+                } else {
+                    self.chosen.join(", ")
+                }
+            }
+            FieldKind::Text | FieldKind::Number { .. } => self.value.clone(),
+        }
+    }
+
+    /// Whether text can be typed into it.
+    pub fn is_text(&self) -> bool {
+        matches!(self.kind, FieldKind::Text | FieldKind::Number { .. })
+    }
+}
+
+/// The list opened on a choice or multi field, with what has been typed to narrow it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Picker {
+    /// Typed filter (matches labels, case-insensitively).
+    pub filter: String,
+    /// Position in the filtered list.
+    pub cursor: usize,
+}
+
+/// A message on a form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FormMessage {
+    /// Something went well.
+    Info(String),
+    /// Something is missing or was refused.
+    Error(String),
+}
+
+/// The command being filled in.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CommandForm {
+    /// What it chooses from.
+    pub catalog: Catalog,
+    /// The fields, in order.
+    pub fields: Vec<Field>,
+    /// The focused field; `fields.len()` is the Submit button.
+    pub focus: usize,
+    /// An open choice list.
+    pub picker: Option<Picker>,
+    /// The last message.
+    pub message: Option<FormMessage>,
+}
+
+const EFFECTS: [(&str, &str); 4] = [
+    ("message", "message to the addressed teams only"),
+    ("news", "public news item"),
+    ("disinformation", "disinformation surge (amount = confidence points)"),
+    ("confidence", "public confidence change (amount = points, +/-)"),
+];
+
+impl CommandForm {
+    /// A new form on the catalog's first team, actor and command.
+    pub fn new(catalog: Catalog) -> CommandForm {
+        let mut f = CommandForm { catalog, fields: vec![], focus: 0, picker: None, message: None };
+        f.rebuild();
+        f
+    }
+
+    /// A form preset to a team (or [`CONTROL`]), actor and command, where they exist.
+    pub fn preset(
+        catalog: Catalog,
+        team: &str,
+        actor: Option<&str>,
+        kind: Option<CommandKind>,
+    ) -> CommandForm {
+        let mut f = CommandForm::new(catalog);
+        f.set(FieldKey::Team, team);
+        if let Some(a) = actor {
+            f.set(FieldKey::Actor, a);
+        }
+        if let Some(k) = kind {
+            f.set(FieldKey::Command, k.name());
+        }
+        f.focus = f
+            .fields
+            .iter()
+            .position(|x| !matches!(x.key, FieldKey::Team | FieldKey::Actor | FieldKey::Command))
+            .unwrap_or(0);
+        f
+    }
+
+    /// A field's value.
+    pub fn get(&self, key: FieldKey) -> Option<&str> {
+        self.fields.iter().find(|f| f.key == key).map(|f| f.value.as_str())
+    }
+
+    /// Sets a field's value (a choice must be one of its list) and rebuilds the fields that depend on it.
+    pub fn set(&mut self, key: FieldKey, value: &str) -> bool {
+        let Some(f) = self.fields.iter_mut().find(|f| f.key == key) else { return false };
+        if f.kind == FieldKind::Choice && !f.choices.iter().any(|c| c.value == value) {
+            return false;
+        }
+        f.value = value.to_string();
+        self.rebuild();
+        true
+    }
+
+    /// The command kind chosen.
+    pub fn kind(&self) -> Option<CommandKind> {
+        let name = self.get(FieldKey::Command)?;
+        CommandKind::ALL.iter().copied().find(|k| k.name() == name)
+    }
+
+    /// The focused field, unless Submit is focused.
+    pub fn focused(&self) -> Option<&Field> {
+        self.fields.get(self.focus)
+    }
+
+    /// Recomputes every field from the team, actor and command chosen, keeping what was
+    /// already filled in wherever it still fits.
+    pub fn rebuild(&mut self) {
+        let old = std::mem::take(&mut self.fields);
+        let keep = |key: FieldKey| old.iter().find(|f| f.key == key);
+        let cat = &self.catalog;
+        let mut fields = Vec::new();
+
+        let team_choices = cat.team_choices();
+        let team = pick(keep(FieldKey::Team).map(|f| f.value.as_str()), &team_choices);
+        fields.push(Field::new(FieldKey::Team, "Team", FieldKind::Choice).choices(team_choices).value(&team));
+
+        let control = team == CONTROL;
+        let mut actor_entry: Option<&ActorEntry> = None;
+        let commands: Vec<CommandKind> = if control {
+            CONTROL_COMMANDS.to_vec()
+        } else {
+            let actors: Vec<Choice> = cat
+                .teams
+                .iter()
+                .find(|t| t.id == team)
+                .map(|t| {
+                    t.actors
+                        .iter()
+                        .filter_map(|a| cat.actor(a))
+                        .map(|a| Choice::new(&a.id, format!("{} ({})", a.name, a.id)))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let actor = pick(keep(FieldKey::Actor).map(|f| f.value.as_str()), &actors);
+            actor_entry = cat.actor(&actor);
+            fields.push(
+                Field::new(FieldKey::Actor, "Acting as", FieldKind::Choice).choices(actors).value(&actor),
+            );
+            let mut commands = actor_entry.map(|a| a.commands.clone()).unwrap_or_default();
+            if cat.template_cell {
+                commands.push(CommandKind::InjectFromTemplate);
+            }
+            commands
+        };
+        let command_choices: Vec<Choice> = commands
+            .iter()
+            .map(|k| Choice::new(k.name(), format!("{} - {}", k.name().replace('_', " "), describe(*k))))
+            .collect();
+        let command = pick(keep(FieldKey::Command).map(|f| f.value.as_str()), &command_choices);
+        fields.push(
+            Field::new(FieldKey::Command, "Command", FieldKind::Choice)
+                .choices(command_choices)
+                .value(&command),
+        );
+
+        let kind = CommandKind::ALL.iter().copied().find(|k| k.name() == command);
+        let a = actor_entry;
+        let choice = |key, label| Field::new(key, label, FieldKind::Choice);
+        let params: Vec<Field> = match kind {
+            None => vec![],
+            Some(k) => match k {
+                CommandKind::Patch
+                | CommandKind::EnforceMfa
+                | CommandKind::Isolate
+                | CommandKind::Restore
+                | CommandKind::RequestOnsite => {
+                    vec![
+                        choice(FieldKey::Asset, "Asset")
+                            .choices(a.map(|a| a.assets.clone()).unwrap_or_default()),
+                    ]
+                }
+                CommandKind::DeployOnsite => {
+                    vec![choice(FieldKey::Asset, "Asset").choices(cat.assets.clone())]
+                }
+                CommandKind::SwitchToPaper => vec![
+                    choice(FieldKey::Jurisdiction, "Jurisdiction")
+                        .choices(a.map(|a| a.jurisdictions.clone()).unwrap_or_default()),
+                ],
+                CommandKind::ExtendHours => vec![
+                    choice(FieldKey::Jurisdiction, "Jurisdiction")
+                        .choices(a.map(|a| a.jurisdictions.clone()).unwrap_or_default()),
+                    Field::new(FieldKey::Hours, "Extra hours", FieldKind::Number { min: 1.0, max: 6.0 })
+                        .value("2")
+                        .hint("1 to 6"),
+                ],
+                CommandKind::ShareIndicator => {
+                    let channels = a
+                        .map(|a| {
+                            Channel::ALL
+                                .iter()
+                                .filter(|c| channel_senders(**c).contains(&a.kind))
+                                .map(|c| Choice::new(c.slug(), channel_label(*c)))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    vec![
+                        choice(FieldKey::Indicator, "Indicator")
+                            .choices(a.map(|a| a.indicators.clone()).unwrap_or_default()),
+                        choice(FieldKey::Channel, "Channel").choices(channels),
+                    ]
+                }
+                CommandKind::NotifyVictim => vec![
+                    choice(FieldKey::Indicator, "Indicator")
+                        .choices(a.map(|a| a.indicators.clone()).unwrap_or_default()),
+                    choice(FieldKey::Victim, "Victim").choices(cat.victims.clone()),
+                ],
+                CommandKind::OpenInvestigation => vec![
+                    choice(FieldKey::Indicator, "Indicator")
+                        .choices(a.map(|a| a.indicators.clone()).unwrap_or_default()),
+                ],
+                CommandKind::PublicStatement => vec![choice(FieldKey::Statement, "Statement").choices(vec![
+                    Choice::new("reassure", "reassure: what happened, what is being done"),
+                    Choice::new("debunk", "debunk a false claim"),
+                ])],
+                CommandKind::Attribute | CommandKind::RecommendSanctions | CommandKind::ImposeSanctions => {
+                    vec![choice(FieldKey::Adversary, "Adversary").choices(cat.adversaries.clone())]
+                }
+                CommandKind::DeliverAssessment | CommandKind::DeliverReport => vec![],
+                CommandKind::LaunchCampaign => vec![
+                    choice(FieldKey::Campaign, "Campaign").choices(
+                        cat.campaigns
+                            .iter()
+                            .filter(|c| a.is_some_and(|a| a.id == c.actor))
+                            .map(|c| Choice::new(&c.id, format!("{} ({})", c.name, c.id)))
+                            .collect(),
+                    ),
+                ],
+                CommandKind::FireInject
+                | CommandKind::HoldInject
+                | CommandKind::ReleaseInject
+                | CommandKind::SkipInject => {
+                    vec![choice(FieldKey::Inject, "Inject").choices(cat.injects.clone())]
+                }
+                CommandKind::AdHocInject => vec![
+                    Field::new(FieldKey::Title, "Title", FieldKind::Text).hint("what the players hear"),
+                    Field::new(FieldKey::Description, "Description", FieldKind::Text).optional(),
+                    Field::new(FieldKey::Teams, "Addressed to", FieldKind::Multi)
+                        .choices(
+                            cat.teams
+                                .iter()
+                                .map(|t| Choice::new(&t.id, format!("{} ({})", t.name, t.id)))
+                                .collect(),
+                        )
+                        .optional()
+                        .hint("none: everyone"),
+                    choice(FieldKey::Effect, "Effect")
+                        .choices(EFFECTS.iter().map(|(v, l)| Choice::new(*v, *l)).collect()),
+                    Field::new(FieldKey::Amount, "Amount", FieldKind::Number { min: -50.0, max: 50.0 })
+                        .optional()
+                        .hint("points, for disinformation or confidence"),
+                ],
+                CommandKind::InjectFromTemplate => {
+                    let mut states = vec![Choice::new("", "(anywhere)")];
+                    states.extend(cat.states.iter().cloned());
+                    let mut jurisdictions = vec![Choice::new("", "(any)")];
+                    jurisdictions.extend(cat.jurisdictions.iter().cloned());
+                    vec![
+                        choice(FieldKey::Template, "Template").choices(
+                            cat.templates
+                                .iter()
+                                .map(|t| {
+                                    let cell = match t.cell {
+                                        TeamRole::RedCell => "red",
+                                        TeamRole::WhiteCell => "white",
+                                        TeamRole::Player => "player",
+                                    };
+                                    Choice::new(&t.id, format!("{} ({cell} cell)", t.title))
+                                })
+                                .collect(),
+                        ),
+                        choice(FieldKey::State, "In state").choices(states).optional(),
+                        choice(FieldKey::Jurisdiction, "At jurisdiction").choices(jurisdictions).optional(),
+                    ]
+                }
+                CommandKind::SetStaffed => vec![
+                    choice(FieldKey::TargetTeam, "Team to mark").choices(
+                        cat.teams
+                            .iter()
+                            .map(|t| Choice::new(&t.id, format!("{} ({})", t.name, t.id)))
+                            .collect(),
+                    ),
+                    choice(FieldKey::Staffed, "Staffed").choices(vec![
+                        Choice::new("yes", "yes: people play it (its actors stop following doctrine)"),
+                        Choice::new("no", "no: its actors follow their doctrine"),
+                    ]),
+                ],
+            },
+        };
+        for mut f in params {
+            if let Some(prev) = keep(f.key).filter(|p| p.kind == f.kind) {
+                match f.kind {
+                    FieldKind::Choice => {
+                        if f.choices.iter().any(|c| c.value == prev.value) {
+                            f.value = prev.value.clone();
+                        }
+                    }
+                    FieldKind::Multi => {
+                        f.chosen = prev
+                            .chosen
+                            .iter()
+                            .filter(|v| f.choices.iter().any(|c| &c.value == *v))
+                            .cloned()
+                            .collect();
+                    }
+                    _ => f.value = prev.value.clone(),
+                }
+            }
+            if f.kind == FieldKind::Choice && f.value.is_empty() && !f.optional {
+                f.value = f.choices.first().map(|c| c.value.clone()).unwrap_or_default();
+            }
+            fields.push(f);
+        }
+        self.fields = fields;
+        self.focus = self.focus.min(self.fields.len());
+    }
+
+    /// Moves the focus to the next field (wrapping after Submit).
+    pub fn focus_next(&mut self) {
+        self.picker = None;
+        self.focus = (self.focus + 1) % (self.fields.len() + 1);
+    }
+
+    /// Moves the focus to the previous field.
+    pub fn focus_prev(&mut self) {
+        self.picker = None;
+        self.focus = (self.focus + self.fields.len()) % (self.fields.len() + 1);
+    }
+
+    /// Steps the focused choice field through its list.
+    pub fn cycle(&mut self, delta: i32) {
+        let Some(f) = self.fields.get_mut(self.focus) else { return };
+        if f.kind != FieldKind::Choice || f.choices.is_empty() {
+            return;
+        }
+        let n = f.choices.len() as i32;
+        let i = f.choices.iter().position(|c| c.value == f.value).map_or(0, |i| i as i32);
+        f.value = f.choices[((i + delta).rem_euclid(n)) as usize].value.clone();
+        self.message = None;
+        self.rebuild();
+    }
+
+    /// Types a character: into a text field, or to open and narrow the list of a choice field.
+    pub fn input(&mut self, c: char) {
+        self.message = None;
+        if let Some(p) = &mut self.picker {
+            p.filter.push(c);
+            p.cursor = 0;
+            return;
+        }
+        let Some(f) = self.fields.get_mut(self.focus) else { return };
+        match f.kind {
+            FieldKind::Text => f.value.push(c),
+            FieldKind::Number { .. } => {
+                if c.is_ascii_digit()
+                    || c == '.'
+                    || (c == '-' && f.value.is_empty())
+                    || (c == '+' && f.value.is_empty())
+                {
+                    f.value.push(c);
+                }
+            }
+            FieldKind::Choice | FieldKind::Multi => {
+                self.picker = Some(Picker { filter: c.to_string(), cursor: 0 });
+            }
+        }
+    }
+
+    /// Deletes the last character typed.
+    pub fn backspace(&mut self) {
+        if let Some(p) = &mut self.picker {
+            p.filter.pop();
+            p.cursor = 0;
+            return;
+        }
+        if let Some(f) = self.fields.get_mut(self.focus)
+            && f.is_text()
+        {
+            f.value.pop();
+        }
+    }
+
+    /// Opens the list of the focused choice or multi field.
+    pub fn open_picker(&mut self) {
+        if let Some(f) = self.fields.get(self.focus)
+            && matches!(f.kind, FieldKind::Choice | FieldKind::Multi)
+        {
+            let cursor = self.filtered().iter().position(|c| c.value == f.value).unwrap_or(0);
+            self.picker = Some(Picker { filter: String::new(), cursor });
+        }
+    }
+
+    /// The focused field's choices that match the picker's filter.
+    pub fn filtered(&self) -> Vec<&Choice> {
+        let Some(f) = self.fields.get(self.focus) else { return vec![] };
+        let filter = self.picker.as_ref().map(|p| p.filter.to_lowercase()).unwrap_or_default();
+        f.choices
+            .iter()
+            .filter(|c| {
+                filter.is_empty()
+                    || c.label.to_lowercase().contains(&filter)
+                    || c.value.to_lowercase().contains(&filter)
+            })
+            .collect()
+    }
+
+    /// Moves the picker's cursor.
+    pub fn picker_move(&mut self, delta: i32) {
+        let n = self.filtered().len();
+        if let Some(p) = &mut self.picker
+            && n > 0
+        {
+            p.cursor = ((p.cursor as i32 + delta).rem_euclid(n as i32)) as usize;
+        }
+    }
+
+    /// Takes the entry under the picker's cursor (a multi field toggles it and stays open).
+    pub fn picker_accept(&mut self) {
+        let Some(p) = self.picker.clone() else { return };
+        let Some(value) = self.filtered().get(p.cursor).map(|c| c.value.clone()) else { return };
+        let Some(f) = self.fields.get_mut(self.focus) else { return };
+        if f.kind == FieldKind::Multi {
+            if let Some(i) = f.chosen.iter().position(|v| *v == value) {
+                f.chosen.remove(i);
+            } else {
+                f.chosen.push(value);
+            }
+            return;
+        }
+        f.value = value;
+        self.picker = None;
+        self.rebuild();
+    }
+
+    /// Closes the picker without choosing.
+    pub fn picker_cancel(&mut self) {
+        self.picker = None;
+    }
+
+    fn required(&self, key: FieldKey) -> Result<String, String> {
+        let f =
+            self.fields.iter().find(|f| f.key == key).ok_or_else(|| "the form is incomplete".to_string())?;
+        if f.value.trim().is_empty() {
+            return Err(if f.kind == FieldKind::Choice && f.choices.is_empty() {
+                match key {
+                    FieldKey::Indicator => "this actor holds no indicator yet".to_string(),
+                    FieldKey::Asset => "this actor owns no asset".to_string(),
+                    FieldKey::Jurisdiction => "this actor answers for no local jurisdiction".to_string(),
+                    FieldKey::Campaign => "this adversary has no campaign".to_string(),
+                    _ => format!("nothing to choose for {}", f.label.to_lowercase()),
+                }
+            } else {
+                format!("{} is required", f.label.to_lowercase())
+            });
+        }
+        Ok(f.value.trim().to_string())
+    }
+
+    fn number(&self, key: FieldKey) -> Result<Option<f64>, String> {
+        let Some(f) = self.fields.iter().find(|f| f.key == key) else { return Ok(None) };
+        if f.value.trim().is_empty() {
+            return if f.optional {
+                Ok(None)
+            } else {
+                Err(format!("{} is required", f.label.to_lowercase()))
+            };
+        }
+        let v: f64 = f
+            .value
+            .trim()
+            .parse()
+            .map_err(|_| format!("{} must be a number, not `{}`", f.label.to_lowercase(), f.value))?;
+        if let FieldKind::Number { min, max } = f.kind
+            && !(min..=max).contains(&v)
+        {
+            return Err(format!("{} must be from {min} to {max}", f.label.to_lowercase()));
+        }
+        Ok(Some(v))
+    }
+
+    /// The command the form describes, or what is missing.
+    pub fn command(&self) -> Result<Command, String> {
+        let kind = self.kind().ok_or_else(|| "choose a command".to_string())?;
+        let actor = || self.required(FieldKey::Actor);
+        let indicator = || -> Result<u32, String> {
+            self.required(FieldKey::Indicator)?.parse().map_err(|_| "choose an indicator".to_string())
+        };
+        Ok(match kind {
+            CommandKind::Patch => Command::Patch { actor: actor()?, asset: self.required(FieldKey::Asset)? },
+            CommandKind::EnforceMfa => {
+                Command::EnforceMfa { actor: actor()?, asset: self.required(FieldKey::Asset)? }
+            }
+            CommandKind::Isolate => {
+                Command::Isolate { actor: actor()?, asset: self.required(FieldKey::Asset)? }
+            }
+            CommandKind::Restore => {
+                Command::Restore { actor: actor()?, asset: self.required(FieldKey::Asset)? }
+            }
+            CommandKind::RequestOnsite => {
+                Command::RequestOnsite { actor: actor()?, asset: self.required(FieldKey::Asset)? }
+            }
+            CommandKind::DeployOnsite => {
+                Command::DeployOnsite { actor: actor()?, asset: self.required(FieldKey::Asset)? }
+            }
+            CommandKind::SwitchToPaper => Command::SwitchToPaper {
+                actor: actor()?,
+                jurisdiction: self.required(FieldKey::Jurisdiction)?,
+            },
+            CommandKind::ExtendHours => Command::ExtendHours {
+                actor: actor()?,
+                jurisdiction: self.required(FieldKey::Jurisdiction)?,
+                hours: self.number(FieldKey::Hours)?.map_or(2, |h| h.round() as u32),
+            },
+            CommandKind::ShareIndicator => {
+                let slug = self.required(FieldKey::Channel)?;
+                let channel = Channel::ALL
+                    .iter()
+                    .copied()
+                    .find(|c| c.slug() == slug)
+                    .ok_or_else(|| "choose a channel".to_string())?;
+                Command::ShareIndicator { actor: actor()?, indicator: indicator()?, channel }
+            }
+            CommandKind::NotifyVictim => Command::NotifyVictim {
+                actor: actor()?,
+                indicator: indicator()?,
+                victim: self.required(FieldKey::Victim)?,
+            },
+            CommandKind::PublicStatement => Command::PublicStatement {
+                actor: actor()?,
+                statement: if self.required(FieldKey::Statement)? == "debunk" {
+                    Statement::Debunk
+                } else {
+                    Statement::Reassure
+                },
+            },
+            CommandKind::OpenInvestigation => {
+                Command::OpenInvestigation { actor: actor()?, indicator: indicator()? }
+            }
+            CommandKind::Attribute => {
+                Command::Attribute { actor: actor()?, adversary: self.required(FieldKey::Adversary)? }
+            }
+            CommandKind::DeliverAssessment => Command::DeliverAssessment { actor: actor()? },
+            CommandKind::DeliverReport => Command::DeliverReport { actor: actor()? },
+            CommandKind::RecommendSanctions => Command::RecommendSanctions {
+                actor: actor()?,
+                adversary: self.required(FieldKey::Adversary)?,
+            },
+            CommandKind::ImposeSanctions => {
+                Command::ImposeSanctions { actor: actor()?, adversary: self.required(FieldKey::Adversary)? }
+            }
+            CommandKind::LaunchCampaign => {
+                Command::LaunchCampaign { actor: actor()?, campaign: self.required(FieldKey::Campaign)? }
+            }
+            CommandKind::FireInject => Command::FireInject { inject: self.required(FieldKey::Inject)? },
+            CommandKind::HoldInject => Command::HoldInject { inject: self.required(FieldKey::Inject)? },
+            CommandKind::ReleaseInject => Command::ReleaseInject { inject: self.required(FieldKey::Inject)? },
+            CommandKind::SkipInject => Command::SkipInject { inject: self.required(FieldKey::Inject)? },
+            CommandKind::AdHocInject => {
+                let title = self.required(FieldKey::Title)?;
+                let description = self.get(FieldKey::Description).unwrap_or_default().trim().to_string();
+                let teams = self
+                    .fields
+                    .iter()
+                    .find(|f| f.key == FieldKey::Teams)
+                    .map(|f| f.chosen.clone())
+                    .unwrap_or_default();
+                let amount = self.number(FieldKey::Amount)?;
+                let text = if description.is_empty() { title.clone() } else { description.clone() };
+                let effect =
+                    match self.required(FieldKey::Effect)?.as_str() {
+                        "news" => Effect::News(text),
+                        "disinformation" => Effect::Disinformation {
+                            intensity: amount
+                                .ok_or_else(|| "a disinformation surge needs an amount (points)".to_string())?
+                                .abs(),
+                            about: title.clone(),
+                        },
+                        "confidence" => Effect::Confidence(amount.ok_or_else(|| {
+                            "a confidence change needs an amount (points, + or -)".to_string()
+                        })?),
+                        _ => Effect::Message(text),
+                    };
+                Command::AdHocInject { title, description, teams, effects: vec![effect] }
+            }
+            CommandKind::InjectFromTemplate => {
+                let opt = |k| self.get(k).filter(|v| !v.is_empty()).map(str::to_string);
+                Command::InjectFromTemplate {
+                    template: self.required(FieldKey::Template)?,
+                    state: opt(FieldKey::State),
+                    jurisdiction: opt(FieldKey::Jurisdiction),
+                }
+            }
+            CommandKind::SetStaffed => Command::SetStaffed {
+                team: self.required(FieldKey::TargetTeam)?,
+                staffed: self.required(FieldKey::Staffed)? == "yes",
+            },
+        })
+    }
+}
+
+/// The previous value if it is still a choice, else the first choice.
+fn pick(prev: Option<&str>, choices: &[Choice]) -> String {
+    match prev {
+        Some(p) if choices.iter().any(|c| c.value == p) => p.to_string(),
+        _ => choices.first().map(|c| c.value.clone()).unwrap_or_default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+    use ttx_engine::{Sim, builtin};
+
+    fn catalog() -> Catalog {
+        let sc = builtin::default_scenario().unwrap();
+        let sim = Sim::new(&sc, 1);
+        let mut ind = BTreeMap::new();
+        ind.insert("harbor".to_string(), vec![indicator_choice(3, "phishing", "Spoofed-vendor phishing")]);
+        Catalog::from_registry(sim.registry(), &sim.inject_views(), &ind)
+    }
+
+    #[test]
+    fn a_new_form_starts_on_the_first_team_actor_and_command() {
+        let f = CommandForm::new(catalog());
+        assert_eq!(f.get(FieldKey::Team), Some("cisa"));
+        assert_eq!(f.get(FieldKey::Actor), Some("dhs"));
+        assert!(f.kind().is_some());
+        assert!(f.command().is_ok(), "{:?}", f.command());
+    }
+
+    #[test]
+    fn choosing_the_team_narrows_actors_commands_and_targets() {
+        let mut f = CommandForm::new(catalog());
+        assert!(f.set(FieldKey::Team, "pa"));
+        assert!(f.set(FieldKey::Actor, "harbor"));
+        assert!(f.set(FieldKey::Command, "isolate"));
+        let asset = f.fields.iter().find(|x| x.key == FieldKey::Asset).unwrap();
+        assert!(asset.choices.iter().all(|c| c.value.starts_with("harbor/")), "{:?}", asset.choices);
+        assert!(f.set(FieldKey::Asset, "harbor/office"));
+        assert_eq!(
+            f.command(),
+            Ok(Command::Isolate { actor: "harbor".into(), asset: "harbor/office".into() })
+        );
+        // A county may not issue a DHS deployment: the form does not offer it.
+        let cmds = &f.fields.iter().find(|x| x.key == FieldKey::Command).unwrap().choices;
+        assert!(!cmds.iter().any(|c| c.value == "deploy_onsite"));
+        assert!(!f.set(FieldKey::Command, "deploy_onsite"));
+    }
+
+    #[test]
+    fn indicators_and_channels_follow_the_actor() {
+        let mut f = CommandForm::preset(catalog(), "pa", Some("harbor"), Some(CommandKind::ShareIndicator));
+        assert_eq!(f.get(FieldKey::Indicator), Some("3"));
+        let ch = &f.fields.iter().find(|x| x.key == FieldKey::Channel).unwrap().choices;
+        let slugs: Vec<&str> = ch.iter().map(|c| c.value.as_str()).collect();
+        assert_eq!(slugs, ["local_to_state", "member_to_isac", "report_to_fbi"]);
+        assert!(f.set(FieldKey::Channel, "member_to_isac"));
+        assert_eq!(
+            f.command(),
+            Ok(Command::ShareIndicator {
+                actor: "harbor".into(),
+                indicator: 3,
+                channel: Channel::MemberToIsac
+            })
+        );
+        // Another county holds nothing yet: the form says so instead of sending a bad command.
+        f.set(FieldKey::Actor, "ridge");
+        assert_eq!(f.command(), Err("this actor holds no indicator yet".to_string()));
+    }
+
+    #[test]
+    fn typing_and_the_picker() {
+        let mut f = CommandForm::preset(catalog(), CONTROL, None, Some(CommandKind::AdHocInject));
+        assert_eq!(f.focused().map(|x| x.key), Some(FieldKey::Title));
+        assert_eq!(f.command(), Err("title is required".to_string()));
+        for c in "Vendor line busy".chars() {
+            f.input(c);
+        }
+        f.backspace();
+        f.input('y');
+        f.focus_next();
+        f.focus_next();
+        assert_eq!(f.focused().map(|x| x.key), Some(FieldKey::Teams));
+        f.input('v');
+        f.input('e');
+        f.input('n');
+        assert_eq!(f.filtered().len(), 1, "typing narrows the list");
+        f.picker_accept();
+        f.picker_cancel();
+        f.focus_next();
+        f.cycle(3);
+        assert_eq!(f.get(FieldKey::Effect), Some("confidence"));
+        assert_eq!(f.command(), Err("a confidence change needs an amount (points, + or -)".to_string()));
+        f.focus_next();
+        for c in "-2".chars() {
+            f.input(c);
+        }
+        assert_eq!(
+            f.command(),
+            Ok(Command::AdHocInject {
+                title: "Vendor line busy".into(),
+                description: String::new(),
+                teams: vec!["vendor".into()],
+                effects: vec![Effect::Confidence(-2.0)],
+            })
+        );
+    }
+
+    #[test]
+    fn numbers_are_checked_against_their_range() {
+        let mut f = CommandForm::preset(catalog(), "ga", Some("GA"), Some(CommandKind::ExtendHours));
+        let hours = f.fields.iter().position(|x| x.key == FieldKey::Hours).unwrap();
+        f.focus = hours;
+        f.backspace();
+        f.input('9');
+        assert_eq!(f.command(), Err("extra hours must be from 1 to 6".to_string()));
+        f.backspace();
+        f.input('3');
+        assert!(matches!(f.command(), Ok(Command::ExtendHours { hours: 3, .. })));
+    }
+
+    #[test]
+    fn a_white_cell_console_offers_its_templates() {
+        let sc = builtin::default_scenario().unwrap();
+        let sim = Sim::new(&sc, 1);
+        let cat = Catalog::from_team_view(&sim.team_view("white").unwrap());
+        assert!(cat.template_cell && cat.actors.is_empty());
+        let mut f = CommandForm::new(cat);
+        assert_eq!(f.kind(), Some(CommandKind::InjectFromTemplate));
+        assert!(f.set(FieldKey::Template, "vendor_busy"));
+        assert_eq!(
+            f.command(),
+            Ok(Command::InjectFromTemplate {
+                template: "vendor_busy".into(),
+                state: None,
+                jurisdiction: None
+            })
+        );
+    }
+
+    #[test]
+    fn the_facilitator_is_offered_only_teams_it_can_act_for() {
+        let f = CommandForm::new(catalog());
+        let teams: Vec<&str> = f.fields[0].choices.iter().map(|c| c.value.as_str()).collect();
+        assert!(!teams.contains(&"white"), "the white cell plays no actor: {teams:?}");
+        assert_eq!(teams.last(), Some(&CONTROL));
+    }
+
+    #[test]
+    fn a_team_catalog_offers_only_its_own_actors() {
+        let sc = builtin::default_scenario().unwrap();
+        let sim = Sim::new(&sc, 1);
+        let view = sim.team_view("wi").unwrap();
+        let cat = Catalog::from_team_view(&view);
+        assert!(!cat.control);
+        assert!(cat.actors.iter().all(|a| a.id == "WI" || view.actors.iter().any(|x| x.id == a.id)));
+        let f = CommandForm::new(cat);
+        let teams = &f.fields[0].choices;
+        assert_eq!(teams.len(), 1);
+        assert_eq!(teams[0].value, "wi");
+    }
+}

@@ -1,0 +1,505 @@
+//! Actions and key bindings.
+//!
+//! A key press becomes an [`Action`] through the binding table
+//! ([`BINDINGS`]), which is plain data: the help screen and the hint bar are
+//! drawn from the same table, so they cannot drift from what the keys do.
+
+use std::time::Duration;
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// Everything the facilitator can ask of the console.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Real time passed (the console's only source of wall-clock time).
+    Tick(Duration),
+    /// Start or pause the scenario clock.
+    ToggleRun,
+    /// Simulate one hour.
+    StepHour,
+    /// Run faster.
+    Faster,
+    /// Run slower.
+    Slower,
+    /// Run until the next scripted inject has fired.
+    JumpInject,
+    /// Run to the start of the next module (or the end).
+    JumpModule,
+    /// Pause automatically when a scripted inject fires while running (on/off).
+    ToggleAutoPause,
+    /// Focus the next panel.
+    FocusNext,
+    /// Focus the previous panel.
+    FocusPrev,
+    /// Focus the map.
+    FocusMap,
+    /// Focus the inject queue.
+    FocusInjects,
+    /// Focus the event log.
+    FocusLog,
+    /// Up.
+    Up,
+    /// Down.
+    Down,
+    /// Left.
+    Left,
+    /// Right.
+    Right,
+    /// A page up.
+    PageUp,
+    /// A page down.
+    PageDown,
+    /// To the start (newest log line, first entry).
+    Home,
+    /// To the end.
+    End,
+    /// Open what is selected (a state's detail, an inject's preview, a list), or choose.
+    Select,
+    /// Close the window on top, or cancel.
+    Close,
+    /// Show log lines for the next team (all, then each team).
+    FilterTeam,
+    /// Raise the log's minimum severity (info, notice, warning, critical).
+    FilterSeverity,
+    /// Fire the selected inject now.
+    FireInject,
+    /// Hold the selected inject, or release it if held.
+    HoldInject,
+    /// Skip the selected inject (asks first).
+    SkipInject,
+    /// Preview the selected inject: what it would do, without doing it.
+    PreviewInject,
+    /// Show the keys.
+    Help,
+    /// Act for a team: the command palette.
+    Palette,
+    /// Fire an unscripted inject (the palette, on exercise control).
+    AdHoc,
+    /// Open the discussion of the current module.
+    Discussion,
+    /// Type a character.
+    Input(char),
+    /// Delete the last character.
+    Backspace,
+    /// Next field of a form.
+    NextField,
+    /// Previous field of a form.
+    PrevField,
+    /// Submit the form, or save the note.
+    Submit,
+    /// Tick or untick an entry of a list of several.
+    Toggle,
+    /// Ask to quit.
+    Quit,
+    /// Quit at once (Ctrl-C), saving the journal.
+    ForceQuit,
+    /// Yes.
+    Confirm,
+}
+
+/// Where a binding applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Context {
+    /// Anywhere on the main screen.
+    Main,
+    /// The map panel has focus.
+    Map,
+    /// The inject queue has focus.
+    Injects,
+    /// The event log has focus.
+    Log,
+    /// The help screen.
+    Help,
+    /// An inject preview.
+    Preview,
+    /// A state's detail.
+    Detail,
+    /// The command palette.
+    Palette,
+    /// A choice list open in the palette.
+    Picker,
+    /// The discussion window.
+    Discussion,
+    /// A yes/no question.
+    Confirm,
+    /// Everywhere.
+    Always,
+}
+
+impl Context {
+    /// Heading on the help screen.
+    pub fn title(self) -> &'static str {
+        match self {
+            Context::Main => "Clock and screens",
+            Context::Map => "Map (1)",
+            Context::Injects => "Inject queue (2)",
+            Context::Log => "Event log (3)",
+            Context::Help => "Help",
+            Context::Preview => "Inject preview",
+            Context::Detail => "State detail",
+            Context::Palette => "Act for a team (command palette)",
+            Context::Picker => "Choice list in the palette",
+            Context::Discussion => "Discussion",
+            Context::Confirm => "Questions",
+            Context::Always => "Everywhere",
+        }
+    }
+
+    /// Whether printable keys type text here (bindings then use only other keys).
+    pub fn takes_text(self) -> bool {
+        matches!(self, Context::Palette | Context::Picker | Context::Discussion)
+    }
+}
+
+/// A key with modifiers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Key {
+    /// The key.
+    pub code: KeyCode,
+    /// Ctrl, Alt (Shift is folded into characters).
+    pub mods: KeyModifiers,
+}
+
+impl Key {
+    /// A key without modifiers.
+    pub const fn plain(code: KeyCode) -> Key {
+        Key { code, mods: KeyModifiers::NONE }
+    }
+
+    /// A character key.
+    pub const fn ch(c: char) -> Key {
+        Key::plain(KeyCode::Char(c))
+    }
+
+    /// Ctrl and a character.
+    pub const fn ctrl(c: char) -> Key {
+        Key { code: KeyCode::Char(c), mods: KeyModifiers::CONTROL }
+    }
+
+    /// The key of an event, with Shift folded into characters and Shift-Tab.
+    pub fn from_event(e: &KeyEvent) -> Key {
+        let mut mods = e.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
+        if matches!(e.code, KeyCode::Char(_) | KeyCode::BackTab) {
+            mods.remove(KeyModifiers::SHIFT);
+        }
+        Key { code: e.code, mods }
+    }
+
+    /// How the key is written on the help screen.
+    pub fn label(&self) -> String {
+        let base = match self.code {
+            KeyCode::Char(' ') => "Space".to_string(),
+            KeyCode::Char(c) if self.mods.contains(KeyModifiers::CONTROL) => {
+                c.to_ascii_uppercase().to_string()
+            }
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::Enter => "Enter".into(),
+            KeyCode::Esc => "Esc".into(),
+            KeyCode::Tab => "Tab".into(),
+            KeyCode::BackTab => "Shift-Tab".into(),
+            KeyCode::Backspace => "Backspace".into(),
+            KeyCode::Up => "Up".into(),
+            KeyCode::Down => "Down".into(),
+            KeyCode::Left => "Left".into(),
+            KeyCode::Right => "Right".into(),
+            KeyCode::PageUp => "PgUp".into(),
+            KeyCode::PageDown => "PgDn".into(),
+            KeyCode::Home => "Home".into(),
+            KeyCode::End => "End".into(),
+            other => format!("{other:?}"),
+        };
+        if self.mods.contains(KeyModifiers::CONTROL) { format!("Ctrl-{base}") } else { base }
+    }
+}
+
+/// One binding: keys, where, what they do, and how the help screen describes them.
+#[derive(Clone, Copy, Debug)]
+pub struct Binding {
+    /// Where it applies.
+    pub context: Context,
+    /// The keys (any of them).
+    pub keys: &'static [Key],
+    /// What they do.
+    pub action: Action,
+    /// Words for the help screen.
+    pub help: &'static str,
+    /// A short label for the hint bar, for the keys worth showing there.
+    pub hint: Option<&'static str>,
+}
+
+const fn b(
+    context: Context,
+    keys: &'static [Key],
+    action: Action,
+    help: &'static str,
+    hint: Option<&'static str>,
+) -> Binding {
+    Binding { context, keys, action, help, hint }
+}
+
+use Action as A;
+use Context as C;
+
+const UP: Key = Key::plain(KeyCode::Up);
+const DOWN: Key = Key::plain(KeyCode::Down);
+const LEFT: Key = Key::plain(KeyCode::Left);
+const RIGHT: Key = Key::plain(KeyCode::Right);
+const ENTER: Key = Key::plain(KeyCode::Enter);
+const ESC: Key = Key::plain(KeyCode::Esc);
+const TAB: Key = Key::plain(KeyCode::Tab);
+const BACKTAB: Key = Key::plain(KeyCode::BackTab);
+const BACKSPACE: Key = Key::plain(KeyCode::Backspace);
+const PGUP: Key = Key::plain(KeyCode::PageUp);
+const PGDN: Key = Key::plain(KeyCode::PageDown);
+const HOME: Key = Key::plain(KeyCode::Home);
+const END: Key = Key::plain(KeyCode::End);
+
+/// Every key binding of the facilitator console.
+pub static BINDINGS: &[Binding] = &[
+    b(C::Always, &[Key::ctrl('c')], A::ForceQuit, "quit at once; the journal is saved", None),
+    // Clock and screens.
+    b(C::Main, &[Key::ch(' ')], A::ToggleRun, "start or pause the scenario clock", Some("run/pause")),
+    b(C::Main, &[Key::ch('n')], A::StepHour, "step one simulated hour", Some("step 1h")),
+    b(C::Main, &[Key::ch('+'), Key::ch('=')], A::Faster, "run faster", None),
+    b(C::Main, &[Key::ch('-')], A::Slower, "run slower", None),
+    b(
+        C::Main,
+        &[Key::ch('i')],
+        A::JumpInject,
+        "jump: run until the next scripted inject has fired",
+        Some("next inject"),
+    ),
+    b(
+        C::Main,
+        &[Key::ch('m')],
+        A::JumpModule,
+        "jump: run to the next module break (or the end)",
+        Some("next module"),
+    ),
+    b(
+        C::Main,
+        &[Key::ch('a')],
+        A::ToggleAutoPause,
+        "pause when a scripted inject fires while running (on/off)",
+        None,
+    ),
+    b(C::Main, &[Key::ch('c'), Key::ch(':')], A::Palette, "act for a team: the command palette", Some("act")),
+    b(C::Main, &[Key::ch('x')], A::AdHoc, "fire an unscripted inject (ad hoc, or from a template)", None),
+    b(C::Main, &[Key::ch('d')], A::Discussion, "open the discussion of the current module", Some("discuss")),
+    b(C::Main, &[TAB], A::FocusNext, "focus the next panel", None),
+    b(C::Main, &[BACKTAB], A::FocusPrev, "focus the previous panel", None),
+    b(C::Main, &[Key::ch('1')], A::FocusMap, "focus the map", None),
+    b(C::Main, &[Key::ch('2')], A::FocusInjects, "focus the inject queue", None),
+    b(C::Main, &[Key::ch('3')], A::FocusLog, "focus the event log", None),
+    b(C::Main, &[Key::ch('?')], A::Help, "show this help", Some("help")),
+    b(C::Main, &[Key::ch('q')], A::Quit, "quit (asks first); the journal is saved", Some("quit")),
+    // Map.
+    b(C::Map, &[UP, DOWN, LEFT, RIGHT], A::Up, "select a state (arrow keys)", None),
+    b(
+        C::Map,
+        &[ENTER],
+        A::Select,
+        "show the selected state's jurisdictions and assets",
+        Some("state detail"),
+    ),
+    // Injects.
+    b(C::Injects, &[UP, DOWN], A::Up, "select an inject", None),
+    b(
+        C::Injects,
+        &[Key::ch('f')],
+        A::FireInject,
+        "fire the selected inject now (at the next hour)",
+        Some("fire"),
+    ),
+    b(C::Injects, &[Key::ch('h')], A::HoldInject, "hold the selected inject, or release it", Some("hold")),
+    b(C::Injects, &[Key::ch('s')], A::SkipInject, "skip the selected inject (asks first)", Some("skip")),
+    b(
+        C::Injects,
+        &[Key::ch('p'), ENTER],
+        A::PreviewInject,
+        "preview: what it would do, without doing it",
+        Some("preview"),
+    ),
+    // Log.
+    b(C::Log, &[UP, DOWN, PGUP, PGDN], A::Up, "scroll the log", None),
+    b(C::Log, &[HOME], A::Home, "back to the newest line", None),
+    b(C::Log, &[END], A::End, "to the oldest line", None),
+    b(C::Log, &[Key::ch('t')], A::FilterTeam, "filter by team (all, then each team)", Some("team filter")),
+    b(
+        C::Log,
+        &[Key::ch('v')],
+        A::FilterSeverity,
+        "raise the minimum severity (info, notice, warning, critical)",
+        Some("severity"),
+    ),
+    // Help and popups.
+    b(C::Help, &[ESC, Key::ch('?'), Key::ch('q')], A::Close, "close the help", Some("close")),
+    b(C::Help, &[UP, DOWN, PGUP, PGDN], A::Up, "scroll", None),
+    b(C::Preview, &[Key::ch('f')], A::FireInject, "fire this inject now (at the next hour)", Some("fire")),
+    b(C::Preview, &[ESC, ENTER, Key::ch('q')], A::Close, "close the preview", Some("close")),
+    b(C::Preview, &[UP, DOWN], A::Up, "scroll", None),
+    b(C::Detail, &[ESC, ENTER, Key::ch('q')], A::Close, "close the state detail", Some("close")),
+    b(C::Detail, &[UP, DOWN, PGUP, PGDN], A::Up, "scroll", None),
+    // Palette.
+    b(C::Palette, &[TAB, DOWN], A::NextField, "next field", Some("next field")),
+    b(C::Palette, &[BACKTAB, UP], A::PrevField, "previous field", None),
+    b(C::Palette, &[LEFT, RIGHT], A::Left, "change the choice", Some("change")),
+    b(
+        C::Palette,
+        &[ENTER],
+        A::Select,
+        "open the list of choices; on [Submit], send the command",
+        Some("choose"),
+    ),
+    b(C::Palette, &[Key::ctrl('s')], A::Submit, "send the command from any field", Some("send")),
+    b(C::Palette, &[BACKSPACE], A::Backspace, "delete a character", None),
+    b(C::Palette, &[ESC], A::Close, "close the palette", Some("close")),
+    b(C::Picker, &[UP, DOWN], A::Up, "move in the list", None),
+    b(
+        C::Picker,
+        &[ENTER],
+        A::Select,
+        "take the entry (in a list of several: tick it and close the list)",
+        Some("take"),
+    ),
+    b(C::Picker, &[Key::ch(' ')], A::Toggle, "tick or untick (lists of several)", None),
+    b(C::Picker, &[BACKSPACE], A::Backspace, "delete a character of the filter (type to filter)", None),
+    b(C::Picker, &[ESC], A::Close, "close the list", Some("close")),
+    // Discussion.
+    b(C::Discussion, &[UP, DOWN], A::Up, "choose the question", Some("question")),
+    b(
+        C::Discussion,
+        &[ENTER],
+        A::Submit,
+        "save the note to the journal (type to write it)",
+        Some("save note"),
+    ),
+    b(C::Discussion, &[BACKSPACE], A::Backspace, "delete a character", None),
+    b(C::Discussion, &[ESC], A::Close, "close the discussion (then Space resumes the clock)", Some("close")),
+    // Questions.
+    b(C::Confirm, &[Key::ch('y')], A::Confirm, "yes", Some("yes")),
+    b(C::Confirm, &[Key::ch('n'), ESC], A::Close, "no", Some("no")),
+];
+
+/// The action for a key in the active contexts (most specific first), if any.
+///
+/// Arrow and page keys bound together (`Up`, `Down`, ...) resolve to the action of
+/// the key itself; in contexts that take text, printable keys type.
+pub fn lookup(contexts: &[Context], event: &KeyEvent) -> Option<Action> {
+    let key = Key::from_event(event);
+    for ctx in contexts.iter().copied().chain(std::iter::once(Context::Always)) {
+        for bnd in BINDINGS.iter().filter(|x| x.context == ctx) {
+            if bnd.keys.contains(&key) {
+                return Some(resolve(bnd.action, key));
+            }
+        }
+        if ctx.takes_text()
+            && let KeyCode::Char(c) = key.code
+            && !key.mods.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+        {
+            return Some(Action::Input(c));
+        }
+    }
+    None
+}
+
+/// Keys that share one binding (the arrows, the page keys) each keep their own direction.
+fn resolve(action: Action, key: Key) -> Action {
+    if !matches!(action, Action::Up | Action::Left) {
+        return action;
+    }
+    match key.code {
+        KeyCode::Up => Action::Up,
+        KeyCode::Down => Action::Down,
+        KeyCode::Left => Action::Left,
+        KeyCode::Right => Action::Right,
+        KeyCode::PageUp => Action::PageUp,
+        KeyCode::PageDown => Action::PageDown,
+        _ => action,
+    }
+}
+
+/// The bindings of a context, for the help screen and hint bar.
+pub fn bindings_for(ctx: Context) -> impl Iterator<Item = &'static Binding> {
+    BINDINGS.iter().filter(move |x| x.context == ctx)
+}
+
+/// The keys of a binding, written for people (`Up/Down/Left/Right`).
+pub fn keys_label(bnd: &Binding) -> String {
+    bnd.keys.iter().map(Key::label).collect::<Vec<_>>().join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::crossterm::event::KeyEventKind;
+
+    fn ev(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
+        KeyEvent::new_with_kind(code, mods, KeyEventKind::Press)
+    }
+
+    #[test]
+    fn keys_resolve_by_context() {
+        let main = [Context::Injects, Context::Main];
+        assert_eq!(lookup(&main, &ev(KeyCode::Char(' '), KeyModifiers::NONE)), Some(Action::ToggleRun));
+        assert_eq!(lookup(&main, &ev(KeyCode::Char('f'), KeyModifiers::NONE)), Some(Action::FireInject));
+        assert_eq!(lookup(&main, &ev(KeyCode::Down, KeyModifiers::NONE)), Some(Action::Down));
+        assert_eq!(lookup(&[Context::Log, Context::Main], &ev(KeyCode::Char('f'), KeyModifiers::NONE)), None);
+        assert_eq!(
+            lookup(&[Context::Log, Context::Main], &ev(KeyCode::PageDown, KeyModifiers::NONE)),
+            Some(Action::PageDown)
+        );
+        // Shift is folded into characters.
+        assert_eq!(lookup(&main, &ev(KeyCode::Char('?'), KeyModifiers::SHIFT)), Some(Action::Help));
+        // Ctrl-C works everywhere, even where keys type text.
+        assert_eq!(
+            lookup(&[Context::Discussion], &ev(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            Some(Action::ForceQuit)
+        );
+    }
+
+    #[test]
+    fn printable_keys_type_in_text_contexts() {
+        let d = [Context::Discussion];
+        assert_eq!(lookup(&d, &ev(KeyCode::Char('q'), KeyModifiers::NONE)), Some(Action::Input('q')));
+        assert_eq!(lookup(&d, &ev(KeyCode::Char(' '), KeyModifiers::NONE)), Some(Action::Input(' ')));
+        assert_eq!(lookup(&d, &ev(KeyCode::Enter, KeyModifiers::NONE)), Some(Action::Submit));
+        assert_eq!(
+            lookup(&[Context::Picker], &ev(KeyCode::Char(' '), KeyModifiers::NONE)),
+            Some(Action::Toggle)
+        );
+    }
+
+    #[test]
+    fn text_contexts_bind_no_printable_key_but_space_in_lists() {
+        for bnd in BINDINGS.iter().filter(|x| x.context.takes_text()) {
+            for k in bnd.keys {
+                if let KeyCode::Char(c) = k.code {
+                    let allowed = k.mods.contains(KeyModifiers::CONTROL)
+                        || (bnd.context == Context::Picker && c == ' ');
+                    assert!(allowed, "{:?} binds printable {c:?}", bnd.context);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn no_key_is_bound_twice_in_one_context() {
+        for (i, x) in BINDINGS.iter().enumerate() {
+            for y in &BINDINGS[i + 1..] {
+                if x.context == y.context {
+                    for k in x.keys {
+                        assert!(!y.keys.contains(k), "{} bound twice in {:?}", k.label(), x.context);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn labels_read_well() {
+        assert_eq!(Key::ctrl('c').label(), "Ctrl-C");
+        assert_eq!(Key::ch(' ').label(), "Space");
+        assert_eq!(keys_label(&BINDINGS[1]), "Space");
+    }
+}

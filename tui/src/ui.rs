@@ -1,0 +1,522 @@
+//! Drawing the facilitator console. Rendering only reads the [`Console`].
+
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
+
+use crate::console::{Console, Level, Overlay, Panel, SPEEDS};
+use crate::keys::{BINDINGS, Context, bindings_for, keys_label};
+use crate::text::{fit, hms, truncate, width, wrap};
+use crate::theme::{Theme, status_marker};
+use crate::widgets::{CommandFormView, EventLog, InjectQueue, SharingPanel, StateDetailView, UsMap};
+
+/// The smallest terminal the console draws in.
+pub const MIN_WIDTH: u16 = 80;
+/// The smallest terminal height.
+pub const MIN_HEIGHT: u16 = 24;
+
+/// Draws the console into a frame.
+pub fn render(c: &Console, frame: &mut Frame) {
+    let area = frame.area();
+    draw(c, area, frame.buffer_mut());
+}
+
+/// Draws the console into a buffer area.
+pub fn draw(c: &Console, area: Rect, buf: &mut Buffer) {
+    let t = c.theme();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(t, area, buf);
+        if matches!(c.overlay(), Some(Overlay::ConfirmQuit)) {
+            confirm_quit(c, area, buf);
+        }
+        return;
+    }
+    let [header, body, footer] =
+        Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(1)]).areas(area);
+    draw_header(c, header, buf);
+    draw_body(c, body, buf);
+    draw_footer(c, footer, buf);
+    match c.overlay() {
+        None => {}
+        Some(Overlay::Help { scroll }) => help(t, body, *scroll, buf),
+        Some(Overlay::ConfirmQuit) => confirm_quit(c, body, buf),
+        Some(Overlay::ConfirmSkip(id)) => confirm_skip(c, id, body, buf),
+        Some(Overlay::Preview { id, lines, scroll }) => preview(c, id, lines, *scroll, body, buf),
+        Some(Overlay::StateDetail { detail, scroll }) => {
+            let r = centered(body, body.width.saturating_sub(6), body.height.saturating_sub(2));
+            let inner = popup(t, &format!(" {} ({}) ", detail.name, detail.postal), r, buf);
+            StateDetailView::new(detail, t).scroll(*scroll).render(inner, buf);
+        }
+        Some(Overlay::Palette(form)) => {
+            let r = centered(body, body.width.saturating_sub(4).min(110), body.height);
+            let inner = popup(t, " Act for a team: commands go in as the facilitator ", r, buf);
+            CommandFormView::new(form, t).results(c.results(), c.sim().registry().clock).render(inner, buf);
+        }
+        Some(Overlay::Discussion(_)) => discussion(c, body, buf),
+    }
+}
+
+fn too_small(t: Theme, area: Rect, buf: &mut Buffer) {
+    Clear.render(area, buf);
+    let text = format!(
+        "The ttx console needs a terminal of at least {MIN_WIDTH}x{MIN_HEIGHT}; this one is {}x{}. \
+         Enlarge the window (the console redraws at once), or press q to quit.",
+        area.width, area.height
+    );
+    Paragraph::new(text).style(t.warn()).wrap(Wrap { trim: true }).render(area, buf);
+}
+
+fn draw_header(c: &Console, area: Rect, buf: &mut Buffer) {
+    let t = c.theme();
+    let v = c.view();
+    let hs = t.header();
+    buf.set_style(area, hs);
+    let state = if v.finished {
+        "ENDED"
+    } else if c.is_running() {
+        "RUNNING"
+    } else {
+        "PAUSED"
+    };
+    let mut right = vec![
+        Span::styled(format!(" {} ", c.clock()), hs.add_modifier(ratatui::style::Modifier::BOLD)),
+        Span::styled(format!("| {} real ", hms(c.elapsed().as_secs())), hs),
+        Span::styled(format!("| {state} "), hs.add_modifier(ratatui::style::Modifier::BOLD)),
+        Span::styled(format!("{} ", SPEEDS[c.speed()].1), hs),
+    ];
+    let waiting = c.waiting().len();
+    if waiting > 0 {
+        right.push(Span::styled(format!("| {waiting} queued "), hs));
+    }
+    let right_w: usize = right.iter().map(|s| width(&s.content)).sum();
+    let left_w = usize::from(area.width).saturating_sub(right_w + 1);
+    let module =
+        v.module.as_ref().map(|m| format!("{} ({}/{})", m.title, m.index + 1, m.count)).unwrap_or_default();
+    let full = format!(" {} | {module}", v.scenario);
+    // When space is short the module matters more than the scenario's name.
+    let left =
+        if width(&full) <= left_w { full } else { truncate(&format!(" {module} | {}", v.scenario), left_w) };
+    buf.set_stringn(area.x, area.y, &left, left_w, hs);
+    let line = Line::from(right);
+    let x = area.right().saturating_sub(right_w as u16);
+    buf.set_line(x, area.y, &line, right_w as u16);
+}
+
+fn draw_footer(c: &Console, area: Rect, buf: &mut Buffer) {
+    let t = c.theme();
+    if let Some(e) = c.journal_error() {
+        buf.set_stringn(
+            area.x,
+            area.y,
+            format!(" JOURNAL NOT WRITTEN: {e}"),
+            usize::from(area.width),
+            t.error(),
+        );
+        return;
+    }
+    if let Some(s) = c.status() {
+        let style = match s.level {
+            Level::Info => t.good(),
+            Level::Warn => t.warn(),
+            Level::Error => t.error(),
+        };
+        buf.set_stringn(area.x, area.y, format!(" {}", s.text), usize::from(area.width), style);
+        return;
+    }
+    let line = hints(t, &c.contexts(), area.width);
+    buf.set_line(area.x, area.y, &line, area.width);
+}
+
+/// The hint bar for some contexts: the most useful keys, as many as fit.
+pub fn hints(t: Theme, contexts: &[Context], max: u16) -> Line<'static> {
+    let mut spans = vec![Span::raw(" ")];
+    let mut used = 1;
+    for ctx in contexts {
+        for b in bindings_for(*ctx) {
+            let Some(h) = b.hint else { continue };
+            let all = keys_label(b);
+            let k = if width(&all) <= 10 { all } else { b.keys[0].label() };
+            let w = width(&k) + 1 + width(h) + 2;
+            if used + w > usize::from(max) {
+                return Line::from(spans);
+            }
+            spans.push(Span::styled(k, t.key()));
+            spans.push(Span::styled(format!(" {h}  "), t.dim()));
+            used += w;
+        }
+    }
+    Line::from(spans)
+}
+
+fn panel<'a>(t: Theme, title: String, focused: bool) -> Block<'a> {
+    Block::bordered()
+        .border_style(if focused { t.focus_border() } else { t.border() })
+        .title(Span::styled(title, if focused { t.title() } else { t.text() }))
+}
+
+fn draw_body(c: &Console, area: Rect, buf: &mut Buffer) {
+    let large = area.width >= 120 && area.height >= 32;
+    // Map tiles two rows high (with the legend) need 19 rows; otherwise one row each.
+    let top_h = if area.height >= 38 { 19 } else { 11 };
+    let [top, bottom] = Layout::vertical([Constraint::Length(top_h), Constraint::Fill(1)]).areas(area);
+    let map_w = match (large, area.width) {
+        (true, w) if w >= 190 => 79,
+        (true, w) if w >= 150 => 57,
+        (true, _) => 46,
+        (false, w) => (w * 44 / 100).clamp(35, 79),
+    };
+    let (map_area, detail_area, sharing_area) = if large {
+        let [m, d, s] = Layout::horizontal([
+            Constraint::Length(map_w),
+            Constraint::Fill(1),
+            Constraint::Length((area.width * 32 / 100).max(46)),
+        ])
+        .areas(top);
+        (m, Some(d), s)
+    } else {
+        let [m, s] = Layout::horizontal([Constraint::Length(map_w), Constraint::Fill(1)]).areas(top);
+        (m, None, s)
+    };
+    let [inj_area, log_area] =
+        Layout::horizontal([Constraint::Length(map_w), Constraint::Fill(1)]).areas(bottom);
+    draw_map(c, map_area, buf);
+    if let Some(d) = detail_area {
+        draw_detail_panel(c, d, buf);
+    }
+    draw_sharing(c, sharing_area, buf);
+    draw_injects(c, inj_area, buf);
+    draw_log(c, log_area, buf);
+}
+
+fn draw_map(c: &Console, area: Rect, buf: &mut Buffer) {
+    let t = c.theme();
+    let states = &c.view().states;
+    let sel = states.get(c.map_selection());
+    let title = match sel {
+        Some(s) => {
+            format!(" Map 1: {} is {}{} ", s.name, status_marker(s.worst).to_string().trim(), s.worst.label())
+        }
+        None => " Map 1 ".to_string(),
+    };
+    let block =
+        panel(t, truncate(&title, usize::from(area.width.saturating_sub(2))), c.focus() == Panel::Map);
+    let inner = block.inner(area);
+    block.render(area, buf);
+    UsMap::new(states, t).selected(sel.map(|s| s.postal.as_str())).render(inner, buf);
+}
+
+fn draw_detail_panel(c: &Console, area: Rect, buf: &mut Buffer) {
+    let t = c.theme();
+    let states = &c.view().states;
+    let Some(s) = states.get(c.map_selection()) else { return };
+    let block = panel(t, format!(" {} (Enter on the map for all) ", s.postal), false);
+    let inner = block.inner(area);
+    block.render(area, buf);
+    if let Some(d) = c.sim().state_detail(&s.postal) {
+        StateDetailView::new(&d, t).render(inner, buf);
+    }
+}
+
+fn draw_sharing(c: &Console, area: Rect, buf: &mut Buffer) {
+    let t = c.theme();
+    let block = panel(t, " Information sharing ".to_string(), false);
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let n = c.measures().len() as u16;
+    // Up to three lines of totals under the measures, when there is room.
+    let extra = inner.height.saturating_sub(n).min(3);
+    let [m_area, x_area] =
+        Layout::vertical([Constraint::Length(inner.height - extra), Constraint::Length(extra)]).areas(inner);
+    SharingPanel::new(c.measures(), t).render(m_area, buf);
+    let m = &c.view().metrics;
+    let eo = &c.view().eo;
+    let assessment = match (&eo.assessment_at, eo.named.is_empty()) {
+        (Some(at), false) => format!("delivered {at}, names {}", eo.named.join(", ")),
+        (Some(at), true) => format!("delivered {at}, names no one"),
+        (None, _) => format!("due {}", eo.assessment_due),
+    };
+    let lines = [
+        format!(
+            "intrusions {} tried / {} in / {} blocked",
+            m.intrusions_attempted, m.intrusions_succeeded, m.intrusions_blocked
+        ),
+        format!(
+            "voters affected {} / results down {} h",
+            crate::text::thousands(m.voters_affected),
+            m.results_downtime_h
+        ),
+        format!("EO 13848 assessment {assessment}"),
+    ];
+    for (i, l) in lines.iter().take(usize::from(x_area.height)).enumerate() {
+        buf.set_stringn(x_area.x, x_area.y + i as u16, l, usize::from(x_area.width), t.dim());
+    }
+}
+
+fn draw_injects(c: &Console, area: Rect, buf: &mut Buffer) {
+    let t = c.theme();
+    let upcoming = c.queue().iter().filter(|i| crate::widgets::injects::is_upcoming(i)).count();
+    let block = panel(t, format!(" Injects 2: {upcoming} to come "), c.focus() == Panel::Injects);
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let marks = c.inject_marks();
+    let sel = (c.focus() == Panel::Injects).then_some(c.inject_selection());
+    InjectQueue::new(c.queue(), t)
+        .selected(sel.or(Some(c.inject_selection())))
+        .marks(&marks)
+        .render(inner, buf);
+}
+
+fn draw_log(c: &Console, area: Rect, buf: &mut Buffer) {
+    let t = c.theme();
+    let scroll = if c.log_scroll() > 0 { format!(" +{} newer ", c.log_scroll()) } else { String::new() };
+    let block = panel(t, format!(" Log 3: {}{scroll} ", c.log_filter().describe()), c.focus() == Panel::Log);
+    let inner = block.inner(area);
+    block.render(area, buf);
+    EventLog::new(c.log(), c.log_filter(), t).scroll(c.log_scroll()).render(inner, buf);
+}
+
+/// A rectangle of at most `w` x `h` centred in `area`.
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h)
+}
+
+/// Clears a rectangle, draws a titled border, and returns the inside.
+fn popup(t: Theme, title: &str, r: Rect, buf: &mut Buffer) -> Rect {
+    Clear.render(r, buf);
+    let block =
+        Block::bordered().border_style(t.focus_border()).title(Span::styled(title.to_string(), t.title()));
+    let inner = block.inner(r);
+    block.render(r, buf);
+    inner
+}
+
+/// Every line of the help screen, for a width.
+pub fn help_lines(t: Theme, w: u16) -> Vec<Line<'static>> {
+    let desc_w = usize::from(w).saturating_sub(25).max(20);
+    let mut out = vec![Line::styled("Every key of the facilitator console", t.title())];
+    let intro = format!(
+        "Speeds: {}. Commands and inject actions apply at the next simulated hour. \
+         At each module break the clock pauses for discussion.",
+        SPEEDS.iter().map(|s| s.1).collect::<Vec<_>>().join(", ")
+    );
+    out.extend(wrap(&intro, usize::from(w)).into_iter().map(|l| Line::styled(l, t.dim())));
+    let order = [
+        Context::Main,
+        Context::Map,
+        Context::Injects,
+        Context::Log,
+        Context::Preview,
+        Context::Detail,
+        Context::Palette,
+        Context::Picker,
+        Context::Discussion,
+        Context::Confirm,
+        Context::Help,
+        Context::Always,
+    ];
+    for ctx in order {
+        out.push(Line::raw(""));
+        out.push(Line::styled(ctx.title().to_string(), t.title()));
+        for b in BINDINGS.iter().filter(|b| b.context == ctx) {
+            for (i, d) in wrap(b.help, desc_w).into_iter().enumerate() {
+                let k = if i == 0 { keys_label(b) } else { String::new() };
+                out.push(Line::from(vec![
+                    Span::styled(format!("  {} ", fit(&k, 22)), t.key()),
+                    Span::styled(d, t.text()),
+                ]));
+            }
+        }
+        if ctx.takes_text() {
+            out.push(Line::from(vec![
+                Span::styled(format!("  {} ", fit("letters, digits", 22)), t.key()),
+                Span::styled(
+                    if ctx == Context::Discussion { "type the note" } else { "type text, or narrow a list" },
+                    t.text(),
+                ),
+            ]));
+        }
+    }
+    out
+}
+
+fn help(t: Theme, body: Rect, scroll: u16, buf: &mut Buffer) {
+    let r = centered(body, body.width.saturating_sub(4).min(100), body.height);
+    let inner = popup(t, " Help (Esc closes, arrows scroll) ", r, buf);
+    let lines = help_lines(t, inner.width);
+    let max = (lines.len() as u16).saturating_sub(inner.height);
+    Paragraph::new(lines).scroll((scroll.min(max), 0)).render(inner, buf);
+}
+
+fn confirm_quit(c: &Console, area: Rect, buf: &mut Buffer) {
+    let t = c.theme();
+    let mut lines = vec![Line::styled("Quit the exercise?", t.title())];
+    match c.journal_path() {
+        Some(p) => lines.push(Line::raw(format!("The journal is saved at {p}"))),
+        None => lines.push(Line::raw("The journal is saved.")),
+    }
+    let n = c.waiting().len();
+    if n > 0 {
+        lines.push(Line::styled(
+            format!("{n} queued command{} will be dropped (not applied yet).", if n == 1 { "" } else { "s" }),
+            t.warn(),
+        ));
+    }
+    lines.push(Line::from(vec![
+        Span::styled("y", t.key()),
+        Span::raw(" quit   "),
+        Span::styled("n", t.key()),
+        Span::raw("/"),
+        Span::styled("Esc", t.key()),
+        Span::raw(" stay"),
+    ]));
+    let w = lines.iter().map(|l| l.width() as u16).max().unwrap_or(20) + 4;
+    let r = centered(area, w.max(30), lines.len() as u16 + 2);
+    let inner = popup(t, " Quit ", r, buf);
+    Paragraph::new(lines).wrap(Wrap { trim: false }).render(inner, buf);
+}
+
+fn confirm_skip(c: &Console, id: &str, area: Rect, buf: &mut Buffer) {
+    let t = c.theme();
+    let title = c.queue().iter().find(|i| i.id == id).map(|i| i.title.clone()).unwrap_or_default();
+    let lines = vec![
+        Line::styled(format!("Skip inject {id} for good?"), t.title()),
+        Line::raw(truncate(&title, 70)),
+        Line::raw("It will not fire, now or later."),
+        Line::from(vec![
+            Span::styled("y", t.key()),
+            Span::raw(" skip   "),
+            Span::styled("n", t.key()),
+            Span::raw(" keep"),
+        ]),
+    ];
+    let w = lines.iter().map(|l| l.width() as u16).max().unwrap_or(20) + 4;
+    let r = centered(area, w, lines.len() as u16 + 2);
+    let inner = popup(t, " Skip ", r, buf);
+    Paragraph::new(lines).render(inner, buf);
+}
+
+fn preview(c: &Console, id: &str, lines: &[String], scroll: u16, area: Rect, buf: &mut Buffer) {
+    let t = c.theme();
+    let r = centered(area, area.width.saturating_sub(6).min(100), area.height);
+    let inner = popup(t, " Preview: what it would do, without doing it ", r, buf);
+    let w = usize::from(inner.width);
+    let mut out: Vec<Line> = Vec::new();
+    let inj = c.view().injects.iter().find(|i| i.id == id);
+    if let Some(i) = inj {
+        out.push(Line::styled(i.title.clone(), t.title()));
+        let when = match (&i.fired_at, &i.due) {
+            (Some(f), _) => format!("fired at {f}"),
+            (None, Some(d)) if !i.trigger.starts_with("at ") => format!("{}; due {d}", i.trigger),
+            _ => i.trigger.clone(),
+        };
+        out.push(Line::styled(format!("{} | {} | state: {}", i.id, when, i.state), t.dim()));
+        if !i.description.is_empty() {
+            out.push(Line::raw(""));
+            out.push(Line::styled("The players are told:", t.title()));
+            out.extend(wrap(&i.description, w).into_iter().map(Line::raw));
+        }
+    }
+    out.push(Line::raw(""));
+    out.push(Line::styled("Effects if fired now:", t.title()));
+    for l in lines.iter().skip(1) {
+        out.extend(wrap(&format!("- {l}"), w).into_iter().map(Line::raw));
+    }
+    if let Some(i) = inj
+        && !i.expected_actions.is_empty()
+    {
+        out.push(Line::raw(""));
+        out.push(Line::styled("Expected actions:", t.title()));
+        for a in &i.expected_actions {
+            out.extend(wrap(&format!("- {a}"), w).into_iter().map(Line::raw));
+        }
+    }
+    out.push(Line::raw(""));
+    out.push(Line::from(vec![
+        Span::styled("f", t.key()),
+        Span::raw(" fires it at the next hour   "),
+        Span::styled("Esc", t.key()),
+        Span::raw(" closes"),
+    ]));
+    Paragraph::new(out).scroll((scroll, 0)).render(inner, buf);
+}
+
+fn discussion(c: &Console, area: Rect, buf: &mut Buffer) {
+    let t = c.theme();
+    let Some(Overlay::Discussion(d)) = c.overlay() else { return };
+    let inner = popup(t, &format!(" Discussion: {} ", d.title), area, buf);
+    let w = usize::from(inner.width);
+    let editor_h = 4u16.min(inner.height / 3);
+    let [top, editor] = Layout::vertical([Constraint::Fill(1), Constraint::Length(editor_h)]).areas(inner);
+    let mut lines: Vec<Line> =
+        wrap(&format!("Clock paused at {}: {}. Notes go into the journal.", c.clock(), d.reason), w)
+            .into_iter()
+            .map(|l| Line::styled(l, t.dim()))
+            .collect();
+    for o in &d.objectives {
+        for (k, l) in wrap(&format!("Objective: {o}"), w).into_iter().enumerate() {
+            lines.push(Line::styled(if k == 0 { l } else { format!("  {l}") }, t.dim()));
+        }
+    }
+    let count =
+        |q: Option<usize>| c.notes().iter().filter(|n| n.module == d.module && n.question == q).count();
+    let mut selected_line = 0usize;
+    for (i, q) in d.questions.iter().enumerate() {
+        let n = count(Some(i));
+        let mark = if i == d.selected { "> " } else { "  " };
+        let suffix =
+            if n > 0 { format!(" [{n} note{}]", if n == 1 { "" } else { "s" }) } else { String::new() };
+        let style = if i == d.selected { t.selected() } else { t.text() };
+        for (k, l) in wrap(&format!("{}. {q}{suffix}", i + 1), w.saturating_sub(5)).into_iter().enumerate() {
+            if k == 0 && i == d.selected {
+                selected_line = lines.len();
+            }
+            let l = if k == 0 { format!("{mark}{l}") } else { format!("     {l}") };
+            lines.push(Line::styled(l, style));
+        }
+    }
+    let g = d.questions.len();
+    let n = count(None);
+    let general = format!(
+        "{}General note{}",
+        if d.selected == g { "> " } else { "  " },
+        if n > 0 { format!(" [{n}]") } else { String::new() }
+    );
+    if d.selected == g {
+        selected_line = lines.len();
+    }
+    lines.push(Line::styled(general, if d.selected == g { t.selected() } else { t.text() }));
+    let q = (d.selected < g).then_some(d.selected);
+    let saved: Vec<_> = c.notes().iter().filter(|x| x.module == d.module && x.question == q).collect();
+    if !saved.is_empty() {
+        lines.push(Line::styled("Saved notes on this question:", t.title()));
+        for s in saved {
+            for l in wrap(&format!("{}  {}", s.time, s.text), w.saturating_sub(2)) {
+                lines.push(Line::raw(format!("  {l}")));
+            }
+        }
+    }
+    let h = usize::from(top.height);
+    let scroll = if selected_line + 2 > h { (selected_line + 2 - h) as u16 } else { 0 };
+    Paragraph::new(lines).scroll((scroll, 0)).render(top, buf);
+    // The note editor.
+    if editor.height >= 2 {
+        let label = match q {
+            Some(i) => format!(" Note on question {} (Enter saves) ", i + 1),
+            None => " General note (Enter saves) ".to_string(),
+        };
+        let block = Block::bordered().border_style(t.focus_border()).title(Span::styled(label, t.title()));
+        let ei = block.inner(editor);
+        block.render(editor, buf);
+        let draft = format!("{}_", d.drafts[d.selected]);
+        let rows = wrap(&draft, usize::from(ei.width));
+        let first = rows.len().saturating_sub(usize::from(ei.height));
+        for (i, r) in rows.into_iter().skip(first).enumerate() {
+            buf.set_string(ei.x, ei.y + i as u16, r, Style::new());
+        }
+    }
+}
