@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::{Outcome, headless, msel, play, report};
+use crate::{Outcome, headless, msel, play, report, research};
 
 /// Election-cybersecurity tabletop exercises: a deterministic simulation of
 /// foreign interference, information sharing and response.
@@ -66,6 +66,50 @@ pub enum Cmd {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// Run a scenario many times, swept over its parameters, with statistics and charts.
+    ///
+    /// Writes runs.csv, summary.csv, summary.json and manifest.json into --out
+    /// (docs/batch.md). Results do not depend on --jobs or on sharding.
+    Batch {
+        /// Scenario file or built-in name.
+        file: PathBuf,
+        /// Runs per sweep point.
+        #[arg(long)]
+        runs: u32,
+        /// Batch seed; each run's seed derives from it and the run's index.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Threads (default: every core).
+        #[arg(long, short = 'j')]
+        jobs: Option<usize>,
+        /// Sweep a scenario parameter, e.g. sharing.isac_membership=0.2,0.5,0.9; repeat for a grid.
+        #[arg(long = "sweep", value_name = "PATH=V1,V2,...")]
+        sweeps: Vec<String>,
+        /// Run only shard I of N (0-based), for a cluster; join the shards with `ttx merge`.
+        #[arg(long, value_name = "I/N")]
+        shard: Option<String>,
+        /// Draw SVG charts into DIR/plots/.
+        #[arg(long)]
+        plots: bool,
+        /// Complete a batch that was stopped, in the same --out.
+        #[arg(long)]
+        resume: bool,
+        /// Output directory.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// Join the shards of one batch into the files a single unsharded run writes.
+    Merge {
+        /// The shard directories.
+        #[arg(required = true, value_name = "DIR")]
+        dirs: Vec<PathBuf>,
+        /// Output directory.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Draw SVG charts into DIR/plots/.
+        #[arg(long)]
+        plots: bool,
+    },
     /// Re-simulate a journal; with --verify, check every recorded state hash.
     Replay {
         /// The journal file.
@@ -103,5 +147,21 @@ pub fn dispatch(cli: Cli) -> Outcome {
         Cmd::Report { input, out, format } => report::run(&input, out.as_deref(), format),
         Cmd::Play { file, seed, journal } => play::play(file.as_deref(), seed, journal.as_deref()),
         Cmd::Msel { file, out } => msel::msel(file.as_deref(), out.as_deref()),
+        Cmd::Batch { file, runs, seed, jobs, sweeps, shard, plots, resume, out } => {
+            let opts = ttx::batch::BatchOptions {
+                scenario: file.display().to_string(),
+                runs,
+                seed,
+                sweeps,
+                shard,
+                jobs,
+                plots,
+                resume,
+                out,
+                progress: ttx::batch::ProgressMode::Auto,
+            };
+            research::batch(&file, &opts)
+        }
+        Cmd::Merge { dirs, out, plots } => research::merge(&dirs, &out, plots),
     }
 }

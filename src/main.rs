@@ -10,6 +10,7 @@ mod load;
 mod msel;
 mod play;
 mod report;
+mod research;
 
 use std::process::ExitCode;
 

@@ -1,0 +1,618 @@
+//! The files a batch writes: runs.csv, summary.csv, summary.json and manifest.json.
+//!
+//! docs/batch.md is the public definition of each. Everything written is a
+//! function of the manifest and the sorted rows alone, so the same batch gives
+//! the same bytes whatever the thread count, the order runs finished in, or
+//! the shards it was split into.
+
+use std::fs::File;
+use std::io::Write;
+use std::path::Path;
+
+use serde::ser::{SerializeMap, Serializer};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use ttx_engine::rng::StableHasher;
+
+use super::BatchError;
+use super::stats::Stats;
+use super::sweep;
+
+/// Which share of a batch's runs one process does: runs whose task number `k`
+/// (point × runs + run) satisfies `k % count == index`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shard {
+    /// This shard, from 0.
+    pub index: u32,
+    /// How many shards.
+    pub count: u32,
+}
+
+impl Shard {
+    /// Reads `I/N`.
+    pub fn parse(text: &str) -> Result<Shard, String> {
+        let help = "write --shard I/N with 0 <= I < N, e.g. --shard 0/4 for the first of four \
+                    (Slurm: --shard $SLURM_ARRAY_TASK_ID/N)";
+        let Some((i, n)) = text.split_once('/') else {
+            return Err(format!("--shard `{text}`: {help}"));
+        };
+        let index: u32 =
+            i.trim().parse().map_err(|_| format!("--shard `{text}`: `{i}` is not a shard number; {help}"))?;
+        let count: u32 = n
+            .trim()
+            .parse()
+            .map_err(|_| format!("--shard `{text}`: `{n}` is not a number of shards; {help}"))?;
+        if count == 0 {
+            return Err(format!("--shard `{text}`: there must be at least one shard; {help}"));
+        }
+        if index >= count {
+            return Err(format!(
+                "--shard `{text}`: shards are numbered from 0 to {}, so {index} does not exist; {help}",
+                count - 1
+            ));
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+/// One `--sweep` as the manifest records it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SweepRecord {
+    /// The parameter's path.
+    pub path: String,
+    /// Its values, in order.
+    pub values: Vec<Value>,
+}
+
+/// Everything that decides a batch's results, and where this directory's runs fit.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// The ttx version that ran it.
+    pub ttx_version: String,
+    /// The scenario as given on the command line.
+    pub scenario: String,
+    /// The scenario's title.
+    pub scenario_name: String,
+    /// The scenario's content hash (16 hex digits).
+    pub scenario_hash: String,
+    /// The batch seed.
+    pub seed: u64,
+    /// Runs per sweep point.
+    pub runs: u32,
+    /// The sweeps, in order (the first varies slowest).
+    pub sweeps: Vec<SweepRecord>,
+    /// Sweep points in the whole grid.
+    pub points: u32,
+    /// The shard this directory holds, or none for a whole batch.
+    pub shard: Option<Shard>,
+    /// The command line that gives these results as one unsharded batch.
+    pub arguments: Vec<String>,
+}
+
+/// One run to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Task {
+    /// Sweep point.
+    pub point: u32,
+    /// Run index within the point.
+    pub run: u32,
+    /// The run's seed.
+    pub seed: u64,
+}
+
+/// One finished run: a row of runs.csv.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunRow {
+    /// Sweep point.
+    pub point: u32,
+    /// Run index within the point.
+    pub run: u32,
+    /// The seed it ran with (`ttx run FILE --seed SEED` repeats it at an unswept point).
+    pub seed: u64,
+    /// Every scalar metric, in `Metrics::scalars()` order; none where the metric has no value.
+    pub values: Vec<Option<f64>>,
+}
+
+/// The seed of run `run` of a batch with seed `seed`.
+///
+/// It does not depend on the sweep point: run 7 of every point starts from the
+/// same random numbers (common random numbers), so the differences between
+/// points come from the swept parameter and not from luck. It is 53 bits, so it
+/// survives a round trip through any spreadsheet or JSON reader.
+pub fn run_seed(seed: u64, run: u32) -> u64 {
+    StableHasher::new().str("ttx batch run").u64(seed).u64(u64::from(run)).finish() >> 11
+}
+
+impl Manifest {
+    fn lengths(&self) -> Vec<usize> {
+        self.sweeps.iter().map(|s| s.values.len()).collect()
+    }
+
+    /// The value of every sweep at a point.
+    pub fn point_values(&self, point: u32) -> Vec<Value> {
+        let pos = sweep::grid_position(&self.lengths(), point as usize);
+        self.sweeps.iter().zip(pos).map(|(s, i)| s.values[i].clone()).collect()
+    }
+
+    /// The runs this directory is responsible for, in (point, run) order.
+    pub fn tasks(&self) -> Vec<Task> {
+        let runs = u64::from(self.runs);
+        let mut out = Vec::new();
+        for point in 0..self.points {
+            for run in 0..self.runs {
+                let k = u64::from(point) * runs + u64::from(run);
+                if let Some(s) = self.shard
+                    && k % u64::from(s.count) != u64::from(s.index)
+                {
+                    continue;
+                }
+                out.push(Task { point, run, seed: run_seed(self.seed, run) });
+            }
+        }
+        out
+    }
+
+    /// Whether a run belongs to this directory.
+    pub fn owns(&self, point: u32, run: u32) -> bool {
+        if point >= self.points || run >= self.runs {
+            return false;
+        }
+        match self.shard {
+            None => true,
+            Some(s) => {
+                (u64::from(point) * u64::from(self.runs) + u64::from(run)) % u64::from(s.count)
+                    == u64::from(s.index)
+            }
+        }
+    }
+
+    /// The command that completes or repeats this directory's batch.
+    pub fn resume_command(&self, out: &Path) -> String {
+        let mut args: Vec<String> = self.arguments.clone();
+        if let Some(s) = self.shard {
+            args.push("--shard".into());
+            args.push(format!("{}/{}", s.index, s.count));
+        }
+        args.push("--out".into());
+        args.push(out.display().to_string());
+        args.push("--resume".into());
+        args.iter().map(|a| shell_word(a)).collect::<Vec<_>>().join(" ")
+    }
+
+    /// The first field in which two manifests differ (shard aside), as (field, this, other) in JSON.
+    pub fn difference(&self, other: &Manifest) -> Option<(String, String, String)> {
+        let a = serde_json::to_value(self).ok()?;
+        let b = serde_json::to_value(other).ok()?;
+        let (Value::Object(a), Value::Object(b)) = (a, b) else { return None };
+        a.iter().filter(|(k, _)| *k != "shard").find(|(k, v)| b.get(k.as_str()) != Some(v)).map(|(k, v)| {
+            (k.clone(), v.to_string(), b.get(k.as_str()).map_or("none".into(), Value::to_string))
+        })
+    }
+}
+
+/// Quotes a word for a POSIX shell when it needs quoting.
+pub fn shell_word(s: &str) -> String {
+    let plain = !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=,:+@%".contains(c));
+    if plain { s.to_string() } else { format!("'{}'", s.replace('\'', "'\\''")) }
+}
+
+/// Writes a file safely: a temporary file beside it, synced, then renamed over it.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "out".into());
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    {
+        let mut f = File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+    }
+    std::fs::rename(&tmp, path)
+}
+
+fn io(path: &Path, what: &str) -> impl FnOnce(std::io::Error) -> BatchError {
+    let p = path.display().to_string();
+    let what = what.to_string();
+    move |e| BatchError::Runtime(format!("cannot {what} {p}: {e}"))
+}
+
+/// Writes manifest.json.
+pub fn write_manifest(dir: &Path, m: &Manifest) -> Result<(), BatchError> {
+    let path = dir.join("manifest.json");
+    let mut text = serde_json::to_string_pretty(m).map_err(|e| BatchError::Runtime(e.to_string()))?;
+    text.push('\n');
+    write_atomic(&path, text.as_bytes()).map_err(io(&path, "write"))
+}
+
+/// Reads a directory's manifest.json.
+pub fn read_manifest(dir: &Path) -> Result<Manifest, BatchError> {
+    let path = dir.join("manifest.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        BatchError::Input(format!(
+            "{} is not a batch directory: cannot read {}: {e}",
+            dir.display(),
+            path.display()
+        ))
+    })?;
+    serde_json::from_str(&text)
+        .map_err(|e| BatchError::Input(format!("{}: not a ttx batch manifest: {e}", path.display())))
+}
+
+fn cell(x: Option<f64>) -> String {
+    // Rust's shortest round-trip form: parsing the cell gives back the same number exactly.
+    x.map(|v| format!("{v}")).unwrap_or_default()
+}
+
+/// The header of runs.csv.
+pub fn runs_header(m: &Manifest, metrics: &[String]) -> Vec<String> {
+    let mut h = vec!["point".to_string(), "run".into(), "seed".into()];
+    h.extend(m.sweeps.iter().map(|s| s.path.clone()));
+    h.extend(metrics.iter().cloned());
+    h
+}
+
+fn row_record(m: &Manifest, row: &RunRow, params: &[String]) -> Vec<String> {
+    let _ = m;
+    let mut r = vec![row.point.to_string(), row.run.to_string(), row.seed.to_string()];
+    r.extend(params.iter().cloned());
+    r.extend(row.values.iter().map(|v| cell(*v)));
+    r
+}
+
+fn point_params(m: &Manifest) -> Vec<Vec<String>> {
+    (0..m.points).map(|p| m.point_values(p).iter().map(sweep::show).collect()).collect()
+}
+
+/// Appends rows to runs.csv as runs finish, one whole line per write, so a
+/// stopped batch keeps every run it finished.
+pub struct RunsAppender {
+    writer: csv::Writer<File>,
+    manifest: Manifest,
+    params: Vec<Vec<String>>,
+    path: std::path::PathBuf,
+}
+
+impl RunsAppender {
+    /// Starts runs.csv afresh with the header and the rows already done, then opens it for appending.
+    pub fn start(
+        dir: &Path,
+        m: &Manifest,
+        metrics: &[String],
+        done: &[RunRow],
+    ) -> Result<RunsAppender, BatchError> {
+        let path = dir.join("runs.csv");
+        let params = point_params(m);
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(runs_header(m, metrics)).map_err(csv_err(&path))?;
+        for r in done {
+            w.write_record(row_record(m, r, &params[r.point as usize])).map_err(csv_err(&path))?;
+        }
+        let bytes = w.into_inner().map_err(|e| BatchError::Runtime(e.to_string()))?;
+        write_atomic(&path, &bytes).map_err(io(&path, "write"))?;
+        let file = std::fs::OpenOptions::new().append(true).open(&path).map_err(io(&path, "open"))?;
+        Ok(RunsAppender { writer: csv::Writer::from_writer(file), manifest: m.clone(), params, path })
+    }
+
+    /// Appends one finished run.
+    pub fn append(&mut self, row: &RunRow) -> Result<(), BatchError> {
+        let rec = row_record(&self.manifest, row, &self.params[row.point as usize]);
+        self.writer.write_record(rec).map_err(csv_err(&self.path))?;
+        self.writer.flush().map_err(io(&self.path, "write"))
+    }
+}
+
+fn csv_err(path: &Path) -> impl Fn(csv::Error) -> BatchError + '_ {
+    move |e| BatchError::Runtime(format!("cannot write {}: {e}", path.display()))
+}
+
+/// Reads a directory's runs.csv and checks every row against the manifest.
+///
+/// With `tolerate_cut`, a last line cut short (a batch stopped mid-write) is dropped.
+pub fn read_runs(
+    dir: &Path,
+    m: &Manifest,
+    metrics: &[String],
+    tolerate_cut: bool,
+) -> Result<Vec<RunRow>, BatchError> {
+    let path = dir.join("runs.csv");
+    let mut bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && tolerate_cut => return Ok(vec![]),
+        Err(e) => return Err(BatchError::Input(format!("cannot read {}: {e}", path.display()))),
+    };
+    if tolerate_cut {
+        let end = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        bytes.truncate(end);
+        if bytes.is_empty() {
+            return Ok(vec![]);
+        }
+    }
+    let bad = |msg: String| BatchError::Input(format!("{}: {msg}", path.display()));
+    let mut rd = csv::Reader::from_reader(bytes.as_slice());
+    let header: Vec<String> =
+        rd.headers().map_err(|e| bad(e.to_string()))?.iter().map(str::to_string).collect();
+    let want = runs_header(m, metrics);
+    if header != want {
+        return Err(bad(format!(
+            "the columns are not those this batch writes (made by another ttx version, or edited?)\n  found:    {}\n  expected: {}",
+            header.join(","),
+            want.join(",")
+        )));
+    }
+    let params = point_params(m);
+    let k = m.sweeps.len();
+    let mut rows = Vec::new();
+    for (i, rec) in rd.records().enumerate() {
+        let line = i + 2;
+        let rec = rec.map_err(|e| bad(format!("line {line}: {e}")))?;
+        let num = |j: usize, what: &str| -> Result<u64, BatchError> {
+            rec.get(j)
+                .and_then(|s| s.parse::<u64>().ok())
+                .ok_or_else(|| bad(format!("line {line}: the {what} is not a whole number")))
+        };
+        let point = num(0, "point")? as u32;
+        let run = num(1, "run")? as u32;
+        let seed = num(2, "seed")?;
+        if !m.owns(point, run) {
+            return Err(bad(format!("line {line}: point {point}, run {run} is not a run of this batch")));
+        }
+        if seed != run_seed(m.seed, run) {
+            return Err(bad(format!("line {line}: run {run} has seed {seed}, not this batch's")));
+        }
+        for (j, want) in params[point as usize].iter().enumerate() {
+            if rec.get(3 + j) != Some(want.as_str()) {
+                return Err(bad(format!(
+                    "line {line}: `{}` is {:?}, but point {point} has {want}",
+                    m.sweeps[j].path,
+                    rec.get(3 + j).unwrap_or("")
+                )));
+            }
+        }
+        let mut values = Vec::with_capacity(metrics.len());
+        for (j, name) in metrics.iter().enumerate() {
+            let s = rec.get(3 + k + j).unwrap_or("");
+            values.push(if s.is_empty() {
+                None
+            } else {
+                Some(
+                    s.parse::<f64>()
+                        .map_err(|_| bad(format!("line {line}: {name} `{s}` is not a number")))?,
+                )
+            });
+        }
+        rows.push(RunRow { point, run, seed, values });
+    }
+    Ok(rows)
+}
+
+/// Sorts rows by (point, run) and drops repeats of the same run.
+pub fn sort_rows(rows: &mut Vec<RunRow>) {
+    rows.sort_by_key(|r| (r.point, r.run));
+    rows.dedup_by_key(|r| (r.point, r.run));
+}
+
+/// The statistics of every metric at one point.
+#[derive(Clone, Debug)]
+pub struct PointSummary {
+    /// The point.
+    pub point: u32,
+    /// The swept values there.
+    pub params: Vec<Value>,
+    /// One entry per metric, in metric order.
+    pub metrics: Vec<(String, Stats)>,
+}
+
+/// Summarises sorted rows point by point.
+pub fn summarise(m: &Manifest, metrics: &[String], rows: &[RunRow]) -> Vec<PointSummary> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for p in 0..m.points {
+        let end = start + rows[start..].iter().take_while(|r| r.point == p).count();
+        let here = &rows[start..end];
+        let stats = metrics
+            .iter()
+            .enumerate()
+            .map(|(j, name)| {
+                let vals: Vec<f64> = here.iter().filter_map(|r| r.values[j]).collect();
+                (name.clone(), Stats::of(&vals))
+            })
+            .collect();
+        out.push(PointSummary { point: p, params: m.point_values(p), metrics: stats });
+        start = end;
+    }
+    out
+}
+
+/// Writes summary.csv.
+pub fn write_summary_csv(dir: &Path, m: &Manifest, sums: &[PointSummary]) -> Result<(), BatchError> {
+    let path = dir.join("summary.csv");
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["point".to_string()];
+    header.extend(m.sweeps.iter().map(|s| s.path.clone()));
+    header.extend(
+        ["metric", "n", "mean", "sd", "ci95_low", "ci95_high", "p5", "p50", "p95"].map(str::to_string),
+    );
+    w.write_record(&header).map_err(csv_err(&path))?;
+    for s in sums {
+        let params: Vec<String> = s.params.iter().map(sweep::show).collect();
+        for (name, st) in &s.metrics {
+            let mut r = vec![s.point.to_string()];
+            r.extend(params.iter().cloned());
+            r.push(name.clone());
+            r.push(st.n.to_string());
+            r.extend(
+                [st.mean, st.sd, st.ci95.map(|c| c.0), st.ci95.map(|c| c.1), st.p5, st.p50, st.p95].map(cell),
+            );
+            w.write_record(&r).map_err(csv_err(&path))?;
+        }
+    }
+    let bytes = w.into_inner().map_err(|e| BatchError::Runtime(e.to_string()))?;
+    write_atomic(&path, &bytes).map_err(io(&path, "write"))
+}
+
+struct Ordered<'a, T: Serialize>(&'a [(String, T)]);
+
+impl<T: Serialize> Serialize for Ordered<'_, T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+#[derive(Serialize)]
+struct StatsJson {
+    n: usize,
+    mean: Option<f64>,
+    sd: Option<f64>,
+    ci95: Option<[f64; 2]>,
+    p5: Option<f64>,
+    p50: Option<f64>,
+    p95: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct PointJson<'a> {
+    point: u32,
+    params: Ordered<'a, Value>,
+    metrics: Ordered<'a, StatsJson>,
+}
+
+#[derive(Serialize)]
+struct SummaryJson<'a> {
+    points: Vec<PointJson<'a>>,
+}
+
+/// Writes summary.json (metrics and parameters in the same order as the CSV files).
+pub fn write_summary_json(dir: &Path, m: &Manifest, sums: &[PointSummary]) -> Result<(), BatchError> {
+    let path = dir.join("summary.json");
+    let params: Vec<Vec<(String, Value)>> = sums
+        .iter()
+        .map(|s| m.sweeps.iter().map(|w| w.path.clone()).zip(s.params.iter().cloned()).collect())
+        .collect();
+    let stats: Vec<Vec<(String, StatsJson)>> = sums
+        .iter()
+        .map(|s| {
+            s.metrics
+                .iter()
+                .map(|(name, st)| {
+                    (
+                        name.clone(),
+                        StatsJson {
+                            n: st.n,
+                            mean: st.mean,
+                            sd: st.sd,
+                            ci95: st.ci95.map(|(a, b)| [a, b]),
+                            p5: st.p5,
+                            p50: st.p50,
+                            p95: st.p95,
+                        },
+                    )
+                })
+                .collect()
+        })
+        .collect();
+    let doc = SummaryJson {
+        points: sums
+            .iter()
+            .enumerate()
+            .map(|(i, s)| PointJson {
+                point: s.point,
+                params: Ordered(&params[i]),
+                metrics: Ordered(&stats[i]),
+            })
+            .collect(),
+    };
+    let mut text = serde_json::to_string_pretty(&doc).map_err(|e| BatchError::Runtime(e.to_string()))?;
+    text.push('\n');
+    write_atomic(&path, text.as_bytes()).map_err(io(&path, "write"))
+}
+
+/// Writes runs.csv whole, sorted.
+pub fn write_runs(dir: &Path, m: &Manifest, metrics: &[String], rows: &[RunRow]) -> Result<(), BatchError> {
+    let path = dir.join("runs.csv");
+    let params = point_params(m);
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(runs_header(m, metrics)).map_err(csv_err(&path))?;
+    for r in rows {
+        w.write_record(row_record(m, r, &params[r.point as usize])).map_err(csv_err(&path))?;
+    }
+    let bytes = w.into_inner().map_err(|e| BatchError::Runtime(e.to_string()))?;
+    write_atomic(&path, &bytes).map_err(io(&path, "write"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn manifest(shard: Option<Shard>) -> Manifest {
+        Manifest {
+            ttx_version: "0".into(),
+            scenario: "s.ron".into(),
+            scenario_name: "S".into(),
+            scenario_hash: "0123456789abcdef".into(),
+            seed: 9,
+            runs: 5,
+            sweeps: vec![SweepRecord {
+                path: "a.b".into(),
+                values: vec![Value::from(0.5), Value::from(2.0)],
+            }],
+            points: 2,
+            shard,
+            arguments: vec![],
+        }
+    }
+
+    #[test]
+    fn shards_split_the_tasks_exactly() {
+        let all = manifest(None).tasks();
+        assert_eq!(all.len(), 10);
+        let mut joined: Vec<Task> =
+            (0..3).flat_map(|i| manifest(Some(Shard { index: i, count: 3 })).tasks()).collect();
+        joined.sort();
+        assert_eq!(joined, all);
+        assert!(manifest(Some(Shard { index: 1, count: 3 })).owns(0, 1));
+        assert!(!manifest(Some(Shard { index: 1, count: 3 })).owns(0, 2));
+    }
+
+    #[test]
+    fn seeds_depend_on_the_batch_seed_and_run_only() {
+        assert_eq!(run_seed(1, 3), run_seed(1, 3));
+        assert_ne!(run_seed(1, 3), run_seed(2, 3));
+        assert_ne!(run_seed(1, 3), run_seed(1, 4));
+        assert!(run_seed(77, 12345) < 1 << 53);
+        let t = manifest(None).tasks();
+        assert_eq!(t[0].seed, t[5].seed);
+    }
+
+    #[test]
+    fn shard_specs() {
+        assert_eq!(Shard::parse("3/8"), Ok(Shard { index: 3, count: 8 }));
+        for bad in ["8/8", "1/0", "x/2", "1-2", "", "-1/2", "1/"] {
+            assert!(Shard::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn cells_round_trip_exactly() {
+        for x in [0.1, 1.0 / 3.0, 12.0, 1e21, 5e-324, -0.0, 59.0 - 1e-9] {
+            let s = cell(Some(x));
+            assert_eq!(s.parse::<f64>().unwrap().to_bits(), x.to_bits(), "{s}");
+        }
+        assert_eq!(cell(Some(12.0)), "12");
+        assert_eq!(cell(None), "");
+    }
+
+    #[test]
+    fn resume_command_quotes_what_needs_it() {
+        let mut m = manifest(Some(Shard { index: 1, count: 4 }));
+        m.arguments =
+            vec!["ttx".into(), "batch".into(), "my scenario.ron".into(), "--runs".into(), "5".into()];
+        assert_eq!(
+            m.resume_command(Path::new("out/s1")),
+            "ttx batch 'my scenario.ron' --runs 5 --shard 1/4 --out out/s1 --resume"
+        );
+    }
+}

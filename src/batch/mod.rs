@@ -1,0 +1,582 @@
+//! Research batches: many seeded runs of a scenario, swept over its parameters,
+//! in parallel, with statistics and charts; shards for clusters, and merging.
+//!
+//! `ttx batch` and `ttx merge` are thin wrappers over [`batch`] and [`merge`].
+//! docs/batch.md describes the files for the people who read them.
+
+pub mod files;
+pub mod plots;
+mod progress;
+pub mod stats;
+pub mod sweep;
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+
+use rayon::prelude::*;
+use ttx_engine::{Scenario, Sim};
+
+pub use files::{Manifest, RunRow, Shard, Task, run_seed};
+pub use progress::ProgressMode;
+
+/// Why a batch or a merge did not finish.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BatchError {
+    /// Bad input (a flag, a sweep, a directory): exit 2.
+    Input(String),
+    /// Something failed while running or writing: exit 1.
+    Runtime(String),
+    /// Stopped by Ctrl-C; what finished is kept: exit 130.
+    Interrupted(String),
+}
+
+impl BatchError {
+    /// The process exit code.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            BatchError::Input(_) => 2,
+            BatchError::Runtime(_) => 1,
+            BatchError::Interrupted(_) => 130,
+        }
+    }
+
+    /// What to tell the user.
+    pub fn message(&self) -> &str {
+        match self {
+            BatchError::Input(m) | BatchError::Runtime(m) | BatchError::Interrupted(m) => m,
+        }
+    }
+}
+
+impl From<std::io::Error> for BatchError {
+    fn from(e: std::io::Error) -> Self {
+        BatchError::Runtime(format!("I/O error: {e}"))
+    }
+}
+
+/// The metrics every run reports, in `Metrics::scalars()` order (the runs.csv columns).
+pub fn metric_names(scenario: &Scenario) -> Vec<String> {
+    Sim::new(scenario, 0).metrics().scalars().into_iter().map(|(n, _)| n.to_string()).collect()
+}
+
+/// A checked batch: its manifest, the scenario at every sweep point, and the metric columns.
+pub struct Plan {
+    /// What the batch is.
+    pub manifest: Manifest,
+    /// The scenario at every point (one compiled scenario each, shared by all threads).
+    pub points: Vec<sweep::Point>,
+    /// Metric names, in column order.
+    pub metrics: Vec<String>,
+}
+
+impl Plan {
+    /// Checks the sweeps against the scenario and builds every sweep point; nothing runs yet.
+    pub fn new(
+        scenario: &Scenario,
+        label: &str,
+        runs: u32,
+        seed: u64,
+        sweeps: &[String],
+        shard: Option<Shard>,
+    ) -> Result<Plan, BatchError> {
+        if runs == 0 {
+            return Err(BatchError::Input("--runs 0: give at least one run per sweep point".into()));
+        }
+        let tree = sweep::tree(scenario.spec()).map_err(BatchError::Runtime)?;
+        let sweeps = sweep::resolve(&tree, sweeps).map_err(BatchError::Input)?;
+        let points = sweep::points(scenario, label, &tree, &sweeps).map_err(BatchError::Input)?;
+        let mut arguments: Vec<String> = vec![
+            "ttx".into(),
+            "batch".into(),
+            label.to_string(),
+            "--runs".into(),
+            runs.to_string(),
+            "--seed".into(),
+            seed.to_string(),
+        ];
+        for s in &sweeps {
+            arguments.push("--sweep".into());
+            arguments.push(format!(
+                "{}={}",
+                s.path,
+                s.values.iter().map(sweep::show).collect::<Vec<_>>().join(",")
+            ));
+        }
+        let manifest = Manifest {
+            ttx_version: ttx_engine::VERSION.to_string(),
+            scenario: label.to_string(),
+            scenario_name: scenario.name().to_string(),
+            scenario_hash: scenario.hash_hex(),
+            seed,
+            runs,
+            sweeps: sweeps
+                .iter()
+                .map(|s| files::SweepRecord { path: s.path.clone(), values: s.values.clone() })
+                .collect(),
+            points: points.len() as u32,
+            shard,
+            arguments,
+        };
+        Ok(Plan { manifest, points, metrics: metric_names(scenario) })
+    }
+
+    /// Runs one simulation to its end and reads its metrics.
+    pub fn run(&self, t: &Task) -> RunRow {
+        let mut sim = Sim::new(&self.points[t.point as usize].scenario, t.seed);
+        sim.run_to_end();
+        let values = sim.metrics().scalars().into_iter().map(|(_, v)| v).collect();
+        RunRow { point: t.point, run: t.run, seed: t.seed, values }
+    }
+
+    /// Runs `tasks` on `jobs` threads, handing each finished run to `sink` (on the calling thread)
+    /// as it finishes. Stops early, keeping what finished, when `stop` is set.
+    pub fn execute(
+        &self,
+        tasks: &[Task],
+        jobs: usize,
+        stop: &AtomicBool,
+        mut sink: impl FnMut(RunRow) -> Result<(), BatchError>,
+    ) -> Result<(), BatchError> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs.max(1))
+            .thread_name(|i| format!("ttx-batch-{i}"))
+            .build()
+            .map_err(|e| BatchError::Runtime(format!("cannot start {jobs} threads: {e}")))?;
+        let abort = AtomicBool::new(false);
+        let (tx, rx) = mpsc::sync_channel::<Result<RunRow, (Task, String)>>(4096);
+        std::thread::scope(|scope| {
+            let abort = &abort;
+            scope.spawn(move || {
+                pool.install(|| {
+                    tasks.par_iter().for_each_with(tx, |tx, t| {
+                        if stop.load(Ordering::Relaxed) || abort.load(Ordering::Relaxed) {
+                            return;
+                        }
+                        let out = catch_unwind(AssertUnwindSafe(|| self.run(t))).map_err(|p| {
+                            let what = p
+                                .downcast_ref::<&str>()
+                                .map(|s| s.to_string())
+                                .or_else(|| p.downcast_ref::<String>().cloned())
+                                .unwrap_or_else(|| "a panic".into());
+                            (*t, what)
+                        });
+                        let _ = tx.send(out);
+                    });
+                });
+            });
+            let mut result = Ok(());
+            for msg in rx {
+                if result.is_err() {
+                    continue;
+                }
+                let r = match msg {
+                    Ok(row) => sink(row),
+                    Err((t, what)) => Err(BatchError::Runtime(format!(
+                        "run {} of point {} (seed {}) failed: {what}\nThis is a bug in ttx; please report it with the scenario and the seed.",
+                        t.run, t.point, t.seed
+                    ))),
+                };
+                if let Err(e) = r {
+                    abort.store(true, Ordering::Relaxed);
+                    result = Err(e);
+                }
+            }
+            result
+        })
+    }
+}
+
+/// Options of `ttx batch`.
+#[derive(Clone, Debug)]
+pub struct BatchOptions {
+    /// The scenario as given (a path or a built-in name).
+    pub scenario: String,
+    /// Runs per sweep point.
+    pub runs: u32,
+    /// Batch seed.
+    pub seed: u64,
+    /// `PATH=V1,V2,...` per sweep.
+    pub sweeps: Vec<String>,
+    /// `I/N`.
+    pub shard: Option<String>,
+    /// Threads (default: every core).
+    pub jobs: Option<usize>,
+    /// Draw SVG charts.
+    pub plots: bool,
+    /// Complete a stopped batch in `out`.
+    pub resume: bool,
+    /// Output directory.
+    pub out: PathBuf,
+    /// Progress display.
+    pub progress: ProgressMode,
+}
+
+fn default_jobs() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+fn holds_batch(dir: &Path) -> bool {
+    dir.join("manifest.json").exists() || dir.join("runs.csv").exists()
+}
+
+/// `ttx batch`: plans, runs and writes a batch (or completes one with `resume`).
+pub fn batch(
+    opts: &BatchOptions,
+    scenario: &Scenario,
+    stop: &AtomicBool,
+    out: &mut dyn Write,
+) -> Result<(), BatchError> {
+    let jobs = match opts.jobs {
+        Some(0) => return Err(BatchError::Input("--jobs 0: give at least one thread".into())),
+        Some(j) => j,
+        None => default_jobs(),
+    };
+    let shard = opts.shard.as_deref().map(Shard::parse).transpose().map_err(BatchError::Input)?;
+    let plan = Plan::new(scenario, &opts.scenario, opts.runs, opts.seed, &opts.sweeps, shard)?;
+    let m = &plan.manifest;
+    let dir = &opts.out;
+    if dir.exists() && !dir.is_dir() {
+        return Err(BatchError::Input(format!("--out {}: this is a file, not a directory", dir.display())));
+    }
+
+    let mut rows: Vec<RunRow> = Vec::new();
+    if opts.resume {
+        if !dir.join("manifest.json").exists() {
+            return Err(BatchError::Input(format!(
+                "--resume: {} holds no batch to complete (no manifest.json); run without --resume to start one",
+                dir.display()
+            )));
+        }
+        let old = files::read_manifest(dir)?;
+        if let Some((field, was, now)) = old.difference(m) {
+            return Err(BatchError::Input(format!(
+                "--resume: the batch in {} was started with different arguments: {field} was {was}, now {now}\nto complete it: {}",
+                dir.display(),
+                old.resume_command(dir)
+            )));
+        }
+        if old.shard != m.shard {
+            return Err(BatchError::Input(format!(
+                "--resume: {} holds {}, not {}",
+                dir.display(),
+                shard_name(old.shard),
+                shard_name(m.shard)
+            )));
+        }
+        rows = files::read_runs(dir, m, &plan.metrics, true)?;
+        files::sort_rows(&mut rows);
+    } else if holds_batch(dir) {
+        return Err(BatchError::Input(format!(
+            "--out {}: this directory already holds a batch; add --resume to complete it, or choose another --out",
+            dir.display()
+        )));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| {
+        BatchError::Input(format!("--out {}: cannot create the directory: {e}", dir.display()))
+    })?;
+    files::write_manifest(dir, m)?;
+
+    let done: BTreeSet<(u32, u32)> = rows.iter().map(|r| (r.point, r.run)).collect();
+    let all = m.tasks();
+    let total = all.len() as u64;
+    let todo: Vec<Task> = all.into_iter().filter(|t| !done.contains(&(t.point, t.run))).collect();
+    let mut appender = files::RunsAppender::start(dir, m, &plan.metrics, &rows)?;
+
+    if opts.progress != ProgressMode::Quiet {
+        let what = match m.shard {
+            Some(s) => format!("shard {}/{}: {} of ", s.index, s.count, total),
+            None => String::new(),
+        };
+        let resumed = if done.is_empty() { String::new() } else { format!(", {} already done", done.len()) };
+        eprintln!(
+            "ttx batch: {}: {what}{} runs ({} point{} x {} runs), {jobs} thread{}{resumed}",
+            m.scenario_name,
+            u64::from(m.points) * u64::from(m.runs),
+            m.points,
+            if m.points == 1 { "" } else { "s" },
+            m.runs,
+            if jobs == 1 { "" } else { "s" },
+        );
+    }
+    let mut progress = progress::Progress::new(total, done.len() as u64, opts.progress);
+    let fresh = todo.len();
+    let result = plan.execute(&todo, jobs, stop, |row| {
+        appender.append(&row)?;
+        progress.inc();
+        rows.push(row);
+        Ok(())
+    });
+    drop(appender);
+    if let Err(e) = result {
+        progress.abandon();
+        return Err(e);
+    }
+    let seconds = progress.seconds();
+    if stop.load(Ordering::Relaxed) && (rows.len() as u64) < total {
+        progress.abandon();
+        return Err(BatchError::Interrupted(format!(
+            "stopped: {} of {} runs are kept in {}\nto complete the batch: {}",
+            rows.len(),
+            total,
+            dir.join("runs.csv").display(),
+            m.resume_command(dir)
+        )));
+    }
+    progress.finish();
+
+    if opts.plots && m.shard.is_some() {
+        eprintln!("ttx batch: --plots: a shard has no charts of its own; `ttx merge --plots` draws them");
+    }
+    let sums = finish(dir, m, &plan.metrics, &mut rows, opts.plots)?;
+    let rate = if seconds > 0.0 { fresh as f64 / seconds } else { 0.0 };
+    writeln!(
+        out,
+        "{} runs in {:.1} s ({rate:.0} runs/s on {jobs} thread{}) -> {}",
+        fresh,
+        seconds,
+        if jobs == 1 { "" } else { "s" },
+        dir.display()
+    )?;
+    match m.shard {
+        Some(s) => writeln!(
+            out,
+            "Shard {}/{} done: {} runs in {}. When all {} shards are done, join them with\n  ttx merge DIR... --out DIR",
+            s.index,
+            s.count,
+            rows.len(),
+            dir.join("runs.csv").display(),
+            s.count
+        )?,
+        None => print_table(out, m, &sums, opts.plots)?,
+    }
+    Ok(())
+}
+
+fn shard_name(s: Option<Shard>) -> String {
+    match s {
+        Some(s) => format!("shard {}/{}", s.index, s.count),
+        None => "a whole (unsharded) batch".into(),
+    }
+}
+
+/// Writes the finished files from all of a directory's rows: sorted runs.csv, and for a
+/// whole batch the summaries and charts; then the manifest.
+fn finish(
+    dir: &Path,
+    m: &Manifest,
+    metrics: &[String],
+    rows: &mut Vec<RunRow>,
+    plots: bool,
+) -> Result<Vec<files::PointSummary>, BatchError> {
+    files::sort_rows(rows);
+    files::write_runs(dir, m, metrics, rows)?;
+    let mut sums = Vec::new();
+    if m.shard.is_none() {
+        sums = files::summarise(m, metrics, rows);
+        files::write_summary_csv(dir, m, &sums)?;
+        files::write_summary_json(dir, m, &sums)?;
+        if plots {
+            plots::draw(&dir.join("plots"), m, metrics, rows, &sums)?;
+        }
+    }
+    files::write_manifest(dir, m)?;
+    Ok(sums)
+}
+
+/// A number for the console: three significant figures or so.
+fn short(x: f64) -> String {
+    let a = x.abs();
+    if a >= 1000.0 || x == x.round() && a < 1e15 {
+        format!("{x:.0}")
+    } else if a >= 100.0 {
+        format!("{x:.1}")
+    } else if a >= 10.0 {
+        format!("{x:.2}")
+    } else {
+        format!("{x:.3}")
+    }
+}
+
+const TABLE_METRICS: [&str; 4] =
+    ["warned_before_targeted", "time_to_share_h_p50", "alert_reach_h_p50", "dwell_time_h_p50"];
+
+fn print_table(
+    out: &mut dyn Write,
+    m: &Manifest,
+    sums: &[files::PointSummary],
+    plots: bool,
+) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "Wrote runs.csv, summary.csv, summary.json, manifest.json{}",
+        if plots { " and plots/" } else { "" }
+    )?;
+    writeln!(out, "\nMean [95% CI] over {} runs per point:", m.runs)?;
+    let mut header: Vec<String> = vec!["point".into()];
+    header.extend(m.sweeps.iter().map(|s| s.path.clone()));
+    header.extend(TABLE_METRICS.iter().map(|s| s.to_string()));
+    let mut table: Vec<Vec<String>> = vec![header];
+    for s in sums.iter().take(30) {
+        let mut r = vec![s.point.to_string()];
+        r.extend(s.params.iter().map(sweep::show));
+        for name in TABLE_METRICS {
+            let cell = s.metrics.iter().find(|(n, _)| n == name).map_or("-".to_string(), |(_, st)| {
+                match (st.mean, st.ci95) {
+                    (Some(mean), Some((lo, hi))) => format!("{} [{}, {}]", short(mean), short(lo), short(hi)),
+                    (Some(mean), None) => short(mean),
+                    _ => "-".into(),
+                }
+            });
+            r.push(cell);
+        }
+        table.push(r);
+    }
+    let widths: Vec<usize> =
+        (0..table[0].len()).map(|c| table.iter().map(|r| r[c].chars().count()).max().unwrap_or(0)).collect();
+    for r in &table {
+        let line: Vec<String> = r.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect();
+        writeln!(out, "  {}", line.join("  ").trim_end())?;
+    }
+    if sums.len() > 30 {
+        writeln!(out, "  ... {} more points in summary.csv", sums.len() - 30)?;
+    }
+    Ok(())
+}
+
+/// `ttx merge`: joins the shard directories of one batch into the files one unsharded run writes.
+pub fn merge(dirs: &[PathBuf], out_dir: &Path, plots: bool, out: &mut dyn Write) -> Result<(), BatchError> {
+    if dirs.is_empty() {
+        return Err(BatchError::Input("ttx merge: give the shard directories to join".into()));
+    }
+    let mut shards: Vec<(PathBuf, Manifest)> = Vec::new();
+    for d in dirs {
+        shards.push((d.clone(), files::read_manifest(d)?));
+    }
+    let (first_dir, first) = &shards[0];
+    for (d, m) in &shards[1..] {
+        if let Some((field, a, b)) = first.difference(m) {
+            return Err(BatchError::Input(format!(
+                "cannot merge: {} and {} are not shards of the same batch: {field} is {a} in the first and {b} in the second",
+                first_dir.display(),
+                d.display()
+            )));
+        }
+    }
+    // Which shards are here: all N of N, or a single whole batch.
+    match first.shard {
+        None => {
+            if shards.len() > 1 {
+                return Err(BatchError::Input(format!(
+                    "cannot merge: {} holds a whole (unsharded) batch; merge only the shards of one batch",
+                    first_dir.display()
+                )));
+            }
+        }
+        Some(s0) => {
+            let mut seen: Vec<Option<&Path>> = vec![None; s0.count as usize];
+            for (d, m) in &shards {
+                let Some(s) = m.shard else {
+                    return Err(BatchError::Input(format!(
+                        "cannot merge: {} holds a whole (unsharded) batch, not a shard",
+                        d.display()
+                    )));
+                };
+                if s.count != s0.count {
+                    return Err(BatchError::Input(format!(
+                        "cannot merge: {} is shard {}/{} but {} is shard {}/{}: the batch was split differently",
+                        first_dir.display(),
+                        s0.index,
+                        s0.count,
+                        d.display(),
+                        s.index,
+                        s.count
+                    )));
+                }
+                if let Some(other) = seen[s.index as usize] {
+                    return Err(BatchError::Input(format!(
+                        "cannot merge: shard {}/{} is given twice ({} and {})",
+                        s.index,
+                        s.count,
+                        other.display(),
+                        d.display()
+                    )));
+                }
+                seen[s.index as usize] = Some(d.as_path());
+            }
+            let missing: Vec<String> = seen
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| d.is_none())
+                .map(|(i, _)| format!("{i}/{}", s0.count))
+                .collect();
+            if !missing.is_empty() {
+                return Err(BatchError::Input(format!(
+                    "cannot merge: shard{} {} of this batch {} missing; give every shard's directory",
+                    if missing.len() == 1 { "" } else { "s" },
+                    missing.join(", "),
+                    if missing.len() == 1 { "is" } else { "are" }
+                )));
+            }
+        }
+    }
+    // The merged directory must not be one of the shards, nor hold another batch.
+    let canon = |p: &Path| std::fs::canonicalize(p).ok();
+    if let Some(o) = canon(out_dir)
+        && shards.iter().any(|(d, _)| canon(d).as_ref() == Some(&o))
+    {
+        return Err(BatchError::Input(format!(
+            "--out {}: this is one of the shards being merged; choose another directory",
+            out_dir.display()
+        )));
+    }
+    let mut whole = first.clone();
+    whole.shard = None;
+    if out_dir.join("manifest.json").exists() {
+        let there = files::read_manifest(out_dir)?;
+        if there != whole {
+            return Err(BatchError::Input(format!(
+                "--out {}: this directory already holds another batch; choose another --out",
+                out_dir.display()
+            )));
+        }
+    }
+
+    let metrics = metric_columns(first_dir, first)?;
+    let mut rows = Vec::new();
+    for (d, m) in &shards {
+        let mut mine = files::read_runs(d, m, &metrics, false)?;
+        files::sort_rows(&mut mine);
+        let want = m.tasks().len();
+        if mine.len() != want {
+            return Err(BatchError::Input(format!(
+                "cannot merge: {} in {} is incomplete: {} of its {} runs are there\nto complete it: {}",
+                shard_name(m.shard),
+                d.display(),
+                mine.len(),
+                want,
+                m.resume_command(d)
+            )));
+        }
+        rows.extend(mine);
+    }
+    std::fs::create_dir_all(out_dir).map_err(|e| {
+        BatchError::Input(format!("--out {}: cannot create the directory: {e}", out_dir.display()))
+    })?;
+    let sums = finish(out_dir, &whole, &metrics, &mut rows, plots)?;
+    writeln!(out, "Merged {} shard(s), {} runs -> {}", shards.len(), rows.len(), out_dir.display())?;
+    print_table(out, &whole, &sums, plots)?;
+    Ok(())
+}
+
+/// The metric columns of a directory's runs.csv (everything after the sweep columns).
+fn metric_columns(dir: &Path, m: &Manifest) -> Result<Vec<String>, BatchError> {
+    let path = dir.join("runs.csv");
+    let mut rd = csv::Reader::from_path(&path)
+        .map_err(|e| BatchError::Input(format!("cannot read {}: {e}", path.display())))?;
+    let h = rd.headers().map_err(|e| BatchError::Input(format!("{}: {e}", path.display())))?;
+    Ok(h.iter().skip(3 + m.sweeps.len()).map(str::to_string).collect())
+}

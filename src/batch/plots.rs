@@ -1,0 +1,358 @@
+//! SVG charts of a batch, for the key metrics:
+//!
+//! - `<metric>.svg`: the metric's distribution at every sweep point (a box
+//!   from the 25th to the 75th percentile, whiskers from the 5th to the 95th,
+//!   the median as a line, the mean as a dot with its 95% confidence interval);
+//! - `<metric>_vs_<path>.svg`: the mean and its 95% confidence interval across
+//!   the values of one swept parameter, one line per combination of the others.
+//!
+//! Text is left to the viewer's sans-serif font (no font files are read), so
+//! the same batch draws the same bytes everywhere.
+
+use std::path::Path;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use serde_json::Value;
+
+use super::BatchError;
+use super::files::{self, Manifest, PointSummary, RunRow};
+use super::stats::{Stats, percentile};
+use super::sweep;
+
+/// The metrics that get charts.
+pub const KEY_METRICS: [&str; 7] = [
+    "warned_before_targeted",
+    "time_to_share_h_p50",
+    "alert_reach_h_p50",
+    "dwell_time_h_p50",
+    "blocked_by_shared_indicator",
+    "voters_affected",
+    "confidence_min",
+];
+
+const BOX: RGBColor = RGBColor(0x9e, 0xc5, 0xe8);
+const EDGE: RGBColor = RGBColor(0x1f, 0x4e, 0x79);
+const MEAN: RGBColor = RGBColor(0xc0, 0x39, 0x2b);
+const SERIES: [RGBColor; 8] = [
+    RGBColor(0x1f, 0x77, 0xb4),
+    RGBColor(0xd6, 0x27, 0x28),
+    RGBColor(0x2c, 0xa0, 0x2c),
+    RGBColor(0xff, 0x7f, 0x0e),
+    RGBColor(0x94, 0x67, 0xbd),
+    RGBColor(0x8c, 0x56, 0x4b),
+    RGBColor(0xe3, 0x77, 0xc2),
+    RGBColor(0x7f, 0x7f, 0x7f),
+];
+
+fn err<E: std::fmt::Display>(path: &Path) -> impl Fn(E) -> BatchError + '_ {
+    move |e| BatchError::Runtime(format!("cannot draw {}: {e}", path.display()))
+}
+
+/// Draws every chart into `dir`; returns how many.
+pub fn draw(
+    dir: &Path,
+    m: &Manifest,
+    metrics: &[String],
+    rows: &[RunRow],
+    sums: &[PointSummary],
+) -> Result<usize, BatchError> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| BatchError::Runtime(format!("cannot create {}: {e}", dir.display())))?;
+    let mut count = 0;
+    for name in KEY_METRICS {
+        let Some(j) = metrics.iter().position(|x| x == name) else { continue };
+        let path = dir.join(format!("{name}.svg"));
+        let svg = distribution(m, name, j, rows, sums).map_err(err(&path))?;
+        files::write_atomic(&path, svg.as_bytes()).map_err(err(&path))?;
+        count += 1;
+        for (k, s) in m.sweeps.iter().enumerate() {
+            let path = dir.join(format!("{name}_vs_{}.svg", s.path));
+            let svg = trend(m, name, j, k, sums).map_err(err(&path))?;
+            files::write_atomic(&path, svg.as_bytes()).map_err(err(&path))?;
+            count += 1;
+        }
+    }
+    Ok(count)
+}
+
+/// The y range that shows every given value, with a little room.
+fn y_range(values: impl Iterator<Item = f64>) -> (f64, f64) {
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for v in values.filter(|v| v.is_finite()) {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    if !lo.is_finite() {
+        return (0.0, 1.0);
+    }
+    if hi - lo < 1e-9 {
+        let pad = if lo.abs() > 1.0 { lo.abs() * 0.1 } else { 0.5 };
+        return (lo - pad, hi + pad);
+    }
+    let pad = (hi - lo) * 0.08;
+    (lo - pad, hi + pad)
+}
+
+fn stats_of<'a>(s: &'a PointSummary, name: &str) -> Option<&'a Stats> {
+    s.metrics.iter().find(|(n, _)| n == name).map(|(_, st)| st)
+}
+
+fn point_label(m: &Manifest, params: &[Value]) -> String {
+    if m.sweeps.is_empty() {
+        "all runs".into()
+    } else {
+        params.iter().map(sweep::show).collect::<Vec<_>>().join(" / ")
+    }
+}
+
+/// Text below the plotting area at a data x, on the root area.
+fn label_below(
+    root: &DrawingArea<SVGBackend, Shift>,
+    at: (i32, i32),
+    text: &str,
+    size: u32,
+) -> Result<(), String> {
+    let style = ("sans-serif", size).into_font().color(&BLACK).pos(plotters::style::text_anchor::Pos::new(
+        plotters::style::text_anchor::HPos::Center,
+        plotters::style::text_anchor::VPos::Top,
+    ));
+    root.draw(&Text::new(text.to_string(), at, style)).map_err(|e| e.to_string())
+}
+
+fn distribution(
+    m: &Manifest,
+    name: &str,
+    j: usize,
+    rows: &[RunRow],
+    sums: &[PointSummary],
+) -> Result<String, String> {
+    let n_points = sums.len().max(1);
+    let width = (140 + 70 * n_points as u32).clamp(720, 2400);
+    let mut out = String::new();
+    {
+        let root = SVGBackend::with_string(&mut out, (width, 520)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        // Per point: the values and their quartiles.
+        let mut boxes: Vec<Option<[f64; 5]>> = Vec::new();
+        let mut start = 0;
+        for s in sums {
+            let end = start + rows[start..].iter().take_while(|r| r.point == s.point).count();
+            let mut v: Vec<f64> = rows[start..end].iter().filter_map(|r| r.values[j]).collect();
+            v.sort_by(f64::total_cmp);
+            start = end;
+            boxes.push((!v.is_empty()).then(|| {
+                [
+                    percentile(&v, 0.05),
+                    percentile(&v, 0.25),
+                    percentile(&v, 0.5),
+                    percentile(&v, 0.75),
+                    percentile(&v, 0.95),
+                ]
+            }));
+        }
+        let (y0, y1) =
+            y_range(boxes.iter().flatten().flat_map(|b| [b[0], b[4]]).chain(sums.iter().flat_map(|s| {
+                let st = stats_of(s, name);
+                [
+                    st.and_then(|x| x.mean),
+                    st.and_then(|x| x.ci95.map(|c| c.0)),
+                    st.and_then(|x| x.ci95.map(|c| c.1)),
+                ]
+                .into_iter()
+                .flatten()
+            })));
+        let caption = format!("{name}: distribution per sweep point ({} runs each)", m.runs);
+        let mut chart = ChartBuilder::on(&root)
+            .caption(caption, ("sans-serif", 20))
+            .margin(16)
+            .margin_bottom(70)
+            .x_label_area_size(10)
+            .y_label_area_size(70)
+            .build_cartesian_2d(-0.5f64..(n_points as f64 - 0.5), y0..y1)
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(0)
+            .y_desc(name)
+            .label_style(("sans-serif", 13))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        for (i, (b, s)) in boxes.iter().zip(sums).enumerate() {
+            let x = i as f64;
+            if let Some([p5, p25, p50, p75, p95]) = *b {
+                let w = 0.3;
+                chart
+                    .draw_series([PathElement::new(vec![(x, p5), (x, p95)], EDGE.stroke_width(1))])
+                    .map_err(|e| e.to_string())?;
+                for y in [p5, p95] {
+                    chart
+                        .draw_series([PathElement::new(
+                            vec![(x - w / 2.0, y), (x + w / 2.0, y)],
+                            EDGE.stroke_width(1),
+                        )])
+                        .map_err(|e| e.to_string())?;
+                }
+                chart
+                    .draw_series([Rectangle::new([(x - w, p25), (x + w, p75)], BOX.filled())])
+                    .map_err(|e| e.to_string())?;
+                chart
+                    .draw_series([Rectangle::new([(x - w, p25), (x + w, p75)], EDGE.stroke_width(1))])
+                    .map_err(|e| e.to_string())?;
+                chart
+                    .draw_series([PathElement::new(vec![(x - w, p50), (x + w, p50)], EDGE.stroke_width(3))])
+                    .map_err(|e| e.to_string())?;
+            }
+            if let Some(st) = stats_of(s, name) {
+                if let Some((lo, hi)) = st.ci95 {
+                    chart
+                        .draw_series([PathElement::new(
+                            vec![(x + 0.38, lo), (x + 0.38, hi)],
+                            MEAN.stroke_width(2),
+                        )])
+                        .map_err(|e| e.to_string())?;
+                }
+                if let Some(mean) = st.mean {
+                    chart
+                        .draw_series([Circle::new((x + 0.38, mean), 4, MEAN.filled())])
+                        .map_err(|e| e.to_string())?;
+                }
+            }
+            let n = stats_of(s, name).map_or(0, |st| st.n);
+            let mut label = point_label(m, &s.params);
+            if n as u32 != m.runs {
+                label = format!("{label} (n={n})");
+            }
+            let (px, py) = chart.backend_coord(&(x, y0));
+            label_below(&root, (px, py + 8), &label, 13)?;
+        }
+        let axis = if m.sweeps.is_empty() {
+            String::new()
+        } else {
+            m.sweeps.iter().map(|s| s.path.as_str()).collect::<Vec<_>>().join(" / ")
+        };
+        let (_, bottom) = chart.backend_coord(&(0.0, y0));
+        if !axis.is_empty() {
+            label_below(&root, (width as i32 / 2, bottom + 28), &axis, 14)?;
+        }
+        label_below(
+            &root,
+            (width as i32 / 2, bottom + 48),
+            "box: 25th-75th percentile; whiskers: 5th-95th; bar: median; red: mean with 95% confidence interval",
+            12,
+        )?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(out)
+}
+
+fn trend(m: &Manifest, name: &str, _j: usize, k: usize, sums: &[PointSummary]) -> Result<String, String> {
+    let sweep = &m.sweeps[k];
+    let numeric = sweep.values.iter().all(Value::is_number);
+    let xs: Vec<f64> = sweep
+        .values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| if numeric { v.as_f64().unwrap_or(i as f64) } else { i as f64 })
+        .collect();
+    // One series per combination of the other sweeps' values, in point order.
+    let mut series: Vec<(String, Vec<(f64, &Stats)>)> = Vec::new();
+    for s in sums {
+        let key: Vec<String> = m
+            .sweeps
+            .iter()
+            .zip(&s.params)
+            .enumerate()
+            .filter(|(i, _)| *i != k)
+            .map(|(_, (w, v))| format!("{}={}", w.path, sweep::show(v)))
+            .collect();
+        let key = key.join(", ");
+        let xi = sweep.values.iter().position(|v| Some(v) == s.params.get(k)).unwrap_or(0);
+        let Some(st) = stats_of(s, name) else { continue };
+        match series.iter_mut().find(|(kk, _)| *kk == key) {
+            Some((_, pts)) => pts.push((xs[xi], st)),
+            None => series.push((key, vec![(xs[xi], st)])),
+        }
+    }
+    let (x0, x1) = {
+        let lo = xs.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let pad = if hi > lo { (hi - lo) * 0.08 } else { 0.5 };
+        (lo - pad, hi + pad)
+    };
+    let (y0, y1) = y_range(
+        series
+            .iter()
+            .flat_map(|(_, pts)| pts.iter())
+            .flat_map(|(_, st)| [st.mean, st.ci95.map(|c| c.0), st.ci95.map(|c| c.1)].into_iter().flatten()),
+    );
+    let mut out = String::new();
+    {
+        let root = SVGBackend::with_string(&mut out, (800, 520)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let caption = format!("{name}: mean and 95% CI by {} ({} runs per point)", sweep.path, m.runs);
+        let mut chart = ChartBuilder::on(&root)
+            .caption(caption, ("sans-serif", 18))
+            .margin(16)
+            .x_label_area_size(50)
+            .y_label_area_size(70)
+            .build_cartesian_2d(x0..x1, y0..y1)
+            .map_err(|e| e.to_string())?;
+        let labels: Vec<String> = sweep.values.iter().map(sweep::show).collect();
+        let categorical = |x: &f64| {
+            let i = x.round();
+            if (x - i).abs() < 1e-6 && i >= 0.0 {
+                labels.get(i as usize).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
+        };
+        let mut mesh = chart.configure_mesh();
+        mesh.y_desc(name).x_desc(sweep.path.as_str()).label_style(("sans-serif", 13));
+        if !numeric {
+            mesh.x_labels(labels.len() * 2 + 1).x_label_formatter(&categorical);
+        }
+        mesh.draw().map_err(|e| e.to_string())?;
+        let many = series.len() > 1;
+        for (si, (key, pts)) in series.iter().enumerate() {
+            let color = SERIES[si % SERIES.len()];
+            let line: Vec<(f64, f64)> = pts.iter().filter_map(|(x, st)| st.mean.map(|y| (*x, y))).collect();
+            let drawn = chart
+                .draw_series(LineSeries::new(line.clone(), color.stroke_width(2)))
+                .map_err(|e| e.to_string())?;
+            if many {
+                drawn
+                    .label(key.clone())
+                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2)));
+            }
+            let cap = (x1 - x0) * 0.01;
+            for (x, st) in pts {
+                if let Some((lo, hi)) = st.ci95 {
+                    chart
+                        .draw_series([
+                            PathElement::new(vec![(*x, lo), (*x, hi)], color.stroke_width(1)),
+                            PathElement::new(vec![(*x - cap, lo), (*x + cap, lo)], color.stroke_width(1)),
+                            PathElement::new(vec![(*x - cap, hi), (*x + cap, hi)], color.stroke_width(1)),
+                        ])
+                        .map_err(|e| e.to_string())?;
+                }
+            }
+            chart
+                .draw_series(line.iter().map(|&(x, y)| Circle::new((x, y), 4, color.filled())))
+                .map_err(|e| e.to_string())?;
+        }
+        if many {
+            chart
+                .configure_series_labels()
+                .background_style(WHITE.mix(0.85))
+                .border_style(BLACK)
+                .label_font(("sans-serif", 12))
+                .position(SeriesLabelPosition::UpperRight)
+                .draw()
+                .map_err(|e| e.to_string())?;
+        }
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(out)
+}

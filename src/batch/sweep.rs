@@ -1,0 +1,446 @@
+//! Sweeps: scenario parameters addressed by path, and the grid of points they make.
+//!
+//! A path names one number or true/false in the scenario, in the scenario
+//! file's own words: fields by name, list items by their `id` (or by
+//! position), enum variants by name where the file writes them, for example
+//! `sharing.isac_membership`, `sharing.channels.isac_to_members.median_h`,
+//! `adversaries.crimson.campaigns.office_phish.spacing_h` or
+//! `geography.jurisdictions.Listed.harbor.isac_member`.
+//!
+//! The scenario is written to a JSON tree, the value set at the path, and
+//! the tree read back and checked like a scenario file, so a sweep can set
+//! exactly what an author could write, and nothing a file could not hold.
+
+use serde_json::{Number, Value};
+use ttx_engine::Scenario;
+use ttx_engine::scenario::schema::ScenarioSpec;
+
+/// One `--sweep PATH=V1,V2,...`, checked against the scenario.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sweep {
+    /// The path as the user wrote it (the column name in the output files).
+    pub path: String,
+    /// The values, typed as the scenario holds them.
+    pub values: Vec<Value>,
+    steps: Vec<Step>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// One point of the grid: a value for every sweep, and the scenario it makes.
+#[derive(Clone, Debug)]
+pub struct Point {
+    /// Position in the grid (the first sweep varies slowest).
+    pub index: u32,
+    /// One value per sweep, in sweep order.
+    pub values: Vec<Value>,
+    /// The checked scenario at this point.
+    pub scenario: Scenario,
+}
+
+/// Splits `PATH=V1,V2,...`.
+pub fn split_arg(arg: &str) -> Result<(String, Vec<String>), String> {
+    let example = "for example --sweep sharing.isac_membership=0.2,0.5,0.9";
+    let Some((path, values)) = arg.split_once('=') else {
+        return Err(format!("--sweep `{arg}`: write PATH=V1,V2,... ({example})"));
+    };
+    let path = path.trim();
+    if path.is_empty() {
+        return Err(format!("--sweep `{arg}`: the path before `=` is empty ({example})"));
+    }
+    let values: Vec<String> = values.split(',').map(|v| v.trim().to_string()).collect();
+    if values.iter().any(String::is_empty) {
+        return Err(format!(
+            "--sweep `{arg}`: a value is empty; separate values with single commas ({example})"
+        ));
+    }
+    Ok((path.to_string(), values))
+}
+
+/// The scenario as the JSON tree that sweeps edit.
+pub fn tree(spec: &ScenarioSpec) -> Result<Value, String> {
+    serde_json::to_value(spec).map_err(|e| format!("cannot represent the scenario for a sweep: {e}"))
+}
+
+fn segments(path: &str) -> Vec<String> {
+    // `adversaries[0].skill` is the same as `adversaries.0.skill`.
+    path.replace('[', ".").replace(']', "").split('.').filter(|s| !s.is_empty()).map(str::to_string).collect()
+}
+
+fn walk<'a>(root: &'a Value, path: &str) -> Result<(Vec<Step>, &'a Value), (String, &'a Value)> {
+    let mut cur = root;
+    let mut steps = Vec::new();
+    let mut done: Vec<String> = Vec::new();
+    for seg in segments(path) {
+        let next = match cur {
+            Value::Object(map) => map.get_key_value(seg.as_str()).map(|(k, v)| (Step::Key(k.clone()), v)),
+            Value::Array(items) => match seg.parse::<usize>() {
+                Ok(i) => items.get(i).map(|v| (Step::Index(i), v)),
+                Err(_) => items
+                    .iter()
+                    .position(|it| it.get("id").and_then(Value::as_str) == Some(seg.as_str()))
+                    .map(|i| (Step::Index(i), &items[i])),
+            },
+            _ => None,
+        };
+        match next {
+            Some((step, v)) => {
+                steps.push(step);
+                done.push(seg);
+                cur = v;
+            }
+            None => return Err((done.join("."), cur)),
+        }
+    }
+    Ok((steps, cur))
+}
+
+/// Every sweepable path of a tree: numbers, true/false, and unset optional values.
+pub fn parameters(root: &Value) -> Vec<(String, Value)> {
+    fn go(v: &Value, prefix: &str, out: &mut Vec<(String, Value)>) {
+        let join = |k: &str| if prefix.is_empty() { k.to_string() } else { format!("{prefix}.{k}") };
+        match v {
+            Value::Object(map) => {
+                for (k, x) in map {
+                    go(x, &join(k), out);
+                }
+            }
+            Value::Array(items) => {
+                for (i, x) in items.iter().enumerate() {
+                    let name =
+                        x.get("id").and_then(Value::as_str).map_or_else(|| i.to_string(), str::to_string);
+                    go(x, &join(&name), out);
+                }
+            }
+            Value::Bool(_) | Value::Number(_) | Value::Null => out.push((prefix.to_string(), v.clone())),
+            Value::String(_) => {}
+        }
+    }
+    let mut out = Vec::new();
+    go(root, "", &mut out);
+    out
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// The valid paths nearest to `path`: those under the deepest part of it that exists, then by spelling.
+pub fn nearest(root: &Value, path: &str, how_many: usize) -> Vec<String> {
+    let wanted = segments(path).join(".");
+    let known = match walk(root, path) {
+        Ok(_) => wanted.clone(),
+        Err((prefix, _)) => prefix,
+    };
+    let mut all: Vec<(bool, usize, String)> = parameters(root)
+        .into_iter()
+        .map(|(p, _)| {
+            let under = !known.is_empty() && (p == known || p.starts_with(&format!("{known}.")));
+            let d = edit_distance(&wanted, &p);
+            (!under, d, p)
+        })
+        .collect();
+    all.sort();
+    all.into_iter().take(how_many).map(|(_, _, p)| p).collect()
+}
+
+fn describe(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "an unset optional value",
+        Value::Bool(_) => "true or false",
+        Value::Number(n) if n.is_f64() => "a number",
+        Value::Number(_) => "a whole number",
+        Value::String(_) => "text",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a section",
+    }
+}
+
+/// Reads one value as the type the scenario holds at the path.
+fn typed(current: &Value, text: &str) -> Result<Value, String> {
+    let boolean = match text {
+        "true" => Some(true),
+        "false" => Some(false),
+        _ => None,
+    };
+    let number = text.parse::<f64>().ok().filter(|x| x.is_finite());
+    match current {
+        Value::Bool(_) => boolean.map(Value::Bool).ok_or_else(|| format!("`{text}` is not true or false")),
+        Value::Number(n) if !n.is_f64() => {
+            let x = number.ok_or_else(|| format!("`{text}` is not a number"))?;
+            if x.fract() != 0.0 {
+                return Err(format!("`{text}` is not a whole number"));
+            }
+            if x < 0.0 {
+                if n.is_u64() {
+                    return Err(format!("`{text}` is negative; this value is 0 or more"));
+                }
+                return Ok(Value::Number(Number::from(x as i64)));
+            }
+            if x > u64::MAX as f64 {
+                return Err(format!("`{text}` is too large"));
+            }
+            Ok(Value::Number(Number::from(x as u64)))
+        }
+        Value::Number(_) => {
+            let x = number.ok_or_else(|| format!("`{text}` is not a number"))?;
+            Number::from_f64(x).map(Value::Number).ok_or_else(|| format!("`{text}` is not a finite number"))
+        }
+        Value::Null => {
+            if let Some(b) = boolean {
+                return Ok(Value::Bool(b));
+            }
+            let x = number.ok_or_else(|| format!("`{text}` is not a number or true/false"))?;
+            if x.fract() == 0.0 && x.abs() < 9.0e15 {
+                // A whole number reads as both an integer and a float field.
+                return Ok(Value::Number(if x < 0.0 {
+                    Number::from(x as i64)
+                } else {
+                    Number::from(x as u64)
+                }));
+            }
+            Number::from_f64(x).map(Value::Number).ok_or_else(|| format!("`{text}` is not a finite number"))
+        }
+        _ => Err("not a number or true/false".into()),
+    }
+}
+
+/// How a value is written in CSV cells and on the command line.
+pub fn show(v: &Value) -> String {
+    match v {
+        Value::Number(n) => match n.as_f64() {
+            Some(x) if n.is_f64() => format!("{x}"),
+            _ => n.to_string(),
+        },
+        Value::Bool(b) => b.to_string(),
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// Checks every `--sweep` against the scenario's tree: paths exist, values have the right type.
+pub fn resolve(root: &Value, args: &[String]) -> Result<Vec<Sweep>, String> {
+    let mut sweeps: Vec<Sweep> = Vec::new();
+    for arg in args {
+        let (path, texts) = split_arg(arg)?;
+        let (steps, leaf) = match walk(root, &path) {
+            Ok((steps, leaf)) => (steps, leaf),
+            Err((prefix, _)) => {
+                let near = nearest(root, &path, 8);
+                let found = if prefix.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (`{prefix}` exists, the rest does not)")
+                };
+                return Err(format!(
+                    "--sweep {path}: the scenario has no parameter `{path}`{found}\nnearest valid paths:\n  {}",
+                    near.join("\n  ")
+                ));
+            }
+        };
+        if !matches!(leaf, Value::Bool(_) | Value::Number(_) | Value::Null) {
+            let near = nearest(root, &path, 8);
+            return Err(format!(
+                "--sweep {path}: `{path}` is {}, not a number or true/false; a sweep sets one number or true/false\nnearest valid paths:\n  {}",
+                describe(leaf),
+                near.join("\n  ")
+            ));
+        }
+        if let Some(other) = sweeps.iter().find(|s| s.steps == steps) {
+            return Err(format!(
+                "--sweep {path}: the same parameter is swept twice (also as `{}`); give all its values in one --sweep",
+                other.path
+            ));
+        }
+        let mut values = Vec::new();
+        for t in &texts {
+            let v = typed(leaf, t)
+                .map_err(|e| format!("--sweep {path}={t}: {e}; `{path}` is {}", describe(leaf)))?;
+            if values.contains(&v) {
+                return Err(format!("--sweep {path}: the value {t} is given twice"));
+            }
+            values.push(v);
+        }
+        sweeps.push(Sweep { path, values, steps });
+    }
+    Ok(sweeps)
+}
+
+fn set(root: &mut Value, steps: &[Step], v: Value) {
+    let mut cur = root;
+    for s in steps {
+        let next = match (s, cur) {
+            (Step::Key(k), Value::Object(map)) => map.get_mut(k),
+            (Step::Index(i), Value::Array(items)) => items.get_mut(*i),
+            _ => None,
+        };
+        match next {
+            Some(n) => cur = n,
+            // The steps came from walking this same tree, so they always lead somewhere.
+            None => return,
+        }
+    }
+    *cur = v;
+}
+
+/// The number of points of a grid of sweeps with these numbers of values.
+pub fn grid_size(lengths: &[usize]) -> usize {
+    lengths.iter().product()
+}
+
+/// The value index of each sweep at a point of the grid (the last sweep varies fastest).
+pub fn grid_position(lengths: &[usize], point: usize) -> Vec<usize> {
+    let mut rest = point;
+    let mut pos = vec![0; lengths.len()];
+    for (i, &len) in lengths.iter().enumerate().rev() {
+        let len = len.max(1);
+        pos[i] = rest % len;
+        rest /= len;
+    }
+    pos
+}
+
+/// Builds and checks the scenario at every point of the grid.
+pub fn points(base: &Scenario, label: &str, root: &Value, sweeps: &[Sweep]) -> Result<Vec<Point>, String> {
+    if sweeps.is_empty() {
+        return Ok(vec![Point { index: 0, values: vec![], scenario: base.clone() }]);
+    }
+    let lengths: Vec<usize> = sweeps.iter().map(|s| s.values.len()).collect();
+    let n = grid_size(&lengths);
+    if n > u32::MAX as usize {
+        return Err(format!("the sweeps make {n} points, too many"));
+    }
+    let mut out = Vec::with_capacity(n);
+    for p in 0..n {
+        let pos = grid_position(&lengths, p);
+        let values: Vec<Value> = sweeps.iter().zip(&pos).map(|(s, &i)| s.values[i].clone()).collect();
+        let mut tree = root.clone();
+        for (s, v) in sweeps.iter().zip(&values) {
+            set(&mut tree, &s.steps, v.clone());
+        }
+        let at = sweeps
+            .iter()
+            .zip(&values)
+            .map(|(s, v)| format!("{}={}", s.path, show(v)))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let spec: ScenarioSpec = serde_json::from_value(tree)
+            .map_err(|e| format!("--sweep {at}: the scenario cannot hold this value: {e}"))?;
+        let scenario = Scenario::from_spec(label, &spec).map_err(|problems| {
+            let list: Vec<String> = problems
+                .iter()
+                .map(|p| {
+                    let help = p.help.as_ref().map(|h| format!(" ({h})")).unwrap_or_default();
+                    format!("  {}: {}{help}", p.path, p.message)
+                })
+                .collect();
+            format!("--sweep {at}: the scenario is not valid with this value:\n{}", list.join("\n"))
+        })?;
+        out.push(Point { index: p as u32, values, scenario });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ttx_engine::builtin;
+
+    fn base() -> (Scenario, Value) {
+        let s = builtin::default_scenario().unwrap();
+        let t = tree(s.spec()).unwrap();
+        (s, t)
+    }
+
+    #[test]
+    fn the_tree_reads_back_as_the_same_scenario() {
+        let (s, t) = base();
+        let back: ScenarioSpec = serde_json::from_value(t).unwrap();
+        assert_eq!(&back, s.spec());
+        let again = Scenario::from_spec("x", &back).unwrap();
+        assert_eq!(again.hash(), s.hash());
+    }
+
+    #[test]
+    fn paths_by_name_id_and_index() {
+        let (_, t) = base();
+        let args = [
+            "sharing.isac_membership=0.2,0.9".to_string(),
+            "adversaries.crimson.campaigns.office_phish.spacing_h=5,20".to_string(),
+            "adversaries[1].skill=0.3".to_string(),
+            "posture.by_kind.VoterRegistration.mfa=false,true".to_string(),
+        ];
+        let sweeps = resolve(&t, &args).unwrap();
+        assert_eq!(sweeps[0].values, vec![Value::from(0.2), Value::from(0.9)]);
+        assert_eq!(sweeps[1].values, vec![Value::from(5u64), Value::from(20u64)]);
+        assert_eq!(sweeps[3].values, vec![Value::Bool(false), Value::Bool(true)]);
+    }
+
+    #[test]
+    fn a_misspelt_path_lists_the_nearest() {
+        let (_, t) = base();
+        let e = resolve(&t, &["sharing.isac_membrship=0.5".into()]).unwrap_err();
+        assert!(e.contains("no parameter `sharing.isac_membrship`"), "{e}");
+        let first = e.lines().nth(2).unwrap().trim();
+        assert_eq!(first, "sharing.isac_membership");
+        let e = resolve(&t, &["sharing.channel.isac_to_members.median_h=2".into()]).unwrap_err();
+        assert!(e.contains("\n  sharing.channels.isac_to_members.median_h"), "{e}");
+    }
+
+    #[test]
+    fn wrong_types_are_refused() {
+        let (_, t) = base();
+        for (arg, says) in [
+            ("sharing.isac_membership=high", "is not a number"),
+            ("posture.by_kind.VoterRegistration.mfa=1", "not true or false"),
+            ("adversaries.crimson.campaigns.office_phish.spacing_h=2.5", "not a whole number"),
+            ("adversaries.crimson.campaigns.office_phish.spacing_h=-1", "negative"),
+            ("sharing.channels=1", "is a section"),
+            ("name=1", "is text"),
+            ("sharing.isac_membership=0.5,0.5", "given twice"),
+            ("sharing.isac_membership", "PATH=V1,V2"),
+            ("sharing.isac_membership=0.1,,0.2", "empty"),
+        ] {
+            let e = resolve(&t, &[arg.to_string()]).unwrap_err();
+            assert!(e.contains(says), "{arg}: {e}");
+        }
+        let e = resolve(&t, &["adversaries.0.skill=0.1".into(), "adversaries.crimson.skill=0.2".into()])
+            .unwrap_err();
+        assert!(e.contains("swept twice"), "{e}");
+    }
+
+    #[test]
+    fn the_grid_varies_the_last_sweep_fastest_and_checks_each_point() {
+        let (s, t) = base();
+        let sweeps =
+            resolve(&t, &["sharing.isac_membership=0.1,0.9".into(), "sharing.tearline_h=24,72,120".into()])
+                .unwrap();
+        let pts = points(&s, "x", &t, &sweeps).unwrap();
+        assert_eq!(pts.len(), 6);
+        assert_eq!(pts[1].values, vec![Value::from(0.1), Value::from(72.0)]);
+        assert_eq!(pts[3].values, vec![Value::from(0.9), Value::from(24.0)]);
+        assert_eq!(pts[4].scenario.spec().sharing.isac_membership, 0.9);
+        assert_eq!(pts[4].scenario.spec().sharing.tearline_h, 72.0);
+
+        let bad = resolve(&t, &["sharing.isac_membership=0.5,1.5".into()]).unwrap();
+        let e = points(&s, "x", &t, &bad).unwrap_err();
+        assert!(e.contains("sharing.isac_membership=1.5") && e.contains("not a probability"), "{e}");
+    }
+}

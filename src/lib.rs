@@ -1,0 +1,4 @@
+//! The `ttx` library: the parts of the command-line program that benchmarks
+//! and other tools reuse. Today that is the research batch runner.
+
+pub mod batch;

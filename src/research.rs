@@ -1,0 +1,50 @@
+//! `ttx batch` and `ttx merge`: the command-line side of the research batch
+//! runner (loading the scenario, Ctrl-C, exit codes). The work is in
+//! `ttx::batch`.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
+
+use ttx::batch::{self, BatchError, BatchOptions};
+
+use crate::{Failure, Outcome, load};
+
+fn failure(e: BatchError) -> Failure {
+    Failure { code: e.exit_code(), message: e.message().to_string() }
+}
+
+/// Set on the first Ctrl-C: runs in progress finish and are kept, no new ones start.
+fn stop_flag() -> Arc<AtomicBool> {
+    static STOP: OnceLock<Arc<AtomicBool>> = OnceLock::new();
+    STOP.get_or_init(|| {
+        let flag = Arc::new(AtomicBool::new(false));
+        let f = Arc::clone(&flag);
+        let installed = ctrlc::set_handler(move || {
+            if f.swap(true, Ordering::SeqCst) {
+                // A second Ctrl-C: leave now (finished runs are already on disk).
+                std::process::exit(130);
+            }
+            eprintln!("\nttx batch: stopping after the runs in progress (Ctrl-C again to quit at once)");
+        });
+        if installed.is_err() {
+            eprintln!("ttx batch: cannot catch Ctrl-C; stopping will still keep the runs already written");
+        }
+        flag
+    })
+    .clone()
+}
+
+/// `ttx batch`
+pub fn batch(file: &Path, opts: &BatchOptions) -> Outcome {
+    let scenario = load::scenario(Some(file))?;
+    let stop = stop_flag();
+    let mut out = std::io::stdout().lock();
+    batch::batch(opts, &scenario, &stop, &mut out).map_err(failure)
+}
+
+/// `ttx merge`
+pub fn merge(dirs: &[PathBuf], out_dir: &Path, plots: bool) -> Outcome {
+    let mut out = std::io::stdout().lock();
+    batch::merge(dirs, out_dir, plots, &mut out).map_err(failure)
+}
