@@ -86,7 +86,7 @@ pub enum Cmd {
         #[arg(long = "sweep", value_name = "PATH=V1,V2,...")]
         sweeps: Vec<String>,
         /// Run only shard I of N (0-based), for a cluster; join the shards with `ttx merge`.
-        #[arg(long, value_name = "I/N")]
+        #[arg(long, value_name = "I/N", allow_hyphen_values = true)]
         shard: Option<String>,
         /// Draw SVG charts into DIR/plots/.
         #[arg(long)]

@@ -5,6 +5,7 @@
 
 mod harness;
 
+mod batch;
 mod broken_scenarios;
 mod determinism;
 mod journal;

@@ -1,0 +1,400 @@
+//! `ttx batch` and `ttx merge` through the real binary.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn ttx() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_ttx"))
+}
+
+/// A fresh, empty temporary directory for one test.
+fn scratch(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("ttx-test-batch-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn run(args: &[&str]) -> Output {
+    ttx().args(args).output().expect("ttx runs")
+}
+
+fn ok(args: &[&str]) -> Output {
+    let o = run(args);
+    assert!(
+        o.status.success(),
+        "ttx {} failed: {}\n{}",
+        args.join(" "),
+        String::from_utf8_lossy(&o.stderr),
+        String::from_utf8_lossy(&o.stdout)
+    );
+    o
+}
+
+/// Runs ttx expecting exit 2; returns stderr.
+fn bad(args: &[&str]) -> String {
+    let o = run(args);
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert_eq!(o.status.code(), Some(2), "ttx {} should exit 2; stderr: {err}", args.join(" "));
+    assert!(!err.contains("panicked"), "{err}");
+    err
+}
+
+/// Every file under a directory, by relative path, with its bytes.
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn go(base: &Path, d: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+        for e in std::fs::read_dir(d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                go(base, &p, out);
+            } else {
+                out.insert(p.strip_prefix(base).unwrap().display().to_string(), std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    go(dir, dir, &mut out);
+    out
+}
+
+fn assert_same_files(a: &Path, b: &Path) {
+    let (ta, tb) = (tree(a), tree(b));
+    assert_eq!(ta.keys().collect::<Vec<_>>(), tb.keys().collect::<Vec<_>>(), "file lists differ");
+    for (name, bytes) in &ta {
+        assert!(bytes == &tb[name], "{name} differs between {} and {}", a.display(), b.display());
+    }
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+const SWEEP: &str = "sharing.isac_membership=0.2,0.8";
+
+#[test]
+fn thread_count_does_not_change_a_byte() {
+    let d = scratch("jobs");
+    let (one, two) = (d.join("one"), d.join("two"));
+    let common = ["batch", "tabletop_the_vote", "--runs", "6", "--seed", "5", "--sweep", SWEEP, "--plots"];
+    ok(&[&common[..], &["--jobs", "1", "--out", s(&one)]].concat());
+    ok(&[&common[..], &["--jobs", "2", "--out", s(&two)]].concat());
+    let files = tree(&one);
+    for f in ["runs.csv", "summary.csv", "summary.json", "manifest.json", "plots/warned_before_targeted.svg"]
+    {
+        assert!(files.contains_key(f), "{f} missing: {:?}", files.keys());
+    }
+    assert!(files.contains_key("plots/warned_before_targeted_vs_sharing.isac_membership.svg"));
+    assert_same_files(&one, &two);
+}
+
+#[test]
+fn merged_shards_equal_the_unsharded_batch() {
+    let d = scratch("shards");
+    let whole = d.join("whole");
+    let common = ["batch", "tabletop_the_vote", "--runs", "7", "--seed", "11", "--sweep", SWEEP];
+    ok(&[&common[..], &["--plots", "--out", s(&whole)]].concat());
+    let mut shards = Vec::new();
+    for i in 0..4 {
+        let dir = d.join(format!("s{i}"));
+        let spec = format!("{i}/4");
+        let jobs = if i % 2 == 0 { "1" } else { "2" };
+        ok(&[&common[..], &["--shard", &spec, "--jobs", jobs, "--out", s(&dir)]].concat());
+        shards.push(dir);
+    }
+    // A shard holds only its own runs (7 x 2 = 14 runs: shards of 4, 4, 3, 3).
+    let lines = std::fs::read_to_string(shards[3].join("runs.csv")).unwrap().lines().count();
+    assert_eq!(lines, 1 + 3);
+    let merged = d.join("merged");
+    // Merge in a scrambled order: the result must not depend on it.
+    let order = [&shards[2], &shards[0], &shards[3], &shards[1]];
+    let mut args: Vec<&str> = vec!["merge"];
+    args.extend(order.iter().map(|p| s(p)));
+    args.extend(["--plots", "--out", s(&merged)]);
+    ok(&args);
+    assert_same_files(&whole, &merged);
+}
+
+#[test]
+fn merge_refuses_shards_that_do_not_fit_together() {
+    let d = scratch("mismatch");
+    let shard = |name: &str, seed: &str, spec: &str| {
+        let dir = d.join(name);
+        ok(&["batch", "tabletop_the_vote", "--runs", "3", "--seed", seed, "--shard", spec, "--out", s(&dir)]);
+        dir
+    };
+    let a0 = shard("a0", "1", "0/2");
+    let a1 = shard("a1", "1", "1/2");
+    let b1 = shard("b1", "2", "1/2");
+    let c1 = shard("c1", "1", "1/3");
+
+    let e = bad(&["merge", s(&a0), s(&b1), "--out", s(&d.join("m1"))]);
+    assert!(e.contains("not shards of the same batch") && e.contains("seed"), "{e}");
+    assert!(e.contains("arguments") || e.contains("is 1 in the first and 2"), "{e}");
+
+    let e = bad(&["merge", s(&a0), "--out", s(&d.join("m2"))]);
+    assert!(e.contains("shard 1/2 of this batch is missing"), "{e}");
+
+    let e = bad(&["merge", s(&a0), s(&a0), "--out", s(&d.join("m3"))]);
+    assert!(e.contains("given twice"), "{e}");
+
+    let e = bad(&["merge", s(&a0), s(&c1), "--out", s(&d.join("m4"))]);
+    assert!(e.contains("split differently"), "{e}");
+
+    // A shard that was stopped before the end.
+    let text = std::fs::read_to_string(a1.join("runs.csv")).unwrap();
+    let cut: Vec<&str> = text.lines().collect();
+    std::fs::write(a1.join("runs.csv"), format!("{}\n", cut[..cut.len() - 1].join("\n"))).unwrap();
+    let e = bad(&["merge", s(&a0), s(&a1), "--out", s(&d.join("m5"))]);
+    assert!(e.contains("incomplete") && e.contains("--resume"), "{e}");
+
+    let e = bad(&["merge", s(&d.join("nowhere")), "--out", s(&d.join("m6"))]);
+    assert!(e.contains("not a batch directory"), "{e}");
+}
+
+fn summary_means(dir: &Path, metric: &str) -> Vec<(f64, f64, f64)> {
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap();
+    v["points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let m = &p["metrics"][metric];
+            (m["mean"].as_f64().unwrap(), m["ci95"][0].as_f64().unwrap(), m["ci95"][1].as_f64().unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn warnings_reach_more_targets_as_isac_membership_grows() {
+    let d = scratch("isac");
+    ok(&[
+        "batch",
+        "tabletop_the_vote",
+        "--runs",
+        "30",
+        "--sweep",
+        "sharing.isac_membership=0.0,0.5,1.0",
+        "--out",
+        s(&d),
+    ]);
+    let w = summary_means(&d, "warned_before_targeted");
+    assert_eq!(w.len(), 3);
+    assert!(w[0].0 < w[1].0 && w[1].0 < w[2].0, "warned_before_targeted by membership 0, 0.5, 1: {w:?}");
+    // Not noise: run k of every point shares its seed, so compare run by run (a paired t interval).
+    let runs = std::fs::read_to_string(d.join("runs.csv")).unwrap();
+    let header: Vec<&str> = runs.lines().next().unwrap().split(',').collect();
+    let col = header.iter().position(|h| *h == "warned_before_targeted").unwrap();
+    let value = |point: &str, run: usize| -> f64 {
+        let line = runs.lines().find(|l| l.starts_with(&format!("{point},{run},"))).unwrap();
+        line.split(',').nth(col).unwrap().parse().unwrap()
+    };
+    let diffs: Vec<f64> = (0..30).map(|r| value("2", r) - value("0", r)).collect();
+    let mean = diffs.iter().sum::<f64>() / 30.0;
+    let sd = (diffs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / 29.0).sqrt();
+    let low = mean - 2.045229642132703 * sd / 30f64.sqrt();
+    assert!(low > 0.0, "membership 1.0 vs 0.0: mean difference {mean}, 95% CI from {low}");
+}
+
+#[test]
+fn bad_input_exits_2_with_a_clear_message() {
+    let d = scratch("bad");
+    let out = s(&d);
+    let b = |extra: &[&str]| {
+        bad(&[&["batch", "tabletop_the_vote", "--runs", "2", "--out", out][..], extra].concat())
+    };
+
+    let e = b(&["--sweep", "sharing.isac_membrship=0.5"]);
+    assert!(
+        e.contains("no parameter `sharing.isac_membrship`") && e.contains("sharing.isac_membership"),
+        "{e}"
+    );
+    let e = b(&["--sweep", "sharing.chanels.isac_to_members.median_h=2,20"]);
+    assert!(
+        e.contains("nearest valid paths") && e.contains("sharing.channels.isac_to_members.median_h"),
+        "{e}"
+    );
+    let e = b(&["--sweep", "sharing.isac_membership=lots"]);
+    assert!(e.contains("`lots` is not a number"), "{e}");
+    let e = b(&["--sweep", "sharing.channels.isac_to_members.enabled=0"]);
+    assert!(e.contains("not true or false"), "{e}");
+    let e = b(&["--sweep", "sharing.isac_membership=0.5,1.5"]);
+    assert!(e.contains("sharing.isac_membership=1.5") && e.contains("not a probability"), "{e}");
+    let e = b(&["--sweep", "sharing.channels.isac_to_members.median_h=100"]);
+    assert!(e.contains("min_h <= median_h <= p90_h <= max_h"), "{e}");
+    let e = b(&["--sweep", "sharing"]);
+    assert!(e.contains("PATH=V1,V2"), "{e}");
+    for spec in ["4/4", "a/4", "1", "1/0", "-1/4"] {
+        let e = b(&["--shard", spec]);
+        assert!(e.contains("--shard"), "{spec}: {e}");
+    }
+    let e = bad(&["batch", "tabletop_the_vote", "--runs", "0", "--out", out]);
+    assert!(e.contains("--runs 0"), "{e}");
+    let e = b(&["--jobs", "0"]);
+    assert!(e.contains("--jobs 0"), "{e}");
+    let e = bad(&["batch", "no/such/scenario.ron", "--runs", "2", "--out", out]);
+    assert!(e.contains("cannot read scenario"), "{e}");
+    // Nothing ran and nothing was written for any of these.
+    assert!(tree(&d).is_empty(), "{:?}", tree(&d).keys());
+
+    ok(&["batch", "tabletop_the_vote", "--runs", "2", "--out", out]);
+    let e = b(&[]);
+    assert!(e.contains("already holds a batch") && e.contains("--resume"), "{e}");
+    let e = b(&["--seed", "9", "--resume"]);
+    assert!(e.contains("different arguments") && e.contains("seed"), "{e}");
+    let e = bad(&["batch", "tabletop_the_vote", "--runs", "2", "--resume", "--out", s(&d.join("empty"))]);
+    assert!(e.contains("no batch to complete"), "{e}");
+}
+
+#[test]
+fn resume_completes_a_cut_batch_to_the_same_bytes() {
+    let d = scratch("resume");
+    let (full, cut) = (d.join("full"), d.join("cut"));
+    let common = ["batch", "tabletop_the_vote", "--runs", "5", "--sweep", SWEEP];
+    ok(&[&common[..], &["--out", s(&full)]].concat());
+    ok(&[&common[..], &["--out", s(&cut)]].concat());
+    // As a batch stopped mid-write leaves it: some rows, out of order, the last one cut short.
+    let text = std::fs::read_to_string(cut.join("runs.csv")).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let partial = &lines[9][..lines[9].len() / 2];
+    let stopped = format!("{}\n{}\n{}\n{}\n{partial}", lines[0], lines[7], lines[2], lines[5]);
+    std::fs::write(cut.join("runs.csv"), stopped).unwrap();
+    for f in ["summary.csv", "summary.json"] {
+        std::fs::remove_file(cut.join(f)).unwrap();
+    }
+    let o = ok(&[&common[..], &["--out", s(&cut), "--resume", "--jobs", "1"]].concat());
+    assert!(
+        String::from_utf8_lossy(&o.stdout).starts_with("7 runs"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    assert_same_files(&full, &cut);
+}
+
+#[test]
+fn ctrl_c_keeps_finished_runs_and_resume_completes_them() {
+    let d = scratch("sigint");
+    let (full, cut) = (d.join("full"), d.join("cut"));
+    let common = ["batch", "tabletop_the_vote", "--runs", "40", "--seed", "3"];
+    let mut child = ttx()
+        .args([&common[..], &["--jobs", "1", "--out", s(&cut)]].concat())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait for some finished runs on disk, then press Ctrl-C.
+    let start = Instant::now();
+    loop {
+        let rows = std::fs::read_to_string(cut.join("runs.csv")).map_or(0, |t| t.lines().count());
+        if rows > 3 || start.elapsed() > Duration::from_secs(60) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let pid = child.id().to_string();
+    assert!(Command::new("kill").args(["-INT", &pid]).status().unwrap().success());
+    let o = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(130), "{err}");
+    assert!(err.contains("stopped:") && err.contains("--resume"), "{err}");
+    let kept = std::fs::read_to_string(cut.join("runs.csv")).unwrap().lines().count() - 1;
+    assert!(kept > 2 && kept < 40, "kept {kept} runs");
+    assert!(!cut.join("summary.json").exists());
+
+    ok(&[&common[..], &["--out", s(&cut), "--resume"]].concat());
+    ok(&[&common[..], &["--out", s(&full)]].concat());
+    assert_same_files(&full, &cut);
+}
+
+#[test]
+fn files_have_the_documented_shape_and_runs_reproduce_with_ttx_run() {
+    let d = scratch("shape");
+    ok(&[
+        "batch",
+        "tabletop_the_vote",
+        "--runs",
+        "3",
+        "--seed",
+        "42",
+        "--sweep",
+        "sharing.channels.isac_to_members.enabled=true,false",
+        "--out",
+        s(&d),
+    ]);
+    let runs = std::fs::read_to_string(d.join("runs.csv")).unwrap();
+    let header: Vec<&str> = runs.lines().next().unwrap().split(',').collect();
+    assert_eq!(
+        header[..6],
+        [
+            "point",
+            "run",
+            "seed",
+            "sharing.channels.isac_to_members.enabled",
+            "intrusions_attempted",
+            "intrusions_succeeded"
+        ]
+    );
+    let rows: Vec<Vec<&str>> = runs.lines().skip(1).map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 6);
+    assert_eq!((rows[0][0], rows[0][1], rows[0][3]), ("0", "0", "true"));
+    assert_eq!((rows[5][0], rows[5][1], rows[5][3]), ("1", "2", "false"));
+    // Same run index, same seed at every point.
+    assert_eq!(rows[1][2], rows[4][2]);
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    // No EI-ISAC alerts reach anyone when the channel is off: an empty cell, not a zero.
+    assert_eq!(rows[4][col("alert_reach_h_p50")], "");
+
+    // Every row is the run `ttx run --seed SEED` gives (at the unswept point 0).
+    for row in &rows[..3] {
+        let o = ok(&["run", "tabletop_the_vote", "--seed", row[2], "--json"]);
+        let m: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        for name in ["intrusions_attempted", "warned_before_targeted", "voters_affected", "confidence_min"] {
+            let want = m[name].as_f64().unwrap();
+            assert_eq!(row[col(name)].parse::<f64>().unwrap(), want, "{name} of seed {}", row[2]);
+        }
+    }
+
+    let summary = std::fs::read_to_string(d.join("summary.csv")).unwrap();
+    let mut lines = summary.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "point,sharing.channels.isac_to_members.enabled,metric,n,mean,sd,ci95_low,ci95_high,p5,p50,p95"
+    );
+    assert!(lines.next().unwrap().starts_with("0,true,intrusions_attempted,3,"));
+    assert!(summary.lines().any(|l| l == "1,false,alert_reach_h_p50,0,,,,,,,"), "{summary}");
+
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("summary.json")).unwrap()).unwrap();
+    let p1 = &json["points"][1];
+    assert_eq!(p1["point"], 1);
+    assert_eq!(p1["params"]["sharing.channels.isac_to_members.enabled"], false);
+    assert_eq!(p1["metrics"]["alert_reach_h_p50"]["n"], 0);
+    assert!(p1["metrics"]["alert_reach_h_p50"]["mean"].is_null());
+    assert!(p1["metrics"]["alert_reach_h_p50"]["ci95"].is_null());
+    assert_eq!(p1["metrics"]["intrusions_attempted"]["ci95"].as_array().unwrap().len(), 2);
+
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("manifest.json")).unwrap()).unwrap();
+    let keys: Vec<&str> = m.as_object().unwrap().keys().map(String::as_str).collect();
+    for k in [
+        "ttx_version",
+        "scenario",
+        "scenario_name",
+        "scenario_hash",
+        "seed",
+        "runs",
+        "sweeps",
+        "points",
+        "shard",
+        "arguments",
+    ] {
+        assert!(keys.contains(&k), "{k} missing from the manifest");
+    }
+    assert_eq!(m["scenario"], "tabletop_the_vote");
+    assert_eq!(m["scenario_hash"].as_str().unwrap().len(), 16);
+    assert_eq!(m["points"], 2);
+    assert!(m["shard"].is_null());
+    assert_eq!(m["sweeps"][0]["values"], serde_json::json!([true, false]));
+}
