@@ -398,3 +398,56 @@ fn files_have_the_documented_shape_and_runs_reproduce_with_ttx_run() {
     assert!(m["shard"].is_null());
     assert_eq!(m["sweeps"][0]["values"], serde_json::json!([true, false]));
 }
+
+/// Paths (from the top of the scenario) where two JSON trees differ.
+fn differences(a: &serde_json::Value, b: &serde_json::Value, at: &str, out: &mut Vec<String>) {
+    use serde_json::Value;
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            for k in x.keys().chain(y.keys().filter(|k| !x.contains_key(*k))) {
+                let path = if at.is_empty() { k.clone() } else { format!("{at}.{k}") };
+                differences(x.get(k).unwrap_or(&Value::Null), y.get(k).unwrap_or(&Value::Null), &path, out);
+            }
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            for (i, (p, q)) in x.iter().zip(y).enumerate() {
+                differences(p, q, &format!("{at}.{i}"), out);
+            }
+        }
+        _ if a != b => out.push(at.to_string()),
+        _ => {}
+    }
+}
+
+#[test]
+fn the_2016_and_2020_scenarios_differ_only_in_the_sharing_regime() {
+    let load = |year: &str| {
+        let path = format!("{}/scenarios/research/sharing_{year}.ron", env!("CARGO_MANIFEST_DIR"));
+        let source = std::fs::read_to_string(&path).unwrap();
+        let s = ttx_engine::Scenario::parse(&path, &source).unwrap_or_else(|d| panic!("{d}"));
+        ttx::batch::sweep::tree(s.spec()).unwrap()
+    };
+    let mut diff = Vec::new();
+    differences(&load("2016"), &load("2020"), "", &mut diff);
+    let regime = [
+        "name",
+        "description",
+        "objectives.0",
+        "posture.by_kind.VoterRegistration.monitoring",
+        "posture.overrides",
+        "sharing.isac_membership",
+        "sharing.channels.fbi_to_victim.",
+        "sharing.channels.dhs_to_isac.",
+        "sharing.channels.public_advisory.",
+        "doctrines.eiisac.relay_h",
+        "doctrines.federal.fbi_notify_state",
+        "doctrines.federal.public_attribution_h",
+    ];
+    let outside: Vec<&String> =
+        diff.iter().filter(|p| !regime.iter().any(|r| *p == r || p.starts_with(r))).collect();
+    assert!(outside.is_empty(), "the twins differ outside the sharing regime: {outside:?}");
+    for must in ["sharing.isac_membership", "doctrines.eiisac.relay_h", "doctrines.federal.fbi_notify_state"]
+    {
+        assert!(diff.iter().any(|p| p == must), "{must} should differ: {diff:?}");
+    }
+}
