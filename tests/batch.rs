@@ -278,7 +278,7 @@ fn ctrl_c_keeps_finished_runs_and_resume_completes_them() {
     let d = scratch("sigint");
     let (full, cut) = (d.join("full"), d.join("cut"));
     let common = ["batch", "tabletop_the_vote", "--runs", "40", "--seed", "3"];
-    let mut child = ttx()
+    let child = ttx()
         .args([&common[..], &["--jobs", "1", "--out", s(&cut)]].concat())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())

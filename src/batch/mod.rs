@@ -4,6 +4,7 @@
 //! `ttx batch` and `ttx merge` are thin wrappers over [`batch`] and [`merge`].
 //! docs/batch.md describes the files for the people who read them.
 
+pub mod compare;
 pub mod files;
 pub mod plots;
 mod progress;
@@ -573,7 +574,7 @@ pub fn merge(dirs: &[PathBuf], out_dir: &Path, plots: bool, out: &mut dyn Write)
 }
 
 /// The metric columns of a directory's runs.csv (everything after the sweep columns).
-fn metric_columns(dir: &Path, m: &Manifest) -> Result<Vec<String>, BatchError> {
+pub(crate) fn metric_columns(dir: &Path, m: &Manifest) -> Result<Vec<String>, BatchError> {
     let path = dir.join("runs.csv");
     let mut rd = csv::Reader::from_path(&path)
         .map_err(|e| BatchError::Input(format!("cannot read {}: {e}", path.display())))?;

@@ -33,6 +33,8 @@ pub const KEY_METRICS: [&str; 7] = [
 
 const BOX: RGBColor = RGBColor(0x9e, 0xc5, 0xe8);
 const EDGE: RGBColor = RGBColor(0x1f, 0x4e, 0x79);
+const GRID: RGBColor = RGBColor(0xdd, 0xdd, 0xdd);
+const LIGHT: RGBColor = RGBColor(0xf6, 0xf6, 0xf6);
 const MEAN: RGBColor = RGBColor(0xc0, 0x39, 0x2b);
 const SERIES: [RGBColor; 8] = [
     RGBColor(0x1f, 0x77, 0xb4),
@@ -86,12 +88,11 @@ fn y_range(values: impl Iterator<Item = f64>) -> (f64, f64) {
     if !lo.is_finite() {
         return (0.0, 1.0);
     }
-    if hi - lo < 1e-9 {
-        let pad = if lo.abs() > 1.0 { lo.abs() * 0.1 } else { 0.5 };
-        return (lo - pad, hi + pad);
-    }
-    let pad = (hi - lo) * 0.08;
-    (lo - pad, hi + pad)
+    let pad =
+        if hi - lo < 1e-9 { if lo.abs() > 1.0 { lo.abs() * 0.1 } else { 0.5 } } else { (hi - lo) * 0.08 };
+    // Counts, shares and hours are never negative: keep the axis from dipping below zero.
+    let floor = if lo >= 0.0 { 0.0 } else { f64::NEG_INFINITY };
+    ((lo - pad).max(floor), hi + pad)
 }
 
 fn stats_of<'a>(s: &'a PointSummary, name: &str) -> Option<&'a Stats> {
@@ -120,6 +121,106 @@ fn label_below(
     root.draw(&Text::new(text.to_string(), at, style)).map_err(|e| e.to_string())
 }
 
+/// One box of a distribution chart: a label, the values (sorted) and their statistics.
+pub struct Group {
+    /// Shown under the box.
+    pub label: String,
+    /// The values, sorted.
+    pub sorted: Vec<f64>,
+    /// Their statistics.
+    pub stats: Stats,
+}
+
+impl Group {
+    /// A group from values in run order.
+    pub fn new(label: String, values: Vec<f64>) -> Group {
+        let stats = Stats::of(&values);
+        let mut sorted = values;
+        sorted.sort_by(f64::total_cmp);
+        Group { label, sorted, stats }
+    }
+}
+
+const NOTE: &str =
+    "box: 25th-75th percentile; whiskers: 5th-95th; bar: median; red: mean with 95% confidence interval";
+
+/// Draws box plots of `groups` into `area`; text under the axis goes on `root` (absolute pixels).
+fn draw_groups(
+    root: &DrawingArea<SVGBackend, Shift>,
+    area: &DrawingArea<SVGBackend, Shift>,
+    caption: &str,
+    y_desc: &str,
+    groups: &[Group],
+) -> Result<i32, String> {
+    let n = groups.len().max(1);
+    let quartiles: Vec<Option<[f64; 5]>> = groups
+        .iter()
+        .map(|g| {
+            let v = &g.sorted;
+            (!v.is_empty()).then(|| [0.05, 0.25, 0.5, 0.75, 0.95].map(|p| percentile(v, p)))
+        })
+        .collect();
+    let (y0, y1) =
+        y_range(quartiles.iter().flatten().flat_map(|b| [b[0], b[4]]).chain(groups.iter().flat_map(|g| {
+            [g.stats.mean, g.stats.ci95.map(|c| c.0), g.stats.ci95.map(|c| c.1)].into_iter().flatten()
+        })));
+    let mut chart = ChartBuilder::on(area)
+        .caption(caption, ("sans-serif", 18))
+        .margin(16)
+        .margin_bottom(70)
+        .x_label_area_size(10)
+        .y_label_area_size(70)
+        .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), y0..y1)
+        .map_err(|e| e.to_string())?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(0)
+        .light_line_style(LIGHT)
+        .bold_line_style(GRID)
+        .y_desc(y_desc)
+        .label_style(("sans-serif", 13))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    let e = |e: DrawingAreaErrorKind<_>| e.to_string();
+    for (i, (q, g)) in quartiles.iter().zip(groups).enumerate() {
+        let x = i as f64;
+        if let Some([p5, p25, p50, p75, p95]) = *q {
+            let w = 0.3;
+            chart
+                .draw_series([PathElement::new(vec![(x, p5), (x, p95)], EDGE.stroke_width(1))])
+                .map_err(e)?;
+            for y in [p5, p95] {
+                chart
+                    .draw_series([PathElement::new(
+                        vec![(x - w / 2.0, y), (x + w / 2.0, y)],
+                        EDGE.stroke_width(1),
+                    )])
+                    .map_err(e)?;
+            }
+            chart.draw_series([Rectangle::new([(x - w, p25), (x + w, p75)], BOX.filled())]).map_err(e)?;
+            chart
+                .draw_series([Rectangle::new([(x - w, p25), (x + w, p75)], EDGE.stroke_width(1))])
+                .map_err(e)?;
+            chart
+                .draw_series([PathElement::new(vec![(x - w, p50), (x + w, p50)], EDGE.stroke_width(3))])
+                .map_err(e)?;
+        }
+        if let Some((lo, hi)) = g.stats.ci95 {
+            chart
+                .draw_series([PathElement::new(vec![(x + 0.38, lo), (x + 0.38, hi)], MEAN.stroke_width(2))])
+                .map_err(e)?;
+        }
+        if let Some(mean) = g.stats.mean {
+            chart.draw_series([Circle::new((x + 0.38, mean), 4, MEAN.filled())]).map_err(e)?;
+        }
+        let (px, py) = chart.backend_coord(&(x, y0));
+        label_below(root, (px, py + 8), &g.label, 13)?;
+    }
+    let (_, bottom) = chart.backend_coord(&(0.0, y0));
+    Ok(bottom)
+}
+
 fn distribution(
     m: &Manifest,
     name: &str,
@@ -129,119 +230,58 @@ fn distribution(
 ) -> Result<String, String> {
     let n_points = sums.len().max(1);
     let width = (140 + 70 * n_points as u32).clamp(720, 2400);
+    let mut groups = Vec::new();
+    let mut start = 0;
+    for s in sums {
+        let end = start + rows[start..].iter().take_while(|r| r.point == s.point).count();
+        let values: Vec<f64> = rows[start..end].iter().filter_map(|r| r.values[j]).collect();
+        start = end;
+        let mut label = point_label(m, &s.params);
+        if values.len() as u32 != m.runs {
+            label = format!("{label} (n={})", values.len());
+        }
+        groups.push(Group::new(label, values));
+    }
     let mut out = String::new();
     {
         let root = SVGBackend::with_string(&mut out, (width, 520)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| e.to_string())?;
-        // Per point: the values and their quartiles.
-        let mut boxes: Vec<Option<[f64; 5]>> = Vec::new();
-        let mut start = 0;
-        for s in sums {
-            let end = start + rows[start..].iter().take_while(|r| r.point == s.point).count();
-            let mut v: Vec<f64> = rows[start..end].iter().filter_map(|r| r.values[j]).collect();
-            v.sort_by(f64::total_cmp);
-            start = end;
-            boxes.push((!v.is_empty()).then(|| {
-                [
-                    percentile(&v, 0.05),
-                    percentile(&v, 0.25),
-                    percentile(&v, 0.5),
-                    percentile(&v, 0.75),
-                    percentile(&v, 0.95),
-                ]
-            }));
-        }
-        let (y0, y1) =
-            y_range(boxes.iter().flatten().flat_map(|b| [b[0], b[4]]).chain(sums.iter().flat_map(|s| {
-                let st = stats_of(s, name);
-                [
-                    st.and_then(|x| x.mean),
-                    st.and_then(|x| x.ci95.map(|c| c.0)),
-                    st.and_then(|x| x.ci95.map(|c| c.1)),
-                ]
-                .into_iter()
-                .flatten()
-            })));
         let caption = format!("{name}: distribution per sweep point ({} runs each)", m.runs);
-        let mut chart = ChartBuilder::on(&root)
-            .caption(caption, ("sans-serif", 20))
-            .margin(16)
-            .margin_bottom(70)
-            .x_label_area_size(10)
-            .y_label_area_size(70)
-            .build_cartesian_2d(-0.5f64..(n_points as f64 - 0.5), y0..y1)
-            .map_err(|e| e.to_string())?;
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .x_labels(0)
-            .y_desc(name)
-            .label_style(("sans-serif", 13))
-            .draw()
-            .map_err(|e| e.to_string())?;
-        for (i, (b, s)) in boxes.iter().zip(sums).enumerate() {
-            let x = i as f64;
-            if let Some([p5, p25, p50, p75, p95]) = *b {
-                let w = 0.3;
-                chart
-                    .draw_series([PathElement::new(vec![(x, p5), (x, p95)], EDGE.stroke_width(1))])
-                    .map_err(|e| e.to_string())?;
-                for y in [p5, p95] {
-                    chart
-                        .draw_series([PathElement::new(
-                            vec![(x - w / 2.0, y), (x + w / 2.0, y)],
-                            EDGE.stroke_width(1),
-                        )])
-                        .map_err(|e| e.to_string())?;
-                }
-                chart
-                    .draw_series([Rectangle::new([(x - w, p25), (x + w, p75)], BOX.filled())])
-                    .map_err(|e| e.to_string())?;
-                chart
-                    .draw_series([Rectangle::new([(x - w, p25), (x + w, p75)], EDGE.stroke_width(1))])
-                    .map_err(|e| e.to_string())?;
-                chart
-                    .draw_series([PathElement::new(vec![(x - w, p50), (x + w, p50)], EDGE.stroke_width(3))])
-                    .map_err(|e| e.to_string())?;
-            }
-            if let Some(st) = stats_of(s, name) {
-                if let Some((lo, hi)) = st.ci95 {
-                    chart
-                        .draw_series([PathElement::new(
-                            vec![(x + 0.38, lo), (x + 0.38, hi)],
-                            MEAN.stroke_width(2),
-                        )])
-                        .map_err(|e| e.to_string())?;
-                }
-                if let Some(mean) = st.mean {
-                    chart
-                        .draw_series([Circle::new((x + 0.38, mean), 4, MEAN.filled())])
-                        .map_err(|e| e.to_string())?;
-                }
-            }
-            let n = stats_of(s, name).map_or(0, |st| st.n);
-            let mut label = point_label(m, &s.params);
-            if n as u32 != m.runs {
-                label = format!("{label} (n={n})");
-            }
-            let (px, py) = chart.backend_coord(&(x, y0));
-            label_below(&root, (px, py + 8), &label, 13)?;
-        }
-        let axis = if m.sweeps.is_empty() {
-            String::new()
-        } else {
-            m.sweeps.iter().map(|s| s.path.as_str()).collect::<Vec<_>>().join(" / ")
-        };
-        let (_, bottom) = chart.backend_coord(&(0.0, y0));
+        let bottom = draw_groups(&root, &root, &caption, name, &groups)?;
+        let axis = m.sweeps.iter().map(|s| s.path.as_str()).collect::<Vec<_>>().join(" / ");
         if !axis.is_empty() {
             label_below(&root, (width as i32 / 2, bottom + 28), &axis, 14)?;
         }
-        label_below(
-            &root,
-            (width as i32 / 2, bottom + 48),
-            "box: 25th-75th percentile; whiskers: 5th-95th; bar: median; red: mean with 95% confidence interval",
-            12,
-        )?;
+        label_below(&root, (width as i32 / 2, bottom + 48), NOTE, 12)?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(out)
+}
+
+/// Side-by-side box plots comparing batches, one panel per metric: `panels` holds,
+/// per metric, its name and one group per batch.
+pub fn comparison_svg(title: &str, panels: &[(String, Vec<Group>)]) -> Result<String, String> {
+    let n = panels.len().max(1);
+    let width = 380 * n as u32;
+    let mut out = String::new();
+    {
+        let root = SVGBackend::with_string(&mut out, (width, 540)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let (head, body) = root.split_vertically(36);
+        head.draw(&Text::new(
+            title.to_string(),
+            (width as i32 / 2, 10),
+            ("sans-serif", 20).into_font().color(&BLACK).pos(plotters::style::text_anchor::Pos::new(
+                plotters::style::text_anchor::HPos::Center,
+                plotters::style::text_anchor::VPos::Top,
+            )),
+        ))
+        .map_err(|e| e.to_string())?;
+        let mut bottom = 0;
+        for (area, (name, groups)) in body.split_evenly((1, n)).iter().zip(panels) {
+            bottom = draw_groups(&root, area, name, name, groups)?;
+        }
+        label_below(&root, (width as i32 / 2, bottom + 40), NOTE, 12)?;
         root.present().map_err(|e| e.to_string())?;
     }
     Ok(out)
@@ -309,7 +349,11 @@ fn trend(m: &Manifest, name: &str, _j: usize, k: usize, sums: &[PointSummary]) -
             }
         };
         let mut mesh = chart.configure_mesh();
-        mesh.y_desc(name).x_desc(sweep.path.as_str()).label_style(("sans-serif", 13));
+        mesh.y_desc(name)
+            .x_desc(sweep.path.as_str())
+            .label_style(("sans-serif", 13))
+            .light_line_style(LIGHT)
+            .bold_line_style(GRID);
         if !numeric {
             mesh.x_labels(labels.len() * 2 + 1).x_label_formatter(&categorical);
         }

@@ -47,9 +47,12 @@ impl Progress {
         }
         if std::io::stderr().is_terminal() {
             let style = ProgressStyle::with_template(
-                "{elapsed_precise} [{wide_bar:.cyan/blue}] {pos}/{len} runs  {per_sec}  {eta} left",
+                "{elapsed_precise} [{wide_bar:.cyan/blue}] {pos}/{len} runs  {rate}  {eta} left",
             )
             .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .with_key("rate", |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0} runs/s", s.per_sec());
+            })
             .progress_chars("=> ");
             let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr_with_hz(10));
             bar.set_style(style);
