@@ -91,7 +91,7 @@ pub enum Cmd {
         /// Draw SVG charts into DIR/plots/.
         #[arg(long)]
         plots: bool,
-        /// Complete a batch that was stopped, in the same --out.
+        /// Complete the batch in --out if it was stopped (or start it there if there is none).
         #[arg(long)]
         resume: bool,
         /// Output directory.

@@ -245,13 +245,18 @@ pub fn batch(
     }
 
     let mut rows: Vec<RunRow> = Vec::new();
-    if opts.resume {
-        if !dir.join("manifest.json").exists() {
+    if opts.resume && !dir.join("manifest.json").exists() {
+        // Nothing to complete: start afresh, so a cluster job can always pass --resume.
+        if dir.join("runs.csv").exists() {
             return Err(BatchError::Input(format!(
-                "--resume: {} holds no batch to complete (no manifest.json); run without --resume to start one",
+                "--resume: {} has a runs.csv but no manifest.json, so what it holds is unknown; move it away",
                 dir.display()
             )));
         }
+        if opts.progress != ProgressMode::Quiet {
+            eprintln!("ttx batch: {} holds no batch yet; starting it", dir.display());
+        }
+    } else if opts.resume {
         let old = files::read_manifest(dir)?;
         if let Some((field, was, now)) = old.difference(m) {
             return Err(BatchError::Input(format!(
