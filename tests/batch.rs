@@ -87,6 +87,13 @@ fn thread_count_does_not_change_a_byte() {
     }
     assert!(files.contains_key("plots/warned_before_targeted_vs_sharing.isac_membership.svg"));
     assert_same_files(&one, &two);
+    // `ttx report` reads what `ttx batch` writes.
+    let o = ok(&["report", s(&one), "--out", s(&d.join("report.md"))]);
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("2 sweep points"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
 }
 
 #[test]
