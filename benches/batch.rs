@@ -7,8 +7,8 @@
 //! of the simulation itself; `batch/jobs=N` is the batch layer on N threads
 //! (task list, rayon pool, collecting rows), so the gap between `engine` and
 //! `batch/jobs=1` is what the batch layer adds; `engine/setup_only` is the part
-//! of `engine` spent building a run (`Sim::new`) before simulating it. Criterion reports throughput in
-//! runs ("elem") per second.
+//! of `engine` spent building a run (`Sim::new`) before simulating it.
+//! Criterion reports throughput in runs ("elem") per second.
 
 use std::hint::black_box;
 use std::sync::atomic::AtomicBool;

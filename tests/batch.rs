@@ -87,6 +87,10 @@ fn thread_count_does_not_change_a_byte() {
     }
     assert!(files.contains_key("plots/warned_before_targeted_vs_sharing.isac_membership.svg"));
     assert_same_files(&one, &two);
+    for (name, bytes) in files.iter().filter(|(n, _)| n.ends_with(".svg")) {
+        let text = std::str::from_utf8(bytes).unwrap();
+        roxmltree::Document::parse(text).unwrap_or_else(|e| panic!("{name} is not well-formed SVG: {e}"));
+    }
     // `ttx report` reads what `ttx batch` writes.
     let o = ok(&["report", s(&one), "--out", s(&d.join("report.md"))]);
     assert!(
