@@ -7,6 +7,7 @@
 mod cli;
 mod headless;
 mod load;
+mod net;
 mod report;
 
 use std::process::ExitCode;

@@ -1,0 +1,274 @@
+//! `ttx loadtest`: one server, many consoles, and the time from a tick to each console's update.
+//!
+//! Runs a real server on 127.0.0.1 (its own runtime and exercise thread, as
+//! `ttx serve` does) and opens the consoles over TCP from a separate
+//! runtime in the same process. Each update carries the server's clock at
+//! the start of its tick; each console notes when the update arrived, and
+//! the report gives the median and 99th percentile over every update to
+//! every console. Both ends share this machine's cores, so the figures are
+//! pessimistic for a server whose consoles are on other computers.
+
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use serde::{Deserialize, Serialize};
+use tokio::sync::Semaphore;
+use tokio::time::Instant;
+
+use super::client::{self, Target};
+use super::exercise::ExerciseConfig;
+use super::protocol::{ClientMsg, Control, now_us};
+use super::serve::{bind, new_session, run_session};
+use super::server::ServerConfig;
+use crate::{Failure, Outcome, load};
+
+/// The result of a load test.
+#[derive(Debug, Serialize)]
+pub struct LoadReport {
+    /// Consoles asked for.
+    pub consoles: usize,
+    /// Consoles that joined.
+    pub joined: usize,
+    /// Ticks measured.
+    pub ticks: u32,
+    /// Simulated hours per second.
+    pub ticks_per_second: f64,
+    /// Seconds for every console to join.
+    pub join_s: f64,
+    /// Updates received after the clock started.
+    pub updates: usize,
+    /// Consoles times updates sent.
+    pub expected: usize,
+    /// Updates whose base did not match (a console missed one).
+    pub gaps: usize,
+    /// Tick-to-update latency, median, milliseconds.
+    pub p50_ms: f64,
+    /// 99th percentile, milliseconds.
+    pub p99_ms: f64,
+    /// Worst, milliseconds.
+    pub max_ms: f64,
+    /// Average size of an update frame, bytes.
+    pub update_bytes: usize,
+    /// Resident memory at the end (server and consoles), MiB.
+    pub rss_mib: f64,
+    /// Peak resident memory, MiB.
+    pub peak_rss_mib: f64,
+}
+
+#[derive(Deserialize)]
+struct Stamp {
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default)]
+    update: u64,
+    #[serde(default)]
+    base: u64,
+    #[serde(default)]
+    at_us: u64,
+}
+
+#[derive(Default)]
+struct ConsoleStats {
+    latencies_us: Vec<u64>,
+    gaps: usize,
+    bytes: usize,
+    joined: bool,
+}
+
+fn memory() -> (f64, f64) {
+    let text = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        text.lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse::<f64>().ok())
+            .map_or(0.0, |kb| kb / 1024.0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+fn percentile(sorted: &[u64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)] as f64 / 1000.0
+}
+
+/// `ttx loadtest`
+pub fn loadtest(file: Option<&Path>, consoles: usize, ticks: u32, speed: f64, json: bool) -> Outcome {
+    if consoles == 0 || ticks == 0 {
+        return Err(Failure::input("give at least one console and one tick"));
+    }
+    let scenario = load::scenario(file)?;
+    let teams: Vec<String> = scenario.registry().teams.iter().map(|t| t.id.clone()).collect();
+    let dir = std::env::temp_dir().join(format!("ttx-loadtest-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let journal = dir.join("session.jsonl");
+    let _ = std::fs::remove_file(&journal);
+    let session = new_session(scenario, 1, &journal)?;
+    let codes = session.codes.clone();
+
+    let server_rt = tokio::runtime::Builder::new_multi_thread()
+        .thread_name("ttx-server")
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::runtime(e.to_string()))?;
+    let client_rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .thread_name("ttx-consoles")
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::runtime(e.to_string()))?;
+    let listener = server_rt
+        .block_on(async { bind("127.0.0.1:0") })
+        .map_err(|e| Failure::runtime(format!("cannot listen: {e}")))?;
+    let addr = listener.local_addr()?.to_string();
+    let config = ExerciseConfig {
+        ticks_per_second: speed,
+        paused: true,
+        module_breaks: false,
+        ..ExerciseConfig::default()
+    };
+    let server_config = ServerConfig { max_connections: consoles + 16, ..ServerConfig::default() };
+    let server = server_rt.spawn(run_session(session, config, server_config, listener, None));
+
+    let target = Target { addr: addr.clone(), tls: None };
+    let report = client_rt.block_on(async move {
+        let started = Instant::now();
+        let gate = Arc::new(Semaphore::new(64));
+        let joined_count = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let clock_started = Arc::new(std::sync::atomic::AtomicU64::new(u64::MAX));
+        let mut tasks = Vec::with_capacity(consoles);
+        for i in 0..consoles {
+            let team = teams[i % teams.len()].clone();
+            let code = codes.teams.get(&team).cloned().unwrap_or_default();
+            let target = target.clone();
+            let gate = Arc::clone(&gate);
+            let joined_count = Arc::clone(&joined_count);
+            let clock_started = Arc::clone(&clock_started);
+            tasks.push(tokio::spawn(async move {
+                let mut stats = ConsoleStats::default();
+                let mut permit = Some(gate.acquire_owned().await);
+                let Ok((mut conn, _)) = client::connect(&target, Some(&team), &code).await else { return stats };
+                let mut last = 0u64;
+                let mut counted = false;
+                while let Some(Ok(bytes)) = conn.next().await {
+                    let received = now_us();
+                    let Ok(s) = serde_json::from_slice::<Stamp>(&bytes) else { continue };
+                    match s.kind.as_str() {
+                        "full" => {
+                            last = s.update;
+                            if !counted {
+                                counted = true;
+                                stats.joined = true;
+                                permit.take();
+                                joined_count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                            }
+                        }
+                        "delta" => {
+                            if s.base != last {
+                                stats.gaps += 1;
+                            }
+                            last = s.update;
+                            if s.at_us >= clock_started.load(std::sync::atomic::Ordering::SeqCst) {
+                                stats.latencies_us.push(received.saturating_sub(s.at_us));
+                                stats.bytes += bytes.len() + 4;
+                            }
+                        }
+                        "error" => break,
+                        _ => {}
+                    }
+                }
+                stats
+            }));
+        }
+        // Wait for every console (or a generous deadline), then run the clock.
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while joined_count.load(std::sync::atomic::Ordering::SeqCst) < consoles && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let join_s = started.elapsed().as_secs_f64();
+        let joined = joined_count.load(std::sync::atomic::Ordering::SeqCst);
+        let (mut control, _) = client::connect(&target, None, &codes.facilitator)
+            .await
+            .map_err(|e| Failure::runtime(format!("the control connection failed: {e:?}")))?;
+        // Let the joins' own updates settle before measuring.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        clock_started.store(now_us(), std::sync::atomic::Ordering::SeqCst);
+        client::send(&mut control, &ClientMsg::Control { id: 1, action: Control::Resume }).await?;
+        let run_for = Duration::from_secs_f64(f64::from(ticks) / speed);
+        let until = Instant::now() + run_for;
+        // Drain the control connection's own updates while the clock runs.
+        while Instant::now() < until {
+            let _ = tokio::time::timeout(until - Instant::now(), control.next()).await;
+        }
+        client::send(&mut control, &ClientMsg::Control { id: 2, action: Control::Stop }).await?;
+        let mut all = Vec::new();
+        let mut gaps = 0;
+        let mut bytes = 0;
+        for t in tasks {
+            if let Ok(s) = t.await {
+                all.extend(s.latencies_us);
+                gaps += s.gaps;
+                bytes += s.bytes;
+            }
+        }
+        all.sort_unstable();
+        let (rss, peak) = memory();
+        Ok::<LoadReport, Failure>(LoadReport {
+            consoles,
+            joined,
+            ticks,
+            ticks_per_second: speed,
+            join_s,
+            updates: all.len(),
+            expected: joined * ticks as usize,
+            gaps,
+            p50_ms: percentile(&all, 0.50),
+            p99_ms: percentile(&all, 0.99),
+            max_ms: percentile(&all, 1.0),
+            update_bytes: if all.is_empty() { 0 } else { bytes / all.len() },
+            rss_mib: rss,
+            peak_rss_mib: peak,
+        })
+    })?;
+    let _ = server_rt.block_on(server);
+    client_rt.shutdown_background();
+    server_rt.shutdown_background();
+    let _ = std::fs::remove_dir_all(&dir);
+
+    let mut out = std::io::stdout().lock();
+    if json {
+        writeln!(out, "{}", serde_json::to_string(&report).map_err(|e| Failure::runtime(e.to_string()))?)?;
+    } else {
+        let r = &report;
+        writeln!(
+            out,
+            "ttx loadtest: {} consoles ({} joined in {:.1} s), {} ticks at {} per second",
+            r.consoles, r.joined, r.join_s, r.ticks, r.ticks_per_second
+        )?;
+        writeln!(out, "  updates received     {} of about {} ({} gaps)", r.updates, r.expected, r.gaps)?;
+        writeln!(
+            out,
+            "  tick to update       p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms  (target p99 < 100 ms: {})",
+            r.p50_ms,
+            r.p99_ms,
+            r.max_ms,
+            if r.p99_ms < 100.0 { "met" } else { "NOT met" }
+        )?;
+        writeln!(out, "  update size          {} bytes on average", r.update_bytes)?;
+        writeln!(
+            out,
+            "  memory               {:.0} MiB resident, peak {:.0} MiB (server and consoles in one process)",
+            r.rss_mib, r.peak_rss_mib
+        )?;
+    }
+    if report.joined < report.consoles {
+        return Err(Failure::check(format!("only {} of {} consoles joined", report.joined, report.consoles)));
+    }
+    Ok(())
+}
