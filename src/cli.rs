@@ -84,6 +84,8 @@ pub enum Cmd {
         /// Most consoles connected at once.
         #[arg(long, default_value_t = 5000)]
         max_connections: usize,
+        #[command(flatten)]
+        tuning: net::serve::Tuning,
     },
     /// Open a team console (or the facilitator's control connection) on a served exercise.
     Join {
@@ -174,6 +176,7 @@ pub fn dispatch(cli: Cli) -> Outcome {
             paused,
             no_module_breaks,
             max_connections,
+            tuning,
         } => net::serve::serve(ServeArgs {
             file,
             seed,
@@ -188,6 +191,7 @@ pub fn dispatch(cli: Cli) -> Outcome {
             paused,
             no_module_breaks,
             max_connections,
+            tuning,
         }),
         Cmd::Join { addr, team, facilitator, code, headless, tls_ca, tls_name } => {
             net::serve::join(JoinArgs { addr, team, facilitator, code, headless, tls_ca, tls_name })

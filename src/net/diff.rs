@@ -99,7 +99,18 @@ pub fn apply_list<T: Clone>(list: &mut Vec<T>, change: &ListChange<T>) -> Result
     Ok(())
 }
 
-/// What changed in a team's view. Small fields are always sent; lists only when they changed.
+/// A value that changed, sent only then.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Changed<T> {
+    /// The new value.
+    pub to: T,
+}
+
+fn changed<T: PartialEq + Clone>(old: &T, new: &T) -> Option<Changed<T>> {
+    (old != new).then(|| Changed { to: new.clone() })
+}
+
+/// What changed in a team's view. The clock is always sent; everything else only when it changed.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TeamDelta {
     /// Next tick.
@@ -109,11 +120,13 @@ pub struct TeamDelta {
     /// Finished.
     pub finished: bool,
     /// Module in progress.
-    pub module: Option<ModuleView>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub module: Option<Changed<Option<ModuleView>>>,
     /// Public confidence.
     pub confidence: f64,
     /// EO 13848 deadlines.
-    pub eo: EoView,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eo: Option<Changed<EoView>>,
     /// Its actors and their assets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actors: Option<ListChange<ActorView>>,
@@ -143,9 +156,9 @@ pub fn diff_team(old: &TeamView, new: &TeamView) -> TeamDelta {
         tick: new.tick,
         time: new.time,
         finished: new.finished,
-        module: new.module.clone(),
+        module: changed(&old.module, &new.module),
         confidence: new.confidence,
-        eo: new.eo.clone(),
+        eo: changed(&old.eo, &new.eo),
         actors: diff_list(&old.actors, &new.actors),
         states: diff_list(&old.states, &new.states),
         indicators: diff_list(&old.indicators, &new.indicators),
@@ -161,9 +174,13 @@ pub fn apply_team(view: &mut TeamView, d: &TeamDelta) -> Result<(), Mismatch> {
     view.tick = d.tick;
     view.time = d.time;
     view.finished = d.finished;
-    view.module = d.module.clone();
+    if let Some(c) = &d.module {
+        view.module = c.to.clone();
+    }
     view.confidence = d.confidence;
-    view.eo = d.eo.clone();
+    if let Some(c) = &d.eo {
+        view.eo = c.to.clone();
+    }
     let lists: [Result<(), Mismatch>; 7] = [
         d.actors.as_ref().map_or(Ok(()), |c| apply_list(&mut view.actors, c)),
         d.states.as_ref().map_or(Ok(()), |c| apply_list(&mut view.states, c)),
@@ -186,11 +203,13 @@ pub struct FacilitatorDelta {
     /// Finished.
     pub finished: bool,
     /// Module in progress.
-    pub module: Option<ModuleView>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub module: Option<Changed<Option<ModuleView>>>,
     /// Metrics now.
     pub metrics: Metrics,
     /// EO 13848.
-    pub eo: EoView,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eo: Option<Changed<EoView>>,
     /// Commands waiting.
     pub waiting_commands: usize,
     /// States.
@@ -213,9 +232,9 @@ pub fn diff_facilitator(old: &FacilitatorView, new: &FacilitatorView) -> Facilit
         tick: new.tick,
         time: new.time,
         finished: new.finished,
-        module: new.module.clone(),
+        module: changed(&old.module, &new.module),
         metrics: new.metrics.clone(),
-        eo: new.eo.clone(),
+        eo: changed(&old.eo, &new.eo),
         waiting_commands: new.waiting_commands,
         states: diff_list(&old.states, &new.states),
         teams: diff_list(&old.teams, &new.teams),
@@ -229,9 +248,13 @@ pub fn apply_facilitator(view: &mut FacilitatorView, d: &FacilitatorDelta) -> Re
     view.tick = d.tick;
     view.time = d.time;
     view.finished = d.finished;
-    view.module = d.module.clone();
+    if let Some(c) = &d.module {
+        view.module = c.to.clone();
+    }
     view.metrics = d.metrics.clone();
-    view.eo = d.eo.clone();
+    if let Some(c) = &d.eo {
+        view.eo = c.to.clone();
+    }
     view.waiting_commands = d.waiting_commands;
     let lists = [
         d.states.as_ref().map_or(Ok(()), |c| apply_list(&mut view.states, c)),

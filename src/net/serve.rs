@@ -47,6 +47,57 @@ pub struct ServeArgs {
     pub no_module_breaks: bool,
     /// Connection cap.
     pub max_connections: usize,
+    /// Limits and timeouts.
+    pub tuning: Tuning,
+}
+
+/// Limits and timeouts of `ttx serve` (docs/network.md); the defaults suit an exercise.
+#[derive(Debug, Clone, clap::Args)]
+#[command(next_help_heading = "Limits and timeouts")]
+pub struct Tuning {
+    /// Frames per second a console may send, on average.
+    #[arg(long, value_name = "N", default_value_t = 20.0)]
+    pub rate: f64,
+    /// Frames a console may send in a burst.
+    #[arg(long, value_name = "N", default_value_t = 40)]
+    pub burst: u32,
+    /// Seconds allowed for a console's handshake.
+    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
+    pub handshake_timeout: f64,
+    /// Seconds without a complete frame before a console is dropped (consoles ping every third of it).
+    #[arg(long, value_name = "SECS", default_value_t = 30.0)]
+    pub idle_timeout: f64,
+    /// Seconds allowed to write one frame to a console before it is dropped as too slow.
+    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
+    pub write_timeout: f64,
+    /// Updates a console may fall behind before it is dropped as too slow.
+    #[arg(long, value_name = "N", default_value_t = 16)]
+    pub update_backlog: usize,
+}
+
+impl Tuning {
+    fn server_config(&self, max_connections: usize) -> Result<ServerConfig, Failure> {
+        let secs = |v: f64, flag: &str| {
+            if v.is_finite() && (0.05..=3600.0).contains(&v) {
+                Ok(std::time::Duration::from_secs_f64(v))
+            } else {
+                Err(Failure::input(format!("--{flag}: give 0.05 to 3600 seconds")))
+            }
+        };
+        if !(self.rate.is_finite() && self.rate > 0.0) || self.burst == 0 {
+            return Err(Failure::input("--rate and --burst must be positive"));
+        }
+        let idle = secs(self.idle_timeout, "idle-timeout")?;
+        Ok(ServerConfig {
+            max_connections: max_connections.max(1),
+            frames_per_second: self.rate,
+            burst: self.burst,
+            heartbeat: idle / 3,
+            idle_timeout: idle,
+            handshake_timeout: secs(self.handshake_timeout, "handshake-timeout")?,
+            write_timeout: secs(self.write_timeout, "write-timeout")?,
+        })
+    }
 }
 
 /// A session ready to serve: the simulation, its journal and codes.
@@ -202,6 +253,7 @@ pub fn serve(args: ServeArgs) -> Outcome {
     if !(0.01..=1000.0).contains(&args.speed) {
         return Err(Failure::input("--speed: give 0.01 to 1000 simulated hours per second"));
     }
+    let server_config = args.tuning.server_config(args.max_connections)?;
     let (session, journal_path) = match &args.resume {
         Some(path) => (resume_session(path)?, path.clone()),
         None => {
@@ -221,9 +273,8 @@ pub fn serve(args: ServeArgs) -> Outcome {
         paused: args.paused,
         module_breaks: !args.no_module_breaks,
         approve_injects: args.approve_injects,
-        ..ExerciseConfig::default()
+        backlog: args.tuning.update_backlog.max(1),
     };
-    let server_config = ServerConfig { max_connections: args.max_connections, ..ServerConfig::default() };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

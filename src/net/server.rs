@@ -54,7 +54,7 @@ impl Default for ServerConfig {
             frames_per_second: 20.0,
             burst: 40,
             heartbeat: Duration::from_secs(10),
-            idle_timeout: Duration::from_secs(35),
+            idle_timeout: Duration::from_secs(30),
             handshake_timeout: Duration::from_secs(10),
             write_timeout: Duration::from_secs(10),
         }
