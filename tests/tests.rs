@@ -8,6 +8,7 @@ mod harness;
 mod broken_scenarios;
 mod determinism;
 mod journal;
+mod net;
 mod properties;
 mod report;
 mod sharing_matters;

@@ -293,13 +293,14 @@ impl Exercise {
             }
         }
         self.journal.commit().map_err(|e| journal_failed(&self.journal, &e))?;
-        for f in deferred {
-            f();
-        }
+        // Updates before answers: a console told "stepped" already has the new hour's view.
         if stepped {
             self.publish();
         } else {
             self.publish_facilitator();
+        }
+        for f in deferred {
+            f();
         }
         Ok(())
     }

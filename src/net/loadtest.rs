@@ -124,7 +124,7 @@ pub fn loadtest(file: Option<&Path>, consoles: usize, ticks: u32, speed: f64, js
         .build()
         .map_err(|e| Failure::runtime(e.to_string()))?;
     let listener = server_rt
-        .block_on(async { bind("127.0.0.1:0") })
+        .block_on(async { bind("127.0.0.1:0", None) })
         .map_err(|e| Failure::runtime(format!("cannot listen: {e}")))?;
     let addr = listener.local_addr()?.to_string();
     let config = ExerciseConfig {

@@ -73,6 +73,9 @@ pub struct Tuning {
     /// Updates a console may fall behind before it is dropped as too slow.
     #[arg(long, value_name = "N", default_value_t = 16)]
     pub update_backlog: usize,
+    /// Kernel send buffer per console, in bytes (default: the system's, which grows as needed).
+    #[arg(long, value_name = "BYTES")]
+    pub send_buffer: Option<u32>,
 }
 
 impl Tuning {
@@ -191,13 +194,17 @@ pub fn resume_session(path: &Path) -> Result<Session, Failure> {
 }
 
 /// Binds a listening socket with a backlog large enough for a room of consoles joining at once.
-pub fn bind(addr: &str) -> std::io::Result<TcpListener> {
+/// A send buffer size set here is inherited by every accepted connection.
+pub fn bind(addr: &str, send_buffer: Option<u32>) -> std::io::Result<TcpListener> {
     let addr: SocketAddr = addr
         .parse()
         .or_else(|_| std::net::ToSocketAddrs::to_socket_addrs(addr).and_then(|mut a| a.next().ok_or(std::io::ErrorKind::NotFound.into())))
         .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("{addr}: {e}")))?;
     let socket = if addr.is_ipv4() { TcpSocket::new_v4()? } else { TcpSocket::new_v6()? };
     socket.set_reuseaddr(true)?;
+    if let Some(n) = send_buffer {
+        socket.set_send_buffer_size(n)?;
+    }
     socket.bind(addr)?;
     socket.listen(4096)
 }
@@ -280,7 +287,7 @@ pub fn serve(args: ServeArgs) -> Outcome {
         .build()
         .map_err(|e| Failure::runtime(format!("cannot start: {e}")))?;
     rt.block_on(async move {
-        let listener = bind(&args.bind).map_err(|e| Failure::input(format!("cannot listen on {}: {e}", args.bind)))?;
+        let listener = bind(&args.bind, args.tuning.send_buffer).map_err(|e| Failure::input(format!("cannot listen on {}: {e}", args.bind)))?;
         let addr = listener.local_addr()?;
         {
             let mut out = std::io::stdout().lock();

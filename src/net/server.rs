@@ -419,16 +419,9 @@ async fn recv_update(u: &mut Option<broadcast::Receiver<Bytes>>) -> Result<Bytes
 async fn write_loop<W: AsyncWrite + Unpin>(mut wr: W, mut out: mpsc::Receiver<Out>, write_timeout: Duration) {
     let mut updates: Option<broadcast::Receiver<Bytes>> = None;
     loop {
+        // Updates first: when an answer and an update are both waiting, the update was made first.
         let next = tokio::select! {
             biased;
-            m = out.recv() => match m {
-                Some(Out::Frame(b)) => b,
-                Some(Out::Updates(rx)) => {
-                    updates = Some(rx);
-                    continue;
-                }
-                Some(Out::Close) | None => break,
-            },
             u = recv_update(&mut updates) => match u {
                 Ok(b) => b,
                 Err(broadcast::error::RecvError::Lagged(n)) => {
@@ -440,6 +433,14 @@ async fn write_loop<W: AsyncWrite + Unpin>(mut wr: W, mut out: mpsc::Receiver<Ou
                     break;
                 }
                 Err(broadcast::error::RecvError::Closed) => break,
+            },
+            m = out.recv() => match m {
+                Some(Out::Frame(b)) => b,
+                Some(Out::Updates(rx)) => {
+                    updates = Some(rx);
+                    continue;
+                }
+                Some(Out::Close) | None => break,
             },
         };
         match timeout(write_timeout, wr.write_all(&next)).await {
