@@ -266,9 +266,11 @@ impl Raw {
         Raw { stream }
     }
 
-    pub fn write_frame(&mut self, payload: &[u8]) {
-        self.stream.write_all(&(payload.len() as u32).to_be_bytes()).unwrap();
-        self.stream.write_all(payload).unwrap();
+    /// Writes one frame; false if the server has already closed the connection.
+    pub fn write_frame(&mut self, payload: &[u8]) -> bool {
+        let mut f = (payload.len() as u32).to_be_bytes().to_vec();
+        f.extend_from_slice(payload);
+        self.stream.write_all(&f).is_ok()
     }
 
     pub fn hello(&mut self, team: Option<&str>, code: &str) -> Value {
@@ -280,7 +282,11 @@ impl Raw {
     pub fn read_frame(&mut self) -> Option<Value> {
         let mut len = [0u8; 4];
         self.stream.read_exact(&mut len).ok()?;
-        let mut buf = vec![0u8; u32::from_be_bytes(len) as usize];
+        let len = u32::from_be_bytes(len) as usize;
+        if len > 16 << 20 {
+            return None;
+        }
+        let mut buf = vec![0u8; len];
         self.stream.read_exact(&mut buf).ok()?;
         Some(serde_json::from_slice(&buf).unwrap())
     }
@@ -320,14 +326,11 @@ pub fn replay_verify(journal: &Path) -> (i32, String) {
     (out.status.code().unwrap_or(-1), text)
 }
 
-/// The journal's records.
+/// The journal's complete records (a torn last line, as a crash may leave, is skipped).
 pub fn journal_records(path: &Path) -> Vec<Value> {
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
+    let text = std::fs::read_to_string(path).unwrap();
+    let complete = &text[..text.rfind('\n').map_or(0, |i| i + 1)];
+    complete.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).unwrap()).collect()
 }
 
 /// The id of a team's actor of a kind (e.g. "StateOffice").
