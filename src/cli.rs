@@ -123,6 +123,9 @@ pub enum Cmd {
         /// Simulated hours per real second.
         #[arg(long, default_value_t = 1.0)]
         speed: f64,
+        /// First run the exercise to this time (e.g. "E+0d 18:00"), where more is going on.
+        #[arg(long, value_name = "TIME")]
+        from: Option<String>,
         /// Print the result as one JSON object.
         #[arg(long)]
         json: bool,
@@ -196,8 +199,8 @@ pub fn dispatch(cli: Cli) -> Outcome {
         Cmd::Join { addr, team, facilitator, code, headless, tls_ca, tls_name } => {
             net::serve::join(JoinArgs { addr, team, facilitator, code, headless, tls_ca, tls_name })
         }
-        Cmd::Loadtest { file, consoles, ticks, speed, json } => {
-            net::loadtest::loadtest(file.as_deref(), consoles, ticks, speed, json)
+        Cmd::Loadtest { file, consoles, ticks, speed, from, json } => {
+            net::loadtest::loadtest(file.as_deref(), consoles, ticks, speed, from.as_deref(), json)
         }
     }
 }

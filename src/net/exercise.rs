@@ -139,6 +139,8 @@ pub struct Exercise {
     tick_started_us: u64,
     stop: broadcast::Sender<()>,
     stopping: bool,
+    /// The facilitator's stream has news that is not a tick (consoles came or went, an inject is held).
+    facilitator_stale: bool,
 }
 
 /// Replies that wait until the journal is on disk.
@@ -173,6 +175,7 @@ impl Exercise {
             tick_started_us: now_us(),
             stop,
             stopping: false,
+            facilitator_stale: false,
         }
     }
 
@@ -181,11 +184,18 @@ impl Exercise {
     pub async fn run(mut self, mut requests: mpsc::UnboundedReceiver<Request>) -> Result<(), String> {
         let mut shutdown = self.stop.subscribe();
         let mut next_at = Instant::now() + self.interval();
+        // News that is not a tick reaches the facilitator at most this often (a room joining at
+        // once would otherwise recompute the facilitator's view for every console).
+        let mut refresh = tokio::time::interval(Duration::from_millis(250));
+        refresh.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             let running = !self.paused;
             tokio::select! {
                 biased;
                 _ = shutdown.recv() => break,
+                _ = refresh.tick(), if self.facilitator_stale => {
+                    self.publish_facilitator();
+                }
                 r = requests.recv() => {
                     let Some(first) = r else { break };
                     let mut batch = vec![first];
@@ -297,7 +307,7 @@ impl Exercise {
         if stepped {
             self.publish();
         } else {
-            self.publish_facilitator();
+            self.facilitator_stale = true;
         }
         for f in deferred {
             f();
@@ -535,6 +545,7 @@ impl Exercise {
     }
 
     fn publish_facilitator(&mut self) {
+        self.facilitator_stale = false;
         let p = &mut self.facilitator;
         if p.tx.receiver_count() == 0 {
             p.last = None;

@@ -13,7 +13,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures_util::StreamExt;
+use futures_util::{SinkExt, StreamExt};
 use serde::{Deserialize, Serialize};
 use tokio::sync::Semaphore;
 use tokio::time::Instant;
@@ -36,14 +36,18 @@ pub struct LoadReport {
     pub ticks: u32,
     /// Simulated hours per second.
     pub ticks_per_second: f64,
+    /// Clock time where the measurement began.
+    pub from: String,
     /// Seconds for every console to join.
     pub join_s: f64,
     /// Updates received after the clock started.
     pub updates: usize,
-    /// Consoles times updates sent.
+    /// Consoles times the updates the best-served console received.
     pub expected: usize,
     /// Updates whose base did not match (a console missed one).
     pub gaps: usize,
+    /// Consoles the server dropped before the end.
+    pub dropped: usize,
     /// Tick-to-update latency, median, milliseconds.
     pub p50_ms: f64,
     /// 99th percentile, milliseconds.
@@ -72,10 +76,16 @@ struct Stamp {
 
 #[derive(Default)]
 struct ConsoleStats {
+    measured: usize,
+    errors: Vec<String>,
     latencies_us: Vec<u64>,
     gaps: usize,
     bytes: usize,
     joined: bool,
+}
+
+fn lost(e: std::io::Error) -> Failure {
+    Failure::runtime(format!("the server closed the control connection ({:?})", e.kind()))
 }
 
 fn memory() -> (f64, f64) {
@@ -99,11 +109,26 @@ fn percentile(sorted: &[u64], p: f64) -> f64 {
 }
 
 /// `ttx loadtest`
-pub fn loadtest(file: Option<&Path>, consoles: usize, ticks: u32, speed: f64, json: bool) -> Outcome {
+pub fn loadtest(
+    file: Option<&Path>,
+    consoles: usize,
+    ticks: u32,
+    speed: f64,
+    from: Option<&str>,
+    json: bool,
+) -> Outcome {
     if consoles == 0 || ticks == 0 {
         return Err(Failure::input("give at least one console and one tick"));
     }
+    if !(0.01..=1000.0).contains(&speed) {
+        return Err(Failure::input("--speed: give 0.01 to 1000 simulated hours per second"));
+    }
     let scenario = load::scenario(file)?;
+    let skip = match from {
+        Some(t) => load::tick(&scenario, t, "--from")?.0,
+        None => 0,
+    };
+    let time_from = scenario.registry().clock.at(ttx_engine::Tick(skip)).to_string();
     let teams: Vec<String> = scenario.registry().teams.iter().map(|t| t.id.clone()).collect();
     let dir = std::env::temp_dir().join(format!("ttx-loadtest-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
@@ -138,6 +163,31 @@ pub fn loadtest(file: Option<&Path>, consoles: usize, ticks: u32, speed: f64, js
 
     let target = Target { addr: addr.clone(), tls: None };
     let report = client_rt.block_on(async move {
+        let (control, _) = client::connect(&target, None, &codes.facilitator)
+            .await
+            .map_err(|e| Failure::runtime(format!("the control connection failed: {e:?}")))?;
+        // The control connection takes its own updates as they come, and passes on its answers.
+        let (mut ctl_tx, mut ctl_rx) = control.split();
+        let (answers_tx, mut answers) = tokio::sync::mpsc::unbounded_channel::<String>();
+        let drain = tokio::spawn(async move {
+            while let Some(Ok(b)) = ctl_rx.next().await {
+                if let Ok(s) = serde_json::from_slice::<Stamp>(&b)
+                    && matches!(s.kind.as_str(), "done" | "refused" | "error")
+                {
+                    let _ = answers_tx.send(String::from_utf8_lossy(&b).into_owned());
+                }
+            }
+        });
+        let control = |id: u64, action: Control| {
+            bytes::Bytes::from(serde_json::to_vec(&ClientMsg::Control { id, action }).unwrap_or_default())
+        };
+        if skip > 0 {
+            ctl_tx.send(control(0, Control::Step { ticks: skip })).await.map_err(lost)?;
+            let answer = answers.recv().await.unwrap_or_default();
+            if !answer.contains("\"done\"") {
+                return Err(Failure::runtime(format!("cannot run to --from: {answer}")));
+            }
+        }
         let started = Instant::now();
         let gate = Arc::new(Semaphore::new(64));
         let joined_count = Arc::new(std::sync::atomic::AtomicUsize::new(0));
@@ -153,10 +203,25 @@ pub fn loadtest(file: Option<&Path>, consoles: usize, ticks: u32, speed: f64, js
             tasks.push(tokio::spawn(async move {
                 let mut stats = ConsoleStats::default();
                 let mut permit = Some(gate.acquire_owned().await);
-                let Ok((mut conn, _)) = client::connect(&target, Some(&team), &code).await else { return stats };
+                let Ok((conn, limits)) = client::connect(&target, Some(&team), &code).await else { return stats };
+                let (mut tx, mut rx) = conn.split();
+                let mut beat = tokio::time::interval(Duration::from_millis(limits.heartbeat_ms.max(100)));
                 let mut last = 0u64;
                 let mut counted = false;
-                while let Some(Ok(bytes)) = conn.next().await {
+                loop {
+                    let bytes = tokio::select! {
+                        f = rx.next() => match f {
+                            Some(Ok(b)) => b,
+                            _ => break,
+                        },
+                        _ = beat.tick() => {
+                            let ping = serde_json::to_vec(&ClientMsg::Ping).unwrap_or_default();
+                            if tx.send(bytes::Bytes::from(ping)).await.is_err() {
+                                break;
+                            }
+                            continue;
+                        }
+                    };
                     let received = now_us();
                     let Ok(s) = serde_json::from_slice::<Stamp>(&bytes) else { continue };
                     match s.kind.as_str() {
@@ -176,10 +241,14 @@ pub fn loadtest(file: Option<&Path>, consoles: usize, ticks: u32, speed: f64, js
                             last = s.update;
                             if s.at_us >= clock_started.load(std::sync::atomic::Ordering::SeqCst) {
                                 stats.latencies_us.push(received.saturating_sub(s.at_us));
+                                stats.measured += 1;
                                 stats.bytes += bytes.len() + 4;
                             }
                         }
-                        "error" => break,
+                        "error" => {
+                            stats.errors.push(String::from_utf8_lossy(&bytes).into_owned());
+                            break;
+                        }
                         _ => {}
                     }
                 }
@@ -193,28 +262,30 @@ pub fn loadtest(file: Option<&Path>, consoles: usize, ticks: u32, speed: f64, js
         }
         let join_s = started.elapsed().as_secs_f64();
         let joined = joined_count.load(std::sync::atomic::Ordering::SeqCst);
-        let (mut control, _) = client::connect(&target, None, &codes.facilitator)
-            .await
-            .map_err(|e| Failure::runtime(format!("the control connection failed: {e:?}")))?;
         // Let the joins' own updates settle before measuring.
         tokio::time::sleep(Duration::from_millis(500)).await;
         clock_started.store(now_us(), std::sync::atomic::Ordering::SeqCst);
-        client::send(&mut control, &ClientMsg::Control { id: 1, action: Control::Resume }).await?;
-        let run_for = Duration::from_secs_f64(f64::from(ticks) / speed);
-        let until = Instant::now() + run_for;
-        // Drain the control connection's own updates while the clock runs.
-        while Instant::now() < until {
-            let _ = tokio::time::timeout(until - Instant::now(), control.next()).await;
-        }
-        client::send(&mut control, &ClientMsg::Control { id: 2, action: Control::Stop }).await?;
+        ctl_tx.send(control(1, Control::Resume)).await.map_err(lost)?;
+        tokio::time::sleep(Duration::from_secs_f64(f64::from(ticks) / speed)).await;
+        ctl_tx.send(control(2, Control::Stop)).await.map_err(lost)?;
+        let _ = tokio::time::timeout(Duration::from_secs(30), drain).await;
         let mut all = Vec::new();
         let mut gaps = 0;
         let mut bytes = 0;
+        let mut dropped = 0;
+        let mut most = 0;
         for t in tasks {
             if let Ok(s) = t.await {
+                most = most.max(s.measured);
                 all.extend(s.latencies_us);
                 gaps += s.gaps;
                 bytes += s.bytes;
+                if s.errors.iter().any(|e| !e.contains("server_stopping")) {
+                    dropped += 1;
+                    if dropped <= 3 {
+                        eprintln!("ttx loadtest: a console was dropped: {}", s.errors.join("; "));
+                    }
+                }
             }
         }
         all.sort_unstable();
@@ -224,10 +295,12 @@ pub fn loadtest(file: Option<&Path>, consoles: usize, ticks: u32, speed: f64, js
             joined,
             ticks,
             ticks_per_second: speed,
+            from: time_from,
             join_s,
             updates: all.len(),
-            expected: joined * ticks as usize,
+            expected: joined * most,
             gaps,
+            dropped,
             p50_ms: percentile(&all, 0.50),
             p99_ms: percentile(&all, 0.99),
             max_ms: percentile(&all, 1.0),
@@ -236,7 +309,7 @@ pub fn loadtest(file: Option<&Path>, consoles: usize, ticks: u32, speed: f64, js
             peak_rss_mib: peak,
         })
     })?;
-    let _ = server_rt.block_on(server);
+    let _ = server_rt.block_on(async { tokio::time::timeout(Duration::from_secs(30), server).await });
     client_rt.shutdown_background();
     server_rt.shutdown_background();
     let _ = std::fs::remove_dir_all(&dir);
@@ -248,10 +321,14 @@ pub fn loadtest(file: Option<&Path>, consoles: usize, ticks: u32, speed: f64, js
         let r = &report;
         writeln!(
             out,
-            "ttx loadtest: {} consoles ({} joined in {:.1} s), {} ticks at {} per second",
-            r.consoles, r.joined, r.join_s, r.ticks, r.ticks_per_second
+            "ttx loadtest: {} consoles ({} joined in {:.1} s), {} ticks at {} per second from {}",
+            r.consoles, r.joined, r.join_s, r.ticks, r.ticks_per_second, r.from
         )?;
-        writeln!(out, "  updates received     {} of about {} ({} gaps)", r.updates, r.expected, r.gaps)?;
+        writeln!(
+            out,
+            "  updates received     {} of {} ({} gaps, {} consoles dropped)",
+            r.updates, r.expected, r.gaps, r.dropped
+        )?;
         writeln!(
             out,
             "  tick to update       p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms  (target p99 < 100 ms: {})",

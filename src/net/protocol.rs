@@ -185,8 +185,6 @@ pub enum ErrorCode {
     ServerFull,
     /// The server is stopping (consoles may reconnect when it is back).
     ServerStopping,
-    /// The session has ended.
-    SessionEnded,
 }
 
 impl ErrorCode {
@@ -194,7 +192,7 @@ impl ErrorCode {
     pub fn is_final(self) -> bool {
         matches!(
             self,
-            ErrorCode::BadHandshake | ErrorCode::BadCode | ErrorCode::SessionEnded | ErrorCode::UnknownMessage
+            ErrorCode::BadHandshake | ErrorCode::BadCode | ErrorCode::UnknownMessage
         )
     }
 }
