@@ -54,6 +54,10 @@ pub struct LoadReport {
     pub p99_ms: f64,
     /// Worst, milliseconds.
     pub max_ms: f64,
+    /// CPU time of the server (network tasks and exercise thread) per tick, milliseconds.
+    pub server_cpu_ms_per_tick: f64,
+    /// CPU time of the consoles per tick, milliseconds.
+    pub consoles_cpu_ms_per_tick: f64,
     /// Average size of an update frame, bytes.
     pub update_bytes: usize,
     /// Resident memory at the end (server and consoles), MiB.
@@ -84,8 +88,29 @@ struct ConsoleStats {
     joined: bool,
 }
 
-fn lost(e: std::io::Error) -> Failure {
-    Failure::runtime(format!("the server closed the control connection ({:?})", e.kind()))
+/// CPU time so far of this process's threads, in milliseconds: (server, consoles).
+/// The server's threads are its runtime's workers and the exercise thread.
+fn cpu_ms() -> (f64, f64) {
+    let mut server = 0.0;
+    let mut consoles = 0.0;
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else { return (0.0, 0.0) };
+    for t in tasks.flatten() {
+        let Ok(stat) = std::fs::read_to_string(t.path().join("stat")) else { continue };
+        // "tid (comm) state ...": fields after the name; utime and stime are the 12th and 13th.
+        let Some((head, rest)) = stat.rsplit_once(") ") else { continue };
+        let comm = head.split_once(" (").map_or("", |x| x.1);
+        let f: Vec<&str> = rest.split_whitespace().collect();
+        let ticks: f64 = f.get(11).and_then(|x| x.parse::<f64>().ok()).unwrap_or(0.0)
+            + f.get(12).and_then(|x| x.parse::<f64>().ok()).unwrap_or(0.0);
+        // Linux reports in clock ticks of 1/100 s.
+        let ms = ticks * 10.0;
+        if comm.starts_with("ttx-server") || comm.starts_with("ttx-exercise") {
+            server += ms;
+        } else if comm.starts_with("ttx-consoles") {
+            consoles += ms;
+        }
+    }
+    (server, consoles)
 }
 
 fn memory() -> (f64, f64) {
@@ -166,23 +191,46 @@ pub fn loadtest(
         let (control, _) = client::connect(&target, None, &codes.facilitator)
             .await
             .map_err(|e| Failure::runtime(format!("the control connection failed: {e:?}")))?;
-        // The control connection takes its own updates as they come, and passes on its answers.
+        // The control connection's task: sends what it is given, pings when idle, takes its own
+        // updates as they come, and passes on its answers.
         let (mut ctl_tx, mut ctl_rx) = control.split();
         let (answers_tx, mut answers) = tokio::sync::mpsc::unbounded_channel::<String>();
+        let (orders, mut orders_rx) = tokio::sync::mpsc::unbounded_channel::<ClientMsg>();
         let drain = tokio::spawn(async move {
-            while let Some(Ok(b)) = ctl_rx.next().await {
-                if let Ok(s) = serde_json::from_slice::<Stamp>(&b)
-                    && matches!(s.kind.as_str(), "done" | "refused" | "error")
-                {
-                    let _ = answers_tx.send(String::from_utf8_lossy(&b).into_owned());
+            let mut beat = tokio::time::interval(Duration::from_secs(5));
+            loop {
+                tokio::select! {
+                    f = ctl_rx.next() => {
+                        let Some(Ok(b)) = f else { break };
+                        if let Ok(s) = serde_json::from_slice::<Stamp>(&b)
+                            && matches!(s.kind.as_str(), "done" | "refused" | "error")
+                        {
+                            let _ = answers_tx.send(String::from_utf8_lossy(&b).into_owned());
+                        }
+                    }
+                    o = orders_rx.recv() => {
+                        let Some(o) = o else { break };
+                        let bytes = serde_json::to_vec(&o).unwrap_or_default();
+                        if ctl_tx.send(bytes::Bytes::from(bytes)).await.is_err() {
+                            break;
+                        }
+                    }
+                    _ = beat.tick() => {
+                        let bytes = serde_json::to_vec(&ClientMsg::Ping).unwrap_or_default();
+                        if ctl_tx.send(bytes::Bytes::from(bytes)).await.is_err() {
+                            break;
+                        }
+                    }
                 }
             }
         });
-        let control = |id: u64, action: Control| {
-            bytes::Bytes::from(serde_json::to_vec(&ClientMsg::Control { id, action }).unwrap_or_default())
+        let control = |id: u64, action: Control| -> Result<(), Failure> {
+            orders
+                .send(ClientMsg::Control { id, action })
+                .map_err(|_| Failure::runtime("the server closed the control connection"))
         };
         if skip > 0 {
-            ctl_tx.send(control(0, Control::Step { ticks: skip })).await.map_err(lost)?;
+            control(0, Control::Step { ticks: skip })?;
             let answer = answers.recv().await.unwrap_or_default();
             if !answer.contains("\"done\"") {
                 return Err(Failure::runtime(format!("cannot run to --from: {answer}")));
@@ -265,17 +313,25 @@ pub fn loadtest(
         // Let the joins' own updates settle before measuring.
         tokio::time::sleep(Duration::from_millis(500)).await;
         clock_started.store(now_us(), std::sync::atomic::Ordering::SeqCst);
-        ctl_tx.send(control(1, Control::Resume)).await.map_err(lost)?;
+        let cpu_before = cpu_ms();
+        control(1, Control::Resume)?;
+        let answer = answers.recv().await.unwrap_or_default();
+        if !answer.contains("\"done\"") {
+            return Err(Failure::runtime(format!("cannot start the clock: {answer}")));
+        }
         tokio::time::sleep(Duration::from_secs_f64(f64::from(ticks) / speed)).await;
-        ctl_tx.send(control(2, Control::Stop)).await.map_err(lost)?;
+        let cpu_after = cpu_ms();
+        control(2, Control::Stop)?;
         let _ = tokio::time::timeout(Duration::from_secs(30), drain).await;
         let mut all = Vec::new();
         let mut gaps = 0;
         let mut bytes = 0;
         let mut dropped = 0;
         let mut most = 0;
+        let give_up = Instant::now() + Duration::from_secs(30);
         for t in tasks {
-            if let Ok(s) = t.await {
+            let left = give_up.saturating_duration_since(Instant::now());
+            if let Ok(Ok(s)) = tokio::time::timeout(left, t).await {
                 most = most.max(s.measured);
                 all.extend(s.latencies_us);
                 gaps += s.gaps;
@@ -304,6 +360,8 @@ pub fn loadtest(
             p50_ms: percentile(&all, 0.50),
             p99_ms: percentile(&all, 0.99),
             max_ms: percentile(&all, 1.0),
+            server_cpu_ms_per_tick: (cpu_after.0 - cpu_before.0) / f64::from(ticks),
+            consoles_cpu_ms_per_tick: (cpu_after.1 - cpu_before.1) / f64::from(ticks),
             update_bytes: if all.is_empty() { 0 } else { bytes / all.len() },
             rss_mib: rss,
             peak_rss_mib: peak,
@@ -336,6 +394,11 @@ pub fn loadtest(
             r.p99_ms,
             r.max_ms,
             if r.p99_ms < 100.0 { "met" } else { "NOT met" }
+        )?;
+        writeln!(
+            out,
+            "  CPU per tick         server {:.1} ms, consoles {:.1} ms (both share this machine's cores)",
+            r.server_cpu_ms_per_tick, r.consoles_cpu_ms_per_tick
         )?;
         writeln!(out, "  update size          {} bytes on average", r.update_bytes)?;
         writeln!(
