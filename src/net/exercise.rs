@@ -211,6 +211,7 @@ impl Exercise {
                         next_at = Instant::now() + self.interval();
                     }
                     if self.stopping {
+                        let _ = self.stop.send(());
                         break;
                     }
                 }
@@ -491,8 +492,8 @@ impl Exercise {
                 Ok("note recorded".into())
             }
             Control::Stop => {
+                // The server is told once the answer has gone out (see `run`).
                 self.stopping = true;
-                let _ = self.stop.send(());
                 Ok("stopping the session".into())
             }
         }

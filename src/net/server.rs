@@ -432,7 +432,11 @@ async fn write_loop<W: AsyncWrite + Unpin>(mut wr: W, mut out: mpsc::Receiver<Ou
                     let _ = timeout(Duration::from_secs(1), wr.write_all(&f)).await;
                     break;
                 }
-                Err(broadcast::error::RecvError::Closed) => break,
+                // The exercise has ended: what the connection still has to say goes out.
+                Err(broadcast::error::RecvError::Closed) => {
+                    updates = None;
+                    continue;
+                }
             },
             m = out.recv() => match m {
                 Some(Out::Frame(b)) => b,

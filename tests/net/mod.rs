@@ -16,12 +16,9 @@ use serde_json::{Value, json};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_ttx");
 
-/// A fresh scratch directory for one test.
-pub fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ttx-net-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh scratch folder for one test, removed when dropped.
+pub fn scratch(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new().prefix(&format!("ttx-net-{name}-")).tempdir().unwrap()
 }
 
 /// A port free right now on 127.0.0.1 (for a server that must come back on the same one).
@@ -170,11 +167,6 @@ impl Console {
         let stdin = self.stdin.as_mut().unwrap();
         writeln!(stdin, "{v}").unwrap();
         stdin.flush().unwrap();
-    }
-
-    /// Ends the console's input.
-    pub fn close_input(&mut self) {
-        self.stdin = None;
     }
 
     /// Waits for a line that satisfies `pred`; returns it.

@@ -10,9 +10,10 @@ const T: Duration = Duration::from_secs(30);
 
 #[test]
 fn a_killed_server_resumes_with_the_same_state_and_every_acknowledged_command() {
-    let dir = scratch("resume");
+    let tmp = scratch("resume");
+    let dir = tmp.path();
     let bind = format!("127.0.0.1:{}", free_port());
-    let mut server = Server::start(&dir, &bind, &["--speed", "40", "--no-module-breaks"]);
+    let mut server = Server::start(dir, &bind, &["--speed", "40", "--no-module-breaks"]);
     let code = server.code("pa");
     let mut pa = Console::join(&bind, Some("pa"), &code, &[]);
     let view = pa.wait_for("pa's view", T, |x| x["type"] == "full")["view"].clone();
@@ -70,5 +71,4 @@ fn a_killed_server_resumes_with_the_same_state_and_every_acknowledged_command() 
     assert_eq!(server.wait_exit(T), 0);
     let (code, text) = replay_verify(&server.journal);
     assert_eq!(code, 0, "{text}");
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -28,7 +28,8 @@ fn assert_error(raw: &mut Raw, code: &str) -> String {
 
 #[test]
 fn misbehaving_consoles_are_dropped_and_everyone_else_carries_on() {
-    let dir = scratch("security");
+    let tmp = scratch("security");
+    let dir = tmp.path();
     let mut server = Server::start(
         &dir,
         "127.0.0.1:0",
@@ -175,5 +176,4 @@ fn misbehaving_consoles_are_dropped_and_everyone_else_carries_on() {
     let mut pa = Console::join(&addr, Some("pa"), &server.code("pa"), &[]);
     pa.wait_for("a late console's view", T, |x| x["type"] == "full");
     still_live(&mut ga, "everything");
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -18,9 +18,10 @@ fn self_signed(dir: &Path, names: &[&str], stem: &str) -> (PathBuf, PathBuf) {
 
 #[test]
 fn consoles_join_over_tls_with_the_servers_certificate_and_nothing_else() {
-    let dir = scratch("tls");
-    let (cert, key) = self_signed(&dir, &["localhost"], "server");
-    let (other, _) = self_signed(&dir, &["localhost"], "other");
+    let tmp = scratch("tls");
+    let dir = tmp.path();
+    let (cert, key) = self_signed(dir, &["localhost"], "server");
+    let (other, _) = self_signed(dir, &["localhost"], "other");
     let server = Server::start(
         &dir,
         "127.0.0.1:0",
@@ -49,5 +50,4 @@ fn consoles_join_over_tls_with_the_servers_certificate_and_nothing_else() {
     pa.drain();
     let last = pa.seen.iter().rev().find_map(|x| x["update"].as_u64()).unwrap();
     pa.wait_for("updates to go on", T, |x| x["update"].as_u64() > Some(last + 2));
-    let _ = std::fs::remove_dir_all(&dir);
 }
