@@ -20,8 +20,8 @@ use ttx_engine::{Command, FacilitatorView, TeamView};
 
 use super::diff::{apply_facilitator, apply_team};
 use super::protocol::{
-    CONTROL_TYPES, ClientMsg, Control, ErrorCode, Limits, MAX_SERVER_FRAME, PROTOCOL, ServerMsg, ServerStatus,
-    codec,
+    CONTROL_TYPES, ClientMsg, Control, ErrorCode, Limits, MAX_SERVER_FRAME, PROTOCOL, ServerMsg,
+    ServerStatus, codec,
 };
 
 /// A byte stream to the server, plain or TLS.
@@ -50,7 +50,11 @@ pub enum ConnectError {
 }
 
 /// Connects and completes the handshake; returns the connection and the server's limits.
-pub async fn connect(target: &Target, team: Option<&str>, code: &str) -> Result<(Conn, Limits), ConnectError> {
+pub async fn connect(
+    target: &Target,
+    team: Option<&str>,
+    code: &str,
+) -> Result<(Conn, Limits), ConnectError> {
     let retry = |e: std::io::Error| ConnectError::Retry(e.to_string());
     let tcp = timeout(Duration::from_secs(10), TcpStream::connect(&target.addr))
         .await
@@ -87,7 +91,9 @@ pub async fn connect(target: &Target, team: Option<&str>, code: &str) -> Result<
         Ok(ServerMsg::Welcome { limits, .. }) => Ok((conn, limits)),
         Ok(ServerMsg::Error { code, message }) if code.is_final() => Err(ConnectError::Final(code, message)),
         Ok(ServerMsg::Error { message, .. }) => Err(ConnectError::Retry(message)),
-        Ok(_) | Err(_) => Err(ConnectError::Final(ErrorCode::BadHandshake, "unexpected answer to the hello".into())),
+        Ok(_) | Err(_) => {
+            Err(ConnectError::Final(ErrorCode::BadHandshake, "unexpected answer to the hello".into()))
+        }
     }
 }
 
@@ -180,11 +186,28 @@ pub fn parse_input(line: &str) -> Result<Input, String> {
 #[derive(Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 enum Local<'a> {
-    Sent { id: u64, summary: String },
-    InputError { line: usize, message: String },
-    Disconnected { reason: &'a str, unconfirmed: Vec<u64> },
-    View { update: u64, view: &'a TeamView },
-    FacilitatorView { update: u64, view: &'a FacilitatorView, status: &'a Option<ServerStatus>, log: &'a [LogLine] },
+    Sent {
+        id: u64,
+        summary: String,
+    },
+    InputError {
+        line: usize,
+        message: String,
+    },
+    Disconnected {
+        reason: &'a str,
+        unconfirmed: Vec<u64>,
+    },
+    View {
+        update: u64,
+        view: &'a TeamView,
+    },
+    FacilitatorView {
+        update: u64,
+        view: &'a FacilitatorView,
+        status: &'a Option<ServerStatus>,
+        log: &'a [LogLine],
+    },
 }
 
 /// A token bucket that waits instead of refusing: the console keeps under the server's limit.
@@ -205,7 +228,8 @@ impl Pace {
     async fn wait(&mut self) {
         loop {
             let now = Instant::now();
-            self.tokens = (self.tokens + now.duration_since(self.at).as_secs_f64() * self.rate).min(self.burst);
+            self.tokens =
+                (self.tokens + now.duration_since(self.at).as_secs_f64() * self.rate).min(self.burst);
             self.at = now;
             if self.tokens >= 1.0 {
                 self.tokens -= 1.0;
@@ -270,7 +294,11 @@ pub async fn headless(
                 return Ok(Ended::Refused(code, message));
             }
             Err(ConnectError::Retry(reason)) => {
-                eprintln!("ttx join: cannot reach {} ({reason}); retrying in {:.1} s", target.addr, backoff.as_secs_f64());
+                eprintln!(
+                    "ttx join: cannot reach {} ({reason}); retrying in {:.1} s",
+                    target.addr,
+                    backoff.as_secs_f64()
+                );
                 sleep(backoff).await;
                 backoff = (backoff * 2).min(Duration::from_secs(5));
                 continue;
@@ -382,7 +410,10 @@ mod tests {
     #[test]
     fn input_lines_are_commands_controls_or_console_requests() {
         assert!(matches!(parse_input(r#"{"type":"view"}"#), Ok(Input::View)));
-        assert!(matches!(parse_input(r#"{"type":"step","ticks":3}"#), Ok(Input::Control(Control::Step { ticks: 3 }))));
+        assert!(matches!(
+            parse_input(r#"{"type":"step","ticks":3}"#),
+            Ok(Input::Control(Control::Step { ticks: 3 }))
+        ));
         assert!(matches!(
             parse_input(r#"{"type":"patch","actor":"a","asset":"b"}"#),
             Ok(Input::Command(Command::Patch { .. }))

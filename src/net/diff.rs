@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 use ttx_engine::view::{
-    ActorView, CampaignView, EoView, IndicatorView, InboxItem, InjectView, LogLine, ModuleView, StateView,
+    ActorView, CampaignView, EoView, InboxItem, IndicatorView, InjectView, LogLine, ModuleView, StateView,
     TeamSummary,
 };
 use ttx_engine::{CommandOutcome, ETime, FacilitatorView, Metrics, TeamView};
@@ -284,7 +284,10 @@ mod tests {
     fn list_changes_rebuild_the_new_list_with_little() {
         assert_eq!(check(&[1, 2, 3], &[1, 2, 3]), None);
         assert_eq!(check(&[1, 2, 3], &[1, 2, 3, 4]), Some(ListChange::Window { drop: 0, append: vec![4] }));
-        assert_eq!(check(&[1, 2, 3], &[2, 3, 4, 5]), Some(ListChange::Window { drop: 1, append: vec![4, 5] }));
+        assert_eq!(
+            check(&[1, 2, 3], &[2, 3, 4, 5]),
+            Some(ListChange::Window { drop: 1, append: vec![4, 5] })
+        );
         assert_eq!(check(&[1, 2, 3], &[1, 9, 3]), Some(ListChange::Set { len: 3, items: vec![(1, 9)] }));
         check(&[1, 2, 3], &[]);
         check(&[], &[7, 8]);
@@ -319,7 +322,8 @@ mod tests {
                 assert_eq!(copy, &new);
             }
             let new = sim.facilitator_view();
-            apply_facilitator(&mut fac, &diff_facilitator(&fac, &new)).unwrap();
+            let d = diff_facilitator(&fac, &new);
+            apply_facilitator(&mut fac, &d).unwrap();
             assert_eq!(fac, new);
         }
     }

@@ -148,7 +148,12 @@ type Deferred = Vec<Box<dyn FnOnce() + Send>>;
 
 impl Exercise {
     /// An exercise around a simulation (new, or rebuilt from a journal) and its open journal.
-    pub fn new(mut sim: Sim, journal: SessionJournal, config: ExerciseConfig, stop: broadcast::Sender<()>) -> Self {
+    pub fn new(
+        mut sim: Sim,
+        journal: SessionJournal,
+        config: ExerciseConfig,
+        stop: broadcast::Sender<()>,
+    ) -> Self {
         sim.checkpoint_commands(true);
         let _ = sim.take_journal_records();
         let _ = sim.take_outcomes();
@@ -248,7 +253,11 @@ impl Exercise {
             let _ = self.sim.take_journal_records();
             self.journal.write(&Record::hash(self.sim.registry(), t, self.sim.state_hash()));
             let module = self.sim.module();
-            if self.config.module_breaks && module != self.module && module.is_some() && !self.sim.is_finished() {
+            if self.config.module_breaks
+                && module != self.module
+                && module.is_some()
+                && !self.sim.is_finished()
+            {
                 self.module = module;
                 self.paused = true;
                 break;
@@ -395,7 +404,13 @@ impl Exercise {
         ServerMsg::Ack { id, seq, tick: tick.0, time: self.sim.registry().clock.at(tick).to_string() }
     }
 
-    fn command(&mut self, team: Option<String>, id: u64, command: Command, notify: mpsc::Sender<Bytes>) -> Bytes {
+    fn command(
+        &mut self,
+        team: Option<String>,
+        id: u64,
+        command: Command,
+        notify: mpsc::Sender<Bytes>,
+    ) -> Bytes {
         let issuer = match &team {
             Some(t) => Issuer::Team(t.clone()),
             None => Issuer::Facilitator,
@@ -407,7 +422,9 @@ impl Exercise {
         if let Err(r) = self.sim.check(&issuer, &command) {
             return frame(&ServerMsg::Refused { id, message: r.to_string(), rejection: Some(r) });
         }
-        if let (Some(t), true, Command::InjectFromTemplate { .. }) = (&team, self.config.approve_injects, &command) {
+        if let (Some(t), true, Command::InjectFromTemplate { .. }) =
+            (&team, self.config.approve_injects, &command)
+        {
             let number = self.next_pending;
             self.next_pending += 1;
             self.pending.push(Pending { number, team: t.clone(), command, notify });
@@ -471,7 +488,12 @@ impl Exercise {
                 let Some(p) = i.map(|i| self.pending.remove(i)) else {
                     return Err(format!("no inject #{pending} waits for approval"));
                 };
-                let _ = p.notify.try_send(frame(&ServerMsg::Decision { pending, approved: false, seq: None, reason }));
+                let _ = p.notify.try_send(frame(&ServerMsg::Decision {
+                    pending,
+                    approved: false,
+                    seq: None,
+                    reason,
+                }));
                 Ok(format!("denied #{pending} from {}", p.team))
             }
             Control::Note { text, question } => {
@@ -588,10 +610,11 @@ fn journal_failed(j: &SessionJournal, e: &std::io::Error) -> String {
     )
 }
 
+/// The exercise thread: it returns an error only when the journal could not be written.
+pub type ExerciseThread = std::thread::JoinHandle<Result<(), String>>;
+
 /// Starts the exercise on its own thread; returns the channel to it and the thread.
-pub fn spawn(
-    exercise: Exercise,
-) -> std::io::Result<(mpsc::UnboundedSender<Request>, std::thread::JoinHandle<Result<(), String>>)> {
+pub fn spawn(exercise: Exercise) -> std::io::Result<(mpsc::UnboundedSender<Request>, ExerciseThread)> {
     let (tx, rx) = mpsc::unbounded_channel();
     let handle = std::thread::Builder::new().name("ttx-exercise".into()).spawn(move || {
         let rt = tokio::runtime::Builder::new_current_thread()

@@ -74,7 +74,8 @@ pub struct Resumed {
 
 /// Reads a journal to resume it, cutting off a torn last line.
 pub fn load_for_resume(path: &Path) -> Result<Resumed, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read the journal {}: {e}", path.display()))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| format!("cannot read the journal {}: {e}", path.display()))?;
     let keep = match bytes.iter().rposition(|b| *b == b'\n') {
         Some(i) => i + 1,
         None => 0,
@@ -89,8 +90,8 @@ pub fn load_for_resume(path: &Path) -> Result<Resumed, String> {
             .and_then(|_| f.sync_all())
             .map_err(|e| format!("cannot repair the journal {}: {e}", path.display()))?;
     }
-    let records =
-        read_records(&bytes[..keep]).map_err(|e| format!("the journal {} is damaged: {e}", path.display()))?;
+    let records = read_records(&bytes[..keep])
+        .map_err(|e| format!("the journal {} is damaged: {e}", path.display()))?;
     if records.is_empty() {
         return Err(format!("the journal {} is empty", path.display()));
     }

@@ -251,7 +251,9 @@ pub fn loadtest(
             tasks.push(tokio::spawn(async move {
                 let mut stats = ConsoleStats::default();
                 let mut permit = Some(gate.acquire_owned().await);
-                let Ok((conn, limits)) = client::connect(&target, Some(&team), &code).await else { return stats };
+                let Ok((conn, limits)) = client::connect(&target, Some(&team), &code).await else {
+                    return stats;
+                };
                 let (mut tx, mut rx) = conn.split();
                 let mut beat = tokio::time::interval(Duration::from_millis(limits.heartbeat_ms.max(100)));
                 let mut last = 0u64;

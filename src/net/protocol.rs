@@ -190,10 +190,7 @@ pub enum ErrorCode {
 impl ErrorCode {
     /// Whether a console should give up rather than reconnect.
     pub fn is_final(self) -> bool {
-        matches!(
-            self,
-            ErrorCode::BadHandshake | ErrorCode::BadCode | ErrorCode::UnknownMessage
-        )
+        matches!(self, ErrorCode::BadHandshake | ErrorCode::BadCode | ErrorCode::UnknownMessage)
     }
 }
 
@@ -405,10 +402,16 @@ mod tests {
 
     #[test]
     fn unknown_and_malformed_frames_are_told_apart() {
-        assert_eq!(parse_client(b"{\"type\":\"launch_missiles\"}").unwrap_err().code, ErrorCode::UnknownMessage);
+        assert_eq!(
+            parse_client(b"{\"type\":\"launch_missiles\"}").unwrap_err().code,
+            ErrorCode::UnknownMessage
+        );
         assert_eq!(parse_client(b"\x00\xff garbage").unwrap_err().code, ErrorCode::Malformed);
         assert_eq!(parse_client(b"{\"id\":1}").unwrap_err().code, ErrorCode::Malformed);
-        assert_eq!(parse_client(b"{\"type\":\"command\",\"id\":\"x\"}").unwrap_err().code, ErrorCode::Malformed);
+        assert_eq!(
+            parse_client(b"{\"type\":\"command\",\"id\":\"x\"}").unwrap_err().code,
+            ErrorCode::Malformed
+        );
     }
 
     #[test]

@@ -146,8 +146,8 @@ pub fn new_session(scenario: Scenario, seed: u64, journal: &Path) -> Result<Sess
 /// Rebuilds a session from its journal: replays and verifies every recorded state hash.
 pub fn resume_session(path: &Path) -> Result<Session, Failure> {
     let loaded = load_for_resume(path).map_err(Failure::input)?;
-    let report =
-        replay(&loaded.records, SimOptions::default()).map_err(|e| Failure::input(format!("{}: {e}", path.display())))?;
+    let report = replay(&loaded.records, SimOptions::default())
+        .map_err(|e| Failure::input(format!("{}: {e}", path.display())))?;
     if let Some(d) = &report.divergence {
         return Err(Failure::check(format!(
             "{}: the journal does not replay: at tick {} ({}), line {}, it records state hash {} but the replay gives {}",
@@ -179,8 +179,10 @@ pub fn resume_session(path: &Path) -> Result<Session, Failure> {
     let codes = match JoinCodes::load(&codes_path) {
         Ok(c) => c,
         Err(e) => {
-            let c = JoinCodes::generate(&team_ids(&report.scenario)).map_err(|e| Failure::runtime(e.to_string()))?;
-            c.save(&codes_path).map_err(|e| Failure::input(format!("cannot write {}: {e}", codes_path.display())))?;
+            let c = JoinCodes::generate(&team_ids(&report.scenario))
+                .map_err(|e| Failure::runtime(e.to_string()))?;
+            c.save(&codes_path)
+                .map_err(|e| Failure::input(format!("cannot write {}: {e}", codes_path.display())))?;
             notes.push(format!(
                 "the join codes ({}) could not be read ({e}): new codes were made; give them to the teams",
                 codes_path.display()
@@ -198,7 +200,10 @@ pub fn resume_session(path: &Path) -> Result<Session, Failure> {
 pub fn bind(addr: &str, send_buffer: Option<u32>) -> std::io::Result<TcpListener> {
     let addr: SocketAddr = addr
         .parse()
-        .or_else(|_| std::net::ToSocketAddrs::to_socket_addrs(addr).and_then(|mut a| a.next().ok_or(std::io::ErrorKind::NotFound.into())))
+        .or_else(|_| {
+            std::net::ToSocketAddrs::to_socket_addrs(addr)
+                .and_then(|mut a| a.next().ok_or(std::io::ErrorKind::NotFound.into()))
+        })
         .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("{addr}: {e}")))?;
     let socket = if addr.is_ipv4() { TcpSocket::new_v4()? } else { TcpSocket::new_v6()? };
     socket.set_reuseaddr(true)?;
@@ -229,15 +234,28 @@ fn print_banner(
         journal.display(),
         journal.display()
     )?;
-    writeln!(out, "Clock: {} simulated hours per second, {}", config.ticks_per_second, if config.paused { "paused" } else { "running" })?;
+    writeln!(
+        out,
+        "Clock: {} simulated hours per second, {}",
+        config.ticks_per_second,
+        if config.paused { "paused" } else { "running" }
+    )?;
     writeln!(out, "\nJoin codes (read each team its own):")?;
     for t in &reg.teams {
         let code = s.codes.teams.get(&t.id).map(String::as_str).unwrap_or("?");
         writeln!(out, "  {:<10} {:<32} {code}", t.id, t.name)?;
     }
-    writeln!(out, "  {:<10} {:<32} {}", "(control)", "facilitator's control connection", s.codes.facilitator)?;
+    writeln!(
+        out,
+        "  {:<10} {:<32} {}",
+        "(control)", "facilitator's control connection", s.codes.facilitator
+    )?;
     let shown = if addr.ip().is_unspecified() { format!("HOST:{}", addr.port()) } else { addr.to_string() };
-    writeln!(out, "\nA team joins with:   ttx join {shown} --team ID --code CODE{}", if tls { " --tls-ca CERT.pem" } else { "" })?;
+    writeln!(
+        out,
+        "\nA team joins with:   ttx join {shown} --team ID --code CODE{}",
+        if tls { " --tls-ca CERT.pem" } else { "" }
+    )?;
     writeln!(out, "The facilitator with: ttx join {shown} --facilitator --code CODE --headless")?;
     if !tls && !addr.ip().is_loopback() {
         writeln!(out, "Note: without --tls-cert/--tls-key, codes and views cross the network unencrypted.")?;
@@ -316,7 +334,8 @@ pub async fn run_session(
     let (stop_tx, _) = broadcast::channel::<()>(4);
     let scenario_name = session.scenario.name().to_string();
     let ex = Exercise::new(session.sim, session.journal, config, stop_tx.clone());
-    let (tx, thread) = exercise::spawn(ex).map_err(|e| Failure::runtime(format!("cannot start the exercise: {e}")))?;
+    let (tx, thread) =
+        exercise::spawn(ex).map_err(|e| Failure::runtime(format!("cannot start the exercise: {e}")))?;
     let shared = Arc::new(Shared {
         config: server_config,
         codes: session.codes,
@@ -402,7 +421,10 @@ pub fn join(args: JoinArgs) -> Outcome {
             Ended::Done => Ok(()),
             Ended::Refused(code, message) => {
                 let code = serde_json::to_string(&code).unwrap_or_default();
-                Err(Failure::input(format!("ttx join: the server refused ({}): {message}", code.trim_matches('"'))))
+                Err(Failure::input(format!(
+                    "ttx join: the server refused ({}): {message}",
+                    code.trim_matches('"')
+                )))
             }
         }
     });

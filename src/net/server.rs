@@ -146,13 +146,19 @@ async fn refuse(socket: TcpStream, shared: &Shared, message: String) {
     }
 }
 
-async fn connection(socket: TcpStream, _peer: SocketAddr, shared: Arc<Shared>, shutdown: broadcast::Receiver<()>) {
+async fn connection(
+    socket: TcpStream,
+    _peer: SocketAddr,
+    shared: Arc<Shared>,
+    shutdown: broadcast::Receiver<()>,
+) {
     match &shared.tls {
-        Some(acceptor) => match timeout(shared.config.handshake_timeout, acceptor.accept(socket)).await {
-            Ok(Ok(stream)) => serve(stream, shared, shutdown).await,
+        Some(acceptor) => {
             // A failed TLS handshake has no channel to carry an error frame.
-            Ok(Err(_)) | Err(_) => {}
-        },
+            if let Ok(Ok(stream)) = timeout(shared.config.handshake_timeout, acceptor.accept(socket)).await {
+                serve(stream, shared, shutdown).await;
+            }
+        }
         None => serve(socket, shared, shutdown).await,
     }
 }
@@ -330,7 +336,10 @@ impl<R: AsyncRead + Unpin> Connection<R> {
                         if partial {
                             "a frame was only partly sent".to_string()
                         } else {
-                            format!("nothing arrived for {} s (consoles ping when idle)", config.idle_timeout.as_secs())
+                            format!(
+                                "nothing arrived for {} s (consoles ping when idle)",
+                                config.idle_timeout.as_secs()
+                            )
                         },
                     ));
                 }
@@ -364,7 +373,10 @@ impl<R: AsyncRead + Unpin> Connection<R> {
                         continue;
                     }
                     let (tx, rx) = oneshot::channel();
-                    self.shared.exercise.send(Request::Control { id, action, reply: tx }).map_err(|_| stopping())?;
+                    self.shared
+                        .exercise
+                        .send(Request::Control { id, action, reply: tx })
+                        .map_err(|_| stopping())?;
                     let answer = rx.await.map_err(|_| stopping())?;
                     self.send(answer).await?;
                 }
@@ -407,7 +419,9 @@ fn frame_error(e: std::io::Error) -> Fail {
     }
 }
 
-async fn recv_update(u: &mut Option<broadcast::Receiver<Bytes>>) -> Result<Bytes, broadcast::error::RecvError> {
+async fn recv_update(
+    u: &mut Option<broadcast::Receiver<Bytes>>,
+) -> Result<Bytes, broadcast::error::RecvError> {
     match u {
         Some(r) => r.recv().await,
         None => std::future::pending().await,

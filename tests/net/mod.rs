@@ -181,7 +181,9 @@ impl Console {
                         return v;
                     }
                 }
-                Err(RecvTimeoutError::Timeout) => panic!("timed out waiting for {what}; last lines: {:#?}", tail(&self.seen)),
+                Err(RecvTimeoutError::Timeout) => {
+                    panic!("timed out waiting for {what}; last lines: {:#?}", tail(&self.seen))
+                }
                 Err(RecvTimeoutError::Disconnected) => {
                     panic!("the console ended while waiting for {what}; last lines: {:#?}", tail(&self.seen))
                 }
@@ -266,7 +268,9 @@ impl Raw {
     }
 
     pub fn hello(&mut self, team: Option<&str>, code: &str) -> Value {
-        self.write_frame(json!({"type": "hello", "protocol": 1, "team": team, "code": code}).to_string().as_bytes());
+        self.write_frame(
+            json!({"type": "hello", "protocol": 1, "team": team, "code": code}).to_string().as_bytes(),
+        );
         self.read_frame().expect("an answer to the hello")
     }
 
@@ -303,7 +307,9 @@ impl Raw {
             match self.stream.read(&mut buf) {
                 Ok(0) => return true,
                 Ok(_) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock || e.kind() == std::io::ErrorKind::TimedOut => {}
+                Err(e)
+                    if e.kind() == std::io::ErrorKind::WouldBlock
+                        || e.kind() == std::io::ErrorKind::TimedOut => {}
                 Err(_) => return true,
             }
         }

@@ -19,7 +19,9 @@ fn step_until(fac: &mut Console, console: &mut Console, max: u32, done: impl Fn(
         let a = fac.ask(json!({"type": "step"}));
         assert_eq!(a["type"], "done", "{a}");
         let tick = v["tick"].as_u64().unwrap();
-        console.wait_for("the next update", T, |x| x["type"] == "delta" && x["delta"]["tick"].as_u64() > Some(tick));
+        console.wait_for("the next update", T, |x| {
+            x["type"] == "delta" && x["delta"]["tick"].as_u64() > Some(tick)
+        });
     }
     panic!("the condition did not hold within {max} hours");
 }
@@ -55,7 +57,9 @@ fn what_a_team_learns_is_invisible_to_another_until_shared() {
         fac.ask(json!({"type": "step"}));
     }
     let tick = pa_view["tick"].as_u64().unwrap();
-    fbi.wait_for("three more hours", T, |x| x["type"] == "delta" && x["delta"]["tick"].as_u64() >= Some(tick + 3));
+    fbi.wait_for("three more hours", T, |x| {
+        x["type"] == "delta" && x["delta"]["tick"].as_u64() >= Some(tick + 3)
+    });
     let fbi_view = fbi.view();
     assert!(!indicators(&fbi_view).contains(&ind), "the FBI sees IND-{ind} before it was shared");
     assert!(
@@ -64,16 +68,20 @@ fn what_a_team_learns_is_invisible_to_another_until_shared() {
     );
 
     // Pennsylvania reports it to the FBI; the FBI then holds it, from Pennsylvania.
-    let a = pa.ask(json!({"type": "share_indicator", "actor": office, "indicator": ind, "channel": "ReportToFbi"}));
+    let a = pa
+        .ask(json!({"type": "share_indicator", "actor": office, "indicator": ind, "channel": "ReportToFbi"}));
     assert_eq!(a["type"], "ack", "{a}");
     let fbi_view = step_until(&mut fac, &mut fbi, 72, |v| indicators(v).contains(&ind));
-    let item = fbi_view["inbox"].as_array().unwrap().iter().find(|m| m["indicator"] == json!(ind)).unwrap().clone();
+    let item =
+        fbi_view["inbox"].as_array().unwrap().iter().find(|m| m["indicator"] == json!(ind)).unwrap().clone();
     assert_eq!(item["from"], json!(office), "{item}");
     // The outcome of Pennsylvania's command reached Pennsylvania's console.
     let pa_view = pa.view();
     let outcomes = pa_view["outcomes"].as_array().unwrap();
     assert!(
-        outcomes.iter().any(|o| o["command"]["type"] == "share_indicator" && o["result"] == json!({"Ok": null})),
+        outcomes
+            .iter()
+            .any(|o| o["command"]["type"] == "share_indicator" && o["result"] == json!({"Ok": null})),
         "{outcomes:?}"
     );
 }
@@ -82,7 +90,15 @@ fn what_a_team_learns_is_invisible_to_another_until_shared() {
 fn a_facilitator_and_two_teams_play_a_module_to_its_end_and_the_journal_verifies() {
     let tmp = scratch("module");
     let dir = tmp.path();
-    let mut server = Server::start(dir, "127.0.0.1:0", &["--paused", "--approve-injects", crate::harness::path("scenarios/tabletop_the_vote.ron").to_str().unwrap()]);
+    let mut server = Server::start(
+        dir,
+        "127.0.0.1:0",
+        &[
+            "--paused",
+            "--approve-injects",
+            crate::harness::path("scenarios/tabletop_the_vote.ron").to_str().unwrap(),
+        ],
+    );
     let mut fac = Console::join(&server.addr, None, &server.facilitator_code(), &[]);
     let full = fac.wait_for("the facilitator's view", T, |x| x["type"] == "facilitator_full");
     assert_eq!(full["view"]["module"]["id"], "pre");
@@ -157,7 +173,11 @@ fn a_facilitator_and_two_teams_play_a_module_to_its_end_and_the_journal_verifies
     assert_eq!(outcomes.iter().filter(|o| o["command"]["type"] == "enforce_mfa").count(), 4, "{outcomes:?}");
     let red_view = red.view();
     assert!(
-        red_view["outcomes"].as_array().unwrap().iter().any(|o| o["command"]["type"] == "inject_from_template"),
+        red_view["outcomes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["command"]["type"] == "inject_from_template"),
         "the approved inject was applied"
     );
 
@@ -169,7 +189,9 @@ fn a_facilitator_and_two_teams_play_a_module_to_its_end_and_the_journal_verifies
     let records = journal_records(&server.journal);
     for seq in &acks {
         assert!(
-            records.iter().any(|r| r["type"] == "command" && r["seq"] == json!(seq) && r["issuer"] == json!({"team": "pa"})),
+            records.iter().any(|r| r["type"] == "command"
+                && r["seq"] == json!(seq)
+                && r["issuer"] == json!({"team": "pa"})),
             "acknowledged command {seq} is not in the journal"
         );
     }

@@ -34,7 +34,9 @@ fn a_killed_server_resumes_with_the_same_state_and_every_acknowledged_command() 
     let records = journal_records(&server.journal);
     for seq in &acked {
         assert!(
-            records.iter().any(|r| r["type"] == "command" && r["seq"] == json!(seq) && r["issuer"] == json!({"team": "pa"})),
+            records.iter().any(|r| r["type"] == "command"
+                && r["seq"] == json!(seq)
+                && r["issuer"] == json!({"team": "pa"})),
             "acknowledged command {seq} is missing from the journal"
         );
     }
@@ -46,7 +48,10 @@ fn a_killed_server_resumes_with_the_same_state_and_every_acknowledged_command() 
     let mut server = Server::resume(&server.journal.clone(), &bind, &["--speed", "40", "--no-module-breaks"]);
     let banner = server.banner.join("\n");
     let hash = last_hash["hash"].as_str().unwrap();
-    assert!(banner.contains(&format!("state hash {hash}")), "resumed at another state:\n{banner}\njournal: {last_hash}");
+    assert!(
+        banner.contains(&format!("state hash {hash}")),
+        "resumed at another state:\n{banner}\njournal: {last_hash}"
+    );
     assert!(banner.contains("resumed"), "{banner}");
 
     // The console reconnects by itself with its code, gets a full view, and play goes on.

@@ -31,7 +31,7 @@ fn misbehaving_consoles_are_dropped_and_everyone_else_carries_on() {
     let tmp = scratch("security");
     let dir = tmp.path();
     let mut server = Server::start(
-        &dir,
+        dir,
         "127.0.0.1:0",
         &[
             "--speed",
@@ -138,7 +138,11 @@ fn misbehaving_consoles_are_dropped_and_everyone_else_carries_on() {
     }
     // Another protocol version.
     let mut raw = Raw::connect(&addr);
-    raw.write_frame(json!({"type": "hello", "protocol": 99, "team": "pa", "code": server.code("pa")}).to_string().as_bytes());
+    raw.write_frame(
+        json!({"type": "hello", "protocol": 99, "team": "pa", "code": server.code("pa")})
+            .to_string()
+            .as_bytes(),
+    );
     assert_error(&mut raw, "bad_handshake");
     still_live(&mut ga, "bad frames");
 

@@ -8,7 +8,8 @@ use super::*;
 const T: Duration = Duration::from_secs(30);
 
 fn self_signed(dir: &Path, names: &[&str], stem: &str) -> (PathBuf, PathBuf) {
-    let ck = rcgen::generate_simple_self_signed(names.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap();
+    let ck =
+        rcgen::generate_simple_self_signed(names.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap();
     let cert = dir.join(format!("{stem}.pem"));
     let key = dir.join(format!("{stem}.key"));
     std::fs::write(&cert, ck.cert.pem()).unwrap();
@@ -23,7 +24,7 @@ fn consoles_join_over_tls_with_the_servers_certificate_and_nothing_else() {
     let (cert, key) = self_signed(dir, &["localhost"], "server");
     let (other, _) = self_signed(dir, &["localhost"], "other");
     let server = Server::start(
-        &dir,
+        dir,
         "127.0.0.1:0",
         &["--speed", "20", "--tls-cert", cert.to_str().unwrap(), "--tls-key", key.to_str().unwrap()],
     );
@@ -37,14 +38,19 @@ fn consoles_join_over_tls_with_the_servers_certificate_and_nothing_else() {
     pa.wait_for("updates over TLS", T, |x| x["type"] == "delta");
 
     // A console that trusts another certificate refuses the server and says why.
-    let mut wrong = Console::join(&addr, Some("ga"), &server.code("ga"), &["--tls-ca", other.to_str().unwrap()]);
+    let mut wrong =
+        Console::join(&addr, Some("ga"), &server.code("ga"), &["--tls-ca", other.to_str().unwrap()]);
     let line = wrong.wait_for("the TLS failure", T, |x| x["type"] == "disconnected");
     assert!(line["reason"].as_str().unwrap().contains("TLS"), "{line}");
     assert_eq!(wrong.wait_exit(T), 2);
 
     // Plain TCP to a TLS server gets no frames.
     let mut raw = Raw::connect(&server.addr);
-    raw.write_frame(serde_json::json!({"type": "hello", "protocol": 1, "team": "pa", "code": server.code("pa")}).to_string().as_bytes());
+    raw.write_frame(
+        serde_json::json!({"type": "hello", "protocol": 1, "team": "pa", "code": server.code("pa")})
+            .to_string()
+            .as_bytes(),
+    );
     assert!(raw.read_frame().is_none());
 
     pa.drain();
