@@ -50,11 +50,16 @@ pub enum ConnectError {
 }
 
 /// Connects and completes the handshake; returns the connection and the server's limits.
-pub async fn connect(
+pub async fn connect(target: &Target, team: Option<&str>, code: &str) -> Result<(Conn, Limits), ConnectError> {
+    connect_welcome(target, team, code).await.map(|(c, l, _)| (c, l))
+}
+
+/// Like [`connect`], and also returns the welcome frame as received.
+pub async fn connect_welcome(
     target: &Target,
     team: Option<&str>,
     code: &str,
-) -> Result<(Conn, Limits), ConnectError> {
+) -> Result<(Conn, Limits, Bytes), ConnectError> {
     let retry = |e: std::io::Error| ConnectError::Retry(e.to_string());
     let tcp = timeout(Duration::from_secs(10), TcpStream::connect(&target.addr))
         .await
@@ -66,7 +71,14 @@ pub async fn connect(
             let s = timeout(Duration::from_secs(10), connector.connect(name.clone(), tcp))
                 .await
                 .map_err(|_| ConnectError::Retry("TLS handshake timed out".into()))?
-                .map_err(|e| ConnectError::Final(ErrorCode::BadHandshake, format!("TLS: {e}")))?;
+                .map_err(|e| {
+                    let hint = if e.to_string().contains("CaUsedAsEndEntity") {
+                        " (the server's certificate is a CA certificate: make it with basicConstraints CA:FALSE)"
+                    } else {
+                        " (check that --tls-ca is the server's certificate and that it names the host you join)"
+                    };
+                    ConnectError::Final(ErrorCode::BadHandshake, format!("TLS: {e}{hint}"))
+                })?;
             Box::new(s)
         }
         None => Box::new(tcp),
@@ -88,7 +100,7 @@ pub async fn connect(
         None => return Err(ConnectError::Retry("the server closed the connection".into())),
     };
     match serde_json::from_slice::<ServerMsg>(&bytes) {
-        Ok(ServerMsg::Welcome { limits, .. }) => Ok((conn, limits)),
+        Ok(ServerMsg::Welcome { limits, .. }) => Ok((conn, limits, bytes.freeze())),
         Ok(ServerMsg::Error { code, message }) if code.is_final() => Err(ConnectError::Final(code, message)),
         Ok(ServerMsg::Error { message, .. }) => Err(ConnectError::Retry(message)),
         Ok(_) | Err(_) => {
@@ -287,8 +299,11 @@ pub async fn headless(
         if !input_open && waiting.is_empty() {
             return Ok(Ended::Done);
         }
-        let (mut conn, limits) = match connect(&target, team.as_deref(), &code).await {
-            Ok(c) => c,
+        let (mut conn, limits) = match connect_welcome(&target, team.as_deref(), &code).await {
+            Ok((conn, limits, welcome)) => {
+                emit(out, &welcome)?;
+                (conn, limits)
+            }
             Err(ConnectError::Final(code, message)) => {
                 emit_local(out, &Local::Disconnected { reason: &message, unconfirmed: vec![] })?;
                 return Ok(Ended::Refused(code, message));
