@@ -4,7 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::{Outcome, headless, msel, play, report, research};
+use crate::net::serve::{JoinArgs, ServeArgs};
+use crate::{Outcome, headless, msel, net, play, report, research};
 
 /// Election-cybersecurity tabletop exercises: a deterministic simulation of
 /// foreign interference, information sharing and response.
@@ -110,6 +111,92 @@ pub enum Cmd {
         #[arg(long)]
         plots: bool,
     },
+    /// Host an exercise for team consoles on the network; prints one join code per team.
+    Serve {
+        /// Scenario file or built-in name (default: the built-in tabletop_the_vote).
+        file: Option<PathBuf>,
+        /// Random seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Address to listen on (0.0.0.0:7878 to accept consoles from other computers).
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:7878")]
+        bind: String,
+        /// The session journal (default: ttx-session-<time>.jsonl here); join codes go beside it.
+        #[arg(long, value_name = "FILE")]
+        journal: Option<PathBuf>,
+        /// Carry on a session from its journal after a crash or a stop.
+        #[arg(long, value_name = "JOURNAL")]
+        resume: Option<PathBuf>,
+        /// No facilitator console here: control the clock with `ttx join --facilitator`.
+        #[arg(long)]
+        headless: bool,
+        /// Injects made by the red and white cells wait for the facilitator's approval.
+        #[arg(long)]
+        approve_injects: bool,
+        /// TLS certificate chain (PEM); needs --tls-key.
+        #[arg(long, value_name = "FILE")]
+        tls_cert: Option<PathBuf>,
+        /// TLS private key (PEM).
+        #[arg(long, value_name = "FILE")]
+        tls_key: Option<PathBuf>,
+        /// Simulated hours per real second.
+        #[arg(long, default_value_t = 1.0)]
+        speed: f64,
+        /// Start with the clock stopped.
+        #[arg(long)]
+        paused: bool,
+        /// Keep the clock running when a new module begins.
+        #[arg(long)]
+        no_module_breaks: bool,
+        /// Most consoles connected at once.
+        #[arg(long, default_value_t = 5000)]
+        max_connections: usize,
+        #[command(flatten)]
+        tuning: net::serve::Tuning,
+    },
+    /// Open a team console (or the facilitator's control connection) on a served exercise.
+    Join {
+        /// The server, host:port.
+        addr: String,
+        /// Your team's id.
+        #[arg(long, value_name = "ID", required_unless_present = "facilitator")]
+        team: Option<String>,
+        /// The facilitator's control connection instead of a team.
+        #[arg(long, conflicts_with = "team")]
+        facilitator: bool,
+        /// The join code the facilitator gave you.
+        #[arg(long)]
+        code: String,
+        /// No screen: commands as JSON lines on stdin, every update as JSON lines on stdout.
+        #[arg(long)]
+        headless: bool,
+        /// Use TLS and trust this certificate (PEM), as given by the facilitator.
+        #[arg(long, value_name = "FILE")]
+        tls_ca: Option<PathBuf>,
+        /// The name in the server's certificate (default: the host in ADDR).
+        #[arg(long, value_name = "NAME", requires = "tls_ca")]
+        tls_name: Option<String>,
+    },
+    /// Measure tick-to-update latency with many consoles on one server.
+    Loadtest {
+        /// Scenario file or built-in name.
+        file: Option<PathBuf>,
+        /// Consoles to connect.
+        #[arg(long, default_value_t = 2500)]
+        consoles: usize,
+        /// Ticks to measure.
+        #[arg(long, default_value_t = 60)]
+        ticks: u32,
+        /// Simulated hours per real second.
+        #[arg(long, default_value_t = 1.0)]
+        speed: f64,
+        /// First run the exercise to this time (e.g. "E+0d 18:00"), where more is going on.
+        #[arg(long, value_name = "TIME")]
+        from: Option<String>,
+        /// Print the result as one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
     /// Re-simulate a journal; with --verify, check every recorded state hash.
     Replay {
         /// The journal file.
@@ -163,5 +250,42 @@ pub fn dispatch(cli: Cli) -> Outcome {
             research::batch(&file, &opts)
         }
         Cmd::Merge { dirs, out, plots } => research::merge(&dirs, &out, plots),
+        Cmd::Serve {
+            file,
+            seed,
+            bind,
+            journal,
+            resume,
+            headless,
+            approve_injects,
+            tls_cert,
+            tls_key,
+            speed,
+            paused,
+            no_module_breaks,
+            max_connections,
+            tuning,
+        } => net::serve::serve(ServeArgs {
+            file,
+            seed,
+            bind,
+            journal,
+            resume,
+            headless,
+            approve_injects,
+            tls_cert,
+            tls_key,
+            speed,
+            paused,
+            no_module_breaks,
+            max_connections,
+            tuning,
+        }),
+        Cmd::Join { addr, team, facilitator, code, headless, tls_ca, tls_name } => {
+            net::serve::join(JoinArgs { addr, team, facilitator, code, headless, tls_ca, tls_name })
+        }
+        Cmd::Loadtest { file, consoles, ticks, speed, from, json } => {
+            net::loadtest::loadtest(file.as_deref(), consoles, ticks, speed, from.as_deref(), json)
+        }
     }
 }

@@ -8,6 +8,7 @@ mod cli;
 mod headless;
 mod load;
 mod msel;
+mod net;
 mod play;
 mod report;
 mod research;

@@ -10,6 +10,7 @@ mod broken_scenarios;
 mod determinism;
 mod journal;
 mod msel;
+mod net;
 mod play;
 mod properties;
 mod report;

@@ -1,0 +1,443 @@
+//! The console side of the protocol: connecting, the handshake, keeping a view up to date,
+//! and `ttx join --headless` (JSON lines in, JSON lines out, reconnecting by itself).
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures_util::{SinkExt, StreamExt};
+use serde::Serialize;
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite};
+use tokio::net::TcpStream;
+use tokio::sync::mpsc;
+use tokio::time::{Instant, sleep, timeout};
+use tokio_rustls::TlsConnector;
+use tokio_rustls::rustls::pki_types::ServerName;
+use tokio_util::codec::{Framed, LengthDelimitedCodec};
+use ttx_engine::view::LogLine;
+use ttx_engine::{Command, FacilitatorView, TeamView};
+
+use super::diff::{apply_facilitator, apply_team};
+use super::protocol::{
+    CONTROL_TYPES, ClientMsg, Control, ErrorCode, Limits, MAX_SERVER_FRAME, PROTOCOL, ServerMsg,
+    ServerStatus, codec,
+};
+
+/// A byte stream to the server, plain or TLS.
+pub trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
+
+/// A framed connection.
+pub type Conn = Framed<Box<dyn Io>, LengthDelimitedCodec>;
+
+/// Where and how to connect.
+#[derive(Clone)]
+pub struct Target {
+    /// host:port
+    pub addr: String,
+    /// TLS: the connector and the name to check the certificate against.
+    pub tls: Option<(TlsConnector, ServerName<'static>)>,
+}
+
+/// Why a connection attempt failed.
+#[derive(Debug)]
+pub enum ConnectError {
+    /// The server refused for good (wrong code, other protocol): do not retry.
+    Final(ErrorCode, String),
+    /// Anything else: try again later.
+    Retry(String),
+}
+
+/// Connects and completes the handshake; returns the connection and the server's limits.
+pub async fn connect(
+    target: &Target,
+    team: Option<&str>,
+    code: &str,
+) -> Result<(Conn, Limits), ConnectError> {
+    connect_welcome(target, team, code).await.map(|(c, l, _)| (c, l))
+}
+
+/// Like [`connect`], and also returns the welcome frame as received.
+pub async fn connect_welcome(
+    target: &Target,
+    team: Option<&str>,
+    code: &str,
+) -> Result<(Conn, Limits, Bytes), ConnectError> {
+    let retry = |e: std::io::Error| ConnectError::Retry(e.to_string());
+    let tcp = timeout(Duration::from_secs(10), TcpStream::connect(&target.addr))
+        .await
+        .map_err(|_| ConnectError::Retry("connection timed out".into()))?
+        .map_err(retry)?;
+    let _ = tcp.set_nodelay(true);
+    let io: Box<dyn Io> = match &target.tls {
+        Some((connector, name)) => {
+            let s = timeout(Duration::from_secs(10), connector.connect(name.clone(), tcp))
+                .await
+                .map_err(|_| ConnectError::Retry("TLS handshake timed out".into()))?
+                .map_err(|e| {
+                    let hint = if e.to_string().contains("CaUsedAsEndEntity") {
+                        " (the server's certificate is a CA certificate: make it with basicConstraints CA:FALSE)"
+                    } else {
+                        " (check that --tls-ca is the server's certificate and that it names the host you join)"
+                    };
+                    ConnectError::Final(ErrorCode::BadHandshake, format!("TLS: {e}{hint}"))
+                })?;
+            Box::new(s)
+        }
+        None => Box::new(tcp),
+    };
+    let mut conn = Framed::new(io, codec(MAX_SERVER_FRAME));
+    let hello = ClientMsg::Hello {
+        protocol: PROTOCOL,
+        client: format!("ttx {}", env!("CARGO_PKG_VERSION")),
+        team: team.map(str::to_string),
+        code: code.to_string(),
+    };
+    send(&mut conn, &hello).await.map_err(retry)?;
+    let first = timeout(Duration::from_secs(15), conn.next())
+        .await
+        .map_err(|_| ConnectError::Retry("no answer to the hello".into()))?;
+    let bytes = match first {
+        Some(Ok(b)) => b,
+        Some(Err(e)) => return Err(retry(e)),
+        None => return Err(ConnectError::Retry("the server closed the connection".into())),
+    };
+    match serde_json::from_slice::<ServerMsg>(&bytes) {
+        Ok(ServerMsg::Welcome { limits, .. }) => Ok((conn, limits, bytes.freeze())),
+        Ok(ServerMsg::Error { code, message }) if code.is_final() => Err(ConnectError::Final(code, message)),
+        Ok(ServerMsg::Error { message, .. }) => Err(ConnectError::Retry(message)),
+        Ok(_) | Err(_) => {
+            Err(ConnectError::Final(ErrorCode::BadHandshake, "unexpected answer to the hello".into()))
+        }
+    }
+}
+
+/// Sends one message.
+pub async fn send(conn: &mut Conn, msg: &ClientMsg) -> std::io::Result<()> {
+    let bytes = serde_json::to_vec(msg).map_err(std::io::Error::other)?;
+    conn.send(Bytes::from(bytes)).await
+}
+
+/// The view a console keeps, rebuilt from full views and deltas.
+#[derive(Default)]
+pub struct Mirror {
+    /// Last update applied.
+    pub update: u64,
+    /// A team's view.
+    pub team: Option<TeamView>,
+    /// The facilitator's view.
+    pub facilitator: Option<FacilitatorView>,
+    /// The server's state (facilitator).
+    pub status: Option<ServerStatus>,
+    /// Recent log lines (facilitator).
+    pub log: Vec<LogLine>,
+}
+
+impl Mirror {
+    /// Applies an update; false if it does not fit (the console should reconnect for a full view).
+    pub fn apply(&mut self, msg: ServerMsg) -> bool {
+        match msg {
+            ServerMsg::Full { update, view, .. } => {
+                self.update = update;
+                self.team = Some(*view);
+                true
+            }
+            ServerMsg::Delta { update, base, delta, .. } => {
+                let Some(v) = self.team.as_mut().filter(|_| base == self.update) else { return false };
+                self.update = update;
+                apply_team(v, &delta).is_ok()
+            }
+            ServerMsg::FacilitatorFull { update, view, status, log, .. } => {
+                self.update = update;
+                self.facilitator = Some(*view);
+                self.status = Some(status);
+                self.log = log;
+                true
+            }
+            ServerMsg::FacilitatorDelta { update, base, delta, status, log, .. } => {
+                let Some(v) = self.facilitator.as_mut().filter(|_| base == self.update) else { return false };
+                self.update = update;
+                self.status = Some(status);
+                self.log.extend(log);
+                if self.log.len() > 500 {
+                    self.log.drain(..self.log.len() - 500);
+                }
+                apply_facilitator(v, &delta).is_ok()
+            }
+            _ => true,
+        }
+    }
+}
+
+/// A line typed (or piped) into a headless console.
+#[derive(Debug)]
+pub enum Input {
+    /// A command for the simulation.
+    Command(Command),
+    /// Exercise control (facilitator).
+    Control(Control),
+    /// Print the current view.
+    View,
+    /// Leave.
+    Quit,
+}
+
+/// Reads one input line: `{"type":"view"}`, `{"type":"quit"}`, a control such as
+/// `{"type":"step","ticks":5}`, or a command such as `{"type":"patch","actor":..,"asset":..}`.
+pub fn parse_input(line: &str) -> Result<Input, String> {
+    let value: serde_json::Value = serde_json::from_str(line).map_err(|e| format!("not JSON: {e}"))?;
+    let kind = value.get("type").and_then(|t| t.as_str()).ok_or("no \"type\" field")?.to_string();
+    match kind.as_str() {
+        "view" => Ok(Input::View),
+        "quit" => Ok(Input::Quit),
+        k if CONTROL_TYPES.contains(&k) => {
+            serde_json::from_value(value).map(Input::Control).map_err(|e| format!("bad {k}: {e}"))
+        }
+        k => serde_json::from_value(value).map(Input::Command).map_err(|e| format!("bad command {k}: {e}")),
+    }
+}
+
+/// Lines the headless console writes besides the server's own messages.
+#[derive(Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum Local<'a> {
+    Sent {
+        id: u64,
+        summary: String,
+    },
+    InputError {
+        line: usize,
+        message: String,
+    },
+    Disconnected {
+        reason: &'a str,
+        unconfirmed: Vec<u64>,
+    },
+    View {
+        update: u64,
+        view: &'a TeamView,
+    },
+    FacilitatorView {
+        update: u64,
+        view: &'a FacilitatorView,
+        status: &'a Option<ServerStatus>,
+        log: &'a [LogLine],
+    },
+}
+
+/// A token bucket that waits instead of refusing: the console keeps under the server's limit.
+struct Pace {
+    tokens: f64,
+    rate: f64,
+    burst: f64,
+    at: Instant,
+}
+
+impl Pace {
+    fn new(l: &Limits) -> Pace {
+        // Keep a margin under the server's limit.
+        let burst = (f64::from(l.burst) / 2.0).max(1.0);
+        Pace { tokens: burst, rate: (l.frames_per_second * 0.8).max(0.1), burst, at: Instant::now() }
+    }
+
+    async fn wait(&mut self) {
+        loop {
+            let now = Instant::now();
+            self.tokens =
+                (self.tokens + now.duration_since(self.at).as_secs_f64() * self.rate).min(self.burst);
+            self.at = now;
+            if self.tokens >= 1.0 {
+                self.tokens -= 1.0;
+                return;
+            }
+            sleep(Duration::from_secs_f64((1.0 - self.tokens) / self.rate)).await;
+        }
+    }
+}
+
+fn emit(out: &mut impl Write, line: &[u8]) -> std::io::Result<()> {
+    out.write_all(line)?;
+    out.write_all(b"\n")?;
+    out.flush()
+}
+
+fn emit_local(out: &mut impl Write, l: &Local) -> std::io::Result<()> {
+    emit(out, &serde_json::to_vec(l).unwrap_or_default())
+}
+
+/// How a headless console ended.
+pub enum Ended {
+    /// Input ended and every command was answered, or `quit`.
+    Done,
+    /// The server refused the console for good.
+    Refused(ErrorCode, String),
+}
+
+/// `ttx join --headless`: commands from `input` lines, every update to `out` as JSON lines.
+/// Reconnects by itself (with the same code) until input ends or the server refuses for good.
+pub async fn headless(
+    target: Target,
+    team: Option<String>,
+    code: String,
+    input: impl tokio::io::AsyncRead + Unpin + Send + 'static,
+    out: &mut impl Write,
+) -> std::io::Result<Ended> {
+    let (in_tx, mut in_rx) = mpsc::channel::<(usize, String)>(64);
+    tokio::spawn(async move {
+        let mut lines = tokio::io::BufReader::new(input).lines();
+        let mut n = 0;
+        while let Ok(Some(line)) = lines.next_line().await {
+            n += 1;
+            if in_tx.send((n, line)).await.is_err() {
+                break;
+            }
+        }
+    });
+    let mut input_open = true;
+    let mut next_id = 1u64;
+    let mut waiting: BTreeMap<u64, String> = BTreeMap::new();
+    let mut mirror = Mirror::default();
+    let mut backoff = Duration::from_millis(200);
+    loop {
+        if !input_open && waiting.is_empty() {
+            return Ok(Ended::Done);
+        }
+        let (mut conn, limits) = match connect_welcome(&target, team.as_deref(), &code).await {
+            Ok((conn, limits, welcome)) => {
+                emit(out, &welcome)?;
+                (conn, limits)
+            }
+            Err(ConnectError::Final(code, message)) => {
+                emit_local(out, &Local::Disconnected { reason: &message, unconfirmed: vec![] })?;
+                return Ok(Ended::Refused(code, message));
+            }
+            Err(ConnectError::Retry(reason)) => {
+                eprintln!(
+                    "ttx join: cannot reach {} ({reason}); retrying in {:.1} s",
+                    target.addr,
+                    backoff.as_secs_f64()
+                );
+                sleep(backoff).await;
+                backoff = (backoff * 2).min(Duration::from_secs(5));
+                continue;
+            }
+        };
+        backoff = Duration::from_millis(200);
+        let mut pace = Pace::new(&limits);
+        let heartbeat = Duration::from_millis(limits.heartbeat_ms.max(100));
+        let mut last_sent = Instant::now();
+        let reason: String = loop {
+            if !input_open && waiting.is_empty() {
+                return Ok(Ended::Done);
+            }
+            tokio::select! {
+                f = conn.next() => {
+                    let bytes = match f {
+                        Some(Ok(b)) => b,
+                        Some(Err(e)) => break e.to_string(),
+                        None => break "the server closed the connection".to_string(),
+                    };
+                    emit(out, &bytes)?;
+                    let Ok(msg) = serde_json::from_slice::<ServerMsg>(&bytes) else {
+                        break "the server sent a message this console does not understand".to_string();
+                    };
+                    match &msg {
+                        ServerMsg::Ack { id, .. } | ServerMsg::Refused { id, .. } | ServerMsg::Done { id, .. } | ServerMsg::Held { id, .. } => {
+                            waiting.remove(id);
+                        }
+                        ServerMsg::Error { code, message } => {
+                            if code.is_final() {
+                                return Ok(Ended::Refused(*code, message.clone()));
+                            }
+                            break message.clone();
+                        }
+                        _ => {}
+                    }
+                    if !mirror.apply(msg) {
+                        break "an update did not fit this console's view; reconnecting for a full view".to_string();
+                    }
+                }
+                line = in_rx.recv(), if input_open => {
+                    let Some((n, line)) = line else {
+                        input_open = false;
+                        continue;
+                    };
+                    if line.trim().is_empty() {
+                        continue;
+                    }
+                    let msg = match parse_input(&line) {
+                        Err(message) => {
+                            emit_local(out, &Local::InputError { line: n, message })?;
+                            continue;
+                        }
+                        Ok(Input::Quit) => return Ok(Ended::Done),
+                        Ok(Input::View) => {
+                            if let Some(v) = &mirror.team {
+                                emit_local(out, &Local::View { update: mirror.update, view: v })?;
+                            } else if let Some(v) = &mirror.facilitator {
+                                emit_local(out, &Local::FacilitatorView { update: mirror.update, view: v, status: &mirror.status, log: &mirror.log })?;
+                            }
+                            continue;
+                        }
+                        Ok(Input::Command(command)) => {
+                            let id = next_id;
+                            next_id += 1;
+                            emit_local(out, &Local::Sent { id, summary: command.summary() })?;
+                            waiting.insert(id, command.summary());
+                            ClientMsg::Command { id, command }
+                        }
+                        Ok(Input::Control(action)) => {
+                            let id = next_id;
+                            next_id += 1;
+                            emit_local(out, &Local::Sent { id, summary: format!("{action:?}") })?;
+                            waiting.insert(id, format!("{action:?}"));
+                            ClientMsg::Control { id, action }
+                        }
+                    };
+                    pace.wait().await;
+                    last_sent = Instant::now();
+                    if let Err(e) = send(&mut conn, &msg).await {
+                        break e.to_string();
+                    }
+                }
+                _ = sleep_until_heartbeat(last_sent, heartbeat) => {
+                    pace.wait().await;
+                    last_sent = Instant::now();
+                    if let Err(e) = send(&mut conn, &ClientMsg::Ping).await {
+                        break e.to_string();
+                    }
+                }
+            }
+        };
+        // Commands without an answer may or may not have been recorded: the console says so.
+        let unconfirmed: Vec<u64> = std::mem::take(&mut waiting).into_keys().collect();
+        emit_local(out, &Local::Disconnected { reason: &reason, unconfirmed })?;
+        eprintln!("ttx join: {reason}; reconnecting");
+        sleep(backoff).await;
+    }
+}
+
+async fn sleep_until_heartbeat(last: Instant, every: Duration) {
+    tokio::time::sleep_until(last + every).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn input_lines_are_commands_controls_or_console_requests() {
+        assert!(matches!(parse_input(r#"{"type":"view"}"#), Ok(Input::View)));
+        assert!(matches!(
+            parse_input(r#"{"type":"step","ticks":3}"#),
+            Ok(Input::Control(Control::Step { ticks: 3 }))
+        ));
+        assert!(matches!(
+            parse_input(r#"{"type":"patch","actor":"a","asset":"b"}"#),
+            Ok(Input::Command(Command::Patch { .. }))
+        ));
+        assert!(parse_input(r#"{"type":"patch"}"#).is_err());
+        assert!(parse_input("patch harbor").is_err());
+    }
+}

@@ -1,0 +1,627 @@
+//! The exercise: the one place that owns the simulation, the clock and the journal.
+//!
+//! It runs on its own thread (the simulation is single-threaded, and a
+//! journal `fsync` must not stall the network tasks) and talks to the
+//! connections by channels. Commands that arrive together are journaled
+//! together and synced once (group commit), then acknowledged. After every
+//! tick it computes each team's view once, diffs it, and broadcasts the same
+//! frame to every console of that team; a console too slow to keep up falls
+//! behind the bounded broadcast and is dropped by its own connection task.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
+
+use bytes::Bytes;
+use tokio::sync::{broadcast, mpsc, oneshot};
+use tokio::time::Instant;
+use ttx_engine::journal::Record;
+use ttx_engine::model::registry::ModuleIx;
+use ttx_engine::view::LogLine;
+use ttx_engine::{Command, FacilitatorView, Issuer, Severity, Sim, TeamView};
+
+use super::diff::{diff_facilitator, diff_team};
+use super::journal::SessionJournal;
+use super::protocol::{Control, PendingInject, ServerMsg, ServerStatus, frame, now_us};
+
+/// How the exercise runs.
+#[derive(Clone, Debug)]
+pub struct ExerciseConfig {
+    /// Simulated hours per real second.
+    pub ticks_per_second: f64,
+    /// Start with the clock stopped.
+    pub paused: bool,
+    /// Stop the clock when a new module begins.
+    pub module_breaks: bool,
+    /// Player-made injects wait for the facilitator's approval.
+    pub approve_injects: bool,
+    /// Updates a console may fall behind before it is dropped.
+    pub backlog: usize,
+}
+
+impl Default for ExerciseConfig {
+    fn default() -> Self {
+        ExerciseConfig {
+            ticks_per_second: 1.0,
+            paused: false,
+            module_breaks: true,
+            approve_injects: false,
+            backlog: 16,
+        }
+    }
+}
+
+/// What a connection asks of the exercise.
+pub enum Request {
+    /// A console joins: it gets a full view and the stream of updates after it.
+    Join {
+        /// The team, or none for the facilitator.
+        team: Option<String>,
+        /// The answer.
+        reply: oneshot::Sender<Joined>,
+    },
+    /// A console left.
+    Leave {
+        /// The team, or none for the facilitator.
+        team: Option<String>,
+    },
+    /// A command from a console.
+    Command {
+        /// The team, or none for the facilitator.
+        team: Option<String>,
+        /// The console's number for it.
+        id: u64,
+        /// The command.
+        command: Command,
+        /// Where to tell the console later (an approval decision).
+        notify: mpsc::Sender<Bytes>,
+        /// The answer, as a frame.
+        reply: oneshot::Sender<Bytes>,
+    },
+    /// Exercise control from the facilitator.
+    Control {
+        /// The console's number for it.
+        id: u64,
+        /// What to do.
+        action: Control,
+        /// The answer, as a frame.
+        reply: oneshot::Sender<Bytes>,
+    },
+}
+
+/// A console's start: a full view and the updates that follow it.
+pub struct Joined {
+    /// The full view, as a frame.
+    pub full: Bytes,
+    /// Every later update, as frames.
+    pub updates: broadcast::Receiver<Bytes>,
+}
+
+/// One stream of updates (a team's, or the facilitator's).
+struct Publisher<V> {
+    tx: broadcast::Sender<Bytes>,
+    /// The view the last update described, and that update's number.
+    last: Option<(u64, V)>,
+    /// The full-view frame for `last`, built once for everyone joining.
+    full: Option<(u64, Bytes)>,
+    update: u64,
+}
+
+impl<V> Publisher<V> {
+    fn new(backlog: usize) -> Self {
+        let (tx, _) = broadcast::channel(backlog.max(1));
+        Publisher { tx, last: None, full: None, update: 0 }
+    }
+}
+
+struct Pending {
+    number: u64,
+    team: String,
+    command: Command,
+    notify: mpsc::Sender<Bytes>,
+}
+
+/// The exercise's state.
+pub struct Exercise {
+    sim: Sim,
+    journal: SessionJournal,
+    config: ExerciseConfig,
+    teams: BTreeMap<String, Publisher<TeamView>>,
+    facilitator: Publisher<FacilitatorView>,
+    /// Index of the first event not yet sent to the facilitator.
+    log_from: usize,
+    consoles: BTreeMap<String, usize>,
+    facilitators: usize,
+    staffed: BTreeSet<String>,
+    paused: bool,
+    module: Option<ModuleIx>,
+    pending: Vec<Pending>,
+    next_pending: u64,
+    tick_started_us: u64,
+    stop: broadcast::Sender<()>,
+    stopping: bool,
+    /// The facilitator's stream has news that is not a tick (consoles came or went, an inject is held).
+    facilitator_stale: bool,
+}
+
+/// Replies that wait until the journal is on disk.
+type Deferred = Vec<Box<dyn FnOnce() + Send>>;
+
+impl Exercise {
+    /// An exercise around a simulation (new, or rebuilt from a journal) and its open journal.
+    pub fn new(
+        mut sim: Sim,
+        journal: SessionJournal,
+        config: ExerciseConfig,
+        stop: broadcast::Sender<()>,
+    ) -> Self {
+        sim.checkpoint_commands(true);
+        let _ = sim.take_journal_records();
+        let _ = sim.take_outcomes();
+        let fv = sim.facilitator_view();
+        let staffed = fv.teams.iter().filter(|t| t.staffed).map(|t| t.id.clone()).collect();
+        let teams = fv.teams.iter().map(|t| (t.id.clone(), Publisher::new(config.backlog))).collect();
+        let consoles = fv.teams.iter().map(|t| (t.id.clone(), 0)).collect();
+        let module = sim.module();
+        let log_from = sim.events().len();
+        Exercise {
+            paused: config.paused || sim.is_finished(),
+            facilitator: Publisher::new(config.backlog),
+            sim,
+            journal,
+            config,
+            teams,
+            log_from,
+            consoles,
+            facilitators: 0,
+            staffed,
+            module,
+            pending: Vec::new(),
+            next_pending: 1,
+            tick_started_us: now_us(),
+            stop,
+            stopping: false,
+            facilitator_stale: false,
+        }
+    }
+
+    /// Runs until the session is stopped (a control `stop`, or the server's shutdown).
+    /// Returns an error only if the journal cannot be written, which stops the session.
+    pub async fn run(mut self, mut requests: mpsc::UnboundedReceiver<Request>) -> Result<(), String> {
+        let mut shutdown = self.stop.subscribe();
+        let mut next_at = Instant::now() + self.interval();
+        // News that is not a tick reaches the facilitator at most this often (a room joining at
+        // once would otherwise recompute the facilitator's view for every console).
+        let mut refresh = tokio::time::interval(Duration::from_millis(250));
+        refresh.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            let running = !self.paused;
+            tokio::select! {
+                biased;
+                _ = shutdown.recv() => break,
+                _ = refresh.tick(), if self.facilitator_stale => {
+                    self.publish_facilitator();
+                }
+                r = requests.recv() => {
+                    let Some(first) = r else { break };
+                    let mut batch = vec![first];
+                    while batch.len() < 1024 {
+                        match requests.try_recv() {
+                            Ok(r) => batch.push(r),
+                            Err(_) => break,
+                        }
+                    }
+                    let was_paused = self.paused;
+                    self.handle(batch)?;
+                    if was_paused && !self.paused {
+                        next_at = Instant::now() + self.interval();
+                    }
+                    if self.stopping {
+                        let _ = self.stop.send(());
+                        break;
+                    }
+                }
+                _ = tokio::time::sleep_until(next_at), if running => {
+                    let now = Instant::now();
+                    let late = now.saturating_duration_since(next_at).as_secs_f64();
+                    let due = 1 + (late * self.config.ticks_per_second).floor().min(999.0) as u32;
+                    self.tick_started_us = now_us();
+                    self.advance(due)?;
+                    next_at += self.interval() * due;
+                    if next_at + Duration::from_secs(1) < Instant::now() {
+                        next_at = Instant::now() + self.interval();
+                    }
+                    self.publish();
+                }
+            }
+        }
+        self.journal.commit().map_err(|e| journal_failed(&self.journal, &e))
+    }
+
+    fn interval(&self) -> Duration {
+        Duration::from_secs_f64(1.0 / self.config.ticks_per_second.clamp(0.01, 1000.0))
+    }
+
+    /// Simulates up to `ticks` hours, stopping at a module break or the end; returns how many.
+    fn advance(&mut self, ticks: u32) -> Result<u32, String> {
+        let mut done = 0;
+        while done < ticks && !self.sim.is_finished() {
+            let t = self.sim.now();
+            self.sim.step();
+            done += 1;
+            // Command records were written when the commands were accepted; one hash per tick
+            // (it covers the engine's day-end and after-command checkpoints) pins the clock.
+            let _ = self.sim.take_journal_records();
+            self.journal.write(&Record::hash(self.sim.registry(), t, self.sim.state_hash()));
+            let module = self.sim.module();
+            if self.config.module_breaks
+                && module != self.module
+                && module.is_some()
+                && !self.sim.is_finished()
+            {
+                self.module = module;
+                self.paused = true;
+                break;
+            }
+            self.module = module;
+        }
+        if self.sim.is_finished() && !self.paused {
+            self.paused = true;
+            self.journal.write(&Record::End {
+                tick: self.sim.now().0,
+                hash: format!("{:016x}", self.sim.state_hash()),
+            });
+        }
+        let _ = self.sim.take_outcomes();
+        self.journal.commit().map_err(|e| journal_failed(&self.journal, &e))?;
+        Ok(done)
+    }
+
+    fn handle(&mut self, batch: Vec<Request>) -> Result<(), String> {
+        let mut deferred: Deferred = Vec::new();
+        let mut stepped = false;
+        for req in batch {
+            match req {
+                Request::Join { team, reply } => self.join(team, reply, &mut deferred),
+                Request::Leave { team } => match team {
+                    Some(t) => {
+                        if let Some(n) = self.consoles.get_mut(&t) {
+                            *n = n.saturating_sub(1);
+                        }
+                    }
+                    None => self.facilitators = self.facilitators.saturating_sub(1),
+                },
+                Request::Command { team, id, command, notify, reply } => {
+                    let answer = self.command(team, id, command, notify);
+                    deferred.push(Box::new(move || {
+                        let _ = reply.send(answer);
+                    }));
+                }
+                Request::Control { id, action, reply } => {
+                    if matches!(action, Control::Step { .. }) {
+                        self.tick_started_us = now_us();
+                        stepped = true;
+                    }
+                    let answer = match self.control(action) {
+                        Ok(message) => ServerMsg::Done { id, message },
+                        Err(message) => ServerMsg::Refused { id, message, rejection: None },
+                    };
+                    let answer = frame(&answer);
+                    deferred.push(Box::new(move || {
+                        let _ = reply.send(answer);
+                    }));
+                }
+            }
+        }
+        self.journal.commit().map_err(|e| journal_failed(&self.journal, &e))?;
+        // Updates before answers: a console told "stepped" already has the new hour's view.
+        if stepped {
+            self.publish();
+        } else {
+            self.facilitator_stale = true;
+        }
+        for f in deferred {
+            f();
+        }
+        Ok(())
+    }
+
+    fn join(&mut self, team: Option<String>, reply: oneshot::Sender<Joined>, deferred: &mut Deferred) {
+        let joined = match &team {
+            Some(t) => {
+                *self.consoles.entry(t.clone()).or_insert(0) += 1;
+                if !self.staffed.contains(t) && !self.sim.is_finished() {
+                    // A staffed team's actors stop following doctrine: the players decide.
+                    let cmd = Command::SetStaffed { team: t.clone(), staffed: true };
+                    self.submit(Issuer::Facilitator, cmd);
+                    self.staffed.insert(t.clone());
+                }
+                self.join_team(t)
+            }
+            None => {
+                self.facilitators += 1;
+                self.join_facilitator()
+            }
+        };
+        if let Some(j) = joined {
+            deferred.push(Box::new(move || {
+                let _ = reply.send(j);
+            }));
+        }
+    }
+
+    fn join_team(&mut self, team: &str) -> Option<Joined> {
+        let sim = &self.sim;
+        let at_us = self.tick_started_us;
+        let p = self.teams.get_mut(team)?;
+        if p.last.is_none() {
+            p.update += 1;
+            p.last = Some((p.update, sim.team_view(team)?));
+        }
+        let (u, view) = p.last.as_ref()?;
+        let full = match &p.full {
+            Some((fu, bytes)) if fu == u => bytes.clone(),
+            _ => {
+                let b = frame(&ServerMsg::Full { update: *u, at_us, view: Box::new(view.clone()) });
+                p.full = Some((*u, b.clone()));
+                b
+            }
+        };
+        Some(Joined { full, updates: p.tx.subscribe() })
+    }
+
+    fn join_facilitator(&mut self) -> Option<Joined> {
+        // The facilitator stream is refreshed after every batch; a joiner gets the current state.
+        let view = self.sim.facilitator_view();
+        let p = &mut self.facilitator;
+        if p.last.is_none() {
+            p.update += 1;
+        }
+        let update = p.update;
+        p.last = Some((update, view.clone()));
+        let log = self.sim.log_lines(None, Severity::Info, self.sim.events().len().saturating_sub(500));
+        self.log_from = self.sim.events().len();
+        let status = self.status();
+        let full = frame(&ServerMsg::FacilitatorFull {
+            update,
+            at_us: self.tick_started_us,
+            view: Box::new(view),
+            status,
+            log,
+        });
+        Some(Joined { full, updates: self.facilitator.tx.subscribe() })
+    }
+
+    /// Journals a command for the next tick (commit before telling anyone); returns its sequence number.
+    fn submit(&mut self, issuer: Issuer, command: Command) -> u64 {
+        let tick = self.sim.now();
+        let seq = self.sim.submit(issuer.clone(), command.clone());
+        self.journal.write(&Record::submitted(self.sim.registry(), tick, &issuer, seq, &command));
+        seq
+    }
+
+    fn ack(&self, id: u64, seq: u64) -> ServerMsg {
+        let tick = self.sim.now();
+        ServerMsg::Ack { id, seq, tick: tick.0, time: self.sim.registry().clock.at(tick).to_string() }
+    }
+
+    fn command(
+        &mut self,
+        team: Option<String>,
+        id: u64,
+        command: Command,
+        notify: mpsc::Sender<Bytes>,
+    ) -> Bytes {
+        let issuer = match &team {
+            Some(t) => Issuer::Team(t.clone()),
+            None => Issuer::Facilitator,
+        };
+        if self.sim.is_finished() {
+            let r = ttx_engine::Rejection::Ended;
+            return frame(&ServerMsg::Refused { id, message: r.to_string(), rejection: Some(r) });
+        }
+        if let Err(r) = self.sim.check(&issuer, &command) {
+            return frame(&ServerMsg::Refused { id, message: r.to_string(), rejection: Some(r) });
+        }
+        if let (Some(t), true, Command::InjectFromTemplate { .. }) =
+            (&team, self.config.approve_injects, &command)
+        {
+            let number = self.next_pending;
+            self.next_pending += 1;
+            self.pending.push(Pending { number, team: t.clone(), command, notify });
+            return frame(&ServerMsg::Held { id, pending: number });
+        }
+        let seq = self.submit(issuer, command);
+        frame(&self.ack(id, seq))
+    }
+
+    fn control(&mut self, action: Control) -> Result<String, String> {
+        match action {
+            Control::Pause => {
+                self.paused = true;
+                Ok(format!("paused at {}", self.sim.time()))
+            }
+            Control::Resume => {
+                if self.sim.is_finished() {
+                    return Err("the exercise has ended".into());
+                }
+                self.paused = false;
+                Ok(format!("running from {}", self.sim.time()))
+            }
+            Control::Step { ticks } => {
+                if self.sim.is_finished() {
+                    return Err("the exercise has ended".into());
+                }
+                if !(1..=100_000).contains(&ticks) {
+                    return Err("step between 1 and 100000 hours".into());
+                }
+                // An explicit step crosses into the next module if it starts right now.
+                self.module = self.sim.module();
+                let done = self.advance(ticks)?;
+                Ok(format!("stepped {done} h to {}", self.sim.time()))
+            }
+            Control::Speed { ticks_per_second } => {
+                if !(0.01..=1000.0).contains(&ticks_per_second) {
+                    return Err("speed between 0.01 and 1000 simulated hours per second".into());
+                }
+                self.config.ticks_per_second = ticks_per_second;
+                Ok(format!("{ticks_per_second} simulated hours per second"))
+            }
+            Control::Approve { pending } => {
+                let i = self.pending.iter().position(|p| p.number == pending);
+                let Some(p) = i.map(|i| self.pending.remove(i)) else {
+                    return Err(format!("no inject #{pending} waits for approval"));
+                };
+                if self.sim.is_finished() {
+                    return Err("the exercise has ended".into());
+                }
+                let seq = self.submit(Issuer::Team(p.team.clone()), p.command.clone());
+                let _ = p.notify.try_send(frame(&ServerMsg::Decision {
+                    pending,
+                    approved: true,
+                    seq: Some(seq),
+                    reason: None,
+                }));
+                Ok(format!("approved #{pending} from {}: {}", p.team, p.command.summary()))
+            }
+            Control::Deny { pending, reason } => {
+                let i = self.pending.iter().position(|p| p.number == pending);
+                let Some(p) = i.map(|i| self.pending.remove(i)) else {
+                    return Err(format!("no inject #{pending} waits for approval"));
+                };
+                let _ = p.notify.try_send(frame(&ServerMsg::Decision {
+                    pending,
+                    approved: false,
+                    seq: None,
+                    reason,
+                }));
+                Ok(format!("denied #{pending} from {}", p.team))
+            }
+            Control::Note { text, question } => {
+                let reg = self.sim.registry();
+                let module = self.sim.module().map(|m| &reg.modules[m.ix()]);
+                let question_text = module.and_then(|m| question.and_then(|q| m.questions.get(q).cloned()));
+                let tick = self.sim.now();
+                let note = Record::Note {
+                    tick: tick.0,
+                    time: reg.clock.at(tick.min(self.sim.last_tick())).to_string(),
+                    module: module.map(|m| m.id.clone()),
+                    question,
+                    question_text,
+                    author: Some("facilitator".into()),
+                    text,
+                };
+                self.journal.write(&note);
+                Ok("note recorded".into())
+            }
+            Control::Stop => {
+                // The server is told once the answer has gone out (see `run`).
+                self.stopping = true;
+                Ok("stopping the session".into())
+            }
+        }
+    }
+
+    fn status(&self) -> ServerStatus {
+        ServerStatus {
+            paused: self.paused,
+            ticks_per_second: self.config.ticks_per_second,
+            consoles: self.consoles.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+            facilitators: self.facilitators,
+            pending: self
+                .pending
+                .iter()
+                .map(|p| PendingInject {
+                    pending: p.number,
+                    team: p.team.clone(),
+                    command: p.command.clone(),
+                    summary: p.command.summary(),
+                })
+                .collect(),
+            journal: self.journal.path().display().to_string(),
+        }
+    }
+
+    /// Sends every team with consoles, and the facilitator, what changed.
+    fn publish(&mut self) {
+        let at_us = self.tick_started_us;
+        for (team, p) in self.teams.iter_mut() {
+            if p.tx.receiver_count() == 0 {
+                p.last = None;
+                p.full = None;
+                continue;
+            }
+            let Some(new) = self.sim.team_view(team) else { continue };
+            p.update += 1;
+            let msg = match &p.last {
+                Some((base, old)) => ServerMsg::Delta {
+                    update: p.update,
+                    base: *base,
+                    at_us,
+                    delta: Box::new(diff_team(old, &new)),
+                },
+                None => ServerMsg::Full { update: p.update, at_us, view: Box::new(new.clone()) },
+            };
+            let _ = p.tx.send(frame(&msg));
+            p.last = Some((p.update, new));
+        }
+        self.publish_facilitator();
+    }
+
+    fn publish_facilitator(&mut self) {
+        self.facilitator_stale = false;
+        let p = &mut self.facilitator;
+        if p.tx.receiver_count() == 0 {
+            p.last = None;
+            return;
+        }
+        let new = self.sim.facilitator_view();
+        let log: Vec<LogLine> = self.sim.log_lines(None, Severity::Info, self.log_from);
+        self.log_from = self.sim.events().len();
+        let status = self.status();
+        let p = &mut self.facilitator;
+        p.update += 1;
+        let msg = match &p.last {
+            Some((base, old)) => ServerMsg::FacilitatorDelta {
+                update: p.update,
+                base: *base,
+                at_us: self.tick_started_us,
+                delta: Box::new(diff_facilitator(old, &new)),
+                status,
+                log,
+            },
+            None => ServerMsg::FacilitatorFull {
+                update: p.update,
+                at_us: self.tick_started_us,
+                view: Box::new(new.clone()),
+                status,
+                log,
+            },
+        };
+        let _ = p.tx.send(frame(&msg));
+        p.last = Some((p.update, new));
+    }
+}
+
+fn journal_failed(j: &SessionJournal, e: &std::io::Error) -> String {
+    format!(
+        "cannot write the journal {}: {e}\nThe session stopped so that nothing is acknowledged without being recorded; fix the disk and resume with `ttx serve --resume {}`.",
+        j.path().display(),
+        j.path().display()
+    )
+}
+
+/// The exercise thread: it returns an error only when the journal could not be written.
+pub type ExerciseThread = std::thread::JoinHandle<Result<(), String>>;
+
+/// Starts the exercise on its own thread; returns the channel to it and the thread.
+pub fn spawn(exercise: Exercise) -> std::io::Result<(mpsc::UnboundedSender<Request>, ExerciseThread)> {
+    let (tx, rx) = mpsc::unbounded_channel();
+    let handle = std::thread::Builder::new().name("ttx-exercise".into()).spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .map_err(|e| format!("cannot start the exercise clock: {e}"))?;
+        rt.block_on(exercise.run(rx))
+    })?;
+    Ok((tx, handle))
+}

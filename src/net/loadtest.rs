@@ -1,0 +1,416 @@
+//! `ttx loadtest`: one server, many consoles, and the time from a tick to each console's update.
+//!
+//! Runs a real server on 127.0.0.1 (its own runtime and exercise thread, as
+//! `ttx serve` does) and opens the consoles over TCP from a separate
+//! runtime in the same process. Each update carries the server's clock at
+//! the start of its tick; each console notes when the update arrived, and
+//! the report gives the median and 99th percentile over every update to
+//! every console. Both ends share this machine's cores, so the figures are
+//! pessimistic for a server whose consoles are on other computers.
+
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use serde::{Deserialize, Serialize};
+use tokio::sync::Semaphore;
+use tokio::time::Instant;
+
+use super::client::{self, Target};
+use super::exercise::ExerciseConfig;
+use super::protocol::{ClientMsg, Control, now_us};
+use super::serve::{bind, new_session, run_session};
+use super::server::ServerConfig;
+use crate::{Failure, Outcome, load};
+
+/// The result of a load test.
+#[derive(Debug, Serialize)]
+pub struct LoadReport {
+    /// Consoles asked for.
+    pub consoles: usize,
+    /// Consoles that joined.
+    pub joined: usize,
+    /// Ticks measured.
+    pub ticks: u32,
+    /// Simulated hours per second.
+    pub ticks_per_second: f64,
+    /// Clock time where the measurement began.
+    pub from: String,
+    /// Seconds for every console to join.
+    pub join_s: f64,
+    /// Updates received after the clock started.
+    pub updates: usize,
+    /// Consoles times the updates the best-served console received.
+    pub expected: usize,
+    /// Updates whose base did not match (a console missed one).
+    pub gaps: usize,
+    /// Consoles the server dropped before the end.
+    pub dropped: usize,
+    /// Tick-to-update latency, median, milliseconds.
+    pub p50_ms: f64,
+    /// 99th percentile, milliseconds.
+    pub p99_ms: f64,
+    /// Worst, milliseconds.
+    pub max_ms: f64,
+    /// CPU time of the server (network tasks and exercise thread) per tick, milliseconds.
+    pub server_cpu_ms_per_tick: f64,
+    /// CPU time of the consoles per tick, milliseconds.
+    pub consoles_cpu_ms_per_tick: f64,
+    /// Average size of an update frame, bytes.
+    pub update_bytes: usize,
+    /// Resident memory at the end (server and consoles), MiB.
+    pub rss_mib: f64,
+    /// Peak resident memory, MiB.
+    pub peak_rss_mib: f64,
+}
+
+#[derive(Deserialize)]
+struct Stamp {
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default)]
+    update: u64,
+    #[serde(default)]
+    base: u64,
+    #[serde(default)]
+    at_us: u64,
+}
+
+#[derive(Default)]
+struct ConsoleStats {
+    measured: usize,
+    errors: Vec<String>,
+    latencies_us: Vec<u64>,
+    gaps: usize,
+    bytes: usize,
+    joined: bool,
+}
+
+/// CPU time so far of this process's threads, in milliseconds: (server, consoles).
+/// The server's threads are its runtime's workers and the exercise thread.
+fn cpu_ms() -> (f64, f64) {
+    let mut server = 0.0;
+    let mut consoles = 0.0;
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else { return (0.0, 0.0) };
+    for t in tasks.flatten() {
+        let Ok(stat) = std::fs::read_to_string(t.path().join("stat")) else { continue };
+        // "tid (comm) state ...": fields after the name; utime and stime are the 12th and 13th.
+        let Some((head, rest)) = stat.rsplit_once(") ") else { continue };
+        let comm = head.split_once(" (").map_or("", |x| x.1);
+        let f: Vec<&str> = rest.split_whitespace().collect();
+        let ticks: f64 = f.get(11).and_then(|x| x.parse::<f64>().ok()).unwrap_or(0.0)
+            + f.get(12).and_then(|x| x.parse::<f64>().ok()).unwrap_or(0.0);
+        // Linux reports in clock ticks of 1/100 s.
+        let ms = ticks * 10.0;
+        if comm.starts_with("ttx-server") || comm.starts_with("ttx-exercise") {
+            server += ms;
+        } else if comm.starts_with("ttx-consoles") {
+            consoles += ms;
+        }
+    }
+    (server, consoles)
+}
+
+fn memory() -> (f64, f64) {
+    let text = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        text.lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse::<f64>().ok())
+            .map_or(0.0, |kb| kb / 1024.0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+fn percentile(sorted: &[u64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)] as f64 / 1000.0
+}
+
+/// `ttx loadtest`
+pub fn loadtest(
+    file: Option<&Path>,
+    consoles: usize,
+    ticks: u32,
+    speed: f64,
+    from: Option<&str>,
+    json: bool,
+) -> Outcome {
+    if consoles == 0 || ticks == 0 {
+        return Err(Failure::input("give at least one console and one tick"));
+    }
+    if !(0.01..=1000.0).contains(&speed) {
+        return Err(Failure::input("--speed: give 0.01 to 1000 simulated hours per second"));
+    }
+    let scenario = load::scenario(file)?;
+    let skip = match from {
+        Some(t) => load::tick(&scenario, t, "--from")?.0,
+        None => 0,
+    };
+    let time_from = scenario.registry().clock.at(ttx_engine::Tick(skip)).to_string();
+    let teams: Vec<String> = scenario.registry().teams.iter().map(|t| t.id.clone()).collect();
+    let dir = std::env::temp_dir().join(format!("ttx-loadtest-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let journal = dir.join("session.jsonl");
+    let _ = std::fs::remove_file(&journal);
+    let session = new_session(scenario, 1, &journal)?;
+    let codes = session.codes.clone();
+
+    let server_rt = tokio::runtime::Builder::new_multi_thread()
+        .thread_name("ttx-server")
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::runtime(e.to_string()))?;
+    let client_rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .thread_name("ttx-consoles")
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::runtime(e.to_string()))?;
+    let listener = server_rt
+        .block_on(async { bind("127.0.0.1:0", None) })
+        .map_err(|e| Failure::runtime(format!("cannot listen: {e}")))?;
+    let addr = listener.local_addr()?.to_string();
+    let config = ExerciseConfig {
+        ticks_per_second: speed,
+        paused: true,
+        module_breaks: false,
+        ..ExerciseConfig::default()
+    };
+    let server_config = ServerConfig { max_connections: consoles + 16, ..ServerConfig::default() };
+    let server = server_rt.spawn(run_session(session, config, server_config, listener, None));
+
+    let target = Target { addr: addr.clone(), tls: None };
+    let report = client_rt.block_on(async move {
+        let (control, _) = client::connect(&target, None, &codes.facilitator)
+            .await
+            .map_err(|e| Failure::runtime(format!("the control connection failed: {e:?}")))?;
+        // The control connection's task: sends what it is given, pings when idle, takes its own
+        // updates as they come, and passes on its answers.
+        let (mut ctl_tx, mut ctl_rx) = control.split();
+        let (answers_tx, mut answers) = tokio::sync::mpsc::unbounded_channel::<String>();
+        let (orders, mut orders_rx) = tokio::sync::mpsc::unbounded_channel::<ClientMsg>();
+        let drain = tokio::spawn(async move {
+            let mut beat = tokio::time::interval(Duration::from_secs(5));
+            loop {
+                tokio::select! {
+                    f = ctl_rx.next() => {
+                        let Some(Ok(b)) = f else { break };
+                        if let Ok(s) = serde_json::from_slice::<Stamp>(&b)
+                            && matches!(s.kind.as_str(), "done" | "refused" | "error")
+                        {
+                            let _ = answers_tx.send(String::from_utf8_lossy(&b).into_owned());
+                        }
+                    }
+                    o = orders_rx.recv() => {
+                        let Some(o) = o else { break };
+                        let bytes = serde_json::to_vec(&o).unwrap_or_default();
+                        if ctl_tx.send(bytes::Bytes::from(bytes)).await.is_err() {
+                            break;
+                        }
+                    }
+                    _ = beat.tick() => {
+                        let bytes = serde_json::to_vec(&ClientMsg::Ping).unwrap_or_default();
+                        if ctl_tx.send(bytes::Bytes::from(bytes)).await.is_err() {
+                            break;
+                        }
+                    }
+                }
+            }
+        });
+        let control = |id: u64, action: Control| -> Result<(), Failure> {
+            orders
+                .send(ClientMsg::Control { id, action })
+                .map_err(|_| Failure::runtime("the server closed the control connection"))
+        };
+        if skip > 0 {
+            control(0, Control::Step { ticks: skip })?;
+            let answer = answers.recv().await.unwrap_or_default();
+            if !answer.contains("\"done\"") {
+                return Err(Failure::runtime(format!("cannot run to --from: {answer}")));
+            }
+        }
+        let started = Instant::now();
+        let gate = Arc::new(Semaphore::new(64));
+        let joined_count = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let clock_started = Arc::new(std::sync::atomic::AtomicU64::new(u64::MAX));
+        let mut tasks = Vec::with_capacity(consoles);
+        for i in 0..consoles {
+            let team = teams[i % teams.len()].clone();
+            let code = codes.teams.get(&team).cloned().unwrap_or_default();
+            let target = target.clone();
+            let gate = Arc::clone(&gate);
+            let joined_count = Arc::clone(&joined_count);
+            let clock_started = Arc::clone(&clock_started);
+            tasks.push(tokio::spawn(async move {
+                let mut stats = ConsoleStats::default();
+                let mut permit = Some(gate.acquire_owned().await);
+                let Ok((conn, limits)) = client::connect(&target, Some(&team), &code).await else {
+                    return stats;
+                };
+                let (mut tx, mut rx) = conn.split();
+                let mut beat = tokio::time::interval(Duration::from_millis(limits.heartbeat_ms.max(100)));
+                let mut last = 0u64;
+                let mut counted = false;
+                loop {
+                    let bytes = tokio::select! {
+                        f = rx.next() => match f {
+                            Some(Ok(b)) => b,
+                            _ => break,
+                        },
+                        _ = beat.tick() => {
+                            let ping = serde_json::to_vec(&ClientMsg::Ping).unwrap_or_default();
+                            if tx.send(bytes::Bytes::from(ping)).await.is_err() {
+                                break;
+                            }
+                            continue;
+                        }
+                    };
+                    let received = now_us();
+                    let Ok(s) = serde_json::from_slice::<Stamp>(&bytes) else { continue };
+                    match s.kind.as_str() {
+                        "full" => {
+                            last = s.update;
+                            if !counted {
+                                counted = true;
+                                stats.joined = true;
+                                permit.take();
+                                joined_count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                            }
+                        }
+                        "delta" => {
+                            if s.base != last {
+                                stats.gaps += 1;
+                            }
+                            last = s.update;
+                            if s.at_us >= clock_started.load(std::sync::atomic::Ordering::SeqCst) {
+                                stats.latencies_us.push(received.saturating_sub(s.at_us));
+                                stats.measured += 1;
+                                stats.bytes += bytes.len() + 4;
+                            }
+                        }
+                        "error" => {
+                            stats.errors.push(String::from_utf8_lossy(&bytes).into_owned());
+                            break;
+                        }
+                        _ => {}
+                    }
+                }
+                stats
+            }));
+        }
+        // Wait for every console (or a generous deadline), then run the clock.
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while joined_count.load(std::sync::atomic::Ordering::SeqCst) < consoles && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let join_s = started.elapsed().as_secs_f64();
+        let joined = joined_count.load(std::sync::atomic::Ordering::SeqCst);
+        // Let the joins' own updates settle before measuring.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        clock_started.store(now_us(), std::sync::atomic::Ordering::SeqCst);
+        let cpu_before = cpu_ms();
+        control(1, Control::Resume)?;
+        let answer = answers.recv().await.unwrap_or_default();
+        if !answer.contains("\"done\"") {
+            return Err(Failure::runtime(format!("cannot start the clock: {answer}")));
+        }
+        tokio::time::sleep(Duration::from_secs_f64(f64::from(ticks) / speed)).await;
+        let cpu_after = cpu_ms();
+        control(2, Control::Stop)?;
+        let _ = tokio::time::timeout(Duration::from_secs(30), drain).await;
+        let mut all = Vec::new();
+        let mut gaps = 0;
+        let mut bytes = 0;
+        let mut dropped = 0;
+        let mut most = 0;
+        let give_up = Instant::now() + Duration::from_secs(30);
+        for t in tasks {
+            let left = give_up.saturating_duration_since(Instant::now());
+            if let Ok(Ok(s)) = tokio::time::timeout(left, t).await {
+                most = most.max(s.measured);
+                all.extend(s.latencies_us);
+                gaps += s.gaps;
+                bytes += s.bytes;
+                if s.errors.iter().any(|e| !e.contains("server_stopping")) {
+                    dropped += 1;
+                    if dropped <= 3 {
+                        eprintln!("ttx loadtest: a console was dropped: {}", s.errors.join("; "));
+                    }
+                }
+            }
+        }
+        all.sort_unstable();
+        let (rss, peak) = memory();
+        Ok::<LoadReport, Failure>(LoadReport {
+            consoles,
+            joined,
+            ticks,
+            ticks_per_second: speed,
+            from: time_from,
+            join_s,
+            updates: all.len(),
+            expected: joined * most,
+            gaps,
+            dropped,
+            p50_ms: percentile(&all, 0.50),
+            p99_ms: percentile(&all, 0.99),
+            max_ms: percentile(&all, 1.0),
+            server_cpu_ms_per_tick: (cpu_after.0 - cpu_before.0) / f64::from(ticks),
+            consoles_cpu_ms_per_tick: (cpu_after.1 - cpu_before.1) / f64::from(ticks),
+            update_bytes: if all.is_empty() { 0 } else { bytes / all.len() },
+            rss_mib: rss,
+            peak_rss_mib: peak,
+        })
+    })?;
+    let _ = server_rt.block_on(async { tokio::time::timeout(Duration::from_secs(30), server).await });
+    client_rt.shutdown_background();
+    server_rt.shutdown_background();
+    let _ = std::fs::remove_dir_all(&dir);
+
+    let mut out = std::io::stdout().lock();
+    if json {
+        writeln!(out, "{}", serde_json::to_string(&report).map_err(|e| Failure::runtime(e.to_string()))?)?;
+    } else {
+        let r = &report;
+        writeln!(
+            out,
+            "ttx loadtest: {} consoles ({} joined in {:.1} s), {} ticks at {} per second from {}",
+            r.consoles, r.joined, r.join_s, r.ticks, r.ticks_per_second, r.from
+        )?;
+        writeln!(
+            out,
+            "  updates received     {} of {} ({} gaps, {} consoles dropped)",
+            r.updates, r.expected, r.gaps, r.dropped
+        )?;
+        writeln!(
+            out,
+            "  tick to update       p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms  (target p99 < 100 ms: {})",
+            r.p50_ms,
+            r.p99_ms,
+            r.max_ms,
+            if r.p99_ms < 100.0 { "met" } else { "NOT met" }
+        )?;
+        writeln!(
+            out,
+            "  CPU per tick         server {:.1} ms, consoles {:.1} ms (both share this machine's cores)",
+            r.server_cpu_ms_per_tick, r.consoles_cpu_ms_per_tick
+        )?;
+        writeln!(out, "  update size          {} bytes on average", r.update_bytes)?;
+        writeln!(
+            out,
+            "  memory               {:.0} MiB resident, peak {:.0} MiB (server and consoles in one process)",
+            r.rss_mib, r.peak_rss_mib
+        )?;
+    }
+    if report.joined < report.consoles {
+        return Err(Failure::check(format!("only {} of {} consoles joined", report.joined, report.consoles)));
+    }
+    Ok(())
+}

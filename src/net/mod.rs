@@ -1,0 +1,20 @@
+//! Team consoles over the network: `ttx serve` hosts an exercise, `ttx join` connects a console.
+//!
+//! - [`protocol`]: the frames and messages (docs/protocol.md);
+//! - [`diff`]: per-tick deltas of the views;
+//! - [`exercise`]: the thread that owns the simulation, the clock and the journal;
+//! - [`server`]: connections, authentication, limits;
+//! - [`client`]: the console side, and `ttx join --headless`;
+//! - [`journal`], [`codes`], [`tls`]: the session's journal on disk, join codes, TLS;
+//! - [`loadtest`]: `ttx loadtest`, many consoles against one server.
+
+pub mod client;
+pub mod codes;
+pub mod diff;
+pub mod exercise;
+pub mod journal;
+pub mod loadtest;
+pub mod protocol;
+pub mod serve;
+pub mod server;
+pub mod tls;

@@ -1,0 +1,430 @@
+//! The wire protocol between `ttx serve` and its consoles (docs/protocol.md).
+//!
+//! TCP (optionally TLS), frames of a 4-byte big-endian length followed by
+//! that many bytes of one JSON message (tokio-util's `LengthDelimitedCodec`
+//! with its default header). JSON rather than a binary format because the
+//! engine's `Command` is an internally tagged enum, which only
+//! self-describing formats can read, and because a headless console prints
+//! the same messages as JSON lines. Every frame is bounded.
+
+use bytes::{BufMut, Bytes, BytesMut};
+use serde::{Deserialize, Serialize};
+use tokio_util::codec::LengthDelimitedCodec;
+use ttx_engine::view::LogLine;
+use ttx_engine::{Command, FacilitatorView, Rejection, TeamView};
+
+use super::diff::{FacilitatorDelta, TeamDelta};
+
+/// The protocol version; the handshake refuses any other.
+pub const PROTOCOL: u32 = 1;
+
+/// The largest frame a console may send (commands are small).
+pub const MAX_CLIENT_FRAME: usize = 64 * 1024;
+
+/// The largest frame the server sends (a full view).
+pub const MAX_SERVER_FRAME: usize = 16 * 1024 * 1024;
+
+/// A codec for reading frames of at most `max` bytes.
+pub fn codec(max: usize) -> LengthDelimitedCodec {
+    LengthDelimitedCodec::builder().max_frame_length(max).new_codec()
+}
+
+/// What a console sends.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClientMsg {
+    /// The first frame: protocol version and credentials.
+    Hello {
+        /// Must equal [`PROTOCOL`].
+        protocol: u32,
+        /// The console's program and version, for the server's log.
+        #[serde(default)]
+        client: String,
+        /// The team to join; absent for the facilitator's control connection.
+        #[serde(default)]
+        team: Option<String>,
+        /// The join code the server printed for that team (or for the facilitator).
+        code: String,
+    },
+    /// A command for the simulation, given by the connection's team (or the facilitator).
+    Command {
+        /// The console's number for it, echoed in the answer.
+        id: u64,
+        /// The command.
+        command: Command,
+    },
+    /// Exercise control (facilitator connection only).
+    Control {
+        /// The console's number for it, echoed in the answer.
+        id: u64,
+        /// What to do.
+        action: Control,
+    },
+    /// Keeps an idle connection alive.
+    Ping,
+}
+
+/// The names of [`ClientMsg`] types, to tell an unknown message from a malformed one.
+pub const CLIENT_TYPES: [&str; 4] = ["hello", "command", "control", "ping"];
+
+/// Exercise control from the facilitator.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Control {
+    /// Stop the clock.
+    Pause,
+    /// Start the clock.
+    Resume,
+    /// Simulate hours now (the clock stays paused); one by default.
+    Step {
+        /// How many simulated hours.
+        #[serde(default = "one")]
+        ticks: u32,
+    },
+    /// Set the clock's speed in simulated hours per real second.
+    Speed {
+        /// Simulated hours per second, from 0.01 to 1000.
+        ticks_per_second: f64,
+    },
+    /// Let a player-made inject that waits for approval go ahead.
+    Approve {
+        /// Its number in the approval queue.
+        pending: u64,
+    },
+    /// Refuse a player-made inject that waits for approval.
+    Deny {
+        /// Its number in the approval queue.
+        pending: u64,
+        /// What the cell is told.
+        #[serde(default)]
+        reason: Option<String>,
+    },
+    /// A discussion note for the journal.
+    Note {
+        /// The note.
+        text: String,
+        /// The module's question it answers (0-based).
+        #[serde(default)]
+        question: Option<usize>,
+    },
+    /// End the session: the server tells every console and exits.
+    Stop,
+}
+
+/// The names of [`Control`] types.
+pub const CONTROL_TYPES: [&str; 8] = ["pause", "resume", "step", "speed", "approve", "deny", "note", "stop"];
+
+fn one() -> u32 {
+    1
+}
+
+/// Limits a console must respect, announced in the welcome.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Limits {
+    /// Largest frame the server accepts.
+    pub max_frame: usize,
+    /// Frames per second a connection may send, on average.
+    pub frames_per_second: f64,
+    /// Frames a connection may send in a burst.
+    pub burst: u32,
+    /// Send at least one frame (a ping) this often, in milliseconds.
+    pub heartbeat_ms: u64,
+}
+
+/// A player-made inject waiting for the facilitator.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PendingInject {
+    /// Its number in the approval queue.
+    pub pending: u64,
+    /// The cell that asked.
+    pub team: String,
+    /// The command.
+    pub command: Command,
+    /// In words.
+    pub summary: String,
+}
+
+/// The server's own state, for the facilitator.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ServerStatus {
+    /// The clock is stopped.
+    pub paused: bool,
+    /// Simulated hours per real second.
+    pub ticks_per_second: f64,
+    /// Consoles connected per team id.
+    pub consoles: Vec<(String, usize)>,
+    /// Facilitator control connections.
+    pub facilitators: usize,
+    /// Player-made injects waiting for approval.
+    pub pending: Vec<PendingInject>,
+    /// The journal file.
+    pub journal: String,
+}
+
+/// What went wrong, in a word a program can match.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The first frame was not a hello, or the protocol version differs.
+    BadHandshake,
+    /// The join code is wrong for that team, or the team does not exist.
+    BadCode,
+    /// A frame over the size limit.
+    FrameTooLarge,
+    /// A frame that is not a message.
+    Malformed,
+    /// A message of a type the server does not know.
+    UnknownMessage,
+    /// Too many frames too fast.
+    RateLimited,
+    /// Nothing complete arrived in time (a half-sent frame or a dead peer).
+    Timeout,
+    /// The console did not take its updates fast enough.
+    TooSlow,
+    /// The server has as many connections as it allows.
+    ServerFull,
+    /// The server is stopping (consoles may reconnect when it is back).
+    ServerStopping,
+}
+
+impl ErrorCode {
+    /// Whether a console should give up rather than reconnect.
+    pub fn is_final(self) -> bool {
+        matches!(self, ErrorCode::BadHandshake | ErrorCode::BadCode | ErrorCode::UnknownMessage)
+    }
+}
+
+/// What the server sends.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerMsg {
+    /// The handshake's answer.
+    Welcome {
+        /// The server's protocol version.
+        protocol: u32,
+        /// The server's program and version.
+        server: String,
+        /// The team joined; absent for the facilitator.
+        team: Option<String>,
+        /// The scenario's title.
+        scenario: String,
+        /// Limits to respect.
+        limits: Limits,
+    },
+    /// A team's whole view: sent on join and on every reconnect.
+    Full {
+        /// Update number.
+        update: u64,
+        /// Server clock when the update's tick began, microseconds since the Unix epoch.
+        at_us: u64,
+        /// The view.
+        view: Box<TeamView>,
+    },
+    /// What changed in a team's view since update `base`.
+    Delta {
+        /// Update number.
+        update: u64,
+        /// The update it applies to.
+        base: u64,
+        /// Server clock when the tick began, microseconds since the Unix epoch.
+        at_us: u64,
+        /// The changes.
+        delta: Box<TeamDelta>,
+    },
+    /// The facilitator's whole view.
+    FacilitatorFull {
+        /// Update number.
+        update: u64,
+        /// Server clock, microseconds since the Unix epoch.
+        at_us: u64,
+        /// The view.
+        view: Box<FacilitatorView>,
+        /// The server's state.
+        status: ServerStatus,
+        /// The most recent log lines (every team's).
+        log: Vec<LogLine>,
+    },
+    /// What changed in the facilitator's view since update `base`.
+    FacilitatorDelta {
+        /// Update number.
+        update: u64,
+        /// The update it applies to.
+        base: u64,
+        /// Server clock, microseconds since the Unix epoch.
+        at_us: u64,
+        /// The changes.
+        delta: Box<FacilitatorDelta>,
+        /// The server's state.
+        status: ServerStatus,
+        /// New log lines.
+        log: Vec<LogLine>,
+    },
+    /// The command is in the journal on disk and will apply at `tick`.
+    Ack {
+        /// The console's number for it.
+        id: u64,
+        /// The simulation's sequence number (see the outcomes in the view).
+        seq: u64,
+        /// The tick it applies at.
+        tick: u32,
+        /// That tick's time.
+        time: String,
+    },
+    /// The command or control was refused and not recorded.
+    Refused {
+        /// The console's number for it.
+        id: u64,
+        /// Why, in words.
+        message: String,
+        /// Why, for programs (commands only).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rejection: Option<Rejection>,
+    },
+    /// A player-made inject waits for the facilitator's approval.
+    Held {
+        /// The console's number for it.
+        id: u64,
+        /// Its number in the approval queue.
+        pending: u64,
+    },
+    /// The facilitator decided on a held inject.
+    Decision {
+        /// Its number in the approval queue.
+        pending: u64,
+        /// Approved (then acknowledged like a command) or denied.
+        approved: bool,
+        /// Sequence number, when approved.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        seq: Option<u64>,
+        /// The facilitator's reason, when denied.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+    /// A control action was carried out.
+    Done {
+        /// The console's number for it.
+        id: u64,
+        /// What happened.
+        message: String,
+    },
+    /// Answer to a ping.
+    Pong,
+    /// Something went wrong; the server closes the connection after this.
+    Error {
+        /// For programs.
+        code: ErrorCode,
+        /// For people.
+        message: String,
+    },
+}
+
+/// Serializes a message as JSON.
+pub fn to_json(msg: &ServerMsg) -> Bytes {
+    Bytes::from(serde_json::to_vec(msg).unwrap_or_default())
+}
+
+/// A message as one ready-to-write frame: the 4-byte big-endian length, then the JSON.
+/// Built once and written to every console that gets it.
+pub fn frame(msg: &ServerMsg) -> Bytes {
+    frame_bytes(&to_json(msg))
+}
+
+/// Frames bytes already serialized.
+pub fn frame_bytes(payload: &[u8]) -> Bytes {
+    let mut b = BytesMut::with_capacity(payload.len() + 4);
+    b.put_u32(payload.len() as u32);
+    b.put_slice(payload);
+    b.freeze()
+}
+
+/// Why a client frame could not be read.
+#[derive(Debug, PartialEq)]
+pub struct BadFrame {
+    /// For programs.
+    pub code: ErrorCode,
+    /// For people.
+    pub message: String,
+}
+
+/// Reads a client frame: JSON with a known `type`.
+pub fn parse_client(bytes: &[u8]) -> Result<ClientMsg, BadFrame> {
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| BadFrame {
+        code: ErrorCode::Malformed,
+        message: format!("the frame is not a JSON message: {e}"),
+    })?;
+    let Some(kind) = value.get("type").and_then(|t| t.as_str()).map(str::to_string) else {
+        return Err(BadFrame {
+            code: ErrorCode::Malformed,
+            message: "the message has no \"type\" field".into(),
+        });
+    };
+    if !CLIENT_TYPES.contains(&kind.as_str()) {
+        let kind: String = kind.chars().take(40).collect();
+        return Err(BadFrame {
+            code: ErrorCode::UnknownMessage,
+            message: format!("unknown message type \"{kind}\" (expected one of {})", CLIENT_TYPES.join(", ")),
+        });
+    }
+    serde_json::from_value(value).map_err(|e| BadFrame {
+        code: ErrorCode::Malformed,
+        message: format!("malformed {kind} message: {e}"),
+    })
+}
+
+/// Microseconds since the Unix epoch.
+pub fn now_us() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_micros() as u64)
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_messages_round_trip_as_tagged_json() {
+        let m = ClientMsg::Command {
+            id: 3,
+            command: Command::Patch { actor: "harbor".into(), asset: "harbor_vr".into() },
+        };
+        let text = serde_json::to_string(&m).unwrap();
+        assert_eq!(
+            text,
+            r#"{"type":"command","id":3,"command":{"type":"patch","actor":"harbor","asset":"harbor_vr"}}"#
+        );
+        assert_eq!(parse_client(text.as_bytes()).unwrap(), m);
+        let c = ClientMsg::Control { id: 1, action: Control::Step { ticks: 1 } };
+        let text = r#"{"type":"control","id":1,"action":{"type":"step"}}"#;
+        assert_eq!(parse_client(text.as_bytes()).unwrap(), c);
+    }
+
+    #[test]
+    fn unknown_and_malformed_frames_are_told_apart() {
+        assert_eq!(
+            parse_client(b"{\"type\":\"launch_missiles\"}").unwrap_err().code,
+            ErrorCode::UnknownMessage
+        );
+        assert_eq!(parse_client(b"\x00\xff garbage").unwrap_err().code, ErrorCode::Malformed);
+        assert_eq!(parse_client(b"{\"id\":1}").unwrap_err().code, ErrorCode::Malformed);
+        assert_eq!(
+            parse_client(b"{\"type\":\"command\",\"id\":\"x\"}").unwrap_err().code,
+            ErrorCode::Malformed
+        );
+    }
+
+    #[test]
+    fn a_prebuilt_frame_is_what_the_codec_reads() {
+        use futures_util::StreamExt;
+        use tokio_util::codec::FramedRead;
+        let f = frame(&ServerMsg::Pong);
+        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let got = rt.block_on(async {
+            let mut r = FramedRead::new(&f[..], codec(MAX_SERVER_FRAME));
+            r.next().await.unwrap().unwrap()
+        });
+        assert_eq!(&got[..], br#"{"type":"pong"}"#);
+        assert_eq!(&f[4..], &got[..]);
+    }
+}

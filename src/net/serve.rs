@@ -1,0 +1,434 @@
+//! `ttx serve` and `ttx join`: wiring the exercise, the server and the consoles to the command line.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use tokio::net::{TcpListener, TcpSocket};
+use tokio::sync::broadcast;
+use ttx_engine::journal::{Record, replay};
+use ttx_engine::{Scenario, Sim, SimOptions};
+
+use super::client::{self, Ended, Target};
+use super::codes::JoinCodes;
+use super::exercise::{self, Exercise, ExerciseConfig};
+use super::journal::{SessionJournal, load_for_resume};
+use super::server::{self, ServerConfig, Shared};
+use super::tls;
+use crate::{Failure, Outcome, load};
+
+/// What `ttx serve` was asked.
+#[derive(Debug, Clone)]
+pub struct ServeArgs {
+    /// Scenario file or built-in name.
+    pub file: Option<PathBuf>,
+    /// Seed for a new session.
+    pub seed: u64,
+    /// Address to listen on.
+    pub bind: String,
+    /// Journal for a new session.
+    pub journal: Option<PathBuf>,
+    /// Journal of a session to carry on.
+    pub resume: Option<PathBuf>,
+    /// No facilitator console in this terminal.
+    pub headless: bool,
+    /// Player-made injects wait for approval.
+    pub approve_injects: bool,
+    /// TLS certificate (PEM).
+    pub tls_cert: Option<PathBuf>,
+    /// TLS key (PEM).
+    pub tls_key: Option<PathBuf>,
+    /// Simulated hours per second.
+    pub speed: f64,
+    /// Start with the clock stopped.
+    pub paused: bool,
+    /// Do not stop the clock at module breaks.
+    pub no_module_breaks: bool,
+    /// Connection cap.
+    pub max_connections: usize,
+    /// Limits and timeouts.
+    pub tuning: Tuning,
+}
+
+/// Limits and timeouts of `ttx serve` (docs/network.md); the defaults suit an exercise.
+#[derive(Debug, Clone, clap::Args)]
+#[command(next_help_heading = "Limits and timeouts")]
+pub struct Tuning {
+    /// Frames per second a console may send, on average.
+    #[arg(long, value_name = "N", default_value_t = 20.0)]
+    pub rate: f64,
+    /// Frames a console may send in a burst.
+    #[arg(long, value_name = "N", default_value_t = 40)]
+    pub burst: u32,
+    /// Seconds allowed for a console's handshake.
+    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
+    pub handshake_timeout: f64,
+    /// Seconds without a complete frame before a console is dropped (consoles ping every third of it).
+    #[arg(long, value_name = "SECS", default_value_t = 30.0)]
+    pub idle_timeout: f64,
+    /// Seconds allowed to write one frame to a console before it is dropped as too slow.
+    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
+    pub write_timeout: f64,
+    /// Updates a console may fall behind before it is dropped as too slow.
+    #[arg(long, value_name = "N", default_value_t = 16)]
+    pub update_backlog: usize,
+    /// Kernel send buffer per console, in bytes (default: the system's, which grows as needed).
+    #[arg(long, value_name = "BYTES")]
+    pub send_buffer: Option<u32>,
+}
+
+impl Tuning {
+    fn server_config(&self, max_connections: usize) -> Result<ServerConfig, Failure> {
+        let secs = |v: f64, flag: &str| {
+            if v.is_finite() && (0.05..=3600.0).contains(&v) {
+                Ok(std::time::Duration::from_secs_f64(v))
+            } else {
+                Err(Failure::input(format!("--{flag}: give 0.05 to 3600 seconds")))
+            }
+        };
+        if !(self.rate.is_finite() && self.rate > 0.0) || self.burst == 0 {
+            return Err(Failure::input("--rate and --burst must be positive"));
+        }
+        let idle = secs(self.idle_timeout, "idle-timeout")?;
+        Ok(ServerConfig {
+            max_connections: max_connections.max(1),
+            frames_per_second: self.rate,
+            burst: self.burst,
+            heartbeat: idle / 3,
+            idle_timeout: idle,
+            handshake_timeout: secs(self.handshake_timeout, "handshake-timeout")?,
+            write_timeout: secs(self.write_timeout, "write-timeout")?,
+        })
+    }
+}
+
+/// A session ready to serve: the simulation, its journal and codes.
+pub struct Session {
+    /// The scenario.
+    pub scenario: Scenario,
+    /// The simulation (new, or rebuilt from the journal).
+    pub sim: Sim,
+    /// The open journal.
+    pub journal: SessionJournal,
+    /// Join codes.
+    pub codes: JoinCodes,
+    /// What to tell the facilitator about how it started.
+    pub notes: Vec<String>,
+}
+
+fn team_ids(s: &Scenario) -> Vec<String> {
+    s.registry().teams.iter().map(|t| t.id.clone()).collect()
+}
+
+/// Starts a new session with its journal and fresh codes.
+pub fn new_session(scenario: Scenario, seed: u64, journal: &Path) -> Result<Session, Failure> {
+    let sim = Sim::with_options(&scenario, seed, SimOptions::default());
+    let j = SessionJournal::create(journal, &Record::header(&scenario, seed, "serve")).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            Failure::input(format!(
+                "the journal {} already exists: carry that session on with `ttx serve --resume {}`, or choose another --journal",
+                journal.display(),
+                journal.display()
+            ))
+        } else {
+            Failure::input(format!("cannot create the journal {}: {e}", journal.display()))
+        }
+    })?;
+    let codes = JoinCodes::generate(&team_ids(&scenario)).map_err(|e| Failure::runtime(e.to_string()))?;
+    let codes_path = JoinCodes::path_for(journal);
+    codes
+        .save(&codes_path)
+        .map_err(|e| Failure::input(format!("cannot write the join codes {}: {e}", codes_path.display())))?;
+    Ok(Session { scenario, sim, journal: j, codes, notes: vec![] })
+}
+
+/// Rebuilds a session from its journal: replays and verifies every recorded state hash.
+pub fn resume_session(path: &Path) -> Result<Session, Failure> {
+    let loaded = load_for_resume(path).map_err(Failure::input)?;
+    let report = replay(&loaded.records, SimOptions::default())
+        .map_err(|e| Failure::input(format!("{}: {e}", path.display())))?;
+    if let Some(d) = &report.divergence {
+        return Err(Failure::check(format!(
+            "{}: the journal does not replay: at tick {} ({}), line {}, it records state hash {} but the replay gives {}",
+            path.display(),
+            d.tick,
+            d.time,
+            d.line,
+            d.expected,
+            d.found
+        )));
+    }
+    let mut notes = vec![];
+    if loaded.cut > 0 {
+        notes.push(format!(
+            "cut a torn last line ({} bytes) written as the server stopped; it was never acknowledged",
+            loaded.cut
+        ));
+    }
+    let sim = report.sim;
+    notes.push(format!(
+        "resumed {}: {} commands replayed, {} state hashes verified; clock at {}, state hash {:016x}",
+        path.display(),
+        report.commands,
+        report.hashes_checked,
+        sim.time(),
+        sim.state_hash()
+    ));
+    let codes_path = JoinCodes::path_for(path);
+    let codes = match JoinCodes::load(&codes_path) {
+        Ok(c) => c,
+        Err(e) => {
+            let c = JoinCodes::generate(&team_ids(&report.scenario))
+                .map_err(|e| Failure::runtime(e.to_string()))?;
+            c.save(&codes_path)
+                .map_err(|e| Failure::input(format!("cannot write {}: {e}", codes_path.display())))?;
+            notes.push(format!(
+                "the join codes ({}) could not be read ({e}): new codes were made; give them to the teams",
+                codes_path.display()
+            ));
+            c
+        }
+    };
+    let journal = SessionJournal::append(path)
+        .map_err(|e| Failure::input(format!("cannot append to the journal {}: {e}", path.display())))?;
+    Ok(Session { scenario: report.scenario, sim, journal, codes, notes })
+}
+
+/// Binds a listening socket with a backlog large enough for a room of consoles joining at once.
+/// A send buffer size set here is inherited by every accepted connection.
+pub fn bind(addr: &str, send_buffer: Option<u32>) -> std::io::Result<TcpListener> {
+    let addr: SocketAddr = addr
+        .parse()
+        .or_else(|_| {
+            std::net::ToSocketAddrs::to_socket_addrs(addr)
+                .and_then(|mut a| a.next().ok_or(std::io::ErrorKind::NotFound.into()))
+        })
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("{addr}: {e}")))?;
+    let socket = if addr.is_ipv4() { TcpSocket::new_v4()? } else { TcpSocket::new_v6()? };
+    socket.set_reuseaddr(true)?;
+    if let Some(n) = send_buffer {
+        socket.set_send_buffer_size(n)?;
+    }
+    socket.bind(addr)?;
+    socket.listen(4096)
+}
+
+fn print_banner(
+    out: &mut impl Write,
+    s: &Session,
+    addr: SocketAddr,
+    journal: &Path,
+    tls: bool,
+    config: &ExerciseConfig,
+) -> std::io::Result<()> {
+    let reg = s.scenario.registry();
+    writeln!(out, "ttx serve: {} (seed {})", s.scenario.name(), s.sim.seed())?;
+    for n in &s.notes {
+        writeln!(out, "  {n}")?;
+    }
+    writeln!(out, "Listening on {addr}{}", if tls { " (TLS)" } else { "" })?;
+    writeln!(
+        out,
+        "Journal: {}  (after a crash: ttx serve --resume {})",
+        journal.display(),
+        journal.display()
+    )?;
+    writeln!(
+        out,
+        "Clock: {} simulated hours per second, {}",
+        config.ticks_per_second,
+        if config.paused { "paused" } else { "running" }
+    )?;
+    writeln!(out, "\nJoin codes (read each team its own):")?;
+    for t in &reg.teams {
+        let code = s.codes.teams.get(&t.id).map(String::as_str).unwrap_or("?");
+        writeln!(out, "  {:<10} {:<32} {code}", t.id, t.name)?;
+    }
+    writeln!(
+        out,
+        "  {:<10} {:<32} {}",
+        "(control)", "facilitator's control connection", s.codes.facilitator
+    )?;
+    let shown = if addr.ip().is_unspecified() { format!("HOST:{}", addr.port()) } else { addr.to_string() };
+    writeln!(
+        out,
+        "\nA team joins with:   ttx join {shown} --team ID --code CODE{}",
+        if tls { " --tls-ca CERT.pem" } else { "" }
+    )?;
+    writeln!(out, "The facilitator with: ttx join {shown} --facilitator --code CODE --headless")?;
+    if !tls && !addr.ip().is_loopback() {
+        writeln!(out, "Note: without --tls-cert/--tls-key, codes and views cross the network unencrypted.")?;
+    }
+    out.flush()
+}
+
+/// `ttx serve`
+pub fn serve(args: ServeArgs) -> Outcome {
+    if args.resume.is_some() && (args.file.is_some() || args.journal.is_some()) {
+        return Err(Failure::input(
+            "--resume carries on the journal's own scenario and file: give neither a scenario nor --journal",
+        ));
+    }
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(c), Some(k)) => Some(tls::acceptor(c, k).map_err(Failure::input)?),
+        (None, None) => None,
+        _ => return Err(Failure::input("TLS needs both --tls-cert and --tls-key")),
+    };
+    if !(0.01..=1000.0).contains(&args.speed) {
+        return Err(Failure::input("--speed: give 0.01 to 1000 simulated hours per second"));
+    }
+    let server_config = args.tuning.server_config(args.max_connections)?;
+    let (session, journal_path) = match &args.resume {
+        Some(path) => (resume_session(path)?, path.clone()),
+        None => {
+            let scenario = load::scenario(args.file.as_deref())?;
+            let path = args.journal.clone().unwrap_or_else(|| {
+                let secs = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_secs())
+                    .unwrap_or(0);
+                PathBuf::from(format!("ttx-session-{secs}.jsonl"))
+            });
+            (new_session(scenario, args.seed, &path)?, path)
+        }
+    };
+    let config = ExerciseConfig {
+        ticks_per_second: args.speed,
+        paused: args.paused,
+        module_breaks: !args.no_module_breaks,
+        approve_injects: args.approve_injects,
+        backlog: args.tuning.update_backlog.max(1),
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::runtime(format!("cannot start: {e}")))?;
+    rt.block_on(async move {
+        let listener = bind(&args.bind, args.tuning.send_buffer).map_err(|e| Failure::input(format!("cannot listen on {}: {e}", args.bind)))?;
+        let addr = listener.local_addr()?;
+        {
+            let mut out = std::io::stdout().lock();
+            print_banner(&mut out, &session, addr, &journal_path, tls.is_some(), &config)?;
+            if !args.headless {
+                writeln!(
+                    out,
+                    "(The facilitator console in this terminal comes with ttx-tui; until then the server runs headless.)"
+                )?;
+            }
+        }
+        let outcome = run_session(session, config, server_config, listener, tls).await;
+        println!("Session stopped. Journal: {}", journal_path.display());
+        outcome
+    })
+}
+
+/// Runs a session on a bound listener until Ctrl-C or a facilitator's `stop`.
+pub async fn run_session(
+    session: Session,
+    config: ExerciseConfig,
+    server_config: ServerConfig,
+    listener: TcpListener,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+) -> Outcome {
+    let (stop_tx, _) = broadcast::channel::<()>(4);
+    let scenario_name = session.scenario.name().to_string();
+    let ex = Exercise::new(session.sim, session.journal, config, stop_tx.clone());
+    let (tx, thread) =
+        exercise::spawn(ex).map_err(|e| Failure::runtime(format!("cannot start the exercise: {e}")))?;
+    let shared = Arc::new(Shared {
+        config: server_config,
+        codes: session.codes,
+        exercise: tx,
+        tls,
+        scenario: scenario_name,
+    });
+    let mut stopped = stop_tx.subscribe();
+    let shutdown = async move {
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = stopped.recv() => {}
+        }
+    };
+    server::run(listener, Arc::clone(&shared), shutdown).await;
+    // Tell the exercise to finish (it commits the journal), then wait for it.
+    let _ = stop_tx.send(());
+    drop(shared);
+    let result = tokio::task::spawn_blocking(move || thread.join()).await;
+    match result {
+        Ok(Ok(Ok(()))) => Ok(()),
+        Ok(Ok(Err(message))) => Err(Failure::runtime(message)),
+        _ => Err(Failure::runtime("the exercise thread failed")),
+    }
+}
+
+/// What `ttx join` was asked.
+#[derive(Debug, Clone)]
+pub struct JoinArgs {
+    /// host:port
+    pub addr: String,
+    /// Team id (none with --facilitator).
+    pub team: Option<String>,
+    /// The facilitator's control connection.
+    pub facilitator: bool,
+    /// Join code.
+    pub code: String,
+    /// JSON lines instead of a screen.
+    pub headless: bool,
+    /// Trust this certificate (PEM) and use TLS.
+    pub tls_ca: Option<PathBuf>,
+    /// Name to check the certificate against (default: the host in ADDR).
+    pub tls_name: Option<String>,
+}
+
+/// Builds the connection target from flags.
+pub fn target(addr: &str, tls_ca: Option<&Path>, tls_name: Option<&str>) -> Result<Target, Failure> {
+    let tls = match tls_ca {
+        None => None,
+        Some(ca) => {
+            let connector = tls::connector(ca).map_err(Failure::input)?;
+            let host = match tls_name {
+                Some(n) => n.to_string(),
+                None => addr.rsplit_once(':').map_or(addr, |(h, _)| h).trim_matches(['[', ']']).to_string(),
+            };
+            Some((connector, tls::server_name(&host).map_err(Failure::input)?))
+        }
+    };
+    Ok(Target { addr: addr.to_string(), tls })
+}
+
+/// `ttx join`
+pub fn join(args: JoinArgs) -> Outcome {
+    let team = match (&args.team, args.facilitator) {
+        (Some(t), false) => Some(t.clone()),
+        (None, true) => None,
+        _ => return Err(Failure::input("give either --team ID or --facilitator")),
+    };
+    if !args.headless {
+        return Err(Failure::input(
+            "the interactive team console comes with ttx-tui; for now use --headless (JSON lines on stdin and stdout)",
+        ));
+    }
+    let target = target(&args.addr, args.tls_ca.as_deref(), args.tls_name.as_deref())?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::runtime(format!("cannot start: {e}")))?;
+    let result = rt.block_on(async move {
+        let mut out = std::io::stdout().lock();
+        match client::headless(target, team, args.code, tokio::io::stdin(), &mut out).await? {
+            Ended::Done => Ok(()),
+            Ended::Refused(code, message) => {
+                let code = serde_json::to_string(&code).unwrap_or_default();
+                Err(Failure::input(format!(
+                    "ttx join: the server refused ({}): {message}",
+                    code.trim_matches('"')
+                )))
+            }
+        }
+    });
+    // Standard input is read on a blocking thread that would otherwise hold the exit.
+    rt.shutdown_background();
+    result
+}

@@ -1,0 +1,471 @@
+//! The server: accepts consoles, checks them, and carries frames between them and the exercise.
+//!
+//! Shaped like mini-redis: [`run`] takes a bound listener and a shutdown
+//! future; connections are capped by a semaphore; shutdown is broadcast to
+//! every connection task and awaited. Each connection has a reader (the
+//! handshake, then commands under a rate limit and an idle timeout) and a
+//! writer (its own answers, then the team's update stream, each write under
+//! a timeout). Whatever a peer does wrong ends that connection, with an
+//! error frame when it can still be delivered, and nothing else.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures_util::StreamExt;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{Semaphore, broadcast, mpsc, oneshot};
+use tokio::time::{Instant, timeout};
+use tokio_rustls::TlsAcceptor;
+use tokio_util::codec::FramedRead;
+
+use super::codes::JoinCodes;
+use super::exercise::Request;
+use super::protocol::{
+    ClientMsg, ErrorCode, Limits, MAX_CLIENT_FRAME, PROTOCOL, ServerMsg, codec, frame, parse_client,
+};
+
+/// Limits and timeouts of the server.
+#[derive(Clone, Debug)]
+pub struct ServerConfig {
+    /// Connections held at once.
+    pub max_connections: usize,
+    /// Frames per second a connection may send, on average.
+    pub frames_per_second: f64,
+    /// Frames a connection may send in a burst.
+    pub burst: u32,
+    /// How often consoles are asked to send a ping when idle.
+    pub heartbeat: Duration,
+    /// A connection that sends no complete frame for this long is closed.
+    pub idle_timeout: Duration,
+    /// Time allowed for the TLS and protocol handshakes.
+    pub handshake_timeout: Duration,
+    /// Time allowed for writing one frame to a console.
+    pub write_timeout: Duration,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            max_connections: 5000,
+            frames_per_second: 20.0,
+            burst: 40,
+            heartbeat: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(30),
+            handshake_timeout: Duration::from_secs(10),
+            write_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// What every connection task shares.
+pub struct Shared {
+    /// Limits and timeouts.
+    pub config: ServerConfig,
+    /// The session's join codes.
+    pub codes: JoinCodes,
+    /// The exercise.
+    pub exercise: mpsc::UnboundedSender<Request>,
+    /// TLS, when configured.
+    pub tls: Option<TlsAcceptor>,
+    /// The scenario's title.
+    pub scenario: String,
+}
+
+/// Accepts connections until `shutdown` completes, then tells every connection and waits for them.
+pub async fn run(listener: TcpListener, shared: Arc<Shared>, shutdown: impl Future) {
+    let (notify_shutdown, _) = broadcast::channel::<()>(1);
+    let (shutdown_complete_tx, mut shutdown_complete_rx) = mpsc::channel::<()>(1);
+    let limit = Arc::new(Semaphore::new(shared.config.max_connections));
+    let refusals = Arc::new(Semaphore::new(64));
+    let accept = async {
+        loop {
+            let (socket, peer) = match listener.accept().await {
+                Ok(x) => x,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait a little rather than spin.
+                    eprintln!("ttx serve: accept failed: {e}");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            };
+            let _ = socket.set_nodelay(true);
+            let shared = Arc::clone(&shared);
+            match Arc::clone(&limit).try_acquire_owned() {
+                Ok(permit) => {
+                    let shutdown = notify_shutdown.subscribe();
+                    let done = shutdown_complete_tx.clone();
+                    tokio::spawn(async move {
+                        connection(socket, peer, shared, shutdown).await;
+                        drop(permit);
+                        drop(done);
+                    });
+                }
+                Err(_) => {
+                    // Tell the console why, within bounds: a flood only gets dropped sockets.
+                    if let Ok(permit) = Arc::clone(&refusals).try_acquire_owned() {
+                        tokio::spawn(async move {
+                            let msg = format!(
+                                "the server holds its maximum of {} consoles; try again later",
+                                shared.config.max_connections
+                            );
+                            let _ = timeout(Duration::from_secs(2), refuse(socket, &shared, msg)).await;
+                            drop(permit);
+                        });
+                    }
+                }
+            }
+        }
+    };
+    tokio::select! {
+        _ = accept => {}
+        _ = shutdown => {}
+    }
+    drop(notify_shutdown);
+    drop(shutdown_complete_tx);
+    let _ = shutdown_complete_rx.recv().await;
+}
+
+async fn refuse(socket: TcpStream, shared: &Shared, message: String) {
+    let f = frame(&ServerMsg::Error { code: ErrorCode::ServerFull, message });
+    match &shared.tls {
+        Some(acceptor) => {
+            if let Ok(mut s) = acceptor.accept(socket).await {
+                let _ = s.write_all(&f).await;
+                let _ = s.shutdown().await;
+            }
+        }
+        None => {
+            let mut s = socket;
+            let _ = s.write_all(&f).await;
+            let _ = s.shutdown().await;
+        }
+    }
+}
+
+async fn connection(
+    socket: TcpStream,
+    _peer: SocketAddr,
+    shared: Arc<Shared>,
+    shutdown: broadcast::Receiver<()>,
+) {
+    match &shared.tls {
+        Some(acceptor) => {
+            // A failed TLS handshake has no channel to carry an error frame.
+            if let Ok(Ok(stream)) = timeout(shared.config.handshake_timeout, acceptor.accept(socket)).await {
+                serve(stream, shared, shutdown).await;
+            }
+        }
+        None => serve(socket, shared, shutdown).await,
+    }
+}
+
+/// What the reader hands the writer.
+enum Out {
+    Frame(Bytes),
+    Updates(broadcast::Receiver<Bytes>),
+    Close,
+}
+
+/// A token bucket.
+struct Bucket {
+    tokens: f64,
+    rate: f64,
+    burst: f64,
+    at: Instant,
+}
+
+impl Bucket {
+    fn new(rate: f64, burst: u32) -> Self {
+        Bucket { tokens: f64::from(burst), rate, burst: f64::from(burst), at: Instant::now() }
+    }
+
+    fn take(&mut self) -> bool {
+        let now = Instant::now();
+        self.tokens = (self.tokens + now.duration_since(self.at).as_secs_f64() * self.rate).min(self.burst);
+        self.at = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// Why a connection ends.
+struct Fail {
+    code: ErrorCode,
+    message: String,
+}
+
+fn fail(code: ErrorCode, message: impl Into<String>) -> Fail {
+    Fail { code, message: message.into() }
+}
+
+struct Connection<R> {
+    reader: FramedRead<R, tokio_util::codec::LengthDelimitedCodec>,
+    out: mpsc::Sender<Out>,
+    shared: Arc<Shared>,
+    /// The team, or none for the facilitator (once joined).
+    joined: Option<Option<String>>,
+}
+
+async fn serve<S>(stream: S, shared: Arc<Shared>, mut shutdown: broadcast::Receiver<()>)
+where
+    S: AsyncRead + AsyncWrite + Send + 'static,
+{
+    let (rd, wr) = tokio::io::split(stream);
+    let (out, out_rx) = mpsc::channel::<Out>(64);
+    let writer = tokio::spawn(write_loop(wr, out_rx, shared.config.write_timeout));
+    let mut conn = Connection {
+        reader: FramedRead::new(rd, codec(MAX_CLIENT_FRAME)),
+        out,
+        shared: Arc::clone(&shared),
+        joined: None,
+    };
+    let result = conn.session(&mut shutdown).await;
+    if let Some(team) = conn.joined.take() {
+        let _ = shared.exercise.send(Request::Leave { team });
+    }
+    let Connection { mut reader, out, .. } = conn;
+    if let Err(f) = result {
+        let _ = out.try_send(Out::Frame(frame(&ServerMsg::Error { code: f.code, message: f.message })));
+        let _ = out.try_send(Out::Close);
+        drop(out);
+        // Read what the peer still sends (bounded), so that closing does not reset the
+        // connection before the peer has read the error.
+        let _ = timeout(Duration::from_secs(2), async {
+            let mut sink = [0u8; 8192];
+            let mut total = 0usize;
+            let inner = reader.get_mut();
+            while total < 1 << 20 {
+                match inner.read(&mut sink).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => total += n,
+                }
+            }
+        })
+        .await;
+    } else {
+        let _ = out.try_send(Out::Close);
+        drop(out);
+    }
+    let _ = writer.await;
+}
+
+impl<R: AsyncRead + Unpin> Connection<R> {
+    async fn session(&mut self, shutdown: &mut broadcast::Receiver<()>) -> Result<(), Fail> {
+        let config = self.shared.config.clone();
+        let first = tokio::select! {
+            _ = shutdown.recv() => return Err(stopping()),
+            r = timeout(config.handshake_timeout, self.reader.next()) => r,
+        };
+        let hello = match first {
+            Err(_) => {
+                let partial = !self.reader.read_buffer().is_empty();
+                return Err(fail(
+                    ErrorCode::Timeout,
+                    if partial {
+                        "the hello frame was only partly sent"
+                    } else {
+                        "no hello frame arrived in time"
+                    },
+                ));
+            }
+            Ok(None) => return Ok(()),
+            Ok(Some(r)) => r.map_err(frame_error)?,
+        };
+        let (team, code) = match parse_client(&hello) {
+            Ok(ClientMsg::Hello { protocol, team, code, .. }) => {
+                if protocol != PROTOCOL {
+                    return Err(fail(
+                        ErrorCode::BadHandshake,
+                        format!(
+                            "this server speaks protocol {PROTOCOL} (ttx {}); the console speaks {protocol}: use the same ttx version",
+                            env!("CARGO_PKG_VERSION")
+                        ),
+                    ));
+                }
+                (team, code)
+            }
+            Ok(_) => return Err(fail(ErrorCode::BadHandshake, "the first message must be a hello")),
+            Err(e) => return Err(fail(e.code, e.message)),
+        };
+        if code.len() > 64 || !self.shared.codes.check(team.as_deref(), &code) {
+            // Slow down guessing; the code itself has 60 random bits.
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            let who = team.as_deref().map_or("the facilitator".to_string(), |t| format!("team `{t}`"));
+            return Err(fail(ErrorCode::BadCode, format!("wrong join code for {who}")));
+        }
+        let welcome = ServerMsg::Welcome {
+            protocol: PROTOCOL,
+            server: format!("ttx {}", env!("CARGO_PKG_VERSION")),
+            team: team.clone(),
+            scenario: self.shared.scenario.clone(),
+            limits: Limits {
+                max_frame: MAX_CLIENT_FRAME,
+                frames_per_second: config.frames_per_second,
+                burst: config.burst,
+                heartbeat_ms: config.heartbeat.as_millis() as u64,
+            },
+        };
+        self.send(frame(&welcome)).await?;
+        let (tx, rx) = oneshot::channel();
+        self.shared.exercise.send(Request::Join { team: team.clone(), reply: tx }).map_err(|_| stopping())?;
+        self.joined = Some(team.clone());
+        let joined = rx.await.map_err(|_| stopping())?;
+        self.send(joined.full).await?;
+        self.out.send(Out::Updates(joined.updates)).await.map_err(|_| gone())?;
+
+        let mut bucket = Bucket::new(config.frames_per_second, config.burst);
+        loop {
+            let next = tokio::select! {
+                _ = shutdown.recv() => return Err(stopping()),
+                _ = self.out.closed() => return Ok(()),
+                r = timeout(config.idle_timeout, self.reader.next()) => r,
+            };
+            let bytes = match next {
+                Err(_) => {
+                    let partial = !self.reader.read_buffer().is_empty();
+                    return Err(fail(
+                        ErrorCode::Timeout,
+                        if partial {
+                            "a frame was only partly sent".to_string()
+                        } else {
+                            format!(
+                                "nothing arrived for {} s (consoles ping when idle)",
+                                config.idle_timeout.as_secs()
+                            )
+                        },
+                    ));
+                }
+                Ok(None) => return Ok(()),
+                Ok(Some(r)) => r.map_err(frame_error)?,
+            };
+            if !bucket.take() {
+                return Err(fail(
+                    ErrorCode::RateLimited,
+                    format!(
+                        "more than {} frames per second (burst {}): slow down",
+                        config.frames_per_second, config.burst
+                    ),
+                ));
+            }
+            match parse_client(&bytes).map_err(|e| fail(e.code, e.message))? {
+                ClientMsg::Hello { .. } => return Err(fail(ErrorCode::BadHandshake, "already joined")),
+                ClientMsg::Ping => self.send(frame(&ServerMsg::Pong)).await?,
+                ClientMsg::Command { id, command } => {
+                    let (tx, rx) = oneshot::channel();
+                    let notify = self.notifier();
+                    let req = Request::Command { team: team.clone(), id, command, notify, reply: tx };
+                    self.shared.exercise.send(req).map_err(|_| stopping())?;
+                    let answer = rx.await.map_err(|_| stopping())?;
+                    self.send(answer).await?;
+                }
+                ClientMsg::Control { id, action } => {
+                    if team.is_some() {
+                        let message = "only the facilitator's connection controls the exercise".to_string();
+                        self.send(frame(&ServerMsg::Refused { id, message, rejection: None })).await?;
+                        continue;
+                    }
+                    let (tx, rx) = oneshot::channel();
+                    self.shared
+                        .exercise
+                        .send(Request::Control { id, action, reply: tx })
+                        .map_err(|_| stopping())?;
+                    let answer = rx.await.map_err(|_| stopping())?;
+                    self.send(answer).await?;
+                }
+            }
+        }
+    }
+
+    async fn send(&self, b: Bytes) -> Result<(), Fail> {
+        self.out.send(Out::Frame(b)).await.map_err(|_| gone())
+    }
+
+    /// A channel through which the exercise can reach this console later (approval decisions).
+    fn notifier(&self) -> mpsc::Sender<Bytes> {
+        let (tx, mut rx) = mpsc::channel::<Bytes>(4);
+        let out = self.out.clone();
+        tokio::spawn(async move {
+            while let Some(b) = rx.recv().await {
+                if out.send(Out::Frame(b)).await.is_err() {
+                    break;
+                }
+            }
+        });
+        tx
+    }
+}
+
+fn stopping() -> Fail {
+    fail(ErrorCode::ServerStopping, "the server is stopping; consoles reconnect when it is back")
+}
+
+fn gone() -> Fail {
+    fail(ErrorCode::TooSlow, "the connection's writer has stopped")
+}
+
+fn frame_error(e: std::io::Error) -> Fail {
+    if e.kind() == std::io::ErrorKind::InvalidData {
+        fail(ErrorCode::FrameTooLarge, format!("frame larger than {MAX_CLIENT_FRAME} bytes"))
+    } else {
+        fail(ErrorCode::Malformed, format!("cannot read a frame: {e}"))
+    }
+}
+
+async fn recv_update(
+    u: &mut Option<broadcast::Receiver<Bytes>>,
+) -> Result<Bytes, broadcast::error::RecvError> {
+    match u {
+        Some(r) => r.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Writes the connection's own frames, then its update stream; stops on a write timeout or when
+/// the console falls too far behind.
+async fn write_loop<W: AsyncWrite + Unpin>(mut wr: W, mut out: mpsc::Receiver<Out>, write_timeout: Duration) {
+    let mut updates: Option<broadcast::Receiver<Bytes>> = None;
+    loop {
+        // Updates first: when an answer and an update are both waiting, the update was made first.
+        let next = tokio::select! {
+            biased;
+            u = recv_update(&mut updates) => match u {
+                Ok(b) => b,
+                Err(broadcast::error::RecvError::Lagged(n)) => {
+                    let f = frame(&ServerMsg::Error {
+                        code: ErrorCode::TooSlow,
+                        message: format!("the console fell {n} updates behind; reconnect for a full view"),
+                    });
+                    let _ = timeout(Duration::from_secs(1), wr.write_all(&f)).await;
+                    break;
+                }
+                // The exercise has ended: what the connection still has to say goes out.
+                Err(broadcast::error::RecvError::Closed) => {
+                    updates = None;
+                    continue;
+                }
+            },
+            m = out.recv() => match m {
+                Some(Out::Frame(b)) => b,
+                Some(Out::Updates(rx)) => {
+                    updates = Some(rx);
+                    continue;
+                }
+                Some(Out::Close) | None => break,
+            },
+        };
+        match timeout(write_timeout, wr.write_all(&next)).await {
+            Ok(Ok(())) => {}
+            _ => break,
+        }
+    }
+    out.close();
+    let _ = timeout(Duration::from_secs(1), wr.shutdown()).await;
+}
