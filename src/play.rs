@@ -46,7 +46,11 @@ pub fn play(file: Option<&Path>, seed: u64, journal: Option<&Path>) -> Outcome {
     sim.checkpoint_commands(true);
     let mut console = Console::new(
         sim,
-        ConsoleOptions { theme: Theme::from_env(), journal_path: Some(path.display().to_string()) },
+        ConsoleOptions {
+            theme: Theme::from_env(),
+            journal_path: Some(path.display().to_string()),
+            host: None,
+        },
     );
 
     // SIGTERM and SIGHUP (the terminal window closed) end the session cleanly; in raw mode

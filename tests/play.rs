@@ -298,3 +298,68 @@ fn no_color_draws_without_colours() {
     colour.send("qy");
     assert_eq!(colour.finish(), 0);
 }
+
+/// `ttx serve` without `--headless`: the facilitator console runs in the server's terminal,
+/// drives the clock every team console follows, approves a cell's inject, and journals it all.
+#[test]
+fn serve_hosts_the_facilitator_console_in_its_terminal() {
+    use crate::net::{Console, free_port, replay_verify};
+    use serde_json::json;
+
+    let tmp = scratch();
+    let dir = tmp.path();
+    let bind = format!("127.0.0.1:{}", free_port());
+    let args = ["serve", "--bind", bind.as_str(), "--journal", "s.jsonl", "--paused", "--approve-injects"];
+    let mut s = Session::start(dir, &args, 30, 110);
+    s.wait_for(&["Hosting on", "PAUSED", "0 consoles"]);
+    let codes: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("s.jsonl.codes")).unwrap()).unwrap();
+    let code = |t: &str| codes["teams"][t].as_str().unwrap().to_string();
+
+    // The teams window shows every code the server printed.
+    s.send("j");
+    s.wait_for(&[code("pa").as_str(), code("white").as_str(), codes["facilitator"].as_str().unwrap()]);
+    s.send("q");
+
+    // A white cell console makes an inject; it waits for the facilitator.
+    let mut white = Console::join(&bind, Some("white"), &code("white"), &[]);
+    white.wait_for("white's view", WAIT, |x| x["type"] == "full");
+    let held = white.ask(json!({"type": "inject_from_template", "template": "vendor_busy"}));
+    assert_eq!(held["type"], "held", "{held}");
+    s.wait_for(&["1 consoles", "1 to approve"]);
+    s.send("r");
+    s.wait_for(&["white", "inject from template vendor_busy"]);
+    s.send("y");
+    let decision = white.wait_for("the decision", WAIT, |x| x["type"] == "decision");
+    assert_eq!(decision["approved"], true, "{decision}");
+    s.send("\x1b");
+
+    // A step at the console moves the server's clock: the team console sees the new hour.
+    std::thread::sleep(Duration::from_millis(100));
+    s.send("n");
+    s.wait_for(&["E-60d 09:00", "The vendor's support line is busy"]);
+    white.wait_for("the next hour", WAIT, |x| x["type"] == "delta" && x["delta"]["time"] == "E-60d 09:00");
+
+    // Quitting the console stops the session; the journal has the inject and verifies.
+    s.send("q");
+    s.wait_for(&["Quit the exercise?"]);
+    s.send("y");
+    assert_eq!(s.finish(), 0, "{}", s.contents());
+    assert_restored(&s);
+    assert!(s.contents().contains("Session stopped. Journal: s.jsonl"), "{}", s.contents());
+    let journal = std::fs::read_to_string(dir.join("s.jsonl")).unwrap();
+    assert!(journal.contains("\"issuer\":{\"team\":\"white\"},"), "{journal}");
+    let (rc, text) = replay_verify(&dir.join("s.jsonl"));
+    assert_eq!(rc, 0, "{text}");
+}
+
+#[test]
+fn serve_without_a_terminal_says_to_use_headless() {
+    let out = std::process::Command::new(BIN)
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("ttx runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--headless"));
+}

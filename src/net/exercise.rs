@@ -17,11 +17,13 @@ use tokio::time::Instant;
 use ttx_engine::journal::Record;
 use ttx_engine::model::registry::ModuleIx;
 use ttx_engine::view::LogLine;
-use ttx_engine::{Command, FacilitatorView, Issuer, Severity, Sim, TeamView};
+use ttx_engine::{Command, FacilitatorView, Issuer, Severity, TeamView};
 
 use super::diff::{diff_facilitator, diff_team};
+use super::host::{Core, next_event};
 use super::journal::SessionJournal;
 use super::protocol::{Control, PendingInject, ServerMsg, ServerStatus, frame, now_us};
+use ttx_tui::console::{HeldInject, HostRequest};
 
 /// How the exercise runs.
 #[derive(Clone, Debug)]
@@ -122,7 +124,7 @@ struct Pending {
 
 /// The exercise's state.
 pub struct Exercise {
-    sim: Sim,
+    core: Core,
     journal: SessionJournal,
     config: ExerciseConfig,
     teams: BTreeMap<String, Publisher<TeamView>>,
@@ -149,11 +151,12 @@ type Deferred = Vec<Box<dyn FnOnce() + Send>>;
 impl Exercise {
     /// An exercise around a simulation (new, or rebuilt from a journal) and its open journal.
     pub fn new(
-        mut sim: Sim,
+        mut core: Core,
         journal: SessionJournal,
         config: ExerciseConfig,
         stop: broadcast::Sender<()>,
     ) -> Self {
+        let sim = core.sim_mut();
         sim.checkpoint_commands(true);
         let _ = sim.take_journal_records();
         let _ = sim.take_outcomes();
@@ -166,7 +169,7 @@ impl Exercise {
         Exercise {
             paused: config.paused || sim.is_finished(),
             facilitator: Publisher::new(config.backlog),
-            sim,
+            core,
             journal,
             config,
             teams,
@@ -193,11 +196,37 @@ impl Exercise {
         // once would otherwise recompute the facilitator's view for every console).
         let mut refresh = tokio::time::interval(Duration::from_millis(250));
         refresh.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        // The facilitator console in this terminal (not headless): its keys, and a redraw
+        // 20 times a second.
+        let mut keys = match &mut self.core {
+            Core::Hosted(h) => h.take_keys(),
+            Core::Bare(_) => None,
+        };
+        let hosted = keys.is_some();
+        let mut redraw = tokio::time::interval(Duration::from_millis(50));
+        redraw.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        self.sync_console();
         loop {
             let running = !self.paused;
             tokio::select! {
                 biased;
                 _ = shutdown.recv() => break,
+                e = next_event(&mut keys) => {
+                    let Some(e) = e else { break };
+                    let was_paused = self.paused;
+                    if let Core::Hosted(h) = &mut self.core {
+                        h.event(&e);
+                        h.draw();
+                    }
+                    self.console_requests()?;
+                    if was_paused && !self.paused {
+                        next_at = Instant::now() + self.interval();
+                    }
+                    if self.stopping {
+                        let _ = self.stop.send(());
+                        break;
+                    }
+                }
                 _ = refresh.tick(), if self.facilitator_stale => {
                     self.publish_facilitator();
                 }
@@ -232,9 +261,98 @@ impl Exercise {
                     }
                     self.publish();
                 }
+                _ = redraw.tick(), if hosted => {
+                    if let Core::Hosted(h) = &mut self.core {
+                        h.draw();
+                    }
+                }
             }
         }
         self.journal.commit().map_err(|e| journal_failed(&self.journal, &e))
+    }
+
+    /// After the clock moved: the console (if any) takes the outcomes and redraws its views;
+    /// otherwise they are dropped (teams see theirs in their views).
+    fn after_advance(&mut self) {
+        match self.core.console() {
+            Some(c) => c.moved(),
+            None => {
+                let _ = self.core.sim_mut().take_outcomes();
+            }
+        }
+        self.sync_console();
+    }
+
+    /// Tells the console what the server knows: the clock, consoles connected, held injects.
+    fn sync_console(&mut self) {
+        let status = self.status();
+        let Some(c) = self.core.console() else { return };
+        c.set_host_clock(status.paused, status.ticks_per_second);
+        let consoles = status.consoles.into_iter().collect();
+        let pending = status
+            .pending
+            .into_iter()
+            .map(|p| HeldInject { number: p.pending, team: p.team, summary: p.summary })
+            .collect();
+        c.set_host(consoles, status.facilitators, pending);
+    }
+
+    /// Applies what the facilitator asked at the console, as a control connection's requests are.
+    fn console_requests(&mut self) -> Result<(), String> {
+        let Some(c) = self.core.console() else { return Ok(()) };
+        let requests = c.take_requests();
+        let quit = c.should_quit();
+        let mut stepped = false;
+        for r in requests {
+            let control = match r {
+                HostRequest::Command(command) => {
+                    if self.core.sim().is_finished() {
+                        if let Some(c) = self.core.console() {
+                            c.host_message(true, "Rejected: the exercise has ended.");
+                        }
+                        continue;
+                    }
+                    let seq = self.submit(Issuer::Facilitator, command.clone());
+                    if let Some(c) = self.core.console() {
+                        c.queued(seq, command);
+                    }
+                    continue;
+                }
+                HostRequest::Pause => Control::Pause,
+                HostRequest::Resume => Control::Resume,
+                HostRequest::Step(ticks) => {
+                    stepped = true;
+                    self.tick_started_us = now_us();
+                    Control::Step { ticks }
+                }
+                HostRequest::Speed(ticks_per_second) => Control::Speed { ticks_per_second },
+                HostRequest::Note { text, question } => Control::Note { text, question },
+                HostRequest::Approve(pending) => Control::Approve { pending },
+                HostRequest::Deny(pending) => {
+                    Control::Deny { pending, reason: Some("denied by the facilitator".into()) }
+                }
+            };
+            let quiet = matches!(control, Control::Pause | Control::Resume | Control::Note { .. });
+            let answer = self.control(control);
+            if let Some(c) = self.core.console() {
+                match answer {
+                    Err(message) => c.host_message(true, format!("Refused: {message}.")),
+                    Ok(message) if !quiet => c.host_message(false, format!("Server: {message}.")),
+                    Ok(_) => {}
+                }
+            }
+        }
+        self.journal.commit().map_err(|e| journal_failed(&self.journal, &e))?;
+        if stepped {
+            self.publish();
+        } else {
+            self.facilitator_stale = true;
+        }
+        self.sync_console();
+        if quit {
+            self.stopping = true;
+        }
+        Ok(())
     }
 
     fn interval(&self) -> Duration {
@@ -244,19 +362,19 @@ impl Exercise {
     /// Simulates up to `ticks` hours, stopping at a module break or the end; returns how many.
     fn advance(&mut self, ticks: u32) -> Result<u32, String> {
         let mut done = 0;
-        while done < ticks && !self.sim.is_finished() {
-            let t = self.sim.now();
-            self.sim.step();
+        while done < ticks && !self.core.sim().is_finished() {
+            let t = self.core.sim().now();
+            self.core.sim_mut().step();
             done += 1;
             // Command records were written when the commands were accepted; one hash per tick
             // (it covers the engine's day-end and after-command checkpoints) pins the clock.
-            let _ = self.sim.take_journal_records();
-            self.journal.write(&Record::hash(self.sim.registry(), t, self.sim.state_hash()));
-            let module = self.sim.module();
+            let _ = self.core.sim_mut().take_journal_records();
+            self.journal.write(&Record::hash(self.core.sim().registry(), t, self.core.sim().state_hash()));
+            let module = self.core.sim().module();
             if self.config.module_breaks
                 && module != self.module
                 && module.is_some()
-                && !self.sim.is_finished()
+                && !self.core.sim().is_finished()
             {
                 self.module = module;
                 self.paused = true;
@@ -264,14 +382,14 @@ impl Exercise {
             }
             self.module = module;
         }
-        if self.sim.is_finished() && !self.paused {
+        if self.core.sim().is_finished() && !self.paused {
             self.paused = true;
             self.journal.write(&Record::End {
-                tick: self.sim.now().0,
-                hash: format!("{:016x}", self.sim.state_hash()),
+                tick: self.core.sim().now().0,
+                hash: format!("{:016x}", self.core.sim().state_hash()),
             });
         }
-        let _ = self.sim.take_outcomes();
+        self.after_advance();
         self.journal.commit().map_err(|e| journal_failed(&self.journal, &e))?;
         Ok(done)
     }
@@ -322,6 +440,7 @@ impl Exercise {
         for f in deferred {
             f();
         }
+        self.sync_console();
         Ok(())
     }
 
@@ -329,7 +448,7 @@ impl Exercise {
         let joined = match &team {
             Some(t) => {
                 *self.consoles.entry(t.clone()).or_insert(0) += 1;
-                if !self.staffed.contains(t) && !self.sim.is_finished() {
+                if !self.staffed.contains(t) && !self.core.sim().is_finished() {
                     // A staffed team's actors stop following doctrine: the players decide.
                     let cmd = Command::SetStaffed { team: t.clone(), staffed: true };
                     self.submit(Issuer::Facilitator, cmd);
@@ -350,7 +469,7 @@ impl Exercise {
     }
 
     fn join_team(&mut self, team: &str) -> Option<Joined> {
-        let sim = &self.sim;
+        let sim = self.core.sim();
         let at_us = self.tick_started_us;
         let p = self.teams.get_mut(team)?;
         if p.last.is_none() {
@@ -371,15 +490,19 @@ impl Exercise {
 
     fn join_facilitator(&mut self) -> Option<Joined> {
         // The facilitator stream is refreshed after every batch; a joiner gets the current state.
-        let view = self.sim.facilitator_view();
+        let view = self.core.sim().facilitator_view();
         let p = &mut self.facilitator;
         if p.last.is_none() {
             p.update += 1;
         }
         let update = p.update;
         p.last = Some((update, view.clone()));
-        let log = self.sim.log_lines(None, Severity::Info, self.sim.events().len().saturating_sub(500));
-        self.log_from = self.sim.events().len();
+        let log = self.core.sim().log_lines(
+            None,
+            Severity::Info,
+            self.core.sim().events().len().saturating_sub(500),
+        );
+        self.log_from = self.core.sim().events().len();
         let status = self.status();
         let full = frame(&ServerMsg::FacilitatorFull {
             update,
@@ -393,15 +516,15 @@ impl Exercise {
 
     /// Journals a command for the next tick (commit before telling anyone); returns its sequence number.
     fn submit(&mut self, issuer: Issuer, command: Command) -> u64 {
-        let tick = self.sim.now();
-        let seq = self.sim.submit(issuer.clone(), command.clone());
-        self.journal.write(&Record::submitted(self.sim.registry(), tick, &issuer, seq, &command));
+        let tick = self.core.sim().now();
+        let seq = self.core.sim_mut().submit(issuer.clone(), command.clone());
+        self.journal.write(&Record::submitted(self.core.sim().registry(), tick, &issuer, seq, &command));
         seq
     }
 
     fn ack(&self, id: u64, seq: u64) -> ServerMsg {
-        let tick = self.sim.now();
-        ServerMsg::Ack { id, seq, tick: tick.0, time: self.sim.registry().clock.at(tick).to_string() }
+        let tick = self.core.sim().now();
+        ServerMsg::Ack { id, seq, tick: tick.0, time: self.core.sim().registry().clock.at(tick).to_string() }
     }
 
     fn command(
@@ -415,11 +538,11 @@ impl Exercise {
             Some(t) => Issuer::Team(t.clone()),
             None => Issuer::Facilitator,
         };
-        if self.sim.is_finished() {
+        if self.core.sim().is_finished() {
             let r = ttx_engine::Rejection::Ended;
             return frame(&ServerMsg::Refused { id, message: r.to_string(), rejection: Some(r) });
         }
-        if let Err(r) = self.sim.check(&issuer, &command) {
+        if let Err(r) = self.core.sim().check(&issuer, &command) {
             return frame(&ServerMsg::Refused { id, message: r.to_string(), rejection: Some(r) });
         }
         if let (Some(t), true, Command::InjectFromTemplate { .. }) =
@@ -438,26 +561,26 @@ impl Exercise {
         match action {
             Control::Pause => {
                 self.paused = true;
-                Ok(format!("paused at {}", self.sim.time()))
+                Ok(format!("paused at {}", self.core.sim().time()))
             }
             Control::Resume => {
-                if self.sim.is_finished() {
+                if self.core.sim().is_finished() {
                     return Err("the exercise has ended".into());
                 }
                 self.paused = false;
-                Ok(format!("running from {}", self.sim.time()))
+                Ok(format!("running from {}", self.core.sim().time()))
             }
             Control::Step { ticks } => {
-                if self.sim.is_finished() {
+                if self.core.sim().is_finished() {
                     return Err("the exercise has ended".into());
                 }
                 if !(1..=100_000).contains(&ticks) {
                     return Err("step between 1 and 100000 hours".into());
                 }
                 // An explicit step crosses into the next module if it starts right now.
-                self.module = self.sim.module();
+                self.module = self.core.sim().module();
                 let done = self.advance(ticks)?;
-                Ok(format!("stepped {done} h to {}", self.sim.time()))
+                Ok(format!("stepped {done} h to {}", self.core.sim().time()))
             }
             Control::Speed { ticks_per_second } => {
                 if !(0.01..=1000.0).contains(&ticks_per_second) {
@@ -471,7 +594,7 @@ impl Exercise {
                 let Some(p) = i.map(|i| self.pending.remove(i)) else {
                     return Err(format!("no inject #{pending} waits for approval"));
                 };
-                if self.sim.is_finished() {
+                if self.core.sim().is_finished() {
                     return Err("the exercise has ended".into());
                 }
                 let seq = self.submit(Issuer::Team(p.team.clone()), p.command.clone());
@@ -497,13 +620,13 @@ impl Exercise {
                 Ok(format!("denied #{pending} from {}", p.team))
             }
             Control::Note { text, question } => {
-                let reg = self.sim.registry();
-                let module = self.sim.module().map(|m| &reg.modules[m.ix()]);
+                let reg = self.core.sim().registry();
+                let module = self.core.sim().module().map(|m| &reg.modules[m.ix()]);
                 let question_text = module.and_then(|m| question.and_then(|q| m.questions.get(q).cloned()));
-                let tick = self.sim.now();
+                let tick = self.core.sim().now();
                 let note = Record::Note {
                     tick: tick.0,
-                    time: reg.clock.at(tick.min(self.sim.last_tick())).to_string(),
+                    time: reg.clock.at(tick.min(self.core.sim().last_tick())).to_string(),
                     module: module.map(|m| m.id.clone()),
                     question,
                     question_text,
@@ -550,7 +673,7 @@ impl Exercise {
                 p.full = None;
                 continue;
             }
-            let Some(new) = self.sim.team_view(team) else { continue };
+            let Some(new) = self.core.sim().team_view(team) else { continue };
             p.update += 1;
             let msg = match &p.last {
                 Some((base, old)) => ServerMsg::Delta {
@@ -574,9 +697,9 @@ impl Exercise {
             p.last = None;
             return;
         }
-        let new = self.sim.facilitator_view();
-        let log: Vec<LogLine> = self.sim.log_lines(None, Severity::Info, self.log_from);
-        self.log_from = self.sim.events().len();
+        let new = self.core.sim().facilitator_view();
+        let log: Vec<LogLine> = self.core.sim().log_lines(None, Severity::Info, self.log_from);
+        self.log_from = self.core.sim().events().len();
         let status = self.status();
         let p = &mut self.facilitator;
         p.update += 1;

@@ -184,7 +184,7 @@ pub fn loadtest(
         ..ExerciseConfig::default()
     };
     let server_config = ServerConfig { max_connections: consoles + 16, ..ServerConfig::default() };
-    let server = server_rt.spawn(run_session(session, config, server_config, listener, None));
+    let server = server_rt.spawn(run_session(session, config, server_config, listener, None, None));
 
     let target = Target { addr: addr.clone(), tls: None };
     let report = client_rt.block_on(async move {

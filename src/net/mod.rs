@@ -3,6 +3,7 @@
 //! - [`protocol`]: the frames and messages (docs/protocol.md);
 //! - [`diff`]: per-tick deltas of the views;
 //! - [`exercise`]: the thread that owns the simulation, the clock and the journal;
+//! - [`host`]: the facilitator console inside `ttx serve`;
 //! - [`server`]: connections, authentication, limits;
 //! - [`client`]: the console side, and `ttx join --headless`;
 //! - [`journal`], [`codes`], [`tls`]: the session's journal on disk, join codes, TLS;
@@ -12,6 +13,7 @@ pub mod client;
 pub mod codes;
 pub mod diff;
 pub mod exercise;
+pub mod host;
 pub mod journal;
 pub mod loadtest;
 pub mod protocol;

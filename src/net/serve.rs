@@ -1,6 +1,6 @@
 //! `ttx serve` and `ttx join`: wiring the exercise, the server and the consoles to the command line.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -9,10 +9,13 @@ use tokio::net::{TcpListener, TcpSocket};
 use tokio::sync::broadcast;
 use ttx_engine::journal::{Record, replay};
 use ttx_engine::{Scenario, Sim, SimOptions};
+use ttx_tui::console::{Console, ConsoleOptions, Host, JoinCode};
+use ttx_tui::{Theme, terminal};
 
 use super::client::{self, Ended, Target};
 use super::codes::JoinCodes;
 use super::exercise::{self, Exercise, ExerciseConfig};
+use super::host::{Core, HostUi, Screen};
 use super::journal::{SessionJournal, load_for_resume};
 use super::server::{self, ServerConfig, Shared};
 use super::tls;
@@ -279,6 +282,13 @@ pub fn serve(args: ServeArgs) -> Outcome {
         return Err(Failure::input("--speed: give 0.01 to 1000 simulated hours per second"));
     }
     let server_config = args.tuning.server_config(args.max_connections)?;
+    if !args.headless && (!std::io::stdin().is_terminal() || !std::io::stdout().is_terminal()) {
+        return Err(Failure::input(
+            "ttx serve shows the facilitator console and needs a terminal, but its input or output is not \
+             one here (a pipe, a file, or CI).\nTo host without a console, add --headless and drive the clock \
+             with --speed, or with `ttx join ADDR --facilitator --code CODE --headless`",
+        ));
+    }
     let (session, journal_path) = match &args.resume {
         Some(path) => (resume_session(path)?, path.clone()),
         None => {
@@ -305,22 +315,56 @@ pub fn serve(args: ServeArgs) -> Outcome {
         .build()
         .map_err(|e| Failure::runtime(format!("cannot start: {e}")))?;
     rt.block_on(async move {
-        let listener = bind(&args.bind, args.tuning.send_buffer).map_err(|e| Failure::input(format!("cannot listen on {}: {e}", args.bind)))?;
+        let listener = bind(&args.bind, args.tuning.send_buffer)
+            .map_err(|e| Failure::input(format!("cannot listen on {}: {e}", args.bind)))?;
         let addr = listener.local_addr()?;
-        {
-            let mut out = std::io::stdout().lock();
-            print_banner(&mut out, &session, addr, &journal_path, tls.is_some(), &config)?;
-            if !args.headless {
-                writeln!(
-                    out,
-                    "(The facilitator console in this terminal comes with ttx-tui; until then the server runs headless.)"
-                )?;
-            }
-        }
-        let outcome = run_session(session, config, server_config, listener, tls).await;
+        print_banner(&mut std::io::stdout().lock(), &session, addr, &journal_path, tls.is_some(), &config)?;
+        // The facilitator console takes over the terminal; the banner is there again after it.
+        let (screen, guard) = if args.headless {
+            (None, None)
+        } else {
+            let host = host_info(&session, addr, &config);
+            let (term, guard) = terminal::enter()
+                .map_err(|e| Failure::runtime(format!("cannot take over the terminal: {e}")))?;
+            let screen = Screen { term, host, journal: journal_path.display().to_string() };
+            (Some(screen), Some(guard))
+        };
+        let outcome = run_session(session, config, server_config, listener, tls, screen).await;
+        drop(guard);
         println!("Session stopped. Journal: {}", journal_path.display());
+        if outcome.is_ok() {
+            println!("Check it with: ttx replay {} --verify", journal_path.display());
+        }
         outcome
     })
+}
+
+/// What the facilitator console shows of the server: address, join codes, the clock.
+fn host_info(s: &Session, addr: SocketAddr, config: &ExerciseConfig) -> Host {
+    let shown = if addr.ip().is_unspecified() { format!("HOST:{}", addr.port()) } else { addr.to_string() };
+    let mut codes: Vec<JoinCode> = s
+        .scenario
+        .registry()
+        .teams
+        .iter()
+        .map(|t| JoinCode {
+            team: Some(t.id.clone()),
+            name: t.name.clone(),
+            code: s.codes.teams.get(&t.id).cloned().unwrap_or_default(),
+        })
+        .collect();
+    codes.push(JoinCode {
+        team: None,
+        name: "facilitator's control connection".into(),
+        code: s.codes.facilitator.clone(),
+    });
+    Host {
+        address: shown,
+        codes,
+        paused: config.paused,
+        ticks_per_second: config.ticks_per_second,
+        ..Host::default()
+    }
 }
 
 /// Runs a session on a bound listener until Ctrl-C or a facilitator's `stop`.
@@ -330,10 +374,26 @@ pub async fn run_session(
     server_config: ServerConfig,
     listener: TcpListener,
     tls: Option<tokio_rustls::TlsAcceptor>,
+    screen: Option<Screen>,
 ) -> Outcome {
     let (stop_tx, _) = broadcast::channel::<()>(4);
     let scenario_name = session.scenario.name().to_string();
-    let ex = Exercise::new(session.sim, session.journal, config, stop_tx.clone());
+    let core = match screen {
+        None => Core::Bare(Box::new(session.sim)),
+        Some(s) => {
+            let options = ConsoleOptions {
+                theme: Theme::from_env(),
+                journal_path: Some(s.journal),
+                host: Some(s.host),
+            };
+            let console = Console::new(session.sim, options);
+            Core::Hosted(Box::new(
+                HostUi::new(console, s.term)
+                    .map_err(|e| Failure::runtime(format!("cannot read keys: {e}")))?,
+            ))
+        }
+    };
+    let ex = Exercise::new(core, session.journal, config, stop_tx.clone());
     let (tx, thread) =
         exercise::spawn(ex).map_err(|e| Failure::runtime(format!("cannot start the exercise: {e}")))?;
     let shared = Arc::new(Shared {

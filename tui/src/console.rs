@@ -149,6 +149,84 @@ pub enum Overlay {
     Palette(Box<CommandForm>),
     /// Module discussion.
     Discussion(Discussion),
+    /// The teams, their join codes and the consoles connected (hosted consoles only).
+    Teams {
+        /// Lines scrolled.
+        scroll: u16,
+    },
+    /// Player-made injects waiting for the facilitator's approval (hosted consoles only).
+    Approvals {
+        /// The one selected.
+        selected: usize,
+    },
+}
+
+/// What a console hosted by `ttx serve` shows of the server: join codes, consoles
+/// connected, held injects, and the server's clock.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Host {
+    /// Where consoles connect.
+    pub address: String,
+    /// One join code per team, and the facilitator's control connection (team `None`).
+    pub codes: Vec<JoinCode>,
+    /// Consoles connected per team.
+    pub consoles: BTreeMap<String, usize>,
+    /// Facilitator control connections.
+    pub facilitators: usize,
+    /// Player-made injects waiting for approval.
+    pub pending: Vec<HeldInject>,
+    /// The server's clock is stopped.
+    pub paused: bool,
+    /// The server's speed in simulated hours per real second.
+    pub ticks_per_second: f64,
+}
+
+/// A team's join code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JoinCode {
+    /// Team id, or none for the facilitator's control connection.
+    pub team: Option<String>,
+    /// Team name.
+    pub name: String,
+    /// The code.
+    pub code: String,
+}
+
+/// A player-made inject the server holds for the facilitator.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HeldInject {
+    /// Its number on the server.
+    pub number: u64,
+    /// The team that made it.
+    pub team: String,
+    /// What it would do.
+    pub summary: String,
+}
+
+/// What a hosted console asks of the server that owns the clock and the journal.
+#[derive(Clone, Debug, PartialEq)]
+pub enum HostRequest {
+    /// Stop the clock.
+    Pause,
+    /// Run the clock.
+    Resume,
+    /// Simulate this many hours now (stopping at a module break).
+    Step(u32),
+    /// Set the speed, in simulated hours per real second.
+    Speed(f64),
+    /// Submit a command as the facilitator (the server journals it, then calls [`Console::queued`]).
+    Command(Command),
+    /// Journal a discussion note for the current module.
+    Note {
+        /// The note.
+        text: String,
+        /// The question it answers, none for a general note.
+        question: Option<usize>,
+    },
+    /// Approve a held inject.
+    Approve(u64),
+    /// Deny a held inject.
+    Deny(u64),
 }
 
 /// A command the facilitator submitted that has not applied yet.
@@ -167,6 +245,9 @@ pub struct ConsoleOptions {
     pub theme: Theme,
     /// Where the journal is written, to show the facilitator.
     pub journal_path: Option<String>,
+    /// Hosted by `ttx serve`: the server owns the clock and the journal, and the console
+    /// asks it through [`Console::take_requests`].
+    pub host: Option<Host>,
 }
 
 /// The facilitator console's state.
@@ -199,6 +280,8 @@ pub struct Console {
     last_form: Option<(String, Option<String>, Option<CommandKind>)>,
     journal_error: Option<String>,
     quit: bool,
+    host: Option<Host>,
+    requests: Vec<HostRequest>,
 }
 
 impl Console {
@@ -234,15 +317,95 @@ impl Console {
             last_form: None,
             journal_error: None,
             quit: false,
+            host: options.host,
+            requests: Vec::new(),
             sim,
         };
         c.refresh();
         c.map_sel = crate::widgets::map::first_state(&c.view.states);
-        c.set_status(
-            Level::Info,
-            "Paused at the start. Space runs the clock, n steps one hour, ? shows every key.",
-        );
+        let hello = match &c.host {
+            Some(h) => format!(
+                "Hosting on {}: j shows the teams' join codes. Space runs or pauses the clock, ? shows every key.",
+                h.address
+            ),
+            None => "Paused at the start. Space runs the clock, n steps one hour, ? shows every key.".into(),
+        };
+        c.set_status(Level::Info, hello);
         c
+    }
+
+    // ----- hosting (ttx serve) -----
+
+    /// What the server shows, when the console is hosted by `ttx serve`.
+    pub fn host(&self) -> Option<&Host> {
+        self.host.as_ref()
+    }
+
+    /// The server's news: consoles, held injects, its clock.
+    pub fn set_host(
+        &mut self,
+        consoles: BTreeMap<String, usize>,
+        facilitators: usize,
+        pending: Vec<HeldInject>,
+    ) {
+        if let Some(h) = &mut self.host {
+            h.consoles = consoles;
+            h.facilitators = facilitators;
+            h.pending = pending;
+        }
+        if let Some(Overlay::Approvals { selected }) = &mut self.overlay {
+            let n = self.host.as_ref().map_or(0, |h| h.pending.len());
+            *selected = (*selected).min(n.saturating_sub(1));
+        }
+    }
+
+    /// The server's clock.
+    pub fn set_host_clock(&mut self, paused: bool, ticks_per_second: f64) {
+        if let Some(h) = &mut self.host {
+            h.paused = paused;
+            h.ticks_per_second = ticks_per_second;
+        }
+    }
+
+    /// Takes what the console asked of the server since the last call.
+    pub fn take_requests(&mut self) -> Vec<HostRequest> {
+        std::mem::take(&mut self.requests)
+    }
+
+    /// The server journaled a command the console asked for: it waits for the next hour.
+    pub fn queued(&mut self, seq: u64, command: Command) {
+        self.waiting.push(Waiting { seq, command });
+    }
+
+    /// A message from the server about what the console asked.
+    pub fn host_message(&mut self, error: bool, text: impl Into<String>) {
+        self.set_status(if error { Level::Error } else { Level::Info }, text);
+    }
+
+    /// The simulation, for the server that hosts the console (it steps it and submits commands).
+    pub fn sim_mut(&mut self) -> &mut Sim {
+        &mut self.sim
+    }
+
+    /// After the server moved the clock: outcomes, fresh views, module breaks.
+    pub fn moved(&mut self) {
+        self.after_move();
+        self.outbox.clear();
+    }
+
+    fn ask(&mut self, r: HostRequest) {
+        self.requests.push(r);
+    }
+
+    /// The speed as the header writes it.
+    pub fn speed_label(&self) -> String {
+        match &self.host {
+            Some(h) => match SPEEDS.iter().find(|(v, _)| (*v - h.ticks_per_second).abs() < 1e-9) {
+                Some((_, l)) => (*l).to_string(),
+                None => format!("{} h/s", h.ticks_per_second),
+            },
+            None => SPEEDS[self.speed].1.to_string(),
+        }
     }
 
     // ----- reading -----
@@ -279,6 +442,9 @@ impl Console {
 
     /// Whether the scenario clock is running.
     pub fn is_running(&self) -> bool {
+        if let Some(h) = &self.host {
+            return !h.paused && !self.sim.is_finished();
+        }
         self.running
     }
 
@@ -393,6 +559,8 @@ impl Console {
             Some(Overlay::Palette(f)) if f.picker.is_some() => vec![Context::Picker],
             Some(Overlay::Palette(_)) => vec![Context::Palette],
             Some(Overlay::Discussion(_)) => vec![Context::Discussion],
+            Some(Overlay::Teams { .. }) => vec![Context::Teams],
+            Some(Overlay::Approvals { .. }) => vec![Context::Approvals],
             None => vec![self.focus.context(), Context::Main],
         }
     }
@@ -439,6 +607,17 @@ impl Console {
                         Level::Warn,
                         "The exercise has ended. Press q to quit; the journal is saved.",
                     );
+                } else if let Some(h) = &mut self.host {
+                    let run = h.paused;
+                    h.paused = !run;
+                    let text = if run {
+                        self.requests.push(HostRequest::Resume);
+                        format!("Running at {}.", self.speed_label())
+                    } else {
+                        self.requests.push(HostRequest::Pause);
+                        "Paused.".to_string()
+                    };
+                    self.set_status(Level::Info, text);
                 } else {
                     self.running = !self.running;
                     self.carry = 0.0;
@@ -457,18 +636,34 @@ impl Console {
                         Level::Warn,
                         "The exercise has ended. Press q to quit; the journal is saved.",
                     );
+                } else if let Some(h) = &mut self.host {
+                    h.paused = true;
+                    self.requests.push(HostRequest::Pause);
+                    self.requests.push(HostRequest::Step(1));
                 } else {
                     self.sim.step();
                     self.after_move();
                 }
             }
-            Action::Faster => {
-                self.speed = (self.speed + 1).min(SPEEDS.len() - 1);
-                self.set_status(Level::Info, format!("Speed {}.", SPEEDS[self.speed].1));
-            }
-            Action::Slower => {
-                self.speed = self.speed.saturating_sub(1);
-                self.set_status(Level::Info, format!("Speed {}.", SPEEDS[self.speed].1));
+            Action::Faster | Action::Slower => {
+                let faster = action == Action::Faster;
+                if let Some(h) = &mut self.host {
+                    let now = h.ticks_per_second;
+                    let next = if faster {
+                        SPEEDS.iter().map(|s| s.0).find(|v| *v > now + 1e-9)
+                    } else {
+                        SPEEDS.iter().rev().map(|s| s.0).find(|v| *v < now - 1e-9)
+                    };
+                    if let Some(v) = next {
+                        h.ticks_per_second = v;
+                        self.requests.push(HostRequest::Speed(v));
+                    }
+                } else if faster {
+                    self.speed = (self.speed + 1).min(SPEEDS.len() - 1);
+                } else {
+                    self.speed = self.speed.saturating_sub(1);
+                }
+                self.set_status(Level::Info, format!("Speed {}.", self.speed_label()));
             }
             Action::JumpInject => self.jump_to_inject(),
             Action::JumpModule => self.jump_to_module(),
@@ -554,12 +749,61 @@ impl Console {
                 self.status = None;
                 self.overlay = Some(Overlay::ConfirmQuit);
             }
+            Action::Teams | Action::Approvals if self.host.is_none() => {
+                self.set_status(
+                    Level::Warn,
+                    "Teams and approvals are for an exercise hosted with ttx serve.",
+                );
+            }
+            Action::Teams => {
+                self.status = None;
+                self.overlay = Some(Overlay::Teams { scroll: 0 });
+            }
+            Action::Approvals => {
+                self.status = None;
+                self.overlay = Some(Overlay::Approvals { selected: 0 });
+            }
             _ => {}
         }
     }
 
     fn update_overlay(&mut self, overlay: Overlay, action: Action) {
         match overlay {
+            Overlay::Teams { scroll } => match action {
+                Action::Close => {}
+                Action::Up => self.overlay = Some(Overlay::Teams { scroll: scroll.saturating_sub(1) }),
+                Action::Down => self.overlay = Some(Overlay::Teams { scroll: scroll.saturating_add(1) }),
+                _ => self.overlay = Some(Overlay::Teams { scroll }),
+            },
+            Overlay::Approvals { selected } => {
+                let pending: Vec<u64> = self
+                    .host
+                    .as_ref()
+                    .map(|h| h.pending.iter().map(|p| p.number).collect())
+                    .unwrap_or_default();
+                let n = pending.len();
+                let selected = match action {
+                    Action::Close => return,
+                    Action::Up => selected.saturating_sub(1),
+                    Action::Down => (selected + 1).min(n.saturating_sub(1)),
+                    Action::Approve | Action::Deny => {
+                        if let Some(number) = pending.get(selected).copied() {
+                            let approve = action == Action::Approve;
+                            self.ask(if approve {
+                                HostRequest::Approve(number)
+                            } else {
+                                HostRequest::Deny(number)
+                            });
+                            if let Some(h) = &mut self.host {
+                                h.pending.retain(|p| p.number != number);
+                            }
+                        }
+                        selected.min(n.saturating_sub(2))
+                    }
+                    _ => selected,
+                };
+                self.overlay = Some(Overlay::Approvals { selected });
+            }
             Overlay::Help { scroll } => match action {
                 Action::Close => {}
                 Action::Up => self.overlay = Some(Overlay::Help { scroll: scroll.saturating_sub(1) }),
@@ -732,6 +976,12 @@ impl Console {
 
     fn save_note(&mut self, d: &Discussion, text: String) {
         let question = (d.selected < d.questions.len()).then_some(d.selected);
+        if self.host.is_some() {
+            self.ask(HostRequest::Note { text: text.clone(), question });
+            self.notes.push(SavedNote { module: d.module, question, time: self.clock(), text });
+            self.set_status(Level::Info, "Note sent to the session journal.");
+            return;
+        }
         self.outbox.push(Record::Note {
             tick: self.sim.now().0,
             time: self.clock().to_string(),
@@ -859,6 +1109,11 @@ impl Console {
             return Err(Rejection::Ended);
         }
         self.sim.check(&Issuer::Facilitator, &command)?;
+        if self.host.is_some() {
+            // The server journals it first; it comes back through `queued`.
+            self.ask(HostRequest::Command(command));
+            return Ok(());
+        }
         let seq = self.sim.submit(Issuer::Facilitator, command.clone());
         self.waiting.push(Waiting { seq, command });
         Ok(())
@@ -890,7 +1145,7 @@ impl Console {
         let summary = command.summary();
         match self.submit(command) {
             Ok(()) => {
-                let tail = if self.running { "" } else { " (n steps the hour, Space runs the clock)" };
+                let tail = if self.is_running() { "" } else { " (n steps the hour, Space runs the clock)" };
                 self.set_status(
                     Level::Info,
                     format!("Queued: {summary}; applies at {}{tail}.", self.sim.time()),
@@ -921,7 +1176,7 @@ impl Console {
 
     fn tick(&mut self, d: Duration) {
         self.elapsed += d;
-        if !self.running {
+        if !self.running || self.host.is_some() {
             return;
         }
         if matches!(self.overlay, Some(Overlay::Discussion(_))) {
@@ -1010,13 +1265,11 @@ impl Console {
         };
         match self.next_boundary() {
             Some(b) if b <= due => {
-                self.sim.run_until(Tick(b.0 - 1));
-                self.after_move();
+                self.run_until(Tick(b.0 - 1));
                 self.set_status(Level::Info, format!("Stopped at the module break before \"{title}\"."));
             }
             _ => {
-                self.sim.run_until(due);
-                self.after_move();
+                self.run_until(due);
                 self.set_status(Level::Info, format!("Inject fired: {title}."));
             }
         }
@@ -1028,10 +1281,22 @@ impl Console {
             self.set_status(Level::Warn, "The exercise has ended.");
             return;
         }
-        match self.next_boundary() {
-            Some(b) => self.sim.run_until(Tick(b.0 - 1)),
-            None => self.sim.run_to_end(),
+        let target = self.next_boundary().map_or(self.sim.last_tick(), |b| Tick(b.0 - 1));
+        self.run_until(target);
+    }
+
+    /// Simulates up to and including `target` (hosted: asks the server to, with its clock paused).
+    fn run_until(&mut self, target: Tick) {
+        if let Some(h) = &mut self.host {
+            let hours = (target.0 + 1).saturating_sub(self.sim.now().0);
+            h.paused = true;
+            self.requests.push(HostRequest::Pause);
+            if hours > 0 {
+                self.requests.push(HostRequest::Step(hours));
+            }
+            return;
         }
+        self.sim.run_until(target);
         self.after_move();
     }
 
@@ -1040,6 +1305,11 @@ impl Console {
         self.outbox.extend(self.sim.take_journal_records());
         for o in self.sim.take_outcomes() {
             self.waiting.retain(|w| w.seq != o.seq || o.issuer != Issuer::Facilitator);
+            // The teams' own outcomes (a hosted exercise) are listed, not announced.
+            if o.issuer != Issuer::Facilitator {
+                self.results.push(o);
+                continue;
+            }
             match &o.result {
                 Ok(()) => self.set_status(
                     Level::Info,

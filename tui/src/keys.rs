@@ -95,6 +95,14 @@ pub enum Action {
     ForceQuit,
     /// Yes.
     Confirm,
+    /// Show the teams, their join codes and the consoles connected (`ttx serve`).
+    Teams,
+    /// Review player-made injects waiting for approval (`ttx serve --approve-injects`).
+    Approvals,
+    /// Approve the selected inject.
+    Approve,
+    /// Deny the selected inject.
+    Deny,
 }
 
 /// Where a binding applies.
@@ -122,6 +130,10 @@ pub enum Context {
     Discussion,
     /// A yes/no question.
     Confirm,
+    /// The teams and their join codes (`ttx serve`).
+    Teams,
+    /// Injects waiting for approval (`ttx serve`).
+    Approvals,
     /// Everywhere.
     Always,
 }
@@ -141,6 +153,8 @@ impl Context {
             Context::Picker => "Choice list in the palette",
             Context::Discussion => "Discussion",
             Context::Confirm => "Questions",
+            Context::Teams => "Teams and join codes (ttx serve)",
+            Context::Approvals => "Injects waiting for approval (ttx serve)",
             Context::Always => "Everywhere",
         }
     }
@@ -291,6 +305,14 @@ pub static BINDINGS: &[Binding] = &[
     b(C::Main, &[Key::ch('1')], A::FocusMap, "focus the map", None),
     b(C::Main, &[Key::ch('2')], A::FocusInjects, "focus the inject queue", None),
     b(C::Main, &[Key::ch('3')], A::FocusLog, "focus the event log", None),
+    b(C::Main, &[Key::ch('j')], A::Teams, "ttx serve: the teams, their join codes, consoles connected", None),
+    b(
+        C::Main,
+        &[Key::ch('r')],
+        A::Approvals,
+        "ttx serve: review player-made injects waiting for approval",
+        None,
+    ),
     b(C::Main, &[Key::ch('?')], A::Help, "show this help", Some("help")),
     b(C::Main, &[Key::ch('q')], A::Quit, "quit (asks first); the journal is saved", Some("quit")),
     // Map.
@@ -376,6 +398,13 @@ pub static BINDINGS: &[Binding] = &[
     ),
     b(C::Discussion, &[BACKSPACE], A::Backspace, "delete a character", None),
     b(C::Discussion, &[ESC], A::Close, "close the discussion (then Space resumes the clock)", Some("close")),
+    // Hosting.
+    b(C::Teams, &[ESC, Key::ch('j'), Key::ch('q')], A::Close, "close the list of teams", Some("close")),
+    b(C::Teams, &[UP, DOWN], A::Up, "scroll", None),
+    b(C::Approvals, &[UP, DOWN], A::Up, "select an inject", None),
+    b(C::Approvals, &[Key::ch('y')], A::Approve, "approve: it is applied at the next hour", Some("approve")),
+    b(C::Approvals, &[Key::ch('n')], A::Deny, "deny: the team is told", Some("deny")),
+    b(C::Approvals, &[ESC, Key::ch('r'), Key::ch('q')], A::Close, "close", Some("close")),
     // Questions.
     b(C::Confirm, &[Key::ch('y')], A::Confirm, "yes", Some("yes")),
     b(C::Confirm, &[Key::ch('n'), ESC], A::Close, "no", Some("no")),

@@ -56,7 +56,66 @@ pub fn draw(c: &Console, area: Rect, buf: &mut Buffer) {
             CommandFormView::new(form, t).results(c.results(), c.sim().registry().clock).render(inner, buf);
         }
         Some(Overlay::Discussion(_)) => discussion(c, body, buf),
+        Some(Overlay::Teams { scroll }) => teams(c, *scroll, body, buf),
+        Some(Overlay::Approvals { selected }) => approvals(c, *selected, body, buf),
     }
+}
+
+/// The teams, their join codes and consoles connected (hosted consoles).
+fn teams(c: &Console, scroll: u16, area: Rect, buf: &mut Buffer) {
+    let t = c.theme();
+    let r = centered(area, area.width.saturating_sub(6).min(96), area.height);
+    let inner = popup(t, " Teams and join codes (read each team its own) ", r, buf);
+    let mut lines: Vec<Line> = Vec::new();
+    if let Some(h) = c.host() {
+        lines.push(Line::styled(format!("Consoles connect to {}", h.address), t.title()));
+        lines.push(Line::styled(
+            format!("A team joins with:  ttx join {} --team ID --code CODE", h.address),
+            t.dim(),
+        ));
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(
+            format!("  {:<10} {:<34} {:<16} {}", "team", "name", "code", "consoles"),
+            t.dim(),
+        ));
+        for j in &h.codes {
+            let (id, n) = match &j.team {
+                Some(id) => (id.clone(), h.consoles.get(id).copied().unwrap_or(0)),
+                None => ("(control)".to_string(), h.facilitators),
+            };
+            let style = if n > 0 { t.good() } else { t.text() };
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {:<10} ", id), t.key()),
+                Span::styled(format!("{:<34} ", truncate(&j.name, 34)), t.text()),
+                Span::styled(format!("{:<16} ", j.code), t.title()),
+                Span::styled(format!("{n}"), style),
+            ]));
+        }
+    }
+    let max = (lines.len() as u16).saturating_sub(inner.height);
+    Paragraph::new(lines).scroll((scroll.min(max), 0)).render(inner, buf);
+}
+
+/// Player-made injects waiting for the facilitator (hosted consoles).
+fn approvals(c: &Console, selected: usize, area: Rect, buf: &mut Buffer) {
+    let t = c.theme();
+    let r = centered(area, area.width.saturating_sub(6).min(100), area.height);
+    let inner = popup(t, " Injects waiting for approval (y approves, n denies) ", r, buf);
+    let pending = c.host().map(|h| h.pending.as_slice()).unwrap_or_default();
+    let mut lines: Vec<Line> = Vec::new();
+    if pending.is_empty() {
+        lines.push(Line::styled("No player-made inject is waiting.", t.dim()));
+        lines.push(Line::raw(
+            "With ttx serve --approve-injects, injects made by the red and white cells wait here.",
+        ));
+    }
+    let w = usize::from(inner.width);
+    for (i, p) in pending.iter().enumerate() {
+        let style = if i == selected { t.selected() } else { t.text() };
+        lines.push(Line::styled(fit(&format!(" #{:<4} {:<8} {}", p.number, p.team, p.summary), w), style));
+    }
+    let top = (selected as u16).saturating_sub(inner.height.saturating_sub(1));
+    Paragraph::new(lines).scroll((top, 0)).render(inner, buf);
 }
 
 fn too_small(t: Theme, area: Rect, buf: &mut Buffer) {
@@ -85,8 +144,18 @@ fn draw_header(c: &Console, area: Rect, buf: &mut Buffer) {
         Span::styled(format!(" {} ", c.clock()), hs.add_modifier(ratatui::style::Modifier::BOLD)),
         Span::styled(format!("| {} real ", hms(c.elapsed().as_secs())), hs),
         Span::styled(format!("| {state} "), hs.add_modifier(ratatui::style::Modifier::BOLD)),
-        Span::styled(format!("{} ", SPEEDS[c.speed()].1), hs),
+        Span::styled(format!("{} ", c.speed_label()), hs),
     ];
+    if let Some(h) = c.host() {
+        let online: usize = h.consoles.values().sum();
+        right.push(Span::styled(format!("| {online} consoles "), hs));
+        if !h.pending.is_empty() {
+            right.push(Span::styled(
+                format!("| {} to approve ", h.pending.len()),
+                hs.add_modifier(ratatui::style::Modifier::BOLD),
+            ));
+        }
+    }
     let waiting = c.waiting().len();
     if waiting > 0 {
         right.push(Span::styled(format!("| {waiting} queued "), hs));
@@ -316,6 +385,8 @@ pub fn help_lines(t: Theme, w: u16) -> Vec<Line<'static>> {
         Context::Picker,
         Context::Discussion,
         Context::Confirm,
+        Context::Teams,
+        Context::Approvals,
         Context::Help,
         Context::Always,
     ];

@@ -19,6 +19,7 @@ pub fn console() -> Console {
         ConsoleOptions {
             theme: Theme::MONO,
             journal_path: Some("ttx-sessions/tabletop_the_vote-20261103-080000.jsonl".into()),
+            host: None,
         },
     )
 }

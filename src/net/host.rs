@@ -1,0 +1,126 @@
+//! The facilitator console inside `ttx serve`.
+//!
+//! Without `--headless`, the exercise thread owns a [`Console`] (the same
+//! state, keys and screens as `ttx play`) instead of a bare simulation. The
+//! server keeps the clock and the journal: the console's clock keys, its
+//! commands, notes and approvals come back as [`HostRequest`]s that the
+//! exercise applies exactly as it applies a control connection's, so a
+//! hosted session journals and replays like any other.
+
+use std::time::{Duration, Instant};
+
+use ratatui::crossterm::event::{self, Event, KeyEventKind};
+use tokio::sync::mpsc;
+use ttx_engine::Sim;
+use ttx_tui::console::Console;
+use ttx_tui::{Action, terminal, ui};
+
+/// What owns the simulation: nothing else (headless) or the facilitator console.
+pub enum Core {
+    /// `ttx serve --headless`.
+    Bare(Box<Sim>),
+    /// The facilitator console in this terminal.
+    Hosted(Box<HostUi>),
+}
+
+impl Core {
+    /// The simulation.
+    pub fn sim(&self) -> &Sim {
+        match self {
+            Core::Bare(s) => s,
+            Core::Hosted(h) => h.console.sim(),
+        }
+    }
+
+    /// The simulation, to step and submit to.
+    pub fn sim_mut(&mut self) -> &mut Sim {
+        match self {
+            Core::Bare(s) => s,
+            Core::Hosted(h) => h.console.sim_mut(),
+        }
+    }
+
+    /// The console, when there is one.
+    pub fn console(&mut self) -> Option<&mut Console> {
+        match self {
+            Core::Bare(_) => None,
+            Core::Hosted(h) => Some(&mut h.console),
+        }
+    }
+}
+
+/// The terminal and what the console shows of the server, for `run_session`.
+pub struct Screen {
+    /// The terminal, in full-screen mode.
+    pub term: terminal::Term,
+    /// Address, join codes, the clock.
+    pub host: ttx_tui::console::Host,
+    /// Where the journal is.
+    pub journal: String,
+}
+
+/// The console, its terminal, and the keys read for it.
+pub struct HostUi {
+    /// The console.
+    pub console: Box<Console>,
+    term: terminal::Term,
+    keys: Option<mpsc::UnboundedReceiver<Event>>,
+    last: Instant,
+}
+
+impl HostUi {
+    /// A console on the terminal (already in full-screen mode); starts the thread that reads keys.
+    pub fn new(console: Console, term: terminal::Term) -> std::io::Result<HostUi> {
+        let (tx, rx) = mpsc::unbounded_channel();
+        std::thread::Builder::new().name("ttx-keys".into()).spawn(move || {
+            loop {
+                match event::poll(Duration::from_millis(200)) {
+                    Ok(true) => match event::read() {
+                        Ok(e) => {
+                            if tx.send(e).is_err() {
+                                return;
+                            }
+                        }
+                        Err(_) => return,
+                    },
+                    Ok(false) if tx.is_closed() => return,
+                    Ok(false) => {}
+                    Err(_) => return,
+                }
+            }
+        })?;
+        Ok(HostUi { console: Box::new(console), term, keys: Some(rx), last: Instant::now() })
+    }
+
+    /// Takes the key stream, for the exercise's event loop.
+    pub fn take_keys(&mut self) -> Option<mpsc::UnboundedReceiver<Event>> {
+        self.keys.take()
+    }
+
+    /// Applies a terminal event (a key press; a resize only needs the next draw).
+    pub fn event(&mut self, e: &Event) {
+        if let Event::Key(k) = e
+            && k.kind == KeyEventKind::Press
+        {
+            self.console.handle_key(k);
+        }
+    }
+
+    /// Lets real time pass on the console and draws it.
+    pub fn draw(&mut self) {
+        let now = Instant::now();
+        self.console.update(Action::Tick(now - self.last));
+        self.last = now;
+        let console = &self.console;
+        // A terminal that went away (its window closed) ends the session through the signal.
+        let _ = self.term.draw(|f| ui::render(console, f));
+    }
+}
+
+/// The next terminal event, or never when there is no terminal.
+pub async fn next_event(keys: &mut Option<mpsc::UnboundedReceiver<Event>>) -> Option<Event> {
+    match keys {
+        Some(rx) => rx.recv().await,
+        None => std::future::pending().await,
+    }
+}

@@ -1,0 +1,141 @@
+//! The facilitator console hosted by `ttx serve`: the server owns the clock and the
+//! journal, so the console's keys become requests to it instead of moving the engine.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::{ch, key, press, screen, type_text, wait};
+use ratatui::crossterm::event::KeyCode;
+use ttx_engine::command::Command;
+use ttx_engine::{Resolution, Sim, SimOptions, builtin};
+use ttx_tui::console::{Console, ConsoleOptions, HeldInject, Host, HostRequest, JoinCode, Overlay};
+use ttx_tui::{Action, Theme};
+
+fn hosted() -> Console {
+    let sc = builtin::default_scenario().expect("the built-in scenario");
+    let mut sim = Sim::with_options(&sc, 7, SimOptions { series: Resolution::Hourly, staffed: vec![] });
+    sim.checkpoint_commands(true);
+    let host = Host {
+        address: "127.0.0.1:7878".into(),
+        codes: vec![
+            JoinCode { team: Some("pa".into()), name: "Pennsylvania".into(), code: "AAAA-BBBB-CCCC".into() },
+            JoinCode {
+                team: None,
+                name: "facilitator's control connection".into(),
+                code: "DDDD-EEEE-FFFF".into(),
+            },
+        ],
+        paused: true,
+        ticks_per_second: 1.0,
+        ..Host::default()
+    };
+    Console::new(
+        sim,
+        ConsoleOptions { theme: Theme::MONO, journal_path: Some("j.jsonl".into()), host: Some(host) },
+    )
+}
+
+#[test]
+fn clock_keys_ask_the_server_and_never_move_the_engine() {
+    let mut c = hosted();
+    press(&mut c, &[ch(' ')]);
+    assert_eq!(c.take_requests(), vec![HostRequest::Resume]);
+    assert!(c.is_running(), "shown as running at once");
+    wait(&mut c, 5.0);
+    assert_eq!(c.sim().now().0, 0, "real time alone does not move a hosted console's clock");
+    press(&mut c, &[ch('n')]);
+    assert_eq!(c.take_requests(), vec![HostRequest::Pause, HostRequest::Step(1)]);
+    press(&mut c, &[ch('+')]);
+    assert_eq!(c.take_requests(), vec![HostRequest::Speed(3.0)]);
+    assert_eq!(c.speed_label(), "3 h/s");
+    press(&mut c, &[ch('-'), ch('-')]);
+    assert_eq!(c.take_requests(), vec![HostRequest::Speed(1.0)], "no speed below the slowest");
+}
+
+#[test]
+fn jumping_to_the_next_inject_asks_for_the_hours_up_to_it() {
+    let mut c = hosted();
+    // The first scripted inject is due at E-50d 09:00, ten days and an hour after the start.
+    assert_eq!(press(&mut c, &[ch('i')]), vec![Some(Action::JumpInject)]);
+    assert_eq!(c.take_requests(), vec![HostRequest::Pause, HostRequest::Step(10 * 24 + 2)]);
+    // The server steps the engine and tells the console.
+    for _ in 0..(10 * 24 + 2) {
+        c.sim_mut().step();
+    }
+    c.moved();
+    assert!(c.view().injects.iter().any(|i| i.state == "fired"), "the inject fired");
+}
+
+#[test]
+fn commands_and_notes_go_to_the_server_to_be_journaled() {
+    let mut c = hosted();
+    press(&mut c, &[ch('c')]);
+    for (filter, tab) in [("pennsylvania", true), ("harbor", true), ("isolate", true), ("office", true)] {
+        press(&mut c, &[key(KeyCode::Enter)]);
+        type_text(&mut c, filter);
+        press(&mut c, &[key(KeyCode::Enter)]);
+        if tab {
+            press(&mut c, &[key(KeyCode::Tab)]);
+        }
+    }
+    press(&mut c, &[key(KeyCode::Enter)]);
+    let isolate = Command::Isolate { actor: "harbor".into(), asset: "harbor/office".into() };
+    assert_eq!(c.take_requests(), vec![HostRequest::Command(isolate.clone())]);
+    assert!(c.waiting().is_empty(), "waiting only once the server has journaled it");
+    c.queued(4, isolate.clone());
+    assert_eq!(c.waiting().len(), 1);
+    assert!(c.take_records().is_empty(), "a hosted console writes no journal of its own");
+
+    press(&mut c, &[key(KeyCode::Esc), ch('d')]);
+    type_text(&mut c, "Clerks call the state first");
+    press(&mut c, &[key(KeyCode::Enter)]);
+    assert_eq!(
+        c.take_requests(),
+        vec![HostRequest::Note { text: "Clerks call the state first".into(), question: Some(0) }]
+    );
+    assert_eq!(c.notes().len(), 1);
+}
+
+#[test]
+fn a_command_the_engine_refuses_is_not_sent() {
+    let mut c = hosted();
+    assert!(c.submit(Command::Patch { actor: "nobody".into(), asset: "x".into() }).is_err());
+    assert!(c.take_requests().is_empty());
+}
+
+#[test]
+fn held_injects_are_approved_or_denied_from_their_window() {
+    let mut c = hosted();
+    let held = |n: u64| HeldInject { number: n, team: "red".into(), summary: format!("inject #{n}") };
+    c.set_host(BTreeMap::from([("red".to_string(), 1)]), 0, vec![held(1), held(2)]);
+    assert_eq!(press(&mut c, &[ch('r')]), vec![Some(Action::Approvals)]);
+    let s = screen(&c, 100, 30);
+    assert!(s.contains("#1") && s.contains("#2") && s.contains("2 to approve"), "{s}");
+    press(&mut c, &[key(KeyCode::Down), ch('n')]);
+    assert_eq!(c.take_requests(), vec![HostRequest::Deny(2)]);
+    press(&mut c, &[ch('y')]);
+    assert_eq!(c.take_requests(), vec![HostRequest::Approve(1)]);
+    assert!(matches!(c.overlay(), Some(Overlay::Approvals { .. })));
+    press(&mut c, &[key(KeyCode::Esc)]);
+    assert!(c.overlay().is_none());
+}
+
+#[test]
+fn the_teams_window_lists_join_codes_and_consoles() {
+    let mut c = hosted();
+    c.set_host(BTreeMap::from([("pa".to_string(), 3)]), 1, vec![]);
+    assert_eq!(press(&mut c, &[ch('j')]), vec![Some(Action::Teams)]);
+    let s = screen(&c, 100, 30);
+    assert!(s.contains("AAAA-BBBB-CCCC") && s.contains("DDDD-EEEE-FFFF"), "{s}");
+    assert!(s.contains("ttx join 127.0.0.1:7878 --team ID --code CODE"), "{s}");
+    assert!(s.contains("3 consoles"), "the header counts the consoles: {s}");
+}
+
+#[test]
+fn a_console_that_is_not_hosted_says_teams_need_a_server() {
+    let mut c = common::console();
+    press(&mut c, &[ch('j')]);
+    assert!(c.overlay().is_none());
+    assert!(c.status().is_some_and(|s| s.text.contains("ttx serve")));
+}
