@@ -74,11 +74,11 @@ fn tick_cost(c: &mut Criterion) {
     g.finish();
 }
 
-/// A synthetic national-style scenario with `k` times the jurisdictions and campaigns.
-fn synthetic(k: u32) -> Scenario {
+/// A synthetic national-style scenario with `kj` times the jurisdictions and `k` times the campaigns.
+fn synthetic(kj: u32, k: u32) -> Scenario {
     let mut spec = load("national").spec().clone();
     spec.geography.states = StateSelection::Only(vec!["WI".into(), "MI".into(), "ME".into(), "MA".into()]);
-    spec.geography.jurisdictions = JurisdictionsSpec::Generated { per_state: 20 * k };
+    spec.geography.jurisdictions = JurisdictionsSpec::Generated { per_state: 20 * kj };
     spec.injects.clear();
     for adv in &mut spec.adversaries {
         let originals = std::mem::take(&mut adv.campaigns);
@@ -95,15 +95,21 @@ fn synthetic(k: u32) -> Scenario {
             }
         }
     }
-    Scenario::from_spec(&format!("synthetic x{k}"), &spec).unwrap_or_else(|p| panic!("{p:?}"))
+    Scenario::from_spec(&format!("synthetic j{kj} c{k}"), &spec).unwrap_or_else(|p| panic!("{p:?}"))
 }
 
 fn scaling(c: &mut Criterion) {
     let mut g = c.benchmark_group("scaling");
     g.sample_size(10).measurement_time(Duration::from_secs(5));
-    for k in [1, 4, 16] {
-        let sc = synthetic(k);
-        g.bench_with_input(BenchmarkId::from_parameter(format!("x{k}")), &sc, |b, sc| {
+    // Both together (the measure), then each alone: message deliveries grow with
+    // campaigns times the audiences their alerts reach, so together they grow as the product.
+    let points = [(1, 1, "x1"), (4, 4, "x4"), (16, 16, "x16")]
+        .into_iter()
+        .chain([(4, 1, "jurisdictions_x4"), (16, 1, "jurisdictions_x16")])
+        .chain([(1, 4, "campaigns_x4"), (1, 16, "campaigns_x16")]);
+    for (kj, kc, name) in points {
+        let sc = synthetic(kj, kc);
+        g.bench_with_input(BenchmarkId::from_parameter(name), &sc, |b, sc| {
             b.iter(|| {
                 let mut sim = Sim::new(sc, 3);
                 sim.run_to_end();
