@@ -1,7 +1,8 @@
-//! The console side of the protocol: connecting, the handshake, keeping a view up to date,
-//! and `ttx join --headless` (JSON lines in, JSON lines out, reconnecting by itself).
+//! The console side of the protocol: connecting, the handshake, keeping a view up to date
+//! and reconnecting ([`run_connection`], shared by every console), and `ttx join --headless`
+//! (JSON lines in, JSON lines out).
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::time::Duration;
 
@@ -120,7 +121,7 @@ pub async fn send(conn: &mut Conn, msg: &ClientMsg) -> std::io::Result<()> {
 }
 
 /// The view a console keeps, rebuilt from full views and deltas.
-#[derive(Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Mirror {
     /// Last update applied.
     pub update: u64,
@@ -266,6 +267,177 @@ fn emit_local(out: &mut impl Write, l: &Local) -> std::io::Result<()> {
     emit(out, &serde_json::to_vec(l).unwrap_or_default())
 }
 
+/// What the connection tells the console that runs it (see [`run_connection`]).
+#[derive(Debug)]
+pub enum ClientEvent {
+    /// Connected (again): the welcome frame as received.
+    Connected {
+        /// The welcome, as received.
+        welcome: Bytes,
+    },
+    /// A view update (full or delta), as received and applied: the console's view after it.
+    Update {
+        /// The frame, as received.
+        bytes: Bytes,
+        /// The view, rebuilt.
+        mirror: Box<Mirror>,
+    },
+    /// Any other message from the server, as received.
+    Message {
+        /// The frame, as received.
+        bytes: Bytes,
+        /// The message.
+        msg: ServerMsg,
+    },
+    /// The connection broke; it is tried again. The ids of commands and controls sent
+    /// without an answer: they may or may not have been recorded.
+    Disconnected {
+        /// Why, in words.
+        reason: String,
+        /// Ids without an answer.
+        unconfirmed: Vec<u64>,
+    },
+    /// The server could not be reached (or refused for now); tried again after `retry_in`.
+    Unreachable {
+        /// Why, in words.
+        reason: String,
+        /// The wait before the next attempt.
+        retry_in: Duration,
+    },
+    /// The server refused this console for good; the connection has ended.
+    Refused {
+        /// For programs.
+        code: ErrorCode,
+        /// For people.
+        message: String,
+    },
+}
+
+/// A console's connection, for as long as the console wants it: connects and completes
+/// the handshake, reconnects with the same code (backing off from 0.2 s to 5 s) whenever
+/// the connection breaks, keeps the view up to date from full views and deltas
+/// (reconnecting for a full view if a delta does not fit), pings when idle, and keeps
+/// under the server's rate limit.
+///
+/// Sends what `outgoing` gives it (commands and controls, numbered by the console) and
+/// reports everything on `events`. It ends when the server refuses the console for good,
+/// when `events` is dropped, or once `outgoing` is closed and every command sent has
+/// been answered.
+pub async fn run_connection(
+    target: Target,
+    team: Option<String>,
+    code: String,
+    mut outgoing: mpsc::Receiver<ClientMsg>,
+    events: mpsc::Sender<ClientEvent>,
+) {
+    let mut open = true;
+    let mut waiting: BTreeSet<u64> = BTreeSet::new();
+    let mut mirror = Mirror::default();
+    let mut backoff = Duration::from_millis(200);
+    macro_rules! report {
+        ($e:expr) => {
+            if events.send($e).await.is_err() {
+                return;
+            }
+        };
+    }
+    loop {
+        if !open && waiting.is_empty() {
+            return;
+        }
+        let (mut conn, limits) = match connect_welcome(&target, team.as_deref(), &code).await {
+            Ok((conn, limits, welcome)) => {
+                report!(ClientEvent::Connected { welcome });
+                (conn, limits)
+            }
+            Err(ConnectError::Final(code, message)) => {
+                let _ = events.send(ClientEvent::Refused { code, message }).await;
+                return;
+            }
+            Err(ConnectError::Retry(reason)) => {
+                report!(ClientEvent::Unreachable { reason, retry_in: backoff });
+                sleep(backoff).await;
+                backoff = (backoff * 2).min(Duration::from_secs(5));
+                continue;
+            }
+        };
+        backoff = Duration::from_millis(200);
+        let mut pace = Pace::new(&limits);
+        let heartbeat = Duration::from_millis(limits.heartbeat_ms.max(100));
+        let mut last_sent = Instant::now();
+        let reason: String = loop {
+            if !open && waiting.is_empty() {
+                return;
+            }
+            tokio::select! {
+                f = conn.next() => {
+                    let bytes = match f {
+                        Some(Ok(b)) => b.freeze(),
+                        Some(Err(e)) => break e.to_string(),
+                        None => break "the server closed the connection".to_string(),
+                    };
+                    let Ok(msg) = serde_json::from_slice::<ServerMsg>(&bytes) else {
+                        break "the server sent a message this console does not understand".to_string();
+                    };
+                    match msg {
+                        ServerMsg::Full { .. }
+                        | ServerMsg::Delta { .. }
+                        | ServerMsg::FacilitatorFull { .. }
+                        | ServerMsg::FacilitatorDelta { .. } => {
+                            if !mirror.apply(msg) {
+                                break "an update did not fit this console's view; reconnecting for a full view".to_string();
+                            }
+                            report!(ClientEvent::Update { bytes, mirror: Box::new(mirror.clone()) });
+                        }
+                        ServerMsg::Error { code, message } => {
+                            report!(ClientEvent::Message { bytes, msg: ServerMsg::Error { code, message: message.clone() } });
+                            if code.is_final() {
+                                let _ = events.send(ClientEvent::Refused { code, message }).await;
+                                return;
+                            }
+                            break message;
+                        }
+                        msg => {
+                            if let ServerMsg::Ack { id, .. }
+                            | ServerMsg::Refused { id, .. }
+                            | ServerMsg::Done { id, .. }
+                            | ServerMsg::Held { id, .. } = &msg
+                            {
+                                waiting.remove(id);
+                            }
+                            report!(ClientEvent::Message { bytes, msg });
+                        }
+                    }
+                }
+                m = outgoing.recv(), if open => {
+                    let Some(m) = m else {
+                        open = false;
+                        continue;
+                    };
+                    if let ClientMsg::Command { id, .. } | ClientMsg::Control { id, .. } = &m {
+                        waiting.insert(*id);
+                    }
+                    pace.wait().await;
+                    last_sent = Instant::now();
+                    if let Err(e) = send(&mut conn, &m).await {
+                        break e.to_string();
+                    }
+                }
+                _ = sleep_until_heartbeat(last_sent, heartbeat) => {
+                    pace.wait().await;
+                    last_sent = Instant::now();
+                    if let Err(e) = send(&mut conn, &ClientMsg::Ping).await {
+                        break e.to_string();
+                    }
+                }
+            }
+        };
+        let unconfirmed: Vec<u64> = std::mem::take(&mut waiting).into_iter().collect();
+        report!(ClientEvent::Disconnected { reason, unconfirmed });
+        sleep(backoff).await;
+    }
+}
+
 /// How a headless console ended.
 pub enum Ended {
     /// Input ended and every command was answered, or `quit`.
@@ -294,127 +466,80 @@ pub async fn headless(
             }
         }
     });
-    let mut input_open = true;
+    let addr = target.addr.clone();
+    let (send_tx, send_rx) = mpsc::channel::<ClientMsg>(64);
+    let (event_tx, mut events) = mpsc::channel::<ClientEvent>(64);
+    tokio::spawn(run_connection(target, team, code, send_rx, event_tx));
+    let mut send_tx = Some(send_tx);
     let mut next_id = 1u64;
-    let mut waiting: BTreeMap<u64, String> = BTreeMap::new();
-    let mut mirror = Mirror::default();
-    let mut backoff = Duration::from_millis(200);
+    let mut mirror = Box::<Mirror>::default();
     loop {
-        if !input_open && waiting.is_empty() {
-            return Ok(Ended::Done);
-        }
-        let (mut conn, limits) = match connect_welcome(&target, team.as_deref(), &code).await {
-            Ok((conn, limits, welcome)) => {
-                emit(out, &welcome)?;
-                (conn, limits)
-            }
-            Err(ConnectError::Final(code, message)) => {
-                emit_local(out, &Local::Disconnected { reason: &message, unconfirmed: vec![] })?;
-                return Ok(Ended::Refused(code, message));
-            }
-            Err(ConnectError::Retry(reason)) => {
-                eprintln!(
-                    "ttx join: cannot reach {} ({reason}); retrying in {:.1} s",
-                    target.addr,
-                    backoff.as_secs_f64()
-                );
-                sleep(backoff).await;
-                backoff = (backoff * 2).min(Duration::from_secs(5));
-                continue;
-            }
-        };
-        backoff = Duration::from_millis(200);
-        let mut pace = Pace::new(&limits);
-        let heartbeat = Duration::from_millis(limits.heartbeat_ms.max(100));
-        let mut last_sent = Instant::now();
-        let reason: String = loop {
-            if !input_open && waiting.is_empty() {
-                return Ok(Ended::Done);
-            }
-            tokio::select! {
-                f = conn.next() => {
-                    let bytes = match f {
-                        Some(Ok(b)) => b,
-                        Some(Err(e)) => break e.to_string(),
-                        None => break "the server closed the connection".to_string(),
-                    };
+        tokio::select! {
+            e = events.recv() => match e {
+                // The connection ended: input ended and every command was answered.
+                None => return Ok(Ended::Done),
+                Some(ClientEvent::Connected { welcome, .. }) => emit(out, &welcome)?,
+                Some(ClientEvent::Update { bytes, mirror: m }) => {
                     emit(out, &bytes)?;
-                    let Ok(msg) = serde_json::from_slice::<ServerMsg>(&bytes) else {
-                        break "the server sent a message this console does not understand".to_string();
-                    };
-                    match &msg {
-                        ServerMsg::Ack { id, .. } | ServerMsg::Refused { id, .. } | ServerMsg::Done { id, .. } | ServerMsg::Held { id, .. } => {
-                            waiting.remove(id);
-                        }
-                        ServerMsg::Error { code, message } => {
-                            if code.is_final() {
-                                return Ok(Ended::Refused(*code, message.clone()));
-                            }
-                            break message.clone();
-                        }
-                        _ => {}
-                    }
-                    if !mirror.apply(msg) {
-                        break "an update did not fit this console's view; reconnecting for a full view".to_string();
-                    }
+                    mirror = m;
                 }
-                line = in_rx.recv(), if input_open => {
-                    let Some((n, line)) = line else {
-                        input_open = false;
-                        continue;
-                    };
-                    if line.trim().is_empty() {
-                        continue;
-                    }
-                    let msg = match parse_input(&line) {
-                        Err(message) => {
-                            emit_local(out, &Local::InputError { line: n, message })?;
-                            continue;
-                        }
-                        Ok(Input::Quit) => return Ok(Ended::Done),
-                        Ok(Input::View) => {
-                            if let Some(v) = &mirror.team {
-                                emit_local(out, &Local::View { update: mirror.update, view: v })?;
-                            } else if let Some(v) = &mirror.facilitator {
-                                emit_local(out, &Local::FacilitatorView { update: mirror.update, view: v, status: &mirror.status, log: &mirror.log })?;
-                            }
-                            continue;
-                        }
-                        Ok(Input::Command(command)) => {
-                            let id = next_id;
-                            next_id += 1;
-                            emit_local(out, &Local::Sent { id, summary: command.summary() })?;
-                            waiting.insert(id, command.summary());
-                            ClientMsg::Command { id, command }
-                        }
-                        Ok(Input::Control(action)) => {
-                            let id = next_id;
-                            next_id += 1;
-                            emit_local(out, &Local::Sent { id, summary: format!("{action:?}") })?;
-                            waiting.insert(id, format!("{action:?}"));
-                            ClientMsg::Control { id, action }
-                        }
-                    };
-                    pace.wait().await;
-                    last_sent = Instant::now();
-                    if let Err(e) = send(&mut conn, &msg).await {
-                        break e.to_string();
-                    }
+                Some(ClientEvent::Message { bytes, .. }) => emit(out, &bytes)?,
+                Some(ClientEvent::Disconnected { reason, unconfirmed }) => {
+                    // Commands without an answer may or may not have been recorded: the console says so.
+                    emit_local(out, &Local::Disconnected { reason: &reason, unconfirmed })?;
+                    eprintln!("ttx join: {reason}; reconnecting");
                 }
-                _ = sleep_until_heartbeat(last_sent, heartbeat) => {
-                    pace.wait().await;
-                    last_sent = Instant::now();
-                    if let Err(e) = send(&mut conn, &ClientMsg::Ping).await {
-                        break e.to_string();
+                Some(ClientEvent::Unreachable { reason, retry_in }) => {
+                    eprintln!("ttx join: cannot reach {addr} ({reason}); retrying in {:.1} s", retry_in.as_secs_f64());
+                }
+                Some(ClientEvent::Refused { code, message }) => {
+                    emit_local(out, &Local::Disconnected { reason: &message, unconfirmed: vec![] })?;
+                    return Ok(Ended::Refused(code, message));
+                }
+            },
+            line = in_rx.recv(), if send_tx.is_some() => {
+                let Some((n, line)) = line else {
+                    // Input ended: the connection finishes once every command is answered.
+                    send_tx = None;
+                    continue;
+                };
+                if line.trim().is_empty() {
+                    continue;
+                }
+                let msg = match parse_input(&line) {
+                    Err(message) => {
+                        emit_local(out, &Local::InputError { line: n, message })?;
+                        continue;
                     }
+                    Ok(Input::Quit) => return Ok(Ended::Done),
+                    Ok(Input::View) => {
+                        if let Some(v) = &mirror.team {
+                            emit_local(out, &Local::View { update: mirror.update, view: v })?;
+                        } else if let Some(v) = &mirror.facilitator {
+                            emit_local(out, &Local::FacilitatorView { update: mirror.update, view: v, status: &mirror.status, log: &mirror.log })?;
+                        }
+                        continue;
+                    }
+                    Ok(Input::Command(command)) => {
+                        let id = next_id;
+                        next_id += 1;
+                        emit_local(out, &Local::Sent { id, summary: command.summary() })?;
+                        ClientMsg::Command { id, command }
+                    }
+                    Ok(Input::Control(action)) => {
+                        let id = next_id;
+                        next_id += 1;
+                        emit_local(out, &Local::Sent { id, summary: format!("{action:?}") })?;
+                        ClientMsg::Control { id, action }
+                    }
+                };
+                if let Some(tx) = &send_tx
+                    && tx.send(msg).await.is_err()
+                {
+                    return Ok(Ended::Done);
                 }
             }
-        };
-        // Commands without an answer may or may not have been recorded: the console says so.
-        let unconfirmed: Vec<u64> = std::mem::take(&mut waiting).into_keys().collect();
-        emit_local(out, &Local::Disconnected { reason: &reason, unconfirmed })?;
-        eprintln!("ttx join: {reason}; reconnecting");
-        sleep(backoff).await;
+        }
     }
 }
 
