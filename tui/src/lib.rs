@@ -19,6 +19,9 @@
 pub mod console;
 pub mod form;
 pub mod keys;
+pub mod team;
+pub mod team_keys;
+pub mod team_ui;
 pub mod terminal;
 pub mod text;
 pub mod theme;

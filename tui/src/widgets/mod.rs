@@ -6,6 +6,7 @@
 
 pub mod detail;
 pub mod form;
+pub mod inbox;
 pub mod injects;
 pub mod log;
 pub mod map;

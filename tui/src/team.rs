@@ -1,0 +1,881 @@
+//! The team console: one team's screen, fed over the network.
+//!
+//! [`TeamConsole`] holds what the team may see (its [`TeamView`], as the
+//! server last sent it) and the screen's state. It never talks to the
+//! network itself: [`TeamConsole::update`] applies a [`TeamAction`] (a key,
+//! or real time passing) and queues the commands the team gives in an outbox
+//! the caller drains ([`TeamConsole::take_outbox`]) and sends; what comes back
+//! arrives through [`TeamConsole::set_view`], [`TeamConsole::answer`] and
+//! [`TeamConsole::set_connection`]. Drawing is in [`crate::team_ui`].
+
+use std::time::Duration;
+
+use ratatui::crossterm::event::KeyEvent;
+use ttx_engine::ETime;
+use ttx_engine::command::{Command, CommandKind, CommandOutcome};
+use ttx_engine::time::Clock;
+use ttx_engine::view::{ActorView, AssetView, IndicatorView, TeamView};
+
+use crate::form::{Catalog, Choice, CommandForm, FieldKey, FieldKind, FormMessage};
+use crate::team_keys::{TeamAction, TeamContext, TeamPanel, team_lookup};
+use crate::theme::Theme;
+use crate::widgets::log::LogFilter;
+
+/// How long a status message stays in the hint bar.
+const STATUS_FOR: Duration = Duration::from_secs(12);
+
+/// How many of its own commands the console remembers.
+const REQUESTS_KEPT: usize = 50;
+
+/// How many points of the confidence history are kept.
+const HISTORY_KEPT: usize = 2000;
+
+/// How much a status message matters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    /// Information.
+    Info,
+    /// Worth noticing.
+    Warn,
+    /// A refusal or an error.
+    Error,
+}
+
+/// A message in the hint bar.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Status {
+    /// The text.
+    pub text: String,
+    /// How much it matters.
+    pub level: Level,
+    /// When it was set (real elapsed time).
+    pub at: Duration,
+}
+
+/// The console's connection to the server, as the caller reports it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Connection {
+    /// Connected: updates arrive.
+    Connected,
+    /// The connection broke or the server cannot be reached; the console is trying again.
+    Reconnecting(String),
+    /// The server refused the console for good (its message); nothing more will arrive.
+    Refused(String),
+}
+
+/// The server's answer to a command, as the caller received it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Answer {
+    /// The command is in the journal and applies at `time`.
+    Accepted {
+        /// The console's number for it.
+        id: u64,
+        /// The simulation's sequence number (matches the team's outcomes).
+        seq: u64,
+        /// When it applies.
+        time: String,
+    },
+    /// The command was refused and not recorded.
+    Refused {
+        /// The console's number for it.
+        id: u64,
+        /// Why.
+        message: String,
+    },
+    /// An inject from a template waits for the facilitator's approval.
+    Held {
+        /// The console's number for it.
+        id: u64,
+        /// Its number in the approval queue.
+        pending: u64,
+    },
+    /// The facilitator decided on a held inject.
+    Decision {
+        /// Its number in the approval queue.
+        pending: u64,
+        /// Approved (then recorded with `seq`) or denied.
+        approved: bool,
+        /// Sequence number, when approved.
+        seq: Option<u64>,
+        /// The facilitator's reason, when denied.
+        reason: Option<String>,
+    },
+    /// The connection broke before these commands were answered: they may or may not
+    /// have been recorded.
+    Unconfirmed(Vec<u64>),
+}
+
+/// Where one of the console's commands stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RequestState {
+    /// Waiting to be sent, or for the server's answer.
+    Sent,
+    /// In the journal; applies at the hour given.
+    Accepted {
+        /// Sequence number.
+        seq: u64,
+        /// When it applies, if the server said.
+        time: Option<String>,
+    },
+    /// Refused by the server, with its reason.
+    Refused(String),
+    /// Waiting for the facilitator's approval.
+    Held(u64),
+    /// Denied by the facilitator.
+    Denied(Option<String>),
+    /// No answer came before the connection broke.
+    Unconfirmed,
+}
+
+/// A command this console sent.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Request {
+    /// The console's number for it.
+    pub id: u64,
+    /// The command.
+    pub command: Command,
+    /// The scenario clock when it was sent.
+    pub at: ETime,
+    /// Where it stands.
+    pub state: RequestState,
+}
+
+impl Request {
+    /// What became of it, in words, using the team's outcomes for the final word.
+    pub fn verdict(&self, outcomes: &[CommandOutcome], clock: Clock) -> (String, Level) {
+        match &self.state {
+            RequestState::Sent => ("sent, waiting for the server".into(), Level::Info),
+            RequestState::Accepted { seq, time } => match outcomes.iter().find(|o| o.seq == *seq) {
+                Some(o) => match &o.result {
+                    Ok(()) => (format!("applied at {}", clock.at(o.tick)), Level::Info),
+                    Err(r) => (format!("rejected at {}: {r}", clock.at(o.tick)), Level::Error),
+                },
+                None => match time {
+                    Some(t) => (format!("accepted, applies at {t}"), Level::Info),
+                    None => ("accepted, applies at the next hour".into(), Level::Info),
+                },
+            },
+            RequestState::Refused(m) => (format!("refused: {m}"), Level::Error),
+            RequestState::Held(p) => (format!("waits for the facilitator's approval (#{p})"), Level::Warn),
+            RequestState::Denied(r) => match r {
+                Some(r) => (format!("denied by the facilitator: {r}"), Level::Error),
+                None => ("denied by the facilitator".into(), Level::Error),
+            },
+            RequestState::Unconfirmed => {
+                ("no answer before the connection broke: check before sending it again".into(), Level::Warn)
+            }
+        }
+    }
+}
+
+/// A window over the main screen.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TeamOverlay {
+    /// The keys.
+    Help {
+        /// Lines scrolled.
+        scroll: u16,
+    },
+    /// Leave?
+    ConfirmQuit,
+    /// An inbox message in full (position from the newest).
+    Message {
+        /// 0 is the newest message.
+        index: usize,
+    },
+    /// The command palette.
+    Palette(Box<CommandForm>),
+}
+
+/// Options for a new team console.
+#[derive(Clone, Debug, Default)]
+pub struct TeamOptions {
+    /// Colours.
+    pub theme: Theme,
+    /// The server's address, to show.
+    pub server: String,
+}
+
+/// The team console's state.
+pub struct TeamConsole {
+    view: TeamView,
+    theme: Theme,
+    server: String,
+    connection: Connection,
+    elapsed: Duration,
+    focus: TeamPanel,
+    map_sel: usize,
+    inbox_sel: usize,
+    log_scroll: usize,
+    log_filter: LogFilter,
+    panel_scroll: usize,
+    overlay: Option<TeamOverlay>,
+    requests: Vec<Request>,
+    outbox: Vec<(u64, Command)>,
+    next_id: u64,
+    status: Option<Status>,
+    confidence: Vec<(u32, f64)>,
+    last_form: Option<(Option<String>, Option<CommandKind>)>,
+    quit: bool,
+}
+
+/// The catalog a team's command forms choose from: [`Catalog::from_team_view`], plus the
+/// states on the team's map (a cell may narrow a template to one of them).
+pub fn team_catalog(view: &TeamView) -> Catalog {
+    let mut c = Catalog::from_team_view(view);
+    c.states =
+        view.states.iter().map(|s| Choice::new(&s.postal, format!("{} ({})", s.name, s.postal))).collect();
+    c
+}
+
+/// The scenario clock of a view: enough to date the ticks of its outcomes.
+pub fn clock_of(view: &TeamView) -> Clock {
+    let start = ETime(view.time.0 - i64::from(view.tick));
+    Clock { start, end: view.time }
+}
+
+impl TeamConsole {
+    /// A console for a team, from the first view the server sent.
+    pub fn new(view: TeamView, options: TeamOptions) -> TeamConsole {
+        let mut c = TeamConsole {
+            theme: options.theme,
+            server: options.server,
+            connection: Connection::Connected,
+            elapsed: Duration::ZERO,
+            focus: TeamPanel::Inbox,
+            map_sel: 0,
+            inbox_sel: 0,
+            log_scroll: 0,
+            log_filter: LogFilter::default(),
+            panel_scroll: 0,
+            overlay: None,
+            requests: Vec::new(),
+            outbox: Vec::new(),
+            next_id: 1,
+            status: None,
+            confidence: vec![(view.tick, view.confidence)],
+            last_form: None,
+            quit: false,
+            view,
+        };
+        // Start on a state the team plays in, if any.
+        let own: Vec<&str> = c.own_states();
+        c.map_sel = c
+            .view
+            .states
+            .iter()
+            .position(|s| own.contains(&s.postal.as_str()))
+            .unwrap_or_else(|| crate::widgets::map::first_state(&c.view.states));
+        c.set_status(
+            Level::Info,
+            format!("Joined as {}. c gives a command, ? shows every key.", c.view.name),
+        );
+        c
+    }
+
+    // ----- reading -----
+
+    /// The team's view as of the last update.
+    pub fn view(&self) -> &TeamView {
+        &self.view
+    }
+
+    /// The colours.
+    pub fn theme(&self) -> Theme {
+        self.theme
+    }
+
+    /// The server's address.
+    pub fn server(&self) -> &str {
+        &self.server
+    }
+
+    /// The connection, as last reported.
+    pub fn connection(&self) -> &Connection {
+        &self.connection
+    }
+
+    /// Real time since the console started.
+    pub fn elapsed(&self) -> Duration {
+        self.elapsed
+    }
+
+    /// The focused panel.
+    pub fn focus(&self) -> TeamPanel {
+        self.focus
+    }
+
+    /// The selected state (index into the view's states).
+    pub fn map_selection(&self) -> usize {
+        self.map_sel
+    }
+
+    /// The selected inbox message, counted from the newest.
+    pub fn inbox_selection(&self) -> usize {
+        self.inbox_sel
+    }
+
+    /// Log lines scrolled past.
+    pub fn log_scroll(&self) -> usize {
+        self.log_scroll
+    }
+
+    /// The log filter.
+    pub fn log_filter(&self) -> &LogFilter {
+        &self.log_filter
+    }
+
+    /// Entries of the team panel (4) scrolled past.
+    pub fn panel_scroll(&self) -> usize {
+        self.panel_scroll
+    }
+
+    /// The window on top, if any.
+    pub fn overlay(&self) -> Option<&TeamOverlay> {
+        self.overlay.as_ref()
+    }
+
+    /// The commands this console sent, oldest first.
+    pub fn requests(&self) -> &[Request] {
+        &self.requests
+    }
+
+    /// Public confidence at each update seen: (tick, points).
+    pub fn confidence_history(&self) -> &[(u32, f64)] {
+        &self.confidence
+    }
+
+    /// The clock, to date outcomes.
+    pub fn clock(&self) -> Clock {
+        clock_of(&self.view)
+    }
+
+    /// The status message, while it is fresh.
+    pub fn status(&self) -> Option<&Status> {
+        self.status.as_ref().filter(|s| self.elapsed.saturating_sub(s.at) < STATUS_FOR)
+    }
+
+    /// Whether the team asked to leave.
+    pub fn should_quit(&self) -> bool {
+        self.quit
+    }
+
+    /// Commands given since the last call, with the console's number for each, to send.
+    pub fn take_outbox(&mut self) -> Vec<(u64, Command)> {
+        std::mem::take(&mut self.outbox)
+    }
+
+    /// The postal codes of the states the team has assets in.
+    pub fn own_states(&self) -> Vec<&str> {
+        self.view
+            .states
+            .iter()
+            .filter(|s| s.counts.iter().sum::<u32>() > 0)
+            .map(|s| s.postal.as_str())
+            .collect()
+    }
+
+    /// The contexts that decide what a key does now, most specific first.
+    pub fn contexts(&self) -> Vec<TeamContext> {
+        match &self.overlay {
+            Some(TeamOverlay::Help { .. }) => vec![TeamContext::Help],
+            Some(TeamOverlay::ConfirmQuit) => vec![TeamContext::Confirm],
+            Some(TeamOverlay::Message { .. }) => vec![TeamContext::Message],
+            Some(TeamOverlay::Palette(f)) if f.picker.is_some() => vec![TeamContext::Picker],
+            Some(TeamOverlay::Palette(_)) => vec![TeamContext::Palette],
+            None => vec![self.focus.context(), TeamContext::Main],
+        }
+    }
+
+    /// The action a key press stands for now.
+    pub fn action_for(&self, key: &KeyEvent) -> Option<TeamAction> {
+        team_lookup(&self.contexts(), key)
+    }
+
+    /// Handles a key press: its action, if any, is applied. Returns the action.
+    pub fn handle_key(&mut self, key: &KeyEvent) -> Option<TeamAction> {
+        let a = self.action_for(key)?;
+        self.update(a);
+        Some(a)
+    }
+
+    // ----- what arrives from the server -----
+
+    fn set_status(&mut self, level: Level, text: impl Into<String>) {
+        self.status = Some(Status { text: text.into(), level, at: self.elapsed });
+    }
+
+    /// Reports the connection's state.
+    pub fn set_connection(&mut self, c: Connection) {
+        if c == self.connection {
+            return;
+        }
+        match &c {
+            Connection::Connected => self.set_status(Level::Info, "Connected again; the view is up to date."),
+            Connection::Reconnecting(why) => {
+                self.set_status(Level::Warn, format!("Connection lost ({why}); reconnecting with your code."))
+            }
+            Connection::Refused(why) => {
+                self.set_status(Level::Error, format!("The server refused this console: {why}"))
+            }
+        }
+        self.connection = c;
+    }
+
+    /// Takes a new view of the team (a full view, or one rebuilt from a delta).
+    pub fn set_view(&mut self, view: TeamView) {
+        let old_inbox = self.view.inbox.len();
+        let fresh: Vec<CommandOutcome> = view
+            .outcomes
+            .iter()
+            .filter(|o| !self.view.outcomes.iter().any(|x| x.seq == o.seq))
+            .cloned()
+            .collect();
+        let clock = clock_of(&view);
+        if self.confidence.last().is_none_or(|(t, _)| *t != view.tick) {
+            self.confidence.push((view.tick, view.confidence));
+            if self.confidence.len() > HISTORY_KEPT {
+                self.confidence.drain(..self.confidence.len() - HISTORY_KEPT);
+            }
+        }
+        let new_messages = view.inbox.len().saturating_sub(old_inbox);
+        let ended = view.finished && !self.view.finished;
+        self.view = view;
+        // Keep the selection on the same message as new ones arrive above it.
+        if new_messages > 0 && self.inbox_sel > 0 {
+            self.inbox_sel += new_messages;
+        }
+        self.inbox_sel = self.inbox_sel.min(self.view.inbox.len().saturating_sub(1));
+        self.map_sel = self.map_sel.min(self.view.states.len().saturating_sub(1));
+        // An open form follows what the team now holds (a new indicator, say).
+        if let Some(TeamOverlay::Palette(form)) = &mut self.overlay {
+            let catalog = team_catalog(&self.view);
+            if catalog != form.catalog {
+                let picker = form.picker.take();
+                form.catalog = catalog;
+                form.rebuild();
+                form.picker = picker;
+            }
+        }
+        if let Some(TeamOverlay::Message { index }) = &mut self.overlay {
+            *index += new_messages;
+        }
+        // What matters most goes in the hint bar: our own results, then new messages.
+        let ours: Vec<&CommandOutcome> = fresh
+            .iter()
+            .filter(|o| {
+                self.requests
+                    .iter()
+                    .any(|r| matches!(r.state, RequestState::Accepted { seq, .. } if seq == o.seq))
+            })
+            .collect();
+        if let Some(o) = ours.last() {
+            let text = outcome_text(o, clock);
+            let level = if o.result.is_ok() { Level::Info } else { Level::Error };
+            self.note_on_form(&text, level);
+            self.set_status(level, text);
+        } else if ended {
+            self.set_status(Level::Warn, "The exercise has ended. q leaves the console.");
+        } else if new_messages > 0 {
+            let title = self.view.inbox.last().map(|m| m.title.clone()).unwrap_or_default();
+            let text = if new_messages == 1 {
+                format!("New in the inbox: {title}")
+            } else {
+                format!("{new_messages} new messages in the inbox; the latest: {title}")
+            };
+            self.set_status(Level::Info, text);
+        }
+    }
+
+    /// Takes the server's answer to a command.
+    pub fn answer(&mut self, a: Answer) {
+        let (text, level) = match a {
+            Answer::Accepted { id, seq, time } => {
+                let Some(r) = self.request_mut(id) else { return };
+                r.state = RequestState::Accepted { seq, time: Some(time.clone()) };
+                (format!("Accepted: {}. It applies at {time}.", r.command.summary()), Level::Info)
+            }
+            Answer::Refused { id, message } => {
+                let Some(r) = self.request_mut(id) else { return };
+                r.state = RequestState::Refused(message.clone());
+                (format!("Refused: {}: {message}.", r.command.summary()), Level::Error)
+            }
+            Answer::Held { id, pending } => {
+                let Some(r) = self.request_mut(id) else { return };
+                r.state = RequestState::Held(pending);
+                (
+                    format!(
+                        "Held for the facilitator's approval (#{pending}): {}. You will see the decision here.",
+                        r.command.summary()
+                    ),
+                    Level::Warn,
+                )
+            }
+            Answer::Decision { pending, approved, seq, reason } => {
+                let Some(r) = self.requests.iter_mut().rev().find(|r| r.state == RequestState::Held(pending))
+                else {
+                    return;
+                };
+                if approved {
+                    r.state = RequestState::Accepted { seq: seq.unwrap_or(u64::MAX), time: None };
+                    (
+                        format!(
+                            "The facilitator approved #{pending}: {}. It applies at the next hour.",
+                            r.command.summary()
+                        ),
+                        Level::Info,
+                    )
+                } else {
+                    r.state = RequestState::Denied(reason.clone());
+                    let why = reason.map(|r| format!(": {r}")).unwrap_or_default();
+                    (
+                        format!("The facilitator denied #{pending}: {}{why}.", r.command.summary()),
+                        Level::Error,
+                    )
+                }
+            }
+            Answer::Unconfirmed(ids) => {
+                let mut n = 0;
+                for r in
+                    self.requests.iter_mut().filter(|r| ids.contains(&r.id) && r.state == RequestState::Sent)
+                {
+                    r.state = RequestState::Unconfirmed;
+                    n += 1;
+                }
+                if n == 0 {
+                    return;
+                }
+                (
+                    format!(
+                        "{n} command{} had no answer before the connection broke: check your commands (4) before sending again.",
+                        if n == 1 { "" } else { "s" }
+                    ),
+                    Level::Warn,
+                )
+            }
+        };
+        self.note_on_form(&text, level);
+        self.set_status(level, text);
+    }
+
+    fn request_mut(&mut self, id: u64) -> Option<&mut Request> {
+        self.requests.iter_mut().rev().find(|r| r.id == id)
+    }
+
+    /// Puts a message on the open palette's form.
+    fn note_on_form(&mut self, text: &str, level: Level) {
+        if let Some(TeamOverlay::Palette(form)) = &mut self.overlay
+            && form.picker.is_none()
+        {
+            form.message = Some(match level {
+                Level::Error => FormMessage::Error(text.to_string()),
+                _ => FormMessage::Info(text.to_string()),
+            });
+        }
+    }
+
+    // ----- updating -----
+
+    /// Applies one action.
+    pub fn update(&mut self, action: TeamAction) {
+        match action {
+            TeamAction::Tick(d) => self.elapsed += d,
+            TeamAction::ForceQuit => self.quit = true,
+            _ => match self.overlay.take() {
+                None => self.update_main(action),
+                Some(o) => self.update_overlay(o, action),
+            },
+        }
+    }
+
+    fn update_main(&mut self, action: TeamAction) {
+        match action {
+            TeamAction::Palette => self.open_palette(None),
+            TeamAction::TemplateInject => {
+                if self.view.templates.is_empty() {
+                    self.set_status(
+                        Level::Warn,
+                        "Only the red and white cells make injects from templates; this team has none.",
+                    );
+                } else {
+                    self.open_palette(Some(CommandKind::InjectFromTemplate));
+                }
+            }
+            TeamAction::FocusNext | TeamAction::FocusPrev => {
+                let order = TeamPanel::ORDER;
+                let i = order.iter().position(|p| *p == self.focus).unwrap_or(0);
+                let d = if action == TeamAction::FocusNext { 1 } else { order.len() - 1 };
+                self.focus = order[(i + d) % order.len()];
+            }
+            TeamAction::Focus(p) => self.focus = p,
+            TeamAction::Up
+            | TeamAction::Down
+            | TeamAction::Left
+            | TeamAction::Right
+            | TeamAction::PageUp
+            | TeamAction::PageDown => self.navigate(action),
+            TeamAction::Home => match self.focus {
+                TeamPanel::Inbox => self.inbox_sel = 0,
+                TeamPanel::Log => self.log_scroll = 0,
+                TeamPanel::Actors => self.panel_scroll = 0,
+                TeamPanel::Map => {}
+            },
+            TeamAction::End if self.focus == TeamPanel::Log => {
+                let n = self.view.log.iter().filter(|l| self.log_filter.matches(l)).count();
+                self.log_scroll = n.saturating_sub(1);
+            }
+            TeamAction::Select if self.focus == TeamPanel::Inbox && !self.view.inbox.is_empty() => {
+                self.overlay = Some(TeamOverlay::Message { index: self.inbox_sel });
+            }
+            TeamAction::FilterSeverity => {
+                self.log_filter.cycle_severity();
+                self.log_scroll = 0;
+            }
+            TeamAction::Help => {
+                self.status = None;
+                self.overlay = Some(TeamOverlay::Help { scroll: 0 });
+            }
+            TeamAction::Quit => {
+                self.status = None;
+                self.overlay = Some(TeamOverlay::ConfirmQuit);
+            }
+            _ => {}
+        }
+    }
+
+    fn update_overlay(&mut self, overlay: TeamOverlay, action: TeamAction) {
+        match overlay {
+            TeamOverlay::Help { scroll } => {
+                let scroll = match action {
+                    TeamAction::Close => return,
+                    TeamAction::Up => scroll.saturating_sub(1),
+                    TeamAction::Down => scroll.saturating_add(1),
+                    TeamAction::PageUp => scroll.saturating_sub(10),
+                    TeamAction::PageDown => scroll.saturating_add(10),
+                    _ => scroll,
+                };
+                self.overlay = Some(TeamOverlay::Help { scroll });
+            }
+            TeamOverlay::ConfirmQuit => match action {
+                TeamAction::Confirm => self.quit = true,
+                TeamAction::Close => {}
+                _ => self.overlay = Some(TeamOverlay::ConfirmQuit),
+            },
+            TeamOverlay::Message { index } => {
+                let n = self.view.inbox.len();
+                let index = match action {
+                    TeamAction::Close => return,
+                    TeamAction::Up => index.saturating_sub(1),
+                    TeamAction::Down => (index + 1).min(n.saturating_sub(1)),
+                    _ => index,
+                };
+                self.inbox_sel = index;
+                self.overlay = Some(TeamOverlay::Message { index });
+            }
+            TeamOverlay::Palette(form) => self.update_palette(*form, action),
+        }
+    }
+
+    fn update_palette(&mut self, mut form: CommandForm, action: TeamAction) {
+        if form.picker.is_some() {
+            match action {
+                TeamAction::Up => form.picker_move(-1),
+                TeamAction::Down => form.picker_move(1),
+                TeamAction::Select => {
+                    let multi = form.focused().is_some_and(|f| f.kind == FieldKind::Multi);
+                    form.picker_accept();
+                    if multi {
+                        form.picker_cancel();
+                    }
+                }
+                TeamAction::Toggle => form.picker_accept(),
+                TeamAction::Input(c) => form.input(c),
+                TeamAction::Backspace => form.backspace(),
+                TeamAction::Close => form.picker_cancel(),
+                _ => {}
+            }
+            self.overlay = Some(TeamOverlay::Palette(Box::new(form)));
+            return;
+        }
+        match action {
+            TeamAction::Close => {
+                self.remember_form(&form);
+                return;
+            }
+            TeamAction::NextField => form.focus_next(),
+            TeamAction::PrevField => form.focus_prev(),
+            TeamAction::Left => form.cycle(-1),
+            TeamAction::Right => form.cycle(1),
+            TeamAction::Input(c) => form.input(c),
+            TeamAction::Backspace => form.backspace(),
+            TeamAction::Select if form.focus < form.fields.len() => {
+                if form.focused().is_some_and(|f| f.is_text()) {
+                    form.focus_next();
+                } else {
+                    form.open_picker();
+                }
+            }
+            TeamAction::Select | TeamAction::Submit => self.submit_form(&mut form),
+            _ => {}
+        }
+        self.overlay = Some(TeamOverlay::Palette(Box::new(form)));
+    }
+
+    fn remember_form(&mut self, form: &CommandForm) {
+        self.last_form = Some((form.get(FieldKey::Actor).map(str::to_string), form.kind()));
+    }
+
+    fn submit_form(&mut self, form: &mut CommandForm) {
+        if let Connection::Refused(why) = &self.connection {
+            form.message =
+                Some(FormMessage::Error(format!("Not sent: the server refused this console ({why}).")));
+            return;
+        }
+        if self.view.finished {
+            form.message = Some(FormMessage::Error("Not sent: the exercise has ended.".into()));
+            return;
+        }
+        let cmd = match form.command() {
+            Ok(c) => c,
+            Err(e) => {
+                form.message = Some(FormMessage::Error(format!("Not sent: {e}.")));
+                return;
+            }
+        };
+        self.submit(cmd.clone());
+        let when = match &self.connection {
+            Connection::Connected => "waiting for the server's answer".to_string(),
+            _ => "it goes out when the connection is back".to_string(),
+        };
+        form.message = Some(FormMessage::Info(format!("Sent: {}; {when}.", cmd.summary())));
+        self.remember_form(form);
+    }
+
+    /// Gives a command as the team: it goes into the outbox for the caller to send. Returns
+    /// the console's number for it.
+    pub fn submit(&mut self, command: Command) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.outbox.push((id, command.clone()));
+        self.requests.push(Request { id, command, at: self.view.time, state: RequestState::Sent });
+        if self.requests.len() > REQUESTS_KEPT {
+            self.requests.drain(..self.requests.len() - REQUESTS_KEPT);
+        }
+        id
+    }
+
+    fn open_palette(&mut self, kind: Option<CommandKind>) {
+        let cat = team_catalog(&self.view);
+        if cat.actors.is_empty() && !cat.template_cell {
+            self.set_status(Level::Warn, "This team plays no actor that can give commands.");
+            return;
+        }
+        let team = self.view.team.clone();
+        let form = match (kind, &self.last_form) {
+            (Some(k), _) => CommandForm::preset(cat, &team, None, Some(k)),
+            (None, Some((actor, k))) => CommandForm::preset(cat, &team, actor.as_deref(), *k),
+            (None, None) => {
+                let mut f = CommandForm::new(cat);
+                // The team is fixed: start on the actor.
+                f.focus = f.fields.iter().position(|x| x.key != FieldKey::Team).unwrap_or(0);
+                f
+            }
+        };
+        self.status = None;
+        self.overlay = Some(TeamOverlay::Palette(Box::new(form)));
+    }
+
+    fn navigate(&mut self, action: TeamAction) {
+        match self.focus {
+            TeamPanel::Map => {
+                let (dx, dy) = match action {
+                    TeamAction::Left => (-1, 0),
+                    TeamAction::Right => (1, 0),
+                    TeamAction::Up => (0, -1),
+                    TeamAction::Down => (0, 1),
+                    _ => (0, 0),
+                };
+                self.map_sel = crate::widgets::map::move_selection(&self.view.states, self.map_sel, dx, dy);
+            }
+            TeamPanel::Inbox => {
+                let n = self.view.inbox.len();
+                if n > 0 {
+                    self.inbox_sel = match action {
+                        TeamAction::Up => self.inbox_sel.saturating_sub(1),
+                        TeamAction::PageUp => self.inbox_sel.saturating_sub(5),
+                        TeamAction::Down => (self.inbox_sel + 1).min(n - 1),
+                        TeamAction::PageDown => (self.inbox_sel + 5).min(n - 1),
+                        _ => self.inbox_sel,
+                    };
+                }
+            }
+            TeamPanel::Log => {
+                let n = self.view.log.iter().filter(|l| self.log_filter.matches(l)).count();
+                let max = n.saturating_sub(1);
+                self.log_scroll = match action {
+                    TeamAction::Up => self.log_scroll.saturating_sub(1),
+                    TeamAction::PageUp => self.log_scroll.saturating_sub(10),
+                    TeamAction::Down => (self.log_scroll + 1).min(max),
+                    TeamAction::PageDown => (self.log_scroll + 10).min(max),
+                    _ => self.log_scroll,
+                };
+            }
+            TeamPanel::Actors => {
+                let max = self.panel_entries().len().saturating_sub(1);
+                self.panel_scroll = match action {
+                    TeamAction::Up => self.panel_scroll.saturating_sub(1),
+                    TeamAction::PageUp => self.panel_scroll.saturating_sub(10),
+                    TeamAction::Down => (self.panel_scroll + 1).min(max),
+                    TeamAction::PageDown => (self.panel_scroll + 10).min(max),
+                    _ => self.panel_scroll,
+                };
+            }
+        }
+    }
+
+    /// What the team panel (4) lists, top to bottom: this console's commands (newest
+    /// first), the indicators the team holds, then its actors and their assets.
+    pub fn panel_entries(&self) -> Vec<PanelEntry<'_>> {
+        let mut v = vec![PanelEntry::Heading("Your commands (newest first)".into())];
+        if self.requests.is_empty() {
+            v.push(PanelEntry::Note("none yet: c opens the command palette".into()));
+        }
+        v.extend(self.requests.iter().rev().map(PanelEntry::Request));
+        v.push(PanelEntry::Heading(format!("Indicators held ({})", self.view.indicators.len())));
+        if self.view.indicators.is_empty() {
+            v.push(PanelEntry::Note("none yet".into()));
+        }
+        v.extend(self.view.indicators.iter().rev().map(PanelEntry::Indicator));
+        v.push(PanelEntry::Heading("Your actors and their assets, as you know them".into()));
+        for a in &self.view.actors {
+            v.push(PanelEntry::Actor(a));
+            v.extend(a.assets.iter().map(PanelEntry::Asset));
+        }
+        v
+    }
+}
+
+/// One entry of the team panel.
+#[derive(Clone, Debug)]
+pub enum PanelEntry<'a> {
+    /// A section heading.
+    Heading(String),
+    /// A note in a section (nothing to show yet).
+    Note(String),
+    /// A command this console sent.
+    Request(&'a Request),
+    /// An indicator the team holds.
+    Indicator(&'a IndicatorView),
+    /// One of the team's actors.
+    Actor(&'a ActorView),
+    /// One of its assets.
+    Asset(&'a AssetView),
+}
+
+/// An outcome in words: applied, or rejected with the engine's reason.
+pub fn outcome_text(o: &CommandOutcome, clock: Clock) -> String {
+    match &o.result {
+        Ok(()) => format!("Applied at {}: {}.", clock.at(o.tick), o.command.summary()),
+        Err(r) => format!("Rejected at {}: {}: {r}.", clock.at(o.tick), o.command.summary()),
+    }
+}

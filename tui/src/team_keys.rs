@@ -1,0 +1,401 @@
+//! The team console's actions and key bindings.
+//!
+//! Like the facilitator's ([`crate::keys`]), a key press becomes a
+//! [`TeamAction`] through a binding table ([`TEAM_BINDINGS`]) that is plain
+//! data, and the help screen and the hint bar are drawn from the same table.
+
+use std::time::Duration;
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::keys::Key;
+
+/// The panels of the team console's main screen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TeamPanel {
+    /// The US map, as the team's actors know it.
+    Map,
+    /// The team's inbox.
+    Inbox,
+    /// The events the team can see.
+    Log,
+    /// The team's actors, their assets, indicators and commands.
+    Actors,
+}
+
+impl TeamPanel {
+    /// The panels in focus order.
+    pub const ORDER: [TeamPanel; 4] = [TeamPanel::Map, TeamPanel::Inbox, TeamPanel::Log, TeamPanel::Actors];
+
+    /// The context of a focused panel.
+    pub fn context(self) -> TeamContext {
+        match self {
+            TeamPanel::Map => TeamContext::Map,
+            TeamPanel::Inbox => TeamContext::Inbox,
+            TeamPanel::Log => TeamContext::Log,
+            TeamPanel::Actors => TeamContext::Actors,
+        }
+    }
+}
+
+/// Everything a team can ask of its console.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TeamAction {
+    /// Real time passed (only status messages age with it).
+    Tick(Duration),
+    /// Open the command palette.
+    Palette,
+    /// Open the command palette on an inject from a template (red and white cells).
+    TemplateInject,
+    /// Focus the next panel.
+    FocusNext,
+    /// Focus the previous panel.
+    FocusPrev,
+    /// Focus a panel.
+    Focus(TeamPanel),
+    /// Up.
+    Up,
+    /// Down.
+    Down,
+    /// Left.
+    Left,
+    /// Right.
+    Right,
+    /// A page up.
+    PageUp,
+    /// A page down.
+    PageDown,
+    /// To the start (the newest message or log line).
+    Home,
+    /// To the end (the oldest).
+    End,
+    /// Open what is selected (a message, a list), or choose.
+    Select,
+    /// Close the window on top, or cancel.
+    Close,
+    /// Raise the log's minimum severity.
+    FilterSeverity,
+    /// Type a character.
+    Input(char),
+    /// Delete the last character.
+    Backspace,
+    /// Next field of a form.
+    NextField,
+    /// Previous field of a form.
+    PrevField,
+    /// Send the command.
+    Submit,
+    /// Tick or untick an entry of a list of several.
+    Toggle,
+    /// Show the keys.
+    Help,
+    /// Ask to leave.
+    Quit,
+    /// Leave at once (Ctrl-C).
+    ForceQuit,
+    /// Yes.
+    Confirm,
+}
+
+/// Where a binding applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TeamContext {
+    /// Anywhere on the main screen.
+    Main,
+    /// The map has focus.
+    Map,
+    /// The inbox has focus.
+    Inbox,
+    /// The log has focus.
+    Log,
+    /// The actors panel has focus.
+    Actors,
+    /// A message opened from the inbox.
+    Message,
+    /// The command palette.
+    Palette,
+    /// A choice list open in the palette.
+    Picker,
+    /// A yes/no question.
+    Confirm,
+    /// The help screen.
+    Help,
+    /// Everywhere.
+    Always,
+}
+
+impl TeamContext {
+    /// Heading on the help screen and in docs/team-console.md.
+    pub fn title(self) -> &'static str {
+        match self {
+            TeamContext::Main => "Main screen",
+            TeamContext::Map => "Map (1)",
+            TeamContext::Inbox => "Inbox (2)",
+            TeamContext::Log => "Log (3)",
+            TeamContext::Actors => "Your actors (4)",
+            TeamContext::Message => "A message",
+            TeamContext::Palette => "Command palette",
+            TeamContext::Picker => "Choice list in the palette",
+            TeamContext::Confirm => "Questions",
+            TeamContext::Help => "Help",
+            TeamContext::Always => "Everywhere",
+        }
+    }
+
+    /// Whether printable keys type text here.
+    pub fn takes_text(self) -> bool {
+        matches!(self, TeamContext::Palette | TeamContext::Picker)
+    }
+
+    /// The order of the help screen.
+    pub const HELP_ORDER: [TeamContext; 11] = [
+        TeamContext::Main,
+        TeamContext::Map,
+        TeamContext::Inbox,
+        TeamContext::Log,
+        TeamContext::Actors,
+        TeamContext::Message,
+        TeamContext::Palette,
+        TeamContext::Picker,
+        TeamContext::Confirm,
+        TeamContext::Help,
+        TeamContext::Always,
+    ];
+}
+
+/// One binding: keys, where, what they do, and how the help screen describes them.
+#[derive(Clone, Copy, Debug)]
+pub struct TeamBinding {
+    /// Where it applies.
+    pub context: TeamContext,
+    /// The keys (any of them).
+    pub keys: &'static [Key],
+    /// What they do.
+    pub action: TeamAction,
+    /// Words for the help screen.
+    pub help: &'static str,
+    /// A short label for the hint bar, for the keys worth showing there.
+    pub hint: Option<&'static str>,
+}
+
+const fn b(
+    context: TeamContext,
+    keys: &'static [Key],
+    action: TeamAction,
+    help: &'static str,
+    hint: Option<&'static str>,
+) -> TeamBinding {
+    TeamBinding { context, keys, action, help, hint }
+}
+
+use TeamAction as A;
+use TeamContext as C;
+
+const UP: Key = Key::plain(KeyCode::Up);
+const DOWN: Key = Key::plain(KeyCode::Down);
+const LEFT: Key = Key::plain(KeyCode::Left);
+const RIGHT: Key = Key::plain(KeyCode::Right);
+const ENTER: Key = Key::plain(KeyCode::Enter);
+const ESC: Key = Key::plain(KeyCode::Esc);
+const TAB: Key = Key::plain(KeyCode::Tab);
+const BACKTAB: Key = Key::plain(KeyCode::BackTab);
+const BACKSPACE: Key = Key::plain(KeyCode::Backspace);
+const PGUP: Key = Key::plain(KeyCode::PageUp);
+const PGDN: Key = Key::plain(KeyCode::PageDown);
+const HOME: Key = Key::plain(KeyCode::Home);
+const END: Key = Key::plain(KeyCode::End);
+
+/// Every key binding of the team console.
+pub static TEAM_BINDINGS: &[TeamBinding] = &[
+    b(C::Always, &[Key::ctrl('c')], A::ForceQuit, "leave at once (the exercise goes on)", None),
+    // Main screen.
+    b(
+        C::Main,
+        &[Key::ch('c'), Key::ch(':')],
+        A::Palette,
+        "give a command: the command palette",
+        Some("command"),
+    ),
+    b(
+        C::Main,
+        &[Key::ch('x')],
+        A::TemplateInject,
+        "make an inject from a template (red and white cells)",
+        None,
+    ),
+    b(C::Main, &[TAB], A::FocusNext, "focus the next panel", Some("next panel")),
+    b(C::Main, &[BACKTAB], A::FocusPrev, "focus the previous panel", None),
+    b(C::Main, &[Key::ch('1')], A::Focus(TeamPanel::Map), "focus the map", None),
+    b(C::Main, &[Key::ch('2')], A::Focus(TeamPanel::Inbox), "focus the inbox", None),
+    b(C::Main, &[Key::ch('3')], A::Focus(TeamPanel::Log), "focus the log", None),
+    b(
+        C::Main,
+        &[Key::ch('4')],
+        A::Focus(TeamPanel::Actors),
+        "focus your actors, indicators and commands",
+        None,
+    ),
+    b(C::Main, &[Key::ch('?')], A::Help, "show this help", Some("help")),
+    b(C::Main, &[Key::ch('q')], A::Quit, "leave the console (asks first)", Some("quit")),
+    // Panels.
+    b(C::Map, &[UP, DOWN, LEFT, RIGHT], A::Up, "select a state (arrow keys)", None),
+    b(C::Inbox, &[UP, DOWN, PGUP, PGDN], A::Up, "select a message", None),
+    b(C::Inbox, &[ENTER], A::Select, "read the selected message in full", Some("read")),
+    b(C::Inbox, &[HOME], A::Home, "back to the newest message", None),
+    b(C::Log, &[UP, DOWN, PGUP, PGDN], A::Up, "scroll the log", None),
+    b(C::Log, &[HOME], A::Home, "back to the newest line", None),
+    b(C::Log, &[END], A::End, "to the oldest line", None),
+    b(
+        C::Log,
+        &[Key::ch('v')],
+        A::FilterSeverity,
+        "raise the minimum severity (info, notice, warning, critical)",
+        Some("severity"),
+    ),
+    b(C::Actors, &[UP, DOWN, PGUP, PGDN], A::Up, "scroll", None),
+    b(C::Actors, &[HOME], A::Home, "back to the top", None),
+    // Windows.
+    b(C::Message, &[ESC, ENTER, Key::ch('q')], A::Close, "close the message", Some("close")),
+    b(C::Message, &[UP, DOWN], A::Up, "the newer or older message", Some("next")),
+    b(C::Palette, &[TAB, DOWN], A::NextField, "next field", Some("next field")),
+    b(C::Palette, &[BACKTAB, UP], A::PrevField, "previous field", None),
+    b(C::Palette, &[LEFT, RIGHT], A::Left, "change the choice", Some("change")),
+    b(
+        C::Palette,
+        &[ENTER],
+        A::Select,
+        "open the list of choices; on [Submit], send the command",
+        Some("choose"),
+    ),
+    b(C::Palette, &[Key::ctrl('s')], A::Submit, "send the command from any field", Some("send")),
+    b(C::Palette, &[BACKSPACE], A::Backspace, "delete a character", None),
+    b(C::Palette, &[ESC], A::Close, "close the palette", Some("close")),
+    b(C::Picker, &[UP, DOWN], A::Up, "move in the list", None),
+    b(
+        C::Picker,
+        &[ENTER],
+        A::Select,
+        "take the entry (in a list of several: tick it and close the list)",
+        Some("take"),
+    ),
+    b(C::Picker, &[Key::ch(' ')], A::Toggle, "tick or untick (lists of several)", None),
+    b(C::Picker, &[BACKSPACE], A::Backspace, "delete a character of the filter (type to filter)", None),
+    b(C::Picker, &[ESC], A::Close, "close the list", Some("close")),
+    b(C::Confirm, &[Key::ch('y')], A::Confirm, "yes", Some("yes")),
+    b(C::Confirm, &[Key::ch('n'), ESC], A::Close, "no", Some("no")),
+    b(C::Help, &[ESC, Key::ch('?'), Key::ch('q')], A::Close, "close the help", Some("close")),
+    b(C::Help, &[UP, DOWN, PGUP, PGDN], A::Up, "scroll", None),
+];
+
+/// The action for a key in the active contexts (most specific first), if any.
+///
+/// Arrow and page keys bound together resolve to the action of the key itself; in
+/// contexts that take text, printable keys type.
+pub fn team_lookup(contexts: &[TeamContext], event: &KeyEvent) -> Option<TeamAction> {
+    let key = Key::from_event(event);
+    for ctx in contexts.iter().copied().chain(std::iter::once(TeamContext::Always)) {
+        for bnd in TEAM_BINDINGS.iter().filter(|x| x.context == ctx) {
+            if bnd.keys.contains(&key) {
+                return Some(resolve(bnd.action, key));
+            }
+        }
+        if ctx.takes_text()
+            && let KeyCode::Char(c) = key.code
+            && !key.mods.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+        {
+            return Some(TeamAction::Input(c));
+        }
+    }
+    None
+}
+
+fn resolve(action: TeamAction, key: Key) -> TeamAction {
+    if !matches!(action, TeamAction::Up | TeamAction::Left) {
+        return action;
+    }
+    match key.code {
+        KeyCode::Up => TeamAction::Up,
+        KeyCode::Down => TeamAction::Down,
+        KeyCode::Left => TeamAction::Left,
+        KeyCode::Right => TeamAction::Right,
+        KeyCode::PageUp => TeamAction::PageUp,
+        KeyCode::PageDown => TeamAction::PageDown,
+        _ => action,
+    }
+}
+
+/// The bindings of a context, for the help screen and hint bar.
+pub fn team_bindings_for(ctx: TeamContext) -> impl Iterator<Item = &'static TeamBinding> {
+    TEAM_BINDINGS.iter().filter(move |x| x.context == ctx)
+}
+
+/// The keys of a binding, written for people (`Up/Down/PgUp/PgDn`).
+pub fn team_keys_label(bnd: &TeamBinding) -> String {
+    bnd.keys.iter().map(Key::label).collect::<Vec<_>>().join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::crossterm::event::KeyEventKind;
+
+    fn ev(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
+        KeyEvent::new_with_kind(code, mods, KeyEventKind::Press)
+    }
+
+    #[test]
+    fn keys_resolve_by_context() {
+        let main = [TeamContext::Inbox, TeamContext::Main];
+        assert_eq!(
+            team_lookup(&main, &ev(KeyCode::Char('c'), KeyModifiers::NONE)),
+            Some(TeamAction::Palette)
+        );
+        assert_eq!(
+            team_lookup(&main, &ev(KeyCode::PageDown, KeyModifiers::NONE)),
+            Some(TeamAction::PageDown)
+        );
+        assert_eq!(team_lookup(&main, &ev(KeyCode::Enter, KeyModifiers::NONE)), Some(TeamAction::Select));
+        assert_eq!(team_lookup(&main, &ev(KeyCode::Char('v'), KeyModifiers::NONE)), None);
+        assert_eq!(
+            team_lookup(&[TeamContext::Palette], &ev(KeyCode::Char('q'), KeyModifiers::NONE)),
+            Some(TeamAction::Input('q'))
+        );
+        assert_eq!(
+            team_lookup(&[TeamContext::Palette], &ev(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            Some(TeamAction::ForceQuit)
+        );
+    }
+
+    #[test]
+    fn no_key_is_bound_twice_in_one_context() {
+        for (i, x) in TEAM_BINDINGS.iter().enumerate() {
+            for y in &TEAM_BINDINGS[i + 1..] {
+                if x.context == y.context {
+                    for k in x.keys {
+                        assert!(!y.keys.contains(k), "{} bound twice in {:?}", k.label(), x.context);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn text_contexts_bind_no_printable_key_but_space_in_lists() {
+        for bnd in TEAM_BINDINGS.iter().filter(|x| x.context.takes_text()) {
+            for k in bnd.keys {
+                if let KeyCode::Char(c) = k.code {
+                    let allowed = k.mods.contains(KeyModifiers::CONTROL)
+                        || (bnd.context == TeamContext::Picker && c == ' ');
+                    assert!(allowed, "{:?} binds printable {c:?}", bnd.context);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_context_is_on_the_help_screen() {
+        for bnd in TEAM_BINDINGS {
+            assert!(TeamContext::HELP_ORDER.contains(&bnd.context));
+        }
+    }
+}

@@ -1,0 +1,603 @@
+//! Drawing the team console. Rendering only reads the [`TeamConsole`].
+//!
+//! The layout follows the facilitator's screen: a header, the map and the
+//! team panel on top, the inbox and the log below, a hint bar. Terminals of
+//! 120x32 and more also get a panel of public confidence, the EO 13848
+//! deadlines and the team's results.
+
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Sparkline, Widget, Wrap};
+use ttx_engine::Severity;
+use ttx_engine::view::{EoView, TeamView};
+
+use crate::team::{Connection, Level, PanelEntry, TeamConsole, TeamOverlay, outcome_text};
+use crate::team_keys::{TEAM_BINDINGS, TeamContext, team_bindings_for, team_keys_label};
+use crate::text::{fit, truncate, width, wrap};
+use crate::theme::{Theme, status_marker};
+use crate::widgets::detail::asset_line;
+use crate::widgets::inbox::InboxList;
+use crate::widgets::sharing::bars;
+use crate::widgets::{CommandFormView, EventLog, UsMap};
+
+/// The smallest terminal the team console draws in.
+pub const MIN_WIDTH: u16 = 80;
+/// The smallest terminal height.
+pub const MIN_HEIGHT: u16 = 24;
+
+/// Draws the team console into a frame.
+pub fn render(c: &TeamConsole, frame: &mut Frame) {
+    let area = frame.area();
+    draw(c, area, frame.buffer_mut());
+}
+
+/// Draws the team console into a buffer area.
+pub fn draw(c: &TeamConsole, area: Rect, buf: &mut Buffer) {
+    let t = c.theme();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(t, area, buf);
+        if matches!(c.overlay(), Some(TeamOverlay::ConfirmQuit)) {
+            confirm_quit(c, area, buf);
+        }
+        return;
+    }
+    let [header, body, footer] =
+        Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(1)]).areas(area);
+    draw_header(c, header, buf);
+    draw_body(c, body, buf);
+    draw_footer(c, footer, buf);
+    match c.overlay() {
+        None => {}
+        Some(TeamOverlay::Help { scroll }) => help(t, body, *scroll, buf),
+        Some(TeamOverlay::ConfirmQuit) => confirm_quit(c, body, buf),
+        Some(TeamOverlay::Message { index }) => message(c, *index, body, buf),
+        Some(TeamOverlay::Palette(form)) => {
+            let r = centered(body, body.width.saturating_sub(4).min(110), body.height);
+            let inner = popup(t, &format!(" Give a command as {} ", c.view().name), r, buf);
+            CommandFormView::new(form, t).results(&c.view().outcomes, c.clock()).render(inner, buf);
+        }
+    }
+}
+
+/// What the console shows before the server's first view arrives: where it is joining,
+/// and how that is going.
+pub fn draw_joining(t: Theme, server: &str, team: &str, progress: &str, area: Rect, buf: &mut Buffer) {
+    Clear.render(area, buf);
+    let lines = vec![
+        Line::styled(format!("Joining {server} as team {team}"), t.title()),
+        Line::raw(""),
+        Line::styled(progress.to_string(), t.text()),
+        Line::raw(""),
+        Line::from(vec![
+            Span::styled("q", t.key()),
+            Span::styled(" or ", t.dim()),
+            Span::styled("Ctrl-C", t.key()),
+            Span::styled(" gives up", t.dim()),
+        ]),
+    ];
+    let w = area.width.saturating_sub(4).min(76);
+    let r = centered(area, w, 9);
+    let inner = popup(t, " ttx team console ", r, buf);
+    Paragraph::new(lines).wrap(Wrap { trim: false }).render(inner, buf);
+}
+
+fn too_small(t: Theme, area: Rect, buf: &mut Buffer) {
+    Clear.render(area, buf);
+    let text = format!(
+        "The ttx team console needs a terminal of at least {MIN_WIDTH}x{MIN_HEIGHT}; this one is {}x{}. \
+         Enlarge the window (the console redraws at once), or press q to leave.",
+        area.width, area.height
+    );
+    Paragraph::new(text).style(t.warn()).wrap(Wrap { trim: true }).render(area, buf);
+}
+
+fn draw_header(c: &TeamConsole, area: Rect, buf: &mut Buffer) {
+    let t = c.theme();
+    let v = c.view();
+    let hs = t.header();
+    let bold = hs.add_modifier(Modifier::BOLD);
+    buf.set_style(area, hs);
+    let conn = match (c.connection(), v.finished) {
+        (Connection::Refused(_), _) => "REFUSED",
+        (Connection::Reconnecting(_), _) => "RECONNECTING",
+        (Connection::Connected, true) => "ENDED",
+        (Connection::Connected, false) => "connected",
+    };
+    let right = vec![
+        Span::styled(format!(" {} ", v.time), bold),
+        Span::styled("| ", hs),
+        Span::styled(format!("{conn} "), if conn == "connected" { hs } else { bold }),
+    ];
+    let right_w: usize = right.iter().map(|s| width(&s.content)).sum();
+    let left_w = usize::from(area.width).saturating_sub(right_w + 1);
+    let team = format!(" {} ({})", v.name, v.team);
+    let module =
+        v.module.as_ref().map(|m| format!("{} ({}/{})", m.title, m.index + 1, m.count)).unwrap_or_default();
+    let full = format!("{team} | {module} | {}", v.scenario);
+    let left = if width(&full) <= left_w { full } else { truncate(&format!("{team} | {module}"), left_w) };
+    buf.set_stringn(area.x, area.y, &left, left_w, bold);
+    let x = area.right().saturating_sub(right_w as u16);
+    buf.set_line(x, area.y, &Line::from(right), right_w as u16);
+}
+
+fn draw_footer(c: &TeamConsole, area: Rect, buf: &mut Buffer) {
+    let t = c.theme();
+    let w = usize::from(area.width);
+    match c.connection() {
+        Connection::Reconnecting(why) => {
+            let text = format!(" Reconnecting with your code: {why}");
+            buf.set_stringn(area.x, area.y, text, w, t.warn());
+            return;
+        }
+        Connection::Refused(why) => {
+            let text = format!(" The server refused this console: {why}. q leaves.");
+            buf.set_stringn(area.x, area.y, text, w, t.error());
+            return;
+        }
+        Connection::Connected => {}
+    }
+    if let Some(s) = c.status() {
+        buf.set_stringn(area.x, area.y, format!(" {}", s.text), w, level_style(t, s.level));
+        return;
+    }
+    buf.set_line(area.x, area.y, &hints(t, &c.contexts(), area.width), area.width);
+}
+
+fn level_style(t: Theme, l: Level) -> Style {
+    match l {
+        Level::Info => t.good(),
+        Level::Warn => t.warn(),
+        Level::Error => t.error(),
+    }
+}
+
+/// The hint bar for some contexts: the most useful keys, as many as fit.
+pub fn hints(t: Theme, contexts: &[TeamContext], max: u16) -> Line<'static> {
+    let mut spans = vec![Span::raw(" ")];
+    let mut used = 1;
+    for ctx in contexts {
+        for b in team_bindings_for(*ctx) {
+            let Some(h) = b.hint else { continue };
+            let all = team_keys_label(b);
+            let k = if width(&all) <= 10 { all } else { b.keys[0].label() };
+            let w = width(&k) + 1 + width(h) + 2;
+            if used + w > usize::from(max) {
+                return Line::from(spans);
+            }
+            spans.push(Span::styled(k, t.key()));
+            spans.push(Span::styled(format!(" {h}  "), t.dim()));
+            used += w;
+        }
+    }
+    Line::from(spans)
+}
+
+fn panel<'a>(t: Theme, title: String, focused: bool) -> Block<'a> {
+    Block::bordered()
+        .border_style(if focused { t.focus_border() } else { t.border() })
+        .title(Span::styled(title, if focused { t.title() } else { t.text() }))
+}
+
+fn draw_body(c: &TeamConsole, area: Rect, buf: &mut Buffer) {
+    let large = area.width >= 120 && area.height >= 32;
+    // Map tiles two rows high (with the legend) need 19 rows; otherwise one row each.
+    let top_h = if area.height >= 38 { 19 } else { 11 };
+    let [top, bottom] = Layout::vertical([Constraint::Length(top_h), Constraint::Fill(1)]).areas(area);
+    let map_w = match (large, area.width) {
+        (true, w) if w >= 190 => 79,
+        (true, w) if w >= 150 => 57,
+        (true, _) => 46,
+        (false, w) => (w * 44 / 100).clamp(35, 79),
+    };
+    if large {
+        let [m, p, s] = Layout::horizontal([
+            Constraint::Length(map_w),
+            Constraint::Fill(1),
+            Constraint::Length((area.width * 30 / 100).max(46)),
+        ])
+        .areas(top);
+        draw_map(c, m, buf);
+        draw_team_panel(c, p, false, buf);
+        draw_public(c, s, buf);
+    } else {
+        let [m, p] = Layout::horizontal([Constraint::Length(map_w), Constraint::Fill(1)]).areas(top);
+        draw_map(c, m, buf);
+        draw_team_panel(c, p, true, buf);
+    }
+    let [inbox, log] = Layout::horizontal([Constraint::Percentage(50), Constraint::Fill(1)]).areas(bottom);
+    draw_inbox(c, inbox, buf);
+    draw_log(c, log, buf);
+}
+
+fn draw_map(c: &TeamConsole, area: Rect, buf: &mut Buffer) {
+    let t = c.theme();
+    let states = &c.view().states;
+    let sel = states.get(c.map_selection());
+    let room = usize::from(area.width.saturating_sub(2));
+    // The state's name when it fits, else its postal code.
+    let title = match sel {
+        Some(s) => {
+            let what = if s.counts.iter().sum::<u32>() == 0 {
+                ", none of your assets".to_string()
+            } else {
+                format!(" is {}{}", status_marker(s.worst).to_string().trim(), s.worst.label())
+            };
+            let long = format!(" Map 1: {}{what} ", s.name);
+            if width(&long) <= room { long } else { format!(" Map 1: {}{what} ", s.postal) }
+        }
+        None => " Map 1 ".to_string(),
+    };
+    let block = panel(t, truncate(&title, room), c.focus() == crate::team_keys::TeamPanel::Map);
+    let inner = block.inner(area);
+    block.render(area, buf);
+    UsMap::new(states, t).selected(sel.map(|s| s.postal.as_str())).render(inner, buf);
+}
+
+/// The confidence history as a one-line sparkline of `n` cells.
+pub fn spark(history: &[(u32, f64)], n: usize) -> String {
+    const BARS: [char; 9] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let values: Vec<Option<f64>> = history.iter().map(|(_, v)| Some(*v)).collect();
+    bars(&values, n, true)
+        .into_iter()
+        .map(|b| b.map_or(' ', |v| BARS[((v as usize * 8).div_ceil(100)).min(8)]))
+        .collect()
+}
+
+/// The EO 13848 process in lines: the assessment, the report, sanctions.
+pub fn eo_lines(eo: &EoView) -> Vec<String> {
+    let mut v = vec![match (&eo.assessment_at, eo.named.is_empty()) {
+        (Some(at), false) => format!("EO 13848 assessment delivered {at}, names {}", eo.named.join(", ")),
+        (Some(at), true) => format!("EO 13848 assessment delivered {at}, names no one"),
+        (None, _) => format!("EO 13848 assessment due {}", eo.assessment_due),
+    }];
+    match (&eo.report_at, &eo.report_due) {
+        (Some(at), _) => v.push(format!("EO 13848 report delivered {at}")),
+        (None, Some(due)) => v.push(format!("EO 13848 report due {due}")),
+        _ => {}
+    }
+    if let Some(at) = &eo.sanctions_at {
+        let who = if eo.sanctioned.is_empty() { "no one".to_string() } else { eo.sanctioned.join(", ") };
+        v.push(format!("Sanctions decided {at}: {who}"));
+    }
+    v
+}
+
+fn confidence_line(c: &TeamConsole, w: usize) -> Line<'static> {
+    let t = c.theme();
+    let v = c.view();
+    let low = c.confidence_history().iter().map(|(_, x)| *x).fold(v.confidence, f64::min);
+    let head = format!("confidence {:.1} (low {low:.1}) ", v.confidence);
+    let room = w.saturating_sub(width(&head));
+    Line::from(vec![
+        Span::styled(head, t.text()),
+        Span::styled(spark(c.confidence_history(), room.min(40)), if t.color { t.good() } else { t.text() }),
+    ])
+}
+
+fn draw_team_panel(c: &TeamConsole, area: Rect, pinned: bool, buf: &mut Buffer) {
+    let t = c.theme();
+    let v = c.view();
+    let focused = c.focus() == crate::team_keys::TeamPanel::Actors;
+    let more = if c.panel_scroll() > 0 { format!(" (+{} above)", c.panel_scroll()) } else { String::new() };
+    let title = truncate(&format!(" Team 4: {}{more} ", v.name), usize::from(area.width.saturating_sub(2)));
+    let block = panel(t, title, focused);
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let w = usize::from(inner.width);
+    let mut y = inner.y;
+    if pinned {
+        // On small screens the public picture is pinned on top of this panel.
+        let mut top = vec![confidence_line(c, w)];
+        // The next EO 13848 deadline, or the last step once every deadline is met.
+        let eo = eo_lines(&v.eo);
+        if let Some(l) = eo.iter().find(|l| l.contains(" due ")).or(eo.last()) {
+            top.push(Line::styled(truncate(l, w), t.dim()));
+        }
+        for l in top {
+            if y < inner.bottom() {
+                buf.set_line(inner.x, y, &l, inner.width);
+                y += 1;
+            }
+        }
+    }
+    let clock = c.clock();
+    let entries = c.panel_entries();
+    for e in entries.iter().skip(c.panel_scroll()) {
+        for l in entry_lines(e, v, t, clock, inner.width) {
+            if y >= inner.bottom() {
+                return;
+            }
+            buf.set_line(inner.x, y, &l, inner.width);
+            y += 1;
+        }
+    }
+}
+
+fn entry_lines(
+    e: &PanelEntry,
+    v: &TeamView,
+    t: Theme,
+    clock: ttx_engine::time::Clock,
+    w: u16,
+) -> Vec<Line<'static>> {
+    let wu = usize::from(w);
+    match e {
+        PanelEntry::Heading(h) => vec![Line::styled(truncate(h, wu), t.title())],
+        PanelEntry::Note(n) => vec![Line::styled(truncate(&format!("  {n}"), wu), t.dim())],
+        PanelEntry::Request(r) => {
+            // The command in plain text, then what became of it in its colour.
+            let (verdict, level) = r.verdict(&v.outcomes, clock);
+            let mut out: Vec<Line> = wrap(&format!("{} {}", r.at, r.command.summary()), wu.saturating_sub(2))
+                .into_iter()
+                .map(|l| Line::from(vec![Span::raw("  "), Span::styled(l, t.text())]))
+                .collect();
+            out.extend(
+                wrap(&verdict, wu.saturating_sub(4))
+                    .into_iter()
+                    .map(|l| Line::from(vec![Span::raw("    "), Span::styled(l, level_style(t, level))])),
+            );
+            out
+        }
+        PanelEntry::Indicator(i) => {
+            let text = format!(
+                "IND-{:04} {} ({}), stage {}; held by {} since {}",
+                i.number,
+                i.technique,
+                i.activity,
+                i.stage,
+                i.held_by.join(", "),
+                i.arrived
+            );
+            wrap(&text, wu.saturating_sub(4))
+                .into_iter()
+                .enumerate()
+                .map(|(k, l)| {
+                    let indent = if k == 0 { "  " } else { "    " };
+                    Line::from(vec![Span::raw(indent), Span::styled(l, t.text())])
+                })
+                .collect()
+        }
+        PanelEntry::Actor(a) => {
+            let mut tail = format!(" ({})", a.id);
+            if a.isac_member {
+                tail.push_str("  EI-ISAC");
+            }
+            let name = truncate(&a.name, wu.saturating_sub(width(&tail)).max(12));
+            vec![Line::from(vec![
+                Span::styled(name, t.text().add_modifier(Modifier::BOLD)),
+                Span::styled(tail, t.dim()),
+            ])]
+        }
+        PanelEntry::Asset(a) => vec![asset_line(a, t, w)],
+    }
+}
+
+fn draw_public(c: &TeamConsole, area: Rect, buf: &mut Buffer) {
+    let t = c.theme();
+    let v = c.view();
+    let block = panel(t, " Public confidence, EO 13848, results ".to_string(), false);
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let w = usize::from(inner.width);
+    let low = c.confidence_history().iter().map(|(_, x)| *x).fold(v.confidence, f64::min);
+    let mut y = inner.y;
+    let put = |l: Line<'static>, y: &mut u16, buf: &mut Buffer| {
+        if *y < inner.bottom() {
+            buf.set_line(inner.x, *y, &l, inner.width);
+            *y += 1;
+        }
+    };
+    put(
+        Line::from(vec![
+            Span::styled("public confidence ", t.text()),
+            Span::styled(format!("{:.1}", v.confidence), t.title()),
+            Span::styled(format!("  lowest seen {low:.1}"), t.dim()),
+        ]),
+        &mut y,
+        buf,
+    );
+    let spark_h = 3u16.min(inner.bottom().saturating_sub(y));
+    if spark_h > 0 {
+        let values: Vec<Option<f64>> = c.confidence_history().iter().map(|(_, x)| Some(*x)).collect();
+        let data = bars(&values, w, true);
+        Sparkline::default()
+            .data(data)
+            .max(100)
+            .style(if t.color { t.good() } else { t.text() })
+            .render(Rect::new(inner.x, y, inner.width, spark_h), buf);
+        y += spark_h;
+    }
+    for l in eo_lines(&v.eo) {
+        for p in wrap(&l, w) {
+            put(Line::styled(p, t.dim()), &mut y, buf);
+        }
+    }
+    put(Line::raw(""), &mut y, buf);
+    put(Line::styled("Your team's results (newest first)", t.title()), &mut y, buf);
+    if v.outcomes.is_empty() {
+        put(Line::styled("  none yet", t.dim()), &mut y, buf);
+    }
+    let clock = c.clock();
+    for o in v.outcomes.iter().rev() {
+        let style = if o.result.is_ok() { t.text() } else { t.error() };
+        for (k, p) in wrap(&outcome_text(o, clock), w.saturating_sub(2)).into_iter().enumerate() {
+            put(
+                Line::from(vec![Span::raw(if k == 0 { "  " } else { "    " }), Span::styled(p, style)]),
+                &mut y,
+                buf,
+            );
+        }
+    }
+}
+
+fn draw_inbox(c: &TeamConsole, area: Rect, buf: &mut Buffer) {
+    let t = c.theme();
+    let n = c.view().inbox.len();
+    let focused = c.focus() == crate::team_keys::TeamPanel::Inbox;
+    let newer = if c.inbox_selection() > 0 {
+        format!(", {} newer above", c.inbox_selection())
+    } else {
+        String::new()
+    };
+    let title = format!(" Inbox 2: {n} message{}{newer} ", if n == 1 { "" } else { "s" });
+    let block = panel(t, truncate(&title, usize::from(area.width.saturating_sub(2))), focused);
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let rows = if inner.height >= 20 { 4 } else { 3 };
+    InboxList::new(&c.view().inbox, t)
+        .selected(Some(c.inbox_selection()))
+        .rows_per_item(rows)
+        .render(inner, buf);
+}
+
+fn draw_log(c: &TeamConsole, area: Rect, buf: &mut Buffer) {
+    let t = c.theme();
+    let f = c.log_filter();
+    let sev = if f.min_severity == Severity::Info {
+        String::new()
+    } else {
+        format!(": {}+", f.min_severity.label())
+    };
+    let scroll = if c.log_scroll() > 0 { format!(" +{} newer", c.log_scroll()) } else { String::new() };
+    let focused = c.focus() == crate::team_keys::TeamPanel::Log;
+    let block = panel(t, format!(" Log 3{sev}{scroll} "), focused);
+    let inner = block.inner(area);
+    block.render(area, buf);
+    if c.view().log.is_empty() {
+        let msg = "Nothing your team can see has happened yet.";
+        for (i, l) in
+            wrap(msg, usize::from(inner.width)).into_iter().enumerate().take(usize::from(inner.height))
+        {
+            buf.set_string(inner.x, inner.y + i as u16, l, t.dim());
+        }
+        return;
+    }
+    EventLog::new(&c.view().log, f, t).scroll(c.log_scroll()).render(inner, buf);
+}
+
+/// A rectangle of at most `w` x `h` centred in `area`.
+fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h)
+}
+
+/// Clears a rectangle, draws a titled border, and returns the inside.
+fn popup(t: Theme, title: &str, r: Rect, buf: &mut Buffer) -> Rect {
+    Clear.render(r, buf);
+    let block =
+        Block::bordered().border_style(t.focus_border()).title(Span::styled(title.to_string(), t.title()));
+    let inner = block.inner(r);
+    block.render(r, buf);
+    inner
+}
+
+/// Every line of the help screen, for a width.
+pub fn help_lines(t: Theme, w: u16) -> Vec<Line<'static>> {
+    let desc_w = usize::from(w).saturating_sub(25).max(20);
+    let mut out = vec![Line::styled("Every key of the team console", t.title())];
+    let intro = "Your commands go to the server, which checks your team's authority, records them, \
+                 and applies them at the next simulated hour. The facilitator runs the clock. \
+                 If the connection breaks, the console reconnects by itself with your code.";
+    out.extend(wrap(intro, usize::from(w)).into_iter().map(|l| Line::styled(l, t.dim())));
+    for ctx in TeamContext::HELP_ORDER {
+        out.push(Line::raw(""));
+        out.push(Line::styled(ctx.title().to_string(), t.title()));
+        for b in TEAM_BINDINGS.iter().filter(|b| b.context == ctx) {
+            for (i, d) in wrap(b.help, desc_w).into_iter().enumerate() {
+                let k = if i == 0 { team_keys_label(b) } else { String::new() };
+                out.push(Line::from(vec![
+                    Span::styled(format!("  {} ", fit(&k, 22)), t.key()),
+                    Span::styled(d, t.text()),
+                ]));
+            }
+        }
+        if ctx.takes_text() {
+            out.push(Line::from(vec![
+                Span::styled(format!("  {} ", fit("letters, digits", 22)), t.key()),
+                Span::styled("type text, or narrow a list", t.text()),
+            ]));
+        }
+    }
+    out
+}
+
+fn help(t: Theme, body: Rect, scroll: u16, buf: &mut Buffer) {
+    let r = centered(body, body.width.saturating_sub(4).min(100), body.height);
+    let inner = popup(t, " Help (Esc closes, arrows scroll) ", r, buf);
+    let lines = help_lines(t, inner.width);
+    let max = (lines.len() as u16).saturating_sub(inner.height);
+    Paragraph::new(lines).scroll((scroll.min(max), 0)).render(inner, buf);
+}
+
+fn confirm_quit(c: &TeamConsole, area: Rect, buf: &mut Buffer) {
+    let t = c.theme();
+    let mut lines = vec![
+        Line::styled("Leave the team console?", t.title()),
+        Line::raw("The exercise goes on; join again with the same code."),
+    ];
+    let n = c.requests().iter().filter(|r| r.state == crate::team::RequestState::Sent).count();
+    if n > 0 {
+        lines.push(Line::styled(
+            format!("{n} command{} not answered yet.", if n == 1 { " is" } else { "s are" }),
+            t.warn(),
+        ));
+    }
+    lines.push(Line::from(vec![
+        Span::styled("y", t.key()),
+        Span::raw(" leave   "),
+        Span::styled("n", t.key()),
+        Span::raw("/"),
+        Span::styled("Esc", t.key()),
+        Span::raw(" stay"),
+    ]));
+    let w = lines.iter().map(|l| l.width() as u16).max().unwrap_or(20) + 4;
+    let r = centered(area, w.max(30), lines.len() as u16 + 2);
+    let inner = popup(t, " Leave ", r, buf);
+    Paragraph::new(lines).wrap(Wrap { trim: false }).render(inner, buf);
+}
+
+fn message(c: &TeamConsole, index: usize, area: Rect, buf: &mut Buffer) {
+    let t = c.theme();
+    let v = c.view();
+    let n = v.inbox.len();
+    let Some(m) = n.checked_sub(index + 1).and_then(|i| v.inbox.get(i)) else { return };
+    let r = centered(area, area.width.saturating_sub(6).min(100), area.height);
+    let inner =
+        popup(t, &format!(" Message {} of {n} (newest first; Up/Down: newer, older) ", index + 1), r, buf);
+    let w = usize::from(inner.width);
+    let mut out: Vec<Line> = wrap(&m.title, w).into_iter().map(|l| Line::styled(l, t.title())).collect();
+    let mut facts = vec![format!("Received {}", m.time)];
+    if let Some(f) = &m.from {
+        facts.push(format!("from {f}"));
+    }
+    if let Some(to) = &m.to {
+        facts.push(format!("to {to}"));
+    }
+    if let Some(ch) = &m.channel {
+        facts.push(format!("on {ch}"));
+    }
+    out.extend(wrap(&facts.join(", "), w).into_iter().map(|l| Line::styled(l, t.dim())));
+    out.push(Line::raw(""));
+    out.extend(wrap(&m.text, w).into_iter().map(Line::raw));
+    if let Some(num) = m.indicator
+        && let Some(i) = v.indicators.iter().find(|i| i.number == num)
+    {
+        out.push(Line::raw(""));
+        let text = format!(
+            "IND-{:04}: {} seen at stage {}, activity {}; first seen {}; your team holds it at {}.",
+            i.number,
+            i.technique,
+            i.stage,
+            i.activity,
+            i.created,
+            i.held_by.join(", ")
+        );
+        out.extend(wrap(&text, w).into_iter().map(|l| Line::styled(l, t.text())));
+        out.push(Line::styled("To share it or act on it: Esc, then c (the command palette).", t.dim()));
+    }
+    Paragraph::new(out).render(inner, buf);
+}

@@ -1,0 +1,385 @@
+//! The team console: snapshots of its screens at 80x24 and 160x48, and update tests
+//! from key sequences (commands in the outbox, answers shown with their reasons).
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ttx_engine::command::{Command, Issuer};
+use ttx_engine::scenario::schema::{ActorSel, Effect};
+use ttx_engine::view::TeamView;
+use ttx_engine::{Sim, SimOptions, builtin};
+use ttx_tui::Theme;
+use ttx_tui::team::{Answer, Connection, RequestState, TeamConsole, TeamOptions, TeamOverlay};
+use ttx_tui::team_keys::{TeamAction, TeamPanel};
+use ttx_tui::team_ui;
+
+/// The default scenario, seed 7, with Pennsylvania staffed, as a server runs it.
+fn sim() -> Sim {
+    let sc = builtin::default_scenario().expect("the default scenario loads");
+    let mut sim = Sim::with_options(&sc, 7, SimOptions::default());
+    sim.submit(Issuer::Facilitator, Command::SetStaffed { team: "pa".into(), staffed: true });
+    sim
+}
+
+fn steps(sim: &mut Sim, hours: u32) {
+    for _ in 0..hours {
+        sim.step();
+    }
+}
+
+fn view(sim: &Sim, team: &str) -> TeamView {
+    sim.team_view(team).expect("the team exists")
+}
+
+fn console(v: TeamView) -> TeamConsole {
+    TeamConsole::new(v, TeamOptions { theme: Theme::MONO, server: "127.0.0.1:7878".into() })
+}
+
+fn screen(c: &TeamConsole, w: u16, h: u16) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).expect("a test terminal");
+    t.draw(|f| team_ui::render(c, f)).expect("draws");
+    t.backend().to_string()
+}
+
+fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new_with_kind(code, KeyModifiers::NONE, KeyEventKind::Press)
+}
+
+fn ch(c: char) -> KeyEvent {
+    key(KeyCode::Char(c))
+}
+
+fn ctrl(c: char) -> KeyEvent {
+    KeyEvent::new_with_kind(KeyCode::Char(c), KeyModifiers::CONTROL, KeyEventKind::Press)
+}
+
+fn press(c: &mut TeamConsole, keys: &[KeyEvent]) {
+    for k in keys {
+        c.handle_key(k);
+    }
+}
+
+fn type_text(c: &mut TeamConsole, text: &str) {
+    for x in text.chars() {
+        c.handle_key(&ch(x));
+    }
+}
+
+/// Module 1 under way for Pennsylvania: the first injects have fired, CISA has handed the
+/// state election office an indicator, and the team has given one command that applied and
+/// one the engine rejected when it applied.
+fn mid_module() -> (Sim, TeamConsole) {
+    let mut sim = sim();
+    sim.submit(
+        Issuer::Facilitator,
+        Command::AdHocInject {
+            title: "CISA shares a scanning indicator with Pennsylvania".into(),
+            description: "CISA passes the scanning addresses to the Pennsylvania election office.".into(),
+            teams: vec!["pa".into()],
+            effects: vec![Effect::Notify {
+                campaign: "web_scan".into(),
+                from: ActorSel::Dhs,
+                to: vec![ActorSel::StateOffice("PA".into())],
+            }],
+        },
+    );
+    steps(&mut sim, 250);
+    let mut c = console(view(&sim, "pa"));
+    // Share the indicator with the EI-ISAC, from the palette.
+    press(&mut c, &[ch('c')]);
+    let id = send_share_indicator(&mut c);
+    let seq = sim.submit(
+        Issuer::Team("pa".into()),
+        Command::ShareIndicator {
+            actor: "PA".into(),
+            indicator: first_indicator(&c),
+            channel: ttx_engine::Channel::StateToIsac,
+        },
+    );
+    c.answer(Answer::Accepted { id, seq, time: sim.time().to_string() });
+    press(&mut c, &[key(KeyCode::Esc)]);
+    steps(&mut sim, 1);
+    c.set_view(view(&sim, "pa"));
+    // Extending polling hours is the team's to decide, but only on Election Day: the server
+    // records it, and the engine rejects it when it applies.
+    let extend = Command::ExtendHours { actor: "PA".into(), jurisdiction: "harbor".into(), hours: 2 };
+    let id = c.submit(extend.clone());
+    let seq = sim.submit(Issuer::Team("pa".into()), extend);
+    c.answer(Answer::Accepted { id, seq, time: sim.time().to_string() });
+    steps(&mut sim, 1);
+    c.set_view(view(&sim, "pa"));
+    (sim, c)
+}
+
+fn first_indicator(c: &TeamConsole) -> u32 {
+    c.view().indicators.first().expect("Pennsylvania holds an indicator").number
+}
+
+/// In the open palette: chooses share_indicator and the state-to-EI-ISAC channel, sends.
+fn send_share_indicator(c: &mut TeamConsole) -> u64 {
+    let Some(TeamOverlay::Palette(f)) = c.overlay() else { panic!("the palette is open") };
+    let cmd = f.fields.iter().position(|x| x.label == "Command").expect("a command field");
+    // Tab to the command field, then pick "share indicator" by typing.
+    let at = f.focus;
+    for _ in at..cmd {
+        press(c, &[key(KeyCode::Tab)]);
+    }
+    type_text(c, "share");
+    press(c, &[key(KeyCode::Enter)]);
+    let Some(TeamOverlay::Palette(f)) = c.overlay() else { panic!("the palette is open") };
+    let channel = f.fields.iter().position(|x| x.label == "Channel").expect("a channel field");
+    for _ in f.focus..channel {
+        press(c, &[key(KeyCode::Tab)]);
+    }
+    type_text(c, "EI-ISAC");
+    press(c, &[key(KeyCode::Enter), ctrl('s')]);
+    let out = c.take_outbox();
+    assert_eq!(out.len(), 1, "one command to send");
+    out[0].0
+}
+
+#[test]
+fn team_screen_snapshots() {
+    let (_, c) = mid_module();
+    insta::assert_snapshot!("team_mid_module_80x24", screen(&c, 80, 24));
+    insta::assert_snapshot!("team_mid_module_160x48", screen(&c, 160, 48));
+}
+
+#[test]
+fn team_screen_at_the_start() {
+    let sim = sim();
+    let c = console(view(&sim, "pa"));
+    insta::assert_snapshot!("team_start_80x24", screen(&c, 80, 24));
+    insta::assert_snapshot!("team_start_160x48", screen(&c, 160, 48));
+}
+
+#[test]
+fn palette_message_help_and_quit_screens() {
+    let (_, mut c) = mid_module();
+    press(&mut c, &[ch('c')]);
+    insta::assert_snapshot!("team_palette_80x24", screen(&c, 80, 24));
+    press(&mut c, &[key(KeyCode::Esc), ch('2'), key(KeyCode::Enter)]);
+    insta::assert_snapshot!("team_message_80x24", screen(&c, 80, 24));
+    press(&mut c, &[key(KeyCode::Esc), ch('?')]);
+    insta::assert_snapshot!("team_help_80x24", screen(&c, 80, 24));
+    press(&mut c, &[key(KeyCode::Esc), ch('q')]);
+    insta::assert_snapshot!("team_quit_80x24", screen(&c, 80, 24));
+}
+
+#[test]
+fn reconnecting_and_refused_show_in_the_header_and_hint_bar() {
+    let (_, mut c) = mid_module();
+    c.set_connection(Connection::Reconnecting("the server closed the connection".into()));
+    let s = screen(&c, 80, 24);
+    assert!(s.contains("RECONNECTING"), "{s}");
+    assert!(s.contains("Reconnecting with your code: the server closed the connection"), "{s}");
+    c.set_connection(Connection::Refused("wrong code for team pa".into()));
+    let s = screen(&c, 80, 24);
+    assert!(s.contains("REFUSED") && s.contains("wrong code for team pa"), "{s}");
+    c.set_connection(Connection::Connected);
+    assert!(screen(&c, 80, 24).contains("connected"));
+}
+
+#[test]
+fn below_the_minimum_size() {
+    let c = console(view(&sim(), "pa"));
+    let s = screen(&c, 60, 20);
+    assert!(s.contains("at least 80x24") && s.contains("60x20"), "{s}");
+}
+
+#[test]
+fn keys_give_a_command_into_the_outbox() {
+    let sim = sim();
+    let mut c = console(view(&sim, "pa"));
+    assert!(c.take_outbox().is_empty());
+    // The palette opens on the team's first actor and its first command; Ctrl-S sends it.
+    press(&mut c, &[ch('c'), ctrl('s')]);
+    let out = c.take_outbox();
+    assert_eq!(out, vec![(1, Command::Patch { actor: "PA".into(), asset: "PA/vr".into() })]);
+    assert_eq!(c.requests()[0].state, RequestState::Sent);
+    let Some(TeamOverlay::Palette(f)) = c.overlay() else { panic!("the palette stays open") };
+    assert!(format!("{:?}", f.message).contains("Sent: PA: patch PA/vr"), "{:?}", f.message);
+    // Isolate a county's office system: choose the actor and the command with the arrows.
+    let Some(TeamOverlay::Palette(f)) = c.overlay() else { panic!() };
+    assert_eq!(
+        f.focused().map(|x| x.label),
+        Some("Acting as"),
+        "the team is fixed: the form starts on the actor"
+    );
+    press(&mut c, &[key(KeyCode::Right)]);
+    press(&mut c, &[key(KeyCode::Down)]);
+    type_text(&mut c, "isolate");
+    press(&mut c, &[key(KeyCode::Enter), key(KeyCode::Down)]);
+    type_text(&mut c, "office");
+    press(&mut c, &[key(KeyCode::Enter)]);
+    // Enter on Submit sends.
+    press(&mut c, &[key(KeyCode::Down), key(KeyCode::Enter)]);
+    let out = c.take_outbox();
+    assert_eq!(out.len(), 1, "{out:?}");
+    assert_eq!(out[0].0, 2);
+    let Command::Isolate { actor, asset } = &out[0].1 else { panic!("{out:?}") };
+    assert!(asset.starts_with(&format!("{actor}/")) && asset.ends_with("office"), "{out:?}");
+    assert_ne!(actor, "PA");
+}
+
+#[test]
+fn an_accepted_command_then_shows_how_it_applied() {
+    let mut sim = sim();
+    let mut c = console(view(&sim, "pa"));
+    press(&mut c, &[ch('c'), ctrl('s'), key(KeyCode::Esc)]);
+    let (id, cmd) = c.take_outbox().remove(0);
+    let seq = sim.submit(Issuer::Team("pa".into()), cmd);
+    c.answer(Answer::Accepted { id, seq, time: "E-60d 08:00".into() });
+    assert_eq!(
+        c.status().map(|s| s.text.as_str()),
+        Some("Accepted: PA: patch PA/vr. It applies at E-60d 08:00.")
+    );
+    sim.step();
+    c.set_view(view(&sim, "pa"));
+    assert_eq!(c.status().map(|s| s.text.as_str()), Some("Applied at E-60d 08:00: PA: patch PA/vr."));
+    let s = screen(&c, 80, 24);
+    assert!(s.contains("applied at E-60d 08:00"), "{s}");
+}
+
+#[test]
+fn a_refused_command_shows_its_reason() {
+    let sim = sim();
+    let mut c = console(view(&sim, "pa"));
+    let attribute = Command::Attribute { actor: "PA".into(), adversary: "crimson".into() };
+    let why = sim.check(&Issuer::Team("pa".into()), &attribute).expect_err("a state may not attribute");
+    assert_eq!(why.to_string(), "PA (state election office) has no authority to attribute");
+    let id = c.submit(attribute);
+    c.answer(Answer::Refused { id, message: why.to_string() });
+    assert_eq!(c.requests()[0].state, RequestState::Refused(why.to_string()));
+    let status = c.status().expect("a status message");
+    assert_eq!(
+        status.text,
+        "Refused: PA: publicly attribute to crimson: PA (state election office) has no authority to attribute."
+    );
+    let s = screen(&c, 80, 24);
+    assert!(s.contains("refused: PA (state election office) has"), "the team panel says why:\n{s}");
+    // An answer for a command this console never sent changes nothing.
+    c.answer(Answer::Refused { id: 99, message: "no".into() });
+    assert_eq!(c.requests().len(), 1);
+}
+
+#[test]
+fn the_form_says_what_is_missing_instead_of_sending() {
+    let sim = sim();
+    let mut c = console(view(&sim, "pa"));
+    press(&mut c, &[ch('c'), key(KeyCode::Down)]);
+    type_text(&mut c, "share");
+    press(&mut c, &[key(KeyCode::Enter), ctrl('s')]);
+    assert!(c.take_outbox().is_empty(), "no indicator held yet: nothing is sent");
+    let Some(TeamOverlay::Palette(f)) = c.overlay() else { panic!() };
+    assert_eq!(
+        f.message,
+        Some(ttx_tui::form::FormMessage::Error("Not sent: this actor holds no indicator yet.".into()))
+    );
+}
+
+#[test]
+fn the_white_cell_makes_an_inject_from_a_template_and_waits_for_approval() {
+    let sim = sim();
+    let mut c = console(view(&sim, "white"));
+    press(&mut c, &[ch('x')]);
+    let Some(TeamOverlay::Palette(f)) = c.overlay() else { panic!("x opens the palette") };
+    assert_eq!(f.focused().map(|x| x.label), Some("Template"));
+    insta::assert_snapshot!("team_white_cell_template_80x24", screen(&c, 80, 24));
+    // Choose the "media inquiry" template, narrow it to Georgia, send.
+    press(&mut c, &[key(KeyCode::Enter)]);
+    type_text(&mut c, "media");
+    press(&mut c, &[key(KeyCode::Enter), key(KeyCode::Tab)]);
+    type_text(&mut c, "georgia");
+    press(&mut c, &[key(KeyCode::Enter), ctrl('s')]);
+    let out = c.take_outbox();
+    assert_eq!(
+        out,
+        vec![(
+            1,
+            Command::InjectFromTemplate {
+                template: "media_inquiry".into(),
+                state: Some("GA".into()),
+                jurisdiction: None
+            }
+        )]
+    );
+    // With --approve-injects the server holds it, and the facilitator decides later.
+    c.answer(Answer::Held { id: 1, pending: 4 });
+    assert_eq!(c.requests()[0].state, RequestState::Held(4));
+    let Some(TeamOverlay::Palette(f)) = c.overlay() else { panic!() };
+    assert!(format!("{:?}", f.message).contains("Held for the facilitator's approval (#4)"));
+    c.answer(Answer::Decision {
+        pending: 4,
+        approved: false,
+        seq: None,
+        reason: Some("not in this module".into()),
+    });
+    assert_eq!(c.requests()[0].state, RequestState::Denied(Some("not in this module".into())));
+    assert!(c.status().unwrap().text.contains("denied #4"), "{:?}", c.status());
+    // A player team has no templates.
+    let mut pa = console(view(&sim, "pa"));
+    press(&mut pa, &[ch('x')]);
+    assert!(pa.overlay().is_none());
+    assert!(pa.status().unwrap().text.starts_with("Only the red and white cells"));
+}
+
+#[test]
+fn commands_without_an_answer_are_reported_unconfirmed() {
+    let sim = sim();
+    let mut c = console(view(&sim, "pa"));
+    let a = c.submit(Command::Patch { actor: "PA".into(), asset: "PA/vr".into() });
+    let b = c.submit(Command::Patch { actor: "PA".into(), asset: "PA/results".into() });
+    c.answer(Answer::Accepted { id: a, seq: 3, time: "E-60d 08:00".into() });
+    c.set_connection(Connection::Reconnecting("the server closed the connection".into()));
+    c.answer(Answer::Unconfirmed(vec![b]));
+    assert_eq!(c.requests()[1].state, RequestState::Unconfirmed);
+    assert!(c.status().unwrap().text.starts_with("1 command had no answer"), "{:?}", c.status());
+}
+
+#[test]
+fn new_messages_are_announced_and_can_be_read_in_full() {
+    let mut sim = sim();
+    let mut c = console(view(&sim, "pa"));
+    steps(&mut sim, 242);
+    c.set_view(view(&sim, "pa"));
+    let text = &c.status().expect("a status").text;
+    assert!(text.contains("County clerks report emails"), "{text}");
+    press(&mut c, &[ch('2'), key(KeyCode::Enter)]);
+    assert_eq!(c.overlay(), Some(&TeamOverlay::Message { index: 0 }));
+    let s = screen(&c, 80, 24);
+    assert!(s.contains("Message 1 of"), "{s}");
+    press(&mut c, &[key(KeyCode::Esc)]);
+    assert_eq!(c.overlay(), None);
+}
+
+#[test]
+fn panels_take_focus_and_scroll_within_bounds() {
+    let (_, mut c) = mid_module();
+    press(&mut c, &[key(KeyCode::Tab)]);
+    assert_eq!(c.focus(), TeamPanel::Log);
+    press(&mut c, &[ch('4')]);
+    assert_eq!(c.focus(), TeamPanel::Actors);
+    for _ in 0..500 {
+        c.update(TeamAction::Down);
+    }
+    assert_eq!(c.panel_scroll(), c.panel_entries().len() - 1);
+    press(&mut c, &[key(KeyCode::Home)]);
+    assert_eq!(c.panel_scroll(), 0);
+    press(&mut c, &[ch('1'), key(KeyCode::Right)]);
+    assert_eq!(c.focus(), TeamPanel::Map);
+}
+
+#[test]
+fn quit_asks_first_and_ctrl_c_leaves_at_once() {
+    let mut c = console(view(&sim(), "pa"));
+    press(&mut c, &[ch('q')]);
+    assert!(!c.should_quit());
+    press(&mut c, &[ch('n')]);
+    assert!(c.overlay().is_none() && !c.should_quit());
+    press(&mut c, &[ch('q'), ch('y')]);
+    assert!(c.should_quit());
+    let mut c = console(view(&sim(), "pa"));
+    press(&mut c, &[ch('c'), ctrl('c')]);
+    assert!(c.should_quit());
+}
