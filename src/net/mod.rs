@@ -6,6 +6,7 @@
 //! - [`host`]: the facilitator console inside `ttx serve`;
 //! - [`server`]: connections, authentication, limits;
 //! - [`client`]: the console side, and `ttx join --headless`;
+//! - [`team_console`]: `ttx join` in a terminal, the interactive team console;
 //! - [`journal`], [`codes`], [`tls`]: the session's journal on disk, join codes, TLS;
 //! - [`loadtest`]: `ttx loadtest`, many consoles against one server.
 
@@ -19,4 +20,5 @@ pub mod loadtest;
 pub mod protocol;
 pub mod serve;
 pub mod server;
+pub mod team_console;
 pub mod tls;

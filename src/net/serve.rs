@@ -465,9 +465,7 @@ pub fn join(args: JoinArgs) -> Outcome {
         _ => return Err(Failure::input("give either --team ID or --facilitator")),
     };
     if !args.headless {
-        return Err(Failure::input(
-            "the interactive team console comes with ttx-tui; for now use --headless (JSON lines on stdin and stdout)",
-        ));
+        return super::team_console::join(&args, team);
     }
     let target = target(&args.addr, args.tls_ca.as_deref(), args.tls_name.as_deref())?;
     let rt = tokio::runtime::Builder::new_multi_thread()

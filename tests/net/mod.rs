@@ -3,6 +3,7 @@
 mod play;
 mod resume;
 mod security;
+mod team_console;
 mod tls;
 
 use std::io::{BufRead, BufReader, Read, Write};

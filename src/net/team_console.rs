@@ -1,0 +1,262 @@
+//! `ttx join ADDR --team ID --code CODE`: the interactive team console.
+//!
+//! The terminal runs on the main thread: it draws the [`TeamConsole`] (ttx-tui),
+//! reads keys and lets real time pass. The connection runs on a tokio runtime
+//! ([`client::run_connection`], the same loop as `ttx join --headless`: the
+//! handshake, reconnecting with the team's code, deltas applied to the view).
+//! Two channels join them: commands the team gives go out, and views, answers
+//! and the connection's state come in.
+
+use std::io::{IsTerminal, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
+use tokio::sync::mpsc;
+use tokio::sync::mpsc::error::TryRecvError;
+use ttx_tui::team::{Answer, Connection, TeamConsole, TeamOptions};
+use ttx_tui::team_keys::TeamAction;
+use ttx_tui::{Theme, team_ui, terminal};
+
+use super::client::{self, ClientEvent};
+use super::protocol::{ClientMsg, ErrorCode, ServerMsg};
+use super::serve::{JoinArgs, target};
+use crate::{Failure, Outcome};
+
+/// What the screen shows: joining (no view yet), or the team's console.
+enum Screen {
+    Joining { progress: String },
+    Console(Box<TeamConsole>),
+}
+
+/// How the terminal loop ended.
+enum Ended {
+    /// The team left (or a signal ended the console).
+    Left,
+    /// The server refused before the first view: the message for the shell.
+    Refused(ErrorCode, String),
+}
+
+/// `ttx join ADDR --team ID --code CODE` without `--headless`.
+pub fn join(args: &JoinArgs, team: Option<String>) -> Outcome {
+    let Some(team) = team else {
+        return Err(Failure::input(
+            "the facilitator's control connection has no screen of its own: add --headless and give it \
+             JSON lines (docs/protocol.md)",
+        ));
+    };
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        return Err(Failure::input(format!(
+            "ttx join is an interactive team console and needs a terminal, but its input or output is \
+             not one here (a pipe, a file, or CI).\nTo join without a terminal, add --headless: commands \
+             as JSON lines on standard input, every update as JSON lines on standard output, for \
+             example: ttx join {} --team {team} --code CODE --headless",
+            args.addr
+        )));
+    }
+    let target = target(&args.addr, args.tls_ca.as_deref(), args.tls_name.as_deref())?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::runtime(format!("cannot start: {e}")))?;
+    let (send_tx, send_rx) = mpsc::channel::<ClientMsg>(64);
+    let (event_tx, events) = mpsc::channel::<ClientEvent>(256);
+    rt.spawn(client::run_connection(target, Some(team.clone()), args.code.clone(), send_rx, event_tx));
+
+    // SIGTERM and SIGHUP (the terminal window closed) end the console cleanly; in raw mode
+    // Ctrl-C arrives as a key.
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let stop = Arc::clone(&stop);
+        let _ = ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst));
+    }
+
+    let mut screen = Screen::Joining { progress: format!("Connecting to {}...", args.addr) };
+    let (mut term, guard) =
+        terminal::enter().map_err(|e| Failure::runtime(format!("cannot take over the terminal: {e}")))?;
+    let mut io = Io { addr: &args.addr, team: &team, theme: Theme::from_env(), events, send: send_tx };
+    let result = run(&mut term, &mut screen, &mut io, &stop);
+    drop(term);
+    drop(guard);
+    // The connection's task may be waiting on the network: do not wait for it.
+    rt.shutdown_background();
+
+    match result {
+        // A signal ended the console; the terminal may be gone.
+        Err(_) if stop.load(Ordering::SeqCst) => Ok(()),
+        Err(e) => Err(Failure::runtime(format!("terminal error: {e}"))),
+        Ok(Ended::Refused(code, message)) => {
+            let code = serde_json::to_string(&code).unwrap_or_default();
+            Err(Failure::input(format!(
+                "ttx join: the server refused ({}): {message}",
+                code.trim_matches('"')
+            )))
+        }
+        Ok(Ended::Left) => {
+            // The terminal may be gone (its window closed): best effort.
+            let line = match &screen {
+                Screen::Console(c) => {
+                    let v = c.view();
+                    format!(
+                        "Left the team console of {} at {} ({}). The exercise goes on; join again with the same code.",
+                        v.name,
+                        v.time,
+                        v.module.as_ref().map_or("no module", |m| m.title.as_str())
+                    )
+                }
+                Screen::Joining { .. } => format!("Gave up joining {}.", args.addr),
+            };
+            let _ = writeln!(std::io::stdout(), "{line}");
+            Ok(())
+        }
+    }
+}
+
+/// The loop's ends of the channels, and what it shows before the first view.
+struct Io<'a> {
+    addr: &'a str,
+    team: &'a str,
+    theme: Theme,
+    events: mpsc::Receiver<ClientEvent>,
+    send: mpsc::Sender<ClientMsg>,
+}
+
+/// Draws, reads keys, takes what the connection reports, sends what the team gives.
+fn run(
+    term: &mut terminal::Term,
+    screen: &mut Screen,
+    io: &mut Io,
+    stop: &AtomicBool,
+) -> std::io::Result<Ended> {
+    let mut last = Instant::now();
+    loop {
+        if stop.load(Ordering::SeqCst) {
+            return Ok(Ended::Left);
+        }
+        match screen {
+            Screen::Joining { progress } => {
+                term.draw(|f| {
+                    let area = f.area();
+                    team_ui::draw_joining(io.theme, io.addr, io.team, progress, area, f.buffer_mut())
+                })?;
+            }
+            Screen::Console(c) => {
+                term.draw(|f| team_ui::render(c, f))?;
+            }
+        }
+        if event::poll(Duration::from_millis(100))? {
+            loop {
+                // Other events (a resize) need nothing: the next draw fits the new size.
+                if let Event::Key(k) = event::read()?
+                    && k.kind == KeyEventKind::Press
+                {
+                    match screen {
+                        Screen::Joining { .. } => {
+                            let ctrl_c =
+                                k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL);
+                            if ctrl_c || matches!(k.code, KeyCode::Char('q') | KeyCode::Esc) {
+                                return Ok(Ended::Left);
+                            }
+                        }
+                        Screen::Console(c) => {
+                            c.handle_key(&k);
+                        }
+                    }
+                }
+                if matches!(screen, Screen::Console(c) if c.should_quit()) || !event::poll(Duration::ZERO)? {
+                    break;
+                }
+            }
+        }
+        let now = Instant::now();
+        if let Screen::Console(c) = screen {
+            c.update(TeamAction::Tick(now - last));
+        }
+        last = now;
+        if let Some(refused) = take_events(screen, io) {
+            return Ok(refused);
+        }
+        if let Screen::Console(c) = screen {
+            for (id, command) in c.take_outbox() {
+                if io.send.blocking_send(ClientMsg::Command { id, command }).is_err() {
+                    c.answer(Answer::Refused { id, message: "not sent: the connection has ended".into() });
+                }
+            }
+            if c.should_quit() {
+                return Ok(Ended::Left);
+            }
+        }
+    }
+}
+
+/// Applies what the connection reported since the last call. Returns how the console ends
+/// when the server refused it before it had a view.
+fn take_events(screen: &mut Screen, io: &mut Io) -> Option<Ended> {
+    loop {
+        let e = match io.events.try_recv() {
+            Ok(e) => e,
+            Err(TryRecvError::Empty | TryRecvError::Disconnected) => return None,
+        };
+        match (e, &mut *screen) {
+            (ClientEvent::Connected { .. }, Screen::Joining { progress }) => {
+                *progress = format!("Connected to {}; waiting for your team's view...", io.addr);
+            }
+            (ClientEvent::Connected { .. }, Screen::Console(c)) => c.set_connection(Connection::Connected),
+            (ClientEvent::Update { mirror, .. }, Screen::Joining { .. }) => {
+                if let Some(view) = mirror.team {
+                    let options = TeamOptions { theme: io.theme, server: io.addr.to_string() };
+                    *screen = Screen::Console(Box::new(TeamConsole::new(view, options)));
+                }
+            }
+            (ClientEvent::Update { mirror, .. }, Screen::Console(c)) => {
+                if let Some(view) = mirror.team {
+                    c.set_view(view);
+                }
+            }
+            (ClientEvent::Message { msg, .. }, Screen::Console(c)) => {
+                if let Some(a) = answer_of(msg) {
+                    c.answer(a);
+                }
+            }
+            (ClientEvent::Message { .. }, Screen::Joining { .. }) => {}
+            (ClientEvent::Disconnected { reason, unconfirmed }, Screen::Console(c)) => {
+                c.set_connection(Connection::Reconnecting(reason));
+                c.answer(Answer::Unconfirmed(unconfirmed));
+            }
+            (ClientEvent::Disconnected { reason, .. }, Screen::Joining { progress }) => {
+                *progress = format!("{reason}; trying again...");
+            }
+            (ClientEvent::Unreachable { reason, .. }, Screen::Console(c)) => {
+                c.set_connection(Connection::Reconnecting(format!("cannot reach {}: {reason}", io.addr)));
+            }
+            (ClientEvent::Unreachable { reason, retry_in }, Screen::Joining { progress }) => {
+                *progress = format!(
+                    "Cannot reach {} ({reason}); trying again in {:.1} s. Is `ttx serve` running there?",
+                    io.addr,
+                    retry_in.as_secs_f64()
+                );
+            }
+            (ClientEvent::Refused { code, message }, Screen::Joining { .. }) => {
+                return Some(Ended::Refused(code, message));
+            }
+            (ClientEvent::Refused { message, .. }, Screen::Console(c)) => {
+                c.set_connection(Connection::Refused(message));
+            }
+        }
+    }
+}
+
+/// The console's reading of a server message that answers one of its commands.
+fn answer_of(msg: ServerMsg) -> Option<Answer> {
+    Some(match msg {
+        ServerMsg::Ack { id, seq, time, .. } => Answer::Accepted { id, seq, time },
+        ServerMsg::Refused { id, message, .. } => Answer::Refused { id, message },
+        ServerMsg::Held { id, pending } => Answer::Held { id, pending },
+        ServerMsg::Decision { pending, approved, seq, reason } => {
+            Answer::Decision { pending, approved, seq, reason }
+        }
+        _ => return None,
+    })
+}
