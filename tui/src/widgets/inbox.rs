@@ -101,16 +101,20 @@ impl Widget for InboxList<'_> {
             }
             return;
         }
-        let newest_first: Vec<&InboxItem> = self.items.iter().rev().collect();
-        let sel = self.selected.map(|s| s.min(newest_first.len() - 1));
-        let rows: Vec<Vec<Line>> = newest_first
-            .iter()
-            .enumerate()
-            .map(|(i, m)| item_rows(m, self.theme, area.width, self.rows_per_item, sel == Some(i)))
+        let n = self.items.len();
+        let sel = self.selected.map(|s| s.min(n - 1));
+        let h = usize::from(area.height);
+        // Every item takes a row at least: only the items within a screen of the
+        // selection can show, so only those are laid out (an inbox can be long).
+        let lo = sel.unwrap_or(0).saturating_sub(h);
+        let hi = (sel.unwrap_or(0) + h + 1).min(n);
+        let rows: Vec<Vec<Line>> = (lo..hi)
+            .map(|i| {
+                item_rows(&self.items[n - 1 - i], self.theme, area.width, self.rows_per_item, sel == Some(i))
+            })
             .collect();
         // Start early enough that the selected item fits below.
-        let h = usize::from(area.height);
-        let mut first = sel.unwrap_or(0);
+        let mut first = sel.unwrap_or(0) - lo;
         let mut used = rows.get(first).map_or(0, Vec::len);
         while first > 0 && used + rows[first - 1].len() <= h {
             first -= 1;
@@ -166,6 +170,22 @@ mod tests {
 
     #[test]
     fn the_selected_item_stays_in_view() {
+        let items: Vec<InboxItem> = (0..200).map(|i| item(i, &format!("message {i}"), None)).collect();
+        let area = Rect::new(0, 0, 40, 6);
+        for sel in [0, 1, 57, 199, 500] {
+            let mut buf = Buffer::empty(area);
+            InboxList::new(&items, Theme::MONO).selected(Some(sel)).render(area, &mut buf);
+            let shown = 199 - sel.min(199);
+            let r = rows(&buf, 40, 6);
+            assert!(
+                r.iter().any(|l| l.starts_with(">") && l.contains(&format!("message {shown}"))),
+                "{sel}: {r:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_selection_counts_from_the_newest() {
         let items: Vec<InboxItem> = (0..20).map(|i| item(i, &format!("message {i}"), None)).collect();
         let area = Rect::new(0, 0, 40, 6);
         let mut buf = Buffer::empty(area);
