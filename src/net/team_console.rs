@@ -102,7 +102,7 @@ pub fn join(args: &JoinArgs, team: Option<String>) -> Outcome {
                     format!(
                         "Left the team console of {} at {} ({}). The exercise goes on; join again with the same code.",
                         v.name,
-                        v.time,
+                        c.time(),
                         v.module.as_ref().map_or("no module", |m| m.title.as_str())
                     )
                 }
@@ -143,6 +143,8 @@ fn run(
                 })?;
             }
             Screen::Console(c) => {
+                let size = term.size()?;
+                c.set_screen(ratatui::layout::Rect::new(0, 0, size.width, size.height));
                 term.draw(|f| team_ui::render(c, f))?;
             }
         }

@@ -11,6 +11,7 @@
 use std::time::Duration;
 
 use ratatui::crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
 use ttx_engine::ETime;
 use ttx_engine::command::{Command, CommandKind, CommandOutcome};
 use ttx_engine::time::Clock;
@@ -209,6 +210,7 @@ pub struct TeamConsole {
     log_scroll: usize,
     log_filter: LogFilter,
     panel_scroll: usize,
+    screen: Option<Rect>,
     overlay: Option<TeamOverlay>,
     requests: Vec<Request>,
     outbox: Vec<(u64, Command)>,
@@ -248,6 +250,7 @@ impl TeamConsole {
             log_scroll: 0,
             log_filter: LogFilter::default(),
             panel_scroll: 0,
+            screen: None,
             overlay: None,
             requests: Vec::new(),
             outbox: Vec::new(),
@@ -348,6 +351,12 @@ impl TeamConsole {
     /// The clock, to date outcomes.
     pub fn clock(&self) -> Clock {
         clock_of(&self.view)
+    }
+
+    /// The scenario clock as the team reads it: the next hour to be simulated, or the
+    /// scenario's last hour once the exercise has ended.
+    pub fn time(&self) -> ETime {
+        if self.view.finished { ETime(self.view.time.0 - 1) } else { self.view.time }
     }
 
     /// The status message, while it is fresh.
@@ -757,7 +766,8 @@ impl TeamConsole {
         let id = self.next_id;
         self.next_id += 1;
         self.outbox.push((id, command.clone()));
-        self.requests.push(Request { id, command, at: self.view.time, state: RequestState::Sent });
+        let at = self.time();
+        self.requests.push(Request { id, command, at, state: RequestState::Sent });
         if self.requests.len() > REQUESTS_KEPT {
             self.requests.drain(..self.requests.len() - REQUESTS_KEPT);
         }
@@ -821,7 +831,7 @@ impl TeamConsole {
                 };
             }
             TeamPanel::Actors => {
-                let max = self.panel_entries().len().saturating_sub(1);
+                let max = self.panel_max_scroll();
                 self.panel_scroll = match action {
                     TeamAction::Up => self.panel_scroll.saturating_sub(1),
                     TeamAction::PageUp => self.panel_scroll.saturating_sub(10),
@@ -830,6 +840,20 @@ impl TeamConsole {
                     _ => self.panel_scroll,
                 };
             }
+        }
+    }
+
+    /// Tells the console the size of the screen it is drawn on (so that scrolling stops where
+    /// the last entries fill the team panel).
+    pub fn set_screen(&mut self, screen: Rect) {
+        self.screen = Some(screen);
+        self.panel_scroll = self.panel_scroll.min(self.panel_max_scroll());
+    }
+
+    fn panel_max_scroll(&self) -> usize {
+        match self.screen {
+            Some(r) => crate::team_ui::team_panel_max_scroll(self, r),
+            None => self.panel_entries().len().saturating_sub(1),
         }
     }
 

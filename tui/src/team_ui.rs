@@ -47,7 +47,7 @@ pub fn draw(c: &TeamConsole, area: Rect, buf: &mut Buffer) {
     let [header, body, footer] =
         Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(1)]).areas(area);
     draw_header(c, header, buf);
-    draw_body(c, body, buf);
+    draw_body(c, area, buf);
     draw_footer(c, footer, buf);
     match c.overlay() {
         None => {}
@@ -107,7 +107,7 @@ fn draw_header(c: &TeamConsole, area: Rect, buf: &mut Buffer) {
         (Connection::Connected, false) => "connected",
     };
     let right = vec![
-        Span::styled(format!(" {} ", v.time), bold),
+        Span::styled(format!(" {} ", c.time()), bold),
         Span::styled("| ", hs),
         Span::styled(format!("{conn} "), if conn == "connected" { hs } else { bold }),
     ];
@@ -181,7 +181,29 @@ fn panel<'a>(t: Theme, title: String, focused: bool) -> Block<'a> {
         .title(Span::styled(title, if focused { t.title() } else { t.text() }))
 }
 
-fn draw_body(c: &TeamConsole, area: Rect, buf: &mut Buffer) {
+/// Where the panels of the main screen go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Areas {
+    /// The map (1).
+    pub map: Rect,
+    /// The team panel (4).
+    pub team: Rect,
+    /// Public confidence, EO 13848 and results (large screens only).
+    pub public: Option<Rect>,
+    /// The inbox (2).
+    pub inbox: Rect,
+    /// The log (3).
+    pub log: Rect,
+}
+
+/// The panels' places on a screen of this size (header and hint bar included), or none
+/// below the minimum size.
+pub fn areas(screen: Rect) -> Option<Areas> {
+    if screen.width < MIN_WIDTH || screen.height < MIN_HEIGHT {
+        return None;
+    }
+    let [_, area, _] =
+        Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(1)]).areas(screen);
     let large = area.width >= 120 && area.height >= 32;
     // Map tiles two rows high (with the legend) need 19 rows; otherwise one row each.
     let top_h = if area.height >= 38 { 19 } else { 11 };
@@ -192,24 +214,54 @@ fn draw_body(c: &TeamConsole, area: Rect, buf: &mut Buffer) {
         (true, _) => 46,
         (false, w) => (w * 44 / 100).clamp(35, 79),
     };
-    if large {
-        let [m, p, s] = Layout::horizontal([
+    let [inbox, log] = Layout::horizontal([Constraint::Percentage(50), Constraint::Fill(1)]).areas(bottom);
+    Some(if large {
+        let [map, team, public] = Layout::horizontal([
             Constraint::Length(map_w),
             Constraint::Fill(1),
             Constraint::Length((area.width * 30 / 100).max(46)),
         ])
         .areas(top);
-        draw_map(c, m, buf);
-        draw_team_panel(c, p, false, buf);
-        draw_public(c, s, buf);
+        Areas { map, team, public: Some(public), inbox, log }
     } else {
-        let [m, p] = Layout::horizontal([Constraint::Length(map_w), Constraint::Fill(1)]).areas(top);
-        draw_map(c, m, buf);
-        draw_team_panel(c, p, true, buf);
+        let [map, team] = Layout::horizontal([Constraint::Length(map_w), Constraint::Fill(1)]).areas(top);
+        Areas { map, team, public: None, inbox, log }
+    })
+}
+
+fn draw_body(c: &TeamConsole, screen: Rect, buf: &mut Buffer) {
+    let Some(a) = areas(screen) else { return };
+    draw_map(c, a.map, buf);
+    draw_team_panel(c, a.team, a.public.is_none(), screen, buf);
+    if let Some(p) = a.public {
+        draw_public(c, p, buf);
     }
-    let [inbox, log] = Layout::horizontal([Constraint::Percentage(50), Constraint::Fill(1)]).areas(bottom);
-    draw_inbox(c, inbox, buf);
-    draw_log(c, log, buf);
+    draw_inbox(c, a.inbox, buf);
+    draw_log(c, a.log, buf);
+}
+
+/// The team panel's inside, and the rows its public lines take on small screens.
+fn team_inner(team: Rect, pinned: bool) -> (Rect, u16) {
+    let inner = Block::bordered().inner(team);
+    (inner, if pinned { 2.min(inner.height) } else { 0 })
+}
+
+/// The most entries the team panel (4) can usefully be scrolled on a screen of this size:
+/// from there on its last entries fill it.
+pub fn team_panel_max_scroll(c: &TeamConsole, screen: Rect) -> usize {
+    let entries = c.panel_entries();
+    let Some(a) = areas(screen) else { return entries.len().saturating_sub(1) };
+    let (inner, pinned) = team_inner(a.team, a.public.is_none());
+    let room = usize::from(inner.height - pinned);
+    let (v, t, clock) = (c.view(), c.theme(), c.clock());
+    let mut used = 0;
+    for (i, e) in entries.iter().enumerate().rev() {
+        used += entry_lines(e, v, t, clock, inner.width).len();
+        if used >= room {
+            return if used == room { i } else { i + 1 }.min(entries.len().saturating_sub(1));
+        }
+    }
+    0
 }
 
 fn draw_map(c: &TeamConsole, area: Rect, buf: &mut Buffer) {
@@ -277,11 +329,12 @@ fn confidence_line(c: &TeamConsole, w: usize) -> Line<'static> {
     ])
 }
 
-fn draw_team_panel(c: &TeamConsole, area: Rect, pinned: bool, buf: &mut Buffer) {
+fn draw_team_panel(c: &TeamConsole, area: Rect, pinned: bool, screen: Rect, buf: &mut Buffer) {
     let t = c.theme();
     let v = c.view();
     let focused = c.focus() == crate::team_keys::TeamPanel::Actors;
-    let more = if c.panel_scroll() > 0 { format!(" (+{} above)", c.panel_scroll()) } else { String::new() };
+    let scroll = c.panel_scroll().min(team_panel_max_scroll(c, screen));
+    let more = if scroll > 0 { format!(" (+{scroll} above)") } else { String::new() };
     let title = truncate(&format!(" Team 4: {}{more} ", v.name), usize::from(area.width.saturating_sub(2)));
     let block = panel(t, title, focused);
     let inner = block.inner(area);
@@ -305,7 +358,7 @@ fn draw_team_panel(c: &TeamConsole, area: Rect, pinned: bool, buf: &mut Buffer) 
     }
     let clock = c.clock();
     let entries = c.panel_entries();
-    for e in entries.iter().skip(c.panel_scroll()) {
+    for e in entries.iter().skip(scroll) {
         for l in entry_lines(e, v, t, clock, inner.width) {
             if y >= inner.bottom() {
                 return;

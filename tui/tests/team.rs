@@ -366,6 +366,20 @@ fn panels_take_focus_and_scroll_within_bounds() {
     assert_eq!(c.panel_scroll(), c.panel_entries().len() - 1);
     press(&mut c, &[key(KeyCode::Home)]);
     assert_eq!(c.panel_scroll(), 0);
+    // On a screen, scrolling stops where the last entries fill the panel.
+    c.set_screen(ratatui::layout::Rect::new(0, 0, 80, 24));
+    for _ in 0..500 {
+        c.update(TeamAction::Down);
+    }
+    let max = c.panel_scroll();
+    assert!(max > 0 && max < c.panel_entries().len() - 1, "{max}");
+    let s = screen(&c, 80, 24);
+    let last_row = s.lines().nth(10).expect("the panel's last row");
+    let last_asset = c.view().actors.last().and_then(|a| a.assets.last()).expect("an asset");
+    let short = last_asset.id.rsplit('/').next().unwrap();
+    assert!(last_row.contains(short), "the last asset ends the panel:\n{s}");
+    c.update(TeamAction::Up);
+    assert_eq!(c.panel_scroll(), max - 1);
     press(&mut c, &[ch('1'), key(KeyCode::Right)]);
     assert_eq!(c.focus(), TeamPanel::Map);
 }
