@@ -67,6 +67,12 @@ impl Pty {
         }
     }
 
+    fn resize(&mut self, rows: u16, cols: u16) {
+        self.master.resize(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 }).expect("resize");
+        let n = |x: u16| NonZeroU16::new(x).expect("a size above zero");
+        self.screen.lock().unwrap().screen_mut().set_size(n(rows), n(cols));
+    }
+
     fn send(&mut self, keys: &str) {
         self.writer.write_all(keys.as_bytes()).expect("keys reach ttx");
         self.writer.flush().expect("keys reach ttx");
@@ -166,12 +172,17 @@ fn a_wrong_code_ends_the_console_with_the_servers_reason() {
 }
 
 #[test]
-fn ctrl_c_leaves_at_once_and_restores_the_terminal() {
+fn the_console_follows_resizes_and_ctrl_c_leaves_at_once() {
     let tmp = scratch("team-console-ctrl-c");
     let server = Server::start(tmp.path(), "127.0.0.1:0", &[]);
     let mut s =
         Pty::start(&["join", &server.addr, "--team", "white", "--code", &server.code("white")], 24, 80);
     s.wait_for(&["White cell (white)", "connected"]);
+    // It redraws on resize, and says so below the minimum size.
+    s.resize(20, 60);
+    s.wait_for(&["at least 80x24", "60x20"]);
+    s.resize(48, 160);
+    s.wait_for(&["Public confidence, EO 13848", "Tabletop the Vote"]);
     s.send("x");
     s.wait_for(&["inject from template", "Template"]);
     s.send("\x03");
