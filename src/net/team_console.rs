@@ -7,6 +7,7 @@
 //! Two channels join them: commands the team gives go out, and views, answers
 //! and the connection's state come in.
 
+use std::collections::VecDeque;
 use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -14,7 +15,8 @@ use std::time::{Duration, Instant};
 
 use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
 use tokio::sync::mpsc;
-use tokio::sync::mpsc::error::TryRecvError;
+use tokio::sync::mpsc::error::{TryRecvError, TrySendError};
+use ttx_engine::Command;
 use ttx_tui::team::{Answer, Connection, TeamConsole, TeamOptions};
 use ttx_tui::team_keys::TeamAction;
 use ttx_tui::{Theme, team_ui, terminal};
@@ -76,7 +78,14 @@ pub fn join(args: &JoinArgs, team: Option<String>) -> Outcome {
     let mut screen = Screen::Joining { progress: format!("Connecting to {}...", args.addr) };
     let (mut term, guard) =
         terminal::enter().map_err(|e| Failure::runtime(format!("cannot take over the terminal: {e}")))?;
-    let mut io = Io { addr: &args.addr, team: &team, theme: Theme::from_env(), events, send: send_tx };
+    let mut io = Io {
+        addr: &args.addr,
+        team: &team,
+        theme: Theme::from_env(),
+        events,
+        send: send_tx,
+        queued: VecDeque::new(),
+    };
     let result = run(&mut term, &mut screen, &mut io, &stop);
     drop(term);
     drop(guard);
@@ -121,6 +130,7 @@ struct Io<'a> {
     theme: Theme,
     events: mpsc::Receiver<ClientEvent>,
     send: mpsc::Sender<ClientMsg>,
+    queued: VecDeque<(u64, Command)>,
 }
 
 /// Draws, reads keys, takes what the connection reports, sends what the team gives.
@@ -181,9 +191,21 @@ fn run(
             return Ok(refused);
         }
         if let Screen::Console(c) = screen {
-            for (id, command) in c.take_outbox() {
-                if io.send.blocking_send(ClientMsg::Command { id, command }).is_err() {
-                    c.answer(Answer::Refused { id, message: "not sent: the connection has ended".into() });
+            // Commands queue here while the connection's own queue is full (it is not read
+            // while reconnecting): the screen never waits for the network.
+            io.queued.extend(c.take_outbox());
+            while let Some((id, command)) = io.queued.pop_front() {
+                match io.send.try_send(ClientMsg::Command { id, command }) {
+                    Ok(()) => {}
+                    Err(TrySendError::Full(msg)) => {
+                        if let ClientMsg::Command { id, command } = msg {
+                            io.queued.push_front((id, command));
+                        }
+                        break;
+                    }
+                    Err(TrySendError::Closed(_)) => {
+                        c.answer(Answer::Refused { id, message: "not sent: the connection has ended".into() })
+                    }
                 }
             }
             if c.should_quit() {
