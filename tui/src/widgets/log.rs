@@ -84,6 +84,40 @@ impl<'a> EventLog<'a> {
     }
 }
 
+/// Splits a text into the words that fit in `room` cells and the rest (the first line of a
+/// multi-line text ends the first row). A first word wider than `room` leaves the first row
+/// empty: the text starts on the next.
+fn first_row(text: &str, room: usize) -> (String, String) {
+    let (line, after) = match text.split_once('\n') {
+        Some((a, b)) => (a, Some(b)),
+        None => (text, None),
+    };
+    let mut taken = String::new();
+    let mut rest_at = line.len();
+    let mut pos = 0;
+    for word in line.split(' ') {
+        let sep = usize::from(!taken.is_empty());
+        if width(&taken) + sep + width(word) > room {
+            rest_at = pos;
+            break;
+        }
+        if sep == 1 {
+            taken.push(' ');
+        }
+        taken.push_str(word);
+        pos += word.len() + 1;
+    }
+    if taken.is_empty() && rest_at == 0 {
+        // Not even the first word fits: the whole text starts on the next row.
+        return (String::new(), text.to_string());
+    }
+    let mut rest = line.get(rest_at.min(line.len())..).unwrap_or("").trim_start().to_string();
+    if let Some(a) = after {
+        rest = if rest.is_empty() { a.to_string() } else { format!("{rest}\n{a}") };
+    }
+    (taken, rest)
+}
+
 /// The rows one log line takes at a width.
 pub fn log_rows(l: &LogLine, theme: Theme, width_cells: u16) -> Vec<Line<'static>> {
     let w = usize::from(width_cells);
@@ -98,11 +132,15 @@ pub fn log_rows(l: &LogLine, theme: Theme, width_cells: u16) -> Vec<Line<'static
     let prefix_w = width(&time) + 1 + width(tag) + 1;
     let indent = if w >= 70 { prefix_w } else { 2 };
     let first_room = w.saturating_sub(prefix_w + width(&teams)).max(8);
-    let pieces = wrap(&l.text, first_room);
+    // The first row takes the words that fit beside the time and teams, never a piece of a
+    // word; the rest wraps at the continuation width.
+    let (first, remainder) = first_row(&l.text, first_room);
+    let pieces = [first];
+    let tail = [remainder];
     let mut rows = Vec::new();
     let sev = theme.severity(l.severity);
     let mut rest: Vec<String> = Vec::new();
-    if let Some((first, tail)) = pieces.split_first() {
+    if let Some(first) = pieces.first() {
         rows.push(Line::from(vec![
             Span::styled(time, theme.dim()),
             Span::raw(" "),
@@ -111,7 +149,6 @@ pub fn log_rows(l: &LogLine, theme: Theme, width_cells: u16) -> Vec<Line<'static
             Span::styled(teams, theme.dim()),
             Span::styled(first.clone(), if l.severity >= Severity::Warning { sev } else { theme.text() }),
         ]));
-        // Re-wrap the remainder to the continuation width.
         let joined = tail.join(" ");
         if !joined.is_empty() {
             rest = wrap(&joined, w.saturating_sub(indent).max(8));
@@ -193,6 +230,23 @@ mod tests {
         assert_eq!(f.min_severity, Severity::Warning);
         assert!(!f.matches(&a) && f.matches(&b));
         assert_eq!(f.describe(), "all teams, warning+");
+    }
+
+    #[test]
+    fn words_are_never_cut_between_the_first_row_and_the_next() {
+        let l = line(1, Severity::Info, &["pa", "ga", "wi"], "registration database queries look unusual");
+        for w in [30u16, 34, 40, 52] {
+            let text: Vec<String> = log_rows(&l, Theme::MONO, w)
+                .iter()
+                .map(|r| r.spans.iter().map(|s| s.content.to_string()).collect::<String>())
+                .collect();
+            let all = text.join(" ");
+            for word in ["registration", "database", "queries", "unusual"] {
+                assert!(all.contains(word), "width {w}: {word} was cut: {text:?}");
+            }
+        }
+        assert_eq!(first_row("one two three", 7), ("one two".to_string(), "three".to_string()));
+        assert_eq!(first_row("registration x", 5), (String::new(), "registration x".to_string()));
     }
 
     #[test]
