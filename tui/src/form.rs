@@ -637,9 +637,12 @@ impl CommandForm {
                 .unwrap_or_default();
             let actor = pick(keep(FieldKey::Actor).map(|f| f.value.as_str()), &actors);
             actor_entry = cat.actor(&actor);
-            fields.push(
-                Field::new(FieldKey::Actor, "Acting as", FieldKind::Choice).choices(actors).value(&actor),
-            );
+            // A cell that plays no actor (the white cell) only makes injects: no "Acting as".
+            if !actors.is_empty() {
+                fields.push(
+                    Field::new(FieldKey::Actor, "Acting as", FieldKind::Choice).choices(actors).value(&actor),
+                );
+            }
             let mut commands = actor_entry.map(|a| a.commands.clone()).unwrap_or_default();
             if cat.template_cell {
                 commands.push(CommandKind::InjectFromTemplate);
