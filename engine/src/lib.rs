@@ -44,7 +44,7 @@ pub use scenario::schema::Channel;
 pub use scenario::{Diagnostic, Diagnostics, Problem, Scenario};
 pub use sim::{Family, Resolution, Sim, SimOptions};
 pub use time::{ETime, Tick};
-pub use view::{FacilitatorView, TeamView};
+pub use view::{Directory, FacilitatorView, TeamView};
 
 /// The engine's version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

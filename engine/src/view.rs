@@ -336,6 +336,25 @@ pub struct TeamView {
     pub templates: Vec<(String, String)>,
 }
 
+/// What a team's command forms may name beyond its own actors: the fixed "phone book" of
+/// the scenario, limited to what the team's commands can target. It never changes during
+/// an exercise, so a server sends it once, with a team's full view.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Directory {
+    /// Assets an on-site team may be sent to: (id, kind label). Teams that can deploy only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub assets: Vec<(String, String)>,
+    /// Who may be notified as a victim: (actor id, name). Teams that can notify only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub victims: Vec<(String, String)>,
+    /// Adversaries to attribute or sanction: (id, name). Teams that can do either only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub adversaries: Vec<(String, String)>,
+    /// The team's own adversaries' campaigns: (campaign id, name, adversary actor id).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub campaigns: Vec<(String, String, String)>,
+}
+
 fn etime(reg: &Registry, t: Tick) -> ETime {
     reg.clock.at(t)
 }
@@ -604,6 +623,42 @@ impl Sim {
                 text: describe(reg, e),
             })
             .collect()
+    }
+
+    /// What one team's command forms may name beyond its own actors (none for an unknown team).
+    pub fn directory(&self, team: &str) -> Option<Directory> {
+        let reg = self.registry();
+        let t = *reg.team_by_id.get(team)?;
+        let actors = &reg.teams[t.ix()].actors;
+        let can = |k: CommandKind| actors.iter().any(|a| k.allowed_kinds().contains(&reg.actor(*a).kind));
+        let mut d = Directory::default();
+        if can(CommandKind::DeployOnsite) {
+            d.assets = reg.assets.iter().map(|a| (a.id.clone(), a.kind.label().to_string())).collect();
+        }
+        if can(CommandKind::NotifyVictim) {
+            d.victims = reg
+                .actors
+                .iter()
+                .filter(|a| matches!(a.kind, ActorKind::Local | ActorKind::StateOffice | ActorKind::Vendor))
+                .map(|a| (a.id.clone(), a.name.clone()))
+                .collect();
+        }
+        if can(CommandKind::Attribute)
+            || can(CommandKind::RecommendSanctions)
+            || can(CommandKind::ImposeSanctions)
+        {
+            d.adversaries = reg.adversaries.iter().map(|a| (a.id.clone(), a.name.clone())).collect();
+        }
+        d.campaigns = reg
+            .campaigns
+            .iter()
+            .filter(|c| actors.contains(&reg.adversaries[c.adversary.ix()].actor))
+            .map(|c| {
+                let actor = reg.actor(reg.adversaries[c.adversary.ix()].actor).id.clone();
+                (c.spec.id.clone(), c.spec.name.clone(), actor)
+            })
+            .collect();
+        Some(d)
     }
 
     /// One team's view, or none for an unknown team.

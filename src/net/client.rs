@@ -17,7 +17,7 @@ use tokio_rustls::TlsConnector;
 use tokio_rustls::rustls::pki_types::ServerName;
 use tokio_util::codec::{Framed, LengthDelimitedCodec};
 use ttx_engine::view::LogLine;
-use ttx_engine::{Command, FacilitatorView, TeamView};
+use ttx_engine::{Command, Directory, FacilitatorView, TeamView};
 
 use super::diff::{apply_facilitator, apply_team};
 use super::protocol::{
@@ -127,6 +127,8 @@ pub struct Mirror {
     pub update: u64,
     /// A team's view.
     pub team: Option<TeamView>,
+    /// What the team's command forms may name beyond its own actors.
+    pub directory: Option<Directory>,
     /// The facilitator's view.
     pub facilitator: Option<FacilitatorView>,
     /// The server's state (facilitator).
@@ -139,9 +141,12 @@ impl Mirror {
     /// Applies an update; false if it does not fit (the console should reconnect for a full view).
     pub fn apply(&mut self, msg: ServerMsg) -> bool {
         match msg {
-            ServerMsg::Full { update, view, .. } => {
+            ServerMsg::Full { update, view, directory, .. } => {
                 self.update = update;
                 self.team = Some(*view);
+                if let Some(d) = directory {
+                    self.directory = Some(*d);
+                }
                 true
             }
             ServerMsg::Delta { update, base, delta, .. } => {

@@ -480,7 +480,9 @@ impl Exercise {
         let full = match &p.full {
             Some((fu, bytes)) if fu == u => bytes.clone(),
             _ => {
-                let b = frame(&ServerMsg::Full { update: *u, at_us, view: Box::new(view.clone()) });
+                let directory = sim.directory(team).map(Box::new);
+                let b =
+                    frame(&ServerMsg::Full { update: *u, at_us, view: Box::new(view.clone()), directory });
                 p.full = Some((*u, b.clone()));
                 b
             }
@@ -682,7 +684,12 @@ impl Exercise {
                     at_us,
                     delta: Box::new(diff_team(old, &new)),
                 },
-                None => ServerMsg::Full { update: p.update, at_us, view: Box::new(new.clone()) },
+                None => ServerMsg::Full {
+                    update: p.update,
+                    at_us,
+                    view: Box::new(new.clone()),
+                    directory: self.core.sim().directory(team).map(Box::new),
+                },
             };
             let _ = p.tx.send(frame(&msg));
             p.last = Some((p.update, new));

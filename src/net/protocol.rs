@@ -11,7 +11,7 @@ use bytes::{BufMut, Bytes, BytesMut};
 use serde::{Deserialize, Serialize};
 use tokio_util::codec::LengthDelimitedCodec;
 use ttx_engine::view::LogLine;
-use ttx_engine::{Command, FacilitatorView, Rejection, TeamView};
+use ttx_engine::{Command, Directory, FacilitatorView, Rejection, TeamView};
 
 use super::diff::{FacilitatorDelta, TeamDelta};
 
@@ -219,6 +219,10 @@ pub enum ServerMsg {
         at_us: u64,
         /// The view.
         view: Box<TeamView>,
+        /// What the team's command forms may name beyond its own actors (sent with every
+        /// full view; it does not change during an exercise).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        directory: Option<Box<Directory>>,
     },
     /// What changed in a team's view since update `base`.
     Delta {

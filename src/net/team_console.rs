@@ -229,12 +229,19 @@ fn take_events(screen: &mut Screen, io: &mut Io) -> Option<Ended> {
             }
             (ClientEvent::Connected { .. }, Screen::Console(c)) => c.set_connection(Connection::Connected),
             (ClientEvent::Update { mirror, .. }, Screen::Joining { .. }) => {
+                let mirror = *mirror;
                 if let Some(view) = mirror.team {
                     let options = TeamOptions { theme: io.theme, server: io.addr.to_string() };
-                    *screen = Screen::Console(Box::new(TeamConsole::new(view, options)));
+                    let mut c = TeamConsole::new(view, options);
+                    c.set_directory(mirror.directory.unwrap_or_default());
+                    *screen = Screen::Console(Box::new(c));
                 }
             }
             (ClientEvent::Update { mirror, .. }, Screen::Console(c)) => {
+                let mirror = *mirror;
+                if let Some(d) = mirror.directory {
+                    c.set_directory(d);
+                }
                 if let Some(view) = mirror.team {
                     c.set_view(view);
                 }

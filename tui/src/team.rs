@@ -15,9 +15,9 @@ use ratatui::layout::Rect;
 use ttx_engine::ETime;
 use ttx_engine::command::{Command, CommandKind, CommandOutcome};
 use ttx_engine::time::Clock;
-use ttx_engine::view::{ActorView, AssetView, IndicatorView, TeamView};
+use ttx_engine::view::{ActorView, AssetView, Directory, IndicatorView, TeamView};
 
-use crate::form::{Catalog, Choice, CommandForm, FieldKey, FieldKind, FormMessage};
+use crate::form::{CampaignEntry, Catalog, Choice, CommandForm, FieldKey, FieldKind, FormMessage};
 use crate::team_keys::{TeamAction, TeamContext, TeamPanel, team_lookup};
 use crate::theme::Theme;
 use crate::widgets::log::LogFilter;
@@ -219,14 +219,27 @@ pub struct TeamConsole {
     confidence: Vec<(u32, f64)>,
     last_form: Option<(Option<String>, Option<CommandKind>)>,
     quit: bool,
+    directory: Directory,
 }
 
-/// The catalog a team's command forms choose from: [`Catalog::from_team_view`], plus the
-/// states on the team's map (a cell may narrow a template to one of them).
-pub fn team_catalog(view: &TeamView) -> Catalog {
+/// The catalog a team's command forms choose from: [`Catalog::from_team_view`], the
+/// states on the team's map (a cell may narrow a template to one of them), and the
+/// server's directory of what the team's commands may name beyond its own actors
+/// (assets for on-site teams, victims, adversaries, its own campaigns).
+pub fn team_catalog(view: &TeamView, directory: &Directory) -> Catalog {
     let mut c = Catalog::from_team_view(view);
     c.states =
         view.states.iter().map(|s| Choice::new(&s.postal, format!("{} ({})", s.name, s.postal))).collect();
+    c.assets = directory.assets.iter().map(|(id, kind)| Choice::new(id, format!("{id} ({kind})"))).collect();
+    c.victims =
+        directory.victims.iter().map(|(id, name)| Choice::new(id, format!("{name} ({id})"))).collect();
+    c.adversaries =
+        directory.adversaries.iter().map(|(id, name)| Choice::new(id, format!("{name} ({id})"))).collect();
+    c.campaigns = directory
+        .campaigns
+        .iter()
+        .map(|(id, name, actor)| CampaignEntry { id: id.clone(), name: name.clone(), actor: actor.clone() })
+        .collect();
     c
 }
 
@@ -259,6 +272,7 @@ impl TeamConsole {
             confidence: vec![(view.tick, view.confidence)],
             last_form: None,
             quit: false,
+            directory: Directory::default(),
             view,
         };
         // Start on a state the team plays in, if any.
@@ -431,6 +445,11 @@ impl TeamConsole {
         self.connection = c;
     }
 
+    /// Takes the server's directory of what the team's commands may name (with a full view).
+    pub fn set_directory(&mut self, directory: Directory) {
+        self.directory = directory;
+    }
+
     /// Takes a new view of the team (a full view, or one rebuilt from a delta).
     pub fn set_view(&mut self, view: TeamView) {
         let old_inbox = self.view.inbox.len();
@@ -458,7 +477,7 @@ impl TeamConsole {
         self.map_sel = self.map_sel.min(self.view.states.len().saturating_sub(1));
         // An open form follows what the team now holds (a new indicator, say).
         if let Some(TeamOverlay::Palette(form)) = &mut self.overlay {
-            let catalog = team_catalog(&self.view);
+            let catalog = team_catalog(&self.view, &self.directory);
             if catalog != form.catalog {
                 let picker = form.picker.take();
                 form.catalog = catalog;
@@ -775,7 +794,7 @@ impl TeamConsole {
     }
 
     fn open_palette(&mut self, kind: Option<CommandKind>) {
-        let cat = team_catalog(&self.view);
+        let cat = team_catalog(&self.view, &self.directory);
         if cat.actors.is_empty() && !cat.template_cell {
             self.set_status(Level::Warn, "This team plays no actor that can give commands.");
             return;

@@ -397,3 +397,36 @@ fn quit_asks_first_and_ctrl_c_leaves_at_once() {
     press(&mut c, &[ch('c'), ctrl('c')]);
     assert!(c.should_quit());
 }
+
+#[test]
+fn the_servers_directory_fills_the_forms_that_name_what_a_team_does_not_own() {
+    use ttx_tui::team::team_catalog;
+    let s = sim();
+    let catalog = |team: &str| team_catalog(&view(&s, team), &s.directory(team).expect("a directory"));
+    // DHS/CISA can send an on-site team to any asset; the FBI notifies victims; ODNI and
+    // policy name adversaries; the red cell launches its own campaigns.
+    let cisa = catalog("cisa");
+    assert!(cisa.assets.iter().any(|a| a.value == "harbor/office"), "{:?}", cisa.assets.len());
+    assert!(catalog("fbi").victims.iter().any(|v| v.value == "harbor"));
+    assert!(!catalog("policy").adversaries.is_empty());
+    let red = catalog("red");
+    assert!(!red.campaigns.is_empty());
+    let adversary_actors: Vec<String> = view(&s, "red").actors.iter().map(|a| a.id.clone()).collect();
+    assert!(red.campaigns.iter().all(|c| adversary_actors.contains(&c.actor)));
+    // A county team's directory names nothing beyond its own actors.
+    let pa = s.directory("pa").expect("a directory");
+    assert!(
+        pa.assets.is_empty() && pa.victims.is_empty() && pa.adversaries.is_empty() && pa.campaigns.is_empty()
+    );
+
+    // Through the keys: the FBI's notify-victim form lists the victims.
+    let mut c = console(view(&s, "fbi"));
+    c.set_directory(s.directory("fbi").unwrap());
+    press(&mut c, &[ch('c')]);
+    let Some(ttx_tui::team::TeamOverlay::Palette(form)) = c.overlay() else { panic!("no palette") };
+    let mut form = form.as_ref().clone();
+    assert!(form.set(ttx_tui::form::FieldKey::Command, "notify_victim"), "{:?}", form.fields);
+    let victims =
+        form.fields.iter().find(|f| f.key == ttx_tui::form::FieldKey::Victim).expect("a victim field");
+    assert!(victims.choices.iter().any(|v| v.value == "harbor"), "{:?}", victims.choices);
+}
