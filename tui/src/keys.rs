@@ -227,28 +227,75 @@ impl Key {
 }
 
 /// One binding: keys, where, what they do, and how the help screen describes them.
+/// The facilitator console's table uses [`Context`] and [`Action`]; the team console has
+/// its own contexts and actions in the same shape.
 #[derive(Clone, Copy, Debug)]
-pub struct Binding {
+pub struct Binding<C = Context, A = Action> {
     /// Where it applies.
-    pub context: Context,
+    pub context: C,
     /// The keys (any of them).
     pub keys: &'static [Key],
     /// What they do.
-    pub action: Action,
+    pub action: A,
     /// Words for the help screen.
     pub help: &'static str,
     /// A short label for the hint bar, for the keys worth showing there.
     pub hint: Option<&'static str>,
 }
 
-const fn b(
-    context: Context,
+/// A binding (shorthand for the tables).
+pub const fn b<C, A>(
+    context: C,
     keys: &'static [Key],
-    action: Action,
+    action: A,
     help: &'static str,
     hint: Option<&'static str>,
-) -> Binding {
+) -> Binding<C, A> {
     Binding { context, keys, action, help, hint }
+}
+
+/// Where a table's bindings apply.
+pub trait KeyContext: Copy + PartialEq {
+    /// The context that applies everywhere, looked at last.
+    const ALWAYS: Self;
+    /// Whether printable keys type text here (bindings then use only other keys).
+    fn takes_text(self) -> bool;
+}
+
+/// What a table's bindings do.
+pub trait KeyAction: Copy + PartialEq {
+    /// Typing a character.
+    fn input(c: char) -> Self;
+    /// The action bound to a group of arrow and page keys (`Up` or `Left`) is resolved to the
+    /// key's own direction; other actions return `None`.
+    fn direction(self, code: KeyCode) -> Option<Self>;
+}
+
+impl KeyContext for Context {
+    const ALWAYS: Self = Context::Always;
+    fn takes_text(self) -> bool {
+        Context::takes_text(self)
+    }
+}
+
+impl KeyAction for Action {
+    fn input(c: char) -> Self {
+        Action::Input(c)
+    }
+    fn direction(self, code: KeyCode) -> Option<Self> {
+        if !matches!(self, Action::Up | Action::Left) {
+            return None;
+        }
+        match code {
+            KeyCode::Up => Some(Action::Up),
+            KeyCode::Down => Some(Action::Down),
+            KeyCode::Left => Some(Action::Left),
+            KeyCode::Right => Some(Action::Right),
+            KeyCode::PageUp => Some(Action::PageUp),
+            KeyCode::PageDown => Some(Action::PageDown),
+            _ => None,
+        }
+    }
 }
 
 use Action as A;
@@ -415,37 +462,30 @@ pub static BINDINGS: &[Binding] = &[
 /// Arrow and page keys bound together (`Up`, `Down`, ...) resolve to the action of
 /// the key itself; in contexts that take text, printable keys type.
 pub fn lookup(contexts: &[Context], event: &KeyEvent) -> Option<Action> {
+    lookup_in(BINDINGS, contexts, event)
+}
+
+/// [`lookup`] in any binding table.
+pub fn lookup_in<C: KeyContext, A: KeyAction>(
+    table: &[Binding<C, A>],
+    contexts: &[C],
+    event: &KeyEvent,
+) -> Option<A> {
     let key = Key::from_event(event);
-    for ctx in contexts.iter().copied().chain(std::iter::once(Context::Always)) {
-        for bnd in BINDINGS.iter().filter(|x| x.context == ctx) {
+    for ctx in contexts.iter().copied().chain(std::iter::once(C::ALWAYS)) {
+        for bnd in table.iter().filter(|x| x.context == ctx) {
             if bnd.keys.contains(&key) {
-                return Some(resolve(bnd.action, key));
+                return Some(bnd.action.direction(key.code).unwrap_or(bnd.action));
             }
         }
         if ctx.takes_text()
             && let KeyCode::Char(c) = key.code
             && !key.mods.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
         {
-            return Some(Action::Input(c));
+            return Some(A::input(c));
         }
     }
     None
-}
-
-/// Keys that share one binding (the arrows, the page keys) each keep their own direction.
-fn resolve(action: Action, key: Key) -> Action {
-    if !matches!(action, Action::Up | Action::Left) {
-        return action;
-    }
-    match key.code {
-        KeyCode::Up => Action::Up,
-        KeyCode::Down => Action::Down,
-        KeyCode::Left => Action::Left,
-        KeyCode::Right => Action::Right,
-        KeyCode::PageUp => Action::PageUp,
-        KeyCode::PageDown => Action::PageDown,
-        _ => action,
-    }
 }
 
 /// The bindings of a context, for the help screen and hint bar.
@@ -454,7 +494,7 @@ pub fn bindings_for(ctx: Context) -> impl Iterator<Item = &'static Binding> {
 }
 
 /// The keys of a binding, written for people (`Up/Down/Left/Right`).
-pub fn keys_label(bnd: &Binding) -> String {
+pub fn keys_label<C, A>(bnd: &Binding<C, A>) -> String {
     bnd.keys.iter().map(Key::label).collect::<Vec<_>>().join("/")
 }
 

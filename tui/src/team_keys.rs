@@ -6,9 +6,9 @@
 
 use std::time::Duration;
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
-use crate::keys::Key;
+use crate::keys::{Binding, Key, KeyAction, KeyContext, b, keys_label, lookup_in};
 
 /// The panels of the team console's main screen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -163,29 +163,34 @@ impl TeamContext {
     ];
 }
 
-/// One binding: keys, where, what they do, and how the help screen describes them.
-#[derive(Clone, Copy, Debug)]
-pub struct TeamBinding {
-    /// Where it applies.
-    pub context: TeamContext,
-    /// The keys (any of them).
-    pub keys: &'static [Key],
-    /// What they do.
-    pub action: TeamAction,
-    /// Words for the help screen.
-    pub help: &'static str,
-    /// A short label for the hint bar, for the keys worth showing there.
-    pub hint: Option<&'static str>,
+/// One binding of the team console.
+pub type TeamBinding = Binding<TeamContext, TeamAction>;
+
+impl KeyContext for TeamContext {
+    const ALWAYS: Self = TeamContext::Always;
+    fn takes_text(self) -> bool {
+        TeamContext::takes_text(self)
+    }
 }
 
-const fn b(
-    context: TeamContext,
-    keys: &'static [Key],
-    action: TeamAction,
-    help: &'static str,
-    hint: Option<&'static str>,
-) -> TeamBinding {
-    TeamBinding { context, keys, action, help, hint }
+impl KeyAction for TeamAction {
+    fn input(c: char) -> Self {
+        TeamAction::Input(c)
+    }
+    fn direction(self, code: KeyCode) -> Option<Self> {
+        if !matches!(self, TeamAction::Up | TeamAction::Left) {
+            return None;
+        }
+        match code {
+            KeyCode::Up => Some(TeamAction::Up),
+            KeyCode::Down => Some(TeamAction::Down),
+            KeyCode::Left => Some(TeamAction::Left),
+            KeyCode::Right => Some(TeamAction::Right),
+            KeyCode::PageUp => Some(TeamAction::PageUp),
+            KeyCode::PageDown => Some(TeamAction::PageDown),
+            _ => None,
+        }
+    }
 }
 
 use TeamAction as A;
@@ -292,36 +297,7 @@ pub static TEAM_BINDINGS: &[TeamBinding] = &[
 /// Arrow and page keys bound together resolve to the action of the key itself; in
 /// contexts that take text, printable keys type.
 pub fn team_lookup(contexts: &[TeamContext], event: &KeyEvent) -> Option<TeamAction> {
-    let key = Key::from_event(event);
-    for ctx in contexts.iter().copied().chain(std::iter::once(TeamContext::Always)) {
-        for bnd in TEAM_BINDINGS.iter().filter(|x| x.context == ctx) {
-            if bnd.keys.contains(&key) {
-                return Some(resolve(bnd.action, key));
-            }
-        }
-        if ctx.takes_text()
-            && let KeyCode::Char(c) = key.code
-            && !key.mods.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-        {
-            return Some(TeamAction::Input(c));
-        }
-    }
-    None
-}
-
-fn resolve(action: TeamAction, key: Key) -> TeamAction {
-    if !matches!(action, TeamAction::Up | TeamAction::Left) {
-        return action;
-    }
-    match key.code {
-        KeyCode::Up => TeamAction::Up,
-        KeyCode::Down => TeamAction::Down,
-        KeyCode::Left => TeamAction::Left,
-        KeyCode::Right => TeamAction::Right,
-        KeyCode::PageUp => TeamAction::PageUp,
-        KeyCode::PageDown => TeamAction::PageDown,
-        _ => action,
-    }
+    lookup_in(TEAM_BINDINGS, contexts, event)
 }
 
 /// The bindings of a context, for the help screen and hint bar.
@@ -331,13 +307,13 @@ pub fn team_bindings_for(ctx: TeamContext) -> impl Iterator<Item = &'static Team
 
 /// The keys of a binding, written for people (`Up/Down/PgUp/PgDn`).
 pub fn team_keys_label(bnd: &TeamBinding) -> String {
-    bnd.keys.iter().map(Key::label).collect::<Vec<_>>().join("/")
+    keys_label(bnd)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ratatui::crossterm::event::KeyEventKind;
+    use ratatui::crossterm::event::{KeyEventKind, KeyModifiers};
 
     fn ev(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
         KeyEvent::new_with_kind(code, mods, KeyEventKind::Press)
