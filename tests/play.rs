@@ -1,141 +1,21 @@
 //! `ttx play` driven in a pseudo-terminal, as a facilitator would use it:
 //! it starts, steps, fires an inject, quits, and leaves the terminal as it found it.
 
-use std::io::{Read, Write};
-use std::path::Path;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use nix::sys::termios::LocalFlags;
-use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 
-const BIN: &str = env!("CARGO_BIN_EXE_ttx");
-const WAIT: Duration = Duration::from_secs(20);
-
-fn nz(n: u16) -> std::num::NonZeroU16 {
-    std::num::NonZeroU16::new(n).expect("a size above zero")
-}
+use crate::pty::{BIN, Session, WAIT};
 
 /// A fresh empty folder for one test, removed when dropped.
 fn scratch() -> tempfile::TempDir {
     tempfile::tempdir().expect("a scratch folder")
 }
 
-/// `ttx` running in a pseudo-terminal, with a terminal emulator reading its output.
-struct Session {
-    master: Box<dyn MasterPty + Send>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn Child + Send + Sync>,
-    screen: Arc<Mutex<vt100::Parser>>,
-    raw: Arc<Mutex<Vec<u8>>>,
-    reader: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Session {
-    fn start(dir: &Path, args: &[&str], rows: u16, cols: u16) -> Session {
-        Session::start_with(dir, args, rows, cols, &[])
-    }
-
-    fn start_with(dir: &Path, args: &[&str], rows: u16, cols: u16, env: &[(&str, &str)]) -> Session {
-        let pty = native_pty_system()
-            .openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
-            .expect("a pseudo-terminal");
-        let mut cmd = CommandBuilder::new(BIN);
-        cmd.args(args);
-        cmd.cwd(dir);
-        cmd.env("TERM", "xterm-256color");
-        cmd.env_remove("NO_COLOR");
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        let child = pty.slave.spawn_command(cmd).expect("ttx starts");
-        drop(pty.slave);
-        let screen = Arc::new(Mutex::new(vt100::Parser::new(nz(rows), nz(cols), 0)));
-        let raw = Arc::new(Mutex::new(Vec::new()));
-        let mut out = pty.master.try_clone_reader().expect("a reader");
-        let (s, r) = (Arc::clone(&screen), Arc::clone(&raw));
-        let reader = std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = out.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                s.lock().unwrap().process(&buf[..n]);
-                r.lock().unwrap().extend_from_slice(&buf[..n]);
-            }
-        });
-        let writer = pty.master.take_writer().expect("a writer");
-        Session { master: pty.master, writer, child, screen, raw, reader: Some(reader) }
-    }
-
-    fn contents(&self) -> String {
-        self.screen.lock().unwrap().screen().contents()
-    }
-
-    /// Waits until the screen shows every one of `texts`; returns the screen.
-    fn wait_for(&self, texts: &[&str]) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.contents();
-            if texts.iter().all(|t| s.contains(t)) {
-                return s;
-            }
-            assert!(start.elapsed() < WAIT, "waited for {texts:?}; the screen shows:\n{s}");
-            std::thread::sleep(Duration::from_millis(30));
-        }
-    }
-
-    fn send(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).expect("keys reach ttx");
-        self.writer.flush().expect("keys reach ttx");
-    }
-
-    fn local_flags(&self) -> LocalFlags {
-        self.master.get_termios().expect("the pseudo-terminal's settings").local_flags
-    }
-
-    /// Waits for ttx to exit and for its last output; returns its exit code.
-    fn finish(&mut self) -> u32 {
-        let start = Instant::now();
-        let status = loop {
-            if let Some(s) = self.child.try_wait().expect("wait") {
-                break s;
-            }
-            assert!(start.elapsed() < WAIT, "ttx did not exit; the screen shows:\n{}", self.contents());
-            std::thread::sleep(Duration::from_millis(30));
-        };
-        // The reader ends when no process holds the terminal any more; give it the rest.
-        let start = Instant::now();
-        while self.reader.as_ref().is_some_and(|r| !r.is_finished())
-            && start.elapsed() < Duration::from_secs(2)
-        {
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        status.exit_code()
-    }
-
-    fn raw_output(&self) -> String {
-        String::from_utf8_lossy(&self.raw.lock().unwrap()).to_string()
-    }
-}
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-    }
-}
-
 /// Asserts the terminal is back as a shell expects it: line editing and echo on,
 /// the main screen shown, the cursor visible.
 fn assert_restored(s: &Session) {
-    let flags = s.local_flags();
-    assert!(
-        flags.contains(LocalFlags::ICANON) && flags.contains(LocalFlags::ECHO),
-        "raw mode left on: {flags:?}"
-    );
-    let screen = s.screen.lock().unwrap();
-    assert!(!screen.screen().alternate_screen(), "still on the alternate screen");
-    assert!(!screen.screen().hide_cursor(), "the cursor is still hidden");
+    s.assert_restored();
     let raw = s.raw_output();
     let enter = raw.rfind("\x1b[?1049h").expect("the console used the alternate screen");
     let leave = raw.rfind("\x1b[?1049l").expect("the console left the alternate screen");
@@ -214,12 +94,9 @@ fn the_console_redraws_on_resize_and_says_when_the_terminal_is_too_small() {
     let dir = tmp.path();
     let mut s = Session::start(dir, &["play", "--journal", "j.jsonl"], 24, 80);
     s.wait_for(&["E-60d 08:00"]);
-    let size = |rows, cols| PtySize { rows, cols, pixel_width: 0, pixel_height: 0 };
-    s.master.resize(size(20, 60)).expect("resize");
-    s.screen.lock().unwrap().screen_mut().set_size(nz(20), nz(60));
+    s.resize(20, 60);
     s.wait_for(&["at least 80x24", "60x20"]);
-    s.master.resize(size(40, 140)).expect("resize");
-    s.screen.lock().unwrap().screen_mut().set_size(nz(40), nz(140));
+    s.resize(40, 140);
     // The wide layout shows the selected state's jurisdictions beside the map.
     s.wait_for(&["Enter on the map for all", "Wisconsin (WI)", "Tabletop the Vote"]);
     s.send("qy");

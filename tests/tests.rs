@@ -13,6 +13,7 @@ mod msel;
 mod net;
 mod play;
 mod properties;
+mod pty;
 mod report;
 mod sharing_matters;
 mod shipped_scenarios;

@@ -1,128 +1,15 @@
 //! The interactive team console, `ttx join ADDR --team ID --code CODE`, in a
 //! pseudo-terminal against a real `ttx serve --headless` on 127.0.0.1.
 
-use std::io::{Read, Write};
-use std::num::NonZeroU16;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
-
-use nix::sys::termios::LocalFlags;
-use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
-
 use super::*;
-
-const WAIT: Duration = Duration::from_secs(30);
-
-/// `ttx join` in a pseudo-terminal, with a terminal emulator reading its output.
-struct Pty {
-    master: Box<dyn MasterPty + Send>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn Child + Send + Sync>,
-    screen: Arc<Mutex<vt100::Parser>>,
-    reader: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Pty {
-    fn start(args: &[&str], rows: u16, cols: u16) -> Pty {
-        let pty = native_pty_system()
-            .openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
-            .expect("a pseudo-terminal");
-        let mut cmd = CommandBuilder::new(BIN);
-        cmd.args(args);
-        cmd.env("TERM", "xterm-256color");
-        cmd.env_remove("NO_COLOR");
-        let child = pty.slave.spawn_command(cmd).expect("ttx starts");
-        drop(pty.slave);
-        let n = |x: u16| NonZeroU16::new(x).expect("a size above zero");
-        let screen = Arc::new(Mutex::new(vt100::Parser::new(n(rows), n(cols), 0)));
-        let mut out = pty.master.try_clone_reader().expect("a reader");
-        let s = Arc::clone(&screen);
-        let reader = std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = out.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                s.lock().unwrap().process(&buf[..n]);
-            }
-        });
-        let writer = pty.master.take_writer().expect("a writer");
-        Pty { master: pty.master, writer, child, screen, reader: Some(reader) }
-    }
-
-    fn contents(&self) -> String {
-        self.screen.lock().unwrap().screen().contents()
-    }
-
-    /// Waits until the screen shows every one of `texts`; returns the screen.
-    fn wait_for(&self, texts: &[&str]) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.contents();
-            if texts.iter().all(|t| s.contains(t)) {
-                return s;
-            }
-            assert!(start.elapsed() < WAIT, "waited for {texts:?}; the screen shows:\n{s}");
-            std::thread::sleep(Duration::from_millis(30));
-        }
-    }
-
-    fn resize(&mut self, rows: u16, cols: u16) {
-        self.master.resize(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 }).expect("resize");
-        let n = |x: u16| NonZeroU16::new(x).expect("a size above zero");
-        self.screen.lock().unwrap().screen_mut().set_size(n(rows), n(cols));
-    }
-
-    fn send(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).expect("keys reach ttx");
-        self.writer.flush().expect("keys reach ttx");
-    }
-
-    /// Waits for ttx to exit and for its last output; returns its exit code.
-    fn finish(&mut self) -> u32 {
-        let start = Instant::now();
-        let status = loop {
-            if let Some(s) = self.child.try_wait().expect("wait") {
-                break s;
-            }
-            assert!(start.elapsed() < WAIT, "ttx did not exit; the screen shows:\n{}", self.contents());
-            std::thread::sleep(Duration::from_millis(30));
-        };
-        let start = Instant::now();
-        while self.reader.as_ref().is_some_and(|r| !r.is_finished())
-            && start.elapsed() < Duration::from_secs(2)
-        {
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        status.exit_code()
-    }
-
-    /// The terminal is back as a shell expects it: line editing and echo on, the main
-    /// screen shown, the cursor visible.
-    fn assert_restored(&self) {
-        let flags = self.master.get_termios().expect("the terminal's settings").local_flags;
-        assert!(
-            flags.contains(LocalFlags::ICANON) && flags.contains(LocalFlags::ECHO),
-            "raw mode left on: {flags:?}"
-        );
-        let p = self.screen.lock().unwrap();
-        assert!(!p.screen().alternate_screen(), "still on the alternate screen");
-        assert!(!p.screen().hide_cursor(), "the cursor is still hidden");
-    }
-}
-
-impl Drop for Pty {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-    }
-}
+use crate::pty::{Session, WAIT};
 
 #[test]
 fn a_team_console_shows_its_team_and_its_commands_are_acknowledged() {
     let tmp = scratch("team-console");
     let server = Server::start(tmp.path(), "127.0.0.1:0", &["--paused"]);
     let code = server.code("pa");
-    let mut s = Pty::start(&["join", &server.addr, "--team", "pa", "--code", &code], 24, 80);
+    let mut s = Session::start(tmp.path(), &["join", &server.addr, "--team", "pa", "--code", &code], 24, 80);
     // The team's name, its three states on the map, its own election office.
     let screen = s.wait_for(&["Pennsylvania (pa)", "Map 1: Pennsylvania", "connected", "Inbox 2", "Log 3"]);
     for state in ["PA", "GA", "WI"] {
@@ -165,7 +52,12 @@ fn a_team_console_shows_its_team_and_its_commands_are_acknowledged() {
 fn a_wrong_code_ends_the_console_with_the_servers_reason() {
     let tmp = scratch("team-console-code");
     let server = Server::start(tmp.path(), "127.0.0.1:0", &["--paused"]);
-    let mut s = Pty::start(&["join", &server.addr, "--team", "pa", "--code", "AAAA-BBBB-CCCC"], 24, 80);
+    let mut s = Session::start(
+        tmp.path(),
+        &["join", &server.addr, "--team", "pa", "--code", "AAAA-BBBB-CCCC"],
+        24,
+        80,
+    );
     assert_eq!(s.finish(), 2);
     s.assert_restored();
     assert!(s.contents().contains("the server refused (bad_code)"), "{}", s.contents());
@@ -175,8 +67,12 @@ fn a_wrong_code_ends_the_console_with_the_servers_reason() {
 fn the_console_follows_resizes_and_ctrl_c_leaves_at_once() {
     let tmp = scratch("team-console-ctrl-c");
     let server = Server::start(tmp.path(), "127.0.0.1:0", &[]);
-    let mut s =
-        Pty::start(&["join", &server.addr, "--team", "white", "--code", &server.code("white")], 24, 80);
+    let mut s = Session::start(
+        tmp.path(),
+        &["join", &server.addr, "--team", "white", "--code", &server.code("white")],
+        24,
+        80,
+    );
     s.wait_for(&["White cell (white)", "connected"]);
     // It redraws on resize, and says so below the minimum size.
     s.resize(20, 60);
