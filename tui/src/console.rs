@@ -16,7 +16,7 @@ use ttx_engine::journal::Record;
 use ttx_engine::view::{FacilitatorView, InjectView, LogLine, StateDetail};
 use ttx_engine::{ETime, Severity, Sim, Tick};
 
-use crate::form::{CONTROL, Catalog, Choice, CommandForm, FieldKey, FieldKind, indicator_choice};
+use crate::form::{CONTROL, Catalog, Choice, CommandForm, FieldKey, FormKey, FormStep, indicator_choice};
 use crate::keys::{Action, Context, lookup};
 use crate::theme::Theme;
 use crate::widgets::injects::{is_upcoming, queue_order};
@@ -855,46 +855,31 @@ impl Console {
     }
 
     fn update_palette(&mut self, mut form: CommandForm, action: Action) {
-        if form.picker.is_some() {
-            match action {
-                Action::Up => form.picker_move(-1),
-                Action::Down => form.picker_move(1),
-                Action::Select => {
-                    let multi = form.focused().is_some_and(|f| f.kind == FieldKind::Multi);
-                    form.picker_accept();
-                    if multi {
-                        form.picker_cancel();
-                    }
-                }
-                Action::Toggle => form.picker_accept(),
-                Action::Input(c) => form.input(c),
-                Action::Backspace => form.backspace(),
-                Action::Close => form.picker_cancel(),
-                _ => {}
+        let key = match action {
+            Action::Up => FormKey::Up,
+            Action::Down => FormKey::Down,
+            Action::Left => FormKey::Left,
+            Action::Right => FormKey::Right,
+            Action::NextField => FormKey::NextField,
+            Action::PrevField => FormKey::PrevField,
+            Action::Select => FormKey::Select,
+            Action::Submit => FormKey::Submit,
+            Action::Toggle => FormKey::Toggle,
+            Action::Input(c) => FormKey::Input(c),
+            Action::Backspace => FormKey::Backspace,
+            Action::Close => FormKey::Close,
+            _ => {
+                self.overlay = Some(Overlay::Palette(Box::new(form)));
+                return;
             }
-            self.overlay = Some(Overlay::Palette(Box::new(form)));
-            return;
-        }
-        match action {
-            Action::Close => {
+        };
+        match form.key(key) {
+            FormStep::Close => {
                 self.remember_form(&form);
                 return;
             }
-            Action::NextField => form.focus_next(),
-            Action::PrevField => form.focus_prev(),
-            Action::Left => form.cycle(-1),
-            Action::Right => form.cycle(1),
-            Action::Input(c) => form.input(c),
-            Action::Backspace => form.backspace(),
-            Action::Select if form.focus < form.fields.len() => {
-                if form.focused().is_some_and(|f| f.is_text()) {
-                    form.focus_next();
-                } else {
-                    form.open_picker();
-                }
-            }
-            Action::Select | Action::Submit => self.submit_form(&mut form),
-            _ => {}
+            FormStep::Submit => self.submit_form(&mut form),
+            FormStep::Stay => {}
         }
         self.overlay = Some(Overlay::Palette(Box::new(form)));
     }

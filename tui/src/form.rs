@@ -109,6 +109,46 @@ pub struct Catalog {
     pub template_cell: bool,
 }
 
+/// A key press in a command form, whichever console's keys it came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FormKey {
+    /// Up.
+    Up,
+    /// Down.
+    Down,
+    /// Left: the previous choice.
+    Left,
+    /// Right: the next choice.
+    Right,
+    /// The next field.
+    NextField,
+    /// The previous field.
+    PrevField,
+    /// Open the list, take an entry, or (on Submit) send.
+    Select,
+    /// Send from any field.
+    Submit,
+    /// Tick or untick in a list of several.
+    Toggle,
+    /// Type a character.
+    Input(char),
+    /// Delete a character.
+    Backspace,
+    /// Close the list, or the form.
+    Close,
+}
+
+/// What a console does after a key in a form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FormStep {
+    /// Keep the form open.
+    Stay,
+    /// Close the form.
+    Close,
+    /// Send the command (the form stays open to show the answer).
+    Submit,
+}
+
 /// The team choice that stands for exercise control (facilitator-only commands).
 pub const CONTROL: &str = "@control";
 
@@ -549,6 +589,48 @@ const EFFECTS: [(&str, &str); 4] = [
 ];
 
 impl CommandForm {
+    /// Applies a key: moves in the choice list if one is open, else between fields.
+    pub fn key(&mut self, key: FormKey) -> FormStep {
+        if self.picker.is_some() {
+            match key {
+                FormKey::Up => self.picker_move(-1),
+                FormKey::Down => self.picker_move(1),
+                FormKey::Select => {
+                    let multi = self.focused().is_some_and(|f| f.kind == FieldKind::Multi);
+                    self.picker_accept();
+                    if multi {
+                        self.picker_cancel();
+                    }
+                }
+                FormKey::Toggle => self.picker_accept(),
+                FormKey::Input(c) => self.input(c),
+                FormKey::Backspace => self.backspace(),
+                FormKey::Close => self.picker_cancel(),
+                _ => {}
+            }
+            return FormStep::Stay;
+        }
+        match key {
+            FormKey::Close => return FormStep::Close,
+            FormKey::NextField => self.focus_next(),
+            FormKey::PrevField => self.focus_prev(),
+            FormKey::Left => self.cycle(-1),
+            FormKey::Right => self.cycle(1),
+            FormKey::Input(c) => self.input(c),
+            FormKey::Backspace => self.backspace(),
+            FormKey::Select if self.focus < self.fields.len() => {
+                if self.focused().is_some_and(|f| f.is_text()) {
+                    self.focus_next();
+                } else {
+                    self.open_picker();
+                }
+            }
+            FormKey::Select | FormKey::Submit => return FormStep::Submit,
+            _ => {}
+        }
+        FormStep::Stay
+    }
+
     /// A new form on the catalog's first team, actor and command.
     pub fn new(catalog: Catalog) -> CommandForm {
         let mut f = CommandForm { catalog, fields: vec![], focus: 0, picker: None, message: None };

@@ -17,7 +17,7 @@ use ttx_engine::command::{Command, CommandKind, CommandOutcome};
 use ttx_engine::time::Clock;
 use ttx_engine::view::{ActorView, AssetView, Directory, IndicatorView, TeamView};
 
-use crate::form::{CampaignEntry, Catalog, Choice, CommandForm, FieldKey, FieldKind, FormMessage};
+use crate::form::{CampaignEntry, Catalog, Choice, CommandForm, FieldKey, FormKey, FormMessage, FormStep};
 use crate::team_keys::{TeamAction, TeamContext, TeamPanel, team_lookup};
 use crate::theme::Theme;
 use crate::widgets::log::LogFilter;
@@ -705,46 +705,31 @@ impl TeamConsole {
     }
 
     fn update_palette(&mut self, mut form: CommandForm, action: TeamAction) {
-        if form.picker.is_some() {
-            match action {
-                TeamAction::Up => form.picker_move(-1),
-                TeamAction::Down => form.picker_move(1),
-                TeamAction::Select => {
-                    let multi = form.focused().is_some_and(|f| f.kind == FieldKind::Multi);
-                    form.picker_accept();
-                    if multi {
-                        form.picker_cancel();
-                    }
-                }
-                TeamAction::Toggle => form.picker_accept(),
-                TeamAction::Input(c) => form.input(c),
-                TeamAction::Backspace => form.backspace(),
-                TeamAction::Close => form.picker_cancel(),
-                _ => {}
+        let key = match action {
+            TeamAction::Up => FormKey::Up,
+            TeamAction::Down => FormKey::Down,
+            TeamAction::Left => FormKey::Left,
+            TeamAction::Right => FormKey::Right,
+            TeamAction::NextField => FormKey::NextField,
+            TeamAction::PrevField => FormKey::PrevField,
+            TeamAction::Select => FormKey::Select,
+            TeamAction::Submit => FormKey::Submit,
+            TeamAction::Toggle => FormKey::Toggle,
+            TeamAction::Input(c) => FormKey::Input(c),
+            TeamAction::Backspace => FormKey::Backspace,
+            TeamAction::Close => FormKey::Close,
+            _ => {
+                self.overlay = Some(TeamOverlay::Palette(Box::new(form)));
+                return;
             }
-            self.overlay = Some(TeamOverlay::Palette(Box::new(form)));
-            return;
-        }
-        match action {
-            TeamAction::Close => {
+        };
+        match form.key(key) {
+            FormStep::Close => {
                 self.remember_form(&form);
                 return;
             }
-            TeamAction::NextField => form.focus_next(),
-            TeamAction::PrevField => form.focus_prev(),
-            TeamAction::Left => form.cycle(-1),
-            TeamAction::Right => form.cycle(1),
-            TeamAction::Input(c) => form.input(c),
-            TeamAction::Backspace => form.backspace(),
-            TeamAction::Select if form.focus < form.fields.len() => {
-                if form.focused().is_some_and(|f| f.is_text()) {
-                    form.focus_next();
-                } else {
-                    form.open_picker();
-                }
-            }
-            TeamAction::Select | TeamAction::Submit => self.submit_form(&mut form),
-            _ => {}
+            FormStep::Submit => self.submit_form(&mut form),
+            FormStep::Stay => {}
         }
         self.overlay = Some(TeamOverlay::Palette(Box::new(form)));
     }
