@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 use std::io::Write;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -127,8 +128,9 @@ pub struct Mirror {
     pub update: u64,
     /// A team's view.
     pub team: Option<TeamView>,
-    /// What the team's command forms may name beyond its own actors.
-    pub directory: Option<Directory>,
+    /// What the team's command forms may name beyond its own actors (shared: it is large
+    /// for some teams and never changes, while the mirror is copied into every update event).
+    pub directory: Option<Arc<Directory>>,
     /// The facilitator's view.
     pub facilitator: Option<FacilitatorView>,
     /// The server's state (facilitator).
@@ -145,7 +147,7 @@ impl Mirror {
                 self.update = update;
                 self.team = Some(*view);
                 if let Some(d) = directory {
-                    self.directory = Some(*d);
+                    self.directory = Some(Arc::new(*d));
                 }
                 true
             }

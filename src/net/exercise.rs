@@ -285,6 +285,9 @@ impl Exercise {
 
     /// Tells the console what the server knows: the clock, consoles connected, held injects.
     fn sync_console(&mut self) {
+        if self.core.console().is_none() {
+            return;
+        }
         let status = self.status();
         let Some(c) = self.core.console() else { return };
         c.set_host_clock(status.paused, status.ticks_per_second);

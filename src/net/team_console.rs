@@ -239,7 +239,9 @@ fn take_events(screen: &mut Screen, io: &mut Io) -> Option<Ended> {
             }
             (ClientEvent::Update { mirror, .. }, Screen::Console(c)) => {
                 let mirror = *mirror;
-                if let Some(d) = mirror.directory {
+                if let Some(d) = mirror.directory
+                    && !Arc::ptr_eq(&d, c.directory())
+                {
                     c.set_directory(d);
                 }
                 if let Some(view) = mirror.team {

@@ -8,6 +8,7 @@
 //! arrives through [`TeamConsole::set_view`], [`TeamConsole::answer`] and
 //! [`TeamConsole::set_connection`]. Drawing is in [`crate::team_ui`].
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use ratatui::crossterm::event::KeyEvent;
@@ -219,7 +220,7 @@ pub struct TeamConsole {
     confidence: Vec<(u32, f64)>,
     last_form: Option<(Option<String>, Option<CommandKind>)>,
     quit: bool,
-    directory: Directory,
+    directory: Arc<Directory>,
 }
 
 /// The catalog a team's command forms choose from: [`Catalog::from_team_view`], the
@@ -272,7 +273,7 @@ impl TeamConsole {
             confidence: vec![(view.tick, view.confidence)],
             last_form: None,
             quit: false,
-            directory: Directory::default(),
+            directory: Arc::default(),
             view,
         };
         // Start on a state the team plays in, if any.
@@ -445,8 +446,13 @@ impl TeamConsole {
         self.connection = c;
     }
 
+    /// The directory the forms use.
+    pub fn directory(&self) -> &Arc<Directory> {
+        &self.directory
+    }
+
     /// Takes the server's directory of what the team's commands may name (with a full view).
-    pub fn set_directory(&mut self, directory: Directory) {
+    pub fn set_directory(&mut self, directory: Arc<Directory>) {
         self.directory = directory;
     }
 

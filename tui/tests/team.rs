@@ -421,7 +421,7 @@ fn the_servers_directory_fills_the_forms_that_name_what_a_team_does_not_own() {
 
     // Through the keys: the FBI's notify-victim form lists the victims.
     let mut c = console(view(&s, "fbi"));
-    c.set_directory(s.directory("fbi").unwrap());
+    c.set_directory(std::sync::Arc::new(s.directory("fbi").unwrap()));
     press(&mut c, &[ch('c')]);
     let Some(ttx_tui::team::TeamOverlay::Palette(form)) = c.overlay() else { panic!("no palette") };
     let mut form = form.as_ref().clone();
