@@ -112,71 +112,9 @@ pub enum Cmd {
         plots: bool,
     },
     /// Host an exercise for team consoles on the network; prints one join code per team.
-    Serve {
-        /// Scenario file or built-in name (default: the built-in tabletop_the_vote).
-        file: Option<PathBuf>,
-        /// Random seed.
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        /// Address to listen on (0.0.0.0:7878 to accept consoles from other computers).
-        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:7878")]
-        bind: String,
-        /// The session journal (default: ttx-session-<time>.jsonl here); join codes go beside it.
-        #[arg(long, value_name = "FILE")]
-        journal: Option<PathBuf>,
-        /// Carry on a session from its journal after a crash or a stop.
-        #[arg(long, value_name = "JOURNAL")]
-        resume: Option<PathBuf>,
-        /// No facilitator console here: control the clock with `ttx join --facilitator`.
-        #[arg(long)]
-        headless: bool,
-        /// Injects made by the red and white cells wait for the facilitator's approval.
-        #[arg(long)]
-        approve_injects: bool,
-        /// TLS certificate chain (PEM); needs --tls-key.
-        #[arg(long, value_name = "FILE")]
-        tls_cert: Option<PathBuf>,
-        /// TLS private key (PEM).
-        #[arg(long, value_name = "FILE")]
-        tls_key: Option<PathBuf>,
-        /// Simulated hours per real second.
-        #[arg(long, default_value_t = 1.0)]
-        speed: f64,
-        /// Start with the clock stopped.
-        #[arg(long)]
-        paused: bool,
-        /// Keep the clock running when a new module begins.
-        #[arg(long)]
-        no_module_breaks: bool,
-        /// Most consoles connected at once.
-        #[arg(long, default_value_t = 5000)]
-        max_connections: usize,
-        #[command(flatten)]
-        tuning: net::serve::Tuning,
-    },
+    Serve(ServeArgs),
     /// Open a team console (or the facilitator's control connection) on a served exercise.
-    Join {
-        /// The server, host:port.
-        addr: String,
-        /// Your team's id.
-        #[arg(long, value_name = "ID", required_unless_present = "facilitator")]
-        team: Option<String>,
-        /// The facilitator's control connection instead of a team.
-        #[arg(long, conflicts_with = "team")]
-        facilitator: bool,
-        /// The join code the facilitator gave you.
-        #[arg(long)]
-        code: String,
-        /// No screen: commands as JSON lines on stdin, every update as JSON lines on stdout.
-        #[arg(long)]
-        headless: bool,
-        /// Use TLS and trust this certificate (PEM), as given by the facilitator.
-        #[arg(long, value_name = "FILE")]
-        tls_ca: Option<PathBuf>,
-        /// The name in the server's certificate (default: the host in ADDR).
-        #[arg(long, value_name = "NAME", requires = "tls_ca")]
-        tls_name: Option<String>,
-    },
+    Join(JoinArgs),
     /// Measure tick-to-update latency with many consoles on one server.
     Loadtest {
         /// Scenario file or built-in name.
@@ -250,40 +188,8 @@ pub fn dispatch(cli: Cli) -> Outcome {
             research::batch(&file, &opts)
         }
         Cmd::Merge { dirs, out, plots } => research::merge(&dirs, &out, plots),
-        Cmd::Serve {
-            file,
-            seed,
-            bind,
-            journal,
-            resume,
-            headless,
-            approve_injects,
-            tls_cert,
-            tls_key,
-            speed,
-            paused,
-            no_module_breaks,
-            max_connections,
-            tuning,
-        } => net::serve::serve(ServeArgs {
-            file,
-            seed,
-            bind,
-            journal,
-            resume,
-            headless,
-            approve_injects,
-            tls_cert,
-            tls_key,
-            speed,
-            paused,
-            no_module_breaks,
-            max_connections,
-            tuning,
-        }),
-        Cmd::Join { addr, team, facilitator, code, headless, tls_ca, tls_name } => {
-            net::serve::join(JoinArgs { addr, team, facilitator, code, headless, tls_ca, tls_name })
-        }
+        Cmd::Serve(args) => net::serve::serve(args),
+        Cmd::Join(args) => net::serve::join(args),
         Cmd::Loadtest { file, consoles, ticks, speed, from, json } => {
             net::loadtest::loadtest(file.as_deref(), consoles, ticks, speed, from.as_deref(), json)
         }

@@ -22,35 +22,47 @@ use super::tls;
 use crate::{Failure, Outcome, load};
 
 /// What `ttx serve` was asked.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct ServeArgs {
-    /// Scenario file or built-in name.
+    /// Scenario file or built-in name (default: the built-in tabletop_the_vote).
     pub file: Option<PathBuf>,
-    /// Seed for a new session.
+    /// Random seed.
+    #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Address to listen on.
+    /// Address to listen on (0.0.0.0:7878 to accept consoles from other computers).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:7878")]
     pub bind: String,
-    /// Journal for a new session.
+    /// The session journal (default: ttx-session-<time>.jsonl here); join codes go beside it.
+    #[arg(long, value_name = "FILE")]
     pub journal: Option<PathBuf>,
-    /// Journal of a session to carry on.
+    /// Carry on a session from its journal after a crash or a stop.
+    #[arg(long, value_name = "JOURNAL")]
     pub resume: Option<PathBuf>,
-    /// No facilitator console in this terminal.
+    /// No facilitator console here: control the clock with `ttx join --facilitator`.
+    #[arg(long)]
     pub headless: bool,
-    /// Player-made injects wait for approval.
+    /// Injects made by the red and white cells wait for the facilitator's approval.
+    #[arg(long)]
     pub approve_injects: bool,
-    /// TLS certificate (PEM).
+    /// TLS certificate chain (PEM); needs --tls-key.
+    #[arg(long, value_name = "FILE")]
     pub tls_cert: Option<PathBuf>,
-    /// TLS key (PEM).
+    /// TLS private key (PEM).
+    #[arg(long, value_name = "FILE")]
     pub tls_key: Option<PathBuf>,
-    /// Simulated hours per second.
+    /// Simulated hours per real second.
+    #[arg(long, default_value_t = 1.0)]
     pub speed: f64,
     /// Start with the clock stopped.
+    #[arg(long)]
     pub paused: bool,
-    /// Do not stop the clock at module breaks.
+    /// Keep the clock running when a new module begins.
+    #[arg(long)]
     pub no_module_breaks: bool,
-    /// Connection cap.
+    /// Most consoles connected at once.
+    #[arg(long, default_value_t = 5000)]
     pub max_connections: usize,
-    /// Limits and timeouts.
+    #[command(flatten)]
     pub tuning: Tuning,
 }
 
@@ -423,21 +435,27 @@ pub async fn run_session(
 }
 
 /// What `ttx join` was asked.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct JoinArgs {
-    /// host:port
+    /// The server, host:port.
     pub addr: String,
-    /// Team id (none with --facilitator).
+    /// Your team's id.
+    #[arg(long, value_name = "ID", required_unless_present = "facilitator")]
     pub team: Option<String>,
-    /// The facilitator's control connection.
+    /// The facilitator's control connection instead of a team.
+    #[arg(long, conflicts_with = "team")]
     pub facilitator: bool,
-    /// Join code.
+    /// The join code the facilitator gave you.
+    #[arg(long)]
     pub code: String,
-    /// JSON lines instead of a screen.
+    /// No screen: commands as JSON lines on stdin, every update as JSON lines on stdout.
+    #[arg(long)]
     pub headless: bool,
-    /// Trust this certificate (PEM) and use TLS.
+    /// Use TLS and trust this certificate (PEM), as given by the facilitator.
+    #[arg(long, value_name = "FILE")]
     pub tls_ca: Option<PathBuf>,
-    /// Name to check the certificate against (default: the host in ADDR).
+    /// The name in the server's certificate (default: the host in ADDR).
+    #[arg(long, value_name = "NAME", requires = "tls_ca")]
     pub tls_name: Option<String>,
 }
 
