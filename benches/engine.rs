@@ -9,7 +9,6 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use ttx_engine::scenario::schema::{JurisdictionsSpec, StateSelection};
 use ttx_engine::{Family, Scenario, Sim, builtin};
 
 fn load(name: &str) -> Scenario {
@@ -74,28 +73,9 @@ fn tick_cost(c: &mut Criterion) {
     g.finish();
 }
 
-/// A synthetic national-style scenario with `kj` times the jurisdictions and `k` times the campaigns.
+/// The synthetic scaling scenario (`builtin::synthetic`).
 fn synthetic(kj: u32, k: u32) -> Scenario {
-    let mut spec = load("national").spec().clone();
-    spec.geography.states = StateSelection::Only(vec!["WI".into(), "MI".into(), "ME".into(), "MA".into()]);
-    spec.geography.jurisdictions = JurisdictionsSpec::Generated { per_state: 20 * kj };
-    spec.injects.clear();
-    for adv in &mut spec.adversaries {
-        let originals = std::mem::take(&mut adv.campaigns);
-        for r in 0..k {
-            for c in &originals {
-                let mut c = c.clone();
-                c.id = format!("{}_{r}", c.id);
-                if let Some(t) = c.targets.as_mut() {
-                    t.states.clear();
-                    t.jurisdictions.clear();
-                    t.count = 8;
-                }
-                adv.campaigns.push(c);
-            }
-        }
-    }
-    Scenario::from_spec(&format!("synthetic j{kj} c{k}"), &spec).unwrap_or_else(|p| panic!("{p:?}"))
+    builtin::synthetic(kj, k).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn scaling(c: &mut Criterion) {

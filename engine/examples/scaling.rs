@@ -5,31 +5,10 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use ttx_engine::scenario::schema::{JurisdictionsSpec, StateSelection};
 use ttx_engine::{Scenario, Sim, builtin};
 
-fn synthetic(kj: u32, k: u32) -> Scenario {
-    let base = builtin::load(builtin::find("national").unwrap()).unwrap();
-    let mut spec = base.spec().clone();
-    spec.geography.states = StateSelection::Only(vec!["WI".into(), "MI".into(), "ME".into(), "MA".into()]);
-    spec.geography.jurisdictions = JurisdictionsSpec::Generated { per_state: 20 * kj };
-    spec.injects.clear();
-    for adv in &mut spec.adversaries {
-        let originals = std::mem::take(&mut adv.campaigns);
-        for r in 0..k {
-            for c in &originals {
-                let mut c = c.clone();
-                c.id = format!("{}_{r}", c.id);
-                if let Some(t) = c.targets.as_mut() {
-                    t.states.clear();
-                    t.jurisdictions.clear();
-                    t.count = 8;
-                }
-                adv.campaigns.push(c);
-            }
-        }
-    }
-    Scenario::from_spec(&format!("synthetic j{kj} c{k}"), &spec).unwrap()
+fn synthetic(kj: u32, kc: u32) -> Scenario {
+    builtin::synthetic(kj, kc).unwrap()
 }
 
 fn main() {

@@ -61,3 +61,33 @@ pub fn load(b: &Builtin) -> Result<Scenario, Diagnostics> {
 pub fn default_scenario() -> Result<Scenario, Diagnostics> {
     load(&BUILTINS[0])
 }
+
+/// The synthetic scenario of the scaling benchmark: the national scenario's adversaries on
+/// four states, with `jurisdictions_x` times 20 local jurisdictions per state and
+/// `campaigns_x` copies of every campaign (each aimed at 8 jurisdictions), and no injects.
+pub fn synthetic(jurisdictions_x: u32, campaigns_x: u32) -> Result<Scenario, String> {
+    use crate::scenario::schema::{JurisdictionsSpec, StateSelection};
+    let national = find("national").ok_or("the national scenario is not built in")?;
+    let national = load(national).map_err(|d| d.to_string())?;
+    let mut spec = national.spec().clone();
+    spec.geography.states = StateSelection::Only(vec!["WI".into(), "MI".into(), "ME".into(), "MA".into()]);
+    spec.geography.jurisdictions = JurisdictionsSpec::Generated { per_state: 20 * jurisdictions_x };
+    spec.injects.clear();
+    for adv in &mut spec.adversaries {
+        let originals = std::mem::take(&mut adv.campaigns);
+        for r in 0..campaigns_x {
+            for c in &originals {
+                let mut c = c.clone();
+                c.id = format!("{}_{r}", c.id);
+                if let Some(t) = c.targets.as_mut() {
+                    t.states.clear();
+                    t.jurisdictions.clear();
+                    t.count = 8;
+                }
+                adv.campaigns.push(c);
+            }
+        }
+    }
+    Scenario::from_spec(&format!("synthetic j{jurisdictions_x} c{campaigns_x}"), &spec)
+        .map_err(|problems| format!("{problems:?}"))
+}
