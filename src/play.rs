@@ -9,9 +9,10 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use ratatui::crossterm::event::{self, Event, KeyEventKind};
+use ratatui::crossterm::event::{Event, KeyEventKind};
 use ttx_engine::journal::Record;
 use ttx_engine::{Resolution, Sim, SimOptions, builtin};
 use ttx_tui::console::{Console, ConsoleOptions};
@@ -64,8 +65,7 @@ pub fn play(file: Option<&Path>, seed: u64, journal: Option<&Path>) -> Outcome {
     let (mut term, guard) =
         terminal::enter().map_err(|e| Failure::runtime(format!("cannot take over the terminal: {e}")))?;
     let result = run(&mut term, &mut console, &mut journal, &stop);
-    drop(term);
-    drop(guard);
+    terminal::close(term, guard);
 
     let mut tail = console.take_records();
     tail.push(console.end_record());
@@ -97,13 +97,14 @@ fn run(
     journal: &mut SessionJournal,
     stop: &AtomicBool,
 ) -> Outcome {
+    let keys = terminal::event_channel().map_err(|e| Failure::runtime(format!("cannot read keys: {e}")))?;
     let mut last = Instant::now();
     loop {
         // A signal (the window closed, SIGTERM) ends the session; the terminal may be gone.
         if stop.load(Ordering::SeqCst) {
             return Ok(());
         }
-        if let Err(e) = draw_and_read(term, console) {
+        if let Err(e) = draw_and_read(term, console, &keys) {
             if stop.load(Ordering::SeqCst) {
                 return Ok(());
             }
@@ -124,23 +125,31 @@ fn run(
 }
 
 /// Draws, then waits briefly for keys and applies them.
-fn draw_and_read(term: &mut terminal::Term, console: &mut Console) -> std::io::Result<()> {
+fn draw_and_read(
+    term: &mut terminal::Term,
+    console: &mut Console,
+    keys: &Receiver<Event>,
+) -> std::io::Result<()> {
     term.draw(|f| ui::render(console, f))?;
     let wait = if console.is_running() { Duration::from_millis(40) } else { Duration::from_millis(200) };
-    if event::poll(wait)? {
-        loop {
+    let mut next = keys.recv_timeout(wait);
+    loop {
+        match next {
             // Other events (a resize) need nothing: the next draw fits the new size.
-            if let Event::Key(k) = event::read()?
-                && k.kind == KeyEventKind::Press
-            {
+            Ok(Event::Key(k)) if k.kind == KeyEventKind::Press => {
                 console.handle_key(&k);
             }
-            if console.should_quit() || !event::poll(Duration::ZERO)? {
-                break;
+            Ok(_) => {}
+            Err(RecvTimeoutError::Timeout) => return Ok(()),
+            Err(RecvTimeoutError::Disconnected) => {
+                return Err(std::io::Error::other("the terminal cannot be read any more"));
             }
         }
+        if console.should_quit() {
+            return Ok(());
+        }
+        next = keys.recv_timeout(Duration::ZERO);
     }
-    Ok(())
 }
 
 /// The session journal on disk: appended as the session goes, commands and notes

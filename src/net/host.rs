@@ -7,9 +7,9 @@
 //! exercise applies exactly as it applies a control connection's, so a
 //! hosted session journals and replays like any other.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use ratatui::crossterm::event::{self, Event, KeyEventKind};
+use ratatui::crossterm::event::{Event, KeyEventKind};
 use tokio::sync::mpsc;
 use ttx_engine::Sim;
 use ttx_tui::console::Console;
@@ -63,7 +63,8 @@ pub struct Screen {
 pub struct HostUi {
     /// The console.
     pub console: Box<Console>,
-    term: terminal::Term,
+    /// Never dropped (see `terminal::close`); `ttx serve` restores the terminal with its guard.
+    term: std::mem::ManuallyDrop<terminal::Term>,
     keys: Option<mpsc::UnboundedReceiver<Event>>,
     last: Instant,
 }
@@ -72,24 +73,14 @@ impl HostUi {
     /// A console on the terminal (already in full-screen mode); starts the thread that reads keys.
     pub fn new(console: Console, term: terminal::Term) -> std::io::Result<HostUi> {
         let (tx, rx) = mpsc::unbounded_channel();
-        std::thread::Builder::new().name("ttx-keys".into()).spawn(move || {
-            loop {
-                match event::poll(Duration::from_millis(200)) {
-                    Ok(true) => match event::read() {
-                        Ok(e) => {
-                            if tx.send(e).is_err() {
-                                return;
-                            }
-                        }
-                        Err(_) => return,
-                    },
-                    Ok(false) if tx.is_closed() => return,
-                    Ok(false) => {}
-                    Err(_) => return,
-                }
-            }
-        })?;
-        Ok(HostUi { console: Box::new(console), term, keys: Some(rx), last: Instant::now() })
+        let probe = tx.clone();
+        terminal::read_events(move |e| tx.send(e).is_ok(), move || !probe.is_closed())?;
+        Ok(HostUi {
+            console: Box::new(console),
+            term: std::mem::ManuallyDrop::new(term),
+            keys: Some(rx),
+            last: Instant::now(),
+        })
     }
 
     /// Takes the key stream, for the exercise's event loop.

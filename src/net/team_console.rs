@@ -11,9 +11,10 @@ use std::collections::VecDeque;
 use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::RecvTimeoutError;
 use std::time::{Duration, Instant};
 
-use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
+use ratatui::crossterm::event::{Event, KeyCode, KeyEventKind, KeyModifiers};
 use tokio::sync::mpsc;
 use tokio::sync::mpsc::error::{TryRecvError, TrySendError};
 use ttx_engine::Command;
@@ -87,8 +88,7 @@ pub fn join(args: &JoinArgs, team: Option<String>) -> Outcome {
         queued: VecDeque::new(),
     };
     let result = run(&mut term, &mut screen, &mut io, &stop);
-    drop(term);
-    drop(guard);
+    terminal::close(term, guard);
     // The connection's task may be waiting on the network: do not wait for it.
     rt.shutdown_background();
 
@@ -140,6 +140,7 @@ fn run(
     io: &mut Io,
     stop: &AtomicBool,
 ) -> std::io::Result<Ended> {
+    let keys = terminal::event_channel()?;
     let mut last = Instant::now();
     loop {
         if stop.load(Ordering::SeqCst) {
@@ -158,29 +159,35 @@ fn run(
                 term.draw(|f| team_ui::render(c, f))?;
             }
         }
-        if event::poll(Duration::from_millis(100))? {
-            loop {
+        let mut next = keys.recv_timeout(Duration::from_millis(100));
+        loop {
+            let k = match next {
                 // Other events (a resize) need nothing: the next draw fits the new size.
-                if let Event::Key(k) = event::read()?
-                    && k.kind == KeyEventKind::Press
-                {
-                    match screen {
-                        Screen::Joining { .. } => {
-                            let ctrl_c =
-                                k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL);
-                            if ctrl_c || matches!(k.code, KeyCode::Char('q') | KeyCode::Esc) {
-                                return Ok(Ended::Left);
-                            }
-                        }
-                        Screen::Console(c) => {
-                            c.handle_key(&k);
-                        }
+                Ok(Event::Key(k)) if k.kind == KeyEventKind::Press => k,
+                Ok(_) => {
+                    next = keys.recv_timeout(Duration::ZERO);
+                    continue;
+                }
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => {
+                    return Err(std::io::Error::other("the terminal cannot be read any more"));
+                }
+            };
+            match screen {
+                Screen::Joining { .. } => {
+                    let ctrl_c = k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL);
+                    if ctrl_c || matches!(k.code, KeyCode::Char('q') | KeyCode::Esc) {
+                        return Ok(Ended::Left);
                     }
                 }
-                if matches!(screen, Screen::Console(c) if c.should_quit()) || !event::poll(Duration::ZERO)? {
-                    break;
+                Screen::Console(c) => {
+                    c.handle_key(&k);
                 }
             }
+            if matches!(screen, Screen::Console(c) if c.should_quit()) {
+                break;
+            }
+            next = keys.recv_timeout(Duration::ZERO);
         }
         let now = Instant::now();
         if let Screen::Console(c) = screen {
