@@ -203,8 +203,10 @@ pub struct Held {
 /// What an actor knows: the indicators it holds, in arrival order.
 #[derive(Component, Clone, Debug, Default)]
 pub struct Knowledge {
-    /// Held indicators.
+    /// Held indicators, in arrival order (add through [`Knowledge::add`]).
     pub held: Vec<Held>,
+    /// One bit per indicator index held, so asking costs the same however much is held.
+    bits: Vec<u64>,
 }
 
 /// How well what an actor knows matches a campaign.
@@ -221,7 +223,22 @@ pub enum Match {
 impl Knowledge {
     /// Whether it holds an indicator.
     pub fn holds(&self, i: IndicatorIx) -> bool {
-        self.held.iter().any(|h| h.indicator == i)
+        let (word, bit) = (i.ix() / 64, i.ix() % 64);
+        self.bits.get(word).is_some_and(|w| w & (1 << bit) != 0)
+    }
+
+    /// Adds an indicator unless it is already held; whether it was new.
+    pub fn add(&mut self, h: Held) -> bool {
+        let (word, bit) = (h.indicator.ix() / 64, h.indicator.ix() % 64);
+        if self.bits.len() <= word {
+            self.bits.resize(word + 1, 0);
+        }
+        if self.bits[word] & (1 << bit) != 0 {
+            return false;
+        }
+        self.bits[word] |= 1 << bit;
+        self.held.push(h);
+        true
     }
 
     /// The best match for a campaign among indicators that arrived before `before`,
@@ -319,6 +336,17 @@ impl<T: Send + Sync + 'static> Calendar<T> {
         self.buckets.entry(tick.0).or_default().push(item);
         self.len += 1;
         true
+    }
+
+    /// Schedules several items for one tick, in order.
+    pub fn schedule_all(&mut self, tick: Tick, items: impl IntoIterator<Item = T>) {
+        if tick.0 >= self.ticks {
+            return;
+        }
+        let bucket = self.buckets.entry(tick.0).or_default();
+        let before = bucket.len();
+        bucket.extend(items);
+        self.len += bucket.len() - before;
     }
 
     /// Takes the items due at a tick.

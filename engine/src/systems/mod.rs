@@ -328,10 +328,9 @@ impl Core<'_, '_> {
         };
         let Some(&e) = self.ents.actors.get(actor.ix()) else { return false };
         let Ok(mut k) = self.knowledge.get_mut(e) else { return false };
-        if k.holds(indicator) {
+        if !k.add(held) {
             return false;
         }
-        k.held.push(held);
         self.digest.mix(&[0x12, u64::from(actor.0), u64::from(indicator.0)]);
         self.learned.write(Learned { actor, indicator, from, channel });
         true
