@@ -340,6 +340,10 @@ pub fn run_doctrines(
 }
 
 /// On an alert, an actor hardens its assets of the kinds the campaign targets.
+///
+/// Most alerts find nothing left to do (the asset was hardened on an earlier
+/// alert, or has no weakness the technique uses), so nothing is allocated
+/// until a response is planned.
 fn harden(
     core: &CoreRead,
     plan: &mut Plan,
@@ -353,24 +357,30 @@ fn harden(
         return;
     }
     let reg = core.reg();
-    let kinds: Vec<AssetKind> =
-        reg.campaign(campaign).spec.targets.as_ref().map(|t| t.kinds.clone()).unwrap_or_default();
+    let Some(targets) = reg.campaign(campaign).spec.targets.as_ref() else { return };
+    let code = match technique {
+        Technique::ExploitPublicFacing => 10,
+        Technique::CredentialStuffing | Technique::Phishing => 11,
+        _ => return,
+    };
     for &asset in &reg.actor(a).assets {
-        let kind = reg.asset(asset).kind;
-        if !kinds.contains(&kind) {
+        if !targets.kinds.contains(&reg.asset(asset).kind)
+            || plan.planned.responses.contains(&(a, asset, code))
+        {
             continue;
         }
         let Some(p) = core.posture(asset) else { continue };
-        let asset_id = reg.asset(asset).id.clone();
-        let actor = reg.actor(a).id.clone();
-        match technique {
-            Technique::ExploitPublicFacing if p.patch_lag_days > 0 => {
-                plan.respond(a, asset, 10, hours, Command::Patch { actor, asset: asset_id });
-            }
-            Technique::CredentialStuffing | Technique::Phishing if !p.mfa => {
-                plan.respond(a, asset, 11, hours, Command::EnforceMfa { actor, asset: asset_id });
-            }
-            _ => {}
+        let weak = if code == 10 { p.patch_lag_days > 0 } else { !p.mfa };
+        if !weak {
+            continue;
         }
+        let actor = reg.actor(a).id.clone();
+        let asset_id = reg.asset(asset).id.clone();
+        let cmd = if code == 10 {
+            Command::Patch { actor, asset: asset_id }
+        } else {
+            Command::EnforceMfa { actor, asset: asset_id }
+        };
+        plan.respond(a, asset, code, hours, cmd);
     }
 }
