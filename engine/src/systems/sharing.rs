@@ -13,60 +13,75 @@ use crate::events::{EventKind, Severity};
 use crate::model::registry::*;
 use crate::model::*;
 use crate::scenario::schema::{AssetKind, Channel};
+use crate::time::Tick;
 
-/// Who a share reaches.
+/// Who a share reaches, written into a buffer the caller keeps (a tick of shares allocates
+/// nothing).
 pub fn audience(
     reg: &Registry,
     members: &[bool],
     from: ActorIx,
     channel: Channel,
     to: Option<ActorIx>,
-) -> Vec<ActorIx> {
+    out: &mut Vec<ActorIx>,
+) {
+    out.clear();
     let sender = reg.actor(from);
     let state_office = |a: &ActorInfo| a.state.map(|s| reg.states[s.ix()].office);
-    let mut out: Vec<ActorIx> = match channel {
-        Channel::LocalToState => state_office(sender).into_iter().collect(),
-        Channel::StateToLocals => sender.state.map(|s| reg.states[s.ix()].locals.clone()).unwrap_or_default(),
-        Channel::StateToIsac | Channel::MemberToIsac | Channel::DhsToIsac => vec![reg.federal.eiisac],
-        Channel::IsacToMembers => (0..reg.actors.len())
-            .filter(|&i| members.get(i).copied().unwrap_or(false))
-            .map(|i| ActorIx(i as u32))
-            .collect(),
-        Channel::IsacToDhs | Channel::OdniToDhs => vec![reg.federal.dhs],
-        Channel::ReportToFbi => vec![reg.federal.fbi],
+    match channel {
+        Channel::LocalToState => out.extend(state_office(sender)),
+        Channel::StateToLocals => {
+            if let Some(s) = sender.state {
+                out.extend_from_slice(&reg.states[s.ix()].locals);
+            }
+        }
+        Channel::StateToIsac | Channel::MemberToIsac | Channel::DhsToIsac => out.push(reg.federal.eiisac),
+        Channel::IsacToMembers => out.extend(
+            (0..reg.actors.len())
+                .filter(|&i| members.get(i).copied().unwrap_or(false))
+                .map(|i| ActorIx(i as u32)),
+        ),
+        Channel::IsacToDhs | Channel::OdniToDhs => out.push(reg.federal.dhs),
+        Channel::ReportToFbi => out.push(reg.federal.fbi),
         Channel::FbiToVictim => {
-            let mut v: Vec<ActorIx> = to.into_iter().collect();
+            out.extend(to);
             if reg.spec.doctrines.federal.fbi_notify_state
                 && let Some(victim) = to
             {
                 let a = reg.actor(victim);
                 if a.kind == ActorKind::Local {
-                    v.extend(state_office(a));
+                    out.extend(state_office(a));
                 }
             }
-            v
         }
         Channel::VendorToCustomers => {
-            let mut v: Vec<ActorIx> = reg
-                .assets
-                .iter()
-                .filter(|a| a.vendor == Some(from) && a.kind != AssetKind::VendorUpdate)
-                .map(|a| a.owner)
-                .collect();
-            v.sort();
-            v.dedup();
-            v
+            out.extend(
+                reg.assets
+                    .iter()
+                    .filter(|a| a.vendor == Some(from) && a.kind != AssetKind::VendorUpdate)
+                    .map(|a| a.owner),
+            );
+            out.sort();
+            out.dedup();
         }
-        Channel::PublicAdvisory => reg
-            .actors
-            .iter()
-            .enumerate()
-            .filter(|(_, a)| matches!(a.kind, ActorKind::StateOffice | ActorKind::Local | ActorKind::Vendor))
-            .map(|(i, _)| ActorIx(i as u32))
-            .collect(),
-    };
+        Channel::PublicAdvisory => out.extend(
+            reg.actors
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| {
+                    matches!(a.kind, ActorKind::StateOffice | ActorKind::Local | ActorKind::Vendor)
+                })
+                .map(|(i, _)| ActorIx(i as u32)),
+        ),
+    }
     out.retain(|a| *a != from);
-    out
+}
+
+/// Buffers [`run_sharing`] keeps from tick to tick.
+#[derive(Default)]
+pub struct SharingScratch {
+    recipients: Vec<ActorIx>,
+    arrivals: Vec<(Tick, ActorIx)>,
 }
 
 /// Sends this tick's share orders and delivers what arrives.
@@ -75,36 +90,53 @@ pub fn run_sharing(
     mut orders: MessageReader<ShareOrder>,
     mut deliveries: ResMut<Calendar<Delivery>>,
     mut ledger: ResMut<ShareLedger>,
+    mut scratch: Local<SharingScratch>,
 ) {
     let now = core.now();
     let reg = core.reg.0.clone();
-    let list: Vec<ShareOrder> = orders.read().copied().collect();
-    for o in list {
+    let SharingScratch { recipients, arrivals } = &mut *scratch;
+    for &o in orders.read() {
         if !ledger.0.insert((o.from, o.indicator, o.channel)) && o.channel != Channel::FbiToVictim {
             continue;
         }
-        let spec = reg.spec.sharing.channels.get(o.channel).clone();
+        let spec = reg.spec.sharing.channels.get(o.channel);
         if !spec.enabled {
             continue;
         }
-        let recipients = audience(&reg, &core.members.0, o.from, o.channel, o.to);
-        let ind = core.indicators.0[o.indicator.ix()].clone();
-        let campaign_id = reg.campaign(ind.campaign).id().to_string();
+        audience(&reg, &core.members.0, o.from, o.channel, o.to, recipients);
+        let ind = &core.indicators.0[o.indicator.ix()];
+        let (campaign, serial, origin) = (ind.campaign, ind.serial, ind.origin);
         let mut stream = core.rng.0.stream_n(
-            &["share", o.channel.slug(), &campaign_id, &reg.actor(o.from).id, &reg.actor(ind.origin).id],
-            u64::from(ind.serial) << 16 | o.to.map_or(0, |t| u64::from(t.0) & 0xffff),
+            &[
+                "share",
+                o.channel.slug(),
+                reg.campaign(campaign).id(),
+                &reg.actor(o.from).id,
+                &reg.actor(origin).id,
+            ],
+            u64::from(serial) << 16 | o.to.map_or(0, |t| u64::from(t.0) & 0xffff),
         );
         let extra = if o.channel == Channel::OdniToDhs { reg.spec.sharing.tearline_h.max(0.0) } else { 0.0 };
-        for &r in &recipients {
+        arrivals.clear();
+        for &r in recipients.iter() {
             let arrives = stream.chance(spec.reliability);
-            let latency = sample_latency(&spec, stream.uniform());
+            let latency = sample_latency(spec, stream.uniform());
             if arrives {
-                let t = core.later(f64::from(latency) + extra);
-                deliveries.schedule(
-                    t,
-                    Delivery { to: r, from: o.from, indicator: o.indicator, channel: o.channel, sent: now },
-                );
+                arrivals.push((core.later(f64::from(latency) + extra), r));
             }
+        }
+        // One calendar insertion per arrival hour rather than per recipient; the sort is
+        // stable, so each hour's deliveries keep the audience's order.
+        arrivals.sort_by_key(|&(t, _)| t);
+        let delivery = |&(_, to): &(Tick, ActorIx)| Delivery {
+            to,
+            from: o.from,
+            indicator: o.indicator,
+            channel: o.channel,
+            sent: now,
+        };
+        for hour in arrivals.chunk_by(|a, b| a.0 == b.0) {
+            deliveries.schedule_all(hour[0].0, hour.iter().map(delivery));
         }
         core.metrics.message(o.channel, recipients.len() as u64);
         core.digest.mix(&[
@@ -115,7 +147,7 @@ pub fn run_sharing(
             recipients.len() as u64,
         ]);
         if o.channel == Channel::IsacToMembers {
-            let run = &mut core.campaigns.0[ind.campaign.ix()];
+            let run = &mut core.campaigns.0[campaign.ix()];
             if run.first_alert.is_none() {
                 run.first_alert = Some(now);
                 if let Some(d) = run.first_detected {
