@@ -8,6 +8,8 @@
 //! at the cap with low confidence, possibly naming the wrong adversary when a
 //! false flag moved evidence.
 
+use std::ops::Bound::{Excluded, Unbounded};
+
 use bevy_ecs::prelude::*;
 
 use super::Core;
@@ -45,10 +47,11 @@ pub fn run_federal(
                 core.emit(Severity::Notice, EventKind::IntelGained { campaign: c, indicator: ind });
             }
             FederalEvent::Investigations => {
-                let open: Vec<(CampaignIx, Investigation)> =
-                    eo.investigations.iter().map(|(c, i)| (*c, i.clone())).collect();
-                for (c, inv) in open {
-                    investigation_day(&mut core, &mut eo, &mut orders, c, &inv);
+                // In campaign order, without copying the open investigations.
+                let mut next = eo.investigations.keys().next().copied();
+                while let Some(c) = next {
+                    investigation_day(&mut core, &mut eo, &mut orders, c);
+                    next = eo.investigations.range((Excluded(c), Unbounded)).next().map(|(k, _)| *k);
                 }
                 let t = core.later(24.0);
                 cal.schedule(t, FederalEvent::Investigations);
@@ -90,18 +93,13 @@ pub fn run_federal(
 }
 
 /// One day of one investigation: evidence accrues, and the FBI may find (and notify) another victim.
-fn investigation_day(
-    core: &mut Core,
-    eo: &mut Eo,
-    orders: &mut MessageWriter<ShareOrder>,
-    c: CampaignIx,
-    inv: &Investigation,
-) {
+fn investigation_day(core: &mut Core, eo: &mut Eo, orders: &mut MessageWriter<ShareOrder>, c: CampaignIx) {
     let reg = core.reg.0.clone();
     let now = core.now();
+    let Some(opened) = eo.investigations.get(&c).map(|i| i.opened) else { return };
     let info = reg.campaign(c);
     add_evidence(eo, &mut core.digest, &reg, info.adversary, reg.spec.eo13848.evidence_per_investigation_day);
-    let day = u64::from(now.0.saturating_sub(inv.opened.0) / 24);
+    let day = u64::from(now.0.saturating_sub(opened.0) / 24);
     let mut stream = core.rng.0.stream_n(&["investigation", info.id()], day);
     if !stream.chance(reg.spec.doctrines.federal.investigation_find_rate) {
         return;
@@ -113,7 +111,7 @@ fn investigation_day(
         .map(|i| &core.intrusions.list[i.ix()])
         .filter(|x| x.attempts > 0 || x.compromised_at.is_some())
         .map(|x| reg.asset(x.asset).owner)
-        .filter(|o| !inv.notified.contains(o))
+        .filter(|o| !eo.investigations.get(&c).is_some_and(|i| i.notified.contains(o)))
         .collect();
     victims.sort();
     victims.dedup();
