@@ -1,4 +1,5 @@
 //! The `ttx` library: the parts of the command-line program that benchmarks
 //! and other tools reuse. Today that is the research batch runner.
+#![forbid(unsafe_code)]
 
 pub mod batch;

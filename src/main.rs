@@ -3,6 +3,7 @@
 //! Exit codes: 0 success; 1 a check failed (a replay diverged); 2 bad input
 //! (scenario errors, bad flags, unreadable files), always with a message a
 //! person can act on. A panic is a bug.
+#![forbid(unsafe_code)]
 
 mod cli;
 mod headless;

@@ -3,7 +3,11 @@ use ttx_engine::*;
 fn main() {
     let name = std::env::args().nth(1).unwrap_or("tabletop_the_vote".into());
     let n: u64 = std::env::args().nth(2).and_then(|s| s.parse().ok()).unwrap_or(500);
-    let sc = builtin::load(builtin::find(&name).unwrap()).unwrap();
+    // `synthetic:K` is the scaling benchmark's scenario at K times the jurisdictions and campaigns.
+    let sc = match name.strip_prefix("synthetic:") {
+        Some(k) => builtin::synthetic(k.parse().unwrap(), k.parse().unwrap()).unwrap(),
+        None => builtin::load(builtin::find(&name).unwrap()).unwrap(),
+    };
     let t = Instant::now();
     for s in 0..n {
         let sim = Sim::new(&sc, s);

@@ -16,7 +16,7 @@
 //! let m = sim.metrics();
 //! assert!(m.intrusions_attempted > 0);
 //! ```
-
+#![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod builtin;

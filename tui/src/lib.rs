@@ -13,7 +13,7 @@
 //! `SeriesPoint`, `InjectView`, and the [`form::CommandForm`] model), so the
 //! team console draws the same panels from a `TeamView` received over the
 //! network.
-
+#![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod console;
