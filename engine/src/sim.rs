@@ -124,6 +124,101 @@ fn build_schedule(world: &mut World, families: &[Family]) -> Schedule {
     schedule
 }
 
+/// Puts a run's starting state into the world: every resource, and the initial agenda.
+/// The entities and their components are the caller's.
+fn install_state(
+    world: &mut World,
+    reg: &Arc<Registry>,
+    scenario_hash: u64,
+    seed: u64,
+    options: &SimOptions,
+) {
+    let ticks = reg.clock.ticks();
+    let streams = Streams::new(seed);
+
+    // EI-ISAC membership: listed, or a fixed draw per actor, so a higher share only adds members.
+    let sharing = &reg.spec.sharing;
+    let members: Vec<bool> = reg
+        .actors
+        .iter()
+        .map(|a| match a.kind {
+            ActorKind::Local => a
+                .isac_listed
+                .unwrap_or_else(|| streams.fixed_uniform(&["isac_member", &a.id]) < sharing.isac_membership),
+            ActorKind::StateOffice => {
+                streams.fixed_uniform(&["isac_member", &a.id]) < sharing.state_isac_membership
+            }
+            _ => false,
+        })
+        .collect();
+    let staffed: Vec<bool> = reg.teams.iter().map(|t| options.staffed.contains(&t.id)).collect();
+
+    let mut h = StableHasher::new();
+    h.u64(scenario_hash).u64(seed);
+    world.insert_resource(Digest(h.finish()));
+    world.insert_resource(Reg(Arc::clone(reg)));
+    world.insert_resource(Rng(streams));
+    world.insert_resource(Now(Tick(0)));
+    world.insert_resource(Membership(members));
+    world.insert_resource(Staffing(staffed));
+    world.insert_resource(EventLog::default());
+    world.insert_resource(MetricsState::default());
+    world.insert_resource(Calendar::<CampaignEvent>::new(ticks));
+    world.insert_resource(Calendar::<InjectEvent>::new(ticks));
+    world.insert_resource(Calendar::<Timer>::new(ticks));
+    world.insert_resource(Calendar::<FederalEvent>::new(ticks));
+    world.insert_resource(Calendar::<Delivery>::new(ticks));
+    world.insert_resource(Intrusions::default());
+    world.insert_resource(Campaigns(reg.campaigns.iter().map(|_| CampaignRun::new()).collect()));
+    world.insert_resource(Indicators::default());
+    let conf = reg.spec.public.confidence;
+    world.insert_resource(Public {
+        confidence: conf,
+        baseline: conf,
+        min: conf,
+        open: vec![],
+        recovering: false,
+        news_day: i64::MIN,
+        stories_today: 0,
+    });
+    world.insert_resource(DownCounts::default());
+    world.insert_resource(Onsite { free: reg.spec.doctrines.federal.onsite_teams, ..Onsite::default() });
+    world.insert_resource(Eo { evidence: vec![0.0; reg.adversaries.len()], ..Eo::default() });
+    world.insert_resource(Injects { state: vec![InjectState::Pending; reg.injects.len()], adhoc: 0 });
+    world.insert_resource(Inbox::default());
+    world.insert_resource(ShareLedger::default());
+    world.insert_resource(CommandQueue::default());
+    world.insert_resource(Planned::default());
+
+    // The initial agenda.
+    {
+        let mut cal = world.resource_mut::<Calendar<CampaignEvent>>();
+        for (i, c) in reg.campaigns.iter().enumerate() {
+            if let Some(t) = c.start {
+                cal.schedule(t, CampaignEvent::Start(CampaignIx(i as u32)));
+            }
+        }
+    }
+    {
+        let mut cal = world.resource_mut::<Calendar<InjectEvent>>();
+        for (i, m) in reg.modules.iter().enumerate() {
+            cal.schedule(m.start, InjectEvent::ModuleStart(ModuleIx(i as u32)));
+        }
+        for (i, inj) in reg.injects.iter().enumerate() {
+            if let ResolvedTrigger::At(t) = inj.trigger {
+                cal.schedule(t, InjectEvent::Scripted(InjectIx(i as u32)));
+            }
+        }
+    }
+    {
+        let work = reg.spec.eo13848.assessment_work_days;
+        let t = reg.clock.tick_of(ETime::new(0, 0) + ETime((work * 24.0).ceil() as i64));
+        if let Some(t) = t {
+            world.resource_mut::<Calendar<FederalEvent>>().schedule(t, FederalEvent::AssessmentCheck);
+        }
+    }
+}
+
 /// How often the metric series is sampled.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Resolution {
@@ -153,6 +248,7 @@ pub struct Sim {
     now: Tick,
     series: Vec<SeriesPoint>,
     resolution: Resolution,
+    options: SimOptions,
     trace: Vec<(Tick, u64)>,
     journal: Vec<Record>,
     checkpoint_commands: bool,
@@ -171,26 +267,6 @@ impl Sim {
     pub fn with_options(scenario: &Scenario, seed: u64, options: SimOptions) -> Sim {
         let reg = scenario.registry_arc();
         let mut world = World::new();
-        let ticks = reg.clock.ticks();
-        let streams = Streams::new(seed);
-
-        // EI-ISAC membership: listed, or a fixed draw per actor, so a higher share only adds members.
-        let sharing = &reg.spec.sharing;
-        let members: Vec<bool> = reg
-            .actors
-            .iter()
-            .map(|a| match a.kind {
-                ActorKind::Local => a.isac_listed.unwrap_or_else(|| {
-                    streams.fixed_uniform(&["isac_member", &a.id]) < sharing.isac_membership
-                }),
-                ActorKind::StateOffice => {
-                    streams.fixed_uniform(&["isac_member", &a.id]) < sharing.state_isac_membership
-                }
-                _ => false,
-            })
-            .collect();
-        let staffed: Vec<bool> = reg.teams.iter().map(|t| options.staffed.contains(&t.id)).collect();
-
         let mut ents = Entities::default();
         for (i, a) in reg.actors.iter().enumerate() {
             ents.actors.push(
@@ -207,78 +283,13 @@ impl Sim {
                 )
             }))
             .collect();
-
-        let mut h = StableHasher::new();
-        h.u64(scenario.hash()).u64(seed);
-        world.insert_resource(Digest(h.finish()));
-        world.insert_resource(Reg(Arc::clone(&reg)));
-        world.insert_resource(Rng(streams));
-        world.insert_resource(Now(Tick(0)));
         world.insert_resource(ents);
-        world.insert_resource(Membership(members));
-        world.insert_resource(Staffing(staffed));
-        world.insert_resource(EventLog::default());
-        world.insert_resource(MetricsState::default());
-        world.insert_resource(Calendar::<CampaignEvent>::new(ticks));
-        world.insert_resource(Calendar::<InjectEvent>::new(ticks));
-        world.insert_resource(Calendar::<Timer>::new(ticks));
-        world.insert_resource(Calendar::<FederalEvent>::new(ticks));
-        world.insert_resource(Calendar::<Delivery>::new(ticks));
-        world.insert_resource(Intrusions::default());
-        world.insert_resource(Campaigns(reg.campaigns.iter().map(|_| CampaignRun::new()).collect()));
-        world.insert_resource(Indicators::default());
-        let conf = reg.spec.public.confidence;
-        world.insert_resource(Public {
-            confidence: conf,
-            baseline: conf,
-            min: conf,
-            open: vec![],
-            recovering: false,
-            news_day: i64::MIN,
-            stories_today: 0,
-        });
-        world.insert_resource(DownCounts::default());
-        world.insert_resource(Onsite { free: reg.spec.doctrines.federal.onsite_teams, ..Onsite::default() });
-        world.insert_resource(Eo { evidence: vec![0.0; reg.adversaries.len()], ..Eo::default() });
-        world.insert_resource(Injects { state: vec![InjectState::Pending; reg.injects.len()], adhoc: 0 });
-        world.insert_resource(Inbox::default());
-        world.insert_resource(ShareLedger::default());
-        world.insert_resource(CommandQueue::default());
-        world.insert_resource(Planned::default());
         MessageRegistry::register_message::<Detection>(&mut world);
         MessageRegistry::register_message::<ShareOrder>(&mut world);
         MessageRegistry::register_message::<Learned>(&mut world);
         MessageRegistry::register_message::<Visible>(&mut world);
         MessageRegistry::register_message::<WentDown>(&mut world);
-
-        // The initial agenda.
-        {
-            let mut cal = world.resource_mut::<Calendar<CampaignEvent>>();
-            for (i, c) in reg.campaigns.iter().enumerate() {
-                if let Some(t) = c.start {
-                    cal.schedule(t, CampaignEvent::Start(CampaignIx(i as u32)));
-                }
-            }
-        }
-        {
-            let mut cal = world.resource_mut::<Calendar<InjectEvent>>();
-            for (i, m) in reg.modules.iter().enumerate() {
-                cal.schedule(m.start, InjectEvent::ModuleStart(ModuleIx(i as u32)));
-            }
-            for (i, inj) in reg.injects.iter().enumerate() {
-                if let ResolvedTrigger::At(t) = inj.trigger {
-                    cal.schedule(t, InjectEvent::Scripted(InjectIx(i as u32)));
-                }
-            }
-        }
-        {
-            let work = reg.spec.eo13848.assessment_work_days;
-            let t = reg.clock.tick_of(ETime::new(0, 0) + ETime((work * 24.0).ceil() as i64));
-            if let Some(t) = t {
-                world.resource_mut::<Calendar<FederalEvent>>().schedule(t, FederalEvent::AssessmentCheck);
-            }
-        }
-
+        install_state(&mut world, &reg, scenario.hash(), seed, &options);
         let schedule = build_schedule(&mut world, &Family::ALL);
 
         Sim {
@@ -290,6 +301,7 @@ impl Sim {
             now: Tick(0),
             series: Vec::new(),
             resolution: options.series,
+            options,
             trace: Vec::new(),
             journal: Vec::new(),
             checkpoint_commands: false,
@@ -297,6 +309,45 @@ impl Sim {
             undelivered: Vec::new(),
             observed: None,
         }
+    }
+
+    /// Starts this simulation over with another seed, as [`Sim::with_options`] would with
+    /// the same scenario and options, but keeping the world's entities and the built
+    /// schedule. A batch reuses one `Sim` per thread this way: building the schedule is a
+    /// large share of a short run. The run that follows is identical to one from a new `Sim`.
+    pub fn reset(&mut self, seed: u64) {
+        let reg = Arc::clone(&self.reg);
+        {
+            let ents = self.world.resource::<Entities>();
+            let (actors, assets) = (ents.actors.clone(), ents.assets.clone());
+            for e in actors {
+                if let Some(mut k) = self.world.get_mut::<Knowledge>(e) {
+                    *k = Knowledge::default();
+                }
+            }
+            for (i, e) in assets.into_iter().enumerate() {
+                if let Some(mut p) = self.world.get_mut::<AssetPosture>(e) {
+                    *p = AssetPosture(reg.assets[i].posture);
+                }
+                if let Some(mut st) = self.world.get_mut::<Status>(e) {
+                    *st = Status::default();
+                }
+            }
+        }
+        self.world.resource_mut::<Messages<Detection>>().clear();
+        self.world.resource_mut::<Messages<ShareOrder>>().clear();
+        self.world.resource_mut::<Messages<Learned>>().clear();
+        self.world.resource_mut::<Messages<Visible>>().clear();
+        self.world.resource_mut::<Messages<WentDown>>().clear();
+        install_state(&mut self.world, &reg, self.scenario_hash, seed, &self.options);
+        self.seed = seed;
+        self.now = Tick(0);
+        self.series.clear();
+        self.trace.clear();
+        self.journal.clear();
+        self.checkpoint_commands = false;
+        self.history.clear();
+        self.undelivered.clear();
     }
 
     /// The resolved scenario.

@@ -415,3 +415,34 @@ fn stepping_family_by_family_gives_the_same_run() {
     assert_eq!(a.metrics(), b.metrics());
     assert_eq!(seen.len(), crate::sim::Family::ALL.len());
 }
+
+/// Everything a run produces that a batch, a journal or a console reads.
+fn fingerprint_of(sim: &Sim) -> (Vec<(Tick, u64)>, crate::metrics::Metrics, String, u64) {
+    let events = serde_json::to_string(sim.events()).unwrap();
+    (sim.hash_trace().to_vec(), sim.metrics(), events, sim.state_hash())
+}
+
+#[test]
+fn a_reset_sim_runs_exactly_like_a_new_one() {
+    for b in crate::builtin::BUILTINS.iter().filter(|b| b.name != "national") {
+        let sc = crate::builtin::load(b).unwrap();
+        let mut reused = Sim::new(&sc, 11);
+        reused.run_to_end();
+        for seed in [12, 11, 3] {
+            reused.reset(seed);
+            reused.run_to_end();
+            let mut fresh = Sim::new(&sc, seed);
+            fresh.run_to_end();
+            assert!(fingerprint_of(&reused) == fingerprint_of(&fresh), "{} seed {seed}", b.name);
+            assert_eq!(reused.series(), fresh.series(), "{} seed {seed}", b.name);
+        }
+        // Reset part-way through a run, with commands waiting and messages unread.
+        let mut half = Sim::new(&sc, 5);
+        half.run_until(Tick(sc.registry().clock.ticks() / 2));
+        half.reset(6);
+        half.run_to_end();
+        let mut fresh = Sim::new(&sc, 6);
+        fresh.run_to_end();
+        assert!(fingerprint_of(&half) == fingerprint_of(&fresh), "{} reset part-way", b.name);
+    }
+}
