@@ -127,7 +127,19 @@ impl Plan {
 
     /// Runs one simulation to its end and reads its metrics.
     pub fn run(&self, t: &Task) -> RunRow {
-        let mut sim = Sim::new(&self.points[t.point as usize].scenario, t.seed);
+        self.run_reusing(t, &mut None)
+    }
+
+    /// [`Plan::run`], reusing the simulation a thread ran before when it was of the same
+    /// sweep point ([`Sim::reset`]: the same run as a new `Sim`, without building one).
+    fn run_reusing(&self, t: &Task, cache: &mut Option<(u32, Sim)>) -> RunRow {
+        let sim = match cache {
+            Some((point, sim)) if *point == t.point => {
+                sim.reset(t.seed);
+                sim
+            }
+            _ => &mut cache.insert((t.point, Sim::new(&self.points[t.point as usize].scenario, t.seed))).1,
+        };
         sim.run_to_end();
         let values = sim.metrics().scalars().into_iter().map(|(_, v)| v).collect();
         RunRow { point: t.point, run: t.run, seed: t.seed, values }
@@ -153,20 +165,26 @@ impl Plan {
             let abort = &abort;
             scope.spawn(move || {
                 pool.install(|| {
-                    tasks.par_iter().for_each_with(tx, |tx, t| {
-                        if stop.load(Ordering::Relaxed) || abort.load(Ordering::Relaxed) {
-                            return;
-                        }
-                        let out = catch_unwind(AssertUnwindSafe(|| self.run(t))).map_err(|p| {
-                            let what = p
-                                .downcast_ref::<&str>()
-                                .map(|s| s.to_string())
-                                .or_else(|| p.downcast_ref::<String>().cloned())
-                                .unwrap_or_else(|| "a panic".into());
-                            (*t, what)
-                        });
-                        let _ = tx.send(out);
-                    });
+                    tasks.par_iter().for_each_init(
+                        || (tx.clone(), None),
+                        |(tx, cache), t| {
+                            if stop.load(Ordering::Relaxed) || abort.load(Ordering::Relaxed) {
+                                return;
+                            }
+                            let out =
+                                catch_unwind(AssertUnwindSafe(|| self.run_reusing(t, cache))).map_err(|p| {
+                                    // A run that panicked may leave its simulation half-way: start afresh.
+                                    *cache = None;
+                                    let what = p
+                                        .downcast_ref::<&str>()
+                                        .map(|s| s.to_string())
+                                        .or_else(|| p.downcast_ref::<String>().cloned())
+                                        .unwrap_or_else(|| "a panic".into());
+                                    (*t, what)
+                                });
+                            let _ = tx.send(out);
+                        },
+                    );
                 });
             });
             let mut result = Ok(());
