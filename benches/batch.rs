@@ -4,7 +4,8 @@
 //!     cargo bench --bench batch
 //!
 //! `engine` is bare `Sim::new` + `run_to_end` + `metrics` in a loop, the cost
-//! of the simulation itself; `batch/jobs=N` is the batch layer on N threads
+//! of the simulation itself; `engine/reset` the same with one `Sim` started over
+//! by `Sim::reset` for each run, as the batch layer's threads do; `batch/jobs=N` is the batch layer on N threads
 //! (task list, rayon pool, collecting rows), so the gap between `engine` and
 //! `batch/jobs=1` is what the batch layer adds; `engine/setup_only` is the part
 //! of `engine` spent building a run (`Sim::new`) before simulating it.
@@ -31,6 +32,16 @@ fn group(c: &mut Criterion, name: &str, scenario: &Scenario, runs: u32, samples:
         b.iter(|| {
             for t in &tasks {
                 let mut sim = Sim::new(scenario, t.seed);
+                sim.run_to_end();
+                black_box(sim.metrics());
+            }
+        })
+    });
+    g.bench_function("engine/reset", |b| {
+        let mut sim = Sim::new(scenario, 0);
+        b.iter(|| {
+            for t in &tasks {
+                sim.reset(t.seed);
                 sim.run_to_end();
                 black_box(sim.metrics());
             }
