@@ -320,12 +320,14 @@ pub struct Calendar<T: Send + Sync + 'static> {
     buckets: BTreeMap<u32, Vec<T>>,
     ticks: u32,
     len: usize,
+    /// Emptied buckets given back by [`Calendar::recycle`], reused for new hours.
+    spare: Vec<Vec<T>>,
 }
 
 impl<T: Send + Sync + 'static> Calendar<T> {
     /// A calendar for `ticks` ticks.
     pub fn new(ticks: u32) -> Self {
-        Calendar { buckets: BTreeMap::new(), ticks, len: 0 }
+        Calendar { buckets: BTreeMap::new(), ticks, len: 0, spare: Vec::new() }
     }
 
     /// Schedules an item; items past the end of the clock never happen and are dropped.
@@ -333,7 +335,8 @@ impl<T: Send + Sync + 'static> Calendar<T> {
         if tick.0 >= self.ticks {
             return false;
         }
-        self.buckets.entry(tick.0).or_default().push(item);
+        let spare = &mut self.spare;
+        self.buckets.entry(tick.0).or_insert_with(|| spare.pop().unwrap_or_default()).push(item);
         self.len += 1;
         true
     }
@@ -343,7 +346,8 @@ impl<T: Send + Sync + 'static> Calendar<T> {
         if tick.0 >= self.ticks {
             return;
         }
-        let bucket = self.buckets.entry(tick.0).or_default();
+        let spare = &mut self.spare;
+        let bucket = self.buckets.entry(tick.0).or_insert_with(|| spare.pop().unwrap_or_default());
         let before = bucket.len();
         bucket.extend(items);
         self.len += bucket.len() - before;
@@ -357,6 +361,15 @@ impl<T: Send + Sync + 'static> Calendar<T> {
                 v
             }
             None => Vec::new(),
+        }
+    }
+
+    /// Gives back a bucket [`Calendar::take`] returned, once drained, so the steady state
+    /// of a run allocates no new buckets.
+    pub fn recycle(&mut self, mut bucket: Vec<T>) {
+        bucket.clear();
+        if bucket.capacity() > 0 && self.spare.len() < 64 {
+            self.spare.push(bucket);
         }
     }
 

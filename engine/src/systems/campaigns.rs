@@ -26,7 +26,8 @@ pub fn run_campaigns(
     eo: Res<Eo>,
 ) {
     let now = core.now();
-    for ev in cal.take(now) {
+    let mut due = cal.take(now);
+    for ev in due.drain(..) {
         match ev {
             CampaignEvent::Start(c) => start(&mut core, &mut cal, &mut fed, c),
             CampaignEvent::NextTarget(c) => next_target(&mut core, &mut cal, &eo, c),
@@ -34,6 +35,7 @@ pub fn run_campaigns(
             CampaignEvent::Surge(c) => surge(&mut core, &mut cal, &eo, c),
         }
     }
+    cal.recycle(due);
 }
 
 fn start(

@@ -29,7 +29,8 @@ pub fn run_federal(
     onsite: Res<Onsite>,
 ) {
     let now = core.now();
-    for ev in cal.take(now) {
+    let mut due = cal.take(now);
+    for ev in due.drain(..) {
         let reg = core.reg.0.clone();
         match ev {
             FederalEvent::Intel(c) => {
@@ -90,6 +91,7 @@ pub fn run_federal(
             }
         }
     }
+    cal.recycle(due);
 }
 
 /// One day of one investigation: evidence accrues, and the FBI may find (and notify) another victim.

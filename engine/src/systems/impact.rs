@@ -15,7 +15,8 @@ use crate::model::*;
 /// Processes the timers due this tick.
 pub fn run_impact(mut core: Core, mut onsite: ResMut<Onsite>, mut eo: ResMut<Eo>) {
     let now = core.now();
-    for timer in core.timers.take(now) {
+    let mut due = core.timers.take(now);
+    for timer in due.drain(..) {
         match timer {
             Timer::BackUp(a, epoch) => {
                 let current = core.status(a).map(|s| (s.outage_epoch, s.availability, s.down_cause));
@@ -72,6 +73,7 @@ pub fn run_impact(mut core: Core, mut onsite: ResMut<Onsite>, mut eo: ResMut<Eo>
             }
         }
     }
+    core.timers.recycle(due);
 }
 
 /// Sends a free on-site team to an asset: detection there rises to endpoint level for its stay,

@@ -18,7 +18,8 @@ pub fn run_injects(
     mut campaign_cal: ResMut<Calendar<CampaignEvent>>,
 ) {
     let now = core.now();
-    for ev in cal.take(now) {
+    let mut due = cal.take(now);
+    for ev in due.drain(..) {
         let reg = core.reg.0.clone();
         match ev {
             InjectEvent::ModuleStart(m) => {
@@ -75,6 +76,7 @@ pub fn run_injects(
             }
         }
     }
+    cal.recycle(due);
 }
 
 /// Chooses `count` of the candidates (all when `count` is 0), in canonical order.

@@ -165,7 +165,8 @@ pub fn run_sharing(
             },
         );
     }
-    for d in deliveries.take(now) {
+    let mut due = deliveries.take(now);
+    for d in due.drain(..) {
         if core.learn(d.to, d.indicator, Some(d.from), Some(d.channel)) {
             if d.channel == Channel::IsacToMembers {
                 core.metrics.alert_reach.add(now.0.saturating_sub(d.sent.0));
@@ -182,4 +183,5 @@ pub fn run_sharing(
             );
         }
     }
+    deliveries.recycle(due);
 }
