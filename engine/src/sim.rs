@@ -238,6 +238,12 @@ pub struct SimOptions {
     pub staffed: Vec<String>,
 }
 
+/// A journal record waiting to be taken.
+enum JournalEntry {
+    Record(Record),
+    Hash(Tick, u64),
+}
+
 /// A running simulation.
 pub struct Sim {
     world: World,
@@ -250,7 +256,7 @@ pub struct Sim {
     resolution: Resolution,
     options: SimOptions,
     trace: Vec<(Tick, u64)>,
-    journal: Vec<Record>,
+    journal: Vec<JournalEntry>,
     checkpoint_commands: bool,
     history: Vec<CommandOutcome>,
     undelivered: Vec<CommandOutcome>,
@@ -455,7 +461,14 @@ impl Sim {
 
     /// Journal records (commands and hash checkpoints) produced since the last call.
     pub fn take_journal_records(&mut self) -> Vec<Record> {
-        std::mem::take(&mut self.journal)
+        let reg = &self.reg;
+        self.journal
+            .drain(..)
+            .map(|e| match e {
+                JournalEntry::Record(r) => r,
+                JournalEntry::Hash(t, hash) => Record::hash(reg, t, hash),
+            })
+            .collect()
     }
 
     /// Simulates one hour.
@@ -518,7 +531,7 @@ impl Sim {
         let fresh = std::mem::take(&mut self.world.resource_mut::<CommandQueue>().outcomes);
         let had_commands = !fresh.is_empty();
         for o in &fresh {
-            self.journal.push(Record::command(&self.reg, o));
+            self.journal.push(JournalEntry::Record(Record::command(&self.reg, o)));
         }
         self.history.extend(fresh.iter().cloned());
         self.undelivered.extend(fresh);
@@ -534,7 +547,8 @@ impl Sim {
         }
         if day_end || force_checkpoint {
             let hash = self.state_hash();
-            self.journal.push(Record::hash(&self.reg, t, hash));
+            // Formatted only when the journal is taken: most runs never ask for it.
+            self.journal.push(JournalEntry::Hash(t, hash));
         }
     }
 
