@@ -240,7 +240,7 @@ pub struct SimOptions {
 
 /// A journal record waiting to be taken.
 enum JournalEntry {
-    Record(Record),
+    Record(Box<Record>),
     Hash(Tick, u64),
 }
 
@@ -465,7 +465,7 @@ impl Sim {
         self.journal
             .drain(..)
             .map(|e| match e {
-                JournalEntry::Record(r) => r,
+                JournalEntry::Record(r) => *r,
                 JournalEntry::Hash(t, hash) => Record::hash(reg, t, hash),
             })
             .collect()
@@ -531,7 +531,7 @@ impl Sim {
         let fresh = std::mem::take(&mut self.world.resource_mut::<CommandQueue>().outcomes);
         let had_commands = !fresh.is_empty();
         for o in &fresh {
-            self.journal.push(JournalEntry::Record(Record::command(&self.reg, o)));
+            self.journal.push(JournalEntry::Record(Box::new(Record::command(&self.reg, o))));
         }
         self.history.extend(fresh.iter().cloned());
         self.undelivered.extend(fresh);
