@@ -604,3 +604,34 @@ pub(crate) fn metric_columns(dir: &Path, m: &Manifest) -> Result<Vec<String>, Ba
     let h = rd.headers().map_err(|e| BatchError::Input(format!("{}: {e}", path.display())))?;
     Ok(h.iter().skip(3 + m.sweeps.len()).map(str::to_string).collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_thread_reusing_its_sim_gives_the_rows_of_new_sims() {
+        let sc = ttx_engine::builtin::default_scenario().unwrap();
+        let sweeps = ["sharing.isac_membership=0.2,0.9".to_string(), "sharing.tearline_h=1,96".to_string()];
+        let plan = Plan::new(&sc, "tabletop_the_vote", 3, 9, &sweeps, None).unwrap();
+        let tasks = plan.manifest.tasks();
+        assert_eq!(tasks.len(), 12);
+        // One thread: runs of a point follow one another, so the Sim is reset between them and
+        // rebuilt when the point changes.
+        let mut rows = Vec::new();
+        plan.execute(&tasks, 1, &AtomicBool::new(false), |r| {
+            rows.push(r);
+            Ok(())
+        })
+        .unwrap();
+        rows.sort_by_key(|r| (r.point, r.run));
+        let fresh: Vec<RunRow> = tasks.iter().map(|t| plan.run(t)).collect();
+        assert_eq!(rows.len(), fresh.len());
+        for (a, b) in rows.iter().zip(&fresh) {
+            assert_eq!((a.point, a.run, a.seed), (b.point, b.run, b.seed));
+            assert!(a.values == b.values, "point {} run {} differs", a.point, a.run);
+        }
+        // The points differ, so a Sim kept across a change of point would have shown.
+        assert!(fresh.iter().any(|r| r.point > 0 && r.values != fresh[0].values));
+    }
+}
