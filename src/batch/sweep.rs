@@ -125,22 +125,6 @@ pub fn parameters(root: &Value) -> Vec<(String, Value)> {
     out
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for i in 1..=a.len() {
-        cur[0] = i;
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
-}
-
 /// The valid paths nearest to `path`: those under the deepest part of it that exists, then by spelling.
 pub fn nearest(root: &Value, path: &str, how_many: usize) -> Vec<String> {
     let wanted = segments(path).join(".");
@@ -152,7 +136,7 @@ pub fn nearest(root: &Value, path: &str, how_many: usize) -> Vec<String> {
         .into_iter()
         .map(|(p, _)| {
             let under = !known.is_empty() && (p == known || p.starts_with(&format!("{known}.")));
-            let d = edit_distance(&wanted, &p);
+            let d = ttx_engine::scenario::edit_distance(&wanted, &p);
             (!under, d, p)
         })
         .collect();
