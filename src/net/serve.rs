@@ -459,6 +459,18 @@ pub struct JoinArgs {
     pub tls_name: Option<String>,
 }
 
+/// What a joining console needs before it connects: the target from its flags and a
+/// one-worker runtime for the connection.
+pub fn join_setup(args: &JoinArgs) -> Result<(Target, tokio::runtime::Runtime), Failure> {
+    let target = target(&args.addr, args.tls_ca.as_deref(), args.tls_name.as_deref())?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::runtime(format!("cannot start: {e}")))?;
+    Ok((target, rt))
+}
+
 /// Builds the connection target from flags.
 pub fn target(addr: &str, tls_ca: Option<&Path>, tls_name: Option<&str>) -> Result<Target, Failure> {
     let tls = match tls_ca {
@@ -485,12 +497,7 @@ pub fn join(args: JoinArgs) -> Outcome {
     if !args.headless {
         return super::team_console::join(&args, team);
     }
-    let target = target(&args.addr, args.tls_ca.as_deref(), args.tls_name.as_deref())?;
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .map_err(|e| Failure::runtime(format!("cannot start: {e}")))?;
+    let (target, rt) = join_setup(&args)?;
     let result = rt.block_on(async move {
         let mut out = std::io::stdout().lock();
         match client::headless(target, team, args.code, tokio::io::stdin(), &mut out).await? {

@@ -24,7 +24,7 @@ use ttx_tui::{Theme, team_ui, terminal};
 
 use super::client::{self, ClientEvent};
 use super::protocol::{ClientMsg, ErrorCode, ServerMsg};
-use super::serve::{JoinArgs, target};
+use super::serve::{JoinArgs, join_setup};
 use crate::{Failure, Outcome};
 
 /// What the screen shows: joining (no view yet), or the team's console.
@@ -58,12 +58,7 @@ pub fn join(args: &JoinArgs, team: Option<String>) -> Outcome {
             args.addr
         )));
     }
-    let target = target(&args.addr, args.tls_ca.as_deref(), args.tls_name.as_deref())?;
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .map_err(|e| Failure::runtime(format!("cannot start: {e}")))?;
+    let (target, rt) = join_setup(args)?;
     let (send_tx, send_rx) = mpsc::channel::<ClientMsg>(64);
     let (event_tx, events) = mpsc::channel::<ClientEvent>(256);
     rt.spawn(client::run_connection(target, Some(team.clone()), args.code.clone(), send_rx, event_tx));
