@@ -59,27 +59,7 @@ impl Panel {
     }
 }
 
-/// How much a status message matters.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Level {
-    /// Information.
-    Info,
-    /// Worth noticing.
-    Warn,
-    /// A refusal or an error.
-    Error,
-}
-
-/// A message in the hint bar.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Status {
-    /// The text.
-    pub text: String,
-    /// How much it matters.
-    pub level: Level,
-    /// When it was set (real elapsed time).
-    pub at: Duration,
-}
+pub use crate::chrome::{Level, Status};
 
 /// The discussion of one module.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -488,11 +488,6 @@ pub fn lookup_in<C: KeyContext, A: KeyAction>(
     None
 }
 
-/// The bindings of a context, for the help screen and hint bar.
-pub fn bindings_for(ctx: Context) -> impl Iterator<Item = &'static Binding> {
-    BINDINGS.iter().filter(move |x| x.context == ctx)
-}
-
 /// The keys of a binding, written for people (`Up/Down/Left/Right`).
 pub fn keys_label<C, A>(bnd: &Binding<C, A>) -> String {
     bnd.keys.iter().map(Key::label).collect::<Vec<_>>().join("/")

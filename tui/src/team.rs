@@ -32,27 +32,7 @@ const REQUESTS_KEPT: usize = 50;
 /// How many points of the confidence history are kept.
 const HISTORY_KEPT: usize = 2000;
 
-/// How much a status message matters.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Level {
-    /// Information.
-    Info,
-    /// Worth noticing.
-    Warn,
-    /// A refusal or an error.
-    Error,
-}
-
-/// A message in the hint bar.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Status {
-    /// The text.
-    pub text: String,
-    /// How much it matters.
-    pub level: Level,
-    /// When it was set (real elapsed time).
-    pub at: Duration,
-}
+pub use crate::chrome::{Level, Status};
 
 /// The console's connection to the server, as the caller reports it.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
-use crate::keys::{Binding, Key, KeyAction, KeyContext, b, keys_label, lookup_in};
+use crate::keys::{Binding, Key, KeyAction, KeyContext, b, lookup_in};
 
 /// The panels of the team console's main screen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -298,16 +298,6 @@ pub static TEAM_BINDINGS: &[TeamBinding] = &[
 /// contexts that take text, printable keys type.
 pub fn team_lookup(contexts: &[TeamContext], event: &KeyEvent) -> Option<TeamAction> {
     lookup_in(TEAM_BINDINGS, contexts, event)
-}
-
-/// The bindings of a context, for the help screen and hint bar.
-pub fn team_bindings_for(ctx: TeamContext) -> impl Iterator<Item = &'static TeamBinding> {
-    TEAM_BINDINGS.iter().filter(move |x| x.context == ctx)
-}
-
-/// The keys of a binding, written for people (`Up/Down/PgUp/PgDn`).
-pub fn team_keys_label(bnd: &TeamBinding) -> String {
-    keys_label(bnd)
 }
 
 #[cfg(test)]

@@ -8,14 +8,16 @@
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Sparkline, Widget, Wrap};
 use ttx_engine::Severity;
 use ttx_engine::view::{EoView, TeamView};
 
-use crate::team::{Connection, Level, PanelEntry, TeamConsole, TeamOverlay, outcome_text};
-use crate::team_keys::{TEAM_BINDINGS, TeamContext, team_bindings_for, team_keys_label};
+use crate::chrome::{centered, help, hints, level_style, panel, popup};
+use crate::keys::keys_label;
+use crate::team::{Connection, PanelEntry, TeamConsole, TeamOverlay, outcome_text};
+use crate::team_keys::{TEAM_BINDINGS, TeamContext};
 use crate::text::{fit, truncate, width, wrap};
 use crate::theme::{Theme, status_marker};
 use crate::widgets::detail::asset_line;
@@ -51,7 +53,7 @@ pub fn draw(c: &TeamConsole, area: Rect, buf: &mut Buffer) {
     draw_footer(c, footer, buf);
     match c.overlay() {
         None => {}
-        Some(TeamOverlay::Help { scroll }) => help(t, body, *scroll, buf),
+        Some(TeamOverlay::Help { scroll }) => help(t, body, *scroll, |w| help_lines(t, w), buf),
         Some(TeamOverlay::ConfirmQuit) => confirm_quit(c, body, buf),
         Some(TeamOverlay::Message { index }) => message(c, *index, body, buf),
         Some(TeamOverlay::Palette(form)) => {
@@ -143,42 +145,7 @@ fn draw_footer(c: &TeamConsole, area: Rect, buf: &mut Buffer) {
         buf.set_stringn(area.x, area.y, format!(" {}", s.text), w, level_style(t, s.level));
         return;
     }
-    buf.set_line(area.x, area.y, &hints(t, &c.contexts(), area.width), area.width);
-}
-
-fn level_style(t: Theme, l: Level) -> Style {
-    match l {
-        Level::Info => t.good(),
-        Level::Warn => t.warn(),
-        Level::Error => t.error(),
-    }
-}
-
-/// The hint bar for some contexts: the most useful keys, as many as fit.
-pub fn hints(t: Theme, contexts: &[TeamContext], max: u16) -> Line<'static> {
-    let mut spans = vec![Span::raw(" ")];
-    let mut used = 1;
-    for ctx in contexts {
-        for b in team_bindings_for(*ctx) {
-            let Some(h) = b.hint else { continue };
-            let all = team_keys_label(b);
-            let k = if width(&all) <= 10 { all } else { b.keys[0].label() };
-            let w = width(&k) + 1 + width(h) + 2;
-            if used + w > usize::from(max) {
-                return Line::from(spans);
-            }
-            spans.push(Span::styled(k, t.key()));
-            spans.push(Span::styled(format!(" {h}  "), t.dim()));
-            used += w;
-        }
-    }
-    Line::from(spans)
-}
-
-fn panel<'a>(t: Theme, title: String, focused: bool) -> Block<'a> {
-    Block::bordered()
-        .border_style(if focused { t.focus_border() } else { t.border() })
-        .title(Span::styled(title, if focused { t.title() } else { t.text() }))
+    buf.set_line(area.x, area.y, &hints(t, TEAM_BINDINGS, &c.contexts(), area.width), area.width);
 }
 
 /// Where the panels of the main screen go.
@@ -531,23 +498,6 @@ fn draw_log(c: &TeamConsole, area: Rect, buf: &mut Buffer) {
     EventLog::new(&c.view().log, f, t).scroll(c.log_scroll()).render(inner, buf);
 }
 
-/// A rectangle of at most `w` x `h` centred in `area`.
-fn centered(area: Rect, w: u16, h: u16) -> Rect {
-    let w = w.min(area.width);
-    let h = h.min(area.height);
-    Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h)
-}
-
-/// Clears a rectangle, draws a titled border, and returns the inside.
-fn popup(t: Theme, title: &str, r: Rect, buf: &mut Buffer) -> Rect {
-    Clear.render(r, buf);
-    let block =
-        Block::bordered().border_style(t.focus_border()).title(Span::styled(title.to_string(), t.title()));
-    let inner = block.inner(r);
-    block.render(r, buf);
-    inner
-}
-
 /// Every line of the help screen, for a width.
 pub fn help_lines(t: Theme, w: u16) -> Vec<Line<'static>> {
     let desc_w = usize::from(w).saturating_sub(25).max(20);
@@ -561,7 +511,7 @@ pub fn help_lines(t: Theme, w: u16) -> Vec<Line<'static>> {
         out.push(Line::styled(ctx.title().to_string(), t.title()));
         for b in TEAM_BINDINGS.iter().filter(|b| b.context == ctx) {
             for (i, d) in wrap(b.help, desc_w).into_iter().enumerate() {
-                let k = if i == 0 { team_keys_label(b) } else { String::new() };
+                let k = if i == 0 { keys_label(b) } else { String::new() };
                 out.push(Line::from(vec![
                     Span::styled(format!("  {} ", fit(&k, 22)), t.key()),
                     Span::styled(d, t.text()),
@@ -576,14 +526,6 @@ pub fn help_lines(t: Theme, w: u16) -> Vec<Line<'static>> {
         }
     }
     out
-}
-
-fn help(t: Theme, body: Rect, scroll: u16, buf: &mut Buffer) {
-    let r = centered(body, body.width.saturating_sub(4).min(100), body.height);
-    let inner = popup(t, " Help (Esc closes, arrows scroll) ", r, buf);
-    let lines = help_lines(t, inner.width);
-    let max = (lines.len() as u16).saturating_sub(inner.height);
-    Paragraph::new(lines).scroll((scroll.min(max), 0)).render(inner, buf);
 }
 
 fn confirm_quit(c: &TeamConsole, area: Rect, buf: &mut Buffer) {

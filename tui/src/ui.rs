@@ -7,8 +7,9 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
 
-use crate::console::{Console, Level, Overlay, Panel, SPEEDS};
-use crate::keys::{BINDINGS, Context, bindings_for, keys_label};
+use crate::chrome::{centered, help, hints, level_style, panel, popup};
+use crate::console::{Console, Overlay, Panel, SPEEDS};
+use crate::keys::{BINDINGS, Context, keys_label};
 use crate::text::{fit, hms, truncate, width, wrap};
 use crate::theme::{Theme, status_marker};
 use crate::widgets::{CommandFormView, EventLog, InjectQueue, SharingPanel, StateDetailView, UsMap};
@@ -41,7 +42,7 @@ pub fn draw(c: &Console, area: Rect, buf: &mut Buffer) {
     draw_footer(c, footer, buf);
     match c.overlay() {
         None => {}
-        Some(Overlay::Help { scroll }) => help(t, body, *scroll, buf),
+        Some(Overlay::Help { scroll }) => help(t, body, *scroll, |w| help_lines(t, w), buf),
         Some(Overlay::ConfirmQuit) => confirm_quit(c, body, buf),
         Some(Overlay::ConfirmSkip(id)) => confirm_skip(c, id, body, buf),
         Some(Overlay::Preview { id, lines, scroll }) => preview(c, id, lines, *scroll, body, buf),
@@ -187,43 +188,17 @@ fn draw_footer(c: &Console, area: Rect, buf: &mut Buffer) {
         return;
     }
     if let Some(s) = c.status() {
-        let style = match s.level {
-            Level::Info => t.good(),
-            Level::Warn => t.warn(),
-            Level::Error => t.error(),
-        };
-        buf.set_stringn(area.x, area.y, format!(" {}", s.text), usize::from(area.width), style);
+        buf.set_stringn(
+            area.x,
+            area.y,
+            format!(" {}", s.text),
+            usize::from(area.width),
+            level_style(t, s.level),
+        );
         return;
     }
-    let line = hints(t, &c.contexts(), area.width);
+    let line = hints(t, BINDINGS, &c.contexts(), area.width);
     buf.set_line(area.x, area.y, &line, area.width);
-}
-
-/// The hint bar for some contexts: the most useful keys, as many as fit.
-pub fn hints(t: Theme, contexts: &[Context], max: u16) -> Line<'static> {
-    let mut spans = vec![Span::raw(" ")];
-    let mut used = 1;
-    for ctx in contexts {
-        for b in bindings_for(*ctx) {
-            let Some(h) = b.hint else { continue };
-            let all = keys_label(b);
-            let k = if width(&all) <= 10 { all } else { b.keys[0].label() };
-            let w = width(&k) + 1 + width(h) + 2;
-            if used + w > usize::from(max) {
-                return Line::from(spans);
-            }
-            spans.push(Span::styled(k, t.key()));
-            spans.push(Span::styled(format!(" {h}  "), t.dim()));
-            used += w;
-        }
-    }
-    Line::from(spans)
-}
-
-fn panel<'a>(t: Theme, title: String, focused: bool) -> Block<'a> {
-    Block::bordered()
-        .border_style(if focused { t.focus_border() } else { t.border() })
-        .title(Span::styled(title, if focused { t.title() } else { t.text() }))
 }
 
 fn draw_body(c: &Console, area: Rect, buf: &mut Buffer) {
@@ -347,23 +322,6 @@ fn draw_log(c: &Console, area: Rect, buf: &mut Buffer) {
     EventLog::new(c.log(), c.log_filter(), t).scroll(c.log_scroll()).render(inner, buf);
 }
 
-/// A rectangle of at most `w` x `h` centred in `area`.
-pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
-    let w = w.min(area.width);
-    let h = h.min(area.height);
-    Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h)
-}
-
-/// Clears a rectangle, draws a titled border, and returns the inside.
-fn popup(t: Theme, title: &str, r: Rect, buf: &mut Buffer) -> Rect {
-    Clear.render(r, buf);
-    let block =
-        Block::bordered().border_style(t.focus_border()).title(Span::styled(title.to_string(), t.title()));
-    let inner = block.inner(r);
-    block.render(r, buf);
-    inner
-}
-
 /// Every line of the help screen, for a width.
 pub fn help_lines(t: Theme, w: u16) -> Vec<Line<'static>> {
     let desc_w = usize::from(w).saturating_sub(25).max(20);
@@ -413,14 +371,6 @@ pub fn help_lines(t: Theme, w: u16) -> Vec<Line<'static>> {
         }
     }
     out
-}
-
-fn help(t: Theme, body: Rect, scroll: u16, buf: &mut Buffer) {
-    let r = centered(body, body.width.saturating_sub(4).min(100), body.height);
-    let inner = popup(t, " Help (Esc closes, arrows scroll) ", r, buf);
-    let lines = help_lines(t, inner.width);
-    let max = (lines.len() as u16).saturating_sub(inner.height);
-    Paragraph::new(lines).scroll((scroll.min(max), 0)).render(inner, buf);
 }
 
 fn confirm_quit(c: &Console, area: Rect, buf: &mut Buffer) {

@@ -1,6 +1,7 @@
 //! docs/team-console.md lists every key the team console binds, as its help screen does.
 
-use ttx_tui::team_keys::{TEAM_BINDINGS, TeamContext, team_keys_label};
+use ttx_tui::keys::keys_label;
+use ttx_tui::team_keys::{TEAM_BINDINGS, TeamContext};
 
 #[test]
 fn the_team_console_guide_lists_every_key_binding() {
@@ -13,7 +14,7 @@ fn the_team_console_guide_lists_every_key_binding() {
             missing.push(heading.clone());
         }
         for b in TEAM_BINDINGS.iter().filter(|b| b.context == ctx) {
-            let row = format!("| `{}` | {} |", team_keys_label(b).replace('|', "\\|"), b.help);
+            let row = format!("| `{}` | {} |", keys_label(b).replace('|', "\\|"), b.help);
             if !doc.contains(&row) {
                 missing.push(row);
             }
