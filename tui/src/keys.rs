@@ -266,9 +266,25 @@ pub trait KeyContext: Copy + PartialEq {
 pub trait KeyAction: Copy + PartialEq {
     /// Typing a character.
     fn input(c: char) -> Self;
-    /// The action bound to a group of arrow and page keys (`Up` or `Left`) is resolved to the
+    /// The actions of the arrow and page keys: up, down, left, right, page up, page down.
+    const DIRECTIONS: [Self; 6];
+    /// The action bound to a group of arrow and page keys (up or left) is resolved to the
     /// key's own direction; other actions return `None`.
-    fn direction(self, code: KeyCode) -> Option<Self>;
+    fn direction(self, code: KeyCode) -> Option<Self> {
+        let [up, down, left, right, page_up, page_down] = Self::DIRECTIONS;
+        if self != up && self != left {
+            return None;
+        }
+        match code {
+            KeyCode::Up => Some(up),
+            KeyCode::Down => Some(down),
+            KeyCode::Left => Some(left),
+            KeyCode::Right => Some(right),
+            KeyCode::PageUp => Some(page_up),
+            KeyCode::PageDown => Some(page_down),
+            _ => None,
+        }
+    }
 }
 
 impl KeyContext for Context {
@@ -279,41 +295,50 @@ impl KeyContext for Context {
 }
 
 impl KeyAction for Action {
+    const DIRECTIONS: [Self; 6] =
+        [Action::Up, Action::Down, Action::Left, Action::Right, Action::PageUp, Action::PageDown];
     fn input(c: char) -> Self {
         Action::Input(c)
-    }
-    fn direction(self, code: KeyCode) -> Option<Self> {
-        if !matches!(self, Action::Up | Action::Left) {
-            return None;
-        }
-        match code {
-            KeyCode::Up => Some(Action::Up),
-            KeyCode::Down => Some(Action::Down),
-            KeyCode::Left => Some(Action::Left),
-            KeyCode::Right => Some(Action::Right),
-            KeyCode::PageUp => Some(Action::PageUp),
-            KeyCode::PageDown => Some(Action::PageDown),
-            _ => None,
-        }
     }
 }
 
 use Action as A;
 use Context as C;
 
-const UP: Key = Key::plain(KeyCode::Up);
-const DOWN: Key = Key::plain(KeyCode::Down);
-const LEFT: Key = Key::plain(KeyCode::Left);
-const RIGHT: Key = Key::plain(KeyCode::Right);
-const ENTER: Key = Key::plain(KeyCode::Enter);
-const ESC: Key = Key::plain(KeyCode::Esc);
-const TAB: Key = Key::plain(KeyCode::Tab);
-const BACKTAB: Key = Key::plain(KeyCode::BackTab);
-const BACKSPACE: Key = Key::plain(KeyCode::Backspace);
-const PGUP: Key = Key::plain(KeyCode::PageUp);
-const PGDN: Key = Key::plain(KeyCode::PageDown);
-const HOME: Key = Key::plain(KeyCode::Home);
-const END: Key = Key::plain(KeyCode::End);
+use named::*;
+
+/// Keys without modifiers, named for the binding tables of both consoles.
+pub mod named {
+    use super::Key;
+    use ratatui::crossterm::event::KeyCode;
+
+    /// Up arrow.
+    pub const UP: Key = Key::plain(KeyCode::Up);
+    /// Down arrow.
+    pub const DOWN: Key = Key::plain(KeyCode::Down);
+    /// Left arrow.
+    pub const LEFT: Key = Key::plain(KeyCode::Left);
+    /// Right arrow.
+    pub const RIGHT: Key = Key::plain(KeyCode::Right);
+    /// Enter.
+    pub const ENTER: Key = Key::plain(KeyCode::Enter);
+    /// Escape.
+    pub const ESC: Key = Key::plain(KeyCode::Esc);
+    /// Tab.
+    pub const TAB: Key = Key::plain(KeyCode::Tab);
+    /// Shift-Tab.
+    pub const BACKTAB: Key = Key::plain(KeyCode::BackTab);
+    /// Backspace.
+    pub const BACKSPACE: Key = Key::plain(KeyCode::Backspace);
+    /// Page up.
+    pub const PGUP: Key = Key::plain(KeyCode::PageUp);
+    /// Page down.
+    pub const PGDN: Key = Key::plain(KeyCode::PageDown);
+    /// Home.
+    pub const HOME: Key = Key::plain(KeyCode::Home);
+    /// End.
+    pub const END: Key = Key::plain(KeyCode::End);
+}
 
 /// Every key binding of the facilitator console.
 pub static BINDINGS: &[Binding] = &[

@@ -6,8 +6,9 @@
 
 use std::time::Duration;
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 
+use crate::keys::named::*;
 use crate::keys::{Binding, Key, KeyAction, KeyContext, b, lookup_in};
 
 /// The panels of the team console's main screen.
@@ -174,41 +175,21 @@ impl KeyContext for TeamContext {
 }
 
 impl KeyAction for TeamAction {
+    const DIRECTIONS: [Self; 6] = [
+        TeamAction::Up,
+        TeamAction::Down,
+        TeamAction::Left,
+        TeamAction::Right,
+        TeamAction::PageUp,
+        TeamAction::PageDown,
+    ];
     fn input(c: char) -> Self {
         TeamAction::Input(c)
-    }
-    fn direction(self, code: KeyCode) -> Option<Self> {
-        if !matches!(self, TeamAction::Up | TeamAction::Left) {
-            return None;
-        }
-        match code {
-            KeyCode::Up => Some(TeamAction::Up),
-            KeyCode::Down => Some(TeamAction::Down),
-            KeyCode::Left => Some(TeamAction::Left),
-            KeyCode::Right => Some(TeamAction::Right),
-            KeyCode::PageUp => Some(TeamAction::PageUp),
-            KeyCode::PageDown => Some(TeamAction::PageDown),
-            _ => None,
-        }
     }
 }
 
 use TeamAction as A;
 use TeamContext as C;
-
-const UP: Key = Key::plain(KeyCode::Up);
-const DOWN: Key = Key::plain(KeyCode::Down);
-const LEFT: Key = Key::plain(KeyCode::Left);
-const RIGHT: Key = Key::plain(KeyCode::Right);
-const ENTER: Key = Key::plain(KeyCode::Enter);
-const ESC: Key = Key::plain(KeyCode::Esc);
-const TAB: Key = Key::plain(KeyCode::Tab);
-const BACKTAB: Key = Key::plain(KeyCode::BackTab);
-const BACKSPACE: Key = Key::plain(KeyCode::Backspace);
-const PGUP: Key = Key::plain(KeyCode::PageUp);
-const PGDN: Key = Key::plain(KeyCode::PageDown);
-const HOME: Key = Key::plain(KeyCode::Home);
-const END: Key = Key::plain(KeyCode::End);
 
 /// Every key binding of the team console.
 pub static TEAM_BINDINGS: &[TeamBinding] = &[
@@ -303,7 +284,7 @@ pub fn team_lookup(contexts: &[TeamContext], event: &KeyEvent) -> Option<TeamAct
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ratatui::crossterm::event::{KeyEventKind, KeyModifiers};
+    use ratatui::crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
 
     fn ev(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
         KeyEvent::new_with_kind(code, mods, KeyEventKind::Press)
