@@ -55,6 +55,71 @@ impl Hours {
     }
 }
 
+/// Time-to-detection of compromises as censored data (Kaplan-Meier).
+///
+/// A detected compromise is an observed event at its dwell time; one never
+/// detected is censored: still inside at the end (its time so far) or gone
+/// unseen (evicted by a response to something else, or its campaign stopped)
+/// at the time it left. Counting only detected compromises would make dwell
+/// shorter the worse detection is; the survival estimate does not.
+#[derive(Clone, Debug, Default)]
+pub struct DwellSurvival {
+    /// (hours, detected) per compromise.
+    obs: Vec<(u32, bool)>,
+}
+
+impl DwellSurvival {
+    /// Adds a compromise observed for `hours`, detected at the end of them or not.
+    pub fn add(&mut self, hours: u32, detected: bool) {
+        self.obs.push((hours, detected));
+    }
+
+    /// Compromises whose time to detection is censored (not detected).
+    pub fn censored(&self) -> u64 {
+        self.obs.iter().filter(|o| !o.1).count() as u64
+    }
+
+    /// Compromises in all.
+    pub fn len(&self) -> usize {
+        self.obs.len()
+    }
+
+    /// No compromises.
+    pub fn is_empty(&self) -> bool {
+        self.obs.is_empty()
+    }
+
+    /// The Kaplan-Meier estimate of the `p`-th percentile (0..=100) of dwell time: the first
+    /// whole hour at which the estimated share still undetected falls to `1 - p/100` or below.
+    /// None when it never does within what was observed (too many compromises censored).
+    pub fn percentile(&mut self, p: u32) -> Option<f64> {
+        // Events before censorings at the same hour: the usual convention.
+        self.obs.sort_unstable_by_key(|&(h, detected)| (h, !detected));
+        let target = 1.0 - f64::from(p.min(100)) / 100.0;
+        let mut at_risk = self.obs.len();
+        let mut survival = 1.0f64;
+        let mut k = 0;
+        while k < self.obs.len() {
+            let h = self.obs[k].0;
+            let mut events = 0usize;
+            let mut leaving = 0usize;
+            while k < self.obs.len() && self.obs[k].0 == h {
+                events += usize::from(self.obs[k].1);
+                leaving += 1;
+                k += 1;
+            }
+            if events > 0 {
+                survival *= 1.0 - events as f64 / at_risk as f64;
+                if survival <= target + 1e-12 {
+                    return Some(f64::from(h));
+                }
+            }
+            at_risk -= leaving;
+        }
+        None
+    }
+}
+
 /// The counters systems update.
 #[derive(Resource, Clone, Debug, Default)]
 pub struct MetricsState {
@@ -66,7 +131,8 @@ pub struct MetricsState {
     pub blocked: u64,
     /// Blocked attempts where the target held an indicator someone else gave it.
     pub blocked_shared: u64,
-    /// Hours from compromise to first detection.
+    /// Hours from compromise to first detection, over detected compromises (the event log's
+    /// view; the dwell metrics use [`DwellSurvival`] over every compromise).
     pub dwell: Hours,
     /// Hours from a campaign's first detection to its first EI-ISAC alert.
     pub time_to_share: Hours,
@@ -114,12 +180,18 @@ pub struct Metrics {
     pub intrusions_blocked: u64,
     /// Blocked attempts where the target held an indicator received from someone else.
     pub blocked_by_shared_indicator: u64,
-    /// Median hours from compromise to first detection.
+    /// Median hours from compromise to first detection: the Kaplan-Meier estimate over every
+    /// compromise, undetected ones censored (none while fewer than half are known detected).
     pub dwell_time_h_p50: Option<f64>,
     /// 90th percentile of the same.
     pub dwell_time_h_p90: Option<f64>,
-    /// Compromises not (yet) detected.
+    /// Compromises whose dwell is censored: never detected, whether still inside or gone.
+    pub dwell_censored: u64,
+    /// Intruders still inside and never detected.
     pub undetected_compromises: u64,
+    /// Intruders who left without ever being detected: evicted by a response to something
+    /// else (a restore, an isolation), or their campaign stopped.
+    pub evicted_unseen: u64,
     /// Median hours from a campaign's first detection to the first EI-ISAC alert about it.
     pub time_to_share_h_p50: Option<f64>,
     /// Median hours from an EI-ISAC alert to its arrival at a member.
@@ -175,12 +247,15 @@ impl Metrics {
             ("blocked_by_shared_indicator", u(self.blocked_by_shared_indicator)),
             ("dwell_time_h_p50", self.dwell_time_h_p50),
             ("dwell_time_h_p90", self.dwell_time_h_p90),
+            ("dwell_censored", u(self.dwell_censored)),
             ("undetected_compromises", u(self.undetected_compromises)),
+            ("evicted_unseen", u(self.evicted_unseen)),
             ("time_to_share_h_p50", self.time_to_share_h_p50),
             ("alert_reach_h_p50", self.alert_reach_h_p50),
             ("alert_reach_h_p90", self.alert_reach_h_p90),
             ("warned_before_targeted", self.warned_before_targeted),
             ("targeted_jurisdictions", u(self.targeted_jurisdictions)),
+            ("warned_jurisdictions", u(self.warned_jurisdictions)),
             ("voters_affected", u(self.voters_affected)),
             ("registrations_altered", u(self.registrations_altered)),
             ("registrations_lost", u(self.registrations_lost)),
@@ -192,6 +267,7 @@ impl Metrics {
             ("attribution_day", self.attribution_day.map(|d| d as f64)),
             ("assessment_day", self.assessment_day.map(|d| d as f64)),
             ("report_day", self.report_day.map(|d| d as f64)),
+            ("sanctions_day", self.sanctions_day.map(|d| d as f64)),
             ("eo_deadlines_met", Some(if self.eo_deadlines_met { 1.0 } else { 0.0 })),
         ];
         for c in Channel::ALL {

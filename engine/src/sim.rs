@@ -626,9 +626,7 @@ impl Sim {
 
         let targeted = m.targeted.len() as u64;
         let warned = m.targeted.values().filter(|w| **w).count() as u64;
-        let undetected =
-            intrusions.iter().filter(|x| x.compromised_at.is_some() && x.detected_at.is_none()).count()
-                as u64;
+        let (mut dwell, undetected, evicted_unseen) = dwell_survival(intrusions, until);
 
         let day = |t: Option<Tick>| t.map(|t| reg.clock.at(t).day());
         // Correct: every adversary that achieved something is named, and everyone named at least tried.
@@ -655,9 +653,11 @@ impl Sim {
             intrusions_succeeded: m.succeeded,
             intrusions_blocked: m.blocked,
             blocked_by_shared_indicator: m.blocked_shared,
-            dwell_time_h_p50: m.dwell.percentile(50),
-            dwell_time_h_p90: m.dwell.percentile(90),
+            dwell_time_h_p50: dwell.percentile(50),
+            dwell_time_h_p90: dwell.percentile(90),
+            dwell_censored: dwell.censored(),
             undetected_compromises: undetected,
+            evicted_unseen,
             time_to_share_h_p50: m.time_to_share.percentile(50),
             alert_reach_h_p50: m.alert_reach.percentile(50),
             alert_reach_h_p90: m.alert_reach.percentile(90),
@@ -737,13 +737,38 @@ impl Sim {
             time_to_share_h_p50: m.time_to_share.percentile(50),
             alert_reach_h_p50: m.alert_reach.percentile(50),
             blocked_by_shared_indicator: m.blocked_shared,
-            dwell_time_h_p50: m.dwell.percentile(50),
+            dwell_time_h_p50: dwell_survival(&w.resource::<Intrusions>().list, until).0.percentile(50),
             confidence: round2(w.resource::<Public>().confidence),
             intrusions_attempted: m.attempted,
             intrusions_succeeded: m.succeeded,
             voters_affected: altered + lost + delayed,
             messages: m.messages.iter().sum(),
         }
+    }
+
+    /// Every compromise so far (an intruder that gained a foothold), in creation order: what
+    /// per-compromise analyses (dwell as censored data, calibration) read.
+    pub fn compromises(&self) -> Vec<Compromise> {
+        let reg = &self.reg;
+        self.world
+            .resource::<Intrusions>()
+            .list
+            .iter()
+            .filter_map(|x| {
+                let at = x.compromised_at?;
+                let asset = reg.asset(x.asset);
+                Some(Compromise {
+                    campaign: reg.campaign(x.campaign).id().to_string(),
+                    asset: asset.id.clone(),
+                    kind: asset.kind,
+                    owner: reg.actor(asset.owner).id.clone(),
+                    state: reg.actor(asset.owner).state.map(|s| reg.states[s.ix()].postal.clone()),
+                    at,
+                    detected: x.detected_at,
+                    ended: x.ended,
+                })
+            })
+            .collect()
     }
 
     /// Every event so far, in order.
@@ -760,6 +785,54 @@ impl Sim {
     pub(crate) fn world(&self) -> &World {
         &self.world
     }
+}
+
+/// One compromise: where, when, and whether and when it was detected or ended.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Compromise {
+    /// The campaign's id.
+    pub campaign: String,
+    /// The asset's id.
+    pub asset: String,
+    /// The asset's kind.
+    pub kind: crate::scenario::schema::AssetKind,
+    /// The owner's id.
+    pub owner: String,
+    /// The owner's state (postal code), if any.
+    pub state: Option<String>,
+    /// When the intruder gained its foothold.
+    pub at: Tick,
+    /// When it was first detected.
+    pub detected: Option<Tick>,
+    /// When and how it ended (evicted, campaign stopped).
+    pub ended: Option<(Tick, Ending)>,
+}
+
+/// Every compromise's time to detection up to `until`, undetected ones censored; with the
+/// numbers of intruders still inside unseen and of those who left unseen.
+fn dwell_survival(intrusions: &[Intrusion], until: Tick) -> (crate::metrics::DwellSurvival, u64, u64) {
+    let mut dwell = crate::metrics::DwellSurvival::default();
+    let (mut inside, mut gone) = (0, 0);
+    for x in intrusions {
+        let Some(since) = x.compromised_at else { continue };
+        match x.detected_at {
+            Some(d) => dwell.add(d.0.saturating_sub(since.0), true),
+            None => {
+                let end = match x.ended {
+                    Some((t, _)) => {
+                        gone += 1;
+                        t.min(until)
+                    }
+                    None => {
+                        inside += 1;
+                        until
+                    }
+                };
+                dwell.add(end.0.saturating_sub(since.0), false);
+            }
+        }
+    }
+    (dwell, inside, gone)
 }
 
 impl std::fmt::Debug for Sim {
