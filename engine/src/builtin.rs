@@ -43,6 +43,24 @@ pub const BUILTINS: &[Builtin] = &[
     },
 ];
 
+/// The research scenarios: the 2016 campaigns under the 2016 and the post-2018 sharing
+/// regimes, each value sourced from scenarios/data/DOMAIN_FACTS.md. `ttx calibrate` checks
+/// the model against the historical record with them (docs/validity.md).
+pub const RESEARCH: &[Builtin] = &[
+    Builtin {
+        name: "sharing_2016",
+        path: "scenarios/research/sharing_2016.ron",
+        summary: "The 2016 campaigns under the 2016 sharing regime (research)",
+        source: include_str!("../../scenarios/research/sharing_2016.ron"),
+    },
+    Builtin {
+        name: "sharing_2020",
+        path: "scenarios/research/sharing_2020.ron",
+        summary: "The 2016 campaigns under the post-2018 sharing regime (research)",
+        source: include_str!("../../scenarios/research/sharing_2020.ron"),
+    },
+];
+
 /// The default scenario's name.
 pub const DEFAULT: &str = "tabletop_the_vote";
 

@@ -194,6 +194,8 @@ pub struct Held {
     pub adversary: AdversaryIx,
     /// When it arrived.
     pub arrived: Tick,
+    /// When the indicator was first observed (its age decides whether it still warns).
+    pub created: Tick,
     /// Who sent it (none: the holder detected it itself).
     pub from: Option<ActorIx>,
     /// The channel it came on.
@@ -241,18 +243,21 @@ impl Knowledge {
         true
     }
 
-    /// The best match for a campaign among indicators that arrived before `before`,
-    /// and whether that best match came from someone else.
+    /// The best match for a campaign among indicators that arrived before `before`
+    /// and were observed at most `life_h` hours before it (an older indicator's addresses
+    /// and lures have moved on, so it no longer warns), and whether that best match came
+    /// from someone else.
     pub fn best_match(
         &self,
         c: CampaignIx,
         adv: AdversaryIx,
         tech: Technique,
         before: Tick,
+        life_h: u32,
     ) -> (Match, bool) {
         let mut best = (Match::None, false);
         for h in &self.held {
-            if h.arrived >= before {
+            if h.arrived >= before || before.0.saturating_sub(h.created.0) > life_h {
                 continue;
             }
             let m = if h.campaign == c {
@@ -612,6 +617,8 @@ pub enum CampaignEvent {
     Act(IntrusionIx),
     /// An influence campaign pushes a disinformation surge.
     Surge(CampaignIx),
+    /// The target, told of the campaign by someone else, looks for an intruder it has not seen.
+    Hunt(IntrusionIx),
 }
 
 // ---------------------------------------------------------------------------

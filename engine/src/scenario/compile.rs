@@ -570,6 +570,7 @@ pub fn compile(spec: &ScenarioSpec) -> Result<Registry, Vec<Problem>> {
     cx.prob("sharing.isac_membership", sh.isac_membership);
     cx.prob("sharing.state_isac_membership", sh.state_isac_membership);
     cx.non_negative("sharing.tearline_h", sh.tearline_h);
+    cx.non_negative("sharing.indicator_life_days", sh.indicator_life_days);
     for c in Channel::ALL {
         let ch = sh.channels.get(c);
         let path = format!("sharing.channels.{}", c.slug());
@@ -615,6 +616,7 @@ pub fn compile(spec: &ScenarioSpec) -> Result<Registry, Vec<Problem>> {
     {
         cx.prob(format!("techniques.detection.{name}"), v);
     }
+    cx.prob("techniques.detection.hunt", d.hunt);
     if d.persistence_tempo_h == 0 {
         cx.err(
             "techniques.detection.persistence_tempo_h",
@@ -652,6 +654,9 @@ pub fn compile(spec: &ScenarioSpec) -> Result<Registry, Vec<Problem>> {
         ("evidence_per_detection", eo.evidence_per_detection),
         ("evidence_per_investigation_day", eo.evidence_per_investigation_day),
         ("evidence_per_intel", eo.evidence_per_intel),
+        ("evidence_per_report", eo.evidence_per_report),
+        ("evidence_per_attribution", eo.evidence_per_attribution),
+        ("evidence_per_analysis_day", eo.evidence_per_analysis_day),
     ] {
         cx.non_negative(format!("eo13848.{name}"), v);
     }

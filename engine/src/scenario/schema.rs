@@ -585,9 +585,24 @@ pub struct SharingSpec {
     /// Hours ODNI needs to declassify intelligence (the tearline) before DHS may share it.
     #[serde(default = "default_tearline")]
     pub tearline_h: f64,
+    /// Days an indicator stays useful: an indicator observed longer ago than this no longer
+    /// warns (its addresses, domains and lures have been replaced).
+    #[serde(default = "default_indicator_life_days")]
+    pub indicator_life_days: f64,
     /// Latency and reliability of every channel.
     #[serde(default)]
     pub channels: ChannelsSpec,
+}
+
+impl SharingSpec {
+    /// [`SharingSpec::indicator_life_days`] in whole hours.
+    pub fn indicator_life_h(&self) -> u32 {
+        (self.indicator_life_days.max(0.0) * 24.0).min(f64::from(u32::MAX)) as u32
+    }
+}
+
+fn default_indicator_life_days() -> f64 {
+    30.0
 }
 
 fn default_isac_membership() -> f64 {
@@ -606,6 +621,7 @@ impl Default for SharingSpec {
             isac_membership: default_isac_membership(),
             state_isac_membership: 1.0,
             tearline_h: default_tearline(),
+            indicator_life_days: default_indicator_life_days(),
             channels: ChannelsSpec::default(),
         }
     }
@@ -826,6 +842,14 @@ pub struct DetectionSpec {
     pub endpoint: f64,
     /// Hours between an established intruder's actions once it has acted on its objective.
     pub persistence_tempo_h: u32,
+    /// Chance that an owner told of a campaign by someone else (an alert, a notification)
+    /// finds an intruder of that campaign it had not seen.
+    #[serde(default = "default_hunt")]
+    pub hunt: f64,
+}
+
+fn default_hunt() -> f64 {
+    0.25
 }
 
 impl Default for DetectionSpec {
@@ -836,6 +860,7 @@ impl Default for DetectionSpec {
             network_sensor: 0.12,
             endpoint: 0.2,
             persistence_tempo_h: 24,
+            hunt: default_hunt(),
         }
     }
 }
@@ -1113,7 +1138,9 @@ pub struct Doctrine {
     pub share_before_confirm: bool,
     /// Extra hours to confirm first, when it does not share before confirming.
     pub confirm_h: f64,
-    /// Whether it passes on indicators it receives (state → locals, EI-ISAC → members, DHS → EI-ISAC).
+    /// Whether it passes indicators on to those it serves (state → locals, what it detects
+    /// itself and what it receives; EI-ISAC → members; DHS → EI-ISAC; vendor → customers, what
+    /// it receives).
     pub relay: bool,
     /// Hours to pass a received indicator on.
     pub relay_h: f64,
@@ -1366,6 +1393,13 @@ pub struct Eo13848Spec {
     pub evidence_per_investigation_day: f64,
     /// Evidence from intelligence on each campaign ODNI learns of.
     pub evidence_per_intel: f64,
+    /// Evidence from each report or alert about an adversary that reaches the FBI, DHS or ODNI.
+    pub evidence_per_report: f64,
+    /// Evidence from a public attribution of an adversary (the agencies pooled what they hold).
+    pub evidence_per_attribution: f64,
+    /// Evidence that coordination adds each day, past the work days, for every adversary already
+    /// suspected (at least `name_threshold`) while the assessment waits for more.
+    pub evidence_per_analysis_day: f64,
 }
 
 impl Default for Eo13848Spec {
@@ -1373,7 +1407,7 @@ impl Default for Eo13848Spec {
         Eo13848Spec {
             assessment_due_days: 45,
             report_due_days: 45,
-            assessment_work_days: 35.0,
+            assessment_work_days: 45.0,
             evidence_needed: 6.0,
             name_threshold: 2.0,
             assessment_cap_days: 80,
@@ -1383,6 +1417,9 @@ impl Default for Eo13848Spec {
             evidence_per_detection: 1.0,
             evidence_per_investigation_day: 0.1,
             evidence_per_intel: 2.0,
+            evidence_per_report: 0.5,
+            evidence_per_attribution: 2.0,
+            evidence_per_analysis_day: 0.1,
         }
     }
 }

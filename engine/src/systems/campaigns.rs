@@ -33,6 +33,7 @@ pub fn run_campaigns(
             CampaignEvent::NextTarget(c) => next_target(&mut core, &mut cal, &eo, c),
             CampaignEvent::Act(i) => act(&mut core, &mut cal, &mut detections, i),
             CampaignEvent::Surge(c) => surge(&mut core, &mut cal, &eo, c),
+            CampaignEvent::Hunt(i) => hunt(&mut core, &mut detections, i),
         }
     }
     cal.recycle(due);
@@ -78,8 +79,18 @@ fn start(
             order.sort_by(|a, b| core.voters_of(*b).cmp(&core.voters_of(*a)).then(a.cmp(b)));
         }
         TargetPreference::NonMembers => {
+            // Non-members first, and among them the jurisdictions least inclined to join: the
+            // same fixed draw per jurisdiction that decides membership, highest first. A higher
+            // membership share turns some targets into members but does not change who is
+            // targeted, so the share cannot shift the denominator of warned_before_targeted.
             let members = &core.members.0;
-            order.sort_by_key(|a| members[reg.asset(*a).owner.ix()]);
+            let rng = core.rng.0;
+            order.sort_by_cached_key(|a| {
+                let owner = reg.asset(*a).owner;
+                // A uniform in [0, 1): its bits order like the number.
+                let u = rng.fixed_uniform(&["isac_member", &reg.actor(owner).id]).to_bits();
+                (members[owner.ix()], std::cmp::Reverse(u))
+            });
         }
     }
     let count = info.spec.targets.as_ref().map_or(0, |t| t.count) as usize;
@@ -306,8 +317,9 @@ fn act(
     let Some(posture) = core.posture(asset) else { return };
     let owner = reg.asset(asset).owner;
     let adv = &reg.adversaries[info.adversary.ix()];
+    let life = reg.spec.sharing.indicator_life_h();
     let (m, shared) =
-        core.knows(owner).map_or((Match::None, false), |k| k.best_match(c, info.adversary, tech, now));
+        core.knows(owner).map_or((Match::None, false), |k| k.best_match(c, info.adversary, tech, now, life));
     let ts = technique_spec(&reg, tech).clone();
     let onsite = status.onsite_until.is_some_and(|t| t > now);
     let p_detect = detection_chance(
@@ -515,6 +527,22 @@ fn objective(
         Objective::Influence => {}
     }
     let _ = now;
+}
+
+/// A hunt after a notification: the owner, holding an indicator of this very campaign from
+/// someone else, searches its systems; most breaches are first found that way, from outside
+/// (M-Trends: 54% to 63%).
+fn hunt(core: &mut Core, detections: &mut MessageWriter<Detection>, i: IntrusionIx) {
+    let p = core.reg.0.spec.techniques.detection.hunt;
+    let x = &mut core.intrusions.list[i.ix()];
+    if x.ended.is_some() || x.detected_at.is_some() || x.compromised_at.is_none() {
+        return;
+    }
+    let stage = x.stage;
+    if x.rng.chance(p) {
+        detections.write(Detection { intrusion: i, stage });
+    }
+    core.digest.mix(&[0x23, u64::from(i.0)]);
 }
 
 fn surge(core: &mut Core, cal: &mut Calendar<CampaignEvent>, eo: &Eo, c: CampaignIx) {

@@ -406,6 +406,14 @@ fn apply(core: &mut Core, cx: &mut CommandCtx, issuer: &Issuer, command: &Comman
             if !cx.eo.attributed.insert(adv) {
                 return done("already attributed");
             }
+            // Going public means the agencies have pooled and checked what they hold.
+            super::detection::add_evidence(
+                &mut cx.eo,
+                &mut core.digest,
+                &reg,
+                adv,
+                reg.spec.eo13848.evidence_per_attribution,
+            );
             // A prompt public attribution answers that adversary's open disinformation.
             let window = reg.spec.public.statement_window_h;
             let share = reg.spec.public.debunk_recovery;

@@ -120,7 +120,9 @@ pub fn run_doctrines(
                 }
             }
             (ActorKind::StateOffice, None) => {
-                plan.share(&reg, members, a, l.indicator, campaign, Channel::StateToLocals, d.relay_h);
+                if d.relay {
+                    plan.share(&reg, members, a, l.indicator, campaign, Channel::StateToLocals, d.relay_h);
+                }
                 plan.share(&reg, members, a, l.indicator, campaign, Channel::StateToIsac, report_delay);
                 if d.report_to_fbi {
                     plan.share(&reg, members, a, l.indicator, campaign, Channel::ReportToFbi, report_delay);

@@ -68,6 +68,14 @@ pub fn run_federal(
                 if best >= needed || now >= cap {
                     deliver_assessment(&mut core, &mut eo, &mut cal, &onsite);
                 } else {
+                    // Still coordinating: another day's analysis of every suspected adversary.
+                    let spec = &reg.spec.eo13848;
+                    for adv in 0..eo.evidence.len() {
+                        if eo.evidence[adv] >= spec.name_threshold {
+                            let a = AdversaryIx(adv as u32);
+                            add_evidence(&mut eo, &mut core.digest, &reg, a, spec.evidence_per_analysis_day);
+                        }
+                    }
                     let t = core.later(24.0);
                     cal.schedule(t, FederalEvent::AssessmentCheck);
                 }

@@ -323,6 +323,7 @@ impl Core<'_, '_> {
             technique: ind.technique,
             adversary: ind.adversary,
             arrived: self.now.0,
+            created: ind.created,
             from,
             channel,
         };

@@ -77,6 +77,35 @@ pub fn audience(
     out.retain(|a| *a != from);
 }
 
+/// Schedules a hunt for each intruder of `campaign` inside one of `actor`'s assets that the
+/// actor has not detected, after the actor's response time.
+fn schedule_hunts(
+    core: &mut Core,
+    cal: &mut Calendar<CampaignEvent>,
+    reg: &Registry,
+    actor: ActorIx,
+    campaign: CampaignIx,
+) {
+    let info = reg.actor(actor);
+    for &a in &info.assets {
+        // Only assets holding a foothold their owner does not know of.
+        if core.status(a).is_none_or(|s| s.footholds <= s.known_footholds) {
+            continue;
+        }
+        for i in core.intrusions.by_asset(a) {
+            let x = &core.intrusions.list[i.ix()];
+            if x.campaign == campaign
+                && x.compromised_at.is_some()
+                && x.detected_at.is_none()
+                && x.ended.is_none()
+            {
+                let t = core.later(info.doctrine.respond_h.max(1.0));
+                cal.schedule(t, CampaignEvent::Hunt(i));
+            }
+        }
+    }
+}
+
 /// Buffers [`run_sharing`] keeps from tick to tick.
 #[derive(Default)]
 pub struct SharingScratch {
@@ -91,6 +120,8 @@ pub fn run_sharing(
     mut deliveries: ResMut<Calendar<Delivery>>,
     mut ledger: ResMut<ShareLedger>,
     mut scratch: Local<SharingScratch>,
+    mut eo: ResMut<Eo>,
+    mut campaign_cal: ResMut<Calendar<CampaignEvent>>,
 ) {
     let now = core.now();
     let reg = core.reg.0.clone();
@@ -170,6 +201,22 @@ pub fn run_sharing(
         if core.learn(d.to, d.indicator, Some(d.from), Some(d.channel)) {
             if d.channel == Channel::IsacToMembers {
                 core.metrics.alert_reach.add(now.0.saturating_sub(d.sent.0));
+            }
+            let ind = &core.indicators.0[d.indicator.ix()];
+            let (campaign, adversary, created) = (ind.campaign, ind.adversary, ind.created);
+            // A report reaching a federal partner is evidence for the EO 13848 assessment.
+            if matches!(reg.actor(d.to).kind, ActorKind::Fbi | ActorKind::Dhs | ActorKind::Odni) {
+                super::detection::add_evidence(
+                    &mut eo,
+                    &mut core.digest,
+                    &reg,
+                    adversary,
+                    reg.spec.eo13848.evidence_per_report,
+                );
+            }
+            // Told of a campaign, an owner looks for intruders of it it has not seen.
+            if now.0.saturating_sub(created.0) <= reg.spec.sharing.indicator_life_h() {
+                schedule_hunts(&mut core, &mut campaign_cal, &reg, d.to, campaign);
             }
             core.emit(
                 Severity::Info,
