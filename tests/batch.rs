@@ -451,7 +451,9 @@ fn the_2016_and_2020_scenarios_differ_only_in_the_sharing_regime() {
         "sharing.channels.fbi_to_victim.",
         "sharing.channels.dhs_to_isac.",
         "sharing.channels.public_advisory.",
+        "posture.by_kind.OfficeIt.monitoring",
         "doctrines.eiisac.relay_h",
+        "doctrines.state.relay",
         "doctrines.federal.fbi_notify_state",
         "doctrines.federal.public_attribution_h",
     ];
