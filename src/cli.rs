@@ -158,6 +158,25 @@ pub enum Cmd {
         #[arg(long, value_enum)]
         format: Option<report::Format>,
     },
+    /// Check the model against the historical record: run the research scenarios and print each
+    /// target with the model's value, its 95% interval and the accepted band (docs/validity.md).
+    ///
+    /// Exits 0 when every target is in its band, 1 when any is missed.
+    Calibrate {
+        /// Runs of each research scenario.
+        #[arg(long, default_value_t = 500)]
+        runs: u32,
+        /// Seed; each run's seed derives from it and the run's index, as in `ttx batch`.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Threads (default: every core). The results do not depend on it.
+        #[arg(long, short)]
+        jobs: Option<usize>,
+        /// Read sharing_2016.ron and sharing_2020.ron from this folder instead of the built-in
+        /// copies (to check an edited research scenario).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 /// Runs a parsed command line.
@@ -187,6 +206,7 @@ pub fn dispatch(cli: Cli) -> Outcome {
             };
             research::batch(&file, &opts)
         }
+        Cmd::Calibrate { runs, seed, jobs, dir } => research::calibrate(runs, seed, jobs, dir.as_deref()),
         Cmd::Merge { dirs, out, plots } => research::merge(&dirs, &out, plots),
         Cmd::Serve(args) => net::serve::serve(args),
         Cmd::Join(args) => net::serve::join(args),

@@ -48,3 +48,29 @@ pub fn merge(dirs: &[PathBuf], out_dir: &Path, plots: bool) -> Outcome {
     let mut out = std::io::stdout().lock();
     batch::merge(dirs, out_dir, plots, &mut out).map_err(failure)
 }
+
+/// `ttx calibrate`: the calibration table; exit 1 when a target is missed.
+pub fn calibrate(runs: u32, seed: u64, jobs: Option<usize>, dir: Option<&Path>) -> Outcome {
+    use std::io::Write;
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(j) = jobs {
+        builder = builder.num_threads(j.max(1));
+    }
+    let pool = builder.build().map_err(|e| Failure::runtime(format!("cannot start threads: {e}")))?;
+    let outcomes = pool.install(|| ttx::calibrate::calibrate(runs, seed, dir)).map_err(Failure::runtime)?;
+    let missed: Vec<&str> = outcomes.iter().filter(|o| !o.within).map(|o| o.id).collect();
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", ttx::calibrate::table(&outcomes))?;
+    if missed.is_empty() {
+        writeln!(out, "every target is in its band ({runs} runs per scenario, seed {seed})")?;
+        Ok(())
+    } else {
+        writeln!(
+            out,
+            "{} of {} targets missed ({runs} runs per scenario, seed {seed})",
+            missed.len(),
+            outcomes.len()
+        )?;
+        Err(Failure::check(format!("missed: {}", missed.join(", "))))
+    }
+}
