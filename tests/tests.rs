@@ -7,6 +7,7 @@ mod harness;
 
 mod batch;
 mod broken_scenarios;
+mod causal;
 mod determinism;
 mod journal;
 mod msel;
