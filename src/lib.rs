@@ -1,5 +1,7 @@
 //! The `ttx` library: the parts of the command-line program that benchmarks
-//! and other tools reuse. Today that is the research batch runner.
+//! and other tools reuse. Today that is the research batch runner and
+//! the safe file writer.
 #![forbid(unsafe_code)]
 
 pub mod batch;
+pub mod fsio;

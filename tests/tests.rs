@@ -8,6 +8,7 @@ mod harness;
 mod batch;
 mod broken_scenarios;
 mod determinism;
+mod io_failures;
 mod journal;
 mod msel;
 mod net;
