@@ -230,14 +230,47 @@ pub fn write_summary(
     Ok(())
 }
 
+/// What a verified journal must end with: something to check, and, for the modes that always
+/// close their journal (`run`, `play`), the end record last.
+fn check_closing(records: &[(usize, Record)]) -> Result<(), String> {
+    let checked =
+        records.iter().filter(|(_, r)| matches!(r, Record::Hash { .. } | Record::End { .. })).count();
+    let last_line = records.last().map_or(1, |(l, _)| *l);
+    if checked == 0 {
+        return Err(format!(
+            "line {last_line}: the journal ends without a state hash or an end record, so there is nothing to verify"
+        ));
+    }
+    let mode = match records.first() {
+        Some((_, Record::Header { mode, .. })) => mode.as_str(),
+        _ => "",
+    };
+    let closes = matches!(mode, "run" | "play");
+    if closes && !records.last().is_some_and(|(_, r)| matches!(r, Record::End { .. })) {
+        return Err(format!(
+            "line {last_line}: a `{mode}` journal ends with its end record, and this one does not (cut short, or lines removed)"
+        ));
+    }
+    Ok(())
+}
+
 /// `ttx replay`
 pub fn replay(path: &Path, verify: bool, json: bool) -> Outcome {
     let file = std::fs::File::open(path)
         .map_err(|e| Failure::input(format!("cannot open {}: {e}", path.display())))?;
     let records = journal::read_records(std::io::BufReader::new(file))
         .map_err(|e| Failure::input(format!("{}: {e}", path.display())))?;
-    let report = journal::replay(&records, SimOptions::default())
-        .map_err(|e| Failure::input(format!("{}: {e}", path.display())))?;
+    let shown = path.display();
+    let report = journal::replay(&records, SimOptions::default()).map_err(|e| {
+        if verify && e.is_tampering() {
+            Failure::check(format!("{shown}: does not verify: {e}"))
+        } else {
+            Failure::input(format!("{shown}: {e}"))
+        }
+    })?;
+    if verify {
+        check_closing(&records).map_err(|m| Failure::check(format!("{shown}: does not verify: {m}")))?;
+    }
     let mut out = crate::output::stdout();
     if let Some(d) = &report.divergence
         && verify

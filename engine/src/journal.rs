@@ -311,9 +311,133 @@ pub enum ReplayError {
         /// Why.
         reason: String,
     },
+    /// The file is not laid out as a journal is written: a second header, records out of
+    /// order, a time that is not its tick's, a repeated sequence number or hash record.
+    #[error("line {line}: {message}")]
+    Structure {
+        /// Line.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
     /// Reading failed.
     #[error("cannot read the journal: {0}")]
     Io(#[from] std::io::Error),
+}
+
+impl ReplayError {
+    /// Whether the journal was read but does not hold together (changed, or cut and pasted),
+    /// as opposed to not being a journal at all.
+    pub fn is_tampering(&self) -> bool {
+        matches!(
+            self,
+            ReplayError::Structure { .. } | ReplayError::BadCommand { .. } | ReplayError::ScenarioHash { .. }
+        )
+    }
+}
+
+/// Checks the layout of a journal whose scenario is `reg`: one header, first, in a format
+/// this ttx reads; every command and hash record at its tick's clock time; hash records in
+/// tick order, one per tick; commands after the hash of the tick before theirs; sequence
+/// numbers used once, rising within a tick for one issuer; issuers a journal can hold.
+/// Every journal ttx writes passes; a changed or pasted-together one is named at its line.
+pub fn check_structure(records: &[(usize, Record)], reg: &Registry) -> Result<(), ReplayError> {
+    let bad = |line: usize, message: String| Err(ReplayError::Structure { line, message });
+    let Some((first, Record::Header { format, .. })) = records.first() else {
+        return Err(ReplayError::NoHeader);
+    };
+    if *format != FORMAT {
+        return bad(*first, format!("journal format {format} is not one this ttx reads (format {FORMAT})"));
+    }
+    let mut last_hash: Option<u32> = None;
+    let mut last_end: Option<u32> = None;
+    let mut seqs = std::collections::HashSet::new();
+    // The tick of the last command, and the last sequence number of each issuer rank in it.
+    let mut last_cmd: Option<(u32, Vec<(u32, u64)>)> = None;
+    for (line, r) in records.iter().skip(1) {
+        let line = *line;
+        let clock_time = |tick: u32| reg.clock.at(Tick(tick)).to_string();
+        match r {
+            Record::Header { .. } => {
+                return bad(line, "a second header: one journal holds one session".into());
+            }
+            Record::Command { tick, time, issuer, seq, .. } => {
+                match issuer {
+                    Issuer::Facilitator => {}
+                    Issuer::Team(t) if reg.team_by_id.contains_key(t) => {}
+                    Issuer::Team(t) => {
+                        return bad(
+                            line,
+                            format!("the command's issuer, team `{t}`, is not in the scenario"),
+                        );
+                    }
+                    Issuer::Doctrine => {
+                        return bad(
+                            line,
+                            "a doctrine's command: journals hold commands from outside only".into(),
+                        );
+                    }
+                }
+                if *time != clock_time(*tick) {
+                    return bad(
+                        line,
+                        format!("the command's time {time:?} is not tick {tick} ({})", clock_time(*tick)),
+                    );
+                }
+                if let Some(h) = last_hash.filter(|h| tick <= h) {
+                    return bad(line, format!("a command at tick {tick} after the state hash of tick {h}"));
+                }
+                if !seqs.insert(*seq) {
+                    return bad(line, format!("sequence number {seq} is used twice"));
+                }
+                // Commands of one issuer (rank) apply in sequence order within a tick.
+                let rank = crate::systems::commands::issuer_rank(reg, issuer);
+                let ranks = match &mut last_cmd {
+                    Some((t, ranks)) if t == tick => ranks,
+                    _ => &mut last_cmd.insert((*tick, Vec::new())).1,
+                };
+                match ranks.iter_mut().find(|(r0, _)| *r0 == rank) {
+                    Some((_, s0)) if *s0 > *seq => {
+                        return bad(
+                            line,
+                            format!("sequence number {seq} comes after {s0} for the same issuer and tick"),
+                        );
+                    }
+                    Some((_, s0)) => *s0 = *seq,
+                    None => ranks.push((rank, *seq)),
+                }
+            }
+            Record::Hash { tick, time, .. } => {
+                if *time != clock_time(*tick) {
+                    return bad(
+                        line,
+                        format!("the hash record's time {time:?} is not tick {tick} ({})", clock_time(*tick)),
+                    );
+                }
+                if let Some(h) = last_hash.filter(|h| tick <= h) {
+                    return bad(line, format!("a state hash for tick {tick} after the one for tick {h}"));
+                }
+                if let Some((t, _)) = last_cmd.as_ref().filter(|(t, _)| t > tick) {
+                    return bad(line, format!("a state hash for tick {tick} after a command at tick {t}"));
+                }
+                last_hash = Some(*tick);
+            }
+            Record::End { tick, .. } => {
+                if last_end == Some(*tick) {
+                    return bad(line, format!("a second end record for tick {tick}"));
+                }
+                if let Some(h) = last_hash.filter(|h| *tick <= *h) {
+                    return bad(
+                        line,
+                        format!("an end record at tick {tick} after the state hash of tick {h}"),
+                    );
+                }
+                last_end = Some(*tick);
+            }
+            Record::Note { .. } => {}
+        }
+    }
+    Ok(())
 }
 
 /// The first place a replay disagrees with its journal.
@@ -375,6 +499,7 @@ pub fn replay(records: &[(usize, Record)], options: SimOptions) -> Result<Replay
     if &sc.hash_hex() != scenario_hash {
         return Err(ReplayError::ScenarioHash { expected: scenario_hash.clone(), found: sc.hash_hex() });
     }
+    check_structure(records, sc.registry())?;
     let mut sim = Sim::with_options(&sc, *seed, options);
     let mut report_hashes = 0;
     let mut commands = 0;
