@@ -25,9 +25,13 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     })
 }
 
-/// Whether `path` exists and is neither a regular file nor a directory.
+/// Whether `path` is written in place: it exists and is neither a regular file nor a
+/// directory, or it is one of the system's device names (`/dev/stdout` is a regular file
+/// when standard output goes to one, and must not be replaced).
 fn is_special(path: &Path) -> bool {
-    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
+    path.starts_with("/dev")
+        || path.starts_with("/proc")
+        || std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
 }
 
 /// [`write_atomic`] with the writing of the temporary file left to `fill`.

@@ -75,7 +75,13 @@ fn main() -> ExitCode {
         Err(e) => {
             // Help and version go to stdout with exit 0; usage errors are bad input (2).
             let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
+            if let Err(err) = e.print()
+                && err.kind() != std::io::ErrorKind::BrokenPipe
+            {
+                // Help that cannot be written (a full disk) is a failure like any other output.
+                let _ = writeln!(std::io::stderr(), "cannot write the help: {err}");
+                return ExitCode::from(1);
+            }
             return ExitCode::from(code);
         }
     };

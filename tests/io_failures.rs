@@ -115,3 +115,18 @@ fn a_file_that_cannot_be_written_is_exit_1_and_leaves_nothing_behind() {
     let meta = std::fs::metadata("/dev/full").unwrap();
     assert!(!meta.is_file(), "/dev/full is still a device");
 }
+
+#[test]
+#[cfg(target_os = "linux")]
+fn out_dev_stdout_writes_to_standard_output_whatever_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("msel.csv");
+    let o = ttx_to(&["msel", "--out", "/dev/stdout"], std::fs::File::create(&file).unwrap());
+    assert_exit(&o, 0);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.starts_with("number,time,trigger"), "{text}");
+    let link = std::fs::symlink_metadata("/dev/stdout").unwrap();
+    assert!(link.file_type().is_symlink(), "/dev/stdout is still the system's link");
+    let names: Vec<_> = std::fs::read_dir("/dev").unwrap().flatten().map(|e| e.file_name()).collect();
+    assert!(!names.iter().any(|n| n.to_string_lossy().contains(".tmp-")), "{names:?}");
+}
