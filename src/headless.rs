@@ -268,9 +268,6 @@ pub fn replay(path: &Path, verify: bool, json: bool) -> Outcome {
             Failure::input(format!("{shown}: {e}"))
         }
     })?;
-    if verify {
-        check_closing(&records).map_err(|m| Failure::check(format!("{shown}: does not verify: {m}")))?;
-    }
     let mut out = crate::output::stdout();
     if let Some(d) = &report.divergence
         && verify
@@ -279,6 +276,9 @@ pub fn replay(path: &Path, verify: bool, json: bool) -> Outcome {
             "DIVERGED at tick {} ({}), journal line {}: the journal says the state hash is {}, the replay gives {}.\nThe run before that tick matches; the journal was changed, or was written by a different ttx version.",
             d.tick, d.time, d.line, d.expected, d.found
         )));
+    }
+    if verify {
+        check_closing(&records).map_err(|m| Failure::check(format!("{shown}: does not verify: {m}")))?;
     }
     let m = report.sim.metrics();
     if json {
