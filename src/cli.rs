@@ -139,7 +139,7 @@ pub enum Cmd {
     Replay {
         /// The journal file.
         journal: PathBuf,
-        /// Check every state hash; exit 1 naming the first tick that differs.
+        /// Check the journal's layout and every state hash; exit 1 naming the first line or tick that differs.
         #[arg(long)]
         verify: bool,
         /// Print the metrics as one JSON object.

@@ -10,7 +10,7 @@ use crate::{Failure, Outcome, load};
 
 /// `ttx scenarios`
 pub fn scenarios() -> Outcome {
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::output::stdout();
     writeln!(out, "Built-in scenarios (use the name, or the path, with run, play, serve, batch):")?;
     for (i, b) in builtin::BUILTINS.iter().enumerate() {
         let s = builtin::load(b).map_err(|d| Failure::runtime(d.to_string()))?;
@@ -39,11 +39,13 @@ pub fn scenarios() -> Outcome {
 pub fn validate(files: &[PathBuf]) -> Outcome {
     let mut failed = 0;
     let mut problems = 0;
+    let mut out = crate::output::stdout();
     for f in files {
         match load::scenario(Some(f)) {
             Ok(s) => {
                 let reg = s.registry();
-                println!(
+                writeln!(
+                    out,
                     "ok: {} \"{}\" ({} states, {} assets, {} teams, {} campaigns, {} injects)",
                     f.display(),
                     s.name(),
@@ -52,12 +54,12 @@ pub fn validate(files: &[PathBuf]) -> Outcome {
                     reg.teams.len(),
                     reg.campaigns.len(),
                     reg.injects.len()
-                );
+                )?;
             }
             Err(e) => {
                 failed += 1;
                 problems += e.message.matches(": error: ").count().max(1);
-                eprintln!("{}", e.message.trim_end());
+                let _ = writeln!(std::io::stderr(), "{}", e.message.trim_end());
             }
         }
     }
@@ -72,19 +74,7 @@ pub fn validate(files: &[PathBuf]) -> Outcome {
     Ok(())
 }
 
-/// Writes a file safely: to a temporary file beside it, synced, then renamed over the target.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "out".into());
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-    }
-    std::fs::rename(&tmp, path)
-}
+pub use ttx::fsio::write_atomic;
 
 /// `ttx run`
 pub fn run(
@@ -109,11 +99,10 @@ pub fn run(
             w.write(&r)?;
         }
         w.write(&Record::End { tick: sim.now().0, hash: format!("{:016x}", sim.state_hash()) })?;
-        write_atomic(path, &w.into_inner())
-            .map_err(|e| Failure::input(format!("cannot write the journal {}: {e}", path.display())))?;
+        write_atomic(path, &w.into_inner()).map_err(|e| Failure::write(path, e))?;
     }
     let m = sim.metrics();
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::output::stdout();
     if json {
         let text = serde_json::to_string(&m).map_err(|e| Failure::runtime(e.to_string()))?;
         writeln!(out, "{text}")?;
@@ -241,15 +230,45 @@ pub fn write_summary(
     Ok(())
 }
 
+/// What a verified journal must end with: something to check, and, for the modes that always
+/// close their journal (`run`, `play`), the end record last.
+fn check_closing(records: &[(usize, Record)]) -> Result<(), String> {
+    let checked =
+        records.iter().filter(|(_, r)| matches!(r, Record::Hash { .. } | Record::End { .. })).count();
+    let last_line = records.last().map_or(1, |(l, _)| *l);
+    if checked == 0 {
+        return Err(format!(
+            "line {last_line}: the journal ends without a state hash or an end record, so there is nothing to verify"
+        ));
+    }
+    let mode = match records.first() {
+        Some((_, Record::Header { mode, .. })) => mode.as_str(),
+        _ => "",
+    };
+    let closes = matches!(mode, "run" | "play");
+    if closes && !records.last().is_some_and(|(_, r)| matches!(r, Record::End { .. })) {
+        return Err(format!(
+            "line {last_line}: a `{mode}` journal ends with its end record, and this one does not (cut short, or lines removed)"
+        ));
+    }
+    Ok(())
+}
+
 /// `ttx replay`
 pub fn replay(path: &Path, verify: bool, json: bool) -> Outcome {
     let file = std::fs::File::open(path)
         .map_err(|e| Failure::input(format!("cannot open {}: {e}", path.display())))?;
     let records = journal::read_records(std::io::BufReader::new(file))
         .map_err(|e| Failure::input(format!("{}: {e}", path.display())))?;
-    let report = journal::replay(&records, SimOptions::default())
-        .map_err(|e| Failure::input(format!("{}: {e}", path.display())))?;
-    let mut out = std::io::stdout().lock();
+    let shown = path.display();
+    let report = journal::replay(&records, SimOptions::default()).map_err(|e| {
+        if verify && e.is_tampering() {
+            Failure::check(format!("{shown}: does not verify: {e}"))
+        } else {
+            Failure::input(format!("{shown}: {e}"))
+        }
+    })?;
+    let mut out = crate::output::stdout();
     if let Some(d) = &report.divergence
         && verify
     {
@@ -257,6 +276,9 @@ pub fn replay(path: &Path, verify: bool, json: bool) -> Outcome {
             "DIVERGED at tick {} ({}), journal line {}: the journal says the state hash is {}, the replay gives {}.\nThe run before that tick matches; the journal was changed, or was written by a different ttx version.",
             d.tick, d.time, d.line, d.expected, d.found
         )));
+    }
+    if verify {
+        check_closing(&records).map_err(|m| Failure::check(format!("{shown}: does not verify: {m}")))?;
     }
     let m = report.sim.metrics();
     if json {

@@ -164,12 +164,11 @@ pub fn msel(file: Option<&Path>, out: Option<&Path>) -> Outcome {
     let bytes = csv_bytes(&scenario)?;
     match out {
         Some(p) => {
-            write_atomic(p, &bytes)
-                .map_err(|e| Failure::input(format!("cannot write the MSEL to {}: {e}", p.display())))?;
+            write_atomic(p, &bytes).map_err(|e| Failure::write(p, e))?;
             let n = scenario.registry().injects.len();
             eprintln!("wrote {n} inject{} to {}", if n == 1 { "" } else { "s" }, p.display());
         }
-        None => std::io::stdout().lock().write_all(&bytes)?,
+        None => crate::output::stdout().write_all(&bytes)?,
     }
     Ok(())
 }

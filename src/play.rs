@@ -13,7 +13,7 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use ratatui::crossterm::event::{Event, KeyEventKind};
-use ttx_engine::journal::Record;
+use ttx_engine::journal::{JournalSink, JournalWriter, Record};
 use ttx_engine::{Resolution, Sim, SimOptions, builtin};
 use ttx_tui::console::{Console, ConsoleOptions};
 use ttx_tui::{Action, Theme, terminal, ui};
@@ -40,7 +40,7 @@ pub fn play(file: Option<&Path>, seed: u64, journal: Option<&Path>) -> Outcome {
     let mut journal = SessionJournal::create(&path)?;
     journal
         .write(&[Record::header(&scenario, seed, "play")])
-        .map_err(|e| Failure::input(format!("cannot write the journal {}: {e}", path.display())))?;
+        .map_err(|e| Failure::runtime(format!("cannot write the journal {}: {e}", path.display())))?;
 
     let mut sim =
         Sim::with_options(&scenario, seed, SimOptions { series: Resolution::Hourly, staffed: vec![] });
@@ -154,10 +154,11 @@ fn draw_and_read(
 
 /// The session journal on disk: appended as the session goes, commands and notes
 /// synced to disk as they are written.
-struct SessionJournal {
+struct SessionJournal<W: JournalSink = File> {
     path: PathBuf,
-    file: File,
-    /// Records not yet on disk (kept when a write fails, tried again with the next).
+    writer: JournalWriter<W>,
+    /// Records not yet on disk (kept when a write fails, tried again with the next). A failed
+    /// write is cut back off the file first, so they follow the last whole line.
     pending: Vec<Record>,
 }
 
@@ -165,7 +166,7 @@ impl SessionJournal {
     fn create(path: &Path) -> Result<SessionJournal, Failure> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| {
-                Failure::input(format!("cannot create the folder {} for the journal: {e}", dir.display()))
+                Failure::runtime(format!("cannot create the folder {} for the journal: {e}", dir.display()))
             })?;
         }
         let file = OpenOptions::new().write(true).create_new(true).open(path).map_err(|e| {
@@ -175,29 +176,22 @@ impl SessionJournal {
                     path.display()
                 ))
             } else {
-                Failure::input(format!("cannot create the journal {}: {e}", path.display()))
+                Failure::runtime(format!("cannot create the journal {}: {e}", path.display()))
             }
         })?;
-        Ok(SessionJournal { path: path.to_path_buf(), file, pending: Vec::new() })
+        Ok(SessionJournal { path: path.to_path_buf(), writer: JournalWriter::new(file), pending: Vec::new() })
     }
+}
 
+impl<W: JournalSink> SessionJournal<W> {
     /// Writes records as lines; syncs to disk when they include commands, notes or the ends.
     fn write(&mut self, records: &[Record]) -> std::io::Result<()> {
         self.pending.extend_from_slice(records);
         if self.pending.is_empty() {
             return Ok(());
         }
-        let mut text = String::new();
-        for r in &self.pending {
-            text.push_str(&r.to_line());
-            text.push('\n');
-        }
         let durable = self.pending.iter().any(|r| !matches!(r, Record::Hash { .. }));
-        self.file.write_all(text.as_bytes())?;
-        self.file.flush()?;
-        if durable {
-            self.file.sync_data()?;
-        }
+        self.writer.write_records(&self.pending, durable)?;
         self.pending.clear();
         Ok(())
     }
@@ -255,6 +249,58 @@ pub fn utc_stamp(secs: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A disk that fills up after `room` more bytes, part-way through a write.
+    struct FillingDisk {
+        data: Vec<u8>,
+        room: usize,
+    }
+
+    impl Write for FillingDisk {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            let n = buf.len().min(self.room);
+            if n == 0 {
+                return Err(std::io::Error::from_raw_os_error(28));
+            }
+            self.data.extend_from_slice(&buf[..n]);
+            self.room -= n;
+            Ok(n)
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl JournalSink for FillingDisk {
+        fn truncate_to(&mut self, len: u64) -> std::io::Result<()> {
+            self.data.truncate(len as usize);
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_journal_write_that_fails_part_way_is_retried_after_the_last_whole_line() {
+        let sc = builtin::default_scenario().unwrap();
+        let header = Record::header(&sc, 1, "play");
+        let room = header.to_line().len() + 1 + 25;
+        let mut j = SessionJournal {
+            path: PathBuf::from("j.jsonl"),
+            writer: JournalWriter::new(FillingDisk { data: Vec::new(), room }),
+            pending: Vec::new(),
+        };
+        j.write(std::slice::from_ref(&header)).unwrap();
+        let hash = Record::Hash { tick: 1, time: "t".into(), hash: "0123456789abcdef".into() };
+        assert!(j.write(std::slice::from_ref(&hash)).is_err(), "no space left");
+        let end = Record::End { tick: 2, hash: "0123456789abcdef".into() };
+        assert!(j.write(std::slice::from_ref(&end)).is_err(), "still no space");
+        j.writer.get_mut().room = usize::MAX;
+        j.write(&[]).unwrap();
+        let records = ttx_engine::journal::read_records(j.writer.get_mut().data.as_slice())
+            .expect("the journal reads back whole");
+        let records: Vec<Record> = records.into_iter().map(|(_, r)| r).collect();
+        assert_eq!(records, vec![header, hash, end]);
+    }
 
     #[test]
     fn timestamps_are_utc_calendar_dates() {

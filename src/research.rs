@@ -39,13 +39,13 @@ fn stop_flag() -> Arc<AtomicBool> {
 pub fn batch(file: &Path, opts: &BatchOptions) -> Outcome {
     let scenario = load::scenario(Some(file))?;
     let stop = stop_flag();
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::output::stdout();
     batch::batch(opts, &scenario, &stop, &mut out).map_err(failure)
 }
 
 /// `ttx merge`
 pub fn merge(dirs: &[PathBuf], out_dir: &Path, plots: bool) -> Outcome {
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::output::stdout();
     batch::merge(dirs, out_dir, plots, &mut out).map_err(failure)
 }
 

@@ -286,6 +286,36 @@ fn resume_completes_a_cut_batch_to_the_same_bytes() {
 }
 
 #[test]
+fn resume_refuses_kept_rows_that_were_changed() {
+    let d = scratch("tampered");
+    let common = ["batch", "tabletop_the_vote", "--runs", "3", "--sweep", SWEEP];
+    let dir = d.join("b");
+    ok(&[&common[..], &["--out", s(&dir)]].concat());
+    let text = std::fs::read_to_string(dir.join("runs.csv")).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let col = header.iter().position(|c| *c == "voters_affected").expect("a voters_affected column");
+    // A stopped batch's kept rows, one of them with a metric changed, or emptied.
+    let edit = |cell: usize, to: &str| {
+        let mut cells: Vec<String> = lines[2].split(',').map(str::to_string).collect();
+        cells[cell] = to.to_string();
+        format!("{}\n{}\n{}\n{}\n", lines[0], lines[1], cells.join(","), lines[3])
+    };
+    for (kept, needle) in
+        [(edit(col, "123456789"), "voters_affected is 123456789"), (edit(col, ""), "is empty")]
+    {
+        std::fs::write(dir.join("runs.csv"), &kept).unwrap();
+        let e = bad(&[&common[..], &["--out", s(&dir), "--resume", "--jobs", "1"]].concat());
+        assert!(e.contains("runs.csv was changed") && e.contains(needle), "{e}");
+        assert_eq!(
+            std::fs::read_to_string(dir.join("runs.csv")).unwrap(),
+            kept,
+            "runs.csv is left as it was"
+        );
+    }
+}
+
+#[test]
 fn ctrl_c_keeps_finished_runs_and_resume_completes_them() {
     let d = scratch("sigint");
     let (full, cut) = (d.join("full"), d.join("cut"));

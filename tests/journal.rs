@@ -131,3 +131,86 @@ fn a_journal_that_is_not_one_is_bad_input() {
     assert_exit(&o, 2);
     assert!(stderr(&o).contains("line "), "{}", stderr(&o));
 }
+
+/// Rewrites line `index` (0-based) of a journal as JSON, through `edit`.
+fn edit_line(lines: &[String], index: usize, edit: impl FnOnce(&mut serde_json::Value)) -> Vec<String> {
+    let mut out = lines.to_vec();
+    let mut v: serde_json::Value = serde_json::from_str(&lines[index]).unwrap();
+    edit(&mut v);
+    out[index] = v.to_string();
+    out
+}
+
+/// Expects `replay --verify` to fail with exit 1, naming `line` (1-based) and saying `why`.
+fn refused(path: &Path, lines: &[String], line: usize, why: &str) {
+    std::fs::write(path, lines.join("\n") + "\n").unwrap();
+    let o = ttx(&["replay", &path.display().to_string(), "--verify"]);
+    assert_exit(&o, 1);
+    let err = stderr(&o);
+    assert!(
+        err.contains(&format!("line {line}")) && err.contains(why),
+        "expected line {line}, `{why}`: {err}"
+    );
+}
+
+#[test]
+fn verify_refuses_every_field_and_line_that_was_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let j = dir.path().join("session.jsonl");
+    journal_with_commands(&j);
+    let lines: Vec<String> = std::fs::read_to_string(&j).unwrap().lines().map(String::from).collect();
+    let find = |needle: &str| lines.iter().position(|l| l.contains(needle)).unwrap();
+    let mfa = find("enforce_mfa");
+    let first_hash = find("\"type\":\"hash\"");
+
+    // The team's command, said to be the facilitator's: the replay diverges at its tick.
+    let changed = edit_line(&lines, mfa, |v| v["issuer"] = serde_json::json!("facilitator"));
+    std::fs::write(&j, changed.join("\n") + "\n").unwrap();
+    let o = ttx(&["replay", &j.display().to_string(), "--verify"]);
+    assert_exit(&o, 1);
+    assert!(stderr(&o).contains("DIVERGED at tick 60 "), "{}", stderr(&o));
+
+    // A sequence number used twice.
+    let first_seq: serde_json::Value =
+        serde_json::from_str::<serde_json::Value>(&lines[find("fire_inject")]).unwrap()["seq"].clone();
+    let changed = edit_line(&lines, mfa, |v| v["seq"] = first_seq);
+    refused(&j, &changed, mfa + 1, "used twice");
+    // A command's clock time that is not its tick's.
+    let changed = edit_line(&lines, mfa, |v| v["time"] = serde_json::json!("E-30d 01:00"));
+    refused(&j, &changed, mfa + 1, "is not tick 60");
+    // A hash record's time, too.
+    let changed = edit_line(&lines, first_hash, |v| v["time"] = serde_json::json!("E+1d 01:00"));
+    refused(&j, &changed, first_hash + 1, "is not tick");
+    // A format this ttx does not know.
+    let changed = edit_line(&lines, 0, |v| v["format"] = serde_json::json!(99));
+    refused(&j, &changed, 1, "journal format 99");
+    // A second header.
+    let mut changed = lines.clone();
+    changed.insert(first_hash, lines[0].clone());
+    refused(&j, &changed, first_hash + 1, "a second header");
+    // A hash record twice.
+    let mut changed = lines.clone();
+    changed.insert(first_hash + 1, lines[first_hash].clone());
+    refused(&j, &changed, first_hash + 2, "after the one for tick");
+    // A command moved before the state hash of an earlier tick.
+    let mut changed = lines.clone();
+    let moved = changed.remove(mfa);
+    changed.push(moved);
+    refused(&j, &changed, lines.len(), "after the state hash of tick");
+    // Only the header: nothing to verify.
+    refused(&j, &lines[..1], 1, "nothing to verify");
+}
+
+#[test]
+fn verify_refuses_a_run_journal_without_its_end_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let j = dir.path().join("run.jsonl");
+    let js = j.display().to_string();
+    assert_exit(&ttx(&["run", "--until", "E-29d 00:00", "--journal", &js]), 0);
+    let lines: Vec<String> = std::fs::read_to_string(&j).unwrap().lines().map(String::from).collect();
+    assert!(lines.last().unwrap().contains("\"type\":\"end\""));
+    refused(&j, &lines[..lines.len() - 1], lines.len() - 1, "end record");
+    // Put back, it verifies.
+    std::fs::write(&j, lines.join("\n") + "\n").unwrap();
+    assert_exit(&ttx(&["replay", &js, "--verify"]), 0);
+}

@@ -100,19 +100,46 @@ fn category_counts(sim: &Sim) -> [u32; 6] {
 fn assert_self_contained(html: &str) -> usize {
     let opt = roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() };
     let doc = roxmltree::Document::parse_with_options(html, opt).expect("the report is well-formed");
+    let csp = doc
+        .descendants()
+        .find(|n| {
+            n.tag_name().name() == "meta" && n.attribute("http-equiv") == Some("Content-Security-Policy")
+        })
+        .and_then(|n| n.attribute("content"));
+    assert_eq!(csp, Some("default-src 'none'; style-src 'unsafe-inline'; img-src data:"), "the CSP");
+    assert!(!html.to_ascii_lowercase().contains("javascript"), "no javascript: anywhere");
     let mut svgs = 0;
     for n in doc.descendants().filter(|n| n.is_element()) {
-        let name = n.tag_name().name();
+        let name = n.tag_name().name().to_ascii_lowercase();
+        let name = name.as_str();
         assert!(
-            !["script", "link", "img", "iframe", "object", "embed", "base", "foreignObject"].contains(&name),
+            ![
+                "script",
+                "link",
+                "img",
+                "iframe",
+                "object",
+                "embed",
+                "base",
+                "foreignobject",
+                "set",
+                "animate",
+            ]
+            .contains(&name),
             "<{name}> in a self-contained report"
+        );
+        // The page's own links are to its sections; a chart has none.
+        assert!(
+            name != "a" || !n.ancestors().any(|p| p.tag_name().name().eq_ignore_ascii_case("svg")),
+            "a link inside a chart"
         );
         if name == "svg" {
             svgs += 1;
         }
         for a in n.attributes() {
             let v = a.value().trim();
-            assert!(!a.name().starts_with("on"), "event handler {}", a.name());
+            assert!(!a.name().to_ascii_lowercase().starts_with("on"), "event handler {}", a.name());
+            assert!(!a.name().eq_ignore_ascii_case("attributeName"), "animation of {v}");
             if a.name() == "href" || a.name() == "src" {
                 let embedded = name == "image" && v.starts_with("data:image/");
                 assert!(v.starts_with('#') || embedded, "external reference {}={v}", a.name());
@@ -444,7 +471,7 @@ fn write_batch(dir: &Path, with_plots: bool) -> (Vec<String>, Vec<String>) {
         std::fs::create_dir_all(dir.join("plots")).expect("plots");
         let svg = |t: &str| {
             format!(
-                "<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"100\" height=\"50\" onload=\"alert(1)\"><script>alert(1)</script><rect id=\"bg\" width=\"100\" height=\"50\" fill=\"#eee\"/><text x=\"5\" y=\"20\">{t}</text><image href=\"https://example.org/x.png\" width=\"1\" height=\"1\"/></svg>"
+                "<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"100\" height=\"50\" onload=\"alert(1)\"><script>alert(1)</script><rect id=\"bg\" width=\"100\" height=\"50\" fill=\"#eee\"/><text x=\"5\" y=\"20\">{t}</text><a><SET attributeName=\"href\" to=\"JavaScript:alert(1)\"/><Script>alert(1)</Script><rect OnClick=\"alert(1)\" width=\"9\" height=\"9\"/></a><use xlink:href=\"javascript:alert(1)\" xmlns:xlink=\"http://www.w3.org/1999/xlink\"/><image href=\"https://example.org/x.png\" width=\"1\" height=\"1\"/></svg>"
             )
         };
         std::fs::write(dir.join("plots/warned_before_targeted.svg"), svg("warned")).expect("plot");

@@ -9,6 +9,7 @@ mod batch;
 mod broken_scenarios;
 mod causal;
 mod determinism;
+mod io_failures;
 mod journal;
 mod msel;
 mod net;

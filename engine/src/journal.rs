@@ -150,21 +150,114 @@ impl Record {
     }
 }
 
-/// Writes journal lines to any writer (the caller decides about files and fsync).
-pub struct JournalWriter<W: Write> {
-    out: W,
+/// Where journal lines go: something appended to that can be cut back to a
+/// length, so that after a failed write (a full disk) the torn fragment is
+/// removed before anything is written again.
+pub trait JournalSink: Write {
+    /// Cuts the output back to its first `len` bytes; the next write continues there.
+    fn truncate_to(&mut self, len: u64) -> std::io::Result<()>;
+
+    /// Makes what was written durable (nothing to do in memory).
+    fn sync(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
-impl<W: Write> JournalWriter<W> {
-    /// Wraps a writer.
+impl JournalSink for Vec<u8> {
+    fn truncate_to(&mut self, len: u64) -> std::io::Result<()> {
+        self.truncate(usize::try_from(len).unwrap_or(usize::MAX));
+        Ok(())
+    }
+}
+
+impl JournalSink for std::fs::File {
+    fn truncate_to(&mut self, len: u64) -> std::io::Result<()> {
+        use std::io::{Seek, SeekFrom};
+        self.set_len(len)?;
+        self.seek(SeekFrom::Start(len))?;
+        Ok(())
+    }
+
+    fn sync(&mut self) -> std::io::Result<()> {
+        self.sync_data()
+    }
+}
+
+/// Writes journal lines, whole or not at all.
+///
+/// It remembers how long the output was after the last write that succeeded.
+/// When a write fails part-way (or its sync does), the output is cut back to
+/// that length before the error is returned (and, if that fails too, before
+/// the next write), so retrying the same records never leaves a fragment in
+/// front of them: the journal on disk is always a sequence of whole lines.
+pub struct JournalWriter<W: JournalSink> {
+    out: W,
+    /// Bytes of whole lines written.
+    good: u64,
+    /// A write failed and the output is not yet cut back to `good`.
+    torn: bool,
+}
+
+impl<W: JournalSink> JournalWriter<W> {
+    /// Wraps an empty output.
     pub fn new(out: W) -> Self {
-        JournalWriter { out }
+        JournalWriter::at(out, 0)
+    }
+
+    /// Wraps an output that already holds `len` bytes of whole lines (a journal carried on).
+    pub fn at(out: W, len: u64) -> Self {
+        JournalWriter { out, good: len, torn: false }
     }
 
     /// Writes one record as a line.
     pub fn write(&mut self, r: &Record) -> std::io::Result<()> {
-        self.out.write_all(r.to_line().as_bytes())?;
-        self.out.write_all(b"\n")
+        self.write_records(std::slice::from_ref(r), false)
+    }
+
+    /// Writes records as lines, synced to disk with `sync`; all of them or none.
+    pub fn write_records(&mut self, records: &[Record], sync: bool) -> std::io::Result<()> {
+        let mut text = String::new();
+        for r in records {
+            text.push_str(&r.to_line());
+            text.push('\n');
+        }
+        self.write_lines(text.as_bytes(), sync)
+    }
+
+    /// Writes bytes that end in a newline (whole lines), synced with `sync`; all of them or none.
+    pub fn write_lines(&mut self, bytes: &[u8], sync: bool) -> std::io::Result<()> {
+        if self.torn {
+            self.out.truncate_to(self.good)?;
+            self.torn = false;
+        }
+        if bytes.is_empty() {
+            return Ok(());
+        }
+        let written = self
+            .out
+            .write_all(bytes)
+            .and_then(|()| self.out.flush())
+            .and_then(|()| if sync { self.out.sync() } else { Ok(()) });
+        match written {
+            Ok(()) => {
+                self.good += bytes.len() as u64;
+                Ok(())
+            }
+            Err(e) => {
+                self.torn = self.out.truncate_to(self.good).is_err();
+                Err(e)
+            }
+        }
+    }
+
+    /// Bytes of whole lines written so far (with those the output held at the start).
+    pub fn len(&self) -> u64 {
+        self.good
+    }
+
+    /// Whether nothing has been written.
+    pub fn is_empty(&self) -> bool {
+        self.good == 0
     }
 
     /// Flushes the writer.
@@ -218,9 +311,133 @@ pub enum ReplayError {
         /// Why.
         reason: String,
     },
+    /// The file is not laid out as a journal is written: a second header, records out of
+    /// order, a time that is not its tick's, a repeated sequence number or hash record.
+    #[error("line {line}: {message}")]
+    Structure {
+        /// Line.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
     /// Reading failed.
     #[error("cannot read the journal: {0}")]
     Io(#[from] std::io::Error),
+}
+
+impl ReplayError {
+    /// Whether the journal was read but does not hold together (changed, or cut and pasted),
+    /// as opposed to not being a journal at all.
+    pub fn is_tampering(&self) -> bool {
+        matches!(
+            self,
+            ReplayError::Structure { .. } | ReplayError::BadCommand { .. } | ReplayError::ScenarioHash { .. }
+        )
+    }
+}
+
+/// Checks the layout of a journal whose scenario is `reg`: one header, first, in a format
+/// this ttx reads; every command and hash record at its tick's clock time; hash records in
+/// tick order, one per tick; commands after the hash of the tick before theirs; sequence
+/// numbers used once, rising within a tick for one issuer; issuers a journal can hold.
+/// Every journal ttx writes passes; a changed or pasted-together one is named at its line.
+pub fn check_structure(records: &[(usize, Record)], reg: &Registry) -> Result<(), ReplayError> {
+    let bad = |line: usize, message: String| Err(ReplayError::Structure { line, message });
+    let Some((first, Record::Header { format, .. })) = records.first() else {
+        return Err(ReplayError::NoHeader);
+    };
+    if *format != FORMAT {
+        return bad(*first, format!("journal format {format} is not one this ttx reads (format {FORMAT})"));
+    }
+    let mut last_hash: Option<u32> = None;
+    let mut last_end: Option<u32> = None;
+    let mut seqs = std::collections::HashSet::new();
+    // The tick of the last command, and the last sequence number of each issuer rank in it.
+    let mut last_cmd: Option<(u32, Vec<(u32, u64)>)> = None;
+    for (line, r) in records.iter().skip(1) {
+        let line = *line;
+        let clock_time = |tick: u32| reg.clock.at(Tick(tick)).to_string();
+        match r {
+            Record::Header { .. } => {
+                return bad(line, "a second header: one journal holds one session".into());
+            }
+            Record::Command { tick, time, issuer, seq, .. } => {
+                match issuer {
+                    Issuer::Facilitator => {}
+                    Issuer::Team(t) if reg.team_by_id.contains_key(t) => {}
+                    Issuer::Team(t) => {
+                        return bad(
+                            line,
+                            format!("the command's issuer, team `{t}`, is not in the scenario"),
+                        );
+                    }
+                    Issuer::Doctrine => {
+                        return bad(
+                            line,
+                            "a doctrine's command: journals hold commands from outside only".into(),
+                        );
+                    }
+                }
+                if *time != clock_time(*tick) {
+                    return bad(
+                        line,
+                        format!("the command's time {time:?} is not tick {tick} ({})", clock_time(*tick)),
+                    );
+                }
+                if let Some(h) = last_hash.filter(|h| tick <= h) {
+                    return bad(line, format!("a command at tick {tick} after the state hash of tick {h}"));
+                }
+                if !seqs.insert(*seq) {
+                    return bad(line, format!("sequence number {seq} is used twice"));
+                }
+                // Commands of one issuer (rank) apply in sequence order within a tick.
+                let rank = crate::systems::commands::issuer_rank(reg, issuer);
+                let ranks = match &mut last_cmd {
+                    Some((t, ranks)) if t == tick => ranks,
+                    _ => &mut last_cmd.insert((*tick, Vec::new())).1,
+                };
+                match ranks.iter_mut().find(|(r0, _)| *r0 == rank) {
+                    Some((_, s0)) if *s0 > *seq => {
+                        return bad(
+                            line,
+                            format!("sequence number {seq} comes after {s0} for the same issuer and tick"),
+                        );
+                    }
+                    Some((_, s0)) => *s0 = *seq,
+                    None => ranks.push((rank, *seq)),
+                }
+            }
+            Record::Hash { tick, time, .. } => {
+                if *time != clock_time(*tick) {
+                    return bad(
+                        line,
+                        format!("the hash record's time {time:?} is not tick {tick} ({})", clock_time(*tick)),
+                    );
+                }
+                if let Some(h) = last_hash.filter(|h| tick <= h) {
+                    return bad(line, format!("a state hash for tick {tick} after the one for tick {h}"));
+                }
+                if let Some((t, _)) = last_cmd.as_ref().filter(|(t, _)| t > tick) {
+                    return bad(line, format!("a state hash for tick {tick} after a command at tick {t}"));
+                }
+                last_hash = Some(*tick);
+            }
+            Record::End { tick, .. } => {
+                if last_end == Some(*tick) {
+                    return bad(line, format!("a second end record for tick {tick}"));
+                }
+                if let Some(h) = last_hash.filter(|h| *tick <= *h) {
+                    return bad(
+                        line,
+                        format!("an end record at tick {tick} after the state hash of tick {h}"),
+                    );
+                }
+                last_end = Some(*tick);
+            }
+            Record::Note { .. } => {}
+        }
+    }
+    Ok(())
 }
 
 /// The first place a replay disagrees with its journal.
@@ -282,6 +499,7 @@ pub fn replay(records: &[(usize, Record)], options: SimOptions) -> Result<Replay
     if &sc.hash_hex() != scenario_hash {
         return Err(ReplayError::ScenarioHash { expected: scenario_hash.clone(), found: sc.hash_hex() });
     }
+    check_structure(records, sc.registry())?;
     let mut sim = Sim::with_options(&sc, *seed, options);
     let mut report_hashes = 0;
     let mut commands = 0;
@@ -333,4 +551,132 @@ pub fn replay(records: &[(usize, Record)], options: SimOptions) -> Result<Replay
         divergence,
         last_tick,
     })
+}
+
+#[cfg(test)]
+mod writer_tests {
+    use super::*;
+
+    /// An output that accepts `room` more bytes, then fails with "no space left" mid-buffer;
+    /// its sync can be made to fail too.
+    struct FullDisk {
+        data: Vec<u8>,
+        room: usize,
+        sync_fails: bool,
+        truncate_fails: bool,
+    }
+
+    impl FullDisk {
+        fn new(room: usize) -> Self {
+            FullDisk { data: Vec::new(), room, sync_fails: false, truncate_fails: false }
+        }
+    }
+
+    impl Write for FullDisk {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.room == 0 {
+                return Err(std::io::Error::from_raw_os_error(28));
+            }
+            let n = buf.len().min(self.room);
+            self.data.extend_from_slice(&buf[..n]);
+            self.room -= n;
+            Ok(n)
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl JournalSink for FullDisk {
+        fn truncate_to(&mut self, len: u64) -> std::io::Result<()> {
+            if self.truncate_fails {
+                return Err(std::io::Error::other("cannot truncate"));
+            }
+            self.data.truncate(len as usize);
+            Ok(())
+        }
+
+        fn sync(&mut self) -> std::io::Result<()> {
+            if self.sync_fails { Err(std::io::Error::from_raw_os_error(5)) } else { Ok(()) }
+        }
+    }
+
+    fn note(n: u32) -> Record {
+        Record::Note {
+            tick: n,
+            time: format!("t{n}"),
+            module: None,
+            question: None,
+            question_text: None,
+            author: None,
+            text: format!("note number {n} with some text to make the line long"),
+        }
+    }
+
+    fn lines(bytes: &[u8]) -> Vec<Record> {
+        read_records(bytes).expect("every line is whole").into_iter().map(|(_, r)| r).collect()
+    }
+
+    #[test]
+    fn a_write_that_fails_mid_buffer_leaves_only_whole_lines_and_a_retry_continues_them() {
+        let first = [note(1), note(2)];
+        let first_len = first.iter().map(|r| r.to_line().len() + 1).sum::<usize>();
+        // Room for the first batch and half a line of the second.
+        let mut w = JournalWriter::new(FullDisk::new(first_len + 40));
+        w.write_records(&first, true).unwrap();
+        let pending = [note(3), note(4)];
+        let e = w.write_records(&pending, true).unwrap_err();
+        assert_eq!(e.raw_os_error(), Some(28));
+        assert_eq!(w.get_mut().data.len(), first_len, "the fragment is cut off");
+        assert_eq!(w.len(), first_len as u64);
+        // Space is freed; the same pending records are written again.
+        w.get_mut().room = usize::MAX;
+        w.write_records(&pending, true).unwrap();
+        assert_eq!(lines(&w.get_mut().data), vec![note(1), note(2), note(3), note(4)]);
+    }
+
+    #[test]
+    fn a_failed_sync_takes_back_the_lines_it_did_not_make_durable() {
+        let mut w = JournalWriter::new(FullDisk::new(usize::MAX));
+        w.write(&note(1)).unwrap();
+        w.get_mut().sync_fails = true;
+        assert!(w.write_records(&[note(2)], true).is_err());
+        w.get_mut().sync_fails = false;
+        w.write_records(&[note(2)], true).unwrap();
+        assert_eq!(lines(&w.get_mut().data), vec![note(1), note(2)]);
+    }
+
+    #[test]
+    fn when_cutting_back_fails_the_next_write_cuts_first() {
+        let one = note(1).to_line().len() + 1;
+        let mut w = JournalWriter::new(FullDisk::new(one + 10));
+        w.write(&note(1)).unwrap();
+        w.get_mut().truncate_fails = true;
+        assert!(w.write(&note(2)).is_err());
+        assert_eq!(w.get_mut().data.len(), one + 10, "the fragment is still there");
+        // Still cannot cut: nothing is written after the fragment.
+        w.get_mut().room = usize::MAX;
+        assert!(w.write(&note(2)).is_err());
+        assert_eq!(w.get_mut().data.len(), one + 10);
+        w.get_mut().truncate_fails = false;
+        w.write(&note(2)).unwrap();
+        assert_eq!(lines(&w.get_mut().data), vec![note(1), note(2)]);
+    }
+
+    #[test]
+    fn a_file_is_cut_back_and_appended_after_its_whole_lines() {
+        let dir = std::env::temp_dir().join(format!("ttx-journal-writer-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("j.jsonl");
+        std::fs::write(&path, format!("{}\n{{\"type\":\"no", note(1).to_line())).unwrap();
+        let good = note(1).to_line().len() as u64 + 1;
+        let file = std::fs::OpenOptions::new().append(true).open(&path).unwrap();
+        let mut w = JournalWriter::at(file, good);
+        // As if an earlier write had failed: cut back first.
+        w.torn = true;
+        w.write_records(&[note(2)], true).unwrap();
+        assert_eq!(lines(&std::fs::read(&path).unwrap()), vec![note(1), note(2)]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

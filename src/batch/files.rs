@@ -6,7 +6,6 @@
 //! the shards it was split into.
 
 use std::fs::File;
-use std::io::Write;
 use std::path::Path;
 
 use serde::ser::{SerializeMap, Serializer};
@@ -196,19 +195,7 @@ pub fn shell_word(s: &str) -> String {
     if plain { s.to_string() } else { format!("'{}'", s.replace('\'', "'\\''")) }
 }
 
-/// Writes a file safely: a temporary file beside it, synced, then renamed over it.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "out".into());
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    {
-        let mut f = File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-    }
-    std::fs::rename(&tmp, path)
-}
+pub use crate::fsio::write_atomic;
 
 fn io(path: &Path, what: &str) -> impl FnOnce(std::io::Error) -> BatchError {
     let p = path.display().to_string();

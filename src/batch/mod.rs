@@ -242,6 +242,86 @@ fn holds_batch(dir: &Path) -> bool {
     dir.join("manifest.json").exists() || dir.join("runs.csv").exists()
 }
 
+/// Kept rows that `--resume` runs again to check them: the first, the last, and others at random.
+pub const RESUME_CHECKS: usize = 8;
+
+/// The kept rows `--resume` checks: every one when there are at most [`RESUME_CHECKS`],
+/// else the first and the last (a batch stopped mid-write) and others picked at random
+/// (so no row is safe to change). Which rows are checked does not change any output.
+fn sample_kept(n: usize) -> Vec<usize> {
+    if n <= RESUME_CHECKS {
+        return (0..n).collect();
+    }
+    let mut picked = vec![0, n - 1];
+    let mut state = {
+        use std::hash::{BuildHasher, Hasher};
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_usize(n);
+        h.finish()
+    };
+    while picked.len() < RESUME_CHECKS {
+        // xorshift64*: enough to spread a handful of picks.
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        let i = (state.wrapping_mul(0x2545_f491_4f6c_dd1d) % n as u64) as usize;
+        if !picked.contains(&i) {
+            picked.push(i);
+        }
+    }
+    picked.sort_unstable();
+    picked
+}
+
+/// Runs a sample of the rows a stopped batch kept again and compares them, so a runs.csv that
+/// was changed (or belongs to another batch) is refused rather than completed.
+fn check_kept(
+    plan: &Plan,
+    rows: &[RunRow],
+    dir: &Path,
+    jobs: usize,
+    stop: &AtomicBool,
+) -> Result<(), BatchError> {
+    let m = &plan.manifest;
+    let refuse = |row: &RunRow, what: String| {
+        BatchError::Input(format!(
+            "--resume: {} was changed: the row of point {} run {} {what}. Its runs cannot be trusted; move the directory away and run the batch afresh.",
+            dir.join("runs.csv").display(),
+            row.point,
+            row.run
+        ))
+    };
+    // read_runs has checked each row's point, run, seed and parameters against the manifest.
+    let tasks: Vec<Task> = sample_kept(rows.len())
+        .into_iter()
+        .map(|i| Task { point: rows[i].point, run: rows[i].run, seed: run_seed(m.seed, rows[i].run) })
+        .collect();
+    let mut fresh = Vec::new();
+    plan.execute(&tasks, jobs, stop, |r| {
+        fresh.push(r);
+        Ok(())
+    })?;
+    let same = |a: Option<f64>, b: Option<f64>| match (a, b) {
+        (Some(x), Some(y)) => x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan()),
+        (None, None) => true,
+        _ => false,
+    };
+    let show = |v: Option<f64>| v.map_or_else(|| "empty".to_string(), |x| x.to_string());
+    for f in &fresh {
+        let Some(kept) = rows.iter().find(|r| r.point == f.point && r.run == f.run) else { continue };
+        for (j, (a, b)) in kept.values.iter().zip(&f.values).enumerate() {
+            if !same(*a, *b) {
+                let name = plan.metrics.get(j).map_or("a metric", String::as_str);
+                return Err(refuse(
+                    kept,
+                    format!("says {name} is {}, but running it again gives {}", show(*a), show(*b)),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// `ttx batch`: plans, runs and writes a batch (or completes one with `resume`).
 pub fn batch(
     opts: &BatchOptions,
@@ -293,6 +373,7 @@ pub fn batch(
         }
         rows = files::read_runs(dir, m, &plan.metrics, true)?;
         files::sort_rows(&mut rows);
+        check_kept(&plan, &rows, dir, jobs, stop)?;
     } else if holds_batch(dir) {
         return Err(BatchError::Input(format!(
             "--out {}: this directory already holds a batch; add --resume to complete it, or choose another --out",

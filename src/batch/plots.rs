@@ -59,8 +59,23 @@ pub fn draw(
     rows: &[RunRow],
     sums: &[PointSummary],
 ) -> Result<usize, BatchError> {
-    std::fs::create_dir_all(dir)
+    let created = crate::fsio::create_dirs(dir)
         .map_err(|e| BatchError::Runtime(format!("cannot create {}: {e}", dir.display())))?;
+    let drawn = draw_into(dir, m, metrics, rows, sums);
+    if drawn.is_err() {
+        // Nothing half-drawn stays behind: the directory goes again if it is still empty.
+        crate::fsio::remove_empty_dirs(&created);
+    }
+    drawn
+}
+
+fn draw_into(
+    dir: &Path,
+    m: &Manifest,
+    metrics: &[String],
+    rows: &[RunRow],
+    sums: &[PointSummary],
+) -> Result<usize, BatchError> {
     let mut count = 0;
     for name in KEY_METRICS {
         let Some(j) = metrics.iter().position(|x| x == name) else { continue };

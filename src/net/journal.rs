@@ -7,14 +7,14 @@
 //! [`load_for_resume`] cuts off.
 
 use std::fs::{File, OpenOptions};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use ttx_engine::journal::{Record, read_records};
+use ttx_engine::journal::{JournalWriter, Record, read_records};
 
 /// An open journal being appended to.
 pub struct SessionJournal {
-    file: File,
+    /// Cuts a failed write back off the file, so a retried commit follows the last whole line.
+    writer: JournalWriter<File>,
     path: PathBuf,
     buf: Vec<u8>,
 }
@@ -23,7 +23,8 @@ impl SessionJournal {
     /// Creates a new journal with its header; refuses to overwrite one.
     pub fn create(path: &Path, header: &Record) -> std::io::Result<SessionJournal> {
         let file = OpenOptions::new().write(true).create_new(true).open(path)?;
-        let mut j = SessionJournal { file, path: path.to_path_buf(), buf: Vec::new() };
+        let mut j =
+            SessionJournal { writer: JournalWriter::new(file), path: path.to_path_buf(), buf: Vec::new() };
         j.write(header);
         j.commit()?;
         // Make the new file's name durable too.
@@ -38,7 +39,8 @@ impl SessionJournal {
     /// Opens an existing journal to carry on appending.
     pub fn append(path: &Path) -> std::io::Result<SessionJournal> {
         let file = OpenOptions::new().append(true).open(path)?;
-        Ok(SessionJournal { file, path: path.to_path_buf(), buf: Vec::new() })
+        let len = file.metadata()?.len();
+        Ok(SessionJournal { writer: JournalWriter::at(file, len), path: path.to_path_buf(), buf: Vec::new() })
     }
 
     /// Where it is.
@@ -57,8 +59,7 @@ impl SessionJournal {
         if self.buf.is_empty() {
             return Ok(());
         }
-        self.file.write_all(&self.buf)?;
-        self.file.sync_data()?;
+        self.writer.write_lines(&self.buf, true)?;
         self.buf.clear();
         Ok(())
     }
@@ -100,6 +101,8 @@ pub fn load_for_resume(path: &Path) -> Result<Resumed, String> {
 
 #[cfg(test)]
 mod tests {
+    use std::io::Write;
+
     use super::*;
 
     #[test]

@@ -374,7 +374,7 @@ pub fn loadtest(
     server_rt.shutdown_background();
     let _ = std::fs::remove_dir_all(&dir);
 
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::output::stdout();
     if json {
         writeln!(out, "{}", serde_json::to_string(&report).map_err(|e| Failure::runtime(e.to_string()))?)?;
     } else {

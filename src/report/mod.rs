@@ -15,6 +15,7 @@ mod rating;
 mod sanitize;
 mod svg;
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use ttx_engine::SimOptions;
@@ -68,7 +69,7 @@ pub fn run(input: &Path, out: Option<&Path>, format: Option<Format>) -> Outcome 
         (d, summary)
     };
     write_report(&document, &out, format)?;
-    println!("{what} written to {}", out.display());
+    writeln!(crate::output::stdout(), "{what} written to {}", out.display())?;
     Ok(())
 }
 
@@ -103,7 +104,8 @@ fn journal_document(path: &Path) -> Result<(doc::Doc, String), Failure> {
 
 /// Writes the document in the chosen format (Markdown charts go in `<stem>-charts/`).
 fn write_report(document: &doc::Doc, out: &Path, format: Format) -> Outcome {
-    let werr = |p: &Path, e: std::io::Error| Failure::input(format!("cannot write {}: {e}", p.display()));
+    // The input was fine: a write that fails (a full disk) is a runtime failure.
+    let werr = |p: &Path, e: std::io::Error| Failure::write(p, e);
     match format {
         Format::Html => {
             let html = doc::to_html(document);
@@ -119,11 +121,32 @@ fn write_report(document: &doc::Doc, out: &Path, format: Format) -> Outcome {
                 .filter(|p| !p.as_os_str().is_empty())
                 .unwrap_or(Path::new("."))
                 .join(&charts_name);
+            let created = if charts.is_empty() {
+                Vec::new()
+            } else {
+                ttx::fsio::create_dirs(&dir).map_err(|e| werr(&dir, e))?
+            };
+            let mut written = Vec::new();
+            let mut result = Ok(());
             for (file, svg) in charts {
                 let p = dir.join(file);
-                write_atomic(&p, svg.as_bytes()).map_err(|e| werr(&p, e))?;
+                if let Err(e) = write_atomic(&p, svg.as_bytes()) {
+                    result = Err(werr(&p, e));
+                    break;
+                }
+                written.push(p);
             }
-            write_atomic(out, text.as_bytes()).map_err(|e| werr(out, e))
+            if result.is_ok() {
+                result = write_atomic(out, text.as_bytes()).map_err(|e| werr(out, e));
+            }
+            if result.is_err() {
+                // A report that could not be written leaves none of its charts behind.
+                for p in &written {
+                    let _ = std::fs::remove_file(p);
+                }
+                ttx::fsio::remove_empty_dirs(&created);
+            }
+            result
         }
     }
 }

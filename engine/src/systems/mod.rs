@@ -623,7 +623,15 @@ fn fingerprint(k: &EventKind) -> u64 {
         EventKind::Received { to, from, indicator, .. } => {
             h.u64(12).u64(to.0.into()).u64(from.0.into()).u64(indicator.0.into())
         }
-        EventKind::Command { summary, rejected, .. } => h.u64(13).str(summary).u64(rejected.is_some().into()),
+        EventKind::Command { issuer, summary, rejected, .. } => {
+            h.u64(13).str(summary).u64(rejected.is_some().into());
+            // Who gave a command is part of the record (a doctrine's leave the digest as it was).
+            match issuer {
+                crate::command::Issuer::Doctrine => &mut h,
+                crate::command::Issuer::Facilitator => h.u64(1),
+                crate::command::Issuer::Team(t) => h.u64(2).str(t),
+            }
+        }
         EventKind::Statement { actor, statement, timely } => {
             h.u64(14).u64(actor.0.into()).u64(*statement as u64).u64((*timely).into())
         }
