@@ -2,7 +2,7 @@
 //! and reconnecting ([`run_connection`], shared by every console), and `ttx join --headless`
 //! (JSON lines in, JSON lines out).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, VecDeque};
 use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
@@ -352,7 +352,7 @@ pub async fn run_connection(
         if !open && waiting.is_empty() {
             return;
         }
-        let (mut conn, limits) = match connect_welcome(&target, team.as_deref(), &code).await {
+        let (conn, limits) = match connect_welcome(&target, team.as_deref(), &code).await {
             Ok((conn, limits, welcome)) => {
                 report!(ClientEvent::Connected { welcome });
                 (conn, limits)
@@ -369,15 +369,39 @@ pub async fn run_connection(
             }
         };
         backoff = Duration::from_millis(200);
+        // Frames go out from their own task, paced under the server's limit and with a ping when
+        // idle, so that reading the connection never waits on pacing or on a slow send.
+        let (mut sink, mut stream) = conn.split();
+        let (wtx, mut wrx) = mpsc::channel::<ClientMsg>(4);
         let mut pace = Pace::new(&limits);
         let heartbeat = Duration::from_millis(limits.heartbeat_ms.max(100));
-        let mut last_sent = Instant::now();
+        let mut writer = Abort(tokio::spawn(async move {
+            let mut last_sent = Instant::now();
+            loop {
+                let m = tokio::select! {
+                    m = wrx.recv() => match m {
+                        Some(m) => m,
+                        None => return "the console stopped sending".to_string(),
+                    },
+                    _ = tokio::time::sleep_until(last_sent + heartbeat) => ClientMsg::Ping,
+                };
+                pace.wait().await;
+                last_sent = Instant::now();
+                let bytes = match serde_json::to_vec(&m) {
+                    Ok(b) => b,
+                    Err(e) => return e.to_string(),
+                };
+                if let Err(e) = sink.send(Bytes::from(bytes)).await {
+                    return e.to_string();
+                }
+            }
+        }));
         let reason: String = loop {
             if !open && waiting.is_empty() {
                 return;
             }
             tokio::select! {
-                f = conn.next() => {
+                f = stream.next() => {
                     let bytes = match f {
                         Some(Ok(b)) => b.freeze(),
                         Some(Err(e)) => break e.to_string(),
@@ -416,7 +440,7 @@ pub async fn run_connection(
                         }
                     }
                 }
-                m = outgoing.recv(), if open => {
+                m = outgoing.recv(), if open && wtx.capacity() > 0 => {
                     let Some(m) = m else {
                         open = false;
                         continue;
@@ -424,21 +448,16 @@ pub async fn run_connection(
                     if let ClientMsg::Command { id, .. } | ClientMsg::Control { id, .. } = &m {
                         waiting.insert(*id);
                     }
-                    pace.wait().await;
-                    last_sent = Instant::now();
-                    if let Err(e) = send(&mut conn, &m).await {
-                        break e.to_string();
+                    if wtx.try_send(m).is_err() {
+                        break "the connection's writer has stopped".to_string();
                     }
                 }
-                _ = sleep_until_heartbeat(last_sent, heartbeat) => {
-                    pace.wait().await;
-                    last_sent = Instant::now();
-                    if let Err(e) = send(&mut conn, &ClientMsg::Ping).await {
-                        break e.to_string();
-                    }
+                r = &mut writer.0 => {
+                    break r.unwrap_or_else(|e| e.to_string());
                 }
             }
         };
+        drop(writer);
         let unconfirmed: Vec<u64> = std::mem::take(&mut waiting).into_iter().collect();
         report!(ClientEvent::Disconnected { reason, unconfirmed });
         sleep(backoff).await;
@@ -478,9 +497,17 @@ pub async fn headless(
     let (event_tx, mut events) = mpsc::channel::<ClientEvent>(64);
     tokio::spawn(run_connection(target, team, code, send_rx, event_tx));
     let mut send_tx = Some(send_tx);
+    // Lines read but not yet handed to the connection: the loop keeps taking the server's
+    // messages while the connection paces its sends, and reads input only while this is short.
+    let mut queue: VecDeque<ClientMsg> = VecDeque::new();
+    let mut input_open = true;
     let mut next_id = 1u64;
     let mut mirror = Box::<Mirror>::default();
     loop {
+        if !input_open && queue.is_empty() {
+            // Input ended: the connection finishes once every command is answered.
+            send_tx = None;
+        }
         tokio::select! {
             e = events.recv() => match e {
                 // The connection ended: input ended and every command was answered.
@@ -504,10 +531,15 @@ pub async fn headless(
                     return Ok(Ended::Refused(code, message));
                 }
             },
-            line = in_rx.recv(), if send_tx.is_some() => {
+            permit = reserve(&send_tx), if !queue.is_empty() => {
+                let Ok(permit) = permit else { return Ok(Ended::Done) };
+                if let Some(m) = queue.pop_front() {
+                    permit.send(m);
+                }
+            }
+            line = in_rx.recv(), if input_open && queue.len() < 64 => {
                 let Some((n, line)) = line else {
-                    // Input ended: the connection finishes once every command is answered.
-                    send_tx = None;
+                    input_open = false;
                     continue;
                 };
                 if line.trim().is_empty() {
@@ -540,18 +572,29 @@ pub async fn headless(
                         ClientMsg::Control { id, action }
                     }
                 };
-                if let Some(tx) = &send_tx
-                    && tx.send(msg).await.is_err()
-                {
-                    return Ok(Ended::Done);
-                }
+                queue.push_back(msg);
             }
         }
     }
 }
 
-async fn sleep_until_heartbeat(last: Instant, every: Duration) {
-    tokio::time::sleep_until(last + every).await
+/// Room for one message on the way to the connection (never, once the sender is gone).
+async fn reserve(
+    tx: &Option<mpsc::Sender<ClientMsg>>,
+) -> Result<mpsc::Permit<'_, ClientMsg>, mpsc::error::SendError<()>> {
+    match tx {
+        Some(tx) => tx.reserve().await,
+        None => std::future::pending().await,
+    }
+}
+
+/// A task that is stopped when this is dropped.
+struct Abort<T>(tokio::task::JoinHandle<T>);
+
+impl<T> Drop for Abort<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! `ttx serve` and `ttx join` end to end: the real binary, real sockets on 127.0.0.1, real files.
 
+mod hardening;
 mod play;
 mod resume;
 mod security;
@@ -168,6 +169,11 @@ impl Console {
         let stdin = self.stdin.as_mut().unwrap();
         writeln!(stdin, "{v}").unwrap();
         stdin.flush().unwrap();
+    }
+
+    /// Closes the console's input (it leaves once every command sent is answered).
+    pub fn close_input(&mut self) {
+        self.stdin = None;
     }
 
     /// Waits for a line that satisfies `pred`; returns it.
