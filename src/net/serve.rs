@@ -405,6 +405,8 @@ pub async fn run_session(
             ))
         }
     };
+    // Listening before the exercise starts: a journal that fails at once still stops the server.
+    let mut stopped = stop_tx.subscribe();
     let ex = Exercise::new(core, session.journal, config, stop_tx.clone());
     let (tx, thread) =
         exercise::spawn(ex).map_err(|e| Failure::runtime(format!("cannot start the exercise: {e}")))?;
@@ -415,10 +417,10 @@ pub async fn run_session(
         tls,
         scenario: scenario_name,
     });
-    let mut stopped = stop_tx.subscribe();
     let shutdown = async move {
         tokio::select! {
             _ = tokio::signal::ctrl_c() => {}
+            _ = terminated() => {}
             _ = stopped.recv() => {}
         }
     };
@@ -432,6 +434,19 @@ pub async fn run_session(
         Ok(Ok(Err(message))) => Err(Failure::runtime(message)),
         _ => Err(Failure::runtime("the exercise thread failed")),
     }
+}
+
+/// Completes when the process is asked to terminate (SIGTERM), which ends a session as Ctrl-C does.
+async fn terminated() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut s) = signal(SignalKind::terminate()) {
+            s.recv().await;
+            return;
+        }
+    }
+    std::future::pending::<()>().await
 }
 
 /// What `ttx join` was asked.

@@ -43,3 +43,57 @@ fn a_headless_console_fed_faster_than_it_may_send_answers_every_command() {
     assert_eq!(answered, (1..=N).collect::<BTreeSet<_>>());
     assert_eq!(fac.wait_exit(T), 0, "the console leaves once its input has ended and all is answered");
 }
+
+/// The length of the journal's header line for the built-in scenario.
+fn header_len(dir: &Path) -> u64 {
+    let probe = dir.join("probe.jsonl");
+    let out = Command::new(BIN)
+        .args(["run", "--until", "E-60d 09:00", "--journal", probe.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(&probe).unwrap();
+    text.lines().next().unwrap().len() as u64 + 1
+}
+
+#[test]
+fn a_server_whose_journal_cannot_be_written_stops_and_says_how_to_resume() {
+    let tmp = scratch("journal-full");
+    let dir = tmp.path();
+    // A file size limit (as a full disk would) a few hundred hash lines past the header:
+    // writes past it fail with "File too large" instead of killing the process.
+    let blocks = header_len(dir) / 512 + 8;
+    let journal = dir.join("session.jsonl");
+    let stderr = dir.join("stderr.txt");
+    let mut sh = Command::new("sh");
+    sh.arg("-c")
+        .arg(r#"trap '' XFSZ; ulimit -f "$1"; shift; exec "$@" 2>"$TTX_TEST_STDERR""#)
+        .arg("sh")
+        .arg(blocks.to_string())
+        .arg(BIN)
+        .args(["serve", "--headless", "--bind", "127.0.0.1:0", "--speed", "50", "--no-module-breaks"])
+        .arg("--journal")
+        .arg(&journal)
+        .env("TTX_TEST_STDERR", &stderr);
+    let mut server = Server::spawn_command(&mut sh, journal.clone());
+    let mut ga = Console::join(&server.addr, Some("ga"), &server.code("ga"), &[]);
+    ga.wait_for("ga's view", T, |x| x["type"] == "full");
+    assert_eq!(server.wait_exit(T), 1, "the server stops with exit 1 once the journal fails");
+    let said = std::fs::read_to_string(&stderr).unwrap();
+    assert!(said.contains("cannot write the journal"), "{said}");
+    assert!(said.contains(&format!("ttx serve --resume {}", journal.display())), "{said}");
+    // The console is told, and a new one finds nobody listening rather than a welcome.
+    ga.wait_for("the console to lose the server", T, |x| x["type"] == "disconnected");
+    assert!(TcpStream::connect(&server.addr).is_err(), "nothing listens after the stop");
+}
+
+#[test]
+fn sigterm_stops_a_server_as_ctrl_c_does() {
+    let tmp = scratch("sigterm");
+    let mut server = Server::start(tmp.path(), "127.0.0.1:0", &["--speed", "20"]);
+    let st = Command::new("kill").args(["-TERM", &server.pid().to_string()]).status().unwrap();
+    assert!(st.success());
+    assert_eq!(server.wait_exit(T), 0, "SIGTERM ends the session cleanly");
+    let (rc, text) = replay_verify(&server.journal);
+    assert_eq!(rc, 0, "{text}");
+}

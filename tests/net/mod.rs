@@ -54,13 +54,13 @@ impl Server {
     }
 
     fn spawn(args: &[&str], journal: PathBuf) -> Server {
-        let mut child = Command::new(BIN)
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap();
+        Server::spawn_command(Command::new(BIN).args(args), journal)
+    }
+
+    /// Starts `ttx serve` through a command of one's own (a shell that sets limits first).
+    pub fn spawn_command(command: &mut Command, journal: PathBuf) -> Server {
+        let mut child =
+            command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().unwrap();
         let mut out = BufReader::new(child.stdout.take().unwrap());
         let mut banner = Vec::new();
         let addr = loop {
@@ -110,6 +110,11 @@ impl Server {
             assert!(Instant::now() < until, "ttx serve did not stop");
             std::thread::sleep(Duration::from_millis(50));
         }
+    }
+
+    /// Its process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     pub fn is_running(&mut self) -> bool {
