@@ -79,6 +79,11 @@ pub enum Request {
         /// The answer, as a frame.
         reply: oneshot::Sender<Bytes>,
     },
+    /// Something the facilitator should know about the server (a failed join).
+    Notice {
+        /// What happened, in words.
+        text: String,
+    },
     /// Exercise control from the facilitator.
     Control {
         /// The console's number for it.
@@ -431,6 +436,10 @@ impl Exercise {
                         let _ = reply.send(answer);
                     }));
                 }
+                Request::Notice { text } => match self.core.console() {
+                    Some(c) => c.host_message(true, text),
+                    None => eprintln!("ttx serve: {text}"),
+                },
                 Request::Control { id, action, reply } => {
                     if matches!(action, Control::Step { .. }) {
                         self.tick_started_us = now_us();

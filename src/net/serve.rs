@@ -17,7 +17,7 @@ use super::codes::JoinCodes;
 use super::exercise::{self, Exercise, ExerciseConfig};
 use super::host::{Core, HostUi, Screen};
 use super::journal::{SessionJournal, load_for_resume};
-use super::server::{self, ServerConfig, Shared};
+use super::server::{self, DEFAULTS, ServerConfig, Shared};
 use super::tls;
 use crate::{Failure, Outcome, load};
 
@@ -60,7 +60,7 @@ pub struct ServeArgs {
     #[arg(long)]
     pub no_module_breaks: bool,
     /// Most consoles connected at once.
-    #[arg(long, default_value_t = 5000)]
+    #[arg(long, default_value_t = DEFAULTS.max_connections)]
     pub max_connections: usize,
     #[command(flatten)]
     pub tuning: Tuning,
@@ -71,19 +71,37 @@ pub struct ServeArgs {
 #[command(next_help_heading = "Limits and timeouts")]
 pub struct Tuning {
     /// Frames per second a console may send, on average.
-    #[arg(long, value_name = "N", default_value_t = 20.0)]
+    #[arg(long, value_name = "N", default_value_t = DEFAULTS.frames_per_second)]
     pub rate: f64,
     /// Frames a console may send in a burst.
-    #[arg(long, value_name = "N", default_value_t = 40)]
+    #[arg(long, value_name = "N", default_value_t = DEFAULTS.burst)]
     pub burst: u32,
-    /// Seconds allowed for a console's handshake.
-    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
+    /// Commands per second one team may send, on average, all its consoles together.
+    #[arg(long, value_name = "N", default_value_t = DEFAULTS.team_commands_per_second)]
+    pub team_rate: f64,
+    /// Commands one team may send in a burst, all its consoles together.
+    #[arg(long, value_name = "N", default_value_t = DEFAULTS.team_burst)]
+    pub team_burst: u32,
+    /// Consoles one team may have connected at once (and the facilitator's control connections).
+    #[arg(long, value_name = "N", default_value_t = DEFAULTS.max_per_team)]
+    pub max_per_team: usize,
+    /// Connections one IP address may hold at once, joined or joining.
+    #[arg(long, value_name = "N", default_value_t = DEFAULTS.max_per_address)]
+    pub max_per_address: usize,
+    /// Connections that have not yet sent their hello, from everywhere together.
+    #[arg(long, value_name = "N", default_value_t = DEFAULTS.max_joining)]
+    pub max_joining: usize,
+    /// Connections that have not yet sent their hello, from one IP address.
+    #[arg(long, value_name = "N", default_value_t = DEFAULTS.max_joining_per_address)]
+    pub max_joining_per_address: usize,
+    /// Seconds from connecting to a complete hello (TLS included).
+    #[arg(long, value_name = "SECS", default_value_t = DEFAULTS.handshake_timeout.as_secs_f64())]
     pub handshake_timeout: f64,
     /// Seconds without a complete frame before a console is dropped (consoles ping every third of it).
-    #[arg(long, value_name = "SECS", default_value_t = 30.0)]
+    #[arg(long, value_name = "SECS", default_value_t = DEFAULTS.idle_timeout.as_secs_f64())]
     pub idle_timeout: f64,
     /// Seconds allowed to write one frame to a console before it is dropped as too slow.
-    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
+    #[arg(long, value_name = "SECS", default_value_t = DEFAULTS.write_timeout.as_secs_f64())]
     pub write_timeout: f64,
     /// Updates a console may fall behind before it is dropped as too slow.
     #[arg(long, value_name = "N", default_value_t = 16)]
@@ -105,17 +123,50 @@ impl Tuning {
         if !(self.rate.is_finite() && self.rate > 0.0) || self.burst == 0 {
             return Err(Failure::input("--rate and --burst must be positive"));
         }
+        if !(self.team_rate.is_finite() && self.team_rate > 0.0) || self.team_burst == 0 {
+            return Err(Failure::input("--team-rate and --team-burst must be positive"));
+        }
         let idle = secs(self.idle_timeout, "idle-timeout")?;
         Ok(ServerConfig {
             max_connections: max_connections.max(1),
+            max_joining: self.max_joining.max(1),
+            max_joining_per_address: self.max_joining_per_address.max(1),
+            max_per_address: self.max_per_address.max(1),
+            max_per_team: self.max_per_team.max(1),
             frames_per_second: self.rate,
             burst: self.burst,
+            team_commands_per_second: self.team_rate,
+            team_burst: self.team_burst,
             heartbeat: idle / 3,
             idle_timeout: idle,
             handshake_timeout: secs(self.handshake_timeout, "handshake-timeout")?,
             write_timeout: secs(self.write_timeout, "write-timeout")?,
         })
     }
+}
+
+/// Makes sure the process may open a file for every connection the limits allow: raises its
+/// soft limit of open files up to the hard limit when needed; says so when even that is too few.
+fn open_files(c: &ServerConfig) -> Option<String> {
+    use nix::sys::resource::{Resource, getrlimit, setrlimit};
+    // Beyond the consoles: the journal, the listener, the runtime's own, standard streams.
+    let needed = (c.max_connections as u64).saturating_add(c.max_joining as u64).saturating_add(64);
+    let (soft, hard) = getrlimit(Resource::RLIMIT_NOFILE).ok()?;
+    if soft >= needed {
+        return None;
+    }
+    if setrlimit(Resource::RLIMIT_NOFILE, needed.min(hard), hard).is_ok() && hard >= needed {
+        return None;
+    }
+    let now = getrlimit(Resource::RLIMIT_NOFILE).map_or(soft, |l| l.0);
+    Some(format!(
+        "this process may open only {now} files (`ulimit -n`; hard limit {hard}), but --max-connections {} \
+         and --max-joining {} need about {needed}: past about {} connections, consoles will fail to join. \
+         Raise the limit (`ulimit -n {needed}` as a user allowed to) or lower --max-connections.",
+        c.max_connections,
+        c.max_joining,
+        now.saturating_sub(64)
+    ))
 }
 
 /// A session ready to serve: the simulation, its journal and codes.
@@ -294,6 +345,9 @@ pub fn serve(args: ServeArgs) -> Outcome {
         return Err(Failure::input("--speed: give 0.01 to 1000 simulated hours per second"));
     }
     let server_config = args.tuning.server_config(args.max_connections)?;
+    if let Some(warning) = open_files(&server_config) {
+        eprintln!("ttx serve: warning: {warning}");
+    }
     if !args.headless && (!std::io::stdin().is_terminal() || !std::io::stdout().is_terminal()) {
         return Err(Failure::input(
             "ttx serve shows the facilitator console and needs a terminal, but its input or output is not \
@@ -327,6 +381,7 @@ pub fn serve(args: ServeArgs) -> Outcome {
         .build()
         .map_err(|e| Failure::runtime(format!("cannot start: {e}")))?;
     rt.block_on(async move {
+        let interrupt = interrupted();
         let listener = bind(&args.bind, args.tuning.send_buffer)
             .map_err(|e| Failure::input(format!("cannot listen on {}: {e}", args.bind)))?;
         let addr = listener.local_addr()?;
@@ -341,7 +396,7 @@ pub fn serve(args: ServeArgs) -> Outcome {
             let screen = Screen { term, host, journal: journal_path.display().to_string() };
             (Some(screen), Some(guard))
         };
-        let outcome = run_session(session, config, server_config, listener, tls, screen).await;
+        let outcome = run_session(session, config, server_config, listener, tls, screen, interrupt).await;
         drop(guard);
         println!("Session stopped. Journal: {}", journal_path.display());
         if outcome.is_ok() {
@@ -379,7 +434,8 @@ fn host_info(s: &Session, addr: SocketAddr, config: &ExerciseConfig) -> Host {
     }
 }
 
-/// Runs a session on a bound listener until Ctrl-C or a facilitator's `stop`.
+/// Runs a session on a bound listener until `interrupt` completes (see [`interrupted`]), a
+/// facilitator's `stop`, or a journal write fails.
 pub async fn run_session(
     session: Session,
     config: ExerciseConfig,
@@ -387,6 +443,7 @@ pub async fn run_session(
     listener: TcpListener,
     tls: Option<tokio_rustls::TlsAcceptor>,
     screen: Option<Screen>,
+    interrupt: impl std::future::Future<Output = ()> + Send,
 ) -> Outcome {
     let (stop_tx, _) = broadcast::channel::<()>(4);
     let scenario_name = session.scenario.name().to_string();
@@ -410,17 +467,10 @@ pub async fn run_session(
     let ex = Exercise::new(core, session.journal, config, stop_tx.clone());
     let (tx, thread) =
         exercise::spawn(ex).map_err(|e| Failure::runtime(format!("cannot start the exercise: {e}")))?;
-    let shared = Arc::new(Shared {
-        config: server_config,
-        codes: session.codes,
-        exercise: tx,
-        tls,
-        scenario: scenario_name,
-    });
+    let shared = Arc::new(Shared::new(server_config, session.codes, tx, tls, scenario_name));
     let shutdown = async move {
         tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = terminated() => {}
+            _ = interrupt => {}
             _ = stopped.recv() => {}
         }
     };
@@ -436,17 +486,33 @@ pub async fn run_session(
     }
 }
 
-/// Completes when the process is asked to terminate (SIGTERM), which ends a session as Ctrl-C does.
-async fn terminated() {
+/// Completes on Ctrl-C (SIGINT) or SIGTERM, listened for from the moment this is called (inside
+/// the runtime), so that either ends a session cleanly however early it comes.
+pub fn interrupted() -> impl std::future::Future<Output = ()> + Send {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        if let Ok(mut s) = signal(SignalKind::terminate()) {
-            s.recv().await;
-            return;
+        let int = signal(SignalKind::interrupt()).ok();
+        let term = signal(SignalKind::terminate()).ok();
+        async move {
+            let wait = |s: Option<tokio::signal::unix::Signal>| async move {
+                match s {
+                    Some(mut s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                _ = wait(int) => {}
+                _ = wait(term) => {}
+            }
         }
     }
-    std::future::pending::<()>().await
+    #[cfg(not(unix))]
+    async {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 /// What `ttx join` was asked.
