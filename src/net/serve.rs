@@ -526,9 +526,13 @@ pub struct JoinArgs {
     /// The facilitator's control connection instead of a team.
     #[arg(long, conflicts_with = "team")]
     pub facilitator: bool,
-    /// The join code the facilitator gave you.
-    #[arg(long)]
-    pub code: String,
+    /// The join code the facilitator gave you. Other users of this computer can read a command
+    /// line (`ps`): prefer --code-file, the TTX_CODE environment variable, or typing it when asked.
+    #[arg(long, value_name = "CODE", conflicts_with = "code_file")]
+    pub code: Option<String>,
+    /// Read the join code from this file (its first line).
+    #[arg(long, value_name = "FILE")]
+    pub code_file: Option<PathBuf>,
     /// No screen: commands as JSON lines on stdin, every update as JSON lines on stdout.
     #[arg(long)]
     pub headless: bool,
@@ -568,20 +572,66 @@ pub fn target(addr: &str, tls_ca: Option<&Path>, tls_name: Option<&str>) -> Resu
     Ok(Target { addr: addr.to_string(), tls })
 }
 
+/// The environment variable `ttx join` takes a join code from.
+pub const CODE_VARIABLE: &str = "TTX_CODE";
+
+/// The join code: from --code, --code-file, the TTX_CODE variable, or typed at a prompt when
+/// standard input is a terminal, in that order.
+fn join_code(args: &JoinArgs, team: Option<&str>) -> Result<String, Failure> {
+    if let Some(c) = &args.code {
+        return Ok(c.clone());
+    }
+    if let Some(path) = &args.code_file {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Failure::input(format!("cannot read the join code from {}: {e}", path.display())))?;
+        let code = text.lines().next().unwrap_or("").trim().to_string();
+        if code.is_empty() {
+            return Err(Failure::input(format!("{} holds no join code on its first line", path.display())));
+        }
+        return Ok(code);
+    }
+    if let Some(code) = std::env::var_os(CODE_VARIABLE) {
+        let code = code.to_string_lossy().trim().to_string();
+        if !code.is_empty() {
+            return Ok(code);
+        }
+    }
+    let who = team.map_or("the facilitator's control connection".to_string(), |t| format!("team `{t}`"));
+    if !std::io::stdin().is_terminal() {
+        return Err(Failure::input(format!(
+            "no join code for {who}: give --code-file FILE or set {CODE_VARIABLE} (or --code CODE, \
+             which other users of this computer can see), or run in a terminal to type it"
+        )));
+    }
+    eprint!("Join code for {who}: ");
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| Failure::input(format!("cannot read the join code: {e}")))?;
+    let code = line.trim().to_string();
+    if code.is_empty() {
+        return Err(Failure::input("no join code was typed"));
+    }
+    Ok(code)
+}
+
 /// `ttx join`
-pub fn join(args: JoinArgs) -> Outcome {
+pub fn join(mut args: JoinArgs) -> Outcome {
     let team = match (&args.team, args.facilitator) {
         (Some(t), false) => Some(t.clone()),
         (None, true) => None,
         _ => return Err(Failure::input("give either --team ID or --facilitator")),
     };
+    args.code = Some(join_code(&args, team.as_deref())?);
+    let code = args.code.clone().unwrap_or_default();
     if !args.headless {
         return super::team_console::join(&args, team);
     }
     let (target, rt) = join_setup(&args)?;
     let result = rt.block_on(async move {
         let mut out = std::io::stdout().lock();
-        match client::headless(target, team, args.code, tokio::io::stdin(), &mut out).await? {
+        match client::headless(target, team, code, tokio::io::stdin(), &mut out).await? {
             Ended::Done => Ok(()),
             Ended::Refused(code, message) => {
                 let code = serde_json::to_string(&code).unwrap_or_default();

@@ -61,7 +61,13 @@ pub fn join(args: &JoinArgs, team: Option<String>) -> Outcome {
     let (target, rt) = join_setup(args)?;
     let (send_tx, send_rx) = mpsc::channel::<ClientMsg>(64);
     let (event_tx, events) = mpsc::channel::<ClientEvent>(256);
-    rt.spawn(client::run_connection(target, Some(team.clone()), args.code.clone(), send_rx, event_tx));
+    rt.spawn(client::run_connection(
+        target,
+        Some(team.clone()),
+        args.code.clone().unwrap_or_default(),
+        send_rx,
+        event_tx,
+    ));
 
     // SIGTERM and SIGHUP (the terminal window closed) end the console cleanly; in raw mode
     // Ctrl-C arrives as a key.

@@ -273,3 +273,30 @@ fn a_server_raises_its_open_file_limit_or_says_it_is_too_low() {
     let said = std::fs::read_to_string(&stderr).unwrap();
     assert!(!said.contains("may open only"), "{said}");
 }
+
+#[test]
+fn a_join_code_comes_from_a_file_or_the_environment_instead_of_the_command_line() {
+    let tmp = scratch("code-sources");
+    let server = Server::start(tmp.path(), "127.0.0.1:0", &["--speed", "20"]);
+    let addr = server.addr.clone();
+    let file = tmp.path().join("ga.code");
+    std::fs::write(&file, format!("{}\n", server.code("ga"))).unwrap();
+    let mut from_file = Console::start(
+        &["join", &addr, "--team", "ga", "--code-file", file.to_str().unwrap(), "--headless"],
+        &[],
+    );
+    from_file.wait_for("a view with the code from a file", T, |x| x["type"] == "full");
+    let code = server.code("pa");
+    let mut from_env = Console::start(&["join", &addr, "--team", "pa", "--headless"], &[("TTX_CODE", &code)]);
+    from_env.wait_for("a view with the code from TTX_CODE", T, |x| x["type"] == "full");
+    // No code and no terminal to type one: said at once, with the ways to give it.
+    let out = Command::new(BIN)
+        .args(["join", &addr, "--team", "ga", "--headless"])
+        .env_remove("TTX_CODE")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("--code-file") && said.contains("TTX_CODE"), "{said}");
+}

@@ -146,8 +146,15 @@ impl Console {
             None => args.push("--facilitator"),
         }
         args.extend_from_slice(extra);
+        Console::start(&args, &[])
+    }
+
+    /// `ttx join` with exactly these arguments and environment variables.
+    pub fn start(args: &[&str], env: &[(&str, &str)]) -> Console {
         let mut child = Command::new(BIN)
-            .args(&args)
+            .args(args)
+            .env_remove("TTX_CODE")
+            .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
