@@ -40,6 +40,18 @@ pub struct Target {
     pub addr: String,
     /// TLS: the connector and the name to check the certificate against.
     pub tls: Option<(TlsConnector, ServerName<'static>)>,
+    /// Stop trying after failing to join for this long in a row.
+    pub give_up_after: Duration,
+}
+
+/// How long a console keeps trying to join before it gives up, unless told otherwise: long
+/// enough for a facilitator to resume a stopped server.
+pub const GIVE_UP_AFTER: Duration = Duration::from_secs(300);
+
+/// Whether bytes a server sent look like a TLS record (an alert or a handshake, TLS 1.0 to 1.3),
+/// as a TLS server answers a console that speaks plain TCP.
+pub fn looks_like_tls(bytes: &[u8]) -> bool {
+    matches!(bytes, [0x15 | 0x16, 0x03, 0x00..=0x04, ..])
 }
 
 /// Why a connection attempt failed.
@@ -78,8 +90,13 @@ pub async fn connect_welcome(
                 .await
                 .map_err(|_| ConnectError::Retry("TLS handshake timed out".into()))?
                 .map_err(|e| {
-                    let hint = if e.to_string().contains("CaUsedAsEndEntity") {
+                    let text = e.to_string();
+                    let hint = if text.contains("CaUsedAsEndEntity") {
                         " (the server's certificate is a CA certificate: make it with basicConstraints CA:FALSE)"
+                    } else if text.contains("Expired") || text.contains("NotValidYet") {
+                        " (the server's certificate is outside its dates: the facilitator needs a current one)"
+                    } else if text.contains("InvalidContentType") || text.contains("corrupt message") {
+                        " (the server does not speak TLS: join without --tls-ca)"
                     } else {
                         " (check that --tls-ca is the server's certificate and that it names the host you join)"
                     };
@@ -100,6 +117,13 @@ pub async fn connect_welcome(
     let first = timeout(Duration::from_secs(15), conn.next())
         .await
         .map_err(|_| ConnectError::Retry("no answer to the hello".into()))?;
+    if target.tls.is_none() && looks_like_tls(conn.read_buffer()) {
+        return Err(ConnectError::Final(
+            ErrorCode::BadHandshake,
+            "the server speaks TLS: join with --tls-ca CERT.pem (the server's certificate, from the facilitator)"
+                .into(),
+        ));
+    }
     let bytes = match first {
         Some(Ok(b)) => b,
         Some(Err(e)) => return Err(retry(e)),
@@ -311,6 +335,11 @@ pub enum ClientEvent {
         /// The wait before the next attempt.
         retry_in: Duration,
     },
+    /// The console could not join for longer than it keeps trying; the connection has ended.
+    GaveUp {
+        /// Why, in words.
+        message: String,
+    },
     /// The server refused this console for good; the connection has ended.
     Refused {
         /// For programs.
@@ -341,6 +370,7 @@ pub async fn run_connection(
     let mut waiting: BTreeSet<u64> = BTreeSet::new();
     let mut mirror = Mirror::default();
     let mut backoff = Duration::from_millis(200);
+    let mut failing_since: Option<Instant> = None;
     macro_rules! report {
         ($e:expr) => {
             if events.send($e).await.is_err() {
@@ -354,6 +384,7 @@ pub async fn run_connection(
         }
         let (conn, limits) = match connect_welcome(&target, team.as_deref(), &code).await {
             Ok((conn, limits, welcome)) => {
+                failing_since = None;
                 report!(ClientEvent::Connected { welcome });
                 (conn, limits)
             }
@@ -362,6 +393,16 @@ pub async fn run_connection(
                 return;
             }
             Err(ConnectError::Retry(reason)) => {
+                let since = *failing_since.get_or_insert_with(Instant::now);
+                if since.elapsed() >= target.give_up_after {
+                    let message = format!(
+                        "gave up joining {} after {:.0} s of trying (last: {reason})",
+                        target.addr,
+                        since.elapsed().as_secs_f64()
+                    );
+                    let _ = events.send(ClientEvent::GaveUp { message }).await;
+                    return;
+                }
                 report!(ClientEvent::Unreachable { reason, retry_in: backoff });
                 sleep(backoff).await;
                 backoff = (backoff * 2).min(Duration::from_secs(5));
@@ -470,6 +511,8 @@ pub enum Ended {
     Done,
     /// The server refused the console for good.
     Refused(ErrorCode, String),
+    /// The console could not join for longer than it keeps trying.
+    GaveUp(String),
 }
 
 /// `ttx join --headless`: commands from `input` lines, every update to `out` as JSON lines.
@@ -529,6 +572,10 @@ pub async fn headless(
                 Some(ClientEvent::Refused { code, message }) => {
                     emit_local(out, &Local::Disconnected { reason: &message, unconfirmed: vec![] })?;
                     return Ok(Ended::Refused(code, message));
+                }
+                Some(ClientEvent::GaveUp { message }) => {
+                    emit_local(out, &Local::Disconnected { reason: &message, unconfirmed: vec![] })?;
+                    return Ok(Ended::GaveUp(message));
                 }
             },
             permit = reserve(&send_tx), if !queue.is_empty() => {

@@ -542,12 +542,19 @@ pub struct JoinArgs {
     /// The name in the server's certificate (default: the host in ADDR).
     #[arg(long, value_name = "NAME", requires = "tls_ca")]
     pub tls_name: Option<String>,
+    /// Give up after failing to join for this many seconds in a row.
+    #[arg(long, value_name = "SECS", default_value_t = client::GIVE_UP_AFTER.as_secs_f64())]
+    pub give_up_after: f64,
 }
 
 /// What a joining console needs before it connects: the target from its flags and a
 /// one-worker runtime for the connection.
 pub fn join_setup(args: &JoinArgs) -> Result<(Target, tokio::runtime::Runtime), Failure> {
-    let target = target(&args.addr, args.tls_ca.as_deref(), args.tls_name.as_deref())?;
+    let mut target = target(&args.addr, args.tls_ca.as_deref(), args.tls_name.as_deref())?;
+    if !(args.give_up_after.is_finite() && (0.0..=1e6).contains(&args.give_up_after)) {
+        return Err(Failure::input("--give-up-after: give 0 to 1000000 seconds"));
+    }
+    target.give_up_after = std::time::Duration::from_secs_f64(args.give_up_after);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
@@ -569,7 +576,7 @@ pub fn target(addr: &str, tls_ca: Option<&Path>, tls_name: Option<&str>) -> Resu
             Some((connector, tls::server_name(&host).map_err(Failure::input)?))
         }
     };
-    Ok(Target { addr: addr.to_string(), tls })
+    Ok(Target { addr: addr.to_string(), tls, give_up_after: client::GIVE_UP_AFTER })
 }
 
 /// The environment variable `ttx join` takes a join code from.
@@ -633,6 +640,7 @@ pub fn join(mut args: JoinArgs) -> Outcome {
         let mut out = std::io::stdout().lock();
         match client::headless(target, team, code, tokio::io::stdin(), &mut out).await? {
             Ended::Done => Ok(()),
+            Ended::GaveUp(message) => Err(Failure::runtime(format!("ttx join: {message}"))),
             Ended::Refused(code, message) => {
                 let code = serde_json::to_string(&code).unwrap_or_default();
                 Err(Failure::input(format!(

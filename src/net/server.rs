@@ -492,7 +492,16 @@ impl<R: AsyncRead + Unpin> Connection<R> {
                 ));
             }
             Ok(None) => return Ok(()),
-            Ok(Some(r)) => r.map_err(frame_error)?,
+            Ok(Some(Ok(b))) => b,
+            Ok(Some(Err(e))) => {
+                let why = if super::client::looks_like_tls(self.reader.read_buffer()) {
+                    "a TLS handshake, but this server has no --tls-cert: the console should join without --tls-ca"
+                } else {
+                    "the first frame could not be read"
+                };
+                self.shared.failed_join(self.peer.ip(), why);
+                return Err(frame_error(e));
+            }
         };
         let (team, code) = match parse_client(&hello) {
             Ok(ClientMsg::Hello { protocol, team, code, .. }) => {

@@ -39,6 +39,8 @@ enum Ended {
     Left,
     /// The server refused before the first view: the message for the shell.
     Refused(ErrorCode, String),
+    /// The console could not join for longer than it keeps trying.
+    GaveUp(String),
 }
 
 /// `ttx join ADDR --team ID --code CODE` without `--headless`.
@@ -104,6 +106,7 @@ pub fn join(args: &JoinArgs, team: Option<String>) -> Outcome {
                 code.trim_matches('"')
             )))
         }
+        Ok(Ended::GaveUp(message)) => Err(Failure::runtime(format!("ttx join: {message}"))),
         Ok(Ended::Left) => {
             // The terminal may be gone (its window closed): best effort.
             let line = match &screen {
@@ -282,8 +285,11 @@ fn take_events(screen: &mut Screen, io: &mut Io) -> Option<Ended> {
             (ClientEvent::Refused { code, message }, Screen::Joining { .. }) => {
                 return Some(Ended::Refused(code, message));
             }
-            (ClientEvent::Refused { message, .. }, Screen::Console(c)) => {
+            (ClientEvent::Refused { message, .. } | ClientEvent::GaveUp { message }, Screen::Console(c)) => {
                 c.set_connection(Connection::Refused(message));
+            }
+            (ClientEvent::GaveUp { message }, Screen::Joining { .. }) => {
+                return Some(Ended::GaveUp(message));
             }
         }
     }
