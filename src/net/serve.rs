@@ -654,3 +654,45 @@ pub fn join(mut args: JoinArgs) -> Outcome {
     rt.shutdown_background();
     result
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Args;
+
+    /// docs/network.md's table of limits names every limit flag of `ttx serve` with its default.
+    #[test]
+    fn the_documented_limits_are_the_flags_defaults() {
+        let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/network.md")).unwrap();
+        let table = &doc[doc.find("## Limits and timeouts").expect("the limits section")..];
+        let mut documented = std::collections::BTreeMap::new();
+        for row in table.lines().filter(|l| l.starts_with("| `--")) {
+            let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+            let flags: Vec<&str> = cells[1]
+                .split('`')
+                .filter_map(|c| c.strip_prefix("--"))
+                .map(|c| c.split_whitespace().next().unwrap_or(c))
+                .collect();
+            let defaults: Vec<&str> = cells[2].split(',').map(str::trim).collect();
+            assert_eq!(flags.len(), defaults.len(), "{row}");
+            for (f, d) in flags.into_iter().zip(defaults) {
+                documented.insert(f.to_string(), d.to_string());
+            }
+        }
+        let serve = ServeArgs::augment_args(clap::Command::new("serve"));
+        let mut flags = std::collections::BTreeMap::new();
+        for a in serve.get_arguments() {
+            let Some(long) = a.get_long() else { continue };
+            let limit = a.get_help_heading() == Some("Limits and timeouts") || long == "max-connections";
+            if !limit {
+                continue;
+            }
+            let default = a
+                .get_default_values()
+                .first()
+                .map_or("system".to_string(), |d| d.to_string_lossy().into_owned());
+            flags.insert(long.to_string(), default);
+        }
+        assert_eq!(documented, flags, "docs/network.md's table against the flags of ttx serve");
+    }
+}
