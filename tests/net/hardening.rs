@@ -169,7 +169,7 @@ fn idle_connections_from_one_address_do_not_lock_other_consoles_out() {
     idle.push(raw_from("127.0.0.2", &addr));
     let e = raw_from("127.0.0.3", &addr).hello(Some("ga"), &ga);
     assert_eq!(e["code"], "server_full", "{e}");
-    assert!(e["message"].as_str().unwrap().contains("--max-joining"), "{e}");
+    assert!(e["message"].as_str().unwrap().contains("(--max-joining)"), "{e}");
     // The hello deadline ends the idle ones, and frees their places.
     for r in &mut idle {
         assert_eq!(r.read_error()["code"], "timeout");
@@ -177,9 +177,12 @@ fn idle_connections_from_one_address_do_not_lock_other_consoles_out() {
     let mut later = raw_from("127.0.0.3", &addr);
     assert_eq!(later.hello(Some("pa"), &pa)["type"], "welcome");
     // One address holds at most --max-per-address connections, joined or not.
-    let mut held: Vec<Raw> = (0..3).map(|_| Raw::connect(&addr)).collect();
-    for r in &mut held {
+    // (One at a time: more than two joining at once from one address would be refused.)
+    let mut held = Vec::new();
+    for _ in 0..3 {
+        let mut r = Raw::connect(&addr);
         assert_eq!(r.hello(Some("pa"), &pa)["type"], "welcome");
+        held.push(r);
     }
     let e = Raw::connect(&addr).hello(Some("pa"), &pa);
     assert_eq!(e["code"], "server_full", "{e}");
@@ -209,7 +212,7 @@ fn one_team_cannot_flood_the_others() {
             "--max-per-team",
             "2",
             "--team-rate",
-            "1",
+            "0.1",
             "--team-burst",
             "4",
         ],
@@ -236,7 +239,7 @@ fn one_team_cannot_flood_the_others() {
     all.extend(answers(&mut ga2, 6));
     let over = |a: &Value| a["message"].as_str().is_some_and(|m| m.contains("commands per second"));
     let refused = all.iter().filter(|a| over(a)).count();
-    assert!(refused >= 6, "at most the burst of 4 (and what refills) goes through: {all:#?}");
+    assert!(refused >= 6, "about the burst of 4 goes through (one more each 10 s): {all:#?}");
     // Another team's budget is its own; the refused team's consoles stay connected.
     assert!(pa.write_frame(cmd(1).to_string().as_bytes()));
     let a = answers(&mut pa, 1).remove(0);
