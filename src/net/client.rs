@@ -2,7 +2,7 @@
 //! and reconnecting ([`run_connection`], shared by every console), and `ttx join --headless`
 //! (JSON lines in, JSON lines out).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, VecDeque};
 use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
@@ -40,6 +40,18 @@ pub struct Target {
     pub addr: String,
     /// TLS: the connector and the name to check the certificate against.
     pub tls: Option<(TlsConnector, ServerName<'static>)>,
+    /// Stop trying after failing to join for this long in a row.
+    pub give_up_after: Duration,
+}
+
+/// How long a console keeps trying to join before it gives up, unless told otherwise: long
+/// enough for a facilitator to resume a stopped server.
+pub const GIVE_UP_AFTER: Duration = Duration::from_secs(300);
+
+/// Whether bytes a server sent look like a TLS record (an alert or a handshake, TLS 1.0 to 1.3),
+/// as a TLS server answers a console that speaks plain TCP.
+pub fn looks_like_tls(bytes: &[u8]) -> bool {
+    matches!(bytes, [0x15 | 0x16, 0x03, 0x00..=0x04, ..])
 }
 
 /// Why a connection attempt failed.
@@ -78,8 +90,13 @@ pub async fn connect_welcome(
                 .await
                 .map_err(|_| ConnectError::Retry("TLS handshake timed out".into()))?
                 .map_err(|e| {
-                    let hint = if e.to_string().contains("CaUsedAsEndEntity") {
+                    let text = e.to_string();
+                    let hint = if text.contains("CaUsedAsEndEntity") {
                         " (the server's certificate is a CA certificate: make it with basicConstraints CA:FALSE)"
+                    } else if text.contains("Expired") || text.contains("NotValidYet") {
+                        " (the server's certificate is outside its dates: the facilitator needs a current one)"
+                    } else if text.contains("InvalidContentType") || text.contains("corrupt message") {
+                        " (the server does not speak TLS: join without --tls-ca)"
                     } else {
                         " (check that --tls-ca is the server's certificate and that it names the host you join)"
                     };
@@ -100,6 +117,13 @@ pub async fn connect_welcome(
     let first = timeout(Duration::from_secs(15), conn.next())
         .await
         .map_err(|_| ConnectError::Retry("no answer to the hello".into()))?;
+    if target.tls.is_none() && looks_like_tls(conn.read_buffer()) {
+        return Err(ConnectError::Final(
+            ErrorCode::BadHandshake,
+            "the server speaks TLS: join with --tls-ca CERT.pem (the server's certificate, from the facilitator)"
+                .into(),
+        ));
+    }
     let bytes = match first {
         Some(Ok(b)) => b,
         Some(Err(e)) => return Err(retry(e)),
@@ -311,6 +335,11 @@ pub enum ClientEvent {
         /// The wait before the next attempt.
         retry_in: Duration,
     },
+    /// The console could not join for longer than it keeps trying; the connection has ended.
+    GaveUp {
+        /// Why, in words.
+        message: String,
+    },
     /// The server refused this console for good; the connection has ended.
     Refused {
         /// For programs.
@@ -341,6 +370,7 @@ pub async fn run_connection(
     let mut waiting: BTreeSet<u64> = BTreeSet::new();
     let mut mirror = Mirror::default();
     let mut backoff = Duration::from_millis(200);
+    let mut failing_since: Option<Instant> = None;
     macro_rules! report {
         ($e:expr) => {
             if events.send($e).await.is_err() {
@@ -352,8 +382,9 @@ pub async fn run_connection(
         if !open && waiting.is_empty() {
             return;
         }
-        let (mut conn, limits) = match connect_welcome(&target, team.as_deref(), &code).await {
+        let (conn, limits) = match connect_welcome(&target, team.as_deref(), &code).await {
             Ok((conn, limits, welcome)) => {
+                failing_since = None;
                 report!(ClientEvent::Connected { welcome });
                 (conn, limits)
             }
@@ -362,6 +393,16 @@ pub async fn run_connection(
                 return;
             }
             Err(ConnectError::Retry(reason)) => {
+                let since = *failing_since.get_or_insert_with(Instant::now);
+                if since.elapsed() >= target.give_up_after {
+                    let message = format!(
+                        "gave up joining {} after {:.0} s of trying (last: {reason})",
+                        target.addr,
+                        since.elapsed().as_secs_f64()
+                    );
+                    let _ = events.send(ClientEvent::GaveUp { message }).await;
+                    return;
+                }
                 report!(ClientEvent::Unreachable { reason, retry_in: backoff });
                 sleep(backoff).await;
                 backoff = (backoff * 2).min(Duration::from_secs(5));
@@ -369,15 +410,39 @@ pub async fn run_connection(
             }
         };
         backoff = Duration::from_millis(200);
+        // Frames go out from their own task, paced under the server's limit and with a ping when
+        // idle, so that reading the connection never waits on pacing or on a slow send.
+        let (mut sink, mut stream) = conn.split();
+        let (wtx, mut wrx) = mpsc::channel::<ClientMsg>(4);
         let mut pace = Pace::new(&limits);
         let heartbeat = Duration::from_millis(limits.heartbeat_ms.max(100));
-        let mut last_sent = Instant::now();
+        let mut writer = Abort(tokio::spawn(async move {
+            let mut last_sent = Instant::now();
+            loop {
+                let m = tokio::select! {
+                    m = wrx.recv() => match m {
+                        Some(m) => m,
+                        None => return "the console stopped sending".to_string(),
+                    },
+                    _ = tokio::time::sleep_until(last_sent + heartbeat) => ClientMsg::Ping,
+                };
+                pace.wait().await;
+                last_sent = Instant::now();
+                let bytes = match serde_json::to_vec(&m) {
+                    Ok(b) => b,
+                    Err(e) => return e.to_string(),
+                };
+                if let Err(e) = sink.send(Bytes::from(bytes)).await {
+                    return e.to_string();
+                }
+            }
+        }));
         let reason: String = loop {
             if !open && waiting.is_empty() {
                 return;
             }
             tokio::select! {
-                f = conn.next() => {
+                f = stream.next() => {
                     let bytes = match f {
                         Some(Ok(b)) => b.freeze(),
                         Some(Err(e)) => break e.to_string(),
@@ -416,7 +481,7 @@ pub async fn run_connection(
                         }
                     }
                 }
-                m = outgoing.recv(), if open => {
+                m = outgoing.recv(), if open && wtx.capacity() > 0 => {
                     let Some(m) = m else {
                         open = false;
                         continue;
@@ -424,21 +489,16 @@ pub async fn run_connection(
                     if let ClientMsg::Command { id, .. } | ClientMsg::Control { id, .. } = &m {
                         waiting.insert(*id);
                     }
-                    pace.wait().await;
-                    last_sent = Instant::now();
-                    if let Err(e) = send(&mut conn, &m).await {
-                        break e.to_string();
+                    if wtx.try_send(m).is_err() {
+                        break "the connection's writer has stopped".to_string();
                     }
                 }
-                _ = sleep_until_heartbeat(last_sent, heartbeat) => {
-                    pace.wait().await;
-                    last_sent = Instant::now();
-                    if let Err(e) = send(&mut conn, &ClientMsg::Ping).await {
-                        break e.to_string();
-                    }
+                r = &mut writer.0 => {
+                    break r.unwrap_or_else(|e| e.to_string());
                 }
             }
         };
+        drop(writer);
         let unconfirmed: Vec<u64> = std::mem::take(&mut waiting).into_iter().collect();
         report!(ClientEvent::Disconnected { reason, unconfirmed });
         sleep(backoff).await;
@@ -451,6 +511,8 @@ pub enum Ended {
     Done,
     /// The server refused the console for good.
     Refused(ErrorCode, String),
+    /// The console could not join for longer than it keeps trying.
+    GaveUp(String),
 }
 
 /// `ttx join --headless`: commands from `input` lines, every update to `out` as JSON lines.
@@ -478,9 +540,17 @@ pub async fn headless(
     let (event_tx, mut events) = mpsc::channel::<ClientEvent>(64);
     tokio::spawn(run_connection(target, team, code, send_rx, event_tx));
     let mut send_tx = Some(send_tx);
+    // Lines read but not yet handed to the connection: the loop keeps taking the server's
+    // messages while the connection paces its sends, and reads input only while this is short.
+    let mut queue: VecDeque<ClientMsg> = VecDeque::new();
+    let mut input_open = true;
     let mut next_id = 1u64;
     let mut mirror = Box::<Mirror>::default();
     loop {
+        if !input_open && queue.is_empty() {
+            // Input ended: the connection finishes once every command is answered.
+            send_tx = None;
+        }
         tokio::select! {
             e = events.recv() => match e {
                 // The connection ended: input ended and every command was answered.
@@ -503,11 +573,20 @@ pub async fn headless(
                     emit_local(out, &Local::Disconnected { reason: &message, unconfirmed: vec![] })?;
                     return Ok(Ended::Refused(code, message));
                 }
+                Some(ClientEvent::GaveUp { message }) => {
+                    emit_local(out, &Local::Disconnected { reason: &message, unconfirmed: vec![] })?;
+                    return Ok(Ended::GaveUp(message));
+                }
             },
-            line = in_rx.recv(), if send_tx.is_some() => {
+            permit = reserve(&send_tx), if !queue.is_empty() => {
+                let Ok(permit) = permit else { return Ok(Ended::Done) };
+                if let Some(m) = queue.pop_front() {
+                    permit.send(m);
+                }
+            }
+            line = in_rx.recv(), if input_open && queue.len() < 64 => {
                 let Some((n, line)) = line else {
-                    // Input ended: the connection finishes once every command is answered.
-                    send_tx = None;
+                    input_open = false;
                     continue;
                 };
                 if line.trim().is_empty() {
@@ -540,18 +619,29 @@ pub async fn headless(
                         ClientMsg::Control { id, action }
                     }
                 };
-                if let Some(tx) = &send_tx
-                    && tx.send(msg).await.is_err()
-                {
-                    return Ok(Ended::Done);
-                }
+                queue.push_back(msg);
             }
         }
     }
 }
 
-async fn sleep_until_heartbeat(last: Instant, every: Duration) {
-    tokio::time::sleep_until(last + every).await
+/// Room for one message on the way to the connection (never, once the sender is gone).
+async fn reserve(
+    tx: &Option<mpsc::Sender<ClientMsg>>,
+) -> Result<mpsc::Permit<'_, ClientMsg>, mpsc::error::SendError<()>> {
+    match tx {
+        Some(tx) => tx.reserve().await,
+        None => std::future::pending().await,
+    }
+}
+
+/// A task that is stopped when this is dropped.
+struct Abort<T>(tokio::task::JoinHandle<T>);
+
+impl<T> Drop for Abort<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 #[cfg(test)]

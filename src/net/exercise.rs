@@ -79,6 +79,11 @@ pub enum Request {
         /// The answer, as a frame.
         reply: oneshot::Sender<Bytes>,
     },
+    /// Something the facilitator should know about the server (a failed join).
+    Notice {
+        /// What happened, in words.
+        text: String,
+    },
     /// Exercise control from the facilitator.
     Control {
         /// The console's number for it.
@@ -189,7 +194,21 @@ impl Exercise {
 
     /// Runs until the session is stopped (a control `stop`, or the server's shutdown).
     /// Returns an error only if the journal cannot be written, which stops the session.
-    pub async fn run(mut self, mut requests: mpsc::UnboundedReceiver<Request>) -> Result<(), String> {
+    /// A failed journal write also stops the server (through the stop channel), so that no
+    /// console is welcomed into a session that can no longer record anything.
+    pub async fn run(self, requests: mpsc::UnboundedReceiver<Request>) -> Result<(), String> {
+        let stop = self.stop.clone();
+        let result = self.run_until_stopped(requests).await;
+        if result.is_err() {
+            let _ = stop.send(());
+        }
+        result
+    }
+
+    async fn run_until_stopped(
+        mut self,
+        mut requests: mpsc::UnboundedReceiver<Request>,
+    ) -> Result<(), String> {
         let mut shutdown = self.stop.subscribe();
         let mut next_at = Instant::now() + self.interval();
         // News that is not a tick reaches the facilitator at most this often (a room joining at
@@ -417,6 +436,10 @@ impl Exercise {
                         let _ = reply.send(answer);
                     }));
                 }
+                Request::Notice { text } => match self.core.console() {
+                    Some(c) => c.host_message(true, text),
+                    None => eprintln!("ttx serve: {text}"),
+                },
                 Request::Control { id, action, reply } => {
                     if matches!(action, Control::Step { .. }) {
                         self.tick_started_us = now_us();

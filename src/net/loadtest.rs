@@ -183,10 +183,26 @@ pub fn loadtest(
         module_breaks: false,
         ..ExerciseConfig::default()
     };
-    let server_config = ServerConfig { max_connections: consoles + 16, ..ServerConfig::default() };
-    let server = server_rt.spawn(run_session(session, config, server_config, listener, None, None));
+    // Every console joins at once from this one address, all of them for a few teams.
+    let server_config = ServerConfig {
+        max_connections: consoles + 16,
+        max_joining: consoles + 16,
+        max_joining_per_address: consoles + 16,
+        max_per_address: consoles + 16,
+        max_per_team: consoles + 16,
+        ..ServerConfig::default()
+    };
+    let server = server_rt.spawn(run_session(
+        session,
+        config,
+        server_config,
+        listener,
+        None,
+        None,
+        std::future::pending(),
+    ));
 
-    let target = Target { addr: addr.clone(), tls: None };
+    let target = Target { addr: addr.clone(), tls: None, give_up_after: client::GIVE_UP_AFTER };
     let report = client_rt.block_on(async move {
         let (control, _) = client::connect(&target, None, &codes.facilitator)
             .await

@@ -17,7 +17,7 @@ use super::codes::JoinCodes;
 use super::exercise::{self, Exercise, ExerciseConfig};
 use super::host::{Core, HostUi, Screen};
 use super::journal::{SessionJournal, load_for_resume};
-use super::server::{self, ServerConfig, Shared};
+use super::server::{self, DEFAULTS, ServerConfig, Shared};
 use super::tls;
 use crate::{Failure, Outcome, load};
 
@@ -60,7 +60,7 @@ pub struct ServeArgs {
     #[arg(long)]
     pub no_module_breaks: bool,
     /// Most consoles connected at once.
-    #[arg(long, default_value_t = 5000)]
+    #[arg(long, default_value_t = DEFAULTS.max_connections)]
     pub max_connections: usize,
     #[command(flatten)]
     pub tuning: Tuning,
@@ -71,19 +71,37 @@ pub struct ServeArgs {
 #[command(next_help_heading = "Limits and timeouts")]
 pub struct Tuning {
     /// Frames per second a console may send, on average.
-    #[arg(long, value_name = "N", default_value_t = 20.0)]
+    #[arg(long, value_name = "N", default_value_t = DEFAULTS.frames_per_second)]
     pub rate: f64,
     /// Frames a console may send in a burst.
-    #[arg(long, value_name = "N", default_value_t = 40)]
+    #[arg(long, value_name = "N", default_value_t = DEFAULTS.burst)]
     pub burst: u32,
-    /// Seconds allowed for a console's handshake.
-    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
+    /// Commands per second one team may send, on average, all its consoles together.
+    #[arg(long, value_name = "N", default_value_t = DEFAULTS.team_commands_per_second)]
+    pub team_rate: f64,
+    /// Commands one team may send in a burst, all its consoles together.
+    #[arg(long, value_name = "N", default_value_t = DEFAULTS.team_burst)]
+    pub team_burst: u32,
+    /// Consoles one team may have connected at once (and the facilitator's control connections).
+    #[arg(long, value_name = "N", default_value_t = DEFAULTS.max_per_team)]
+    pub max_per_team: usize,
+    /// Connections one IP address may hold at once, joined or joining.
+    #[arg(long, value_name = "N", default_value_t = DEFAULTS.max_per_address)]
+    pub max_per_address: usize,
+    /// Connections that have not yet sent their hello, from everywhere together.
+    #[arg(long, value_name = "N", default_value_t = DEFAULTS.max_joining)]
+    pub max_joining: usize,
+    /// Connections that have not yet sent their hello, from one IP address.
+    #[arg(long, value_name = "N", default_value_t = DEFAULTS.max_joining_per_address)]
+    pub max_joining_per_address: usize,
+    /// Seconds from connecting to a complete hello (TLS included).
+    #[arg(long, value_name = "SECS", default_value_t = DEFAULTS.handshake_timeout.as_secs_f64())]
     pub handshake_timeout: f64,
     /// Seconds without a complete frame before a console is dropped (consoles ping every third of it).
-    #[arg(long, value_name = "SECS", default_value_t = 30.0)]
+    #[arg(long, value_name = "SECS", default_value_t = DEFAULTS.idle_timeout.as_secs_f64())]
     pub idle_timeout: f64,
     /// Seconds allowed to write one frame to a console before it is dropped as too slow.
-    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
+    #[arg(long, value_name = "SECS", default_value_t = DEFAULTS.write_timeout.as_secs_f64())]
     pub write_timeout: f64,
     /// Updates a console may fall behind before it is dropped as too slow.
     #[arg(long, value_name = "N", default_value_t = 16)]
@@ -105,17 +123,50 @@ impl Tuning {
         if !(self.rate.is_finite() && self.rate > 0.0) || self.burst == 0 {
             return Err(Failure::input("--rate and --burst must be positive"));
         }
+        if !(self.team_rate.is_finite() && self.team_rate > 0.0) || self.team_burst == 0 {
+            return Err(Failure::input("--team-rate and --team-burst must be positive"));
+        }
         let idle = secs(self.idle_timeout, "idle-timeout")?;
         Ok(ServerConfig {
             max_connections: max_connections.max(1),
+            max_joining: self.max_joining.max(1),
+            max_joining_per_address: self.max_joining_per_address.max(1),
+            max_per_address: self.max_per_address.max(1),
+            max_per_team: self.max_per_team.max(1),
             frames_per_second: self.rate,
             burst: self.burst,
+            team_commands_per_second: self.team_rate,
+            team_burst: self.team_burst,
             heartbeat: idle / 3,
             idle_timeout: idle,
             handshake_timeout: secs(self.handshake_timeout, "handshake-timeout")?,
             write_timeout: secs(self.write_timeout, "write-timeout")?,
         })
     }
+}
+
+/// Makes sure the process may open a file for every connection the limits allow: raises its
+/// soft limit of open files up to the hard limit when needed; says so when even that is too few.
+fn open_files(c: &ServerConfig) -> Option<String> {
+    use nix::sys::resource::{Resource, getrlimit, setrlimit};
+    // Beyond the consoles: the journal, the listener, the runtime's own, standard streams.
+    let needed = (c.max_connections as u64).saturating_add(c.max_joining as u64).saturating_add(64);
+    let (soft, hard) = getrlimit(Resource::RLIMIT_NOFILE).ok()?;
+    if soft >= needed {
+        return None;
+    }
+    if setrlimit(Resource::RLIMIT_NOFILE, needed.min(hard), hard).is_ok() && hard >= needed {
+        return None;
+    }
+    let now = getrlimit(Resource::RLIMIT_NOFILE).map_or(soft, |l| l.0);
+    Some(format!(
+        "this process may open only {now} files (`ulimit -n`; hard limit {hard}), but --max-connections {} \
+         and --max-joining {} need about {needed}: past about {} connections, consoles will fail to join. \
+         Raise the limit (`ulimit -n {needed}` as a user allowed to) or lower --max-connections.",
+        c.max_connections,
+        c.max_joining,
+        now.saturating_sub(64)
+    ))
 }
 
 /// A session ready to serve: the simulation, its journal and codes.
@@ -294,6 +345,9 @@ pub fn serve(args: ServeArgs) -> Outcome {
         return Err(Failure::input("--speed: give 0.01 to 1000 simulated hours per second"));
     }
     let server_config = args.tuning.server_config(args.max_connections)?;
+    if let Some(warning) = open_files(&server_config) {
+        eprintln!("ttx serve: warning: {warning}");
+    }
     if !args.headless && (!std::io::stdin().is_terminal() || !std::io::stdout().is_terminal()) {
         return Err(Failure::input(
             "ttx serve shows the facilitator console and needs a terminal, but its input or output is not \
@@ -327,6 +381,7 @@ pub fn serve(args: ServeArgs) -> Outcome {
         .build()
         .map_err(|e| Failure::runtime(format!("cannot start: {e}")))?;
     rt.block_on(async move {
+        let interrupt = interrupted();
         let listener = bind(&args.bind, args.tuning.send_buffer)
             .map_err(|e| Failure::input(format!("cannot listen on {}: {e}", args.bind)))?;
         let addr = listener.local_addr()?;
@@ -341,7 +396,7 @@ pub fn serve(args: ServeArgs) -> Outcome {
             let screen = Screen { term, host, journal: journal_path.display().to_string() };
             (Some(screen), Some(guard))
         };
-        let outcome = run_session(session, config, server_config, listener, tls, screen).await;
+        let outcome = run_session(session, config, server_config, listener, tls, screen, interrupt).await;
         drop(guard);
         println!("Session stopped. Journal: {}", journal_path.display());
         if outcome.is_ok() {
@@ -379,7 +434,8 @@ fn host_info(s: &Session, addr: SocketAddr, config: &ExerciseConfig) -> Host {
     }
 }
 
-/// Runs a session on a bound listener until Ctrl-C or a facilitator's `stop`.
+/// Runs a session on a bound listener until `interrupt` completes (see [`interrupted`]), a
+/// facilitator's `stop`, or a journal write fails.
 pub async fn run_session(
     session: Session,
     config: ExerciseConfig,
@@ -387,6 +443,7 @@ pub async fn run_session(
     listener: TcpListener,
     tls: Option<tokio_rustls::TlsAcceptor>,
     screen: Option<Screen>,
+    interrupt: impl std::future::Future<Output = ()> + Send,
 ) -> Outcome {
     let (stop_tx, _) = broadcast::channel::<()>(4);
     let scenario_name = session.scenario.name().to_string();
@@ -405,20 +462,15 @@ pub async fn run_session(
             ))
         }
     };
+    // Listening before the exercise starts: a journal that fails at once still stops the server.
+    let mut stopped = stop_tx.subscribe();
     let ex = Exercise::new(core, session.journal, config, stop_tx.clone());
     let (tx, thread) =
         exercise::spawn(ex).map_err(|e| Failure::runtime(format!("cannot start the exercise: {e}")))?;
-    let shared = Arc::new(Shared {
-        config: server_config,
-        codes: session.codes,
-        exercise: tx,
-        tls,
-        scenario: scenario_name,
-    });
-    let mut stopped = stop_tx.subscribe();
+    let shared = Arc::new(Shared::new(server_config, session.codes, tx, tls, scenario_name));
     let shutdown = async move {
         tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
+            _ = interrupt => {}
             _ = stopped.recv() => {}
         }
     };
@@ -434,6 +486,35 @@ pub async fn run_session(
     }
 }
 
+/// Completes on Ctrl-C (SIGINT) or SIGTERM, listened for from the moment this is called (inside
+/// the runtime), so that either ends a session cleanly however early it comes.
+pub fn interrupted() -> impl std::future::Future<Output = ()> + Send {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let int = signal(SignalKind::interrupt()).ok();
+        let term = signal(SignalKind::terminate()).ok();
+        async move {
+            let wait = |s: Option<tokio::signal::unix::Signal>| async move {
+                match s {
+                    Some(mut s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                _ = wait(int) => {}
+                _ = wait(term) => {}
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    async {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
 /// What `ttx join` was asked.
 #[derive(Debug, Clone, clap::Args)]
 pub struct JoinArgs {
@@ -445,9 +526,13 @@ pub struct JoinArgs {
     /// The facilitator's control connection instead of a team.
     #[arg(long, conflicts_with = "team")]
     pub facilitator: bool,
-    /// The join code the facilitator gave you.
-    #[arg(long)]
-    pub code: String,
+    /// The join code the facilitator gave you. Other users of this computer can read a command
+    /// line (`ps`): prefer --code-file, the TTX_CODE environment variable, or typing it when asked.
+    #[arg(long, value_name = "CODE", conflicts_with = "code_file")]
+    pub code: Option<String>,
+    /// Read the join code from this file (its first line).
+    #[arg(long, value_name = "FILE")]
+    pub code_file: Option<PathBuf>,
     /// No screen: commands as JSON lines on stdin, every update as JSON lines on stdout.
     #[arg(long)]
     pub headless: bool,
@@ -457,12 +542,19 @@ pub struct JoinArgs {
     /// The name in the server's certificate (default: the host in ADDR).
     #[arg(long, value_name = "NAME", requires = "tls_ca")]
     pub tls_name: Option<String>,
+    /// Give up after failing to join for this many seconds in a row.
+    #[arg(long, value_name = "SECS", default_value_t = client::GIVE_UP_AFTER.as_secs_f64())]
+    pub give_up_after: f64,
 }
 
 /// What a joining console needs before it connects: the target from its flags and a
 /// one-worker runtime for the connection.
 pub fn join_setup(args: &JoinArgs) -> Result<(Target, tokio::runtime::Runtime), Failure> {
-    let target = target(&args.addr, args.tls_ca.as_deref(), args.tls_name.as_deref())?;
+    let mut target = target(&args.addr, args.tls_ca.as_deref(), args.tls_name.as_deref())?;
+    if !(args.give_up_after.is_finite() && (0.0..=1e6).contains(&args.give_up_after)) {
+        return Err(Failure::input("--give-up-after: give 0 to 1000000 seconds"));
+    }
+    target.give_up_after = std::time::Duration::from_secs_f64(args.give_up_after);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
@@ -484,24 +576,71 @@ pub fn target(addr: &str, tls_ca: Option<&Path>, tls_name: Option<&str>) -> Resu
             Some((connector, tls::server_name(&host).map_err(Failure::input)?))
         }
     };
-    Ok(Target { addr: addr.to_string(), tls })
+    Ok(Target { addr: addr.to_string(), tls, give_up_after: client::GIVE_UP_AFTER })
+}
+
+/// The environment variable `ttx join` takes a join code from.
+pub const CODE_VARIABLE: &str = "TTX_CODE";
+
+/// The join code: from --code, --code-file, the TTX_CODE variable, or typed at a prompt when
+/// standard input is a terminal, in that order.
+fn join_code(args: &JoinArgs, team: Option<&str>) -> Result<String, Failure> {
+    if let Some(c) = &args.code {
+        return Ok(c.clone());
+    }
+    if let Some(path) = &args.code_file {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Failure::input(format!("cannot read the join code from {}: {e}", path.display())))?;
+        let code = text.lines().next().unwrap_or("").trim().to_string();
+        if code.is_empty() {
+            return Err(Failure::input(format!("{} holds no join code on its first line", path.display())));
+        }
+        return Ok(code);
+    }
+    if let Some(code) = std::env::var_os(CODE_VARIABLE) {
+        let code = code.to_string_lossy().trim().to_string();
+        if !code.is_empty() {
+            return Ok(code);
+        }
+    }
+    let who = team.map_or("the facilitator's control connection".to_string(), |t| format!("team `{t}`"));
+    if !std::io::stdin().is_terminal() {
+        return Err(Failure::input(format!(
+            "no join code for {who}: give --code-file FILE or set {CODE_VARIABLE} (or --code CODE, \
+             which other users of this computer can see), or run in a terminal to type it"
+        )));
+    }
+    eprint!("Join code for {who}: ");
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| Failure::input(format!("cannot read the join code: {e}")))?;
+    let code = line.trim().to_string();
+    if code.is_empty() {
+        return Err(Failure::input("no join code was typed"));
+    }
+    Ok(code)
 }
 
 /// `ttx join`
-pub fn join(args: JoinArgs) -> Outcome {
+pub fn join(mut args: JoinArgs) -> Outcome {
     let team = match (&args.team, args.facilitator) {
         (Some(t), false) => Some(t.clone()),
         (None, true) => None,
         _ => return Err(Failure::input("give either --team ID or --facilitator")),
     };
+    args.code = Some(join_code(&args, team.as_deref())?);
+    let code = args.code.clone().unwrap_or_default();
     if !args.headless {
         return super::team_console::join(&args, team);
     }
     let (target, rt) = join_setup(&args)?;
     let result = rt.block_on(async move {
         let mut out = std::io::stdout().lock();
-        match client::headless(target, team, args.code, tokio::io::stdin(), &mut out).await? {
+        match client::headless(target, team, code, tokio::io::stdin(), &mut out).await? {
             Ended::Done => Ok(()),
+            Ended::GaveUp(message) => Err(Failure::runtime(format!("ttx join: {message}"))),
             Ended::Refused(code, message) => {
                 let code = serde_json::to_string(&code).unwrap_or_default();
                 Err(Failure::input(format!(
@@ -514,4 +653,46 @@ pub fn join(args: JoinArgs) -> Outcome {
     // Standard input is read on a blocking thread that would otherwise hold the exit.
     rt.shutdown_background();
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Args;
+
+    /// docs/network.md's table of limits names every limit flag of `ttx serve` with its default.
+    #[test]
+    fn the_documented_limits_are_the_flags_defaults() {
+        let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/network.md")).unwrap();
+        let table = &doc[doc.find("## Limits and timeouts").expect("the limits section")..];
+        let mut documented = std::collections::BTreeMap::new();
+        for row in table.lines().filter(|l| l.starts_with("| `--")) {
+            let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+            let flags: Vec<&str> = cells[1]
+                .split('`')
+                .filter_map(|c| c.strip_prefix("--"))
+                .map(|c| c.split_whitespace().next().unwrap_or(c))
+                .collect();
+            let defaults: Vec<&str> = cells[2].split(',').map(str::trim).collect();
+            assert_eq!(flags.len(), defaults.len(), "{row}");
+            for (f, d) in flags.into_iter().zip(defaults) {
+                documented.insert(f.to_string(), d.to_string());
+            }
+        }
+        let serve = ServeArgs::augment_args(clap::Command::new("serve"));
+        let mut flags = std::collections::BTreeMap::new();
+        for a in serve.get_arguments() {
+            let Some(long) = a.get_long() else { continue };
+            let limit = a.get_help_heading() == Some("Limits and timeouts") || long == "max-connections";
+            if !limit {
+                continue;
+            }
+            let default = a
+                .get_default_values()
+                .first()
+                .map_or("system".to_string(), |d| d.to_string_lossy().into_owned());
+            flags.insert(long.to_string(), default);
+        }
+        assert_eq!(documented, flags, "docs/network.md's table against the flags of ttx serve");
+    }
 }

@@ -1,16 +1,18 @@
 //! The server: accepts consoles, checks them, and carries frames between them and the exercise.
 //!
 //! Shaped like mini-redis: [`run`] takes a bound listener and a shutdown
-//! future; connections are capped by a semaphore; shutdown is broadcast to
-//! every connection task and awaited. Each connection has a reader (the
+//! future; connections are counted (joining and joined, per address and per
+//! team) against the limits; shutdown is broadcast to every connection task
+//! and awaited. Each connection has a reader (the
 //! handshake, then commands under a rate limit and an idle timeout) and a
 //! writer (its own answers, then the team's update stream, each write under
 //! a timeout). Whatever a peer does wrong ends that connection, with an
 //! error frame when it can still be delivered, and nothing else.
 
+use std::collections::HashMap;
 use std::future::Future;
-use std::net::SocketAddr;
-use std::sync::Arc;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -18,7 +20,7 @@ use futures_util::StreamExt;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Semaphore, broadcast, mpsc, oneshot};
-use tokio::time::{Instant, timeout};
+use tokio::time::{Instant, timeout, timeout_at};
 use tokio_rustls::TlsAcceptor;
 use tokio_util::codec::FramedRead;
 
@@ -31,34 +33,67 @@ use super::protocol::{
 /// Limits and timeouts of the server.
 #[derive(Clone, Debug)]
 pub struct ServerConfig {
-    /// Connections held at once.
+    /// Consoles joined at once (past the hello).
     pub max_connections: usize,
+    /// Connections that have not yet completed their hello, from everywhere together.
+    pub max_joining: usize,
+    /// Connections that have not yet completed their hello, from one IP address.
+    pub max_joining_per_address: usize,
+    /// Connections from one IP address, joined or joining.
+    pub max_per_address: usize,
+    /// Consoles joined at once for one team (and for the facilitator's control connections).
+    pub max_per_team: usize,
     /// Frames per second a connection may send, on average.
     pub frames_per_second: f64,
     /// Frames a connection may send in a burst.
     pub burst: u32,
+    /// Commands per second one team may send, on average, all its consoles together.
+    pub team_commands_per_second: f64,
+    /// Commands one team may send in a burst, all its consoles together.
+    pub team_burst: u32,
     /// How often consoles are asked to send a ping when idle.
     pub heartbeat: Duration,
     /// A connection that sends no complete frame for this long is closed.
     pub idle_timeout: Duration,
-    /// Time allowed for the TLS and protocol handshakes.
+    /// Time allowed from connecting to a complete hello (the TLS handshake included).
     pub handshake_timeout: Duration,
     /// Time allowed for writing one frame to a console.
     pub write_timeout: Duration,
 }
 
+/// The server's limits unless told otherwise (the flags of `ttx serve` default to these;
+/// docs/network.md lists them and is checked against them).
+pub const DEFAULTS: ServerConfig = ServerConfig {
+    max_connections: 5000,
+    max_joining: 256,
+    max_joining_per_address: 16,
+    max_per_address: 500,
+    max_per_team: 100,
+    frames_per_second: 20.0,
+    burst: 40,
+    team_commands_per_second: 20.0,
+    team_burst: 40,
+    heartbeat: Duration::from_secs(10),
+    idle_timeout: Duration::from_secs(30),
+    handshake_timeout: Duration::from_secs(5),
+    write_timeout: Duration::from_secs(10),
+};
+
 impl Default for ServerConfig {
     fn default() -> Self {
-        ServerConfig {
-            max_connections: 5000,
-            frames_per_second: 20.0,
-            burst: 40,
-            heartbeat: Duration::from_secs(10),
-            idle_timeout: Duration::from_secs(30),
-            handshake_timeout: Duration::from_secs(10),
-            write_timeout: Duration::from_secs(10),
-        }
+        DEFAULTS
     }
+}
+
+/// How many connections are where, under one lock.
+#[derive(Default)]
+struct Counts {
+    joining: usize,
+    joined: usize,
+    /// Per IP address: all its connections, and those still joining.
+    addresses: HashMap<IpAddr, (usize, usize)>,
+    /// Consoles joined per team (none: the facilitator's).
+    teams: HashMap<Option<String>, usize>,
 }
 
 /// What every connection task shares.
@@ -73,13 +108,173 @@ pub struct Shared {
     pub tls: Option<TlsAcceptor>,
     /// The scenario's title.
     pub scenario: String,
+    counts: Mutex<Counts>,
+    /// Each team's command budget, shared by all its consoles.
+    team_buckets: Mutex<HashMap<String, Bucket>>,
+    failed_joins: Mutex<FailedJoins>,
+}
+
+impl Shared {
+    /// What the connections share, before any has connected.
+    pub fn new(
+        config: ServerConfig,
+        codes: JoinCodes,
+        exercise: mpsc::UnboundedSender<Request>,
+        tls: Option<TlsAcceptor>,
+        scenario: String,
+    ) -> Shared {
+        Shared {
+            config,
+            codes,
+            exercise,
+            tls,
+            scenario,
+            counts: Mutex::default(),
+            team_buckets: Mutex::default(),
+            failed_joins: Mutex::new(FailedJoins { last: None, unshown: 0 }),
+        }
+    }
+
+    fn counts(&self) -> std::sync::MutexGuard<'_, Counts> {
+        self.counts.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Admits a new connection from `ip` to its handshake, or says which limit it hit.
+    fn admit(self: &Arc<Self>, ip: IpAddr) -> Result<Slot, String> {
+        let c = &self.config;
+        let mut counts = self.counts();
+        let (total, joining) = counts.addresses.get(&ip).copied().unwrap_or((0, 0));
+        if total >= c.max_per_address {
+            return Err(format!(
+                "{ip} already holds {total} connections, the most one address may (--max-per-address)"
+            ));
+        }
+        if joining >= c.max_joining_per_address {
+            return Err(format!(
+                "{ip} already has {joining} connections joining, the most one address may \
+                 (--max-joining-per-address); try again in a moment"
+            ));
+        }
+        if counts.joining >= c.max_joining {
+            return Err(format!(
+                "{} connections are joining at once, the most the server takes (--max-joining); \
+                 try again in a moment",
+                counts.joining
+            ));
+        }
+        counts.joining += 1;
+        counts.addresses.insert(ip, (total + 1, joining + 1));
+        Ok(Slot { shared: Arc::clone(self), ip, joined: None })
+    }
+
+    /// Takes one command from a team's budget; false when the team has used it up.
+    fn team_command(&self, team: &str) -> bool {
+        let mut buckets = self.team_buckets.lock().unwrap_or_else(|e| e.into_inner());
+        let c = &self.config;
+        buckets
+            .entry(team.to_string())
+            .or_insert_with(|| Bucket::new(c.team_commands_per_second, c.team_burst))
+            .take()
+    }
+
+    /// Notes a failed join on the server's standard error, at most once a second (the rest are
+    /// counted), naming the address and never repeating what the peer sent.
+    fn failed_join(&self, peer: IpAddr, why: &str) {
+        let mut f = self.failed_joins.lock().unwrap_or_else(|e| e.into_inner());
+        let now = Instant::now();
+        if f.last.is_some_and(|t| now.duration_since(t) < Duration::from_secs(1)) {
+            f.unshown += 1;
+            return;
+        }
+        let more = std::mem::take(&mut f.unshown);
+        f.last = Some(now);
+        drop(f);
+        let more = if more > 0 {
+            format!(" ({more} more failed joins since the last shown)")
+        } else {
+            String::new()
+        };
+        let _ = self.exercise.send(Request::Notice { text: format!("failed join from {peer}: {why}{more}") });
+    }
+}
+
+/// The failed joins not yet shown.
+struct FailedJoins {
+    last: Option<Instant>,
+    unshown: u64,
+}
+
+/// A connection's place in the counts, given back when it ends.
+struct Slot {
+    shared: Arc<Shared>,
+    ip: IpAddr,
+    /// Once past the hello: the team (none for the facilitator).
+    joined: Option<Option<String>>,
+}
+
+impl Slot {
+    /// Moves the connection from joining to joined, within the server's and the team's limits.
+    fn join(&mut self, team: &Option<String>) -> Result<(), Fail> {
+        let c = &self.shared.config;
+        let mut counts = self.shared.counts();
+        if counts.joined >= c.max_connections {
+            return Err(fail(
+                ErrorCode::ServerFull,
+                format!("the server holds its maximum of {} consoles; try again later", c.max_connections),
+            ));
+        }
+        let on_team = counts.teams.get(team).copied().unwrap_or(0);
+        if on_team >= c.max_per_team {
+            let who = team.as_deref().map_or("the facilitator".to_string(), |t| format!("team `{t}`"));
+            return Err(fail(
+                ErrorCode::ServerFull,
+                format!(
+                    "{who} already has {on_team} consoles connected, the most one team may; try again later"
+                ),
+            ));
+        }
+        counts.joined += 1;
+        counts.joining -= 1;
+        *counts.teams.entry(team.clone()).or_insert(0) += 1;
+        if let Some(a) = counts.addresses.get_mut(&self.ip) {
+            a.1 -= 1;
+        }
+        self.joined = Some(team.clone());
+        Ok(())
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut counts = self.shared.counts();
+        match &self.joined {
+            None => counts.joining -= 1,
+            Some(team) => {
+                counts.joined -= 1;
+                if let Some(n) = counts.teams.get_mut(team) {
+                    *n -= 1;
+                    if *n == 0 {
+                        counts.teams.remove(team);
+                    }
+                }
+            }
+        }
+        if let Some(a) = counts.addresses.get_mut(&self.ip) {
+            a.0 -= 1;
+            if self.joined.is_none() {
+                a.1 -= 1;
+            }
+            if a.0 == 0 {
+                counts.addresses.remove(&self.ip);
+            }
+        }
+    }
 }
 
 /// Accepts connections until `shutdown` completes, then tells every connection and waits for them.
 pub async fn run(listener: TcpListener, shared: Arc<Shared>, shutdown: impl Future) {
     let (notify_shutdown, _) = broadcast::channel::<()>(1);
     let (shutdown_complete_tx, mut shutdown_complete_rx) = mpsc::channel::<()>(1);
-    let limit = Arc::new(Semaphore::new(shared.config.max_connections));
     let refusals = Arc::new(Semaphore::new(64));
     let accept = async {
         loop {
@@ -94,24 +289,20 @@ pub async fn run(listener: TcpListener, shared: Arc<Shared>, shutdown: impl Futu
             };
             let _ = socket.set_nodelay(true);
             let shared = Arc::clone(&shared);
-            match Arc::clone(&limit).try_acquire_owned() {
-                Ok(permit) => {
+            match shared.admit(peer.ip()) {
+                Ok(slot) => {
                     let shutdown = notify_shutdown.subscribe();
                     let done = shutdown_complete_tx.clone();
                     tokio::spawn(async move {
-                        connection(socket, peer, shared, shutdown).await;
-                        drop(permit);
+                        connection(socket, peer, slot, shared, shutdown).await;
                         drop(done);
                     });
                 }
-                Err(_) => {
+                Err(msg) => {
+                    shared.failed_join(peer.ip(), &msg);
                     // Tell the console why, within bounds: a flood only gets dropped sockets.
                     if let Ok(permit) = Arc::clone(&refusals).try_acquire_owned() {
                         tokio::spawn(async move {
-                            let msg = format!(
-                                "the server holds its maximum of {} consoles; try again later",
-                                shared.config.max_connections
-                            );
                             let _ = timeout(Duration::from_secs(2), refuse(socket, &shared, msg)).await;
                             drop(permit);
                         });
@@ -142,24 +333,32 @@ async fn refuse(socket: TcpStream, shared: &Shared, message: String) {
             let mut s = socket;
             let _ = s.write_all(&f).await;
             let _ = s.shutdown().await;
+            // Take the hello the console sent, so that closing does not reset the connection
+            // before the console has read why.
+            let mut sink = [0u8; 4096];
+            let _ = timeout(Duration::from_millis(500), s.read(&mut sink)).await;
         }
     }
 }
 
 async fn connection(
     socket: TcpStream,
-    _peer: SocketAddr,
+    peer: SocketAddr,
+    slot: Slot,
     shared: Arc<Shared>,
     shutdown: broadcast::Receiver<()>,
 ) {
+    let deadline = Instant::now() + shared.config.handshake_timeout;
     match &shared.tls {
         Some(acceptor) => {
             // A failed TLS handshake has no channel to carry an error frame.
-            if let Ok(Ok(stream)) = timeout(shared.config.handshake_timeout, acceptor.accept(socket)).await {
-                serve(stream, shared, shutdown).await;
+            match timeout_at(deadline, acceptor.accept(socket)).await {
+                Ok(Ok(stream)) => serve(stream, peer, slot, deadline, shared, shutdown).await,
+                Ok(Err(_)) => shared.failed_join(peer.ip(), "the TLS handshake failed"),
+                Err(_) => shared.failed_join(peer.ip(), "the TLS handshake did not finish in time"),
             }
         }
-        None => serve(socket, shared, shutdown).await,
+        None => serve(socket, peer, slot, deadline, shared, shutdown).await,
     }
 }
 
@@ -212,10 +411,20 @@ struct Connection<R> {
     shared: Arc<Shared>,
     /// The team, or none for the facilitator (once joined).
     joined: Option<Option<String>>,
+    slot: Slot,
+    peer: SocketAddr,
+    /// When the hello must have arrived.
+    deadline: Instant,
 }
 
-async fn serve<S>(stream: S, shared: Arc<Shared>, mut shutdown: broadcast::Receiver<()>)
-where
+async fn serve<S>(
+    stream: S,
+    peer: SocketAddr,
+    slot: Slot,
+    deadline: Instant,
+    shared: Arc<Shared>,
+    mut shutdown: broadcast::Receiver<()>,
+) where
     S: AsyncRead + AsyncWrite + Send + 'static,
 {
     let (rd, wr) = tokio::io::split(stream);
@@ -226,12 +435,17 @@ where
         out,
         shared: Arc::clone(&shared),
         joined: None,
+        slot,
+        peer,
+        deadline,
     };
     let result = conn.session(&mut shutdown).await;
     if let Some(team) = conn.joined.take() {
         let _ = shared.exercise.send(Request::Leave { team });
     }
-    let Connection { mut reader, out, .. } = conn;
+    let Connection { mut reader, out, slot, .. } = conn;
+    // The connection's place is free again before the console learns why it ends.
+    drop(slot);
     if let Err(f) = result {
         let _ = out.try_send(Out::Frame(frame(&ServerMsg::Error { code: f.code, message: f.message })));
         let _ = out.try_send(Out::Close);
@@ -262,11 +476,12 @@ impl<R: AsyncRead + Unpin> Connection<R> {
         let config = self.shared.config.clone();
         let first = tokio::select! {
             _ = shutdown.recv() => return Err(stopping()),
-            r = timeout(config.handshake_timeout, self.reader.next()) => r,
+            r = timeout_at(self.deadline, self.reader.next()) => r,
         };
         let hello = match first {
             Err(_) => {
                 let partial = !self.reader.read_buffer().is_empty();
+                self.shared.failed_join(self.peer.ip(), "no hello in time");
                 return Err(fail(
                     ErrorCode::Timeout,
                     if partial {
@@ -277,7 +492,16 @@ impl<R: AsyncRead + Unpin> Connection<R> {
                 ));
             }
             Ok(None) => return Ok(()),
-            Ok(Some(r)) => r.map_err(frame_error)?,
+            Ok(Some(Ok(b))) => b,
+            Ok(Some(Err(e))) => {
+                let why = if super::client::looks_like_tls(self.reader.read_buffer()) {
+                    "a TLS handshake, but this server has no --tls-cert: the console should join without --tls-ca"
+                } else {
+                    "the first frame could not be read"
+                };
+                self.shared.failed_join(self.peer.ip(), why);
+                return Err(frame_error(e));
+            }
         };
         let (team, code) = match parse_client(&hello) {
             Ok(ClientMsg::Hello { protocol, team, code, .. }) => {
@@ -292,14 +516,31 @@ impl<R: AsyncRead + Unpin> Connection<R> {
                 }
                 (team, code)
             }
-            Ok(_) => return Err(fail(ErrorCode::BadHandshake, "the first message must be a hello")),
-            Err(e) => return Err(fail(e.code, e.message)),
+            Ok(_) => {
+                self.shared.failed_join(self.peer.ip(), "the first message was not a hello");
+                return Err(fail(ErrorCode::BadHandshake, "the first message must be a hello"));
+            }
+            Err(e) => {
+                self.shared.failed_join(self.peer.ip(), "the first frame was not a message");
+                return Err(fail(e.code, e.message));
+            }
         };
         if code.len() > 64 || !self.shared.codes.check(team.as_deref(), &code) {
+            // Name the team in the log only if it is one (the peer chose the text).
+            let known = match &team {
+                None => "the facilitator".to_string(),
+                Some(t) if self.shared.codes.teams.contains_key(t) => format!("team `{t}`"),
+                Some(_) => "a team that does not exist".to_string(),
+            };
+            self.shared.failed_join(self.peer.ip(), &format!("wrong join code for {known}"));
             // Slow down guessing; the code itself has 60 random bits.
             tokio::time::sleep(Duration::from_millis(300)).await;
             let who = team.as_deref().map_or("the facilitator".to_string(), |t| format!("team `{t}`"));
             return Err(fail(ErrorCode::BadCode, format!("wrong join code for {who}")));
+        }
+        if let Err(f) = self.slot.join(&team) {
+            self.shared.failed_join(self.peer.ip(), &f.message);
+            return Err(f);
         }
         let welcome = ServerMsg::Welcome {
             protocol: PROTOCOL,
@@ -359,6 +600,17 @@ impl<R: AsyncRead + Unpin> Connection<R> {
                 ClientMsg::Hello { .. } => return Err(fail(ErrorCode::BadHandshake, "already joined")),
                 ClientMsg::Ping => self.send(frame(&ServerMsg::Pong)).await?,
                 ClientMsg::Command { id, command } => {
+                    if let Some(t) = &team
+                        && !self.shared.team_command(t)
+                    {
+                        let message = format!(
+                            "team `{t}` sent more than {} commands per second (burst {}), all its consoles \
+                             together: not recorded; send it again in a moment",
+                            config.team_commands_per_second, config.team_burst
+                        );
+                        self.send(frame(&ServerMsg::Refused { id, message, rejection: None })).await?;
+                        continue;
+                    }
                     let (tx, rx) = oneshot::channel();
                     let notify = self.notifier();
                     let req = Request::Command { team: team.clone(), id, command, notify, reply: tx };

@@ -39,6 +39,8 @@ enum Ended {
     Left,
     /// The server refused before the first view: the message for the shell.
     Refused(ErrorCode, String),
+    /// The console could not join for longer than it keeps trying.
+    GaveUp(String),
 }
 
 /// `ttx join ADDR --team ID --code CODE` without `--headless`.
@@ -61,7 +63,13 @@ pub fn join(args: &JoinArgs, team: Option<String>) -> Outcome {
     let (target, rt) = join_setup(args)?;
     let (send_tx, send_rx) = mpsc::channel::<ClientMsg>(64);
     let (event_tx, events) = mpsc::channel::<ClientEvent>(256);
-    rt.spawn(client::run_connection(target, Some(team.clone()), args.code.clone(), send_rx, event_tx));
+    rt.spawn(client::run_connection(
+        target,
+        Some(team.clone()),
+        args.code.clone().unwrap_or_default(),
+        send_rx,
+        event_tx,
+    ));
 
     // SIGTERM and SIGHUP (the terminal window closed) end the console cleanly; in raw mode
     // Ctrl-C arrives as a key.
@@ -98,6 +106,7 @@ pub fn join(args: &JoinArgs, team: Option<String>) -> Outcome {
                 code.trim_matches('"')
             )))
         }
+        Ok(Ended::GaveUp(message)) => Err(Failure::runtime(format!("ttx join: {message}"))),
         Ok(Ended::Left) => {
             // The terminal may be gone (its window closed): best effort.
             let line = match &screen {
@@ -276,8 +285,11 @@ fn take_events(screen: &mut Screen, io: &mut Io) -> Option<Ended> {
             (ClientEvent::Refused { code, message }, Screen::Joining { .. }) => {
                 return Some(Ended::Refused(code, message));
             }
-            (ClientEvent::Refused { message, .. }, Screen::Console(c)) => {
+            (ClientEvent::Refused { message, .. } | ClientEvent::GaveUp { message }, Screen::Console(c)) => {
                 c.set_connection(Connection::Refused(message));
+            }
+            (ClientEvent::GaveUp { message }, Screen::Joining { .. }) => {
+                return Some(Ended::GaveUp(message));
             }
         }
     }

@@ -27,9 +27,47 @@ fn certs(path: &Path) -> Result<Vec<CertificateDer<'static>>, String> {
     Ok(list)
 }
 
-/// The server side, from PEM files.
+/// What is wrong with a server certificate that would make every console refuse it: a CA
+/// certificate used as the server's own, or dates that do not include now. None if neither.
+pub fn unusable(cert: &Path, der: &[u8]) -> Option<String> {
+    let (_, c) = match x509_parser::parse_x509_certificate(der) {
+        Ok(c) => c,
+        Err(e) => return Some(format!("{}: the certificate cannot be read: {e}", cert.display())),
+    };
+    let v = c.validity();
+    let now = x509_parser::time::ASN1Time::now();
+    if now > v.not_after {
+        return Some(format!(
+            "{}: the certificate expired on {}: consoles would refuse it; make a new one",
+            cert.display(),
+            v.not_after
+        ));
+    }
+    if now < v.not_before {
+        return Some(format!(
+            "{}: the certificate is not valid before {}: consoles would refuse it until then \
+             (check this computer's clock, or make a new one)",
+            cert.display(),
+            v.not_before
+        ));
+    }
+    if c.is_ca() {
+        return Some(format!(
+            "{}: the certificate is a CA certificate (basicConstraints CA:TRUE): consoles refuse one as \
+             a server's own; make the server's certificate with CA:FALSE (and sign it with the CA if you \
+             have one)",
+            cert.display()
+        ));
+    }
+    None
+}
+
+/// The server side, from PEM files; refuses a certificate that every console would refuse.
 pub fn acceptor(cert: &Path, key: &Path) -> Result<TlsAcceptor, String> {
     let chain = certs(cert)?;
+    if let Some(problem) = unusable(cert, &chain[0]) {
+        return Err(problem);
+    }
     let key = PrivateKeyDer::from_pem_file(key)
         .map_err(|e| format!("cannot read the private key {}: {e}", key.display()))?;
     let config = ServerConfig::builder_with_provider(provider())

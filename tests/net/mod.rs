@@ -1,5 +1,6 @@
 //! `ttx serve` and `ttx join` end to end: the real binary, real sockets on 127.0.0.1, real files.
 
+mod hardening;
 mod play;
 mod resume;
 mod security;
@@ -53,13 +54,13 @@ impl Server {
     }
 
     fn spawn(args: &[&str], journal: PathBuf) -> Server {
-        let mut child = Command::new(BIN)
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap();
+        Server::spawn_command(Command::new(BIN).args(args), journal)
+    }
+
+    /// Starts `ttx serve` through a command of one's own (a shell that sets limits first).
+    pub fn spawn_command(command: &mut Command, journal: PathBuf) -> Server {
+        let mut child =
+            command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().unwrap();
         let mut out = BufReader::new(child.stdout.take().unwrap());
         let mut banner = Vec::new();
         let addr = loop {
@@ -111,6 +112,11 @@ impl Server {
         }
     }
 
+    /// Its process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn is_running(&mut self) -> bool {
         self.child.try_wait().unwrap().is_none()
     }
@@ -140,8 +146,15 @@ impl Console {
             None => args.push("--facilitator"),
         }
         args.extend_from_slice(extra);
+        Console::start(&args, &[])
+    }
+
+    /// `ttx join` with exactly these arguments and environment variables.
+    pub fn start(args: &[&str], env: &[(&str, &str)]) -> Console {
         let mut child = Command::new(BIN)
-            .args(&args)
+            .args(args)
+            .env_remove("TTX_CODE")
+            .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -168,6 +181,11 @@ impl Console {
         let stdin = self.stdin.as_mut().unwrap();
         writeln!(stdin, "{v}").unwrap();
         stdin.flush().unwrap();
+    }
+
+    /// Closes the console's input (it leaves once every command sent is answered).
+    pub fn close_input(&mut self) {
+        self.stdin = None;
     }
 
     /// Waits for a line that satisfies `pred`; returns it.

@@ -97,3 +97,16 @@ fn join_without_a_terminal_says_to_use_headless() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("needs a terminal") && err.contains("--headless"), "{err}");
 }
+
+#[test]
+fn without_a_code_the_console_asks_for_one_in_the_terminal() {
+    let tmp = scratch("team-console-prompt");
+    let server = Server::start(tmp.path(), "127.0.0.1:0", &["--paused"]);
+    let mut s = Session::start(tmp.path(), &["join", &server.addr, "--team", "pa"], 24, 80);
+    s.wait_for(&["Join code for team `pa`:"]);
+    s.send(&format!("{}\r", server.code("pa")));
+    s.wait_for(&["Pennsylvania (pa)", "connected"]);
+    s.send("\x03");
+    assert_eq!(s.finish(), 0);
+    s.assert_restored();
+}
