@@ -446,3 +446,35 @@ fn a_reset_sim_runs_exactly_like_a_new_one() {
         assert!(fingerprint_of(&half) == fingerprint_of(&fresh), "{} reset part-way", b.name);
     }
 }
+
+#[test]
+fn a_conditional_inject_fires_its_delay_after_the_hour_its_condition_holds() {
+    let src = r#"injects: [
+        (id: "first", title: "First", trigger: At("E-15d 09:00"), effects: [News("first")]),
+        (id: "six", title: "Six", trigger: When(condition: InjectFired("first"), delay_h: 6), effects: [News("six")]),
+        (id: "one", title: "One", trigger: When(condition: InjectFired("first"), delay_h: 1), effects: [News("one")]),
+        (id: "zero", title: "Zero", trigger: When(condition: InjectFired("first"), delay_h: 0), effects: [News("zero")]),
+        (id: "chained", title: "Chained", trigger: When(condition: InjectFired("six"), delay_h: 24), effects: [News("chained")]),
+    ],"#;
+    let sc = small(src);
+    let mut sim = Sim::new(&sc, 1);
+    sim.run_to_end();
+    let reg = sim.registry();
+    let fired = |id: &str| {
+        let i = reg.injects.iter().position(|x| x.spec.id == id).unwrap();
+        let tick = sim
+            .events()
+            .iter()
+            .find_map(|e| match &e.kind {
+                crate::events::EventKind::InjectFired { inject: Some(x), .. } if x.ix() == i => Some(e.tick),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("{id} never fired"));
+        reg.clock.at(tick).to_string()
+    };
+    assert_eq!(fired("first"), "E-15d 09:00");
+    assert_eq!(fired("six"), "E-15d 15:00");
+    assert_eq!(fired("one"), "E-15d 10:00");
+    assert_eq!(fired("zero"), "E-15d 10:00", "conditions are checked after the hour's injects");
+    assert_eq!(fired("chained"), "E-14d 15:00");
+}
