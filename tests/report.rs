@@ -269,7 +269,11 @@ fn journal_report_matches_the_replay() {
     if let Some(r) = m.report_day {
         assert!(eo.contains(&format!("day {r}, ")), "report day {r}");
     }
-    let met = if m.eo_deadlines_met { "| **Deadlines met** | yes" } else { "| **Deadlines met** | no" };
+    let met = match m.eo_deadlines_met {
+        Some(true) => "| **Deadlines met** | yes",
+        Some(false) => "| **Deadlines met** | no",
+        None => "| **Deadlines met** | not reached",
+    };
     assert!(eo.contains(met));
     assert!(eo.contains(if m.attribution_correct == Some(true) {
         "| **Attribution correct** | yes"
@@ -342,6 +346,35 @@ fn a_session_that_ended_early_reports_what_is_pending() {
     assert!(md.contains("ends at E+10d 00:00"));
     assert!(md.contains("| **Assessment delivered** | not reached by the end of the record (E+10d 00:00)"));
     assert!(md.contains("The journal holds no discussion notes."));
+    assert!(md.contains("| **Deadlines met** | not reached"), "no deadline had fallen due");
+}
+
+#[test]
+fn deadlines_not_yet_due_are_not_reached_and_not_rated() {
+    let tmp = scratch();
+    let dir = tmp.path();
+    let src = builtin::default_scenario().expect("default").source().to_string();
+    let end = src.rfind(')').expect("closing paren");
+    let evaluation = r#"
+    evaluation: (capabilities: [
+        (name: "EO 13848 process", measures: [
+            (metric: "eo_deadlines_met", without_challenges: 1, some_challenges: 1, major_challenges: 1),
+        ]),
+    ]),
+"#;
+    let sc = dir.join("eo.ron");
+    std::fs::write(&sc, format!("{}{evaluation}{}", &src[..end], &src[end..])).expect("scenario");
+    // Ten days after the election: the assessment is not due for another 35.
+    let j = dir.join("eo.jsonl");
+    let out = ok(&["run", s(&sc), "--until", "E+10d 00:00", "--journal", s(&j), "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("metrics JSON");
+    assert!(v["eo_deadlines_met"].is_null(), "not reached is null, not false: {}", v["eo_deadlines_met"]);
+    let md_path = dir.join("eo.md");
+    ok(&["report", s(&j), "--format", "md", "--out", s(&md_path)]);
+    let md = std::fs::read_to_string(&md_path).expect("md");
+    assert_eq!(md_row(&md, "EO 13848 process"), vec!["EO 13848 process", "Not rated (no evidence)"]);
+    assert!(md.contains("| **Deadlines met** | not reached"));
+    assert!(!md.contains("Unable to be Performed (U)"), "nothing failed yet");
 }
 
 /// The built-in scenario with a second capability, and optionally slow EI-ISAC alerts.

@@ -167,7 +167,7 @@ fn the_assessment_is_late_when_evidence_is_thin() {
     sim.run_to_end();
     let m = sim.metrics();
     assert!(m.assessment_day.unwrap() > 45, "thin evidence: late (day {:?})", m.assessment_day);
-    assert!(!m.eo_deadlines_met);
+    assert_eq!(m.eo_deadlines_met, Some(false), "a late assessment fails the deadlines");
     assert_eq!(sim.facilitator_view().eo.confident, Some(false));
     let mut sim = Sim::new(&plenty, 3);
     sim.run_to_end();
@@ -477,4 +477,30 @@ fn a_conditional_inject_fires_its_delay_after_the_hour_its_condition_holds() {
     assert_eq!(fired("one"), "E-15d 10:00");
     assert_eq!(fired("zero"), "E-15d 10:00", "conditions are checked after the hour's injects");
     assert_eq!(fired("chained"), "E-14d 15:00");
+}
+
+#[test]
+fn eo_deadlines_not_yet_due_are_not_reached() {
+    use crate::metrics::eo_deadlines_met as met;
+    let due = ETime::new(45, 23);
+    let day = |d: i64| ETime::new(d, 12);
+    assert_eq!(met(day(10), due, None, None, 45), None, "nothing due yet");
+    assert_eq!(met(day(46), due, None, None, 45), Some(false), "the assessment's deadline passed");
+    assert_eq!(met(day(50), due, Some(day(46)), None, 45), Some(false), "a late assessment");
+    assert_eq!(met(day(50), due, Some(day(40)), None, 45), None, "on time, the report not due yet");
+    assert_eq!(met(day(86), due, Some(day(40)), None, 45), Some(false), "the report's deadline passed");
+    assert_eq!(met(day(90), due, Some(day(40)), Some(day(86)), 45), Some(false), "a late report");
+    assert_eq!(met(day(90), due, Some(day(40)), Some(day(85)), 45), Some(true));
+    assert_eq!(met(due, due, Some(due), None, 45), None, "delivered in the deadline's hour");
+
+    // The clock ends 60 days after the election: the report, due 45 days after a timely
+    // assessment, never falls due.
+    let sc = small(&format!("{PHISH}\neo13848: (evidence_needed: 0.5),"));
+    let mut sim = Sim::new(&sc, 3);
+    sim.run_to_end();
+    let m = sim.metrics();
+    assert!(m.assessment_day.unwrap() <= 45);
+    assert_eq!(m.report_day, None);
+    assert_eq!(m.eo_deadlines_met, None);
+    assert_eq!(m.get("eo_deadlines_met"), None);
 }

@@ -1050,7 +1050,11 @@ pub fn document(a: &Analysis) -> Doc {
                 "assessment {}, report {}, deadlines {}",
                 m.assessment_day.map_or("not delivered".into(), |d| format!("day {d}")),
                 m.report_day.map_or("not delivered".into(), |d| format!("day {d}")),
-                if m.eo_deadlines_met { "met" } else { "not met" }
+                match m.eo_deadlines_met {
+                    Some(true) => "met",
+                    Some(false) => "not met",
+                    None => "not reached",
+                }
             ),
         ),
     ]));
@@ -1804,7 +1808,11 @@ fn eo_section(doc: &mut Doc, a: &Analysis) {
     ));
     facts.push((
         "Deadlines met".to_string(),
-        if m.eo_deadlines_met { "yes: both 45-day deadlines".into() } else { "no".into() },
+        match m.eo_deadlines_met {
+            Some(true) => "yes: both 45-day deadlines".into(),
+            Some(false) => "no".into(),
+            None => format!("not reached by the end of the record ({end}): no deadline has passed unmet"),
+        },
     ));
     doc.blocks.push(Block::Facts(facts));
     if !eo.evidence.is_empty() {
