@@ -563,3 +563,59 @@ fn bad_input_is_refused_with_a_reason() {
     fails_with(&["report", s(&edited), "--out", o], "does not replay");
     assert!(!out.exists(), "no report from bad input");
 }
+
+/// Runs a scenario given as text to its end with a journal, and reports on it in Markdown.
+fn run_and_report(dir: &Path, name: &str, scenario: &str) -> (String, Sim) {
+    let sc = dir.join(format!("{name}.ron"));
+    std::fs::write(&sc, scenario).expect("scenario");
+    let j = dir.join(format!("{name}.jsonl"));
+    ok(&["run", s(&sc), "--seed", "1", "--journal", s(&j)]);
+    let md_path = dir.join(format!("{name}.md"));
+    ok(&["report", s(&j), "--format", "md", "--out", s(&md_path)]);
+    (std::fs::read_to_string(&md_path).expect("md"), replay(&j))
+}
+
+#[test]
+fn first_detection_names_the_detector_even_when_it_was_warned() {
+    // Harbor County learns of the campaign from a tip before the campaign reaches it, and then
+    // makes the campaign's first detection; Ashgrove, never warned, detects it later.
+    let scenario = r#"Scenario(
+    name: "A warned county detects first",
+    clock: (start: "E-20d 08:00", end: "E+50d 00:00"),
+    geography: (states: Only(["PA"]), jurisdictions: Listed([
+        (id: "ashgrove", state: "PA", name: "Ashgrove County", voters: 35000),
+        (id: "harbor", state: "PA", name: "Harbor County", voters: 410000),
+    ])),
+    techniques: (
+        phishing: (success: 0.0, block: 0.0, block_with_indicator: 0.0, detect_boost: 1.0),
+        detection: (none: 1.0, basic: 1.0, network_sensor: 1.0, endpoint: 1.0, persistence_tempo_h: 24),
+    ),
+    adversaries: [(id: "crimson", name: "Adversary A", stealth: 0.0, intel_coverage: 0.0, campaigns: [
+        (id: "phish", name: "County phishing", objective: StealAndLeak, technique: Phishing,
+         start: "E-15d 08:00", spacing_h: 48,
+         targets: (kinds: [OfficeIt], jurisdictions: ["harbor", "ashgrove"], count: 2, prefer: Largest)),
+    ])],
+    injects: [(id: "tip", title: "A tip reaches Harbor County", trigger: At("E-18d 09:00"),
+        effects: [Notify(campaign: "phish", from: Fbi, to: [Local("harbor")])])],
+)"#;
+    let tmp = scratch();
+    let (md, sim) = run_and_report(tmp.path(), "warned", scenario);
+    let reg = sim.registry();
+    let (tick, detector) = sim
+        .events()
+        .iter()
+        .find_map(|e| match &e.kind {
+            EventKind::Detected { detector, .. } => Some((e.tick, *detector)),
+            _ => None,
+        })
+        .expect("detection is certain");
+    assert_eq!(reg.actor(detector).name, "Harbor County");
+    assert!(
+        sim.events()
+            .iter()
+            .any(|e| matches!(e.kind, EventKind::Detected { detector: d, .. } if d != detector)),
+        "Ashgrove detects too"
+    );
+    let row = md_row(&md, "**First detected**");
+    assert_eq!(row[1], format!("{} by Harbor County", reg.clock.at(tick)));
+}

@@ -167,6 +167,8 @@ pub struct CampaignFlow {
     pub hops: Vec<HopSummary>,
     /// First detection.
     pub detected: Option<Tick>,
+    /// Who made the first detection (even if it had heard of the campaign before).
+    pub detected_by: Option<ActorIx>,
     /// First EI-ISAC alert.
     pub alerted: Option<Tick>,
 }
@@ -370,11 +372,17 @@ fn campaign_flows(sim: &Sim) -> Vec<CampaignFlow> {
         let mut first: BTreeMap<ActorIx, FirstKnowledge> = BTreeMap::new();
         let mut hops: BTreeMap<(String, String), HopSummary> = BTreeMap::new();
         let mut attempts: Vec<(ActorIx, Tick, bool)> = Vec::new();
+        let mut detected_by: Option<ActorIx> = None;
         let of_c = |ind: u32| indicators.get(ind as usize).is_some_and(|i| i.campaign.ix() == ci);
         let note = |first: &mut BTreeMap<ActorIx, FirstKnowledge>, k: FirstKnowledge| {
             first.entry(k.actor).or_insert(k);
         };
         for e in events {
+            if let EventKind::Detected { campaign, detector, .. } = &e.kind
+                && campaign.ix() == ci
+            {
+                detected_by.get_or_insert(*detector);
+            }
             match &e.kind {
                 EventKind::Detected { campaign, detector, indicator: Some(i), .. } if campaign.ix() == ci => {
                     note(
@@ -489,6 +497,7 @@ fn campaign_flows(sim: &Sim) -> Vec<CampaignFlow> {
             attempts,
             hops: hops.into_values().collect(),
             detected: to_tick(cv.and_then(|v| v.detected)),
+            detected_by,
             alerted: to_tick(cv.and_then(|v| v.alerted)),
         });
     }
@@ -1485,7 +1494,7 @@ fn sharing_section(doc: &mut Doc, a: &Analysis) {
         facts.push((
             "First detected".into(),
             f.detected.map_or("never".into(), |t| {
-                let who = f.first.iter().find(|k| k.how == "own detection").map(|k| actor_name(reg, k.actor));
+                let who = f.detected_by.map(|k| actor_name(reg, k));
                 format!("{}{}", reg.clock.at(t), who.map(|w| format!(" by {w}")).unwrap_or_default())
             }),
         ));
