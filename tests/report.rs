@@ -619,3 +619,39 @@ fn first_detection_names_the_detector_even_when_it_was_warned() {
     let row = md_row(&md, "**First detected**");
     assert_eq!(row[1], format!("{} by Harbor County", reg.clock.at(tick)));
 }
+
+#[test]
+fn adversaries_with_campaigns_include_those_an_inject_put_inside() {
+    let scenario = r#"Scenario(
+    name: "Two adversaries, both brought in by injects",
+    clock: (start: "E-20d 08:00", end: "E+50d 00:00"),
+    geography: (states: Only(["PA"]), jurisdictions: Listed([
+        (id: "harbor", state: "PA", name: "Harbor County", voters: 410000),
+        (id: "ridge", state: "PA", name: "Ridge County", voters: 260000),
+    ])),
+    adversaries: [
+        (id: "crimson", name: "Adversary A", campaigns: [
+            (id: "phish", name: "County phishing", objective: StealAndLeak, technique: Phishing,
+             targets: (kinds: [OfficeIt], count: 2)),
+        ]),
+        (id: "azure", name: "Adversary B", campaigns: [
+            (id: "inside", name: "Already inside", objective: StealAndLeak, technique: Phishing,
+             targets: (kinds: [OfficeIt], count: 1)),
+        ]),
+        (id: "idle", name: "Adversary C", campaigns: [
+            (id: "never", name: "Never started", objective: StealAndLeak, technique: Phishing,
+             targets: (kinds: [OfficeIt], count: 1)),
+        ]),
+    ],
+    injects: [
+        (id: "wave", title: "Clerks report odd emails", trigger: At("E-18d 09:00"),
+         effects: [StartCampaign("phish")]),
+        (id: "found", title: "An intruder is found", trigger: At("E-10d 09:00"),
+         effects: [Compromise(campaign: "inside", target: (kinds: [OfficeIt], jurisdictions: ["ridge"]))]),
+    ],
+)"#;
+    let tmp = scratch();
+    let (md, _) = run_and_report(tmp.path(), "adversaries", scenario);
+    let row = md_row(&md, "**Adversaries with campaigns in this run**");
+    assert_eq!(row[1], "Adversary A, Adversary B");
+}

@@ -1700,7 +1700,8 @@ fn eo_section(doc: &mut Doc, a: &Analysis) {
     let sim = a.sim;
     let reg = sim.registry();
     let m = &a.metrics;
-    let eo = sim.facilitator_view().eo;
+    let fv = sim.facilitator_view();
+    let eo = fv.eo;
     let end = reg.clock.at(Tick(a.last_tick));
     h2(doc, "eo13848", "6. EO 13848 outcome");
     doc.blocks.push(Block::Aside(
@@ -1757,6 +1758,12 @@ fn eo_section(doc: &mut Doc, a: &Analysis) {
                 if !v.contains(&n) {
                     v.push(n);
                 }
+            }
+        }
+        // A campaign an inject found already inside (`Compromise`) is running without a start event.
+        for c in fv.campaigns.iter().filter(|c| c.status == "active" || c.targets > 0) {
+            if !v.contains(&c.adversary) {
+                v.push(c.adversary.clone());
             }
         }
         v
