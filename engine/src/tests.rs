@@ -504,3 +504,115 @@ fn eo_deadlines_not_yet_due_are_not_reached() {
     assert_eq!(m.eo_deadlines_met, None);
     assert_eq!(m.get("eo_deadlines_met"), None);
 }
+
+/// A section written out in full, as RON.
+fn ron_of<T: serde::Serialize>(v: &T) -> String {
+    ron::to_string(v).unwrap()
+}
+
+#[test]
+fn an_omitted_block_equals_the_default_block_and_any_block_restating_a_default() {
+    let base = small("");
+    let spec = base.spec();
+    assert_eq!(spec.posture, PostureSpec::default());
+    assert_eq!(spec.sharing, SharingSpec::default());
+    assert_eq!(spec.techniques, TechniquesSpec::default());
+    assert_eq!(spec.doctrines, DoctrinesSpec::default());
+    assert_eq!(spec.evaluation, EvaluationSpec::default());
+
+    let p = Posture::default();
+    let posture = PostureSpec::default();
+    let sharing = SharingSpec::default();
+    let tech = TechniquesSpec::default();
+    let det = &tech.detection;
+    let d = DoctrinesSpec::default();
+    let f = &d.federal;
+    let public = PublicSpec::default();
+    let el = ElectorateSpec::default();
+    let eo = Eo13848Spec::default();
+    let mut blocks = vec![
+        format!("posture: {},", ron_of(&posture)),
+        "posture: (),".to_string(),
+        format!("posture: (defaults: {}),", ron_of(&p)),
+        format!("posture: (defaults: (paper_fallback: {})),", p.paper_fallback),
+        format!("posture: (defaults: (patch_lag_days: {})),", p.patch_lag_days),
+        format!("posture: (defaults: (monitoring: {:?}, training: {:?})),", p.monitoring, p.training),
+        format!(
+            "posture: (defaults: (mfa: {}, offline_backups: {}, ddos_protection: {})),",
+            p.mfa, p.offline_backups, p.ddos_protection
+        ),
+        "posture: (by_kind: {}),".to_string(),
+        "posture: (overrides: []),".to_string(),
+        format!(
+            "posture: (by_kind: {{ VoterRegistration: {} }}),",
+            ron_of(&posture.by_kind[&AssetKind::VoterRegistration])
+        ),
+        format!("sharing: {},", ron_of(&sharing)),
+        format!("sharing: (isac_membership: {:?}),", sharing.isac_membership),
+        format!("sharing: (state_isac_membership: {:?}),", sharing.state_isac_membership),
+        format!("sharing: (tearline_h: {:?}),", sharing.tearline_h),
+        "sharing: (channels: ()),".to_string(),
+        format!("sharing: (channels: (isac_to_members: {})),", ron_of(&sharing.channels.isac_to_members)),
+        format!("techniques: {},", ron_of(&tech)),
+        format!("techniques: (phishing: {}),", ron_of(&tech.phishing)),
+        format!("techniques: (detection: {}),", ron_of(det)),
+        format!("techniques: (detection: (basic: {:?})),", det.basic),
+        format!("techniques: (detection: (persistence_tempo_h: {})),", det.persistence_tempo_h),
+        format!("doctrines: {},", ron_of(&d)),
+        format!("doctrines: (federal: (onsite_teams: {})),", f.onsite_teams),
+        format!("doctrines: (federal: (public_attribution_h: {:?})),", f.public_attribution_h),
+        "doctrines: (overrides: []),".to_string(),
+        format!("doctrines: (vendor: (statement_h: {:?})),", d.vendor.statement_h),
+        format!("public: {},", ron_of(&public)),
+        format!("public: (confidence: {:?}),", public.confidence),
+        format!("electorate: {},", ron_of(&el)),
+        format!("electorate: (paper_delay_share: {:?}),", el.paper_delay_share),
+        format!("eo13848: {},", ron_of(&eo)),
+        format!("eo13848: (evidence_needed: {:?}),", eo.evidence_needed),
+        format!("evaluation: {},", ron_of(&EvaluationSpec::default())),
+        "evaluation: (),".to_string(),
+    ];
+    // Each actor's doctrine: one field restated keeps that actor's own defaults.
+    for (name, doc) in [
+        ("local", &d.local),
+        ("state", &d.state),
+        ("vendor", &d.vendor),
+        ("eiisac", &d.eiisac),
+        ("dhs", &d.dhs),
+        ("fbi", &d.fbi),
+        ("odni", &d.odni),
+    ] {
+        blocks.push(format!("doctrines: ({name}: {}),", ron_of(doc)));
+        blocks.push(format!("doctrines: ({name}: (relay_h: {:?})),", doc.relay_h));
+        blocks.push(format!("doctrines: ({name}: (report_h: {:?})),", doc.report_h));
+        blocks.push(format!("doctrines: ({name}: ()),"));
+    }
+    for b in &blocks {
+        let sc = small(b);
+        assert!(sc.spec() == spec, "`{b}` compiles unlike the omitted block");
+        assert_eq!(sc.hash(), base.hash(), "`{b}`");
+    }
+}
+
+#[test]
+fn partial_blocks_change_only_what_they_write() {
+    let sc = small(
+        "posture: (defaults: (patch_lag_days: 7), by_kind: { ResultsWebsite: (ddos_protection: true) }),",
+    );
+    let posture = &sc.spec().posture;
+    assert_eq!(posture.defaults, Posture { patch_lag_days: 7, ..Posture::default() });
+    assert_eq!(
+        posture.by_kind[&AssetKind::VoterRegistration],
+        PostureSpec::default().by_kind[&AssetKind::VoterRegistration],
+        "the built-in registration-database entry stays"
+    );
+    assert_eq!(posture.by_kind[&AssetKind::ResultsWebsite].ddos_protection, Some(true));
+    let sc = small("posture: (by_kind: { VoterRegistration: () }),");
+    assert_eq!(sc.spec().posture.by_kind[&AssetKind::VoterRegistration], PosturePatch::default());
+    let sc = small("doctrines: (state: (relay: false), vendor: (statement_h: 6)),");
+    let d = &sc.spec().doctrines;
+    assert_eq!(d.state, Doctrine { relay: false, ..DoctrinesSpec::default().state });
+    assert_eq!(d.vendor, Doctrine { statement_h: Some(6.0), ..DoctrinesSpec::default().vendor });
+    let sc = small("doctrines: (local: (statement_h: None)),");
+    assert_eq!(sc.spec().doctrines.local.statement_h, None);
+}
