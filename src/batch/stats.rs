@@ -346,7 +346,7 @@ mod tests {
         let s = Stats::of_metric("voters_affected", &v);
         assert_eq!(s.mean, Some(28.0));
         let (lo, hi) = s.ci95.unwrap();
-        assert!(lo >= 0.0 && lo <= 28.0 && hi >= 28.0 && hi <= 560.0, "[{lo}, {hi}]");
+        assert!((0.0..=28.0).contains(&lo) && (28.0..=560.0).contains(&hi), "[{lo}, {hi}]");
         assert_eq!(lo, 0.0, "most resamples miss the one large value");
         // Deterministic: the same values give the same bounds.
         assert_eq!(Stats::of_metric("voters_affected", &v), s);
