@@ -219,7 +219,8 @@ pub fn write_summary(
     )?;
     writeln!(out, "  report                       {:>10}", day(m.report_day))?;
     writeln!(out, "  sanctions decision           {:>10}", day(m.sanctions_day))?;
-    writeln!(out, "  deadlines met                {:>10}", if m.eo_deadlines_met { "yes" } else { "no" })?;
+    let met = m.eo_deadlines_met.map_or("not reached", |b| if b { "yes" } else { "no" });
+    writeln!(out, "  deadlines met                {met:>10}")?;
     writeln!(out, "\nIndicators carried by channel")?;
     for (k, v) in &m.messages_by_channel {
         if *v > 0 {

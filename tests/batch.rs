@@ -495,3 +495,40 @@ fn the_2016_and_2020_scenarios_differ_only_in_the_sharing_regime() {
         assert!(diff.iter().any(|p| p == must), "{must} should differ: {diff:?}");
     }
 }
+
+#[test]
+fn summary_intervals_stay_within_the_values_the_runs_took() {
+    let d = scratch("intervals");
+    ok(&["batch", "county_ransomware", "--runs", "8", "--seed", "3", "--out", s(&d)]);
+    let runs = std::fs::read_to_string(d.join("runs.csv")).unwrap();
+    let mut lines = runs.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let summary = std::fs::read_to_string(d.join("summary.csv")).unwrap();
+    let mut checked = 0;
+    for line in summary.lines().skip(1) {
+        // point,metric,n,mean,sd,ci95_low,ci95_high,p5,p50,p95
+        let c: Vec<&str> = line.split(',').collect();
+        let (metric, lo, hi) = (c[1], c[5], c[6]);
+        if lo.is_empty() {
+            continue;
+        }
+        let (lo, hi): (f64, f64) = (lo.parse().unwrap(), hi.parse().unwrap());
+        let col = header.iter().position(|h| *h == metric).unwrap();
+        let values: Vec<f64> = rows.iter().filter_map(|r| r[col].parse().ok()).collect();
+        let min = values.iter().copied().fold(f64::INFINITY, f64::min);
+        let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        assert!(lo >= 0.0, "{metric}: [{lo}, {hi}] goes below zero");
+        assert!(lo <= hi, "{metric}: [{lo}, {hi}]");
+        if metric == "attribution_correct" || metric == "eo_deadlines_met" {
+            assert!(hi <= 1.0, "{metric}: a proportion's interval [{lo}, {hi}] within 0 and 1");
+        } else {
+            assert!(
+                min <= lo && hi <= max,
+                "{metric}: [{lo}, {hi}] outside the values' range [{min}, {max}]"
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked > 10, "only {checked} intervals");
+}

@@ -296,7 +296,11 @@ fn journal_report_matches_the_replay() {
     if let Some(r) = m.report_day {
         assert!(eo.contains(&format!("day {r}, ")), "report day {r}");
     }
-    let met = if m.eo_deadlines_met { "| **Deadlines met** | yes" } else { "| **Deadlines met** | no" };
+    let met = match m.eo_deadlines_met {
+        Some(true) => "| **Deadlines met** | yes",
+        Some(false) => "| **Deadlines met** | no",
+        None => "| **Deadlines met** | not reached",
+    };
     assert!(eo.contains(met));
     assert!(eo.contains(if m.attribution_correct == Some(true) {
         "| **Attribution correct** | yes"
@@ -369,6 +373,35 @@ fn a_session_that_ended_early_reports_what_is_pending() {
     assert!(md.contains("ends at E+10d 00:00"));
     assert!(md.contains("| **Assessment delivered** | not reached by the end of the record (E+10d 00:00)"));
     assert!(md.contains("The journal holds no discussion notes."));
+    assert!(md.contains("| **Deadlines met** | not reached"), "no deadline had fallen due");
+}
+
+#[test]
+fn deadlines_not_yet_due_are_not_reached_and_not_rated() {
+    let tmp = scratch();
+    let dir = tmp.path();
+    let src = builtin::default_scenario().expect("default").source().to_string();
+    let end = src.rfind(')').expect("closing paren");
+    let evaluation = r#"
+    evaluation: (capabilities: [
+        (name: "EO 13848 process", measures: [
+            (metric: "eo_deadlines_met", without_challenges: 1, some_challenges: 1, major_challenges: 1),
+        ]),
+    ]),
+"#;
+    let sc = dir.join("eo.ron");
+    std::fs::write(&sc, format!("{}{evaluation}{}", &src[..end], &src[end..])).expect("scenario");
+    // Ten days after the election: the assessment is not due for another 35.
+    let j = dir.join("eo.jsonl");
+    let out = ok(&["run", s(&sc), "--until", "E+10d 00:00", "--journal", s(&j), "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("metrics JSON");
+    assert!(v["eo_deadlines_met"].is_null(), "not reached is null, not false: {}", v["eo_deadlines_met"]);
+    let md_path = dir.join("eo.md");
+    ok(&["report", s(&j), "--format", "md", "--out", s(&md_path)]);
+    let md = std::fs::read_to_string(&md_path).expect("md");
+    assert_eq!(md_row(&md, "EO 13848 process"), vec!["EO 13848 process", "Not rated (no evidence)"]);
+    assert!(md.contains("| **Deadlines met** | not reached"));
+    assert!(!md.contains("Unable to be Performed (U)"), "nothing failed yet");
 }
 
 /// The built-in scenario with a second capability, and optionally slow EI-ISAC alerts.
@@ -556,4 +589,96 @@ fn bad_input_is_refused_with_a_reason() {
     std::fs::write(&edited, original.replace("Tabletop the Vote", "Tabletop the Vote!")).expect("write");
     fails_with(&["report", s(&edited), "--out", o], "does not replay");
     assert!(!out.exists(), "no report from bad input");
+}
+
+/// Runs a scenario given as text to its end with a journal, and reports on it in Markdown.
+fn run_and_report(dir: &Path, name: &str, scenario: &str) -> (String, Sim) {
+    let sc = dir.join(format!("{name}.ron"));
+    std::fs::write(&sc, scenario).expect("scenario");
+    let j = dir.join(format!("{name}.jsonl"));
+    ok(&["run", s(&sc), "--seed", "1", "--journal", s(&j)]);
+    let md_path = dir.join(format!("{name}.md"));
+    ok(&["report", s(&j), "--format", "md", "--out", s(&md_path)]);
+    (std::fs::read_to_string(&md_path).expect("md"), replay(&j))
+}
+
+#[test]
+fn first_detection_names_the_detector_even_when_it_was_warned() {
+    // Harbor County learns of the campaign from a tip before the campaign reaches it, and then
+    // makes the campaign's first detection; Ashgrove, never warned, detects it later.
+    let scenario = r#"Scenario(
+    name: "A warned county detects first",
+    clock: (start: "E-20d 08:00", end: "E+50d 00:00"),
+    geography: (states: Only(["PA"]), jurisdictions: Listed([
+        (id: "ashgrove", state: "PA", name: "Ashgrove County", voters: 35000),
+        (id: "harbor", state: "PA", name: "Harbor County", voters: 410000),
+    ])),
+    techniques: (
+        phishing: (success: 0.0, block: 0.0, block_with_indicator: 0.0, detect_boost: 1.0),
+        detection: (none: 1.0, basic: 1.0, network_sensor: 1.0, endpoint: 1.0, persistence_tempo_h: 24),
+    ),
+    adversaries: [(id: "crimson", name: "Adversary A", stealth: 0.0, intel_coverage: 0.0, campaigns: [
+        (id: "phish", name: "County phishing", objective: StealAndLeak, technique: Phishing,
+         start: "E-15d 08:00", spacing_h: 48,
+         targets: (kinds: [OfficeIt], jurisdictions: ["harbor", "ashgrove"], count: 2, prefer: Largest)),
+    ])],
+    injects: [(id: "tip", title: "A tip reaches Harbor County", trigger: At("E-18d 09:00"),
+        effects: [Notify(campaign: "phish", from: Fbi, to: [Local("harbor")])])],
+)"#;
+    let tmp = scratch();
+    let (md, sim) = run_and_report(tmp.path(), "warned", scenario);
+    let reg = sim.registry();
+    let (tick, detector) = sim
+        .events()
+        .iter()
+        .find_map(|e| match &e.kind {
+            EventKind::Detected { detector, .. } => Some((e.tick, *detector)),
+            _ => None,
+        })
+        .expect("detection is certain");
+    assert_eq!(reg.actor(detector).name, "Harbor County");
+    assert!(
+        sim.events()
+            .iter()
+            .any(|e| matches!(e.kind, EventKind::Detected { detector: d, .. } if d != detector)),
+        "Ashgrove detects too"
+    );
+    let row = md_row(&md, "**First detected**");
+    assert_eq!(row[1], format!("{} by Harbor County", reg.clock.at(tick)));
+}
+
+#[test]
+fn adversaries_with_campaigns_include_those_an_inject_put_inside() {
+    let scenario = r#"Scenario(
+    name: "Two adversaries, both brought in by injects",
+    clock: (start: "E-20d 08:00", end: "E+50d 00:00"),
+    geography: (states: Only(["PA"]), jurisdictions: Listed([
+        (id: "harbor", state: "PA", name: "Harbor County", voters: 410000),
+        (id: "ridge", state: "PA", name: "Ridge County", voters: 260000),
+    ])),
+    adversaries: [
+        (id: "crimson", name: "Adversary A", campaigns: [
+            (id: "phish", name: "County phishing", objective: StealAndLeak, technique: Phishing,
+             targets: (kinds: [OfficeIt], count: 2)),
+        ]),
+        (id: "azure", name: "Adversary B", campaigns: [
+            (id: "inside", name: "Already inside", objective: StealAndLeak, technique: Phishing,
+             targets: (kinds: [OfficeIt], count: 1)),
+        ]),
+        (id: "idle", name: "Adversary C", campaigns: [
+            (id: "never", name: "Never started", objective: StealAndLeak, technique: Phishing,
+             targets: (kinds: [OfficeIt], count: 1)),
+        ]),
+    ],
+    injects: [
+        (id: "wave", title: "Clerks report odd emails", trigger: At("E-18d 09:00"),
+         effects: [StartCampaign("phish")]),
+        (id: "found", title: "An intruder is found", trigger: At("E-10d 09:00"),
+         effects: [Compromise(campaign: "inside", target: (kinds: [OfficeIt], jurisdictions: ["ridge"]))]),
+    ],
+)"#;
+    let tmp = scratch();
+    let (md, _) = run_and_report(tmp.path(), "adversaries", scenario);
+    let row = md_row(&md, "**Adversaries with campaigns in this run**");
+    assert_eq!(row[1], "Adversary A, Adversary B");
 }

@@ -230,8 +230,9 @@ pub struct Metrics {
     pub report_day: Option<i64>,
     /// Day after the election the sanctions decision was made.
     pub sanctions_day: Option<i64>,
-    /// Assessment within 45 days of the election and report within 45 days after it.
-    pub eo_deadlines_met: bool,
+    /// Assessment within 45 days of the election and report within 45 days after it: `None`
+    /// (not reached) while a deadline has not fallen due and nothing is late.
+    pub eo_deadlines_met: Option<bool>,
     /// Indicators carried, by channel.
     pub messages_by_channel: BTreeMap<String, u64>,
 }
@@ -268,7 +269,7 @@ impl Metrics {
             ("assessment_day", self.assessment_day.map(|d| d as f64)),
             ("report_day", self.report_day.map(|d| d as f64)),
             ("sanctions_day", self.sanctions_day.map(|d| d as f64)),
-            ("eo_deadlines_met", Some(if self.eo_deadlines_met { 1.0 } else { 0.0 })),
+            ("eo_deadlines_met", self.eo_deadlines_met.map(|b| if b { 1.0 } else { 0.0 })),
         ];
         for c in Channel::ALL {
             let n = self.messages_by_channel.get(c.slug()).copied().unwrap_or(0);
@@ -280,6 +281,32 @@ impl Metrics {
     /// A scalar metric by name.
     pub fn get(&self, name: &str) -> Option<f64> {
         self.scalars().into_iter().find(|(n, _)| *n == name).and_then(|(_, v)| v)
+    }
+}
+
+/// Whether the EO 13848 deadlines were met, as far as the record reaches at `now` (the first
+/// hour not yet simulated): `Some(true)` when the assessment was delivered by `assessment_due`
+/// and the report within `report_due_days` after the assessment; `Some(false)` as soon as a
+/// delivery came late or a deadline passed with nothing delivered; `None` (not reached) while a
+/// deadline has not fallen due and nothing is late.
+pub fn eo_deadlines_met(
+    now: ETime,
+    assessment_due: ETime,
+    assessment: Option<ETime>,
+    report: Option<ETime>,
+    report_due_days: u32,
+) -> Option<bool> {
+    let assessed = match assessment {
+        Some(a) if a > assessment_due => return Some(false),
+        Some(a) => a,
+        None if now > assessment_due => return Some(false),
+        None => return None,
+    };
+    let report_due = ETime(assessed.0 + i64::from(report_due_days) * 24);
+    match report {
+        Some(r) => Some(r <= report_due),
+        None if now > report_due => Some(false),
+        None => None,
     }
 }
 

@@ -636,12 +636,13 @@ impl Sim {
             achieved.iter().all(|a| eo.named.contains(a)) && eo.named.iter().all(|a| attempted.contains(a))
         });
         let attribution_day = if eo.named.is_empty() { None } else { day(eo.assessment_at) };
-        let assessment_ok =
-            eo.assessment_at.is_some_and(|t| reg.clock.at(t) <= systems::federal::assessment_due(reg));
-        let report_ok = match (eo.assessment_at, eo.report_at) {
-            (Some(a), Some(r)) => systems::federal::report_on_time(reg, a, r),
-            _ => false,
-        };
+        let eo_deadlines_met = crate::metrics::eo_deadlines_met(
+            reg.clock.at(until.min(Tick(reg.clock.ticks()))),
+            systems::federal::assessment_due(reg),
+            eo.assessment_at.map(|t| reg.clock.at(t)),
+            eo.report_at.map(|t| reg.clock.at(t)),
+            reg.spec.eo13848.report_due_days,
+        );
         let mut messages = std::collections::BTreeMap::new();
         for c in crate::scenario::schema::Channel::ALL {
             messages.insert(c.slug().to_string(), m.messages[c.index()]);
@@ -681,7 +682,7 @@ impl Sim {
             assessment_day: day(eo.assessment_at),
             report_day: day(eo.report_at),
             sanctions_day: day(eo.sanctions_at),
-            eo_deadlines_met: assessment_ok && report_ok,
+            eo_deadlines_met,
             messages_by_channel: messages,
         }
     }

@@ -167,7 +167,7 @@ fn the_assessment_is_late_when_evidence_is_thin() {
     sim.run_to_end();
     let m = sim.metrics();
     assert!(m.assessment_day.unwrap() > 45, "thin evidence: late (day {:?})", m.assessment_day);
-    assert!(!m.eo_deadlines_met);
+    assert_eq!(m.eo_deadlines_met, Some(false), "a late assessment fails the deadlines");
     assert_eq!(sim.facilitator_view().eo.confident, Some(false));
     let mut sim = Sim::new(&plenty, 3);
     sim.run_to_end();
@@ -445,4 +445,174 @@ fn a_reset_sim_runs_exactly_like_a_new_one() {
         fresh.run_to_end();
         assert!(fingerprint_of(&half) == fingerprint_of(&fresh), "{} reset part-way", b.name);
     }
+}
+
+#[test]
+fn a_conditional_inject_fires_its_delay_after_the_hour_its_condition_holds() {
+    let src = r#"injects: [
+        (id: "first", title: "First", trigger: At("E-15d 09:00"), effects: [News("first")]),
+        (id: "six", title: "Six", trigger: When(condition: InjectFired("first"), delay_h: 6), effects: [News("six")]),
+        (id: "one", title: "One", trigger: When(condition: InjectFired("first"), delay_h: 1), effects: [News("one")]),
+        (id: "zero", title: "Zero", trigger: When(condition: InjectFired("first"), delay_h: 0), effects: [News("zero")]),
+        (id: "chained", title: "Chained", trigger: When(condition: InjectFired("six"), delay_h: 24), effects: [News("chained")]),
+    ],"#;
+    let sc = small(src);
+    let mut sim = Sim::new(&sc, 1);
+    sim.run_to_end();
+    let reg = sim.registry();
+    let fired = |id: &str| {
+        let i = reg.injects.iter().position(|x| x.spec.id == id).unwrap();
+        let tick = sim
+            .events()
+            .iter()
+            .find_map(|e| match &e.kind {
+                crate::events::EventKind::InjectFired { inject: Some(x), .. } if x.ix() == i => Some(e.tick),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("{id} never fired"));
+        reg.clock.at(tick).to_string()
+    };
+    assert_eq!(fired("first"), "E-15d 09:00");
+    assert_eq!(fired("six"), "E-15d 15:00");
+    assert_eq!(fired("one"), "E-15d 10:00");
+    assert_eq!(fired("zero"), "E-15d 10:00", "conditions are checked after the hour's injects");
+    assert_eq!(fired("chained"), "E-14d 15:00");
+}
+
+#[test]
+fn eo_deadlines_not_yet_due_are_not_reached() {
+    use crate::metrics::eo_deadlines_met as met;
+    let due = ETime::new(45, 23);
+    let day = |d: i64| ETime::new(d, 12);
+    assert_eq!(met(day(10), due, None, None, 45), None, "nothing due yet");
+    assert_eq!(met(day(46), due, None, None, 45), Some(false), "the assessment's deadline passed");
+    assert_eq!(met(day(50), due, Some(day(46)), None, 45), Some(false), "a late assessment");
+    assert_eq!(met(day(50), due, Some(day(40)), None, 45), None, "on time, the report not due yet");
+    assert_eq!(met(day(86), due, Some(day(40)), None, 45), Some(false), "the report's deadline passed");
+    assert_eq!(met(day(90), due, Some(day(40)), Some(day(86)), 45), Some(false), "a late report");
+    assert_eq!(met(day(90), due, Some(day(40)), Some(day(85)), 45), Some(true));
+    assert_eq!(met(due, due, Some(due), None, 45), None, "delivered in the deadline's hour");
+
+    // The clock ends 60 days after the election: the report, due 45 days after a timely
+    // assessment, never falls due.
+    let sc = small(&format!("{PHISH}\neo13848: (evidence_needed: 0.5),"));
+    let mut sim = Sim::new(&sc, 3);
+    sim.run_to_end();
+    let m = sim.metrics();
+    assert!(m.assessment_day.unwrap() <= 45);
+    assert_eq!(m.report_day, None);
+    assert_eq!(m.eo_deadlines_met, None);
+    assert_eq!(m.get("eo_deadlines_met"), None);
+}
+
+/// A section written out in full, as RON.
+fn ron_of<T: serde::Serialize>(v: &T) -> String {
+    ron::to_string(v).unwrap()
+}
+
+#[test]
+fn an_omitted_block_equals_the_default_block_and_any_block_restating_a_default() {
+    let base = small("");
+    let spec = base.spec();
+    assert_eq!(spec.posture, PostureSpec::default());
+    assert_eq!(spec.sharing, SharingSpec::default());
+    assert_eq!(spec.techniques, TechniquesSpec::default());
+    assert_eq!(spec.doctrines, DoctrinesSpec::default());
+    assert_eq!(spec.evaluation, EvaluationSpec::default());
+
+    let p = Posture::default();
+    let posture = PostureSpec::default();
+    let sharing = SharingSpec::default();
+    let tech = TechniquesSpec::default();
+    let det = &tech.detection;
+    let d = DoctrinesSpec::default();
+    let f = &d.federal;
+    let public = PublicSpec::default();
+    let el = ElectorateSpec::default();
+    let eo = Eo13848Spec::default();
+    let mut blocks = vec![
+        format!("posture: {},", ron_of(&posture)),
+        "posture: (),".to_string(),
+        format!("posture: (defaults: {}),", ron_of(&p)),
+        format!("posture: (defaults: (paper_fallback: {})),", p.paper_fallback),
+        format!("posture: (defaults: (patch_lag_days: {})),", p.patch_lag_days),
+        format!("posture: (defaults: (monitoring: {:?}, training: {:?})),", p.monitoring, p.training),
+        format!(
+            "posture: (defaults: (mfa: {}, offline_backups: {}, ddos_protection: {})),",
+            p.mfa, p.offline_backups, p.ddos_protection
+        ),
+        "posture: (by_kind: {}),".to_string(),
+        "posture: (overrides: []),".to_string(),
+        format!(
+            "posture: (by_kind: {{ VoterRegistration: {} }}),",
+            ron_of(&posture.by_kind[&AssetKind::VoterRegistration])
+        ),
+        format!("sharing: {},", ron_of(&sharing)),
+        format!("sharing: (isac_membership: {:?}),", sharing.isac_membership),
+        format!("sharing: (state_isac_membership: {:?}),", sharing.state_isac_membership),
+        format!("sharing: (tearline_h: {:?}),", sharing.tearline_h),
+        "sharing: (channels: ()),".to_string(),
+        format!("sharing: (channels: (isac_to_members: {})),", ron_of(&sharing.channels.isac_to_members)),
+        format!("techniques: {},", ron_of(&tech)),
+        format!("techniques: (phishing: {}),", ron_of(&tech.phishing)),
+        format!("techniques: (detection: {}),", ron_of(det)),
+        format!("techniques: (detection: (basic: {:?})),", det.basic),
+        format!("techniques: (detection: (persistence_tempo_h: {})),", det.persistence_tempo_h),
+        format!("doctrines: {},", ron_of(&d)),
+        format!("doctrines: (federal: (onsite_teams: {})),", f.onsite_teams),
+        format!("doctrines: (federal: (public_attribution_h: {:?})),", f.public_attribution_h),
+        "doctrines: (overrides: []),".to_string(),
+        format!("doctrines: (vendor: (statement_h: {:?})),", d.vendor.statement_h),
+        format!("public: {},", ron_of(&public)),
+        format!("public: (confidence: {:?}),", public.confidence),
+        format!("electorate: {},", ron_of(&el)),
+        format!("electorate: (paper_delay_share: {:?}),", el.paper_delay_share),
+        format!("eo13848: {},", ron_of(&eo)),
+        format!("eo13848: (evidence_needed: {:?}),", eo.evidence_needed),
+        format!("evaluation: {},", ron_of(&EvaluationSpec::default())),
+        "evaluation: (),".to_string(),
+    ];
+    // Each actor's doctrine: one field restated keeps that actor's own defaults.
+    for (name, doc) in [
+        ("local", &d.local),
+        ("state", &d.state),
+        ("vendor", &d.vendor),
+        ("eiisac", &d.eiisac),
+        ("dhs", &d.dhs),
+        ("fbi", &d.fbi),
+        ("odni", &d.odni),
+    ] {
+        blocks.push(format!("doctrines: ({name}: {}),", ron_of(doc)));
+        blocks.push(format!("doctrines: ({name}: (relay_h: {:?})),", doc.relay_h));
+        blocks.push(format!("doctrines: ({name}: (report_h: {:?})),", doc.report_h));
+        blocks.push(format!("doctrines: ({name}: ()),"));
+    }
+    for b in &blocks {
+        let sc = small(b);
+        assert!(sc.spec() == spec, "`{b}` compiles unlike the omitted block");
+        assert_eq!(sc.hash(), base.hash(), "`{b}`");
+    }
+}
+
+#[test]
+fn partial_blocks_change_only_what_they_write() {
+    let sc = small(
+        "posture: (defaults: (patch_lag_days: 7), by_kind: { ResultsWebsite: (ddos_protection: true) }),",
+    );
+    let posture = &sc.spec().posture;
+    assert_eq!(posture.defaults, Posture { patch_lag_days: 7, ..Posture::default() });
+    assert_eq!(
+        posture.by_kind[&AssetKind::VoterRegistration],
+        PostureSpec::default().by_kind[&AssetKind::VoterRegistration],
+        "the built-in registration-database entry stays"
+    );
+    assert_eq!(posture.by_kind[&AssetKind::ResultsWebsite].ddos_protection, Some(true));
+    let sc = small("posture: (by_kind: { VoterRegistration: () }),");
+    assert_eq!(sc.spec().posture.by_kind[&AssetKind::VoterRegistration], PosturePatch::default());
+    let sc = small("doctrines: (state: (relay: false), vendor: (statement_h: 6)),");
+    let d = &sc.spec().doctrines;
+    assert_eq!(d.state, Doctrine { relay: false, ..DoctrinesSpec::default().state });
+    assert_eq!(d.vendor, Doctrine { statement_h: Some(6.0), ..DoctrinesSpec::default().vendor });
+    let sc = small("doctrines: (local: (statement_h: None)),");
+    assert_eq!(sc.spec().doctrines.local.statement_h, None);
 }

@@ -97,7 +97,7 @@ pub fn markdown(a: &Finished, b: &Finished, metrics: &[&str]) -> Result<String, 
     let _ = writeln!(t, "|---|---|---|---|");
     for &m in metrics {
         let cell = |f: &Finished| -> Result<String, BatchError> {
-            let s = Stats::of(&f.values(m)?.iter().map(|x| x.1).collect::<Vec<_>>());
+            let s = Stats::of_metric(m, &f.values(m)?.iter().map(|x| x.1).collect::<Vec<_>>());
             Ok(match (s.mean, s.ci95) {
                 (Some(mean), Some((lo, hi))) => {
                     format!("{} [{}, {}] (n={})", num(mean), num(lo), num(hi), s.n)
@@ -124,7 +124,7 @@ pub fn svg(batches: &[Finished], metrics: &[&str], title: &str) -> Result<String
         let mut groups = Vec::new();
         for f in batches {
             let v: Vec<f64> = f.values(m)?.into_iter().map(|x| x.1).collect();
-            groups.push(Group::new(f.label.clone(), v));
+            groups.push(Group::new(f.label.clone(), m, v));
         }
         panels.push((m.to_string(), groups));
     }

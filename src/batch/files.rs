@@ -401,7 +401,7 @@ pub fn summarise(m: &Manifest, metrics: &[String], rows: &[RunRow]) -> Vec<Point
             .enumerate()
             .map(|(j, name)| {
                 let vals: Vec<f64> = here.iter().filter_map(|r| r.values[j]).collect();
-                (name.clone(), Stats::of(&vals))
+                (name.clone(), Stats::of_metric(name, &vals))
             })
             .collect();
         out.push(PointSummary { point: p, params: m.point_values(p), metrics: stats });

@@ -147,9 +147,9 @@ pub struct Group {
 }
 
 impl Group {
-    /// A group from values in run order.
-    pub fn new(label: String, values: Vec<f64>) -> Group {
-        let stats = Stats::of(&values);
+    /// A group of a metric's values in run order.
+    pub fn new(label: String, metric: &str, values: Vec<f64>) -> Group {
+        let stats = Stats::of_metric(metric, &values);
         let mut sorted = values;
         sorted.sort_by(f64::total_cmp);
         Group { label, sorted, stats }
@@ -255,7 +255,7 @@ fn distribution(
         if values.len() as u32 != m.runs {
             label = format!("{label} (n={})", values.len());
         }
-        groups.push(Group::new(label, values));
+        groups.push(Group::new(label, name, values));
     }
     let mut out = String::new();
     {

@@ -6,8 +6,17 @@
 //!
 //! - `mean`: compensated (Neumaier) sum divided by n;
 //! - `sd`: sample standard deviation (n − 1 in the denominator), two-pass;
-//! - `ci95`: mean ± t(0.975, n − 1) · sd / √n, Student's t with n − 1 degrees
-//!   of freedom (a table to 100 degrees of freedom, a Cornish–Fisher series
+//! - `ci95` of a metric ([`Stats::of_metric`]): for a yes/no metric (1 or 0 per
+//!   run: `attribution_correct`, `eo_deadlines_met`) the Wilson score interval
+//!   of the proportion; for every other metric (counts, hours, shares, days,
+//!   confidence, all of them non-negative) the percentile bootstrap: the 2.5th
+//!   and 97.5th percentiles of the means of [`BOOTSTRAP_RESAMPLES`] resamples
+//!   drawn from a ChaCha8 stream keyed by the metric's name. Neither can leave
+//!   the range the metric's values can take (a count's interval never goes
+//!   below zero), and the bootstrap depends only on the values in run order;
+//! - `ci95` of anything else ([`Stats::of`], such as run-by-run differences):
+//!   mean ± t(0.975, n − 1) · sd / √n, Student's t with n − 1 degrees of
+//!   freedom (a table to 100 degrees of freedom, a Cornish–Fisher series
 //!   beyond; both within 1e-10 of the exact quantile);
 //! - `p5`, `p50`, `p95`: linear interpolation between order statistics
 //!   (Hyndman–Fan type 7, the default of numpy.percentile, pandas and R).
@@ -64,6 +73,66 @@ impl Stats {
             p95: finite(percentile(&sorted, 0.95)),
         }
     }
+}
+
+impl Stats {
+    /// Statistics of a metric's values in run order, with the interval suited to the metric:
+    /// Wilson for a yes/no metric, the percentile bootstrap for any other (see the module).
+    pub fn of_metric(metric: &str, values: &[f64]) -> Stats {
+        let mut s = Stats::of(values);
+        if s.n >= 2 {
+            s.ci95 = match (is_yes_no(metric), s.mean) {
+                (true, Some(p)) if values.iter().all(|x| *x == 0.0 || *x == 1.0) => Some(wilson(p, s.n)),
+                _ => bootstrap(metric, values),
+            };
+        }
+        s
+    }
+}
+
+/// Whether a metric is 1 (yes) or 0 (no) in every run that has it.
+pub fn is_yes_no(metric: &str) -> bool {
+    matches!(metric, "attribution_correct" | "eo_deadlines_met")
+}
+
+/// The normal quantile z(0.975).
+const Z975: f64 = 1.959963984540054;
+
+/// The Wilson score interval of a proportion `p` over `n` trials, at 95%.
+pub fn wilson(p: f64, n: usize) -> (f64, f64) {
+    let n = n as f64;
+    let z2 = Z975 * Z975;
+    let denom = 1.0 + z2 / n;
+    let centre = (p + z2 / (2.0 * n)) / denom;
+    let half = Z975 / denom * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
+    ((centre - half).max(0.0), (centre + half).min(1.0))
+}
+
+/// Resamples behind a bootstrap interval.
+pub const BOOTSTRAP_RESAMPLES: usize = 2000;
+
+/// The seed of the bootstrap streams (each metric's stream is keyed by its name under it).
+pub const BOOTSTRAP_SEED: u64 = 0x7474_785f_626f_6f74;
+
+/// The 95% percentile-bootstrap interval of the mean of `values`, resampled from the
+/// stream named `["bootstrap", key]`: the same values in the same order give the same bounds.
+pub fn bootstrap(key: &str, values: &[f64]) -> Option<(f64, f64)> {
+    let n = values.len();
+    if n == 0 {
+        return None;
+    }
+    let mut stream = ttx_engine::rng::Streams::new(BOOTSTRAP_SEED).stream(&["bootstrap", key]);
+    let mut means = Vec::with_capacity(BOOTSTRAP_RESAMPLES);
+    let mut pick = vec![0.0; n];
+    for _ in 0..BOOTSTRAP_RESAMPLES {
+        for x in &mut pick {
+            // Lemire's multiply-shift: an index in 0..n.
+            *x = values[((u128::from(stream.next_u64()) * n as u128) >> 64) as usize];
+        }
+        means.push(sum(pick.iter().copied()) / n as f64);
+    }
+    means.sort_by(f64::total_cmp);
+    finite(percentile(&means, 0.025)).zip(finite(percentile(&means, 0.975)))
 }
 
 /// Neumaier's compensated sum: accurate, and fixed by the order of the values.
@@ -265,6 +334,47 @@ mod tests {
         assert!((t975(101) - 1.983731003).abs() < 1e-9);
         assert!((t975(1000) - 1.962339081).abs() < 1e-8);
         assert!(t975(1_000_000) > 1.959963984 && t975(1_000_000) < 1.95997);
+    }
+
+    #[test]
+    fn a_count_with_many_zeros_and_one_large_value_has_no_negative_bound() {
+        let mut v = vec![0.0; 19];
+        v.push(560.0);
+        // Student's t would give 28.0 [-30.6, 86.6].
+        let t = Stats::of(&v).ci95.unwrap();
+        assert!(t.0 < 0.0);
+        let s = Stats::of_metric("voters_affected", &v);
+        assert_eq!(s.mean, Some(28.0));
+        let (lo, hi) = s.ci95.unwrap();
+        assert!((0.0..=28.0).contains(&lo) && (28.0..=560.0).contains(&hi), "[{lo}, {hi}]");
+        assert_eq!(lo, 0.0, "most resamples miss the one large value");
+        // Deterministic: the same values give the same bounds.
+        assert_eq!(Stats::of_metric("voters_affected", &v), s);
+        assert_eq!(bootstrap("voters_affected", &v), Some((lo, hi)));
+    }
+
+    #[test]
+    fn bootstrap_bounds_stay_within_the_values() {
+        let v: Vec<f64> = (0..50).map(|i| f64::from(i % 7) * 0.1).collect();
+        let (lo, hi) = bootstrap("warned_before_targeted", &v).unwrap();
+        let mean = sum(v.iter().copied()) / 50.0;
+        assert!(lo >= 0.0 && lo < mean && mean < hi && hi <= 0.6, "[{lo}, {hi}] around {mean}");
+        let same = vec![4.0; 10];
+        assert_eq!(Stats::of_metric("intrusions_succeeded", &same).ci95, Some((4.0, 4.0)));
+    }
+
+    #[test]
+    fn yes_no_metrics_get_wilson_intervals() {
+        // 0 of 10: Wilson [0, 0.2775], where t gives [0, 0].
+        let s = Stats::of_metric("eo_deadlines_met", &[0.0; 10]);
+        let (lo, hi) = s.ci95.unwrap();
+        assert_eq!(lo, 0.0);
+        assert!((hi - 0.277_532_6).abs() < 1e-6, "{hi}");
+        // 8 of 10: statsmodels proportion_confint(8, 10, method="wilson") = (0.4902, 0.9433).
+        let mut v = vec![1.0; 8];
+        v.extend([0.0, 0.0]);
+        let (lo, hi) = Stats::of_metric("attribution_correct", &v).ci95.unwrap();
+        assert!((lo - 0.490_162).abs() < 1e-5 && (hi - 0.943_318).abs() < 1e-5, "[{lo}, {hi}]");
     }
 
     #[test]

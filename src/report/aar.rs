@@ -167,6 +167,8 @@ pub struct CampaignFlow {
     pub hops: Vec<HopSummary>,
     /// First detection.
     pub detected: Option<Tick>,
+    /// Who made the first detection (even if it had heard of the campaign before).
+    pub detected_by: Option<ActorIx>,
     /// First EI-ISAC alert.
     pub alerted: Option<Tick>,
 }
@@ -370,11 +372,17 @@ fn campaign_flows(sim: &Sim) -> Vec<CampaignFlow> {
         let mut first: BTreeMap<ActorIx, FirstKnowledge> = BTreeMap::new();
         let mut hops: BTreeMap<(String, String), HopSummary> = BTreeMap::new();
         let mut attempts: Vec<(ActorIx, Tick, bool)> = Vec::new();
+        let mut detected_by: Option<ActorIx> = None;
         let of_c = |ind: u32| indicators.get(ind as usize).is_some_and(|i| i.campaign.ix() == ci);
         let note = |first: &mut BTreeMap<ActorIx, FirstKnowledge>, k: FirstKnowledge| {
             first.entry(k.actor).or_insert(k);
         };
         for e in events {
+            if let EventKind::Detected { campaign, detector, .. } = &e.kind
+                && campaign.ix() == ci
+            {
+                detected_by.get_or_insert(*detector);
+            }
             match &e.kind {
                 EventKind::Detected { campaign, detector, indicator: Some(i), .. } if campaign.ix() == ci => {
                     note(
@@ -489,6 +497,7 @@ fn campaign_flows(sim: &Sim) -> Vec<CampaignFlow> {
             attempts,
             hops: hops.into_values().collect(),
             detected: to_tick(cv.and_then(|v| v.detected)),
+            detected_by,
             alerted: to_tick(cv.and_then(|v| v.alerted)),
         });
     }
@@ -1050,7 +1059,11 @@ pub fn document(a: &Analysis) -> Doc {
                 "assessment {}, report {}, deadlines {}",
                 m.assessment_day.map_or("not delivered".into(), |d| format!("day {d}")),
                 m.report_day.map_or("not delivered".into(), |d| format!("day {d}")),
-                if m.eo_deadlines_met { "met" } else { "not met" }
+                match m.eo_deadlines_met {
+                    Some(true) => "met",
+                    Some(false) => "not met",
+                    None => "not reached",
+                }
             ),
         ),
     ]));
@@ -1481,7 +1494,7 @@ fn sharing_section(doc: &mut Doc, a: &Analysis) {
         facts.push((
             "First detected".into(),
             f.detected.map_or("never".into(), |t| {
-                let who = f.first.iter().find(|k| k.how == "own detection").map(|k| actor_name(reg, k.actor));
+                let who = f.detected_by.map(|k| actor_name(reg, k));
                 format!("{}{}", reg.clock.at(t), who.map(|w| format!(" by {w}")).unwrap_or_default())
             }),
         ));
@@ -1687,7 +1700,8 @@ fn eo_section(doc: &mut Doc, a: &Analysis) {
     let sim = a.sim;
     let reg = sim.registry();
     let m = &a.metrics;
-    let eo = sim.facilitator_view().eo;
+    let fv = sim.facilitator_view();
+    let eo = fv.eo;
     let end = reg.clock.at(Tick(a.last_tick));
     h2(doc, "eo13848", "6. EO 13848 outcome");
     doc.blocks.push(Block::Aside(
@@ -1744,6 +1758,12 @@ fn eo_section(doc: &mut Doc, a: &Analysis) {
                 if !v.contains(&n) {
                     v.push(n);
                 }
+            }
+        }
+        // A campaign an inject found already inside (`Compromise`) is running without a start event.
+        for c in fv.campaigns.iter().filter(|c| c.status == "active" || c.targets > 0) {
+            if !v.contains(&c.adversary) {
+                v.push(c.adversary.clone());
             }
         }
         v
@@ -1804,7 +1824,11 @@ fn eo_section(doc: &mut Doc, a: &Analysis) {
     ));
     facts.push((
         "Deadlines met".to_string(),
-        if m.eo_deadlines_met { "yes: both 45-day deadlines".into() } else { "no".into() },
+        match m.eo_deadlines_met {
+            Some(true) => "yes: both 45-day deadlines".into(),
+            Some(false) => "no".into(),
+            None => format!("not reached by the end of the record ({end}): no deadline has passed unmet"),
+        },
     ));
     doc.blocks.push(Block::Facts(facts));
     if !eo.evidence.is_empty() {

@@ -318,18 +318,30 @@ pub struct VendorSpec {
 }
 
 /// Security posture of assets: defaults, per kind, and overrides.
+///
+/// Fields not written keep their [`Default`] values. `by_kind` is merged kind by kind with
+/// the built-in per-kind changes: a kind written replaces the built-in entry for that kind
+/// (`VoterRegistration: ()` removes it), and kinds not written keep theirs.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct PostureSpec {
     /// The posture of every asset unless changed below.
-    #[serde(default)]
     pub defaults: Posture,
     /// Changes for all assets of a kind.
-    #[serde(default)]
+    #[serde(deserialize_with = "by_kind_over_builtin")]
     pub by_kind: BTreeMap<AssetKind, PosturePatch>,
     /// Changes for selected assets, applied in order after `by_kind`.
-    #[serde(default)]
     pub overrides: Vec<PostureOverride>,
+}
+
+/// The per-kind posture changes as written, over the built-in ones (see [`PostureSpec`]).
+fn by_kind_over_builtin<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<BTreeMap<AssetKind, PosturePatch>, D::Error> {
+    let written = BTreeMap::<AssetKind, PosturePatch>::deserialize(d)?;
+    let mut by_kind = PostureSpec::default().by_kind;
+    by_kind.extend(written);
+    Ok(by_kind)
 }
 
 impl Default for PostureSpec {
@@ -348,42 +360,31 @@ impl Default for PostureSpec {
     }
 }
 
-/// The security posture of one asset.
+/// The security posture of one asset. Fields not written keep their [`Default`] values.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct Posture {
     /// Multi-factor authentication enforced.
-    #[serde(default)]
     pub mfa: bool,
     /// Days behind on security patches (0 = current).
-    #[serde(default = "default_patch_lag")]
     pub patch_lag_days: u32,
     /// How the asset is watched.
-    #[serde(default)]
     pub monitoring: Monitoring,
     /// Offline backups exist (fast, clean restore).
-    #[serde(default)]
     pub offline_backups: bool,
     /// Paper fallback ready (paper pollbooks, paper ballots).
-    #[serde(default)]
     pub paper_fallback: bool,
     /// Staff phishing-awareness training.
-    #[serde(default)]
     pub training: Training,
     /// DDoS protection in front of public-facing sites.
-    #[serde(default)]
     pub ddos_protection: bool,
-}
-
-fn default_patch_lag() -> u32 {
-    30
 }
 
 impl Default for Posture {
     fn default() -> Self {
         Posture {
             mfa: false,
-            patch_lag_days: default_patch_lag(),
+            patch_lag_days: 30,
             monitoring: Monitoring::Basic,
             offline_backups: false,
             paper_fallback: true,
@@ -572,25 +573,20 @@ impl Channel {
     }
 }
 
-/// The sharing knobs.
+/// The sharing knobs. Fields not written keep their [`Default`] values.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct SharingSpec {
     /// Share of local jurisdictions that are EI-ISAC members (unless listed otherwise).
-    #[serde(default = "default_isac_membership")]
     pub isac_membership: f64,
     /// Share of state election offices that are EI-ISAC members.
-    #[serde(default = "one")]
     pub state_isac_membership: f64,
     /// Hours ODNI needs to declassify intelligence (the tearline) before DHS may share it.
-    #[serde(default = "default_tearline")]
     pub tearline_h: f64,
     /// Days an indicator stays useful: an indicator observed longer ago than this no longer
     /// warns (its addresses, domains and lures have been replaced).
-    #[serde(default = "default_indicator_life_days")]
     pub indicator_life_days: f64,
     /// Latency and reliability of every channel.
-    #[serde(default)]
     pub channels: ChannelsSpec,
 }
 
@@ -601,16 +597,6 @@ impl SharingSpec {
     }
 }
 
-fn default_indicator_life_days() -> f64 {
-    30.0
-}
-
-fn default_isac_membership() -> f64 {
-    0.45
-}
-fn default_tearline() -> f64 {
-    72.0
-}
 fn one() -> f64 {
     1.0
 }
@@ -618,10 +604,10 @@ fn one() -> f64 {
 impl Default for SharingSpec {
     fn default() -> Self {
         SharingSpec {
-            isac_membership: default_isac_membership(),
+            isac_membership: 0.45,
             state_isac_membership: 1.0,
-            tearline_h: default_tearline(),
-            indicator_life_days: default_indicator_life_days(),
+            tearline_h: 72.0,
+            indicator_life_days: 30.0,
             channels: ChannelsSpec::default(),
         }
     }
@@ -828,9 +814,10 @@ pub struct TechniqueSpec {
     pub detect_boost: f64,
 }
 
-/// Probability that one adversary action is noticed, by the target's monitoring.
+/// Probability that one adversary action is noticed, by the target's monitoring. Fields not
+/// written keep their [`Default`] values.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct DetectionSpec {
     /// No monitoring.
     pub none: f64,
@@ -844,12 +831,7 @@ pub struct DetectionSpec {
     pub persistence_tempo_h: u32,
     /// Chance that an owner told of a campaign by someone else (an alert, a notification)
     /// finds an intruder of that campaign it had not seen.
-    #[serde(default = "default_hunt")]
     pub hunt: f64,
-}
-
-fn default_hunt() -> f64 {
-    0.25
 }
 
 impl Default for DetectionSpec {
@@ -860,7 +842,7 @@ impl Default for DetectionSpec {
             network_sensor: 0.12,
             endpoint: 0.2,
             persistence_tempo_h: 24,
-            hunt: default_hunt(),
+            hunt: 0.25,
         }
     }
 }
@@ -1082,22 +1064,33 @@ fn default_amplification() -> f64 {
 }
 
 /// Behaviour of actors with no human player.
+///
+/// Fields not written keep their [`Default`] values; the fields written of one actor's
+/// doctrine change that actor's default doctrine (so `state: (relay: false)` keeps the state
+/// offices' own reporting and relay hours).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct DoctrinesSpec {
     /// Local election offices.
+    #[serde(deserialize_with = "over_default::<0, _>")]
     pub local: Doctrine,
     /// State election offices.
+    #[serde(deserialize_with = "over_default::<1, _>")]
     pub state: Doctrine,
     /// Vendors.
+    #[serde(deserialize_with = "over_default::<2, _>")]
     pub vendor: Doctrine,
     /// The EI-ISAC.
+    #[serde(deserialize_with = "over_default::<3, _>")]
     pub eiisac: Doctrine,
     /// DHS / CISA.
+    #[serde(deserialize_with = "over_default::<4, _>")]
     pub dhs: Doctrine,
     /// The FBI.
+    #[serde(deserialize_with = "over_default::<5, _>")]
     pub fbi: Doctrine,
     /// ODNI.
+    #[serde(deserialize_with = "over_default::<6, _>")]
     pub odni: Doctrine,
     /// Federal specifics (assessment teams, notification policy).
     pub federal: FederalDoctrine,
@@ -1126,6 +1119,82 @@ impl Default for DoctrinesSpec {
             overrides: vec![],
         }
     }
+}
+
+/// A doctrine as written in [`DoctrinesSpec`], over the default doctrine of actor `N` (in the
+/// order of the fields of [`DoctrinesSpec`]).
+fn over_default<'de, const N: usize, D: serde::Deserializer<'de>>(d: D) -> Result<Doctrine, D::Error> {
+    let written = DoctrineFields::deserialize(d)?;
+    let defaults = DoctrinesSpec::default();
+    let mut doctrine = match N {
+        0 => defaults.local,
+        1 => defaults.state,
+        2 => defaults.vendor,
+        3 => defaults.eiisac,
+        4 => defaults.dhs,
+        5 => defaults.fbi,
+        _ => defaults.odni,
+    };
+    macro_rules! set {
+        ($($f:ident),*) => { $( if let Some(v) = written.$f { doctrine.$f = v; } )* };
+    }
+    set!(
+        report_h,
+        share_before_confirm,
+        confirm_h,
+        relay,
+        relay_h,
+        report_to_fbi,
+        respond_h,
+        isolate_on_detect,
+        restore_on_detect,
+        request_onsite,
+        harden_on_alert,
+        harden_h,
+        statement_h,
+        debunk_h
+    );
+    Ok(doctrine)
+}
+
+/// The fields of a [`Doctrine`] as written: `None` when not written. `statement_h` and
+/// `debunk_h` tell "not written" (outer `None`) from "written as `None`" (never).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename = "Doctrine")]
+struct DoctrineFields {
+    #[serde(default)]
+    report_h: Option<f64>,
+    #[serde(default)]
+    share_before_confirm: Option<bool>,
+    #[serde(default)]
+    confirm_h: Option<f64>,
+    #[serde(default)]
+    relay: Option<bool>,
+    #[serde(default)]
+    relay_h: Option<f64>,
+    #[serde(default)]
+    report_to_fbi: Option<bool>,
+    #[serde(default)]
+    respond_h: Option<f64>,
+    #[serde(default)]
+    isolate_on_detect: Option<bool>,
+    #[serde(default)]
+    restore_on_detect: Option<bool>,
+    #[serde(default)]
+    request_onsite: Option<bool>,
+    #[serde(default)]
+    harden_on_alert: Option<bool>,
+    #[serde(default)]
+    harden_h: Option<f64>,
+    #[serde(default, deserialize_with = "written")]
+    statement_h: Option<Option<f64>>,
+    #[serde(default, deserialize_with = "written")]
+    debunk_h: Option<Option<f64>>,
+}
+
+/// A field that is written, whatever its value.
+fn written<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
 }
 
 /// A small policy for an unstaffed actor. Fields that do not apply to an actor's kind are ignored.
@@ -1561,12 +1630,12 @@ pub struct InjectTemplateSpec {
     pub effects: Vec<Effect>,
 }
 
-/// Core capabilities the after-action report rates.
+/// Core capabilities the after-action report rates. An `evaluation` without `capabilities`
+/// keeps the default capability; `capabilities: []` rates none.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct EvaluationSpec {
     /// The capabilities and their metric thresholds.
-    #[serde(default)]
     pub capabilities: Vec<CapabilitySpec>,
 }
 

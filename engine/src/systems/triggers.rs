@@ -1,4 +1,7 @@
-//! Conditional injects: scheduled for the next hour once their condition holds.
+//! Conditional injects: scheduled `delay_h` hours after the hour their condition first holds.
+//!
+//! Conditions are checked at the end of every hour, after the injects of that hour have
+//! fired, so a `delay_h` of 0 fires in the next hour (the earliest hour still to come).
 
 use bevy_ecs::prelude::*;
 
@@ -30,7 +33,8 @@ pub fn run_triggers(core: Core, mut injects: ResMut<Injects>, mut cal: ResMut<Ca
         if let ResolvedTrigger::When(cond, delay) = &info.trigger
             && holds(&core, &injects, cond)
         {
-            let t = core.later(1.0 + f64::from(*delay));
+            // `later` rounds up to at least one hour: a zero delay fires in the next hour.
+            let t = core.later(f64::from(*delay));
             if t <= reg.clock.last_tick() {
                 injects.state[k] = InjectState::Scheduled(t);
                 cal.schedule(t, InjectEvent::Scripted(InjectIx(k as u32)));
