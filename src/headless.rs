@@ -35,6 +35,16 @@ pub fn scenarios() -> Outcome {
     Ok(())
 }
 
+/// How many problems a scenario's diagnostics report: the total line when
+/// there are several (some may not be shown), else one.
+fn problem_count(message: &str) -> usize {
+    message
+        .lines()
+        .rev()
+        .find_map(|l| l.split_once(" problems in ").and_then(|(n, _)| n.parse().ok()))
+        .unwrap_or_else(|| message.matches(": error: ").count().max(1))
+}
+
 /// `ttx validate FILE...`
 pub fn validate(files: &[PathBuf]) -> Outcome {
     let mut failed = 0;
@@ -56,7 +66,7 @@ pub fn validate(files: &[PathBuf]) -> Outcome {
             }
             Err(e) => {
                 failed += 1;
-                problems += e.message.matches(": error: ").count().max(1);
+                problems += problem_count(&e.message);
                 eprintln!("{}", e.message.trim_end());
             }
         }
