@@ -255,8 +255,11 @@ pub fn write_summary(
 pub fn replay(path: &Path, verify: bool, json: bool) -> Outcome {
     let file = std::fs::File::open(path)
         .map_err(|e| Failure::input(format!("cannot open {}: {e}", path.display())))?;
-    let records = journal::read_records(std::io::BufReader::new(file))
-        .map_err(|e| Failure::input(format!("{}: {e}", path.display())))?;
+    let records = journal::read_records(std::io::BufReader::new(file)).map_err(|e| match e {
+        // `file:line:column: ...`, as for scenarios.
+        journal::ReplayError::TooDeep { .. } => Failure::input(format!("{}:{e}", path.display())),
+        e => Failure::input(format!("{}: {e}", path.display())),
+    })?;
     let report = journal::replay(&records, SimOptions::default())
         .map_err(|e| Failure::input(format!("{}: {e}", path.display())))?;
     let mut out = std::io::stdout().lock();

@@ -51,3 +51,62 @@ fn thousands_of_duplicate_states_are_counted_not_all_printed() {
     assert!(err.contains("... and 9949 more problems"), "{err}");
     assert!(err.contains("9999 problems in 1 of 1 file"), "{err}");
 }
+
+#[test]
+fn deep_nesting_is_bad_input_for_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let deep = write(dir.path(), "deep.ron", &"[".repeat(200_000));
+    let out = dir.path().join("out").display().to_string();
+    let runs: [&[&str]; 6] = [
+        &["validate", &deep],
+        &["run", &deep],
+        &["msel", &deep],
+        &["batch", &deep, "--runs", "1", "--out", &out],
+        &["serve", &deep, "--headless"],
+        &["play", &deep],
+    ];
+    for args in runs {
+        let o = ttx(args);
+        assert_exit(&o, 2);
+        let err = stderr(&o);
+        assert!(err.contains(&format!("{deep}:1:65: error: nesting deeper than 64")), "{args:?}: {err}");
+        assert!(err.len() < 2_000, "{args:?}: a short message, got {} bytes", err.len());
+    }
+}
+
+#[test]
+fn deep_nesting_in_a_journal_is_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    // A journal whose embedded scenario is 200,000 `[`.
+    let header = serde_json::json!({
+        "type": "header", "format": 1, "ttx_version": "0.1.0", "mode": "run", "scenario": "deep.ron",
+        "scenario_name": "deep", "scenario_hash": "0", "seed": 1, "scenario_source": "[".repeat(200_000),
+    });
+    let embedded = write(dir.path(), "embedded.jsonl", &format!("{header}\n"));
+    let html = dir.path().join("r.html").display().to_string();
+    for args in [
+        &["replay", &embedded][..],
+        &["replay", "--verify", &embedded],
+        &["report", &embedded, "--out", &html],
+    ] {
+        let o = ttx(args);
+        assert_exit(&o, 2);
+        assert!(
+            stderr(&o).contains("deep.ron:1:65: error: nesting deeper than 64"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+    }
+    // A journal line that nests deeply itself.
+    let line = write(
+        dir.path(),
+        "line.jsonl",
+        &format!("{header}\n{{\"type\": \"note\", \"text\": {}\n", "[".repeat(200_000)),
+    );
+    for args in [&["replay", &line][..], &["report", &line, "--out", &html]] {
+        let o = ttx(args);
+        assert_exit(&o, 2);
+        let expected = format!("{line}:2:{}: nesting deeper than 64", 26 + 63);
+        assert!(stderr(&o).contains(&expected), "{args:?}: {}", stderr(&o));
+    }
+}

@@ -14,6 +14,7 @@ use std::sync::Arc;
 use serde::de::DeserializeOwned;
 
 use crate::model::registry::Registry;
+use crate::nesting::{self, MAX_NESTING, Syntax};
 use crate::rng::stable_hash;
 use schema::*;
 
@@ -119,12 +120,21 @@ pub struct Scenario {
 }
 
 fn ron_options() -> ron::Options {
-    ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+    ron::Options::default()
+        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+        .with_recursion_limit(2 * MAX_NESTING)
 }
 
 impl Scenario {
     /// Parses and checks a scenario; `label` names it in diagnostics (usually the path).
     pub fn parse(label: &str, source: &str) -> Result<Scenario, Diagnostics> {
+        // The readers below recurse: bound the nesting first, in one pass without recursion.
+        if let Some(at) = nesting::too_deep(source, MAX_NESTING, Syntax::Ron) {
+            let help = "a scenario nests about ten levels deep: look for brackets opened and never closed";
+            let too_deep =
+                found_at(at, at + 1, format!("nesting deeper than {MAX_NESTING}"), Some(help.into()), None);
+            return Err(sorted(label, source, vec![too_deep]));
+        }
         let spec = parse_spec(label, source)?;
         let tree = spans::parse(source).ok();
         match compile::compile(&spec) {
