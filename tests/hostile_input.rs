@@ -1,4 +1,5 @@
-//! Hostile input files are bad input (exit 2) with a short, clear message.
+//! Hostile input files: deep nesting, thousands of problems, huge names and
+//! huge sweep grids are bad input (exit 2) with a short, clear message.
 
 use std::path::Path;
 
@@ -15,41 +16,6 @@ fn write(dir: &Path, name: &str, text: &str) -> String {
     let p = dir.join(name);
     std::fs::write(&p, text).unwrap();
     p.display().to_string()
-}
-
-#[test]
-fn thousands_of_problems_on_one_line_give_a_bounded_report() {
-    let dir = tempfile::tempdir().unwrap();
-    let f = write(dir.path(), "unknown.ron", &format!("Scenario({})\n", "x: 1, ".repeat(20_000)));
-    let o = ttx(&["validate", &f]);
-    assert_exit(&o, 2);
-    let err = stderr(&o);
-    // 50 problems shown, each with a bounded excerpt of the 120,000-character line.
-    assert!(err.len() < 60_000, "{} bytes of diagnostics", err.len());
-    assert_eq!(err.matches(": error: ").count(), 50);
-    assert!(
-        err.contains(&format!("... and 19953 more problems in {f} (only the first 50 are shown)")),
-        "{err}"
-    );
-    assert!(err.contains("20003 problems in 1 of 1 file"), "{err}");
-}
-
-#[test]
-fn thousands_of_duplicate_states_are_counted_not_all_printed() {
-    let dir = tempfile::tempdir().unwrap();
-    let dup = format!(r#"states: Only(["PA", "GA", "WI", {}]),"#, "\"IL\", ".repeat(10_000));
-    let f = write(
-        dir.path(),
-        "dup.ron",
-        &edited("scenarios/tabletop_the_vote.ron", r#"states: Only(["PA", "GA", "WI"]),"#, &dup),
-    );
-    let o = ttx(&["validate", &f]);
-    assert_exit(&o, 2);
-    let err = stderr(&o);
-    assert!(err.len() < 60_000, "{} bytes of diagnostics", err.len());
-    assert!(err.contains("state `IL` is listed twice"), "{err}");
-    assert!(err.contains("... and 9949 more problems"), "{err}");
-    assert!(err.contains("9999 problems in 1 of 1 file"), "{err}");
 }
 
 #[test]
@@ -109,4 +75,60 @@ fn deep_nesting_in_a_journal_is_bad_input() {
         let expected = format!("{line}:2:{}: nesting deeper than 64", 26 + 63);
         assert!(stderr(&o).contains(&expected), "{args:?}: {}", stderr(&o));
     }
+}
+
+#[test]
+fn thousands_of_problems_on_one_line_give_a_bounded_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(dir.path(), "unknown.ron", &format!("Scenario({})\n", "x: 1, ".repeat(20_000)));
+    let o = ttx(&["validate", &f]);
+    assert_exit(&o, 2);
+    let err = stderr(&o);
+    // 50 problems shown, each with a bounded excerpt of the 120,000-character line.
+    assert!(err.len() < 60_000, "{} bytes of diagnostics", err.len());
+    assert_eq!(err.matches(": error: ").count(), 50);
+    assert!(
+        err.contains(&format!("... and 19953 more problems in {f} (only the first 50 are shown)")),
+        "{err}"
+    );
+    assert!(err.contains("20003 problems in 1 of 1 file"), "{err}");
+}
+
+#[test]
+fn thousands_of_duplicate_states_are_counted_not_all_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    let dup = format!(r#"states: Only(["PA", "GA", "WI", {}]),"#, "\"IL\", ".repeat(10_000));
+    let f = write(
+        dir.path(),
+        "dup.ron",
+        &edited("scenarios/tabletop_the_vote.ron", r#"states: Only(["PA", "GA", "WI"]),"#, &dup),
+    );
+    let o = ttx(&["validate", &f]);
+    assert_exit(&o, 2);
+    let err = stderr(&o);
+    assert!(err.len() < 60_000, "{} bytes of diagnostics", err.len());
+    assert!(err.contains("state `IL` is listed twice"), "{err}");
+    assert!(err.contains("... and 9949 more problems"), "{err}");
+    assert!(err.contains("9999 problems in 1 of 1 file"), "{err}");
+}
+
+#[test]
+fn a_huge_unknown_id_gets_a_short_message_and_no_suggestion() {
+    let dir = tempfile::tempdir().unwrap();
+    let huge = "x".repeat(100_000);
+    let f = write(
+        dir.path(),
+        "national.ron",
+        &edited(
+            "scenarios/national.ron",
+            r#"jurisdictions: ["AZ", "GA", "MI", "NV", "PA", "WI"], count: 6)"#,
+            &format!(r#"jurisdictions: ["{huge}"], count: 6)"#),
+        ),
+    );
+    let o = ttx(&["validate", &f]);
+    assert_exit(&o, 2);
+    let err = stderr(&o);
+    assert!(err.contains("error: unknown jurisdiction `xxxx"), "{err}");
+    assert!(!err.contains("did you mean"), "{err}");
+    assert!(err.len() < 4_000, "{} bytes of diagnostics", err.len());
 }

@@ -527,35 +527,79 @@ fn piecewise(source: &str, tree: &spans::Node, items: &mut Vec<Found>) {
     }
 }
 
+/// Words longer than this many characters get no suggestion: no typo is that long.
+pub const MAX_SUGGEST_CHARS: usize = 64;
+
+/// At most this many candidates are compared for one suggestion.
+pub const MAX_CANDIDATES: usize = 10_000;
+
+/// [`edit_distance`] compares at most this many characters of each string.
+pub const MAX_COMPARED_CHARS: usize = 256;
+
 /// The candidate closest to `word` by edit distance, if close enough to be a likely typo.
+///
+/// The cost is bounded whatever the input: a word longer than
+/// [`MAX_SUGGEST_CHARS`] gets no suggestion, only the first
+/// [`MAX_CANDIDATES`] candidates are looked at, candidates whose length alone
+/// rules them out are skipped, and a comparison stops as soon as it cannot
+/// beat the best so far.
 pub fn suggest<S: AsRef<str>>(word: &str, candidates: &[S]) -> Option<String> {
-    let w = word.to_lowercase();
+    let w: Vec<char> = word.chars().flat_map(char::to_lowercase).take(MAX_SUGGEST_CHARS + 1).collect();
+    if w.len() > MAX_SUGGEST_CHARS {
+        return None;
+    }
     let mut best: Option<(usize, &str)> = None;
-    for c in candidates {
+    let mut cc: Vec<char> = Vec::with_capacity(2 * MAX_SUGGEST_CHARS);
+    for c in candidates.iter().take(MAX_CANDIDATES) {
         let c = c.as_ref();
-        let d = edit_distance(&w, &c.to_lowercase());
-        if best.is_none_or(|(bd, _)| d < bd) {
+        // Close enough means within a third of the longer length (as below); the
+        // distance is at least the difference in length.
+        let bound = (c.len().max(word.len()) / 3).max(1);
+        let limit = match best {
+            Some((bd, _)) => bound.min(bd.saturating_sub(1)),
+            None => bound,
+        };
+        cc.clear();
+        cc.extend(c.chars().flat_map(char::to_lowercase).take(w.len() + limit + 1));
+        if cc.len() > w.len() + limit || w.len() > cc.len() + limit {
+            continue;
+        }
+        if let Some(d) = edit_distance_at_most(&w, &cc, limit) {
             best = Some((d, c));
         }
     }
     best.filter(|(d, c)| *d > 0 && *d <= (c.len().max(word.len()) / 3).max(1)).map(|(_, c)| c.to_string())
 }
 
-/// The Levenshtein distance between two strings, in characters.
+/// The Levenshtein distance between two strings, in characters, comparing at
+/// most the first [`MAX_COMPARED_CHARS`] characters of each.
 pub fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
+    let a: Vec<char> = a.chars().take(MAX_COMPARED_CHARS).collect();
+    let b: Vec<char> = b.chars().take(MAX_COMPARED_CHARS).collect();
+    edit_distance_at_most(&a, &b, usize::MAX).unwrap_or(usize::MAX)
+}
+
+/// The Levenshtein distance if it is at most `max`; stops early once it cannot be.
+fn edit_distance_at_most(a: &[char], b: &[char], max: usize) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > max {
+        return None;
+    }
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     let mut cur = vec![0; b.len() + 1];
     for i in 1..=a.len() {
         cur[0] = i;
+        let mut row_min = cur[0];
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
             cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            row_min = row_min.min(cur[j]);
+        }
+        if row_min > max {
+            return None;
         }
         std::mem::swap(&mut prev, &mut cur);
     }
-    prev[b.len()]
+    Some(prev[b.len()]).filter(|&d| d <= max)
 }
 
 #[cfg(test)]
@@ -567,6 +611,7 @@ mod tests {
         assert_eq!(suggest("tems", &["teams", "modules"]), Some("teams".into()));
         assert!(suggest("PX", &["PA", "TX"]).is_some());
         assert_eq!(suggest("zzzzzz", &["teams", "modules"]), None);
+        assert_eq!(suggest("Tems", &["teams", "modules"]), Some("teams".into()));
     }
 
     #[test]
@@ -595,5 +640,27 @@ mod tests {
         let d = Scenario::parse("short.ron", "Scenario(zzz: 1)").unwrap_err();
         let z = d.items.iter().find(|i| i.message.contains("`zzz`")).expect("the unknown section");
         assert_eq!((z.excerpt.as_str(), z.caret, z.width), ("Scenario(zzz: 1)", 10, 3));
+    }
+
+    #[test]
+    fn edit_distance_counts_characters() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("été", "ete"), 2);
+        assert_eq!(edit_distance_at_most(&['a'; 10], &['b'; 10], 3), None);
+    }
+
+    #[test]
+    fn suggestions_stay_cheap_for_huge_words_and_candidate_lists() {
+        // A 100,000-character word gets no suggestion at once, whatever the candidates.
+        let huge = "x".repeat(100_000);
+        let many: Vec<String> = (0..50_000).map(|i| format!("county_{i:05}")).collect();
+        assert_eq!(suggest(&huge, &many), None);
+        // Huge candidates are ruled out by their length before any comparison.
+        let long_candidates = vec!["y".repeat(100_000); 1_000];
+        assert_eq!(suggest("county", &long_candidates), None);
+        // A real typo among many candidates is still found.
+        assert_eq!(suggest("countyy_01234", &many[..MAX_CANDIDATES]), Some("county_01234".into()));
+        assert_eq!(edit_distance(&huge, &"y".repeat(100_000)), MAX_COMPARED_CHARS);
     }
 }
