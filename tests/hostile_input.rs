@@ -132,3 +132,29 @@ fn a_huge_unknown_id_gets_a_short_message_and_no_suggestion() {
     assert!(!err.contains("did you mean"), "{err}");
     assert!(err.len() < 4_000, "{} bytes of diagnostics", err.len());
 }
+
+#[test]
+fn a_sweep_grid_over_the_limit_is_refused_before_it_is_built() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out").display().to_string();
+    let values = (0..1_000).map(|i| i.to_string()).collect::<Vec<_>>().join(",");
+    let sweeps: Vec<String> =
+        ["sharing.tearline_h", "sharing.channels.isac_to_members.median_h", "doctrines.eiisac.relay_h"]
+            .iter()
+            .map(|p| format!("{p}={values}"))
+            .collect();
+    let mut args = vec!["batch", "tabletop_the_vote", "--runs", "1", "--out", &out];
+    for s in &sweeps {
+        args.extend(["--sweep", s.as_str()]);
+    }
+    let o = ttx(&args);
+    assert_exit(&o, 2);
+    let err = stderr(&o);
+    assert!(err.contains("a grid of 1000000000 points (1000 × 1000 × 1000 values)"), "{err}");
+    assert!(err.contains("at most 10000 sweep points"), "{err}");
+    assert!(!Path::new(&out).exists(), "nothing is written");
+    // Runs are bounded in all, too.
+    let o = ttx(&["batch", "tabletop_the_vote", "--runs", "4000000000", "--out", &out]);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("makes 4000000000 runs; a batch has at most 1000000"), "{}", stderr(&o));
+}
