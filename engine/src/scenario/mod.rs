@@ -628,7 +628,7 @@ mod tests {
 
     #[test]
     fn an_excerpt_of_a_long_line_marks_the_problem() {
-        let src = format!("Scenario({}zzz: 1)\n", "name: \"x\", ".repeat(1) + &" ".repeat(5_000));
+        let src = format!("Scenario({}zzz: 1)\n", "name: \"x\", ".to_string() + &" ".repeat(5_000));
         let d = Scenario::parse("long.ron", &src).unwrap_err();
         let z = d.items.iter().find(|i| i.message.contains("`zzz`")).expect("the unknown section");
         assert_eq!((z.line, z.column), (1, 5_021));
