@@ -8,6 +8,7 @@ mod harness;
 mod batch;
 mod broken_scenarios;
 mod determinism;
+mod fuzz;
 mod hostile_input;
 mod journal;
 mod msel;
