@@ -3,6 +3,7 @@
 #![no_main]
 
 #[path = "../../tests/fuzz/mutate.rs"]
+#[allow(dead_code)]
 mod mutate;
 #[path = "../../tests/fuzz/targets.rs"]
 #[allow(dead_code)]

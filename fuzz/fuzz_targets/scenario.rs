@@ -2,8 +2,10 @@
 #![no_main]
 
 #[path = "../../tests/fuzz/mutate.rs"]
+#[allow(dead_code)]
 mod mutate;
 #[path = "../../tests/fuzz/targets.rs"]
+#[allow(dead_code)]
 mod targets;
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
