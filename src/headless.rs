@@ -35,6 +35,16 @@ pub fn scenarios() -> Outcome {
     Ok(())
 }
 
+/// How many problems a scenario's diagnostics report: the total line when
+/// there are several (some may not be shown), else one.
+fn problem_count(message: &str) -> usize {
+    message
+        .lines()
+        .rev()
+        .find_map(|l| l.split_once(" problems in ").and_then(|(n, _)| n.parse().ok()))
+        .unwrap_or_else(|| message.matches(": error: ").count().max(1))
+}
+
 /// `ttx validate FILE...`
 pub fn validate(files: &[PathBuf]) -> Outcome {
     let mut failed = 0;
@@ -58,7 +68,7 @@ pub fn validate(files: &[PathBuf]) -> Outcome {
             }
             Err(e) => {
                 failed += 1;
-                problems += e.message.matches(": error: ").count().max(1);
+                problems += problem_count(&e.message);
                 let _ = writeln!(std::io::stderr(), "{}", e.message.trim_end());
             }
         }
@@ -259,8 +269,11 @@ fn check_closing(records: &[(usize, Record)]) -> Result<(), String> {
 pub fn replay(path: &Path, verify: bool, json: bool) -> Outcome {
     let file = std::fs::File::open(path)
         .map_err(|e| Failure::input(format!("cannot open {}: {e}", path.display())))?;
-    let records = journal::read_records(std::io::BufReader::new(file))
-        .map_err(|e| Failure::input(format!("{}: {e}", path.display())))?;
+    let records = journal::read_records(std::io::BufReader::new(file)).map_err(|e| match e {
+        // `file:line:column: ...`, as for scenarios.
+        journal::ReplayError::TooDeep { .. } => Failure::input(format!("{}:{e}", path.display())),
+        e => Failure::input(format!("{}: {e}", path.display())),
+    })?;
     let shown = path.display();
     let report = journal::replay(&records, SimOptions::default()).map_err(|e| {
         if verify && e.is_tampering() {

@@ -1,8 +1,18 @@
 //! The `ttx` library: the parts of the command-line program that benchmarks
-//! and other tools reuse. Today that is the research batch runner, the
-//! calibration suite and the safe file writer.
+//! and other tools reuse: the research batch runner, the calibration suite,
+//! the safe file writer and the network protocol.
 #![forbid(unsafe_code)]
 
 pub mod batch;
 pub mod calibrate;
 pub mod fsio;
+
+/// The network protocol's messages and frames. The server and the consoles
+/// live in the program; the protocol is here as well so that tools, and the
+/// fuzz targets of its frame decoder (docs/fuzzing.md), can read frames.
+pub mod net {
+    #[path = "diff.rs"]
+    pub mod diff;
+    #[path = "protocol.rs"]
+    pub mod protocol;
+}

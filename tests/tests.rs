@@ -9,6 +9,8 @@ mod batch;
 mod broken_scenarios;
 mod causal;
 mod determinism;
+mod fuzz;
+mod hostile_input;
 mod io_failures;
 mod journal;
 mod msel;

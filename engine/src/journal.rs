@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::command::{Command, CommandOutcome, Issuer, Rejection};
 use crate::model::registry::Registry;
+use crate::nesting::{MAX_NESTING, Syntax, too_deep};
 use crate::scenario::{Diagnostics, Scenario};
 use crate::sim::{Sim, SimOptions};
 use crate::time::Tick;
@@ -287,6 +288,16 @@ pub enum ReplayError {
         /// What was wrong.
         message: String,
     },
+    /// A line nests brackets deeper than [`MAX_NESTING`].
+    #[error("{line}:{column}: nesting deeper than {limit}")]
+    TooDeep {
+        /// 1-based line number.
+        line: usize,
+        /// 1-based column (in characters) of the bracket past the limit.
+        column: usize,
+        /// The limit.
+        limit: usize,
+    },
     /// No header.
     #[error("the journal has no header line")]
     NoHeader,
@@ -481,6 +492,11 @@ pub fn read_records(input: impl BufRead) -> Result<Vec<(usize, Record)>, ReplayE
         let line = line?;
         if line.trim().is_empty() {
             continue;
+        }
+        // serde_json stops at 128 levels itself; this gives the same message as for scenarios.
+        if let Some(at) = too_deep(&line, MAX_NESTING, Syntax::Json) {
+            let column = line[..at].chars().count() + 1;
+            return Err(ReplayError::TooDeep { line: i + 1, column, limit: MAX_NESTING });
         }
         let r: Record = serde_json::from_str(&line)
             .map_err(|e| ReplayError::BadLine { line: i + 1, message: e.to_string() })?;

@@ -26,6 +26,7 @@ pub mod events;
 pub mod journal;
 pub mod metrics;
 pub mod model;
+pub mod nesting;
 pub mod rng;
 pub mod scenario;
 pub mod sim;

@@ -64,6 +64,10 @@ pub fn metric_names(scenario: &Scenario) -> Vec<String> {
     Sim::new(scenario, 0).metrics().scalars().into_iter().map(|(n, _)| n.to_string()).collect()
 }
 
+/// The most runs a batch may have in all (sweep points × runs per point):
+/// every run is a task and a row held in memory (documented in docs/batch.md).
+pub const MAX_RUNS: u64 = 1_000_000;
+
 /// A checked batch: its manifest, the scenario at every sweep point, and the metric columns.
 pub struct Plan {
     /// What the batch is.
@@ -89,6 +93,14 @@ impl Plan {
         }
         let tree = sweep::tree(scenario.spec()).map_err(BatchError::Runtime)?;
         let sweeps = sweep::resolve(&tree, sweeps).map_err(BatchError::Input)?;
+        let grid = sweep::check_grid(&sweeps).map_err(BatchError::Input)?;
+        let total = grid as u64 * u64::from(runs);
+        if total > MAX_RUNS {
+            return Err(BatchError::Input(format!(
+                "--runs {runs} at {grid} sweep point{} makes {total} runs; a batch has at most {MAX_RUNS}: give fewer runs or sweep values, or split the work over several batches (see docs/batch.md)",
+                if grid == 1 { "" } else { "s" }
+            )));
+        }
         let points = sweep::points(scenario, label, &tree, &sweeps).map_err(BatchError::Input)?;
         let mut arguments: Vec<String> = vec![
             "ttx".into(),

@@ -253,6 +253,12 @@ pub fn resolve(root: &Value, args: &[String]) -> Result<Vec<Sweep>, String> {
                 other.path
             ));
         }
+        if texts.len() > MAX_POINTS {
+            return Err(format!(
+                "--sweep {path}: {} values, more than a batch may have sweep points ({MAX_POINTS}); sweep fewer values (see docs/batch.md)",
+                texts.len()
+            ));
+        }
         let mut values = Vec::new();
         for t in &texts {
             let v = typed(leaf, t)
@@ -284,9 +290,28 @@ fn set(root: &mut Value, steps: &[Step], v: Value) {
     *cur = v;
 }
 
-/// The number of points of a grid of sweeps with these numbers of values.
+/// The most sweep points a batch may have: each is a scenario compiled and
+/// kept in memory before the first run (documented in docs/batch.md).
+pub const MAX_POINTS: usize = 10_000;
+
+/// The number of points of a grid of sweeps with these numbers of values
+/// (`usize::MAX` if it does not fit).
 pub fn grid_size(lengths: &[usize]) -> usize {
-    lengths.iter().product()
+    lengths.iter().try_fold(1usize, |n, &l| n.checked_mul(l)).unwrap_or(usize::MAX)
+}
+
+/// Refuses a grid of more than [`MAX_POINTS`] points, before anything is allocated for it.
+pub fn check_grid(sweeps: &[Sweep]) -> Result<usize, String> {
+    let lengths: Vec<usize> = sweeps.iter().map(|s| s.values.len()).collect();
+    let n = grid_size(&lengths);
+    if n > MAX_POINTS {
+        let shown = if n == usize::MAX { "more than 2^64".to_string() } else { n.to_string() };
+        let factors = lengths.iter().map(usize::to_string).collect::<Vec<_>>().join(" × ");
+        return Err(format!(
+            "the sweeps make a grid of {shown} points ({factors} values); a batch has at most {MAX_POINTS} sweep points: sweep fewer values, or split the grid over several batches (see docs/batch.md)"
+        ));
+    }
+    Ok(n)
 }
 
 /// The value index of each sweep at a point of the grid (the last sweep varies fastest).
@@ -306,11 +331,8 @@ pub fn points(base: &Scenario, label: &str, root: &Value, sweeps: &[Sweep]) -> R
     if sweeps.is_empty() {
         return Ok(vec![Point { index: 0, values: vec![], scenario: base.clone() }]);
     }
+    let n = check_grid(sweeps)?;
     let lengths: Vec<usize> = sweeps.iter().map(|s| s.values.len()).collect();
-    let n = grid_size(&lengths);
-    if n > u32::MAX as usize {
-        return Err(format!("the sweeps make {n} points, too many"));
-    }
     let mut out = Vec::with_capacity(n);
     for p in 0..n {
         let pos = grid_position(&lengths, p);
@@ -426,5 +448,32 @@ mod tests {
         let bad = resolve(&t, &["sharing.isac_membership=0.5,1.5".into()]).unwrap();
         let e = points(&s, "x", &t, &bad).unwrap_err();
         assert!(e.contains("sharing.isac_membership=1.5") && e.contains("not a probability"), "{e}");
+    }
+
+    #[test]
+    fn grids_over_the_limit_are_refused_before_they_are_built() {
+        let (s, t) = base();
+        let values = |n: usize| (0..n).map(|i| i.to_string()).collect::<Vec<_>>().join(",");
+        let sweeps = resolve(
+            &t,
+            &[
+                format!("sharing.tearline_h={}", values(1_000)),
+                format!("sharing.channels.isac_to_members.median_h={}", values(1_000)),
+                format!("doctrines.eiisac.relay_h={}", values(1_000)),
+            ],
+        )
+        .unwrap();
+        let e = points(&s, "x", &t, &sweeps).unwrap_err();
+        assert!(e.contains("a grid of 1000000000 points (1000 × 1000 × 1000 values)"), "{e}");
+        assert!(e.contains(&format!("at most {MAX_POINTS} sweep points")), "{e}");
+        // A product too large for the machine's integers is refused too.
+        assert_eq!(grid_size(&[usize::MAX, 2]), usize::MAX);
+        // One sweep of more values than the limit is refused before its values are read.
+        let e = resolve(&t, &[format!("sharing.tearline_h={}", values(MAX_POINTS + 1))]).unwrap_err();
+        assert!(e.contains("more than a batch may have sweep points"), "{e}");
+        assert_eq!(
+            check_grid(&resolve(&t, &[format!("sharing.tearline_h={}", values(100))]).unwrap()),
+            Ok(100)
+        );
     }
 }

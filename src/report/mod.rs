@@ -77,10 +77,11 @@ pub fn run(input: &Path, out: Option<&Path>, format: Option<Format>) -> Outcome 
 fn journal_document(path: &Path) -> Result<(doc::Doc, String), Failure> {
     let shown = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| Failure::input(format!("cannot read {shown}: {e}")))?;
-    let records = journal::read_records(std::io::BufReader::new(bytes.as_slice())).map_err(|e| {
-        Failure::input(format!(
+    let records = journal::read_records(std::io::BufReader::new(bytes.as_slice())).map_err(|e| match e {
+        journal::ReplayError::TooDeep { .. } => Failure::input(format!("{shown}:{e}")),
+        e => Failure::input(format!(
             "{shown} is not a ttx session journal ({e}); `ttx run --journal FILE` and `ttx play` write one"
-        ))
+        )),
     })?;
     let info =
         records.first().and_then(|(_, r)| aar::JournalInfo::from_header(&shown, r)).ok_or_else(|| {

@@ -81,6 +81,7 @@ impl Ctx {
 
 /// Checks a spec and builds its registry, or returns every problem found.
 pub fn compile(spec: &ScenarioSpec) -> Result<Registry, Vec<Problem>> {
+    SUGGESTIONS_LEFT.with(|l| l.set(MAX_SUGGESTIONS));
     let mut cx = Ctx { problems: Vec::new() };
     if spec.name.trim().is_empty() {
         cx.err("name", "the scenario has no name", "give it a title, e.g. `name: \"County ransomware\"`");
@@ -1300,7 +1301,25 @@ pub fn resolve_effect(reg: &Registry, e: &Effect) -> Result<ResolvedEffect, Effe
     if problems.is_empty() { Ok(r) } else { Err(problems) }
 }
 
+/// How many "did you mean" suggestions one compilation computes at most.
+///
+/// Each compares a word against every candidate (thousands of jurisdictions in
+/// a national scenario), and only the first problems are shown: past this
+/// many, problems get their plain help, so a file of ten thousand unknown ids
+/// is still checked in a moment.
+pub const MAX_SUGGESTIONS: usize = 100;
+
+thread_local! {
+    /// Suggestions left in the compilation running on this thread (reset by [`compile`]).
+    static SUGGESTIONS_LEFT: std::cell::Cell<usize> = const { std::cell::Cell::new(MAX_SUGGESTIONS) };
+}
+
 fn suggest_help(word: &str, candidates: &[&str], fallback: &str) -> String {
+    let left = SUGGESTIONS_LEFT.with(|l| l.get());
+    if left == 0 {
+        return fallback.to_string();
+    }
+    SUGGESTIONS_LEFT.with(|l| l.set(left - 1));
     match suggest(word, candidates) {
         Some(s) => format!("did you mean \"{s}\"? ({fallback})"),
         None => fallback.to_string(),
@@ -1333,6 +1352,26 @@ pub fn after(from: Tick, hours: f64, clock: &Clock) -> Option<Tick> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn suggestions_are_bounded_per_compilation() {
+        let src = include_str!("../../../scenarios/tabletop_the_vote.ron").replace(
+            r#"states: Only(["PA", "GA", "WI"]),"#,
+            &format!("states: Only([\"PA\", \"GA\", \"WI\", {}]),", "\"PX\", ".repeat(300)),
+        );
+        let spec = crate::scenario::parse_spec("t.ron", &src).unwrap();
+        for _ in 0..2 {
+            // The budget starts afresh with each compilation.
+            let problems = compile(&spec).unwrap_err();
+            let unknown = problems.iter().filter(|p| p.message.contains("unknown state code")).count();
+            let suggested = problems
+                .iter()
+                .filter(|p| p.help.as_deref().is_some_and(|h| h.contains("did you mean")))
+                .count();
+            assert_eq!(unknown, 300);
+            assert_eq!(suggested, MAX_SUGGESTIONS);
+        }
+    }
     use super::*;
 
     #[test]

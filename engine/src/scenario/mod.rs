@@ -14,6 +14,7 @@ use std::sync::Arc;
 use serde::de::DeserializeOwned;
 
 use crate::model::registry::Registry;
+use crate::nesting::{self, MAX_NESTING, Syntax};
 use crate::rng::stable_hash;
 use schema::*;
 
@@ -43,17 +44,35 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// The path of the value at fault, when known.
     pub path: Option<String>,
-    /// The source line, for display.
-    pub source_line: String,
+    /// Part of the source line around the problem, for display: at most about
+    /// [`EXCERPT_CHARS`] characters, with `…` where the line was cut.
+    pub excerpt: String,
+    /// 1-based position (in characters) of the problem within `excerpt`.
+    pub caret: usize,
 }
+
+/// How many problems a [`Diagnostics`] shows; the rest are counted.
+pub const MAX_SHOWN: usize = 50;
+
+/// The most characters of a source line a diagnostic shows.
+pub const EXCERPT_CHARS: usize = 120;
 
 /// Every problem found in one scenario file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostics {
     /// The file name as given by the user.
     pub file: String,
-    /// The problems, in file order.
+    /// The first [`MAX_SHOWN`] problems, in file order.
     pub items: Vec<Diagnostic>,
+    /// How many more problems were found and are not shown.
+    pub omitted: usize,
+}
+
+impl Diagnostics {
+    /// How many problems were found, shown or not.
+    pub fn total(&self) -> usize {
+        self.items.len() + self.omitted
+    }
 }
 
 impl std::error::Error for Diagnostics {}
@@ -68,14 +87,24 @@ impl fmt::Display for Diagnostics {
             let num = d.line.to_string();
             let pad = " ".repeat(num.len());
             writeln!(f, " {pad} |")?;
-            writeln!(f, " {num} | {}", d.source_line)?;
-            writeln!(f, " {pad} | {}{}", " ".repeat(d.column.saturating_sub(1)), "^".repeat(d.width.max(1)))?;
+            writeln!(f, " {num} | {}", d.excerpt)?;
+            writeln!(f, " {pad} | {}{}", " ".repeat(d.caret.saturating_sub(1)), "^".repeat(d.width.max(1)))?;
             if let Some(h) = &d.help {
                 writeln!(f, " {pad} = help: {h}")?;
             }
         }
-        if self.items.len() > 1 {
-            writeln!(f, "{} problems in {}", self.items.len(), self.file)?;
+        if self.omitted > 0 {
+            writeln!(
+                f,
+                "\n... and {} more problem{} in {} (only the first {} are shown)",
+                self.omitted,
+                if self.omitted == 1 { "" } else { "s" },
+                self.file,
+                self.items.len()
+            )?;
+        }
+        if self.total() > 1 {
+            writeln!(f, "{} problems in {}", self.total(), self.file)?;
         }
         Ok(())
     }
@@ -91,19 +120,28 @@ pub struct Scenario {
 }
 
 fn ron_options() -> ron::Options {
-    ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+    ron::Options::default()
+        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+        .with_recursion_limit(2 * MAX_NESTING)
 }
 
 impl Scenario {
     /// Parses and checks a scenario; `label` names it in diagnostics (usually the path).
     pub fn parse(label: &str, source: &str) -> Result<Scenario, Diagnostics> {
+        // The readers below recurse: bound the nesting first, in one pass without recursion.
+        if let Some(at) = nesting::too_deep(source, MAX_NESTING, Syntax::Ron) {
+            let help = "a scenario nests about ten levels deep: look for brackets opened and never closed";
+            let too_deep =
+                found_at(at, at + 1, format!("nesting deeper than {MAX_NESTING}"), Some(help.into()), None);
+            return Err(sorted(label, source, vec![too_deep]));
+        }
         let spec = parse_spec(label, source)?;
         let tree = spans::parse(source).ok();
         match compile::compile(&spec) {
             Ok(registry) => Ok(Scenario::assemble(label, source, registry)),
             Err(problems) => {
-                let items = problems.into_iter().map(|p| locate(source, tree.as_ref(), p)).collect();
-                Err(sorted(label, items))
+                let items = problems.into_iter().map(|p| locate(tree.as_ref(), p)).collect();
+                Err(sorted(label, source, items))
             }
         }
     }
@@ -168,47 +206,121 @@ impl Scenario {
     }
 }
 
-fn sorted(label: &str, mut items: Vec<Diagnostic>) -> Diagnostics {
-    items.sort_by_key(|a| (a.line, a.column));
-    items.dedup_by(|a, b| a.line == b.line && a.column == b.column && a.message == b.message);
-    Diagnostics { file: label.to_string(), items }
-}
-
-fn diag_at(
-    source: &str,
-    offset: usize,
+/// A problem placed in the source by byte offsets; turned into a [`Diagnostic`] only if shown.
+struct Found {
+    start: usize,
     end: usize,
     message: String,
     help: Option<String>,
     path: Option<String>,
-) -> Diagnostic {
-    let (line, column) = spans::line_col(source, offset);
-    let source_line = source.lines().nth(line - 1).unwrap_or("").to_string();
-    let line_rest = source_line.chars().count().saturating_sub(column - 1).max(1);
-    let marked =
-        source.get(offset..end.max(offset)).map_or(1, |s| s.lines().next().map_or(1, |l| l.chars().count()));
-    Diagnostic { line, column, width: marked.clamp(1, line_rest), message, help, path, source_line }
 }
 
-fn locate(source: &str, tree: Option<&spans::Node>, p: Problem) -> Diagnostic {
-    match tree {
-        Some(t) => {
-            let node = t.locate(&p.path);
-            diag_at(source, node.start, node.end, p.message, p.help, Some(p.path))
-        }
-        None => diag_at(source, 0, 1, p.message, p.help, Some(p.path)),
+/// Orders the problems by place, drops repeats, and builds the diagnostics of
+/// the first [`MAX_SHOWN`]: time and memory stay linear in the source's length
+/// however many problems there are.
+fn sorted(label: &str, source: &str, mut found: Vec<Found>) -> Diagnostics {
+    found.sort_by_key(|a| a.start);
+    found.dedup_by(|a, b| a.start == b.start && a.message == b.message);
+    let omitted = found.len().saturating_sub(MAX_SHOWN);
+    found.truncate(MAX_SHOWN);
+    let items = found.into_iter().map(|p| diagnostic(source, p)).collect();
+    Diagnostics { file: label.to_string(), items, omitted }
+}
+
+/// The longest message or help text a diagnostic shows, in characters.
+const MAX_TEXT_CHARS: usize = 600;
+
+fn bounded(text: String) -> String {
+    match text.char_indices().nth(MAX_TEXT_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
     }
 }
 
-fn ron_diag(source: &str, base: usize, e: &ron::error::SpannedError) -> Diagnostic {
+fn diagnostic(source: &str, p: Found) -> Diagnostic {
+    let offset = floor_boundary(source, p.start.min(source.len()));
+    let (line, column) = spans::line_col(source, offset);
+    let line_start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = source[offset..].find('\n').map_or(source.len(), |i| offset + i);
+    let line_end =
+        if source[..line_end].ends_with('\r') && line_end > offset { line_end - 1 } else { line_end };
+    // Up to a third of the excerpt before the problem, the rest from it on.
+    let before = &source[line_start..offset];
+    let from = match before.char_indices().rev().nth(EXCERPT_CHARS / 3 - 1) {
+        Some((i, _)) if i > 0 => line_start + i,
+        _ => line_start,
+    };
+    let after = &source[offset..line_end];
+    let to = match after.char_indices().nth(EXCERPT_CHARS - EXCERPT_CHARS / 3) {
+        Some((i, _)) => offset + i,
+        None => line_end,
+    };
+    let cut_before = from > line_start;
+    let cut_after = to < line_end;
+    let mut excerpt = String::new();
+    if cut_before {
+        excerpt.push('…');
+    }
+    excerpt.push_str(&source[from..to]);
+    if cut_after {
+        excerpt.push('…');
+    }
+    let caret = source[from..offset].chars().count() + 1 + usize::from(cut_before);
+    let shown_rest = source[offset..to].chars().count().max(1);
+    let end = floor_boundary(source, p.end.max(offset).min(source.len()));
+    let marked = source[offset..end].lines().next().map_or(1, |l| l.chars().take(shown_rest).count());
+    Diagnostic {
+        line,
+        column,
+        width: marked.clamp(1, shown_rest),
+        message: bounded(p.message),
+        help: p.help.map(bounded),
+        path: p.path,
+        excerpt,
+        caret,
+    }
+}
+
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn found_at(offset: usize, end: usize, message: String, help: Option<String>, path: Option<String>) -> Found {
+    Found { start: offset, end, message, help, path }
+}
+
+fn locate(tree: Option<&spans::Node>, p: Problem) -> Found {
+    match tree {
+        Some(t) => {
+            let node = t.locate(&p.path);
+            found_at(node.start, node.end, p.message, p.help, Some(p.path))
+        }
+        None => found_at(0, 1, p.message, p.help, Some(p.path)),
+    }
+}
+
+/// The byte offset in `text` of ron's 1-based line and character column.
+fn offset_in(text: &str, line: usize, col: usize) -> usize {
+    let mut off = 0;
+    for _ in 1..line {
+        match text[off..].find('\n') {
+            Some(i) => off += i + 1,
+            None => return text.len(),
+        }
+    }
+    let rest = &text[off..];
+    let line_len = rest.find('\n').unwrap_or(rest.len());
+    off + rest[..line_len].char_indices().nth(col.saturating_sub(1)).map_or(line_len, |(i, _)| i)
+}
+
+fn ron_found(source: &str, base: usize, e: &ron::error::SpannedError) -> Found {
     // ron's positions are 1-based lines and character columns relative to the text it read.
-    let (bl, bc) = spans::line_col(source, base);
-    let (l, c) = (e.span.start.line, e.span.start.col);
-    let line = bl + l.saturating_sub(1);
-    let column = if l <= 1 { bc + c.saturating_sub(1) } else { c };
-    let source_line = source.lines().nth(line.saturating_sub(1)).unwrap_or("").to_string();
+    let at = base + offset_in(&source[base..], e.span.start.line, e.span.start.col);
     let (message, help) = explain_ron(&e.code);
-    Diagnostic { line: line.max(1), column: column.max(1), width: 1, message, help, path: None, source_line }
+    found_at(at, at + 1, message, help, None)
 }
 
 fn explain_ron(code: &ron::error::Error) -> (String, Option<String>) {
@@ -251,7 +363,7 @@ fn parse_spec(label: &str, source: &str) -> Result<ScenarioSpec, Diagnostics> {
     // The whole file failed: read it piece by piece to report every problem, not only the first.
     let tree = match spans::parse(source) {
         Ok(t) => t,
-        Err(_) => return Err(sorted(label, vec![ron_diag(source, 0, &err)])),
+        Err(_) => return Err(sorted(label, source, vec![ron_found(source, 0, &err)])),
     };
     let mut items = Vec::new();
     let first = source[tree.start..].chars().next();
@@ -259,35 +371,34 @@ fn parse_spec(label: &str, source: &str) -> Result<ScenarioSpec, Diagnostics> {
         || !tree.children.iter().any(|(k, _)| matches!(k, spans::Key::Field(_)))
     {
         // Not a `Scenario( ... )` at all.
-        items.push(diag_at(
-            source,
+        items.push(found_at(
             tree.start,
             tree.start + 1,
             "this is not a scenario: a scenario file is one `Scenario( ... )` value in RON".to_string(),
             Some("start from a shipped scenario (see `ttx scenarios`) or docs/scenarios.md".to_string()),
             None,
         ));
-        return Err(sorted(label, items));
+        return Err(sorted(label, source, items));
     }
     piecewise(source, &tree, &mut items);
     if items.is_empty() {
-        items.push(ron_diag(source, 0, &err));
+        items.push(ron_found(source, 0, &err));
     }
-    Err(sorted(label, items))
+    Err(sorted(label, source, items))
 }
 
-fn check_piece<T: DeserializeOwned>(source: &str, node: &spans::Node, items: &mut Vec<Diagnostic>) -> bool {
+fn check_piece<T: DeserializeOwned>(source: &str, node: &spans::Node, items: &mut Vec<Found>) -> bool {
     let text = &source[node.start..node.end];
     match ron_options().from_str::<T>(text) {
         Ok(_) => true,
         Err(e) => {
-            items.push(ron_diag(source, node.start, &e));
+            items.push(ron_found(source, node.start, &e));
             false
         }
     }
 }
 
-fn check_list<T: DeserializeOwned>(source: &str, node: &spans::Node, items: &mut Vec<Diagnostic>) {
+fn check_list<T: DeserializeOwned>(source: &str, node: &spans::Node, items: &mut Vec<Found>) {
     if node.children.is_empty() {
         check_piece::<Vec<T>>(source, node, items);
         return;
@@ -319,7 +430,7 @@ const TOP_FIELDS: &[&str] = &[
     "evaluation",
 ];
 
-fn piecewise(source: &str, tree: &spans::Node, items: &mut Vec<Diagnostic>) {
+fn piecewise(source: &str, tree: &spans::Node, items: &mut Vec<Found>) {
     use spans::Key;
     for (key, node) in &tree.children {
         let Key::Field(name) = key else { continue };
@@ -393,8 +504,7 @@ fn piecewise(source: &str, tree: &spans::Node, items: &mut Vec<Diagnostic>) {
                 };
                 // Point at the field name, which sits just before its value.
                 let name_start = source[..node.start].rfind(other).unwrap_or(node.start);
-                items.push(diag_at(
-                    source,
+                items.push(found_at(
                     name_start,
                     name_start + other.len(),
                     format!("unknown section `{other}`"),
@@ -406,8 +516,7 @@ fn piecewise(source: &str, tree: &spans::Node, items: &mut Vec<Diagnostic>) {
     }
     for required in ["name", "clock", "geography"] {
         if !tree.children.iter().any(|(k, _)| *k == Key::Field(required.into())) {
-            items.push(diag_at(
-                source,
+            items.push(found_at(
                 tree.start,
                 tree.start + 1,
                 format!("the scenario has no `{required}`"),
@@ -418,35 +527,79 @@ fn piecewise(source: &str, tree: &spans::Node, items: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Words longer than this many characters get no suggestion: no typo is that long.
+pub const MAX_SUGGEST_CHARS: usize = 64;
+
+/// At most this many candidates are compared for one suggestion.
+pub const MAX_CANDIDATES: usize = 10_000;
+
+/// [`edit_distance`] compares at most this many characters of each string.
+pub const MAX_COMPARED_CHARS: usize = 256;
+
 /// The candidate closest to `word` by edit distance, if close enough to be a likely typo.
+///
+/// The cost is bounded whatever the input: a word longer than
+/// [`MAX_SUGGEST_CHARS`] gets no suggestion, only the first
+/// [`MAX_CANDIDATES`] candidates are looked at, candidates whose length alone
+/// rules them out are skipped, and a comparison stops as soon as it cannot
+/// beat the best so far.
 pub fn suggest<S: AsRef<str>>(word: &str, candidates: &[S]) -> Option<String> {
-    let w = word.to_lowercase();
+    let w: Vec<char> = word.chars().flat_map(char::to_lowercase).take(MAX_SUGGEST_CHARS + 1).collect();
+    if w.len() > MAX_SUGGEST_CHARS {
+        return None;
+    }
     let mut best: Option<(usize, &str)> = None;
-    for c in candidates {
+    let mut cc: Vec<char> = Vec::with_capacity(2 * MAX_SUGGEST_CHARS);
+    for c in candidates.iter().take(MAX_CANDIDATES) {
         let c = c.as_ref();
-        let d = edit_distance(&w, &c.to_lowercase());
-        if best.is_none_or(|(bd, _)| d < bd) {
+        // Close enough means within a third of the longer length (as below); the
+        // distance is at least the difference in length.
+        let bound = (c.len().max(word.len()) / 3).max(1);
+        let limit = match best {
+            Some((bd, _)) => bound.min(bd.saturating_sub(1)),
+            None => bound,
+        };
+        cc.clear();
+        cc.extend(c.chars().flat_map(char::to_lowercase).take(w.len() + limit + 1));
+        if cc.len() > w.len() + limit || w.len() > cc.len() + limit {
+            continue;
+        }
+        if let Some(d) = edit_distance_at_most(&w, &cc, limit) {
             best = Some((d, c));
         }
     }
     best.filter(|(d, c)| *d > 0 && *d <= (c.len().max(word.len()) / 3).max(1)).map(|(_, c)| c.to_string())
 }
 
-/// The Levenshtein distance between two strings, in characters.
+/// The Levenshtein distance between two strings, in characters, comparing at
+/// most the first [`MAX_COMPARED_CHARS`] characters of each.
 pub fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
+    let a: Vec<char> = a.chars().take(MAX_COMPARED_CHARS).collect();
+    let b: Vec<char> = b.chars().take(MAX_COMPARED_CHARS).collect();
+    edit_distance_at_most(&a, &b, usize::MAX).unwrap_or(usize::MAX)
+}
+
+/// The Levenshtein distance if it is at most `max`; stops early once it cannot be.
+fn edit_distance_at_most(a: &[char], b: &[char], max: usize) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > max {
+        return None;
+    }
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     let mut cur = vec![0; b.len() + 1];
     for i in 1..=a.len() {
         cur[0] = i;
+        let mut row_min = cur[0];
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
             cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            row_min = row_min.min(cur[j]);
+        }
+        if row_min > max {
+            return None;
         }
         std::mem::swap(&mut prev, &mut cur);
     }
-    prev[b.len()]
+    Some(prev[b.len()]).filter(|&d| d <= max)
 }
 
 #[cfg(test)]
@@ -458,5 +611,56 @@ mod tests {
         assert_eq!(suggest("tems", &["teams", "modules"]), Some("teams".into()));
         assert!(suggest("PX", &["PA", "TX"]).is_some());
         assert_eq!(suggest("zzzzzz", &["teams", "modules"]), None);
+        assert_eq!(suggest("Tems", &["teams", "modules"]), Some("teams".into()));
+    }
+
+    #[test]
+    fn many_problems_keep_a_bounded_report() {
+        let src = format!("Scenario({})\n", "x: 1, ".repeat(2_000));
+        let d = Scenario::parse("u.ron", &src).unwrap_err();
+        // Three missing sections and 2,000 unknown ones; the first 50 are shown.
+        assert_eq!((d.total(), d.items.len(), d.omitted), (2_003, MAX_SHOWN, 1_953));
+        let text = d.to_string();
+        assert!(text.contains("... and 1953 more problems in u.ron (only the first 50 are shown)"), "{text}");
+        assert!(text.ends_with("2003 problems in u.ron\n"));
+        assert!(text.len() < MAX_SHOWN * 1_000, "{} bytes", text.len());
+    }
+
+    #[test]
+    fn an_excerpt_of_a_long_line_marks_the_problem() {
+        let src = format!("Scenario({}zzz: 1)\n", "name: \"x\", ".to_string() + &" ".repeat(5_000));
+        let d = Scenario::parse("long.ron", &src).unwrap_err();
+        let z = d.items.iter().find(|i| i.message.contains("`zzz`")).expect("the unknown section");
+        assert_eq!((z.line, z.column), (1, 5_021));
+        assert!(z.excerpt.chars().count() <= EXCERPT_CHARS + 2, "{}", z.excerpt);
+        assert!(z.excerpt.starts_with('…'));
+        let marked: String = z.excerpt.chars().skip(z.caret - 1).take(z.width).collect();
+        assert_eq!(marked, "zzz");
+        // A short line is shown whole.
+        let d = Scenario::parse("short.ron", "Scenario(zzz: 1)").unwrap_err();
+        let z = d.items.iter().find(|i| i.message.contains("`zzz`")).expect("the unknown section");
+        assert_eq!((z.excerpt.as_str(), z.caret, z.width), ("Scenario(zzz: 1)", 10, 3));
+    }
+
+    #[test]
+    fn edit_distance_counts_characters() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("été", "ete"), 2);
+        assert_eq!(edit_distance_at_most(&['a'; 10], &['b'; 10], 3), None);
+    }
+
+    #[test]
+    fn suggestions_stay_cheap_for_huge_words_and_candidate_lists() {
+        // A 100,000-character word gets no suggestion at once, whatever the candidates.
+        let huge = "x".repeat(100_000);
+        let many: Vec<String> = (0..50_000).map(|i| format!("county_{i:05}")).collect();
+        assert_eq!(suggest(&huge, &many), None);
+        // Huge candidates are ruled out by their length before any comparison.
+        let long_candidates = vec!["y".repeat(100_000); 1_000];
+        assert_eq!(suggest("county", &long_candidates), None);
+        // A real typo among many candidates is still found.
+        assert_eq!(suggest("countyy_01234", &many[..MAX_CANDIDATES]), Some("county_01234".into()));
+        assert_eq!(edit_distance(&huge, &"y".repeat(100_000)), MAX_COMPARED_CHARS);
     }
 }

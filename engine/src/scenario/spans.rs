@@ -6,6 +6,8 @@
 //! name and list index, so a problem's path (`teams[2].controls[0]`) can be
 //! turned back into a place in the file.
 
+use crate::nesting::MAX_NESTING;
+
 /// A key under which a value sits in its parent.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Key {
@@ -84,6 +86,13 @@ pub fn parse_path(path: &str) -> Vec<PathStep> {
 
 impl Node {
     fn child(&self, key: &Key) -> Option<&Node> {
+        // The n-th child of a list is usually at position n: look there first.
+        if let Key::Index(i) = key
+            && let Some((k, n)) = self.children.get(*i)
+            && k == key
+        {
+            return Some(n);
+        }
         self.children.iter().find(|(k, _)| k == key).map(|(_, n)| n)
     }
 
@@ -129,11 +138,13 @@ impl Node {
 struct Reader<'a> {
     src: &'a [u8],
     pos: usize,
+    /// How many values are open around the one being read.
+    depth: usize,
 }
 
 /// Builds the span tree of a RON document.
 pub fn parse(src: &str) -> Result<Node, SyntaxError> {
-    let mut r = Reader { src: src.as_bytes(), pos: 0 };
+    let mut r = Reader { src: src.as_bytes(), pos: 0, depth: 0 };
     r.skip_ws()?;
     // `#![enable(...)]` attributes.
     while r.peek() == Some(b'#') {
@@ -230,7 +241,18 @@ impl Reader<'_> {
         if self.pos > start { Some((start, self.pos)) } else { None }
     }
 
+    /// Reads one value; nesting is bounded so that a hostile file cannot exhaust the stack.
     fn value(&mut self) -> Result<Node, SyntaxError> {
+        if self.depth > MAX_NESTING {
+            return Err(self.error(&format!("nesting deeper than {MAX_NESTING}")));
+        }
+        self.depth += 1;
+        let v = self.value_inner();
+        self.depth -= 1;
+        v
+    }
+
+    fn value_inner(&mut self) -> Result<Node, SyntaxError> {
         self.skip_ws()?;
         let start = self.pos;
         match self.peek() {
@@ -493,6 +515,15 @@ Scenario(
         assert!(err.message.contains("end of file"));
         let err = parse("(a: \"unclosed)").unwrap_err();
         assert!(err.message.contains("unclosed string"));
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let deep = "[".repeat(100_000);
+        let err = parse(&deep).unwrap_err();
+        assert_eq!(err.message, format!("nesting deeper than {MAX_NESTING}"));
+        let ok = format!("{}{}", "[".repeat(MAX_NESTING), "]".repeat(MAX_NESTING));
+        assert!(parse(&ok).is_ok());
     }
 
     #[test]
