@@ -12,7 +12,7 @@ use crate::{Failure, Outcome, load};
 pub fn scenarios() -> Outcome {
     let mut out = crate::output::stdout();
     writeln!(out, "Built-in scenarios (use the name, or the path, with run, play, serve, batch):")?;
-    for (i, b) in builtin::BUILTINS.iter().enumerate() {
+    for (i, b) in builtin::BUILTINS.iter().chain(builtin::RESEARCH).enumerate() {
         let s = builtin::load(b).map_err(|d| Failure::runtime(d.to_string()))?;
         let reg = s.registry();
         let locals =
@@ -196,11 +196,17 @@ pub fn write_summary(
     )?;
     writeln!(
         out,
-        "  dwell time (p50 / p90)       {:>10}   / {}",
+        "  dwell time (p50 / p90)       {:>10}   / {}   Kaplan-Meier, {} of the compromises never detected",
         opt_h(m.dwell_time_h_p50),
-        opt_h(m.dwell_time_h_p90)
+        opt_h(m.dwell_time_h_p90),
+        m.dwell_censored
     )?;
-    writeln!(out, "  undetected compromises       {:>10}", m.undetected_compromises)?;
+    writeln!(out, "  undetected compromises       {:>10}   still inside", m.undetected_compromises)?;
+    writeln!(
+        out,
+        "  left unseen                  {:>10}   evicted or gone without being detected",
+        m.evicted_unseen
+    )?;
     writeln!(out, "\nImpact")?;
     writeln!(
         out,

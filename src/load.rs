@@ -18,7 +18,8 @@ pub fn scenario(file: Option<&Path>) -> Result<Scenario, Failure> {
                 return builtin::load(b).map_err(|d| Failure::input(d.to_string()));
             }
             let source = std::fs::read_to_string(p).map_err(|e| {
-                let names: Vec<&str> = builtin::BUILTINS.iter().map(|b| b.name).collect();
+                let names: Vec<&str> =
+                    builtin::BUILTINS.iter().chain(builtin::RESEARCH).map(|b| b.name).collect();
                 Failure::input(format!(
                     "cannot read scenario {shown}: {e}\n(built-in scenarios, usable by name: {})",
                     names.join(", ")

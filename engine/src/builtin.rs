@@ -64,10 +64,13 @@ pub const RESEARCH: &[Builtin] = &[
 /// The default scenario's name.
 pub const DEFAULT: &str = "tabletop_the_vote";
 
-/// A built-in by name (with or without `.ron`, or by its path).
+/// A built-in or research scenario by name (with or without `.ron`, or by its path).
 pub fn find(name: &str) -> Option<&'static Builtin> {
     let n = name.trim_end_matches(".ron");
-    BUILTINS.iter().find(|b| b.name == n || b.path == name || b.path.trim_end_matches(".ron") == n)
+    BUILTINS
+        .iter()
+        .chain(RESEARCH)
+        .find(|b| b.name == n || b.path == name || b.path.trim_end_matches(".ron") == n)
 }
 
 /// Loads a built-in scenario.
