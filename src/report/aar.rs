@@ -633,11 +633,12 @@ fn evidence(a: &Analysis, metric: &str) -> Vec<String> {
             }
         }
         "dwell_time_h_p50" | "dwell_time_h_p90" | "undetected_compromises" => v.push(format!(
-            "{} successful intrusions; dwell time p50 {}, p90 {}; {} compromises never detected.",
+            "{} successful intrusions; dwell time p50 {}, p90 {} (Kaplan-Meier); {} intruders still inside unseen, {} gone unseen.",
             m.intrusions_succeeded,
             h(m.dwell_time_h_p50),
             h(m.dwell_time_h_p90),
-            m.undetected_compromises
+            m.undetected_compromises,
+            m.evicted_unseen
         )),
         "intrusions_attempted"
         | "intrusions_succeeded"

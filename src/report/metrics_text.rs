@@ -145,7 +145,7 @@ pub const METRICS: &[MetricText] = &[
         name: "dwell_time_h_p50",
         label: "Dwell time (median)",
         unit: Unit::Hours,
-        definition: "hours from compromise to first detection, median over detected compromises",
+        definition: "hours from compromise to first detection, median over every compromise (Kaplan-Meier, those never detected counted as censored)",
         action: "Improve detection on election systems: network sensors or endpoint detection on registration and office IT, daily log review, and a low bar for reporting anomalies.",
         owner: Owner::Victims,
     },
@@ -153,7 +153,7 @@ pub const METRICS: &[MetricText] = &[
         name: "dwell_time_h_p90",
         label: "Dwell time (90th percentile)",
         unit: Unit::Hours,
-        definition: "hours from compromise to first detection, 90th percentile",
+        definition: "hours from compromise to first detection, 90th percentile (Kaplan-Meier, those never detected counted as censored)",
         action: "Improve detection on election systems: network sensors or endpoint detection on registration and office IT, daily log review, and a low bar for reporting anomalies.",
         owner: Owner::Victims,
     },
@@ -161,8 +161,16 @@ pub const METRICS: &[MetricText] = &[
         name: "undetected_compromises",
         label: "Undetected compromises",
         unit: Unit::Count,
-        definition: "compromises never detected by the end",
+        definition: "intruders still inside, never detected, at the end",
         action: "Hunt for compromise whenever an indicator arrives, and request a CISA assessment for systems that held sensitive data.",
+        owner: Owner::Victims,
+    },
+    MetricText {
+        name: "evicted_unseen",
+        label: "Intruders who left unseen",
+        unit: Unit::Count,
+        definition: "intruders evicted by a response to something else, or gone with their campaign, without ever being detected",
+        action: "After every restore or isolation, look for what else the intruder touched: an eviction that nobody saw is evidence and indicators lost.",
         owner: Owner::Victims,
     },
     MetricText {
@@ -274,7 +282,7 @@ pub fn unit(name: &str) -> Unit {
                 Unit::Count
             }
             "attribution_correct" => Unit::YesNo,
-            "assessment_day" | "report_day" => Unit::Day,
+            "assessment_day" | "report_day" | "sanctions_day" => Unit::Day,
             _ => Unit::Count,
         }
     } else {
