@@ -18,6 +18,8 @@ use ttx_engine::{Scenario, Sim};
 enum Sign {
     Up,
     Down,
+    /// Exactly unchanged in every pair.
+    Same,
 }
 
 /// One row of the contract.
@@ -53,12 +55,16 @@ const fn with(r: Row, setting: &'static str) -> Row {
 /// The paired t statistic a row needs (about p < 0.003 two-sided).
 const T_NEEDED: f64 = 3.0;
 
-use Sign::{Down, Up};
+use Sign::{Down, Same, Up};
 
 /// The contract. Keep docs/validity.md's table in step (a test compares them).
 const CONTRACT: &[Row] = &[
     row("tabletop_the_vote", "sharing.isac_membership", "0.2", "0.9", "warned_before_targeted", Up, 120),
     row("tabletop_the_vote", "sharing.isac_membership", "0.2", "0.9", "blocked_by_shared_indicator", Up, 120),
+    with(
+        row("tabletop_the_vote", "sharing.isac_membership", "0.2", "0.9", "targeted_jurisdictions", Same, 60),
+        "doctrines.eiisac.relay_h=96",
+    ),
     row("tabletop_the_vote", "doctrines.eiisac.relay_h", "6", "96", "warned_before_targeted", Down, 120),
     row("tabletop_the_vote", "doctrines.eiisac.relay_h", "6", "96", "time_to_share_h_p50", Up, 120),
     with(
@@ -160,6 +166,7 @@ fn every_knob_moves_its_metrics_the_documented_way() {
             let ok = match r.sign {
                 Up => t >= T_NEEDED,
                 Down => t <= -T_NEEDED,
+                Same => mean == 0.0 && t == 0.0,
             };
             (!ok).then(|| {
                 format!(

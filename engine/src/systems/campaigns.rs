@@ -79,17 +79,25 @@ fn start(
             order.sort_by(|a, b| core.voters_of(*b).cmp(&core.voters_of(*a)).then(a.cmp(b)));
         }
         TargetPreference::NonMembers => {
-            // Non-members first, and among them the jurisdictions least inclined to join: the
-            // same fixed draw per jurisdiction that decides membership, highest first. A higher
-            // membership share turns some targets into members but does not change who is
-            // targeted, so the share cannot shift the denominator of warned_before_targeted.
-            let members = &core.members.0;
+            // Non-members first, without letting a sharing knob decide who is targeted: first
+            // the jurisdictions listed as non-members, then local jurisdictions, then state
+            // offices (nearly always members), then those listed as members; within each, the
+            // least inclined to join first, by the same fixed draw per jurisdiction that
+            // decides membership. At any `isac_membership` the drawn non-members lead, and
+            // raising it turns some of the same targets into members instead of sending the
+            // adversary elsewhere, so it cannot shift the denominator of warned_before_targeted.
             let rng = core.rng.0;
             order.sort_by_cached_key(|a| {
-                let owner = reg.asset(*a).owner;
+                let owner = reg.actor(reg.asset(*a).owner);
+                let group = match (owner.isac_listed, owner.kind) {
+                    (Some(false), _) => 0,
+                    (None, ActorKind::Local) => 1,
+                    (None, _) => 2,
+                    (Some(true), _) => 3,
+                };
                 // A uniform in [0, 1): its bits order like the number.
-                let u = rng.fixed_uniform(&["isac_member", &reg.actor(owner).id]).to_bits();
-                (members[owner.ix()], std::cmp::Reverse(u))
+                let u = rng.fixed_uniform(&["isac_member", &owner.id]).to_bits();
+                (group, std::cmp::Reverse(u))
             });
         }
     }
