@@ -202,8 +202,10 @@ fn idle_connections_from_one_address_do_not_lock_other_consoles_out() {
         "{log}"
     );
     assert!(!log.contains("EVIL") && !log.contains('\u{1b}'), "the peer's text is not echoed: {log}");
+    // Seven joins failed, the three idle ones within the same moment: fewer lines than that.
+    // (Which ones are folded into a "more failed joins" count depends on timing, so the
+    // summary line itself is not asserted here.)
     assert!(lines.len() < 7, "failed joins are logged at most once a second: {log}");
-    assert!(log.contains("more failed joins since the last shown"), "{log}");
 }
 
 #[test]
