@@ -398,10 +398,14 @@ pub fn serve(args: ServeArgs) -> Outcome {
         };
         let outcome = run_session(session, config, server_config, listener, tls, screen, interrupt).await;
         drop(guard);
-        println!("Session stopped. Journal: {}", journal_path.display());
+        // The session is over and its journal written: a closed or full standard output
+        // must not turn that into a panic.
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "Session stopped. Journal: {}", journal_path.display());
         if outcome.is_ok() {
-            println!("Check it with: ttx replay {} --verify", journal_path.display());
+            let _ = writeln!(out, "Check it with: ttx replay {} --verify", journal_path.display());
         }
+        drop(out);
         outcome
     })
 }
