@@ -43,6 +43,38 @@ pub fn batch(file: &Path, opts: &BatchOptions) -> Outcome {
     batch::batch(opts, &scenario, &stop, &mut out).map_err(failure)
 }
 
+/// `ttx batch --row N`: prints the `ttx run` command of one row of runs.csv, running nothing.
+pub fn row(
+    file: Option<&Path>,
+    runs: Option<u32>,
+    seed: u64,
+    sweeps: &[String],
+    shard: Option<&str>,
+    out_dir: &Path,
+    n: u64,
+) -> Outcome {
+    use std::io::Write;
+    let planned = match (file, runs) {
+        (Some(file), Some(runs)) => {
+            let scenario = load::scenario(Some(file))?;
+            let shard = shard.map(batch::Shard::parse).transpose().map_err(Failure::input)?;
+            let label = file.display().to_string();
+            Some(batch::Plan::new(&scenario, &label, runs, seed, sweeps, shard).map_err(failure)?.manifest)
+        }
+        (None, None) => None,
+        _ => {
+            return Err(Failure::input(
+                "--row: give both the scenario and --runs (the batch's own arguments), or neither to read them from --out's manifest.json",
+            ));
+        }
+    };
+    let manifest = batch::row_manifest(planned, out_dir).map_err(failure)?;
+    let command = batch::row_command(&manifest, n).map_err(failure)?;
+    let mut out = crate::output::stdout();
+    writeln!(out, "{command}")?;
+    Ok(())
+}
+
 /// `ttx merge`
 pub fn merge(dirs: &[PathBuf], out_dir: &Path, plots: bool) -> Outcome {
     let mut out = crate::output::stdout();

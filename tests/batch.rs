@@ -247,6 +247,16 @@ fn bad_input_exits_2_with_a_clear_message() {
     assert!(e.contains("--jobs 0"), "{e}");
     let e = bad(&["batch", "no/such/scenario.ron", "--runs", "2", "--out", out]);
     assert!(e.contains("cannot read scenario"), "{e}");
+    let e = b(&["--sweep", "sharing.tearline_h=1:10:0"]);
+    assert!(e.contains("not above 0") && e.contains("LO:HI:STEP"), "{e}");
+    let e = b(&["--sweep", "sharing.tearline_h=10:1:1"]);
+    assert!(e.contains("write the smaller number first: sharing.tearline_h=1:10:1"), "{e}");
+    let e = b(&["--sweep", "sharing.tearline_h=0:50000:1"]);
+    assert!(e.contains("50001 values") && e.contains("use a step of at least"), "{e}");
+    let e = b(&["--sweep", "sharing.channels.isac_to_members.scale=0,2"]);
+    assert!(e.contains("above 0"), "{e}");
+    let e = bad(&["batch", "--runs", "2", "--out", out]);
+    assert!(e.contains("give the scenario and the runs per point"), "{e}");
     // Nothing ran and nothing was written for any of these.
     assert!(tree(&d).is_empty(), "{:?}", tree(&d).keys());
 
@@ -531,4 +541,129 @@ fn summary_intervals_stay_within_the_values_the_runs_took() {
         checked += 1;
     }
     assert!(checked > 10, "only {checked} intervals");
+}
+
+/// The part of a `ttx run --json` object a runs.csv column holds, written as the CSV writes it
+/// (to the same number of decimals), or None when the object has no such top-level number.
+fn as_csv_prints(m: &serde_json::Value, name: &str, cell: &str) -> Option<(String, String)> {
+    let v = match &m[name] {
+        serde_json::Value::Bool(b) => Some(if *b { 1.0 } else { 0.0 }),
+        serde_json::Value::Null if m.get(name).is_some() => None,
+        serde_json::Value::Number(n) => n.as_f64(),
+        _ => return None,
+    };
+    let places = cell.split_once('.').map_or(0, |(_, d)| d.len());
+    let json = v.map_or_else(String::new, |x| format!("{x:.places$}"));
+    let csv =
+        if cell.is_empty() { String::new() } else { format!("{:.places$}", cell.parse::<f64>().unwrap()) };
+    Some((json, csv))
+}
+
+#[test]
+fn row_prints_the_ttx_run_command_that_reproduces_it() {
+    let d = scratch("row");
+    let out = s(&d);
+    let args = [
+        "batch",
+        "tabletop_the_vote",
+        "--runs",
+        "2",
+        "--seed",
+        "11",
+        "--sweep",
+        "sharing.channels.isac_to_members.scale=0.5,2",
+        "--sweep",
+        "sharing.isac_membership=0.2:0.8:0.3",
+        "--out",
+        out,
+    ];
+    ok(&args);
+    let runs = std::fs::read_to_string(d.join("runs.csv")).unwrap();
+    let header: Vec<&str> = runs.lines().next().unwrap().split(',').collect();
+    let rows: Vec<Vec<&str>> = runs.lines().skip(1).map(|l| l.split(',').collect()).collect();
+    // The range swept 0.2, 0.5 and 0.8; the scale 0.5 and 2.
+    assert_eq!(rows.len(), 12);
+    let points: Vec<(&str, &str)> = rows.iter().step_by(2).map(|r| (r[3], r[4])).collect();
+    assert_eq!(
+        points,
+        [("0.5", "0.2"), ("0.5", "0.5"), ("0.5", "0.8"), ("2", "0.2"), ("2", "0.5"), ("2", "0.8")]
+    );
+
+    for n in [0usize, 7, 11] {
+        let from_dir = ok(&["batch", "--out", out, "--row", &n.to_string()]);
+        let from_args = ok(&[&args[..], &["--row", &n.to_string()]].concat());
+        let command = String::from_utf8(from_dir.stdout).unwrap();
+        assert_eq!(command, String::from_utf8(from_args.stdout).unwrap());
+        let row = &rows[n];
+        assert_eq!(
+            command.trim(),
+            format!(
+                "ttx run tabletop_the_vote --seed {} --set sharing.channels.isac_to_members.scale={} --set sharing.isac_membership={}",
+                row[2], row[3], row[4]
+            )
+        );
+        let words: Vec<&str> = command.split_whitespace().skip(1).collect();
+        let o = ok(&[&words[..], &["--json"]].concat());
+        let m: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let mut compared = 0;
+        for (name, cell) in header.iter().zip(row).skip(5) {
+            if let Some((json, csv)) = as_csv_prints(&m, name, cell) {
+                assert_eq!(json, csv, "row {n}: {name}");
+                compared += 1;
+            }
+        }
+        assert!(compared >= 25, "only {compared} metrics compared");
+    }
+    // The scale changed the runs: the same run at the two scales differs.
+    assert_ne!(rows[1][5..], rows[7][5..]);
+
+    let e = bad(&["batch", "--out", out, "--row", "12"]);
+    assert!(e.contains("--row 12: runs.csv has rows 0 to 11"), "{e}");
+    let e = bad(&["batch", "tabletop_the_vote", "--runs", "2", "--seed", "12", "--out", out, "--row", "0"]);
+    assert!(e.contains("different arguments"), "{e}");
+    let e = bad(&["batch", "--out", s(&d.join("none")), "--row", "0"]);
+    assert!(e.contains("holds no batch") && e.contains("give the batch's own arguments"), "{e}");
+    // With the batch's arguments, --row needs no directory, and runs nothing.
+    let o = ok(&["batch", "tabletop_the_vote", "--runs", "3", "--out", s(&d.join("unrun")), "--row", "2"]);
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("ttx run tabletop_the_vote --seed "));
+    assert!(!d.join("unrun").exists());
+}
+
+#[test]
+fn run_set_changes_one_run_and_its_journal_replays_alone() {
+    let d = scratch("set");
+    let journal = d.join("set.jsonl");
+    let set = ["--set", "sharing.channels.isac_to_members.scale=5", "--set", "sharing.isac_membership=0.9"];
+    let plain = ok(&["run", "sharing_2020", "--seed", "3", "--json"]);
+    let o =
+        ok(&[&["run", "sharing_2020", "--seed", "3", "--json", "--journal", s(&journal)][..], &set].concat());
+    let with: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let without: serde_json::Value = serde_json::from_slice(&plain.stdout).unwrap();
+    assert_ne!(with["alert_reach_h_p50"], without["alert_reach_h_p50"]);
+    // The journal holds the changed scenario, so it replays and verifies without the settings.
+    let r = ok(&["replay", "--verify", s(&journal)]);
+    assert!(String::from_utf8_lossy(&r.stdout).contains("verified"));
+    let r = ok(&["replay", s(&journal), "--json"]);
+    let replayed: serde_json::Value = serde_json::from_slice(&r.stdout).unwrap();
+    assert_eq!(replayed["alert_reach_h_p50"], with["alert_reach_h_p50"]);
+    assert_eq!(replayed["warned_before_targeted"], with["warned_before_targeted"]);
+
+    let text = ok(&[&["run", "sharing_2020", "--seed", "3"][..], &set].concat());
+    assert!(
+        String::from_utf8_lossy(&text.stdout)
+            .starts_with("With --set sharing.channels.isac_to_members.scale=5")
+    );
+
+    for (arg, says) in [
+        ("sharing.isac_membrship=0.5", "nearest valid paths:\n  sharing.isac_membership"),
+        ("sharing.isac_membership=0.2,0.9", "one value per --set"),
+        ("sharing.isac_membership=high", "`high` is not a number"),
+        ("sharing.channels.isac_to_members.median_h=20", "min_h <= median_h <= p90_h <= max_h"),
+        ("sharing.channels.isac_to_members.scale=-1", "above 0"),
+        ("sharing", "--set `sharing`: write PATH=VALUE"),
+    ] {
+        let e = bad(&["run", "--set", arg, "--journal", s(&d.join("bad.jsonl"))]);
+        assert!(e.contains(says), "{arg}: {e}");
+    }
+    assert!(!d.join("bad.jsonl").exists());
 }

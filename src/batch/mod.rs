@@ -473,6 +473,60 @@ pub fn batch(
     Ok(())
 }
 
+/// The manifest `ttx batch --row` reads rows from: the one in `dir` when there is one (which
+/// the batch's arguments, when given, must match), else the one planned from the arguments.
+pub fn row_manifest(planned: Option<Manifest>, dir: &Path) -> Result<Manifest, BatchError> {
+    if !dir.join("manifest.json").exists() {
+        return planned.ok_or_else(|| {
+            BatchError::Input(format!(
+                "--row: {} holds no batch (no manifest.json); give the batch's own arguments too, for example `ttx batch FILE --runs N --sweep ... --out DIR --row 0`",
+                dir.display()
+            ))
+        });
+    }
+    let there = files::read_manifest(dir)?;
+    if let Some(m) = planned {
+        if let Some((field, was, now)) = there.difference(&m) {
+            return Err(BatchError::Input(format!(
+                "--row: the batch in {} was made with different arguments: {field} was {was}, now {now}; give the batch's own arguments, or none: `ttx batch --out {} --row N`",
+                dir.display(),
+                files::shell_word(&dir.display().to_string())
+            )));
+        }
+        if there.shard != m.shard {
+            return Err(BatchError::Input(format!(
+                "--row: {} holds {}, not {}",
+                dir.display(),
+                shard_name(there.shard),
+                shard_name(m.shard)
+            )));
+        }
+    }
+    Ok(there)
+}
+
+/// The `ttx run` command that reproduces row `n` (from 0) of a batch directory's runs.csv:
+/// the same scenario, the run's seed, and a `--set` for every swept value.
+pub fn row_command(m: &Manifest, n: u64) -> Result<String, BatchError> {
+    let tasks = m.tasks();
+    let Some(t) = usize::try_from(n).ok().and_then(|i| tasks.get(i)) else {
+        return Err(BatchError::Input(match tasks.len() {
+            0 => format!("--row {n}: this batch has no rows"),
+            len => format!(
+                "--row {n}: runs.csv has rows 0 to {} (counting from 0, below the header); give one of those",
+                len - 1
+            ),
+        }));
+    };
+    let mut args: Vec<String> =
+        vec!["ttx".into(), "run".into(), m.scenario.clone(), "--seed".into(), t.seed.to_string()];
+    for (s, v) in m.sweeps.iter().zip(m.point_values(t.point)) {
+        args.push("--set".into());
+        args.push(format!("{}={}", s.path, sweep::show(&v)));
+    }
+    Ok(args.iter().map(|a| files::shell_word(a)).collect::<Vec<_>>().join(" "))
+}
+
 fn shard_name(s: Option<Shard>) -> String {
     match s {
         Some(s) => format!("shard {}/{}", s.index, s.count),
