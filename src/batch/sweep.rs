@@ -84,7 +84,11 @@ fn split_flag(arg: &str, flag: &str) -> Result<(String, Vec<String>), String> {
     }
     let mut values = Vec::new();
     for item in items {
-        if item.contains(':') {
+        if item.contains(':') && flag == "--set" {
+            return Err(format!(
+                "{flag} {path}={item}: --set takes one value, not a range; to try a range of values, use `ttx batch --sweep {path}={item}`"
+            ));
+        } else if item.contains(':') {
             values.extend(range(flag, path, &item)?);
         } else {
             values.push(item);
@@ -93,35 +97,108 @@ fn split_flag(arg: &str, flag: &str) -> Result<(String, Vec<String>), String> {
     Ok((path.to_string(), values))
 }
 
-/// The decimals a number is written with (`0.25` has 2), or None in exponent form.
-fn decimals(text: &str) -> Option<usize> {
-    if text.contains(['e', 'E']) {
-        return None;
-    }
-    Some(text.split_once('.').map_or(0, |(_, d)| d.len()))
+/// A number read exactly from its decimal text: `units` × 10^-`places`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Decimal {
+    units: i128,
+    places: u32,
 }
 
-/// Expands `lo:hi:step` into its values: lo, lo+step, ... up to hi (included when a step lands on it).
-/// Whole numbers give whole numbers; decimals are written with the most decimals of the three.
+/// The most decimals a range's numbers may have (so every value stays exact in an `i128`).
+const MAX_RANGE_PLACES: u32 = 18;
+
+impl Decimal {
+    /// Reads `-12.50`, `3`, `.5`, `2e-3` exactly; None for anything else, or for a number with
+    /// more than [`MAX_RANGE_PLACES`] decimals or beyond 10^18.
+    fn parse(text: &str) -> Option<Decimal> {
+        let (mantissa, exponent) = match text.split_once(['e', 'E']) {
+            Some((m, e)) => (m, e.parse::<i32>().ok()?),
+            None => (text, 0),
+        };
+        let (negative, digits) = match mantissa.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, mantissa.strip_prefix('+').unwrap_or(mantissa)),
+        };
+        let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+        if (whole.is_empty() && fraction.is_empty())
+            || !whole.chars().chain(fraction.chars()).all(|c| c.is_ascii_digit())
+        {
+            return None;
+        }
+        let mut units: i128 = 0;
+        for c in whole.chars().chain(fraction.chars()) {
+            units = units.checked_mul(10)?.checked_add(i128::from(c.to_digit(10)?))?;
+        }
+        if units == 0 {
+            return Some(Decimal { units: 0, places: 0 });
+        }
+        let mut places = i64::try_from(fraction.len()).ok()? - i64::from(exponent);
+        while places < 0 {
+            units = units.checked_mul(10)?;
+            places += 1;
+        }
+        // Trailing zeros after the point say nothing about the value.
+        while places > 0 && units % 10 == 0 {
+            units /= 10;
+            places -= 1;
+        }
+        let places = u32::try_from(places).ok().filter(|&p| p <= MAX_RANGE_PLACES)?;
+        if units > 10i128.pow(18 + places) {
+            return None;
+        }
+        Some(Decimal { units: if negative { -units } else { units }, places })
+    }
+
+    /// The same number with `places` decimals (at least its own).
+    fn units_at(self, places: u32) -> i128 {
+        self.units * 10i128.pow(places - self.places)
+    }
+}
+
+/// `units` × 10^-`places` written out, without an exponent or a sign on zero.
+fn write_decimal(units: i128, places: u32) -> String {
+    let sign = if units < 0 { "-" } else { "" };
+    let digits = format!("{:0>width$}", units.unsigned_abs(), width = places as usize + 1);
+    let (whole, fraction) = digits.split_at(digits.len() - places as usize);
+    if places == 0 { format!("{sign}{whole}") } else { format!("{sign}{whole}.{fraction}") }
+}
+
+/// Expands `lo:hi:step` into its values: lo, lo+step, ... up to hi (included when a step lands
+/// on it). The arithmetic is exact in decimal: whole numbers give whole numbers, and every
+/// value is written with as many decimals as the most precise of the three numbers.
 fn range(flag: &str, path: &str, item: &str) -> Result<Vec<String>, String> {
     let at = format!("{flag} {path}={item}");
     let parts: Vec<&str> = item.split(':').map(str::trim).collect();
-    let example = format!("for example {path}=0.1:0.9:0.2 for 0.1, 0.3, 0.5, 0.7, 0.9");
+    let example = "for example 0.1:0.9:0.2 gives 0.1, 0.3, 0.5, 0.7, 0.9";
     if parts.len() != 3 {
-        return Err(format!("{at}: a range is LO:HI:STEP, three numbers ({example})"));
+        return Err(format!("{at}: a range is LO:HI:STEP, three numbers separated by colons ({example})"));
     }
-    let mut nums = [0.0f64; 3];
+    let mut nums = [Decimal { units: 0, places: 0 }; 3];
     for (n, p) in nums.iter_mut().zip(&parts) {
-        *n = p.parse::<f64>().ok().filter(|x| x.is_finite()).ok_or_else(|| {
-            format!("{at}: `{p}` is not a number; a range is LO:HI:STEP, three numbers ({example})")
-        })?;
+        *n = match Decimal::parse(p) {
+            Some(d) => d,
+            None if p.parse::<f64>().is_ok() && p.contains(|c: char| c.is_ascii_digit()) => {
+                return Err(format!(
+                    "{at}: `{p}` has too many digits for a range (at most {MAX_RANGE_PLACES} decimals, below 10^18); list such values one by one, separated by commas"
+                ));
+            }
+            None => {
+                return Err(format!(
+                    "{at}: `{p}` is not a number; a range is LO:HI:STEP, three numbers ({example})"
+                ));
+            }
+        };
     }
-    let [lo, hi, step] = nums;
-    if step <= 0.0 {
-        return Err(format!(
-            "{at}: the step {} is not above 0; write LO:HI:STEP with a positive step, LO at most HI ({example})",
-            parts[2]
-        ));
+    let places = nums.iter().map(|d| d.places).max().unwrap_or(0);
+    let [lo, hi, step] = nums.map(|d| d.units_at(places));
+    let text = |units: i128| write_decimal(units, places);
+    if step <= 0 {
+        let fix = if step < 0 && lo > hi {
+            format!("a range counts upwards: write {path}={}:{}:{}", parts[1], parts[0], text(-step))
+        } else {
+            format!("write LO:HI:STEP with a step above 0 and LO at most HI ({example})")
+        };
+        return Err(format!("{at}: the step {} is not above 0; {fix}", parts[2]));
     }
     if lo > hi {
         return Err(format!(
@@ -129,34 +206,18 @@ fn range(flag: &str, path: &str, item: &str) -> Result<Vec<String>, String> {
             parts[1], parts[0], parts[2]
         ));
     }
-    // A little slack so that 0.1:0.3:0.1 includes 0.3 despite binary rounding.
-    let count = ((hi - lo) / step + 1e-9).floor() + 1.0;
-    if count > MAX_POINTS as f64 {
-        let wider = (hi - lo) / (MAX_POINTS as f64 - 1.0);
+    // Exact: every number is at most 10^18 at most 18 decimals, so nothing here overflows an i128.
+    let count = (hi - lo) / step + 1;
+    if count > MAX_POINTS as i128 {
+        let span = hi - lo;
+        let widest = MAX_POINTS as i128 - 1;
+        let smallest = (span + widest - 1) / widest;
         return Err(format!(
-            "{at}: the range makes {count:.0} values, more than a batch may have sweep points ({MAX_POINTS}); use a step of at least {wider} (or a narrower range)"
+            "{at}: the range makes {count} values, more than a batch may have sweep points ({MAX_POINTS}); use a step of at least {} (or a narrower range)",
+            text(smallest)
         ));
     }
-    let count = count as usize;
-    let whole = parts.iter().all(|p| p.parse::<i64>().is_ok());
-    let places = parts.iter().map(|p| decimals(p)).try_fold(0usize, |m, d| d.map(|d| m.max(d)));
-    Ok((0..count)
-        .map(|i| {
-            if whole {
-                // Exact in integers; the parts fit i64 and the count is bounded.
-                let (lo, step) = (parts[0].parse::<i64>().unwrap_or(0), parts[2].parse::<i64>().unwrap_or(1));
-                (lo + step * i as i64).to_string()
-            } else {
-                let x = lo + step * i as f64;
-                let text = match places {
-                    Some(d) => format!("{x:.d$}"),
-                    None => format!("{x}"),
-                };
-                // No `-0.0` from a range that crosses zero.
-                if text.parse::<f64>() == Ok(0.0) { text.trim_start_matches('-').to_string() } else { text }
-            }
-        })
-        .collect())
+    Ok((0..count).map(|i| text(lo + step * i)).collect())
 }
 
 /// The scenario as the JSON tree that sweeps edit.
@@ -552,7 +613,23 @@ fn points_flag(
                     format!("  {}: {}{help}", p.path, p.message)
                 })
                 .collect();
-            format!("{flag} {at}: the scenario is not valid with this value:\n{}", list.join("\n"))
+            let mut message =
+                format!("{flag} {at}: the scenario is not valid with this value:\n{}", list.join("\n"));
+            // A single latency quantile cannot pass its neighbours; the channel's scale moves all four.
+            for s in sweeps.iter().filter(|s| !s.scale) {
+                if let Some((channel, last)) = s.path.rsplit_once('.')
+                    && LATENCY_QUANTILES.contains(&last)
+                    && problems.iter().any(|p| p.path.starts_with(channel))
+                {
+                    message.push_str(&format!(
+                        "\nto make the whole channel faster or slower, {} its scale instead, which multiplies its four latency quantiles: {flag} {channel}.scale={}",
+                        if flag == "--set" { "set" } else { "sweep" },
+                        if flag == "--set" { "2" } else { "0.5,2" }
+                    ));
+                    break;
+                }
+            }
+            message
         })?;
         out.push(Point { index: p as u32, values, scenario });
     }
@@ -692,6 +769,53 @@ mod tests {
         assert_eq!(shown, ["1", "5", "9", "48"]);
         assert_eq!(range("--sweep", "x", "-0.2:0.2:0.1").unwrap(), ["-0.2", "-0.1", "0.0", "0.1", "0.2"]);
         assert_eq!(range("--sweep", "x", "3:3:1").unwrap(), ["3"]);
+    }
+
+    #[test]
+    fn ranges_step_in_exact_decimals() {
+        let r = |item: &str| range("--sweep", "x", item).unwrap();
+        // Binary floating point would give 0.30000000000000004 or lose the last value.
+        assert_eq!(r("0.1:0.3:0.1"), ["0.1", "0.2", "0.3"]);
+        assert_eq!(r("0:1:0.1").len(), 11);
+        assert_eq!(r("0:1:0.1").last().map(String::as_str), Some("1.0"));
+        assert_eq!(r("0.7:1.3:0.3"), ["0.7", "1.0", "1.3"]);
+        // A value just short of a step is not rounded up onto it.
+        assert_eq!(r("0:0.9999999999999:0.1").last().map(String::as_str), Some("0.9000000000000"));
+        assert_eq!(r("1e-3:3e-3:1e-3"), ["0.001", "0.002", "0.003"]);
+        assert_eq!(r("-3:3:2.5"), ["-3.0", "-0.5", "2.0"]);
+        assert_eq!(r("-0.0:0:1"), ["0"]);
+        assert_eq!(r("1.50:2:0.25"), ["1.50", "1.75", "2.00"]);
+        assert_eq!(r("0:9999:1").len(), MAX_POINTS);
+        // Every value reads back as the decimal it is written as.
+        for v in r("0.05:9.95:0.05") {
+            let x: f64 = v.parse().unwrap();
+            assert_eq!(format!("{x:.2}"), v);
+        }
+    }
+
+    #[test]
+    fn bad_range_messages_give_the_range_to_write() {
+        let e = |item: &str| range("--sweep", "x", item).unwrap_err();
+        assert!(e("10:1:-1").contains("a range counts upwards: write x=1:10:1"), "{}", e("10:1:-1"));
+        assert!(e("1:10:-1").contains("the step -1 is not above 0"));
+        assert!(e("1:1:0").contains("the step 0 is not above 0"));
+        assert!(e("1:2:3:4").contains("three numbers"));
+        assert!(e(":2:1").contains("`` is not a number"));
+        assert!(e("1:2:nan").contains("`nan` is not a number"));
+        assert!(e("1:inf:1").contains("`inf` is not a number"));
+        assert!(e("0:1:1e-30").contains("too many digits"));
+        assert!(e("0:1e400:1").contains("too many digits"));
+        let big = e("0:100000:1");
+        assert!(big.contains("100001 values") && big.contains("a step of at least 11 "), "{big}");
+        let fine = e("0:1:0.00001");
+        assert!(fine.contains("100001 values") && fine.contains("a step of at least 0.00011 "), "{fine}");
+        // The smallest step the message gives fits.
+        assert_eq!(range("--sweep", "x", "0:100000:11").unwrap().len(), 9091);
+        assert!(range("--sweep", "x", "0:1:0.00011").unwrap().len() <= MAX_POINTS);
+        // Huge exponents are refused without running long.
+        assert_eq!(range("--sweep", "x", "0e999999999:1:1").unwrap(), ["0", "1"]);
+        assert!(e("1e-999999999:1:1").contains("too many digits"));
+        assert!(e("1e999999999:1e999999999:1").contains("too many digits"));
     }
 
     #[test]
