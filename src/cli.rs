@@ -81,13 +81,14 @@ pub enum Cmd {
         /// Runs per sweep point.
         #[arg(long)]
         runs: Option<u32>,
-        /// Batch seed; each run's seed derives from it and the run's index.
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
+        /// Batch seed (default 1); each run's seed derives from it and the run's index.
+        #[arg(long)]
+        seed: Option<u64>,
         /// Threads (default: every core).
         #[arg(long, short = 'j')]
         jobs: Option<usize>,
-        /// Sweep a scenario parameter, e.g. sharing.isac_membership=0.2,0.5,0.9; repeat for a grid.
+        /// Sweep a scenario parameter, e.g. sharing.isac_membership=0.2,0.5,0.9 or a range
+        /// LO:HI:STEP such as sharing.isac_membership=0.1:0.9:0.2; repeat for a grid.
         #[arg(long = "sweep", value_name = "PATH=V1,V2,...")]
         sweeps: Vec<String>,
         /// Run only shard I of N (0-based), for a cluster; join the shards with `ttx merge`.
@@ -104,7 +105,7 @@ pub enum Cmd {
         out: PathBuf,
         /// Run nothing: print the `ttx run` command that reproduces row N of runs.csv
         /// (counting from 0, as pandas does), from these arguments or --out's manifest.json.
-        #[arg(long, value_name = "N")]
+        #[arg(long, value_name = "N", conflicts_with_all = ["resume", "plots", "jobs"])]
         row: Option<u64>,
     },
     /// Join the shards of one batch into the files a single unsharded run writes.
@@ -211,7 +212,7 @@ pub fn dispatch(cli: Cli) -> Outcome {
             let opts = ttx::batch::BatchOptions {
                 scenario: file.display().to_string(),
                 runs,
-                seed,
+                seed: seed.unwrap_or(1),
                 sweeps,
                 shard,
                 jobs,
