@@ -825,3 +825,29 @@ fn a_range_is_the_batch_of_the_values_it_steps_through() {
     // The same files byte for byte as the values listed one by one.
     assert_eq!(tree(&ranged), tree(&listed));
 }
+
+#[test]
+fn swept_values_read_back_from_the_manifest_exactly() {
+    // 2/21 in shortest form: a JSON reader that is not correctly rounded reads it one unit off.
+    let d = scratch("manifest-floats");
+    let value = "0.09523809523809523";
+    let args = [
+        "batch",
+        "tabletop_the_vote",
+        "--runs",
+        "1",
+        "--sweep",
+        "sharing.isac_membership=0.09523809523809523",
+        "--out",
+        s(&d),
+    ];
+    ok(&args);
+    let command = String::from_utf8(ok(&["batch", "--out", s(&d), "--row", "0"]).stdout).unwrap();
+    assert!(command.trim_end().ends_with(&format!("--set sharing.isac_membership={value}")), "{command}");
+    let o = ok(&[&args[..], &["--resume"]].concat());
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("0 runs in"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+}
