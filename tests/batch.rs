@@ -827,6 +827,55 @@ fn a_range_is_the_batch_of_the_values_it_steps_through() {
 }
 
 #[test]
+fn runs_csv_holds_every_share_at_full_precision_so_pooled_proportions_recompute() {
+    let d = scratch("precision");
+    ok(&[
+        "batch",
+        "sharing_2020",
+        "--runs",
+        "6",
+        "--sweep",
+        "sharing.isac_membership=0.3,0.7",
+        "--out",
+        s(&d),
+    ]);
+    let text = std::fs::read_to_string(d.join("runs.csv")).unwrap();
+    let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (share, warned, targeted) =
+        (col("warned_before_targeted"), col("warned_jurisdictions"), col("targeted_jurisdictions"));
+    // Per point: (warned, targeted, sum of share × targeted).
+    let mut pooled: BTreeMap<&str, (u64, u64, f64)> = BTreeMap::new();
+    let mut inexact_in_4_decimals = 0;
+    for line in text.lines().skip(1) {
+        let r: Vec<&str> = line.split(',').collect();
+        let (w, t): (u64, u64) = (r[warned].parse().unwrap(), r[targeted].parse().unwrap());
+        let p = pooled.entry(r[col("sharing.isac_membership")]).or_default();
+        // Each run's share is exactly its two counts' quotient, not a rounding of it.
+        if t == 0 {
+            assert_eq!(r[share], "", "{line}");
+        } else {
+            let x: f64 = r[share].parse().unwrap();
+            assert_eq!(x.to_bits(), (w as f64 / t as f64).to_bits(), "{line}");
+            inexact_in_4_decimals += usize::from(((x * 1e4).round() / 1e4) != x);
+            p.2 += x * t as f64;
+        }
+        p.0 += w;
+        p.1 += t;
+    }
+    assert!(inexact_in_4_decimals > 0, "no share needed more than 4 decimals: the check proves nothing");
+    // The pooled proportion (all warned over all targeted) at each point recomputes from runs.csv
+    // both from the counts and from the shares weighted by their denominators.
+    assert_eq!(pooled.len(), 2);
+    for (point, (w, t, weighted)) in &pooled {
+        assert!(*t > 0, "{point}");
+        let from_counts = *w as f64 / *t as f64;
+        let from_shares = weighted / *t as f64;
+        assert!((from_counts - from_shares).abs() < 1e-12, "{point}: {from_counts} vs {from_shares}");
+    }
+}
+
+#[test]
 fn swept_values_read_back_from_the_manifest_exactly() {
     // 2/21 in shortest form: a JSON reader that is not correctly rounded reads it one unit off.
     let d = scratch("manifest-floats");
