@@ -43,6 +43,10 @@ pub enum Cmd {
         /// Print the metrics as one JSON object.
         #[arg(long)]
         json: bool,
+        /// Set a scenario parameter, as a `ttx batch --sweep` would, e.g.
+        /// sharing.isac_membership=0.5; repeat for several.
+        #[arg(long = "set", value_name = "PATH=VALUE")]
+        sets: Vec<String>,
     },
     /// Run an exercise in this terminal: the facilitator console.
     ///
@@ -72,18 +76,19 @@ pub enum Cmd {
     /// Writes runs.csv, summary.csv, summary.json and manifest.json into --out
     /// (docs/batch.md). Results do not depend on --jobs or on sharding.
     Batch {
-        /// Scenario file or built-in name.
-        file: PathBuf,
+        /// Scenario file or built-in name (with --row and an existing --out, read from its manifest).
+        file: Option<PathBuf>,
         /// Runs per sweep point.
         #[arg(long)]
-        runs: u32,
-        /// Batch seed; each run's seed derives from it and the run's index.
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
+        runs: Option<u32>,
+        /// Batch seed (default 1); each run's seed derives from it and the run's index.
+        #[arg(long)]
+        seed: Option<u64>,
         /// Threads (default: every core).
         #[arg(long, short = 'j')]
         jobs: Option<usize>,
-        /// Sweep a scenario parameter, e.g. sharing.isac_membership=0.2,0.5,0.9; repeat for a grid.
+        /// Sweep a scenario parameter, e.g. sharing.isac_membership=0.2,0.5,0.9 or a range
+        /// LO:HI:STEP such as sharing.isac_membership=0.1:0.9:0.2; repeat for a grid.
         #[arg(long = "sweep", value_name = "PATH=V1,V2,...")]
         sweeps: Vec<String>,
         /// Run only shard I of N (0-based), for a cluster; join the shards with `ttx merge`.
@@ -98,6 +103,10 @@ pub enum Cmd {
         /// Output directory.
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
+        /// Run nothing: print the `ttx run` command that reproduces row N of runs.csv
+        /// (counting from 0, as pandas does), from these arguments or --out's manifest.json.
+        #[arg(long, value_name = "N", conflicts_with_all = ["resume", "plots", "jobs"])]
+        row: Option<u64>,
     },
     /// Join the shards of one batch into the files a single unsharded run writes.
     Merge {
@@ -184,18 +193,26 @@ pub fn dispatch(cli: Cli) -> Outcome {
     match cli.command {
         Cmd::Scenarios => headless::scenarios(),
         Cmd::Validate { files } => headless::validate(&files),
-        Cmd::Run { file, seed, until, journal, json } => {
-            headless::run(file.as_deref(), seed, until.as_deref(), journal.as_deref(), json)
+        Cmd::Run { file, seed, until, journal, json, sets } => {
+            headless::run(file.as_deref(), seed, until.as_deref(), journal.as_deref(), json, &sets)
         }
         Cmd::Replay { journal, verify, json } => headless::replay(&journal, verify, json),
         Cmd::Report { input, out, format } => report::run(&input, out.as_deref(), format),
         Cmd::Play { file, seed, journal } => play::play(file.as_deref(), seed, journal.as_deref()),
         Cmd::Msel { file, out } => msel::msel(file.as_deref(), out.as_deref()),
-        Cmd::Batch { file, runs, seed, jobs, sweeps, shard, plots, resume, out } => {
+        Cmd::Batch { file, runs, seed, jobs, sweeps, shard, plots, resume, out, row } => {
+            if let Some(n) = row {
+                return research::row(file.as_deref(), runs, seed, &sweeps, shard.as_deref(), &out, n);
+            }
+            let (Some(file), Some(runs)) = (file, runs) else {
+                return Err(crate::Failure::input(
+                    "ttx batch: give the scenario and the runs per point, for example `ttx batch tabletop_the_vote --runs 100 --out results`",
+                ));
+            };
             let opts = ttx::batch::BatchOptions {
                 scenario: file.display().to_string(),
                 runs,
-                seed,
+                seed: seed.unwrap_or(1),
                 sweeps,
                 shard,
                 jobs,

@@ -93,8 +93,12 @@ pub fn run(
     until: Option<&str>,
     journal: Option<&Path>,
     json: bool,
+    sets: &[String],
 ) -> Outcome {
     let scenario = load::scenario(file)?;
+    // The journal embeds this scenario's own source, so it replays without the settings.
+    let scenario =
+        ttx::batch::sweep::apply_sets(&scenario, scenario.label(), sets).map_err(Failure::input)?;
     let target = match until {
         Some(t) => load::tick(&scenario, t, "--until")?,
         None => scenario.registry().clock.last_tick(),
@@ -117,6 +121,9 @@ pub fn run(
         let text = serde_json::to_string(&m).map_err(|e| Failure::runtime(e.to_string()))?;
         writeln!(out, "{text}")?;
     } else {
+        if !sets.is_empty() {
+            writeln!(out, "With --set {}\n", sets.join(" --set "))?;
+        }
         write_summary(&mut out, &scenario, &sim, &m)?;
         if let Some(p) = journal {
             writeln!(out, "\nJournal written to {}", p.display())?;

@@ -43,6 +43,70 @@ pub fn batch(file: &Path, opts: &BatchOptions) -> Outcome {
     batch::batch(opts, &scenario, &stop, &mut out).map_err(failure)
 }
 
+/// `ttx batch --row N`: prints the `ttx run` command of one row of runs.csv, running nothing.
+pub fn row(
+    file: Option<&Path>,
+    runs: Option<u32>,
+    seed: Option<u64>,
+    sweeps: &[String],
+    shard: Option<&str>,
+    out_dir: &Path,
+    n: u64,
+) -> Outcome {
+    use std::io::Write;
+    let planned = match (file, runs) {
+        (Some(file), Some(runs)) => {
+            let scenario = load::scenario(Some(file))?;
+            let shard = shard.map(batch::Shard::parse).transpose().map_err(Failure::input)?;
+            let label = file.display().to_string();
+            let plan = batch::Plan::new(&scenario, &label, runs, seed.unwrap_or(1), sweeps, shard);
+            Some(plan.map_err(failure)?.manifest)
+        }
+        (None, None) if seed.is_none() && sweeps.is_empty() && shard.is_none() => None,
+        _ => {
+            return Err(Failure::input(
+                "--row: give all the batch's own arguments (the scenario, --runs, and its --seed, --sweep and --shard if any), or only --out DIR to read them from DIR/manifest.json",
+            ));
+        }
+    };
+    let (manifest, in_dir) = batch::row_manifest(planned, out_dir).map_err(failure)?;
+    let task = batch::row_task(&manifest, in_dir.then_some(out_dir), n).map_err(failure)?;
+    if in_dir && file.is_none() {
+        check_reproducible(&manifest)?;
+    }
+    let mut out = crate::output::stdout();
+    writeln!(out, "{}", batch::row_command(&manifest, &task))?;
+    Ok(())
+}
+
+/// Refuses to print a `ttx run` command for a batch whose scenario file has changed since,
+/// and says so when the scenario cannot be read from here or the ttx version differs.
+fn check_reproducible(m: &batch::Manifest) -> Outcome {
+    match load::scenario(Some(Path::new(&m.scenario))) {
+        Ok(s) if s.hash_hex() != m.scenario_hash => {
+            return Err(Failure::input(format!(
+                "--row: {} has changed since the batch was run (content hash {}, the batch's {}), so no ttx run of it reproduces the batch's rows; restore the scenario as it was, or run the batch again",
+                m.scenario,
+                s.hash_hex(),
+                m.scenario_hash
+            )));
+        }
+        Ok(_) => {}
+        Err(e) => eprintln!(
+            "ttx batch: note: the batch's scenario cannot be read from here ({}); run the command from the directory the batch was run in",
+            e.message.lines().next().unwrap_or("")
+        ),
+    }
+    if m.ttx_version != ttx_engine::VERSION {
+        eprintln!(
+            "ttx batch: note: the batch was run by ttx {}, this is ttx {}; a run of this version may differ",
+            m.ttx_version,
+            ttx_engine::VERSION
+        );
+    }
+    Ok(())
+}
+
 /// `ttx merge`
 pub fn merge(dirs: &[PathBuf], out_dir: &Path, plots: bool) -> Outcome {
     let mut out = crate::output::stdout();

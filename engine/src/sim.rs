@@ -12,7 +12,7 @@ use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, ScheduleLabel, SingleT
 use crate::command::{Command, CommandOutcome, Issuer, Rejection, check_actor};
 use crate::events::{EventLog, SimEvent};
 use crate::journal::Record;
-use crate::metrics::{Metrics, MetricsState, SeriesPoint, round2};
+use crate::metrics::{Metrics, MetricsState, SeriesPoint};
 use crate::model::registry::*;
 use crate::model::*;
 use crate::rng::{StableHasher, Streams};
@@ -662,11 +662,7 @@ impl Sim {
             time_to_share_h_p50: m.time_to_share.percentile(50),
             alert_reach_h_p50: m.alert_reach.percentile(50),
             alert_reach_h_p90: m.alert_reach.percentile(90),
-            warned_before_targeted: if targeted == 0 {
-                None
-            } else {
-                Some(round4(warned as f64 / targeted as f64))
-            },
+            warned_before_targeted: if targeted == 0 { None } else { Some(warned as f64 / targeted as f64) },
             targeted_jurisdictions: targeted,
             warned_jurisdictions: warned,
             voters_affected: altered + lost + voters_delayed,
@@ -674,9 +670,9 @@ impl Sim {
             registrations_lost: lost,
             voters_delayed,
             results_downtime_h: results,
-            confidence: round2(public.confidence),
-            confidence_min: round2(public.min),
-            confidence_final: round2(public.confidence),
+            confidence: public.confidence,
+            confidence_min: public.min,
+            confidence_final: public.confidence,
             attribution_correct,
             attribution_day,
             assessment_day: day(eo.assessment_at),
@@ -730,16 +726,12 @@ impl Sim {
         SeriesPoint {
             tick: until.0,
             time,
-            warned_before_targeted: if targeted == 0 {
-                None
-            } else {
-                Some(round4(warned as f64 / targeted as f64))
-            },
+            warned_before_targeted: if targeted == 0 { None } else { Some(warned as f64 / targeted as f64) },
             time_to_share_h_p50: m.time_to_share.percentile(50),
             alert_reach_h_p50: m.alert_reach.percentile(50),
             blocked_by_shared_indicator: m.blocked_shared,
             dwell_time_h_p50: dwell_survival(&w.resource::<Intrusions>().list, until).0.percentile(50),
-            confidence: round2(w.resource::<Public>().confidence),
+            confidence: w.resource::<Public>().confidence,
             intrusions_attempted: m.attempted,
             intrusions_succeeded: m.succeeded,
             voters_affected: altered + lost + delayed,
@@ -845,10 +837,6 @@ impl std::fmt::Debug for Sim {
             .field("state_hash", &format_args!("{:016x}", self.state_hash()))
             .finish()
     }
-}
-
-fn round4(x: f64) -> f64 {
-    (x * 10_000.0).round() / 10_000.0
 }
 
 impl std::ops::Add for ETime {

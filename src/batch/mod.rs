@@ -473,6 +473,87 @@ pub fn batch(
     Ok(())
 }
 
+/// The manifest `ttx batch --row` reads rows from, and whether it is `dir`'s: the one in `dir`
+/// when there is one (which the batch's arguments, when given, must match), else the one
+/// planned from the arguments.
+pub fn row_manifest(planned: Option<Manifest>, dir: &Path) -> Result<(Manifest, bool), BatchError> {
+    if !dir.join("manifest.json").exists() {
+        let m = planned.ok_or_else(|| {
+            BatchError::Input(format!(
+                "--row: {} holds no batch (no manifest.json); give the batch's own arguments too, for example `ttx batch FILE --runs N --sweep ... --out DIR --row 0`",
+                dir.display()
+            ))
+        })?;
+        return Ok((m, false));
+    }
+    let there = files::read_manifest(dir)?;
+    if let Some(m) = planned {
+        if let Some((field, was, now)) = there.difference(&m) {
+            return Err(BatchError::Input(format!(
+                "--row: the batch in {} was made with different arguments: {field} was {was}, now {now}; give the batch's own arguments, or none: `ttx batch --out {} --row N`",
+                dir.display(),
+                files::shell_word(&dir.display().to_string())
+            )));
+        }
+        if there.shard != m.shard {
+            return Err(BatchError::Input(format!(
+                "--row: {} holds {}, not {}; give the batch's arguments as it was run, or none: `ttx batch --out {} --row N`",
+                dir.display(),
+                shard_name(there.shard),
+                shard_name(m.shard),
+                files::shell_word(&dir.display().to_string())
+            )));
+        }
+    }
+    Ok((there, true))
+}
+
+/// Row `n` (from 0, below the header) of a batch's runs.csv: read from `dir`'s runs.csv
+/// (in its own order, which is (point, run) order once the batch is complete) or, for a
+/// batch not run, the row it would be.
+pub fn row_task(m: &Manifest, dir: Option<&Path>, n: u64) -> Result<Task, BatchError> {
+    let (tasks, resume) = match dir {
+        Some(dir) if dir.join("runs.csv").exists() => {
+            let metrics = metric_columns(dir, m)?;
+            let rows = files::read_runs(dir, m, &metrics, true)?;
+            let tasks = rows.iter().map(|r| Task { point: r.point, run: r.run, seed: r.seed }).collect();
+            (tasks, Some(m.resume_command(dir)))
+        }
+        Some(dir) => (Vec::new(), Some(m.resume_command(dir))),
+        None => (m.tasks(), None),
+    };
+    let total = m.tasks().len();
+    if let Some(t) = usize::try_from(n).ok().and_then(|i| tasks.get(i)) {
+        return Ok(*t);
+    }
+    let unfinished = match resume {
+        Some(command) if tasks.len() < total => format!(
+            "\nthe batch is not complete: {} of its {total} runs are written; to complete it: {command}",
+            tasks.len()
+        ),
+        _ => String::new(),
+    };
+    Err(BatchError::Input(match tasks.len() {
+        0 => format!("--row {n}: runs.csv has no rows yet{unfinished}"),
+        len => format!(
+            "--row {n}: runs.csv has rows 0 to {} (counting from 0, below the header); give one of those{unfinished}",
+            len - 1
+        ),
+    }))
+}
+
+/// The `ttx run` command that reproduces one run of a batch: the same scenario, the run's
+/// seed, and a `--set` for every swept value at its point.
+pub fn row_command(m: &Manifest, t: &Task) -> String {
+    let mut args: Vec<String> =
+        vec!["ttx".into(), "run".into(), m.scenario.clone(), "--seed".into(), t.seed.to_string()];
+    for (s, v) in m.sweeps.iter().zip(m.point_values(t.point)) {
+        args.push("--set".into());
+        args.push(format!("{}={}", s.path, sweep::show(&v)));
+    }
+    args.iter().map(|a| files::shell_word(a)).collect::<Vec<_>>().join(" ")
+}
+
 fn shard_name(s: Option<Shard>) -> String {
     match s {
         Some(s) => format!("shard {}/{}", s.index, s.count),

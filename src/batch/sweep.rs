@@ -23,6 +23,22 @@ pub struct Sweep {
     /// The values, typed as the scenario holds them.
     pub values: Vec<Value>,
     steps: Vec<Step>,
+    /// A channel's `scale`: the steps lead to the channel, whose four latency quantiles are multiplied.
+    scale: bool,
+}
+
+/// The latency quantiles of a channel, which its virtual `scale` multiplies together.
+pub const LATENCY_QUANTILES: [&str; 4] = ["min_h", "median_h", "p90_h", "max_h"];
+
+/// Whether a part of the tree is a channel's latency distribution (so `PATH.scale` is a parameter).
+fn is_latency(v: &Value) -> bool {
+    match v {
+        Value::Object(map) => {
+            !map.contains_key("scale")
+                && LATENCY_QUANTILES.iter().all(|k| map.get(*k).is_some_and(Value::is_number))
+        }
+        _ => false,
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,23 +58,166 @@ pub struct Point {
     pub scenario: Scenario,
 }
 
-/// Splits `PATH=V1,V2,...`.
+/// Splits `PATH=V1,V2,...` (each value may be a range `lo:hi:step`) as given to `flag`.
 pub fn split_arg(arg: &str) -> Result<(String, Vec<String>), String> {
-    let example = "for example --sweep sharing.isac_membership=0.2,0.5,0.9";
+    split_flag(arg, "--sweep")
+}
+
+fn split_flag(arg: &str, flag: &str) -> Result<(String, Vec<String>), String> {
+    let (form, example) = if flag == "--set" {
+        ("PATH=VALUE", "for example --set sharing.isac_membership=0.5")
+    } else {
+        ("PATH=V1,V2,... or PATH=LO:HI:STEP", "for example --sweep sharing.isac_membership=0.2,0.5,0.9")
+    };
     let Some((path, values)) = arg.split_once('=') else {
-        return Err(format!("--sweep `{arg}`: write PATH=V1,V2,... ({example})"));
+        return Err(format!("{flag} `{arg}`: write {form} ({example})"));
     };
     let path = path.trim();
     if path.is_empty() {
-        return Err(format!("--sweep `{arg}`: the path before `=` is empty ({example})"));
+        return Err(format!("{flag} `{arg}`: the path before `=` is empty ({example})"));
     }
-    let values: Vec<String> = values.split(',').map(|v| v.trim().to_string()).collect();
-    if values.iter().any(String::is_empty) {
+    let items: Vec<String> = values.split(',').map(|v| v.trim().to_string()).collect();
+    if items.iter().any(String::is_empty) {
         return Err(format!(
-            "--sweep `{arg}`: a value is empty; separate values with single commas ({example})"
+            "{flag} `{arg}`: a value is empty; separate values with single commas ({example})"
         ));
     }
+    let mut values = Vec::new();
+    for item in items {
+        if item.contains(':') && flag == "--set" {
+            return Err(format!(
+                "{flag} {path}={item}: --set takes one value, not a range; to try a range of values, use `ttx batch --sweep {path}={item}`"
+            ));
+        } else if item.contains(':') {
+            values.extend(range(flag, path, &item)?);
+        } else {
+            values.push(item);
+        }
+    }
     Ok((path.to_string(), values))
+}
+
+/// A number read exactly from its decimal text: `units` × 10^-`places`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Decimal {
+    units: i128,
+    places: u32,
+}
+
+/// The most decimals a range's numbers may have (so every value stays exact in an `i128`).
+const MAX_RANGE_PLACES: u32 = 18;
+
+impl Decimal {
+    /// Reads `-12.50`, `3`, `.5`, `2e-3` exactly; None for anything else, or for a number with
+    /// more than [`MAX_RANGE_PLACES`] decimals or beyond 10^18.
+    fn parse(text: &str) -> Option<Decimal> {
+        let (mantissa, exponent) = match text.split_once(['e', 'E']) {
+            Some((m, e)) => (m, e.parse::<i32>().ok()?),
+            None => (text, 0),
+        };
+        let (negative, digits) = match mantissa.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, mantissa.strip_prefix('+').unwrap_or(mantissa)),
+        };
+        let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+        if (whole.is_empty() && fraction.is_empty())
+            || !whole.chars().chain(fraction.chars()).all(|c| c.is_ascii_digit())
+        {
+            return None;
+        }
+        let mut units: i128 = 0;
+        for c in whole.chars().chain(fraction.chars()) {
+            units = units.checked_mul(10)?.checked_add(i128::from(c.to_digit(10)?))?;
+        }
+        if units == 0 {
+            return Some(Decimal { units: 0, places: 0 });
+        }
+        let mut places = i64::try_from(fraction.len()).ok()? - i64::from(exponent);
+        while places < 0 {
+            units = units.checked_mul(10)?;
+            places += 1;
+        }
+        // Trailing zeros after the point say nothing about the value.
+        while places > 0 && units % 10 == 0 {
+            units /= 10;
+            places -= 1;
+        }
+        let places = u32::try_from(places).ok().filter(|&p| p <= MAX_RANGE_PLACES)?;
+        if units > 10i128.pow(18 + places) {
+            return None;
+        }
+        Some(Decimal { units: if negative { -units } else { units }, places })
+    }
+
+    /// The same number with `places` decimals (at least its own).
+    fn units_at(self, places: u32) -> i128 {
+        self.units * 10i128.pow(places - self.places)
+    }
+}
+
+/// `units` × 10^-`places` written out, without an exponent or a sign on zero.
+fn write_decimal(units: i128, places: u32) -> String {
+    let sign = if units < 0 { "-" } else { "" };
+    let digits = format!("{:0>width$}", units.unsigned_abs(), width = places as usize + 1);
+    let (whole, fraction) = digits.split_at(digits.len() - places as usize);
+    if places == 0 { format!("{sign}{whole}") } else { format!("{sign}{whole}.{fraction}") }
+}
+
+/// Expands `lo:hi:step` into its values: lo, lo+step, ... up to hi (included when a step lands
+/// on it). The arithmetic is exact in decimal: whole numbers give whole numbers, and every
+/// value is written with as many decimals as the most precise of the three numbers.
+fn range(flag: &str, path: &str, item: &str) -> Result<Vec<String>, String> {
+    let at = format!("{flag} {path}={item}");
+    let parts: Vec<&str> = item.split(':').map(str::trim).collect();
+    let example = "for example 0.1:0.9:0.2 gives 0.1, 0.3, 0.5, 0.7, 0.9";
+    if parts.len() != 3 {
+        return Err(format!("{at}: a range is LO:HI:STEP, three numbers separated by colons ({example})"));
+    }
+    let mut nums = [Decimal { units: 0, places: 0 }; 3];
+    for (n, p) in nums.iter_mut().zip(&parts) {
+        *n = match Decimal::parse(p) {
+            Some(d) => d,
+            None if p.parse::<f64>().is_ok() && p.contains(|c: char| c.is_ascii_digit()) => {
+                return Err(format!(
+                    "{at}: `{p}` has too many digits for a range (at most {MAX_RANGE_PLACES} decimals, below 10^18); list such values one by one, separated by commas"
+                ));
+            }
+            None => {
+                return Err(format!(
+                    "{at}: `{p}` is not a number; a range is LO:HI:STEP, three numbers ({example})"
+                ));
+            }
+        };
+    }
+    let places = nums.iter().map(|d| d.places).max().unwrap_or(0);
+    let [lo, hi, step] = nums.map(|d| d.units_at(places));
+    let text = |units: i128| write_decimal(units, places);
+    if step <= 0 {
+        let fix = if step < 0 && lo > hi {
+            format!("a range counts upwards: write {path}={}:{}:{}", parts[1], parts[0], text(-step))
+        } else {
+            format!("write LO:HI:STEP with a step above 0 and LO at most HI ({example})")
+        };
+        return Err(format!("{at}: the step {} is not above 0; {fix}", parts[2]));
+    }
+    if lo > hi {
+        return Err(format!(
+            "{at}: the range starts above its end; write the smaller number first: {path}={}:{}:{}",
+            parts[1], parts[0], parts[2]
+        ));
+    }
+    // Exact: every number is at most 10^18 at most 18 decimals, so nothing here overflows an i128.
+    let count = (hi - lo) / step + 1;
+    if count > MAX_POINTS as i128 {
+        let span = hi - lo;
+        let widest = MAX_POINTS as i128 - 1;
+        let smallest = (span + widest - 1) / widest;
+        return Err(format!(
+            "{at}: the range makes {count} values, more than a batch may have sweep points ({MAX_POINTS}); use a step of at least {} (or a narrower range)",
+            text(smallest)
+        ));
+    }
+    Ok((0..count).map(|i| text(lo + step * i)).collect())
 }
 
 /// The scenario as the JSON tree that sweeps edit.
@@ -99,7 +258,8 @@ fn walk<'a>(root: &'a Value, path: &str) -> Result<(Vec<Step>, &'a Value), (Stri
     Ok((steps, cur))
 }
 
-/// Every sweepable path of a tree: numbers, true/false, and unset optional values.
+/// Every sweepable path of a tree: numbers, true/false, unset optional values, and each
+/// channel's latency `scale`.
 pub fn parameters(root: &Value) -> Vec<(String, Value)> {
     fn go(v: &Value, prefix: &str, out: &mut Vec<(String, Value)>) {
         let join = |k: &str| if prefix.is_empty() { k.to_string() } else { format!("{prefix}.{k}") };
@@ -107,6 +267,9 @@ pub fn parameters(root: &Value) -> Vec<(String, Value)> {
             Value::Object(map) => {
                 for (k, x) in map {
                     go(x, &join(k), out);
+                }
+                if is_latency(v) {
+                    out.push((join("scale"), Value::from(1.0)));
                 }
             }
             Value::Array(items) => {
@@ -221,12 +384,58 @@ pub fn show(v: &Value) -> String {
 
 /// Checks every `--sweep` against the scenario's tree: paths exist, values have the right type.
 pub fn resolve(root: &Value, args: &[String]) -> Result<Vec<Sweep>, String> {
+    resolve_flag(root, args, "--sweep")
+}
+
+/// Checks every `--set PATH=VALUE` against the scenario's tree, as [`resolve`] checks sweeps.
+pub fn resolve_sets(root: &Value, args: &[String]) -> Result<Vec<Sweep>, String> {
+    let sets = resolve_flag(root, args, "--set")?;
+    if let Some(s) = sets.iter().find(|s| s.values.len() != 1) {
+        return Err(format!(
+            "--set {}: give one value per --set (PATH=VALUE); to try several values, use `ttx batch --sweep {}=...`",
+            s.path, s.path
+        ));
+    }
+    Ok(sets)
+}
+
+/// Whether two parameters set the same numbers (a channel's `scale` covers its four quantiles).
+fn overlaps(a: &Sweep, b: &Sweep) -> bool {
+    if a.scale == b.scale {
+        return a.steps == b.steps;
+    }
+    let (scale, leaf) = if a.scale { (a, b) } else { (b, a) };
+    leaf.steps.len() == scale.steps.len() + 1
+        && leaf.steps.starts_with(&scale.steps)
+        && matches!(leaf.steps.last(), Some(Step::Key(k)) if LATENCY_QUANTILES.contains(&k.as_str()))
+}
+
+/// Where a path leads: a leaf of the tree, or a channel whose virtual `scale` it names.
+fn locate<'a>(root: &'a Value, path: &str) -> Result<(Vec<Step>, &'a Value, bool), String> {
+    match walk(root, path) {
+        Ok((steps, leaf)) => Ok((steps, leaf, false)),
+        Err((prefix, _)) => {
+            let segs = segments(path);
+            if segs.last().map(String::as_str) == Some("scale")
+                && let Ok((steps, channel)) = walk(root, &segs[..segs.len() - 1].join("."))
+                && is_latency(channel)
+            {
+                return Ok((steps, channel, true));
+            }
+            Err(prefix)
+        }
+    }
+}
+
+fn resolve_flag(root: &Value, args: &[String], flag: &str) -> Result<Vec<Sweep>, String> {
     let mut sweeps: Vec<Sweep> = Vec::new();
+    // The value a scale is read as: a number.
+    let factor = Value::from(1.0);
     for arg in args {
-        let (path, texts) = split_arg(arg)?;
-        let (steps, leaf) = match walk(root, &path) {
-            Ok((steps, leaf)) => (steps, leaf),
-            Err((prefix, _)) => {
+        let (path, texts) = split_flag(arg, flag)?;
+        let (steps, leaf, scale) = match locate(root, &path) {
+            Ok((steps, leaf, scale)) => (steps, if scale { &factor } else { leaf }, scale),
+            Err(prefix) => {
                 let near = nearest(root, &path, 8);
                 let found = if prefix.is_empty() {
                     String::new()
@@ -234,48 +443,63 @@ pub fn resolve(root: &Value, args: &[String]) -> Result<Vec<Sweep>, String> {
                     format!(" (`{prefix}` exists, the rest does not)")
                 };
                 return Err(format!(
-                    "--sweep {path}: the scenario has no parameter `{path}`{found}\nnearest valid paths:\n  {}",
+                    "{flag} {path}: the scenario has no parameter `{path}`{found}\nnearest valid paths:\n  {}",
                     near.join("\n  ")
                 ));
             }
         };
         if !matches!(leaf, Value::Bool(_) | Value::Number(_) | Value::Null) {
             let near = nearest(root, &path, 8);
+            let what = if flag == "--set" { "--set sets" } else { "a sweep sets" };
             return Err(format!(
-                "--sweep {path}: `{path}` is {}, not a number or true/false; a sweep sets one number or true/false\nnearest valid paths:\n  {}",
+                "{flag} {path}: `{path}` is {}, not a number or true/false; {what} one number or true/false\nnearest valid paths:\n  {}",
                 describe(leaf),
                 near.join("\n  ")
             ));
         }
-        if let Some(other) = sweeps.iter().find(|s| s.steps == steps) {
+        let candidate = Sweep { path: path.clone(), values: Vec::new(), steps, scale };
+        if let Some(other) = sweeps.iter().find(|s| overlaps(s, &candidate)) {
+            let verb = if flag == "--set" { "set" } else { "swept" };
+            let also = if candidate.scale || other.scale {
+                "; a channel's scale multiplies its four latency quantiles, so give either the scale or the quantiles"
+            } else if flag == "--set" {
+                ""
+            } else {
+                "; give all its values in one --sweep"
+            };
             return Err(format!(
-                "--sweep {path}: the same parameter is swept twice (also as `{}`); give all its values in one --sweep",
+                "{flag} {path}: the same parameter is {verb} twice (also as `{}`){also}",
                 other.path
             ));
         }
         if texts.len() > MAX_POINTS {
             return Err(format!(
-                "--sweep {path}: {} values, more than a batch may have sweep points ({MAX_POINTS}); sweep fewer values (see docs/batch.md)",
+                "{flag} {path}: {} values, more than a batch may have sweep points ({MAX_POINTS}); sweep fewer values (see docs/batch.md)",
                 texts.len()
             ));
         }
         let mut values = Vec::new();
         for t in &texts {
             let v = typed(leaf, t)
-                .map_err(|e| format!("--sweep {path}={t}: {e}; `{path}` is {}", describe(leaf)))?;
+                .map_err(|e| format!("{flag} {path}={t}: {e}; `{path}` is {}", describe(leaf)))?;
+            if scale && v.as_f64().is_none_or(|x| x <= 0.0) {
+                return Err(format!(
+                    "{flag} {path}={t}: a scale multiplies the channel's latencies, so it is above 0 (for example 0.5 to halve them, 2 to double them)"
+                ));
+            }
             if values.contains(&v) {
-                return Err(format!("--sweep {path}: the value {t} is given twice"));
+                return Err(format!("{flag} {path}: the value {t} is given twice"));
             }
             values.push(v);
         }
-        sweeps.push(Sweep { path, values, steps });
+        sweeps.push(Sweep { values, ..candidate });
     }
     Ok(sweeps)
 }
 
-fn set(root: &mut Value, steps: &[Step], v: Value) {
+fn set(root: &mut Value, sweep: &Sweep, v: Value) {
     let mut cur = root;
-    for s in steps {
+    for s in &sweep.steps {
         let next = match (s, cur) {
             (Step::Key(k), Value::Object(map)) => map.get_mut(k),
             (Step::Index(i), Value::Array(items)) => items.get_mut(*i),
@@ -287,7 +511,18 @@ fn set(root: &mut Value, steps: &[Step], v: Value) {
             None => return,
         }
     }
-    *cur = v;
+    if !sweep.scale {
+        *cur = v;
+        return;
+    }
+    let factor = v.as_f64().unwrap_or(1.0);
+    for k in LATENCY_QUANTILES {
+        if let Some(q) = cur.get_mut(k)
+            && let Some(x) = q.as_f64().and_then(|x| Number::from_f64(x * factor))
+        {
+            *q = Value::Number(x);
+        }
+    }
 }
 
 /// The most sweep points a batch may have: each is a scenario compiled and
@@ -328,6 +563,27 @@ pub fn grid_position(lengths: &[usize], point: usize) -> Vec<usize> {
 
 /// Builds and checks the scenario at every point of the grid.
 pub fn points(base: &Scenario, label: &str, root: &Value, sweeps: &[Sweep]) -> Result<Vec<Point>, String> {
+    points_flag(base, label, root, sweeps, "--sweep")
+}
+
+/// The scenario with every `--set PATH=VALUE` applied and checked (the base itself when there is none).
+pub fn apply_sets(base: &Scenario, label: &str, args: &[String]) -> Result<Scenario, String> {
+    if args.is_empty() {
+        return Ok(base.clone());
+    }
+    let root = tree(base.spec())?;
+    let sets = resolve_sets(&root, args)?;
+    let mut pts = points_flag(base, label, &root, &sets, "--set")?;
+    Ok(pts.remove(0).scenario)
+}
+
+fn points_flag(
+    base: &Scenario,
+    label: &str,
+    root: &Value,
+    sweeps: &[Sweep],
+    flag: &str,
+) -> Result<Vec<Point>, String> {
     if sweeps.is_empty() {
         return Ok(vec![Point { index: 0, values: vec![], scenario: base.clone() }]);
     }
@@ -339,7 +595,7 @@ pub fn points(base: &Scenario, label: &str, root: &Value, sweeps: &[Sweep]) -> R
         let values: Vec<Value> = sweeps.iter().zip(&pos).map(|(s, &i)| s.values[i].clone()).collect();
         let mut tree = root.clone();
         for (s, v) in sweeps.iter().zip(&values) {
-            set(&mut tree, &s.steps, v.clone());
+            set(&mut tree, s, v.clone());
         }
         let at = sweeps
             .iter()
@@ -348,7 +604,7 @@ pub fn points(base: &Scenario, label: &str, root: &Value, sweeps: &[Sweep]) -> R
             .collect::<Vec<_>>()
             .join(" ");
         let spec: ScenarioSpec = serde_json::from_value(tree)
-            .map_err(|e| format!("--sweep {at}: the scenario cannot hold this value: {e}"))?;
+            .map_err(|e| format!("{flag} {at}: the scenario cannot hold this value: {e}"))?;
         let scenario = Scenario::from_spec(label, &spec).map_err(|problems| {
             let list: Vec<String> = problems
                 .iter()
@@ -357,7 +613,23 @@ pub fn points(base: &Scenario, label: &str, root: &Value, sweeps: &[Sweep]) -> R
                     format!("  {}: {}{help}", p.path, p.message)
                 })
                 .collect();
-            format!("--sweep {at}: the scenario is not valid with this value:\n{}", list.join("\n"))
+            let mut message =
+                format!("{flag} {at}: the scenario is not valid with this value:\n{}", list.join("\n"));
+            // A single latency quantile cannot pass its neighbours; the channel's scale moves all four.
+            for s in sweeps.iter().filter(|s| !s.scale) {
+                if let Some((channel, last)) = s.path.rsplit_once('.')
+                    && LATENCY_QUANTILES.contains(&last)
+                    && problems.iter().any(|p| p.path.starts_with(channel))
+                {
+                    message.push_str(&format!(
+                        "\nto make the whole channel faster or slower, {} its scale instead, which multiplies its four latency quantiles: {flag} {channel}.scale={}",
+                        if flag == "--set" { "set" } else { "sweep" },
+                        if flag == "--set" { "2" } else { "0.5,2" }
+                    ));
+                    break;
+                }
+            }
+            message
         })?;
         out.push(Point { index: p as u32, values, scenario });
     }
@@ -475,5 +747,172 @@ mod tests {
             check_grid(&resolve(&t, &[format!("sharing.tearline_h={}", values(100))]).unwrap()),
             Ok(100)
         );
+    }
+
+    #[test]
+    fn ranges_expand_inclusively_and_keep_whole_numbers_whole() {
+        let (_, t) = base();
+        let sweeps = resolve(
+            &t,
+            &[
+                "sharing.isac_membership=0.1:0.5:0.1".into(),
+                "adversaries.crimson.campaigns.office_phish.spacing_h=4:12:4".into(),
+                "sharing.tearline_h=1:10:4,48".into(),
+            ],
+        )
+        .unwrap();
+        let floats: Vec<Value> = [0.1, 0.2, 0.3, 0.4, 0.5].iter().map(|&x| Value::from(x)).collect();
+        assert_eq!(sweeps[0].values, floats);
+        assert_eq!(sweeps[1].values, vec![Value::from(4u64), Value::from(8u64), Value::from(12u64)]);
+        // 10 is not on a step from 1 by 4, so it is not included; a range and a list mix.
+        let shown: Vec<String> = sweeps[2].values.iter().map(show).collect();
+        assert_eq!(shown, ["1", "5", "9", "48"]);
+        assert_eq!(range("--sweep", "x", "-0.2:0.2:0.1").unwrap(), ["-0.2", "-0.1", "0.0", "0.1", "0.2"]);
+        assert_eq!(range("--sweep", "x", "3:3:1").unwrap(), ["3"]);
+    }
+
+    #[test]
+    fn ranges_step_in_exact_decimals() {
+        let r = |item: &str| range("--sweep", "x", item).unwrap();
+        // Binary floating point would give 0.30000000000000004 or lose the last value.
+        assert_eq!(r("0.1:0.3:0.1"), ["0.1", "0.2", "0.3"]);
+        assert_eq!(r("0:1:0.1").len(), 11);
+        assert_eq!(r("0:1:0.1").last().map(String::as_str), Some("1.0"));
+        assert_eq!(r("0.7:1.3:0.3"), ["0.7", "1.0", "1.3"]);
+        // A value just short of a step is not rounded up onto it.
+        assert_eq!(r("0:0.9999999999999:0.1").last().map(String::as_str), Some("0.9000000000000"));
+        assert_eq!(r("1e-3:3e-3:1e-3"), ["0.001", "0.002", "0.003"]);
+        assert_eq!(r("-3:3:2.5"), ["-3.0", "-0.5", "2.0"]);
+        assert_eq!(r("-0.0:0:1"), ["0"]);
+        assert_eq!(r("1.50:2:0.25"), ["1.50", "1.75", "2.00"]);
+        assert_eq!(r("0:9999:1").len(), MAX_POINTS);
+        // Every value reads back as the decimal it is written as.
+        for v in r("0.05:9.95:0.05") {
+            let x: f64 = v.parse().unwrap();
+            assert_eq!(format!("{x:.2}"), v);
+        }
+    }
+
+    #[test]
+    fn bad_range_messages_give_the_range_to_write() {
+        let e = |item: &str| range("--sweep", "x", item).unwrap_err();
+        assert!(e("10:1:-1").contains("a range counts upwards: write x=1:10:1"), "{}", e("10:1:-1"));
+        assert!(e("1:10:-1").contains("the step -1 is not above 0"));
+        assert!(e("1:1:0").contains("the step 0 is not above 0"));
+        assert!(e("1:2:3:4").contains("three numbers"));
+        assert!(e(":2:1").contains("`` is not a number"));
+        assert!(e("1:2:nan").contains("`nan` is not a number"));
+        assert!(e("1:inf:1").contains("`inf` is not a number"));
+        assert!(e("0:1:1e-30").contains("too many digits"));
+        assert!(e("0:1e400:1").contains("too many digits"));
+        let big = e("0:100000:1");
+        assert!(big.contains("100001 values") && big.contains("a step of at least 11 "), "{big}");
+        let fine = e("0:1:0.00001");
+        assert!(fine.contains("100001 values") && fine.contains("a step of at least 0.00011 "), "{fine}");
+        // The smallest step the message gives fits.
+        assert_eq!(range("--sweep", "x", "0:100000:11").unwrap().len(), 9091);
+        assert!(range("--sweep", "x", "0:1:0.00011").unwrap().len() <= MAX_POINTS);
+        // Huge exponents are refused without running long.
+        assert_eq!(range("--sweep", "x", "0e999999999:1:1").unwrap(), ["0", "1"]);
+        assert!(e("1e-999999999:1:1").contains("too many digits"));
+        assert!(e("1e999999999:1e999999999:1").contains("too many digits"));
+    }
+
+    #[test]
+    fn bad_ranges_say_what_to_write() {
+        let (_, t) = base();
+        for (arg, says) in [
+            ("sharing.tearline_h=1:10:0", "not above 0"),
+            ("sharing.tearline_h=1:10:-2", "not above 0"),
+            ("sharing.tearline_h=10:1:1", "write the smaller number first: sharing.tearline_h=1:10:1"),
+            ("sharing.tearline_h=1:10", "LO:HI:STEP, three numbers"),
+            ("sharing.tearline_h=a:10:1", "`a` is not a number"),
+            ("sharing.tearline_h=0:100000:1", "100001 values, more than a batch may have"),
+            ("adversaries.crimson.campaigns.office_phish.spacing_h=1:2:0.5", "not a whole number"),
+        ] {
+            let e = resolve(&t, &[arg.to_string()]).unwrap_err();
+            assert!(e.contains(says), "{arg}: {e}");
+        }
+        let e = resolve(&t, &["sharing.tearline_h=0:100000:1".into()]).unwrap_err();
+        assert!(e.contains("use a step of at least"), "{e}");
+    }
+
+    #[test]
+    fn a_channel_scale_multiplies_its_four_quantiles() {
+        let (s, t) = base();
+        let before = s.spec().sharing.channels.isac_to_members.clone();
+        let sweeps = resolve(&t, &["sharing.channels.isac_to_members.scale=0.5,2".into()]).unwrap();
+        assert_eq!(sweeps[0].values, vec![Value::from(0.5), Value::from(2.0)]);
+        let pts = points(&s, "x", &t, &sweeps).unwrap();
+        for (p, f) in pts.iter().zip([0.5, 2.0]) {
+            let c = &p.scenario.spec().sharing.channels.isac_to_members;
+            let mut want = before.clone();
+            want.scale_latency(f);
+            assert_eq!(c, &want);
+        }
+        // Listed among the parameters, so a misspelling suggests it.
+        let e = resolve(&t, &["sharing.channels.isac_to_members.scal=2".into()]).unwrap_err();
+        assert!(e.contains("\n  sharing.channels.isac_to_members.scale"), "{e}");
+        for (args, says) in [
+            (vec!["sharing.channels.isac_to_members.scale=0"], "above 0"),
+            (vec!["sharing.channels.isac_to_members.scale=-1"], "above 0"),
+            (vec!["sharing.channels.isac_to_members.scale=fast"], "not a number"),
+            (
+                vec![
+                    "sharing.channels.isac_to_members.scale=2",
+                    "sharing.channels.isac_to_members.median_h=3",
+                ],
+                "either the scale or the quantiles",
+            ),
+            (vec!["sharing.scale=2"], "no parameter `sharing.scale`"),
+        ] {
+            let args: Vec<String> = args.into_iter().map(str::to_string).collect();
+            let e = resolve(&t, &args).unwrap_err();
+            assert!(e.contains(says), "{args:?}: {e}");
+        }
+        // Another parameter of the same channel is fine beside its scale.
+        resolve(
+            &t,
+            &[
+                "sharing.channels.isac_to_members.scale=2".into(),
+                "sharing.channels.isac_to_members.reliability=0.5".into(),
+            ],
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn sets_take_one_value_and_speak_as_set() {
+        let (s, _) = base();
+        let at = apply_sets(
+            &s,
+            "x",
+            &["sharing.isac_membership=0.9".into(), "sharing.channels.isac_to_members.scale=2".into()],
+        )
+        .unwrap();
+        assert_eq!(at.spec().sharing.isac_membership, 0.9);
+        let mut want = s.spec().sharing.channels.isac_to_members.clone();
+        want.scale_latency(2.0);
+        assert_eq!(at.spec().sharing.channels.isac_to_members, want);
+        assert_eq!(apply_sets(&s, "x", &[]).unwrap().hash(), s.hash());
+        for (arg, says) in [
+            ("sharing.isac_membership=0.2,0.9", "one value per --set"),
+            ("sharing.isac_membrship=0.5", "--set sharing.isac_membrship: the scenario has no parameter"),
+            ("sharing.isac_membership=1.5", "--set sharing.isac_membership=1.5: the scenario is not valid"),
+            ("sharing.isac_membership", "--set `sharing.isac_membership`: write PATH=VALUE"),
+        ] {
+            let e = apply_sets(&s, "x", &[arg.to_string()]).unwrap_err();
+            assert!(e.contains(says), "{arg}: {e}");
+        }
+    }
+
+    #[test]
+    fn a_set_scenario_reads_back_from_its_source_with_the_same_hash() {
+        // A journal embeds the source of the scenario it ran; replay parses it and checks the hash.
+        let (s, _) = base();
+        let at = apply_sets(&s, "x", &["sharing.channels.isac_to_members.scale=0.3".into()]).unwrap();
+        let back = Scenario::parse("x", at.source()).unwrap();
+        assert_eq!(back.hash(), at.hash());
+        assert_ne!(back.hash(), s.hash());
     }
 }
