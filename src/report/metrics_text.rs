@@ -296,7 +296,7 @@ mod tests {
 
     #[test]
     fn every_measurable_metric_has_a_text() {
-        for m in ttx_engine::scenario::compile::MEASURABLE_METRICS {
+        for m in ttx_engine::metrics::measurable_metrics() {
             assert!(!metric_text(m).label.is_empty(), "{m} has no report text");
         }
     }

@@ -13,27 +13,6 @@ use crate::model::registry::*;
 use crate::rng::Streams;
 use crate::time::{Clock, ETime, Tick};
 
-/// Metric names a capability measure may use (see docs/metrics.md).
-pub const MEASURABLE_METRICS: &[&str] = &[
-    "intrusions_attempted",
-    "intrusions_succeeded",
-    "intrusions_blocked",
-    "blocked_by_shared_indicator",
-    "dwell_time_h_p50",
-    "dwell_time_h_p90",
-    "undetected_compromises",
-    "time_to_share_h_p50",
-    "alert_reach_h_p50",
-    "alert_reach_h_p90",
-    "warned_before_targeted",
-    "voters_affected",
-    "results_downtime_h",
-    "confidence_min",
-    "confidence_final",
-    "attribution_day",
-    "eo_deadlines_met",
-];
-
 /// A fixed stream family for facts of the scenario itself (vendor markets,
 /// posture overrides with a count): the same for every run seed.
 const SCENARIO_SEED: u64 = 0x7474_785f_7363_656e;
@@ -840,13 +819,14 @@ pub fn compile(spec: &ScenarioSpec) -> Result<Registry, Vec<Problem>> {
         }
     }
 
+    let measurable = crate::metrics::measurable_metrics();
     for (i, cap) in spec.evaluation.capabilities.iter().enumerate() {
         for (k, m) in cap.measures.iter().enumerate() {
-            if !MEASURABLE_METRICS.contains(&m.metric.as_str()) {
+            if !measurable.contains(&m.metric.as_str()) {
                 cx.err(
                     format!("evaluation.capabilities[{i}].measures[{k}].metric"),
                     format!("unknown metric `{}`", m.metric),
-                    suggest_help(&m.metric, MEASURABLE_METRICS, "use a metric from docs/metrics.md"),
+                    suggest_help(&m.metric, &measurable, "use a metric from docs/metrics.md"),
                 );
             }
         }
