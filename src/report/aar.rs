@@ -16,7 +16,7 @@ use ttx_engine::scenario::schema::{Channel, EvaluationSpec, MeasureSpec, TeamRol
 use ttx_engine::{ETime, Metrics, Sim, Tick};
 
 use super::doc::{Block, Cell, Doc, Figure, Table};
-use super::metrics_text::{Owner, Unit, label, metric_text, thousands};
+use super::metrics_text::{Owner, Unit, label, metric_text, thousands, unit};
 use super::rating::{Rating, combine, rate, threshold_text};
 use super::svg::{self, AxisTick, Band, Marker, colour};
 
@@ -708,8 +708,7 @@ fn rate_capability(a: &Analysis, name: &str, measures: &[MeasureSpec]) -> Capabi
     let any_alert = a.flows.iter().any(|f| f.alerted.is_some());
     for spec in measures {
         let value = value_of(&a.metrics, &spec.metric);
-        let t = metric_text(&spec.metric);
-        let unit = t.unit;
+        let unit = unit(&spec.metric);
         let mut rating = rate(spec, value);
         let mut ev = evidence(a, &spec.metric);
         if value.is_none() {
@@ -1218,7 +1217,7 @@ pub fn document(a: &Analysis) -> Doc {
             ..Default::default()
         };
         for r in &c.measures {
-            let unit = metric_text(&r.spec.metric).unit;
+            let unit = unit(&r.spec.metric);
             t.rows.push(vec![
                 Cell::text(format!("{} ({})", label(&r.spec.metric), r.spec.metric)),
                 Cell::num(unit.fmt_opt(r.value)),
@@ -1333,7 +1332,7 @@ pub fn document(a: &Analysis) -> Doc {
         let mt = metric_text(name);
         t.rows.push(vec![
             Cell::text(name),
-            Cell::num(super::metrics_text::unit(name).fmt_opt(v)),
+            Cell::num(unit(name).fmt_opt(v)),
             Cell::text(mt.definition),
         ]);
     }
