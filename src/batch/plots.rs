@@ -1,4 +1,4 @@
-//! SVG charts of a batch, for the key metrics:
+//! SVG charts of a batch, for the key metrics (`ttx_engine::metrics::key_metrics`):
 //!
 //! - `<metric>.svg`: the metric's distribution at every sweep point (a box
 //!   from the 25th to the 75th percentile, whiskers from the 5th to the 95th,
@@ -19,17 +19,6 @@ use super::BatchError;
 use super::files::{self, Manifest, PointSummary, RunRow};
 use super::stats::{Stats, percentile};
 use super::sweep;
-
-/// The metrics that get charts.
-pub const KEY_METRICS: [&str; 7] = [
-    "warned_before_targeted",
-    "time_to_share_h_p50",
-    "alert_reach_h_p50",
-    "dwell_time_h_p50",
-    "blocked_by_shared_indicator",
-    "voters_affected",
-    "confidence_min",
-];
 
 const BOX: RGBColor = RGBColor(0x9e, 0xc5, 0xe8);
 const EDGE: RGBColor = RGBColor(0x1f, 0x4e, 0x79);
@@ -77,7 +66,7 @@ fn draw_into(
     sums: &[PointSummary],
 ) -> Result<usize, BatchError> {
     let mut count = 0;
-    for name in KEY_METRICS {
+    for name in ttx_engine::metrics::key_metrics() {
         let Some(j) = metrics.iter().position(|x| x == name) else { continue };
         let path = dir.join(format!("{name}.svg"));
         let svg = distribution(m, name, j, rows, sums).map_err(err(&path))?;

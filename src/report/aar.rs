@@ -1330,11 +1330,7 @@ pub fn document(a: &Analysis) -> Doc {
         Table { head: vec!["Metric".into(), "Value".into(), "Definition".into()], ..Default::default() };
     for (name, v) in m.scalars() {
         let mt = metric_text(name);
-        t.rows.push(vec![
-            Cell::text(name),
-            Cell::num(unit(name).fmt_opt(v)),
-            Cell::text(mt.definition),
-        ]);
+        t.rows.push(vec![Cell::text(name), Cell::num(unit(name).fmt_opt(v)), Cell::text(mt.definition)]);
     }
     doc.blocks.push(Block::Table(t));
     h2(&mut doc, "reproduce", "Appendix C. Reproducing this report");

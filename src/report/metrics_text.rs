@@ -187,7 +187,11 @@ mod tests {
     #[test]
     fn every_text_is_of_a_metric_of_the_table() {
         for t in METRICS {
-            assert!(ttx_engine::metrics::metric_def(t.name).is_some(), "{} is not in the metric table", t.name);
+            assert!(
+                ttx_engine::metrics::metric_def(t.name).is_some(),
+                "{} is not in the metric table",
+                t.name
+            );
         }
     }
 
