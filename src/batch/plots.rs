@@ -341,14 +341,16 @@ fn trend(m: &Manifest, name: &str, _j: usize, k: usize, sums: &[PointSummary]) -
     );
     let mut out = String::new();
     {
-        let root = SVGBackend::with_string(&mut out, (800, 520)).into_drawing_area();
-        root.fill(&WHITE).map_err(|e| e.to_string())?;
         let caption = format!(
             "{}: mean and 95% CI by {} ({} runs per point)",
             metrics::label(name),
             sweep.path,
             m.runs
         );
+        // Wide enough for the caption (about 8 pixels a character at its size).
+        let width = (caption.chars().count() as u32 * 8 + 40).clamp(800, 2400);
+        let root = SVGBackend::with_string(&mut out, (width, 520)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
         let mut chart = ChartBuilder::on(&root)
             .caption(caption, ("sans-serif", 18))
             .margin(16)
