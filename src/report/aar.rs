@@ -1022,9 +1022,11 @@ pub fn document(a: &Analysis) -> Doc {
     doc.blocks.push(Block::Table(t));
     let pct = |x: Option<f64>| Unit::Share.fmt_opt(x);
     let h = |x: Option<f64>| Unit::Hours.fmt_opt(x);
+    // A metric on its own: its label and its value as its unit reads.
+    let fact = |name: &str| (label(name), unit(name).fmt_opt(m.get(name)));
     doc.blocks.push(Block::Facts(vec![
         (
-            "Warned before targeted".into(),
+            label("warned_before_targeted"),
             format!(
                 "{} ({} of {} targeted jurisdictions)",
                 pct(m.warned_before_targeted),
@@ -1032,7 +1034,7 @@ pub fn document(a: &Analysis) -> Doc {
                 m.targeted_jurisdictions
             ),
         ),
-        ("Time to share (median)".into(), h(m.time_to_share_h_p50)),
+        fact("time_to_share_h_p50"),
         (
             "Alert reach (median / 90th percentile)".into(),
             format!("{} / {}", h(m.alert_reach_h_p50), h(m.alert_reach_h_p90)),
@@ -1047,8 +1049,8 @@ pub fn document(a: &Analysis) -> Doc {
                 m.blocked_by_shared_indicator
             ),
         ),
-        ("Voters affected".into(), thousands(m.voters_affected as i64)),
-        ("Results-site downtime".into(), format!("{} h", m.results_downtime_h)),
+        fact("voters_affected"),
+        fact("results_downtime_h"),
         (
             "Public confidence".into(),
             format!("lowest {:.2}, final {:.2}", m.confidence_min, m.confidence_final),
