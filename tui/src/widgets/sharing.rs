@@ -57,9 +57,15 @@ pub fn measures(series: &[SeriesPoint], now: Option<&Metrics>) -> Vec<Measure> {
         None => last.map_or("-".to_string(), |p| p.blocked_by_shared_indicator.to_string()),
     };
     let dwell = match now {
+        // Dwell is censored data: while fewer than half of the intruders are found the median
+        // is not known yet, and the panel says how many are still unseen instead.
         Some(m) => match (m.dwell_time_h_p50, m.dwell_time_h_p90) {
             (Some(a), Some(b)) => format!("{a:.0} / {b:.0} h"),
-            _ => "-".to_string(),
+            (Some(a), None) => format!("{a:.0} h / open"),
+            (None, _) if m.dwell_censored > 0 => {
+                format!("{} of {} unseen", m.dwell_censored, m.intrusions_succeeded)
+            }
+            (None, _) => "-".to_string(),
         },
         None => hours(last.and_then(|p| p.dwell_time_h_p50)),
     };
