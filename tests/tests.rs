@@ -13,6 +13,7 @@ mod fuzz;
 mod hostile_input;
 mod io_failures;
 mod journal;
+mod metric_docs;
 mod msel;
 mod net;
 mod play;

@@ -238,39 +238,11 @@ pub struct Metrics {
 }
 
 impl Metrics {
-    /// The metrics that are single numbers, by name, in a fixed order (for CSV columns and sweeps).
+    /// The metrics that are single numbers, by name, in a fixed order (for CSV columns and
+    /// sweeps): [`METRIC_DEFS`], then one message count per channel.
     pub fn scalars(&self) -> Vec<(&'static str, Option<f64>)> {
-        let u = |x: u64| Some(x as f64);
-        let mut v = vec![
-            ("intrusions_attempted", u(self.intrusions_attempted)),
-            ("intrusions_succeeded", u(self.intrusions_succeeded)),
-            ("intrusions_blocked", u(self.intrusions_blocked)),
-            ("blocked_by_shared_indicator", u(self.blocked_by_shared_indicator)),
-            ("dwell_time_h_p50", self.dwell_time_h_p50),
-            ("dwell_time_h_p90", self.dwell_time_h_p90),
-            ("dwell_censored", u(self.dwell_censored)),
-            ("undetected_compromises", u(self.undetected_compromises)),
-            ("evicted_unseen", u(self.evicted_unseen)),
-            ("time_to_share_h_p50", self.time_to_share_h_p50),
-            ("alert_reach_h_p50", self.alert_reach_h_p50),
-            ("alert_reach_h_p90", self.alert_reach_h_p90),
-            ("warned_before_targeted", self.warned_before_targeted),
-            ("targeted_jurisdictions", u(self.targeted_jurisdictions)),
-            ("warned_jurisdictions", u(self.warned_jurisdictions)),
-            ("voters_affected", u(self.voters_affected)),
-            ("registrations_altered", u(self.registrations_altered)),
-            ("registrations_lost", u(self.registrations_lost)),
-            ("voters_delayed", u(self.voters_delayed)),
-            ("results_downtime_h", u(self.results_downtime_h)),
-            ("confidence_min", Some(self.confidence_min)),
-            ("confidence_final", Some(self.confidence_final)),
-            ("attribution_correct", self.attribution_correct.map(|b| if b { 1.0 } else { 0.0 })),
-            ("attribution_day", self.attribution_day.map(|d| d as f64)),
-            ("assessment_day", self.assessment_day.map(|d| d as f64)),
-            ("report_day", self.report_day.map(|d| d as f64)),
-            ("sanctions_day", self.sanctions_day.map(|d| d as f64)),
-            ("eo_deadlines_met", self.eo_deadlines_met.map(|b| if b { 1.0 } else { 0.0 })),
-        ];
+        let mut v: Vec<(&'static str, Option<f64>)> =
+            METRIC_DEFS.iter().map(|d| (d.name, (d.get)(self))).collect();
         for c in Channel::ALL {
             let n = self.messages_by_channel.get(c.slug()).copied().unwrap_or(0);
             v.push((channel_metric_name(c), Some(n as f64)));
@@ -282,6 +254,466 @@ impl Metrics {
     pub fn get(&self, name: &str) -> Option<f64> {
         self.scalars().into_iter().find(|(n, _)| *n == name).and_then(|(_, v)| v)
     }
+}
+
+/// How a metric's value reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    /// A count.
+    Count,
+    /// Hours.
+    Hours,
+    /// A share from 0 to 1, shown as a percentage.
+    Share,
+    /// Points of public confidence (0-100).
+    Points,
+    /// Days after the election.
+    Day,
+    /// Yes (1) or no (0).
+    YesNo,
+}
+
+impl Unit {
+    /// The unit in a word, as the `unit` column of docs/metrics.md gives it.
+    pub fn word(self) -> &'static str {
+        match self {
+            Unit::Count => "count",
+            Unit::Hours => "hours",
+            Unit::Share => "share",
+            Unit::Points => "points",
+            Unit::Day => "day",
+            Unit::YesNo => "yes/no",
+        }
+    }
+
+    /// How a chart's value axis reads, for a number as runs.csv holds it.
+    pub fn axis(self) -> &'static str {
+        match self {
+            Unit::Count => "count",
+            Unit::Hours => "hours",
+            Unit::Share => "share, 0 to 1",
+            Unit::Points => "points, 0 to 100",
+            Unit::Day => "days after Election Day",
+            Unit::YesNo => "1 yes, 0 no",
+        }
+    }
+
+    /// Formats a value for a reader: `12,345`, `41 h`, `42.1%`, `57.25`, `day 45`, `yes`.
+    pub fn fmt(self, v: f64) -> String {
+        match self {
+            Unit::Count => {
+                if v == v.trunc() {
+                    thousands(v as i64)
+                } else {
+                    format!("{v:.1}")
+                }
+            }
+            Unit::Hours => format!("{} h", trim(v)),
+            Unit::Share => format!("{:.1}%", v * 100.0),
+            Unit::Points => format!("{v:.2}"),
+            Unit::Day => format!("day {}", trim(v)),
+            Unit::YesNo => {
+                if v >= 0.5 {
+                    "yes".into()
+                } else {
+                    "no".into()
+                }
+            }
+        }
+    }
+
+    /// Formats an optional value ("no value" when undefined).
+    pub fn fmt_opt(self, v: Option<f64>) -> String {
+        v.map_or_else(|| "no value".to_string(), |v| self.fmt(v))
+    }
+}
+
+fn trim(v: f64) -> String {
+    if v == v.trunc() { format!("{}", v as i64) } else { format!("{v:.1}") }
+}
+
+/// 12345 → "12,345".
+pub fn thousands(n: i64) -> String {
+    let s = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+/// Which way a metric improves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    /// More is better.
+    HigherIsBetter,
+    /// Less is better.
+    LowerIsBetter,
+    /// Neither: the number describes the adversary's effort or the size of the target, not
+    /// how well the defence did.
+    Neither,
+}
+
+impl Direction {
+    /// The direction in a word, as the `better` column of docs/metrics.md gives it.
+    pub fn word(self) -> &'static str {
+        match self {
+            Direction::HigherIsBetter => "higher",
+            Direction::LowerIsBetter => "lower",
+            Direction::Neither => "neither",
+        }
+    }
+}
+
+/// How prominently the batch tools show a metric.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Key {
+    /// Not a key metric: a column of runs.csv and a row of summary.csv only.
+    No,
+    /// A key metric: `ttx batch --plots` charts it and the research report shows the sweep's
+    /// effect on it.
+    Yes,
+    /// A key metric that `ttx batch` also prints in its table of means at the end.
+    Headline,
+}
+
+impl Key {
+    /// Whether it is a key metric (charted, with the sweep's effect in the research report).
+    pub fn is_key(self) -> bool {
+        self != Key::No
+    }
+
+    /// The prominence in a word, as the `key` column of docs/metrics.md gives it.
+    pub fn word(self) -> &'static str {
+        match self {
+            Key::No => "no",
+            Key::Yes => "yes",
+            Key::Headline => "headline",
+        }
+    }
+}
+
+/// One single-number metric: everything the CSV columns, the scenario evaluation, the
+/// reports and the consoles need to know about it. docs/metrics.md defines each by name.
+#[derive(Clone, Copy, Debug)]
+pub struct MetricDef {
+    /// Name: the runs.csv column, the JSON field and the name a scenario's evaluation uses.
+    pub name: &'static str,
+    /// Readable label, for reports and charts.
+    pub label: &'static str,
+    /// How its value reads.
+    pub unit: Unit,
+    /// Which way it improves.
+    pub direction: Direction,
+    /// Whether a scenario's evaluation may rate it (`evaluation.capabilities[].measures`;
+    /// `ttx validate` rejects any other name).
+    pub measurable: bool,
+    /// Whether, and how prominently, the batch tools show it.
+    pub key: Key,
+    /// Its value in a snapshot; none when there is nothing to measure yet.
+    pub get: fn(&Metrics) -> Option<f64>,
+}
+
+fn yes_no(b: bool) -> f64 {
+    if b { 1.0 } else { 0.0 }
+}
+
+/// Every single-number metric, in runs.csv column order (the per-channel message counts follow,
+/// one column per [`Channel::ALL`], named by [`channel_metric_name`]). To add a metric: a field
+/// of [`Metrics`], its computation in `Sim::metrics`, a row here and a row in docs/metrics.md.
+pub const METRIC_DEFS: &[MetricDef] = {
+    use Direction::*;
+    use Key::*;
+    use Unit::*;
+    &[
+        MetricDef {
+            name: "intrusions_attempted",
+            label: "Intrusion attempts",
+            unit: Count,
+            direction: Neither,
+            measurable: true,
+            key: No,
+            get: |m| Some(m.intrusions_attempted as f64),
+        },
+        MetricDef {
+            name: "intrusions_succeeded",
+            label: "Successful intrusions",
+            unit: Count,
+            direction: LowerIsBetter,
+            measurable: true,
+            key: Yes,
+            get: |m| Some(m.intrusions_succeeded as f64),
+        },
+        MetricDef {
+            name: "intrusions_blocked",
+            label: "Blocked attempts",
+            unit: Count,
+            direction: HigherIsBetter,
+            measurable: true,
+            key: No,
+            get: |m| Some(m.intrusions_blocked as f64),
+        },
+        MetricDef {
+            name: "blocked_by_shared_indicator",
+            label: "Attempts blocked thanks to a shared indicator",
+            unit: Count,
+            direction: HigherIsBetter,
+            measurable: true,
+            key: Yes,
+            get: |m| Some(m.blocked_by_shared_indicator as f64),
+        },
+        MetricDef {
+            name: "dwell_time_h_p50",
+            label: "Dwell time (median)",
+            unit: Hours,
+            direction: LowerIsBetter,
+            measurable: true,
+            key: Headline,
+            get: |m| m.dwell_time_h_p50,
+        },
+        MetricDef {
+            name: "dwell_time_h_p90",
+            label: "Dwell time (90th percentile)",
+            unit: Hours,
+            direction: LowerIsBetter,
+            measurable: true,
+            key: No,
+            get: |m| m.dwell_time_h_p90,
+        },
+        MetricDef {
+            name: "dwell_censored",
+            label: "Compromises with censored dwell",
+            unit: Count,
+            direction: LowerIsBetter,
+            measurable: false,
+            key: No,
+            get: |m| Some(m.dwell_censored as f64),
+        },
+        MetricDef {
+            name: "undetected_compromises",
+            label: "Undetected compromises",
+            unit: Count,
+            direction: LowerIsBetter,
+            measurable: true,
+            key: No,
+            get: |m| Some(m.undetected_compromises as f64),
+        },
+        MetricDef {
+            name: "evicted_unseen",
+            label: "Intruders who left unseen",
+            unit: Count,
+            direction: LowerIsBetter,
+            measurable: false,
+            key: No,
+            get: |m| Some(m.evicted_unseen as f64),
+        },
+        MetricDef {
+            name: "time_to_share_h_p50",
+            label: "Time to share (median)",
+            unit: Hours,
+            direction: LowerIsBetter,
+            measurable: true,
+            key: Headline,
+            get: |m| m.time_to_share_h_p50,
+        },
+        MetricDef {
+            name: "alert_reach_h_p50",
+            label: "Alert reach (median)",
+            unit: Hours,
+            direction: LowerIsBetter,
+            measurable: true,
+            key: Headline,
+            get: |m| m.alert_reach_h_p50,
+        },
+        MetricDef {
+            name: "alert_reach_h_p90",
+            label: "Alert reach (90th percentile)",
+            unit: Hours,
+            direction: LowerIsBetter,
+            measurable: true,
+            key: Yes,
+            get: |m| m.alert_reach_h_p90,
+        },
+        MetricDef {
+            name: "warned_before_targeted",
+            label: "Warned before targeted",
+            unit: Share,
+            direction: HigherIsBetter,
+            measurable: true,
+            key: Headline,
+            get: |m| m.warned_before_targeted,
+        },
+        MetricDef {
+            name: "targeted_jurisdictions",
+            label: "Targeted jurisdictions",
+            unit: Count,
+            direction: Neither,
+            measurable: false,
+            key: No,
+            get: |m| Some(m.targeted_jurisdictions as f64),
+        },
+        MetricDef {
+            name: "warned_jurisdictions",
+            label: "Jurisdictions warned before targeted",
+            unit: Count,
+            direction: HigherIsBetter,
+            measurable: false,
+            key: No,
+            get: |m| Some(m.warned_jurisdictions as f64),
+        },
+        MetricDef {
+            name: "voters_affected",
+            label: "Voters affected",
+            unit: Count,
+            direction: LowerIsBetter,
+            measurable: true,
+            key: Yes,
+            get: |m| Some(m.voters_affected as f64),
+        },
+        MetricDef {
+            name: "registrations_altered",
+            label: "Registrations altered",
+            unit: Count,
+            direction: LowerIsBetter,
+            measurable: false,
+            key: No,
+            get: |m| Some(m.registrations_altered as f64),
+        },
+        MetricDef {
+            name: "registrations_lost",
+            label: "Registrations lost",
+            unit: Count,
+            direction: LowerIsBetter,
+            measurable: false,
+            key: No,
+            get: |m| Some(m.registrations_lost as f64),
+        },
+        MetricDef {
+            name: "voters_delayed",
+            label: "Voters delayed",
+            unit: Count,
+            direction: LowerIsBetter,
+            measurable: false,
+            key: No,
+            get: |m| Some(m.voters_delayed as f64),
+        },
+        MetricDef {
+            name: "results_downtime_h",
+            label: "Results-site downtime",
+            unit: Hours,
+            direction: LowerIsBetter,
+            measurable: true,
+            key: Yes,
+            get: |m| Some(m.results_downtime_h as f64),
+        },
+        MetricDef {
+            name: "confidence_min",
+            label: "Lowest public confidence",
+            unit: Points,
+            direction: HigherIsBetter,
+            measurable: true,
+            key: Yes,
+            get: |m| Some(m.confidence_min),
+        },
+        MetricDef {
+            name: "confidence_final",
+            label: "Final public confidence",
+            unit: Points,
+            direction: HigherIsBetter,
+            measurable: true,
+            key: Yes,
+            get: |m| Some(m.confidence_final),
+        },
+        MetricDef {
+            name: "attribution_correct",
+            label: "Attribution correct",
+            unit: YesNo,
+            direction: HigherIsBetter,
+            measurable: false,
+            key: Yes,
+            get: |m| m.attribution_correct.map(yes_no),
+        },
+        MetricDef {
+            name: "attribution_day",
+            label: "Attribution day",
+            unit: Day,
+            direction: LowerIsBetter,
+            measurable: true,
+            key: No,
+            get: |m| m.attribution_day.map(|d| d as f64),
+        },
+        MetricDef {
+            name: "assessment_day",
+            label: "Assessment day",
+            unit: Day,
+            direction: LowerIsBetter,
+            measurable: false,
+            key: No,
+            get: |m| m.assessment_day.map(|d| d as f64),
+        },
+        MetricDef {
+            name: "report_day",
+            label: "Report day",
+            unit: Day,
+            direction: LowerIsBetter,
+            measurable: false,
+            key: No,
+            get: |m| m.report_day.map(|d| d as f64),
+        },
+        MetricDef {
+            name: "sanctions_day",
+            label: "Sanctions decision day",
+            unit: Day,
+            direction: LowerIsBetter,
+            measurable: false,
+            key: No,
+            get: |m| m.sanctions_day.map(|d| d as f64),
+        },
+        MetricDef {
+            name: "eo_deadlines_met",
+            label: "EO 13848 deadlines met",
+            unit: YesNo,
+            direction: HigherIsBetter,
+            measurable: true,
+            key: Yes,
+            get: |m| m.eo_deadlines_met.map(yes_no),
+        },
+    ]
+};
+
+/// The definition of a single-number metric by name (none for the per-channel counts).
+pub fn metric_def(name: &str) -> Option<&'static MetricDef> {
+    METRIC_DEFS.iter().find(|d| d.name == name)
+}
+
+/// The names a scenario's evaluation may rate, in table order.
+pub fn measurable_metrics() -> Vec<&'static str> {
+    METRIC_DEFS.iter().filter(|d| d.measurable).map(|d| d.name).collect()
+}
+
+/// The key metrics (charted by a batch, with the sweep's effect in the research report), in
+/// table order.
+pub fn key_metrics() -> impl Iterator<Item = &'static str> {
+    METRIC_DEFS.iter().filter(|d| d.key.is_key()).map(|d| d.name)
+}
+
+/// The headline metrics (the key metrics `ttx batch` prints at the end), in table order.
+pub fn headline_metrics() -> impl Iterator<Item = &'static str> {
+    METRIC_DEFS.iter().filter(|d| d.key == Key::Headline).map(|d| d.name)
+}
+
+/// A readable label for any single-number name: the table's, or the name itself (the
+/// per-channel message counts).
+pub fn label(name: &str) -> &str {
+    metric_def(name).map_or(name, |d| d.label)
+}
+
+/// The unit of any single-number name: the table's, or a count (the per-channel message counts).
+pub fn unit(name: &str) -> Unit {
+    metric_def(name).map_or(Unit::Count, |d| d.unit)
 }
 
 /// Whether the EO 13848 deadlines were met, as far as the record reaches at `now` (the first
@@ -390,6 +822,100 @@ pub fn overlap(a0: i64, a1: i64, b0: i64, b1: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The runs.csv metric columns, in order: scripts and merged batches depend on them.
+    #[test]
+    fn scalar_names_and_order_are_pinned() {
+        let m = sample();
+        let names: Vec<&str> = m.scalars().into_iter().map(|(n, _)| n).collect();
+        assert_eq!(
+            names.join(" "),
+            "intrusions_attempted intrusions_succeeded intrusions_blocked blocked_by_shared_indicator \
+             dwell_time_h_p50 dwell_time_h_p90 dwell_censored undetected_compromises evicted_unseen \
+             time_to_share_h_p50 alert_reach_h_p50 alert_reach_h_p90 warned_before_targeted \
+             targeted_jurisdictions warned_jurisdictions voters_affected registrations_altered \
+             registrations_lost voters_delayed results_downtime_h confidence_min confidence_final \
+             attribution_correct attribution_day assessment_day report_day sanctions_day \
+             eo_deadlines_met messages_local_to_state messages_state_to_locals messages_state_to_isac \
+             messages_member_to_isac messages_isac_to_members messages_isac_to_dhs messages_dhs_to_isac \
+             messages_odni_to_dhs messages_fbi_to_victim messages_report_to_fbi \
+             messages_vendor_to_customers messages_public_advisory"
+        );
+    }
+
+    /// A snapshot where every field has its own value, so a getter reading the wrong field shows.
+    fn sample() -> Metrics {
+        Metrics {
+            tick: 1,
+            time: "E+0d 00:00".into(),
+            intrusions_attempted: 2,
+            intrusions_succeeded: 3,
+            intrusions_blocked: 4,
+            blocked_by_shared_indicator: 5,
+            dwell_time_h_p50: Some(6.0),
+            dwell_time_h_p90: Some(7.0),
+            dwell_censored: 8,
+            undetected_compromises: 9,
+            evicted_unseen: 10,
+            time_to_share_h_p50: Some(11.0),
+            alert_reach_h_p50: Some(12.0),
+            alert_reach_h_p90: Some(13.0),
+            warned_before_targeted: Some(0.14),
+            targeted_jurisdictions: 15,
+            warned_jurisdictions: 16,
+            voters_affected: 17,
+            registrations_altered: 18,
+            registrations_lost: 19,
+            voters_delayed: 20,
+            results_downtime_h: 21,
+            confidence: 22.0,
+            confidence_min: 23.0,
+            confidence_final: 24.0,
+            attribution_correct: Some(true),
+            attribution_day: Some(26),
+            assessment_day: Some(27),
+            report_day: Some(28),
+            sanctions_day: Some(29),
+            eo_deadlines_met: Some(false),
+            messages_by_channel: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn every_getter_reads_the_field_of_its_name() {
+        let m = sample();
+        let json = serde_json::to_value(&m).expect("metrics serialize");
+        for d in METRIC_DEFS {
+            let want = match &json[d.name] {
+                serde_json::Value::Bool(b) => Some(if *b { 1.0 } else { 0.0 }),
+                v => v.as_f64(),
+            };
+            assert!(want.is_some(), "{} is not a field of Metrics", d.name);
+            assert_eq!((d.get)(&m), want, "{}", d.name);
+        }
+    }
+
+    #[test]
+    fn names_are_unique() {
+        let mut seen = std::collections::BTreeSet::new();
+        for d in METRIC_DEFS {
+            assert!(seen.insert(d.name), "{} twice", d.name);
+        }
+    }
+
+    /// The default evaluation rates each metric the way the table says it improves.
+    #[test]
+    fn default_evaluation_agrees_with_directions() {
+        for cap in crate::scenario::schema::EvaluationSpec::default().capabilities {
+            for m in cap.measures {
+                let d = metric_def(&m.metric).unwrap_or_else(|| panic!("{} is not a metric", m.metric));
+                assert!(d.measurable, "{} is not measurable", d.name);
+                let want =
+                    if m.higher_is_better { Direction::HigherIsBetter } else { Direction::LowerIsBetter };
+                assert_eq!(d.direction, want, "{}", d.name);
+            }
+        }
+    }
 
     #[test]
     fn nearest_rank_percentiles() {

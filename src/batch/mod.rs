@@ -599,9 +599,6 @@ fn short(x: f64) -> String {
     }
 }
 
-const TABLE_METRICS: [&str; 4] =
-    ["warned_before_targeted", "time_to_share_h_p50", "alert_reach_h_p50", "dwell_time_h_p50"];
-
 fn print_table(
     out: &mut dyn Write,
     m: &Manifest,
@@ -616,12 +613,12 @@ fn print_table(
     writeln!(out, "\nMean [95% CI] over {} runs per point:", m.runs)?;
     let mut header: Vec<String> = vec!["point".into()];
     header.extend(m.sweeps.iter().map(|s| s.path.clone()));
-    header.extend(TABLE_METRICS.iter().map(|s| s.to_string()));
+    header.extend(ttx_engine::metrics::headline_metrics().map(str::to_string));
     let mut table: Vec<Vec<String>> = vec![header];
     for s in sums.iter().take(30) {
         let mut r = vec![s.point.to_string()];
         r.extend(s.params.iter().map(sweep::show));
-        for name in TABLE_METRICS {
+        for name in ttx_engine::metrics::headline_metrics() {
             let cell = s.metrics.iter().find(|(n, _)| n == name).map_or("-".to_string(), |(_, st)| {
                 match (st.mean, st.ci95) {
                     (Some(mean), Some((lo, hi))) => format!("{} [{}, {}]", short(mean), short(lo), short(hi)),

@@ -1,4 +1,5 @@
-//! SVG charts of a batch, for the key metrics:
+//! SVG charts of a batch, for the key metrics (`ttx_engine::metrics::key_metrics`),
+//! titled by each metric's label, the value axis naming its column and unit:
 //!
 //! - `<metric>.svg`: the metric's distribution at every sweep point (a box
 //!   from the 25th to the 75th percentile, whiskers from the 5th to the 95th,
@@ -14,22 +15,12 @@ use std::path::Path;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use serde_json::Value;
+use ttx_engine::metrics;
 
 use super::BatchError;
 use super::files::{self, Manifest, PointSummary, RunRow};
 use super::stats::{Stats, percentile};
 use super::sweep;
-
-/// The metrics that get charts.
-pub const KEY_METRICS: [&str; 7] = [
-    "warned_before_targeted",
-    "time_to_share_h_p50",
-    "alert_reach_h_p50",
-    "dwell_time_h_p50",
-    "blocked_by_shared_indicator",
-    "voters_affected",
-    "confidence_min",
-];
 
 const BOX: RGBColor = RGBColor(0x9e, 0xc5, 0xe8);
 const EDGE: RGBColor = RGBColor(0x1f, 0x4e, 0x79);
@@ -77,7 +68,7 @@ fn draw_into(
     sums: &[PointSummary],
 ) -> Result<usize, BatchError> {
     let mut count = 0;
-    for name in KEY_METRICS {
+    for name in metrics::key_metrics() {
         let Some(j) = metrics.iter().position(|x| x == name) else { continue };
         let path = dir.join(format!("{name}.svg"));
         let svg = distribution(m, name, j, rows, sums).map_err(err(&path))?;
@@ -108,6 +99,11 @@ fn y_range(values: impl Iterator<Item = f64>) -> (f64, f64) {
     // Counts, shares and hours are never negative: keep the axis from dipping below zero.
     let floor = if lo >= 0.0 { 0.0 } else { f64::NEG_INFINITY };
     ((lo - pad).max(floor), hi + pad)
+}
+
+/// The value axis of a metric's chart: its column name and how its numbers read.
+fn axis_desc(name: &str) -> String {
+    format!("{name} ({})", metrics::unit(name).axis())
 }
 
 fn stats_of<'a>(s: &'a PointSummary, name: &str) -> Option<&'a Stats> {
@@ -261,8 +257,9 @@ fn distribution(
     {
         let root = SVGBackend::with_string(&mut out, (width, 520)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| e.to_string())?;
-        let caption = format!("{name}: distribution per sweep point ({} runs each)", m.runs);
-        let bottom = draw_groups(&root, &root, &caption, name, &groups)?;
+        let caption =
+            format!("{}: distribution per sweep point ({} runs each)", metrics::label(name), m.runs);
+        let bottom = draw_groups(&root, &root, &caption, &axis_desc(name), &groups)?;
         let axis = m.sweeps.iter().map(|s| s.path.as_str()).collect::<Vec<_>>().join(" / ");
         if !axis.is_empty() {
             label_below(&root, (width as i32 / 2, bottom + 28), &axis, 14)?;
@@ -344,9 +341,16 @@ fn trend(m: &Manifest, name: &str, _j: usize, k: usize, sums: &[PointSummary]) -
     );
     let mut out = String::new();
     {
-        let root = SVGBackend::with_string(&mut out, (800, 520)).into_drawing_area();
+        let caption = format!(
+            "{}: mean and 95% CI by {} ({} runs per point)",
+            metrics::label(name),
+            sweep.path,
+            m.runs
+        );
+        // Wide enough for the caption (about 8 pixels a character at its size).
+        let width = (caption.chars().count() as u32 * 8 + 40).clamp(800, 2400);
+        let root = SVGBackend::with_string(&mut out, (width, 520)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| e.to_string())?;
-        let caption = format!("{name}: mean and 95% CI by {} ({} runs per point)", sweep.path, m.runs);
         let mut chart = ChartBuilder::on(&root)
             .caption(caption, ("sans-serif", 18))
             .margin(16)
@@ -364,7 +368,7 @@ fn trend(m: &Manifest, name: &str, _j: usize, k: usize, sums: &[PointSummary]) -
             }
         };
         let mut mesh = chart.configure_mesh();
-        mesh.y_desc(name)
+        mesh.y_desc(axis_desc(name))
             .x_desc(sweep.path.as_str())
             .label_style(("sans-serif", 13))
             .light_line_style(LIGHT)

@@ -7,7 +7,7 @@
 //! - `mean`: compensated (Neumaier) sum divided by n;
 //! - `sd`: sample standard deviation (n − 1 in the denominator), two-pass;
 //! - `ci95` of a metric ([`Stats::of_metric`]): for a yes/no metric (1 or 0 per
-//!   run: `attribution_correct`, `eo_deadlines_met`) the Wilson score interval
+//!   run: those of unit `YesNo` in the engine's metric table) the Wilson score interval
 //!   of the proportion; for every other metric (counts, hours, shares, days,
 //!   confidence, all of them non-negative) the percentile bootstrap: the 2.5th
 //!   and 97.5th percentiles of the means of [`BOOTSTRAP_RESAMPLES`] resamples
@@ -90,9 +90,9 @@ impl Stats {
     }
 }
 
-/// Whether a metric is 1 (yes) or 0 (no) in every run that has it.
+/// Whether a metric is 1 (yes) or 0 (no) in every run that has it (its unit in the metric table).
 pub fn is_yes_no(metric: &str) -> bool {
-    matches!(metric, "attribution_correct" | "eo_deadlines_met")
+    ttx_engine::metrics::unit(metric) == ttx_engine::metrics::Unit::YesNo
 }
 
 /// The normal quantile z(0.975).

@@ -16,7 +16,7 @@ use ttx_engine::scenario::schema::{Channel, EvaluationSpec, MeasureSpec, TeamRol
 use ttx_engine::{ETime, Metrics, Sim, Tick};
 
 use super::doc::{Block, Cell, Doc, Figure, Table};
-use super::metrics_text::{Owner, Unit, label, metric_text, thousands};
+use super::metrics_text::{Owner, Unit, label, metric_text, thousands, unit};
 use super::rating::{Rating, combine, rate, threshold_text};
 use super::svg::{self, AxisTick, Band, Marker, colour};
 
@@ -708,8 +708,7 @@ fn rate_capability(a: &Analysis, name: &str, measures: &[MeasureSpec]) -> Capabi
     let any_alert = a.flows.iter().any(|f| f.alerted.is_some());
     for spec in measures {
         let value = value_of(&a.metrics, &spec.metric);
-        let t = metric_text(&spec.metric);
-        let unit = t.unit;
+        let unit = unit(&spec.metric);
         let mut rating = rate(spec, value);
         let mut ev = evidence(a, &spec.metric);
         if value.is_none() {
@@ -1023,9 +1022,11 @@ pub fn document(a: &Analysis) -> Doc {
     doc.blocks.push(Block::Table(t));
     let pct = |x: Option<f64>| Unit::Share.fmt_opt(x);
     let h = |x: Option<f64>| Unit::Hours.fmt_opt(x);
+    // A metric on its own: its label and its value as its unit reads.
+    let fact = |name: &str| (label(name), unit(name).fmt_opt(m.get(name)));
     doc.blocks.push(Block::Facts(vec![
         (
-            "Warned before targeted".into(),
+            label("warned_before_targeted"),
             format!(
                 "{} ({} of {} targeted jurisdictions)",
                 pct(m.warned_before_targeted),
@@ -1033,7 +1034,7 @@ pub fn document(a: &Analysis) -> Doc {
                 m.targeted_jurisdictions
             ),
         ),
-        ("Time to share (median)".into(), h(m.time_to_share_h_p50)),
+        fact("time_to_share_h_p50"),
         (
             "Alert reach (median / 90th percentile)".into(),
             format!("{} / {}", h(m.alert_reach_h_p50), h(m.alert_reach_h_p90)),
@@ -1048,8 +1049,8 @@ pub fn document(a: &Analysis) -> Doc {
                 m.blocked_by_shared_indicator
             ),
         ),
-        ("Voters affected".into(), thousands(m.voters_affected as i64)),
-        ("Results-site downtime".into(), format!("{} h", m.results_downtime_h)),
+        fact("voters_affected"),
+        fact("results_downtime_h"),
         (
             "Public confidence".into(),
             format!("lowest {:.2}, final {:.2}", m.confidence_min, m.confidence_final),
@@ -1218,7 +1219,7 @@ pub fn document(a: &Analysis) -> Doc {
             ..Default::default()
         };
         for r in &c.measures {
-            let unit = metric_text(&r.spec.metric).unit;
+            let unit = unit(&r.spec.metric);
             t.rows.push(vec![
                 Cell::text(format!("{} ({})", label(&r.spec.metric), r.spec.metric)),
                 Cell::num(unit.fmt_opt(r.value)),
@@ -1331,11 +1332,7 @@ pub fn document(a: &Analysis) -> Doc {
         Table { head: vec!["Metric".into(), "Value".into(), "Definition".into()], ..Default::default() };
     for (name, v) in m.scalars() {
         let mt = metric_text(name);
-        t.rows.push(vec![
-            Cell::text(name),
-            Cell::num(super::metrics_text::unit(name).fmt_opt(v)),
-            Cell::text(mt.definition),
-        ]);
+        t.rows.push(vec![Cell::text(name), Cell::num(unit(name).fmt_opt(v)), Cell::text(mt.definition)]);
     }
     doc.blocks.push(Block::Table(t));
     h2(&mut doc, "reproduce", "Appendix C. Reproducing this report");

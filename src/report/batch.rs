@@ -15,22 +15,6 @@ use super::metrics_text::label;
 use super::sanitize::inline_svg;
 use super::svg::{self, ForestRow};
 
-/// Metrics shown first, with the sweep's effect on each (when present in summary.csv).
-pub const KEY_METRICS: &[&str] = &[
-    "warned_before_targeted",
-    "time_to_share_h_p50",
-    "alert_reach_h_p50",
-    "alert_reach_h_p90",
-    "blocked_by_shared_indicator",
-    "intrusions_succeeded",
-    "dwell_time_h_p50",
-    "voters_affected",
-    "results_downtime_h",
-    "confidence_final",
-    "attribution_correct",
-    "eo_deadlines_met",
-];
-
 /// One swept path.
 #[derive(Clone, Debug, Deserialize)]
 pub struct Sweep {
@@ -414,7 +398,7 @@ pub fn document(b: &Batch) -> Doc {
         "For each key metric: the mean at every sweep point with its 95% confidence interval (from summary.csv), and the difference from the first point with a 95% interval (normal approximation, Welch standard error). An interval that excludes zero marks a clear effect.".into(),
     ));
     let base = b.points.first();
-    for key in KEY_METRICS {
+    for key in ttx_engine::metrics::key_metrics() {
         if !b.metric_names.iter().any(|n| n == key) {
             continue;
         }

@@ -1,70 +1,8 @@
-//! What each measurable metric means in an after-action report: its label,
-//! how its value reads, what to do when it falls short, and who owns the fix.
+//! What each measurable metric means in an after-action report: its
+//! definition, what to do when it falls short, and who owns the fix. Labels
+//! and units come from the engine's metric table (`ttx_engine::metrics::METRIC_DEFS`).
 
-/// How a metric's value is shown.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Unit {
-    /// A count.
-    Count,
-    /// Hours.
-    Hours,
-    /// A share from 0 to 1, shown as a percentage.
-    Share,
-    /// Points of public confidence (0-100).
-    Points,
-    /// Days after the election.
-    Day,
-    /// Yes (1) or no (0).
-    YesNo,
-}
-
-impl Unit {
-    /// Formats a value.
-    pub fn fmt(self, v: f64) -> String {
-        match self {
-            Unit::Count => {
-                if v == v.trunc() {
-                    thousands(v as i64)
-                } else {
-                    format!("{v:.1}")
-                }
-            }
-            Unit::Hours => format!("{} h", trim(v)),
-            Unit::Share => format!("{:.1}%", v * 100.0),
-            Unit::Points => format!("{v:.2}"),
-            Unit::Day => format!("day {}", trim(v)),
-            Unit::YesNo => {
-                if v >= 0.5 {
-                    "yes".into()
-                } else {
-                    "no".into()
-                }
-            }
-        }
-    }
-
-    /// Formats an optional value ("no value" when undefined).
-    pub fn fmt_opt(self, v: Option<f64>) -> String {
-        v.map_or_else(|| "no value".to_string(), |v| self.fmt(v))
-    }
-}
-
-fn trim(v: f64) -> String {
-    if v == v.trunc() { format!("{}", v as i64) } else { format!("{v:.1}") }
-}
-
-/// 12345 → "12,345".
-pub fn thousands(n: i64) -> String {
-    let s = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 { format!("-{out}") } else { out }
-}
+pub use ttx_engine::metrics::{Unit, thousands};
 
 /// Who is usually responsible for improving a metric.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -92,10 +30,6 @@ pub enum Owner {
 pub struct MetricText {
     /// Metric name (docs/metrics.md).
     pub name: &'static str,
-    /// Readable label.
-    pub label: &'static str,
-    /// Unit.
-    pub unit: Unit,
     /// One-line definition.
     pub definition: &'static str,
     /// A corrective action to prefill the improvement plan with.
@@ -107,148 +41,112 @@ pub struct MetricText {
 const SHARE_FIX: &str = "Agree that a county reports suspicious activity to its state and the EI-ISAC the same day, before confirmation (with a TLP marking), and practise it: name who reports, to whom, and by when.";
 const WARN_FIX: &str = "Widen and speed the warning path to likely targets: the state relays every indicator to all its counties the day it arrives, the FBI notifies victims and their state together, and non-member jurisdictions are invited to join the EI-ISAC.";
 
-/// Every metric the evaluation section may name.
+/// The report's text for every metric the evaluation section may name.
 pub const METRICS: &[MetricText] = &[
     MetricText {
         name: "intrusions_attempted",
-        label: "Intrusion attempts",
-        unit: Unit::Count,
         definition: "initial-access attempts (and denial-of-service floods)",
         action: "Reduce exposure: close unneeded public services, filter known-bad addresses from shared indicators, and train staff against phishing.",
         owner: Owner::Victims,
     },
     MetricText {
         name: "intrusions_succeeded",
-        label: "Successful intrusions",
-        unit: Unit::Count,
         definition: "attempts that got in (or floods that took a site down)",
         action: "Harden the systems that were entered: enforce multi-factor authentication, shorten patch lag, and complete phishing training for election staff.",
         owner: Owner::Victims,
     },
     MetricText {
         name: "intrusions_blocked",
-        label: "Blocked attempts",
-        unit: Unit::Count,
         definition: "attempts stopped",
         action: "Turn shared indicators into blocks quickly: feed EI-ISAC and FBI indicators into email and network filters the day they arrive.",
         owner: Owner::Victims,
     },
     MetricText {
         name: "blocked_by_shared_indicator",
-        label: "Attempts blocked thanks to a shared indicator",
-        unit: Unit::Count,
         definition: "blocked attempts where the target held an indicator it received from someone else",
         action: "Turn shared indicators into blocks quickly: feed EI-ISAC and FBI indicators into email and network filters the day they arrive.",
         owner: Owner::UnwarnedTargets,
     },
     MetricText {
         name: "dwell_time_h_p50",
-        label: "Dwell time (median)",
-        unit: Unit::Hours,
         definition: "hours from compromise to first detection, median over every compromise (Kaplan-Meier, those never detected counted as censored)",
         action: "Improve detection on election systems: network sensors or endpoint detection on registration and office IT, daily log review, and a low bar for reporting anomalies.",
         owner: Owner::Victims,
     },
     MetricText {
         name: "dwell_time_h_p90",
-        label: "Dwell time (90th percentile)",
-        unit: Unit::Hours,
         definition: "hours from compromise to first detection, 90th percentile (Kaplan-Meier, those never detected counted as censored)",
         action: "Improve detection on election systems: network sensors or endpoint detection on registration and office IT, daily log review, and a low bar for reporting anomalies.",
         owner: Owner::Victims,
     },
     MetricText {
         name: "undetected_compromises",
-        label: "Undetected compromises",
-        unit: Unit::Count,
         definition: "intruders still inside, never detected, at the end",
         action: "Hunt for compromise whenever an indicator arrives, and request a CISA assessment for systems that held sensitive data.",
         owner: Owner::Victims,
     },
     MetricText {
         name: "evicted_unseen",
-        label: "Intruders who left unseen",
-        unit: Unit::Count,
         definition: "intruders evicted by a response to something else, or gone with their campaign, without ever being detected",
         action: "After every restore or isolation, look for what else the intruder touched: an eviction that nobody saw is evidence and indicators lost.",
         owner: Owner::Victims,
     },
     MetricText {
         name: "time_to_share_h_p50",
-        label: "Time to share (median)",
-        unit: Unit::Hours,
         definition: "hours from a campaign's first detection to the first EI-ISAC alert about it",
         action: SHARE_FIX,
         owner: Owner::Detectors,
     },
     MetricText {
         name: "alert_reach_h_p50",
-        label: "Alert reach (median)",
-        unit: Unit::Hours,
         definition: "hours from an EI-ISAC alert to its arrival at each member",
         action: "Review how EI-ISAC alerts reach members: current contact lists, a 24x7 point of contact in every member office, and alerts through more than one channel.",
         owner: Owner::EiIsac,
     },
     MetricText {
         name: "alert_reach_h_p90",
-        label: "Alert reach (90th percentile)",
-        unit: Unit::Hours,
         definition: "hours from an EI-ISAC alert to its arrival at the slowest tenth of members",
         action: "Review how EI-ISAC alerts reach members: current contact lists, a 24x7 point of contact in every member office, and alerts through more than one channel.",
         owner: Owner::EiIsac,
     },
     MetricText {
         name: "warned_before_targeted",
-        label: "Warned before targeted",
-        unit: Unit::Share,
         definition: "share of targeted jurisdictions that held a matching indicator before their first access attempt",
         action: WARN_FIX,
         owner: Owner::UnwarnedTargets,
     },
     MetricText {
         name: "voters_affected",
-        label: "Voters affected",
-        unit: Unit::Count,
         definition: "registrations altered or lost plus voters delayed by pollbook failure",
         action: "Prepare continuity: paper pollbooks at every polling place, a standing procedure to seek extended hours, and offline backups of registration data.",
         owner: Owner::Victims,
     },
     MetricText {
         name: "results_downtime_h",
-        label: "Results-site downtime",
-        unit: Unit::Hours,
         definition: "hours results websites were down during election-night reporting",
         action: "Prepare a results-reporting fallback: denial-of-service protection, a backup site, and paper results for the media.",
         owner: Owner::ResultsOwners,
     },
     MetricText {
         name: "confidence_min",
-        label: "Lowest public confidence",
-        unit: Unit::Points,
         definition: "the lowest public confidence (0-100) during the exercise",
         action: "Agree a joint communication plan: who answers false claims, through which channels, and within the hour.",
         owner: Owner::Communicators,
     },
     MetricText {
         name: "confidence_final",
-        label: "Final public confidence",
-        unit: Unit::Points,
         definition: "public confidence (0-100) at the end",
         action: "Agree a joint communication plan: who answers false claims, through which channels, and within the hour.",
         owner: Owner::Communicators,
     },
     MetricText {
         name: "attribution_day",
-        label: "Attribution day",
-        unit: Unit::Day,
         definition: "day after the election on which the EO 13848 assessment named an adversary",
         action: "Speed attribution evidence to ODNI: task agencies on Election Day, name points of contact, and open FBI investigations as soon as a campaign is seen.",
         owner: Owner::Intelligence,
     },
     MetricText {
         name: "eo_deadlines_met",
-        label: "EO 13848 deadlines met",
-        unit: Unit::YesNo,
         definition: "assessment within 45 days of the election and report within 45 days after it",
         action: "Plan the EO 13848 schedule backwards from its 45-day deadlines, with interim drafts and named owners in ODNI, DOJ and DHS.",
         owner: Owner::EoProcess,
@@ -259,8 +157,6 @@ pub const METRICS: &[MetricText] = &[
 pub fn metric_text(name: &str) -> MetricText {
     METRICS.iter().find(|m| m.name == name).copied().unwrap_or(MetricText {
         name: "",
-        label: "",
-        unit: Unit::Count,
         definition: "",
         action: "Review this measure with the exercise planners.",
         owner: Owner::EiIsac,
@@ -269,25 +165,12 @@ pub fn metric_text(name: &str) -> MetricText {
 
 /// A readable label for any metric name (falls back to the name).
 pub fn label(name: &str) -> String {
-    let t = metric_text(name);
-    if t.label.is_empty() { name.to_string() } else { t.label.to_string() }
+    ttx_engine::metrics::label(name).to_string()
 }
 
 /// The unit of any metric name (channel counts and unknown names are counts).
 pub fn unit(name: &str) -> Unit {
-    let t = metric_text(name);
-    if t.label.is_empty() {
-        match name {
-            "targeted_jurisdictions" | "registrations_altered" | "registrations_lost" | "voters_delayed" => {
-                Unit::Count
-            }
-            "attribution_correct" => Unit::YesNo,
-            "assessment_day" | "report_day" | "sanctions_day" => Unit::Day,
-            _ => Unit::Count,
-        }
-    } else {
-        t.unit
-    }
+    ttx_engine::metrics::unit(name)
 }
 
 #[cfg(test)]
@@ -296,8 +179,19 @@ mod tests {
 
     #[test]
     fn every_measurable_metric_has_a_text() {
-        for m in ttx_engine::scenario::compile::MEASURABLE_METRICS {
-            assert!(!metric_text(m).label.is_empty(), "{m} has no report text");
+        for m in ttx_engine::metrics::measurable_metrics() {
+            assert!(!metric_text(m).name.is_empty(), "{m} has no report text");
+        }
+    }
+
+    #[test]
+    fn every_text_is_of_a_metric_of_the_table() {
+        for t in METRICS {
+            assert!(
+                ttx_engine::metrics::metric_def(t.name).is_some(),
+                "{} is not in the metric table",
+                t.name
+            );
         }
     }
 

@@ -13,27 +13,6 @@ use crate::model::registry::*;
 use crate::rng::Streams;
 use crate::time::{Clock, ETime, Tick};
 
-/// Metric names a capability measure may use (see docs/metrics.md).
-pub const MEASURABLE_METRICS: &[&str] = &[
-    "intrusions_attempted",
-    "intrusions_succeeded",
-    "intrusions_blocked",
-    "blocked_by_shared_indicator",
-    "dwell_time_h_p50",
-    "dwell_time_h_p90",
-    "undetected_compromises",
-    "time_to_share_h_p50",
-    "alert_reach_h_p50",
-    "alert_reach_h_p90",
-    "warned_before_targeted",
-    "voters_affected",
-    "results_downtime_h",
-    "confidence_min",
-    "confidence_final",
-    "attribution_day",
-    "eo_deadlines_met",
-];
-
 /// A fixed stream family for facts of the scenario itself (vendor markets,
 /// posture overrides with a count): the same for every run seed.
 const SCENARIO_SEED: u64 = 0x7474_785f_7363_656e;
@@ -840,13 +819,23 @@ pub fn compile(spec: &ScenarioSpec) -> Result<Registry, Vec<Problem>> {
         }
     }
 
+    let measurable = crate::metrics::measurable_metrics();
     for (i, cap) in spec.evaluation.capabilities.iter().enumerate() {
         for (k, m) in cap.measures.iter().enumerate() {
-            if !MEASURABLE_METRICS.contains(&m.metric.as_str()) {
+            if !measurable.contains(&m.metric.as_str()) {
+                let message = if crate::metrics::metric_def(&m.metric).is_some() {
+                    format!("metric `{}` cannot be rated by a measure", m.metric)
+                } else {
+                    format!("unknown metric `{}`", m.metric)
+                };
                 cx.err(
                     format!("evaluation.capabilities[{i}].measures[{k}].metric"),
-                    format!("unknown metric `{}`", m.metric),
-                    suggest_help(&m.metric, MEASURABLE_METRICS, "use a metric from docs/metrics.md"),
+                    message,
+                    suggest_help(
+                        &m.metric,
+                        &measurable,
+                        "use a metric with yes in the measure column of docs/metrics.md",
+                    ),
                 );
             }
         }
@@ -1373,6 +1362,34 @@ mod tests {
         }
     }
     use super::*;
+
+    #[test]
+    fn a_measure_names_a_measurable_metric() {
+        let base = include_str!("../../../scenarios/county_ransomware.ron");
+        let with = |metric: &str| {
+            let src = format!(
+                "{}evaluation: (capabilities: [(name: \"C\", measures: [(metric: \"{metric}\", without_challenges: 1, some_challenges: 2, major_challenges: 3)])]),\n)\n",
+                base.trim_end().strip_suffix(')').expect("a scenario ends with `)`")
+            );
+            let spec = crate::scenario::parse_spec("t.ron", &src).expect("parses");
+            compile(&spec).err().unwrap_or_default()
+        };
+        assert!(with("voters_affected").is_empty());
+        let p = with("voters_affectd");
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(p[0].message, "unknown metric `voters_affectd`");
+        assert!(
+            p[0].help.as_deref().is_some_and(|h| h.contains("did you mean \"voters_affected\"")),
+            "{p:?}"
+        );
+        let p = with("registrations_lost");
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(p[0].message, "metric `registrations_lost` cannot be rated by a measure");
+        assert!(
+            p[0].help.as_deref().is_some_and(|h| h.contains("measure column of docs/metrics.md")),
+            "{p:?}"
+        );
+    }
 
     #[test]
     fn apportion_sums_exactly() {
