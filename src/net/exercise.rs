@@ -36,6 +36,8 @@ pub struct ExerciseConfig {
     pub module_breaks: bool,
     /// Player-made injects wait for the facilitator's approval.
     pub approve_injects: bool,
+    /// Stop the running clock when a scripted inject fires.
+    pub pause_on_inject: bool,
     /// Updates a console may fall behind before it is dropped.
     pub backlog: usize,
 }
@@ -47,6 +49,7 @@ impl Default for ExerciseConfig {
             paused: false,
             module_breaks: true,
             approve_injects: false,
+            pause_on_inject: false,
             backlog: 16,
         }
     }
@@ -148,6 +151,8 @@ pub struct Exercise {
     stopping: bool,
     /// The facilitator's stream has news that is not a tick (consoles came or went, an inject is held).
     facilitator_stale: bool,
+    /// The last hours simulated stopped the clock because an inject fired.
+    fired: bool,
 }
 
 /// Replies that wait until the journal is on disk.
@@ -189,6 +194,7 @@ impl Exercise {
             stop,
             stopping: false,
             facilitator_stale: false,
+            fired: false,
         }
     }
 
@@ -273,7 +279,7 @@ impl Exercise {
                     let late = now.saturating_duration_since(next_at).as_secs_f64();
                     let due = 1 + (late * self.config.ticks_per_second).floor().min(999.0) as u32;
                     self.tick_started_us = now_us();
-                    self.advance(due)?;
+                    self.run_clock(due)?;
                     next_at += self.interval() * due;
                     if next_at + Duration::from_secs(1) < Instant::now() {
                         next_at = Instant::now() + self.interval();
@@ -309,7 +315,7 @@ impl Exercise {
         }
         let status = self.status();
         let Some(c) = self.core.console() else { return };
-        c.set_host_clock(status.paused, status.ticks_per_second);
+        c.set_host_clock(status.paused, status.ticks_per_second, status.pause_on_inject);
         let consoles = status.consoles.into_iter().collect();
         let pending = status
             .pending
@@ -353,8 +359,12 @@ impl Exercise {
                 HostRequest::Deny(pending) => {
                     Control::Deny { pending, reason: Some("denied by the facilitator".into()) }
                 }
+                HostRequest::PauseOnInject(on) => Control::PauseOnInject { on },
             };
-            let quiet = matches!(control, Control::Pause | Control::Resume | Control::Note { .. });
+            let quiet = matches!(
+                control,
+                Control::Pause | Control::Resume | Control::Note { .. } | Control::PauseOnInject { .. }
+            );
             let answer = self.control(control);
             if let Some(c) = self.core.console() {
                 match answer {
@@ -381,9 +391,35 @@ impl Exercise {
         Duration::from_secs_f64(1.0 / self.config.ticks_per_second.clamp(0.01, 1000.0))
     }
 
+    /// The running clock's hours: like [`Exercise::advance`], and when the setting is on, the
+    /// clock stops at the hour a scripted inject fires (as the console of `ttx play` does).
+    fn run_clock(&mut self, ticks: u32) -> Result<u32, String> {
+        let fired_before = self.config.pause_on_inject.then(|| self.fired_count());
+        let done = self.advance_until(ticks, fired_before)?;
+        if fired_before.is_some()
+            && self.fired
+            && let Some(c) = self.core.console()
+        {
+            c.host_paused_on_inject();
+        }
+        Ok(done)
+    }
+
+    /// Injects that have fired so far.
+    fn fired_count(&self) -> usize {
+        self.core.sim().inject_views().iter().filter(|i| i.state == "fired").count()
+    }
+
     /// Simulates up to `ticks` hours, stopping at a module break or the end; returns how many.
     fn advance(&mut self, ticks: u32) -> Result<u32, String> {
+        self.advance_until(ticks, None)
+    }
+
+    /// [`Exercise::advance`], also stopping (and pausing the clock) after the hour an inject
+    /// fires when `fired_before` counts the injects fired before it.
+    fn advance_until(&mut self, ticks: u32, fired_before: Option<usize>) -> Result<u32, String> {
         let mut done = 0;
+        self.fired = false;
         while done < ticks && !self.core.sim().is_finished() {
             let t = self.core.sim().now();
             self.core.sim_mut().step();
@@ -403,6 +439,14 @@ impl Exercise {
                 break;
             }
             self.module = module;
+            if let Some(before) = fired_before
+                && !self.core.sim().is_finished()
+                && self.fired_count() > before
+            {
+                self.paused = true;
+                self.fired = true;
+                break;
+            }
         }
         if self.core.sim().is_finished() && !self.paused {
             self.paused = true;
@@ -669,6 +713,14 @@ impl Exercise {
                 self.stopping = true;
                 Ok("stopping the session".into())
             }
+            Control::PauseOnInject { on } => {
+                self.config.pause_on_inject = on;
+                Ok(if on {
+                    "the clock stops when a scripted inject fires".into()
+                } else {
+                    "the clock keeps running when injects fire".into()
+                })
+            }
         }
     }
 
@@ -676,6 +728,8 @@ impl Exercise {
         ServerStatus {
             paused: self.paused,
             ticks_per_second: self.config.ticks_per_second,
+            pause_on_inject: self.config.pause_on_inject,
+            approve_injects: self.config.approve_injects,
             consoles: self.consoles.iter().map(|(k, v)| (k.clone(), *v)).collect(),
             facilitators: self.facilitators,
             pending: self

@@ -16,7 +16,7 @@ use ttx_engine::{Command, Directory, FacilitatorView, Rejection, TeamView};
 use super::diff::{FacilitatorDelta, TeamDelta};
 
 /// The protocol version; the handshake refuses any other.
-pub const PROTOCOL: u32 = 1;
+pub const PROTOCOL: u32 = 2;
 
 /// The largest frame a console may send (commands are small).
 pub const MAX_CLIENT_FRAME: usize = 64 * 1024;
@@ -109,10 +109,16 @@ pub enum Control {
     },
     /// End the session: the server tells every console and exits.
     Stop,
+    /// Stop the clock when a scripted inject fires while it runs (or keep it running).
+    PauseOnInject {
+        /// On or off.
+        on: bool,
+    },
 }
 
 /// The names of [`Control`] types.
-pub const CONTROL_TYPES: [&str; 8] = ["pause", "resume", "step", "speed", "approve", "deny", "note", "stop"];
+pub const CONTROL_TYPES: [&str; 9] =
+    ["pause", "resume", "step", "speed", "approve", "deny", "note", "stop", "pause_on_inject"];
 
 fn one() -> u32 {
     1
@@ -151,6 +157,12 @@ pub struct ServerStatus {
     pub paused: bool,
     /// Simulated hours per real second.
     pub ticks_per_second: f64,
+    /// The clock stops when a scripted inject fires.
+    #[serde(default)]
+    pub pause_on_inject: bool,
+    /// Player-made injects wait for the facilitator's approval.
+    #[serde(default)]
+    pub approve_injects: bool,
     /// Consoles connected per team id.
     pub consoles: Vec<(String, usize)>,
     /// Facilitator control connections.

@@ -59,6 +59,10 @@ pub struct ServeArgs {
     /// Keep the clock running when a new module begins.
     #[arg(long)]
     pub no_module_breaks: bool,
+    /// Stop the clock when a scripted inject fires (the facilitator console's `a`, on by
+    /// default there; off by default with --headless).
+    #[arg(long)]
+    pub pause_on_inject: bool,
     /// Most consoles connected at once.
     #[arg(long, default_value_t = DEFAULTS.max_connections)]
     pub max_connections: usize,
@@ -374,6 +378,9 @@ pub fn serve(args: ServeArgs) -> Outcome {
         paused: args.paused,
         module_breaks: !args.no_module_breaks,
         approve_injects: args.approve_injects,
+        // The console's `a` is on by default, as in `ttx play`; a headless server is driven
+        // by its flags.
+        pause_on_inject: args.pause_on_inject || !args.headless,
         backlog: args.tuning.update_backlog.max(1),
     };
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -434,6 +441,7 @@ fn host_info(s: &Session, addr: SocketAddr, config: &ExerciseConfig) -> Host {
         codes,
         paused: config.paused,
         ticks_per_second: config.ticks_per_second,
+        pause_on_inject: config.pause_on_inject,
         ..Host::default()
     }
 }
