@@ -77,8 +77,6 @@ pub enum Request {
         id: u64,
         /// The command.
         command: Command,
-        /// Where to tell the console later (an approval decision).
-        notify: mpsc::Sender<Bytes>,
         /// The answer, as a frame.
         reply: oneshot::Sender<Bytes>,
     },
@@ -123,11 +121,42 @@ impl<V> Publisher<V> {
     }
 }
 
-struct Pending {
-    number: u64,
-    team: String,
-    command: Command,
-    notify: mpsc::Sender<Bytes>,
+/// A player-made inject waiting for the facilitator's approval.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pending {
+    /// Its number in the approval queue.
+    pub number: u64,
+    /// The cell that made it.
+    pub team: String,
+    /// The command.
+    pub command: Command,
+}
+
+/// The highest approval number a journal used (0 when none).
+pub fn highest_pending(records: &[(usize, Record)]) -> u64 {
+    records
+        .iter()
+        .filter_map(|(_, r)| match r {
+            Record::Held { pending, .. } => Some(*pending),
+            _ => None,
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// The injects a journal holds for approval without a decision yet, in the order they were held.
+pub fn pending_in(records: &[(usize, Record)]) -> Vec<Pending> {
+    let mut pending: Vec<Pending> = Vec::new();
+    for (_, r) in records {
+        match r {
+            Record::Held { pending: number, team, command, .. } => {
+                pending.push(Pending { number: *number, team: team.clone(), command: command.clone() })
+            }
+            Record::Decided { pending: number, .. } => pending.retain(|p| p.number != *number),
+            _ => {}
+        }
+    }
+    pending
 }
 
 /// The exercise's state.
@@ -153,6 +182,10 @@ pub struct Exercise {
     facilitator_stale: bool,
     /// The last hours simulated stopped the clock because an inject fired.
     fired: bool,
+    /// The clock's settings as last written to the journal.
+    recorded: Option<(u64, bool, bool, bool, bool)>,
+    /// Decisions on held injects for the cells, sent once the journal holds them.
+    decisions: Vec<(String, Bytes)>,
 }
 
 /// Replies that wait until the journal is on disk.
@@ -195,7 +228,22 @@ impl Exercise {
             stopping: false,
             facilitator_stale: false,
             fired: false,
+            recorded: None,
+            decisions: Vec::new(),
         }
+    }
+
+    /// Holds again the injects a resumed journal held without a decision; numbering goes on
+    /// after the highest number the journal used.
+    pub fn hold_again(&mut self, pending: Vec<Pending>, highest: u64) {
+        self.next_pending = self.next_pending.max(highest + 1);
+        self.pending = pending;
+    }
+
+    fn record_time(&self) -> (u32, String) {
+        let sim = self.core.sim();
+        let tick = sim.now();
+        (tick.0, sim.registry().clock.at(tick.min(sim.last_tick())).to_string())
     }
 
     /// Runs until the session is stopped (a control `stop`, or the server's shutdown).
@@ -230,6 +278,7 @@ impl Exercise {
         let hosted = keys.is_some();
         let mut redraw = tokio::time::interval(Duration::from_millis(50));
         redraw.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        self.commit()?;
         self.sync_console();
         loop {
             let running = !self.paused;
@@ -293,7 +342,7 @@ impl Exercise {
                 }
             }
         }
-        self.journal.commit().map_err(|e| journal_failed(&self.journal, &e))
+        self.commit()
     }
 
     /// After the clock moved: the console (if any) takes the outcomes and redraws its views;
@@ -374,7 +423,7 @@ impl Exercise {
                 }
             }
         }
-        self.journal.commit().map_err(|e| journal_failed(&self.journal, &e))?;
+        self.commit()?;
         if stepped {
             self.publish();
         } else {
@@ -383,6 +432,41 @@ impl Exercise {
         self.sync_console();
         if quit {
             self.stopping = true;
+        }
+        Ok(())
+    }
+
+    /// Writes the clock's settings when they changed, then the queued records, and waits until
+    /// they are on disk.
+    fn commit(&mut self) -> Result<(), String> {
+        let c = &self.config;
+        let now = (
+            c.ticks_per_second.to_bits(),
+            self.paused,
+            c.approve_injects,
+            c.pause_on_inject,
+            c.module_breaks,
+        );
+        if self.recorded != Some(now) {
+            let sim = self.core.sim();
+            let tick = sim.now();
+            self.journal.write(&Record::Settings {
+                tick: tick.0,
+                time: sim.registry().clock.at(tick.min(sim.last_tick())).to_string(),
+                ticks_per_second: c.ticks_per_second,
+                paused: self.paused,
+                approve_injects: c.approve_injects,
+                pause_on_inject: c.pause_on_inject,
+                module_breaks: c.module_breaks,
+            });
+            self.recorded = Some(now);
+        }
+        self.journal.commit().map_err(|e| journal_failed(&self.journal, &e))?;
+        // Every console of the cell hears the decision, the one that asked even after a reconnect.
+        for (team, f) in std::mem::take(&mut self.decisions) {
+            if let Some(p) = self.teams.get(&team) {
+                let _ = p.tx.send(f);
+            }
         }
         Ok(())
     }
@@ -456,7 +540,7 @@ impl Exercise {
             });
         }
         self.after_advance();
-        self.journal.commit().map_err(|e| journal_failed(&self.journal, &e))?;
+        self.commit()?;
         Ok(done)
     }
 
@@ -474,8 +558,8 @@ impl Exercise {
                     }
                     None => self.facilitators = self.facilitators.saturating_sub(1),
                 },
-                Request::Command { team, id, command, notify, reply } => {
-                    let answer = self.command(team, id, command, notify);
+                Request::Command { team, id, command, reply } => {
+                    let answer = self.command(team, id, command);
                     deferred.push(Box::new(move || {
                         let _ = reply.send(answer);
                     }));
@@ -500,7 +584,7 @@ impl Exercise {
                 }
             }
         }
-        self.journal.commit().map_err(|e| journal_failed(&self.journal, &e))?;
+        self.commit()?;
         // Updates before answers: a console told "stepped" already has the new hour's view.
         if stepped {
             self.publish();
@@ -599,13 +683,7 @@ impl Exercise {
         ServerMsg::Ack { id, seq, tick: tick.0, time: self.core.sim().registry().clock.at(tick).to_string() }
     }
 
-    fn command(
-        &mut self,
-        team: Option<String>,
-        id: u64,
-        command: Command,
-        notify: mpsc::Sender<Bytes>,
-    ) -> Bytes {
+    fn command(&mut self, team: Option<String>, id: u64, command: Command) -> Bytes {
         let issuer = match &team {
             Some(t) => Issuer::Team(t.clone()),
             None => Issuer::Facilitator,
@@ -622,7 +700,15 @@ impl Exercise {
         {
             let number = self.next_pending;
             self.next_pending += 1;
-            self.pending.push(Pending { number, team: t.clone(), command, notify });
+            let (tick, time) = self.record_time();
+            self.journal.write(&Record::Held {
+                tick,
+                time,
+                pending: number,
+                team: t.clone(),
+                command: command.clone(),
+            });
+            self.pending.push(Pending { number, team: t.clone(), command });
             return frame(&ServerMsg::Held { id, pending: number });
         }
         let seq = self.submit(issuer, command);
@@ -667,15 +753,16 @@ impl Exercise {
                     return Err(format!("no inject #{pending} waits for approval"));
                 };
                 if self.core.sim().is_finished() {
+                    self.pending.push(p);
                     return Err("the exercise has ended".into());
                 }
+                let (tick, time) = self.record_time();
                 let seq = self.submit(Issuer::Team(p.team.clone()), p.command.clone());
-                let _ = p.notify.try_send(frame(&ServerMsg::Decision {
-                    pending,
-                    approved: true,
-                    seq: Some(seq),
-                    reason: None,
-                }));
+                let record =
+                    Record::Decided { tick, time, pending, approved: true, seq: Some(seq), reason: None };
+                self.journal.write(&record);
+                let f = frame(&ServerMsg::Decision { pending, approved: true, seq: Some(seq), reason: None });
+                self.decisions.push((p.team.clone(), f));
                 Ok(format!("approved #{pending} from {}: {}", p.team, p.command.summary()))
             }
             Control::Deny { pending, reason } => {
@@ -683,12 +770,23 @@ impl Exercise {
                 let Some(p) = i.map(|i| self.pending.remove(i)) else {
                     return Err(format!("no inject #{pending} waits for approval"));
                 };
-                let _ = p.notify.try_send(frame(&ServerMsg::Decision {
+                let (tick, time) = self.record_time();
+                let record = Record::Decided {
+                    tick,
+                    time,
                     pending,
                     approved: false,
                     seq: None,
-                    reason,
-                }));
+                    reason: reason.clone(),
+                };
+                self.journal.write(&record);
+                let f = frame(&ServerMsg::Decision {
+                    pending,
+                    approved: false,
+                    seq: None,
+                    reason: reason.clone(),
+                });
+                self.decisions.push((p.team.clone(), f));
                 Ok(format!("denied #{pending} from {}", p.team))
             }
             Control::Note { text, question } => {

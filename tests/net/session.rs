@@ -1,4 +1,5 @@
-//! The session's own state across the network and across a resume.
+//! The session's own state across the network and across a resume: the clock's settings,
+//! held injects.
 
 use std::time::Duration;
 
@@ -49,4 +50,158 @@ fn a_served_clock_stops_when_a_scripted_inject_fires() {
         std::thread::sleep(Duration::from_millis(100));
     }
     assert_eq!(fac.ask(json!({"type": "stop"}))["type"], "done");
+}
+
+#[test]
+fn a_resumed_session_keeps_its_settings_and_waits_for_the_facilitator() {
+    let tmp = scratch("resume-settings");
+    let bind = format!("127.0.0.1:{}", free_port());
+    let mut server = Server::start(tmp.path(), &bind, &["--paused", "--approve-injects"]);
+    let mut fac = Console::join(&bind, None, &server.facilitator_code(), &[]);
+    fac.wait_for("the facilitator's view", T, |x| x["type"] == "facilitator_full");
+    assert_eq!(fac.ask(json!({"type": "speed", "ticks_per_second": 12.0}))["type"], "done");
+    assert_eq!(fac.ask(json!({"type": "pause_on_inject", "on": true}))["type"], "done");
+    assert_eq!(fac.ask(json!({"type": "step", "ticks": 200}))["type"], "done");
+    server.kill9();
+    let records = journal_records(&server.journal);
+    let last = records.iter().rev().find(|r| r["type"] == "settings").expect("a settings record");
+    assert_eq!(last["ticks_per_second"], 12.0, "{last}");
+    assert_eq!(last["approve_injects"], true, "{last}");
+    assert_eq!(last["pause_on_inject"], true, "{last}");
+
+    // Resumed without flags: the journal's settings, the clock stopped.
+    let server = Server::resume(&server.journal.clone(), &bind, &[]);
+    let banner = server.banner.join("\n");
+    assert!(banner.contains("12 simulated hours per second, injects wait for approval"), "{banner}");
+    assert!(banner.contains("the clock waits for the facilitator"), "{banner}");
+    let mut fac = Console::join(&bind, None, &server.facilitator_code(), &[]);
+    let full = fac.wait_for("the facilitator's view", T, |x| x["type"] == "facilitator_full");
+    let status = &full["status"];
+    assert_eq!(status["paused"], true, "{status}");
+    assert_eq!(status["ticks_per_second"], 12.0, "{status}");
+    assert_eq!(status["approve_injects"], true, "{status}");
+    assert_eq!(status["pause_on_inject"], true, "{status}");
+    let tick = full["view"]["tick"].clone();
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(fac.view()["tick"], tick, "the clock waits for the facilitator");
+
+    // A red-cell inject still waits for approval.
+    let mut red = Console::join(&bind, Some("red"), &server.code("red"), &[]);
+    red.wait_for("red's view", T, |x| x["type"] == "full");
+    let h = red.ask(json!({"type": "inject_from_template", "template": "county_ransomware", "state": "GA"}));
+    assert_eq!(h["type"], "held", "{h}");
+    assert_eq!(fac.ask(json!({"type": "stop"}))["type"], "done");
+    let mut server = server;
+    assert_eq!(server.wait_exit(T), 0);
+    let (code, text) = replay_verify(&server.journal);
+    assert_eq!(code, 0, "{text}");
+}
+
+#[test]
+fn a_journal_without_settings_resumes_with_the_defaults_and_verifies() {
+    let tmp = scratch("resume-old");
+    let mut server =
+        Server::start(tmp.path(), "127.0.0.1:0", &["--paused", "--approve-injects", "--speed", "12"]);
+    let mut fac = Console::join(&server.addr, None, &server.facilitator_code(), &[]);
+    fac.wait_for("the facilitator's view", T, |x| x["type"] == "facilitator_full");
+    assert_eq!(fac.ask(json!({"type": "step", "ticks": 200}))["type"], "done");
+    assert_eq!(fac.ask(json!({"type": "stop"}))["type"], "done");
+    assert_eq!(server.wait_exit(T), 0);
+    // A journal as written before the settings were recorded.
+    let text = std::fs::read_to_string(&server.journal).unwrap();
+    let old: String =
+        text.lines().filter(|l| !l.contains(r#""type":"settings""#)).map(|l| format!("{l}\n")).collect();
+    assert!(old.len() < text.len());
+    std::fs::write(&server.journal, old).unwrap();
+    let (code, out) = replay_verify(&server.journal);
+    assert_eq!(code, 0, "{out}");
+
+    let mut server = Server::resume(&server.journal.clone(), "127.0.0.1:0", &[]);
+    let mut fac = Console::join(&server.addr, None, &server.facilitator_code(), &[]);
+    let full = fac.wait_for("the facilitator's view", T, |x| x["type"] == "facilitator_full");
+    let status = &full["status"];
+    assert_eq!(status["paused"], true, "{status}");
+    assert_eq!(status["ticks_per_second"], 1.0, "{status}");
+    assert_eq!(status["approve_injects"], false, "{status}");
+    let mut red = Console::join(&server.addr, Some("red"), &server.code("red"), &[]);
+    red.wait_for("red's view", T, |x| x["type"] == "full");
+    let a = red.ask(json!({"type": "inject_from_template", "template": "county_ransomware", "state": "GA"}));
+    assert_eq!(a["type"], "ack", "{a}");
+    assert_eq!(fac.ask(json!({"type": "stop"}))["type"], "done");
+    assert_eq!(server.wait_exit(T), 0);
+    let (code, out) = replay_verify(&server.journal);
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn held_injects_survive_a_crash_and_the_cell_hears_the_decision() {
+    let tmp = scratch("resume-held");
+    let bind = format!("127.0.0.1:{}", free_port());
+    let mut server = Server::start(tmp.path(), &bind, &["--paused", "--approve-injects"]);
+    let mut fac = Console::join(&bind, None, &server.facilitator_code(), &[]);
+    fac.wait_for("the facilitator's view", T, |x| x["type"] == "facilitator_full");
+    let mut red = Console::join(&bind, Some("red"), &server.code("red"), &[]);
+    red.wait_for("red's view", T, |x| x["type"] == "full");
+    assert_eq!(fac.ask(json!({"type": "step", "ticks": 200}))["type"], "done");
+    let mut held = Vec::new();
+    for state in ["GA", "PA"] {
+        let h =
+            red.ask(json!({"type": "inject_from_template", "template": "county_ransomware", "state": state}));
+        assert_eq!(h["type"], "held", "{h}");
+        held.push(h["pending"].as_u64().unwrap());
+    }
+    server.kill9();
+    let records = journal_records(&server.journal);
+    assert_eq!(records.iter().filter(|r| r["type"] == "held").count(), 2, "both are in the journal");
+    red.wait_for("red to notice", T, |x| x["type"] == "disconnected");
+
+    // Resumed: both wait again, under the same numbers.
+    let mut server = Server::resume(&server.journal.clone(), &bind, &[]);
+    assert!(server.banner.join("\n").contains("2 player-made injects still wait for approval"));
+    let mut fac = Console::join(&bind, None, &server.facilitator_code(), &[]);
+    let full = fac.wait_for("the facilitator's view", T, |x| x["type"] == "facilitator_full");
+    let queue: Vec<u64> = full["status"]["pending"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            assert_eq!(p["team"], "red");
+            p["pending"].as_u64().unwrap()
+        })
+        .collect();
+    assert_eq!(queue, held);
+    red.wait_for("red to reconnect", T, |x| x["type"] == "full");
+
+    // The cell's console, reconnected, hears both decisions.
+    assert_eq!(fac.ask(json!({"type": "approve", "pending": held[0]}))["type"], "done");
+    let d = red.wait_for("the approval", T, |x| x["type"] == "decision" && x["pending"] == json!(held[0]));
+    assert_eq!(d["approved"], true, "{d}");
+    let seq = d["seq"].as_u64().unwrap();
+    let a = fac.ask(json!({"type": "deny", "pending": held[1], "reason": "not in this module"}));
+    assert_eq!(a["type"], "done", "{a}");
+    let d = red.wait_for("the denial", T, |x| x["type"] == "decision" && x["pending"] == json!(held[1]));
+    assert_eq!(d["approved"], false, "{d}");
+    assert_eq!(d["reason"], "not in this module");
+    // A new inject gets a number not used before.
+    let h = red.ask(json!({"type": "inject_from_template", "template": "county_ransomware", "state": "GA"}));
+    assert_eq!(h["pending"].as_u64(), Some(held[1] + 1), "{h}");
+    assert_eq!(fac.ask(json!({"type": "step"}))["type"], "done");
+    let outcomes = red.view()["outcomes"].clone();
+    assert!(outcomes.as_array().unwrap().iter().any(|o| o["seq"] == json!(seq)), "{outcomes}");
+
+    assert_eq!(fac.ask(json!({"type": "stop"}))["type"], "done");
+    assert_eq!(server.wait_exit(T), 0);
+    let (code, text) = replay_verify(&server.journal);
+    assert_eq!(code, 0, "{text}");
+    // Decided ones are not held again; the undecided one is.
+    let server = Server::resume(&server.journal.clone(), "127.0.0.1:0", &[]);
+    let mut fac = Console::join(&server.addr, None, &server.facilitator_code(), &[]);
+    let full = fac.wait_for("the facilitator's view", T, |x| x["type"] == "facilitator_full");
+    let queue: Vec<u64> = full["status"]["pending"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["pending"].as_u64().unwrap())
+        .collect();
+    assert_eq!(queue, [held[1] + 1]);
 }
