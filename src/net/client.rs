@@ -357,8 +357,8 @@ pub enum ClientEvent {
 ///
 /// Sends what `outgoing` gives it (commands and controls, numbered by the console) and
 /// reports everything on `events`. It ends when the server refuses the console for good,
-/// when `events` is dropped, or once `outgoing` is closed and every command sent has
-/// been answered.
+/// when the server ends the session (`ended`, then the connection closes), when `events` is
+/// dropped, or once `outgoing` is closed and every command sent has been answered.
 pub async fn run_connection(
     target: Target,
     team: Option<String>,
@@ -437,6 +437,8 @@ pub async fn run_connection(
                 }
             }
         }));
+        // The session has ended (the server said so): no reconnecting.
+        let mut over = false;
         let reason: String = loop {
             if !open && waiting.is_empty() {
                 return;
@@ -445,6 +447,7 @@ pub async fn run_connection(
                 f = stream.next() => {
                     let bytes = match f {
                         Some(Ok(b)) => b.freeze(),
+                        Some(Err(_)) | None if over => return,
                         Some(Err(e)) => break e.to_string(),
                         None => break "the server closed the connection".to_string(),
                     };
@@ -461,6 +464,7 @@ pub async fn run_connection(
                             }
                             report!(ClientEvent::Update { bytes, mirror: Box::new(mirror.clone()) });
                         }
+                        ServerMsg::Error { .. } if over => return,
                         ServerMsg::Error { code, message } => {
                             report!(ClientEvent::Message { bytes, msg: ServerMsg::Error { code, message: message.clone() } });
                             if code.is_final() {
@@ -468,6 +472,12 @@ pub async fn run_connection(
                                 return;
                             }
                             break message;
+                        }
+                        ServerMsg::Ended { .. } => {
+                            // The session is over: what the server still sends (answers) is
+                            // read until it closes the connection, then nothing is retried.
+                            over = true;
+                            report!(ClientEvent::Message { bytes, msg });
                         }
                         msg => {
                             if let ServerMsg::Ack { id, .. }
@@ -494,6 +504,9 @@ pub async fn run_connection(
                     }
                 }
                 r = &mut writer.0 => {
+                    if over {
+                        return;
+                    }
                     break r.unwrap_or_else(|e| e.to_string());
                 }
             }

@@ -297,6 +297,7 @@ impl Exercise {
                         next_at = Instant::now() + self.interval();
                     }
                     if self.stopping {
+                        self.announce_end();
                         let _ = self.stop.send(());
                         break;
                     }
@@ -319,6 +320,7 @@ impl Exercise {
                         next_at = Instant::now() + self.interval();
                     }
                     if self.stopping {
+                        self.announce_end();
                         let _ = self.stop.send(());
                         break;
                     }
@@ -841,6 +843,44 @@ impl Exercise {
                 })
                 .collect(),
             journal: self.journal.path().display().to_string(),
+        }
+    }
+
+    /// The facilitator ended the session: every console gets its last view, then an end
+    /// message with the final figures it may see, before the server closes the connections.
+    fn announce_end(&mut self) {
+        self.publish();
+        let sim = self.core.sim();
+        let time =
+            if sim.is_finished() { sim.registry().clock.at(sim.last_tick()) } else { sim.time() }.to_string();
+        let message = "the facilitator ended the session".to_string();
+        let m = sim.metrics();
+        for (team, p) in &self.teams {
+            if p.tx.receiver_count() == 0 {
+                continue;
+            }
+            let Some(v) = sim.team_view(team) else { continue };
+            let applied = v.outcomes.iter().filter(|o| o.result.is_ok()).count();
+            let rejected = v.outcomes.len() - applied;
+            let metrics = vec![
+                ("public confidence".to_string(), format!("{:.1}", v.confidence)),
+                ("lowest public confidence".to_string(), format!("{:.1}", m.confidence_min)),
+                ("your commands applied".to_string(), applied.to_string()),
+                ("your commands rejected".to_string(), rejected.to_string()),
+            ];
+            let _ =
+                p.tx.send(frame(&ServerMsg::Ended { message: message.clone(), time: time.clone(), metrics }));
+        }
+        if self.facilitator.tx.receiver_count() > 0 {
+            let metrics = vec![
+                ("public confidence".to_string(), format!("{:.1}", m.confidence)),
+                ("lowest public confidence".to_string(), format!("{:.1}", m.confidence_min)),
+                ("intrusions attempted".to_string(), m.intrusions_attempted.to_string()),
+                ("intrusions succeeded".to_string(), m.intrusions_succeeded.to_string()),
+                ("intrusions blocked".to_string(), m.intrusions_blocked.to_string()),
+                ("blocked by a shared indicator".to_string(), m.blocked_by_shared_indicator.to_string()),
+            ];
+            let _ = self.facilitator.tx.send(frame(&ServerMsg::Ended { message, time, metrics }));
         }
     }
 

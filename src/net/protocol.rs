@@ -325,6 +325,16 @@ pub enum ServerMsg {
     },
     /// Answer to a ping.
     Pong,
+    /// The session is over: the facilitator stopped it. Consoles stop reconnecting; the
+    /// server closes the connection after this.
+    Ended {
+        /// In words.
+        message: String,
+        /// The scenario clock when it ended.
+        time: String,
+        /// The final figures this console may see, as (label, value), in the order to show them.
+        metrics: Vec<(String, String)>,
+    },
     /// Something went wrong; the server closes the connection after this.
     Error {
         /// For programs.

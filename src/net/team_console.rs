@@ -41,6 +41,8 @@ enum Ended {
     Refused(ErrorCode, String),
     /// The console could not join for longer than it keeps trying.
     GaveUp(String),
+    /// The session ended before the console had a view.
+    SessionOver(String),
 }
 
 /// `ttx join ADDR --team ID --code CODE` without `--headless`.
@@ -107,18 +109,32 @@ pub fn join(args: &JoinArgs, team: Option<String>) -> Outcome {
             )))
         }
         Ok(Ended::GaveUp(message)) => Err(Failure::runtime(format!("ttx join: {message}"))),
+        Ok(Ended::SessionOver(message)) => {
+            let _ = writeln!(std::io::stdout(), "The session has ended: {message}.");
+            Ok(())
+        }
         Ok(Ended::Left) => {
             // The terminal may be gone (its window closed): best effort.
             let line = match &screen {
-                Screen::Console(c) => {
-                    let v = c.view();
-                    format!(
-                        "Left the team console of {} at {} ({}). The exercise goes on; join again with the same code.",
-                        v.name,
-                        c.time(),
-                        v.module.as_ref().map_or("no module", |m| m.title.as_str())
-                    )
-                }
+                Screen::Console(c) => match c.connection() {
+                    Connection::Ended { message, metrics } => {
+                        let figures: Vec<String> = metrics.iter().map(|(k, v)| format!("{k} {v}")).collect();
+                        format!(
+                            "The session has ended ({message}) at {}. Final: {}.",
+                            c.time(),
+                            figures.join(", ")
+                        )
+                    }
+                    _ => {
+                        let v = c.view();
+                        format!(
+                            "Left the team console of {} at {} ({}). The exercise goes on; join again with the same code.",
+                            v.name,
+                            c.time(),
+                            v.module.as_ref().map_or("no module", |m| m.title.as_str())
+                        )
+                    }
+                },
                 Screen::Joining { .. } => format!("Gave up joining {}.", args.addr),
             };
             let _ = writeln!(std::io::stdout(), "{line}");
@@ -258,6 +274,15 @@ fn take_events(screen: &mut Screen, io: &mut Io) -> Option<Ended> {
                 if let Some(view) = mirror.team {
                     c.set_view(view);
                 }
+            }
+            (
+                ClientEvent::Message { msg: ServerMsg::Ended { message, metrics, .. }, .. },
+                Screen::Console(c),
+            ) => {
+                c.set_connection(Connection::Ended { message, metrics });
+            }
+            (ClientEvent::Message { msg: ServerMsg::Ended { message, .. }, .. }, Screen::Joining { .. }) => {
+                return Some(Ended::SessionOver(message));
             }
             (ClientEvent::Message { msg, .. }, Screen::Console(c)) => {
                 if let Some(a) = answer_of(msg) {

@@ -1,5 +1,5 @@
 //! The session's own state across the network and across a resume: the clock's settings,
-//! held injects.
+//! held injects, the end of the session.
 
 use std::time::Duration;
 
@@ -204,4 +204,39 @@ fn held_injects_survive_a_crash_and_the_cell_hears_the_decision() {
         .map(|p| p["pending"].as_u64().unwrap())
         .collect();
     assert_eq!(queue, [held[1] + 1]);
+}
+
+#[test]
+fn when_the_facilitator_ends_the_session_every_console_is_told_and_leaves() {
+    let tmp = scratch("ended");
+    let mut server = Server::start(tmp.path(), "127.0.0.1:0", &["--paused"]);
+    let mut fac = Console::join(&server.addr, None, &server.facilitator_code(), &[]);
+    fac.wait_for("the facilitator's view", T, |x| x["type"] == "facilitator_full");
+    let mut pa = Console::join(&server.addr, Some("pa"), &server.code("pa"), &[]);
+    let mut red = Console::join(&server.addr, Some("red"), &server.code("red"), &[]);
+    pa.wait_for("pa's view", T, |x| x["type"] == "full");
+    red.wait_for("red's view", T, |x| x["type"] == "full");
+    assert_eq!(fac.ask(json!({"type": "step", "ticks": 3}))["type"], "done");
+    assert_eq!(fac.ask(json!({"type": "stop"}))["type"], "done");
+    for (who, c) in [("pa", &mut pa), ("red", &mut red)] {
+        let end = c.wait_for(&format!("{who} to hear the end"), T, |x| x["type"] == "ended");
+        assert_eq!(end["message"], "the facilitator ended the session", "{end}");
+        let labels: Vec<&str> =
+            end["metrics"].as_array().unwrap().iter().map(|m| m[0].as_str().unwrap()).collect();
+        assert_eq!(
+            labels,
+            [
+                "public confidence",
+                "lowest public confidence",
+                "your commands applied",
+                "your commands rejected"
+            ]
+        );
+        assert_eq!(c.wait_exit(T), 0, "{who} leaves by itself");
+        assert!(!c.seen.iter().any(|x| x["type"] == "disconnected"), "{who} did not try to reconnect");
+    }
+    let end = fac.wait_for("the facilitator to hear the end", T, |x| x["type"] == "ended");
+    assert!(end["metrics"].to_string().contains("intrusions attempted"), "{end}");
+    assert_eq!(fac.wait_exit(T), 0);
+    assert_eq!(server.wait_exit(T), 0);
 }

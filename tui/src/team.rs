@@ -43,6 +43,13 @@ pub enum Connection {
     Reconnecting(String),
     /// The server refused the console for good (its message); nothing more will arrive.
     Refused(String),
+    /// The facilitator ended the session; nothing more will arrive and any key leaves.
+    Ended {
+        /// In words.
+        message: String,
+        /// The final figures the team may see, as (label, value).
+        metrics: Vec<(String, String)>,
+    },
 }
 
 /// The server's answer to a command, as the caller received it.
@@ -396,8 +403,13 @@ impl TeamConsole {
         team_lookup(&self.contexts(), key)
     }
 
-    /// Handles a key press: its action, if any, is applied. Returns the action.
+    /// Handles a key press: its action, if any, is applied. Returns the action. Once the
+    /// session has ended, any key leaves.
     pub fn handle_key(&mut self, key: &KeyEvent) -> Option<TeamAction> {
+        if matches!(self.connection, Connection::Ended { .. }) {
+            self.quit = true;
+            return Some(TeamAction::ForceQuit);
+        }
         let a = self.action_for(key)?;
         self.update(a);
         Some(a)
@@ -421,6 +433,11 @@ impl TeamConsole {
             }
             Connection::Refused(why) => {
                 self.set_status(Level::Error, format!("The server refused this console: {why}"))
+            }
+            Connection::Ended { message, .. } => {
+                // The end takes the whole screen's attention: no window stays open over it.
+                self.overlay = None;
+                self.set_status(Level::Warn, format!("The session has ended: {message}. Any key leaves."))
             }
         }
         self.connection = c;

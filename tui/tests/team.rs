@@ -430,3 +430,19 @@ fn the_servers_directory_fills_the_forms_that_name_what_a_team_does_not_own() {
         form.fields.iter().find(|f| f.key == ttx_tui::form::FieldKey::Victim).expect("a victim field");
     assert!(victims.choices.iter().any(|v| v.value == "harbor"), "{:?}", victims.choices);
 }
+
+#[test]
+fn an_ended_session_shows_its_final_figures_and_any_key_leaves() {
+    let sim = sim();
+    let mut c = console(view(&sim, "pa"));
+    c.set_connection(Connection::Ended {
+        message: "the facilitator ended the session".into(),
+        metrics: vec![("public confidence".into(), "59.0".into())],
+    });
+    let s = screen(&c, 120, 30);
+    assert!(s.contains("ENDED"), "{s}");
+    assert!(s.contains("Final: public confidence 59.0"), "{s}");
+    assert!(!c.should_quit());
+    c.handle_key(&ch('x'));
+    assert!(c.should_quit(), "any key leaves");
+}
