@@ -23,7 +23,7 @@ use ttx_engine::{Command, Directory, FacilitatorView, TeamView};
 use super::diff::{apply_facilitator, apply_team};
 use super::protocol::{
     CONTROL_TYPES, ClientMsg, Control, ErrorCode, Limits, MAX_SERVER_FRAME, PROTOCOL, ServerMsg,
-    ServerStatus, codec,
+    ServerStatus, TeamCommand, codec,
 };
 
 /// A byte stream to the server, plain or TLS.
@@ -161,15 +161,24 @@ pub struct Mirror {
     pub status: Option<ServerStatus>,
     /// Recent log lines (facilitator).
     pub log: Vec<LogLine>,
+    /// The team's own commands as the server recorded them, from the last full view.
+    pub history: Vec<TeamCommand>,
+    /// The lowest public confidence so far, from the last full view.
+    pub confidence_low: Option<f64>,
+    /// The last update applied was a full view (a join or a reconnect).
+    pub fresh: bool,
 }
 
 impl Mirror {
     /// Applies an update; false if it does not fit (the console should reconnect for a full view).
     pub fn apply(&mut self, msg: ServerMsg) -> bool {
         match msg {
-            ServerMsg::Full { update, view, directory, .. } => {
+            ServerMsg::Full { update, view, directory, history, confidence_low, .. } => {
                 self.update = update;
                 self.team = Some(*view);
+                self.history = history;
+                self.confidence_low = confidence_low;
+                self.fresh = true;
                 if let Some(d) = directory {
                     self.directory = Some(Arc::new(*d));
                 }
@@ -178,6 +187,7 @@ impl Mirror {
             ServerMsg::Delta { update, base, delta, .. } => {
                 let Some(v) = self.team.as_mut().filter(|_| base == self.update) else { return false };
                 self.update = update;
+                self.fresh = false;
                 apply_team(v, &delta).is_ok()
             }
             ServerMsg::FacilitatorFull { update, view, status, log, .. } => {

@@ -22,7 +22,9 @@ use ttx_engine::{Command, FacilitatorView, Issuer, Severity, TeamView};
 use super::diff::{diff_facilitator, diff_team};
 use super::host::{Core, next_event};
 use super::journal::SessionJournal;
-use super::protocol::{Control, PendingInject, ServerMsg, ServerStatus, frame, now_us};
+use super::protocol::{
+    Control, PendingInject, ServerMsg, ServerStatus, TeamCommand, TeamCommandState, frame, now_us,
+};
 use ttx_tui::console::{HeldInject, HostRequest};
 
 /// How the exercise runs.
@@ -132,6 +134,73 @@ pub struct Pending {
     pub command: Command,
 }
 
+/// Each team's commands as a journal records them: accepted, held, denied.
+pub fn history_in(records: &[(usize, Record)], reg: &ttx_engine::model::registry::Registry) -> History {
+    let mut history = History::new();
+    let at = |tick: u32| reg.clock.at(ttx_engine::Tick(tick));
+    for (_, r) in records {
+        match r {
+            Record::Command { tick, time, issuer: Issuer::Team(t), seq, command, .. } => {
+                history.entry(t.clone()).or_default().push(TeamCommand {
+                    command: command.clone(),
+                    at: at(*tick),
+                    state: TeamCommandState::Accepted { seq: *seq, time: time.clone() },
+                });
+            }
+            Record::Held { tick, pending, team, command, .. } => {
+                history.entry(team.clone()).or_default().push(TeamCommand {
+                    command: command.clone(),
+                    at: at(*tick),
+                    state: TeamCommandState::Held { pending: *pending },
+                });
+            }
+            Record::Decided { pending, approved, seq, reason, .. } => {
+                for list in history.values_mut() {
+                    decide(list, *pending, *approved, *seq, reason.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+    history
+}
+
+/// Each team's commands this session, oldest first.
+pub type History = BTreeMap<String, Vec<TeamCommand>>;
+
+/// A decision on a held inject in a team's history: a denial marks it; an approval gives it
+/// the sequence number of its command (and the hour it applies at), whose own entry, made as
+/// the journal was read, goes.
+fn decide(
+    list: &mut Vec<TeamCommand>,
+    pending: u64,
+    approved: bool,
+    seq: Option<u64>,
+    reason: Option<String>,
+) {
+    let held = TeamCommandState::Held { pending };
+    if !list.iter().any(|c| c.state == held) {
+        return;
+    }
+    let state = match (approved, seq) {
+        (false, _) => TeamCommandState::Denied { pending, reason },
+        (true, Some(seq)) => {
+            let own = list
+                .iter()
+                .position(|c| matches!(&c.state, TeamCommandState::Accepted { seq: s, .. } if *s == seq));
+            let time = match own.map(|j| list.remove(j).state) {
+                Some(TeamCommandState::Accepted { time, .. }) => time,
+                _ => String::new(),
+            };
+            TeamCommandState::Accepted { seq, time }
+        }
+        (true, None) => return,
+    };
+    if let Some(c) = list.iter_mut().find(|c| c.state == held) {
+        c.state = state;
+    }
+}
+
 /// The highest approval number a journal used (0 when none).
 pub fn highest_pending(records: &[(usize, Record)]) -> u64 {
     records
@@ -186,6 +255,8 @@ pub struct Exercise {
     recorded: Option<(u64, bool, bool, bool, bool)>,
     /// Decisions on held injects for the cells, sent once the journal holds them.
     decisions: Vec<(String, Bytes)>,
+    /// Each team's commands, sent with its full views.
+    history: History,
 }
 
 /// Replies that wait until the journal is on disk.
@@ -230,6 +301,20 @@ impl Exercise {
             fired: false,
             recorded: None,
             decisions: Vec::new(),
+            history: History::new(),
+        }
+    }
+
+    /// Takes each team's commands from a resumed journal (see [`history_in`]).
+    pub fn restore_history(&mut self, history: History) {
+        self.history = history;
+    }
+
+    /// Changes a team's record of its commands; its next full view carries it.
+    fn record_command(&mut self, team: &str, change: impl FnOnce(&mut Vec<TeamCommand>)) {
+        change(self.history.entry(team.to_string()).or_default());
+        if let Some(p) = self.teams.get_mut(team) {
+            p.full = None;
         }
     }
 
@@ -637,8 +722,14 @@ impl Exercise {
             Some((fu, bytes)) if fu == u => bytes.clone(),
             _ => {
                 let directory = sim.directory(team).map(Box::new);
-                let b =
-                    frame(&ServerMsg::Full { update: *u, at_us, view: Box::new(view.clone()), directory });
+                let b = frame(&ServerMsg::Full {
+                    update: *u,
+                    at_us,
+                    view: Box::new(view.clone()),
+                    directory,
+                    history: self.history.get(team).cloned().unwrap_or_default(),
+                    confidence_low: Some(sim.metrics().confidence_min),
+                });
                 p.full = Some((*u, b.clone()));
                 b
             }
@@ -710,11 +801,24 @@ impl Exercise {
                 team: t.clone(),
                 command: command.clone(),
             });
+            let at = self.core.sim().time();
+            let entry = TeamCommand {
+                command: command.clone(),
+                at,
+                state: TeamCommandState::Held { pending: number },
+            };
+            self.record_command(t, |list| list.push(entry));
             self.pending.push(Pending { number, team: t.clone(), command });
             return frame(&ServerMsg::Held { id, pending: number });
         }
-        let seq = self.submit(issuer, command);
-        frame(&self.ack(id, seq))
+        let seq = self.submit(issuer, command.clone());
+        let ack = self.ack(id, seq);
+        if let (Some(t), ServerMsg::Ack { time, .. }) = (&team, &ack) {
+            let at = self.core.sim().time();
+            let state = TeamCommandState::Accepted { seq, time: time.clone() };
+            self.record_command(t, |list| list.push(TeamCommand { command, at, state }));
+        }
+        frame(&ack)
     }
 
     fn control(&mut self, action: Control) -> Result<String, String> {
@@ -765,6 +869,12 @@ impl Exercise {
                 self.journal.write(&record);
                 let f = frame(&ServerMsg::Decision { pending, approved: true, seq: Some(seq), reason: None });
                 self.decisions.push((p.team.clone(), f));
+                let time = self.core.sim().time().to_string();
+                self.record_command(&p.team, |list| {
+                    if let Some(c) = list.iter_mut().find(|c| c.state == TeamCommandState::Held { pending }) {
+                        c.state = TeamCommandState::Accepted { seq, time };
+                    }
+                });
                 Ok(format!("approved #{pending} from {}: {}", p.team, p.command.summary()))
             }
             Control::Deny { pending, reason } => {
@@ -789,6 +899,7 @@ impl Exercise {
                     reason: reason.clone(),
                 });
                 self.decisions.push((p.team.clone(), f));
+                self.record_command(&p.team, |list| decide(list, pending, false, None, reason));
                 Ok(format!("denied #{pending} from {}", p.team))
             }
             Control::Note { text, question } => {
@@ -907,6 +1018,8 @@ impl Exercise {
                     at_us,
                     view: Box::new(new.clone()),
                     directory: self.core.sim().directory(team).map(Box::new),
+                    history: self.history.get(team).cloned().unwrap_or_default(),
+                    confidence_low: Some(self.core.sim().metrics().confidence_min),
                 },
             };
             let _ = p.tx.send(frame(&msg));

@@ -150,6 +150,43 @@ pub struct PendingInject {
     pub summary: String,
 }
 
+/// One of a team's commands as the server recorded it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TeamCommand {
+    /// The command.
+    pub command: Command,
+    /// The scenario clock when it was given.
+    pub at: ttx_engine::ETime,
+    /// Where it stands.
+    pub state: TeamCommandState,
+}
+
+/// Where a team's command stands (its outcome, once applied, is in the team's view).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum TeamCommandState {
+    /// In the journal under this sequence number; applies at `time`.
+    Accepted {
+        /// Sequence number.
+        seq: u64,
+        /// The hour it applies at.
+        time: String,
+    },
+    /// Waits for the facilitator's approval.
+    Held {
+        /// Its number in the approval queue.
+        pending: u64,
+    },
+    /// Denied by the facilitator.
+    Denied {
+        /// Its number in the approval queue.
+        pending: u64,
+        /// The reason given.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+}
+
 /// The server's own state, for the facilitator.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ServerStatus {
@@ -235,6 +272,13 @@ pub enum ServerMsg {
         /// full view; it does not change during an exercise).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         directory: Option<Box<Directory>>,
+        /// The team's own commands this session, oldest first, as the server recorded them
+        /// (sent with every full view, so a console that joins again has its record).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        history: Vec<TeamCommand>,
+        /// The lowest public confidence so far.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        confidence_low: Option<f64>,
     },
     /// What changed in a team's view since update `base`.
     Delta {

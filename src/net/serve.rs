@@ -194,6 +194,8 @@ pub struct Session {
     pub held: Vec<exercise::Pending>,
     /// The highest approval number a resumed journal used.
     pub held_numbers: u64,
+    /// Each team's commands as the resumed journal records them.
+    pub history: exercise::History,
 }
 
 /// The clock's settings as a journal records them.
@@ -257,6 +259,7 @@ pub fn new_session(scenario: Scenario, seed: u64, journal: &Path) -> Result<Sess
         resumed: false,
         held: vec![],
         held_numbers: 0,
+        history: exercise::History::new(),
     })
 }
 
@@ -320,6 +323,7 @@ pub fn resume_session(path: &Path) -> Result<Session, Failure> {
         ));
     }
     let held_numbers = exercise::highest_pending(&loaded.records);
+    let history = exercise::history_in(&loaded.records, report.scenario.registry());
     Ok(Session {
         scenario: report.scenario,
         sim,
@@ -330,6 +334,7 @@ pub fn resume_session(path: &Path) -> Result<Session, Failure> {
         resumed: true,
         held,
         held_numbers,
+        history,
     })
 }
 
@@ -574,6 +579,7 @@ pub async fn run_session(
     let mut stopped = stop_tx.subscribe();
     let mut ex = Exercise::new(core, session.journal, config, stop_tx.clone());
     ex.hold_again(session.held, session.held_numbers);
+    ex.restore_history(session.history);
     let (tx, thread) =
         exercise::spawn(ex).map_err(|e| Failure::runtime(format!("cannot start the exercise: {e}")))?;
     let shared = Arc::new(Shared::new(server_config, session.codes, tx, tls, scenario_name));

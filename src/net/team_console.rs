@@ -18,12 +18,12 @@ use ratatui::crossterm::event::{Event, KeyCode, KeyEventKind, KeyModifiers};
 use tokio::sync::mpsc;
 use tokio::sync::mpsc::error::{TryRecvError, TrySendError};
 use ttx_engine::Command;
-use ttx_tui::team::{Answer, Connection, TeamConsole, TeamOptions};
+use ttx_tui::team::{Answer, Connection, RequestState, TeamConsole, TeamOptions};
 use ttx_tui::team_keys::TeamAction;
 use ttx_tui::{Theme, team_ui, terminal};
 
 use super::client::{self, ClientEvent};
-use super::protocol::{ClientMsg, ErrorCode, ServerMsg};
+use super::protocol::{ClientMsg, ErrorCode, ServerMsg, TeamCommand, TeamCommandState};
 use super::serve::{JoinArgs, join_setup};
 use crate::{Failure, Outcome};
 
@@ -261,6 +261,7 @@ fn take_events(screen: &mut Screen, io: &mut Io) -> Option<Ended> {
                     let options = TeamOptions { theme: io.theme, server: io.addr.to_string() };
                     let mut c = TeamConsole::new(view, options);
                     c.set_directory(mirror.directory.unwrap_or_default());
+                    c.restore(history(mirror.history), mirror.confidence_low);
                     *screen = Screen::Console(Box::new(c));
                 }
             }
@@ -273,6 +274,9 @@ fn take_events(screen: &mut Screen, io: &mut Io) -> Option<Ended> {
                 }
                 if let Some(view) = mirror.team {
                     c.set_view(view);
+                }
+                if mirror.fresh {
+                    c.restore(history(mirror.history), mirror.confidence_low);
                 }
             }
             (
@@ -318,6 +322,22 @@ fn take_events(screen: &mut Screen, io: &mut Io) -> Option<Ended> {
             }
         }
     }
+}
+
+/// The server's record of a team's commands, as the console lists them.
+fn history(list: Vec<TeamCommand>) -> Vec<(Command, ttx_engine::ETime, RequestState)> {
+    list.into_iter()
+        .map(|c| {
+            let state = match c.state {
+                TeamCommandState::Accepted { seq, time } => {
+                    RequestState::Accepted { seq, time: Some(time).filter(|t| !t.is_empty()) }
+                }
+                TeamCommandState::Held { pending } => RequestState::Held(pending),
+                TeamCommandState::Denied { reason, .. } => RequestState::Denied(reason),
+            };
+            (c.command, c.at, state)
+        })
+        .collect()
 }
 
 /// The console's reading of a server message that answers one of its commands.

@@ -1,5 +1,5 @@
 //! The session's own state across the network and across a resume: the clock's settings,
-//! held injects, the end of the session.
+//! held injects, the end of the session, a team's record.
 
 use std::time::Duration;
 
@@ -238,5 +238,58 @@ fn when_the_facilitator_ends_the_session_every_console_is_told_and_leaves() {
     let end = fac.wait_for("the facilitator to hear the end", T, |x| x["type"] == "ended");
     assert!(end["metrics"].to_string().contains("intrusions attempted"), "{end}");
     assert_eq!(fac.wait_exit(T), 0);
+    assert_eq!(server.wait_exit(T), 0);
+}
+
+#[test]
+fn a_console_that_joins_again_gets_its_teams_commands_and_confidence_low() {
+    let tmp = scratch("rejoin-history");
+    let bind = format!("127.0.0.1:{}", free_port());
+    let mut server = Server::start(tmp.path(), &bind, &["--paused", "--approve-injects"]);
+    let mut fac = Console::join(&bind, None, &server.facilitator_code(), &[]);
+    fac.wait_for("the facilitator's view", T, |x| x["type"] == "facilitator_full");
+    let mut pa = Console::join(&bind, Some("pa"), &server.code("pa"), &[]);
+    let view = pa.wait_for("pa's view", T, |x| x["type"] == "full")["view"].clone();
+    let office = actor_of_kind(&view, "StateOffice");
+    let asset = view["actors"].as_array().unwrap().iter().find(|a| a["id"] == json!(office)).unwrap()["assets"][0]
+        ["id"]
+        .clone();
+    let a = pa.ask(json!({"type": "patch", "actor": office, "asset": asset}));
+    assert_eq!(a["type"], "ack", "{a}");
+    let seq = a["seq"].as_u64().unwrap();
+    let mut red = Console::join(&bind, Some("red"), &server.code("red"), &[]);
+    red.wait_for("red's view", T, |x| x["type"] == "full");
+    assert_eq!(fac.ask(json!({"type": "step", "ticks": 200}))["type"], "done");
+    let h = red.ask(json!({"type": "inject_from_template", "template": "county_ransomware", "state": "GA"}));
+    let pending = h["pending"].as_u64().unwrap();
+
+    let check = |full: &Value, what: &str| {
+        let history = full["history"].as_array().unwrap_or_else(|| panic!("{what}: no history in {full}"));
+        assert_eq!(history.len(), 1, "{what}: {history:?}");
+        assert!(full["confidence_low"].is_number(), "{what}");
+        history[0].clone()
+    };
+    // Another console of the team, and the same one after the server restarts.
+    let mut pa2 = Console::join(&bind, Some("pa"), &server.code("pa"), &[]);
+    let c = check(&pa2.wait_for("pa's second view", T, |x| x["type"] == "full"), "a second console");
+    assert_eq!(c["state"], json!({"state": "accepted", "seq": seq, "time": a["time"]}), "{c}");
+    assert_eq!(c["command"]["type"], "patch");
+    drop(pa2);
+    server.kill9();
+    let mut server = Server::resume(&server.journal.clone(), &bind, &[]);
+    let full = pa.wait_for("pa to reconnect", T, |x| x["type"] == "full");
+    let c = check(&full, "after a restart");
+    assert_eq!(c["state"]["seq"], json!(seq), "{c}");
+    let full = red.wait_for("red to reconnect", T, |x| x["type"] == "full");
+    let c = check(&full, "the red cell");
+    assert_eq!(c["state"], json!({"state": "held", "pending": pending}), "{c}");
+    let mut fac = Console::join(&bind, None, &server.facilitator_code(), &[]);
+    fac.wait_for("the facilitator's view", T, |x| x["type"] == "facilitator_full");
+    assert_eq!(fac.ask(json!({"type": "deny", "pending": pending, "reason": "later"}))["type"], "done");
+    red.wait_for("the denial", T, |x| x["type"] == "decision");
+    let mut red2 = Console::join(&bind, Some("red"), &server.code("red"), &[]);
+    let c = check(&red2.wait_for("red's second view", T, |x| x["type"] == "full"), "after the decision");
+    assert_eq!(c["state"], json!({"state": "denied", "pending": pending, "reason": "later"}), "{c}");
+    assert_eq!(fac.ask(json!({"type": "stop"}))["type"], "done");
     assert_eq!(server.wait_exit(T), 0);
 }

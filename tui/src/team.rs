@@ -208,6 +208,7 @@ pub struct TeamConsole {
     last_form: Option<(Option<String>, Option<CommandKind>)>,
     quit: bool,
     directory: Arc<Directory>,
+    confidence_low: Option<f64>,
 }
 
 /// The catalog a team's command forms choose from: [`Catalog::from_team_view`], the
@@ -261,6 +262,7 @@ impl TeamConsole {
             last_form: None,
             quit: false,
             directory: Arc::default(),
+            confidence_low: None,
             view,
         };
         // Start on a state the team plays in, if any.
@@ -343,6 +345,12 @@ impl TeamConsole {
     /// The commands this console sent, oldest first.
     pub fn requests(&self) -> &[Request] {
         &self.requests
+    }
+
+    /// The lowest public confidence so far: the server's figure (with the views seen since).
+    pub fn confidence_low(&self) -> f64 {
+        let seen = self.confidence.iter().map(|(_, x)| *x).fold(self.view.confidence, f64::min);
+        self.confidence_low.map_or(seen, |low| low.min(seen))
     }
 
     /// Public confidence at each update seen: (tick, points).
@@ -451,6 +459,39 @@ impl TeamConsole {
     /// Takes the server's directory of what the team's commands may name (with a full view).
     pub fn set_directory(&mut self, directory: Arc<Directory>) {
         self.directory = directory;
+    }
+
+    /// Takes the server's record of the team's commands and the lowest confidence so far (with
+    /// a full view, on joining or joining again). What the server recorded replaces this
+    /// console's own entries for the same commands; what only this console knows stays: commands
+    /// still waiting for an answer, refused, or unanswered when the connection broke (one the
+    /// server recorded under the same command is taken as recorded).
+    pub fn restore(&mut self, history: Vec<(Command, ETime, RequestState)>, confidence_low: Option<f64>) {
+        if confidence_low.is_some() {
+            self.confidence_low = confidence_low;
+        }
+        let mut local: Vec<Request> = std::mem::take(&mut self.requests)
+            .into_iter()
+            .filter(|r| {
+                matches!(r.state, RequestState::Sent | RequestState::Refused(_) | RequestState::Unconfirmed)
+            })
+            .collect();
+        let mut merged: Vec<Request> = Vec::new();
+        for (command, at, state) in history {
+            let mut id = 0;
+            if let Some(i) =
+                local.iter().position(|r| r.state == RequestState::Unconfirmed && r.command == command)
+            {
+                id = local.remove(i).id;
+            }
+            merged.push(Request { id, command, at, state });
+        }
+        merged.extend(local);
+        merged.sort_by_key(|r| r.at);
+        if merged.len() > REQUESTS_KEPT {
+            merged.drain(..merged.len() - REQUESTS_KEPT);
+        }
+        self.requests = merged;
     }
 
     /// Takes a new view of the team (a full view, or one rebuilt from a delta).

@@ -299,7 +299,7 @@ pub fn eo_lines(eo: &EoView) -> Vec<String> {
 fn confidence_line(c: &TeamConsole, w: usize) -> Line<'static> {
     let t = c.theme();
     let v = c.view();
-    let low = c.confidence_history().iter().map(|(_, x)| *x).fold(v.confidence, f64::min);
+    let low = c.confidence_low();
     let head = format!("confidence {:.1} (low {low:.1}) ", v.confidence);
     let room = w.saturating_sub(width(&head));
     Line::from(vec![
@@ -414,7 +414,7 @@ fn draw_public(c: &TeamConsole, area: Rect, buf: &mut Buffer) {
     let inner = block.inner(area);
     block.render(area, buf);
     let w = usize::from(inner.width);
-    let low = c.confidence_history().iter().map(|(_, x)| *x).fold(v.confidence, f64::min);
+    let low = c.confidence_low();
     let mut y = inner.y;
     let put = |l: Line<'static>, y: &mut u16, buf: &mut Buffer| {
         if *y < inner.bottom() {
