@@ -293,3 +293,36 @@ fn a_console_that_joins_again_gets_its_teams_commands_and_confidence_low() {
     assert_eq!(fac.ask(json!({"type": "stop"}))["type"], "done");
     assert_eq!(server.wait_exit(T), 0);
 }
+
+#[test]
+fn a_share_the_actor_may_not_make_is_refused_at_once_and_never_offered() {
+    let tmp = scratch("channels");
+    let scenario = crate::harness::path("scenarios/county_ransomware.ron");
+    let server = Server::start(tmp.path(), "127.0.0.1:0", &["--paused", scenario.to_str().unwrap()]);
+    let mut counties = Console::join(&server.addr, Some("counties"), &server.code("counties"), &[]);
+    let full = counties.wait_for("the counties' view", T, |x| x["type"] == "full");
+    let actors = full["view"]["actors"].as_array().unwrap();
+    let outsider = actors.iter().find(|a| a["isac_member"] == false).expect("a county outside the EI-ISAC");
+    let member = actors.iter().find(|a| a["isac_member"] == true).expect("a member county");
+    let channels = |id: &Value| -> Vec<String> {
+        full["directory"]["channels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e[0] == *id)
+            .unwrap_or_else(|| panic!("no channels for {id}"))[1]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(channels(&outsider["id"]), ["LocalToState", "ReportToFbi"]);
+    assert_eq!(channels(&member["id"]), ["LocalToState", "MemberToIsac", "ReportToFbi"]);
+    // Refused with the reason at once, not accepted and rejected an hour later.
+    let r = counties.ask(json!({"type": "share_indicator", "actor": outsider["id"], "indicator": 1, "channel": "MemberToIsac"}));
+    assert_eq!(r["type"], "refused", "{r}");
+    assert_eq!(r["rejection"]["reason"], "not_a_member", "{r}");
+    let records = journal_records(&server.journal);
+    assert!(!records.iter().any(|r| r["type"] == "command" && r["command"]["type"] == "share_indicator"));
+}

@@ -1056,7 +1056,14 @@ impl Console {
                 }
             }
         }
-        Catalog::from_registry(reg, &self.view.injects, &held)
+        let mut catalog = Catalog::from_registry(reg, &self.view.injects, &held);
+        // Only the channels the engine would let each actor use.
+        for a in &mut catalog.actors {
+            if let Some(ix) = reg.actor_by_id.get(&a.id) {
+                a.channels = self.sim.channels(*ix);
+            }
+        }
+        catalog
     }
 
     fn open_palette(&mut self, kind: Option<CommandKind>) {

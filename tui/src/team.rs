@@ -224,6 +224,12 @@ pub fn team_catalog(view: &TeamView, directory: &Directory) -> Catalog {
         directory.victims.iter().map(|(id, name)| Choice::new(id, format!("{name} ({id})"))).collect();
     c.adversaries =
         directory.adversaries.iter().map(|(id, name)| Choice::new(id, format!("{name} ({id})"))).collect();
+    // The server's word on the channels each actor may use (membership, the scenario's channels).
+    for (actor, channels) in &directory.channels {
+        if let Some(a) = c.actors.iter_mut().find(|a| &a.id == actor) {
+            a.channels = channels.clone();
+        }
+    }
     c.campaigns = directory
         .campaigns
         .iter()

@@ -483,3 +483,31 @@ fn an_ended_session_shows_its_final_figures_and_any_key_leaves() {
     c.handle_key(&ch('x'));
     assert!(c.should_quit(), "any key leaves");
 }
+
+#[test]
+fn the_palette_offers_only_the_channels_the_actor_may_use() {
+    let sim = sim();
+    let v = view(&sim, "pa");
+    let outsider = v
+        .actors
+        .iter()
+        .find(|a| a.kind == ttx_engine::model::registry::ActorKind::Local && !a.isac_member)
+        .expect("a county outside the EI-ISAC");
+    let member = v
+        .actors
+        .iter()
+        .find(|a| a.kind == ttx_engine::model::registry::ActorKind::Local && a.isac_member)
+        .expect("a member county");
+    use ttx_engine::scenario::schema::Channel;
+    let of = |cat: &ttx_tui::form::Catalog, id: &str| {
+        cat.actors.iter().find(|a| a.id == id).map(|a| a.channels.clone()).unwrap_or_default()
+    };
+    // From the view alone (membership), and from the server's directory (the engine's check).
+    let cat = ttx_tui::team::team_catalog(&v, &Default::default());
+    assert_eq!(of(&cat, &outsider.id), [Channel::LocalToState, Channel::ReportToFbi]);
+    assert!(of(&cat, &member.id).contains(&Channel::MemberToIsac));
+    let directory = sim.directory("pa").expect("pa's directory");
+    let cat = ttx_tui::team::team_catalog(&v, &directory);
+    assert_eq!(of(&cat, &outsider.id), [Channel::LocalToState, Channel::ReportToFbi]);
+    assert!(of(&cat, &member.id).contains(&Channel::MemberToIsac));
+}
