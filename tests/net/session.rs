@@ -186,8 +186,16 @@ fn held_injects_survive_a_crash_and_the_cell_hears_the_decision() {
     let h = red.ask(json!({"type": "inject_from_template", "template": "county_ransomware", "state": "GA"}));
     assert_eq!(h["pending"].as_u64(), Some(held[1] + 1), "{h}");
     assert_eq!(fac.ask(json!({"type": "step"}))["type"], "done");
-    let outcomes = red.view()["outcomes"].clone();
-    assert!(outcomes.as_array().unwrap().iter().any(|o| o["seq"] == json!(seq)), "{outcomes}");
+    // The approved inject applies at that hour (the cell's update may come a little after).
+    let until = std::time::Instant::now() + T;
+    loop {
+        let outcomes = red.view()["outcomes"].clone();
+        if outcomes.as_array().unwrap().iter().any(|o| o["seq"] == json!(seq)) {
+            break;
+        }
+        assert!(std::time::Instant::now() < until, "the approved inject did not apply: {outcomes}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
 
     assert_eq!(fac.ask(json!({"type": "stop"}))["type"], "done");
     assert_eq!(server.wait_exit(T), 0);
@@ -235,7 +243,11 @@ fn when_the_facilitator_ends_the_session_every_console_is_told_and_leaves() {
         assert_eq!(c.wait_exit(T), 0, "{who} leaves by itself");
         assert!(!c.seen.iter().any(|x| x["type"] == "disconnected"), "{who} did not try to reconnect");
     }
-    let end = fac.wait_for("the facilitator to hear the end", T, |x| x["type"] == "ended");
+    // The end may have come before the answer to the stop.
+    let end = match fac.seen.iter().find(|x| x["type"] == "ended").cloned() {
+        Some(end) => end,
+        None => fac.wait_for("the facilitator to hear the end", T, |x| x["type"] == "ended"),
+    };
     assert!(end["metrics"].to_string().contains("intrusions attempted"), "{end}");
     assert_eq!(fac.wait_exit(T), 0);
     assert_eq!(server.wait_exit(T), 0);
