@@ -168,6 +168,15 @@ pub fn history_in(records: &[(usize, Record)], reg: &ttx_engine::model::registry
 /// Each team's commands this session, oldest first.
 pub type History = BTreeMap<String, Vec<TeamCommand>>;
 
+/// How many of a team's most recent commands a full view carries.
+pub const HISTORY_SENT: usize = 100;
+
+/// A team's most recent commands, oldest first, as a full view carries them.
+fn recent(history: &History, team: &str) -> Vec<TeamCommand> {
+    let list = history.get(team).map_or(&[][..], Vec::as_slice);
+    list[list.len().saturating_sub(HISTORY_SENT)..].to_vec()
+}
+
 /// A decision on a held inject in a team's history: a denial marks it; an approval gives it
 /// the sequence number of its command (and the hour it applies at), whose own entry, made as
 /// the journal was read, goes.
@@ -727,7 +736,7 @@ impl Exercise {
                     at_us,
                     view: Box::new(view.clone()),
                     directory,
-                    history: self.history.get(team).cloned().unwrap_or_default(),
+                    history: recent(&self.history, team),
                     confidence_low: Some(sim.metrics().confidence_min),
                 });
                 p.full = Some((*u, b.clone()));
@@ -1018,7 +1027,7 @@ impl Exercise {
                     at_us,
                     view: Box::new(new.clone()),
                     directory: self.core.sim().directory(team).map(Box::new),
-                    history: self.history.get(team).cloned().unwrap_or_default(),
+                    history: recent(&self.history, team),
                     confidence_low: Some(self.core.sim().metrics().confidence_min),
                 },
             };

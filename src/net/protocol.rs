@@ -272,8 +272,9 @@ pub enum ServerMsg {
         /// full view; it does not change during an exercise).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         directory: Option<Box<Directory>>,
-        /// The team's own commands this session, oldest first, as the server recorded them
-        /// (sent with every full view, so a console that joins again has its record).
+        /// The team's own most recent commands this session (at most 100), oldest first, as
+        /// the server recorded them (sent with every full view, so a console that joins again
+        /// has its record).
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         history: Vec<TeamCommand>,
         /// The lowest public confidence so far.
