@@ -230,6 +230,42 @@ fn serve_hosts_the_facilitator_console_in_its_terminal() {
     assert_eq!(rc, 0, "{text}");
 }
 
+/// `a` works under `ttx serve` as in `ttx play`: the server's clock stops when a scripted
+/// inject fires.
+#[test]
+fn serve_stops_its_clock_when_a_scripted_inject_fires() {
+    let tmp = scratch();
+    let dir = tmp.path();
+    let args = [
+        "serve",
+        "--bind",
+        "127.0.0.1:0",
+        "--journal",
+        "s.jsonl",
+        "--paused",
+        "--speed",
+        "500",
+        "--no-module-breaks",
+    ];
+    let mut s = Session::start(dir, &args, 30, 110);
+    s.wait_for(&["Hosting on", "PAUSED"]);
+    s.send(" ");
+    s.wait_for(&["Paused, Space resumes. Inject fired:", "PAUSED"]);
+    // The first scripted inject is due at E-50d 09:00: the clock stands at the next hour.
+    s.wait_for(&["E-50d 10:00"]);
+    std::thread::sleep(Duration::from_millis(400));
+    assert!(s.contents().contains("E-50d 10:00"), "the clock stays stopped:\n{}", s.contents());
+    s.send("a");
+    s.wait_for(&["The clock will keep running when injects fire."]);
+    s.send("q");
+    s.wait_for(&["Quit the exercise?"]);
+    s.send("y");
+    assert_eq!(s.finish(), 0, "{}", s.contents());
+    assert_restored(&s);
+    let journal = std::fs::read_to_string(dir.join("s.jsonl")).unwrap();
+    assert!(journal.contains("\"pause_on_inject\":false"), "the setting is journaled");
+}
+
 #[test]
 fn serve_without_a_terminal_says_to_use_headless() {
     let out = std::process::Command::new(BIN)

@@ -97,6 +97,56 @@ pub enum Record {
         /// State hash.
         hash: String,
     },
+    /// A served session's clock settings, written when they change so that a resumed session
+    /// carries on with them. They do not change the simulation: replay passes over them.
+    Settings {
+        /// Tick at which they took effect.
+        tick: u32,
+        /// Clock time.
+        time: String,
+        /// Simulated hours per real second.
+        ticks_per_second: f64,
+        /// The clock is stopped.
+        paused: bool,
+        /// Player-made injects wait for the facilitator's approval.
+        approve_injects: bool,
+        /// The clock stops when a scripted inject fires.
+        pause_on_inject: bool,
+        /// The clock stops when a new module begins.
+        module_breaks: bool,
+    },
+    /// A player-made inject held for the facilitator's approval in a served session: not a
+    /// command until approved (its command record goes with the decision), and held again when
+    /// the session is resumed before a decision. Replay passes over it.
+    Held {
+        /// Tick at which it was held.
+        tick: u32,
+        /// Clock time.
+        time: String,
+        /// Its number in the approval queue.
+        pending: u64,
+        /// The cell that made it.
+        team: String,
+        /// The command.
+        command: Command,
+    },
+    /// The facilitator's decision on a held inject.
+    Decided {
+        /// Tick at which it was decided.
+        tick: u32,
+        /// Clock time.
+        time: String,
+        /// Its number in the approval queue.
+        pending: u64,
+        /// Approved (its command record comes just before) or denied.
+        approved: bool,
+        /// The command's sequence number, when approved.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        seq: Option<u64>,
+        /// The reason given for a denial.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
 }
 
 impl Record {
@@ -445,7 +495,7 @@ pub fn check_structure(records: &[(usize, Record)], reg: &Registry) -> Result<()
                 }
                 last_end = Some(*tick);
             }
-            Record::Note { .. } => {}
+            Record::Note { .. } | Record::Settings { .. } | Record::Held { .. } | Record::Decided { .. } => {}
         }
     }
     Ok(())

@@ -408,8 +408,15 @@ impl Sim {
 
     /// Checks whether a command would be accepted by authority alone (who may give it).
     /// Whether it succeeds also depends on the state when it is applied.
+    /// A share is checked against its channel too (who may send on it, whether the scenario
+    /// has it, EI-ISAC membership), which does not change during a run.
     pub fn check(&self, issuer: &Issuer, command: &Command) -> Result<(), Rejection> {
-        check_actor(&self.reg, issuer, command).map(|_| ())
+        let actor = check_actor(&self.reg, issuer, command)?;
+        if let (Some(a), Command::ShareIndicator { channel, .. }) = (actor, command) {
+            let members = &self.world.resource::<Membership>().0;
+            crate::systems::commands::check_channel(&self.reg, members, a, *channel)?;
+        }
+        Ok(())
     }
 
     /// Submits a command for the next tick; returns its sequence number.

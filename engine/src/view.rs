@@ -353,6 +353,10 @@ pub struct Directory {
     /// The team's own adversaries' campaigns: (campaign id, name, adversary actor id).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub campaigns: Vec<(String, String, String)>,
+    /// The channels each of the team's actors may share an indicator on: (actor id, channels).
+    /// Teams whose actors can share only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub channels: Vec<(String, Vec<crate::scenario::schema::Channel>)>,
 }
 
 fn etime(reg: &Registry, t: Tick) -> ETime {
@@ -399,6 +403,16 @@ impl Sim {
             paper_mode: s.is_some_and(|s| s.paper_mode),
             onsite_until: s.and_then(|s| s.onsite_until).filter(|t| *t > self.now()).map(|t| etime(reg, t)),
         }
+    }
+
+    /// The channels an actor may share an indicator on, as [`Sim::check`] decides.
+    pub fn channels(&self, a: ActorIx) -> Vec<crate::scenario::schema::Channel> {
+        let members = &self.world().resource::<Membership>().0;
+        crate::scenario::schema::Channel::ALL
+            .iter()
+            .copied()
+            .filter(|c| crate::systems::commands::check_channel(self.registry(), members, a, *c).is_ok())
+            .collect()
     }
 
     fn is_member(&self, a: ActorIx) -> bool {
@@ -649,6 +663,11 @@ impl Sim {
         {
             d.adversaries = reg.adversaries.iter().map(|a| (a.id.clone(), a.name.clone())).collect();
         }
+        d.channels = actors
+            .iter()
+            .filter(|a| CommandKind::ShareIndicator.allowed_kinds().contains(&reg.actor(**a).kind))
+            .map(|a| (reg.actor(*a).id.clone(), self.channels(*a)))
+            .collect();
         d.campaigns = reg
             .campaigns
             .iter()

@@ -23,7 +23,7 @@ use ttx_engine::{Command, Directory, FacilitatorView, TeamView};
 use super::diff::{apply_facilitator, apply_team};
 use super::protocol::{
     CONTROL_TYPES, ClientMsg, Control, ErrorCode, Limits, MAX_SERVER_FRAME, PROTOCOL, ServerMsg,
-    ServerStatus, codec,
+    ServerStatus, TeamCommand, codec,
 };
 
 /// A byte stream to the server, plain or TLS.
@@ -161,15 +161,24 @@ pub struct Mirror {
     pub status: Option<ServerStatus>,
     /// Recent log lines (facilitator).
     pub log: Vec<LogLine>,
+    /// The team's own commands as the server recorded them, from the last full view.
+    pub history: Vec<TeamCommand>,
+    /// The lowest public confidence so far, from the last full view.
+    pub confidence_low: Option<f64>,
+    /// The last update applied was a full view (a join or a reconnect).
+    pub fresh: bool,
 }
 
 impl Mirror {
     /// Applies an update; false if it does not fit (the console should reconnect for a full view).
     pub fn apply(&mut self, msg: ServerMsg) -> bool {
         match msg {
-            ServerMsg::Full { update, view, directory, .. } => {
+            ServerMsg::Full { update, view, directory, history, confidence_low, .. } => {
                 self.update = update;
                 self.team = Some(*view);
+                self.history = history;
+                self.confidence_low = confidence_low;
+                self.fresh = true;
                 if let Some(d) = directory {
                     self.directory = Some(Arc::new(*d));
                 }
@@ -178,6 +187,7 @@ impl Mirror {
             ServerMsg::Delta { update, base, delta, .. } => {
                 let Some(v) = self.team.as_mut().filter(|_| base == self.update) else { return false };
                 self.update = update;
+                self.fresh = false;
                 apply_team(v, &delta).is_ok()
             }
             ServerMsg::FacilitatorFull { update, view, status, log, .. } => {
@@ -357,8 +367,8 @@ pub enum ClientEvent {
 ///
 /// Sends what `outgoing` gives it (commands and controls, numbered by the console) and
 /// reports everything on `events`. It ends when the server refuses the console for good,
-/// when `events` is dropped, or once `outgoing` is closed and every command sent has
-/// been answered.
+/// when the server ends the session (`ended`, then the connection closes), when `events` is
+/// dropped, or once `outgoing` is closed and every command sent has been answered.
 pub async fn run_connection(
     target: Target,
     team: Option<String>,
@@ -437,6 +447,8 @@ pub async fn run_connection(
                 }
             }
         }));
+        // The session has ended (the server said so): no reconnecting.
+        let mut over = false;
         let reason: String = loop {
             if !open && waiting.is_empty() {
                 return;
@@ -445,6 +457,7 @@ pub async fn run_connection(
                 f = stream.next() => {
                     let bytes = match f {
                         Some(Ok(b)) => b.freeze(),
+                        Some(Err(_)) | None if over => return,
                         Some(Err(e)) => break e.to_string(),
                         None => break "the server closed the connection".to_string(),
                     };
@@ -461,6 +474,7 @@ pub async fn run_connection(
                             }
                             report!(ClientEvent::Update { bytes, mirror: Box::new(mirror.clone()) });
                         }
+                        ServerMsg::Error { .. } if over => return,
                         ServerMsg::Error { code, message } => {
                             report!(ClientEvent::Message { bytes, msg: ServerMsg::Error { code, message: message.clone() } });
                             if code.is_final() {
@@ -468,6 +482,12 @@ pub async fn run_connection(
                                 return;
                             }
                             break message;
+                        }
+                        ServerMsg::Ended { .. } => {
+                            // The session is over: what the server still sends (answers) is
+                            // read until it closes the connection, then nothing is retried.
+                            over = true;
+                            report!(ClientEvent::Message { bytes, msg });
                         }
                         msg => {
                             if let ServerMsg::Ack { id, .. }
@@ -494,6 +514,9 @@ pub async fn run_connection(
                     }
                 }
                 r = &mut writer.0 => {
+                    if over {
+                        return;
+                    }
                     break r.unwrap_or_else(|e| e.to_string());
                 }
             }

@@ -22,7 +22,9 @@ use ttx_engine::{Command, FacilitatorView, Issuer, Severity, TeamView};
 use super::diff::{diff_facilitator, diff_team};
 use super::host::{Core, next_event};
 use super::journal::SessionJournal;
-use super::protocol::{Control, PendingInject, ServerMsg, ServerStatus, frame, now_us};
+use super::protocol::{
+    Control, PendingInject, ServerMsg, ServerStatus, TeamCommand, TeamCommandState, frame, now_us,
+};
 use ttx_tui::console::{HeldInject, HostRequest};
 
 /// How the exercise runs.
@@ -36,6 +38,8 @@ pub struct ExerciseConfig {
     pub module_breaks: bool,
     /// Player-made injects wait for the facilitator's approval.
     pub approve_injects: bool,
+    /// Stop the running clock when a scripted inject fires.
+    pub pause_on_inject: bool,
     /// Updates a console may fall behind before it is dropped.
     pub backlog: usize,
 }
@@ -47,6 +51,7 @@ impl Default for ExerciseConfig {
             paused: false,
             module_breaks: true,
             approve_injects: false,
+            pause_on_inject: false,
             backlog: 16,
         }
     }
@@ -74,8 +79,6 @@ pub enum Request {
         id: u64,
         /// The command.
         command: Command,
-        /// Where to tell the console later (an approval decision).
-        notify: mpsc::Sender<Bytes>,
         /// The answer, as a frame.
         reply: oneshot::Sender<Bytes>,
     },
@@ -120,11 +123,118 @@ impl<V> Publisher<V> {
     }
 }
 
-struct Pending {
-    number: u64,
-    team: String,
-    command: Command,
-    notify: mpsc::Sender<Bytes>,
+/// A player-made inject waiting for the facilitator's approval.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pending {
+    /// Its number in the approval queue.
+    pub number: u64,
+    /// The cell that made it.
+    pub team: String,
+    /// The command.
+    pub command: Command,
+}
+
+/// Each team's commands as a journal records them: accepted, held, denied.
+pub fn history_in(records: &[(usize, Record)], reg: &ttx_engine::model::registry::Registry) -> History {
+    let mut history = History::new();
+    let at = |tick: u32| reg.clock.at(ttx_engine::Tick(tick));
+    for (_, r) in records {
+        match r {
+            Record::Command { tick, time, issuer: Issuer::Team(t), seq, command, .. } => {
+                history.entry(t.clone()).or_default().push(TeamCommand {
+                    command: command.clone(),
+                    at: at(*tick),
+                    state: TeamCommandState::Accepted { seq: *seq, time: time.clone() },
+                });
+            }
+            Record::Held { tick, pending, team, command, .. } => {
+                history.entry(team.clone()).or_default().push(TeamCommand {
+                    command: command.clone(),
+                    at: at(*tick),
+                    state: TeamCommandState::Held { pending: *pending },
+                });
+            }
+            Record::Decided { pending, approved, seq, reason, .. } => {
+                for list in history.values_mut() {
+                    decide(list, *pending, *approved, *seq, reason.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+    history
+}
+
+/// Each team's commands this session, oldest first.
+pub type History = BTreeMap<String, Vec<TeamCommand>>;
+
+/// How many of a team's most recent commands a full view carries.
+pub const HISTORY_SENT: usize = 100;
+
+/// A team's most recent commands, oldest first, as a full view carries them.
+fn recent(history: &History, team: &str) -> Vec<TeamCommand> {
+    let list = history.get(team).map_or(&[][..], Vec::as_slice);
+    list[list.len().saturating_sub(HISTORY_SENT)..].to_vec()
+}
+
+/// A decision on a held inject in a team's history: a denial marks it; an approval gives it
+/// the sequence number of its command (and the hour it applies at), whose own entry, made as
+/// the journal was read, goes.
+fn decide(
+    list: &mut Vec<TeamCommand>,
+    pending: u64,
+    approved: bool,
+    seq: Option<u64>,
+    reason: Option<String>,
+) {
+    let held = TeamCommandState::Held { pending };
+    if !list.iter().any(|c| c.state == held) {
+        return;
+    }
+    let state = match (approved, seq) {
+        (false, _) => TeamCommandState::Denied { pending, reason },
+        (true, Some(seq)) => {
+            let own = list
+                .iter()
+                .position(|c| matches!(&c.state, TeamCommandState::Accepted { seq: s, .. } if *s == seq));
+            let time = match own.map(|j| list.remove(j).state) {
+                Some(TeamCommandState::Accepted { time, .. }) => time,
+                _ => String::new(),
+            };
+            TeamCommandState::Accepted { seq, time }
+        }
+        (true, None) => return,
+    };
+    if let Some(c) = list.iter_mut().find(|c| c.state == held) {
+        c.state = state;
+    }
+}
+
+/// The highest approval number a journal used (0 when none).
+pub fn highest_pending(records: &[(usize, Record)]) -> u64 {
+    records
+        .iter()
+        .filter_map(|(_, r)| match r {
+            Record::Held { pending, .. } => Some(*pending),
+            _ => None,
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// The injects a journal holds for approval without a decision yet, in the order they were held.
+pub fn pending_in(records: &[(usize, Record)]) -> Vec<Pending> {
+    let mut pending: Vec<Pending> = Vec::new();
+    for (_, r) in records {
+        match r {
+            Record::Held { pending: number, team, command, .. } => {
+                pending.push(Pending { number: *number, team: team.clone(), command: command.clone() })
+            }
+            Record::Decided { pending: number, .. } => pending.retain(|p| p.number != *number),
+            _ => {}
+        }
+    }
+    pending
 }
 
 /// The exercise's state.
@@ -148,6 +258,14 @@ pub struct Exercise {
     stopping: bool,
     /// The facilitator's stream has news that is not a tick (consoles came or went, an inject is held).
     facilitator_stale: bool,
+    /// The last hours simulated stopped the clock because an inject fired.
+    fired: bool,
+    /// The clock's settings as last written to the journal.
+    recorded: Option<(u64, bool, bool, bool, bool)>,
+    /// Decisions on held injects for the cells, sent once the journal holds them.
+    decisions: Vec<(String, Bytes)>,
+    /// Each team's commands, sent with its full views.
+    history: History,
 }
 
 /// Replies that wait until the journal is on disk.
@@ -189,7 +307,37 @@ impl Exercise {
             stop,
             stopping: false,
             facilitator_stale: false,
+            fired: false,
+            recorded: None,
+            decisions: Vec::new(),
+            history: History::new(),
         }
+    }
+
+    /// Takes each team's commands from a resumed journal (see [`history_in`]).
+    pub fn restore_history(&mut self, history: History) {
+        self.history = history;
+    }
+
+    /// Changes a team's record of its commands; its next full view carries it.
+    fn record_command(&mut self, team: &str, change: impl FnOnce(&mut Vec<TeamCommand>)) {
+        change(self.history.entry(team.to_string()).or_default());
+        if let Some(p) = self.teams.get_mut(team) {
+            p.full = None;
+        }
+    }
+
+    /// Holds again the injects a resumed journal held without a decision; numbering goes on
+    /// after the highest number the journal used.
+    pub fn hold_again(&mut self, pending: Vec<Pending>, highest: u64) {
+        self.next_pending = self.next_pending.max(highest + 1);
+        self.pending = pending;
+    }
+
+    fn record_time(&self) -> (u32, String) {
+        let sim = self.core.sim();
+        let tick = sim.now();
+        (tick.0, sim.registry().clock.at(tick.min(sim.last_tick())).to_string())
     }
 
     /// Runs until the session is stopped (a control `stop`, or the server's shutdown).
@@ -224,6 +372,7 @@ impl Exercise {
         let hosted = keys.is_some();
         let mut redraw = tokio::time::interval(Duration::from_millis(50));
         redraw.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        self.commit()?;
         self.sync_console();
         loop {
             let running = !self.paused;
@@ -242,6 +391,7 @@ impl Exercise {
                         next_at = Instant::now() + self.interval();
                     }
                     if self.stopping {
+                        self.announce_end();
                         let _ = self.stop.send(());
                         break;
                     }
@@ -264,6 +414,7 @@ impl Exercise {
                         next_at = Instant::now() + self.interval();
                     }
                     if self.stopping {
+                        self.announce_end();
                         let _ = self.stop.send(());
                         break;
                     }
@@ -273,7 +424,7 @@ impl Exercise {
                     let late = now.saturating_duration_since(next_at).as_secs_f64();
                     let due = 1 + (late * self.config.ticks_per_second).floor().min(999.0) as u32;
                     self.tick_started_us = now_us();
-                    self.advance(due)?;
+                    self.run_clock(due)?;
                     next_at += self.interval() * due;
                     if next_at + Duration::from_secs(1) < Instant::now() {
                         next_at = Instant::now() + self.interval();
@@ -287,7 +438,7 @@ impl Exercise {
                 }
             }
         }
-        self.journal.commit().map_err(|e| journal_failed(&self.journal, &e))
+        self.commit()
     }
 
     /// After the clock moved: the console (if any) takes the outcomes and redraws its views;
@@ -309,7 +460,7 @@ impl Exercise {
         }
         let status = self.status();
         let Some(c) = self.core.console() else { return };
-        c.set_host_clock(status.paused, status.ticks_per_second);
+        c.set_host_clock(status.paused, status.ticks_per_second, status.pause_on_inject);
         let consoles = status.consoles.into_iter().collect();
         let pending = status
             .pending
@@ -353,8 +504,12 @@ impl Exercise {
                 HostRequest::Deny(pending) => {
                     Control::Deny { pending, reason: Some("denied by the facilitator".into()) }
                 }
+                HostRequest::PauseOnInject(on) => Control::PauseOnInject { on },
             };
-            let quiet = matches!(control, Control::Pause | Control::Resume | Control::Note { .. });
+            let quiet = matches!(
+                control,
+                Control::Pause | Control::Resume | Control::Note { .. } | Control::PauseOnInject { .. }
+            );
             let answer = self.control(control);
             if let Some(c) = self.core.console() {
                 match answer {
@@ -364,7 +519,7 @@ impl Exercise {
                 }
             }
         }
-        self.journal.commit().map_err(|e| journal_failed(&self.journal, &e))?;
+        self.commit()?;
         if stepped {
             self.publish();
         } else {
@@ -377,13 +532,74 @@ impl Exercise {
         Ok(())
     }
 
+    /// Writes the clock's settings when they changed, then the queued records, and waits until
+    /// they are on disk.
+    fn commit(&mut self) -> Result<(), String> {
+        let c = &self.config;
+        let now = (
+            c.ticks_per_second.to_bits(),
+            self.paused,
+            c.approve_injects,
+            c.pause_on_inject,
+            c.module_breaks,
+        );
+        if self.recorded != Some(now) {
+            let sim = self.core.sim();
+            let tick = sim.now();
+            self.journal.write(&Record::Settings {
+                tick: tick.0,
+                time: sim.registry().clock.at(tick.min(sim.last_tick())).to_string(),
+                ticks_per_second: c.ticks_per_second,
+                paused: self.paused,
+                approve_injects: c.approve_injects,
+                pause_on_inject: c.pause_on_inject,
+                module_breaks: c.module_breaks,
+            });
+            self.recorded = Some(now);
+        }
+        self.journal.commit().map_err(|e| journal_failed(&self.journal, &e))?;
+        // Every console of the cell hears the decision, the one that asked even after a reconnect.
+        for (team, f) in std::mem::take(&mut self.decisions) {
+            if let Some(p) = self.teams.get(&team) {
+                let _ = p.tx.send(f);
+            }
+        }
+        Ok(())
+    }
+
     fn interval(&self) -> Duration {
         Duration::from_secs_f64(1.0 / self.config.ticks_per_second.clamp(0.01, 1000.0))
     }
 
+    /// The running clock's hours: like [`Exercise::advance`], and when the setting is on, the
+    /// clock stops at the hour a scripted inject fires (as the console of `ttx play` does).
+    fn run_clock(&mut self, ticks: u32) -> Result<u32, String> {
+        let fired_before = self.config.pause_on_inject.then(|| self.fired_count());
+        let done = self.advance_until(ticks, fired_before)?;
+        if fired_before.is_some()
+            && self.fired
+            && let Some(c) = self.core.console()
+        {
+            c.host_paused_on_inject();
+        }
+        Ok(done)
+    }
+
+    /// Injects that have fired so far.
+    fn fired_count(&self) -> usize {
+        self.core.sim().inject_views().iter().filter(|i| i.state == "fired").count()
+    }
+
     /// Simulates up to `ticks` hours, stopping at a module break or the end; returns how many.
     fn advance(&mut self, ticks: u32) -> Result<u32, String> {
+        self.advance_until(ticks, None)
+    }
+
+    /// [`Exercise::advance`], also stopping (and pausing the clock) after the hour an inject
+    /// fires when `fired_before` counts the injects fired before it.
+    fn advance_until(&mut self, ticks: u32, fired_before: Option<usize>) -> Result<u32, String> {
         let mut done = 0;
+        self.fired = false;
         while done < ticks && !self.core.sim().is_finished() {
             let t = self.core.sim().now();
             self.core.sim_mut().step();
@@ -403,6 +619,14 @@ impl Exercise {
                 break;
             }
             self.module = module;
+            if let Some(before) = fired_before
+                && !self.core.sim().is_finished()
+                && self.fired_count() > before
+            {
+                self.paused = true;
+                self.fired = true;
+                break;
+            }
         }
         if self.core.sim().is_finished() && !self.paused {
             self.paused = true;
@@ -412,7 +636,7 @@ impl Exercise {
             });
         }
         self.after_advance();
-        self.journal.commit().map_err(|e| journal_failed(&self.journal, &e))?;
+        self.commit()?;
         Ok(done)
     }
 
@@ -430,8 +654,8 @@ impl Exercise {
                     }
                     None => self.facilitators = self.facilitators.saturating_sub(1),
                 },
-                Request::Command { team, id, command, notify, reply } => {
-                    let answer = self.command(team, id, command, notify);
+                Request::Command { team, id, command, reply } => {
+                    let answer = self.command(team, id, command);
                     deferred.push(Box::new(move || {
                         let _ = reply.send(answer);
                     }));
@@ -456,7 +680,7 @@ impl Exercise {
                 }
             }
         }
-        self.journal.commit().map_err(|e| journal_failed(&self.journal, &e))?;
+        self.commit()?;
         // Updates before answers: a console told "stepped" already has the new hour's view.
         if stepped {
             self.publish();
@@ -507,8 +731,14 @@ impl Exercise {
             Some((fu, bytes)) if fu == u => bytes.clone(),
             _ => {
                 let directory = sim.directory(team).map(Box::new);
-                let b =
-                    frame(&ServerMsg::Full { update: *u, at_us, view: Box::new(view.clone()), directory });
+                let b = frame(&ServerMsg::Full {
+                    update: *u,
+                    at_us,
+                    view: Box::new(view.clone()),
+                    directory,
+                    history: recent(&self.history, team),
+                    confidence_low: Some(sim.metrics().confidence_min),
+                });
                 p.full = Some((*u, b.clone()));
                 b
             }
@@ -555,13 +785,7 @@ impl Exercise {
         ServerMsg::Ack { id, seq, tick: tick.0, time: self.core.sim().registry().clock.at(tick).to_string() }
     }
 
-    fn command(
-        &mut self,
-        team: Option<String>,
-        id: u64,
-        command: Command,
-        notify: mpsc::Sender<Bytes>,
-    ) -> Bytes {
+    fn command(&mut self, team: Option<String>, id: u64, command: Command) -> Bytes {
         let issuer = match &team {
             Some(t) => Issuer::Team(t.clone()),
             None => Issuer::Facilitator,
@@ -578,11 +802,32 @@ impl Exercise {
         {
             let number = self.next_pending;
             self.next_pending += 1;
-            self.pending.push(Pending { number, team: t.clone(), command, notify });
+            let (tick, time) = self.record_time();
+            self.journal.write(&Record::Held {
+                tick,
+                time,
+                pending: number,
+                team: t.clone(),
+                command: command.clone(),
+            });
+            let at = self.core.sim().time();
+            let entry = TeamCommand {
+                command: command.clone(),
+                at,
+                state: TeamCommandState::Held { pending: number },
+            };
+            self.record_command(t, |list| list.push(entry));
+            self.pending.push(Pending { number, team: t.clone(), command });
             return frame(&ServerMsg::Held { id, pending: number });
         }
-        let seq = self.submit(issuer, command);
-        frame(&self.ack(id, seq))
+        let seq = self.submit(issuer, command.clone());
+        let ack = self.ack(id, seq);
+        if let (Some(t), ServerMsg::Ack { time, .. }) = (&team, &ack) {
+            let at = self.core.sim().time();
+            let state = TeamCommandState::Accepted { seq, time: time.clone() };
+            self.record_command(t, |list| list.push(TeamCommand { command, at, state }));
+        }
+        frame(&ack)
     }
 
     fn control(&mut self, action: Control) -> Result<String, String> {
@@ -623,15 +868,22 @@ impl Exercise {
                     return Err(format!("no inject #{pending} waits for approval"));
                 };
                 if self.core.sim().is_finished() {
+                    self.pending.push(p);
                     return Err("the exercise has ended".into());
                 }
+                let (tick, time) = self.record_time();
                 let seq = self.submit(Issuer::Team(p.team.clone()), p.command.clone());
-                let _ = p.notify.try_send(frame(&ServerMsg::Decision {
-                    pending,
-                    approved: true,
-                    seq: Some(seq),
-                    reason: None,
-                }));
+                let record =
+                    Record::Decided { tick, time, pending, approved: true, seq: Some(seq), reason: None };
+                self.journal.write(&record);
+                let f = frame(&ServerMsg::Decision { pending, approved: true, seq: Some(seq), reason: None });
+                self.decisions.push((p.team.clone(), f));
+                let time = self.core.sim().time().to_string();
+                self.record_command(&p.team, |list| {
+                    if let Some(c) = list.iter_mut().find(|c| c.state == TeamCommandState::Held { pending }) {
+                        c.state = TeamCommandState::Accepted { seq, time };
+                    }
+                });
                 Ok(format!("approved #{pending} from {}: {}", p.team, p.command.summary()))
             }
             Control::Deny { pending, reason } => {
@@ -639,12 +891,24 @@ impl Exercise {
                 let Some(p) = i.map(|i| self.pending.remove(i)) else {
                     return Err(format!("no inject #{pending} waits for approval"));
                 };
-                let _ = p.notify.try_send(frame(&ServerMsg::Decision {
+                let (tick, time) = self.record_time();
+                let record = Record::Decided {
+                    tick,
+                    time,
                     pending,
                     approved: false,
                     seq: None,
-                    reason,
-                }));
+                    reason: reason.clone(),
+                };
+                self.journal.write(&record);
+                let f = frame(&ServerMsg::Decision {
+                    pending,
+                    approved: false,
+                    seq: None,
+                    reason: reason.clone(),
+                });
+                self.decisions.push((p.team.clone(), f));
+                self.record_command(&p.team, |list| decide(list, pending, false, None, reason));
                 Ok(format!("denied #{pending} from {}", p.team))
             }
             Control::Note { text, question } => {
@@ -669,6 +933,14 @@ impl Exercise {
                 self.stopping = true;
                 Ok("stopping the session".into())
             }
+            Control::PauseOnInject { on } => {
+                self.config.pause_on_inject = on;
+                Ok(if on {
+                    "the clock stops when a scripted inject fires".into()
+                } else {
+                    "the clock keeps running when injects fire".into()
+                })
+            }
         }
     }
 
@@ -676,6 +948,8 @@ impl Exercise {
         ServerStatus {
             paused: self.paused,
             ticks_per_second: self.config.ticks_per_second,
+            pause_on_inject: self.config.pause_on_inject,
+            approve_injects: self.config.approve_injects,
             consoles: self.consoles.iter().map(|(k, v)| (k.clone(), *v)).collect(),
             facilitators: self.facilitators,
             pending: self
@@ -689,6 +963,44 @@ impl Exercise {
                 })
                 .collect(),
             journal: self.journal.path().display().to_string(),
+        }
+    }
+
+    /// The facilitator ended the session: every console gets its last view, then an end
+    /// message with the final figures it may see, before the server closes the connections.
+    fn announce_end(&mut self) {
+        self.publish();
+        let sim = self.core.sim();
+        let time =
+            if sim.is_finished() { sim.registry().clock.at(sim.last_tick()) } else { sim.time() }.to_string();
+        let message = "the facilitator ended the session".to_string();
+        let m = sim.metrics();
+        for (team, p) in &self.teams {
+            if p.tx.receiver_count() == 0 {
+                continue;
+            }
+            let Some(v) = sim.team_view(team) else { continue };
+            let applied = v.outcomes.iter().filter(|o| o.result.is_ok()).count();
+            let rejected = v.outcomes.len() - applied;
+            let metrics = vec![
+                ("public confidence".to_string(), format!("{:.1}", v.confidence)),
+                ("lowest public confidence".to_string(), format!("{:.1}", m.confidence_min)),
+                ("your commands applied".to_string(), applied.to_string()),
+                ("your commands rejected".to_string(), rejected.to_string()),
+            ];
+            let _ =
+                p.tx.send(frame(&ServerMsg::Ended { message: message.clone(), time: time.clone(), metrics }));
+        }
+        if self.facilitator.tx.receiver_count() > 0 {
+            let metrics = vec![
+                ("public confidence".to_string(), format!("{:.1}", m.confidence)),
+                ("lowest public confidence".to_string(), format!("{:.1}", m.confidence_min)),
+                ("intrusions attempted".to_string(), m.intrusions_attempted.to_string()),
+                ("intrusions succeeded".to_string(), m.intrusions_succeeded.to_string()),
+                ("intrusions blocked".to_string(), m.intrusions_blocked.to_string()),
+                ("blocked by a shared indicator".to_string(), m.blocked_by_shared_indicator.to_string()),
+            ];
+            let _ = self.facilitator.tx.send(frame(&ServerMsg::Ended { message, time, metrics }));
         }
     }
 
@@ -715,6 +1027,8 @@ impl Exercise {
                     at_us,
                     view: Box::new(new.clone()),
                     directory: self.core.sim().directory(team).map(Box::new),
+                    history: recent(&self.history, team),
+                    confidence_low: Some(self.core.sim().metrics().confidence_min),
                 },
             };
             let _ = p.tx.send(frame(&msg));

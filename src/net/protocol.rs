@@ -16,7 +16,7 @@ use ttx_engine::{Command, Directory, FacilitatorView, Rejection, TeamView};
 use super::diff::{FacilitatorDelta, TeamDelta};
 
 /// The protocol version; the handshake refuses any other.
-pub const PROTOCOL: u32 = 1;
+pub const PROTOCOL: u32 = 2;
 
 /// The largest frame a console may send (commands are small).
 pub const MAX_CLIENT_FRAME: usize = 64 * 1024;
@@ -109,10 +109,16 @@ pub enum Control {
     },
     /// End the session: the server tells every console and exits.
     Stop,
+    /// Stop the clock when a scripted inject fires while it runs (or keep it running).
+    PauseOnInject {
+        /// On or off.
+        on: bool,
+    },
 }
 
 /// The names of [`Control`] types.
-pub const CONTROL_TYPES: [&str; 8] = ["pause", "resume", "step", "speed", "approve", "deny", "note", "stop"];
+pub const CONTROL_TYPES: [&str; 9] =
+    ["pause", "resume", "step", "speed", "approve", "deny", "note", "stop", "pause_on_inject"];
 
 fn one() -> u32 {
     1
@@ -144,6 +150,43 @@ pub struct PendingInject {
     pub summary: String,
 }
 
+/// One of a team's commands as the server recorded it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TeamCommand {
+    /// The command.
+    pub command: Command,
+    /// The scenario clock when it was given.
+    pub at: ttx_engine::ETime,
+    /// Where it stands.
+    pub state: TeamCommandState,
+}
+
+/// Where a team's command stands (its outcome, once applied, is in the team's view).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum TeamCommandState {
+    /// In the journal under this sequence number; applies at `time`.
+    Accepted {
+        /// Sequence number.
+        seq: u64,
+        /// The hour it applies at.
+        time: String,
+    },
+    /// Waits for the facilitator's approval.
+    Held {
+        /// Its number in the approval queue.
+        pending: u64,
+    },
+    /// Denied by the facilitator.
+    Denied {
+        /// Its number in the approval queue.
+        pending: u64,
+        /// The reason given.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+}
+
 /// The server's own state, for the facilitator.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ServerStatus {
@@ -151,6 +194,12 @@ pub struct ServerStatus {
     pub paused: bool,
     /// Simulated hours per real second.
     pub ticks_per_second: f64,
+    /// The clock stops when a scripted inject fires.
+    #[serde(default)]
+    pub pause_on_inject: bool,
+    /// Player-made injects wait for the facilitator's approval.
+    #[serde(default)]
+    pub approve_injects: bool,
     /// Consoles connected per team id.
     pub consoles: Vec<(String, usize)>,
     /// Facilitator control connections.
@@ -223,6 +272,14 @@ pub enum ServerMsg {
         /// full view; it does not change during an exercise).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         directory: Option<Box<Directory>>,
+        /// The team's own most recent commands this session (at most 100), oldest first, as
+        /// the server recorded them (sent with every full view, so a console that joins again
+        /// has its record).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        history: Vec<TeamCommand>,
+        /// The lowest public confidence so far.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        confidence_low: Option<f64>,
     },
     /// What changed in a team's view since update `base`.
     Delta {
@@ -313,6 +370,16 @@ pub enum ServerMsg {
     },
     /// Answer to a ping.
     Pong,
+    /// The session is over: the facilitator stopped it. Consoles stop reconnecting; the
+    /// server closes the connection after this.
+    Ended {
+        /// In words.
+        message: String,
+        /// The scenario clock when it ended.
+        time: String,
+        /// The final figures this console may see, as (label, value), in the order to show them.
+        metrics: Vec<(String, String)>,
+    },
     /// Something went wrong; the server closes the connection after this.
     Error {
         /// For programs.

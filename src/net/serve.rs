@@ -50,15 +50,19 @@ pub struct ServeArgs {
     /// TLS private key (PEM).
     #[arg(long, value_name = "FILE")]
     pub tls_key: Option<PathBuf>,
-    /// Simulated hours per real second.
-    #[arg(long, default_value_t = 1.0)]
-    pub speed: f64,
+    /// Simulated hours per real second [default: 1, or the resumed session's].
+    #[arg(long)]
+    pub speed: Option<f64>,
     /// Start with the clock stopped.
     #[arg(long)]
     pub paused: bool,
     /// Keep the clock running when a new module begins.
     #[arg(long)]
     pub no_module_breaks: bool,
+    /// Stop the clock when a scripted inject fires (the facilitator console's `a`, on by
+    /// default there; off by default with --headless).
+    #[arg(long)]
+    pub pause_on_inject: bool,
     /// Most consoles connected at once.
     #[arg(long, default_value_t = DEFAULTS.max_connections)]
     pub max_connections: usize,
@@ -181,6 +185,45 @@ pub struct Session {
     pub codes: JoinCodes,
     /// What to tell the facilitator about how it started.
     pub notes: Vec<String>,
+    /// The clock's settings a resumed journal last recorded (none for a new session, or a
+    /// journal written before they were recorded).
+    pub settings: Option<Settings>,
+    /// A resumed session.
+    pub resumed: bool,
+    /// Injects a resumed journal holds for approval without a decision, and its records.
+    pub held: Vec<exercise::Pending>,
+    /// The highest approval number a resumed journal used.
+    pub held_numbers: u64,
+    /// Each team's commands as the resumed journal records them.
+    pub history: exercise::History,
+}
+
+/// The clock's settings as a journal records them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Settings {
+    /// Simulated hours per real second.
+    pub ticks_per_second: f64,
+    /// Player-made injects wait for approval.
+    pub approve_injects: bool,
+    /// The clock stops when a scripted inject fires.
+    pub pause_on_inject: bool,
+    /// The clock stops when a new module begins.
+    pub module_breaks: bool,
+}
+
+/// The last clock settings in a journal's records.
+pub fn last_settings(records: &[(usize, Record)]) -> Option<Settings> {
+    records.iter().rev().find_map(|(_, r)| match r {
+        Record::Settings { ticks_per_second, approve_injects, pause_on_inject, module_breaks, .. } => {
+            Some(Settings {
+                ticks_per_second: *ticks_per_second,
+                approve_injects: *approve_injects,
+                pause_on_inject: *pause_on_inject,
+                module_breaks: *module_breaks,
+            })
+        }
+        _ => None,
+    })
 }
 
 fn team_ids(s: &Scenario) -> Vec<String> {
@@ -206,7 +249,18 @@ pub fn new_session(scenario: Scenario, seed: u64, journal: &Path) -> Result<Sess
     codes
         .save(&codes_path)
         .map_err(|e| Failure::input(format!("cannot write the join codes {}: {e}", codes_path.display())))?;
-    Ok(Session { scenario, sim, journal: j, codes, notes: vec![] })
+    Ok(Session {
+        scenario,
+        sim,
+        journal: j,
+        codes,
+        notes: vec![],
+        settings: None,
+        resumed: false,
+        held: vec![],
+        held_numbers: 0,
+        history: exercise::History::new(),
+    })
 }
 
 /// Rebuilds a session from its journal: replays and verifies every recorded state hash.
@@ -258,7 +312,30 @@ pub fn resume_session(path: &Path) -> Result<Session, Failure> {
     };
     let journal = SessionJournal::append(path)
         .map_err(|e| Failure::input(format!("cannot append to the journal {}: {e}", path.display())))?;
-    Ok(Session { scenario: report.scenario, sim, journal, codes, notes })
+    let settings = last_settings(&loaded.records);
+    let held = exercise::pending_in(&loaded.records);
+    if !held.is_empty() {
+        notes.push(format!(
+            "{} player-made inject{} still wait{} for approval",
+            held.len(),
+            if held.len() == 1 { "" } else { "s" },
+            if held.len() == 1 { "s" } else { "" }
+        ));
+    }
+    let held_numbers = exercise::highest_pending(&loaded.records);
+    let history = exercise::history_in(&loaded.records, report.scenario.registry());
+    Ok(Session {
+        scenario: report.scenario,
+        sim,
+        journal,
+        codes,
+        notes,
+        settings,
+        resumed: true,
+        held,
+        held_numbers,
+        history,
+    })
 }
 
 /// Binds a listening socket with a backlog large enough for a room of consoles joining at once.
@@ -341,7 +418,7 @@ pub fn serve(args: ServeArgs) -> Outcome {
         (None, None) => None,
         _ => return Err(Failure::input("TLS needs both --tls-cert and --tls-key")),
     };
-    if !(0.01..=1000.0).contains(&args.speed) {
+    if args.speed.is_some_and(|v| !(0.01..=1000.0).contains(&v)) {
         return Err(Failure::input("--speed: give 0.01 to 1000 simulated hours per second"));
     }
     let server_config = args.tuning.server_config(args.max_connections)?;
@@ -369,13 +446,8 @@ pub fn serve(args: ServeArgs) -> Outcome {
             (new_session(scenario, args.seed, &path)?, path)
         }
     };
-    let config = ExerciseConfig {
-        ticks_per_second: args.speed,
-        paused: args.paused,
-        module_breaks: !args.no_module_breaks,
-        approve_injects: args.approve_injects,
-        backlog: args.tuning.update_backlog.max(1),
-    };
+    let mut session = session;
+    let config = exercise_config(&args, &mut session);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -410,6 +482,42 @@ pub fn serve(args: ServeArgs) -> Outcome {
     })
 }
 
+/// How the exercise runs: from the flags for a new session; a resumed one carries on with the
+/// settings its journal last recorded (flags given again turn them on or set the speed), its
+/// clock stopped until the facilitator runs it.
+fn exercise_config(args: &ServeArgs, session: &mut Session) -> ExerciseConfig {
+    let mut config = ExerciseConfig {
+        ticks_per_second: args.speed.unwrap_or(1.0),
+        paused: args.paused,
+        module_breaks: !args.no_module_breaks,
+        approve_injects: args.approve_injects,
+        // The console's `a` is on by default, as in `ttx play`; a headless server is driven
+        // by its flags.
+        pause_on_inject: args.pause_on_inject || !args.headless,
+        backlog: args.tuning.update_backlog.max(1),
+    };
+    if !session.resumed {
+        return config;
+    }
+    config.paused = true;
+    if let Some(s) = &session.settings {
+        let recorded = Some(s.ticks_per_second).filter(|v| (0.01..=1000.0).contains(v));
+        config.ticks_per_second = args.speed.or(recorded).unwrap_or(1.0);
+        config.approve_injects |= s.approve_injects;
+        config.pause_on_inject = args.pause_on_inject || s.pause_on_inject;
+        config.module_breaks &= s.module_breaks;
+        session.notes.push(format!(
+            "carried on with the session's settings: {} simulated hours per second{}{}{}",
+            config.ticks_per_second,
+            if config.approve_injects { ", injects wait for approval" } else { "" },
+            if config.pause_on_inject { ", the clock stops when an inject fires" } else { "" },
+            if config.module_breaks { "" } else { ", no module breaks" },
+        ));
+    }
+    session.notes.push("the clock waits for the facilitator to run it".into());
+    config
+}
+
 /// What the facilitator console shows of the server: address, join codes, the clock.
 fn host_info(s: &Session, addr: SocketAddr, config: &ExerciseConfig) -> Host {
     let shown = if addr.ip().is_unspecified() { format!("HOST:{}", addr.port()) } else { addr.to_string() };
@@ -434,6 +542,7 @@ fn host_info(s: &Session, addr: SocketAddr, config: &ExerciseConfig) -> Host {
         codes,
         paused: config.paused,
         ticks_per_second: config.ticks_per_second,
+        pause_on_inject: config.pause_on_inject,
         ..Host::default()
     }
 }
@@ -468,7 +577,9 @@ pub async fn run_session(
     };
     // Listening before the exercise starts: a journal that fails at once still stops the server.
     let mut stopped = stop_tx.subscribe();
-    let ex = Exercise::new(core, session.journal, config, stop_tx.clone());
+    let mut ex = Exercise::new(core, session.journal, config, stop_tx.clone());
+    ex.hold_again(session.held, session.held_numbers);
+    ex.restore_history(session.history);
     let (tx, thread) =
         exercise::spawn(ex).map_err(|e| Failure::runtime(format!("cannot start the exercise: {e}")))?;
     let shared = Arc::new(Shared::new(server_config, session.codes, tx, tls, scenario_name));

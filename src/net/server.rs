@@ -612,8 +612,7 @@ impl<R: AsyncRead + Unpin> Connection<R> {
                         continue;
                     }
                     let (tx, rx) = oneshot::channel();
-                    let notify = self.notifier();
-                    let req = Request::Command { team: team.clone(), id, command, notify, reply: tx };
+                    let req = Request::Command { team: team.clone(), id, command, reply: tx };
                     self.shared.exercise.send(req).map_err(|_| stopping())?;
                     let answer = rx.await.map_err(|_| stopping())?;
                     self.send(answer).await?;
@@ -638,20 +637,6 @@ impl<R: AsyncRead + Unpin> Connection<R> {
 
     async fn send(&self, b: Bytes) -> Result<(), Fail> {
         self.out.send(Out::Frame(b)).await.map_err(|_| gone())
-    }
-
-    /// A channel through which the exercise can reach this console later (approval decisions).
-    fn notifier(&self) -> mpsc::Sender<Bytes> {
-        let (tx, mut rx) = mpsc::channel::<Bytes>(4);
-        let out = self.out.clone();
-        tokio::spawn(async move {
-            while let Some(b) = rx.recv().await {
-                if out.send(Out::Frame(b)).await.is_err() {
-                    break;
-                }
-            }
-        });
-        tx
     }
 }
 

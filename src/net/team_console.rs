@@ -18,12 +18,12 @@ use ratatui::crossterm::event::{Event, KeyCode, KeyEventKind, KeyModifiers};
 use tokio::sync::mpsc;
 use tokio::sync::mpsc::error::{TryRecvError, TrySendError};
 use ttx_engine::Command;
-use ttx_tui::team::{Answer, Connection, TeamConsole, TeamOptions};
+use ttx_tui::team::{Answer, Connection, RequestState, TeamConsole, TeamOptions};
 use ttx_tui::team_keys::TeamAction;
 use ttx_tui::{Theme, team_ui, terminal};
 
 use super::client::{self, ClientEvent};
-use super::protocol::{ClientMsg, ErrorCode, ServerMsg};
+use super::protocol::{ClientMsg, ErrorCode, ServerMsg, TeamCommand, TeamCommandState};
 use super::serve::{JoinArgs, join_setup};
 use crate::{Failure, Outcome};
 
@@ -41,6 +41,8 @@ enum Ended {
     Refused(ErrorCode, String),
     /// The console could not join for longer than it keeps trying.
     GaveUp(String),
+    /// The session ended before the console had a view.
+    SessionOver(String),
 }
 
 /// `ttx join ADDR --team ID --code CODE` without `--headless`.
@@ -107,18 +109,32 @@ pub fn join(args: &JoinArgs, team: Option<String>) -> Outcome {
             )))
         }
         Ok(Ended::GaveUp(message)) => Err(Failure::runtime(format!("ttx join: {message}"))),
+        Ok(Ended::SessionOver(message)) => {
+            let _ = writeln!(std::io::stdout(), "The session has ended: {message}.");
+            Ok(())
+        }
         Ok(Ended::Left) => {
             // The terminal may be gone (its window closed): best effort.
             let line = match &screen {
-                Screen::Console(c) => {
-                    let v = c.view();
-                    format!(
-                        "Left the team console of {} at {} ({}). The exercise goes on; join again with the same code.",
-                        v.name,
-                        c.time(),
-                        v.module.as_ref().map_or("no module", |m| m.title.as_str())
-                    )
-                }
+                Screen::Console(c) => match c.connection() {
+                    Connection::Ended { message, metrics } => {
+                        let figures: Vec<String> = metrics.iter().map(|(k, v)| format!("{k} {v}")).collect();
+                        format!(
+                            "The session has ended ({message}) at {}. Final: {}.",
+                            c.time(),
+                            figures.join(", ")
+                        )
+                    }
+                    _ => {
+                        let v = c.view();
+                        format!(
+                            "Left the team console of {} at {} ({}). The exercise goes on; join again with the same code.",
+                            v.name,
+                            c.time(),
+                            v.module.as_ref().map_or("no module", |m| m.title.as_str())
+                        )
+                    }
+                },
                 Screen::Joining { .. } => format!("Gave up joining {}.", args.addr),
             };
             let _ = writeln!(std::io::stdout(), "{line}");
@@ -245,6 +261,7 @@ fn take_events(screen: &mut Screen, io: &mut Io) -> Option<Ended> {
                     let options = TeamOptions { theme: io.theme, server: io.addr.to_string() };
                     let mut c = TeamConsole::new(view, options);
                     c.set_directory(mirror.directory.unwrap_or_default());
+                    c.restore(history(mirror.history), mirror.confidence_low);
                     *screen = Screen::Console(Box::new(c));
                 }
             }
@@ -258,6 +275,18 @@ fn take_events(screen: &mut Screen, io: &mut Io) -> Option<Ended> {
                 if let Some(view) = mirror.team {
                     c.set_view(view);
                 }
+                if mirror.fresh {
+                    c.restore(history(mirror.history), mirror.confidence_low);
+                }
+            }
+            (
+                ClientEvent::Message { msg: ServerMsg::Ended { message, metrics, .. }, .. },
+                Screen::Console(c),
+            ) => {
+                c.set_connection(Connection::Ended { message, metrics });
+            }
+            (ClientEvent::Message { msg: ServerMsg::Ended { message, .. }, .. }, Screen::Joining { .. }) => {
+                return Some(Ended::SessionOver(message));
             }
             (ClientEvent::Message { msg, .. }, Screen::Console(c)) => {
                 if let Some(a) = answer_of(msg) {
@@ -293,6 +322,22 @@ fn take_events(screen: &mut Screen, io: &mut Io) -> Option<Ended> {
             }
         }
     }
+}
+
+/// The server's record of a team's commands, as the console lists them.
+fn history(list: Vec<TeamCommand>) -> Vec<(Command, ttx_engine::ETime, RequestState)> {
+    list.into_iter()
+        .map(|c| {
+            let state = match c.state {
+                TeamCommandState::Accepted { seq, time } => {
+                    RequestState::Accepted { seq, time: Some(time).filter(|t| !t.is_empty()) }
+                }
+                TeamCommandState::Held { pending } => RequestState::Held(pending),
+                TeamCommandState::Denied { reason, .. } => RequestState::Denied(reason),
+            };
+            (c.command, c.at, state)
+        })
+        .collect()
 }
 
 /// The console's reading of a server message that answers one of its commands.

@@ -4,6 +4,7 @@ mod hardening;
 mod play;
 mod resume;
 mod security;
+mod session;
 mod team_console;
 mod tls;
 
@@ -288,7 +289,7 @@ impl Raw {
 
     pub fn hello(&mut self, team: Option<&str>, code: &str) -> Value {
         self.write_frame(
-            json!({"type": "hello", "protocol": 1, "team": team, "code": code}).to_string().as_bytes(),
+            json!({"type": "hello", "protocol": 2, "team": team, "code": code}).to_string().as_bytes(),
         );
         self.read_frame().expect("an answer to the hello")
     }

@@ -110,3 +110,27 @@ fn without_a_code_the_console_asks_for_one_in_the_terminal() {
     assert_eq!(s.finish(), 0);
     s.assert_restored();
 }
+
+#[test]
+fn a_team_console_shows_the_end_of_the_session_and_any_key_leaves() {
+    let tmp = scratch("team-console-ended");
+    let mut server = Server::start(tmp.path(), "127.0.0.1:0", &["--paused"]);
+    let mut s = Session::start(
+        tmp.path(),
+        &["join", &server.addr, "--team", "pa", "--code", &server.code("pa")],
+        24,
+        120,
+    );
+    s.wait_for(&["Pennsylvania (pa)", "connected"]);
+    let mut fac = Console::join(&server.addr, None, &server.facilitator_code(), &[]);
+    fac.wait_for("the facilitator's view", WAIT, |x| x["type"] == "facilitator_full");
+    assert_eq!(fac.ask(serde_json::json!({"type": "stop"}))["type"], "done");
+    s.wait_for(&["ENDED", "the facilitator ended the session", "public confidence", "Any key leaves"]);
+    assert_eq!(server.wait_exit(WAIT), 0);
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert!(!s.contents().contains("RECONNECTING"), "{}", s.contents());
+    s.send("x");
+    assert_eq!(s.finish(), 0, "{}", s.contents());
+    s.assert_restored();
+    assert!(s.contents().contains("The session has ended"), "{}", s.contents());
+}

@@ -159,6 +159,8 @@ pub struct Host {
     pub paused: bool,
     /// The server's speed in simulated hours per real second.
     pub ticks_per_second: f64,
+    /// The server stops its clock when a scripted inject fires.
+    pub pause_on_inject: bool,
 }
 
 /// A team's join code.
@@ -207,6 +209,8 @@ pub enum HostRequest {
     Approve(u64),
     /// Deny a held inject.
     Deny(u64),
+    /// Stop the clock when a scripted inject fires (or keep it running).
+    PauseOnInject(bool),
 }
 
 /// A command the facilitator submitted that has not applied yet.
@@ -339,12 +343,23 @@ impl Console {
         }
     }
 
-    /// The server's clock.
-    pub fn set_host_clock(&mut self, paused: bool, ticks_per_second: f64) {
+    /// The server's clock: stopped or not, its speed, and whether it stops when a scripted
+    /// inject fires.
+    pub fn set_host_clock(&mut self, paused: bool, ticks_per_second: f64, pause_on_inject: bool) {
         if let Some(h) = &mut self.host {
             h.paused = paused;
             h.ticks_per_second = ticks_per_second;
+            h.pause_on_inject = pause_on_inject;
         }
+    }
+
+    /// The server stopped its clock because a scripted inject fired: says so as `ttx play` does.
+    pub fn host_paused_on_inject(&mut self) {
+        if let Some(h) = &mut self.host {
+            h.paused = true;
+        }
+        let title = self.last_fired_title().unwrap_or_default();
+        self.set_status(Level::Warn, format!("Paused, Space resumes. Inject fired: {title}"));
     }
 
     /// Takes what the console asked of the server since the last call.
@@ -433,9 +448,12 @@ impl Console {
         self.speed
     }
 
-    /// Whether the clock pauses when a scripted inject fires.
+    /// Whether the clock pauses when a scripted inject fires (hosted: the server's setting).
     pub fn auto_pause(&self) -> bool {
-        self.auto_pause
+        match &self.host {
+            Some(h) => h.pause_on_inject,
+            None => self.auto_pause,
+        }
     }
 
     /// The scenario clock as the facilitator reads it: the next hour to simulate, or the
@@ -648,10 +666,16 @@ impl Console {
             Action::JumpInject => self.jump_to_inject(),
             Action::JumpModule => self.jump_to_module(),
             Action::ToggleAutoPause => {
-                self.auto_pause = !self.auto_pause;
+                let on = !self.auto_pause();
+                self.auto_pause = on;
+                if let Some(h) = &mut self.host {
+                    // The server owns the clock: it stops it when an inject fires.
+                    h.pause_on_inject = on;
+                    self.requests.push(HostRequest::PauseOnInject(on));
+                }
                 self.set_status(
                     Level::Info,
-                    if self.auto_pause {
+                    if on {
                         "The clock will pause when a scripted inject fires."
                     } else {
                         "The clock will keep running when injects fire."
@@ -1032,7 +1056,14 @@ impl Console {
                 }
             }
         }
-        Catalog::from_registry(reg, &self.view.injects, &held)
+        let mut catalog = Catalog::from_registry(reg, &self.view.injects, &held);
+        // Only the channels the engine would let each actor use.
+        for a in &mut catalog.actors {
+            if let Some(ix) = reg.actor_by_id.get(&a.id) {
+                a.channels = self.sim.channels(*ix);
+            }
+        }
+        catalog
     }
 
     fn open_palette(&mut self, kind: Option<CommandKind>) {

@@ -56,6 +56,19 @@ pub struct ActorEntry {
     pub indicators: Vec<Choice>,
     /// The commands its kind may give.
     pub commands: Vec<CommandKind>,
+    /// The channels it may share an indicator on.
+    pub channels: Vec<Channel>,
+}
+
+/// The channels an actor of a kind may send on, by kind alone; with `member` known, those
+/// that need EI-ISAC membership only for a member.
+pub fn kind_channels(kind: ActorKind, member: Option<bool>) -> Vec<Channel> {
+    Channel::ALL
+        .iter()
+        .copied()
+        .filter(|c| channel_senders(*c).contains(&kind))
+        .filter(|c| member != Some(false) || !matches!(c, Channel::MemberToIsac | Channel::StateToIsac))
+        .collect()
 }
 
 /// A campaign and the adversary actor that runs it.
@@ -211,6 +224,7 @@ impl Catalog {
                 jurisdictions: locals_of(a),
                 indicators: indicators.get(&a.id).cloned().unwrap_or_default(),
                 commands: kind_commands(a.kind),
+                channels: kind_channels(a.kind, None),
             })
             .collect();
         Catalog {
@@ -304,6 +318,7 @@ impl Catalog {
                     .map(|i| indicator_choice(i.number, &i.technique, &i.activity))
                     .collect(),
                 commands: a.commands.clone(),
+                channels: kind_channels(a.kind, Some(a.isac_member)),
             })
             .collect();
         Catalog {
@@ -775,11 +790,7 @@ impl CommandForm {
                 CommandKind::ShareIndicator => {
                     let channels = a
                         .map(|a| {
-                            Channel::ALL
-                                .iter()
-                                .filter(|c| channel_senders(**c).contains(&a.kind))
-                                .map(|c| Choice::new(c.slug(), channel_label(*c)))
-                                .collect()
+                            a.channels.iter().map(|c| Choice::new(c.slug(), channel_label(*c))).collect()
                         })
                         .unwrap_or_default();
                     vec![

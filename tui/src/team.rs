@@ -43,6 +43,13 @@ pub enum Connection {
     Reconnecting(String),
     /// The server refused the console for good (its message); nothing more will arrive.
     Refused(String),
+    /// The facilitator ended the session; nothing more will arrive and any key leaves.
+    Ended {
+        /// In words.
+        message: String,
+        /// The final figures the team may see, as (label, value).
+        metrics: Vec<(String, String)>,
+    },
 }
 
 /// The server's answer to a command, as the caller received it.
@@ -201,6 +208,7 @@ pub struct TeamConsole {
     last_form: Option<(Option<String>, Option<CommandKind>)>,
     quit: bool,
     directory: Arc<Directory>,
+    confidence_low: Option<f64>,
 }
 
 /// The catalog a team's command forms choose from: [`Catalog::from_team_view`], the
@@ -216,6 +224,12 @@ pub fn team_catalog(view: &TeamView, directory: &Directory) -> Catalog {
         directory.victims.iter().map(|(id, name)| Choice::new(id, format!("{name} ({id})"))).collect();
     c.adversaries =
         directory.adversaries.iter().map(|(id, name)| Choice::new(id, format!("{name} ({id})"))).collect();
+    // The server's word on the channels each actor may use (membership, the scenario's channels).
+    for (actor, channels) in &directory.channels {
+        if let Some(a) = c.actors.iter_mut().find(|a| &a.id == actor) {
+            a.channels = channels.clone();
+        }
+    }
     c.campaigns = directory
         .campaigns
         .iter()
@@ -254,6 +268,7 @@ impl TeamConsole {
             last_form: None,
             quit: false,
             directory: Arc::default(),
+            confidence_low: None,
             view,
         };
         // Start on a state the team plays in, if any.
@@ -338,6 +353,12 @@ impl TeamConsole {
         &self.requests
     }
 
+    /// The lowest public confidence so far: the server's figure (with the views seen since).
+    pub fn confidence_low(&self) -> f64 {
+        let seen = self.confidence.iter().map(|(_, x)| *x).fold(self.view.confidence, f64::min);
+        self.confidence_low.map_or(seen, |low| low.min(seen))
+    }
+
     /// Public confidence at each update seen: (tick, points).
     pub fn confidence_history(&self) -> &[(u32, f64)] {
         &self.confidence
@@ -396,8 +417,13 @@ impl TeamConsole {
         team_lookup(&self.contexts(), key)
     }
 
-    /// Handles a key press: its action, if any, is applied. Returns the action.
+    /// Handles a key press: its action, if any, is applied. Returns the action. Once the
+    /// session has ended, any key leaves.
     pub fn handle_key(&mut self, key: &KeyEvent) -> Option<TeamAction> {
+        if matches!(self.connection, Connection::Ended { .. }) {
+            self.quit = true;
+            return Some(TeamAction::ForceQuit);
+        }
         let a = self.action_for(key)?;
         self.update(a);
         Some(a)
@@ -422,6 +448,11 @@ impl TeamConsole {
             Connection::Refused(why) => {
                 self.set_status(Level::Error, format!("The server refused this console: {why}"))
             }
+            Connection::Ended { message, .. } => {
+                // The end takes the whole screen's attention: no window stays open over it.
+                self.overlay = None;
+                self.set_status(Level::Warn, format!("The session has ended: {message}. Any key leaves."))
+            }
         }
         self.connection = c;
     }
@@ -434,6 +465,39 @@ impl TeamConsole {
     /// Takes the server's directory of what the team's commands may name (with a full view).
     pub fn set_directory(&mut self, directory: Arc<Directory>) {
         self.directory = directory;
+    }
+
+    /// Takes the server's record of the team's commands and the lowest confidence so far (with
+    /// a full view, on joining or joining again). What the server recorded replaces this
+    /// console's own entries for the same commands; what only this console knows stays: commands
+    /// still waiting for an answer, refused, or unanswered when the connection broke (one the
+    /// server recorded under the same command is taken as recorded).
+    pub fn restore(&mut self, history: Vec<(Command, ETime, RequestState)>, confidence_low: Option<f64>) {
+        if confidence_low.is_some() {
+            self.confidence_low = confidence_low;
+        }
+        let mut local: Vec<Request> = std::mem::take(&mut self.requests)
+            .into_iter()
+            .filter(|r| {
+                matches!(r.state, RequestState::Sent | RequestState::Refused(_) | RequestState::Unconfirmed)
+            })
+            .collect();
+        let mut merged: Vec<Request> = Vec::new();
+        for (command, at, state) in history {
+            let mut id = 0;
+            if let Some(i) =
+                local.iter().position(|r| r.state == RequestState::Unconfirmed && r.command == command)
+            {
+                id = local.remove(i).id;
+            }
+            merged.push(Request { id, command, at, state });
+        }
+        merged.extend(local);
+        merged.sort_by_key(|r| r.at);
+        if merged.len() > REQUESTS_KEPT {
+            merged.drain(..merged.len() - REQUESTS_KEPT);
+        }
+        self.requests = merged;
     }
 
     /// Takes a new view of the team (a full view, or one rebuilt from a delta).

@@ -103,6 +103,7 @@ fn draw_header(c: &TeamConsole, area: Rect, buf: &mut Buffer) {
     let bold = hs.add_modifier(Modifier::BOLD);
     buf.set_style(area, hs);
     let conn = match (c.connection(), v.finished) {
+        (Connection::Ended { .. }, _) => "ENDED",
         (Connection::Refused(_), _) => "REFUSED",
         (Connection::Reconnecting(_), _) => "RECONNECTING",
         (Connection::Connected, true) => "ENDED",
@@ -139,6 +140,10 @@ fn draw_footer(c: &TeamConsole, area: Rect, buf: &mut Buffer) {
             buf.set_stringn(area.x, area.y, text, w, t.error());
             return;
         }
+        Connection::Ended { message, metrics } => {
+            buf.set_stringn(area.x, area.y, ended_text(message, metrics), w, t.warn());
+            return;
+        }
         Connection::Connected => {}
     }
     if let Some(s) = c.status() {
@@ -146,6 +151,13 @@ fn draw_footer(c: &TeamConsole, area: Rect, buf: &mut Buffer) {
         return;
     }
     buf.set_line(area.x, area.y, &hints(t, TEAM_BINDINGS, &c.contexts(), area.width), area.width);
+}
+
+/// The footer of a console whose session has ended: why, the final figures, how to leave.
+pub fn ended_text(message: &str, metrics: &[(String, String)]) -> String {
+    let figures: Vec<String> = metrics.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    let figures = if figures.is_empty() { String::new() } else { format!(" Final: {}.", figures.join(", ")) };
+    format!(" ENDED: {message}. Any key leaves.{figures}")
 }
 
 /// Where the panels of the main screen go.
@@ -287,7 +299,7 @@ pub fn eo_lines(eo: &EoView) -> Vec<String> {
 fn confidence_line(c: &TeamConsole, w: usize) -> Line<'static> {
     let t = c.theme();
     let v = c.view();
-    let low = c.confidence_history().iter().map(|(_, x)| *x).fold(v.confidence, f64::min);
+    let low = c.confidence_low();
     let head = format!("confidence {:.1} (low {low:.1}) ", v.confidence);
     let room = w.saturating_sub(width(&head));
     Line::from(vec![
@@ -402,7 +414,7 @@ fn draw_public(c: &TeamConsole, area: Rect, buf: &mut Buffer) {
     let inner = block.inner(area);
     block.render(area, buf);
     let w = usize::from(inner.width);
-    let low = c.confidence_history().iter().map(|(_, x)| *x).fold(v.confidence, f64::min);
+    let low = c.confidence_low();
     let mut y = inner.y;
     let put = |l: Line<'static>, y: &mut u16, buf: &mut Buffer| {
         if *y < inner.bottom() {

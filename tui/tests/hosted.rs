@@ -54,6 +54,22 @@ fn clock_keys_ask_the_server_and_never_move_the_engine() {
 }
 
 #[test]
+fn pause_on_inject_is_the_servers_setting() {
+    let mut c = hosted();
+    assert!(!c.auto_pause(), "shown as the server says");
+    press(&mut c, &[ch('a')]);
+    assert_eq!(c.take_requests(), vec![HostRequest::PauseOnInject(true)]);
+    assert!(c.auto_pause());
+    press(&mut c, &[ch('a')]);
+    assert_eq!(c.take_requests(), vec![HostRequest::PauseOnInject(false)]);
+    c.set_host_clock(false, 1.0, true);
+    assert!(c.auto_pause() && c.is_running());
+    c.host_paused_on_inject();
+    assert!(!c.is_running(), "the server stopped its clock");
+    assert!(c.status().unwrap().text.starts_with("Paused, Space resumes. Inject fired"));
+}
+
+#[test]
 fn jumping_to_the_next_inject_asks_for_the_hours_up_to_it() {
     let mut c = hosted();
     // The first scripted inject is due at E-50d 09:00, ten days and an hour after the start.

@@ -430,3 +430,84 @@ fn the_servers_directory_fills_the_forms_that_name_what_a_team_does_not_own() {
         form.fields.iter().find(|f| f.key == ttx_tui::form::FieldKey::Victim).expect("a victim field");
     assert!(victims.choices.iter().any(|v| v.value == "harbor"), "{:?}", victims.choices);
 }
+
+#[test]
+fn the_servers_record_of_commands_comes_back_on_joining_again() {
+    let sim = sim();
+    let v = view(&sim, "pa");
+    let patch = Command::Patch { actor: "pa".into(), asset: "PA/vr".into() };
+    let mfa = Command::EnforceMfa { actor: "pa".into(), asset: "PA/vr".into() };
+    let time = v.time;
+    // A console that was running: one command unanswered when the connection broke, one refused.
+    let mut c = console(v.clone());
+    let lost = c.submit(patch.clone());
+    c.answer(Answer::Unconfirmed(vec![lost]));
+    let refused = c.submit(mfa.clone());
+    c.answer(Answer::Refused { id: refused, message: "no".into() });
+    let low = c.confidence_low();
+    c.restore(
+        vec![(patch.clone(), time, RequestState::Accepted { seq: 7, time: Some("E-60d 08:00".into()) })],
+        Some(low - 10.0),
+    );
+    let states: Vec<&RequestState> = c.requests().iter().map(|r| &r.state).collect();
+    assert_eq!(
+        states,
+        [
+            &RequestState::Accepted { seq: 7, time: Some("E-60d 08:00".into()) },
+            &RequestState::Refused("no".into())
+        ],
+        "the unanswered one is the server's accepted one; the refused one stays"
+    );
+    assert_eq!(c.confidence_low(), low - 10.0, "the server's low");
+    // A console started afresh gets the whole record.
+    let mut fresh = console(v);
+    fresh.restore(vec![(mfa, time, RequestState::Held(3))], None);
+    assert_eq!(fresh.requests().len(), 1);
+    assert_eq!(fresh.requests()[0].state, RequestState::Held(3));
+    fresh.answer(Answer::Decision { pending: 3, approved: false, seq: None, reason: None });
+    assert_eq!(fresh.requests()[0].state, RequestState::Denied(None));
+}
+
+#[test]
+fn an_ended_session_shows_its_final_figures_and_any_key_leaves() {
+    let sim = sim();
+    let mut c = console(view(&sim, "pa"));
+    c.set_connection(Connection::Ended {
+        message: "the facilitator ended the session".into(),
+        metrics: vec![("public confidence".into(), "59.0".into())],
+    });
+    let s = screen(&c, 120, 30);
+    assert!(s.contains("ENDED"), "{s}");
+    assert!(s.contains("Final: public confidence 59.0"), "{s}");
+    assert!(!c.should_quit());
+    c.handle_key(&ch('x'));
+    assert!(c.should_quit(), "any key leaves");
+}
+
+#[test]
+fn the_palette_offers_only_the_channels_the_actor_may_use() {
+    let sim = sim();
+    let v = view(&sim, "pa");
+    let outsider = v
+        .actors
+        .iter()
+        .find(|a| a.kind == ttx_engine::model::registry::ActorKind::Local && !a.isac_member)
+        .expect("a county outside the EI-ISAC");
+    let member = v
+        .actors
+        .iter()
+        .find(|a| a.kind == ttx_engine::model::registry::ActorKind::Local && a.isac_member)
+        .expect("a member county");
+    use ttx_engine::scenario::schema::Channel;
+    let of = |cat: &ttx_tui::form::Catalog, id: &str| {
+        cat.actors.iter().find(|a| a.id == id).map(|a| a.channels.clone()).unwrap_or_default()
+    };
+    // From the view alone (membership), and from the server's directory (the engine's check).
+    let cat = ttx_tui::team::team_catalog(&v, &Default::default());
+    assert_eq!(of(&cat, &outsider.id), [Channel::LocalToState, Channel::ReportToFbi]);
+    assert!(of(&cat, &member.id).contains(&Channel::MemberToIsac));
+    let directory = sim.directory("pa").expect("pa's directory");
+    let cat = ttx_tui::team::team_catalog(&v, &directory);
+    assert_eq!(of(&cat, &outsider.id), [Channel::LocalToState, Channel::ReportToFbi]);
+    assert!(of(&cat, &member.id).contains(&Channel::MemberToIsac));
+}
