@@ -21,3 +21,4 @@ mod pty;
 mod report;
 mod sharing_matters;
 mod shipped_scenarios;
+mod whatif;
