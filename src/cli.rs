@@ -186,6 +186,44 @@ pub enum Cmd {
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
     },
+    /// Measure what each decision of a played session changed: pairs of continuations of the
+    /// session from each command's hour to the end of the clock, with and without it, on the
+    /// same random stream (docs/whatif.md).
+    Whatif {
+        /// A session journal (from `ttx play`, `ttx serve` or `ttx run --journal`).
+        journal: PathBuf,
+        /// Pairs of continuations per decision.
+        #[arg(long, default_value_t = 200)]
+        runs: u32,
+        /// Metrics to report, comma-separated (default: every metric but message counts).
+        #[arg(long, value_delimiter = ',')]
+        metrics: Vec<String>,
+        /// Only this command, removed: words of its line in `--list` (`"pa share IND-0003"`).
+        #[arg(long, value_name = "WORDS")]
+        without: Vec<String>,
+        /// A command the session did not give: `"E-47d 17:00 TEAM {json command}"`.
+        #[arg(long, value_name = "TIME TEAM COMMAND")]
+        add: Vec<String>,
+        /// Compare the whole session with what the organisations' doctrines do without players.
+        #[arg(long, value_name = "doctrine")]
+        baseline: Option<Baseline>,
+        /// List the session's commands as --without names them, and stop.
+        #[arg(long)]
+        list: bool,
+        /// Threads (default: every core). The results do not depend on it.
+        #[arg(long, short)]
+        jobs: Option<usize>,
+        /// Write whatif.csv and whatif.json here.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+}
+
+/// What `ttx whatif --baseline` compares the session with.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Baseline {
+    /// The organisations' scripted doctrines, with no player or facilitator command.
+    Doctrine,
 }
 
 /// Runs a parsed command line.
@@ -197,6 +235,16 @@ pub fn dispatch(cli: Cli) -> Outcome {
             headless::run(file.as_deref(), seed, until.as_deref(), journal.as_deref(), json, &sets)
         }
         Cmd::Replay { journal, verify, json } => headless::replay(&journal, verify, json),
+        Cmd::Whatif { journal, runs, metrics, without, add, baseline, list, jobs, out } => {
+            let opts = ttx::whatif::Options {
+                runs,
+                metrics,
+                without,
+                add,
+                baseline_doctrine: baseline == Some(Baseline::Doctrine),
+            };
+            research::whatif(&journal, &opts, list, jobs, out.as_deref())
+        }
         Cmd::Report { input, out, format } => report::run(&input, out.as_deref(), format),
         Cmd::Play { file, seed, journal } => play::play(file.as_deref(), seed, journal.as_deref()),
         Cmd::Msel { file, out } => msel::msel(file.as_deref(), out.as_deref()),

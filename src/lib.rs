@@ -6,6 +6,7 @@
 pub mod batch;
 pub mod calibrate;
 pub mod fsio;
+pub mod whatif;
 
 /// The network protocol's messages and frames. The server and the consoles
 /// live in the program; the protocol is here as well so that tools, and the

@@ -138,3 +138,55 @@ pub fn calibrate(runs: u32, seed: u64, jobs: Option<usize>, dir: Option<&Path>) 
         Err(Failure::check(format!("missed: {}", missed.join(", "))))
     }
 }
+
+/// `ttx whatif`
+pub fn whatif(
+    journal: &Path,
+    opts: &ttx::whatif::Options,
+    list: bool,
+    jobs: Option<usize>,
+    out: Option<&Path>,
+) -> Outcome {
+    use std::io::Write;
+    let shown = journal.display();
+    let file =
+        std::fs::File::open(journal).map_err(|e| Failure::input(format!("cannot open {shown}: {e}")))?;
+    let records = ttx_engine::journal::read_records(std::io::BufReader::new(file))
+        .map_err(|e| Failure::input(format!("{shown}: {e}")))?;
+    let mut stdout = crate::output::stdout();
+    if list {
+        let report = ttx_engine::journal::replay(&records, Default::default())
+            .map_err(|e| Failure::input(format!("{shown}: {e}")))?;
+        for d in ttx_engine::whatif::decisions(&records) {
+            writeln!(stdout, "{}", ttx::whatif::describe(&report.scenario, &d))?;
+        }
+        return Ok(());
+    }
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(j) = jobs {
+        builder = builder.num_threads(j.max(1));
+    }
+    let pool = builder.build().map_err(|e| Failure::runtime(format!("cannot start threads: {e}")))?;
+    let analysis = pool.install(|| ttx::whatif::analyse(&records, opts)).map_err(|e| match e {
+        ttx::whatif::WhatifError::Input(m) => Failure::input(format!("{shown}: {m}")),
+    })?;
+    if let Some(dir) = out {
+        ttx::fsio::create_dirs(dir).map_err(|e| Failure::write(dir, e))?;
+        let csv = dir.join("whatif.csv");
+        ttx::fsio::write_atomic(&csv, analysis.csv().as_bytes()).map_err(|e| Failure::write(&csv, e))?;
+        let json = dir.join("whatif.json");
+        let text = serde_json::to_string_pretty(&analysis).map_err(|e| Failure::runtime(e.to_string()))?;
+        ttx::fsio::write_atomic(&json, format!("{text}\n").as_bytes())
+            .map_err(|e| Failure::write(&json, e))?;
+    }
+    write!(stdout, "{}", analysis.text())?;
+    if let Some(dir) = out {
+        writeln!(
+            stdout,
+            "\nwrote {} and {}",
+            dir.join("whatif.csv").display(),
+            dir.join("whatif.json").display()
+        )?;
+    }
+    Ok(())
+}

@@ -22,3 +22,4 @@ mod pty;
 mod report;
 mod sharing_matters;
 mod shipped_scenarios;
+mod whatif;

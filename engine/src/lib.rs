@@ -33,6 +33,7 @@ pub mod sim;
 mod systems;
 pub mod time;
 pub mod view;
+pub mod whatif;
 
 #[cfg(test)]
 mod tests;

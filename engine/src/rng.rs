@@ -81,15 +81,25 @@ pub struct Stream {
 }
 
 /// Derives named streams from one run seed.
+///
+/// A run can be *branched* ([`Streams::branched`]): from then on every stream it opens is
+/// keyed by the branch too, so two branches of one run share its past and draw a fresh
+/// future. Fixed draws ([`Streams::fixed_uniform`]) are facts of the run and never branch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Streams {
     seed: u64,
+    branch: u64,
 }
 
 impl Streams {
     /// Streams for a run seed.
     pub fn new(seed: u64) -> Self {
-        Streams { seed }
+        Streams { seed, branch: 0 }
+    }
+
+    /// The same run's streams on branch `branch` (0 is the run's own, unbranched streams).
+    pub fn branched(self, branch: u64) -> Self {
+        Streams { branch, ..self }
     }
 
     /// The run seed.
@@ -97,8 +107,18 @@ impl Streams {
         self.seed
     }
 
+    /// The branch (0 when the run was not branched).
+    pub fn branch(&self) -> u64 {
+        self.branch
+    }
+
     /// The key of a named stream, for callers that want to cache or log it.
     pub fn key(&self, name: &[&str]) -> u64 {
+        let k = self.unbranched_key(name);
+        if self.branch == 0 { k } else { StableHasher::new().u64(k).u64(self.branch).finish() }
+    }
+
+    fn unbranched_key(&self, name: &[&str]) -> u64 {
         let mut h = StableHasher::new();
         h.u64(self.seed);
         for part in name {
@@ -133,7 +153,7 @@ impl Streams {
     /// fixed draws such as EI-ISAC membership, so that raising the membership
     /// share only ever adds members (a swept parameter changes monotonically).
     pub fn fixed_uniform(&self, name: &[&str]) -> f64 {
-        unit_f64(mix64(self.key(name) ^ 0x5851_f42d_4c95_7f2d))
+        unit_f64(mix64(self.unbranched_key(name) ^ 0x5851_f42d_4c95_7f2d))
     }
 }
 
@@ -209,6 +229,16 @@ mod tests {
             .scan(Streams::new(8).stream(&["intrusion", "c1", "PA/vr"]), |r, _| Some(r.next_u64()))
             .collect();
         assert_ne!(a1, other_seed);
+    }
+
+    #[test]
+    fn a_branch_changes_streams_but_not_fixed_draws() {
+        let s = Streams::new(7);
+        assert_eq!(s.branched(0), s);
+        let b = s.branched(3);
+        assert_ne!(s.key(&["x"]), b.key(&["x"]));
+        assert_ne!(b.key(&["x"]), s.branched(4).key(&["x"]));
+        assert_eq!(s.fixed_uniform(&["isac_member", "PA"]), b.fixed_uniform(&["isac_member", "PA"]));
     }
 
     #[test]

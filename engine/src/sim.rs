@@ -356,6 +356,15 @@ impl Sim {
         self.undelivered.clear();
     }
 
+    /// Branches the run's random streams: every draw from now on comes from streams keyed by
+    /// `branch` too, while everything already drawn (the past, and what it scheduled) stays.
+    /// Two runs brought to the same tick and branched alike continue alike; branch 0 is the
+    /// run's own streams, so branching to 0 changes nothing. `ttx whatif` forks runs this way.
+    pub fn branch(&mut self, branch: u64) {
+        let streams = Streams::new(self.seed).branched(branch);
+        self.world.resource_mut::<Rng>().0 = streams;
+    }
+
     /// The resolved scenario.
     pub fn registry(&self) -> &Registry {
         &self.reg

@@ -808,7 +808,7 @@ impl Sim {
         let reg = self.registry();
         let i = reg.inject_by_id.get(id)?;
         let inj = &reg.injects[i.ix()];
-        let mut stream = crate::rng::Streams::new(self.seed()).stream(&["inject", &inj.spec.id]);
+        let mut stream = self.world().resource::<crate::model::Rng>().0.stream(&["inject", &inj.spec.id]);
         let mut out = vec![format!("{} ({})", inj.spec.title, inj.spec.id)];
         if !inj.teams.is_empty() {
             out.push(format!(

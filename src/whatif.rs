@@ -1,0 +1,478 @@
+//! `ttx whatif`: what each decision of a played session changed.
+//!
+//! For every command of a journal (or one named with `--without`, one added with `--add`,
+//! or all of them against the organisations' doctrines with `--baseline doctrine`), pairs
+//! of continuations of the session are run from the command's tick to the end of the clock
+//! ([`ttx_engine::whatif`]): one with the command, one without, every other command kept,
+//! both on the same fresh random branch. The effect on a metric is the mean of the paired
+//! differences (with minus without) over the pairs, with a 95% Student-t interval; a
+//! decision that changes nothing has an effect of exactly zero. Pair k of every decision
+//! uses the same branch, and results are gathered in task order, so the output is the same
+//! bytes on any number of threads.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use ttx_engine::journal::Record;
+use ttx_engine::whatif::{Decision, branch_of, continue_from, decisions};
+use ttx_engine::{Command, ETime, Issuer, Metrics, Scenario, Sim, Tick};
+
+use crate::batch::stats::Stats;
+
+/// What to analyse.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Pairs of continuations per decision.
+    pub runs: u32,
+    /// Metrics to report (none: every single-number metric but the per-channel message counts).
+    pub metrics: Vec<String>,
+    /// Commands to remove, each named by words of its line in `ttx whatif --list`.
+    pub without: Vec<String>,
+    /// Commands to add: `TIME ISSUER COMMAND-JSON`.
+    pub add: Vec<String>,
+    /// Compare the whole session with the doctrines alone.
+    pub baseline_doctrine: bool,
+}
+
+/// Why an analysis cannot be made.
+#[derive(Debug, thiserror::Error)]
+pub enum WhatifError {
+    /// Bad input (the journal, a selector, an added command): exit 2.
+    #[error("{0}")]
+    Input(String),
+}
+
+fn input(m: impl Into<String>) -> WhatifError {
+    WhatifError::Input(m.into())
+}
+
+/// One alternative examined: a decision removed, a command added, or the whole session
+/// against the doctrines.
+#[derive(Clone, Debug, Serialize)]
+pub struct Alternative {
+    /// Rank by the size of the effect on the ranking metric (1 is the largest).
+    pub rank: usize,
+    /// `without`, `add` or `baseline`.
+    pub kind: &'static str,
+    /// Journal line of the command (0 for an added command or the baseline).
+    pub line: usize,
+    /// Tick of the fork.
+    pub tick: u32,
+    /// Clock time of the fork.
+    pub time: String,
+    /// Who gave the command (empty for the baseline).
+    pub issuer: String,
+    /// What it was.
+    pub decision: String,
+    /// Effect on each metric: with the decision minus without it.
+    pub effects: Vec<Effect>,
+}
+
+/// The effect of one alternative on one metric.
+#[derive(Clone, Debug, Serialize)]
+pub struct Effect {
+    /// Metric name (docs/metrics.md).
+    pub metric: String,
+    /// Pairs in which both continuations give the metric a value.
+    pub n: usize,
+    /// Mean paired difference.
+    pub mean: Option<f64>,
+    /// 95% interval of the mean difference (Student's t over the pairs).
+    pub lo: Option<f64>,
+    /// Upper end of the interval.
+    pub hi: Option<f64>,
+    /// Mean with the decision.
+    pub with: Option<f64>,
+    /// Mean without it.
+    pub without: Option<f64>,
+}
+
+impl Effect {
+    /// Whether the interval excludes zero.
+    pub fn clear(&self) -> bool {
+        matches!((self.lo, self.hi), (Some(l), Some(h)) if l > 0.0 || h < 0.0)
+    }
+}
+
+/// The result of `ttx whatif`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Analysis {
+    /// Where the scenario came from.
+    pub scenario: String,
+    /// The session's seed.
+    pub seed: u64,
+    /// Pairs per alternative.
+    pub runs: u32,
+    /// The metric alternatives are ranked by.
+    pub rank_metric: String,
+    /// Commands of the session that it refused (never analysed: they changed nothing).
+    pub refused: usize,
+    /// The alternatives, by rank.
+    pub alternatives: Vec<Alternative>,
+}
+
+/// One continuation: which commands it applies and where it forks.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Arm {
+    fork: u32,
+    /// Indices into the session's decisions that are left out.
+    without: Option<usize>,
+    /// Index into the added commands applied as well.
+    with_added: Option<usize>,
+    /// No command at all (the doctrines alone).
+    none: bool,
+}
+
+struct Question {
+    kind: &'static str,
+    decision: Option<Decision>,
+    fork: Tick,
+    with: Arm,
+    without: Arm,
+}
+
+/// Lists a session's commands as `ttx whatif` names them: `LINE TIME ISSUER SUMMARY`.
+pub fn describe(sc: &Scenario, d: &Decision) -> String {
+    format!(
+        "line {} {} {} {}{}",
+        d.line,
+        sc.registry().clock.at(d.tick),
+        issuer_label(&d.issuer),
+        d.command.summary(),
+        d.rejected.as_ref().map(|r| format!(" (refused: {r})")).unwrap_or_default()
+    )
+}
+
+fn issuer_label(i: &Issuer) -> String {
+    match i {
+        Issuer::Team(t) => t.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The session's commands that a selector names: every word of it appears in the command's
+/// description (case does not matter).
+fn select<'a>(sc: &Scenario, all: &'a [Decision], selector: &str) -> Vec<&'a Decision> {
+    let words: Vec<String> = selector.split_whitespace().map(str::to_lowercase).collect();
+    all.iter()
+        .filter(|d| d.rejected.is_none())
+        .filter(|d| {
+            let text = describe(sc, d).to_lowercase();
+            let tokens: Vec<&str> = text.split(|c: char| c.is_whitespace() || c == ':').collect();
+            words.iter().all(|w| tokens.iter().any(|t| t == w) || text.contains(w.as_str()))
+        })
+        .collect()
+}
+
+/// Reads `TIME ISSUER COMMAND-JSON` (`E-47d 17:00 pa {"type":"share_indicator",...}`).
+fn parse_added(sc: &Scenario, text: &str) -> Result<Decision, WhatifError> {
+    let reg = sc.registry();
+    let help = "write `--add 'E-47d 17:00 TEAM {\"type\":...}'`: a time on the clock, a team id \
+                (or `facilitator`), and the command as `ttx join --headless` takes it";
+    let brace = text.find('{').ok_or_else(|| input(format!("--add `{text}`: no command; {help}")))?;
+    let (head, json) = text.split_at(brace);
+    let mut words: Vec<&str> = head.split_whitespace().collect();
+    let who = words.pop().ok_or_else(|| input(format!("--add `{text}`: no team; {help}")))?;
+    let time = ETime::parse(&words.join(" ")).map_err(|e| input(format!("--add `{text}`: {e}; {help}")))?;
+    let tick = reg.clock.tick_of(time).ok_or_else(|| {
+        input(format!(
+            "--add `{text}`: {time} is outside the scenario's clock ({} to {})",
+            reg.clock.start, reg.clock.end
+        ))
+    })?;
+    let issuer = if who == "facilitator" {
+        Issuer::Facilitator
+    } else if reg.teams.iter().any(|t| t.id == who) {
+        Issuer::Team(who.to_string())
+    } else {
+        let teams: Vec<&str> = reg.teams.iter().map(|t| t.id.as_str()).collect();
+        return Err(input(format!(
+            "--add `{text}`: there is no team `{who}`; the teams are {} (or `facilitator`)",
+            teams.join(", ")
+        )));
+    };
+    let command: Command = serde_json::from_str(json)
+        .map_err(|e| input(format!("--add `{text}`: not a command: {e}; {help}")))?;
+    let sim = Sim::new(sc, 0);
+    sim.check(&issuer, &command)
+        .map_err(|e| input(format!("--add `{text}`: {} may not give it: {e}", issuer_label(&issuer))))?;
+    Ok(Decision { line: 0, tick, issuer, command, rejected: None })
+}
+
+/// Every single-number metric's name, in runs.csv order.
+fn metric_names(m: &Metrics) -> Vec<String> {
+    m.scalars().into_iter().map(|(n, _)| n.to_string()).collect()
+}
+
+/// Analyses a journal's records (already read; the journal must replay exactly).
+pub fn analyse(records: &[(usize, Record)], opts: &Options) -> Result<Analysis, WhatifError> {
+    let report =
+        ttx_engine::journal::replay(records, Default::default()).map_err(|e| input(e.to_string()))?;
+    if let Some(d) = &report.divergence {
+        return Err(input(format!(
+            "the journal does not verify (line {}, tick {}): what-if analysis needs a journal this \
+             version of ttx replays exactly (check it with `ttx replay --verify`)",
+            d.line, d.tick
+        )));
+    }
+    let sc = &report.scenario;
+    let Some((_, Record::Header { seed, scenario, .. })) = records.first() else {
+        return Err(input("the journal has no header"));
+    };
+    let seed = *seed;
+    if opts.runs < 2 {
+        return Err(input(format!("--runs {}: at least 2 pairs are needed for an interval", opts.runs)));
+    }
+    let all_names = metric_names(&report.sim.metrics());
+    // By default every metric but the per-channel message counts.
+    let names: Vec<String> = all_names.iter().filter(|n| !n.starts_with("messages_")).cloned().collect();
+    let metrics = if opts.metrics.is_empty() { names.clone() } else { opts.metrics.clone() };
+    for m in &metrics {
+        if !all_names.contains(m) {
+            return Err(input(format!("--metrics: no metric `{m}`; the metrics are {}", names.join(", "))));
+        }
+    }
+    let all = decisions(records);
+    let refused = all.iter().filter(|d| d.rejected.is_some()).count();
+    let added = opts.add.iter().map(|a| parse_added(sc, a)).collect::<Result<Vec<_>, _>>()?;
+
+    let mut questions = Vec::new();
+    let base = |fork: Tick| Arm { fork: fork.0, without: None, with_added: None, none: false };
+    if opts.baseline_doctrine {
+        questions.push(Question {
+            kind: "baseline",
+            decision: None,
+            fork: Tick(0),
+            with: base(Tick(0)),
+            without: Arm { none: true, ..base(Tick(0)) },
+        });
+    }
+    for (k, d) in added.iter().enumerate() {
+        questions.push(Question {
+            kind: "add",
+            decision: Some(d.clone()),
+            fork: d.tick,
+            with: Arm { with_added: Some(k), ..base(d.tick) },
+            without: base(d.tick),
+        });
+    }
+    let mut chosen: Vec<usize> = Vec::new();
+    for s in &opts.without {
+        let hits = select(sc, &all, s);
+        match hits.as_slice() {
+            [] => {
+                let list: Vec<String> =
+                    all.iter().filter(|d| d.rejected.is_none()).map(|d| describe(sc, d)).collect();
+                return Err(input(format!(
+                    "--without `{s}` matches no command of the session; its commands are:\n  {}",
+                    if list.is_empty() { "(none)".to_string() } else { list.join("\n  ") }
+                )));
+            }
+            [one] => chosen.push(all.iter().position(|d| std::ptr::eq(d, *one)).unwrap_or(0)),
+            many => {
+                let list: Vec<String> = many.iter().map(|d| describe(sc, d)).collect();
+                return Err(input(format!(
+                    "--without `{s}` matches {} commands; add words (the time, or `line N`) to name one:\n  {}",
+                    many.len(),
+                    list.join("\n  ")
+                )));
+            }
+        }
+    }
+    if opts.without.is_empty() && added.is_empty() && !opts.baseline_doctrine {
+        chosen = (0..all.len()).filter(|&i| all[i].rejected.is_none()).collect();
+    }
+    for i in chosen {
+        let d = &all[i];
+        questions.push(Question {
+            kind: "without",
+            decision: Some(d.clone()),
+            fork: d.tick,
+            with: base(d.tick),
+            without: Arm { without: Some(i), ..base(d.tick) },
+        });
+    }
+
+    // Every distinct continuation, run once per pair.
+    let mut arms: BTreeMap<Arm, usize> = BTreeMap::new();
+    for q in &questions {
+        for a in [&q.with, &q.without] {
+            let n = arms.len();
+            arms.entry(a.clone()).or_insert(n);
+        }
+    }
+    let mut order: Vec<(Arm, usize)> = arms.iter().map(|(a, i)| (a.clone(), *i)).collect();
+    order.sort_by_key(|(_, i)| *i);
+    let runs = u64::from(opts.runs);
+    let tasks: Vec<(usize, u64)> = (0..order.len()).flat_map(|a| (0..runs).map(move |k| (a, k))).collect();
+    let picks: Vec<usize> = metrics.iter().filter_map(|m| all_names.iter().position(|n| n == m)).collect();
+    let values: Vec<Vec<Option<f64>>> = tasks
+        .par_iter()
+        .map_init(
+            || Sim::new(sc, seed),
+            |sim, &(a, k)| {
+                let arm = &order[a].0;
+                let plan: Vec<&Decision> = if arm.none {
+                    Vec::new()
+                } else {
+                    let mut p: Vec<&Decision> = all
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| arm.without != Some(*i))
+                        .map(|(_, d)| d)
+                        .collect();
+                    if let Some(x) = arm.with_added {
+                        // After the session's commands of the same tick, as if given last.
+                        let at = p.iter().position(|d| d.tick > added[x].tick).unwrap_or(p.len());
+                        p.insert(at, &added[x]);
+                    }
+                    p
+                };
+                let m = continue_from(sim, seed, &plan, Tick(arm.fork), branch_of(seed, k));
+                let s = m.scalars();
+                picks.iter().map(|&i| s[i].1).collect()
+            },
+        )
+        .collect();
+    let value = |arm: &Arm, k: u64, m: usize| values[arms[arm] * runs as usize + k as usize][m];
+
+    let reg = sc.registry();
+    let mut alternatives: Vec<Alternative> = questions
+        .iter()
+        .map(|q| {
+            let effects = metrics
+                .iter()
+                .enumerate()
+                .map(|(m, name)| {
+                    let (mut diffs, mut w, mut wo) = (Vec::new(), Vec::new(), Vec::new());
+                    for k in 0..runs {
+                        if let (Some(a), Some(b)) = (value(&q.with, k, m), value(&q.without, k, m)) {
+                            diffs.push(a - b);
+                            w.push(a);
+                            wo.push(b);
+                        }
+                    }
+                    let s = Stats::of(&diffs);
+                    let (lo, hi) = match s.ci95 {
+                        Some((l, h)) => (Some(l), Some(h)),
+                        None => (None, None),
+                    };
+                    Effect {
+                        metric: name.clone(),
+                        n: s.n,
+                        mean: s.mean,
+                        lo,
+                        hi,
+                        with: Stats::of(&w).mean,
+                        without: Stats::of(&wo).mean,
+                    }
+                })
+                .collect();
+            let (issuer, decision, line) = match &q.decision {
+                Some(d) => (issuer_label(&d.issuer), d.command.summary(), d.line),
+                None => (String::new(), "the session's commands, against the doctrines alone".to_string(), 0),
+            };
+            Alternative {
+                rank: 0,
+                kind: q.kind,
+                line,
+                tick: q.fork.0,
+                time: reg.clock.at(q.fork).to_string(),
+                issuer,
+                decision,
+                effects,
+            }
+        })
+        .collect();
+    let rank_metric = if metrics.iter().any(|m| m == "warned_before_targeted") {
+        "warned_before_targeted".to_string()
+    } else {
+        metrics[0].clone()
+    };
+    let r = metrics.iter().position(|m| *m == rank_metric).unwrap_or(0);
+    let size = |a: &Alternative| a.effects[r].mean.map_or(0.0, f64::abs);
+    // Stable: equal effects keep the session's order.
+    alternatives.sort_by(|a, b| size(b).total_cmp(&size(a)));
+    for (i, a) in alternatives.iter_mut().enumerate() {
+        a.rank = i + 1;
+    }
+    Ok(Analysis { scenario: scenario.clone(), seed, runs: opts.runs, rank_metric, refused, alternatives })
+}
+
+fn num(x: Option<f64>) -> String {
+    x.map(|v| format!("{v}")).unwrap_or_default()
+}
+
+impl Analysis {
+    /// `whatif.csv`: one row per alternative and metric, full precision.
+    pub fn csv(&self) -> String {
+        let mut out =
+            String::from("rank,kind,line,tick,time,issuer,decision,metric,n,effect,lo,hi,with,without\n");
+        for a in &self.alternatives {
+            for e in &a.effects {
+                let _ = writeln!(
+                    out,
+                    "{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+                    a.rank,
+                    a.kind,
+                    a.line,
+                    a.tick,
+                    a.time,
+                    a.issuer,
+                    quote(&a.decision),
+                    e.metric,
+                    e.n,
+                    num(e.mean),
+                    num(e.lo),
+                    num(e.hi),
+                    num(e.with),
+                    num(e.without)
+                );
+            }
+        }
+        out
+    }
+
+    /// A readable table: each alternative with the metrics it clearly changed.
+    pub fn text(&self) -> String {
+        let mut out = format!(
+            "what the decisions changed: {} ({} pairs of continuations each, seed {}); ranked by the effect on {}\n",
+            self.scenario, self.runs, self.seed, self.rank_metric
+        );
+        if self.alternatives.is_empty() {
+            out.push_str("\nthe session has no accepted commands to examine\n");
+        }
+        for a in &self.alternatives {
+            let what = match a.kind {
+                "without" => format!("{} {}: {} (line {})", a.time, a.issuer, a.decision, a.line),
+                "add" => format!("had {} also given at {}: {}", a.issuer, a.time, a.decision),
+                _ => a.decision.clone(),
+            };
+            let _ = writeln!(out, "\n{:>3}. {what}", a.rank);
+            let clear: Vec<&Effect> = a.effects.iter().filter(|e| e.clear()).collect();
+            if clear.is_empty() {
+                out.push_str("     no clear effect on any metric\n");
+            }
+            for e in clear {
+                let _ = writeln!(
+                    out,
+                    "     {:<30} {:+.3} [{:+.3}, {:+.3}]",
+                    e.metric,
+                    e.mean.unwrap_or(0.0),
+                    e.lo.unwrap_or(0.0),
+                    e.hi.unwrap_or(0.0)
+                );
+            }
+        }
+        if self.refused > 0 {
+            let _ = writeln!(out, "\n{} refused command(s) changed nothing and are not listed", self.refused);
+        }
+        out
+    }
+}
+
+fn quote(s: &str) -> String {
+    if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
+}
