@@ -16,6 +16,7 @@ use std::fmt::Write as _;
 use rayon::prelude::*;
 use serde::Serialize;
 use ttx_engine::journal::Record;
+use ttx_engine::metrics::METRIC_DEFS;
 use ttx_engine::whatif::{Decision, branch_of, continue_from, decisions};
 use ttx_engine::{Command, ETime, Issuer, Metrics, Scenario, Sim, Tick};
 
@@ -26,7 +27,7 @@ use crate::batch::stats::Stats;
 pub struct Options {
     /// Pairs of continuations per decision.
     pub runs: u32,
-    /// Metrics to report (none: every single-number metric but the per-channel message counts).
+    /// Metrics to report (none: every metric of the metric table, not the per-channel message counts).
     pub metrics: Vec<String>,
     /// Commands to remove, each named by words of its line in `ttx whatif --list`.
     pub without: Vec<String>,
@@ -226,8 +227,8 @@ pub fn analyse(records: &[(usize, Record)], opts: &Options) -> Result<Analysis, 
         return Err(input(format!("--runs {}: at least 2 pairs are needed for an interval", opts.runs)));
     }
     let all_names = metric_names(&report.sim.metrics());
-    // By default every metric but the per-channel message counts.
-    let names: Vec<String> = all_names.iter().filter(|n| !n.starts_with("messages_")).cloned().collect();
+    // By default every metric of the metric table (not the per-channel message counts).
+    let names: Vec<String> = METRIC_DEFS.iter().map(|d| d.name.to_string()).collect();
     let metrics = if opts.metrics.is_empty() { names.clone() } else { opts.metrics.clone() };
     for m in &metrics {
         if !all_names.contains(m) {
