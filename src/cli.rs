@@ -166,6 +166,9 @@ pub enum Cmd {
         /// Output format (default: from the --out extension, else html).
         #[arg(long, value_enum)]
         format: Option<report::Format>,
+        /// Add the section "What the decisions changed" from `ttx whatif JOURNAL --out DIR`.
+        #[arg(long, value_name = "DIR")]
+        whatif: Option<PathBuf>,
     },
     /// Check the model against the historical record: run the research scenarios and print each
     /// target with the model's value, its 95% interval and the accepted band (docs/validity.md).
@@ -245,7 +248,9 @@ pub fn dispatch(cli: Cli) -> Outcome {
             };
             research::whatif(&journal, &opts, list, jobs, out.as_deref())
         }
-        Cmd::Report { input, out, format } => report::run(&input, out.as_deref(), format),
+        Cmd::Report { input, out, format, whatif } => {
+            report::run(&input, out.as_deref(), format, whatif.as_deref())
+        }
         Cmd::Play { file, seed, journal } => play::play(file.as_deref(), seed, journal.as_deref()),
         Cmd::Msel { file, out } => msel::msel(file.as_deref(), out.as_deref()),
         Cmd::Batch { file, runs, seed, jobs, sweeps, shard, plots, resume, out, row } => {

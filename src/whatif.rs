@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ttx_engine::journal::Record;
 use ttx_engine::metrics::METRIC_DEFS;
 use ttx_engine::whatif::{Decision, branch_of, continue_from, decisions};
@@ -51,12 +51,12 @@ fn input(m: impl Into<String>) -> WhatifError {
 
 /// One alternative examined: a decision removed, a command added, or the whole session
 /// against the doctrines.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Alternative {
     /// Rank by the size of the effect on the ranking metric (1 is the largest).
     pub rank: usize,
     /// `without`, `add` or `baseline`.
-    pub kind: &'static str,
+    pub kind: String,
     /// Journal line of the command (0 for an added command or the baseline).
     pub line: usize,
     /// Tick of the fork.
@@ -72,7 +72,7 @@ pub struct Alternative {
 }
 
 /// The effect of one alternative on one metric.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Effect {
     /// Metric name (docs/metrics.md).
     pub metric: String,
@@ -90,6 +90,22 @@ pub struct Effect {
     pub without: Option<f64>,
 }
 
+impl Alternative {
+    /// What was examined, in words.
+    pub fn what(&self) -> String {
+        match self.kind.as_str() {
+            "without" => format!("{} {}: {} (line {})", self.time, self.issuer, self.decision, self.line),
+            "add" => format!("had {} also given at {}: {}", self.issuer, self.time, self.decision),
+            _ => self.decision.clone(),
+        }
+    }
+
+    /// The effect on a metric, if it was measured.
+    pub fn effect(&self, metric: &str) -> Option<&Effect> {
+        self.effects.iter().find(|e| e.metric == metric)
+    }
+}
+
 impl Effect {
     /// Whether the interval excludes zero.
     pub fn clear(&self) -> bool {
@@ -97,8 +113,8 @@ impl Effect {
     }
 }
 
-/// The result of `ttx whatif`.
-#[derive(Clone, Debug, Serialize)]
+/// The result of `ttx whatif` (whatif.json).
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Analysis {
     /// Where the scenario came from.
     pub scenario: String,
@@ -377,7 +393,7 @@ pub fn analyse(records: &[(usize, Record)], opts: &Options) -> Result<Analysis, 
             };
             Alternative {
                 rank: 0,
-                kind: q.kind,
+                kind: q.kind.to_string(),
                 line,
                 tick: q.fork.0,
                 time: reg.clock.at(q.fork).to_string(),
@@ -446,12 +462,7 @@ impl Analysis {
             out.push_str("\nthe session has no accepted commands to examine\n");
         }
         for a in &self.alternatives {
-            let what = match a.kind {
-                "without" => format!("{} {}: {} (line {})", a.time, a.issuer, a.decision, a.line),
-                "add" => format!("had {} also given at {}: {}", a.issuer, a.time, a.decision),
-                _ => a.decision.clone(),
-            };
-            let _ = writeln!(out, "\n{:>3}. {what}", a.rank);
+            let _ = writeln!(out, "\n{:>3}. {}", a.rank, a.what());
             let clear: Vec<&Effect> = a.effects.iter().filter(|e| e.clear()).collect();
             if clear.is_empty() {
                 out.push_str("     no clear effect on any metric\n");

@@ -89,6 +89,22 @@ fn each_decision_gets_its_effect_zero_when_it_cannot_matter_and_the_right_sign_w
         serde_json::from_str(&std::fs::read_to_string(out.join("whatif.json")).unwrap()).unwrap();
     assert_eq!(json["alternatives"].as_array().unwrap().len(), 3);
     assert!(stdout(&o).contains("team pa staffed"), "{}", stdout(&o));
+
+    // The after-action report gains the section, with its chart.
+    let html = dir.path().join("aar.html");
+    let o = ttx(&["report", &j, "--whatif", out.to_str().unwrap(), "--out", html.to_str().unwrap()]);
+    assert_exit(&o, 0);
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.contains("What the decisions changed"), "no section");
+    assert!(page.contains("Effect of each decision on warned_before_targeted"), "no chart");
+    assert!(page.contains("team pa staffed"));
+
+    // What-if results of another session are refused.
+    let other = tempfile::tempdir().unwrap();
+    let j2 = session(other.path(), 4, &plan()[..1]);
+    let o = ttx(&["report", &j2, "--whatif", out.to_str().unwrap(), "--out", html.to_str().unwrap()]);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("another session"), "{}", stderr(&o));
 }
 
 #[test]

@@ -14,6 +14,7 @@ mod metrics_text;
 mod rating;
 mod sanitize;
 mod svg;
+mod whatif;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -54,18 +55,26 @@ fn pick_format(format: Option<Format>, out: Option<&Path>) -> Format {
     })
 }
 
-/// `ttx report INPUT [--out FILE] [--format html|md]`
-pub fn run(input: &Path, out: Option<&Path>, format: Option<Format>) -> Outcome {
+/// `ttx report INPUT [--out FILE] [--format html|md] [--whatif DIR]`
+pub fn run(input: &Path, out: Option<&Path>, format: Option<Format>, whatif: Option<&Path>) -> Outcome {
     let format = pick_format(format, out);
     let out = out.map(Path::to_path_buf).unwrap_or_else(|| default_out(input, format));
     let meta = std::fs::metadata(input)
         .map_err(|e| Failure::input(format!("cannot read {}: {e}", input.display())))?;
+    if meta.is_dir()
+        && let Some(w) = whatif
+    {
+        return Err(Failure::input(format!(
+            "--whatif {}: what-if results belong in a session's after-action report; give the session's journal, not a batch directory",
+            w.display()
+        )));
+    }
     let (document, what) = if meta.is_dir() {
         let b = batch::load(input).map_err(|e| Failure::input(format!("{}: {e}", input.display())))?;
         let n = b.points.len();
         (batch::document(&b), format!("batch report ({n} sweep points)"))
     } else {
-        let (d, summary) = journal_document(input)?;
+        let (d, summary) = journal_document(input, whatif)?;
         (d, summary)
     };
     write_report(&document, &out, format)?;
@@ -74,7 +83,7 @@ pub fn run(input: &Path, out: Option<&Path>, format: Option<Format>) -> Outcome 
 }
 
 /// Replays and verifies a journal and drafts its AAR/IP.
-fn journal_document(path: &Path) -> Result<(doc::Doc, String), Failure> {
+fn journal_document(path: &Path, whatif: Option<&Path>) -> Result<(doc::Doc, String), Failure> {
     let shown = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| Failure::input(format!("cannot read {shown}: {e}")))?;
     let records = journal::read_records(std::io::BufReader::new(bytes.as_slice())).map_err(|e| match e {
@@ -97,7 +106,20 @@ fn journal_document(path: &Path) -> Result<(doc::Doc, String), Failure> {
     }
     let evaluation = report.sim.registry().spec.evaluation.clone();
     let analysis = aar::analyse(&report, info, &evaluation);
-    let doc = aar::document(&analysis);
+    let mut doc = aar::document(&analysis);
+    if let Some(dir) = whatif {
+        let Some((_, journal::Record::Header { scenario, seed, .. })) = records.first() else {
+            return Err(Failure::input(format!("{shown}: the journal has no header")));
+        };
+        let w = whatif::load(dir, scenario, *seed).map_err(Failure::input)?;
+        // Before the appendices.
+        let at = doc
+            .blocks
+            .iter()
+            .position(|b| matches!(b, doc::Block::Heading { id, .. } if id == "actions"))
+            .unwrap_or(doc.blocks.len());
+        doc.blocks.splice(at..at, whatif::section(&w));
+    }
     let ratings: Vec<String> =
         analysis.capabilities.iter().map(|c| format!("{}: {}", c.name, c.rating.letter())).collect();
     Ok((doc, format!("After-action report ({})", ratings.join(", "))))

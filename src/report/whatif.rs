@@ -1,0 +1,151 @@
+//! The after-action report's section "What the decisions changed", from the files of
+//! `ttx whatif --out DIR` (docs/whatif.md).
+
+use std::path::Path;
+
+use ttx::whatif::{Alternative, Analysis, Effect};
+
+use super::doc::{Block, Cell, Figure, Table};
+use super::svg::Svg;
+
+/// Reads `DIR/whatif.json` and checks that it was made from this session.
+pub fn load(dir: &Path, scenario: &str, seed: u64) -> Result<Analysis, String> {
+    let path = dir.join("whatif.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        format!("cannot read {}: {e}; `ttx whatif JOURNAL --out {}` writes it", path.display(), dir.display())
+    })?;
+    let a: Analysis = serde_json::from_str(&text)
+        .map_err(|e| format!("{} is not the output of `ttx whatif`: {e}", path.display()))?;
+    if a.scenario != scenario || a.seed != seed {
+        return Err(format!(
+            "{} was made from another session ({}, seed {}); this journal is {scenario}, seed {seed}",
+            path.display(),
+            a.scenario,
+            a.seed
+        ));
+    }
+    Ok(a)
+}
+
+fn signed(x: Option<f64>) -> String {
+    match x {
+        Some(v) if v.abs() >= 100.0 => format!("{v:+.0}"),
+        Some(v) if v.abs() >= 1.0 => format!("{v:+.2}"),
+        Some(v) => format!("{v:+.3}"),
+        None => "-".into(),
+    }
+}
+
+fn effect_text(e: Option<&Effect>) -> String {
+    match e {
+        Some(e) if e.mean.is_some() => format!("{} [{}, {}]", signed(e.mean), signed(e.lo), signed(e.hi)),
+        _ => "-".into(),
+    }
+}
+
+/// The section's blocks (a heading, how it was measured, a table and a chart).
+pub fn section(a: &Analysis) -> Vec<Block> {
+    let mut out = vec![
+        Block::Heading { level: 2, id: "whatif".into(), text: "9. What the decisions changed".into() },
+        Block::Aside(format!(
+            "For each decision, {} pairs of continuations of this session from the decision's hour to the \
+             end of the clock, one with the decision and one without, every other command kept and both on \
+             the same random branch (`ttx whatif`, docs/whatif.md). An effect is the mean of with minus \
+             without, with its 95% interval; an interval that excludes zero is a clear effect. Ranked by the \
+             effect on `{}`.",
+            a.runs, a.rank_metric
+        )),
+    ];
+    if a.alternatives.is_empty() {
+        out.push(Block::Para("The session has no accepted commands to examine.".into()));
+        return out;
+    }
+    let secondary = ["intrusions_succeeded", "voters_affected", "confidence_min"];
+    let mut head = vec!["#".to_string(), "decision".to_string(), a.rank_metric.clone()];
+    let shown: Vec<&str> = secondary
+        .iter()
+        .copied()
+        .filter(|m| *m != a.rank_metric && a.alternatives[0].effect(m).is_some())
+        .collect();
+    head.extend(shown.iter().map(|m| m.to_string()));
+    head.push("other clear effects".into());
+    let rows = a
+        .alternatives
+        .iter()
+        .map(|alt| {
+            let mut row = vec![Cell::num(alt.rank.to_string()), Cell::text(alt.what())];
+            row.push(Cell::nowrap(effect_text(alt.effect(&a.rank_metric))));
+            for m in &shown {
+                row.push(Cell::nowrap(effect_text(alt.effect(m))));
+            }
+            let others: Vec<String> = alt
+                .effects
+                .iter()
+                .filter(|e| e.clear() && e.metric != a.rank_metric && !shown.contains(&e.metric.as_str()))
+                .map(|e| format!("{} {}", e.metric, signed(e.mean)))
+                .collect();
+            row.push(Cell::text(if others.is_empty() { "none".to_string() } else { others.join("; ") }));
+            row
+        })
+        .collect();
+    out.push(Block::Table(Table { head, rows, editable: false }));
+    out.push(Block::Figure(Figure {
+        name: "whatif".into(),
+        caption: format!(
+            "Effect of each decision on {} (with minus without), with its 95% interval",
+            a.rank_metric
+        ),
+        svg: forest(&a.alternatives, &a.rank_metric),
+    }));
+    out
+}
+
+/// A forest plot: one row per decision, the mean effect as a dot, the interval as a bar.
+fn forest(alts: &[Alternative], metric: &str) -> String {
+    const W: f64 = 860.0;
+    const LEFT: f64 = 430.0;
+    const RIGHT: f64 = 30.0;
+    const ROW: f64 = 24.0;
+    const TOP: f64 = 30.0;
+    let alts: Vec<&Alternative> = alts.iter().take(25).collect();
+    let h = TOP + ROW * alts.len() as f64 + 40.0;
+    let values: Vec<(f64, f64, f64)> = alts
+        .iter()
+        .filter_map(|a| a.effect(metric))
+        .filter_map(|e| Some((e.mean?, e.lo.or(e.mean)?, e.hi.or(e.mean)?)))
+        .collect();
+    let lo = values.iter().map(|v| v.1).fold(0.0f64, f64::min);
+    let hi = values.iter().map(|v| v.2).fold(0.0f64, f64::max);
+    let span = if hi - lo > 0.0 { hi - lo } else { 1.0 };
+    let (lo, hi) = (lo - span * 0.05, hi + span * 0.05);
+    let x = |v: f64| LEFT + (v - lo) / (hi - lo) * (W - LEFT - RIGHT);
+    let mut s = Svg::new(W, h);
+    s.text(LEFT, 18.0, &format!("effect on {metric}"), 12.0, "start", "#333333", true);
+    s.line(x(0.0), TOP - 6.0, x(0.0), h - 34.0, "#888888", 1.0, Some("4 3"));
+    for (i, a) in alts.iter().enumerate() {
+        let y = TOP + ROW * i as f64 + ROW / 2.0;
+        if i % 2 == 0 {
+            s.rect(0.0, y - ROW / 2.0, W, ROW, "#f4f6f8", "");
+        }
+        let mut label = format!("{}. {}", a.rank, a.what());
+        if label.chars().count() > 64 {
+            label = label.chars().take(63).collect::<String>() + "…";
+        }
+        s.text(LEFT - 8.0, y + 4.0, &label, 11.0, "end", "#222222", false);
+        if let Some(e) = a.effect(metric)
+            && let Some(m) = e.mean
+        {
+            let (l, r) = (e.lo.unwrap_or(m), e.hi.unwrap_or(m));
+            let colour = if e.clear() { "#1f5fa8" } else { "#888888" };
+            s.line(x(l), y, x(r), y, colour, 2.0, None);
+            let title =
+                format!("{} [{}, {}], n = {}", signed(Some(m)), signed(Some(l)), signed(Some(r)), e.n);
+            s.circle(x(m), y, 4.5, colour, "#ffffff", Some(&title));
+        }
+    }
+    let base = h - 22.0;
+    for v in [lo + span * 0.05, 0.0, hi - span * 0.05] {
+        s.text(x(v), base, &signed(Some(v)), 10.0, "middle", "#555555", false);
+    }
+    s.finish(&format!("Effect of each decision on {metric}"))
+}
