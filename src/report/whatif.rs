@@ -29,6 +29,8 @@ pub fn load(dir: &Path, scenario: &str, seed: u64) -> Result<Analysis, String> {
 
 fn signed(x: Option<f64>) -> String {
     match x {
+        // Exactly no effect (every pair identical) reads as 0, not as a rounded small number.
+        Some(v) if v == 0.0 => "0".into(),
         Some(v) if v.abs() >= 100.0 => format!("{v:+.0}"),
         Some(v) if v.abs() >= 1.0 => format!("{v:+.2}"),
         Some(v) => format!("{v:+.3}"),
@@ -50,9 +52,9 @@ pub fn section(a: &Analysis) -> Vec<Block> {
         Block::Aside(format!(
             "For each decision, {} pairs of continuations of this session from the decision's hour to the \
              end of the clock, one with the decision and one without, every other command kept and both on \
-             the same random branch (`ttx whatif`, docs/whatif.md). An effect is the mean of with minus \
-             without, with its 95% interval; an interval that excludes zero is a clear effect. Ranked by the \
-             effect on `{}`.",
+             the same random branch (ttx whatif, docs/whatif.md). An effect is the mean of with minus \
+             without, with its 95% interval; an interval that excludes zero is a clear effect, and 0 means \
+             the decision changed nothing in any pair. Ranked by the effect on {}.",
             a.runs, a.rank_metric
         )),
     ];
