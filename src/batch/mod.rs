@@ -25,13 +25,16 @@ pub use files::{Manifest, RunRow, Shard, Task, run_seed};
 pub use progress::ProgressMode;
 
 /// Why a batch or a merge did not finish.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BatchError {
     /// Bad input (a flag, a sweep, a directory): exit 2.
+    #[error("{0}")]
     Input(String),
     /// Something failed while running or writing: exit 1.
+    #[error("{0}")]
     Runtime(String),
     /// Stopped by Ctrl-C; what finished is kept: exit 130.
+    #[error("{0}")]
     Interrupted(String),
 }
 
