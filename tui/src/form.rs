@@ -612,9 +612,15 @@ impl CommandForm {
                 FormKey::Down => self.picker_move(1),
                 FormKey::Select => {
                     let multi = self.focused().is_some_and(|f| f.kind == FieldKind::Multi);
-                    self.picker_accept();
                     if multi {
+                        // Enter closes a list of several keeping every tick: it ticks the highlighted
+                        // entry if it is not ticked yet, and never unticks it (Space does).
+                        if !self.highlighted_is_ticked() {
+                            self.picker_accept();
+                        }
                         self.picker_cancel();
+                    } else {
+                        self.picker_accept();
                     }
                 }
                 FormKey::Toggle => self.picker_accept(),
@@ -1031,6 +1037,13 @@ impl CommandForm {
         self.rebuild();
     }
 
+    /// Whether the highlighted entry of an open list of several is ticked.
+    fn highlighted_is_ticked(&self) -> bool {
+        let Some(p) = &self.picker else { return false };
+        let Some(value) = self.filtered().get(p.cursor).map(|c| c.value.clone()) else { return false };
+        self.focused().is_some_and(|f| f.chosen.contains(&value))
+    }
+
     /// Closes the picker without choosing.
     pub fn picker_cancel(&mut self) {
         self.picker = None;
@@ -1304,6 +1317,27 @@ mod tests {
                 effects: vec![Effect::Confidence(-2.0)],
             })
         );
+    }
+
+    #[test]
+    fn enter_in_a_list_of_several_keeps_every_tick() {
+        let mut f = CommandForm::new(catalog());
+        assert!(f.set(FieldKey::Team, CONTROL));
+        assert!(f.set(FieldKey::Command, CommandKind::AdHocInject.name()));
+        f.focus = f.fields.iter().position(|x| x.kind == FieldKind::Multi).expect("an addressed-to list");
+        f.key(FormKey::Select);
+        f.key(FormKey::Toggle);
+        f.key(FormKey::Down);
+        f.key(FormKey::Toggle);
+        f.key(FormKey::Select);
+        assert!(f.picker.is_none(), "Enter closes the list");
+        assert_eq!(f.fields[f.focus].chosen.len(), 2, "{:?}", f.fields[f.focus].chosen);
+        // Enter on an entry not ticked yet ticks it.
+        f.key(FormKey::Select);
+        f.key(FormKey::Down);
+        f.key(FormKey::Down);
+        f.key(FormKey::Select);
+        assert_eq!(f.fields[f.focus].chosen.len(), 3, "{:?}", f.fields[f.focus].chosen);
     }
 
     #[test]

@@ -261,7 +261,7 @@ pub static TEAM_BINDINGS: &[TeamBinding] = &[
         C::Picker,
         &[ENTER],
         A::Select,
-        "take the entry (in a list of several: tick it and close the list)",
+        "take the entry (in a list of several: close the list keeping every tick, ticking the highlighted entry too)",
         Some("take"),
     ),
     b(C::Picker, &[Key::ch(' ')], A::Toggle, "tick or untick (lists of several)", None),
