@@ -1070,7 +1070,12 @@ impl Console {
         let catalog = self.catalog();
         let form = match (kind, &self.last_form) {
             (Some(k), _) => CommandForm::preset(catalog, CONTROL, None, Some(k)),
-            (None, Some((team, actor, k))) => CommandForm::preset(catalog, team, actor.as_deref(), *k),
+            (None, Some((team, actor, k))) => {
+                // The last team and command, but at the top: Enter alone must not send it again.
+                let mut f = CommandForm::preset(catalog, team, actor.as_deref(), *k);
+                f.focus = 0;
+                f
+            }
             (None, None) => CommandForm::new(catalog),
         };
         self.status = None;

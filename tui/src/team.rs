@@ -837,10 +837,13 @@ impl TeamConsole {
         let team = self.view.team.clone();
         let form = match (kind, &self.last_form) {
             (Some(k), _) => CommandForm::preset(cat, &team, None, Some(k)),
-            (None, Some((actor, k))) => CommandForm::preset(cat, &team, actor.as_deref(), *k),
-            (None, None) => {
-                let mut f = CommandForm::new(cat);
-                // The team is fixed: start on the actor.
+            (None, last) => {
+                let mut f = match last {
+                    Some((actor, k)) => CommandForm::preset(cat, &team, actor.as_deref(), *k),
+                    None => CommandForm::new(cat),
+                };
+                // The team is fixed: start on the actor, also when reopening on the last command
+                // (at the top, so that Enter alone cannot send it again).
                 f.focus = f.fields.iter().position(|x| x.key != FieldKey::Team).unwrap_or(0);
                 f
             }

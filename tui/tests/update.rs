@@ -180,8 +180,12 @@ fn the_palette_says_why_a_command_was_rejected() {
     press(&mut c, &[ch('c')]);
     let s = screen(&c, 100, 30);
     assert!(s.contains("rejected: nothing to do"), "{s}");
+    // The palette reopens on the last team and command, at the top: Enter alone cannot send it again.
+    let Some(Overlay::Palette(form)) = c.overlay() else { panic!("no palette") };
+    assert_eq!(form.focus, 0, "reopened at the top");
+    assert_eq!(form.get(ttx_tui::form::FieldKey::Actor), Some("harbor"));
     // A form that cannot make a command says so before sending anything.
-    press(&mut c, &[key(KeyCode::BackTab)]);
+    press(&mut c, &[key(KeyCode::Tab), key(KeyCode::Tab)]);
     pick(&mut c, "share");
     press(&mut c, &[KeyEvent::new_with_kind(KeyCode::Char('s'), KeyModifiers::CONTROL, KeyEventKind::Press)]);
     let Some(Overlay::Palette(form)) = c.overlay() else { panic!("no palette") };
