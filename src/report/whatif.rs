@@ -30,7 +30,7 @@ pub fn load(dir: &Path, scenario: &str, seed: u64) -> Result<Analysis, String> {
 fn signed(x: Option<f64>) -> String {
     match x {
         // Exactly no effect (every pair identical) reads as 0, not as a rounded small number.
-        Some(v) if v == 0.0 => "0".into(),
+        Some(0.0) => "0".into(),
         Some(v) if v.abs() >= 100.0 => format!("{v:+.0}"),
         Some(v) if v.abs() >= 1.0 => format!("{v:+.2}"),
         Some(v) => format!("{v:+.3}"),
