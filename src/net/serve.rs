@@ -379,8 +379,9 @@ fn print_banner(
     )?;
     writeln!(
         out,
-        "Clock: {} simulated hours per second, {}",
+        "Clock: {} simulated {} per second, {}",
         config.ticks_per_second,
+        if config.ticks_per_second == 1.0 { "hour" } else { "hours" },
         if config.paused { "paused" } else { "running" }
     )?;
     writeln!(out, "\nJoin codes (read each team its own):")?;
@@ -507,8 +508,9 @@ fn exercise_config(args: &ServeArgs, session: &mut Session) -> ExerciseConfig {
         config.pause_on_inject = args.pause_on_inject || s.pause_on_inject;
         config.module_breaks &= s.module_breaks;
         session.notes.push(format!(
-            "carried on with the session's settings: {} simulated hours per second{}{}{}",
+            "carried on with the session's settings: {} simulated {} per second{}{}{}",
             config.ticks_per_second,
+            if config.ticks_per_second == 1.0 { "hour" } else { "hours" },
             if config.approve_injects { ", injects wait for approval" } else { "" },
             if config.pause_on_inject { ", the clock stops when an inject fires" } else { "" },
             if config.module_breaks { "" } else { ", no module breaks" },

@@ -535,8 +535,26 @@ impl<R: AsyncRead + Unpin> Connection<R> {
             self.shared.failed_join(self.peer.ip(), &format!("wrong join code for {known}"));
             // Slow down guessing; the code itself has 60 random bits.
             tokio::time::sleep(Duration::from_millis(300)).await;
-            let who = team.as_deref().map_or("the facilitator".to_string(), |t| format!("team `{t}`"));
-            return Err(fail(ErrorCode::BadCode, format!("wrong join code for {who}")));
+            let message = match &team {
+                None => "wrong join code for the facilitator".to_string(),
+                Some(t) if self.shared.codes.teams.contains_key(t) => {
+                    format!("wrong join code for team `{t}`")
+                }
+                // Team ids are in the scenario every player has read: naming the mistake gives nothing away.
+                Some(t)
+                    if t.len() <= 32
+                        && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') =>
+                {
+                    format!(
+                        "there is no team `{t}` in this exercise; ask the facilitator for your team's id and code"
+                    )
+                }
+                Some(_) => {
+                    "there is no such team in this exercise; ask the facilitator for your team's id and code"
+                        .to_string()
+                }
+            };
+            return Err(fail(ErrorCode::BadCode, message));
         }
         if let Err(f) = self.slot.join(&team) {
             self.shared.failed_join(self.peer.ip(), &f.message);

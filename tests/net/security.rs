@@ -59,6 +59,11 @@ fn misbehaving_consoles_are_dropped_and_everyone_else_carries_on() {
     let line = wrong.wait_for("the refusal", T, |x| x["type"] == "disconnected");
     assert!(line["reason"].as_str().unwrap().contains("wrong join code"), "{line}");
     assert_eq!(wrong.wait_exit(T), 2);
+    // A team that does not exist is told so, not that its code is wrong.
+    let mut unknown = Console::join(&addr, Some("ohio"), "AAAA-BBBB-CCCC", &[]);
+    let line = unknown.wait_for("the refusal", T, |x| x["type"] == "disconnected");
+    assert!(line["reason"].as_str().unwrap().contains("there is no team `ohio`"), "{line}");
+    assert_eq!(unknown.wait_exit(T), 2);
     let mut raw = Raw::connect(&addr);
     let e = raw.hello(Some("pa"), &server.code("ga"));
     assert_eq!(e["code"], "bad_code", "a team's code admits only that team: {e}");

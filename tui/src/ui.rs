@@ -149,7 +149,8 @@ fn draw_header(c: &Console, area: Rect, buf: &mut Buffer) {
     ];
     if let Some(h) = c.host() {
         let online: usize = h.consoles.values().sum();
-        right.push(Span::styled(format!("| {online} consoles "), hs));
+        let noun = if online == 1 { "console" } else { "consoles" };
+        right.push(Span::styled(format!("| {online} {noun} "), hs));
         if !h.pending.is_empty() {
             right.push(Span::styled(
                 format!("| {} to approve ", h.pending.len()),
