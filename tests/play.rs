@@ -203,7 +203,7 @@ fn serve_hosts_the_facilitator_console_in_its_terminal() {
     white.wait_for("white's view", WAIT, |x| x["type"] == "full");
     let held = white.ask(json!({"type": "inject_from_template", "template": "vendor_busy"}));
     assert_eq!(held["type"], "held", "{held}");
-    s.wait_for(&["1 consoles", "1 to approve"]);
+    s.wait_for(&["1 console |", "1 to approve"]);
     s.send("r");
     s.wait_for(&["white", "inject from template vendor_busy"]);
     s.send("y");
