@@ -564,7 +564,7 @@ pub fn compile(spec: &ScenarioSpec) -> Result<Registry, Vec<Problem>> {
             cx.err(
                 format!("{path}.median_h"),
                 format!(
-                    "latency quantiles out of order: min {} , median {} , p90 {} , max {}",
+                    "latency quantiles out of order: min_h {}, median_h {}, p90_h {}, max_h {}",
                     ch.min_h, ch.median_h, ch.p90_h, ch.max_h
                 ),
                 "make min_h <= median_h <= p90_h <= max_h",
