@@ -412,7 +412,8 @@ pub fn check_structure(records: &[(usize, Record)], reg: &Registry) -> Result<()
     }
     let mut last_hash: Option<u32> = None;
     let mut last_end: Option<u32> = None;
-    let mut seqs = std::collections::HashSet::new();
+    // Only asked whether a number was seen: a set ordered by number, so nothing depends on hashing.
+    let mut seqs = std::collections::BTreeSet::new();
     // The tick of the last command, and the last sequence number of each issuer rank in it.
     let mut last_cmd: Option<(u32, Vec<(u32, u64)>)> = None;
     for (line, r) in records.iter().skip(1) {
