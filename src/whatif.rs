@@ -169,16 +169,15 @@ fn issuer_label(i: &Issuer) -> String {
     }
 }
 
-/// The session's commands that a selector names: every word of it appears in the command's
-/// description (case does not matter).
-fn select<'a>(sc: &Scenario, all: &'a [Decision], selector: &str) -> Vec<&'a Decision> {
+/// The indices of the session's accepted commands that a selector names: every word of it
+/// appears in the command's description (case does not matter).
+fn select(sc: &Scenario, all: &[Decision], selector: &str) -> Vec<usize> {
     let words: Vec<String> = selector.split_whitespace().map(str::to_lowercase).collect();
-    all.iter()
-        .filter(|d| d.rejected.is_none())
-        .filter(|d| {
-            let text = describe(sc, d).to_lowercase();
-            let tokens: Vec<&str> = text.split(|c: char| c.is_whitespace() || c == ':').collect();
-            words.iter().all(|w| tokens.iter().any(|t| t == w) || text.contains(w.as_str()))
+    (0..all.len())
+        .filter(|&i| all[i].rejected.is_none())
+        .filter(|&i| {
+            let text = describe(sc, &all[i]).to_lowercase();
+            words.iter().all(|w| text.contains(w.as_str()))
         })
         .collect()
 }
@@ -287,9 +286,9 @@ pub fn analyse(records: &[(usize, Record)], opts: &Options) -> Result<Analysis, 
                     if list.is_empty() { "(none)".to_string() } else { list.join("\n  ") }
                 )));
             }
-            [one] => chosen.push(all.iter().position(|d| std::ptr::eq(d, *one)).unwrap_or(0)),
+            [one] => chosen.push(*one),
             many => {
-                let list: Vec<String> = many.iter().map(|d| describe(sc, d)).collect();
+                let list: Vec<String> = many.iter().map(|&i| describe(sc, &all[i])).collect();
                 return Err(input(format!(
                     "--without `{s}` matches {} commands; add words (the time, or `line N`) to name one:\n  {}",
                     many.len(),
