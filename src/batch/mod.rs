@@ -5,7 +5,9 @@
 //! docs/batch.md describes the files for the people who read them.
 
 pub mod compare;
+pub mod effects;
 pub mod files;
+pub mod inference;
 pub mod plots;
 mod progress;
 pub mod stats;
@@ -580,6 +582,7 @@ fn finish(
         sums = files::summarise(m, metrics, rows);
         files::write_summary_csv(dir, m, &sums)?;
         files::write_summary_json(dir, m, &sums)?;
+        effects::write(dir, m, metrics, rows)?;
         if plots {
             plots::draw(&dir.join("plots"), m, metrics, rows, &sums)?;
         }
@@ -610,7 +613,8 @@ fn print_table(
 ) -> std::io::Result<()> {
     writeln!(
         out,
-        "Wrote runs.csv, summary.csv, summary.json, manifest.json{}",
+        "Wrote runs.csv, summary.csv, summary.json, {}survival.csv, manifest.json{}",
+        if m.points > 1 { "differences.csv, " } else { "" },
         if plots { " and plots/" } else { "" }
     )?;
     writeln!(out, "\nMean [95% CI] over {} runs per point:", m.runs)?;

@@ -104,6 +104,19 @@ pub struct Plot {
     pub svg: Result<String, String>,
 }
 
+/// One row of differences.csv: a point against the baseline, paired run by run.
+#[derive(Clone, Debug, Default)]
+pub struct Paired {
+    /// Mean difference.
+    pub mean: Option<f64>,
+    /// Its 95% interval.
+    pub ci: Option<(f64, f64)>,
+    /// Two-sided p-value.
+    pub p: Option<f64>,
+    /// Holm's adjusted p-value over the key metrics' comparisons.
+    pub p_holm: Option<f64>,
+}
+
 /// A loaded batch directory.
 #[derive(Clone, Debug)]
 pub struct Batch {
@@ -121,6 +134,8 @@ pub struct Batch {
     pub plots: Vec<Plot>,
     /// Whether runs.csv was there.
     pub has_runs: bool,
+    /// differences.csv, by (point, metric), when the batch has one.
+    pub paired: Option<BTreeMap<(u64, String), Paired>>,
 }
 
 fn num(s: &str) -> Option<f64> {
@@ -241,6 +256,7 @@ pub fn load(dir: &Path) -> Result<Batch, String> {
             plots.push(Plot { file: f, svg });
         }
     }
+    let paired = load_differences(dir)?;
     Ok(Batch {
         dir: dir.display().to_string(),
         manifest,
@@ -249,7 +265,44 @@ pub fn load(dir: &Path) -> Result<Batch, String> {
         metric_names,
         plots,
         has_runs,
+        paired,
     })
+}
+
+/// Reads differences.csv when there is one.
+fn load_differences(dir: &Path) -> Result<Option<BTreeMap<(u64, String), Paired>>, String> {
+    let path = dir.join("differences.csv");
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let mut rdr = csv::Reader::from_path(&path).map_err(|e| format!("cannot read differences.csv: {e}"))?;
+    let head: Vec<String> =
+        rdr.headers().map_err(|e| format!("differences.csv: {e}"))?.iter().map(str::to_string).collect();
+    let col = |name: &str| {
+        head.iter().position(|h| h == name).ok_or_else(|| format!("differences.csv has no `{name}` column"))
+    };
+    let (cp, cm) = (col("point")?, col("metric")?);
+    let (cmean, clo, chi, cpv, cholm) =
+        (col("mean_diff")?, col("ci95_low")?, col("ci95_high")?, col("p_value")?, col("p_holm")?);
+    let mut out = BTreeMap::new();
+    for (i, rec) in rdr.records().enumerate() {
+        let rec = rec.map_err(|e| format!("differences.csv line {}: {e}", i + 2))?;
+        let get = |c: usize| rec.get(c).unwrap_or("");
+        let point: u64 = get(cp)
+            .trim()
+            .parse()
+            .map_err(|_| format!("differences.csv line {}: `{}` is not a point number", i + 2, get(cp)))?;
+        out.insert(
+            (point, get(cm).trim().to_string()),
+            Paired {
+                mean: num(get(cmean)),
+                ci: num(get(clo)).zip(num(get(chi))),
+                p: num(get(cpv)),
+                p_holm: num(get(cholm)),
+            },
+        );
+    }
+    Ok(Some(out))
 }
 
 /// A number with sensible precision.
@@ -295,6 +348,50 @@ pub fn difference(a: &Stats, base: &Stats) -> Option<(f64, f64, f64)> {
     }
     let se = (sa * sa / na + sb * sb / nb).sqrt();
     Some((d, d - 1.96 * se, d + 1.96 * se))
+}
+
+/// A p-value for a reader: three decimals, or `< 0.001`.
+pub fn fmt_p(p: f64) -> String {
+    if p < 0.001 { "< 0.001".into() } else { format!("{p:.3}") }
+}
+
+/// The effect of every key metric at every point but the baseline: from differences.csv
+/// (paired by run) when the batch has one, else from the summaries (Welch, normal
+/// approximation); Holm's adjustment over all of them either way.
+pub fn effects(b: &Batch) -> BTreeMap<(u64, String), Paired> {
+    let mut out = BTreeMap::new();
+    let Some(base) = b.points.first() else { return out };
+    let stats_of = |p: &Point, key: &str| {
+        p.metrics.iter().find(|(n, _)| n == key).map(|(_, s)| s.clone()).unwrap_or_default()
+    };
+    for key in ttx_engine::metrics::key_metrics() {
+        for p in b.points.iter().skip(1) {
+            let e = match &b.paired {
+                Some(d) => d.get(&(p.point, key.to_string())).cloned().unwrap_or_default(),
+                None => match difference(&stats_of(p, key), &stats_of(base, key)) {
+                    Some((d, lo, hi)) => {
+                        let se = (hi - lo) / (2.0 * 1.96);
+                        let p = if se > 0.0 {
+                            Some(ttx::batch::inference::z_two_sided(d / se))
+                        } else {
+                            Some(if d == 0.0 { 1.0 } else { 0.0 })
+                        };
+                        Paired { mean: Some(d), ci: Some((lo, hi)), p, p_holm: None }
+                    }
+                    None => Paired::default(),
+                },
+            };
+            out.insert((p.point, key.to_string()), e);
+        }
+    }
+    let keys: Vec<(u64, String)> = out.keys().cloned().collect();
+    let ps: Vec<f64> = keys.iter().map(|k| out[k].p.unwrap_or(f64::NAN)).collect();
+    for (k, adj) in keys.iter().zip(ttx::batch::inference::holm(&ps)) {
+        if let Some(e) = out.get_mut(k) {
+            e.p_holm = (!adj.is_nan()).then_some(adj);
+        }
+    }
+    out
 }
 
 fn shell_quote(s: &str) -> String {
@@ -395,9 +492,13 @@ pub fn document(b: &Batch) -> Doc {
 
     h2(&mut doc, "effects", "2. The sweep's effect on key metrics");
     doc.blocks.push(Block::Aside(
-        "For each key metric: the mean at every sweep point with its 95% confidence interval (from summary.csv), and the difference from the first point with a 95% interval (normal approximation, Welch standard error). An interval that excludes zero marks a clear effect.".into(),
+        match b.paired {
+            Some(_) => "For each key metric: the mean at every sweep point with its 95% confidence interval (from summary.csv), and the difference from the first point (from differences.csv). Run k of every point starts from the same seed, so the difference is taken run by run (paired t interval): the luck the points share cancels. A difference is marked clear when Holm's adjusted p-value, over every comparison of every key metric in this section, is below 0.05: the chance of marking any effect that is not there stays below 5% however many comparisons there are.".into(),
+            None => "For each key metric: the mean at every sweep point with its 95% confidence interval (from summary.csv), and the difference from the first point with a 95% interval (normal approximation, Welch standard error: this batch directory has no differences.csv, so the runs are not paired). A difference is marked clear when Holm's adjusted p-value, over every comparison of every key metric in this section, is below 0.05.".into(),
+        },
     ));
     let base = b.points.first();
+    let effects = effects(b);
     for key in ttx_engine::metrics::key_metrics() {
         if !b.metric_names.iter().any(|n| n == key) {
             continue;
@@ -427,22 +528,24 @@ pub fn document(b: &Batch) -> Doc {
                 "95% CI".into(),
                 "Difference from point 0".into(),
                 "95% CI of difference".into(),
+                "p (Holm)".into(),
             ],
             ..Default::default()
         };
-        let base_stats = base.map(stats_of).unwrap_or_default();
         for p in &b.points {
             let s = stats_of(p);
-            let (d, dci, class) = match difference(&s, &base_stats) {
-                Some(_) if Some(p.point) == base.map(|x| x.point) => {
-                    ("baseline".to_string(), "-".to_string(), None)
+            let (d, dci, holm, class) = if Some(p.point) == base.map(|x| x.point) {
+                ("baseline".to_string(), "-".to_string(), "-".to_string(), None)
+            } else {
+                match effects.get(&(p.point, key.to_string())) {
+                    Some(e) => (
+                        opt(e.mean),
+                        e.ci.map_or("-".into(), |(lo, hi)| format!("{} to {}", fmt_num(lo), fmt_num(hi))),
+                        e.p_holm.map_or("-".into(), fmt_p),
+                        e.p_holm.filter(|q| *q < 0.05).map(|_| "clear"),
+                    ),
+                    None => ("-".into(), "-".into(), "-".into(), None),
                 }
-                Some((d, lo, hi)) => (
-                    fmt_num(d),
-                    format!("{} to {}", fmt_num(lo), fmt_num(hi)),
-                    if lo > 0.0 || hi < 0.0 { Some("clear") } else { None },
-                ),
-                None => ("-".into(), "-".into(), None),
             };
             t.rows.push(vec![
                 Cell::num(p.point.to_string()),
@@ -452,6 +555,7 @@ pub fn document(b: &Batch) -> Doc {
                 Cell::num(s.ci.map_or("-".into(), |(a, c)| format!("{} to {}", fmt_num(a), fmt_num(c)))),
                 Cell::num(d),
                 Cell { text: dci, class: class.or(Some("num")) },
+                Cell::num(holm),
             ]);
         }
         doc.blocks.push(Block::Table(t));
