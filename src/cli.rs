@@ -47,6 +47,9 @@ pub enum Cmd {
         /// sharing.isac_membership=0.5; repeat for several.
         #[arg(long = "set", value_name = "PATH=VALUE")]
         sets: Vec<String>,
+        /// Apply a scripted response policy (RON or JSON; examples/policies/, docs/batch.md).
+        #[arg(long, value_name = "FILE")]
+        commands: Option<PathBuf>,
     },
     /// Run an exercise in this terminal: the facilitator console.
     ///
@@ -107,6 +110,10 @@ pub enum Cmd {
         /// (counting from 0, as pandas does), from these arguments or --out's manifest.json.
         #[arg(long, value_name = "N", conflicts_with_all = ["resume", "plots", "jobs"])]
         row: Option<u64>,
+        /// Apply a scripted response policy in every run (RON or JSON; examples/policies/,
+        /// docs/batch.md).
+        #[arg(long, value_name = "FILE")]
+        commands: Option<PathBuf>,
     },
     /// Join the shards of one batch into the files a single unsharded run writes.
     Merge {
@@ -234,9 +241,15 @@ pub fn dispatch(cli: Cli) -> Outcome {
     match cli.command {
         Cmd::Scenarios => headless::scenarios(),
         Cmd::Validate { files } => headless::validate(&files),
-        Cmd::Run { file, seed, until, journal, json, sets } => {
-            headless::run(file.as_deref(), seed, until.as_deref(), journal.as_deref(), json, &sets)
-        }
+        Cmd::Run { file, seed, until, journal, json, sets, commands } => headless::run(
+            file.as_deref(),
+            seed,
+            until.as_deref(),
+            journal.as_deref(),
+            json,
+            &sets,
+            commands.as_deref(),
+        ),
         Cmd::Replay { journal, verify, json } => headless::replay(&journal, verify, json),
         Cmd::Whatif { journal, runs, metrics, without, add, baseline, list, jobs, out } => {
             let opts = ttx::whatif::Options {
@@ -253,9 +266,17 @@ pub fn dispatch(cli: Cli) -> Outcome {
         }
         Cmd::Play { file, seed, journal } => play::play(file.as_deref(), seed, journal.as_deref()),
         Cmd::Msel { file, out } => msel::msel(file.as_deref(), out.as_deref()),
-        Cmd::Batch { file, runs, seed, jobs, sweeps, shard, plots, resume, out, row } => {
+        Cmd::Batch { file, runs, seed, jobs, sweeps, shard, plots, resume, out, row, commands } => {
             if let Some(n) = row {
-                return research::row(file.as_deref(), runs, seed, &sweeps, shard.as_deref(), &out, n);
+                let batch_args = research::BatchArgs {
+                    file: file.as_deref(),
+                    runs,
+                    seed,
+                    sweeps: &sweeps,
+                    shard: shard.as_deref(),
+                    commands: commands.as_deref(),
+                };
+                return research::row(&batch_args, &out, n);
             }
             let (Some(file), Some(runs)) = (file, runs) else {
                 return Err(crate::Failure::input(
@@ -273,6 +294,7 @@ pub fn dispatch(cli: Cli) -> Outcome {
                 resume,
                 out,
                 progress: ttx::batch::ProgressMode::Auto,
+                commands,
             };
             research::batch(&file, &opts)
         }

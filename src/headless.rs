@@ -94,6 +94,7 @@ pub fn run(
     journal: Option<&Path>,
     json: bool,
     sets: &[String],
+    commands: Option<&Path>,
 ) -> Outcome {
     let scenario = load::scenario(file)?;
     // The journal embeds this scenario's own source, so it replays without the settings.
@@ -103,9 +104,15 @@ pub fn run(
         Some(t) => load::tick(&scenario, t, "--until")?,
         None => scenario.registry().clock.last_tick(),
     };
-    let mut sim = Sim::with_options(&scenario, seed, SimOptions::default());
+    let policy =
+        commands.map(|f| ttx::policy::Policy::load(f, &scenario)).transpose().map_err(Failure::input)?;
+    let options = policy.as_ref().map_or_else(SimOptions::default, ttx::policy::Policy::sim_options);
+    let mut sim = Sim::with_options(&scenario, seed, options);
     sim.checkpoint_commands(true);
-    sim.run_until(target);
+    match &policy {
+        Some(p) => p.run_until(&mut sim, target),
+        None => sim.run_until(target),
+    }
     if let Some(path) = journal {
         let mut w = JournalWriter::new(Vec::new());
         w.write(&Record::header(&scenario, seed, "run"))?;
@@ -123,6 +130,14 @@ pub fn run(
     } else {
         if !sets.is_empty() {
             writeln!(out, "With --set {}\n", sets.join(" --set "))?;
+        }
+        if let Some(p) = &policy {
+            writeln!(
+                out,
+                "With the policy {} ({})\n",
+                p.file,
+                if p.name.is_empty() { "unnamed" } else { &p.name }
+            )?;
         }
         write_summary(&mut out, &scenario, &sim, &m)?;
         if let Some(p) = journal {

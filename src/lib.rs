@@ -6,6 +6,7 @@
 pub mod batch;
 pub mod calibrate;
 pub mod fsio;
+pub mod policy;
 pub mod whatif;
 
 /// The network protocol's messages and frames. The server and the consoles

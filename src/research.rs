@@ -43,26 +43,41 @@ pub fn batch(file: &Path, opts: &BatchOptions) -> Outcome {
     batch::batch(opts, &scenario, &stop, &mut out).map_err(failure)
 }
 
+/// The arguments of `ttx batch` that decide its rows.
+pub struct BatchArgs<'a> {
+    /// The scenario.
+    pub file: Option<&'a Path>,
+    /// Runs per point.
+    pub runs: Option<u32>,
+    /// Batch seed.
+    pub seed: Option<u64>,
+    /// Sweeps.
+    pub sweeps: &'a [String],
+    /// Shard.
+    pub shard: Option<&'a str>,
+    /// Policy file.
+    pub commands: Option<&'a Path>,
+}
+
 /// `ttx batch --row N`: prints the `ttx run` command of one row of runs.csv, running nothing.
-pub fn row(
-    file: Option<&Path>,
-    runs: Option<u32>,
-    seed: Option<u64>,
-    sweeps: &[String],
-    shard: Option<&str>,
-    out_dir: &Path,
-    n: u64,
-) -> Outcome {
+pub fn row(a: &BatchArgs, out_dir: &Path, n: u64) -> Outcome {
     use std::io::Write;
+    let (file, runs, seed, sweeps, shard) = (a.file, a.runs, a.seed, a.sweeps, a.shard);
     let planned = match (file, runs) {
         (Some(file), Some(runs)) => {
             let scenario = load::scenario(Some(file))?;
             let shard = shard.map(batch::Shard::parse).transpose().map_err(Failure::input)?;
             let label = file.display().to_string();
-            let plan = batch::Plan::new(&scenario, &label, runs, seed.unwrap_or(1), sweeps, shard);
-            Some(plan.map_err(failure)?.manifest)
+            let mut plan = batch::Plan::new(&scenario, &label, runs, seed.unwrap_or(1), sweeps, shard)
+                .map_err(failure)?;
+            if let Some(c) = a.commands {
+                plan = plan.with_policy(c).map_err(failure)?;
+            }
+            Some(plan.manifest)
         }
-        (None, None) if seed.is_none() && sweeps.is_empty() && shard.is_none() => None,
+        (None, None) if seed.is_none() && sweeps.is_empty() && shard.is_none() && a.commands.is_none() => {
+            None
+        }
         _ => {
             return Err(Failure::input(
                 "--row: give all the batch's own arguments (the scenario, --runs, and its --seed, --sweep and --shard if any), or only --out DIR to read them from DIR/manifest.json",

@@ -900,3 +900,56 @@ fn swept_values_read_back_from_the_manifest_exactly() {
         String::from_utf8_lossy(&o.stdout)
     );
 }
+
+#[test]
+fn a_scripted_policy_applies_in_every_run_whatever_the_threads() {
+    let d = scratch("policy");
+    let policy = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/policies/share_within_2h.ron");
+    let (a, b) = (d.join("a"), d.join("b"));
+    let args = ["batch", "tabletop_the_vote", "--runs", "6", "--sweep", "sharing.isac_membership=0.2,0.9"];
+    let with = |out: &Path, jobs: &str| {
+        let mut v: Vec<&str> = args.to_vec();
+        v.extend(["--commands", policy, "--jobs", jobs, "--out", s(out)]);
+        ok(&v);
+    };
+    with(&a, "1");
+    with(&b, "3");
+    assert_same_files(&a, &b);
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(a.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["commands"]["file"], policy);
+    assert!(manifest["commands"]["text"].as_str().unwrap().contains("within_h: 2"));
+    // The policy changes the runs.
+    let plain = d.join("plain");
+    let mut v: Vec<&str> = args.to_vec();
+    v.extend(["--out", s(&plain)]);
+    ok(&v);
+    assert_ne!(std::fs::read(a.join("runs.csv")).unwrap(), std::fs::read(plain.join("runs.csv")).unwrap());
+    // Points are compared run by run.
+    let diffs = std::fs::read_to_string(a.join("differences.csv")).unwrap();
+    assert!(diffs.starts_with("point,sharing.isac_membership,metric,baseline,n,mean_diff,sd_diff,ci95_low,ci95_high,p_value,p_holm\n"));
+    // A row reproduces with ttx run and the same policy.
+    let o = ok(&["batch", "--out", s(&a), "--row", "7"]);
+    let cmd = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(cmd.contains(&format!("--commands {policy}")), "{cmd}");
+    // Another policy is another batch.
+    let other = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/policies/share_within_48h.ron");
+    let mut v: Vec<&str> = args.to_vec();
+    v.extend(["--commands", other, "--out", s(&a), "--resume"]);
+    let err = bad(&v);
+    assert!(err.contains("arguments"), "{err}");
+}
+
+#[test]
+fn a_bad_policy_file_is_refused_with_its_place() {
+    let d = scratch("bad-policy");
+    let f = d.join("p.ron");
+    std::fs::write(&f, "(\n  staff: [\"pa\"],\n  rules: [Share(teams: [\"pa\"], within_h: \"soon\")],\n)\n")
+        .unwrap();
+    let err =
+        bad(&["batch", "tabletop_the_vote", "--runs", "2", "--commands", s(&f), "--out", s(&d.join("o"))]);
+    assert!(err.starts_with(&format!("{}:3:", f.display())), "{err}");
+    let err = bad(&["run", "--commands", s(&f)]);
+    assert!(err.contains(":3:"), "{err}");
+    assert!(!d.join("o").exists());
+}

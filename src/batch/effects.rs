@@ -81,13 +81,15 @@ fn cell(x: Option<f64>) -> String {
 fn csv_bytes(records: Vec<Vec<String>>, path: &Path) -> Result<Vec<u8>, BatchError> {
     let mut w = csv::Writer::from_writer(Vec::new());
     for r in records {
-        w.write_record(&r).map_err(|e| BatchError::Runtime(format!("cannot write {}: {e}", path.display())))?;
+        w.write_record(&r)
+            .map_err(|e| BatchError::Runtime(format!("cannot write {}: {e}", path.display())))?;
     }
     w.into_inner().map_err(|e| BatchError::Runtime(e.to_string()))
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<(), BatchError> {
-    write_atomic(path, bytes).map_err(|e| BatchError::Runtime(format!("cannot write {}: {e}", path.display())))
+    write_atomic(path, bytes)
+        .map_err(|e| BatchError::Runtime(format!("cannot write {}: {e}", path.display())))
 }
 
 /// Writes differences.csv and survival.csv (a batch of one point has no differences file).
@@ -109,9 +111,7 @@ pub fn write(dir: &Path, m: &Manifest, metrics: &[String], rows: &[RunRow]) -> R
             r.extend(params[d.point as usize].iter().cloned());
             r.extend([d.metric.clone(), "0".into(), d.paired.n.to_string()]);
             let s = &d.paired;
-            r.extend(
-                [s.mean, s.sd, s.ci95.map(|c| c.0), s.ci95.map(|c| c.1), s.p, d.p_holm].map(cell),
-            );
+            r.extend([s.mean, s.sd, s.ci95.map(|c| c.0), s.ci95.map(|c| c.1), s.p, d.p_holm].map(cell));
             records.push(r);
         }
         write_file(&path, &csv_bytes(records, &path)?)?;
@@ -266,6 +266,7 @@ mod tests {
             points,
             shard: None,
             arguments: vec![],
+            commands: None,
         }
     }
 

@@ -86,6 +86,18 @@ pub struct Manifest {
     pub shard: Option<Shard>,
     /// The command line that gives these results as one unsharded batch.
     pub arguments: Vec<String>,
+    /// The scripted policy every run applied (`--commands`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commands: Option<CommandsRecord>,
+}
+
+/// The policy file of `--commands`, as the manifest records it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CommandsRecord {
+    /// The file as given.
+    pub file: String,
+    /// Its whole text (the runs depend on nothing else of it).
+    pub text: String,
 }
 
 /// One run to do.
@@ -183,9 +195,12 @@ impl Manifest {
         let a = serde_json::to_value(self).ok()?;
         let b = serde_json::to_value(other).ok()?;
         let (Value::Object(a), Value::Object(b)) = (a, b) else { return None };
-        a.iter().filter(|(k, _)| *k != "shard").find(|(k, v)| b.get(k.as_str()) != Some(v)).map(|(k, v)| {
-            (k.clone(), v.to_string(), b.get(k.as_str()).map_or("none".into(), Value::to_string))
-        })
+        let show = |v: Option<&Value>| v.map_or("none".into(), Value::to_string);
+        a.keys()
+            .chain(b.keys().filter(|k| !a.contains_key(k.as_str())))
+            .filter(|k| *k != "shard")
+            .find(|k| a.get(k.as_str()) != b.get(k.as_str()))
+            .map(|k| (k.clone(), show(a.get(k.as_str())), show(b.get(k.as_str()))))
     }
 }
 
@@ -549,6 +564,7 @@ mod tests {
             points: 2,
             shard,
             arguments: vec![],
+            commands: None,
         }
     }
 

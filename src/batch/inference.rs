@@ -338,7 +338,9 @@ mod tests {
         }
         assert_eq!(holm(&[0.5, 0.9]), vec![1.0, 1.0]);
         let with_nan = holm(&[0.01, f64::NAN, 0.02]);
-        assert!((with_nan[0] - 0.02).abs() < 1e-15 && with_nan[1].is_nan() && (with_nan[2] - 0.02).abs() < 1e-15);
+        assert!(
+            (with_nan[0] - 0.02).abs() < 1e-15 && with_nan[1].is_nan() && (with_nan[2] - 0.02).abs() < 1e-15
+        );
         assert!(holm(&[]).is_empty());
     }
 

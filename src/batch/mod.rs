@@ -23,7 +23,7 @@ use std::sync::mpsc;
 use rayon::prelude::*;
 use ttx_engine::{Scenario, Sim};
 
-pub use files::{Manifest, RunRow, Shard, Task, run_seed};
+pub use files::{CommandsRecord, Manifest, RunRow, Shard, Task, run_seed};
 pub use progress::ProgressMode;
 
 /// Why a batch or a merge did not finish.
@@ -81,6 +81,8 @@ pub struct Plan {
     pub points: Vec<sweep::Point>,
     /// Metric names, in column order.
     pub metrics: Vec<String>,
+    /// The scripted policy every run applies (`--commands`), if any.
+    pub policy: Option<crate::policy::Policy>,
 }
 
 impl Plan {
@@ -138,8 +140,25 @@ impl Plan {
             points: points.len() as u32,
             shard,
             arguments,
+            commands: None,
         };
-        Ok(Plan { manifest, points, metrics: metric_names(scenario) })
+        Ok(Plan { manifest, points, metrics: metric_names(scenario), policy: None })
+    }
+
+    /// This plan with a scripted policy (`--commands FILE`) applied in every run, read and
+    /// checked against the scenario at every sweep point.
+    pub fn with_policy(mut self, file: &Path) -> Result<Plan, BatchError> {
+        let mut policy = None;
+        for p in &self.points {
+            policy = Some(crate::policy::Policy::load(file, &p.scenario).map_err(BatchError::Input)?);
+        }
+        let Some(policy) = policy else { return Ok(self) };
+        self.manifest.arguments.push("--commands".into());
+        self.manifest.arguments.push(policy.file.clone());
+        self.manifest.commands =
+            Some(CommandsRecord { file: policy.file.clone(), text: policy.text.clone() });
+        self.policy = Some(policy);
+        Ok(self)
     }
 
     /// Runs one simulation to its end and reads its metrics.
@@ -155,9 +174,19 @@ impl Plan {
                 sim.reset(t.seed);
                 sim
             }
-            _ => &mut cache.insert((t.point, Sim::new(&self.points[t.point as usize].scenario, t.seed))).1,
+            _ => {
+                let scenario = &self.points[t.point as usize].scenario;
+                let sim = match &self.policy {
+                    Some(p) => p.new_sim(scenario, t.seed),
+                    None => Sim::new(scenario, t.seed),
+                };
+                &mut cache.insert((t.point, sim)).1
+            }
         };
-        sim.run_to_end();
+        match &self.policy {
+            Some(p) => p.run_to_end(sim),
+            None => sim.run_to_end(),
+        }
         let values = sim.metrics().scalars().into_iter().map(|(_, v)| v).collect();
         RunRow { point: t.point, run: t.run, seed: t.seed, values }
     }
@@ -249,6 +278,8 @@ pub struct BatchOptions {
     pub out: PathBuf,
     /// Progress display.
     pub progress: ProgressMode,
+    /// A scripted policy applied in every run (`--commands FILE`).
+    pub commands: Option<PathBuf>,
 }
 
 fn default_jobs() -> usize {
@@ -352,7 +383,10 @@ pub fn batch(
         None => default_jobs(),
     };
     let shard = opts.shard.as_deref().map(Shard::parse).transpose().map_err(BatchError::Input)?;
-    let plan = Plan::new(scenario, &opts.scenario, opts.runs, opts.seed, &opts.sweeps, shard)?;
+    let mut plan = Plan::new(scenario, &opts.scenario, opts.runs, opts.seed, &opts.sweeps, shard)?;
+    if let Some(file) = &opts.commands {
+        plan = plan.with_policy(file)?;
+    }
     let m = &plan.manifest;
     let dir = &opts.out;
     if dir.exists() && !dir.is_dir() {
@@ -555,6 +589,10 @@ pub fn row_command(m: &Manifest, t: &Task) -> String {
     for (s, v) in m.sweeps.iter().zip(m.point_values(t.point)) {
         args.push("--set".into());
         args.push(format!("{}={}", s.path, sweep::show(&v)));
+    }
+    if let Some(c) = &m.commands {
+        args.push("--commands".into());
+        args.push(c.file.clone());
     }
     args.iter().map(|a| files::shell_word(a)).collect::<Vec<_>>().join(" ")
 }
