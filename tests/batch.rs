@@ -953,3 +953,43 @@ fn a_bad_policy_file_is_refused_with_its_place() {
     assert!(err.contains(":3:"), "{err}");
     assert!(!d.join("o").exists());
 }
+
+#[test]
+fn resume_grows_a_batch_to_the_bytes_of_the_larger_one() {
+    let d = scratch("grow");
+    let (small, big) = (d.join("small"), d.join("big"));
+    let base = ["batch", "tabletop_the_vote", "--seed", "4"];
+    let with = |runs: &str, a: &str, b: &str, out: &Path, resume: bool| {
+        let mut v: Vec<&str> = base.to_vec();
+        v.extend(["--runs", runs, "--sweep", a, "--sweep", b, "--out", s(out), "--jobs", "2"]);
+        if resume {
+            v.push("--resume");
+        }
+        v.iter().map(|x| x.to_string()).collect::<Vec<String>>()
+    };
+    let call = |v: Vec<String>| run(&v.iter().map(String::as_str).collect::<Vec<_>>());
+    let a = "sharing.isac_membership=0.2,0.9";
+    let b = "sharing.tearline_h=24,96";
+    assert!(call(with("3", a, b, &small, false)).status.success());
+    // More runs, a value added to the first sweep and one put first in the second: every
+    // kept row moves to its new point number unchanged.
+    let (a2, b2) = ("sharing.isac_membership=0.2,0.9,0.5", "sharing.tearline_h=1,24,96");
+    let o = call(with("5", a2, b2, &small, true));
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("growing the batch"));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).starts_with("33 runs in"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    assert!(call(with("5", a2, b2, &big, false)).status.success());
+    assert_same_files(&small, &big);
+    // Fewer runs or a value dropped would lose rows: refused, naming what changed.
+    let o = call(with("4", a2, b2, &small, true));
+    assert_eq!(o.status.code(), Some(2));
+    let e = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(e.contains("runs was 5, now 4"), "{e}");
+    let o = call(with("5", "sharing.isac_membership=0.2,0.9", b2, &small, true));
+    let e = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(e.contains("sweep sharing.isac_membership had the value 0.5"), "{e}");
+}

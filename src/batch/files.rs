@@ -190,17 +190,21 @@ impl Manifest {
         args.iter().map(|a| shell_word(a)).collect::<Vec<_>>().join(" ")
     }
 
-    /// The first field in which two manifests differ (shard aside), as (field, this, other) in JSON.
+    /// The first field in which two manifests differ (shard aside; the command line only when
+    /// nothing else differs), as (field, this, other) in JSON.
     pub fn difference(&self, other: &Manifest) -> Option<(String, String, String)> {
         let a = serde_json::to_value(self).ok()?;
         let b = serde_json::to_value(other).ok()?;
         let (Value::Object(a), Value::Object(b)) = (a, b) else { return None };
         let show = |v: Option<&Value>| v.map_or("none".into(), Value::to_string);
-        a.keys()
-            .chain(b.keys().filter(|k| !a.contains_key(k.as_str())))
-            .filter(|k| *k != "shard")
-            .find(|k| a.get(k.as_str()) != b.get(k.as_str()))
-            .map(|k| (k.clone(), show(a.get(k.as_str())), show(b.get(k.as_str()))))
+        // The command line last: it differs whenever anything else does, so name the field.
+        let mut keys: Vec<&str> = a.keys().map(String::as_str).collect();
+        keys.extend(b.keys().map(String::as_str).filter(|k| !a.contains_key(*k)));
+        keys.retain(|k| *k != "shard" && *k != "arguments");
+        keys.push("arguments");
+        keys.into_iter()
+            .find(|k| a.get(*k) != b.get(*k))
+            .map(|k| (k.to_string(), show(a.get(k)), show(b.get(k))))
     }
 }
 

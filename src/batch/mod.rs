@@ -7,6 +7,7 @@
 pub mod compare;
 pub mod effects;
 pub mod files;
+pub mod grow;
 pub mod inference;
 pub mod plots;
 mod progress;
@@ -407,13 +408,6 @@ pub fn batch(
         }
     } else if opts.resume {
         let old = files::read_manifest(dir)?;
-        if let Some((field, was, now)) = old.difference(m) {
-            return Err(BatchError::Input(format!(
-                "--resume: the batch in {} was started with different arguments: {field} was {was}, now {now}\nto complete it: {}",
-                dir.display(),
-                old.resume_command(dir)
-            )));
-        }
         if old.shard != m.shard {
             return Err(BatchError::Input(format!(
                 "--resume: {} holds {}, not {}",
@@ -422,7 +416,32 @@ pub fn batch(
                 shard_name(m.shard)
             )));
         }
-        rows = files::read_runs(dir, m, &plan.metrics, true)?;
+        match grow::growth(&old, m) {
+            Err(what) => {
+                return Err(BatchError::Input(format!(
+                    "--resume: the batch in {} was started with different arguments: {what}\nto complete it: {}",
+                    dir.display(),
+                    old.resume_command(dir)
+                )));
+            }
+            Ok(None) => rows = files::read_runs(dir, m, &plan.metrics, true)?,
+            Ok(Some(map)) => {
+                // Read with the batch's own manifest, then move every row to its point in
+                // the grown grid.
+                rows = files::read_runs(dir, &old, &plan.metrics, true)?;
+                for r in &mut rows {
+                    r.point = map[r.point as usize];
+                }
+                if opts.progress != ProgressMode::Quiet {
+                    eprintln!(
+                        "ttx batch: growing the batch in {} ({}); its {} runs are kept",
+                        dir.display(),
+                        grow::describe(&old, m),
+                        rows.len()
+                    );
+                }
+            }
+        }
         files::sort_rows(&mut rows);
         check_kept(&plan, &rows, dir, jobs, stop)?;
     } else if holds_batch(dir) {
