@@ -117,6 +117,9 @@ pub struct Paired {
     pub p_holm: Option<f64>,
 }
 
+/// Differences from the baseline point, by (point, metric).
+pub type Effects = BTreeMap<(u64, String), Paired>;
+
 /// A loaded batch directory.
 #[derive(Clone, Debug)]
 pub struct Batch {
@@ -135,7 +138,7 @@ pub struct Batch {
     /// Whether runs.csv was there.
     pub has_runs: bool,
     /// differences.csv, by (point, metric), when the batch has one.
-    pub paired: Option<BTreeMap<(u64, String), Paired>>,
+    pub paired: Option<Effects>,
 }
 
 fn num(s: &str) -> Option<f64> {
@@ -270,7 +273,7 @@ pub fn load(dir: &Path) -> Result<Batch, String> {
 }
 
 /// Reads differences.csv when there is one.
-fn load_differences(dir: &Path) -> Result<Option<BTreeMap<(u64, String), Paired>>, String> {
+fn load_differences(dir: &Path) -> Result<Option<Effects>, String> {
     let path = dir.join("differences.csv");
     if !path.is_file() {
         return Ok(None);
@@ -358,7 +361,7 @@ pub fn fmt_p(p: f64) -> String {
 /// The effect of every key metric at every point but the baseline: from differences.csv
 /// (paired by run) when the batch has one, else from the summaries (Welch, normal
 /// approximation); Holm's adjustment over all of them either way.
-pub fn effects(b: &Batch) -> BTreeMap<(u64, String), Paired> {
+pub fn effects(b: &Batch) -> Effects {
     let mut out = BTreeMap::new();
     let Some(base) = b.points.first() else { return out };
     let stats_of = |p: &Point, key: &str| {
