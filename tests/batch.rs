@@ -49,6 +49,8 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             let p = e.unwrap().path();
             if p.is_dir() {
                 go(base, &p, out);
+            } else if p.file_name().is_some_and(|n| n == "invocation.json") {
+                // How the batch was run (times, threads): the one file that differs by design.
             } else {
                 out.insert(p.strip_prefix(base).unwrap().display().to_string(), std::fs::read(&p).unwrap());
             }

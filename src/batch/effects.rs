@@ -257,6 +257,7 @@ mod tests {
             scenario: "s".into(),
             scenario_name: "S".into(),
             scenario_hash: "0".into(),
+            scenario_text: None,
             seed: 1,
             runs,
             sweeps: vec![SweepRecord {
@@ -267,6 +268,7 @@ mod tests {
             shard: None,
             arguments: vec![],
             commands: None,
+            build: None,
         }
     }
 

@@ -74,6 +74,9 @@ pub struct Manifest {
     pub scenario_name: String,
     /// The scenario's content hash (16 hex digits).
     pub scenario_hash: String,
+    /// The scenario's whole text (the built-in's own for a built-in name), before any sweep.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenario_text: Option<String>,
     /// The batch seed.
     pub seed: u64,
     /// Runs per sweep point.
@@ -89,6 +92,33 @@ pub struct Manifest {
     /// The scripted policy every run applied (`--commands`), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commands: Option<CommandsRecord>,
+    /// The program that wrote this manifest (informational: not compared by `--resume` or
+    /// `ttx merge`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build: Option<Build>,
+}
+
+/// Which program wrote a manifest.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Build {
+    /// The git commit it was built from, or "unknown" (built outside a repository).
+    pub commit: String,
+    /// Whether the work tree had changes not committed when it was built: "true",
+    /// "false" or "unknown".
+    pub dirty: String,
+    /// The platform it was built for: operating system and architecture.
+    pub platform: String,
+}
+
+impl Build {
+    /// This program.
+    pub fn this() -> Build {
+        Build {
+            commit: env!("TTX_BUILD_COMMIT").to_string(),
+            dirty: env!("TTX_BUILD_DIRTY").to_string(),
+            platform: format!("{}-{}", std::env::consts::OS, std::env::consts::ARCH),
+        }
+    }
 }
 
 /// The policy file of `--commands`, as the manifest records it.
@@ -200,7 +230,15 @@ impl Manifest {
         // The command line last: it differs whenever anything else does, so name the field.
         let mut keys: Vec<&str> = a.keys().map(String::as_str).collect();
         keys.extend(b.keys().map(String::as_str).filter(|k| !a.contains_key(*k)));
-        keys.retain(|k| *k != "shard" && *k != "arguments");
+        // Provenance of the program is not compared; a scenario text is compared when both
+        // record one (a batch from before manifests held it has none).
+        keys.retain(|k| {
+            *k != "shard"
+                && *k != "arguments"
+                && *k != "build"
+                && !(*k == "scenario_text"
+                    && (a.get(*k).is_none_or(Value::is_null) || b.get(*k).is_none_or(Value::is_null)))
+        });
         keys.push("arguments");
         keys.into_iter()
             .find(|k| a.get(*k) != b.get(*k))
@@ -226,6 +264,25 @@ fn io(path: &Path, what: &str) -> impl FnOnce(std::io::Error) -> BatchError {
 pub fn write_manifest(dir: &Path, m: &Manifest) -> Result<(), BatchError> {
     let path = dir.join("manifest.json");
     let mut text = serde_json::to_string_pretty(m).map_err(|e| BatchError::Runtime(e.to_string()))?;
+    text.push('\n');
+    write_atomic(&path, text.as_bytes()).map_err(io(&path, "write"))
+}
+
+/// Writes invocation.json: how this directory's last `ttx batch` was run (the command line
+/// as typed, threads, wall-clock seconds, runs it ran, when it finished). Unlike every
+/// other file it changes from one invocation to the next; nothing reads it back.
+pub fn write_invocation(dir: &Path, seconds: f64, jobs: usize, runs_run: usize) -> Result<(), BatchError> {
+    let path = dir.join("invocation.json");
+    let finished =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let doc = serde_json::json!({
+        "command_line": std::env::args().collect::<Vec<_>>(),
+        "jobs": jobs,
+        "seconds": (seconds * 1000.0).round() / 1000.0,
+        "runs_run": runs_run,
+        "finished_unix": finished,
+    });
+    let mut text = serde_json::to_string_pretty(&doc).map_err(|e| BatchError::Runtime(e.to_string()))?;
     text.push('\n');
     write_atomic(&path, text.as_bytes()).map_err(io(&path, "write"))
 }
@@ -559,6 +616,7 @@ mod tests {
             scenario: "s.ron".into(),
             scenario_name: "S".into(),
             scenario_hash: "0123456789abcdef".into(),
+            scenario_text: None,
             seed: 9,
             runs: 5,
             sweeps: vec![SweepRecord {
@@ -569,6 +627,7 @@ mod tests {
             shard,
             arguments: vec![],
             commands: None,
+            build: None,
         }
     }
 

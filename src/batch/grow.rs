@@ -111,6 +111,7 @@ mod tests {
             scenario: "s".into(),
             scenario_name: "S".into(),
             scenario_hash: "0".into(),
+            scenario_text: None,
             seed: 1,
             runs,
             sweeps: vec![rec("a", a), rec("b", b)],
@@ -118,6 +119,7 @@ mod tests {
             shard: None,
             arguments: vec![format!("{runs}")],
             commands: None,
+            build: None,
         }
     }
 

@@ -24,7 +24,7 @@ use std::sync::mpsc;
 use rayon::prelude::*;
 use ttx_engine::{Scenario, Sim};
 
-pub use files::{CommandsRecord, Manifest, RunRow, Shard, Task, run_seed};
+pub use files::{Build, CommandsRecord, Manifest, RunRow, Shard, Task, run_seed};
 pub use progress::ProgressMode;
 
 /// Why a batch or a merge did not finish.
@@ -132,6 +132,7 @@ impl Plan {
             scenario: label.to_string(),
             scenario_name: scenario.name().to_string(),
             scenario_hash: scenario.hash_hex(),
+            scenario_text: Some(scenario.source().to_string()),
             seed,
             runs,
             sweeps: sweeps
@@ -142,6 +143,7 @@ impl Plan {
             shard,
             arguments,
             commands: None,
+            build: Some(files::Build::this()),
         };
         Ok(Plan { manifest, points, metrics: metric_names(scenario), policy: None })
     }
@@ -507,6 +509,7 @@ pub fn batch(
         eprintln!("ttx batch: --plots: a shard has no charts of its own; `ttx merge --plots` draws them");
     }
     let sums = finish(dir, m, &plan.metrics, &mut rows, opts.plots)?;
+    files::write_invocation(dir, seconds, jobs, fresh)?;
     let rate = if seconds > 0.0 { fresh as f64 / seconds } else { 0.0 };
     writeln!(
         out,
@@ -670,7 +673,7 @@ fn print_table(
 ) -> std::io::Result<()> {
     writeln!(
         out,
-        "Wrote runs.csv, summary.csv, summary.json, {}survival.csv, manifest.json{}",
+        "Wrote runs.csv, summary.csv, summary.json, {}survival.csv, manifest.json, invocation.json{}",
         if m.points > 1 { "differences.csv, " } else { "" },
         if plots { " and plots/" } else { "" }
     )?;
@@ -794,9 +797,10 @@ pub fn merge(dirs: &[PathBuf], out_dir: &Path, plots: bool, out: &mut dyn Write)
     }
     let mut whole = first.clone();
     whole.shard = None;
+    whole.build = Some(files::Build::this());
     if out_dir.join("manifest.json").exists() {
         let there = files::read_manifest(out_dir)?;
-        if there != whole {
+        if there.difference(&whole).is_some() || there.shard.is_some() {
             return Err(BatchError::Input(format!(
                 "--out {}: this directory already holds another batch; choose another --out",
                 out_dir.display()
