@@ -11,20 +11,20 @@ fn git(args: &[&str]) -> Option<String> {
 }
 
 fn main() {
-    let commit = git(&["rev-parse", "HEAD"]).filter(|c| !c.is_empty());
-    let dirty = match &commit {
-        Some(_) => git(&["status", "--porcelain", "--untracked-files=no"]).map(|s| !s.is_empty()),
-        None => None,
+    // A build without the repository (a container image's build context) may say which
+    // commit it is: TTX_BUILD_COMMIT, and TTX_BUILD_DIRTY ("true" or "false").
+    println!("cargo:rerun-if-env-changed=TTX_BUILD_COMMIT");
+    println!("cargo:rerun-if-env-changed=TTX_BUILD_DIRTY");
+    let given = std::env::var("TTX_BUILD_COMMIT").ok().filter(|c| !c.trim().is_empty());
+    let commit = given.clone().or_else(|| git(&["rev-parse", "HEAD"]).filter(|c| !c.is_empty()));
+    let dirty = match (&given, &commit) {
+        (Some(_), _) => std::env::var("TTX_BUILD_DIRTY").ok().filter(|d| d == "true" || d == "false"),
+        (None, Some(_)) => git(&["status", "--porcelain", "--untracked-files=no"])
+            .map(|s| if s.is_empty() { "false".to_string() } else { "true".to_string() }),
+        (None, None) => None,
     };
-    println!("cargo:rustc-env=TTX_BUILD_COMMIT={}", commit.as_deref().unwrap_or("unknown"));
-    println!(
-        "cargo:rustc-env=TTX_BUILD_DIRTY={}",
-        match dirty {
-            Some(true) => "true",
-            Some(false) => "false",
-            None => "unknown",
-        }
-    );
+    println!("cargo:rustc-env=TTX_BUILD_COMMIT={}", commit.as_deref().unwrap_or("unknown").trim());
+    println!("cargo:rustc-env=TTX_BUILD_DIRTY={}", dirty.as_deref().unwrap_or("unknown"));
     // Run again when the commit or the index moves; edits to the sources rebuild anyway.
     println!("cargo:rerun-if-changed=build.rs");
     for dir in
