@@ -1,11 +1,14 @@
 //! SVG charts of a batch, for the key metrics (`ttx_engine::metrics::key_metrics`),
-//! titled by each metric's label, the value axis naming its column and unit:
+//! titled by each metric's label, the value axis naming its label and unit (from the
+//! metric table), whole numbers on the axes written without a decimal point:
 //!
 //! - `<metric>.svg`: the metric's distribution at every sweep point (a box
 //!   from the 25th to the 75th percentile, whiskers from the 5th to the 95th,
 //!   the median as a line, the mean as a dot with its 95% confidence interval);
 //! - `<metric>_vs_<path>.svg`: the mean and its 95% confidence interval across
-//!   the values of one swept parameter, one line per combination of the others.
+//!   the values of one swept parameter, one line per combination of the others
+//!   (none for a sweep of a single value); the legend sits in headroom above the
+//!   highest interval, so it hides no point.
 //!
 //! Text is left to the viewer's sans-serif font (no font files are read), so
 //! the same batch draws the same bytes everywhere.
@@ -75,6 +78,9 @@ fn draw_into(
         files::write_atomic(&path, svg.as_bytes()).map_err(err(&path))?;
         count += 1;
         for (k, s) in m.sweeps.iter().enumerate() {
+            if s.values.len() < 2 {
+                continue;
+            }
             let path = dir.join(format!("{name}_vs_{}.svg", s.path));
             let svg = trend(m, name, j, k, sums).map_err(err(&path))?;
             files::write_atomic(&path, svg.as_bytes()).map_err(err(&path))?;
@@ -101,9 +107,16 @@ fn y_range(values: impl Iterator<Item = f64>) -> (f64, f64) {
     ((lo - pad).max(floor), hi + pad)
 }
 
-/// The value axis of a metric's chart: its column name and how its numbers read.
+/// The value axis of a metric's chart: its label and how its numbers read.
 fn axis_desc(name: &str) -> String {
-    format!("{name} ({})", metrics::unit(name).axis())
+    format!("{} ({})", metrics::label(name), metrics::unit(name).axis())
+}
+
+/// An axis number: whole numbers without a decimal point (`24`, not `24.0`), others in
+/// their shortest form at the axis' precision.
+fn tick(v: &f64) -> String {
+    let r = (v * 1e6).round() / 1e6;
+    if r == r.trunc() && r.abs() < 1e15 { format!("{}", r as i64) } else { format!("{r}") }
 }
 
 fn stats_of<'a>(s: &'a PointSummary, name: &str) -> Option<&'a Stats> {
@@ -190,6 +203,7 @@ fn draw_groups(
         .light_line_style(LIGHT)
         .bold_line_style(GRID)
         .y_desc(y_desc)
+        .y_label_formatter(&tick)
         .label_style(("sans-serif", 13))
         .draw()
         .map_err(|e| e.to_string())?;
@@ -316,7 +330,8 @@ fn trend(m: &Manifest, name: &str, _j: usize, k: usize, sums: &[PointSummary]) -
             .iter()
             .zip(&s.params)
             .enumerate()
-            .filter(|(i, _)| *i != k)
+            // A sweep of one value is the same on every line: the legend leaves it out.
+            .filter(|(i, (w, _))| *i != k && w.values.len() > 1)
             .map(|(_, (w, v))| format!("{}={}", w.path, sweep::show(v)))
             .collect();
         let key = key.join(", ");
@@ -339,6 +354,14 @@ fn trend(m: &Manifest, name: &str, _j: usize, k: usize, sums: &[PointSummary]) -
             .flat_map(|(_, pts)| pts.iter())
             .flat_map(|(_, st)| [st.mean, st.ci95.map(|c| c.0), st.ci95.map(|c| c.1)].into_iter().flatten()),
     );
+    // Room at the top for the legend (about 20 pixels a line of a plot about 400 high), so
+    // that it covers no point or interval.
+    let y1 = if series.len() > 1 {
+        let share = ((series.len() as f64 * 20.0 + 16.0) / 400.0).min(0.6);
+        y1 + (y1 - y0) * share / (1.0 - share)
+    } else {
+        y1
+    };
     let mut out = String::new();
     {
         let caption = format!(
@@ -369,6 +392,8 @@ fn trend(m: &Manifest, name: &str, _j: usize, k: usize, sums: &[PointSummary]) -
         };
         let mut mesh = chart.configure_mesh();
         mesh.y_desc(axis_desc(name))
+            .y_label_formatter(&tick)
+            .x_label_formatter(&tick)
             .x_desc(sweep.path.as_str())
             .label_style(("sans-serif", 13))
             .light_line_style(LIGHT)
