@@ -340,6 +340,22 @@ fn point_label(b: &Batch, p: &Point) -> String {
     b.paths.iter().zip(&p.params).map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", ")
 }
 
+/// A forest row's label: the point's number first, so rows stay told apart when the label
+/// is cut short, then each swept value under the last part of its path
+/// (`3: isac_membership=0.9, tearline_h=24`).
+fn forest_label(b: &Batch, p: &Point) -> String {
+    if b.paths.is_empty() {
+        return format!("point {}", p.point);
+    }
+    let values: Vec<String> = b
+        .paths
+        .iter()
+        .zip(&p.params)
+        .map(|(k, v)| format!("{}={v}", k.rsplit('.').next().unwrap_or(k)))
+        .collect();
+    format!("{}: {}", p.point, values.join(", "))
+}
+
 /// Difference of two means with a 95% normal-approximation interval (Welch standard error).
 pub fn difference(a: &Stats, base: &Stats) -> Option<(f64, f64, f64)> {
     let (ma, mb) = (a.mean?, base.mean?);
@@ -514,7 +530,7 @@ pub fn document(b: &Batch) -> Doc {
             .iter()
             .map(|p| {
                 let s = stats_of(p);
-                ForestRow { label: point_label(b, p), mean: s.mean, ci: s.ci }
+                ForestRow { label: forest_label(b, p), mean: s.mean, ci: s.ci }
             })
             .collect();
         doc.blocks.push(Block::Figure(Figure {
