@@ -5,6 +5,8 @@
 //! what is wrong and what would fix it.
 
 pub mod compile;
+pub mod lint;
+pub mod reference;
 pub mod schema;
 pub mod spans;
 
@@ -49,6 +51,19 @@ pub struct Diagnostic {
     pub excerpt: String,
     /// 1-based position (in characters) of the problem within `excerpt`.
     pub caret: usize,
+    /// Another place the problem involves, such as the first definition of an id used twice.
+    pub related: Option<Related>,
+}
+
+/// A second place a diagnostic points at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Related {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column (in characters).
+    pub column: usize,
+    /// What is there, e.g. "first defined here".
+    pub message: String,
 }
 
 /// How many problems a [`Diagnostics`] shows; the rest are counted.
@@ -73,36 +88,59 @@ impl Diagnostics {
     pub fn total(&self) -> usize {
         self.items.len() + self.omitted
     }
+
+    /// No diagnostics (a file without warnings).
+    pub fn none(file: &str) -> Diagnostics {
+        Diagnostics { file: file.to_string(), items: Vec::new(), omitted: 0 }
+    }
+
+    /// Each diagnostic as text, labelled `severity` (`error` or `warning`), with the count of
+    /// those not shown but without the closing total that [`fmt::Display`] adds.
+    pub fn items_text(&self, severity: &str) -> String {
+        use fmt::Write as _;
+        let mut f = String::new();
+        for (i, d) in self.items.iter().enumerate() {
+            if i > 0 {
+                f.push('\n');
+            }
+            let _ = writeln!(f, "{}:{}:{}: {severity}: {}", self.file, d.line, d.column, d.message);
+            let num = d.line.to_string();
+            let pad = " ".repeat(num.len());
+            let _ = writeln!(f, " {pad} |");
+            let _ = writeln!(f, " {num} | {}", d.excerpt);
+            let _ = writeln!(
+                f,
+                " {pad} | {}{}",
+                " ".repeat(d.caret.saturating_sub(1)),
+                "^".repeat(d.width.max(1))
+            );
+            if let Some(h) = &d.help {
+                let _ = writeln!(f, " {pad} = help: {h}");
+            }
+            if let Some(r) = &d.related {
+                let _ = writeln!(f, " {pad} = note: {}: {}:{}:{}", r.message, self.file, r.line, r.column);
+            }
+        }
+        if self.omitted > 0 {
+            let noun = if severity == "error" { "problem" } else { severity };
+            let _ = writeln!(
+                f,
+                "\n... and {} more {noun}{} in {} (only the first {} are shown)",
+                self.omitted,
+                if self.omitted == 1 { "" } else { "s" },
+                self.file,
+                self.items.len()
+            );
+        }
+        f
+    }
 }
 
 impl std::error::Error for Diagnostics {}
 
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, d) in self.items.iter().enumerate() {
-            if i > 0 {
-                writeln!(f)?;
-            }
-            writeln!(f, "{}:{}:{}: error: {}", self.file, d.line, d.column, d.message)?;
-            let num = d.line.to_string();
-            let pad = " ".repeat(num.len());
-            writeln!(f, " {pad} |")?;
-            writeln!(f, " {num} | {}", d.excerpt)?;
-            writeln!(f, " {pad} | {}{}", " ".repeat(d.caret.saturating_sub(1)), "^".repeat(d.width.max(1)))?;
-            if let Some(h) = &d.help {
-                writeln!(f, " {pad} = help: {h}")?;
-            }
-        }
-        if self.omitted > 0 {
-            writeln!(
-                f,
-                "\n... and {} more problem{} in {} (only the first {} are shown)",
-                self.omitted,
-                if self.omitted == 1 { "" } else { "s" },
-                self.file,
-                self.items.len()
-            )?;
-        }
+        f.write_str(&self.items_text("error"))?;
         if self.total() > 1 {
             writeln!(f, "{} problems in {}", self.total(), self.file)?;
         }
@@ -117,6 +155,7 @@ pub struct Scenario {
     source: Arc<str>,
     registry: Arc<Registry>,
     hash: u64,
+    warnings: Arc<Diagnostics>,
 }
 
 fn ron_options() -> ron::Options {
@@ -138,9 +177,17 @@ impl Scenario {
         let spec = parse_spec(label, source)?;
         let tree = spans::parse(source).ok();
         match compile::compile(&spec) {
-            Ok(registry) => Ok(Scenario::assemble(label, source, registry)),
+            Ok(registry) => {
+                let mut scenario = Scenario::assemble(label, source, registry);
+                let warnings = lint::warnings(&spec);
+                if !warnings.is_empty() {
+                    let items = warnings.into_iter().map(|p| locate(source, tree.as_ref(), p)).collect();
+                    scenario.warnings = Arc::new(sorted(label, source, items));
+                }
+                Ok(scenario)
+            }
             Err(problems) => {
-                let items = problems.into_iter().map(|p| locate(tree.as_ref(), p)).collect();
+                let items = problems.into_iter().map(|p| locate(source, tree.as_ref(), p)).collect();
                 Err(sorted(label, source, items))
             }
         }
@@ -163,7 +210,19 @@ impl Scenario {
         // The hash covers the meaning, not the formatting: it is taken over the canonical serialisation.
         let canonical = ron::ser::to_string(&registry.spec).unwrap_or_default();
         let hash = stable_hash(canonical.as_bytes());
-        Scenario { label: label.to_string(), source: Arc::from(source), registry: Arc::new(registry), hash }
+        Scenario {
+            label: label.to_string(),
+            source: Arc::from(source),
+            registry: Arc::new(registry),
+            hash,
+            warnings: Arc::new(Diagnostics::none(label)),
+        }
+    }
+
+    /// What [`lint::warnings`] found in the file: likely mistakes that do not stop it from
+    /// running. Empty for a scenario made in code.
+    pub fn warnings(&self) -> &Diagnostics {
+        &self.warnings
     }
 
     /// The name it was loaded under (a path or a built-in name).
@@ -213,6 +272,8 @@ struct Found {
     message: String,
     help: Option<String>,
     path: Option<String>,
+    /// Byte offset and message of a second place to point at.
+    related: Option<(usize, String)>,
 }
 
 /// Orders the problems by place, drops repeats, and builds the diagnostics of
@@ -269,6 +330,10 @@ fn diagnostic(source: &str, p: Found) -> Diagnostic {
     let shown_rest = source[offset..to].chars().count().max(1);
     let end = floor_boundary(source, p.end.max(offset).min(source.len()));
     let marked = source[offset..end].lines().next().map_or(1, |l| l.chars().take(shown_rest).count());
+    let related = p.related.map(|(at, message)| {
+        let (line, column) = spans::line_col(source, floor_boundary(source, at.min(source.len())));
+        Related { line, column, message }
+    });
     Diagnostic {
         line,
         column,
@@ -278,6 +343,7 @@ fn diagnostic(source: &str, p: Found) -> Diagnostic {
         path: p.path,
         excerpt,
         caret,
+        related,
     }
 }
 
@@ -289,17 +355,35 @@ fn floor_boundary(s: &str, mut i: usize) -> usize {
 }
 
 fn found_at(offset: usize, end: usize, message: String, help: Option<String>, path: Option<String>) -> Found {
-    Found { start: offset, end, message, help, path }
+    Found { start: offset, end, message, help, path, related: None }
 }
 
-fn locate(tree: Option<&spans::Node>, p: Problem) -> Found {
+fn locate(source: &str, tree: Option<&spans::Node>, p: Problem) -> Found {
     match tree {
         Some(t) => {
             let node = t.locate(&p.path);
-            found_at(node.start, node.end, p.message, p.help, Some(p.path))
+            let mut found = found_at(node.start, node.end, p.message, p.help, Some(p.path.clone()));
+            found.related =
+                first_definition(source, t, &p.path, node).map(|at| (at, "first defined here".to_string()));
+            found
         }
         None => found_at(0, 1, p.message, p.help, Some(p.path)),
     }
+}
+
+/// For a problem at `list[i].id`, where an earlier item of the same list has an `id` written
+/// the same way: the offset of the first such `id` (an id used twice, defined first there).
+fn first_definition(source: &str, tree: &spans::Node, path: &str, node: &spans::Node) -> Option<usize> {
+    let head = path.strip_suffix(".id")?;
+    let open = head.rfind('[')?;
+    let index: usize = head[open + 1..].strip_suffix(']')?.parse().ok()?;
+    let list = &head[..open];
+    let text = source.get(node.start..node.end)?;
+    (0..index).find_map(|k| {
+        let other = tree.locate(&format!("{list}[{k}].id"));
+        // `locate` falls back to the deepest node found: only an `id` written the same way counts.
+        (other.start != node.start && source.get(other.start..other.end) == Some(text)).then_some(other.start)
+    })
 }
 
 /// The byte offset in `text` of ron's 1-based line and character column.
