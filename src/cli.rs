@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::net::serve::{JoinArgs, ServeArgs};
-use crate::{Outcome, headless, msel, net, play, report, research};
+use crate::{Outcome, author, headless, msel, net, play, report, research};
 
 /// Election-cybersecurity tabletop exercises: a deterministic simulation of
 /// foreign interference, information sharing and response.
@@ -26,6 +26,27 @@ pub enum Cmd {
         /// Scenario files (or built-in names).
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// `text` for people, `json` for editors and CI (one object with every diagnostic).
+        #[arg(long, value_enum, default_value = "text")]
+        format: headless::ValidateFormat,
+        /// Treat warnings as errors: exit 2 when any file has one.
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// Write a new scenario from a template, every section present and each field explained.
+    New {
+        /// Which exercise to start from.
+        #[arg(long, value_enum, default_value = "tabletop")]
+        template: author::Template,
+        /// The file to write (it must not exist yet).
+        file: PathBuf,
+    },
+    /// Print the JSON Schema of the scenario format (for editors), or with --markdown the field
+    /// reference of docs/scenarios.md.
+    Schema {
+        /// Print the field reference in Markdown instead.
+        #[arg(long)]
+        markdown: bool,
     },
     /// Run a scenario headless to its end (or --until) and print the metrics.
     Run {
@@ -240,7 +261,9 @@ pub enum Baseline {
 pub fn dispatch(cli: Cli) -> Outcome {
     match cli.command {
         Cmd::Scenarios => headless::scenarios(),
-        Cmd::Validate { files } => headless::validate(&files),
+        Cmd::Validate { files, format, deny_warnings } => headless::validate(&files, format, deny_warnings),
+        Cmd::New { template, file } => author::new_scenario(template, &file),
+        Cmd::Schema { markdown } => author::schema(markdown),
         Cmd::Run { file, seed, until, journal, json, sets, commands } => headless::run(
             file.as_deref(),
             seed,

@@ -35,28 +35,133 @@ pub fn scenarios() -> Outcome {
     Ok(())
 }
 
-/// How many problems a scenario's diagnostics report: the total line when
-/// there are several (some may not be shown), else one.
-fn problem_count(message: &str) -> usize {
-    message
-        .lines()
-        .rev()
-        .find_map(|l| l.split_once(" problems in ").and_then(|(n, _)| n.parse().ok()))
-        .unwrap_or_else(|| message.matches(": error: ").count().max(1))
+/// How `ttx validate` prints what it finds.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ValidateFormat {
+    /// For people: `file:line:col: error: ...` with the line and a caret, on standard error.
+    #[default]
+    Text,
+    /// For editors and CI: one JSON object on standard output (docs/scenarios.md).
+    Json,
+}
+
+/// One diagnostic of `ttx validate --format json`.
+#[derive(serde::Serialize)]
+struct JsonDiagnostic {
+    file: String,
+    line: usize,
+    column: usize,
+    /// Characters marked from `column` on the same line.
+    width: usize,
+    severity: &'static str,
+    message: String,
+    help: Option<String>,
+    /// The path of the value at fault (`teams[2].controls[0]`), when known.
+    path: Option<String>,
+    related: Option<JsonRelated>,
+}
+
+#[derive(serde::Serialize)]
+struct JsonRelated {
+    line: usize,
+    column: usize,
+    message: String,
+}
+
+#[derive(serde::Serialize)]
+struct JsonReport {
+    files: usize,
+    failed: usize,
+    errors: usize,
+    warnings: usize,
+    /// Diagnostics found but not listed (past the first 50 of a file).
+    omitted: usize,
+    diagnostics: Vec<JsonDiagnostic>,
+}
+
+fn json_items(d: &ttx_engine::Diagnostics, severity: &'static str, out: &mut Vec<JsonDiagnostic>) {
+    for i in &d.items {
+        out.push(JsonDiagnostic {
+            file: d.file.clone(),
+            line: i.line,
+            column: i.column,
+            width: i.width,
+            severity,
+            message: i.message.clone(),
+            help: i.help.clone(),
+            path: i.path.clone(),
+            related: i.related.as_ref().map(|r| JsonRelated {
+                line: r.line,
+                column: r.column,
+                message: r.message.clone(),
+            }),
+        });
+    }
 }
 
 /// `ttx validate FILE...`
-pub fn validate(files: &[PathBuf]) -> Outcome {
+pub fn validate(files: &[PathBuf], format: ValidateFormat, deny_warnings: bool) -> Outcome {
+    let json = format == ValidateFormat::Json;
     let mut failed = 0;
     let mut problems = 0;
+    let mut warnings = 0;
+    let mut omitted = 0;
+    let mut listed = Vec::new();
     let mut out = crate::output::stdout();
     for f in files {
-        match load::scenario(Some(f)) {
+        let loaded = match load::checked(f) {
+            Ok(l) => l,
+            Err(e) if json => {
+                failed += 1;
+                problems += 1;
+                listed.push(JsonDiagnostic {
+                    file: f.display().to_string(),
+                    line: 1,
+                    column: 1,
+                    width: 1,
+                    severity: "error",
+                    message: e.message.lines().next().unwrap_or_default().to_string(),
+                    help: e.message.lines().nth(1).map(str::to_string),
+                    path: None,
+                    related: None,
+                });
+                continue;
+            }
+            Err(e) => {
+                failed += 1;
+                problems += 1;
+                let _ = writeln!(std::io::stderr(), "{}", e.message.trim_end());
+                continue;
+            }
+        };
+        match loaded {
             Ok(s) => {
+                let w = s.warnings();
+                warnings += w.total();
+                if w.total() > 0 && deny_warnings {
+                    failed += 1;
+                    problems += w.total();
+                }
+                if json {
+                    json_items(w, "warning", &mut listed);
+                    omitted += w.omitted;
+                    continue;
+                }
+                if w.total() > 0 {
+                    let _ = write!(std::io::stderr(), "{}", w.items_text("warning"));
+                }
+                if w.total() > 0 && deny_warnings {
+                    continue;
+                }
                 let reg = s.registry();
+                let note = match w.total() {
+                    0 => String::new(),
+                    1 => ", 1 warning".to_string(),
+                    n => format!(", {n} warnings"),
+                };
                 writeln!(
                     out,
-                    "ok: {} \"{}\" ({} states, {} assets, {} teams, {} campaigns, {} injects)",
+                    "ok: {} \"{}\" ({} states, {} assets, {} teams, {} campaigns, {} injects{note})",
                     f.display(),
                     s.name(),
                     reg.states.len(),
@@ -66,19 +171,37 @@ pub fn validate(files: &[PathBuf]) -> Outcome {
                     reg.injects.len()
                 )?;
             }
-            Err(e) => {
+            Err(d) => {
                 failed += 1;
-                problems += problem_count(&e.message);
-                let _ = writeln!(std::io::stderr(), "{}", e.message.trim_end());
+                problems += d.total();
+                if json {
+                    json_items(&d, "error", &mut listed);
+                    omitted += d.omitted;
+                } else {
+                    let _ = write!(std::io::stderr(), "{}", d.items_text("error"));
+                }
             }
         }
     }
+    if json {
+        let report = JsonReport {
+            files: files.len(),
+            failed,
+            errors: listed.iter().filter(|d| d.severity == "error").count(),
+            warnings,
+            omitted,
+            diagnostics: listed,
+        };
+        let text = serde_json::to_string_pretty(&report).map_err(|e| Failure::runtime(e.to_string()))?;
+        writeln!(out, "{text}")?;
+    }
     if failed > 0 {
         return Err(Failure::input(format!(
-            "{problems} problem{} in {failed} of {} file{}",
+            "{problems} problem{} in {failed} of {} file{}{}",
             if problems == 1 { "" } else { "s" },
             files.len(),
-            if files.len() == 1 { "" } else { "s" }
+            if files.len() == 1 { "" } else { "s" },
+            if deny_warnings && warnings > 0 { " (warnings denied)" } else { "" }
         )));
     }
     Ok(())

@@ -7,6 +7,7 @@
 //! with a message a person can act on. A panic is a bug.
 #![forbid(unsafe_code)]
 
+mod author;
 mod cli;
 mod headless;
 mod load;

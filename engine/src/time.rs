@@ -112,6 +112,20 @@ impl<'de> Deserialize<'de> for ETime {
     }
 }
 
+impl schemars::JsonSchema for ETime {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ETime".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": "A time relative to Election Day: `E-30d 09:00`, `E+0d 20:00`, `E+45d` (midnight).",
+            "pattern": "^E([+-][0-9]+d)?( [0-9]{1,2}:[0-9]{2})?$"
+        })
+    }
+}
+
 /// A time string that could not be read, with what would fix it.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("bad time `{text}`: {reason}; write times like `E-30d 09:00` or `E+1d`")]

@@ -5,6 +5,8 @@
 //! what is wrong and what would fix it.
 
 pub mod compile;
+pub mod lint;
+pub mod reference;
 pub mod schema;
 pub mod spans;
 
@@ -49,6 +51,19 @@ pub struct Diagnostic {
     pub excerpt: String,
     /// 1-based position (in characters) of the problem within `excerpt`.
     pub caret: usize,
+    /// Another place the problem involves, such as the first definition of an id used twice.
+    pub related: Option<Related>,
+}
+
+/// A second place a diagnostic points at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Related {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column (in characters).
+    pub column: usize,
+    /// What is there, e.g. "first defined here".
+    pub message: String,
 }
 
 /// How many problems a [`Diagnostics`] shows; the rest are counted.
@@ -73,36 +88,59 @@ impl Diagnostics {
     pub fn total(&self) -> usize {
         self.items.len() + self.omitted
     }
+
+    /// No diagnostics (a file without warnings).
+    pub fn none(file: &str) -> Diagnostics {
+        Diagnostics { file: file.to_string(), items: Vec::new(), omitted: 0 }
+    }
+
+    /// Each diagnostic as text, labelled `severity` (`error` or `warning`), with the count of
+    /// those not shown but without the closing total that [`fmt::Display`] adds.
+    pub fn items_text(&self, severity: &str) -> String {
+        use fmt::Write as _;
+        let mut f = String::new();
+        for (i, d) in self.items.iter().enumerate() {
+            if i > 0 {
+                f.push('\n');
+            }
+            let _ = writeln!(f, "{}:{}:{}: {severity}: {}", self.file, d.line, d.column, d.message);
+            let num = d.line.to_string();
+            let pad = " ".repeat(num.len());
+            let _ = writeln!(f, " {pad} |");
+            let _ = writeln!(f, " {num} | {}", d.excerpt);
+            let _ = writeln!(
+                f,
+                " {pad} | {}{}",
+                " ".repeat(d.caret.saturating_sub(1)),
+                "^".repeat(d.width.max(1))
+            );
+            if let Some(h) = &d.help {
+                let _ = writeln!(f, " {pad} = help: {h}");
+            }
+            if let Some(r) = &d.related {
+                let _ = writeln!(f, " {pad} = note: {}: {}:{}:{}", r.message, self.file, r.line, r.column);
+            }
+        }
+        if self.omitted > 0 {
+            let noun = if severity == "error" { "problem" } else { severity };
+            let _ = writeln!(
+                f,
+                "\n... and {} more {noun}{} in {} (only the first {} are shown)",
+                self.omitted,
+                if self.omitted == 1 { "" } else { "s" },
+                self.file,
+                self.items.len()
+            );
+        }
+        f
+    }
 }
 
 impl std::error::Error for Diagnostics {}
 
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, d) in self.items.iter().enumerate() {
-            if i > 0 {
-                writeln!(f)?;
-            }
-            writeln!(f, "{}:{}:{}: error: {}", self.file, d.line, d.column, d.message)?;
-            let num = d.line.to_string();
-            let pad = " ".repeat(num.len());
-            writeln!(f, " {pad} |")?;
-            writeln!(f, " {num} | {}", d.excerpt)?;
-            writeln!(f, " {pad} | {}{}", " ".repeat(d.caret.saturating_sub(1)), "^".repeat(d.width.max(1)))?;
-            if let Some(h) = &d.help {
-                writeln!(f, " {pad} = help: {h}")?;
-            }
-        }
-        if self.omitted > 0 {
-            writeln!(
-                f,
-                "\n... and {} more problem{} in {} (only the first {} are shown)",
-                self.omitted,
-                if self.omitted == 1 { "" } else { "s" },
-                self.file,
-                self.items.len()
-            )?;
-        }
+        f.write_str(&self.items_text("error"))?;
         if self.total() > 1 {
             writeln!(f, "{} problems in {}", self.total(), self.file)?;
         }
@@ -117,6 +155,7 @@ pub struct Scenario {
     source: Arc<str>,
     registry: Arc<Registry>,
     hash: u64,
+    warnings: Arc<Diagnostics>,
 }
 
 fn ron_options() -> ron::Options {
@@ -138,9 +177,17 @@ impl Scenario {
         let spec = parse_spec(label, source)?;
         let tree = spans::parse(source).ok();
         match compile::compile(&spec) {
-            Ok(registry) => Ok(Scenario::assemble(label, source, registry)),
+            Ok(registry) => {
+                let mut scenario = Scenario::assemble(label, source, registry);
+                let warnings = lint::warnings(&spec);
+                if !warnings.is_empty() {
+                    let items = warnings.into_iter().map(|p| locate(source, tree.as_ref(), p)).collect();
+                    scenario.warnings = Arc::new(sorted(label, source, items));
+                }
+                Ok(scenario)
+            }
             Err(problems) => {
-                let items = problems.into_iter().map(|p| locate(tree.as_ref(), p)).collect();
+                let items = problems.into_iter().map(|p| locate(source, tree.as_ref(), p)).collect();
                 Err(sorted(label, source, items))
             }
         }
@@ -163,7 +210,19 @@ impl Scenario {
         // The hash covers the meaning, not the formatting: it is taken over the canonical serialisation.
         let canonical = ron::ser::to_string(&registry.spec).unwrap_or_default();
         let hash = stable_hash(canonical.as_bytes());
-        Scenario { label: label.to_string(), source: Arc::from(source), registry: Arc::new(registry), hash }
+        Scenario {
+            label: label.to_string(),
+            source: Arc::from(source),
+            registry: Arc::new(registry),
+            hash,
+            warnings: Arc::new(Diagnostics::none(label)),
+        }
+    }
+
+    /// What [`lint::warnings`] found in the file: likely mistakes that do not stop it from
+    /// running. Empty for a scenario made in code.
+    pub fn warnings(&self) -> &Diagnostics {
+        &self.warnings
     }
 
     /// The name it was loaded under (a path or a built-in name).
@@ -213,6 +272,8 @@ struct Found {
     message: String,
     help: Option<String>,
     path: Option<String>,
+    /// Byte offset and message of a second place to point at.
+    related: Option<(usize, String)>,
 }
 
 /// Orders the problems by place, drops repeats, and builds the diagnostics of
@@ -269,6 +330,10 @@ fn diagnostic(source: &str, p: Found) -> Diagnostic {
     let shown_rest = source[offset..to].chars().count().max(1);
     let end = floor_boundary(source, p.end.max(offset).min(source.len()));
     let marked = source[offset..end].lines().next().map_or(1, |l| l.chars().take(shown_rest).count());
+    let related = p.related.map(|(at, message)| {
+        let (line, column) = spans::line_col(source, floor_boundary(source, at.min(source.len())));
+        Related { line, column, message }
+    });
     Diagnostic {
         line,
         column,
@@ -278,6 +343,7 @@ fn diagnostic(source: &str, p: Found) -> Diagnostic {
         path: p.path,
         excerpt,
         caret,
+        related,
     }
 }
 
@@ -289,17 +355,35 @@ fn floor_boundary(s: &str, mut i: usize) -> usize {
 }
 
 fn found_at(offset: usize, end: usize, message: String, help: Option<String>, path: Option<String>) -> Found {
-    Found { start: offset, end, message, help, path }
+    Found { start: offset, end, message, help, path, related: None }
 }
 
-fn locate(tree: Option<&spans::Node>, p: Problem) -> Found {
+fn locate(source: &str, tree: Option<&spans::Node>, p: Problem) -> Found {
     match tree {
         Some(t) => {
             let node = t.locate(&p.path);
-            found_at(node.start, node.end, p.message, p.help, Some(p.path))
+            let mut found = found_at(node.start, node.end, p.message, p.help, Some(p.path.clone()));
+            found.related =
+                first_definition(source, t, &p.path, node).map(|at| (at, "first defined here".to_string()));
+            found
         }
         None => found_at(0, 1, p.message, p.help, Some(p.path)),
     }
+}
+
+/// For a problem at `list[i].id`, where an earlier item of the same list has an `id` written
+/// the same way: the offset of the first such `id` (an id used twice, defined first there).
+fn first_definition(source: &str, tree: &spans::Node, path: &str, node: &spans::Node) -> Option<usize> {
+    let head = path.strip_suffix(".id")?;
+    let open = head.rfind('[')?;
+    let index: usize = head[open + 1..].strip_suffix(']')?.parse().ok()?;
+    let list = &head[..open];
+    let text = source.get(node.start..node.end)?;
+    (0..index).find_map(|k| {
+        let other = tree.locate(&format!("{list}[{k}].id"));
+        // `locate` falls back to the deepest node found: only an `id` written the same way counts.
+        (other.start != node.start && source.get(other.start..other.end) == Some(text)).then_some(other.start)
+    })
 }
 
 /// The byte offset in `text` of ron's 1-based line and character column.
@@ -316,11 +400,163 @@ fn offset_in(text: &str, line: usize, col: usize) -> usize {
     off + rest[..line_len].char_indices().nth(col.saturating_sub(1)).map_or(line_len, |(i, _)| i)
 }
 
-fn ron_found(source: &str, base: usize, e: &ron::error::SpannedError) -> Found {
+fn ron_found(source: &str, base: usize, e: &ron::error::SpannedError, piece: Option<&spans::Node>) -> Found {
     // ron's positions are 1-based lines and character columns relative to the text it read.
     let at = base + offset_in(&source[base..], e.span.start.line, e.span.start.col);
+    if let Some(f) = unclosed_string(source, at).or_else(|| unclosed_list(source, at, &e.code)) {
+        return f;
+    }
+    let value = piece.and_then(|p| value_at(p, at));
+    // `per_state: 6.5`: ron reads the integer `6`, then stops at `.5`.
+    if let Some(v) = value
+        && matches!(e.code, ron::error::Error::ExpectedComma)
+        && source[v.start..at].bytes().all(|b| b.is_ascii_digit() || b == b'-' || b == b'+')
+        && source[at..].starts_with('.')
+    {
+        let text = &source[v.start..v.end];
+        return found_at(
+            v.start,
+            v.end,
+            format!("expected a whole number, found `{text}`"),
+            Some(format!(
+                "this field counts whole things: write an integer such as `{}`",
+                &source[v.start..at]
+            )),
+            None,
+        );
+    }
     let (message, help) = explain_ron(&e.code);
-    found_at(at, at + 1, message, help, None)
+    // Mark the whole value the error is about, not only its first character (ron may place
+    // the error on the blank before the value).
+    let skip = source[at..].len() - source[at..].trim_start().len();
+    match piece.and_then(|p| value_at(p, at + skip)).filter(|v| v.start == at + skip) {
+        Some(v) => found_at(v.start, v.end, message, help, None),
+        None => found_at(at, at + 1, message, help, None),
+    }
+}
+
+/// The innermost value of `piece` that starts at or contains `at`.
+fn value_at(piece: &spans::Node, at: usize) -> Option<&spans::Node> {
+    if at < piece.start || at >= piece.end {
+        return None;
+    }
+    let mut node = piece;
+    while let Some((_, child)) = node.children.iter().find(|(_, c)| c.start <= at && at < c.end) {
+        node = child;
+    }
+    Some(node)
+}
+
+/// Byte ranges of the string literals of `source` before `upto` (comments skipped).
+fn strings_before(source: &str, upto: usize) -> Vec<(usize, usize)> {
+    let b = source.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < upto.min(b.len()) {
+        match b[i] {
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i + 1 < b.len() && !(b[i] == b'*' && b[i + 1] == b'/') {
+                    i += 1;
+                }
+                i += 2;
+            }
+            b'"' => {
+                let start = i;
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+                out.push((start, i.min(b.len())));
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+/// A syntax error just after a string that runs over a line end: most likely the string's
+/// closing quote is missing, and the error is where the next string's opening quote closed it.
+fn unclosed_string(source: &str, at: usize) -> Option<Found> {
+    let &(start, end) = strings_before(source, at).last()?;
+    let text = &source[start..end.min(source.len())];
+    let between = source.get(end..at)?;
+    if !text.contains('\n') || !between.trim().is_empty() {
+        return None;
+    }
+    let first_line_end = source[start..].find('\n').map_or(source.len(), |i| start + i);
+    Some(found_at(
+        start,
+        first_line_end,
+        "this string is not closed on its line".to_string(),
+        Some("add the closing `\"` (without it, the text runs on to the next `\"` on a later line)".into()),
+        None,
+    ))
+}
+
+/// `Expected struct AdversarySpec but found injects`: a section name read as an item of a list
+/// that was never closed.
+fn unclosed_list(source: &str, at: usize, code: &ron::error::Error) -> Option<Found> {
+    let ron::error::Error::ExpectedDifferentStructName { found, .. } = code else { return None };
+    // The innermost bracket still open at `at` (strings and comments skipped).
+    let strings = strings_before(source, at);
+    let mut open: Vec<(usize, u8)> = Vec::new();
+    let b = source.as_bytes();
+    let mut k = 0;
+    let mut i = 0;
+    while i < at.min(b.len()) {
+        if let Some(&(s, e)) = strings.get(k)
+            && i >= s
+        {
+            i = e;
+            k += 1;
+            continue;
+        }
+        match b[i] {
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'(' | b'[' | b'{' => open.push((i, b[i])),
+            b')' | b']' | b'}' => {
+                open.pop();
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    // The outermost `Scenario(` holds the sections; the innermost bracket left open inside it
+    // is the one to close.
+    if open.len() < 2 {
+        return None;
+    }
+    let &(opened, bracket) = open.last()?;
+    let close = match bracket {
+        b'[' => ']',
+        b'(' => ')',
+        _ => '}',
+    };
+    let (line, _) = spans::line_col(source, opened);
+    let mut f = found_at(
+        at,
+        at + found.len(),
+        format!(
+            "`{found}` starts a new section, but the `{}` opened on line {line} is not closed",
+            bracket as char
+        ),
+        Some(format!("add `{close}` (and a comma) before `{found}`")),
+        None,
+    );
+    f.related = Some((opened, "opened here".to_string()));
+    Some(f)
 }
 
 fn explain_ron(code: &ron::error::Error) -> (String, Option<String>) {
@@ -346,6 +582,9 @@ fn explain_ron(code: &ron::error::Error) -> (String, Option<String>) {
         E::MissingStructField { field, .. } => Some(format!("add `{field}: ...` to this value")),
         E::ExpectedString | E::ExpectedStringEnd => Some("write text in double quotes, e.g. \"PA\"".into()),
         E::ExpectedComma => Some("separate items with commas".into()),
+        E::ExpectedFloat => Some("write a number, e.g. `0.5` or `24`".into()),
+        E::ExpectedInteger => Some("write a whole number, e.g. `3`".into()),
+        E::ExpectedBoolean => Some("write `true` or `false`".into()),
         E::Eof => Some("the file ends too early: check for a missing `)` or `]`".into()),
         E::Message(m) if m.contains("bad time") => None,
         _ => None,
@@ -363,7 +602,7 @@ fn parse_spec(label: &str, source: &str) -> Result<ScenarioSpec, Diagnostics> {
     // The whole file failed: read it piece by piece to report every problem, not only the first.
     let tree = match spans::parse(source) {
         Ok(t) => t,
-        Err(_) => return Err(sorted(label, source, vec![ron_found(source, 0, &err)])),
+        Err(_) => return Err(sorted(label, source, vec![ron_found(source, 0, &err, None)])),
     };
     let mut items = Vec::new();
     let first = source[tree.start..].chars().next();
@@ -382,7 +621,7 @@ fn parse_spec(label: &str, source: &str) -> Result<ScenarioSpec, Diagnostics> {
     }
     piecewise(source, &tree, &mut items);
     if items.is_empty() {
-        items.push(ron_found(source, 0, &err));
+        items.push(ron_found(source, 0, &err, Some(&tree)));
     }
     Err(sorted(label, source, items))
 }
@@ -392,7 +631,7 @@ fn check_piece<T: DeserializeOwned>(source: &str, node: &spans::Node, items: &mu
     match ron_options().from_str::<T>(text) {
         Ok(_) => true,
         Err(e) => {
-            items.push(ron_found(source, node.start, &e));
+            items.push(ron_found(source, node.start, &e, Some(node)));
             false
         }
     }
@@ -568,7 +807,9 @@ pub fn suggest<S: AsRef<str>>(word: &str, candidates: &[S]) -> Option<String> {
             best = Some((d, c));
         }
     }
-    best.filter(|(d, c)| *d > 0 && *d <= (c.len().max(word.len()) / 3).max(1)).map(|(_, c)| c.to_string())
+    // Distance 0 is a match but for case (`"FBI"` for `"fbi"`): worth suggesting too.
+    best.filter(|(d, c)| (*d > 0 || *c != word) && *d <= (c.len().max(word.len()) / 3).max(1))
+        .map(|(_, c)| c.to_string())
 }
 
 /// The Levenshtein distance between two strings, in characters, comparing at

@@ -11,12 +11,13 @@
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::time::ETime;
 
 /// A whole scenario file.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename = "Scenario")]
 pub struct ScenarioSpec {
     /// The exercise's title, shown in the console header and reports.
@@ -76,7 +77,7 @@ pub struct ScenarioSpec {
 }
 
 /// The exercise clock and the election's fixed moments, all relative to Election Day.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClockSpec {
     /// First simulated hour, e.g. `"E-60d 08:00"`.
@@ -114,7 +115,7 @@ fn default_reporting_end() -> ETime {
 }
 
 /// One discussion module (pre-election, Election Day, post-election).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ModuleSpec {
     /// Stable id referenced by injects.
@@ -132,7 +133,7 @@ pub struct ModuleSpec {
 }
 
 /// Which states take part and how their local jurisdictions are made.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GeographySpec {
     /// States by USPS postal code, or all 50 states and DC.
@@ -142,7 +143,7 @@ pub struct GeographySpec {
 }
 
 /// A choice of states.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum StateSelection {
     /// All 50 states and DC.
     All,
@@ -151,7 +152,7 @@ pub enum StateSelection {
 }
 
 /// How local jurisdictions are produced.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum JurisdictionsSpec {
     /// Every local election jurisdiction the state data lists (7,894 nationally).
     FromData,
@@ -165,7 +166,7 @@ pub enum JurisdictionsSpec {
 }
 
 /// One hand-listed local jurisdiction.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct JurisdictionSpec {
     /// Stable id, unique in the scenario (e.g. `"harbor"`).
@@ -183,7 +184,7 @@ pub struct JurisdictionSpec {
 }
 
 /// A team: the people at one console.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TeamSpec {
     /// Stable id used by `ttx join --team` and by injects.
@@ -199,7 +200,7 @@ pub struct TeamSpec {
 }
 
 /// What a team does in the exercise.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 pub enum TeamRole {
     /// Plays its actors.
     #[default]
@@ -211,7 +212,7 @@ pub enum TeamRole {
 }
 
 /// A reference to one or more actors.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 pub enum ActorSel {
     /// DHS / CISA.
     Dhs,
@@ -242,7 +243,7 @@ pub enum ActorSel {
 }
 
 /// Kinds of election infrastructure.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 pub enum AssetKind {
     /// The statewide voter registration database (owned by the state office).
     VoterRegistration,
@@ -300,7 +301,7 @@ impl AssetKind {
 }
 
 /// A vendor serving many jurisdictions.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VendorSpec {
     /// Stable id.
@@ -322,7 +323,7 @@ pub struct VendorSpec {
 /// Fields not written keep their [`Default`] values. `by_kind` is merged kind by kind with
 /// the built-in per-kind changes: a kind written replaces the built-in entry for that kind
 /// (`VoterRegistration: ()` removes it), and kinds not written keep theirs.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct PostureSpec {
     /// The posture of every asset unless changed below.
@@ -361,7 +362,7 @@ impl Default for PostureSpec {
 }
 
 /// The security posture of one asset. Fields not written keep their [`Default`] values.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Posture {
     /// Multi-factor authentication enforced.
@@ -395,7 +396,7 @@ impl Default for Posture {
 }
 
 /// A partial posture: only the fields given change.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PosturePatch {
     /// See [`Posture::mfa`].
@@ -449,7 +450,7 @@ impl PosturePatch {
 }
 
 /// A posture change for selected assets.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PostureOverride {
     /// Which assets (empty lists match everything).
@@ -460,7 +461,7 @@ pub struct PostureOverride {
 }
 
 /// Selects assets by kind, state and jurisdiction; an empty list matches all.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AssetSelector {
     /// Asset kinds.
@@ -478,7 +479,9 @@ pub struct AssetSelector {
 }
 
 /// How an asset is monitored.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 pub enum Monitoring {
     /// Nobody looks at the logs.
     None,
@@ -492,7 +495,9 @@ pub enum Monitoring {
 }
 
 /// Phishing-awareness training of the staff.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 pub enum Training {
     /// No training: about a third fail a phishing test.
     #[default]
@@ -504,7 +509,7 @@ pub enum Training {
 }
 
 /// The channels indicators travel on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 pub enum Channel {
     /// A local jurisdiction reports to its state election office.
     LocalToState,
@@ -574,7 +579,7 @@ impl Channel {
 }
 
 /// The sharing knobs. Fields not written keep their [`Default`] values.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct SharingSpec {
     /// Share of local jurisdictions that are EI-ISAC members (unless listed otherwise).
@@ -614,7 +619,7 @@ impl Default for SharingSpec {
 }
 
 /// Every channel's latency and reliability.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct ChannelsSpec {
     /// See [`Channel::LocalToState`].
@@ -706,7 +711,7 @@ impl Default for ChannelsSpec {
 /// Latency is drawn from a distribution given by four quantiles (minimum,
 /// median, 90th percentile, maximum), interpolated linearly between them and
 /// rounded up to whole hours (at least one).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChannelSpec {
     /// Whether the channel exists at all in this scenario.
@@ -745,7 +750,7 @@ impl ChannelSpec {
 }
 
 /// Probabilities per access technique and detection rates per monitoring level.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct TechniquesSpec {
     /// Spear-phishing of staff.
@@ -801,7 +806,7 @@ impl Default for TechniquesSpec {
 }
 
 /// Base probabilities of one access technique.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TechniqueSpec {
     /// Probability one access attempt succeeds against an unprotected target (before posture and skill).
@@ -816,7 +821,7 @@ pub struct TechniqueSpec {
 
 /// Probability that one adversary action is noticed, by the target's monitoring. Fields not
 /// written keep their [`Default`] values.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct DetectionSpec {
     /// No monitoring.
@@ -848,7 +853,7 @@ impl Default for DetectionSpec {
 }
 
 /// A foreign adversary.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AdversarySpec {
     /// Stable id.
@@ -889,7 +894,7 @@ fn default_intel_delay() -> f64 {
 }
 
 /// What a campaign is after.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 pub enum Objective {
     /// Take systems down (ransomware, wiper, DDoS).
     Disrupt,
@@ -902,7 +907,7 @@ pub enum Objective {
 }
 
 /// How a campaign gets in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 pub enum Technique {
     /// Spear-phishing.
     Phishing,
@@ -939,7 +944,7 @@ impl Technique {
 }
 
 /// Which targets a campaign goes after.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TargetSpec {
     /// Asset kinds it attacks.
@@ -959,7 +964,7 @@ pub struct TargetSpec {
 }
 
 /// How a campaign orders its candidate targets.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub enum TargetPreference {
     /// At random.
     #[default]
@@ -971,7 +976,7 @@ pub enum TargetPreference {
 }
 
 /// One adversary campaign.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CampaignSpec {
     /// Stable id, unique in the scenario.
@@ -1068,7 +1073,7 @@ fn default_amplification() -> f64 {
 /// Fields not written keep their [`Default`] values; the fields written of one actor's
 /// doctrine change that actor's default doctrine (so `state: (relay: false)` keeps the state
 /// offices' own reporting and relay hours).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct DoctrinesSpec {
     /// Local election offices.
@@ -1198,7 +1203,7 @@ fn written<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Resul
 }
 
 /// A small policy for an unstaffed actor. Fields that do not apply to an actor's kind are ignored.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Doctrine {
     /// Hours from detecting something to reporting it on.
@@ -1255,7 +1260,7 @@ impl Default for Doctrine {
 }
 
 /// A partial doctrine.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DoctrinePatch {
     /// See [`Doctrine::report_h`].
@@ -1332,7 +1337,7 @@ impl DoctrinePatch {
 }
 
 /// A doctrine change for selected actors.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DoctrineOverride {
     /// Which actors.
@@ -1342,7 +1347,7 @@ pub struct DoctrineOverride {
 }
 
 /// Federal policies.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct FederalDoctrine {
     /// DHS/CISA on-site assessment teams available at once (a scarce resource).
@@ -1376,7 +1381,7 @@ impl Default for FederalDoctrine {
 }
 
 /// Public confidence.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct PublicSpec {
     /// Starting confidence, 0-100 (share confident votes are counted accurately).
@@ -1410,7 +1415,7 @@ impl Default for PublicSpec {
 }
 
 /// The electorate: how outages become affected voters.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct ElectorateSpec {
     /// Share of registered voters who vote.
@@ -1435,7 +1440,7 @@ impl Default for ElectorateSpec {
 }
 
 /// The EO 13848 post-election process.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Eo13848Spec {
     /// Days after the election the DNI's assessment is due (§1(a)).
@@ -1494,7 +1499,7 @@ impl Default for Eo13848Spec {
 }
 
 /// A scripted inject.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InjectSpec {
     /// Stable id.
@@ -1521,7 +1526,7 @@ pub struct InjectSpec {
 }
 
 /// When an inject fires.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum Trigger {
     /// At a fixed time.
     At(ETime),
@@ -1538,7 +1543,7 @@ pub enum Trigger {
 }
 
 /// A condition on the simulation's state.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum Condition {
     /// The campaign has started.
     CampaignStarted(String),
@@ -1557,7 +1562,7 @@ pub enum Condition {
 }
 
 /// What an inject does.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum Effect {
     /// Start a dormant campaign now.
     StartCampaign(String),
@@ -1614,7 +1619,7 @@ pub enum Effect {
 }
 
 /// A template the red or white cell fills in during play.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InjectTemplateSpec {
     /// Stable id.
@@ -1632,7 +1637,7 @@ pub struct InjectTemplateSpec {
 
 /// Core capabilities the after-action report rates. An `evaluation` without `capabilities`
 /// keeps the default capability; `capabilities: []` rates none.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct EvaluationSpec {
     /// The capabilities and their metric thresholds.
@@ -1655,7 +1660,7 @@ impl Default for EvaluationSpec {
 }
 
 /// One core capability.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CapabilitySpec {
     /// HSEEP core capability name.
@@ -1665,7 +1670,7 @@ pub struct CapabilitySpec {
 }
 
 /// A metric with the thresholds of the four HSEEP ratings.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MeasureSpec {
     /// Metric name (as in docs/metrics.md).
