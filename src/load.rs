@@ -25,9 +25,56 @@ pub fn scenario(file: Option<&Path>) -> Result<Scenario, Failure> {
                     names.join(", ")
                 ))
             })?;
-            Scenario::parse(&shown, &source).map_err(|d| Failure::input(d.to_string()))
+            let sc = Scenario::parse(&shown, &source).map_err(|d| Failure::input(d.to_string()))?;
+            attach(sc, p)
         }
     }
+}
+
+/// The most text one attachment may hold (it is copied into every journal of the scenario).
+pub const MAX_ATTACHMENT_BYTES: u64 = 256 * 1024;
+
+/// Reads the files a scenario's injects attach, relative to the scenario file's folder.
+fn attach(sc: Scenario, scenario_path: &Path) -> Result<Scenario, Failure> {
+    let paths = sc.attachment_paths();
+    if paths.is_empty() {
+        return Ok(sc);
+    }
+    let dir = scenario_path.parent().unwrap_or_else(|| Path::new("."));
+    let mut files = std::collections::BTreeMap::new();
+    for p in paths {
+        let full = dir.join(&p);
+        let inject = sc
+            .spec()
+            .injects
+            .iter()
+            .find(|i| i.attachments.contains(&p))
+            .map_or(String::new(), |i| format!("inject `{}`: ", i.id));
+        let meta = std::fs::metadata(&full).map_err(|e| {
+            Failure::input(format!(
+                "{}: {inject}cannot read attachment {p} ({}: {e}); write the path of a text or Markdown file relative to the scenario file",
+                scenario_path.display(),
+                full.display()
+            ))
+        })?;
+        if meta.len() > MAX_ATTACHMENT_BYTES {
+            return Err(Failure::input(format!(
+                "{}: {inject}attachment {p} is {} bytes; attach text of at most {} KiB",
+                scenario_path.display(),
+                meta.len(),
+                MAX_ATTACHMENT_BYTES / 1024
+            )));
+        }
+        let text = std::fs::read_to_string(&full).map_err(|e| {
+            Failure::input(format!(
+                "{}: {inject}cannot read attachment {p} ({}: {e}); attach a UTF-8 text or Markdown file",
+                scenario_path.display(),
+                full.display()
+            ))
+        })?;
+        files.insert(p, text);
+    }
+    Ok(sc.with_attachments(files))
 }
 
 /// Reads an election-relative time flag and turns it into a tick of the scenario's clock.

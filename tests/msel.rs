@@ -46,7 +46,10 @@ fn msel_lists_every_inject_in_time_order_with_its_module_questions() {
             "target_teams",
             "expected_actions",
             "effects",
-            "discussion_questions"
+            "discussion_questions",
+            "per_team",
+            "cancelled_if",
+            "attachments"
         ]
     );
     let body = &rows[1..];
