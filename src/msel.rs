@@ -11,7 +11,8 @@ use std::path::Path;
 use serde::Serialize;
 use ttx_engine::Scenario;
 use ttx_engine::model::registry::{AssetIx, Registry, ResolvedEffect, ResolvedTrigger};
-use ttx_engine::view::condition_text;
+use ttx_engine::scenario::schema::ExpectedAction;
+use ttx_engine::view::{condition_text, condition_words};
 
 use crate::headless::write_atomic;
 use crate::{Failure, Outcome, load};
@@ -43,6 +44,12 @@ pub struct MselRow {
     pub effects: String,
     /// The module's discussion questions, one per line.
     pub discussion_questions: String,
+    /// What some teams are told instead of the description, one `team: text` per line.
+    pub per_team: String,
+    /// The condition that cancels it, in words.
+    pub cancelled_if: String,
+    /// The files handed out with it, one path per line.
+    pub attachments: String,
 }
 
 /// The MSEL rows of a scenario, in module order and then time order
@@ -84,7 +91,17 @@ pub fn rows(scenario: &Scenario) -> Vec<MselRow> {
                     .map(|t| reg.teams[t.ix()].name.as_str())
                     .collect::<Vec<_>>()
                     .join("; "),
-                expected_actions: inj.spec.expected_actions.join("\n"),
+                expected_actions: inj
+                    .spec
+                    .expected_actions
+                    .iter()
+                    .map(|a| match a {
+                        ExpectedAction::Text(t) => t.clone(),
+                        ExpectedAction::Command(p) if p.text.is_empty() => format!("[{}]", p.describe()),
+                        ExpectedAction::Command(p) => format!("{} [{}]", p.text, p.describe()),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n"),
                 effects: inj.effects.iter().map(|e| effect_words(reg, e)).collect::<Vec<_>>().join("\n"),
                 discussion_questions: module
                     .map(|m| {
@@ -96,6 +113,14 @@ pub fn rows(scenario: &Scenario) -> Vec<MselRow> {
                             .join("\n")
                     })
                     .unwrap_or_default(),
+                per_team: inj
+                    .per_team
+                    .iter()
+                    .map(|(t, x)| format!("{}: {x}", reg.teams[t.ix()].name))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                cancelled_if: inj.cancel_if.as_ref().map(|c| condition_words(reg, c)).unwrap_or_default(),
+                attachments: inj.spec.attachments.join("\n"),
             }
         })
         .collect()
@@ -146,7 +171,53 @@ fn effect_words(reg: &Registry, e: &ResolvedEffect) -> String {
         ResolvedEffect::News(t) => format!("news: {t}"),
         ResolvedEffect::Message(t) => format!("message to the addressed teams: {t}"),
         ResolvedEffect::Confidence(d) => format!("public confidence {d:+.1} points"),
+        ResolvedEffect::Attribute { by, adversary } => format!(
+            "{} publicly attributes the activity to {}",
+            reg.actor(*by).name,
+            reg.adversaries[adversary.ix()].name
+        ),
+        ResolvedEffect::Statement { by, statement } => format!(
+            "{} makes a public statement ({})",
+            reg.actor(*by).name,
+            match statement {
+                ttx_engine::command::Statement::Reassure => "reassure",
+                ttx_engine::command::Statement::Debunk => "debunk",
+            }
+        ),
+        ResolvedEffect::Evidence { adversary, amount } => {
+            format!("EO 13848 evidence against {}: {amount:.1}", reg.adversaries[adversary.ix()].name)
+        }
+        ResolvedEffect::Posture { candidates, count, set } => {
+            format!("changes the posture ({}) of {}", posture_words(set), assets(candidates, *count))
+        }
     }
+}
+
+/// The fields a posture change sets, in words.
+fn posture_words(p: &ttx_engine::scenario::schema::PosturePatch) -> String {
+    let mut v = Vec::new();
+    if let Some(x) = p.mfa {
+        v.push(format!("MFA {}", if x { "on" } else { "off" }));
+    }
+    if let Some(x) = p.patch_lag_days {
+        v.push(format!("patches {x} days behind"));
+    }
+    if let Some(x) = p.monitoring {
+        v.push(format!("monitoring {x:?}"));
+    }
+    if let Some(x) = p.offline_backups {
+        v.push(format!("offline backups {}", if x { "yes" } else { "no" }));
+    }
+    if let Some(x) = p.paper_fallback {
+        v.push(format!("paper fallback {}", if x { "ready" } else { "not ready" }));
+    }
+    if let Some(x) = p.training {
+        v.push(format!("training {x:?}"));
+    }
+    if let Some(x) = p.ddos_protection {
+        v.push(format!("DDoS protection {}", if x { "on" } else { "off" }));
+    }
+    v.join(", ")
 }
 
 /// The MSEL as CSV text.

@@ -46,7 +46,10 @@ fn msel_lists_every_inject_in_time_order_with_its_module_questions() {
             "target_teams",
             "expected_actions",
             "effects",
-            "discussion_questions"
+            "discussion_questions",
+            "per_team",
+            "cancelled_if",
+            "attachments"
         ]
     );
     let body = &rows[1..];
@@ -86,7 +89,7 @@ fn msel_writes_a_file_and_reports_bad_input() {
     let out = ttx(&["msel", "--out", path.to_str().expect("a UTF-8 path")]);
     assert_exit(&out, 0);
     assert!(stderr(&out).contains("wrote 10 injects"));
-    assert_eq!(std::fs::read_to_string(&path).unwrap().lines().next().unwrap().split(',').count(), 12);
+    assert_eq!(std::fs::read_to_string(&path).unwrap().lines().next().unwrap().split(',').count(), 15);
     let out = ttx(&["msel", "no_such_scenario.ron"]);
     assert_exit(&out, 2);
     assert!(stderr(&out).contains("cannot read scenario"));

@@ -276,3 +276,63 @@ fn serve_without_a_terminal_says_to_use_headless() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--headless"));
 }
+
+/// A scenario whose branch turns on whether Pennsylvania patches its registration system.
+const BRANCHING: &str = r#"Scenario(
+    name: "Patch or not",
+    clock: (start: "E-60d 08:00", end: "E-50d 00:00"),
+    geography: (states: Only(["PA"]), jurisdictions: Generated(per_state: 2)),
+    teams: [(id: "pa", name: "Pennsylvania", controls: [StateOffice("PA")])],
+    injects: [
+        (id: "patched", title: "Pennsylvania patched in time", trigger: When(condition: All([Before("E-60d 12:00"), Issued((team: "pa", command: patch, target: "PA/vr"))]))),
+        (id: "unpatched", title: "Nobody patched by noon", trigger: When(condition: All([After("E-60d 12:00"), Not(Issued((team: "pa", command: patch))), Not(InjectFired("patched"))]))),
+    ],
+)"#;
+
+#[test]
+fn a_command_given_with_key_presses_decides_which_branch_fires() {
+    let tmp = scratch();
+    let dir = tmp.path();
+    std::fs::write(dir.join("branching.ron"), BRANCHING).unwrap();
+    let mut s = Session::start(dir, &["play", "branching.ron", "--journal", "j.jsonl"], 30, 110);
+    s.wait_for(&["E-60d 08:00", "PAUSED"]);
+    // The palette acts for the first team: Pennsylvania patches its registration system.
+    s.send("c");
+    s.wait_for(&["Act for a team", "patch", "PA/vr"]);
+    s.send("\x13");
+    s.wait_for(&["Queued for E-60d 08:00: PA: patch PA/vr"]);
+    s.send("\x1b");
+    s.wait_for(&["step 1h"]);
+    s.send("n");
+    s.wait_for(&["E-60d 09:00"]);
+    s.send("n");
+    // The event log says which inject fired (the queue lists both titles).
+    let screen = s.wait_for(&["E-60d 10:00", "Inject: Pennsylvania patched in time"]);
+    assert!(!screen.contains("Inject: Nobody patched by noon"), "{screen}");
+    s.send("q");
+    s.wait_for(&["Quit the exercise?"]);
+    s.send("y");
+    assert_eq!(s.finish(), 0, "{}", s.contents());
+    assert_restored(&s);
+    let journal = std::fs::read_to_string(dir.join("j.jsonl")).expect("the journal");
+    assert!(journal.contains("\"type\":\"patch\""), "{journal}");
+    let replay = std::process::Command::new(BIN)
+        .args(["replay", "j.jsonl", "--verify"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(replay.status.success(), "{}", String::from_utf8_lossy(&replay.stderr));
+
+    // Without the key presses, the other branch fires at noon.
+    let mut s = Session::start(dir, &["play", "branching.ron"], 30, 110);
+    s.wait_for(&["E-60d 08:00", "PAUSED"]);
+    for _ in 0..6 {
+        s.send("n");
+    }
+    let screen = s.wait_for(&["E-60d 14:00", "Inject: Nobody patched by noon"]);
+    assert!(!screen.contains("Inject: Pennsylvania patched in time"), "{screen}");
+    s.send("q");
+    s.wait_for(&["Quit the exercise?"]);
+    s.send("y");
+    assert_eq!(s.finish(), 0, "{}", s.contents());
+}

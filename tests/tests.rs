@@ -6,6 +6,7 @@
 mod harness;
 
 mod batch;
+mod branches;
 mod broken_scenarios;
 mod causal;
 mod determinism;

@@ -13,6 +13,8 @@ pub struct Builtin {
     pub summary: &'static str,
     /// RON source.
     pub source: &'static str,
+    /// The files its injects attach: (path as written in the scenario, text).
+    pub attachments: &'static [(&'static str, &'static str)],
 }
 
 /// Every built-in scenario; the first is the default.
@@ -22,24 +24,39 @@ pub const BUILTINS: &[Builtin] = &[
         path: "scenarios/tabletop_the_vote.ron",
         summary: "Three modules (pre-election, Election Day, post-election) on three states; the default",
         source: include_str!("../../scenarios/tabletop_the_vote.ron"),
+        attachments: &[],
     },
     Builtin {
         name: "national",
         path: "scenarios/national.ron",
         summary: "All 50 states and DC, 7,894 local jurisdictions, three adversaries; the scale scenario",
         source: include_str!("../../scenarios/national.ron"),
+        attachments: &[],
     },
     Builtin {
         name: "county_ransomware",
         path: "scenarios/county_ransomware.ron",
         summary: "Ransomware in county offices four weeks before the election, one state",
         source: include_str!("../../scenarios/county_ransomware.ron"),
+        attachments: &[],
     },
     Builtin {
         name: "vendor_supply_chain",
         path: "scenarios/vendor_supply_chain.ron",
         summary: "A breached e-pollbook vendor phishes its customers and ships a bad update, two states",
         source: include_str!("../../scenarios/vendor_supply_chain.ron"),
+        attachments: &[],
+    },
+    Builtin {
+        name: "pennsylvania_branches",
+        path: "scenarios/pennsylvania_branches.ron",
+        summary: "Share the indicator within a day or lose the next county: decision branches, scored expected actions, media, one state",
+        source: include_str!("../../scenarios/pennsylvania_branches.ron"),
+        attachments: &[
+            ("media/pa_phishing_email.md", include_str!("../../scenarios/media/pa_phishing_email.md")),
+            ("media/ransom_note.md", include_str!("../../scenarios/media/ransom_note.md")),
+            ("media/news_article.md", include_str!("../../scenarios/media/news_article.md")),
+        ],
     },
 ];
 
@@ -52,12 +69,14 @@ pub const RESEARCH: &[Builtin] = &[
         path: "scenarios/research/sharing_2016.ron",
         summary: "The 2016 campaigns under the 2016 sharing regime (research)",
         source: include_str!("../../scenarios/research/sharing_2016.ron"),
+        attachments: &[],
     },
     Builtin {
         name: "sharing_2020",
         path: "scenarios/research/sharing_2020.ron",
         summary: "The 2016 campaigns under the post-2018 sharing regime (research)",
         source: include_str!("../../scenarios/research/sharing_2020.ron"),
+        attachments: &[],
     },
 ];
 
@@ -75,7 +94,8 @@ pub fn find(name: &str) -> Option<&'static Builtin> {
 
 /// Loads a built-in scenario.
 pub fn load(b: &Builtin) -> Result<Scenario, Diagnostics> {
-    Scenario::parse(b.path, b.source)
+    let files = b.attachments.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect();
+    Ok(Scenario::parse(b.path, b.source)?.with_attachments(files))
 }
 
 /// Loads the default scenario.

@@ -443,6 +443,44 @@ impl Command {
         }
     }
 
+    /// What the command names, for the patterns of conditions and expected actions: an asset,
+    /// jurisdiction, victim, adversary, campaign, inject, template or team id, or the kind of
+    /// statement. Commands on an indicator name nothing here (their campaign is looked up when
+    /// they are applied).
+    pub fn target(&self) -> String {
+        match self {
+            Command::Patch { asset, .. }
+            | Command::EnforceMfa { asset, .. }
+            | Command::Isolate { asset, .. }
+            | Command::Restore { asset, .. }
+            | Command::RequestOnsite { asset, .. }
+            | Command::DeployOnsite { asset, .. } => asset.clone(),
+            Command::SwitchToPaper { jurisdiction, .. } | Command::ExtendHours { jurisdiction, .. } => {
+                jurisdiction.clone()
+            }
+            Command::NotifyVictim { victim, .. } => victim.clone(),
+            Command::PublicStatement { statement, .. } => match statement {
+                Statement::Reassure => "reassure".into(),
+                Statement::Debunk => "debunk".into(),
+            },
+            Command::Attribute { adversary, .. }
+            | Command::RecommendSanctions { adversary, .. }
+            | Command::ImposeSanctions { adversary, .. } => adversary.clone(),
+            Command::LaunchCampaign { campaign, .. } => campaign.clone(),
+            Command::FireInject { inject }
+            | Command::HoldInject { inject }
+            | Command::ReleaseInject { inject }
+            | Command::SkipInject { inject } => inject.clone(),
+            Command::InjectFromTemplate { template, .. } => template.clone(),
+            Command::SetStaffed { team, .. } => team.clone(),
+            Command::AdHocInject { title, .. } => title.clone(),
+            Command::ShareIndicator { .. }
+            | Command::OpenInvestigation { .. }
+            | Command::DeliverAssessment { .. }
+            | Command::DeliverReport { .. } => String::new(),
+        }
+    }
+
     /// A one-line description for logs and consoles.
     pub fn summary(&self) -> String {
         match self {

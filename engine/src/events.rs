@@ -76,6 +76,13 @@ pub enum EventKind {
         /// Addressed teams.
         teams: Vec<TeamIx>,
     },
+    /// A scripted inject was cancelled by its `cancel_if` condition.
+    InjectCancelled {
+        /// The inject.
+        inject: InjectIx,
+        /// Title.
+        title: String,
+    },
     /// A campaign began.
     CampaignStarted {
         /// Campaign.
@@ -392,6 +399,7 @@ pub fn describe(reg: &Registry, e: &SimEvent) -> String {
     match &e.kind {
         EventKind::ModuleStarted { module } => format!("Module begins: {}", reg.modules[module.ix()].title),
         EventKind::InjectFired { title, .. } => format!("Inject: {title}"),
+        EventKind::InjectCancelled { title, .. } => format!("Inject cancelled (its condition held): {title}"),
         EventKind::CampaignStarted { campaign } => format!("Campaign started: {}", camp(campaign)),
         EventKind::CampaignStopped { campaign } => format!("Campaign stopped: {}", camp(campaign)),
         EventKind::Attempt { campaign, asset: x, outcome, warned } => {

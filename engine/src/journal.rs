@@ -43,6 +43,10 @@ pub enum Record {
         seed: u64,
         /// The scenario's full source, so the journal replays on its own.
         scenario_source: String,
+        /// The text of the files the scenario's injects attach, by the path written in the
+        /// scenario, so that replay and reports do not need them.
+        #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+        attachments: std::collections::BTreeMap<String, String>,
     },
     /// A command applied at a tick.
     Command {
@@ -161,6 +165,7 @@ impl Record {
             scenario_hash: scenario.hash_hex(),
             seed,
             scenario_source: scenario.source().to_string(),
+            attachments: scenario.registry().attachments.clone(),
         }
     }
 
@@ -558,11 +563,14 @@ pub fn read_records(input: impl BufRead) -> Result<Vec<(usize, Record)>, ReplayE
 
 /// Re-simulates a journal; with `verify`, checks every hash record and stops at the first divergence.
 pub fn replay(records: &[(usize, Record)], options: SimOptions) -> Result<ReplayReport, ReplayError> {
-    let Some((_, Record::Header { scenario, scenario_hash, seed, scenario_source, .. })) = records.first()
+    let Some((_, Record::Header { scenario, scenario_hash, seed, scenario_source, attachments, .. })) =
+        records.first()
     else {
         return Err(ReplayError::NoHeader);
     };
-    let sc = Scenario::parse(scenario, scenario_source).map_err(|d| ReplayError::Scenario(Box::new(d)))?;
+    let sc = Scenario::parse(scenario, scenario_source)
+        .map_err(|d| ReplayError::Scenario(Box::new(d)))?
+        .with_attachments(attachments.clone());
     if &sc.hash_hex() != scenario_hash {
         return Err(ReplayError::ScenarioHash { expected: scenario_hash.clone(), found: sc.hash_hex() });
     }

@@ -22,6 +22,7 @@
 pub mod builtin;
 pub mod command;
 pub mod data;
+pub mod evaluation;
 pub mod events;
 pub mod journal;
 pub mod metrics;
@@ -37,6 +38,8 @@ pub mod whatif;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_branch;
 
 pub use command::{Command, CommandKind, CommandOutcome, Issuer, Rejection, Statement};
 pub use events::{EventKind, Severity, SimEvent, describe};

@@ -186,6 +186,7 @@ fn install_state(
     world.insert_resource(Eo { evidence: vec![0.0; reg.adversaries.len()], ..Eo::default() });
     world.insert_resource(Injects { state: vec![InjectState::Pending; reg.injects.len()], adhoc: 0 });
     world.insert_resource(Inbox::default());
+    world.insert_resource(IssuedLog::default());
     world.insert_resource(ShareLedger::default());
     world.insert_resource(CommandQueue::default());
     world.insert_resource(Planned::default());
@@ -208,6 +209,19 @@ fn install_state(
             if let ResolvedTrigger::At(t) = inj.trigger {
                 cal.schedule(t, InjectEvent::Scripted(InjectIx(i as u32)));
             }
+            // Hours named by `Before` and `After` are simulated, so conditions see the clock pass them.
+            let mut times = Vec::new();
+            if let ResolvedTrigger::When(c, _) = &inj.trigger {
+                condition_times(c, &mut times);
+            }
+            if let Some(c) = &inj.cancel_if {
+                condition_times(c, &mut times);
+            }
+            times.sort();
+            times.dedup();
+            for t in times {
+                cal.schedule(t, InjectEvent::Wake);
+            }
         }
     }
     {
@@ -216,6 +230,18 @@ fn install_state(
         if let Some(t) = t {
             world.resource_mut::<Calendar<FederalEvent>>().schedule(t, FederalEvent::AssessmentCheck);
         }
+    }
+}
+
+/// The times a condition names.
+fn condition_times(c: &ResolvedCondition, out: &mut Vec<Tick>) {
+    match c {
+        ResolvedCondition::Before(t) | ResolvedCondition::After(t) => out.push(*t),
+        ResolvedCondition::All(v) | ResolvedCondition::Any(v) => {
+            v.iter().for_each(|c| condition_times(c, out));
+        }
+        ResolvedCondition::Not(c) => condition_times(c, out),
+        _ => {}
     }
 }
 

@@ -131,6 +131,15 @@ pub struct InjectView {
     pub description: String,
     /// What the planners expect.
     pub expected_actions: Vec<String>,
+    /// What some teams are told instead of the description: (team id, text).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub per_team: Vec<(String, String)>,
+    /// Attachments handed out with it: (path, text; empty when not loaded).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<(String, String)>,
+    /// Its `cancel_if` condition, in words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancel_if: Option<String>,
 }
 
 /// A campaign, for the facilitator.
@@ -491,6 +500,7 @@ impl Sim {
                     InjectState::Scheduled(t) => ("scheduled", None, Some(t)),
                     InjectState::Fired(t) => ("fired", Some(etime(reg, t)), None),
                     InjectState::Skipped => ("skipped", None, None),
+                    InjectState::Cancelled(_) => ("cancelled", None, None),
                 };
                 let (trigger, due) = match &inj.trigger {
                     ResolvedTrigger::At(t) => (format!("at {}", etime(reg, *t)), Some(etime(reg, *t))),
@@ -509,7 +519,19 @@ impl Sim {
                     fired_at,
                     teams: inj.teams.iter().map(|t| reg.teams[t.ix()].id.clone()).collect(),
                     description: inj.spec.description.clone(),
-                    expected_actions: inj.spec.expected_actions.clone(),
+                    expected_actions: inj.spec.expected_actions.iter().map(|a| a.text()).collect(),
+                    per_team: inj
+                        .per_team
+                        .iter()
+                        .map(|(t, x)| (reg.teams[t.ix()].id.clone(), x.clone()))
+                        .collect(),
+                    attachments: inj
+                        .spec
+                        .attachments
+                        .iter()
+                        .map(|p| (p.clone(), reg.attachments.get(p).cloned().unwrap_or_default()))
+                        .collect(),
+                    cancel_if: inj.cancel_if.as_ref().map(|c| condition_text(reg, c, 0)),
                 }
             })
             .collect()
@@ -840,8 +862,49 @@ pub fn condition_text(reg: &Registry, c: &ResolvedCondition, delay: u32) -> Stri
         ResolvedCondition::ConfidenceBelow(v) => format!("when confidence falls below {v}"),
         ResolvedCondition::InjectFired(i) => format!("after inject {}", reg.injects[i.ix()].spec.id),
         ResolvedCondition::ModuleStarted(m) => format!("when module {} begins", reg.modules[m.ix()].id),
+        _ => format!("when {}", condition_words(reg, c)),
     };
     if delay > 0 { format!("{s}, +{delay}h") } else { s }
+}
+
+/// A condition as a phrase (without "when").
+pub fn condition_words(reg: &Registry, c: &ResolvedCondition) -> String {
+    let list = |v: &[ResolvedCondition], sep: &str| {
+        v.iter().map(|c| condition_words(reg, c)).collect::<Vec<_>>().join(sep)
+    };
+    match c {
+        ResolvedCondition::CampaignStarted(x) => format!("{} has started", reg.campaign(*x).spec.name),
+        ResolvedCondition::CampaignDetected(x) => format!("{} has been detected", reg.campaign(*x).spec.name),
+        ResolvedCondition::CampaignSucceeded(x) => format!("{} has a foothold", reg.campaign(*x).spec.name),
+        ResolvedCondition::AssetDown(k) => format!("a {} is down", k.label()),
+        ResolvedCondition::ConfidenceBelow(v) => format!("confidence is below {v}"),
+        ResolvedCondition::InjectFired(i) => format!("inject {} has fired", reg.injects[i.ix()].spec.id),
+        ResolvedCondition::ModuleStarted(m) => format!("module {} has begun", reg.modules[m.ix()].id),
+        ResolvedCondition::Issued { team, kind, target } => format!(
+            "team {} has given {}{}",
+            reg.teams[team.ix()].id,
+            kind.name(),
+            target.as_ref().map(|t| format!(" naming {t}")).unwrap_or_default()
+        ),
+        ResolvedCondition::Holds(actors, campaign) => format!(
+            "{} holds an indicator of {}",
+            if actors.len() == 1 {
+                reg.actor(actors[0]).id.clone()
+            } else {
+                format!("one of {} actors", actors.len())
+            },
+            reg.campaign(*campaign).spec.id
+        ),
+        ResolvedCondition::Asset(a, st) => format!("{} is {st:?}", reg.asset(*a).id),
+        ResolvedCondition::Metric(m, above, v) => {
+            format!("{} is {} {v}", m.name(), if *above { "above" } else { "below" })
+        }
+        ResolvedCondition::All(v) => format!("({})", list(v, " and ")),
+        ResolvedCondition::Any(v) => format!("({})", list(v, " or ")),
+        ResolvedCondition::Not(c) => format!("not ({})", condition_words(reg, c)),
+        ResolvedCondition::Before(t) => format!("before {}", reg.clock.at(*t)),
+        ResolvedCondition::After(t) => format!("from {}", reg.clock.at(*t)),
+    }
 }
 
 /// Words for an effect, with the targets it would pick.
@@ -894,5 +957,25 @@ pub fn effect_text(reg: &Registry, e: &ResolvedEffect, stream: &mut crate::rng::
         ResolvedEffect::News(t) => format!("news: {t}"),
         ResolvedEffect::Message(t) => format!("message to the addressed teams: {t}"),
         ResolvedEffect::Confidence(d) => format!("public confidence {d:+.1} points"),
+        ResolvedEffect::Attribute { by, adversary } => format!(
+            "{} publicly attributes the activity to {}",
+            reg.actor(*by).name,
+            reg.adversaries[adversary.ix()].name
+        ),
+        ResolvedEffect::Statement { by, statement } => format!(
+            "{} makes a public statement ({})",
+            reg.actor(*by).name,
+            match statement {
+                crate::command::Statement::Reassure => "reassure",
+                crate::command::Statement::Debunk => "debunk",
+            }
+        ),
+        ResolvedEffect::Evidence { adversary, amount } => {
+            format!("attribution evidence against {}: {amount:.1}", reg.adversaries[adversary.ix()].name)
+        }
+        ResolvedEffect::Posture { candidates, count, set } => {
+            let picked = crate::systems::injects::choose(stream, candidates, *count);
+            format!("changes the posture of {} ({set:?}): {}", picked.len(), names(&picked))
+        }
     }
 }

@@ -9,6 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use ttx_engine::command::Issuer;
+use ttx_engine::evaluation::{ActionRating, ActionScore};
 use ttx_engine::events::{AttemptOutcome, EventKind};
 use ttx_engine::journal::{Record, ReplayReport};
 use ttx_engine::model::registry::{ActorIx, ActorKind, Registry, TeamIx};
@@ -199,6 +200,8 @@ pub struct Analysis<'a> {
     pub notes: Vec<Record>,
     /// Commands from outside (players and facilitator): tick, issuer, summary, refusal.
     pub commands: Vec<(Tick, String, String, Option<String>)>,
+    /// Expected actions written as command patterns, scored.
+    pub actions: Vec<ActionScore>,
     /// Hash records verified.
     pub hashes_checked: usize,
     /// Last tick the journal covers.
@@ -354,6 +357,7 @@ pub fn analyse<'a>(report: &'a ReplayReport, info: JournalInfo, evaluation: &Eva
         capabilities: Vec::new(),
         notes: report.notes.clone(),
         commands,
+        actions: ttx_engine::evaluation::score(sim),
         hashes_checked: report.hashes_checked,
         last_tick: report.last_tick,
     };
@@ -1251,6 +1255,8 @@ pub fn document(a: &Analysis) -> Doc {
         }));
     }
 
+    eeg_section(&mut doc, a);
+
     // 6. EO 13848.
     eo_section(&mut doc, a);
 
@@ -1340,7 +1346,129 @@ pub fn document(a: &Analysis) -> Doc {
         "The journal holds the scenario source (hash {}), the seed ({}) and every command; `ttx replay {} --verify` re-simulates it and checks {} state hashes, and `ttx report {}` drafts this report again, identical byte for byte.",
         a.info.scenario_hash, a.info.seed, a.info.path, a.hashes_checked, a.info.path
     )));
+    media_appendix(&mut doc, a);
     doc
+}
+
+/// The HSEEP rating of one scored expected action.
+fn action_rating(r: ActionRating) -> Rating {
+    match r {
+        ActionRating::OnTime => Rating::WithoutChallenges,
+        ActionRating::Late => Rating::SomeChallenges,
+        ActionRating::NotDone => Rating::Unable,
+        ActionRating::NotDue => Rating::NotRated,
+    }
+}
+
+/// The worst of the rated ratings (none rated: not rated).
+fn worst(ratings: impl Iterator<Item = Rating>) -> Rating {
+    ratings.filter(|r| *r != Rating::NotRated).max().unwrap_or(Rating::NotRated)
+}
+
+/// The Exercise Evaluation Guide: the expected actions written as command patterns, per core
+/// capability and per team, with what was done, when, and the rating.
+fn eeg_section(doc: &mut Doc, a: &Analysis) {
+    if a.actions.is_empty() {
+        return;
+    }
+    let reg = a.sim.registry();
+    h3(doc, "eeg", "Exercise Evaluation Guide: expected actions");
+    doc.blocks.push(Block::Aside(
+        "Each expected action the scenario writes as a command pattern, compared with the commands carried out for the team (by its console, by the facilitator for its actors, or by its doctrine when nobody staffed it). Done within the hours allowed: performed without challenges; done later: with some challenges; not done: unable to be performed; its inject never fired: not rated. A capability takes the worst rating among its rated actions.".into(),
+    ));
+    let mut caps: Vec<Option<String>> = Vec::new();
+    for x in &a.actions {
+        if !caps.contains(&x.capability) {
+            caps.push(x.capability.clone());
+        }
+    }
+    // Capabilities in the order the evaluation lists them, actions naming none last.
+    let order = |c: &Option<String>| {
+        c.as_ref().map_or(usize::MAX, |n| {
+            reg.spec.evaluation.capabilities.iter().position(|x| &x.name == n).unwrap_or(usize::MAX - 1)
+        })
+    };
+    caps.sort_by_key(order);
+    for cap in caps {
+        let name = cap.clone().unwrap_or_else(|| "No core capability named".into());
+        let mine: Vec<&ActionScore> = a.actions.iter().filter(|x| x.capability == cap).collect();
+        doc.blocks.push(Block::Rating {
+            label: format!("{name}: rating from expected actions"),
+            rating: worst(mine.iter().map(|x| action_rating(x.rating))),
+        });
+        let mut teams: Vec<&str> = Vec::new();
+        for x in &mine {
+            if !teams.contains(&x.team.as_str()) {
+                teams.push(&x.team);
+            }
+        }
+        teams.sort_by_key(|t| reg.team_by_id.get(*t).copied());
+        for team in teams {
+            let team_name =
+                reg.team_by_id.get(team).map_or(team.to_string(), |t| reg.teams[t.ix()].name.clone());
+            let rows: Vec<&&ActionScore> = mine.iter().filter(|x| x.team == team).collect();
+            doc.blocks.push(Block::Rating {
+                label: format!("{name}, {team_name}"),
+                rating: worst(rows.iter().map(|x| action_rating(x.rating))),
+            });
+            let mut t = Table {
+                head: vec![
+                    "Expected".into(),
+                    "Inject".into(),
+                    "Due".into(),
+                    "Done".into(),
+                    "By".into(),
+                    "Rating".into(),
+                ],
+                ..Default::default()
+            };
+            for x in rows {
+                let due = match (&x.due, &x.fired) {
+                    (Some(d), _) => d.to_string(),
+                    (None, Some(_)) => "any time".into(),
+                    (None, None) => "—".into(),
+                };
+                t.rows.push(vec![
+                    Cell::text(format!("{} [{}]", x.expected, x.pattern)),
+                    Cell::text(format!(
+                        "{} ({})",
+                        x.inject_title,
+                        x.fired.map_or_else(|| "did not fire".to_string(), |f| format!("fired {f}"))
+                    )),
+                    Cell::nowrap(due),
+                    Cell::nowrap(x.done.map_or_else(|| "not done".to_string(), |d| d.to_string())),
+                    Cell::text(x.by.clone().unwrap_or_default()),
+                    Cell::rating(action_rating(x.rating)),
+                ]);
+            }
+            doc.blocks.push(Block::Table(t));
+        }
+    }
+}
+
+/// The files the injects attached, reproduced from the journal.
+fn media_appendix(doc: &mut Doc, a: &Analysis) {
+    let reg = a.sim.registry();
+    let named: Vec<(&str, &str)> = reg
+        .injects
+        .iter()
+        .flat_map(|i| i.spec.attachments.iter().map(move |p| (i.spec.title.as_str(), p.as_str())))
+        .collect();
+    if named.is_empty() {
+        return;
+    }
+    h2(doc, "media", "Appendix D. Inject media");
+    for (title, p) in named {
+        h3(doc, &format!("media-{}", slug(p)), &format!("{p} (with \"{title}\")"));
+        match reg.attachments.get(p) {
+            Some(text) => {
+                for para in text.split("\n\n").map(str::trim).filter(|x| !x.is_empty()) {
+                    doc.blocks.push(Block::Para(para.to_string()));
+                }
+            }
+            None => doc.blocks.push(Block::Aside("The journal does not hold this file's text.".into())),
+        }
+    }
 }
 
 /// Timeline marks for the shown rows; events of one kind in the same row and hour share a mark

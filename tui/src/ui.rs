@@ -442,6 +442,22 @@ fn preview(c: &Console, id: &str, lines: &[String], scroll: u16, area: Rect, buf
             out.push(Line::styled("The players are told:", t.title()));
             out.extend(wrap(&i.description, w).into_iter().map(Line::raw));
         }
+        for (team, text) in &i.per_team {
+            out.push(Line::raw(""));
+            out.push(Line::styled(format!("Team {team} is told instead:"), t.title()));
+            out.extend(wrap(text, w).into_iter().map(Line::raw));
+        }
+        if let Some(c) = &i.cancel_if {
+            out.push(Line::raw(""));
+            out.push(Line::styled(format!("Cancelled {c}"), t.dim()));
+        }
+        for (path, text) in &i.attachments {
+            out.push(Line::raw(""));
+            out.push(Line::styled(format!("Attachment {path}:"), t.title()));
+            for l in text.lines() {
+                out.extend(wrap(l, w).into_iter().map(Line::raw));
+            }
+        }
     }
     out.push(Line::raw(""));
     out.push(Line::styled("Effects if fired now:", t.title()));

@@ -815,6 +815,46 @@ pub enum InjectState {
     Fired(Tick),
     /// Skipped by the facilitator.
     Skipped,
+    /// Cancelled by its `cancel_if` condition.
+    Cancelled(Tick),
+}
+
+/// A command carried out for a team (by the team, or by the facilitator or a doctrine for one of
+/// its actors), kept when the scenario's conditions or expected actions read commands.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IssuedCommand {
+    /// When it was applied.
+    pub tick: Tick,
+    /// The team it counts for.
+    pub team: TeamIx,
+    /// Its kind.
+    pub kind: crate::command::CommandKind,
+    /// What it names (see `ActionPattern::target`).
+    pub target: String,
+    /// Who gave it.
+    pub issuer: crate::command::Issuer,
+}
+
+/// The commands carried out for teams, in the order applied.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct IssuedLog(pub Vec<IssuedCommand>);
+
+impl IssuedLog {
+    /// The first command matching a pattern at or after `from`.
+    pub fn first(
+        &self,
+        team: TeamIx,
+        kind: crate::command::CommandKind,
+        target: Option<&str>,
+        from: Tick,
+    ) -> Option<&IssuedCommand> {
+        self.0.iter().find(|c| {
+            c.tick >= from
+                && c.team == team
+                && c.kind == kind
+                && target.is_none_or(|t| c.target.eq_ignore_ascii_case(t))
+        })
+    }
 }
 
 /// Injects' run-time state.
@@ -844,6 +884,9 @@ pub enum InjectEvent {
     },
     /// A module begins.
     ModuleStart(ModuleIx),
+    /// A time a condition names (`Before`, `After`): the hour is simulated, not jumped over,
+    /// so that conditions are evaluated at its end.
+    Wake,
 }
 
 /// A message to teams' inboxes from an inject.

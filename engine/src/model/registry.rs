@@ -200,6 +200,8 @@ pub struct AdversaryInfo {
     pub intel_coverage: f64,
     /// Hours until ODNI learns of a campaign.
     pub intel_delay_h: f64,
+    /// Who it is (only a foreign government falls under EO 13848).
+    pub kind: crate::scenario::schema::AdversaryKind,
     /// The adversary it imitates.
     pub false_flag: Option<AdversaryIx>,
     /// Share of evidence pointing at the imitated adversary.
@@ -265,6 +267,74 @@ pub enum ResolvedCondition {
     InjectFired(InjectIx),
     /// A module began.
     ModuleStarted(ModuleIx),
+    /// A team gave a command of a kind (naming a target) that was carried out.
+    Issued {
+        /// The team.
+        team: TeamIx,
+        /// The kind.
+        kind: crate::command::CommandKind,
+        /// What it must name.
+        target: Option<String>,
+    },
+    /// One of the actors holds an indicator of the campaign.
+    Holds(Vec<ActorIx>, CampaignIx),
+    /// An asset is in a state.
+    Asset(AssetIx, crate::scenario::schema::AssetState),
+    /// A live metric is above (true) or below (false) a value.
+    Metric(LiveMetric, bool, f64),
+    /// Every condition holds.
+    All(Vec<ResolvedCondition>),
+    /// One condition holds.
+    Any(Vec<ResolvedCondition>),
+    /// The condition does not hold.
+    Not(Box<ResolvedCondition>),
+    /// Before a tick.
+    Before(Tick),
+    /// At or after a tick.
+    After(Tick),
+}
+
+/// The metrics a condition can read while the simulation runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LiveMetric {
+    /// `intrusions_attempted`.
+    Attempted,
+    /// `intrusions_succeeded`.
+    Succeeded,
+    /// `intrusions_blocked`.
+    Blocked,
+    /// `blocked_by_shared_indicator`.
+    BlockedShared,
+    /// `targeted_jurisdictions`.
+    Targeted,
+    /// `warned_jurisdictions`.
+    Warned,
+    /// `registrations_altered`.
+    Altered,
+    /// `confidence_min`.
+    ConfidenceMin,
+    /// `confidence_final` (the confidence now).
+    Confidence,
+}
+
+impl LiveMetric {
+    /// Every live metric with its name.
+    pub const ALL: [(&'static str, LiveMetric); 9] = [
+        ("intrusions_attempted", LiveMetric::Attempted),
+        ("intrusions_succeeded", LiveMetric::Succeeded),
+        ("intrusions_blocked", LiveMetric::Blocked),
+        ("blocked_by_shared_indicator", LiveMetric::BlockedShared),
+        ("targeted_jurisdictions", LiveMetric::Targeted),
+        ("warned_jurisdictions", LiveMetric::Warned),
+        ("registrations_altered", LiveMetric::Altered),
+        ("confidence_min", LiveMetric::ConfidenceMin),
+        ("confidence_final", LiveMetric::Confidence),
+    ];
+
+    /// Its metric name.
+    pub fn name(self) -> &'static str {
+        LiveMetric::ALL.iter().find(|(_, m)| *m == self).map_or("", |(n, _)| n)
+    }
 }
 
 /// An effect with its references resolved.
@@ -325,6 +395,36 @@ pub enum ResolvedEffect {
     Message(String),
     /// Confidence change.
     Confidence(f64),
+    /// A public attribution.
+    Attribute {
+        /// Who.
+        by: ActorIx,
+        /// Whom.
+        adversary: AdversaryIx,
+    },
+    /// A public statement.
+    Statement {
+        /// Who.
+        by: ActorIx,
+        /// What kind.
+        statement: crate::command::Statement,
+    },
+    /// Attribution evidence.
+    Evidence {
+        /// Against whom.
+        adversary: AdversaryIx,
+        /// How much.
+        amount: f64,
+    },
+    /// A posture change.
+    Posture {
+        /// Candidates.
+        candidates: Vec<AssetIx>,
+        /// How many (0 = all).
+        count: u32,
+        /// What changes.
+        set: crate::scenario::schema::PosturePatch,
+    },
 }
 
 /// One inject, resolved.
@@ -340,6 +440,10 @@ pub struct InjectInfo {
     pub teams: Vec<TeamIx>,
     /// Effects.
     pub effects: Vec<ResolvedEffect>,
+    /// Condition that cancels it.
+    pub cancel_if: Option<ResolvedCondition>,
+    /// Text per team, for the teams `per_team` names (the others get the description).
+    pub per_team: Vec<(TeamIx, String)>,
 }
 
 /// One module.
@@ -398,6 +502,10 @@ pub struct ElectionTicks {
 pub struct Registry {
     /// The spec it was built from.
     pub spec: ScenarioSpec,
+    /// Inject attachments by path (as written in the scenario), with their text, when loaded.
+    pub attachments: BTreeMap<String, String>,
+    /// Whether conditions or expected actions read the commands given (then they are recorded).
+    pub tracks_commands: bool,
     /// The clock.
     pub clock: Clock,
     /// Election calendar.

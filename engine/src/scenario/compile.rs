@@ -341,6 +341,7 @@ pub fn compile(spec: &ScenarioSpec) -> Result<Registry, Vec<Problem>> {
             stealth: a.stealth,
             intel_coverage: a.intel_coverage,
             intel_delay_h: a.intel_delay_h,
+            kind: a.kind,
             false_flag: None,
             false_flag_share: a.false_flag_share,
             campaigns: vec![],
@@ -433,6 +434,8 @@ pub fn compile(spec: &ScenarioSpec) -> Result<Registry, Vec<Problem>> {
     }
     let mut registry = Registry {
         spec: spec.clone(),
+        attachments: BTreeMap::new(),
+        tracks_commands: false,
         clock,
         election: ElectionTicks {
             election_day: clock.tick_clamped(ETime(0)),
@@ -757,7 +760,7 @@ pub fn compile(spec: &ScenarioSpec) -> Result<Registry, Vec<Problem>> {
             }
             Trigger::Manual => ResolvedTrigger::Manual,
             Trigger::When { condition, delay_h } => {
-                match resolve_condition(&registry, condition, &inject_ids, &module_ids) {
+                match resolve_condition(&registry, condition, &inject_ids, &module_ids, 0) {
                     Ok(c) => ResolvedTrigger::When(c, *delay_h),
                     Err((m, h)) => {
                         cx.err(format!("{path}.trigger.condition"), m, h);
@@ -788,7 +791,78 @@ pub fn compile(spec: &ScenarioSpec) -> Result<Registry, Vec<Problem>> {
                 }
             }
         }
-        registry.injects.push(InjectInfo { spec: inj.clone(), trigger, module, teams, effects });
+        let cancel_if = match &inj.cancel_if {
+            None => None,
+            Some(c) => match resolve_condition(&registry, c, &inject_ids, &module_ids, 0) {
+                Ok(c) => Some(c),
+                Err((m, h)) => {
+                    cx.err(format!("{path}.cancel_if"), m, h);
+                    None
+                }
+            },
+        };
+        let mut per_team = Vec::new();
+        for (t, text) in &inj.per_team {
+            match registry.team_by_id.get(t) {
+                Some(ix) => {
+                    per_team.push((*ix, text.clone()));
+                    if !teams.contains(ix) {
+                        teams.push(*ix);
+                    }
+                }
+                None => cx.err(
+                    format!("{path}.per_team"),
+                    format!("unknown team `{t}`"),
+                    suggest_help(t, &team_ids, "name a team defined in `teams`"),
+                ),
+            }
+        }
+        per_team.sort_by_key(|(t, _)| *t);
+        for (k, a) in inj.attachments.iter().enumerate() {
+            if a.trim().is_empty() || a.contains('\0') {
+                cx.err(
+                    format!("{path}.attachments[{k}]"),
+                    "an empty attachment path",
+                    "write the path of a text or Markdown file, relative to the scenario file",
+                );
+            }
+        }
+        for (k, x) in inj.expected_actions.iter().enumerate() {
+            let ExpectedAction::Command(p) = x else { continue };
+            let apath = format!("{path}.expected_actions[{k}]");
+            if !registry.team_by_id.contains_key(&p.team) {
+                cx.err(
+                    format!("{apath}.team"),
+                    format!("unknown team `{}`", p.team),
+                    suggest_help(&p.team, &team_ids, "name a team defined in `teams`"),
+                );
+            }
+            if let Some(c) = &p.capability
+                && !spec.evaluation.capabilities.iter().any(|x| &x.name == c)
+            {
+                let names: Vec<&str> = spec.evaluation.capabilities.iter().map(|x| x.name.as_str()).collect();
+                cx.err(
+                    format!("{apath}.capability"),
+                    format!("unknown capability `{c}`"),
+                    suggest_help(c, &names, "name a capability of `evaluation.capabilities`"),
+                );
+            }
+            registry.tracks_commands = true;
+        }
+        if cancel_if.as_ref().is_some_and(reads_commands)
+            || matches!(&trigger, ResolvedTrigger::When(c, _) if reads_commands(c))
+        {
+            registry.tracks_commands = true;
+        }
+        registry.injects.push(InjectInfo {
+            spec: inj.clone(),
+            trigger,
+            module,
+            teams,
+            effects,
+            cancel_if,
+            per_team,
+        });
     }
     registry.inject_by_id =
         registry.injects.iter().enumerate().map(|(i, j)| (j.spec.id.clone(), InjectIx(i as u32))).collect();
@@ -1089,14 +1163,91 @@ fn state_problem(p: &str) -> (String, String) {
     }
 }
 
+/// Whether a condition reads the commands given.
+fn reads_commands(c: &ResolvedCondition) -> bool {
+    match c {
+        ResolvedCondition::Issued { .. } => true,
+        ResolvedCondition::All(v) | ResolvedCondition::Any(v) => v.iter().any(reads_commands),
+        ResolvedCondition::Not(c) => reads_commands(c),
+        _ => false,
+    }
+}
+
 fn resolve_condition(
     reg: &Registry,
     c: &Condition,
     inject_ids: &[&str],
     module_ids: &[&str],
+    depth: usize,
 ) -> Result<ResolvedCondition, (String, String)> {
     let camp = |id: &str| -> Result<CampaignIx, (String, String)> { find_campaign(reg, id) };
+    let sub = |c: &Condition| resolve_condition(reg, c, inject_ids, module_ids, depth + 1);
+    let tick = |t: &ETime| -> Result<Tick, (String, String)> {
+        if *t < reg.clock.start || *t > reg.clock.end {
+            return Err((
+                format!("{t} is outside the clock ({} to {})", reg.clock.start, reg.clock.end),
+                "give a time inside `clock`".into(),
+            ));
+        }
+        Ok(reg.clock.tick_clamped(*t))
+    };
     Ok(match c {
+        Condition::Issued(p) => {
+            let Some(team) = reg.team_by_id.get(&p.team) else {
+                let ids: Vec<&str> = reg.teams.iter().map(|t| t.id.as_str()).collect();
+                return Err((
+                    format!("unknown team `{}`", p.team),
+                    suggest_help(&p.team, &ids, "name a team defined in `teams`"),
+                ));
+            };
+            ResolvedCondition::Issued { team: *team, kind: p.command, target: p.target.clone() }
+        }
+        Condition::Holds { actor, campaign } => {
+            let actors = resolve_sel(reg, actor)?;
+            ResolvedCondition::Holds(actors, camp(campaign)?)
+        }
+        Condition::Asset(id, state) => match reg.asset_by_id.get(id) {
+            Some(a) => ResolvedCondition::Asset(*a, *state),
+            None => {
+                let ids: Vec<&str> = reg.asset_by_id.keys().map(String::as_str).collect();
+                return Err((
+                    format!("unknown asset `{id}`"),
+                    suggest_help(id, &ids, "name an asset as `<owner id>/<kind>`, e.g. \"PA/vr\""),
+                ));
+            }
+        },
+        Condition::MetricAbove(name, v) | Condition::MetricBelow(name, v) => {
+            let Some((_, m)) = LiveMetric::ALL.iter().find(|(n, _)| n == name) else {
+                let names: Vec<&str> = LiveMetric::ALL.iter().map(|(n, _)| *n).collect();
+                return Err((
+                    format!("metric `{name}` cannot be read while the exercise runs"),
+                    format!("use one of: {}", names.join(", ")),
+                ));
+            };
+            if v.is_nan() {
+                return Err(("the value is not a number".into(), "write a number".into()));
+            }
+            ResolvedCondition::Metric(*m, matches!(c, Condition::MetricAbove(..)), *v)
+        }
+        Condition::All(v) | Condition::Any(v) => {
+            if depth > 16 {
+                return Err(("conditions nested too deep".into(), "nest at most 16 levels".into()));
+            }
+            let list = v.iter().map(sub).collect::<Result<Vec<_>, _>>()?;
+            if matches!(c, Condition::All(_)) {
+                ResolvedCondition::All(list)
+            } else {
+                ResolvedCondition::Any(list)
+            }
+        }
+        Condition::Not(x) => {
+            if depth > 16 {
+                return Err(("conditions nested too deep".into(), "nest at most 16 levels".into()));
+            }
+            ResolvedCondition::Not(Box::new(sub(x)?))
+        }
+        Condition::Before(t) => ResolvedCondition::Before(tick(t)?),
+        Condition::After(t) => ResolvedCondition::After(tick(t)?),
         Condition::CampaignStarted(id) => ResolvedCondition::CampaignStarted(camp(id)?),
         Condition::CampaignDetected(id) => ResolvedCondition::CampaignDetected(camp(id)?),
         Condition::CampaignSucceeded(id) => ResolvedCondition::CampaignSucceeded(camp(id)?),
@@ -1142,6 +1293,39 @@ fn find_campaign(reg: &Registry, id: &str) -> Result<CampaignIx, (String, String
 }
 
 type EffectProblems = Vec<(String, String, String)>;
+
+/// One actor of the allowed kinds, for an effect's `by`.
+fn one_actor(reg: &Registry, sel: &ActorSel, kinds: &[ActorKind]) -> Result<ActorIx, EffectProblems> {
+    let v = resolve_sel(reg, sel).map_err(|(m, h)| vec![(".by".to_string(), m, h)])?;
+    let [a] = v.as_slice() else {
+        return Err(vec![(
+            ".by".into(),
+            "this names more than one actor".into(),
+            "name a single actor, e.g. `Fbi` or `StateOffice(\"PA\")`".into(),
+        )]);
+    };
+    if !kinds.contains(&reg.actor(*a).kind) {
+        let names: Vec<String> = kinds.iter().map(|k| format!("{k:?}")).collect();
+        return Err(vec![(
+            ".by".into(),
+            format!("`{}` cannot do this", reg.actor(*a).id),
+            format!("name an actor of these kinds: {}", names.join(", ")),
+        )]);
+    }
+    Ok(*a)
+}
+
+/// An adversary by id, for an effect.
+fn adversary_ix(reg: &Registry, id: &str) -> Result<AdversaryIx, EffectProblems> {
+    reg.adversary_by_id.get(id).copied().ok_or_else(|| {
+        let ids: Vec<&str> = reg.adversaries.iter().map(|a| a.id.as_str()).collect();
+        vec![(
+            ".adversary".into(),
+            format!("unknown adversary `{id}`"),
+            suggest_help(id, &ids, "name an adversary of this scenario"),
+        )]
+    })
+}
 
 /// Resolves an inject effect against a registry (also used for ad-hoc injects during play).
 pub fn resolve_effect(reg: &Registry, e: &Effect) -> Result<ResolvedEffect, EffectProblems> {
@@ -1273,6 +1457,34 @@ pub fn resolve_effect(reg: &Registry, e: &Effect) -> Result<ResolvedEffect, Effe
             list.sort();
             list.dedup();
             ResolvedEffect::Notify { campaign: c, from, to: list }
+        }
+        Effect::Attribute { by, adversary } => {
+            let by = one_actor(reg, by, &[ActorKind::Odni, ActorKind::Fbi, ActorKind::Dhs])?;
+            let adversary = adversary_ix(reg, adversary)?;
+            ResolvedEffect::Attribute { by, adversary }
+        }
+        Effect::Statement { by, statement } => {
+            let by = one_actor(
+                reg,
+                by,
+                &[ActorKind::Dhs, ActorKind::Fbi, ActorKind::Odni, ActorKind::StateOffice, ActorKind::Local],
+            )?;
+            ResolvedEffect::Statement { by, statement: *statement }
+        }
+        Effect::Evidence { adversary, amount } => {
+            let adversary = adversary_ix(reg, adversary)?;
+            if !(amount.is_finite() && *amount >= 0.0) {
+                problems.push((
+                    ".amount".into(),
+                    format!("{amount} is not an amount of evidence"),
+                    "use 0 or more (compare `eo13848.evidence_needed`)".into(),
+                ));
+            }
+            ResolvedEffect::Evidence { adversary, amount: *amount }
+        }
+        Effect::Posture { target, set } => {
+            let candidates = select(target, &mut problems);
+            ResolvedEffect::Posture { candidates, count: target.count, set: *set }
         }
         Effect::News(t) => ResolvedEffect::News(t.clone()),
         Effect::Message(t) => ResolvedEffect::Message(t.clone()),

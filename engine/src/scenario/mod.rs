@@ -225,6 +225,33 @@ impl Scenario {
         &self.warnings
     }
 
+    /// The same scenario with the text of its injects' attachments (path as written to text).
+    /// Paths no inject names are dropped; the simulation does not change.
+    pub fn with_attachments(mut self, files: std::collections::BTreeMap<String, String>) -> Scenario {
+        let wanted = self.attachment_paths();
+        let files: std::collections::BTreeMap<String, String> =
+            files.into_iter().filter(|(p, _)| wanted.contains(p)).collect();
+        if files != self.registry.attachments {
+            let mut reg = (*self.registry).clone();
+            reg.attachments = files;
+            self.registry = Arc::new(reg);
+        }
+        self
+    }
+
+    /// The attachment paths the injects name, in inject order, each once.
+    pub fn attachment_paths(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for inj in &self.registry.spec.injects {
+            for a in &inj.attachments {
+                if !out.contains(a) {
+                    out.push(a.clone());
+                }
+            }
+        }
+        out
+    }
+
     /// The name it was loaded under (a path or a built-in name).
     pub fn label(&self) -> &str {
         &self.label

@@ -872,6 +872,10 @@ pub struct AdversarySpec {
     /// Hours after a campaign starts before ODNI learns of it (when it does).
     #[serde(default = "default_intel_delay")]
     pub intel_delay_h: f64,
+    /// What kind of adversary it is: only a foreign government's interference is assessed,
+    /// reported and sanctioned under EO 13848.
+    #[serde(default, skip_serializing_if = "AdversaryKind::is_foreign_government")]
+    pub kind: AdversaryKind,
     /// Another adversary whose tools it imitates: part of the evidence points there.
     #[serde(default)]
     pub false_flag: Option<String>,
@@ -973,6 +977,34 @@ pub enum TargetPreference {
     Largest,
     /// Jurisdictions outside the EI-ISAC first (the least warned).
     NonMembers,
+}
+
+/// Who an adversary is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AdversaryKind {
+    /// A foreign government or its services (the EO 13848 process applies).
+    #[default]
+    NationState,
+    /// A criminal group acting for itself (ransomware for money).
+    Criminal,
+    /// Hacktivists.
+    Hacktivist,
+}
+
+impl AdversaryKind {
+    /// Whether EO 13848 applies to it.
+    pub fn is_foreign_government(&self) -> bool {
+        *self == AdversaryKind::NationState
+    }
+
+    /// Human label.
+    pub fn label(self) -> &'static str {
+        match self {
+            AdversaryKind::NationState => "nation-state",
+            AdversaryKind::Criminal => "criminal",
+            AdversaryKind::Hacktivist => "hacktivist",
+        }
+    }
 }
 
 /// One adversary campaign.
@@ -1517,12 +1549,136 @@ pub struct InjectSpec {
     /// Teams it is addressed to (they receive it in their inbox).
     #[serde(default)]
     pub teams: Vec<String>,
-    /// What the exercise planners expect the players to do (for the MSEL and the report).
+    /// What the exercise planners expect the players to do: free text, or a command pattern
+    /// that ttx compares with the commands given (for the MSEL and the report's evaluation guide).
     #[serde(default)]
-    pub expected_actions: Vec<String>,
+    pub expected_actions: Vec<ExpectedAction>,
     /// What it does to the simulation.
     #[serde(default)]
     pub effects: Vec<Effect>,
+    /// What some teams are told instead of `description` (team id to text); those teams receive
+    /// the inject even when `teams` does not list them.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub per_team: BTreeMap<String, String>,
+    /// Text or Markdown files (paths relative to the scenario file) handed out with the inject.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<String>,
+    /// A condition that cancels the inject for good if it holds before the inject fires.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancel_if: Option<Condition>,
+}
+
+/// One expected action: free text (for the binder only), or a pattern of a command a team
+/// should give, which the report scores against the commands actually given.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum ExpectedAction {
+    /// Free text, not scored.
+    Text(String),
+    /// A command pattern, scored.
+    Command(ActionPattern),
+}
+
+impl ExpectedAction {
+    /// The text shown for it (the pattern's own text, or a description of the pattern).
+    pub fn text(&self) -> String {
+        match self {
+            ExpectedAction::Text(t) => t.clone(),
+            ExpectedAction::Command(p) if !p.text.is_empty() => p.text.clone(),
+            ExpectedAction::Command(p) => p.describe(),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ExpectedAction {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ExpectedAction;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string, or (team: \"...\", command: ...) with optional target, within_h, capability and text")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(ExpectedAction::Text(v.to_string()))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(ExpectedAction::Text(v))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                ActionPattern::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(ExpectedAction::Command)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A command a team is expected to give: of a kind, optionally naming a target, optionally
+/// within some hours of the inject.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActionPattern {
+    /// The team expected to act (its own commands, and the facilitator's for its actors, count).
+    pub team: String,
+    /// The kind of command, as the journal names it (`share_indicator`, `isolate`, ...).
+    pub command: crate::command::CommandKind,
+    /// What the command must name: an asset, jurisdiction, actor, adversary or campaign id
+    /// (a shared indicator names its campaign; a statement names `reassure` or `debunk`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// Hours after the inject fires within which it counts as on time (absent: any time).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub within_h: Option<u32>,
+    /// The core capability (a name in `evaluation.capabilities`) this action evaluates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capability: Option<String>,
+    /// What the planners expect, in words.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub text: String,
+}
+
+impl ActionPattern {
+    /// The pattern in words, e.g. `pa: share_indicator naming phish within 24 h`.
+    pub fn describe(&self) -> String {
+        let mut s = format!("{}: {}", self.team, self.command.name());
+        if let Some(t) = &self.target {
+            s.push_str(&format!(" naming {t}"));
+        }
+        if let Some(h) = self.within_h {
+            s.push_str(&format!(" within {h} h"));
+        }
+        s
+    }
+}
+
+/// A pattern of commands a condition looks for.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommandPattern {
+    /// The team (its own commands, and the facilitator's for its actors, count).
+    pub team: String,
+    /// The kind of command, as the journal names it (`share_indicator`, `isolate`, ...).
+    pub command: crate::command::CommandKind,
+    /// What the command must name (see [`ActionPattern::target`]); absent: anything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+}
+
+/// An asset's state, for [`Condition::Asset`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AssetState {
+    /// Up and running.
+    Up,
+    /// Offline or degraded.
+    Down,
+    /// Offline.
+    Offline,
+    /// Degraded.
+    Degraded,
+    /// An intruder holds a foothold in it (known or not).
+    Compromised,
+    /// A foothold in it has been detected.
+    KnownCompromised,
 }
 
 /// When an inject fires.
@@ -1559,6 +1715,31 @@ pub enum Condition {
     InjectFired(String),
     /// A module began.
     ModuleStarted(String),
+    /// A team gave a command of this kind (naming this target) that was carried out.
+    Issued(CommandPattern),
+    /// An actor (any of those selected) holds an indicator of the campaign.
+    Holds {
+        /// Who.
+        actor: ActorSel,
+        /// The campaign.
+        campaign: String,
+    },
+    /// An asset (by id, e.g. `"PA/vr"`) is in this state.
+    Asset(String, AssetState),
+    /// A live metric (see docs/scenarios.md for those a condition reads) is above a value.
+    MetricAbove(String, f64),
+    /// A live metric is below a value.
+    MetricBelow(String, f64),
+    /// Every condition holds.
+    All(Vec<Condition>),
+    /// At least one condition holds.
+    Any(Vec<Condition>),
+    /// The condition does not hold.
+    Not(Box<Condition>),
+    /// The clock is before this time.
+    Before(ETime),
+    /// The clock is at or after this time.
+    After(ETime),
 }
 
 /// What an inject does.
@@ -1616,6 +1797,36 @@ pub enum Effect {
     Message(String),
     /// Public confidence moves by this many points.
     Confidence(f64),
+    /// An actor publicly attributes the activity to an adversary (as the `attribute` command:
+    /// the agencies pool what they hold, which adds EO 13848 evidence, and the adversary's open
+    /// disinformation is answered).
+    Attribute {
+        /// Who attributes (one actor: `Odni`, `Fbi` or `Dhs`).
+        by: ActorSel,
+        /// The adversary named.
+        adversary: String,
+    },
+    /// An actor makes a public statement (as the `public_statement` command).
+    Statement {
+        /// Who speaks (one actor).
+        by: ActorSel,
+        /// `reassure` or `debunk`.
+        statement: crate::command::Statement,
+    },
+    /// Attribution evidence against an adversary reaches the intelligence community (EO 13848).
+    Evidence {
+        /// The adversary.
+        adversary: String,
+        /// How much (compare `eo13848.evidence_needed`).
+        amount: f64,
+    },
+    /// The selected assets' security posture changes (the fields given).
+    Posture {
+        /// Which assets.
+        target: AssetSelector,
+        /// What changes.
+        set: PosturePatch,
+    },
 }
 
 /// A template the red or white cell fills in during play.

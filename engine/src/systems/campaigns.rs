@@ -188,8 +188,11 @@ fn next_target(core: &mut Core, cal: &mut Calendar<CampaignEvent>, eo: &Eo, c: C
         let run = &core.campaigns.0[c.ix()];
         let Some(&asset) = run.queue.get(run.next_target) else { return };
         core.campaigns.0[c.ix()].next_target += 1;
+        // `recon_actions: 0` skips reconnaissance (a flood needs none).
         let (tech, stage) = if info.spec.technique == Technique::VendorCompromise {
             (Technique::VendorCompromise, Stage::InitialAccess)
+        } else if info.spec.recon_actions == 0 {
+            (info.spec.technique, Stage::InitialAccess)
         } else {
             (info.spec.technique, Stage::Recon)
         };

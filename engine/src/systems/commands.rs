@@ -96,12 +96,20 @@ pub struct CommandCtx<'w> {
 }
 
 /// Applies every command due this tick.
-pub fn apply_commands(mut core: Core, mut queue: ResMut<CommandQueue>, mut cx: CommandCtx) {
+pub fn apply_commands(
+    mut core: Core,
+    mut queue: ResMut<CommandQueue>,
+    mut cx: CommandCtx,
+    mut issued: ResMut<IssuedLog>,
+) {
     let now = core.now();
     let due = queue.take_due(now);
     for (seq, issuer, command) in due {
         let result = apply(&mut core, &mut cx, &issuer, &command);
         let actor = command.actor().and_then(|a| core.reg().actor_by_id.get(a).copied());
+        if result.is_ok() && core.reg().tracks_commands {
+            record_issued(&core, &mut issued, &issuer, &command, actor);
+        }
         let quiet = issuer == Issuer::Doctrine
             && result.is_ok()
             && matches!(command.kind(), CommandKind::ShareIndicator | CommandKind::NotifyVictim);
@@ -121,6 +129,111 @@ pub fn apply_commands(mut core: Core, mut queue: ResMut<CommandQueue>, mut cx: C
             queue.outcomes.push(CommandOutcome { tick: now, issuer, seq, command, result });
         }
     }
+}
+
+/// Keeps a command carried out for a team: given by the team, or by the facilitator or a
+/// doctrine for an actor a team plays (the first such team in scenario order).
+fn record_issued(
+    core: &Core,
+    issued: &mut IssuedLog,
+    issuer: &Issuer,
+    command: &Command,
+    actor: Option<ActorIx>,
+) {
+    let reg = core.reg();
+    let team = match issuer {
+        Issuer::Team(t) => reg.team_by_id.get(t).copied(),
+        Issuer::Facilitator | Issuer::Doctrine => {
+            actor.and_then(|a| reg.teams.iter().position(|t| t.actors.contains(&a)).map(|i| TeamIx(i as u32)))
+        }
+    };
+    let Some(team) = team else { return };
+    let target = match command {
+        Command::ShareIndicator { indicator, .. } | Command::OpenInvestigation { indicator, .. } => core
+            .indicators
+            .0
+            .get(*indicator as usize)
+            .map(|i| reg.campaign(i.campaign).spec.id.clone())
+            .unwrap_or_default(),
+        _ => command.target(),
+    };
+    issued.0.push(IssuedCommand {
+        tick: core.now(),
+        team,
+        kind: command.kind(),
+        target,
+        issuer: issuer.clone(),
+    });
+}
+
+/// A public statement by an actor: answers the open incidents it concerns (commands and injects).
+pub(crate) fn public_statement(core: &mut Core, me: ActorIx, statement: Statement) {
+    let reg = core.reg.0.clone();
+    let now = core.now();
+    let window = reg.spec.public.statement_window_h;
+    let (share, disinfo) = match statement {
+        Statement::Reassure => (reg.spec.public.statement_recovery, false),
+        Statement::Debunk => (reg.spec.public.debunk_recovery, true),
+    };
+    let my_state = reg.actor(me).state.map(|s| reg.states[s.ix()].office);
+    let federal = matches!(reg.actor(me).kind, ActorKind::Dhs | ActorKind::Fbi | ActorKind::Odni);
+    let mut regained = 0.0;
+    for inc in core.public.open.iter_mut() {
+        let fresh = f64::from(now.0.saturating_sub(inc.at.0)) <= window;
+        let concerns = inc.disinformation
+            || federal
+            || inc.about.is_none()
+            || inc.about == Some(me)
+            || inc.about.and_then(|x| reg.actor(x).state).map(|s| reg.states[s.ix()].office) == Some(me)
+            || (my_state.is_some() && inc.about == my_state);
+        if !inc.answered && fresh && inc.disinformation == disinfo && concerns {
+            inc.answered = true;
+            regained += inc.cost * share;
+        }
+    }
+    let timely = regained > 0.0;
+    if timely {
+        core.public.confidence = (core.public.confidence + regained).clamp(0.0, 100.0);
+    }
+    core.public.open.retain(|i| !i.answered && f64::from(now.0.saturating_sub(i.at.0)) <= window);
+    core.digest.mix(&[0x56, u64::from(me.0), core.public.confidence.to_bits()]);
+    core.emit(Severity::Info, EventKind::Statement { actor: me, statement, timely });
+}
+
+/// A public attribution of an adversary by an actor; false if it was already attributed.
+pub(crate) fn attribute(core: &mut Core, eo: &mut Eo, me: ActorIx, adv: AdversaryIx) -> bool {
+    let reg = core.reg.0.clone();
+    let now = core.now();
+    if !eo.attributed.insert(adv) {
+        return false;
+    }
+    // Going public means the agencies have pooled and checked what they hold.
+    super::detection::add_evidence(
+        eo,
+        &mut core.digest,
+        &reg,
+        adv,
+        reg.spec.eo13848.evidence_per_attribution,
+    );
+    // A prompt public attribution answers that adversary's open disinformation.
+    let window = reg.spec.public.statement_window_h;
+    let share = reg.spec.public.debunk_recovery;
+    let mut regained = 0.0;
+    for inc in core.public.open.iter_mut() {
+        let theirs = inc.campaign.is_some_and(|c| reg.campaign(c).adversary == adv);
+        if inc.disinformation
+            && theirs
+            && !inc.answered
+            && f64::from(now.0.saturating_sub(inc.at.0)) <= window
+        {
+            inc.answered = true;
+            regained += inc.cost * share;
+        }
+    }
+    core.public.confidence = (core.public.confidence + regained).clamp(0.0, 100.0);
+    core.digest.mix(&[0x57, u64::from(adv.0), core.public.confidence.to_bits()]);
+    core.emit(Severity::Notice, EventKind::Attribution { by: me, adversary: adv });
+    true
 }
 
 fn asset_of(reg: &Registry, id: &str) -> Result<AssetIx, Rejection> {
@@ -356,37 +469,7 @@ fn apply(core: &mut Core, cx: &mut CommandCtx, issuer: &Issuer, command: &Comman
                 to: Some(v),
             });
         }
-        Command::PublicStatement { statement, .. } => {
-            let window = reg.spec.public.statement_window_h;
-            let (share, disinfo) = match statement {
-                Statement::Reassure => (reg.spec.public.statement_recovery, false),
-                Statement::Debunk => (reg.spec.public.debunk_recovery, true),
-            };
-            let my_state = reg.actor(me).state.map(|s| reg.states[s.ix()].office);
-            let federal = matches!(reg.actor(me).kind, ActorKind::Dhs | ActorKind::Fbi | ActorKind::Odni);
-            let mut regained = 0.0;
-            for inc in core.public.open.iter_mut() {
-                let fresh = f64::from(now.0.saturating_sub(inc.at.0)) <= window;
-                let concerns = inc.disinformation
-                    || federal
-                    || inc.about.is_none()
-                    || inc.about == Some(me)
-                    || inc.about.and_then(|x| reg.actor(x).state).map(|s| reg.states[s.ix()].office)
-                        == Some(me)
-                    || (my_state.is_some() && inc.about == my_state);
-                if !inc.answered && fresh && inc.disinformation == disinfo && concerns {
-                    inc.answered = true;
-                    regained += inc.cost * share;
-                }
-            }
-            let timely = regained > 0.0;
-            if timely {
-                core.public.confidence = (core.public.confidence + regained).clamp(0.0, 100.0);
-            }
-            core.public.open.retain(|i| !i.answered && f64::from(now.0.saturating_sub(i.at.0)) <= window);
-            core.digest.mix(&[0x56, u64::from(me.0), core.public.confidence.to_bits()]);
-            core.emit(Severity::Info, EventKind::Statement { actor: me, statement: *statement, timely });
-        }
+        Command::PublicStatement { statement, .. } => public_statement(core, me, *statement),
         Command::OpenInvestigation { indicator, .. } => {
             let ind = indicator_held(core, me, *indicator)?;
             let c = core.indicators.0[ind.ix()].campaign;
@@ -403,35 +486,9 @@ fn apply(core: &mut Core, cx: &mut CommandCtx, issuer: &Issuer, command: &Comman
         }
         Command::Attribute { adversary, .. } => {
             let adv = adversary_of(&reg, adversary)?;
-            if !cx.eo.attributed.insert(adv) {
+            if !attribute(core, &mut cx.eo, me, adv) {
                 return done("already attributed");
             }
-            // Going public means the agencies have pooled and checked what they hold.
-            super::detection::add_evidence(
-                &mut cx.eo,
-                &mut core.digest,
-                &reg,
-                adv,
-                reg.spec.eo13848.evidence_per_attribution,
-            );
-            // A prompt public attribution answers that adversary's open disinformation.
-            let window = reg.spec.public.statement_window_h;
-            let share = reg.spec.public.debunk_recovery;
-            let mut regained = 0.0;
-            for inc in core.public.open.iter_mut() {
-                let theirs = inc.campaign.is_some_and(|c| reg.campaign(c).adversary == adv);
-                if inc.disinformation
-                    && theirs
-                    && !inc.answered
-                    && f64::from(now.0.saturating_sub(inc.at.0)) <= window
-                {
-                    inc.answered = true;
-                    regained += inc.cost * share;
-                }
-            }
-            core.public.confidence = (core.public.confidence + regained).clamp(0.0, 100.0);
-            core.digest.mix(&[0x57, u64::from(adv.0), core.public.confidence.to_bits()]);
-            core.emit(Severity::Notice, EventKind::Attribution { by: me, adversary: adv });
         }
         Command::DeliverAssessment { .. } => {
             if now < reg.election.election_day {

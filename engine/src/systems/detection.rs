@@ -100,8 +100,13 @@ pub fn run_detection(mut core: Core, mut detections: MessageReader<Detection>, m
 
 /// Adds attribution evidence for an adversary, splitting off the false-flag share.
 pub fn add_evidence(eo: &mut Eo, digest: &mut Digest, reg: &Registry, adv: AdversaryIx, amount: f64) {
-    digest.mix(&[0x15, u64::from(adv.0), amount.to_bits()]);
     let info = &reg.adversaries[adv.ix()];
+    // EO 13848 concerns foreign governments: evidence against criminals or hacktivists is not
+    // part of the assessment.
+    if !info.kind.is_foreign_government() {
+        return;
+    }
+    digest.mix(&[0x15, u64::from(adv.0), amount.to_bits()]);
     let own = match info.false_flag {
         Some(ff) => {
             let moved = amount * info.false_flag_share;

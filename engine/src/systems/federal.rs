@@ -169,6 +169,10 @@ pub fn interfering(
     let mut v: Vec<AdversaryIx> = Vec::new();
     for (k, run) in campaigns.iter().enumerate() {
         let info = &reg.campaigns[k];
+        // Only a foreign government's interference is assessed under EO 13848.
+        if !reg.adversaries[info.adversary.ix()].kind.is_foreign_government() {
+            continue;
+        }
         let acted = if info.spec.objective == Objective::Influence {
             run.surges > 0
         } else if achieved {

@@ -9,24 +9,36 @@ use crate::model::registry::*;
 use crate::model::*;
 use crate::rng::Stream;
 
+/// What firing injects needs besides [`Core`].
+#[derive(bevy_ecs::system::SystemParam)]
+pub struct InjectCtx<'w> {
+    inbox: ResMut<'w, Inbox>,
+    campaign_cal: ResMut<'w, Calendar<CampaignEvent>>,
+    eo: ResMut<'w, Eo>,
+    issued: Res<'w, IssuedLog>,
+}
+
 /// Fires the injects due this tick.
 pub fn run_injects(
     mut core: Core,
     mut cal: ResMut<Calendar<InjectEvent>>,
     mut injects: ResMut<Injects>,
-    mut inbox: ResMut<Inbox>,
-    mut campaign_cal: ResMut<Calendar<CampaignEvent>>,
+    mut cx: InjectCtx,
 ) {
     let now = core.now();
     let mut due = cal.take(now);
     for ev in due.drain(..) {
         let reg = core.reg.0.clone();
         match ev {
+            InjectEvent::Wake => {}
             InjectEvent::ModuleStart(m) => {
                 core.emit(Severity::Notice, EventKind::ModuleStarted { module: m })
             }
             InjectEvent::Scripted(i) => {
                 if !matches!(injects.state[i.ix()], InjectState::Pending | InjectState::Scheduled(_)) {
+                    continue;
+                }
+                if super::triggers::cancel_if_due(&mut core, &mut injects, &cx.issued, i) {
                     continue;
                 }
                 injects.state[i.ix()] = InjectState::Fired(now);
@@ -39,23 +51,34 @@ pub fn run_injects(
                         teams: info.teams.clone(),
                     },
                 );
-                inbox.0.push(InboxMessage {
-                    tick: now,
-                    teams: info.teams.clone(),
-                    title: info.spec.title.clone(),
-                    text: info.spec.description.clone(),
-                });
+                let attached = attachments_text(&reg, &info.spec.attachments);
+                // Teams with their own text get it; the others (or everyone, when the inject
+                // addresses no team) get the description.
+                let general: Vec<TeamIx> = info
+                    .teams
+                    .iter()
+                    .copied()
+                    .filter(|t| !info.per_team.iter().any(|(x, _)| x == t))
+                    .collect();
+                if !general.is_empty() || info.teams.is_empty() {
+                    cx.inbox.0.push(InboxMessage {
+                        tick: now,
+                        teams: general,
+                        title: info.spec.title.clone(),
+                        text: format!("{}{attached}", info.spec.description),
+                    });
+                }
+                for (t, text) in &info.per_team {
+                    cx.inbox.0.push(InboxMessage {
+                        tick: now,
+                        teams: vec![*t],
+                        title: info.spec.title.clone(),
+                        text: format!("{text}{attached}"),
+                    });
+                }
                 let mut stream = core.rng.0.stream(&["inject", &info.spec.id]);
                 for e in &info.effects {
-                    apply_effect(
-                        &mut core,
-                        &mut campaign_cal,
-                        &mut inbox,
-                        &mut stream,
-                        e,
-                        &info.teams,
-                        &info.spec.title,
-                    );
+                    apply_effect(&mut core, &mut cx, &mut stream, e, &info.teams, &info.spec.title);
                 }
             }
             InjectEvent::AdHoc { title, teams, effects, n } => {
@@ -63,7 +86,7 @@ pub fn run_injects(
                     Severity::Notice,
                     EventKind::InjectFired { inject: None, title: title.clone(), teams: teams.clone() },
                 );
-                inbox.0.push(InboxMessage {
+                cx.inbox.0.push(InboxMessage {
                     tick: now,
                     teams: teams.clone(),
                     title: title.clone(),
@@ -71,7 +94,7 @@ pub fn run_injects(
                 });
                 let mut stream = core.rng.0.stream_n(&["adhoc_inject"], u64::from(n));
                 for e in &effects {
-                    apply_effect(&mut core, &mut campaign_cal, &mut inbox, &mut stream, e, &teams, &title);
+                    apply_effect(&mut core, &mut cx, &mut stream, e, &teams, &title);
                 }
             }
         }
@@ -90,10 +113,21 @@ pub fn choose(stream: &mut Stream, candidates: &[AssetIx], count: u32) -> Vec<As
     v
 }
 
+/// The attachments' text appended to an inject's message (nothing when there are none).
+pub fn attachments_text(reg: &Registry, paths: &[String]) -> String {
+    let mut out = String::new();
+    for p in paths {
+        match reg.attachments.get(p) {
+            Some(text) => out.push_str(&format!("\n\n--- Attachment: {p} ---\n{}", text.trim_end())),
+            None => out.push_str(&format!("\n\n--- Attachment: {p} (not loaded) ---")),
+        }
+    }
+    out
+}
+
 fn apply_effect(
     core: &mut Core,
-    campaign_cal: &mut Calendar<CampaignEvent>,
-    inbox: &mut Inbox,
+    cx: &mut InjectCtx,
     stream: &mut Stream,
     e: &ResolvedEffect,
     teams: &[TeamIx],
@@ -103,7 +137,7 @@ fn apply_effect(
     match e {
         ResolvedEffect::StartCampaign(c) => {
             if core.campaigns.0[c.ix()].status == CampaignStatus::Dormant {
-                campaign_cal.schedule(now, CampaignEvent::Start(*c));
+                cx.campaign_cal.schedule(now, CampaignEvent::Start(*c));
             }
         }
         ResolvedEffect::StopCampaign(c) => {
@@ -120,7 +154,7 @@ fn apply_effect(
         }
         ResolvedEffect::Compromise { campaign, candidates, count } => {
             for a in choose(stream, candidates, *count) {
-                implant(core, campaign_cal, *campaign, a);
+                implant(core, &mut cx.campaign_cal, *campaign, a);
             }
         }
         ResolvedEffect::Disinformation { intensity, about } => {
@@ -158,7 +192,7 @@ fn apply_effect(
         }
         ResolvedEffect::News(text) => core.emit(Severity::Info, EventKind::News { text: text.clone() }),
         ResolvedEffect::Message(text) => {
-            inbox.0.push(InboxMessage {
+            cx.inbox.0.push(InboxMessage {
                 tick: now,
                 teams: teams.to_vec(),
                 title: title.to_string(),
@@ -176,6 +210,22 @@ fn apply_effect(
                 core.timers.schedule(t, Timer::Recovery);
             }
             core.emit(Severity::Notice, EventKind::ConfidenceShift { delta: *d });
+        }
+        ResolvedEffect::Attribute { by, adversary } => {
+            super::commands::attribute(core, &mut cx.eo, *by, *adversary);
+        }
+        ResolvedEffect::Statement { by, statement } => {
+            super::commands::public_statement(core, *by, *statement);
+        }
+        ResolvedEffect::Evidence { adversary, amount } => {
+            let reg = core.reg.0.clone();
+            super::detection::add_evidence(&mut cx.eo, &mut core.digest, &reg, *adversary, *amount);
+        }
+        ResolvedEffect::Posture { candidates, count, set } => {
+            for a in choose(stream, candidates, *count) {
+                core.with_posture(a, |p| set.apply(p));
+                core.digest.mix(&[0x63, u64::from(a.0)]);
+            }
         }
     }
 }

@@ -3,14 +3,15 @@
 //! Order within a tick:
 //!
 //! 1. `apply_commands` — players', facilitator's and doctrines' commands due now, in canonical order;
-//! 2. `run_injects` — scripted, conditional and ad-hoc injects due now;
+//! 2. `run_injects` — scripted, conditional and ad-hoc injects due now (or cancelled by `cancel_if`);
 //! 3. `run_campaigns` — adversary actions due now (recon, access attempts, footholds, objectives);
 //! 4. `run_impact` — timers: assets coming back, leaks, on-site teams leaving, confidence recovering;
 //! 5. `run_detection` — what was noticed becomes indicators and known compromises;
 //! 6. `run_federal` — intelligence, investigations and the EO 13848 process;
 //! 7. `run_sharing` — indicators sent on channels, and deliveries arriving;
 //! 8. `run_doctrines` — unstaffed actors decide what to do next (commands for later ticks);
-//! 9. `run_triggers` — conditional injects whose condition now holds are scheduled.
+//! 9. `run_triggers` — injects whose `cancel_if` holds are cancelled; conditional injects whose
+//!    condition now holds are scheduled.
 //!
 //! Every message written in a tick is read later in the same tick, so a tick's
 //! result never depends on whether the next hour is processed or skipped.
@@ -71,13 +72,13 @@ pub mod work {
             || visible.iter_current_update_messages().len() > 0
     }
 
-    /// A conditional inject is still waiting for its condition.
+    /// A conditional inject is still waiting for its condition, or an inject with a `cancel_if`
+    /// condition has not fired yet.
     pub fn conditional_injects_waiting(reg: Res<Reg>, injects: Res<Injects>) -> bool {
-        reg.0
-            .injects
-            .iter()
-            .zip(&injects.state)
-            .any(|(i, s)| *s == InjectState::Pending && matches!(i.trigger, ResolvedTrigger::When(..)))
+        reg.0.injects.iter().zip(&injects.state).any(|(i, s)| {
+            (*s == InjectState::Pending && matches!(i.trigger, ResolvedTrigger::When(..)))
+                || (i.cancel_if.is_some() && matches!(s, InjectState::Pending | InjectState::Scheduled(_)))
+        })
     }
 }
 
@@ -589,6 +590,7 @@ fn fingerprint(k: &EventKind) -> u64 {
         EventKind::InjectFired { inject, title, .. } => {
             h.u64(2).u64(inject.map_or(u64::MAX, |i| i.0.into())).str(title)
         }
+        EventKind::InjectCancelled { inject, .. } => h.u64(30).u64(inject.0.into()),
         EventKind::CampaignStarted { campaign } => h.u64(3).u64(campaign.0.into()),
         EventKind::CampaignStopped { campaign } => h.u64(4).u64(campaign.0.into()),
         EventKind::Attempt { campaign, asset, outcome, warned } => h

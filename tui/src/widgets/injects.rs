@@ -143,6 +143,9 @@ mod tests {
             teams: vec![],
             description: String::new(),
             expected_actions: vec![],
+            per_team: vec![],
+            attachments: vec![],
+            cancel_if: None,
         }
     }
 
