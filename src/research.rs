@@ -44,6 +44,7 @@ pub fn batch(file: &Path, opts: &BatchOptions) -> Outcome {
 }
 
 /// `ttx batch --row N`: prints the `ttx run` command of one row of runs.csv, running nothing.
+#[allow(clippy::too_many_arguments)]
 pub fn row(
     file: Option<&Path>,
     runs: Option<u32>,
@@ -52,6 +53,7 @@ pub fn row(
     shard: Option<&str>,
     out_dir: &Path,
     n: u64,
+    extras: &batch::Extras,
 ) -> Outcome {
     use std::io::Write;
     let planned = match (file, runs) {
@@ -59,10 +61,12 @@ pub fn row(
             let scenario = load::scenario(Some(file))?;
             let shard = shard.map(batch::Shard::parse).transpose().map_err(Failure::input)?;
             let label = file.display().to_string();
-            let plan = batch::Plan::new(&scenario, &label, runs, seed.unwrap_or(1), sweeps, shard);
+            let plan = batch::Plan::build(&scenario, &label, runs, seed.unwrap_or(1), sweeps, shard, extras);
             Some(plan.map_err(failure)?.manifest)
         }
-        (None, None) if seed.is_none() && sweeps.is_empty() && shard.is_none() => None,
+        (None, None) if seed.is_none() && sweeps.is_empty() && shard.is_none() && extras.vary.is_empty() => {
+            None
+        }
         _ => {
             return Err(Failure::input(
                 "--row: give all the batch's own arguments (the scenario, --runs, and its --seed, --sweep and --shard if any), or only --out DIR to read them from DIR/manifest.json",
@@ -188,5 +192,25 @@ pub fn whatif(
             dir.join("whatif.json").display()
         )?;
     }
+    Ok(())
+}
+
+/// `ttx sensitivity DIR`
+pub fn sensitivity(dir: &Path, bootstrap: usize, seed: u64) -> Outcome {
+    let started = std::time::Instant::now();
+    let opts = batch::sensitivity::Options { bootstrap, seed };
+    let analysis = batch::sensitivity::analyse(dir, opts).map_err(failure)?;
+    let charts = batch::sensitivity::write(dir, &analysis).map_err(failure)?;
+    let mut out = crate::output::stdout();
+    use std::io::Write;
+    batch::sensitivity::print(&mut out, &analysis)?;
+    writeln!(
+        out,
+        "\nWrote sensitivity.csv, sensitivity.json and {} chart{} in {} ({:.2} s)",
+        charts.len(),
+        if charts.len() == 1 { "" } else { "s" },
+        dir.display(),
+        started.elapsed().as_secs_f64()
+    )?;
     Ok(())
 }

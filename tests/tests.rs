@@ -20,6 +20,7 @@ mod play;
 mod properties;
 mod pty;
 mod report;
+mod research;
 mod sharing_matters;
 mod shipped_scenarios;
 mod whatif;
