@@ -135,6 +135,34 @@ pub enum Cmd {
         /// docs/batch.md).
         #[arg(long, value_name = "FILE")]
         commands: Option<PathBuf>,
+        /// Vary a parameter between two ends, e.g. sharing.isac_membership=0.2:0.9, at the
+        /// points --design places; repeat for several.
+        #[arg(long = "vary", value_name = "PATH=LO:HI")]
+        vary: Vec<String>,
+        /// The design that places the points of --vary: lhs:N, sobol:N (Saltelli, N base rows)
+        /// or morris:N (N trajectories; morris:N:L for L levels). Seeded by --seed.
+        #[arg(long, value_name = "KIND:N")]
+        design: Option<String>,
+        /// Write series.csv: every run's metrics over time, once a simulated day or hour.
+        #[arg(long, value_enum, value_name = "daily|hourly")]
+        series: Option<SeriesArg>,
+        /// Write campaigns.csv and jurisdictions.csv: every run's campaigns and jurisdictions.
+        #[arg(long)]
+        entities: bool,
+    },
+    /// Sensitivity indices of a batch made with --design sobol:N (Sobol first- and total-order,
+    /// Jansen estimators) or morris:N (mu*, sigma), with bootstrap intervals.
+    ///
+    /// Writes sensitivity.csv, sensitivity.json and plots/sensitivity_<metric>.svg into DIR.
+    Sensitivity {
+        /// The batch directory.
+        dir: PathBuf,
+        /// Bootstrap resamples behind each 95% interval.
+        #[arg(long, default_value_t = 1000)]
+        bootstrap: usize,
+        /// Seed of the bootstrap resamples.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
     /// Join the shards of one batch into the files a single unsharded run writes.
     Merge {
@@ -250,6 +278,15 @@ pub enum Cmd {
     },
 }
 
+/// How often `ttx batch --series` samples the metrics.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SeriesArg {
+    /// At 23:00 every simulated day, and at the end.
+    Daily,
+    /// Every simulated hour.
+    Hourly,
+}
+
 /// What `ttx whatif --baseline` compares the session with.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Baseline {
@@ -289,7 +326,32 @@ pub fn dispatch(cli: Cli) -> Outcome {
         }
         Cmd::Play { file, seed, journal } => play::play(file.as_deref(), seed, journal.as_deref()),
         Cmd::Msel { file, out } => msel::msel(file.as_deref(), out.as_deref()),
-        Cmd::Batch { file, runs, seed, jobs, sweeps, shard, plots, resume, out, row, commands } => {
+        Cmd::Batch {
+            file,
+            runs,
+            seed,
+            jobs,
+            sweeps,
+            shard,
+            plots,
+            resume,
+            out,
+            row,
+            commands,
+            vary,
+            design,
+            series,
+            entities,
+        } => {
+            let extras = ttx::batch::Extras {
+                vary,
+                design,
+                series: series.map(|s| match s {
+                    SeriesArg::Daily => ttx_engine::Resolution::Daily,
+                    SeriesArg::Hourly => ttx_engine::Resolution::Hourly,
+                }),
+                entities,
+            };
             if let Some(n) = row {
                 let batch_args = research::BatchArgs {
                     file: file.as_deref(),
@@ -298,6 +360,7 @@ pub fn dispatch(cli: Cli) -> Outcome {
                     sweeps: &sweeps,
                     shard: shard.as_deref(),
                     commands: commands.as_deref(),
+                    extras: &extras,
                 };
                 return research::row(&batch_args, &out, n);
             }
@@ -318,11 +381,13 @@ pub fn dispatch(cli: Cli) -> Outcome {
                 out,
                 progress: ttx::batch::ProgressMode::Auto,
                 commands,
+                extras,
             };
             research::batch(&file, &opts)
         }
         Cmd::Calibrate { runs, seed, jobs, dir } => research::calibrate(runs, seed, jobs, dir.as_deref()),
         Cmd::Merge { dirs, out, plots } => research::merge(&dirs, &out, plots),
+        Cmd::Sensitivity { dir, bootstrap, seed } => research::sensitivity(&dir, bootstrap, seed),
         Cmd::Serve(args) => net::serve::serve(args),
         Cmd::Join(args) => net::serve::join(args),
         Cmd::Loadtest { file, consoles, ticks, speed, from, json } => {

@@ -248,7 +248,7 @@ pub fn run(
     let m = sim.metrics();
     let mut out = crate::output::stdout();
     if json {
-        let text = serde_json::to_string(&m).map_err(|e| Failure::runtime(e.to_string()))?;
+        let text = run_json(&m, &sim)?;
         writeln!(out, "{text}")?;
     } else {
         if !sets.is_empty() {
@@ -268,6 +268,22 @@ pub fn run(
         }
     }
     Ok(())
+}
+
+/// The metrics of a run as one JSON object, then its series, campaigns and jurisdictions as
+/// arrays (docs/batch.md).
+fn run_json(m: &Metrics, sim: &Sim) -> Result<String, Failure> {
+    #[derive(serde::Serialize)]
+    struct RunJson<'a> {
+        #[serde(flatten)]
+        metrics: &'a Metrics,
+        series: Vec<ttx::batch::detail::SeriesRow>,
+        campaigns: Vec<ttx::batch::detail::CampaignRow>,
+        jurisdictions: Vec<ttx::batch::detail::JurisdictionRow>,
+    }
+    let (campaigns, jurisdictions) = ttx::batch::detail::entities(sim);
+    let doc = RunJson { metrics: m, series: ttx::batch::detail::series_rows(sim), campaigns, jurisdictions };
+    serde_json::to_string(&doc).map_err(|e| Failure::runtime(e.to_string()))
 }
 
 fn opt_h(x: Option<f64>) -> String {
@@ -447,7 +463,7 @@ pub fn replay(path: &Path, verify: bool, json: bool) -> Outcome {
     }
     let m = report.sim.metrics();
     if json {
-        writeln!(out, "{}", serde_json::to_string(&m).map_err(|e| Failure::runtime(e.to_string()))?)?;
+        writeln!(out, "{}", run_json(&m, &report.sim)?)?;
         return Ok(());
     }
     write_summary(&mut out, &report.scenario, &report.sim, &m)?;

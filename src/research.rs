@@ -57,6 +57,8 @@ pub struct BatchArgs<'a> {
     pub shard: Option<&'a str>,
     /// Policy file.
     pub commands: Option<&'a Path>,
+    /// Design and outputs below the run level.
+    pub extras: &'a batch::Extras,
 }
 
 /// `ttx batch --row N`: prints the `ttx run` command of one row of runs.csv, running nothing.
@@ -68,14 +70,20 @@ pub fn row(a: &BatchArgs, out_dir: &Path, n: u64) -> Outcome {
             let scenario = load::scenario(Some(file))?;
             let shard = shard.map(batch::Shard::parse).transpose().map_err(Failure::input)?;
             let label = file.display().to_string();
-            let mut plan = batch::Plan::new(&scenario, &label, runs, seed.unwrap_or(1), sweeps, shard)
+            let mut plan = batch::Plan::build(&scenario, &label, runs, seed.unwrap_or(1), sweeps, shard, a.extras)
                 .map_err(failure)?;
             if let Some(c) = a.commands {
-                plan = plan.with_policy(c).map_err(failure)?;
+                plan = plan.with_policy(c, &scenario).map_err(failure)?;
             }
             Some(plan.manifest)
         }
-        (None, None) if seed.is_none() && sweeps.is_empty() && shard.is_none() && a.commands.is_none() => {
+        (None, None)
+            if seed.is_none()
+                && sweeps.is_empty()
+                && shard.is_none()
+                && a.commands.is_none()
+                && a.extras.vary.is_empty() =>
+        {
             None
         }
         _ => {
@@ -203,5 +211,25 @@ pub fn whatif(
             dir.join("whatif.json").display()
         )?;
     }
+    Ok(())
+}
+
+/// `ttx sensitivity DIR`
+pub fn sensitivity(dir: &Path, bootstrap: usize, seed: u64) -> Outcome {
+    let started = std::time::Instant::now();
+    let opts = batch::sensitivity::Options { bootstrap, seed };
+    let analysis = batch::sensitivity::analyse(dir, opts).map_err(failure)?;
+    let charts = batch::sensitivity::write(dir, &analysis).map_err(failure)?;
+    let mut out = crate::output::stdout();
+    use std::io::Write;
+    batch::sensitivity::print(&mut out, &analysis)?;
+    writeln!(
+        out,
+        "\nWrote sensitivity.csv, sensitivity.json and {} chart{} in {} ({:.2} s)",
+        charts.len(),
+        if charts.len() == 1 { "" } else { "s" },
+        dir.display(),
+        started.elapsed().as_secs_f64()
+    )?;
     Ok(())
 }

@@ -21,6 +21,7 @@ mod play;
 mod properties;
 mod pty;
 mod report;
+mod research;
 mod scenario_toolkit;
 mod sharing_matters;
 mod shipped_scenarios;

@@ -59,8 +59,15 @@ impl Shard {
 pub struct SweepRecord {
     /// The parameter's path.
     pub path: String,
-    /// Its values, in order.
+    /// Its values, in order (none for a parameter a design varies: the design gives its values).
     pub values: Vec<Value>,
+    /// Varies together with the sweep before it (`--sweep a,b=1,2|3,4`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub joint: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// Everything that decides a batch's results, and where this directory's runs fit.
@@ -96,6 +103,15 @@ pub struct Manifest {
     /// `ttx merge`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub build: Option<Build>,
+    /// The design that placed the points (`--vary` with `--design`), if not a grid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub design: Option<super::design::Design>,
+    /// The time series written to series.csv: `daily` or `hourly`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub series: Option<String>,
+    /// Whether campaigns.csv and jurisdictions.csv are written.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub entities: bool,
 }
 
 /// Which program wrote a manifest.
@@ -165,14 +181,19 @@ pub fn run_seed(seed: u64, run: u32) -> u64 {
 }
 
 impl Manifest {
-    fn lengths(&self) -> Vec<usize> {
-        self.sweeps.iter().map(|s| s.values.len()).collect()
-    }
-
-    /// The value of every sweep at a point.
+    /// The value of every sweep (or varied parameter) at a point.
     pub fn point_values(&self, point: u32) -> Vec<Value> {
-        let pos = sweep::grid_position(&self.lengths(), point as usize);
-        self.sweeps.iter().zip(pos).map(|(s, i)| s.values[i].clone()).collect()
+        if let Some(d) = &self.design {
+            return d.values(point);
+        }
+        let lengths: Vec<usize> = self.sweeps.iter().filter(|s| !s.joint).map(|s| s.values.len()).collect();
+        let pos = sweep::grid_position(&lengths, point as usize);
+        let dim = sweep::dim_of(self.sweeps.iter().map(|s| s.joint));
+        self.sweeps
+            .iter()
+            .zip(dim)
+            .map(|(s, d)| s.values.get(pos[d]).cloned().unwrap_or(Value::Null))
+            .collect()
     }
 
     /// The runs this directory is responsible for, in (point, run) order.
@@ -244,6 +265,11 @@ impl Manifest {
             .find(|k| a.get(*k) != b.get(*k))
             .map(|k| (k.to_string(), show(a.get(k)), show(b.get(k))))
     }
+}
+
+/// A CSV field: as it is, or quoted when it holds a comma, a quote or a line break.
+pub fn csv_text(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
 }
 
 /// Quotes a word for a POSIX shell when it needs quoting.
@@ -622,12 +648,16 @@ mod tests {
             sweeps: vec![SweepRecord {
                 path: "a.b".into(),
                 values: vec![Value::from(0.5), Value::from(2.0)],
+                joint: false,
             }],
             points: 2,
             shard,
             arguments: vec![],
             commands: None,
             build: None,
+            design: None,
+            series: None,
+            entities: false,
         }
     }
 

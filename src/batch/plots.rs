@@ -444,3 +444,156 @@ fn trend(m: &Manifest, name: &str, _j: usize, k: usize, sums: &[PointSummary]) -
     }
     Ok(out)
 }
+
+/// The chart of one metric's sensitivity indices: Sobol first- and total-order indices as
+/// paired bars with their 95% intervals, or Morris mu* against sigma, one labelled dot per
+/// parameter (mu* with its interval).
+pub fn sensitivity_svg(m: &super::sensitivity::MetricIndices, runs: u32) -> Result<String, String> {
+    let mut out = String::new();
+    let per =
+        if runs == 1 { "one run per point".to_string() } else { format!("mean of {runs} runs per point") };
+    if !m.sobol.is_empty() {
+        let k = m.sobol.len();
+        let top = m
+            .sobol
+            .iter()
+            .flat_map(|s| [s.s1.high, s.st.high, s.s1.estimate, s.st.estimate])
+            .filter(|x| x.is_finite())
+            .fold(1.0f64, f64::max);
+        let bottom = m
+            .sobol
+            .iter()
+            .flat_map(|s| [s.s1.low, s.s1.estimate])
+            .filter(|x| x.is_finite())
+            .fold(0.0f64, f64::min);
+        let labels: Vec<String> = m.sobol.iter().map(|s| s.parameter.clone()).collect();
+        let width = (k as u32 * 160 + 200).clamp(700, 2400);
+        {
+            let root = SVGBackend::with_string(&mut out, (width, 560)).into_drawing_area();
+            root.fill(&WHITE).map_err(|e| e.to_string())?;
+            let caption =
+                format!("{}: Sobol indices, 95% bootstrap intervals ({per})", metrics::label(&m.metric));
+            let mut chart = ChartBuilder::on(&root)
+                .caption(caption, ("sans-serif", 18))
+                .margin(16)
+                .x_label_area_size(90)
+                .y_label_area_size(60)
+                .build_cartesian_2d(-0.5f64..(k as f64 - 0.5), (bottom - 0.05)..(top + 0.05))
+                .map_err(|e| e.to_string())?;
+            let name = |x: &f64| {
+                let i = x.round();
+                if (x - i).abs() < 1e-6 && i >= 0.0 {
+                    labels.get(i as usize).cloned().unwrap_or_default()
+                } else {
+                    String::new()
+                }
+            };
+            chart
+                .configure_mesh()
+                .y_desc("share of the metric's variance")
+                .x_desc("parameter")
+                .x_labels(2 * k + 1)
+                .x_label_formatter(&name)
+                .label_style(("sans-serif", 13))
+                .light_line_style(LIGHT)
+                .bold_line_style(GRID)
+                .draw()
+                .map_err(|e| e.to_string())?;
+            for (which, color, dx) in
+                [("first order (S1)", SERIES[0], -0.18), ("total order (ST)", SERIES[1], 0.18)]
+            {
+                let bars: Vec<(f64, f64, f64, f64)> = m
+                    .sobol
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| {
+                        let iv = if dx < 0.0 { s.s1 } else { s.st };
+                        (i as f64 + dx, iv.estimate, iv.low, iv.high)
+                    })
+                    .collect();
+                chart
+                    .draw_series(bars.iter().map(|&(x, y, _, _)| {
+                        Rectangle::new([(x - 0.16, 0.0), (x + 0.16, y)], color.mix(0.75).filled())
+                    }))
+                    .map_err(|e| e.to_string())?
+                    .label(which)
+                    .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], color.filled()));
+                for &(x, _, lo, hi) in &bars {
+                    if lo.is_finite() && hi.is_finite() {
+                        chart
+                            .draw_series([
+                                PathElement::new(vec![(x, lo), (x, hi)], BLACK.stroke_width(1)),
+                                PathElement::new(vec![(x - 0.05, lo), (x + 0.05, lo)], BLACK.stroke_width(1)),
+                                PathElement::new(vec![(x - 0.05, hi), (x + 0.05, hi)], BLACK.stroke_width(1)),
+                            ])
+                            .map_err(|e| e.to_string())?;
+                    }
+                }
+            }
+            chart
+                .configure_series_labels()
+                .background_style(WHITE.mix(0.85))
+                .border_style(BLACK)
+                .label_font(("sans-serif", 12))
+                .position(SeriesLabelPosition::UpperRight)
+                .draw()
+                .map_err(|e| e.to_string())?;
+            root.present().map_err(|e| e.to_string())?;
+        }
+        return Ok(out);
+    }
+    let pts: Vec<(f64, f64, f64, f64, String)> = m
+        .morris
+        .iter()
+        .map(|s| (s.mu_star.estimate, s.sigma, s.mu_star.low, s.mu_star.high, s.parameter.clone()))
+        .collect();
+    let xmax = pts.iter().flat_map(|p| [p.0, p.3]).filter(|x| x.is_finite()).fold(0.0f64, f64::max);
+    let ymax = pts.iter().map(|p| p.1).filter(|x| x.is_finite()).fold(0.0f64, f64::max);
+    let (xmax, ymax) =
+        (if xmax > 0.0 { xmax * 1.25 } else { 1.0 }, if ymax > 0.0 { ymax * 1.2 } else { 1.0 });
+    {
+        let root = SVGBackend::with_string(&mut out, (900, 600)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let caption = format!("{}: Morris screening ({per})", metrics::label(&m.metric));
+        let mut chart = ChartBuilder::on(&root)
+            .caption(caption, ("sans-serif", 18))
+            .margin(16)
+            .x_label_area_size(50)
+            .y_label_area_size(70)
+            .build_cartesian_2d(0.0..xmax, 0.0..ymax)
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .x_desc(format!("mu* (mean |effect| of a whole range, {}), 95% interval", axis_desc(&m.metric)))
+            .y_desc("sigma (spread of the effects)")
+            .label_style(("sans-serif", 13))
+            .light_line_style(LIGHT)
+            .bold_line_style(GRID)
+            .draw()
+            .map_err(|e| e.to_string())?;
+        for (i, (x, y, lo, hi, name)) in pts.iter().enumerate() {
+            let color = SERIES[i % SERIES.len()];
+            let y = if y.is_finite() { *y } else { 0.0 };
+            if lo.is_finite() && hi.is_finite() {
+                chart
+                    .draw_series([PathElement::new(vec![(*lo, y), (*hi, y)], color.stroke_width(1))])
+                    .map_err(|e| e.to_string())?;
+            }
+            chart
+                .draw_series([Circle::new((*x, y), 5, color.filled())])
+                .map_err(|e| e.to_string())?
+                .label(name.clone())
+                .legend(move |(x, y)| Circle::new((x + 7, y), 5, color.filled()));
+        }
+        chart
+            .configure_series_labels()
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .label_font(("sans-serif", 12))
+            .position(SeriesLabelPosition::UpperLeft)
+            .draw()
+            .map_err(|e| e.to_string())?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(out)
+}

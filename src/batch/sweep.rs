@@ -25,6 +25,10 @@ pub struct Sweep {
     steps: Vec<Step>,
     /// A channel's `scale`: the steps lead to the channel, whose four latency quantiles are multiplied.
     scale: bool,
+    /// Varies together with the sweep before it (`--sweep a,b=1,2|3,4`): the same value index.
+    pub joint: bool,
+    /// The scenario holds a whole number here.
+    pub whole: bool,
 }
 
 /// The latency quantiles of a channel, which its virtual `scale` multiplies together.
@@ -75,6 +79,11 @@ fn split_flag(arg: &str, flag: &str) -> Result<(String, Vec<String>), String> {
     let path = path.trim();
     if path.is_empty() {
         return Err(format!("{flag} `{arg}`: the path before `=` is empty ({example})"));
+    }
+    if path.contains(',') {
+        return Err(format!(
+            "{flag} `{arg}`: several paths vary together only in a sweep, written PATH1,PATH2=A1,A2|B1,B2 (for example --sweep sharing.tearline_h,doctrines.eiisac.relay_h=24,2|72,12)"
+        ));
     }
     let items: Vec<String> = values.split(',').map(|v| v.trim().to_string()).collect();
     if items.iter().any(String::is_empty) {
@@ -353,7 +362,8 @@ fn typed(current: &Value, text: &str) -> Result<Value, String> {
             if let Some(b) = boolean {
                 return Ok(Value::Bool(b));
             }
-            let x = number.ok_or_else(|| format!("`{text}` is not a number or true/false"))?;
+            // Text for an unset optional value: an enum variant or a name, checked with the scenario.
+            let Some(x) = number else { return Ok(Value::String(text.to_string())) };
             if x.fract() == 0.0 && x.abs() < 9.0e15 {
                 // A whole number reads as both an integer and a float field.
                 return Ok(Value::Number(if x < 0.0 {
@@ -364,6 +374,7 @@ fn typed(current: &Value, text: &str) -> Result<Value, String> {
             }
             Number::from_f64(x).map(Value::Number).ok_or_else(|| format!("`{text}` is not a finite number"))
         }
+        Value::String(_) => Ok(Value::String(text.to_string())),
         _ => Err("not a number or true/false".into()),
     }
 }
@@ -383,13 +394,75 @@ pub fn show(v: &Value) -> String {
 }
 
 /// Checks every `--sweep` against the scenario's tree: paths exist, values have the right type.
+/// `PATH1,PATH2=A1,A2|B1,B2` sweeps several parameters together: one sweep per path, each after
+/// the first marked [`Sweep::joint`].
 pub fn resolve(root: &Value, args: &[String]) -> Result<Vec<Sweep>, String> {
-    resolve_flag(root, args, "--sweep")
+    let mut plain = Vec::new();
+    let mut out: Vec<Sweep> = Vec::new();
+    for arg in args {
+        match arg.split_once('=') {
+            Some((paths, tuples)) if paths.contains(',') => {
+                // Sweeps resolved so far, in order, so the overlap checks see them all.
+                out.extend(resolve_flag(root, &std::mem::take(&mut plain), "--sweep", &out)?);
+                out.extend(resolve_joint(root, arg, paths, tuples, &out)?);
+            }
+            _ => plain.push(arg.clone()),
+        }
+    }
+    out.extend(resolve_flag(root, &plain, "--sweep", &out)?);
+    Ok(out)
+}
+
+/// `PATH1,PATH2=A1,A2|B1,B2`: one sweep per path, the values of each tuple at the same index.
+fn resolve_joint(
+    root: &Value,
+    arg: &str,
+    paths: &str,
+    tuples: &str,
+    before: &[Sweep],
+) -> Result<Vec<Sweep>, String> {
+    let example = "for example --sweep sharing.tearline_h,doctrines.eiisac.relay_h=24,2|72,12";
+    let names: Vec<&str> = paths.split(',').map(str::trim).collect();
+    if names.iter().any(|n| n.is_empty()) {
+        return Err(format!(
+            "--sweep `{arg}`: a path is empty; separate the paths that vary together with single commas ({example})"
+        ));
+    }
+    let rows: Vec<Vec<&str>> = tuples.split('|').map(|t| t.split(',').map(str::trim).collect()).collect();
+    for (i, r) in rows.iter().enumerate() {
+        if r.len() != names.len() || r.iter().any(|v| v.is_empty()) {
+            return Err(format!(
+                "--sweep `{arg}`: value set {} is `{}`, but {} paths vary together: give {} values in each set, separated by commas, and separate the sets with | ({example})",
+                i + 1,
+                tuples.split('|').nth(i).unwrap_or("").trim(),
+                names.len(),
+                names.len()
+            ));
+        }
+        if r.iter().any(|v| v.contains(':')) {
+            return Err(format!(
+                "--sweep `{arg}`: ranges LO:HI:STEP are for one path; list the value sets of paths that vary together one by one ({example})"
+            ));
+        }
+        if rows[..i].contains(r) {
+            return Err(format!("--sweep `{arg}`: the value set {} is given twice", r.join(",")));
+        }
+    }
+    let mut out: Vec<Sweep> = Vec::new();
+    for (j, name) in names.iter().enumerate() {
+        let column: Vec<&str> = rows.iter().map(|r| r[j]).collect();
+        let mut all: Vec<Sweep> = before.to_vec();
+        all.extend(out.iter().cloned());
+        let mut s = resolve_one(root, name, &column, "--sweep", &all, false)?;
+        s.joint = j > 0;
+        out.push(s);
+    }
+    Ok(out)
 }
 
 /// Checks every `--set PATH=VALUE` against the scenario's tree, as [`resolve`] checks sweeps.
 pub fn resolve_sets(root: &Value, args: &[String]) -> Result<Vec<Sweep>, String> {
-    let sets = resolve_flag(root, args, "--set")?;
+    let sets = resolve_flag(root, args, "--set", &[])?;
     if let Some(s) = sets.iter().find(|s| s.values.len() != 1) {
         return Err(format!(
             "--set {}: give one value per --set (PATH=VALUE); to try several values, use `ttx batch --sweep {}=...`",
@@ -427,74 +500,132 @@ fn locate<'a>(root: &'a Value, path: &str) -> Result<(Vec<Step>, &'a Value, bool
     }
 }
 
-fn resolve_flag(root: &Value, args: &[String], flag: &str) -> Result<Vec<Sweep>, String> {
+fn resolve_flag(root: &Value, args: &[String], flag: &str, before: &[Sweep]) -> Result<Vec<Sweep>, String> {
     let mut sweeps: Vec<Sweep> = Vec::new();
-    // The value a scale is read as: a number.
-    let factor = Value::from(1.0);
     for arg in args {
         let (path, texts) = split_flag(arg, flag)?;
-        let (steps, leaf, scale) = match locate(root, &path) {
-            Ok((steps, leaf, scale)) => (steps, if scale { &factor } else { leaf }, scale),
-            Err(prefix) => {
-                let near = nearest(root, &path, 8);
-                let found = if prefix.is_empty() {
-                    String::new()
-                } else {
-                    format!(" (`{prefix}` exists, the rest does not)")
-                };
-                return Err(format!(
-                    "{flag} {path}: the scenario has no parameter `{path}`{found}\nnearest valid paths:\n  {}",
-                    near.join("\n  ")
-                ));
-            }
-        };
-        if !matches!(leaf, Value::Bool(_) | Value::Number(_) | Value::Null) {
+        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let mut all: Vec<Sweep> = before.to_vec();
+        all.extend(sweeps.iter().cloned());
+        sweeps.push(resolve_one(root, &path, &texts, flag, &all, true)?);
+    }
+    Ok(sweeps)
+}
+
+/// Checks one parameter and its values against the tree and the parameters already given.
+fn resolve_one(
+    root: &Value,
+    path: &str,
+    texts: &[&str],
+    flag: &str,
+    before: &[Sweep],
+    distinct: bool,
+) -> Result<Sweep, String> {
+    // The value a scale is read as: a number.
+    let factor = Value::from(1.0);
+    let path = path.to_string();
+    let (steps, leaf, scale) = match locate(root, &path) {
+        Ok((steps, leaf, scale)) => (steps, if scale { &factor } else { leaf }, scale),
+        Err(prefix) => {
             let near = nearest(root, &path, 8);
-            let what = if flag == "--set" { "--set sets" } else { "a sweep sets" };
+            let found = if prefix.is_empty() {
+                String::new()
+            } else {
+                format!(" (`{prefix}` exists, the rest does not)")
+            };
             return Err(format!(
-                "{flag} {path}: `{path}` is {}, not a number or true/false; {what} one number or true/false\nnearest valid paths:\n  {}",
-                describe(leaf),
+                "{flag} {path}: the scenario has no parameter `{path}`{found}\nnearest valid paths:\n  {}",
                 near.join("\n  ")
             ));
         }
-        let candidate = Sweep { path: path.clone(), values: Vec::new(), steps, scale };
-        if let Some(other) = sweeps.iter().find(|s| overlaps(s, &candidate)) {
-            let verb = if flag == "--set" { "set" } else { "swept" };
-            let also = if candidate.scale || other.scale {
-                "; a channel's scale multiplies its four latency quantiles, so give either the scale or the quantiles"
-            } else if flag == "--set" {
-                ""
-            } else {
-                "; give all its values in one --sweep"
-            };
-            return Err(format!(
-                "{flag} {path}: the same parameter is {verb} twice (also as `{}`){also}",
-                other.path
-            ));
-        }
-        if texts.len() > MAX_POINTS {
-            return Err(format!(
-                "{flag} {path}: {} values, more than a batch may have sweep points ({MAX_POINTS}); sweep fewer values (see docs/batch.md)",
-                texts.len()
-            ));
-        }
-        let mut values = Vec::new();
-        for t in &texts {
-            let v = typed(leaf, t)
-                .map_err(|e| format!("{flag} {path}={t}: {e}; `{path}` is {}", describe(leaf)))?;
-            if scale && v.as_f64().is_none_or(|x| x <= 0.0) {
-                return Err(format!(
-                    "{flag} {path}={t}: a scale multiplies the channel's latencies, so it is above 0 (for example 0.5 to halve them, 2 to double them)"
-                ));
-            }
-            if values.contains(&v) {
-                return Err(format!("{flag} {path}: the value {t} is given twice"));
-            }
-            values.push(v);
-        }
-        sweeps.push(Sweep { values, ..candidate });
+    };
+    if !matches!(leaf, Value::Bool(_) | Value::Number(_) | Value::Null | Value::String(_)) {
+        let near = nearest(root, &path, 8);
+        let what = if flag == "--set" { "--set sets" } else { "a sweep sets" };
+        return Err(format!(
+            "{flag} {path}: `{path}` is {}, not a number, true/false or text; {what} one value\nnearest valid paths:\n  {}",
+            describe(leaf),
+            near.join("\n  ")
+        ));
     }
-    Ok(sweeps)
+    let whole = matches!(leaf, Value::Number(n) if !n.is_f64());
+    let candidate = Sweep { path: path.clone(), values: Vec::new(), steps, scale, joint: false, whole };
+    if let Some(other) = before.iter().find(|s| overlaps(s, &candidate)) {
+        let verb = if flag == "--set" { "set" } else { "swept" };
+        let also = if candidate.scale || other.scale {
+            "; a channel's scale multiplies its four latency quantiles, so give either the scale or the quantiles"
+        } else if flag == "--set" {
+            ""
+        } else {
+            "; give all its values in one --sweep"
+        };
+        return Err(format!(
+            "{flag} {path}: the same parameter is {verb} twice (also as `{}`){also}",
+            other.path
+        ));
+    }
+    if texts.len() > MAX_POINTS {
+        return Err(format!(
+            "{flag} {path}: {} values, more than a batch may have sweep points ({MAX_POINTS}); sweep fewer values (see docs/batch.md)",
+            texts.len()
+        ));
+    }
+    let mut values = Vec::new();
+    for t in texts {
+        let v =
+            typed(leaf, t).map_err(|e| format!("{flag} {path}={t}: {e}; `{path}` is {}", describe(leaf)))?;
+        if scale && v.as_f64().is_none_or(|x| x <= 0.0) {
+            return Err(format!(
+                "{flag} {path}={t}: a scale multiplies the channel's latencies, so it is above 0 (for example 0.5 to halve them, 2 to double them)"
+            ));
+        }
+        if distinct && values.contains(&v) {
+            return Err(format!("{flag} {path}: the value {t} is given twice"));
+        }
+        values.push(v);
+    }
+    Ok(Sweep { values, ..candidate })
+}
+
+/// Resolves one parameter a design varies: its path and the two ends of its range, as a sweep
+/// of those two values (for the paths, types and overlap checks of sweeps).
+pub fn resolve_range(
+    root: &Value,
+    path: &str,
+    lo: &str,
+    hi: &str,
+    before: &[Sweep],
+) -> Result<Sweep, String> {
+    resolve_one(root, path, &[lo, hi], "--vary", before, false)
+}
+
+/// The number of values of each dimension of the grid: sweeps varied together make one.
+pub fn dims(sweeps: &[Sweep]) -> Vec<usize> {
+    sweeps.iter().filter(|s| !s.joint).map(|s| s.values.len()).collect()
+}
+
+/// The grid dimension of each sweep (sweeps varied together share one).
+pub fn dim_of(joint: impl IntoIterator<Item = bool>) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut d = 0usize;
+    for (i, j) in joint.into_iter().enumerate() {
+        if i > 0 && !j {
+            d += 1;
+        }
+        out.push(d);
+    }
+    out
+}
+
+/// The scenario at one set of values, one per sweep (for a design's points, built as they run).
+pub fn scenario_at(
+    label: &str,
+    root: &Value,
+    sweeps: &[Sweep],
+    values: &[Value],
+    flag: &str,
+) -> Result<Scenario, String> {
+    build_point(label, root, sweeps, values, flag)
 }
 
 fn set(root: &mut Value, sweep: &Sweep, v: Value) {
@@ -537,7 +668,7 @@ pub fn grid_size(lengths: &[usize]) -> usize {
 
 /// Refuses a grid of more than [`MAX_POINTS`] points, before anything is allocated for it.
 pub fn check_grid(sweeps: &[Sweep]) -> Result<usize, String> {
-    let lengths: Vec<usize> = sweeps.iter().map(|s| s.values.len()).collect();
+    let lengths = dims(sweeps);
     let n = grid_size(&lengths);
     if n > MAX_POINTS {
         let shown = if n == usize::MAX { "more than 2^64".to_string() } else { n.to_string() };
@@ -588,52 +719,73 @@ fn points_flag(
         return Ok(vec![Point { index: 0, values: vec![], scenario: base.clone() }]);
     }
     let n = check_grid(sweeps)?;
-    let lengths: Vec<usize> = sweeps.iter().map(|s| s.values.len()).collect();
+    let lengths = dims(sweeps);
+    let dim = dim_of(sweeps.iter().map(|s| s.joint));
     let mut out = Vec::with_capacity(n);
     for p in 0..n {
         let pos = grid_position(&lengths, p);
-        let values: Vec<Value> = sweeps.iter().zip(&pos).map(|(s, &i)| s.values[i].clone()).collect();
-        let mut tree = root.clone();
-        for (s, v) in sweeps.iter().zip(&values) {
-            set(&mut tree, s, v.clone());
-        }
-        let at = sweeps
-            .iter()
-            .zip(&values)
-            .map(|(s, v)| format!("{}={}", s.path, show(v)))
-            .collect::<Vec<_>>()
-            .join(" ");
-        let spec: ScenarioSpec = serde_json::from_value(tree)
-            .map_err(|e| format!("{flag} {at}: the scenario cannot hold this value: {e}"))?;
-        let scenario = Scenario::from_spec(label, &spec).map_err(|problems| {
-            let list: Vec<String> = problems
-                .iter()
-                .map(|p| {
-                    let help = p.help.as_ref().map(|h| format!(" ({h})")).unwrap_or_default();
-                    format!("  {}: {}{help}", p.path, p.message)
-                })
-                .collect();
-            let mut message =
-                format!("{flag} {at}: the scenario is not valid with this value:\n{}", list.join("\n"));
-            // A single latency quantile cannot pass its neighbours; the channel's scale moves all four.
-            for s in sweeps.iter().filter(|s| !s.scale) {
-                if let Some((channel, last)) = s.path.rsplit_once('.')
-                    && LATENCY_QUANTILES.contains(&last)
-                    && problems.iter().any(|p| p.path.starts_with(channel))
-                {
-                    message.push_str(&format!(
-                        "\nto make the whole channel faster or slower, {} its scale instead, which multiplies its four latency quantiles: {flag} {channel}.scale={}",
-                        if flag == "--set" { "set" } else { "sweep" },
-                        if flag == "--set" { "2" } else { "0.5,2" }
-                    ));
-                    break;
-                }
-            }
-            message
-        })?;
+        let values: Vec<Value> = sweeps.iter().zip(&dim).map(|(s, &d)| s.values[pos[d]].clone()).collect();
+        let scenario = build_point(label, root, sweeps, &values, flag)?;
         out.push(Point { index: p as u32, values, scenario });
     }
     Ok(out)
+}
+
+/// The checked scenario with one value set per sweep.
+fn build_point(
+    label: &str,
+    root: &Value,
+    sweeps: &[Sweep],
+    values: &[Value],
+    flag: &str,
+) -> Result<Scenario, String> {
+    let mut tree = root.clone();
+    for (s, v) in sweeps.iter().zip(values) {
+        set(&mut tree, s, v.clone());
+    }
+    let at = sweeps
+        .iter()
+        .zip(values)
+        .map(|(s, v)| format!("{}={}", s.path, show(v)))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let spec: ScenarioSpec = serde_json::from_value(tree)
+        .map_err(|e| format!("{flag} {at}: the scenario cannot hold this value: {e}"))?;
+    let scenario = Scenario::from_spec(label, &spec).map_err(|problems| {
+        let list: Vec<String> = problems
+            .iter()
+            .map(|p| {
+                let help = p.help.as_ref().map(|h| format!(" ({h})")).unwrap_or_default();
+                format!("  {}: {}{help}", p.path, p.message)
+            })
+            .collect();
+        let mut message =
+            format!("{flag} {at}: the scenario is not valid with this value:\n{}", list.join("\n"));
+        // A single latency quantile cannot pass its neighbours; the channel's scale moves all four.
+        for s in sweeps.iter().filter(|s| !s.scale) {
+            if let Some((channel, last)) = s.path.rsplit_once('.')
+                && LATENCY_QUANTILES.contains(&last)
+                && problems.iter().any(|p| p.path.starts_with(channel))
+            {
+                message.push_str(&format!(
+                    "\nto make the whole channel faster or slower, {} its scale instead, which multiplies its four latency quantiles: {flag} {channel}.scale={}",
+                    match flag {
+                        "--set" => "set",
+                        "--vary" => "vary",
+                        _ => "sweep",
+                    },
+                    match flag {
+                        "--set" => "2",
+                        "--vary" => "0.5:2",
+                        _ => "0.5,2",
+                    }
+                ));
+                break;
+            }
+        }
+        message
+    })?;
+    Ok(scenario)
 }
 
 #[cfg(test)]
@@ -691,7 +843,6 @@ mod tests {
             ("adversaries.crimson.campaigns.office_phish.spacing_h=2.5", "not a whole number"),
             ("adversaries.crimson.campaigns.office_phish.spacing_h=-1", "negative"),
             ("sharing.channels=1", "is a section"),
-            ("name=1", "is text"),
             ("sharing.isac_membership=0.5,0.5", "given twice"),
             ("sharing.isac_membership", "PATH=V1,V2"),
             ("sharing.isac_membership=0.1,,0.2", "empty"),
