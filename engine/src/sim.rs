@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use bevy_ecs::message::{MessageRegistry, message_update_system};
+use bevy_ecs::message::MessageRegistry;
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, ScheduleLabel, SingleThreadedExecutor, SystemSet};
 
@@ -101,7 +101,7 @@ fn add_family(s: &mut Schedule, f: Family) {
         Family::Triggers => {
             s.add_systems(systems::triggers::run_triggers.run_if(conditional_injects_waiting).in_set(f))
         }
-        Family::Messages => s.add_systems(message_update_system.in_set(f)),
+        Family::Messages => s.add_systems(systems::rotate_messages.in_set(f)),
     };
 }
 

@@ -491,15 +491,18 @@ pub struct PointSummary {
     pub metrics: Vec<(String, Stats)>,
 }
 
-/// Summarises sorted rows point by point.
+/// Summarises sorted rows point by point. The metrics of a point are summarised in
+/// parallel on the current rayon pool (each metric's bootstrap has its own stream, so the
+/// result does not depend on the number of threads).
 pub fn summarise(m: &Manifest, metrics: &[String], rows: &[RunRow]) -> Vec<PointSummary> {
+    use rayon::prelude::*;
     let mut out = Vec::new();
     let mut start = 0;
     for p in 0..m.points {
         let end = start + rows[start..].iter().take_while(|r| r.point == p).count();
         let here = &rows[start..end];
         let stats = metrics
-            .iter()
+            .par_iter()
             .enumerate()
             .map(|(j, name)| {
                 let vals: Vec<f64> = here.iter().filter_map(|r| r.values[j]).collect();

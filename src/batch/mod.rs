@@ -769,7 +769,7 @@ pub fn batch(
     if opts.plots && m.shard.is_some() {
         eprintln!("ttx batch: --plots: a shard has no charts of its own; `ttx merge --plots` draws them");
     }
-    let sums = finish(dir, m, &plan.metrics, &mut rows, opts.plots)?;
+    let sums = finish(dir, m, &plan.metrics, &mut rows, opts.plots, jobs)?;
     files::write_invocation(dir, seconds, jobs, fresh)?;
     let rate = if seconds > 0.0 { fresh as f64 / seconds } else { 0.0 };
     writeln!(
@@ -888,19 +888,24 @@ fn shard_name(s: Option<Shard>) -> String {
 }
 
 /// Writes the finished files from all of a directory's rows: sorted runs.csv, and for a
-/// whole batch the summaries and charts; then the manifest.
+/// whole batch the summaries (their metrics on `jobs` threads) and charts; then the manifest.
 fn finish(
     dir: &Path,
     m: &Manifest,
     metrics: &[String],
     rows: &mut Vec<RunRow>,
     plots: bool,
+    jobs: usize,
 ) -> Result<Vec<files::PointSummary>, BatchError> {
     files::sort_rows(rows);
     files::write_runs(dir, m, metrics, rows)?;
     let mut sums = Vec::new();
     if m.shard.is_none() {
-        sums = files::summarise(m, metrics, rows);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs.max(1))
+            .build()
+            .map_err(|e| BatchError::Runtime(format!("cannot start {jobs} threads: {e}")))?;
+        sums = pool.install(|| files::summarise(m, metrics, rows));
         files::write_summary_csv(dir, m, &sums)?;
         files::write_summary_json(dir, m, &sums)?;
         effects::write(dir, m, metrics, rows)?;
@@ -1103,7 +1108,7 @@ pub fn merge(dirs: &[PathBuf], out_dir: &Path, plots: bool, out: &mut dyn Write)
     })?;
     let dirs: Vec<PathBuf> = shards.iter().map(|(d, _)| d.clone()).collect();
     detail::merge(&dirs, out_dir, whole.series.is_some(), whole.entities)?;
-    let sums = finish(out_dir, &whole, &metrics, &mut rows, plots)?;
+    let sums = finish(out_dir, &whole, &metrics, &mut rows, plots, default_jobs())?;
     writeln!(out, "Merged {} shard(s), {} runs -> {}", shards.len(), rows.len(), out_dir.display())?;
     print_table(out, &whole, &sums, plots)?;
     Ok(())

@@ -82,8 +82,32 @@ pub mod work {
     }
 }
 
+use bevy_ecs::message::Messages;
 use bevy_ecs::prelude::*;
 use bevy_ecs::system::SystemParam;
+
+/// Ends a tick for the messages: what was written this tick becomes last tick's, and last
+/// tick's is dropped. The same rotation as bevy's `message_update_system`, on the five
+/// message types the simulation uses, fetched directly; a type with nothing in either
+/// buffer is left alone (rotating it would change nothing a reader can see).
+pub fn rotate_messages(
+    mut detections: ResMut<Messages<Detection>>,
+    mut orders: ResMut<Messages<ShareOrder>>,
+    mut learned: ResMut<Messages<Learned>>,
+    mut visible: ResMut<Messages<Visible>>,
+    mut went_down: ResMut<Messages<WentDown>>,
+) {
+    fn rotate<M: Message>(m: &mut ResMut<Messages<M>>) {
+        if !m.is_empty() {
+            m.update();
+        }
+    }
+    rotate(&mut detections);
+    rotate(&mut orders);
+    rotate(&mut learned);
+    rotate(&mut visible);
+    rotate(&mut went_down);
+}
 
 use crate::events::{EventKind, EventLog, Severity};
 use crate::metrics::MetricsState;
