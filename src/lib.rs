@@ -5,6 +5,7 @@
 
 pub mod batch;
 pub mod calibrate;
+pub mod command_text;
 pub mod fsio;
 pub mod policy;
 pub mod whatif;

@@ -51,6 +51,7 @@ pub fn play(file: Option<&Path>, seed: u64, journal: Option<&Path>) -> Outcome {
             theme: Theme::from_env(),
             journal_path: Some(path.display().to_string()),
             host: None,
+            whatif: Some(ttx::whatif::live(&path)),
         },
     );
 

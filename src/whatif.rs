@@ -17,7 +17,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use ttx_engine::journal::Record;
 use ttx_engine::metrics::METRIC_DEFS;
-use ttx_engine::whatif::{Decision, branch_of, continue_from, decisions};
+use ttx_engine::whatif::{Decision, branch_of, continue_fork, decisions, prepare};
 use ttx_engine::{Command, ETime, Issuer, Metrics, Scenario, Sim, Tick};
 
 use crate::batch::stats::Stats;
@@ -182,35 +182,42 @@ fn select(sc: &Scenario, all: &[Decision], selector: &str) -> Vec<usize> {
         .collect()
 }
 
-/// Reads `TIME ISSUER COMMAND-JSON` (`E-47d 17:00 pa {"type":"share_indicator",...}`).
+/// Reads an added command: `TIME WHO COMMAND` in words (`E-47d 17:00 pa share IND-0003
+/// state_to_isac`, [`crate::command_text`]) or with the command as JSON (`E-47d 17:00 pa
+/// {"type":"share_indicator",...}`, as `ttx join --headless` takes it).
 fn parse_added(sc: &Scenario, text: &str) -> Result<Decision, WhatifError> {
     let reg = sc.registry();
-    let help = "write `--add 'E-47d 17:00 TEAM {\"type\":...}'`: a time on the clock, a team id \
-                (or `facilitator`), and the command as `ttx join --headless` takes it";
-    let brace = text.find('{').ok_or_else(|| input(format!("--add `{text}`: no command; {help}")))?;
-    let (head, json) = text.split_at(brace);
-    let mut words: Vec<&str> = head.split_whitespace().collect();
-    let who = words.pop().ok_or_else(|| input(format!("--add `{text}`: no team; {help}")))?;
-    let time = ETime::parse(&words.join(" ")).map_err(|e| input(format!("--add `{text}`: {e}; {help}")))?;
+    let help = "write `--add 'E-47d 17:00 TEAM COMMAND ARGUMENTS'`: a time on the clock, a team id \
+                (or `facilitator`) and the command in words (`pa share IND-0003 state_to_isac`), or \
+                the command as JSON as `ttx join --headless` takes it";
+    let words: Vec<&str> = text.split_whitespace().collect();
+    // The time: `E-47d 17:00` (two words) or `E-47d` (one).
+    let (time, rest) = match words.as_slice() {
+        [d, h, rest @ ..] if ETime::parse(&format!("{d} {h}")).is_ok() => {
+            (ETime::parse(&format!("{d} {h}")), rest)
+        }
+        [d, rest @ ..] => (ETime::parse(d), rest),
+        [] => return Err(input(format!("--add: nothing to add; {help}"))),
+    };
+    let time = time.map_err(|e| input(format!("--add `{text}`: {e}; {help}")))?;
     let tick = reg.clock.tick_of(time).ok_or_else(|| {
         input(format!(
-            "--add `{text}`: {time} is outside the scenario's clock ({} to {})",
+            "--add `{text}`: {time} is outside the scenario's clock ({} to {}); write a time between them",
             reg.clock.start, reg.clock.end
         ))
     })?;
-    let issuer = if who == "facilitator" {
-        Issuer::Facilitator
-    } else if reg.teams.iter().any(|t| t.id == who) {
-        Issuer::Team(who.to_string())
-    } else {
-        let teams: Vec<&str> = reg.teams.iter().map(|t| t.id.as_str()).collect();
-        return Err(input(format!(
-            "--add `{text}`: there is no team `{who}`; the teams are {} (or `facilitator`)",
-            teams.join(", ")
-        )));
+    let (issuer, command) = match text.find('{') {
+        Some(brace) => {
+            let who = rest.first().copied().unwrap_or_default();
+            let issuer =
+                crate::command_text::issuer(reg, who).map_err(|e| input(format!("--add `{text}`: {e}")))?;
+            let command: Command = serde_json::from_str(&text[brace..])
+                .map_err(|e| input(format!("--add `{text}`: not a command: {e}; {help}")))?;
+            (issuer, command)
+        }
+        None => crate::command_text::parse(reg, &rest.join(" "))
+            .map_err(|e| input(format!("--add `{text}`: {e}")))?,
     };
-    let command: Command = serde_json::from_str(json)
-        .map_err(|e| input(format!("--add `{text}`: not a command: {e}; {help}")))?;
     let sim = Sim::new(sc, 0);
     sim.check(&issuer, &command)
         .map_err(|e| input(format!("--add `{text}`: {} may not give it: {e}", issuer_label(&issuer))))?;
@@ -224,6 +231,16 @@ fn metric_names(m: &Metrics) -> Vec<String> {
 
 /// Analyses a journal's records (already read; the journal must replay exactly).
 pub fn analyse(records: &[(usize, Record)], opts: &Options) -> Result<Analysis, WhatifError> {
+    analyse_with_progress(records, opts, &|_, _| {})
+}
+
+/// [`analyse`], telling `progress` how many continuations of how many are done as they
+/// finish (from any thread; the facilitator console shows it as a progress line).
+pub fn analyse_with_progress(
+    records: &[(usize, Record)],
+    opts: &Options,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Analysis, WhatifError> {
     let report =
         ttx_engine::journal::replay(records, Default::default()).map_err(|e| input(e.to_string()))?;
     if let Some(d) = &report.divergence {
@@ -324,34 +341,60 @@ pub fn analyse(records: &[(usize, Record)], opts: &Options) -> Result<Analysis, 
     let runs = u64::from(opts.runs);
     let tasks: Vec<(usize, u64)> = (0..order.len()).flat_map(|a| (0..runs).map(move |k| (a, k))).collect();
     let picks: Vec<usize> = metrics.iter().filter_map(|m| all_names.iter().position(|n| n == m)).collect();
+    let plan_of = |arm: &Arm| -> Vec<&Decision> {
+        if arm.none {
+            return Vec::new();
+        }
+        let mut p: Vec<&Decision> =
+            all.iter().enumerate().filter(|(i, _)| arm.without != Some(*i)).map(|(_, d)| d).collect();
+        if let Some(x) = arm.with_added {
+            // After the session's commands of the same tick, as if given last.
+            let at = p.iter().position(|d| d.tick > added[x].tick).unwrap_or(p.len());
+            p.insert(at, &added[x]);
+        }
+        p
+    };
+    // Every arm with the same fork (and the same commands before it: all the session's, or
+    // none) shares its past: it is simulated once, and each continuation starts from a copy
+    // of the state at the fork.
+    let mut starts: BTreeMap<(u32, bool), usize> = BTreeMap::new();
+    for (arm, _) in &order {
+        let n = starts.len();
+        starts.entry((arm.fork, arm.none)).or_insert(n);
+    }
+    let start_keys: Vec<(u32, bool)> = {
+        let mut v: Vec<_> = starts.iter().map(|(k, i)| (*i, *k)).collect();
+        v.sort();
+        v.into_iter().map(|(_, k)| k).collect()
+    };
+    let session: Vec<&Decision> = all.iter().collect();
+    let snapshots: Vec<ttx_engine::Snapshot> = start_keys
+        .par_iter()
+        .map_init(
+            || Sim::new(sc, seed),
+            |sim, &(fork, none)| {
+                let plan: &[&Decision] = if none { &[] } else { &session };
+                prepare(sim, seed, plan, Tick(fork))
+            },
+        )
+        .collect();
+    let done = std::sync::atomic::AtomicUsize::new(0);
     let values: Vec<Vec<Option<f64>>> = tasks
         .par_iter()
         .map_init(
             || Sim::new(sc, seed),
             |sim, &(a, k)| {
                 let arm = &order[a].0;
-                let plan: Vec<&Decision> = if arm.none {
-                    Vec::new()
-                } else {
-                    let mut p: Vec<&Decision> = all
-                        .iter()
-                        .enumerate()
-                        .filter(|(i, _)| arm.without != Some(*i))
-                        .map(|(_, d)| d)
-                        .collect();
-                    if let Some(x) = arm.with_added {
-                        // After the session's commands of the same tick, as if given last.
-                        let at = p.iter().position(|d| d.tick > added[x].tick).unwrap_or(p.len());
-                        p.insert(at, &added[x]);
-                    }
-                    p
-                };
-                let m = continue_from(sim, seed, &plan, Tick(arm.fork), branch_of(seed, k));
+                let start = &snapshots[starts[&(arm.fork, arm.none)]];
+                let m = continue_fork(sim, start, &plan_of(arm), branch_of(seed, k))
+                    .map_err(|e| input(format!("internal: {e}")))?;
+                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                progress(n, tasks.len());
                 let s = m.scalars();
-                picks.iter().map(|&i| s[i].1).collect()
+                Ok(picks.iter().map(|&i| s[i].1).collect())
             },
         )
-        .collect();
+        .collect::<Result<_, WhatifError>>()?;
     let value = |arm: &Arm, k: u64, m: usize| values[arms[arm] * runs as usize + k as usize][m];
 
     let reg = sc.registry();
@@ -415,6 +458,34 @@ pub fn analyse(records: &[(usize, Record)], opts: &Options) -> Result<Analysis, 
         a.rank = i + 1;
     }
     Ok(Analysis { scenario: scenario.clone(), seed, runs: opts.runs, rank_metric, refused, alternatives })
+}
+
+/// Pairs of continuations per decision in the facilitator console's what-if analysis:
+/// enough for useful intervals in the time a hot wash can wait.
+pub const LIVE_RUNS: u32 = 200;
+
+/// The what-if analysis of a session in progress, for the facilitator console's `w` key:
+/// the journal at `path` as written so far (whole lines), [`LIVE_RUNS`] pairs per decision,
+/// on all cores but one, with the results as `ttx whatif` prints them.
+pub fn live(path: &std::path::Path) -> ttx_tui::console::WhatifRunner {
+    let path = path.to_path_buf();
+    ttx_tui::console::WhatifRunner(std::sync::Arc::new(move |progress: &(dyn Fn(usize, usize) + Sync)| {
+        let bytes =
+            std::fs::read(&path).map_err(|e| format!("cannot read the journal {}: {e}", path.display()))?;
+        // The session may be writing a line right now: only whole lines are read.
+        let whole = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        let records = ttx_engine::journal::read_records(&bytes[..whole])
+            .map_err(|e| format!("the journal {}: {e}", path.display()))?;
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1).max(1));
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .map_err(|e| format!("cannot start threads: {e}"))?;
+        let opts = Options { runs: LIVE_RUNS, ..Options::default() };
+        let analysis =
+            pool.install(|| analyse_with_progress(&records, &opts, progress)).map_err(|e| e.to_string())?;
+        Ok(analysis.text().lines().map(str::to_string).collect())
+    }))
 }
 
 fn num(x: Option<f64>) -> String {

@@ -89,6 +89,33 @@ fn ctrl_c_ends_the_session_and_restores_the_terminal() {
 }
 
 #[test]
+fn the_what_if_key_runs_the_analysis_in_the_background_and_opens_the_results() {
+    let tmp = scratch();
+    let dir = tmp.path();
+    let mut s = Session::start(dir, &["play", "--journal", "j.jsonl"], 40, 120);
+    s.wait_for(&["E-60d 08:00"]);
+    // A decision: fire the first inject of the queue, and let it apply.
+    s.send("2f");
+    s.wait_for(&["Queued: fire inject phish_wave"]);
+    s.send("n");
+    s.wait_for(&["Applied at E-60d 08:00: fire inject phish_wave"]);
+    s.send("w");
+    // The console stays live while it runs: a step still moves the clock.
+    s.wait_for(&["What-if analysis"]);
+    s.send("n");
+    s.wait_for(&["E-60d 10:00"]);
+    let screen = s.wait_for(&["What the decisions changed", "1. E-60d 08:00 facilitator"]);
+    assert!(screen.contains("facilitator: fire inject phish_wave"), "{screen}");
+    // q closes the results (Esc followed at once by another key would read as Alt).
+    s.send("q");
+    s.send("q");
+    s.wait_for(&["Quit the exercise?"]);
+    s.send("y");
+    assert_eq!(s.finish(), 0);
+    assert_restored(&s);
+}
+
+#[test]
 fn the_console_redraws_on_resize_and_says_when_the_terminal_is_too_small() {
     let tmp = scratch();
     let dir = tmp.path();

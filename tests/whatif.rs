@@ -133,6 +133,24 @@ fn one_removal_one_addition_and_the_doctrine_baseline() {
     assert_exit(&o, 0);
     assert!(stdout(&o).contains("had pa also given at E-55d 09:00"), "{}", stdout(&o));
 
+    // The same command in words.
+    let o = ttx(&[
+        "whatif",
+        &j,
+        "--runs",
+        "8",
+        "--add",
+        "E-55d 09:00 pa enforce_mfa PA/vr",
+        "--metrics",
+        "intrusions_succeeded",
+    ]);
+    assert_exit(&o, 0);
+    assert!(
+        stdout(&o).contains("had pa also given at E-55d 09:00: PA: enforce MFA on PA/vr"),
+        "{}",
+        stdout(&o)
+    );
+
     let o = ttx(&["whatif", &j, "--runs", "8", "--baseline", "doctrine"]);
     assert_exit(&o, 0);
     assert!(stdout(&o).contains("against the doctrines alone"), "{}", stdout(&o));
@@ -167,7 +185,14 @@ fn bad_questions_are_bad_input() {
         &["--add", r#"E-55d 09:00 nobody {"type":"enforce_mfa","actor":"PA","asset":"PA/vr"}"#],
         "no team `nobody`",
     );
-    fails(&["--add", "E-55d 09:00 pa share"], "no command");
+    fails(&["--add", "E-55d 09:00 pa share"], "write `pa share_indicator IND-nnnn CHANNEL`");
+    // The text form: words that name no command, a command the team may not give, no team.
+    fails(&["--add", "E-55d 09:00 pa frobnicate PA/vr"], "share_indicator IND-nnnn CHANNEL");
+    fails(&["--add", "E-55d 09:00 pa launch_campaign crimson_vr"], "no actor of team pa may give");
+    fails(&["--add", "E-55d 09:00 pa GA enforce_mfa GA/vr"], "may not give it");
+    fails(&["--add", "E-55d 09:00 zz enforce_mfa PA/vr"], "no team `zz`");
+    fails(&["--add", "E-99d 09:00 pa enforce_mfa PA/vr"], "outside the scenario's clock");
+    fails(&["--add", "soon pa enforce_mfa PA/vr"], "--add 'E-47d 17:00 TEAM COMMAND ARGUMENTS'");
     fails(&["--metrics", "happiness"], "no metric `happiness`");
     fails(&["--runs", "1"], "at least 2");
 

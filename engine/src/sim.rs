@@ -265,10 +265,110 @@ pub struct SimOptions {
 }
 
 /// A journal record waiting to be taken.
+#[derive(Clone)]
 enum JournalEntry {
     Record(Box<Record>),
     Hash(Tick, u64),
 }
+
+/// Declares the resources that make up a run's state once: the [`Snapshot`] fields that
+/// hold them, and how a snapshot takes and gives them back. A resource added to
+/// `install_state` belongs here too (a test checks that every resource of the world is
+/// either listed here or fixed for the whole run).
+macro_rules! state_resources {
+    ($($field:ident: $ty:ty),* $(,)?) => {
+        /// Every resource of a run's state, copied.
+        #[derive(Clone)]
+        struct SavedResources {
+            $($field: $ty,)*
+        }
+
+        impl SavedResources {
+            fn take(world: &World) -> SavedResources {
+                SavedResources { $($field: world.resource::<$ty>().clone(),)* }
+            }
+
+            fn give(&self, world: &mut World) {
+                $(world.resource_mut::<$ty>().clone_from(&self.$field);)*
+            }
+        }
+
+        /// The saved resources' types (for the test that none is forgotten).
+        #[cfg(test)]
+        fn saved_resource_types() -> Vec<std::any::TypeId> {
+            vec![$(std::any::TypeId::of::<$ty>(),)*]
+        }
+    };
+}
+
+state_resources! {
+    digest: Digest,
+    rng: Rng,
+    now: Now,
+    membership: Membership,
+    staffing: Staffing,
+    log: EventLog,
+    metrics: MetricsState,
+    campaign_events: Calendar<CampaignEvent>,
+    inject_events: Calendar<InjectEvent>,
+    timers: Calendar<Timer>,
+    federal_events: Calendar<FederalEvent>,
+    deliveries: Calendar<Delivery>,
+    intrusions: Intrusions,
+    campaigns: Campaigns,
+    indicators: Indicators,
+    public: Public,
+    down: DownCounts,
+    onsite: Onsite,
+    eo: Eo,
+    injects: Injects,
+    inbox: Inbox,
+    ledger: ShareLedger,
+    commands: CommandQueue,
+    planned: Planned,
+}
+
+/// The whole state of a run between two ticks, copied: every resource, every entity's
+/// changing components, and the run's records (series, digest trace, journal, command
+/// outcomes). [`Sim::restore`] puts it into a simulation of the same scenario and options,
+/// which then continues exactly as the run it was taken from would have; [`Sim::fork`]
+/// builds such a copy. Taking and restoring one costs a copy of the state, far less than
+/// simulating the hours that led to it.
+#[derive(Clone)]
+pub struct Snapshot {
+    scenario_hash: u64,
+    seed: u64,
+    now: Tick,
+    staffed: Vec<String>,
+    resolution: Resolution,
+    resources: SavedResources,
+    knowledge: Vec<Knowledge>,
+    postures: Vec<AssetPosture>,
+    statuses: Vec<Status>,
+    series: Vec<SeriesPoint>,
+    trace: Vec<(Tick, u64)>,
+    journal: Vec<JournalEntry>,
+    checkpoint_commands: bool,
+    history: Vec<CommandOutcome>,
+    undelivered: Vec<CommandOutcome>,
+}
+
+impl Snapshot {
+    /// The next tick the restored simulation simulates.
+    pub fn now(&self) -> Tick {
+        self.now
+    }
+
+    /// The seed of the run it was taken from.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+}
+
+/// Why a snapshot cannot be restored into a simulation.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the snapshot is of another run: {0}")]
+pub struct SnapshotMismatch(&'static str);
 
 /// A running simulation.
 pub struct Sim {
@@ -297,7 +397,10 @@ impl Sim {
 
     /// A new run with options.
     pub fn with_options(scenario: &Scenario, seed: u64, options: SimOptions) -> Sim {
-        let reg = scenario.registry_arc();
+        Sim::build(scenario.registry_arc(), scenario.hash(), seed, options)
+    }
+
+    fn build(reg: Arc<Registry>, scenario_hash: u64, seed: u64, options: SimOptions) -> Sim {
         let mut world = World::new();
         let mut ents = Entities::default();
         for (i, a) in reg.actors.iter().enumerate() {
@@ -321,13 +424,13 @@ impl Sim {
         MessageRegistry::register_message::<Learned>(&mut world);
         MessageRegistry::register_message::<Visible>(&mut world);
         MessageRegistry::register_message::<WentDown>(&mut world);
-        install_state(&mut world, &reg, scenario.hash(), seed, &options);
+        install_state(&mut world, &reg, scenario_hash, seed, &options);
         let schedule = build_schedule(&mut world, &Family::ALL);
 
         Sim {
             world,
             schedule,
-            scenario_hash: scenario.hash(),
+            scenario_hash,
             seed,
             reg,
             now: Tick(0),
@@ -366,11 +469,7 @@ impl Sim {
                 }
             }
         }
-        self.world.resource_mut::<Messages<Detection>>().clear();
-        self.world.resource_mut::<Messages<ShareOrder>>().clear();
-        self.world.resource_mut::<Messages<Learned>>().clear();
-        self.world.resource_mut::<Messages<Visible>>().clear();
-        self.world.resource_mut::<Messages<WentDown>>().clear();
+        self.clear_messages();
         install_state(&mut self.world, &reg, self.scenario_hash, seed, &self.options);
         self.seed = seed;
         self.now = Tick(0);
@@ -380,6 +479,102 @@ impl Sim {
         self.checkpoint_commands = false;
         self.history.clear();
         self.undelivered.clear();
+    }
+
+    /// Copies the run's whole state at the clock's position (between two ticks).
+    pub fn snapshot(&self) -> Snapshot {
+        let ents = self.world.resource::<Entities>();
+        let w = &self.world;
+        let component = |e: &Entity| w.entity(*e);
+        Snapshot {
+            scenario_hash: self.scenario_hash,
+            seed: self.seed,
+            now: self.now,
+            staffed: self.options.staffed.clone(),
+            resolution: self.resolution,
+            resources: SavedResources::take(w),
+            knowledge: ents.actors.iter().filter_map(|e| component(e).get::<Knowledge>().cloned()).collect(),
+            postures: ents
+                .assets
+                .iter()
+                .filter_map(|e| component(e).get::<AssetPosture>().copied())
+                .collect(),
+            statuses: ents.assets.iter().filter_map(|e| component(e).get::<Status>().cloned()).collect(),
+            series: self.series.clone(),
+            trace: self.trace.clone(),
+            journal: self.journal.clone(),
+            checkpoint_commands: self.checkpoint_commands,
+            history: self.history.clone(),
+            undelivered: self.undelivered.clone(),
+        }
+    }
+
+    /// Puts a [`Snapshot`] of a run of the same scenario with the same options into this
+    /// simulation, keeping its entities and built schedule: from here on it continues as
+    /// the run the snapshot was taken from would have, step for step and hash for hash.
+    /// A what-if analysis brings one simulation to a fork once and restores it for every
+    /// continuation, instead of simulating the shared past again.
+    pub fn restore(&mut self, snap: &Snapshot) -> Result<(), SnapshotMismatch> {
+        if snap.scenario_hash != self.scenario_hash {
+            return Err(SnapshotMismatch("another scenario"));
+        }
+        if snap.staffed != self.options.staffed || snap.resolution != self.resolution {
+            return Err(SnapshotMismatch("other options"));
+        }
+        let ents = self.world.resource::<Entities>();
+        let (actors, assets) = (ents.actors.clone(), ents.assets.clone());
+        if snap.knowledge.len() != actors.len()
+            || snap.postures.len() != assets.len()
+            || snap.statuses.len() != assets.len()
+        {
+            return Err(SnapshotMismatch("other entities"));
+        }
+        for (e, k) in actors.iter().zip(&snap.knowledge) {
+            if let Some(mut c) = self.world.get_mut::<Knowledge>(*e) {
+                c.clone_from(k);
+            }
+        }
+        for ((e, p), st) in assets.iter().zip(&snap.postures).zip(&snap.statuses) {
+            if let Some(mut c) = self.world.get_mut::<AssetPosture>(*e) {
+                *c = *p;
+            }
+            if let Some(mut c) = self.world.get_mut::<Status>(*e) {
+                c.clone_from(st);
+            }
+        }
+        // Between two ticks every message has been read by every reader (each is read later
+        // in the tick that wrote it), so what is left in the buffers is never read again:
+        // clearing them, as `reset` does, keeps this world's readers in step.
+        self.clear_messages();
+        snap.resources.give(&mut self.world);
+        self.seed = snap.seed;
+        self.now = snap.now;
+        self.series.clone_from(&snap.series);
+        self.trace.clone_from(&snap.trace);
+        self.journal.clone_from(&snap.journal);
+        self.checkpoint_commands = snap.checkpoint_commands;
+        self.history.clone_from(&snap.history);
+        self.undelivered.clone_from(&snap.undelivered);
+        Ok(())
+    }
+
+    /// A new simulation in this one's state: it continues exactly as this one would. It
+    /// builds a fresh world and schedule (no scenario is parsed or compiled again); to make
+    /// many continuations from one state, [`Sim::restore`] a [`Snapshot`] into a reused
+    /// simulation instead.
+    pub fn fork(&self) -> Sim {
+        let mut sim = Sim::build(Arc::clone(&self.reg), self.scenario_hash, self.seed, self.options.clone());
+        // The same scenario, options and entities: restoring cannot fail.
+        let _ = sim.restore(&self.snapshot());
+        sim
+    }
+
+    fn clear_messages(&mut self) {
+        self.world.resource_mut::<Messages<Detection>>().clear();
+        self.world.resource_mut::<Messages<ShareOrder>>().clear();
+        self.world.resource_mut::<Messages<Learned>>().clear();
+        self.world.resource_mut::<Messages<Visible>>().clear();
+        self.world.resource_mut::<Messages<WentDown>>().clear();
     }
 
     /// Branches the run's random streams: every draw from now on comes from streams keyed by
@@ -898,5 +1093,56 @@ mod tests {
     fn sim_can_move_between_threads() {
         assert_send::<Sim>();
         assert_send::<Scenario>();
+    }
+    #[test]
+    fn a_snapshot_holds_every_resource_that_is_not_fixed_for_the_run() {
+        use std::any::TypeId;
+        let sc = Scenario::parse(crate::builtin::BUILTINS[0].name, crate::builtin::BUILTINS[0].source)
+            .expect("the default scenario parses");
+        let sim = Sim::new(&sc, 1);
+        let types =
+            |w: &World| -> Vec<Option<TypeId>> { w.iter_resources().map(|(_, i, _)| i.type_id()).collect() };
+        // bevy's own resources: those of a world with the messages and the schedule but no state.
+        let mut bare = World::new();
+        MessageRegistry::register_message::<Detection>(&mut bare);
+        let _ = build_schedule(&mut bare, &[Family::Messages]);
+        let mut known: Vec<Option<TypeId>> = types(&bare);
+        known.extend(saved_resource_types().into_iter().map(Some));
+        // Fixed for the whole run, or buffers a restore clears.
+        known.extend(
+            [
+                TypeId::of::<Reg>(),
+                TypeId::of::<Entities>(),
+                TypeId::of::<MessageRegistry>(),
+                TypeId::of::<Messages<Detection>>(),
+                TypeId::of::<Messages<ShareOrder>>(),
+                TypeId::of::<Messages<Learned>>(),
+                TypeId::of::<Messages<Visible>>(),
+                TypeId::of::<Messages<WentDown>>(),
+            ]
+            .map(Some),
+        );
+        let unknown = types(&sim.world).into_iter().filter(|t| !known.contains(t)).count();
+        assert_eq!(unknown, 0, "resources of the run that a snapshot would not copy");
+    }
+
+    #[test]
+    fn a_fork_continues_exactly_as_the_run() {
+        let sc = Scenario::parse(crate::builtin::BUILTINS[0].name, crate::builtin::BUILTINS[0].source)
+            .expect("the default scenario parses");
+        let mut run = Sim::new(&sc, 4);
+        run.checkpoint_commands(true);
+        let cmd = Command::SetStaffed { team: "pa".into(), staffed: true };
+        let _ = run.submit_at(Tick(30), Issuer::Facilitator, cmd);
+        run.run_until(Tick(400));
+        let mut fork = run.fork();
+        assert_eq!(fork.now(), run.now());
+        run.run_to_end();
+        fork.run_to_end();
+        assert_eq!(fork.hash_trace(), run.hash_trace());
+        assert_eq!(fork.series(), run.series());
+        assert_eq!(fork.metrics(), run.metrics());
+        assert_eq!(fork.events(), run.events());
+        assert_eq!(fork.take_journal_records(), run.take_journal_records());
     }
 }

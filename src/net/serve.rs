@@ -567,6 +567,7 @@ pub async fn run_session(
         Some(s) => {
             let options = ConsoleOptions {
                 theme: Theme::from_env(),
+                whatif: Some(ttx::whatif::live(std::path::Path::new(&s.journal))),
                 journal_path: Some(s.journal),
                 host: Some(s.host),
             };

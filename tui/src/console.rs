@@ -8,6 +8,8 @@
 //! [`Action::Tick`] and never reaches the engine. Drawing is in [`crate::ui`].
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use ratatui::crossterm::event::KeyEvent;
@@ -139,6 +141,38 @@ pub enum Overlay {
         /// The one selected.
         selected: usize,
     },
+    /// The what-if results: the session's decisions so far, ranked by effect.
+    Whatif {
+        /// The results, as `ttx whatif` prints them.
+        lines: Vec<String>,
+        /// Lines scrolled.
+        scroll: u16,
+    },
+}
+
+/// What-if analysis of the session so far (`ttx whatif`'s own code, which the program
+/// provides): called on a background thread with a progress callback (continuations done,
+/// of how many); returns the results' lines, or why there are none.
+pub type WhatifFn = dyn Fn(&(dyn Fn(usize, usize) + Sync)) -> Result<Vec<String>, String> + Send + Sync;
+
+/// The what-if analysis a console can run (see [`WhatifFn`]).
+#[derive(Clone)]
+pub struct WhatifRunner(pub Arc<WhatifFn>);
+
+impl std::fmt::Debug for WhatifRunner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WhatifRunner")
+    }
+}
+
+/// A what-if analysis running in the background.
+struct WhatifJob {
+    /// Continuations done and in all.
+    progress: Arc<(AtomicUsize, AtomicUsize)>,
+    /// The results, once there.
+    result: Arc<Mutex<Option<Result<Vec<String>, String>>>>,
+    /// The last progress shown.
+    shown: usize,
 }
 
 /// What a console hosted by `ttx serve` shows of the server: join codes, consoles
@@ -232,6 +266,8 @@ pub struct ConsoleOptions {
     /// Hosted by `ttx serve`: the server owns the clock and the journal, and the console
     /// asks it through [`Console::take_requests`].
     pub host: Option<Host>,
+    /// The what-if analysis of the session so far (the `w` key); none: not offered.
+    pub whatif: Option<WhatifRunner>,
 }
 
 /// The facilitator console's state.
@@ -266,6 +302,9 @@ pub struct Console {
     quit: bool,
     host: Option<Host>,
     requests: Vec<HostRequest>,
+    whatif: Option<WhatifRunner>,
+    whatif_job: Option<WhatifJob>,
+    whatif_lines: Option<Vec<String>>,
 }
 
 impl Console {
@@ -303,6 +342,9 @@ impl Console {
             quit: false,
             host: options.host,
             requests: Vec::new(),
+            whatif: options.whatif,
+            whatif_job: None,
+            whatif_lines: None,
             sim,
         };
         c.refresh();
@@ -559,6 +601,7 @@ impl Console {
             Some(Overlay::Discussion(_)) => vec![Context::Discussion],
             Some(Overlay::Teams { .. }) => vec![Context::Teams],
             Some(Overlay::Approvals { .. }) => vec![Context::Approvals],
+            Some(Overlay::Whatif { .. }) => vec![Context::Whatif],
             None => vec![self.focus.context(), Context::Main],
         }
     }
@@ -767,6 +810,7 @@ impl Console {
                 self.status = None;
                 self.overlay = Some(Overlay::Approvals { selected: 0 });
             }
+            Action::Whatif => self.whatif(),
             _ => {}
         }
     }
@@ -779,6 +823,17 @@ impl Console {
                 Action::Down => self.overlay = Some(Overlay::Teams { scroll: scroll.saturating_add(1) }),
                 _ => self.overlay = Some(Overlay::Teams { scroll }),
             },
+            Overlay::Whatif { lines, scroll } => {
+                let scroll = match action {
+                    Action::Close => return,
+                    Action::Up => scroll.saturating_sub(1),
+                    Action::Down => scroll.saturating_add(1),
+                    Action::PageUp => scroll.saturating_sub(10),
+                    Action::PageDown => scroll.saturating_add(10),
+                    _ => scroll,
+                };
+                self.overlay = Some(Overlay::Whatif { lines, scroll });
+            }
             Overlay::Approvals { selected } => {
                 let pending: Vec<u64> = self
                     .host
@@ -1177,6 +1232,7 @@ impl Console {
 
     fn tick(&mut self, d: Duration) {
         self.elapsed += d;
+        self.poll_whatif();
         if !self.running || self.host.is_some() {
             return;
         }
@@ -1208,6 +1264,86 @@ impl Console {
             }
             if self.sim.is_finished() {
                 self.running = false;
+            }
+        }
+    }
+
+    /// Whether a what-if analysis is running, with its progress (continuations done, in all).
+    pub fn whatif_progress(&self) -> Option<(usize, usize)> {
+        self.whatif_job
+            .as_ref()
+            .map(|j| (j.progress.0.load(Ordering::Relaxed), j.progress.1.load(Ordering::Relaxed)))
+    }
+
+    /// The `w` key: starts the what-if analysis of the session so far on a background
+    /// thread, or shows its last results while it runs again.
+    fn whatif(&mut self) {
+        let Some(runner) = self.whatif.clone() else {
+            self.set_status(Level::Warn, "The what-if analysis is not available in this console.");
+            return;
+        };
+        if self.whatif_job.is_some() {
+            match self.whatif_lines.clone() {
+                Some(lines) => self.overlay = Some(Overlay::Whatif { lines, scroll: 0 }),
+                None => self.set_status(Level::Info, "The what-if analysis is still running."),
+            }
+            return;
+        }
+        let progress = Arc::new((AtomicUsize::new(0), AtomicUsize::new(0)));
+        let result = Arc::new(Mutex::new(None));
+        let (p, r) = (Arc::clone(&progress), Arc::clone(&result));
+        let spawned = std::thread::Builder::new().name("whatif".into()).spawn(move || {
+            let out = (runner.0)(&|done, total| {
+                p.0.store(done, Ordering::Relaxed);
+                p.1.store(total, Ordering::Relaxed);
+            });
+            if let Ok(mut slot) = r.lock() {
+                *slot = Some(out);
+            }
+        });
+        match spawned {
+            Ok(_) => {
+                self.whatif_job = Some(WhatifJob { progress, result, shown: usize::MAX });
+                self.set_status(
+                    Level::Info,
+                    "What-if analysis of the session so far started; the console stays live. w shows the results.",
+                );
+            }
+            Err(e) => self.set_status(Level::Error, format!("Cannot start the what-if analysis: {e}")),
+        }
+    }
+
+    /// Shows a running analysis's progress, and its results once they are there.
+    fn poll_whatif(&mut self) {
+        let Some(job) = self.whatif_job.as_mut() else { return };
+        let finished = job.result.lock().ok().and_then(|mut slot| slot.take());
+        match finished {
+            Some(Ok(lines)) => {
+                self.whatif_job = None;
+                self.whatif_lines = Some(lines.clone());
+                self.set_status(Level::Info, "What-if analysis done: the decisions ranked by effect.");
+                if !matches!(self.overlay, Some(Overlay::Palette(_) | Overlay::Discussion(_))) {
+                    self.overlay = Some(Overlay::Whatif { lines, scroll: 0 });
+                }
+            }
+            Some(Err(e)) => {
+                self.whatif_job = None;
+                self.set_status(Level::Error, format!("What-if analysis failed: {e}"));
+            }
+            None => {
+                let (done, total) =
+                    (job.progress.0.load(Ordering::Relaxed), job.progress.1.load(Ordering::Relaxed));
+                // A new line for each percent, not for every continuation.
+                let pct = if total == 0 { 0 } else { done * 100 / total };
+                if pct != job.shown {
+                    job.shown = pct;
+                    let text = if total == 0 {
+                        "What-if analysis: replaying the session so far...".to_string()
+                    } else {
+                        format!("What-if analysis: {done} of {total} continuations ({pct}%)")
+                    };
+                    self.set_status(Level::Info, text);
+                }
             }
         }
     }

@@ -103,6 +103,8 @@ pub enum Action {
     Approve,
     /// Deny the selected inject.
     Deny,
+    /// Run the what-if analysis of the session so far in the background (`ttx whatif`).
+    Whatif,
 }
 
 /// Where a binding applies.
@@ -134,6 +136,8 @@ pub enum Context {
     Teams,
     /// Injects waiting for approval (`ttx serve`).
     Approvals,
+    /// The what-if results.
+    Whatif,
     /// Everywhere.
     Always,
 }
@@ -155,6 +159,7 @@ impl Context {
             Context::Confirm => "Questions",
             Context::Teams => "Teams and join codes (ttx serve)",
             Context::Approvals => "Injects waiting for approval (ttx serve)",
+            Context::Whatif => "What the decisions changed (what-if results)",
             Context::Always => "Everywhere",
         }
     }
@@ -385,6 +390,13 @@ pub static BINDINGS: &[Binding] = &[
         "ttx serve: review player-made injects waiting for approval",
         None,
     ),
+    b(
+        C::Main,
+        &[Key::ch('w')],
+        A::Whatif,
+        "what-if: measure what each decision so far changed, in the background (the results open in a window)",
+        None,
+    ),
     b(C::Main, &[Key::ch('?')], A::Help, "show this help", Some("help")),
     b(C::Main, &[Key::ch('q')], A::Quit, "quit (asks first); the journal is saved", Some("quit")),
     // Map.
@@ -477,6 +489,9 @@ pub static BINDINGS: &[Binding] = &[
     b(C::Approvals, &[Key::ch('y')], A::Approve, "approve: it is applied at the next hour", Some("approve")),
     b(C::Approvals, &[Key::ch('n')], A::Deny, "deny: the team is told", Some("deny")),
     b(C::Approvals, &[ESC, Key::ch('r'), Key::ch('q')], A::Close, "close", Some("close")),
+    // What-if results.
+    b(C::Whatif, &[UP, DOWN, PGUP, PGDN], A::Up, "scroll", None),
+    b(C::Whatif, &[ESC, ENTER, Key::ch('q'), Key::ch('w')], A::Close, "close the results", Some("close")),
     // Questions.
     b(C::Confirm, &[Key::ch('y')], A::Confirm, "yes", Some("yes")),
     b(C::Confirm, &[Key::ch('n'), ESC], A::Close, "no", Some("no")),

@@ -59,7 +59,26 @@ pub fn draw(c: &Console, area: Rect, buf: &mut Buffer) {
         Some(Overlay::Discussion(_)) => discussion(c, body, buf),
         Some(Overlay::Teams { scroll }) => teams(c, *scroll, body, buf),
         Some(Overlay::Approvals { selected }) => approvals(c, *selected, body, buf),
+        Some(Overlay::Whatif { lines, scroll }) => whatif(c, lines, *scroll, body, buf),
     }
+}
+
+/// The what-if results: the decisions so far, ranked by effect, with intervals.
+fn whatif(c: &Console, lines: &[String], scroll: u16, area: Rect, buf: &mut Buffer) {
+    let t = c.theme();
+    let r = centered(area, area.width.saturating_sub(4).min(110), area.height);
+    let inner = popup(t, " What the decisions changed (ttx whatif, the session so far) ", r, buf);
+    let w = usize::from(inner.width);
+    let mut out: Vec<Line> = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        let style = if i == 0 || l.trim_start().chars().next().is_some_and(|ch| ch.is_ascii_digit()) {
+            t.title()
+        } else {
+            t.text()
+        };
+        out.extend(wrap(l, w).into_iter().map(|x| Line::styled(x, style)));
+    }
+    Paragraph::new(out).scroll((scroll, 0)).render(inner, buf);
 }
 
 /// The teams, their join codes and consoles connected (hosted consoles).
@@ -346,6 +365,7 @@ pub fn help_lines(t: Theme, w: u16) -> Vec<Line<'static>> {
         Context::Confirm,
         Context::Teams,
         Context::Approvals,
+        Context::Whatif,
         Context::Help,
         Context::Always,
     ];

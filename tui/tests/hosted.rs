@@ -32,7 +32,12 @@ fn hosted() -> Console {
     };
     Console::new(
         sim,
-        ConsoleOptions { theme: Theme::MONO, journal_path: Some("j.jsonl".into()), host: Some(host) },
+        ConsoleOptions {
+            theme: Theme::MONO,
+            journal_path: Some("j.jsonl".into()),
+            host: Some(host),
+            whatif: None,
+        },
     )
 }
 

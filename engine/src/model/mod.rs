@@ -320,7 +320,7 @@ impl Staffing {
 /// Insertion order is deterministic because the whole tick runs on one
 /// thread in a fixed system order. Only ticks with work are stored, so an
 /// idle calendar costs nothing to create or to ask.
-#[derive(Resource)]
+#[derive(Resource, Clone)]
 pub struct Calendar<T: Send + Sync + 'static> {
     buckets: BTreeMap<u32, Vec<T>>,
     ticks: u32,
@@ -512,7 +512,7 @@ impl Default for CampaignRun {
 }
 
 /// The campaigns' state.
-#[derive(Resource, Default)]
+#[derive(Resource, Clone, Default)]
 pub struct Campaigns(pub Vec<CampaignRun>);
 
 /// The stages an intrusion goes through.
@@ -583,7 +583,7 @@ pub struct Intrusion {
 }
 
 /// All intrusions, in creation order, with an index by target.
-#[derive(Resource, Default)]
+#[derive(Resource, Clone, Default)]
 pub struct Intrusions {
     /// Every intrusion.
     pub list: Vec<Intrusion>,
@@ -659,7 +659,7 @@ pub struct Indicator {
 }
 
 /// Every indicator created so far.
-#[derive(Resource, Default)]
+#[derive(Resource, Clone, Default)]
 pub struct Indicators(pub Vec<Indicator>);
 
 /// A message in flight.
@@ -678,7 +678,7 @@ pub struct Delivery {
 }
 
 /// Who has already shared what on which channel (so a doctrine never repeats itself).
-#[derive(Resource, Default)]
+#[derive(Resource, Clone, Default)]
 pub struct ShareLedger(pub BTreeSet<(ActorIx, IndicatorIx, Channel)>);
 
 // ---------------------------------------------------------------------------

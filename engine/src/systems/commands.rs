@@ -19,7 +19,7 @@ use crate::scenario::schema::{AssetKind, Channel, Effect};
 use crate::time::Tick;
 
 /// Commands waiting for their tick, in canonical order: (tick, issuer rank, sequence).
-#[derive(Resource, Default)]
+#[derive(Resource, Clone, Default)]
 pub struct CommandQueue {
     pending: BTreeMap<(u32, u32, u64), (Issuer, Command)>,
     next_external: u64,

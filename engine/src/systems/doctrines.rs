@@ -25,7 +25,7 @@ use crate::time::Tick;
 /// Shares are decided once per (actor, campaign, channel): an EI-ISAC analyst
 /// alerts members about a campaign once, not once per indicator of it, and a
 /// county reports a campaign to its state once.
-#[derive(Resource, Default)]
+#[derive(Resource, Clone, Default)]
 pub struct Planned {
     shares: BTreeSet<(ActorIx, CampaignIx, Channel)>,
     responses: BTreeSet<(ActorIx, AssetIx, u8)>,

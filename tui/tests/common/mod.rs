@@ -20,6 +20,7 @@ pub fn console() -> Console {
             theme: Theme::MONO,
             journal_path: Some("ttx-sessions/tabletop_the_vote-20261103-080000.jsonl".into()),
             host: None,
+            whatif: None,
         },
     )
 }
