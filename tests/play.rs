@@ -276,3 +276,58 @@ fn serve_without_a_terminal_says_to_use_headless() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--headless"));
 }
+
+/// A queued command can be taken back before it applies; the journal says so and verifies.
+#[test]
+fn a_queued_command_is_taken_back_and_journaled() {
+    let tmp = scratch();
+    let dir = tmp.path();
+    let mut s = Session::start(dir, &["play", "--journal", "j.jsonl"], 24, 80);
+    s.wait_for(&["E-60d 08:00", "Injects 2"]);
+    s.send("2f");
+    s.wait_for(&[">fire", "Queued: fire inject phish_wave"]);
+    s.send("u");
+    let screen = s.wait_for(&["Taken back: fire inject phish_wave."]);
+    assert!(!screen.contains(">fire"), "{screen}");
+    s.send("u");
+    s.wait_for(&["No command is queued"]);
+    s.send("n");
+    s.wait_for(&["E-60d 09:00"]);
+    s.send("q");
+    s.wait_for(&["Quit the exercise?"]);
+    s.send("y");
+    assert_eq!(s.finish(), 0, "{}", s.contents());
+    let journal = std::fs::read_to_string(dir.join("j.jsonl")).expect("the journal");
+    assert!(journal.contains("{\"type\":\"cancelled\",\"tick\":0,"), "{journal}");
+    assert!(!journal.contains("{\"type\":\"command\""), "the command never applied: {journal}");
+    let (rc, text) = crate::net::replay_verify(&dir.join("j.jsonl"));
+    assert_eq!(rc, 0, "{text}");
+}
+
+/// Under `ttx serve` the command was journaled when it was queued: taking it back journals
+/// that too, and the replay leaves it out.
+#[test]
+fn serve_takes_back_a_queued_command_and_the_journal_still_verifies() {
+    let tmp = scratch();
+    let dir = tmp.path();
+    let args = ["serve", "--bind", "127.0.0.1:0", "--journal", "s.jsonl", "--paused"];
+    let mut s = Session::start(dir, &args, 30, 110);
+    s.wait_for(&["Hosting on", "PAUSED"]);
+    s.send("2f");
+    s.wait_for(&[">fire", "1 queued"]);
+    s.send("u");
+    s.wait_for(&["Taken back: fire inject phish_wave."]);
+    s.send("n");
+    s.wait_for(&["E-60d 09:00"]);
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(!s.contents().contains(">fire"), "{}", s.contents());
+    s.send("q");
+    s.wait_for(&["Quit the exercise?"]);
+    s.send("y");
+    assert_eq!(s.finish(), 0, "{}", s.contents());
+    let journal = std::fs::read_to_string(dir.join("s.jsonl")).unwrap();
+    assert!(journal.contains("\"fire_inject\",\"inject\":\"phish_wave\""), "{journal}");
+    assert!(journal.contains("{\"type\":\"cancelled\","), "{journal}");
+    let (rc, text) = crate::net::replay_verify(&dir.join("s.jsonl"));
+    assert_eq!(rc, 0, "{text}");
+}

@@ -505,6 +505,16 @@ impl Exercise {
                     Control::Deny { pending, reason: Some("denied by the facilitator".into()) }
                 }
                 HostRequest::PauseOnInject(on) => Control::PauseOnInject { on },
+                HostRequest::Cancel(seq) => {
+                    let taken = self.cancel(seq);
+                    if let Some(c) = self.core.console() {
+                        match taken {
+                            true => c.cancelled(seq),
+                            false => c.host_message(true, "That command has already applied."),
+                        }
+                    }
+                    continue;
+                }
             };
             let quiet = matches!(
                 control,
@@ -778,6 +788,15 @@ impl Exercise {
         let seq = self.core.sim_mut().submit(issuer.clone(), command.clone());
         self.journal.write(&Record::submitted(self.core.sim().registry(), tick, &issuer, seq, &command));
         seq
+    }
+
+    /// Takes back a command journaled for the next tick that has not applied yet, journaling
+    /// that it was (replay then leaves it out); false when it is no longer waiting.
+    fn cancel(&mut self, seq: u64) -> bool {
+        let Some((issuer, command)) = self.core.sim_mut().cancel(seq) else { return false };
+        let (tick, time) = self.record_time();
+        self.journal.write(&Record::Cancelled { tick, time, issuer, seq, command });
+        true
     }
 
     fn ack(&self, id: u64, seq: u64) -> ServerMsg {

@@ -211,6 +211,9 @@ pub enum HostRequest {
     Deny(u64),
     /// Stop the clock when a scripted inject fires (or keep it running).
     PauseOnInject(bool),
+    /// Take back a queued command of the facilitator's before it applies (the server journals
+    /// it, then calls [`Console::cancelled`]).
+    Cancel(u64),
 }
 
 /// A command the facilitator submitted that has not applied yet.
@@ -370,6 +373,14 @@ impl Console {
     /// The server journaled a command the console asked for: it waits for the next hour.
     pub fn queued(&mut self, seq: u64, command: Command) {
         self.waiting.push(Waiting { seq, command });
+    }
+
+    /// The server took back a queued command: it no longer waits.
+    pub fn cancelled(&mut self, seq: u64) {
+        if let Some(i) = self.waiting.iter().position(|w| w.seq == seq) {
+            let w = self.waiting.remove(i);
+            self.set_status(Level::Info, format!("Taken back: {}.", w.command.summary()));
+        }
     }
 
     /// A message from the server about what the console asked.
@@ -739,6 +750,7 @@ impl Console {
                 }
             }
             Action::PreviewInject => self.open_preview(),
+            Action::CancelQueued => self.cancel_queued(),
             Action::Help => {
                 self.status = None;
                 self.overlay = Some(Overlay::Help { scroll: 0 });
@@ -1146,7 +1158,7 @@ impl Console {
         let summary = command.summary();
         match self.submit(command) {
             Ok(()) => {
-                let tail = if self.is_running() { "" } else { " (n steps the hour, Space runs the clock)" };
+                let tail = if self.is_running() { "" } else { " (n steps, Space runs)" };
                 self.set_status(
                     Level::Info,
                     format!("Queued: {summary}; applies at {}{tail}.", self.sim.time()),
@@ -1154,6 +1166,38 @@ impl Console {
             }
             Err(r) => self.set_status(Level::Error, format!("Rejected: {r}.")),
         }
+    }
+
+    /// Takes back a queued command: the selected inject's waiting action when the inject queue
+    /// has the focus, otherwise the last command queued. Journaled (`cancelled`).
+    fn cancel_queued(&mut self) {
+        let selected = (self.focus == Panel::Injects).then(|| self.selected_inject_id()).flatten();
+        let pick = selected
+            .and_then(|id| self.waiting.iter().rposition(|w| inject_of(&w.command) == Some(id.as_str())))
+            .or_else(|| self.waiting.len().checked_sub(1));
+        let Some(i) = pick else {
+            self.set_status(Level::Warn, "No command is queued: nothing to take back.");
+            return;
+        };
+        let seq = self.waiting[i].seq;
+        if self.host.is_some() {
+            self.ask(HostRequest::Cancel(seq));
+            return;
+        }
+        let Some((issuer, command)) = self.sim.cancel(seq) else {
+            self.waiting.remove(i);
+            self.set_status(Level::Warn, "That command has already applied.");
+            return;
+        };
+        let tick = self.sim.now();
+        self.outbox.push(Record::Cancelled {
+            tick: tick.0,
+            time: self.tick_time(tick).to_string(),
+            issuer,
+            seq,
+            command,
+        });
+        self.cancelled(seq);
     }
 
     /// Marks for injects with an action waiting: (inject id, label).

@@ -103,6 +103,8 @@ pub enum Action {
     Approve,
     /// Deny the selected inject.
     Deny,
+    /// Take back a queued command before it applies (the selected inject's, or the last one).
+    CancelQueued,
 }
 
 /// Where a binding applies.
@@ -371,6 +373,13 @@ pub static BINDINGS: &[Binding] = &[
     ),
     b(C::Main, &[Key::ch('c'), Key::ch(':')], A::Palette, "act for a team: the command palette", Some("act")),
     b(C::Main, &[Key::ch('x')], A::AdHoc, "fire an unscripted inject (ad hoc, or from a template)", None),
+    b(
+        C::Main,
+        &[Key::ch('u')],
+        A::CancelQueued,
+        "take back a queued command before it applies: the selected inject's action, or the last command queued",
+        None,
+    ),
     b(C::Main, &[Key::ch('d')], A::Discussion, "open the discussion of the current module", Some("discuss")),
     b(C::Main, &[TAB], A::FocusNext, "focus the next panel", None),
     b(C::Main, &[BACKTAB], A::FocusPrev, "focus the previous panel", None),
