@@ -14,7 +14,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Sparkline, Widget, Wrap};
 use ttx_engine::Severity;
 use ttx_engine::view::{EoView, TeamView};
 
-use crate::chrome::{centered, help, hints, level_style, panel, popup};
+use crate::chrome::{centered, help, hints, level_style, panel, popup, put};
 use crate::keys::keys_label;
 use crate::team::{Connection, PanelEntry, TeamConsole, TeamOverlay, outcome_text};
 use crate::team_keys::{TEAM_BINDINGS, TeamContext};
@@ -119,9 +119,9 @@ fn draw_header(c: &TeamConsole, area: Rect, buf: &mut Buffer) {
     let team = format!(" {} ({})", v.name, v.team);
     let module =
         v.module.as_ref().map(|m| format!("{} ({}/{})", m.title, m.index + 1, m.count)).unwrap_or_default();
-    let full = format!("{team} | {module} | {}", v.scenario);
-    let left = if width(&full) <= left_w { full } else { truncate(&format!("{team} | {module}"), left_w) };
-    buf.set_stringn(area.x, area.y, &left, left_w, bold);
+    let team = team.trim_start();
+    let left = crate::ui::header_left(&[team, &module, &v.scenario], &[team, &module], left_w);
+    put(buf, area.x, area.y, &left, left_w, bold);
     let x = area.right().saturating_sub(right_w as u16);
     buf.set_line(x, area.y, &Line::from(right), right_w as u16);
 }
@@ -132,22 +132,22 @@ fn draw_footer(c: &TeamConsole, area: Rect, buf: &mut Buffer) {
     match c.connection() {
         Connection::Reconnecting(why) => {
             let text = format!(" Reconnecting with your code: {why}");
-            buf.set_stringn(area.x, area.y, text, w, t.warn());
+            put(buf, area.x, area.y, &text, w, t.warn());
             return;
         }
         Connection::Refused(why) => {
             let text = format!(" The server refused this console: {why}. q leaves.");
-            buf.set_stringn(area.x, area.y, text, w, t.error());
+            put(buf, area.x, area.y, &text, w, t.error());
             return;
         }
         Connection::Ended { message, metrics } => {
-            buf.set_stringn(area.x, area.y, ended_text(message, metrics), w, t.warn());
+            put(buf, area.x, area.y, &ended_text(message, metrics), w, t.warn());
             return;
         }
         Connection::Connected => {}
     }
     if let Some(s) = c.status() {
-        buf.set_stringn(area.x, area.y, format!(" {}", s.text), w, level_style(t, s.level));
+        put(buf, area.x, area.y, &format!(" {}", s.text), w, level_style(t, s.level));
         return;
     }
     buf.set_line(area.x, area.y, &hints(t, TEAM_BINDINGS, &c.contexts(), area.width), area.width);

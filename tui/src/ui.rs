@@ -7,7 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
 
-use crate::chrome::{centered, help, hints, level_style, panel, popup};
+use crate::chrome::{centered, help, hints, level_style, panel, popup, put};
 use crate::console::{Console, Overlay, Panel, SPEEDS};
 use crate::keys::{BINDINGS, Context, keys_label};
 use crate::text::{fit, hms, truncate, width, wrap};
@@ -166,36 +166,46 @@ fn draw_header(c: &Console, area: Rect, buf: &mut Buffer) {
     let left_w = usize::from(area.width).saturating_sub(right_w + 1);
     let module =
         v.module.as_ref().map(|m| format!("{} ({}/{})", m.title, m.index + 1, m.count)).unwrap_or_default();
-    let full = format!(" {} | {module}", v.scenario);
-    // When space is short the module matters more than the scenario's name.
-    let left =
-        if width(&full) <= left_w { full } else { truncate(&format!(" {module} | {}", v.scenario), left_w) };
-    buf.set_stringn(area.x, area.y, &left, left_w, hs);
+    let left = header_left(&[&v.scenario, &module], &[&module, &v.scenario], left_w);
+    put(buf, area.x, area.y, &left, left_w, hs);
     let line = Line::from(right);
     let x = area.right().saturating_sub(right_w as u16);
     buf.set_line(x, area.y, &line, right_w as u16);
 }
 
+/// The left of a header: `parts` joined when they fit, else `short` (the same parts, the one
+/// that matters most first) with the last one cut, or left out when only a stub of it would
+/// show.
+pub(crate) fn header_left(parts: &[&str], short: &[&str], w: usize) -> String {
+    let full =
+        format!(" {}", parts.iter().filter(|p| !p.is_empty()).copied().collect::<Vec<_>>().join(" | "));
+    if width(&full) <= w {
+        return full;
+    }
+    let mut out = String::new();
+    for p in short.iter().filter(|p| !p.is_empty()) {
+        let next = if out.is_empty() { format!(" {p}") } else { format!("{out} | {p}") };
+        if width(&next) <= w {
+            out = next;
+            continue;
+        }
+        // Cut the part only when a useful piece of it shows (a dozen cells).
+        if out.is_empty() || w.saturating_sub(width(&out) + 3) >= 12 {
+            out = truncate(&next, w);
+        }
+        break;
+    }
+    out
+}
+
 fn draw_footer(c: &Console, area: Rect, buf: &mut Buffer) {
     let t = c.theme();
     if let Some(e) = c.journal_error() {
-        buf.set_stringn(
-            area.x,
-            area.y,
-            format!(" JOURNAL NOT WRITTEN: {e}"),
-            usize::from(area.width),
-            t.error(),
-        );
+        put(buf, area.x, area.y, &format!(" JOURNAL NOT WRITTEN: {e}"), usize::from(area.width), t.error());
         return;
     }
     if let Some(s) = c.status() {
-        buf.set_stringn(
-            area.x,
-            area.y,
-            format!(" {}", s.text),
-            usize::from(area.width),
-            level_style(t, s.level),
-        );
+        put(buf, area.x, area.y, &format!(" {}", s.text), usize::from(area.width), level_style(t, s.level));
         return;
     }
     let line = hints(t, BINDINGS, &c.contexts(), area.width);
@@ -225,8 +235,10 @@ fn draw_body(c: &Console, area: Rect, buf: &mut Buffer) {
         let [m, s] = Layout::horizontal([Constraint::Length(map_w), Constraint::Fill(1)]).areas(top);
         (m, None, s)
     };
+    // On small screens the inject queue takes a bigger share than the map, so titles show.
+    let inj_w = if large { map_w } else { map_w.max(area.width * 55 / 100) };
     let [inj_area, log_area] =
-        Layout::horizontal([Constraint::Length(map_w), Constraint::Fill(1)]).areas(bottom);
+        Layout::horizontal([Constraint::Length(inj_w), Constraint::Fill(1)]).areas(bottom);
     draw_map(c, map_area, buf);
     if let Some(d) = detail_area {
         draw_detail_panel(c, d, buf);
@@ -295,8 +307,14 @@ fn draw_sharing(c: &Console, area: Rect, buf: &mut Buffer) {
         ),
         format!("EO 13848 assessment {assessment}"),
     ];
-    for (i, l) in lines.iter().take(usize::from(x_area.height)).enumerate() {
-        buf.set_stringn(x_area.x, x_area.y + i as u16, l, usize::from(x_area.width), t.dim());
+    // The lines wrap at words while there is room, the last one cut with an ellipsis.
+    let w = usize::from(x_area.width);
+    let rows: Vec<String> = lines.iter().flat_map(|l| wrap(l, w)).collect();
+    let h = usize::from(x_area.height);
+    let shown: Vec<String> =
+        if rows.len() <= h { rows } else { lines.iter().take(h).map(|l| truncate(l, w)).collect() };
+    for (i, l) in shown.iter().enumerate() {
+        put(buf, x_area.x, x_area.y + i as u16, l, w, t.dim());
     }
 }
 
