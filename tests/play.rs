@@ -331,3 +331,42 @@ fn serve_takes_back_a_queued_command_and_the_journal_still_verifies() {
     let (rc, text) = crate::net::replay_verify(&dir.join("s.jsonl"));
     assert_eq!(rc, 0, "{text}");
 }
+
+/// A denial carries the reason the facilitator types: the cell hears it and the journal keeps it.
+#[test]
+fn serve_denies_a_held_inject_with_a_typed_reason() {
+    use crate::net::{Console, free_port, replay_verify};
+    use serde_json::json;
+
+    let tmp = scratch();
+    let dir = tmp.path();
+    let bind = format!("127.0.0.1:{}", free_port());
+    let args = ["serve", "--bind", bind.as_str(), "--journal", "s.jsonl", "--paused", "--approve-injects"];
+    let mut s = Session::start(dir, &args, 30, 110);
+    s.wait_for(&["Hosting on", "PAUSED"]);
+    let codes: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("s.jsonl.codes")).unwrap()).unwrap();
+    let mut white = Console::join(&bind, Some("white"), codes["teams"]["white"].as_str().unwrap(), &[]);
+    white.wait_for("white's view", WAIT, |x| x["type"] == "full");
+    let held = white.ask(json!({"type": "inject_from_template", "template": "vendor_busy"}));
+    assert_eq!(held["type"], "held", "{held}");
+    s.wait_for(&["1 to approve"]);
+    s.send("rn");
+    s.wait_for(&["Why is #1 denied?"]);
+    s.send("not in this module\r");
+    let decision = white.wait_for("the decision", WAIT, |x| x["type"] == "decision");
+    assert_eq!(decision["approved"], false, "{decision}");
+    assert_eq!(decision["reason"], "not in this module", "{decision}");
+    s.send("\x1b");
+    std::thread::sleep(Duration::from_millis(100));
+    s.send("n");
+    s.wait_for(&["E-60d 09:00"]);
+    s.send("q");
+    s.wait_for(&["Quit the exercise?"]);
+    s.send("y");
+    assert_eq!(s.finish(), 0, "{}", s.contents());
+    let journal = std::fs::read_to_string(dir.join("s.jsonl")).unwrap();
+    assert!(journal.contains("\"reason\":\"not in this module\""), "{journal}");
+    let (rc, text) = replay_verify(&dir.join("s.jsonl"));
+    assert_eq!(rc, 0, "{text}");
+}

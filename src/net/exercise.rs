@@ -501,9 +501,7 @@ impl Exercise {
                 HostRequest::Speed(ticks_per_second) => Control::Speed { ticks_per_second },
                 HostRequest::Note { text, question } => Control::Note { text, question },
                 HostRequest::Approve(pending) => Control::Approve { pending },
-                HostRequest::Deny(pending) => {
-                    Control::Deny { pending, reason: Some("denied by the facilitator".into()) }
-                }
+                HostRequest::Deny(pending, reason) => Control::Deny { pending, reason: Some(reason) },
                 HostRequest::PauseOnInject(on) => Control::PauseOnInject { on },
                 HostRequest::Cancel(seq) => {
                     let taken = self.cancel(seq);

@@ -80,6 +80,8 @@ pub struct Discussion {
     pub selected: usize,
     /// Notes being typed, one per question (and one general).
     pub drafts: Vec<String>,
+    /// Where typing goes in each draft, in characters from its start.
+    pub cursors: Vec<usize>,
     /// Esc was pressed once with unsaved text.
     pub confirm_discard: bool,
 }
@@ -138,6 +140,8 @@ pub enum Overlay {
     Approvals {
         /// The one selected.
         selected: usize,
+        /// The reason being typed for denying it (`n` starts one).
+        reason: Option<String>,
     },
 }
 
@@ -207,8 +211,8 @@ pub enum HostRequest {
     },
     /// Approve a held inject.
     Approve(u64),
-    /// Deny a held inject.
-    Deny(u64),
+    /// Deny a held inject, with the reason the cell is told.
+    Deny(u64, String),
     /// Stop the clock when a scripted inject fires (or keep it running).
     PauseOnInject(bool),
     /// Take back a queued command of the facilitator's before it applies (the server journals
@@ -340,7 +344,7 @@ impl Console {
             h.facilitators = facilitators;
             h.pending = pending;
         }
-        if let Some(Overlay::Approvals { selected }) = &mut self.overlay {
+        if let Some(Overlay::Approvals { selected, .. }) = &mut self.overlay {
             let n = self.host.as_ref().map_or(0, |h| h.pending.len());
             *selected = (*selected).min(n.saturating_sub(1));
         }
@@ -569,6 +573,7 @@ impl Console {
             Some(Overlay::Palette(_)) => vec![Context::Palette],
             Some(Overlay::Discussion(_)) => vec![Context::Discussion],
             Some(Overlay::Teams { .. }) => vec![Context::Teams],
+            Some(Overlay::Approvals { reason: Some(_), .. }) => vec![Context::DenyReason],
             Some(Overlay::Approvals { .. }) => vec![Context::Approvals],
             None => vec![self.focus.context(), Context::Main],
         }
@@ -630,6 +635,9 @@ impl Console {
                 } else {
                     self.running = !self.running;
                     self.carry = 0.0;
+                    if self.running {
+                        self.log_scroll = 0;
+                    }
                     let text = if self.running {
                         format!("Running at {}.", SPEEDS[self.speed].1)
                     } else {
@@ -697,9 +705,16 @@ impl Console {
                 let i = Panel::ORDER.iter().position(|p| *p == self.focus).unwrap_or(0);
                 let d = if action == Action::FocusNext { 1 } else { Panel::ORDER.len() - 1 };
                 self.focus = Panel::ORDER[(i + d) % Panel::ORDER.len()];
+                self.log_back_to_newest();
             }
-            Action::FocusMap => self.focus = Panel::Map,
-            Action::FocusInjects => self.focus = Panel::Injects,
+            Action::FocusMap => {
+                self.focus = Panel::Map;
+                self.log_back_to_newest();
+            }
+            Action::FocusInjects => {
+                self.focus = Panel::Injects;
+                self.log_back_to_newest();
+            }
             Action::FocusLog => self.focus = Panel::Log,
             Action::Up | Action::Down | Action::Left | Action::Right | Action::PageUp | Action::PageDown => {
                 self.navigate(action)
@@ -758,7 +773,8 @@ impl Console {
             Action::Palette => self.open_palette(None),
             Action::AdHoc => self.open_palette(Some(CommandKind::AdHocInject)),
             Action::Discussion => {
-                let m = self.sim.module().map_or(0, |m| m.ix());
+                // At a module break the discussion is the one of the module that just ended.
+                let m = self.at_boundary().unwrap_or_else(|| self.sim.module().map_or(0, |m| m.ix()));
                 self.open_discussion(m, "opened by the facilitator".to_string());
             }
             Action::Quit => {
@@ -777,7 +793,7 @@ impl Console {
             }
             Action::Approvals => {
                 self.status = None;
-                self.overlay = Some(Overlay::Approvals { selected: 0 });
+                self.overlay = Some(Overlay::Approvals { selected: 0, reason: None });
             }
             _ => {}
         }
@@ -791,34 +807,71 @@ impl Console {
                 Action::Down => self.overlay = Some(Overlay::Teams { scroll: scroll.saturating_add(1) }),
                 _ => self.overlay = Some(Overlay::Teams { scroll }),
             },
-            Overlay::Approvals { selected } => {
+            Overlay::Approvals { selected, reason: Some(mut reason) } => {
+                match action {
+                    Action::Close => {}
+                    Action::Input(c) => reason.push(c),
+                    Action::Backspace => {
+                        reason.pop();
+                    }
+                    Action::Submit => {
+                        let number =
+                            self.host.as_ref().and_then(|h| h.pending.get(selected)).map(|p| p.number);
+                        let why = reason.trim().to_string();
+                        if why.is_empty() {
+                            self.set_status(
+                                Level::Warn,
+                                "Type why it is denied (the cell is told), then Enter.",
+                            );
+                        } else if let Some(number) = number {
+                            self.ask(HostRequest::Deny(number, why));
+                            let n = self.host.as_ref().map_or(0, |h| h.pending.len());
+                            if let Some(h) = &mut self.host {
+                                h.pending.retain(|p| p.number != number);
+                            }
+                            self.overlay = Some(Overlay::Approvals {
+                                selected: selected.min(n.saturating_sub(2)),
+                                reason: None,
+                            });
+                            return;
+                        }
+                    }
+                    _ => {}
+                }
+                let reason = (action != Action::Close).then_some(reason);
+                self.overlay = Some(Overlay::Approvals { selected, reason });
+            }
+            Overlay::Approvals { selected, reason: None } => {
                 let pending: Vec<u64> = self
                     .host
                     .as_ref()
                     .map(|h| h.pending.iter().map(|p| p.number).collect())
                     .unwrap_or_default();
                 let n = pending.len();
+                let mut reason = None;
                 let selected = match action {
                     Action::Close => return,
                     Action::Up => selected.saturating_sub(1),
                     Action::Down => (selected + 1).min(n.saturating_sub(1)),
-                    Action::Approve | Action::Deny => {
+                    Action::Approve => {
                         if let Some(number) = pending.get(selected).copied() {
-                            let approve = action == Action::Approve;
-                            self.ask(if approve {
-                                HostRequest::Approve(number)
-                            } else {
-                                HostRequest::Deny(number)
-                            });
+                            self.ask(HostRequest::Approve(number));
                             if let Some(h) = &mut self.host {
                                 h.pending.retain(|p| p.number != number);
                             }
                         }
                         selected.min(n.saturating_sub(2))
                     }
+                    Action::Deny => {
+                        // The reason is typed first; Enter sends the denial with it.
+                        if pending.get(selected).is_some() {
+                            reason = Some(String::new());
+                        }
+                        selected
+                    }
                     _ => selected,
                 };
-                self.overlay = Some(Overlay::Approvals { selected });
+                self.overlay = Some(Overlay::Approvals { selected, reason });
             }
             Overlay::Help { scroll } => match action {
                 Action::Close => {}
@@ -936,11 +989,25 @@ impl Console {
             Action::Up => d.selected = (d.selected + n - 1) % n,
             Action::Down => d.selected = (d.selected + 1) % n,
             Action::Input(c) => {
-                d.drafts[d.selected].push(c);
+                let (draft, at) = (&mut d.drafts[d.selected], &mut d.cursors[d.selected]);
+                let byte = draft.char_indices().nth(*at).map_or(draft.len(), |(b, _)| b);
+                draft.insert(byte, c);
+                *at += 1;
                 d.confirm_discard = false;
             }
             Action::Backspace => {
-                d.drafts[d.selected].pop();
+                let (draft, at) = (&mut d.drafts[d.selected], &mut d.cursors[d.selected]);
+                if *at > 0
+                    && let Some((byte, _)) = draft.char_indices().nth(*at - 1)
+                {
+                    draft.remove(byte);
+                    *at -= 1;
+                }
+            }
+            Action::Left => d.cursors[d.selected] = d.cursors[d.selected].saturating_sub(1),
+            Action::Right => {
+                let n = d.drafts[d.selected].chars().count();
+                d.cursors[d.selected] = (d.cursors[d.selected] + 1).min(n);
             }
             Action::Submit => {
                 let text = d.drafts[d.selected].trim().to_string();
@@ -949,6 +1016,7 @@ impl Console {
                 } else {
                     self.save_note(&d, text);
                     d.drafts[d.selected].clear();
+                    d.cursors[d.selected] = 0;
                     d.confirm_discard = false;
                 }
             }
@@ -1034,6 +1102,13 @@ impl Console {
         }
     }
 
+    /// Leaving the log (or running the clock) shows its newest lines again.
+    fn log_back_to_newest(&mut self) {
+        if self.focus != Panel::Log {
+            self.log_scroll = 0;
+        }
+    }
+
     fn selected_inject_id(&self) -> Option<String> {
         self.queue.get(self.inject_sel).map(|i| i.id.clone())
     }
@@ -1112,6 +1187,7 @@ impl Console {
             questions: m.questions.clone(),
             selected: 0,
             drafts: vec![String::new(); n + 1],
+            cursors: vec![0; n + 1],
             confirm_discard: false,
         }));
     }

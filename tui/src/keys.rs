@@ -136,6 +136,8 @@ pub enum Context {
     Teams,
     /// Injects waiting for approval (`ttx serve`).
     Approvals,
+    /// Typing why a held inject is denied (`ttx serve`).
+    DenyReason,
     /// Everywhere.
     Always,
 }
@@ -157,13 +159,14 @@ impl Context {
             Context::Confirm => "Questions",
             Context::Teams => "Teams and join codes (ttx serve)",
             Context::Approvals => "Injects waiting for approval (ttx serve)",
+            Context::DenyReason => "Why an inject is denied (ttx serve)",
             Context::Always => "Everywhere",
         }
     }
 
     /// Whether printable keys type text here (bindings then use only other keys).
     pub fn takes_text(self) -> bool {
-        matches!(self, Context::Palette | Context::Picker | Context::Discussion)
+        matches!(self, Context::Palette | Context::Picker | Context::Discussion | Context::DenyReason)
     }
 }
 
@@ -477,15 +480,25 @@ pub static BINDINGS: &[Binding] = &[
         "save the note to the journal (type to write it)",
         Some("save note"),
     ),
-    b(C::Discussion, &[BACKSPACE], A::Backspace, "delete a character", None),
+    b(C::Discussion, &[BACKSPACE], A::Backspace, "delete the character before the cursor", None),
+    b(C::Discussion, &[LEFT, RIGHT], A::Left, "move the cursor in the note", None),
     b(C::Discussion, &[ESC], A::Close, "close the discussion (then Space resumes the clock)", Some("close")),
     // Hosting.
     b(C::Teams, &[ESC, Key::ch('j'), Key::ch('q')], A::Close, "close the list of teams", Some("close")),
     b(C::Teams, &[UP, DOWN], A::Up, "scroll", None),
     b(C::Approvals, &[UP, DOWN], A::Up, "select an inject", None),
     b(C::Approvals, &[Key::ch('y')], A::Approve, "approve: it is applied at the next hour", Some("approve")),
-    b(C::Approvals, &[Key::ch('n')], A::Deny, "deny: the team is told", Some("deny")),
+    b(
+        C::Approvals,
+        &[Key::ch('n')],
+        A::Deny,
+        "deny: type the reason the cell is told, then Enter",
+        Some("deny"),
+    ),
     b(C::Approvals, &[ESC, Key::ch('r'), Key::ch('q')], A::Close, "close", Some("close")),
+    b(C::DenyReason, &[ENTER], A::Submit, "deny the inject; the cell is told the reason", Some("deny")),
+    b(C::DenyReason, &[BACKSPACE], A::Backspace, "delete a character", None),
+    b(C::DenyReason, &[ESC], A::Close, "keep the inject waiting", Some("cancel")),
     // Questions.
     b(C::Confirm, &[Key::ch('y')], A::Confirm, "yes", Some("yes")),
     b(C::Confirm, &[Key::ch('n'), ESC], A::Close, "no", Some("no")),

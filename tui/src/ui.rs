@@ -58,7 +58,9 @@ pub fn draw(c: &Console, area: Rect, buf: &mut Buffer) {
         }
         Some(Overlay::Discussion(_)) => discussion(c, body, buf),
         Some(Overlay::Teams { scroll }) => teams(c, *scroll, body, buf),
-        Some(Overlay::Approvals { selected }) => approvals(c, *selected, body, buf),
+        Some(Overlay::Approvals { selected, reason }) => {
+            approvals(c, *selected, reason.as_deref(), body, buf)
+        }
     }
 }
 
@@ -98,7 +100,7 @@ fn teams(c: &Console, scroll: u16, area: Rect, buf: &mut Buffer) {
 }
 
 /// Player-made injects waiting for the facilitator (hosted consoles).
-fn approvals(c: &Console, selected: usize, area: Rect, buf: &mut Buffer) {
+fn approvals(c: &Console, selected: usize, reason: Option<&str>, area: Rect, buf: &mut Buffer) {
     let t = c.theme();
     let r = centered(area, area.width.saturating_sub(6).min(100), area.height);
     let inner = popup(t, " Injects waiting for approval (y approves, n denies) ", r, buf);
@@ -115,6 +117,25 @@ fn approvals(c: &Console, selected: usize, area: Rect, buf: &mut Buffer) {
         let style = if i == selected { t.selected() } else { t.text() };
         lines.push(Line::styled(fit(&format!(" #{:<4} {:<8} {}", p.number, p.team, p.summary), w), style));
     }
+    let inner = match reason {
+        Some(r) if inner.height >= 4 => {
+            let [list, field] = Layout::vertical([Constraint::Fill(1), Constraint::Length(3)]).areas(inner);
+            let number = pending.get(selected).map_or(0, |p| p.number);
+            let block = Block::bordered().border_style(t.focus_border()).title(Span::styled(
+                format!(" Why is #{number} denied? The cell is told (Enter denies, Esc keeps it) "),
+                t.title(),
+            ));
+            let fi = block.inner(field);
+            block.render(field, buf);
+            let text = format!("{r}_");
+            let w = usize::from(fi.width);
+            // The end of a long reason stays in view.
+            let skip = crate::text::width(&text).saturating_sub(w);
+            put(buf, fi.x, fi.y, &text.chars().skip(skip).collect::<String>(), w, Style::new());
+            list
+        }
+        _ => inner,
+    };
     let top = (selected as u16).saturating_sub(inner.height.saturating_sub(1));
     Paragraph::new(lines).scroll((top, 0)).render(inner, buf);
 }
@@ -364,6 +385,7 @@ pub fn help_lines(t: Theme, w: u16) -> Vec<Line<'static>> {
         Context::Confirm,
         Context::Teams,
         Context::Approvals,
+        Context::DenyReason,
         Context::Help,
         Context::Always,
     ];
@@ -383,7 +405,11 @@ pub fn help_lines(t: Theme, w: u16) -> Vec<Line<'static>> {
             out.push(Line::from(vec![
                 Span::styled(format!("  {} ", fit("letters, digits", 22)), t.key()),
                 Span::styled(
-                    if ctx == Context::Discussion { "type the note" } else { "type text, or narrow a list" },
+                    match ctx {
+                        Context::Discussion => "type the note",
+                        Context::DenyReason => "type the reason",
+                        _ => "type text, or narrow a list",
+                    },
                     t.text(),
                 ),
             ]));
@@ -552,7 +578,9 @@ fn discussion(c: &Console, area: Rect, buf: &mut Buffer) {
         let block = Block::bordered().border_style(t.focus_border()).title(Span::styled(label, t.title()));
         let ei = block.inner(editor);
         block.render(editor, buf);
-        let draft = format!("{}_", d.drafts[d.selected]);
+        let mut draft: String = d.drafts[d.selected].clone();
+        let at = draft.char_indices().nth(d.cursors[d.selected]).map_or(draft.len(), |(b, _)| b);
+        draft.insert(at, '_');
         let rows = wrap(&draft, usize::from(ei.width));
         let first = rows.len().saturating_sub(usize::from(ei.height));
         for (i, r) in rows.into_iter().skip(first).enumerate() {

@@ -129,7 +129,17 @@ fn held_injects_are_approved_or_denied_from_their_window() {
     let s = screen(&c, 100, 30);
     assert!(s.contains("#1") && s.contains("#2") && s.contains("2 to approve"), "{s}");
     press(&mut c, &[key(KeyCode::Down), ch('n')]);
-    assert_eq!(c.take_requests(), vec![HostRequest::Deny(2)]);
+    // A denial waits for its reason, which the cell is told.
+    assert!(c.take_requests().is_empty());
+    press(&mut c, &[key(KeyCode::Enter)]);
+    assert!(c.take_requests().is_empty(), "an empty reason is not sent");
+    let s = screen(&c, 100, 30);
+    assert!(s.contains("Why is #2 denied?"), "{s}");
+    for x in "out of scope".chars() {
+        press(&mut c, &[ch(x)]);
+    }
+    press(&mut c, &[key(KeyCode::Enter)]);
+    assert_eq!(c.take_requests(), vec![HostRequest::Deny(2, "out of scope".into())]);
     press(&mut c, &[ch('y')]);
     assert_eq!(c.take_requests(), vec![HostRequest::Approve(1)]);
     assert!(matches!(c.overlay(), Some(Overlay::Approvals { .. })));
