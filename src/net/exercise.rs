@@ -102,6 +102,8 @@ pub enum Request {
 pub struct Joined {
     /// The full view, as a frame.
     pub full: Bytes,
+    /// Where the exercise stands (team consoles), as a frame sent right after the full view.
+    pub clock: Option<Bytes>,
     /// Every later update, as frames.
     pub updates: broadcast::Receiver<Bytes>,
 }
@@ -266,6 +268,10 @@ pub struct Exercise {
     decisions: Vec<(String, Bytes)>,
     /// Each team's commands, sent with its full views.
     history: History,
+    /// The clock stopped at a module break, for its discussion.
+    discussion: bool,
+    /// The clock as last told to the team consoles.
+    clock_sent: Option<Bytes>,
 }
 
 /// Replies that wait until the journal is on disk.
@@ -311,6 +317,8 @@ impl Exercise {
             recorded: None,
             decisions: Vec::new(),
             history: History::new(),
+            discussion: false,
+            clock_sent: None,
         }
     }
 
@@ -566,6 +574,7 @@ impl Exercise {
             self.recorded = Some(now);
         }
         self.journal.commit().map_err(|e| journal_failed(&self.journal, &e))?;
+        self.publish_clock();
         // Every console of the cell hears the decision, the one that asked even after a reconnect.
         for (team, f) in std::mem::take(&mut self.decisions) {
             if let Some(p) = self.teams.get(&team) {
@@ -624,6 +633,7 @@ impl Exercise {
             {
                 self.module = module;
                 self.paused = true;
+                self.discussion = true;
                 break;
             }
             self.module = module;
@@ -726,7 +736,31 @@ impl Exercise {
         }
     }
 
+    /// Where the exercise stands, as team consoles are told it.
+    fn clock_frame(&self) -> Bytes {
+        frame(&ServerMsg::Clock {
+            paused: self.paused,
+            ticks_per_second: self.config.ticks_per_second,
+            discussion: self.paused && self.discussion,
+        })
+    }
+
+    /// Tells every team console where the exercise stands, when that changed.
+    fn publish_clock(&mut self) {
+        let f = self.clock_frame();
+        if self.clock_sent.as_ref() == Some(&f) {
+            return;
+        }
+        for p in self.teams.values() {
+            if p.tx.receiver_count() > 0 {
+                let _ = p.tx.send(f.clone());
+            }
+        }
+        self.clock_sent = Some(f);
+    }
+
     fn join_team(&mut self, team: &str) -> Option<Joined> {
+        let clock = self.clock_frame();
         let sim = self.core.sim();
         let at_us = self.tick_started_us;
         let p = self.teams.get_mut(team)?;
@@ -751,7 +785,7 @@ impl Exercise {
                 b
             }
         };
-        Some(Joined { full, updates: p.tx.subscribe() })
+        Some(Joined { full, clock: Some(clock), updates: p.tx.subscribe() })
     }
 
     fn join_facilitator(&mut self) -> Option<Joined> {
@@ -777,7 +811,7 @@ impl Exercise {
             status,
             log,
         });
-        Some(Joined { full, updates: self.facilitator.tx.subscribe() })
+        Some(Joined { full, clock: None, updates: self.facilitator.tx.subscribe() })
     }
 
     /// Journals a command for the next tick (commit before telling anyone); returns its sequence number.
@@ -858,6 +892,7 @@ impl Exercise {
                     return Err("the exercise has ended".into());
                 }
                 self.paused = false;
+                self.discussion = false;
                 Ok(format!("running from {}", self.core.sim().time()))
             }
             Control::Step { ticks } => {

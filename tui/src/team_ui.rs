@@ -109,11 +109,14 @@ fn draw_header(c: &TeamConsole, area: Rect, buf: &mut Buffer) {
         (Connection::Connected, true) => "ENDED",
         (Connection::Connected, false) => "connected",
     };
-    let right = vec![
-        Span::styled(format!(" {} ", c.time()), bold),
-        Span::styled("| ", hs),
-        Span::styled(format!("{conn} "), if conn == "connected" { hs } else { bold }),
-    ];
+    let mut right = vec![Span::styled(format!(" {} ", c.time()), bold)];
+    // Where the exercise stands, while connected: PAUSED, RUNNING and the speed.
+    if let (Connection::Connected, false, Some(clock)) = (c.connection(), v.finished, c.exercise_clock()) {
+        right.push(Span::styled("| ", hs));
+        right.push(Span::styled(format!("{} ", clock.label()), bold));
+    }
+    right.push(Span::styled("| ", hs));
+    right.push(Span::styled(format!("{conn} "), if conn == "connected" { hs } else { bold }));
     let right_w: usize = right.iter().map(|s| width(&s.content)).sum();
     let left_w = usize::from(area.width).saturating_sub(right_w + 1);
     let team = format!(" {} ({})", v.name, v.team);
@@ -329,6 +332,37 @@ fn draw_team_panel(c: &TeamConsole, area: Rect, pinned: bool, screen: Rect, buf:
             top.push(Line::styled(truncate(l, w), t.dim()));
         }
         for l in top {
+            if y < inner.bottom() {
+                buf.set_line(inner.x, y, &l, inner.width);
+                y += 1;
+            }
+        }
+    }
+    // Paused for discussion: the module's questions come first (above the first entry: they
+    // scroll away with it).
+    if let (0, Some(m), Some(true)) = (scroll, &v.module, c.exercise_clock().map(|k| k.discussion)) {
+        let mut lines = vec![Line::styled(format!("Discussion: {}", m.title), t.title())];
+        for (i, q) in m.questions.iter().enumerate() {
+            for (k, l) in wrap(&format!("{}. {q}", i + 1), w.saturating_sub(3)).into_iter().enumerate() {
+                let l = if k == 0 { format!(" {l}") } else { format!("    {l}") };
+                lines.push(Line::styled(l, t.text()));
+            }
+        }
+        for l in lines {
+            if y < inner.bottom() {
+                buf.set_line(inner.x, y, &l, inner.width);
+                y += 1;
+            }
+        }
+    }
+    // The inject that just fired (in the last simulated day), in full.
+    if let Some(m) = c.latest_inject().filter(|_| scroll == 0) {
+        let mut lines: Vec<Line> = wrap(&format!("Inject {}: {}", m.time, m.title), w)
+            .into_iter()
+            .map(|l| Line::styled(l, t.title()))
+            .collect();
+        lines.extend(wrap(&m.text, w.saturating_sub(2)).into_iter().map(|l| Line::raw(format!("  {l}"))));
+        for l in lines {
             if y < inner.bottom() {
                 buf.set_line(inner.x, y, &l, inner.width);
                 y += 1;
