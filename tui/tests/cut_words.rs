@@ -5,6 +5,7 @@
 //! A word on the small screen is cut when it is not a word the consoles write (the same
 //! screen drawn very wide, the scenario's text, the key bindings) but begins one of them.
 
+#[allow(dead_code)]
 mod common;
 
 use std::collections::BTreeSet;
@@ -116,9 +117,9 @@ fn over(screen: &str, base: &str) -> String {
     let b: Vec<Vec<char>> = base.lines().map(|l| l.chars().collect()).collect();
     let last = a.len().saturating_sub(1);
     let (mut x0, mut x1, mut y0, mut y1) = (usize::MAX, 0, usize::MAX, 0);
-    for y in 1..last {
-        for x in 0..a[y].len() {
-            if b.get(y).and_then(|r| r.get(x)) != Some(&a[y][x]) {
+    for (y, row) in a.iter().enumerate().take(last).skip(1) {
+        for (x, c) in row.iter().enumerate() {
+            if b.get(y).and_then(|r| r.get(x)) != Some(c) {
                 (x0, x1, y0, y1) = (x0.min(x), x1.max(x), y0.min(y), y1.max(y));
             }
         }
