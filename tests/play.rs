@@ -214,7 +214,7 @@ fn serve_hosts_the_facilitator_console_in_its_terminal() {
     // A step at the console moves the server's clock: the team console sees the new hour.
     std::thread::sleep(Duration::from_millis(100));
     s.send("n");
-    s.wait_for(&["E-60d 09:00", "The vendor's support line is busy"]);
+    s.wait_for(&["E-60d 09:00", "Inject: The vendor's support"]);
     white.wait_for("the next hour", WAIT, |x| x["type"] == "delta" && x["delta"]["time"] == "E-60d 09:00");
 
     // Quitting the console stops the session; the journal has the inject and verifies.
@@ -351,7 +351,10 @@ fn serve_denies_a_held_inject_with_a_typed_reason() {
     let held = white.ask(json!({"type": "inject_from_template", "template": "vendor_busy"}));
     assert_eq!(held["type"], "held", "{held}");
     s.wait_for(&["1 to approve"]);
-    s.send("rn");
+    s.send("r");
+    // The window previews what the held inject would do if approved.
+    s.wait_for(&["If approved now (#1):", "The vendor's support line is busy"]);
+    s.send("n");
     s.wait_for(&["Why is #1 denied?"]);
     s.send("not in this module\r");
     let decision = white.wait_for("the decision", WAIT, |x| x["type"] == "decision");

@@ -467,13 +467,19 @@ impl Exercise {
             return;
         }
         let status = self.status();
+        let previews: Vec<Vec<String>> = status
+            .pending
+            .iter()
+            .map(|p| self.core.sim().preview_command_inject(&p.command).unwrap_or_default())
+            .collect();
         let Some(c) = self.core.console() else { return };
         c.set_host_clock(status.paused, status.ticks_per_second, status.pause_on_inject);
         let consoles = status.consoles.into_iter().collect();
         let pending = status
             .pending
             .into_iter()
-            .map(|p| HeldInject { number: p.pending, team: p.team, summary: p.summary })
+            .zip(previews)
+            .map(|(p, preview)| HeldInject { number: p.pending, team: p.team, summary: p.summary, preview })
             .collect();
         c.set_host(consoles, status.facilitators, pending);
     }

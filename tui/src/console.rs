@@ -187,6 +187,9 @@ pub struct HeldInject {
     pub team: String,
     /// What it would do.
     pub summary: String,
+    /// What it would do if approved now: its title, what the players are told, its effects
+    /// with the targets they would pick.
+    pub preview: Vec<String>,
 }
 
 /// What a hosted console asks of the server that owns the clock and the journal.

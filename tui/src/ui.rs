@@ -117,6 +117,18 @@ fn approvals(c: &Console, selected: usize, reason: Option<&str>, area: Rect, buf
         let style = if i == selected { t.selected() } else { t.text() };
         lines.push(Line::styled(fit(&format!(" #{:<4} {:<8} {}", p.number, p.team, p.summary), w), style));
     }
+    // What the selected one would do if approved now.
+    let preview: Vec<Line> = match pending.get(selected) {
+        Some(p) if !p.preview.is_empty() => {
+            let mut out = vec![Line::styled(format!("If approved now (#{}):", p.number), t.title())];
+            for (k, l) in p.preview.iter().enumerate() {
+                let text = if k == 0 { l.clone() } else { format!("- {l}") };
+                out.extend(wrap(&text, w).into_iter().map(|x| Line::styled(x, t.text())));
+            }
+            out
+        }
+        _ => Vec::new(),
+    };
     let inner = match reason {
         Some(r) if inner.height >= 4 => {
             let [list, field] = Layout::vertical([Constraint::Fill(1), Constraint::Length(3)]).areas(inner);
@@ -136,8 +148,16 @@ fn approvals(c: &Console, selected: usize, reason: Option<&str>, area: Rect, buf
         }
         _ => inner,
     };
-    let top = (selected as u16).saturating_sub(inner.height.saturating_sub(1));
-    Paragraph::new(lines).scroll((top, 0)).render(inner, buf);
+    // The list on top (at most half the window when a preview is shown), the preview below.
+    let list_h =
+        if preview.is_empty() { inner.height } else { (lines.len() as u16).min(inner.height / 2).max(1) };
+    let [list, below] = Layout::vertical([Constraint::Length(list_h), Constraint::Fill(1)]).areas(inner);
+    let top = (selected as u16).saturating_sub(list.height.saturating_sub(1));
+    Paragraph::new(lines).scroll((top, 0)).render(list, buf);
+    if below.height > 1 {
+        let area = Rect::new(below.x, below.y + 1, below.width, below.height - 1);
+        Paragraph::new(preview).render(area, buf);
+    }
 }
 
 fn too_small(t: Theme, area: Rect, buf: &mut Buffer) {
