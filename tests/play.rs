@@ -241,7 +241,7 @@ fn serve_hosts_the_facilitator_console_in_its_terminal() {
     // A step at the console moves the server's clock: the team console sees the new hour.
     std::thread::sleep(Duration::from_millis(100));
     s.send("n");
-    s.wait_for(&["E-60d 09:00", "The vendor's support line is busy"]);
+    s.wait_for(&["E-60d 09:00", "Inject: The vendor's support"]);
     white.wait_for("the next hour", WAIT, |x| x["type"] == "delta" && x["delta"]["time"] == "E-60d 09:00");
 
     // Quitting the console stops the session; the journal has the inject and verifies.
@@ -362,4 +362,101 @@ fn a_command_given_with_key_presses_decides_which_branch_fires() {
     s.wait_for(&["Quit the exercise?"]);
     s.send("y");
     assert_eq!(s.finish(), 0, "{}", s.contents());
+}
+
+/// A queued command can be taken back before it applies; the journal says so and verifies.
+#[test]
+fn a_queued_command_is_taken_back_and_journaled() {
+    let tmp = scratch();
+    let dir = tmp.path();
+    let mut s = Session::start(dir, &["play", "--journal", "j.jsonl"], 24, 80);
+    s.wait_for(&["E-60d 08:00", "Injects 2"]);
+    s.send("2f");
+    s.wait_for(&[">fire", "Queued: fire inject phish_wave"]);
+    s.send("u");
+    let screen = s.wait_for(&["Taken back: fire inject phish_wave."]);
+    assert!(!screen.contains(">fire"), "{screen}");
+    s.send("u");
+    s.wait_for(&["No command is queued"]);
+    s.send("n");
+    s.wait_for(&["E-60d 09:00"]);
+    s.send("q");
+    s.wait_for(&["Quit the exercise?"]);
+    s.send("y");
+    assert_eq!(s.finish(), 0, "{}", s.contents());
+    let journal = std::fs::read_to_string(dir.join("j.jsonl")).expect("the journal");
+    assert!(journal.contains("{\"type\":\"cancelled\",\"tick\":0,"), "{journal}");
+    assert!(!journal.contains("{\"type\":\"command\""), "the command never applied: {journal}");
+    let (rc, text) = crate::net::replay_verify(&dir.join("j.jsonl"));
+    assert_eq!(rc, 0, "{text}");
+}
+
+/// Under `ttx serve` the command was journaled when it was queued: taking it back journals
+/// that too, and the replay leaves it out.
+#[test]
+fn serve_takes_back_a_queued_command_and_the_journal_still_verifies() {
+    let tmp = scratch();
+    let dir = tmp.path();
+    let args = ["serve", "--bind", "127.0.0.1:0", "--journal", "s.jsonl", "--paused"];
+    let mut s = Session::start(dir, &args, 30, 110);
+    s.wait_for(&["Hosting on", "PAUSED"]);
+    s.send("2f");
+    s.wait_for(&[">fire", "1 queued"]);
+    s.send("u");
+    s.wait_for(&["Taken back: fire inject phish_wave."]);
+    s.send("n");
+    s.wait_for(&["E-60d 09:00"]);
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(!s.contents().contains(">fire"), "{}", s.contents());
+    s.send("q");
+    s.wait_for(&["Quit the exercise?"]);
+    s.send("y");
+    assert_eq!(s.finish(), 0, "{}", s.contents());
+    let journal = std::fs::read_to_string(dir.join("s.jsonl")).unwrap();
+    assert!(journal.contains("\"fire_inject\",\"inject\":\"phish_wave\""), "{journal}");
+    assert!(journal.contains("{\"type\":\"cancelled\","), "{journal}");
+    let (rc, text) = crate::net::replay_verify(&dir.join("s.jsonl"));
+    assert_eq!(rc, 0, "{text}");
+}
+
+/// A denial carries the reason the facilitator types: the cell hears it and the journal keeps it.
+#[test]
+fn serve_denies_a_held_inject_with_a_typed_reason() {
+    use crate::net::{Console, free_port, replay_verify};
+    use serde_json::json;
+
+    let tmp = scratch();
+    let dir = tmp.path();
+    let bind = format!("127.0.0.1:{}", free_port());
+    let args = ["serve", "--bind", bind.as_str(), "--journal", "s.jsonl", "--paused", "--approve-injects"];
+    let mut s = Session::start(dir, &args, 30, 110);
+    s.wait_for(&["Hosting on", "PAUSED"]);
+    let codes: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("s.jsonl.codes")).unwrap()).unwrap();
+    let mut white = Console::join(&bind, Some("white"), codes["teams"]["white"].as_str().unwrap(), &[]);
+    white.wait_for("white's view", WAIT, |x| x["type"] == "full");
+    let held = white.ask(json!({"type": "inject_from_template", "template": "vendor_busy"}));
+    assert_eq!(held["type"], "held", "{held}");
+    s.wait_for(&["1 to approve"]);
+    s.send("r");
+    // The window previews what the held inject would do if approved.
+    s.wait_for(&["If approved now (#1):", "The vendor's support line is busy"]);
+    s.send("n");
+    s.wait_for(&["Why is #1 denied?"]);
+    s.send("not in this module\r");
+    let decision = white.wait_for("the decision", WAIT, |x| x["type"] == "decision");
+    assert_eq!(decision["approved"], false, "{decision}");
+    assert_eq!(decision["reason"], "not in this module", "{decision}");
+    s.send("\x1b");
+    std::thread::sleep(Duration::from_millis(100));
+    s.send("n");
+    s.wait_for(&["E-60d 09:00"]);
+    s.send("q");
+    s.wait_for(&["Quit the exercise?"]);
+    s.send("y");
+    assert_eq!(s.finish(), 0, "{}", s.contents());
+    let journal = std::fs::read_to_string(dir.join("s.jsonl")).unwrap();
+    assert!(journal.contains("\"reason\":\"not in this module\""), "{journal}");
+    let (rc, text) = replay_verify(&dir.join("s.jsonl"));
+    assert_eq!(rc, 0, "{text}");
 }

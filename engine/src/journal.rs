@@ -151,6 +151,21 @@ pub enum Record {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         reason: Option<String>,
     },
+    /// A queued command taken back before it applied. Where the command's own record was
+    /// written when it was accepted (a served session), replay leaves that command out;
+    /// otherwise the command never reached the journal and this record only tells the story.
+    Cancelled {
+        /// Tick at which it was taken back.
+        tick: u32,
+        /// Clock time.
+        time: String,
+        /// Who had given it.
+        issuer: Issuer,
+        /// Its sequence number.
+        seq: u64,
+        /// The command.
+        command: Command,
+    },
 }
 
 impl Record {
@@ -501,10 +516,25 @@ pub fn check_structure(records: &[(usize, Record)], reg: &Registry) -> Result<()
                 }
                 last_end = Some(*tick);
             }
-            Record::Note { .. } | Record::Settings { .. } | Record::Held { .. } | Record::Decided { .. } => {}
+            Record::Note { .. }
+            | Record::Settings { .. }
+            | Record::Held { .. }
+            | Record::Decided { .. }
+            | Record::Cancelled { .. } => {}
         }
     }
     Ok(())
+}
+
+/// The sequence numbers of the commands a journal says were taken back before they applied.
+pub fn cancelled_seqs(records: &[(usize, Record)]) -> std::collections::BTreeSet<u64> {
+    records
+        .iter()
+        .filter_map(|(_, r)| match r {
+            Record::Cancelled { seq, .. } => Some(*seq),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The first place a replay disagrees with its journal.
@@ -581,8 +611,10 @@ pub fn replay(records: &[(usize, Record)], options: SimOptions) -> Result<Replay
     let mut notes = Vec::new();
     let mut divergence = None;
     let mut last_tick = 0;
+    let cancelled = cancelled_seqs(records);
     for (line, r) in records.iter().skip(1) {
         match r {
+            Record::Command { seq, .. } if cancelled.contains(seq) => {}
             Record::Command { tick, issuer, command, .. } => {
                 let t = Tick(*tick);
                 if t > sim.now() {

@@ -668,6 +668,13 @@ impl Sim {
         seq
     }
 
+    /// Takes back a command submitted for the next tick that has not applied yet; returns
+    /// who gave it and the command, or none when it is no longer waiting.
+    pub fn cancel(&mut self, seq: u64) -> Option<(Issuer, Command)> {
+        let now = self.now;
+        self.world.resource_mut::<CommandQueue>().remove(now, seq)
+    }
+
     /// Submits a command for a later tick.
     pub fn submit_at(&mut self, tick: Tick, issuer: Issuer, command: Command) -> Result<u64, Rejection> {
         if tick < self.now {

@@ -825,6 +825,49 @@ impl Sim {
         crate::metrics::round2(self.world().resource::<Public>().confidence)
     }
 
+    /// What a player-made inject (a command) would do if approved now, without doing it: its
+    /// title, what the players are told, then one line per effect with the targets it would
+    /// pick. None for a command that makes no inject or names no template.
+    pub fn preview_command_inject(&self, command: &crate::command::Command) -> Option<Vec<String>> {
+        use crate::command::Command;
+        let reg = self.registry();
+        let (title, description, effects, teams) = match command {
+            Command::InjectFromTemplate { template, state, jurisdiction } => {
+                let t = reg.templates.iter().find(|t| &t.id == template)?;
+                let effects: Vec<_> = t
+                    .effects
+                    .iter()
+                    .map(|e| crate::systems::commands::narrow(e, state.as_deref(), jurisdiction.as_deref()))
+                    .collect();
+                (t.title.clone(), t.description.clone(), effects, Vec::new())
+            }
+            Command::AdHocInject { title, description, teams, effects } => {
+                (title.clone(), description.clone(), effects.clone(), teams.clone())
+            }
+            _ => return None,
+        };
+        let mut stream = self.world().resource::<crate::model::Rng>().0.stream(&["inject", &title]);
+        let mut out = vec![title];
+        if !description.is_empty() {
+            out.push(format!("the players are told: {description}"));
+        }
+        if !teams.is_empty() {
+            out.push(format!("addressed to: {}", teams.join(", ")));
+        }
+        for e in &effects {
+            match crate::scenario::compile::resolve_effect(reg, e) {
+                Ok(r) => out.push(effect_text(reg, &r, &mut stream)),
+                Err(_) => {
+                    out.push("an effect that names nothing in this exercise (it would be refused)".into())
+                }
+            }
+        }
+        if effects.is_empty() {
+            out.push("no effect on the simulation (discussion only)".into());
+        }
+        Some(out)
+    }
+
     /// What firing an inject now would do, without doing it.
     pub fn preview_inject(&self, id: &str) -> Option<Vec<String>> {
         let reg = self.registry();

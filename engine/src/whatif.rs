@@ -32,9 +32,11 @@ pub struct Decision {
 
 /// The commands of a journal, in the order they were applied.
 pub fn decisions(records: &[(usize, Record)]) -> Vec<Decision> {
+    let cancelled = crate::journal::cancelled_seqs(records);
     records
         .iter()
         .filter_map(|(line, r)| match r {
+            Record::Command { seq, .. } if cancelled.contains(seq) => None,
             Record::Command { tick, issuer, command, rejected, .. } => Some(Decision {
                 line: *line,
                 tick: Tick(*tick),

@@ -102,6 +102,8 @@ pub enum Request {
 pub struct Joined {
     /// The full view, as a frame.
     pub full: Bytes,
+    /// Where the exercise stands (team consoles), as a frame sent right after the full view.
+    pub clock: Option<Bytes>,
     /// Every later update, as frames.
     pub updates: broadcast::Receiver<Bytes>,
 }
@@ -266,6 +268,10 @@ pub struct Exercise {
     decisions: Vec<(String, Bytes)>,
     /// Each team's commands, sent with its full views.
     history: History,
+    /// The clock stopped at a module break, for its discussion.
+    discussion: bool,
+    /// The clock as last told to the team consoles.
+    clock_sent: Option<Bytes>,
 }
 
 /// Replies that wait until the journal is on disk.
@@ -311,6 +317,8 @@ impl Exercise {
             recorded: None,
             decisions: Vec::new(),
             history: History::new(),
+            discussion: false,
+            clock_sent: None,
         }
     }
 
@@ -459,13 +467,19 @@ impl Exercise {
             return;
         }
         let status = self.status();
+        let previews: Vec<Vec<String>> = status
+            .pending
+            .iter()
+            .map(|p| self.core.sim().preview_command_inject(&p.command).unwrap_or_default())
+            .collect();
         let Some(c) = self.core.console() else { return };
         c.set_host_clock(status.paused, status.ticks_per_second, status.pause_on_inject);
         let consoles = status.consoles.into_iter().collect();
         let pending = status
             .pending
             .into_iter()
-            .map(|p| HeldInject { number: p.pending, team: p.team, summary: p.summary })
+            .zip(previews)
+            .map(|(p, preview)| HeldInject { number: p.pending, team: p.team, summary: p.summary, preview })
             .collect();
         c.set_host(consoles, status.facilitators, pending);
     }
@@ -501,10 +515,18 @@ impl Exercise {
                 HostRequest::Speed(ticks_per_second) => Control::Speed { ticks_per_second },
                 HostRequest::Note { text, question } => Control::Note { text, question },
                 HostRequest::Approve(pending) => Control::Approve { pending },
-                HostRequest::Deny(pending) => {
-                    Control::Deny { pending, reason: Some("denied by the facilitator".into()) }
-                }
+                HostRequest::Deny(pending, reason) => Control::Deny { pending, reason: Some(reason) },
                 HostRequest::PauseOnInject(on) => Control::PauseOnInject { on },
+                HostRequest::Cancel(seq) => {
+                    let taken = self.cancel(seq);
+                    if let Some(c) = self.core.console() {
+                        match taken {
+                            true => c.cancelled(seq),
+                            false => c.host_message(true, "That command has already applied."),
+                        }
+                    }
+                    continue;
+                }
             };
             let quiet = matches!(
                 control,
@@ -558,6 +580,7 @@ impl Exercise {
             self.recorded = Some(now);
         }
         self.journal.commit().map_err(|e| journal_failed(&self.journal, &e))?;
+        self.publish_clock();
         // Every console of the cell hears the decision, the one that asked even after a reconnect.
         for (team, f) in std::mem::take(&mut self.decisions) {
             if let Some(p) = self.teams.get(&team) {
@@ -616,6 +639,7 @@ impl Exercise {
             {
                 self.module = module;
                 self.paused = true;
+                self.discussion = true;
                 break;
             }
             self.module = module;
@@ -718,7 +742,31 @@ impl Exercise {
         }
     }
 
+    /// Where the exercise stands, as team consoles are told it.
+    fn clock_frame(&self) -> Bytes {
+        frame(&ServerMsg::Clock {
+            paused: self.paused,
+            ticks_per_second: self.config.ticks_per_second,
+            discussion: self.paused && self.discussion,
+        })
+    }
+
+    /// Tells every team console where the exercise stands, when that changed.
+    fn publish_clock(&mut self) {
+        let f = self.clock_frame();
+        if self.clock_sent.as_ref() == Some(&f) {
+            return;
+        }
+        for p in self.teams.values() {
+            if p.tx.receiver_count() > 0 {
+                let _ = p.tx.send(f.clone());
+            }
+        }
+        self.clock_sent = Some(f);
+    }
+
     fn join_team(&mut self, team: &str) -> Option<Joined> {
+        let clock = self.clock_frame();
         let sim = self.core.sim();
         let at_us = self.tick_started_us;
         let p = self.teams.get_mut(team)?;
@@ -743,7 +791,7 @@ impl Exercise {
                 b
             }
         };
-        Some(Joined { full, updates: p.tx.subscribe() })
+        Some(Joined { full, clock: Some(clock), updates: p.tx.subscribe() })
     }
 
     fn join_facilitator(&mut self) -> Option<Joined> {
@@ -769,7 +817,7 @@ impl Exercise {
             status,
             log,
         });
-        Some(Joined { full, updates: self.facilitator.tx.subscribe() })
+        Some(Joined { full, clock: None, updates: self.facilitator.tx.subscribe() })
     }
 
     /// Journals a command for the next tick (commit before telling anyone); returns its sequence number.
@@ -778,6 +826,15 @@ impl Exercise {
         let seq = self.core.sim_mut().submit(issuer.clone(), command.clone());
         self.journal.write(&Record::submitted(self.core.sim().registry(), tick, &issuer, seq, &command));
         seq
+    }
+
+    /// Takes back a command journaled for the next tick that has not applied yet, journaling
+    /// that it was (replay then leaves it out); false when it is no longer waiting.
+    fn cancel(&mut self, seq: u64) -> bool {
+        let Some((issuer, command)) = self.core.sim_mut().cancel(seq) else { return false };
+        let (tick, time) = self.record_time();
+        self.journal.write(&Record::Cancelled { tick, time, issuer, seq, command });
+        true
     }
 
     fn ack(&self, id: u64, seq: u64) -> ServerMsg {
@@ -841,6 +898,7 @@ impl Exercise {
                     return Err("the exercise has ended".into());
                 }
                 self.paused = false;
+                self.discussion = false;
                 Ok(format!("running from {}", self.core.sim().time()))
             }
             Control::Step { ticks } => {

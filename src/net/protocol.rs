@@ -16,7 +16,7 @@ use ttx_engine::{Command, Directory, FacilitatorView, Rejection, TeamView};
 use super::diff::{FacilitatorDelta, TeamDelta};
 
 /// The protocol version; the handshake refuses any other.
-pub const PROTOCOL: u32 = 2;
+pub const PROTOCOL: u32 = 3;
 
 /// The largest frame a console may send (commands are small).
 pub const MAX_CLIENT_FRAME: usize = 64 * 1024;
@@ -370,6 +370,16 @@ pub enum ServerMsg {
     },
     /// Answer to a ping.
     Pong,
+    /// Where the exercise stands, for team consoles: sent after every full view and whenever
+    /// the clock is stopped or run, its speed changes, or a module break pauses it.
+    Clock {
+        /// The clock is stopped.
+        paused: bool,
+        /// Simulated hours per real second.
+        ticks_per_second: f64,
+        /// Stopped at a module break for its discussion.
+        discussion: bool,
+    },
     /// The session is over: the facilitator stopped it. Consoles stop reconnecting; the
     /// server closes the connection after this.
     Ended {

@@ -663,6 +663,9 @@ pub struct JoinArgs {
     /// Give up after failing to join for this many seconds in a row.
     #[arg(long, value_name = "SECS", default_value_t = client::GIVE_UP_AFTER.as_secs_f64())]
     pub give_up_after: f64,
+    /// Ring the terminal bell when new messages arrive in the team's inbox.
+    #[arg(long)]
+    pub bell: bool,
 }
 
 /// What a joining console needs before it connects: the target from its flags and a

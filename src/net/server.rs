@@ -578,6 +578,9 @@ impl<R: AsyncRead + Unpin> Connection<R> {
         self.joined = Some(team.clone());
         let joined = rx.await.map_err(|_| stopping())?;
         self.send(joined.full).await?;
+        if let Some(clock) = joined.clock {
+            self.send(clock).await?;
+        }
         self.out.send(Out::Updates(joined.updates)).await.map_err(|_| gone())?;
 
         let mut bucket = Bucket::new(config.frames_per_second, config.burst);

@@ -18,7 +18,7 @@ use ratatui::crossterm::event::{Event, KeyCode, KeyEventKind, KeyModifiers};
 use tokio::sync::mpsc;
 use tokio::sync::mpsc::error::{TryRecvError, TrySendError};
 use ttx_engine::Command;
-use ttx_tui::team::{Answer, Connection, RequestState, TeamConsole, TeamOptions};
+use ttx_tui::team::{Answer, Connection, ExerciseClock, RequestState, TeamConsole, TeamOptions};
 use ttx_tui::team_keys::TeamAction;
 use ttx_tui::{Theme, team_ui, terminal};
 
@@ -88,6 +88,7 @@ pub fn join(args: &JoinArgs, team: Option<String>) -> Outcome {
         addr: &args.addr,
         team: &team,
         theme: Theme::from_env(),
+        bell: args.bell,
         events,
         send: send_tx,
         queued: VecDeque::new(),
@@ -148,6 +149,7 @@ struct Io<'a> {
     addr: &'a str,
     team: &'a str,
     theme: Theme,
+    bell: bool,
     events: mpsc::Receiver<ClientEvent>,
     send: mpsc::Sender<ClientMsg>,
     queued: VecDeque<(u64, Command)>,
@@ -218,6 +220,11 @@ fn run(
             return Ok(refused);
         }
         if let Screen::Console(c) = screen {
+            if c.take_ring() {
+                // The terminal bell, for new messages (`--bell`).
+                let mut out = std::io::stdout();
+                let _ = out.write_all(b"\x07").and_then(|()| out.flush());
+            }
             // Commands queue here while the connection's own queue is full (it is not read
             // while reconnecting): the screen never waits for the network.
             io.queued.extend(c.take_outbox());
@@ -260,6 +267,7 @@ fn take_events(screen: &mut Screen, io: &mut Io) -> Option<Ended> {
                 if let Some(view) = mirror.team {
                     let options = TeamOptions { theme: io.theme, server: io.addr.to_string() };
                     let mut c = TeamConsole::new(view, options);
+                    c.set_bell(io.bell);
                     c.set_directory(mirror.directory.unwrap_or_default());
                     c.restore(history(mirror.history), mirror.confidence_low);
                     *screen = Screen::Console(Box::new(c));
@@ -288,6 +296,12 @@ fn take_events(screen: &mut Screen, io: &mut Io) -> Option<Ended> {
             (ClientEvent::Message { msg: ServerMsg::Ended { message, .. }, .. }, Screen::Joining { .. }) => {
                 return Some(Ended::SessionOver(message));
             }
+            (
+                ClientEvent::Message {
+                    msg: ServerMsg::Clock { paused, ticks_per_second, discussion }, ..
+                },
+                Screen::Console(c),
+            ) => c.set_clock(ExerciseClock { paused, ticks_per_second, discussion }),
             (ClientEvent::Message { msg, .. }, Screen::Console(c)) => {
                 if let Some(a) = answer_of(msg) {
                     c.answer(a);

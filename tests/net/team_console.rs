@@ -134,3 +134,46 @@ fn a_team_console_shows_the_end_of_the_session_and_any_key_leaves() {
     s.assert_restored();
     assert!(s.contents().contains("The session has ended"), "{}", s.contents());
 }
+
+/// Every team console shows where the exercise stands: paused or running and at what speed,
+/// paused for discussion at a module break with the module's questions, the inject that just
+/// fired in full, and (with --bell) the terminal bell for new messages.
+#[test]
+fn a_team_console_shows_where_the_exercise_stands() {
+    let tmp = scratch("team-console-clock");
+    let server = Server::start(tmp.path(), "127.0.0.1:0", &["--paused"]);
+    let code = server.code("pa");
+    let mut s = Session::start(
+        tmp.path(),
+        &["join", &server.addr, "--team", "pa", "--code", &code, "--bell"],
+        30,
+        100,
+    );
+    s.wait_for(&["Pennsylvania (pa)", "| PAUSED |", "connected"]);
+
+    let mut fac = Console::join(&server.addr, None, &server.facilitator_code(), &[]);
+    fac.wait_for("the facilitator's view", WAIT, |x| x["type"] == "facilitator_full");
+    let a = fac.ask(serde_json::json!({"type": "speed", "ticks_per_second": 3.0}));
+    assert_eq!(a["type"], "done", "{a}");
+    let a = fac.ask(serde_json::json!({"type": "resume"}));
+    assert_eq!(a["type"], "done", "{a}");
+    s.wait_for(&["RUNNING 3 h/s"]);
+    let a = fac.ask(serde_json::json!({"type": "pause"}));
+    assert_eq!(a["type"], "done", "{a}");
+    s.wait_for(&["| PAUSED |"]);
+
+    // The first module ends: the clock stops for its discussion, and the team sees its questions.
+    let a = fac.ask(serde_json::json!({"type": "step", "ticks": 100000}));
+    assert_eq!(a["type"], "done", "{a}");
+    let screen = s.wait_for(&["PAUSED for discussion", "Discussion: "]);
+    assert!(screen.contains(" 1. "), "the module's questions:\n{screen}");
+    assert!(s.raw_output().contains('\x07'), "the bell rang for new messages");
+
+    // Resuming ends the discussion.
+    let a = fac.ask(serde_json::json!({"type": "resume"}));
+    assert_eq!(a["type"], "done", "{a}");
+    s.wait_for(&["RUNNING 3 h/s"]);
+    drop(fac);
+    s.send("\x03");
+    assert_eq!(s.finish(), 0, "{}", s.contents());
+}

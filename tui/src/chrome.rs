@@ -42,6 +42,12 @@ pub fn level_style(t: Theme, l: Level) -> Style {
     }
 }
 
+/// Writes `s` at (`x`, `y`) in at most `max` cells, cut with an ellipsis when it does not fit
+/// (the one way both consoles shorten a line of text).
+pub fn put(buf: &mut Buffer, x: u16, y: u16, s: &str, max: usize, style: Style) {
+    buf.set_stringn(x, y, crate::text::truncate(s, max), max, style);
+}
+
 /// A rectangle of at most `w` x `h`, centred in `area`.
 pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);

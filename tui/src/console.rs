@@ -82,6 +82,8 @@ pub struct Discussion {
     pub selected: usize,
     /// Notes being typed, one per question (and one general).
     pub drafts: Vec<String>,
+    /// Where typing goes in each draft, in characters from its start.
+    pub cursors: Vec<usize>,
     /// Esc was pressed once with unsaved text.
     pub confirm_discard: bool,
 }
@@ -140,6 +142,8 @@ pub enum Overlay {
     Approvals {
         /// The one selected.
         selected: usize,
+        /// The reason being typed for denying it (`n` starts one).
+        reason: Option<String>,
     },
     /// The what-if results: the session's decisions so far, ranked by effect.
     Whatif {
@@ -217,6 +221,9 @@ pub struct HeldInject {
     pub team: String,
     /// What it would do.
     pub summary: String,
+    /// What it would do if approved now: its title, what the players are told, its effects
+    /// with the targets they would pick.
+    pub preview: Vec<String>,
 }
 
 /// What a hosted console asks of the server that owns the clock and the journal.
@@ -241,10 +248,13 @@ pub enum HostRequest {
     },
     /// Approve a held inject.
     Approve(u64),
-    /// Deny a held inject.
-    Deny(u64),
+    /// Deny a held inject, with the reason the cell is told.
+    Deny(u64, String),
     /// Stop the clock when a scripted inject fires (or keep it running).
     PauseOnInject(bool),
+    /// Take back a queued command of the facilitator's before it applies (the server journals
+    /// it, then calls [`Console::cancelled`]).
+    Cancel(u64),
 }
 
 /// A command the facilitator submitted that has not applied yet.
@@ -379,7 +389,7 @@ impl Console {
             h.facilitators = facilitators;
             h.pending = pending;
         }
-        if let Some(Overlay::Approvals { selected }) = &mut self.overlay {
+        if let Some(Overlay::Approvals { selected, .. }) = &mut self.overlay {
             let n = self.host.as_ref().map_or(0, |h| h.pending.len());
             *selected = (*selected).min(n.saturating_sub(1));
         }
@@ -412,6 +422,14 @@ impl Console {
     /// The server journaled a command the console asked for: it waits for the next hour.
     pub fn queued(&mut self, seq: u64, command: Command) {
         self.waiting.push(Waiting { seq, command });
+    }
+
+    /// The server took back a queued command: it no longer waits.
+    pub fn cancelled(&mut self, seq: u64) {
+        if let Some(i) = self.waiting.iter().position(|w| w.seq == seq) {
+            let w = self.waiting.remove(i);
+            self.set_status(Level::Info, format!("Taken back: {}.", w.command.summary()));
+        }
     }
 
     /// A message from the server about what the console asked.
@@ -600,6 +618,7 @@ impl Console {
             Some(Overlay::Palette(_)) => vec![Context::Palette],
             Some(Overlay::Discussion(_)) => vec![Context::Discussion],
             Some(Overlay::Teams { .. }) => vec![Context::Teams],
+            Some(Overlay::Approvals { reason: Some(_), .. }) => vec![Context::DenyReason],
             Some(Overlay::Approvals { .. }) => vec![Context::Approvals],
             Some(Overlay::Whatif { .. }) => vec![Context::Whatif],
             None => vec![self.focus.context(), Context::Main],
@@ -662,6 +681,9 @@ impl Console {
                 } else {
                     self.running = !self.running;
                     self.carry = 0.0;
+                    if self.running {
+                        self.log_scroll = 0;
+                    }
                     let text = if self.running {
                         format!("Running at {}.", SPEEDS[self.speed].1)
                     } else {
@@ -729,9 +751,16 @@ impl Console {
                 let i = Panel::ORDER.iter().position(|p| *p == self.focus).unwrap_or(0);
                 let d = if action == Action::FocusNext { 1 } else { Panel::ORDER.len() - 1 };
                 self.focus = Panel::ORDER[(i + d) % Panel::ORDER.len()];
+                self.log_back_to_newest();
             }
-            Action::FocusMap => self.focus = Panel::Map,
-            Action::FocusInjects => self.focus = Panel::Injects,
+            Action::FocusMap => {
+                self.focus = Panel::Map;
+                self.log_back_to_newest();
+            }
+            Action::FocusInjects => {
+                self.focus = Panel::Injects;
+                self.log_back_to_newest();
+            }
             Action::FocusLog => self.focus = Panel::Log,
             Action::Up | Action::Down | Action::Left | Action::Right | Action::PageUp | Action::PageDown => {
                 self.navigate(action)
@@ -782,6 +811,7 @@ impl Console {
                 }
             }
             Action::PreviewInject => self.open_preview(),
+            Action::CancelQueued => self.cancel_queued(),
             Action::Help => {
                 self.status = None;
                 self.overlay = Some(Overlay::Help { scroll: 0 });
@@ -789,7 +819,8 @@ impl Console {
             Action::Palette => self.open_palette(None),
             Action::AdHoc => self.open_palette(Some(CommandKind::AdHocInject)),
             Action::Discussion => {
-                let m = self.sim.module().map_or(0, |m| m.ix());
+                // At a module break the discussion is the one of the module that just ended.
+                let m = self.at_boundary().unwrap_or_else(|| self.sim.module().map_or(0, |m| m.ix()));
                 self.open_discussion(m, "opened by the facilitator".to_string());
             }
             Action::Quit => {
@@ -808,7 +839,7 @@ impl Console {
             }
             Action::Approvals => {
                 self.status = None;
-                self.overlay = Some(Overlay::Approvals { selected: 0 });
+                self.overlay = Some(Overlay::Approvals { selected: 0, reason: None });
             }
             Action::Whatif => self.whatif(),
             _ => {}
@@ -834,34 +865,71 @@ impl Console {
                 };
                 self.overlay = Some(Overlay::Whatif { lines, scroll });
             }
-            Overlay::Approvals { selected } => {
+            Overlay::Approvals { selected, reason: Some(mut reason) } => {
+                match action {
+                    Action::Close => {}
+                    Action::Input(c) => reason.push(c),
+                    Action::Backspace => {
+                        reason.pop();
+                    }
+                    Action::Submit => {
+                        let number =
+                            self.host.as_ref().and_then(|h| h.pending.get(selected)).map(|p| p.number);
+                        let why = reason.trim().to_string();
+                        if why.is_empty() {
+                            self.set_status(
+                                Level::Warn,
+                                "Type why it is denied (the cell is told), then Enter.",
+                            );
+                        } else if let Some(number) = number {
+                            self.ask(HostRequest::Deny(number, why));
+                            let n = self.host.as_ref().map_or(0, |h| h.pending.len());
+                            if let Some(h) = &mut self.host {
+                                h.pending.retain(|p| p.number != number);
+                            }
+                            self.overlay = Some(Overlay::Approvals {
+                                selected: selected.min(n.saturating_sub(2)),
+                                reason: None,
+                            });
+                            return;
+                        }
+                    }
+                    _ => {}
+                }
+                let reason = (action != Action::Close).then_some(reason);
+                self.overlay = Some(Overlay::Approvals { selected, reason });
+            }
+            Overlay::Approvals { selected, reason: None } => {
                 let pending: Vec<u64> = self
                     .host
                     .as_ref()
                     .map(|h| h.pending.iter().map(|p| p.number).collect())
                     .unwrap_or_default();
                 let n = pending.len();
+                let mut reason = None;
                 let selected = match action {
                     Action::Close => return,
                     Action::Up => selected.saturating_sub(1),
                     Action::Down => (selected + 1).min(n.saturating_sub(1)),
-                    Action::Approve | Action::Deny => {
+                    Action::Approve => {
                         if let Some(number) = pending.get(selected).copied() {
-                            let approve = action == Action::Approve;
-                            self.ask(if approve {
-                                HostRequest::Approve(number)
-                            } else {
-                                HostRequest::Deny(number)
-                            });
+                            self.ask(HostRequest::Approve(number));
                             if let Some(h) = &mut self.host {
                                 h.pending.retain(|p| p.number != number);
                             }
                         }
                         selected.min(n.saturating_sub(2))
                     }
+                    Action::Deny => {
+                        // The reason is typed first; Enter sends the denial with it.
+                        if pending.get(selected).is_some() {
+                            reason = Some(String::new());
+                        }
+                        selected
+                    }
                     _ => selected,
                 };
-                self.overlay = Some(Overlay::Approvals { selected });
+                self.overlay = Some(Overlay::Approvals { selected, reason });
             }
             Overlay::Help { scroll } => match action {
                 Action::Close => {}
@@ -979,11 +1047,25 @@ impl Console {
             Action::Up => d.selected = (d.selected + n - 1) % n,
             Action::Down => d.selected = (d.selected + 1) % n,
             Action::Input(c) => {
-                d.drafts[d.selected].push(c);
+                let (draft, at) = (&mut d.drafts[d.selected], &mut d.cursors[d.selected]);
+                let byte = draft.char_indices().nth(*at).map_or(draft.len(), |(b, _)| b);
+                draft.insert(byte, c);
+                *at += 1;
                 d.confirm_discard = false;
             }
             Action::Backspace => {
-                d.drafts[d.selected].pop();
+                let (draft, at) = (&mut d.drafts[d.selected], &mut d.cursors[d.selected]);
+                if *at > 0
+                    && let Some((byte, _)) = draft.char_indices().nth(*at - 1)
+                {
+                    draft.remove(byte);
+                    *at -= 1;
+                }
+            }
+            Action::Left => d.cursors[d.selected] = d.cursors[d.selected].saturating_sub(1),
+            Action::Right => {
+                let n = d.drafts[d.selected].chars().count();
+                d.cursors[d.selected] = (d.cursors[d.selected] + 1).min(n);
             }
             Action::Submit => {
                 let text = d.drafts[d.selected].trim().to_string();
@@ -992,6 +1074,7 @@ impl Console {
                 } else {
                     self.save_note(&d, text);
                     d.drafts[d.selected].clear();
+                    d.cursors[d.selected] = 0;
                     d.confirm_discard = false;
                 }
             }
@@ -1077,6 +1160,13 @@ impl Console {
         }
     }
 
+    /// Leaving the log (or running the clock) shows its newest lines again.
+    fn log_back_to_newest(&mut self) {
+        if self.focus != Panel::Log {
+            self.log_scroll = 0;
+        }
+    }
+
     fn selected_inject_id(&self) -> Option<String> {
         self.queue.get(self.inject_sel).map(|i| i.id.clone())
     }
@@ -1155,6 +1245,7 @@ impl Console {
             questions: m.questions.clone(),
             selected: 0,
             drafts: vec![String::new(); n + 1],
+            cursors: vec![0; n + 1],
             confirm_discard: false,
         }));
     }
@@ -1201,7 +1292,7 @@ impl Console {
         let summary = command.summary();
         match self.submit(command) {
             Ok(()) => {
-                let tail = if self.is_running() { "" } else { " (n steps the hour, Space runs the clock)" };
+                let tail = if self.is_running() { "" } else { " (n steps, Space runs)" };
                 self.set_status(
                     Level::Info,
                     format!("Queued: {summary}; applies at {}{tail}.", self.sim.time()),
@@ -1209,6 +1300,38 @@ impl Console {
             }
             Err(r) => self.set_status(Level::Error, format!("Rejected: {r}.")),
         }
+    }
+
+    /// Takes back a queued command: the selected inject's waiting action when the inject queue
+    /// has the focus, otherwise the last command queued. Journaled (`cancelled`).
+    fn cancel_queued(&mut self) {
+        let selected = (self.focus == Panel::Injects).then(|| self.selected_inject_id()).flatten();
+        let pick = selected
+            .and_then(|id| self.waiting.iter().rposition(|w| inject_of(&w.command) == Some(id.as_str())))
+            .or_else(|| self.waiting.len().checked_sub(1));
+        let Some(i) = pick else {
+            self.set_status(Level::Warn, "No command is queued: nothing to take back.");
+            return;
+        };
+        let seq = self.waiting[i].seq;
+        if self.host.is_some() {
+            self.ask(HostRequest::Cancel(seq));
+            return;
+        }
+        let Some((issuer, command)) = self.sim.cancel(seq) else {
+            self.waiting.remove(i);
+            self.set_status(Level::Warn, "That command has already applied.");
+            return;
+        };
+        let tick = self.sim.now();
+        self.outbox.push(Record::Cancelled {
+            tick: tick.0,
+            time: self.tick_time(tick).to_string(),
+            issuer,
+            seq,
+            command,
+        });
+        self.cancelled(seq);
     }
 
     /// Marks for injects with an action waiting: (inject id, label).

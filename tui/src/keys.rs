@@ -105,6 +105,8 @@ pub enum Action {
     Deny,
     /// Run the what-if analysis of the session so far in the background (`ttx whatif`).
     Whatif,
+    /// Take back a queued command before it applies (the selected inject's, or the last one).
+    CancelQueued,
 }
 
 /// Where a binding applies.
@@ -138,6 +140,8 @@ pub enum Context {
     Approvals,
     /// The what-if results.
     Whatif,
+    /// Typing why a held inject is denied (`ttx serve`).
+    DenyReason,
     /// Everywhere.
     Always,
 }
@@ -160,13 +164,14 @@ impl Context {
             Context::Teams => "Teams and join codes (ttx serve)",
             Context::Approvals => "Injects waiting for approval (ttx serve)",
             Context::Whatif => "What the decisions changed (what-if results)",
+            Context::DenyReason => "Why an inject is denied (ttx serve)",
             Context::Always => "Everywhere",
         }
     }
 
     /// Whether printable keys type text here (bindings then use only other keys).
     pub fn takes_text(self) -> bool {
-        matches!(self, Context::Palette | Context::Picker | Context::Discussion)
+        matches!(self, Context::Palette | Context::Picker | Context::Discussion | Context::DenyReason)
     }
 }
 
@@ -376,6 +381,13 @@ pub static BINDINGS: &[Binding] = &[
     ),
     b(C::Main, &[Key::ch('c'), Key::ch(':')], A::Palette, "act for a team: the command palette", Some("act")),
     b(C::Main, &[Key::ch('x')], A::AdHoc, "fire an unscripted inject (ad hoc, or from a template)", None),
+    b(
+        C::Main,
+        &[Key::ch('u')],
+        A::CancelQueued,
+        "take back a queued command before it applies: the selected inject's action, or the last command queued",
+        None,
+    ),
     b(C::Main, &[Key::ch('d')], A::Discussion, "open the discussion of the current module", Some("discuss")),
     b(C::Main, &[TAB], A::FocusNext, "focus the next panel", None),
     b(C::Main, &[BACKTAB], A::FocusPrev, "focus the previous panel", None),
@@ -480,18 +492,28 @@ pub static BINDINGS: &[Binding] = &[
         "save the note to the journal (type to write it)",
         Some("save note"),
     ),
-    b(C::Discussion, &[BACKSPACE], A::Backspace, "delete a character", None),
+    b(C::Discussion, &[BACKSPACE], A::Backspace, "delete the character before the cursor", None),
+    b(C::Discussion, &[LEFT, RIGHT], A::Left, "move the cursor in the note", None),
     b(C::Discussion, &[ESC], A::Close, "close the discussion (then Space resumes the clock)", Some("close")),
     // Hosting.
     b(C::Teams, &[ESC, Key::ch('j'), Key::ch('q')], A::Close, "close the list of teams", Some("close")),
     b(C::Teams, &[UP, DOWN], A::Up, "scroll", None),
     b(C::Approvals, &[UP, DOWN], A::Up, "select an inject", None),
     b(C::Approvals, &[Key::ch('y')], A::Approve, "approve: it is applied at the next hour", Some("approve")),
-    b(C::Approvals, &[Key::ch('n')], A::Deny, "deny: the team is told", Some("deny")),
+    b(
+        C::Approvals,
+        &[Key::ch('n')],
+        A::Deny,
+        "deny: type the reason the cell is told, then Enter",
+        Some("deny"),
+    ),
     b(C::Approvals, &[ESC, Key::ch('r'), Key::ch('q')], A::Close, "close", Some("close")),
     // What-if results.
     b(C::Whatif, &[UP, DOWN, PGUP, PGDN], A::Up, "scroll", None),
     b(C::Whatif, &[ESC, ENTER, Key::ch('q'), Key::ch('w')], A::Close, "close the results", Some("close")),
+    b(C::DenyReason, &[ENTER], A::Submit, "deny the inject; the cell is told the reason", Some("deny")),
+    b(C::DenyReason, &[BACKSPACE], A::Backspace, "delete a character", None),
+    b(C::DenyReason, &[ESC], A::Close, "keep the inject waiting", Some("cancel")),
     // Questions.
     b(C::Confirm, &[Key::ch('y')], A::Confirm, "yes", Some("yes")),
     b(C::Confirm, &[Key::ch('n'), ESC], A::Close, "no", Some("no")),

@@ -209,6 +209,39 @@ pub struct TeamConsole {
     quit: bool,
     directory: Arc<Directory>,
     confidence_low: Option<f64>,
+    clock_state: Option<ExerciseClock>,
+    bell: bool,
+    ring: bool,
+}
+
+/// Where the exercise stands, as the server tells team consoles.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ExerciseClock {
+    /// The clock is stopped.
+    pub paused: bool,
+    /// Simulated hours per real second.
+    pub ticks_per_second: f64,
+    /// Stopped at a module break for its discussion.
+    pub discussion: bool,
+}
+
+impl ExerciseClock {
+    /// How the header writes it: `RUNNING 6 h/s`, `PAUSED`, `PAUSED for discussion`.
+    pub fn label(&self) -> String {
+        match (self.paused, self.discussion) {
+            (true, true) => "PAUSED for discussion".to_string(),
+            (true, false) => "PAUSED".to_string(),
+            (false, _) => {
+                let tps = self.ticks_per_second;
+                let speed = if tps >= 24.0 && (tps / 24.0).fract() == 0.0 {
+                    format!("{} day/s", tps / 24.0)
+                } else {
+                    format!("{tps} h/s")
+                };
+                format!("RUNNING {speed}")
+            }
+        }
+    }
 }
 
 /// The catalog a team's command forms choose from: [`Catalog::from_team_view`], the
@@ -269,6 +302,9 @@ impl TeamConsole {
             quit: false,
             directory: Arc::default(),
             confidence_low: None,
+            clock_state: None,
+            bell: false,
+            ring: false,
             view,
         };
         // Start on a state the team plays in, if any.
@@ -284,6 +320,43 @@ impl TeamConsole {
             format!("Joined as {}. c gives a command, ? shows every key.", c.view.name),
         );
         c
+    }
+
+    // ----- where the exercise stands -----
+
+    /// The server told where the exercise stands; a module break's pause is announced.
+    pub fn set_clock(&mut self, clock: ExerciseClock) {
+        let was = self.clock_state;
+        self.clock_state = Some(clock);
+        if clock.discussion && was.is_none_or(|w| !w.discussion) {
+            let title = self.view.module.as_ref().map(|m| m.title.clone()).unwrap_or_default();
+            self.set_status(
+                Level::Warn,
+                format!("Paused for discussion: the questions of {title} are in the team panel (4)."),
+            );
+        }
+    }
+
+    /// Where the exercise stands, once the server has said.
+    pub fn exercise_clock(&self) -> Option<ExerciseClock> {
+        self.clock_state
+    }
+
+    /// Rings the terminal bell when new messages arrive (on or off).
+    pub fn set_bell(&mut self, on: bool) {
+        self.bell = on;
+    }
+
+    /// Whether the terminal bell should ring now (new messages arrived); asking resets it.
+    pub fn take_ring(&mut self) -> bool {
+        std::mem::take(&mut self.ring)
+    }
+
+    /// The inject the players were told of in the last simulated day, if any (an inbox
+    /// message with no sender and no indicator).
+    pub fn latest_inject(&self) -> Option<&ttx_engine::view::InboxItem> {
+        let recent = self.view.tick.saturating_sub(24);
+        self.view.inbox.iter().rev().find(|m| m.from.is_none() && m.indicator.is_none() && m.tick >= recent)
     }
 
     // ----- reading -----
@@ -537,6 +610,9 @@ impl TeamConsole {
         }
         if let Some(TeamOverlay::Message { index }) = &mut self.overlay {
             *index += new_messages;
+        }
+        if new_messages > 0 {
+            self.ring = self.bell;
         }
         // What matters most goes in the hint bar: our own results, then new messages.
         let ours: Vec<&CommandOutcome> = fresh

@@ -14,7 +14,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Sparkline, Widget, Wrap};
 use ttx_engine::Severity;
 use ttx_engine::view::{EoView, TeamView};
 
-use crate::chrome::{centered, help, hints, level_style, panel, popup};
+use crate::chrome::{centered, help, hints, level_style, panel, popup, put};
 use crate::keys::keys_label;
 use crate::team::{Connection, PanelEntry, TeamConsole, TeamOverlay, outcome_text};
 use crate::team_keys::{TEAM_BINDINGS, TeamContext};
@@ -109,19 +109,22 @@ fn draw_header(c: &TeamConsole, area: Rect, buf: &mut Buffer) {
         (Connection::Connected, true) => "ENDED",
         (Connection::Connected, false) => "connected",
     };
-    let right = vec![
-        Span::styled(format!(" {} ", c.time()), bold),
-        Span::styled("| ", hs),
-        Span::styled(format!("{conn} "), if conn == "connected" { hs } else { bold }),
-    ];
+    let mut right = vec![Span::styled(format!(" {} ", c.time()), bold)];
+    // Where the exercise stands, while connected: PAUSED, RUNNING and the speed.
+    if let (Connection::Connected, false, Some(clock)) = (c.connection(), v.finished, c.exercise_clock()) {
+        right.push(Span::styled("| ", hs));
+        right.push(Span::styled(format!("{} ", clock.label()), bold));
+    }
+    right.push(Span::styled("| ", hs));
+    right.push(Span::styled(format!("{conn} "), if conn == "connected" { hs } else { bold }));
     let right_w: usize = right.iter().map(|s| width(&s.content)).sum();
     let left_w = usize::from(area.width).saturating_sub(right_w + 1);
     let team = format!(" {} ({})", v.name, v.team);
     let module =
         v.module.as_ref().map(|m| format!("{} ({}/{})", m.title, m.index + 1, m.count)).unwrap_or_default();
-    let full = format!("{team} | {module} | {}", v.scenario);
-    let left = if width(&full) <= left_w { full } else { truncate(&format!("{team} | {module}"), left_w) };
-    buf.set_stringn(area.x, area.y, &left, left_w, bold);
+    let team = team.trim_start();
+    let left = crate::ui::header_left(&[team, &module, &v.scenario], &[team, &module], left_w);
+    put(buf, area.x, area.y, &left, left_w, bold);
     let x = area.right().saturating_sub(right_w as u16);
     buf.set_line(x, area.y, &Line::from(right), right_w as u16);
 }
@@ -132,22 +135,22 @@ fn draw_footer(c: &TeamConsole, area: Rect, buf: &mut Buffer) {
     match c.connection() {
         Connection::Reconnecting(why) => {
             let text = format!(" Reconnecting with your code: {why}");
-            buf.set_stringn(area.x, area.y, text, w, t.warn());
+            put(buf, area.x, area.y, &text, w, t.warn());
             return;
         }
         Connection::Refused(why) => {
             let text = format!(" The server refused this console: {why}. q leaves.");
-            buf.set_stringn(area.x, area.y, text, w, t.error());
+            put(buf, area.x, area.y, &text, w, t.error());
             return;
         }
         Connection::Ended { message, metrics } => {
-            buf.set_stringn(area.x, area.y, ended_text(message, metrics), w, t.warn());
+            put(buf, area.x, area.y, &ended_text(message, metrics), w, t.warn());
             return;
         }
         Connection::Connected => {}
     }
     if let Some(s) = c.status() {
-        buf.set_stringn(area.x, area.y, format!(" {}", s.text), w, level_style(t, s.level));
+        put(buf, area.x, area.y, &format!(" {}", s.text), w, level_style(t, s.level));
         return;
     }
     buf.set_line(area.x, area.y, &hints(t, TEAM_BINDINGS, &c.contexts(), area.width), area.width);
@@ -329,6 +332,37 @@ fn draw_team_panel(c: &TeamConsole, area: Rect, pinned: bool, screen: Rect, buf:
             top.push(Line::styled(truncate(l, w), t.dim()));
         }
         for l in top {
+            if y < inner.bottom() {
+                buf.set_line(inner.x, y, &l, inner.width);
+                y += 1;
+            }
+        }
+    }
+    // Paused for discussion: the module's questions come first (above the first entry: they
+    // scroll away with it).
+    if let (0, Some(m), Some(true)) = (scroll, &v.module, c.exercise_clock().map(|k| k.discussion)) {
+        let mut lines = vec![Line::styled(format!("Discussion: {}", m.title), t.title())];
+        for (i, q) in m.questions.iter().enumerate() {
+            for (k, l) in wrap(&format!("{}. {q}", i + 1), w.saturating_sub(3)).into_iter().enumerate() {
+                let l = if k == 0 { format!(" {l}") } else { format!("    {l}") };
+                lines.push(Line::styled(l, t.text()));
+            }
+        }
+        for l in lines {
+            if y < inner.bottom() {
+                buf.set_line(inner.x, y, &l, inner.width);
+                y += 1;
+            }
+        }
+    }
+    // The inject that just fired (in the last simulated day), in full.
+    if let Some(m) = c.latest_inject().filter(|_| scroll == 0) {
+        let mut lines: Vec<Line> = wrap(&format!("Inject {}: {}", m.time, m.title), w)
+            .into_iter()
+            .map(|l| Line::styled(l, t.title()))
+            .collect();
+        lines.extend(wrap(&m.text, w.saturating_sub(2)).into_iter().map(|l| Line::raw(format!("  {l}"))));
+        for l in lines {
             if y < inner.bottom() {
                 buf.set_line(inner.x, y, &l, inner.width);
                 y += 1;

@@ -7,7 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
 
-use crate::chrome::{centered, help, hints, level_style, panel, popup};
+use crate::chrome::{centered, help, hints, level_style, panel, popup, put};
 use crate::console::{Console, Overlay, Panel, SPEEDS};
 use crate::keys::{BINDINGS, Context, keys_label};
 use crate::text::{fit, hms, truncate, width, wrap};
@@ -58,7 +58,9 @@ pub fn draw(c: &Console, area: Rect, buf: &mut Buffer) {
         }
         Some(Overlay::Discussion(_)) => discussion(c, body, buf),
         Some(Overlay::Teams { scroll }) => teams(c, *scroll, body, buf),
-        Some(Overlay::Approvals { selected }) => approvals(c, *selected, body, buf),
+        Some(Overlay::Approvals { selected, reason }) => {
+            approvals(c, *selected, reason.as_deref(), body, buf)
+        }
         Some(Overlay::Whatif { lines, scroll }) => whatif(c, lines, *scroll, body, buf),
     }
 }
@@ -117,7 +119,7 @@ fn teams(c: &Console, scroll: u16, area: Rect, buf: &mut Buffer) {
 }
 
 /// Player-made injects waiting for the facilitator (hosted consoles).
-fn approvals(c: &Console, selected: usize, area: Rect, buf: &mut Buffer) {
+fn approvals(c: &Console, selected: usize, reason: Option<&str>, area: Rect, buf: &mut Buffer) {
     let t = c.theme();
     let r = centered(area, area.width.saturating_sub(6).min(100), area.height);
     let inner = popup(t, " Injects waiting for approval (y approves, n denies) ", r, buf);
@@ -134,8 +136,47 @@ fn approvals(c: &Console, selected: usize, area: Rect, buf: &mut Buffer) {
         let style = if i == selected { t.selected() } else { t.text() };
         lines.push(Line::styled(fit(&format!(" #{:<4} {:<8} {}", p.number, p.team, p.summary), w), style));
     }
-    let top = (selected as u16).saturating_sub(inner.height.saturating_sub(1));
-    Paragraph::new(lines).scroll((top, 0)).render(inner, buf);
+    // What the selected one would do if approved now.
+    let preview: Vec<Line> = match pending.get(selected) {
+        Some(p) if !p.preview.is_empty() => {
+            let mut out = vec![Line::styled(format!("If approved now (#{}):", p.number), t.title())];
+            for (k, l) in p.preview.iter().enumerate() {
+                let text = if k == 0 { l.clone() } else { format!("- {l}") };
+                out.extend(wrap(&text, w).into_iter().map(|x| Line::styled(x, t.text())));
+            }
+            out
+        }
+        _ => Vec::new(),
+    };
+    let inner = match reason {
+        Some(r) if inner.height >= 4 => {
+            let [list, field] = Layout::vertical([Constraint::Fill(1), Constraint::Length(3)]).areas(inner);
+            let number = pending.get(selected).map_or(0, |p| p.number);
+            let block = Block::bordered().border_style(t.focus_border()).title(Span::styled(
+                format!(" Why is #{number} denied? The cell is told (Enter denies, Esc keeps it) "),
+                t.title(),
+            ));
+            let fi = block.inner(field);
+            block.render(field, buf);
+            let text = format!("{r}_");
+            let w = usize::from(fi.width);
+            // The end of a long reason stays in view.
+            let skip = crate::text::width(&text).saturating_sub(w);
+            put(buf, fi.x, fi.y, &text.chars().skip(skip).collect::<String>(), w, Style::new());
+            list
+        }
+        _ => inner,
+    };
+    // The list on top (at most half the window when a preview is shown), the preview below.
+    let list_h =
+        if preview.is_empty() { inner.height } else { (lines.len() as u16).min(inner.height / 2).max(1) };
+    let [list, below] = Layout::vertical([Constraint::Length(list_h), Constraint::Fill(1)]).areas(inner);
+    let top = (selected as u16).saturating_sub(list.height.saturating_sub(1));
+    Paragraph::new(lines).scroll((top, 0)).render(list, buf);
+    if below.height > 1 {
+        let area = Rect::new(below.x, below.y + 1, below.width, below.height - 1);
+        Paragraph::new(preview).render(area, buf);
+    }
 }
 
 fn too_small(t: Theme, area: Rect, buf: &mut Buffer) {
@@ -185,36 +226,46 @@ fn draw_header(c: &Console, area: Rect, buf: &mut Buffer) {
     let left_w = usize::from(area.width).saturating_sub(right_w + 1);
     let module =
         v.module.as_ref().map(|m| format!("{} ({}/{})", m.title, m.index + 1, m.count)).unwrap_or_default();
-    let full = format!(" {} | {module}", v.scenario);
-    // When space is short the module matters more than the scenario's name.
-    let left =
-        if width(&full) <= left_w { full } else { truncate(&format!(" {module} | {}", v.scenario), left_w) };
-    buf.set_stringn(area.x, area.y, &left, left_w, hs);
+    let left = header_left(&[&v.scenario, &module], &[&module, &v.scenario], left_w);
+    put(buf, area.x, area.y, &left, left_w, hs);
     let line = Line::from(right);
     let x = area.right().saturating_sub(right_w as u16);
     buf.set_line(x, area.y, &line, right_w as u16);
 }
 
+/// The left of a header: `parts` joined when they fit, else `short` (the same parts, the one
+/// that matters most first) with the last one cut, or left out when only a stub of it would
+/// show.
+pub(crate) fn header_left(parts: &[&str], short: &[&str], w: usize) -> String {
+    let full =
+        format!(" {}", parts.iter().filter(|p| !p.is_empty()).copied().collect::<Vec<_>>().join(" | "));
+    if width(&full) <= w {
+        return full;
+    }
+    let mut out = String::new();
+    for p in short.iter().filter(|p| !p.is_empty()) {
+        let next = if out.is_empty() { format!(" {p}") } else { format!("{out} | {p}") };
+        if width(&next) <= w {
+            out = next;
+            continue;
+        }
+        // Cut the part only when a useful piece of it shows (a dozen cells).
+        if out.is_empty() || w.saturating_sub(width(&out) + 3) >= 12 {
+            out = truncate(&next, w);
+        }
+        break;
+    }
+    out
+}
+
 fn draw_footer(c: &Console, area: Rect, buf: &mut Buffer) {
     let t = c.theme();
     if let Some(e) = c.journal_error() {
-        buf.set_stringn(
-            area.x,
-            area.y,
-            format!(" JOURNAL NOT WRITTEN: {e}"),
-            usize::from(area.width),
-            t.error(),
-        );
+        put(buf, area.x, area.y, &format!(" JOURNAL NOT WRITTEN: {e}"), usize::from(area.width), t.error());
         return;
     }
     if let Some(s) = c.status() {
-        buf.set_stringn(
-            area.x,
-            area.y,
-            format!(" {}", s.text),
-            usize::from(area.width),
-            level_style(t, s.level),
-        );
+        put(buf, area.x, area.y, &format!(" {}", s.text), usize::from(area.width), level_style(t, s.level));
         return;
     }
     let line = hints(t, BINDINGS, &c.contexts(), area.width);
@@ -244,8 +295,10 @@ fn draw_body(c: &Console, area: Rect, buf: &mut Buffer) {
         let [m, s] = Layout::horizontal([Constraint::Length(map_w), Constraint::Fill(1)]).areas(top);
         (m, None, s)
     };
+    // On small screens the inject queue takes a bigger share than the map, so titles show.
+    let inj_w = if large { map_w } else { map_w.max(area.width * 55 / 100) };
     let [inj_area, log_area] =
-        Layout::horizontal([Constraint::Length(map_w), Constraint::Fill(1)]).areas(bottom);
+        Layout::horizontal([Constraint::Length(inj_w), Constraint::Fill(1)]).areas(bottom);
     draw_map(c, map_area, buf);
     if let Some(d) = detail_area {
         draw_detail_panel(c, d, buf);
@@ -314,8 +367,14 @@ fn draw_sharing(c: &Console, area: Rect, buf: &mut Buffer) {
         ),
         format!("EO 13848 assessment {assessment}"),
     ];
-    for (i, l) in lines.iter().take(usize::from(x_area.height)).enumerate() {
-        buf.set_stringn(x_area.x, x_area.y + i as u16, l, usize::from(x_area.width), t.dim());
+    // The lines wrap at words while there is room, the last one cut with an ellipsis.
+    let w = usize::from(x_area.width);
+    let rows: Vec<String> = lines.iter().flat_map(|l| wrap(l, w)).collect();
+    let h = usize::from(x_area.height);
+    let shown: Vec<String> =
+        if rows.len() <= h { rows } else { lines.iter().take(h).map(|l| truncate(l, w)).collect() };
+    for (i, l) in shown.iter().enumerate() {
+        put(buf, x_area.x, x_area.y + i as u16, l, w, t.dim());
     }
 }
 
@@ -366,6 +425,7 @@ pub fn help_lines(t: Theme, w: u16) -> Vec<Line<'static>> {
         Context::Teams,
         Context::Approvals,
         Context::Whatif,
+        Context::DenyReason,
         Context::Help,
         Context::Always,
     ];
@@ -385,7 +445,11 @@ pub fn help_lines(t: Theme, w: u16) -> Vec<Line<'static>> {
             out.push(Line::from(vec![
                 Span::styled(format!("  {} ", fit("letters, digits", 22)), t.key()),
                 Span::styled(
-                    if ctx == Context::Discussion { "type the note" } else { "type text, or narrow a list" },
+                    match ctx {
+                        Context::Discussion => "type the note",
+                        Context::DenyReason => "type the reason",
+                        _ => "type text, or narrow a list",
+                    },
                     t.text(),
                 ),
             ]));
@@ -570,7 +634,9 @@ fn discussion(c: &Console, area: Rect, buf: &mut Buffer) {
         let block = Block::bordered().border_style(t.focus_border()).title(Span::styled(label, t.title()));
         let ei = block.inner(editor);
         block.render(editor, buf);
-        let draft = format!("{}_", d.drafts[d.selected]);
+        let mut draft: String = d.drafts[d.selected].clone();
+        let at = draft.char_indices().nth(d.cursors[d.selected]).map_or(draft.len(), |(b, _)| b);
+        draft.insert(at, '_');
         let rows = wrap(&draft, usize::from(ei.width));
         let first = rows.len().saturating_sub(usize::from(ei.height));
         for (i, r) in rows.into_iter().skip(first).enumerate() {

@@ -128,13 +128,30 @@ fn a_command_the_engine_refuses_is_not_sent() {
 #[test]
 fn held_injects_are_approved_or_denied_from_their_window() {
     let mut c = hosted();
-    let held = |n: u64| HeldInject { number: n, team: "red".into(), summary: format!("inject #{n}") };
+    let held = |n: u64| HeldInject {
+        number: n,
+        team: "red".into(),
+        summary: format!("inject #{n}"),
+        preview: vec![format!("Inject number {n}"), "takes offline 1 for 3h: harbor/vr".into()],
+    };
     c.set_host(BTreeMap::from([("red".to_string(), 1)]), 0, vec![held(1), held(2)]);
     assert_eq!(press(&mut c, &[ch('r')]), vec![Some(Action::Approvals)]);
     let s = screen(&c, 100, 30);
     assert!(s.contains("#1") && s.contains("#2") && s.contains("2 to approve"), "{s}");
+    // The selected inject's preview: what it would do if approved.
+    assert!(s.contains("Inject number 1") && s.contains("takes offline 1 for 3h: harbor/vr"), "{s}");
     press(&mut c, &[key(KeyCode::Down), ch('n')]);
-    assert_eq!(c.take_requests(), vec![HostRequest::Deny(2)]);
+    // A denial waits for its reason, which the cell is told.
+    assert!(c.take_requests().is_empty());
+    press(&mut c, &[key(KeyCode::Enter)]);
+    assert!(c.take_requests().is_empty(), "an empty reason is not sent");
+    let s = screen(&c, 100, 30);
+    assert!(s.contains("Why is #2 denied?"), "{s}");
+    for x in "out of scope".chars() {
+        press(&mut c, &[ch(x)]);
+    }
+    press(&mut c, &[key(KeyCode::Enter)]);
+    assert_eq!(c.take_requests(), vec![HostRequest::Deny(2, "out of scope".into())]);
     press(&mut c, &[ch('y')]);
     assert_eq!(c.take_requests(), vec![HostRequest::Approve(1)]);
     assert!(matches!(c.overlay(), Some(Overlay::Approvals { .. })));

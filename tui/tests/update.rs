@@ -333,3 +333,47 @@ fn a_whole_exercise_by_keyboard_replays_and_verifies() {
     assert_eq!(report.commands, commands);
     assert_eq!(report.sim.state_hash(), c.sim().state_hash());
 }
+
+#[test]
+fn a_note_is_edited_where_the_cursor_stands() {
+    let mut c = console();
+    press(&mut c, &[ch('m')]);
+    type_text(&mut c, "County reports in hours");
+    // Left four times puts the cursor before "ours"; Backspace takes the "h", then type "2 h".
+    press(&mut c, &[key(KeyCode::Left), key(KeyCode::Left), key(KeyCode::Left), key(KeyCode::Left)]);
+    press(&mut c, &[key(KeyCode::Backspace)]);
+    type_text(&mut c, "2 h");
+    press(&mut c, &[key(KeyCode::Right), key(KeyCode::Right), key(KeyCode::Right), key(KeyCode::Right)]);
+    press(&mut c, &[key(KeyCode::Right)]);
+    type_text(&mut c, ".");
+    let Some(Overlay::Discussion(d)) = c.overlay() else { panic!("no discussion") };
+    assert_eq!(d.drafts[0], "County reports in 2 hours.");
+    press(&mut c, &[key(KeyCode::Enter)]);
+    assert_eq!(c.notes().last().map(|n| n.text.as_str()), Some("County reports in 2 hours."));
+}
+
+#[test]
+fn d_at_a_module_break_opens_the_module_that_just_ended() {
+    let mut c = console();
+    press(&mut c, &[ch('m')]);
+    let Some(Overlay::Discussion(d)) = c.overlay() else { panic!("no discussion at the break") };
+    let (module, id) = (d.module, d.id.clone());
+    press(&mut c, &[key(KeyCode::Esc), ch('d')]);
+    let Some(Overlay::Discussion(d)) = c.overlay() else { panic!("d opens a discussion") };
+    assert_eq!((d.module, d.id.as_str()), (module, id.as_str()), "the module that just ended");
+    // Once the clock has moved into the next module, d opens that one.
+    press(&mut c, &[key(KeyCode::Esc), ch('n'), ch('d')]);
+    let Some(Overlay::Discussion(d)) = c.overlay() else { panic!("d opens a discussion") };
+    assert_eq!(d.module, module + 1);
+}
+
+#[test]
+fn the_log_goes_back_to_its_newest_lines_when_left_or_when_the_clock_runs() {
+    let mut c = console();
+    press(&mut c, &[ch('i'), ch('i'), ch('3'), key(KeyCode::Down), key(KeyCode::Down)]);
+    assert_eq!(c.log_scroll(), 2);
+    press(&mut c, &[ch('2')]);
+    assert_eq!(c.log_scroll(), 0, "leaving the log");
+    press(&mut c, &[ch('3'), key(KeyCode::Down), ch(' ')]);
+    assert_eq!(c.log_scroll(), 0, "running the clock");
+}

@@ -8,6 +8,7 @@ use ratatui::widgets::Widget;
 use ttx_engine::command::CommandOutcome;
 use ttx_engine::time::Clock;
 
+use crate::chrome::put;
 use crate::form::{CommandForm, FieldKind, FormMessage};
 use crate::text::{fit, truncate, wrap};
 use crate::theme::Theme;
@@ -145,7 +146,7 @@ impl CommandFormView<'_> {
             if multi { " (Space ticks, Enter done)" } else { "" },
             p.filter
         );
-        buf.set_stringn(area.x, area.y, head, usize::from(area.width), t.title());
+        put(buf, area.x, area.y, &head, usize::from(area.width), t.title());
         let items = self.form.filtered();
         let rows = usize::from(area.height.saturating_sub(1));
         if items.is_empty() {

@@ -6,6 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 use ttx_engine::view::InjectView;
 
+use crate::chrome::put;
 use crate::text::{fit, truncate};
 use crate::theme::Theme;
 
@@ -71,13 +72,7 @@ impl Widget for InjectQueue<'_> {
             return;
         }
         if self.injects.is_empty() {
-            buf.set_stringn(
-                area.x,
-                area.y,
-                "No scripted injects.",
-                usize::from(area.width),
-                self.theme.dim(),
-            );
+            put(buf, area.x, area.y, "No scripted injects.", usize::from(area.width), self.theme.dim());
             return;
         }
         let h = usize::from(area.height);
@@ -92,14 +87,18 @@ impl Widget for InjectQueue<'_> {
             .map(|(_, i)| crate::text::width(mark_of(&i.id).unwrap_or(state_label(i))))
             .max()
             .map_or(0, |m| if m > 0 { m + 1 } else { 0 });
+        let when_of = |inj: &InjectView| match (&inj.fired_at, &inj.due) {
+            (Some(t), _) => t.to_string(),
+            (None, Some(t)) => t.to_string(),
+            (None, None) if inj.trigger == "by hand" => "by hand".to_string(),
+            (None, None) => "conditional".to_string(),
+        };
+        // The time column is as wide as the longest time shown, and a space: a three-digit
+        // day (E-132d 10:00) never runs into the title.
+        let when_w = rows.iter().map(|(_, i)| crate::text::width(&when_of(i))).max().unwrap_or(0) + 1;
         for (row, (i, inj)) in rows.into_iter().enumerate() {
             let y = area.y + row as u16;
-            let when = match (&inj.fired_at, &inj.due) {
-                (Some(t), _) => t.to_string(),
-                (None, Some(t)) => t.to_string(),
-                (None, None) if inj.trigger == "by hand" => "by hand".to_string(),
-                (None, None) => "conditional".to_string(),
-            };
+            let when = when_of(inj);
             let mark = mark_of(&inj.id);
             let state = mark.unwrap_or(state_label(inj));
             let done = !is_upcoming(inj);
@@ -110,10 +109,10 @@ impl Widget for InjectQueue<'_> {
                 _ => base,
             };
             let is_sel = self.selected == Some(i);
-            let title_w = w.saturating_sub(1 + 12 + state_w);
+            let title_w = w.saturating_sub(1 + when_w + state_w);
             let mut line = Line::from(vec![
                 Span::raw(if is_sel { ">" } else { " " }),
-                Span::styled(fit(&when, 12), if done { self.theme.dim() } else { self.theme.title() }),
+                Span::styled(fit(&when, when_w), if done { self.theme.dim() } else { self.theme.title() }),
                 Span::styled(fit(state, state_w), state_style),
                 Span::styled(truncate(&inj.title, title_w), base),
             ]);

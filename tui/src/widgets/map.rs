@@ -132,7 +132,12 @@ impl Widget for UsMap<'_> {
         }
         let used = u16::from(MAP_ROWS) * th;
         if self.legend && area.height > used {
-            let line = legend(self.theme, area.width);
+            let mut line = legend(self.theme, area.width);
+            // Tiles two rows high carry a count under the code: say what it counts.
+            let note = "  ?2 = two assets";
+            if th > 1 && line.width() + note.len() <= usize::from(area.width) {
+                line.spans.push(Span::styled(note, self.theme.dim()));
+            }
             buf.set_line(area.x, area.y + area.height - 1, &line, area.width);
         }
     }
