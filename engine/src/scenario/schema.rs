@@ -980,7 +980,7 @@ pub enum TargetPreference {
 }
 
 /// Who an adversary is.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub enum AdversaryKind {
     /// A foreign government or its services (the EO 13848 process applies).
     #[default]
@@ -1570,7 +1570,7 @@ pub struct InjectSpec {
 
 /// One expected action: free text (for the binder only), or a pattern of a command a team
 /// should give, which the report scores against the commands actually given.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum ExpectedAction {
     /// Free text, not scored.
@@ -1615,7 +1615,7 @@ impl<'de> Deserialize<'de> for ExpectedAction {
 
 /// A command a team is expected to give: of a kind, optionally naming a target, optionally
 /// within some hours of the inject.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActionPattern {
     /// The team expected to act (its own commands, and the facilitator's for its actors, count).
@@ -1652,7 +1652,7 @@ impl ActionPattern {
 }
 
 /// A pattern of commands a condition looks for.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CommandPattern {
     /// The team (its own commands, and the facilitator's for its actors, count).
@@ -1665,7 +1665,7 @@ pub struct CommandPattern {
 }
 
 /// An asset's state, for [`Condition::Asset`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub enum AssetState {
     /// Up and running.
     Up,
