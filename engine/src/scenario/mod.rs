@@ -430,7 +430,11 @@ fn offset_in(text: &str, line: usize, col: usize) -> usize {
 fn ron_found(source: &str, base: usize, e: &ron::error::SpannedError, piece: Option<&spans::Node>) -> Found {
     // ron's positions are 1-based lines and character columns relative to the text it read.
     let at = base + offset_in(&source[base..], e.span.start.line, e.span.start.col);
-    if let Some(f) = unclosed_string(source, at).or_else(|| unclosed_list(source, at, &e.code)) {
+    // A file whose brackets or quotes do not balance (it has no span tree): look for the
+    // usual causes. (Read once per file, so the cost stays linear in its length.)
+    if piece.is_none()
+        && let Some(f) = unclosed_string(source, at).or_else(|| unclosed_list(source, at, &e.code))
+    {
         return f;
     }
     let value = piece.and_then(|p| value_at(p, at));
