@@ -4,9 +4,13 @@
 //!   continuations per decision: under 20 s;
 //! - the national scenario, a session with 5 decisions, 1,000 pairs each: under 60 s.
 //!
-//!     cargo bench --bench whatif                # both
-//!     cargo bench --bench whatif -- default     # one (default or national)
-//!     cargo bench --bench whatif -- national 100  # fewer pairs: the figure scaled to 1,000
+//! Run it with:
+//!
+//! ```text
+//! cargo bench --bench whatif                 # both
+//! cargo bench --bench whatif -- default       # one (default or national)
+//! cargo bench --bench whatif -- national 100  # fewer pairs: the figure scaled to 1,000
+//! ```
 //!
 //! Each analysis is run once after a short warm-up (a full analysis takes seconds, so
 //! sampling it many times would take many minutes); the figure is its wall time, with the
