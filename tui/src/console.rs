@@ -169,12 +169,15 @@ impl std::fmt::Debug for WhatifRunner {
     }
 }
 
+/// What a finished what-if analysis gives: the results' lines, or why there are none.
+type WhatifResult = Result<Vec<String>, String>;
+
 /// A what-if analysis running in the background.
 struct WhatifJob {
     /// Continuations done and in all.
     progress: Arc<(AtomicUsize, AtomicUsize)>,
     /// The results, once there.
-    result: Arc<Mutex<Option<Result<Vec<String>, String>>>>,
+    result: Arc<Mutex<Option<WhatifResult>>>,
     /// The last progress shown.
     shown: usize,
 }
@@ -1457,7 +1460,7 @@ impl Console {
                 let (done, total) =
                     (job.progress.0.load(Ordering::Relaxed), job.progress.1.load(Ordering::Relaxed));
                 // A new line for each percent, not for every continuation.
-                let pct = if total == 0 { 0 } else { done * 100 / total };
+                let pct = (done * 100).checked_div(total).unwrap_or(0);
                 if pct != job.shown {
                     job.shown = pct;
                     let text = if total == 0 {
