@@ -268,8 +268,9 @@ pub struct Exercise {
     decisions: Vec<(String, Bytes)>,
     /// Each team's commands, sent with its full views.
     history: History,
-    /// The clock stopped at a module break, for its discussion.
-    discussion: bool,
+    /// The clock stopped at a module break, for the discussion of this module (the one that
+    /// just ended).
+    discussion: Option<ModuleIx>,
     /// The clock as last told to the team consoles.
     clock_sent: Option<Bytes>,
 }
@@ -317,7 +318,7 @@ impl Exercise {
             recorded: None,
             decisions: Vec::new(),
             history: History::new(),
-            discussion: false,
+            discussion: None,
             clock_sent: None,
         }
     }
@@ -637,9 +638,9 @@ impl Exercise {
                 && module.is_some()
                 && !self.core.sim().is_finished()
             {
+                self.discussion = self.module;
                 self.module = module;
                 self.paused = true;
-                self.discussion = true;
                 break;
             }
             self.module = module;
@@ -744,10 +745,14 @@ impl Exercise {
 
     /// Where the exercise stands, as team consoles are told it.
     fn clock_frame(&self) -> Bytes {
+        let reg = self.core.sim().registry();
+        let discussed = self.discussion.filter(|_| self.paused).and_then(|m| reg.modules.get(m.ix()));
         frame(&ServerMsg::Clock {
             paused: self.paused,
             ticks_per_second: self.config.ticks_per_second,
-            discussion: self.paused && self.discussion,
+            discussion: discussed.is_some(),
+            module: discussed.map(|m| m.title.clone()),
+            questions: discussed.map(|m| m.questions.clone()).unwrap_or_default(),
         })
     }
 
@@ -898,7 +903,7 @@ impl Exercise {
                     return Err("the exercise has ended".into());
                 }
                 self.paused = false;
-                self.discussion = false;
+                self.discussion = None;
                 Ok(format!("running from {}", self.core.sim().time()))
             }
             Control::Step { ticks } => {

@@ -379,6 +379,12 @@ pub enum ServerMsg {
         ticks_per_second: f64,
         /// Stopped at a module break for its discussion.
         discussion: bool,
+        /// The module being discussed (the one that just ended), during a discussion.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        module: Option<String>,
+        /// Its discussion questions.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        questions: Vec<String>,
     },
     /// The session is over: the facilitator stopped it. Consoles stop reconnecting; the
     /// server closes the connection after this.

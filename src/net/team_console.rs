@@ -298,10 +298,11 @@ fn take_events(screen: &mut Screen, io: &mut Io) -> Option<Ended> {
             }
             (
                 ClientEvent::Message {
-                    msg: ServerMsg::Clock { paused, ticks_per_second, discussion }, ..
+                    msg: ServerMsg::Clock { paused, ticks_per_second, discussion, module, questions },
+                    ..
                 },
                 Screen::Console(c),
-            ) => c.set_clock(ExerciseClock { paused, ticks_per_second, discussion }),
+            ) => c.set_clock(ExerciseClock { paused, ticks_per_second, discussion, module, questions }),
             (ClientEvent::Message { msg, .. }, Screen::Console(c)) => {
                 if let Some(a) = answer_of(msg) {
                     c.answer(a);

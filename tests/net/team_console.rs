@@ -165,7 +165,8 @@ fn a_team_console_shows_where_the_exercise_stands() {
     // The first module ends: the clock stops for its discussion, and the team sees its questions.
     let a = fac.ask(serde_json::json!({"type": "step", "ticks": 100000}));
     assert_eq!(a["type"], "done", "{a}");
-    let screen = s.wait_for(&["PAUSED for discussion", "Discussion: "]);
+    // The questions are those of the module that just ended.
+    let screen = s.wait_for(&["PAUSED for discussion", "Discussion: Module 1"]);
     assert!(screen.contains(" 1. "), "the module's questions:\n{screen}");
     assert!(s.raw_output().contains('\x07'), "the bell rang for new messages");
 

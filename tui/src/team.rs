@@ -215,7 +215,7 @@ pub struct TeamConsole {
 }
 
 /// Where the exercise stands, as the server tells team consoles.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExerciseClock {
     /// The clock is stopped.
     pub paused: bool,
@@ -223,6 +223,10 @@ pub struct ExerciseClock {
     pub ticks_per_second: f64,
     /// Stopped at a module break for its discussion.
     pub discussion: bool,
+    /// The module being discussed (the one that just ended).
+    pub module: Option<String>,
+    /// Its discussion questions.
+    pub questions: Vec<String>,
 }
 
 impl ExerciseClock {
@@ -326,10 +330,11 @@ impl TeamConsole {
 
     /// The server told where the exercise stands; a module break's pause is announced.
     pub fn set_clock(&mut self, clock: ExerciseClock) {
-        let was = self.clock_state;
+        let was = self.clock_state.take();
+        let starts = clock.discussion && was.is_none_or(|w| !w.discussion);
+        let title = clock.module.clone().unwrap_or_default();
         self.clock_state = Some(clock);
-        if clock.discussion && was.is_none_or(|w| !w.discussion) {
-            let title = self.view.module.as_ref().map(|m| m.title.clone()).unwrap_or_default();
+        if starts {
             self.set_status(
                 Level::Warn,
                 format!("Paused for discussion: the questions of {title} are in the team panel (4)."),
@@ -338,8 +343,8 @@ impl TeamConsole {
     }
 
     /// Where the exercise stands, once the server has said.
-    pub fn exercise_clock(&self) -> Option<ExerciseClock> {
-        self.clock_state
+    pub fn exercise_clock(&self) -> Option<&ExerciseClock> {
+        self.clock_state.as_ref()
     }
 
     /// Rings the terminal bell when new messages arrive (on or off).

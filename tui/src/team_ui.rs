@@ -340,9 +340,10 @@ fn draw_team_panel(c: &TeamConsole, area: Rect, pinned: bool, screen: Rect, buf:
     }
     // Paused for discussion: the module's questions come first (above the first entry: they
     // scroll away with it).
-    if let (0, Some(m), Some(true)) = (scroll, &v.module, c.exercise_clock().map(|k| k.discussion)) {
-        let mut lines = vec![Line::styled(format!("Discussion: {}", m.title), t.title())];
-        for (i, q) in m.questions.iter().enumerate() {
+    if let (0, Some(k)) = (scroll, c.exercise_clock().filter(|k| k.discussion)) {
+        let title = k.module.clone().unwrap_or_default();
+        let mut lines = vec![Line::styled(format!("Discussion: {title}"), t.title())];
+        for (i, q) in k.questions.iter().enumerate() {
             for (k, l) in wrap(&format!("{}. {q}", i + 1), w.saturating_sub(3)).into_iter().enumerate() {
                 let l = if k == 0 { format!(" {l}") } else { format!("    {l}") };
                 lines.push(Line::styled(l, t.text()));
