@@ -38,6 +38,7 @@ fn time_batch(name: &str, runs: u32, extras: Extras) -> (f64, PathBuf) {
             resume: false,
             out: dir.clone(),
             progress: ProgressMode::Quiet,
+            commands: None,
             extras: extras.clone(),
         };
         let start = Instant::now();

@@ -70,8 +70,9 @@ pub fn row(a: &BatchArgs, out_dir: &Path, n: u64) -> Outcome {
             let scenario = load::scenario(Some(file))?;
             let shard = shard.map(batch::Shard::parse).transpose().map_err(Failure::input)?;
             let label = file.display().to_string();
-            let mut plan = batch::Plan::build(&scenario, &label, runs, seed.unwrap_or(1), sweeps, shard, a.extras)
-                .map_err(failure)?;
+            let mut plan =
+                batch::Plan::build(&scenario, &label, runs, seed.unwrap_or(1), sweeps, shard, a.extras)
+                    .map_err(failure)?;
             if let Some(c) = a.commands {
                 plan = plan.with_policy(c, &scenario).map_err(failure)?;
             }

@@ -334,8 +334,8 @@ fn a_command_given_with_key_presses_decides_which_branch_fires() {
     s.wait_for(&["E-60d 09:00"]);
     s.send("n");
     // The event log says which inject fired (the queue lists both titles).
-    let screen = s.wait_for(&["E-60d 10:00", "Inject: Pennsylvania patched in time"]);
-    assert!(!screen.contains("Inject: Nobody patched by noon"), "{screen}");
+    let screen = s.wait_for(&["E-60d 10:00", "fired Pennsylvania patched in time"]);
+    assert!(!screen.contains("fired Nobody patched by noon"), "{screen}");
     s.send("q");
     s.wait_for(&["Quit the exercise?"]);
     s.send("y");
@@ -356,8 +356,8 @@ fn a_command_given_with_key_presses_decides_which_branch_fires() {
     for _ in 0..6 {
         s.send("n");
     }
-    let screen = s.wait_for(&["E-60d 14:00", "Inject: Nobody patched by noon"]);
-    assert!(!screen.contains("Inject: Pennsylvania patched in time"), "{screen}");
+    let screen = s.wait_for(&["E-60d 14:00", "fired Nobody patched by noon"]);
+    assert!(!screen.contains("fired Pennsylvania patched in time"), "{screen}");
     s.send("q");
     s.wait_for(&["Quit the exercise?"]);
     s.send("y");

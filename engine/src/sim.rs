@@ -323,6 +323,7 @@ state_resources! {
     eo: Eo,
     injects: Injects,
     inbox: Inbox,
+    issued: IssuedLog,
     ledger: ShareLedger,
     commands: CommandQueue,
     planned: Planned,

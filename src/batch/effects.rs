@@ -263,12 +263,16 @@ mod tests {
             sweeps: vec![SweepRecord {
                 path: "a".into(),
                 values: (0..points).map(|i| Value::from(f64::from(i))).collect(),
+                joint: false,
             }],
             points,
             shard: None,
             arguments: vec![],
             commands: None,
             build: None,
+            design: None,
+            series: None,
+            entities: false,
         }
     }
 

@@ -44,6 +44,23 @@ pub fn growth(old: &Manifest, new: &Manifest) -> Result<Option<Vec<u32>>, String
             paths(new).join(", ")
         ));
     }
+    if old.design.is_some() || old.sweeps.iter().chain(&new.sweeps).any(|s| s.joint) {
+        // A design's points, or parameters varied together, are not a grid whose values can be
+        // added one sweep at a time: such a batch grows by more runs only.
+        if old.sweeps != new.sweeps || old.points != new.points {
+            return Err(
+                "a design or a sweep of parameters varied together grows by more runs only; keep its --vary, --design and --sweep as they were"
+                    .into(),
+            );
+        }
+        if old.shard.is_some() {
+            return Err(
+                "a shard cannot grow (its share of the runs would change): merge the shards, then grow the merged batch"
+                    .into(),
+            );
+        }
+        return Ok(Some((0..old.points).collect()));
+    }
     let mut index: Vec<Vec<usize>> = Vec::new();
     for (o, n) in old.sweeps.iter().zip(&new.sweeps) {
         let mut at = Vec::new();
@@ -105,6 +122,7 @@ mod tests {
         let rec = |p: &str, v: &[f64]| SweepRecord {
             path: p.into(),
             values: v.iter().map(|x| Value::from(*x)).collect(),
+            joint: false,
         };
         Manifest {
             ttx_version: "0".into(),
@@ -120,6 +138,9 @@ mod tests {
             arguments: vec![format!("{runs}")],
             commands: None,
             build: None,
+            design: None,
+            series: None,
+            entities: false,
         }
     }
 

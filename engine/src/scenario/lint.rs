@@ -35,7 +35,9 @@ pub fn warnings(spec: &ScenarioSpec) -> Vec<Problem> {
     let eo = &spec.eo13848;
     let assessment_due = ETime::new(i64::from(eo.assessment_due_days), 0);
     let report_due = ETime::new(i64::from(eo.assessment_due_days) + i64::from(eo.report_due_days), 0);
-    let foreign_campaigns = spec.adversaries.iter().any(|a| !a.campaigns.is_empty());
+    // Only a foreign government's campaigns start the EO 13848 process.
+    let foreign_campaigns =
+        spec.adversaries.iter().any(|a| a.kind.is_foreign_government() && !a.campaigns.is_empty());
     if foreign_campaigns && clock.end > ETime::new(0, 0) && clock.end < report_due {
         let which = if clock.end < assessment_due {
             format!("the DNI's assessment ({assessment_due}) and the AG/DHS report ({report_due})")

@@ -131,7 +131,8 @@ pub fn log_rows(l: &LogLine, theme: Theme, width_cells: u16) -> Vec<Line<'static
     };
     let prefix_w = width(&time) + 1 + width(tag) + 1;
     let indent = if w >= 70 { prefix_w } else { 2 };
-    let first_room = w.saturating_sub(prefix_w + width(&teams)).max(8);
+    // The room truly left beside the time and teams (none: the text starts on the next row).
+    let first_room = w.saturating_sub(prefix_w + width(&teams));
     // The first row takes the words that fit beside the time and teams, never a piece of a
     // word; the rest wraps at the continuation width.
     let (first, remainder) = first_row(&l.text, first_room);
