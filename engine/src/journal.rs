@@ -166,6 +166,23 @@ pub enum Record {
         /// The command.
         command: Command,
     },
+    /// A message between a team and exercise control (or another team) in a served session,
+    /// written before the sender is told it went. Replay passes over it.
+    Message {
+        /// The message.
+        #[serde(flatten)]
+        message: crate::talk::Message,
+    },
+    /// A moment the facilitator marked ("key decision"), for the after-action report's
+    /// timeline. Replay passes over it.
+    Bookmark {
+        /// Tick at which it was marked.
+        tick: u32,
+        /// Clock time.
+        time: String,
+        /// The facilitator's word or phrase.
+        text: String,
+    },
 }
 
 impl Record {
@@ -520,7 +537,9 @@ pub fn check_structure(records: &[(usize, Record)], reg: &Registry) -> Result<()
             | Record::Settings { .. }
             | Record::Held { .. }
             | Record::Decided { .. }
-            | Record::Cancelled { .. } => {}
+            | Record::Cancelled { .. }
+            | Record::Message { .. }
+            | Record::Bookmark { .. } => {}
         }
     }
     Ok(())
@@ -565,6 +584,8 @@ pub struct ReplayReport {
     pub commands: usize,
     /// Notes found.
     pub notes: Vec<Record>,
+    /// Messages and bookmarks found, in journal order.
+    pub talk: Vec<Record>,
     /// The first divergence, if any.
     pub divergence: Option<Divergence>,
     /// The last tick the journal covers.
@@ -609,6 +630,7 @@ pub fn replay(records: &[(usize, Record)], options: SimOptions) -> Result<Replay
     let mut report_hashes = 0;
     let mut commands = 0;
     let mut notes = Vec::new();
+    let mut talk = Vec::new();
     let mut divergence = None;
     let mut last_tick = 0;
     let cancelled = cancelled_seqs(records);
@@ -646,6 +668,7 @@ pub fn replay(records: &[(usize, Record)], options: SimOptions) -> Result<Replay
                 }
             }
             Record::Note { .. } => notes.push(r.clone()),
+            Record::Message { .. } | Record::Bookmark { .. } => talk.push(r.clone()),
             _ => {}
         }
     }
@@ -655,6 +678,7 @@ pub fn replay(records: &[(usize, Record)], options: SimOptions) -> Result<Replay
         hashes_checked: report_hashes,
         commands,
         notes,
+        talk,
         divergence,
         last_tick,
     })

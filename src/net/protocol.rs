@@ -10,13 +10,14 @@
 use bytes::{BufMut, Bytes, BytesMut};
 use serde::{Deserialize, Serialize};
 use tokio_util::codec::LengthDelimitedCodec;
-use ttx_engine::view::LogLine;
+use ttx_engine::talk::{Message, MessageChannel, Party};
+use ttx_engine::view::{LogLine, RoomView};
 use ttx_engine::{Command, Directory, FacilitatorView, Rejection, TeamView};
 
 use super::diff::{FacilitatorDelta, TeamDelta};
 
 /// The protocol version; the handshake refuses any other.
-pub const PROTOCOL: u32 = 3;
+pub const PROTOCOL: u32 = 4;
 
 /// The largest frame a console may send (commands are small).
 pub const MAX_CLIENT_FRAME: usize = 64 * 1024;
@@ -45,6 +46,9 @@ pub enum ClientMsg {
         team: Option<String>,
         /// The join code the server printed for that team (or for the facilitator).
         code: String,
+        /// A read-only room display (no team): joins with the observer code.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        observer: bool,
     },
     /// A command for the simulation, given by the connection's team (or the facilitator).
     Command {
@@ -62,10 +66,25 @@ pub enum ClientMsg {
     },
     /// Keeps an idle connection alive.
     Ping,
+    /// A message to another team or to exercise control (the facilitator's connection: to a
+    /// team, signed as a simulated organisation).
+    Message {
+        /// The console's number for it, echoed in the answer.
+        id: u64,
+        /// The addressee.
+        to: Party,
+        /// How it is sent.
+        channel: MessageChannel,
+        /// The text.
+        text: String,
+        /// The organisation control signs it as (facilitator only, and required there).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        signed: Option<String>,
+    },
 }
 
 /// The names of [`ClientMsg`] types, to tell an unknown message from a malformed one.
-pub const CLIENT_TYPES: [&str; 4] = ["hello", "command", "control", "ping"];
+pub const CLIENT_TYPES: [&str; 5] = ["hello", "command", "control", "ping", "message"];
 
 /// Exercise control from the facilitator.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -114,11 +133,16 @@ pub enum Control {
         /// On or off.
         on: bool,
     },
+    /// Mark this moment for the after-action report ("key decision").
+    Bookmark {
+        /// A word or phrase.
+        text: String,
+    },
 }
 
 /// The names of [`Control`] types.
-pub const CONTROL_TYPES: [&str; 9] =
-    ["pause", "resume", "step", "speed", "approve", "deny", "note", "stop", "pause_on_inject"];
+pub const CONTROL_TYPES: [&str; 10] =
+    ["pause", "resume", "step", "speed", "approve", "deny", "note", "stop", "pause_on_inject", "bookmark"];
 
 fn one() -> u32 {
     1
@@ -280,6 +304,9 @@ pub enum ServerMsg {
         /// The lowest public confidence so far.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         confidence_low: Option<f64>,
+        /// The team's messages this session, sent and received (at most 200), oldest first.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        messages: Vec<Message>,
     },
     /// What changed in a team's view since update `base`.
     Delta {
@@ -304,6 +331,9 @@ pub enum ServerMsg {
         status: ServerStatus,
         /// The most recent log lines (every team's).
         log: Vec<LogLine>,
+        /// Every message this session (at most 200), oldest first.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        messages: Vec<Message>,
     },
     /// What changed in the facilitator's view since update `base`.
     FacilitatorDelta {
@@ -370,6 +400,24 @@ pub enum ServerMsg {
     },
     /// Answer to a ping.
     Pong,
+    /// The message is in the journal on disk and delivered.
+    Sent {
+        /// The console's number for it.
+        id: u64,
+        /// The message's number in the session.
+        number: u64,
+    },
+    /// A message for this console's team (or one it sent, for its other consoles), or any
+    /// message, for the facilitator.
+    Message {
+        /// The message.
+        message: Message,
+    },
+    /// What the room display shows: sent on join and whenever it changes.
+    Room {
+        /// The view.
+        view: Box<RoomView>,
+    },
     /// Where the exercise stands, for team consoles: sent after every full view and whenever
     /// the clock is stopped or run, its speed changes, or a module break pauses it.
     Clock {

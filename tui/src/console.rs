@@ -63,6 +63,9 @@ impl Panel {
 
 pub use crate::chrome::{Level, Status};
 
+mod talk;
+pub use talk::{CONTROL_NAME, Compose, MessagesWindow, draw_bookmark, draw_messages};
+
 /// The discussion of one module.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Discussion {
@@ -145,6 +148,10 @@ pub enum Overlay {
         /// The reason being typed for denying it (`n` starts one).
         reason: Option<String>,
     },
+    /// A bookmark being typed.
+    Bookmark(String),
+    /// The messages between the teams and control, and one being written (hosted consoles only).
+    Messages(Box<MessagesWindow>),
     /// The what-if results: the session's decisions so far, ranked by effect.
     Whatif {
         /// The results, as `ttx whatif` prints them.
@@ -213,6 +220,8 @@ pub struct JoinCode {
     pub name: String,
     /// The code.
     pub code: String,
+    /// The code of the read-only room displays (`ttx join --observer`).
+    pub observer: bool,
 }
 
 /// A player-made inject the server holds for the facilitator.
@@ -258,6 +267,19 @@ pub enum HostRequest {
     /// Take back a queued command of the facilitator's before it applies (the server journals
     /// it, then calls [`Console::cancelled`]).
     Cancel(u64),
+    /// Journal a bookmark at this moment.
+    Bookmark(String),
+    /// Send a message to a team, signed as an organisation.
+    Message {
+        /// The addressee.
+        to: ttx_engine::talk::Party,
+        /// How it is sent.
+        channel: ttx_engine::talk::MessageChannel,
+        /// The organisation it is signed as.
+        signed: Option<String>,
+        /// The text.
+        text: String,
+    },
 }
 
 /// A command the facilitator submitted that has not applied yet.
@@ -318,6 +340,7 @@ pub struct Console {
     whatif: Option<WhatifRunner>,
     whatif_job: Option<WhatifJob>,
     whatif_lines: Option<Vec<String>>,
+    messages: Vec<ttx_engine::talk::Message>,
 }
 
 impl Console {
@@ -358,6 +381,7 @@ impl Console {
             whatif: options.whatif,
             whatif_job: None,
             whatif_lines: None,
+            messages: Vec::new(),
             sim,
         };
         c.refresh();
@@ -624,6 +648,9 @@ impl Console {
             Some(Overlay::Approvals { reason: Some(_), .. }) => vec![Context::DenyReason],
             Some(Overlay::Approvals { .. }) => vec![Context::Approvals],
             Some(Overlay::Whatif { .. }) => vec![Context::Whatif],
+            Some(Overlay::Bookmark(_)) => vec![Context::Bookmark],
+            Some(Overlay::Messages(w)) if w.compose.is_some() => vec![Context::Compose],
+            Some(Overlay::Messages(_)) => vec![Context::Messages],
             None => vec![self.focus.context(), Context::Main],
         }
     }
@@ -733,6 +760,8 @@ impl Console {
             }
             Action::JumpInject => self.jump_to_inject(),
             Action::JumpModule => self.jump_to_module(),
+            Action::Bookmark => self.open_bookmark(),
+            Action::Messages => self.open_messages(),
             Action::ToggleAutoPause => {
                 let on = !self.auto_pause();
                 self.auto_pause = on;
@@ -851,6 +880,8 @@ impl Console {
 
     fn update_overlay(&mut self, overlay: Overlay, action: Action) {
         match overlay {
+            Overlay::Bookmark(text) => self.update_bookmark(text, action),
+            Overlay::Messages(w) => self.update_messages(w, action),
             Overlay::Teams { scroll } => match action {
                 Action::Close => {}
                 Action::Up => self.overlay = Some(Overlay::Teams { scroll: scroll.saturating_sub(1) }),

@@ -20,6 +20,7 @@ pub mod chrome;
 pub mod console;
 pub mod form;
 pub mod keys;
+pub mod room;
 pub mod team;
 pub mod team_keys;
 pub mod team_ui;
