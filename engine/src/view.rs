@@ -396,6 +396,9 @@ pub struct Directory {
     /// Teams whose actors can share only.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub channels: Vec<(String, Vec<crate::scenario::schema::Channel>)>,
+    /// The other teams the team may send messages to: (id, name).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub teams: Vec<(String, String)>,
 }
 
 fn etime(reg: &Registry, t: Tick) -> ETime {
@@ -757,6 +760,7 @@ impl Sim {
                 (c.spec.id.clone(), c.spec.name.clone(), actor)
             })
             .collect();
+        d.teams = reg.teams.iter().filter(|x| x.id != team).map(|x| (x.id.clone(), x.name.clone())).collect();
         Some(d)
     }
 

@@ -174,6 +174,8 @@ pub enum TeamOverlay {
     },
     /// The command palette.
     Palette(Box<CommandForm>),
+    /// The messages window.
+    Talk,
 }
 
 /// Options for a new team console.
@@ -212,7 +214,14 @@ pub struct TeamConsole {
     clock_state: Option<ExerciseClock>,
     bell: bool,
     ring: bool,
+    messages: Vec<ttx_engine::talk::Message>,
+    draft: talk::Draft,
+    talk_out: Vec<talk::OutgoingMessage>,
+    talk_waiting: Vec<u64>,
 }
+
+mod talk;
+pub use talk::{Draft, OutgoingMessage, draw_talk};
 
 /// Where the exercise stands, as the server tells team consoles.
 #[derive(Clone, Debug, PartialEq)]
@@ -309,6 +318,10 @@ impl TeamConsole {
             clock_state: None,
             bell: false,
             ring: false,
+            messages: Vec::new(),
+            draft: Draft::default(),
+            talk_out: Vec::new(),
+            talk_waiting: Vec::new(),
             view,
         };
         // Start on a state the team plays in, if any.
@@ -484,6 +497,7 @@ impl TeamConsole {
             Some(TeamOverlay::Help { .. }) => vec![TeamContext::Help],
             Some(TeamOverlay::ConfirmQuit) => vec![TeamContext::Confirm],
             Some(TeamOverlay::Message { .. }) => vec![TeamContext::Message],
+            Some(TeamOverlay::Talk) => vec![TeamContext::Talk],
             Some(TeamOverlay::Palette(f)) if f.picker.is_some() => vec![TeamContext::Picker],
             Some(TeamOverlay::Palette(_)) => vec![TeamContext::Palette],
             None => vec![self.focus.context(), TeamContext::Main],
@@ -750,6 +764,7 @@ impl TeamConsole {
     fn update_main(&mut self, action: TeamAction) {
         match action {
             TeamAction::Palette => self.open_palette(None),
+            TeamAction::Talk => self.open_talk(),
             TeamAction::TemplateInject => {
                 if self.view.templates.is_empty() {
                     self.set_status(
@@ -832,6 +847,7 @@ impl TeamConsole {
                 self.overlay = Some(TeamOverlay::Message { index });
             }
             TeamOverlay::Palette(form) => self.update_palette(*form, action),
+            TeamOverlay::Talk => self.update_talk(action),
         }
     }
 
