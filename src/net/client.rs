@@ -538,7 +538,7 @@ pub async fn run_connection(
                             if let ServerMsg::Ack { id, .. }
                             | ServerMsg::Refused { id, .. }
                             | ServerMsg::Done { id, .. }
-                            | ServerMsg::Sent { id, .. }
+                            | ServerMsg::Delivered { id, .. }
                             | ServerMsg::Held { id, .. } = &msg
                             {
                                 waiting.remove(id);

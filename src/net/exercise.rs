@@ -767,7 +767,7 @@ impl Exercise {
                 Request::Leave { observer: true, .. } => self.observers = self.observers.saturating_sub(1),
                 Request::Message { team, id, to, channel, text, signed, reply } => {
                     let answer = match self.message(team, to, channel, text, signed) {
-                        Ok(number) => ServerMsg::Sent { id, number },
+                        Ok(number) => ServerMsg::Delivered { id, number },
                         Err(message) => ServerMsg::Refused { id, message, rejection: None },
                     };
                     let answer = frame(&answer);

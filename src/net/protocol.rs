@@ -401,7 +401,7 @@ pub enum ServerMsg {
     /// Answer to a ping.
     Pong,
     /// The message is in the journal on disk and delivered.
-    Sent {
+    Delivered {
         /// The console's number for it.
         id: u64,
         /// The message's number in the session.

@@ -321,7 +321,7 @@ fn take_events(screen: &mut Screen, io: &mut Io) -> Option<Ended> {
             (ClientEvent::Message { msg: ServerMsg::Message { message }, .. }, Screen::Console(c)) => {
                 c.message_arrived(message);
             }
-            (ClientEvent::Message { msg: ServerMsg::Sent { id, .. }, .. }, Screen::Console(c)) => {
+            (ClientEvent::Message { msg: ServerMsg::Delivered { id, .. }, .. }, Screen::Console(c)) => {
                 c.message_answer(id, None);
             }
             (ClientEvent::Message { msg, .. }, Screen::Console(c)) => {

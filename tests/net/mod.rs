@@ -6,6 +6,7 @@ mod play;
 mod resume;
 mod security;
 mod session;
+mod talk;
 mod team_console;
 mod tls;
 
@@ -90,6 +91,10 @@ impl Server {
 
     pub fn code(&self, team: &str) -> String {
         self.codes["teams"][team].as_str().unwrap().to_string()
+    }
+
+    pub fn observer_code(&self) -> String {
+        self.codes["observer"].as_str().unwrap().to_string()
     }
 
     pub fn facilitator_code(&self) -> String {
@@ -231,7 +236,8 @@ impl Console {
         }
         let id = sent["id"].clone();
         self.wait_for(&format!("the answer to {v}"), Duration::from_secs(20), |x| {
-            x["id"] == id && matches!(x["type"].as_str(), Some("ack" | "refused" | "done" | "held"))
+            x["id"] == id
+                && matches!(x["type"].as_str(), Some("ack" | "refused" | "done" | "held" | "delivered"))
         })
     }
 
@@ -290,7 +296,7 @@ impl Raw {
 
     pub fn hello(&mut self, team: Option<&str>, code: &str) -> Value {
         self.write_frame(
-            json!({"type": "hello", "protocol": 3, "team": team, "code": code}).to_string().as_bytes(),
+            json!({"type": "hello", "protocol": 4, "team": team, "code": code}).to_string().as_bytes(),
         );
         self.read_frame().expect("an answer to the hello")
     }
