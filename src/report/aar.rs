@@ -1505,7 +1505,7 @@ fn timeline_marks(marks: &[(usize, usize, u32, String)], shown: &[usize]) -> Vec
 fn bookmark_markers(talk: &[Record], t1: u32) -> Vec<Marker> {
     talk.iter()
         .filter_map(|r| match r {
-            Record::Bookmark { tick, text, .. } if *tick < t1 => {
+            Record::Bookmark { tick, text, .. } if *tick <= t1 => {
                 Some(Marker { tick: *tick, label: format!("★ {text}"), colour: colour::PURPLE })
             }
             _ => None,
