@@ -149,10 +149,10 @@ pub fn check_text(text: &str, signed: Option<&str>) -> Result<(), String> {
     if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
         return Err("the message holds control characters".into());
     }
-    if let Some(s) = signed {
-        if s.trim().is_empty() || s.chars().count() > MAX_SIGNATURE || s.chars().any(char::is_control) {
-            return Err(format!("sign the message with a name of 1 to {MAX_SIGNATURE} characters"));
-        }
+    if let Some(s) = signed
+        && (s.trim().is_empty() || s.chars().count() > MAX_SIGNATURE || s.chars().any(char::is_control))
+    {
+        return Err(format!("sign the message with a name of 1 to {MAX_SIGNATURE} characters"));
     }
     Ok(())
 }

@@ -114,7 +114,7 @@ fn teams(c: &Console, scroll: u16, area: Rect, buf: &mut Buffer) {
                 Span::styled(format!("  {:<10} ", id), t.key()),
                 Span::styled(format!("{:<34} ", truncate(&j.name, 34)), t.text()),
                 Span::styled(format!("{:<16} ", j.code), t.title()),
-                Span::styled(format!("{n}"), style),
+                Span::styled(n, style),
             ]));
         }
     }
