@@ -549,6 +549,25 @@ mod tests {
         );
     }
 
+    /// docs/protocol.md's table of message channels is the engine's list, in its order.
+    #[test]
+    fn the_documented_channels_are_the_engines() {
+        let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/protocol.md")).unwrap();
+        let table = &doc[doc.find("| channel | in words |").expect("the channel table")..];
+        let rows: Vec<(String, String)> = table
+            .lines()
+            .skip(2)
+            .take_while(|l| l.starts_with('|'))
+            .map(|l| {
+                let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+                (cells[1].trim_matches('`').to_string(), cells[2].to_string())
+            })
+            .collect();
+        let engine: Vec<(String, String)> =
+            MessageChannel::ALL.iter().map(|c| (c.id().to_string(), c.label().to_string())).collect();
+        assert_eq!(rows, engine);
+    }
+
     #[test]
     fn a_prebuilt_frame_is_what_the_codec_reads() {
         use futures_util::StreamExt;
