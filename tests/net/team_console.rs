@@ -206,8 +206,9 @@ fn a_team_console_writes_to_control_and_shows_the_answer() {
     assert_eq!(a["type"], "delivered", "{a}");
     let screen = s.wait_for(&["from Vendor support desk by phone", "Yes: the patch ships at 22:00."]);
     println!("{screen}");
+    // Closed, the main screen's panels show again and the status line keeps the message.
     s.send("\x1b");
-    s.wait_for(&["Message from Vendor support desk by phone"]);
+    s.wait_for(&["Inbox 2", "Message from Vendor support desk by phone"]);
     s.send("q");
     s.wait_for(&["Leave the team console?"]);
     s.send("y");
