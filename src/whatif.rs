@@ -241,6 +241,7 @@ pub fn analyse_with_progress(
     opts: &Options,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Analysis, WhatifError> {
+    ttx_engine::journal::check_model_version(records).map_err(input)?;
     let report =
         ttx_engine::journal::replay(records, Default::default()).map_err(|e| input(e.to_string()))?;
     if let Some(d) = &report.divergence {

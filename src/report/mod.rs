@@ -96,6 +96,7 @@ fn journal_document(path: &Path, whatif: Option<&Path>) -> Result<(doc::Doc, Str
         records.first().and_then(|(_, r)| aar::JournalInfo::from_header(&shown, r)).ok_or_else(|| {
             Failure::input(format!("{shown} is not a ttx session journal: it has no header line"))
         })?;
+    journal::check_model_version(&records).map_err(|m| Failure::input(format!("{shown}: {m}")))?;
     let report = journal::replay(&records, SimOptions::default())
         .map_err(|e| Failure::input(format!("{shown}: the journal does not replay: {e}")))?;
     if let Some(d) = &report.divergence {
