@@ -442,7 +442,6 @@ pub fn replay(path: &Path, verify: bool, json: bool) -> Outcome {
         e => Failure::input(format!("{}: {e}", path.display())),
     })?;
     let shown = path.display();
-    journal::check_model_version(&records).map_err(|m| Failure::input(format!("{shown}: {m}")))?;
     let report = journal::replay(&records, SimOptions::default()).map_err(|e| {
         if verify && e.is_tampering() {
             Failure::check(format!("{shown}: does not verify: {e}"))
@@ -450,6 +449,7 @@ pub fn replay(path: &Path, verify: bool, json: bool) -> Outcome {
             Failure::input(format!("{shown}: {e}"))
         }
     })?;
+    journal::check_model_version(&records).map_err(|m| Failure::input(format!("{shown}: {m}")))?;
     let mut out = crate::output::stdout();
     if let Some(d) = &report.divergence
         && verify

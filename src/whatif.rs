@@ -241,9 +241,9 @@ pub fn analyse_with_progress(
     opts: &Options,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Analysis, WhatifError> {
-    ttx_engine::journal::check_model_version(records).map_err(input)?;
     let report =
         ttx_engine::journal::replay(records, Default::default()).map_err(|e| input(e.to_string()))?;
+    ttx_engine::journal::check_model_version(records).map_err(input)?;
     if let Some(d) = &report.divergence {
         return Err(input(format!(
             "the journal does not verify (line {}, tick {}): what-if analysis needs a journal this \

@@ -359,8 +359,9 @@ fn first_model_version() -> u32 {
 
 /// Whether this build can replay a journal: its header's model version must be this
 /// engine's [`crate::MODEL_VERSION`]. If it is not, the message says which model version
-/// (and which ttx version) the journal needs. Replay, verification, what-if analysis and
-/// reports all ask this before they replay.
+/// (and which ttx version) the journal needs. Replay, verification, what-if analysis,
+/// reports and a resumed session all ask this once the journal has replayed (so a
+/// journal's own faults are named first), instead of reporting where its hashes diverge.
 pub fn check_model_version(records: &[(usize, Record)]) -> Result<(), String> {
     let Some((_, Record::Header { model_version, ttx_version, .. })) = records.first() else {
         return Ok(());

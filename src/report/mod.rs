@@ -96,9 +96,9 @@ fn journal_document(path: &Path, whatif: Option<&Path>) -> Result<(doc::Doc, Str
         records.first().and_then(|(_, r)| aar::JournalInfo::from_header(&shown, r)).ok_or_else(|| {
             Failure::input(format!("{shown} is not a ttx session journal: it has no header line"))
         })?;
-    journal::check_model_version(&records).map_err(|m| Failure::input(format!("{shown}: {m}")))?;
     let report = journal::replay(&records, SimOptions::default())
         .map_err(|e| Failure::input(format!("{shown}: the journal does not replay: {e}")))?;
+    journal::check_model_version(&records).map_err(|m| Failure::input(format!("{shown}: {m}")))?;
     if let Some(d) = &report.divergence {
         return Err(Failure::input(format!(
             "{shown}: the journal does not verify: at tick {} ({}), journal line {}, it records state hash {} but the replay gives {}. It was changed after it was written, or written by a different ttx version; no report is drafted from a record that does not replay.",
