@@ -245,6 +245,8 @@ fn a_journal_of_another_model_version_names_the_version_it_needs() {
     let new = dir.path().join("new.jsonl");
     assert_exit(&ttx(&["run", "--seed", "1", "--journal", new.to_str().unwrap()]), 0);
     let text = std::fs::read_to_string(&new).unwrap();
-    assert!(text.lines().next().unwrap().contains(&format!("\"model_version\":{}", ttx_engine::MODEL_VERSION)));
+    assert!(
+        text.lines().next().unwrap().contains(&format!("\"model_version\":{}", ttx_engine::MODEL_VERSION))
+    );
     assert_exit(&ttx(&["replay", "--verify", new.to_str().unwrap()]), 0);
 }

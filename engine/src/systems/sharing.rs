@@ -142,7 +142,13 @@ pub fn run_sharing(
         let (from, indicator, channel, sent) = (a.from, a.indicator, a.channel, a.sent);
         for i in d.start..d.end {
             let to = alerts.0[d.alert as usize].pending[i as usize].1;
-            arrive(&mut core, &reg, Arrival { to, from, indicator, channel, sent }, &mut eo, &mut campaign_cal);
+            arrive(
+                &mut core,
+                &reg,
+                Arrival { to, from, indicator, channel, sent },
+                &mut eo,
+                &mut campaign_cal,
+            );
         }
         let a = &mut alerts.0[d.alert as usize];
         if d.end as usize == a.pending.len() {
@@ -178,7 +184,13 @@ fn send(
     let ind = &core.indicators.0[o.indicator.ix()];
     let (campaign, serial, origin) = (ind.campaign, ind.serial, ind.origin);
     let key = core.rng.0.key_n(
-        &["share", o.channel.slug(), reg.campaign(campaign).id(), &reg.actor(o.from).id, &reg.actor(origin).id],
+        &[
+            "share",
+            o.channel.slug(),
+            reg.campaign(campaign).id(),
+            &reg.actor(o.from).id,
+            &reg.actor(origin).id,
+        ],
         u64::from(serial) << 16 | o.to.map_or(0, |t| u64::from(t.0) & 0xffff),
     );
     let extra = if o.channel == Channel::OdniToDhs { reg.spec.sharing.tearline_h.max(0.0) } else { 0.0 };
@@ -198,9 +210,22 @@ fn send(
         deliveries.schedule(hour[0].0, Delivery { alert: ix, start, end });
         start = end;
     }
-    alerts.0.push(Alert { from: o.from, indicator: o.indicator, channel: o.channel, sent: now, key, pending });
+    alerts.0.push(Alert {
+        from: o.from,
+        indicator: o.indicator,
+        channel: o.channel,
+        sent: now,
+        key,
+        pending,
+    });
     core.metrics.message(o.channel, recipients.len() as u64);
-    core.digest.mix(&[0x31, u64::from(o.from.0), u64::from(o.indicator.0), o.channel as u64, recipients.len() as u64]);
+    core.digest.mix(&[
+        0x31,
+        u64::from(o.from.0),
+        u64::from(o.indicator.0),
+        o.channel as u64,
+        recipients.len() as u64,
+    ]);
     if o.channel == Channel::IsacToMembers {
         let run = &mut core.campaigns.0[campaign.ix()];
         if run.first_alert.is_none() {
@@ -241,7 +266,13 @@ fn arrive(
     let (campaign, adversary, created) = (ind.campaign, ind.adversary, ind.created);
     // A report reaching a federal partner is evidence for the EO 13848 assessment.
     if matches!(reg.actor(d.to).kind, ActorKind::Fbi | ActorKind::Dhs | ActorKind::Odni) {
-        super::detection::add_evidence(eo, &mut core.digest, reg, adversary, reg.spec.eo13848.evidence_per_report);
+        super::detection::add_evidence(
+            eo,
+            &mut core.digest,
+            reg,
+            adversary,
+            reg.spec.eo13848.evidence_per_report,
+        );
     }
     // Told of a campaign, an owner looks for intruders of it it has not seen.
     if now.0.saturating_sub(created.0) <= reg.spec.sharing.indicator_life_h() {
@@ -249,6 +280,12 @@ fn arrive(
     }
     core.emit(
         Severity::Info,
-        EventKind::Received { to: d.to, from: d.from, indicator: d.indicator, channel: Some(d.channel), sent: d.sent },
+        EventKind::Received {
+            to: d.to,
+            from: d.from,
+            indicator: d.indicator,
+            channel: Some(d.channel),
+            sent: d.sent,
+        },
     );
 }
