@@ -8,7 +8,8 @@
 //! below 0.001 (about 40 comparisons in all, so a false alarm in about 4% of the suites even
 //! if the models were identical in law, fewer for these discrete metrics, on which the test
 //! is conservative). A missing value (a run with nothing to measure) ranks above every
-//! number. docs/validity.md gives the table.
+//! number. The fixtures keep six significant digits, and new values are rounded alike.
+//! docs/validity.md gives the table.
 
 use ttx_engine::{Sim, builtin};
 
@@ -55,10 +56,16 @@ fn simulate(scenario: &str, runs: u64) -> Vec<Vec<f64>> {
         let scalars = sim.metrics().scalars();
         for (c, name) in cols.iter_mut().zip(METRICS) {
             let v = scalars.iter().find(|(n, _)| *n == name).expect("metric").1;
-            c.push(v.unwrap_or(f64::INFINITY));
+            c.push(v.map_or(f64::INFINITY, six_digits));
         }
     }
     cols
+}
+
+/// A value rounded to the six significant digits the fixtures keep (`%.6g`), so that equal
+/// values compare equal.
+fn six_digits(v: f64) -> f64 {
+    format!("{v:.5e}").parse().unwrap_or(v)
 }
 
 /// The two-sample Kolmogorov–Smirnov statistic and its asymptotic p-value.
