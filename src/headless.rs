@@ -449,6 +449,7 @@ pub fn replay(path: &Path, verify: bool, json: bool) -> Outcome {
             Failure::input(format!("{shown}: {e}"))
         }
     })?;
+    journal::check_model_version(&records).map_err(|m| Failure::input(format!("{shown}: {m}")))?;
     let mut out = crate::output::stdout();
     if let Some(d) = &report.divergence
         && verify

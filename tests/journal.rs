@@ -214,3 +214,39 @@ fn verify_refuses_a_run_journal_without_its_end_record() {
     std::fs::write(&j, lines.join("\n") + "\n").unwrap();
     assert_exit(&ttx(&["replay", &js, "--verify"]), 0);
 }
+
+/// A journal of model version 1 (written by the last ttx before group delivery, with no
+/// `model_version` in its header) is not replayed as if it were this model's: replay,
+/// verification, what-if analysis and the report each say which model version and which ttx
+/// version it needs, instead of reporting a divergence.
+#[test]
+fn a_journal_of_another_model_version_names_the_version_it_needs() {
+    let old = path("tests/fixtures/journal_model1_tabletop_seed1.jsonl");
+    let old = old.to_str().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("aar.md");
+    let runs: [Vec<&str>; 4] = [
+        vec!["replay", old],
+        vec!["replay", "--verify", old],
+        vec!["whatif", old, "--runs", "2"],
+        vec!["report", old, "--out", report.to_str().unwrap()],
+    ];
+    for args in runs {
+        let o = ttx(&args);
+        assert_exit(&o, 2);
+        let err = stderr(&o);
+        assert!(
+            err.contains("model version 1") && err.contains("ttx 0.1.0") && !err.contains("DIVERGED"),
+            "{args:?}: {err}"
+        );
+        assert!(err.contains(&format!("model version {}", ttx_engine::MODEL_VERSION)), "{args:?}: {err}");
+    }
+    // A journal written now records this model version and verifies.
+    let new = dir.path().join("new.jsonl");
+    assert_exit(&ttx(&["run", "--seed", "1", "--journal", new.to_str().unwrap()]), 0);
+    let text = std::fs::read_to_string(&new).unwrap();
+    assert!(
+        text.lines().next().unwrap().contains(&format!("\"model_version\":{}", ttx_engine::MODEL_VERSION))
+    );
+    assert_exit(&ttx(&["replay", "--verify", new.to_str().unwrap()]), 0);
+}

@@ -15,6 +15,7 @@ mod hostile_input;
 mod io_failures;
 mod journal;
 mod metric_docs;
+mod model_equivalence;
 mod msel;
 mod net;
 mod play;

@@ -41,6 +41,10 @@ pub enum Record {
         scenario_hash: String,
         /// The run's seed.
         seed: u64,
+        /// The model version that simulated it ([`crate::MODEL_VERSION`]); journals written
+        /// before it was recorded are of model version 1.
+        #[serde(default = "first_model_version")]
+        model_version: u32,
         /// The scenario's full source, so the journal replays on its own.
         scenario_source: String,
         /// The text of the files the scenario's injects attach, by the path written in the
@@ -196,6 +200,7 @@ impl Record {
             scenario_name: scenario.name().to_string(),
             scenario_hash: scenario.hash_hex(),
             seed,
+            model_version: crate::MODEL_VERSION,
             scenario_source: scenario.source().to_string(),
             attachments: scenario.registry().attachments.clone(),
         }
@@ -362,6 +367,32 @@ impl<W: JournalSink> JournalWriter<W> {
     pub fn into_inner(self) -> W {
         self.out
     }
+}
+
+/// The model version of journals written before the header recorded one.
+fn first_model_version() -> u32 {
+    1
+}
+
+/// Whether this build can replay a journal: its header's model version must be this
+/// engine's [`crate::MODEL_VERSION`]. If it is not, the message says which model version
+/// (and which ttx version) the journal needs. Replay, verification, what-if analysis,
+/// reports and a resumed session all ask this once the journal has replayed (so a
+/// journal's own faults are named first), instead of reporting where its hashes diverge.
+pub fn check_model_version(records: &[(usize, Record)]) -> Result<(), String> {
+    let Some((_, Record::Header { model_version, ttx_version, .. })) = records.first() else {
+        return Ok(());
+    };
+    if *model_version == crate::MODEL_VERSION {
+        return Ok(());
+    }
+    Err(format!(
+        "the journal was written by ttx {ttx_version} with model version {model_version}, and this ttx ({}) \
+         simulates model version {}: the same commands give a different run, so it cannot be replayed \
+         or verified here; use a ttx of model version {model_version} (such as ttx {ttx_version})",
+        crate::VERSION,
+        crate::MODEL_VERSION
+    ))
 }
 
 /// Why a journal could not be replayed or verified.

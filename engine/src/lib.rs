@@ -54,3 +54,12 @@ pub use view::{Directory, FacilitatorView, TeamView};
 
 /// The engine's version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The model's version: it changes whenever the same scenario, seed and commands give a
+/// different run (a journal records it, and replays only under the model that wrote it).
+///
+/// - 1: every recipient of a share drew its reliability and latency from one stream per
+///   share, in audience order (ttx 0.1.0 up to December 2026).
+/// - 2: group delivery: a share is one entry for its audience, each member's draws a pure
+///   function of the share and the member.
+pub const MODEL_VERSION: u32 = 2;

@@ -134,9 +134,13 @@ impl Streams {
 
     /// The stream for a name plus a number (such as the n-th message of a campaign).
     pub fn stream_n(&self, name: &[&str], n: u64) -> Stream {
-        let mut h = StableHasher::new();
-        h.u64(self.key(name)).u64(n);
-        self.stream_from_key(h.finish())
+        self.stream_from_key(self.key_n(name, n))
+    }
+
+    /// The key of a name plus a number: the key of [`Streams::stream_n`]'s stream, and the
+    /// key [`counter_uniform`] draws from.
+    pub fn key_n(&self, name: &[&str], n: u64) -> u64 {
+        StableHasher::new().u64(self.key(name)).u64(n).finish()
     }
 
     fn stream_from_key(&self, key: u64) -> Stream {
@@ -155,6 +159,15 @@ impl Streams {
     pub fn fixed_uniform(&self, name: &[&str]) -> f64 {
         unit_f64(mix64(self.unbranched_key(name) ^ 0x5851_f42d_4c95_7f2d))
     }
+}
+
+/// The `k`-th uniform number in [0, 1) of `member` under a key: a counter-based draw, a
+/// pure function of its three arguments (SplitMix64 over the key, the member and the
+/// draw's number). A share's members draw this way, so that each member's outcome can be
+/// worked out on its own, in any order, without drawing anyone else's.
+pub fn counter_uniform(key: u64, member: u32, k: u32) -> f64 {
+    let m = mix64(key ^ mix64(u64::from(member).wrapping_add(1).wrapping_mul(0x9e37_79b9_7f4a_7c15)));
+    unit_f64(mix64(m.wrapping_add(u64::from(k).wrapping_add(1).wrapping_mul(0xd1b5_4a32_d192_ed03))))
 }
 
 /// Maps 64 random bits to [0, 1) using the top 53 bits.
@@ -239,6 +252,36 @@ mod tests {
         assert_ne!(s.key(&["x"]), b.key(&["x"]));
         assert_ne!(b.key(&["x"]), s.branched(4).key(&["x"]));
         assert_eq!(s.fixed_uniform(&["isac_member", "PA"]), b.fixed_uniform(&["isac_member", "PA"]));
+    }
+
+    #[test]
+    fn counter_draws_are_pure_and_uniform() {
+        assert_eq!(counter_uniform(9, 3, 0), counter_uniform(9, 3, 0));
+        assert_ne!(counter_uniform(9, 3, 0), counter_uniform(9, 3, 1));
+        assert_ne!(counter_uniform(9, 3, 0), counter_uniform(9, 4, 0));
+        assert_ne!(counter_uniform(9, 3, 0), counter_uniform(10, 3, 0));
+        // Uniform over members of one key: each tenth of [0, 1) holds about a tenth.
+        let n = 100_000u32;
+        let mut bins = [0u32; 10];
+        for m in 0..n {
+            let u = counter_uniform(0x1234, m, 0);
+            assert!((0.0..1.0).contains(&u));
+            bins[(u * 10.0) as usize] += 1;
+        }
+        for b in bins {
+            assert!((9_500..10_500).contains(&b), "{bins:?}");
+        }
+        // The two draws of one member are uncorrelated.
+        let (mut sxy, mut sx, mut sy) = (0.0, 0.0, 0.0);
+        for m in 0..n {
+            let (x, y) = (counter_uniform(77, m, 0), counter_uniform(77, m, 1));
+            sxy += x * y;
+            sx += x;
+            sy += y;
+        }
+        let nf = f64::from(n);
+        let cov = sxy / nf - (sx / nf) * (sy / nf);
+        assert!(cov.abs() < 0.002, "covariance {cov}");
     }
 
     #[test]

@@ -168,6 +168,7 @@ fn install_state(
     world.insert_resource(Calendar::<Timer>::new(ticks));
     world.insert_resource(Calendar::<FederalEvent>::new(ticks));
     world.insert_resource(Calendar::<Delivery>::new(ticks));
+    world.insert_resource(Alerts::default());
     world.insert_resource(Intrusions::default());
     world.insert_resource(Campaigns(reg.campaigns.iter().map(|_| CampaignRun::new()).collect()));
     world.insert_resource(Indicators::default());
@@ -314,6 +315,7 @@ state_resources! {
     timers: Calendar<Timer>,
     federal_events: Calendar<FederalEvent>,
     deliveries: Calendar<Delivery>,
+    alerts: Alerts,
     intrusions: Intrusions,
     campaigns: Campaigns,
     indicators: Indicators,

@@ -271,6 +271,8 @@ pub fn resume_session(path: &Path) -> Result<Session, Failure> {
     let loaded = load_for_resume(path).map_err(Failure::input)?;
     let report = replay(&loaded.records, SimOptions::default())
         .map_err(|e| Failure::input(format!("{}: {e}", path.display())))?;
+    ttx_engine::journal::check_model_version(&loaded.records)
+        .map_err(|m| Failure::input(format!("{}: {m}", path.display())))?;
     if let Some(d) = &report.divergence {
         return Err(Failure::check(format!(
             "{}: the journal does not replay: at tick {} ({}), line {}, it records state hash {} but the replay gives {}",

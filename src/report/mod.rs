@@ -98,6 +98,7 @@ fn journal_document(path: &Path, whatif: Option<&Path>) -> Result<(doc::Doc, Str
         })?;
     let report = journal::replay(&records, SimOptions::default())
         .map_err(|e| Failure::input(format!("{shown}: the journal does not replay: {e}")))?;
+    journal::check_model_version(&records).map_err(|m| Failure::input(format!("{shown}: {m}")))?;
     if let Some(d) = &report.divergence {
         return Err(Failure::input(format!(
             "{shown}: the journal does not verify: at tick {} ({}), journal line {}, it records state hash {} but the replay gives {}. It was changed after it was written, or written by a different ttx version; no report is drafted from a record that does not replay.",

@@ -662,11 +662,15 @@ pub struct Indicator {
 #[derive(Resource, Clone, Default)]
 pub struct Indicators(pub Vec<Indicator>);
 
-/// A message in flight.
-#[derive(Clone, Copy, Debug)]
-pub struct Delivery {
-    /// Recipient.
-    pub to: ActorIx,
+/// A share on its way: one entry for its whole audience (group delivery).
+///
+/// Each member's arrival and reliability outcome is a pure function of the run's streams,
+/// the share and the member ([`Alert::arrival`]), so a member's fate never depends on who
+/// else is in the audience or on the order anything is asked. The members that could still
+/// learn something from it when it was sent (those not already holding its indicator) are
+/// kept in arrival order, and the calendar holds one [`Delivery`] per arrival hour.
+#[derive(Clone, Debug)]
+pub struct Alert {
     /// Sender.
     pub from: ActorIx,
     /// What.
@@ -675,6 +679,34 @@ pub struct Delivery {
     pub channel: Channel,
     /// When it was sent.
     pub sent: Tick,
+    /// The share's key: every member's draws derive from it.
+    pub key: u64,
+    /// Members still to be reached, by arrival tick (emptied once all have arrived).
+    pub pending: Vec<(Tick, ActorIx)>,
+}
+
+impl Alert {
+    /// Whether `member` receives this share and after how many hours: a pure function of
+    /// the share's key and the member (its reliability draw, then its latency draw).
+    pub fn arrival(key: u64, member: ActorIx, spec: &crate::scenario::schema::ChannelSpec) -> Option<u32> {
+        let reliable = crate::rng::counter_uniform(key, member.0, 0) < spec.reliability.clamp(0.0, 1.0);
+        reliable.then(|| crate::systems::sample_latency(spec, crate::rng::counter_uniform(key, member.0, 1)))
+    }
+}
+
+/// Every share sent so far, by index ([`Delivery::alert`]).
+#[derive(Resource, Clone, Default)]
+pub struct Alerts(pub Vec<Alert>);
+
+/// The members of one share arriving in one hour: `pending[start..end]` of its [`Alert`].
+#[derive(Clone, Copy, Debug)]
+pub struct Delivery {
+    /// The share (index into [`Alerts`]).
+    pub alert: u32,
+    /// First member of the hour.
+    pub start: u32,
+    /// One past the last.
+    pub end: u32,
 }
 
 /// Who has already shared what on which channel (so a doctrine never repeats itself).

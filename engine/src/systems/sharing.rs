@@ -2,13 +2,15 @@
 //!
 //! A share order names a sender, an indicator and a channel; the channel
 //! decides the audience (a state's locals, every EI-ISAC member, a vendor's
-//! customers, everyone for a public advisory). Every recipient gets its own
-//! latency and reliability draw from one stream per share, in canonical
-//! recipient order. Deliveries land on the calendar and arrive in a later tick.
+//! customers, everyone for a public advisory). A share is one [`Alert`] for its whole
+//! audience (group delivery): each member's reliability and latency are a pure function of
+//! the share's key and the member ([`Alert::arrival`]), drawn only for members that do not
+//! already hold the indicator. The calendar holds one entry per share and arrival hour;
+//! members arrive in a later tick, in audience order within the hour.
 
 use bevy_ecs::prelude::*;
 
-use super::{Core, sample_latency};
+use super::Core;
 use crate::events::{EventKind, Severity};
 use crate::model::registry::*;
 use crate::model::*;
@@ -110,125 +112,180 @@ fn schedule_hunts(
 #[derive(Default)]
 pub struct SharingScratch {
     recipients: Vec<ActorIx>,
-    arrivals: Vec<(Tick, ActorIx)>,
 }
 
 /// Sends this tick's share orders and delivers what arrives.
+#[allow(clippy::too_many_arguments)]
 pub fn run_sharing(
     mut core: Core,
     mut orders: MessageReader<ShareOrder>,
     mut deliveries: ResMut<Calendar<Delivery>>,
+    mut alerts: ResMut<Alerts>,
     mut ledger: ResMut<ShareLedger>,
     mut scratch: Local<SharingScratch>,
     mut eo: ResMut<Eo>,
     mut campaign_cal: ResMut<Calendar<CampaignEvent>>,
 ) {
-    let now = core.now();
     let reg = core.reg.0.clone();
-    let SharingScratch { recipients, arrivals } = &mut *scratch;
     for &o in orders.read() {
         if !ledger.0.insert((o.from, o.indicator, o.channel)) && o.channel != Channel::FbiToVictim {
             continue;
         }
-        let spec = reg.spec.sharing.channels.get(o.channel);
-        if !spec.enabled {
-            continue;
+        if reg.spec.sharing.channels.get(o.channel).enabled {
+            send(&mut core, &reg, o, &mut scratch.recipients, &mut alerts, &mut deliveries);
         }
-        audience(&reg, &core.members.0, o.from, o.channel, o.to, recipients);
-        let ind = &core.indicators.0[o.indicator.ix()];
-        let (campaign, serial, origin) = (ind.campaign, ind.serial, ind.origin);
-        let mut stream = core.rng.0.stream_n(
-            &[
-                "share",
-                o.channel.slug(),
-                reg.campaign(campaign).id(),
-                &reg.actor(o.from).id,
-                &reg.actor(origin).id,
-            ],
-            u64::from(serial) << 16 | o.to.map_or(0, |t| u64::from(t.0) & 0xffff),
-        );
-        let extra = if o.channel == Channel::OdniToDhs { reg.spec.sharing.tearline_h.max(0.0) } else { 0.0 };
-        arrivals.clear();
-        for &r in recipients.iter() {
-            let arrives = stream.chance(spec.reliability);
-            let latency = sample_latency(spec, stream.uniform());
-            if arrives {
-                arrivals.push((core.later(f64::from(latency) + extra), r));
-            }
-        }
-        // One calendar insertion per arrival hour rather than per recipient; the sort is
-        // stable, so each hour's deliveries keep the audience's order.
-        arrivals.sort_by_key(|&(t, _)| t);
-        let delivery = |&(_, to): &(Tick, ActorIx)| Delivery {
-            to,
-            from: o.from,
-            indicator: o.indicator,
-            channel: o.channel,
-            sent: now,
-        };
-        for hour in arrivals.chunk_by(|a, b| a.0 == b.0) {
-            deliveries.schedule_all(hour[0].0, hour.iter().map(delivery));
-        }
-        core.metrics.message(o.channel, recipients.len() as u64);
-        core.digest.mix(&[
-            0x31,
-            u64::from(o.from.0),
-            u64::from(o.indicator.0),
-            o.channel as u64,
-            recipients.len() as u64,
-        ]);
-        if o.channel == Channel::IsacToMembers {
-            let run = &mut core.campaigns.0[campaign.ix()];
-            if run.first_alert.is_none() {
-                run.first_alert = Some(now);
-                if let Some(d) = run.first_detected {
-                    core.metrics.time_to_share.add(now.0.saturating_sub(d.0));
-                }
-            }
-        }
-        core.emit(
-            Severity::Info,
-            EventKind::Shared {
-                from: o.from,
-                indicator: o.indicator,
-                channel: o.channel,
-                recipients: recipients.len() as u32,
-            },
-        );
     }
+    let now = core.now();
     let mut due = deliveries.take(now);
     for d in due.drain(..) {
-        if core.learn(d.to, d.indicator, Some(d.from), Some(d.channel)) {
-            if d.channel == Channel::IsacToMembers {
-                core.metrics.alert_reach.add(now.0.saturating_sub(d.sent.0));
-            }
-            let ind = &core.indicators.0[d.indicator.ix()];
-            let (campaign, adversary, created) = (ind.campaign, ind.adversary, ind.created);
-            // A report reaching a federal partner is evidence for the EO 13848 assessment.
-            if matches!(reg.actor(d.to).kind, ActorKind::Fbi | ActorKind::Dhs | ActorKind::Odni) {
-                super::detection::add_evidence(
-                    &mut eo,
-                    &mut core.digest,
-                    &reg,
-                    adversary,
-                    reg.spec.eo13848.evidence_per_report,
-                );
-            }
-            // Told of a campaign, an owner looks for intruders of it it has not seen.
-            if now.0.saturating_sub(created.0) <= reg.spec.sharing.indicator_life_h() {
-                schedule_hunts(&mut core, &mut campaign_cal, &reg, d.to, campaign);
-            }
-            core.emit(
-                Severity::Info,
-                EventKind::Received {
-                    to: d.to,
-                    from: d.from,
-                    indicator: d.indicator,
-                    channel: Some(d.channel),
-                    sent: d.sent,
-                },
+        let a = &alerts.0[d.alert as usize];
+        let (from, indicator, channel, sent) = (a.from, a.indicator, a.channel, a.sent);
+        for i in d.start..d.end {
+            let to = alerts.0[d.alert as usize].pending[i as usize].1;
+            arrive(
+                &mut core,
+                &reg,
+                Arrival { to, from, indicator, channel, sent },
+                &mut eo,
+                &mut campaign_cal,
             );
+        }
+        let a = &mut alerts.0[d.alert as usize];
+        if d.end as usize == a.pending.len() {
+            // Everyone has arrived: the share's record keeps only what it was.
+            a.pending = Vec::new();
         }
     }
     deliveries.recycle(due);
+}
+
+/// One member's arrival of a share.
+#[derive(Clone, Copy)]
+struct Arrival {
+    to: ActorIx,
+    from: ActorIx,
+    indicator: IndicatorIx,
+    channel: Channel,
+    sent: Tick,
+}
+
+/// Sends one share: one [`Alert`] for its audience, one calendar entry per arrival hour.
+fn send(
+    core: &mut Core,
+    reg: &Registry,
+    o: ShareOrder,
+    recipients: &mut Vec<ActorIx>,
+    alerts: &mut Alerts,
+    deliveries: &mut Calendar<Delivery>,
+) {
+    let now = core.now();
+    let spec = reg.spec.sharing.channels.get(o.channel);
+    audience(reg, &core.members.0, o.from, o.channel, o.to, recipients);
+    let ind = &core.indicators.0[o.indicator.ix()];
+    let (campaign, serial, origin) = (ind.campaign, ind.serial, ind.origin);
+    let key = core.rng.0.key_n(
+        &[
+            "share",
+            o.channel.slug(),
+            reg.campaign(campaign).id(),
+            &reg.actor(o.from).id,
+            &reg.actor(origin).id,
+        ],
+        u64::from(serial) << 16 | o.to.map_or(0, |t| u64::from(t.0) & 0xffff),
+    );
+    let extra = if o.channel == Channel::OdniToDhs { reg.spec.sharing.tearline_h.max(0.0) } else { 0.0 };
+    // A member already holding the indicator learns nothing from it: its draws are never
+    // needed, and no one else's depend on them.
+    let mut pending: Vec<(Tick, ActorIx)> = recipients
+        .iter()
+        .filter(|&&r| !core.knows(r).is_some_and(|k| k.holds(o.indicator)))
+        .filter_map(|&r| Alert::arrival(key, r, spec).map(|h| (core.later(f64::from(h) + extra), r)))
+        .collect();
+    // The sort is stable, so each hour's members keep the audience's order.
+    pending.sort_by_key(|&(t, _)| t);
+    let ix = alerts.0.len() as u32;
+    let mut start = 0;
+    for hour in pending.chunk_by(|a, b| a.0 == b.0) {
+        let end = start + hour.len() as u32;
+        deliveries.schedule(hour[0].0, Delivery { alert: ix, start, end });
+        start = end;
+    }
+    alerts.0.push(Alert {
+        from: o.from,
+        indicator: o.indicator,
+        channel: o.channel,
+        sent: now,
+        key,
+        pending,
+    });
+    core.metrics.message(o.channel, recipients.len() as u64);
+    core.digest.mix(&[
+        0x31,
+        u64::from(o.from.0),
+        u64::from(o.indicator.0),
+        o.channel as u64,
+        recipients.len() as u64,
+    ]);
+    if o.channel == Channel::IsacToMembers {
+        let run = &mut core.campaigns.0[campaign.ix()];
+        if run.first_alert.is_none() {
+            run.first_alert = Some(now);
+            if let Some(d) = run.first_detected {
+                core.metrics.time_to_share.add(now.0.saturating_sub(d.0));
+            }
+        }
+    }
+    core.emit(
+        Severity::Info,
+        EventKind::Shared {
+            from: o.from,
+            indicator: o.indicator,
+            channel: o.channel,
+            recipients: recipients.len() as u32,
+        },
+    );
+}
+
+/// A member receives a share: it learns the indicator (unless it already holds it), and
+/// what follows from that follows.
+fn arrive(
+    core: &mut Core,
+    reg: &Registry,
+    d: Arrival,
+    eo: &mut Eo,
+    campaign_cal: &mut Calendar<CampaignEvent>,
+) {
+    let now = core.now();
+    if !core.learn(d.to, d.indicator, Some(d.from), Some(d.channel)) {
+        return;
+    }
+    if d.channel == Channel::IsacToMembers {
+        core.metrics.alert_reach.add(now.0.saturating_sub(d.sent.0));
+    }
+    let ind = &core.indicators.0[d.indicator.ix()];
+    let (campaign, adversary, created) = (ind.campaign, ind.adversary, ind.created);
+    // A report reaching a federal partner is evidence for the EO 13848 assessment.
+    if matches!(reg.actor(d.to).kind, ActorKind::Fbi | ActorKind::Dhs | ActorKind::Odni) {
+        super::detection::add_evidence(
+            eo,
+            &mut core.digest,
+            reg,
+            adversary,
+            reg.spec.eo13848.evidence_per_report,
+        );
+    }
+    // Told of a campaign, an owner looks for intruders of it it has not seen.
+    if now.0.saturating_sub(created.0) <= reg.spec.sharing.indicator_life_h() {
+        schedule_hunts(core, campaign_cal, reg, d.to, campaign);
+    }
+    core.emit(
+        Severity::Info,
+        EventKind::Received {
+            to: d.to,
+            from: d.from,
+            indicator: d.indicator,
+            channel: Some(d.channel),
+            sent: d.sent,
+        },
+    );
 }
