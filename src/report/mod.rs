@@ -16,6 +16,8 @@ mod sanitize;
 mod svg;
 mod whatif;
 
+pub use aar::date_of;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 

@@ -935,6 +935,11 @@ impl Technique {
         Technique::DenialOfService,
     ];
 
+    /// Human label of a campaign's or an indicator's technique (none: an influence operation).
+    pub fn label_of(t: Option<Technique>) -> &'static str {
+        t.map_or("influence operation", Technique::label)
+    }
+
     /// Human label.
     pub const fn label(self) -> &'static str {
         match self {
@@ -1017,8 +1022,10 @@ pub struct CampaignSpec {
     pub name: String,
     /// What it is after.
     pub objective: Objective,
-    /// How it gets in.
-    pub technique: Technique,
+    /// How it gets in. Required for every objective but `Influence`: an influence campaign
+    /// gains no access, and may omit it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub technique: Option<Technique>,
     /// When it starts; absent means dormant until an inject or the red cell launches it.
     #[serde(default)]
     pub start: Option<ETime>,
@@ -1566,6 +1573,46 @@ pub struct InjectSpec {
     /// A condition that cancels the inject for good if it holds before the inject fires.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_if: Option<Condition>,
+    /// The controller who delivers it (a name or role, for the MSEL).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub controller: Option<String>,
+    /// How the controller delivers it (for the MSEL).
+    #[serde(default, skip_serializing_if = "Delivery::is_default")]
+    pub delivery: Delivery,
+}
+
+/// How an inject reaches the players.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum Delivery {
+    /// By email.
+    Email,
+    /// By a telephone call.
+    Phone,
+    /// Posted on an exercise portal or shared drive.
+    Portal,
+    /// Read out or handed over in the room.
+    InPerson,
+    /// Through the simulation: the teams' consoles and inboxes.
+    #[default]
+    Simulation,
+}
+
+impl Delivery {
+    /// Whether it is the default (left out when a spec is written back).
+    pub fn is_default(&self) -> bool {
+        *self == Delivery::Simulation
+    }
+
+    /// Human label.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Delivery::Email => "email",
+            Delivery::Phone => "phone",
+            Delivery::Portal => "portal",
+            Delivery::InPerson => "in person",
+            Delivery::Simulation => "simulation",
+        }
+    }
 }
 
 /// One expected action: free text (for the binder only), or a pattern of a command a team
@@ -1596,7 +1643,7 @@ impl<'de> Deserialize<'de> for ExpectedAction {
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = ExpectedAction;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a string, or (team: \"...\", command: ...) with optional target, within_h, capability and text")
+                f.write_str("a string, or (team: \"...\", command: ...) with optional target, channel, within_h, capability and text")
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
                 Ok(ExpectedAction::Text(v.to_string()))
@@ -1626,6 +1673,9 @@ pub struct ActionPattern {
     /// (a shared indicator names its campaign; a statement names `reassure` or `debunk`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
+    /// For `share_indicator`: the channel it must go out on (e.g. `StateToIsac`); absent: any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<Channel>,
     /// Hours after the inject fires within which it counts as on time (absent: any time).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub within_h: Option<u32>,
@@ -1638,11 +1688,14 @@ pub struct ActionPattern {
 }
 
 impl ActionPattern {
-    /// The pattern in words, e.g. `pa: share_indicator naming phish within 24 h`.
+    /// The pattern in words, e.g. `pa: share_indicator naming phish via state_to_isac within 24 h`.
     pub fn describe(&self) -> String {
         let mut s = format!("{}: {}", self.team, self.command.name());
         if let Some(t) = &self.target {
             s.push_str(&format!(" naming {t}"));
+        }
+        if let Some(c) = self.channel {
+            s.push_str(&format!(" via {}", c.slug()));
         }
         if let Some(h) = self.within_h {
             s.push_str(&format!(" within {h} h"));
@@ -1759,7 +1812,8 @@ pub enum Effect {
         #[serde(default)]
         degraded_only: bool,
     },
-    /// A campaign is found to already hold a foothold in the selected assets.
+    /// A campaign is found to already hold a foothold in the selected assets. A campaign that
+    /// has not started starts then (as `StartCampaign`); a stopped one's footholds act no more.
     Compromise {
         /// The campaign.
         campaign: String,
