@@ -25,7 +25,11 @@ pub struct ScenarioSpec {
     /// A paragraph for the facilitator and the after-action report.
     #[serde(default)]
     pub description: String,
-    /// Exercise objectives (HSEEP style), listed in the report's overview.
+    /// The scenario background participants read before play, in the Situation Manual
+    /// (`ttx sitman`): the setting, never the adversary's plan or the injects.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub background: String,
+    /// Exercise objectives (HSEEP style), listed in the report's overview and the Situation Manual.
     #[serde(default)]
     pub objectives: Vec<String>,
     /// When the exercise starts and ends, and the election's key moments.
@@ -1578,6 +1582,7 @@ pub struct InjectSpec {
     pub controller: Option<String>,
     /// How the controller delivers it (for the MSEL).
     #[serde(default, skip_serializing_if = "Delivery::is_default")]
+    #[schemars(extend("default" = "Simulation"))]
     pub delivery: Delivery,
 }
 
