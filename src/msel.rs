@@ -172,7 +172,12 @@ fn inject_row(reg: &Registry, number: usize, i: usize) -> MselRow {
         inject: inj.spec.id.clone(),
         title: inj.spec.title.clone(),
         description: inj.spec.description.clone(),
-        target_teams: inj.teams.iter().map(|t| reg.teams[t.ix()].name.as_str()).collect::<Vec<_>>().join("; "),
+        target_teams: inj
+            .teams
+            .iter()
+            .map(|t| reg.teams[t.ix()].name.as_str())
+            .collect::<Vec<_>>()
+            .join("; "),
         controller: inj.spec.controller.clone().unwrap_or_default(),
         delivery: inj.spec.delivery.label().to_string(),
         expected_actions: inj

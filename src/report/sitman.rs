@@ -76,7 +76,10 @@ fn overview(reg: &Registry, blocks: &mut Vec<Block>) {
     blocks.push(Block::Facts(vec![
         ("Exercise name".into(), spec.name.clone()),
         ("Type".into(), "Discussion-based tabletop exercise, facilitated".into()),
-        ("Exercise period".into(), format!("{} to {}", when(reg, spec.clock.start), when(reg, spec.clock.end))),
+        (
+            "Exercise period".into(),
+            format!("{} to {}", when(reg, spec.clock.start), when(reg, spec.clock.end)),
+        ),
         (
             "Scope".into(),
             format!(
@@ -207,10 +210,7 @@ fn modules(reg: &Registry, blocks: &mut Vec<Block>) {
     for (m, info) in reg.modules.iter().enumerate() {
         let (start, end) = window(reg, m);
         heading(blocks, 3, &format!("module-{}", info.id), &info.title);
-        blocks.push(Block::Facts(vec![
-            ("Begins".into(), when(reg, start)),
-            ("Ends".into(), when(reg, end)),
-        ]));
+        blocks.push(Block::Facts(vec![("Begins".into(), when(reg, start)), ("Ends".into(), when(reg, end))]));
         if !info.objectives.is_empty() {
             blocks.push(Block::Para("The module exercises:".into()));
             blocks.push(Block::Bullets(info.objectives.clone()));
