@@ -1028,7 +1028,7 @@ pub struct CampaignSpec {
     pub objective: Objective,
     /// How it gets in. Required for every objective but `Influence`: an influence campaign
     /// gains no access, and may omit it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", serialize_with = "some_bare")]
     pub technique: Option<Technique>,
     /// When it starts; absent means dormant until an inject or the red cell launches it.
     #[serde(default)]
@@ -1075,6 +1075,15 @@ pub struct CampaignSpec {
     /// Influence: how much it amplifies the public effect of visible incidents (0.5 = +50%).
     #[serde(default = "default_amplification")]
     pub amplification: f64,
+}
+
+/// Writes a present optional value as the value itself (`technique: Phishing`, as scenarios
+/// write it and as the scenario hash has always read it), not as `Some(Phishing)`.
+fn some_bare<T: Serialize, S: serde::Serializer>(v: &Option<T>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(x) => x.serialize(s),
+        None => s.serialize_none(),
+    }
 }
 
 fn default_spacing() -> u32 {
