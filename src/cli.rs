@@ -95,6 +95,19 @@ pub enum Cmd {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// Write the Situation Manual, the participants' handbook: scope, objectives and core
+    /// capabilities, modules with their times and discussion questions, organisations, schedule
+    /// and background; no inject and nothing of the adversary's plan.
+    Sitman {
+        /// Scenario file or built-in name (default: the built-in tabletop_the_vote).
+        file: Option<PathBuf>,
+        /// The file to write (sitman.html or sitman.md).
+        #[arg(long, short, value_name = "FILE")]
+        out: PathBuf,
+        /// Output format (default: from the --out extension, else html).
+        #[arg(long, value_enum)]
+        format: Option<report::Format>,
+    },
     /// Run a scenario many times, swept over its parameters, with statistics and charts.
     ///
     /// Writes runs.csv, summary.csv, summary.json and manifest.json into --out
@@ -326,6 +339,7 @@ pub fn dispatch(cli: Cli) -> Outcome {
         }
         Cmd::Play { file, seed, journal } => play::play(file.as_deref(), seed, journal.as_deref()),
         Cmd::Msel { file, out } => msel::msel(file.as_deref(), out.as_deref()),
+        Cmd::Sitman { file, out, format } => report::sitman(file.as_deref(), &out, format),
         Cmd::Batch {
             file,
             runs,

@@ -71,6 +71,12 @@ fn the_evaluation_guide_scores_expected_actions_from_a_fixed_journal() {
     let r = rows(&md, "The Department of State passes the indicator to every county");
     assert_eq!(r.len(), 1, "{md}");
     assert_eq!(&r[0][2..], ["E-29d 09:00", "E-30d 12:00", "team pa", "Performed without Challenges (P)"]);
+    // The pattern names its channel: the relay to the counties counts for the first action,
+    // and does not count as the report to the EI-ISAC that nobody sent.
+    assert!(md.contains("pa: share_indicator naming phish via state_to_locals within 24 h"), "{md}");
+    let r = rows(&md, "The Department of State reports it to the EI-ISAC");
+    assert_eq!(r.len(), 1, "{md}");
+    assert_eq!(&r[0][3..], ["not done", "", "Unable to be Performed (U)"]);
     let r = rows(&md, "Susquehanna restores its office systems from backup");
     assert_eq!(&r[0][3..], ["E-30d 20:00", "team counties", "Performed without Challenges (P)"]);
     // The branch was cancelled: the next county's expected actions are not rated.
@@ -176,9 +182,16 @@ fn the_msel_lists_branches_per_team_text_and_attachments() {
         "{}",
         hit[col("trigger")]
     );
+    assert_eq!(hit[col("time")], "when PA holds an indicator of phish (+24 h)");
+    assert_eq!(
+        (hit[col("controller")].as_str(), hit[col("delivery")].as_str()),
+        ("County controller", "in person")
+    );
     let first = rows.iter().find(|r| r[col("inject")] == "phish_email").expect("first inject");
+    assert_eq!((first[col("date")].as_str(), first[col("clock")].as_str()), ("2026-10-04", "09:00"));
+    assert_eq!(first[col("delivery")], "phone");
     assert!(first[col("expected_actions")].contains(
-        "The Department of State passes the indicator to every county [pa: share_indicator naming phish within 24 h]"
+        "The Department of State passes the indicator to every county [pa: share_indicator naming phish via state_to_locals within 24 h]"
     ));
     assert!(
         first[col("expected_actions")].contains("Reset the clerk's credentials and check SURE access logs")

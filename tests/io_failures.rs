@@ -124,7 +124,7 @@ fn out_dev_stdout_writes_to_standard_output_whatever_it_is() {
     let o = ttx_to(&["msel", "--out", "/dev/stdout"], std::fs::File::create(&file).unwrap());
     assert_exit(&o, 0);
     let text = std::fs::read_to_string(&file).unwrap();
-    assert!(text.starts_with("number,time,trigger"), "{text}");
+    assert!(text.starts_with("number,row,time,date,clock,trigger"), "{text}");
     let link = std::fs::symlink_metadata("/dev/stdout").unwrap();
     assert!(link.file_type().is_symlink(), "/dev/stdout is still the system's link");
     let names: Vec<_> = std::fs::read_dir("/dev").unwrap().flatten().map(|e| e.file_name()).collect();

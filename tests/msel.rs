@@ -28,7 +28,7 @@ fn parse_csv(text: &str) -> Vec<Vec<String>> {
 }
 
 #[test]
-fn msel_lists_every_inject_in_time_order_with_its_module_questions() {
+fn msel_lists_every_inject_in_time_order_under_its_module_heading() {
     let out = ttx(&["msel", "tabletop_the_vote"]);
     assert_exit(&out, 0);
     let rows = parse_csv(&stdout(&out));
@@ -36,7 +36,10 @@ fn msel_lists_every_inject_in_time_order_with_its_module_questions() {
         rows[0],
         [
             "number",
+            "row",
             "time",
+            "date",
+            "clock",
             "trigger",
             "module",
             "module_title",
@@ -44,6 +47,8 @@ fn msel_lists_every_inject_in_time_order_with_its_module_questions() {
             "title",
             "description",
             "target_teams",
+            "controller",
+            "delivery",
             "expected_actions",
             "effects",
             "discussion_questions",
@@ -52,9 +57,11 @@ fn msel_lists_every_inject_in_time_order_with_its_module_questions() {
             "attachments"
         ]
     );
+    let col = |name: &str| rows[0].iter().position(|h| h == name).unwrap();
     let body = &rows[1..];
-    assert_eq!(body.len(), 10, "one row per inject");
-    let ids: Vec<&str> = body.iter().map(|r| r[5].as_str()).collect();
+    let injects: Vec<&Vec<String>> = body.iter().filter(|r| r[col("row")] == "inject").collect();
+    assert_eq!(injects.len(), 10, "one row per inject");
+    let ids: Vec<&str> = injects.iter().map(|r| r[col("inject")].as_str()).collect();
     assert_eq!(
         ids,
         [
@@ -70,16 +77,40 @@ fn msel_lists_every_inject_in_time_order_with_its_module_questions() {
             "leak_published"
         ]
     );
-    let first = &body[0];
-    assert_eq!(first[1], "E-50d 09:00");
-    assert_eq!(first[3], "pre");
-    assert_eq!(first[8], "Pennsylvania; Georgia; Wisconsin; DHS / CISA and EI-ISAC");
-    assert_eq!(first[9].lines().count(), 3, "three expected actions, one per line");
-    assert!(first[11].starts_with("1. When a county clerk reports a suspicious email"), "{}", first[11]);
-    let conditional = &body[3];
-    assert_eq!(conditional[1], "", "no fixed time");
-    assert!(conditional[2].contains("first detected, +6h"), "{}", conditional[2]);
-    assert!(body[4][10].contains("takes offline for 3 h: 2 of"), "{}", body[4][10]);
+    // Each module's heading row comes before its injects and holds its questions, once.
+    let kinds: Vec<(&str, &str)> =
+        body.iter().map(|r| (r[col("row")].as_str(), r[col("module")].as_str())).collect();
+    assert_eq!(kinds[0], ("module", "pre"));
+    let headings: Vec<&Vec<String>> = body.iter().filter(|r| r[col("row")] == "module").collect();
+    assert_eq!(headings.len(), 3, "{kinds:?}");
+    assert!(
+        headings[0][col("discussion_questions")]
+            .starts_with("1. When a county clerk reports a suspicious email"),
+        "{}",
+        headings[0][col("discussion_questions")]
+    );
+    assert_eq!(headings[0][col("date")], "2026-09-04");
+    assert_eq!(headings[0][col("clock")], "08:00");
+    assert!(injects.iter().all(|r| r[col("discussion_questions")].is_empty()), "questions only on headings");
+    let first = injects[0];
+    assert_eq!(first[col("number")], "1");
+    assert_eq!(first[col("time")], "E-50d 09:00");
+    assert_eq!((first[col("date")].as_str(), first[col("clock")].as_str()), ("2026-09-14", "09:00"));
+    assert_eq!(first[col("module")], "pre");
+    assert_eq!(first[col("target_teams")], "Pennsylvania; Georgia; Wisconsin; DHS / CISA and EI-ISAC");
+    assert_eq!(first[col("expected_actions")].lines().count(), 3, "three expected actions, one per line");
+    assert_eq!(first[col("delivery")], "simulation", "the default delivery");
+    assert_eq!(first[col("controller")], "");
+    let conditional = injects[3];
+    assert!(conditional[col("time")].starts_with("when "), "{}", conditional[col("time")]);
+    assert!(conditional[col("time")].contains("(+6 h)"), "{}", conditional[col("time")]);
+    assert_eq!(conditional[col("date")], "", "no fixed date");
+    assert!(conditional[col("trigger")].contains("first detected, +6h"), "{}", conditional[col("trigger")]);
+    assert!(
+        injects[4][col("effects")].contains("takes offline for 3 h: 2 of"),
+        "{}",
+        injects[4][col("effects")]
+    );
 }
 
 #[test]
@@ -89,7 +120,7 @@ fn msel_writes_a_file_and_reports_bad_input() {
     let out = ttx(&["msel", "--out", path.to_str().expect("a UTF-8 path")]);
     assert_exit(&out, 0);
     assert!(stderr(&out).contains("wrote 10 injects"));
-    assert_eq!(std::fs::read_to_string(&path).unwrap().lines().next().unwrap().split(',').count(), 15);
+    assert_eq!(std::fs::read_to_string(&path).unwrap().lines().next().unwrap().split(',').count(), 20);
     let out = ttx(&["msel", "no_such_scenario.ron"]);
     assert_exit(&out, 2);
     assert!(stderr(&out).contains("cannot read scenario"));

@@ -354,3 +354,129 @@ fn messages_point_at_the_value_and_say_what_to_write() {
     // The whole value is marked, not its first character.
     check("30_wrong_type_span.ron", &["5:32: error: Expected float", "^^^^^^", "write a number"]);
 }
+
+/// A one-state scenario with the given campaigns and injects.
+fn small_scenario(campaigns: &str, injects: &str) -> String {
+    format!(
+        r#"Scenario(
+    name: "Small",
+    clock: (start: "E-20d 08:00", end: "E+2d 00:00"),
+    geography: (states: Only(["PA"]), jurisdictions: Listed([
+        (id: "harbor", state: "PA", name: "Harbor County", voters: 410000),
+        (id: "ridge", state: "PA", name: "Ridge County", voters: 260000),
+    ])),
+    teams: [(id: "pa", name: "Pennsylvania", controls: [StateOffice("PA")])],
+    adversaries: [(id: "crimson", name: "Adversary A", kind: Criminal, campaigns: [
+{campaigns}
+    ])],
+    injects: [
+{injects}
+    ],
+)"#
+    )
+}
+
+#[test]
+fn an_influence_campaign_may_leave_out_its_technique_and_an_intrusion_campaign_may_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("influence.ron");
+    let influence = r#"        (id: "lies", name: "Lies", objective: Influence, start: "E-10d 00:00", surge_every_h: 24),"#;
+    std::fs::write(&file, small_scenario(influence, "")).unwrap();
+    let f = file.to_str().unwrap();
+    let o = ttx(&["validate", "--deny-warnings", f]);
+    assert_exit(&o, 0);
+    let o = ttx(&["run", f, "--json"]);
+    assert_exit(&o, 0);
+    let m: Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert!(m["confidence_final"].as_f64().unwrap() < 60.0, "the surges cost confidence: {m}");
+    // Intelligence about it reads as an influence operation, not as an access technique.
+    let sc = scenario(&file);
+    assert_eq!(sc.registry().campaigns[0].technique(), None);
+
+    // Old scenarios that give a technique keep it.
+    let file2 = dir.path().join("old.ron");
+    let with = r#"        (id: "lies", name: "Lies", objective: Influence, technique: Phishing, start: "E-10d 00:00"),"#;
+    std::fs::write(&file2, small_scenario(with, "")).unwrap();
+    assert_exit(&ttx(&["validate", "--deny-warnings", file2.to_str().unwrap()]), 0);
+    assert_eq!(scenario(&file2).registry().campaigns[0].technique(), Some(Technique::Phishing));
+
+    // A campaign that attacks assets without one: file:line:col at the campaign, and what to write.
+    let file3 = dir.path().join("missing.ron");
+    let disrupt = r#"        (id: "lock", name: "Lock", objective: Disrupt, targets: (kinds: [OfficeIt])),"#;
+    std::fs::write(&file3, small_scenario(disrupt, "")).unwrap();
+    let o = ttx(&["validate", file3.to_str().unwrap()]);
+    assert_exit(&o, 2);
+    let err = stderr(&o);
+    let want = format!(
+        "{}:10:9: error: a campaign that attacks assets (objective `Disrupt`) needs a technique",
+        file3.display()
+    );
+    assert!(err.contains(&want), "{err}");
+    assert!(err.contains("add `technique: Phishing`"), "{err}");
+}
+
+#[test]
+fn a_channel_in_an_expected_action_belongs_to_a_share() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("channel.ron");
+    let camp = r#"        (id: "phish", name: "Phish", objective: StealAndLeak, technique: Phishing, targets: (kinds: [OfficeIt])),"#;
+    let inj = r#"        (id: "a", title: "A", trigger: At("E-19d 09:00"), expected_actions: [
+            (team: "pa", command: share_indicator, target: "phish", channel: StateToIsac),
+            (team: "pa", command: isolate, channel: StateToIsac),
+        ]),"#;
+    std::fs::write(&file, small_scenario(camp, inj)).unwrap();
+    let o = ttx(&["validate", file.to_str().unwrap()]);
+    assert_exit(&o, 2);
+    let err = stderr(&o);
+    assert!(
+        err.contains(":15:53: error: only a shared indicator goes out on a channel, not `isolate`"),
+        "{err}"
+    );
+    assert!(err.contains("remove `channel`, or expect `command: share_indicator`"), "{err}");
+    assert_eq!(err.matches("error:").count(), 1, "the share's channel is fine: {err}");
+}
+
+#[test]
+fn a_compromise_starts_a_campaign_that_has_not_started() {
+    let dir = tempfile::tempdir().unwrap();
+    // Dormant, and with a start after the inject: before, the inject marked either campaign
+    // active without a target list, so it never went after Harbor County and its own start
+    // changed nothing. Now the inject starts it, and it goes on to its other targets.
+    for (k, start) in [(0, ""), (1, r#"start: "E-5d 00:00", "#)] {
+        let camp = format!(
+            r#"        (id: "inside", name: "Inside", objective: StealAndLeak, technique: Phishing, {start}targets: (kinds: [OfficeIt]), spacing_h: 1),"#
+        );
+        let inj = r#"        (id: "found", title: "Found", trigger: At("E-15d 09:00"),
+         effects: [Compromise(campaign: "inside", target: (kinds: [OfficeIt], jurisdictions: ["ridge"]))]),"#;
+        let file = dir.path().join(format!("c{k}.ron"));
+        std::fs::write(&file, small_scenario(&camp, inj)).unwrap();
+        let f = file.to_str().unwrap();
+        assert_exit(&ttx(&["validate", "--deny-warnings", f]), 0);
+        let o = ttx(&["run", f, "--json"]);
+        assert_exit(&o, 0);
+        let m: Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+        // It started at the inject's hour (E-15d 09:00 is hour -351), and went on to the other
+        // targets: Harbor County and the state office, not Ridge a second time.
+        let c = &m["campaigns"][0];
+        assert_eq!(c["started_h"], -351, "{start}: {c}");
+        assert_eq!(c["targets"], 2, "{start}: {c}");
+        let by = |j: &str| {
+            m["jurisdictions"].as_array().unwrap().iter().find(|x| x["jurisdiction"] == j).unwrap()["targeted_by"]
+                .clone()
+        };
+        assert_eq!(by("harbor"), "inside", "{start}: {m}");
+        assert_eq!(by("ridge"), Value::Null, "{start}: implanted, not attacked again");
+        // The start is in the log once, at the inject's hour.
+        let sc = scenario(&file);
+        let mut sim = ttx_engine::Sim::new(&sc, 1);
+        sim.run_to_end();
+        let started: Vec<String> = sim
+            .log_lines(None, ttx_engine::Severity::Info, 0)
+            .into_iter()
+            .filter(|l| l.text.starts_with("Campaign started"))
+            .map(|l| format!("{} {}", l.time, l.text))
+            .collect();
+        assert_eq!(started.len(), 1, "{started:?}");
+        assert!(started[0].starts_with("E-15d 09:00"), "{started:?}");
+    }
+}

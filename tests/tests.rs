@@ -26,4 +26,5 @@ mod research;
 mod scenario_toolkit;
 mod sharing_matters;
 mod shipped_scenarios;
+mod sitman;
 mod whatif;

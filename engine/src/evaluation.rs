@@ -81,7 +81,7 @@ pub fn score(sim: &Sim) -> Vec<ActionScore> {
         for x in &inj.spec.expected_actions {
             let ExpectedAction::Command(p) = x else { continue };
             let Some(team) = reg.team_by_id.get(&p.team) else { continue };
-            let hit = issued.first(*team, p.command, p.target.as_deref(), Tick(0));
+            let hit = issued.first_via(*team, p.command, p.target.as_deref(), p.channel, Tick(0));
             let due = fired.zip(p.within_h).map(|(f, h)| Tick(f.0.saturating_add(h)));
             let rating = match (fired, hit) {
                 (None, _) => ActionRating::NotDue,

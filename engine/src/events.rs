@@ -428,14 +428,14 @@ pub fn describe(reg: &Registry, e: &SimEvent) -> String {
         EventKind::Detected { campaign, asset: x, detector, stage, indicator } => format!(
             "{} detected {} activity ({}) on {}{}",
             a(reg, *detector),
-            reg.campaign(*campaign).technique().label(),
+            crate::scenario::schema::Technique::label_of(reg.campaign(*campaign).technique()),
             stage.label(),
             asset(x),
             indicator.map(|i| format!(": IND-{:04}", i.0)).unwrap_or_default()
         ),
         EventKind::IntelGained { campaign, indicator } => format!(
             "ODNI collection reveals {} activity: IND-{:04}",
-            reg.campaign(*campaign).technique().label(),
+            crate::scenario::schema::Technique::label_of(reg.campaign(*campaign).technique()),
             indicator.0
         ),
         EventKind::AssetDown { asset: x, cause, availability } => format!(

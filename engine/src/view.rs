@@ -799,7 +799,7 @@ impl Sim {
                 let ind = &indicators[h.indicator.ix()];
                 let v = held.entry(h.indicator.0).or_insert_with(|| IndicatorView {
                     number: h.indicator.0,
-                    technique: h.technique.label().to_string(),
+                    technique: crate::scenario::schema::Technique::label_of(h.technique).to_string(),
                     stage: ind.stage.label().to_string(),
                     activity: reg.campaign(h.campaign).spec.name.clone(),
                     created: etime(reg, ind.created),
@@ -821,7 +821,7 @@ impl Sim {
                     },
                     text: format!(
                         "{} activity ({}), stage {}",
-                        h.technique.label(),
+                        crate::scenario::schema::Technique::label_of(h.technique),
                         reg.campaign(h.campaign).spec.name,
                         ind.stage.label()
                     ),
@@ -1026,7 +1026,7 @@ pub fn effect_text(reg: &Registry, e: &ResolvedEffect, stream: &mut crate::rng::
         ResolvedEffect::StartCampaign(c) => format!(
             "starts campaign {} ({})",
             reg.campaign(*c).spec.name,
-            reg.campaign(*c).technique().label()
+            crate::scenario::schema::Technique::label_of(reg.campaign(*c).technique())
         ),
         ResolvedEffect::StopCampaign(c) => format!("stops campaign {}", reg.campaign(*c).spec.name),
         ResolvedEffect::Outage { candidates, count, hours, degraded_only } => {

@@ -13,8 +13,11 @@ mod doc;
 mod metrics_text;
 mod rating;
 mod sanitize;
+mod sitman;
 mod svg;
 mod whatif;
+
+pub use aar::date_of;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -79,6 +82,15 @@ pub fn run(input: &Path, out: Option<&Path>, format: Option<Format>, whatif: Opt
     };
     write_report(&document, &out, format)?;
     writeln!(crate::output::stdout(), "{what} written to {}", out.display())?;
+    Ok(())
+}
+
+/// `ttx sitman SCENARIO --out FILE [--format html|md]`: the Situation Manual.
+pub fn sitman(file: Option<&Path>, out: &Path, format: Option<Format>) -> Outcome {
+    let scenario = crate::load::scenario(file)?;
+    let format = pick_format(format, Some(out));
+    write_report(&sitman::document(&scenario), out, format)?;
+    writeln!(crate::output::stdout(), "Situation Manual written to {}", out.display())?;
     Ok(())
 }
 

@@ -188,8 +188,8 @@ pub struct Held {
     pub indicator: IndicatorIx,
     /// Its campaign.
     pub campaign: CampaignIx,
-    /// Its technique.
-    pub technique: Technique,
+    /// Its technique (none: an influence operation).
+    pub technique: Option<Technique>,
     /// Its adversary.
     pub adversary: AdversaryIx,
     /// When it arrived.
@@ -262,7 +262,7 @@ impl Knowledge {
             }
             let m = if h.campaign == c {
                 Match::Campaign
-            } else if h.adversary == adv && h.technique == tech {
+            } else if h.adversary == adv && h.technique == Some(tech) {
                 Match::Technique
             } else {
                 Match::None
@@ -644,8 +644,8 @@ pub struct Indicator {
     pub serial: u32,
     /// The campaign it reveals.
     pub campaign: CampaignIx,
-    /// The technique seen.
-    pub technique: Technique,
+    /// The technique seen (none: an influence operation).
+    pub technique: Option<Technique>,
     /// The adversary behind it.
     pub adversary: AdversaryIx,
     /// The stage at which it was seen.
@@ -863,6 +863,8 @@ pub struct IssuedCommand {
     pub kind: crate::command::CommandKind,
     /// What it names (see `ActionPattern::target`).
     pub target: String,
+    /// The channel a shared indicator went out on.
+    pub channel: Option<crate::scenario::schema::Channel>,
     /// Who gave it.
     pub issuer: crate::command::Issuer,
 }
@@ -880,11 +882,24 @@ impl IssuedLog {
         target: Option<&str>,
         from: Tick,
     ) -> Option<&IssuedCommand> {
+        self.first_via(team, kind, target, None, from)
+    }
+
+    /// [`IssuedLog::first`], for shares only on `channel` when one is given.
+    pub fn first_via(
+        &self,
+        team: TeamIx,
+        kind: crate::command::CommandKind,
+        target: Option<&str>,
+        channel: Option<crate::scenario::schema::Channel>,
+        from: Tick,
+    ) -> Option<&IssuedCommand> {
         self.0.iter().find(|c| {
             c.tick >= from
                 && c.team == team
                 && c.kind == kind
                 && target.is_none_or(|t| c.target.eq_ignore_ascii_case(t))
+                && channel.is_none_or(|ch| c.channel == Some(ch))
         })
     }
 }

@@ -233,9 +233,15 @@ impl CampaignInfo {
         &self.spec.id
     }
 
-    /// Technique.
-    pub fn technique(&self) -> Technique {
+    /// Technique (none: an influence campaign that names none).
+    pub fn technique(&self) -> Option<Technique> {
         self.spec.technique
+    }
+
+    /// The technique of its intrusions. Every campaign that attacks assets names one (the
+    /// loader requires it); an influence campaign has no intrusions.
+    pub fn access(&self) -> Technique {
+        self.spec.technique.unwrap_or(Technique::Phishing)
     }
 }
 

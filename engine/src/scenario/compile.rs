@@ -837,6 +837,13 @@ pub fn compile(spec: &ScenarioSpec) -> Result<Registry, Vec<Problem>> {
                     suggest_help(&p.team, &team_ids, "name a team defined in `teams`"),
                 );
             }
+            if p.channel.is_some() && p.command != crate::command::CommandKind::ShareIndicator {
+                cx.err(
+                    format!("{apath}.channel"),
+                    format!("only a shared indicator goes out on a channel, not `{}`", p.command.name()),
+                    "remove `channel`, or expect `command: share_indicator`",
+                );
+            }
             if let Some(c) = &p.capability
                 && !spec.evaluation.capabilities.iter().any(|x| &x.name == c)
             {
@@ -1038,6 +1045,13 @@ fn compile_campaign(
             "use 1 or more attempts",
         );
     }
+    if c.technique.is_none() && c.objective != Objective::Influence {
+        cx.err(
+            format!("{path}.technique"),
+            format!("a campaign that attacks assets (objective `{:?}`) needs a technique", c.objective),
+            "add `technique: Phishing` (or ExploitPublicFacing, CredentialStuffing, VendorCompromise, DenialOfService); only `objective: Influence` may leave it out",
+        );
+    }
     if c.objective == Objective::Influence && c.surge_every_h == 0 {
         cx.err(format!("{path}.surge_every_h"), "zero hours between surges", "use 1 or more hours");
     }
@@ -1070,7 +1084,7 @@ fn compile_campaign(
             };
             check_selector(cx, reg, &format!("{path}.targets"), &sel, in_scenario, all);
             candidates = reg.select_assets(&sel);
-            if c.technique == Technique::VendorCompromise
+            if c.technique == Some(Technique::VendorCompromise)
                 && let Some(v) = c.vendor.as_ref().and_then(|v| reg.actor_by_id.get(v))
             {
                 candidates.retain(|a| reg.assets[a.ix()].vendor == Some(*v));
@@ -1086,7 +1100,7 @@ fn compile_campaign(
     }
     let mut vendor_channel = None;
     match (c.technique, &c.vendor) {
-        (Technique::VendorCompromise, None) => cx.err(
+        (Some(Technique::VendorCompromise), None) => cx.err(
             format!("{path}.vendor"),
             "vendor compromise needs a vendor",
             "add `vendor: \"<vendor id>\"` naming a vendor from `vendors`",

@@ -98,7 +98,7 @@ pub fn warnings(spec: &ScenarioSpec) -> Vec<Problem> {
                     "set `until` after `start`, or remove `until` to run to the end of the clock",
                 );
             }
-            if c.technique == Technique::DenialOfService
+            if c.technique == Some(Technique::DenialOfService)
                 && matches!(c.objective, Objective::StealAndLeak | Objective::AlterData)
             {
                 let what = match c.objective {

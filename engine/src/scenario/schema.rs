@@ -25,7 +25,11 @@ pub struct ScenarioSpec {
     /// A paragraph for the facilitator and the after-action report.
     #[serde(default)]
     pub description: String,
-    /// Exercise objectives (HSEEP style), listed in the report's overview.
+    /// The scenario background participants read before play, in the Situation Manual
+    /// (`ttx sitman`): the setting, never the adversary's plan or the injects.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub background: String,
+    /// Exercise objectives (HSEEP style), listed in the report's overview and the Situation Manual.
     #[serde(default)]
     pub objectives: Vec<String>,
     /// When the exercise starts and ends, and the election's key moments.
@@ -935,6 +939,11 @@ impl Technique {
         Technique::DenialOfService,
     ];
 
+    /// Human label of a campaign's or an indicator's technique (none: an influence operation).
+    pub fn label_of(t: Option<Technique>) -> &'static str {
+        t.map_or("influence operation", Technique::label)
+    }
+
     /// Human label.
     pub const fn label(self) -> &'static str {
         match self {
@@ -1017,8 +1026,10 @@ pub struct CampaignSpec {
     pub name: String,
     /// What it is after.
     pub objective: Objective,
-    /// How it gets in.
-    pub technique: Technique,
+    /// How it gets in. Required for every objective but `Influence`: an influence campaign
+    /// gains no access, and may omit it.
+    #[serde(default, skip_serializing_if = "Option::is_none", serialize_with = "some_bare")]
+    pub technique: Option<Technique>,
     /// When it starts; absent means dormant until an inject or the red cell launches it.
     #[serde(default)]
     pub start: Option<ETime>,
@@ -1064,6 +1075,15 @@ pub struct CampaignSpec {
     /// Influence: how much it amplifies the public effect of visible incidents (0.5 = +50%).
     #[serde(default = "default_amplification")]
     pub amplification: f64,
+}
+
+/// Writes a present optional value as the value itself (`technique: Phishing`, as scenarios
+/// write it and as the scenario hash has always read it), not as `Some(Phishing)`.
+fn some_bare<T: Serialize, S: serde::Serializer>(v: &Option<T>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(x) => x.serialize(s),
+        None => s.serialize_none(),
+    }
 }
 
 fn default_spacing() -> u32 {
@@ -1566,6 +1586,47 @@ pub struct InjectSpec {
     /// A condition that cancels the inject for good if it holds before the inject fires.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_if: Option<Condition>,
+    /// The controller who delivers it (a name or role, for the MSEL).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub controller: Option<String>,
+    /// How the controller delivers it (for the MSEL).
+    #[serde(default, skip_serializing_if = "Delivery::is_default")]
+    #[schemars(extend("default" = "Simulation"))]
+    pub delivery: Delivery,
+}
+
+/// How an inject reaches the players.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum Delivery {
+    /// By email.
+    Email,
+    /// By a telephone call.
+    Phone,
+    /// Posted on an exercise portal or shared drive.
+    Portal,
+    /// Read out or handed over in the room.
+    InPerson,
+    /// Through the simulation: the teams' consoles and inboxes.
+    #[default]
+    Simulation,
+}
+
+impl Delivery {
+    /// Whether it is the default (left out when a spec is written back).
+    pub fn is_default(&self) -> bool {
+        *self == Delivery::Simulation
+    }
+
+    /// Human label.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Delivery::Email => "email",
+            Delivery::Phone => "phone",
+            Delivery::Portal => "portal",
+            Delivery::InPerson => "in person",
+            Delivery::Simulation => "simulation",
+        }
+    }
 }
 
 /// One expected action: free text (for the binder only), or a pattern of a command a team
@@ -1596,7 +1657,7 @@ impl<'de> Deserialize<'de> for ExpectedAction {
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = ExpectedAction;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a string, or (team: \"...\", command: ...) with optional target, within_h, capability and text")
+                f.write_str("a string, or (team: \"...\", command: ...) with optional target, channel, within_h, capability and text")
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
                 Ok(ExpectedAction::Text(v.to_string()))
@@ -1626,6 +1687,9 @@ pub struct ActionPattern {
     /// (a shared indicator names its campaign; a statement names `reassure` or `debunk`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
+    /// For `share_indicator`: the channel it must go out on (e.g. `StateToIsac`); absent: any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<Channel>,
     /// Hours after the inject fires within which it counts as on time (absent: any time).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub within_h: Option<u32>,
@@ -1638,11 +1702,14 @@ pub struct ActionPattern {
 }
 
 impl ActionPattern {
-    /// The pattern in words, e.g. `pa: share_indicator naming phish within 24 h`.
+    /// The pattern in words, e.g. `pa: share_indicator naming phish via state_to_isac within 24 h`.
     pub fn describe(&self) -> String {
         let mut s = format!("{}: {}", self.team, self.command.name());
         if let Some(t) = &self.target {
             s.push_str(&format!(" naming {t}"));
+        }
+        if let Some(c) = self.channel {
+            s.push_str(&format!(" via {}", c.slug()));
         }
         if let Some(h) = self.within_h {
             s.push_str(&format!(" within {h} h"));
@@ -1759,7 +1826,8 @@ pub enum Effect {
         #[serde(default)]
         degraded_only: bool,
     },
-    /// A campaign is found to already hold a foothold in the selected assets.
+    /// A campaign is found to already hold a foothold in the selected assets. A campaign that
+    /// has not started starts then (as `StartCampaign`); a stopped one's footholds act no more.
     Compromise {
         /// The campaign.
         campaign: String,

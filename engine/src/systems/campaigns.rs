@@ -101,12 +101,18 @@ fn start(
             });
         }
     }
+    // Assets an inject already put it inside (`Compromise` before the start) are not attacked again.
+    let held: Vec<AssetIx> =
+        core.campaigns.0[c.ix()].intrusions.iter().map(|i| core.intrusions.list[i.ix()].asset).collect();
+    if !held.is_empty() {
+        order.retain(|a| !held.contains(a));
+    }
     let count = info.spec.targets.as_ref().map_or(0, |t| t.count) as usize;
     if count > 0 {
         order.truncate(count);
     }
     core.campaigns.0[c.ix()].queue = order;
-    if info.spec.technique == Technique::VendorCompromise {
+    if info.technique() == Some(Technique::VendorCompromise) {
         // First the vendor's own update channel, by phishing its staff; its customers follow
         // once a malicious update is out.
         if let Some(channel) = info.vendor_channel {
@@ -147,17 +153,22 @@ fn new_intrusion(
 }
 
 /// Creates an intrusion already holding a foothold (an inject's "they were already inside").
+///
+/// A campaign found inside has begun: one that has not started yet starts this hour, as
+/// `StartCampaign` starts it (its `CampaignStarted` event, the intelligence draw and its
+/// target list, which leaves out the assets it already holds); a later `start` or
+/// `StartCampaign` then changes nothing. A stopped campaign's footholds are placed and
+/// counted, but end at their first action: a stopped campaign acts no more.
 pub fn implant(core: &mut Core, cal: &mut Calendar<CampaignEvent>, c: CampaignIx, asset: AssetIx) {
     let now = core.now();
-    let tech = core.reg.0.campaign(c).technique();
+    let tech = core.reg.0.campaign(c).access();
     let i = new_intrusion(core, c, asset, tech, Stage::Foothold);
     core.intrusions.list[i.ix()].compromised_at = Some(now);
     core.with_status(asset, |s| s.footholds += 1);
     core.metrics.compromises += 1;
     let run = &mut core.campaigns.0[c.ix()];
     if run.status == CampaignStatus::Dormant {
-        run.status = CampaignStatus::Active;
-        run.started = Some(now);
+        cal.schedule(now, CampaignEvent::Start(c));
     }
     run.first_success.get_or_insert(now);
     let tempo = core.reg.0.campaign(c).spec.tempo_h;
@@ -189,12 +200,11 @@ fn next_target(core: &mut Core, cal: &mut Calendar<CampaignEvent>, eo: &Eo, c: C
         let Some(&asset) = run.queue.get(run.next_target) else { return };
         core.campaigns.0[c.ix()].next_target += 1;
         // `recon_actions: 0` skips reconnaissance (a flood needs none).
-        let (tech, stage) = if info.spec.technique == Technique::VendorCompromise {
-            (Technique::VendorCompromise, Stage::InitialAccess)
-        } else if info.spec.recon_actions == 0 {
-            (info.spec.technique, Stage::InitialAccess)
+        let tech = info.access();
+        let stage = if tech == Technique::VendorCompromise || info.spec.recon_actions == 0 {
+            Stage::InitialAccess
         } else {
-            (info.spec.technique, Stage::Recon)
+            Stage::Recon
         };
         let i = new_intrusion(core, c, asset, tech, stage);
         let t = gap(core, i, info.spec.tempo_h);
@@ -506,7 +516,7 @@ fn objective(
     let now = core.now();
     // Through a vendor's update channel: the malicious update goes out to its customers.
     if reg.asset(asset).kind == crate::scenario::schema::AssetKind::VendorUpdate
-        && info.spec.technique == Technique::VendorCompromise
+        && info.technique() == Some(Technique::VendorCompromise)
     {
         core.emit(
             Severity::Critical,

@@ -162,6 +162,10 @@ fn record_issued(
         team,
         kind: command.kind(),
         target,
+        channel: match command {
+            Command::ShareIndicator { channel, .. } => Some(*channel),
+            _ => None,
+        },
         issuer: issuer.clone(),
     });
 }

@@ -72,7 +72,7 @@ pub fn run_detection(mut core: Core, mut detections: MessageReader<Detection>, m
         let indicator = if holds_own {
             None
         } else {
-            let ind = core.new_indicator(c, technique, d.stage, owner);
+            let ind = core.new_indicator(c, Some(technique), d.stage, owner);
             core.learn(owner, ind, None, None);
             Some(ind)
         };

@@ -350,7 +350,7 @@ fn harden(
     core: &CoreRead,
     plan: &mut Plan,
     a: ActorIx,
-    technique: Technique,
+    technique: Option<Technique>,
     campaign: CampaignIx,
     enabled: bool,
     hours: f64,
@@ -361,8 +361,8 @@ fn harden(
     let reg = core.reg();
     let Some(targets) = reg.campaign(campaign).spec.targets.as_ref() else { return };
     let code = match technique {
-        Technique::ExploitPublicFacing => 10,
-        Technique::CredentialStuffing | Technique::Phishing => 11,
+        Some(Technique::ExploitPublicFacing) => 10,
+        Some(Technique::CredentialStuffing | Technique::Phishing) => 11,
         _ => return,
     };
     for &asset in &reg.actor(a).assets {

@@ -309,7 +309,7 @@ impl Core<'_, '_> {
     pub fn new_indicator(
         &mut self,
         campaign: CampaignIx,
-        technique: Technique,
+        technique: Option<Technique>,
         stage: Stage,
         origin: ActorIx,
     ) -> IndicatorIx {
