@@ -34,7 +34,7 @@ fn time_batch(name: &str, runs: u32, extras: Extras) -> (f64, PathBuf) {
             sweeps: vec![],
             shard: None,
             jobs: None,
-            plots: false,
+            plots: vec![],
             resume: false,
             out: dir.clone(),
             progress: ProgressMode::Quiet,
