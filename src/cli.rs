@@ -131,9 +131,10 @@ pub enum Cmd {
         /// Run only shard I of N (0-based), for a cluster; join the shards with `ttx merge`.
         #[arg(long, value_name = "I/N", allow_hyphen_values = true)]
         shard: Option<String>,
-        /// Draw SVG charts into DIR/plots/.
-        #[arg(long)]
-        plots: bool,
+        /// Draw charts into DIR/plots/, in the formats listed (svg, png, pdf; default svg),
+        /// e.g. --plots svg,png.
+        #[arg(long, value_name = "FORMATS", num_args = 0..=1, default_missing_value = "svg", value_parser = plot_formats)]
+        plots: Option<Formats>,
         /// Complete the batch in --out if it was stopped (or start it there if there is none).
         #[arg(long)]
         resume: bool,
@@ -176,6 +177,9 @@ pub enum Cmd {
         /// Seed of the bootstrap resamples.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// The charts' formats: svg, png, pdf, or several, e.g. svg,pdf.
+        #[arg(long, value_name = "FORMATS", default_value = "svg", value_parser = plot_formats)]
+        plots: Formats,
     },
     /// Join the shards of one batch into the files a single unsharded run writes.
     Merge {
@@ -185,9 +189,9 @@ pub enum Cmd {
         /// Output directory.
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
-        /// Draw SVG charts into DIR/plots/.
-        #[arg(long)]
-        plots: bool,
+        /// Draw charts into DIR/plots/, in the formats listed (svg, png, pdf; default svg).
+        #[arg(long, value_name = "FORMATS", num_args = 0..=1, default_missing_value = "svg", value_parser = plot_formats)]
+        plots: Option<Formats>,
     },
     /// Host an exercise for team consoles on the network; prints one join code per team.
     Serve(ServeArgs),
@@ -308,6 +312,14 @@ pub enum Baseline {
 }
 
 /// Runs a parsed command line.
+/// The chart formats of a `--plots` list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Formats(pub Vec<ttx::batch::render::Format>);
+
+fn plot_formats(text: &str) -> Result<Formats, String> {
+    ttx::batch::render::Format::parse_list(text).map(Formats)
+}
+
 pub fn dispatch(cli: Cli) -> Outcome {
     match cli.command {
         Cmd::Scenarios => headless::scenarios(),
@@ -390,7 +402,7 @@ pub fn dispatch(cli: Cli) -> Outcome {
                 sweeps,
                 shard,
                 jobs,
-                plots,
+                plots: plots.map(|f| f.0).unwrap_or_default(),
                 resume,
                 out,
                 progress: ttx::batch::ProgressMode::Auto,
@@ -400,8 +412,12 @@ pub fn dispatch(cli: Cli) -> Outcome {
             research::batch(&file, &opts)
         }
         Cmd::Calibrate { runs, seed, jobs, dir } => research::calibrate(runs, seed, jobs, dir.as_deref()),
-        Cmd::Merge { dirs, out, plots } => research::merge(&dirs, &out, plots),
-        Cmd::Sensitivity { dir, bootstrap, seed } => research::sensitivity(&dir, bootstrap, seed),
+        Cmd::Merge { dirs, out, plots } => {
+            research::merge(&dirs, &out, &plots.map(|f| f.0).unwrap_or_default())
+        }
+        Cmd::Sensitivity { dir, bootstrap, seed, plots } => {
+            research::sensitivity(&dir, bootstrap, seed, &plots.0)
+        }
         Cmd::Serve(args) => net::serve::serve(args),
         Cmd::Join(args) => net::serve::join(args),
         Cmd::Loadtest { file, consoles, ticks, speed, from, json } => {

@@ -273,17 +273,7 @@ pub fn run(
 /// The metrics of a run as one JSON object, then its series, campaigns and jurisdictions as
 /// arrays (docs/batch.md).
 fn run_json(m: &Metrics, sim: &Sim) -> Result<String, Failure> {
-    #[derive(serde::Serialize)]
-    struct RunJson<'a> {
-        #[serde(flatten)]
-        metrics: &'a Metrics,
-        series: Vec<ttx::batch::detail::SeriesRow>,
-        campaigns: Vec<ttx::batch::detail::CampaignRow>,
-        jurisdictions: Vec<ttx::batch::detail::JurisdictionRow>,
-    }
-    let (campaigns, jurisdictions) = ttx::batch::detail::entities(sim);
-    let doc = RunJson { metrics: m, series: ttx::batch::detail::series_rows(sim), campaigns, jurisdictions };
-    serde_json::to_string(&doc).map_err(|e| Failure::runtime(e.to_string()))
+    ttx::batch::detail::run_json(m, sim).map_err(|e| Failure::runtime(e.to_string()))
 }
 
 fn opt_h(x: Option<f64>) -> String {

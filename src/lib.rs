@@ -8,6 +8,7 @@ pub mod calibrate;
 pub mod command_text;
 pub mod fsio;
 pub mod policy;
+pub mod scenario_file;
 pub mod whatif;
 
 /// The network protocol's messages and frames. The server and the consoles

@@ -132,7 +132,7 @@ fn check_reproducible(m: &batch::Manifest) -> Outcome {
 }
 
 /// `ttx merge`
-pub fn merge(dirs: &[PathBuf], out_dir: &Path, plots: bool) -> Outcome {
+pub fn merge(dirs: &[PathBuf], out_dir: &Path, plots: &[batch::render::Format]) -> Outcome {
     let mut out = crate::output::stdout();
     batch::merge(dirs, out_dir, plots, &mut out).map_err(failure)
 }
@@ -216,11 +216,11 @@ pub fn whatif(
 }
 
 /// `ttx sensitivity DIR`
-pub fn sensitivity(dir: &Path, bootstrap: usize, seed: u64) -> Outcome {
+pub fn sensitivity(dir: &Path, bootstrap: usize, seed: u64, formats: &[batch::render::Format]) -> Outcome {
     let started = std::time::Instant::now();
     let opts = batch::sensitivity::Options { bootstrap, seed };
     let analysis = batch::sensitivity::analyse(dir, opts).map_err(failure)?;
-    let charts = batch::sensitivity::write(dir, &analysis).map_err(failure)?;
+    let charts = batch::sensitivity::write(dir, &analysis, formats).map_err(failure)?;
     let mut out = crate::output::stdout();
     use std::io::Write;
     batch::sensitivity::print(&mut out, &analysis)?;

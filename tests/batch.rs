@@ -79,7 +79,18 @@ const SWEEP: &str = "sharing.isac_membership=0.2,0.8";
 fn thread_count_does_not_change_a_byte() {
     let d = scratch("jobs");
     let (one, two) = (d.join("one"), d.join("two"));
-    let common = ["batch", "tabletop_the_vote", "--runs", "6", "--seed", "5", "--sweep", SWEEP, "--plots"];
+    let common = [
+        "batch",
+        "tabletop_the_vote",
+        "--runs",
+        "6",
+        "--seed",
+        "5",
+        "--sweep",
+        SWEEP,
+        "--plots",
+        "svg,png,pdf",
+    ];
     ok(&[&common[..], &["--jobs", "1", "--out", s(&one)]].concat());
     ok(&[&common[..], &["--jobs", "2", "--out", s(&two)]].concat());
     let files = tree(&one);
@@ -92,6 +103,23 @@ fn thread_count_does_not_change_a_byte() {
     for (name, bytes) in files.iter().filter(|(n, _)| n.ends_with(".svg")) {
         let text = std::str::from_utf8(bytes).unwrap();
         roxmltree::Document::parse(text).unwrap_or_else(|e| panic!("{name} is not well-formed SVG: {e}"));
+        // The same chart as PNG (twice the SVG's pixels each way) and as a one-page PDF.
+        let stem = name.trim_end_matches(".svg");
+        let png = &files[&format!("{stem}.png")];
+        assert!(png.starts_with(b"\x89PNG\r\n\x1a\n") && &png[12..16] == b"IHDR", "{stem}.png");
+        let size = |at: usize| u32::from_be_bytes([png[at], png[at + 1], png[at + 2], png[at + 3]]);
+        let svg_size = |attr: &str| -> u32 {
+            let at = text.find(&format!("{attr}=\"")).unwrap() + attr.len() + 2;
+            text[at..].split('"').next().unwrap().parse().unwrap()
+        };
+        assert_eq!((size(16), size(20)), (2 * svg_size("width"), 2 * svg_size("height")), "{stem}.png");
+        assert!(png.len() > 10_000, "{stem}.png has {} bytes", png.len());
+        let pdf = &files[&format!("{stem}.pdf")];
+        assert!(pdf.starts_with(b"%PDF-1.4\n"), "{stem}.pdf");
+        let tail = String::from_utf8_lossy(&pdf[pdf.len() - 40..]).to_string();
+        assert!(tail.contains("startxref\n") && tail.ends_with("%%EOF\n"), "{stem}.pdf ends {tail:?}");
+        let body = String::from_utf8_lossy(pdf);
+        assert!(body.contains("/BaseFont /Helvetica") && body.contains(") Tj ET"), "{stem}.pdf has no text");
     }
     // `ttx report` reads what `ttx batch` writes.
     let o = ok(&["report", s(&one), "--out", s(&d.join("report.md"))]);
@@ -218,6 +246,12 @@ fn bad_input_exits_2_with_a_clear_message() {
     let b = |extra: &[&str]| {
         bad(&[&["batch", "tabletop_the_vote", "--runs", "2", "--out", out][..], extra].concat())
     };
+
+    // An unknown chart format: the formats there are.
+    let e = b(&["--plots", "svg,gif"]);
+    assert!(e.contains("unknown chart format 'gif' (formats: svg, png, pdf)"), "{e}");
+    let e = bad(&["merge", out, "--plots", "jpg", "--out", out]);
+    assert!(e.contains("unknown chart format 'jpg'"), "{e}");
 
     let e = b(&["--sweep", "sharing.isac_membrship=0.5"]);
     assert!(

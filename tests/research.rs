@@ -268,8 +268,14 @@ fn designs_place_their_points_reproducibly_and_sensitivity_reads_them() {
         s(&mo),
     ]);
     assert_eq!(csv(&mo.join("runs.csv")).1.len(), 4 * 3);
-    let o = ok(&["sensitivity", s(&mo), "--bootstrap", "50"]);
+    let o = ok(&["sensitivity", s(&mo), "--bootstrap", "50", "--plots", "png,pdf"]);
     assert!(String::from_utf8_lossy(&o.stdout).contains("mu* [95% CI]"));
+    // The charts in the formats asked for, and only those.
+    let png = std::fs::read(mo.join("plots/sensitivity_dwell_time_h_p50.png")).unwrap();
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
+    let pdf = std::fs::read(mo.join("plots/sensitivity_dwell_time_h_p50.pdf")).unwrap();
+    assert!(pdf.starts_with(b"%PDF-1.4") && pdf.ends_with(b"%%EOF\n"));
+    assert!(!mo.join("plots/sensitivity_dwell_time_h_p50.svg").exists());
     let lhs = d.join("lhs");
     ok(&[
         "batch",

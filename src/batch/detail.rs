@@ -161,6 +161,21 @@ pub fn series_rows(sim: &Sim) -> Vec<SeriesRow> {
     sim.series().iter().map(|p| SeriesRow { time_h: p.time.0, point: p.clone() }).collect()
 }
 
+/// The metrics of a run as one JSON object, then its series, campaigns and jurisdictions as
+/// arrays: what `ttx run --json` prints (docs/batch.md).
+pub fn run_json(m: &ttx_engine::Metrics, sim: &Sim) -> Result<String, serde_json::Error> {
+    #[derive(Serialize)]
+    struct RunJson<'a> {
+        #[serde(flatten)]
+        metrics: &'a ttx_engine::Metrics,
+        series: Vec<SeriesRow>,
+        campaigns: Vec<CampaignRow>,
+        jurisdictions: Vec<JurisdictionRow>,
+    }
+    let (campaigns, jurisdictions) = entities(sim);
+    serde_json::to_string(&RunJson { metrics: m, series: series_rows(sim), campaigns, jurisdictions })
+}
+
 /// The campaigns and jurisdictions of a finished (or stopped) run.
 pub fn entities(sim: &Sim) -> (Vec<CampaignRow>, Vec<JurisdictionRow>) {
     let reg = sim.registry();

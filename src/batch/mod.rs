@@ -13,6 +13,7 @@ pub mod grow;
 pub mod inference;
 pub mod plots;
 mod progress;
+pub mod render;
 pub mod sensitivity;
 pub mod stats;
 pub mod sweep;
@@ -507,8 +508,8 @@ pub struct BatchOptions {
     pub shard: Option<String>,
     /// Threads (default: every core).
     pub jobs: Option<usize>,
-    /// Draw SVG charts.
-    pub plots: bool,
+    /// Draw the charts in these formats (none: no charts).
+    pub plots: Vec<render::Format>,
     /// Complete a stopped batch in `out`.
     pub resume: bool,
     /// Output directory.
@@ -766,10 +767,10 @@ pub fn batch(
         sink.finish()?;
     }
 
-    if opts.plots && m.shard.is_some() {
+    if !opts.plots.is_empty() && m.shard.is_some() {
         eprintln!("ttx batch: --plots: a shard has no charts of its own; `ttx merge --plots` draws them");
     }
-    let sums = finish(dir, m, &plan.metrics, &mut rows, opts.plots, jobs)?;
+    let sums = finish(dir, m, &plan.metrics, &mut rows, &opts.plots, jobs)?;
     files::write_invocation(dir, seconds, jobs, fresh)?;
     let rate = if seconds > 0.0 { fresh as f64 / seconds } else { 0.0 };
     writeln!(
@@ -790,7 +791,7 @@ pub fn batch(
             dir.join("runs.csv").display(),
             s.count
         )?,
-        None => print_table(out, m, &sums, opts.plots)?,
+        None => print_table(out, m, &sums, !opts.plots.is_empty())?,
     }
     Ok(())
 }
@@ -894,7 +895,7 @@ fn finish(
     m: &Manifest,
     metrics: &[String],
     rows: &mut Vec<RunRow>,
-    plots: bool,
+    plots: &[render::Format],
     jobs: usize,
 ) -> Result<Vec<files::PointSummary>, BatchError> {
     files::sort_rows(rows);
@@ -909,13 +910,13 @@ fn finish(
         files::write_summary_csv(dir, m, &sums)?;
         files::write_summary_json(dir, m, &sums)?;
         effects::write(dir, m, metrics, rows)?;
-        if plots && m.design.is_some() {
+        if !plots.is_empty() && m.design.is_some() {
             eprintln!(
                 "ttx batch: --plots: a design's points are not a grid to chart; `ttx sensitivity {}` draws its indices",
                 files::shell_word(&dir.display().to_string())
             );
-        } else if plots {
-            plots::draw(&dir.join("plots"), m, metrics, rows, &sums)?;
+        } else if !plots.is_empty() {
+            plots::draw(&dir.join("plots"), plots, m, metrics, rows, &sums)?;
         }
     }
     files::write_manifest(dir, m)?;
@@ -987,7 +988,12 @@ fn print_table(
 }
 
 /// `ttx merge`: joins the shard directories of one batch into the files one unsharded run writes.
-pub fn merge(dirs: &[PathBuf], out_dir: &Path, plots: bool, out: &mut dyn Write) -> Result<(), BatchError> {
+pub fn merge(
+    dirs: &[PathBuf],
+    out_dir: &Path,
+    plots: &[render::Format],
+    out: &mut dyn Write,
+) -> Result<(), BatchError> {
     if dirs.is_empty() {
         return Err(BatchError::Input("ttx merge: give the shard directories to join".into()));
     }
@@ -1110,7 +1116,7 @@ pub fn merge(dirs: &[PathBuf], out_dir: &Path, plots: bool, out: &mut dyn Write)
     detail::merge(&dirs, out_dir, whole.series.is_some(), whole.entities)?;
     let sums = finish(out_dir, &whole, &metrics, &mut rows, plots, default_jobs())?;
     writeln!(out, "Merged {} shard(s), {} runs -> {}", shards.len(), rows.len(), out_dir.display())?;
-    print_table(out, &whole, &sums, plots)?;
+    print_table(out, &whole, &sums, !plots.is_empty())?;
     Ok(())
 }
 

@@ -10,8 +10,9 @@
 //!   (none for a sweep of a single value); the legend sits in headroom above the
 //!   highest interval, so it hides no point.
 //!
-//! Text is left to the viewer's sans-serif font (no font files are read), so
-//! the same batch draws the same bytes everywhere.
+//! Each chart is written in every format asked for (`--plots svg,png,pdf`, see
+//! `render`): the same drawing, laid out once, so the same batch draws the same bytes
+//! everywhere.
 
 use std::path::Path;
 
@@ -22,6 +23,7 @@ use ttx_engine::metrics;
 
 use super::BatchError;
 use super::files::{self, Manifest, PointSummary, RunRow};
+use super::render::{Format, Picture, Recorder};
 use super::stats::{Stats, percentile};
 use super::sweep;
 
@@ -45,9 +47,10 @@ fn err<E: std::fmt::Display>(path: &Path) -> impl Fn(E) -> BatchError + '_ {
     move |e| BatchError::Runtime(format!("cannot draw {}: {e}", path.display()))
 }
 
-/// Draws every chart into `dir`; returns how many.
+/// Draws every chart into `dir`, once per format; returns how many files.
 pub fn draw(
     dir: &Path,
+    formats: &[Format],
     m: &Manifest,
     metrics: &[String],
     rows: &[RunRow],
@@ -55,7 +58,7 @@ pub fn draw(
 ) -> Result<usize, BatchError> {
     let created = crate::fsio::create_dirs(dir)
         .map_err(|e| BatchError::Runtime(format!("cannot create {}: {e}", dir.display())))?;
-    let drawn = draw_into(dir, m, metrics, rows, sums);
+    let drawn = draw_into(dir, formats, m, metrics, rows, sums);
     if drawn.is_err() {
         // Nothing half-drawn stays behind: the directory goes again if it is still empty.
         crate::fsio::remove_empty_dirs(&created);
@@ -63,8 +66,28 @@ pub fn draw(
     drawn
 }
 
+/// Writes `pic` as `dir/<stem>.<ext>` in each format; returns the paths.
+pub fn write(
+    dir: &Path,
+    stem: &str,
+    pic: Result<Picture, String>,
+    formats: &[Format],
+) -> Result<Vec<std::path::PathBuf>, BatchError> {
+    let first = dir.join(format!("{stem}.{}", formats.first().map_or("svg", |f| f.ext())));
+    let pic = pic.map_err(err(&first))?;
+    let mut paths = Vec::new();
+    for f in formats {
+        let path = dir.join(format!("{stem}.{}", f.ext()));
+        let bytes = pic.encode(*f).map_err(err(&path))?;
+        files::write_atomic(&path, &bytes).map_err(err(&path))?;
+        paths.push(path);
+    }
+    Ok(paths)
+}
+
 fn draw_into(
     dir: &Path,
+    formats: &[Format],
     m: &Manifest,
     metrics: &[String],
     rows: &[RunRow],
@@ -73,18 +96,13 @@ fn draw_into(
     let mut count = 0;
     for name in metrics::key_metrics() {
         let Some(j) = metrics.iter().position(|x| x == name) else { continue };
-        let path = dir.join(format!("{name}.svg"));
-        let svg = distribution(m, name, j, rows, sums).map_err(err(&path))?;
-        files::write_atomic(&path, svg.as_bytes()).map_err(err(&path))?;
-        count += 1;
+        count += write(dir, name, distribution(m, name, j, rows, sums), formats)?.len();
         for (k, s) in m.sweeps.iter().enumerate() {
             if s.values.len() < 2 {
                 continue;
             }
-            let path = dir.join(format!("{name}_vs_{}.svg", s.path));
-            let svg = trend(m, name, j, k, sums).map_err(err(&path))?;
-            files::write_atomic(&path, svg.as_bytes()).map_err(err(&path))?;
-            count += 1;
+            let stem = format!("{name}_vs_{}", s.path);
+            count += write(dir, &stem, trend(m, name, j, k, sums), formats)?.len();
         }
     }
     Ok(count)
@@ -133,7 +151,7 @@ fn point_label(m: &Manifest, params: &[Value]) -> String {
 
 /// Text below the plotting area at a data x, on the root area.
 fn label_below(
-    root: &DrawingArea<SVGBackend, Shift>,
+    root: &DrawingArea<Recorder<'_>, Shift>,
     at: (i32, i32),
     text: &str,
     size: u32,
@@ -170,8 +188,8 @@ const NOTE: &str =
 
 /// Draws box plots of `groups` into `area`; text under the axis goes on `root` (absolute pixels).
 fn draw_groups(
-    root: &DrawingArea<SVGBackend, Shift>,
-    area: &DrawingArea<SVGBackend, Shift>,
+    root: &DrawingArea<Recorder<'_>, Shift>,
+    area: &DrawingArea<Recorder<'_>, Shift>,
     caption: &str,
     y_desc: &str,
     groups: &[Group],
@@ -252,7 +270,7 @@ fn distribution(
     j: usize,
     rows: &[RunRow],
     sums: &[PointSummary],
-) -> Result<String, String> {
+) -> Result<Picture, String> {
     let n_points = sums.len().max(1);
     let width = (140 + 70 * n_points as u32).clamp(720, 2400);
     let mut groups = Vec::new();
@@ -267,9 +285,9 @@ fn distribution(
         }
         groups.push(Group::new(label, name, values));
     }
-    let mut out = String::new();
+    let mut pic = Picture::new((width, 520));
     {
-        let root = SVGBackend::with_string(&mut out, (width, 520)).into_drawing_area();
+        let root = pic.backend().into_drawing_area();
         root.fill(&WHITE).map_err(|e| e.to_string())?;
         let caption =
             format!("{}: distribution per sweep point ({} runs each)", metrics::label(name), m.runs);
@@ -281,7 +299,7 @@ fn distribution(
         label_below(&root, (width as i32 / 2, bottom + 48), NOTE, 12)?;
         root.present().map_err(|e| e.to_string())?;
     }
-    Ok(out)
+    Ok(pic)
 }
 
 /// Side-by-side box plots comparing batches, one panel per metric: `panels` holds,
@@ -289,9 +307,9 @@ fn distribution(
 pub fn comparison_svg(title: &str, panels: &[(String, Vec<Group>)]) -> Result<String, String> {
     let n = panels.len().max(1);
     let width = 380 * n as u32;
-    let mut out = String::new();
+    let mut pic = Picture::new((width, 540));
     {
-        let root = SVGBackend::with_string(&mut out, (width, 540)).into_drawing_area();
+        let root = pic.backend().into_drawing_area();
         root.fill(&WHITE).map_err(|e| e.to_string())?;
         let (head, body) = root.split_vertically(36);
         head.draw(&Text::new(
@@ -310,10 +328,10 @@ pub fn comparison_svg(title: &str, panels: &[(String, Vec<Group>)]) -> Result<St
         label_below(&root, (width as i32 / 2, bottom + 40), NOTE, 12)?;
         root.present().map_err(|e| e.to_string())?;
     }
-    Ok(out)
+    pic.svg()
 }
 
-fn trend(m: &Manifest, name: &str, _j: usize, k: usize, sums: &[PointSummary]) -> Result<String, String> {
+fn trend(m: &Manifest, name: &str, _j: usize, k: usize, sums: &[PointSummary]) -> Result<Picture, String> {
     let sweep = &m.sweeps[k];
     let numeric = sweep.values.iter().all(Value::is_number);
     let xs: Vec<f64> = sweep
@@ -362,17 +380,13 @@ fn trend(m: &Manifest, name: &str, _j: usize, k: usize, sums: &[PointSummary]) -
     } else {
         y1
     };
-    let mut out = String::new();
+    let caption =
+        format!("{}: mean and 95% CI by {} ({} runs per point)", metrics::label(name), sweep.path, m.runs);
+    // Wide enough for the caption (about 8 pixels a character at its size).
+    let width = (caption.chars().count() as u32 * 8 + 40).clamp(800, 2400);
+    let mut pic = Picture::new((width, 520));
     {
-        let caption = format!(
-            "{}: mean and 95% CI by {} ({} runs per point)",
-            metrics::label(name),
-            sweep.path,
-            m.runs
-        );
-        // Wide enough for the caption (about 8 pixels a character at its size).
-        let width = (caption.chars().count() as u32 * 8 + 40).clamp(800, 2400);
-        let root = SVGBackend::with_string(&mut out, (width, 520)).into_drawing_area();
+        let root = pic.backend().into_drawing_area();
         root.fill(&WHITE).map_err(|e| e.to_string())?;
         let mut chart = ChartBuilder::on(&root)
             .caption(caption, ("sans-serif", 18))
@@ -442,14 +456,13 @@ fn trend(m: &Manifest, name: &str, _j: usize, k: usize, sums: &[PointSummary]) -
         }
         root.present().map_err(|e| e.to_string())?;
     }
-    Ok(out)
+    Ok(pic)
 }
 
 /// The chart of one metric's sensitivity indices: Sobol first- and total-order indices as
 /// paired bars with their 95% intervals, or Morris mu* against sigma, one labelled dot per
 /// parameter (mu* with its interval).
-pub fn sensitivity_svg(m: &super::sensitivity::MetricIndices, runs: u32) -> Result<String, String> {
-    let mut out = String::new();
+pub fn sensitivity_chart(m: &super::sensitivity::MetricIndices, runs: u32) -> Result<Picture, String> {
     let per =
         if runs == 1 { "one run per point".to_string() } else { format!("mean of {runs} runs per point") };
     if !m.sobol.is_empty() {
@@ -468,8 +481,9 @@ pub fn sensitivity_svg(m: &super::sensitivity::MetricIndices, runs: u32) -> Resu
             .fold(0.0f64, f64::min);
         let labels: Vec<String> = m.sobol.iter().map(|s| s.parameter.clone()).collect();
         let width = (k as u32 * 160 + 200).clamp(700, 2400);
+        let mut pic = Picture::new((width, 560));
         {
-            let root = SVGBackend::with_string(&mut out, (width, 560)).into_drawing_area();
+            let root = pic.backend().into_drawing_area();
             root.fill(&WHITE).map_err(|e| e.to_string())?;
             let caption =
                 format!("{}: Sobol indices, 95% bootstrap intervals ({per})", metrics::label(&m.metric));
@@ -540,7 +554,7 @@ pub fn sensitivity_svg(m: &super::sensitivity::MetricIndices, runs: u32) -> Resu
                 .map_err(|e| e.to_string())?;
             root.present().map_err(|e| e.to_string())?;
         }
-        return Ok(out);
+        return Ok(pic);
     }
     let pts: Vec<(f64, f64, f64, f64, String)> = m
         .morris
@@ -551,8 +565,9 @@ pub fn sensitivity_svg(m: &super::sensitivity::MetricIndices, runs: u32) -> Resu
     let ymax = pts.iter().map(|p| p.1).filter(|x| x.is_finite()).fold(0.0f64, f64::max);
     let (xmax, ymax) =
         (if xmax > 0.0 { xmax * 1.25 } else { 1.0 }, if ymax > 0.0 { ymax * 1.2 } else { 1.0 });
+    let mut pic = Picture::new((900, 600));
     {
-        let root = SVGBackend::with_string(&mut out, (900, 600)).into_drawing_area();
+        let root = pic.backend().into_drawing_area();
         root.fill(&WHITE).map_err(|e| e.to_string())?;
         let caption = format!("{}: Morris screening ({per})", metrics::label(&m.metric));
         let mut chart = ChartBuilder::on(&root)
@@ -595,5 +610,5 @@ pub fn sensitivity_svg(m: &super::sensitivity::MetricIndices, runs: u32) -> Resu
             .map_err(|e| e.to_string())?;
         root.present().map_err(|e| e.to_string())?;
     }
-    Ok(out)
+    Ok(pic)
 }

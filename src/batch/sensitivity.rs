@@ -380,9 +380,13 @@ pub fn csv(a: &Analysis) -> Vec<u8> {
     out
 }
 
-/// Writes sensitivity.csv, sensitivity.json and the charts of the key metrics into `dir`;
-/// returns the charts' paths.
-pub fn write(dir: &Path, a: &Analysis) -> Result<Vec<std::path::PathBuf>, BatchError> {
+/// Writes sensitivity.csv, sensitivity.json and the charts of the key metrics (in each of
+/// `formats`) into `dir`; returns the charts' paths.
+pub fn write(
+    dir: &Path,
+    a: &Analysis,
+    formats: &[super::render::Format],
+) -> Result<Vec<std::path::PathBuf>, BatchError> {
     let fail = |p: &Path| {
         let p = p.display().to_string();
         move |e: std::io::Error| BatchError::Runtime(format!("cannot write {p}: {e}"))
@@ -395,11 +399,9 @@ pub fn write(dir: &Path, a: &Analysis) -> Result<Vec<std::path::PathBuf>, BatchE
     files::write_atomic(&path, text.as_bytes()).map_err(fail(&path))?;
     let mut charts = Vec::new();
     for m in a.metrics.iter().filter(|m| metrics::key_metrics().any(|k| k == m.metric)) {
-        let path = dir.join("plots").join(format!("sensitivity_{}.svg", m.metric));
-        let svg = super::plots::sensitivity_svg(m, a.runs_per_point)
-            .map_err(|e| BatchError::Runtime(format!("cannot draw {}: {e}", path.display())))?;
-        files::write_atomic(&path, svg.as_bytes()).map_err(fail(&path))?;
-        charts.push(path);
+        let stem = format!("sensitivity_{}", m.metric);
+        let pic = super::plots::sensitivity_chart(m, a.runs_per_point);
+        charts.extend(super::plots::write(&dir.join("plots"), &stem, pic, formats)?);
     }
     Ok(charts)
 }
