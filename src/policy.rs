@@ -393,13 +393,13 @@ mod tests {
     #[test]
     fn timed_commands_apply_at_their_time() {
         let sc = scenario();
-        let text = r#"(rules: [At(time: "E-30d 09:00", team: "pa", command: (type: "patch", actor: "harbor", asset: "harbor/results"))])"#;
+        let text = r#"(rules: [At(time: "E-59d 09:00", team: "pa", command: (type: "patch", actor: "harbor", asset: "harbor/results"))])"#;
         let p = Policy::parse("p.ron", text, &sc).expect("valid");
         let mut sim = p.new_sim(&sc, 1);
         p.run_to_end(&mut sim);
         let applied: Vec<_> = sim.outcome_history().iter().filter(|o| o.result.is_ok()).collect();
         assert_eq!(applied.len(), 1, "{:?}", sim.outcome_history());
-        let at = sc.registry().clock.tick_of(ETime::parse("E-30d 09:00").expect("a time")).expect("inside");
+        let at = sc.registry().clock.tick_of(ETime::parse("E-59d 09:00").expect("a time")).expect("inside");
         assert_eq!(applied[0].tick, at);
     }
 

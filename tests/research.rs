@@ -271,11 +271,11 @@ fn designs_place_their_points_reproducibly_and_sensitivity_reads_them() {
     let o = ok(&["sensitivity", s(&mo), "--bootstrap", "50", "--plots", "png,pdf"]);
     assert!(String::from_utf8_lossy(&o.stdout).contains("mu* [95% CI]"));
     // The charts in the formats asked for, and only those.
-    let png = std::fs::read(mo.join("plots/sensitivity_dwell_time_h_p50.png")).unwrap();
+    let png = std::fs::read(mo.join("plots/sensitivity_warned_before_targeted.png")).unwrap();
     assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
-    let pdf = std::fs::read(mo.join("plots/sensitivity_dwell_time_h_p50.pdf")).unwrap();
+    let pdf = std::fs::read(mo.join("plots/sensitivity_warned_before_targeted.pdf")).unwrap();
     assert!(pdf.starts_with(b"%PDF-1.4") && pdf.ends_with(b"%%EOF\n"));
-    assert!(!mo.join("plots/sensitivity_dwell_time_h_p50.svg").exists());
+    assert!(!mo.join("plots/sensitivity_warned_before_targeted.svg").exists());
     let lhs = d.join("lhs");
     ok(&[
         "batch",
