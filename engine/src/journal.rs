@@ -12,6 +12,7 @@ use std::io::{BufRead, Write};
 use serde::{Deserialize, Serialize};
 
 use crate::command::{Command, CommandOutcome, Issuer, Rejection};
+use crate::debrief::{Feedback, HotWashKind, check_hot_wash};
 use crate::model::registry::Registry;
 use crate::nesting::{MAX_NESTING, Syntax, too_deep};
 use crate::scenario::{Diagnostics, Scenario};
@@ -118,6 +119,9 @@ pub enum Record {
         pause_on_inject: bool,
         /// The clock stops when a new module begins.
         module_breaks: bool,
+        /// The clock stops while a player-made inject waits for approval.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        pause_for_approval: bool,
     },
     /// A player-made inject held for the facilitator's approval in a served session: not a
     /// command until approved (its command record goes with the decision), and held again when
@@ -165,6 +169,38 @@ pub enum Record {
         seq: u64,
         /// The command.
         command: Command,
+    },
+    /// A hot-wash item: a strength or an area for improvement, from a team's console or (for
+    /// the room) the facilitator's. Replay passes over it.
+    HotWash {
+        /// Tick at which it was entered.
+        tick: u32,
+        /// Clock time.
+        time: String,
+        /// The module being discussed, if any (absent at the end of the exercise).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        module: Option<String>,
+        /// The team that entered it; absent for the facilitator's items for the room.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        team: Option<String>,
+        /// Strength or area for improvement.
+        kind: HotWashKind,
+        /// The item.
+        text: String,
+    },
+    /// A participant's Participant Feedback Form, from a team's console. Replay passes over it.
+    Feedback {
+        /// Tick at which it was sent.
+        tick: u32,
+        /// Clock time.
+        time: String,
+        /// The module being discussed, if any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        module: Option<String>,
+        /// The participant's team.
+        team: String,
+        /// The form.
+        form: Feedback,
     },
 }
 
@@ -436,6 +472,13 @@ pub fn check_structure(records: &[(usize, Record)], reg: &Registry) -> Result<()
     let mut seqs = std::collections::BTreeSet::new();
     // The tick of the last command, and the last sequence number of each issuer rank in it.
     let mut last_cmd: Option<(u32, Vec<(u32, u64)>)> = None;
+    let structure = |line: usize, message: String| ReplayError::Structure { line, message };
+    let check_team = |line: usize, team: Option<&str>| match team {
+        Some(t) if !reg.team_by_id.contains_key(t) => {
+            Err(structure(line, format!("team `{t}` is not in the scenario")))
+        }
+        _ => Ok(()),
+    };
     for (line, r) in records.iter().skip(1) {
         let line = *line;
         let clock_time = |tick: u32| reg.clock.at(Tick(tick)).to_string();
@@ -515,6 +558,14 @@ pub fn check_structure(records: &[(usize, Record)], reg: &Registry) -> Result<()
                     );
                 }
                 last_end = Some(*tick);
+            }
+            Record::HotWash { team, text, .. } => {
+                check_team(line, team.as_deref())?;
+                check_hot_wash(text).map_err(|m| structure(line, format!("a hot-wash item: {m}")))?;
+            }
+            Record::Feedback { team, form, .. } => {
+                check_team(line, Some(team))?;
+                form.check().map_err(|m| structure(line, format!("a feedback form: {m}")))?;
             }
             Record::Note { .. }
             | Record::Settings { .. }

@@ -219,6 +219,8 @@ pub enum Input {
     Command(Command),
     /// Exercise control (facilitator).
     Control(Control),
+    /// Something else a console sends: a hot-wash item, a feedback form, a cancel.
+    Message(ClientMsg),
     /// Print the current view.
     View,
     /// Leave.
@@ -233,6 +235,13 @@ pub fn parse_input(line: &str) -> Result<Input, String> {
     match kind.as_str() {
         "view" => Ok(Input::View),
         "quit" => Ok(Input::Quit),
+        k @ ("hot_wash" | "feedback" | "cancel") => {
+            let mut value = value;
+            if let Some(o) = value.as_object_mut() {
+                o.entry("id").or_insert(serde_json::Value::from(0));
+            }
+            serde_json::from_value(value).map(Input::Message).map_err(|e| format!("bad {k}: {e}"))
+        }
         k if CONTROL_TYPES.contains(&k) => {
             serde_json::from_value(value).map(Input::Control).map_err(|e| format!("bad {k}: {e}"))
         }
@@ -506,7 +515,12 @@ pub async fn run_connection(
                         open = false;
                         continue;
                     };
-                    if let ClientMsg::Command { id, .. } | ClientMsg::Control { id, .. } = &m {
+                    if let ClientMsg::Command { id, .. }
+                    | ClientMsg::Control { id, .. }
+                    | ClientMsg::HotWash { id, .. }
+                    | ClientMsg::Feedback { id, .. }
+                    | ClientMsg::Cancel { id, .. } = &m
+                    {
                         waiting.insert(*id);
                     }
                     if wtx.try_send(m).is_err() {
@@ -634,6 +648,18 @@ pub async fn headless(
                         next_id += 1;
                         emit_local(out, &Local::Sent { id, summary: command.summary() })?;
                         ClientMsg::Command { id, command }
+                    }
+                    Ok(Input::Message(mut m)) => {
+                        let id = next_id;
+                        next_id += 1;
+                        let summary = match &mut m {
+                            ClientMsg::HotWash { id: i, kind, .. } => { *i = id; format!("hot wash: {}", kind.heading().to_lowercase()) }
+                            ClientMsg::Feedback { id: i, .. } => { *i = id; "feedback form".to_string() }
+                            ClientMsg::Cancel { id: i, seq } => { *i = id; format!("cancel command {seq}") }
+                            _ => String::new(),
+                        };
+                        emit_local(out, &Local::Sent { id, summary })?;
+                        m
                     }
                     Ok(Input::Control(action)) => {
                         let id = next_id;

@@ -10,13 +10,14 @@
 use bytes::{BufMut, Bytes, BytesMut};
 use serde::{Deserialize, Serialize};
 use tokio_util::codec::LengthDelimitedCodec;
+use ttx_engine::debrief::{Feedback, HotWashKind};
 use ttx_engine::view::LogLine;
 use ttx_engine::{Command, Directory, FacilitatorView, Rejection, TeamView};
 
 use super::diff::{FacilitatorDelta, TeamDelta};
 
 /// The protocol version; the handshake refuses any other.
-pub const PROTOCOL: u32 = 3;
+pub const PROTOCOL: u32 = 4;
 
 /// The largest frame a console may send (commands are small).
 pub const MAX_CLIENT_FRAME: usize = 64 * 1024;
@@ -62,10 +63,34 @@ pub enum ClientMsg {
     },
     /// Keeps an idle connection alive.
     Ping,
+    /// A hot-wash item: from a team's console for its team, from the facilitator's for the room.
+    HotWash {
+        /// The console's number for it, echoed in the answer.
+        id: u64,
+        /// Strength or area for improvement.
+        kind: HotWashKind,
+        /// The item (at most 2000 characters).
+        text: String,
+    },
+    /// A participant's Participant Feedback Form (team consoles only).
+    Feedback {
+        /// The console's number for it, echoed in the answer.
+        id: u64,
+        /// The form.
+        form: Feedback,
+    },
+    /// Takes back one of the team's own commands that has not applied yet (the facilitator's
+    /// connection may take back any).
+    Cancel {
+        /// The console's number for it, echoed in the answer.
+        id: u64,
+        /// The command's sequence number (from its acknowledgement).
+        seq: u64,
+    },
 }
 
 /// The names of [`ClientMsg`] types, to tell an unknown message from a malformed one.
-pub const CLIENT_TYPES: [&str; 4] = ["hello", "command", "control", "ping"];
+pub const CLIENT_TYPES: [&str; 7] = ["hello", "command", "control", "ping", "hot_wash", "feedback", "cancel"];
 
 /// Exercise control from the facilitator.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -114,11 +139,27 @@ pub enum Control {
         /// On or off.
         on: bool,
     },
+    /// Stop the clock while a player-made inject waits for approval, running it again when the
+    /// queue empties if it was running (or not).
+    PauseForApproval {
+        /// On or off.
+        on: bool,
+    },
 }
 
 /// The names of [`Control`] types.
-pub const CONTROL_TYPES: [&str; 9] =
-    ["pause", "resume", "step", "speed", "approve", "deny", "note", "stop", "pause_on_inject"];
+pub const CONTROL_TYPES: [&str; 10] = [
+    "pause",
+    "resume",
+    "step",
+    "speed",
+    "approve",
+    "deny",
+    "note",
+    "stop",
+    "pause_on_inject",
+    "pause_for_approval",
+];
 
 fn one() -> u32 {
     1
@@ -185,6 +226,11 @@ pub enum TeamCommandState {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         reason: Option<String>,
     },
+    /// Taken back before it applied.
+    Cancelled {
+        /// Sequence number.
+        seq: u64,
+    },
 }
 
 /// The server's own state, for the facilitator.
@@ -200,6 +246,9 @@ pub struct ServerStatus {
     /// Player-made injects wait for the facilitator's approval.
     #[serde(default)]
     pub approve_injects: bool,
+    /// The clock stops while a player-made inject waits for approval.
+    #[serde(default)]
+    pub pause_for_approval: bool,
     /// Consoles connected per team id.
     pub consoles: Vec<(String, usize)>,
     /// Facilitator control connections.

@@ -349,6 +349,7 @@ fn history(list: Vec<TeamCommand>) -> Vec<(Command, ttx_engine::ETime, RequestSt
                 }
                 TeamCommandState::Held { pending } => RequestState::Held(pending),
                 TeamCommandState::Denied { reason, .. } => RequestState::Denied(reason),
+                TeamCommandState::Cancelled { seq } => RequestState::Cancelled(seq),
             };
             (c.command, c.at, state)
         })

@@ -114,6 +114,8 @@ pub enum RequestState {
     Denied(Option<String>),
     /// No answer came before the connection broke.
     Unconfirmed,
+    /// Taken back before it applied (sequence number).
+    Cancelled(u64),
 }
 
 /// A command this console sent.
@@ -153,6 +155,7 @@ impl Request {
             RequestState::Unconfirmed => {
                 ("no answer before the connection broke: check before sending it again".into(), Level::Warn)
             }
+            RequestState::Cancelled(_) => ("taken back before it applied".into(), Level::Info),
         }
     }
 }
