@@ -330,7 +330,7 @@ fn journal_report_matches_the_replay() {
     assert_eq!(ga[3], format!("{} / {refused}", 2 - refused));
     assert!(md.contains("| refused: "));
     // The improvement plan has a row per area for improvement, with a responsible team and a due date.
-    let ip = &md[pos("## 8. Improvement plan")..pos("## Appendix A")];
+    let ip = &md[pos("## 10. Improvement plan")..pos("## Appendix A")];
     let afis = ip.lines().filter(|l| l.starts_with("| ") && !l.starts_with("| #")).count();
     let challenged: usize = reg
         .spec

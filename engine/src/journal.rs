@@ -616,6 +616,8 @@ pub struct ReplayReport {
     pub commands: usize,
     /// Notes found.
     pub notes: Vec<Record>,
+    /// Hot-wash items and feedback forms found.
+    pub debrief: Vec<Record>,
     /// The first divergence, if any.
     pub divergence: Option<Divergence>,
     /// The last tick the journal covers.
@@ -660,6 +662,7 @@ pub fn replay(records: &[(usize, Record)], options: SimOptions) -> Result<Replay
     let mut report_hashes = 0;
     let mut commands = 0;
     let mut notes = Vec::new();
+    let mut debrief = Vec::new();
     let mut divergence = None;
     let mut last_tick = 0;
     let cancelled = cancelled_seqs(records);
@@ -697,6 +700,7 @@ pub fn replay(records: &[(usize, Record)], options: SimOptions) -> Result<Replay
                 }
             }
             Record::Note { .. } => notes.push(r.clone()),
+            Record::HotWash { .. } | Record::Feedback { .. } => debrief.push(r.clone()),
             _ => {}
         }
     }
@@ -706,6 +710,7 @@ pub fn replay(records: &[(usize, Record)], options: SimOptions) -> Result<Replay
         hashes_checked: report_hashes,
         commands,
         notes,
+        debrief,
         divergence,
         last_tick,
     })

@@ -191,6 +191,14 @@ pub fn history_in(records: &[(usize, Record)], reg: &ttx_engine::model::registry
                     decide(list, *pending, *approved, *seq, reason.clone());
                 }
             }
+            Record::Cancelled { issuer: Issuer::Team(t), seq, .. } => {
+                let accepted = |c: &&mut TeamCommand| {
+                    matches!(c.state, TeamCommandState::Accepted { seq: s, .. } if s == *seq)
+                };
+                if let Some(c) = history.get_mut(t).and_then(|l| l.iter_mut().find(accepted)) {
+                    c.state = TeamCommandState::Cancelled { seq: *seq };
+                }
+            }
             _ => {}
         }
     }

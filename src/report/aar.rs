@@ -198,6 +198,8 @@ pub struct Analysis<'a> {
     pub capabilities: Vec<CapabilityResult>,
     /// Notes.
     pub notes: Vec<Record>,
+    /// The journal's hot-wash items and feedback forms.
+    pub debrief: Vec<Record>,
     /// Commands from outside (players and facilitator): tick, issuer, summary, refusal.
     pub commands: Vec<(Tick, String, String, Option<String>)>,
     /// Expected actions written as command patterns, scored.
@@ -356,6 +358,7 @@ pub fn analyse<'a>(report: &'a ReplayReport, info: JournalInfo, evaluation: &Eva
         flows,
         capabilities: Vec::new(),
         notes: report.notes.clone(),
+        debrief: report.debrief.clone(),
         commands,
         actions: ttx_engine::evaluation::score(sim),
         hashes_checked: report.hashes_checked,
@@ -831,11 +834,11 @@ fn when_long(reg: &Registry, t: ETime) -> String {
 // ---------------------------------------------------------------------------
 // The document
 
-fn h2(doc: &mut Doc, id: &str, text: &str) {
+pub(super) fn h2(doc: &mut Doc, id: &str, text: &str) {
     doc.blocks.push(Block::Heading { level: 2, id: id.into(), text: text.into() });
 }
 
-fn h3(doc: &mut Doc, id: &str, text: &str) {
+pub(super) fn h3(doc: &mut Doc, id: &str, text: &str) {
     doc.blocks.push(Block::Heading { level: 3, id: id.into(), text: text.into() });
 }
 
@@ -1263,8 +1266,12 @@ pub fn document(a: &Analysis) -> Doc {
     // 7. Notes.
     notes_section(&mut doc, a);
 
+    // 8-9. The debrief.
+    super::debrief::hot_wash_section(&mut doc, reg, &a.debrief, "8");
+    super::debrief::feedback_section(&mut doc, reg, &a.debrief, "9");
+
     // 8. Improvement plan.
-    h2(&mut doc, "improvement-plan", "8. Improvement plan");
+    h2(&mut doc, "improvement-plan", "10. Improvement plan");
     doc.blocks.push(Block::Aside(format!(
         "Prefilled from the areas for improvement above for the planners to edit (in the browser the cells are editable before printing). Due dates default to 30 days before the election ({}).",
         due_date(reg)

@@ -9,6 +9,7 @@
 
 mod aar;
 mod batch;
+mod debrief;
 mod doc;
 mod metrics_text;
 mod rating;
