@@ -19,6 +19,7 @@ use tokio::sync::mpsc;
 use tokio::sync::mpsc::error::{TryRecvError, TrySendError};
 use ttx_engine::Command;
 use ttx_tui::team::{Answer, Connection, ExerciseClock, RequestState, TeamConsole, TeamOptions};
+use ttx_tui::hotwash::DebriefOut;
 use ttx_tui::team_keys::TeamAction;
 use ttx_tui::{Theme, team_ui, terminal};
 
@@ -227,6 +228,16 @@ fn run(
             }
             // Commands queue here while the connection's own queue is full (it is not read
             // while reconnecting): the screen never waits for the network.
+            for (id, out) in c.take_debrief() {
+                let msg = match out {
+                    DebriefOut::HotWash { kind, text } => ClientMsg::HotWash { id, kind, text },
+                    DebriefOut::Feedback(form) => ClientMsg::Feedback { id, form },
+                    DebriefOut::Cancel(seq) => ClientMsg::Cancel { id, seq },
+                };
+                if io.send.try_send(msg).is_err() {
+                    c.answer(Answer::Refused { id, message: "not sent: the connection is busy or has ended".into() });
+                }
+            }
             io.queued.extend(c.take_outbox());
             while let Some((id, command)) = io.queued.pop_front() {
                 match io.send.try_send(ClientMsg::Command { id, command }) {
@@ -362,6 +373,7 @@ fn answer_of(msg: ServerMsg) -> Option<Answer> {
         ServerMsg::Ack { id, seq, time, .. } => Answer::Accepted { id, seq, time },
         ServerMsg::Refused { id, message, .. } => Answer::Refused { id, message },
         ServerMsg::Held { id, pending } => Answer::Held { id, pending },
+        ServerMsg::Done { id, message } => Answer::Done { id, message },
         ServerMsg::Decision { pending, approved, seq, reason } => {
             Answer::Decision { pending, approved, seq, reason }
         }

@@ -15,6 +15,7 @@ mod metrics_text;
 mod rating;
 mod sanitize;
 mod svg;
+mod team_pages;
 mod whatif;
 
 use std::io::Write;

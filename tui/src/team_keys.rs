@@ -96,6 +96,12 @@ pub enum TeamAction {
     ForceQuit,
     /// Yes.
     Confirm,
+    /// Enter a hot-wash item.
+    HotWash,
+    /// Fill in the Participant Feedback Form.
+    FeedbackForm,
+    /// Take back the team's latest command that waits to apply.
+    CancelLatest,
 }
 
 /// Where a binding applies.
@@ -123,6 +129,8 @@ pub enum TeamContext {
     Help,
     /// Everywhere.
     Always,
+    /// A hot-wash item or the feedback form.
+    Debrief,
 }
 
 impl TeamContext {
@@ -140,16 +148,17 @@ impl TeamContext {
             TeamContext::Confirm => "Questions",
             TeamContext::Help => "Help",
             TeamContext::Always => "Everywhere",
+            TeamContext::Debrief => "Hot wash and feedback form",
         }
     }
 
     /// Whether printable keys type text here.
     pub fn takes_text(self) -> bool {
-        matches!(self, TeamContext::Palette | TeamContext::Picker)
+        matches!(self, TeamContext::Palette | TeamContext::Picker | TeamContext::Debrief)
     }
 
     /// The order of the help screen.
-    pub const HELP_ORDER: [TeamContext; 11] = [
+    pub const HELP_ORDER: [TeamContext; 12] = [
         TeamContext::Main,
         TeamContext::Map,
         TeamContext::Inbox,
@@ -158,6 +167,7 @@ impl TeamContext {
         TeamContext::Message,
         TeamContext::Palette,
         TeamContext::Picker,
+        TeamContext::Debrief,
         TeamContext::Confirm,
         TeamContext::Help,
         TeamContext::Always,
@@ -210,6 +220,21 @@ pub static TEAM_BINDINGS: &[TeamBinding] = &[
         None,
     ),
     b(C::Main, &[TAB], A::FocusNext, "focus the next panel", Some("next panel")),
+    b(
+        C::Main,
+        &[Key::ch('h')],
+        A::HotWash,
+        "hot wash: enter a strength or an area for improvement",
+        Some("hot wash"),
+    ),
+    b(C::Main, &[Key::ch('F')], A::FeedbackForm, "fill in the Participant Feedback Form", Some("feedback")),
+    b(
+        C::Main,
+        &[Key::ch('u')],
+        A::CancelLatest,
+        "take back your latest command that has not applied yet",
+        None,
+    ),
     b(C::Main, &[BACKTAB], A::FocusPrev, "focus the previous panel", None),
     b(C::Main, &[Key::ch('1')], A::Focus(TeamPanel::Map), "focus the map", None),
     b(C::Main, &[Key::ch('2')], A::Focus(TeamPanel::Inbox), "focus the inbox", None),
@@ -267,6 +292,12 @@ pub static TEAM_BINDINGS: &[TeamBinding] = &[
     b(C::Picker, &[Key::ch(' ')], A::Toggle, "tick or untick (lists of several)", None),
     b(C::Picker, &[BACKSPACE], A::Backspace, "delete a character of the filter (type to filter)", None),
     b(C::Picker, &[ESC], A::Close, "close the list", Some("close")),
+    b(C::Debrief, &[TAB, DOWN], A::NextField, "next field", Some("next field")),
+    b(C::Debrief, &[BACKTAB, UP], A::PrevField, "previous field", None),
+    b(C::Debrief, &[LEFT, RIGHT], A::Left, "change the rating or the kind", Some("change")),
+    b(C::Debrief, &[ENTER, Key::ctrl('s')], A::Submit, "send it", Some("send")),
+    b(C::Debrief, &[BACKSPACE], A::Backspace, "delete a character (clear a rating)", None),
+    b(C::Debrief, &[ESC], A::Close, "close without sending", Some("close")),
     b(C::Confirm, &[Key::ch('y')], A::Confirm, "yes", Some("yes")),
     b(C::Confirm, &[Key::ch('n'), ESC], A::Close, "no", Some("no")),
     b(C::Help, &[ESC, Key::ch('?'), Key::ch('q')], A::Close, "close the help", Some("close")),
