@@ -97,6 +97,11 @@ impl Feedback {
     }
 }
 
+/// Why a correction's text cannot be recorded (empty or over [`MAX_TEXT`] characters).
+pub fn check_correction(text: &str) -> Result<(), String> {
+    check_text("the correction", text, false)
+}
+
 /// Why a hot-wash item's text cannot be recorded (empty or over [`MAX_TEXT`] characters).
 pub fn check_hot_wash(text: &str) -> Result<(), String> {
     check_text("the item", text, false)

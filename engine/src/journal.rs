@@ -12,7 +12,7 @@ use std::io::{BufRead, Write};
 use serde::{Deserialize, Serialize};
 
 use crate::command::{Command, CommandOutcome, Issuer, Rejection};
-use crate::debrief::{Feedback, HotWashKind, check_hot_wash};
+use crate::debrief::{Feedback, HotWashKind, check_correction, check_hot_wash};
 use crate::model::registry::Registry;
 use crate::nesting::{MAX_NESTING, Syntax, too_deep};
 use crate::scenario::{Diagnostics, Scenario};
@@ -186,6 +186,18 @@ pub enum Record {
         /// Strength or area for improvement.
         kind: HotWashKind,
         /// The item.
+        text: String,
+    },
+    /// The facilitator's correction to an inject that has fired: the report shows it beside
+    /// the inject, and a served session tells the teams that received it. Replay passes over it.
+    Correction {
+        /// Tick at which it was made.
+        tick: u32,
+        /// Clock time.
+        time: String,
+        /// The inject's id.
+        inject: String,
+        /// The correction.
         text: String,
     },
     /// A participant's Participant Feedback Form, from a team's console. Replay passes over it.
@@ -563,6 +575,12 @@ pub fn check_structure(records: &[(usize, Record)], reg: &Registry) -> Result<()
                 check_team(line, team.as_deref())?;
                 check_hot_wash(text).map_err(|m| structure(line, format!("a hot-wash item: {m}")))?;
             }
+            Record::Correction { inject, text, .. } => {
+                if !reg.injects.iter().any(|i| &i.spec.id == inject) {
+                    return Err(structure(line, format!("a correction to inject `{inject}`, which is not in the scenario")));
+                }
+                check_correction(text).map_err(|m| structure(line, format!("a correction: {m}")))?;
+            }
             Record::Feedback { team, form, .. } => {
                 check_team(line, Some(team))?;
                 form.check().map_err(|m| structure(line, format!("a feedback form: {m}")))?;
@@ -700,7 +718,9 @@ pub fn replay(records: &[(usize, Record)], options: SimOptions) -> Result<Replay
                 }
             }
             Record::Note { .. } => notes.push(r.clone()),
-            Record::HotWash { .. } | Record::Feedback { .. } => debrief.push(r.clone()),
+            Record::HotWash { .. } | Record::Feedback { .. } | Record::Correction { .. } => {
+                debrief.push(r.clone())
+            }
             _ => {}
         }
     }

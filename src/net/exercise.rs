@@ -1089,6 +1089,7 @@ impl Exercise {
                 self.stopping = true;
                 Ok("stopping the session".into())
             }
+            Control::Correct { inject, text } => self.correct(inject, text),
             Control::PauseForApproval { on } => {
                 self.config.pause_for_approval = on;
                 if on {
@@ -1111,6 +1112,31 @@ impl Exercise {
                 })
             }
         }
+    }
+
+    /// Journals a correction to a fired inject and tells the teams that received it (after
+    /// the journal holds it).
+    fn correct(&mut self, inject: String, text: String) -> Result<String, String> {
+        ttx_engine::debrief::check_correction(&text)?;
+        let views = self.core.sim().inject_views();
+        let Some(iv) = views.iter().find(|v| v.id == inject) else {
+            let inject: String = inject.chars().take(60).collect();
+            return Err(format!("no inject `{inject}` in the scenario"));
+        };
+        if iv.fired_at.is_none() {
+            return Err(format!("inject `{inject}` has not fired ({})", iv.state));
+        }
+        let (tick, time) = self.record_time();
+        let text = text.trim().to_string();
+        self.journal.write(&Record::Correction { tick, time: time.clone(), inject: inject.clone(), text: text.clone() });
+        let f = frame(&ServerMsg::Correction { inject, title: iv.title.clone(), time, text });
+        let teams: Vec<String> =
+            if iv.teams.is_empty() { self.teams.keys().cloned().collect() } else { iv.teams.clone() };
+        let n = teams.len();
+        for t in teams {
+            self.decisions.push((t, f.clone()));
+        }
+        Ok(format!("correction to \"{}\" recorded and sent to {n} team{}", iv.title, if n == 1 { "" } else { "s" }))
     }
 
     /// Stops the running clock while injects wait for approval (when the setting is on).

@@ -139,6 +139,14 @@ pub enum Control {
         /// On or off.
         on: bool,
     },
+    /// Correct an inject that has fired: journaled, shown in the report beside the inject, and
+    /// sent to the teams that received it.
+    Correct {
+        /// The inject's id.
+        inject: String,
+        /// The correction (at most 2000 characters).
+        text: String,
+    },
     /// Stop the clock while a player-made inject waits for approval, running it again when the
     /// queue empties if it was running (or not).
     PauseForApproval {
@@ -148,7 +156,7 @@ pub enum Control {
 }
 
 /// The names of [`Control`] types.
-pub const CONTROL_TYPES: [&str; 10] = [
+pub const CONTROL_TYPES: [&str; 11] = [
     "pause",
     "resume",
     "step",
@@ -159,6 +167,7 @@ pub const CONTROL_TYPES: [&str; 10] = [
     "stop",
     "pause_on_inject",
     "pause_for_approval",
+    "correct",
 ];
 
 fn one() -> u32 {
@@ -444,6 +453,17 @@ pub enum ServerMsg {
         time: String,
         /// The final figures this console may see, as (label, value), in the order to show them.
         metrics: Vec<(String, String)>,
+    },
+    /// The facilitator corrected an inject this team received.
+    Correction {
+        /// The inject's id.
+        inject: String,
+        /// Its title.
+        title: String,
+        /// When it was corrected (scenario clock).
+        time: String,
+        /// The correction.
+        text: String,
     },
     /// Something went wrong; the server closes the connection after this.
     Error {

@@ -314,6 +314,9 @@ fn take_events(screen: &mut Screen, io: &mut Io) -> Option<Ended> {
                 },
                 Screen::Console(c),
             ) => c.set_clock(ExerciseClock { paused, ticks_per_second, discussion, module, questions }),
+            (ClientEvent::Message { msg: ServerMsg::Correction { title, time, text, .. }, .. }, Screen::Console(c)) => {
+                c.correction(&title, &time, &text);
+            }
             (ClientEvent::Message { msg, .. }, Screen::Console(c)) => {
                 if let Some(a) = answer_of(msg) {
                     c.answer(a);

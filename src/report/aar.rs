@@ -1157,9 +1157,19 @@ pub fn document(a: &Analysis) -> Doc {
             .iter()
             .filter_map(|id| reg.team_by_id.get(id).map(|t| reg.teams[t.ix()].name.clone()))
             .collect();
+        let corrections: Vec<String> = a
+            .debrief
+            .iter()
+            .filter_map(|r| match r {
+                Record::Correction { time, inject, text, .. } if *inject == iv.id => {
+                    Some(format!(" — corrected at {time}: {text}"))
+                }
+                _ => None,
+            })
+            .collect();
         t.rows.push(vec![
             Cell::text(fired),
-            Cell::text(iv.title),
+            Cell::text(format!("{}{}", iv.title, corrections.concat())),
             Cell::text(if teams.is_empty() { "all".into() } else { teams.join(", ") }),
             Cell::text(iv.expected_actions.join("; ")),
         ]);

@@ -207,3 +207,38 @@ fn the_clock_stops_while_an_inject_waits_for_approval_and_a_resume_keeps_the_set
     let (code, text) = replay_verify(&server.journal);
     assert_eq!(code, 0, "{text}");
 }
+
+#[test]
+fn a_correction_to_a_fired_inject_reaches_its_teams_the_journal_and_the_report() {
+    let tmp = scratch("correction");
+    let mut server = Server::start(tmp.path(), "127.0.0.1:0", &["--paused"]);
+    let bind = server.addr.clone();
+    let mut fac = Console::join(&bind, None, &server.facilitator_code(), &[]);
+    fac.wait_for("the facilitator's view", T, |x| x["type"] == "facilitator_full");
+    let mut pa = Console::join(&bind, Some("pa"), &server.code("pa"), &[]);
+    pa.wait_for("pa's view", T, |x| x["type"] == "full");
+    let mut red = Console::join(&bind, Some("red"), &server.code("red"), &[]);
+    red.wait_for("red's view", T, |x| x["type"] == "full");
+    refused(&fac.ask(json!({"type": "correct", "inject": "phish_wave", "text": "x"})), "has not fired");
+    refused(&fac.ask(json!({"type": "correct", "inject": "nope", "text": "x"})), "no inject `nope`");
+    assert_eq!(fac.ask(json!({"type": "fire_inject", "inject": "phish_wave"}))["type"], "ack");
+    assert_eq!(fac.ask(json!({"type": "step", "ticks": 2}))["type"], "done");
+    let long = "y".repeat(2001);
+    refused(&fac.ask(json!({"type": "correct", "inject": "phish_wave", "text": long})), "at most 2000");
+    let text = "The sender domain was elect1ons-gov.net, not the one printed.";
+    let a = fac.ask(json!({"type": "correct", "inject": "phish_wave", "text": text}));
+    assert_eq!(a["type"], "done", "{a}");
+    // A team that received the inject is told; one that did not is not.
+    let c = pa.wait_for("the correction", T, |x| x["type"] == "correction");
+    assert_eq!((c["inject"].as_str(), c["text"].as_str()), (Some("phish_wave"), Some(text)), "{c}");
+    red.view();
+    red.drain();
+    assert!(!red.seen.iter().any(|x| x["type"] == "correction"), "red did not receive the inject");
+    assert_eq!(fac.ask(json!({"type": "stop"}))["type"], "done");
+    assert_eq!(server.wait_exit(T), 0);
+    let (code, out) = replay_verify(&server.journal);
+    assert_eq!(code, 0, "{out}");
+    let md = report_md(&server.journal);
+    let injects = &md[md.find("### Injects").expect("injects table")..];
+    assert!(injects.contains(&format!("— corrected at E-60d 10:00: {text}")), "{}", &injects[..2000.min(injects.len())]);
+}

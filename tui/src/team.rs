@@ -777,6 +777,11 @@ impl TeamConsole {
         self.set_status(level, text);
     }
 
+    /// The facilitator corrected an inject the team received: says so on the status line.
+    pub fn correction(&mut self, title: &str, time: &str, text: &str) {
+        self.set_status(Level::Warn, format!("Correction at {time} to \"{title}\": {text}"));
+    }
+
     /// A cancel was carried out: the command it took back is marked so.
     fn settle_cancel(&mut self, message: &str) {
         let seq = message.strip_prefix("command ").and_then(|m| m.split(' ').next()).and_then(|n| n.parse().ok());
