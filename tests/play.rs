@@ -486,7 +486,10 @@ fn the_discussion_window_takes_the_rooms_hot_wash() {
     assert_eq!(s.finish(), 0, "{}", s.contents());
     let journal = std::fs::read_to_string(dir.join("hw.jsonl")).expect("the journal");
     let line = journal.lines().find(|l| l.contains("\"type\":\"hot_wash\"")).expect("a hot-wash record");
-    assert!(line.contains("\"kind\":\"strength\",\"text\":\"Clear roles\"") && !line.contains("\"team\""), "{line}");
+    assert!(
+        line.contains("\"kind\":\"strength\",\"text\":\"Clear roles\"") && !line.contains("\"team\""),
+        "{line}"
+    );
     let out = std::process::Command::new(BIN)
         .args(["replay", "hw.jsonl", "--verify"])
         .current_dir(dir)
@@ -501,5 +504,8 @@ fn the_discussion_window_takes_the_rooms_hot_wash() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let md = std::fs::read_to_string(dir.join("hw.md")).expect("the report");
     let hw = &md[md.find("## 8. Hot wash").expect("the section")..];
-    assert!(hw.contains("The room (facilitator)") && hw.contains("Clear roles (E-60d 08:00, Module 1"), "{hw}");
+    assert!(
+        hw.contains("The room (facilitator)") && hw.contains("Clear roles (E-60d 08:00, Module 1"),
+        "{hw}"
+    );
 }

@@ -706,7 +706,8 @@ fn the_report_has_a_page_per_team_with_what_it_did_and_was_told() {
     let page = &page[..page.find("\n## ").unwrap_or(page.len())];
     let v = sim.team_view("ga").expect("view");
     assert_eq!(v.outcomes.len(), 2, "both of ga's commands");
-    let did = &page[page.find("### What it did").expect("did")..page.find("### What it was told").expect("told")];
+    let did =
+        &page[page.find("### What it did").expect("did")..page.find("### What it was told").expect("told")];
     for o in &v.outcomes {
         assert!(did.contains(&format!("{} — {}", reg.clock.at(o.tick), o.command.summary())), "{did}");
     }

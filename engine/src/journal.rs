@@ -577,7 +577,10 @@ pub fn check_structure(records: &[(usize, Record)], reg: &Registry) -> Result<()
             }
             Record::Correction { inject, text, .. } => {
                 if !reg.injects.iter().any(|i| &i.spec.id == inject) {
-                    return Err(structure(line, format!("a correction to inject `{inject}`, which is not in the scenario")));
+                    return Err(structure(
+                        line,
+                        format!("a correction to inject `{inject}`, which is not in the scenario"),
+                    ));
                 }
                 check_correction(text).map_err(|m| structure(line, format!("a correction: {m}")))?;
             }

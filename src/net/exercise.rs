@@ -192,9 +192,7 @@ pub fn history_in(records: &[(usize, Record)], reg: &ttx_engine::model::registry
                 }
             }
             Record::Cancelled { issuer: Issuer::Team(t), seq, .. } => {
-                let accepted = |c: &&mut TeamCommand| {
-                    matches!(c.state, TeamCommandState::Accepted { seq: s, .. } if s == *seq)
-                };
+                let accepted = |c: &&mut TeamCommand| matches!(c.state, TeamCommandState::Accepted { seq: s, .. } if s == *seq);
                 if let Some(c) = history.get_mut(t).and_then(|l| l.iter_mut().find(accepted)) {
                     c.state = TeamCommandState::Cancelled { seq: *seq };
                 }
@@ -1128,7 +1126,12 @@ impl Exercise {
         }
         let (tick, time) = self.record_time();
         let text = text.trim().to_string();
-        self.journal.write(&Record::Correction { tick, time: time.clone(), inject: inject.clone(), text: text.clone() });
+        self.journal.write(&Record::Correction {
+            tick,
+            time: time.clone(),
+            inject: inject.clone(),
+            text: text.clone(),
+        });
         let f = frame(&ServerMsg::Correction { inject, title: iv.title.clone(), time, text });
         let teams: Vec<String> =
             if iv.teams.is_empty() { self.teams.keys().cloned().collect() } else { iv.teams.clone() };
@@ -1136,7 +1139,11 @@ impl Exercise {
         for t in teams {
             self.decisions.push((t, f.clone()));
         }
-        Ok(format!("correction to \"{}\" recorded and sent to {n} team{}", iv.title, if n == 1 { "" } else { "s" }))
+        Ok(format!(
+            "correction to \"{}\" recorded and sent to {n} team{}",
+            iv.title,
+            if n == 1 { "" } else { "s" }
+        ))
     }
 
     /// Stops the running clock while injects wait for approval (when the setting is on).
@@ -1200,7 +1207,8 @@ impl Exercise {
             DebriefRequest::Cancel(seq) => {
                 if let Some(t) = &team {
                     let own = self.history.get(t).is_some_and(|list| {
-                        list.iter().any(|c| matches!(c.state, TeamCommandState::Accepted { seq: s, .. } if s == seq))
+                        list.iter()
+                            .any(|c| matches!(c.state, TeamCommandState::Accepted { seq: s, .. } if s == seq))
                     });
                     if !own {
                         return Err(format!("command {seq} is not one of team `{t}`'s waiting to apply"));

@@ -221,16 +221,19 @@ pub struct Settings {
 pub fn last_settings(records: &[(usize, Record)]) -> Option<Settings> {
     records.iter().rev().find_map(|(_, r)| match r {
         Record::Settings {
-            ticks_per_second, approve_injects, pause_on_inject, module_breaks, pause_for_approval, ..
-        } => {
-            Some(Settings {
-                pause_for_approval: *pause_for_approval,
-                ticks_per_second: *ticks_per_second,
-                approve_injects: *approve_injects,
-                pause_on_inject: *pause_on_inject,
-                module_breaks: *module_breaks,
-            })
-        }
+            ticks_per_second,
+            approve_injects,
+            pause_on_inject,
+            module_breaks,
+            pause_for_approval,
+            ..
+        } => Some(Settings {
+            pause_for_approval: *pause_for_approval,
+            ticks_per_second: *ticks_per_second,
+            approve_injects: *approve_injects,
+            pause_on_inject: *pause_on_inject,
+            module_breaks: *module_breaks,
+        }),
         _ => None,
     })
 }
@@ -524,7 +527,11 @@ fn exercise_config(args: &ServeArgs, session: &mut Session) -> ExerciseConfig {
             if config.ticks_per_second == 1.0 { "hour" } else { "hours" },
             if config.approve_injects { ", injects wait for approval" } else { "" },
             if config.pause_on_inject { ", the clock stops when an inject fires" } else { "" },
-            if config.pause_for_approval { ", the clock stops while an inject waits for approval" } else { "" },
+            if config.pause_for_approval {
+                ", the clock stops while an inject waits for approval"
+            } else {
+                ""
+            },
             if config.module_breaks { "" } else { ", no module breaks" },
         ));
     }

@@ -642,7 +642,9 @@ impl<R: AsyncRead + Unpin> Connection<R> {
                     let request = DebriefRequest::HotWash { kind, text };
                     self.debrief(&team, id, request).await?;
                 }
-                ClientMsg::Feedback { id, form } => self.debrief(&team, id, DebriefRequest::Feedback(form)).await?,
+                ClientMsg::Feedback { id, form } => {
+                    self.debrief(&team, id, DebriefRequest::Feedback(form)).await?
+                }
                 ClientMsg::Cancel { id, seq } => self.debrief(&team, id, DebriefRequest::Cancel(seq)).await?,
                 ClientMsg::Control { id, action } => {
                     if team.is_some() {

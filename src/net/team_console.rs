@@ -18,8 +18,8 @@ use ratatui::crossterm::event::{Event, KeyCode, KeyEventKind, KeyModifiers};
 use tokio::sync::mpsc;
 use tokio::sync::mpsc::error::{TryRecvError, TrySendError};
 use ttx_engine::Command;
-use ttx_tui::team::{Answer, Connection, ExerciseClock, RequestState, TeamConsole, TeamOptions};
 use ttx_tui::hotwash::DebriefOut;
+use ttx_tui::team::{Answer, Connection, ExerciseClock, RequestState, TeamConsole, TeamOptions};
 use ttx_tui::team_keys::TeamAction;
 use ttx_tui::{Theme, team_ui, terminal};
 
@@ -235,7 +235,10 @@ fn run(
                     DebriefOut::Cancel(seq) => ClientMsg::Cancel { id, seq },
                 };
                 if io.send.try_send(msg).is_err() {
-                    c.answer(Answer::Refused { id, message: "not sent: the connection is busy or has ended".into() });
+                    c.answer(Answer::Refused {
+                        id,
+                        message: "not sent: the connection is busy or has ended".into(),
+                    });
                 }
             }
             io.queued.extend(c.take_outbox());
@@ -314,7 +317,10 @@ fn take_events(screen: &mut Screen, io: &mut Io) -> Option<Ended> {
                 },
                 Screen::Console(c),
             ) => c.set_clock(ExerciseClock { paused, ticks_per_second, discussion, module, questions }),
-            (ClientEvent::Message { msg: ServerMsg::Correction { title, time, text, .. }, .. }, Screen::Console(c)) => {
+            (
+                ClientEvent::Message { msg: ServerMsg::Correction { title, time, text, .. }, .. },
+                Screen::Console(c),
+            ) => {
                 c.correction(&title, &time, &text);
             }
             (ClientEvent::Message { msg, .. }, Screen::Console(c)) => {

@@ -80,10 +80,7 @@ pub fn feedback_section(doc: &mut Doc, reg: &Registry, records: &[Record], numbe
         forms.len(),
         if forms.len() == 1 { "" } else { "s" }
     )));
-    let mut t = Table {
-        head: vec!["Statement".into(), "Mean".into(), "n".into()],
-        ..Default::default()
-    };
+    let mut t = Table { head: vec!["Statement".into(), "Mean".into(), "n".into()], ..Default::default() };
     for (id, text) in STATEMENTS {
         let ratings: Vec<u8> = forms.iter().filter_map(|(_, f)| f.ratings.get(id).copied()).collect();
         let mean = match ratings.len() {
@@ -93,7 +90,9 @@ pub fn feedback_section(doc: &mut Doc, reg: &Registry, records: &[Record], numbe
         t.rows.push(vec![Cell::text(text), Cell::num(mean), Cell::num(ratings.len().to_string())]);
     }
     doc.blocks.push(Block::Table(t));
-    for (i, heading) in ["Strengths", "Areas for improvement", "What I will do differently"].iter().enumerate() {
+    for (i, heading) in
+        ["Strengths", "Areas for improvement", "What I will do differently"].iter().enumerate()
+    {
         let answers: Vec<String> = forms
             .iter()
             .filter_map(|(team, f)| {
@@ -102,6 +101,10 @@ pub fn feedback_section(doc: &mut Doc, reg: &Registry, records: &[Record], numbe
             })
             .collect();
         h3(doc, &format!("feedback-{}", i + 1), heading);
-        doc.blocks.push(Block::Bullets(if answers.is_empty() { vec!["No answers.".into()] } else { answers }));
+        doc.blocks.push(Block::Bullets(if answers.is_empty() {
+            vec!["No answers.".into()]
+        } else {
+            answers
+        }));
     }
 }

@@ -15,7 +15,11 @@ pub fn team_pages(doc: &mut Doc, sim: &Sim, appendix: &str) {
     for (i, team) in reg.teams.iter().enumerate() {
         let Some(v) = sim.team_view(&team.id) else { continue };
         let clock = &reg.clock;
-        h2(doc, &format!("team-{}", team.id), &format!("Appendix {appendix}{}. Team page: {}", i + 1, team.name));
+        h2(
+            doc,
+            &format!("team-{}", team.id),
+            &format!("Appendix {appendix}{}. Team page: {}", i + 1, team.name),
+        );
         let assets: Vec<_> = v.actors.iter().flat_map(|a| a.assets.iter().map(move |s| (a, s))).collect();
         let hit: Vec<_> = assets.iter().filter(|(_, s)| s.status != StatusKind::Nominal).collect();
         doc.blocks.push(Block::Para(format!(

@@ -38,9 +38,12 @@ fn hot_wash_and_feedback_reach_the_journal_and_the_report() {
 
     let a = pa.ask(json!({"type": "hot_wash", "kind": "strength", "text": "The state office shared the IOC within the hour."}));
     assert_eq!(a["type"], "done", "{a}");
-    let a = pa.ask(json!({"type": "hot_wash", "kind": "improvement", "text": "Nobody knew who calls the vendor."}));
+    let a = pa
+        .ask(json!({"type": "hot_wash", "kind": "improvement", "text": "Nobody knew who calls the vendor."}));
     assert_eq!(a["type"], "done", "{a}");
-    let a = fac.ask(json!({"type": "hot_wash", "kind": "improvement", "text": "The room ran out of time for module 2."}));
+    let a = fac.ask(
+        json!({"type": "hot_wash", "kind": "improvement", "text": "The room ran out of time for module 2."}),
+    );
     assert_eq!(a["type"], "done", "{a}");
     let form = json!({
         "ratings": {"structured": 5, "plausible": 3, "prepared": 4},
@@ -55,14 +58,20 @@ fn hot_wash_and_feedback_reach_the_journal_and_the_report() {
 
     // Bad input is refused with its reason; the console goes on.
     refused(&pa.ask(json!({"type": "feedback", "form": {"ratings": {"plausible": 6}}})), "outside 1 to 5");
-    refused(&pa.ask(json!({"type": "feedback", "form": {"ratings": {"catering": 3}}})), "unknown statement `catering`");
+    refused(
+        &pa.ask(json!({"type": "feedback", "form": {"ratings": {"catering": 3}}})),
+        "unknown statement `catering`",
+    );
     let long = "x".repeat(2001);
     refused(&pa.ask(json!({"type": "hot_wash", "kind": "strength", "text": long})), "at most 2000");
     refused(&pa.ask(json!({"type": "hot_wash", "kind": "strength", "text": "  "})), "empty");
     refused(&fac.ask(json!({"type": "feedback", "form": form})), "team's console");
     let bad = pa.ask(json!({"type": "hot_wash", "kind": "kudos", "text": "x"}));
     assert_eq!(bad["type"], "input_error", "{bad}");
-    assert_eq!(pa.ask(json!({"type": "hot_wash", "kind": "strength", "text": "Still here."}))["type"], "done");
+    assert_eq!(
+        pa.ask(json!({"type": "hot_wash", "kind": "strength", "text": "Still here."}))["type"],
+        "done"
+    );
 
     assert_eq!(fac.ask(json!({"type": "step", "ticks": 3}))["type"], "done");
     assert_eq!(fac.ask(json!({"type": "stop"}))["type"], "done");
@@ -79,7 +88,8 @@ fn hot_wash_and_feedback_reach_the_journal_and_the_report() {
     assert!(hw.contains("The state office shared the IOC within the hour."), "{hw}");
     assert!(hw.contains("Nobody knew who calls the vendor."), "{hw}");
     assert!(!hw.contains("kudos"));
-    let fb = &md[md.find("## 9. Participant feedback").expect("feedback section")..md.find("## 10.").unwrap()];
+    let fb =
+        &md[md.find("## 9. Participant feedback").expect("feedback section")..md.find("## 10.").unwrap()];
     assert!(fb.contains("2 forms returned"), "{fb}");
     // Mean and n per statement, from the statement list.
     assert!(fb.contains("| The exercise was well structured and organized. | 4.5 | 2 |"), "{fb}");
@@ -157,7 +167,8 @@ fn wait_status(fac: &mut Console, key: &str, want: Value) -> Value {
 fn the_clock_stops_while_an_inject_waits_for_approval_and_a_resume_keeps_the_setting() {
     let tmp = scratch("approval-pause");
     let bind = format!("127.0.0.1:{}", free_port());
-    let mut server = Server::start(tmp.path(), &bind, &["--paused", "--approve-injects", "--pause-for-approval"]);
+    let mut server =
+        Server::start(tmp.path(), &bind, &["--paused", "--approve-injects", "--pause-for-approval"]);
     let mut fac = Console::join(&bind, None, &server.facilitator_code(), &[]);
     fac.wait_for("the facilitator's view", T, |x| x["type"] == "facilitator_full");
     let mut red = Console::join(&bind, Some("red"), &server.code("red"), &[]);
@@ -193,7 +204,10 @@ fn the_clock_stops_while_an_inject_waits_for_approval_and_a_resume_keeps_the_set
     let r = fac.ask(json!({"type": "resume"}));
     assert!(r["message"].as_str().unwrap().contains("waiting for approval"), "{r}");
     wait_status(&mut fac, "paused", json!(true));
-    assert_eq!(fac.ask(json!({"type": "deny", "pending": h["pending"], "reason": "not now"}))["type"], "done");
+    assert_eq!(
+        fac.ask(json!({"type": "deny", "pending": h["pending"], "reason": "not now"}))["type"],
+        "done"
+    );
     wait_status(&mut fac, "paused", json!(false));
     // Turned off, a new held inject leaves the clock running.
     assert_eq!(fac.ask(json!({"type": "pause_for_approval", "on": false}))["type"], "done");
@@ -240,5 +254,9 @@ fn a_correction_to_a_fired_inject_reaches_its_teams_the_journal_and_the_report()
     assert_eq!(code, 0, "{out}");
     let md = report_md(&server.journal);
     let injects = &md[md.find("### Injects").expect("injects table")..];
-    assert!(injects.contains(&format!("— corrected at E-60d 10:00: {text}")), "{}", &injects[..2000.min(injects.len())]);
+    assert!(
+        injects.contains(&format!("— corrected at E-60d 10:00: {text}")),
+        "{}",
+        &injects[..2000.min(injects.len())]
+    );
 }

@@ -189,7 +189,11 @@ fn a_team_console_sends_hot_wash_feedback_and_takes_back_a_command() {
 
     // The Participant Feedback Form: its statements, rated with digits, then a text field.
     s.send("F");
-    s.wait_for(&["Participant Feedback Form", "The scenario was plausible and realistic.", "What I will do differently"]);
+    s.wait_for(&[
+        "Participant Feedback Form",
+        "The scenario was plausible and realistic.",
+        "What I will do differently",
+    ]);
     s.send("5\t4\t\t\t\t\t\t\t");
     s.send("Quick sharing");
     let screen = s.wait_for(&["Quick sharing_"]);
@@ -222,7 +226,10 @@ fn a_team_console_sends_hot_wash_feedback_and_takes_back_a_command() {
     assert_eq!(f["form"]["ratings"], serde_json::json!({"structured": 5, "objectives": 4}), "{f}");
     assert_eq!(f["form"]["strengths"], "Quick sharing", "{f}");
     let h = records.iter().find(|r| r["type"] == "hot_wash").expect("the item");
-    assert_eq!((h["kind"].as_str(), h["text"].as_str()), (Some("improvement"), Some("Who calls the vendor?")));
+    assert_eq!(
+        (h["kind"].as_str(), h["text"].as_str()),
+        (Some("improvement"), Some("Who calls the vendor?"))
+    );
     let c = records.iter().find(|r| r["type"] == "cancelled").expect("the cancel");
     assert_eq!(c["issuer"], serde_json::json!({"team": "pa"}));
     s.send("q");

@@ -153,7 +153,11 @@ impl DebriefForm {
 
     /// The window's title.
     pub fn title(&self) -> &'static str {
-        if self.feedback { " Participant Feedback Form " } else { " Hot wash: a strength or an area for improvement " }
+        if self.feedback {
+            " Participant Feedback Form "
+        } else {
+            " Hot wash: a strength or an area for improvement "
+        }
     }
 
     /// Draws the form.
@@ -189,9 +193,16 @@ impl DebriefForm {
                 text_field(&mut lines, STATEMENTS.len() + k, label, &self.texts[k]);
             }
         } else {
-            let kinds = [HotWashKind::Strength, HotWashKind::Improvement]
-                .map(|k| if k == self.kind { format!("[{}]", k.heading()) } else { format!(" {} ", k.heading()) })
-                .join(" ");
+            let kinds =
+                [HotWashKind::Strength, HotWashKind::Improvement]
+                    .map(|k| {
+                        if k == self.kind {
+                            format!("[{}]", k.heading())
+                        } else {
+                            format!(" {} ", k.heading())
+                        }
+                    })
+                    .join(" ");
             lines.push(Line::styled(format!("{}Kind: {kinds}", mark(0)), style(0)));
             text_field(&mut lines, 1, "The item", &self.texts[0]);
         }
@@ -235,6 +246,9 @@ mod tests {
         h.input('x');
         h.move_field(true);
         h.change(true);
-        assert_eq!(h.finish().unwrap(), DebriefOut::HotWash { kind: HotWashKind::Improvement, text: "x".into() });
+        assert_eq!(
+            h.finish().unwrap(),
+            DebriefOut::HotWash { kind: HotWashKind::Improvement, text: "x".into() }
+        );
     }
 }

@@ -18,8 +18,8 @@ use ttx_engine::command::{Command, CommandKind, CommandOutcome};
 use ttx_engine::time::Clock;
 use ttx_engine::view::{ActorView, AssetView, Directory, IndicatorView, TeamView};
 
-use crate::hotwash::{DebriefForm, DebriefOut};
 use crate::form::{CampaignEntry, Catalog, Choice, CommandForm, FieldKey, FormKey, FormMessage, FormStep};
+use crate::hotwash::{DebriefForm, DebriefOut};
 use crate::team_keys::{TeamAction, TeamContext, TeamPanel, team_lookup};
 use crate::theme::Theme;
 use crate::widgets::log::LogFilter;
@@ -784,11 +784,14 @@ impl TeamConsole {
 
     /// A cancel was carried out: the command it took back is marked so.
     fn settle_cancel(&mut self, message: &str) {
-        let seq = message.strip_prefix("command ").and_then(|m| m.split(' ').next()).and_then(|n| n.parse().ok());
+        let seq =
+            message.strip_prefix("command ").and_then(|m| m.split(' ').next()).and_then(|n| n.parse().ok());
         if let Some(seq) = seq
             && message.contains("taken back")
-            && let Some(r) =
-                self.requests.iter_mut().find(|r| matches!(r.state, RequestState::Accepted { seq: s, .. } if s == seq))
+            && let Some(r) = self
+                .requests
+                .iter_mut()
+                .find(|r| matches!(r.state, RequestState::Accepted { seq: s, .. } if s == seq))
         {
             r.state = RequestState::Cancelled(seq);
         }
@@ -871,7 +874,9 @@ impl TeamConsole {
                 self.status = None;
                 self.overlay = Some(TeamOverlay::Help { scroll: 0 });
             }
-            TeamAction::HotWash => self.overlay = Some(TeamOverlay::Debrief(Box::new(DebriefForm::hot_wash()))),
+            TeamAction::HotWash => {
+                self.overlay = Some(TeamOverlay::Debrief(Box::new(DebriefForm::hot_wash())))
+            }
             TeamAction::FeedbackForm => {
                 self.overlay = Some(TeamOverlay::Debrief(Box::new(DebriefForm::feedback())));
             }

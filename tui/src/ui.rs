@@ -619,7 +619,10 @@ fn discussion(c: &Console, area: Rect, buf: &mut Buffer) {
         }
         let mark = if d.selected == at { "> " } else { "  " };
         let style = if d.selected == at { t.selected() } else { t.text() };
-        lines.push(Line::styled(format!("{mark}Hot wash for the room: {}", kind.heading().to_lowercase()), style));
+        lines.push(Line::styled(
+            format!("{mark}Hot wash for the room: {}", kind.heading().to_lowercase()),
+            style,
+        ));
     }
     let q = (d.selected < g).then_some(d.selected);
     let saved: Vec<_> = c
