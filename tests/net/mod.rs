@@ -291,7 +291,7 @@ impl Raw {
 
     pub fn hello(&mut self, team: Option<&str>, code: &str) -> Value {
         self.write_frame(
-            json!({"type": "hello", "protocol": 3, "team": team, "code": code}).to_string().as_bytes(),
+            json!({"type": "hello", "protocol": 4, "team": team, "code": code}).to_string().as_bytes(),
         );
         self.read_frame().expect("an answer to the hello")
     }

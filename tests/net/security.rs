@@ -170,7 +170,7 @@ fn misbehaving_consoles_are_dropped_and_everyone_else_carries_on() {
     });
     sleepy.set_nonblocking(false).unwrap();
     let mut sleepy = Raw { stream: sleepy };
-    let hello = json!({"type": "hello", "protocol": 3, "team": "wi", "code": server.code("wi")});
+    let hello = json!({"type": "hello", "protocol": 4, "team": "wi", "code": server.code("wi")});
     sleepy.write_frame(hello.to_string().as_bytes());
     // It sends pings (so it is not idle) but reads nothing.
     for _ in 0..12 {

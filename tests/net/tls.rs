@@ -48,7 +48,7 @@ fn consoles_join_over_tls_with_the_servers_certificate_and_nothing_else() {
     // Plain TCP to a TLS server gets no frames.
     let mut raw = Raw::connect(&server.addr);
     raw.write_frame(
-        serde_json::json!({"type": "hello", "protocol": 3, "team": "pa", "code": server.code("pa")})
+        serde_json::json!({"type": "hello", "protocol": 4, "team": "pa", "code": server.code("pa")})
             .to_string()
             .as_bytes(),
     );
