@@ -509,3 +509,44 @@ fn the_discussion_window_takes_the_rooms_hot_wash() {
         "{hw}"
     );
 }
+
+#[test]
+fn a_bookmark_made_with_a_key_is_journaled_and_on_the_reports_timeline() {
+    let tmp = scratch();
+    let dir = tmp.path();
+    let mut s = Session::start(dir, &["play", "--journal", "session.jsonl"], 24, 80);
+    s.wait_for(&["E-60d 08:00", "PAUSED"]);
+    s.send("n");
+    s.wait_for(&["E-60d 09:00"]);
+    s.send("b");
+    s.wait_for(&["Bookmark this moment"]);
+    s.send("key decision");
+    s.wait_for(&["key decision_"]);
+    s.send("\r");
+    s.wait_for(&["Bookmarked E-60d 09:00: key decision"]);
+    s.send("q");
+    s.wait_for(&["Quit the exercise?"]);
+    s.send("y");
+    assert_eq!(s.finish(), 0, "{}", s.contents());
+
+    let journal = std::fs::read_to_string(dir.join("session.jsonl")).expect("the journal");
+    assert!(
+        journal.contains(r#"{"type":"bookmark","tick":1,"time":"E-60d 09:00","text":"key decision"}"#),
+        "{journal}"
+    );
+    let ttx = |args: &[&str]| {
+        std::process::Command::new(BIN).args(args).current_dir(dir).output().expect("ttx runs")
+    };
+    let replay = ttx(&["replay", "session.jsonl", "--verify"]);
+    assert!(replay.status.success(), "{}", String::from_utf8_lossy(&replay.stderr));
+    let report = ttx(&["report", "session.jsonl", "--out", "aar.md"]);
+    assert!(report.status.success(), "{}", String::from_utf8_lossy(&report.stderr));
+    let md = std::fs::read_to_string(dir.join("aar.md")).expect("the report");
+    let section = &md[md.find("Bookmarks and messages").expect("the section")..];
+    assert!(section.contains("| E-60d 09:00 | bookmark | facilitator |  |  | key decision |"), "{section}");
+    // The timeline chart marks it too.
+    let html = ttx(&["report", "session.jsonl", "--out", "aar.html"]);
+    assert!(html.status.success());
+    let html = std::fs::read_to_string(dir.join("aar.html")).expect("the report");
+    assert!(html.contains("★ key decision"), "the bookmark on the timeline chart");
+}

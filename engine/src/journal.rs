@@ -214,6 +214,23 @@ pub enum Record {
         /// The form.
         form: Feedback,
     },
+    /// A message between a team and exercise control (or another team) in a served session,
+    /// written before the sender is told it went. Replay passes over it.
+    Message {
+        /// The message.
+        #[serde(flatten)]
+        message: crate::talk::Message,
+    },
+    /// A moment the facilitator marked ("key decision"), for the after-action report's
+    /// timeline. Replay passes over it.
+    Bookmark {
+        /// Tick at which it was marked.
+        tick: u32,
+        /// Clock time.
+        time: String,
+        /// The facilitator's word or phrase.
+        text: String,
+    },
 }
 
 impl Record {
@@ -592,7 +609,9 @@ pub fn check_structure(records: &[(usize, Record)], reg: &Registry) -> Result<()
             | Record::Settings { .. }
             | Record::Held { .. }
             | Record::Decided { .. }
-            | Record::Cancelled { .. } => {}
+            | Record::Cancelled { .. }
+            | Record::Message { .. }
+            | Record::Bookmark { .. } => {}
         }
     }
     Ok(())
@@ -639,6 +658,8 @@ pub struct ReplayReport {
     pub notes: Vec<Record>,
     /// Hot-wash items and feedback forms found.
     pub debrief: Vec<Record>,
+    /// Messages and bookmarks found, in journal order.
+    pub talk: Vec<Record>,
     /// The first divergence, if any.
     pub divergence: Option<Divergence>,
     /// The last tick the journal covers.
@@ -684,6 +705,7 @@ pub fn replay(records: &[(usize, Record)], options: SimOptions) -> Result<Replay
     let mut commands = 0;
     let mut notes = Vec::new();
     let mut debrief = Vec::new();
+    let mut talk = Vec::new();
     let mut divergence = None;
     let mut last_tick = 0;
     let cancelled = cancelled_seqs(records);
@@ -724,6 +746,7 @@ pub fn replay(records: &[(usize, Record)], options: SimOptions) -> Result<Replay
             Record::HotWash { .. } | Record::Feedback { .. } | Record::Correction { .. } => {
                 debrief.push(r.clone())
             }
+            Record::Message { .. } | Record::Bookmark { .. } => talk.push(r.clone()),
             _ => {}
         }
     }
@@ -734,6 +757,7 @@ pub fn replay(records: &[(usize, Record)], options: SimOptions) -> Result<Replay
         commands,
         notes,
         debrief,
+        talk,
         divergence,
         last_tick,
     })

@@ -33,6 +33,7 @@ pub mod rng;
 pub mod scenario;
 pub mod sim;
 mod systems;
+pub mod talk;
 pub mod time;
 pub mod view;
 pub mod whatif;

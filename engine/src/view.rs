@@ -249,6 +249,36 @@ pub struct FacilitatorView {
     pub waiting_commands: usize,
 }
 
+/// What a room display (a projector) shows of a served exercise: read-only, for everyone in
+/// the room. The map shows the states' true status, as the facilitator sees it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RoomView {
+    /// Scenario title.
+    pub scenario: String,
+    /// Clock.
+    pub time: ETime,
+    /// Clock end.
+    pub end: ETime,
+    /// Finished.
+    pub finished: bool,
+    /// The clock is stopped.
+    pub paused: bool,
+    /// Module in progress.
+    pub module: Option<ModuleView>,
+    /// Stopped at a module break: the module discussed (the one that just ended) and its questions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discussion: Option<ModuleView>,
+    /// The scripted inject that fired last: its time, title and what the players are told.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inject: Option<(ETime, String, String)>,
+    /// States.
+    pub states: Vec<StateView>,
+    /// The metric series (its most recent points), for the sharing panel.
+    pub series: Vec<crate::metrics::SeriesPoint>,
+    /// Metrics now.
+    pub metrics: Metrics,
+}
+
 /// An indicator as a team sees it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct IndicatorView {
@@ -366,6 +396,9 @@ pub struct Directory {
     /// Teams whose actors can share only.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub channels: Vec<(String, Vec<crate::scenario::schema::Channel>)>,
+    /// The other teams the team may send messages to: (id, name).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub teams: Vec<(String, String)>,
 }
 
 fn etime(reg: &Registry, t: Tick) -> ETime {
@@ -374,18 +407,46 @@ fn etime(reg: &Registry, t: Tick) -> ETime {
 
 impl Sim {
     fn module_view(&self) -> Option<ModuleView> {
+        self.module().and_then(|m| self.module_view_of(m))
+    }
+
+    fn module_view_of(&self, m: ModuleIx) -> Option<ModuleView> {
         let reg = self.registry();
-        self.module().map(|m| {
-            let info = &reg.modules[m.ix()];
-            ModuleView {
-                id: info.id.clone(),
-                title: info.title.clone(),
-                index: m.ix(),
-                count: reg.modules.len(),
-                start: etime(reg, info.start),
-                questions: info.questions.clone(),
-            }
+        let info = reg.modules.get(m.ix())?;
+        Some(ModuleView {
+            id: info.id.clone(),
+            title: info.title.clone(),
+            index: m.ix(),
+            count: reg.modules.len(),
+            start: etime(reg, info.start),
+            questions: info.questions.clone(),
         })
+    }
+
+    /// What a room display shows: `paused` and the module `discussion` (stopped at its break)
+    /// are the server's; the series is cut to its last `series` points.
+    pub fn room_view(&self, paused: bool, discussion: Option<ModuleIx>, series: usize) -> RoomView {
+        let fv = self.facilitator_view();
+        let inject = fv
+            .injects
+            .iter()
+            .filter_map(|i| i.fired_at.map(|at| (at, i)))
+            .max_by_key(|(at, _)| *at)
+            .map(|(at, i)| (at, i.title.clone(), i.description.clone()));
+        let all = self.series();
+        RoomView {
+            scenario: fv.scenario,
+            time: fv.time,
+            end: fv.end,
+            finished: fv.finished,
+            paused,
+            module: fv.module,
+            discussion: discussion.and_then(|m| self.module_view_of(m)),
+            inject,
+            states: fv.states,
+            series: all[all.len().saturating_sub(series)..].to_vec(),
+            metrics: fv.metrics,
+        }
     }
 
     fn status_of(&self, a: AssetIx) -> Option<&Status> {
@@ -699,6 +760,7 @@ impl Sim {
                 (c.spec.id.clone(), c.spec.name.clone(), actor)
             })
             .collect();
+        d.teams = reg.teams.iter().filter(|x| x.id != team).map(|x| (x.id.clone(), x.name.clone())).collect();
         Some(d)
     }
 

@@ -17,6 +17,7 @@ use tokio::time::{Instant, sleep, timeout};
 use tokio_rustls::TlsConnector;
 use tokio_rustls::rustls::pki_types::ServerName;
 use tokio_util::codec::{Framed, LengthDelimitedCodec};
+use ttx_engine::talk::{Message, MessageChannel, Party};
 use ttx_engine::view::LogLine;
 use ttx_engine::{Command, Directory, FacilitatorView, TeamView};
 
@@ -42,6 +43,8 @@ pub struct Target {
     pub tls: Option<(TlsConnector, ServerName<'static>)>,
     /// Stop trying after failing to join for this long in a row.
     pub give_up_after: Duration,
+    /// Join as a read-only room display (no team, the observer code).
+    pub observer: bool,
 }
 
 /// How long a console keeps trying to join before it gives up, unless told otherwise: long
@@ -112,6 +115,7 @@ pub async fn connect_welcome(
         client: format!("ttx {}", env!("CARGO_PKG_VERSION")),
         team: team.map(str::to_string),
         code: code.to_string(),
+        observer: target.observer,
     };
     send(&mut conn, &hello).await.map_err(retry)?;
     let first = timeout(Duration::from_secs(15), conn.next())
@@ -165,6 +169,9 @@ pub struct Mirror {
     pub history: Vec<TeamCommand>,
     /// The lowest public confidence so far, from the last full view.
     pub confidence_low: Option<f64>,
+    /// The messages of the team (or, for the facilitator, all of them), oldest first: those of
+    /// the last full view and every one delivered since.
+    pub messages: Vec<Message>,
     /// The last update applied was a full view (a join or a reconnect).
     pub fresh: bool,
 }
@@ -173,8 +180,9 @@ impl Mirror {
     /// Applies an update; false if it does not fit (the console should reconnect for a full view).
     pub fn apply(&mut self, msg: ServerMsg) -> bool {
         match msg {
-            ServerMsg::Full { update, view, directory, history, confidence_low, .. } => {
+            ServerMsg::Full { update, view, directory, history, confidence_low, messages, .. } => {
                 self.update = update;
+                self.messages = messages;
                 self.team = Some(*view);
                 self.history = history;
                 self.confidence_low = confidence_low;
@@ -190,8 +198,9 @@ impl Mirror {
                 self.fresh = false;
                 apply_team(v, &delta).is_ok()
             }
-            ServerMsg::FacilitatorFull { update, view, status, log, .. } => {
+            ServerMsg::FacilitatorFull { update, view, status, log, messages, .. } => {
                 self.update = update;
+                self.messages = messages;
                 self.facilitator = Some(*view);
                 self.status = Some(status);
                 self.log = log;
@@ -207,6 +216,12 @@ impl Mirror {
                 }
                 apply_facilitator(v, &delta).is_ok()
             }
+            ServerMsg::Message { message } => {
+                if !self.messages.iter().any(|m| m.number == message.number) {
+                    self.messages.push(message);
+                }
+                true
+            }
             _ => true,
         }
     }
@@ -220,15 +235,37 @@ pub enum Input {
     /// Exercise control (facilitator).
     Control(Control),
     /// Something else a console sends: a hot-wash item, a feedback form, a cancel.
-    Message(ClientMsg),
+    Debrief(ClientMsg),
+    /// A message to a team or to control.
+    Message(Outgoing),
     /// Print the current view.
     View,
     /// Leave.
     Quit,
 }
 
-/// Reads one input line: `{"type":"view"}`, `{"type":"quit"}`, a control such as
-/// `{"type":"step","ticks":5}`, or a command such as `{"type":"patch","actor":..,"asset":..}`.
+/// A message as a headless console takes it:
+/// `{"type":"message","to":"control","channel":"phone","text":".."}` (`"to":{"team":"pa"}`
+/// for a team; the facilitator adds `"signed":"FBI"`).
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Outgoing {
+    #[serde(rename = "type")]
+    _type: String,
+    /// The addressee.
+    pub to: Party,
+    /// How it is sent.
+    pub channel: MessageChannel,
+    /// The text.
+    pub text: String,
+    /// The organisation control signs as.
+    #[serde(default)]
+    pub signed: Option<String>,
+}
+
+/// Reads one input line: `{"type":"view"}`, `{"type":"quit"}`, a message (see [`Outgoing`]),
+/// a control such as `{"type":"step","ticks":5}`, or a command such as
+/// `{"type":"patch","actor":..,"asset":..}`.
 pub fn parse_input(line: &str) -> Result<Input, String> {
     let value: serde_json::Value = serde_json::from_str(line).map_err(|e| format!("not JSON: {e}"))?;
     let kind = value.get("type").and_then(|t| t.as_str()).ok_or("no \"type\" field")?.to_string();
@@ -240,7 +277,10 @@ pub fn parse_input(line: &str) -> Result<Input, String> {
             if let Some(o) = value.as_object_mut() {
                 o.entry("id").or_insert(serde_json::Value::from(0));
             }
-            serde_json::from_value(value).map(Input::Message).map_err(|e| format!("bad {k}: {e}"))
+            serde_json::from_value(value).map(Input::Debrief).map_err(|e| format!("bad {k}: {e}"))
+        }
+        "message" => {
+            serde_json::from_value(value).map(Input::Message).map_err(|e| format!("bad message: {e}"))
         }
         k if CONTROL_TYPES.contains(&k) => {
             serde_json::from_value(value).map(Input::Control).map_err(|e| format!("bad {k}: {e}"))
@@ -499,9 +539,15 @@ pub async fn run_connection(
                             report!(ClientEvent::Message { bytes, msg });
                         }
                         msg => {
+                            if let ServerMsg::Message { message } = &msg
+                                && !mirror.messages.iter().any(|m| m.number == message.number)
+                            {
+                                mirror.messages.push(message.clone());
+                            }
                             if let ServerMsg::Ack { id, .. }
                             | ServerMsg::Refused { id, .. }
                             | ServerMsg::Done { id, .. }
+                            | ServerMsg::Delivered { id, .. }
                             | ServerMsg::Held { id, .. } = &msg
                             {
                                 waiting.remove(id);
@@ -519,7 +565,8 @@ pub async fn run_connection(
                     | ClientMsg::Control { id, .. }
                     | ClientMsg::HotWash { id, .. }
                     | ClientMsg::Feedback { id, .. }
-                    | ClientMsg::Cancel { id, .. } = &m
+                    | ClientMsg::Cancel { id, .. }
+                    | ClientMsg::Message { id, .. } = &m
                     {
                         waiting.insert(*id);
                     }
@@ -649,7 +696,7 @@ pub async fn headless(
                         emit_local(out, &Local::Sent { id, summary: command.summary() })?;
                         ClientMsg::Command { id, command }
                     }
-                    Ok(Input::Message(mut m)) => {
+                    Ok(Input::Debrief(mut m)) => {
                         let id = next_id;
                         next_id += 1;
                         let summary = match &mut m {
@@ -666,6 +713,13 @@ pub async fn headless(
                         next_id += 1;
                         emit_local(out, &Local::Sent { id, summary: format!("{action:?}") })?;
                         ClientMsg::Control { id, action }
+                    }
+                    Ok(Input::Message(m)) => {
+                        let id = next_id;
+                        next_id += 1;
+                        let summary = format!("message to {} by {}", m.to, m.channel.label());
+                        emit_local(out, &Local::Sent { id, summary })?;
+                        ClientMsg::Message { id, to: m.to, channel: m.channel, text: m.text, signed: m.signed }
                     }
                 };
                 queue.push_back(msg);

@@ -26,6 +26,10 @@ pub struct JoinCodes {
     pub facilitator: String,
     /// Per team id.
     pub teams: BTreeMap<String, String>,
+    /// Read-only room displays (`ttx join --observer`); empty in codes saved before there were
+    /// observers, until the session is resumed.
+    #[serde(default)]
+    pub observer: String,
 }
 
 /// A fresh code, e.g. `K7QM-4XPD-9TWR`.
@@ -67,7 +71,12 @@ impl JoinCodes {
         for t in teams {
             map.insert(t.clone(), fresh()?);
         }
-        Ok(JoinCodes { facilitator: fresh()?, teams: map })
+        Ok(JoinCodes { facilitator: fresh()?, teams: map, observer: fresh()? })
+    }
+
+    /// Whether a code is the observers'.
+    pub fn check_observer(&self, code: &str) -> bool {
+        !self.observer.is_empty() && matches(code, &self.observer)
     }
 
     /// Who a code admits: `Some(Some(team))` for a team, `Some(None)` for the facilitator.
@@ -144,5 +153,10 @@ mod tests {
         assert!(!codes.check(None, &pa));
         assert!(!codes.check(Some("nope"), &pa));
         assert!(codes.check(None, &codes.facilitator));
+        assert!(codes.check_observer(&codes.observer));
+        assert!(!codes.check_observer(&codes.facilitator));
+        assert!(!codes.check(None, &codes.observer));
+        let old = JoinCodes { observer: String::new(), ..codes };
+        assert!(!old.check_observer(""));
     }
 }

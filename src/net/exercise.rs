@@ -17,6 +17,7 @@ use tokio::time::Instant;
 use ttx_engine::debrief::{Feedback, HotWashKind, check_hot_wash};
 use ttx_engine::journal::Record;
 use ttx_engine::model::registry::ModuleIx;
+use ttx_engine::talk::{Message, MessageChannel, Party};
 use ttx_engine::view::LogLine;
 use ttx_engine::{Command, FacilitatorView, Issuer, Severity, TeamView};
 
@@ -65,15 +66,36 @@ impl Default for ExerciseConfig {
 pub enum Request {
     /// A console joins: it gets a full view and the stream of updates after it.
     Join {
-        /// The team, or none for the facilitator.
+        /// The team, or none for the facilitator (or an observer).
         team: Option<String>,
+        /// A read-only room display.
+        observer: bool,
         /// The answer.
         reply: oneshot::Sender<Joined>,
     },
     /// A console left.
     Leave {
-        /// The team, or none for the facilitator.
+        /// The team, or none for the facilitator (or an observer).
         team: Option<String>,
+        /// A read-only room display.
+        observer: bool,
+    },
+    /// A message from a team's console, or from the facilitator's (signed as an organisation).
+    Message {
+        /// The sending team, or none for the facilitator.
+        team: Option<String>,
+        /// The console's number for it.
+        id: u64,
+        /// The addressee.
+        to: Party,
+        /// How it is sent.
+        channel: MessageChannel,
+        /// The text.
+        text: String,
+        /// The organisation the facilitator signs as.
+        signed: Option<String>,
+        /// The answer, as a frame.
+        reply: oneshot::Sender<Bytes>,
     },
     /// A command from a console.
     Command {
@@ -206,6 +228,29 @@ pub fn history_in(records: &[(usize, Record)], reg: &ttx_engine::model::registry
 /// Each team's commands this session, oldest first.
 pub type History = BTreeMap<String, Vec<TeamCommand>>;
 
+/// The messages a journal holds, in the order they were sent.
+pub fn messages_in(records: &[(usize, Record)]) -> Vec<Message> {
+    records
+        .iter()
+        .filter_map(|(_, r)| match r {
+            Record::Message { message } => Some(message.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// How many of the most recent messages a full view carries.
+pub const MESSAGES_SENT: usize = 200;
+
+/// The most recent messages (a team's, or all of them), oldest first, as a full view carries them.
+fn recent_messages(messages: &[Message], team: Option<&str>) -> Vec<Message> {
+    let mine: Vec<&Message> = messages.iter().filter(|m| team.is_none_or(|t| m.involves(t))).collect();
+    mine[mine.len().saturating_sub(MESSAGES_SENT)..].iter().map(|m| (*m).clone()).collect()
+}
+
+/// Points of the metric series a room display gets (its sharing panel shows the last few).
+const ROOM_SERIES: usize = 240;
+
 /// How many of a team's most recent commands a full view carries.
 pub const HISTORY_SENT: usize = 100;
 
@@ -312,6 +357,14 @@ pub struct Exercise {
     /// The clock was stopped because an inject waits for approval: it runs again when the
     /// queue empties.
     approval_paused: bool,
+    /// Every message this session, oldest first.
+    messages: Vec<Message>,
+    /// Messages journaled but not yet delivered (they go once the journal holds them).
+    undelivered: Vec<Message>,
+    /// Room displays: their stream, how many are connected, and the view last sent them.
+    room: broadcast::Sender<Bytes>,
+    observers: usize,
+    room_sent: Option<Bytes>,
 }
 
 /// Replies that wait until the journal is on disk.
@@ -335,6 +388,7 @@ impl Exercise {
         let consoles = fv.teams.iter().map(|t| (t.id.clone(), 0)).collect();
         let module = sim.module();
         let log_from = sim.events().len();
+        let config_backlog = config.backlog.max(1);
         Exercise {
             paused: config.paused || sim.is_finished(),
             facilitator: Publisher::new(config.backlog),
@@ -360,7 +414,22 @@ impl Exercise {
             discussion: None,
             clock_sent: None,
             approval_paused: false,
+            messages: Vec::new(),
+            undelivered: Vec::new(),
+            room: broadcast::channel(config_backlog).0,
+            observers: 0,
+            room_sent: None,
         }
+    }
+
+    /// Takes the messages of a resumed journal; numbering goes on after the last.
+    pub fn restore_messages(&mut self, messages: Vec<Message>) {
+        if let Some(c) = self.core.console() {
+            for m in &messages {
+                c.message_arrived(m.clone());
+            }
+        }
+        self.messages = messages;
     }
 
     /// Takes each team's commands from a resumed journal (see [`history_in`]).
@@ -560,12 +629,23 @@ impl Exercise {
                 HostRequest::Deny(pending, reason) => Control::Deny { pending, reason: Some(reason) },
                 HostRequest::PauseOnInject(on) => Control::PauseOnInject { on },
                 HostRequest::PauseForApproval(on) => Control::PauseForApproval { on },
+                HostRequest::Bookmark(text) => Control::Bookmark { text },
                 HostRequest::HotWash { kind, text } => {
                     let answer = self.debrief(None, DebriefRequest::HotWash { kind, text });
                     if let Some(c) = self.core.console() {
                         match answer {
                             Ok(m) => c.host_message(false, format!("Server: {m}.")),
                             Err(m) => c.host_message(true, format!("Refused: {m}.")),
+                        }
+                    }
+                    continue;
+                }
+                HostRequest::Message { to, channel, signed, text } => {
+                    let sent = self.message(None, to, channel, text, signed);
+                    if let Some(c) = self.core.console() {
+                        match sent {
+                            Ok(n) => c.host_message(false, format!("Message #{n} sent.")),
+                            Err(e) => c.host_message(true, format!("Not sent: {e}.")),
                         }
                     }
                     continue;
@@ -588,6 +668,7 @@ impl Exercise {
                     | Control::Note { .. }
                     | Control::PauseOnInject { .. }
                     | Control::PauseForApproval { .. }
+                    | Control::Bookmark { .. }
             );
             let answer = self.control(control);
             if let Some(c) = self.core.console() {
@@ -646,6 +727,8 @@ impl Exercise {
                 let _ = p.tx.send(f);
             }
         }
+        self.deliver();
+        self.publish_room();
         Ok(())
     }
 
@@ -728,8 +811,26 @@ impl Exercise {
         let mut stepped = false;
         for req in batch {
             match req {
-                Request::Join { team, reply } => self.join(team, reply, &mut deferred),
-                Request::Leave { team } => match team {
+                Request::Join { observer: true, reply, .. } => {
+                    self.observers += 1;
+                    let joined = self.join_observer();
+                    deferred.push(Box::new(move || {
+                        let _ = reply.send(joined);
+                    }));
+                }
+                Request::Join { team, reply, .. } => self.join(team, reply, &mut deferred),
+                Request::Leave { observer: true, .. } => self.observers = self.observers.saturating_sub(1),
+                Request::Message { team, id, to, channel, text, signed, reply } => {
+                    let answer = match self.message(team, to, channel, text, signed) {
+                        Ok(number) => ServerMsg::Delivered { id, number },
+                        Err(message) => ServerMsg::Refused { id, message, rejection: None },
+                    };
+                    let answer = frame(&answer);
+                    deferred.push(Box::new(move || {
+                        let _ = reply.send(answer);
+                    }));
+                }
+                Request::Leave { team, .. } => match team {
                     Some(t) => {
                         if let Some(n) = self.consoles.get_mut(&t) {
                             *n = n.saturating_sub(1);
@@ -859,6 +960,7 @@ impl Exercise {
                     directory,
                     history: recent(&self.history, team),
                     confidence_low: Some(sim.metrics().confidence_min),
+                    messages: recent_messages(&self.messages, Some(team)),
                 });
                 p.full = Some((*u, b.clone()));
                 b
@@ -889,6 +991,7 @@ impl Exercise {
             view: Box::new(view),
             status,
             log,
+            messages: recent_messages(&self.messages, None),
         });
         Some(Joined { full, clock: None, updates: self.facilitator.tx.subscribe() })
     }
@@ -1101,6 +1204,7 @@ impl Exercise {
                     "the clock keeps running while injects wait for approval".into()
                 })
             }
+            Control::Bookmark { text } => self.bookmark(text),
             Control::PauseOnInject { on } => {
                 self.config.pause_on_inject = on;
                 Ok(if on {
@@ -1308,6 +1412,7 @@ impl Exercise {
                     directory: self.core.sim().directory(team).map(Box::new),
                     history: recent(&self.history, team),
                     confidence_low: Some(self.core.sim().metrics().confidence_min),
+                    messages: recent_messages(&self.messages, Some(team)),
                 },
             };
             let _ = p.tx.send(frame(&msg));
@@ -1344,6 +1449,7 @@ impl Exercise {
                 view: Box::new(new.clone()),
                 status,
                 log,
+                messages: recent_messages(&self.messages, None),
             },
         };
         let _ = p.tx.send(frame(&msg));
@@ -1373,4 +1479,124 @@ pub fn spawn(exercise: Exercise) -> std::io::Result<(mpsc::UnboundedSender<Reque
         rt.block_on(exercise.run(rx))
     })?;
     Ok((tx, handle))
+}
+
+/// Talk between the cells and control, bookmarks, and the room displays.
+impl Exercise {
+    /// Checks and journals a message (it is delivered once the journal holds it); returns its
+    /// number, or why it was refused.
+    fn message(
+        &mut self,
+        team: Option<String>,
+        to: Party,
+        channel: MessageChannel,
+        text: String,
+        signed: Option<String>,
+    ) -> Result<u64, String> {
+        let from = match &team {
+            Some(t) => Party::Team(t.clone()),
+            None => Party::Control,
+        };
+        match (&from, &to) {
+            (_, Party::Team(t)) if !self.teams.contains_key(t) => {
+                let t: String = t.chars().take(40).collect();
+                return Err(format!("there is no team `{t}` to send to"));
+            }
+            (Party::Team(a), Party::Team(b)) if a == b => {
+                return Err("a team does not send messages to itself".into());
+            }
+            (Party::Control, Party::Control) => {
+                return Err("control sends its messages to a team".into());
+            }
+            (Party::Team(_), _) if signed.is_some() => {
+                return Err("only control signs its messages as another organisation".into());
+            }
+            (Party::Control, _) if signed.is_none() => {
+                return Err("say which organisation the message is from".into());
+            }
+            _ => {}
+        }
+        ttx_engine::talk::check_text(&text, signed.as_deref())?;
+        let (tick, time) = self.record_time();
+        let number = self.messages.last().map_or(1, |m| m.number + 1);
+        let message = Message { number, tick, time, from, to, channel, signed, text };
+        self.journal.write(&Record::Message { message: message.clone() });
+        self.messages.push(message.clone());
+        self.undelivered.push(message);
+        // A joiner's full view carries the message from now on.
+        for t in
+            [self.messages.last().and_then(|m| m.from.team()), self.messages.last().and_then(|m| m.to.team())]
+                .into_iter()
+                .flatten()
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        {
+            if let Some(p) = self.teams.get_mut(&t) {
+                p.full = None;
+            }
+        }
+        Ok(number)
+    }
+
+    /// Sends the messages the journal now holds to the consoles of the teams at either end,
+    /// to the facilitator's, and to the console in this terminal.
+    fn deliver(&mut self) {
+        for m in std::mem::take(&mut self.undelivered) {
+            let f = frame(&ServerMsg::Message { message: m.clone() });
+            for t in [m.from.team(), m.to.team()].into_iter().flatten() {
+                if let Some(p) = self.teams.get(t)
+                    && p.tx.receiver_count() > 0
+                {
+                    let _ = p.tx.send(f.clone());
+                }
+            }
+            if self.facilitator.tx.receiver_count() > 0 {
+                let _ = self.facilitator.tx.send(f);
+            }
+            if let Some(c) = self.core.console() {
+                c.message_arrived(m);
+            }
+        }
+    }
+
+    /// Journals a bookmark at this moment.
+    fn bookmark(&mut self, text: String) -> Result<String, String> {
+        let text = text.trim().to_string();
+        if text.is_empty() || text.chars().count() > ttx_engine::talk::MAX_SIGNATURE * 2 {
+            return Err(format!(
+                "a bookmark is a word or phrase of 1 to {} characters",
+                ttx_engine::talk::MAX_SIGNATURE * 2
+            ));
+        }
+        let (tick, time) = self.record_time();
+        self.journal.write(&Record::Bookmark { tick, time: time.clone(), text: text.clone() });
+        Ok(format!("bookmarked {time}: {text}"))
+    }
+
+    /// What the room displays show now, as a frame.
+    fn room_frame(&self) -> Bytes {
+        let discussion = self.discussion.filter(|_| self.paused);
+        let view = self.core.sim().room_view(self.paused, discussion, ROOM_SERIES);
+        frame(&ServerMsg::Room { view: Box::new(view) })
+    }
+
+    /// Tells the room displays what they show, when it changed.
+    fn publish_room(&mut self) {
+        if self.observers == 0 || self.room.receiver_count() == 0 {
+            self.room_sent = None;
+            return;
+        }
+        let f = self.room_frame();
+        if self.room_sent.as_ref() == Some(&f) {
+            return;
+        }
+        let _ = self.room.send(f.clone());
+        self.room_sent = Some(f);
+    }
+
+    fn join_observer(&mut self) -> Joined {
+        let full = self.room_frame();
+        self.room_sent = Some(full.clone());
+        Joined { full, clock: None, updates: self.room.subscribe() }
+    }
 }

@@ -202,7 +202,8 @@ pub fn loadtest(
         std::future::pending(),
     ));
 
-    let target = Target { addr: addr.clone(), tls: None, give_up_after: client::GIVE_UP_AFTER };
+    let target =
+        Target { addr: addr.clone(), tls: None, give_up_after: client::GIVE_UP_AFTER, observer: false };
     let report = client_rt.block_on(async move {
         let (control, _) = client::connect(&target, None, &codes.facilitator)
             .await

@@ -18,6 +18,7 @@ pub mod host;
 pub mod journal;
 pub mod loadtest;
 pub mod protocol;
+pub mod room;
 pub mod serve;
 pub mod server;
 pub mod team_console;

@@ -11,7 +11,8 @@ use bytes::{BufMut, Bytes, BytesMut};
 use serde::{Deserialize, Serialize};
 use tokio_util::codec::LengthDelimitedCodec;
 use ttx_engine::debrief::{Feedback, HotWashKind};
-use ttx_engine::view::LogLine;
+use ttx_engine::talk::{Message, MessageChannel, Party};
+use ttx_engine::view::{LogLine, RoomView};
 use ttx_engine::{Command, Directory, FacilitatorView, Rejection, TeamView};
 
 use super::diff::{FacilitatorDelta, TeamDelta};
@@ -46,6 +47,9 @@ pub enum ClientMsg {
         team: Option<String>,
         /// The join code the server printed for that team (or for the facilitator).
         code: String,
+        /// A read-only room display (no team): joins with the observer code.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        observer: bool,
     },
     /// A command for the simulation, given by the connection's team (or the facilitator).
     Command {
@@ -87,10 +91,26 @@ pub enum ClientMsg {
         /// The command's sequence number (from its acknowledgement).
         seq: u64,
     },
+    /// A message to another team or to exercise control (the facilitator's connection: to a
+    /// team, signed as a simulated organisation).
+    Message {
+        /// The console's number for it, echoed in the answer.
+        id: u64,
+        /// The addressee.
+        to: Party,
+        /// How it is sent.
+        channel: MessageChannel,
+        /// The text.
+        text: String,
+        /// The organisation control signs it as (facilitator only, and required there).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        signed: Option<String>,
+    },
 }
 
 /// The names of [`ClientMsg`] types, to tell an unknown message from a malformed one.
-pub const CLIENT_TYPES: [&str; 7] = ["hello", "command", "control", "ping", "hot_wash", "feedback", "cancel"];
+pub const CLIENT_TYPES: [&str; 8] =
+    ["hello", "command", "control", "ping", "hot_wash", "feedback", "cancel", "message"];
 
 /// Exercise control from the facilitator.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -153,10 +173,15 @@ pub enum Control {
         /// On or off.
         on: bool,
     },
+    /// Mark this moment for the after-action report ("key decision").
+    Bookmark {
+        /// A word or phrase.
+        text: String,
+    },
 }
 
 /// The names of [`Control`] types.
-pub const CONTROL_TYPES: [&str; 11] = [
+pub const CONTROL_TYPES: [&str; 12] = [
     "pause",
     "resume",
     "step",
@@ -168,6 +193,7 @@ pub const CONTROL_TYPES: [&str; 11] = [
     "pause_on_inject",
     "pause_for_approval",
     "correct",
+    "bookmark",
 ];
 
 fn one() -> u32 {
@@ -338,6 +364,9 @@ pub enum ServerMsg {
         /// The lowest public confidence so far.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         confidence_low: Option<f64>,
+        /// The team's messages this session, sent and received (at most 200), oldest first.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        messages: Vec<Message>,
     },
     /// What changed in a team's view since update `base`.
     Delta {
@@ -362,6 +391,9 @@ pub enum ServerMsg {
         status: ServerStatus,
         /// The most recent log lines (every team's).
         log: Vec<LogLine>,
+        /// Every message this session (at most 200), oldest first.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        messages: Vec<Message>,
     },
     /// What changed in the facilitator's view since update `base`.
     FacilitatorDelta {
@@ -428,6 +460,24 @@ pub enum ServerMsg {
     },
     /// Answer to a ping.
     Pong,
+    /// The message is in the journal on disk and delivered.
+    Delivered {
+        /// The console's number for it.
+        id: u64,
+        /// The message's number in the session.
+        number: u64,
+    },
+    /// A message for this console's team (or one it sent, for its other consoles), or any
+    /// message, for the facilitator.
+    Message {
+        /// The message.
+        message: Message,
+    },
+    /// What the room display shows: sent on join and whenever it changes.
+    Room {
+        /// The view.
+        view: Box<RoomView>,
+    },
     /// Where the exercise stands, for team consoles: sent after every full view and whenever
     /// the clock is stopped or run, its speed changes, or a module break pauses it.
     Clock {
@@ -568,6 +618,25 @@ mod tests {
             parse_client(b"{\"type\":\"command\",\"id\":\"x\"}").unwrap_err().code,
             ErrorCode::Malformed
         );
+    }
+
+    /// docs/protocol.md's table of message channels is the engine's list, in its order.
+    #[test]
+    fn the_documented_channels_are_the_engines() {
+        let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/protocol.md")).unwrap();
+        let table = &doc[doc.find("| channel | in words |").expect("the channel table")..];
+        let rows: Vec<(String, String)> = table
+            .lines()
+            .skip(2)
+            .take_while(|l| l.starts_with('|'))
+            .map(|l| {
+                let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+                (cells[1].trim_matches('`').to_string(), cells[2].to_string())
+            })
+            .collect();
+        let engine: Vec<(String, String)> =
+            MessageChannel::ALL.iter().map(|c| (c.id().to_string(), c.label().to_string())).collect();
+        assert_eq!(rows, engine);
     }
 
     #[test]

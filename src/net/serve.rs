@@ -200,6 +200,8 @@ pub struct Session {
     pub held_numbers: u64,
     /// Each team's commands as the resumed journal records them.
     pub history: exercise::History,
+    /// The messages the resumed journal holds.
+    pub messages: Vec<ttx_engine::talk::Message>,
 }
 
 /// The clock's settings as a journal records them.
@@ -272,6 +274,7 @@ pub fn new_session(scenario: Scenario, seed: u64, journal: &Path) -> Result<Sess
         held: vec![],
         held_numbers: 0,
         history: exercise::History::new(),
+        messages: vec![],
     })
 }
 
@@ -309,6 +312,13 @@ pub fn resume_session(path: &Path) -> Result<Session, Failure> {
     ));
     let codes_path = JoinCodes::path_for(path);
     let codes = match JoinCodes::load(&codes_path) {
+        // Codes saved before there were room displays: one is made for them.
+        Ok(mut c) if c.observer.is_empty() => {
+            c.observer = super::codes::fresh().map_err(|e| Failure::runtime(e.to_string()))?;
+            c.save(&codes_path)
+                .map_err(|e| Failure::input(format!("cannot write {}: {e}", codes_path.display())))?;
+            c
+        }
         Ok(c) => c,
         Err(e) => {
             let c = JoinCodes::generate(&team_ids(&report.scenario))
@@ -336,6 +346,7 @@ pub fn resume_session(path: &Path) -> Result<Session, Failure> {
     }
     let held_numbers = exercise::highest_pending(&loaded.records);
     let history = exercise::history_in(&loaded.records, report.scenario.registry());
+    let messages = exercise::messages_in(&loaded.records);
     Ok(Session {
         scenario: report.scenario,
         sim,
@@ -347,6 +358,7 @@ pub fn resume_session(path: &Path) -> Result<Session, Failure> {
         held,
         held_numbers,
         history,
+        messages,
     })
 }
 
@@ -406,6 +418,7 @@ fn print_banner(
         "  {:<10} {:<32} {}",
         "(control)", "facilitator's control connection", s.codes.facilitator
     )?;
+    writeln!(out, "  {:<10} {:<32} {}", "(room)", "room display (read-only)", s.codes.observer)?;
     let shown = if addr.ip().is_unspecified() { format!("HOST:{}", addr.port()) } else { addr.to_string() };
     writeln!(
         out,
@@ -413,6 +426,7 @@ fn print_banner(
         if tls { " --tls-ca CERT.pem" } else { "" }
     )?;
     writeln!(out, "The facilitator with: ttx join {shown} --facilitator --code CODE --headless")?;
+    writeln!(out, "A room display with:  ttx join {shown} --observer --code CODE")?;
     if !tls && !addr.ip().is_loopback() {
         writeln!(out, "Note: without --tls-cert/--tls-key, codes and views cross the network unencrypted.")?;
     }
@@ -551,12 +565,20 @@ fn host_info(s: &Session, addr: SocketAddr, config: &ExerciseConfig) -> Host {
             team: Some(t.id.clone()),
             name: t.name.clone(),
             code: s.codes.teams.get(&t.id).cloned().unwrap_or_default(),
+            observer: false,
         })
         .collect();
     codes.push(JoinCode {
         team: None,
         name: "facilitator's control connection".into(),
         code: s.codes.facilitator.clone(),
+        observer: false,
+    });
+    codes.push(JoinCode {
+        team: None,
+        name: "room display (read-only)".into(),
+        code: s.codes.observer.clone(),
+        observer: true,
     });
     Host {
         address: shown,
@@ -602,6 +624,7 @@ pub async fn run_session(
     let mut ex = Exercise::new(core, session.journal, config, stop_tx.clone());
     ex.hold_again(session.held, session.held_numbers);
     ex.restore_history(session.history);
+    ex.restore_messages(session.messages);
     let (tx, thread) =
         exercise::spawn(ex).map_err(|e| Failure::runtime(format!("cannot start the exercise: {e}")))?;
     let shared = Arc::new(Shared::new(server_config, session.codes, tx, tls, scenario_name));
@@ -658,11 +681,14 @@ pub struct JoinArgs {
     /// The server, host:port.
     pub addr: String,
     /// Your team's id.
-    #[arg(long, value_name = "ID", required_unless_present = "facilitator")]
+    #[arg(long, value_name = "ID", required_unless_present_any = ["facilitator", "observer"])]
     pub team: Option<String>,
     /// The facilitator's control connection instead of a team.
     #[arg(long, conflicts_with = "team")]
     pub facilitator: bool,
+    /// A read-only room display for a projector (with the observer code `ttx serve` prints).
+    #[arg(long, conflicts_with_all = ["team", "facilitator"])]
+    pub observer: bool,
     /// The join code the facilitator gave you. Other users of this computer can read a command
     /// line (`ps`): prefer --code-file, the TTX_CODE environment variable, or typing it when asked.
     #[arg(long, value_name = "CODE", conflicts_with = "code_file")]
@@ -716,7 +742,7 @@ pub fn target(addr: &str, tls_ca: Option<&Path>, tls_name: Option<&str>) -> Resu
             Some((connector, tls::server_name(&host).map_err(Failure::input)?))
         }
     };
-    Ok(Target { addr: addr.to_string(), tls, give_up_after: client::GIVE_UP_AFTER })
+    Ok(Target { addr: addr.to_string(), tls, give_up_after: client::GIVE_UP_AFTER, observer: false })
 }
 
 /// The environment variable `ttx join` takes a join code from.
@@ -743,7 +769,11 @@ fn join_code(args: &JoinArgs, team: Option<&str>) -> Result<String, Failure> {
             return Ok(code);
         }
     }
-    let who = team.map_or("the facilitator's control connection".to_string(), |t| format!("team `{t}`"));
+    let who = match team {
+        _ if args.observer => "the room display".to_string(),
+        None => "the facilitator's control connection".to_string(),
+        Some(t) => format!("team `{t}`"),
+    };
     if !std::io::stdin().is_terminal() {
         return Err(Failure::input(format!(
             "no join code for {who}: give --code-file FILE or set {CODE_VARIABLE} (or --code CODE, \
@@ -765,17 +795,21 @@ fn join_code(args: &JoinArgs, team: Option<&str>) -> Result<String, Failure> {
 
 /// `ttx join`
 pub fn join(mut args: JoinArgs) -> Outcome {
-    let team = match (&args.team, args.facilitator) {
-        (Some(t), false) => Some(t.clone()),
-        (None, true) => None,
-        _ => return Err(Failure::input("give either --team ID or --facilitator")),
+    let team = match (&args.team, args.facilitator, args.observer) {
+        (Some(t), false, false) => Some(t.clone()),
+        (None, true, false) | (None, false, true) => None,
+        _ => return Err(Failure::input("give one of --team ID, --facilitator or --observer")),
     };
     args.code = Some(join_code(&args, team.as_deref())?);
+    if args.observer && !args.headless {
+        return super::room::join(&args);
+    }
     let code = args.code.clone().unwrap_or_default();
     if !args.headless {
         return super::team_console::join(&args, team);
     }
-    let (target, rt) = join_setup(&args)?;
+    let (mut target, rt) = join_setup(&args)?;
+    target.observer = args.observer;
     let result = rt.block_on(async move {
         let mut out = std::io::stdout().lock();
         match client::headless(target, team, code, tokio::io::stdin(), &mut out).await? {

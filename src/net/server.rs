@@ -85,6 +85,9 @@ impl Default for ServerConfig {
     }
 }
 
+/// The key observers are counted under among the teams (no team id holds a space).
+const OBSERVERS: &str = " observers";
+
 /// How many connections are where, under one lock.
 #[derive(Default)]
 struct Counts {
@@ -411,6 +414,8 @@ struct Connection<R> {
     shared: Arc<Shared>,
     /// The team, or none for the facilitator (once joined).
     joined: Option<Option<String>>,
+    /// A read-only room display.
+    observer: bool,
     slot: Slot,
     peer: SocketAddr,
     /// When the hello must have arrived.
@@ -435,13 +440,14 @@ async fn serve<S>(
         out,
         shared: Arc::clone(&shared),
         joined: None,
+        observer: false,
         slot,
         peer,
         deadline,
     };
     let result = conn.session(&mut shutdown).await;
     if let Some(team) = conn.joined.take() {
-        let _ = shared.exercise.send(Request::Leave { team });
+        let _ = shared.exercise.send(Request::Leave { team, observer: conn.observer });
     }
     let Connection { mut reader, out, slot, .. } = conn;
     // The connection's place is free again before the console learns why it ends.
@@ -503,8 +509,8 @@ impl<R: AsyncRead + Unpin> Connection<R> {
                 return Err(frame_error(e));
             }
         };
-        let (team, code) = match parse_client(&hello) {
-            Ok(ClientMsg::Hello { protocol, team, code, .. }) => {
+        let (team, code, observer) = match parse_client(&hello) {
+            Ok(ClientMsg::Hello { protocol, team, code, observer, .. }) => {
                 if protocol != PROTOCOL {
                     return Err(fail(
                         ErrorCode::BadHandshake,
@@ -514,7 +520,10 @@ impl<R: AsyncRead + Unpin> Connection<R> {
                         ),
                     ));
                 }
-                (team, code)
+                if observer && team.is_some() {
+                    return Err(fail(ErrorCode::BadHandshake, "an observer joins without a team"));
+                }
+                (team, code, observer)
             }
             Ok(_) => {
                 self.shared.failed_join(self.peer.ip(), "the first message was not a hello");
@@ -525,7 +534,13 @@ impl<R: AsyncRead + Unpin> Connection<R> {
                 return Err(fail(e.code, e.message));
             }
         };
-        if code.len() > 64 || !self.shared.codes.check(team.as_deref(), &code) {
+        if observer {
+            if code.len() > 64 || !self.shared.codes.check_observer(&code) {
+                self.shared.failed_join(self.peer.ip(), "wrong join code for an observer");
+                tokio::time::sleep(Duration::from_millis(300)).await;
+                return Err(fail(ErrorCode::BadCode, "wrong observer code"));
+            }
+        } else if code.len() > 64 || !self.shared.codes.check(team.as_deref(), &code) {
             // Name the team in the log only if it is one (the peer chose the text).
             let known = match &team {
                 None => "the facilitator".to_string(),
@@ -556,7 +571,9 @@ impl<R: AsyncRead + Unpin> Connection<R> {
             };
             return Err(fail(ErrorCode::BadCode, message));
         }
-        if let Err(f) = self.slot.join(&team) {
+        // Observers are counted apart from the facilitator (no team id holds a space).
+        let counted = if observer { Some(OBSERVERS.to_string()) } else { team.clone() };
+        if let Err(f) = self.slot.join(&counted) {
             self.shared.failed_join(self.peer.ip(), &f.message);
             return Err(f);
         }
@@ -574,8 +591,12 @@ impl<R: AsyncRead + Unpin> Connection<R> {
         };
         self.send(frame(&welcome)).await?;
         let (tx, rx) = oneshot::channel();
-        self.shared.exercise.send(Request::Join { team: team.clone(), reply: tx }).map_err(|_| stopping())?;
+        self.shared
+            .exercise
+            .send(Request::Join { team: team.clone(), observer, reply: tx })
+            .map_err(|_| stopping())?;
         self.joined = Some(team.clone());
+        self.observer = observer;
         let joined = rx.await.map_err(|_| stopping())?;
         self.send(joined.full).await?;
         if let Some(clock) = joined.clock {
@@ -620,6 +641,34 @@ impl<R: AsyncRead + Unpin> Connection<R> {
             match parse_client(&bytes).map_err(|e| fail(e.code, e.message))? {
                 ClientMsg::Hello { .. } => return Err(fail(ErrorCode::BadHandshake, "already joined")),
                 ClientMsg::Ping => self.send(frame(&ServerMsg::Pong)).await?,
+                ClientMsg::Command { id, .. }
+                | ClientMsg::Control { id, .. }
+                | ClientMsg::Message { id, .. }
+                    if observer =>
+                {
+                    let message =
+                        "an observer's console only watches: it sends nothing to the exercise".to_string();
+                    self.send(frame(&ServerMsg::Refused { id, message, rejection: None })).await?;
+                }
+                ClientMsg::Message { id, to, channel, text, signed } => {
+                    if let Some(t) = &team
+                        && !self.shared.team_command(t)
+                    {
+                        let message = format!(
+                            "team `{t}` sent more than {} commands and messages per second (burst {}): \
+                             not sent; send it again in a moment",
+                            config.team_commands_per_second, config.team_burst
+                        );
+                        self.send(frame(&ServerMsg::Refused { id, message, rejection: None })).await?;
+                        continue;
+                    }
+                    let (tx, rx) = oneshot::channel();
+                    let req =
+                        Request::Message { team: team.clone(), id, to, channel, text, signed, reply: tx };
+                    self.shared.exercise.send(req).map_err(|_| stopping())?;
+                    let answer = rx.await.map_err(|_| stopping())?;
+                    self.send(answer).await?;
+                }
                 ClientMsg::Command { id, command } => {
                     if let Some(t) = &team
                         && !self.shared.team_command(t)

@@ -153,7 +153,7 @@ struct Io<'a> {
     bell: bool,
     events: mpsc::Receiver<ClientEvent>,
     send: mpsc::Sender<ClientMsg>,
-    queued: VecDeque<(u64, Command)>,
+    queued: VecDeque<ClientMsg>,
 }
 
 /// Draws, reads keys, takes what the connection reports, sends what the team gives.
@@ -241,18 +241,31 @@ fn run(
                     });
                 }
             }
-            io.queued.extend(c.take_outbox());
-            while let Some((id, command)) = io.queued.pop_front() {
-                match io.send.try_send(ClientMsg::Command { id, command }) {
+            io.queued
+                .extend(c.take_outbox().into_iter().map(|(id, command)| ClientMsg::Command { id, command }));
+            io.queued.extend(c.take_messages_out().into_iter().map(|m| ClientMsg::Message {
+                id: m.id,
+                to: m.to,
+                channel: m.channel,
+                text: m.text,
+                signed: None,
+            }));
+            while let Some(msg) = io.queued.pop_front() {
+                match io.send.try_send(msg) {
                     Ok(()) => {}
                     Err(TrySendError::Full(msg)) => {
-                        if let ClientMsg::Command { id, command } = msg {
-                            io.queued.push_front((id, command));
-                        }
+                        io.queued.push_front(msg);
                         break;
                     }
-                    Err(TrySendError::Closed(_)) => {
-                        c.answer(Answer::Refused { id, message: "not sent: the connection has ended".into() })
+                    Err(TrySendError::Closed(msg)) => {
+                        let message = "not sent: the connection has ended".to_string();
+                        match msg {
+                            ClientMsg::Message { id, .. } => {
+                                c.message_answer(id, Some(message));
+                            }
+                            ClientMsg::Command { id, .. } => c.answer(Answer::Refused { id, message }),
+                            _ => {}
+                        }
                     }
                 }
             }
@@ -284,6 +297,7 @@ fn take_events(screen: &mut Screen, io: &mut Io) -> Option<Ended> {
                     c.set_bell(io.bell);
                     c.set_directory(mirror.directory.unwrap_or_default());
                     c.restore(history(mirror.history), mirror.confidence_low);
+                    c.restore_messages(mirror.messages);
                     *screen = Screen::Console(Box::new(c));
                 }
             }
@@ -299,6 +313,7 @@ fn take_events(screen: &mut Screen, io: &mut Io) -> Option<Ended> {
                 }
                 if mirror.fresh {
                     c.restore(history(mirror.history), mirror.confidence_low);
+                    c.restore_messages(mirror.messages);
                 }
             }
             (
@@ -323,7 +338,18 @@ fn take_events(screen: &mut Screen, io: &mut Io) -> Option<Ended> {
             ) => {
                 c.correction(&title, &time, &text);
             }
+            (ClientEvent::Message { msg: ServerMsg::Message { message }, .. }, Screen::Console(c)) => {
+                c.message_arrived(message);
+            }
+            (ClientEvent::Message { msg: ServerMsg::Delivered { id, .. }, .. }, Screen::Console(c)) => {
+                c.message_answer(id, None);
+            }
             (ClientEvent::Message { msg, .. }, Screen::Console(c)) => {
+                if let ServerMsg::Refused { id, message, .. } = &msg
+                    && c.message_answer(*id, Some(message.clone()))
+                {
+                    continue;
+                }
                 if let Some(a) = answer_of(msg) {
                     c.answer(a);
                 }

@@ -200,6 +200,8 @@ pub struct Analysis<'a> {
     pub notes: Vec<Record>,
     /// The journal's hot-wash items and feedback forms.
     pub debrief: Vec<Record>,
+    /// Messages and bookmarks, in journal order.
+    pub talk: Vec<Record>,
     /// Commands from outside (players and facilitator): tick, issuer, summary, refusal.
     pub commands: Vec<(Tick, String, String, Option<String>)>,
     /// Expected actions written as command patterns, scored.
@@ -359,6 +361,7 @@ pub fn analyse<'a>(report: &'a ReplayReport, info: JournalInfo, evaluation: &Eva
         capabilities: Vec::new(),
         notes: report.notes.clone(),
         debrief: report.debrief.clone(),
+        talk: report.talk.clone(),
         commands,
         actions: ttx_engine::evaluation::score(sim),
         hashes_checked: report.hashes_checked,
@@ -1100,7 +1103,8 @@ pub fn document(a: &Analysis) -> Doc {
             bands.push(Band { from: md.start.0, to: to.min(t1), label: md.title.clone() });
         }
     }
-    let markers = deadline_markers(reg, t1);
+    let mut markers = deadline_markers(reg, t1);
+    markers.extend(bookmark_markers(&a.talk, t1));
     // Rows with nothing to show (a control cell, an idle team) are left off the chart.
     let shown: Vec<usize> = (0..a.rows.len()).filter(|r| a.counts[*r].iter().any(|c| *c > 0)).collect();
     let tl = svg::Timeline {
@@ -1140,6 +1144,7 @@ pub fn document(a: &Analysis) -> Doc {
     doc.blocks.push(Block::Aside(
         "An inject addressed to several teams counts once for each of them; the last row counts each event once.".into(),
     ));
+    talk_section(&mut doc, a);
     h3(&mut doc, "injects", "Injects");
     let mut t = Table {
         head: vec!["Fired".into(), "Inject".into(), "Teams".into(), "Expected actions".into()],
@@ -1512,6 +1517,56 @@ fn timeline_marks(marks: &[(usize, usize, u32, String)], shown: &[usize]) -> Vec
             svg::TimelineMark { row, category, tick, title }
         })
         .collect()
+}
+
+/// The facilitator's bookmarks, as markers on the timeline.
+fn bookmark_markers(talk: &[Record], t1: u32) -> Vec<Marker> {
+    talk.iter()
+        .filter_map(|r| match r {
+            Record::Bookmark { tick, text, .. } if *tick <= t1 => {
+                Some(Marker { tick: *tick, label: format!("★ {text}"), colour: colour::PURPLE })
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// The timeline's bookmarks and the messages between the cells and control, in order.
+fn talk_section(doc: &mut Doc, a: &Analysis) {
+    if a.talk.is_empty() {
+        return;
+    }
+    h3(doc, "messages", "Bookmarks and messages");
+    doc.blocks.push(Block::Para(
+        "The moments the facilitator bookmarked, and the messages the cells and exercise control sent each other (control signs as the organisation it plays), in the order they were journaled.".into(),
+    ));
+    let mut t = Table {
+        head: ["Time", "Kind", "From", "To", "Channel", "Text"].iter().map(|s| s.to_string()).collect(),
+        ..Default::default()
+    };
+    for r in &a.talk {
+        let row = match r {
+            Record::Bookmark { time, text, .. } => [
+                time.clone(),
+                "bookmark".into(),
+                "facilitator".into(),
+                String::new(),
+                String::new(),
+                text.clone(),
+            ],
+            Record::Message { message: m } => [
+                m.time.clone(),
+                format!("message #{}", m.number),
+                m.sender(),
+                m.to.to_string(),
+                m.channel.label().to_string(),
+                m.text.clone(),
+            ],
+            _ => continue,
+        };
+        t.rows.push(row.iter().map(Cell::text).collect());
+    }
+    doc.blocks.push(Block::Table(t));
 }
 
 fn deadline_markers(reg: &Registry, t1: u32) -> Vec<Marker> {

@@ -101,6 +101,7 @@ pub fn frame_seeds() -> &'static [String] {
                 client: "ttx 0.1.0".into(),
                 team: Some("pa".into()),
                 code: "ABCD-EFGH".into(),
+                observer: false,
             },
             ClientMsg::Command {
                 id: 7,

@@ -7,6 +7,7 @@ mod play;
 mod resume;
 mod security;
 mod session;
+mod talk;
 mod team_console;
 mod tls;
 
@@ -91,6 +92,10 @@ impl Server {
 
     pub fn code(&self, team: &str) -> String {
         self.codes["teams"][team].as_str().unwrap().to_string()
+    }
+
+    pub fn observer_code(&self) -> String {
+        self.codes["observer"].as_str().unwrap().to_string()
     }
 
     pub fn facilitator_code(&self) -> String {
@@ -232,7 +237,8 @@ impl Console {
         }
         let id = sent["id"].clone();
         self.wait_for(&format!("the answer to {v}"), Duration::from_secs(20), |x| {
-            x["id"] == id && matches!(x["type"].as_str(), Some("ack" | "refused" | "done" | "held"))
+            x["id"] == id
+                && matches!(x["type"].as_str(), Some("ack" | "refused" | "done" | "held" | "delivered"))
         })
     }
 

@@ -134,7 +134,7 @@ fn misbehaving_consoles_are_dropped_and_everyone_else_carries_on() {
         (json!({"type": "launch_missiles"}).to_string(), "unknown_message"),
         (json!({"type": "command", "id": 1, "command": {"type": "patch"}}).to_string(), "malformed"),
         ("[1,2,3]".to_string(), "malformed"),
-        (json!({"type": "hello", "protocol": 3, "code": "x"}).to_string(), "bad_handshake"),
+        (json!({"type": "hello", "protocol": 4, "code": "x"}).to_string(), "bad_handshake"),
     ] {
         let mut raw = Raw::connect(&addr);
         raw.hello(Some("pa"), &server.code("pa"));

@@ -237,3 +237,39 @@ fn a_team_console_sends_hot_wash_feedback_and_takes_back_a_command() {
     s.send("y");
     assert_eq!(s.finish(), 0, "{}", s.contents());
 }
+
+#[test]
+fn a_team_console_writes_to_control_and_shows_the_answer() {
+    let tmp = scratch("team-console-talk");
+    let server = Server::start(tmp.path(), "127.0.0.1:0", &["--paused"]);
+    let code = server.code("pa");
+    let mut s = Session::start(tmp.path(), &["join", &server.addr, "--team", "pa", "--code", &code], 24, 80);
+    s.wait_for(&["Pennsylvania (pa)", "connected"]);
+    let mut fac = Console::join(&server.addr, None, &server.facilitator_code(), &[]);
+    fac.wait_for("the facilitator's view", WAIT, |x| x["type"] == "facilitator_full");
+
+    // m opens the messages window; Tab goes to the channel, Right twice picks the portal.
+    s.send("m");
+    s.wait_for(&["Messages: to exercise control", "< Exercise control >", "< phone >"]);
+    s.send("\t\x1b[C\x1b[C");
+    s.wait_for(&["< EI-ISAC portal >"]);
+    s.send("Is the vendor patching tonight?\r");
+    s.wait_for(&["Message sent.", "to control by EI-ISAC portal"]);
+    let m = fac.wait_for("the message at control", WAIT, |x| x["type"] == "message");
+    assert_eq!(m["message"]["text"], "Is the vendor patching tonight?");
+    assert_eq!(m["message"]["channel"], "ei_isac_portal");
+
+    // Control answers as the vendor's support desk, by phone.
+    let a = fac.ask(serde_json::json!({"type": "message", "to": {"team": "pa"}, "channel": "phone",
+        "signed": "Vendor support desk", "text": "Yes: the patch ships at 22:00."}));
+    assert_eq!(a["type"], "delivered", "{a}");
+    let screen = s.wait_for(&["from Vendor support desk by phone", "Yes: the patch ships at 22:00."]);
+    println!("{screen}");
+    // Closed, the main screen's panels show again and the status line keeps the message.
+    s.send("\x1b");
+    s.wait_for(&["Inbox 2", "Message from Vendor support desk by phone"]);
+    s.send("q");
+    s.wait_for(&["Leave the team console?"]);
+    s.send("y");
+    assert_eq!(s.finish(), 0, "{}", s.contents());
+}

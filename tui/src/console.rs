@@ -64,6 +64,9 @@ impl Panel {
 
 pub use crate::chrome::{Level, Status};
 
+mod talk;
+pub use talk::{CONTROL_NAME, Compose, MessagesWindow, draw_bookmark, draw_messages};
+
 /// The discussion of one module.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Discussion {
@@ -156,6 +159,10 @@ pub enum Overlay {
         /// The reason being typed for denying it (`n` starts one).
         reason: Option<String>,
     },
+    /// A bookmark being typed.
+    Bookmark(String),
+    /// The messages between the teams and control, and one being written (hosted consoles only).
+    Messages(Box<MessagesWindow>),
     /// The what-if results: the session's decisions so far, ranked by effect.
     Whatif {
         /// The results, as `ttx whatif` prints them.
@@ -226,6 +233,8 @@ pub struct JoinCode {
     pub name: String,
     /// The code.
     pub code: String,
+    /// The code of the read-only room displays (`ttx join --observer`).
+    pub observer: bool,
 }
 
 /// A player-made inject the server holds for the facilitator.
@@ -278,6 +287,19 @@ pub enum HostRequest {
         /// Strength or area for improvement.
         kind: HotWashKind,
         /// The item.
+        text: String,
+    },
+    /// Journal a bookmark at this moment.
+    Bookmark(String),
+    /// Send a message to a team, signed as an organisation.
+    Message {
+        /// The addressee.
+        to: ttx_engine::talk::Party,
+        /// How it is sent.
+        channel: ttx_engine::talk::MessageChannel,
+        /// The organisation it is signed as.
+        signed: Option<String>,
+        /// The text.
         text: String,
     },
 }
@@ -340,6 +362,7 @@ pub struct Console {
     whatif: Option<WhatifRunner>,
     whatif_job: Option<WhatifJob>,
     whatif_lines: Option<Vec<String>>,
+    messages: Vec<ttx_engine::talk::Message>,
 }
 
 impl Console {
@@ -380,6 +403,7 @@ impl Console {
             whatif: options.whatif,
             whatif_job: None,
             whatif_lines: None,
+            messages: Vec::new(),
             sim,
         };
         c.refresh();
@@ -653,6 +677,9 @@ impl Console {
             Some(Overlay::Approvals { reason: Some(_), .. }) => vec![Context::DenyReason],
             Some(Overlay::Approvals { .. }) => vec![Context::Approvals],
             Some(Overlay::Whatif { .. }) => vec![Context::Whatif],
+            Some(Overlay::Bookmark(_)) => vec![Context::Bookmark],
+            Some(Overlay::Messages(w)) if w.compose.is_some() => vec![Context::Compose],
+            Some(Overlay::Messages(_)) => vec![Context::Messages],
             None => vec![self.focus.context(), Context::Main],
         }
     }
@@ -781,6 +808,8 @@ impl Console {
                     );
                 }
             },
+            Action::Bookmark => self.open_bookmark(),
+            Action::Messages => self.open_messages(),
             Action::ToggleAutoPause => {
                 let on = !self.auto_pause();
                 self.auto_pause = on;
@@ -899,6 +928,8 @@ impl Console {
 
     fn update_overlay(&mut self, overlay: Overlay, action: Action) {
         match overlay {
+            Overlay::Bookmark(text) => self.update_bookmark(text, action),
+            Overlay::Messages(w) => self.update_messages(w, action),
             Overlay::Teams { scroll } => match action {
                 Action::Close => {}
                 Action::Up => self.overlay = Some(Overlay::Teams { scroll: scroll.saturating_sub(1) }),

@@ -109,6 +109,14 @@ pub enum Action {
     Whatif,
     /// Take back a queued command before it applies (the selected inject's, or the last one).
     CancelQueued,
+    /// Bookmark this moment for the after-action report (type a word or phrase).
+    Bookmark,
+    /// The messages between the teams and control (`ttx serve`).
+    Messages,
+    /// Answer the selected message.
+    Answer,
+    /// Write a new message to a team.
+    NewMessage,
 }
 
 /// Where a binding applies.
@@ -144,6 +152,12 @@ pub enum Context {
     Whatif,
     /// Typing why a held inject is denied (`ttx serve`).
     DenyReason,
+    /// Typing a bookmark.
+    Bookmark,
+    /// The messages between the teams and control (`ttx serve`).
+    Messages,
+    /// Writing a message as control (`ttx serve`).
+    Compose,
     /// Everywhere.
     Always,
 }
@@ -167,13 +181,24 @@ impl Context {
             Context::Approvals => "Injects waiting for approval (ttx serve)",
             Context::Whatif => "What the decisions changed (what-if results)",
             Context::DenyReason => "Why an inject is denied (ttx serve)",
+            Context::Bookmark => "Bookmark",
+            Context::Messages => "Messages (ttx serve)",
+            Context::Compose => "Writing a message as control (ttx serve)",
             Context::Always => "Everywhere",
         }
     }
 
     /// Whether printable keys type text here (bindings then use only other keys).
     pub fn takes_text(self) -> bool {
-        matches!(self, Context::Palette | Context::Picker | Context::Discussion | Context::DenyReason)
+        matches!(
+            self,
+            Context::Palette
+                | Context::Picker
+                | Context::Discussion
+                | Context::DenyReason
+                | Context::Bookmark
+                | Context::Compose
+        )
     }
 }
 
@@ -398,6 +423,20 @@ pub static BINDINGS: &[Binding] = &[
         None,
     ),
     b(C::Main, &[Key::ch('d')], A::Discussion, "open the discussion of the current module", Some("discuss")),
+    b(
+        C::Main,
+        &[Key::ch('b')],
+        A::Bookmark,
+        "bookmark this moment for the after-action report's timeline: type a word or phrase (\"key decision\")",
+        Some("bookmark"),
+    ),
+    b(
+        C::Main,
+        &[Key::ch('t')],
+        A::Messages,
+        "ttx serve: the messages between the teams and control; answer as any organisation",
+        None,
+    ),
     b(C::Main, &[TAB], A::FocusNext, "focus the next panel", None),
     b(C::Main, &[BACKTAB], A::FocusPrev, "focus the previous panel", None),
     b(C::Main, &[Key::ch('1')], A::FocusMap, "focus the map", None),
@@ -529,6 +568,26 @@ pub static BINDINGS: &[Binding] = &[
     b(C::DenyReason, &[ENTER], A::Submit, "deny the inject; the cell is told the reason", Some("deny")),
     b(C::DenyReason, &[BACKSPACE], A::Backspace, "delete a character", None),
     b(C::DenyReason, &[ESC], A::Close, "keep the inject waiting", Some("cancel")),
+    // Bookmarks and messages.
+    b(C::Bookmark, &[ENTER], A::Submit, "save the bookmark to the journal", Some("save")),
+    b(C::Bookmark, &[BACKSPACE], A::Backspace, "delete a character", None),
+    b(C::Bookmark, &[ESC], A::Close, "no bookmark", Some("cancel")),
+    b(C::Messages, &[UP, DOWN], A::Up, "select a message (newest first)", None),
+    b(C::Messages, &[Key::ch('a'), ENTER], A::Answer, "answer the selected message", Some("answer")),
+    b(C::Messages, &[Key::ch('n')], A::NewMessage, "write a new message to a team", Some("new")),
+    b(C::Messages, &[ESC, Key::ch('t'), Key::ch('q')], A::Close, "close", Some("close")),
+    b(C::Compose, &[TAB], A::NextField, "next field: to, from, channel", Some("field")),
+    b(C::Compose, &[BACKTAB], A::PrevField, "previous field", None),
+    b(
+        C::Compose,
+        &[LEFT, RIGHT],
+        A::Left,
+        "change the field: the team, the organisation signed as, the channel",
+        Some("change"),
+    ),
+    b(C::Compose, &[ENTER], A::Submit, "send the message", Some("send")),
+    b(C::Compose, &[BACKSPACE], A::Backspace, "delete a character", None),
+    b(C::Compose, &[ESC], A::Close, "drop the message", Some("drop")),
     // Questions.
     b(C::Confirm, &[Key::ch('y')], A::Confirm, "yes", Some("yes")),
     b(C::Confirm, &[Key::ch('n'), ESC], A::Close, "no", Some("no")),

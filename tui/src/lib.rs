@@ -21,6 +21,7 @@ pub mod console;
 pub mod form;
 pub mod hotwash;
 pub mod keys;
+pub mod room;
 pub mod team;
 pub mod team_keys;
 pub mod team_ui;

@@ -187,6 +187,8 @@ pub enum TeamOverlay {
     Palette(Box<CommandForm>),
     /// A hot-wash item or the Participant Feedback Form.
     Debrief(Box<DebriefForm>),
+    /// The messages window.
+    Talk,
 }
 
 /// Options for a new team console.
@@ -228,7 +230,14 @@ pub struct TeamConsole {
     clock_state: Option<ExerciseClock>,
     bell: bool,
     ring: bool,
+    messages: Vec<ttx_engine::talk::Message>,
+    draft: talk::Draft,
+    talk_out: Vec<talk::OutgoingMessage>,
+    talk_waiting: Vec<u64>,
 }
+
+mod talk;
+pub use talk::{Draft, OutgoingMessage, draw_talk};
 
 /// Where the exercise stands, as the server tells team consoles.
 #[derive(Clone, Debug, PartialEq)]
@@ -327,6 +336,10 @@ impl TeamConsole {
             clock_state: None,
             bell: false,
             ring: false,
+            messages: Vec::new(),
+            draft: Draft::default(),
+            talk_out: Vec::new(),
+            talk_waiting: Vec::new(),
             view,
         };
         // Start on a state the team plays in, if any.
@@ -531,6 +544,7 @@ impl TeamConsole {
             Some(TeamOverlay::Help { .. }) => vec![TeamContext::Help],
             Some(TeamOverlay::ConfirmQuit) => vec![TeamContext::Confirm],
             Some(TeamOverlay::Message { .. }) => vec![TeamContext::Message],
+            Some(TeamOverlay::Talk) => vec![TeamContext::Talk],
             Some(TeamOverlay::Palette(f)) if f.picker.is_some() => vec![TeamContext::Picker],
             Some(TeamOverlay::Palette(_)) => vec![TeamContext::Palette],
             Some(TeamOverlay::Debrief(_)) => vec![TeamContext::Debrief],
@@ -830,6 +844,7 @@ impl TeamConsole {
     fn update_main(&mut self, action: TeamAction) {
         match action {
             TeamAction::Palette => self.open_palette(None),
+            TeamAction::Talk => self.open_talk(),
             TeamAction::TemplateInject => {
                 if self.view.templates.is_empty() {
                     self.set_status(
@@ -920,6 +935,7 @@ impl TeamConsole {
             }
             TeamOverlay::Palette(form) => self.update_palette(*form, action),
             TeamOverlay::Debrief(form) => self.update_debrief(*form, action),
+            TeamOverlay::Talk => self.update_talk(action),
         }
     }
 

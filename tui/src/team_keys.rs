@@ -102,6 +102,8 @@ pub enum TeamAction {
     FeedbackForm,
     /// Take back the team's latest command that waits to apply.
     CancelLatest,
+    /// The messages window: write to control or another team, read what came.
+    Talk,
 }
 
 /// Where a binding applies.
@@ -131,6 +133,8 @@ pub enum TeamContext {
     Always,
     /// A hot-wash item or the feedback form.
     Debrief,
+    /// The messages window (typing goes to the message).
+    Talk,
 }
 
 impl TeamContext {
@@ -149,22 +153,24 @@ impl TeamContext {
             TeamContext::Help => "Help",
             TeamContext::Always => "Everywhere",
             TeamContext::Debrief => "Hot wash and feedback form",
+            TeamContext::Talk => "Messages to control and other teams",
         }
     }
 
     /// Whether printable keys type text here.
     pub fn takes_text(self) -> bool {
-        matches!(self, TeamContext::Palette | TeamContext::Picker | TeamContext::Debrief)
+        matches!(self, TeamContext::Palette | TeamContext::Picker | TeamContext::Debrief | TeamContext::Talk)
     }
 
     /// The order of the help screen.
-    pub const HELP_ORDER: [TeamContext; 12] = [
+    pub const HELP_ORDER: [TeamContext; 13] = [
         TeamContext::Main,
         TeamContext::Map,
         TeamContext::Inbox,
         TeamContext::Log,
         TeamContext::Actors,
         TeamContext::Message,
+        TeamContext::Talk,
         TeamContext::Palette,
         TeamContext::Picker,
         TeamContext::Debrief,
@@ -246,6 +252,13 @@ pub static TEAM_BINDINGS: &[TeamBinding] = &[
         "focus your actors, indicators and commands",
         None,
     ),
+    b(
+        C::Main,
+        &[Key::ch('m')],
+        A::Talk,
+        "messages: write to exercise control or another team (phone, email, EI-ISAC portal...), read what came",
+        Some("messages"),
+    ),
     b(C::Main, &[Key::ch('?')], A::Help, "show this help", Some("help")),
     b(C::Main, &[Key::ch('q')], A::Quit, "leave the console (asks first)", Some("quit")),
     // Panels.
@@ -267,6 +280,12 @@ pub static TEAM_BINDINGS: &[TeamBinding] = &[
     b(C::Actors, &[HOME], A::Home, "back to the top", None),
     // Windows.
     b(C::Message, &[ESC, ENTER, Key::ch('q')], A::Close, "close the message", Some("close")),
+    b(C::Talk, &[TAB], A::NextField, "next field: to whom, by which channel", Some("field")),
+    b(C::Talk, &[LEFT, RIGHT], A::Left, "change the field: the addressee, the channel", Some("change")),
+    b(C::Talk, &[UP, DOWN], A::Up, "scroll the messages", None),
+    b(C::Talk, &[ENTER], A::Submit, "send the message", Some("send")),
+    b(C::Talk, &[BACKSPACE], A::Backspace, "delete a character", None),
+    b(C::Talk, &[ESC], A::Close, "close (what is typed stays for next time)", Some("close")),
     b(C::Message, &[UP, DOWN], A::Up, "the newer or older message", Some("next")),
     b(C::Palette, &[TAB, DOWN], A::NextField, "next field", Some("next field")),
     b(C::Palette, &[BACKTAB, UP], A::PrevField, "previous field", None),

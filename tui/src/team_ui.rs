@@ -56,6 +56,7 @@ pub fn draw(c: &TeamConsole, area: Rect, buf: &mut Buffer) {
         Some(TeamOverlay::Help { scroll }) => help(t, body, *scroll, |w| help_lines(t, w), buf),
         Some(TeamOverlay::ConfirmQuit) => confirm_quit(c, body, buf),
         Some(TeamOverlay::Message { index }) => message(c, *index, body, buf),
+        Some(TeamOverlay::Talk) => crate::team::draw_talk(c, body, buf),
         Some(TeamOverlay::Palette(form)) => {
             let r = centered(body, body.width.saturating_sub(4).min(110), body.height);
             let inner = popup(t, &format!(" Give a command as {} ", c.view().name), r, buf);

@@ -62,6 +62,8 @@ pub fn draw(c: &Console, area: Rect, buf: &mut Buffer) {
             approvals(c, *selected, reason.as_deref(), body, buf)
         }
         Some(Overlay::Whatif { lines, scroll }) => whatif(c, lines, *scroll, body, buf),
+        Some(Overlay::Bookmark(text)) => crate::console::draw_bookmark(c, text, body, buf),
+        Some(Overlay::Messages(w)) => crate::console::draw_messages(c, w, body, buf),
     }
 }
 
@@ -102,15 +104,17 @@ fn teams(c: &Console, scroll: u16, area: Rect, buf: &mut Buffer) {
         ));
         for j in &h.codes {
             let (id, n) = match &j.team {
+                _ if j.observer => ("(room)".to_string(), 0),
                 Some(id) => (id.clone(), h.consoles.get(id).copied().unwrap_or(0)),
                 None => ("(control)".to_string(), h.facilitators),
             };
             let style = if n > 0 { t.good() } else { t.text() };
+            let n = if j.observer { "-".to_string() } else { n.to_string() };
             lines.push(Line::from(vec![
                 Span::styled(format!("  {:<10} ", id), t.key()),
                 Span::styled(format!("{:<34} ", truncate(&j.name, 34)), t.text()),
                 Span::styled(format!("{:<16} ", j.code), t.title()),
-                Span::styled(format!("{n}"), style),
+                Span::styled(n, style),
             ]));
         }
     }
@@ -426,6 +430,9 @@ pub fn help_lines(t: Theme, w: u16) -> Vec<Line<'static>> {
         Context::Approvals,
         Context::Whatif,
         Context::DenyReason,
+        Context::Bookmark,
+        Context::Messages,
+        Context::Compose,
         Context::Help,
         Context::Always,
     ];
@@ -448,6 +455,8 @@ pub fn help_lines(t: Theme, w: u16) -> Vec<Line<'static>> {
                     match ctx {
                         Context::Discussion => "type the note",
                         Context::DenyReason => "type the reason",
+                        Context::Bookmark => "type the bookmark",
+                        Context::Compose => "type the message",
                         _ => "type text, or narrow a list",
                     },
                     t.text(),

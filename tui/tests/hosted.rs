@@ -19,11 +19,17 @@ fn hosted() -> Console {
     let host = Host {
         address: "127.0.0.1:7878".into(),
         codes: vec![
-            JoinCode { team: Some("pa".into()), name: "Pennsylvania".into(), code: "AAAA-BBBB-CCCC".into() },
+            JoinCode {
+                team: Some("pa".into()),
+                name: "Pennsylvania".into(),
+                code: "AAAA-BBBB-CCCC".into(),
+                observer: false,
+            },
             JoinCode {
                 team: None,
                 name: "facilitator's control connection".into(),
                 code: "DDDD-EEEE-FFFF".into(),
+                observer: false,
             },
         ],
         paused: true,
