@@ -461,6 +461,55 @@ fn serve_denies_a_held_inject_with_a_typed_reason() {
     assert_eq!(rc, 0, "{text}");
 }
 
+/// The facilitator's hot wash for the room, from the discussion window, reaches the journal
+/// and the report.
+#[test]
+fn the_discussion_window_takes_the_rooms_hot_wash() {
+    let tmp = scratch();
+    let dir = tmp.path();
+    let mut s = Session::start(dir, &["play", "--journal", "hw.jsonl"], 32, 100);
+    s.wait_for(&["Module 1: Pre-election", "PAUSED"]);
+    s.send("d");
+    s.wait_for(&["Discussion: Module 1", "Hot wash for the room: strengths"]);
+    s.send("\x1b[A");
+    s.wait_for(&["Hot wash: areas for improvement (Enter saves)"]);
+    s.send("\x1b[A");
+    s.wait_for(&["Hot wash: strengths (Enter saves)"]);
+    s.send("Clear roles");
+    s.send("\r");
+    s.wait_for(&["Hot-wash item saved to the journal."]);
+    s.send("\x1b");
+    s.wait_for(&["Discussion closed."]);
+    s.send("q");
+    s.wait_for(&["Quit the exercise?"]);
+    s.send("y");
+    assert_eq!(s.finish(), 0, "{}", s.contents());
+    let journal = std::fs::read_to_string(dir.join("hw.jsonl")).expect("the journal");
+    let line = journal.lines().find(|l| l.contains("\"type\":\"hot_wash\"")).expect("a hot-wash record");
+    assert!(
+        line.contains("\"kind\":\"strength\",\"text\":\"Clear roles\"") && !line.contains("\"team\""),
+        "{line}"
+    );
+    let out = std::process::Command::new(BIN)
+        .args(["replay", "hw.jsonl", "--verify"])
+        .current_dir(dir)
+        .output()
+        .expect("replay runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = std::process::Command::new(BIN)
+        .args(["report", "hw.jsonl", "--out", "hw.md"])
+        .current_dir(dir)
+        .output()
+        .expect("report runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let md = std::fs::read_to_string(dir.join("hw.md")).expect("the report");
+    let hw = &md[md.find("## 8. Hot wash").expect("the section")..];
+    assert!(
+        hw.contains("The room (facilitator)") && hw.contains("Clear roles (E-60d 08:00, Module 1"),
+        "{hw}"
+    );
+}
+
 #[test]
 fn a_bookmark_made_with_a_key_is_journaled_and_on_the_reports_timeline() {
     let tmp = scratch();

@@ -330,7 +330,7 @@ fn journal_report_matches_the_replay() {
     assert_eq!(ga[3], format!("{} / {refused}", 2 - refused));
     assert!(md.contains("| refused: "));
     // The improvement plan has a row per area for improvement, with a responsible team and a due date.
-    let ip = &md[pos("## 8. Improvement plan")..pos("## Appendix A")];
+    let ip = &md[pos("## 10. Improvement plan")..pos("## Appendix A")];
     let afis = ip.lines().filter(|l| l.starts_with("| ") && !l.starts_with("| #")).count();
     let challenged: usize = reg
         .spec
@@ -681,4 +681,39 @@ fn adversaries_with_campaigns_include_those_an_inject_put_inside() {
     let (md, _) = run_and_report(tmp.path(), "adversaries", scenario);
     let row = md_row(&md, "**Adversaries with campaigns in this run**");
     assert_eq!(row[1], "Adversary A, Adversary B");
+}
+
+#[test]
+fn the_report_has_a_page_per_team_with_what_it_did_and_was_told() {
+    let tmp = scratch();
+    let dir = tmp.path();
+    let j = dir.join("session.jsonl");
+    write_session_journal(&j, 7);
+    let md_path = dir.join("aar.md");
+    let html_path = dir.join("aar.html");
+    ok(&["report", s(&j), "--out", s(&md_path)]);
+    ok(&["report", s(&j), "--out", s(&html_path)]);
+    let md = std::fs::read_to_string(&md_path).expect("md");
+    let html = std::fs::read_to_string(&html_path).expect("html");
+    let sim = replay(&j);
+    let reg = sim.registry();
+    for team in &reg.teams {
+        assert!(html.contains(&format!("href=\"#team-{}\"", team.id)), "contents link to {}", team.id);
+    }
+    let ga = reg.teams.iter().find(|t| t.id == "ga").expect("ga");
+    let start = md.find(&format!("Team page: {}", ga.name)).expect("ga's page");
+    let page = &md[start..];
+    let page = &page[..page.find("\n## ").unwrap_or(page.len())];
+    let v = sim.team_view("ga").expect("view");
+    assert_eq!(v.outcomes.len(), 2, "both of ga's commands");
+    let did =
+        &page[page.find("### What it did").expect("did")..page.find("### What it was told").expect("told")];
+    for o in &v.outcomes {
+        assert!(did.contains(&format!("{} — {}", reg.clock.at(o.tick), o.command.summary())), "{did}");
+    }
+    assert_eq!(did.matches("(applied)").count(), 1, "{did}");
+    assert_eq!(did.matches("(rejected: ").count(), 1, "{did}");
+    let told = &page[page.find("### What it was told").expect("told")..];
+    let last = v.inbox.last().expect("ga was told something");
+    assert!(told.contains(&format!("{} — ", last.time)) && told.contains(&last.title), "{told}");
 }

@@ -12,6 +12,7 @@ use std::io::{BufRead, Write};
 use serde::{Deserialize, Serialize};
 
 use crate::command::{Command, CommandOutcome, Issuer, Rejection};
+use crate::debrief::{Feedback, HotWashKind, check_correction, check_hot_wash};
 use crate::model::registry::Registry;
 use crate::nesting::{MAX_NESTING, Syntax, too_deep};
 use crate::scenario::{Diagnostics, Scenario};
@@ -122,6 +123,9 @@ pub enum Record {
         pause_on_inject: bool,
         /// The clock stops when a new module begins.
         module_breaks: bool,
+        /// The clock stops while a player-made inject waits for approval.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        pause_for_approval: bool,
     },
     /// A player-made inject held for the facilitator's approval in a served session: not a
     /// command until approved (its command record goes with the decision), and held again when
@@ -169,6 +173,50 @@ pub enum Record {
         seq: u64,
         /// The command.
         command: Command,
+    },
+    /// A hot-wash item: a strength or an area for improvement, from a team's console or (for
+    /// the room) the facilitator's. Replay passes over it.
+    HotWash {
+        /// Tick at which it was entered.
+        tick: u32,
+        /// Clock time.
+        time: String,
+        /// The module being discussed, if any (absent at the end of the exercise).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        module: Option<String>,
+        /// The team that entered it; absent for the facilitator's items for the room.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        team: Option<String>,
+        /// Strength or area for improvement.
+        kind: HotWashKind,
+        /// The item.
+        text: String,
+    },
+    /// The facilitator's correction to an inject that has fired: the report shows it beside
+    /// the inject, and a served session tells the teams that received it. Replay passes over it.
+    Correction {
+        /// Tick at which it was made.
+        tick: u32,
+        /// Clock time.
+        time: String,
+        /// The inject's id.
+        inject: String,
+        /// The correction.
+        text: String,
+    },
+    /// A participant's Participant Feedback Form, from a team's console. Replay passes over it.
+    Feedback {
+        /// Tick at which it was sent.
+        tick: u32,
+        /// Clock time.
+        time: String,
+        /// The module being discussed, if any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        module: Option<String>,
+        /// The participant's team.
+        team: String,
+        /// The form.
+        form: Feedback,
     },
     /// A message between a team and exercise control (or another team) in a served session,
     /// written before the sender is told it went. Replay passes over it.
@@ -484,6 +532,13 @@ pub fn check_structure(records: &[(usize, Record)], reg: &Registry) -> Result<()
     let mut seqs = std::collections::BTreeSet::new();
     // The tick of the last command, and the last sequence number of each issuer rank in it.
     let mut last_cmd: Option<(u32, Vec<(u32, u64)>)> = None;
+    let structure = |line: usize, message: String| ReplayError::Structure { line, message };
+    let check_team = |line: usize, team: Option<&str>| match team {
+        Some(t) if !reg.team_by_id.contains_key(t) => {
+            Err(structure(line, format!("team `{t}` is not in the scenario")))
+        }
+        _ => Ok(()),
+    };
     for (line, r) in records.iter().skip(1) {
         let line = *line;
         let clock_time = |tick: u32| reg.clock.at(Tick(tick)).to_string();
@@ -564,6 +619,23 @@ pub fn check_structure(records: &[(usize, Record)], reg: &Registry) -> Result<()
                 }
                 last_end = Some(*tick);
             }
+            Record::HotWash { team, text, .. } => {
+                check_team(line, team.as_deref())?;
+                check_hot_wash(text).map_err(|m| structure(line, format!("a hot-wash item: {m}")))?;
+            }
+            Record::Correction { inject, text, .. } => {
+                if !reg.injects.iter().any(|i| &i.spec.id == inject) {
+                    return Err(structure(
+                        line,
+                        format!("a correction to inject `{inject}`, which is not in the scenario"),
+                    ));
+                }
+                check_correction(text).map_err(|m| structure(line, format!("a correction: {m}")))?;
+            }
+            Record::Feedback { team, form, .. } => {
+                check_team(line, Some(team))?;
+                form.check().map_err(|m| structure(line, format!("a feedback form: {m}")))?;
+            }
             Record::Note { .. }
             | Record::Settings { .. }
             | Record::Held { .. }
@@ -615,6 +687,8 @@ pub struct ReplayReport {
     pub commands: usize,
     /// Notes found.
     pub notes: Vec<Record>,
+    /// Hot-wash items and feedback forms found.
+    pub debrief: Vec<Record>,
     /// Messages and bookmarks found, in journal order.
     pub talk: Vec<Record>,
     /// The first divergence, if any.
@@ -661,6 +735,7 @@ pub fn replay(records: &[(usize, Record)], options: SimOptions) -> Result<Replay
     let mut report_hashes = 0;
     let mut commands = 0;
     let mut notes = Vec::new();
+    let mut debrief = Vec::new();
     let mut talk = Vec::new();
     let mut divergence = None;
     let mut last_tick = 0;
@@ -699,6 +774,9 @@ pub fn replay(records: &[(usize, Record)], options: SimOptions) -> Result<Replay
                 }
             }
             Record::Note { .. } => notes.push(r.clone()),
+            Record::HotWash { .. } | Record::Feedback { .. } | Record::Correction { .. } => {
+                debrief.push(r.clone())
+            }
             Record::Message { .. } | Record::Bookmark { .. } => talk.push(r.clone()),
             _ => {}
         }
@@ -709,6 +787,7 @@ pub fn replay(records: &[(usize, Record)], options: SimOptions) -> Result<Replay
         hashes_checked: report_hashes,
         commands,
         notes,
+        debrief,
         talk,
         divergence,
         last_tick,

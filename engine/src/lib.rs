@@ -22,6 +22,7 @@
 pub mod builtin;
 pub mod command;
 pub mod data;
+pub mod debrief;
 pub mod evaluation;
 pub mod events;
 pub mod journal;

@@ -234,6 +234,8 @@ pub enum Input {
     Command(Command),
     /// Exercise control (facilitator).
     Control(Control),
+    /// Something else a console sends: a hot-wash item, a feedback form, a cancel.
+    Debrief(ClientMsg),
     /// A message to a team or to control.
     Message(Outgoing),
     /// Print the current view.
@@ -270,6 +272,13 @@ pub fn parse_input(line: &str) -> Result<Input, String> {
     match kind.as_str() {
         "view" => Ok(Input::View),
         "quit" => Ok(Input::Quit),
+        k @ ("hot_wash" | "feedback" | "cancel") => {
+            let mut value = value;
+            if let Some(o) = value.as_object_mut() {
+                o.entry("id").or_insert(serde_json::Value::from(0));
+            }
+            serde_json::from_value(value).map(Input::Debrief).map_err(|e| format!("bad {k}: {e}"))
+        }
         "message" => {
             serde_json::from_value(value).map(Input::Message).map_err(|e| format!("bad message: {e}"))
         }
@@ -552,7 +561,13 @@ pub async fn run_connection(
                         open = false;
                         continue;
                     };
-                    if let ClientMsg::Command { id, .. } | ClientMsg::Control { id, .. } | ClientMsg::Message { id, .. } = &m {
+                    if let ClientMsg::Command { id, .. }
+                    | ClientMsg::Control { id, .. }
+                    | ClientMsg::HotWash { id, .. }
+                    | ClientMsg::Feedback { id, .. }
+                    | ClientMsg::Cancel { id, .. }
+                    | ClientMsg::Message { id, .. } = &m
+                    {
                         waiting.insert(*id);
                     }
                     if wtx.try_send(m).is_err() {
@@ -680,6 +695,18 @@ pub async fn headless(
                         next_id += 1;
                         emit_local(out, &Local::Sent { id, summary: command.summary() })?;
                         ClientMsg::Command { id, command }
+                    }
+                    Ok(Input::Debrief(mut m)) => {
+                        let id = next_id;
+                        next_id += 1;
+                        let summary = match &mut m {
+                            ClientMsg::HotWash { id: i, kind, .. } => { *i = id; format!("hot wash: {}", kind.heading().to_lowercase()) }
+                            ClientMsg::Feedback { id: i, .. } => { *i = id; "feedback form".to_string() }
+                            ClientMsg::Cancel { id: i, seq } => { *i = id; format!("cancel command {seq}") }
+                            _ => String::new(),
+                        };
+                        emit_local(out, &Local::Sent { id, summary })?;
+                        m
                     }
                     Ok(Input::Control(action)) => {
                         let id = next_id;

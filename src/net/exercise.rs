@@ -14,6 +14,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use tokio::sync::{broadcast, mpsc, oneshot};
 use tokio::time::Instant;
+use ttx_engine::debrief::{Feedback, HotWashKind, check_hot_wash};
 use ttx_engine::journal::Record;
 use ttx_engine::model::registry::ModuleIx;
 use ttx_engine::talk::{Message, MessageChannel, Party};
@@ -41,6 +42,8 @@ pub struct ExerciseConfig {
     pub approve_injects: bool,
     /// Stop the running clock when a scripted inject fires.
     pub pause_on_inject: bool,
+    /// Stop the running clock while a player-made inject waits for approval.
+    pub pause_for_approval: bool,
     /// Updates a console may fall behind before it is dropped.
     pub backlog: usize,
 }
@@ -53,6 +56,7 @@ impl Default for ExerciseConfig {
             module_breaks: true,
             approve_injects: false,
             pause_on_inject: false,
+            pause_for_approval: false,
             backlog: 16,
         }
     }
@@ -109,6 +113,17 @@ pub enum Request {
         /// What happened, in words.
         text: String,
     },
+    /// A hot-wash item, a feedback form or a cancel from a console.
+    Debrief {
+        /// The team, or none for the facilitator.
+        team: Option<String>,
+        /// The console's number for it.
+        id: u64,
+        /// What it is.
+        request: DebriefRequest,
+        /// The answer, as a frame.
+        reply: oneshot::Sender<Bytes>,
+    },
     /// Exercise control from the facilitator.
     Control {
         /// The console's number for it.
@@ -118,6 +133,21 @@ pub enum Request {
         /// The answer, as a frame.
         reply: oneshot::Sender<Bytes>,
     },
+}
+
+/// What a console asks besides commands and control, each journaled before it is answered.
+pub enum DebriefRequest {
+    /// A hot-wash item (a team's, or the room's from the facilitator).
+    HotWash {
+        /// Strength or area for improvement.
+        kind: HotWashKind,
+        /// The item.
+        text: String,
+    },
+    /// A participant's feedback form (teams only).
+    Feedback(Feedback),
+    /// Take back a command that has not applied (a team: only its own).
+    Cancel(u64),
 }
 
 /// A console's start: a full view and the updates that follow it.
@@ -181,6 +211,12 @@ pub fn history_in(records: &[(usize, Record)], reg: &ttx_engine::model::registry
             Record::Decided { pending, approved, seq, reason, .. } => {
                 for list in history.values_mut() {
                     decide(list, *pending, *approved, *seq, reason.clone());
+                }
+            }
+            Record::Cancelled { issuer: Issuer::Team(t), seq, .. } => {
+                let accepted = |c: &&mut TeamCommand| matches!(c.state, TeamCommandState::Accepted { seq: s, .. } if s == *seq);
+                if let Some(c) = history.get_mut(t).and_then(|l| l.iter_mut().find(accepted)) {
+                    c.state = TeamCommandState::Cancelled { seq: *seq };
                 }
             }
             _ => {}
@@ -308,7 +344,7 @@ pub struct Exercise {
     /// The last hours simulated stopped the clock because an inject fired.
     fired: bool,
     /// The clock's settings as last written to the journal.
-    recorded: Option<(u64, bool, bool, bool, bool)>,
+    recorded: Option<(u64, bool, bool, bool, bool, bool)>,
     /// Decisions on held injects for the cells, sent once the journal holds them.
     decisions: Vec<(String, Bytes)>,
     /// Each team's commands, sent with its full views.
@@ -318,6 +354,9 @@ pub struct Exercise {
     discussion: Option<ModuleIx>,
     /// The clock as last told to the team consoles.
     clock_sent: Option<Bytes>,
+    /// The clock was stopped because an inject waits for approval: it runs again when the
+    /// queue empties.
+    approval_paused: bool,
     /// Every message this session, oldest first.
     messages: Vec<Message>,
     /// Messages journaled but not yet delivered (they go once the journal holds them).
@@ -374,6 +413,7 @@ impl Exercise {
             history: History::new(),
             discussion: None,
             clock_sent: None,
+            approval_paused: false,
             messages: Vec::new(),
             undelivered: Vec::new(),
             room: broadcast::channel(config_backlog).0,
@@ -544,6 +584,7 @@ impl Exercise {
             .collect();
         let Some(c) = self.core.console() else { return };
         c.set_host_clock(status.paused, status.ticks_per_second, status.pause_on_inject);
+        c.set_pause_for_approval(status.pause_for_approval);
         let consoles = status.consoles.into_iter().collect();
         let pending = status
             .pending
@@ -587,7 +628,18 @@ impl Exercise {
                 HostRequest::Approve(pending) => Control::Approve { pending },
                 HostRequest::Deny(pending, reason) => Control::Deny { pending, reason: Some(reason) },
                 HostRequest::PauseOnInject(on) => Control::PauseOnInject { on },
+                HostRequest::PauseForApproval(on) => Control::PauseForApproval { on },
                 HostRequest::Bookmark(text) => Control::Bookmark { text },
+                HostRequest::HotWash { kind, text } => {
+                    let answer = self.debrief(None, DebriefRequest::HotWash { kind, text });
+                    if let Some(c) = self.core.console() {
+                        match answer {
+                            Ok(m) => c.host_message(false, format!("Server: {m}.")),
+                            Err(m) => c.host_message(true, format!("Refused: {m}.")),
+                        }
+                    }
+                    continue;
+                }
                 HostRequest::Message { to, channel, signed, text } => {
                     let sent = self.message(None, to, channel, text, signed);
                     if let Some(c) = self.core.console() {
@@ -615,6 +667,7 @@ impl Exercise {
                     | Control::Resume
                     | Control::Note { .. }
                     | Control::PauseOnInject { .. }
+                    | Control::PauseForApproval { .. }
                     | Control::Bookmark { .. }
             );
             let answer = self.control(control);
@@ -649,6 +702,7 @@ impl Exercise {
             c.approve_injects,
             c.pause_on_inject,
             c.module_breaks,
+            c.pause_for_approval,
         );
         if self.recorded != Some(now) {
             let sim = self.core.sim();
@@ -661,6 +715,7 @@ impl Exercise {
                 approve_injects: c.approve_injects,
                 pause_on_inject: c.pause_on_inject,
                 module_breaks: c.module_breaks,
+                pause_for_approval: c.pause_for_approval,
             });
             self.recorded = Some(now);
         }
@@ -793,6 +848,16 @@ impl Exercise {
                     Some(c) => c.host_message(true, text),
                     None => eprintln!("ttx serve: {text}"),
                 },
+                Request::Debrief { team, id, request, reply } => {
+                    let answer = match self.debrief(team, request) {
+                        Ok(message) => ServerMsg::Done { id, message },
+                        Err(message) => ServerMsg::Refused { id, message, rejection: None },
+                    };
+                    let answer = frame(&answer);
+                    deferred.push(Box::new(move || {
+                        let _ = reply.send(answer);
+                    }));
+                }
                 Request::Control { id, action, reply } => {
                     if matches!(action, Control::Step { .. }) {
                         self.tick_started_us = now_us();
@@ -943,6 +1008,14 @@ impl Exercise {
     /// that it was (replay then leaves it out); false when it is no longer waiting.
     fn cancel(&mut self, seq: u64) -> bool {
         let Some((issuer, command)) = self.core.sim_mut().cancel(seq) else { return false };
+        if let Issuer::Team(t) = &issuer {
+            self.record_command(t, |list| {
+                let accepted = |c: &&mut TeamCommand| matches!(c.state, TeamCommandState::Accepted { seq: s, .. } if s == seq);
+                if let Some(c) = list.iter_mut().find(accepted) {
+                    c.state = TeamCommandState::Cancelled { seq };
+                }
+            });
+        }
         let (tick, time) = self.record_time();
         self.journal.write(&Record::Cancelled { tick, time, issuer, seq, command });
         true
@@ -986,6 +1059,7 @@ impl Exercise {
             };
             self.record_command(t, |list| list.push(entry));
             self.pending.push(Pending { number, team: t.clone(), command });
+            self.hold_clock();
             return frame(&ServerMsg::Held { id, pending: number });
         }
         let seq = self.submit(issuer, command.clone());
@@ -1002,14 +1076,25 @@ impl Exercise {
         match action {
             Control::Pause => {
                 self.paused = true;
+                self.approval_paused = false;
                 Ok(format!("paused at {}", self.core.sim().time()))
             }
             Control::Resume => {
                 if self.core.sim().is_finished() {
                     return Err("the exercise has ended".into());
                 }
-                self.paused = false;
                 self.discussion = None;
+                if self.config.pause_for_approval && !self.pending.is_empty() {
+                    self.paused = true;
+                    self.approval_paused = true;
+                    let n = self.pending.len();
+                    return Ok(format!(
+                        "the clock runs once the {n} inject{} waiting for approval {} decided",
+                        if n == 1 { "" } else { "s" },
+                        if n == 1 { "is" } else { "are" }
+                    ));
+                }
+                self.paused = false;
                 Ok(format!("running from {}", self.core.sim().time()))
             }
             Control::Step { ticks } => {
@@ -1019,6 +1104,7 @@ impl Exercise {
                 if !(1..=100_000).contains(&ticks) {
                     return Err("step between 1 and 100000 hours".into());
                 }
+                self.approval_paused = false;
                 // An explicit step crosses into the next module if it starts right now.
                 self.module = self.core.sim().module();
                 let done = self.advance(ticks)?;
@@ -1053,6 +1139,7 @@ impl Exercise {
                         c.state = TeamCommandState::Accepted { seq, time };
                     }
                 });
+                self.release_clock();
                 Ok(format!("approved #{pending} from {}: {}", p.team, p.command.summary()))
             }
             Control::Deny { pending, reason } => {
@@ -1078,6 +1165,7 @@ impl Exercise {
                 });
                 self.decisions.push((p.team.clone(), f));
                 self.record_command(&p.team, |list| decide(list, pending, false, None, reason));
+                self.release_clock();
                 Ok(format!("denied #{pending} from {}", p.team))
             }
             Control::Note { text, question } => {
@@ -1102,6 +1190,20 @@ impl Exercise {
                 self.stopping = true;
                 Ok("stopping the session".into())
             }
+            Control::Correct { inject, text } => self.correct(inject, text),
+            Control::PauseForApproval { on } => {
+                self.config.pause_for_approval = on;
+                if on {
+                    self.hold_clock();
+                } else {
+                    self.release_clock_now();
+                }
+                Ok(if on {
+                    "the clock stops while a player-made inject waits for approval".into()
+                } else {
+                    "the clock keeps running while injects wait for approval".into()
+                })
+            }
             Control::Bookmark { text } => self.bookmark(text),
             Control::PauseOnInject { on } => {
                 self.config.pause_on_inject = on;
@@ -1114,12 +1216,123 @@ impl Exercise {
         }
     }
 
+    /// Journals a correction to a fired inject and tells the teams that received it (after
+    /// the journal holds it).
+    fn correct(&mut self, inject: String, text: String) -> Result<String, String> {
+        ttx_engine::debrief::check_correction(&text)?;
+        let views = self.core.sim().inject_views();
+        let Some(iv) = views.iter().find(|v| v.id == inject) else {
+            let inject: String = inject.chars().take(60).collect();
+            return Err(format!("no inject `{inject}` in the scenario"));
+        };
+        if iv.fired_at.is_none() {
+            return Err(format!("inject `{inject}` has not fired ({})", iv.state));
+        }
+        let (tick, time) = self.record_time();
+        let text = text.trim().to_string();
+        self.journal.write(&Record::Correction {
+            tick,
+            time: time.clone(),
+            inject: inject.clone(),
+            text: text.clone(),
+        });
+        let f = frame(&ServerMsg::Correction { inject, title: iv.title.clone(), time, text });
+        let teams: Vec<String> =
+            if iv.teams.is_empty() { self.teams.keys().cloned().collect() } else { iv.teams.clone() };
+        let n = teams.len();
+        for t in teams {
+            self.decisions.push((t, f.clone()));
+        }
+        Ok(format!(
+            "correction to \"{}\" recorded and sent to {n} team{}",
+            iv.title,
+            if n == 1 { "" } else { "s" }
+        ))
+    }
+
+    /// Stops the running clock while injects wait for approval (when the setting is on).
+    fn hold_clock(&mut self) {
+        if self.config.pause_for_approval
+            && !self.pending.is_empty()
+            && !self.paused
+            && !self.core.sim().is_finished()
+        {
+            self.paused = true;
+            self.approval_paused = true;
+        }
+    }
+
+    /// The setting was turned off: a clock stopped for approval runs again.
+    fn release_clock_now(&mut self) {
+        if self.approval_paused {
+            self.approval_paused = false;
+            self.paused = self.core.sim().is_finished();
+        }
+    }
+
+    /// Runs the clock again once the approval queue is empty, if waiting for it stopped it.
+    fn release_clock(&mut self) {
+        if self.approval_paused && self.pending.is_empty() {
+            self.approval_paused = false;
+            self.paused = self.core.sim().is_finished();
+        }
+    }
+
+    /// The module a debrief entry belongs to: the one being discussed at a break, else the
+    /// current one; none once the exercise has ended.
+    fn debrief_module(&self) -> Option<String> {
+        let sim = self.core.sim();
+        if sim.is_finished() {
+            return None;
+        }
+        let m = self.discussion.filter(|_| self.paused).or(sim.module())?;
+        sim.registry().modules.get(m.ix()).map(|m| m.id.clone())
+    }
+
+    /// Journals a hot-wash item or a feedback form, or takes back a command; the answer in words.
+    fn debrief(&mut self, team: Option<String>, request: DebriefRequest) -> Result<String, String> {
+        let (tick, time) = self.record_time();
+        let module = self.debrief_module();
+        match request {
+            DebriefRequest::HotWash { kind, text } => {
+                check_hot_wash(&text)?;
+                let text = text.trim().to_string();
+                self.journal.write(&Record::HotWash { tick, time, module, team, kind, text });
+                Ok(format!("hot-wash item recorded ({})", kind.heading().to_lowercase()))
+            }
+            DebriefRequest::Feedback(form) => {
+                let Some(team) = team else {
+                    return Err("the feedback form is filled in at a team's console".into());
+                };
+                form.check()?;
+                self.journal.write(&Record::Feedback { tick, time, module, team, form });
+                Ok("feedback form recorded; thank you".into())
+            }
+            DebriefRequest::Cancel(seq) => {
+                if let Some(t) = &team {
+                    let own = self.history.get(t).is_some_and(|list| {
+                        list.iter()
+                            .any(|c| matches!(c.state, TeamCommandState::Accepted { seq: s, .. } if s == seq))
+                    });
+                    if !own {
+                        return Err(format!("command {seq} is not one of team `{t}`'s waiting to apply"));
+                    }
+                }
+                if !self.cancel(seq) {
+                    return Err(format!("command {seq} has already applied or was taken back"));
+                }
+                Ok(format!("command {seq} taken back before it applied"))
+            }
+        }
+    }
+
     fn status(&self) -> ServerStatus {
         ServerStatus {
             paused: self.paused,
             ticks_per_second: self.config.ticks_per_second,
             pause_on_inject: self.config.pause_on_inject,
             approve_injects: self.config.approve_injects,
+            pause_for_approval: self.config.pause_for_approval,
             consoles: self.consoles.iter().map(|(k, v)| (k.clone(), *v)).collect(),
             facilitators: self.facilitators,
             pending: self

@@ -10,6 +10,7 @@
 use bytes::{BufMut, Bytes, BytesMut};
 use serde::{Deserialize, Serialize};
 use tokio_util::codec::LengthDelimitedCodec;
+use ttx_engine::debrief::{Feedback, HotWashKind};
 use ttx_engine::talk::{Message, MessageChannel, Party};
 use ttx_engine::view::{LogLine, RoomView};
 use ttx_engine::{Command, Directory, FacilitatorView, Rejection, TeamView};
@@ -66,6 +67,30 @@ pub enum ClientMsg {
     },
     /// Keeps an idle connection alive.
     Ping,
+    /// A hot-wash item: from a team's console for its team, from the facilitator's for the room.
+    HotWash {
+        /// The console's number for it, echoed in the answer.
+        id: u64,
+        /// Strength or area for improvement.
+        kind: HotWashKind,
+        /// The item (at most 2000 characters).
+        text: String,
+    },
+    /// A participant's Participant Feedback Form (team consoles only).
+    Feedback {
+        /// The console's number for it, echoed in the answer.
+        id: u64,
+        /// The form.
+        form: Feedback,
+    },
+    /// Takes back one of the team's own commands that has not applied yet (the facilitator's
+    /// connection may take back any).
+    Cancel {
+        /// The console's number for it, echoed in the answer.
+        id: u64,
+        /// The command's sequence number (from its acknowledgement).
+        seq: u64,
+    },
     /// A message to another team or to exercise control (the facilitator's connection: to a
     /// team, signed as a simulated organisation).
     Message {
@@ -84,7 +109,8 @@ pub enum ClientMsg {
 }
 
 /// The names of [`ClientMsg`] types, to tell an unknown message from a malformed one.
-pub const CLIENT_TYPES: [&str; 5] = ["hello", "command", "control", "ping", "message"];
+pub const CLIENT_TYPES: [&str; 8] =
+    ["hello", "command", "control", "ping", "hot_wash", "feedback", "cancel", "message"];
 
 /// Exercise control from the facilitator.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -133,6 +159,20 @@ pub enum Control {
         /// On or off.
         on: bool,
     },
+    /// Correct an inject that has fired: journaled, shown in the report beside the inject, and
+    /// sent to the teams that received it.
+    Correct {
+        /// The inject's id.
+        inject: String,
+        /// The correction (at most 2000 characters).
+        text: String,
+    },
+    /// Stop the clock while a player-made inject waits for approval, running it again when the
+    /// queue empties if it was running (or not).
+    PauseForApproval {
+        /// On or off.
+        on: bool,
+    },
     /// Mark this moment for the after-action report ("key decision").
     Bookmark {
         /// A word or phrase.
@@ -141,8 +181,20 @@ pub enum Control {
 }
 
 /// The names of [`Control`] types.
-pub const CONTROL_TYPES: [&str; 10] =
-    ["pause", "resume", "step", "speed", "approve", "deny", "note", "stop", "pause_on_inject", "bookmark"];
+pub const CONTROL_TYPES: [&str; 12] = [
+    "pause",
+    "resume",
+    "step",
+    "speed",
+    "approve",
+    "deny",
+    "note",
+    "stop",
+    "pause_on_inject",
+    "pause_for_approval",
+    "correct",
+    "bookmark",
+];
 
 fn one() -> u32 {
     1
@@ -209,6 +261,11 @@ pub enum TeamCommandState {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         reason: Option<String>,
     },
+    /// Taken back before it applied.
+    Cancelled {
+        /// Sequence number.
+        seq: u64,
+    },
 }
 
 /// The server's own state, for the facilitator.
@@ -224,6 +281,9 @@ pub struct ServerStatus {
     /// Player-made injects wait for the facilitator's approval.
     #[serde(default)]
     pub approve_injects: bool,
+    /// The clock stops while a player-made inject waits for approval.
+    #[serde(default)]
+    pub pause_for_approval: bool,
     /// Consoles connected per team id.
     pub consoles: Vec<(String, usize)>,
     /// Facilitator control connections.
@@ -443,6 +503,17 @@ pub enum ServerMsg {
         time: String,
         /// The final figures this console may see, as (label, value), in the order to show them.
         metrics: Vec<(String, String)>,
+    },
+    /// The facilitator corrected an inject this team received.
+    Correction {
+        /// The inject's id.
+        inject: String,
+        /// Its title.
+        title: String,
+        /// When it was corrected (scenario clock).
+        time: String,
+        /// The correction.
+        text: String,
     },
     /// Something went wrong; the server closes the connection after this.
     Error {

@@ -63,6 +63,10 @@ pub struct ServeArgs {
     /// default there; off by default with --headless).
     #[arg(long)]
     pub pause_on_inject: bool,
+    /// Stop the clock while a player-made inject waits for approval, running it again when the
+    /// queue empties (the facilitator console's `A`; with --approve-injects).
+    #[arg(long)]
+    pub pause_for_approval: bool,
     /// Most consoles connected at once.
     #[arg(long, default_value_t = DEFAULTS.max_connections)]
     pub max_connections: usize,
@@ -211,19 +215,27 @@ pub struct Settings {
     pub pause_on_inject: bool,
     /// The clock stops when a new module begins.
     pub module_breaks: bool,
+    /// The clock stops while a player-made inject waits for approval.
+    pub pause_for_approval: bool,
 }
 
 /// The last clock settings in a journal's records.
 pub fn last_settings(records: &[(usize, Record)]) -> Option<Settings> {
     records.iter().rev().find_map(|(_, r)| match r {
-        Record::Settings { ticks_per_second, approve_injects, pause_on_inject, module_breaks, .. } => {
-            Some(Settings {
-                ticks_per_second: *ticks_per_second,
-                approve_injects: *approve_injects,
-                pause_on_inject: *pause_on_inject,
-                module_breaks: *module_breaks,
-            })
-        }
+        Record::Settings {
+            ticks_per_second,
+            approve_injects,
+            pause_on_inject,
+            module_breaks,
+            pause_for_approval,
+            ..
+        } => Some(Settings {
+            pause_for_approval: *pause_for_approval,
+            ticks_per_second: *ticks_per_second,
+            approve_injects: *approve_injects,
+            pause_on_inject: *pause_on_inject,
+            module_breaks: *module_breaks,
+        }),
         _ => None,
     })
 }
@@ -511,6 +523,7 @@ fn exercise_config(args: &ServeArgs, session: &mut Session) -> ExerciseConfig {
         // The console's `a` is on by default, as in `ttx play`; a headless server is driven
         // by its flags.
         pause_on_inject: args.pause_on_inject || !args.headless,
+        pause_for_approval: args.pause_for_approval,
         backlog: args.tuning.update_backlog.max(1),
     };
     if !session.resumed {
@@ -523,12 +536,18 @@ fn exercise_config(args: &ServeArgs, session: &mut Session) -> ExerciseConfig {
         config.approve_injects |= s.approve_injects;
         config.pause_on_inject = args.pause_on_inject || s.pause_on_inject;
         config.module_breaks &= s.module_breaks;
+        config.pause_for_approval |= s.pause_for_approval;
         session.notes.push(format!(
-            "carried on with the session's settings: {} simulated {} per second{}{}{}",
+            "carried on with the session's settings: {} simulated {} per second{}{}{}{}",
             config.ticks_per_second,
             if config.ticks_per_second == 1.0 { "hour" } else { "hours" },
             if config.approve_injects { ", injects wait for approval" } else { "" },
             if config.pause_on_inject { ", the clock stops when an inject fires" } else { "" },
+            if config.pause_for_approval {
+                ", the clock stops while an inject waits for approval"
+            } else {
+                ""
+            },
             if config.module_breaks { "" } else { ", no module breaks" },
         ));
     }

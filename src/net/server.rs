@@ -25,7 +25,7 @@ use tokio_rustls::TlsAcceptor;
 use tokio_util::codec::FramedRead;
 
 use super::codes::JoinCodes;
-use super::exercise::Request;
+use super::exercise::{DebriefRequest, Request};
 use super::protocol::{
     ClientMsg, ErrorCode, Limits, MAX_CLIENT_FRAME, PROTOCOL, ServerMsg, codec, frame, parse_client,
 };
@@ -687,6 +687,14 @@ impl<R: AsyncRead + Unpin> Connection<R> {
                     let answer = rx.await.map_err(|_| stopping())?;
                     self.send(answer).await?;
                 }
+                ClientMsg::HotWash { id, kind, text } => {
+                    let request = DebriefRequest::HotWash { kind, text };
+                    self.debrief(&team, id, request).await?;
+                }
+                ClientMsg::Feedback { id, form } => {
+                    self.debrief(&team, id, DebriefRequest::Feedback(form)).await?
+                }
+                ClientMsg::Cancel { id, seq } => self.debrief(&team, id, DebriefRequest::Cancel(seq)).await?,
                 ClientMsg::Control { id, action } => {
                     if team.is_some() {
                         let message = "only the facilitator's connection controls the exercise".to_string();
@@ -703,6 +711,16 @@ impl<R: AsyncRead + Unpin> Connection<R> {
                 }
             }
         }
+    }
+
+    /// Hands a hot-wash item, a feedback form or a cancel to the exercise and sends its answer
+    /// (after the journal holds it).
+    async fn debrief(&self, team: &Option<String>, id: u64, request: DebriefRequest) -> Result<(), Fail> {
+        let (tx, rx) = oneshot::channel();
+        let req = Request::Debrief { team: team.clone(), id, request, reply: tx };
+        self.shared.exercise.send(req).map_err(|_| stopping())?;
+        let answer = rx.await.map_err(|_| stopping())?;
+        self.send(answer).await
     }
 
     async fn send(&self, b: Bytes) -> Result<(), Fail> {

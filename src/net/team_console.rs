@@ -18,6 +18,7 @@ use ratatui::crossterm::event::{Event, KeyCode, KeyEventKind, KeyModifiers};
 use tokio::sync::mpsc;
 use tokio::sync::mpsc::error::{TryRecvError, TrySendError};
 use ttx_engine::Command;
+use ttx_tui::hotwash::DebriefOut;
 use ttx_tui::team::{Answer, Connection, ExerciseClock, RequestState, TeamConsole, TeamOptions};
 use ttx_tui::team_keys::TeamAction;
 use ttx_tui::{Theme, team_ui, terminal};
@@ -227,6 +228,19 @@ fn run(
             }
             // Commands queue here while the connection's own queue is full (it is not read
             // while reconnecting): the screen never waits for the network.
+            for (id, out) in c.take_debrief() {
+                let msg = match out {
+                    DebriefOut::HotWash { kind, text } => ClientMsg::HotWash { id, kind, text },
+                    DebriefOut::Feedback(form) => ClientMsg::Feedback { id, form },
+                    DebriefOut::Cancel(seq) => ClientMsg::Cancel { id, seq },
+                };
+                if io.send.try_send(msg).is_err() {
+                    c.answer(Answer::Refused {
+                        id,
+                        message: "not sent: the connection is busy or has ended".into(),
+                    });
+                }
+            }
             io.queued
                 .extend(c.take_outbox().into_iter().map(|(id, command)| ClientMsg::Command { id, command }));
             io.queued.extend(c.take_messages_out().into_iter().map(|m| ClientMsg::Message {
@@ -318,6 +332,12 @@ fn take_events(screen: &mut Screen, io: &mut Io) -> Option<Ended> {
                 },
                 Screen::Console(c),
             ) => c.set_clock(ExerciseClock { paused, ticks_per_second, discussion, module, questions }),
+            (
+                ClientEvent::Message { msg: ServerMsg::Correction { title, time, text, .. }, .. },
+                Screen::Console(c),
+            ) => {
+                c.correction(&title, &time, &text);
+            }
             (ClientEvent::Message { msg: ServerMsg::Message { message }, .. }, Screen::Console(c)) => {
                 c.message_arrived(message);
             }
@@ -375,6 +395,7 @@ fn history(list: Vec<TeamCommand>) -> Vec<(Command, ttx_engine::ETime, RequestSt
                 }
                 TeamCommandState::Held { pending } => RequestState::Held(pending),
                 TeamCommandState::Denied { reason, .. } => RequestState::Denied(reason),
+                TeamCommandState::Cancelled { seq } => RequestState::Cancelled(seq),
             };
             (c.command, c.at, state)
         })
@@ -387,6 +408,7 @@ fn answer_of(msg: ServerMsg) -> Option<Answer> {
         ServerMsg::Ack { id, seq, time, .. } => Answer::Accepted { id, seq, time },
         ServerMsg::Refused { id, message, .. } => Answer::Refused { id, message },
         ServerMsg::Held { id, pending } => Answer::Held { id, pending },
+        ServerMsg::Done { id, message } => Answer::Done { id, message },
         ServerMsg::Decision { pending, approved, seq, reason } => {
             Answer::Decision { pending, approved, seq, reason }
         }

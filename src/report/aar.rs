@@ -198,6 +198,8 @@ pub struct Analysis<'a> {
     pub capabilities: Vec<CapabilityResult>,
     /// Notes.
     pub notes: Vec<Record>,
+    /// The journal's hot-wash items and feedback forms.
+    pub debrief: Vec<Record>,
     /// Messages and bookmarks, in journal order.
     pub talk: Vec<Record>,
     /// Commands from outside (players and facilitator): tick, issuer, summary, refusal.
@@ -358,6 +360,7 @@ pub fn analyse<'a>(report: &'a ReplayReport, info: JournalInfo, evaluation: &Eva
         flows,
         capabilities: Vec::new(),
         notes: report.notes.clone(),
+        debrief: report.debrief.clone(),
         talk: report.talk.clone(),
         commands,
         actions: ttx_engine::evaluation::score(sim),
@@ -834,11 +837,11 @@ fn when_long(reg: &Registry, t: ETime) -> String {
 // ---------------------------------------------------------------------------
 // The document
 
-fn h2(doc: &mut Doc, id: &str, text: &str) {
+pub(super) fn h2(doc: &mut Doc, id: &str, text: &str) {
     doc.blocks.push(Block::Heading { level: 2, id: id.into(), text: text.into() });
 }
 
-fn h3(doc: &mut Doc, id: &str, text: &str) {
+pub(super) fn h3(doc: &mut Doc, id: &str, text: &str) {
     doc.blocks.push(Block::Heading { level: 3, id: id.into(), text: text.into() });
 }
 
@@ -1159,9 +1162,19 @@ pub fn document(a: &Analysis) -> Doc {
             .iter()
             .filter_map(|id| reg.team_by_id.get(id).map(|t| reg.teams[t.ix()].name.clone()))
             .collect();
+        let corrections: Vec<String> = a
+            .debrief
+            .iter()
+            .filter_map(|r| match r {
+                Record::Correction { time, inject, text, .. } if *inject == iv.id => {
+                    Some(format!(" — corrected at {time}: {text}"))
+                }
+                _ => None,
+            })
+            .collect();
         t.rows.push(vec![
             Cell::text(fired),
-            Cell::text(iv.title),
+            Cell::text(format!("{}{}", iv.title, corrections.concat())),
             Cell::text(if teams.is_empty() { "all".into() } else { teams.join(", ") }),
             Cell::text(iv.expected_actions.join("; ")),
         ]);
@@ -1268,8 +1281,12 @@ pub fn document(a: &Analysis) -> Doc {
     // 7. Notes.
     notes_section(&mut doc, a);
 
+    // 8-9. The debrief.
+    super::debrief::hot_wash_section(&mut doc, reg, &a.debrief, "8");
+    super::debrief::feedback_section(&mut doc, reg, &a.debrief, "9");
+
     // 8. Improvement plan.
-    h2(&mut doc, "improvement-plan", "8. Improvement plan");
+    h2(&mut doc, "improvement-plan", "10. Improvement plan");
     doc.blocks.push(Block::Aside(format!(
         "Prefilled from the areas for improvement above for the planners to edit (in the browser the cells are editable before printing). Due dates default to 30 days before the election ({}).",
         due_date(reg)
@@ -1352,6 +1369,7 @@ pub fn document(a: &Analysis) -> Doc {
         a.info.scenario_hash, a.info.seed, a.info.path, a.hashes_checked, a.info.path
     )));
     media_appendix(&mut doc, a);
+    super::team_pages::team_pages(&mut doc, sim, "T");
     doc
 }
 

@@ -9,12 +9,14 @@
 
 mod aar;
 mod batch;
+mod debrief;
 mod doc;
 mod metrics_text;
 mod rating;
 mod sanitize;
 mod sitman;
 mod svg;
+mod team_pages;
 mod whatif;
 
 pub use aar::date_of;

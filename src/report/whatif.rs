@@ -48,7 +48,7 @@ fn effect_text(e: Option<&Effect>) -> String {
 /// The section's blocks (a heading, how it was measured, a table and a chart).
 pub fn section(a: &Analysis) -> Vec<Block> {
     let mut out = vec![
-        Block::Heading { level: 2, id: "whatif".into(), text: "9. What the decisions changed".into() },
+        Block::Heading { level: 2, id: "whatif".into(), text: "11. What the decisions changed".into() },
         Block::Aside(format!(
             "For each decision, {} pairs of continuations of this session from the decision's hour to the \
              end of the clock, one with the decision and one without, every other command kept and both on \

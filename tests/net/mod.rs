@@ -1,6 +1,7 @@
 //! `ttx serve` and `ttx join` end to end: the real binary, real sockets on 127.0.0.1, real files.
 
 mod branch;
+mod debrief;
 mod hardening;
 mod play;
 mod resume;

@@ -180,6 +180,65 @@ fn a_team_console_shows_where_the_exercise_stands() {
 }
 
 #[test]
+fn a_team_console_sends_hot_wash_feedback_and_takes_back_a_command() {
+    let tmp = scratch("team-debrief");
+    let server = Server::start(tmp.path(), "127.0.0.1:0", &["--paused"]);
+    let code = server.code("pa");
+    let mut s = Session::start(tmp.path(), &["join", &server.addr, "--team", "pa", "--code", &code], 32, 100);
+    s.wait_for(&["Pennsylvania (pa)", "connected"]);
+
+    // The Participant Feedback Form: its statements, rated with digits, then a text field.
+    s.send("F");
+    s.wait_for(&[
+        "Participant Feedback Form",
+        "The scenario was plausible and realistic.",
+        "What I will do differently",
+    ]);
+    s.send("5\t4\t\t\t\t\t\t\t");
+    s.send("Quick sharing");
+    let screen = s.wait_for(&["Quick sharing_"]);
+    println!("{screen}");
+    s.send("\r");
+    s.wait_for(&["Recorded: feedback form recorded; thank you."]);
+
+    // A hot-wash item, an area for improvement.
+    s.send("h");
+    s.wait_for(&["Hot wash: a strength or an area for improvement"]);
+    s.send("Who calls the vendor?");
+    s.send("\x1b[Z\x1b[C");
+    s.wait_for(&["[Areas for improvement]"]);
+    s.send("\r");
+    s.wait_for(&["Recorded: hot-wash item recorded (areas for improvement)."]);
+
+    // A command, taken back before it applies.
+    s.send("c");
+    s.wait_for(&["Give a command as Pennsylvania", "patch"]);
+    s.send("\x13");
+    s.wait_for(&["Accepted: PA: patch PA/vr."]);
+    s.send("\x1b");
+    s.wait_for(&["accepted, applies at E-60d 08:00"]);
+    s.send("u");
+    s.wait_for(&["taken back before it applied"]);
+
+    let records = journal_records(&server.journal);
+    let f = records.iter().find(|r| r["type"] == "feedback").expect("the form");
+    assert_eq!(f["team"], "pa");
+    assert_eq!(f["form"]["ratings"], serde_json::json!({"structured": 5, "objectives": 4}), "{f}");
+    assert_eq!(f["form"]["strengths"], "Quick sharing", "{f}");
+    let h = records.iter().find(|r| r["type"] == "hot_wash").expect("the item");
+    assert_eq!(
+        (h["kind"].as_str(), h["text"].as_str()),
+        (Some("improvement"), Some("Who calls the vendor?"))
+    );
+    let c = records.iter().find(|r| r["type"] == "cancelled").expect("the cancel");
+    assert_eq!(c["issuer"], serde_json::json!({"team": "pa"}));
+    s.send("q");
+    s.wait_for(&["Leave the team console?"]);
+    s.send("y");
+    assert_eq!(s.finish(), 0, "{}", s.contents());
+}
+
+#[test]
 fn a_team_console_writes_to_control_and_shows_the_answer() {
     let tmp = scratch("team-console-talk");
     let server = Server::start(tmp.path(), "127.0.0.1:0", &["--paused"]);

@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use ratatui::crossterm::event::KeyEvent;
 use ttx_engine::command::{Command, CommandKind, CommandOutcome, Issuer, Rejection};
+use ttx_engine::debrief::{HotWashKind, check_hot_wash};
 use ttx_engine::journal::Record;
 use ttx_engine::view::{FacilitatorView, InjectView, LogLine, StateDetail};
 use ttx_engine::{ETime, Severity, Sim, Tick};
@@ -89,6 +90,16 @@ pub struct Discussion {
     pub cursors: Vec<usize>,
     /// Esc was pressed once with unsaved text.
     pub confirm_discard: bool,
+}
+
+/// The hot-wash entries of the discussion window, after the questions and the general note.
+pub const HOT_WASH: [HotWashKind; 2] = [HotWashKind::Strength, HotWashKind::Improvement];
+
+impl Discussion {
+    /// The hot-wash kind of the entry selected, if it is one.
+    pub fn hot_wash(&self) -> Option<HotWashKind> {
+        self.selected.checked_sub(self.questions.len() + 1).and_then(|i| HOT_WASH.get(i).copied())
+    }
 }
 
 /// A note saved this session.
@@ -209,6 +220,8 @@ pub struct Host {
     pub ticks_per_second: f64,
     /// The server stops its clock when a scripted inject fires.
     pub pause_on_inject: bool,
+    /// The server stops its clock while a player-made inject waits for approval.
+    pub pause_for_approval: bool,
 }
 
 /// A team's join code.
@@ -267,6 +280,15 @@ pub enum HostRequest {
     /// Take back a queued command of the facilitator's before it applies (the server journals
     /// it, then calls [`Console::cancelled`]).
     Cancel(u64),
+    /// Stop the clock while a player-made inject waits for approval (or keep it running).
+    PauseForApproval(bool),
+    /// Journal a hot-wash item for the room.
+    HotWash {
+        /// Strength or area for improvement.
+        kind: HotWashKind,
+        /// The item.
+        text: String,
+    },
     /// Journal a bookmark at this moment.
     Bookmark(String),
     /// Send a message to a team, signed as an organisation.
@@ -429,6 +451,13 @@ impl Console {
             h.paused = paused;
             h.ticks_per_second = ticks_per_second;
             h.pause_on_inject = pause_on_inject;
+        }
+    }
+
+    /// Whether the server stops its clock while a player-made inject waits for approval.
+    pub fn set_pause_for_approval(&mut self, on: bool) {
+        if let Some(h) = &mut self.host {
+            h.pause_for_approval = on;
         }
     }
 
@@ -760,6 +789,25 @@ impl Console {
             }
             Action::JumpInject => self.jump_to_inject(),
             Action::JumpModule => self.jump_to_module(),
+            Action::TogglePauseForApproval => match &mut self.host {
+                None => self.set_status(
+                    Level::Warn,
+                    "Injects wait for approval only in a served session (ttx serve --approve-injects).",
+                ),
+                Some(h) => {
+                    let on = !h.pause_for_approval;
+                    h.pause_for_approval = on;
+                    self.requests.push(HostRequest::PauseForApproval(on));
+                    self.set_status(
+                        Level::Info,
+                        if on {
+                            "The clock will stop while a player-made inject waits for approval."
+                        } else {
+                            "The clock will keep running while injects wait for approval."
+                        },
+                    );
+                }
+            },
             Action::Bookmark => self.open_bookmark(),
             Action::Messages => self.open_messages(),
             Action::ToggleAutoPause => {
@@ -1076,7 +1124,7 @@ impl Console {
     }
 
     fn update_discussion(&mut self, mut d: Discussion, action: Action) {
-        let n = d.questions.len() + 1;
+        let n = d.questions.len() + 1 + HOT_WASH.len();
         match action {
             Action::Up => d.selected = (d.selected + n - 1) % n,
             Action::Down => d.selected = (d.selected + 1) % n,
@@ -1105,6 +1153,16 @@ impl Console {
                 let text = d.drafts[d.selected].trim().to_string();
                 if text.is_empty() {
                     self.set_status(Level::Warn, "Type the note first, then Enter saves it.");
+                } else if let Some(kind) = d.hot_wash() {
+                    if let Err(why) = check_hot_wash(&text) {
+                        self.set_status(Level::Warn, format!("Not saved: {why}."));
+                        self.overlay = Some(Overlay::Discussion(d));
+                        return;
+                    }
+                    self.save_hot_wash(kind, text);
+                    d.drafts[d.selected].clear();
+                    d.cursors[d.selected] = 0;
+                    d.confirm_discard = false;
                 } else {
                     self.save_note(&d, text);
                     d.drafts[d.selected].clear();
@@ -1133,6 +1191,25 @@ impl Console {
             _ => {}
         }
         self.overlay = Some(Overlay::Discussion(d));
+    }
+
+    /// Journals a hot-wash item for the room (through the server when hosted).
+    fn save_hot_wash(&mut self, kind: HotWashKind, text: String) {
+        if self.host.is_some() {
+            self.ask(HostRequest::HotWash { kind, text });
+            self.set_status(Level::Info, "Hot-wash item sent to the session journal.");
+            return;
+        }
+        let module = (!self.sim.is_finished()).then(|| self.sim.module()).flatten();
+        self.outbox.push(Record::HotWash {
+            tick: self.sim.now().0,
+            time: self.clock().to_string(),
+            module: module.and_then(|m| self.sim.registry().modules.get(m.ix())).map(|m| m.id.clone()),
+            team: None,
+            kind,
+            text,
+        });
+        self.set_status(Level::Info, "Hot-wash item saved to the journal.");
     }
 
     fn save_note(&mut self, d: &Discussion, text: String) {
@@ -1278,8 +1355,8 @@ impl Console {
             objectives: m.objectives.clone(),
             questions: m.questions.clone(),
             selected: 0,
-            drafts: vec![String::new(); n + 1],
-            cursors: vec![0; n + 1],
+            drafts: vec![String::new(); n + 1 + HOT_WASH.len()],
+            cursors: vec![0; n + 1 + HOT_WASH.len()],
             confirm_discard: false,
         }));
     }

@@ -27,6 +27,8 @@ pub enum Action {
     JumpModule,
     /// Pause automatically when a scripted inject fires while running (on/off).
     ToggleAutoPause,
+    /// Stop the clock while a player-made inject waits for approval (on/off; `ttx serve`).
+    TogglePauseForApproval,
     /// Focus the next panel.
     FocusNext,
     /// Focus the previous panel.
@@ -404,6 +406,13 @@ pub static BINDINGS: &[Binding] = &[
         "pause when a scripted inject fires while running (on/off)",
         None,
     ),
+    b(
+        C::Main,
+        &[Key::ch('A')],
+        A::TogglePauseForApproval,
+        "ttx serve: stop the clock while a player-made inject waits for approval (on/off)",
+        None,
+    ),
     b(C::Main, &[Key::ch('c'), Key::ch(':')], A::Palette, "act for a team: the command palette", Some("act")),
     b(C::Main, &[Key::ch('x')], A::AdHoc, "fire an unscripted inject (ad hoc, or from a template)", None),
     b(
@@ -523,7 +532,13 @@ pub static BINDINGS: &[Binding] = &[
     b(C::Picker, &[BACKSPACE], A::Backspace, "delete a character of the filter (type to filter)", None),
     b(C::Picker, &[ESC], A::Close, "close the list", Some("close")),
     // Discussion.
-    b(C::Discussion, &[UP, DOWN], A::Up, "choose the question", Some("question")),
+    b(
+        C::Discussion,
+        &[UP, DOWN],
+        A::Up,
+        "choose the question, the general note, or a hot-wash strength or area for improvement",
+        Some("question"),
+    ),
     b(
         C::Discussion,
         &[ENTER],

@@ -19,6 +19,7 @@
 pub mod chrome;
 pub mod console;
 pub mod form;
+pub mod hotwash;
 pub mod keys;
 pub mod room;
 pub mod team;

@@ -19,6 +19,7 @@ use ttx_engine::time::Clock;
 use ttx_engine::view::{ActorView, AssetView, Directory, IndicatorView, TeamView};
 
 use crate::form::{CampaignEntry, Catalog, Choice, CommandForm, FieldKey, FormKey, FormMessage, FormStep};
+use crate::hotwash::{DebriefForm, DebriefOut};
 use crate::team_keys::{TeamAction, TeamContext, TeamPanel, team_lookup};
 use crate::theme::Theme;
 use crate::widgets::log::LogFilter;
@@ -78,6 +79,13 @@ pub enum Answer {
         /// Its number in the approval queue.
         pending: u64,
     },
+    /// A hot-wash item, feedback form or cancel was recorded.
+    Done {
+        /// The console's number for it.
+        id: u64,
+        /// What the server said.
+        message: String,
+    },
     /// The facilitator decided on a held inject.
     Decision {
         /// Its number in the approval queue.
@@ -114,6 +122,8 @@ pub enum RequestState {
     Denied(Option<String>),
     /// No answer came before the connection broke.
     Unconfirmed,
+    /// Taken back before it applied (sequence number).
+    Cancelled(u64),
 }
 
 /// A command this console sent.
@@ -153,6 +163,7 @@ impl Request {
             RequestState::Unconfirmed => {
                 ("no answer before the connection broke: check before sending it again".into(), Level::Warn)
             }
+            RequestState::Cancelled(_) => ("taken back before it applied".into(), Level::Info),
         }
     }
 }
@@ -174,6 +185,8 @@ pub enum TeamOverlay {
     },
     /// The command palette.
     Palette(Box<CommandForm>),
+    /// A hot-wash item or the Participant Feedback Form.
+    Debrief(Box<DebriefForm>),
     /// The messages window.
     Talk,
 }
@@ -204,6 +217,9 @@ pub struct TeamConsole {
     overlay: Option<TeamOverlay>,
     requests: Vec<Request>,
     outbox: Vec<(u64, Command)>,
+    debrief_out: Vec<(u64, DebriefOut)>,
+    /// Debrief messages sent and not yet answered, by number.
+    debrief_sent: Vec<u64>,
     next_id: u64,
     status: Option<Status>,
     confidence: Vec<(u32, f64)>,
@@ -308,6 +324,8 @@ impl TeamConsole {
             overlay: None,
             requests: Vec::new(),
             outbox: Vec::new(),
+            debrief_out: Vec::new(),
+            debrief_sent: Vec::new(),
             next_id: 1,
             status: None,
             confidence: vec![(view.tick, view.confidence)],
@@ -481,6 +499,35 @@ impl TeamConsole {
         std::mem::take(&mut self.outbox)
     }
 
+    /// Hot-wash items, feedback forms and cancels to send, with the console's numbers.
+    pub fn take_debrief(&mut self) -> Vec<(u64, DebriefOut)> {
+        std::mem::take(&mut self.debrief_out)
+    }
+
+    fn send_debrief(&mut self, out: DebriefOut) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.debrief_out.push((id, out));
+        self.debrief_sent.push(id);
+        id
+    }
+
+    /// Takes back the team's latest command that waits to apply (`u`).
+    fn cancel_latest(&mut self) {
+        let applied = |seq: u64| self.view.outcomes.iter().any(|o| o.seq == seq);
+        let latest = self.requests.iter().rev().find_map(|r| match r.state {
+            RequestState::Accepted { seq, .. } if !applied(seq) => Some((seq, r.command.summary())),
+            _ => None,
+        });
+        match latest {
+            Some((seq, summary)) => {
+                self.send_debrief(DebriefOut::Cancel(seq));
+                self.set_status(Level::Info, format!("Taking back: {summary}..."));
+            }
+            None => self.set_status(Level::Warn, "No command of yours waits to apply."),
+        }
+    }
+
     /// The postal codes of the states the team has assets in.
     pub fn own_states(&self) -> Vec<&str> {
         self.view
@@ -500,6 +547,7 @@ impl TeamConsole {
             Some(TeamOverlay::Talk) => vec![TeamContext::Talk],
             Some(TeamOverlay::Palette(f)) if f.picker.is_some() => vec![TeamContext::Picker],
             Some(TeamOverlay::Palette(_)) => vec![TeamContext::Palette],
+            Some(TeamOverlay::Debrief(_)) => vec![TeamContext::Debrief],
             None => vec![self.focus.context(), TeamContext::Main],
         }
     }
@@ -668,6 +716,18 @@ impl TeamConsole {
                 r.state = RequestState::Accepted { seq, time: Some(time.clone()) };
                 (format!("Accepted: {}. It applies at {time}.", r.command.summary()), Level::Info)
             }
+            Answer::Done { id, message } => {
+                if !self.debrief_sent.contains(&id) {
+                    return;
+                }
+                self.debrief_sent.retain(|x| *x != id);
+                self.settle_cancel(&message);
+                (format!("Recorded: {message}."), Level::Info)
+            }
+            Answer::Refused { id, message } if self.debrief_sent.contains(&id) => {
+                self.debrief_sent.retain(|x| *x != id);
+                (format!("Not recorded: {message}."), Level::Error)
+            }
             Answer::Refused { id, message } => {
                 let Some(r) = self.request_mut(id) else { return };
                 r.state = RequestState::Refused(message.clone());
@@ -729,6 +789,26 @@ impl TeamConsole {
         };
         self.note_on_form(&text, level);
         self.set_status(level, text);
+    }
+
+    /// The facilitator corrected an inject the team received: says so on the status line.
+    pub fn correction(&mut self, title: &str, time: &str, text: &str) {
+        self.set_status(Level::Warn, format!("Correction at {time} to \"{title}\": {text}"));
+    }
+
+    /// A cancel was carried out: the command it took back is marked so.
+    fn settle_cancel(&mut self, message: &str) {
+        let seq =
+            message.strip_prefix("command ").and_then(|m| m.split(' ').next()).and_then(|n| n.parse().ok());
+        if let Some(seq) = seq
+            && message.contains("taken back")
+            && let Some(r) = self
+                .requests
+                .iter_mut()
+                .find(|r| matches!(r.state, RequestState::Accepted { seq: s, .. } if s == seq))
+        {
+            r.state = RequestState::Cancelled(seq);
+        }
     }
 
     fn request_mut(&mut self, id: u64) -> Option<&mut Request> {
@@ -809,6 +889,13 @@ impl TeamConsole {
                 self.status = None;
                 self.overlay = Some(TeamOverlay::Help { scroll: 0 });
             }
+            TeamAction::HotWash => {
+                self.overlay = Some(TeamOverlay::Debrief(Box::new(DebriefForm::hot_wash())))
+            }
+            TeamAction::FeedbackForm => {
+                self.overlay = Some(TeamOverlay::Debrief(Box::new(DebriefForm::feedback())));
+            }
+            TeamAction::CancelLatest => self.cancel_latest(),
             TeamAction::Quit => {
                 self.status = None;
                 self.overlay = Some(TeamOverlay::ConfirmQuit);
@@ -847,8 +934,32 @@ impl TeamConsole {
                 self.overlay = Some(TeamOverlay::Message { index });
             }
             TeamOverlay::Palette(form) => self.update_palette(*form, action),
+            TeamOverlay::Debrief(form) => self.update_debrief(*form, action),
             TeamOverlay::Talk => self.update_talk(action),
         }
+    }
+
+    fn update_debrief(&mut self, mut form: DebriefForm, action: TeamAction) {
+        match action {
+            TeamAction::Close => return,
+            TeamAction::Up | TeamAction::PrevField => form.move_field(false),
+            TeamAction::Down | TeamAction::NextField => form.move_field(true),
+            TeamAction::Left => form.change(false),
+            TeamAction::Right => form.change(true),
+            TeamAction::Input(c) => form.input(c),
+            TeamAction::Backspace => form.backspace(),
+            TeamAction::Submit => match form.finish() {
+                Ok(out) => {
+                    let what = if form.feedback { "Feedback form" } else { "Hot-wash item" };
+                    self.send_debrief(out);
+                    self.set_status(Level::Info, format!("{what} sent."));
+                    return;
+                }
+                Err(e) => form.error = Some(e),
+            },
+            _ => {}
+        }
+        self.overlay = Some(TeamOverlay::Debrief(Box::new(form)));
     }
 
     fn update_palette(&mut self, mut form: CommandForm, action: TeamAction) {

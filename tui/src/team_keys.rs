@@ -96,6 +96,12 @@ pub enum TeamAction {
     ForceQuit,
     /// Yes.
     Confirm,
+    /// Enter a hot-wash item.
+    HotWash,
+    /// Fill in the Participant Feedback Form.
+    FeedbackForm,
+    /// Take back the team's latest command that waits to apply.
+    CancelLatest,
     /// The messages window: write to control or another team, read what came.
     Talk,
 }
@@ -125,6 +131,8 @@ pub enum TeamContext {
     Help,
     /// Everywhere.
     Always,
+    /// A hot-wash item or the feedback form.
+    Debrief,
     /// The messages window (typing goes to the message).
     Talk,
 }
@@ -144,17 +152,18 @@ impl TeamContext {
             TeamContext::Confirm => "Questions",
             TeamContext::Help => "Help",
             TeamContext::Always => "Everywhere",
+            TeamContext::Debrief => "Hot wash and feedback form",
             TeamContext::Talk => "Messages to control and other teams",
         }
     }
 
     /// Whether printable keys type text here.
     pub fn takes_text(self) -> bool {
-        matches!(self, TeamContext::Palette | TeamContext::Picker | TeamContext::Talk)
+        matches!(self, TeamContext::Palette | TeamContext::Picker | TeamContext::Debrief | TeamContext::Talk)
     }
 
     /// The order of the help screen.
-    pub const HELP_ORDER: [TeamContext; 12] = [
+    pub const HELP_ORDER: [TeamContext; 13] = [
         TeamContext::Main,
         TeamContext::Map,
         TeamContext::Inbox,
@@ -164,6 +173,7 @@ impl TeamContext {
         TeamContext::Talk,
         TeamContext::Palette,
         TeamContext::Picker,
+        TeamContext::Debrief,
         TeamContext::Confirm,
         TeamContext::Help,
         TeamContext::Always,
@@ -216,6 +226,21 @@ pub static TEAM_BINDINGS: &[TeamBinding] = &[
         None,
     ),
     b(C::Main, &[TAB], A::FocusNext, "focus the next panel", Some("next panel")),
+    b(
+        C::Main,
+        &[Key::ch('h')],
+        A::HotWash,
+        "hot wash: enter a strength or an area for improvement",
+        Some("hot wash"),
+    ),
+    b(C::Main, &[Key::ch('F')], A::FeedbackForm, "fill in the Participant Feedback Form", Some("feedback")),
+    b(
+        C::Main,
+        &[Key::ch('u')],
+        A::CancelLatest,
+        "take back your latest command that has not applied yet",
+        None,
+    ),
     b(C::Main, &[BACKTAB], A::FocusPrev, "focus the previous panel", None),
     b(C::Main, &[Key::ch('1')], A::Focus(TeamPanel::Map), "focus the map", None),
     b(C::Main, &[Key::ch('2')], A::Focus(TeamPanel::Inbox), "focus the inbox", None),
@@ -286,6 +311,12 @@ pub static TEAM_BINDINGS: &[TeamBinding] = &[
     b(C::Picker, &[Key::ch(' ')], A::Toggle, "tick or untick (lists of several)", None),
     b(C::Picker, &[BACKSPACE], A::Backspace, "delete a character of the filter (type to filter)", None),
     b(C::Picker, &[ESC], A::Close, "close the list", Some("close")),
+    b(C::Debrief, &[TAB, DOWN], A::NextField, "next field", Some("next field")),
+    b(C::Debrief, &[BACKTAB, UP], A::PrevField, "previous field", None),
+    b(C::Debrief, &[LEFT, RIGHT], A::Left, "change the rating or the kind", Some("change")),
+    b(C::Debrief, &[ENTER, Key::ctrl('s')], A::Submit, "send it", Some("send")),
+    b(C::Debrief, &[BACKSPACE], A::Backspace, "delete a character (clear a rating)", None),
+    b(C::Debrief, &[ESC], A::Close, "close without sending", Some("close")),
     b(C::Confirm, &[Key::ch('y')], A::Confirm, "yes", Some("yes")),
     b(C::Confirm, &[Key::ch('n'), ESC], A::Close, "no", Some("no")),
     b(C::Help, &[ESC, Key::ch('?'), Key::ch('q')], A::Close, "close the help", Some("close")),

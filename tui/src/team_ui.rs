@@ -62,6 +62,11 @@ pub fn draw(c: &TeamConsole, area: Rect, buf: &mut Buffer) {
             let inner = popup(t, &format!(" Give a command as {} ", c.view().name), r, buf);
             CommandFormView::new(form, t).results(&c.view().outcomes, c.clock()).render(inner, buf);
         }
+        Some(TeamOverlay::Debrief(form)) => {
+            let r = centered(body, body.width.saturating_sub(4).min(100), body.height);
+            let inner = popup(t, form.title(), r, buf);
+            form.render(t, inner, buf);
+        }
     }
 }
 

@@ -621,8 +621,24 @@ fn discussion(c: &Console, area: Rect, buf: &mut Buffer) {
         selected_line = lines.len();
     }
     lines.push(Line::styled(general, if d.selected == g { t.selected() } else { t.text() }));
+    for (i, kind) in crate::console::HOT_WASH.iter().enumerate() {
+        let at = g + 1 + i;
+        if d.selected == at {
+            selected_line = lines.len();
+        }
+        let mark = if d.selected == at { "> " } else { "  " };
+        let style = if d.selected == at { t.selected() } else { t.text() };
+        lines.push(Line::styled(
+            format!("{mark}Hot wash for the room: {}", kind.heading().to_lowercase()),
+            style,
+        ));
+    }
     let q = (d.selected < g).then_some(d.selected);
-    let saved: Vec<_> = c.notes().iter().filter(|x| x.module == d.module && x.question == q).collect();
+    let saved: Vec<_> = c
+        .notes()
+        .iter()
+        .filter(|x| d.hot_wash().is_none() && x.module == d.module && x.question == q)
+        .collect();
     if !saved.is_empty() {
         lines.push(Line::styled("Saved notes on this question:", t.title()));
         for s in saved {
@@ -636,9 +652,10 @@ fn discussion(c: &Console, area: Rect, buf: &mut Buffer) {
     Paragraph::new(lines).scroll((scroll, 0)).render(top, buf);
     // The note editor.
     if editor.height >= 2 {
-        let label = match q {
-            Some(i) => format!(" Note on question {} (Enter saves) ", i + 1),
-            None => " General note (Enter saves) ".to_string(),
+        let label = match (q, d.hot_wash()) {
+            (_, Some(kind)) => format!(" Hot wash: {} (Enter saves) ", kind.heading().to_lowercase()),
+            (Some(i), None) => format!(" Note on question {} (Enter saves) ", i + 1),
+            (None, None) => " General note (Enter saves) ".to_string(),
         };
         let block = Block::bordered().border_style(t.focus_border()).title(Span::styled(label, t.title()));
         let ei = block.inner(editor);

@@ -223,8 +223,9 @@ fn discussion_notes_land_in_the_journal() {
             text: "County calls state within 2h".into(),
         }]
     );
-    // An unsaved note is not lost to a stray Esc.
-    press(&mut c, &[key(KeyCode::Up)]);
+    // An unsaved note is not lost to a stray Esc. Up from the first question goes round to the
+    // two hot-wash entries at the end, then the general note.
+    press(&mut c, &[key(KeyCode::Up), key(KeyCode::Up), key(KeyCode::Up)]);
     type_text(&mut c, "general remark");
     press(&mut c, &[key(KeyCode::Esc)]);
     assert!(matches!(c.overlay(), Some(Overlay::Discussion(_))));
