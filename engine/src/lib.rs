@@ -62,5 +62,5 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// - 1: every recipient of a share drew its reliability and latency from one stream per
 ///   share, in audience order (ttx 0.1.0 up to December 2026).
 /// - 2: group delivery: a share is one entry for its audience, each member's draws a pure
-///   function of the share and the member.
+///   function of the share and the member (ttx 0.2.0 on).
 pub const MODEL_VERSION: u32 = 2;
