@@ -12,7 +12,7 @@
 //! performed with major challenges means the capability was. A measure whose
 //! metric has no value (nothing to measure: no jurisdiction was targeted, no
 //! alert was sent) is "not rated" and does not count, except where the absence
-//! is itself the failure (see `aar.rs`: a campaign detected but never alerted).
+//! is itself the failure (see `aar::capabilities`: a campaign detected but never alerted).
 
 use ttx_engine::scenario::schema::MeasureSpec;
 

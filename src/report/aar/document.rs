@@ -12,7 +12,7 @@ use ttx_engine::{ETime, Tick};
 use crate::report::doc::{Block, Cell, Doc, Figure, Table};
 use crate::report::metrics_text::{Unit, label, metric_text, unit};
 use crate::report::rating::threshold_text;
-use crate::report::svg::{self, AxisTick, Band, colour};
+use crate::report::svg::{self, AxisTick, Band, Marker, colour};
 
 use super::analysis::{ALL_TEAMS, Analysis, CATEGORIES, actor_name};
 use super::calendar::{date_of, when_long};
@@ -74,15 +74,9 @@ pub fn due_date(reg: &Registry) -> String {
 
 /// Builds the AAR/IP document.
 pub fn document(a: &Analysis) -> Doc {
-    let sim = a.sim;
-    let reg = sim.registry();
-    let spec = &reg.spec;
-    let m = &a.metrics;
-    let end_tick = Tick(a.last_tick);
-    let end_time = reg.clock.at(end_tick);
-    let finished = a.last_tick >= reg.clock.last_tick().0;
+    let reg = a.sim.registry();
     let mut doc = Doc {
-        title: spec.name.clone(),
+        title: reg.spec.name.clone(),
         kind: "After-Action Report / Improvement Plan".into(),
         subtitle: format!(
             "Seed {} · {} · journal {} · draft for the exercise planners",
@@ -96,9 +90,30 @@ pub fn document(a: &Analysis) -> Doc {
         ),
         blocks: Vec::new(),
     };
+    overview_section(&mut doc, a);
+    summary_section(&mut doc, a);
+    timeline_section(&mut doc, a);
+    injects_section(&mut doc, a);
+    sharing_section(&mut doc, a);
+    capabilities_section(&mut doc, a);
+    eeg_section(&mut doc, a);
+    eo_section(&mut doc, a);
+    notes_section(&mut doc, a);
+    crate::report::debrief::hot_wash_section(&mut doc, reg, &a.debrief, "8");
+    crate::report::debrief::feedback_section(&mut doc, reg, &a.debrief, "9");
+    improvement_plan_section(&mut doc, a);
+    appendices_section(&mut doc, a);
+    doc
+}
 
+/// The overview: scope, organisations, teams and the scenario's cast.
+fn overview_section(doc: &mut Doc, a: &Analysis) {
+    let reg = a.sim.registry();
+    let spec = &a.sim.registry().spec;
+    let end_time = a.sim.registry().clock.at(Tick(a.last_tick));
+    let finished = a.last_tick >= a.sim.registry().clock.last_tick().0;
     // 1. Overview.
-    h2(&mut doc, "overview", "1. Exercise overview");
+    h2(doc, "overview", "1. Exercise overview");
     let mut facts = vec![
         ("Exercise name".to_string(), spec.name.clone()),
         ("Scenario".to_string(), format!("{} (content hash {})", a.info.scenario, a.info.scenario_hash)),
@@ -132,10 +147,10 @@ pub fn document(a: &Analysis) -> Doc {
     }
     doc.blocks.push(Block::Facts(facts));
     if !spec.objectives.is_empty() {
-        h3(&mut doc, "objectives", "Objectives");
+        h3(doc, "objectives", "Objectives");
         doc.blocks.push(Block::Bullets(spec.objectives.clone()));
     }
-    h3(&mut doc, "modules", "Modules");
+    h3(doc, "modules", "Modules");
     let mut t = Table {
         head: vec!["Module".into(), "Begins".into(), "Objectives".into(), "Discussion questions".into()],
         ..Default::default()
@@ -150,7 +165,7 @@ pub fn document(a: &Analysis) -> Doc {
     }
     doc.blocks.push(Block::Table(t));
 
-    h3(&mut doc, "participants", "Participating teams and organisations");
+    h3(doc, "participants", "Participating teams and organisations");
     let mut by_team: BTreeMap<String, (u32, u32)> = BTreeMap::new();
     for (_, issuer, _, rejected) in &a.commands {
         let e = by_team.entry(issuer.clone()).or_default();
@@ -210,9 +225,13 @@ pub fn document(a: &Analysis) -> Doc {
         reg.adversaries.len(),
         reg.adversaries.iter().map(|x| x.name.as_str()).collect::<Vec<_>>().join("; ")
     )));
+}
 
+/// The summary of results: the capability ratings and the headline figures.
+fn summary_section(doc: &mut Doc, a: &Analysis) {
+    let m = &a.metrics;
     // 2. Summary.
-    h2(&mut doc, "summary", "2. Summary of results");
+    h2(doc, "summary", "2. Summary of results");
     let mut t = Table { head: vec!["Core capability".into(), "Rating".into()], ..Default::default() };
     for c in &a.capabilities {
         t.rows.push(vec![Cell::text(&c.name), Cell::rating(c.rating)]);
@@ -272,16 +291,28 @@ pub fn document(a: &Analysis) -> Doc {
     let afis: Vec<String> =
         a.capabilities.iter().flat_map(|c| c.improvements.iter().map(|x| x.1.clone())).take(4).collect();
     if !strengths.is_empty() {
-        h3(&mut doc, "major-strengths", "Major strengths");
+        h3(doc, "major-strengths", "Major strengths");
         doc.blocks.push(Block::Bullets(strengths));
     }
     if !afis.is_empty() {
-        h3(&mut doc, "primary-afis", "Primary areas for improvement");
+        h3(doc, "primary-afis", "Primary areas for improvement");
         doc.blocks.push(Block::Bullets(afis));
     }
+}
 
+/// The marks over the timeline's charts: the deadlines and the facilitator's bookmarks.
+fn chart_markers(a: &Analysis, t1: u32) -> Vec<Marker> {
+    let mut markers = deadline_markers(a.sim.registry(), t1);
+    markers.extend(bookmark_markers(&a.talk, t1));
+    markers
+}
+
+/// The timeline chart, the event counts by team, and the messages and bookmarks.
+fn timeline_section(doc: &mut Doc, a: &Analysis) {
+    let reg = a.sim.registry();
+    let spec = &a.sim.registry().spec;
     // 3. Timeline.
-    h2(&mut doc, "timeline", "3. Timeline");
+    h2(doc, "timeline", "3. Timeline");
     let t0 = 0;
     let t1 = (a.last_tick + 1).max(1);
     let mut bands = Vec::new();
@@ -291,8 +322,7 @@ pub fn document(a: &Analysis) -> Doc {
             bands.push(Band { from: md.start.0, to: to.min(t1), label: md.title.clone() });
         }
     }
-    let mut markers = deadline_markers(reg, t1);
-    markers.extend(bookmark_markers(&a.talk, t1));
+    let markers = chart_markers(a, t1);
     // Rows with nothing to show (a control cell, an idle team) are left off the chart.
     let shown: Vec<usize> = (0..a.rows.len()).filter(|r| a.counts[*r].iter().any(|c| *c > 0)).collect();
     let tl = svg::Timeline {
@@ -332,8 +362,14 @@ pub fn document(a: &Analysis) -> Doc {
     doc.blocks.push(Block::Aside(
         "An inject addressed to several teams counts once for each of them; the last row counts each event once.".into(),
     ));
-    talk_section(&mut doc, a);
-    h3(&mut doc, "injects", "Injects");
+    talk_section(doc, a);
+}
+
+/// The injects as they fired, and the chart of confidence and warning over time.
+fn injects_section(doc: &mut Doc, a: &Analysis) {
+    let sim = a.sim;
+    let reg = a.sim.registry();
+    h3(doc, "injects", "Injects");
     let mut t = Table {
         head: vec!["Fired".into(), "Inject".into(), "Teams".into(), "Expected actions".into()],
         ..Default::default()
@@ -388,6 +424,9 @@ pub fn document(a: &Analysis) -> Doc {
     }
     doc.blocks.push(Block::Table(t));
     if !sim.series().is_empty() {
+        let t0 = 0;
+        let t1 = (a.last_tick + 1).max(1);
+        let markers = chart_markers(a, t1);
         let pts: Vec<(u32, Option<f64>)> =
             sim.series().iter().map(|p| (p.tick, Some(p.confidence))).collect();
         let warned: Vec<(u32, Option<f64>)> =
@@ -411,18 +450,19 @@ pub fn document(a: &Analysis) -> Doc {
             svg: svg::lines(&l, "Public confidence and warning over time"),
         }));
     }
+}
 
-    // 4. Sharing.
-    sharing_section(&mut doc, a);
-
+/// The core capability analysis: each measure, its rating and the evidence behind it.
+fn capabilities_section(doc: &mut Doc, a: &Analysis) {
+    let spec = &a.sim.registry().spec;
     // 5. Capabilities.
-    h2(&mut doc, "capabilities", "5. Core capability analysis");
+    h2(doc, "capabilities", "5. Core capability analysis");
     doc.blocks.push(Block::Aside(format!(
         "Each measure is rated by the thresholds in the scenario's evaluation section{}; a capability takes the worst rating among its rated measures. A measure with no value (nothing happened that it measures) is not rated.",
         if spec.evaluation == EvaluationSpec::default() { " (here the documented defaults, as the scenario sets none)" } else { "" }
     )));
     for c in &a.capabilities {
-        h3(&mut doc, &format!("cap-{}", slug(&c.name)), &c.name);
+        h3(doc, &format!("cap-{}", slug(&c.name)), &c.name);
         doc.blocks.push(Block::Rating { label: "Rating".into(), rating: c.rating });
         let mut t = Table {
             head: vec!["Measure".into(), "Value".into(), "Thresholds".into(), "Rating".into()],
@@ -460,21 +500,13 @@ pub fn document(a: &Analysis) -> Doc {
             c.improvements.iter().map(|x| x.1.clone()).collect()
         }));
     }
+}
 
-    eeg_section(&mut doc, a);
-
-    // 6. EO 13848.
-    eo_section(&mut doc, a);
-
-    // 7. Notes.
-    notes_section(&mut doc, a);
-
-    // 8-9. The debrief.
-    crate::report::debrief::hot_wash_section(&mut doc, reg, &a.debrief, "8");
-    crate::report::debrief::feedback_section(&mut doc, reg, &a.debrief, "9");
-
+/// The improvement plan, prefilled from the areas for improvement.
+fn improvement_plan_section(doc: &mut Doc, a: &Analysis) {
+    let reg = a.sim.registry();
     // 8. Improvement plan.
-    h2(&mut doc, "improvement-plan", "10. Improvement plan");
+    h2(doc, "improvement-plan", "10. Improvement plan");
     doc.blocks.push(Block::Aside(format!(
         "Prefilled from the areas for improvement above for the planners to edit (in the browser the cells are editable before printing). Due dates default to 30 days before the election ({}).",
         due_date(reg)
@@ -517,9 +549,15 @@ pub fn document(a: &Analysis) -> Doc {
         ]);
     }
     doc.blocks.push(Block::Table(t));
+}
 
+/// Appendices A to C: the commands given, every metric, and how to reproduce the report.
+fn appendices_section(doc: &mut Doc, a: &Analysis) {
+    let sim = a.sim;
+    let reg = a.sim.registry();
+    let m = &a.metrics;
     // Appendices.
-    h2(&mut doc, "actions", "Appendix A. Player and facilitator actions");
+    h2(doc, "actions", "Appendix A. Player and facilitator actions");
     if a.commands.is_empty() {
         doc.blocks.push(Block::Para(
             "No commands were given from the consoles: every organisation followed its scenario doctrine."
@@ -543,7 +581,7 @@ pub fn document(a: &Analysis) -> Doc {
         }
         doc.blocks.push(Block::Table(t));
     }
-    h2(&mut doc, "metrics", "Appendix B. Every metric");
+    h2(doc, "metrics", "Appendix B. Every metric");
     let mut t =
         Table { head: vec!["Metric".into(), "Value".into(), "Definition".into()], ..Default::default() };
     for (name, v) in m.scalars() {
@@ -551,14 +589,13 @@ pub fn document(a: &Analysis) -> Doc {
         t.rows.push(vec![Cell::text(name), Cell::num(unit(name).fmt_opt(v)), Cell::text(mt.definition)]);
     }
     doc.blocks.push(Block::Table(t));
-    h2(&mut doc, "reproduce", "Appendix C. Reproducing this report");
+    h2(doc, "reproduce", "Appendix C. Reproducing this report");
     doc.blocks.push(Block::Para(format!(
         "The journal holds the scenario source (hash {}), the seed ({}) and every command; `ttx replay {} --verify` re-simulates it and checks {} state hashes, and `ttx report {}` drafts this report again, identical byte for byte.",
         a.info.scenario_hash, a.info.seed, a.info.path, a.hashes_checked, a.info.path
     )));
-    media_appendix(&mut doc, a);
-    crate::report::team_pages::team_pages(&mut doc, sim, "T");
-    doc
+    media_appendix(doc, a);
+    crate::report::team_pages::team_pages(doc, sim, "T");
 }
 
 #[cfg(test)]
