@@ -12,7 +12,7 @@ use crate::report::svg::{self, Marker, colour};
 
 use super::analysis::{Analysis, MAX_ROWS, NO_TEAM, actor_name};
 use super::document::{axis, h2, h3};
-use super::flows::HopSummary;
+use super::flows::{CampaignFlow, HopSummary};
 
 pub(super) fn deadline_markers(reg: &Registry, t1: u32) -> Vec<Marker> {
     let mut v = Vec::new();
@@ -121,222 +121,247 @@ pub(super) fn sharing_section(doc: &mut Doc, a: &Analysis) {
     }
     doc.blocks.push(Block::Table(t));
 
-    let channel_colour = |how: &str| -> &'static str {
-        match how {
-            "local to state" | "state to locals" => colour::ORANGE,
-            "state to isac" | "member to isac" | "isac to dhs" => colour::SKY,
-            "isac to members" => colour::GREEN,
-            "dhs to isac" | "odni to dhs" => colour::BLUE,
-            "fbi to victim" | "report to fbi" => colour::PURPLE,
-            "vendor to customers" => colour::YELLOW,
-            "public advisory" => colour::GREY,
-            _ => colour::RED,
-        }
-    };
     for f in &a.flows {
-        h3(doc, &format!("flow-{}", f.id), &format!("Campaign: {}", f.name));
-        let mut facts = vec![("Adversary".to_string(), f.adversary.clone())];
-        facts.push((
-            "First detected".into(),
-            f.detected.map_or("never".into(), |t| {
-                let who = f.detected_by.map(|k| actor_name(reg, k));
-                format!("{}{}", reg.clock.at(t), who.map(|w| format!(" by {w}")).unwrap_or_default())
-            }),
-        ));
-        facts.push((
-            "First EI-ISAC alert".into(),
-            match (f.detected, f.alerted) {
-                (_, None) => "never".into(),
-                (Some(d), Some(al)) if al >= d => {
-                    format!("{} ({} h after detection)", reg.clock.at(al), al.0 - d.0)
-                }
-                (_, Some(al)) => format!("{} (before any detection)", reg.clock.at(al)),
-            },
-        ));
-        let warned = f.attempts.iter().filter(|x| x.2).count();
-        facts.push((
-            "Targets attempted".into(),
-            format!("{} ({} held a matching indicator first)", f.attempts.len(), warned),
-        ));
-        doc.blocks.push(Block::Facts(facts));
+        campaign_flow(doc, a, f);
+    }
+}
 
-        // The flow chart: every actor that learned of the campaign or was attacked by it.
-        // Rows: organisations in the order they became involved (first knowledge or first attempt).
-        let mut involved: BTreeMap<ActorIx, Tick> = BTreeMap::new();
-        for (x, t) in f.first.iter().map(|k| (k.actor, k.tick)).chain(f.attempts.iter().map(|a| (a.0, a.1))) {
-            let e = involved.entry(x).or_insert(t);
-            *e = (*e).min(t);
-        }
-        let mut order: Vec<(Tick, ActorIx)> = involved.iter().map(|(x, t)| (*t, *x)).collect();
-        order.sort();
-        let total_rows = order.len();
-        let order: Vec<ActorIx> = order.into_iter().take(MAX_ROWS).map(|(_, x)| x).collect();
-        let row_of: BTreeMap<ActorIx, usize> = order.iter().enumerate().map(|(i, x)| (*x, i)).collect();
-        let ticks: Vec<u32> = f
-            .first
+/// The colour of a channel in the flow charts.
+fn channel_colour(how: &str) -> &'static str {
+    match how {
+        "local to state" | "state to locals" => colour::ORANGE,
+        "state to isac" | "member to isac" | "isac to dhs" => colour::SKY,
+        "isac to members" => colour::GREEN,
+        "dhs to isac" | "odni to dhs" => colour::BLUE,
+        "fbi to victim" | "report to fbi" => colour::PURPLE,
+        "vendor to customers" => colour::YELLOW,
+        "public advisory" => colour::GREY,
+        _ => colour::RED,
+    }
+}
+
+/// One campaign's part of the sharing section: its facts, its flow chart and its tables.
+fn campaign_flow(doc: &mut Doc, a: &Analysis, f: &CampaignFlow) {
+    let reg = a.sim.registry();
+    h3(doc, &format!("flow-{}", f.id), &format!("Campaign: {}", f.name));
+    let mut facts = vec![("Adversary".to_string(), f.adversary.clone())];
+    facts.push((
+        "First detected".into(),
+        f.detected.map_or("never".into(), |t| {
+            let who = f.detected_by.map(|k| actor_name(reg, k));
+            format!("{}{}", reg.clock.at(t), who.map(|w| format!(" by {w}")).unwrap_or_default())
+        }),
+    ));
+    facts.push((
+        "First EI-ISAC alert".into(),
+        match (f.detected, f.alerted) {
+            (_, None) => "never".into(),
+            (Some(d), Some(al)) if al >= d => {
+                format!("{} ({} h after detection)", reg.clock.at(al), al.0 - d.0)
+            }
+            (_, Some(al)) => format!("{} (before any detection)", reg.clock.at(al)),
+        },
+    ));
+    let warned = f.attempts.iter().filter(|x| x.2).count();
+    facts.push((
+        "Targets attempted".into(),
+        format!("{} ({} held a matching indicator first)", f.attempts.len(), warned),
+    ));
+    doc.blocks.push(Block::Facts(facts));
+    flow_chart(doc, a, f);
+    first_knowledge_table(doc, a, f);
+    hops_table(doc, a, f);
+}
+
+/// The flow chart of one campaign: every actor that learned of it or was attacked by it.
+fn flow_chart(doc: &mut Doc, a: &Analysis, f: &CampaignFlow) {
+    let reg = a.sim.registry();
+    // The flow chart: every actor that learned of the campaign or was attacked by it.
+    // Rows: organisations in the order they became involved (first knowledge or first attempt).
+    let mut involved: BTreeMap<ActorIx, Tick> = BTreeMap::new();
+    for (x, t) in f.first.iter().map(|k| (k.actor, k.tick)).chain(f.attempts.iter().map(|a| (a.0, a.1))) {
+        let e = involved.entry(x).or_insert(t);
+        *e = (*e).min(t);
+    }
+    let mut order: Vec<(Tick, ActorIx)> = involved.iter().map(|(x, t)| (*t, *x)).collect();
+    order.sort();
+    let total_rows = order.len();
+    let order: Vec<ActorIx> = order.into_iter().take(MAX_ROWS).map(|(_, x)| x).collect();
+    let row_of: BTreeMap<ActorIx, usize> = order.iter().enumerate().map(|(i, x)| (*x, i)).collect();
+    let ticks: Vec<u32> = f
+        .first
+        .iter()
+        .filter(|k| row_of.contains_key(&k.actor))
+        .flat_map(|k| [k.tick.0, k.sent.0])
+        .chain(f.attempts.iter().filter(|x| row_of.contains_key(&x.0)).map(|x| x.1.0))
+        .collect();
+    let lo = ticks.iter().copied().min().unwrap_or(0);
+    let hi = ticks.iter().copied().max().unwrap_or(lo) + 1;
+    let pad = ((hi - lo) / 20).max(6);
+    let (t0, t1) = (lo.saturating_sub(pad), (hi + pad).min(reg.clock.ticks()));
+    let mut legend: Vec<(String, &'static str)> = Vec::new();
+    let arrivals = f
+        .first
+        .iter()
+        .filter(|k| row_of.contains_key(&k.actor))
+        .map(|k| {
+            let c = channel_colour(&k.how);
+            let detected = k.from.is_none();
+            if !detected && !legend.iter().any(|(l, _)| *l == k.how) {
+                legend.push((k.how.clone(), c));
+            }
+            svg::Arrival {
+                row: row_of[&k.actor],
+                tick: k.tick.0,
+                from: k.from.and_then(|fr| row_of.get(&fr).map(|r| (*r, k.sent.0))),
+                colour: c,
+                title: match k.from {
+                    Some(fr) => format!(
+                        "{} {} received IND-{:04} from {} via {} ({} h)",
+                        reg.clock.at(k.tick),
+                        actor_name(reg, k.actor),
+                        k.indicator,
+                        actor_name(reg, fr),
+                        k.how,
+                        k.tick.0 - k.sent.0
+                    ),
+                    None => format!(
+                        "{} {}: IND-{:04}, {}",
+                        reg.clock.at(k.tick),
+                        actor_name(reg, k.actor),
+                        k.indicator,
+                        k.how
+                    ),
+                },
+                detected,
+            }
+        })
+        .collect();
+    let fl = svg::Flow {
+        rows: order
             .iter()
-            .filter(|k| row_of.contains_key(&k.actor))
-            .flat_map(|k| [k.tick.0, k.sent.0])
-            .chain(f.attempts.iter().filter(|x| row_of.contains_key(&x.0)).map(|x| x.1.0))
-            .collect();
-        let lo = ticks.iter().copied().min().unwrap_or(0);
-        let hi = ticks.iter().copied().max().unwrap_or(lo) + 1;
-        let pad = ((hi - lo) / 20).max(6);
-        let (t0, t1) = (lo.saturating_sub(pad), (hi + pad).min(reg.clock.ticks()));
-        let mut legend: Vec<(String, &'static str)> = Vec::new();
-        let arrivals = f
-            .first
-            .iter()
-            .filter(|k| row_of.contains_key(&k.actor))
-            .map(|k| {
-                let c = channel_colour(&k.how);
-                let detected = k.from.is_none();
-                if !detected && !legend.iter().any(|(l, _)| *l == k.how) {
-                    legend.push((k.how.clone(), c));
-                }
-                svg::Arrival {
-                    row: row_of[&k.actor],
-                    tick: k.tick.0,
-                    from: k.from.and_then(|fr| row_of.get(&fr).map(|r| (*r, k.sent.0))),
-                    colour: c,
-                    title: match k.from {
-                        Some(fr) => format!(
-                            "{} {} received IND-{:04} from {} via {} ({} h)",
-                            reg.clock.at(k.tick),
-                            actor_name(reg, k.actor),
-                            k.indicator,
-                            actor_name(reg, fr),
-                            k.how,
-                            k.tick.0 - k.sent.0
-                        ),
-                        None => format!(
-                            "{} {}: IND-{:04}, {}",
-                            reg.clock.at(k.tick),
-                            actor_name(reg, k.actor),
-                            k.indicator,
-                            k.how
-                        ),
-                    },
-                    detected,
-                }
+            .map(|x| svg::FlowRow {
+                label: actor_name(reg, *x),
+                warned: f.attempts.iter().find(|a| a.0 == *x).map(|a| a.2),
             })
-            .collect();
-        let fl = svg::Flow {
-            rows: order
-                .iter()
-                .map(|x| svg::FlowRow {
-                    label: actor_name(reg, *x),
-                    warned: f.attempts.iter().find(|a| a.0 == *x).map(|a| a.2),
-                })
-                .collect(),
-            arrivals,
-            attempts: f
-                .attempts
-                .iter()
-                .filter(|x| row_of.contains_key(&x.0))
-                .map(|(x, t, w)| {
-                    (
-                        row_of[x],
-                        t.0,
-                        format!(
-                            "{} first access attempt on {}{}",
-                            reg.clock.at(*t),
-                            actor_name(reg, *x),
-                            if *w { " (warned)" } else { " (not warned)" }
-                        ),
-                    )
-                })
-                .collect(),
-            legend,
-            axis: axis(reg, t0, t1, 12),
-            t0,
-            t1,
-        };
-        doc.blocks.push(Block::Figure(Figure {
-            name: format!("flow-{}", f.id),
-            caption: format!(
-                "How word of \"{}\" spread: each row is an organisation, the dot is when it first held an indicator of the campaign (black: its own detection), the line is the hop that brought it, and the cross is the first access attempt on it (✓ warned before, ✗ not).{}",
-                f.name,
-                if total_rows > MAX_ROWS {
-                    format!(" The first {MAX_ROWS} of {total_rows} organisations involved.")
-                } else {
-                    String::new()
-                }
-            ),
-            svg: svg::flow(&fl, &format!("Indicator flow: {}", f.name)),
-        }));
-        let mut t = Table {
-            head: vec![
-                "Organisation".into(),
-                "First held an indicator".into(),
-                "From".into(),
-                "How".into(),
-                "Hop".into(),
-                "Since first detection".into(),
-            ],
-            ..Default::default()
-        };
-        for k in f.first.iter().take(MAX_ROWS) {
-            t.rows.push(vec![
-                Cell::text(actor_name(reg, k.actor)),
-                Cell::text(reg.clock.at(k.tick).to_string()),
-                Cell::text(k.from.map_or("-".into(), |x| actor_name(reg, x))),
-                Cell::text(&k.how),
-                Cell::num(if k.from.is_some() { format!("{} h", k.tick.0 - k.sent.0) } else { "-".into() }),
-                Cell::num(match f.detected {
-                    Some(d) if k.tick >= d => format!("{} h", k.tick.0 - d.0),
-                    Some(_) => "before".into(),
-                    None => "-".into(),
-                }),
-            ]);
-        }
-        doc.blocks.push(Block::Table(t));
-        if f.first.len() > MAX_ROWS {
-            doc.blocks.push(Block::Aside(format!(
-                "The first {MAX_ROWS} of {} organisations that held an indicator of this campaign.",
-                f.first.len()
-            )));
-        }
-        let mut t = Table {
-            head: vec![
-                "Sender".into(),
-                "Channel".into(),
-                "Sends".into(),
-                "First sent".into(),
-                "New arrivals".into(),
-                "Hop hours (min / median / max)".into(),
-            ],
-            ..Default::default()
-        };
-        let mut hops: Vec<&HopSummary> = f.hops.iter().collect();
-        hops.sort_by_key(|h| (h.first, h.from.clone(), h.channel.clone()));
-        for hsum in hops.iter().take(MAX_ROWS) {
-            let mut hs = hsum.hours.clone();
-            hs.sort_unstable();
-            let lat = if hs.is_empty() {
-                "-".into()
-            } else {
-                format!("{} / {} / {}", hs[0], hs[(hs.len() - 1) / 2], hs[hs.len() - 1])
-            };
-            t.rows.push(vec![
-                Cell::text(&hsum.from),
-                Cell::text(&hsum.channel),
-                Cell::num(hsum.sends.to_string()),
-                Cell::text(hsum.first.map_or("-".into(), |t| reg.clock.at(t).to_string())),
-                Cell::num(hsum.delivered.to_string()),
-                Cell::num(lat),
-            ]);
-        }
-        if !t.rows.is_empty() {
-            doc.blocks.push(Block::Table(t));
-            let more = if hops.len() > MAX_ROWS {
-                format!(" The first {MAX_ROWS} of {} senders and channels, by first send.", hops.len())
+            .collect(),
+        arrivals,
+        attempts: f
+            .attempts
+            .iter()
+            .filter(|x| row_of.contains_key(&x.0))
+            .map(|(x, t, w)| {
+                (
+                    row_of[x],
+                    t.0,
+                    format!(
+                        "{} first access attempt on {}{}",
+                        reg.clock.at(*t),
+                        actor_name(reg, *x),
+                        if *w { " (warned)" } else { " (not warned)" }
+                    ),
+                )
+            })
+            .collect(),
+        legend,
+        axis: axis(reg, t0, t1, 12),
+        t0,
+        t1,
+    };
+    doc.blocks.push(Block::Figure(Figure {
+        name: format!("flow-{}", f.id),
+        caption: format!(
+            "How word of \"{}\" spread: each row is an organisation, the dot is when it first held an indicator of the campaign (black: its own detection), the line is the hop that brought it, and the cross is the first access attempt on it (✓ warned before, ✗ not).{}",
+            f.name,
+            if total_rows > MAX_ROWS {
+                format!(" The first {MAX_ROWS} of {total_rows} organisations involved.")
             } else {
                 String::new()
-            };
-            doc.blocks.push(Block::Aside(format!(
-                "New arrivals count the messages that brought the recipient an indicator of this campaign it did not hold yet; hop hours are measured over those.{more}"
-            )));
-        }
+            }
+        ),
+        svg: svg::flow(&fl, &format!("Indicator flow: {}", f.name)),
+    }));
+}
+
+/// Where each organisation first held an indicator of one campaign.
+fn first_knowledge_table(doc: &mut Doc, a: &Analysis, f: &CampaignFlow) {
+    let reg = a.sim.registry();
+    let mut t = Table {
+        head: vec![
+            "Organisation".into(),
+            "First held an indicator".into(),
+            "From".into(),
+            "How".into(),
+            "Hop".into(),
+            "Since first detection".into(),
+        ],
+        ..Default::default()
+    };
+    for k in f.first.iter().take(MAX_ROWS) {
+        t.rows.push(vec![
+            Cell::text(actor_name(reg, k.actor)),
+            Cell::text(reg.clock.at(k.tick).to_string()),
+            Cell::text(k.from.map_or("-".into(), |x| actor_name(reg, x))),
+            Cell::text(&k.how),
+            Cell::num(if k.from.is_some() { format!("{} h", k.tick.0 - k.sent.0) } else { "-".into() }),
+            Cell::num(match f.detected {
+                Some(d) if k.tick >= d => format!("{} h", k.tick.0 - d.0),
+                Some(_) => "before".into(),
+                None => "-".into(),
+            }),
+        ]);
+    }
+    doc.blocks.push(Block::Table(t));
+    if f.first.len() > MAX_ROWS {
+        doc.blocks.push(Block::Aside(format!(
+            "The first {MAX_ROWS} of {} organisations that held an indicator of this campaign.",
+            f.first.len()
+        )));
+    }
+}
+
+/// The sends and deliveries of one campaign, by sender and channel.
+fn hops_table(doc: &mut Doc, a: &Analysis, f: &CampaignFlow) {
+    let reg = a.sim.registry();
+    let mut t = Table {
+        head: vec![
+            "Sender".into(),
+            "Channel".into(),
+            "Sends".into(),
+            "First sent".into(),
+            "New arrivals".into(),
+            "Hop hours (min / median / max)".into(),
+        ],
+        ..Default::default()
+    };
+    let mut hops: Vec<&HopSummary> = f.hops.iter().collect();
+    hops.sort_by_key(|h| (h.first, h.from.clone(), h.channel.clone()));
+    for hsum in hops.iter().take(MAX_ROWS) {
+        let mut hs = hsum.hours.clone();
+        hs.sort_unstable();
+        let lat = if hs.is_empty() {
+            "-".into()
+        } else {
+            format!("{} / {} / {}", hs[0], hs[(hs.len() - 1) / 2], hs[hs.len() - 1])
+        };
+        t.rows.push(vec![
+            Cell::text(&hsum.from),
+            Cell::text(&hsum.channel),
+            Cell::num(hsum.sends.to_string()),
+            Cell::text(hsum.first.map_or("-".into(), |t| reg.clock.at(t).to_string())),
+            Cell::num(hsum.delivered.to_string()),
+            Cell::num(lat),
+        ]);
+    }
+    if !t.rows.is_empty() {
+        doc.blocks.push(Block::Table(t));
+        let more = if hops.len() > MAX_ROWS {
+            format!(" The first {MAX_ROWS} of {} senders and channels, by first send.", hops.len())
+        } else {
+            String::new()
+        };
+        doc.blocks.push(Block::Aside(format!(
+            "New arrivals count the messages that brought the recipient an indicator of this campaign it did not hold yet; hop hours are measured over those.{more}"
+        )));
     }
 }
