@@ -165,11 +165,49 @@ pub(super) fn channel_name(c: Option<Channel>) -> String {
 /// Runs the analysis.
 pub fn analyse<'a>(report: &'a ReplayReport, info: JournalInfo, evaluation: &EvaluationSpec) -> Analysis<'a> {
     let sim = &report.sim;
-    let reg = sim.registry();
+    let Timeline { rows, counts, totals, marks, commands } = timeline(sim);
+    let targeted = targeted_jurisdictions(sim);
+    let flows = campaign_flows(sim);
     let metrics = sim.metrics();
-    let events = sim.events();
-    let indicators = sim.indicators();
 
+    let mut a = Analysis {
+        sim,
+        metrics,
+        info,
+        rows,
+        counts,
+        totals,
+        marks,
+        targeted,
+        flows,
+        capabilities: Vec::new(),
+        notes: report.notes.clone(),
+        debrief: report.debrief.clone(),
+        talk: report.talk.clone(),
+        commands,
+        actions: ttx_engine::evaluation::score(sim),
+        hashes_checked: report.hashes_checked,
+        last_tick: report.last_tick,
+    };
+    a.capabilities =
+        evaluation.capabilities.iter().map(|c| rate_capability(&a, &c.name, &c.measures)).collect();
+    a
+}
+
+/// The timeline's rows, counts and marks, and the commands from outside, read from the event log.
+struct Timeline {
+    rows: Vec<String>,
+    counts: Vec<[u32; 6]>,
+    totals: [u32; 6],
+    marks: Vec<(usize, usize, u32, String)>,
+    commands: Vec<(Tick, String, String, Option<String>)>,
+}
+
+/// Counts the events on the timeline by team row and category, and collects the commands from
+/// outside (players and facilitator).
+fn timeline(sim: &Sim) -> Timeline {
+    let reg = sim.registry();
+    let events = sim.events();
     // Timeline rows: every team, then "no team" when needed.
     let mut rows: Vec<String> = reg.teams.iter().map(|t| t.name.clone()).collect();
     let no_team = rows.len();
@@ -228,13 +266,15 @@ pub fn analyse<'a>(report: &'a ReplayReport, info: JournalInfo, evaluation: &Eva
     } else {
         counts.pop();
     }
+    Timeline { rows, counts, totals, marks, commands }
+}
 
-    // Knowledge arrivals per (actor, campaign): every way an indicator reached an actor.
-    let camp_of = |ind: u32| indicators.get(ind as usize).map(|i| i.campaign);
-    let flows = campaign_flows(sim);
-
-    // Targeted jurisdictions, as the metric counts them: the first attempt on each local
-    // jurisdiction or state office, warned if it held a matching indicator before.
+/// Targeted jurisdictions, as the metric counts them: the first attempt on each local
+/// jurisdiction or state office, warned if it held a matching indicator before.
+fn targeted_jurisdictions(sim: &Sim) -> Vec<Targeted> {
+    let reg = sim.registry();
+    let events = sim.events();
+    let indicators = sim.indicators();
     let mut targeted: Vec<Targeted> = Vec::new();
     let mut seen = BTreeSet::new();
     for e in events {
@@ -276,7 +316,6 @@ pub fn analyse<'a>(report: &'a ReplayReport, info: JournalInfo, evaluation: &Eva
                 break;
             }
         }
-        let _ = camp_of;
         targeted.push(Targeted {
             actor: owner,
             attempt: e.tick,
@@ -285,27 +324,5 @@ pub fn analyse<'a>(report: &'a ReplayReport, info: JournalInfo, evaluation: &Eva
             first_warning: first,
         });
     }
-
-    let mut a = Analysis {
-        sim,
-        metrics,
-        info,
-        rows,
-        counts,
-        totals,
-        marks,
-        targeted,
-        flows,
-        capabilities: Vec::new(),
-        notes: report.notes.clone(),
-        debrief: report.debrief.clone(),
-        talk: report.talk.clone(),
-        commands,
-        actions: ttx_engine::evaluation::score(sim),
-        hashes_checked: report.hashes_checked,
-        last_tick: report.last_tick,
-    };
-    a.capabilities =
-        evaluation.capabilities.iter().map(|c| rate_capability(&a, &c.name, &c.measures)).collect();
-    a
+    targeted
 }
