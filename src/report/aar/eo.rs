@@ -1,7 +1,7 @@
 //! The AAR's section on the executive order's deadlines and what met them.
 
 use ttx_engine::events::EventKind;
-use ttx_engine::{ETime, Tick};
+use ttx_engine::{ETime, FacilitatorView, Sim, Tick};
 
 use crate::report::doc::{Block, Cell, Doc, Table};
 
@@ -14,7 +14,7 @@ pub(super) fn eo_section(doc: &mut Doc, a: &Analysis) {
     let reg = sim.registry();
     let m = &a.metrics;
     let fv = sim.facilitator_view();
-    let eo = fv.eo;
+    let eo = &fv.eo;
     let end = reg.clock.at(Tick(a.last_tick));
     h2(doc, "eo13848", "6. EO 13848 outcome");
     doc.blocks.push(Block::Aside(
@@ -63,24 +63,7 @@ pub(super) fn eo_section(doc: &mut Doc, a: &Analysis) {
             None => "not judged (no assessment)".into(),
         },
     ));
-    let active: Vec<String> = {
-        let mut v: Vec<String> = Vec::new();
-        for e in sim.events() {
-            if let EventKind::CampaignStarted { campaign } = &e.kind {
-                let n = reg.adversaries[reg.campaign(*campaign).adversary.ix()].name.clone();
-                if !v.contains(&n) {
-                    v.push(n);
-                }
-            }
-        }
-        // A campaign an inject found already inside (`Compromise`) is running without a start event.
-        for c in fv.campaigns.iter().filter(|c| c.status == "active" || c.targets > 0) {
-            if !v.contains(&c.adversary) {
-                v.push(c.adversary.clone());
-            }
-        }
-        v
-    };
+    let active = adversaries_with_campaigns(sim, &fv);
     facts.push((
         "Adversaries with campaigns in this run".to_string(),
         if active.is_empty() { "none".into() } else { active.join(", ") },
@@ -105,16 +88,7 @@ pub(super) fn eo_section(doc: &mut Doc, a: &Analysis) {
             (None, None) => pending(ETime(eo.assessment_due.0 + 45 * 24)),
         },
     ));
-    let recommended: Vec<String> = sim
-        .events()
-        .iter()
-        .filter_map(|e| match &e.kind {
-            EventKind::SanctionsRecommended { adversary } => {
-                Some(reg.adversaries[adversary.ix()].name.clone())
-            }
-            _ => None,
-        })
-        .collect();
+    let recommended = sanctions_recommended(sim);
     facts.push((
         "Sanctions recommended".to_string(),
         if recommended.is_empty() { "none".into() } else { recommended.join(", ") },
@@ -144,14 +118,55 @@ pub(super) fn eo_section(doc: &mut Doc, a: &Analysis) {
         },
     ));
     doc.blocks.push(Block::Facts(facts));
-    if !eo.evidence.is_empty() {
-        let mut t = Table {
-            head: vec!["Adversary".into(), "Attribution evidence gathered".into()],
-            ..Default::default()
-        };
-        for (name, v) in &eo.evidence {
-            t.rows.push(vec![Cell::text(name), Cell::num(format!("{v:.2}"))]);
+    evidence_table(doc, &eo.evidence);
+}
+
+/// The adversaries that ran a campaign in the run, in the order they started.
+fn adversaries_with_campaigns(sim: &Sim, fv: &FacilitatorView) -> Vec<String> {
+    let reg = sim.registry();
+    let mut v: Vec<String> = Vec::new();
+    for e in sim.events() {
+        if let EventKind::CampaignStarted { campaign } = &e.kind {
+            let n = reg.adversaries[reg.campaign(*campaign).adversary.ix()].name.clone();
+            if !v.contains(&n) {
+                v.push(n);
+            }
         }
-        doc.blocks.push(Block::Table(t));
     }
+    // A campaign an inject found already inside (`Compromise`) is running without a start event.
+    for c in fv.campaigns.iter().filter(|c| c.status == "active" || c.targets > 0) {
+        if !v.contains(&c.adversary) {
+            v.push(c.adversary.clone());
+        }
+    }
+    v
+}
+
+/// The adversaries the sanctions were recommended against, in order.
+fn sanctions_recommended(sim: &Sim) -> Vec<String> {
+    let reg = sim.registry();
+    sim.events()
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::SanctionsRecommended { adversary } => {
+                Some(reg.adversaries[adversary.ix()].name.clone())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// The attribution evidence gathered against each adversary.
+fn evidence_table(doc: &mut Doc, evidence: &[(String, f64)]) {
+    if evidence.is_empty() {
+        return;
+    }
+    let mut t = Table {
+        head: vec!["Adversary".into(), "Attribution evidence gathered".into()],
+        ..Default::default()
+    };
+    for (name, v) in evidence {
+        t.rows.push(vec![Cell::text(name), Cell::num(format!("{v:.2}"))]);
+    }
+    doc.blocks.push(Block::Table(t));
 }
