@@ -105,43 +105,7 @@ pub(super) fn evidence(a: &Analysis, metric: &str) -> Vec<String> {
                 m.blocked_by_shared_indicator, m.intrusions_blocked
             ));
         }
-        "time_to_share_h_p50" | "alert_reach_h_p50" | "alert_reach_h_p90" => {
-            for f in &a.flows {
-                match (f.detected, f.alerted) {
-                    (Some(d), Some(al)) => v.push(format!(
-                        "{}: first detected {}, first EI-ISAC alert {} ({}).",
-                        f.name,
-                        reg.clock.at(d),
-                        reg.clock.at(al),
-                        if al >= d {
-                            format!("{} h later", al.0 - d.0)
-                        } else {
-                            "before any detection, from intelligence or an inject".into()
-                        }
-                    )),
-                    (Some(d), None) => v.push(format!(
-                        "{}: first detected {}, never alerted by the EI-ISAC.",
-                        f.name,
-                        reg.clock.at(d)
-                    )),
-                    _ => {}
-                }
-            }
-            if metric != "time_to_share_h_p50" {
-                let n: u32 = a
-                    .flows
-                    .iter()
-                    .flat_map(|f| &f.hops)
-                    .filter(|h| h.channel == channel_name(Some(Channel::IsacToMembers)))
-                    .map(|h| h.delivered)
-                    .sum();
-                v.push(format!(
-                    "{n} EI-ISAC alerts brought a member an indicator it did not hold yet; reach p50 {}, p90 {}.",
-                    h(m.alert_reach_h_p50),
-                    h(m.alert_reach_h_p90)
-                ));
-            }
-        }
+        "time_to_share_h_p50" | "alert_reach_h_p50" | "alert_reach_h_p90" => sharing_evidence(a, metric, &mut v),
         "dwell_time_h_p50" | "dwell_time_h_p90" | "undetected_compromises" => v.push(format!(
             "{} successful intrusions; dwell time p50 {}, p90 {} (Kaplan-Meier); {} intruders still inside unseen, {} gone unseen.",
             m.intrusions_succeeded,
@@ -178,34 +142,81 @@ pub(super) fn evidence(a: &Analysis, metric: &str) -> Vec<String> {
                 reg.spec.public.confidence, m.confidence_min, m.confidence_final, stmts
             ));
         }
-        "attribution_day" | "eo_deadlines_met" => {
-            let eo = a.sim.facilitator_view().eo;
-            v.push(match eo.assessment_at {
-                Some(t) => format!(
-                    "Assessment delivered {} (due {}), naming {}; attribution {}.",
-                    t,
-                    eo.assessment_due,
-                    if eo.named.is_empty() { "no one".to_string() } else { eo.named.join(", ") },
-                    match m.attribution_correct {
-                        Some(true) => "correct",
-                        Some(false) => "wrong",
-                        None => "not judged",
-                    }
-                ),
-                None => {
-                    format!("No assessment delivered by the end of the record (due {}).", eo.assessment_due)
-                }
-            });
-            if let Some(r) = eo.report_at {
-                v.push(format!(
-                    "DOJ/DHS report delivered {r} (due {}).",
-                    eo.report_due.map_or("-".into(), |d| d.to_string())
-                ));
-            }
-        }
+        "attribution_day" | "eo_deadlines_met" => eo_evidence(a, &mut v),
         _ => {}
     }
     v
+}
+
+/// The evidence behind the sharing measures: each campaign's detection and first alert, and the
+/// alerts' reach.
+fn sharing_evidence(a: &Analysis, metric: &str, v: &mut Vec<String>) {
+    let reg = a.sim.registry();
+    let m = &a.metrics;
+    let h = |x: Option<f64>| Unit::Hours.fmt_opt(x);
+    for f in &a.flows {
+        match (f.detected, f.alerted) {
+            (Some(d), Some(al)) => v.push(format!(
+                "{}: first detected {}, first EI-ISAC alert {} ({}).",
+                f.name,
+                reg.clock.at(d),
+                reg.clock.at(al),
+                if al >= d {
+                    format!("{} h later", al.0 - d.0)
+                } else {
+                    "before any detection, from intelligence or an inject".into()
+                }
+            )),
+            (Some(d), None) => v.push(format!(
+                "{}: first detected {}, never alerted by the EI-ISAC.",
+                f.name,
+                reg.clock.at(d)
+            )),
+            _ => {}
+        }
+    }
+    if metric != "time_to_share_h_p50" {
+        let n: u32 = a
+            .flows
+            .iter()
+            .flat_map(|f| &f.hops)
+            .filter(|h| h.channel == channel_name(Some(Channel::IsacToMembers)))
+            .map(|h| h.delivered)
+            .sum();
+        v.push(format!(
+            "{n} EI-ISAC alerts brought a member an indicator it did not hold yet; reach p50 {}, p90 {}.",
+            h(m.alert_reach_h_p50),
+            h(m.alert_reach_h_p90)
+        ));
+    }
+}
+
+/// The evidence behind the EO 13848 measures: the assessment and the report.
+fn eo_evidence(a: &Analysis, v: &mut Vec<String>) {
+    let m = &a.metrics;
+    let eo = a.sim.facilitator_view().eo;
+    v.push(match eo.assessment_at {
+        Some(t) => format!(
+            "Assessment delivered {} (due {}), naming {}; attribution {}.",
+            t,
+            eo.assessment_due,
+            if eo.named.is_empty() { "no one".to_string() } else { eo.named.join(", ") },
+            match m.attribution_correct {
+                Some(true) => "correct",
+                Some(false) => "wrong",
+                None => "not judged",
+            }
+        ),
+        None => {
+            format!("No assessment delivered by the end of the record (due {}).", eo.assessment_due)
+        }
+    });
+    if let Some(r) = eo.report_at {
+        v.push(format!(
+            "DOJ/DHS report delivered {r} (due {}).",
+            eo.report_due.map_or("-".into(), |d| d.to_string())
+        ));
+    }
 }
 
 pub(super) fn rate_capability(a: &Analysis, name: &str, measures: &[MeasureSpec]) -> CapabilityResult {
