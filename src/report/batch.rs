@@ -8,60 +8,12 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde::Deserialize;
+use ttx::batch::Manifest;
 
 use super::doc::{Block, Cell, Doc, Figure, Table};
 use super::metrics_text::label;
 use super::sanitize::inline_svg;
 use super::svg::{self, ForestRow};
-
-/// One swept path.
-#[derive(Clone, Debug, Deserialize)]
-pub struct Sweep {
-    /// Scenario path, e.g. `sharing.isac_membership`.
-    pub path: String,
-    /// Its values.
-    #[serde(default)]
-    pub values: Vec<serde_json::Value>,
-}
-
-/// A shard of a larger batch.
-#[derive(Clone, Debug, Deserialize)]
-pub struct Shard {
-    /// Index.
-    pub index: u64,
-    /// Count.
-    pub count: u64,
-}
-
-/// manifest.json.
-#[derive(Clone, Debug, Deserialize)]
-pub struct Manifest {
-    /// ttx version.
-    pub ttx_version: String,
-    /// Scenario path or built-in name.
-    pub scenario: String,
-    /// Scenario title.
-    #[serde(default)]
-    pub scenario_name: String,
-    /// Scenario content hash.
-    pub scenario_hash: String,
-    /// Base seed.
-    pub seed: u64,
-    /// Runs per point.
-    pub runs: u64,
-    /// Sweeps.
-    #[serde(default)]
-    pub sweeps: Vec<Sweep>,
-    /// Number of sweep points.
-    pub points: u64,
-    /// Shard, if one.
-    #[serde(default)]
-    pub shard: Option<Shard>,
-    /// The command-line arguments.
-    #[serde(default)]
-    pub arguments: Vec<String>,
-}
 
 /// Statistics of one metric at one sweep point.
 #[derive(Clone, Debug, Default)]
@@ -658,11 +610,17 @@ mod tests {
             scenario_name: "S".into(),
             scenario_hash: "h".into(),
             seed: 1,
+            scenario_text: None,
             runs: 10,
             sweeps: vec![],
             points: 1,
             shard: None,
             arguments: vec!["s.ron".into(), "--runs".into(), "10".into(), "--note".into(), "a b".into()],
+            commands: None,
+            build: None,
+            design: None,
+            series: None,
+            entities: false,
         };
         assert_eq!(command_line(&m), "ttx batch s.ron --runs 10 --note 'a b'");
     }
