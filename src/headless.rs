@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use ttx::numfmt::thousands;
 use ttx_engine::journal::{self, JournalWriter, Record};
 use ttx_engine::{Metrics, Scenario, Sim, SimOptions, builtin};
 
@@ -284,18 +285,6 @@ fn pct(x: Option<f64>) -> String {
     x.map_or("-".to_string(), |v| format!("{:.1}%", v * 100.0))
 }
 
-fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// A readable metric summary.
 pub fn write_summary(
     out: &mut impl Write,
@@ -362,10 +351,10 @@ pub fn write_summary(
     writeln!(
         out,
         "  voters affected              {:>10}   altered {}, lost {}, delayed {}",
-        thousands(m.voters_affected),
-        thousands(m.registrations_altered),
-        thousands(m.registrations_lost),
-        thousands(m.voters_delayed)
+        thousands(m.voters_affected as i64),
+        thousands(m.registrations_altered as i64),
+        thousands(m.registrations_lost as i64),
+        thousands(m.voters_delayed as i64),
     )?;
     writeln!(
         out,

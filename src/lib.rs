@@ -7,6 +7,7 @@ pub mod batch;
 pub mod calibrate;
 pub mod command_text;
 pub mod fsio;
+pub mod numfmt;
 pub mod policy;
 pub mod scenario_file;
 pub mod whatif;

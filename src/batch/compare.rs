@@ -8,6 +8,8 @@
 use std::fmt::Write;
 use std::path::Path;
 
+use crate::numfmt::sensible;
+
 use super::files::{self, Manifest, RunRow};
 use super::plots::{self, Group};
 use super::stats::{Stats, t975};
@@ -77,19 +79,6 @@ pub fn difference(
     Ok(Some((m, m - half, m + half, "Welch")))
 }
 
-fn num(x: f64) -> String {
-    let a = x.abs();
-    if a >= 100.0 {
-        format!("{x:.0}")
-    } else if a >= 10.0 {
-        format!("{x:.1}")
-    } else if a >= 1.0 {
-        format!("{x:.2}")
-    } else {
-        format!("{x:.3}")
-    }
-}
-
 /// A Markdown table: every metric's mean [95% CI] in each batch, and the change from the first to the second.
 pub fn markdown(a: &Finished, b: &Finished, metrics: &[&str]) -> Result<String, BatchError> {
     let mut t = String::new();
@@ -100,15 +89,21 @@ pub fn markdown(a: &Finished, b: &Finished, metrics: &[&str]) -> Result<String, 
             let s = Stats::of_metric(m, &f.values(m)?.iter().map(|x| x.1).collect::<Vec<_>>());
             Ok(match (s.mean, s.ci95) {
                 (Some(mean), Some((lo, hi))) => {
-                    format!("{} [{}, {}] (n={})", num(mean), num(lo), num(hi), s.n)
+                    format!("{} [{}, {}] (n={})", sensible(mean), sensible(lo), sensible(hi), s.n)
                 }
-                (Some(mean), None) => format!("{} (n={})", num(mean), s.n),
+                (Some(mean), None) => format!("{} (n={})", sensible(mean), s.n),
                 _ => "no value".into(),
             })
         };
         let change = match difference(a, b, m)? {
             Some((d, lo, hi, how)) => {
-                format!("{}{} [{}, {}] ({how})", if d > 0.0 { "+" } else { "" }, num(d), num(lo), num(hi))
+                format!(
+                    "{}{} [{}, {}] ({how})",
+                    if d > 0.0 { "+" } else { "" },
+                    sensible(d),
+                    sensible(lo),
+                    sensible(hi)
+                )
             }
             None => "-".into(),
         };

@@ -28,6 +28,8 @@ use std::sync::mpsc;
 use rayon::prelude::*;
 use ttx_engine::{Resolution, Scenario, Sim, SimOptions};
 
+use crate::numfmt::whole_or_sensible;
+
 pub use files::{Build, CommandsRecord, Manifest, RunRow, Shard, Task, run_seed};
 pub use progress::ProgressMode;
 
@@ -923,20 +925,6 @@ fn finish(
     Ok(sums)
 }
 
-/// A number for the console: three significant figures or so.
-fn short(x: f64) -> String {
-    let a = x.abs();
-    if a >= 1000.0 || x == x.round() && a < 1e15 {
-        format!("{x:.0}")
-    } else if a >= 100.0 {
-        format!("{x:.1}")
-    } else if a >= 10.0 {
-        format!("{x:.2}")
-    } else {
-        format!("{x:.3}")
-    }
-}
-
 fn print_table(
     out: &mut dyn Write,
     m: &Manifest,
@@ -966,8 +954,13 @@ fn print_table(
         for name in ttx_engine::metrics::headline_metrics() {
             let cell = s.metrics.iter().find(|(n, _)| n == name).map_or("-".to_string(), |(_, st)| {
                 match (st.mean, st.ci95) {
-                    (Some(mean), Some((lo, hi))) => format!("{} [{}, {}]", short(mean), short(lo), short(hi)),
-                    (Some(mean), None) => short(mean),
+                    (Some(mean), Some((lo, hi))) => format!(
+                        "{} [{}, {}]",
+                        whole_or_sensible(mean),
+                        whole_or_sensible(lo),
+                        whole_or_sensible(hi)
+                    ),
+                    (Some(mean), None) => whole_or_sensible(mean),
                     _ => "-".into(),
                 }
             });

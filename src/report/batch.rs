@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use ttx::batch::Manifest;
+use ttx::numfmt::{sensible, whole_or_sensible};
 
 use super::doc::{Block, Cell, Doc, Figure, Table};
 use super::metrics_text::label;
@@ -260,29 +261,12 @@ fn load_differences(dir: &Path) -> Result<Option<Effects>, String> {
     Ok(Some(out))
 }
 
-/// A number with sensible precision.
-pub fn fmt_num(v: f64) -> String {
-    let a = v.abs();
-    if a >= 1000.0 {
-        format!("{v:.0}")
-    } else if a >= 100.0 {
-        format!("{v:.1}")
-    } else if a >= 1.0 {
-        format!("{v:.2}")
-    } else {
-        format!("{v:.3}")
-    }
-}
-
 fn opt(v: Option<f64>) -> String {
-    v.map_or_else(|| "-".to_string(), fmt_num)
+    v.map_or_else(|| "-".to_string(), sensible)
 }
 
 fn count(v: Option<f64>) -> String {
-    match v {
-        Some(n) if n == n.trunc() && n.abs() < 1e15 => format!("{}", n as i64),
-        other => opt(other),
-    }
+    v.map_or_else(|| "-".to_string(), whole_or_sensible)
 }
 
 fn point_label(b: &Batch, p: &Point) -> String {
@@ -488,7 +472,7 @@ pub fn document(b: &Batch) -> Doc {
         doc.blocks.push(Block::Figure(Figure {
             name: format!("effect-{key}"),
             caption: format!("{}: mean and 95% confidence interval at each sweep point.", label(key)),
-            svg: svg::forest(&rows, &format!("{} by sweep point", label(key)), fmt_num),
+            svg: svg::forest(&rows, &format!("{} by sweep point", label(key)), sensible),
         }));
         let mut t = Table {
             head: vec![
@@ -511,7 +495,7 @@ pub fn document(b: &Batch) -> Doc {
                 match effects.get(&(p.point, key.to_string())) {
                     Some(e) => (
                         opt(e.mean),
-                        e.ci.map_or("-".into(), |(lo, hi)| format!("{} to {}", fmt_num(lo), fmt_num(hi))),
+                        e.ci.map_or("-".into(), |(lo, hi)| format!("{} to {}", sensible(lo), sensible(hi))),
                         e.p_holm.map_or("-".into(), fmt_p),
                         e.p_holm.filter(|q| *q < 0.05).map(|_| "clear"),
                     ),
@@ -523,7 +507,7 @@ pub fn document(b: &Batch) -> Doc {
                 Cell::text(point_label(b, p)),
                 Cell::num(count(s.n)),
                 Cell::num(opt(s.mean)),
-                Cell::num(s.ci.map_or("-".into(), |(a, c)| format!("{} to {}", fmt_num(a), fmt_num(c)))),
+                Cell::num(s.ci.map_or("-".into(), |(a, c)| format!("{} to {}", sensible(a), sensible(c)))),
                 Cell::num(d),
                 Cell { text: dci, class: class.or(Some("num")) },
                 Cell::num(holm),
@@ -551,7 +535,7 @@ pub fn document(b: &Batch) -> Doc {
             row.push(Cell::num(opt(s.mean)));
             row.push(Cell::num(opt(s.sd)));
             row.push(Cell::num(
-                s.ci.map_or("-".into(), |(a, c)| format!("{} to {}", fmt_num(a), fmt_num(c))),
+                s.ci.map_or("-".into(), |(a, c)| format!("{} to {}", sensible(a), sensible(c))),
             ));
             row.push(Cell::num(opt(s.p5)));
             row.push(Cell::num(opt(s.p50)));

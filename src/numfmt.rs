@@ -1,0 +1,50 @@
+//! How reports and consoles write numbers: one rule of sensible precision for measured values,
+//! and the engine's thousands separators for counts.
+
+pub use ttx_engine::metrics::thousands;
+
+/// A number with sensible precision: no decimals from 1,000 up, one from 100, two from 1 and
+/// three below 1 (by magnitude; rounding is Rust's, to the nearest, ties to even on the exact
+/// binary value).
+pub fn sensible(v: f64) -> String {
+    let a = v.abs();
+    if a >= 1000.0 {
+        format!("{v:.0}")
+    } else if a >= 100.0 {
+        format!("{v:.1}")
+    } else if a >= 1.0 {
+        format!("{v:.2}")
+    } else {
+        format!("{v:.3}")
+    }
+}
+
+/// A whole number as an integer (a count, a number of hours), any other with [`sensible`]
+/// precision.
+pub fn whole_or_sensible(v: f64) -> String {
+    if v == v.trunc() && v.abs() < 1e15 { format!("{}", v as i64) } else { sensible(v) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sensible_precision_by_magnitude() {
+        assert_eq!(sensible(12345.6), "12346");
+        assert_eq!(sensible(150.25), "150.2");
+        assert_eq!(sensible(-150.26), "-150.3");
+        assert_eq!(sensible(15.257), "15.26");
+        assert_eq!(sensible(1.5), "1.50");
+        assert_eq!(sensible(0.01234), "0.012");
+        assert_eq!(sensible(0.0), "0.000");
+    }
+
+    #[test]
+    fn whole_numbers_have_no_decimals() {
+        assert_eq!(whole_or_sensible(12.0), "12");
+        assert_eq!(whole_or_sensible(-3.0), "-3");
+        assert_eq!(whole_or_sensible(150.25), "150.2");
+        assert_eq!(whole_or_sensible(2.345), sensible(2.345));
+    }
+}
