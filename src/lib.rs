@@ -8,6 +8,7 @@ pub mod calibrate;
 pub mod command_text;
 pub mod fsio;
 pub mod numfmt;
+pub mod palette;
 pub mod policy;
 pub mod scenario_file;
 pub mod whatif;

@@ -21,26 +21,34 @@ use plotters::prelude::*;
 use serde_json::Value;
 use ttx_engine::metrics;
 
+use crate::palette;
+
 use super::BatchError;
 use super::files::{self, Manifest, PointSummary, RunRow};
 use super::render::{Format, Picture, Recorder};
 use super::stats::{Stats, percentile};
 use super::sweep;
 
-const BOX: RGBColor = RGBColor(0x9e, 0xc5, 0xe8);
-const EDGE: RGBColor = RGBColor(0x1f, 0x4e, 0x79);
+/// A colour of the palette all charts share.
+const fn colour(hex: &str) -> RGBColor {
+    let (r, g, b) = palette::rgb(hex);
+    RGBColor(r, g, b)
+}
+
+const BOX: RGBColor = colour(palette::SKY);
+const EDGE: RGBColor = colour(palette::BLUE);
 const GRID: RGBColor = RGBColor(0xdd, 0xdd, 0xdd);
 const LIGHT: RGBColor = RGBColor(0xf6, 0xf6, 0xf6);
-const MEAN: RGBColor = RGBColor(0xc0, 0x39, 0x2b);
+const MEAN: RGBColor = colour(palette::RED);
 const SERIES: [RGBColor; 8] = [
-    RGBColor(0x1f, 0x77, 0xb4),
-    RGBColor(0xd6, 0x27, 0x28),
-    RGBColor(0x2c, 0xa0, 0x2c),
-    RGBColor(0xff, 0x7f, 0x0e),
-    RGBColor(0x94, 0x67, 0xbd),
-    RGBColor(0x8c, 0x56, 0x4b),
-    RGBColor(0xe3, 0x77, 0xc2),
-    RGBColor(0x7f, 0x7f, 0x7f),
+    colour(palette::SERIES[0]),
+    colour(palette::SERIES[1]),
+    colour(palette::SERIES[2]),
+    colour(palette::SERIES[3]),
+    colour(palette::SERIES[4]),
+    colour(palette::SERIES[5]),
+    colour(palette::SERIES[6]),
+    colour(palette::SERIES[7]),
 ];
 
 fn err<E: std::fmt::Display>(path: &Path) -> impl Fn(E) -> BatchError + '_ {

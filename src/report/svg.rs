@@ -9,25 +9,8 @@ use std::fmt::Write as _;
 
 use super::doc::esc;
 
-/// Colour-blind-safe palette (Okabe and Ito).
-pub mod colour {
-    /// Orange.
-    pub const ORANGE: &str = "#E69F00";
-    /// Sky blue.
-    pub const SKY: &str = "#56B4E9";
-    /// Bluish green.
-    pub const GREEN: &str = "#009E73";
-    /// Yellow.
-    pub const YELLOW: &str = "#C9B800";
-    /// Blue.
-    pub const BLUE: &str = "#0072B2";
-    /// Vermillion.
-    pub const RED: &str = "#D55E00";
-    /// Reddish purple.
-    pub const PURPLE: &str = "#CC79A7";
-    /// Dark grey.
-    pub const GREY: &str = "#555555";
-}
+/// The charts' palette (Okabe and Ito), the one the batch plots use.
+pub use ttx::palette as colour;
 
 const FONT: &str = "Segoe UI, Helvetica Neue, Arial, Liberation Sans, sans-serif";
 
