@@ -388,14 +388,25 @@ pub fn document(b: &Batch) -> Doc {
         ),
         blocks: Vec::new(),
     };
-    let h2 = |doc: &mut Doc, id: &str, t: &str| {
-        doc.blocks.push(Block::Heading { level: 2, id: id.into(), text: t.into() })
-    };
-    let h3 = |doc: &mut Doc, id: &str, t: &str| {
-        doc.blocks.push(Block::Heading { level: 3, id: id.into(), text: t.into() })
-    };
+    manifest_section(&mut doc, b);
+    effects_section(&mut doc, b);
+    summary_section(&mut doc, b);
+    plots_section(&mut doc, b);
+    doc
+}
 
-    h2(&mut doc, "manifest", "1. What was run");
+fn h2(doc: &mut Doc, id: &str, text: &str) {
+    doc.blocks.push(Block::Heading { level: 2, id: id.into(), text: text.into() });
+}
+
+fn h3(doc: &mut Doc, id: &str, text: &str) {
+    doc.blocks.push(Block::Heading { level: 3, id: id.into(), text: text.into() });
+}
+
+/// 1. What was run: the manifest, and the runs of each point.
+fn manifest_section(doc: &mut Doc, b: &Batch) {
+    let m = &b.manifest;
+    h2(doc, "manifest", "1. What was run");
     let mut facts = vec![
         ("Scenario".to_string(), format!("{} ({})", m.scenario_name, m.scenario)),
         ("Scenario hash".into(), m.scenario_hash.clone()),
@@ -444,8 +455,11 @@ pub fn document(b: &Batch) -> Doc {
         }
         doc.blocks.push(Block::Table(t));
     }
+}
 
-    h2(&mut doc, "effects", "2. The sweep's effect on key metrics");
+/// 2. The sweep's effect on each key metric.
+fn effects_section(doc: &mut Doc, b: &Batch) {
+    h2(doc, "effects", "2. The sweep's effect on key metrics");
     doc.blocks.push(Block::Aside(
         match b.paired {
             Some(_) => "For each key metric: the mean at every sweep point with its 95% confidence interval (from summary.csv), and the difference from the first point (from differences.csv). Run k of every point starts from the same seed, so the difference is taken run by run (paired t interval): the luck the points share cancels. A difference is marked clear when Holm's adjusted p-value, over every comparison of every key metric in this section, is below 0.05: the chance of marking any effect that is not there stays below 5% however many comparisons there are.".into(),
@@ -458,7 +472,7 @@ pub fn document(b: &Batch) -> Doc {
         if !b.metric_names.iter().any(|n| n == key) {
             continue;
         }
-        h3(&mut doc, &format!("effect-{key}"), &format!("{} ({key})", label(key)));
+        h3(doc, &format!("effect-{key}"), &format!("{} ({key})", label(key)));
         let stats_of =
             |p: &Point| p.metrics.iter().find(|(n, _)| n == key).map(|(_, s)| s.clone()).unwrap_or_default();
         let rows: Vec<ForestRow> = b
@@ -515,8 +529,11 @@ pub fn document(b: &Batch) -> Doc {
         }
         doc.blocks.push(Block::Table(t));
     }
+}
 
-    h2(&mut doc, "summary", "3. Summary statistics");
+/// 3. Every metric's summary statistics at every point.
+fn summary_section(doc: &mut Doc, b: &Batch) {
+    h2(doc, "summary", "3. Summary statistics");
     doc.blocks.push(Block::Aside(format!(
         "Every row of summary.csv: {} sweep points × {} metrics.",
         b.points.len(),
@@ -544,8 +561,11 @@ pub fn document(b: &Batch) -> Doc {
         }
     }
     doc.blocks.push(Block::Table(t));
+}
 
-    h2(&mut doc, "plots", "4. Plots");
+/// 4. Every plot of the batch directory.
+fn plots_section(doc: &mut Doc, b: &Batch) {
+    h2(doc, "plots", "4. Plots");
     if b.plots.is_empty() {
         doc.blocks
             .push(Block::Para("The batch directory has no plots (run `ttx batch` with `--plots`).".into()));
@@ -568,7 +588,6 @@ pub fn document(b: &Batch) -> Doc {
             Err(e) => doc.blocks.push(Block::Para(format!("plots/{} could not be shown: {e}", p.file))),
         }
     }
-    doc
 }
 
 #[cfg(test)]
