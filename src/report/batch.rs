@@ -176,6 +176,23 @@ pub fn load(dir: &Path) -> Result<Batch, String> {
         return Err("summary.csv has no rows".into());
     }
 
+    let has_runs = count_runs(dir, &mut points)?;
+    let plots = read_plots(dir)?;
+    let paired = load_differences(dir)?;
+    Ok(Batch {
+        dir: dir.display().to_string(),
+        manifest,
+        paths,
+        points: points.into_values().collect(),
+        metric_names,
+        plots,
+        has_runs,
+        paired,
+    })
+}
+
+/// Counts each point's rows of runs.csv, when there is one; says whether there is.
+fn count_runs(dir: &Path, points: &mut BTreeMap<u64, Point>) -> Result<bool, String> {
     let runs_path = dir.join("runs.csv");
     let has_runs = runs_path.is_file();
     if has_runs {
@@ -194,7 +211,11 @@ pub fn load(dir: &Path) -> Result<Batch, String> {
             }
         }
     }
+    Ok(has_runs)
+}
 
+/// Reads the SVG plots of plots/, by file name; a plot that cannot be shown keeps its reason.
+fn read_plots(dir: &Path) -> Result<Vec<Plot>, String> {
     let mut plots = Vec::new();
     let plots_dir = dir.join("plots");
     if plots_dir.is_dir() {
@@ -212,17 +233,7 @@ pub fn load(dir: &Path) -> Result<Batch, String> {
             plots.push(Plot { file: f, svg });
         }
     }
-    let paired = load_differences(dir)?;
-    Ok(Batch {
-        dir: dir.display().to_string(),
-        manifest,
-        paths,
-        points: points.into_values().collect(),
-        metric_names,
-        plots,
-        has_runs,
-        paired,
-    })
+    Ok(plots)
 }
 
 /// Reads differences.csv when there is one.
