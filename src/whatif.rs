@@ -224,6 +224,80 @@ fn parse_added(sc: &Scenario, text: &str) -> Result<Decision, WhatifError> {
     Ok(Decision { line: 0, tick, issuer, command, rejected: None })
 }
 
+/// The session's commands that `--without` names, one each; an error lists the candidates when
+/// a name matches none or several.
+fn named_decisions(sc: &Scenario, all: &[Decision], without: &[String]) -> Result<Vec<usize>, WhatifError> {
+    let mut chosen: Vec<usize> = Vec::new();
+    for s in without {
+        let hits = select(sc, &all, s);
+        match hits.as_slice() {
+            [] => {
+                let list: Vec<String> =
+                    all.iter().filter(|d| d.rejected.is_none()).map(|d| describe(sc, d)).collect();
+                return Err(input(format!(
+                    "--without `{s}` matches no command of the session; its commands are:\n  {}",
+                    if list.is_empty() { "(none)".to_string() } else { list.join("\n  ") }
+                )));
+            }
+            [one] => chosen.push(*one),
+            many => {
+                let list: Vec<String> = many.iter().map(|&i| describe(sc, &all[i])).collect();
+                return Err(input(format!(
+                    "--without `{s}` matches {} commands; add words (the time, or `line N`) to name one:\n  {}",
+                    many.len(),
+                    list.join("\n  ")
+                )));
+            }
+        }
+    }
+    Ok(chosen)
+}
+
+/// The effect on one metric from its pairs of values with and without the decision (a pair
+/// where either has no value is left out).
+fn effect(name: &str, pairs: impl Iterator<Item = (Option<f64>, Option<f64>)>) -> Effect {
+    let (mut diffs, mut w, mut wo) = (Vec::new(), Vec::new(), Vec::new());
+    for pair in pairs {
+        if let (Some(a), Some(b)) = pair {
+            diffs.push(a - b);
+            w.push(a);
+            wo.push(b);
+        }
+    }
+    let s = Stats::of(&diffs);
+    let (lo, hi) = match s.ci95 {
+        Some((l, h)) => (Some(l), Some(h)),
+        None => (None, None),
+    };
+    Effect {
+        metric: name.to_string(),
+        n: s.n,
+        mean: s.mean,
+        lo,
+        hi,
+        with: Stats::of(&w).mean,
+        without: Stats::of(&wo).mean,
+    }
+}
+
+/// Ranks the alternatives by the size of their effect on warned_before_targeted (or the first
+/// metric when it is not reported); returns the metric ranked by.
+fn rank(alternatives: &mut [Alternative], metrics: &[String]) -> String {
+    let rank_metric = if metrics.iter().any(|m| m == "warned_before_targeted") {
+        "warned_before_targeted".to_string()
+    } else {
+        metrics[0].clone()
+    };
+    let r = metrics.iter().position(|m| *m == rank_metric).unwrap_or(0);
+    let size = |a: &Alternative| a.effects[r].mean.map_or(0.0, f64::abs);
+    // Stable: equal effects keep the session's order.
+    alternatives.sort_by(|a, b| size(b).total_cmp(&size(a)));
+    for (i, a) in alternatives.iter_mut().enumerate() {
+        a.rank = i + 1;
+    }
+    rank_metric
+}
+
 /// Every single-number metric's name, in runs.csv order.
 fn metric_names(m: &Metrics) -> Vec<String> {
     m.scalars().into_iter().map(|(n, _)| n.to_string()).collect()
@@ -292,29 +366,7 @@ pub fn analyse_with_progress(
             without: base(d.tick),
         });
     }
-    let mut chosen: Vec<usize> = Vec::new();
-    for s in &opts.without {
-        let hits = select(sc, &all, s);
-        match hits.as_slice() {
-            [] => {
-                let list: Vec<String> =
-                    all.iter().filter(|d| d.rejected.is_none()).map(|d| describe(sc, d)).collect();
-                return Err(input(format!(
-                    "--without `{s}` matches no command of the session; its commands are:\n  {}",
-                    if list.is_empty() { "(none)".to_string() } else { list.join("\n  ") }
-                )));
-            }
-            [one] => chosen.push(*one),
-            many => {
-                let list: Vec<String> = many.iter().map(|&i| describe(sc, &all[i])).collect();
-                return Err(input(format!(
-                    "--without `{s}` matches {} commands; add words (the time, or `line N`) to name one:\n  {}",
-                    many.len(),
-                    list.join("\n  ")
-                )));
-            }
-        }
-    }
+    let mut chosen = named_decisions(sc, &all, &opts.without)?;
     if opts.without.is_empty() && added.is_empty() && !opts.baseline_doctrine {
         chosen = (0..all.len()).filter(|&i| all[i].rejected.is_none()).collect();
     }
@@ -406,28 +458,7 @@ pub fn analyse_with_progress(
                 .iter()
                 .enumerate()
                 .map(|(m, name)| {
-                    let (mut diffs, mut w, mut wo) = (Vec::new(), Vec::new(), Vec::new());
-                    for k in 0..runs {
-                        if let (Some(a), Some(b)) = (value(&q.with, k, m), value(&q.without, k, m)) {
-                            diffs.push(a - b);
-                            w.push(a);
-                            wo.push(b);
-                        }
-                    }
-                    let s = Stats::of(&diffs);
-                    let (lo, hi) = match s.ci95 {
-                        Some((l, h)) => (Some(l), Some(h)),
-                        None => (None, None),
-                    };
-                    Effect {
-                        metric: name.clone(),
-                        n: s.n,
-                        mean: s.mean,
-                        lo,
-                        hi,
-                        with: Stats::of(&w).mean,
-                        without: Stats::of(&wo).mean,
-                    }
+                    effect(name, (0..runs).map(|k| (value(&q.with, k, m), value(&q.without, k, m))))
                 })
                 .collect();
             let (issuer, decision, line) = match &q.decision {
@@ -446,18 +477,7 @@ pub fn analyse_with_progress(
             }
         })
         .collect();
-    let rank_metric = if metrics.iter().any(|m| m == "warned_before_targeted") {
-        "warned_before_targeted".to_string()
-    } else {
-        metrics[0].clone()
-    };
-    let r = metrics.iter().position(|m| *m == rank_metric).unwrap_or(0);
-    let size = |a: &Alternative| a.effects[r].mean.map_or(0.0, f64::abs);
-    // Stable: equal effects keep the session's order.
-    alternatives.sort_by(|a, b| size(b).total_cmp(&size(a)));
-    for (i, a) in alternatives.iter_mut().enumerate() {
-        a.rank = i + 1;
-    }
+    let rank_metric = rank(&mut alternatives, &metrics);
     Ok(Analysis { scenario: scenario.clone(), seed, runs: opts.runs, rank_metric, refused, alternatives })
 }
 
