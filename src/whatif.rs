@@ -229,7 +229,7 @@ fn parse_added(sc: &Scenario, text: &str) -> Result<Decision, WhatifError> {
 fn named_decisions(sc: &Scenario, all: &[Decision], without: &[String]) -> Result<Vec<usize>, WhatifError> {
     let mut chosen: Vec<usize> = Vec::new();
     for s in without {
-        let hits = select(sc, &all, s);
+        let hits = select(sc, all, s);
         match hits.as_slice() {
             [] => {
                 let list: Vec<String> =
