@@ -64,6 +64,8 @@ pub fn draw(c: &Console, area: Rect, buf: &mut Buffer) {
         Some(Overlay::Whatif { lines, scroll }) => whatif(c, lines, *scroll, body, buf),
         Some(Overlay::Bookmark(text)) => crate::console::draw_bookmark(c, text, body, buf),
         Some(Overlay::Messages(w)) => crate::console::draw_messages(c, w, body, buf),
+        Some(Overlay::Notes(w)) => crate::console::draw_notes(c, w, body, buf),
+        Some(Overlay::Correction(k)) => crate::console::draw_correction(c, k, body, buf),
     }
 }
 
@@ -593,8 +595,9 @@ fn discussion(c: &Console, area: Rect, buf: &mut Buffer) {
             lines.push(Line::styled(if k == 0 { l } else { format!("  {l}") }, t.dim()));
         }
     }
-    let count =
-        |q: Option<usize>| c.notes().iter().filter(|n| n.module == d.module && n.question == q).count();
+    let count = |q: Option<usize>| {
+        c.notes().iter().filter(|n| !n.deleted && n.module == d.module && n.question == q).count()
+    };
     let mut selected_line = 0usize;
     for (i, q) in d.questions.iter().enumerate() {
         let n = count(Some(i));
@@ -637,7 +640,7 @@ fn discussion(c: &Console, area: Rect, buf: &mut Buffer) {
     let saved: Vec<_> = c
         .notes()
         .iter()
-        .filter(|x| d.hot_wash().is_none() && x.module == d.module && x.question == q)
+        .filter(|x| !x.deleted && d.hot_wash().is_none() && x.module == d.module && x.question == q)
         .collect();
     if !saved.is_empty() {
         lines.push(Line::styled("Saved notes on this question:", t.title()));
