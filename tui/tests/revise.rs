@@ -2,6 +2,7 @@
 //! to a fired inject, and messages the room sent at one table; all journaled without
 //! rewriting a line, and the journal replays with them resolved.
 
+#[allow(dead_code)] // Not every helper is needed here.
 mod common;
 
 use common::{ch, console, key, press, screen, type_text};
