@@ -1369,7 +1369,7 @@ pub fn document(a: &Analysis) -> Doc {
         a.info.scenario_hash, a.info.seed, a.info.path, a.hashes_checked, a.info.path
     )));
     media_appendix(&mut doc, a);
-    super::team_pages::team_pages(&mut doc, sim, "T");
+    super::team_pages::team_pages(&mut doc, sim, &a.talk, "T");
     doc
 }
 

@@ -142,4 +142,10 @@ fn after_a_resume_messages_come_back_and_notes_are_still_edited_by_number() {
     assert_eq!(md.matches("(deleted by the facilitator at").count(), 2, "{md}");
     assert!(!md.contains("Wrong room") && !md.contains("Third note"), "{md}");
     assert!(md.contains(rfi) && md.contains(answer));
+    // Pennsylvania's team page lists the messages it sent and received.
+    let page = &md[md.find("Team page: Pennsylvania").expect("pa's page")..];
+    let page = &page[..page.find("## Appendix").unwrap_or(page.len())];
+    let messages = &page[page.find("Messages it sent and received").expect("the section")..];
+    assert!(messages.contains(&format!("pa → control (phone): {rfi}")), "{messages}");
+    assert!(messages.contains(&format!("FBI → pa (email): {answer}")), "{messages}");
 }
