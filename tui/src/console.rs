@@ -163,10 +163,10 @@ pub enum Overlay {
         /// The one selected.
         selected: usize,
         /// The reason being typed for denying it (`n` starts one).
-        reason: Option<String>,
+        reason: Option<crate::input::TextInput>,
     },
     /// A bookmark being typed.
-    Bookmark(String),
+    Bookmark(crate::input::TextInput),
     /// The messages between the teams and control, and one being written.
     Messages(Box<MessagesWindow>),
     /// The notes of the session, to edit or delete.
@@ -987,14 +987,14 @@ impl Console {
             Overlay::Approvals { selected, reason: Some(mut reason) } => {
                 match action {
                     Action::Close => {}
-                    Action::Input(c) => reason.push(c),
-                    Action::Backspace => {
-                        reason.pop();
-                    }
+                    Action::Input(c) => reason.insert(c, ttx_engine::debrief::MAX_TEXT),
+                    Action::Backspace => reason.backspace(),
+                    Action::Left => reason.left(),
+                    Action::Right => reason.right(),
                     Action::Submit => {
                         let number =
                             self.host.as_ref().and_then(|h| h.pending.get(selected)).map(|p| p.number);
-                        let why = reason.trim().to_string();
+                        let why = reason.text.trim().to_string();
                         if why.is_empty() {
                             self.set_status(
                                 Level::Warn,
@@ -1042,7 +1042,7 @@ impl Console {
                     Action::Deny => {
                         // The reason is typed first; Enter sends the denial with it.
                         if pending.get(selected).is_some() {
-                            reason = Some(String::new());
+                            reason = Some(crate::input::TextInput::default());
                         }
                         selected
                     }

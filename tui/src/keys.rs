@@ -599,11 +599,13 @@ pub static BINDINGS: &[Binding] = &[
     b(C::Whatif, &[UP, DOWN, PGUP, PGDN], A::Up, "scroll", None),
     b(C::Whatif, &[ESC, ENTER, Key::ch('q'), Key::ch('w')], A::Close, "close the results", Some("close")),
     b(C::DenyReason, &[ENTER], A::Submit, "deny the inject; the cell is told the reason", Some("deny")),
-    b(C::DenyReason, &[BACKSPACE], A::Backspace, "delete a character", None),
+    b(C::DenyReason, &[BACKSPACE], A::Backspace, "delete the character before the cursor", None),
+    b(C::DenyReason, &[LEFT, RIGHT], A::Left, "move the cursor", None),
     b(C::DenyReason, &[ESC], A::Close, "keep the inject waiting", Some("cancel")),
     // Bookmarks and messages.
     b(C::Bookmark, &[ENTER], A::Submit, "save the bookmark to the journal", Some("save")),
-    b(C::Bookmark, &[BACKSPACE], A::Backspace, "delete a character", None),
+    b(C::Bookmark, &[BACKSPACE], A::Backspace, "delete the character before the cursor", None),
+    b(C::Bookmark, &[LEFT, RIGHT], A::Left, "move the cursor", None),
     b(C::Bookmark, &[ESC], A::Close, "no bookmark", Some("cancel")),
     b(
         C::Messages,

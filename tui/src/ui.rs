@@ -59,7 +59,7 @@ pub fn draw(c: &Console, area: Rect, buf: &mut Buffer) {
         Some(Overlay::Discussion(_)) => discussion(c, body, buf),
         Some(Overlay::Teams { scroll }) => teams(c, *scroll, body, buf),
         Some(Overlay::Approvals { selected, reason }) => {
-            approvals(c, *selected, reason.as_deref(), body, buf)
+            approvals(c, *selected, reason.as_ref().map(|r| r.shown()), body, buf)
         }
         Some(Overlay::Whatif { lines, scroll }) => whatif(c, lines, *scroll, body, buf),
         Some(Overlay::Bookmark(text)) => crate::console::draw_bookmark(c, text, body, buf),
@@ -125,7 +125,7 @@ fn teams(c: &Console, scroll: u16, area: Rect, buf: &mut Buffer) {
 }
 
 /// Player-made injects waiting for the facilitator (hosted consoles).
-fn approvals(c: &Console, selected: usize, reason: Option<&str>, area: Rect, buf: &mut Buffer) {
+fn approvals(c: &Console, selected: usize, reason: Option<String>, area: Rect, buf: &mut Buffer) {
     let t = c.theme();
     let r = centered(area, area.width.saturating_sub(6).min(100), area.height);
     let inner = popup(t, " Injects waiting for approval (y approves, n denies) ", r, buf);
@@ -164,7 +164,7 @@ fn approvals(c: &Console, selected: usize, reason: Option<&str>, area: Rect, buf
             ));
             let fi = block.inner(field);
             block.render(field, buf);
-            let text = format!("{r}_");
+            let text = r;
             let w = usize::from(fi.width);
             // The end of a long reason stays in view.
             let skip = crate::text::width(&text).saturating_sub(w);

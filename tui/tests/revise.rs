@@ -170,3 +170,24 @@ fn a_long_message_list_scrolls_to_the_selected_message() {
             .any(|b| b.context == ttx_tui::keys::Context::Messages && b.hint == Some("select"))
     );
 }
+
+#[test]
+fn left_and_right_move_the_cursor_in_a_bookmark() {
+    let mut c = console();
+    press(&mut c, &[ch('b')]);
+    type_text(&mut c, "decision");
+    for _ in 0.."decision".len() {
+        press(&mut c, &[key(KeyCode::Left)]);
+    }
+    type_text(&mut c, "key ");
+    press(&mut c, &[key(KeyCode::Right), key(KeyCode::Enter)]);
+    let bookmarks: Vec<String> = c
+        .take_records()
+        .into_iter()
+        .filter_map(|r| match r {
+            Record::Bookmark { text, .. } => Some(text),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(bookmarks, ["key decision"]);
+}

@@ -12,6 +12,7 @@ use ttx_engine::talk::{MAX_SIGNATURE, Message, MessageChannel, Party, check_text
 
 use super::{Console, HostRequest, Level, Overlay};
 use crate::chrome::{centered, popup};
+use crate::input::TextInput;
 use crate::keys::Action;
 use crate::text::{truncate, wrap};
 
@@ -83,21 +84,21 @@ impl Console {
     }
 
     pub(super) fn open_bookmark(&mut self) {
-        self.overlay = Some(Overlay::Bookmark(String::new()));
+        self.overlay = Some(Overlay::Bookmark(TextInput::default()));
     }
 
-    pub(super) fn update_bookmark(&mut self, mut text: String, action: Action) {
+    pub(super) fn update_bookmark(&mut self, mut input: TextInput, action: Action) {
         match action {
             Action::Close => return,
-            Action::Input(c) if text.chars().count() < MAX_BOOKMARK => text.push(c),
-            Action::Backspace => {
-                text.pop();
-            }
+            Action::Input(c) => input.insert(c, MAX_BOOKMARK),
+            Action::Backspace => input.backspace(),
+            Action::Left => input.left(),
+            Action::Right => input.right(),
             Action::Submit => {
-                let text = text.trim().to_string();
+                let text = input.text.trim().to_string();
                 if text.is_empty() {
                     self.set_status(Level::Warn, "Type a word or phrase for the bookmark, or Esc.");
-                    self.overlay = Some(Overlay::Bookmark(text));
+                    self.overlay = Some(Overlay::Bookmark(input));
                     return;
                 }
                 if self.host.is_some() {
@@ -114,7 +115,7 @@ impl Console {
             }
             _ => {}
         }
-        self.overlay = Some(Overlay::Bookmark(text));
+        self.overlay = Some(Overlay::Bookmark(input));
     }
 
     pub(super) fn open_messages(&mut self) {
@@ -264,14 +265,14 @@ impl Console {
 }
 
 /// Draws the bookmark prompt.
-pub fn draw_bookmark(c: &Console, text: &str, area: Rect, buf: &mut Buffer) {
+pub fn draw_bookmark(c: &Console, input: &TextInput, area: Rect, buf: &mut Buffer) {
     let t = c.theme();
     let r = centered(area, area.width.saturating_sub(4).min(72), 6);
     let inner = popup(t, " Bookmark this moment (for the after-action report) ", r, buf);
     let lines = vec![
         Line::styled(format!("At {}: a word or phrase, then Enter (Esc: none).", c.clock()), t.dim()),
         Line::raw(""),
-        Line::from(vec![Span::styled(format!("{text}_"), t.text())]),
+        Line::from(vec![Span::styled(input.shown(), t.text())]),
     ];
     Paragraph::new(lines).wrap(Wrap { trim: false }).render(inner, buf);
 }
