@@ -550,3 +550,79 @@ fn a_bookmark_made_with_a_key_is_journaled_and_on_the_reports_timeline() {
     let html = std::fs::read_to_string(dir.join("aar.html")).expect("the report");
     assert!(html.contains("★ key decision"), "the bookmark on the timeline chart");
 }
+
+/// In `ttx play` the facilitator edits a note, corrects a fired inject and records a message the
+/// room sent at its table; the journal keeps every first text and verifies, and the report shows
+/// the final ones.
+#[test]
+fn play_edits_a_note_corrects_an_inject_and_records_a_message() {
+    let tmp = scratch();
+    let dir = tmp.path();
+    let mut s = Session::start(dir, &["play", "--journal", "s.jsonl"], 30, 110);
+    s.wait_for(&["E-60d 08:00", "PAUSED"]);
+    s.send("m");
+    s.wait_for(&["Discussion: Module 1"]);
+    s.send("Clerks call the state\r");
+    s.wait_for(&["Note saved to the journal."]);
+    s.send("\x1b");
+    std::thread::sleep(Duration::from_millis(200));
+    s.send("N");
+    s.wait_for(&["#1", "Clerks call the state"]);
+    // Left five times puts the cursor before "state".
+    s.send("e");
+    for _ in 0..5 {
+        s.send("\x1b[D");
+    }
+    s.send("county, then the \r");
+    s.wait_for(&["Note 1 edited", "[edited]", "Clerks call the county, then the state"]);
+    s.send("\x1b");
+    std::thread::sleep(Duration::from_millis(200));
+    // The last inject of the queue has fired by the module break: End is not bound there, so
+    // walk down to it.
+    s.send("2");
+    for _ in 0..20 {
+        s.send("\x1b[B");
+    }
+    s.send("k");
+    s.wait_for(&["Correct a fired inject"]);
+    s.send("The count was 300, not 3000\r");
+    s.wait_for(&["saved to the journal"]);
+    s.send("t");
+    s.wait_for(&["No messages yet"]);
+    s.send("n");
+    s.send("Call the vendor now\r");
+    s.wait_for(&["Message #1 saved to the journal.", "Exercise control → cisa (phone)"]);
+    s.send("\x1b");
+    std::thread::sleep(Duration::from_millis(200));
+    s.send("q");
+    s.wait_for(&["Quit the exercise?"]);
+    s.send("y");
+    assert_eq!(s.finish(), 0, "{}", s.contents());
+    assert_restored(&s);
+    let journal = std::fs::read_to_string(dir.join("s.jsonl")).unwrap();
+    for part in [
+        "\"type\":\"note\"",
+        "\"text\":\"Clerks call the state\"",
+        "\"type\":\"note_edited\"",
+        "\"type\":\"correction\"",
+        "\"type\":\"message\"",
+    ] {
+        assert!(journal.contains(part), "{part} in {journal}");
+    }
+    let (rc, text) = crate::net::replay_verify(&dir.join("s.jsonl"));
+    assert_eq!(rc, 0, "{text}");
+    let out = std::process::Command::new(BIN)
+        .args(["report", "s.jsonl", "--out", "aar.md"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let md = std::fs::read_to_string(dir.join("aar.md")).unwrap();
+    for text in [
+        "Clerks call the county, then the state (edited at",
+        "The count was 300, not 3000",
+        "Call the vendor now",
+    ] {
+        assert!(md.contains(text), "{text} in the report");
+    }
+}

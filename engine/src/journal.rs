@@ -225,6 +225,28 @@ pub enum Record {
         #[serde(flatten)]
         message: crate::talk::Message,
     },
+    /// The facilitator's new text for a discussion note written earlier: the note's own record
+    /// stays as it was, and reports show the last text ([`crate::notes`]). Replay passes over it.
+    NoteEdited {
+        /// Tick at which it was edited.
+        tick: u32,
+        /// Clock time.
+        time: String,
+        /// The note's number: the journal's first note record is note 1.
+        note: u64,
+        /// The new text.
+        text: String,
+    },
+    /// The facilitator deleted a discussion note written earlier: reports mark it deleted and
+    /// leave its text out ([`crate::notes`]). Replay passes over it.
+    NoteDeleted {
+        /// Tick at which it was deleted.
+        tick: u32,
+        /// Clock time.
+        time: String,
+        /// The note's number: the journal's first note record is note 1.
+        note: u64,
+    },
     /// A moment the facilitator marked ("key decision"), for the after-action report's
     /// timeline. Replay passes over it.
     Bookmark {
@@ -539,6 +561,18 @@ pub fn check_structure(records: &[(usize, Record)], reg: &Registry) -> Result<()
         }
         _ => Ok(()),
     };
+    // Note records so far: an edit or deletion names one of them.
+    let mut notes_seen: u64 = 0;
+    let check_note_number = |line: usize, note: u64, seen: u64| {
+        if note == 0 || note > seen {
+            Err(structure(
+                line,
+                format!("a change to note {note}, but the journal holds {seen} notes before it"),
+            ))
+        } else {
+            Ok(())
+        }
+    };
     for (line, r) in records.iter().skip(1) {
         let line = *line;
         let clock_time = |tick: u32| reg.clock.at(Tick(tick)).to_string();
@@ -636,8 +670,14 @@ pub fn check_structure(records: &[(usize, Record)], reg: &Registry) -> Result<()
                 check_team(line, Some(team))?;
                 form.check().map_err(|m| structure(line, format!("a feedback form: {m}")))?;
             }
-            Record::Note { .. }
-            | Record::Settings { .. }
+            Record::Note { .. } => notes_seen += 1,
+            Record::NoteEdited { note, text, .. } => {
+                check_note_number(line, *note, notes_seen)?;
+                crate::notes::check_note(text)
+                    .map_err(|m| structure(line, format!("an edited note: {m}")))?;
+            }
+            Record::NoteDeleted { note, .. } => check_note_number(line, *note, notes_seen)?,
+            Record::Settings { .. }
             | Record::Held { .. }
             | Record::Decided { .. }
             | Record::Cancelled { .. }
@@ -685,7 +725,8 @@ pub struct ReplayReport {
     pub hashes_checked: usize,
     /// Commands replayed.
     pub commands: usize,
-    /// Notes found.
+    /// Notes found, each with its final text: edited and deleted ones are marked
+    /// ([`crate::notes::resolve`]).
     pub notes: Vec<Record>,
     /// Hot-wash items and feedback forms found.
     pub debrief: Vec<Record>,
@@ -773,7 +814,9 @@ pub fn replay(records: &[(usize, Record)], options: SimOptions) -> Result<Replay
                     break;
                 }
             }
-            Record::Note { .. } => notes.push(r.clone()),
+            Record::Note { .. } | Record::NoteEdited { .. } | Record::NoteDeleted { .. } => {
+                notes.push(r.clone())
+            }
             Record::HotWash { .. } | Record::Feedback { .. } | Record::Correction { .. } => {
                 debrief.push(r.clone())
             }
@@ -781,6 +824,7 @@ pub fn replay(records: &[(usize, Record)], options: SimOptions) -> Result<Replay
             _ => {}
         }
     }
+    let notes = crate::notes::resolve(&notes);
     Ok(ReplayReport {
         scenario: sc,
         sim,

@@ -29,6 +29,7 @@ pub mod journal;
 pub mod metrics;
 pub mod model;
 pub mod nesting;
+pub mod notes;
 pub mod rng;
 pub mod scenario;
 pub mod sim;

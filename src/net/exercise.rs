@@ -359,6 +359,9 @@ pub struct Exercise {
     approval_paused: bool,
     /// Every message this session, oldest first.
     messages: Vec<Message>,
+    /// Every discussion note of the session by number (from 1): its last text, or none once
+    /// deleted.
+    notes: Vec<Option<String>>,
     /// Messages journaled but not yet delivered (they go once the journal holds them).
     undelivered: Vec<Message>,
     /// Room displays: their stream, how many are connected, and the view last sent them.
@@ -415,6 +418,7 @@ impl Exercise {
             clock_sent: None,
             approval_paused: false,
             messages: Vec::new(),
+            notes: Vec::new(),
             undelivered: Vec::new(),
             room: broadcast::channel(config_backlog).0,
             observers: 0,
@@ -430,6 +434,38 @@ impl Exercise {
             }
         }
         self.messages = messages;
+    }
+
+    /// Takes the notes of a resumed journal, as edited and deleted, and shows them on the
+    /// console so that it numbers new ones as the journal does.
+    pub fn restore_notes(&mut self, records: &[Record]) {
+        let reg = self.core.sim().registry().clone();
+        let notes = ttx_engine::notes::final_notes(records);
+        self.notes = notes
+            .iter()
+            .map(|(r, fate)| match (r, fate) {
+                (_, ttx_engine::notes::Fate::Deleted(_)) => None,
+                (Record::Note { text, .. }, _) => Some(text.clone()),
+                _ => None,
+            })
+            .collect();
+        if let Some(c) = self.core.console() {
+            for (r, fate) in notes {
+                let Record::Note { tick, module, question, text, .. } = r else { continue };
+                let module = module
+                    .and_then(|id| reg.modules.iter().position(|m| m.id == id))
+                    .or_else(|| reg.module_at(ttx_engine::Tick(tick)).map(|m| m.ix()))
+                    .unwrap_or(0);
+                c.note_arrived(ttx_tui::console::SavedNote {
+                    module,
+                    question,
+                    time: reg.clock.at(ttx_engine::Tick(tick)),
+                    text,
+                    edited: matches!(fate, ttx_engine::notes::Fate::Edited(_)),
+                    deleted: matches!(fate, ttx_engine::notes::Fate::Deleted(_)),
+                });
+            }
+        }
     }
 
     /// Takes each team's commands from a resumed journal (see [`history_in`]).
@@ -624,7 +660,19 @@ impl Exercise {
                     Control::Step { ticks }
                 }
                 HostRequest::Speed(ticks_per_second) => Control::Speed { ticks_per_second },
-                HostRequest::Note { text, question } => Control::Note { text, question },
+                HostRequest::Note { text, question } => {
+                    // The console has listed it already: only a control connection's note is
+                    // shown to it (see `control`).
+                    if let Err(m) = self.note(text, question)
+                        && let Some(c) = self.core.console()
+                    {
+                        c.host_message(true, format!("Refused: {m}."));
+                    }
+                    continue;
+                }
+                HostRequest::EditNote { note, text } => Control::EditNote { note, text },
+                HostRequest::DeleteNote { note } => Control::DeleteNote { note },
+                HostRequest::Correct { inject, text } => Control::Correct { inject, text },
                 HostRequest::Approve(pending) => Control::Approve { pending },
                 HostRequest::Deny(pending, reason) => Control::Deny { pending, reason: Some(reason) },
                 HostRequest::PauseOnInject(on) => Control::PauseOnInject { on },
@@ -666,6 +714,8 @@ impl Exercise {
                 Control::Pause
                     | Control::Resume
                     | Control::Note { .. }
+                    | Control::EditNote { .. }
+                    | Control::DeleteNote { .. }
                     | Control::PauseOnInject { .. }
                     | Control::PauseForApproval { .. }
                     | Control::Bookmark { .. }
@@ -1169,22 +1219,14 @@ impl Exercise {
                 Ok(format!("denied #{pending} from {}", p.team))
             }
             Control::Note { text, question } => {
-                let reg = self.core.sim().registry();
-                let module = self.core.sim().module().map(|m| &reg.modules[m.ix()]);
-                let question_text = module.and_then(|m| question.and_then(|q| m.questions.get(q).cloned()));
-                let tick = self.core.sim().now();
-                let note = Record::Note {
-                    tick: tick.0,
-                    time: reg.clock.at(tick.min(self.core.sim().last_tick())).to_string(),
-                    module: module.map(|m| m.id.clone()),
-                    question,
-                    question_text,
-                    author: Some("facilitator".into()),
-                    text,
-                };
-                self.journal.write(&note);
+                let saved = self.note(text, question)?;
+                if let Some(c) = self.core.console() {
+                    c.note_arrived(saved);
+                }
                 Ok("note recorded".into())
             }
+            Control::EditNote { note, text } => self.change_note(note, Some(text)),
+            Control::DeleteNote { note } => self.change_note(note, None),
             Control::Stop => {
                 // The server is told once the answer has gone out (see `run`).
                 self.stopping = true;
@@ -1212,6 +1254,65 @@ impl Exercise {
                 } else {
                     "the clock keeps running when injects fire".into()
                 })
+            }
+        }
+    }
+
+    /// Journals a discussion note; returns it as the console lists it.
+    fn note(&mut self, text: String, question: Option<usize>) -> Result<ttx_tui::console::SavedNote, String> {
+        ttx_engine::notes::check_note(&text)?;
+        let reg = self.core.sim().registry();
+        let module = self.core.sim().module().map(|m| &reg.modules[m.ix()]);
+        let question_text = module.and_then(|m| question.and_then(|q| m.questions.get(q).cloned()));
+        let tick = self.core.sim().now();
+        let time = reg.clock.at(tick.min(self.core.sim().last_tick()));
+        let saved = ttx_tui::console::SavedNote {
+            module: self.core.sim().module().map_or(0, |m| m.ix()),
+            question,
+            time,
+            text: text.clone(),
+            edited: false,
+            deleted: false,
+        };
+        let note = Record::Note {
+            tick: tick.0,
+            time: time.to_string(),
+            module: module.map(|m| m.id.clone()),
+            question,
+            question_text,
+            author: Some("facilitator".into()),
+            text: text.clone(),
+        };
+        self.journal.write(&note);
+        self.notes.push(Some(text));
+        Ok(saved)
+    }
+
+    /// Journals a note's new text, or its deletion, naming the note by its number.
+    fn change_note(&mut self, note: u64, text: Option<String>) -> Result<String, String> {
+        let count = self.notes.len();
+        let slot = usize::try_from(note)
+            .ok()
+            .and_then(|n| n.checked_sub(1))
+            .and_then(|i| self.notes.get_mut(i))
+            .ok_or_else(|| format!("no note {note}: the session has {count} notes"))?;
+        if slot.is_none() {
+            return Err(format!("note {note} is deleted"));
+        }
+        if let Some(t) = &text {
+            ttx_engine::notes::check_note(t)?;
+        }
+        let text = text.map(|t| t.trim().to_string());
+        *slot = text.clone();
+        let (tick, time) = self.record_time();
+        match text {
+            Some(text) => {
+                self.journal.write(&Record::NoteEdited { tick, time, note, text });
+                Ok(format!("note {note} edited"))
+            }
+            None => {
+                self.journal.write(&Record::NoteDeleted { tick, time, note });
+                Ok(format!("note {note} deleted"))
             }
         }
     }

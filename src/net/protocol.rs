@@ -152,6 +152,19 @@ pub enum Control {
         #[serde(default)]
         question: Option<usize>,
     },
+    /// Give a discussion note written earlier a new text (journaled as `note_edited`; the note's
+    /// own record stays).
+    EditNote {
+        /// The note's number: the session's first note is 1.
+        note: u64,
+        /// The new text.
+        text: String,
+    },
+    /// Delete a discussion note written earlier (journaled as `note_deleted`).
+    DeleteNote {
+        /// The note's number.
+        note: u64,
+    },
     /// End the session: the server tells every console and exits.
     Stop,
     /// Stop the clock when a scripted inject fires while it runs (or keep it running).
@@ -181,7 +194,7 @@ pub enum Control {
 }
 
 /// The names of [`Control`] types.
-pub const CONTROL_TYPES: [&str; 12] = [
+pub const CONTROL_TYPES: [&str; 14] = [
     "pause",
     "resume",
     "step",
@@ -194,6 +207,8 @@ pub const CONTROL_TYPES: [&str; 12] = [
     "pause_for_approval",
     "correct",
     "bookmark",
+    "edit_note",
+    "delete_note",
 ];
 
 fn one() -> u32 {

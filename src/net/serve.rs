@@ -202,6 +202,8 @@ pub struct Session {
     pub history: exercise::History,
     /// The messages the resumed journal holds.
     pub messages: Vec<ttx_engine::talk::Message>,
+    /// The resumed journal's notes, with their edits and deletions, in journal order.
+    pub notes_records: Vec<Record>,
 }
 
 /// The clock's settings as a journal records them.
@@ -275,6 +277,7 @@ pub fn new_session(scenario: Scenario, seed: u64, journal: &Path) -> Result<Sess
         held_numbers: 0,
         history: exercise::History::new(),
         messages: vec![],
+        notes_records: vec![],
     })
 }
 
@@ -361,6 +364,14 @@ pub fn resume_session(path: &Path) -> Result<Session, Failure> {
         held_numbers,
         history,
         messages,
+        notes_records: loaded
+            .records
+            .iter()
+            .filter(|(_, r)| {
+                matches!(r, Record::Note { .. } | Record::NoteEdited { .. } | Record::NoteDeleted { .. })
+            })
+            .map(|(_, r)| r.clone())
+            .collect(),
     })
 }
 
@@ -627,6 +638,7 @@ pub async fn run_session(
     ex.hold_again(session.held, session.held_numbers);
     ex.restore_history(session.history);
     ex.restore_messages(session.messages);
+    ex.restore_notes(&session.notes_records);
     let (tx, thread) =
         exercise::spawn(ex).map_err(|e| Failure::runtime(format!("cannot start the exercise: {e}")))?;
     let shared = Arc::new(Shared::new(server_config, session.codes, tx, tls, scenario_name));

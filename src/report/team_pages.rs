@@ -1,8 +1,10 @@
 //! One page per team: what happened to its actors and assets, what it did, and what it was
 //! told and when. Everything comes from the engine's own team view of the replayed run
 //! ([`Sim::team_view`]: the team's assets as it knew them, its command outcomes, its inbox)
-//! and its log ([`Sim::log_lines`]), the same functions that fed the team's console.
+//! and its log ([`Sim::log_lines`]), the same functions that fed the team's console; and
+//! from the journal, the messages the team sent and received.
 
+use ttx_engine::journal::Record;
 use ttx_engine::model::StatusKind;
 use ttx_engine::{Severity, Sim};
 
@@ -10,7 +12,7 @@ use super::aar::{MAX_ROWS, h2, h3};
 use super::doc::{Block, Cell, Doc, Table};
 
 /// Appends a page (a numbered heading, so the contents link to it) for every team.
-pub fn team_pages(doc: &mut Doc, sim: &Sim, appendix: &str) {
+pub fn team_pages(doc: &mut Doc, sim: &Sim, talk: &[Record], appendix: &str) {
     let reg = sim.registry();
     for (i, team) in reg.teams.iter().enumerate() {
         let Some(v) = sim.team_view(&team.id) else { continue };
@@ -79,6 +81,24 @@ pub fn team_pages(doc: &mut Doc, sim: &Sim, appendix: &str) {
                 })
                 .collect(),
             "Nothing reached the team's inbox.",
+        )));
+
+        h3(doc, &format!("team-{}-messages", team.id), "Messages it sent and received");
+        doc.blocks.push(Block::Bullets(capped(
+            talk.iter()
+                .filter_map(|r| match r {
+                    Record::Message { message: m } if m.involves(&team.id) => Some(format!(
+                        "{} — {} → {} ({}): {}",
+                        m.time,
+                        m.sender(),
+                        m.to,
+                        m.channel.label(),
+                        m.text
+                    )),
+                    _ => None,
+                })
+                .collect(),
+            "The team sent and received no messages.",
         )));
     }
 }

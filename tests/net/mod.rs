@@ -5,6 +5,7 @@ mod debrief;
 mod hardening;
 mod play;
 mod resume;
+mod revise;
 mod security;
 mod session;
 mod talk;

@@ -64,7 +64,9 @@ impl Panel {
 
 pub use crate::chrome::{Level, Status};
 
+mod notes;
 mod talk;
+pub use notes::{CorrectionInput, NotesWindow, draw_correction, draw_notes};
 pub use talk::{CONTROL_NAME, Compose, MessagesWindow, draw_bookmark, draw_messages};
 
 /// The discussion of one module.
@@ -111,8 +113,12 @@ pub struct SavedNote {
     pub question: Option<usize>,
     /// When it was written (scenario time).
     pub time: ETime,
-    /// The note.
+    /// The note (its last text).
     pub text: String,
+    /// The facilitator edited it.
+    pub edited: bool,
+    /// The facilitator deleted it.
+    pub deleted: bool,
 }
 
 /// A window over the main screen.
@@ -157,12 +163,16 @@ pub enum Overlay {
         /// The one selected.
         selected: usize,
         /// The reason being typed for denying it (`n` starts one).
-        reason: Option<String>,
+        reason: Option<crate::input::TextInput>,
     },
     /// A bookmark being typed.
-    Bookmark(String),
-    /// The messages between the teams and control, and one being written (hosted consoles only).
+    Bookmark(crate::input::TextInput),
+    /// The messages between the teams and control, and one being written.
     Messages(Box<MessagesWindow>),
+    /// The notes of the session, to edit or delete.
+    Notes(Box<NotesWindow>),
+    /// A correction being written to a fired inject.
+    Correction(Box<CorrectionInput>),
     /// The what-if results: the session's decisions so far, ranked by effect.
     Whatif {
         /// The results, as `ttx whatif` prints them.
@@ -291,6 +301,25 @@ pub enum HostRequest {
     },
     /// Journal a bookmark at this moment.
     Bookmark(String),
+    /// Journal a note's new text (notes are numbered from 1 in the order the journal holds them).
+    EditNote {
+        /// The note's number.
+        note: u64,
+        /// Its new text.
+        text: String,
+    },
+    /// Journal a note's deletion.
+    DeleteNote {
+        /// The note's number.
+        note: u64,
+    },
+    /// Journal a correction to a fired inject and tell the teams that received it.
+    Correct {
+        /// The inject's id.
+        inject: String,
+        /// The correction.
+        text: String,
+    },
     /// Send a message to a team, signed as an organisation.
     Message {
         /// The addressee.
@@ -680,6 +709,10 @@ impl Console {
             Some(Overlay::Bookmark(_)) => vec![Context::Bookmark],
             Some(Overlay::Messages(w)) if w.compose.is_some() => vec![Context::Compose],
             Some(Overlay::Messages(_)) => vec![Context::Messages],
+            Some(Overlay::Notes(w)) if w.edit.is_some() => vec![Context::NoteEdit],
+            Some(Overlay::Notes(w)) if w.confirm_delete => vec![Context::Confirm],
+            Some(Overlay::Notes(_)) => vec![Context::Notes],
+            Some(Overlay::Correction(_)) => vec![Context::Correction],
             None => vec![self.focus.context(), Context::Main],
         }
     }
@@ -809,6 +842,8 @@ impl Console {
                 }
             },
             Action::Bookmark => self.open_bookmark(),
+            Action::Notes => self.open_notes(),
+            Action::Correct => self.open_correction(),
             Action::Messages => self.open_messages(),
             Action::ToggleAutoPause => {
                 let on = !self.auto_pause();
@@ -930,6 +965,8 @@ impl Console {
         match overlay {
             Overlay::Bookmark(text) => self.update_bookmark(text, action),
             Overlay::Messages(w) => self.update_messages(w, action),
+            Overlay::Notes(w) => self.update_notes(w, action),
+            Overlay::Correction(k) => self.update_correction(k, action),
             Overlay::Teams { scroll } => match action {
                 Action::Close => {}
                 Action::Up => self.overlay = Some(Overlay::Teams { scroll: scroll.saturating_sub(1) }),
@@ -950,14 +987,14 @@ impl Console {
             Overlay::Approvals { selected, reason: Some(mut reason) } => {
                 match action {
                     Action::Close => {}
-                    Action::Input(c) => reason.push(c),
-                    Action::Backspace => {
-                        reason.pop();
-                    }
+                    Action::Input(c) => reason.insert(c, ttx_engine::debrief::MAX_TEXT),
+                    Action::Backspace => reason.backspace(),
+                    Action::Left => reason.left(),
+                    Action::Right => reason.right(),
                     Action::Submit => {
                         let number =
                             self.host.as_ref().and_then(|h| h.pending.get(selected)).map(|p| p.number);
-                        let why = reason.trim().to_string();
+                        let why = reason.text.trim().to_string();
                         if why.is_empty() {
                             self.set_status(
                                 Level::Warn,
@@ -1005,7 +1042,7 @@ impl Console {
                     Action::Deny => {
                         // The reason is typed first; Enter sends the denial with it.
                         if pending.get(selected).is_some() {
-                            reason = Some(String::new());
+                            reason = Some(crate::input::TextInput::default());
                         }
                         selected
                     }
@@ -1216,7 +1253,14 @@ impl Console {
         let question = (d.selected < d.questions.len()).then_some(d.selected);
         if self.host.is_some() {
             self.ask(HostRequest::Note { text: text.clone(), question });
-            self.notes.push(SavedNote { module: d.module, question, time: self.clock(), text });
+            self.notes.push(SavedNote {
+                module: d.module,
+                question,
+                time: self.clock(),
+                text,
+                edited: false,
+                deleted: false,
+            });
             self.set_status(Level::Info, "Note sent to the session journal.");
             return;
         }
@@ -1229,7 +1273,14 @@ impl Console {
             author: Some("facilitator".to_string()),
             text: text.clone(),
         });
-        self.notes.push(SavedNote { module: d.module, question, time: self.clock(), text });
+        self.notes.push(SavedNote {
+            module: d.module,
+            question,
+            time: self.clock(),
+            text,
+            edited: false,
+            deleted: false,
+        });
         self.set_status(Level::Info, "Note saved to the journal.");
     }
 

@@ -117,6 +117,14 @@ pub enum Action {
     Answer,
     /// Write a new message to a team.
     NewMessage,
+    /// The notes written so far, to edit or delete.
+    Notes,
+    /// Edit the selected note.
+    EditNote,
+    /// Delete the selected note (asks first).
+    DeleteNote,
+    /// Write a correction to the selected inject, one that has fired.
+    Correct,
 }
 
 /// Where a binding applies.
@@ -158,6 +166,12 @@ pub enum Context {
     Messages,
     /// Writing a message as control (`ttx serve`).
     Compose,
+    /// The notes of the session.
+    Notes,
+    /// Editing a note.
+    NoteEdit,
+    /// Writing a correction to a fired inject.
+    Correction,
     /// Everywhere.
     Always,
 }
@@ -182,8 +196,11 @@ impl Context {
             Context::Whatif => "What the decisions changed (what-if results)",
             Context::DenyReason => "Why an inject is denied (ttx serve)",
             Context::Bookmark => "Bookmark",
-            Context::Messages => "Messages (ttx serve)",
-            Context::Compose => "Writing a message as control (ttx serve)",
+            Context::Messages => "Messages",
+            Context::Compose => "Writing a message",
+            Context::Notes => "Notes",
+            Context::NoteEdit => "Editing a note",
+            Context::Correction => "Correcting a fired inject",
             Context::Always => "Everywhere",
         }
     }
@@ -198,6 +215,8 @@ impl Context {
                 | Context::DenyReason
                 | Context::Bookmark
                 | Context::Compose
+                | Context::NoteEdit
+                | Context::Correction
         )
     }
 }
@@ -434,7 +453,14 @@ pub static BINDINGS: &[Binding] = &[
         C::Main,
         &[Key::ch('t')],
         A::Messages,
-        "ttx serve: the messages between the teams and control; answer as any organisation",
+        "the messages between the teams and control; answer as any organisation (in ttx play, record what the room said)",
+        None,
+    ),
+    b(
+        C::Main,
+        &[Key::ch('N')],
+        A::Notes,
+        "the discussion notes written so far: edit or delete them (the journal keeps both)",
         None,
     ),
     b(C::Main, &[TAB], A::FocusNext, "focus the next panel", None),
@@ -478,6 +504,13 @@ pub static BINDINGS: &[Binding] = &[
         Some("fire"),
     ),
     b(C::Injects, &[Key::ch('h')], A::HoldInject, "hold the selected inject, or release it", Some("hold")),
+    b(
+        C::Injects,
+        &[Key::ch('k')],
+        A::Correct,
+        "correct the selected inject, one that has fired: type the correction (journaled, shown in the report)",
+        Some("correct"),
+    ),
     b(C::Injects, &[Key::ch('s')], A::SkipInject, "skip the selected inject (asks first)", Some("skip")),
     b(
         C::Injects,
@@ -566,15 +599,31 @@ pub static BINDINGS: &[Binding] = &[
     b(C::Whatif, &[UP, DOWN, PGUP, PGDN], A::Up, "scroll", None),
     b(C::Whatif, &[ESC, ENTER, Key::ch('q'), Key::ch('w')], A::Close, "close the results", Some("close")),
     b(C::DenyReason, &[ENTER], A::Submit, "deny the inject; the cell is told the reason", Some("deny")),
-    b(C::DenyReason, &[BACKSPACE], A::Backspace, "delete a character", None),
+    b(C::DenyReason, &[BACKSPACE], A::Backspace, "delete the character before the cursor", None),
+    b(C::DenyReason, &[LEFT, RIGHT], A::Left, "move the cursor", None),
     b(C::DenyReason, &[ESC], A::Close, "keep the inject waiting", Some("cancel")),
     // Bookmarks and messages.
     b(C::Bookmark, &[ENTER], A::Submit, "save the bookmark to the journal", Some("save")),
-    b(C::Bookmark, &[BACKSPACE], A::Backspace, "delete a character", None),
+    b(C::Bookmark, &[BACKSPACE], A::Backspace, "delete the character before the cursor", None),
+    b(C::Bookmark, &[LEFT, RIGHT], A::Left, "move the cursor", None),
     b(C::Bookmark, &[ESC], A::Close, "no bookmark", Some("cancel")),
-    b(C::Messages, &[UP, DOWN], A::Up, "select a message (newest first)", None),
+    b(
+        C::Messages,
+        &[UP, DOWN, PGUP, PGDN],
+        A::Up,
+        "select a message (newest first); the list scrolls",
+        Some("select"),
+    ),
+    b(C::Messages, &[HOME], A::Home, "the newest message", None),
+    b(C::Messages, &[END], A::End, "the oldest message", None),
     b(C::Messages, &[Key::ch('a'), ENTER], A::Answer, "answer the selected message", Some("answer")),
-    b(C::Messages, &[Key::ch('n')], A::NewMessage, "write a new message to a team", Some("new")),
+    b(
+        C::Messages,
+        &[Key::ch('n')],
+        A::NewMessage,
+        "write a new message: to a team (in ttx play, to or from any team, or control)",
+        Some("new"),
+    ),
     b(C::Messages, &[ESC, Key::ch('t'), Key::ch('q')], A::Close, "close", Some("close")),
     b(C::Compose, &[TAB], A::NextField, "next field: to, from, channel", Some("field")),
     b(C::Compose, &[BACKTAB], A::PrevField, "previous field", None),
@@ -582,12 +631,30 @@ pub static BINDINGS: &[Binding] = &[
         C::Compose,
         &[LEFT, RIGHT],
         A::Left,
-        "change the field: the team, the organisation signed as, the channel",
+        "change the field: to whom, from whom (an organisation; in ttx play, a team too), the channel",
         Some("change"),
     ),
     b(C::Compose, &[ENTER], A::Submit, "send the message", Some("send")),
     b(C::Compose, &[BACKSPACE], A::Backspace, "delete a character", None),
     b(C::Compose, &[ESC], A::Close, "drop the message", Some("drop")),
+    b(C::Notes, &[UP, DOWN, PGUP, PGDN], A::Up, "select a note", Some("select")),
+    b(C::Notes, &[Key::ch('e'), ENTER], A::EditNote, "edit the selected note", Some("edit")),
+    b(
+        C::Notes,
+        &[Key::ch('x'), Key::plain(KeyCode::Delete)],
+        A::DeleteNote,
+        "delete the selected note (asks first)",
+        Some("delete"),
+    ),
+    b(C::Notes, &[ESC, Key::ch('N'), Key::ch('q')], A::Close, "close", Some("close")),
+    b(C::NoteEdit, &[ENTER], A::Submit, "save the new text to the journal", Some("save")),
+    b(C::NoteEdit, &[BACKSPACE], A::Backspace, "delete the character before the cursor", None),
+    b(C::NoteEdit, &[LEFT, RIGHT], A::Left, "move the cursor", Some("cursor")),
+    b(C::NoteEdit, &[ESC], A::Close, "keep the note as it was", Some("cancel")),
+    b(C::Correction, &[ENTER], A::Submit, "record the correction", Some("record")),
+    b(C::Correction, &[BACKSPACE], A::Backspace, "delete the character before the cursor", None),
+    b(C::Correction, &[LEFT, RIGHT], A::Left, "move the cursor", Some("cursor")),
+    b(C::Correction, &[ESC], A::Close, "no correction", Some("cancel")),
     // Questions.
     b(C::Confirm, &[Key::ch('y')], A::Confirm, "yes", Some("yes")),
     b(C::Confirm, &[Key::ch('n'), ESC], A::Close, "no", Some("no")),

@@ -20,6 +20,7 @@ pub mod chrome;
 pub mod console;
 pub mod form;
 pub mod hotwash;
+pub mod input;
 pub mod keys;
 pub mod room;
 pub mod team;

@@ -59,11 +59,13 @@ pub fn draw(c: &Console, area: Rect, buf: &mut Buffer) {
         Some(Overlay::Discussion(_)) => discussion(c, body, buf),
         Some(Overlay::Teams { scroll }) => teams(c, *scroll, body, buf),
         Some(Overlay::Approvals { selected, reason }) => {
-            approvals(c, *selected, reason.as_deref(), body, buf)
+            approvals(c, *selected, reason.as_ref().map(|r| r.shown()), body, buf)
         }
         Some(Overlay::Whatif { lines, scroll }) => whatif(c, lines, *scroll, body, buf),
         Some(Overlay::Bookmark(text)) => crate::console::draw_bookmark(c, text, body, buf),
         Some(Overlay::Messages(w)) => crate::console::draw_messages(c, w, body, buf),
+        Some(Overlay::Notes(w)) => crate::console::draw_notes(c, w, body, buf),
+        Some(Overlay::Correction(k)) => crate::console::draw_correction(c, k, body, buf),
     }
 }
 
@@ -123,7 +125,7 @@ fn teams(c: &Console, scroll: u16, area: Rect, buf: &mut Buffer) {
 }
 
 /// Player-made injects waiting for the facilitator (hosted consoles).
-fn approvals(c: &Console, selected: usize, reason: Option<&str>, area: Rect, buf: &mut Buffer) {
+fn approvals(c: &Console, selected: usize, reason: Option<String>, area: Rect, buf: &mut Buffer) {
     let t = c.theme();
     let r = centered(area, area.width.saturating_sub(6).min(100), area.height);
     let inner = popup(t, " Injects waiting for approval (y approves, n denies) ", r, buf);
@@ -162,7 +164,7 @@ fn approvals(c: &Console, selected: usize, reason: Option<&str>, area: Rect, buf
             ));
             let fi = block.inner(field);
             block.render(field, buf);
-            let text = format!("{r}_");
+            let text = r;
             let w = usize::from(fi.width);
             // The end of a long reason stays in view.
             let skip = crate::text::width(&text).saturating_sub(w);
@@ -593,8 +595,9 @@ fn discussion(c: &Console, area: Rect, buf: &mut Buffer) {
             lines.push(Line::styled(if k == 0 { l } else { format!("  {l}") }, t.dim()));
         }
     }
-    let count =
-        |q: Option<usize>| c.notes().iter().filter(|n| n.module == d.module && n.question == q).count();
+    let count = |q: Option<usize>| {
+        c.notes().iter().filter(|n| !n.deleted && n.module == d.module && n.question == q).count()
+    };
     let mut selected_line = 0usize;
     for (i, q) in d.questions.iter().enumerate() {
         let n = count(Some(i));
@@ -637,7 +640,7 @@ fn discussion(c: &Console, area: Rect, buf: &mut Buffer) {
     let saved: Vec<_> = c
         .notes()
         .iter()
-        .filter(|x| d.hot_wash().is_none() && x.module == d.module && x.question == q)
+        .filter(|x| !x.deleted && d.hot_wash().is_none() && x.module == d.module && x.question == q)
         .collect();
     if !saved.is_empty() {
         lines.push(Line::styled("Saved notes on this question:", t.title()));

@@ -595,7 +595,7 @@ fn appendices_section(doc: &mut Doc, a: &Analysis) {
         a.info.scenario_hash, a.info.seed, a.info.path, a.hashes_checked, a.info.path
     )));
     media_appendix(doc, a);
-    crate::report::team_pages::team_pages(doc, sim, "T");
+    crate::report::team_pages::team_pages(doc, sim, &a.talk, "T");
 }
 
 #[cfg(test)]

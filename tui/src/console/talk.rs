@@ -8,15 +8,19 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 use ttx_engine::journal::Record;
 use ttx_engine::model::registry::ActorKind;
-use ttx_engine::talk::{MAX_SIGNATURE, Message, MessageChannel, Party};
+use ttx_engine::talk::{MAX_SIGNATURE, Message, MessageChannel, Party, check_text};
 
 use super::{Console, HostRequest, Level, Overlay};
 use crate::chrome::{centered, popup};
+use crate::input::TextInput;
 use crate::keys::Action;
 use crate::text::{truncate, wrap};
 
 /// The name control signs with when it speaks as itself.
 pub const CONTROL_NAME: &str = "Exercise control";
+
+/// How many messages `PgUp` and `PgDn` move.
+const PAGE: usize = 5;
 
 /// The longest bookmark, in characters.
 pub const MAX_BOOKMARK: usize = 2 * MAX_SIGNATURE;
@@ -80,21 +84,21 @@ impl Console {
     }
 
     pub(super) fn open_bookmark(&mut self) {
-        self.overlay = Some(Overlay::Bookmark(String::new()));
+        self.overlay = Some(Overlay::Bookmark(TextInput::default()));
     }
 
-    pub(super) fn update_bookmark(&mut self, mut text: String, action: Action) {
+    pub(super) fn update_bookmark(&mut self, mut input: TextInput, action: Action) {
         match action {
             Action::Close => return,
-            Action::Input(c) if text.chars().count() < MAX_BOOKMARK => text.push(c),
-            Action::Backspace => {
-                text.pop();
-            }
+            Action::Input(c) => input.insert(c, MAX_BOOKMARK),
+            Action::Backspace => input.backspace(),
+            Action::Left => input.left(),
+            Action::Right => input.right(),
             Action::Submit => {
-                let text = text.trim().to_string();
+                let text = input.text.trim().to_string();
                 if text.is_empty() {
                     self.set_status(Level::Warn, "Type a word or phrase for the bookmark, or Esc.");
-                    self.overlay = Some(Overlay::Bookmark(text));
+                    self.overlay = Some(Overlay::Bookmark(input));
                     return;
                 }
                 if self.host.is_some() {
@@ -111,29 +115,60 @@ impl Console {
             }
             _ => {}
         }
-        self.overlay = Some(Overlay::Bookmark(text));
+        self.overlay = Some(Overlay::Bookmark(input));
     }
 
     pub(super) fn open_messages(&mut self) {
-        if self.host.is_none() {
-            self.set_status(Level::Warn, "Messages go between the consoles of a served session (ttx serve).");
-            return;
-        }
         self.overlay = Some(Overlay::Messages(Box::new(MessagesWindow { selected: 0, compose: None })));
+    }
+
+    /// Who a message written here may come from: control signing as itself or as an
+    /// organisation ([`Console::organisations`]); in `ttx play`, where the room talks at one
+    /// table, any team too. Each with its label.
+    pub fn senders(&self) -> Vec<(Party, Option<String>, String)> {
+        let mut out: Vec<(Party, Option<String>, String)> =
+            self.organisations().into_iter().map(|o| (Party::Control, Some(o.clone()), o)).collect();
+        if self.host.is_none() {
+            for t in &self.sim.registry().teams {
+                out.push((Party::Team(t.id.clone()), None, format!("{} ({})", t.name, t.id)));
+            }
+        }
+        out
+    }
+
+    /// Who a message written here may go to: a team; in `ttx play`, exercise control too.
+    pub fn recipients(&self) -> Vec<(Party, String)> {
+        let mut out: Vec<(Party, String)> = self
+            .sim
+            .registry()
+            .teams
+            .iter()
+            .map(|t| (Party::Team(t.id.clone()), format!("{} ({})", t.name, t.id)))
+            .collect();
+        if self.host.is_none() {
+            out.push((Party::Control, CONTROL_NAME.to_string()));
+        }
+        out
     }
 
     /// A new message, answering the one selected when `answer`: to its sending team, signed as
     /// the organisation it was sent to when control was its addressee's stand-in.
     fn compose(&self, w: &MessagesWindow, answer: bool) -> Option<Compose> {
-        let teams = &self.sim.registry().teams;
-        if teams.is_empty() {
+        let recipients = self.recipients();
+        if recipients.is_empty() {
             return None;
         }
         let mut c = Compose { to: 0, from: 0, channel: 0, field: 0, text: String::new() };
         if answer {
             let m = self.messages.iter().rev().nth(w.selected)?;
-            let team = m.from.team().or(m.to.team())?;
-            c.to = teams.iter().position(|t| t.id == team).unwrap_or(0);
+            // To whoever sent it, from whoever it was for (control signs as itself).
+            let to = if m.from == Party::Control { m.to.clone() } else { m.from.clone() };
+            c.to = recipients.iter().position(|(p, _)| *p == to).unwrap_or(0);
+            if let Party::Team(_) = &m.to
+                && m.from != Party::Control
+            {
+                c.from = self.senders().iter().position(|(p, _, _)| *p == m.to).unwrap_or(0);
+            }
             c.channel = MessageChannel::ALL.iter().position(|x| *x == m.channel).unwrap_or(0);
         }
         Some(c)
@@ -146,6 +181,12 @@ impl Console {
                 Action::Close => return,
                 Action::Up => w.selected = w.selected.saturating_sub(1),
                 Action::Down => w.selected = (w.selected + 1).min(self.messages.len().saturating_sub(1)),
+                Action::PageUp => w.selected = w.selected.saturating_sub(PAGE),
+                Action::PageDown => {
+                    w.selected = (w.selected + PAGE).min(self.messages.len().saturating_sub(1))
+                }
+                Action::Home => w.selected = 0,
+                Action::End => w.selected = self.messages.len().saturating_sub(1),
                 Action::Answer | Action::NewMessage => {
                     w.compose = self.compose(&w, action == Action::Answer);
                     if w.compose.is_none() {
@@ -159,7 +200,7 @@ impl Console {
     }
 
     fn update_compose(&mut self, mut c: Compose, action: Action) -> Option<Compose> {
-        let sizes = [self.sim.registry().teams.len(), self.organisations().len(), MessageChannel::ALL.len()];
+        let sizes = [self.recipients().len(), self.senders().len(), MessageChannel::ALL.len()];
         match action {
             Action::Close => return None,
             Action::NextField => c.field = (c.field + 1) % 3,
@@ -182,15 +223,39 @@ impl Console {
                     self.set_status(Level::Warn, "Type the message, then Enter.");
                     return Some(c);
                 }
-                let to = Party::Team(self.sim.registry().teams.get(c.to)?.id.clone());
-                let signed = self.organisations().get(c.from).cloned();
+                let (to, _) = self.recipients().get(c.to)?.clone();
+                let (from, signed, _) = self.senders().get(c.from)?.clone();
                 let channel = MessageChannel::ALL[c.channel % MessageChannel::ALL.len()];
-                self.requests.push(HostRequest::Message {
+                let text = c.text.trim().to_string();
+                if self.host.is_some() {
+                    self.requests.push(HostRequest::Message { to, channel, signed, text });
+                    return None;
+                }
+                if from == to {
+                    self.set_status(
+                        Level::Warn,
+                        "A message goes from one party to another: change To or From.",
+                    );
+                    return Some(c);
+                }
+                let signed = signed.filter(|_| from == Party::Control);
+                if let Err(why) = check_text(&text, signed.as_deref()) {
+                    self.set_status(Level::Warn, format!("Not saved: {why}."));
+                    return Some(c);
+                }
+                let m = Message {
+                    number: self.messages.iter().map(|m| m.number).max().unwrap_or(0) + 1,
+                    tick: self.sim.now().0,
+                    time: self.clock().to_string(),
+                    from,
                     to,
                     channel,
                     signed,
-                    text: c.text.trim().to_string(),
-                });
+                    text,
+                };
+                self.set_status(Level::Info, format!("Message #{} saved to the journal.", m.number));
+                self.outbox.push(Record::Message { message: m.clone() });
+                self.messages.push(m);
                 return None;
             }
             _ => {}
@@ -200,14 +265,14 @@ impl Console {
 }
 
 /// Draws the bookmark prompt.
-pub fn draw_bookmark(c: &Console, text: &str, area: Rect, buf: &mut Buffer) {
+pub fn draw_bookmark(c: &Console, input: &TextInput, area: Rect, buf: &mut Buffer) {
     let t = c.theme();
     let r = centered(area, area.width.saturating_sub(4).min(72), 6);
     let inner = popup(t, " Bookmark this moment (for the after-action report) ", r, buf);
     let lines = vec![
         Line::styled(format!("At {}: a word or phrase, then Enter (Esc: none).", c.clock()), t.dim()),
         Line::raw(""),
-        Line::from(vec![Span::styled(format!("{text}_"), t.text())]),
+        Line::from(vec![Span::styled(input.shown(), t.text())]),
     ];
     Paragraph::new(lines).wrap(Wrap { trim: false }).render(inner, buf);
 }
@@ -220,11 +285,11 @@ pub fn draw_messages(c: &Console, w: &MessagesWindow, area: Rect, buf: &mut Buff
     let width = usize::from(inner.width);
     let mut lines: Vec<Line> = Vec::new();
     if let Some(m) = &w.compose {
-        let teams = &c.sim().registry().teams;
-        let orgs = c.organisations();
+        let to = c.recipients();
+        let from = c.senders();
         let fields = [
-            ("To", teams.get(m.to).map_or("?".to_string(), |t| format!("{} ({})", t.name, t.id))),
-            ("From", orgs.get(m.from).cloned().unwrap_or_default()),
+            ("To", to.get(m.to).map_or("?".to_string(), |x| x.1.clone())),
+            ("From", from.get(m.from).map_or("?".to_string(), |x| x.2.clone())),
             ("By", MessageChannel::ALL[m.channel % MessageChannel::ALL.len()].label().to_string()),
         ];
         for (i, (label, value)) in fields.iter().enumerate() {
@@ -241,15 +306,51 @@ pub fn draw_messages(c: &Console, w: &MessagesWindow, area: Rect, buf: &mut Buff
         lines.push(Line::raw(""));
     }
     if c.messages().is_empty() {
-        lines.push(Line::styled("No messages yet. n: write one to a team.", t.dim()));
+        let hint =
+            if c.host().is_some() { "n: write one to a team." } else { "n: record one the room sent." };
+        lines.push(Line::styled(format!("No messages yet. {hint}"), t.dim()));
     }
+    // The list scrolls to keep the selected message in sight; the lines above and below it
+    // that do not fit are counted.
+    let fixed = lines.len();
+    let mut list: Vec<Line> = Vec::new();
+    let mut selected = (0, 0);
+    let n = c.messages().len();
     for (i, m) in c.messages().iter().rev().enumerate() {
         let head = format!("#{} {} {} → {} ({})", m.number, m.time, m.sender(), m.to, m.channel.label());
         let style = if i == w.selected && w.compose.is_none() { t.key() } else { t.title() };
-        lines.push(Line::styled(truncate(&head, width), style));
+        let start = list.len();
+        list.push(Line::styled(truncate(&head, width), style));
         for l in wrap(&m.text, width.saturating_sub(2)) {
-            lines.push(Line::styled(format!("  {l}"), t.text()));
+            list.push(Line::styled(format!("  {l}"), t.text()));
         }
+        if i == w.selected {
+            selected = (start, list.len());
+        }
+    }
+    let room = usize::from(inner.height).saturating_sub(fixed);
+    if list.len() > room && room >= 3 {
+        // One line for "more above", one for "more below".
+        let body = room - 2;
+        let first = if selected.1 > body { (selected.1 - body).min(selected.0) } else { 0 };
+        let last = (first + body).min(list.len());
+        let above = first;
+        let below = list.len() - last;
+        lines.push(Line::styled(
+            if above > 0 {
+                format!("↑ {above} lines above (Up, PgUp, Home) · message {} of {n}", w.selected + 1)
+            } else {
+                format!("message {} of {n}, newest first", w.selected + 1)
+            },
+            t.dim(),
+        ));
+        lines.extend(list.into_iter().skip(first).take(last - first));
+        lines.push(Line::styled(
+            if below > 0 { format!("↓ {below} lines below (Down, PgDn, End)") } else { String::new() },
+            t.dim(),
+        ));
+    } else {
+        lines.extend(list);
     }
     Paragraph::new(lines).render(inner, buf);
 }
