@@ -315,8 +315,7 @@ pub fn check_channel(
 
 fn apply(core: &mut Core, cx: &mut CommandCtx, issuer: &Issuer, command: &Command) -> Result<(), Rejection> {
     let reg = core.reg.0.clone();
-    let now = core.now();
-    if now > reg.clock.last_tick() {
+    if core.now() > reg.clock.last_tick() {
         return Err(Rejection::Ended);
     }
     let actor = check_actor(&reg, issuer, command)?;
@@ -326,7 +325,52 @@ fn apply(core: &mut Core, cx: &mut CommandCtx, issuer: &Issuer, command: &Comman
         return Err(Rejection::NowStaffed { actor: reg.actor(a).id.clone() });
     }
     let me = actor.unwrap_or(reg.federal.dhs);
-    let done = |what: &str| Err(Rejection::AlreadyDone { what: what.to_string() });
+    match command {
+        Command::Patch { .. }
+        | Command::EnforceMfa { .. }
+        | Command::Isolate { .. }
+        | Command::Restore { .. } => apply_asset(core, &reg, me, command),
+        Command::SwitchToPaper { .. } | Command::ExtendHours { .. } => {
+            apply_jurisdiction(core, &reg, me, command)
+        }
+        Command::RequestOnsite { .. } | Command::DeployOnsite { .. } => {
+            apply_onsite(core, cx, &reg, me, command)
+        }
+        Command::ShareIndicator { .. } | Command::NotifyVictim { .. } => {
+            apply_sharing(core, cx, &reg, me, command)
+        }
+        Command::PublicStatement { .. }
+        | Command::OpenInvestigation { .. }
+        | Command::Attribute { .. }
+        | Command::DeliverAssessment { .. }
+        | Command::DeliverReport { .. }
+        | Command::RecommendSanctions { .. }
+        | Command::ImposeSanctions { .. } => apply_federal(core, cx, &reg, me, command),
+        Command::LaunchCampaign { .. } => apply_adversary(core, cx, &reg, me, command),
+        Command::FireInject { .. }
+        | Command::HoldInject { .. }
+        | Command::ReleaseInject { .. }
+        | Command::SkipInject { .. } => apply_inject_control(core, cx, &reg, command),
+        Command::AdHocInject { .. } | Command::InjectFromTemplate { .. } => {
+            apply_new_inject(core, cx, &reg, command)
+        }
+        Command::SetStaffed { .. } => apply_staffing(core, &reg, command),
+    }
+}
+
+/// Nothing to do: the command's effect is already the case.
+fn done(what: &str) -> Result<(), Rejection> {
+    Err(Rejection::AlreadyDone { what: what.to_string() })
+}
+
+/// A command handed to a family that does not carry it out (a slip in [`apply`]'s dispatch).
+fn misrouted(command: &Command) -> Rejection {
+    Rejection::NotNow { why: format!("`{}` reached the wrong handler", command.kind().name()) }
+}
+
+/// Measures on an asset its owner takes: patch, MFA, isolation, restore.
+fn apply_asset(core: &mut Core, reg: &Registry, me: ActorIx, command: &Command) -> Result<(), Rejection> {
+    let now = core.now();
     match command {
         Command::Patch { asset, .. } => {
             let a = owned(&reg, me, asset)?;
@@ -373,6 +417,20 @@ fn apply(core: &mut Core, cx: &mut CommandCtx, issuer: &Issuer, command: &Comman
             }
             core.take_down(a, DownCause::Restoring, Availability::Offline, Some(hours));
         }
+        other => return Err(misrouted(other)),
+    }
+    Ok(())
+}
+
+/// Election Day measures for a local jurisdiction: paper pollbooks, longer hours.
+fn apply_jurisdiction(
+    core: &mut Core,
+    reg: &Registry,
+    me: ActorIx,
+    command: &Command,
+) -> Result<(), Rejection> {
+    let now = core.now();
+    match command {
         Command::SwitchToPaper { jurisdiction, .. } => {
             let j = local_of(&reg, me, jurisdiction)?;
             let pollbooks: Vec<AssetIx> = reg
@@ -407,6 +465,21 @@ fn apply(core: &mut Core, cx: &mut CommandCtx, issuer: &Issuer, command: &Comman
             *e = (*e + hours).min(6);
             core.digest.mix(&[0x54, u64::from(j.0), u64::from(*hours)]);
         }
+        other => return Err(misrouted(other)),
+    }
+    Ok(())
+}
+
+/// On-site assessment teams: asked for by an owner, sent by DHS.
+fn apply_onsite(
+    core: &mut Core,
+    cx: &mut CommandCtx,
+    reg: &Registry,
+    me: ActorIx,
+    command: &Command,
+) -> Result<(), Rejection> {
+    let now = core.now();
+    match command {
         Command::RequestOnsite { asset, .. } => {
             let a = owned(&reg, me, asset)?;
             if cx.onsite.queue.contains(&a)
@@ -432,6 +505,20 @@ fn apply(core: &mut Core, cx: &mut CommandCtx, issuer: &Issuer, command: &Comman
                 return Err(Rejection::NotNow { why: "no on-site team is free".into() });
             }
         }
+        other => return Err(misrouted(other)),
+    }
+    Ok(())
+}
+
+/// Sharing an indicator: on a channel, or to a victim.
+fn apply_sharing(
+    core: &mut Core,
+    cx: &mut CommandCtx,
+    reg: &Registry,
+    me: ActorIx,
+    command: &Command,
+) -> Result<(), Rejection> {
+    match command {
         Command::ShareIndicator { indicator, channel, .. } => {
             if *channel == Channel::FbiToVictim {
                 return Err(Rejection::WrongChannel {
@@ -473,6 +560,21 @@ fn apply(core: &mut Core, cx: &mut CommandCtx, issuer: &Issuer, command: &Comman
                 to: Some(v),
             });
         }
+        other => return Err(misrouted(other)),
+    }
+    Ok(())
+}
+
+/// Public statements and the federal response: investigations, attribution, the EO 13848 steps, sanctions.
+fn apply_federal(
+    core: &mut Core,
+    cx: &mut CommandCtx,
+    reg: &Registry,
+    me: ActorIx,
+    command: &Command,
+) -> Result<(), Rejection> {
+    let now = core.now();
+    match command {
         Command::PublicStatement { statement, .. } => public_statement(core, me, *statement),
         Command::OpenInvestigation { indicator, .. } => {
             let ind = indicator_held(core, me, *indicator)?;
@@ -529,6 +631,21 @@ fn apply(core: &mut Core, cx: &mut CommandCtx, issuer: &Issuer, command: &Comman
             }
             core.emit(Severity::Notice, EventKind::SanctionsImposed { adversary: adv });
         }
+        other => return Err(misrouted(other)),
+    }
+    Ok(())
+}
+
+/// The red cell launching a dormant campaign.
+fn apply_adversary(
+    core: &mut Core,
+    cx: &mut CommandCtx,
+    reg: &Registry,
+    me: ActorIx,
+    command: &Command,
+) -> Result<(), Rejection> {
+    let now = core.now();
+    match command {
         Command::LaunchCampaign { campaign, .. } => {
             let c = reg
                 .campaign_by_id
@@ -543,6 +660,20 @@ fn apply(core: &mut Core, cx: &mut CommandCtx, issuer: &Issuer, command: &Comman
             }
             cx.campaign_cal.schedule(now, CampaignEvent::Start(c));
         }
+        other => return Err(misrouted(other)),
+    }
+    Ok(())
+}
+
+/// Control of scripted injects: fire, hold, release, skip.
+fn apply_inject_control(
+    core: &mut Core,
+    cx: &mut CommandCtx,
+    reg: &Registry,
+    command: &Command,
+) -> Result<(), Rejection> {
+    let now = core.now();
+    match command {
         Command::FireInject { inject } => {
             let i = inject_of(&reg, inject)?;
             match cx.injects.state[i.ix()] {
@@ -602,6 +733,20 @@ fn apply(core: &mut Core, cx: &mut CommandCtx, issuer: &Issuer, command: &Comman
             }
             core.digest.mix(&[0x5a, u64::from(i.0)]);
         }
+        other => return Err(misrouted(other)),
+    }
+    Ok(())
+}
+
+/// Injects made up during the exercise: ad hoc, or from a template.
+fn apply_new_inject(
+    core: &mut Core,
+    cx: &mut CommandCtx,
+    reg: &Registry,
+    command: &Command,
+) -> Result<(), Rejection> {
+    let now = core.now();
+    match command {
         Command::AdHocInject { title, description, teams, effects } => {
             let ev = adhoc(&reg, &mut cx.injects, title, description, teams, effects)?;
             cx.inject_cal.schedule(now, ev);
@@ -627,6 +772,14 @@ fn apply(core: &mut Core, cx: &mut CommandCtx, issuer: &Issuer, command: &Comman
             let ev = adhoc(&reg, &mut cx.injects, &tpl.title, &tpl.description, &[], &effects)?;
             cx.inject_cal.schedule(now, ev);
         }
+        other => return Err(misrouted(other)),
+    }
+    Ok(())
+}
+
+/// Marking a team as staffed or unstaffed.
+fn apply_staffing(core: &mut Core, reg: &Registry, command: &Command) -> Result<(), Rejection> {
+    match command {
         Command::SetStaffed { team, staffed } => {
             let t = reg
                 .team_by_id
@@ -643,6 +796,7 @@ fn apply(core: &mut Core, cx: &mut CommandCtx, issuer: &Issuer, command: &Comman
             core.staffing.0[t.ix()] = *staffed;
             core.digest.mix(&[0x5b, u64::from(t.0), u64::from(*staffed)]);
         }
+        other => return Err(misrouted(other)),
     }
     Ok(())
 }
