@@ -175,4 +175,26 @@ mod tests {
         let e = parse(r, "pa deliver").unwrap_err();
         assert!(e.contains("deliver_assessment or deliver_report"), "{e}");
     }
+
+    #[test]
+    fn the_guides_list_the_command_table() {
+        let read = |doc: &str| {
+            let path = format!("{}/docs/{doc}", env!("CARGO_MANIFEST_DIR"));
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+        };
+        let table: String =
+            ttx_engine::command::spec::markdown_table().lines().map(|l| format!("  {l}\n")).collect();
+        assert!(
+            read("whatif.md").contains(&table),
+            "docs/whatif.md's command list differs from the command table; it should read:\n{table}"
+        );
+        let protocol = read("protocol.md");
+        for k in CommandKind::ALL.iter().filter(|k| k.is_control()) {
+            assert!(
+                protocol.contains(&format!("`{}`", k.name())),
+                "docs/protocol.md does not list {}",
+                k.name()
+            );
+        }
+    }
 }

@@ -510,7 +510,8 @@ pub fn markdown_table() -> String {
         String::from("| command | arguments | given by | what it does |\n| --- | --- | --- | --- |\n");
     for s in SPECS {
         let usage = s.usage();
-        let args = if usage.is_empty() { "none".to_string() } else { format!("`{usage}`") };
+        let args =
+            if usage.is_empty() { "none".to_string() } else { format!("`{}`", usage.replace('|', "\\|")) };
         let by = match s.givers {
             Givers::Control if s.kind == CommandKind::InjectFromTemplate => {
                 "the facilitator, or the cell the template is for".to_string()
