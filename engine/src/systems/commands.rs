@@ -373,7 +373,7 @@ fn apply_asset(core: &mut Core, reg: &Registry, me: ActorIx, command: &Command) 
     let now = core.now();
     match command {
         Command::Patch { asset, .. } => {
-            let a = owned(&reg, me, asset)?;
+            let a = owned(reg, me, asset)?;
             if core.posture(a).is_some_and(|p| p.patch_lag_days == 0) {
                 return done("already fully patched");
             }
@@ -381,7 +381,7 @@ fn apply_asset(core: &mut Core, reg: &Registry, me: ActorIx, command: &Command) 
             core.digest.mix(&[0x51, u64::from(a.0)]);
         }
         Command::EnforceMfa { asset, .. } => {
-            let a = owned(&reg, me, asset)?;
+            let a = owned(reg, me, asset)?;
             if core.posture(a).is_some_and(|p| p.mfa) {
                 return done("MFA is already enforced");
             }
@@ -389,7 +389,7 @@ fn apply_asset(core: &mut Core, reg: &Registry, me: ActorIx, command: &Command) 
             core.digest.mix(&[0x52, u64::from(a.0)]);
         }
         Command::Isolate { asset, .. } => {
-            let a = owned(&reg, me, asset)?;
+            let a = owned(reg, me, asset)?;
             if core.status(a).is_some_and(|s| s.down_cause == Some(DownCause::Isolated)) {
                 return done("the asset is already isolated");
             }
@@ -397,7 +397,7 @@ fn apply_asset(core: &mut Core, reg: &Registry, me: ActorIx, command: &Command) 
             core.take_down(a, DownCause::Isolated, Availability::Offline, None);
         }
         Command::Restore { asset, .. } => {
-            let a = owned(&reg, me, asset)?;
+            let a = owned(reg, me, asset)?;
             let st = core.status(a);
             if st.as_ref().is_some_and(|s| s.down_cause == Some(DownCause::Restoring)) {
                 return done("a restore is already under way");
@@ -432,7 +432,7 @@ fn apply_jurisdiction(
     let now = core.now();
     match command {
         Command::SwitchToPaper { jurisdiction, .. } => {
-            let j = local_of(&reg, me, jurisdiction)?;
+            let j = local_of(reg, me, jurisdiction)?;
             let pollbooks: Vec<AssetIx> = reg
                 .actor(j)
                 .assets
@@ -451,7 +451,7 @@ fn apply_jurisdiction(
             core.digest.mix(&[0x53, u64::from(j.0)]);
         }
         Command::ExtendHours { jurisdiction, hours, .. } => {
-            let j = local_of(&reg, me, jurisdiction)?;
+            let j = local_of(reg, me, jurisdiction)?;
             let t = core.time(now);
             if t < reg.election.polls_open || t.0 > reg.election.polls_close.0 + 6 {
                 return Err(Rejection::NotNow {
@@ -481,7 +481,7 @@ fn apply_onsite(
     let now = core.now();
     match command {
         Command::RequestOnsite { asset, .. } => {
-            let a = owned(&reg, me, asset)?;
+            let a = owned(reg, me, asset)?;
             if cx.onsite.queue.contains(&a)
                 || core.status(a).is_some_and(|s| s.onsite_until.is_some_and(|t| t > now))
             {
@@ -497,7 +497,7 @@ fn apply_onsite(
             }
         }
         Command::DeployOnsite { asset, .. } => {
-            let a = asset_of(&reg, asset)?;
+            let a = asset_of(reg, asset)?;
             if core.status(a).is_some_and(|s| s.onsite_until.is_some_and(|t| t > now)) {
                 return done("a team is already on site");
             }
@@ -526,7 +526,7 @@ fn apply_sharing(
                     channel: "fbi_to_victim (use notify_victim)".into(),
                 });
             }
-            check_channel(&reg, &core.members.0, me, *channel)?;
+            check_channel(reg, &core.members.0, me, *channel)?;
             let ind = indicator_held(core, me, *indicator)?;
             if cx.ledger.0.contains(&(me, ind, *channel)) {
                 return Err(Rejection::AlreadyShared {
@@ -591,7 +591,7 @@ fn apply_federal(
             core.emit(Severity::Notice, EventKind::InvestigationOpened { campaign: c });
         }
         Command::Attribute { adversary, .. } => {
-            let adv = adversary_of(&reg, adversary)?;
+            let adv = adversary_of(reg, adversary)?;
             if !attribute(core, &mut cx.eo, me, adv) {
                 return done("already attributed");
             }
@@ -615,14 +615,14 @@ fn apply_federal(
             deliver_report(core, &mut cx.eo, &mut cx.federal);
         }
         Command::RecommendSanctions { adversary, .. } => {
-            let adv = adversary_of(&reg, adversary)?;
+            let adv = adversary_of(reg, adversary)?;
             if !cx.eo.recommended.insert(adv) {
                 return done("already recommended");
             }
             core.emit(Severity::Notice, EventKind::SanctionsRecommended { adversary: adv });
         }
         Command::ImposeSanctions { adversary, .. } => {
-            let adv = adversary_of(&reg, adversary)?;
+            let adv = adversary_of(reg, adversary)?;
             if !cx.eo.sanctioned.insert(adv) {
                 return done("already sanctioned");
             }
@@ -675,7 +675,7 @@ fn apply_inject_control(
     let now = core.now();
     match command {
         Command::FireInject { inject } => {
-            let i = inject_of(&reg, inject)?;
+            let i = inject_of(reg, inject)?;
             match cx.injects.state[i.ix()] {
                 InjectState::Fired(_) => {
                     return Err(Rejection::InjectDone { inject: inject.clone(), state: "fired".into() });
@@ -692,7 +692,7 @@ fn apply_inject_control(
             cx.inject_cal.schedule(now, InjectEvent::Scripted(i));
         }
         Command::HoldInject { inject } => {
-            let i = inject_of(&reg, inject)?;
+            let i = inject_of(reg, inject)?;
             match cx.injects.state[i.ix()] {
                 InjectState::Fired(_) => {
                     return Err(Rejection::InjectDone { inject: inject.clone(), state: "fired".into() });
@@ -709,7 +709,7 @@ fn apply_inject_control(
             core.digest.mix(&[0x58, u64::from(i.0)]);
         }
         Command::ReleaseInject { inject } => {
-            let i = inject_of(&reg, inject)?;
+            let i = inject_of(reg, inject)?;
             if cx.injects.state[i.ix()] != InjectState::Held {
                 return Err(Rejection::NotNow { why: "the inject is not held".into() });
             }
@@ -723,7 +723,7 @@ fn apply_inject_control(
             core.digest.mix(&[0x59, u64::from(i.0)]);
         }
         Command::SkipInject { inject } => {
-            let i = inject_of(&reg, inject)?;
+            let i = inject_of(reg, inject)?;
             match cx.injects.state[i.ix()] {
                 InjectState::Fired(_) => {
                     return Err(Rejection::InjectDone { inject: inject.clone(), state: "fired".into() });
@@ -748,7 +748,7 @@ fn apply_new_inject(
     let now = core.now();
     match command {
         Command::AdHocInject { title, description, teams, effects } => {
-            let ev = adhoc(&reg, &mut cx.injects, title, description, teams, effects)?;
+            let ev = adhoc(reg, &mut cx.injects, title, description, teams, effects)?;
             cx.inject_cal.schedule(now, ev);
         }
         Command::InjectFromTemplate { template, state, jurisdiction } => {
@@ -769,7 +769,7 @@ fn apply_new_inject(
             }
             let effects: Vec<Effect> =
                 tpl.effects.iter().map(|e| narrow(e, state.as_deref(), jurisdiction.as_deref())).collect();
-            let ev = adhoc(&reg, &mut cx.injects, &tpl.title, &tpl.description, &[], &effects)?;
+            let ev = adhoc(reg, &mut cx.injects, &tpl.title, &tpl.description, &[], &effects)?;
             cx.inject_cal.schedule(now, ev);
         }
         other => return Err(misrouted(other)),
