@@ -197,4 +197,21 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn a_skip_is_taken_back_in_words() {
+        let sc = reg();
+        let (issuer, cmd) = parse(sc.registry(), "facilitator unskip phish_wave").expect("it reads");
+        assert_eq!(issuer, Issuer::Facilitator);
+        assert_eq!(cmd, Command::UnskipInject { inject: "phish_wave".into() });
+        let (_, cmd) = parse(sc.registry(), "facilitator inject_from_template t PA").expect("it reads");
+        assert_eq!(
+            cmd,
+            Command::InjectFromTemplate {
+                template: "t".into(),
+                state: Some("PA".into()),
+                jurisdiction: None
+            }
+        );
+    }
 }

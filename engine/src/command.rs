@@ -197,8 +197,13 @@ pub enum Command {
         /// Inject id.
         inject: String,
     },
-    /// Skip a scripted inject for good (facilitator).
+    /// Skip a scripted inject: it does not fire unless unskipped (facilitator).
     SkipInject {
+        /// Inject id.
+        inject: String,
+    },
+    /// Take back the skip of a scripted inject: it fires when due, or now if overdue (facilitator).
+    UnskipInject {
         /// Inject id.
         inject: String,
     },
@@ -292,6 +297,8 @@ pub enum CommandKind {
     InjectFromTemplate,
     /// See [`Command::SetStaffed`].
     SetStaffed,
+    /// See [`Command::UnskipInject`].
+    UnskipInject,
 }
 
 impl CommandKind {
@@ -349,6 +356,7 @@ impl Command {
             Command::AdHocInject { .. } => CommandKind::AdHocInject,
             Command::InjectFromTemplate { .. } => CommandKind::InjectFromTemplate,
             Command::SetStaffed { .. } => CommandKind::SetStaffed,
+            Command::UnskipInject { .. } => CommandKind::UnskipInject,
         }
     }
 
@@ -377,6 +385,7 @@ impl Command {
             | Command::HoldInject { .. }
             | Command::ReleaseInject { .. }
             | Command::SkipInject { .. }
+            | Command::UnskipInject { .. }
             | Command::AdHocInject { .. }
             | Command::InjectFromTemplate { .. }
             | Command::SetStaffed { .. } => None,
@@ -410,7 +419,8 @@ impl Command {
             Command::FireInject { inject }
             | Command::HoldInject { inject }
             | Command::ReleaseInject { inject }
-            | Command::SkipInject { inject } => inject.clone(),
+            | Command::SkipInject { inject }
+            | Command::UnskipInject { inject } => inject.clone(),
             Command::InjectFromTemplate { template, .. } => template.clone(),
             Command::SetStaffed { team, .. } => team.clone(),
             Command::AdHocInject { title, .. } => title.clone(),

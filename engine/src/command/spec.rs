@@ -285,7 +285,7 @@ pub const SPECS: &[CommandSpec] = &[
     CommandSpec {
         kind: CommandKind::SkipInject,
         name: "skip_inject",
-        doc: "skip a scripted inject for good",
+        doc: "skip a scripted inject (until unskipped)",
         givers: Givers::Control,
         fields: INJECT,
         summary: "skip inject {inject}",
@@ -322,6 +322,14 @@ pub const SPECS: &[CommandSpec] = &[
         givers: Givers::Control,
         fields: &[f("team", Arg::Team), f("staffed", Arg::Staffed)],
         summary: "team {team} {staffed}",
+    },
+    CommandSpec {
+        kind: CommandKind::UnskipInject,
+        name: "unskip_inject",
+        doc: "take back the skip of a scripted inject",
+        givers: Givers::Control,
+        fields: INJECT,
+        summary: "unskip inject {inject}",
     },
 ];
 

@@ -350,7 +350,8 @@ fn apply(core: &mut Core, cx: &mut CommandCtx, issuer: &Issuer, command: &Comman
         Command::FireInject { .. }
         | Command::HoldInject { .. }
         | Command::ReleaseInject { .. }
-        | Command::SkipInject { .. } => apply_inject_control(core, cx, &reg, command),
+        | Command::SkipInject { .. }
+        | Command::UnskipInject { .. } => apply_inject_control(core, cx, &reg, command),
         Command::AdHocInject { .. } | Command::InjectFromTemplate { .. } => {
             apply_new_inject(core, cx, &reg, command)
         }
@@ -665,7 +666,7 @@ fn apply_adversary(
     Ok(())
 }
 
-/// Control of scripted injects: fire, hold, release, skip.
+/// Control of scripted injects: fire, hold, release, skip, un-skip.
 fn apply_inject_control(
     core: &mut Core,
     cx: &mut CommandCtx,
@@ -732,6 +733,22 @@ fn apply_inject_control(
                 _ => cx.injects.state[i.ix()] = InjectState::Skipped,
             }
             core.digest.mix(&[0x5a, u64::from(i.0)]);
+        }
+        Command::UnskipInject { inject } => {
+            let i = inject_of(reg, inject)?;
+            if cx.injects.state[i.ix()] != InjectState::Skipped {
+                return Err(Rejection::NotNow { why: "the inject is not skipped".into() });
+            }
+            // As on release: an inject whose time has passed fires now; otherwise it waits for
+            // its time or its condition again.
+            match reg.injects[i.ix()].trigger {
+                ResolvedTrigger::At(t) if t <= now => {
+                    cx.injects.state[i.ix()] = InjectState::Scheduled(now);
+                    cx.inject_cal.schedule(now, InjectEvent::Scripted(i));
+                }
+                _ => cx.injects.state[i.ix()] = InjectState::Pending,
+            }
+            core.digest.mix(&[0x5c, u64::from(i.0)]);
         }
         other => return Err(misrouted(other)),
     }
