@@ -478,7 +478,13 @@ pub static BINDINGS: &[Binding] = &[
         Some("fire"),
     ),
     b(C::Injects, &[Key::ch('h')], A::HoldInject, "hold the selected inject, or release it", Some("hold")),
-    b(C::Injects, &[Key::ch('s')], A::SkipInject, "skip the selected inject (asks first)", Some("skip")),
+    b(
+        C::Injects,
+        &[Key::ch('s')],
+        A::SkipInject,
+        "skip the selected inject (asks first), or un-skip a skipped one",
+        Some("skip"),
+    ),
     b(
         C::Injects,
         &[Key::ch('p'), ENTER],
