@@ -111,7 +111,8 @@ fn hold_release_and_skip() {
     // (or fires at once if its time has passed).
     let pos = c.queue().iter().position(|i| i.id == target).unwrap();
     while c.inject_selection() != pos {
-        press(&mut c, &[key(if c.inject_selection() < pos { KeyCode::Down } else { KeyCode::Up })]);
+        let k = if c.inject_selection() < pos { KeyCode::Down } else { KeyCode::Up };
+        press(&mut c, &[key(k)]);
     }
     press(&mut c, &[ch('s')]);
     assert!(c.overlay().is_none(), "{:?}", c.overlay());
@@ -126,7 +127,8 @@ fn hold_release_and_skip() {
     // On an inject that was not skipped, there is nothing to take back.
     let fired = c.queue().iter().position(|i| i.state == "fired").unwrap();
     while c.inject_selection() != fired {
-        press(&mut c, &[key(if c.inject_selection() < fired { KeyCode::Down } else { KeyCode::Up })]);
+        let k = if c.inject_selection() < fired { KeyCode::Down } else { KeyCode::Up };
+        press(&mut c, &[key(k)]);
     }
     press(&mut c, &[ch('s')]);
     assert!(c.waiting().is_empty());
