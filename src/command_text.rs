@@ -7,38 +7,15 @@
 //! An indicator is written `IND-0003` (or `3`), a channel by its name (`state_to_isac`).
 //! `ttx whatif --add` reads commands this way.
 
-use ttx_engine::command::{Command, CommandKind, Statement, channel_senders};
+use ttx_engine::Issuer;
+use ttx_engine::command::spec::read_channel;
+use ttx_engine::command::{Arg, Command, CommandKind, channel_senders};
 use ttx_engine::model::registry::Registry;
-use ttx_engine::{Channel, Issuer};
 
-/// A command's arguments after its name, as the text form writes them (empty: none).
-pub fn usage(kind: CommandKind) -> &'static str {
-    match kind {
-        CommandKind::Patch
-        | CommandKind::EnforceMfa
-        | CommandKind::Isolate
-        | CommandKind::Restore
-        | CommandKind::RequestOnsite
-        | CommandKind::DeployOnsite => "ASSET",
-        CommandKind::SwitchToPaper => "JURISDICTION",
-        CommandKind::ExtendHours => "JURISDICTION HOURS",
-        CommandKind::ShareIndicator => "IND-nnnn CHANNEL",
-        CommandKind::NotifyVictim => "IND-nnnn VICTIM",
-        CommandKind::PublicStatement => "reassure|debunk",
-        CommandKind::OpenInvestigation => "IND-nnnn",
-        CommandKind::Attribute | CommandKind::RecommendSanctions | CommandKind::ImposeSanctions => {
-            "ADVERSARY"
-        }
-        CommandKind::DeliverAssessment | CommandKind::DeliverReport => "",
-        CommandKind::LaunchCampaign => "CAMPAIGN",
-        CommandKind::FireInject
-        | CommandKind::HoldInject
-        | CommandKind::ReleaseInject
-        | CommandKind::SkipInject => "INJECT",
-        CommandKind::AdHocInject => "TITLE...",
-        CommandKind::InjectFromTemplate => "TEMPLATE [STATE] [JURISDICTION]",
-        CommandKind::SetStaffed => "TEAM yes|no",
-    }
+/// A command's arguments after its name, as the text form writes them (empty: none), from
+/// the command table.
+pub fn usage(kind: CommandKind) -> String {
+    kind.spec().usage()
 }
 
 /// Every command's text form, one a line: `share_indicator IND-nnnn CHANNEL`.
@@ -66,21 +43,6 @@ fn kind_of(verb: &str) -> Result<CommandKind, String> {
             many.iter().map(|k| k.name()).collect::<Vec<_>>().join(" or ")
         )),
     }
-}
-
-/// Reads `IND-0003`, `ind-3` or `3`.
-fn indicator(word: &str) -> Result<u32, String> {
-    let digits = word.strip_prefix("IND-").or_else(|| word.strip_prefix("ind-")).unwrap_or(word);
-    digits.parse().map_err(|_| format!("`{word}` is no indicator; write one as IND-0003"))
-}
-
-fn channel(word: &str) -> Result<Channel, String> {
-    Channel::ALL.iter().copied().find(|c| c.slug() == word.to_lowercase()).ok_or_else(|| {
-        format!(
-            "`{word}` is no channel; the channels are {}",
-            Channel::ALL.iter().map(|c| c.slug()).collect::<Vec<_>>().join(", ")
-        )
-    })
 }
 
 /// Who gives a command: a team id, or `facilitator`.
@@ -113,9 +75,10 @@ pub fn parse(reg: &Registry, text: &str) -> Result<(Issuer, Command), String> {
     };
     let kind = kind_of(verb)?;
     let form = format!("{} {}", kind.name(), usage(kind)).trim_end().to_string();
+    let usage = usage(kind);
     let wrong = |why: &str| format!("{why}; write `{who} {form}`");
-    let expected = usage(kind).split_whitespace().filter(|w| !w.starts_with('[')).count();
-    let optional = usage(kind).split_whitespace().filter(|w| w.starts_with('[')).count();
+    let expected = usage.split_whitespace().filter(|w| !w.starts_with('[')).count();
+    let optional = usage.split_whitespace().filter(|w| w.starts_with('[')).count();
     if kind != CommandKind::AdHocInject && (args.len() < expected || args.len() > expected + optional) {
         return Err(wrong(&format!("`{}` takes {expected} argument(s), not {}", kind.name(), args.len())));
     }
@@ -124,7 +87,7 @@ pub fn parse(reg: &Registry, text: &str) -> Result<(Issuer, Command), String> {
     }
     // A share's channel narrows who may send it.
     let share_on = match kind {
-        CommandKind::ShareIndicator => args.get(1).and_then(|w| channel(w).ok()),
+        CommandKind::ShareIndicator => args.get(1).and_then(|w| read_channel(w).ok()),
         _ => None,
     };
     let actor = || -> Result<String, String> {
@@ -153,79 +116,28 @@ pub fn parse(reg: &Registry, text: &str) -> Result<(Issuer, Command), String> {
             .map(|a| a.to_string())
             .ok_or_else(|| format!("no actor of team {t} may give `{}`", kind.name()))
     };
-    let arg = |i: usize| args.get(i).map(|s| s.to_string()).unwrap_or_default();
-    let command = match kind {
-        CommandKind::Patch => Command::Patch { actor: actor()?, asset: arg(0) },
-        CommandKind::EnforceMfa => Command::EnforceMfa { actor: actor()?, asset: arg(0) },
-        CommandKind::Isolate => Command::Isolate { actor: actor()?, asset: arg(0) },
-        CommandKind::Restore => Command::Restore { actor: actor()?, asset: arg(0) },
-        CommandKind::RequestOnsite => Command::RequestOnsite { actor: actor()?, asset: arg(0) },
-        CommandKind::DeployOnsite => Command::DeployOnsite { actor: actor()?, asset: arg(0) },
-        CommandKind::SwitchToPaper => Command::SwitchToPaper { actor: actor()?, jurisdiction: arg(0) },
-        CommandKind::ExtendHours => Command::ExtendHours {
-            actor: actor()?,
-            jurisdiction: arg(0),
-            hours: arg(1).parse().map_err(|_| wrong(&format!("`{}` is no number of hours", arg(1))))?,
-        },
-        CommandKind::ShareIndicator => Command::ShareIndicator {
-            actor: actor()?,
-            indicator: indicator(&arg(0)).map_err(|e| wrong(&e))?,
-            channel: channel(&arg(1)).map_err(|e| wrong(&e))?,
-        },
-        CommandKind::NotifyVictim => Command::NotifyVictim {
-            actor: actor()?,
-            indicator: indicator(&arg(0)).map_err(|e| wrong(&e))?,
-            victim: arg(1),
-        },
-        CommandKind::PublicStatement => Command::PublicStatement {
-            actor: actor()?,
-            statement: match arg(0).to_lowercase().as_str() {
-                "reassure" => Statement::Reassure,
-                "debunk" => Statement::Debunk,
-                other => return Err(wrong(&format!("`{other}` is no statement"))),
-            },
-        },
-        CommandKind::OpenInvestigation => Command::OpenInvestigation {
-            actor: actor()?,
-            indicator: indicator(&arg(0)).map_err(|e| wrong(&e))?,
-        },
-        CommandKind::Attribute => Command::Attribute { actor: actor()?, adversary: arg(0) },
-        CommandKind::DeliverAssessment => Command::DeliverAssessment { actor: actor()? },
-        CommandKind::DeliverReport => Command::DeliverReport { actor: actor()? },
-        CommandKind::RecommendSanctions => Command::RecommendSanctions { actor: actor()?, adversary: arg(0) },
-        CommandKind::ImposeSanctions => Command::ImposeSanctions { actor: actor()?, adversary: arg(0) },
-        CommandKind::LaunchCampaign => Command::LaunchCampaign { actor: actor()?, campaign: arg(0) },
-        CommandKind::FireInject => Command::FireInject { inject: arg(0) },
-        CommandKind::HoldInject => Command::HoldInject { inject: arg(0) },
-        CommandKind::ReleaseInject => Command::ReleaseInject { inject: arg(0) },
-        CommandKind::SkipInject => Command::SkipInject { inject: arg(0) },
-        CommandKind::AdHocInject => Command::AdHocInject {
-            title: args.join(" "),
-            description: String::new(),
-            teams: Vec::new(),
-            effects: Vec::new(),
-        },
-        CommandKind::InjectFromTemplate => Command::InjectFromTemplate {
-            template: arg(0),
-            state: args.get(1).map(|s| s.to_string()),
-            jurisdiction: args.get(2).map(|s| s.to_string()),
-        },
-        CommandKind::SetStaffed => Command::SetStaffed {
-            team: arg(0),
-            staffed: match arg(1).to_lowercase().as_str() {
-                "yes" | "true" | "on" => true,
-                "no" | "false" | "off" => false,
-                other => return Err(wrong(&format!("`{other}` is neither yes nor no"))),
-            },
-        },
-    };
+    let actor = if kind.is_control() { None } else { Some(actor()?) };
+    // The arguments, in the table's order; the title of an ad-hoc inject is every word left.
+    let mut values = Vec::new();
+    let mut words = args.iter();
+    for f in kind.spec().fields.iter().filter(|f| f.arg.placeholder().is_some()) {
+        let value = if f.arg == Arg::Title {
+            Some(words.by_ref().copied().collect::<Vec<_>>().join(" "))
+        } else {
+            words.next().map(|w| w.to_string())
+        };
+        if let Some(v) = value {
+            values.push((f.name, f.arg.read(&v).map_err(|e| wrong(&e))?));
+        }
+    }
+    let command = kind.spec().build(actor.as_deref(), values).map_err(|e| wrong(&e))?;
     Ok((issuer, command))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ttx_engine::builtin;
+    use ttx_engine::{Channel, builtin};
 
     fn reg() -> ttx_engine::Scenario {
         builtin::default_scenario().expect("the default scenario parses")
@@ -262,5 +174,44 @@ mod tests {
         assert!(e.contains("state_to_isac"), "{e}");
         let e = parse(r, "pa deliver").unwrap_err();
         assert!(e.contains("deliver_assessment or deliver_report"), "{e}");
+    }
+
+    #[test]
+    fn the_guides_list_the_command_table() {
+        let read = |doc: &str| {
+            let path = format!("{}/docs/{doc}", env!("CARGO_MANIFEST_DIR"));
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+        };
+        let table: String =
+            ttx_engine::command::spec::markdown_table().lines().map(|l| format!("  {l}\n")).collect();
+        assert!(
+            read("whatif.md").contains(&table),
+            "docs/whatif.md's command list differs from the command table; it should read:\n{table}"
+        );
+        let protocol = read("protocol.md");
+        for k in CommandKind::ALL.iter().filter(|k| k.is_control()) {
+            assert!(
+                protocol.contains(&format!("`{}`", k.name())),
+                "docs/protocol.md does not list {}",
+                k.name()
+            );
+        }
+    }
+
+    #[test]
+    fn a_skip_is_taken_back_in_words() {
+        let sc = reg();
+        let (issuer, cmd) = parse(sc.registry(), "facilitator unskip phish_wave").expect("it reads");
+        assert_eq!(issuer, Issuer::Facilitator);
+        assert_eq!(cmd, Command::UnskipInject { inject: "phish_wave".into() });
+        let (_, cmd) = parse(sc.registry(), "facilitator inject_from_template t PA").expect("it reads");
+        assert_eq!(
+            cmd,
+            Command::InjectFromTemplate {
+                template: "t".into(),
+                state: Some("PA".into()),
+                jurisdiction: None
+            }
+        );
     }
 }

@@ -16,7 +16,7 @@ fn command(kind: u8, a: usize, b: usize, c: u32) -> Command {
     let juris = ["harbor", "peachtree", "PA", "nowhere"];
     let advs = ["crimson", "azure", "ghost"];
     let channels = Channel::ALL;
-    match kind % 22 {
+    match kind % 23 {
         0 => Command::Patch { actor: pick(&actors, a), asset: pick(&assets, b) },
         1 => Command::EnforceMfa { actor: pick(&actors, a), asset: pick(&assets, b) },
         2 => Command::Isolate { actor: pick(&actors, a), asset: pick(&assets, b) },
@@ -52,6 +52,7 @@ fn command(kind: u8, a: usize, b: usize, c: u32) -> Command {
             state: if c.is_multiple_of(3) { None } else { Some(pick(&["PA", "GA", "ZZ"], a)) },
             jurisdiction: if c.is_multiple_of(2) { None } else { Some(pick(&juris, a)) },
         },
+        21 => Command::UnskipInject { inject: pick(&injects, b) },
         _ => Command::SetStaffed {
             team: pick(&["pa", "cisa", "fbi", "nope"], b),
             staffed: c.is_multiple_of(2),

@@ -12,6 +12,10 @@ use crate::model::registry::{ActorIx, ActorKind, Registry};
 use crate::scenario::schema::{Channel, Effect, TeamRole};
 use crate::time::Tick;
 
+pub mod spec;
+
+pub use spec::{Arg, CommandSpec, FieldSpec, Givers};
+
 /// Who gives a command.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -193,8 +197,13 @@ pub enum Command {
         /// Inject id.
         inject: String,
     },
-    /// Skip a scripted inject for good (facilitator).
+    /// Skip a scripted inject: it does not fire unless unskipped (facilitator).
     SkipInject {
+        /// Inject id.
+        inject: String,
+    },
+    /// Take back the skip of a scripted inject: it fires when due, or now if overdue (facilitator).
+    UnskipInject {
         /// Inject id.
         inject: String,
     },
@@ -288,105 +297,33 @@ pub enum CommandKind {
     InjectFromTemplate,
     /// See [`Command::SetStaffed`].
     SetStaffed,
+    /// See [`Command::UnskipInject`].
+    UnskipInject,
 }
 
 impl CommandKind {
-    /// Every kind.
-    pub const ALL: [CommandKind; 25] = [
-        CommandKind::Patch,
-        CommandKind::EnforceMfa,
-        CommandKind::Isolate,
-        CommandKind::Restore,
-        CommandKind::SwitchToPaper,
-        CommandKind::ExtendHours,
-        CommandKind::RequestOnsite,
-        CommandKind::DeployOnsite,
-        CommandKind::ShareIndicator,
-        CommandKind::NotifyVictim,
-        CommandKind::PublicStatement,
-        CommandKind::OpenInvestigation,
-        CommandKind::Attribute,
-        CommandKind::DeliverAssessment,
-        CommandKind::DeliverReport,
-        CommandKind::RecommendSanctions,
-        CommandKind::ImposeSanctions,
-        CommandKind::LaunchCampaign,
-        CommandKind::FireInject,
-        CommandKind::HoldInject,
-        CommandKind::ReleaseInject,
-        CommandKind::SkipInject,
-        CommandKind::AdHocInject,
-        CommandKind::InjectFromTemplate,
-        CommandKind::SetStaffed,
-    ];
+    /// Every kind, in the order of the command table ([`spec::SPECS`]).
+    pub const ALL: [CommandKind; spec::SPECS.len()] = spec::ALL_KINDS;
+
+    /// The command's entry in the table.
+    pub fn spec(self) -> &'static CommandSpec {
+        // The table lists the kinds in declaration order (a test checks it).
+        &spec::SPECS[self as usize]
+    }
 
     /// snake_case name.
     pub fn name(self) -> &'static str {
-        match self {
-            CommandKind::Patch => "patch",
-            CommandKind::EnforceMfa => "enforce_mfa",
-            CommandKind::Isolate => "isolate",
-            CommandKind::Restore => "restore",
-            CommandKind::SwitchToPaper => "switch_to_paper",
-            CommandKind::ExtendHours => "extend_hours",
-            CommandKind::RequestOnsite => "request_onsite",
-            CommandKind::DeployOnsite => "deploy_onsite",
-            CommandKind::ShareIndicator => "share_indicator",
-            CommandKind::NotifyVictim => "notify_victim",
-            CommandKind::PublicStatement => "public_statement",
-            CommandKind::OpenInvestigation => "open_investigation",
-            CommandKind::Attribute => "attribute",
-            CommandKind::DeliverAssessment => "deliver_assessment",
-            CommandKind::DeliverReport => "deliver_report",
-            CommandKind::RecommendSanctions => "recommend_sanctions",
-            CommandKind::ImposeSanctions => "impose_sanctions",
-            CommandKind::LaunchCampaign => "launch_campaign",
-            CommandKind::FireInject => "fire_inject",
-            CommandKind::HoldInject => "hold_inject",
-            CommandKind::ReleaseInject => "release_inject",
-            CommandKind::SkipInject => "skip_inject",
-            CommandKind::AdHocInject => "ad_hoc_inject",
-            CommandKind::InjectFromTemplate => "inject_from_template",
-            CommandKind::SetStaffed => "set_staffed",
-        }
+        self.spec().name
     }
 
     /// Whether it is an exercise-control command rather than an actor's action.
     pub fn is_control(self) -> bool {
-        matches!(
-            self,
-            CommandKind::FireInject
-                | CommandKind::HoldInject
-                | CommandKind::ReleaseInject
-                | CommandKind::SkipInject
-                | CommandKind::AdHocInject
-                | CommandKind::InjectFromTemplate
-                | CommandKind::SetStaffed
-        )
+        self.spec().is_control()
     }
 
     /// Which kinds of actor may give this command.
     pub fn allowed_kinds(self) -> &'static [ActorKind] {
-        use ActorKind::*;
-        match self {
-            CommandKind::Patch
-            | CommandKind::EnforceMfa
-            | CommandKind::Isolate
-            | CommandKind::Restore
-            | CommandKind::RequestOnsite => &[StateOffice, Local, Vendor],
-            CommandKind::SwitchToPaper | CommandKind::ExtendHours => &[StateOffice, Local],
-            CommandKind::DeployOnsite => &[Dhs],
-            CommandKind::ShareIndicator => &[Dhs, Odni, Fbi, EiIsac, StateOffice, Local, Vendor],
-            CommandKind::NotifyVictim | CommandKind::OpenInvestigation => &[Fbi],
-            CommandKind::PublicStatement => &[Dhs, Fbi, Odni, StateOffice, Local],
-            CommandKind::Attribute => &[Odni, Fbi, Dhs],
-            CommandKind::DeliverAssessment => &[Odni],
-            CommandKind::DeliverReport => &[Doj, Dhs],
-            CommandKind::RecommendSanctions => &[StateDept, Treasury],
-            CommandKind::ImposeSanctions => &[Treasury],
-            CommandKind::LaunchCampaign => &[Adversary],
-            _ => &[],
-        }
+        self.spec().allowed_kinds()
     }
 }
 
@@ -419,6 +356,7 @@ impl Command {
             Command::AdHocInject { .. } => CommandKind::AdHocInject,
             Command::InjectFromTemplate { .. } => CommandKind::InjectFromTemplate,
             Command::SetStaffed { .. } => CommandKind::SetStaffed,
+            Command::UnskipInject { .. } => CommandKind::UnskipInject,
         }
     }
 
@@ -443,7 +381,14 @@ impl Command {
             | Command::RecommendSanctions { actor, .. }
             | Command::ImposeSanctions { actor, .. }
             | Command::LaunchCampaign { actor, .. } => Some(actor),
-            _ => None,
+            Command::FireInject { .. }
+            | Command::HoldInject { .. }
+            | Command::ReleaseInject { .. }
+            | Command::SkipInject { .. }
+            | Command::UnskipInject { .. }
+            | Command::AdHocInject { .. }
+            | Command::InjectFromTemplate { .. }
+            | Command::SetStaffed { .. } => None,
         }
     }
 
@@ -474,7 +419,8 @@ impl Command {
             Command::FireInject { inject }
             | Command::HoldInject { inject }
             | Command::ReleaseInject { inject }
-            | Command::SkipInject { inject } => inject.clone(),
+            | Command::SkipInject { inject }
+            | Command::UnskipInject { inject } => inject.clone(),
             Command::InjectFromTemplate { template, .. } => template.clone(),
             Command::SetStaffed { team, .. } => team.clone(),
             Command::AdHocInject { title, .. } => title.clone(),
@@ -485,63 +431,9 @@ impl Command {
         }
     }
 
-    /// A one-line description for logs and consoles.
+    /// A one-line description for logs and consoles (see [`CommandSpec::summary`]).
     pub fn summary(&self) -> String {
-        match self {
-            Command::Patch { actor, asset } => format!("{actor}: patch {asset}"),
-            Command::EnforceMfa { actor, asset } => format!("{actor}: enforce MFA on {asset}"),
-            Command::Isolate { actor, asset } => format!("{actor}: isolate {asset}"),
-            Command::Restore { actor, asset } => format!("{actor}: restore {asset} from backup"),
-            Command::SwitchToPaper { actor, jurisdiction } => {
-                format!("{actor}: switch {jurisdiction} to paper pollbooks")
-            }
-            Command::ExtendHours { actor, jurisdiction, hours } => {
-                format!("{actor}: extend polling hours in {jurisdiction} by {hours}h")
-            }
-            Command::RequestOnsite { actor, asset } => {
-                format!("{actor}: request a CISA on-site team for {asset}")
-            }
-            Command::DeployOnsite { actor, asset } => format!("{actor}: deploy an on-site team to {asset}"),
-            Command::ShareIndicator { actor, indicator, channel } => {
-                format!("{actor}: share IND-{indicator:04} on {}", channel.slug())
-            }
-            Command::NotifyVictim { actor, indicator, victim } => {
-                format!("{actor}: notify {victim} of IND-{indicator:04}")
-            }
-            Command::PublicStatement { actor, statement } => format!(
-                "{actor}: public statement ({})",
-                match statement {
-                    Statement::Reassure => "reassure",
-                    Statement::Debunk => "debunk",
-                }
-            ),
-            Command::OpenInvestigation { actor, indicator } => {
-                format!("{actor}: open an investigation of IND-{indicator:04}")
-            }
-            Command::Attribute { actor, adversary } => format!("{actor}: publicly attribute to {adversary}"),
-            Command::DeliverAssessment { actor } => format!("{actor}: deliver the EO 13848 assessment"),
-            Command::DeliverReport { actor } => format!("{actor}: deliver the EO 13848 report"),
-            Command::RecommendSanctions { actor, adversary } => {
-                format!("{actor}: recommend sanctions on {adversary}")
-            }
-            Command::ImposeSanctions { actor, adversary } => {
-                format!("{actor}: impose sanctions on {adversary}")
-            }
-            Command::LaunchCampaign { actor, campaign } => format!("{actor}: launch campaign {campaign}"),
-            Command::FireInject { inject } => format!("fire inject {inject}"),
-            Command::HoldInject { inject } => format!("hold inject {inject}"),
-            Command::ReleaseInject { inject } => format!("release inject {inject}"),
-            Command::SkipInject { inject } => format!("skip inject {inject}"),
-            Command::AdHocInject { title, .. } => format!("ad-hoc inject: {title}"),
-            Command::InjectFromTemplate { template, state, jurisdiction } => format!(
-                "inject from template {template}{}{}",
-                state.as_ref().map(|s| format!(" in {s}")).unwrap_or_default(),
-                jurisdiction.as_ref().map(|s| format!(" at {s}")).unwrap_or_default()
-            ),
-            Command::SetStaffed { team, staffed } => {
-                format!("team {team} {}", if *staffed { "staffed" } else { "unstaffed" })
-            }
-        }
+        self.kind().spec().render(self)
     }
 }
 

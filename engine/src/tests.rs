@@ -380,6 +380,43 @@ fn injects_can_be_held_released_skipped_and_fired_early() {
 }
 
 #[test]
+fn a_skipped_inject_can_be_unskipped_and_then_fires_when_due_or_at_once_if_overdue() {
+    let src = r#"injects: [
+        (id: "early", title: "Early", trigger: At("E-15d 00:00"), effects: [News("early")]),
+        (id: "late", title: "Late", trigger: At("E-14d 12:00"), effects: [News("late")]),
+    ],"#;
+    let sc = small(src);
+    let mut sim = Sim::new(&sc, 1);
+    let state = |sim: &Sim, id: &str| sim.inject_views().into_iter().find(|i| i.id == id).unwrap().state;
+    sim.submit(Issuer::Facilitator, Command::UnskipInject { inject: "early".into() });
+    sim.submit(Issuer::Facilitator, Command::SkipInject { inject: "early".into() });
+    sim.submit(Issuer::Facilitator, Command::SkipInject { inject: "late".into() });
+    sim.step();
+    let results: Vec<_> = sim.take_outcomes().into_iter().map(|o| o.result).collect();
+    assert!(matches!(&results[0], Err(Rejection::NotNow { .. })), "only a skipped inject can be unskipped");
+    assert!(results[1..].iter().all(Result::is_ok), "{results:?}");
+    let clock = sc.registry().clock;
+    sim.run_until(clock.tick_of(ETime::new(-14, 0)).unwrap());
+    assert_eq!(state(&sim, "early"), "skipped");
+    // A team may not take back a skip.
+    sim.submit(Issuer::Team("pa".into()), Command::UnskipInject { inject: "early".into() });
+    sim.submit(Issuer::Facilitator, Command::UnskipInject { inject: "early".into() });
+    sim.submit(Issuer::Facilitator, Command::UnskipInject { inject: "late".into() });
+    sim.step();
+    let results: Vec<_> = sim.take_outcomes().into_iter().map(|o| o.result).collect();
+    assert!(results.iter().any(|r| matches!(r, Err(Rejection::FacilitatorOnly { .. }))), "{results:?}");
+    assert_eq!(state(&sim, "early"), "fired", "an overdue inject fires once unskipped");
+    assert_eq!(state(&sim, "late"), "pending", "a future one waits for its time");
+    sim.run_until(clock.tick_of(ETime::new(-14, 13)).unwrap());
+    assert_eq!(state(&sim, "late"), "fired");
+    assert_eq!(
+        Command::UnskipInject { inject: "late".into() }.summary(),
+        "unskip inject late",
+        "the log line comes from the command table"
+    );
+}
+
+#[test]
 fn calendars_drop_what_falls_after_the_end_and_find_the_next_due_tick() {
     let mut c: Calendar<u32> = Calendar::new(10);
     assert!(c.schedule(Tick(7), 1));

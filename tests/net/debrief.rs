@@ -260,3 +260,30 @@ fn a_correction_to_a_fired_inject_reaches_its_teams_the_journal_and_the_report()
         &injects[..2000.min(injects.len())]
     );
 }
+
+#[test]
+fn a_skipped_inject_is_unskipped_through_the_server_and_the_journal_replays() {
+    let tmp = scratch("unskip");
+    let mut server = Server::start(tmp.path(), "127.0.0.1:0", &["--paused"]);
+    let bind = server.addr.clone();
+    let mut fac = Console::join(&bind, None, &server.facilitator_code(), &[]);
+    fac.wait_for("the facilitator's view", T, |x| x["type"] == "facilitator_full");
+    assert_eq!(fac.ask(json!({"type": "skip_inject", "inject": "phish_wave"}))["type"], "ack");
+    assert_eq!(fac.ask(json!({"type": "step", "ticks": 1}))["type"], "done");
+    // Skipped, it has not fired: there is nothing to correct.
+    refused(&fac.ask(json!({"type": "correct", "inject": "phish_wave", "text": "x"})), "has not fired");
+    assert_eq!(fac.ask(json!({"type": "unskip_inject", "inject": "phish_wave"}))["type"], "ack");
+    assert_eq!(fac.ask(json!({"type": "step", "ticks": 1}))["type"], "done");
+    assert_eq!(fac.ask(json!({"type": "fire_inject", "inject": "phish_wave"}))["type"], "ack");
+    assert_eq!(fac.ask(json!({"type": "step", "ticks": 2}))["type"], "done");
+    // Unskipped, it fired.
+    let a = fac.ask(json!({"type": "correct", "inject": "phish_wave", "text": "The date was wrong."}));
+    assert_eq!(a["type"], "done", "{a}");
+    assert_eq!(fac.ask(json!({"type": "stop"}))["type"], "done");
+    assert_eq!(server.wait_exit(T), 0);
+    let journaled =
+        journal_records(&server.journal).iter().any(|r| r.to_string().contains(r#""type":"unskip_inject""#));
+    assert!(journaled, "the journal holds the unskip");
+    let (code, out) = replay_verify(&server.journal);
+    assert_eq!(code, 0, "{out}");
+}

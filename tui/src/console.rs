@@ -916,7 +916,11 @@ impl Console {
             }
             Action::SkipInject => {
                 if let Some(inj) = self.queue.get(self.inject_sel) {
-                    if is_upcoming(inj) {
+                    if inj.state == "skipped" {
+                        // A skip can be taken back: the inject fires when due, or now if overdue.
+                        let id = inj.id.clone();
+                        self.inject_command(Command::UnskipInject { inject: id });
+                    } else if is_upcoming(inj) {
                         self.status = None;
                         self.overlay = Some(Overlay::ConfirmSkip(inj.id.clone()));
                     } else {
@@ -1433,16 +1437,22 @@ impl Console {
             Command::FireInject { inject }
             | Command::HoldInject { inject }
             | Command::ReleaseInject { inject }
-            | Command::SkipInject { inject } => inject.clone(),
+            | Command::SkipInject { inject }
+            | Command::UnskipInject { inject } => inject.clone(),
             _ => String::new(),
         };
         // Refuse at once what the engine would refuse at the next hour.
-        if let Some(inj) = self.view.injects.iter().find(|i| i.id == id)
-            && !is_upcoming(inj)
-        {
-            let why = done_rejection(inj).to_string();
-            self.set_status(Level::Error, format!("Rejected: {why}."));
-            return;
+        let unskip = matches!(command, Command::UnskipInject { .. });
+        if let Some(inj) = self.view.injects.iter().find(|i| i.id == id) {
+            let refusal = match (unskip, inj.state == "skipped") {
+                (true, false) => Some(format!("inject `{id}` is not skipped")),
+                (false, _) if !is_upcoming(inj) => Some(done_rejection(inj).to_string()),
+                _ => None,
+            };
+            if let Some(why) = refusal {
+                self.set_status(Level::Error, format!("Rejected: {why}."));
+                return;
+            }
         }
         if self.waiting.iter().any(|w| inject_of(&w.command) == Some(id.as_str())) {
             self.set_status(
@@ -1506,6 +1516,7 @@ impl Console {
                     Command::HoldInject { .. } => ">hold",
                     Command::ReleaseInject { .. } => ">rels",
                     Command::SkipInject { .. } => ">skip",
+                    Command::UnskipInject { .. } => ">back",
                     _ => return None,
                 };
                 inject_of(&w.command).map(|id| (id.to_string(), label.to_string()))
@@ -1809,7 +1820,8 @@ fn inject_of(c: &Command) -> Option<&str> {
         Command::FireInject { inject }
         | Command::HoldInject { inject }
         | Command::ReleaseInject { inject }
-        | Command::SkipInject { inject } => Some(inject),
+        | Command::SkipInject { inject }
+        | Command::UnskipInject { inject } => Some(inject),
         _ => None,
     }
 }

@@ -7,7 +7,8 @@
 //! being filled in and turns them into an engine [`Command`], or says what is
 //! missing.
 
-use ttx_engine::command::{Command, CommandKind, Statement, channel_senders};
+use serde_json::Value;
+use ttx_engine::command::{Arg, Command, CommandKind, Givers, channel_senders};
 use ttx_engine::model::registry::{ActorKind, Registry};
 use ttx_engine::scenario::schema::{Channel, Effect, TeamRole};
 use ttx_engine::view::{InjectView, TeamView};
@@ -165,16 +166,10 @@ pub enum FormStep {
 /// The team choice that stands for exercise control (facilitator-only commands).
 pub const CONTROL: &str = "@control";
 
-/// Exercise-control commands, in the order the form offers them.
-pub const CONTROL_COMMANDS: [CommandKind; 7] = [
-    CommandKind::FireInject,
-    CommandKind::HoldInject,
-    CommandKind::ReleaseInject,
-    CommandKind::SkipInject,
-    CommandKind::AdHocInject,
-    CommandKind::InjectFromTemplate,
-    CommandKind::SetStaffed,
-];
+/// Exercise-control commands, in the order the form offers them (the command table's).
+pub fn control_commands() -> Vec<CommandKind> {
+    CommandKind::ALL.iter().copied().filter(|k| k.is_control()).collect()
+}
 
 fn kind_commands(kind: ActorKind) -> Vec<CommandKind> {
     CommandKind::ALL.iter().copied().filter(|k| k.allowed_kinds().contains(&kind)).collect()
@@ -362,35 +357,9 @@ pub fn indicator_choice(number: u32, technique: &str, activity: &str) -> Choice 
     Choice::new(number.to_string(), format!("IND-{number:04} {technique} ({activity})"))
 }
 
-/// A few words on what a command does.
+/// A few words on what a command does (from the command table).
 pub fn describe(kind: CommandKind) -> &'static str {
-    match kind {
-        CommandKind::Patch => "apply security patches to an asset",
-        CommandKind::EnforceMfa => "enforce multi-factor authentication on an asset",
-        CommandKind::Isolate => "take an asset offline to contain an intrusion",
-        CommandKind::Restore => "restore an asset from backup",
-        CommandKind::SwitchToPaper => "switch a jurisdiction to paper pollbooks",
-        CommandKind::ExtendHours => "extend polling hours on Election Day",
-        CommandKind::RequestOnsite => "ask DHS/CISA for an on-site assessment team",
-        CommandKind::DeployOnsite => "send an on-site assessment team",
-        CommandKind::ShareIndicator => "share an indicator on a channel",
-        CommandKind::NotifyVictim => "notify a victim of an indicator",
-        CommandKind::PublicStatement => "make a public statement",
-        CommandKind::OpenInvestigation => "open an investigation of an indicator's campaign",
-        CommandKind::Attribute => "publicly attribute activity to an adversary",
-        CommandKind::DeliverAssessment => "deliver the EO 13848 assessment now",
-        CommandKind::DeliverReport => "deliver the EO 13848 report now",
-        CommandKind::RecommendSanctions => "recommend sanctions against an adversary",
-        CommandKind::ImposeSanctions => "impose sanctions on an adversary",
-        CommandKind::LaunchCampaign => "launch one of the adversary's dormant campaigns",
-        CommandKind::FireInject => "fire a scripted inject now",
-        CommandKind::HoldInject => "hold a scripted inject until released",
-        CommandKind::ReleaseInject => "release a held inject",
-        CommandKind::SkipInject => "skip a scripted inject for good",
-        CommandKind::AdHocInject => "fire an unscripted inject",
-        CommandKind::InjectFromTemplate => "fire an inject from a template",
-        CommandKind::SetStaffed => "mark a team as staffed or unstaffed",
-    }
+    kind.spec().doc
 }
 
 /// Words for a channel.
@@ -716,182 +685,8 @@ impl CommandForm {
         let keep = |key: FieldKey| old.iter().find(|f| f.key == key);
         let cat = &self.catalog;
         let mut fields = Vec::new();
-
-        let team_choices = cat.team_choices();
-        let team = pick(keep(FieldKey::Team).map(|f| f.value.as_str()), &team_choices);
-        fields.push(Field::new(FieldKey::Team, "Team", FieldKind::Choice).choices(team_choices).value(&team));
-
-        let control = team == CONTROL;
-        let mut actor_entry: Option<&ActorEntry> = None;
-        let commands: Vec<CommandKind> = if control {
-            CONTROL_COMMANDS.to_vec()
-        } else {
-            let actors: Vec<Choice> = cat
-                .teams
-                .iter()
-                .find(|t| t.id == team)
-                .map(|t| {
-                    t.actors
-                        .iter()
-                        .filter_map(|a| cat.actor(a))
-                        .map(|a| Choice::new(&a.id, format!("{} ({})", a.name, a.id)))
-                        .collect()
-                })
-                .unwrap_or_default();
-            let actor = pick(keep(FieldKey::Actor).map(|f| f.value.as_str()), &actors);
-            actor_entry = cat.actor(&actor);
-            // A cell that plays no actor (the white cell) only makes injects: no "Acting as".
-            if !actors.is_empty() {
-                fields.push(
-                    Field::new(FieldKey::Actor, "Acting as", FieldKind::Choice).choices(actors).value(&actor),
-                );
-            }
-            let mut commands = actor_entry.map(|a| a.commands.clone()).unwrap_or_default();
-            if cat.template_cell {
-                commands.push(CommandKind::InjectFromTemplate);
-            }
-            commands
-        };
-        let command_choices: Vec<Choice> = commands
-            .iter()
-            .map(|k| Choice::new(k.name(), format!("{} - {}", k.name().replace('_', " "), describe(*k))))
-            .collect();
-        let command = pick(keep(FieldKey::Command).map(|f| f.value.as_str()), &command_choices);
-        fields.push(
-            Field::new(FieldKey::Command, "Command", FieldKind::Choice)
-                .choices(command_choices)
-                .value(&command),
-        );
-
-        let kind = CommandKind::ALL.iter().copied().find(|k| k.name() == command);
-        let a = actor_entry;
-        let choice = |key, label| Field::new(key, label, FieldKind::Choice);
-        let params: Vec<Field> = match kind {
-            None => vec![],
-            Some(k) => match k {
-                CommandKind::Patch
-                | CommandKind::EnforceMfa
-                | CommandKind::Isolate
-                | CommandKind::Restore
-                | CommandKind::RequestOnsite => {
-                    vec![
-                        choice(FieldKey::Asset, "Asset")
-                            .choices(a.map(|a| a.assets.clone()).unwrap_or_default()),
-                    ]
-                }
-                CommandKind::DeployOnsite => {
-                    vec![choice(FieldKey::Asset, "Asset").choices(cat.assets.clone())]
-                }
-                CommandKind::SwitchToPaper => vec![
-                    choice(FieldKey::Jurisdiction, "Jurisdiction")
-                        .choices(a.map(|a| a.jurisdictions.clone()).unwrap_or_default()),
-                ],
-                CommandKind::ExtendHours => vec![
-                    choice(FieldKey::Jurisdiction, "Jurisdiction")
-                        .choices(a.map(|a| a.jurisdictions.clone()).unwrap_or_default()),
-                    Field::new(FieldKey::Hours, "Extra hours", FieldKind::Number { min: 1.0, max: 6.0 })
-                        .value("2")
-                        .hint("1 to 6"),
-                ],
-                CommandKind::ShareIndicator => {
-                    let channels = a
-                        .map(|a| {
-                            a.channels.iter().map(|c| Choice::new(c.slug(), channel_label(*c))).collect()
-                        })
-                        .unwrap_or_default();
-                    vec![
-                        choice(FieldKey::Indicator, "Indicator")
-                            .choices(a.map(|a| a.indicators.clone()).unwrap_or_default()),
-                        choice(FieldKey::Channel, "Channel").choices(channels),
-                    ]
-                }
-                CommandKind::NotifyVictim => vec![
-                    choice(FieldKey::Indicator, "Indicator")
-                        .choices(a.map(|a| a.indicators.clone()).unwrap_or_default()),
-                    choice(FieldKey::Victim, "Victim").choices(cat.victims.clone()),
-                ],
-                CommandKind::OpenInvestigation => vec![
-                    choice(FieldKey::Indicator, "Indicator")
-                        .choices(a.map(|a| a.indicators.clone()).unwrap_or_default()),
-                ],
-                CommandKind::PublicStatement => vec![choice(FieldKey::Statement, "Statement").choices(vec![
-                    Choice::new("reassure", "reassure: what happened, what is being done"),
-                    Choice::new("debunk", "debunk a false claim"),
-                ])],
-                CommandKind::Attribute | CommandKind::RecommendSanctions | CommandKind::ImposeSanctions => {
-                    vec![choice(FieldKey::Adversary, "Adversary").choices(cat.adversaries.clone())]
-                }
-                CommandKind::DeliverAssessment | CommandKind::DeliverReport => vec![],
-                CommandKind::LaunchCampaign => vec![
-                    choice(FieldKey::Campaign, "Campaign").choices(
-                        cat.campaigns
-                            .iter()
-                            .filter(|c| a.is_some_and(|a| a.id == c.actor))
-                            .map(|c| Choice::new(&c.id, format!("{} ({})", c.name, c.id)))
-                            .collect(),
-                    ),
-                ],
-                CommandKind::FireInject
-                | CommandKind::HoldInject
-                | CommandKind::ReleaseInject
-                | CommandKind::SkipInject => {
-                    vec![choice(FieldKey::Inject, "Inject").choices(cat.injects.clone())]
-                }
-                CommandKind::AdHocInject => vec![
-                    Field::new(FieldKey::Title, "Title", FieldKind::Text).hint("what the players hear"),
-                    Field::new(FieldKey::Description, "Description", FieldKind::Text).optional(),
-                    Field::new(FieldKey::Teams, "Addressed to", FieldKind::Multi)
-                        .choices(
-                            cat.teams
-                                .iter()
-                                .map(|t| Choice::new(&t.id, format!("{} ({})", t.name, t.id)))
-                                .collect(),
-                        )
-                        .optional()
-                        .hint("none: everyone"),
-                    choice(FieldKey::Effect, "Effect")
-                        .choices(EFFECTS.iter().map(|(v, l)| Choice::new(*v, *l)).collect()),
-                    Field::new(FieldKey::Amount, "Amount", FieldKind::Number { min: -50.0, max: 50.0 })
-                        .optional()
-                        .hint("points, for disinformation or confidence"),
-                ],
-                CommandKind::InjectFromTemplate => {
-                    let mut states = vec![Choice::new("", "(anywhere)")];
-                    states.extend(cat.states.iter().cloned());
-                    let mut jurisdictions = vec![Choice::new("", "(any)")];
-                    jurisdictions.extend(cat.jurisdictions.iter().cloned());
-                    vec![
-                        choice(FieldKey::Template, "Template").choices(
-                            cat.templates
-                                .iter()
-                                .map(|t| {
-                                    let cell = match t.cell {
-                                        TeamRole::RedCell => "red",
-                                        TeamRole::WhiteCell => "white",
-                                        TeamRole::Player => "player",
-                                    };
-                                    Choice::new(&t.id, format!("{} ({cell} cell)", t.title))
-                                })
-                                .collect(),
-                        ),
-                        choice(FieldKey::State, "In state").choices(states).optional(),
-                        choice(FieldKey::Jurisdiction, "At jurisdiction").choices(jurisdictions).optional(),
-                    ]
-                }
-                CommandKind::SetStaffed => vec![
-                    choice(FieldKey::TargetTeam, "Team to mark").choices(
-                        cat.teams
-                            .iter()
-                            .map(|t| Choice::new(&t.id, format!("{} ({})", t.name, t.id)))
-                            .collect(),
-                    ),
-                    choice(FieldKey::Staffed, "Staffed").choices(vec![
-                        Choice::new("yes", "yes: people play it (its actors stop following doctrine)"),
-                        Choice::new("no", "no: its actors follow their doctrine"),
-                    ]),
-                ],
-            },
-        };
+        let (actor, kind) = cat.head_fields(|key| keep(key).map(|f| f.value.as_str()), &mut fields);
+        let params = kind.map(|k| cat.param_fields(k, actor)).unwrap_or_default();
         for mut f in params {
             if let Some(prev) = keep(f.key).filter(|p| p.kind == f.kind) {
                 match f.kind {
@@ -1090,123 +885,229 @@ impl CommandForm {
         Ok(Some(v))
     }
 
-    /// The command the form describes, or what is missing.
+    /// The command the form describes, or what is missing: its fields, read as the command
+    /// table says.
     pub fn command(&self) -> Result<Command, String> {
         let kind = self.kind().ok_or_else(|| "choose a command".to_string())?;
-        let actor = || self.required(FieldKey::Actor);
-        let indicator = || -> Result<u32, String> {
-            self.required(FieldKey::Indicator)?.parse().map_err(|_| "choose an indicator".to_string())
+        let spec = kind.spec();
+        let actor = match spec.givers {
+            Givers::Actors(_) => Some(self.required(FieldKey::Actor)?),
+            Givers::Control => None,
         };
-        Ok(match kind {
-            CommandKind::Patch => Command::Patch { actor: actor()?, asset: self.required(FieldKey::Asset)? },
-            CommandKind::EnforceMfa => {
-                Command::EnforceMfa { actor: actor()?, asset: self.required(FieldKey::Asset)? }
+        let mut values = Vec::new();
+        for f in spec.fields {
+            if let Some(v) = self.value_of(f.arg)? {
+                values.push((f.name, v));
             }
-            CommandKind::Isolate => {
-                Command::Isolate { actor: actor()?, asset: self.required(FieldKey::Asset)? }
-            }
-            CommandKind::Restore => {
-                Command::Restore { actor: actor()?, asset: self.required(FieldKey::Asset)? }
-            }
-            CommandKind::RequestOnsite => {
-                Command::RequestOnsite { actor: actor()?, asset: self.required(FieldKey::Asset)? }
-            }
-            CommandKind::DeployOnsite => {
-                Command::DeployOnsite { actor: actor()?, asset: self.required(FieldKey::Asset)? }
-            }
-            CommandKind::SwitchToPaper => Command::SwitchToPaper {
-                actor: actor()?,
-                jurisdiction: self.required(FieldKey::Jurisdiction)?,
-            },
-            CommandKind::ExtendHours => Command::ExtendHours {
-                actor: actor()?,
-                jurisdiction: self.required(FieldKey::Jurisdiction)?,
-                hours: self.number(FieldKey::Hours)?.map_or(2, |h| h.round() as u32),
-            },
-            CommandKind::ShareIndicator => {
-                let slug = self.required(FieldKey::Channel)?;
-                let channel = Channel::ALL
-                    .iter()
-                    .copied()
-                    .find(|c| c.slug() == slug)
-                    .ok_or_else(|| "choose a channel".to_string())?;
-                Command::ShareIndicator { actor: actor()?, indicator: indicator()?, channel }
-            }
-            CommandKind::NotifyVictim => Command::NotifyVictim {
-                actor: actor()?,
-                indicator: indicator()?,
-                victim: self.required(FieldKey::Victim)?,
-            },
-            CommandKind::PublicStatement => Command::PublicStatement {
-                actor: actor()?,
-                statement: if self.required(FieldKey::Statement)? == "debunk" {
-                    Statement::Debunk
-                } else {
-                    Statement::Reassure
-                },
-            },
-            CommandKind::OpenInvestigation => {
-                Command::OpenInvestigation { actor: actor()?, indicator: indicator()? }
-            }
-            CommandKind::Attribute => {
-                Command::Attribute { actor: actor()?, adversary: self.required(FieldKey::Adversary)? }
-            }
-            CommandKind::DeliverAssessment => Command::DeliverAssessment { actor: actor()? },
-            CommandKind::DeliverReport => Command::DeliverReport { actor: actor()? },
-            CommandKind::RecommendSanctions => Command::RecommendSanctions {
-                actor: actor()?,
-                adversary: self.required(FieldKey::Adversary)?,
-            },
-            CommandKind::ImposeSanctions => {
-                Command::ImposeSanctions { actor: actor()?, adversary: self.required(FieldKey::Adversary)? }
-            }
-            CommandKind::LaunchCampaign => {
-                Command::LaunchCampaign { actor: actor()?, campaign: self.required(FieldKey::Campaign)? }
-            }
-            CommandKind::FireInject => Command::FireInject { inject: self.required(FieldKey::Inject)? },
-            CommandKind::HoldInject => Command::HoldInject { inject: self.required(FieldKey::Inject)? },
-            CommandKind::ReleaseInject => Command::ReleaseInject { inject: self.required(FieldKey::Inject)? },
-            CommandKind::SkipInject => Command::SkipInject { inject: self.required(FieldKey::Inject)? },
-            CommandKind::AdHocInject => {
-                let title = self.required(FieldKey::Title)?;
-                let description = self.get(FieldKey::Description).unwrap_or_default().trim().to_string();
-                let teams = self
-                    .fields
+        }
+        spec.build(actor.as_deref(), values)
+    }
+
+    /// One argument's value as the command's JSON holds it (None: left out).
+    fn value_of(&self, arg: Arg) -> Result<Option<Value>, String> {
+        Ok(Some(match arg {
+            Arg::Hours => Value::from(self.number(FieldKey::Hours)?.map_or(2, |h| h.round() as u32)),
+            Arg::Description => Value::from(self.get(FieldKey::Description).unwrap_or_default().trim()),
+            Arg::Teams => Value::from(
+                self.fields
                     .iter()
                     .find(|f| f.key == FieldKey::Teams)
                     .map(|f| f.chosen.clone())
-                    .unwrap_or_default();
-                let amount = self.number(FieldKey::Amount)?;
-                let text = if description.is_empty() { title.clone() } else { description.clone() };
-                let effect =
-                    match self.required(FieldKey::Effect)?.as_str() {
-                        "news" => Effect::News(text),
-                        "disinformation" => Effect::Disinformation {
-                            intensity: amount
-                                .ok_or_else(|| "a disinformation surge needs an amount (points)".to_string())?
-                                .abs(),
-                            about: title.clone(),
-                        },
-                        "confidence" => Effect::Confidence(amount.ok_or_else(|| {
-                            "a confidence change needs an amount (points, + or -)".to_string()
-                        })?),
-                        _ => Effect::Message(text),
-                    };
-                Command::AdHocInject { title, description, teams, effects: vec![effect] }
-            }
-            CommandKind::InjectFromTemplate => {
-                let opt = |k| self.get(k).filter(|v| !v.is_empty()).map(str::to_string);
-                Command::InjectFromTemplate {
-                    template: self.required(FieldKey::Template)?,
-                    state: opt(FieldKey::State),
-                    jurisdiction: opt(FieldKey::Jurisdiction),
-                }
-            }
-            CommandKind::SetStaffed => Command::SetStaffed {
-                team: self.required(FieldKey::TargetTeam)?,
-                staffed: self.required(FieldKey::Staffed)? == "yes",
+                    .unwrap_or_default(),
+            ),
+            Arg::Effects => serde_json::to_value(vec![self.effect()?]).map_err(|e| e.to_string())?,
+            Arg::State | Arg::AnyJurisdiction => match self.get(arg_key(arg)).filter(|v| !v.is_empty()) {
+                Some(v) => Value::from(v),
+                None => return Ok(None),
             },
+            other => other.read(&self.required(arg_key(other))?)?,
+        }))
+    }
+
+    /// An ad-hoc inject's effect, from its title, description, effect and amount.
+    fn effect(&self) -> Result<Effect, String> {
+        let title = self.required(FieldKey::Title)?;
+        let description = self.get(FieldKey::Description).unwrap_or_default().trim().to_string();
+        let amount = self.number(FieldKey::Amount)?;
+        let text = if description.is_empty() { title.clone() } else { description };
+        Ok(match self.required(FieldKey::Effect)?.as_str() {
+            "news" => Effect::News(text),
+            "disinformation" => Effect::Disinformation {
+                intensity: amount
+                    .ok_or_else(|| "a disinformation surge needs an amount (points)".to_string())?
+                    .abs(),
+                about: title,
+            },
+            "confidence" => Effect::Confidence(
+                amount.ok_or_else(|| "a confidence change needs an amount (points, + or -)".to_string())?,
+            ),
+            _ => Effect::Message(text),
         })
+    }
+}
+
+/// The form field that holds an argument (an ad-hoc inject's effects: its effect field).
+fn arg_key(arg: Arg) -> FieldKey {
+    match arg {
+        Arg::OwnAsset | Arg::AnyAsset => FieldKey::Asset,
+        Arg::Jurisdiction | Arg::AnyJurisdiction => FieldKey::Jurisdiction,
+        Arg::Hours => FieldKey::Hours,
+        Arg::Indicator => FieldKey::Indicator,
+        Arg::Channel => FieldKey::Channel,
+        Arg::Victim => FieldKey::Victim,
+        Arg::Statement => FieldKey::Statement,
+        Arg::Adversary => FieldKey::Adversary,
+        Arg::Campaign => FieldKey::Campaign,
+        Arg::Inject => FieldKey::Inject,
+        Arg::Title => FieldKey::Title,
+        Arg::Description => FieldKey::Description,
+        Arg::Teams => FieldKey::Teams,
+        Arg::Effects => FieldKey::Effect,
+        Arg::Template => FieldKey::Template,
+        Arg::State => FieldKey::State,
+        Arg::Team => FieldKey::TargetTeam,
+        Arg::Staffed => FieldKey::Staffed,
+    }
+}
+
+impl Catalog {
+    /// The team, actor and command fields, pushed onto `fields`: each keeps its previous value
+    /// if still offered. Returns the actor acted for and the command chosen.
+    fn head_fields<'a>(
+        &'a self,
+        prev: impl Fn(FieldKey) -> Option<&'a str>,
+        fields: &mut Vec<Field>,
+    ) -> (Option<&'a ActorEntry>, Option<CommandKind>) {
+        let team_choices = self.team_choices();
+        let team = pick(prev(FieldKey::Team), &team_choices);
+        fields.push(Field::new(FieldKey::Team, "Team", FieldKind::Choice).choices(team_choices).value(&team));
+        let mut actor_entry: Option<&ActorEntry> = None;
+        let commands: Vec<CommandKind> = if team == CONTROL {
+            control_commands()
+        } else {
+            let actors: Vec<Choice> = self
+                .teams
+                .iter()
+                .find(|t| t.id == team)
+                .map(|t| {
+                    t.actors
+                        .iter()
+                        .filter_map(|a| self.actor(a))
+                        .map(|a| Choice::new(&a.id, format!("{} ({})", a.name, a.id)))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let actor = pick(prev(FieldKey::Actor), &actors);
+            actor_entry = self.actor(&actor);
+            // A cell that plays no actor (the white cell) only makes injects: no "Acting as".
+            if !actors.is_empty() {
+                fields.push(
+                    Field::new(FieldKey::Actor, "Acting as", FieldKind::Choice).choices(actors).value(&actor),
+                );
+            }
+            let mut commands = actor_entry.map(|a| a.commands.clone()).unwrap_or_default();
+            if self.template_cell {
+                commands.push(CommandKind::InjectFromTemplate);
+            }
+            commands
+        };
+        let command_choices: Vec<Choice> = commands
+            .iter()
+            .map(|k| Choice::new(k.name(), format!("{} - {}", k.name().replace('_', " "), describe(*k))))
+            .collect();
+        let command = pick(prev(FieldKey::Command), &command_choices);
+        fields.push(
+            Field::new(FieldKey::Command, "Command", FieldKind::Choice)
+                .choices(command_choices)
+                .value(&command),
+        );
+        (actor_entry, CommandKind::ALL.iter().copied().find(|k| k.name() == command))
+    }
+
+    /// The fields of a command's arguments, as the command table lists them.
+    fn param_fields(&self, kind: CommandKind, actor: Option<&ActorEntry>) -> Vec<Field> {
+        kind.spec().fields.iter().flat_map(|f| self.arg_fields(f.arg, actor)).collect()
+    }
+
+    /// The form fields for one argument, with what they choose from.
+    fn arg_fields(&self, arg: Arg, a: Option<&ActorEntry>) -> Vec<Field> {
+        let choice = |label| Field::new(arg_key(arg), label, FieldKind::Choice);
+        let mine = |list: fn(&ActorEntry) -> &Vec<Choice>| a.map(|a| list(a).clone()).unwrap_or_default();
+        let team_list = || -> Vec<Choice> {
+            self.teams.iter().map(|t| Choice::new(&t.id, format!("{} ({})", t.name, t.id))).collect()
+        };
+        let field = match arg {
+            Arg::OwnAsset => choice("Asset").choices(mine(|a| &a.assets)),
+            Arg::AnyAsset => choice("Asset").choices(self.assets.clone()),
+            Arg::Jurisdiction => choice("Jurisdiction").choices(mine(|a| &a.jurisdictions)),
+            Arg::Hours => {
+                Field::new(FieldKey::Hours, "Extra hours", FieldKind::Number { min: 1.0, max: 6.0 })
+                    .value("2")
+                    .hint("1 to 6")
+            }
+            Arg::Indicator => choice("Indicator").choices(mine(|a| &a.indicators)),
+            Arg::Channel => choice("Channel").choices(
+                a.map(|a| a.channels.iter().map(|c| Choice::new(c.slug(), channel_label(*c))).collect())
+                    .unwrap_or_default(),
+            ),
+            Arg::Victim => choice("Victim").choices(self.victims.clone()),
+            Arg::Statement => choice("Statement").choices(vec![
+                Choice::new("reassure", "reassure: what happened, what is being done"),
+                Choice::new("debunk", "debunk a false claim"),
+            ]),
+            Arg::Adversary => choice("Adversary").choices(self.adversaries.clone()),
+            Arg::Campaign => choice("Campaign").choices(
+                self.campaigns
+                    .iter()
+                    .filter(|c| a.is_some_and(|a| a.id == c.actor))
+                    .map(|c| Choice::new(&c.id, format!("{} ({})", c.name, c.id)))
+                    .collect(),
+            ),
+            Arg::Inject => choice("Inject").choices(self.injects.clone()),
+            Arg::Title => Field::new(FieldKey::Title, "Title", FieldKind::Text).hint("what the players hear"),
+            Arg::Description => Field::new(FieldKey::Description, "Description", FieldKind::Text).optional(),
+            Arg::Teams => Field::new(FieldKey::Teams, "Addressed to", FieldKind::Multi)
+                .choices(team_list())
+                .optional()
+                .hint("none: everyone"),
+            Arg::Effects => {
+                return vec![
+                    choice("Effect").choices(EFFECTS.iter().map(|(v, l)| Choice::new(*v, *l)).collect()),
+                    Field::new(FieldKey::Amount, "Amount", FieldKind::Number { min: -50.0, max: 50.0 })
+                        .optional()
+                        .hint("points, for disinformation or confidence"),
+                ];
+            }
+            Arg::Template => choice("Template").choices(
+                self.templates
+                    .iter()
+                    .map(|t| {
+                        let cell = match t.cell {
+                            TeamRole::RedCell => "red",
+                            TeamRole::WhiteCell => "white",
+                            TeamRole::Player => "player",
+                        };
+                        Choice::new(&t.id, format!("{} ({cell} cell)", t.title))
+                    })
+                    .collect(),
+            ),
+            Arg::State => {
+                let mut states = vec![Choice::new("", "(anywhere)")];
+                states.extend(self.states.iter().cloned());
+                choice("In state").choices(states).optional()
+            }
+            Arg::AnyJurisdiction => {
+                let mut jurisdictions = vec![Choice::new("", "(any)")];
+                jurisdictions.extend(self.jurisdictions.iter().cloned());
+                choice("At jurisdiction").choices(jurisdictions).optional()
+            }
+            Arg::Team => choice("Team to mark").choices(team_list()),
+            Arg::Staffed => choice("Staffed").choices(vec![
+                Choice::new("yes", "yes: people play it (its actors stop following doctrine)"),
+                Choice::new("no", "no: its actors follow their doctrine"),
+            ]),
+        };
+        vec![field]
     }
 }
 

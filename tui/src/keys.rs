@@ -511,7 +511,13 @@ pub static BINDINGS: &[Binding] = &[
         "correct the selected inject, one that has fired: type the correction (journaled, shown in the report)",
         Some("correct"),
     ),
-    b(C::Injects, &[Key::ch('s')], A::SkipInject, "skip the selected inject (asks first)", Some("skip")),
+    b(
+        C::Injects,
+        &[Key::ch('s')],
+        A::SkipInject,
+        "skip the selected inject (asks first), or un-skip a skipped one",
+        Some("skip"),
+    ),
     b(
         C::Injects,
         &[Key::ch('p'), ENTER],

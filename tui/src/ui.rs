@@ -501,7 +501,7 @@ fn confirm_skip(c: &Console, id: &str, area: Rect, buf: &mut Buffer) {
     let t = c.theme();
     let title = c.queue().iter().find(|i| i.id == id).map(|i| i.title.clone()).unwrap_or_default();
     let lines = vec![
-        Line::styled(format!("Skip inject {id} for good?"), t.title()),
+        Line::styled(format!("Skip inject {id}? (s again takes it back)"), t.title()),
         Line::raw(truncate(&title, 70)),
         Line::raw("It will not fire, now or later."),
         Line::from(vec![

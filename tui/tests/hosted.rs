@@ -183,3 +183,23 @@ fn a_console_that_is_not_hosted_says_teams_need_a_server() {
     assert!(c.overlay().is_none());
     assert!(c.status().is_some_and(|s| s.text.contains("ttx serve")));
 }
+
+#[test]
+fn a_skip_is_taken_back_by_asking_the_server() {
+    let mut c = hosted();
+    c.sim_mut().submit(ttx_engine::Issuer::Facilitator, Command::SkipInject { inject: "phish_wave".into() });
+    c.sim_mut().step();
+    c.moved();
+    press(&mut c, &[ch('2')]);
+    let pos = c.queue().iter().position(|i| i.id == "phish_wave").expect("the skipped inject is listed");
+    assert_eq!(c.queue()[pos].state, "skipped");
+    while c.inject_selection() < pos {
+        press(&mut c, &[key(KeyCode::Down)]);
+    }
+    press(&mut c, &[ch('s')]);
+    assert!(c.overlay().is_none(), "taking back a skip does not ask: {:?}", c.overlay());
+    assert_eq!(
+        c.take_requests(),
+        vec![HostRequest::Command(Command::UnskipInject { inject: "phish_wave".into() })]
+    );
+}

@@ -107,6 +107,32 @@ fn hold_release_and_skip() {
     assert_eq!(press(&mut c, &[ch('s'), ch('y')]), vec![Some(Action::SkipInject), Some(Action::Confirm)]);
     press(&mut c, &[ch('n')]);
     assert_eq!(state_of(&c, &target), "skipped");
+    // s on a skipped inject takes the skip back, without asking: the inject is upcoming again
+    // (or fires at once if its time has passed).
+    let pos = c.queue().iter().position(|i| i.id == target).unwrap();
+    while c.inject_selection() != pos {
+        let k = if c.inject_selection() < pos { KeyCode::Down } else { KeyCode::Up };
+        press(&mut c, &[key(k)]);
+    }
+    press(&mut c, &[ch('s')]);
+    assert!(c.overlay().is_none(), "{:?}", c.overlay());
+    assert!(
+        matches!(c.waiting().last().map(|w| &w.command), Some(Command::UnskipInject { inject }) if *inject == target),
+        "{:?}",
+        c.status()
+    );
+    assert!(c.inject_marks().contains(&(target.clone(), ">back".to_string())));
+    press(&mut c, &[ch('n')]);
+    assert_ne!(state_of(&c, &target), "skipped");
+    // On an inject that was not skipped, there is nothing to take back.
+    let fired = c.queue().iter().position(|i| i.state == "fired").unwrap();
+    while c.inject_selection() != fired {
+        let k = if c.inject_selection() < fired { KeyCode::Down } else { KeyCode::Up };
+        press(&mut c, &[key(k)]);
+    }
+    press(&mut c, &[ch('s')]);
+    assert!(c.waiting().is_empty());
+    assert!(c.status().is_some_and(|s| s.text.contains("has already fired")), "{:?}", c.status());
 }
 
 #[test]

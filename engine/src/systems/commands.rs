@@ -315,8 +315,7 @@ pub fn check_channel(
 
 fn apply(core: &mut Core, cx: &mut CommandCtx, issuer: &Issuer, command: &Command) -> Result<(), Rejection> {
     let reg = core.reg.0.clone();
-    let now = core.now();
-    if now > reg.clock.last_tick() {
+    if core.now() > reg.clock.last_tick() {
         return Err(Rejection::Ended);
     }
     let actor = check_actor(&reg, issuer, command)?;
@@ -326,10 +325,56 @@ fn apply(core: &mut Core, cx: &mut CommandCtx, issuer: &Issuer, command: &Comman
         return Err(Rejection::NowStaffed { actor: reg.actor(a).id.clone() });
     }
     let me = actor.unwrap_or(reg.federal.dhs);
-    let done = |what: &str| Err(Rejection::AlreadyDone { what: what.to_string() });
+    match command {
+        Command::Patch { .. }
+        | Command::EnforceMfa { .. }
+        | Command::Isolate { .. }
+        | Command::Restore { .. } => apply_asset(core, &reg, me, command),
+        Command::SwitchToPaper { .. } | Command::ExtendHours { .. } => {
+            apply_jurisdiction(core, &reg, me, command)
+        }
+        Command::RequestOnsite { .. } | Command::DeployOnsite { .. } => {
+            apply_onsite(core, cx, &reg, me, command)
+        }
+        Command::ShareIndicator { .. } | Command::NotifyVictim { .. } => {
+            apply_sharing(core, cx, &reg, me, command)
+        }
+        Command::PublicStatement { .. }
+        | Command::OpenInvestigation { .. }
+        | Command::Attribute { .. }
+        | Command::DeliverAssessment { .. }
+        | Command::DeliverReport { .. }
+        | Command::RecommendSanctions { .. }
+        | Command::ImposeSanctions { .. } => apply_federal(core, cx, &reg, me, command),
+        Command::LaunchCampaign { .. } => apply_adversary(core, cx, &reg, me, command),
+        Command::FireInject { .. }
+        | Command::HoldInject { .. }
+        | Command::ReleaseInject { .. }
+        | Command::SkipInject { .. }
+        | Command::UnskipInject { .. } => apply_inject_control(core, cx, &reg, command),
+        Command::AdHocInject { .. } | Command::InjectFromTemplate { .. } => {
+            apply_new_inject(core, cx, &reg, command)
+        }
+        Command::SetStaffed { .. } => apply_staffing(core, &reg, command),
+    }
+}
+
+/// Nothing to do: the command's effect is already the case.
+fn done(what: &str) -> Result<(), Rejection> {
+    Err(Rejection::AlreadyDone { what: what.to_string() })
+}
+
+/// A command handed to a family that does not carry it out (a slip in [`apply`]'s dispatch).
+fn misrouted(command: &Command) -> Rejection {
+    Rejection::NotNow { why: format!("`{}` reached the wrong handler", command.kind().name()) }
+}
+
+/// Measures on an asset its owner takes: patch, MFA, isolation, restore.
+fn apply_asset(core: &mut Core, reg: &Registry, me: ActorIx, command: &Command) -> Result<(), Rejection> {
+    let now = core.now();
     match command {
         Command::Patch { asset, .. } => {
-            let a = owned(&reg, me, asset)?;
+            let a = owned(reg, me, asset)?;
             if core.posture(a).is_some_and(|p| p.patch_lag_days == 0) {
                 return done("already fully patched");
             }
@@ -337,7 +382,7 @@ fn apply(core: &mut Core, cx: &mut CommandCtx, issuer: &Issuer, command: &Comman
             core.digest.mix(&[0x51, u64::from(a.0)]);
         }
         Command::EnforceMfa { asset, .. } => {
-            let a = owned(&reg, me, asset)?;
+            let a = owned(reg, me, asset)?;
             if core.posture(a).is_some_and(|p| p.mfa) {
                 return done("MFA is already enforced");
             }
@@ -345,7 +390,7 @@ fn apply(core: &mut Core, cx: &mut CommandCtx, issuer: &Issuer, command: &Comman
             core.digest.mix(&[0x52, u64::from(a.0)]);
         }
         Command::Isolate { asset, .. } => {
-            let a = owned(&reg, me, asset)?;
+            let a = owned(reg, me, asset)?;
             if core.status(a).is_some_and(|s| s.down_cause == Some(DownCause::Isolated)) {
                 return done("the asset is already isolated");
             }
@@ -353,7 +398,7 @@ fn apply(core: &mut Core, cx: &mut CommandCtx, issuer: &Issuer, command: &Comman
             core.take_down(a, DownCause::Isolated, Availability::Offline, None);
         }
         Command::Restore { asset, .. } => {
-            let a = owned(&reg, me, asset)?;
+            let a = owned(reg, me, asset)?;
             let st = core.status(a);
             if st.as_ref().is_some_and(|s| s.down_cause == Some(DownCause::Restoring)) {
                 return done("a restore is already under way");
@@ -373,8 +418,22 @@ fn apply(core: &mut Core, cx: &mut CommandCtx, issuer: &Issuer, command: &Comman
             }
             core.take_down(a, DownCause::Restoring, Availability::Offline, Some(hours));
         }
+        other => return Err(misrouted(other)),
+    }
+    Ok(())
+}
+
+/// Election Day measures for a local jurisdiction: paper pollbooks, longer hours.
+fn apply_jurisdiction(
+    core: &mut Core,
+    reg: &Registry,
+    me: ActorIx,
+    command: &Command,
+) -> Result<(), Rejection> {
+    let now = core.now();
+    match command {
         Command::SwitchToPaper { jurisdiction, .. } => {
-            let j = local_of(&reg, me, jurisdiction)?;
+            let j = local_of(reg, me, jurisdiction)?;
             let pollbooks: Vec<AssetIx> = reg
                 .actor(j)
                 .assets
@@ -393,7 +452,7 @@ fn apply(core: &mut Core, cx: &mut CommandCtx, issuer: &Issuer, command: &Comman
             core.digest.mix(&[0x53, u64::from(j.0)]);
         }
         Command::ExtendHours { jurisdiction, hours, .. } => {
-            let j = local_of(&reg, me, jurisdiction)?;
+            let j = local_of(reg, me, jurisdiction)?;
             let t = core.time(now);
             if t < reg.election.polls_open || t.0 > reg.election.polls_close.0 + 6 {
                 return Err(Rejection::NotNow {
@@ -407,8 +466,23 @@ fn apply(core: &mut Core, cx: &mut CommandCtx, issuer: &Issuer, command: &Comman
             *e = (*e + hours).min(6);
             core.digest.mix(&[0x54, u64::from(j.0), u64::from(*hours)]);
         }
+        other => return Err(misrouted(other)),
+    }
+    Ok(())
+}
+
+/// On-site assessment teams: asked for by an owner, sent by DHS.
+fn apply_onsite(
+    core: &mut Core,
+    cx: &mut CommandCtx,
+    reg: &Registry,
+    me: ActorIx,
+    command: &Command,
+) -> Result<(), Rejection> {
+    let now = core.now();
+    match command {
         Command::RequestOnsite { asset, .. } => {
-            let a = owned(&reg, me, asset)?;
+            let a = owned(reg, me, asset)?;
             if cx.onsite.queue.contains(&a)
                 || core.status(a).is_some_and(|s| s.onsite_until.is_some_and(|t| t > now))
             {
@@ -424,7 +498,7 @@ fn apply(core: &mut Core, cx: &mut CommandCtx, issuer: &Issuer, command: &Comman
             }
         }
         Command::DeployOnsite { asset, .. } => {
-            let a = asset_of(&reg, asset)?;
+            let a = asset_of(reg, asset)?;
             if core.status(a).is_some_and(|s| s.onsite_until.is_some_and(|t| t > now)) {
                 return done("a team is already on site");
             }
@@ -432,6 +506,20 @@ fn apply(core: &mut Core, cx: &mut CommandCtx, issuer: &Issuer, command: &Comman
                 return Err(Rejection::NotNow { why: "no on-site team is free".into() });
             }
         }
+        other => return Err(misrouted(other)),
+    }
+    Ok(())
+}
+
+/// Sharing an indicator: on a channel, or to a victim.
+fn apply_sharing(
+    core: &mut Core,
+    cx: &mut CommandCtx,
+    reg: &Registry,
+    me: ActorIx,
+    command: &Command,
+) -> Result<(), Rejection> {
+    match command {
         Command::ShareIndicator { indicator, channel, .. } => {
             if *channel == Channel::FbiToVictim {
                 return Err(Rejection::WrongChannel {
@@ -439,7 +527,7 @@ fn apply(core: &mut Core, cx: &mut CommandCtx, issuer: &Issuer, command: &Comman
                     channel: "fbi_to_victim (use notify_victim)".into(),
                 });
             }
-            check_channel(&reg, &core.members.0, me, *channel)?;
+            check_channel(reg, &core.members.0, me, *channel)?;
             let ind = indicator_held(core, me, *indicator)?;
             if cx.ledger.0.contains(&(me, ind, *channel)) {
                 return Err(Rejection::AlreadyShared {
@@ -473,6 +561,21 @@ fn apply(core: &mut Core, cx: &mut CommandCtx, issuer: &Issuer, command: &Comman
                 to: Some(v),
             });
         }
+        other => return Err(misrouted(other)),
+    }
+    Ok(())
+}
+
+/// Public statements and the federal response: investigations, attribution, the EO 13848 steps, sanctions.
+fn apply_federal(
+    core: &mut Core,
+    cx: &mut CommandCtx,
+    reg: &Registry,
+    me: ActorIx,
+    command: &Command,
+) -> Result<(), Rejection> {
+    let now = core.now();
+    match command {
         Command::PublicStatement { statement, .. } => public_statement(core, me, *statement),
         Command::OpenInvestigation { indicator, .. } => {
             let ind = indicator_held(core, me, *indicator)?;
@@ -489,7 +592,7 @@ fn apply(core: &mut Core, cx: &mut CommandCtx, issuer: &Issuer, command: &Comman
             core.emit(Severity::Notice, EventKind::InvestigationOpened { campaign: c });
         }
         Command::Attribute { adversary, .. } => {
-            let adv = adversary_of(&reg, adversary)?;
+            let adv = adversary_of(reg, adversary)?;
             if !attribute(core, &mut cx.eo, me, adv) {
                 return done("already attributed");
             }
@@ -513,14 +616,14 @@ fn apply(core: &mut Core, cx: &mut CommandCtx, issuer: &Issuer, command: &Comman
             deliver_report(core, &mut cx.eo, &mut cx.federal);
         }
         Command::RecommendSanctions { adversary, .. } => {
-            let adv = adversary_of(&reg, adversary)?;
+            let adv = adversary_of(reg, adversary)?;
             if !cx.eo.recommended.insert(adv) {
                 return done("already recommended");
             }
             core.emit(Severity::Notice, EventKind::SanctionsRecommended { adversary: adv });
         }
         Command::ImposeSanctions { adversary, .. } => {
-            let adv = adversary_of(&reg, adversary)?;
+            let adv = adversary_of(reg, adversary)?;
             if !cx.eo.sanctioned.insert(adv) {
                 return done("already sanctioned");
             }
@@ -529,6 +632,21 @@ fn apply(core: &mut Core, cx: &mut CommandCtx, issuer: &Issuer, command: &Comman
             }
             core.emit(Severity::Notice, EventKind::SanctionsImposed { adversary: adv });
         }
+        other => return Err(misrouted(other)),
+    }
+    Ok(())
+}
+
+/// The red cell launching a dormant campaign.
+fn apply_adversary(
+    core: &mut Core,
+    cx: &mut CommandCtx,
+    reg: &Registry,
+    me: ActorIx,
+    command: &Command,
+) -> Result<(), Rejection> {
+    let now = core.now();
+    match command {
         Command::LaunchCampaign { campaign, .. } => {
             let c = reg
                 .campaign_by_id
@@ -543,8 +661,22 @@ fn apply(core: &mut Core, cx: &mut CommandCtx, issuer: &Issuer, command: &Comman
             }
             cx.campaign_cal.schedule(now, CampaignEvent::Start(c));
         }
+        other => return Err(misrouted(other)),
+    }
+    Ok(())
+}
+
+/// Control of scripted injects: fire, hold, release, skip, un-skip.
+fn apply_inject_control(
+    core: &mut Core,
+    cx: &mut CommandCtx,
+    reg: &Registry,
+    command: &Command,
+) -> Result<(), Rejection> {
+    let now = core.now();
+    match command {
         Command::FireInject { inject } => {
-            let i = inject_of(&reg, inject)?;
+            let i = inject_of(reg, inject)?;
             match cx.injects.state[i.ix()] {
                 InjectState::Fired(_) => {
                     return Err(Rejection::InjectDone { inject: inject.clone(), state: "fired".into() });
@@ -561,7 +693,7 @@ fn apply(core: &mut Core, cx: &mut CommandCtx, issuer: &Issuer, command: &Comman
             cx.inject_cal.schedule(now, InjectEvent::Scripted(i));
         }
         Command::HoldInject { inject } => {
-            let i = inject_of(&reg, inject)?;
+            let i = inject_of(reg, inject)?;
             match cx.injects.state[i.ix()] {
                 InjectState::Fired(_) => {
                     return Err(Rejection::InjectDone { inject: inject.clone(), state: "fired".into() });
@@ -578,7 +710,7 @@ fn apply(core: &mut Core, cx: &mut CommandCtx, issuer: &Issuer, command: &Comman
             core.digest.mix(&[0x58, u64::from(i.0)]);
         }
         Command::ReleaseInject { inject } => {
-            let i = inject_of(&reg, inject)?;
+            let i = inject_of(reg, inject)?;
             if cx.injects.state[i.ix()] != InjectState::Held {
                 return Err(Rejection::NotNow { why: "the inject is not held".into() });
             }
@@ -592,7 +724,7 @@ fn apply(core: &mut Core, cx: &mut CommandCtx, issuer: &Issuer, command: &Comman
             core.digest.mix(&[0x59, u64::from(i.0)]);
         }
         Command::SkipInject { inject } => {
-            let i = inject_of(&reg, inject)?;
+            let i = inject_of(reg, inject)?;
             match cx.injects.state[i.ix()] {
                 InjectState::Fired(_) => {
                     return Err(Rejection::InjectDone { inject: inject.clone(), state: "fired".into() });
@@ -602,8 +734,38 @@ fn apply(core: &mut Core, cx: &mut CommandCtx, issuer: &Issuer, command: &Comman
             }
             core.digest.mix(&[0x5a, u64::from(i.0)]);
         }
+        Command::UnskipInject { inject } => {
+            let i = inject_of(reg, inject)?;
+            if cx.injects.state[i.ix()] != InjectState::Skipped {
+                return Err(Rejection::NotNow { why: "the inject is not skipped".into() });
+            }
+            // As on release: an inject whose time has passed fires now; otherwise it waits for
+            // its time or its condition again.
+            match reg.injects[i.ix()].trigger {
+                ResolvedTrigger::At(t) if t <= now => {
+                    cx.injects.state[i.ix()] = InjectState::Scheduled(now);
+                    cx.inject_cal.schedule(now, InjectEvent::Scripted(i));
+                }
+                _ => cx.injects.state[i.ix()] = InjectState::Pending,
+            }
+            core.digest.mix(&[0x5c, u64::from(i.0)]);
+        }
+        other => return Err(misrouted(other)),
+    }
+    Ok(())
+}
+
+/// Injects made up during the exercise: ad hoc, or from a template.
+fn apply_new_inject(
+    core: &mut Core,
+    cx: &mut CommandCtx,
+    reg: &Registry,
+    command: &Command,
+) -> Result<(), Rejection> {
+    let now = core.now();
+    match command {
         Command::AdHocInject { title, description, teams, effects } => {
-            let ev = adhoc(&reg, &mut cx.injects, title, description, teams, effects)?;
+            let ev = adhoc(reg, &mut cx.injects, title, description, teams, effects)?;
             cx.inject_cal.schedule(now, ev);
         }
         Command::InjectFromTemplate { template, state, jurisdiction } => {
@@ -624,9 +786,17 @@ fn apply(core: &mut Core, cx: &mut CommandCtx, issuer: &Issuer, command: &Comman
             }
             let effects: Vec<Effect> =
                 tpl.effects.iter().map(|e| narrow(e, state.as_deref(), jurisdiction.as_deref())).collect();
-            let ev = adhoc(&reg, &mut cx.injects, &tpl.title, &tpl.description, &[], &effects)?;
+            let ev = adhoc(reg, &mut cx.injects, &tpl.title, &tpl.description, &[], &effects)?;
             cx.inject_cal.schedule(now, ev);
         }
+        other => return Err(misrouted(other)),
+    }
+    Ok(())
+}
+
+/// Marking a team as staffed or unstaffed.
+fn apply_staffing(core: &mut Core, reg: &Registry, command: &Command) -> Result<(), Rejection> {
+    match command {
         Command::SetStaffed { team, staffed } => {
             let t = reg
                 .team_by_id
@@ -643,6 +813,7 @@ fn apply(core: &mut Core, cx: &mut CommandCtx, issuer: &Issuer, command: &Comman
             core.staffing.0[t.ix()] = *staffed;
             core.digest.mix(&[0x5b, u64::from(t.0), u64::from(*staffed)]);
         }
+        other => return Err(misrouted(other)),
     }
     Ok(())
 }
