@@ -12,9 +12,10 @@ use std::collections::BTreeSet;
 
 use bevy_ecs::prelude::*;
 
-use super::CoreRead;
 use super::commands::CommandQueue;
-use crate::command::{Command, Statement};
+use super::{Core, CoreRead};
+use crate::command::{Command, Rejection, Statement};
+use crate::events::{EventKind, Severity};
 use crate::model::registry::*;
 use crate::model::*;
 use crate::scenario::schema::{AssetKind, Channel, Technique};
@@ -65,6 +66,13 @@ impl Plan<'_> {
             t,
             Command::ShareIndicator { actor: reg.actor(actor).id.clone(), indicator: ind.0, channel },
         );
+    }
+
+    fn order(&mut self, actor: ActorIx, asset: AssetIx, code: u8, hours: f64, order: Order) {
+        if self.planned.responses.insert((actor, asset, code)) {
+            let t = self.at(hours);
+            self.queue.schedule_order(t, order);
+        }
     }
 
     fn respond(&mut self, actor: ActorIx, asset: AssetIx, code: u8, hours: f64, cmd: Command) {
@@ -334,13 +342,102 @@ fn harden(
         if !weak {
             continue;
         }
-        let actor = reg.actor(a).id.clone();
-        let asset_id = reg.asset(asset).id.clone();
-        let cmd = if code == 10 {
-            Command::Patch { actor, asset: asset_id }
-        } else {
-            Command::EnforceMfa { actor, asset: asset_id }
-        };
-        plan.respond(a, asset, code, hours, cmd);
+        let order = if code == 10 { Order::Patch(a, asset) } else { Order::EnforceMfa(a, asset) };
+        plan.order(a, asset, code, hours, order);
     }
+}
+
+/// A doctrine's hardening order, naming its actor and asset by index: the same as
+/// [`Command::Patch`] or [`Command::EnforceMfa`] given by that actor, without looking
+/// anything up by id when it applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Order {
+    /// [`Command::Patch`].
+    Patch(ActorIx, AssetIx),
+    /// [`Command::EnforceMfa`].
+    EnforceMfa(ActorIx, AssetIx),
+}
+
+impl Order {
+    /// The command it stands for.
+    pub fn command(self, reg: &Registry) -> Command {
+        match self {
+            Order::Patch(a, x) => {
+                Command::Patch { actor: reg.actor(a).id.clone(), asset: reg.asset(x).id.clone() }
+            }
+            Order::EnforceMfa(a, x) => {
+                Command::EnforceMfa { actor: reg.actor(a).id.clone(), asset: reg.asset(x).id.clone() }
+            }
+        }
+    }
+
+    /// [`Command::summary`] of the command it stands for.
+    pub fn summary(self, reg: &Registry) -> String {
+        match self {
+            Order::Patch(a, x) => format!("{}: patch {}", reg.actor(a).id, reg.asset(x).id),
+            Order::EnforceMfa(a, x) => format!("{}: enforce MFA on {}", reg.actor(a).id, reg.asset(x).id),
+        }
+    }
+
+    fn actor(self) -> ActorIx {
+        match self {
+            Order::Patch(a, _) | Order::EnforceMfa(a, _) => a,
+        }
+    }
+
+    /// Applies it as a doctrine's command: the same checks, in the same order, and the same
+    /// effect as applying the command it stands for.
+    fn apply(self, core: &mut Core) -> Result<(), Rejection> {
+        let reg = core.reg.0.clone();
+        let a = self.actor();
+        if core.now() > reg.clock.last_tick() {
+            return Err(Rejection::Ended);
+        }
+        if !crate::command::CommandKind::Patch.allowed_kinds().contains(&reg.actor(a).kind) {
+            // Not an actor that hardens (doctrines order it only of those that do): refused
+            // as the command would be.
+            let issuer = crate::command::Issuer::Doctrine;
+            crate::command::check_actor(&reg, &issuer, &self.command(&reg))?;
+        }
+        if core.staffed(a) {
+            return Err(Rejection::NowStaffed { actor: reg.actor(a).id.clone() });
+        }
+        let (Order::Patch(_, x) | Order::EnforceMfa(_, x)) = self;
+        if reg.asset(x).owner != a {
+            return Err(Rejection::NotOwner {
+                actor: reg.actor(a).id.clone(),
+                asset: reg.asset(x).id.clone(),
+            });
+        }
+        let done = |what: &str| Err(Rejection::AlreadyDone { what: what.to_string() });
+        match self {
+            Order::Patch(..) => {
+                if core.posture(x).is_some_and(|p| p.patch_lag_days == 0) {
+                    return done("already fully patched");
+                }
+                core.with_posture(x, |p| p.patch_lag_days = 0);
+                core.digest.mix(&[0x51, u64::from(x.0)]);
+            }
+            Order::EnforceMfa(..) => {
+                if core.posture(x).is_some_and(|p| p.mfa) {
+                    return done("MFA is already enforced");
+                }
+                core.with_posture(x, |p| p.mfa = true);
+                core.digest.mix(&[0x52, u64::from(x.0)]);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Applies a doctrine's order and logs it as the command it stands for would be logged.
+pub fn apply_order(core: &mut Core, order: Order) {
+    let result = order.apply(core);
+    let summary = order.summary(core.reg());
+    let rejected = result.err().map(|r| r.to_string());
+    let actor = Some(order.actor());
+    core.emit(
+        Severity::Info,
+        EventKind::Command { issuer: crate::command::Issuer::Doctrine, summary, actor, rejected },
+    );
 }
