@@ -6,7 +6,9 @@
 //! shares before confirming), a state relays to its counties, the EI-ISAC
 //! alerts its members, ODNI passes intelligence to DHS (after the tearline),
 //! the FBI opens investigations, a victim isolates and restores. A staffed
-//! team's actors are left to their players.
+//! team's actors are left to their players. Hardening (patch, enforce MFA), most
+//! of what doctrines order in a large run, is queued as an [`Order`] naming actor
+//! and asset by index; it applies and is logged exactly as its command would be.
 
 use std::collections::BTreeSet;
 
