@@ -1,7 +1,7 @@
 //! Rules of the model, one system at a time, on small hand-built scenarios.
 
 use crate::command::{Command, Issuer, Rejection, Statement};
-use crate::model::registry::ActorKind;
+use crate::model::registry::{ActorIx, ActorKind, AssetIx};
 use crate::model::*;
 use crate::scenario::Scenario;
 use crate::scenario::schema::*;
@@ -652,4 +652,24 @@ fn partial_blocks_change_only_what_they_write() {
     assert_eq!(d.vendor, Doctrine { statement_h: Some(6.0), ..DoctrinesSpec::default().vendor });
     let sc = small("doctrines: (local: (statement_h: None)),");
     assert_eq!(sc.spec().doctrines.local.statement_h, None);
+}
+
+#[test]
+fn a_doctrine_order_is_logged_as_the_command_it_stands_for() {
+    use crate::systems::doctrines::Order;
+    let sim = Sim::new(&small(""), 1);
+    let reg = sim.registry();
+    let mut seen = 0;
+    for (i, asset) in reg.assets.iter().enumerate() {
+        let x = AssetIx(i as u32);
+        for order in [Order::Patch(asset.owner, x), Order::EnforceMfa(asset.owner, x)] {
+            let command = order.command(reg);
+            assert_eq!(order.summary(reg), command.summary());
+            assert_eq!(command.actor(), Some(reg.actor(asset.owner).id.as_str()));
+            seen += 1;
+        }
+    }
+    assert!(seen > 0);
+    assert!(matches!(Order::Patch(ActorIx(0), AssetIx(0)).command(reg), Command::Patch { .. }));
+    assert!(matches!(Order::EnforceMfa(ActorIx(0), AssetIx(0)).command(reg), Command::EnforceMfa { .. }));
 }

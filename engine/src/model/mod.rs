@@ -233,12 +233,19 @@ impl Knowledge {
     pub fn add(&mut self, h: Held) -> bool {
         let (word, bit) = (h.indicator.ix() / 64, h.indicator.ix() % 64);
         if self.bits.len() <= word {
+            // Room for 512 more indicators at a time: an actor's bits are reallocated a few
+            // times a run rather than every time a run's new indicators pass 64 more.
+            self.bits.reserve((word + 1).next_multiple_of(8) - self.bits.len());
             self.bits.resize(word + 1, 0);
         }
         if self.bits[word] & (1 << bit) != 0 {
             return false;
         }
         self.bits[word] |= 1 << bit;
+        if self.held.capacity() == 0 {
+            // Most actors that hold anything hold several: start with room for them.
+            self.held.reserve_exact(8);
+        }
         self.held.push(h);
         true
     }

@@ -6,6 +6,7 @@ use bevy_ecs::prelude::*;
 use bevy_ecs::system::SystemParam;
 
 use super::Core;
+use super::doctrines::{Order, apply_order};
 use super::federal::{deliver_assessment, deliver_report};
 use super::impact::deploy_onsite;
 use crate::command::{
@@ -21,11 +22,18 @@ use crate::time::Tick;
 /// Commands waiting for their tick, in canonical order: (tick, issuer rank, sequence).
 #[derive(Resource, Clone, Default)]
 pub struct CommandQueue {
-    pending: BTreeMap<(u32, u32, u64), (Issuer, Command)>,
+    pending: BTreeMap<(u32, u32, u64), Queued>,
     next_external: u64,
     next_internal: u64,
     /// Outcomes of external commands not yet collected by the caller.
     pub outcomes: Vec<CommandOutcome>,
+}
+
+/// What waits in the queue: a command as given, or a doctrine's order by index.
+#[derive(Clone)]
+enum Queued {
+    Given(Issuer, Command),
+    Order(Order),
 }
 
 /// The rank of an issuer within a tick: facilitator, then teams in scenario order, then doctrines.
@@ -42,7 +50,7 @@ impl CommandQueue {
     pub fn submit(&mut self, reg: &Registry, tick: Tick, issuer: Issuer, command: Command) -> u64 {
         let seq = self.next_external;
         self.next_external += 1;
-        self.pending.insert((tick.0, issuer_rank(reg, &issuer), seq), (issuer, command));
+        self.pending.insert((tick.0, issuer_rank(reg, &issuer), seq), Queued::Given(issuer, command));
         seq
     }
 
@@ -50,13 +58,27 @@ impl CommandQueue {
     pub fn schedule_doctrine(&mut self, tick: Tick, command: Command) {
         let seq = self.next_internal;
         self.next_internal += 1;
-        self.pending.insert((tick.0, u32::MAX, seq), (Issuer::Doctrine, command));
+        self.pending.insert((tick.0, u32::MAX, seq), Queued::Given(Issuer::Doctrine, command));
+    }
+
+    /// Queues a doctrine's order, named by index (in sequence with its commands).
+    pub fn schedule_order(&mut self, tick: Tick, order: Order) {
+        let seq = self.next_internal;
+        self.next_internal += 1;
+        self.pending.insert((tick.0, u32::MAX, seq), Queued::Order(order));
     }
 
     /// Takes back a queued command (one that can never apply).
     pub fn remove(&mut self, tick: Tick, seq: u64) -> Option<(Issuer, Command)> {
-        let key = self.pending.keys().find(|k| k.0 == tick.0 && k.2 == seq).copied()?;
-        self.pending.remove(&key)
+        let key = self
+            .pending
+            .iter()
+            .find(|(k, q)| k.0 == tick.0 && k.2 == seq && matches!(q, Queued::Given(..)))
+            .map(|(k, _)| *k)?;
+        match self.pending.remove(&key)? {
+            Queued::Given(issuer, command) => Some((issuer, command)),
+            Queued::Order(_) => None,
+        }
     }
 
     /// The first tick with a command waiting.
@@ -66,17 +88,20 @@ impl CommandQueue {
 
     /// External commands waiting (for views).
     pub fn waiting(&self) -> impl Iterator<Item = (Tick, &Issuer, &Command)> {
-        self.pending.iter().filter(|(k, _)| k.1 != u32::MAX).map(|(k, (i, c))| (Tick(k.0), i, c))
+        self.pending.iter().filter_map(|(k, q)| match q {
+            Queued::Given(i, c) if k.1 != u32::MAX => Some((Tick(k.0), i, c)),
+            _ => None,
+        })
     }
 
-    fn take_due(&mut self, tick: Tick) -> Vec<(u64, Issuer, Command)> {
+    fn take_due(&mut self, tick: Tick) -> Vec<(u64, Queued)> {
         let mut out = Vec::new();
         while let Some(entry) = self.pending.first_entry() {
             if entry.key().0 > tick.0 {
                 break;
             }
-            let ((_, _, seq), (issuer, command)) = entry.remove_entry();
-            out.push((seq, issuer, command));
+            let ((_, _, seq), queued) = entry.remove_entry();
+            out.push((seq, queued));
         }
         out
     }
@@ -104,7 +129,16 @@ pub fn apply_commands(
 ) {
     let now = core.now();
     let due = queue.take_due(now);
-    for (seq, issuer, command) in due {
+    for (seq, queued) in due {
+        let (issuer, command) = match queued {
+            Queued::Given(issuer, command) => (issuer, command),
+            // A doctrine's order goes by index, unless its scenario keeps what teams ordered.
+            Queued::Order(order) if !core.reg().tracks_commands => {
+                apply_order(&mut core, order);
+                continue;
+            }
+            Queued::Order(order) => (Issuer::Doctrine, order.command(core.reg())),
+        };
         let result = apply(&mut core, &mut cx, &issuer, &command);
         let actor = command.actor().and_then(|a| core.reg().actor_by_id.get(a).copied());
         if result.is_ok() && core.reg().tracks_commands {

@@ -6,15 +6,18 @@
 //! shares before confirming), a state relays to its counties, the EI-ISAC
 //! alerts its members, ODNI passes intelligence to DHS (after the tearline),
 //! the FBI opens investigations, a victim isolates and restores. A staffed
-//! team's actors are left to their players.
+//! team's actors are left to their players. Hardening (patch, enforce MFA), most
+//! of what doctrines order in a large run, is queued as an [`Order`] naming actor
+//! and asset by index; it applies and is logged exactly as its command would be.
 
 use std::collections::BTreeSet;
 
 use bevy_ecs::prelude::*;
 
-use super::CoreRead;
 use super::commands::CommandQueue;
-use crate::command::{Command, Statement};
+use super::{Core, CoreRead};
+use crate::command::{Command, Rejection, Statement};
+use crate::events::{EventKind, Severity};
 use crate::model::registry::*;
 use crate::model::*;
 use crate::scenario::schema::{AssetKind, Channel, Technique};
@@ -67,6 +70,13 @@ impl Plan<'_> {
         );
     }
 
+    fn order(&mut self, actor: ActorIx, asset: AssetIx, code: u8, hours: f64, order: Order) {
+        if self.planned.responses.insert((actor, asset, code)) {
+            let t = self.at(hours);
+            self.queue.schedule_order(t, order);
+        }
+    }
+
     fn respond(&mut self, actor: ActorIx, asset: AssetIx, code: u8, hours: f64, cmd: Command) {
         if self.planned.responses.insert((actor, asset, code)) {
             let t = self.at(hours);
@@ -96,246 +106,204 @@ pub fn run_doctrines(
 ) {
     let now = core.now();
     let reg = core.reg.0.clone();
-    let members = &core.members.0;
     let mut plan = Plan { queue: &mut queue, planned: &mut planned, now };
-    let id = |a: ActorIx| reg.actor(a).id.clone();
-
     for l in learned.read() {
-        let a = l.actor;
-        if core.staffed(a) {
-            continue;
-        }
-        let info = reg.actor(a);
-        let d = &info.doctrine;
-        let ind = &core.indicators.0[l.indicator.ix()];
-        let campaign = ind.campaign;
-        let report_delay = d.report_h + if d.share_before_confirm { 0.0 } else { d.confirm_h };
-        match (info.kind, l.from) {
-            // A victim's own detection: report up.
-            (ActorKind::Local, None) => {
-                plan.share(&reg, members, a, l.indicator, campaign, Channel::LocalToState, report_delay);
-                plan.share(&reg, members, a, l.indicator, campaign, Channel::MemberToIsac, report_delay);
-                if d.report_to_fbi {
-                    plan.share(&reg, members, a, l.indicator, campaign, Channel::ReportToFbi, report_delay);
-                }
-            }
-            (ActorKind::StateOffice, None) => {
-                if d.relay {
-                    plan.share(&reg, members, a, l.indicator, campaign, Channel::StateToLocals, d.relay_h);
-                }
-                plan.share(&reg, members, a, l.indicator, campaign, Channel::StateToIsac, report_delay);
-                if d.report_to_fbi {
-                    plan.share(&reg, members, a, l.indicator, campaign, Channel::ReportToFbi, report_delay);
-                }
-            }
-            (ActorKind::Vendor, None) => {
-                plan.share(&reg, members, a, l.indicator, campaign, Channel::VendorToCustomers, report_delay);
-                if d.report_to_fbi {
-                    plan.share(&reg, members, a, l.indicator, campaign, Channel::ReportToFbi, report_delay);
-                }
-            }
-            (ActorKind::EiIsac, _) => {
-                if d.relay {
-                    plan.share(&reg, members, a, l.indicator, campaign, Channel::IsacToMembers, d.relay_h);
-                }
-                if l.channel != Some(Channel::DhsToIsac) {
-                    plan.share(
-                        &reg,
-                        members,
-                        a,
-                        l.indicator,
-                        campaign,
-                        Channel::IsacToDhs,
-                        d.report_h.min(d.relay_h),
-                    );
-                }
-            }
-            (ActorKind::Odni, _) if d.relay => {
-                plan.share(&reg, members, a, l.indicator, campaign, Channel::OdniToDhs, d.relay_h);
-            }
-            (ActorKind::Dhs, _) => {
-                if d.relay && l.channel != Some(Channel::IsacToDhs) {
-                    plan.share(&reg, members, a, l.indicator, campaign, Channel::DhsToIsac, d.relay_h);
-                }
-                // A public advisory once enough victims are known.
-                let threshold = reg.spec.doctrines.federal.public_advisory_after;
-                let victims = core.campaigns.0[campaign.ix()].known_victims.len() as u32;
-                if threshold > 0 && victims >= threshold && d.relay {
-                    plan.share(&reg, members, a, l.indicator, campaign, Channel::PublicAdvisory, d.relay_h);
-                }
-            }
-            (ActorKind::Fbi, _)
-                if reg.spec.doctrines.federal.fbi_investigates
-                    && !eo.investigations.contains_key(&campaign) =>
-            {
-                plan.once(
-                    a,
-                    campaign.0,
-                    1,
-                    d.relay_h,
-                    Command::OpenInvestigation { actor: id(a), indicator: l.indicator.0 },
-                );
-            }
-            (ActorKind::StateOffice, Some(_)) => {
-                if d.relay {
-                    plan.share(&reg, members, a, l.indicator, campaign, Channel::StateToLocals, d.relay_h);
-                }
-                if l.channel == Some(Channel::LocalToState) {
-                    plan.share(&reg, members, a, l.indicator, campaign, Channel::StateToIsac, d.report_h);
-                }
-                harden(&core, &mut plan, a, ind.technique, campaign, d.harden_on_alert, d.harden_h);
-            }
-            (ActorKind::Local, Some(_)) => {
-                harden(&core, &mut plan, a, ind.technique, campaign, d.harden_on_alert, d.harden_h);
-            }
-            (ActorKind::Vendor, Some(_)) if d.relay => {
-                plan.share(&reg, members, a, l.indicator, campaign, Channel::VendorToCustomers, d.relay_h);
-            }
-            _ => {}
-        }
+        on_learned(&core, &reg, &eo, &mut plan, l);
     }
-
     for det in detections.read() {
-        let x = &core.intrusions.list[det.intrusion.ix()];
-        if x.compromised_at.is_none() || x.ended.is_some() {
-            continue;
-        }
-        let asset = x.asset;
-        let owner = reg.asset(asset).owner;
-        if core.staffed(owner)
-            || !matches!(reg.actor(owner).kind, ActorKind::Local | ActorKind::StateOffice | ActorKind::Vendor)
-        {
-            continue;
-        }
-        let d = &reg.actor(owner).doctrine;
-        let asset_id = reg.asset(asset).id.clone();
-        if d.request_onsite {
-            plan.respond(
-                owner,
-                asset,
-                1,
-                d.respond_h,
-                Command::RequestOnsite { actor: id(owner), asset: asset_id.clone() },
-            );
-        }
-        if d.restore_on_detect {
-            plan.respond(
-                owner,
-                asset,
-                2,
-                d.respond_h + 1.0,
-                Command::Restore { actor: id(owner), asset: asset_id.clone() },
-            );
-        } else if d.isolate_on_detect {
-            plan.respond(
-                owner,
-                asset,
-                3,
-                d.respond_h,
-                Command::Isolate { actor: id(owner), asset: asset_id },
-            );
-        }
+        on_detection(&core, &reg, &mut plan, det);
     }
-
     for w in went_down.read() {
-        let owner = reg.asset(w.asset).owner;
-        if w.cause == DownCause::Isolated || w.cause == DownCause::Restoring || core.staffed(owner) {
-            continue;
-        }
-        let info = reg.actor(owner);
-        let d = &info.doctrine;
-        let kind = reg.asset(w.asset).kind;
-        let asset_id = reg.asset(w.asset).id.clone();
-        if w.cause == DownCause::Attack && d.restore_on_detect && kind != AssetKind::ResultsWebsite {
-            plan.respond(
-                owner,
-                w.asset,
-                2,
-                d.respond_h,
-                Command::Restore { actor: id(owner), asset: asset_id },
-            );
-        }
-        if kind == AssetKind::Pollbook && info.kind == ActorKind::Local {
-            let t = core.time(now);
-            if t >= reg.election.polls_open && t < reg.election.polls_close {
-                let paper = core.posture(w.asset).is_some_and(|p| p.paper_fallback);
-                if paper {
-                    plan.respond(
-                        owner,
-                        w.asset,
-                        4,
-                        1.0,
-                        Command::SwitchToPaper { actor: id(owner), jurisdiction: id(owner) },
-                    );
-                }
-                plan.respond(
-                    owner,
-                    w.asset,
-                    5,
-                    2.0,
-                    Command::ExtendHours { actor: id(owner), jurisdiction: id(owner), hours: 2 },
-                );
+        on_went_down(&core, &reg, &mut plan, w);
+    }
+    for v in visible.read() {
+        on_visible(&core, &reg, &eo, &mut plan, v);
+    }
+}
+
+/// An actor learned an indicator: its own detection is reported up, an alert is relayed
+/// and hardened against, the FBI opens an investigation.
+fn on_learned(core: &CoreRead, reg: &Registry, eo: &Eo, plan: &mut Plan, l: &Learned) {
+    let a = l.actor;
+    if core.staffed(a) {
+        return;
+    }
+    let members = &core.members.0;
+    let info = reg.actor(a);
+    let d = &info.doctrine;
+    let ind = &core.indicators.0[l.indicator.ix()];
+    let campaign = ind.campaign;
+    let report_delay = d.report_h + if d.share_before_confirm { 0.0 } else { d.confirm_h };
+    let mut share = |channel: Channel, hours: f64| {
+        plan.share(reg, members, a, l.indicator, campaign, channel, hours);
+    };
+    match (info.kind, l.from) {
+        // A victim's own detection: report up.
+        (ActorKind::Local, None) => {
+            share(Channel::LocalToState, report_delay);
+            share(Channel::MemberToIsac, report_delay);
+            if d.report_to_fbi {
+                share(Channel::ReportToFbi, report_delay);
             }
+        }
+        (ActorKind::StateOffice, None) => {
+            if d.relay {
+                share(Channel::StateToLocals, d.relay_h);
+            }
+            share(Channel::StateToIsac, report_delay);
+            if d.report_to_fbi {
+                share(Channel::ReportToFbi, report_delay);
+            }
+        }
+        (ActorKind::Vendor, None) => {
+            share(Channel::VendorToCustomers, report_delay);
+            if d.report_to_fbi {
+                share(Channel::ReportToFbi, report_delay);
+            }
+        }
+        (ActorKind::EiIsac, _) => {
+            if d.relay {
+                share(Channel::IsacToMembers, d.relay_h);
+            }
+            if l.channel != Some(Channel::DhsToIsac) {
+                share(Channel::IsacToDhs, d.report_h.min(d.relay_h));
+            }
+        }
+        (ActorKind::Odni, _) if d.relay => share(Channel::OdniToDhs, d.relay_h),
+        (ActorKind::Dhs, _) => {
+            if d.relay && l.channel != Some(Channel::IsacToDhs) {
+                share(Channel::DhsToIsac, d.relay_h);
+            }
+            // A public advisory once enough victims are known.
+            let threshold = reg.spec.doctrines.federal.public_advisory_after;
+            let victims = core.campaigns.0[campaign.ix()].known_victims.len() as u32;
+            if threshold > 0 && victims >= threshold && d.relay {
+                share(Channel::PublicAdvisory, d.relay_h);
+            }
+        }
+        (ActorKind::Fbi, _)
+            if reg.spec.doctrines.federal.fbi_investigates && !eo.investigations.contains_key(&campaign) =>
+        {
+            let cmd = Command::OpenInvestigation { actor: info.id.clone(), indicator: l.indicator.0 };
+            plan.once(a, campaign.0, 1, d.relay_h, cmd);
+        }
+        (ActorKind::StateOffice, Some(_)) => {
+            if d.relay {
+                share(Channel::StateToLocals, d.relay_h);
+            }
+            if l.channel == Some(Channel::LocalToState) {
+                share(Channel::StateToIsac, d.report_h);
+            }
+            harden(core, plan, a, ind.technique, campaign, d.harden_on_alert, d.harden_h);
+        }
+        (ActorKind::Local, Some(_)) => {
+            harden(core, plan, a, ind.technique, campaign, d.harden_on_alert, d.harden_h);
+        }
+        (ActorKind::Vendor, Some(_)) if d.relay => share(Channel::VendorToCustomers, d.relay_h),
+        _ => {}
+    }
+}
+
+/// A victim detected an intrusion in one of its assets: it asks for an on-site team, and
+/// restores or isolates the asset.
+fn on_detection(core: &CoreRead, reg: &Registry, plan: &mut Plan, det: &Detection) {
+    let x = &core.intrusions.list[det.intrusion.ix()];
+    if x.compromised_at.is_none() || x.ended.is_some() {
+        return;
+    }
+    let asset = x.asset;
+    let owner = reg.asset(asset).owner;
+    if core.staffed(owner)
+        || !matches!(reg.actor(owner).kind, ActorKind::Local | ActorKind::StateOffice | ActorKind::Vendor)
+    {
+        return;
+    }
+    let d = &reg.actor(owner).doctrine;
+    let id = || reg.actor(owner).id.clone();
+    let asset_id = reg.asset(asset).id.clone();
+    if d.request_onsite {
+        let cmd = Command::RequestOnsite { actor: id(), asset: asset_id.clone() };
+        plan.respond(owner, asset, 1, d.respond_h, cmd);
+    }
+    if d.restore_on_detect {
+        let cmd = Command::Restore { actor: id(), asset: asset_id };
+        plan.respond(owner, asset, 2, d.respond_h + 1.0, cmd);
+    } else if d.isolate_on_detect {
+        let cmd = Command::Isolate { actor: id(), asset: asset_id };
+        plan.respond(owner, asset, 3, d.respond_h, cmd);
+    }
+}
+
+/// An asset went down: an attack's victim restores it; a local whose pollbooks fail on
+/// Election Day switches to paper and extends its hours.
+fn on_went_down(core: &CoreRead, reg: &Registry, plan: &mut Plan, w: &WentDown) {
+    let owner = reg.asset(w.asset).owner;
+    if w.cause == DownCause::Isolated || w.cause == DownCause::Restoring || core.staffed(owner) {
+        return;
+    }
+    let info = reg.actor(owner);
+    let d = &info.doctrine;
+    let kind = reg.asset(w.asset).kind;
+    let id = || info.id.clone();
+    if w.cause == DownCause::Attack && d.restore_on_detect && kind != AssetKind::ResultsWebsite {
+        let cmd = Command::Restore { actor: id(), asset: reg.asset(w.asset).id.clone() };
+        plan.respond(owner, w.asset, 2, d.respond_h, cmd);
+    }
+    if kind == AssetKind::Pollbook && info.kind == ActorKind::Local {
+        let t = core.time(plan.now);
+        if t >= reg.election.polls_open && t < reg.election.polls_close {
+            let paper = core.posture(w.asset).is_some_and(|p| p.paper_fallback);
+            if paper {
+                let cmd = Command::SwitchToPaper { actor: id(), jurisdiction: id() };
+                plan.respond(owner, w.asset, 4, 1.0, cmd);
+            }
+            let cmd = Command::ExtendHours { actor: id(), jurisdiction: id(), hours: 2 };
+            plan.respond(owner, w.asset, 5, 2.0, cmd);
         }
     }
+}
 
-    for v in visible.read() {
-        if v.disinformation {
-            // State offices, the trusted voices, debunk; federal partners attribute publicly.
-            for s in &reg.states {
-                let a = s.office;
-                if core.staffed(a) {
-                    continue;
-                }
-                if let Some(h) = reg.actor(a).doctrine.debunk_h {
-                    plan.once(
-                        a,
-                        now.0,
-                        6,
-                        h,
-                        Command::PublicStatement { actor: id(a), statement: Statement::Debunk },
-                    );
-                }
+/// The public saw an incident: state offices debunk disinformation and federal partners
+/// attribute it; otherwise the jurisdiction concerned (and a local's state) reassures.
+fn on_visible(core: &CoreRead, reg: &Registry, eo: &Eo, plan: &mut Plan, v: &Visible) {
+    let now = plan.now;
+    let id = |a: ActorIx| reg.actor(a).id.clone();
+    if v.disinformation {
+        // State offices, the trusted voices, debunk; federal partners attribute publicly.
+        for s in &reg.states {
+            let a = s.office;
+            if core.staffed(a) {
+                continue;
             }
-            if let (Some(c), Some(h)) = (v.campaign, reg.spec.doctrines.federal.public_attribution_h) {
-                let adv = reg.campaign(c).adversary;
-                let odni = reg.federal.odni;
-                if !core.staffed(odni) && !eo.attributed.contains(&adv) {
-                    plan.once(
-                        odni,
-                        adv.0,
-                        7,
-                        h,
-                        Command::Attribute {
-                            actor: id(odni),
-                            adversary: reg.adversaries[adv.ix()].id.clone(),
-                        },
-                    );
-                }
+            if let Some(h) = reg.actor(a).doctrine.debunk_h {
+                let cmd = Command::PublicStatement { actor: id(a), statement: Statement::Debunk };
+                plan.once(a, now.0, 6, h, cmd);
             }
-        } else if let Some(about) = v.about {
-            // The jurisdiction (or, for a local, also its state) reassures the public.
-            let mut speakers = vec![about];
-            if let Some(s) = reg.actor(about).state {
-                let office = reg.states[s.ix()].office;
-                if office != about {
-                    speakers.push(office);
-                }
+        }
+        if let (Some(c), Some(h)) = (v.campaign, reg.spec.doctrines.federal.public_attribution_h) {
+            let adv = reg.campaign(c).adversary;
+            let odni = reg.federal.odni;
+            if !core.staffed(odni) && !eo.attributed.contains(&adv) {
+                let adversary = reg.adversaries[adv.ix()].id.clone();
+                plan.once(odni, adv.0, 7, h, Command::Attribute { actor: id(odni), adversary });
             }
-            for a in speakers {
-                if core.staffed(a) || !matches!(reg.actor(a).kind, ActorKind::Local | ActorKind::StateOffice)
-                {
-                    continue;
-                }
-                if let Some(h) = reg.actor(a).doctrine.statement_h {
-                    plan.once(
-                        a,
-                        now.0,
-                        8,
-                        h,
-                        Command::PublicStatement { actor: id(a), statement: Statement::Reassure },
-                    );
-                }
+        }
+    } else if let Some(about) = v.about {
+        // The jurisdiction (or, for a local, also its state) reassures the public.
+        let mut speakers = vec![about];
+        if let Some(s) = reg.actor(about).state {
+            let office = reg.states[s.ix()].office;
+            if office != about {
+                speakers.push(office);
+            }
+        }
+        for a in speakers {
+            if core.staffed(a) || !matches!(reg.actor(a).kind, ActorKind::Local | ActorKind::StateOffice) {
+                continue;
+            }
+            if let Some(h) = reg.actor(a).doctrine.statement_h {
+                let cmd = Command::PublicStatement { actor: id(a), statement: Statement::Reassure };
+                plan.once(a, now.0, 8, h, cmd);
             }
         }
     }
@@ -376,13 +344,102 @@ fn harden(
         if !weak {
             continue;
         }
-        let actor = reg.actor(a).id.clone();
-        let asset_id = reg.asset(asset).id.clone();
-        let cmd = if code == 10 {
-            Command::Patch { actor, asset: asset_id }
-        } else {
-            Command::EnforceMfa { actor, asset: asset_id }
-        };
-        plan.respond(a, asset, code, hours, cmd);
+        let order = if code == 10 { Order::Patch(a, asset) } else { Order::EnforceMfa(a, asset) };
+        plan.order(a, asset, code, hours, order);
     }
+}
+
+/// A doctrine's hardening order, naming its actor and asset by index: the same as
+/// [`Command::Patch`] or [`Command::EnforceMfa`] given by that actor, without looking
+/// anything up by id when it applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Order {
+    /// [`Command::Patch`].
+    Patch(ActorIx, AssetIx),
+    /// [`Command::EnforceMfa`].
+    EnforceMfa(ActorIx, AssetIx),
+}
+
+impl Order {
+    /// The command it stands for.
+    pub fn command(self, reg: &Registry) -> Command {
+        match self {
+            Order::Patch(a, x) => {
+                Command::Patch { actor: reg.actor(a).id.clone(), asset: reg.asset(x).id.clone() }
+            }
+            Order::EnforceMfa(a, x) => {
+                Command::EnforceMfa { actor: reg.actor(a).id.clone(), asset: reg.asset(x).id.clone() }
+            }
+        }
+    }
+
+    /// [`Command::summary`] of the command it stands for.
+    pub fn summary(self, reg: &Registry) -> String {
+        match self {
+            Order::Patch(a, x) => format!("{}: patch {}", reg.actor(a).id, reg.asset(x).id),
+            Order::EnforceMfa(a, x) => format!("{}: enforce MFA on {}", reg.actor(a).id, reg.asset(x).id),
+        }
+    }
+
+    fn actor(self) -> ActorIx {
+        match self {
+            Order::Patch(a, _) | Order::EnforceMfa(a, _) => a,
+        }
+    }
+
+    /// Applies it as a doctrine's command: the same checks, in the same order, and the same
+    /// effect as applying the command it stands for.
+    fn apply(self, core: &mut Core) -> Result<(), Rejection> {
+        let reg = core.reg.0.clone();
+        let a = self.actor();
+        if core.now() > reg.clock.last_tick() {
+            return Err(Rejection::Ended);
+        }
+        if !crate::command::CommandKind::Patch.allowed_kinds().contains(&reg.actor(a).kind) {
+            // Not an actor that hardens (doctrines order it only of those that do): refused
+            // as the command would be.
+            let issuer = crate::command::Issuer::Doctrine;
+            crate::command::check_actor(&reg, &issuer, &self.command(&reg))?;
+        }
+        if core.staffed(a) {
+            return Err(Rejection::NowStaffed { actor: reg.actor(a).id.clone() });
+        }
+        let (Order::Patch(_, x) | Order::EnforceMfa(_, x)) = self;
+        if reg.asset(x).owner != a {
+            return Err(Rejection::NotOwner {
+                actor: reg.actor(a).id.clone(),
+                asset: reg.asset(x).id.clone(),
+            });
+        }
+        let done = |what: &str| Err(Rejection::AlreadyDone { what: what.to_string() });
+        match self {
+            Order::Patch(..) => {
+                if core.posture(x).is_some_and(|p| p.patch_lag_days == 0) {
+                    return done("already fully patched");
+                }
+                core.with_posture(x, |p| p.patch_lag_days = 0);
+                core.digest.mix(&[0x51, u64::from(x.0)]);
+            }
+            Order::EnforceMfa(..) => {
+                if core.posture(x).is_some_and(|p| p.mfa) {
+                    return done("MFA is already enforced");
+                }
+                core.with_posture(x, |p| p.mfa = true);
+                core.digest.mix(&[0x52, u64::from(x.0)]);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Applies a doctrine's order and logs it as the command it stands for would be logged.
+pub fn apply_order(core: &mut Core, order: Order) {
+    let result = order.apply(core);
+    let summary = order.summary(core.reg());
+    let rejected = result.err().map(|r| r.to_string());
+    let actor = Some(order.actor());
+    core.emit(
+        Severity::Info,
+        EventKind::Command { issuer: crate::command::Issuer::Doctrine, summary, actor, rejected },
+    );
 }

@@ -112,6 +112,23 @@ fn schedule_hunts(
 #[derive(Default)]
 pub struct SharingScratch {
     recipients: Vec<ActorIx>,
+    /// By campaign, for the tick being processed: whether any of its intruders holds a
+    /// foothold its victim has not detected (none: not asked yet this tick).
+    hidden: Vec<Option<bool>>,
+}
+
+/// Whether any intruder of a campaign holds a foothold its victim has not detected. Nothing
+/// that sharing does within a tick changes intrusions, so the answer holds for the tick.
+fn hidden_intruders(core: &Core, hidden: &mut [Option<bool>], campaign: CampaignIx) -> bool {
+    let slot = &mut hidden[campaign.ix()];
+    *slot.get_or_insert_with(|| {
+        core.intrusions.list.iter().any(|x| {
+            x.campaign == campaign
+                && x.compromised_at.is_some()
+                && x.detected_at.is_none()
+                && x.ended.is_none()
+        })
+    })
 }
 
 /// Sends this tick's share orders and delivers what arrives.
@@ -137,15 +154,21 @@ pub fn run_sharing(
     }
     let now = core.now();
     let mut due = deliveries.take(now);
+    scratch.hidden.clear();
+    scratch.hidden.resize(reg.campaigns.len(), None);
     for d in due.drain(..) {
         let a = &alerts.0[d.alert as usize];
         let (from, indicator, channel, sent) = (a.from, a.indicator, a.channel, a.sent);
+        let campaign = core.indicators.0[indicator.ix()].campaign;
+        // Members hunt only if there is something to find.
+        let hunt = hidden_intruders(&core, &mut scratch.hidden, campaign);
         for i in d.start..d.end {
             let to = alerts.0[d.alert as usize].pending[i as usize].1;
             arrive(
                 &mut core,
                 &reg,
                 Arrival { to, from, indicator, channel, sent },
+                hunt,
                 &mut eo,
                 &mut campaign_cal,
             );
@@ -247,11 +270,12 @@ fn send(
 }
 
 /// A member receives a share: it learns the indicator (unless it already holds it), and
-/// what follows from that follows.
+/// what follows from that follows (`hunt`: the campaign has undetected footholds to hunt).
 fn arrive(
     core: &mut Core,
     reg: &Registry,
     d: Arrival,
+    hunt: bool,
     eo: &mut Eo,
     campaign_cal: &mut Calendar<CampaignEvent>,
 ) {
@@ -275,7 +299,7 @@ fn arrive(
         );
     }
     // Told of a campaign, an owner looks for intruders of it it has not seen.
-    if now.0.saturating_sub(created.0) <= reg.spec.sharing.indicator_life_h() {
+    if hunt && now.0.saturating_sub(created.0) <= reg.spec.sharing.indicator_life_h() {
         schedule_hunts(core, campaign_cal, reg, d.to, campaign);
     }
     core.emit(
