@@ -348,3 +348,32 @@ fn one() -> f64 {
 fn yes() -> bool {
     true
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each default is written once: a section written empty (`()`) is the section's
+    /// [`Default`], whether its fields take their defaults from serde or from `impl Default`.
+    #[test]
+    fn an_empty_section_is_the_default() {
+        fn empty<T: serde::de::DeserializeOwned + Default + PartialEq + std::fmt::Debug>(name: &str) {
+            let parsed: T =
+                ron::from_str("()").unwrap_or_else(|e| panic!("`{name}: ()` does not parse: {e}"));
+            assert_eq!(parsed, T::default(), "`{name}: ()` differs from its default");
+        }
+        empty::<PostureSpec>("posture");
+        empty::<Posture>("posture.defaults");
+        empty::<SharingSpec>("sharing");
+        empty::<ChannelsSpec>("sharing.channels");
+        empty::<TechniquesSpec>("techniques");
+        empty::<DetectionSpec>("techniques.detection");
+        empty::<DoctrinesSpec>("doctrines");
+        empty::<Doctrine>("doctrines.local");
+        empty::<FederalDoctrine>("doctrines.federal");
+        empty::<PublicSpec>("public");
+        empty::<ElectorateSpec>("electorate");
+        empty::<Eo13848Spec>("eo13848");
+        empty::<EvaluationSpec>("evaluation");
+    }
+}
