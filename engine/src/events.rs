@@ -402,28 +402,15 @@ pub fn describe(reg: &Registry, e: &SimEvent) -> String {
         EventKind::InjectCancelled { title, .. } => format!("Inject cancelled (its condition held): {title}"),
         EventKind::CampaignStarted { campaign } => format!("Campaign started: {}", camp(campaign)),
         EventKind::CampaignStopped { campaign } => format!("Campaign stopped: {}", camp(campaign)),
-        EventKind::Attempt { campaign, asset: x, outcome, warned } => {
-            let what = match outcome {
-                AttemptOutcome::Blocked { shared: true } => "blocked thanks to a shared indicator",
-                AttemptOutcome::Blocked { shared: false } => "blocked",
-                AttemptOutcome::Succeeded => "succeeded",
-                AttemptOutcome::Failed => "failed",
-            };
-            format!(
-                "{}: access attempt on {} {what}{}",
-                camp(campaign),
-                asset(x),
-                if *warned { " (target was warned)" } else { "" }
-            )
-        }
+        EventKind::Attempt { campaign, asset: x, outcome, warned } => format!(
+            "{}: access attempt on {} {}{}",
+            camp(campaign),
+            asset(x),
+            attempt_words(*outcome),
+            if *warned { " (target was warned)" } else { "" }
+        ),
         EventKind::ObjectiveReached { campaign, asset: x, objective } => {
-            let what = match objective {
-                Objective::Disrupt => "disrupted",
-                Objective::AlterData => "altered data on",
-                Objective::StealAndLeak => "stole data from",
-                Objective::Influence => "used",
-            };
-            format!("{}: adversary {what} {}", camp(campaign), asset(x))
+            format!("{}: adversary {} {}", camp(campaign), objective_verb(*objective), asset(x))
         }
         EventKind::Detected { campaign, asset: x, detector, stage, indicator } => format!(
             "{} detected {} activity ({}) on {}{}",
@@ -438,21 +425,9 @@ pub fn describe(reg: &Registry, e: &SimEvent) -> String {
             crate::scenario::schema::Technique::label_of(reg.campaign(*campaign).technique()),
             indicator.0
         ),
-        EventKind::AssetDown { asset: x, cause, availability } => format!(
-            "{} is {} ({})",
-            asset(x),
-            match availability {
-                Availability::Offline => "offline",
-                Availability::Degraded => "degraded",
-                Availability::Up => "up",
-            },
-            match cause {
-                DownCause::Attack => "attack",
-                DownCause::Isolated => "isolated by its owner",
-                DownCause::Restoring => "restoring from backup",
-                DownCause::Outage => "outage",
-            }
-        ),
+        EventKind::AssetDown { asset: x, cause, availability } => {
+            format!("{} is {} ({})", asset(x), availability_word(availability), down_cause_words(cause))
+        }
         EventKind::AssetUp { asset: x } => format!("{} is back up", asset(x)),
         EventKind::Shared { from, indicator, channel, recipients } => format!(
             "{} shared IND-{:04} on {} ({} recipient{})",
@@ -514,7 +489,7 @@ pub fn describe(reg: &Registry, e: &SimEvent) -> String {
             if named.is_empty() {
                 "no foreign interference identified".to_string()
             } else {
-                named.iter().map(|x| reg.adversaries[x.ix()].name.as_str()).collect::<Vec<_>>().join(", ")
+                adversary_names(reg, named)
             }
         ),
         EventKind::ReportDelivered { on_time } => {
@@ -526,19 +501,53 @@ pub fn describe(reg: &Registry, e: &SimEvent) -> String {
         EventKind::SanctionsImposed { adversary } => {
             format!("Sanctions imposed on {}", reg.adversaries[adversary.ix()].name)
         }
+        EventKind::SanctionsDecision { imposed } if imposed.is_empty() => {
+            "Sanctions decision: none imposed".to_string()
+        }
         EventKind::SanctionsDecision { imposed } => {
-            if imposed.is_empty() {
-                "Sanctions decision: none imposed".to_string()
-            } else {
-                format!(
-                    "Sanctions decision: {}",
-                    imposed
-                        .iter()
-                        .map(|x| reg.adversaries[x.ix()].name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            }
+            format!("Sanctions decision: {}", adversary_names(reg, imposed))
         }
     }
+}
+
+/// How an access attempt ended, in words.
+fn attempt_words(outcome: AttemptOutcome) -> &'static str {
+    match outcome {
+        AttemptOutcome::Blocked { shared: true } => "blocked thanks to a shared indicator",
+        AttemptOutcome::Blocked { shared: false } => "blocked",
+        AttemptOutcome::Succeeded => "succeeded",
+        AttemptOutcome::Failed => "failed",
+    }
+}
+
+/// What an adversary did to an asset on reaching its objective.
+fn objective_verb(objective: Objective) -> &'static str {
+    match objective {
+        Objective::Disrupt => "disrupted",
+        Objective::AlterData => "altered data on",
+        Objective::StealAndLeak => "stole data from",
+        Objective::Influence => "used",
+    }
+}
+
+fn availability_word(availability: &Availability) -> &'static str {
+    match availability {
+        Availability::Offline => "offline",
+        Availability::Degraded => "degraded",
+        Availability::Up => "up",
+    }
+}
+
+fn down_cause_words(cause: &DownCause) -> &'static str {
+    match cause {
+        DownCause::Attack => "attack",
+        DownCause::Isolated => "isolated by its owner",
+        DownCause::Restoring => "restoring from backup",
+        DownCause::Outage => "outage",
+    }
+}
+
+/// Adversaries' names, comma-separated.
+fn adversary_names(reg: &Registry, list: &[AdversaryIx]) -> String {
+    list.iter().map(|x| reg.adversaries[x.ix()].name.as_str()).collect::<Vec<_>>().join(", ")
 }

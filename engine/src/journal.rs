@@ -7,6 +7,7 @@
 //! command). [`replay`] re-simulates it and names the first tick whose hash
 //! differs.
 
+use std::collections::BTreeSet;
 use std::io::{BufRead, Write};
 
 use serde::{Deserialize, Serialize};
@@ -541,26 +542,16 @@ impl ReplayError {
 /// numbers used once, rising within a tick for one issuer; issuers a journal can hold.
 /// Every journal ttx writes passes; a changed or pasted-together one is named at its line.
 pub fn check_structure(records: &[(usize, Record)], reg: &Registry) -> Result<(), ReplayError> {
-    let bad = |line: usize, message: String| Err(ReplayError::Structure { line, message });
     let Some((first, Record::Header { format, .. })) = records.first() else {
         return Err(ReplayError::NoHeader);
     };
     if *format != FORMAT {
-        return bad(*first, format!("journal format {format} is not one this ttx reads (format {FORMAT})"));
+        return Err(structure(
+            *first,
+            format!("journal format {format} is not one this ttx reads (format {FORMAT})"),
+        ));
     }
-    let mut last_hash: Option<u32> = None;
-    let mut last_end: Option<u32> = None;
-    // Only asked whether a number was seen: a set ordered by number, so nothing depends on hashing.
-    let mut seqs = std::collections::BTreeSet::new();
-    // The tick of the last command, and the last sequence number of each issuer rank in it.
-    let mut last_cmd: Option<(u32, Vec<(u32, u64)>)> = None;
-    let structure = |line: usize, message: String| ReplayError::Structure { line, message };
-    let check_team = |line: usize, team: Option<&str>| match team {
-        Some(t) if !reg.team_by_id.contains_key(t) => {
-            Err(structure(line, format!("team `{t}` is not in the scenario")))
-        }
-        _ => Ok(()),
-    };
+    let mut layout = Layout { reg, last_hash: None, last_end: None, seqs: BTreeSet::new(), last_cmd: None };
     // Note records so far: an edit or deletion names one of them.
     let mut notes_seen: u64 = 0;
     let check_note_number = |line: usize, note: u64, seen: u64| {
@@ -575,86 +566,17 @@ pub fn check_structure(records: &[(usize, Record)], reg: &Registry) -> Result<()
     };
     for (line, r) in records.iter().skip(1) {
         let line = *line;
-        let clock_time = |tick: u32| reg.clock.at(Tick(tick)).to_string();
         match r {
             Record::Header { .. } => {
-                return bad(line, "a second header: one journal holds one session".into());
+                return Err(structure(line, "a second header: one journal holds one session".into()));
             }
             Record::Command { tick, time, issuer, seq, .. } => {
-                match issuer {
-                    Issuer::Facilitator => {}
-                    Issuer::Team(t) if reg.team_by_id.contains_key(t) => {}
-                    Issuer::Team(t) => {
-                        return bad(
-                            line,
-                            format!("the command's issuer, team `{t}`, is not in the scenario"),
-                        );
-                    }
-                    Issuer::Doctrine => {
-                        return bad(
-                            line,
-                            "a doctrine's command: journals hold commands from outside only".into(),
-                        );
-                    }
-                }
-                if *time != clock_time(*tick) {
-                    return bad(
-                        line,
-                        format!("the command's time {time:?} is not tick {tick} ({})", clock_time(*tick)),
-                    );
-                }
-                if let Some(h) = last_hash.filter(|h| tick <= h) {
-                    return bad(line, format!("a command at tick {tick} after the state hash of tick {h}"));
-                }
-                if !seqs.insert(*seq) {
-                    return bad(line, format!("sequence number {seq} is used twice"));
-                }
-                // Commands of one issuer (rank) apply in sequence order within a tick.
-                let rank = crate::systems::commands::issuer_rank(reg, issuer);
-                let ranks = match &mut last_cmd {
-                    Some((t, ranks)) if t == tick => ranks,
-                    _ => &mut last_cmd.insert((*tick, Vec::new())).1,
-                };
-                match ranks.iter_mut().find(|(r0, _)| *r0 == rank) {
-                    Some((_, s0)) if *s0 > *seq => {
-                        return bad(
-                            line,
-                            format!("sequence number {seq} comes after {s0} for the same issuer and tick"),
-                        );
-                    }
-                    Some((_, s0)) => *s0 = *seq,
-                    None => ranks.push((rank, *seq)),
-                }
+                layout.command(line, *tick, time, issuer, *seq)?
             }
-            Record::Hash { tick, time, .. } => {
-                if *time != clock_time(*tick) {
-                    return bad(
-                        line,
-                        format!("the hash record's time {time:?} is not tick {tick} ({})", clock_time(*tick)),
-                    );
-                }
-                if let Some(h) = last_hash.filter(|h| tick <= h) {
-                    return bad(line, format!("a state hash for tick {tick} after the one for tick {h}"));
-                }
-                if let Some((t, _)) = last_cmd.as_ref().filter(|(t, _)| t > tick) {
-                    return bad(line, format!("a state hash for tick {tick} after a command at tick {t}"));
-                }
-                last_hash = Some(*tick);
-            }
-            Record::End { tick, .. } => {
-                if last_end == Some(*tick) {
-                    return bad(line, format!("a second end record for tick {tick}"));
-                }
-                if let Some(h) = last_hash.filter(|h| *tick <= *h) {
-                    return bad(
-                        line,
-                        format!("an end record at tick {tick} after the state hash of tick {h}"),
-                    );
-                }
-                last_end = Some(*tick);
-            }
+            Record::Hash { tick, time, .. } => layout.hash(line, *tick, time)?,
+            Record::End { tick, .. } => layout.end(line, *tick)?,
             Record::HotWash { team, text, .. } => {
-                check_team(line, team.as_deref())?;
+                layout.check_team(line, team.as_deref())?;
                 check_hot_wash(text).map_err(|m| structure(line, format!("a hot-wash item: {m}")))?;
             }
             Record::Correction { inject, text, .. } => {
@@ -667,7 +589,7 @@ pub fn check_structure(records: &[(usize, Record)], reg: &Registry) -> Result<()
                 check_correction(text).map_err(|m| structure(line, format!("a correction: {m}")))?;
             }
             Record::Feedback { team, form, .. } => {
-                check_team(line, Some(team))?;
+                layout.check_team(line, Some(team))?;
                 form.check().map_err(|m| structure(line, format!("a feedback form: {m}")))?;
             }
             Record::Note { .. } => notes_seen += 1,
@@ -686,6 +608,130 @@ pub fn check_structure(records: &[(usize, Record)], reg: &Registry) -> Result<()
         }
     }
     Ok(())
+}
+
+/// A structure problem at a line.
+fn structure(line: usize, message: String) -> ReplayError {
+    ReplayError::Structure { line, message }
+}
+
+/// What [`check_structure`] has seen so far of a journal's timeline.
+struct Layout<'r> {
+    reg: &'r Registry,
+    last_hash: Option<u32>,
+    last_end: Option<u32>,
+    /// Sequence numbers seen. Only asked whether a number was seen: a set ordered by number,
+    /// so nothing depends on hashing.
+    seqs: BTreeSet<u64>,
+    /// The tick of the last command, and the last sequence number of each issuer rank in it.
+    last_cmd: Option<(u32, Vec<(u32, u64)>)>,
+}
+
+impl Layout<'_> {
+    fn clock_time(&self, tick: u32) -> String {
+        self.reg.clock.at(Tick(tick)).to_string()
+    }
+
+    fn check_team(&self, line: usize, team: Option<&str>) -> Result<(), ReplayError> {
+        match team {
+            Some(t) if !self.reg.team_by_id.contains_key(t) => {
+                Err(structure(line, format!("team `{t}` is not in the scenario")))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn command(
+        &mut self,
+        line: usize,
+        tick: u32,
+        time: &str,
+        issuer: &Issuer,
+        seq: u64,
+    ) -> Result<(), ReplayError> {
+        match issuer {
+            Issuer::Facilitator => {}
+            Issuer::Team(t) if self.reg.team_by_id.contains_key(t) => {}
+            Issuer::Team(t) => {
+                return Err(structure(
+                    line,
+                    format!("the command's issuer, team `{t}`, is not in the scenario"),
+                ));
+            }
+            Issuer::Doctrine => {
+                return Err(structure(
+                    line,
+                    "a doctrine's command: journals hold commands from outside only".into(),
+                ));
+            }
+        }
+        if time != self.clock_time(tick) {
+            return Err(structure(
+                line,
+                format!("the command's time {time:?} is not tick {tick} ({})", self.clock_time(tick)),
+            ));
+        }
+        if let Some(h) = self.last_hash.filter(|h| tick <= *h) {
+            return Err(structure(
+                line,
+                format!("a command at tick {tick} after the state hash of tick {h}"),
+            ));
+        }
+        if !self.seqs.insert(seq) {
+            return Err(structure(line, format!("sequence number {seq} is used twice")));
+        }
+        // Commands of one issuer (rank) apply in sequence order within a tick.
+        let rank = crate::systems::commands::issuer_rank(self.reg, issuer);
+        let ranks = match &mut self.last_cmd {
+            Some((t, ranks)) if *t == tick => ranks,
+            _ => &mut self.last_cmd.insert((tick, Vec::new())).1,
+        };
+        match ranks.iter_mut().find(|(r0, _)| *r0 == rank) {
+            Some((_, s0)) if *s0 > seq => Err(structure(
+                line,
+                format!("sequence number {seq} comes after {s0} for the same issuer and tick"),
+            )),
+            Some((_, s0)) => {
+                *s0 = seq;
+                Ok(())
+            }
+            None => {
+                ranks.push((rank, seq));
+                Ok(())
+            }
+        }
+    }
+
+    fn hash(&mut self, line: usize, tick: u32, time: &str) -> Result<(), ReplayError> {
+        if time != self.clock_time(tick) {
+            return Err(structure(
+                line,
+                format!("the hash record's time {time:?} is not tick {tick} ({})", self.clock_time(tick)),
+            ));
+        }
+        if let Some(h) = self.last_hash.filter(|h| tick <= *h) {
+            return Err(structure(line, format!("a state hash for tick {tick} after the one for tick {h}")));
+        }
+        if let Some((t, _)) = self.last_cmd.as_ref().filter(|(t, _)| *t > tick) {
+            return Err(structure(line, format!("a state hash for tick {tick} after a command at tick {t}")));
+        }
+        self.last_hash = Some(tick);
+        Ok(())
+    }
+
+    fn end(&mut self, line: usize, tick: u32) -> Result<(), ReplayError> {
+        if self.last_end == Some(tick) {
+            return Err(structure(line, format!("a second end record for tick {tick}")));
+        }
+        if let Some(h) = self.last_hash.filter(|h| tick <= *h) {
+            return Err(structure(
+                line,
+                format!("an end record at tick {tick} after the state hash of tick {h}"),
+            ));
+        }
+        self.last_end = Some(tick);
+        Ok(())
+    }
 }
 
 /// The sequence numbers of the commands a journal says were taken back before they applied.

@@ -623,6 +623,9 @@ fn explain_ron(code: &ron::error::Error) -> (String, Option<String>) {
     (msg, help)
 }
 
+/// The first characters of a RON map, list or string: a file starting so is no `Scenario( ... )`.
+const NOT_A_SCENARIO: [char; 3] = ['{', '[', '"'];
+
 fn parse_spec(label: &str, source: &str) -> Result<ScenarioSpec, Diagnostics> {
     let opts = ron_options();
     let whole: Result<ScenarioSpec, _> = opts.from_str(source);
@@ -637,7 +640,7 @@ fn parse_spec(label: &str, source: &str) -> Result<ScenarioSpec, Diagnostics> {
     };
     let mut items = Vec::new();
     let first = source[tree.start..].chars().next();
-    if matches!(first, Some('{') | Some('[') | Some('"'))
+    if first.is_some_and(|c| NOT_A_SCENARIO.contains(&c))
         || !tree.children.iter().any(|(k, _)| matches!(k, spans::Key::Field(_)))
     {
         // Not a `Scenario( ... )` at all.
