@@ -146,8 +146,63 @@ fn forest(alts: &[Alternative], metric: &str) -> String {
         }
     }
     let base = h - 22.0;
-    for v in [lo + span * 0.05, 0.0, hi - span * 0.05] {
-        s.text(x(v), base, &signed(Some(v)), 10.0, "middle", "#555555", false);
+    // The ends of the axis and zero; an end too close to zero to be read apart from it is
+    // left out (zero is always labelled).
+    s.text(x(0.0), base, &signed(Some(0.0)), 10.0, "middle", "#555555", false);
+    for v in [lo + span * 0.05, hi - span * 0.05] {
+        if (x(v) - x(0.0)).abs() >= 48.0 {
+            s.text(x(v), base, &signed(Some(v)), 10.0, "middle", "#555555", false);
+        }
     }
     s.finish(&format!("Effect of each decision on {metric}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn alternative(rank: usize, mean: f64, lo: f64, hi: f64) -> Alternative {
+        Alternative {
+            rank,
+            kind: "without".into(),
+            line: rank,
+            tick: 0,
+            time: "E-50d 10:00".into(),
+            issuer: "facilitator".into(),
+            decision: format!("decision {rank}"),
+            effects: vec![Effect {
+                metric: "warned_before_targeted".into(),
+                n: 200,
+                mean: Some(mean),
+                lo: Some(lo),
+                hi: Some(hi),
+                with: None,
+                without: None,
+            }],
+        }
+    }
+
+    /// The x positions of the axis labels (the last `<text>` elements, on the base line).
+    fn axis_label_xs(svg: &str) -> Vec<f64> {
+        let base = svg
+            .lines()
+            .filter(|l| l.starts_with("<text") && l.contains("font-size=\"10\""))
+            .filter_map(|l| l.split("x=\"").nth(1)?.split('"').next()?.parse::<f64>().ok());
+        base.collect()
+    }
+
+    #[test]
+    fn axis_labels_are_never_drawn_on_top_of_each_other() {
+        // An interval that ends just below zero: the low end's label would sit on zero's.
+        let svg = forest(
+            &[alternative(1, 0.010, 0.006, 0.015), alternative(2, 0.001, -0.001, 0.003)],
+            "warned_before_targeted",
+        );
+        let xs = axis_label_xs(&svg);
+        assert_eq!(xs.len(), 2, "zero and the high end only: {xs:?}\n{svg}");
+        assert!((xs[0] - xs[1]).abs() >= 48.0, "{xs:?}");
+        // Ends far from zero keep their labels.
+        let svg = forest(&[alternative(1, 0.0, -1.0, 1.0)], "warned_before_targeted");
+        assert_eq!(axis_label_xs(&svg).len(), 3, "{svg}");
+    }
 }
