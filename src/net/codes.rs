@@ -4,7 +4,8 @@
 //! seed, which is in the journal for anyone to read), written in Crockford's
 //! base32 so they can be read aloud across a room, compared in constant time.
 //! They are kept beside the journal (`JOURNAL.codes`, readable by its owner
-//! only) so that after `ttx serve --resume` the consoles reconnect with the
+//! only), with the address the session listens on, so that after
+//! `ttx serve --resume` the consoles reconnect where they were, with the
 //! codes they already have.
 
 use std::collections::BTreeMap;
@@ -30,6 +31,10 @@ pub struct JoinCodes {
     /// observers, until the session is resumed.
     #[serde(default)]
     pub observer: String,
+    /// The address the session listens on (`ttx serve --resume` listens there again); none in
+    /// codes saved before it was kept, or before the session first listened.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
 }
 
 /// A fresh code, e.g. `K7QM-4XPD-9TWR`.
@@ -71,7 +76,7 @@ impl JoinCodes {
         for t in teams {
             map.insert(t.clone(), fresh()?);
         }
-        Ok(JoinCodes { facilitator: fresh()?, teams: map, observer: fresh()? })
+        Ok(JoinCodes { facilitator: fresh()?, teams: map, observer: fresh()?, address: None })
     }
 
     /// Whether a code is the observers'.

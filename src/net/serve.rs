@@ -29,9 +29,10 @@ pub struct ServeArgs {
     /// Random seed.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Address to listen on (0.0.0.0:7878 to accept consoles from other computers).
-    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:7878")]
-    pub bind: String,
+    /// Address to listen on (0.0.0.0:7878 to accept consoles from other computers)
+    /// [default: 127.0.0.1:7878, or the address the resumed session listened on].
+    #[arg(long, value_name = "ADDR")]
+    pub bind: Option<String>,
     /// The session journal (default: ttx-session-<time>.jsonl here); join codes go beside it.
     #[arg(long, value_name = "FILE")]
     pub journal: Option<PathBuf>,
@@ -73,6 +74,9 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub tuning: Tuning,
 }
+
+/// Where `ttx serve` listens when neither `--bind` nor a resumed session says.
+pub const DEFAULT_BIND: &str = "127.0.0.1:7878";
 
 /// Limits and timeouts of `ttx serve` (docs/network.md); the defaults suit an exercise.
 #[derive(Debug, Clone, clap::Args)]
@@ -398,6 +402,7 @@ fn print_banner(
     out: &mut impl Write,
     s: &Session,
     addr: SocketAddr,
+    listen_note: &str,
     journal: &Path,
     tls: bool,
     config: &ExerciseConfig,
@@ -407,7 +412,7 @@ fn print_banner(
     for n in &s.notes {
         writeln!(out, "  {n}")?;
     }
-    writeln!(out, "Listening on {addr}{}", if tls { " (TLS)" } else { "" })?;
+    writeln!(out, "Listening on {addr}{}{listen_note}", if tls { " (TLS)" } else { "" })?;
     writeln!(
         out,
         "Journal: {}  (after a crash: ttx serve --resume {})",
@@ -494,10 +499,17 @@ pub fn serve(args: ServeArgs) -> Outcome {
         .map_err(|e| Failure::runtime(format!("cannot start: {e}")))?;
     rt.block_on(async move {
         let interrupt = interrupted();
-        let listener = bind(&args.bind, args.tuning.send_buffer)
-            .map_err(|e| Failure::input(format!("cannot listen on {}: {e}", args.bind)))?;
-        let addr = listener.local_addr()?;
-        print_banner(&mut std::io::stdout().lock(), &session, addr, &journal_path, tls.is_some(), &config)?;
+        let codes_path = JoinCodes::path_for(&journal_path);
+        let (listener, addr, listen_note) = listen(&args, &mut session, &journal_path, &codes_path)?;
+        print_banner(
+            &mut std::io::stdout().lock(),
+            &session,
+            addr,
+            &listen_note,
+            &journal_path,
+            tls.is_some(),
+            &config,
+        )?;
         // The facilitator console takes over the terminal; the banner is there again after it.
         let (screen, guard) = if args.headless {
             (None, None)
@@ -520,6 +532,49 @@ pub fn serve(args: ServeArgs) -> Outcome {
         drop(out);
         outcome
     })
+}
+
+/// Opens the session's listening socket: at `--bind`, else where a resumed session listened
+/// before (kept with its join codes), else at the default. The address is kept with the codes
+/// so that `--resume` alone listens there again. Also says, for the banner, where the address
+/// came from when it is not simply `--bind` or the default of a new session.
+fn listen(
+    args: &ServeArgs,
+    session: &mut Session,
+    journal: &Path,
+    codes_path: &Path,
+) -> Result<(TcpListener, SocketAddr, String), Failure> {
+    let stored = session.codes.address.clone().filter(|_| session.resumed);
+    let wanted = args.bind.clone().or_else(|| stored.clone()).unwrap_or_else(|| DEFAULT_BIND.to_string());
+    let listener = bind(&wanted, args.tuning.send_buffer).map_err(|e| match (&args.bind, &stored) {
+        (None, Some(_)) => Failure::input(format!(
+            "cannot listen on {wanted}, the address this session listened on (kept in {}): {e}\n\
+             Stop the program that holds it, or resume on another address with \
+             `ttx serve --resume {} --bind ADDR` (the consoles then join ADDR)",
+            codes_path.display(),
+            journal.display()
+        )),
+        _ => Failure::input(format!("cannot listen on {wanted}: {e}")),
+    })?;
+    let addr = listener.local_addr()?;
+    let note = match (&args.bind, &stored) {
+        (Some(_), Some(before)) if *before != addr.to_string() => {
+            format!(" (--bind; this session listened on {before} before: its consoles must join here again)")
+        }
+        (None, Some(_)) => " (this session's address, kept with its join codes)".to_string(),
+        (None, None) if session.resumed => {
+            " (the default: no address was kept with this session; --bind chooses one)".to_string()
+        }
+        _ => String::new(),
+    };
+    let here = addr.to_string();
+    if session.codes.address.as_deref() != Some(here.as_str()) {
+        session.codes.address = Some(here);
+        session.codes.save(codes_path).map_err(|e| {
+            Failure::input(format!("cannot write the join codes {}: {e}", codes_path.display()))
+        })?;
+    }
+    Ok((listener, addr, note))
 }
 
 /// How the exercise runs: from the flags for a new session; a resumed one carries on with the

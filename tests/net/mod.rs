@@ -58,6 +58,11 @@ impl Server {
         Server::spawn(&args, journal.to_path_buf())
     }
 
+    /// Resumes the session of a journal with only `--resume` (and `--headless`): no `--bind`.
+    pub fn resume_alone(journal: &Path) -> Server {
+        Server::spawn(&["serve", "--headless", "--resume", journal.to_str().unwrap()], journal.to_path_buf())
+    }
+
     fn spawn(args: &[&str], journal: PathBuf) -> Server {
         Server::spawn_command(Command::new(BIN).args(args), journal)
     }

@@ -79,3 +79,119 @@ fn a_killed_server_resumes_with_the_same_state_and_every_acknowledged_command() 
     let (code, text) = replay_verify(&server.journal);
     assert_eq!(code, 0, "{text}");
 }
+
+/// The journal's side file (`JOURNAL.codes`) as JSON.
+fn side_file(journal: &std::path::Path) -> Value {
+    let mut path = journal.as_os_str().to_owned();
+    path.push(".codes");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn write_side_file(journal: &std::path::Path, v: &Value) {
+    let mut path = journal.as_os_str().to_owned();
+    path.push(".codes");
+    std::fs::write(path, serde_json::to_string_pretty(v).unwrap()).unwrap();
+}
+
+/// `ttx serve --headless --resume JOURNAL` run to its end: exit code and standard error.
+fn resume_failing(journal: &std::path::Path) -> (i32, String) {
+    let out = std::process::Command::new(BIN)
+        .args(["serve", "--headless", "--resume", journal.to_str().unwrap()])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn resume_alone_listens_again_where_the_session_listened_and_the_consoles_come_back() {
+    let tmp = scratch("resume-address");
+    let bind = format!("127.0.0.1:{}", free_port());
+    let mut server = Server::start(tmp.path(), &bind, &["--speed", "40", "--no-module-breaks"]);
+    assert_eq!(side_file(&server.journal)["address"], json!(bind), "the address is kept with the codes");
+    let mut pa = Console::join(&bind, Some("pa"), &server.code("pa"), &[]);
+    pa.wait_for("pa's view", T, |x| x["type"] == "full");
+    server.kill9();
+    pa.wait_for("the console to notice", T, |x| x["type"] == "disconnected");
+
+    // Only --resume: the same address, said so, and the console (still retrying it) is back.
+    let mut server = Server::resume_alone(&server.journal.clone());
+    assert_eq!(server.addr, bind);
+    let banner = server.banner.join("\n");
+    assert!(banner.contains(&format!("Listening on {bind} (this session's address")), "{banner}");
+    pa.wait_for("the console to reconnect", T, |x| x["type"] == "full");
+    let mut fac = Console::join(&bind, None, &server.facilitator_code(), &[]);
+    assert_eq!(fac.ask(json!({"type": "stop"}))["type"], "done");
+    assert_eq!(server.wait_exit(T), 0);
+
+    // An explicit --bind wins over the kept address, says so, and is kept in its place.
+    let other = format!("127.0.0.1:{}", free_port());
+    let mut server = Server::resume(&server.journal.clone(), &other, &[]);
+    assert_eq!(server.addr, other);
+    let banner = server.banner.join("\n");
+    assert!(banner.contains(&format!("(--bind; this session listened on {bind} before")), "{banner}");
+    assert_eq!(side_file(&server.journal)["address"], json!(other));
+    server.kill9();
+}
+
+#[test]
+fn resume_alone_on_a_taken_address_says_which_and_how_to_move() {
+    let tmp = scratch("resume-taken");
+    let bind = format!("127.0.0.1:{}", free_port());
+    let mut server = Server::start(tmp.path(), &bind, &[]);
+    server.kill9();
+    let journal = server.journal.clone();
+    let _holder = std::net::TcpListener::bind(&bind).unwrap();
+    let (code, err) = resume_failing(&journal);
+    assert_ne!(code, 0, "{err}");
+    assert!(err.contains(&format!("cannot listen on {bind}, the address this session listened on")), "{err}");
+    assert!(err.contains("--bind ADDR"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn a_session_kept_without_its_address_resumes_at_the_default() {
+    let tmp = scratch("resume-old");
+    let bind = format!("127.0.0.1:{}", free_port());
+    let mut server = Server::start(tmp.path(), &bind, &[]);
+    server.kill9();
+    let journal = server.journal.clone();
+    // Codes saved before the address was kept.
+    let mut codes = side_file(&journal);
+    codes.as_object_mut().unwrap().remove("address");
+    write_side_file(&journal, &codes);
+    // The default port may be in use on this computer: then the refusal names it.
+    let mut child = std::process::Command::new(BIN)
+        .args(["serve", "--headless", "--resume", journal.to_str().unwrap()])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut listening = None;
+    loop {
+        let mut line = String::new();
+        if std::io::BufRead::read_line(&mut out, &mut line).unwrap() == 0 {
+            break;
+        }
+        if line.starts_with("Listening on ") {
+            listening = Some(line);
+            break;
+        }
+    }
+    match listening {
+        Some(line) => {
+            let _ = child.kill();
+            let _ = child.wait();
+            assert!(line.starts_with("Listening on 127.0.0.1:7878 (the default"), "{line}");
+            assert_eq!(side_file(&journal)["address"], json!("127.0.0.1:7878"));
+        }
+        None => {
+            let mut err = String::new();
+            std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+            let _ = child.wait();
+            assert!(err.contains("cannot listen on 127.0.0.1:7878:"), "{err}");
+        }
+    }
+}
