@@ -856,8 +856,10 @@ pub fn read_records(input: impl BufRead) -> Result<Vec<(usize, Record)>, ReplayE
 
 /// Re-simulates a journal; with `verify`, checks every hash record and stops at the first divergence.
 pub fn replay(records: &[(usize, Record)], options: SimOptions) -> Result<ReplayReport, ReplayError> {
-    let Some((_, header @ Record::Header { scenario, scenario_hash, seed, scenario_source, attachments, .. })) =
-        records.first()
+    let Some((
+        _,
+        header @ Record::Header { scenario, scenario_hash, seed, scenario_source, attachments, .. },
+    )) = records.first()
     else {
         return Err(ReplayError::NoHeader);
     };
@@ -933,6 +935,29 @@ pub fn replay(records: &[(usize, Record)], options: SimOptions) -> Result<Replay
         divergence,
         last_tick,
     })
+}
+
+#[cfg(test)]
+mod header_tests {
+    use super::*;
+
+    #[test]
+    fn a_header_without_staffed_teams_reads_as_none_staffed_and_is_written_without_them() {
+        let sc = crate::builtin::default_scenario().expect("the default scenario loads");
+        let header = Record::header(&sc, 3, "run");
+        let line = serde_json::to_string(&header).expect("a header serializes");
+        assert!(!line.contains("staffed"), "{line}");
+        let read: Record = serde_json::from_str(&line).expect("the header reads back");
+        assert!(matches!(&read, Record::Header { staffed, .. } if staffed.is_empty()));
+        assert!(read.sim_options(SimOptions::default()).staffed.is_empty());
+
+        let teams = vec!["pa".to_string()];
+        let staffed = Record::header(&sc, 3, "run").with_staffed(&teams);
+        let line = serde_json::to_string(&staffed).expect("a header serializes");
+        assert!(line.contains(r#""staffed":["pa"]"#), "{line}");
+        let read: Record = serde_json::from_str(&line).expect("the header reads back");
+        assert_eq!(read.sim_options(SimOptions::default()).staffed, teams);
+    }
 }
 
 #[cfg(test)]
