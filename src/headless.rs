@@ -231,6 +231,7 @@ pub fn run(
     let policy =
         commands.map(|f| ttx::policy::Policy::load(f, &scenario)).transpose().map_err(Failure::input)?;
     let options = policy.as_ref().map_or_else(SimOptions::default, ttx::policy::Policy::sim_options);
+    let staffed = options.staffed.clone();
     let mut sim = Sim::with_options(&scenario, seed, options);
     sim.checkpoint_commands(true);
     match &policy {
@@ -239,7 +240,8 @@ pub fn run(
     }
     if let Some(path) = journal {
         let mut w = JournalWriter::new(Vec::new());
-        w.write(&Record::header(&scenario, seed, "run"))?;
+        // The policy's staffed teams, so that replay starts the run as it started.
+        w.write(&Record::header(&scenario, seed, "run").with_staffed(&staffed))?;
         for r in sim.take_journal_records() {
             w.write(&r)?;
         }

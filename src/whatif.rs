@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use ttx_engine::journal::Record;
 use ttx_engine::metrics::METRIC_DEFS;
 use ttx_engine::whatif::{Decision, branch_of, continue_fork, decisions, prepare};
-use ttx_engine::{Command, ETime, Issuer, Metrics, Scenario, Sim, Tick};
+use ttx_engine::{Command, ETime, Issuer, Metrics, Scenario, Sim, SimOptions, Tick};
 
 use crate::batch::stats::Stats;
 
@@ -326,10 +326,12 @@ pub fn analyse_with_progress(
         )));
     }
     let sc = &report.scenario;
-    let Some((_, Record::Header { seed, scenario, .. })) = records.first() else {
+    let Some((_, header @ Record::Header { seed, scenario, .. })) = records.first() else {
         return Err(input("the journal has no header"));
     };
     let seed = *seed;
+    // Continuations start as the session did: with the teams its header records as staffed.
+    let options = header.sim_options(SimOptions::default());
     if opts.runs < 2 {
         return Err(input(format!("--runs {}: at least 2 pairs are needed for an interval", opts.runs)));
     }
@@ -424,7 +426,7 @@ pub fn analyse_with_progress(
     let snapshots: Vec<ttx_engine::Snapshot> = start_keys
         .par_iter()
         .map_init(
-            || Sim::new(sc, seed),
+            || Sim::with_options(sc, seed, options.clone()),
             |sim, &(fork, none)| {
                 let plan: &[&Decision] = if none { &[] } else { &session };
                 prepare(sim, seed, plan, Tick(fork))
@@ -435,7 +437,7 @@ pub fn analyse_with_progress(
     let values: Vec<Vec<Option<f64>>> = tasks
         .par_iter()
         .map_init(
-            || Sim::new(sc, seed),
+            || Sim::with_options(sc, seed, options.clone()),
             |sim, &(a, k)| {
                 let arm = &order[a].0;
                 let start = &snapshots[starts[&(arm.fork, arm.none)]];

@@ -250,3 +250,35 @@ fn a_journal_of_another_model_version_names_the_version_it_needs() {
     );
     assert_exit(&ttx(&["replay", "--verify", new.to_str().unwrap()]), 0);
 }
+
+#[test]
+fn a_journal_of_a_run_with_a_policy_that_staffs_teams_verifies_and_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let j = dir.path().join("policy.jsonl");
+    let js = j.display().to_string();
+    let policy = path("examples/policies/share_within_2h.ron").display().to_string();
+    let run = ttx(&["run", "tabletop_the_vote", "--seed", "1", "--journal", &js, "--commands", &policy]);
+    assert_exit(&run, 0);
+    let text = std::fs::read_to_string(&j).unwrap();
+    let lines: Vec<String> = text.lines().map(String::from).collect();
+    let header: serde_json::Value = serde_json::from_str(&lines[0]).unwrap();
+    assert_eq!(header["staffed"], serde_json::json!(["pa", "ga", "wi", "cisa"]));
+    let o = ttx(&["replay", &js, "--verify"]);
+    assert_exit(&o, 0);
+    assert!(stdout(&o).contains("verified:"), "{}", stdout(&o));
+    // Replay reproduces the run's metrics, which differ from the same run with no team staffed.
+    let rep = ttx(&["replay", &js, "--json"]);
+    let with = ttx(&["run", "tabletop_the_vote", "--seed", "1", "--json", "--commands", &policy]);
+    assert_eq!(rep.stdout, with.stdout);
+    let out = dir.path().join("aar.md");
+    assert_exit(&ttx(&["report", &js, "--out", &out.display().to_string()]), 0);
+    assert!(std::fs::read_to_string(&out).unwrap().contains("Tabletop the Vote"));
+
+    // A header naming a team the scenario lacks is bad input, named at the header's line.
+    let bad = dir.path().join("bad.jsonl");
+    let edited = edit_line(&lines, 0, |v| v["staffed"] = serde_json::json!(["pa", "nowhere"]));
+    std::fs::write(&bad, edited.join("\n") + "\n").unwrap();
+    let o = ttx(&["replay", &bad.display().to_string(), "--verify"]);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("line 1") && stderr(&o).contains("team `nowhere`"), "{}", stderr(&o));
+}

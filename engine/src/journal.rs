@@ -53,6 +53,10 @@ pub enum Record {
         /// scenario, so that replay and reports do not need them.
         #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
         attachments: std::collections::BTreeMap<String, String>,
+        /// Teams staffed from the start of the run ([`SimOptions::staffed`]: their doctrines do
+        /// not run), as a scripted policy staffs them; absent when none is.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        staffed: Vec<String>,
     },
     /// A command applied at a tick.
     Command {
@@ -274,7 +278,31 @@ impl Record {
             model_version: crate::MODEL_VERSION,
             scenario_source: scenario.source().to_string(),
             attachments: scenario.registry().attachments.clone(),
+            staffed: Vec::new(),
         }
+    }
+
+    /// This header with `teams` recorded as staffed from the start of the run (a run whose
+    /// options staff them); other records are returned unchanged.
+    pub fn with_staffed(mut self, teams: &[String]) -> Record {
+        if let Record::Header { staffed, .. } = &mut self {
+            *staffed = teams.to_vec();
+        }
+        self
+    }
+
+    /// The options a journal whose first record is this header was simulated with: `base`
+    /// with the header's staffed teams added.
+    pub fn sim_options(&self, base: SimOptions) -> SimOptions {
+        let mut options = base;
+        if let Record::Header { staffed, .. } = self {
+            for team in staffed {
+                if !options.staffed.contains(team) {
+                    options.staffed.push(team.clone());
+                }
+            }
+        }
+        options
     }
 
     /// A command record.
@@ -520,6 +548,18 @@ pub enum ReplayError {
         /// What is wrong.
         message: String,
     },
+    /// The header names a staffed team the scenario does not have.
+    #[error(
+        "line {line}: the header says team `{team}` is staffed, but the journal's scenario has no such team (its teams: {teams}); correct or remove the header's `staffed` field"
+    )]
+    StaffedTeam {
+        /// Line of the header.
+        line: usize,
+        /// The unknown team.
+        team: String,
+        /// The scenario's teams.
+        teams: String,
+    },
     /// Reading failed.
     #[error("cannot read the journal: {0}")]
     Io(#[from] std::io::Error),
@@ -542,7 +582,7 @@ impl ReplayError {
 /// numbers used once, rising within a tick for one issuer; issuers a journal can hold.
 /// Every journal ttx writes passes; a changed or pasted-together one is named at its line.
 pub fn check_structure(records: &[(usize, Record)], reg: &Registry) -> Result<(), ReplayError> {
-    let Some((first, Record::Header { format, .. })) = records.first() else {
+    let Some((first, Record::Header { format, staffed, .. })) = records.first() else {
         return Err(ReplayError::NoHeader);
     };
     if *format != FORMAT {
@@ -550,6 +590,16 @@ pub fn check_structure(records: &[(usize, Record)], reg: &Registry) -> Result<()
             *first,
             format!("journal format {format} is not one this ttx reads (format {FORMAT})"),
         ));
+    }
+    for team in staffed {
+        if !reg.teams.iter().any(|t| &t.id == team) {
+            let teams: Vec<&str> = reg.teams.iter().map(|t| t.id.as_str()).collect();
+            return Err(ReplayError::StaffedTeam {
+                line: *first,
+                team: team.clone(),
+                teams: teams.join(", "),
+            });
+        }
     }
     let mut layout = Layout { reg, last_hash: None, last_end: None, seqs: BTreeSet::new(), last_cmd: None };
     // Note records so far: an edit or deletion names one of them.
@@ -806,8 +856,10 @@ pub fn read_records(input: impl BufRead) -> Result<Vec<(usize, Record)>, ReplayE
 
 /// Re-simulates a journal; with `verify`, checks every hash record and stops at the first divergence.
 pub fn replay(records: &[(usize, Record)], options: SimOptions) -> Result<ReplayReport, ReplayError> {
-    let Some((_, Record::Header { scenario, scenario_hash, seed, scenario_source, attachments, .. })) =
-        records.first()
+    let Some((
+        _,
+        header @ Record::Header { scenario, scenario_hash, seed, scenario_source, attachments, .. },
+    )) = records.first()
     else {
         return Err(ReplayError::NoHeader);
     };
@@ -818,6 +870,7 @@ pub fn replay(records: &[(usize, Record)], options: SimOptions) -> Result<Replay
         return Err(ReplayError::ScenarioHash { expected: scenario_hash.clone(), found: sc.hash_hex() });
     }
     check_structure(records, sc.registry())?;
+    let options = header.sim_options(options);
     let mut sim = Sim::with_options(&sc, *seed, options);
     let mut report_hashes = 0;
     let mut commands = 0;
@@ -882,6 +935,29 @@ pub fn replay(records: &[(usize, Record)], options: SimOptions) -> Result<Replay
         divergence,
         last_tick,
     })
+}
+
+#[cfg(test)]
+mod header_tests {
+    use super::*;
+
+    #[test]
+    fn a_header_without_staffed_teams_reads_as_none_staffed_and_is_written_without_them() {
+        let sc = crate::builtin::default_scenario().expect("the default scenario loads");
+        let header = Record::header(&sc, 3, "run");
+        let line = serde_json::to_string(&header).expect("a header serializes");
+        assert!(!line.contains("staffed"), "{line}");
+        let read: Record = serde_json::from_str(&line).expect("the header reads back");
+        assert!(matches!(&read, Record::Header { staffed, .. } if staffed.is_empty()));
+        assert!(read.sim_options(SimOptions::default()).staffed.is_empty());
+
+        let teams = vec!["pa".to_string()];
+        let staffed = Record::header(&sc, 3, "run").with_staffed(&teams);
+        let line = serde_json::to_string(&staffed).expect("a header serializes");
+        assert!(line.contains(r#""staffed":["pa"]"#), "{line}");
+        let read: Record = serde_json::from_str(&line).expect("the header reads back");
+        assert_eq!(read.sim_options(SimOptions::default()).staffed, teams);
+    }
 }
 
 #[cfg(test)]
