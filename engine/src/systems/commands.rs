@@ -701,6 +701,18 @@ fn apply_adversary(
 }
 
 /// Control of scripted injects: fire, hold, release, skip, un-skip.
+/// A held or skipped inject goes back to waiting, as released or un-skipped: one whose time
+/// has passed fires now; otherwise it waits for its time or its condition again.
+fn back_to_waiting(cx: &mut CommandCtx, reg: &Registry, i: InjectIx, now: Tick) {
+    match reg.injects[i.ix()].trigger {
+        ResolvedTrigger::At(t) if t <= now => {
+            cx.injects.state[i.ix()] = InjectState::Scheduled(now);
+            cx.inject_cal.schedule(now, InjectEvent::Scripted(i));
+        }
+        _ => cx.injects.state[i.ix()] = InjectState::Pending,
+    }
+}
+
 fn apply_inject_control(
     core: &mut Core,
     cx: &mut CommandCtx,
@@ -748,13 +760,7 @@ fn apply_inject_control(
             if cx.injects.state[i.ix()] != InjectState::Held {
                 return Err(Rejection::NotNow { why: "the inject is not held".into() });
             }
-            match reg.injects[i.ix()].trigger {
-                ResolvedTrigger::At(t) if t <= now => {
-                    cx.injects.state[i.ix()] = InjectState::Scheduled(now);
-                    cx.inject_cal.schedule(now, InjectEvent::Scripted(i));
-                }
-                _ => cx.injects.state[i.ix()] = InjectState::Pending,
-            }
+            back_to_waiting(cx, reg, i, now);
             core.digest.mix(&[0x59, u64::from(i.0)]);
         }
         Command::SkipInject { inject } => {
@@ -773,15 +779,7 @@ fn apply_inject_control(
             if cx.injects.state[i.ix()] != InjectState::Skipped {
                 return Err(Rejection::NotNow { why: "the inject is not skipped".into() });
             }
-            // As on release: an inject whose time has passed fires now; otherwise it waits for
-            // its time or its condition again.
-            match reg.injects[i.ix()].trigger {
-                ResolvedTrigger::At(t) if t <= now => {
-                    cx.injects.state[i.ix()] = InjectState::Scheduled(now);
-                    cx.inject_cal.schedule(now, InjectEvent::Scripted(i));
-                }
-                _ => cx.injects.state[i.ix()] = InjectState::Pending,
-            }
+            back_to_waiting(cx, reg, i, now);
             core.digest.mix(&[0x5c, u64::from(i.0)]);
         }
         other => return Err(misrouted(other)),
