@@ -191,3 +191,22 @@ fn left_and_right_move_the_cursor_in_a_bookmark() {
         .collect();
     assert_eq!(bookmarks, ["key decision"]);
 }
+
+#[test]
+fn left_and_right_move_the_cursor_in_a_message_once_the_text_has_the_focus() {
+    let mut c = console();
+    press(&mut c, &[ch('t'), ch('n')]);
+    type_text(&mut c, "Call vendor");
+    // Typing brought the focus to the text: Left moves the cursor, it does not change To.
+    for _ in 0.."vendor".len() {
+        press(&mut c, &[key(KeyCode::Left)]);
+    }
+    type_text(&mut c, "the ");
+    assert!(screen(&c, 80, 24).contains("Call the _vendor"), "{}", screen(&c, 80, 24));
+    // Tab from the text goes round to To, where Left and Right change the addressee again.
+    press(&mut c, &[key(KeyCode::Tab), key(KeyCode::Right), key(KeyCode::Enter)]);
+    let sc = builtin::default_scenario().unwrap();
+    let m = c.messages().last().expect("a message");
+    assert_eq!(m.text, "Call the vendor");
+    assert_eq!(m.to, Party::Team(sc.registry().teams[1].id.clone()));
+}

@@ -511,3 +511,26 @@ fn the_palette_offers_only_the_channels_the_actor_may_use() {
     assert_eq!(of(&cat, &outsider.id), [Channel::LocalToState, Channel::ReportToFbi]);
     assert!(of(&cat, &member.id).contains(&Channel::MemberToIsac));
 }
+
+#[test]
+fn a_message_is_edited_where_the_cursor_is_and_sent_to_the_chosen_team() {
+    let sim = sim();
+    let mut c = console(view(&sim, "pa"));
+    c.set_directory(std::sync::Arc::new(sim.directory("pa").expect("a directory")));
+    press(&mut c, &[ch('m')]);
+    type_text(&mut c, "Call vendor");
+    for _ in 0.."vendor".len() {
+        press(&mut c, &[key(KeyCode::Left)]);
+    }
+    type_text(&mut c, "the ");
+    let s = screen(&c, 80, 24);
+    assert!(s.contains("Call the _vendor"), "{s}");
+    // Shift-Tab from the text to the channel, again to the addressee: Right picks the first
+    // other team after control.
+    press(&mut c, &[key(KeyCode::BackTab), key(KeyCode::BackTab), key(KeyCode::Right), key(KeyCode::Enter)]);
+    let out = c.take_messages_out();
+    assert_eq!(out.len(), 1);
+    assert_eq!(out[0].text, "Call the vendor");
+    assert_eq!(Some(&out[0].to), c.addressees().get(1).map(|(p, _)| p));
+    assert_ne!(out[0].to, ttx_engine::talk::Party::Control);
+}

@@ -43,11 +43,15 @@ pub struct Compose {
     pub from: usize,
     /// The channel: an index into [`MessageChannel::ALL`].
     pub channel: usize,
-    /// The field being changed: 0 to, 1 from, 2 channel (typing always goes to the text).
+    /// The field `Left` and `Right` act on: 0 to, 1 from, 2 channel (change it), 3 the text
+    /// (move the cursor). Typing always goes to the text, and brings the focus there.
     pub field: usize,
     /// The text.
-    pub text: String,
+    pub text: TextInput,
 }
+
+/// The compose window's field that holds the text.
+const TEXT_FIELD: usize = 3;
 
 impl Console {
     /// The organisations control may sign as: itself, then the scenario's organisations that
@@ -158,7 +162,7 @@ impl Console {
         if recipients.is_empty() {
             return None;
         }
-        let mut c = Compose { to: 0, from: 0, channel: 0, field: 0, text: String::new() };
+        let mut c = Compose { to: 0, from: 0, channel: 0, field: 0, text: TextInput::default() };
         if answer {
             let m = self.messages.iter().rev().nth(w.selected)?;
             // To whoever sent it, from whoever it was for (control signs as itself).
@@ -203,8 +207,10 @@ impl Console {
         let sizes = [self.recipients().len(), self.senders().len(), MessageChannel::ALL.len()];
         match action {
             Action::Close => return None,
-            Action::NextField => c.field = (c.field + 1) % 3,
-            Action::PrevField => c.field = (c.field + 2) % 3,
+            Action::NextField => c.field = (c.field + 1) % (TEXT_FIELD + 1),
+            Action::PrevField => c.field = (c.field + TEXT_FIELD) % (TEXT_FIELD + 1),
+            Action::Left if c.field == TEXT_FIELD => c.text.left(),
+            Action::Right if c.field == TEXT_FIELD => c.text.right(),
             Action::Left | Action::Right => {
                 let n = sizes[c.field.min(2)].max(1);
                 let slot = match c.field {
@@ -214,19 +220,20 @@ impl Console {
                 };
                 *slot = if action == Action::Right { (*slot + 1) % n } else { (*slot + n - 1) % n };
             }
-            Action::Input(ch) if c.text.chars().count() < ttx_engine::talk::MAX_TEXT => c.text.push(ch),
-            Action::Backspace => {
-                c.text.pop();
+            Action::Input(ch) => {
+                c.text.insert(ch, ttx_engine::talk::MAX_TEXT);
+                c.field = TEXT_FIELD;
             }
+            Action::Backspace => c.text.backspace(),
             Action::Submit => {
-                if c.text.trim().is_empty() {
+                if c.text.text.trim().is_empty() {
                     self.set_status(Level::Warn, "Type the message, then Enter.");
                     return Some(c);
                 }
                 let (to, _) = self.recipients().get(c.to)?.clone();
                 let (from, signed, _) = self.senders().get(c.from)?.clone();
                 let channel = MessageChannel::ALL[c.channel % MessageChannel::ALL.len()];
-                let text = c.text.trim().to_string();
+                let text = c.text.text.trim().to_string();
                 if self.host.is_some() {
                     self.requests.push(HostRequest::Message { to, channel, signed, text });
                     return None;
@@ -299,8 +306,9 @@ pub fn draw_messages(c: &Console, w: &MessagesWindow, area: Rect, buf: &mut Buff
                 Span::styled(format!("< {value} >"), style),
             ]));
         }
-        lines.push(Line::styled("Text (type; Enter sends, Esc drops it):", t.dim()));
-        for l in wrap(&format!("{}_", m.text), width.saturating_sub(2)) {
+        let style = if m.field == TEXT_FIELD { t.key() } else { t.dim() };
+        lines.push(Line::styled("Text (type; Enter sends, Esc drops it):", style));
+        for l in wrap(&m.text.shown(), width.saturating_sub(2)) {
             lines.push(Line::styled(format!("  {l}"), t.text()));
         }
         lines.push(Line::raw(""));

@@ -9,6 +9,7 @@ use ttx_engine::talk::{MAX_TEXT, Message, MessageChannel, Party};
 
 use super::{Level, TeamConsole, TeamOverlay};
 use crate::chrome::{centered, popup};
+use crate::input::TextInput;
 use crate::team_keys::TeamAction;
 use crate::text::{truncate, wrap};
 
@@ -19,13 +20,17 @@ pub struct Draft {
     pub to: usize,
     /// An index into [`MessageChannel::ALL`].
     pub channel: usize,
-    /// The field Left and Right change: 0 the addressee, 1 the channel.
+    /// The field Left and Right act on: 0 the addressee, 1 the channel (change it), 2 the text
+    /// (move the cursor). Typing always goes to the text, and brings the focus there.
     pub field: usize,
     /// The text.
-    pub text: String,
+    pub text: TextInput,
     /// Messages scrolled past (from the newest).
     pub scroll: usize,
 }
+
+/// The draft's field that holds the text.
+const TEXT_FIELD: usize = 2;
 
 /// A message the team wrote, for the connection to send.
 #[derive(Clone, Debug, PartialEq)]
@@ -105,7 +110,10 @@ impl TeamConsole {
         let d = &mut self.draft;
         match action {
             TeamAction::Close => return,
-            TeamAction::NextField | TeamAction::PrevField => d.field = 1 - d.field.min(1),
+            TeamAction::NextField => d.field = (d.field + 1) % (TEXT_FIELD + 1),
+            TeamAction::PrevField => d.field = (d.field + TEXT_FIELD) % (TEXT_FIELD + 1),
+            TeamAction::Left if d.field == TEXT_FIELD => d.text.left(),
+            TeamAction::Right if d.field == TEXT_FIELD => d.text.right(),
             TeamAction::Left | TeamAction::Right => {
                 let (slot, n) = if d.field == 0 {
                     (&mut d.to, n_to)
@@ -116,10 +124,11 @@ impl TeamConsole {
             }
             TeamAction::Up => d.scroll = d.scroll.saturating_sub(1),
             TeamAction::Down => d.scroll = (d.scroll + 1).min(self.messages.len().saturating_sub(1)),
-            TeamAction::Input(c) if d.text.chars().count() < MAX_TEXT => d.text.push(c),
-            TeamAction::Backspace => {
-                d.text.pop();
+            TeamAction::Input(c) => {
+                d.text.insert(c, MAX_TEXT);
+                d.field = TEXT_FIELD;
             }
+            TeamAction::Backspace => d.text.backspace(),
             TeamAction::Submit => self.send_draft(),
             _ => {}
         }
@@ -127,7 +136,7 @@ impl TeamConsole {
     }
 
     fn send_draft(&mut self) {
-        let text = self.draft.text.trim().to_string();
+        let text = self.draft.text.text.trim().to_string();
         if text.is_empty() {
             self.set_status(Level::Warn, "Type the message, then Enter.");
             return;
@@ -138,7 +147,8 @@ impl TeamConsole {
         self.next_id += 1;
         self.talk_out.push(OutgoingMessage { id, to, channel, text });
         self.talk_waiting.push(id);
-        self.draft.text.clear();
+        self.draft.text = TextInput::default();
+        self.draft.field = 0;
         self.set_status(Level::Info, format!("Sending to {label} by {}...", channel.label()));
     }
 }
@@ -157,9 +167,10 @@ pub fn draw_talk(c: &TeamConsole, area: Rect, buf: &mut Buffer) {
         Line::from(vec![Span::styled("  To: ", t.dim()), Span::styled(format!("< {to} >"), field(0))]),
         Line::from(vec![Span::styled("  By: ", t.dim()), Span::styled(format!("< {by} >"), field(1))]),
     ];
-    for l in wrap(&format!("{}_", d.text), width.saturating_sub(8)) {
+    for l in wrap(&d.text.shown(), width.saturating_sub(8)) {
         let head = if lines.len() == 2 { "Text: " } else { "      " };
-        lines.push(Line::from(vec![Span::styled(head, t.dim()), Span::styled(l, t.text())]));
+        let head_style = if d.field == TEXT_FIELD { t.key() } else { t.dim() };
+        lines.push(Line::from(vec![Span::styled(head, head_style), Span::styled(l, t.text())]));
     }
     lines.push(Line::styled("─".repeat(width), t.border()));
     let team = c.view().team.as_str();
