@@ -681,34 +681,62 @@ fn check_list<T: DeserializeOwned>(source: &str, node: &spans::Node, items: &mut
     }
 }
 
-const TOP_FIELDS: &[&str] = &[
-    "name",
-    "description",
-    "objectives",
-    "clock",
-    "modules",
-    "geography",
-    "teams",
-    "vendors",
-    "posture",
-    "sharing",
-    "techniques",
-    "adversaries",
-    "doctrines",
-    "public",
-    "electorate",
-    "eo13848",
-    "injects",
-    "inject_templates",
-    "evaluation",
-];
+/// The sections of a scenario file, as the schema declares them (`ScenarioSpec`'s fields, in
+/// their order): read from the type's own `Deserialize`, so a new section is known here as soon
+/// as the schema has it.
+fn top_fields() -> &'static [&'static str] {
+    struct_fields::<ScenarioSpec>()
+}
+
+/// The field names a serde struct declares, read by asking it to deserialize from a
+/// deserializer that only records the names it is offered.
+fn struct_fields<T: DeserializeOwned>() -> &'static [&'static str] {
+    use serde::de::{self, Visitor};
+    struct Fields(&'static [&'static str]);
+    #[derive(Debug)]
+    struct Stop;
+    impl fmt::Display for Stop {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("field names recorded")
+        }
+    }
+    impl std::error::Error for Stop {}
+    impl de::Error for Stop {
+        fn custom<M: fmt::Display>(_: M) -> Self {
+            Stop
+        }
+    }
+    impl<'de> de::Deserializer<'de> for &mut Fields {
+        type Error = Stop;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Stop> {
+            Err(Stop)
+        }
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Stop> {
+            self.0 = fields;
+            Err(Stop)
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+            ignored_any
+        }
+    }
+    let mut d = Fields(&[]);
+    let _ = T::deserialize(&mut d);
+    d.0
+}
 
 fn piecewise(source: &str, tree: &spans::Node, items: &mut Vec<Found>) {
     use spans::Key;
     for (key, node) in &tree.children {
         let Key::Field(name) = key else { continue };
         match name.as_str() {
-            "name" | "description" => {
+            "name" | "description" | "background" => {
                 check_piece::<String>(source, node, items);
             }
             "objectives" => {
@@ -767,13 +795,15 @@ fn piecewise(source: &str, tree: &spans::Node, items: &mut Vec<Found>) {
             "evaluation" => {
                 check_piece::<EvaluationSpec>(source, node, items);
             }
+            // A section of the schema without a piecewise check of its own.
+            known if top_fields().contains(&known) => {}
             other => {
-                let help = match suggest(other, TOP_FIELDS) {
+                let help = match suggest(other, top_fields()) {
                     Some(s) => format!(
                         "did you mean `{s}`? the sections of a scenario are: {}",
-                        TOP_FIELDS.join(", ")
+                        top_fields().join(", ")
                     ),
-                    None => format!("remove it; the sections of a scenario are: {}", TOP_FIELDS.join(", ")),
+                    None => format!("remove it; the sections of a scenario are: {}", top_fields().join(", ")),
                 };
                 // Point at the field name, which sits just before its value.
                 let name_start = source[..node.start].rfind(other).unwrap_or(node.start);
@@ -915,6 +945,27 @@ mod tests {
         let d = Scenario::parse("short.ron", "Scenario(zzz: 1)").unwrap_err();
         let z = d.items.iter().find(|i| i.message.contains("`zzz`")).expect("the unknown section");
         assert_eq!((z.excerpt.as_str(), z.caret, z.width), ("Scenario(zzz: 1)", 10, 3));
+    }
+
+    #[test]
+    fn the_sections_are_the_schemas_fields() {
+        let spec = crate::builtin::default_scenario().expect("the default scenario").spec().clone();
+        let value = serde_json::to_value(&spec).expect("serializes");
+        let keys: Vec<&str> = value.as_object().expect("an object").keys().map(String::as_str).collect();
+        assert!(keys.iter().all(|k| top_fields().contains(k)), "{keys:?} vs {:?}", top_fields());
+        assert!(top_fields().contains(&"background") && top_fields().len() >= keys.len());
+    }
+
+    #[test]
+    fn a_problem_elsewhere_does_not_make_known_sections_unknown() {
+        let src = crate::builtin::find("pennsylvania_branches")
+            .expect("shipped")
+            .source
+            .replace("Scenario(", "Scenario(zzz: 1, ");
+        let d = Scenario::parse("pa.ron", &src).unwrap_err();
+        let unknown: Vec<&str> =
+            d.items.iter().map(|i| i.message.as_str()).filter(|m| m.contains("unknown section")).collect();
+        assert_eq!(unknown, ["unknown section `zzz`"], "{d}");
     }
 
     #[test]
