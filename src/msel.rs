@@ -302,7 +302,7 @@ fn posture_words(p: &ttx_engine::scenario::schema::PosturePatch) -> String {
         v.push(format!("patches {x} days behind"));
     }
     if let Some(x) = p.monitoring {
-        v.push(format!("monitoring {x:?}"));
+        v.push(format!("monitoring: {}", x.label()));
     }
     if let Some(x) = p.offline_backups {
         v.push(format!("offline backups {}", if x { "yes" } else { "no" }));
@@ -311,7 +311,7 @@ fn posture_words(p: &ttx_engine::scenario::schema::PosturePatch) -> String {
         v.push(format!("paper fallback {}", if x { "ready" } else { "not ready" }));
     }
     if let Some(x) = p.training {
-        v.push(format!("training {x:?}"));
+        v.push(format!("training: {}", x.label()));
     }
     if let Some(x) = p.ddos_protection {
         v.push(format!("DDoS protection {}", if x { "on" } else { "off" }));

@@ -46,7 +46,7 @@ pub fn team_pages(doc: &mut Doc, sim: &Sim, talk: &[Record], appendix: &str) {
                     Cell::text(&a.name),
                     Cell::text(&s.id),
                     Cell::text(s.status.label()),
-                    Cell::text(format!("{:?}", s.posture).to_lowercase()),
+                    Cell::text(s.posture.summary()),
                 ]);
             }
             doc.blocks.push(Block::Table(t));

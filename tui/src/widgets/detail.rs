@@ -5,7 +5,6 @@ use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
-use ttx_engine::scenario::schema::{Monitoring, Posture, Training};
 use ttx_engine::view::{AssetView, JurisdictionView, StateDetail};
 
 use crate::text::{fit, thousands, truncate};
@@ -97,7 +96,7 @@ pub fn asset_line(a: &AssetView, theme: Theme, width: u16) -> Line<'static> {
         let rest = w.saturating_sub(used + 1 + kind_w + 1);
         if rest > 10 {
             spans.push(Span::raw(" "));
-            spans.push(Span::styled(truncate(&posture_summary(&a.posture), rest), theme.dim()));
+            spans.push(Span::styled(truncate(&a.posture.summary(), rest), theme.dim()));
         }
     }
     if let Some(t) = a.onsite_until {
@@ -106,29 +105,3 @@ pub fn asset_line(a: &AssetView, theme: Theme, width: u16) -> Line<'static> {
     Line::from(spans)
 }
 
-/// A short description of an asset's security posture.
-pub fn posture_summary(p: &Posture) -> String {
-    let mut parts = vec![if p.mfa { "MFA".to_string() } else { "no MFA".to_string() }];
-    parts.push(format!("patch lag {}d", p.patch_lag_days));
-    parts.push(
-        match p.monitoring {
-            Monitoring::None => "no monitoring",
-            Monitoring::Basic => "basic logs",
-            Monitoring::NetworkSensor => "network sensor",
-            Monitoring::Endpoint => "EDR",
-        }
-        .to_string(),
-    );
-    if p.offline_backups {
-        parts.push("offline backups".into());
-    }
-    parts.push(
-        match p.training {
-            Training::Untrained => "untrained",
-            Training::NinetyDays => "trained 90d",
-            Training::TwelveMonths => "trained 12m",
-        }
-        .to_string(),
-    );
-    parts.join(", ")
-}

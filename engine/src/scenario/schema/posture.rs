@@ -86,6 +86,21 @@ impl Default for Posture {
     }
 }
 
+impl Posture {
+    /// A short description, as the consoles and reports show it: "MFA, patch lag 0d, EDR,
+    /// offline backups, trained 12m".
+    pub fn summary(&self) -> String {
+        let mut parts = vec![if self.mfa { "MFA".to_string() } else { "no MFA".to_string() }];
+        parts.push(format!("patch lag {}d", self.patch_lag_days));
+        parts.push(self.monitoring.label().to_string());
+        if self.offline_backups {
+            parts.push("offline backups".into());
+        }
+        parts.push(self.training.label().to_string());
+        parts.join(", ")
+    }
+}
+
 /// A partial posture: only the fields given change.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -185,6 +200,18 @@ pub enum Monitoring {
     Endpoint,
 }
 
+impl Monitoring {
+    /// In a few words, for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Monitoring::None => "no monitoring",
+            Monitoring::Basic => "basic logs",
+            Monitoring::NetworkSensor => "network sensor",
+            Monitoring::Endpoint => "EDR",
+        }
+    }
+}
+
 /// Phishing-awareness training of the staff.
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
@@ -197,4 +224,15 @@ pub enum Training {
     NinetyDays,
     /// A year or more of training.
     TwelveMonths,
+}
+
+impl Training {
+    /// In a few words, for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Training::Untrained => "untrained",
+            Training::NinetyDays => "trained 90d",
+            Training::TwelveMonths => "trained 12m",
+        }
+    }
 }
