@@ -10,25 +10,21 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Sparkline, Widget, Wrap};
+use ratatui::widgets::{Clear, Paragraph, Sparkline, Widget, Wrap};
 use ttx_engine::Severity;
-use ttx_engine::view::{EoView, TeamView};
+use ttx_engine::view::EoView;
 
 use crate::chrome::{centered, help, hints, level_style, panel, popup, put};
 use crate::keys::keys_label;
-use crate::team::{Connection, PanelEntry, TeamConsole, TeamOverlay, outcome_text};
+pub use crate::team::layout::{Areas, MIN_HEIGHT, MIN_WIDTH, areas};
+use crate::team::panel::{entry_lines, max_scroll};
+use crate::team::{Connection, TeamConsole, TeamOverlay, outcome_text};
 use crate::team_keys::{TEAM_BINDINGS, TeamContext};
 use crate::text::{fit, truncate, width, wrap};
 use crate::theme::{Theme, status_marker};
-use crate::widgets::detail::asset_line;
 use crate::widgets::inbox::InboxList;
 use crate::widgets::sharing::bars;
 use crate::widgets::{CommandFormView, EventLog, UsMap};
-
-/// The smallest terminal the team console draws in.
-pub const MIN_WIDTH: u16 = 80;
-/// The smallest terminal height.
-pub const MIN_HEIGHT: u16 = 24;
 
 /// Draws the team console into a frame.
 pub fn render(c: &TeamConsole, frame: &mut Frame) {
@@ -169,54 +165,6 @@ pub fn ended_text(message: &str, metrics: &[(String, String)]) -> String {
     format!(" ENDED: {message}. Any key leaves.{figures}")
 }
 
-/// Where the panels of the main screen go.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Areas {
-    /// The map (1).
-    pub map: Rect,
-    /// The team panel (4).
-    pub team: Rect,
-    /// Public confidence, EO 13848 and results (large screens only).
-    pub public: Option<Rect>,
-    /// The inbox (2).
-    pub inbox: Rect,
-    /// The log (3).
-    pub log: Rect,
-}
-
-/// The panels' places on a screen of this size (header and hint bar included), or none
-/// below the minimum size.
-pub fn areas(screen: Rect) -> Option<Areas> {
-    if screen.width < MIN_WIDTH || screen.height < MIN_HEIGHT {
-        return None;
-    }
-    let [_, area, _] =
-        Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(1)]).areas(screen);
-    let large = area.width >= 120 && area.height >= 32;
-    // Map tiles two rows high (with the legend) need 19 rows; otherwise one row each.
-    let top_h = if area.height >= 38 { 19 } else { 11 };
-    let [top, bottom] = Layout::vertical([Constraint::Length(top_h), Constraint::Fill(1)]).areas(area);
-    let map_w = match (large, area.width) {
-        (true, w) if w >= 190 => 79,
-        (true, w) if w >= 150 => 57,
-        (true, _) => 46,
-        (false, w) => (w * 44 / 100).clamp(35, 79),
-    };
-    let [inbox, log] = Layout::horizontal([Constraint::Percentage(50), Constraint::Fill(1)]).areas(bottom);
-    Some(if large {
-        let [map, team, public] = Layout::horizontal([
-            Constraint::Length(map_w),
-            Constraint::Fill(1),
-            Constraint::Length((area.width * 30 / 100).max(46)),
-        ])
-        .areas(top);
-        Areas { map, team, public: Some(public), inbox, log }
-    } else {
-        let [map, team] = Layout::horizontal([Constraint::Length(map_w), Constraint::Fill(1)]).areas(top);
-        Areas { map, team, public: None, inbox, log }
-    })
-}
-
 fn draw_body(c: &TeamConsole, screen: Rect, buf: &mut Buffer) {
     let Some(a) = areas(screen) else { return };
     draw_map(c, a.map, buf);
@@ -226,30 +174,6 @@ fn draw_body(c: &TeamConsole, screen: Rect, buf: &mut Buffer) {
     }
     draw_inbox(c, a.inbox, buf);
     draw_log(c, a.log, buf);
-}
-
-/// The team panel's inside, and the rows its public lines take on small screens.
-fn team_inner(team: Rect, pinned: bool) -> (Rect, u16) {
-    let inner = Block::bordered().inner(team);
-    (inner, if pinned { 2.min(inner.height) } else { 0 })
-}
-
-/// The most entries the team panel (4) can usefully be scrolled on a screen of this size:
-/// from there on its last entries fill it.
-pub fn team_panel_max_scroll(c: &TeamConsole, screen: Rect) -> usize {
-    let entries = c.panel_entries();
-    let Some(a) = areas(screen) else { return entries.len().saturating_sub(1) };
-    let (inner, pinned) = team_inner(a.team, a.public.is_none());
-    let room = usize::from(inner.height - pinned);
-    let (v, t, clock) = (c.view(), c.theme(), c.clock());
-    let mut used = 0;
-    for (i, e) in entries.iter().enumerate().rev() {
-        used += entry_lines(e, v, t, clock, inner.width).len();
-        if used >= room {
-            return if used == room { i } else { i + 1 }.min(entries.len().saturating_sub(1));
-        }
-    }
-    0
 }
 
 fn draw_map(c: &TeamConsole, area: Rect, buf: &mut Buffer) {
@@ -321,7 +245,7 @@ fn draw_team_panel(c: &TeamConsole, area: Rect, pinned: bool, screen: Rect, buf:
     let t = c.theme();
     let v = c.view();
     let focused = c.focus() == crate::team_keys::TeamPanel::Actors;
-    let scroll = c.panel_scroll().min(team_panel_max_scroll(c, screen));
+    let scroll = c.panel_scroll().min(max_scroll(c, screen));
     let more = if scroll > 0 { format!(" (+{scroll} above)") } else { String::new() };
     let title = truncate(&format!(" Team 4: {}{more} ", v.name), usize::from(area.width.saturating_sub(2)));
     let block = panel(t, title, focused);
@@ -386,65 +310,6 @@ fn draw_team_panel(c: &TeamConsole, area: Rect, pinned: bool, screen: Rect, buf:
             buf.set_line(inner.x, y, &l, inner.width);
             y += 1;
         }
-    }
-}
-
-fn entry_lines(
-    e: &PanelEntry,
-    v: &TeamView,
-    t: Theme,
-    clock: ttx_engine::time::Clock,
-    w: u16,
-) -> Vec<Line<'static>> {
-    let wu = usize::from(w);
-    match e {
-        PanelEntry::Heading(h) => vec![Line::styled(truncate(h, wu), t.title())],
-        PanelEntry::Note(n) => vec![Line::styled(truncate(&format!("  {n}"), wu), t.dim())],
-        PanelEntry::Request(r) => {
-            // The command in plain text, then what became of it in its colour.
-            let (verdict, level) = r.verdict(&v.outcomes, clock);
-            let mut out: Vec<Line> = wrap(&format!("{} {}", r.at, r.command.summary()), wu.saturating_sub(2))
-                .into_iter()
-                .map(|l| Line::from(vec![Span::raw("  "), Span::styled(l, t.text())]))
-                .collect();
-            out.extend(
-                wrap(&verdict, wu.saturating_sub(4))
-                    .into_iter()
-                    .map(|l| Line::from(vec![Span::raw("    "), Span::styled(l, level_style(t, level))])),
-            );
-            out
-        }
-        PanelEntry::Indicator(i) => {
-            let text = format!(
-                "IND-{:04} {} ({}), stage {}; held by {} since {}",
-                i.number,
-                i.technique,
-                i.activity,
-                i.stage,
-                i.held_by.join(", "),
-                i.arrived
-            );
-            wrap(&text, wu.saturating_sub(4))
-                .into_iter()
-                .enumerate()
-                .map(|(k, l)| {
-                    let indent = if k == 0 { "  " } else { "    " };
-                    Line::from(vec![Span::raw(indent), Span::styled(l, t.text())])
-                })
-                .collect()
-        }
-        PanelEntry::Actor(a) => {
-            let mut tail = format!(" ({})", a.id);
-            if a.isac_member {
-                tail.push_str("  EI-ISAC");
-            }
-            let name = truncate(&a.name, wu.saturating_sub(width(&tail)).max(12));
-            vec![Line::from(vec![
-                Span::styled(name, t.text().add_modifier(Modifier::BOLD)),
-                Span::styled(tail, t.dim()),
-            ])]
-        }
-        PanelEntry::Asset(a) => vec![asset_line(a, t, w)],
     }
 }
 
