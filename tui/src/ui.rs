@@ -6,6 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
+use ttx_engine::metrics::thousands;
 
 use crate::chrome::{centered, help, hints, level_style, panel, popup, put};
 use crate::console::{Console, Overlay, Panel, SPEEDS};
@@ -368,7 +369,7 @@ fn draw_sharing(c: &Console, area: Rect, buf: &mut Buffer) {
         ),
         format!(
             "voters affected {} / results down {} h",
-            crate::text::thousands(m.voters_affected),
+            thousands(i64::try_from(m.voters_affected).unwrap_or(i64::MAX)),
             m.results_downtime_h
         ),
         format!("EO 13848 assessment {assessment}"),
