@@ -7,20 +7,22 @@
 
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Sparkline, Widget, Wrap};
 use ttx_engine::Severity;
 use ttx_engine::view::EoView;
 
-use crate::chrome::{centered, help, hints, level_style, panel, popup, put};
-use crate::keys::keys_label;
-pub use crate::team::layout::{Areas, MIN_HEIGHT, MIN_WIDTH, areas};
+use crate::chrome::{
+    centered, confirm, frame, help, help_intro, help_section, panel, popup, put, status_or_hints, too_small,
+    too_small_for,
+};
+pub use crate::team::layout::{Areas, areas};
 use crate::team::panel::{entry_lines, max_scroll};
 use crate::team::{Connection, TeamConsole, TeamOverlay, outcome_text};
 use crate::team_keys::{TEAM_BINDINGS, TeamContext};
-use crate::text::{fit, truncate, width, wrap};
+use crate::text::{truncate, width, wrap};
 use crate::theme::{Theme, status_marker};
 use crate::widgets::inbox::InboxList;
 use crate::widgets::sharing::bars;
@@ -35,15 +37,14 @@ pub fn render(c: &TeamConsole, frame: &mut Frame) {
 /// Draws the team console into a buffer area.
 pub fn draw(c: &TeamConsole, area: Rect, buf: &mut Buffer) {
     let t = c.theme();
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        too_small(t, area, buf);
+    if too_small_for(area) {
+        too_small(t, "ttx team console", "leave", area, buf);
         if matches!(c.overlay(), Some(TeamOverlay::ConfirmQuit)) {
             confirm_quit(c, area, buf);
         }
         return;
     }
-    let [header, body, footer] =
-        Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(1)]).areas(area);
+    let [header, body, footer] = frame(area);
     draw_header(c, header, buf);
     draw_body(c, area, buf);
     draw_footer(c, footer, buf);
@@ -86,16 +87,6 @@ pub fn draw_joining(t: Theme, server: &str, team: &str, progress: &str, area: Re
     let r = centered(area, w, 9);
     let inner = popup(t, " ttx team console ", r, buf);
     Paragraph::new(lines).wrap(Wrap { trim: false }).render(inner, buf);
-}
-
-fn too_small(t: Theme, area: Rect, buf: &mut Buffer) {
-    Clear.render(area, buf);
-    let text = format!(
-        "The ttx team console needs a terminal of at least {MIN_WIDTH}x{MIN_HEIGHT}; this one is {}x{}. \
-         Enlarge the window (the console redraws at once), or press q to leave.",
-        area.width, area.height
-    );
-    Paragraph::new(text).style(t.warn()).wrap(Wrap { trim: true }).render(area, buf);
 }
 
 fn draw_header(c: &TeamConsole, area: Rect, buf: &mut Buffer) {
@@ -151,11 +142,7 @@ fn draw_footer(c: &TeamConsole, area: Rect, buf: &mut Buffer) {
         }
         Connection::Connected => {}
     }
-    if let Some(s) = c.status() {
-        put(buf, area.x, area.y, &format!(" {}", s.text), w, level_style(t, s.level));
-        return;
-    }
-    buf.set_line(area.x, area.y, &hints(t, TEAM_BINDINGS, &c.contexts(), area.width), area.width);
+    status_or_hints(t, c.status(), TEAM_BINDINGS, &c.contexts(), area, buf);
 }
 
 /// The footer of a console whose session has ended: why, the final figures, how to leave.
@@ -418,30 +405,13 @@ fn draw_log(c: &TeamConsole, area: Rect, buf: &mut Buffer) {
 
 /// Every line of the help screen, for a width.
 pub fn help_lines(t: Theme, w: u16) -> Vec<Line<'static>> {
-    let desc_w = usize::from(w).saturating_sub(25).max(20);
-    let mut out = vec![Line::styled("Every key of the team console", t.title())];
     let intro = "Your commands go to the server, which checks your team's authority, records them, \
                  and applies them at the next simulated hour. The facilitator runs the clock. \
                  If the connection breaks, the console reconnects by itself with your code.";
-    out.extend(wrap(intro, usize::from(w)).into_iter().map(|l| Line::styled(l, t.dim())));
+    let mut out = help_intro(t, "Every key of the team console", intro, w);
     for ctx in TeamContext::HELP_ORDER {
-        out.push(Line::raw(""));
-        out.push(Line::styled(ctx.title().to_string(), t.title()));
-        for b in TEAM_BINDINGS.iter().filter(|b| b.context == ctx) {
-            for (i, d) in wrap(b.help, desc_w).into_iter().enumerate() {
-                let k = if i == 0 { keys_label(b) } else { String::new() };
-                out.push(Line::from(vec![
-                    Span::styled(format!("  {} ", fit(&k, 22)), t.key()),
-                    Span::styled(d, t.text()),
-                ]));
-            }
-        }
-        if ctx.takes_text() {
-            out.push(Line::from(vec![
-                Span::styled(format!("  {} ", fit("letters, digits", 22)), t.key()),
-                Span::styled("type text, or narrow a list", t.text()),
-            ]));
-        }
+        let typing = ctx.takes_text().then_some("type text, or narrow a list");
+        out.extend(help_section(t, TEAM_BINDINGS, ctx, ctx.title(), typing, w));
     }
     out
 }
@@ -459,18 +429,7 @@ fn confirm_quit(c: &TeamConsole, area: Rect, buf: &mut Buffer) {
             t.warn(),
         ));
     }
-    lines.push(Line::from(vec![
-        Span::styled("y", t.key()),
-        Span::raw(" leave   "),
-        Span::styled("n", t.key()),
-        Span::raw("/"),
-        Span::styled("Esc", t.key()),
-        Span::raw(" stay"),
-    ]));
-    let w = lines.iter().map(|l| l.width() as u16).max().unwrap_or(20) + 4;
-    let r = centered(area, w.max(30), lines.len() as u16 + 2);
-    let inner = popup(t, " Leave ", r, buf);
-    Paragraph::new(lines).wrap(Wrap { trim: false }).render(inner, buf);
+    confirm(t, " Leave ", lines, "leave", area, buf);
 }
 
 fn message(c: &TeamConsole, index: usize, area: Rect, buf: &mut Buffer) {

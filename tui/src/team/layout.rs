@@ -3,10 +3,7 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
-/// The smallest terminal the team console draws in.
-pub const MIN_WIDTH: u16 = 80;
-/// The smallest terminal height.
-pub const MIN_HEIGHT: u16 = 24;
+use crate::chrome::{frame, too_small_for};
 
 /// Where the panels of the main screen go.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,11 +23,10 @@ pub struct Areas {
 /// The panels' places on a screen of this size (header and hint bar included), or none
 /// below the minimum size.
 pub fn areas(screen: Rect) -> Option<Areas> {
-    if screen.width < MIN_WIDTH || screen.height < MIN_HEIGHT {
+    if too_small_for(screen) {
         return None;
     }
-    let [_, area, _] =
-        Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(1)]).areas(screen);
+    let [_, area, _] = frame(screen);
     let large = area.width >= 120 && area.height >= 32;
     // Map tiles two rows high (with the legend) need 19 rows; otherwise one row each.
     let top_h = if area.height >= 38 { 19 } else { 11 };
