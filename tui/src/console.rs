@@ -1,11 +1,28 @@
 //! The facilitator console: its state and the update that applies [`Action`]s.
 //!
 //! [`Console`] owns the running [`Sim`] and everything the screen shows.
-//! [`Console::update`] is the only place state changes: it moves the scenario
-//! clock, submits the facilitator's commands (as [`Issuer::Facilitator`]),
-//! and queues journal records (commands, state hashes, discussion notes) in an
-//! outbox the caller writes to disk. Real elapsed time arrives only as
-//! [`Action::Tick`] and never reaches the engine. Drawing is in [`crate::ui`].
+//! [`Console::update`] is where keys and real time change it: it moves the
+//! scenario clock, submits the facilitator's commands (as
+//! `Issuer::Facilitator`), and queues journal records (commands, state hashes,
+//! discussion notes) in an outbox the caller writes to disk. Real elapsed time
+//! arrives only as [`Action::Tick`] and never reaches the engine. Drawing is in
+//! [`crate::ui`].
+//!
+//! The other calls that change a console are how the program around it talks
+//! to it, not keys: it drains the outboxes ([`Console::take_records`],
+//! [`Console::take_requests`]), reports the journal writer's health
+//! ([`Console::set_journal_error`]), and, when `ttx serve` hosts the console,
+//! feeds the server's news in ([`Console::set_host`], [`Console::set_host_clock`],
+//! [`Console::set_pause_for_approval`], [`Console::host_paused_on_inject`],
+//! [`Console::queued`], [`Console::cancelled`], [`Console::host_message`],
+//! [`Console::moved`] after it stepped [`Console::sim_mut`],
+//! [`Console::message_arrived`], [`Console::note_arrived`]).
+//! [`Console::submit`] is the authority-checked submission the palette and the
+//! inject keys use.
+//!
+//! The parts: `clock` (the scenario clock and what follows a move), `injects`
+//! (commands and the inject queue), `palette`, `discussion`, `whatif`, `host`
+//! (hosting by `ttx serve` and the approvals window), `notes` and `talk`.
 
 use std::time::Duration;
 
