@@ -1,14 +1,16 @@
-//! Pieces both consoles draw with: panels, pop-up windows, the key hints and the help
-//! window, and the colour of a status message.
+//! Pieces both consoles draw with: the screen's frame (header, body, hint bar), the
+//! too-small screen, panels, pop-up windows, the yes-or-no dialog, the hint bar (status or key
+//! hints), the help window and its sections built from the key bindings, and the colour of a
+//! status message.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Widget};
+use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
 
 use crate::keys::{Binding, keys_label};
-use crate::text::width;
+use crate::text::{fit, width, wrap};
 use crate::theme::Theme;
 
 /// A message in a console's hint bar.
@@ -111,4 +113,109 @@ pub fn help(
     let lines = lines(inner.width);
     let max = (lines.len() as u16).saturating_sub(inner.height);
     Paragraph::new(lines).scroll((scroll.min(max), 0)).render(inner, buf);
+}
+
+/// The smallest terminal either console draws in.
+pub const MIN_WIDTH: u16 = 80;
+/// The smallest terminal height.
+pub const MIN_HEIGHT: u16 = 24;
+
+/// Whether a screen is below the size the consoles draw in.
+pub fn too_small_for(area: Rect) -> bool {
+    area.width < MIN_WIDTH || area.height < MIN_HEIGHT
+}
+
+/// A screen's rows: the header line, the body, the hint bar.
+pub fn frame(area: Rect) -> [Rect; 3] {
+    Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(1)]).areas(area)
+}
+
+/// What a console shows on a screen below the minimum size: `console` names it ("ttx
+/// console"), `leave` is what q does there ("quit").
+pub fn too_small(t: Theme, console: &str, leave: &str, area: Rect, buf: &mut Buffer) {
+    Clear.render(area, buf);
+    let text = format!(
+        "The {console} needs a terminal of at least {MIN_WIDTH}x{MIN_HEIGHT}; this one is {}x{}. \
+         Enlarge the window (the console redraws at once), or press q to {leave}.",
+        area.width, area.height
+    );
+    Paragraph::new(text).style(t.warn()).wrap(Wrap { trim: true }).render(area, buf);
+}
+
+/// A yes-or-no window in the middle of `area`: its lines, then `y` to do `yes`, `n` or Esc to
+/// stay.
+pub fn confirm(
+    t: Theme,
+    title: &str,
+    mut lines: Vec<Line<'static>>,
+    yes: &str,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    lines.push(Line::from(vec![
+        Span::styled("y", t.key()),
+        Span::raw(format!(" {yes}   ")),
+        Span::styled("n", t.key()),
+        Span::raw("/"),
+        Span::styled("Esc", t.key()),
+        Span::raw(" stay"),
+    ]));
+    let w = lines.iter().map(|l| l.width() as u16).max().unwrap_or(20) + 4;
+    let r = centered(area, w.max(30), lines.len() as u16 + 2);
+    let inner = popup(t, title, r, buf);
+    Paragraph::new(lines).wrap(Wrap { trim: false }).render(inner, buf);
+}
+
+/// The hint bar: the status message while there is one, else the keys of the contexts that
+/// apply now.
+pub fn status_or_hints<C: Copy + PartialEq, A>(
+    t: Theme,
+    status: Option<&Status>,
+    bindings: &'static [Binding<C, A>],
+    contexts: &[C],
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    if let Some(s) = status {
+        put(buf, area.x, area.y, &format!(" {}", s.text), usize::from(area.width), level_style(t, s.level));
+        return;
+    }
+    buf.set_line(area.x, area.y, &hints(t, bindings, contexts, area.width), area.width);
+}
+
+/// The top of a help screen at width `w`: its title and an introduction.
+pub fn help_intro(t: Theme, title: &str, intro: &str, w: u16) -> Vec<Line<'static>> {
+    let mut out = vec![Line::styled(title.to_string(), t.title())];
+    out.extend(wrap(intro, usize::from(w)).into_iter().map(|l| Line::styled(l, t.dim())));
+    out
+}
+
+/// One context's section of a help screen at width `w`: a blank line, its title, the keys of
+/// each binding with what they do, and, where letters type text, what typing does.
+pub fn help_section<C: Copy + PartialEq, A>(
+    t: Theme,
+    bindings: &'static [Binding<C, A>],
+    context: C,
+    title: &str,
+    typing: Option<&str>,
+    w: u16,
+) -> Vec<Line<'static>> {
+    let desc_w = usize::from(w).saturating_sub(25).max(20);
+    let mut out = vec![Line::raw(""), Line::styled(title.to_string(), t.title())];
+    for b in bindings.iter().filter(|b| b.context == context) {
+        for (i, d) in wrap(b.help, desc_w).into_iter().enumerate() {
+            let k = if i == 0 { keys_label(b) } else { String::new() };
+            out.push(Line::from(vec![
+                Span::styled(format!("  {} ", fit(&k, 22)), t.key()),
+                Span::styled(d, t.text()),
+            ]));
+        }
+    }
+    if let Some(typing) = typing {
+        out.push(Line::from(vec![
+            Span::styled(format!("  {} ", fit("letters, digits", 22)), t.key()),
+            Span::styled(typing.to_string(), t.text()),
+        ]));
+    }
+    out
 }

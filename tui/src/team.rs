@@ -16,9 +16,9 @@ use ratatui::layout::Rect;
 use ttx_engine::ETime;
 use ttx_engine::command::{Command, CommandKind, CommandOutcome};
 use ttx_engine::time::Clock;
-use ttx_engine::view::{ActorView, AssetView, Directory, IndicatorView, TeamView};
+use ttx_engine::view::{Directory, TeamView};
 
-use crate::form::{CampaignEntry, Catalog, Choice, CommandForm, FieldKey, FormKey, FormMessage, FormStep};
+use crate::form::CommandForm;
 use crate::hotwash::{DebriefForm, DebriefOut};
 use crate::team_keys::{TeamAction, TeamContext, TeamPanel, team_lookup};
 use crate::theme::Theme;
@@ -51,121 +51,6 @@ pub enum Connection {
         /// The final figures the team may see, as (label, value).
         metrics: Vec<(String, String)>,
     },
-}
-
-/// The server's answer to a command, as the caller received it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Answer {
-    /// The command is in the journal and applies at `time`.
-    Accepted {
-        /// The console's number for it.
-        id: u64,
-        /// The simulation's sequence number (matches the team's outcomes).
-        seq: u64,
-        /// When it applies.
-        time: String,
-    },
-    /// The command was refused and not recorded.
-    Refused {
-        /// The console's number for it.
-        id: u64,
-        /// Why.
-        message: String,
-    },
-    /// An inject from a template waits for the facilitator's approval.
-    Held {
-        /// The console's number for it.
-        id: u64,
-        /// Its number in the approval queue.
-        pending: u64,
-    },
-    /// A hot-wash item, feedback form or cancel was recorded.
-    Done {
-        /// The console's number for it.
-        id: u64,
-        /// What the server said.
-        message: String,
-    },
-    /// The facilitator decided on a held inject.
-    Decision {
-        /// Its number in the approval queue.
-        pending: u64,
-        /// Approved (then recorded with `seq`) or denied.
-        approved: bool,
-        /// Sequence number, when approved.
-        seq: Option<u64>,
-        /// The facilitator's reason, when denied.
-        reason: Option<String>,
-    },
-    /// The connection broke before these commands were answered: they may or may not
-    /// have been recorded.
-    Unconfirmed(Vec<u64>),
-}
-
-/// Where one of the console's commands stands.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum RequestState {
-    /// Waiting to be sent, or for the server's answer.
-    Sent,
-    /// In the journal; applies at the hour given.
-    Accepted {
-        /// Sequence number.
-        seq: u64,
-        /// When it applies, if the server said.
-        time: Option<String>,
-    },
-    /// Refused by the server, with its reason.
-    Refused(String),
-    /// Waiting for the facilitator's approval.
-    Held(u64),
-    /// Denied by the facilitator.
-    Denied(Option<String>),
-    /// No answer came before the connection broke.
-    Unconfirmed,
-    /// Taken back before it applied (sequence number).
-    Cancelled(u64),
-}
-
-/// A command this console sent.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Request {
-    /// The console's number for it.
-    pub id: u64,
-    /// The command.
-    pub command: Command,
-    /// The scenario clock when it was sent.
-    pub at: ETime,
-    /// Where it stands.
-    pub state: RequestState,
-}
-
-impl Request {
-    /// What became of it, in words, using the team's outcomes for the final word.
-    pub fn verdict(&self, outcomes: &[CommandOutcome], clock: Clock) -> (String, Level) {
-        match &self.state {
-            RequestState::Sent => ("sent, waiting for the server".into(), Level::Info),
-            RequestState::Accepted { seq, time } => match outcomes.iter().find(|o| o.seq == *seq) {
-                Some(o) => match &o.result {
-                    Ok(()) => (format!("applied at {}", clock.at(o.tick)), Level::Info),
-                    Err(r) => (format!("rejected at {}: {r}", clock.at(o.tick)), Level::Error),
-                },
-                None => match time {
-                    Some(t) => (format!("accepted, applies at {t}"), Level::Info),
-                    None => ("accepted, applies at the next hour".into(), Level::Info),
-                },
-            },
-            RequestState::Refused(m) => (format!("refused: {m}"), Level::Error),
-            RequestState::Held(p) => (format!("waits for the facilitator's approval (#{p})"), Level::Warn),
-            RequestState::Denied(r) => match r {
-                Some(r) => (format!("denied by the facilitator: {r}"), Level::Error),
-                None => ("denied by the facilitator".into(), Level::Error),
-            },
-            RequestState::Unconfirmed => {
-                ("no answer before the connection broke: check before sending it again".into(), Level::Warn)
-            }
-            RequestState::Cancelled(_) => ("taken back before it applied".into(), Level::Info),
-        }
-    }
 }
 
 /// A window over the main screen.
@@ -236,7 +121,14 @@ pub struct TeamConsole {
     talk_waiting: Vec<u64>,
 }
 
+pub mod layout;
+mod palette;
+pub mod panel;
+mod requests;
 mod talk;
+pub use palette::team_catalog;
+pub use panel::PanelEntry;
+pub use requests::{Answer, Request, RequestState};
 pub use talk::{Draft, OutgoingMessage, draw_talk};
 
 /// Where the exercise stands, as the server tells team consoles.
@@ -271,33 +163,6 @@ impl ExerciseClock {
             }
         }
     }
-}
-
-/// The catalog a team's command forms choose from: [`Catalog::from_team_view`], the
-/// states on the team's map (a cell may narrow a template to one of them), and the
-/// server's directory of what the team's commands may name beyond its own actors
-/// (assets for on-site teams, victims, adversaries, its own campaigns).
-pub fn team_catalog(view: &TeamView, directory: &Directory) -> Catalog {
-    let mut c = Catalog::from_team_view(view);
-    c.states =
-        view.states.iter().map(|s| Choice::new(&s.postal, format!("{} ({})", s.name, s.postal))).collect();
-    c.assets = directory.assets.iter().map(|(id, kind)| Choice::new(id, format!("{id} ({kind})"))).collect();
-    c.victims =
-        directory.victims.iter().map(|(id, name)| Choice::new(id, format!("{name} ({id})"))).collect();
-    c.adversaries =
-        directory.adversaries.iter().map(|(id, name)| Choice::new(id, format!("{name} ({id})"))).collect();
-    // The server's word on the channels each actor may use (membership, the scenario's channels).
-    for (actor, channels) in &directory.channels {
-        if let Some(a) = c.actors.iter_mut().find(|a| &a.id == actor) {
-            a.channels = channels.clone();
-        }
-    }
-    c.campaigns = directory
-        .campaigns
-        .iter()
-        .map(|(id, name, actor)| CampaignEntry { id: id.clone(), name: name.clone(), actor: actor.clone() })
-        .collect();
-    c
 }
 
 /// The scenario clock of a view: enough to date the ticks of its outcomes.
@@ -511,23 +376,6 @@ impl TeamConsole {
         self.debrief_sent.push(id);
         id
     }
-
-    /// Takes back the team's latest command that waits to apply (`u`).
-    fn cancel_latest(&mut self) {
-        let applied = |seq: u64| self.view.outcomes.iter().any(|o| o.seq == seq);
-        let latest = self.requests.iter().rev().find_map(|r| match r.state {
-            RequestState::Accepted { seq, .. } if !applied(seq) => Some((seq, r.command.summary())),
-            _ => None,
-        });
-        match latest {
-            Some((seq, summary)) => {
-                self.send_debrief(DebriefOut::Cancel(seq));
-                self.set_status(Level::Info, format!("Taking back: {summary}..."));
-            }
-            None => self.set_status(Level::Warn, "No command of yours waits to apply."),
-        }
-    }
-
     /// The postal codes of the states the team has assets in.
     pub fn own_states(&self) -> Vec<&str> {
         self.view
@@ -606,40 +454,6 @@ impl TeamConsole {
     pub fn set_directory(&mut self, directory: Arc<Directory>) {
         self.directory = directory;
     }
-
-    /// Takes the server's record of the team's commands and the lowest confidence so far (with
-    /// a full view, on joining or joining again). What the server recorded replaces this
-    /// console's own entries for the same commands; what only this console knows stays: commands
-    /// still waiting for an answer, refused, or unanswered when the connection broke (one the
-    /// server recorded under the same command is taken as recorded).
-    pub fn restore(&mut self, history: Vec<(Command, ETime, RequestState)>, confidence_low: Option<f64>) {
-        if confidence_low.is_some() {
-            self.confidence_low = confidence_low;
-        }
-        let mut local: Vec<Request> = std::mem::take(&mut self.requests)
-            .into_iter()
-            .filter(|r| {
-                matches!(r.state, RequestState::Sent | RequestState::Refused(_) | RequestState::Unconfirmed)
-            })
-            .collect();
-        let mut merged: Vec<Request> = Vec::new();
-        for (command, at, state) in history {
-            let mut id = 0;
-            if let Some(i) =
-                local.iter().position(|r| r.state == RequestState::Unconfirmed && r.command == command)
-            {
-                id = local.remove(i).id;
-            }
-            merged.push(Request { id, command, at, state });
-        }
-        merged.extend(local);
-        merged.sort_by_key(|r| r.at);
-        if merged.len() > REQUESTS_KEPT {
-            merged.drain(..merged.len() - REQUESTS_KEPT);
-        }
-        self.requests = merged;
-    }
-
     /// Takes a new view of the team (a full view, or one rebuilt from a delta).
     pub fn set_view(&mut self, view: TeamView) {
         let old_inbox = self.view.inbox.len();
@@ -707,124 +521,9 @@ impl TeamConsole {
             self.set_status(Level::Info, text);
         }
     }
-
-    /// Takes the server's answer to a command.
-    pub fn answer(&mut self, a: Answer) {
-        let (text, level) = match a {
-            Answer::Accepted { id, seq, time } => {
-                let Some(r) = self.request_mut(id) else { return };
-                r.state = RequestState::Accepted { seq, time: Some(time.clone()) };
-                (format!("Accepted: {}. It applies at {time}.", r.command.summary()), Level::Info)
-            }
-            Answer::Done { id, message } => {
-                if !self.debrief_sent.contains(&id) {
-                    return;
-                }
-                self.debrief_sent.retain(|x| *x != id);
-                self.settle_cancel(&message);
-                (format!("Recorded: {message}."), Level::Info)
-            }
-            Answer::Refused { id, message } if self.debrief_sent.contains(&id) => {
-                self.debrief_sent.retain(|x| *x != id);
-                (format!("Not recorded: {message}."), Level::Error)
-            }
-            Answer::Refused { id, message } => {
-                let Some(r) = self.request_mut(id) else { return };
-                r.state = RequestState::Refused(message.clone());
-                (format!("Refused: {}: {message}.", r.command.summary()), Level::Error)
-            }
-            Answer::Held { id, pending } => {
-                let Some(r) = self.request_mut(id) else { return };
-                r.state = RequestState::Held(pending);
-                (
-                    format!(
-                        "Held for the facilitator's approval (#{pending}): {}. You will see the decision here.",
-                        r.command.summary()
-                    ),
-                    Level::Warn,
-                )
-            }
-            Answer::Decision { pending, approved, seq, reason } => {
-                let Some(r) = self.requests.iter_mut().rev().find(|r| r.state == RequestState::Held(pending))
-                else {
-                    return;
-                };
-                if approved {
-                    r.state = RequestState::Accepted { seq: seq.unwrap_or(u64::MAX), time: None };
-                    (
-                        format!(
-                            "The facilitator approved #{pending}: {}. It applies at the next hour.",
-                            r.command.summary()
-                        ),
-                        Level::Info,
-                    )
-                } else {
-                    r.state = RequestState::Denied(reason.clone());
-                    let why = reason.map(|r| format!(": {r}")).unwrap_or_default();
-                    (
-                        format!("The facilitator denied #{pending}: {}{why}.", r.command.summary()),
-                        Level::Error,
-                    )
-                }
-            }
-            Answer::Unconfirmed(ids) => {
-                let mut n = 0;
-                for r in
-                    self.requests.iter_mut().filter(|r| ids.contains(&r.id) && r.state == RequestState::Sent)
-                {
-                    r.state = RequestState::Unconfirmed;
-                    n += 1;
-                }
-                if n == 0 {
-                    return;
-                }
-                (
-                    format!(
-                        "{n} command{} had no answer before the connection broke: check your commands (4) before sending again.",
-                        if n == 1 { "" } else { "s" }
-                    ),
-                    Level::Warn,
-                )
-            }
-        };
-        self.note_on_form(&text, level);
-        self.set_status(level, text);
-    }
-
     /// The facilitator corrected an inject the team received: says so on the status line.
     pub fn correction(&mut self, title: &str, time: &str, text: &str) {
         self.set_status(Level::Warn, format!("Correction at {time} to \"{title}\": {text}"));
-    }
-
-    /// A cancel was carried out: the command it took back is marked so.
-    fn settle_cancel(&mut self, message: &str) {
-        let seq =
-            message.strip_prefix("command ").and_then(|m| m.split(' ').next()).and_then(|n| n.parse().ok());
-        if let Some(seq) = seq
-            && message.contains("taken back")
-            && let Some(r) = self
-                .requests
-                .iter_mut()
-                .find(|r| matches!(r.state, RequestState::Accepted { seq: s, .. } if s == seq))
-        {
-            r.state = RequestState::Cancelled(seq);
-        }
-    }
-
-    fn request_mut(&mut self, id: u64) -> Option<&mut Request> {
-        self.requests.iter_mut().rev().find(|r| r.id == id)
-    }
-
-    /// Puts a message on the open palette's form.
-    fn note_on_form(&mut self, text: &str, level: Level) {
-        if let Some(TeamOverlay::Palette(form)) = &mut self.overlay
-            && form.picker.is_none()
-        {
-            form.message = Some(match level {
-                Level::Error => FormMessage::Error(text.to_string()),
-                _ => FormMessage::Info(text.to_string()),
-            });
-        }
     }
 
     // ----- updating -----
@@ -962,104 +661,6 @@ impl TeamConsole {
         self.overlay = Some(TeamOverlay::Debrief(Box::new(form)));
     }
 
-    fn update_palette(&mut self, mut form: CommandForm, action: TeamAction) {
-        let key = match action {
-            TeamAction::Up => FormKey::Up,
-            TeamAction::Down => FormKey::Down,
-            TeamAction::Left => FormKey::Left,
-            TeamAction::Right => FormKey::Right,
-            TeamAction::NextField => FormKey::NextField,
-            TeamAction::PrevField => FormKey::PrevField,
-            TeamAction::Select => FormKey::Select,
-            TeamAction::Submit => FormKey::Submit,
-            TeamAction::Toggle => FormKey::Toggle,
-            TeamAction::Input(c) => FormKey::Input(c),
-            TeamAction::Backspace => FormKey::Backspace,
-            TeamAction::Close => FormKey::Close,
-            _ => {
-                self.overlay = Some(TeamOverlay::Palette(Box::new(form)));
-                return;
-            }
-        };
-        match form.key(key) {
-            FormStep::Close => {
-                self.remember_form(&form);
-                return;
-            }
-            FormStep::Submit => self.submit_form(&mut form),
-            FormStep::Stay => {}
-        }
-        self.overlay = Some(TeamOverlay::Palette(Box::new(form)));
-    }
-
-    fn remember_form(&mut self, form: &CommandForm) {
-        self.last_form = Some((form.get(FieldKey::Actor).map(str::to_string), form.kind()));
-    }
-
-    fn submit_form(&mut self, form: &mut CommandForm) {
-        if let Connection::Refused(why) = &self.connection {
-            form.message =
-                Some(FormMessage::Error(format!("Not sent: the server refused this console ({why}).")));
-            return;
-        }
-        if self.view.finished {
-            form.message = Some(FormMessage::Error("Not sent: the exercise has ended.".into()));
-            return;
-        }
-        let cmd = match form.command() {
-            Ok(c) => c,
-            Err(e) => {
-                form.message = Some(FormMessage::Error(format!("Not sent: {e}.")));
-                return;
-            }
-        };
-        self.submit(cmd.clone());
-        let when = match &self.connection {
-            Connection::Connected => "waiting for the server's answer".to_string(),
-            _ => "it goes out when the connection is back".to_string(),
-        };
-        form.message = Some(FormMessage::Info(format!("Sent: {}; {when}.", cmd.summary())));
-        self.remember_form(form);
-    }
-
-    /// Gives a command as the team: it goes into the outbox for the caller to send. Returns
-    /// the console's number for it.
-    pub fn submit(&mut self, command: Command) -> u64 {
-        let id = self.next_id;
-        self.next_id += 1;
-        self.outbox.push((id, command.clone()));
-        let at = self.time();
-        self.requests.push(Request { id, command, at, state: RequestState::Sent });
-        if self.requests.len() > REQUESTS_KEPT {
-            self.requests.drain(..self.requests.len() - REQUESTS_KEPT);
-        }
-        id
-    }
-
-    fn open_palette(&mut self, kind: Option<CommandKind>) {
-        let cat = team_catalog(&self.view, &self.directory);
-        if cat.actors.is_empty() && !cat.template_cell {
-            self.set_status(Level::Warn, "This team plays no actor that can give commands.");
-            return;
-        }
-        let team = self.view.team.clone();
-        let form = match (kind, &self.last_form) {
-            (Some(k), _) => CommandForm::preset(cat, &team, None, Some(k)),
-            (None, last) => {
-                let mut f = match last {
-                    Some((actor, k)) => CommandForm::preset(cat, &team, actor.as_deref(), *k),
-                    None => CommandForm::new(cat),
-                };
-                // The team is fixed: start on the actor, also when reopening on the last command
-                // (at the top, so that Enter alone cannot send it again).
-                f.focus = f.fields.iter().position(|x| x.key != FieldKey::Team).unwrap_or(0);
-                f
-            }
-        };
-        self.status = None;
-        self.overlay = Some(TeamOverlay::Palette(Box::new(form)));
-    }
-
     fn navigate(&mut self, action: TeamAction) {
         match self.focus {
             TeamPanel::Map => {
@@ -1107,60 +708,7 @@ impl TeamConsole {
             }
         }
     }
-
-    /// Tells the console the size of the screen it is drawn on (so that scrolling stops where
-    /// the last entries fill the team panel).
-    pub fn set_screen(&mut self, screen: Rect) {
-        self.screen = Some(screen);
-        self.panel_scroll = self.panel_scroll.min(self.panel_max_scroll());
-    }
-
-    fn panel_max_scroll(&self) -> usize {
-        match self.screen {
-            Some(r) => crate::team_ui::team_panel_max_scroll(self, r),
-            None => self.panel_entries().len().saturating_sub(1),
-        }
-    }
-
-    /// What the team panel (4) lists, top to bottom: this console's commands (newest
-    /// first), the indicators the team holds, then its actors and their assets.
-    pub fn panel_entries(&self) -> Vec<PanelEntry<'_>> {
-        let mut v = vec![PanelEntry::Heading("Your commands (newest first)".into())];
-        if self.requests.is_empty() {
-            v.push(PanelEntry::Note("none yet: c opens the command palette".into()));
-        }
-        v.extend(self.requests.iter().rev().map(PanelEntry::Request));
-        v.push(PanelEntry::Heading(format!("Indicators held ({})", self.view.indicators.len())));
-        if self.view.indicators.is_empty() {
-            v.push(PanelEntry::Note("none yet".into()));
-        }
-        v.extend(self.view.indicators.iter().rev().map(PanelEntry::Indicator));
-        v.push(PanelEntry::Heading("Your actors and their assets, as you know them".into()));
-        for a in &self.view.actors {
-            v.push(PanelEntry::Actor(a));
-            v.extend(a.assets.iter().map(PanelEntry::Asset));
-        }
-        v
-    }
 }
-
-/// One entry of the team panel.
-#[derive(Clone, Debug)]
-pub enum PanelEntry<'a> {
-    /// A section heading.
-    Heading(String),
-    /// A note in a section (nothing to show yet).
-    Note(String),
-    /// A command this console sent.
-    Request(&'a Request),
-    /// An indicator the team holds.
-    Indicator(&'a IndicatorView),
-    /// One of the team's actors.
-    Actor(&'a ActorView),
-    /// One of its assets.
-    Asset(&'a AssetView),
-}
-
 /// An outcome in words: applied, or rejected with the engine's reason.
 pub fn outcome_text(o: &CommandOutcome, clock: Clock) -> String {
     match &o.result {

@@ -7,28 +7,26 @@
 
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Sparkline, Widget, Wrap};
+use ratatui::widgets::{Clear, Paragraph, Sparkline, Widget, Wrap};
 use ttx_engine::Severity;
-use ttx_engine::view::{EoView, TeamView};
+use ttx_engine::view::EoView;
 
-use crate::chrome::{centered, help, hints, level_style, panel, popup, put};
-use crate::keys::keys_label;
-use crate::team::{Connection, PanelEntry, TeamConsole, TeamOverlay, outcome_text};
+use crate::chrome::{
+    centered, confirm, frame, help, help_intro, help_section, panel, popup, put, status_or_hints, too_small,
+    too_small_for,
+};
+pub use crate::team::layout::{Areas, areas};
+use crate::team::panel::{entry_lines, max_scroll};
+use crate::team::{Connection, TeamConsole, TeamOverlay, outcome_text};
 use crate::team_keys::{TEAM_BINDINGS, TeamContext};
-use crate::text::{fit, truncate, width, wrap};
+use crate::text::{truncate, width, wrap};
 use crate::theme::{Theme, status_marker};
-use crate::widgets::detail::asset_line;
 use crate::widgets::inbox::InboxList;
 use crate::widgets::sharing::bars;
 use crate::widgets::{CommandFormView, EventLog, UsMap};
-
-/// The smallest terminal the team console draws in.
-pub const MIN_WIDTH: u16 = 80;
-/// The smallest terminal height.
-pub const MIN_HEIGHT: u16 = 24;
 
 /// Draws the team console into a frame.
 pub fn render(c: &TeamConsole, frame: &mut Frame) {
@@ -39,15 +37,14 @@ pub fn render(c: &TeamConsole, frame: &mut Frame) {
 /// Draws the team console into a buffer area.
 pub fn draw(c: &TeamConsole, area: Rect, buf: &mut Buffer) {
     let t = c.theme();
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        too_small(t, area, buf);
+    if too_small_for(area) {
+        too_small(t, "ttx team console", "leave", area, buf);
         if matches!(c.overlay(), Some(TeamOverlay::ConfirmQuit)) {
             confirm_quit(c, area, buf);
         }
         return;
     }
-    let [header, body, footer] =
-        Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(1)]).areas(area);
+    let [header, body, footer] = frame(area);
     draw_header(c, header, buf);
     draw_body(c, area, buf);
     draw_footer(c, footer, buf);
@@ -90,16 +87,6 @@ pub fn draw_joining(t: Theme, server: &str, team: &str, progress: &str, area: Re
     let r = centered(area, w, 9);
     let inner = popup(t, " ttx team console ", r, buf);
     Paragraph::new(lines).wrap(Wrap { trim: false }).render(inner, buf);
-}
-
-fn too_small(t: Theme, area: Rect, buf: &mut Buffer) {
-    Clear.render(area, buf);
-    let text = format!(
-        "The ttx team console needs a terminal of at least {MIN_WIDTH}x{MIN_HEIGHT}; this one is {}x{}. \
-         Enlarge the window (the console redraws at once), or press q to leave.",
-        area.width, area.height
-    );
-    Paragraph::new(text).style(t.warn()).wrap(Wrap { trim: true }).render(area, buf);
 }
 
 fn draw_header(c: &TeamConsole, area: Rect, buf: &mut Buffer) {
@@ -155,11 +142,7 @@ fn draw_footer(c: &TeamConsole, area: Rect, buf: &mut Buffer) {
         }
         Connection::Connected => {}
     }
-    if let Some(s) = c.status() {
-        put(buf, area.x, area.y, &format!(" {}", s.text), w, level_style(t, s.level));
-        return;
-    }
-    buf.set_line(area.x, area.y, &hints(t, TEAM_BINDINGS, &c.contexts(), area.width), area.width);
+    status_or_hints(t, c.status(), TEAM_BINDINGS, &c.contexts(), area, buf);
 }
 
 /// The footer of a console whose session has ended: why, the final figures, how to leave.
@@ -167,54 +150,6 @@ pub fn ended_text(message: &str, metrics: &[(String, String)]) -> String {
     let figures: Vec<String> = metrics.iter().map(|(k, v)| format!("{k} {v}")).collect();
     let figures = if figures.is_empty() { String::new() } else { format!(" Final: {}.", figures.join(", ")) };
     format!(" ENDED: {message}. Any key leaves.{figures}")
-}
-
-/// Where the panels of the main screen go.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Areas {
-    /// The map (1).
-    pub map: Rect,
-    /// The team panel (4).
-    pub team: Rect,
-    /// Public confidence, EO 13848 and results (large screens only).
-    pub public: Option<Rect>,
-    /// The inbox (2).
-    pub inbox: Rect,
-    /// The log (3).
-    pub log: Rect,
-}
-
-/// The panels' places on a screen of this size (header and hint bar included), or none
-/// below the minimum size.
-pub fn areas(screen: Rect) -> Option<Areas> {
-    if screen.width < MIN_WIDTH || screen.height < MIN_HEIGHT {
-        return None;
-    }
-    let [_, area, _] =
-        Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(1)]).areas(screen);
-    let large = area.width >= 120 && area.height >= 32;
-    // Map tiles two rows high (with the legend) need 19 rows; otherwise one row each.
-    let top_h = if area.height >= 38 { 19 } else { 11 };
-    let [top, bottom] = Layout::vertical([Constraint::Length(top_h), Constraint::Fill(1)]).areas(area);
-    let map_w = match (large, area.width) {
-        (true, w) if w >= 190 => 79,
-        (true, w) if w >= 150 => 57,
-        (true, _) => 46,
-        (false, w) => (w * 44 / 100).clamp(35, 79),
-    };
-    let [inbox, log] = Layout::horizontal([Constraint::Percentage(50), Constraint::Fill(1)]).areas(bottom);
-    Some(if large {
-        let [map, team, public] = Layout::horizontal([
-            Constraint::Length(map_w),
-            Constraint::Fill(1),
-            Constraint::Length((area.width * 30 / 100).max(46)),
-        ])
-        .areas(top);
-        Areas { map, team, public: Some(public), inbox, log }
-    } else {
-        let [map, team] = Layout::horizontal([Constraint::Length(map_w), Constraint::Fill(1)]).areas(top);
-        Areas { map, team, public: None, inbox, log }
-    })
 }
 
 fn draw_body(c: &TeamConsole, screen: Rect, buf: &mut Buffer) {
@@ -226,30 +161,6 @@ fn draw_body(c: &TeamConsole, screen: Rect, buf: &mut Buffer) {
     }
     draw_inbox(c, a.inbox, buf);
     draw_log(c, a.log, buf);
-}
-
-/// The team panel's inside, and the rows its public lines take on small screens.
-fn team_inner(team: Rect, pinned: bool) -> (Rect, u16) {
-    let inner = Block::bordered().inner(team);
-    (inner, if pinned { 2.min(inner.height) } else { 0 })
-}
-
-/// The most entries the team panel (4) can usefully be scrolled on a screen of this size:
-/// from there on its last entries fill it.
-pub fn team_panel_max_scroll(c: &TeamConsole, screen: Rect) -> usize {
-    let entries = c.panel_entries();
-    let Some(a) = areas(screen) else { return entries.len().saturating_sub(1) };
-    let (inner, pinned) = team_inner(a.team, a.public.is_none());
-    let room = usize::from(inner.height - pinned);
-    let (v, t, clock) = (c.view(), c.theme(), c.clock());
-    let mut used = 0;
-    for (i, e) in entries.iter().enumerate().rev() {
-        used += entry_lines(e, v, t, clock, inner.width).len();
-        if used >= room {
-            return if used == room { i } else { i + 1 }.min(entries.len().saturating_sub(1));
-        }
-    }
-    0
 }
 
 fn draw_map(c: &TeamConsole, area: Rect, buf: &mut Buffer) {
@@ -321,7 +232,7 @@ fn draw_team_panel(c: &TeamConsole, area: Rect, pinned: bool, screen: Rect, buf:
     let t = c.theme();
     let v = c.view();
     let focused = c.focus() == crate::team_keys::TeamPanel::Actors;
-    let scroll = c.panel_scroll().min(team_panel_max_scroll(c, screen));
+    let scroll = c.panel_scroll().min(max_scroll(c, screen));
     let more = if scroll > 0 { format!(" (+{scroll} above)") } else { String::new() };
     let title = truncate(&format!(" Team 4: {}{more} ", v.name), usize::from(area.width.saturating_sub(2)));
     let block = panel(t, title, focused);
@@ -386,65 +297,6 @@ fn draw_team_panel(c: &TeamConsole, area: Rect, pinned: bool, screen: Rect, buf:
             buf.set_line(inner.x, y, &l, inner.width);
             y += 1;
         }
-    }
-}
-
-fn entry_lines(
-    e: &PanelEntry,
-    v: &TeamView,
-    t: Theme,
-    clock: ttx_engine::time::Clock,
-    w: u16,
-) -> Vec<Line<'static>> {
-    let wu = usize::from(w);
-    match e {
-        PanelEntry::Heading(h) => vec![Line::styled(truncate(h, wu), t.title())],
-        PanelEntry::Note(n) => vec![Line::styled(truncate(&format!("  {n}"), wu), t.dim())],
-        PanelEntry::Request(r) => {
-            // The command in plain text, then what became of it in its colour.
-            let (verdict, level) = r.verdict(&v.outcomes, clock);
-            let mut out: Vec<Line> = wrap(&format!("{} {}", r.at, r.command.summary()), wu.saturating_sub(2))
-                .into_iter()
-                .map(|l| Line::from(vec![Span::raw("  "), Span::styled(l, t.text())]))
-                .collect();
-            out.extend(
-                wrap(&verdict, wu.saturating_sub(4))
-                    .into_iter()
-                    .map(|l| Line::from(vec![Span::raw("    "), Span::styled(l, level_style(t, level))])),
-            );
-            out
-        }
-        PanelEntry::Indicator(i) => {
-            let text = format!(
-                "IND-{:04} {} ({}), stage {}; held by {} since {}",
-                i.number,
-                i.technique,
-                i.activity,
-                i.stage,
-                i.held_by.join(", "),
-                i.arrived
-            );
-            wrap(&text, wu.saturating_sub(4))
-                .into_iter()
-                .enumerate()
-                .map(|(k, l)| {
-                    let indent = if k == 0 { "  " } else { "    " };
-                    Line::from(vec![Span::raw(indent), Span::styled(l, t.text())])
-                })
-                .collect()
-        }
-        PanelEntry::Actor(a) => {
-            let mut tail = format!(" ({})", a.id);
-            if a.isac_member {
-                tail.push_str("  EI-ISAC");
-            }
-            let name = truncate(&a.name, wu.saturating_sub(width(&tail)).max(12));
-            vec![Line::from(vec![
-                Span::styled(name, t.text().add_modifier(Modifier::BOLD)),
-                Span::styled(tail, t.dim()),
-            ])]
-        }
-        PanelEntry::Asset(a) => vec![asset_line(a, t, w)],
     }
 }
 
@@ -553,30 +405,13 @@ fn draw_log(c: &TeamConsole, area: Rect, buf: &mut Buffer) {
 
 /// Every line of the help screen, for a width.
 pub fn help_lines(t: Theme, w: u16) -> Vec<Line<'static>> {
-    let desc_w = usize::from(w).saturating_sub(25).max(20);
-    let mut out = vec![Line::styled("Every key of the team console", t.title())];
     let intro = "Your commands go to the server, which checks your team's authority, records them, \
                  and applies them at the next simulated hour. The facilitator runs the clock. \
                  If the connection breaks, the console reconnects by itself with your code.";
-    out.extend(wrap(intro, usize::from(w)).into_iter().map(|l| Line::styled(l, t.dim())));
+    let mut out = help_intro(t, "Every key of the team console", intro, w);
     for ctx in TeamContext::HELP_ORDER {
-        out.push(Line::raw(""));
-        out.push(Line::styled(ctx.title().to_string(), t.title()));
-        for b in TEAM_BINDINGS.iter().filter(|b| b.context == ctx) {
-            for (i, d) in wrap(b.help, desc_w).into_iter().enumerate() {
-                let k = if i == 0 { keys_label(b) } else { String::new() };
-                out.push(Line::from(vec![
-                    Span::styled(format!("  {} ", fit(&k, 22)), t.key()),
-                    Span::styled(d, t.text()),
-                ]));
-            }
-        }
-        if ctx.takes_text() {
-            out.push(Line::from(vec![
-                Span::styled(format!("  {} ", fit("letters, digits", 22)), t.key()),
-                Span::styled("type text, or narrow a list", t.text()),
-            ]));
-        }
+        let typing = ctx.takes_text().then_some("type text, or narrow a list");
+        out.extend(help_section(t, TEAM_BINDINGS, ctx, ctx.title(), typing, w));
     }
     out
 }
@@ -594,18 +429,7 @@ fn confirm_quit(c: &TeamConsole, area: Rect, buf: &mut Buffer) {
             t.warn(),
         ));
     }
-    lines.push(Line::from(vec![
-        Span::styled("y", t.key()),
-        Span::raw(" leave   "),
-        Span::styled("n", t.key()),
-        Span::raw("/"),
-        Span::styled("Esc", t.key()),
-        Span::raw(" stay"),
-    ]));
-    let w = lines.iter().map(|l| l.width() as u16).max().unwrap_or(20) + 4;
-    let r = centered(area, w.max(30), lines.len() as u16 + 2);
-    let inner = popup(t, " Leave ", r, buf);
-    Paragraph::new(lines).wrap(Wrap { trim: false }).render(inner, buf);
+    confirm(t, " Leave ", lines, "leave", area, buf);
 }
 
 fn message(c: &TeamConsole, index: usize, area: Rect, buf: &mut Buffer) {

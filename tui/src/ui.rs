@@ -5,19 +5,18 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
+use ratatui::widgets::{Block, Paragraph, Widget};
+use ttx_engine::metrics::thousands;
 
-use crate::chrome::{centered, help, hints, level_style, panel, popup, put};
+use crate::chrome::{
+    centered, confirm, frame, help, help_intro, help_section, panel, popup, put, status_or_hints, too_small,
+    too_small_for,
+};
 use crate::console::{Console, Overlay, Panel, SPEEDS};
-use crate::keys::{BINDINGS, Context, keys_label};
+use crate::keys::{BINDINGS, Context};
 use crate::text::{fit, hms, truncate, width, wrap};
 use crate::theme::{Theme, status_marker};
 use crate::widgets::{CommandFormView, EventLog, InjectQueue, SharingPanel, StateDetailView, UsMap};
-
-/// The smallest terminal the console draws in.
-pub const MIN_WIDTH: u16 = 80;
-/// The smallest terminal height.
-pub const MIN_HEIGHT: u16 = 24;
 
 /// Draws the console into a frame.
 pub fn render(c: &Console, frame: &mut Frame) {
@@ -28,15 +27,14 @@ pub fn render(c: &Console, frame: &mut Frame) {
 /// Draws the console into a buffer area.
 pub fn draw(c: &Console, area: Rect, buf: &mut Buffer) {
     let t = c.theme();
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        too_small(t, area, buf);
+    if too_small_for(area) {
+        too_small(t, "ttx console", "quit", area, buf);
         if matches!(c.overlay(), Some(Overlay::ConfirmQuit)) {
             confirm_quit(c, area, buf);
         }
         return;
     }
-    let [header, body, footer] =
-        Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(1)]).areas(area);
+    let [header, body, footer] = frame(area);
     draw_header(c, header, buf);
     draw_body(c, body, buf);
     draw_footer(c, footer, buf);
@@ -185,16 +183,6 @@ fn approvals(c: &Console, selected: usize, reason: Option<String>, area: Rect, b
     }
 }
 
-fn too_small(t: Theme, area: Rect, buf: &mut Buffer) {
-    Clear.render(area, buf);
-    let text = format!(
-        "The ttx console needs a terminal of at least {MIN_WIDTH}x{MIN_HEIGHT}; this one is {}x{}. \
-         Enlarge the window (the console redraws at once), or press q to quit.",
-        area.width, area.height
-    );
-    Paragraph::new(text).style(t.warn()).wrap(Wrap { trim: true }).render(area, buf);
-}
-
 fn draw_header(c: &Console, area: Rect, buf: &mut Buffer) {
     let t = c.theme();
     let v = c.view();
@@ -270,12 +258,7 @@ fn draw_footer(c: &Console, area: Rect, buf: &mut Buffer) {
         put(buf, area.x, area.y, &format!(" JOURNAL NOT WRITTEN: {e}"), usize::from(area.width), t.error());
         return;
     }
-    if let Some(s) = c.status() {
-        put(buf, area.x, area.y, &format!(" {}", s.text), usize::from(area.width), level_style(t, s.level));
-        return;
-    }
-    let line = hints(t, BINDINGS, &c.contexts(), area.width);
-    buf.set_line(area.x, area.y, &line, area.width);
+    status_or_hints(t, c.status(), BINDINGS, &c.contexts(), area, buf);
 }
 
 fn draw_body(c: &Console, area: Rect, buf: &mut Buffer) {
@@ -368,7 +351,7 @@ fn draw_sharing(c: &Console, area: Rect, buf: &mut Buffer) {
         ),
         format!(
             "voters affected {} / results down {} h",
-            crate::text::thousands(m.voters_affected),
+            thousands(i64::try_from(m.voters_affected).unwrap_or(i64::MAX)),
             m.results_downtime_h
         ),
         format!("EO 13848 assessment {assessment}"),
@@ -409,14 +392,12 @@ fn draw_log(c: &Console, area: Rect, buf: &mut Buffer) {
 
 /// Every line of the help screen, for a width.
 pub fn help_lines(t: Theme, w: u16) -> Vec<Line<'static>> {
-    let desc_w = usize::from(w).saturating_sub(25).max(20);
-    let mut out = vec![Line::styled("Every key of the facilitator console", t.title())];
     let intro = format!(
         "Speeds: {}. Commands and inject actions apply at the next simulated hour. \
          At each module break the clock pauses for discussion.",
         SPEEDS.iter().map(|s| s.1).collect::<Vec<_>>().join(", ")
     );
-    out.extend(wrap(&intro, usize::from(w)).into_iter().map(|l| Line::styled(l, t.dim())));
+    let mut out = help_intro(t, "Every key of the facilitator console", &intro, w);
     let order = [
         Context::Main,
         Context::Map,
@@ -439,32 +420,14 @@ pub fn help_lines(t: Theme, w: u16) -> Vec<Line<'static>> {
         Context::Always,
     ];
     for ctx in order {
-        out.push(Line::raw(""));
-        out.push(Line::styled(ctx.title().to_string(), t.title()));
-        for b in BINDINGS.iter().filter(|b| b.context == ctx) {
-            for (i, d) in wrap(b.help, desc_w).into_iter().enumerate() {
-                let k = if i == 0 { keys_label(b) } else { String::new() };
-                out.push(Line::from(vec![
-                    Span::styled(format!("  {} ", fit(&k, 22)), t.key()),
-                    Span::styled(d, t.text()),
-                ]));
-            }
-        }
-        if ctx.takes_text() {
-            out.push(Line::from(vec![
-                Span::styled(format!("  {} ", fit("letters, digits", 22)), t.key()),
-                Span::styled(
-                    match ctx {
-                        Context::Discussion => "type the note",
-                        Context::DenyReason => "type the reason",
-                        Context::Bookmark => "type the bookmark",
-                        Context::Compose => "type the message",
-                        _ => "type text, or narrow a list",
-                    },
-                    t.text(),
-                ),
-            ]));
-        }
+        let typing = ctx.takes_text().then_some(match ctx {
+            Context::Discussion => "type the note",
+            Context::DenyReason => "type the reason",
+            Context::Bookmark => "type the bookmark",
+            Context::Compose => "type the message",
+            _ => "type text, or narrow a list",
+        });
+        out.extend(help_section(t, BINDINGS, ctx, ctx.title(), typing, w));
     }
     out
 }
@@ -483,18 +446,7 @@ fn confirm_quit(c: &Console, area: Rect, buf: &mut Buffer) {
             t.warn(),
         ));
     }
-    lines.push(Line::from(vec![
-        Span::styled("y", t.key()),
-        Span::raw(" quit   "),
-        Span::styled("n", t.key()),
-        Span::raw("/"),
-        Span::styled("Esc", t.key()),
-        Span::raw(" stay"),
-    ]));
-    let w = lines.iter().map(|l| l.width() as u16).max().unwrap_or(20) + 4;
-    let r = centered(area, w.max(30), lines.len() as u16 + 2);
-    let inner = popup(t, " Quit ", r, buf);
-    Paragraph::new(lines).wrap(Wrap { trim: false }).render(inner, buf);
+    confirm(t, " Quit ", lines, "quit", area, buf);
 }
 
 fn confirm_skip(c: &Console, id: &str, area: Rect, buf: &mut Buffer) {

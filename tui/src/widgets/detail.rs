@@ -5,9 +5,10 @@ use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
+use ttx_engine::metrics::thousands;
 use ttx_engine::view::{AssetView, JurisdictionView, StateDetail};
 
-use crate::text::{fit, thousands, truncate};
+use crate::text::{fit, truncate};
 use crate::theme::{Theme, status_marker};
 
 /// Draws a [`StateDetail`]: the state election office, then each local jurisdiction
@@ -58,7 +59,7 @@ pub fn jurisdiction_lines(j: &JurisdictionView, theme: Theme, width: u16) -> Vec
     let w = usize::from(width);
     let mut tail = format!(" ({})", j.id);
     if j.voters > 0 {
-        tail.push_str(&format!("  {} voters", thousands(j.voters)));
+        tail.push_str(&format!("  {} voters", thousands(i64::try_from(j.voters).unwrap_or(i64::MAX))));
     }
     if j.isac_member {
         tail.push_str("  EI-ISAC");
