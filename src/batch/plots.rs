@@ -339,16 +339,16 @@ pub fn comparison_svg(title: &str, panels: &[(String, Vec<Group>)]) -> Result<St
     pic.svg()
 }
 
-fn trend(m: &Manifest, name: &str, _j: usize, k: usize, sums: &[PointSummary]) -> Result<Picture, String> {
+/// The series of a trend chart: one per combination of the other sweeps' values, in point
+/// order, each the (x, statistics) of its points.
+fn trend_series<'a>(
+    m: &Manifest,
+    name: &str,
+    k: usize,
+    sums: &'a [PointSummary],
+    xs: &[f64],
+) -> Vec<(String, Vec<(f64, &'a Stats)>)> {
     let sweep = &m.sweeps[k];
-    let numeric = sweep.values.iter().all(Value::is_number);
-    let xs: Vec<f64> = sweep
-        .values
-        .iter()
-        .enumerate()
-        .map(|(i, v)| if numeric { v.as_f64().unwrap_or(i as f64) } else { i as f64 })
-        .collect();
-    // One series per combination of the other sweeps' values, in point order.
     let mut series: Vec<(String, Vec<(f64, &Stats)>)> = Vec::new();
     for s in sums {
         let key: Vec<String> = m
@@ -368,6 +368,19 @@ fn trend(m: &Manifest, name: &str, _j: usize, k: usize, sums: &[PointSummary]) -
             None => series.push((key, vec![(xs[xi], st)])),
         }
     }
+    series
+}
+
+fn trend(m: &Manifest, name: &str, _j: usize, k: usize, sums: &[PointSummary]) -> Result<Picture, String> {
+    let sweep = &m.sweeps[k];
+    let numeric = sweep.values.iter().all(Value::is_number);
+    let xs: Vec<f64> = sweep
+        .values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| if numeric { v.as_f64().unwrap_or(i as f64) } else { i as f64 })
+        .collect();
+    let series = trend_series(m, name, k, sums, &xs);
     let (x0, x1) = {
         let lo = xs.iter().copied().fold(f64::INFINITY, f64::min);
         let hi = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -473,97 +486,104 @@ fn trend(m: &Manifest, name: &str, _j: usize, k: usize, sums: &[PointSummary]) -
 pub fn sensitivity_chart(m: &super::sensitivity::MetricIndices, runs: u32) -> Result<Picture, String> {
     let per =
         if runs == 1 { "one run per point".to_string() } else { format!("mean of {runs} runs per point") };
-    if !m.sobol.is_empty() {
-        let k = m.sobol.len();
-        let top = m
-            .sobol
-            .iter()
-            .flat_map(|s| [s.s1.high, s.st.high, s.s1.estimate, s.st.estimate])
-            .filter(|x| x.is_finite())
-            .fold(1.0f64, f64::max);
-        let bottom = m
-            .sobol
-            .iter()
-            .flat_map(|s| [s.s1.low, s.s1.estimate])
-            .filter(|x| x.is_finite())
-            .fold(0.0f64, f64::min);
-        let labels: Vec<String> = m.sobol.iter().map(|s| s.parameter.clone()).collect();
-        let width = (k as u32 * 160 + 200).clamp(700, 2400);
-        let mut pic = Picture::new((width, 560));
+    if m.sobol.is_empty() { morris_chart(m, &per) } else { sobol_chart(m, &per) }
+}
+
+/// Sobol first- and total-order indices as paired bars with their 95% intervals.
+fn sobol_chart(m: &super::sensitivity::MetricIndices, per: &str) -> Result<Picture, String> {
+    let k = m.sobol.len();
+    let top = m
+        .sobol
+        .iter()
+        .flat_map(|s| [s.s1.high, s.st.high, s.s1.estimate, s.st.estimate])
+        .filter(|x| x.is_finite())
+        .fold(1.0f64, f64::max);
+    let bottom = m
+        .sobol
+        .iter()
+        .flat_map(|s| [s.s1.low, s.s1.estimate])
+        .filter(|x| x.is_finite())
+        .fold(0.0f64, f64::min);
+    let labels: Vec<String> = m.sobol.iter().map(|s| s.parameter.clone()).collect();
+    let width = (k as u32 * 160 + 200).clamp(700, 2400);
+    let mut pic = Picture::new((width, 560));
+    {
+        let root = pic.backend().into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let caption =
+            format!("{}: Sobol indices, 95% bootstrap intervals ({per})", metrics::label(&m.metric));
+        let mut chart = ChartBuilder::on(&root)
+            .caption(caption, ("sans-serif", 18))
+            .margin(16)
+            .x_label_area_size(90)
+            .y_label_area_size(60)
+            .build_cartesian_2d(-0.5f64..(k as f64 - 0.5), (bottom - 0.05)..(top + 0.05))
+            .map_err(|e| e.to_string())?;
+        let name = |x: &f64| {
+            let i = x.round();
+            if (x - i).abs() < 1e-6 && i >= 0.0 {
+                labels.get(i as usize).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
+        };
+        chart
+            .configure_mesh()
+            .y_desc("share of the metric's variance")
+            .x_desc("parameter")
+            .x_labels(2 * k + 1)
+            .x_label_formatter(&name)
+            .label_style(("sans-serif", 13))
+            .light_line_style(LIGHT)
+            .bold_line_style(GRID)
+            .draw()
+            .map_err(|e| e.to_string())?;
+        for (which, color, dx) in
+            [("first order (S1)", SERIES[0], -0.18), ("total order (ST)", SERIES[1], 0.18)]
         {
-            let root = pic.backend().into_drawing_area();
-            root.fill(&WHITE).map_err(|e| e.to_string())?;
-            let caption =
-                format!("{}: Sobol indices, 95% bootstrap intervals ({per})", metrics::label(&m.metric));
-            let mut chart = ChartBuilder::on(&root)
-                .caption(caption, ("sans-serif", 18))
-                .margin(16)
-                .x_label_area_size(90)
-                .y_label_area_size(60)
-                .build_cartesian_2d(-0.5f64..(k as f64 - 0.5), (bottom - 0.05)..(top + 0.05))
-                .map_err(|e| e.to_string())?;
-            let name = |x: &f64| {
-                let i = x.round();
-                if (x - i).abs() < 1e-6 && i >= 0.0 {
-                    labels.get(i as usize).cloned().unwrap_or_default()
-                } else {
-                    String::new()
-                }
-            };
+            let bars: Vec<(f64, f64, f64, f64)> = m
+                .sobol
+                .iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    let iv = if dx < 0.0 { s.s1 } else { s.st };
+                    (i as f64 + dx, iv.estimate, iv.low, iv.high)
+                })
+                .collect();
             chart
-                .configure_mesh()
-                .y_desc("share of the metric's variance")
-                .x_desc("parameter")
-                .x_labels(2 * k + 1)
-                .x_label_formatter(&name)
-                .label_style(("sans-serif", 13))
-                .light_line_style(LIGHT)
-                .bold_line_style(GRID)
-                .draw()
-                .map_err(|e| e.to_string())?;
-            for (which, color, dx) in
-                [("first order (S1)", SERIES[0], -0.18), ("total order (ST)", SERIES[1], 0.18)]
-            {
-                let bars: Vec<(f64, f64, f64, f64)> = m
-                    .sobol
-                    .iter()
-                    .enumerate()
-                    .map(|(i, s)| {
-                        let iv = if dx < 0.0 { s.s1 } else { s.st };
-                        (i as f64 + dx, iv.estimate, iv.low, iv.high)
-                    })
-                    .collect();
-                chart
-                    .draw_series(bars.iter().map(|&(x, y, _, _)| {
-                        Rectangle::new([(x - 0.16, 0.0), (x + 0.16, y)], color.mix(0.75).filled())
-                    }))
-                    .map_err(|e| e.to_string())?
-                    .label(which)
-                    .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], color.filled()));
-                for &(x, _, lo, hi) in &bars {
-                    if lo.is_finite() && hi.is_finite() {
-                        chart
-                            .draw_series([
-                                PathElement::new(vec![(x, lo), (x, hi)], BLACK.stroke_width(1)),
-                                PathElement::new(vec![(x - 0.05, lo), (x + 0.05, lo)], BLACK.stroke_width(1)),
-                                PathElement::new(vec![(x - 0.05, hi), (x + 0.05, hi)], BLACK.stroke_width(1)),
-                            ])
-                            .map_err(|e| e.to_string())?;
-                    }
+                .draw_series(bars.iter().map(|&(x, y, _, _)| {
+                    Rectangle::new([(x - 0.16, 0.0), (x + 0.16, y)], color.mix(0.75).filled())
+                }))
+                .map_err(|e| e.to_string())?
+                .label(which)
+                .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], color.filled()));
+            for &(x, _, lo, hi) in &bars {
+                if lo.is_finite() && hi.is_finite() {
+                    chart
+                        .draw_series([
+                            PathElement::new(vec![(x, lo), (x, hi)], BLACK.stroke_width(1)),
+                            PathElement::new(vec![(x - 0.05, lo), (x + 0.05, lo)], BLACK.stroke_width(1)),
+                            PathElement::new(vec![(x - 0.05, hi), (x + 0.05, hi)], BLACK.stroke_width(1)),
+                        ])
+                        .map_err(|e| e.to_string())?;
                 }
             }
-            chart
-                .configure_series_labels()
-                .background_style(WHITE.mix(0.85))
-                .border_style(BLACK)
-                .label_font(("sans-serif", 12))
-                .position(SeriesLabelPosition::UpperRight)
-                .draw()
-                .map_err(|e| e.to_string())?;
-            root.present().map_err(|e| e.to_string())?;
         }
-        return Ok(pic);
+        chart
+            .configure_series_labels()
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .label_font(("sans-serif", 12))
+            .position(SeriesLabelPosition::UpperRight)
+            .draw()
+            .map_err(|e| e.to_string())?;
+        root.present().map_err(|e| e.to_string())?;
     }
+    Ok(pic)
+}
+
+/// Morris mu* against sigma, one labelled dot per parameter (mu* with its interval).
+fn morris_chart(m: &super::sensitivity::MetricIndices, per: &str) -> Result<Picture, String> {
     let pts: Vec<(f64, f64, f64, f64, String)> = m
         .morris
         .iter()
