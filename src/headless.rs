@@ -228,8 +228,10 @@ pub fn run(
         Some(t) => load::tick(&scenario, t, "--until")?,
         None => scenario.registry().clock.last_tick(),
     };
-    let policy =
-        commands.map(|f| ttx::policy::Policy::load(f, &scenario)).transpose().map_err(Failure::input)?;
+    let policy = commands
+        .map(|f| ttx::policy::Policy::load(f, &scenario))
+        .transpose()
+        .map_err(|e| Failure::input(e.to_string()))?;
     let options = policy.as_ref().map_or_else(SimOptions::default, ttx::policy::Policy::sim_options);
     let staffed = options.staffed.clone();
     let mut sim = Sim::with_options(&scenario, seed, options);

@@ -57,6 +57,16 @@ impl BatchError {
         }
     }
 
+    /// Bad input, from any error of the modules a batch is made with.
+    pub(crate) fn input(e: impl std::fmt::Display) -> Self {
+        BatchError::Input(e.to_string())
+    }
+
+    /// A failure while running or writing, from any error.
+    pub(crate) fn runtime(e: impl std::fmt::Display) -> Self {
+        BatchError::Runtime(e.to_string())
+    }
+
     /// What to tell the user.
     pub fn message(&self) -> &str {
         match self {

@@ -87,7 +87,7 @@ impl Plan {
         if runs == 0 {
             return Err(BatchError::Input("--runs 0: give at least one run per sweep point".into()));
         }
-        let tree = sweep::tree(scenario.spec()).map_err(BatchError::Runtime)?;
+        let tree = sweep::tree(scenario.spec()).map_err(BatchError::runtime)?;
         let (design, lazy) = match (&extras.design, extras.vary.is_empty()) {
             (None, true) => (None, None),
             (None, false) => {
@@ -113,8 +113,8 @@ impl Plan {
         let (points, n_points) = match &design {
             Some(d) => (Vec::new(), d.points() as u32),
             None => {
-                let sweeps = sweep::resolve(&tree, sweeps).map_err(BatchError::Input)?;
-                let grid = sweep::check_grid(&sweeps).map_err(BatchError::Input)?;
+                let sweeps = sweep::resolve(&tree, sweeps).map_err(BatchError::input)?;
+                let grid = sweep::check_grid(&sweeps).map_err(BatchError::input)?;
                 let total = grid as u64 * u64::from(runs);
                 if total > MAX_RUNS {
                     return Err(BatchError::Input(format!(
@@ -122,7 +122,7 @@ impl Plan {
                         if grid == 1 { "" } else { "s" }
                     )));
                 }
-                let points = sweep::points(scenario, label, &tree, &sweeps).map_err(BatchError::Input)?;
+                let points = sweep::points(scenario, label, &tree, &sweeps).map_err(BatchError::input)?;
                 let n = points.len() as u32;
                 (points, n)
             }
@@ -140,7 +140,7 @@ impl Plan {
                 .map(|p| files::SweepRecord { path: p.path.clone(), values: vec![], joint: false })
                 .collect(),
             None => {
-                let resolved = sweep::resolve(&tree, sweeps).map_err(BatchError::Input)?;
+                let resolved = sweep::resolve(&tree, sweeps).map_err(BatchError::input)?;
                 resolved
                     .iter()
                     .map(|s| files::SweepRecord {
@@ -188,10 +188,10 @@ impl Plan {
     pub fn with_policy(mut self, file: &Path, base: &Scenario) -> Result<Plan, BatchError> {
         let mut policy = None;
         for p in &self.points {
-            policy = Some(crate::policy::Policy::load(file, &p.scenario).map_err(BatchError::Input)?);
+            policy = Some(crate::policy::Policy::load(file, &p.scenario).map_err(BatchError::input)?);
         }
         if self.points.is_empty() {
-            policy = Some(crate::policy::Policy::load(file, base).map_err(BatchError::Input)?);
+            policy = Some(crate::policy::Policy::load(file, base).map_err(BatchError::input)?);
         }
         let Some(policy) = policy else { return Ok(self) };
         self.manifest.arguments.push("--commands".into());
@@ -210,7 +210,7 @@ impl Plan {
 
     /// Runs one simulation to its end and reads its metrics.
     pub fn run(&self, t: &Task) -> Result<RunRow, BatchError> {
-        self.run_reusing(t, &mut None).map(|(row, _)| row).map_err(BatchError::Input)
+        self.run_reusing(t, &mut None).map(|(row, _)| row).map_err(BatchError::input)
     }
 
     /// The scenario at a point: built for a design, kept for a grid.
@@ -339,12 +339,12 @@ fn design_plan(
     label: &str,
     seed: u64,
 ) -> Result<(design::Design, Lazy), BatchError> {
-    let (kind, n, levels) = design::parse(d).map_err(BatchError::Input)?;
+    let (kind, n, levels) = design::parse(d).map_err(BatchError::input)?;
     let mut params: Vec<sweep::Sweep> = Vec::new();
     let mut ranges = Vec::new();
     for arg in vary {
-        let (path, lo, hi) = design::parse_vary(arg).map_err(BatchError::Input)?;
-        let p = sweep::resolve_range(tree, &path, &lo, &hi, &params).map_err(BatchError::Input)?;
+        let (path, lo, hi) = design::parse_vary(arg).map_err(BatchError::input)?;
+        let p = sweep::resolve_range(tree, &path, &lo, &hi, &params).map_err(BatchError::input)?;
         if !p.values.iter().all(serde_json::Value::is_number) {
             return Err(BatchError::Input(format!(
                 "--vary {path}={lo}:{hi}: `{path}` is not a number; a design varies numbers between two ends; sweep true/false and text values with --sweep {path}=A,B in a batch of their own"
@@ -377,7 +377,7 @@ fn design_plan(
     // Both ends of every range must make a valid scenario (the others are checked as they run).
     for end in [0usize, 1] {
         let values: Vec<serde_json::Value> = params.iter().map(|p| p.values[end].clone()).collect();
-        sweep::scenario_at(label, tree, &params, &values, "--vary").map_err(BatchError::Input)?;
+        sweep::scenario_at(label, tree, &params, &values, "--vary").map_err(BatchError::input)?;
     }
     Ok((design, Lazy { root: tree.clone(), params, label: label.to_string() }))
 }
