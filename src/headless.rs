@@ -222,8 +222,8 @@ pub fn run(
 ) -> Outcome {
     let scenario = load::scenario(file)?;
     // The journal embeds this scenario's own source, so it replays without the settings.
-    let scenario =
-        ttx::batch::sweep::apply_sets(&scenario, scenario.label(), sets).map_err(Failure::input)?;
+    let scenario = ttx::batch::sweep::apply_sets(&scenario, scenario.label(), sets)
+        .map_err(|e| Failure::input(e.to_string()))?;
     let target = match until {
         Some(t) => load::tick(&scenario, t, "--until")?,
         None => scenario.registry().clock.last_tick(),

@@ -16,7 +16,7 @@ use ttx_engine::{Resolution, Sim, SimOptions};
 /// One run of a scenario to its end: what `ttx run --json` prints.
 fn run_json(scenario: &str, seed: u64, sets: &[String], commands: Option<&Path>) -> Result<String, String> {
     let base = ttx::scenario_file::scenario(Some(Path::new(scenario))).map_err(|e| e.to_string())?;
-    let sc = batch::sweep::apply_sets(&base, base.label(), sets)?;
+    let sc = batch::sweep::apply_sets(&base, base.label(), sets).map_err(|e| e.to_string())?;
     let policy = commands.map(|f| ttx::policy::Policy::load(f, &sc)).transpose().map_err(|e| e.to_string())?;
     let options = policy.as_ref().map_or_else(SimOptions::default, ttx::policy::Policy::sim_options);
     let mut sim = Sim::with_options(&sc, seed, options);

@@ -62,11 +62,6 @@ impl BatchError {
         BatchError::Input(e.to_string())
     }
 
-    /// A failure while running or writing, from any error.
-    pub(crate) fn runtime(e: impl std::fmt::Display) -> Self {
-        BatchError::Runtime(e.to_string())
-    }
-
     /// What to tell the user.
     pub fn message(&self) -> &str {
         match self {

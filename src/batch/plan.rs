@@ -87,7 +87,7 @@ impl Plan {
         if runs == 0 {
             return Err(BatchError::Input("--runs 0: give at least one run per sweep point".into()));
         }
-        let tree = sweep::tree(scenario.spec()).map_err(BatchError::runtime)?;
+        let tree = sweep::tree(scenario.spec())?;
         let (design, lazy) = match (&extras.design, extras.vary.is_empty()) {
             (None, true) => (None, None),
             (None, false) => {
@@ -113,8 +113,8 @@ impl Plan {
         let (points, n_points) = match &design {
             Some(d) => (Vec::new(), d.points() as u32),
             None => {
-                let sweeps = sweep::resolve(&tree, sweeps).map_err(BatchError::input)?;
-                let grid = sweep::check_grid(&sweeps).map_err(BatchError::input)?;
+                let sweeps = sweep::resolve(&tree, sweeps)?;
+                let grid = sweep::check_grid(&sweeps)?;
                 let total = grid as u64 * u64::from(runs);
                 if total > MAX_RUNS {
                     return Err(BatchError::Input(format!(
@@ -122,7 +122,7 @@ impl Plan {
                         if grid == 1 { "" } else { "s" }
                     )));
                 }
-                let points = sweep::points(scenario, label, &tree, &sweeps).map_err(BatchError::input)?;
+                let points = sweep::points(scenario, label, &tree, &sweeps)?;
                 let n = points.len() as u32;
                 (points, n)
             }
@@ -140,7 +140,7 @@ impl Plan {
                 .map(|p| files::SweepRecord { path: p.path.clone(), values: vec![], joint: false })
                 .collect(),
             None => {
-                let resolved = sweep::resolve(&tree, sweeps).map_err(BatchError::input)?;
+                let resolved = sweep::resolve(&tree, sweeps)?;
                 resolved
                     .iter()
                     .map(|s| files::SweepRecord {
@@ -210,18 +210,18 @@ impl Plan {
 
     /// Runs one simulation to its end and reads its metrics.
     pub fn run(&self, t: &Task) -> Result<RunRow, BatchError> {
-        self.run_reusing(t, &mut None).map(|(row, _)| row).map_err(BatchError::input)
+        self.run_reusing(t, &mut None).map(|(row, _)| row)
     }
 
     /// The scenario at a point: built for a design, kept for a grid.
-    fn scenario(&self, point: u32) -> Result<std::borrow::Cow<'_, Scenario>, String> {
+    fn scenario(&self, point: u32) -> Result<std::borrow::Cow<'_, Scenario>, BatchError> {
         match &self.lazy {
             None => Ok(std::borrow::Cow::Borrowed(&self.points[point as usize].scenario)),
             Some(l) => {
                 let values = self.manifest.point_values(point);
                 sweep::scenario_at(&l.label, &l.root, &l.params, &values, "--vary")
                     .map(std::borrow::Cow::Owned)
-                    .map_err(|e| format!("design point {point}: {e}"))
+                    .map_err(|e| BatchError::Input(format!("design point {point}: {e}")))
             }
         }
     }
@@ -232,7 +232,7 @@ impl Plan {
         &self,
         t: &Task,
         cache: &mut Option<(u32, Sim)>,
-    ) -> Result<(RunRow, Option<detail::Detail>), String> {
+    ) -> Result<(RunRow, Option<detail::Detail>), BatchError> {
         let sim = match cache {
             Some((point, sim)) if *point == t.point => {
                 sim.reset(t.seed);
@@ -279,7 +279,7 @@ impl Plan {
             .build()
             .map_err(|e| BatchError::Runtime(format!("cannot start {jobs} threads: {e}")))?;
         let abort = AtomicBool::new(false);
-        type Done = Result<Result<(RunRow, Option<detail::Detail>), String>, (Task, String)>;
+        type Done = Result<Result<(RunRow, Option<detail::Detail>), BatchError>, (Task, String)>;
         let (tx, rx) = mpsc::sync_channel::<Done>(4096);
         std::thread::scope(|scope| {
             let abort = &abort;
@@ -314,7 +314,7 @@ impl Plan {
                 }
                 let r = match msg {
                     Ok(Ok((row, d))) => sink(row, d),
-                    Ok(Err(bad)) => Err(BatchError::Input(bad)),
+                    Ok(Err(bad)) => Err(bad),
                     Err((t, what)) => Err(BatchError::Runtime(format!(
                         "run {} of point {} (seed {}) failed: {what}\nThis is a bug in ttx; please report it with the scenario and the seed.",
                         t.run, t.point, t.seed
@@ -344,7 +344,7 @@ fn design_plan(
     let mut ranges = Vec::new();
     for arg in vary {
         let (path, lo, hi) = design::parse_vary(arg).map_err(BatchError::input)?;
-        let p = sweep::resolve_range(tree, &path, &lo, &hi, &params).map_err(BatchError::input)?;
+        let p = sweep::resolve_range(tree, &path, &lo, &hi, &params)?;
         if !p.values.iter().all(serde_json::Value::is_number) {
             return Err(BatchError::Input(format!(
                 "--vary {path}={lo}:{hi}: `{path}` is not a number; a design varies numbers between two ends; sweep true/false and text values with --sweep {path}=A,B in a batch of their own"
@@ -377,7 +377,7 @@ fn design_plan(
     // Both ends of every range must make a valid scenario (the others are checked as they run).
     for end in [0usize, 1] {
         let values: Vec<serde_json::Value> = params.iter().map(|p| p.values[end].clone()).collect();
-        sweep::scenario_at(label, tree, &params, &values, "--vary").map_err(BatchError::input)?;
+        sweep::scenario_at(label, tree, &params, &values, "--vary")?;
     }
     Ok((design, Lazy { root: tree.clone(), params, label: label.to_string() }))
 }
