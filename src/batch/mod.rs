@@ -70,6 +70,31 @@ impl BatchError {
     }
 }
 
+/// A flag's value that cannot be used: `FLAG VALUE: what is wrong; what to write instead`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{flag} {value}: {what}")]
+pub struct FlagError {
+    /// The flag, such as `--shard`.
+    pub flag: &'static str,
+    /// The value as the message shows it (quoted in backticks, or as `PATH=VALUE`).
+    pub value: String,
+    /// What is wrong with it and what to write instead.
+    pub what: String,
+}
+
+impl FlagError {
+    /// The value given to `flag`, shown in backticks.
+    pub fn quoted(flag: &'static str, value: &str, what: String) -> Self {
+        FlagError { flag, value: format!("`{value}`"), what }
+    }
+}
+
+impl From<FlagError> for BatchError {
+    fn from(e: FlagError) -> Self {
+        BatchError::Input(e.to_string())
+    }
+}
+
 impl From<std::io::Error> for BatchError {
     fn from(e: std::io::Error) -> Self {
         BatchError::Runtime(format!("I/O error: {e}"))

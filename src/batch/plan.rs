@@ -339,11 +339,11 @@ fn design_plan(
     label: &str,
     seed: u64,
 ) -> Result<(design::Design, Lazy), BatchError> {
-    let (kind, n, levels) = design::parse(d).map_err(BatchError::input)?;
+    let (kind, n, levels) = design::parse(d)?;
     let mut params: Vec<sweep::Sweep> = Vec::new();
     let mut ranges = Vec::new();
     for arg in vary {
-        let (path, lo, hi) = design::parse_vary(arg).map_err(BatchError::input)?;
+        let (path, lo, hi) = design::parse_vary(arg)?;
         let p = sweep::resolve_range(tree, &path, &lo, &hi, &params)?;
         if !p.values.iter().all(serde_json::Value::is_number) {
             return Err(BatchError::Input(format!(

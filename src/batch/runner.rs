@@ -144,7 +144,7 @@ pub fn batch(
         Some(j) => j,
         None => default_jobs(),
     };
-    let shard = opts.shard.as_deref().map(Shard::parse).transpose().map_err(BatchError::input)?;
+    let shard = opts.shard.as_deref().map(Shard::parse).transpose()?;
     let mut plan =
         Plan::build(scenario, &opts.scenario, opts.runs, opts.seed, &opts.sweeps, shard, &opts.extras)?;
     if let Some(file) = &opts.commands {
