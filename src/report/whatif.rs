@@ -8,21 +8,63 @@ use ttx::whatif::{Alternative, Analysis, Effect};
 use super::doc::{Block, Cell, Figure, Table};
 use super::svg::Svg;
 
+/// Why the files of `ttx whatif --out DIR` cannot go into this report.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// `DIR/whatif.json` cannot be read.
+    #[error("cannot read {}: {source}; `ttx whatif JOURNAL --out {}` writes it", path.display(), dir.display())]
+    Unreadable {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The directory given.
+        dir: std::path::PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// It is not what `ttx whatif` writes.
+    #[error("{} is not the output of `ttx whatif`: {source}", path.display())]
+    NotWhatif {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        source: serde_json::Error,
+    },
+    /// It was made from another session.
+    #[error(
+        "{} was made from another session ({}, seed {}); this journal is {scenario}, seed {seed}",
+        path.display(),
+        made.0,
+        made.1
+    )]
+    OtherSession {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The scenario and seed it was made from.
+        made: (String, u64),
+        /// This journal's scenario.
+        scenario: String,
+        /// This journal's seed.
+        seed: u64,
+    },
+}
+
 /// Reads `DIR/whatif.json` and checks that it was made from this session.
-pub fn load(dir: &Path, scenario: &str, seed: u64) -> Result<Analysis, String> {
+pub fn load(dir: &Path, scenario: &str, seed: u64) -> Result<Analysis, LoadError> {
     let path = dir.join("whatif.json");
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        format!("cannot read {}: {e}; `ttx whatif JOURNAL --out {}` writes it", path.display(), dir.display())
+    let text = std::fs::read_to_string(&path).map_err(|e| LoadError::Unreadable {
+        path: path.clone(),
+        dir: dir.to_path_buf(),
+        source: e,
     })?;
-    let a: Analysis = serde_json::from_str(&text)
-        .map_err(|e| format!("{} is not the output of `ttx whatif`: {e}", path.display()))?;
+    let a: Analysis =
+        serde_json::from_str(&text).map_err(|e| LoadError::NotWhatif { path: path.clone(), source: e })?;
     if a.scenario != scenario || a.seed != seed {
-        return Err(format!(
-            "{} was made from another session ({}, seed {}); this journal is {scenario}, seed {seed}",
-            path.display(),
-            a.scenario,
-            a.seed
-        ));
+        return Err(LoadError::OtherSession {
+            path,
+            made: (a.scenario, a.seed),
+            scenario: scenario.to_string(),
+            seed,
+        });
     }
     Ok(a)
 }
