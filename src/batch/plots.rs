@@ -37,8 +37,8 @@ const fn colour(hex: &str) -> RGBColor {
 
 const BOX: RGBColor = colour(palette::SKY);
 const EDGE: RGBColor = colour(palette::BLUE);
-const GRID: RGBColor = RGBColor(0xdd, 0xdd, 0xdd);
-const LIGHT: RGBColor = RGBColor(0xf6, 0xf6, 0xf6);
+const GRID: RGBColor = colour(palette::PLOT_GRID);
+const LIGHT: RGBColor = colour(palette::PLOT_LIGHT);
 const MEAN: RGBColor = colour(palette::RED);
 const SERIES: [RGBColor; 8] = [
     colour(palette::SERIES[0]),
