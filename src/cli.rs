@@ -311,15 +311,15 @@ pub enum Baseline {
     Doctrine,
 }
 
-/// Runs a parsed command line.
 /// The chart formats of a `--plots` list.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Formats(pub Vec<ttx::batch::render::Format>);
 
-fn plot_formats(text: &str) -> Result<Formats, String> {
+fn plot_formats(text: &str) -> Result<Formats, ttx::batch::render::RenderError> {
     ttx::batch::render::Format::parse_list(text).map(Formats)
 }
 
+/// Runs a parsed command line.
 pub fn dispatch(cli: Cli) -> Outcome {
     match cli.command {
         Cmd::Scenarios => headless::scenarios(),

@@ -12,6 +12,60 @@ use ttx_engine::command::spec::read_channel;
 use ttx_engine::command::{Arg, Command, CommandKind, channel_senders};
 use ttx_engine::model::registry::Registry;
 
+/// Why a command in words was not understood; each message says what to write instead.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CommandTextError {
+    /// Nothing was written.
+    #[error("no command: write `TEAM [ACTOR] COMMAND ARGUMENTS`")]
+    Empty,
+    /// The issuer is no team and not `facilitator`.
+    #[error("there is no team `{who}`; the teams are {teams} (or `facilitator`)")]
+    NoTeam {
+        /// As written.
+        who: String,
+        /// The scenario's team ids, comma-separated.
+        teams: String,
+    },
+    /// The issuer is followed by no command.
+    #[error("no command after `{who}`; the commands are:\n  {}", forms())]
+    NoVerb {
+        /// The issuer as written.
+        who: String,
+    },
+    /// The verb names no command.
+    #[error("`{verb}` is no command; the commands are:\n  {}", forms())]
+    NoCommand {
+        /// As written.
+        verb: String,
+    },
+    /// The verb begins the names of several commands.
+    #[error("`{verb}` could be {names}; write more of the name")]
+    Ambiguous {
+        /// As written.
+        verb: String,
+        /// The commands it could be, joined by ` or `.
+        names: String,
+    },
+    /// The team has no actor that may give the command.
+    #[error("no actor of team {team} may give `{command}`")]
+    NoActor {
+        /// The team.
+        team: String,
+        /// The command's name.
+        command: &'static str,
+    },
+    /// The arguments are wrong; `form` is the command's text form.
+    #[error("{why}; write `{who} {form}`")]
+    Arguments {
+        /// What is wrong.
+        why: String,
+        /// The issuer as written.
+        who: String,
+        /// The command's text form.
+        form: String,
+    },
+}
+
 /// A command's arguments after its name, as the text form writes them (empty: none), from
 /// the command table.
 pub fn usage(kind: CommandKind) -> String {
@@ -28,7 +82,7 @@ pub fn forms() -> String {
 }
 
 /// The command a verb names: its full name or a beginning of it that names one command.
-fn kind_of(verb: &str) -> Result<CommandKind, String> {
+fn kind_of(verb: &str) -> Result<CommandKind, CommandTextError> {
     let v = verb.to_lowercase();
     if let Some(k) = CommandKind::ALL.iter().find(|k| k.name() == v) {
         return Ok(*k);
@@ -37,32 +91,32 @@ fn kind_of(verb: &str) -> Result<CommandKind, String> {
         CommandKind::ALL.iter().copied().filter(|k| k.name().starts_with(&v)).collect();
     match hits.as_slice() {
         [one] => Ok(*one),
-        [] => Err(format!("`{verb}` is no command; the commands are:\n  {}", forms())),
-        many => Err(format!(
-            "`{verb}` could be {}; write more of the name",
-            many.iter().map(|k| k.name()).collect::<Vec<_>>().join(" or ")
-        )),
+        [] => Err(CommandTextError::NoCommand { verb: verb.to_string() }),
+        many => Err(CommandTextError::Ambiguous {
+            verb: verb.to_string(),
+            names: many.iter().map(|k| k.name()).collect::<Vec<_>>().join(" or "),
+        }),
     }
 }
 
 /// Who gives a command: a team id, or `facilitator`.
-pub fn issuer(reg: &Registry, who: &str) -> Result<Issuer, String> {
+pub fn issuer(reg: &Registry, who: &str) -> Result<Issuer, CommandTextError> {
     if who == "facilitator" {
         Ok(Issuer::Facilitator)
     } else if reg.team_by_id.contains_key(who) {
         Ok(Issuer::Team(who.to_string()))
     } else {
         let teams: Vec<&str> = reg.teams.iter().map(|t| t.id.as_str()).collect();
-        Err(format!("there is no team `{who}`; the teams are {} (or `facilitator`)", teams.join(", ")))
+        Err(CommandTextError::NoTeam { who: who.to_string(), teams: teams.join(", ") })
     }
 }
 
 /// Reads a command in words (`WHO [ACTOR] VERB ARGUMENTS...`) for a scenario. Whether the
 /// issuer may give it is not checked here: [`ttx_engine::Sim::check`] says.
-pub fn parse(reg: &Registry, text: &str) -> Result<(Issuer, Command), String> {
+pub fn parse(reg: &Registry, text: &str) -> Result<(Issuer, Command), CommandTextError> {
     let words: Vec<&str> = text.split_whitespace().collect();
     let Some((&who, rest)) = words.split_first() else {
-        return Err("no command: write `TEAM [ACTOR] COMMAND ARGUMENTS`".into());
+        return Err(CommandTextError::Empty);
     };
     let issuer = issuer(reg, who)?;
     // An actor named before the verb.
@@ -71,12 +125,16 @@ pub fn parse(reg: &Registry, text: &str) -> Result<(Issuer, Command), String> {
         _ => (None, rest),
     };
     let Some((&verb, args)) = rest.split_first() else {
-        return Err(format!("no command after `{who}`; the commands are:\n  {}", forms()));
+        return Err(CommandTextError::NoVerb { who: who.to_string() });
     };
     let kind = kind_of(verb)?;
     let form = format!("{} {}", kind.name(), usage(kind)).trim_end().to_string();
     let usage = usage(kind);
-    let wrong = |why: &str| format!("{why}; write `{who} {form}`");
+    let wrong = |why: &str| CommandTextError::Arguments {
+        why: why.to_string(),
+        who: who.to_string(),
+        form: form.clone(),
+    };
     let expected = usage.split_whitespace().filter(|w| !w.starts_with('[')).count();
     let optional = usage.split_whitespace().filter(|w| w.starts_with('[')).count();
     if kind != CommandKind::AdHocInject && (args.len() < expected || args.len() > expected + optional) {
@@ -90,7 +148,7 @@ pub fn parse(reg: &Registry, text: &str) -> Result<(Issuer, Command), String> {
         CommandKind::ShareIndicator => args.get(1).and_then(|w| read_channel(w).ok()),
         _ => None,
     };
-    let actor = || -> Result<String, String> {
+    let actor = || -> Result<String, CommandTextError> {
         if let Some(a) = &named {
             return Ok(a.clone());
         }
@@ -114,7 +172,7 @@ pub fn parse(reg: &Registry, text: &str) -> Result<(Issuer, Command), String> {
         // Several may: the team's first (a state's team acts for its state office first).
         able.first()
             .map(|a| a.to_string())
-            .ok_or_else(|| format!("no actor of team {t} may give `{}`", kind.name()))
+            .ok_or_else(|| CommandTextError::NoActor { team: t.clone(), command: kind.name() })
     };
     let actor = if kind.is_control() { None } else { Some(actor()?) };
     // The arguments, in the table's order; the title of an ad-hoc inject is every word left.
@@ -164,15 +222,15 @@ mod tests {
     fn words_that_name_nothing_say_what_to_write() {
         let sc = reg();
         let r = sc.registry();
-        let e = parse(r, "zz share IND-0003 state_to_isac").unwrap_err();
+        let e = parse(r, "zz share IND-0003 state_to_isac").unwrap_err().to_string();
         assert!(e.contains("no team `zz`") && e.contains("pa"), "{e}");
-        let e = parse(r, "pa frobnicate").unwrap_err();
+        let e = parse(r, "pa frobnicate").unwrap_err().to_string();
         assert!(e.contains("share_indicator IND-nnnn CHANNEL"), "{e}");
-        let e = parse(r, "pa share IND-0003").unwrap_err();
+        let e = parse(r, "pa share IND-0003").unwrap_err().to_string();
         assert!(e.contains("write `pa share_indicator IND-nnnn CHANNEL`"), "{e}");
-        let e = parse(r, "pa share IND-0003 carrier_pigeon").unwrap_err();
+        let e = parse(r, "pa share IND-0003 carrier_pigeon").unwrap_err().to_string();
         assert!(e.contains("state_to_isac"), "{e}");
-        let e = parse(r, "pa deliver").unwrap_err();
+        let e = parse(r, "pa deliver").unwrap_err().to_string();
         assert!(e.contains("deliver_assessment or deliver_report"), "{e}");
     }
 

@@ -222,14 +222,16 @@ pub fn run(
 ) -> Outcome {
     let scenario = load::scenario(file)?;
     // The journal embeds this scenario's own source, so it replays without the settings.
-    let scenario =
-        ttx::batch::sweep::apply_sets(&scenario, scenario.label(), sets).map_err(Failure::input)?;
+    let scenario = ttx::batch::sweep::apply_sets(&scenario, scenario.label(), sets)
+        .map_err(|e| Failure::input(e.to_string()))?;
     let target = match until {
         Some(t) => load::tick(&scenario, t, "--until")?,
         None => scenario.registry().clock.last_tick(),
     };
-    let policy =
-        commands.map(|f| ttx::policy::Policy::load(f, &scenario)).transpose().map_err(Failure::input)?;
+    let policy = commands
+        .map(|f| ttx::policy::Policy::load(f, &scenario))
+        .transpose()
+        .map_err(|e| Failure::input(e.to_string()))?;
     let options = policy.as_ref().map_or_else(SimOptions::default, ttx::policy::Policy::sim_options);
     let staffed = options.staffed.clone();
     let mut sim = Sim::with_options(&scenario, seed, options);

@@ -8,14 +8,14 @@ use crate::Failure;
 
 /// Loads a scenario from a path, or a built-in by name, or the default when none is given.
 pub fn scenario(file: Option<&Path>) -> Result<Scenario, Failure> {
-    ttx::scenario_file::scenario(file).map_err(Failure::input)
+    ttx::scenario_file::scenario(file).map_err(|e| Failure::input(e.to_string()))
 }
 
 /// Reads a scenario file (or a built-in by name) with the files its injects attach: the
 /// scenario, or the diagnostics of a file that is not a valid scenario; a failure when there is
 /// no file to read or an attachment cannot be read.
 pub fn checked(p: &Path) -> Result<Result<Scenario, Diagnostics>, Failure> {
-    ttx::scenario_file::checked(p).map_err(Failure::input)
+    ttx::scenario_file::checked(p).map_err(|e| Failure::input(e.to_string()))
 }
 
 /// Reads an election-relative time flag and turns it into a tick of the scenario's clock.

@@ -1,5 +1,5 @@
-//! How reports and consoles write numbers: one rule of sensible precision for measured values,
-//! and the engine's thousands separators for counts.
+//! How reports, charts and consoles write numbers: one rule of sensible precision for measured
+//! values, a signed one for effects, and the engine's thousands separators for counts.
 
 pub use ttx_engine::metrics::thousands;
 
@@ -25,6 +25,20 @@ pub fn whole_or_sensible(v: f64) -> String {
     if v == v.trunc() && v.abs() < 1e15 { format!("{}", v as i64) } else { sensible(v) }
 }
 
+/// An effect (a difference) with its sign: `0` for exactly none, no decimals from 100 up,
+/// two from 1 and three below 1; `-` when there is none. Coarser than [`sensible`] from 100
+/// to 1,000 (`+150`, not `+150.2`): an effect's interval is rarely that precise.
+pub fn signed(x: Option<f64>) -> String {
+    match x {
+        // Exactly no effect (every pair identical) reads as 0, not as a rounded small number.
+        Some(0.0) => "0".into(),
+        Some(v) if v.abs() >= 100.0 => format!("{v:+.0}"),
+        Some(v) if v.abs() >= 1.0 => format!("{v:+.2}"),
+        Some(v) => format!("{v:+.3}"),
+        None => "-".into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -38,6 +52,15 @@ mod tests {
         assert_eq!(sensible(1.5), "1.50");
         assert_eq!(sensible(0.01234), "0.012");
         assert_eq!(sensible(0.0), "0.000");
+    }
+
+    #[test]
+    fn effects_are_signed() {
+        assert_eq!(signed(Some(0.0)), "0");
+        assert_eq!(signed(Some(150.25)), "+150");
+        assert_eq!(signed(Some(-1.5)), "-1.50");
+        assert_eq!(signed(Some(0.0123)), "+0.012");
+        assert_eq!(signed(None), "-");
     }
 
     #[test]

@@ -19,6 +19,29 @@ pub const PURPLE: &str = "#CC79A7";
 /// Dark grey.
 pub const GREY: &str = "#555555";
 
+/// Text and data ink of the report charts.
+pub const INK: &str = "#1d2733";
+/// Secondary text, axis numbers and axis lines of the report charts.
+pub const MUTED: &str = "#5b6876";
+/// Grid lines of the report charts.
+pub const GRIDLINE: &str = "#e1e6ea";
+/// Grid lines of the batch plots.
+pub const PLOT_GRID: &str = "#DDDDDD";
+/// Minor grid lines of the batch plots.
+pub const PLOT_LIGHT: &str = "#F6F6F6";
+/// The background, and the fill of hollow dots.
+pub const PAPER: &str = "#ffffff";
+/// Alternate rows of a forest plot of effects.
+pub const STRIPE: &str = "#f4f6f8";
+/// An effect whose 95% interval leaves out zero.
+pub const CLEAR: &str = "#1f5fa8";
+/// An effect whose interval holds zero, and the zero line.
+pub const UNCLEAR: &str = "#888888";
+/// Headings inside a chart.
+pub const HEADING: &str = "#333333";
+/// Row labels of a forest plot of effects.
+pub const LABEL: &str = "#222222";
+
 /// The colours of series in order, for charts with one colour per series.
 pub const SERIES: [&str; 8] = [BLUE, RED, GREEN, ORANGE, PURPLE, SKY, YELLOW, GREY];
 

@@ -21,6 +21,39 @@ use ttx_engine::scenario::schema::Channel;
 use ttx_engine::time::{ETime, Tick};
 use ttx_engine::{Scenario, Sim, SimOptions};
 
+/// Why a policy file was refused: where, and what to write instead.
+#[derive(Debug, thiserror::Error)]
+pub enum PolicyError {
+    /// The file could not be read.
+    #[error("--commands {}: cannot read it: {source}", path.display())]
+    Unreadable {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A problem at a line and column of the file.
+    #[error("{file}:{line}:{col}: {what}")]
+    At {
+        /// The file as named.
+        file: String,
+        /// Line, from 1.
+        line: usize,
+        /// Column, from 1.
+        col: usize,
+        /// What is wrong and what to write instead.
+        what: String,
+    },
+    /// A problem of a rule as a whole.
+    #[error("{file}: {what}")]
+    Rule {
+        /// The file as named.
+        file: String,
+        /// What is wrong and what to write instead.
+        what: String,
+    },
+}
+
 /// A policy file as written.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -147,36 +180,42 @@ fn place_of(text: &str, word: &str) -> (usize, usize) {
 impl Policy {
     /// Reads and checks a policy file against a scenario. The error reads
     /// `FILE:LINE:COL: what is wrong; what to write instead`.
-    pub fn load(path: &Path, scenario: &Scenario) -> Result<Policy, String> {
+    pub fn load(path: &Path, scenario: &Scenario) -> Result<Policy, PolicyError> {
         let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("--commands {}: cannot read it: {e}", path.display()))?;
+            .map_err(|e| PolicyError::Unreadable { path: path.to_path_buf(), source: e })?;
         Policy::parse(&path.display().to_string(), &text, scenario)
     }
 
     /// [`Policy::load`] from text; `file` names it in errors (a `.json` name reads JSON).
-    pub fn parse(file: &str, text: &str, scenario: &Scenario) -> Result<Policy, String> {
+    pub fn parse(file: &str, text: &str, scenario: &Scenario) -> Result<Policy, PolicyError> {
+        let at = |line: usize, col: usize, what: String| PolicyError::At {
+            file: file.to_string(),
+            line,
+            col,
+            what,
+        };
+        let whole_rule = |what: String| PolicyError::Rule { file: file.to_string(), what };
         let help = "a policy is (name: \"...\", staff: [\"team\", ...], rules: [Share(teams: [...], within_h: 2), At(time: \"E-30d 09:00\", team: \"...\", command: (type: \"patch\", actor: \"...\", asset: \"...\")), Respond(teams: [...], action: Isolate, within_h: 4)]); see docs/batch.md";
         let spec: PolicyFile = if file.to_ascii_lowercase().ends_with(".json") {
-            serde_json::from_str(text)
-                .map_err(|e| format!("{file}:{}:{}: {e}; {help}", e.line(), e.column()))?
+            serde_json::from_str(text).map_err(|e| at(e.line(), e.column(), format!("{e}; {help}")))?
         } else {
             ron::Options::default()
                 .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
                 .from_str(text)
                 .map_err(|e: ron::error::SpannedError| {
-                    format!("{file}:{}:{}: {}; {help}", e.span.start.line, e.span.start.col, e.code)
+                    at(e.span.start.line, e.span.start.col, format!("{}; {help}", e.code))
                 })?
         };
         let reg = scenario.registry();
         let team_ids: Vec<&str> = reg.teams.iter().map(|t| t.id.as_str()).collect();
         let unknown_team = |t: &str| {
             let (l, c) = place_of(text, t);
-            format!("{file}:{l}:{c}: the scenario has no team `{t}`; write one of: {}", team_ids.join(", "))
+            at(l, c, format!("the scenario has no team `{t}`; write one of: {}", team_ids.join(", ")))
         };
-        let team_set = |teams: &[String]| -> Result<Vec<bool>, String> {
+        let team_set = |teams: &[String]| -> Result<Vec<bool>, PolicyError> {
             let mut set = vec![false; team_ids.len()];
             if teams.is_empty() {
-                return Err(format!("{file}: a rule's `teams` is empty; name at least one team"));
+                return Err(whole_rule("a rule's `teams` is empty; name at least one team".into()));
             }
             for t in teams {
                 let i = team_ids.iter().position(|x| x == t).ok_or_else(|| unknown_team(t))?;
@@ -199,24 +238,28 @@ impl Policy {
                         return Err(unknown_team(&team));
                     }
                     let (l, c) = place_of(text, &time);
-                    let t = ETime::parse(&time).map_err(|e| format!("{file}:{l}:{c}: {e}"))?;
+                    let t = ETime::parse(&time).map_err(|e| at(l, c, e.to_string()))?;
                     let tick = reg.clock.tick_of(t).ok_or_else(|| {
-                        format!(
-                            "{file}:{l}:{c}: {t} is outside the scenario's clock ({} to {}); give a time inside it",
-                            reg.clock.start, reg.clock.end
+                        at(
+                            l,
+                            c,
+                            format!(
+                                "{t} is outside the scenario's clock ({} to {}); give a time inside it",
+                                reg.clock.start, reg.clock.end
+                            ),
                         )
                     })?;
                     let issuer = Issuer::Team(team.clone());
                     probe.check(&issuer, &command).map_err(|e| {
                         let (l, c) = command.actor().map_or((l, c), |a| place_of(text, a));
-                        format!("{file}:{l}:{c}: team {team} cannot give `{}`: {e}", command.summary())
+                        at(l, c, format!("team {team} cannot give `{}`: {e}", command.summary()))
                     })?;
                     timed.push((tick, issuer, command));
                 }
                 Rule::Share { teams, source, channels, within_h } => {
                     if channels.as_ref().is_some_and(Vec::is_empty) {
-                        return Err(format!(
-                            "{file}: a Share rule lists no channels; leave `channels` out to share on every channel the actor may use"
+                        return Err(whole_rule(
+                            "a Share rule lists no channels; leave `channels` out to share on every channel the actor may use".into(),
                         ));
                     }
                     shares.push(ShareRule { teams: team_set(&teams)?, source, channels, within_h });
@@ -416,26 +459,27 @@ mod tests {
     #[test]
     fn bad_policies_say_where_and_what_to_write() {
         let sc = scenario();
-        let e =
-            Policy::parse("p.ron", "(rules: [Share(teams: [\"nobody\"], within_h: 2)])", &sc).unwrap_err();
+        let e = Policy::parse("p.ron", "(rules: [Share(teams: [\"nobody\"], within_h: 2)])", &sc)
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("p.ron:1:24: the scenario has no team `nobody`; write one of: cisa"), "{e}");
-        let e = Policy::parse("p.ron", "(\n  rules: [Shar(teams: [])],\n)", &sc).unwrap_err();
+        let e = Policy::parse("p.ron", "(\n  rules: [Shar(teams: [])],\n)", &sc).unwrap_err().to_string();
         assert!(e.starts_with("p.ron:2:"), "{e}");
-        let e = Policy::parse("p.json", "{\"rules\": [}", &sc).unwrap_err();
+        let e = Policy::parse("p.json", "{\"rules\": [}", &sc).unwrap_err().to_string();
         assert!(e.starts_with("p.json:1:"), "{e}");
         let e = Policy::parse(
             "p.ron",
             "(rules: [At(time: \"E+400d 09:00\", team: \"pa\", command: (type: \"patch\", actor: \"x\", asset: \"y\"))])",
             &sc,
         )
-        .unwrap_err();
+        .unwrap_err().to_string();
         assert!(e.contains("outside the scenario's clock"), "{e}");
         let e = Policy::parse(
             "p.ron",
             "(rules: [At(time: \"E-30d 09:00\", team: \"fbi\", command: (type: \"patch\", actor: \"pa_sos\", asset: \"y\"))])",
             &sc,
         )
-        .unwrap_err();
+        .unwrap_err().to_string();
         assert!(e.contains("team fbi cannot give"), "{e}");
     }
 }

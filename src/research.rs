@@ -68,7 +68,8 @@ pub fn row(a: &BatchArgs, out_dir: &Path, n: u64) -> Outcome {
     let planned = match (file, runs) {
         (Some(file), Some(runs)) => {
             let scenario = load::scenario(Some(file))?;
-            let shard = shard.map(batch::Shard::parse).transpose().map_err(Failure::input)?;
+            let shard =
+                shard.map(batch::Shard::parse).transpose().map_err(|e| Failure::input(e.to_string()))?;
             let label = file.display().to_string();
             let mut plan =
                 batch::Plan::build(&scenario, &label, runs, seed.unwrap_or(1), sweeps, shard, a.extras)

@@ -303,6 +303,90 @@ fn metric_names(m: &Metrics) -> Vec<String> {
     m.scalars().into_iter().map(|(n, _)| n.to_string()).collect()
 }
 
+/// The questions asked: the doctrines alone against the session (`--baseline doctrine`),
+/// each added command, and each session command left out (every accepted one when nothing
+/// else is asked).
+fn questions(
+    sc: &Scenario,
+    opts: &Options,
+    all: &[Decision],
+    added: &[Decision],
+) -> Result<Vec<Question>, WhatifError> {
+    let mut questions = Vec::new();
+    let base = |fork: Tick| Arm { fork: fork.0, without: None, with_added: None, none: false };
+    if opts.baseline_doctrine {
+        questions.push(Question {
+            kind: "baseline",
+            decision: None,
+            fork: Tick(0),
+            with: base(Tick(0)),
+            without: Arm { none: true, ..base(Tick(0)) },
+        });
+    }
+    for (k, d) in added.iter().enumerate() {
+        questions.push(Question {
+            kind: "add",
+            decision: Some(d.clone()),
+            fork: d.tick,
+            with: Arm { with_added: Some(k), ..base(d.tick) },
+            without: base(d.tick),
+        });
+    }
+    let mut chosen = named_decisions(sc, all, &opts.without)?;
+    if opts.without.is_empty() && added.is_empty() && !opts.baseline_doctrine {
+        chosen = (0..all.len()).filter(|&i| all[i].rejected.is_none()).collect();
+    }
+    for i in chosen {
+        let d = &all[i];
+        questions.push(Question {
+            kind: "without",
+            decision: Some(d.clone()),
+            fork: d.tick,
+            with: base(d.tick),
+            without: Arm { without: Some(i), ..base(d.tick) },
+        });
+    }
+    Ok(questions)
+}
+
+/// Each question's answer: its effect on every metric over the pairs of runs
+/// (`value(arm, pair, metric)`), not yet ranked.
+fn alternatives(
+    sc: &Scenario,
+    questions: &[Question],
+    metrics: &[String],
+    runs: u64,
+    value: &dyn Fn(&Arm, u64, usize) -> Option<f64>,
+) -> Vec<Alternative> {
+    let reg = sc.registry();
+    questions
+        .iter()
+        .map(|q| {
+            let effects = metrics
+                .iter()
+                .enumerate()
+                .map(|(m, name)| {
+                    effect(name, (0..runs).map(|k| (value(&q.with, k, m), value(&q.without, k, m))))
+                })
+                .collect();
+            let (issuer, decision, line) = match &q.decision {
+                Some(d) => (issuer_label(&d.issuer), d.command.summary(), d.line),
+                None => (String::new(), "the session's commands, against the doctrines alone".to_string(), 0),
+            };
+            Alternative {
+                rank: 0,
+                kind: q.kind.to_string(),
+                line,
+                tick: q.fork.0,
+                time: reg.clock.at(q.fork).to_string(),
+                issuer,
+                decision,
+                effects,
+            }
+        })
+        .collect()
+}
+
 /// Analyses a journal's records (already read; the journal must replay exactly).
 pub fn analyse(records: &[(usize, Record)], opts: &Options) -> Result<Analysis, WhatifError> {
     analyse_with_progress(records, opts, &|_, _| {})
@@ -348,40 +432,7 @@ pub fn analyse_with_progress(
     let refused = all.iter().filter(|d| d.rejected.is_some()).count();
     let added = opts.add.iter().map(|a| parse_added(sc, a)).collect::<Result<Vec<_>, _>>()?;
 
-    let mut questions = Vec::new();
-    let base = |fork: Tick| Arm { fork: fork.0, without: None, with_added: None, none: false };
-    if opts.baseline_doctrine {
-        questions.push(Question {
-            kind: "baseline",
-            decision: None,
-            fork: Tick(0),
-            with: base(Tick(0)),
-            without: Arm { none: true, ..base(Tick(0)) },
-        });
-    }
-    for (k, d) in added.iter().enumerate() {
-        questions.push(Question {
-            kind: "add",
-            decision: Some(d.clone()),
-            fork: d.tick,
-            with: Arm { with_added: Some(k), ..base(d.tick) },
-            without: base(d.tick),
-        });
-    }
-    let mut chosen = named_decisions(sc, &all, &opts.without)?;
-    if opts.without.is_empty() && added.is_empty() && !opts.baseline_doctrine {
-        chosen = (0..all.len()).filter(|&i| all[i].rejected.is_none()).collect();
-    }
-    for i in chosen {
-        let d = &all[i];
-        questions.push(Question {
-            kind: "without",
-            decision: Some(d.clone()),
-            fork: d.tick,
-            with: base(d.tick),
-            without: Arm { without: Some(i), ..base(d.tick) },
-        });
-    }
+    let questions = questions(sc, opts, &all, &added)?;
 
     // Every distinct continuation, run once per pair.
     let mut arms: BTreeMap<Arm, usize> = BTreeMap::new();
@@ -452,33 +503,7 @@ pub fn analyse_with_progress(
         .collect::<Result<_, WhatifError>>()?;
     let value = |arm: &Arm, k: u64, m: usize| values[arms[arm] * runs as usize + k as usize][m];
 
-    let reg = sc.registry();
-    let mut alternatives: Vec<Alternative> = questions
-        .iter()
-        .map(|q| {
-            let effects = metrics
-                .iter()
-                .enumerate()
-                .map(|(m, name)| {
-                    effect(name, (0..runs).map(|k| (value(&q.with, k, m), value(&q.without, k, m))))
-                })
-                .collect();
-            let (issuer, decision, line) = match &q.decision {
-                Some(d) => (issuer_label(&d.issuer), d.command.summary(), d.line),
-                None => (String::new(), "the session's commands, against the doctrines alone".to_string(), 0),
-            };
-            Alternative {
-                rank: 0,
-                kind: q.kind.to_string(),
-                line,
-                tick: q.fork.0,
-                time: reg.clock.at(q.fork).to_string(),
-                issuer,
-                decision,
-                effects,
-            }
-        })
-        .collect();
+    let mut alternatives = alternatives(sc, &questions, &metrics, runs, &value);
     let rank_metric = rank(&mut alternatives, &metrics);
     Ok(Analysis { scenario: scenario.clone(), seed, runs: opts.runs, rank_metric, refused, alternatives })
 }

@@ -44,6 +44,36 @@ pub fn assert_exit(o: &Output, expected: i32) {
     assert!(!stderr(o).contains("panicked"), "the binary panicked:\n{}", stderr(o));
 }
 
+/// A fresh empty folder for one test, removed when dropped (pass or fail).
+pub fn scratch() -> tempfile::TempDir {
+    tempfile::tempdir().expect("a scratch folder")
+}
+
+/// Runs `ttx` with arguments that must succeed; its stdout.
+pub fn ok(args: &[&str]) -> String {
+    let o = ttx(args);
+    assert!(o.status.success(), "ttx {args:?} failed: {}\n{}", stdout(&o), stderr(&o));
+    stdout(&o)
+}
+
+/// Runs `ttx` with arguments it must refuse as bad input (exit 2) with `needle` in the message.
+pub fn fails_with(args: &[&str], needle: &str) {
+    let o = ttx(args);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "ttx {args:?}: {err}");
+    assert!(err.contains(needle), "ttx {args:?}: expected `{needle}` in: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+/// The Markdown after-action report of a journal (written beside it as `.md`).
+pub fn report_md(journal: &Path) -> String {
+    let out = journal.with_extension("md");
+    let (j, o) = (journal.to_str().expect("utf-8 path"), out.to_str().expect("utf-8 path"));
+    let run = ttx(&["report", j, "--format", "md", "--out", o]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    std::fs::read_to_string(out).expect("the report is written")
+}
+
 /// The shipped scenario files.
 pub fn shipped() -> Vec<PathBuf> {
     let mut v = Vec::new();

@@ -5,12 +5,8 @@ use std::time::Duration;
 
 use nix::sys::termios::LocalFlags;
 
+use crate::harness::scratch;
 use crate::pty::{BIN, Session, WAIT};
-
-/// A fresh empty folder for one test, removed when dropped.
-fn scratch() -> tempfile::TempDir {
-    tempfile::tempdir().expect("a scratch folder")
-}
 
 /// Asserts the terminal is back as a shell expects it: line editing and echo on,
 /// the main screen shown, the cursor visible.

@@ -5,32 +5,13 @@
 //! from numbers typed into the test.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
 use ttx_engine::events::{AttemptOutcome, EventKind};
 use ttx_engine::journal::{self, JournalWriter, Record};
 use ttx_engine::scenario::schema::{Channel, MeasureSpec};
 use ttx_engine::{ETime, Issuer, Metrics, Scenario, Sim, SimOptions, Statement, builtin};
 
-fn ttx(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ttx")).args(args).output().expect("runs ttx")
-}
-
-fn ok(args: &[&str]) -> String {
-    let o = ttx(args);
-    assert!(
-        o.status.success(),
-        "ttx {args:?} failed: {}\n{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).to_string()
-}
-
-/// A fresh directory for one test, removed when it ends (pass or fail).
-fn scratch() -> tempfile::TempDir {
-    tempfile::tempdir().expect("temp dir")
-}
+use crate::harness::{fails_with, ok, scratch};
 
 fn s(p: &Path) -> &str {
     p.to_str().expect("utf-8 path")
@@ -547,14 +528,6 @@ fn batch_report_lists_every_point_and_metric() {
     assert!(!html.contains("alert(1)"));
     assert!(html.contains("id=\"plot0-bg\""));
     assert_eq!(std::fs::read_dir(dir.join("batch-charts")).expect("charts").count(), effect_charts + 2);
-}
-
-fn fails_with(args: &[&str], needle: &str) {
-    let o = ttx(args);
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(2), "ttx {args:?}: {err}");
-    assert!(err.contains(needle), "ttx {args:?}: expected `{needle}` in: {err}");
-    assert!(!err.contains("panicked"), "{err}");
 }
 
 #[test]

@@ -15,9 +15,9 @@ use ttx_engine::{Resolution, Sim, SimOptions};
 
 /// One run of a scenario to its end: what `ttx run --json` prints.
 fn run_json(scenario: &str, seed: u64, sets: &[String], commands: Option<&Path>) -> Result<String, String> {
-    let base = ttx::scenario_file::scenario(Some(Path::new(scenario)))?;
-    let sc = batch::sweep::apply_sets(&base, base.label(), sets)?;
-    let policy = commands.map(|f| ttx::policy::Policy::load(f, &sc)).transpose()?;
+    let base = ttx::scenario_file::scenario(Some(Path::new(scenario))).map_err(|e| e.to_string())?;
+    let sc = batch::sweep::apply_sets(&base, base.label(), sets).map_err(|e| e.to_string())?;
+    let policy = commands.map(|f| ttx::policy::Policy::load(f, &sc)).transpose().map_err(|e| e.to_string())?;
     let options = policy.as_ref().map_or_else(SimOptions::default, ttx::policy::Policy::sim_options);
     let mut sim = Sim::with_options(&sc, seed, options);
     let end = sc.registry().clock.last_tick();
@@ -89,9 +89,10 @@ mod _ttx {
         let plots = if plots.is_empty() {
             Vec::new()
         } else {
-            ttx::batch::render::Format::parse_list(&plots.join(",")).map_err(PyValueError::new_err)?
+            ttx::batch::render::Format::parse_list(&plots.join(",")).map_err(|e| PyValueError::new_err(e.to_string()))?
         };
-        let sc = ttx::scenario_file::scenario(Some(Path::new(&scenario))).map_err(PyValueError::new_err)?;
+        let sc = ttx::scenario_file::scenario(Some(Path::new(&scenario)))
+            .map_err(|e| PyValueError::new_err(e.to_string()))?;
         let opts = BatchOptions {
             scenario,
             runs,

@@ -27,6 +27,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Number, Value};
 use ttx_engine::rng::Streams;
 
+use super::FlagError;
+
 /// Which design.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -99,41 +101,46 @@ impl PartialEq for Design {
 struct Cache(OnceLock<Arc<Vec<Vec<f64>>>>);
 
 /// Reads `--design KIND:N` (and `morris:N:L`): the kind, N and the Morris levels.
-pub fn parse(text: &str) -> Result<(Kind, u32, Option<u32>), String> {
+pub fn parse(text: &str) -> Result<(Kind, u32, Option<u32>), FlagError> {
     let help = "write --design lhs:N, sobol:N or morris:N (for example --design sobol:1024; morris:N:L for L grid levels)";
+    let bad = |what: String| FlagError::quoted("--design", text, what);
     let parts: Vec<&str> = text.split(':').map(str::trim).collect();
     let kind = match parts[0] {
         "lhs" => Kind::Lhs,
         "sobol" | "saltelli" => Kind::Sobol,
         "morris" => Kind::Morris,
-        other => return Err(format!("--design `{text}`: there is no design `{other}`; {help}")),
+        other => return Err(bad(format!("there is no design `{other}`; {help}"))),
     };
     let max_parts = if kind == Kind::Morris { 3 } else { 2 };
     if parts.len() < 2 || parts.len() > max_parts {
-        return Err(format!("--design `{text}`: {help}"));
+        return Err(bad(help.to_string()));
     }
     let n: u32 = parts[1]
         .parse()
-        .map_err(|_| format!("--design `{text}`: `{}` is not a whole number of points; {help}", parts[1]))?;
+        .map_err(|_| bad(format!("`{}` is not a whole number of points; {help}", parts[1])))?;
     let (least, what) = match kind {
         Kind::Lhs => (MIN_LHS, "points"),
         Kind::Sobol => (MIN_SOBOL, "base rows (a power of two such as 512 or 1024 is usual)"),
         Kind::Morris => (MIN_MORRIS, "trajectories (10 to 50 is usual)"),
     };
     if n < least {
-        return Err(format!(
-            "--design {text}: too small; {} takes at least {least} {what}: write --design {}:{}",
-            kind.name(),
-            kind.name(),
-            least.max(if kind == Kind::Sobol { 512 } else { least })
-        ));
+        return Err(FlagError {
+            flag: "--design",
+            value: text.to_string(),
+            what: format!(
+                "too small; {} takes at least {least} {what}: write --design {}:{}",
+                kind.name(),
+                kind.name(),
+                least.max(if kind == Kind::Sobol { 512 } else { least })
+            ),
+        });
     }
     let levels = match (kind, parts.get(2)) {
         (Kind::Morris, Some(l)) => {
             let l: u32 = l.parse().ok().filter(|l| *l >= 2 && l % 2 == 0 && *l <= 1000).ok_or_else(|| {
-                format!(
-                    "--design `{text}`: the number of Morris levels is an even number from 2 to 1000 (4 is usual): write --design morris:{n}:4"
-                )
+                bad(format!(
+                    "the number of Morris levels is an even number from 2 to 1000 (4 is usual): write --design morris:{n}:4"
+                ))
             })?;
             Some(l)
         }
@@ -144,15 +151,16 @@ pub fn parse(text: &str) -> Result<(Kind, u32, Option<u32>), String> {
 }
 
 /// Reads `--vary PATH=LO:HI`: the path and the two ends, as written.
-pub fn parse_vary(arg: &str) -> Result<(String, String, String), String> {
+pub fn parse_vary(arg: &str) -> Result<(String, String, String), FlagError> {
     let example = "for example --vary sharing.isac_membership=0.2:0.9";
     let Some((path, range)) = arg.split_once('=') else {
-        return Err(format!("--vary `{arg}`: write PATH=LO:HI ({example})"));
+        return Err(FlagError::quoted("--vary", arg, format!("write PATH=LO:HI ({example})")));
     };
     let path = path.trim();
     if path.is_empty() {
-        return Err(format!("--vary `{arg}`: the path before `=` is empty ({example})"));
+        return Err(FlagError::quoted("--vary", arg, format!("the path before `=` is empty ({example})")));
     }
+    let bad = |what: String| FlagError { flag: "--vary", value: format!("{path}={range}"), what };
     let parts: Vec<&str> = range.split(':').map(str::trim).collect();
     if parts.len() != 2 || parts.iter().any(|p| p.is_empty()) {
         let fix = if parts.len() == 3 {
@@ -163,14 +171,14 @@ pub fn parse_vary(arg: &str) -> Result<(String, String, String), String> {
         } else {
             format!(" ({example})")
         };
-        return Err(format!("--vary {path}={range}: a range to vary over is LO:HI, two numbers{fix}"));
+        return Err(bad(format!("a range to vary over is LO:HI, two numbers{fix}")));
     }
     let num = |p: &str| p.parse::<f64>().ok().filter(|x| x.is_finite());
     for p in &parts {
         if num(p).is_none() {
-            return Err(format!(
-                "--vary {path}={range}: `{p}` is not a number; a design varies numbers between LO and HI ({example}); sweep true/false and text values with --sweep {path}=A,B"
-            ));
+            return Err(bad(format!(
+                "`{p}` is not a number; a design varies numbers between LO and HI ({example}); sweep true/false and text values with --sweep {path}=A,B"
+            )));
         }
     }
     let (lo, hi) = (num(parts[0]).unwrap_or(0.0), num(parts[1]).unwrap_or(0.0));
@@ -180,7 +188,7 @@ pub fn parse_vary(arg: &str) -> Result<(String, String, String), String> {
         } else {
             format!("to hold it at {}, leave it out of the design", parts[0])
         };
-        return Err(format!("--vary {path}={range}: the range is empty; {fix}"));
+        return Err(bad(format!("the range is empty; {fix}")));
     }
     Ok((path.to_string(), parts[0].to_string(), parts[1].to_string()))
 }
@@ -531,7 +539,7 @@ mod tests {
             ("morris:10:3", "even number"),
             ("lhs:10:2", "write --design lhs:N"),
         ] {
-            let e = parse(text).unwrap_err();
+            let e = parse(text).unwrap_err().to_string();
             assert!(e.contains(says), "{text}: {e}");
         }
         assert_eq!(parse("morris:10").unwrap(), (Kind::Morris, 10, Some(4)));
@@ -544,7 +552,7 @@ mod tests {
             ("x=1:1", "the range is empty"),
             ("=1:2", "the path before `=` is empty"),
         ] {
-            let e = parse_vary(arg).unwrap_err();
+            let e = parse_vary(arg).unwrap_err().to_string();
             assert!(e.contains(says), "{arg}: {e}");
         }
     }

@@ -176,15 +176,12 @@ pub fn run_json(m: &ttx_engine::Metrics, sim: &Sim) -> Result<String, serde_json
     serde_json::to_string(&RunJson { metrics: m, series: series_rows(sim), campaigns, jurisdictions })
 }
 
-/// The campaigns and jurisdictions of a finished (or stopped) run.
-pub fn entities(sim: &Sim) -> (Vec<CampaignRow>, Vec<JurisdictionRow>) {
-    let reg = sim.registry();
-    let at = |t: ttx_engine::Tick| reg.clock.at(t).0;
-    let indicators = sim.indicators();
-    let is_jurisdiction = |a: ttx_engine::model::registry::ActorIx| {
-        matches!(reg.actor(a).kind, ActorKind::Local | ActorKind::StateOffice)
-    };
-    let mut camps: Vec<CampaignRow> = reg
+/// A row per campaign and per jurisdiction (local office or state office, in the registry's
+/// order) with nothing yet recorded, and each actor's jurisdiction row.
+fn blank_rows(
+    reg: &ttx_engine::model::registry::Registry,
+) -> (Vec<CampaignRow>, Vec<JurisdictionRow>, Vec<Option<usize>>) {
+    let camps: Vec<CampaignRow> = reg
         .campaigns
         .iter()
         .map(|c| CampaignRow {
@@ -228,6 +225,18 @@ pub fn entities(sim: &Sim) -> (Vec<CampaignRow>, Vec<JurisdictionRow>) {
             dwell_censored: None,
         });
     }
+    (camps, juris, row_of)
+}
+
+/// The campaigns and jurisdictions of a finished (or stopped) run.
+pub fn entities(sim: &Sim) -> (Vec<CampaignRow>, Vec<JurisdictionRow>) {
+    let reg = sim.registry();
+    let at = |t: ttx_engine::Tick| reg.clock.at(t).0;
+    let indicators = sim.indicators();
+    let is_jurisdiction = |a: ttx_engine::model::registry::ActorIx| {
+        matches!(reg.actor(a).kind, ActorKind::Local | ActorKind::StateOffice)
+    };
+    let (mut camps, mut juris, row_of) = blank_rows(reg);
     // (campaign, jurisdiction) pairs already attempted.
     let mut reached: std::collections::BTreeSet<(usize, usize)> = std::collections::BTreeSet::new();
     for e in sim.events() {

@@ -13,9 +13,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ttx_engine::rng::StableHasher;
 
-use super::BatchError;
 use super::stats::Stats;
 use super::sweep;
+use super::{BatchError, FlagError};
 
 /// Which share of a batch's runs one process does: runs whose task number `k`
 /// (point × runs + run) satisfies `k % count == index`.
@@ -29,26 +29,24 @@ pub struct Shard {
 
 impl Shard {
     /// Reads `I/N`.
-    pub fn parse(text: &str) -> Result<Shard, String> {
+    pub fn parse(text: &str) -> Result<Shard, FlagError> {
         let help = "write --shard I/N with 0 <= I < N, e.g. --shard 0/4 for the first of four \
                     (Slurm: --shard $SLURM_ARRAY_TASK_ID/N)";
+        let bad = |what: String| FlagError::quoted("--shard", text, what);
         let Some((i, n)) = text.split_once('/') else {
-            return Err(format!("--shard `{text}`: {help}"));
+            return Err(bad(help.to_string()));
         };
-        let index: u32 =
-            i.trim().parse().map_err(|_| format!("--shard `{text}`: `{i}` is not a shard number; {help}"))?;
-        let count: u32 = n
-            .trim()
-            .parse()
-            .map_err(|_| format!("--shard `{text}`: `{n}` is not a number of shards; {help}"))?;
+        let index: u32 = i.trim().parse().map_err(|_| bad(format!("`{i}` is not a shard number; {help}")))?;
+        let count: u32 =
+            n.trim().parse().map_err(|_| bad(format!("`{n}` is not a number of shards; {help}")))?;
         if count == 0 {
-            return Err(format!("--shard `{text}`: there must be at least one shard; {help}"));
+            return Err(bad(format!("there must be at least one shard; {help}")));
         }
         if index >= count {
-            return Err(format!(
-                "--shard `{text}`: shards are numbered from 0 to {}, so {index} does not exist; {help}",
+            return Err(bad(format!(
+                "shards are numbered from 0 to {}, so {index} does not exist; {help}",
                 count - 1
-            ));
+            )));
         }
         Ok(Shard { index, count })
     }

@@ -25,7 +25,7 @@ use crate::palette;
 
 use super::BatchError;
 use super::files::{self, Manifest, PointSummary, RunRow};
-use super::render::{Format, Picture, Recorder};
+use super::render::{Format, Picture, Recorder, RenderError};
 use super::stats::{Stats, percentile};
 use super::sweep;
 
@@ -37,8 +37,8 @@ const fn colour(hex: &str) -> RGBColor {
 
 const BOX: RGBColor = colour(palette::SKY);
 const EDGE: RGBColor = colour(palette::BLUE);
-const GRID: RGBColor = RGBColor(0xdd, 0xdd, 0xdd);
-const LIGHT: RGBColor = RGBColor(0xf6, 0xf6, 0xf6);
+const GRID: RGBColor = colour(palette::PLOT_GRID);
+const LIGHT: RGBColor = colour(palette::PLOT_LIGHT);
 const MEAN: RGBColor = colour(palette::RED);
 const SERIES: [RGBColor; 8] = [
     colour(palette::SERIES[0]),
@@ -78,7 +78,7 @@ pub fn draw(
 pub fn write(
     dir: &Path,
     stem: &str,
-    pic: Result<Picture, String>,
+    pic: Result<Picture, RenderError>,
     formats: &[Format],
 ) -> Result<Vec<std::path::PathBuf>, BatchError> {
     let first = dir.join(format!("{stem}.{}", formats.first().map_or("svg", |f| f.ext())));
@@ -163,12 +163,12 @@ fn label_below(
     at: (i32, i32),
     text: &str,
     size: u32,
-) -> Result<(), String> {
+) -> Result<(), RenderError> {
     let style = ("sans-serif", size).into_font().color(&BLACK).pos(plotters::style::text_anchor::Pos::new(
         plotters::style::text_anchor::HPos::Center,
         plotters::style::text_anchor::VPos::Top,
     ));
-    root.draw(&Text::new(text.to_string(), at, style)).map_err(|e| e.to_string())
+    root.draw(&Text::new(text.to_string(), at, style)).map_err(RenderError::draw)
 }
 
 /// One box of a distribution chart: a label, the values (sorted) and their statistics.
@@ -201,7 +201,7 @@ fn draw_groups(
     caption: &str,
     y_desc: &str,
     groups: &[Group],
-) -> Result<i32, String> {
+) -> Result<i32, RenderError> {
     let n = groups.len().max(1);
     let quartiles: Vec<Option<[f64; 5]>> = groups
         .iter()
@@ -221,7 +221,7 @@ fn draw_groups(
         .x_label_area_size(10)
         .y_label_area_size(70)
         .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), y0..y1)
-        .map_err(|e| e.to_string())?;
+        .map_err(RenderError::draw)?;
     chart
         .configure_mesh()
         .disable_x_mesh()
@@ -232,8 +232,8 @@ fn draw_groups(
         .y_label_formatter(&tick)
         .label_style(("sans-serif", 13))
         .draw()
-        .map_err(|e| e.to_string())?;
-    let e = |e: DrawingAreaErrorKind<_>| e.to_string();
+        .map_err(RenderError::draw)?;
+    let e = |e: DrawingAreaErrorKind<_>| RenderError::draw(e);
     for (i, (q, g)) in quartiles.iter().zip(groups).enumerate() {
         let x = i as f64;
         if let Some([p5, p25, p50, p75, p95]) = *q {
@@ -278,7 +278,7 @@ fn distribution(
     j: usize,
     rows: &[RunRow],
     sums: &[PointSummary],
-) -> Result<Picture, String> {
+) -> Result<Picture, RenderError> {
     let n_points = sums.len().max(1);
     let width = (140 + 70 * n_points as u32).clamp(720, 2400);
     let mut groups = Vec::new();
@@ -296,7 +296,7 @@ fn distribution(
     let mut pic = Picture::new((width, 520));
     {
         let root = pic.backend().into_drawing_area();
-        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        root.fill(&WHITE).map_err(RenderError::draw)?;
         let caption =
             format!("{}: distribution per sweep point ({} runs each)", metrics::label(name), m.runs);
         let bottom = draw_groups(&root, &root, &caption, &axis_desc(name), &groups)?;
@@ -305,20 +305,20 @@ fn distribution(
             label_below(&root, (width as i32 / 2, bottom + 28), &axis, 14)?;
         }
         label_below(&root, (width as i32 / 2, bottom + 48), NOTE, 12)?;
-        root.present().map_err(|e| e.to_string())?;
+        root.present().map_err(RenderError::draw)?;
     }
     Ok(pic)
 }
 
 /// Side-by-side box plots comparing batches, one panel per metric: `panels` holds,
 /// per metric, its name and one group per batch.
-pub fn comparison_svg(title: &str, panels: &[(String, Vec<Group>)]) -> Result<String, String> {
+pub fn comparison_svg(title: &str, panels: &[(String, Vec<Group>)]) -> Result<String, RenderError> {
     let n = panels.len().max(1);
     let width = 380 * n as u32;
     let mut pic = Picture::new((width, 540));
     {
         let root = pic.backend().into_drawing_area();
-        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        root.fill(&WHITE).map_err(RenderError::draw)?;
         let (head, body) = root.split_vertically(36);
         head.draw(&Text::new(
             title.to_string(),
@@ -328,27 +328,27 @@ pub fn comparison_svg(title: &str, panels: &[(String, Vec<Group>)]) -> Result<St
                 plotters::style::text_anchor::VPos::Top,
             )),
         ))
-        .map_err(|e| e.to_string())?;
+        .map_err(RenderError::draw)?;
         let mut bottom = 0;
         for (area, (name, groups)) in body.split_evenly((1, n)).iter().zip(panels) {
             bottom = draw_groups(&root, area, name, name, groups)?;
         }
         label_below(&root, (width as i32 / 2, bottom + 40), NOTE, 12)?;
-        root.present().map_err(|e| e.to_string())?;
+        root.present().map_err(RenderError::draw)?;
     }
     pic.svg()
 }
 
-fn trend(m: &Manifest, name: &str, _j: usize, k: usize, sums: &[PointSummary]) -> Result<Picture, String> {
+/// The series of a trend chart: one per combination of the other sweeps' values, in point
+/// order, each the (x, statistics) of its points.
+fn trend_series<'a>(
+    m: &Manifest,
+    name: &str,
+    k: usize,
+    sums: &'a [PointSummary],
+    xs: &[f64],
+) -> Vec<(String, Vec<(f64, &'a Stats)>)> {
     let sweep = &m.sweeps[k];
-    let numeric = sweep.values.iter().all(Value::is_number);
-    let xs: Vec<f64> = sweep
-        .values
-        .iter()
-        .enumerate()
-        .map(|(i, v)| if numeric { v.as_f64().unwrap_or(i as f64) } else { i as f64 })
-        .collect();
-    // One series per combination of the other sweeps' values, in point order.
     let mut series: Vec<(String, Vec<(f64, &Stats)>)> = Vec::new();
     for s in sums {
         let key: Vec<String> = m
@@ -368,6 +368,25 @@ fn trend(m: &Manifest, name: &str, _j: usize, k: usize, sums: &[PointSummary]) -
             None => series.push((key, vec![(xs[xi], st)])),
         }
     }
+    series
+}
+
+fn trend(
+    m: &Manifest,
+    name: &str,
+    _j: usize,
+    k: usize,
+    sums: &[PointSummary],
+) -> Result<Picture, RenderError> {
+    let sweep = &m.sweeps[k];
+    let numeric = sweep.values.iter().all(Value::is_number);
+    let xs: Vec<f64> = sweep
+        .values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| if numeric { v.as_f64().unwrap_or(i as f64) } else { i as f64 })
+        .collect();
+    let series = trend_series(m, name, k, sums, &xs);
     let (x0, x1) = {
         let lo = xs.iter().copied().fold(f64::INFINITY, f64::min);
         let hi = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -395,14 +414,14 @@ fn trend(m: &Manifest, name: &str, _j: usize, k: usize, sums: &[PointSummary]) -
     let mut pic = Picture::new((width, 520));
     {
         let root = pic.backend().into_drawing_area();
-        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        root.fill(&WHITE).map_err(RenderError::draw)?;
         let mut chart = ChartBuilder::on(&root)
             .caption(caption, ("sans-serif", 18))
             .margin(16)
             .x_label_area_size(50)
             .y_label_area_size(70)
             .build_cartesian_2d(x0..x1, y0..y1)
-            .map_err(|e| e.to_string())?;
+            .map_err(RenderError::draw)?;
         let labels: Vec<String> = sweep.values.iter().map(sweep::show).collect();
         let categorical = |x: &f64| {
             let i = x.round();
@@ -423,14 +442,14 @@ fn trend(m: &Manifest, name: &str, _j: usize, k: usize, sums: &[PointSummary]) -
         if !numeric {
             mesh.x_labels(labels.len() * 2 + 1).x_label_formatter(&categorical);
         }
-        mesh.draw().map_err(|e| e.to_string())?;
+        mesh.draw().map_err(RenderError::draw)?;
         let many = series.len() > 1;
         for (si, (key, pts)) in series.iter().enumerate() {
             let color = SERIES[si % SERIES.len()];
             let line: Vec<(f64, f64)> = pts.iter().filter_map(|(x, st)| st.mean.map(|y| (*x, y))).collect();
             let drawn = chart
                 .draw_series(LineSeries::new(line.clone(), color.stroke_width(2)))
-                .map_err(|e| e.to_string())?;
+                .map_err(RenderError::draw)?;
             if many {
                 drawn
                     .label(key.clone())
@@ -445,12 +464,12 @@ fn trend(m: &Manifest, name: &str, _j: usize, k: usize, sums: &[PointSummary]) -
                             PathElement::new(vec![(*x - cap, lo), (*x + cap, lo)], color.stroke_width(1)),
                             PathElement::new(vec![(*x - cap, hi), (*x + cap, hi)], color.stroke_width(1)),
                         ])
-                        .map_err(|e| e.to_string())?;
+                        .map_err(RenderError::draw)?;
                 }
             }
             chart
                 .draw_series(line.iter().map(|&(x, y)| Circle::new((x, y), 4, color.filled())))
-                .map_err(|e| e.to_string())?;
+                .map_err(RenderError::draw)?;
         }
         if many {
             chart
@@ -460,9 +479,9 @@ fn trend(m: &Manifest, name: &str, _j: usize, k: usize, sums: &[PointSummary]) -
                 .label_font(("sans-serif", 12))
                 .position(SeriesLabelPosition::UpperRight)
                 .draw()
-                .map_err(|e| e.to_string())?;
+                .map_err(RenderError::draw)?;
         }
-        root.present().map_err(|e| e.to_string())?;
+        root.present().map_err(RenderError::draw)?;
     }
     Ok(pic)
 }
@@ -470,100 +489,107 @@ fn trend(m: &Manifest, name: &str, _j: usize, k: usize, sums: &[PointSummary]) -
 /// The chart of one metric's sensitivity indices: Sobol first- and total-order indices as
 /// paired bars with their 95% intervals, or Morris mu* against sigma, one labelled dot per
 /// parameter (mu* with its interval).
-pub fn sensitivity_chart(m: &super::sensitivity::MetricIndices, runs: u32) -> Result<Picture, String> {
+pub fn sensitivity_chart(m: &super::sensitivity::MetricIndices, runs: u32) -> Result<Picture, RenderError> {
     let per =
         if runs == 1 { "one run per point".to_string() } else { format!("mean of {runs} runs per point") };
-    if !m.sobol.is_empty() {
-        let k = m.sobol.len();
-        let top = m
-            .sobol
-            .iter()
-            .flat_map(|s| [s.s1.high, s.st.high, s.s1.estimate, s.st.estimate])
-            .filter(|x| x.is_finite())
-            .fold(1.0f64, f64::max);
-        let bottom = m
-            .sobol
-            .iter()
-            .flat_map(|s| [s.s1.low, s.s1.estimate])
-            .filter(|x| x.is_finite())
-            .fold(0.0f64, f64::min);
-        let labels: Vec<String> = m.sobol.iter().map(|s| s.parameter.clone()).collect();
-        let width = (k as u32 * 160 + 200).clamp(700, 2400);
-        let mut pic = Picture::new((width, 560));
+    if m.sobol.is_empty() { morris_chart(m, &per) } else { sobol_chart(m, &per) }
+}
+
+/// Sobol first- and total-order indices as paired bars with their 95% intervals.
+fn sobol_chart(m: &super::sensitivity::MetricIndices, per: &str) -> Result<Picture, RenderError> {
+    let k = m.sobol.len();
+    let top = m
+        .sobol
+        .iter()
+        .flat_map(|s| [s.s1.high, s.st.high, s.s1.estimate, s.st.estimate])
+        .filter(|x| x.is_finite())
+        .fold(1.0f64, f64::max);
+    let bottom = m
+        .sobol
+        .iter()
+        .flat_map(|s| [s.s1.low, s.s1.estimate])
+        .filter(|x| x.is_finite())
+        .fold(0.0f64, f64::min);
+    let labels: Vec<String> = m.sobol.iter().map(|s| s.parameter.clone()).collect();
+    let width = (k as u32 * 160 + 200).clamp(700, 2400);
+    let mut pic = Picture::new((width, 560));
+    {
+        let root = pic.backend().into_drawing_area();
+        root.fill(&WHITE).map_err(RenderError::draw)?;
+        let caption =
+            format!("{}: Sobol indices, 95% bootstrap intervals ({per})", metrics::label(&m.metric));
+        let mut chart = ChartBuilder::on(&root)
+            .caption(caption, ("sans-serif", 18))
+            .margin(16)
+            .x_label_area_size(90)
+            .y_label_area_size(60)
+            .build_cartesian_2d(-0.5f64..(k as f64 - 0.5), (bottom - 0.05)..(top + 0.05))
+            .map_err(RenderError::draw)?;
+        let name = |x: &f64| {
+            let i = x.round();
+            if (x - i).abs() < 1e-6 && i >= 0.0 {
+                labels.get(i as usize).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
+        };
+        chart
+            .configure_mesh()
+            .y_desc("share of the metric's variance")
+            .x_desc("parameter")
+            .x_labels(2 * k + 1)
+            .x_label_formatter(&name)
+            .label_style(("sans-serif", 13))
+            .light_line_style(LIGHT)
+            .bold_line_style(GRID)
+            .draw()
+            .map_err(RenderError::draw)?;
+        for (which, color, dx) in
+            [("first order (S1)", SERIES[0], -0.18), ("total order (ST)", SERIES[1], 0.18)]
         {
-            let root = pic.backend().into_drawing_area();
-            root.fill(&WHITE).map_err(|e| e.to_string())?;
-            let caption =
-                format!("{}: Sobol indices, 95% bootstrap intervals ({per})", metrics::label(&m.metric));
-            let mut chart = ChartBuilder::on(&root)
-                .caption(caption, ("sans-serif", 18))
-                .margin(16)
-                .x_label_area_size(90)
-                .y_label_area_size(60)
-                .build_cartesian_2d(-0.5f64..(k as f64 - 0.5), (bottom - 0.05)..(top + 0.05))
-                .map_err(|e| e.to_string())?;
-            let name = |x: &f64| {
-                let i = x.round();
-                if (x - i).abs() < 1e-6 && i >= 0.0 {
-                    labels.get(i as usize).cloned().unwrap_or_default()
-                } else {
-                    String::new()
-                }
-            };
+            let bars: Vec<(f64, f64, f64, f64)> = m
+                .sobol
+                .iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    let iv = if dx < 0.0 { s.s1 } else { s.st };
+                    (i as f64 + dx, iv.estimate, iv.low, iv.high)
+                })
+                .collect();
             chart
-                .configure_mesh()
-                .y_desc("share of the metric's variance")
-                .x_desc("parameter")
-                .x_labels(2 * k + 1)
-                .x_label_formatter(&name)
-                .label_style(("sans-serif", 13))
-                .light_line_style(LIGHT)
-                .bold_line_style(GRID)
-                .draw()
-                .map_err(|e| e.to_string())?;
-            for (which, color, dx) in
-                [("first order (S1)", SERIES[0], -0.18), ("total order (ST)", SERIES[1], 0.18)]
-            {
-                let bars: Vec<(f64, f64, f64, f64)> = m
-                    .sobol
-                    .iter()
-                    .enumerate()
-                    .map(|(i, s)| {
-                        let iv = if dx < 0.0 { s.s1 } else { s.st };
-                        (i as f64 + dx, iv.estimate, iv.low, iv.high)
-                    })
-                    .collect();
-                chart
-                    .draw_series(bars.iter().map(|&(x, y, _, _)| {
-                        Rectangle::new([(x - 0.16, 0.0), (x + 0.16, y)], color.mix(0.75).filled())
-                    }))
-                    .map_err(|e| e.to_string())?
-                    .label(which)
-                    .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], color.filled()));
-                for &(x, _, lo, hi) in &bars {
-                    if lo.is_finite() && hi.is_finite() {
-                        chart
-                            .draw_series([
-                                PathElement::new(vec![(x, lo), (x, hi)], BLACK.stroke_width(1)),
-                                PathElement::new(vec![(x - 0.05, lo), (x + 0.05, lo)], BLACK.stroke_width(1)),
-                                PathElement::new(vec![(x - 0.05, hi), (x + 0.05, hi)], BLACK.stroke_width(1)),
-                            ])
-                            .map_err(|e| e.to_string())?;
-                    }
+                .draw_series(bars.iter().map(|&(x, y, _, _)| {
+                    Rectangle::new([(x - 0.16, 0.0), (x + 0.16, y)], color.mix(0.75).filled())
+                }))
+                .map_err(RenderError::draw)?
+                .label(which)
+                .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], color.filled()));
+            for &(x, _, lo, hi) in &bars {
+                if lo.is_finite() && hi.is_finite() {
+                    chart
+                        .draw_series([
+                            PathElement::new(vec![(x, lo), (x, hi)], BLACK.stroke_width(1)),
+                            PathElement::new(vec![(x - 0.05, lo), (x + 0.05, lo)], BLACK.stroke_width(1)),
+                            PathElement::new(vec![(x - 0.05, hi), (x + 0.05, hi)], BLACK.stroke_width(1)),
+                        ])
+                        .map_err(RenderError::draw)?;
                 }
             }
-            chart
-                .configure_series_labels()
-                .background_style(WHITE.mix(0.85))
-                .border_style(BLACK)
-                .label_font(("sans-serif", 12))
-                .position(SeriesLabelPosition::UpperRight)
-                .draw()
-                .map_err(|e| e.to_string())?;
-            root.present().map_err(|e| e.to_string())?;
         }
-        return Ok(pic);
+        chart
+            .configure_series_labels()
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .label_font(("sans-serif", 12))
+            .position(SeriesLabelPosition::UpperRight)
+            .draw()
+            .map_err(RenderError::draw)?;
+        root.present().map_err(RenderError::draw)?;
     }
+    Ok(pic)
+}
+
+/// Morris mu* against sigma, one labelled dot per parameter (mu* with its interval).
+fn morris_chart(m: &super::sensitivity::MetricIndices, per: &str) -> Result<Picture, RenderError> {
     let pts: Vec<(f64, f64, f64, f64, String)> = m
         .morris
         .iter()
@@ -576,7 +602,7 @@ pub fn sensitivity_chart(m: &super::sensitivity::MetricIndices, runs: u32) -> Re
     let mut pic = Picture::new((900, 600));
     {
         let root = pic.backend().into_drawing_area();
-        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        root.fill(&WHITE).map_err(RenderError::draw)?;
         let caption = format!("{}: Morris screening ({per})", metrics::label(&m.metric));
         let mut chart = ChartBuilder::on(&root)
             .caption(caption, ("sans-serif", 18))
@@ -584,7 +610,7 @@ pub fn sensitivity_chart(m: &super::sensitivity::MetricIndices, runs: u32) -> Re
             .x_label_area_size(50)
             .y_label_area_size(70)
             .build_cartesian_2d(0.0..xmax, 0.0..ymax)
-            .map_err(|e| e.to_string())?;
+            .map_err(RenderError::draw)?;
         chart
             .configure_mesh()
             .x_desc(format!("mu* (mean |effect| of a whole range, {}), 95% interval", axis_desc(&m.metric)))
@@ -593,18 +619,18 @@ pub fn sensitivity_chart(m: &super::sensitivity::MetricIndices, runs: u32) -> Re
             .light_line_style(LIGHT)
             .bold_line_style(GRID)
             .draw()
-            .map_err(|e| e.to_string())?;
+            .map_err(RenderError::draw)?;
         for (i, (x, y, lo, hi, name)) in pts.iter().enumerate() {
             let color = SERIES[i % SERIES.len()];
             let y = if y.is_finite() { *y } else { 0.0 };
             if lo.is_finite() && hi.is_finite() {
                 chart
                     .draw_series([PathElement::new(vec![(*lo, y), (*hi, y)], color.stroke_width(1))])
-                    .map_err(|e| e.to_string())?;
+                    .map_err(RenderError::draw)?;
             }
             chart
                 .draw_series([Circle::new((*x, y), 5, color.filled())])
-                .map_err(|e| e.to_string())?
+                .map_err(RenderError::draw)?
                 .label(name.clone())
                 .legend(move |(x, y)| Circle::new((x + 7, y), 5, color.filled()));
         }
@@ -615,8 +641,8 @@ pub fn sensitivity_chart(m: &super::sensitivity::MetricIndices, runs: u32) -> Re
             .label_font(("sans-serif", 12))
             .position(SeriesLabelPosition::UpperLeft)
             .draw()
-            .map_err(|e| e.to_string())?;
-        root.present().map_err(|e| e.to_string())?;
+            .map_err(RenderError::draw)?;
+        root.present().map_err(RenderError::draw)?;
     }
     Ok(pic)
 }

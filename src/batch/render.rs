@@ -39,6 +39,33 @@ pub enum Format {
     Pdf,
 }
 
+/// Why a chart could not be drawn or encoded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RenderError {
+    /// `--plots` names a format there is none of.
+    #[error("unknown chart format '{word}' (formats: {})", Format::names())]
+    UnknownFormat {
+        /// As written.
+        word: String,
+    },
+    /// The drawing library failed (its message).
+    #[error("{0}")]
+    Draw(String),
+    /// The font bundled for PNG text is unreadable.
+    #[error("the bundled font cannot be read")]
+    Font,
+    /// The PNG encoder failed (its message).
+    #[error("{0}")]
+    Png(String),
+}
+
+impl RenderError {
+    /// A failure of the drawing library.
+    pub fn draw(e: impl std::fmt::Display) -> Self {
+        RenderError::Draw(e.to_string())
+    }
+}
+
 impl Format {
     /// Every format, in the order `--plots` lists them.
     pub const ALL: [Format; 3] = [Format::Svg, Format::Png, Format::Pdf];
@@ -52,13 +79,17 @@ impl Format {
         }
     }
 
+    /// Every format's name, comma-separated.
+    pub fn names() -> String {
+        Format::ALL.map(Format::ext).join(", ")
+    }
+
     /// A comma-separated list such as `svg,png` (each once, in the order given).
-    pub fn parse_list(text: &str) -> Result<Vec<Format>, String> {
+    pub fn parse_list(text: &str) -> Result<Vec<Format>, RenderError> {
         let mut out = Vec::new();
         for word in text.split(',').map(str::trim) {
             let Some(f) = Format::ALL.into_iter().find(|f| f.ext().eq_ignore_ascii_case(word)) else {
-                let all: Vec<&str> = Format::ALL.iter().map(|f| f.ext()).collect();
-                return Err(format!("unknown chart format '{word}' (formats: {})", all.join(", ")));
+                return Err(RenderError::UnknownFormat { word: word.to_string() });
             };
             if !out.contains(&f) {
                 out.push(f);
@@ -241,8 +272,8 @@ impl DrawingBackend for Recorder<'_> {
     }
 }
 
-fn draw_err<E: std::error::Error + Send + Sync>(e: DrawingErrorKind<E>) -> String {
-    e.to_string()
+fn draw_err<E: std::error::Error + Send + Sync>(e: DrawingErrorKind<E>) -> RenderError {
+    RenderError::Draw(e.to_string())
 }
 
 impl Picture {
@@ -257,7 +288,7 @@ impl Picture {
     }
 
     /// The picture as a file of `format`.
-    pub fn encode(&self, format: Format) -> Result<Vec<u8>, String> {
+    pub fn encode(&self, format: Format) -> Result<Vec<u8>, RenderError> {
         match format {
             Format::Svg => self.svg().map(String::into_bytes),
             Format::Png => self.png(),
@@ -266,7 +297,7 @@ impl Picture {
     }
 
     /// The picture as SVG text.
-    pub fn svg(&self) -> Result<String, String> {
+    pub fn svg(&self) -> Result<String, RenderError> {
         let mut out = String::new();
         {
             let mut svg = plotters::prelude::SVGBackend::with_string(&mut out, self.size);
@@ -281,8 +312,8 @@ impl Picture {
         &self,
         db: &mut DB,
         k: u32,
-        mut text: impl FnMut(&mut DB, &str, &TextSpec, BackendCoord) -> Result<(), String>,
-    ) -> Result<(), String> {
+        mut text: impl FnMut(&mut DB, &str, &TextSpec, BackendCoord) -> Result<(), RenderError>,
+    ) -> Result<(), RenderError> {
         let ki = k as i32;
         let at = |(x, y): BackendCoord| (x * ki, y * ki);
         let wide = |p: &Pen| Pen { color: p.color, width: p.width * k };
@@ -312,12 +343,12 @@ impl Picture {
         Ok(())
     }
 
-    fn png(&self) -> Result<Vec<u8>, String> {
+    fn png(&self) -> Result<Vec<u8>, RenderError> {
         let (w, h) = (self.size.0 * PNG_SCALE, self.size.1 * PNG_SCALE);
         let mut pixels = vec![255u8; w as usize * h as usize * 3];
         {
             let mut bmp = BitMapBackend::<RGBPixel>::with_buffer_and_format(&mut pixels, (w, h))
-                .map_err(|e| e.to_string())?;
+                .map_err(RenderError::draw)?;
             self.replay(&mut bmp, PNG_SCALE, glyphs)?;
             bmp.present().map_err(draw_err)?;
         }
@@ -325,9 +356,10 @@ impl Picture {
         let mut encoder = png::Encoder::new(&mut out, w, h);
         encoder.set_color(png::ColorType::Rgb);
         encoder.set_depth(png::BitDepth::Eight);
-        let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
-        writer.write_image_data(&pixels).map_err(|e| e.to_string())?;
-        writer.finish().map_err(|e| e.to_string())?;
+        let png = |e: png::EncodingError| RenderError::Png(e.to_string());
+        let mut writer = encoder.write_header().map_err(png)?;
+        writer.write_image_data(&pixels).map_err(png)?;
+        writer.finish().map_err(png)?;
         Ok(out)
     }
 }
@@ -369,11 +401,9 @@ fn turn(t: &FontTransform, (x, y): (f64, f64)) -> (f64, f64) {
 
 static FONT_FILE: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 
-fn font() -> Result<&'static FontRef<'static>, String> {
+fn font() -> Result<&'static FontRef<'static>, RenderError> {
     static FONT: OnceLock<Option<FontRef<'static>>> = OnceLock::new();
-    FONT.get_or_init(|| FontRef::try_from_slice(FONT_FILE).ok())
-        .as_ref()
-        .ok_or_else(|| "the bundled font cannot be read".to_string())
+    FONT.get_or_init(|| FontRef::try_from_slice(FONT_FILE).ok()).as_ref().ok_or(RenderError::Font)
 }
 
 /// Draws text onto a bitmap with the bundled font, anchored and turned as the SVG backend
@@ -383,7 +413,7 @@ fn glyphs(
     text: &str,
     spec: &TextSpec,
     pos: BackendCoord,
-) -> Result<(), String> {
+) -> Result<(), RenderError> {
     let face = font()?;
     let em = em(spec);
     let units = f64::from(face.units_per_em().unwrap_or(2048.0));
@@ -650,7 +680,7 @@ mod tests {
     #[test]
     fn format_lists_parse_and_refuse_unknown_names() {
         assert_eq!(Format::parse_list("png, svg,png").unwrap(), vec![Format::Png, Format::Svg]);
-        let e = Format::parse_list("svg,gif").unwrap_err();
+        let e = Format::parse_list("svg,gif").unwrap_err().to_string();
         assert_eq!(e, "unknown chart format 'gif' (formats: svg, png, pdf)");
     }
 

@@ -15,6 +15,61 @@ use serde_json::{Number, Value};
 use ttx_engine::Scenario;
 use ttx_engine::scenario::schema::ScenarioSpec;
 
+use super::BatchError;
+
+/// Why a sweep, a `--set` or a design's range was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum SweepError {
+    /// A `--sweep`, `--set` or `--vary` argument that cannot be used: the message names the
+    /// flag and the value, and says what to write instead.
+    #[error("{0}")]
+    Argument(String),
+    /// The scenario could not be turned into the tree sweeps edit (a bug in ttx, not the input).
+    #[error("cannot represent the scenario for a sweep: {0}")]
+    Represent(serde_json::Error),
+}
+
+impl From<String> for SweepError {
+    fn from(message: String) -> Self {
+        SweepError::Argument(message)
+    }
+}
+
+impl From<SweepError> for BatchError {
+    fn from(e: SweepError) -> Self {
+        match e {
+            SweepError::Argument(m) => BatchError::Input(m),
+            e @ SweepError::Represent(_) => BatchError::Runtime(e.to_string()),
+        }
+    }
+}
+
+/// Why a value does not fit the parameter it is given for.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ValueError {
+    /// Neither `true` nor `false`.
+    #[error("`{0}` is not true or false")]
+    NotBool(String),
+    /// Not a number.
+    #[error("`{0}` is not a number")]
+    NotNumber(String),
+    /// Has a fraction where a whole number is held.
+    #[error("`{0}` is not a whole number")]
+    NotWhole(String),
+    /// Negative where the value is 0 or more.
+    #[error("`{0}` is negative; this value is 0 or more")]
+    Negative(String),
+    /// Above the largest whole number held.
+    #[error("`{0}` is too large")]
+    TooLarge(String),
+    /// Not finite.
+    #[error("`{0}` is not a finite number")]
+    NotFinite(String),
+    /// The parameter holds no number, true/false or text.
+    #[error("not a number or true/false")]
+    NotScalar,
+}
+
 /// One `--sweep PATH=V1,V2,...`, checked against the scenario.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Sweep {
@@ -63,40 +118,41 @@ pub struct Point {
 }
 
 /// Splits `PATH=V1,V2,...` (each value may be a range `lo:hi:step`) as given to `flag`.
-pub fn split_arg(arg: &str) -> Result<(String, Vec<String>), String> {
+pub fn split_arg(arg: &str) -> Result<(String, Vec<String>), SweepError> {
     split_flag(arg, "--sweep")
 }
 
-fn split_flag(arg: &str, flag: &str) -> Result<(String, Vec<String>), String> {
+fn split_flag(arg: &str, flag: &str) -> Result<(String, Vec<String>), SweepError> {
     let (form, example) = if flag == "--set" {
         ("PATH=VALUE", "for example --set sharing.isac_membership=0.5")
     } else {
         ("PATH=V1,V2,... or PATH=LO:HI:STEP", "for example --sweep sharing.isac_membership=0.2,0.5,0.9")
     };
     let Some((path, values)) = arg.split_once('=') else {
-        return Err(format!("{flag} `{arg}`: write {form} ({example})"));
+        return Err(format!("{flag} `{arg}`: write {form} ({example})").into());
     };
     let path = path.trim();
     if path.is_empty() {
-        return Err(format!("{flag} `{arg}`: the path before `=` is empty ({example})"));
+        return Err(format!("{flag} `{arg}`: the path before `=` is empty ({example})").into());
     }
     if path.contains(',') {
         return Err(format!(
             "{flag} `{arg}`: several paths vary together only in a sweep, written PATH1,PATH2=A1,A2|B1,B2 (for example --sweep sharing.tearline_h,doctrines.eiisac.relay_h=24,2|72,12)"
-        ));
+        ).into());
     }
     let items: Vec<String> = values.split(',').map(|v| v.trim().to_string()).collect();
     if items.iter().any(String::is_empty) {
         return Err(format!(
             "{flag} `{arg}`: a value is empty; separate values with single commas ({example})"
-        ));
+        )
+        .into());
     }
     let mut values = Vec::new();
     for item in items {
         if item.contains(':') && flag == "--set" {
             return Err(format!(
                 "{flag} {path}={item}: --set takes one value, not a range; to try a range of values, use `ttx batch --sweep {path}={item}`"
-            ));
+            ).into());
         } else if item.contains(':') {
             values.extend(range(flag, path, &item)?);
         } else {
@@ -175,12 +231,14 @@ fn write_decimal(units: i128, places: u32) -> String {
 /// Expands `lo:hi:step` into its values: lo, lo+step, ... up to hi (included when a step lands
 /// on it). The arithmetic is exact in decimal: whole numbers give whole numbers, and every
 /// value is written with as many decimals as the most precise of the three numbers.
-fn range(flag: &str, path: &str, item: &str) -> Result<Vec<String>, String> {
+fn range(flag: &str, path: &str, item: &str) -> Result<Vec<String>, SweepError> {
     let at = format!("{flag} {path}={item}");
     let parts: Vec<&str> = item.split(':').map(str::trim).collect();
     let example = "for example 0.1:0.9:0.2 gives 0.1, 0.3, 0.5, 0.7, 0.9";
     if parts.len() != 3 {
-        return Err(format!("{at}: a range is LO:HI:STEP, three numbers separated by colons ({example})"));
+        return Err(
+            format!("{at}: a range is LO:HI:STEP, three numbers separated by colons ({example})").into()
+        );
     }
     let mut nums = [Decimal { units: 0, places: 0 }; 3];
     for (n, p) in nums.iter_mut().zip(&parts) {
@@ -189,12 +247,13 @@ fn range(flag: &str, path: &str, item: &str) -> Result<Vec<String>, String> {
             None if p.parse::<f64>().is_ok() && p.contains(|c: char| c.is_ascii_digit()) => {
                 return Err(format!(
                     "{at}: `{p}` has too many digits for a range (at most {MAX_RANGE_PLACES} decimals, below 10^18); list such values one by one, separated by commas"
-                ));
+                ).into());
             }
             None => {
                 return Err(format!(
                     "{at}: `{p}` is not a number; a range is LO:HI:STEP, three numbers ({example})"
-                ));
+                )
+                .into());
             }
         };
     }
@@ -207,13 +266,14 @@ fn range(flag: &str, path: &str, item: &str) -> Result<Vec<String>, String> {
         } else {
             format!("write LO:HI:STEP with a step above 0 and LO at most HI ({example})")
         };
-        return Err(format!("{at}: the step {} is not above 0; {fix}", parts[2]));
+        return Err(format!("{at}: the step {} is not above 0; {fix}", parts[2]).into());
     }
     if lo > hi {
         return Err(format!(
             "{at}: the range starts above its end; write the smaller number first: {path}={}:{}:{}",
             parts[1], parts[0], parts[2]
-        ));
+        )
+        .into());
     }
     // Exact: every number is at most 10^18 at most 18 decimals, so nothing here overflows an i128.
     let count = (hi - lo) / step + 1;
@@ -224,14 +284,14 @@ fn range(flag: &str, path: &str, item: &str) -> Result<Vec<String>, String> {
         return Err(format!(
             "{at}: the range makes {count} values, more than a batch may have sweep points ({MAX_POINTS}); use a step of at least {} (or a narrower range)",
             text(smallest)
-        ));
+        ).into());
     }
     Ok((0..count).map(|i| text(lo + step * i)).collect())
 }
 
 /// The scenario as the JSON tree that sweeps edit.
-pub fn tree(spec: &ScenarioSpec) -> Result<Value, String> {
-    serde_json::to_value(spec).map_err(|e| format!("cannot represent the scenario for a sweep: {e}"))
+pub fn tree(spec: &ScenarioSpec) -> Result<Value, SweepError> {
+    serde_json::to_value(spec).map_err(SweepError::Represent)
 }
 
 fn segments(path: &str) -> Vec<String> {
@@ -329,7 +389,7 @@ fn describe(v: &Value) -> &'static str {
 }
 
 /// Reads one value as the type the scenario holds at the path.
-fn typed(current: &Value, text: &str) -> Result<Value, String> {
+fn typed(current: &Value, text: &str) -> Result<Value, ValueError> {
     let boolean = match text {
         "true" => Some(true),
         "false" => Some(false),
@@ -337,26 +397,26 @@ fn typed(current: &Value, text: &str) -> Result<Value, String> {
     };
     let number = text.parse::<f64>().ok().filter(|x| x.is_finite());
     match current {
-        Value::Bool(_) => boolean.map(Value::Bool).ok_or_else(|| format!("`{text}` is not true or false")),
+        Value::Bool(_) => boolean.map(Value::Bool).ok_or_else(|| ValueError::NotBool(text.to_string())),
         Value::Number(n) if !n.is_f64() => {
-            let x = number.ok_or_else(|| format!("`{text}` is not a number"))?;
+            let x = number.ok_or_else(|| ValueError::NotNumber(text.to_string()))?;
             if x.fract() != 0.0 {
-                return Err(format!("`{text}` is not a whole number"));
+                return Err(ValueError::NotWhole(text.to_string()));
             }
             if x < 0.0 {
                 if n.is_u64() {
-                    return Err(format!("`{text}` is negative; this value is 0 or more"));
+                    return Err(ValueError::Negative(text.to_string()));
                 }
                 return Ok(Value::Number(Number::from(x as i64)));
             }
             if x > u64::MAX as f64 {
-                return Err(format!("`{text}` is too large"));
+                return Err(ValueError::TooLarge(text.to_string()));
             }
             Ok(Value::Number(Number::from(x as u64)))
         }
         Value::Number(_) => {
-            let x = number.ok_or_else(|| format!("`{text}` is not a number"))?;
-            Number::from_f64(x).map(Value::Number).ok_or_else(|| format!("`{text}` is not a finite number"))
+            let x = number.ok_or_else(|| ValueError::NotNumber(text.to_string()))?;
+            Number::from_f64(x).map(Value::Number).ok_or_else(|| ValueError::NotFinite(text.to_string()))
         }
         Value::Null => {
             if let Some(b) = boolean {
@@ -372,10 +432,10 @@ fn typed(current: &Value, text: &str) -> Result<Value, String> {
                     Number::from(x as u64)
                 }));
             }
-            Number::from_f64(x).map(Value::Number).ok_or_else(|| format!("`{text}` is not a finite number"))
+            Number::from_f64(x).map(Value::Number).ok_or_else(|| ValueError::NotFinite(text.to_string()))
         }
         Value::String(_) => Ok(Value::String(text.to_string())),
-        _ => Err("not a number or true/false".into()),
+        _ => Err(ValueError::NotScalar),
     }
 }
 
@@ -396,7 +456,7 @@ pub fn show(v: &Value) -> String {
 /// Checks every `--sweep` against the scenario's tree: paths exist, values have the right type.
 /// `PATH1,PATH2=A1,A2|B1,B2` sweeps several parameters together: one sweep per path, each after
 /// the first marked [`Sweep::joint`].
-pub fn resolve(root: &Value, args: &[String]) -> Result<Vec<Sweep>, String> {
+pub fn resolve(root: &Value, args: &[String]) -> Result<Vec<Sweep>, SweepError> {
     let mut plain = Vec::new();
     let mut out: Vec<Sweep> = Vec::new();
     for arg in args {
@@ -420,13 +480,13 @@ fn resolve_joint(
     paths: &str,
     tuples: &str,
     before: &[Sweep],
-) -> Result<Vec<Sweep>, String> {
+) -> Result<Vec<Sweep>, SweepError> {
     let example = "for example --sweep sharing.tearline_h,doctrines.eiisac.relay_h=24,2|72,12";
     let names: Vec<&str> = paths.split(',').map(str::trim).collect();
     if names.iter().any(|n| n.is_empty()) {
         return Err(format!(
             "--sweep `{arg}`: a path is empty; separate the paths that vary together with single commas ({example})"
-        ));
+        ).into());
     }
     let rows: Vec<Vec<&str>> = tuples.split('|').map(|t| t.split(',').map(str::trim).collect()).collect();
     for (i, r) in rows.iter().enumerate() {
@@ -437,15 +497,15 @@ fn resolve_joint(
                 tuples.split('|').nth(i).unwrap_or("").trim(),
                 names.len(),
                 names.len()
-            ));
+            ).into());
         }
         if r.iter().any(|v| v.contains(':')) {
             return Err(format!(
                 "--sweep `{arg}`: ranges LO:HI:STEP are for one path; list the value sets of paths that vary together one by one ({example})"
-            ));
+            ).into());
         }
         if rows[..i].contains(r) {
-            return Err(format!("--sweep `{arg}`: the value set {} is given twice", r.join(",")));
+            return Err(format!("--sweep `{arg}`: the value set {} is given twice", r.join(",")).into());
         }
     }
     let mut out: Vec<Sweep> = Vec::new();
@@ -461,13 +521,13 @@ fn resolve_joint(
 }
 
 /// Checks every `--set PATH=VALUE` against the scenario's tree, as [`resolve`] checks sweeps.
-pub fn resolve_sets(root: &Value, args: &[String]) -> Result<Vec<Sweep>, String> {
+pub fn resolve_sets(root: &Value, args: &[String]) -> Result<Vec<Sweep>, SweepError> {
     let sets = resolve_flag(root, args, "--set", &[])?;
     if let Some(s) = sets.iter().find(|s| s.values.len() != 1) {
         return Err(format!(
             "--set {}: give one value per --set (PATH=VALUE); to try several values, use `ttx batch --sweep {}=...`",
             s.path, s.path
-        ));
+        ).into());
     }
     Ok(sets)
 }
@@ -500,7 +560,12 @@ fn locate<'a>(root: &'a Value, path: &str) -> Result<(Vec<Step>, &'a Value, bool
     }
 }
 
-fn resolve_flag(root: &Value, args: &[String], flag: &str, before: &[Sweep]) -> Result<Vec<Sweep>, String> {
+fn resolve_flag(
+    root: &Value,
+    args: &[String],
+    flag: &str,
+    before: &[Sweep],
+) -> Result<Vec<Sweep>, SweepError> {
     let mut sweeps: Vec<Sweep> = Vec::new();
     for arg in args {
         let (path, texts) = split_flag(arg, flag)?;
@@ -520,7 +585,7 @@ fn resolve_one(
     flag: &str,
     before: &[Sweep],
     distinct: bool,
-) -> Result<Sweep, String> {
+) -> Result<Sweep, SweepError> {
     // The value a scale is read as: a number.
     let factor = Value::from(1.0);
     let path = path.to_string();
@@ -536,7 +601,8 @@ fn resolve_one(
             return Err(format!(
                 "{flag} {path}: the scenario has no parameter `{path}`{found}\nnearest valid paths:\n  {}",
                 near.join("\n  ")
-            ));
+            )
+            .into());
         }
     };
     if !matches!(leaf, Value::Bool(_) | Value::Number(_) | Value::Null | Value::String(_)) {
@@ -546,7 +612,7 @@ fn resolve_one(
             "{flag} {path}: `{path}` is {}, not a number, true/false or text; {what} one value\nnearest valid paths:\n  {}",
             describe(leaf),
             near.join("\n  ")
-        ));
+        ).into());
     }
     let whole = matches!(leaf, Value::Number(n) if !n.is_f64());
     let candidate = Sweep { path: path.clone(), values: Vec::new(), steps, scale, joint: false, whole };
@@ -562,13 +628,14 @@ fn resolve_one(
         return Err(format!(
             "{flag} {path}: the same parameter is {verb} twice (also as `{}`){also}",
             other.path
-        ));
+        )
+        .into());
     }
     if texts.len() > MAX_POINTS {
         return Err(format!(
             "{flag} {path}: {} values, more than a batch may have sweep points ({MAX_POINTS}); sweep fewer values (see docs/batch.md)",
             texts.len()
-        ));
+        ).into());
     }
     let mut values = Vec::new();
     for t in texts {
@@ -577,10 +644,10 @@ fn resolve_one(
         if scale && v.as_f64().is_none_or(|x| x <= 0.0) {
             return Err(format!(
                 "{flag} {path}={t}: a scale multiplies the channel's latencies, so it is above 0 (for example 0.5 to halve them, 2 to double them)"
-            ));
+            ).into());
         }
         if distinct && values.contains(&v) {
-            return Err(format!("{flag} {path}: the value {t} is given twice"));
+            return Err(format!("{flag} {path}: the value {t} is given twice").into());
         }
         values.push(v);
     }
@@ -595,7 +662,7 @@ pub fn resolve_range(
     lo: &str,
     hi: &str,
     before: &[Sweep],
-) -> Result<Sweep, String> {
+) -> Result<Sweep, SweepError> {
     resolve_one(root, path, &[lo, hi], "--vary", before, false)
 }
 
@@ -624,7 +691,7 @@ pub fn scenario_at(
     sweeps: &[Sweep],
     values: &[Value],
     flag: &str,
-) -> Result<Scenario, String> {
+) -> Result<Scenario, SweepError> {
     build_point(label, root, sweeps, values, flag)
 }
 
@@ -667,7 +734,7 @@ pub fn grid_size(lengths: &[usize]) -> usize {
 }
 
 /// Refuses a grid of more than [`MAX_POINTS`] points, before anything is allocated for it.
-pub fn check_grid(sweeps: &[Sweep]) -> Result<usize, String> {
+pub fn check_grid(sweeps: &[Sweep]) -> Result<usize, SweepError> {
     let lengths = dims(sweeps);
     let n = grid_size(&lengths);
     if n > MAX_POINTS {
@@ -675,7 +742,7 @@ pub fn check_grid(sweeps: &[Sweep]) -> Result<usize, String> {
         let factors = lengths.iter().map(usize::to_string).collect::<Vec<_>>().join(" × ");
         return Err(format!(
             "the sweeps make a grid of {shown} points ({factors} values); a batch has at most {MAX_POINTS} sweep points: sweep fewer values, or split the grid over several batches (see docs/batch.md)"
-        ));
+        ).into());
     }
     Ok(n)
 }
@@ -693,12 +760,17 @@ pub fn grid_position(lengths: &[usize], point: usize) -> Vec<usize> {
 }
 
 /// Builds and checks the scenario at every point of the grid.
-pub fn points(base: &Scenario, label: &str, root: &Value, sweeps: &[Sweep]) -> Result<Vec<Point>, String> {
+pub fn points(
+    base: &Scenario,
+    label: &str,
+    root: &Value,
+    sweeps: &[Sweep],
+) -> Result<Vec<Point>, SweepError> {
     points_flag(base, label, root, sweeps, "--sweep")
 }
 
 /// The scenario with every `--set PATH=VALUE` applied and checked (the base itself when there is none).
-pub fn apply_sets(base: &Scenario, label: &str, args: &[String]) -> Result<Scenario, String> {
+pub fn apply_sets(base: &Scenario, label: &str, args: &[String]) -> Result<Scenario, SweepError> {
     if args.is_empty() {
         return Ok(base.clone());
     }
@@ -714,7 +786,7 @@ fn points_flag(
     root: &Value,
     sweeps: &[Sweep],
     flag: &str,
-) -> Result<Vec<Point>, String> {
+) -> Result<Vec<Point>, SweepError> {
     if sweeps.is_empty() {
         return Ok(vec![Point { index: 0, values: vec![], scenario: base.clone() }]);
     }
@@ -738,7 +810,7 @@ fn build_point(
     sweeps: &[Sweep],
     values: &[Value],
     flag: &str,
-) -> Result<Scenario, String> {
+) -> Result<Scenario, SweepError> {
     let mut tree = root.clone();
     for (s, v) in sweeps.iter().zip(values) {
         set(&mut tree, s, v.clone());
@@ -826,11 +898,11 @@ mod tests {
     #[test]
     fn a_misspelt_path_lists_the_nearest() {
         let (_, t) = base();
-        let e = resolve(&t, &["sharing.isac_membrship=0.5".into()]).unwrap_err();
+        let e = resolve(&t, &["sharing.isac_membrship=0.5".into()]).unwrap_err().to_string();
         assert!(e.contains("no parameter `sharing.isac_membrship`"), "{e}");
         let first = e.lines().nth(2).unwrap().trim();
         assert_eq!(first, "sharing.isac_membership");
-        let e = resolve(&t, &["sharing.channel.isac_to_members.median_h=2".into()]).unwrap_err();
+        let e = resolve(&t, &["sharing.channel.isac_to_members.median_h=2".into()]).unwrap_err().to_string();
         assert!(e.contains("\n  sharing.channels.isac_to_members.median_h"), "{e}");
     }
 
@@ -847,11 +919,12 @@ mod tests {
             ("sharing.isac_membership", "PATH=V1,V2"),
             ("sharing.isac_membership=0.1,,0.2", "empty"),
         ] {
-            let e = resolve(&t, &[arg.to_string()]).unwrap_err();
+            let e = resolve(&t, &[arg.to_string()]).unwrap_err().to_string();
             assert!(e.contains(says), "{arg}: {e}");
         }
         let e = resolve(&t, &["adversaries.0.skill=0.1".into(), "adversaries.crimson.skill=0.2".into()])
-            .unwrap_err();
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("swept twice"), "{e}");
     }
 
@@ -869,7 +942,7 @@ mod tests {
         assert_eq!(pts[4].scenario.spec().sharing.tearline_h, 72.0);
 
         let bad = resolve(&t, &["sharing.isac_membership=0.5,1.5".into()]).unwrap();
-        let e = points(&s, "x", &t, &bad).unwrap_err();
+        let e = points(&s, "x", &t, &bad).unwrap_err().to_string();
         assert!(e.contains("sharing.isac_membership=1.5") && e.contains("not a probability"), "{e}");
     }
 
@@ -886,17 +959,18 @@ mod tests {
             ],
         )
         .unwrap();
-        let e = points(&s, "x", &t, &sweeps).unwrap_err();
+        let e = points(&s, "x", &t, &sweeps).unwrap_err().to_string();
         assert!(e.contains("a grid of 1000000000 points (1000 × 1000 × 1000 values)"), "{e}");
         assert!(e.contains(&format!("at most {MAX_POINTS} sweep points")), "{e}");
         // A product too large for the machine's integers is refused too.
         assert_eq!(grid_size(&[usize::MAX, 2]), usize::MAX);
         // One sweep of more values than the limit is refused before its values are read.
-        let e = resolve(&t, &[format!("sharing.tearline_h={}", values(MAX_POINTS + 1))]).unwrap_err();
+        let e =
+            resolve(&t, &[format!("sharing.tearline_h={}", values(MAX_POINTS + 1))]).unwrap_err().to_string();
         assert!(e.contains("more than a batch may have sweep points"), "{e}");
         assert_eq!(
-            check_grid(&resolve(&t, &[format!("sharing.tearline_h={}", values(100))]).unwrap()),
-            Ok(100)
+            check_grid(&resolve(&t, &[format!("sharing.tearline_h={}", values(100))]).unwrap()).unwrap(),
+            100
         );
     }
 
@@ -946,7 +1020,7 @@ mod tests {
 
     #[test]
     fn bad_range_messages_give_the_range_to_write() {
-        let e = |item: &str| range("--sweep", "x", item).unwrap_err();
+        let e = |item: &str| range("--sweep", "x", item).unwrap_err().to_string();
         assert!(e("10:1:-1").contains("a range counts upwards: write x=1:10:1"), "{}", e("10:1:-1"));
         assert!(e("1:10:-1").contains("the step -1 is not above 0"));
         assert!(e("1:1:0").contains("the step 0 is not above 0"));
@@ -981,10 +1055,10 @@ mod tests {
             ("sharing.tearline_h=0:100000:1", "100001 values, more than a batch may have"),
             ("adversaries.crimson.campaigns.office_phish.spacing_h=1:2:0.5", "not a whole number"),
         ] {
-            let e = resolve(&t, &[arg.to_string()]).unwrap_err();
+            let e = resolve(&t, &[arg.to_string()]).unwrap_err().to_string();
             assert!(e.contains(says), "{arg}: {e}");
         }
-        let e = resolve(&t, &["sharing.tearline_h=0:100000:1".into()]).unwrap_err();
+        let e = resolve(&t, &["sharing.tearline_h=0:100000:1".into()]).unwrap_err().to_string();
         assert!(e.contains("use a step of at least"), "{e}");
     }
 
@@ -1002,7 +1076,7 @@ mod tests {
             assert_eq!(c, &want);
         }
         // Listed among the parameters, so a misspelling suggests it.
-        let e = resolve(&t, &["sharing.channels.isac_to_members.scal=2".into()]).unwrap_err();
+        let e = resolve(&t, &["sharing.channels.isac_to_members.scal=2".into()]).unwrap_err().to_string();
         assert!(e.contains("\n  sharing.channels.isac_to_members.scale"), "{e}");
         for (args, says) in [
             (vec!["sharing.channels.isac_to_members.scale=0"], "above 0"),
@@ -1018,7 +1092,7 @@ mod tests {
             (vec!["sharing.scale=2"], "no parameter `sharing.scale`"),
         ] {
             let args: Vec<String> = args.into_iter().map(str::to_string).collect();
-            let e = resolve(&t, &args).unwrap_err();
+            let e = resolve(&t, &args).unwrap_err().to_string();
             assert!(e.contains(says), "{args:?}: {e}");
         }
         // Another parameter of the same channel is fine beside its scale.
@@ -1052,7 +1126,7 @@ mod tests {
             ("sharing.isac_membership=1.5", "--set sharing.isac_membership=1.5: the scenario is not valid"),
             ("sharing.isac_membership", "--set `sharing.isac_membership`: write PATH=VALUE"),
         ] {
-            let e = apply_sets(&s, "x", &[arg.to_string()]).unwrap_err();
+            let e = apply_sets(&s, "x", &[arg.to_string()]).unwrap_err().to_string();
             assert!(e.contains(says), "{arg}: {e}");
         }
     }

@@ -126,7 +126,7 @@ fn journal_document(path: &Path, whatif: Option<&Path>) -> Result<(doc::Doc, Str
         let Some((_, journal::Record::Header { scenario, seed, .. })) = records.first() else {
             return Err(Failure::input(format!("{shown}: the journal has no header")));
         };
-        let w = whatif::load(dir, scenario, *seed).map_err(Failure::input)?;
+        let w = whatif::load(dir, scenario, *seed).map_err(|e| Failure::input(e.to_string()))?;
         // Before the appendices.
         let at = doc
             .blocks

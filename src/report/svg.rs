@@ -1,11 +1,14 @@
-//! Hand-written SVG charts: the exercise timeline, the indicator flows of a
-//! campaign, a line chart over scenario time, and a forest plot of means with
-//! confidence intervals.
+//! Hand-written SVG charts of the reports: the exercise timeline, the indicator flows of a
+//! campaign, a line chart over scenario time, and the forest plots (means of sweep points
+//! with confidence intervals; effects of decisions around zero), in the palette of every
+//! chart ([`ttx::palette`]).
 //!
 //! Output is plain SVG 1.1 text with no scripts, fonts or external
 //! references, and the same input always gives the same bytes.
 
 use std::fmt::Write as _;
+
+use ttx::numfmt::signed;
 
 use super::doc::esc;
 
@@ -259,14 +262,14 @@ pub fn timeline(t: &Timeline, label: &str) -> String {
     for (r, name) in t.rows.iter().enumerate() {
         let y = top + row_h * r as f64;
         s.line(left, y, width - right, y, "#d5dbe1", 1.0, None);
-        s.text(left - 8.0, y + row_h / 2.0 + 4.0, &clip(name, 30), 12.0, "end", "#1d2733", false);
+        s.text(left - 8.0, y + row_h / 2.0 + 4.0, &clip(name, 30), 12.0, "end", colour::INK, false);
     }
     s.line(left, bottom, width - right, bottom, "#d5dbe1", 1.0, None);
     // Axis.
     for a in &t.axis {
         let xx = x(a.tick);
-        s.line(xx, bottom, xx, bottom + 5.0, "#5b6876", 1.0, None);
-        s.text(xx, bottom + 18.0, &a.label, 10.5, "middle", "#5b6876", false);
+        s.line(xx, bottom, xx, bottom + 5.0, colour::MUTED, 1.0, None);
+        s.text(xx, bottom + 18.0, &a.label, 10.5, "middle", colour::MUTED, false);
     }
     for m in &t.markers {
         let xx = x(m.tick);
@@ -283,7 +286,7 @@ pub fn timeline(t: &Timeline, label: &str) -> String {
     let mut lx = left;
     for (name, colour) in &t.categories {
         s.rect(lx, 12.0, 10.0, 10.0, colour, "");
-        s.text(lx + 14.0, 21.0, name, 12.0, "start", "#1d2733", false);
+        s.text(lx + 14.0, 21.0, name, 12.0, "start", colour::INK, false);
         lx += 24.0 + 7.0 * name.len() as f64;
     }
     s.finish(label)
@@ -356,14 +359,14 @@ pub fn flow(f: &Flow, label: &str) -> String {
         let (mark, colour) = match r.warned {
             Some(true) => (" ✓", "#1b6e2d"),
             Some(false) => (" ✗", "#a61b1b"),
-            None => ("", "#1d2733"),
+            None => ("", colour::INK),
         };
         s.text(left - 8.0, y(i) + 4.0, &format!("{}{mark}", clip(&r.label, 32)), 11.0, "end", colour, false);
     }
     for a in &f.axis {
         let xx = x(a.tick);
-        s.line(xx, top, xx, bottom + 4.0, "#e1e6ea", 1.0, None);
-        s.text(xx, bottom + 16.0, &a.label, 10.0, "middle", "#5b6876", false);
+        s.line(xx, top, xx, bottom + 4.0, colour::GRIDLINE, 1.0, None);
+        s.text(xx, bottom + 16.0, &a.label, 10.0, "middle", colour::MUTED, false);
     }
     // Hops first, so the dots sit on top.
     for a in &f.arrivals {
@@ -373,9 +376,9 @@ pub fn flow(f: &Flow, label: &str) -> String {
     }
     for a in &f.arrivals {
         if a.detected {
-            s.circle(x(a.tick), y(a.row), 4.5, "#1d2733", "#ffffff", Some(&a.title));
+            s.circle(x(a.tick), y(a.row), 4.5, colour::INK, colour::PAPER, Some(&a.title));
         } else {
-            s.circle(x(a.tick), y(a.row), 3.5, a.colour, "#1d2733", Some(&a.title));
+            s.circle(x(a.tick), y(a.row), 3.5, a.colour, colour::INK, Some(&a.title));
         }
     }
     for (row, tick, title) in &f.attempts {
@@ -384,7 +387,7 @@ pub fn flow(f: &Flow, label: &str) -> String {
     // Legend.
     let mut lx = 10.0;
     let mut ly = 14.0;
-    let items: Vec<(String, &str, u8)> = std::iter::once(("own detection".to_string(), "#1d2733", 1))
+    let items: Vec<(String, &str, u8)> = std::iter::once(("own detection".to_string(), colour::INK, 1))
         .chain(f.legend.iter().map(|(l, c)| (l.clone(), *c, 0)))
         .chain(std::iter::once(("first access attempt".to_string(), "#a61b1b", 2)))
         .collect();
@@ -394,11 +397,11 @@ pub fn flow(f: &Flow, label: &str) -> String {
             ly += 18.0;
         }
         match kind {
-            1 => s.circle(lx + 5.0, ly, 4.5, colour, "#ffffff", None),
+            1 => s.circle(lx + 5.0, ly, 4.5, colour, colour::PAPER, None),
             2 => s.cross(lx + 5.0, ly, 4.0, colour, None),
-            _ => s.circle(lx + 5.0, ly, 3.5, colour, "#1d2733", None),
+            _ => s.circle(lx + 5.0, ly, 3.5, colour, colour::INK, None),
         }
-        s.text(lx + 14.0, ly + 4.0, name, 11.0, "start", "#1d2733", false);
+        s.text(lx + 14.0, ly + 4.0, name, 11.0, "start", colour::INK, false);
         lx += 170.0;
     }
     s.finish(label)
@@ -440,11 +443,11 @@ pub fn lines(l: &Lines, label: &str) -> String {
     let mut s = Svg::new(width, height);
     for k in 0..=4 {
         let v = l.y_min + yr * f64::from(k) / 4.0;
-        s.line(left, y(v), width - right, y(v), "#e1e6ea", 1.0, None);
-        s.text(left - 6.0, y(v) + 4.0, &(l.y_fmt)(v), 10.5, "end", "#5b6876", false);
+        s.line(left, y(v), width - right, y(v), colour::GRIDLINE, 1.0, None);
+        s.text(left - 6.0, y(v) + 4.0, &(l.y_fmt)(v), 10.5, "end", colour::MUTED, false);
     }
     for a in &l.axis {
-        s.text(x(a.tick), bottom + 16.0, &a.label, 10.5, "middle", "#5b6876", false);
+        s.text(x(a.tick), bottom + 16.0, &a.label, 10.5, "middle", colour::MUTED, false);
     }
     for m in &l.markers {
         let xx = x(m.tick);
@@ -465,10 +468,10 @@ pub fn lines(l: &Lines, label: &str) -> String {
         }
         s.polyline(&run, colour, 2.0);
         s.rect(lx, 10.0, 12.0, 4.0, colour, "");
-        s.text(lx + 16.0, 16.0, name, 11.5, "start", "#1d2733", false);
+        s.text(lx + 16.0, 16.0, name, 11.5, "start", colour::INK, false);
         lx += 30.0 + 7.0 * name.len() as f64;
     }
-    s.line(left, bottom, width - right, bottom, "#5b6876", 1.0, None);
+    s.line(left, bottom, width - right, bottom, colour::MUTED, 1.0, None);
     s.finish(label)
 }
 
@@ -511,12 +514,12 @@ pub fn forest(rows: &[ForestRow], label: &str, fmt: fn(f64) -> String) -> String
     let mut s = Svg::new(width, height);
     for k in 0..=4 {
         let v = lo + (hi - lo) * f64::from(k) / 4.0;
-        s.line(x(v), top, x(v), bottom, "#e1e6ea", 1.0, None);
-        s.text(x(v), bottom + 16.0, &fmt(v), 10.5, "middle", "#5b6876", false);
+        s.line(x(v), top, x(v), bottom, colour::GRIDLINE, 1.0, None);
+        s.text(x(v), bottom + 16.0, &fmt(v), 10.5, "middle", colour::MUTED, false);
     }
     for (i, r) in rows.iter().enumerate() {
         let yy = top + row_h * i as f64 + row_h / 2.0;
-        s.text(left - 8.0, yy + 4.0, &clip(&r.label, 40), 11.5, "end", "#1d2733", false);
+        s.text(left - 8.0, yy + 4.0, &clip(&r.label, 40), 11.5, "end", colour::INK, false);
         if let Some((a, b)) = r.ci {
             s.line(x(a), yy, x(b), yy, colour::BLUE, 2.0, None);
             s.line(x(a), yy - 4.0, x(a), yy + 4.0, colour::BLUE, 2.0, None);
@@ -524,13 +527,76 @@ pub fn forest(rows: &[ForestRow], label: &str, fmt: fn(f64) -> String) -> String
         }
         match r.mean {
             Some(m) => {
-                s.circle(x(m), yy, 4.0, colour::BLUE, "#ffffff", None);
-                s.text(width - right + 6.0, yy + 4.0, &fmt(m), 11.0, "start", "#1d2733", false);
+                s.circle(x(m), yy, 4.0, colour::BLUE, colour::PAPER, None);
+                s.text(width - right + 6.0, yy + 4.0, &fmt(m), 11.0, "start", colour::INK, false);
             }
-            None => s.text(width - right + 6.0, yy + 4.0, "no value", 11.0, "start", "#5b6876", false),
+            None => s.text(width - right + 6.0, yy + 4.0, "no value", 11.0, "start", colour::MUTED, false),
         }
     }
     s.finish(label)
+}
+
+/// One row of a forest plot of effects: a decision and its effect on one metric.
+#[derive(Clone, Debug)]
+pub struct EffectRow {
+    /// `RANK. DECISION`.
+    pub label: String,
+    /// Mean effect (none: the row has no dot).
+    pub mean: Option<f64>,
+    /// Low end of the 95% interval (none: the mean).
+    pub lo: Option<f64>,
+    /// High end of the 95% interval (none: the mean).
+    pub hi: Option<f64>,
+    /// Pairs of runs.
+    pub n: usize,
+    /// Whether the interval leaves out zero.
+    pub clear: bool,
+}
+
+/// Effects with their 95% intervals around a dashed zero line, one striped row per decision;
+/// the axis shows zero and the ends that can be read apart from it.
+pub fn effects_forest(rows: &[EffectRow], metric: &str) -> String {
+    const W: f64 = 860.0;
+    const LEFT: f64 = 430.0;
+    const RIGHT: f64 = 30.0;
+    const ROW: f64 = 24.0;
+    const TOP: f64 = 30.0;
+    let h = TOP + ROW * rows.len() as f64 + 40.0;
+    let values: Vec<(f64, f64, f64)> =
+        rows.iter().filter_map(|r| Some((r.mean?, r.lo.or(r.mean)?, r.hi.or(r.mean)?))).collect();
+    let lo = values.iter().map(|v| v.1).fold(0.0f64, f64::min);
+    let hi = values.iter().map(|v| v.2).fold(0.0f64, f64::max);
+    let span = if hi - lo > 0.0 { hi - lo } else { 1.0 };
+    let (lo, hi) = (lo - span * 0.05, hi + span * 0.05);
+    let x = |v: f64| LEFT + (v - lo) / (hi - lo) * (W - LEFT - RIGHT);
+    let mut s = Svg::new(W, h);
+    s.text(LEFT, 18.0, &format!("effect on {metric}"), 12.0, "start", colour::HEADING, true);
+    s.line(x(0.0), TOP - 6.0, x(0.0), h - 34.0, colour::UNCLEAR, 1.0, Some("4 3"));
+    for (i, r) in rows.iter().enumerate() {
+        let y = TOP + ROW * i as f64 + ROW / 2.0;
+        if i % 2 == 0 {
+            s.rect(0.0, y - ROW / 2.0, W, ROW, colour::STRIPE, "");
+        }
+        s.text(LEFT - 8.0, y + 4.0, &clip(&r.label, 64), 11.0, "end", colour::LABEL, false);
+        if let Some(m) = r.mean {
+            let (l, rr) = (r.lo.unwrap_or(m), r.hi.unwrap_or(m));
+            let c = if r.clear { colour::CLEAR } else { colour::UNCLEAR };
+            s.line(x(l), y, x(rr), y, c, 2.0, None);
+            let title =
+                format!("{} [{}, {}], n = {}", signed(Some(m)), signed(Some(l)), signed(Some(rr)), r.n);
+            s.circle(x(m), y, 4.5, c, colour::PAPER, Some(&title));
+        }
+    }
+    let base = h - 22.0;
+    // The ends of the axis and zero; an end too close to zero to be read apart from it is
+    // left out (zero is always labelled).
+    s.text(x(0.0), base, &signed(Some(0.0)), 10.0, "middle", colour::GREY, false);
+    for v in [lo + span * 0.05, hi - span * 0.05] {
+        if (x(v) - x(0.0)).abs() >= 48.0 {
+            s.text(x(v), base, &signed(Some(v)), 10.0, "middle", colour::GREY, false);
+        }
+    }
+    s.finish(&format!("Effect of each decision on {metric}"))
 }
 
 /// Shortens a label to at most `max` characters.

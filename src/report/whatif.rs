@@ -3,39 +3,71 @@
 
 use std::path::Path;
 
+use ttx::numfmt::signed;
 use ttx::whatif::{Alternative, Analysis, Effect};
 
 use super::doc::{Block, Cell, Figure, Table};
-use super::svg::Svg;
+use super::svg::{self, EffectRow};
 
-/// Reads `DIR/whatif.json` and checks that it was made from this session.
-pub fn load(dir: &Path, scenario: &str, seed: u64) -> Result<Analysis, String> {
-    let path = dir.join("whatif.json");
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        format!("cannot read {}: {e}; `ttx whatif JOURNAL --out {}` writes it", path.display(), dir.display())
-    })?;
-    let a: Analysis = serde_json::from_str(&text)
-        .map_err(|e| format!("{} is not the output of `ttx whatif`: {e}", path.display()))?;
-    if a.scenario != scenario || a.seed != seed {
-        return Err(format!(
-            "{} was made from another session ({}, seed {}); this journal is {scenario}, seed {seed}",
-            path.display(),
-            a.scenario,
-            a.seed
-        ));
-    }
-    Ok(a)
+/// Why the files of `ttx whatif --out DIR` cannot go into this report.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// `DIR/whatif.json` cannot be read.
+    #[error("cannot read {}: {source}; `ttx whatif JOURNAL --out {}` writes it", path.display(), dir.display())]
+    Unreadable {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The directory given.
+        dir: std::path::PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// It is not what `ttx whatif` writes.
+    #[error("{} is not the output of `ttx whatif`: {source}", path.display())]
+    NotWhatif {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        source: serde_json::Error,
+    },
+    /// It was made from another session.
+    #[error(
+        "{} was made from another session ({}, seed {}); this journal is {scenario}, seed {seed}",
+        path.display(),
+        made.0,
+        made.1
+    )]
+    OtherSession {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The scenario and seed it was made from.
+        made: (String, u64),
+        /// This journal's scenario.
+        scenario: String,
+        /// This journal's seed.
+        seed: u64,
+    },
 }
 
-fn signed(x: Option<f64>) -> String {
-    match x {
-        // Exactly no effect (every pair identical) reads as 0, not as a rounded small number.
-        Some(0.0) => "0".into(),
-        Some(v) if v.abs() >= 100.0 => format!("{v:+.0}"),
-        Some(v) if v.abs() >= 1.0 => format!("{v:+.2}"),
-        Some(v) => format!("{v:+.3}"),
-        None => "-".into(),
+/// Reads `DIR/whatif.json` and checks that it was made from this session.
+pub fn load(dir: &Path, scenario: &str, seed: u64) -> Result<Analysis, LoadError> {
+    let path = dir.join("whatif.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| LoadError::Unreadable {
+        path: path.clone(),
+        dir: dir.to_path_buf(),
+        source: e,
+    })?;
+    let a: Analysis =
+        serde_json::from_str(&text).map_err(|e| LoadError::NotWhatif { path: path.clone(), source: e })?;
+    if a.scenario != scenario || a.seed != seed {
+        return Err(LoadError::OtherSession {
+            path,
+            made: (a.scenario, a.seed),
+            scenario: scenario.to_string(),
+            seed,
+        });
     }
+    Ok(a)
 }
 
 fn effect_text(e: Option<&Effect>) -> String {
@@ -102,59 +134,25 @@ pub fn section(a: &Analysis) -> Vec<Block> {
     out
 }
 
-/// A forest plot: one row per decision, the mean effect as a dot, the interval as a bar.
+/// A forest plot: one row per decision (the first 25), the mean effect as a dot, the interval
+/// as a bar.
 fn forest(alts: &[Alternative], metric: &str) -> String {
-    const W: f64 = 860.0;
-    const LEFT: f64 = 430.0;
-    const RIGHT: f64 = 30.0;
-    const ROW: f64 = 24.0;
-    const TOP: f64 = 30.0;
-    let alts: Vec<&Alternative> = alts.iter().take(25).collect();
-    let h = TOP + ROW * alts.len() as f64 + 40.0;
-    let values: Vec<(f64, f64, f64)> = alts
+    let rows: Vec<EffectRow> = alts
         .iter()
-        .filter_map(|a| a.effect(metric))
-        .filter_map(|e| Some((e.mean?, e.lo.or(e.mean)?, e.hi.or(e.mean)?)))
+        .take(25)
+        .map(|a| {
+            let e = a.effect(metric);
+            EffectRow {
+                label: format!("{}. {}", a.rank, a.what()),
+                mean: e.and_then(|e| e.mean),
+                lo: e.and_then(|e| e.lo),
+                hi: e.and_then(|e| e.hi),
+                n: e.map_or(0, |e| e.n),
+                clear: e.is_some_and(Effect::clear),
+            }
+        })
         .collect();
-    let lo = values.iter().map(|v| v.1).fold(0.0f64, f64::min);
-    let hi = values.iter().map(|v| v.2).fold(0.0f64, f64::max);
-    let span = if hi - lo > 0.0 { hi - lo } else { 1.0 };
-    let (lo, hi) = (lo - span * 0.05, hi + span * 0.05);
-    let x = |v: f64| LEFT + (v - lo) / (hi - lo) * (W - LEFT - RIGHT);
-    let mut s = Svg::new(W, h);
-    s.text(LEFT, 18.0, &format!("effect on {metric}"), 12.0, "start", "#333333", true);
-    s.line(x(0.0), TOP - 6.0, x(0.0), h - 34.0, "#888888", 1.0, Some("4 3"));
-    for (i, a) in alts.iter().enumerate() {
-        let y = TOP + ROW * i as f64 + ROW / 2.0;
-        if i % 2 == 0 {
-            s.rect(0.0, y - ROW / 2.0, W, ROW, "#f4f6f8", "");
-        }
-        let mut label = format!("{}. {}", a.rank, a.what());
-        if label.chars().count() > 64 {
-            label = label.chars().take(63).collect::<String>() + "…";
-        }
-        s.text(LEFT - 8.0, y + 4.0, &label, 11.0, "end", "#222222", false);
-        if let Some(e) = a.effect(metric)
-            && let Some(m) = e.mean
-        {
-            let (l, r) = (e.lo.unwrap_or(m), e.hi.unwrap_or(m));
-            let colour = if e.clear() { "#1f5fa8" } else { "#888888" };
-            s.line(x(l), y, x(r), y, colour, 2.0, None);
-            let title =
-                format!("{} [{}, {}], n = {}", signed(Some(m)), signed(Some(l)), signed(Some(r)), e.n);
-            s.circle(x(m), y, 4.5, colour, "#ffffff", Some(&title));
-        }
-    }
-    let base = h - 22.0;
-    // The ends of the axis and zero; an end too close to zero to be read apart from it is
-    // left out (zero is always labelled).
-    s.text(x(0.0), base, &signed(Some(0.0)), 10.0, "middle", "#555555", false);
-    for v in [lo + span * 0.05, hi - span * 0.05] {
-        if (x(v) - x(0.0)).abs() >= 48.0 {
-            s.text(x(v), base, &signed(Some(v)), 10.0, "middle", "#555555", false);
-        }
-    }
-    s.finish(&format!("Effect of each decision on {metric}"))
+    svg::effects_forest(&rows, metric)
 }
 
 #[cfg(test)]

@@ -7,18 +7,9 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use super::*;
+use crate::harness::report_md;
 
 const T: Duration = Duration::from_secs(30);
-
-fn report_md(journal: &Path) -> String {
-    let out = journal.with_extension("md");
-    let o = Command::new(BIN)
-        .args(["report", journal.to_str().unwrap(), "--format", "md", "--out", out.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    std::fs::read_to_string(out).unwrap()
-}
 
 fn refused(answer: &Value, reason: &str) {
     assert_eq!(answer["type"], "refused", "{answer}");
