@@ -1,7 +1,7 @@
 //! Team consoles over the network: `ttx serve` hosts an exercise, `ttx join` connects a console.
 //!
-//! - [`protocol`]: the frames and messages (docs/protocol.md);
-//! - [`diff`]: per-tick deltas of the views;
+//! - [`protocol`], [`diff`]: the frames, messages and view deltas (docs/protocol.md), from the
+//!   `ttx-protocol` crate;
 //! - [`exercise`]: the thread that owns the simulation, the clock and the journal;
 //! - [`host`]: the facilitator console inside `ttx serve`;
 //! - [`server`]: connections, authentication, limits;
@@ -12,14 +12,15 @@
 
 pub mod client;
 pub mod codes;
-pub mod diff;
 pub mod exercise;
 pub mod host;
 pub mod journal;
 pub mod loadtest;
-pub mod protocol;
 pub mod room;
 pub mod serve;
 pub mod server;
 pub mod team_console;
 pub mod tls;
+
+pub use ttx_protocol as protocol;
+pub use ttx_protocol::diff;
