@@ -22,7 +22,7 @@ use ttx_engine::view::LogLine;
 use ttx_engine::{Command, FacilitatorView, Issuer, Severity, TeamView};
 
 use super::diff::{diff_facilitator, diff_team};
-use super::host::{Core, next_event};
+use super::host::{SimOwner, next_event};
 use super::journal::SessionJournal;
 use super::protocol::{
     Control, PendingInject, ServerMsg, ServerStatus, TeamCommand, TeamCommandState, frame, now_us,
@@ -322,7 +322,7 @@ pub fn pending_in(records: &[(usize, Record)]) -> Vec<Pending> {
 
 /// The exercise's state.
 pub struct Exercise {
-    core: Core,
+    owner: SimOwner,
     journal: SessionJournal,
     config: ExerciseConfig,
     teams: BTreeMap<String, Publisher<TeamView>>,
@@ -376,12 +376,12 @@ type Deferred = Vec<Box<dyn FnOnce() + Send>>;
 impl Exercise {
     /// An exercise around a simulation (new, or rebuilt from a journal) and its open journal.
     pub fn new(
-        mut core: Core,
+        mut owner: SimOwner,
         journal: SessionJournal,
         config: ExerciseConfig,
         stop: broadcast::Sender<()>,
     ) -> Self {
-        let sim = core.sim_mut();
+        let sim = owner.sim_mut();
         sim.checkpoint_commands(true);
         let _ = sim.take_journal_records();
         let _ = sim.take_outcomes();
@@ -395,7 +395,7 @@ impl Exercise {
         Exercise {
             paused: config.paused || sim.is_finished(),
             facilitator: Publisher::new(config.backlog),
-            core,
+            owner,
             journal,
             config,
             teams,
@@ -428,7 +428,7 @@ impl Exercise {
 
     /// Takes the messages of a resumed journal; numbering goes on after the last.
     pub fn restore_messages(&mut self, messages: Vec<Message>) {
-        if let Some(c) = self.core.console() {
+        if let Some(c) = self.owner.console() {
             for m in &messages {
                 c.message_arrived(m.clone());
             }
@@ -439,7 +439,7 @@ impl Exercise {
     /// Takes the notes of a resumed journal, as edited and deleted, and shows them on the
     /// console so that it numbers new ones as the journal does.
     pub fn restore_notes(&mut self, records: &[Record]) {
-        let reg = self.core.sim().registry().clone();
+        let reg = self.owner.sim().registry().clone();
         let notes = ttx_engine::notes::final_notes(records);
         self.notes = notes
             .iter()
@@ -449,7 +449,7 @@ impl Exercise {
                 _ => None,
             })
             .collect();
-        if let Some(c) = self.core.console() {
+        if let Some(c) = self.owner.console() {
             for (r, fate) in notes {
                 let Record::Note { tick, module, question, text, .. } = r else { continue };
                 let module = module
@@ -489,7 +489,7 @@ impl Exercise {
     }
 
     fn record_time(&self) -> (u32, String) {
-        let sim = self.core.sim();
+        let sim = self.owner.sim();
         let tick = sim.now();
         (tick.0, sim.registry().clock.at(tick.min(sim.last_tick())).to_string())
     }
@@ -519,9 +519,9 @@ impl Exercise {
         refresh.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         // The facilitator console in this terminal (not headless): its keys, and a redraw
         // 20 times a second.
-        let mut keys = match &mut self.core {
-            Core::Hosted(h) => h.take_keys(),
-            Core::Bare(_) => None,
+        let mut keys = match &mut self.owner {
+            SimOwner::Hosted(h) => h.take_keys(),
+            SimOwner::Bare(_) => None,
         };
         let hosted = keys.is_some();
         let mut redraw = tokio::time::interval(Duration::from_millis(50));
@@ -536,7 +536,7 @@ impl Exercise {
                 e = next_event(&mut keys) => {
                     let Some(e) = e else { break };
                     let was_paused = self.paused;
-                    if let Core::Hosted(h) = &mut self.core {
+                    if let SimOwner::Hosted(h) = &mut self.owner {
                         h.event(&e);
                         h.draw();
                     }
@@ -586,7 +586,7 @@ impl Exercise {
                     self.publish();
                 }
                 _ = redraw.tick(), if hosted => {
-                    if let Core::Hosted(h) = &mut self.core {
+                    if let SimOwner::Hosted(h) = &mut self.owner {
                         h.draw();
                     }
                 }
@@ -598,10 +598,10 @@ impl Exercise {
     /// After the clock moved: the console (if any) takes the outcomes and redraws its views;
     /// otherwise they are dropped (teams see theirs in their views).
     fn after_advance(&mut self) {
-        match self.core.console() {
+        match self.owner.console() {
             Some(c) => c.moved(),
             None => {
-                let _ = self.core.sim_mut().take_outcomes();
+                let _ = self.owner.sim_mut().take_outcomes();
             }
         }
         self.sync_console();
@@ -609,16 +609,16 @@ impl Exercise {
 
     /// Tells the console what the server knows: the clock, consoles connected, held injects.
     fn sync_console(&mut self) {
-        if self.core.console().is_none() {
+        if self.owner.console().is_none() {
             return;
         }
         let status = self.status();
         let previews: Vec<Vec<String>> = status
             .pending
             .iter()
-            .map(|p| self.core.sim().preview_command_inject(&p.command).unwrap_or_default())
+            .map(|p| self.owner.sim().preview_command_inject(&p.command).unwrap_or_default())
             .collect();
-        let Some(c) = self.core.console() else { return };
+        let Some(c) = self.owner.console() else { return };
         c.set_host_clock(status.paused, status.ticks_per_second, status.pause_on_inject);
         c.set_pause_for_approval(status.pause_for_approval);
         let consoles = status.consoles.into_iter().collect();
@@ -633,21 +633,21 @@ impl Exercise {
 
     /// Applies what the facilitator asked at the console, as a control connection's requests are.
     fn console_requests(&mut self) -> Result<(), String> {
-        let Some(c) = self.core.console() else { return Ok(()) };
+        let Some(c) = self.owner.console() else { return Ok(()) };
         let requests = c.take_requests();
         let quit = c.should_quit();
         let mut stepped = false;
         for r in requests {
             let control = match r {
                 HostRequest::Command(command) => {
-                    if self.core.sim().is_finished() {
-                        if let Some(c) = self.core.console() {
+                    if self.owner.sim().is_finished() {
+                        if let Some(c) = self.owner.console() {
                             c.host_message(true, "Rejected: the exercise has ended.");
                         }
                         continue;
                     }
                     let seq = self.submit(Issuer::Facilitator, command.clone());
-                    if let Some(c) = self.core.console() {
+                    if let Some(c) = self.owner.console() {
                         c.queued(seq, command);
                     }
                     continue;
@@ -664,7 +664,7 @@ impl Exercise {
                     // The console has listed it already: only a control connection's note is
                     // shown to it (see `control`).
                     if let Err(m) = self.note(text, question)
-                        && let Some(c) = self.core.console()
+                        && let Some(c) = self.owner.console()
                     {
                         c.host_message(true, format!("Refused: {m}."));
                     }
@@ -680,7 +680,7 @@ impl Exercise {
                 HostRequest::Bookmark(text) => Control::Bookmark { text },
                 HostRequest::HotWash { kind, text } => {
                     let answer = self.debrief(None, DebriefRequest::HotWash { kind, text });
-                    if let Some(c) = self.core.console() {
+                    if let Some(c) = self.owner.console() {
                         match answer {
                             Ok(m) => c.host_message(false, format!("Server: {m}.")),
                             Err(m) => c.host_message(true, format!("Refused: {m}.")),
@@ -690,7 +690,7 @@ impl Exercise {
                 }
                 HostRequest::Message { to, channel, signed, text } => {
                     let sent = self.message(None, to, channel, text, signed);
-                    if let Some(c) = self.core.console() {
+                    if let Some(c) = self.owner.console() {
                         match sent {
                             Ok(n) => c.host_message(false, format!("Message #{n} sent.")),
                             Err(e) => c.host_message(true, format!("Not sent: {e}.")),
@@ -700,7 +700,7 @@ impl Exercise {
                 }
                 HostRequest::Cancel(seq) => {
                     let taken = self.cancel(seq);
-                    if let Some(c) = self.core.console() {
+                    if let Some(c) = self.owner.console() {
                         match taken {
                             true => c.cancelled(seq),
                             false => c.host_message(true, "That command has already applied."),
@@ -721,7 +721,7 @@ impl Exercise {
                     | Control::Bookmark { .. }
             );
             let answer = self.control(control);
-            if let Some(c) = self.core.console() {
+            if let Some(c) = self.owner.console() {
                 match answer {
                     Err(message) => c.host_message(true, format!("Refused: {message}.")),
                     Ok(message) if !quiet => c.host_message(false, format!("Server: {message}.")),
@@ -755,7 +755,7 @@ impl Exercise {
             c.pause_for_approval,
         );
         if self.recorded != Some(now) {
-            let sim = self.core.sim();
+            let sim = self.owner.sim();
             let tick = sim.now();
             self.journal.write(&Record::Settings {
                 tick: tick.0,
@@ -793,7 +793,7 @@ impl Exercise {
         let done = self.advance_until(ticks, fired_before)?;
         if fired_before.is_some()
             && self.fired
-            && let Some(c) = self.core.console()
+            && let Some(c) = self.owner.console()
         {
             c.host_paused_on_inject();
         }
@@ -802,7 +802,7 @@ impl Exercise {
 
     /// Injects that have fired so far.
     fn fired_count(&self) -> usize {
-        self.core.sim().inject_views().iter().filter(|i| i.state == "fired").count()
+        self.owner.sim().inject_views().iter().filter(|i| i.state == "fired").count()
     }
 
     /// Simulates up to `ticks` hours, stopping at a module break or the end; returns how many.
@@ -815,19 +815,19 @@ impl Exercise {
     fn advance_until(&mut self, ticks: u32, fired_before: Option<usize>) -> Result<u32, String> {
         let mut done = 0;
         self.fired = false;
-        while done < ticks && !self.core.sim().is_finished() {
-            let t = self.core.sim().now();
-            self.core.sim_mut().step();
+        while done < ticks && !self.owner.sim().is_finished() {
+            let t = self.owner.sim().now();
+            self.owner.sim_mut().step();
             done += 1;
             // Command records were written when the commands were accepted; one hash per tick
             // (it covers the engine's day-end and after-command checkpoints) pins the clock.
-            let _ = self.core.sim_mut().take_journal_records();
-            self.journal.write(&Record::hash(self.core.sim().registry(), t, self.core.sim().state_hash()));
-            let module = self.core.sim().module();
+            let _ = self.owner.sim_mut().take_journal_records();
+            self.journal.write(&Record::hash(self.owner.sim().registry(), t, self.owner.sim().state_hash()));
+            let module = self.owner.sim().module();
             if self.config.module_breaks
                 && module != self.module
                 && module.is_some()
-                && !self.core.sim().is_finished()
+                && !self.owner.sim().is_finished()
             {
                 self.discussion = self.module;
                 self.module = module;
@@ -836,7 +836,7 @@ impl Exercise {
             }
             self.module = module;
             if let Some(before) = fired_before
-                && !self.core.sim().is_finished()
+                && !self.owner.sim().is_finished()
                 && self.fired_count() > before
             {
                 self.paused = true;
@@ -844,11 +844,11 @@ impl Exercise {
                 break;
             }
         }
-        if self.core.sim().is_finished() && !self.paused {
+        if self.owner.sim().is_finished() && !self.paused {
             self.paused = true;
             self.journal.write(&Record::End {
-                tick: self.core.sim().now().0,
-                hash: format!("{:016x}", self.core.sim().state_hash()),
+                tick: self.owner.sim().now().0,
+                hash: format!("{:016x}", self.owner.sim().state_hash()),
             });
         }
         self.after_advance();
@@ -894,7 +894,7 @@ impl Exercise {
                         let _ = reply.send(answer);
                     }));
                 }
-                Request::Notice { text } => match self.core.console() {
+                Request::Notice { text } => match self.owner.console() {
                     Some(c) => c.host_message(true, text),
                     None => eprintln!("ttx serve: {text}"),
                 },
@@ -942,7 +942,7 @@ impl Exercise {
         let joined = match &team {
             Some(t) => {
                 *self.consoles.entry(t.clone()).or_insert(0) += 1;
-                if !self.staffed.contains(t) && !self.core.sim().is_finished() {
+                if !self.staffed.contains(t) && !self.owner.sim().is_finished() {
                     // A staffed team's actors stop following doctrine: the players decide.
                     let cmd = Command::SetStaffed { team: t.clone(), staffed: true };
                     self.submit(Issuer::Facilitator, cmd);
@@ -964,7 +964,7 @@ impl Exercise {
 
     /// Where the exercise stands, as team consoles are told it.
     fn clock_frame(&self) -> Bytes {
-        let reg = self.core.sim().registry();
+        let reg = self.owner.sim().registry();
         let discussed = self.discussion.filter(|_| self.paused).and_then(|m| reg.modules.get(m.ix()));
         frame(&ServerMsg::Clock {
             paused: self.paused,
@@ -991,7 +991,7 @@ impl Exercise {
 
     fn join_team(&mut self, team: &str) -> Option<Joined> {
         let clock = self.clock_frame();
-        let sim = self.core.sim();
+        let sim = self.owner.sim();
         let at_us = self.tick_started_us;
         let p = self.teams.get_mut(team)?;
         if p.last.is_none() {
@@ -1021,19 +1021,19 @@ impl Exercise {
 
     fn join_facilitator(&mut self) -> Option<Joined> {
         // The facilitator stream is refreshed after every batch; a joiner gets the current state.
-        let view = self.core.sim().facilitator_view();
+        let view = self.owner.sim().facilitator_view();
         let p = &mut self.facilitator;
         if p.last.is_none() {
             p.update += 1;
         }
         let update = p.update;
         p.last = Some((update, view.clone()));
-        let log = self.core.sim().log_lines(
+        let log = self.owner.sim().log_lines(
             None,
             Severity::Info,
-            self.core.sim().events().len().saturating_sub(500),
+            self.owner.sim().events().len().saturating_sub(500),
         );
-        self.log_from = self.core.sim().events().len();
+        self.log_from = self.owner.sim().events().len();
         let status = self.status();
         let full = frame(&ServerMsg::FacilitatorFull {
             update,
@@ -1048,16 +1048,16 @@ impl Exercise {
 
     /// Journals a command for the next tick (commit before telling anyone); returns its sequence number.
     fn submit(&mut self, issuer: Issuer, command: Command) -> u64 {
-        let tick = self.core.sim().now();
-        let seq = self.core.sim_mut().submit(issuer.clone(), command.clone());
-        self.journal.write(&Record::submitted(self.core.sim().registry(), tick, &issuer, seq, &command));
+        let tick = self.owner.sim().now();
+        let seq = self.owner.sim_mut().submit(issuer.clone(), command.clone());
+        self.journal.write(&Record::submitted(self.owner.sim().registry(), tick, &issuer, seq, &command));
         seq
     }
 
     /// Takes back a command journaled for the next tick that has not applied yet, journaling
     /// that it was (replay then leaves it out); false when it is no longer waiting.
     fn cancel(&mut self, seq: u64) -> bool {
-        let Some((issuer, command)) = self.core.sim_mut().cancel(seq) else { return false };
+        let Some((issuer, command)) = self.owner.sim_mut().cancel(seq) else { return false };
         if let Issuer::Team(t) = &issuer {
             self.record_command(t, |list| {
                 let accepted = |c: &&mut TeamCommand| matches!(c.state, TeamCommandState::Accepted { seq: s, .. } if s == seq);
@@ -1072,8 +1072,8 @@ impl Exercise {
     }
 
     fn ack(&self, id: u64, seq: u64) -> ServerMsg {
-        let tick = self.core.sim().now();
-        ServerMsg::Ack { id, seq, tick: tick.0, time: self.core.sim().registry().clock.at(tick).to_string() }
+        let tick = self.owner.sim().now();
+        ServerMsg::Ack { id, seq, tick: tick.0, time: self.owner.sim().registry().clock.at(tick).to_string() }
     }
 
     fn command(&mut self, team: Option<String>, id: u64, command: Command) -> Bytes {
@@ -1081,11 +1081,11 @@ impl Exercise {
             Some(t) => Issuer::Team(t.clone()),
             None => Issuer::Facilitator,
         };
-        if self.core.sim().is_finished() {
+        if self.owner.sim().is_finished() {
             let r = ttx_engine::Rejection::Ended;
             return frame(&ServerMsg::Refused { id, message: r.to_string(), rejection: Some(r) });
         }
-        if let Err(r) = self.core.sim().check(&issuer, &command) {
+        if let Err(r) = self.owner.sim().check(&issuer, &command) {
             return frame(&ServerMsg::Refused { id, message: r.to_string(), rejection: Some(r) });
         }
         if let (Some(t), true, Command::InjectFromTemplate { .. }) =
@@ -1101,7 +1101,7 @@ impl Exercise {
                 team: t.clone(),
                 command: command.clone(),
             });
-            let at = self.core.sim().time();
+            let at = self.owner.sim().time();
             let entry = TeamCommand {
                 command: command.clone(),
                 at,
@@ -1115,7 +1115,7 @@ impl Exercise {
         let seq = self.submit(issuer, command.clone());
         let ack = self.ack(id, seq);
         if let (Some(t), ServerMsg::Ack { time, .. }) = (&team, &ack) {
-            let at = self.core.sim().time();
+            let at = self.owner.sim().time();
             let state = TeamCommandState::Accepted { seq, time: time.clone() };
             self.record_command(t, |list| list.push(TeamCommand { command, at, state }));
         }
@@ -1127,10 +1127,10 @@ impl Exercise {
             Control::Pause => {
                 self.paused = true;
                 self.approval_paused = false;
-                Ok(format!("paused at {}", self.core.sim().time()))
+                Ok(format!("paused at {}", self.owner.sim().time()))
             }
             Control::Resume => {
-                if self.core.sim().is_finished() {
+                if self.owner.sim().is_finished() {
                     return Err("the exercise has ended".into());
                 }
                 self.discussion = None;
@@ -1145,10 +1145,10 @@ impl Exercise {
                     ));
                 }
                 self.paused = false;
-                Ok(format!("running from {}", self.core.sim().time()))
+                Ok(format!("running from {}", self.owner.sim().time()))
             }
             Control::Step { ticks } => {
-                if self.core.sim().is_finished() {
+                if self.owner.sim().is_finished() {
                     return Err("the exercise has ended".into());
                 }
                 if !(1..=100_000).contains(&ticks) {
@@ -1156,9 +1156,9 @@ impl Exercise {
                 }
                 self.approval_paused = false;
                 // An explicit step crosses into the next module if it starts right now.
-                self.module = self.core.sim().module();
+                self.module = self.owner.sim().module();
                 let done = self.advance(ticks)?;
-                Ok(format!("stepped {done} h to {}", self.core.sim().time()))
+                Ok(format!("stepped {done} h to {}", self.owner.sim().time()))
             }
             Control::Speed { ticks_per_second } => {
                 if !(0.01..=1000.0).contains(&ticks_per_second) {
@@ -1172,7 +1172,7 @@ impl Exercise {
                 let Some(p) = i.map(|i| self.pending.remove(i)) else {
                     return Err(format!("no inject #{pending} waits for approval"));
                 };
-                if self.core.sim().is_finished() {
+                if self.owner.sim().is_finished() {
                     self.pending.push(p);
                     return Err("the exercise has ended".into());
                 }
@@ -1183,7 +1183,7 @@ impl Exercise {
                 self.journal.write(&record);
                 let f = frame(&ServerMsg::Decision { pending, approved: true, seq: Some(seq), reason: None });
                 self.decisions.push((p.team.clone(), f));
-                let time = self.core.sim().time().to_string();
+                let time = self.owner.sim().time().to_string();
                 self.record_command(&p.team, |list| {
                     if let Some(c) = list.iter_mut().find(|c| c.state == TeamCommandState::Held { pending }) {
                         c.state = TeamCommandState::Accepted { seq, time };
@@ -1220,7 +1220,7 @@ impl Exercise {
             }
             Control::Note { text, question } => {
                 let saved = self.note(text, question)?;
-                if let Some(c) = self.core.console() {
+                if let Some(c) = self.owner.console() {
                     c.note_arrived(saved);
                 }
                 Ok("note recorded".into())
@@ -1261,13 +1261,13 @@ impl Exercise {
     /// Journals a discussion note; returns it as the console lists it.
     fn note(&mut self, text: String, question: Option<usize>) -> Result<ttx_tui::console::SavedNote, String> {
         ttx_engine::notes::check_note(&text)?;
-        let reg = self.core.sim().registry();
-        let module = self.core.sim().module().map(|m| &reg.modules[m.ix()]);
+        let reg = self.owner.sim().registry();
+        let module = self.owner.sim().module().map(|m| &reg.modules[m.ix()]);
         let question_text = module.and_then(|m| question.and_then(|q| m.questions.get(q).cloned()));
-        let tick = self.core.sim().now();
-        let time = reg.clock.at(tick.min(self.core.sim().last_tick()));
+        let tick = self.owner.sim().now();
+        let time = reg.clock.at(tick.min(self.owner.sim().last_tick()));
         let saved = ttx_tui::console::SavedNote {
-            module: self.core.sim().module().map_or(0, |m| m.ix()),
+            module: self.owner.sim().module().map_or(0, |m| m.ix()),
             question,
             time,
             text: text.clone(),
@@ -1321,7 +1321,7 @@ impl Exercise {
     /// the journal holds it).
     fn correct(&mut self, inject: String, text: String) -> Result<String, String> {
         ttx_engine::debrief::check_correction(&text)?;
-        let views = self.core.sim().inject_views();
+        let views = self.owner.sim().inject_views();
         let Some(iv) = views.iter().find(|v| v.id == inject) else {
             let inject: String = inject.chars().take(60).collect();
             return Err(format!("no inject `{inject}` in the scenario"));
@@ -1356,7 +1356,7 @@ impl Exercise {
         if self.config.pause_for_approval
             && !self.pending.is_empty()
             && !self.paused
-            && !self.core.sim().is_finished()
+            && !self.owner.sim().is_finished()
         {
             self.paused = true;
             self.approval_paused = true;
@@ -1367,7 +1367,7 @@ impl Exercise {
     fn release_clock_now(&mut self) {
         if self.approval_paused {
             self.approval_paused = false;
-            self.paused = self.core.sim().is_finished();
+            self.paused = self.owner.sim().is_finished();
         }
     }
 
@@ -1375,14 +1375,14 @@ impl Exercise {
     fn release_clock(&mut self) {
         if self.approval_paused && self.pending.is_empty() {
             self.approval_paused = false;
-            self.paused = self.core.sim().is_finished();
+            self.paused = self.owner.sim().is_finished();
         }
     }
 
     /// The module a debrief entry belongs to: the one being discussed at a break, else the
     /// current one; none once the exercise has ended.
     fn debrief_module(&self) -> Option<String> {
-        let sim = self.core.sim();
+        let sim = self.owner.sim();
         if sim.is_finished() {
             return None;
         }
@@ -1454,7 +1454,7 @@ impl Exercise {
     /// message with the final figures it may see, before the server closes the connections.
     fn announce_end(&mut self) {
         self.publish();
-        let sim = self.core.sim();
+        let sim = self.owner.sim();
         let time =
             if sim.is_finished() { sim.registry().clock.at(sim.last_tick()) } else { sim.time() }.to_string();
         let message = "the facilitator ended the session".to_string();
@@ -1497,7 +1497,7 @@ impl Exercise {
                 p.full = None;
                 continue;
             }
-            let Some(new) = self.core.sim().team_view(team) else { continue };
+            let Some(new) = self.owner.sim().team_view(team) else { continue };
             p.update += 1;
             let msg = match &p.last {
                 Some((base, old)) => ServerMsg::Delta {
@@ -1510,9 +1510,9 @@ impl Exercise {
                     update: p.update,
                     at_us,
                     view: Box::new(new.clone()),
-                    directory: self.core.sim().directory(team).map(Box::new),
+                    directory: self.owner.sim().directory(team).map(Box::new),
                     history: recent(&self.history, team),
-                    confidence_low: Some(self.core.sim().metrics().confidence_min),
+                    confidence_low: Some(self.owner.sim().metrics().confidence_min),
                     messages: recent_messages(&self.messages, Some(team)),
                 },
             };
@@ -1529,9 +1529,9 @@ impl Exercise {
             p.last = None;
             return;
         }
-        let new = self.core.sim().facilitator_view();
-        let log: Vec<LogLine> = self.core.sim().log_lines(None, Severity::Info, self.log_from);
-        self.log_from = self.core.sim().events().len();
+        let new = self.owner.sim().facilitator_view();
+        let log: Vec<LogLine> = self.owner.sim().log_lines(None, Severity::Info, self.log_from);
+        self.log_from = self.owner.sim().events().len();
         let status = self.status();
         let p = &mut self.facilitator;
         p.update += 1;
@@ -1654,7 +1654,7 @@ impl Exercise {
             if self.facilitator.tx.receiver_count() > 0 {
                 let _ = self.facilitator.tx.send(f);
             }
-            if let Some(c) = self.core.console() {
+            if let Some(c) = self.owner.console() {
                 c.message_arrived(m);
             }
         }
@@ -1677,7 +1677,7 @@ impl Exercise {
     /// What the room displays show now, as a frame.
     fn room_frame(&self) -> Bytes {
         let discussion = self.discussion.filter(|_| self.paused);
-        let view = self.core.sim().room_view(self.paused, discussion, ROOM_SERIES);
+        let view = self.owner.sim().room_view(self.paused, discussion, ROOM_SERIES);
         frame(&ServerMsg::Room { view: Box::new(view) })
     }
 

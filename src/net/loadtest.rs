@@ -21,8 +21,9 @@ use tokio::time::Instant;
 use super::client::{self, Target};
 use super::exercise::ExerciseConfig;
 use super::protocol::{ClientMsg, Control, now_us};
-use super::serve::{bind, new_session, run_session};
 use super::server::ServerConfig;
+use super::server::bind;
+use super::session::{new_session, run_session};
 use crate::{Failure, Outcome, load};
 
 /// The result of a load test.

@@ -18,7 +18,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use futures_util::StreamExt;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::sync::{Semaphore, broadcast, mpsc, oneshot};
 use tokio::time::{Instant, timeout, timeout_at};
 use tokio_rustls::TlsAcceptor;
@@ -272,6 +272,25 @@ impl Drop for Slot {
             }
         }
     }
+}
+
+/// Binds a listening socket with a backlog large enough for a room of consoles joining at once.
+/// A send buffer size set here is inherited by every accepted connection.
+pub fn bind(addr: &str, send_buffer: Option<u32>) -> std::io::Result<TcpListener> {
+    let addr: SocketAddr = addr
+        .parse()
+        .or_else(|_| {
+            std::net::ToSocketAddrs::to_socket_addrs(addr)
+                .and_then(|mut a| a.next().ok_or(std::io::ErrorKind::NotFound.into()))
+        })
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("{addr}: {e}")))?;
+    let socket = if addr.is_ipv4() { TcpSocket::new_v4()? } else { TcpSocket::new_v6()? };
+    socket.set_reuseaddr(true)?;
+    if let Some(n) = send_buffer {
+        socket.set_send_buffer_size(n)?;
+    }
+    socket.bind(addr)?;
+    socket.listen(4096)
 }
 
 /// Accepts connections until `shutdown` completes, then tells every connection and waits for them.
