@@ -422,171 +422,257 @@ pub async fn run_connection(
     target: Target,
     team: Option<String>,
     code: String,
-    mut outgoing: mpsc::Receiver<ClientMsg>,
+    outgoing: mpsc::Receiver<ClientMsg>,
     events: mpsc::Sender<ClientEvent>,
 ) {
-    let mut open = true;
-    let mut waiting: BTreeSet<u64> = BTreeSet::new();
-    let mut mirror = Mirror::default();
-    let mut backoff = Duration::from_millis(200);
-    let mut failing_since: Option<Instant> = None;
-    macro_rules! report {
-        ($e:expr) => {
-            if events.send($e).await.is_err() {
-                return;
-            }
-        };
-    }
+    let mut link = Link {
+        events,
+        outgoing,
+        open: true,
+        waiting: BTreeSet::new(),
+        mirror: Mirror::default(),
+        backoff: Duration::from_millis(200),
+        failing_since: None,
+        over: false,
+    };
     loop {
-        if !open && waiting.is_empty() {
+        if !link.open && link.waiting.is_empty() {
             return;
         }
-        let (conn, limits) = match connect_welcome(&target, team.as_deref(), &code).await {
+        let (conn, limits) = match link.connect(&target, team.as_deref(), &code).await {
+            Flow::Go(c) => c,
+            Flow::Again => continue,
+            Flow::End => return,
+        };
+        link.backoff = Duration::from_millis(200);
+        let reason = match link.serve(conn, &limits).await {
+            Flow::Go(reason) => reason,
+            Flow::Again => continue,
+            Flow::End => return,
+        };
+        let unconfirmed: Vec<u64> = std::mem::take(&mut link.waiting).into_iter().collect();
+        if !link.report(ClientEvent::Disconnected { reason, unconfirmed }).await {
+            return;
+        }
+        sleep(link.backoff).await;
+    }
+}
+
+/// What a step of a console's connection leads to.
+enum Flow<T> {
+    /// Go on with this.
+    Go(T),
+    /// Try to connect again.
+    Again,
+    /// The connection is over for good (or nobody listens to its events any more).
+    End,
+}
+
+/// A console's connection across reconnects: what it sends, what waits for an answer, and
+/// its copy of the view.
+struct Link {
+    events: mpsc::Sender<ClientEvent>,
+    outgoing: mpsc::Receiver<ClientMsg>,
+    /// The console still sends.
+    open: bool,
+    /// Numbers of the console's messages that wait for the server's answer.
+    waiting: BTreeSet<u64>,
+    mirror: Mirror,
+    backoff: Duration,
+    /// Since when joining has failed, to give up after the target's time.
+    failing_since: Option<Instant>,
+    /// The session has ended (the server said so): no reconnecting.
+    over: bool,
+}
+
+impl Link {
+    /// Reports an event; false once nobody listens.
+    async fn report(&self, e: ClientEvent) -> bool {
+        self.events.send(e).await.is_ok()
+    }
+
+    /// Connects and completes the handshake; on a failure to retry, waits (backing off) or
+    /// gives up once joining has failed for the target's time.
+    async fn connect(&mut self, target: &Target, team: Option<&str>, code: &str) -> Flow<(Conn, Limits)> {
+        match connect_welcome(target, team, code).await {
             Ok((conn, limits, welcome)) => {
-                failing_since = None;
-                report!(ClientEvent::Connected { welcome });
-                (conn, limits)
+                self.failing_since = None;
+                if !self.report(ClientEvent::Connected { welcome }).await {
+                    return Flow::End;
+                }
+                Flow::Go((conn, limits))
             }
             Err(ConnectError::Final(code, message)) => {
-                let _ = events.send(ClientEvent::Refused { code, message }).await;
-                return;
+                let _ = self.events.send(ClientEvent::Refused { code, message }).await;
+                Flow::End
             }
             Err(ConnectError::Retry(reason)) => {
-                let since = *failing_since.get_or_insert_with(Instant::now);
+                let since = *self.failing_since.get_or_insert_with(Instant::now);
                 if since.elapsed() >= target.give_up_after {
                     let message = format!(
                         "gave up joining {} after {:.0} s of trying (last: {reason})",
                         target.addr,
                         since.elapsed().as_secs_f64()
                     );
-                    let _ = events.send(ClientEvent::GaveUp { message }).await;
-                    return;
+                    let _ = self.events.send(ClientEvent::GaveUp { message }).await;
+                    return Flow::End;
                 }
-                report!(ClientEvent::Unreachable { reason, retry_in: backoff });
-                sleep(backoff).await;
-                backoff = (backoff * 2).min(Duration::from_secs(5));
-                continue;
-            }
-        };
-        backoff = Duration::from_millis(200);
-        // Frames go out from their own task, paced under the server's limit and with a ping when
-        // idle, so that reading the connection never waits on pacing or on a slow send.
-        let (mut sink, mut stream) = conn.split();
-        let (wtx, mut wrx) = mpsc::channel::<ClientMsg>(4);
-        let mut pace = Pace::new(&limits);
-        let heartbeat = Duration::from_millis(limits.heartbeat_ms.max(100));
-        let mut writer = Abort(tokio::spawn(async move {
-            let mut last_sent = Instant::now();
-            loop {
-                let m = tokio::select! {
-                    m = wrx.recv() => match m {
-                        Some(m) => m,
-                        None => return "the console stopped sending".to_string(),
-                    },
-                    _ = tokio::time::sleep_until(last_sent + heartbeat) => ClientMsg::Ping,
-                };
-                pace.wait().await;
-                last_sent = Instant::now();
-                let bytes = match serde_json::to_vec(&m) {
-                    Ok(b) => b,
-                    Err(e) => return e.to_string(),
-                };
-                if let Err(e) = sink.send(Bytes::from(bytes)).await {
-                    return e.to_string();
+                if !self.report(ClientEvent::Unreachable { reason, retry_in: self.backoff }).await {
+                    return Flow::End;
                 }
+                sleep(self.backoff).await;
+                self.backoff = (self.backoff * 2).min(Duration::from_secs(5));
+                Flow::Again
             }
-        }));
-        // The session has ended (the server said so): no reconnecting.
-        let mut over = false;
-        let reason: String = loop {
-            if !open && waiting.is_empty() {
-                return;
+        }
+    }
+
+    /// Carries one connection: the server's frames in, the console's messages out, until it
+    /// breaks (`Go` with the reason) or the console or the session is over.
+    async fn serve(&mut self, conn: Conn, limits: &Limits) -> Flow<String> {
+        let (sink, mut stream) = conn.split();
+        let (wtx, wrx) = mpsc::channel::<ClientMsg>(4);
+        let mut writer = spawn_writer(sink, wrx, limits);
+        loop {
+            if !self.open && self.waiting.is_empty() {
+                return Flow::End;
             }
-            tokio::select! {
-                f = stream.next() => {
-                    let bytes = match f {
-                        Some(Ok(b)) => b.freeze(),
-                        Some(Err(_)) | None if over => return,
-                        Some(Err(e)) => break e.to_string(),
-                        None => break "the server closed the connection".to_string(),
-                    };
-                    let Ok(msg) = serde_json::from_slice::<ServerMsg>(&bytes) else {
-                        break "the server sent a message this console does not understand".to_string();
-                    };
-                    match msg {
-                        ServerMsg::Full { .. }
-                        | ServerMsg::Delta { .. }
-                        | ServerMsg::FacilitatorFull { .. }
-                        | ServerMsg::FacilitatorDelta { .. } => {
-                            if !mirror.apply(msg) {
-                                break "an update did not fit this console's view; reconnecting for a full view".to_string();
-                            }
-                            report!(ClientEvent::Update { bytes, mirror: Box::new(mirror.clone()) });
+            let step = tokio::select! {
+                f = stream.next() => self.frame(f).await,
+                m = self.outgoing.recv(), if self.open && wtx.capacity() > 0 => {
+                    match m {
+                        None => {
+                            self.open = false;
+                            Flow::Again
                         }
-                        ServerMsg::Error { .. } if over => return,
-                        ServerMsg::Error { code, message } => {
-                            report!(ClientEvent::Message { bytes, msg: ServerMsg::Error { code, message: message.clone() } });
-                            if code.is_final() {
-                                let _ = events.send(ClientEvent::Refused { code, message }).await;
-                                return;
-                            }
-                            break message;
-                        }
-                        ServerMsg::Ended { .. } => {
-                            // The session is over: what the server still sends (answers) is
-                            // read until it closes the connection, then nothing is retried.
-                            over = true;
-                            report!(ClientEvent::Message { bytes, msg });
-                        }
-                        msg => {
-                            if let ServerMsg::Message { message } = &msg
-                                && !mirror.messages.iter().any(|m| m.number == message.number)
-                            {
-                                mirror.messages.push(message.clone());
-                            }
-                            if let ServerMsg::Ack { id, .. }
-                            | ServerMsg::Refused { id, .. }
-                            | ServerMsg::Done { id, .. }
-                            | ServerMsg::Delivered { id, .. }
-                            | ServerMsg::Held { id, .. } = &msg
-                            {
-                                waiting.remove(id);
-                            }
-                            report!(ClientEvent::Message { bytes, msg });
-                        }
-                    }
-                }
-                m = outgoing.recv(), if open && wtx.capacity() > 0 => {
-                    let Some(m) = m else {
-                        open = false;
-                        continue;
-                    };
-                    if let ClientMsg::Command { id, .. }
-                    | ClientMsg::Control { id, .. }
-                    | ClientMsg::HotWash { id, .. }
-                    | ClientMsg::Feedback { id, .. }
-                    | ClientMsg::Cancel { id, .. }
-                    | ClientMsg::Message { id, .. } = &m
-                    {
-                        waiting.insert(*id);
-                    }
-                    if wtx.try_send(m).is_err() {
-                        break "the connection's writer has stopped".to_string();
+                        Some(m) => self.send(m, &wtx),
                     }
                 }
                 r = &mut writer.0 => {
-                    if over {
-                        return;
+                    if self.over {
+                        return Flow::End;
                     }
-                    break r.unwrap_or_else(|e| e.to_string());
+                    Flow::Go(r.unwrap_or_else(|e| e.to_string()))
                 }
+            };
+            match step {
+                Flow::Again => {}
+                other => return other,
+            }
+        }
+    }
+
+    /// Hands a console's message to the writer, noting that it waits for an answer.
+    fn send(&mut self, m: ClientMsg, wtx: &mpsc::Sender<ClientMsg>) -> Flow<String> {
+        if let ClientMsg::Command { id, .. }
+        | ClientMsg::Control { id, .. }
+        | ClientMsg::HotWash { id, .. }
+        | ClientMsg::Feedback { id, .. }
+        | ClientMsg::Cancel { id, .. }
+        | ClientMsg::Message { id, .. } = &m
+        {
+            self.waiting.insert(*id);
+        }
+        if wtx.try_send(m).is_err() {
+            return Flow::Go("the connection's writer has stopped".to_string());
+        }
+        Flow::Again
+    }
+
+    /// Takes one frame from the server: `Again` to read on, `Go` with the reason to reconnect.
+    async fn frame(&mut self, f: Option<Result<bytes::BytesMut, std::io::Error>>) -> Flow<String> {
+        let bytes = match f {
+            Some(Ok(b)) => b.freeze(),
+            Some(Err(_)) | None if self.over => return Flow::End,
+            Some(Err(e)) => return Flow::Go(e.to_string()),
+            None => return Flow::Go("the server closed the connection".to_string()),
+        };
+        let Ok(msg) = serde_json::from_slice::<ServerMsg>(&bytes) else {
+            return Flow::Go("the server sent a message this console does not understand".to_string());
+        };
+        let event = match msg {
+            ServerMsg::Full { .. }
+            | ServerMsg::Delta { .. }
+            | ServerMsg::FacilitatorFull { .. }
+            | ServerMsg::FacilitatorDelta { .. } => {
+                if !self.mirror.apply(msg) {
+                    return Flow::Go(
+                        "an update did not fit this console's view; reconnecting for a full view".to_string(),
+                    );
+                }
+                ClientEvent::Update { bytes, mirror: Box::new(self.mirror.clone()) }
+            }
+            ServerMsg::Error { .. } if self.over => return Flow::End,
+            ServerMsg::Error { code, message } => {
+                let shown =
+                    ClientEvent::Message { bytes, msg: ServerMsg::Error { code, message: message.clone() } };
+                if !self.report(shown).await {
+                    return Flow::End;
+                }
+                if code.is_final() {
+                    let _ = self.events.send(ClientEvent::Refused { code, message }).await;
+                    return Flow::End;
+                }
+                return Flow::Go(message);
+            }
+            ServerMsg::Ended { .. } => {
+                // The session is over: what the server still sends (answers) is read until it
+                // closes the connection, then nothing is retried.
+                self.over = true;
+                ClientEvent::Message { bytes, msg }
+            }
+            msg => {
+                if let ServerMsg::Message { message } = &msg
+                    && !self.mirror.messages.iter().any(|m| m.number == message.number)
+                {
+                    self.mirror.messages.push(message.clone());
+                }
+                if let ServerMsg::Ack { id, .. }
+                | ServerMsg::Refused { id, .. }
+                | ServerMsg::Done { id, .. }
+                | ServerMsg::Delivered { id, .. }
+                | ServerMsg::Held { id, .. } = &msg
+                {
+                    self.waiting.remove(id);
+                }
+                ClientEvent::Message { bytes, msg }
             }
         };
-        drop(writer);
-        let unconfirmed: Vec<u64> = std::mem::take(&mut waiting).into_iter().collect();
-        report!(ClientEvent::Disconnected { reason, unconfirmed });
-        sleep(backoff).await;
+        if self.report(event).await { Flow::Again } else { Flow::End }
     }
+}
+
+/// Frames go out from their own task, paced under the server's limit and with a ping when
+/// idle, so that reading the connection never waits on pacing or on a slow send. The task
+/// ends with the reason the connection can no longer be written.
+fn spawn_writer(
+    mut sink: futures_util::stream::SplitSink<Conn, Bytes>,
+    mut wrx: mpsc::Receiver<ClientMsg>,
+    limits: &Limits,
+) -> Abort<String> {
+    let mut pace = Pace::new(limits);
+    let heartbeat = Duration::from_millis(limits.heartbeat_ms.max(100));
+    Abort(tokio::spawn(async move {
+        let mut last_sent = Instant::now();
+        loop {
+            let m = tokio::select! {
+                m = wrx.recv() => match m {
+                    Some(m) => m,
+                    None => return "the console stopped sending".to_string(),
+                },
+                _ = tokio::time::sleep_until(last_sent + heartbeat) => ClientMsg::Ping,
+            };
+            pace.wait().await;
+            last_sent = Instant::now();
+            let bytes = match serde_json::to_vec(&m) {
+                Ok(b) => b,
+                Err(e) => return e.to_string(),
+            };
+            if let Err(e) = sink.send(Bytes::from(bytes)).await {
+                return e.to_string();
+            }
+        }
+    }))
 }
 
 /// How a headless console ended.
@@ -608,17 +694,7 @@ pub async fn headless(
     input: impl tokio::io::AsyncRead + Unpin + Send + 'static,
     out: &mut impl Write,
 ) -> std::io::Result<Ended> {
-    let (in_tx, mut in_rx) = mpsc::channel::<(usize, String)>(64);
-    tokio::spawn(async move {
-        let mut lines = tokio::io::BufReader::new(input).lines();
-        let mut n = 0;
-        while let Ok(Some(line)) = lines.next_line().await {
-            n += 1;
-            if in_tx.send((n, line)).await.is_err() {
-                break;
-            }
-        }
-    });
+    let mut in_rx = read_lines(input);
     let addr = target.addr.clone();
     let (send_tx, send_rx) = mpsc::channel::<ClientMsg>(64);
     let (event_tx, mut events) = mpsc::channel::<ClientEvent>(64);
@@ -636,32 +712,11 @@ pub async fn headless(
             send_tx = None;
         }
         tokio::select! {
-            e = events.recv() => match e {
-                // The connection ended: input ended and every command was answered.
-                None => return Ok(Ended::Done),
-                Some(ClientEvent::Connected { welcome, .. }) => emit(out, &welcome)?,
-                Some(ClientEvent::Update { bytes, mirror: m }) => {
-                    emit(out, &bytes)?;
-                    mirror = m;
+            e = events.recv() => {
+                if let Some(ended) = show_event(out, &addr, e, &mut mirror)? {
+                    return Ok(ended);
                 }
-                Some(ClientEvent::Message { bytes, .. }) => emit(out, &bytes)?,
-                Some(ClientEvent::Disconnected { reason, unconfirmed }) => {
-                    // Commands without an answer may or may not have been recorded: the console says so.
-                    emit_local(out, &Local::Disconnected { reason: &reason, unconfirmed })?;
-                    eprintln!("ttx join: {reason}; reconnecting");
-                }
-                Some(ClientEvent::Unreachable { reason, retry_in }) => {
-                    eprintln!("ttx join: cannot reach {addr} ({reason}); retrying in {:.1} s", retry_in.as_secs_f64());
-                }
-                Some(ClientEvent::Refused { code, message }) => {
-                    emit_local(out, &Local::Disconnected { reason: &message, unconfirmed: vec![] })?;
-                    return Ok(Ended::Refused(code, message));
-                }
-                Some(ClientEvent::GaveUp { message }) => {
-                    emit_local(out, &Local::Disconnected { reason: &message, unconfirmed: vec![] })?;
-                    return Ok(Ended::GaveUp(message));
-                }
-            },
+            }
             permit = reserve(&send_tx), if !queue.is_empty() => {
                 let Ok(permit) = permit else { return Ok(Ended::Done) };
                 if let Some(m) = queue.pop_front() {
@@ -673,59 +728,149 @@ pub async fn headless(
                     input_open = false;
                     continue;
                 };
-                if line.trim().is_empty() {
-                    continue;
+                match read_line(out, n, &line, &mut next_id, &mirror)? {
+                    Line::Send(msg) => queue.push_back(msg),
+                    Line::Nothing => {}
+                    Line::Quit => return Ok(Ended::Done),
                 }
-                let msg = match parse_input(&line) {
-                    Err(message) => {
-                        emit_local(out, &Local::InputError { line: n, message })?;
-                        continue;
-                    }
-                    Ok(Input::Quit) => return Ok(Ended::Done),
-                    Ok(Input::View) => {
-                        if let Some(v) = &mirror.team {
-                            emit_local(out, &Local::View { update: mirror.update, view: v })?;
-                        } else if let Some(v) = &mirror.facilitator {
-                            emit_local(out, &Local::FacilitatorView { update: mirror.update, view: v, status: &mirror.status, log: &mirror.log })?;
-                        }
-                        continue;
-                    }
-                    Ok(Input::Command(command)) => {
-                        let id = next_id;
-                        next_id += 1;
-                        emit_local(out, &Local::Sent { id, summary: command.summary() })?;
-                        ClientMsg::Command { id, command }
-                    }
-                    Ok(Input::Debrief(mut m)) => {
-                        let id = next_id;
-                        next_id += 1;
-                        let summary = match &mut m {
-                            ClientMsg::HotWash { id: i, kind, .. } => { *i = id; format!("hot wash: {}", kind.heading().to_lowercase()) }
-                            ClientMsg::Feedback { id: i, .. } => { *i = id; "feedback form".to_string() }
-                            ClientMsg::Cancel { id: i, seq } => { *i = id; format!("cancel command {seq}") }
-                            _ => String::new(),
-                        };
-                        emit_local(out, &Local::Sent { id, summary })?;
-                        m
-                    }
-                    Ok(Input::Control(action)) => {
-                        let id = next_id;
-                        next_id += 1;
-                        emit_local(out, &Local::Sent { id, summary: format!("{action:?}") })?;
-                        ClientMsg::Control { id, action }
-                    }
-                    Ok(Input::Message(m)) => {
-                        let id = next_id;
-                        next_id += 1;
-                        let summary = format!("message to {} by {}", m.to, m.channel.label());
-                        emit_local(out, &Local::Sent { id, summary })?;
-                        ClientMsg::Message { id, to: m.to, channel: m.channel, text: m.text, signed: m.signed }
-                    }
-                };
-                queue.push_back(msg);
             }
         }
     }
+}
+
+/// The lines of `input`, numbered from 1, read on their own task.
+fn read_lines(input: impl tokio::io::AsyncRead + Unpin + Send + 'static) -> mpsc::Receiver<(usize, String)> {
+    let (in_tx, in_rx) = mpsc::channel::<(usize, String)>(64);
+    tokio::spawn(async move {
+        let mut lines = tokio::io::BufReader::new(input).lines();
+        let mut n = 0;
+        while let Ok(Some(line)) = lines.next_line().await {
+            n += 1;
+            if in_tx.send((n, line)).await.is_err() {
+                break;
+            }
+        }
+    });
+    in_rx
+}
+
+/// Prints what the connection reports as JSON lines (and its troubles on standard error);
+/// how the console ended, once it has.
+fn show_event(
+    out: &mut impl Write,
+    addr: &str,
+    e: Option<ClientEvent>,
+    mirror: &mut Box<Mirror>,
+) -> std::io::Result<Option<Ended>> {
+    match e {
+        // The connection ended: input ended and every command was answered.
+        None => return Ok(Some(Ended::Done)),
+        Some(ClientEvent::Connected { welcome, .. }) => emit(out, &welcome)?,
+        Some(ClientEvent::Update { bytes, mirror: m }) => {
+            emit(out, &bytes)?;
+            *mirror = m;
+        }
+        Some(ClientEvent::Message { bytes, .. }) => emit(out, &bytes)?,
+        Some(ClientEvent::Disconnected { reason, unconfirmed }) => {
+            // Commands without an answer may or may not have been recorded: the console says so.
+            emit_local(out, &Local::Disconnected { reason: &reason, unconfirmed })?;
+            eprintln!("ttx join: {reason}; reconnecting");
+        }
+        Some(ClientEvent::Unreachable { reason, retry_in }) => {
+            eprintln!(
+                "ttx join: cannot reach {addr} ({reason}); retrying in {:.1} s",
+                retry_in.as_secs_f64()
+            );
+        }
+        Some(ClientEvent::Refused { code, message }) => {
+            emit_local(out, &Local::Disconnected { reason: &message, unconfirmed: vec![] })?;
+            return Ok(Some(Ended::Refused(code, message)));
+        }
+        Some(ClientEvent::GaveUp { message }) => {
+            emit_local(out, &Local::Disconnected { reason: &message, unconfirmed: vec![] })?;
+            return Ok(Some(Ended::GaveUp(message)));
+        }
+    }
+    Ok(None)
+}
+
+/// What a line of input asks of a headless console.
+enum Line {
+    /// Send this to the server.
+    Send(ClientMsg),
+    /// Nothing to send (a blank line, a mistake reported, the view printed).
+    Nothing,
+    /// Stop.
+    Quit,
+}
+
+/// Reads line `n` of input: a message for the server (numbered from `next_id`, and announced
+/// as sent), the view printed, or a mistake reported.
+fn read_line(
+    out: &mut impl Write,
+    n: usize,
+    line: &str,
+    next_id: &mut u64,
+    mirror: &Mirror,
+) -> std::io::Result<Line> {
+    if line.trim().is_empty() {
+        return Ok(Line::Nothing);
+    }
+    let input = match parse_input(line) {
+        Err(message) => {
+            emit_local(out, &Local::InputError { line: n, message })?;
+            return Ok(Line::Nothing);
+        }
+        Ok(Input::Quit) => return Ok(Line::Quit),
+        Ok(Input::View) => {
+            if let Some(v) = &mirror.team {
+                emit_local(out, &Local::View { update: mirror.update, view: v })?;
+            } else if let Some(v) = &mirror.facilitator {
+                emit_local(
+                    out,
+                    &Local::FacilitatorView {
+                        update: mirror.update,
+                        view: v,
+                        status: &mirror.status,
+                        log: &mirror.log,
+                    },
+                )?;
+            }
+            return Ok(Line::Nothing);
+        }
+        Ok(input) => input,
+    };
+    let id = *next_id;
+    *next_id += 1;
+    let (summary, msg) = match input {
+        Input::Command(command) => (command.summary(), ClientMsg::Command { id, command }),
+        Input::Debrief(mut m) => {
+            let summary = match &mut m {
+                ClientMsg::HotWash { id: i, kind, .. } => {
+                    *i = id;
+                    format!("hot wash: {}", kind.heading().to_lowercase())
+                }
+                ClientMsg::Feedback { id: i, .. } => {
+                    *i = id;
+                    "feedback form".to_string()
+                }
+                ClientMsg::Cancel { id: i, seq } => {
+                    *i = id;
+                    format!("cancel command {seq}")
+                }
+                _ => String::new(),
+            };
+            (summary, m)
+        }
+        Input::Control(action) => (format!("{action:?}"), ClientMsg::Control { id, action }),
+        Input::Message(m) => (
+            format!("message to {} by {}", m.to, m.channel.label()),
+            ClientMsg::Message { id, to: m.to, channel: m.channel, text: m.text, signed: m.signed },
+        ),
+        Input::Quit | Input::View => return Ok(Line::Nothing),
+    };
+    emit_local(out, &Local::Sent { id, summary })?;
+    Ok(Line::Send(msg))
 }
 
 /// Room for one message on the way to the connection (never, once the sender is gone).
