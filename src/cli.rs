@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::net::serve::{JoinArgs, ServeArgs};
+use crate::net::cli::{JoinArgs, ServeArgs};
 use crate::{Outcome, author, headless, msel, net, play, report, research};
 
 /// Election-cybersecurity tabletop exercises: a deterministic simulation of
@@ -418,8 +418,8 @@ pub fn dispatch(cli: Cli) -> Outcome {
         Cmd::Sensitivity { dir, bootstrap, seed, plots } => {
             research::sensitivity(&dir, bootstrap, seed, &plots.0)
         }
-        Cmd::Serve(args) => net::serve::serve(args),
-        Cmd::Join(args) => net::serve::join(args),
+        Cmd::Serve(args) => net::cli::serve(args),
+        Cmd::Join(args) => net::cli::join(args),
         Cmd::Loadtest { file, consoles, ticks, speed, from, json } => {
             net::loadtest::loadtest(file.as_deref(), consoles, ticks, speed, from.as_deref(), json)
         }

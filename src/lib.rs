@@ -13,12 +13,11 @@ pub mod policy;
 pub mod scenario_file;
 pub mod whatif;
 
-/// The network protocol's messages and frames. The server and the consoles
-/// live in the program; the protocol is here as well so that tools, and the
-/// fuzz targets of its frame decoder (docs/fuzzing.md), can read frames.
+/// The network protocol's messages and frames (the `ttx-protocol` crate). The
+/// server and the consoles live in the program; the protocol is named here as
+/// well so that tools, and the fuzz targets of its frame decoder
+/// (docs/fuzzing.md), can read frames.
 pub mod net {
-    #[path = "diff.rs"]
-    pub mod diff;
-    #[path = "protocol.rs"]
-    pub mod protocol;
+    pub use ttx_protocol as protocol;
+    pub use ttx_protocol::diff;
 }

@@ -15,36 +15,37 @@ use ttx_engine::Sim;
 use ttx_tui::console::Console;
 use ttx_tui::{Action, terminal, ui};
 
-/// What owns the simulation: nothing else (headless) or the facilitator console.
-pub enum Core {
+/// What owns the exercise's simulation: the exercise alone (headless), or the facilitator
+/// console in this terminal, which the exercise then owns.
+pub enum SimOwner {
     /// `ttx serve --headless`.
     Bare(Box<Sim>),
     /// The facilitator console in this terminal.
     Hosted(Box<HostUi>),
 }
 
-impl Core {
+impl SimOwner {
     /// The simulation.
     pub fn sim(&self) -> &Sim {
         match self {
-            Core::Bare(s) => s,
-            Core::Hosted(h) => h.console.sim(),
+            SimOwner::Bare(s) => s,
+            SimOwner::Hosted(h) => h.console.sim(),
         }
     }
 
     /// The simulation, to step and submit to.
     pub fn sim_mut(&mut self) -> &mut Sim {
         match self {
-            Core::Bare(s) => s,
-            Core::Hosted(h) => h.console.sim_mut(),
+            SimOwner::Bare(s) => s,
+            SimOwner::Hosted(h) => h.console.sim_mut(),
         }
     }
 
     /// The console, when there is one.
     pub fn console(&mut self) -> Option<&mut Console> {
         match self {
-            Core::Bare(_) => None,
-            Core::Hosted(h) => Some(&mut h.console),
+            SimOwner::Bare(_) => None,
+            SimOwner::Hosted(h) => Some(&mut h.console),
         }
     }
 }

@@ -14,9 +14,9 @@ use tokio::sync::mpsc;
 use ttx_engine::view::RoomView;
 use ttx_tui::{Theme, room, terminal};
 
+use super::cli::{JoinArgs, join_setup};
 use super::client::{self, ClientEvent};
 use super::protocol::{ClientMsg, ServerMsg};
-use super::serve::{JoinArgs, join_setup};
 use crate::{Failure, Outcome};
 
 /// `ttx join ADDR --observer` without `--headless`.

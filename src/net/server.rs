@@ -18,7 +18,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use futures_util::StreamExt;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::sync::{Semaphore, broadcast, mpsc, oneshot};
 use tokio::time::{Instant, timeout, timeout_at};
 use tokio_rustls::TlsAcceptor;
@@ -274,6 +274,25 @@ impl Drop for Slot {
     }
 }
 
+/// Binds a listening socket with a backlog large enough for a room of consoles joining at once.
+/// A send buffer size set here is inherited by every accepted connection.
+pub fn bind(addr: &str, send_buffer: Option<u32>) -> std::io::Result<TcpListener> {
+    let addr: SocketAddr = addr
+        .parse()
+        .or_else(|_| {
+            std::net::ToSocketAddrs::to_socket_addrs(addr)
+                .and_then(|mut a| a.next().ok_or(std::io::ErrorKind::NotFound.into()))
+        })
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("{addr}: {e}")))?;
+    let socket = if addr.is_ipv4() { TcpSocket::new_v4()? } else { TcpSocket::new_v6()? };
+    socket.set_reuseaddr(true)?;
+    if let Some(n) = send_buffer {
+        socket.set_send_buffer_size(n)?;
+    }
+    socket.bind(addr)?;
+    socket.listen(4096)
+}
+
 /// Accepts connections until `shutdown` completes, then tells every connection and waits for them.
 pub async fn run(listener: TcpListener, shared: Arc<Shared>, shutdown: impl Future) {
     let (notify_shutdown, _) = broadcast::channel::<()>(1);
@@ -445,7 +464,7 @@ async fn serve<S>(
         peer,
         deadline,
     };
-    let result = conn.session(&mut shutdown).await;
+    let result = conn.run(&mut shutdown).await;
     if let Some(team) = conn.joined.take() {
         let _ = shared.exercise.send(Request::Leave { team, observer: conn.observer });
     }
@@ -478,27 +497,37 @@ async fn serve<S>(
 }
 
 impl<R: AsyncRead + Unpin> Connection<R> {
-    async fn session(&mut self, shutdown: &mut broadcast::Receiver<()>) -> Result<(), Fail> {
-        let config = self.shared.config.clone();
+    /// The connection from its first frame to its end: the hello, the join code, the welcome
+    /// and the full view, then the console's frames until it leaves.
+    async fn run(&mut self, shutdown: &mut broadcast::Receiver<()>) -> Result<(), Fail> {
+        let Some(hello) = self.read_hello(shutdown).await? else { return Ok(()) };
+        let (team, code, observer) = self.parse_hello(&hello)?;
+        self.check_code(team.as_deref(), &code, observer).await?;
+        self.welcome_and_join(&team, observer).await?;
+        self.serve_frames(&team, observer, shutdown).await
+    }
+
+    /// The first frame, before the handshake's deadline; none when the peer closed first.
+    async fn read_hello(&mut self, shutdown: &mut broadcast::Receiver<()>) -> Result<Option<Bytes>, Fail> {
         let first = tokio::select! {
             _ = shutdown.recv() => return Err(stopping()),
             r = timeout_at(self.deadline, self.reader.next()) => r,
         };
-        let hello = match first {
+        match first {
             Err(_) => {
                 let partial = !self.reader.read_buffer().is_empty();
                 self.shared.failed_join(self.peer.ip(), "no hello in time");
-                return Err(fail(
+                Err(fail(
                     ErrorCode::Timeout,
                     if partial {
                         "the hello frame was only partly sent"
                     } else {
                         "no hello frame arrived in time"
                     },
-                ));
+                ))
             }
-            Ok(None) => return Ok(()),
-            Ok(Some(Ok(b))) => b,
+            Ok(None) => Ok(None),
+            Ok(Some(Ok(b))) => Ok(Some(b.freeze())),
             Ok(Some(Err(e))) => {
                 let why = if super::client::looks_like_tls(self.reader.read_buffer()) {
                     "a TLS handshake, but this server has no --tls-cert: the console should join without --tls-ca"
@@ -506,10 +535,14 @@ impl<R: AsyncRead + Unpin> Connection<R> {
                     "the first frame could not be read"
                 };
                 self.shared.failed_join(self.peer.ip(), why);
-                return Err(frame_error(e));
+                Err(frame_error(e))
             }
-        };
-        let (team, code, observer) = match parse_client(&hello) {
+        }
+    }
+
+    /// The hello's team, join code and whether it is a room display; the protocol must match.
+    fn parse_hello(&self, hello: &[u8]) -> Result<(Option<String>, String, bool), Fail> {
+        match parse_client(hello) {
             Ok(ClientMsg::Hello { protocol, team, code, observer, .. }) => {
                 if protocol != PROTOCOL {
                     return Err(fail(
@@ -523,54 +556,67 @@ impl<R: AsyncRead + Unpin> Connection<R> {
                 if observer && team.is_some() {
                     return Err(fail(ErrorCode::BadHandshake, "an observer joins without a team"));
                 }
-                (team, code, observer)
+                Ok((team, code, observer))
             }
             Ok(_) => {
                 self.shared.failed_join(self.peer.ip(), "the first message was not a hello");
-                return Err(fail(ErrorCode::BadHandshake, "the first message must be a hello"));
+                Err(fail(ErrorCode::BadHandshake, "the first message must be a hello"))
             }
             Err(e) => {
                 self.shared.failed_join(self.peer.ip(), "the first frame was not a message");
-                return Err(fail(e.code, e.message));
+                Err(fail(e.code, e.message))
             }
-        };
+        }
+    }
+
+    /// Checks the join code for the team (or the facilitator, or a room display); a wrong one
+    /// is answered only after a pause, to slow down guessing.
+    async fn check_code(&self, team: Option<&str>, code: &str, observer: bool) -> Result<(), Fail> {
         if observer {
-            if code.len() > 64 || !self.shared.codes.check_observer(&code) {
+            if code.len() > 64 || !self.shared.codes.check_observer(code) {
                 self.shared.failed_join(self.peer.ip(), "wrong join code for an observer");
                 tokio::time::sleep(Duration::from_millis(300)).await;
                 return Err(fail(ErrorCode::BadCode, "wrong observer code"));
             }
-        } else if code.len() > 64 || !self.shared.codes.check(team.as_deref(), &code) {
-            // Name the team in the log only if it is one (the peer chose the text).
-            let known = match &team {
-                None => "the facilitator".to_string(),
-                Some(t) if self.shared.codes.teams.contains_key(t) => format!("team `{t}`"),
-                Some(_) => "a team that does not exist".to_string(),
-            };
-            self.shared.failed_join(self.peer.ip(), &format!("wrong join code for {known}"));
-            // Slow down guessing; the code itself has 60 random bits.
-            tokio::time::sleep(Duration::from_millis(300)).await;
-            let message = match &team {
-                None => "wrong join code for the facilitator".to_string(),
-                Some(t) if self.shared.codes.teams.contains_key(t) => {
-                    format!("wrong join code for team `{t}`")
-                }
-                // Team ids are in the scenario every player has read: naming the mistake gives nothing away.
-                Some(t)
-                    if t.len() <= 32
-                        && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') =>
-                {
-                    format!(
-                        "there is no team `{t}` in this exercise; ask the facilitator for your team's id and code"
-                    )
-                }
-                Some(_) => {
-                    "there is no such team in this exercise; ask the facilitator for your team's id and code"
-                        .to_string()
-                }
-            };
-            return Err(fail(ErrorCode::BadCode, message));
+            return Ok(());
         }
+        if code.len() <= 64 && self.shared.codes.check(team, code) {
+            return Ok(());
+        }
+        // Name the team in the log only if it is one (the peer chose the text).
+        let known = match team {
+            None => "the facilitator".to_string(),
+            Some(t) if self.shared.codes.teams.contains_key(t) => format!("team `{t}`"),
+            Some(_) => "a team that does not exist".to_string(),
+        };
+        self.shared.failed_join(self.peer.ip(), &format!("wrong join code for {known}"));
+        // Slow down guessing; the code itself has 60 random bits.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let message = match team {
+            None => "wrong join code for the facilitator".to_string(),
+            Some(t) if self.shared.codes.teams.contains_key(t) => {
+                format!("wrong join code for team `{t}`")
+            }
+            // Team ids are in the scenario every player has read: naming the mistake gives nothing away.
+            Some(t)
+                if t.len() <= 32 && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') =>
+            {
+                format!(
+                    "there is no team `{t}` in this exercise; ask the facilitator for your team's id and code"
+                )
+            }
+            Some(_) => {
+                "there is no such team in this exercise; ask the facilitator for your team's id and code"
+                    .to_string()
+            }
+        };
+        Err(fail(ErrorCode::BadCode, message))
+    }
+
+    /// Takes a place under the limits, sends the welcome, joins the exercise and sends the
+    /// full view (and the clock), then hands the writer the update stream.
+    async fn welcome_and_join(&mut self, team: &Option<String>, observer: bool) -> Result<(), Fail> {
+        let config = &self.shared.config;
         // Observers are counted apart from the facilitator (no team id holds a space).
         let counted = if observer { Some(OBSERVERS.to_string()) } else { team.clone() };
         if let Err(f) = self.slot.join(&counted) {
@@ -602,8 +648,18 @@ impl<R: AsyncRead + Unpin> Connection<R> {
         if let Some(clock) = joined.clock {
             self.send(clock).await?;
         }
-        self.out.send(Out::Updates(joined.updates)).await.map_err(|_| gone())?;
+        self.out.send(Out::Updates(joined.updates)).await.map_err(|_| gone())
+    }
 
+    /// Reads the joined console's frames, under the rate limit and the idle timeout, until it
+    /// leaves or the server stops.
+    async fn serve_frames(
+        &mut self,
+        team: &Option<String>,
+        observer: bool,
+        shutdown: &mut broadcast::Receiver<()>,
+    ) -> Result<(), Fail> {
+        let config = self.shared.config.clone();
         let mut bucket = Bucket::new(config.frames_per_second, config.burst);
         loop {
             let next = tokio::select! {
@@ -638,79 +694,81 @@ impl<R: AsyncRead + Unpin> Connection<R> {
                     ),
                 ));
             }
-            match parse_client(&bytes).map_err(|e| fail(e.code, e.message))? {
-                ClientMsg::Hello { .. } => return Err(fail(ErrorCode::BadHandshake, "already joined")),
-                ClientMsg::Ping => self.send(frame(&ServerMsg::Pong)).await?,
-                ClientMsg::Command { id, .. }
-                | ClientMsg::Control { id, .. }
-                | ClientMsg::Message { id, .. }
-                    if observer =>
+            let msg = parse_client(&bytes).map_err(|e| fail(e.code, e.message))?;
+            self.dispatch(team, observer, msg).await?;
+        }
+    }
+
+    /// Answers one message of a joined console: itself (a ping, a refusal) or through the
+    /// exercise, whose answer it sends on.
+    async fn dispatch(&self, team: &Option<String>, observer: bool, msg: ClientMsg) -> Result<(), Fail> {
+        let config = &self.shared.config;
+        match msg {
+            ClientMsg::Hello { .. } => return Err(fail(ErrorCode::BadHandshake, "already joined")),
+            ClientMsg::Ping => self.send(frame(&ServerMsg::Pong)).await?,
+            ClientMsg::Command { id, .. } | ClientMsg::Control { id, .. } | ClientMsg::Message { id, .. }
+                if observer =>
+            {
+                let message =
+                    "an observer's console only watches: it sends nothing to the exercise".to_string();
+                self.send(frame(&ServerMsg::Refused { id, message, rejection: None })).await?;
+            }
+            ClientMsg::Message { id, to, channel, text, signed } => {
+                if let Some(t) = team
+                    && !self.shared.team_command(t)
                 {
-                    let message =
-                        "an observer's console only watches: it sends nothing to the exercise".to_string();
-                    self.send(frame(&ServerMsg::Refused { id, message, rejection: None })).await?;
+                    let message = format!(
+                        "team `{t}` sent more than {} commands and messages per second (burst {}): \
+                         not sent; send it again in a moment",
+                        config.team_commands_per_second, config.team_burst
+                    );
+                    return self.send(frame(&ServerMsg::Refused { id, message, rejection: None })).await;
                 }
-                ClientMsg::Message { id, to, channel, text, signed } => {
-                    if let Some(t) = &team
-                        && !self.shared.team_command(t)
-                    {
-                        let message = format!(
-                            "team `{t}` sent more than {} commands and messages per second (burst {}): \
-                             not sent; send it again in a moment",
-                            config.team_commands_per_second, config.team_burst
-                        );
-                        self.send(frame(&ServerMsg::Refused { id, message, rejection: None })).await?;
-                        continue;
-                    }
-                    let (tx, rx) = oneshot::channel();
-                    let req =
-                        Request::Message { team: team.clone(), id, to, channel, text, signed, reply: tx };
-                    self.shared.exercise.send(req).map_err(|_| stopping())?;
-                    let answer = rx.await.map_err(|_| stopping())?;
-                    self.send(answer).await?;
+                let (tx, rx) = oneshot::channel();
+                let req = Request::Message { team: team.clone(), id, to, channel, text, signed, reply: tx };
+                self.shared.exercise.send(req).map_err(|_| stopping())?;
+                let answer = rx.await.map_err(|_| stopping())?;
+                self.send(answer).await?;
+            }
+            ClientMsg::Command { id, command } => {
+                if let Some(t) = team
+                    && !self.shared.team_command(t)
+                {
+                    let message = format!(
+                        "team `{t}` sent more than {} commands per second (burst {}), all its consoles \
+                         together: not recorded; send it again in a moment",
+                        config.team_commands_per_second, config.team_burst
+                    );
+                    return self.send(frame(&ServerMsg::Refused { id, message, rejection: None })).await;
                 }
-                ClientMsg::Command { id, command } => {
-                    if let Some(t) = &team
-                        && !self.shared.team_command(t)
-                    {
-                        let message = format!(
-                            "team `{t}` sent more than {} commands per second (burst {}), all its consoles \
-                             together: not recorded; send it again in a moment",
-                            config.team_commands_per_second, config.team_burst
-                        );
-                        self.send(frame(&ServerMsg::Refused { id, message, rejection: None })).await?;
-                        continue;
-                    }
-                    let (tx, rx) = oneshot::channel();
-                    let req = Request::Command { team: team.clone(), id, command, reply: tx };
-                    self.shared.exercise.send(req).map_err(|_| stopping())?;
-                    let answer = rx.await.map_err(|_| stopping())?;
-                    self.send(answer).await?;
+                let (tx, rx) = oneshot::channel();
+                let req = Request::Command { team: team.clone(), id, command, reply: tx };
+                self.shared.exercise.send(req).map_err(|_| stopping())?;
+                let answer = rx.await.map_err(|_| stopping())?;
+                self.send(answer).await?;
+            }
+            ClientMsg::HotWash { id, kind, text } => {
+                self.debrief(team, id, DebriefRequest::HotWash { kind, text }).await?
+            }
+            ClientMsg::Feedback { id, form } => {
+                self.debrief(team, id, DebriefRequest::Feedback(form)).await?
+            }
+            ClientMsg::Cancel { id, seq } => self.debrief(team, id, DebriefRequest::Cancel(seq)).await?,
+            ClientMsg::Control { id, action } => {
+                if team.is_some() {
+                    let message = "only the facilitator's connection controls the exercise".to_string();
+                    return self.send(frame(&ServerMsg::Refused { id, message, rejection: None })).await;
                 }
-                ClientMsg::HotWash { id, kind, text } => {
-                    let request = DebriefRequest::HotWash { kind, text };
-                    self.debrief(&team, id, request).await?;
-                }
-                ClientMsg::Feedback { id, form } => {
-                    self.debrief(&team, id, DebriefRequest::Feedback(form)).await?
-                }
-                ClientMsg::Cancel { id, seq } => self.debrief(&team, id, DebriefRequest::Cancel(seq)).await?,
-                ClientMsg::Control { id, action } => {
-                    if team.is_some() {
-                        let message = "only the facilitator's connection controls the exercise".to_string();
-                        self.send(frame(&ServerMsg::Refused { id, message, rejection: None })).await?;
-                        continue;
-                    }
-                    let (tx, rx) = oneshot::channel();
-                    self.shared
-                        .exercise
-                        .send(Request::Control { id, action, reply: tx })
-                        .map_err(|_| stopping())?;
-                    let answer = rx.await.map_err(|_| stopping())?;
-                    self.send(answer).await?;
-                }
+                let (tx, rx) = oneshot::channel();
+                self.shared
+                    .exercise
+                    .send(Request::Control { id, action, reply: tx })
+                    .map_err(|_| stopping())?;
+                let answer = rx.await.map_err(|_| stopping())?;
+                self.send(answer).await?;
             }
         }
+        Ok(())
     }
 
     /// Hands a hot-wash item, a feedback form or a cancel to the exercise and sends its answer

@@ -23,9 +23,9 @@ use ttx_tui::team::{Answer, Connection, ExerciseClock, RequestState, TeamConsole
 use ttx_tui::team_keys::TeamAction;
 use ttx_tui::{Theme, team_ui, terminal};
 
+use super::cli::{JoinArgs, join_setup};
 use super::client::{self, ClientEvent};
 use super::protocol::{ClientMsg, ErrorCode, ServerMsg, TeamCommand, TeamCommandState};
-use super::serve::{JoinArgs, join_setup};
 use crate::{Failure, Outcome};
 
 /// What the screen shows: joining (no view yet), or the team's console.

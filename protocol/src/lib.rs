@@ -6,16 +6,25 @@
 //! engine's `Command` is an internally tagged enum, which only
 //! self-describing formats can read, and because a headless console prints
 //! the same messages as JSON lines. Every frame is bounded.
+//!
+//! This crate is the protocol only: the messages ([`ClientMsg`], [`ServerMsg`],
+//! [`Control`], [`ServerStatus`]...), the view deltas ([`diff`]), and frames
+//! (with the `codec` feature, the length-delimited codec that reads them). The
+//! server and the consoles that speak it live in the `ttx` program (src/net/).
+#![forbid(unsafe_code)]
+
+pub mod diff;
 
 use bytes::{BufMut, Bytes, BytesMut};
 use serde::{Deserialize, Serialize};
+#[cfg(feature = "codec")]
 use tokio_util::codec::LengthDelimitedCodec;
 use ttx_engine::debrief::{Feedback, HotWashKind};
 use ttx_engine::talk::{Message, MessageChannel, Party};
 use ttx_engine::view::{LogLine, RoomView};
 use ttx_engine::{Command, Directory, FacilitatorView, Rejection, TeamView};
 
-use super::diff::{FacilitatorDelta, TeamDelta};
+use crate::diff::{FacilitatorDelta, TeamDelta};
 
 /// The protocol version; the handshake refuses any other.
 pub const PROTOCOL: u32 = 4;
@@ -27,6 +36,7 @@ pub const MAX_CLIENT_FRAME: usize = 64 * 1024;
 pub const MAX_SERVER_FRAME: usize = 16 * 1024 * 1024;
 
 /// A codec for reading frames of at most `max` bytes.
+#[cfg(feature = "codec")]
 pub fn codec(max: usize) -> LengthDelimitedCodec {
     LengthDelimitedCodec::builder().max_frame_length(max).new_codec()
 }
@@ -638,7 +648,8 @@ mod tests {
     /// docs/protocol.md's table of message channels is the engine's list, in its order.
     #[test]
     fn the_documented_channels_are_the_engines() {
-        let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/protocol.md")).unwrap();
+        let doc =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/protocol.md")).unwrap();
         let table = &doc[doc.find("| channel | in words |").expect("the channel table")..];
         let rows: Vec<(String, String)> = table
             .lines()
@@ -654,6 +665,7 @@ mod tests {
         assert_eq!(rows, engine);
     }
 
+    #[cfg(feature = "codec")]
     #[test]
     fn a_prebuilt_frame_is_what_the_codec_reads() {
         use futures_util::StreamExt;
