@@ -7,7 +7,9 @@ use std::sync::Arc;
 
 use bevy_ecs::message::MessageRegistry;
 use bevy_ecs::prelude::*;
-use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, ScheduleLabel, SingleThreadedExecutor, SystemSet};
+use bevy_ecs::schedule::{
+    LogLevel, ScheduleBuildError, ScheduleBuildSettings, ScheduleLabel, SingleThreadedExecutor, SystemSet,
+};
 
 use crate::command::{Command, CommandOutcome, Issuer, Rejection, check_actor};
 use crate::events::{EventLog, SimEvent};
@@ -106,8 +108,9 @@ fn add_family(s: &mut Schedule, f: Family) {
 }
 
 /// A schedule of the given families, chained in the order given, single-threaded,
-/// with ambiguity detection as an error.
-fn build_schedule(world: &mut World, families: &[Family]) -> Schedule {
+/// with ambiguity detection as an error. It fails only if the systems' parameters or order
+/// are wrong (a bug in this file, which `every_schedule_builds` catches).
+fn build_schedule(world: &mut World, families: &[Family]) -> Result<Schedule, ScheduleBuildError> {
     let mut schedule = Schedule::new(TickSchedule);
     schedule.set_executor(SingleThreadedExecutor::new());
     schedule.set_build_settings(ScheduleBuildSettings {
@@ -120,8 +123,22 @@ fn build_schedule(world: &mut World, families: &[Family]) -> Schedule {
     for pair in families.windows(2) {
         schedule.configure_sets(pair[0].before(pair[1]));
     }
-    let _ = schedule.initialize(world);
-    schedule
+    schedule.initialize(world)?;
+    Ok(schedule)
+}
+
+/// [`build_schedule`] for the engine's own fixed families: its only failure is a bug in the
+/// engine's system declarations, not anything a scenario or a caller can cause.
+fn engine_schedule(world: &mut World, families: &[Family]) -> Schedule {
+    match build_schedule(world, families) {
+        Ok(s) => s,
+        Err(e) => panic!("the tick's systems are declared wrongly (fix `add_family` in sim.rs): {e}"),
+    }
+}
+
+/// An asset's components at the start of a run.
+fn asset_start(a: &AssetInfo) -> (AssetPosture, Status) {
+    (AssetPosture(a.posture), Status::default())
 }
 
 /// Puts a run's starting state into the world: every resource, and the initial agenda.
@@ -405,32 +422,16 @@ impl Sim {
 
     fn build(reg: Arc<Registry>, scenario_hash: u64, seed: u64, options: SimOptions) -> Sim {
         let mut world = World::new();
-        let mut ents = Entities::default();
-        for (i, a) in reg.actors.iter().enumerate() {
-            ents.actors.push(
-                world.spawn((Actor { ix: ActorIx(i as u32), kind: a.kind }, Knowledge::default())).id(),
-            );
-        }
-        ents.assets = world
-            .spawn_batch(reg.assets.iter().enumerate().map(|(i, a)| {
-                (
-                    Asset { ix: AssetIx(i as u32), kind: a.kind },
-                    Owner(a.owner),
-                    AssetPosture(a.posture),
-                    Status::default(),
-                )
-            }))
-            .collect();
-        world.insert_resource(ents);
+        let actors = world.spawn_batch(reg.actors.iter().map(|_| Knowledge::default())).collect();
+        let assets = world.spawn_batch(reg.assets.iter().map(asset_start)).collect();
+        world.insert_resource(Entities { actors, assets });
         MessageRegistry::register_message::<Detection>(&mut world);
         MessageRegistry::register_message::<ShareOrder>(&mut world);
         MessageRegistry::register_message::<Learned>(&mut world);
         MessageRegistry::register_message::<Visible>(&mut world);
         MessageRegistry::register_message::<WentDown>(&mut world);
-        install_state(&mut world, &reg, scenario_hash, seed, &options);
-        let schedule = build_schedule(&mut world, &Family::ALL);
-
-        Sim {
+        let schedule = engine_schedule(&mut world, &Family::ALL);
+        let mut sim = Sim {
             world,
             schedule,
             scenario_hash,
@@ -446,7 +447,9 @@ impl Sim {
             history: Vec::new(),
             undelivered: Vec::new(),
             observed: None,
-        }
+        };
+        sim.start(seed);
+        sim
     }
 
     /// Starts this simulation over with another seed, as [`Sim::with_options`] would with
@@ -454,26 +457,31 @@ impl Sim {
     /// schedule. A batch reuses one `Sim` per thread this way: building the schedule is a
     /// large share of a short run. The run that follows is identical to one from a new `Sim`.
     pub fn reset(&mut self, seed: u64) {
-        let reg = Arc::clone(&self.reg);
-        {
-            let ents = self.world.resource::<Entities>();
-            let (actors, assets) = (ents.actors.clone(), ents.assets.clone());
-            for e in actors {
-                if let Some(mut k) = self.world.get_mut::<Knowledge>(e) {
-                    *k = Knowledge::default();
-                }
-            }
-            for (i, e) in assets.into_iter().enumerate() {
-                if let Some(mut p) = self.world.get_mut::<AssetPosture>(e) {
-                    *p = AssetPosture(reg.assets[i].posture);
-                }
-                if let Some(mut st) = self.world.get_mut::<Status>(e) {
-                    *st = Status::default();
-                }
+        let ents = self.world.resource::<Entities>();
+        let (actors, assets) = (ents.actors.clone(), ents.assets.clone());
+        for e in actors {
+            if let Some(mut k) = self.world.get_mut::<Knowledge>(e) {
+                *k = Knowledge::default();
             }
         }
+        for (e, a) in assets.into_iter().zip(&self.reg.assets) {
+            let (posture, status) = asset_start(a);
+            if let Some(mut p) = self.world.get_mut::<AssetPosture>(e) {
+                *p = posture;
+            }
+            if let Some(mut st) = self.world.get_mut::<Status>(e) {
+                *st = status;
+            }
+        }
+        self.start(seed);
+    }
+
+    /// Puts the run at its start with a seed, the entities' components being at their
+    /// starting values already: the one setup of a run, for [`Sim::with_options`] and
+    /// [`Sim::reset`] alike.
+    fn start(&mut self, seed: u64) {
         self.clear_messages();
-        install_state(&mut self.world, &reg, self.scenario_hash, seed, &self.options);
+        install_state(&mut self.world, &self.reg, self.scenario_hash, seed, &self.options);
         self.seed = seed;
         self.now = Tick(0);
         self.series.clear();
@@ -741,7 +749,7 @@ impl Sim {
         self.world.resource_mut::<Now>().0 = t;
         let before = self.state_hash();
         if self.observed.is_none() {
-            let list = Family::ALL.iter().map(|f| build_schedule(&mut self.world, &[*f])).collect();
+            let list = Family::ALL.iter().map(|f| engine_schedule(&mut self.world, &[*f])).collect();
             self.observed = Some(list);
         }
         let world = &mut self.world;
@@ -1105,6 +1113,17 @@ mod tests {
         assert_send::<Scenario>();
     }
     #[test]
+    fn every_schedule_builds() {
+        let sc = Scenario::parse(crate::builtin::BUILTINS[0].name, crate::builtin::BUILTINS[0].source)
+            .expect("the default scenario parses");
+        let mut sim = Sim::new(&sc, 1);
+        assert!(build_schedule(&mut sim.world, &Family::ALL).is_ok());
+        for f in Family::ALL {
+            assert!(build_schedule(&mut sim.world, &[f]).is_ok(), "{}", f.name());
+        }
+    }
+
+    #[test]
     fn a_snapshot_holds_every_resource_that_is_not_fixed_for_the_run() {
         use std::any::TypeId;
         let sc = Scenario::parse(crate::builtin::BUILTINS[0].name, crate::builtin::BUILTINS[0].source)
@@ -1115,7 +1134,7 @@ mod tests {
         // bevy's own resources: those of a world with the messages and the schedule but no state.
         let mut bare = World::new();
         MessageRegistry::register_message::<Detection>(&mut bare);
-        let _ = build_schedule(&mut bare, &[Family::Messages]);
+        build_schedule(&mut bare, &[Family::Messages]).expect("the messages' schedule builds");
         let mut known: Vec<Option<TypeId>> = types(&bare);
         known.extend(saved_resource_types().into_iter().map(Some));
         // Fixed for the whole run, or buffers a restore clears.

@@ -1,8 +1,10 @@
 //! Components, resources and messages: the simulation's state.
 //!
-//! Actors and assets are bevy entities (`Actor`, `Asset`, `Owner`,
-//! `AssetPosture`, `Status`, `Knowledge`); the rest of the state lives in
-//! resources indexed by the registry's dense ids. Every piece of work is
+//! Actors and assets are bevy entities: an actor's is its `Knowledge`, an
+//! asset's its `AssetPosture` and `Status` (what an actor or asset is, its kind
+//! and owner, is in the registry, under the same dense index as the entity in
+//! [`Entities`]); the rest of the state lives in resources indexed by the
+//! registry's dense ids. Every piece of work is
 //! scheduled on a [`Calendar`], so an hour in which nothing is due costs
 //! nothing and a headless run jumps over it.
 
@@ -21,28 +23,6 @@ use registry::*;
 
 // ---------------------------------------------------------------------------
 // Components
-
-/// Marks an actor entity.
-#[derive(Component, Clone, Copy, Debug)]
-pub struct Actor {
-    /// Its index.
-    pub ix: ActorIx,
-    /// Its kind.
-    pub kind: ActorKind,
-}
-
-/// Marks an asset entity.
-#[derive(Component, Clone, Copy, Debug)]
-pub struct Asset {
-    /// Its index.
-    pub ix: AssetIx,
-    /// Its kind.
-    pub kind: AssetKind,
-}
-
-/// The actor that owns an asset.
-#[derive(Component, Clone, Copy, Debug)]
-pub struct Owner(pub ActorIx);
 
 /// An asset's current security posture.
 #[derive(Component, Clone, Copy, Debug)]
