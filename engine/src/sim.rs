@@ -12,9 +12,9 @@ use bevy_ecs::schedule::{
 };
 
 use crate::command::{Command, CommandOutcome, Issuer, Rejection, check_actor};
-use crate::events::{EventLog, SimEvent};
+use crate::events::SimEvent;
 use crate::journal::Record;
-use crate::metrics::{Metrics, MetricsState, SeriesPoint};
+use crate::metrics::{Metrics, SeriesPoint};
 use crate::model::registry::*;
 use crate::model::*;
 use crate::rng::{StableHasher, Streams};
@@ -172,14 +172,11 @@ fn install_state(
 
     let mut h = StableHasher::new();
     h.u64(scenario_hash).u64(seed);
-    world.insert_resource(Digest(h.finish()));
+    world.insert_resource(RunRecord { digest: Digest(h.finish()), ..RunRecord::default() });
     world.insert_resource(Reg(Arc::clone(reg)));
-    world.insert_resource(Rng(streams));
+    world.insert_resource(Seeded { streams, members });
     world.insert_resource(Now(Tick(0)));
-    world.insert_resource(Membership(members));
     world.insert_resource(Staffing(staffed));
-    world.insert_resource(EventLog::default());
-    world.insert_resource(MetricsState::default());
     world.insert_resource(Calendar::<CampaignEvent>::new(ticks));
     world.insert_resource(Calendar::<InjectEvent>::new(ticks));
     world.insert_resource(Calendar::<Timer>::new(ticks));
@@ -320,13 +317,10 @@ macro_rules! state_resources {
 }
 
 state_resources! {
-    digest: Digest,
-    rng: Rng,
+    record: RunRecord,
+    seeded: Seeded,
     now: Now,
-    membership: Membership,
     staffing: Staffing,
-    log: EventLog,
-    metrics: MetricsState,
     campaign_events: Calendar<CampaignEvent>,
     inject_events: Calendar<InjectEvent>,
     timers: Calendar<Timer>,
@@ -594,7 +588,7 @@ impl Sim {
     /// run's own streams, so branching to 0 changes nothing. `ttx whatif` forks runs this way.
     pub fn branch(&mut self, branch: u64) {
         let streams = Streams::new(self.seed).branched(branch);
-        self.world.resource_mut::<Rng>().0 = streams;
+        self.world.resource_mut::<Seeded>().streams = streams;
     }
 
     /// The resolved scenario.
@@ -639,7 +633,7 @@ impl Sim {
 
     /// The state digest after the last simulated tick.
     pub fn state_hash(&self) -> u64 {
-        self.world.resource::<Digest>().0
+        self.world.resource::<RunRecord>().digest.0
     }
 
     /// The digest after every simulated tick that changed it.
@@ -654,7 +648,7 @@ impl Sim {
     pub fn check(&self, issuer: &Issuer, command: &Command) -> Result<(), Rejection> {
         let actor = check_actor(&self.reg, issuer, command)?;
         if let (Some(a), Command::ShareIndicator { channel, .. }) = (actor, command) {
-            let members = &self.world.resource::<Membership>().0;
+            let members = &self.world.resource::<Seeded>().members;
             crate::systems::commands::check_channel(&self.reg, members, a, *channel)?;
         }
         Ok(())
@@ -870,7 +864,7 @@ impl Sim {
     fn metrics_at(&self, until: Tick) -> Metrics {
         let w = &self.world;
         let reg = &self.reg;
-        let m = w.resource::<MetricsState>();
+        let m = &w.resource::<RunRecord>().metrics;
         let public = w.resource::<Public>();
         let eo = w.resource::<Eo>();
         let intrusions = &w.resource::<Intrusions>().list;
@@ -942,7 +936,7 @@ impl Sim {
     fn outage_totals(&self, until: Tick) -> (u64, u64, u64) {
         let w = &self.world;
         let reg = &self.reg;
-        let m = w.resource::<MetricsState>();
+        let m = &w.resource::<RunRecord>().metrics;
         let ents = w.resource::<Entities>();
         let mut results = m.results_downtime;
         let mut lost = m.registrations_lost;
@@ -973,7 +967,7 @@ impl Sim {
     /// A point of the metric series, computed without building the full snapshot.
     fn series_point(&self, until: Tick, time: ETime) -> SeriesPoint {
         let w = &self.world;
-        let m = w.resource::<MetricsState>();
+        let m = &w.resource::<RunRecord>().metrics;
         let (_, lost, delayed) = self.outage_totals(until);
         let altered: u64 = m.altered.values().sum();
         let targeted = m.targeted.len();
@@ -1021,7 +1015,7 @@ impl Sim {
 
     /// Every event so far, in order.
     pub fn events(&self) -> &[SimEvent] {
-        &self.world.resource::<EventLog>().0
+        &self.world.resource::<RunRecord>().log.0
     }
 
     /// Every indicator created so far (number, campaign, technique, origin), in creation order;

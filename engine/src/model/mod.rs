@@ -17,7 +17,7 @@ use bevy_ecs::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::rng::{Stream, Streams};
-use crate::scenario::schema::{AssetKind, Channel, Posture, Technique};
+use crate::scenario::schema::{Channel, Posture, Technique};
 use crate::time::Tick;
 use registry::*;
 
@@ -270,9 +270,15 @@ impl Knowledge {
 #[derive(Resource, Clone)]
 pub struct Reg(pub Arc<Registry>);
 
-/// The run's random streams.
-#[derive(Resource, Clone, Copy)]
-pub struct Rng(pub Streams);
+/// What the run's seed decides up front: its random streams, and EI-ISAC membership (a
+/// fixed draw per actor). One resource, because the systems that draw also ask who is a member.
+#[derive(Resource, Clone)]
+pub struct Seeded {
+    /// The random streams.
+    pub streams: Streams,
+    /// EI-ISAC membership per actor.
+    pub members: Vec<bool>,
+}
 
 /// The tick being processed.
 #[derive(Resource, Clone, Copy, Default)]
@@ -286,10 +292,6 @@ pub struct Entities {
     /// Asset entities.
     pub assets: Vec<Entity>,
 }
-
-/// EI-ISAC membership per actor, drawn once per run.
-#[derive(Resource, Clone, Default)]
-pub struct Membership(pub Vec<bool>);
 
 /// Which teams have people at a console: a staffed team's actors do not follow their doctrine.
 #[derive(Resource, Clone, Default)]
@@ -391,12 +393,25 @@ impl<T: Send + Sync + 'static> Calendar<T> {
     }
 }
 
+/// What every change of a run writes: the digest it is mixed into, the event it logs, the
+/// counters of the metrics. One resource, because every system that changes the state writes
+/// all three (in the order its changes happen), so no two such systems could run unordered.
+#[derive(Resource, Clone, Default)]
+pub struct RunRecord {
+    /// The state digest.
+    pub digest: Digest,
+    /// The event log.
+    pub log: crate::events::EventLog,
+    /// Metric counters.
+    pub metrics: crate::metrics::MetricsState,
+}
+
 /// The state digest: a hash chained over every change, in the order changes happen.
 ///
 /// Two runs have the same digest at a tick exactly when they made the same
 /// changes in the same order up to it. Updating it costs O(1) per change,
 /// so a national run can record it every tick.
-#[derive(Resource, Clone, Copy, Default)]
+#[derive(Clone, Copy, Default)]
 pub struct Digest(pub u64);
 
 impl Digest {
