@@ -255,8 +255,10 @@ impl Core<'_, '_> {
     /// Logs an event and mixes it into the digest.
     pub fn emit(&mut self, severity: Severity, kind: EventKind) {
         let fp = fingerprint(&kind);
-        self.record.digest.mix(&[u64::from(self.now.0.0), severity as u64, fp]);
-        self.record.log.push(self.now.0, severity, kind);
+        let now = self.now.0;
+        let record = &mut *self.record;
+        record.digest.mix(&[u64::from(now.0), severity as u64, fp]);
+        record.log.push(now, severity, kind);
     }
 
     /// Applies `f` to an asset's status.
