@@ -5,7 +5,6 @@
 //! nothing for it. The facilitator sees every event; a team sees the events
 //! that involve its actors and the public ones.
 
-use bevy_ecs::prelude::Resource;
 use serde::{Deserialize, Serialize};
 
 use crate::command::{Issuer, Statement};
@@ -297,7 +296,7 @@ pub struct SimEvent {
 }
 
 /// The whole log.
-#[derive(Resource, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct EventLog(pub Vec<SimEvent>);
 
 impl EventLog {

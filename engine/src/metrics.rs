@@ -7,7 +7,6 @@
 
 use std::collections::BTreeMap;
 
-use bevy_ecs::prelude::Resource;
 use serde::{Deserialize, Serialize};
 
 use crate::model::registry::{ActorIx, AssetIx};
@@ -121,7 +120,7 @@ impl DwellSurvival {
 }
 
 /// The counters systems update.
-#[derive(Resource, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct MetricsState {
     /// Access attempts.
     pub attempted: u64,

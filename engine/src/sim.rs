@@ -7,12 +7,14 @@ use std::sync::Arc;
 
 use bevy_ecs::message::MessageRegistry;
 use bevy_ecs::prelude::*;
-use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, ScheduleLabel, SingleThreadedExecutor, SystemSet};
+use bevy_ecs::schedule::{
+    LogLevel, ScheduleBuildError, ScheduleBuildSettings, ScheduleLabel, SingleThreadedExecutor, SystemSet,
+};
 
 use crate::command::{Command, CommandOutcome, Issuer, Rejection, check_actor};
-use crate::events::{EventLog, SimEvent};
+use crate::events::SimEvent;
 use crate::journal::Record;
-use crate::metrics::{Metrics, MetricsState, SeriesPoint};
+use crate::metrics::{Metrics, SeriesPoint};
 use crate::model::registry::*;
 use crate::model::*;
 use crate::rng::{StableHasher, Streams};
@@ -106,8 +108,9 @@ fn add_family(s: &mut Schedule, f: Family) {
 }
 
 /// A schedule of the given families, chained in the order given, single-threaded,
-/// with ambiguity detection as an error.
-fn build_schedule(world: &mut World, families: &[Family]) -> Schedule {
+/// with ambiguity detection as an error. It fails only if the systems' parameters or order
+/// are wrong (a bug in this file, which `every_schedule_builds` catches).
+fn build_schedule(world: &mut World, families: &[Family]) -> Result<Schedule, ScheduleBuildError> {
     let mut schedule = Schedule::new(TickSchedule);
     schedule.set_executor(SingleThreadedExecutor::new());
     schedule.set_build_settings(ScheduleBuildSettings {
@@ -120,8 +123,22 @@ fn build_schedule(world: &mut World, families: &[Family]) -> Schedule {
     for pair in families.windows(2) {
         schedule.configure_sets(pair[0].before(pair[1]));
     }
-    let _ = schedule.initialize(world);
-    schedule
+    schedule.initialize(world)?;
+    Ok(schedule)
+}
+
+/// [`build_schedule`] for the engine's own fixed families: its only failure is a bug in the
+/// engine's system declarations, not anything a scenario or a caller can cause.
+fn engine_schedule(world: &mut World, families: &[Family]) -> Schedule {
+    match build_schedule(world, families) {
+        Ok(s) => s,
+        Err(e) => panic!("the tick's systems are declared wrongly (fix `add_family` in sim.rs): {e}"),
+    }
+}
+
+/// An asset's components at the start of a run.
+fn asset_start(a: &AssetInfo) -> (AssetPosture, Status) {
+    (AssetPosture(a.posture), Status::default())
 }
 
 /// Puts a run's starting state into the world: every resource, and the initial agenda.
@@ -155,14 +172,11 @@ fn install_state(
 
     let mut h = StableHasher::new();
     h.u64(scenario_hash).u64(seed);
-    world.insert_resource(Digest(h.finish()));
+    world.insert_resource(RunRecord { digest: Digest(h.finish()), ..RunRecord::default() });
     world.insert_resource(Reg(Arc::clone(reg)));
-    world.insert_resource(Rng(streams));
+    world.insert_resource(Seeded { streams, members });
     world.insert_resource(Now(Tick(0)));
-    world.insert_resource(Membership(members));
     world.insert_resource(Staffing(staffed));
-    world.insert_resource(EventLog::default());
-    world.insert_resource(MetricsState::default());
     world.insert_resource(Calendar::<CampaignEvent>::new(ticks));
     world.insert_resource(Calendar::<InjectEvent>::new(ticks));
     world.insert_resource(Calendar::<Timer>::new(ticks));
@@ -303,13 +317,10 @@ macro_rules! state_resources {
 }
 
 state_resources! {
-    digest: Digest,
-    rng: Rng,
+    record: RunRecord,
+    seeded: Seeded,
     now: Now,
-    membership: Membership,
     staffing: Staffing,
-    log: EventLog,
-    metrics: MetricsState,
     campaign_events: Calendar<CampaignEvent>,
     inject_events: Calendar<InjectEvent>,
     timers: Calendar<Timer>,
@@ -405,32 +416,16 @@ impl Sim {
 
     fn build(reg: Arc<Registry>, scenario_hash: u64, seed: u64, options: SimOptions) -> Sim {
         let mut world = World::new();
-        let mut ents = Entities::default();
-        for (i, a) in reg.actors.iter().enumerate() {
-            ents.actors.push(
-                world.spawn((Actor { ix: ActorIx(i as u32), kind: a.kind }, Knowledge::default())).id(),
-            );
-        }
-        ents.assets = world
-            .spawn_batch(reg.assets.iter().enumerate().map(|(i, a)| {
-                (
-                    Asset { ix: AssetIx(i as u32), kind: a.kind },
-                    Owner(a.owner),
-                    AssetPosture(a.posture),
-                    Status::default(),
-                )
-            }))
-            .collect();
-        world.insert_resource(ents);
+        let actors = world.spawn_batch(reg.actors.iter().map(|_| Knowledge::default())).collect();
+        let assets = world.spawn_batch(reg.assets.iter().map(asset_start)).collect();
+        world.insert_resource(Entities { actors, assets });
         MessageRegistry::register_message::<Detection>(&mut world);
         MessageRegistry::register_message::<ShareOrder>(&mut world);
         MessageRegistry::register_message::<Learned>(&mut world);
         MessageRegistry::register_message::<Visible>(&mut world);
         MessageRegistry::register_message::<WentDown>(&mut world);
-        install_state(&mut world, &reg, scenario_hash, seed, &options);
-        let schedule = build_schedule(&mut world, &Family::ALL);
-
-        Sim {
+        let schedule = engine_schedule(&mut world, &Family::ALL);
+        let mut sim = Sim {
             world,
             schedule,
             scenario_hash,
@@ -446,7 +441,9 @@ impl Sim {
             history: Vec::new(),
             undelivered: Vec::new(),
             observed: None,
-        }
+        };
+        sim.start(seed);
+        sim
     }
 
     /// Starts this simulation over with another seed, as [`Sim::with_options`] would with
@@ -454,26 +451,31 @@ impl Sim {
     /// schedule. A batch reuses one `Sim` per thread this way: building the schedule is a
     /// large share of a short run. The run that follows is identical to one from a new `Sim`.
     pub fn reset(&mut self, seed: u64) {
-        let reg = Arc::clone(&self.reg);
-        {
-            let ents = self.world.resource::<Entities>();
-            let (actors, assets) = (ents.actors.clone(), ents.assets.clone());
-            for e in actors {
-                if let Some(mut k) = self.world.get_mut::<Knowledge>(e) {
-                    *k = Knowledge::default();
-                }
-            }
-            for (i, e) in assets.into_iter().enumerate() {
-                if let Some(mut p) = self.world.get_mut::<AssetPosture>(e) {
-                    *p = AssetPosture(reg.assets[i].posture);
-                }
-                if let Some(mut st) = self.world.get_mut::<Status>(e) {
-                    *st = Status::default();
-                }
+        let ents = self.world.resource::<Entities>();
+        let (actors, assets) = (ents.actors.clone(), ents.assets.clone());
+        for e in actors {
+            if let Some(mut k) = self.world.get_mut::<Knowledge>(e) {
+                *k = Knowledge::default();
             }
         }
+        for (e, a) in assets.into_iter().zip(&self.reg.assets) {
+            let (posture, status) = asset_start(a);
+            if let Some(mut p) = self.world.get_mut::<AssetPosture>(e) {
+                *p = posture;
+            }
+            if let Some(mut st) = self.world.get_mut::<Status>(e) {
+                *st = status;
+            }
+        }
+        self.start(seed);
+    }
+
+    /// Puts the run at its start with a seed, the entities' components being at their
+    /// starting values already: the one setup of a run, for [`Sim::with_options`] and
+    /// [`Sim::reset`] alike.
+    fn start(&mut self, seed: u64) {
         self.clear_messages();
-        install_state(&mut self.world, &reg, self.scenario_hash, seed, &self.options);
+        install_state(&mut self.world, &self.reg, self.scenario_hash, seed, &self.options);
         self.seed = seed;
         self.now = Tick(0);
         self.series.clear();
@@ -586,7 +588,7 @@ impl Sim {
     /// run's own streams, so branching to 0 changes nothing. `ttx whatif` forks runs this way.
     pub fn branch(&mut self, branch: u64) {
         let streams = Streams::new(self.seed).branched(branch);
-        self.world.resource_mut::<Rng>().0 = streams;
+        self.world.resource_mut::<Seeded>().streams = streams;
     }
 
     /// The resolved scenario.
@@ -631,7 +633,7 @@ impl Sim {
 
     /// The state digest after the last simulated tick.
     pub fn state_hash(&self) -> u64 {
-        self.world.resource::<Digest>().0
+        self.world.resource::<RunRecord>().digest.0
     }
 
     /// The digest after every simulated tick that changed it.
@@ -646,7 +648,7 @@ impl Sim {
     pub fn check(&self, issuer: &Issuer, command: &Command) -> Result<(), Rejection> {
         let actor = check_actor(&self.reg, issuer, command)?;
         if let (Some(a), Command::ShareIndicator { channel, .. }) = (actor, command) {
-            let members = &self.world.resource::<Membership>().0;
+            let members = &self.world.resource::<Seeded>().members;
             crate::systems::commands::check_channel(&self.reg, members, a, *channel)?;
         }
         Ok(())
@@ -741,7 +743,7 @@ impl Sim {
         self.world.resource_mut::<Now>().0 = t;
         let before = self.state_hash();
         if self.observed.is_none() {
-            let list = Family::ALL.iter().map(|f| build_schedule(&mut self.world, &[*f])).collect();
+            let list = Family::ALL.iter().map(|f| engine_schedule(&mut self.world, &[*f])).collect();
             self.observed = Some(list);
         }
         let world = &mut self.world;
@@ -862,7 +864,7 @@ impl Sim {
     fn metrics_at(&self, until: Tick) -> Metrics {
         let w = &self.world;
         let reg = &self.reg;
-        let m = w.resource::<MetricsState>();
+        let m = &w.resource::<RunRecord>().metrics;
         let public = w.resource::<Public>();
         let eo = w.resource::<Eo>();
         let intrusions = &w.resource::<Intrusions>().list;
@@ -934,7 +936,7 @@ impl Sim {
     fn outage_totals(&self, until: Tick) -> (u64, u64, u64) {
         let w = &self.world;
         let reg = &self.reg;
-        let m = w.resource::<MetricsState>();
+        let m = &w.resource::<RunRecord>().metrics;
         let ents = w.resource::<Entities>();
         let mut results = m.results_downtime;
         let mut lost = m.registrations_lost;
@@ -965,7 +967,7 @@ impl Sim {
     /// A point of the metric series, computed without building the full snapshot.
     fn series_point(&self, until: Tick, time: ETime) -> SeriesPoint {
         let w = &self.world;
-        let m = w.resource::<MetricsState>();
+        let m = &w.resource::<RunRecord>().metrics;
         let (_, lost, delayed) = self.outage_totals(until);
         let altered: u64 = m.altered.values().sum();
         let targeted = m.targeted.len();
@@ -1013,7 +1015,7 @@ impl Sim {
 
     /// Every event so far, in order.
     pub fn events(&self) -> &[SimEvent] {
-        &self.world.resource::<EventLog>().0
+        &self.world.resource::<RunRecord>().log.0
     }
 
     /// Every indicator created so far (number, campaign, technique, origin), in creation order;
@@ -1105,6 +1107,17 @@ mod tests {
         assert_send::<Scenario>();
     }
     #[test]
+    fn every_schedule_builds() {
+        let sc = Scenario::parse(crate::builtin::BUILTINS[0].name, crate::builtin::BUILTINS[0].source)
+            .expect("the default scenario parses");
+        let mut sim = Sim::new(&sc, 1);
+        assert!(build_schedule(&mut sim.world, &Family::ALL).is_ok());
+        for f in Family::ALL {
+            assert!(build_schedule(&mut sim.world, &[f]).is_ok(), "{}", f.name());
+        }
+    }
+
+    #[test]
     fn a_snapshot_holds_every_resource_that_is_not_fixed_for_the_run() {
         use std::any::TypeId;
         let sc = Scenario::parse(crate::builtin::BUILTINS[0].name, crate::builtin::BUILTINS[0].source)
@@ -1115,7 +1128,7 @@ mod tests {
         // bevy's own resources: those of a world with the messages and the schedule but no state.
         let mut bare = World::new();
         MessageRegistry::register_message::<Detection>(&mut bare);
-        let _ = build_schedule(&mut bare, &[Family::Messages]);
+        build_schedule(&mut bare, &[Family::Messages]).expect("the messages' schedule builds");
         let mut known: Vec<Option<TypeId>> = types(&bare);
         known.extend(saved_resource_types().into_iter().map(Some));
         // Fixed for the whole run, or buffers a restore clears.

@@ -137,7 +137,7 @@ fn a_non_member_learns_only_through_its_state_or_direct_notification() {
             }
         }
         // The state, a member, does get EI-ISAC alerts when there are any.
-        let members = &sim.world().resource::<Membership>().0;
+        let members = &sim.world().resource::<Seeded>().members;
         assert!(members[sim.registry().actor_by_id["PA"].ix()]);
     }
     assert!(learned_from_state > 0, "states relay to their counties");
@@ -345,7 +345,7 @@ fn membership_only_grows_with_the_share() {
         let sc = small(&format!("sharing: (isac_membership: {share}),"));
         let sim = Sim::new(&sc, 9);
         let reg = sim.registry();
-        let m = &sim.world().resource::<Membership>().0;
+        let m = &sim.world().resource::<Seeded>().members;
         reg.actors.iter().enumerate().filter(|(_, a)| a.kind == ActorKind::Local).map(|(i, _)| m[i]).collect()
     };
     let lo = members(0.3);

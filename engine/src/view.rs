@@ -477,7 +477,7 @@ impl Sim {
 
     /// The channels an actor may share an indicator on, as [`Sim::check`] decides.
     pub fn channels(&self, a: ActorIx) -> Vec<crate::scenario::schema::Channel> {
-        let members = &self.world().resource::<Membership>().0;
+        let members = &self.world().resource::<Seeded>().members;
         crate::scenario::schema::Channel::ALL
             .iter()
             .copied()
@@ -486,7 +486,7 @@ impl Sim {
     }
 
     fn is_member(&self, a: ActorIx) -> bool {
-        self.world().resource::<Membership>().0.get(a.ix()).copied().unwrap_or(false)
+        self.world().resource::<Seeded>().members.get(a.ix()).copied().unwrap_or(false)
     }
 
     fn jurisdiction_view(&self, a: ActorIx, known: bool) -> JurisdictionView {
@@ -908,7 +908,7 @@ impl Sim {
             }
             _ => return None,
         };
-        let mut stream = self.world().resource::<crate::model::Rng>().0.stream(&["inject", &title]);
+        let mut stream = self.world().resource::<crate::model::Seeded>().streams.stream(&["inject", &title]);
         let mut out = vec![title];
         if !description.is_empty() {
             out.push(format!("the players are told: {description}"));
@@ -935,7 +935,8 @@ impl Sim {
         let reg = self.registry();
         let i = reg.inject_by_id.get(id)?;
         let inj = &reg.injects[i.ix()];
-        let mut stream = self.world().resource::<crate::model::Rng>().0.stream(&["inject", &inj.spec.id]);
+        let mut stream =
+            self.world().resource::<crate::model::Seeded>().streams.stream(&["inject", &inj.spec.id]);
         let mut out = vec![format!("{} ({})", inj.spec.title, inj.spec.id)];
         if !inj.teams.is_empty() {
             out.push(format!(

@@ -1,8 +1,10 @@
 //! Components, resources and messages: the simulation's state.
 //!
-//! Actors and assets are bevy entities (`Actor`, `Asset`, `Owner`,
-//! `AssetPosture`, `Status`, `Knowledge`); the rest of the state lives in
-//! resources indexed by the registry's dense ids. Every piece of work is
+//! Actors and assets are bevy entities: an actor's is its `Knowledge`, an
+//! asset's its `AssetPosture` and `Status` (what an actor or asset is, its kind
+//! and owner, is in the registry, under the same dense index as the entity in
+//! [`Entities`]); the rest of the state lives in resources indexed by the
+//! registry's dense ids. Every piece of work is
 //! scheduled on a [`Calendar`], so an hour in which nothing is due costs
 //! nothing and a headless run jumps over it.
 
@@ -15,34 +17,12 @@ use bevy_ecs::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::rng::{Stream, Streams};
-use crate::scenario::schema::{AssetKind, Channel, Posture, Technique};
+use crate::scenario::schema::{Channel, Posture, Technique};
 use crate::time::Tick;
 use registry::*;
 
 // ---------------------------------------------------------------------------
 // Components
-
-/// Marks an actor entity.
-#[derive(Component, Clone, Copy, Debug)]
-pub struct Actor {
-    /// Its index.
-    pub ix: ActorIx,
-    /// Its kind.
-    pub kind: ActorKind,
-}
-
-/// Marks an asset entity.
-#[derive(Component, Clone, Copy, Debug)]
-pub struct Asset {
-    /// Its index.
-    pub ix: AssetIx,
-    /// Its kind.
-    pub kind: AssetKind,
-}
-
-/// The actor that owns an asset.
-#[derive(Component, Clone, Copy, Debug)]
-pub struct Owner(pub ActorIx);
 
 /// An asset's current security posture.
 #[derive(Component, Clone, Copy, Debug)]
@@ -290,9 +270,15 @@ impl Knowledge {
 #[derive(Resource, Clone)]
 pub struct Reg(pub Arc<Registry>);
 
-/// The run's random streams.
-#[derive(Resource, Clone, Copy)]
-pub struct Rng(pub Streams);
+/// What the run's seed decides up front: its random streams, and EI-ISAC membership (a
+/// fixed draw per actor). One resource, because the systems that draw also ask who is a member.
+#[derive(Resource, Clone)]
+pub struct Seeded {
+    /// The random streams.
+    pub streams: Streams,
+    /// EI-ISAC membership per actor.
+    pub members: Vec<bool>,
+}
 
 /// The tick being processed.
 #[derive(Resource, Clone, Copy, Default)]
@@ -306,10 +292,6 @@ pub struct Entities {
     /// Asset entities.
     pub assets: Vec<Entity>,
 }
-
-/// EI-ISAC membership per actor, drawn once per run.
-#[derive(Resource, Clone, Default)]
-pub struct Membership(pub Vec<bool>);
 
 /// Which teams have people at a console: a staffed team's actors do not follow their doctrine.
 #[derive(Resource, Clone, Default)]
@@ -411,12 +393,25 @@ impl<T: Send + Sync + 'static> Calendar<T> {
     }
 }
 
+/// What every change of a run writes: the digest it is mixed into, the event it logs, the
+/// counters of the metrics. One resource, because every system that changes the state writes
+/// all three (in the order its changes happen), so no two such systems could run unordered.
+#[derive(Resource, Clone, Default)]
+pub struct RunRecord {
+    /// The state digest.
+    pub digest: Digest,
+    /// The event log.
+    pub log: crate::events::EventLog,
+    /// Metric counters.
+    pub metrics: crate::metrics::MetricsState,
+}
+
 /// The state digest: a hash chained over every change, in the order changes happen.
 ///
 /// Two runs have the same digest at a tick exactly when they made the same
 /// changes in the same order up to it. Updating it costs O(1) per change,
 /// so a national run can record it every tick.
-#[derive(Resource, Clone, Copy, Default)]
+#[derive(Clone, Copy, Default)]
 pub struct Digest(pub u64);
 
 impl Digest {

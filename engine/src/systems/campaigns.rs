@@ -59,7 +59,7 @@ fn start(
     core.emit(Severity::Notice, EventKind::CampaignStarted { campaign: c });
     let adv = &reg.adversaries[info.adversary.ix()];
     // Does the intelligence community pick it up on its own?
-    if core.rng.0.fixed_uniform(&["intel", info.id()]) < adv.intel_coverage {
+    if core.seeded.streams.fixed_uniform(&["intel", info.id()]) < adv.intel_coverage {
         let t = core.later(adv.intel_delay_h);
         fed.schedule(t, FederalEvent::Intel(c));
     }
@@ -69,7 +69,7 @@ fn start(
     }
     // Order the candidates, then keep `count`.
     let mut order: Vec<AssetIx> = info.candidates.clone();
-    let mut stream = core.rng.0.stream(&["targets", info.id()]);
+    let mut stream = core.seeded.streams.stream(&["targets", info.id()]);
     let shuffled: Vec<AssetIx> =
         stream.sample_indices(order.len(), order.len()).into_iter().map(|k| order[k]).collect();
     order = shuffled;
@@ -86,7 +86,7 @@ fn start(
             // decides membership. At any `isac_membership` the drawn non-members lead, and
             // raising it turns some of the same targets into members instead of sending the
             // adversary elsewhere, so it cannot shift the denominator of warned_before_targeted.
-            let rng = core.rng.0;
+            let rng = core.seeded.streams;
             order.sort_by_cached_key(|a| {
                 let owner = reg.actor(reg.asset(*a).owner);
                 let group = match (owner.isac_listed, owner.kind) {
@@ -133,7 +133,7 @@ fn new_intrusion(
     stage: Stage,
 ) -> IntrusionIx {
     let reg = core.reg.0.clone();
-    let rng = core.rng.0.stream(&["intrusion", reg.campaign(c).id(), &reg.asset(asset).id]);
+    let rng = core.seeded.streams.stream(&["intrusion", reg.campaign(c).id(), &reg.asset(asset).id]);
     let i = core.intrusions.push(Intrusion {
         campaign: c,
         asset,
@@ -148,7 +148,7 @@ fn new_intrusion(
         seen: 0,
     });
     core.campaigns.0[c.ix()].intrusions.push(i);
-    core.digest.mix(&[0x21, u64::from(i.0), u64::from(c.0), u64::from(asset.0)]);
+    core.record.digest.mix(&[0x21, u64::from(i.0), u64::from(c.0), u64::from(asset.0)]);
     i
 }
 
@@ -165,7 +165,7 @@ pub fn implant(core: &mut Core, cal: &mut Calendar<CampaignEvent>, c: CampaignIx
     let i = new_intrusion(core, c, asset, tech, Stage::Foothold);
     core.intrusions.list[i.ix()].compromised_at = Some(now);
     core.with_status(asset, |s| s.footholds += 1);
-    core.metrics.compromises += 1;
+    core.record.metrics.compromises += 1;
     let run = &mut core.campaigns.0[c.ix()];
     if run.status == CampaignStatus::Dormant {
         cal.schedule(now, CampaignEvent::Start(c));
@@ -351,7 +351,7 @@ fn act(
         ts.detect_boost,
         adv.stealth,
     );
-    core.digest.mix(&[0x22, u64::from(i.0), stage as u64]);
+    core.record.digest.mix(&[0x22, u64::from(i.0), stage as u64]);
     let tempo = info.spec.tempo_h;
     match stage {
         Stage::Recon => {
@@ -383,12 +383,12 @@ fn act(
                 return;
             }
             core.intrusions.list[i.ix()].attempts += 1;
-            core.metrics.attempted += 1;
+            core.record.metrics.attempted += 1;
             let kind = reg.actor(owner).kind;
             if matches!(kind, ActorKind::Local | ActorKind::StateOffice)
-                && !core.metrics.targeted.contains_key(&owner)
+                && !core.record.metrics.targeted.contains_key(&owner)
             {
-                core.metrics.targeted.insert(owner, m != Match::None);
+                core.record.metrics.targeted.insert(owner, m != Match::None);
             }
             let (p_block, p_succ) = access_odds(&ts, tech, &posture, m, adv.skill);
             let (u, seen_draw) = {
@@ -397,9 +397,9 @@ fn act(
             };
             let warned = m != Match::None;
             if u < p_block {
-                core.metrics.blocked += 1;
+                core.record.metrics.blocked += 1;
                 if shared && warned {
-                    core.metrics.blocked_shared += 1;
+                    core.record.metrics.blocked_shared += 1;
                 }
                 core.emit(
                     Severity::Info,
@@ -416,7 +416,7 @@ fn act(
                 }
                 core.end_intrusion(i, Ending::Blocked);
             } else if u < p_block + (1.0 - p_block) * p_succ {
-                core.metrics.succeeded += 1;
+                core.record.metrics.succeeded += 1;
                 core.emit(
                     Severity::Warning,
                     EventKind::Attempt { campaign: c, asset, outcome: AttemptOutcome::Succeeded, warned },
@@ -446,7 +446,7 @@ fn act(
                     x.actions = 0;
                     x.compromised_at = Some(now);
                 }
-                core.metrics.compromises += 1;
+                core.record.metrics.compromises += 1;
                 core.with_status(asset, |s| s.footholds += 1);
                 if seen_draw < p_detect {
                     detections.write(Detection { intrusion: i, stage: Stage::InitialAccess });
@@ -538,7 +538,7 @@ fn objective(
         }
         Objective::AlterData => {
             let n = (core.voters_of(asset) as f64 * info.spec.altered_share).round() as u64;
-            *core.metrics.altered.entry(asset).or_insert(0) += n;
+            *core.record.metrics.altered.entry(asset).or_insert(0) += n;
             core.with_status(asset, |s| s.altered = true);
         }
         Objective::StealAndLeak => {
@@ -563,7 +563,7 @@ fn hunt(core: &mut Core, detections: &mut MessageWriter<Detection>, i: Intrusion
     if x.rng.chance(p) {
         detections.write(Detection { intrusion: i, stage });
     }
-    core.digest.mix(&[0x23, u64::from(i.0)]);
+    core.record.digest.mix(&[0x23, u64::from(i.0)]);
 }
 
 fn surge(core: &mut Core, cal: &mut Calendar<CampaignEvent>, eo: &Eo, c: CampaignIx) {

@@ -234,7 +234,7 @@ pub(crate) fn public_statement(core: &mut Core, me: ActorIx, statement: Statemen
         core.public.confidence = (core.public.confidence + regained).clamp(0.0, 100.0);
     }
     core.public.open.retain(|i| !i.answered && f64::from(now.0.saturating_sub(i.at.0)) <= window);
-    core.digest.mix(&[0x56, u64::from(me.0), core.public.confidence.to_bits()]);
+    core.record.digest.mix(&[0x56, u64::from(me.0), core.public.confidence.to_bits()]);
     core.emit(Severity::Info, EventKind::Statement { actor: me, statement, timely });
 }
 
@@ -248,7 +248,7 @@ pub(crate) fn attribute(core: &mut Core, eo: &mut Eo, me: ActorIx, adv: Adversar
     // Going public means the agencies have pooled and checked what they hold.
     super::detection::add_evidence(
         eo,
-        &mut core.digest,
+        &mut core.record.digest,
         &reg,
         adv,
         reg.spec.eo13848.evidence_per_attribution,
@@ -269,7 +269,7 @@ pub(crate) fn attribute(core: &mut Core, eo: &mut Eo, me: ActorIx, adv: Adversar
         }
     }
     core.public.confidence = (core.public.confidence + regained).clamp(0.0, 100.0);
-    core.digest.mix(&[0x57, u64::from(adv.0), core.public.confidence.to_bits()]);
+    core.record.digest.mix(&[0x57, u64::from(adv.0), core.public.confidence.to_bits()]);
     core.emit(Severity::Notice, EventKind::Attribution { by: me, adversary: adv });
     true
 }
@@ -413,7 +413,7 @@ fn apply_asset(core: &mut Core, reg: &Registry, me: ActorIx, command: &Command) 
                 return done("already fully patched");
             }
             core.with_posture(a, |p| p.patch_lag_days = 0);
-            core.digest.mix(&[0x51, u64::from(a.0)]);
+            core.record.digest.mix(&[0x51, u64::from(a.0)]);
         }
         Command::EnforceMfa { asset, .. } => {
             let a = owned(reg, me, asset)?;
@@ -421,7 +421,7 @@ fn apply_asset(core: &mut Core, reg: &Registry, me: ActorIx, command: &Command) 
                 return done("MFA is already enforced");
             }
             core.with_posture(a, |p| p.mfa = true);
-            core.digest.mix(&[0x52, u64::from(a.0)]);
+            core.record.digest.mix(&[0x52, u64::from(a.0)]);
         }
         Command::Isolate { asset, .. } => {
             let a = owned(reg, me, asset)?;
@@ -447,7 +447,7 @@ fn apply_asset(core: &mut Core, reg: &Registry, me: ActorIx, command: &Command) 
             // A clean offline backup undoes altered data, if done before the polls open.
             let before_polls = core.time(now) < reg.election.polls_open;
             if posture.offline_backups && before_polls {
-                core.metrics.altered.remove(&a);
+                core.record.metrics.altered.remove(&a);
                 core.with_status(a, |s| s.altered = false);
             }
             core.take_down(a, DownCause::Restoring, Availability::Offline, Some(hours));
@@ -483,7 +483,7 @@ fn apply_jurisdiction(
                 core.split_interval(a);
                 core.with_status(a, |s| s.paper_mode = true);
             }
-            core.digest.mix(&[0x53, u64::from(j.0)]);
+            core.record.digest.mix(&[0x53, u64::from(j.0)]);
         }
         Command::ExtendHours { jurisdiction, hours, .. } => {
             let j = local_of(reg, me, jurisdiction)?;
@@ -496,9 +496,9 @@ fn apply_jurisdiction(
             if !(1..=6).contains(hours) {
                 return Err(Rejection::NotNow { why: "extend by 1 to 6 hours".into() });
             }
-            let e = core.metrics.extended.entry(j).or_insert(0);
+            let e = core.record.metrics.extended.entry(j).or_insert(0);
             *e = (*e + hours).min(6);
-            core.digest.mix(&[0x54, u64::from(j.0), u64::from(*hours)]);
+            core.record.digest.mix(&[0x54, u64::from(j.0), u64::from(*hours)]);
         }
         other => return Err(misrouted(other)),
     }
@@ -523,7 +523,7 @@ fn apply_onsite(
                 return done("an on-site team is already requested or on site");
             }
             cx.onsite.queue.push_back(a);
-            core.digest.mix(&[0x55, u64::from(a.0)]);
+            core.record.digest.mix(&[0x55, u64::from(a.0)]);
             if !core.staffed(reg.federal.dhs)
                 && cx.onsite.free > 0
                 && let Some(next) = cx.onsite.queue.pop_front()
@@ -561,7 +561,7 @@ fn apply_sharing(
                     channel: "fbi_to_victim (use notify_victim)".into(),
                 });
             }
-            check_channel(reg, &core.members.0, me, *channel)?;
+            check_channel(reg, &core.seeded.members, me, *channel)?;
             let ind = indicator_held(core, me, *indicator)?;
             if cx.ledger.0.contains(&(me, ind, *channel)) {
                 return Err(Rejection::AlreadyShared {
@@ -753,7 +753,7 @@ fn apply_inject_control(
                 InjectState::Held => return done("the inject is already held"),
                 _ => cx.injects.state[i.ix()] = InjectState::Held,
             }
-            core.digest.mix(&[0x58, u64::from(i.0)]);
+            core.record.digest.mix(&[0x58, u64::from(i.0)]);
         }
         Command::ReleaseInject { inject } => {
             let i = inject_of(reg, inject)?;
@@ -761,7 +761,7 @@ fn apply_inject_control(
                 return Err(Rejection::NotNow { why: "the inject is not held".into() });
             }
             back_to_waiting(cx, reg, i, now);
-            core.digest.mix(&[0x59, u64::from(i.0)]);
+            core.record.digest.mix(&[0x59, u64::from(i.0)]);
         }
         Command::SkipInject { inject } => {
             let i = inject_of(reg, inject)?;
@@ -772,7 +772,7 @@ fn apply_inject_control(
                 InjectState::Skipped => return done("the inject is already skipped"),
                 _ => cx.injects.state[i.ix()] = InjectState::Skipped,
             }
-            core.digest.mix(&[0x5a, u64::from(i.0)]);
+            core.record.digest.mix(&[0x5a, u64::from(i.0)]);
         }
         Command::UnskipInject { inject } => {
             let i = inject_of(reg, inject)?;
@@ -780,7 +780,7 @@ fn apply_inject_control(
                 return Err(Rejection::NotNow { why: "the inject is not skipped".into() });
             }
             back_to_waiting(cx, reg, i, now);
-            core.digest.mix(&[0x5c, u64::from(i.0)]);
+            core.record.digest.mix(&[0x5c, u64::from(i.0)]);
         }
         other => return Err(misrouted(other)),
     }
@@ -843,7 +843,7 @@ fn apply_staffing(core: &mut Core, reg: &Registry, command: &Command) -> Result<
                 });
             }
             core.staffing.0[t.ix()] = *staffed;
-            core.digest.mix(&[0x5b, u64::from(t.0), u64::from(*staffed)]);
+            core.record.digest.mix(&[0x5b, u64::from(t.0), u64::from(*staffed)]);
         }
         other => return Err(misrouted(other)),
     }

@@ -33,7 +33,7 @@ pub fn run_detection(mut core: Core, mut detections: MessageReader<Detection>, m
         // Attribution evidence.
         add_evidence(
             &mut eo,
-            &mut core.digest,
+            &mut core.record.digest,
             &reg,
             info.adversary,
             reg.spec.eo13848.evidence_per_detection,
@@ -46,8 +46,8 @@ pub fn run_detection(mut core: Core, mut detections: MessageReader<Detection>, m
         if is_compromise && !already_detected && compromised_at.is_some() {
             let since = compromised_at.unwrap_or(now);
             core.intrusions.list[d.intrusion.ix()].detected_at = Some(now);
-            core.metrics.dwell.add(now.0.saturating_sub(since.0));
-            core.metrics.compromises_detected += 1;
+            core.record.metrics.dwell.add(now.0.saturating_sub(since.0));
+            core.record.metrics.compromises_detected += 1;
             let ended = core.intrusions.list[d.intrusion.ix()].ended.is_some();
             if !ended {
                 core.with_status(asset, |s| s.known_footholds += 1);
@@ -63,7 +63,7 @@ pub fn run_detection(mut core: Core, mut detections: MessageReader<Detection>, m
         if first {
             // The campaign was alerted on before anyone here detected it: sharing came first.
             if run.first_alert.is_some() {
-                core.metrics.time_to_share.add(0);
+                core.record.metrics.time_to_share.add(0);
             }
         }
         // One indicator per (campaign, detector) from its own detections.

@@ -128,7 +128,7 @@ fn on_learned(core: &CoreRead, reg: &Registry, eo: &Eo, plan: &mut Plan, l: &Lea
     if core.staffed(a) {
         return;
     }
-    let members = &core.members.0;
+    let members = &core.seeded.members;
     let info = reg.actor(a);
     let d = &info.doctrine;
     let ind = &core.indicators.0[l.indicator.ix()];
@@ -418,14 +418,14 @@ impl Order {
                     return done("already fully patched");
                 }
                 core.with_posture(x, |p| p.patch_lag_days = 0);
-                core.digest.mix(&[0x51, u64::from(x.0)]);
+                core.record.digest.mix(&[0x51, u64::from(x.0)]);
             }
             Order::EnforceMfa(..) => {
                 if core.posture(x).is_some_and(|p| p.mfa) {
                     return done("MFA is already enforced");
                 }
                 core.with_posture(x, |p| p.mfa = true);
-                core.digest.mix(&[0x52, u64::from(x.0)]);
+                core.record.digest.mix(&[0x52, u64::from(x.0)]);
             }
         }
         Ok(())

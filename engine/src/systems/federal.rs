@@ -40,7 +40,7 @@ pub fn run_federal(
                 core.learn(odni, ind, None, None);
                 add_evidence(
                     &mut eo,
-                    &mut core.digest,
+                    &mut core.record.digest,
                     &reg,
                     info.adversary,
                     reg.spec.eo13848.evidence_per_intel,
@@ -73,7 +73,13 @@ pub fn run_federal(
                     for adv in 0..eo.evidence.len() {
                         if eo.evidence[adv] >= spec.name_threshold {
                             let a = AdversaryIx(adv as u32);
-                            add_evidence(&mut eo, &mut core.digest, &reg, a, spec.evidence_per_analysis_day);
+                            add_evidence(
+                                &mut eo,
+                                &mut core.record.digest,
+                                &reg,
+                                a,
+                                spec.evidence_per_analysis_day,
+                            );
                         }
                     }
                     let t = core.later(24.0);
@@ -108,9 +114,15 @@ fn investigation_day(core: &mut Core, eo: &mut Eo, orders: &mut MessageWriter<Sh
     let now = core.now();
     let Some(opened) = eo.investigations.get(&c).map(|i| i.opened) else { return };
     let info = reg.campaign(c);
-    add_evidence(eo, &mut core.digest, &reg, info.adversary, reg.spec.eo13848.evidence_per_investigation_day);
+    add_evidence(
+        eo,
+        &mut core.record.digest,
+        &reg,
+        info.adversary,
+        reg.spec.eo13848.evidence_per_investigation_day,
+    );
     let day = u64::from(now.0.saturating_sub(opened.0) / 24);
-    let mut stream = core.rng.0.stream_n(&["investigation", info.id()], day);
+    let mut stream = core.seeded.streams.stream_n(&["investigation", info.id()], day);
     if !stream.chance(reg.spec.doctrines.federal.investigation_find_rate) {
         return;
     }

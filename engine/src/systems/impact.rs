@@ -39,7 +39,7 @@ pub fn run_impact(mut core: Core, mut onsite: ResMut<Onsite>, mut eo: ResMut<Eo>
                 core.public_incident(cost, Some(owner), false, None);
                 add_evidence(
                     &mut eo,
-                    &mut core.digest,
+                    &mut core.record.digest,
                     &reg,
                     info.adversary,
                     reg.spec.eo13848.evidence_per_detection,
@@ -49,7 +49,7 @@ pub fn run_impact(mut core: Core, mut onsite: ResMut<Onsite>, mut eo: ResMut<Eo>
                 core.with_status(a, |s| s.onsite_until = None);
                 onsite.free += 1;
                 onsite.assessed.insert(a);
-                core.digest.mix(&[0x41, u64::from(a.0)]);
+                core.record.digest.mix(&[0x41, u64::from(a.0)]);
                 let dhs = core.reg.0.federal.dhs;
                 if !core.staffed(dhs)
                     && let Some(next) = onsite.queue.pop_front()
@@ -69,7 +69,7 @@ pub fn run_impact(mut core: Core, mut onsite: ResMut<Onsite>, mut eo: ResMut<Eo>
                 } else {
                     core.public.recovering = false;
                 }
-                core.digest.mix(&[0x42, bits]);
+                core.record.digest.mix(&[0x42, bits]);
             }
         }
     }

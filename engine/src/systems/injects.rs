@@ -76,7 +76,7 @@ pub fn run_injects(
                         text: format!("{text}{attached}"),
                     });
                 }
-                let mut stream = core.rng.0.stream(&["inject", &info.spec.id]);
+                let mut stream = core.seeded.streams.stream(&["inject", &info.spec.id]);
                 for e in &info.effects {
                     apply_effect(&mut core, &mut cx, &mut stream, e, &info.teams, &info.spec.title);
                 }
@@ -92,7 +92,7 @@ pub fn run_injects(
                     title: title.clone(),
                     text: String::new(),
                 });
-                let mut stream = core.rng.0.stream_n(&["adhoc_inject"], u64::from(n));
+                let mut stream = core.seeded.streams.stream_n(&["adhoc_inject"], u64::from(n));
                 for e in &effects {
                     apply_effect(&mut core, &mut cx, &mut stream, e, &teams, &title);
                 }
@@ -203,7 +203,7 @@ fn apply_effect(
         ResolvedEffect::Confidence(d) => {
             core.public.confidence = (core.public.confidence + d).clamp(0.0, 100.0);
             core.public.min = core.public.min.min(core.public.confidence);
-            core.digest.mix(&[0x61, core.public.confidence.to_bits()]);
+            core.record.digest.mix(&[0x61, core.public.confidence.to_bits()]);
             if *d < 0.0 && !core.public.recovering {
                 core.public.recovering = true;
                 let t = core.later(24.0);
@@ -219,12 +219,12 @@ fn apply_effect(
         }
         ResolvedEffect::Evidence { adversary, amount } => {
             let reg = core.reg.0.clone();
-            super::detection::add_evidence(&mut cx.eo, &mut core.digest, &reg, *adversary, *amount);
+            super::detection::add_evidence(&mut cx.eo, &mut core.record.digest, &reg, *adversary, *amount);
         }
         ResolvedEffect::Posture { candidates, count, set } => {
             for a in choose(stream, candidates, *count) {
                 core.with_posture(a, |p| set.apply(p));
-                core.digest.mix(&[0x63, u64::from(a.0)]);
+                core.record.digest.mix(&[0x63, u64::from(a.0)]);
             }
         }
     }

@@ -109,8 +109,7 @@ pub fn rotate_messages(
     rotate(&mut went_down);
 }
 
-use crate::events::{EventKind, EventLog, Severity};
-use crate::metrics::MetricsState;
+use crate::events::{EventKind, Severity};
 use crate::model::registry::*;
 use crate::model::*;
 use crate::scenario::schema::{AssetKind, ChannelSpec, Objective, Technique};
@@ -127,20 +126,14 @@ pub struct Core<'w, 's> {
     pub reg: Res<'w, Reg>,
     /// The tick being processed.
     pub now: Res<'w, Now>,
-    /// Random streams.
-    pub rng: Res<'w, Rng>,
+    /// What the seed decides: random streams and EI-ISAC membership.
+    pub seeded: Res<'w, Seeded>,
     /// Entities by index.
     pub ents: Res<'w, Entities>,
-    /// EI-ISAC membership.
-    pub members: Res<'w, Membership>,
     /// Staffed teams.
     pub staffing: ResMut<'w, Staffing>,
-    /// The digest.
-    pub digest: ResMut<'w, Digest>,
-    /// The event log.
-    pub log: ResMut<'w, EventLog>,
-    /// Metric counters.
-    pub metrics: ResMut<'w, MetricsState>,
+    /// The digest, the event log and the metric counters.
+    pub record: ResMut<'w, RunRecord>,
     /// Asset status.
     pub statuses: Query<'w, 's, &'static mut Status>,
     /// Asset posture.
@@ -176,8 +169,8 @@ pub struct CoreRead<'w, 's> {
     pub now: Res<'w, Now>,
     /// Entities by index.
     pub ents: Res<'w, Entities>,
-    /// EI-ISAC membership.
-    pub members: Res<'w, Membership>,
+    /// What the seed decides: random streams and EI-ISAC membership.
+    pub seeded: Res<'w, Seeded>,
     /// Staffed teams.
     pub staffing: Res<'w, Staffing>,
     /// Asset posture.
@@ -262,8 +255,10 @@ impl Core<'_, '_> {
     /// Logs an event and mixes it into the digest.
     pub fn emit(&mut self, severity: Severity, kind: EventKind) {
         let fp = fingerprint(&kind);
-        self.digest.mix(&[u64::from(self.now.0.0), severity as u64, fp]);
-        self.log.push(self.now.0, severity, kind);
+        let now = self.now.0;
+        let record = &mut *self.record;
+        record.digest.mix(&[u64::from(now.0), severity as u64, fp]);
+        record.log.push(now, severity, kind);
     }
 
     /// Applies `f` to an asset's status.
@@ -329,7 +324,7 @@ impl Core<'_, '_> {
             origin,
             tlp: Tlp::Amber,
         });
-        self.digest.mix(&[0x11, u64::from(ix.0), u64::from(campaign.0), u64::from(origin.0)]);
+        self.record.digest.mix(&[0x11, u64::from(ix.0), u64::from(campaign.0), u64::from(origin.0)]);
         ix
     }
 
@@ -357,7 +352,7 @@ impl Core<'_, '_> {
         if !k.add(held) {
             return false;
         }
-        self.digest.mix(&[0x12, u64::from(actor.0), u64::from(indicator.0)]);
+        self.record.digest.mix(&[0x12, u64::from(actor.0), u64::from(indicator.0)]);
         self.learned.write(Learned { actor, indicator, from, channel });
         true
     }
@@ -407,7 +402,7 @@ impl Core<'_, '_> {
             campaign,
             answered: false,
         });
-        self.digest.mix(&[0x13, self.public.confidence.to_bits()]);
+        self.record.digest.mix(&[0x13, self.public.confidence.to_bits()]);
         if !self.public.recovering {
             self.public.recovering = true;
             let t = self.later(24.0);
@@ -510,10 +505,10 @@ impl Core<'_, '_> {
         let Some(since) = s.down_since else { return };
         let imp = interval_impact(&self.reg.0, a, s, since, until);
         let owner = self.reg.0.asset(a).owner;
-        self.metrics.results_downtime += imp.results_hours;
-        self.metrics.registrations_lost += imp.registrations_lost;
+        self.record.metrics.results_downtime += imp.results_hours;
+        self.record.metrics.registrations_lost += imp.registrations_lost;
         if imp.voters_delayed > 0.0 {
-            *self.metrics.delayed.entry(owner).or_insert(0.0) += imp.voters_delayed;
+            *self.record.metrics.delayed.entry(owner).or_insert(0.0) += imp.voters_delayed;
         }
     }
 
@@ -528,7 +523,7 @@ impl Core<'_, '_> {
         let had_foothold = intr.stage >= Stage::Foothold && intr.compromised_at.is_some();
         let known = intr.detected_at.is_some();
         let asset = intr.asset;
-        self.digest.mix(&[0x14, u64::from(i.0), ending as u64]);
+        self.record.digest.mix(&[0x14, u64::from(i.0), ending as u64]);
         if had_foothold {
             self.with_status(asset, |s| {
                 s.footholds = s.footholds.saturating_sub(1);

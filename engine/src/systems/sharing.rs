@@ -203,10 +203,10 @@ fn send(
 ) {
     let now = core.now();
     let spec = reg.spec.sharing.channels.get(o.channel);
-    audience(reg, &core.members.0, o.from, o.channel, o.to, recipients);
+    audience(reg, &core.seeded.members, o.from, o.channel, o.to, recipients);
     let ind = &core.indicators.0[o.indicator.ix()];
     let (campaign, serial, origin) = (ind.campaign, ind.serial, ind.origin);
-    let key = core.rng.0.key_n(
+    let key = core.seeded.streams.key_n(
         &[
             "share",
             o.channel.slug(),
@@ -241,8 +241,8 @@ fn send(
         key,
         pending,
     });
-    core.metrics.message(o.channel, recipients.len() as u64);
-    core.digest.mix(&[
+    core.record.metrics.message(o.channel, recipients.len() as u64);
+    core.record.digest.mix(&[
         0x31,
         u64::from(o.from.0),
         u64::from(o.indicator.0),
@@ -254,7 +254,7 @@ fn send(
         if run.first_alert.is_none() {
             run.first_alert = Some(now);
             if let Some(d) = run.first_detected {
-                core.metrics.time_to_share.add(now.0.saturating_sub(d.0));
+                core.record.metrics.time_to_share.add(now.0.saturating_sub(d.0));
             }
         }
     }
@@ -284,7 +284,7 @@ fn arrive(
         return;
     }
     if d.channel == Channel::IsacToMembers {
-        core.metrics.alert_reach.add(now.0.saturating_sub(d.sent.0));
+        core.record.metrics.alert_reach.add(now.0.saturating_sub(d.sent.0));
     }
     let ind = &core.indicators.0[d.indicator.ix()];
     let (campaign, adversary, created) = (ind.campaign, ind.adversary, ind.created);
@@ -292,7 +292,7 @@ fn arrive(
     if matches!(reg.actor(d.to).kind, ActorKind::Fbi | ActorKind::Dhs | ActorKind::Odni) {
         super::detection::add_evidence(
             eo,
-            &mut core.digest,
+            &mut core.record.digest,
             reg,
             adversary,
             reg.spec.eo13848.evidence_per_report,

@@ -55,7 +55,7 @@ pub fn holds(core: &Core, injects: &Injects, issued: &IssuedLog, c: &ResolvedCon
 
 /// A metric's value now, from the counters the systems keep.
 fn live_metric(core: &Core, m: LiveMetric) -> f64 {
-    let s = &core.metrics;
+    let s = &core.record.metrics;
     match m {
         LiveMetric::Attempted => s.attempted as f64,
         LiveMetric::Succeeded => s.succeeded as f64,
@@ -80,7 +80,7 @@ pub fn cancel_if_due(core: &mut Core, injects: &mut Injects, issued: &IssuedLog,
     }
     let now = core.now();
     injects.state[i.ix()] = InjectState::Cancelled(now);
-    core.digest.mix(&[0x62, u64::from(i.0)]);
+    core.record.digest.mix(&[0x62, u64::from(i.0)]);
     core.emit(
         crate::events::Severity::Info,
         crate::events::EventKind::InjectCancelled { inject: i, title: info.spec.title.clone() },
