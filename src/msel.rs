@@ -287,36 +287,9 @@ fn effect_words(reg: &Registry, e: &ResolvedEffect) -> String {
             format!("EO 13848 evidence against {}: {amount:.1}", reg.adversaries[adversary.ix()].name)
         }
         ResolvedEffect::Posture { candidates, count, set } => {
-            format!("changes the posture ({}) of {}", posture_words(set), assets(candidates, *count))
+            format!("changes the posture ({}) of {}", set.words(), assets(candidates, *count))
         }
     }
-}
-
-/// The fields a posture change sets, in words.
-fn posture_words(p: &ttx_engine::scenario::schema::PosturePatch) -> String {
-    let mut v = Vec::new();
-    if let Some(x) = p.mfa {
-        v.push(format!("MFA {}", if x { "on" } else { "off" }));
-    }
-    if let Some(x) = p.patch_lag_days {
-        v.push(format!("patches {x} days behind"));
-    }
-    if let Some(x) = p.monitoring {
-        v.push(format!("monitoring: {}", x.label()));
-    }
-    if let Some(x) = p.offline_backups {
-        v.push(format!("offline backups {}", if x { "yes" } else { "no" }));
-    }
-    if let Some(x) = p.paper_fallback {
-        v.push(format!("paper fallback {}", if x { "ready" } else { "not ready" }));
-    }
-    if let Some(x) = p.training {
-        v.push(format!("training: {}", x.label()));
-    }
-    if let Some(x) = p.ddos_protection {
-        v.push(format!("DDoS protection {}", if x { "on" } else { "off" }));
-    }
-    v.join(", ")
 }
 
 /// The MSEL as CSV text.

@@ -105,4 +105,3 @@ pub fn asset_line(a: &AssetView, theme: Theme, width: u16) -> Line<'static> {
     }
     Line::from(spans)
 }
-

@@ -129,6 +129,35 @@ pub struct PosturePatch {
 }
 
 impl PosturePatch {
+    /// The fields the change sets, in words: "MFA on, patches 0 days behind, monitoring: EDR".
+    pub fn words(&self) -> String {
+        let mut v = Vec::new();
+        if let Some(x) = self.mfa {
+            v.push(format!("MFA {}", if x { "on" } else { "off" }));
+        }
+        if let Some(x) = self.patch_lag_days {
+            v.push(format!("patches {x} days behind"));
+        }
+        if let Some(x) = self.monitoring {
+            v.push(format!("monitoring: {}", x.label()));
+        }
+        if let Some(x) = self.offline_backups {
+            v.push(format!("offline backups {}", if x { "yes" } else { "no" }));
+        }
+        if let Some(x) = self.paper_fallback {
+            v.push(format!("paper fallback {}", if x { "ready" } else { "not ready" }));
+        }
+        if let Some(x) = self.training {
+            v.push(format!("training: {}", x.label()));
+        }
+        if let Some(x) = self.ddos_protection {
+            v.push(format!("DDoS protection {}", if x { "on" } else { "off" }));
+        }
+        v.join(", ")
+    }
+}
+
+impl PosturePatch {
     /// Applies the given fields to a posture.
     pub fn apply(&self, p: &mut Posture) {
         if let Some(v) = self.mfa {
