@@ -11,6 +11,7 @@ pub mod effects;
 pub mod files;
 pub mod grow;
 pub mod inference;
+pub mod parquet;
 pub mod plots;
 mod progress;
 pub mod render;
@@ -92,6 +93,8 @@ pub struct Extras {
     pub series: Option<Resolution>,
     /// Write campaigns.csv and jurisdictions.csv.
     pub entities: bool,
+    /// Also write a Parquet copy of each table (`--format parquet`).
+    pub format: parquet::TableFormat,
 }
 
 /// The most points a design may have (each is a scenario built when its runs start, so the
@@ -773,6 +776,10 @@ pub fn batch(
         eprintln!("ttx batch: --plots: a shard has no charts of its own; `ttx merge --plots` draws them");
     }
     let sums = finish(dir, m, &plan.metrics, &mut rows, &opts.plots, jobs)?;
+    let parquet_files = match opts.extras.format {
+        parquet::TableFormat::Parquet => parquet::write(dir, m, &plan.metrics)?,
+        parquet::TableFormat::Csv => Vec::new(),
+    };
     files::write_invocation(dir, seconds, jobs, fresh)?;
     let rate = if seconds > 0.0 { fresh as f64 / seconds } else { 0.0 };
     writeln!(
@@ -794,6 +801,9 @@ pub fn batch(
             s.count
         )?,
         None => print_table(out, m, &sums, !opts.plots.is_empty())?,
+    }
+    if !parquet_files.is_empty() {
+        writeln!(out, "Wrote {}", parquet_files.join(", "))?;
     }
     Ok(())
 }
@@ -985,6 +995,7 @@ pub fn merge(
     dirs: &[PathBuf],
     out_dir: &Path,
     plots: &[render::Format],
+    format: parquet::TableFormat,
     out: &mut dyn Write,
 ) -> Result<(), BatchError> {
     if dirs.is_empty() {
@@ -1110,6 +1121,9 @@ pub fn merge(
     let sums = finish(out_dir, &whole, &metrics, &mut rows, plots, default_jobs())?;
     writeln!(out, "Merged {} shard(s), {} runs -> {}", shards.len(), rows.len(), out_dir.display())?;
     print_table(out, &whole, &sums, !plots.is_empty())?;
+    if format == parquet::TableFormat::Parquet {
+        writeln!(out, "Wrote {}", parquet::write(out_dir, &whole, &metrics)?.join(", "))?;
+    }
     Ok(())
 }
 
