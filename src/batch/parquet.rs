@@ -148,11 +148,11 @@ fn entity_columns(names: &[&str]) -> Result<Vec<Column>, BatchError> {
     Ok(c)
 }
 
-/// The tables a batch directory holds, as (CSV file, Parquet file, columns).
-pub fn tables(
-    m: &Manifest,
-    metrics: &[String],
-) -> Result<Vec<(&'static str, &'static str, Vec<Column>)>, BatchError> {
+/// A table of a batch directory: its CSV file, its Parquet file, and its columns.
+pub type Table = (&'static str, &'static str, Vec<Column>);
+
+/// The tables a batch directory holds.
+pub fn tables(m: &Manifest, metrics: &[String]) -> Result<Vec<Table>, BatchError> {
     let mut t = vec![("runs.csv", "runs.parquet", runs_columns(m, metrics))];
     if m.shard.is_none() {
         t.push(("summary.csv", "summary.parquet", summary_columns(m)));
