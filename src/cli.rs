@@ -163,6 +163,10 @@ pub enum Cmd {
         /// Write campaigns.csv and jurisdictions.csv: every run's campaigns and jurisdictions.
         #[arg(long)]
         entities: bool,
+        /// The tables' format: csv, or parquet for a Parquet copy of each table beside its CSV
+        /// file (runs.parquet, summary.parquet, ...; docs/batch.md).
+        #[arg(long, value_enum, default_value = "csv")]
+        format: TableFormatArg,
     },
     /// Sensitivity indices of a batch made with --design sobol:N (Sobol first- and total-order,
     /// Jansen estimators) or morris:N (mu*, sigma), with bootstrap intervals.
@@ -192,6 +196,9 @@ pub enum Cmd {
         /// Draw charts into DIR/plots/, in the formats listed (svg, png, pdf; default svg).
         #[arg(long, value_name = "FORMATS", num_args = 0..=1, default_missing_value = "svg", value_parser = plot_formats)]
         plots: Option<Formats>,
+        /// The tables' format: csv, or parquet for a Parquet copy of each table beside its CSV file.
+        #[arg(long, value_enum, default_value = "csv")]
+        format: TableFormatArg,
     },
     /// Host an exercise for team consoles on the network; prints one join code per team.
     Serve(ServeArgs),
@@ -304,6 +311,24 @@ pub enum SeriesArg {
     Hourly,
 }
 
+/// The format of a batch's tables (`--format`).
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TableFormatArg {
+    /// CSV files only.
+    Csv,
+    /// CSV files, and a Parquet copy of each.
+    Parquet,
+}
+
+impl TableFormatArg {
+    fn table_format(self) -> ttx::batch::parquet::TableFormat {
+        match self {
+            TableFormatArg::Csv => ttx::batch::parquet::TableFormat::Csv,
+            TableFormatArg::Parquet => ttx::batch::parquet::TableFormat::Parquet,
+        }
+    }
+}
+
 /// What `ttx whatif --baseline` compares the session with.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Baseline {
@@ -368,6 +393,7 @@ pub fn dispatch(cli: Cli) -> Outcome {
             design,
             series,
             entities,
+            format,
         } => {
             let extras = ttx::batch::Extras {
                 vary,
@@ -377,6 +403,7 @@ pub fn dispatch(cli: Cli) -> Outcome {
                     SeriesArg::Hourly => ttx_engine::Resolution::Hourly,
                 }),
                 entities,
+                format: format.table_format(),
             };
             if let Some(n) = row {
                 let batch_args = research::BatchArgs {
@@ -412,8 +439,8 @@ pub fn dispatch(cli: Cli) -> Outcome {
             research::batch(&file, &opts)
         }
         Cmd::Calibrate { runs, seed, jobs, dir } => research::calibrate(runs, seed, jobs, dir.as_deref()),
-        Cmd::Merge { dirs, out, plots } => {
-            research::merge(&dirs, &out, &plots.map(|f| f.0).unwrap_or_default())
+        Cmd::Merge { dirs, out, plots, format } => {
+            research::merge(&dirs, &out, &plots.map(|f| f.0).unwrap_or_default(), format.table_format())
         }
         Cmd::Sensitivity { dir, bootstrap, seed, plots } => {
             research::sensitivity(&dir, bootstrap, seed, &plots.0)

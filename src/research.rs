@@ -133,9 +133,14 @@ fn check_reproducible(m: &batch::Manifest) -> Outcome {
 }
 
 /// `ttx merge`
-pub fn merge(dirs: &[PathBuf], out_dir: &Path, plots: &[batch::render::Format]) -> Outcome {
+pub fn merge(
+    dirs: &[PathBuf],
+    out_dir: &Path,
+    plots: &[batch::render::Format],
+    format: batch::parquet::TableFormat,
+) -> Outcome {
     let mut out = crate::output::stdout();
-    batch::merge(dirs, out_dir, plots, &mut out).map_err(failure)
+    batch::merge(dirs, out_dir, plots, format, &mut out).map_err(failure)
 }
 
 /// `ttx calibrate`: the calibration table; exit 1 when a target is missed.

@@ -18,6 +18,7 @@ mod metric_docs;
 mod model_equivalence;
 mod msel;
 mod net;
+mod parquet;
 mod play;
 mod properties;
 mod pty;

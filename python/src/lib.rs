@@ -105,7 +105,7 @@ mod _ttx {
             out,
             progress: ProgressMode::Quiet,
             commands,
-            extras: Extras { vary, design, series, entities },
+            extras: Extras { vary, design, series, entities, ..Extras::default() },
         };
         py.detach(|| -> Result<String, BatchError> {
             let mut text = Vec::new();

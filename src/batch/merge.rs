@@ -13,6 +13,7 @@ pub fn merge(
     dirs: &[PathBuf],
     out_dir: &Path,
     plots: &[render::Format],
+    format: super::parquet::TableFormat,
     out: &mut dyn Write,
 ) -> Result<(), BatchError> {
     if dirs.is_empty() {
@@ -73,6 +74,9 @@ pub fn merge(
     let sums = finish(out_dir, &whole, &metrics, &mut rows, plots, default_jobs())?;
     writeln!(out, "Merged {} shard(s), {} runs -> {}", shards.len(), rows.len(), out_dir.display())?;
     print_table(out, &whole, &sums, !plots.is_empty())?;
+    if format == super::parquet::TableFormat::Parquet {
+        writeln!(out, "Wrote {}", super::parquet::write(out_dir, &whole, &metrics)?.join(", "))?;
+    }
     Ok(())
 }
 

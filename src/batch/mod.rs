@@ -14,6 +14,7 @@ pub mod files;
 pub mod grow;
 pub mod inference;
 mod merge;
+pub mod parquet;
 mod plan;
 pub mod plots;
 mod progress;

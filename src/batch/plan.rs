@@ -24,6 +24,8 @@ pub struct Extras {
     pub series: Option<Resolution>,
     /// Write campaigns.csv and jurisdictions.csv.
     pub entities: bool,
+    /// Also write a Parquet copy of each table (`--format parquet`).
+    pub format: super::parquet::TableFormat,
 }
 
 /// The most points a design may have (each is a scenario built when its runs start, so the

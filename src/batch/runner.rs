@@ -225,8 +225,15 @@ pub fn batch(
         eprintln!("ttx batch: --plots: a shard has no charts of its own; `ttx merge --plots` draws them");
     }
     let sums = finish(dir, m, &plan.metrics, &mut rows, &opts.plots, jobs)?;
+    let parquet_files = match opts.extras.format {
+        super::parquet::TableFormat::Parquet => super::parquet::write(dir, m, &plan.metrics)?,
+        super::parquet::TableFormat::Csv => Vec::new(),
+    };
     files::write_invocation(dir, seconds, jobs, fresh)?;
     done_message(out, &opts.plots, m, (fresh, seconds, jobs), rows.len(), dir, &sums)?;
+    if !parquet_files.is_empty() {
+        writeln!(out, "Wrote {}", parquet_files.join(", "))?;
+    }
     Ok(())
 }
 
