@@ -376,98 +376,24 @@ fn act(
             cal.schedule(t, CampaignEvent::Act(i));
         }
         Stage::InitialAccess => {
-            if status.availability == Availability::Offline {
-                // Nothing to attack while it is offline; try again later.
-                let t = gap(core, i, tempo);
-                cal.schedule(t, CampaignEvent::Act(i));
-                return;
-            }
-            core.intrusions.list[i.ix()].attempts += 1;
-            core.record.metrics.attempted += 1;
-            let kind = reg.actor(owner).kind;
-            if matches!(kind, ActorKind::Local | ActorKind::StateOffice)
-                && !core.record.metrics.targeted.contains_key(&owner)
-            {
-                core.record.metrics.targeted.insert(owner, m != Match::None);
-            }
-            let (p_block, p_succ) = access_odds(&ts, tech, &posture, m, adv.skill);
-            let (u, seen_draw) = {
-                let x = &mut core.intrusions.list[i.ix()];
-                (x.rng.uniform(), x.rng.uniform())
+            let x = StepContext {
+                i,
+                c,
+                asset,
+                owner,
+                tech,
+                ts,
+                info,
+                skill: adv.skill,
+                status,
+                posture,
+                m,
+                shared,
+                p_detect,
+                tempo,
+                now,
             };
-            let warned = m != Match::None;
-            if u < p_block {
-                core.record.metrics.blocked += 1;
-                if shared && warned {
-                    core.record.metrics.blocked_shared += 1;
-                }
-                core.emit(
-                    Severity::Info,
-                    EventKind::Attempt {
-                        campaign: c,
-                        asset,
-                        outcome: AttemptOutcome::Blocked { shared: shared && warned },
-                        warned,
-                    },
-                );
-                // A blocked attempt leaves traces a defender often notices.
-                if seen_draw < (p_detect * 3.0 + 0.1).min(0.95) {
-                    detections.write(Detection { intrusion: i, stage: Stage::InitialAccess });
-                }
-                core.end_intrusion(i, Ending::Blocked);
-            } else if u < p_block + (1.0 - p_block) * p_succ {
-                core.record.metrics.succeeded += 1;
-                core.emit(
-                    Severity::Warning,
-                    EventKind::Attempt { campaign: c, asset, outcome: AttemptOutcome::Succeeded, warned },
-                );
-                core.campaigns.0[c.ix()].first_success.get_or_insert(now);
-                if tech == Technique::DenialOfService {
-                    // The flood is the objective: the site goes down, visibly.
-                    let hours = {
-                        let x = &mut core.intrusions.list[i.ix()];
-                        let o = info.spec.outage_h.max(1);
-                        x.rng.range_u32((o / 2).max(1), o + o / 2)
-                    };
-                    let avail =
-                        if posture.ddos_protection { Availability::Degraded } else { Availability::Offline };
-                    core.take_down(asset, DownCause::Attack, avail, Some(f64::from(hours)));
-                    core.emit(
-                        Severity::Critical,
-                        EventKind::ObjectiveReached { campaign: c, asset, objective: info.spec.objective },
-                    );
-                    detections.write(Detection { intrusion: i, stage: Stage::ActionOnObjective });
-                    core.end_intrusion(i, Ending::Completed);
-                    return;
-                }
-                {
-                    let x = &mut core.intrusions.list[i.ix()];
-                    x.stage = Stage::Foothold;
-                    x.actions = 0;
-                    x.compromised_at = Some(now);
-                }
-                core.record.metrics.compromises += 1;
-                core.with_status(asset, |s| s.footholds += 1);
-                if seen_draw < p_detect {
-                    detections.write(Detection { intrusion: i, stage: Stage::InitialAccess });
-                }
-                let t = gap(core, i, tempo);
-                cal.schedule(t, CampaignEvent::Act(i));
-            } else {
-                core.emit(
-                    Severity::Info,
-                    EventKind::Attempt { campaign: c, asset, outcome: AttemptOutcome::Failed, warned },
-                );
-                if seen_draw < p_detect {
-                    detections.write(Detection { intrusion: i, stage: Stage::InitialAccess });
-                }
-                if core.intrusions.list[i.ix()].attempts >= info.spec.max_attempts {
-                    core.end_intrusion(i, Ending::GaveUp);
-                } else {
-                    let t = gap(core, i, tempo);
-                    cal.schedule(t, CampaignEvent::Act(i));
-                }
-            }
+            initial_access(core, cal, detections, &x);
         }
         Stage::Foothold => {
             let (seen, done) = {
@@ -498,6 +424,130 @@ fn act(
                 detections.write(Detection { intrusion: i, stage: Stage::ActionOnObjective });
             }
             let t = gap(core, i, reg.spec.techniques.detection.persistence_tempo_h);
+            cal.schedule(t, CampaignEvent::Act(i));
+        }
+    }
+}
+
+/// What one intrusion's step needs to know about its campaign, target and defender, worked
+/// out once by [`act`].
+struct StepContext<'a> {
+    i: IntrusionIx,
+    c: CampaignIx,
+    asset: AssetIx,
+    owner: ActorIx,
+    tech: Technique,
+    ts: TechniqueSpec,
+    info: &'a CampaignInfo,
+    skill: f64,
+    status: Status,
+    posture: crate::scenario::schema::Posture,
+    m: Match,
+    shared: bool,
+    p_detect: f64,
+    tempo: u32,
+    now: Tick,
+}
+
+/// An access attempt: blocked (the campaign ends here), a foothold (or, for a flood, the
+/// site down at once), or a failure tried again until the campaign's attempts run out.
+fn initial_access(
+    core: &mut Core,
+    cal: &mut Calendar<CampaignEvent>,
+    detections: &mut MessageWriter<Detection>,
+    x: &StepContext,
+) {
+    let &StepContext { i, c, asset, owner, tech, info, m, shared, p_detect, tempo, now, .. } = x;
+    let (ts, posture, status) = (&x.ts, &x.posture, &x.status);
+    let adv_skill = x.skill;
+    if status.availability == Availability::Offline {
+        // Nothing to attack while it is offline; try again later.
+        let t = gap(core, i, tempo);
+        cal.schedule(t, CampaignEvent::Act(i));
+        return;
+    }
+    core.intrusions.list[i.ix()].attempts += 1;
+    core.record.metrics.attempted += 1;
+    let kind = core.reg.0.actor(owner).kind;
+    if matches!(kind, ActorKind::Local | ActorKind::StateOffice)
+        && !core.record.metrics.targeted.contains_key(&owner)
+    {
+        core.record.metrics.targeted.insert(owner, m != Match::None);
+    }
+    let (p_block, p_succ) = access_odds(ts, tech, posture, m, adv_skill);
+    let (u, seen_draw) = {
+        let x = &mut core.intrusions.list[i.ix()];
+        (x.rng.uniform(), x.rng.uniform())
+    };
+    let warned = m != Match::None;
+    if u < p_block {
+        core.record.metrics.blocked += 1;
+        if shared && warned {
+            core.record.metrics.blocked_shared += 1;
+        }
+        core.emit(
+            Severity::Info,
+            EventKind::Attempt {
+                campaign: c,
+                asset,
+                outcome: AttemptOutcome::Blocked { shared: shared && warned },
+                warned,
+            },
+        );
+        // A blocked attempt leaves traces a defender often notices.
+        if seen_draw < (p_detect * 3.0 + 0.1).min(0.95) {
+            detections.write(Detection { intrusion: i, stage: Stage::InitialAccess });
+        }
+        core.end_intrusion(i, Ending::Blocked);
+    } else if u < p_block + (1.0 - p_block) * p_succ {
+        core.record.metrics.succeeded += 1;
+        core.emit(
+            Severity::Warning,
+            EventKind::Attempt { campaign: c, asset, outcome: AttemptOutcome::Succeeded, warned },
+        );
+        core.campaigns.0[c.ix()].first_success.get_or_insert(now);
+        if tech == Technique::DenialOfService {
+            // The flood is the objective: the site goes down, visibly.
+            let hours = {
+                let x = &mut core.intrusions.list[i.ix()];
+                let o = info.spec.outage_h.max(1);
+                x.rng.range_u32((o / 2).max(1), o + o / 2)
+            };
+            let avail = if posture.ddos_protection { Availability::Degraded } else { Availability::Offline };
+            core.take_down(asset, DownCause::Attack, avail, Some(f64::from(hours)));
+            core.emit(
+                Severity::Critical,
+                EventKind::ObjectiveReached { campaign: c, asset, objective: info.spec.objective },
+            );
+            detections.write(Detection { intrusion: i, stage: Stage::ActionOnObjective });
+            core.end_intrusion(i, Ending::Completed);
+            return;
+        }
+        {
+            let x = &mut core.intrusions.list[i.ix()];
+            x.stage = Stage::Foothold;
+            x.actions = 0;
+            x.compromised_at = Some(now);
+        }
+        core.record.metrics.compromises += 1;
+        core.with_status(asset, |s| s.footholds += 1);
+        if seen_draw < p_detect {
+            detections.write(Detection { intrusion: i, stage: Stage::InitialAccess });
+        }
+        let t = gap(core, i, tempo);
+        cal.schedule(t, CampaignEvent::Act(i));
+    } else {
+        core.emit(
+            Severity::Info,
+            EventKind::Attempt { campaign: c, asset, outcome: AttemptOutcome::Failed, warned },
+        );
+        if seen_draw < p_detect {
+            detections.write(Detection { intrusion: i, stage: Stage::InitialAccess });
+        }
+        if core.intrusions.list[i.ix()].attempts >= info.spec.max_attempts {
+            core.end_intrusion(i, Ending::GaveUp);
+        } else {
+            let t = gap(core, i, tempo);
             cal.schedule(t, CampaignEvent::Act(i));
         }
     }
