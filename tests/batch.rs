@@ -1,7 +1,7 @@
 //! `ttx batch` and `ttx merge` through the real binary.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -9,12 +9,9 @@ fn ttx() -> Command {
     Command::new(env!("CARGO_BIN_EXE_ttx"))
 }
 
-/// A fresh, empty temporary directory for one test.
-fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("ttx-test-batch-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+/// A fresh, empty temporary directory for one test, removed when the test ends.
+fn scratch(name: &str) -> crate::harness::Named {
+    crate::harness::named_scratch(&format!("batch-{name}"))
 }
 
 fn run(args: &[&str]) -> Output {

@@ -49,6 +49,28 @@ pub fn scratch() -> tempfile::TempDir {
     tempfile::tempdir().expect("a scratch folder")
 }
 
+/// A scratch folder named for its test (`ttx-test-NAME-...` in the temporary directory), used
+/// as a path and removed when dropped, pass or fail.
+pub struct Named(tempfile::TempDir);
+
+impl std::ops::Deref for Named {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        self.0.path()
+    }
+}
+
+impl AsRef<Path> for Named {
+    fn as_ref(&self) -> &Path {
+        self.0.path()
+    }
+}
+
+/// A fresh empty folder for the test `name`, removed when dropped.
+pub fn named_scratch(name: &str) -> Named {
+    Named(tempfile::Builder::new().prefix(&format!("ttx-test-{name}-")).tempdir().expect("a scratch folder"))
+}
+
 /// Runs `ttx` with arguments that must succeed; its stdout.
 pub fn ok(args: &[&str]) -> String {
     let o = ttx(args);

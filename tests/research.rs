@@ -2,18 +2,16 @@
 //! sampling designs, joint and text sweeps, and `ttx sensitivity`.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 fn ttx() -> Command {
     Command::new(env!("CARGO_BIN_EXE_ttx"))
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("ttx-test-research-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+/// A fresh, empty temporary directory for one test, removed when the test ends.
+fn scratch(name: &str) -> crate::harness::Named {
+    crate::harness::named_scratch(&format!("research-{name}"))
 }
 
 fn ok(args: &[&str]) -> Output {
