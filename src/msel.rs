@@ -227,7 +227,7 @@ pub fn rows(scenario: &Scenario) -> Vec<MselRow> {
 
 /// What an effect does, in words, without drawing its random targets.
 fn effect_words(reg: &Registry, e: &ResolvedEffect) -> String {
-    let assets = |v: &[AssetIx], count: u32| {
+    let mut assets = |v: &[AssetIx], count: u32| {
         let mut kinds: Vec<&str> = v.iter().map(|a| reg.asset(*a).kind.label()).collect();
         kinds.dedup();
         let mut states: Vec<&str> = v
@@ -244,52 +244,7 @@ fn effect_words(reg: &Registry, e: &ResolvedEffect) -> String {
         };
         format!("{how_many} {} in {}", kinds.join("/"), states.join(", "))
     };
-    match e {
-        ResolvedEffect::StartCampaign(c) => format!("starts campaign: {}", reg.campaign(*c).spec.name),
-        ResolvedEffect::StopCampaign(c) => format!("stops campaign: {}", reg.campaign(*c).spec.name),
-        ResolvedEffect::Outage { candidates, count, hours, degraded_only } => format!(
-            "{} for {hours} h: {}",
-            if *degraded_only { "degrades" } else { "takes offline" },
-            assets(candidates, *count)
-        ),
-        ResolvedEffect::Compromise { campaign, candidates, count } => {
-            format!("reveals {} inside {}", reg.campaign(*campaign).spec.name, assets(candidates, *count))
-        }
-        ResolvedEffect::Disinformation { intensity, about } => {
-            format!("disinformation \"{about}\" ({intensity:.1} confidence points if unanswered)")
-        }
-        ResolvedEffect::Leak { adversary, severity, about } => {
-            format!("leak by {}: {about} ({severity:.1} points)", reg.adversaries[adversary.ix()].name)
-        }
-        ResolvedEffect::Notify { campaign, from, to } => format!(
-            "{} passes an indicator of {} to {}",
-            reg.actor(*from).name,
-            reg.campaign(*campaign).spec.name,
-            to.iter().map(|a| reg.actor(*a).name.as_str()).collect::<Vec<_>>().join(", ")
-        ),
-        ResolvedEffect::News(t) => format!("news: {t}"),
-        ResolvedEffect::Message(t) => format!("message to the addressed teams: {t}"),
-        ResolvedEffect::Confidence(d) => format!("public confidence {d:+.1} points"),
-        ResolvedEffect::Attribute { by, adversary } => format!(
-            "{} publicly attributes the activity to {}",
-            reg.actor(*by).name,
-            reg.adversaries[adversary.ix()].name
-        ),
-        ResolvedEffect::Statement { by, statement } => format!(
-            "{} makes a public statement ({})",
-            reg.actor(*by).name,
-            match statement {
-                ttx_engine::command::Statement::Reassure => "reassure",
-                ttx_engine::command::Statement::Debunk => "debunk",
-            }
-        ),
-        ResolvedEffect::Evidence { adversary, amount } => {
-            format!("EO 13848 evidence against {}: {amount:.1}", reg.adversaries[adversary.ix()].name)
-        }
-        ResolvedEffect::Posture { candidates, count, set } => {
-            format!("changes the posture ({}) of {}", set.words(), assets(candidates, *count))
-        }
-    }
+    ttx_engine::view::effect_words(reg, e, &mut assets)
 }
 
 /// The MSEL as CSV text.

@@ -22,7 +22,7 @@ use crate::systems::federal::assessment_due;
 use crate::time::{ETime, Tick};
 
 mod words;
-pub use words::{condition_text, condition_words, effect_text};
+pub use words::{condition_text, condition_words, effect_text, effect_words};
 
 /// The module in progress.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -138,14 +138,14 @@ fn held_injects_are_approved_or_denied_from_their_window() {
         number: n,
         team: "red".into(),
         summary: format!("inject #{n}"),
-        preview: vec![format!("Inject number {n}"), "takes offline 1 for 3h: harbor/vr".into()],
+        preview: vec![format!("Inject number {n}"), "takes offline for 3 h: harbor/vr".into()],
     };
     c.set_host(BTreeMap::from([("red".to_string(), 1)]), 0, vec![held(1), held(2)]);
     assert_eq!(press(&mut c, &[ch('r')]), vec![Some(Action::Approvals)]);
     let s = screen(&c, 100, 30);
     assert!(s.contains("#1") && s.contains("#2") && s.contains("2 to approve"), "{s}");
     // The selected inject's preview: what it would do if approved.
-    assert!(s.contains("Inject number 1") && s.contains("takes offline 1 for 3h: harbor/vr"), "{s}");
+    assert!(s.contains("Inject number 1") && s.contains("takes offline for 3 h: harbor/vr"), "{s}");
     press(&mut c, &[key(KeyCode::Down), ch('n')]);
     // A denial waits for its reason, which the cell is told.
     assert!(c.take_requests().is_empty());

@@ -63,16 +63,28 @@ pub fn condition_words(reg: &Registry, c: &ResolvedCondition) -> String {
     }
 }
 
-/// Words for an effect, with the targets it would pick.
+/// Words for an effect, with the targets it would pick (drawn from `stream`, as the inject
+/// would draw them), for the inject preview.
 pub fn effect_text(reg: &Registry, e: &ResolvedEffect, stream: &mut crate::rng::Stream) -> String {
-    let names = |v: &[AssetIx]| {
-        let ids: Vec<&str> = v.iter().map(|a| reg.asset(*a).id.as_str()).collect();
+    effect_words(reg, e, &mut |candidates, count| {
+        let picked = crate::systems::injects::choose(stream, candidates, count);
+        let ids: Vec<&str> = picked.iter().map(|a| reg.asset(*a).id.as_str()).collect();
         if ids.len() > 8 {
             format!("{} and {} more", ids[..8].join(", "), ids.len() - 8)
         } else {
             ids.join(", ")
         }
-    };
+    })
+}
+
+/// Words for an effect: the one description of what each kind of effect does, for the
+/// preview and the MSEL. `targets(candidates, count)` names the assets it reaches: the ones
+/// a preview would pick, or the candidate set as the MSEL describes it.
+pub fn effect_words(
+    reg: &Registry,
+    e: &ResolvedEffect,
+    targets: &mut dyn FnMut(&[AssetIx], u32) -> String,
+) -> String {
     match e {
         ResolvedEffect::StartCampaign(c) => format!(
             "starts campaign {} ({})",
@@ -80,23 +92,13 @@ pub fn effect_text(reg: &Registry, e: &ResolvedEffect, stream: &mut crate::rng::
             crate::scenario::schema::Technique::label_of(reg.campaign(*c).technique())
         ),
         ResolvedEffect::StopCampaign(c) => format!("stops campaign {}", reg.campaign(*c).spec.name),
-        ResolvedEffect::Outage { candidates, count, hours, degraded_only } => {
-            let picked = crate::systems::injects::choose(stream, candidates, *count);
-            format!(
-                "takes {} {} for {hours}h: {}",
-                if *degraded_only { "degraded" } else { "offline" },
-                picked.len(),
-                names(&picked)
-            )
-        }
+        ResolvedEffect::Outage { candidates, count, hours, degraded_only } => format!(
+            "{} for {hours} h: {}",
+            if *degraded_only { "degrades" } else { "takes offline" },
+            targets(candidates, *count)
+        ),
         ResolvedEffect::Compromise { campaign, candidates, count } => {
-            let picked = crate::systems::injects::choose(stream, candidates, *count);
-            format!(
-                "reveals that {} is inside {}: {}",
-                reg.campaign(*campaign).spec.name,
-                picked.len(),
-                names(&picked)
-            )
+            format!("reveals {} inside {}", reg.campaign(*campaign).spec.name, targets(candidates, *count))
         }
         ResolvedEffect::Disinformation { intensity, about } => {
             format!("disinformation surge \"{about}\" ({intensity:.1} confidence points if unanswered)")
@@ -105,10 +107,10 @@ pub fn effect_text(reg: &Registry, e: &ResolvedEffect, stream: &mut crate::rng::
             format!("leak by {}: {about} ({severity:.1} points)", reg.adversaries[adversary.ix()].name)
         }
         ResolvedEffect::Notify { campaign, from, to } => format!(
-            "{} hands an indicator of {} to {}",
+            "{} passes an indicator of {} to {}",
             reg.actor(*from).name,
             reg.campaign(*campaign).spec.name,
-            to.iter().map(|a| reg.actor(*a).id.as_str()).collect::<Vec<_>>().join(", ")
+            to.iter().map(|a| reg.actor(*a).name.as_str()).collect::<Vec<_>>().join(", ")
         ),
         ResolvedEffect::News(t) => format!("news: {t}"),
         ResolvedEffect::Message(t) => format!("message to the addressed teams: {t}"),
@@ -127,11 +129,10 @@ pub fn effect_text(reg: &Registry, e: &ResolvedEffect, stream: &mut crate::rng::
             }
         ),
         ResolvedEffect::Evidence { adversary, amount } => {
-            format!("attribution evidence against {}: {amount:.1}", reg.adversaries[adversary.ix()].name)
+            format!("EO 13848 evidence against {}: {amount:.1}", reg.adversaries[adversary.ix()].name)
         }
         ResolvedEffect::Posture { candidates, count, set } => {
-            let picked = crate::systems::injects::choose(stream, candidates, *count);
-            format!("changes the posture of {} ({}): {}", picked.len(), set.words(), names(&picked))
+            format!("changes the posture ({}) of {}", set.words(), targets(candidates, *count))
         }
     }
 }
