@@ -1,0 +1,71 @@
+use super::*;
+
+fn assert_send<T: Send>() {}
+
+#[test]
+fn sim_can_move_between_threads() {
+    assert_send::<Sim>();
+    assert_send::<Scenario>();
+}
+#[test]
+fn every_schedule_builds() {
+    let sc = Scenario::parse(crate::builtin::BUILTINS[0].name, crate::builtin::BUILTINS[0].source)
+        .expect("the default scenario parses");
+    let mut sim = Sim::new(&sc, 1);
+    assert!(build_schedule(&mut sim.world, &Family::ALL).is_ok());
+    for f in Family::ALL {
+        assert!(build_schedule(&mut sim.world, &[f]).is_ok(), "{}", f.name());
+    }
+}
+
+#[test]
+fn a_snapshot_holds_every_resource_that_is_not_fixed_for_the_run() {
+    use std::any::TypeId;
+    let sc = Scenario::parse(crate::builtin::BUILTINS[0].name, crate::builtin::BUILTINS[0].source)
+        .expect("the default scenario parses");
+    let sim = Sim::new(&sc, 1);
+    let types =
+        |w: &World| -> Vec<Option<TypeId>> { w.iter_resources().map(|(_, i, _)| i.type_id()).collect() };
+    // bevy's own resources: those of a world with the messages and the schedule but no state.
+    let mut bare = World::new();
+    MessageRegistry::register_message::<Detection>(&mut bare);
+    build_schedule(&mut bare, &[Family::Messages]).expect("the messages' schedule builds");
+    let mut known: Vec<Option<TypeId>> = types(&bare);
+    known.extend(saved_resource_types().into_iter().map(Some));
+    // Fixed for the whole run, or buffers a restore clears.
+    known.extend(
+        [
+            TypeId::of::<Reg>(),
+            TypeId::of::<Entities>(),
+            TypeId::of::<MessageRegistry>(),
+            TypeId::of::<Messages<Detection>>(),
+            TypeId::of::<Messages<ShareOrder>>(),
+            TypeId::of::<Messages<Learned>>(),
+            TypeId::of::<Messages<Visible>>(),
+            TypeId::of::<Messages<WentDown>>(),
+        ]
+        .map(Some),
+    );
+    let unknown = types(&sim.world).into_iter().filter(|t| !known.contains(t)).count();
+    assert_eq!(unknown, 0, "resources of the run that a snapshot would not copy");
+}
+
+#[test]
+fn a_fork_continues_exactly_as_the_run() {
+    let sc = Scenario::parse(crate::builtin::BUILTINS[0].name, crate::builtin::BUILTINS[0].source)
+        .expect("the default scenario parses");
+    let mut run = Sim::new(&sc, 4);
+    run.checkpoint_commands(true);
+    let cmd = Command::SetStaffed { team: "pa".into(), staffed: true };
+    let _ = run.submit_at(Tick(30), Issuer::Facilitator, cmd);
+    run.run_until(Tick(400));
+    let mut fork = run.fork();
+    assert_eq!(fork.now(), run.now());
+    run.run_to_end();
+    fork.run_to_end();
+    assert_eq!(fork.hash_trace(), run.hash_trace());
+    assert_eq!(fork.series(), run.series());
+    assert_eq!(fork.metrics(), run.metrics());
+    assert_eq!(fork.events(), run.events());
+    assert_eq!(fork.take_journal_records(), run.take_journal_records());
+}
