@@ -338,10 +338,10 @@ pub enum Baseline {
 
 /// The chart formats of a `--plots` list.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Formats(pub Vec<ttx::batch::render::Format>);
+pub struct Formats(pub Vec<ttx::chart::Format>);
 
-fn plot_formats(text: &str) -> Result<Formats, ttx::batch::render::RenderError> {
-    ttx::batch::render::Format::parse_list(text).map(Formats)
+fn plot_formats(text: &str) -> Result<Formats, ttx::chart::RenderError> {
+    ttx::chart::Format::parse_list(text).map(Formats)
 }
 
 /// Runs a parsed command line.
