@@ -433,3 +433,36 @@ fn morris_chart(m: &MetricIndices, per: &str) -> Picture {
     plot.frame(&mut pic);
     pic
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_comparison_has_a_panel_per_metric_and_parses() {
+        let groups = |shift: f64| {
+            vec![
+                Group::new(
+                    "2016".into(),
+                    "intrusions_succeeded",
+                    (0..20).map(|i| f64::from(i % 7) + shift).collect(),
+                ),
+                Group::new(
+                    "2020".into(),
+                    "intrusions_succeeded",
+                    (0..20).map(|i| f64::from(i % 5)).collect(),
+                ),
+            ]
+        };
+        let panels = vec![
+            ("intrusions_succeeded".to_string(), groups(2.0)),
+            ("voters_affected".to_string(), groups(0.0)),
+        ];
+        let svg = comparison_svg("2016 against 2020", &panels);
+        assert_eq!(svg, comparison_svg("2016 against 2020", &panels));
+        roxmltree::Document::parse(&svg).expect("the comparison parses");
+        assert!(svg.contains(">voters_affected</text>") && svg.contains(">2020</text>"), "{svg}");
+        // Whole-number ticks read without a decimal point.
+        assert!(svg.contains(">4</text>") && !svg.contains(">4.0</text>"), "{svg}");
+    }
+}
