@@ -105,8 +105,8 @@ fn teams(c: &Console, scroll: u16, area: Rect, buf: &mut Buffer) {
         for j in &h.codes {
             let (id, n) = match &j.team {
                 _ if j.observer => ("(room)".to_string(), 0),
-                Some(id) => (id.clone(), h.consoles.get(id).copied().unwrap_or(0)),
-                None => ("(control)".to_string(), h.facilitators),
+                Some(id) => (id.clone(), h.consoles(id)),
+                None => ("(control)".to_string(), h.status.facilitators),
             };
             let style = if n > 0 { t.good() } else { t.text() };
             let n = if j.observer { "-".to_string() } else { n.to_string() };
@@ -127,7 +127,7 @@ fn approvals(c: &Console, selected: usize, reason: Option<String>, area: Rect, b
     let t = c.theme();
     let r = centered(area, area.width.saturating_sub(6).min(100), area.height);
     let inner = popup(t, " Injects waiting for approval (y approves, n denies) ", r, buf);
-    let pending = c.host().map(|h| h.pending.as_slice()).unwrap_or_default();
+    let pending = c.held();
     let mut lines: Vec<Line> = Vec::new();
     if pending.is_empty() {
         lines.push(Line::styled("No player-made inject is waiting.", t.dim()));
@@ -136,15 +136,15 @@ fn approvals(c: &Console, selected: usize, reason: Option<String>, area: Rect, b
         ));
     }
     let w = usize::from(inner.width);
-    for (i, p) in pending.iter().enumerate() {
+    for (i, (p, _)) in pending.iter().enumerate() {
         let style = if i == selected { t.selected() } else { t.text() };
-        lines.push(Line::styled(fit(&format!(" #{:<4} {:<8} {}", p.number, p.team, p.summary), w), style));
+        lines.push(Line::styled(fit(&format!(" #{:<4} {:<8} {}", p.pending, p.team, p.summary), w), style));
     }
     // What the selected one would do if approved now.
     let preview: Vec<Line> = match pending.get(selected) {
-        Some(p) if !p.preview.is_empty() => {
-            let mut out = vec![Line::styled(format!("If approved now (#{}):", p.number), t.title())];
-            for (k, l) in p.preview.iter().enumerate() {
+        Some((p, preview)) if !preview.is_empty() => {
+            let mut out = vec![Line::styled(format!("If approved now (#{}):", p.pending), t.title())];
+            for (k, l) in preview.iter().enumerate() {
                 let text = if k == 0 { l.clone() } else { format!("- {l}") };
                 out.extend(wrap(&text, w).into_iter().map(|x| Line::styled(x, t.text())));
             }
@@ -155,7 +155,7 @@ fn approvals(c: &Console, selected: usize, reason: Option<String>, area: Rect, b
     let inner = match reason {
         Some(r) if inner.height >= 4 => {
             let [list, field] = Layout::vertical([Constraint::Fill(1), Constraint::Length(3)]).areas(inner);
-            let number = pending.get(selected).map_or(0, |p| p.number);
+            let number = pending.get(selected).map_or(0, |(p, _)| p.pending);
             let block = Block::bordered().border_style(t.focus_border()).title(Span::styled(
                 format!(" Why is #{number} denied? The cell is told (Enter denies, Esc keeps it) "),
                 t.title(),
@@ -202,12 +202,12 @@ fn draw_header(c: &Console, area: Rect, buf: &mut Buffer) {
         Span::styled(format!("{} ", c.speed_label()), hs),
     ];
     if let Some(h) = c.host() {
-        let online: usize = h.consoles.values().sum();
+        let online = h.online();
         let noun = if online == 1 { "console" } else { "consoles" };
         right.push(Span::styled(format!("| {online} {noun} "), hs));
-        if !h.pending.is_empty() {
+        if !h.status.pending.is_empty() {
             right.push(Span::styled(
-                format!("| {} to approve ", h.pending.len()),
+                format!("| {} to approve ", h.status.pending.len()),
                 hs.add_modifier(ratatui::style::Modifier::BOLD),
             ));
         }

@@ -59,7 +59,7 @@ impl Console {
         };
         match self.submit(cmd.clone()) {
             Ok(()) => {
-                let when = self.sim.time();
+                let when = self.sim().time();
                 form.message = Some(FormMessage::Info(format!(
                     "Queued for {when}: {}. It applies when the clock moves (Esc, then n or Space); results appear below.",
                     cmd.summary()
@@ -72,10 +72,10 @@ impl Console {
 
     /// The catalog the palette chooses from, as things stand.
     pub fn catalog(&self) -> Catalog {
-        let reg = self.sim.registry();
+        let reg = self.sim().registry();
         let mut held: BTreeMap<String, Vec<Choice>> = BTreeMap::new();
         for t in &reg.teams {
-            let Some(v) = self.sim.team_view(&t.id) else { continue };
+            let Some(v) = self.sim().team_view(&t.id) else { continue };
             for i in &v.indicators {
                 for a in &i.held_by {
                     let list = held.entry(a.clone()).or_default();
@@ -89,7 +89,7 @@ impl Console {
         // Only the channels the engine would let each actor use.
         for a in &mut catalog.actors {
             if let Some(ix) = reg.actor_by_id.get(&a.id) {
-                a.channels = self.sim.channels(*ix);
+                a.channels = self.sim().channels(*ix);
             }
         }
         catalog
