@@ -1,28 +1,22 @@
-//! The facilitator console: its state and the update that applies [`Action`]s.
+//! The facilitator console: its state and the update that applies [`Event`]s.
 //!
-//! [`Console`] owns the running [`Sim`] and everything the screen shows.
-//! [`Console::update`] is where keys and real time change it: it moves the
-//! scenario clock, submits the facilitator's commands (as
-//! `Issuer::Facilitator`), and queues journal records (commands, state hashes,
-//! discussion notes) in an outbox the caller writes to disk. Real elapsed time
-//! arrives only as [`Action::Tick`] and never reaches the engine. Drawing is in
-//! [`crate::ui`].
+//! [`Console`] holds everything the screen shows and a [`Session`], which runs
+//! the exercise: a local one (`ttx play`) owns the running [`Sim`], moves it on
+//! its own clock and turns what the facilitator records into journal records
+//! the caller writes; a hosted one (`ttx serve`) states the same things as the
+//! protocol's requests for the server, which owns the clock and the journal.
+//! [`Console::update`] is where the console changes: a key's [`Action`], real
+//! time passing ([`Action::Tick`], which never reaches the engine), or news
+//! from the program around it ([`Event`]: the server's answers and status, the
+//! journal writer's health). Besides, the program drains the outboxes
+//! ([`Console::take_records`], [`Console::take_requests`]), and the server
+//! that hosts the console steps its simulation through [`Console::sim_mut`].
+//! Drawing is in [`crate::ui`].
 //!
-//! The other calls that change a console are how the program around it talks
-//! to it, not keys: it drains the outboxes ([`Console::take_records`],
-//! [`Console::take_requests`]), reports the journal writer's health
-//! ([`Console::set_journal_error`]), and, when `ttx serve` hosts the console,
-//! feeds the server's news in ([`Console::set_host`], [`Console::set_host_clock`],
-//! [`Console::set_pause_for_approval`], [`Console::host_paused_on_inject`],
-//! [`Console::queued`], [`Console::cancelled`], [`Console::host_message`],
-//! [`Console::moved`] after it stepped [`Console::sim_mut`],
-//! [`Console::message_arrived`], [`Console::note_arrived`]).
-//! [`Console::submit`] is the authority-checked submission the palette and the
-//! inject keys use.
-//!
-//! The parts: `clock` (the scenario clock and what follows a move), `injects`
-//! (commands and the inject queue), `palette`, `discussion`, `whatif`, `host`
-//! (hosting by `ttx serve` and the approvals window), `notes` and `talk`.
+//! The parts: `session` (local or hosted), `clock` (the clock keys and what
+//! follows a move), `injects` (commands and the inject queue), `palette`,
+//! `discussion`, `whatif`, `host` (the server's news and the approvals
+//! window), `notes` and `talk`.
 
 use std::time::Duration;
 

@@ -9,12 +9,12 @@ use ratatui::widgets::{Block, Paragraph, Widget};
 use ttx_engine::metrics::thousands;
 
 use crate::chrome::{
-    centered, confirm, frame, help, help_intro, help_section, panel, popup, put, status_or_hints, too_small,
-    too_small_for,
+    Segment, Title, centered, confirm, frame, header, help, help_intro, help_section, panel, popup, put,
+    status_or_hints, too_small, too_small_for,
 };
 use crate::console::{Console, Overlay, Panel, SPEEDS};
 use crate::keys::{BINDINGS, Context};
-use crate::text::{fit, hms, truncate, width, wrap};
+use crate::text::{fit, hms, truncate, wrap};
 use crate::theme::{Theme, status_marker};
 use crate::widgets::{CommandFormView, EventLog, InjectQueue, SharingPanel, StateDetailView, UsMap};
 
@@ -184,10 +184,7 @@ fn approvals(c: &Console, selected: usize, reason: Option<String>, area: Rect, b
 }
 
 fn draw_header(c: &Console, area: Rect, buf: &mut Buffer) {
-    let t = c.theme();
     let v = c.view();
-    let hs = t.header();
-    buf.set_style(area, hs);
     let state = if v.finished {
         "ENDED"
     } else if c.is_running() {
@@ -196,60 +193,27 @@ fn draw_header(c: &Console, area: Rect, buf: &mut Buffer) {
         "PAUSED"
     };
     let mut right = vec![
-        Span::styled(format!(" {} ", c.clock()), hs.add_modifier(ratatui::style::Modifier::BOLD)),
-        Span::styled(format!("| {} real ", hms(c.elapsed().as_secs())), hs),
-        Span::styled(format!("| {state} "), hs.add_modifier(ratatui::style::Modifier::BOLD)),
-        Span::styled(format!("{} ", c.speed_label()), hs),
+        Segment::bold(format!(" {} ", c.clock())),
+        Segment::plain(format!("| {} real ", hms(c.elapsed().as_secs()))),
+        Segment::bold(format!("| {state} ")),
+        Segment::plain(format!("{} ", c.speed_label())),
     ];
     if let Some(h) = c.host() {
         let online = h.online();
         let noun = if online == 1 { "console" } else { "consoles" };
-        right.push(Span::styled(format!("| {online} {noun} "), hs));
+        right.push(Segment::plain(format!("| {online} {noun} ")));
         if !h.status.pending.is_empty() {
-            right.push(Span::styled(
-                format!("| {} to approve ", h.status.pending.len()),
-                hs.add_modifier(ratatui::style::Modifier::BOLD),
-            ));
+            right.push(Segment::bold(format!("| {} to approve ", h.status.pending.len())));
         }
     }
     let waiting = c.waiting().len();
     if waiting > 0 {
-        right.push(Span::styled(format!("| {waiting} queued "), hs));
+        right.push(Segment::plain(format!("| {waiting} queued ")));
     }
-    let right_w: usize = right.iter().map(|s| width(&s.content)).sum();
-    let left_w = usize::from(area.width).saturating_sub(right_w + 1);
     let module =
         v.module.as_ref().map(|m| format!("{} ({}/{})", m.title, m.index + 1, m.count)).unwrap_or_default();
-    let left = header_left(&[&v.scenario, &module], &[&module, &v.scenario], left_w);
-    put(buf, area.x, area.y, &left, left_w, hs);
-    let line = Line::from(right);
-    let x = area.right().saturating_sub(right_w as u16);
-    buf.set_line(x, area.y, &line, right_w as u16);
-}
-
-/// The left of a header: `parts` joined when they fit, else `short` (the same parts, the one
-/// that matters most first) with the last one cut, or left out when only a stub of it would
-/// show.
-pub(crate) fn header_left(parts: &[&str], short: &[&str], w: usize) -> String {
-    let full =
-        format!(" {}", parts.iter().filter(|p| !p.is_empty()).copied().collect::<Vec<_>>().join(" | "));
-    if width(&full) <= w {
-        return full;
-    }
-    let mut out = String::new();
-    for p in short.iter().filter(|p| !p.is_empty()) {
-        let next = if out.is_empty() { format!(" {p}") } else { format!("{out} | {p}") };
-        if width(&next) <= w {
-            out = next;
-            continue;
-        }
-        // Cut the part only when a useful piece of it shows (a dozen cells).
-        if out.is_empty() || w.saturating_sub(width(&out) + 3) >= 12 {
-            out = truncate(&next, w);
-        }
-        break;
-    }
-    out
+    let title = Title { parts: &[&v.scenario, &module], short: &[&module, &v.scenario], bold: false };
+    header(c.theme(), &title, &right, area, buf);
 }
 
 fn draw_footer(c: &Console, area: Rect, buf: &mut Buffer) {
