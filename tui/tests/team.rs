@@ -427,8 +427,11 @@ fn the_servers_directory_fills_the_forms_that_name_what_a_team_does_not_own() {
     let Some(ttx_tui::team::TeamOverlay::Palette(form)) = c.overlay() else { panic!("no palette") };
     let mut form = form.as_ref().clone();
     assert!(form.set(ttx_tui::form::FieldKey::Command, "notify_victim"), "{:?}", form.fields);
-    let victims =
-        form.fields.iter().find(|f| f.key == ttx_tui::form::FieldKey::Victim).expect("a victim field");
+    let victims = form
+        .fields
+        .iter()
+        .find(|f| f.key == ttx_tui::form::FieldKey::Arg(ttx_engine::command::Arg::Victim))
+        .expect("a victim field");
     assert!(victims.choices.iter().any(|v| v.value == "harbor"), "{:?}", victims.choices);
 }
 
