@@ -17,6 +17,47 @@ use serde_json::Value;
 use ttx_engine::command::{Arg, Command, CommandKind, Givers};
 use ttx_engine::scenario::schema::{Channel, Effect, TeamRole};
 
+/// Why a form does not make a command yet: what to fill in or change.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum FormError {
+    /// No command is chosen.
+    #[error("choose a command")]
+    NoCommand,
+    /// A field the command needs is not on the form.
+    #[error("the form is incomplete")]
+    Incomplete,
+    /// A choice field whose list is empty (the actor holds no indicator, owns no asset...).
+    #[error("{0}")]
+    NothingToChoose(String),
+    /// A field left empty.
+    #[error("{0} is required")]
+    Required(String),
+    /// A number field with other text.
+    #[error("{label} must be a number, not `{text}`")]
+    NotANumber {
+        /// The field's label.
+        label: String,
+        /// What was typed.
+        text: String,
+    },
+    /// A number outside its field's range.
+    #[error("{label} must be from {min} to {max}")]
+    OutOfRange {
+        /// The field's label.
+        label: String,
+        /// Smallest.
+        min: f64,
+        /// Largest.
+        max: f64,
+    },
+    /// An ad-hoc inject's effect that needs an amount: the effect, and what more to say of it.
+    #[error("a {0} needs an amount (points{1})")]
+    NeedsAmount(&'static str, &'static str),
+    /// The command table refused the values (its words).
+    #[error("{0}")]
+    Command(String),
+}
+
 /// A key press in a command form, whichever console's keys it came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FormKey {
@@ -512,12 +553,11 @@ impl CommandForm {
         self.picker = None;
     }
 
-    fn required(&self, key: FieldKey) -> Result<String, String> {
-        let f =
-            self.fields.iter().find(|f| f.key == key).ok_or_else(|| "the form is incomplete".to_string())?;
+    fn required(&self, key: FieldKey) -> Result<String, FormError> {
+        let f = self.fields.iter().find(|f| f.key == key).ok_or(FormError::Incomplete)?;
         if f.value.trim().is_empty() {
             return Err(if f.kind == FieldKind::Choice && f.choices.is_empty() {
-                match key {
+                FormError::NothingToChoose(match key {
                     FieldKey::Arg(Arg::Indicator) => "this actor holds no indicator yet".to_string(),
                     FieldKey::Arg(Arg::OwnAsset) => "this actor owns no asset".to_string(),
                     FieldKey::Arg(Arg::Jurisdiction) => {
@@ -525,40 +565,37 @@ impl CommandForm {
                     }
                     FieldKey::Arg(Arg::Campaign) => "this adversary has no campaign".to_string(),
                     _ => format!("nothing to choose for {}", f.label.to_lowercase()),
-                }
+                })
             } else {
-                format!("{} is required", f.label.to_lowercase())
+                FormError::Required(f.label.to_lowercase())
             });
         }
         Ok(f.value.trim().to_string())
     }
 
-    fn number(&self, key: FieldKey) -> Result<Option<f64>, String> {
+    fn number(&self, key: FieldKey) -> Result<Option<f64>, FormError> {
         let Some(f) = self.fields.iter().find(|f| f.key == key) else { return Ok(None) };
+        let label = || f.label.to_lowercase();
         if f.value.trim().is_empty() {
-            return if f.optional {
-                Ok(None)
-            } else {
-                Err(format!("{} is required", f.label.to_lowercase()))
-            };
+            return if f.optional { Ok(None) } else { Err(FormError::Required(label())) };
         }
         let v: f64 = f
             .value
             .trim()
             .parse()
-            .map_err(|_| format!("{} must be a number, not `{}`", f.label.to_lowercase(), f.value))?;
+            .map_err(|_| FormError::NotANumber { label: label(), text: f.value.clone() })?;
         if let FieldKind::Number { min, max } = f.kind
             && !(min..=max).contains(&v)
         {
-            return Err(format!("{} must be from {min} to {max}", f.label.to_lowercase()));
+            return Err(FormError::OutOfRange { label: label(), min, max });
         }
         Ok(Some(v))
     }
 
     /// The command the form describes, or what is missing: its fields, read as the command
     /// table says.
-    pub fn command(&self) -> Result<Command, String> {
-        let kind = self.kind().ok_or_else(|| "choose a command".to_string())?;
+    pub fn command(&self) -> Result<Command, FormError> {
+        let kind = self.kind().ok_or(FormError::NoCommand)?;
         let spec = kind.spec();
         let actor = match spec.givers {
             Givers::Actors(_) => Some(self.required(FieldKey::Actor)?),
@@ -570,11 +607,11 @@ impl CommandForm {
                 values.push((f.name, v));
             }
         }
-        spec.build(actor.as_deref(), values)
+        spec.build(actor.as_deref(), values).map_err(|e| FormError::Command(e.to_string()))
     }
 
     /// One argument's value as the command's JSON holds it (None: left out).
-    fn value_of(&self, arg: Arg) -> Result<Option<Value>, String> {
+    fn value_of(&self, arg: Arg) -> Result<Option<Value>, FormError> {
         Ok(Some(match arg {
             Arg::Hours => {
                 Value::from(self.number(FieldKey::Arg(Arg::Hours))?.map_or(2, |h| h.round() as u32))
@@ -589,18 +626,22 @@ impl CommandForm {
                     .map(|f| f.chosen.clone())
                     .unwrap_or_default(),
             ),
-            Arg::Effects => serde_json::to_value(vec![self.effect()?]).map_err(|e| e.to_string())?,
+            Arg::Effects => {
+                serde_json::to_value(vec![self.effect()?]).map_err(|e| FormError::Command(e.to_string()))?
+            }
             Arg::State | Arg::AnyJurisdiction => match self.get(FieldKey::Arg(arg)).filter(|v| !v.is_empty())
             {
                 Some(v) => Value::from(v),
                 None => return Ok(None),
             },
-            other => other.read(&self.required(FieldKey::Arg(other))?)?,
+            other => other
+                .read(&self.required(FieldKey::Arg(other))?)
+                .map_err(|e| FormError::Command(e.to_string()))?,
         }))
     }
 
     /// An ad-hoc inject's effect, from its title, description, effect and amount.
-    fn effect(&self) -> Result<Effect, String> {
+    fn effect(&self) -> Result<Effect, FormError> {
         let title = self.required(FieldKey::Arg(Arg::Title))?;
         let description = self.get(FieldKey::Arg(Arg::Description)).unwrap_or_default().trim().to_string();
         let amount = self.number(FieldKey::Amount)?;
@@ -608,14 +649,12 @@ impl CommandForm {
         Ok(match self.required(FieldKey::Arg(Arg::Effects))?.as_str() {
             "news" => Effect::News(text),
             "disinformation" => Effect::Disinformation {
-                intensity: amount
-                    .ok_or_else(|| "a disinformation surge needs an amount (points)".to_string())?
-                    .abs(),
+                intensity: amount.ok_or(FormError::NeedsAmount("disinformation surge", ""))?.abs(),
                 about: title,
             },
-            "confidence" => Effect::Confidence(
-                amount.ok_or_else(|| "a confidence change needs an amount (points, + or -)".to_string())?,
-            ),
+            "confidence" => {
+                Effect::Confidence(amount.ok_or(FormError::NeedsAmount("confidence change", ", + or -"))?)
+            }
             _ => Effect::Message(text),
         })
     }
@@ -834,14 +873,17 @@ mod tests {
         );
         // Another county holds nothing yet: the form says so instead of sending a bad command.
         f.set(FieldKey::Actor, "ridge");
-        assert_eq!(f.command(), Err("this actor holds no indicator yet".to_string()));
+        assert_eq!(
+            f.command().map_err(|e| e.to_string()),
+            Err("this actor holds no indicator yet".to_string())
+        );
     }
 
     #[test]
     fn typing_and_the_picker() {
         let mut f = CommandForm::preset(catalog(), CONTROL, None, Some(CommandKind::AdHocInject));
         assert_eq!(f.focused().map(|x| x.key), Some(FieldKey::Arg(Arg::Title)));
-        assert_eq!(f.command(), Err("title is required".to_string()));
+        assert_eq!(f.command(), Err(FormError::Required("title".into())));
         for c in "Vendor line busy".chars() {
             f.input(c);
         }
@@ -859,7 +901,10 @@ mod tests {
         f.focus_next();
         f.cycle(3);
         assert_eq!(f.get(FieldKey::Arg(Arg::Effects)), Some("confidence"));
-        assert_eq!(f.command(), Err("a confidence change needs an amount (points, + or -)".to_string()));
+        assert_eq!(
+            f.command().map_err(|e| e.to_string()),
+            Err("a confidence change needs an amount (points, + or -)".to_string())
+        );
         f.focus_next();
         for c in "-2".chars() {
             f.input(c);
@@ -903,7 +948,10 @@ mod tests {
         f.focus = hours;
         f.backspace();
         f.input('9');
-        assert_eq!(f.command(), Err("extra hours must be from 1 to 6".to_string()));
+        assert_eq!(
+            f.command().map_err(|e| e.to_string()),
+            Err("extra hours must be from 1 to 6".to_string())
+        );
         f.backspace();
         f.input('3');
         assert!(matches!(f.command(), Ok(Command::ExtendHours { hours: 3, .. })));

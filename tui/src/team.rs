@@ -654,7 +654,7 @@ impl TeamConsole {
                     self.set_status(Level::Info, format!("{what} sent."));
                     return;
                 }
-                Err(e) => form.error = Some(e),
+                Err(e) => form.error = Some(e.to_string()),
             },
             _ => {}
         }
