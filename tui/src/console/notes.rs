@@ -48,9 +48,6 @@ impl Console {
         self.overlay = Some(Overlay::Notes(Box::new(NotesWindow { selected, ..NotesWindow::default() })));
     }
 
-    /// A note the server journaled that this console did not write (from a control
-    /// connection), or one a resumed journal holds: it takes the next number.
-
     pub(super) fn update_notes(&mut self, mut w: Box<NotesWindow>, action: Action) {
         let n = self.notes.len();
         if let Some(mut input) = w.edit.take() {
