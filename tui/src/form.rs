@@ -9,11 +9,13 @@
 
 mod catalog;
 mod error;
+mod palette;
 pub use catalog::{
     ActorEntry, CONTROL, CampaignEntry, Catalog, Choice, TeamEntry, TemplateEntry, control_commands,
     indicator_choice, kind_channels,
 };
 pub use error::FormError;
+pub(crate) use palette::{Palette, form_key, palette_key};
 
 use serde_json::Value;
 use ttx_engine::command::{Arg, Command, CommandKind, Givers};
