@@ -116,8 +116,11 @@ fn run(
         last = now;
         let records = console.take_records();
         match journal.write(&records) {
-            Ok(()) => console.set_journal_error(None),
-            Err(e) => console.set_journal_error(Some(format!("{}: {e}", journal.path.display()))),
+            Ok(()) => console.update(ttx_tui::console::Event::JournalError(None)),
+            Err(e) => console.update(ttx_tui::console::Event::JournalError(Some(format!(
+                "{}: {e}",
+                journal.path.display()
+            )))),
         }
         if console.should_quit() {
             return Ok(());

@@ -3,9 +3,10 @@
 //! Without `--headless`, the exercise thread owns a [`Console`] (the same
 //! state, keys and screens as `ttx play`) instead of a bare simulation. The
 //! server keeps the clock and the journal: the console's clock keys, its
-//! commands, notes and approvals come back as [`HostRequest`]s that the
-//! exercise applies exactly as it applies a control connection's, so a
-//! hosted session journals and replays like any other.
+//! commands, notes and approvals come back as the protocol's requests
+//! (`ClientMsg`), which the exercise applies exactly as it applies a control
+//! connection's and answers as it answers one, so a hosted session journals
+//! and replays like any other.
 
 use std::time::Instant;
 

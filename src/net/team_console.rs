@@ -17,15 +17,14 @@ use std::time::{Duration, Instant};
 use ratatui::crossterm::event::{Event, KeyCode, KeyEventKind, KeyModifiers};
 use tokio::sync::mpsc;
 use tokio::sync::mpsc::error::{TryRecvError, TrySendError};
-use ttx_engine::Command;
 use ttx_tui::hotwash::DebriefOut;
-use ttx_tui::team::{Answer, Connection, ExerciseClock, RequestState, TeamConsole, TeamOptions};
+use ttx_tui::team::{Connection, ExerciseClock, TeamConsole, TeamOptions};
 use ttx_tui::team_keys::TeamAction;
 use ttx_tui::{Theme, team_ui, terminal};
 
 use super::cli::{JoinArgs, join_setup};
 use super::client::{self, ClientEvent};
-use super::protocol::{ClientMsg, ErrorCode, ServerMsg, TeamCommand, TeamCommandState};
+use super::protocol::{ClientMsg, ErrorCode, ServerMsg};
 use crate::{Failure, Outcome};
 
 /// What the screen shows: joining (no view yet), or the team's console.
@@ -235,9 +234,10 @@ fn run(
                     DebriefOut::Cancel(seq) => ClientMsg::Cancel { id, seq },
                 };
                 if io.send.try_send(msg).is_err() {
-                    c.answer(Answer::Refused {
+                    c.answer(ServerMsg::Refused {
                         id,
                         message: "not sent: the connection is busy or has ended".into(),
+                        rejection: None,
                     });
                 }
             }
@@ -263,7 +263,9 @@ fn run(
                             ClientMsg::Message { id, .. } => {
                                 c.message_answer(id, Some(message));
                             }
-                            ClientMsg::Command { id, .. } => c.answer(Answer::Refused { id, message }),
+                            ClientMsg::Command { id, .. } => {
+                                c.answer(ServerMsg::Refused { id, message, rejection: None })
+                            }
                             _ => {}
                         }
                     }
@@ -296,7 +298,7 @@ fn take_events(screen: &mut Screen, io: &mut Io) -> Option<Ended> {
                     let mut c = TeamConsole::new(view, options);
                     c.set_bell(io.bell);
                     c.set_directory(mirror.directory.unwrap_or_default());
-                    c.restore(history(mirror.history), mirror.confidence_low);
+                    c.restore(mirror.history, mirror.confidence_low);
                     c.restore_messages(mirror.messages);
                     *screen = Screen::Console(Box::new(c));
                 }
@@ -312,7 +314,7 @@ fn take_events(screen: &mut Screen, io: &mut Io) -> Option<Ended> {
                     c.set_view(view);
                 }
                 if mirror.fresh {
-                    c.restore(history(mirror.history), mirror.confidence_low);
+                    c.restore(mirror.history, mirror.confidence_low);
                     c.restore_messages(mirror.messages);
                 }
             }
@@ -350,14 +352,12 @@ fn take_events(screen: &mut Screen, io: &mut Io) -> Option<Ended> {
                 {
                     continue;
                 }
-                if let Some(a) = answer_of(msg) {
-                    c.answer(a);
-                }
+                c.answer(msg);
             }
             (ClientEvent::Message { .. }, Screen::Joining { .. }) => {}
             (ClientEvent::Disconnected { reason, unconfirmed }, Screen::Console(c)) => {
                 c.set_connection(Connection::Reconnecting(reason));
-                c.answer(Answer::Unconfirmed(unconfirmed));
+                c.unconfirmed(&unconfirmed);
             }
             (ClientEvent::Disconnected { reason, .. }, Screen::Joining { progress }) => {
                 *progress = format!("{reason}; trying again...");
@@ -383,35 +383,4 @@ fn take_events(screen: &mut Screen, io: &mut Io) -> Option<Ended> {
             }
         }
     }
-}
-
-/// The server's record of a team's commands, as the console lists them.
-fn history(list: Vec<TeamCommand>) -> Vec<(Command, ttx_engine::ETime, RequestState)> {
-    list.into_iter()
-        .map(|c| {
-            let state = match c.state {
-                TeamCommandState::Accepted { seq, time } => {
-                    RequestState::Accepted { seq, time: Some(time).filter(|t| !t.is_empty()) }
-                }
-                TeamCommandState::Held { pending } => RequestState::Held(pending),
-                TeamCommandState::Denied { reason, .. } => RequestState::Denied(reason),
-                TeamCommandState::Cancelled { seq } => RequestState::Cancelled(seq),
-            };
-            (c.command, c.at, state)
-        })
-        .collect()
-}
-
-/// The console's reading of a server message that answers one of its commands.
-fn answer_of(msg: ServerMsg) -> Option<Answer> {
-    Some(match msg {
-        ServerMsg::Ack { id, seq, time, .. } => Answer::Accepted { id, seq, time },
-        ServerMsg::Refused { id, message, .. } => Answer::Refused { id, message },
-        ServerMsg::Held { id, pending } => Answer::Held { id, pending },
-        ServerMsg::Done { id, message } => Answer::Done { id, message },
-        ServerMsg::Decision { pending, approved, seq, reason } => {
-            Answer::Decision { pending, approved, seq, reason }
-        }
-        _ => return None,
-    })
 }

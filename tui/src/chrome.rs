@@ -1,5 +1,5 @@
-//! Pieces both consoles draw with: the screen's frame (header, body, hint bar), the
-//! too-small screen, panels, pop-up windows, the yes-or-no dialog, the hint bar (status or key
+//! Pieces both consoles draw with: the screen's frame (header, body, hint bar), the header,
+//! the too-small screen, panels, pop-up windows, the yes-or-no dialog, the hint bar (status or key
 //! hints), the help window and its sections built from the key bindings, and the colour of a
 //! status message.
 
@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
 
 use crate::keys::{Binding, keys_label};
-use crate::text::{fit, width, wrap};
+use crate::text::{fit, truncate, width, wrap};
 use crate::theme::Theme;
 
 /// A message in a console's hint bar.
@@ -216,6 +216,77 @@ pub fn help_section<C: Copy + PartialEq, A>(
             Span::styled(format!("  {} ", fit("letters, digits", 22)), t.key()),
             Span::styled(typing.to_string(), t.text()),
         ]));
+    }
+    out
+}
+
+/// The left of a console's header: what the console is about.
+pub struct Title<'a> {
+    /// The parts, joined when they all fit.
+    pub parts: &'a [&'a str],
+    /// The same parts, the one that matters most first, for a narrow screen.
+    pub short: &'a [&'a str],
+    /// Written in bold.
+    pub bold: bool,
+}
+
+/// A piece of the right of a console's header.
+pub struct Segment {
+    /// The text, with its separator and spaces.
+    pub text: String,
+    /// Written in bold.
+    pub bold: bool,
+}
+
+impl Segment {
+    /// Plain text.
+    pub fn plain(text: String) -> Segment {
+        Segment { text, bold: false }
+    }
+
+    /// Bold text.
+    pub fn bold(text: String) -> Segment {
+        Segment { text, bold: true }
+    }
+}
+
+/// A console's header: the title on the left (cut to what room the right leaves), the
+/// segments on the right (the clock and where the exercise stands).
+pub fn header(t: Theme, title: &Title, right: &[Segment], area: Rect, buf: &mut Buffer) {
+    let hs = t.header();
+    let bold = hs.add_modifier(ratatui::style::Modifier::BOLD);
+    buf.set_style(area, hs);
+    let spans: Vec<Span> =
+        right.iter().map(|s| Span::styled(s.text.as_str(), if s.bold { bold } else { hs })).collect();
+    let right_w: usize = right.iter().map(|s| width(&s.text)).sum();
+    let left_w = usize::from(area.width).saturating_sub(right_w + 1);
+    let left = header_left(title.parts, title.short, left_w);
+    put(buf, area.x, area.y, &left, left_w, if title.bold { bold } else { hs });
+    let x = area.right().saturating_sub(right_w as u16);
+    buf.set_line(x, area.y, &Line::from(spans), right_w as u16);
+}
+
+/// The left of a header: `parts` joined when they fit, else `short` (the same parts, the one
+/// that matters most first) with the last one cut, or left out when only a stub of it would
+/// show.
+fn header_left(parts: &[&str], short: &[&str], w: usize) -> String {
+    let full =
+        format!(" {}", parts.iter().filter(|p| !p.is_empty()).copied().collect::<Vec<_>>().join(" | "));
+    if width(&full) <= w {
+        return full;
+    }
+    let mut out = String::new();
+    for p in short.iter().filter(|p| !p.is_empty()) {
+        let next = if out.is_empty() { format!(" {p}") } else { format!("{out} | {p}") };
+        if width(&next) <= w {
+            out = next;
+            continue;
+        }
+        // Cut the part only when a useful piece of it shows (a dozen cells).
+        if out.is_empty() || w.saturating_sub(width(&out) + 3) >= 12 {
+            out = truncate(&next, w);
+        }
+        break;
     }
     out
 }

@@ -1,28 +1,22 @@
-//! The facilitator console: its state and the update that applies [`Action`]s.
+//! The facilitator console: its state and the update that applies [`Event`]s.
 //!
-//! [`Console`] owns the running [`Sim`] and everything the screen shows.
-//! [`Console::update`] is where keys and real time change it: it moves the
-//! scenario clock, submits the facilitator's commands (as
-//! `Issuer::Facilitator`), and queues journal records (commands, state hashes,
-//! discussion notes) in an outbox the caller writes to disk. Real elapsed time
-//! arrives only as [`Action::Tick`] and never reaches the engine. Drawing is in
-//! [`crate::ui`].
+//! [`Console`] holds everything the screen shows and a [`Session`], which runs
+//! the exercise: a local one (`ttx play`) owns the running [`Sim`], moves it on
+//! its own clock and turns what the facilitator records into journal records
+//! the caller writes; a hosted one (`ttx serve`) states the same things as the
+//! protocol's requests for the server, which owns the clock and the journal.
+//! [`Console::update`] is where the console changes: a key's [`Action`], real
+//! time passing ([`Action::Tick`], which never reaches the engine), or news
+//! from the program around it ([`Event`]: the server's answers and status, the
+//! journal writer's health). Besides, the program drains the outboxes
+//! ([`Console::take_records`], [`Console::take_requests`]), and the server
+//! that hosts the console steps its simulation through [`Console::sim_mut`].
+//! Drawing is in [`crate::ui`].
 //!
-//! The other calls that change a console are how the program around it talks
-//! to it, not keys: it drains the outboxes ([`Console::take_records`],
-//! [`Console::take_requests`]), reports the journal writer's health
-//! ([`Console::set_journal_error`]), and, when `ttx serve` hosts the console,
-//! feeds the server's news in ([`Console::set_host`], [`Console::set_host_clock`],
-//! [`Console::set_pause_for_approval`], [`Console::host_paused_on_inject`],
-//! [`Console::queued`], [`Console::cancelled`], [`Console::host_message`],
-//! [`Console::moved`] after it stepped [`Console::sim_mut`],
-//! [`Console::message_arrived`], [`Console::note_arrived`]).
-//! [`Console::submit`] is the authority-checked submission the palette and the
-//! inject keys use.
-//!
-//! The parts: `clock` (the scenario clock and what follows a move), `injects`
-//! (commands and the inject queue), `palette`, `discussion`, `whatif`, `host`
-//! (hosting by `ttx serve` and the approvals window), `notes` and `talk`.
+//! The parts: `session` (local or hosted), `clock` (the clock keys and what
+//! follows a move), `injects` (commands and the inject queue), `palette`,
+//! `discussion`, `whatif`, `host` (the server's news and the approvals
+//! window), `notes` and `talk`.
 
 use std::time::Duration;
 
@@ -82,11 +76,13 @@ mod host;
 mod injects;
 mod notes;
 mod palette;
+mod session;
 mod talk;
 mod whatif;
 pub use discussion::{Discussion, HOT_WASH};
-pub use host::{HeldInject, Host, HostRequest, JoinCode};
+pub use host::Event;
 pub use notes::{CorrectionInput, NotesWindow, draw_correction, draw_notes};
+pub use session::{Cancel, Host, Hosted, JoinCode, Local, Session};
 pub use talk::{CONTROL_NAME, Compose, MessagesWindow, draw_bookmark, draw_messages};
 use whatif::WhatifJob;
 pub use whatif::{WhatifFn, WhatifRunner};
@@ -186,7 +182,7 @@ pub struct ConsoleOptions {
     /// Where the journal is written, to show the facilitator.
     pub journal_path: Option<String>,
     /// Hosted by `ttx serve`: the server owns the clock and the journal, and the console
-    /// asks it through [`Console::take_requests`].
+    /// asks it in protocol requests ([`Console::take_requests`]).
     pub host: Option<Host>,
     /// The what-if analysis of the session so far (the `w` key); none: not offered.
     pub whatif: Option<WhatifRunner>,
@@ -194,14 +190,10 @@ pub struct ConsoleOptions {
 
 /// The facilitator console's state.
 pub struct Console {
-    sim: Sim,
+    session: Session,
     theme: Theme,
     journal_path: Option<String>,
-    running: bool,
-    speed: usize,
-    auto_pause: bool,
     elapsed: Duration,
-    carry: f64,
     view: FacilitatorView,
     log: Vec<LogLine>,
     queue: Vec<InjectView>,
@@ -218,12 +210,9 @@ pub struct Console {
     waiting: Vec<Waiting>,
     results: Vec<CommandOutcome>,
     status: Option<Status>,
-    outbox: Vec<Record>,
     last_form: Option<(String, Option<String>, Option<CommandKind>)>,
     journal_error: Option<String>,
     quit: bool,
-    host: Option<Host>,
-    requests: Vec<HostRequest>,
     whatif: Option<WhatifRunner>,
     whatif_job: Option<WhatifJob>,
     whatif_lines: Option<Vec<String>>,
@@ -238,11 +227,7 @@ impl Console {
         let mut c = Console {
             theme: options.theme,
             journal_path: options.journal_path,
-            running: false,
-            speed: DEFAULT_SPEED,
-            auto_pause: true,
             elapsed: Duration::ZERO,
-            carry: 0.0,
             log: Vec::new(),
             queue: Vec::new(),
             measures: Vec::new(),
@@ -259,21 +244,21 @@ impl Console {
             waiting: Vec::new(),
             results: Vec::new(),
             status: None,
-            outbox: Vec::new(),
             last_form: None,
             journal_error: None,
             quit: false,
-            host: options.host,
-            requests: Vec::new(),
             whatif: options.whatif,
             whatif_job: None,
             whatif_lines: None,
             messages: Vec::new(),
-            sim,
+            session: match options.host {
+                Some(host) => Session::new_hosted(sim, host),
+                None => Session::new_local(sim),
+            },
         };
         c.refresh();
         c.map_sel = crate::widgets::map::first_state(&c.view.states);
-        let hello = match &c.host {
+        let hello = match c.host() {
             Some(h) => format!(
                 "Hosting on {}: j shows the teams' join codes. Space runs or pauses the clock, ? shows every key.",
                 h.address
@@ -285,20 +270,30 @@ impl Console {
     }
     /// The speed as the header writes it.
     pub fn speed_label(&self) -> String {
-        match &self.host {
-            Some(h) => match SPEEDS.iter().find(|(v, _)| (*v - h.ticks_per_second).abs() < 1e-9) {
-                Some((_, l)) => (*l).to_string(),
-                None => format!("{} h/s", h.ticks_per_second),
-            },
-            None => SPEEDS[self.speed].1.to_string(),
-        }
+        self.session.speed_label()
     }
 
     // ----- reading -----
 
     /// The simulation.
     pub fn sim(&self) -> &Sim {
-        &self.sim
+        self.session.sim()
+    }
+
+    /// Who runs the exercise: this console, or the server that hosts it.
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    /// What the console shows of the server that hosts it, if one does.
+    pub fn host(&self) -> Option<&Host> {
+        self.session.hosted().map(|h| &h.host)
+    }
+
+    /// The simulation, for the server that hosts the console: it steps it and submits the
+    /// teams' commands, then tells the console ([`Event::Moved`]).
+    pub fn sim_mut(&mut self) -> &mut Sim {
+        self.session.sim_mut()
     }
 
     /// The facilitator's view as of the last change.
@@ -328,29 +323,23 @@ impl Console {
 
     /// Whether the scenario clock is running.
     pub fn is_running(&self) -> bool {
-        if let Some(h) = &self.host {
-            return !h.paused && !self.sim.is_finished();
-        }
-        self.running
+        self.session.is_running()
     }
 
     /// The speed, as an index into [`SPEEDS`].
     pub fn speed(&self) -> usize {
-        self.speed
+        self.session.speed()
     }
 
     /// Whether the clock pauses when a scripted inject fires (hosted: the server's setting).
     pub fn auto_pause(&self) -> bool {
-        match &self.host {
-            Some(h) => h.pause_on_inject,
-            None => self.auto_pause,
-        }
+        self.session.pause_on_inject()
     }
 
     /// The scenario clock as the facilitator reads it: the next hour to simulate, or the
     /// scenario's last hour once the exercise has ended.
     pub fn clock(&self) -> ETime {
-        if self.sim.is_finished() { self.view.end } else { self.sim.time() }
+        session::now(self.sim())
     }
 
     /// Real time since the console started.
@@ -423,19 +412,21 @@ impl Console {
         self.quit
     }
 
-    /// Journal records produced since the last call (commands, state hashes, notes), in order.
+    /// Journal records produced since the last call (commands, state hashes, notes), in order
+    /// (none when a server hosts the console: it writes the journal).
     pub fn take_records(&mut self) -> Vec<Record> {
-        std::mem::take(&mut self.outbox)
+        self.session.take_records()
+    }
+
+    /// The requests for the server that hosts the console, made since the last call (none in
+    /// `ttx play`). The server answers each through [`Event::Server`].
+    pub fn take_requests(&mut self) -> Vec<ttx_protocol::ClientMsg> {
+        self.session.take_requests()
     }
 
     /// The last journal line of the session.
     pub fn end_record(&self) -> Record {
-        Record::End { tick: self.sim.now().0, hash: format!("{:016x}", self.sim.state_hash()) }
-    }
-
-    /// Tells the console whether the journal is being written (shown as a warning when not).
-    pub fn set_journal_error(&mut self, error: Option<String>) {
-        self.journal_error = error;
+        Record::End { tick: self.sim().now().0, hash: format!("{:016x}", self.sim().state_hash()) }
     }
 
     /// The contexts that decide what a key does now, most specific first.
@@ -481,8 +472,13 @@ impl Console {
         self.status = Some(Status { text: text.into(), level, at: self.elapsed });
     }
 
-    /// Applies one action.
-    pub fn update(&mut self, action: Action) {
+    /// Applies one event: a key's action, real time passing, or news from the program around
+    /// the console (the server's answers and state, the journal writer's health).
+    pub fn update(&mut self, event: impl Into<Event>) {
+        let action = match event.into() {
+            Event::Action(a) => a,
+            news => return self.news(news),
+        };
         if let Action::Tick(d) = action {
             self.tick(d);
             return;
@@ -564,14 +560,14 @@ impl Console {
             Action::AdHoc => self.open_palette(Some(CommandKind::AdHocInject)),
             Action::Discussion => {
                 // At a module break the discussion is the one of the module that just ended.
-                let m = self.at_boundary().unwrap_or_else(|| self.sim.module().map_or(0, |m| m.ix()));
+                let m = self.at_boundary().unwrap_or_else(|| self.sim().module().map_or(0, |m| m.ix()));
                 self.open_discussion(m, "opened by the facilitator".to_string());
             }
             Action::Quit => {
                 self.status = None;
                 self.overlay = Some(Overlay::ConfirmQuit);
             }
-            Action::Teams | Action::Approvals if self.host.is_none() => {
+            Action::Teams | Action::Approvals if self.host().is_none() => {
                 self.set_status(
                     Level::Warn,
                     "Teams and approvals are for an exercise hosted with ttx serve.",
@@ -717,7 +713,7 @@ impl Console {
 
     fn open_state_detail(&mut self) {
         let Some(postal) = self.view.states.get(self.map_sel).map(|s| s.postal.clone()) else { return };
-        if let Some(detail) = self.sim.state_detail(&postal) {
+        if let Some(detail) = self.sim().state_detail(&postal) {
             self.status = None;
             self.overlay = Some(Overlay::StateDetail { detail: Box::new(detail), scroll: 0 });
         }
@@ -725,7 +721,7 @@ impl Console {
 
     fn open_preview(&mut self) {
         let Some(id) = self.selected_inject_id() else { return };
-        let lines = self.sim.preview_inject(&id).unwrap_or_default();
+        let lines = self.sim().preview_inject(&id).unwrap_or_default();
         self.status = None;
         self.overlay = Some(Overlay::Preview { id, lines, scroll: 0 });
     }

@@ -8,10 +8,14 @@
 //! missing.
 
 mod catalog;
+mod error;
+mod palette;
 pub use catalog::{
     ActorEntry, CONTROL, CampaignEntry, Catalog, Choice, TeamEntry, TemplateEntry, control_commands,
     indicator_choice, kind_channels,
 };
+pub use error::FormError;
+pub(crate) use palette::{Palette, form_key, palette_key};
 
 use serde_json::Value;
 use ttx_engine::command::{Arg, Command, CommandKind, Givers};
@@ -80,7 +84,9 @@ pub fn channel_label(c: Channel) -> &'static str {
     }
 }
 
-/// Which field of a form.
+/// Which field of a form: the team, actor and command it is for, one field per argument the
+/// command table lists ([`Arg`]), and an ad-hoc inject's amount (its effect's size, which the
+/// effect field and this one make together).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FieldKey {
     /// The team acted for.
@@ -89,44 +95,10 @@ pub enum FieldKey {
     Actor,
     /// The command.
     Command,
-    /// An asset.
-    Asset,
-    /// A local jurisdiction.
-    Jurisdiction,
-    /// Extra polling hours.
-    Hours,
-    /// An indicator.
-    Indicator,
-    /// A channel.
-    Channel,
-    /// A victim to notify.
-    Victim,
-    /// A kind of public statement.
-    Statement,
-    /// An adversary.
-    Adversary,
-    /// A campaign.
-    Campaign,
-    /// A scripted inject.
-    Inject,
-    /// An ad-hoc inject's title.
-    Title,
-    /// An ad-hoc inject's description.
-    Description,
-    /// Teams an ad-hoc inject is addressed to.
-    Teams,
-    /// An ad-hoc inject's effect.
-    Effect,
-    /// The size of that effect.
+    /// An argument of the command (an ad-hoc inject's effects: its effect).
+    Arg(Arg),
+    /// The size of an ad-hoc inject's effect.
     Amount,
-    /// An inject template.
-    Template,
-    /// A state to narrow a template to.
-    State,
-    /// The team to mark staffed or not.
-    TargetTeam,
-    /// Staffed or not.
-    Staffed,
 }
 
 /// How a field is filled in.
@@ -544,51 +516,49 @@ impl CommandForm {
         self.picker = None;
     }
 
-    fn required(&self, key: FieldKey) -> Result<String, String> {
-        let f =
-            self.fields.iter().find(|f| f.key == key).ok_or_else(|| "the form is incomplete".to_string())?;
+    fn required(&self, key: FieldKey) -> Result<String, FormError> {
+        let f = self.fields.iter().find(|f| f.key == key).ok_or(FormError::Incomplete)?;
         if f.value.trim().is_empty() {
             return Err(if f.kind == FieldKind::Choice && f.choices.is_empty() {
-                match key {
-                    FieldKey::Indicator => "this actor holds no indicator yet".to_string(),
-                    FieldKey::Asset => "this actor owns no asset".to_string(),
-                    FieldKey::Jurisdiction => "this actor answers for no local jurisdiction".to_string(),
-                    FieldKey::Campaign => "this adversary has no campaign".to_string(),
+                FormError::NothingToChoose(match key {
+                    FieldKey::Arg(Arg::Indicator) => "this actor holds no indicator yet".to_string(),
+                    FieldKey::Arg(Arg::OwnAsset) => "this actor owns no asset".to_string(),
+                    FieldKey::Arg(Arg::Jurisdiction) => {
+                        "this actor answers for no local jurisdiction".to_string()
+                    }
+                    FieldKey::Arg(Arg::Campaign) => "this adversary has no campaign".to_string(),
                     _ => format!("nothing to choose for {}", f.label.to_lowercase()),
-                }
+                })
             } else {
-                format!("{} is required", f.label.to_lowercase())
+                FormError::Required(f.label.to_lowercase())
             });
         }
         Ok(f.value.trim().to_string())
     }
 
-    fn number(&self, key: FieldKey) -> Result<Option<f64>, String> {
+    fn number(&self, key: FieldKey) -> Result<Option<f64>, FormError> {
         let Some(f) = self.fields.iter().find(|f| f.key == key) else { return Ok(None) };
+        let label = || f.label.to_lowercase();
         if f.value.trim().is_empty() {
-            return if f.optional {
-                Ok(None)
-            } else {
-                Err(format!("{} is required", f.label.to_lowercase()))
-            };
+            return if f.optional { Ok(None) } else { Err(FormError::Required(label())) };
         }
         let v: f64 = f
             .value
             .trim()
             .parse()
-            .map_err(|_| format!("{} must be a number, not `{}`", f.label.to_lowercase(), f.value))?;
+            .map_err(|_| FormError::NotANumber { label: label(), text: f.value.clone() })?;
         if let FieldKind::Number { min, max } = f.kind
             && !(min..=max).contains(&v)
         {
-            return Err(format!("{} must be from {min} to {max}", f.label.to_lowercase()));
+            return Err(FormError::OutOfRange { label: label(), min, max });
         }
         Ok(Some(v))
     }
 
     /// The command the form describes, or what is missing: its fields, read as the command
     /// table says.
-    pub fn command(&self) -> Result<Command, String> {
-        let kind = self.kind().ok_or_else(|| "choose a command".to_string())?;
+    pub fn command(&self) -> Result<Command, FormError> {
+        let kind = self.kind().ok_or(FormError::NoCommand)?;
         let spec = kind.spec();
         let actor = match spec.givers {
             Givers::Actors(_) => Some(self.required(FieldKey::Actor)?),
@@ -600,73 +570,56 @@ impl CommandForm {
                 values.push((f.name, v));
             }
         }
-        spec.build(actor.as_deref(), values)
+        spec.build(actor.as_deref(), values).map_err(|e| FormError::Command(e.to_string()))
     }
 
     /// One argument's value as the command's JSON holds it (None: left out).
-    fn value_of(&self, arg: Arg) -> Result<Option<Value>, String> {
+    fn value_of(&self, arg: Arg) -> Result<Option<Value>, FormError> {
         Ok(Some(match arg {
-            Arg::Hours => Value::from(self.number(FieldKey::Hours)?.map_or(2, |h| h.round() as u32)),
-            Arg::Description => Value::from(self.get(FieldKey::Description).unwrap_or_default().trim()),
+            Arg::Hours => {
+                Value::from(self.number(FieldKey::Arg(Arg::Hours))?.map_or(2, |h| h.round() as u32))
+            }
+            Arg::Description => {
+                Value::from(self.get(FieldKey::Arg(Arg::Description)).unwrap_or_default().trim())
+            }
             Arg::Teams => Value::from(
                 self.fields
                     .iter()
-                    .find(|f| f.key == FieldKey::Teams)
+                    .find(|f| f.key == FieldKey::Arg(Arg::Teams))
                     .map(|f| f.chosen.clone())
                     .unwrap_or_default(),
             ),
-            Arg::Effects => serde_json::to_value(vec![self.effect()?]).map_err(|e| e.to_string())?,
-            Arg::State | Arg::AnyJurisdiction => match self.get(arg_key(arg)).filter(|v| !v.is_empty()) {
+            Arg::Effects => {
+                serde_json::to_value(vec![self.effect()?]).map_err(|e| FormError::Command(e.to_string()))?
+            }
+            Arg::State | Arg::AnyJurisdiction => match self.get(FieldKey::Arg(arg)).filter(|v| !v.is_empty())
+            {
                 Some(v) => Value::from(v),
                 None => return Ok(None),
             },
-            other => other.read(&self.required(arg_key(other))?)?,
+            other => other
+                .read(&self.required(FieldKey::Arg(other))?)
+                .map_err(|e| FormError::Command(e.to_string()))?,
         }))
     }
 
     /// An ad-hoc inject's effect, from its title, description, effect and amount.
-    fn effect(&self) -> Result<Effect, String> {
-        let title = self.required(FieldKey::Title)?;
-        let description = self.get(FieldKey::Description).unwrap_or_default().trim().to_string();
+    fn effect(&self) -> Result<Effect, FormError> {
+        let title = self.required(FieldKey::Arg(Arg::Title))?;
+        let description = self.get(FieldKey::Arg(Arg::Description)).unwrap_or_default().trim().to_string();
         let amount = self.number(FieldKey::Amount)?;
         let text = if description.is_empty() { title.clone() } else { description };
-        Ok(match self.required(FieldKey::Effect)?.as_str() {
+        Ok(match self.required(FieldKey::Arg(Arg::Effects))?.as_str() {
             "news" => Effect::News(text),
             "disinformation" => Effect::Disinformation {
-                intensity: amount
-                    .ok_or_else(|| "a disinformation surge needs an amount (points)".to_string())?
-                    .abs(),
+                intensity: amount.ok_or(FormError::NeedsAmount("disinformation surge", ""))?.abs(),
                 about: title,
             },
-            "confidence" => Effect::Confidence(
-                amount.ok_or_else(|| "a confidence change needs an amount (points, + or -)".to_string())?,
-            ),
+            "confidence" => {
+                Effect::Confidence(amount.ok_or(FormError::NeedsAmount("confidence change", ", + or -"))?)
+            }
             _ => Effect::Message(text),
         })
-    }
-}
-
-/// The form field that holds an argument (an ad-hoc inject's effects: its effect field).
-fn arg_key(arg: Arg) -> FieldKey {
-    match arg {
-        Arg::OwnAsset | Arg::AnyAsset => FieldKey::Asset,
-        Arg::Jurisdiction | Arg::AnyJurisdiction => FieldKey::Jurisdiction,
-        Arg::Hours => FieldKey::Hours,
-        Arg::Indicator => FieldKey::Indicator,
-        Arg::Channel => FieldKey::Channel,
-        Arg::Victim => FieldKey::Victim,
-        Arg::Statement => FieldKey::Statement,
-        Arg::Adversary => FieldKey::Adversary,
-        Arg::Campaign => FieldKey::Campaign,
-        Arg::Inject => FieldKey::Inject,
-        Arg::Title => FieldKey::Title,
-        Arg::Description => FieldKey::Description,
-        Arg::Teams => FieldKey::Teams,
-        Arg::Effects => FieldKey::Effect,
-        Arg::Template => FieldKey::Template,
-        Arg::State => FieldKey::State,
-        Arg::Team => FieldKey::TargetTeam,
-        Arg::Staffed => FieldKey::Staffed,
     }
 }
 
@@ -731,7 +684,7 @@ impl Catalog {
 
     /// The form fields for one argument, with what they choose from.
     fn arg_fields(&self, arg: Arg, a: Option<&ActorEntry>) -> Vec<Field> {
-        let choice = |label| Field::new(arg_key(arg), label, FieldKind::Choice);
+        let choice = |label| Field::new(FieldKey::Arg(arg), label, FieldKind::Choice);
         let mine = |list: fn(&ActorEntry) -> &Vec<Choice>| a.map(|a| list(a).clone()).unwrap_or_default();
         let team_list = || -> Vec<Choice> {
             self.teams.iter().map(|t| Choice::new(&t.id, format!("{} ({})", t.name, t.id))).collect()
@@ -741,7 +694,7 @@ impl Catalog {
             Arg::AnyAsset => choice("Asset").choices(self.assets.clone()),
             Arg::Jurisdiction => choice("Jurisdiction").choices(mine(|a| &a.jurisdictions)),
             Arg::Hours => {
-                Field::new(FieldKey::Hours, "Extra hours", FieldKind::Number { min: 1.0, max: 6.0 })
+                Field::new(FieldKey::Arg(Arg::Hours), "Extra hours", FieldKind::Number { min: 1.0, max: 6.0 })
                     .value("2")
                     .hint("1 to 6")
             }
@@ -764,9 +717,13 @@ impl Catalog {
                     .collect(),
             ),
             Arg::Inject => choice("Inject").choices(self.injects.clone()),
-            Arg::Title => Field::new(FieldKey::Title, "Title", FieldKind::Text).hint("what the players hear"),
-            Arg::Description => Field::new(FieldKey::Description, "Description", FieldKind::Text).optional(),
-            Arg::Teams => Field::new(FieldKey::Teams, "Addressed to", FieldKind::Multi)
+            Arg::Title => {
+                Field::new(FieldKey::Arg(Arg::Title), "Title", FieldKind::Text).hint("what the players hear")
+            }
+            Arg::Description => {
+                Field::new(FieldKey::Arg(Arg::Description), "Description", FieldKind::Text).optional()
+            }
+            Arg::Teams => Field::new(FieldKey::Arg(Arg::Teams), "Addressed to", FieldKind::Multi)
                 .choices(team_list())
                 .optional()
                 .hint("none: everyone"),
@@ -848,9 +805,9 @@ mod tests {
         assert!(f.set(FieldKey::Team, "pa"));
         assert!(f.set(FieldKey::Actor, "harbor"));
         assert!(f.set(FieldKey::Command, "isolate"));
-        let asset = f.fields.iter().find(|x| x.key == FieldKey::Asset).unwrap();
+        let asset = f.fields.iter().find(|x| x.key == FieldKey::Arg(Arg::OwnAsset)).unwrap();
         assert!(asset.choices.iter().all(|c| c.value.starts_with("harbor/")), "{:?}", asset.choices);
-        assert!(f.set(FieldKey::Asset, "harbor/office"));
+        assert!(f.set(FieldKey::Arg(Arg::OwnAsset), "harbor/office"));
         assert_eq!(
             f.command(),
             Ok(Command::Isolate { actor: "harbor".into(), asset: "harbor/office".into() })
@@ -864,11 +821,11 @@ mod tests {
     #[test]
     fn indicators_and_channels_follow_the_actor() {
         let mut f = CommandForm::preset(catalog(), "pa", Some("harbor"), Some(CommandKind::ShareIndicator));
-        assert_eq!(f.get(FieldKey::Indicator), Some("3"));
-        let ch = &f.fields.iter().find(|x| x.key == FieldKey::Channel).unwrap().choices;
+        assert_eq!(f.get(FieldKey::Arg(Arg::Indicator)), Some("3"));
+        let ch = &f.fields.iter().find(|x| x.key == FieldKey::Arg(Arg::Channel)).unwrap().choices;
         let slugs: Vec<&str> = ch.iter().map(|c| c.value.as_str()).collect();
         assert_eq!(slugs, ["local_to_state", "member_to_isac", "report_to_fbi"]);
-        assert!(f.set(FieldKey::Channel, "member_to_isac"));
+        assert!(f.set(FieldKey::Arg(Arg::Channel), "member_to_isac"));
         assert_eq!(
             f.command(),
             Ok(Command::ShareIndicator {
@@ -879,14 +836,17 @@ mod tests {
         );
         // Another county holds nothing yet: the form says so instead of sending a bad command.
         f.set(FieldKey::Actor, "ridge");
-        assert_eq!(f.command(), Err("this actor holds no indicator yet".to_string()));
+        assert_eq!(
+            f.command().map_err(|e| e.to_string()),
+            Err("this actor holds no indicator yet".to_string())
+        );
     }
 
     #[test]
     fn typing_and_the_picker() {
         let mut f = CommandForm::preset(catalog(), CONTROL, None, Some(CommandKind::AdHocInject));
-        assert_eq!(f.focused().map(|x| x.key), Some(FieldKey::Title));
-        assert_eq!(f.command(), Err("title is required".to_string()));
+        assert_eq!(f.focused().map(|x| x.key), Some(FieldKey::Arg(Arg::Title)));
+        assert_eq!(f.command(), Err(FormError::Required("title".into())));
         for c in "Vendor line busy".chars() {
             f.input(c);
         }
@@ -894,7 +854,7 @@ mod tests {
         f.input('y');
         f.focus_next();
         f.focus_next();
-        assert_eq!(f.focused().map(|x| x.key), Some(FieldKey::Teams));
+        assert_eq!(f.focused().map(|x| x.key), Some(FieldKey::Arg(Arg::Teams)));
         f.input('v');
         f.input('e');
         f.input('n');
@@ -903,8 +863,11 @@ mod tests {
         f.picker_cancel();
         f.focus_next();
         f.cycle(3);
-        assert_eq!(f.get(FieldKey::Effect), Some("confidence"));
-        assert_eq!(f.command(), Err("a confidence change needs an amount (points, + or -)".to_string()));
+        assert_eq!(f.get(FieldKey::Arg(Arg::Effects)), Some("confidence"));
+        assert_eq!(
+            f.command().map_err(|e| e.to_string()),
+            Err("a confidence change needs an amount (points, + or -)".to_string())
+        );
         f.focus_next();
         for c in "-2".chars() {
             f.input(c);
@@ -944,11 +907,14 @@ mod tests {
     #[test]
     fn numbers_are_checked_against_their_range() {
         let mut f = CommandForm::preset(catalog(), "ga", Some("GA"), Some(CommandKind::ExtendHours));
-        let hours = f.fields.iter().position(|x| x.key == FieldKey::Hours).unwrap();
+        let hours = f.fields.iter().position(|x| x.key == FieldKey::Arg(Arg::Hours)).unwrap();
         f.focus = hours;
         f.backspace();
         f.input('9');
-        assert_eq!(f.command(), Err("extra hours must be from 1 to 6".to_string()));
+        assert_eq!(
+            f.command().map_err(|e| e.to_string()),
+            Err("extra hours must be from 1 to 6".to_string())
+        );
         f.backspace();
         f.input('3');
         assert!(matches!(f.command(), Ok(Command::ExtendHours { hours: 3, .. })));
@@ -962,7 +928,7 @@ mod tests {
         assert!(cat.template_cell && cat.actors.is_empty());
         let mut f = CommandForm::new(cat);
         assert_eq!(f.kind(), Some(CommandKind::InjectFromTemplate));
-        assert!(f.set(FieldKey::Template, "vendor_busy"));
+        assert!(f.set(FieldKey::Arg(Arg::Template), "vendor_busy"));
         assert_eq!(
             f.command(),
             Ok(Command::InjectFromTemplate {

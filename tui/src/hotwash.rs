@@ -12,6 +12,11 @@ use ttx_engine::debrief::{Feedback, HotWashKind, RATINGS, STATEMENTS, check_hot_
 use crate::text::wrap;
 use crate::theme::Theme;
 
+/// Why a hot-wash item or feedback form cannot be sent: the engine's check, in its words.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct NotSendable(pub String);
+
 /// What a team console sends besides commands.
 #[derive(Clone, Debug, PartialEq)]
 pub enum DebriefOut {
@@ -134,10 +139,11 @@ impl DebriefForm {
     }
 
     /// What the form sends, or why it cannot be sent (the same checks the server makes).
-    pub fn finish(&self) -> Result<DebriefOut, String> {
+    pub fn finish(&self) -> Result<DebriefOut, NotSendable> {
+        let refused = |e: &dyn std::fmt::Display| NotSendable(e.to_string());
         if !self.feedback {
             let text = self.texts[0].trim().to_string();
-            check_hot_wash(&text)?;
+            check_hot_wash(&text).map_err(|e| refused(&e))?;
             return Ok(DebriefOut::HotWash { kind: self.kind, text });
         }
         let ratings = STATEMENTS
@@ -147,7 +153,7 @@ impl DebriefForm {
             .collect();
         let text = |i: usize| self.texts[i].trim().to_string();
         let form = Feedback { ratings, strengths: text(0), improvements: text(1), differently: text(2) };
-        form.check()?;
+        form.check().map_err(|e| refused(&e))?;
         Ok(DebriefOut::Feedback(form))
     }
 
@@ -228,7 +234,7 @@ mod tests {
     #[test]
     fn the_form_makes_what_the_server_checks() {
         let mut f = DebriefForm::feedback();
-        assert_eq!(f.finish().unwrap_err(), "the form is empty");
+        assert_eq!(f.finish().unwrap_err().to_string(), "the form is empty");
         f.input('4');
         f.move_field(true);
         f.change(true);

@@ -128,7 +128,7 @@ mod requests;
 mod talk;
 pub use palette::team_catalog;
 pub use panel::PanelEntry;
-pub use requests::{Answer, Request, RequestState};
+pub use requests::{Request, RequestState};
 pub use talk::{Draft, OutgoingMessage, draw_talk};
 
 /// Where the exercise stands, as the server tells team consoles.
@@ -654,7 +654,7 @@ impl TeamConsole {
                     self.set_status(Level::Info, format!("{what} sent."));
                     return;
                 }
-                Err(e) => form.error = Some(e),
+                Err(e) => form.error = Some(e.to_string()),
             },
             _ => {}
         }

@@ -8,15 +8,14 @@
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Sparkline, Widget, Wrap};
 use ttx_engine::Severity;
 use ttx_engine::view::EoView;
 
 use crate::chrome::{
-    centered, confirm, frame, help, help_intro, help_section, panel, popup, put, status_or_hints, too_small,
-    too_small_for,
+    Segment, Title, centered, confirm, frame, header, help, help_intro, help_section, panel, popup, put,
+    status_or_hints, too_small, too_small_for,
 };
 pub use crate::team::layout::{Areas, areas};
 use crate::team::panel::{entry_lines, max_scroll};
@@ -90,11 +89,7 @@ pub fn draw_joining(t: Theme, server: &str, team: &str, progress: &str, area: Re
 }
 
 fn draw_header(c: &TeamConsole, area: Rect, buf: &mut Buffer) {
-    let t = c.theme();
     let v = c.view();
-    let hs = t.header();
-    let bold = hs.add_modifier(Modifier::BOLD);
-    buf.set_style(area, hs);
     let conn = match (c.connection(), v.finished) {
         (Connection::Ended { .. }, _) => "ENDED",
         (Connection::Refused(_), _) => "REFUSED",
@@ -102,24 +97,19 @@ fn draw_header(c: &TeamConsole, area: Rect, buf: &mut Buffer) {
         (Connection::Connected, true) => "ENDED",
         (Connection::Connected, false) => "connected",
     };
-    let mut right = vec![Span::styled(format!(" {} ", c.time()), bold)];
+    let mut right = vec![Segment::bold(format!(" {} ", c.time()))];
     // Where the exercise stands, while connected: PAUSED, RUNNING and the speed.
     if let (Connection::Connected, false, Some(clock)) = (c.connection(), v.finished, c.exercise_clock()) {
-        right.push(Span::styled("| ", hs));
-        right.push(Span::styled(format!("{} ", clock.label()), bold));
+        right.push(Segment::plain("| ".into()));
+        right.push(Segment::bold(format!("{} ", clock.label())));
     }
-    right.push(Span::styled("| ", hs));
-    right.push(Span::styled(format!("{conn} "), if conn == "connected" { hs } else { bold }));
-    let right_w: usize = right.iter().map(|s| width(&s.content)).sum();
-    let left_w = usize::from(area.width).saturating_sub(right_w + 1);
-    let team = format!(" {} ({})", v.name, v.team);
+    right.push(Segment::plain("| ".into()));
+    right.push(Segment { text: format!("{conn} "), bold: conn != "connected" });
+    let team = format!("{} ({})", v.name, v.team);
     let module =
         v.module.as_ref().map(|m| format!("{} ({}/{})", m.title, m.index + 1, m.count)).unwrap_or_default();
-    let team = team.trim_start();
-    let left = crate::ui::header_left(&[team, &module, &v.scenario], &[team, &module], left_w);
-    put(buf, area.x, area.y, &left, left_w, bold);
-    let x = area.right().saturating_sub(right_w as u16);
-    buf.set_line(x, area.y, &Line::from(right), right_w as u16);
+    let title = Title { parts: &[&team, &module, &v.scenario], short: &[&team, &module], bold: true };
+    header(c.theme(), &title, &right, area, buf);
 }
 
 fn draw_footer(c: &TeamConsole, area: Rect, buf: &mut Buffer) {

@@ -9,12 +9,12 @@ use ratatui::widgets::{Block, Paragraph, Widget};
 use ttx_engine::metrics::thousands;
 
 use crate::chrome::{
-    centered, confirm, frame, help, help_intro, help_section, panel, popup, put, status_or_hints, too_small,
-    too_small_for,
+    Segment, Title, centered, confirm, frame, header, help, help_intro, help_section, panel, popup, put,
+    status_or_hints, too_small, too_small_for,
 };
 use crate::console::{Console, Overlay, Panel, SPEEDS};
 use crate::keys::{BINDINGS, Context};
-use crate::text::{fit, hms, truncate, width, wrap};
+use crate::text::{fit, hms, truncate, wrap};
 use crate::theme::{Theme, status_marker};
 use crate::widgets::{CommandFormView, EventLog, InjectQueue, SharingPanel, StateDetailView, UsMap};
 
@@ -105,8 +105,8 @@ fn teams(c: &Console, scroll: u16, area: Rect, buf: &mut Buffer) {
         for j in &h.codes {
             let (id, n) = match &j.team {
                 _ if j.observer => ("(room)".to_string(), 0),
-                Some(id) => (id.clone(), h.consoles.get(id).copied().unwrap_or(0)),
-                None => ("(control)".to_string(), h.facilitators),
+                Some(id) => (id.clone(), h.consoles(id)),
+                None => ("(control)".to_string(), h.status.facilitators),
             };
             let style = if n > 0 { t.good() } else { t.text() };
             let n = if j.observer { "-".to_string() } else { n.to_string() };
@@ -127,7 +127,7 @@ fn approvals(c: &Console, selected: usize, reason: Option<String>, area: Rect, b
     let t = c.theme();
     let r = centered(area, area.width.saturating_sub(6).min(100), area.height);
     let inner = popup(t, " Injects waiting for approval (y approves, n denies) ", r, buf);
-    let pending = c.host().map(|h| h.pending.as_slice()).unwrap_or_default();
+    let pending = c.held();
     let mut lines: Vec<Line> = Vec::new();
     if pending.is_empty() {
         lines.push(Line::styled("No player-made inject is waiting.", t.dim()));
@@ -136,15 +136,15 @@ fn approvals(c: &Console, selected: usize, reason: Option<String>, area: Rect, b
         ));
     }
     let w = usize::from(inner.width);
-    for (i, p) in pending.iter().enumerate() {
+    for (i, (p, _)) in pending.iter().enumerate() {
         let style = if i == selected { t.selected() } else { t.text() };
-        lines.push(Line::styled(fit(&format!(" #{:<4} {:<8} {}", p.number, p.team, p.summary), w), style));
+        lines.push(Line::styled(fit(&format!(" #{:<4} {:<8} {}", p.pending, p.team, p.summary), w), style));
     }
     // What the selected one would do if approved now.
     let preview: Vec<Line> = match pending.get(selected) {
-        Some(p) if !p.preview.is_empty() => {
-            let mut out = vec![Line::styled(format!("If approved now (#{}):", p.number), t.title())];
-            for (k, l) in p.preview.iter().enumerate() {
+        Some((p, preview)) if !preview.is_empty() => {
+            let mut out = vec![Line::styled(format!("If approved now (#{}):", p.pending), t.title())];
+            for (k, l) in preview.iter().enumerate() {
                 let text = if k == 0 { l.clone() } else { format!("- {l}") };
                 out.extend(wrap(&text, w).into_iter().map(|x| Line::styled(x, t.text())));
             }
@@ -155,7 +155,7 @@ fn approvals(c: &Console, selected: usize, reason: Option<String>, area: Rect, b
     let inner = match reason {
         Some(r) if inner.height >= 4 => {
             let [list, field] = Layout::vertical([Constraint::Fill(1), Constraint::Length(3)]).areas(inner);
-            let number = pending.get(selected).map_or(0, |p| p.number);
+            let number = pending.get(selected).map_or(0, |(p, _)| p.pending);
             let block = Block::bordered().border_style(t.focus_border()).title(Span::styled(
                 format!(" Why is #{number} denied? The cell is told (Enter denies, Esc keeps it) "),
                 t.title(),
@@ -184,10 +184,7 @@ fn approvals(c: &Console, selected: usize, reason: Option<String>, area: Rect, b
 }
 
 fn draw_header(c: &Console, area: Rect, buf: &mut Buffer) {
-    let t = c.theme();
     let v = c.view();
-    let hs = t.header();
-    buf.set_style(area, hs);
     let state = if v.finished {
         "ENDED"
     } else if c.is_running() {
@@ -196,60 +193,27 @@ fn draw_header(c: &Console, area: Rect, buf: &mut Buffer) {
         "PAUSED"
     };
     let mut right = vec![
-        Span::styled(format!(" {} ", c.clock()), hs.add_modifier(ratatui::style::Modifier::BOLD)),
-        Span::styled(format!("| {} real ", hms(c.elapsed().as_secs())), hs),
-        Span::styled(format!("| {state} "), hs.add_modifier(ratatui::style::Modifier::BOLD)),
-        Span::styled(format!("{} ", c.speed_label()), hs),
+        Segment::bold(format!(" {} ", c.clock())),
+        Segment::plain(format!("| {} real ", hms(c.elapsed().as_secs()))),
+        Segment::bold(format!("| {state} ")),
+        Segment::plain(format!("{} ", c.speed_label())),
     ];
     if let Some(h) = c.host() {
-        let online: usize = h.consoles.values().sum();
+        let online = h.online();
         let noun = if online == 1 { "console" } else { "consoles" };
-        right.push(Span::styled(format!("| {online} {noun} "), hs));
-        if !h.pending.is_empty() {
-            right.push(Span::styled(
-                format!("| {} to approve ", h.pending.len()),
-                hs.add_modifier(ratatui::style::Modifier::BOLD),
-            ));
+        right.push(Segment::plain(format!("| {online} {noun} ")));
+        if !h.status.pending.is_empty() {
+            right.push(Segment::bold(format!("| {} to approve ", h.status.pending.len())));
         }
     }
     let waiting = c.waiting().len();
     if waiting > 0 {
-        right.push(Span::styled(format!("| {waiting} queued "), hs));
+        right.push(Segment::plain(format!("| {waiting} queued ")));
     }
-    let right_w: usize = right.iter().map(|s| width(&s.content)).sum();
-    let left_w = usize::from(area.width).saturating_sub(right_w + 1);
     let module =
         v.module.as_ref().map(|m| format!("{} ({}/{})", m.title, m.index + 1, m.count)).unwrap_or_default();
-    let left = header_left(&[&v.scenario, &module], &[&module, &v.scenario], left_w);
-    put(buf, area.x, area.y, &left, left_w, hs);
-    let line = Line::from(right);
-    let x = area.right().saturating_sub(right_w as u16);
-    buf.set_line(x, area.y, &line, right_w as u16);
-}
-
-/// The left of a header: `parts` joined when they fit, else `short` (the same parts, the one
-/// that matters most first) with the last one cut, or left out when only a stub of it would
-/// show.
-pub(crate) fn header_left(parts: &[&str], short: &[&str], w: usize) -> String {
-    let full =
-        format!(" {}", parts.iter().filter(|p| !p.is_empty()).copied().collect::<Vec<_>>().join(" | "));
-    if width(&full) <= w {
-        return full;
-    }
-    let mut out = String::new();
-    for p in short.iter().filter(|p| !p.is_empty()) {
-        let next = if out.is_empty() { format!(" {p}") } else { format!("{out} | {p}") };
-        if width(&next) <= w {
-            out = next;
-            continue;
-        }
-        // Cut the part only when a useful piece of it shows (a dozen cells).
-        if out.is_empty() || w.saturating_sub(width(&out) + 3) >= 12 {
-            out = truncate(&next, w);
-        }
-        break;
-    }
-    out
+    let title = Title { parts: &[&v.scenario, &module], short: &[&module, &v.scenario], bold: false };
+    header(c.theme(), &title, &right, area, buf);
 }
 
 fn draw_footer(c: &Console, area: Rect, buf: &mut Buffer) {

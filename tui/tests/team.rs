@@ -8,8 +8,9 @@ use ttx_engine::command::{Command, Issuer};
 use ttx_engine::scenario::schema::{ActorSel, Effect};
 use ttx_engine::view::TeamView;
 use ttx_engine::{Sim, SimOptions, builtin};
+use ttx_protocol::{ServerMsg, TeamCommand, TeamCommandState};
 use ttx_tui::Theme;
-use ttx_tui::team::{Answer, Connection, RequestState, TeamConsole, TeamOptions, TeamOverlay};
+use ttx_tui::team::{Connection, RequestState, TeamConsole, TeamOptions, TeamOverlay};
 use ttx_tui::team_keys::{TeamAction, TeamPanel};
 use ttx_tui::team_ui;
 
@@ -96,7 +97,7 @@ fn mid_module() -> (Sim, TeamConsole) {
             channel: ttx_engine::Channel::StateToIsac,
         },
     );
-    c.answer(Answer::Accepted { id, seq, time: sim.time().to_string() });
+    c.answer(ServerMsg::Ack { id, seq, tick: sim.now().0, time: sim.time().to_string() });
     press(&mut c, &[key(KeyCode::Esc)]);
     steps(&mut sim, 1);
     c.set_view(view(&sim, "pa"));
@@ -105,7 +106,7 @@ fn mid_module() -> (Sim, TeamConsole) {
     let extend = Command::ExtendHours { actor: "PA".into(), jurisdiction: "harbor".into(), hours: 2 };
     let id = c.submit(extend.clone());
     let seq = sim.submit(Issuer::Team("pa".into()), extend);
-    c.answer(Answer::Accepted { id, seq, time: sim.time().to_string() });
+    c.answer(ServerMsg::Ack { id, seq, tick: sim.now().0, time: sim.time().to_string() });
     steps(&mut sim, 1);
     c.set_view(view(&sim, "pa"));
     (sim, c)
@@ -229,7 +230,7 @@ fn an_accepted_command_then_shows_how_it_applied() {
     press(&mut c, &[ch('c'), ctrl('s'), key(KeyCode::Esc)]);
     let (id, cmd) = c.take_outbox().remove(0);
     let seq = sim.submit(Issuer::Team("pa".into()), cmd);
-    c.answer(Answer::Accepted { id, seq, time: "E-60d 08:00".into() });
+    c.answer(ServerMsg::Ack { id, seq, tick: 0, time: "E-60d 08:00".into() });
     assert_eq!(
         c.status().map(|s| s.text.as_str()),
         Some("Accepted: PA: patch PA/vr. It applies at E-60d 08:00.")
@@ -249,7 +250,7 @@ fn a_refused_command_shows_its_reason() {
     let why = sim.check(&Issuer::Team("pa".into()), &attribute).expect_err("a state may not attribute");
     assert_eq!(why.to_string(), "PA (state election office) has no authority to attribute");
     let id = c.submit(attribute);
-    c.answer(Answer::Refused { id, message: why.to_string() });
+    c.answer(ServerMsg::Refused { id, message: why.to_string(), rejection: None });
     assert_eq!(c.requests()[0].state, RequestState::Refused(why.to_string()));
     let status = c.status().expect("a status message");
     assert_eq!(
@@ -259,7 +260,7 @@ fn a_refused_command_shows_its_reason() {
     let s = screen(&c, 80, 24);
     assert!(s.contains("refused: PA (state election office) has"), "the team panel says why:\n{s}");
     // An answer for a command this console never sent changes nothing.
-    c.answer(Answer::Refused { id: 99, message: "no".into() });
+    c.answer(ServerMsg::Refused { id: 99, message: "no".into(), rejection: None });
     assert_eq!(c.requests().len(), 1);
 }
 
@@ -305,11 +306,11 @@ fn the_white_cell_makes_an_inject_from_a_template_and_waits_for_approval() {
         )]
     );
     // With --approve-injects the server holds it, and the facilitator decides later.
-    c.answer(Answer::Held { id: 1, pending: 4 });
+    c.answer(ServerMsg::Held { id: 1, pending: 4 });
     assert_eq!(c.requests()[0].state, RequestState::Held(4));
     let Some(TeamOverlay::Palette(f)) = c.overlay() else { panic!() };
     assert!(format!("{:?}", f.message).contains("Held for the facilitator's approval (#4)"));
-    c.answer(Answer::Decision {
+    c.answer(ServerMsg::Decision {
         pending: 4,
         approved: false,
         seq: None,
@@ -330,9 +331,9 @@ fn commands_without_an_answer_are_reported_unconfirmed() {
     let mut c = console(view(&sim, "pa"));
     let a = c.submit(Command::Patch { actor: "PA".into(), asset: "PA/vr".into() });
     let b = c.submit(Command::Patch { actor: "PA".into(), asset: "PA/results".into() });
-    c.answer(Answer::Accepted { id: a, seq: 3, time: "E-60d 08:00".into() });
+    c.answer(ServerMsg::Ack { id: a, seq: 3, tick: 0, time: "E-60d 08:00".into() });
     c.set_connection(Connection::Reconnecting("the server closed the connection".into()));
-    c.answer(Answer::Unconfirmed(vec![b]));
+    c.unconfirmed(&[b]);
     assert_eq!(c.requests()[1].state, RequestState::Unconfirmed);
     assert!(c.status().unwrap().text.starts_with("1 command had no answer"), "{:?}", c.status());
 }
@@ -426,8 +427,11 @@ fn the_servers_directory_fills_the_forms_that_name_what_a_team_does_not_own() {
     let Some(ttx_tui::team::TeamOverlay::Palette(form)) = c.overlay() else { panic!("no palette") };
     let mut form = form.as_ref().clone();
     assert!(form.set(ttx_tui::form::FieldKey::Command, "notify_victim"), "{:?}", form.fields);
-    let victims =
-        form.fields.iter().find(|f| f.key == ttx_tui::form::FieldKey::Victim).expect("a victim field");
+    let victims = form
+        .fields
+        .iter()
+        .find(|f| f.key == ttx_tui::form::FieldKey::Arg(ttx_engine::command::Arg::Victim))
+        .expect("a victim field");
     assert!(victims.choices.iter().any(|v| v.value == "harbor"), "{:?}", victims.choices);
 }
 
@@ -441,12 +445,16 @@ fn the_servers_record_of_commands_comes_back_on_joining_again() {
     // A console that was running: one command unanswered when the connection broke, one refused.
     let mut c = console(v.clone());
     let lost = c.submit(patch.clone());
-    c.answer(Answer::Unconfirmed(vec![lost]));
+    c.unconfirmed(&[lost]);
     let refused = c.submit(mfa.clone());
-    c.answer(Answer::Refused { id: refused, message: "no".into() });
+    c.answer(ServerMsg::Refused { id: refused, message: "no".into(), rejection: None });
     let low = c.confidence_low();
     c.restore(
-        vec![(patch.clone(), time, RequestState::Accepted { seq: 7, time: Some("E-60d 08:00".into()) })],
+        vec![TeamCommand {
+            command: patch.clone(),
+            at: time,
+            state: TeamCommandState::Accepted { seq: 7, time: "E-60d 08:00".into() },
+        }],
         Some(low - 10.0),
     );
     let states: Vec<&RequestState> = c.requests().iter().map(|r| &r.state).collect();
@@ -461,10 +469,13 @@ fn the_servers_record_of_commands_comes_back_on_joining_again() {
     assert_eq!(c.confidence_low(), low - 10.0, "the server's low");
     // A console started afresh gets the whole record.
     let mut fresh = console(v);
-    fresh.restore(vec![(mfa, time, RequestState::Held(3))], None);
+    fresh.restore(
+        vec![TeamCommand { command: mfa, at: time, state: TeamCommandState::Held { pending: 3 } }],
+        None,
+    );
     assert_eq!(fresh.requests().len(), 1);
     assert_eq!(fresh.requests()[0].state, RequestState::Held(3));
-    fresh.answer(Answer::Decision { pending: 3, approved: false, seq: None, reason: None });
+    fresh.answer(ServerMsg::Decision { pending: 3, approved: false, seq: None, reason: None });
     assert_eq!(fresh.requests()[0].state, RequestState::Denied(None));
 }
 

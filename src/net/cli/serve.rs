@@ -13,6 +13,7 @@ use ttx_tui::terminal;
 use crate::net::codes::JoinCodes;
 use crate::net::exercise::ExerciseConfig;
 use crate::net::host::Screen;
+use crate::net::protocol::ServerStatus;
 use crate::net::server::{DEFAULTS, ServerConfig, bind};
 use crate::net::session::{Session, interrupted, new_session, resume_session, run_session};
 use crate::net::tls;
@@ -428,14 +429,18 @@ fn host_info(s: &Session, addr: SocketAddr, config: &ExerciseConfig) -> Host {
         code: s.codes.observer.clone(),
         observer: true,
     });
-    Host {
-        address: shown,
-        codes,
+    let status = ServerStatus {
         paused: config.paused,
         ticks_per_second: config.ticks_per_second,
         pause_on_inject: config.pause_on_inject,
-        ..Host::default()
-    }
+        approve_injects: config.approve_injects,
+        pause_for_approval: config.pause_for_approval,
+        consoles: Vec::new(),
+        facilitators: 0,
+        pending: Vec::new(),
+        journal: String::new(),
+    };
+    Host { address: shown, codes, status }
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use ttx_engine::journal::Record;
 use super::{Exercise, Request};
 use crate::net::host::{SimOwner, next_event};
 use crate::net::protocol::now_us;
+use ttx_tui::console::Event;
 
 impl Exercise {
     /// Runs until the session is stopped (a control `stop`, or the server's shutdown).
@@ -117,7 +118,7 @@ impl Exercise {
     /// otherwise they are dropped (teams see theirs in their views).
     pub(super) fn after_advance(&mut self) {
         match self.owner.console() {
-            Some(c) => c.moved(),
+            Some(c) => c.update(Event::Moved),
             None => {
                 let _ = self.owner.sim_mut().take_outcomes();
             }
@@ -139,7 +140,7 @@ impl Exercise {
             && self.fired
             && let Some(c) = self.owner.console()
         {
-            c.host_paused_on_inject();
+            c.update(Event::PausedOnInject);
         }
         Ok(done)
     }

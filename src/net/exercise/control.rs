@@ -6,6 +6,7 @@ use ttx_engine::journal::Record;
 use super::Exercise;
 use super::history::decide;
 use crate::net::protocol::{Control, ServerMsg, TeamCommandState, frame};
+use ttx_tui::console::Event;
 
 impl Exercise {
     /// Carries out a control action; the answer in words, or why it was refused.
@@ -42,7 +43,7 @@ impl Exercise {
             Control::Note { text, question } => {
                 let saved = self.note(text, question)?;
                 if let Some(c) = self.owner.console() {
-                    c.note_arrived(saved);
+                    c.update(Event::Note(saved));
                 }
                 Ok("note recorded".into())
             }

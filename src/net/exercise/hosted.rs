@@ -1,11 +1,12 @@
 //! The facilitator console in this terminal (`ttx serve` without `--headless`): what it is told
-//! of the server, and its requests, applied as a control connection's are.
+//! of the server, and its requests (the protocol's), applied as a control connection's are and
+//! answered as one is.
 
 use ttx_engine::Issuer;
-use ttx_tui::console::{HeldInject, HostRequest};
+use ttx_tui::console::Event;
 
 use super::{DebriefRequest, Exercise};
-use crate::net::protocol::{Control, now_us};
+use crate::net::protocol::{ClientMsg, Control, ServerMsg, now_us};
 
 impl Exercise {
     /// Tells the console what the server knows: the clock, consoles connected, held injects.
@@ -14,22 +15,9 @@ impl Exercise {
             return;
         }
         let status = self.status();
-        let previews: Vec<Vec<String>> = status
-            .pending
-            .iter()
-            .map(|p| self.owner.sim().preview_command_inject(&p.command).unwrap_or_default())
-            .collect();
-        let Some(c) = self.owner.console() else { return };
-        c.set_host_clock(status.paused, status.ticks_per_second, status.pause_on_inject);
-        c.set_pause_for_approval(status.pause_for_approval);
-        let consoles = status.consoles.into_iter().collect();
-        let pending = status
-            .pending
-            .into_iter()
-            .zip(previews)
-            .map(|(p, preview)| HeldInject { number: p.pending, team: p.team, summary: p.summary, preview })
-            .collect();
-        c.set_host(consoles, status.facilitators, pending);
+        if let Some(c) = self.owner.console() {
+            c.update(Event::Status(status));
+        }
     }
 
     /// Applies what the facilitator asked at the console, as a control connection's requests are.
@@ -39,95 +27,55 @@ impl Exercise {
         let quit = c.should_quit();
         let mut stepped = false;
         for r in requests {
-            let control = match r {
-                HostRequest::Command(command) => {
+            let answer = match r {
+                ClientMsg::Command { id, command } => {
                     if self.owner.sim().is_finished() {
-                        if let Some(c) = self.owner.console() {
-                            c.host_message(true, "Rejected: the exercise has ended.");
-                        }
-                        continue;
+                        refused(id, "the exercise has ended")
+                    } else {
+                        let seq = self.submit(Issuer::Facilitator, command);
+                        let tick = self.owner.sim().now();
+                        let time = self.owner.sim().registry().clock.at(tick).to_string();
+                        ServerMsg::Ack { id, seq, tick: tick.0, time }
                     }
-                    let seq = self.submit(Issuer::Facilitator, command.clone());
-                    if let Some(c) = self.owner.console() {
-                        c.queued(seq, command);
-                    }
-                    continue;
                 }
-                HostRequest::Pause => Control::Pause,
-                HostRequest::Resume => Control::Resume,
-                HostRequest::Step(ticks) => {
-                    stepped = true;
-                    self.tick_started_us = now_us();
-                    Control::Step { ticks }
-                }
-                HostRequest::Speed(ticks_per_second) => Control::Speed { ticks_per_second },
-                HostRequest::Note { text, question } => {
+                ClientMsg::Control { id, action: Control::Note { text, question } } => {
                     // The console has listed it already: only a control connection's note is
                     // shown to it (see `control`).
-                    if let Err(m) = self.note(text, question)
-                        && let Some(c) = self.owner.console()
-                    {
-                        c.host_message(true, format!("Refused: {m}."));
+                    match self.note(text, question) {
+                        Ok(_) => ServerMsg::Done { id, message: "note recorded".into() },
+                        Err(m) => refused(id, m),
                     }
-                    continue;
                 }
-                HostRequest::EditNote { note, text } => Control::EditNote { note, text },
-                HostRequest::DeleteNote { note } => Control::DeleteNote { note },
-                HostRequest::Correct { inject, text } => Control::Correct { inject, text },
-                HostRequest::Approve(pending) => Control::Approve { pending },
-                HostRequest::Deny(pending, reason) => Control::Deny { pending, reason: Some(reason) },
-                HostRequest::PauseOnInject(on) => Control::PauseOnInject { on },
-                HostRequest::PauseForApproval(on) => Control::PauseForApproval { on },
-                HostRequest::Bookmark(text) => Control::Bookmark { text },
-                HostRequest::HotWash { kind, text } => {
-                    let answer = self.debrief(None, DebriefRequest::HotWash { kind, text });
-                    if let Some(c) = self.owner.console() {
-                        match answer {
-                            Ok(m) => c.host_message(false, format!("Server: {m}.")),
-                            Err(m) => c.host_message(true, format!("Refused: {m}.")),
-                        }
+                ClientMsg::Control { id, action } => {
+                    if matches!(action, Control::Step { .. }) {
+                        stepped = true;
+                        self.tick_started_us = now_us();
                     }
-                    continue;
-                }
-                HostRequest::Message { to, channel, signed, text } => {
-                    let sent = self.message(None, to, channel, text, signed);
-                    if let Some(c) = self.owner.console() {
-                        match sent {
-                            Ok(n) => c.host_message(false, format!("Message #{n} sent.")),
-                            Err(e) => c.host_message(true, format!("Not sent: {e}.")),
-                        }
+                    match self.control(action) {
+                        Ok(message) => ServerMsg::Done { id, message },
+                        Err(message) => refused(id, message),
                     }
-                    continue;
                 }
-                HostRequest::Cancel(seq) => {
-                    let taken = self.cancel(seq);
-                    if let Some(c) = self.owner.console() {
-                        match taken {
-                            true => c.cancelled(seq),
-                            false => c.host_message(true, "That command has already applied."),
-                        }
+                ClientMsg::HotWash { id, kind, text } => {
+                    match self.debrief(None, DebriefRequest::HotWash { kind, text }) {
+                        Ok(message) => ServerMsg::Done { id, message },
+                        Err(m) => refused(id, m),
                     }
-                    continue;
                 }
+                ClientMsg::Message { id, to, channel, text, signed } => {
+                    match self.message(None, to, channel, text, signed) {
+                        Ok(number) => ServerMsg::Delivered { id, number },
+                        Err(e) => refused(id, e),
+                    }
+                }
+                ClientMsg::Cancel { id, seq } => match self.cancel(seq) {
+                    true => ServerMsg::Done { id, message: format!("command {seq} taken back") },
+                    false => refused(id, "that command has already applied"),
+                },
+                ClientMsg::Hello { .. } | ClientMsg::Ping | ClientMsg::Feedback { .. } => continue,
             };
-            let quiet = matches!(
-                control,
-                Control::Pause
-                    | Control::Resume
-                    | Control::Note { .. }
-                    | Control::EditNote { .. }
-                    | Control::DeleteNote { .. }
-                    | Control::PauseOnInject { .. }
-                    | Control::PauseForApproval { .. }
-                    | Control::Bookmark { .. }
-            );
-            let answer = self.control(control);
             if let Some(c) = self.owner.console() {
-                match answer {
-                    Err(message) => c.host_message(true, format!("Refused: {message}.")),
-                    Ok(message) if !quiet => c.host_message(false, format!("Server: {message}.")),
-                    Ok(_) => {}
-                }
+                c.update(Event::Server(answer));
             }
         }
         self.commit()?;
@@ -142,4 +90,9 @@ impl Exercise {
         }
         Ok(())
     }
+}
+
+/// A refusal of the console's request `id`.
+fn refused(id: u64, message: impl Into<String>) -> ServerMsg {
+    ServerMsg::Refused { id, message: message.into(), rejection: None }
 }

@@ -8,6 +8,7 @@ use ttx_engine::{Command, Issuer};
 
 use super::{Deferred, Exercise, Joined, Pending, Request};
 use crate::net::protocol::{Control, ServerMsg, TeamCommand, TeamCommandState, frame, now_us};
+use ttx_tui::console::Event;
 
 impl Exercise {
     /// Takes a batch of requests, journals what they change in one commit, then publishes and
@@ -51,7 +52,7 @@ impl Exercise {
                     }));
                 }
                 Request::Notice { text } => match self.owner.console() {
-                    Some(c) => c.host_message(true, text),
+                    Some(c) => c.update(Event::Notice(text)),
                     None => eprintln!("ttx serve: {text}"),
                 },
                 Request::Debrief { team, id, request, reply } => {

@@ -5,6 +5,8 @@ use ttx_engine::journal::Record;
 use ttx_engine::talk::Message;
 
 use super::{Exercise, Pending};
+use crate::net::protocol::ServerMsg;
+use ttx_tui::console::Event;
 
 /// The messages a journal holds, in the order they were sent.
 pub fn messages_in(records: &[(usize, Record)]) -> Vec<Message> {
@@ -49,7 +51,7 @@ impl Exercise {
     pub fn restore_messages(&mut self, messages: Vec<Message>) {
         if let Some(c) = self.owner.console() {
             for m in &messages {
-                c.message_arrived(m.clone());
+                c.update(Event::Server(ServerMsg::Message { message: m.clone() }));
             }
         }
         self.messages = messages;
@@ -75,14 +77,14 @@ impl Exercise {
                     .and_then(|id| reg.modules.iter().position(|m| m.id == id))
                     .or_else(|| reg.module_at(ttx_engine::Tick(tick)).map(|m| m.ix()))
                     .unwrap_or(0);
-                c.note_arrived(ttx_tui::console::SavedNote {
+                c.update(Event::Note(ttx_tui::console::SavedNote {
                     module,
                     question,
                     time: reg.clock.at(ttx_engine::Tick(tick)),
                     text,
                     edited: matches!(fate, ttx_engine::notes::Fate::Edited(_)),
                     deleted: matches!(fate, ttx_engine::notes::Fate::Deleted(_)),
-                });
+                }));
             }
         }
     }

@@ -7,6 +7,7 @@ use ttx_engine::talk::{Message, MessageChannel, Party};
 
 use super::{DebriefRequest, Exercise};
 use crate::net::protocol::{ServerMsg, TeamCommandState, frame};
+use ttx_tui::console::Event;
 
 impl Exercise {
     /// Checks and journals a message (it is delivered once the journal holds it); returns its
@@ -80,7 +81,7 @@ impl Exercise {
                 let _ = self.facilitator.tx.send(f);
             }
             if let Some(c) = self.owner.console() {
-                c.message_arrived(m);
+                c.update(Event::Server(ServerMsg::Message { message: m }));
             }
         }
     }

@@ -1,92 +1,56 @@
-//! The scenario clock of a local console: real time turned into simulated hours, the jumps
-//! to the next inject or module break, and what follows every move (journal records,
-//! command outcomes, fresh views, the module-break discussion).
+//! The scenario clock as the facilitator moves it: running, stepping, the speed, the jumps to
+//! the next inject or module break (the session moves the simulation, or asks the server to),
+//! and what follows every move (command outcomes, fresh views, the module-break discussion).
 
 use std::time::Duration;
 
 use ttx_engine::command::Issuer;
 use ttx_engine::{ETime, Severity, Tick};
 
-use super::{Console, HostRequest, Level, MAX_STEPS_PER_TICK, Overlay, SPEEDS};
+use super::{Console, Level, Overlay};
 use crate::widgets::injects::{is_upcoming, queue_order};
 use crate::widgets::sharing::measures;
 
+/// What the facilitator is told when a clock key meets an exercise that has ended.
+const ENDED: &str = "The exercise has ended. Press q to quit; the journal is saved.";
+
 impl Console {
-    /// Space: runs or pauses the clock (hosted: asks the server to).
+    /// Space: runs or pauses the clock.
     pub(super) fn toggle_run(&mut self) {
-        if self.sim.is_finished() {
-            self.set_status(Level::Warn, "The exercise has ended. Press q to quit; the journal is saved.");
-        } else if let Some(h) = &mut self.host {
-            let run = h.paused;
-            h.paused = !run;
-            let text = if run {
-                self.requests.push(HostRequest::Resume);
-                format!("Running at {}.", self.speed_label())
-            } else {
-                self.requests.push(HostRequest::Pause);
-                "Paused.".to_string()
-            };
-            self.set_status(Level::Info, text);
-        } else {
-            self.running = !self.running;
-            self.carry = 0.0;
-            if self.running {
-                self.log_scroll = 0;
-            }
-            let text = if self.running {
-                format!("Running at {}.", SPEEDS[self.speed].1)
-            } else {
-                "Paused.".to_string()
-            };
-            self.set_status(Level::Info, text);
+        if self.sim().is_finished() {
+            return self.set_status(Level::Warn, ENDED);
         }
+        let run = !self.is_running();
+        self.session.set_running(run);
+        let text = if run {
+            self.log_scroll = 0;
+            format!("Running at {}.", self.speed_label())
+        } else {
+            "Paused.".to_string()
+        };
+        self.set_status(Level::Info, text);
     }
 
-    /// Simulates one hour (hosted: asks the server to, with its clock paused).
+    /// Simulates one hour, with the clock stopped.
     pub(super) fn step_hour(&mut self) {
-        self.running = false;
-        if self.sim.is_finished() {
-            self.set_status(Level::Warn, "The exercise has ended. Press q to quit; the journal is saved.");
-        } else if let Some(h) = &mut self.host {
-            h.paused = true;
-            self.requests.push(HostRequest::Pause);
-            self.requests.push(HostRequest::Step(1));
-        } else {
-            self.sim.step();
-            self.after_move();
+        if self.sim().is_finished() {
+            self.session.halt();
+            return self.set_status(Level::Warn, ENDED);
         }
+        let now = self.sim().now();
+        self.run_until(now);
     }
 
-    /// One speed faster or slower (hosted: the server's speed).
+    /// One speed faster or slower.
     pub(super) fn change_speed(&mut self, faster: bool) {
-        if let Some(h) = &mut self.host {
-            let now = h.ticks_per_second;
-            let next = if faster {
-                SPEEDS.iter().map(|s| s.0).find(|v| *v > now + 1e-9)
-            } else {
-                SPEEDS.iter().rev().map(|s| s.0).find(|v| *v < now - 1e-9)
-            };
-            if let Some(v) = next {
-                h.ticks_per_second = v;
-                self.requests.push(HostRequest::Speed(v));
-            }
-        } else if faster {
-            self.speed = (self.speed + 1).min(SPEEDS.len() - 1);
-        } else {
-            self.speed = self.speed.saturating_sub(1);
-        }
+        self.session.change_speed(faster);
         self.set_status(Level::Info, format!("Speed {}.", self.speed_label()));
     }
 
-    /// Whether the clock pauses when a scripted inject fires (hosted: the server's setting).
+    /// Whether the clock pauses when a scripted inject fires.
     pub(super) fn toggle_auto_pause(&mut self) {
         let on = !self.auto_pause();
-        self.auto_pause = on;
-        if let Some(h) = &mut self.host {
-            // The server owns the clock: it stops it when an inject fires.
-            h.pause_on_inject = on;
-            self.requests.push(HostRequest::PauseOnInject(on));
-        }
+        self.session.set_pause_on_inject(on);
         self.set_status(
             Level::Info,
             if on {
@@ -97,46 +61,44 @@ impl Console {
         );
     }
 
+    /// Real time passing: the hours it is worth on the console's own clock are simulated,
+    /// stopping at a module break, and at a scripted inject when the clock pauses for them.
     pub(super) fn tick(&mut self, d: Duration) {
         self.elapsed += d;
         self.poll_whatif();
-        if !self.running || self.host.is_some() {
-            return;
-        }
         if matches!(self.overlay, Some(Overlay::Discussion(_))) {
-            self.running = false;
+            self.session.halt();
             return;
         }
-        self.carry += d.as_secs_f64() * SPEEDS[self.speed].0;
-        let steps = (self.carry.floor() as u32).min(MAX_STEPS_PER_TICK);
-        self.carry -= self.carry.floor();
+        let steps = self.session.hours_due(d);
+        if steps == 0 {
+            return;
+        }
         let fired_before = self.fired_count();
+        let pause_on_inject = self.auto_pause();
         for _ in 0..steps {
-            if self.sim.is_finished() {
+            if self.sim().is_finished() {
                 break;
             }
-            self.sim.step();
-            if self.at_boundary().is_some() || (self.auto_pause && self.fired_count() > fired_before) {
+            self.session.sim_mut().step();
+            if self.at_boundary().is_some() || (pause_on_inject && self.fired_count() > fired_before) {
                 break;
             }
         }
-        if steps > 0 {
-            let fired = self.fired_count() > fired_before;
-            self.after_move();
-            if fired && self.auto_pause && self.running {
-                self.running = false;
-                self.carry = 0.0;
-                let title = self.last_fired_title().unwrap_or_default();
-                self.set_status(Level::Warn, format!("Paused, Space resumes. Inject fired: {title}"));
-            }
-            if self.sim.is_finished() {
-                self.running = false;
-            }
+        let fired = self.fired_count() > fired_before;
+        self.after_move();
+        if fired && pause_on_inject && self.is_running() {
+            self.session.halt();
+            let title = self.last_fired_title().unwrap_or_default();
+            self.set_status(Level::Warn, format!("Paused, Space resumes. Inject fired: {title}"));
+        }
+        if self.sim().is_finished() {
+            self.session.halt();
         }
     }
 
     pub(super) fn fired_count(&self) -> usize {
-        self.sim.inject_views().iter().filter(|i| i.state == "fired").count()
+        self.sim().inject_views().iter().filter(|i| i.state == "fired").count()
     }
 
     pub(super) fn last_fired_title(&self) -> Option<String> {
@@ -150,31 +112,31 @@ impl Console {
 
     /// The module that has just ended, when the clock stands at a module break (or the end).
     pub(super) fn at_boundary(&self) -> Option<usize> {
-        let reg = self.sim.registry();
+        let reg = self.sim().registry();
         if reg.modules.is_empty() {
             return None;
         }
-        if self.sim.is_finished() {
+        if self.sim().is_finished() {
             return Some(reg.modules.len() - 1);
         }
-        let now = self.sim.now();
+        let now = self.sim().now();
         reg.modules.iter().enumerate().skip(1).find(|(_, m)| m.start == now).map(|(i, _)| i - 1)
     }
 
     /// The first module break (a tick where a module starts) after now.
     pub(super) fn next_boundary(&self) -> Option<Tick> {
-        let now = self.sim.now();
-        self.sim.registry().modules.iter().skip(1).map(|m| m.start).find(|t| *t > now)
+        let now = self.sim().now();
+        self.sim().registry().modules.iter().skip(1).map(|m| m.start).find(|t| *t > now)
     }
 
     pub(super) fn jump_to_inject(&mut self) {
-        self.running = false;
-        if self.sim.is_finished() {
+        self.session.halt();
+        if self.sim().is_finished() {
             self.set_status(Level::Warn, "The exercise has ended.");
             return;
         }
-        let now = self.sim.now();
-        let clock = self.sim.registry().clock;
+        let now = self.sim().now();
+        let clock = self.sim().registry().clock;
         let next = self
             .view
             .injects
@@ -200,34 +162,27 @@ impl Console {
     }
 
     pub(super) fn jump_to_module(&mut self) {
-        self.running = false;
-        if self.sim.is_finished() {
+        self.session.halt();
+        if self.sim().is_finished() {
             self.set_status(Level::Warn, "The exercise has ended.");
             return;
         }
-        let target = self.next_boundary().map_or(self.sim.last_tick(), |b| Tick(b.0 - 1));
+        let target = self.next_boundary().map_or(self.sim().last_tick(), |b| Tick(b.0 - 1));
         self.run_until(target);
     }
 
-    /// Simulates up to and including `target` (hosted: asks the server to, with its clock paused).
+    /// Simulates up to and including `target`, with the clock stopped (the server, when it
+    /// hosts the console, moves it and says so).
     pub(super) fn run_until(&mut self, target: Tick) {
-        if let Some(h) = &mut self.host {
-            let hours = (target.0 + 1).saturating_sub(self.sim.now().0);
-            h.paused = true;
-            self.requests.push(HostRequest::Pause);
-            if hours > 0 {
-                self.requests.push(HostRequest::Step(hours));
-            }
-            return;
+        if self.session.run_until(target) {
+            self.after_move();
         }
-        self.sim.run_until(target);
-        self.after_move();
     }
 
     /// After the clock moved: journal records, command outcomes, fresh views, module breaks.
     pub(super) fn after_move(&mut self) {
-        self.outbox.extend(self.sim.take_journal_records());
-        for o in self.sim.take_outcomes() {
+        self.session.moved();
+        for o in self.session.sim_mut().take_outcomes() {
             self.waiting.retain(|w| w.seq != o.seq || o.issuer != Issuer::Facilitator);
             // The teams' own outcomes (a hosted exercise) are listed, not announced.
             if o.issuer != Issuer::Facilitator {
@@ -259,9 +214,9 @@ impl Console {
             && !self.discussed[m]
         {
             self.discussed[m] = true;
-            self.running = false;
-            let reg = self.sim.registry();
-            let why = if self.sim.is_finished() {
+            self.session.halt();
+            let reg = self.sim().registry();
+            let why = if self.sim().is_finished() {
                 "the exercise has ended".to_string()
             } else {
                 format!("{} begins", reg.modules[m + 1].title)
@@ -276,14 +231,14 @@ impl Console {
     }
 
     pub(super) fn tick_time(&self, t: Tick) -> ETime {
-        self.sim.registry().clock.at(t)
+        self.sim().registry().clock.at(t)
     }
 
     /// Rebuilds the views the screen draws from.
     pub(super) fn refresh(&mut self) {
-        self.view = self.sim.facilitator_view();
+        self.view = self.sim().facilitator_view();
         let from = self.log.len();
-        let fresh = self.sim.log_lines(None, Severity::Info, from);
+        let fresh = self.sim().log_lines(None, Severity::Info, from);
         if self.log_scroll > 0 {
             // Keep the lines the facilitator is reading in place while new ones arrive.
             self.log_scroll += fresh.iter().filter(|l| self.log_filter.matches(l)).count();
@@ -297,9 +252,9 @@ impl Console {
             .and_then(|id| self.queue.iter().position(|i| i.id == id && is_upcoming(i)))
             .unwrap_or(0)
             .min(self.queue.len().saturating_sub(1));
-        self.measures = measures(self.sim.series(), Some(&self.view.metrics));
+        self.measures = measures(self.sim().series(), Some(&self.view.metrics));
         if let Some(Overlay::StateDetail { detail, .. }) = &mut self.overlay
-            && let Some(d) = self.sim.state_detail(&detail.postal)
+            && let Some(d) = self.session.sim().state_detail(&detail.postal)
         {
             **detail = d;
         }

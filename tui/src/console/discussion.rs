@@ -2,9 +2,9 @@
 //! question and its hot-wash items, journaled locally or sent to the server.
 
 use ttx_engine::debrief::{HotWashKind, check_hot_wash};
-use ttx_engine::journal::Record;
+use ttx_protocol::{ClientMsg, Control};
 
-use super::{Console, HostRequest, Level, Overlay, SavedNote};
+use super::{Console, Level, Overlay, SavedNote};
 use crate::keys::Action;
 
 /// The discussion of one module.
@@ -99,7 +99,7 @@ impl Console {
                         "A note is not saved. Enter saves it; Esc again closes and discards it.",
                     );
                 } else {
-                    let resume = if self.sim.is_finished() {
+                    let resume = if self.sim().is_finished() {
                         "The exercise has ended: q quits and saves the journal."
                     } else {
                         "Discussion closed. Space resumes the clock."
@@ -113,49 +113,16 @@ impl Console {
         self.overlay = Some(Overlay::Discussion(d));
     }
 
-    /// Journals a hot-wash item for the room (through the server when hosted).
+    /// Journals a hot-wash item for the room.
     pub(super) fn save_hot_wash(&mut self, kind: HotWashKind, text: String) {
-        if self.host.is_some() {
-            self.ask(HostRequest::HotWash { kind, text });
-            self.set_status(Level::Info, "Hot-wash item sent to the session journal.");
-            return;
-        }
-        let module = (!self.sim.is_finished()).then(|| self.sim.module()).flatten();
-        self.outbox.push(Record::HotWash {
-            tick: self.sim.now().0,
-            time: self.clock().to_string(),
-            module: module.and_then(|m| self.sim.registry().modules.get(m.ix())).map(|m| m.id.clone()),
-            team: None,
-            kind,
-            text,
-        });
-        self.set_status(Level::Info, "Hot-wash item saved to the journal.");
+        let went = self.session.journal(ClientMsg::HotWash { id: 0, kind, text }, None);
+        self.set_status(Level::Info, format!("Hot-wash item {went}."));
     }
 
     pub(super) fn save_note(&mut self, d: &Discussion, text: String) {
         let question = (d.selected < d.questions.len()).then_some(d.selected);
-        if self.host.is_some() {
-            self.ask(HostRequest::Note { text: text.clone(), question });
-            self.notes.push(SavedNote {
-                module: d.module,
-                question,
-                time: self.clock(),
-                text,
-                edited: false,
-                deleted: false,
-            });
-            self.set_status(Level::Info, "Note sent to the session journal.");
-            return;
-        }
-        self.outbox.push(Record::Note {
-            tick: self.sim.now().0,
-            time: self.clock().to_string(),
-            module: Some(d.id.clone()),
-            question,
-            question_text: question.map(|q| d.questions[q].clone()),
-            author: Some("facilitator".to_string()),
-            text: text.clone(),
-        });
+        let note = Control::Note { text: text.clone(), question };
+        let went = self.session.journal(ClientMsg::Control { id: 0, action: note }, Some(d.module));
         self.notes.push(SavedNote {
             module: d.module,
             question,
@@ -164,25 +131,24 @@ impl Console {
             edited: false,
             deleted: false,
         });
-        self.set_status(Level::Info, "Note saved to the journal.");
+        self.set_status(Level::Info, format!("Note {went}."));
     }
 
     pub(super) fn open_discussion(&mut self, module: usize, reason: String) {
-        let reg = self.sim.registry();
-        let Some(m) = reg.modules.get(module) else {
+        let Some(m) = self.sim().registry().modules.get(module).cloned() else {
             self.set_status(Level::Warn, "This scenario has no modules to discuss.");
             return;
         };
         let n = m.questions.len();
-        self.running = false;
+        self.session.halt();
         self.status = None;
         self.overlay = Some(Overlay::Discussion(Discussion {
             module,
-            id: m.id.clone(),
-            title: m.title.clone(),
+            id: m.id,
+            title: m.title,
             reason,
-            objectives: m.objectives.clone(),
-            questions: m.questions.clone(),
+            objectives: m.objectives,
+            questions: m.questions,
             selected: 0,
             drafts: vec![String::new(); n + 1 + HOT_WASH.len()],
             cursors: vec![0; n + 1 + HOT_WASH.len()],

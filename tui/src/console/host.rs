@@ -1,250 +1,166 @@
-//! Hosting by `ttx serve`: what the console shows of the server (join codes, consoles
-//! connected, held injects, the server's clock), what it asks of the server
-//! ([`HostRequest`]), the calls through which the program feeds the server's news in, and
-//! the approvals window.
+//! What a hosted console hears from `ttx serve` ([`Event`]s besides keys: the server's
+//! answers to its requests, its state, its news) and the approvals window.
 
-use std::collections::BTreeMap;
+use ttx_protocol::{ClientMsg, Control, ServerMsg, ServerStatus};
 
-use ttx_engine::Sim;
-use ttx_engine::command::Command;
-use ttx_engine::debrief::HotWashKind;
-
-use super::{Console, Level, Overlay, Waiting};
+use super::{Console, Level, Overlay, SavedNote, Waiting};
 use crate::input::TextInput;
 use crate::keys::Action;
 
-/// What a console hosted by `ttx serve` shows of the server: join codes, consoles
-/// connected, held injects, and the server's clock.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Host {
-    /// Where consoles connect.
-    pub address: String,
-    /// One join code per team, and the facilitator's control connection (team `None`).
-    pub codes: Vec<JoinCode>,
-    /// Consoles connected per team.
-    pub consoles: BTreeMap<String, usize>,
-    /// Facilitator control connections.
-    pub facilitators: usize,
-    /// Player-made injects waiting for approval.
-    pub pending: Vec<HeldInject>,
-    /// The server's clock is stopped.
-    pub paused: bool,
-    /// The server's speed in simulated hours per real second.
-    pub ticks_per_second: f64,
-    /// The server stops its clock when a scripted inject fires.
-    pub pause_on_inject: bool,
-    /// The server stops its clock while a player-made inject waits for approval.
-    pub pause_for_approval: bool,
-}
-
-/// A team's join code.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct JoinCode {
-    /// Team id, or none for the facilitator's control connection.
-    pub team: Option<String>,
-    /// Team name.
-    pub name: String,
-    /// The code.
-    pub code: String,
-    /// The code of the read-only room displays (`ttx join --observer`).
-    pub observer: bool,
-}
-
-/// A player-made inject the server holds for the facilitator.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct HeldInject {
-    /// Its number on the server.
-    pub number: u64,
-    /// The team that made it.
-    pub team: String,
-    /// What it would do.
-    pub summary: String,
-    /// What it would do if approved now: its title, what the players are told, its effects
-    /// with the targets they would pick.
-    pub preview: Vec<String>,
-}
-
-/// What a hosted console asks of the server that owns the clock and the journal.
+/// What changes a facilitator console: a key's action or real time passing, or news from the
+/// server that hosts it. [`Console::update`] takes each.
 #[derive(Clone, Debug, PartialEq)]
-pub enum HostRequest {
-    /// Stop the clock.
-    Pause,
-    /// Run the clock.
-    Resume,
-    /// Simulate this many hours now (stopping at a module break).
-    Step(u32),
-    /// Set the speed, in simulated hours per real second.
-    Speed(f64),
-    /// Submit a command as the facilitator (the server journals it, then calls [`Console::queued`]).
-    Command(Command),
-    /// Journal a discussion note for the current module.
-    Note {
-        /// The note.
-        text: String,
-        /// The question it answers, none for a general note.
-        question: Option<usize>,
-    },
-    /// Approve a held inject.
-    Approve(u64),
-    /// Deny a held inject, with the reason the cell is told.
-    Deny(u64, String),
-    /// Stop the clock when a scripted inject fires (or keep it running).
-    PauseOnInject(bool),
-    /// Take back a queued command of the facilitator's before it applies (the server journals
-    /// it, then calls [`Console::cancelled`]).
-    Cancel(u64),
-    /// Stop the clock while a player-made inject waits for approval (or keep it running).
-    PauseForApproval(bool),
-    /// Journal a hot-wash item for the room.
-    HotWash {
-        /// Strength or area for improvement.
-        kind: HotWashKind,
-        /// The item.
-        text: String,
-    },
-    /// Journal a bookmark at this moment.
-    Bookmark(String),
-    /// Journal a note's new text (notes are numbered from 1 in the order the journal holds them).
-    EditNote {
-        /// The note's number.
-        note: u64,
-        /// Its new text.
-        text: String,
-    },
-    /// Journal a note's deletion.
-    DeleteNote {
-        /// The note's number.
-        note: u64,
-    },
-    /// Journal a correction to a fired inject and tell the teams that received it.
-    Correct {
-        /// The inject's id.
-        inject: String,
-        /// The correction.
-        text: String,
-    },
-    /// Send a message to a team, signed as an organisation.
-    Message {
-        /// The addressee.
-        to: ttx_engine::talk::Party,
-        /// How it is sent.
-        channel: ttx_engine::talk::MessageChannel,
-        /// The organisation it is signed as.
-        signed: Option<String>,
-        /// The text.
-        text: String,
-    },
+pub enum Event {
+    /// A key's action, or real time passing ([`Action::Tick`]).
+    Action(Action),
+    /// A protocol message from the server: its answer to one of the console's requests
+    /// (`ack`, `refused`, `done`, `delivered`), or a message between the parties (`message`).
+    Server(ServerMsg),
+    /// The server's state: its clock, the consoles connected, the injects it holds.
+    Status(ServerStatus),
+    /// The server moved the simulation the console shows (through [`Console::sim_mut`]).
+    Moved,
+    /// The server stopped its clock because a scripted inject fired.
+    PausedOnInject,
+    /// A discussion note the server journaled for another control connection (or found in
+    /// the journal it resumed).
+    Note(SavedNote),
+    /// Whether the journal is being written: the last write error, or none.
+    JournalError(Option<String>),
+    /// Something the server warns the facilitator of (a console that failed to join).
+    Notice(String),
+}
+
+impl From<Action> for Event {
+    fn from(a: Action) -> Event {
+        Event::Action(a)
+    }
 }
 
 impl Console {
+    /// Applies news from the program around the console (a key's action goes to `update`).
+    pub(super) fn news(&mut self, event: Event) {
+        match event {
+            Event::Action(a) => self.update(a),
+            Event::Server(msg) => self.server_message(msg),
+            Event::Status(status) => self.set_status_of_server(status),
+            Event::Moved => self.after_move(),
+            Event::PausedOnInject => {
+                if let Some(h) = self.session.hosted_mut() {
+                    h.host.status.paused = true;
+                }
+                let title = self.last_fired_title().unwrap_or_default();
+                self.set_status(Level::Warn, format!("Paused, Space resumes. Inject fired: {title}"));
+            }
+            Event::Note(note) => self.notes.push(note),
+            Event::JournalError(e) => self.journal_error = e,
+            Event::Notice(text) => self.set_status(Level::Error, text),
+        }
+    }
+
     /// Whether the server stops its clock while a player-made inject waits for approval.
     pub(super) fn toggle_pause_for_approval(&mut self) {
-        match &mut self.host {
-            None => self.set_status(
+        let Some(h) = self.session.hosted_mut() else {
+            return self.set_status(
                 Level::Warn,
                 "Injects wait for approval only in a served session (ttx serve --approve-injects).",
-            ),
-            Some(h) => {
-                let on = !h.pause_for_approval;
-                h.pause_for_approval = on;
-                self.requests.push(HostRequest::PauseForApproval(on));
-                self.set_status(
-                    Level::Info,
-                    if on {
-                        "The clock will stop while a player-made inject waits for approval."
-                    } else {
-                        "The clock will keep running while injects wait for approval."
-                    },
-                );
-            }
-        }
+            );
+        };
+        let on = !h.host.status.pause_for_approval;
+        h.host.status.pause_for_approval = on;
+        h.control(Control::PauseForApproval { on });
+        self.set_status(
+            Level::Info,
+            if on {
+                "The clock will stop while a player-made inject waits for approval."
+            } else {
+                "The clock will keep running while injects wait for approval."
+            },
+        );
     }
 
-    /// What the server shows, when the console is hosted by `ttx serve`.
-    pub fn host(&self) -> Option<&Host> {
-        self.host.as_ref()
-    }
-
-    /// The server's news: consoles, held injects, its clock.
-    pub fn set_host(
-        &mut self,
-        consoles: BTreeMap<String, usize>,
-        facilitators: usize,
-        pending: Vec<HeldInject>,
-    ) {
-        if let Some(h) = &mut self.host {
-            h.consoles = consoles;
-            h.facilitators = facilitators;
-            h.pending = pending;
+    /// The server's state, as it last said.
+    fn set_status_of_server(&mut self, status: ServerStatus) {
+        let n = status.pending.len();
+        if let Some(h) = self.session.hosted_mut() {
+            h.host.status = status;
         }
         if let Some(Overlay::Approvals { selected, .. }) = &mut self.overlay {
-            let n = self.host.as_ref().map_or(0, |h| h.pending.len());
             *selected = (*selected).min(n.saturating_sub(1));
         }
     }
 
-    /// The server's clock: stopped or not, its speed, and whether it stops when a scripted
-    /// inject fires.
-    pub fn set_host_clock(&mut self, paused: bool, ticks_per_second: f64, pause_on_inject: bool) {
-        if let Some(h) = &mut self.host {
-            h.paused = paused;
-            h.ticks_per_second = ticks_per_second;
-            h.pause_on_inject = pause_on_inject;
+    /// A protocol message from the server.
+    fn server_message(&mut self, msg: ServerMsg) {
+        if let ServerMsg::Message { message } = msg {
+            return self.message_arrived(message);
+        }
+        let id = match &msg {
+            ServerMsg::Ack { id, .. }
+            | ServerMsg::Refused { id, .. }
+            | ServerMsg::Done { id, .. }
+            | ServerMsg::Delivered { id, .. } => *id,
+            _ => return,
+        };
+        let Some(request) = self.session.hosted_mut().and_then(|h| h.answered(id)) else { return };
+        match (request, msg) {
+            (ClientMsg::Command { command, .. }, ServerMsg::Ack { seq, .. }) => {
+                // The server journaled it: it waits for the next hour.
+                self.waiting.push(Waiting { seq, command });
+            }
+            (ClientMsg::Command { .. }, ServerMsg::Refused { message, .. }) => {
+                self.set_status(Level::Error, format!("Rejected: {message}."));
+            }
+            (ClientMsg::Cancel { seq, .. }, ServerMsg::Done { .. }) => self.cancelled(seq),
+            (ClientMsg::Message { .. }, ServerMsg::Delivered { number, .. }) => {
+                self.set_status(Level::Info, format!("Message #{number} sent."));
+            }
+            (ClientMsg::Message { .. }, ServerMsg::Refused { message, .. }) => {
+                self.set_status(Level::Error, format!("Not sent: {message}."));
+            }
+            (_, ServerMsg::Refused { message, .. }) => {
+                self.set_status(Level::Error, format!("Refused: {message}."));
+            }
+            (ClientMsg::Control { action, .. }, ServerMsg::Done { .. }) if quiet(&action) => {}
+            (_, ServerMsg::Done { message, .. }) => {
+                self.set_status(Level::Info, format!("Server: {message}."));
+            }
+            _ => {}
         }
     }
 
-    /// Whether the server stops its clock while a player-made inject waits for approval.
-    pub fn set_pause_for_approval(&mut self, on: bool) {
-        if let Some(h) = &mut self.host {
-            h.pause_for_approval = on;
-        }
-    }
-
-    /// The server stopped its clock because a scripted inject fired: says so as `ttx play` does.
-    pub fn host_paused_on_inject(&mut self) {
-        if let Some(h) = &mut self.host {
-            h.paused = true;
-        }
-        let title = self.last_fired_title().unwrap_or_default();
-        self.set_status(Level::Warn, format!("Paused, Space resumes. Inject fired: {title}"));
-    }
-
-    /// Takes what the console asked of the server since the last call.
-    pub fn take_requests(&mut self) -> Vec<HostRequest> {
-        std::mem::take(&mut self.requests)
-    }
-
-    /// The server journaled a command the console asked for: it waits for the next hour.
-    pub fn queued(&mut self, seq: u64, command: Command) {
-        self.waiting.push(Waiting { seq, command });
-    }
-
-    /// The server took back a queued command: it no longer waits.
-    pub fn cancelled(&mut self, seq: u64) {
+    /// A queued command was taken back: it no longer waits.
+    pub(super) fn cancelled(&mut self, seq: u64) {
         if let Some(i) = self.waiting.iter().position(|w| w.seq == seq) {
             let w = self.waiting.remove(i);
             self.set_status(Level::Info, format!("Taken back: {}.", w.command.summary()));
         }
     }
 
-    /// A message from the server about what the console asked.
-    pub fn host_message(&mut self, error: bool, text: impl Into<String>) {
-        self.set_status(if error { Level::Error } else { Level::Info }, text);
+    /// The held injects, as the server last said, with what each would do if approved now.
+    pub fn held(&self) -> Vec<(&ttx_protocol::PendingInject, Vec<String>)> {
+        let Some(h) = self.session.hosted() else { return Vec::new() };
+        h.host
+            .status
+            .pending
+            .iter()
+            .map(|p| (p, self.sim().preview_command_inject(&p.command).unwrap_or_default()))
+            .collect()
     }
 
-    /// The simulation, for the server that hosts the console (it steps it and submits commands).
-    pub fn sim_mut(&mut self) -> &mut Sim {
-        &mut self.sim
+    /// Takes a held inject off the list shown until the server's next word on it.
+    fn decided(&mut self, number: u64, action: Control) {
+        if let Some(h) = self.session.hosted_mut() {
+            h.host.status.pending.retain(|p| p.pending != number);
+            h.control(action);
+        }
     }
 
-    /// After the server moved the clock: outcomes, fresh views, module breaks.
-    pub fn moved(&mut self) {
-        self.after_move();
-        self.outbox.clear();
-    }
-
-    pub(super) fn ask(&mut self, r: HostRequest) {
-        self.requests.push(r);
+    fn pending_numbers(&self) -> Vec<u64> {
+        self.session
+            .hosted()
+            .map(|h| h.host.status.pending.iter().map(|p| p.pending).collect())
+            .unwrap_or_default()
     }
 
     /// The approvals window: approve, or deny with a reason the cell is told.
@@ -258,8 +174,8 @@ impl Console {
                     Action::Left => reason.left(),
                     Action::Right => reason.right(),
                     Action::Submit => {
-                        let number =
-                            self.host.as_ref().and_then(|h| h.pending.get(selected)).map(|p| p.number);
+                        let pending = self.pending_numbers();
+                        let number = pending.get(selected).copied();
                         let why = reason.text.trim().to_string();
                         if why.is_empty() {
                             self.set_status(
@@ -267,11 +183,8 @@ impl Console {
                                 "Type why it is denied (the cell is told), then Enter.",
                             );
                         } else if let Some(number) = number {
-                            self.ask(HostRequest::Deny(number, why));
-                            let n = self.host.as_ref().map_or(0, |h| h.pending.len());
-                            if let Some(h) = &mut self.host {
-                                h.pending.retain(|p| p.number != number);
-                            }
+                            self.decided(number, Control::Deny { pending: number, reason: Some(why) });
+                            let n = pending.len();
                             self.overlay = Some(Overlay::Approvals {
                                 selected: selected.min(n.saturating_sub(2)),
                                 reason: None,
@@ -285,11 +198,7 @@ impl Console {
                 self.overlay = Some(Overlay::Approvals { selected, reason });
             }
             None => {
-                let pending: Vec<u64> = self
-                    .host
-                    .as_ref()
-                    .map(|h| h.pending.iter().map(|p| p.number).collect())
-                    .unwrap_or_default();
+                let pending = self.pending_numbers();
                 let n = pending.len();
                 let mut reason = None;
                 let selected = match action {
@@ -298,17 +207,14 @@ impl Console {
                     Action::Down => (selected + 1).min(n.saturating_sub(1)),
                     Action::Approve => {
                         if let Some(number) = pending.get(selected).copied() {
-                            self.ask(HostRequest::Approve(number));
-                            if let Some(h) = &mut self.host {
-                                h.pending.retain(|p| p.number != number);
-                            }
+                            self.decided(number, Control::Approve { pending: number });
                         }
                         selected.min(n.saturating_sub(2))
                     }
                     Action::Deny => {
                         // The reason is typed first; Enter sends the denial with it.
                         if pending.get(selected).is_some() {
-                            reason = Some(crate::input::TextInput::default());
+                            reason = Some(TextInput::default());
                         }
                         selected
                     }
@@ -318,4 +224,19 @@ impl Console {
             }
         }
     }
+}
+
+/// Control whose success the console does not announce (it said what it asked already).
+fn quiet(action: &Control) -> bool {
+    matches!(
+        action,
+        Control::Pause
+            | Control::Resume
+            | Control::Note { .. }
+            | Control::EditNote { .. }
+            | Control::DeleteNote { .. }
+            | Control::PauseOnInject { .. }
+            | Control::PauseForApproval { .. }
+            | Control::Bookmark { .. }
+    )
 }

@@ -2,10 +2,9 @@
 //! inject queue's fire, hold, skip and release, and taking back a queued command.
 
 use ttx_engine::command::{Command, Issuer, Rejection};
-use ttx_engine::journal::Record;
 use ttx_engine::view::InjectView;
 
-use super::{Console, HostRequest, Level, Overlay, Panel, Waiting};
+use super::{Cancel, Console, Level, Overlay, Panel, Waiting};
 use crate::widgets::injects::is_upcoming;
 
 impl Console {
@@ -39,18 +38,15 @@ impl Console {
     }
 
     /// Submits a command as the facilitator, after the engine's authority check.
-    pub fn submit(&mut self, command: Command) -> Result<(), Rejection> {
-        if self.sim.is_finished() {
+    pub(super) fn submit(&mut self, command: Command) -> Result<(), Rejection> {
+        if self.sim().is_finished() {
             return Err(Rejection::Ended);
         }
-        self.sim.check(&Issuer::Facilitator, &command)?;
-        if self.host.is_some() {
-            // The server journals it first; it comes back through `queued`.
-            self.ask(HostRequest::Command(command));
-            return Ok(());
+        self.sim().check(&Issuer::Facilitator, &command)?;
+        // A server journals it first and answers with its number (`Event::Server`).
+        if let Some(seq) = self.session.submit(command.clone()) {
+            self.waiting.push(Waiting { seq, command });
         }
-        let seq = self.sim.submit(Issuer::Facilitator, command.clone());
-        self.waiting.push(Waiting { seq, command });
         Ok(())
     }
 
@@ -89,7 +85,7 @@ impl Console {
                 let tail = if self.is_running() { "" } else { " (n steps, Space runs)" };
                 self.set_status(
                     Level::Info,
-                    format!("Queued: {summary}; applies at {}{tail}.", self.sim.time()),
+                    format!("Queued: {summary}; applies at {}{tail}.", self.sim().time()),
                 );
             }
             Err(r) => self.set_status(Level::Error, format!("Rejected: {r}.")),
@@ -108,24 +104,15 @@ impl Console {
             return;
         };
         let seq = self.waiting[i].seq;
-        if self.host.is_some() {
-            self.ask(HostRequest::Cancel(seq));
-            return;
+        match self.session.cancel(seq) {
+            Cancel::Taken => self.cancelled(seq),
+            Cancel::Applied => {
+                self.waiting.remove(i);
+                self.set_status(Level::Warn, "That command has already applied.");
+            }
+            // The server answers (`Event::Server`).
+            Cancel::Asked => {}
         }
-        let Some((issuer, command)) = self.sim.cancel(seq) else {
-            self.waiting.remove(i);
-            self.set_status(Level::Warn, "That command has already applied.");
-            return;
-        };
-        let tick = self.sim.now();
-        self.outbox.push(Record::Cancelled {
-            tick: tick.0,
-            time: self.tick_time(tick).to_string(),
-            issuer,
-            seq,
-            command,
-        });
-        self.cancelled(seq);
     }
 
     /// Marks for injects with an action waiting: (inject id, label).

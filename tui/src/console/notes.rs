@@ -7,10 +7,10 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Widget};
 use ttx_engine::debrief::check_correction;
-use ttx_engine::journal::Record;
 use ttx_engine::notes::{MAX_NOTE, check_note};
+use ttx_protocol::{ClientMsg, Control};
 
-use super::{Console, HostRequest, Level, Overlay, SavedNote};
+use super::{Console, Level, Overlay};
 use crate::chrome::{centered, popup};
 use crate::input::TextInput;
 use crate::keys::Action;
@@ -46,12 +46,6 @@ impl Console {
         }
         let selected = self.notes.len() - 1;
         self.overlay = Some(Overlay::Notes(Box::new(NotesWindow { selected, ..NotesWindow::default() })));
-    }
-
-    /// A note the server journaled that this console did not write (from a control
-    /// connection), or one a resumed journal holds: it takes the next number.
-    pub fn note_arrived(&mut self, note: SavedNote) {
-        self.notes.push(note);
     }
 
     pub(super) fn update_notes(&mut self, mut w: Box<NotesWindow>, action: Action) {
@@ -113,18 +107,11 @@ impl Console {
     /// Journals a note's new text, or its deletion (`None`), through the server when hosted.
     fn change_note(&mut self, index: usize, text: Option<String>) {
         let note = index as u64 + 1;
-        if self.host.is_some() {
-            self.requests.push(match &text {
-                Some(t) => HostRequest::EditNote { note, text: t.clone() },
-                None => HostRequest::DeleteNote { note },
-            });
-        } else {
-            let (tick, time) = (self.sim.now().0, self.clock().to_string());
-            self.outbox.push(match &text {
-                Some(t) => Record::NoteEdited { tick, time, note, text: t.clone() },
-                None => Record::NoteDeleted { tick, time, note },
-            });
-        }
+        let action = match &text {
+            Some(t) => Control::EditNote { note, text: t.clone() },
+            None => Control::DeleteNote { note },
+        };
+        self.session.journal(ClientMsg::Control { id: 0, action }, None);
         let Some(s) = self.notes.get_mut(index) else { return };
         match text {
             Some(t) => {
@@ -167,20 +154,9 @@ impl Console {
                 if let Err(why) = check_correction(&text) {
                     self.set_status(Level::Warn, format!("Not recorded: {why}."));
                 } else {
-                    if self.host.is_some() {
-                        self.requests.push(HostRequest::Correct { inject: c.inject.clone(), text });
-                    } else {
-                        self.outbox.push(Record::Correction {
-                            tick: self.sim.now().0,
-                            time: self.clock().to_string(),
-                            inject: c.inject.clone(),
-                            text,
-                        });
-                        self.set_status(
-                            Level::Info,
-                            format!("Correction to \"{}\" saved to the journal.", c.title),
-                        );
-                    }
+                    let action = Control::Correct { inject: c.inject.clone(), text };
+                    let went = self.session.journal(ClientMsg::Control { id: 0, action }, None);
+                    self.set_status(Level::Info, format!("Correction to \"{}\" {went}.", c.title));
                     return;
                 }
             }

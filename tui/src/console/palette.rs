@@ -6,41 +6,24 @@ use std::collections::BTreeMap;
 use ttx_engine::command::CommandKind;
 
 use super::{Console, Overlay};
-use crate::form::{CONTROL, Catalog, Choice, CommandForm, FieldKey, FormKey, FormStep, indicator_choice};
+use crate::form::{
+    CONTROL, Catalog, Choice, CommandForm, FieldKey, FormKey, Palette, form_key, indicator_choice,
+    palette_key,
+};
 use crate::keys::Action;
 
 impl Console {
-    pub(super) fn update_palette(&mut self, mut form: CommandForm, action: Action) {
-        let key = match action {
-            Action::Up => FormKey::Up,
-            Action::Down => FormKey::Down,
-            Action::Left => FormKey::Left,
-            Action::Right => FormKey::Right,
-            Action::NextField => FormKey::NextField,
-            Action::PrevField => FormKey::PrevField,
-            Action::Select => FormKey::Select,
-            Action::Submit => FormKey::Submit,
-            Action::Toggle => FormKey::Toggle,
-            Action::Input(c) => FormKey::Input(c),
-            Action::Backspace => FormKey::Backspace,
-            Action::Close => FormKey::Close,
-            _ => {
-                self.overlay = Some(Overlay::Palette(Box::new(form)));
-                return;
-            }
-        };
-        match form.key(key) {
-            FormStep::Close => {
-                self.remember_form(&form);
-                return;
-            }
-            FormStep::Submit => self.submit_form(&mut form),
-            FormStep::Stay => {}
-        }
+    pub(super) fn update_palette(&mut self, form: CommandForm, action: Action) {
+        palette_key(self, form, form_key!(Action, action));
+    }
+}
+
+impl Palette for Console {
+    fn keep_form(&mut self, form: CommandForm) {
         self.overlay = Some(Overlay::Palette(Box::new(form)));
     }
 
-    pub(super) fn remember_form(&mut self, form: &CommandForm) {
+    fn remember_form(&mut self, form: &CommandForm) {
         self.last_form = Some((
             form.get(FieldKey::Team).unwrap_or_default().to_string(),
             form.get(FieldKey::Actor).map(str::to_string),
@@ -48,7 +31,7 @@ impl Console {
         ));
     }
 
-    pub(super) fn submit_form(&mut self, form: &mut CommandForm) {
+    fn submit_form(&mut self, form: &mut CommandForm) {
         use crate::form::FormMessage;
         let cmd = match form.command() {
             Ok(c) => c,
@@ -59,7 +42,7 @@ impl Console {
         };
         match self.submit(cmd.clone()) {
             Ok(()) => {
-                let when = self.sim.time();
+                let when = self.sim().time();
                 form.message = Some(FormMessage::Info(format!(
                     "Queued for {when}: {}. It applies when the clock moves (Esc, then n or Space); results appear below.",
                     cmd.summary()
@@ -69,13 +52,15 @@ impl Console {
             Err(r) => form.message = Some(FormMessage::Error(format!("Rejected: {r}."))),
         }
     }
+}
 
+impl Console {
     /// The catalog the palette chooses from, as things stand.
     pub fn catalog(&self) -> Catalog {
-        let reg = self.sim.registry();
+        let reg = self.sim().registry();
         let mut held: BTreeMap<String, Vec<Choice>> = BTreeMap::new();
         for t in &reg.teams {
-            let Some(v) = self.sim.team_view(&t.id) else { continue };
+            let Some(v) = self.sim().team_view(&t.id) else { continue };
             for i in &v.indicators {
                 for a in &i.held_by {
                     let list = held.entry(a.clone()).or_default();
@@ -89,7 +74,7 @@ impl Console {
         // Only the channels the engine would let each actor use.
         for a in &mut catalog.actors {
             if let Some(ix) = reg.actor_by_id.get(&a.id) {
-                a.channels = self.sim.channels(*ix);
+                a.channels = self.sim().channels(*ix);
             }
         }
         catalog

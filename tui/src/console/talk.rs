@@ -6,11 +6,11 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
-use ttx_engine::journal::Record;
 use ttx_engine::model::registry::ActorKind;
 use ttx_engine::talk::{MAX_SIGNATURE, Message, MessageChannel, Party, check_text};
+use ttx_protocol::{ClientMsg, Control};
 
-use super::{Console, HostRequest, Level, Overlay};
+use super::{Console, Level, Overlay, Session};
 use crate::chrome::{centered, popup};
 use crate::input::TextInput;
 use crate::keys::Action;
@@ -58,7 +58,7 @@ impl Console {
     /// are neither election offices, the public, nor the adversary.
     pub fn organisations(&self) -> Vec<String> {
         let mut out = vec![CONTROL_NAME.to_string()];
-        for a in &self.sim.registry().actors {
+        for a in &self.sim().registry().actors {
             let plain = !matches!(
                 a.kind,
                 ActorKind::Local | ActorKind::StateOffice | ActorKind::Public | ActorKind::Adversary
@@ -76,7 +76,7 @@ impl Console {
     }
 
     /// The server delivered a message (or the console starts with a resumed session's).
-    pub fn message_arrived(&mut self, m: Message) {
+    pub(super) fn message_arrived(&mut self, m: Message) {
         if self.messages.iter().any(|x| x.number == m.number) {
             return;
         }
@@ -105,15 +105,8 @@ impl Console {
                     self.overlay = Some(Overlay::Bookmark(input));
                     return;
                 }
-                if self.host.is_some() {
-                    self.requests.push(HostRequest::Bookmark(text.clone()));
-                } else {
-                    self.outbox.push(Record::Bookmark {
-                        tick: self.sim.now().0,
-                        time: self.clock().to_string(),
-                        text: text.clone(),
-                    });
-                }
+                let action = Control::Bookmark { text: text.clone() };
+                self.session.journal(ClientMsg::Control { id: 0, action }, None);
                 self.set_status(Level::Info, format!("Bookmarked {}: {text}", self.clock()));
                 return;
             }
@@ -132,8 +125,9 @@ impl Console {
     pub fn senders(&self) -> Vec<(Party, Option<String>, String)> {
         let mut out: Vec<(Party, Option<String>, String)> =
             self.organisations().into_iter().map(|o| (Party::Control, Some(o.clone()), o)).collect();
-        if self.host.is_none() {
-            for t in &self.sim.registry().teams {
+        if self.session.hosted().is_none() {
+            // In `ttx play` the room talks at one table: the facilitator records any team's.
+            for t in &self.sim().registry().teams {
                 out.push((Party::Team(t.id.clone()), None, format!("{} ({})", t.name, t.id)));
             }
         }
@@ -143,13 +137,13 @@ impl Console {
     /// Who a message written here may go to: a team; in `ttx play`, exercise control too.
     pub fn recipients(&self) -> Vec<(Party, String)> {
         let mut out: Vec<(Party, String)> = self
-            .sim
+            .sim()
             .registry()
             .teams
             .iter()
             .map(|t| (Party::Team(t.id.clone()), format!("{} ({})", t.name, t.id)))
             .collect();
-        if self.host.is_none() {
+        if self.session.hosted().is_none() {
             out.push((Party::Control, CONTROL_NAME.to_string()));
         }
         out
@@ -234,8 +228,8 @@ impl Console {
                 let (from, signed, _) = self.senders().get(c.from)?.clone();
                 let channel = MessageChannel::ALL[c.channel % MessageChannel::ALL.len()];
                 let text = c.text.text.trim().to_string();
-                if self.host.is_some() {
-                    self.requests.push(HostRequest::Message { to, channel, signed, text });
+                if let Some(h) = self.session.hosted_mut() {
+                    h.send(|id| ClientMsg::Message { id, to, channel, text, signed });
                     return None;
                 }
                 if from == to {
@@ -252,7 +246,7 @@ impl Console {
                 }
                 let m = Message {
                     number: self.messages.iter().map(|m| m.number).max().unwrap_or(0) + 1,
-                    tick: self.sim.now().0,
+                    tick: self.sim().now().0,
                     time: self.clock().to_string(),
                     from,
                     to,
@@ -261,7 +255,9 @@ impl Console {
                     text,
                 };
                 self.set_status(Level::Info, format!("Message #{} saved to the journal.", m.number));
-                self.outbox.push(Record::Message { message: m.clone() });
+                if let Session::Local(l) = &mut self.session {
+                    l.record_message(m.clone());
+                }
                 self.messages.push(m);
                 return None;
             }

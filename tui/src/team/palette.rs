@@ -6,7 +6,10 @@ use ttx_engine::command::CommandKind;
 use ttx_engine::view::{Directory, TeamView};
 
 use super::{Connection, Level, TeamConsole, TeamOverlay};
-use crate::form::{CampaignEntry, Catalog, Choice, CommandForm, FieldKey, FormKey, FormMessage, FormStep};
+use crate::form::{
+    CampaignEntry, Catalog, Choice, CommandForm, FieldKey, FormKey, FormMessage, Palette, form_key,
+    palette_key,
+};
 use crate::team_keys::TeamAction;
 
 /// The catalog a team's command forms choose from: [`Catalog::from_team_view`], the
@@ -49,41 +52,21 @@ impl TeamConsole {
         }
     }
 
-    pub(super) fn update_palette(&mut self, mut form: CommandForm, action: TeamAction) {
-        let key = match action {
-            TeamAction::Up => FormKey::Up,
-            TeamAction::Down => FormKey::Down,
-            TeamAction::Left => FormKey::Left,
-            TeamAction::Right => FormKey::Right,
-            TeamAction::NextField => FormKey::NextField,
-            TeamAction::PrevField => FormKey::PrevField,
-            TeamAction::Select => FormKey::Select,
-            TeamAction::Submit => FormKey::Submit,
-            TeamAction::Toggle => FormKey::Toggle,
-            TeamAction::Input(c) => FormKey::Input(c),
-            TeamAction::Backspace => FormKey::Backspace,
-            TeamAction::Close => FormKey::Close,
-            _ => {
-                self.overlay = Some(TeamOverlay::Palette(Box::new(form)));
-                return;
-            }
-        };
-        match form.key(key) {
-            FormStep::Close => {
-                self.remember_form(&form);
-                return;
-            }
-            FormStep::Submit => self.submit_form(&mut form),
-            FormStep::Stay => {}
-        }
+    pub(super) fn update_palette(&mut self, form: CommandForm, action: TeamAction) {
+        palette_key(self, form, form_key!(TeamAction, action));
+    }
+}
+
+impl Palette for TeamConsole {
+    fn keep_form(&mut self, form: CommandForm) {
         self.overlay = Some(TeamOverlay::Palette(Box::new(form)));
     }
 
-    pub(super) fn remember_form(&mut self, form: &CommandForm) {
+    fn remember_form(&mut self, form: &CommandForm) {
         self.last_form = Some((form.get(FieldKey::Actor).map(str::to_string), form.kind()));
     }
 
-    pub(super) fn submit_form(&mut self, form: &mut CommandForm) {
+    fn submit_form(&mut self, form: &mut CommandForm) {
         if let Connection::Refused(why) = &self.connection {
             form.message =
                 Some(FormMessage::Error(format!("Not sent: the server refused this console ({why}).")));
@@ -108,7 +91,9 @@ impl TeamConsole {
         form.message = Some(FormMessage::Info(format!("Sent: {}; {when}.", cmd.summary())));
         self.remember_form(form);
     }
+}
 
+impl TeamConsole {
     pub(super) fn open_palette(&mut self, kind: Option<CommandKind>) {
         let cat = team_catalog(&self.view, &self.directory);
         if cat.actors.is_empty() && !cat.template_cell {

@@ -4,57 +4,9 @@
 use ttx_engine::ETime;
 use ttx_engine::command::{Command, CommandOutcome};
 use ttx_engine::time::Clock;
+use ttx_protocol::{ServerMsg, TeamCommand, TeamCommandState};
 
 use super::{DebriefOut, Level, REQUESTS_KEPT, TeamConsole};
-
-/// The server's answer to a command, as the caller received it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Answer {
-    /// The command is in the journal and applies at `time`.
-    Accepted {
-        /// The console's number for it.
-        id: u64,
-        /// The simulation's sequence number (matches the team's outcomes).
-        seq: u64,
-        /// When it applies.
-        time: String,
-    },
-    /// The command was refused and not recorded.
-    Refused {
-        /// The console's number for it.
-        id: u64,
-        /// Why.
-        message: String,
-    },
-    /// An inject from a template waits for the facilitator's approval.
-    Held {
-        /// The console's number for it.
-        id: u64,
-        /// Its number in the approval queue.
-        pending: u64,
-    },
-    /// A hot-wash item, feedback form or cancel was recorded.
-    Done {
-        /// The console's number for it.
-        id: u64,
-        /// What the server said.
-        message: String,
-    },
-    /// The facilitator decided on a held inject.
-    Decision {
-        /// Its number in the approval queue.
-        pending: u64,
-        /// Approved (then recorded with `seq`) or denied.
-        approved: bool,
-        /// Sequence number, when approved.
-        seq: Option<u64>,
-        /// The facilitator's reason, when denied.
-        reason: Option<String>,
-    },
-    /// The connection broke before these commands were answered: they may or may not
-    /// have been recorded.
-    Unconfirmed(Vec<u64>),
-}
 
 /// Where one of the console's commands stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -78,6 +30,20 @@ pub enum RequestState {
     Unconfirmed,
     /// Taken back before it applied (sequence number).
     Cancelled(u64),
+}
+
+impl From<TeamCommandState> for RequestState {
+    /// The server's record of a command, as the console lists it (an empty time: not said).
+    fn from(state: TeamCommandState) -> RequestState {
+        match state {
+            TeamCommandState::Accepted { seq, time } => {
+                RequestState::Accepted { seq, time: Some(time).filter(|t| !t.is_empty()) }
+            }
+            TeamCommandState::Held { pending } => RequestState::Held(pending),
+            TeamCommandState::Denied { reason, .. } => RequestState::Denied(reason),
+            TeamCommandState::Cancelled { seq } => RequestState::Cancelled(seq),
+        }
+    }
 }
 
 /// A command this console sent.
@@ -144,7 +110,7 @@ impl TeamConsole {
     /// console's own entries for the same commands; what only this console knows stays: commands
     /// still waiting for an answer, refused, or unanswered when the connection broke (one the
     /// server recorded under the same command is taken as recorded).
-    pub fn restore(&mut self, history: Vec<(Command, ETime, RequestState)>, confidence_low: Option<f64>) {
+    pub fn restore(&mut self, history: Vec<TeamCommand>, confidence_low: Option<f64>) {
         if confidence_low.is_some() {
             self.confidence_low = confidence_low;
         }
@@ -155,7 +121,8 @@ impl TeamConsole {
             })
             .collect();
         let mut merged: Vec<Request> = Vec::new();
-        for (command, at, state) in history {
+        for TeamCommand { command, at, state } in history {
+            let state = RequestState::from(state);
             let mut id = 0;
             if let Some(i) =
                 local.iter().position(|r| r.state == RequestState::Unconfirmed && r.command == command)
@@ -172,15 +139,16 @@ impl TeamConsole {
         self.requests = merged;
     }
 
-    /// Takes the server's answer to a command.
-    pub fn answer(&mut self, a: Answer) {
-        let (text, level) = match a {
-            Answer::Accepted { id, seq, time } => {
+    /// Takes the server's answer to one of the console's requests (`ack`, `refused`, `held`,
+    /// `done`, `decision`); other messages are not answers and change nothing here.
+    pub fn answer(&mut self, msg: ServerMsg) {
+        let (text, level) = match msg {
+            ServerMsg::Ack { id, seq, time, .. } => {
                 let Some(r) = self.request_mut(id) else { return };
                 r.state = RequestState::Accepted { seq, time: Some(time.clone()) };
                 (format!("Accepted: {}. It applies at {time}.", r.command.summary()), Level::Info)
             }
-            Answer::Done { id, message } => {
+            ServerMsg::Done { id, message } => {
                 if !self.debrief_sent.contains(&id) {
                     return;
                 }
@@ -188,16 +156,16 @@ impl TeamConsole {
                 self.settle_cancel(&message);
                 (format!("Recorded: {message}."), Level::Info)
             }
-            Answer::Refused { id, message } if self.debrief_sent.contains(&id) => {
+            ServerMsg::Refused { id, message, .. } if self.debrief_sent.contains(&id) => {
                 self.debrief_sent.retain(|x| *x != id);
                 (format!("Not recorded: {message}."), Level::Error)
             }
-            Answer::Refused { id, message } => {
+            ServerMsg::Refused { id, message, .. } => {
                 let Some(r) = self.request_mut(id) else { return };
                 r.state = RequestState::Refused(message.clone());
                 (format!("Refused: {}: {message}.", r.command.summary()), Level::Error)
             }
-            Answer::Held { id, pending } => {
+            ServerMsg::Held { id, pending } => {
                 let Some(r) = self.request_mut(id) else { return };
                 r.state = RequestState::Held(pending);
                 (
@@ -208,7 +176,7 @@ impl TeamConsole {
                     Level::Warn,
                 )
             }
-            Answer::Decision { pending, approved, seq, reason } => {
+            ServerMsg::Decision { pending, approved, seq, reason } => {
                 let Some(r) = self.requests.iter_mut().rev().find(|r| r.state == RequestState::Held(pending))
                 else {
                     return;
@@ -231,28 +199,29 @@ impl TeamConsole {
                     )
                 }
             }
-            Answer::Unconfirmed(ids) => {
-                let mut n = 0;
-                for r in
-                    self.requests.iter_mut().filter(|r| ids.contains(&r.id) && r.state == RequestState::Sent)
-                {
-                    r.state = RequestState::Unconfirmed;
-                    n += 1;
-                }
-                if n == 0 {
-                    return;
-                }
-                (
-                    format!(
-                        "{n} command{} had no answer before the connection broke: check your commands (4) before sending again.",
-                        if n == 1 { "" } else { "s" }
-                    ),
-                    Level::Warn,
-                )
-            }
+            _ => return,
         };
         self.note_on_form(&text, level);
         self.set_status(level, text);
+    }
+
+    /// The connection broke before these requests were answered: they may or may not have
+    /// been recorded.
+    pub fn unconfirmed(&mut self, ids: &[u64]) {
+        let mut n = 0;
+        for r in self.requests.iter_mut().filter(|r| ids.contains(&r.id) && r.state == RequestState::Sent) {
+            r.state = RequestState::Unconfirmed;
+            n += 1;
+        }
+        if n == 0 {
+            return;
+        }
+        let text = format!(
+            "{n} command{} had no answer before the connection broke: check your commands (4) before sending again.",
+            if n == 1 { "" } else { "s" }
+        );
+        self.note_on_form(&text, Level::Warn);
+        self.set_status(Level::Warn, text);
     }
 
     /// A cancel was carried out: the command it took back is marked so.
