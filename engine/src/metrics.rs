@@ -95,9 +95,9 @@ impl DwellSurvival {
         let target = 1.0 - f64::from(p.min(100)) / 100.0;
         let max = self.obs.iter().map(|o| o.0).max()?;
         // The estimate needs only how many compromises are detected and how many leave at
-        // each hour, in hour order: counted in one pass when the hours are few (a run's are
-        // bounded by its clock), sorted otherwise.
-        if max as usize <= COUNTED_HOURS.max(4 * self.obs.len()) {
+        // each hour, in hour order: counted in one pass when there are many compromises for
+        // the hours they span (a large run's), sorted otherwise.
+        if (max as usize) < 4 * self.obs.len() {
             self.counted(max, target)
         } else {
             self.sorted(target)
@@ -124,9 +124,6 @@ impl DwellSurvival {
         kaplan_meier(groups, self.obs.len(), target)
     }
 }
-
-/// Hours up to which [`DwellSurvival::percentile`] counts by hour rather than sorts.
-const COUNTED_HOURS: usize = 1 << 14;
 
 /// The first hour at which the Kaplan-Meier survival of `n` compromises falls to `target` or
 /// below, given (hour, detected, leaving) for each hour with any, in hour order.
