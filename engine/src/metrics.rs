@@ -97,11 +97,7 @@ impl DwellSurvival {
         // The estimate needs only how many compromises are detected and how many leave at
         // each hour, in hour order: counted in one pass when there are many compromises for
         // the hours they span (a large run's), sorted otherwise.
-        if (max as usize) < 4 * self.obs.len() {
-            self.counted(max, target)
-        } else {
-            self.sorted(target)
-        }
+        if (max as usize) < 4 * self.obs.len() { self.counted(max, target) } else { self.sorted(target) }
     }
 
     /// [`DwellSurvival::percentile`] by counting compromises per hour up to `max`.

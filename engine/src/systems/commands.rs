@@ -52,7 +52,8 @@ impl CommandQueue {
     pub fn submit(&mut self, reg: &Registry, tick: Tick, issuer: Issuer, command: Command) -> u64 {
         let seq = self.next_external;
         self.next_external += 1;
-        self.pending.insert((tick.0, issuer_rank(reg, &issuer), seq), Queued::Given(Box::new((issuer, command))));
+        self.pending
+            .insert((tick.0, issuer_rank(reg, &issuer), seq), Queued::Given(Box::new((issuer, command))));
         seq
     }
 

@@ -360,9 +360,7 @@ fn harden(
         _ => return,
     };
     for &asset in &reg.actor(a).assets {
-        if !targets.kinds.contains(&reg.asset(asset).kind)
-            || plan.planned.responded(asset, code)
-        {
+        if !targets.kinds.contains(&reg.asset(asset).kind) || plan.planned.responded(asset, code) {
             continue;
         }
         let Some(p) = core.posture(asset) else { continue };

@@ -281,8 +281,7 @@ fn send(
 /// by hour (a share's arrival hours span its channel's latency range, far fewer than the
 /// members of a large audience), or a stable sort when the hours are spread wide.
 fn by_arrival(arrivals: &[(Tick, ActorIx)], per_hour: &mut Vec<u32>) -> Vec<(Tick, ActorIx)> {
-    let (Some(lo), Some(hi)) =
-        (arrivals.iter().map(|a| a.0.0).min(), arrivals.iter().map(|a| a.0.0).max())
+    let (Some(lo), Some(hi)) = (arrivals.iter().map(|a| a.0.0).min(), arrivals.iter().map(|a| a.0.0).max())
     else {
         return Vec::new();
     };
