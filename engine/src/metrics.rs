@@ -964,7 +964,7 @@ mod tests {
             x ^= x << 13;
             x ^= x >> 7;
             x ^= x << 17;
-            km.add((x % 300) as u32, x % 5 != 0);
+            km.add((x % 300) as u32, !x.is_multiple_of(5));
         }
         km.add(0, false);
         km.add(299, true);
