@@ -92,31 +92,50 @@ impl DwellSurvival {
     /// whole hour at which the estimated share still undetected falls to `1 - p/100` or below.
     /// None when it never does within what was observed (too many compromises censored).
     pub fn percentile(&mut self, p: u32) -> Option<f64> {
-        // Events before censorings at the same hour: the usual convention.
-        self.obs.sort_unstable_by_key(|&(h, detected)| (h, !detected));
         let target = 1.0 - f64::from(p.min(100)) / 100.0;
-        let mut at_risk = self.obs.len();
-        let mut survival = 1.0f64;
-        let mut k = 0;
-        while k < self.obs.len() {
-            let h = self.obs[k].0;
-            let mut events = 0usize;
-            let mut leaving = 0usize;
-            while k < self.obs.len() && self.obs[k].0 == h {
-                events += usize::from(self.obs[k].1);
-                leaving += 1;
-                k += 1;
-            }
-            if events > 0 {
-                survival *= 1.0 - events as f64 / at_risk as f64;
-                if survival <= target + 1e-12 {
-                    return Some(f64::from(h));
-                }
-            }
-            at_risk -= leaving;
-        }
-        None
+        let max = self.obs.iter().map(|o| o.0).max()?;
+        // The estimate needs only how many compromises are detected and how many leave at
+        // each hour, in hour order: counted in one pass when there are many compromises for
+        // the hours they span (a large run's), sorted otherwise.
+        if (max as usize) < 4 * self.obs.len() { self.counted(max, target) } else { self.sorted(target) }
     }
+
+    /// [`DwellSurvival::percentile`] by counting compromises per hour up to `max`.
+    fn counted(&self, max: u32, target: f64) -> Option<f64> {
+        let mut by_hour = vec![(0u32, 0u32); max as usize + 1];
+        for &(h, detected) in &self.obs {
+            let slot = &mut by_hour[h as usize];
+            slot.0 += u32::from(detected);
+            slot.1 += 1;
+        }
+        let groups = by_hour.iter().enumerate().filter(|(_, g)| g.1 > 0);
+        kaplan_meier(groups.map(|(h, &(e, l))| (h as u32, e as usize, l as usize)), self.obs.len(), target)
+    }
+
+    /// [`DwellSurvival::percentile`] by sorting the compromises by hour.
+    fn sorted(&mut self, target: f64) -> Option<f64> {
+        self.obs.sort_unstable_by_key(|&(h, _)| h);
+        let groups =
+            self.obs.chunk_by(|a, b| a.0 == b.0).map(|g| (g[0].0, g.iter().filter(|o| o.1).count(), g.len()));
+        kaplan_meier(groups, self.obs.len(), target)
+    }
+}
+
+/// The first hour at which the Kaplan-Meier survival of `n` compromises falls to `target` or
+/// below, given (hour, detected, leaving) for each hour with any, in hour order.
+fn kaplan_meier(groups: impl Iterator<Item = (u32, usize, usize)>, n: usize, target: f64) -> Option<f64> {
+    let mut at_risk = n;
+    let mut survival = 1.0f64;
+    for (h, events, leaving) in groups {
+        if events > 0 {
+            survival *= 1.0 - events as f64 / at_risk as f64;
+            if survival <= target + 1e-12 {
+                return Some(f64::from(h));
+            }
+        }
+        at_risk -= leaving;
+    }
+    None
 }
 
 /// The counters systems update.
@@ -933,5 +952,37 @@ mod tests {
         assert_eq!(overlap(0, 10, 5, 20), 5);
         assert_eq!(overlap(0, 10, 10, 20), 0);
         assert_eq!(overlap(5, 6, 0, 20), 1);
+    }
+
+    /// Counting by hour and sorting give the same estimate, ties and censorings included.
+    #[test]
+    fn dwell_percentiles_by_counting_and_by_sorting_agree() {
+        let mut km = DwellSurvival::default();
+        // A fixed pseudo-random mix of hours (with many ties) and detections.
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..500 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            km.add((x % 300) as u32, !x.is_multiple_of(5));
+        }
+        km.add(0, false);
+        km.add(299, true);
+        let max = 299;
+        for p in [0, 10, 25, 50, 75, 90, 99, 100] {
+            let target = 1.0 - f64::from(p) / 100.0;
+            let counted = km.counted(max, target);
+            assert_eq!(counted, km.sorted(target), "p{p}");
+            assert_eq!(km.percentile(p), counted, "p{p}");
+        }
+        // Mostly censored: the estimate never reaches the median.
+        let mut few = DwellSurvival::default();
+        few.add(10, true);
+        for h in 0..9 {
+            few.add(h * 20, false);
+        }
+        assert_eq!(few.counted(160, 0.5), None);
+        assert_eq!(few.sorted(0.5), None);
+        assert_eq!(DwellSurvival::default().percentile(50), None);
     }
 }

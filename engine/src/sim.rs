@@ -155,16 +155,21 @@ fn install_state(
 
     // EI-ISAC membership: listed, or a fixed draw per actor, so a higher share only adds members.
     let sharing = &reg.spec.sharing;
+    let isac_draws: Vec<Option<f64>> = reg
+        .actors
+        .iter()
+        .map(|a| {
+            matches!(a.kind, ActorKind::Local | ActorKind::StateOffice)
+                .then(|| streams.fixed_uniform(&["isac_member", &a.id]))
+        })
+        .collect();
     let members: Vec<bool> = reg
         .actors
         .iter()
-        .map(|a| match a.kind {
-            ActorKind::Local => a
-                .isac_listed
-                .unwrap_or_else(|| streams.fixed_uniform(&["isac_member", &a.id]) < sharing.isac_membership),
-            ActorKind::StateOffice => {
-                streams.fixed_uniform(&["isac_member", &a.id]) < sharing.state_isac_membership
-            }
+        .zip(&isac_draws)
+        .map(|(a, draw)| match (a.kind, *draw) {
+            (ActorKind::Local, Some(u)) => a.isac_listed.unwrap_or(u < sharing.isac_membership),
+            (ActorKind::StateOffice, Some(u)) => u < sharing.state_isac_membership,
             _ => false,
         })
         .collect();
@@ -174,7 +179,7 @@ fn install_state(
     h.u64(scenario_hash).u64(seed);
     world.insert_resource(RunRecord { digest: Digest(h.finish()), ..RunRecord::default() });
     world.insert_resource(Reg(Arc::clone(reg)));
-    world.insert_resource(Seeded { streams, members });
+    world.insert_resource(Seeded { streams, members, isac_draws });
     world.insert_resource(Now(Tick(0)));
     world.insert_resource(Staffing(staffed));
     world.insert_resource(Calendar::<CampaignEvent>::new(ticks));

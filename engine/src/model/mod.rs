@@ -281,6 +281,10 @@ pub struct Seeded {
     pub streams: Streams,
     /// EI-ISAC membership per actor.
     pub members: Vec<bool>,
+    /// Per actor, the fixed draw (`fixed_uniform(["isac_member", id])`) that decides a local's
+    /// or a state office's membership, kept for campaigns that order their targets by it
+    /// (none for other actors: drawn when asked).
+    pub isac_draws: Vec<Option<f64>>,
 }
 
 /// The tick being processed.

@@ -76,7 +76,8 @@ fn start(
     match info.spec.targets.as_ref().map(|t| t.prefer).unwrap_or_default() {
         TargetPreference::Random => {}
         TargetPreference::Largest => {
-            order.sort_by(|a, b| core.voters_of(*b).cmp(&core.voters_of(*a)).then(a.cmp(b)));
+            // Every key differs (the asset breaks ties), so an unstable sort gives the one order.
+            order.sort_unstable_by_key(|a| (std::cmp::Reverse(core.voters_of(*a)), *a));
         }
         TargetPreference::NonMembers => {
             // Non-members first, without letting a sharing knob decide who is targeted: first
@@ -86,7 +87,7 @@ fn start(
             // decides membership. At any `isac_membership` the drawn non-members lead, and
             // raising it turns some of the same targets into members instead of sending the
             // adversary elsewhere, so it cannot shift the denominator of warned_before_targeted.
-            let rng = core.seeded.streams;
+            let (rng, draws) = (core.seeded.streams, &core.seeded.isac_draws);
             order.sort_by_cached_key(|a| {
                 let owner = reg.actor(reg.asset(*a).owner);
                 let group = match (owner.isac_listed, owner.kind) {
@@ -96,7 +97,8 @@ fn start(
                     (Some(true), _) => 3,
                 };
                 // A uniform in [0, 1): its bits order like the number.
-                let u = rng.fixed_uniform(&["isac_member", &owner.id]).to_bits();
+                let draw = draws.get(reg.asset(*a).owner.ix()).copied().flatten();
+                let u = draw.unwrap_or_else(|| rng.fixed_uniform(&["isac_member", &owner.id])).to_bits();
                 (group, std::cmp::Reverse(u))
             });
         }

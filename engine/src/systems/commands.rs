@@ -29,10 +29,12 @@ pub struct CommandQueue {
     pub outcomes: Vec<CommandOutcome>,
 }
 
-/// What waits in the queue: a command as given, or a doctrine's order by index.
+/// What waits in the queue: a command as given, or a doctrine's order by index. A command is
+/// boxed so that the queue's entries stay small: inserting and taking them moves entries
+/// within the map's nodes, and a national run queues thousands of orders.
 #[derive(Clone)]
 enum Queued {
-    Given(Issuer, Command),
+    Given(Box<(Issuer, Command)>),
     Order(Order),
 }
 
@@ -50,7 +52,8 @@ impl CommandQueue {
     pub fn submit(&mut self, reg: &Registry, tick: Tick, issuer: Issuer, command: Command) -> u64 {
         let seq = self.next_external;
         self.next_external += 1;
-        self.pending.insert((tick.0, issuer_rank(reg, &issuer), seq), Queued::Given(issuer, command));
+        self.pending
+            .insert((tick.0, issuer_rank(reg, &issuer), seq), Queued::Given(Box::new((issuer, command))));
         seq
     }
 
@@ -58,7 +61,7 @@ impl CommandQueue {
     pub fn schedule_doctrine(&mut self, tick: Tick, command: Command) {
         let seq = self.next_internal;
         self.next_internal += 1;
-        self.pending.insert((tick.0, u32::MAX, seq), Queued::Given(Issuer::Doctrine, command));
+        self.pending.insert((tick.0, u32::MAX, seq), Queued::Given(Box::new((Issuer::Doctrine, command))));
     }
 
     /// Queues a doctrine's order, named by index (in sequence with its commands).
@@ -76,7 +79,7 @@ impl CommandQueue {
             .find(|(k, q)| k.0 == tick.0 && k.2 == seq && matches!(q, Queued::Given(..)))
             .map(|(k, _)| *k)?;
         match self.pending.remove(&key)? {
-            Queued::Given(issuer, command) => Some((issuer, command)),
+            Queued::Given(given) => Some(*given),
             Queued::Order(_) => None,
         }
     }
@@ -89,7 +92,7 @@ impl CommandQueue {
     /// External commands waiting (for views).
     pub fn waiting(&self) -> impl Iterator<Item = (Tick, &Issuer, &Command)> {
         self.pending.iter().filter_map(|(k, q)| match q {
-            Queued::Given(i, c) if k.1 != u32::MAX => Some((Tick(k.0), i, c)),
+            Queued::Given(given) if k.1 != u32::MAX => Some((Tick(k.0), &given.0, &given.1)),
             _ => None,
         })
     }
@@ -131,7 +134,7 @@ pub fn apply_commands(
     let due = queue.take_due(now);
     for (seq, queued) in due {
         let (issuer, command) = match queued {
-            Queued::Given(issuer, command) => (issuer, command),
+            Queued::Given(given) => *given,
             // A doctrine's order goes by index, unless its scenario keeps what teams ordered.
             Queued::Order(order) if !core.reg().tracks_commands => {
                 apply_order(&mut core, order);

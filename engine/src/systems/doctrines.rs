@@ -31,8 +31,33 @@ use crate::time::Tick;
 #[derive(Resource, Clone, Default)]
 pub struct Planned {
     shares: BTreeSet<(ActorIx, CampaignIx, Channel)>,
-    responses: BTreeSet<(ActorIx, AssetIx, u8)>,
+    /// Responses planned for each asset, one bit per response code. Only an asset's owner
+    /// plans responses for it, so the asset and the code name a response.
+    responses: Vec<u16>,
     once: BTreeSet<(ActorIx, u32, u8)>,
+}
+
+impl Planned {
+    /// Whether a response was planned for an asset.
+    fn responded(&self, asset: AssetIx, code: u8) -> bool {
+        self.responses.get(asset.ix()).is_some_and(|b| b & Self::bit(code) != 0)
+    }
+
+    /// Marks a response planned; false if it already was.
+    fn plan_response(&mut self, asset: AssetIx, code: u8) -> bool {
+        if self.responses.len() <= asset.ix() {
+            self.responses.resize(asset.ix() + 1, 0);
+        }
+        let bits = &mut self.responses[asset.ix()];
+        let new = *bits & Self::bit(code) == 0;
+        *bits |= Self::bit(code);
+        new
+    }
+
+    fn bit(code: u8) -> u16 {
+        debug_assert!(code < 16, "response code {code} needs a wider mask");
+        1 << (code & 15)
+    }
 }
 
 struct Plan<'a> {
@@ -70,15 +95,16 @@ impl Plan<'_> {
         );
     }
 
-    fn order(&mut self, actor: ActorIx, asset: AssetIx, code: u8, hours: f64, order: Order) {
-        if self.planned.responses.insert((actor, asset, code)) {
+    fn order(&mut self, asset: AssetIx, code: u8, hours: f64, order: Order) {
+        if self.planned.plan_response(asset, code) {
             let t = self.at(hours);
             self.queue.schedule_order(t, order);
         }
     }
 
-    fn respond(&mut self, actor: ActorIx, asset: AssetIx, code: u8, hours: f64, cmd: Command) {
-        if self.planned.responses.insert((actor, asset, code)) {
+    /// Plans a response of an asset's owner.
+    fn respond(&mut self, asset: AssetIx, code: u8, hours: f64, cmd: Command) {
+        if self.planned.plan_response(asset, code) {
             let t = self.at(hours);
             self.queue.schedule_doctrine(t, cmd);
         }
@@ -223,14 +249,14 @@ fn on_detection(core: &CoreRead, reg: &Registry, plan: &mut Plan, det: &Detectio
     let asset_id = reg.asset(asset).id.clone();
     if d.request_onsite {
         let cmd = Command::RequestOnsite { actor: id(), asset: asset_id.clone() };
-        plan.respond(owner, asset, 1, d.respond_h, cmd);
+        plan.respond(asset, 1, d.respond_h, cmd);
     }
     if d.restore_on_detect {
         let cmd = Command::Restore { actor: id(), asset: asset_id };
-        plan.respond(owner, asset, 2, d.respond_h + 1.0, cmd);
+        plan.respond(asset, 2, d.respond_h + 1.0, cmd);
     } else if d.isolate_on_detect {
         let cmd = Command::Isolate { actor: id(), asset: asset_id };
-        plan.respond(owner, asset, 3, d.respond_h, cmd);
+        plan.respond(asset, 3, d.respond_h, cmd);
     }
 }
 
@@ -247,7 +273,7 @@ fn on_went_down(core: &CoreRead, reg: &Registry, plan: &mut Plan, w: &WentDown) 
     let id = || info.id.clone();
     if w.cause == DownCause::Attack && d.restore_on_detect && kind != AssetKind::ResultsWebsite {
         let cmd = Command::Restore { actor: id(), asset: reg.asset(w.asset).id.clone() };
-        plan.respond(owner, w.asset, 2, d.respond_h, cmd);
+        plan.respond(w.asset, 2, d.respond_h, cmd);
     }
     if kind == AssetKind::Pollbook && info.kind == ActorKind::Local {
         let t = core.time(plan.now);
@@ -255,10 +281,10 @@ fn on_went_down(core: &CoreRead, reg: &Registry, plan: &mut Plan, w: &WentDown) 
             let paper = core.posture(w.asset).is_some_and(|p| p.paper_fallback);
             if paper {
                 let cmd = Command::SwitchToPaper { actor: id(), jurisdiction: id() };
-                plan.respond(owner, w.asset, 4, 1.0, cmd);
+                plan.respond(w.asset, 4, 1.0, cmd);
             }
             let cmd = Command::ExtendHours { actor: id(), jurisdiction: id(), hours: 2 };
-            plan.respond(owner, w.asset, 5, 2.0, cmd);
+            plan.respond(w.asset, 5, 2.0, cmd);
         }
     }
 }
@@ -334,9 +360,7 @@ fn harden(
         _ => return,
     };
     for &asset in &reg.actor(a).assets {
-        if !targets.kinds.contains(&reg.asset(asset).kind)
-            || plan.planned.responses.contains(&(a, asset, code))
-        {
+        if !targets.kinds.contains(&reg.asset(asset).kind) || plan.planned.responded(asset, code) {
             continue;
         }
         let Some(p) = core.posture(asset) else { continue };
@@ -345,7 +369,7 @@ fn harden(
             continue;
         }
         let order = if code == 10 { Order::Patch(a, asset) } else { Order::EnforceMfa(a, asset) };
-        plan.order(a, asset, code, hours, order);
+        plan.order(asset, code, hours, order);
     }
 }
 
@@ -375,10 +399,17 @@ impl Order {
 
     /// [`Command::summary`] of the command it stands for.
     pub fn summary(self, reg: &Registry) -> String {
-        match self {
-            Order::Patch(a, x) => format!("{}: patch {}", reg.actor(a).id, reg.asset(x).id),
-            Order::EnforceMfa(a, x) => format!("{}: enforce MFA on {}", reg.actor(a).id, reg.asset(x).id),
-        }
+        // Put together by hand rather than by `format!`: a national run logs thousands.
+        let (a, x, verb) = match self {
+            Order::Patch(a, x) => (a, x, ": patch "),
+            Order::EnforceMfa(a, x) => (a, x, ": enforce MFA on "),
+        };
+        let (actor, asset) = (&reg.actor(a).id, &reg.asset(x).id);
+        let mut out = String::with_capacity(actor.len() + verb.len() + asset.len());
+        out.push_str(actor);
+        out.push_str(verb);
+        out.push_str(asset);
+        out
     }
 
     fn actor(self) -> ActorIx {

@@ -135,7 +135,7 @@ fn investigation_day(core: &mut Core, eo: &mut Eo, orders: &mut MessageWriter<Sh
         .map(|x| reg.asset(x.asset).owner)
         .filter(|o| !eo.investigations.get(&c).is_some_and(|i| i.notified.contains(o)))
         .collect();
-    victims.sort();
+    victims.sort_unstable();
     victims.dedup();
     if victims.is_empty() {
         return;

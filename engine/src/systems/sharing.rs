@@ -112,6 +112,10 @@ fn schedule_hunts(
 #[derive(Default)]
 pub struct SharingScratch {
     recipients: Vec<ActorIx>,
+    /// A share's arrivals in audience order, before they are put in arrival order.
+    arrivals: Vec<(Tick, ActorIx)>,
+    /// Arrivals per hour, for putting them in arrival order.
+    per_hour: Vec<u32>,
     /// By campaign, for the tick being processed: whether any of its intruders holds a
     /// foothold its victim has not detected (none: not asked yet this tick).
     hidden: Vec<Option<bool>>,
@@ -149,7 +153,7 @@ pub fn run_sharing(
             continue;
         }
         if reg.spec.sharing.channels.get(o.channel).enabled {
-            send(&mut core, &reg, o, &mut scratch.recipients, &mut alerts, &mut deliveries);
+            send(&mut core, &reg, o, &mut scratch, &mut alerts, &mut deliveries);
         }
     }
     let now = core.now();
@@ -197,12 +201,13 @@ fn send(
     core: &mut Core,
     reg: &Registry,
     o: ShareOrder,
-    recipients: &mut Vec<ActorIx>,
+    scratch: &mut SharingScratch,
     alerts: &mut Alerts,
     deliveries: &mut Calendar<Delivery>,
 ) {
     let now = core.now();
     let spec = reg.spec.sharing.channels.get(o.channel);
+    let recipients = &mut scratch.recipients;
     audience(reg, &core.seeded.members, o.from, o.channel, o.to, recipients);
     let ind = &core.indicators.0[o.indicator.ix()];
     let (campaign, serial, origin) = (ind.campaign, ind.serial, ind.origin);
@@ -219,13 +224,16 @@ fn send(
     let extra = if o.channel == Channel::OdniToDhs { reg.spec.sharing.tearline_h.max(0.0) } else { 0.0 };
     // A member already holding the indicator learns nothing from it: its draws are never
     // needed, and no one else's depend on them.
-    let mut pending: Vec<(Tick, ActorIx)> = recipients
-        .iter()
-        .filter(|&&r| !core.knows(r).is_some_and(|k| k.holds(o.indicator)))
-        .filter_map(|&r| Alert::arrival(key, r, spec).map(|h| (core.later(f64::from(h) + extra), r)))
-        .collect();
-    // The sort is stable, so each hour's members keep the audience's order.
-    pending.sort_by_key(|&(t, _)| t);
+    let arrivals = &mut scratch.arrivals;
+    arrivals.clear();
+    arrivals.extend(
+        recipients
+            .iter()
+            .filter(|&&r| !core.knows(r).is_some_and(|k| k.holds(o.indicator)))
+            .filter_map(|&r| Alert::arrival(key, r, spec).map(|h| (core.later(f64::from(h) + extra), r))),
+    );
+    // Each hour's members keep the audience's order.
+    let pending = by_arrival(arrivals, &mut scratch.per_hour);
     let ix = alerts.0.len() as u32;
     let mut start = 0;
     for hour in pending.chunk_by(|a, b| a.0 == b.0) {
@@ -267,6 +275,41 @@ fn send(
             recipients: recipients.len() as u32,
         },
     );
+}
+
+/// Arrivals in arrival order, those of one hour in the order given: a stable counting sort
+/// by hour (a share's arrival hours span its channel's latency range, far fewer than the
+/// members of a large audience), or a stable sort when the hours are spread wide.
+fn by_arrival(arrivals: &[(Tick, ActorIx)], per_hour: &mut Vec<u32>) -> Vec<(Tick, ActorIx)> {
+    let (Some(lo), Some(hi)) = (arrivals.iter().map(|a| a.0.0).min(), arrivals.iter().map(|a| a.0.0).max())
+    else {
+        return Vec::new();
+    };
+    let span = (hi - lo) as usize + 1;
+    if span > 4 * arrivals.len() + 64 {
+        let mut sorted = arrivals.to_vec();
+        sorted.sort_by_key(|&(t, _)| t);
+        return sorted;
+    }
+    // Where each hour's arrivals start in the output.
+    per_hour.clear();
+    per_hour.resize(span, 0);
+    for a in arrivals {
+        per_hour[(a.0.0 - lo) as usize] += 1;
+    }
+    let mut start = 0;
+    for n in per_hour.iter_mut() {
+        let here = *n;
+        *n = start;
+        start += here;
+    }
+    let mut sorted = vec![(Tick(0), ActorIx(0)); arrivals.len()];
+    for &a in arrivals {
+        let slot = &mut per_hour[(a.0.0 - lo) as usize];
+        sorted[*slot as usize] = a;
+        *slot += 1;
+    }
+    sorted
 }
 
 /// A member receives a share: it learns the indicator (unless it already holds it), and
@@ -312,4 +355,29 @@ fn arrive(
             sent: d.sent,
         },
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Both ways of putting arrivals in order give what a stable sort by hour gives.
+    #[test]
+    fn arrivals_are_ordered_by_hour_keeping_audience_order() {
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |m: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % m
+        };
+        let mut per_hour = Vec::new();
+        for (n, spread) in [(0, 1), (1, 1), (500, 30), (500, 1), (20, 100_000)] {
+            let arrivals: Vec<(Tick, ActorIx)> =
+                (0..n).map(|i| (Tick(1_000 + next(spread) as u32), ActorIx(i))).collect();
+            let mut expected = arrivals.clone();
+            expected.sort_by_key(|&(t, _)| t);
+            assert_eq!(by_arrival(&arrivals, &mut per_hour), expected, "{n} arrivals over {spread} hours");
+        }
+    }
 }
