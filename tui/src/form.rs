@@ -600,7 +600,7 @@ impl CommandForm {
                 values.push((f.name, v));
             }
         }
-        spec.build(actor.as_deref(), values)
+        spec.build(actor.as_deref(), values).map_err(|e| e.to_string())
     }
 
     /// One argument's value as the command's JSON holds it (None: left out).
@@ -620,7 +620,7 @@ impl CommandForm {
                 Some(v) => Value::from(v),
                 None => return Ok(None),
             },
-            other => other.read(&self.required(arg_key(other))?)?,
+            other => other.read(&self.required(arg_key(other))?).map_err(|e| e.to_string())?,
         }))
     }
 

@@ -137,7 +137,7 @@ impl DebriefForm {
     pub fn finish(&self) -> Result<DebriefOut, String> {
         if !self.feedback {
             let text = self.texts[0].trim().to_string();
-            check_hot_wash(&text)?;
+            check_hot_wash(&text).map_err(|e| e.to_string())?;
             return Ok(DebriefOut::HotWash { kind: self.kind, text });
         }
         let ratings = STATEMENTS
@@ -147,7 +147,7 @@ impl DebriefForm {
             .collect();
         let text = |i: usize| self.texts[i].trim().to_string();
         let form = Feedback { ratings, strengths: text(0), improvements: text(1), differently: text(2) };
-        form.check()?;
+        form.check().map_err(|e| e.to_string())?;
         Ok(DebriefOut::Feedback(form))
     }
 

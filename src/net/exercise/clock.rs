@@ -7,7 +7,7 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 use ttx_engine::journal::Record;
 
-use super::{Exercise, Request};
+use super::{Exercise, ExerciseError, Request};
 use crate::net::host::{SimOwner, next_event};
 use crate::net::protocol::now_us;
 
@@ -16,7 +16,7 @@ impl Exercise {
     /// Returns an error only if the journal cannot be written, which stops the session.
     /// A failed journal write also stops the server (through the stop channel), so that no
     /// console is welcomed into a session that can no longer record anything.
-    pub async fn run(self, requests: mpsc::UnboundedReceiver<Request>) -> Result<(), String> {
+    pub async fn run(self, requests: mpsc::UnboundedReceiver<Request>) -> Result<(), ExerciseError> {
         let stop = self.stop.clone();
         let result = self.run_until_stopped(requests).await;
         if result.is_err() {
@@ -28,7 +28,7 @@ impl Exercise {
     pub(super) async fn run_until_stopped(
         mut self,
         mut requests: mpsc::UnboundedReceiver<Request>,
-    ) -> Result<(), String> {
+    ) -> Result<(), ExerciseError> {
         let mut shutdown = self.stop.subscribe();
         let mut next_at = Instant::now() + self.interval();
         // News that is not a tick reaches the facilitator at most this often (a room joining at
@@ -132,7 +132,7 @@ impl Exercise {
 
     /// The running clock's hours: like [`Exercise::advance`], and when the setting is on, the
     /// clock stops at the hour a scripted inject fires (as the console of `ttx play` does).
-    pub(super) fn run_clock(&mut self, ticks: u32) -> Result<u32, String> {
+    pub(super) fn run_clock(&mut self, ticks: u32) -> Result<u32, ExerciseError> {
         let fired_before = self.config.pause_on_inject.then(|| self.fired_count());
         let done = self.advance_until(ticks, fired_before)?;
         if fired_before.is_some()
@@ -150,13 +150,17 @@ impl Exercise {
     }
 
     /// Simulates up to `ticks` hours, stopping at a module break or the end; returns how many.
-    pub(super) fn advance(&mut self, ticks: u32) -> Result<u32, String> {
+    pub(super) fn advance(&mut self, ticks: u32) -> Result<u32, ExerciseError> {
         self.advance_until(ticks, None)
     }
 
     /// [`Exercise::advance`], also stopping (and pausing the clock) after the hour an inject
     /// fires when `fired_before` counts the injects fired before it.
-    pub(super) fn advance_until(&mut self, ticks: u32, fired_before: Option<usize>) -> Result<u32, String> {
+    pub(super) fn advance_until(
+        &mut self,
+        ticks: u32,
+        fired_before: Option<usize>,
+    ) -> Result<u32, ExerciseError> {
         let mut done = 0;
         self.fired = false;
         while done < ticks && !self.owner.sim().is_finished() {

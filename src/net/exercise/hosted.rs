@@ -4,7 +4,7 @@
 use ttx_engine::Issuer;
 use ttx_tui::console::{HeldInject, HostRequest};
 
-use super::{DebriefRequest, Exercise};
+use super::{DebriefRequest, Exercise, ExerciseError};
 use crate::net::protocol::{Control, now_us};
 
 impl Exercise {
@@ -33,7 +33,7 @@ impl Exercise {
     }
 
     /// Applies what the facilitator asked at the console, as a control connection's requests are.
-    pub(super) fn console_requests(&mut self) -> Result<(), String> {
+    pub(super) fn console_requests(&mut self) -> Result<(), ExerciseError> {
         let Some(c) = self.owner.console() else { return Ok(()) };
         let requests = c.take_requests();
         let quit = c.should_quit();

@@ -6,13 +6,13 @@ use tokio::sync::oneshot;
 use ttx_engine::journal::Record;
 use ttx_engine::{Command, Issuer};
 
-use super::{Deferred, Exercise, Joined, Pending, Request};
+use super::{Deferred, Exercise, ExerciseError, Joined, Pending, Request};
 use crate::net::protocol::{Control, ServerMsg, TeamCommand, TeamCommandState, frame, now_us};
 
 impl Exercise {
     /// Takes a batch of requests, journals what they change in one commit, then publishes and
     /// answers (updates before answers).
-    pub(super) fn handle(&mut self, batch: Vec<Request>) -> Result<(), String> {
+    pub(super) fn handle(&mut self, batch: Vec<Request>) -> Result<(), ExerciseError> {
         let mut deferred: Deferred = Vec::new();
         let mut stepped = false;
         for req in batch {
@@ -29,7 +29,9 @@ impl Exercise {
                 Request::Message { team, id, to, channel, text, signed, reply } => {
                     let answer = match self.message(team, to, channel, text, signed) {
                         Ok(number) => ServerMsg::Delivered { id, number },
-                        Err(message) => ServerMsg::Refused { id, message, rejection: None },
+                        Err(refusal) => {
+                            ServerMsg::Refused { id, message: refusal.to_string(), rejection: None }
+                        }
                     };
                     let answer = frame(&answer);
                     deferred.push(Box::new(move || {
@@ -57,7 +59,9 @@ impl Exercise {
                 Request::Debrief { team, id, request, reply } => {
                     let answer = match self.debrief(team, request) {
                         Ok(message) => ServerMsg::Done { id, message },
-                        Err(message) => ServerMsg::Refused { id, message, rejection: None },
+                        Err(refusal) => {
+                            ServerMsg::Refused { id, message: refusal.to_string(), rejection: None }
+                        }
                     };
                     let answer = frame(&answer);
                     deferred.push(Box::new(move || {
@@ -71,7 +75,9 @@ impl Exercise {
                     }
                     let answer = match self.control(action) {
                         Ok(message) => ServerMsg::Done { id, message },
-                        Err(message) => ServerMsg::Refused { id, message, rejection: None },
+                        Err(refusal) => {
+                            ServerMsg::Refused { id, message: refusal.to_string(), rejection: None }
+                        }
                     };
                     let answer = frame(&answer);
                     deferred.push(Box::new(move || {
