@@ -59,12 +59,7 @@ impl Exercise {
                         h.draw();
                     }
                     self.console_requests()?;
-                    if was_paused && !self.paused {
-                        next_at = Instant::now() + self.interval();
-                    }
-                    if self.stopping {
-                        self.announce_end();
-                        let _ = self.stop.send(());
+                    if self.after_requests(was_paused, &mut next_at) {
                         break;
                     }
                 }
@@ -82,12 +77,7 @@ impl Exercise {
                     }
                     let was_paused = self.paused;
                     self.handle(batch)?;
-                    if was_paused && !self.paused {
-                        next_at = Instant::now() + self.interval();
-                    }
-                    if self.stopping {
-                        self.announce_end();
-                        let _ = self.stop.send(());
+                    if self.after_requests(was_paused, &mut next_at) {
                         break;
                     }
                 }
@@ -111,6 +101,19 @@ impl Exercise {
             }
         }
         self.commit()
+    }
+
+    /// After requests were carried out: the clock's next hour when they started it, and
+    /// whether the session ends now (then the end is announced and the server told).
+    fn after_requests(&mut self, was_paused: bool, next_at: &mut Instant) -> bool {
+        if was_paused && !self.paused {
+            *next_at = Instant::now() + self.interval();
+        }
+        if self.stopping {
+            self.announce_end();
+            let _ = self.stop.send(());
+        }
+        self.stopping
     }
 
     /// After the clock moved: the console (if any) takes the outcomes and redraws its views;

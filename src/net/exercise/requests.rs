@@ -6,7 +6,7 @@ use tokio::sync::oneshot;
 use ttx_engine::journal::Record;
 use ttx_engine::{Command, Issuer};
 
-use super::{Deferred, Exercise, ExerciseError, Joined, Pending, Request};
+use super::{Deferred, Exercise, ExerciseError, Joined, Pending, Refusal, Request};
 use crate::net::protocol::{Control, ServerMsg, TeamCommand, TeamCommandState, frame, now_us};
 
 impl Exercise {
@@ -27,16 +27,12 @@ impl Exercise {
                 Request::Join { team, reply, .. } => self.join(team, reply, &mut deferred),
                 Request::Leave { observer: true, .. } => self.observers = self.observers.saturating_sub(1),
                 Request::Message { team, id, to, channel, text, signed, reply } => {
-                    let answer = match self.message(team, to, channel, text, signed) {
-                        Ok(number) => ServerMsg::Delivered { id, number },
-                        Err(refusal) => {
-                            ServerMsg::Refused { id, message: refusal.to_string(), rejection: None }
-                        }
-                    };
-                    let answer = frame(&answer);
-                    deferred.push(Box::new(move || {
-                        let _ = reply.send(answer);
-                    }));
+                    let sent = self.message(team, to, channel, text, signed);
+                    answer_later(
+                        &mut deferred,
+                        reply,
+                        answer(id, sent.map(|number| ServerMsg::Delivered { id, number })),
+                    );
                 }
                 Request::Leave { team, .. } => match team {
                     Some(t) => {
@@ -47,42 +43,31 @@ impl Exercise {
                     None => self.facilitators = self.facilitators.saturating_sub(1),
                 },
                 Request::Command { team, id, command, reply } => {
-                    let answer = self.command(team, id, command);
-                    deferred.push(Box::new(move || {
-                        let _ = reply.send(answer);
-                    }));
+                    answer_later(&mut deferred, reply, self.command(team, id, command));
                 }
                 Request::Notice { text } => match self.owner.console() {
                     Some(c) => c.host_message(true, text),
                     None => eprintln!("ttx serve: {text}"),
                 },
                 Request::Debrief { team, id, request, reply } => {
-                    let answer = match self.debrief(team, request) {
-                        Ok(message) => ServerMsg::Done { id, message },
-                        Err(refusal) => {
-                            ServerMsg::Refused { id, message: refusal.to_string(), rejection: None }
-                        }
-                    };
-                    let answer = frame(&answer);
-                    deferred.push(Box::new(move || {
-                        let _ = reply.send(answer);
-                    }));
+                    let done = self.debrief(team, request);
+                    answer_later(
+                        &mut deferred,
+                        reply,
+                        answer(id, done.map(|message| ServerMsg::Done { id, message })),
+                    );
                 }
                 Request::Control { id, action, reply } => {
                     if matches!(action, Control::Step { .. }) {
                         self.tick_started_us = now_us();
                         stepped = true;
                     }
-                    let answer = match self.control(action) {
-                        Ok(message) => ServerMsg::Done { id, message },
-                        Err(refusal) => {
-                            ServerMsg::Refused { id, message: refusal.to_string(), rejection: None }
-                        }
-                    };
-                    let answer = frame(&answer);
-                    deferred.push(Box::new(move || {
-                        let _ = reply.send(answer);
-                    }));
+                    let done = self.control(action);
+                    answer_later(
+                        &mut deferred,
+                        reply,
+                        answer(id, done.map(|message| ServerMsg::Done { id, message })),
+                    );
                 }
             }
         }
@@ -191,4 +176,16 @@ impl Exercise {
         }
         frame(&ack)
     }
+}
+
+/// The answer to a request: what was done, or why it was refused, as a frame.
+fn answer(id: u64, result: Result<ServerMsg, Refusal>) -> Bytes {
+    frame(&result.unwrap_or_else(|r| ServerMsg::Refused { id, message: r.to_string(), rejection: None }))
+}
+
+/// Sends an answer once the journal holds what the request changed.
+fn answer_later(deferred: &mut Deferred, reply: oneshot::Sender<Bytes>, answer: Bytes) {
+    deferred.push(Box::new(move || {
+        let _ = reply.send(answer);
+    }));
 }
