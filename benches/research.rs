@@ -102,7 +102,7 @@ fn main() {
         let start = Instant::now();
         let a = batch::sensitivity::analyse(&dir, batch::sensitivity::Options { bootstrap: 1000, seed: 1 })
             .expect("the design analyses");
-        batch::sensitivity::write(&dir, &a, &[batch::render::Format::Svg]).expect("the files are written");
+        batch::sensitivity::write(&dir, &a, &[ttx::chart::Format::Svg]).expect("the files are written");
         best = best.min(start.elapsed().as_secs_f64());
     }
     println!("ttx sensitivity on it (1000 bootstraps) {best:7.2} s  (target < 1 s)");

@@ -220,10 +220,19 @@ pub enum Cmd {
         /// First run the exercise to this time (e.g. "E+0d 18:00"), where more is going on.
         #[arg(long, value_name = "TIME")]
         from: Option<String>,
+        /// Run the consoles in N child processes, the server alone in this one (0: all in this
+        /// process). By default, child processes only when one process may not open enough
+        /// files for both ends (`ulimit -n`).
+        #[arg(long, value_name = "N")]
+        processes: Option<usize>,
         /// Print the result as one JSON object.
         #[arg(long)]
         json: bool,
     },
+    /// The consoles of `ttx loadtest` in a child process (started by it, with its plan on
+    /// standard input).
+    #[command(name = "loadtest-consoles", hide = true)]
+    LoadtestConsoles,
     /// Re-simulate a journal; with --verify, check every recorded state hash.
     Replay {
         /// The journal file.
@@ -338,10 +347,10 @@ pub enum Baseline {
 
 /// The chart formats of a `--plots` list.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Formats(pub Vec<ttx::batch::render::Format>);
+pub struct Formats(pub Vec<ttx::chart::Format>);
 
-fn plot_formats(text: &str) -> Result<Formats, ttx::batch::render::RenderError> {
-    ttx::batch::render::Format::parse_list(text).map(Formats)
+fn plot_formats(text: &str) -> Result<Formats, ttx::chart::RenderError> {
+    ttx::chart::Format::parse_list(text).map(Formats)
 }
 
 /// Runs a parsed command line.
@@ -447,8 +456,9 @@ pub fn dispatch(cli: Cli) -> Outcome {
         }
         Cmd::Serve(args) => net::cli::serve(args),
         Cmd::Join(args) => net::cli::join(args),
-        Cmd::Loadtest { file, consoles, ticks, speed, from, json } => {
-            net::loadtest::loadtest(file.as_deref(), consoles, ticks, speed, from.as_deref(), json)
+        Cmd::Loadtest { file, consoles, ticks, speed, from, processes, json } => {
+            net::loadtest::loadtest(file.as_deref(), consoles, ticks, speed, from.as_deref(), processes, json)
         }
+        Cmd::LoadtestConsoles => net::loadtest::run_child(),
     }
 }

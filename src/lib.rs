@@ -5,10 +5,10 @@
 
 pub mod batch;
 pub mod calibrate;
+pub mod chart;
 pub mod command_text;
 pub mod fsio;
 pub mod numfmt;
-pub mod palette;
 pub mod policy;
 pub mod scenario_file;
 pub mod whatif;

@@ -1,5 +1,6 @@
 //! How reports, charts and consoles write numbers: one rule of sensible precision for measured
-//! values, a signed one for effects, and the engine's thousands separators for counts.
+//! values, a signed one for effects, one for chart ticks, and the engine's thousands
+//! separators for counts.
 
 pub use ttx_engine::metrics::thousands;
 
@@ -23,6 +24,24 @@ pub fn sensible(v: f64) -> String {
 /// precision.
 pub fn whole_or_sensible(v: f64) -> String {
     if v == v.trunc() && v.abs() < 1e15 { format!("{}", v as i64) } else { sensible(v) }
+}
+
+/// A chart's tick at `v` on an axis of ticks `step` apart: a whole number without a decimal
+/// point (`20`, `1`, `0`), any other with as many decimals as the step needs (`0.2`, `0.05`).
+pub fn tick(v: f64, step: f64) -> String {
+    let r = v.round();
+    if (v - r).abs() <= step.abs() * 1e-6 && r.abs() < 1e15 {
+        // -0 reads as 0.
+        return format!("{}", r as i64);
+    }
+    let decimals =
+        if step > 0.0 && step.is_finite() { (-(step.log10() + 1e-9).floor()).max(0.0) as usize } else { 3 };
+    format!("{v:.decimals$}")
+}
+
+/// A [`tick`] of an axis of effects: with its sign (`+0.2`, `0`, `-0.2`).
+pub fn signed_tick(v: f64, step: f64) -> String {
+    if v > 0.0 { format!("+{}", tick(v, step)) } else { tick(v, step) }
 }
 
 /// An effect (a difference) with its sign: `0` for exactly none, no decimals from 100 up,
@@ -61,6 +80,18 @@ mod tests {
         assert_eq!(signed(Some(-1.5)), "-1.50");
         assert_eq!(signed(Some(0.0123)), "+0.012");
         assert_eq!(signed(None), "-");
+    }
+
+    #[test]
+    fn ticks_have_the_decimals_of_their_step() {
+        assert_eq!(tick(40.0, 20.0), "40");
+        assert_eq!(tick(0.4, 0.2), "0.4");
+        assert_eq!(tick(0.15, 0.05), "0.15");
+        assert_eq!(tick(-0.0, 0.1), "0");
+        assert_eq!(tick(1.0, 0.2), "1");
+        assert_eq!(tick(1500.0, 500.0), "1500");
+        assert_eq!(signed_tick(0.2, 0.1), "+0.2");
+        assert_eq!(signed_tick(-0.0, 0.1), "0");
     }
 
     #[test]

@@ -136,7 +136,7 @@ fn check_reproducible(m: &batch::Manifest) -> Outcome {
 pub fn merge(
     dirs: &[PathBuf],
     out_dir: &Path,
-    plots: &[batch::render::Format],
+    plots: &[ttx::chart::Format],
     format: batch::parquet::TableFormat,
 ) -> Outcome {
     let mut out = crate::output::stdout();
@@ -224,7 +224,7 @@ pub fn whatif(
 }
 
 /// `ttx sensitivity DIR`
-pub fn sensitivity(dir: &Path, bootstrap: usize, seed: u64, formats: &[batch::render::Format]) -> Outcome {
+pub fn sensitivity(dir: &Path, bootstrap: usize, seed: u64, formats: &[ttx::chart::Format]) -> Outcome {
     let started = std::time::Instant::now();
     let opts = batch::sensitivity::Options { bootstrap, seed };
     let analysis = batch::sensitivity::analyse(dir, opts).map_err(failure)?;

@@ -89,7 +89,7 @@ mod _ttx {
         let plots = if plots.is_empty() {
             Vec::new()
         } else {
-            ttx::batch::render::Format::parse_list(&plots.join(",")).map_err(|e| PyValueError::new_err(e.to_string()))?
+            ttx::chart::Format::parse_list(&plots.join(",")).map_err(|e| PyValueError::new_err(e.to_string()))?
         };
         let sc = ttx::scenario_file::scenario(Some(Path::new(&scenario)))
             .map_err(|e| PyValueError::new_err(e.to_string()))?;

@@ -6,13 +6,14 @@ use std::path::{Path, PathBuf};
 
 use super::files::{self, Manifest};
 use super::runner::{default_jobs, finish, print_table};
-use super::{BatchError, detail, metric_columns, render, shard_name};
+use super::{BatchError, detail, metric_columns, shard_name};
+use crate::chart::Format;
 
 /// `ttx merge`: joins the shard directories of one batch into the files one unsharded run writes.
 pub fn merge(
     dirs: &[PathBuf],
     out_dir: &Path,
-    plots: &[render::Format],
+    plots: &[Format],
     format: super::parquet::TableFormat,
     out: &mut dyn Write,
 ) -> Result<(), BatchError> {

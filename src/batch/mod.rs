@@ -18,7 +18,6 @@ pub mod parquet;
 mod plan;
 pub mod plots;
 mod progress;
-pub mod render;
 mod runner;
 pub mod sensitivity;
 pub mod stats;

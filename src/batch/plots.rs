@@ -1,59 +1,33 @@
-//! SVG charts of a batch, for the key metrics (`ttx_engine::metrics::key_metrics`),
+//! The charts of a batch, for the key metrics (`ttx_engine::metrics::key_metrics`),
 //! titled by each metric's label, the value axis naming its label and unit (from the
-//! metric table), whole numbers on the axes written without a decimal point:
+//! metric table), drawn with the one chart stack (`crate::chart`):
 //!
 //! - `<metric>.svg`: the metric's distribution at every sweep point (a box
 //!   from the 25th to the 75th percentile, whiskers from the 5th to the 95th,
 //!   the median as a line, the mean as a dot with its 95% confidence interval);
 //! - `<metric>_vs_<path>.svg`: the mean and its 95% confidence interval across
 //!   the values of one swept parameter, one line per combination of the others
-//!   (none for a sweep of a single value); the legend sits in headroom above the
-//!   highest interval, so it hides no point.
+//!   (none for a sweep of a single value), the legend above the plot;
+//! - `sensitivity_<metric>.svg` (`ttx sensitivity`): Sobol indices as paired bars, or
+//!   Morris mu* against sigma;
+//! - the side-by-side comparison of finished batches (`compare::svg`).
 //!
-//! Each chart is written in every format asked for (`--plots svg,png,pdf`, see
-//! `render`): the same drawing, laid out once, so the same batch draws the same bytes
-//! everywhere.
+//! Each chart is written in every format asked for (`--plots svg,png,pdf`): the same
+//! picture, laid out once, so the same batch draws the same bytes everywhere.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use plotters::coord::Shift;
-use plotters::prelude::*;
 use serde_json::Value;
 use ttx_engine::metrics;
 
-use crate::palette;
+use crate::chart::axis::{Axis, Plot, padded};
+use crate::chart::{Anchor, Format, Key, Paint, Picture, Shape, legend, palette, size, text_width};
 
 use super::BatchError;
 use super::files::{self, Manifest, PointSummary, RunRow};
-use super::render::{Format, Picture, Recorder, RenderError};
+use super::sensitivity::MetricIndices;
 use super::stats::{Stats, percentile};
 use super::sweep;
-
-/// A colour of the palette all charts share.
-const fn colour(hex: &str) -> RGBColor {
-    let (r, g, b) = palette::rgb(hex);
-    RGBColor(r, g, b)
-}
-
-const BOX: RGBColor = colour(palette::SKY);
-const EDGE: RGBColor = colour(palette::BLUE);
-const GRID: RGBColor = colour(palette::PLOT_GRID);
-const LIGHT: RGBColor = colour(palette::PLOT_LIGHT);
-const MEAN: RGBColor = colour(palette::RED);
-const SERIES: [RGBColor; 8] = [
-    colour(palette::SERIES[0]),
-    colour(palette::SERIES[1]),
-    colour(palette::SERIES[2]),
-    colour(palette::SERIES[3]),
-    colour(palette::SERIES[4]),
-    colour(palette::SERIES[5]),
-    colour(palette::SERIES[6]),
-    colour(palette::SERIES[7]),
-];
-
-fn err<E: std::fmt::Display>(path: &Path) -> impl Fn(E) -> BatchError + '_ {
-    move |e| BatchError::Runtime(format!("cannot draw {}: {e}", path.display()))
-}
 
 /// Draws every chart into `dir`, once per format; returns how many files.
 pub fn draw(
@@ -75,19 +49,14 @@ pub fn draw(
 }
 
 /// Writes `pic` as `dir/<stem>.<ext>` in each format; returns the paths.
-pub fn write(
-    dir: &Path,
-    stem: &str,
-    pic: Result<Picture, RenderError>,
-    formats: &[Format],
-) -> Result<Vec<std::path::PathBuf>, BatchError> {
-    let first = dir.join(format!("{stem}.{}", formats.first().map_or("svg", |f| f.ext())));
-    let pic = pic.map_err(err(&first))?;
+pub fn write(dir: &Path, stem: &str, pic: Picture, formats: &[Format]) -> Result<Vec<PathBuf>, BatchError> {
     let mut paths = Vec::new();
     for f in formats {
         let path = dir.join(format!("{stem}.{}", f.ext()));
-        let bytes = pic.encode(*f).map_err(err(&path))?;
-        files::write_atomic(&path, &bytes).map_err(err(&path))?;
+        let fail =
+            |e: &dyn std::fmt::Display| BatchError::Runtime(format!("cannot draw {}: {e}", path.display()));
+        let bytes = pic.encode(*f).map_err(|e| fail(&e))?;
+        files::write_atomic(&path, &bytes).map_err(|e| fail(&e))?;
         paths.push(path);
     }
     Ok(paths)
@@ -110,39 +79,15 @@ fn draw_into(
                 continue;
             }
             let stem = format!("{name}_vs_{}", s.path);
-            count += write(dir, &stem, trend(m, name, j, k, sums), formats)?.len();
+            count += write(dir, &stem, trend(m, name, k, sums), formats)?.len();
         }
     }
     Ok(count)
 }
 
-/// The y range that shows every given value, with a little room.
-fn y_range(values: impl Iterator<Item = f64>) -> (f64, f64) {
-    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-    for v in values.filter(|v| v.is_finite()) {
-        lo = lo.min(v);
-        hi = hi.max(v);
-    }
-    if !lo.is_finite() {
-        return (0.0, 1.0);
-    }
-    let pad =
-        if hi - lo < 1e-9 { if lo.abs() > 1.0 { lo.abs() * 0.1 } else { 0.5 } } else { (hi - lo) * 0.08 };
-    // Counts, shares and hours are never negative: keep the axis from dipping below zero.
-    let floor = if lo >= 0.0 { 0.0 } else { f64::NEG_INFINITY };
-    ((lo - pad).max(floor), hi + pad)
-}
-
 /// The value axis of a metric's chart: its label and how its numbers read.
 fn axis_desc(name: &str) -> String {
     format!("{} ({})", metrics::label(name), metrics::unit(name).axis())
-}
-
-/// An axis number: whole numbers without a decimal point (`24`, not `24.0`), others in
-/// their shortest form at the axis' precision.
-fn tick(v: &f64) -> String {
-    let r = (v * 1e6).round() / 1e6;
-    if r == r.trunc() && r.abs() < 1e15 { format!("{}", r as i64) } else { format!("{r}") }
 }
 
 fn stats_of<'a>(s: &'a PointSummary, name: &str) -> Option<&'a Stats> {
@@ -157,18 +102,11 @@ fn point_label(m: &Manifest, params: &[Value]) -> String {
     }
 }
 
-/// Text below the plotting area at a data x, on the root area.
-fn label_below(
-    root: &DrawingArea<Recorder<'_>, Shift>,
-    at: (i32, i32),
-    text: &str,
-    size: u32,
-) -> Result<(), RenderError> {
-    let style = ("sans-serif", size).into_font().color(&BLACK).pos(plotters::style::text_anchor::Pos::new(
-        plotters::style::text_anchor::HPos::Center,
-        plotters::style::text_anchor::VPos::Top,
-    ));
-    root.draw(&Text::new(text.to_string(), at, style)).map_err(RenderError::draw)
+/// The left edge of a plot whose y axis numbers are `ticks`: room for the widest number
+/// and the axis title beside it.
+fn left_for(ticks: &Axis) -> f64 {
+    let widest = ticks.ticks.iter().map(|(_, l)| text_width(l, size::TICK)).fold(0.0, f64::max);
+    16.0 + 20.0 + widest + 10.0
 }
 
 /// One box of a distribution chart: a label, the values (sorted) and their statistics.
@@ -189,98 +127,67 @@ impl Group {
         sorted.sort_by(f64::total_cmp);
         Group { label, sorted, stats }
     }
+
+    /// The 5th, 25th, 50th, 75th and 95th percentiles, when there are values.
+    fn quartiles(&self) -> Option<[f64; 5]> {
+        let v = &self.sorted;
+        (!v.is_empty()).then(|| [0.05, 0.25, 0.5, 0.75, 0.95].map(|p| percentile(v, p)))
+    }
 }
 
 const NOTE: &str =
     "box: 25th-75th percentile; whiskers: 5th-95th; bar: median; red: mean with 95% confidence interval";
 
-/// Draws box plots of `groups` into `area`; text under the axis goes on `root` (absolute pixels).
-fn draw_groups(
-    root: &DrawingArea<Recorder<'_>, Shift>,
-    area: &DrawingArea<Recorder<'_>, Shift>,
-    caption: &str,
-    y_desc: &str,
-    groups: &[Group],
-) -> Result<i32, RenderError> {
-    let n = groups.len().max(1);
-    let quartiles: Vec<Option<[f64; 5]>> = groups
-        .iter()
-        .map(|g| {
-            let v = &g.sorted;
-            (!v.is_empty()).then(|| [0.05, 0.25, 0.5, 0.75, 0.95].map(|p| percentile(v, p)))
-        })
-        .collect();
-    let (y0, y1) =
-        y_range(quartiles.iter().flatten().flat_map(|b| [b[0], b[4]]).chain(groups.iter().flat_map(|g| {
-            [g.stats.mean, g.stats.ci95.map(|c| c.0), g.stats.ci95.map(|c| c.1)].into_iter().flatten()
-        })));
-    let mut chart = ChartBuilder::on(area)
-        .caption(caption, ("sans-serif", 18))
-        .margin(16)
-        .margin_bottom(70)
-        .x_label_area_size(10)
-        .y_label_area_size(70)
-        .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), y0..y1)
-        .map_err(RenderError::draw)?;
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .x_labels(0)
-        .light_line_style(LIGHT)
-        .bold_line_style(GRID)
-        .y_desc(y_desc)
-        .y_label_formatter(&tick)
-        .label_style(("sans-serif", 13))
-        .draw()
-        .map_err(RenderError::draw)?;
-    let e = |e: DrawingAreaErrorKind<_>| RenderError::draw(e);
-    for (i, (q, g)) in quartiles.iter().zip(groups).enumerate() {
-        let x = i as f64;
-        if let Some([p5, p25, p50, p75, p95]) = *q {
-            let w = 0.3;
-            chart
-                .draw_series([PathElement::new(vec![(x, p5), (x, p95)], EDGE.stroke_width(1))])
-                .map_err(e)?;
-            for y in [p5, p95] {
-                chart
-                    .draw_series([PathElement::new(
-                        vec![(x - w / 2.0, y), (x + w / 2.0, y)],
-                        EDGE.stroke_width(1),
-                    )])
-                    .map_err(e)?;
-            }
-            chart.draw_series([Rectangle::new([(x - w, p25), (x + w, p75)], BOX.filled())]).map_err(e)?;
-            chart
-                .draw_series([Rectangle::new([(x - w, p25), (x + w, p75)], EDGE.stroke_width(1))])
-                .map_err(e)?;
-            chart
-                .draw_series([PathElement::new(vec![(x - w, p50), (x + w, p50)], EDGE.stroke_width(3))])
-                .map_err(e)?;
-        }
-        if let Some((lo, hi)) = g.stats.ci95 {
-            chart
-                .draw_series([PathElement::new(vec![(x + 0.38, lo), (x + 0.38, hi)], MEAN.stroke_width(2))])
-                .map_err(e)?;
-        }
-        if let Some(mean) = g.stats.mean {
-            chart.draw_series([Circle::new((x + 0.38, mean), 4, MEAN.filled())]).map_err(e)?;
-        }
-        let (px, py) = chart.backend_coord(&(x, y0));
-        label_below(root, (px, py + 8), &g.label, 13)?;
-    }
-    let (_, bottom) = chart.backend_coord(&(0.0, y0));
-    Ok(bottom)
+/// The y axis that shows every box and interval of `groups`.
+fn groups_axis(groups: &[Group]) -> Axis {
+    let values = groups.iter().flat_map(|g| {
+        let q = g.quartiles().map(|b| [b[0], b[4]]).into_iter().flatten();
+        let s = [g.stats.mean, g.stats.ci95.map(|c| c.0), g.stats.ci95.map(|c| c.1)].into_iter().flatten();
+        q.chain(s)
+    });
+    let (lo, hi) = padded(values);
+    Axis::numeric(lo, hi, 8)
 }
 
-fn distribution(
-    m: &Manifest,
-    name: &str,
-    j: usize,
-    rows: &[RunRow],
-    sums: &[PointSummary],
-) -> Result<Picture, RenderError> {
+/// Draws box plots of `groups` in the area from `left`/`top` to `right`/`bottom`, the y axis
+/// titled `y_desc`; returns the plot.
+fn draw_groups(pic: &mut Picture, area: (f64, f64, f64, f64), y_desc: &str, groups: &[Group]) -> Plot {
+    let y = groups_axis(groups);
+    let (left, top, right, bottom) = area;
+    let labels: Vec<String> = groups.iter().map(|g| g.label.clone()).collect();
+    let plot = Plot { left: left + left_for(&y), top, right, bottom, x: Axis::categories(&labels), y };
+    plot.y_axis(pic, y_desc);
+    plot.x_axis(pic, "", false);
+    let edge = Paint::stroke(palette::BLUE, 1.0);
+    let slot = plot.px(1.0) - plot.px(0.0);
+    let w = (slot * 0.3).min(40.0);
+    for (i, g) in groups.iter().enumerate() {
+        let x = plot.px(i as f64);
+        if let Some([p5, p25, p50, p75, p95]) = g.quartiles() {
+            let (y5, y25, y50, y75, y95) =
+                (plot.py(p5), plot.py(p25), plot.py(p50), plot.py(p75), plot.py(p95));
+            pic.line((x, y5), (x, y95), edge);
+            for yy in [y5, y95] {
+                pic.line((x - w / 2.0, yy), (x + w / 2.0, yy), edge);
+            }
+            pic.rect(x - w, y75, 2.0 * w, y25 - y75, Paint::both(palette::SKY, palette::BLUE));
+            pic.line((x - w, y50), (x + w, y50), Paint::stroke(palette::BLUE, 3.0));
+        }
+        let mx = x + w + (slot * 0.08).min(12.0);
+        if let Some((lo, hi)) = g.stats.ci95 {
+            pic.line((mx, plot.py(lo)), (mx, plot.py(hi)), Paint::stroke(palette::RED, 2.0));
+        }
+        if let Some(mean) = g.stats.mean {
+            pic.circle((mx, plot.py(mean)), 4.0, Paint::fill(palette::RED));
+        }
+    }
+    plot.frame(pic);
+    plot
+}
+
+fn distribution(m: &Manifest, name: &str, j: usize, rows: &[RunRow], sums: &[PointSummary]) -> Picture {
     let n_points = sums.len().max(1);
-    let width = (140 + 70 * n_points as u32).clamp(720, 2400);
+    let width = (140 + 70 * n_points).clamp(720, 2400) as f64;
     let mut groups = Vec::new();
     let mut start = 0;
     for s in sums {
@@ -293,49 +200,33 @@ fn distribution(
         }
         groups.push(Group::new(label, name, values));
     }
-    let mut pic = Picture::new((width, 520));
-    {
-        let root = pic.backend().into_drawing_area();
-        root.fill(&WHITE).map_err(RenderError::draw)?;
-        let caption =
-            format!("{}: distribution per sweep point ({} runs each)", metrics::label(name), m.runs);
-        let bottom = draw_groups(&root, &root, &caption, &axis_desc(name), &groups)?;
-        let axis = m.sweeps.iter().map(|s| s.path.as_str()).collect::<Vec<_>>().join(" / ");
-        if !axis.is_empty() {
-            label_below(&root, (width as i32 / 2, bottom + 28), &axis, 14)?;
-        }
-        label_below(&root, (width as i32 / 2, bottom + 48), NOTE, 12)?;
-        root.present().map_err(RenderError::draw)?;
+    let title = format!("{}: distribution per sweep point ({} runs each)", metrics::label(name), m.runs);
+    let mut pic = Picture::new(width, 520.0, &title);
+    pic.title(&title);
+    let plot = draw_groups(&mut pic, (0.0, 40.0, width - 24.0, 430.0), &axis_desc(name), &groups);
+    let axis = m.sweeps.iter().map(|s| s.path.as_str()).collect::<Vec<_>>().join(" / ");
+    let mid = (plot.left + plot.right) / 2.0;
+    if !axis.is_empty() {
+        pic.text((mid, plot.bottom + 42.0), &axis, size::LABEL, Anchor::Middle, palette::INK);
     }
-    Ok(pic)
+    pic.text((mid, plot.bottom + 66.0), NOTE, size::NOTE, Anchor::Middle, palette::MUTED);
+    pic
 }
 
 /// Side-by-side box plots comparing batches, one panel per metric: `panels` holds,
-/// per metric, its name and one group per batch.
-pub fn comparison_svg(title: &str, panels: &[(String, Vec<Group>)]) -> Result<String, RenderError> {
+/// per metric, its name and one group per batch; the chart as SVG.
+pub fn comparison_svg(title: &str, panels: &[(String, Vec<Group>)]) -> String {
     let n = panels.len().max(1);
-    let width = 380 * n as u32;
-    let mut pic = Picture::new((width, 540));
-    {
-        let root = pic.backend().into_drawing_area();
-        root.fill(&WHITE).map_err(RenderError::draw)?;
-        let (head, body) = root.split_vertically(36);
-        head.draw(&Text::new(
-            title.to_string(),
-            (width as i32 / 2, 10),
-            ("sans-serif", 20).into_font().color(&BLACK).pos(plotters::style::text_anchor::Pos::new(
-                plotters::style::text_anchor::HPos::Center,
-                plotters::style::text_anchor::VPos::Top,
-            )),
-        ))
-        .map_err(RenderError::draw)?;
-        let mut bottom = 0;
-        for (area, (name, groups)) in body.split_evenly((1, n)).iter().zip(panels) {
-            bottom = draw_groups(&root, area, name, name, groups)?;
-        }
-        label_below(&root, (width as i32 / 2, bottom + 40), NOTE, 12)?;
-        root.present().map_err(RenderError::draw)?;
+    let width = 380.0 * n as f64;
+    let mut pic = Picture::new(width, 540.0, title);
+    pic.title(title);
+    let mut bottom = 0.0;
+    for (i, (name, groups)) in panels.iter().enumerate() {
+        let (x0, x1) = (380.0 * i as f64, 380.0 * (i + 1) as f64);
+        pic.bold(((x0 + x1) / 2.0 + 20.0, 50.0), name, size::LABEL, Anchor::Middle, palette::HEADING);
+        bottom = draw_groups(&mut pic, (x0, 64.0, x1 - 16.0, 460.0), name, groups).bottom;
     }
+    pic.text((width / 2.0, bottom + 50.0), NOTE, size::NOTE, Anchor::Middle, palette::MUTED);
     pic.svg()
 }
 
@@ -371,13 +262,20 @@ fn trend_series<'a>(
     series
 }
 
-fn trend(
-    m: &Manifest,
-    name: &str,
-    _j: usize,
-    k: usize,
-    sums: &[PointSummary],
-) -> Result<Picture, RenderError> {
+/// An interval drawn upright at `x` from `lo` to `hi` with caps `cap` pixels wide.
+fn whisker(pic: &mut Picture, plot: &Plot, x: f64, (lo, hi): (f64, f64), cap: f64, paint: Paint) {
+    let (px, a, b) = (plot.px(x), plot.py(lo), plot.py(hi));
+    pic.add(
+        Shape::Strokes(vec![
+            ((px, a), (px, b)),
+            ((px - cap, a), (px + cap, a)),
+            ((px - cap, b), (px + cap, b)),
+        ]),
+        paint,
+    );
+}
+
+fn trend(m: &Manifest, name: &str, k: usize, sums: &[PointSummary]) -> Picture {
     let sweep = &m.sweeps[k];
     let numeric = sweep.values.iter().all(Value::is_number);
     let xs: Vec<f64> = sweep
@@ -387,209 +285,122 @@ fn trend(
         .map(|(i, v)| if numeric { v.as_f64().unwrap_or(i as f64) } else { i as f64 })
         .collect();
     let series = trend_series(m, name, k, sums, &xs);
-    let (x0, x1) = {
+    let labels: Vec<String> = sweep.values.iter().map(sweep::show).collect();
+    let x = if numeric {
         let lo = xs.iter().copied().fold(f64::INFINITY, f64::min);
         let hi = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         let pad = if hi > lo { (hi - lo) * 0.08 } else { 0.5 };
-        (lo - pad, hi + pad)
+        Axis::numeric(lo - pad, hi + pad, 10)
+    } else {
+        Axis::categories(&labels)
     };
-    let (y0, y1) = y_range(
+    let (y0, y1) = padded(
         series
             .iter()
             .flat_map(|(_, pts)| pts.iter())
             .flat_map(|(_, st)| [st.mean, st.ci95.map(|c| c.0), st.ci95.map(|c| c.1)].into_iter().flatten()),
     );
-    // Room at the top for the legend (about 20 pixels a line of a plot about 400 high), so
-    // that it covers no point or interval.
-    let y1 = if series.len() > 1 {
-        let share = ((series.len() as f64 * 20.0 + 16.0) / 400.0).min(0.6);
-        y1 + (y1 - y0) * share / (1.0 - share)
-    } else {
-        y1
-    };
-    let caption =
+    let y = Axis::numeric(y0, y1, 8);
+    let title =
         format!("{}: mean and 95% CI by {} ({} runs per point)", metrics::label(name), sweep.path, m.runs);
-    // Wide enough for the caption (about 8 pixels a character at its size).
-    let width = (caption.chars().count() as u32 * 8 + 40).clamp(800, 2400);
-    let mut pic = Picture::new((width, 520));
-    {
-        let root = pic.backend().into_drawing_area();
-        root.fill(&WHITE).map_err(RenderError::draw)?;
-        let mut chart = ChartBuilder::on(&root)
-            .caption(caption, ("sans-serif", 18))
-            .margin(16)
-            .x_label_area_size(50)
-            .y_label_area_size(70)
-            .build_cartesian_2d(x0..x1, y0..y1)
-            .map_err(RenderError::draw)?;
-        let labels: Vec<String> = sweep.values.iter().map(sweep::show).collect();
-        let categorical = |x: &f64| {
-            let i = x.round();
-            if (x - i).abs() < 1e-6 && i >= 0.0 {
-                labels.get(i as usize).cloned().unwrap_or_default()
-            } else {
-                String::new()
+    let width = (text_width(&title, size::TITLE) + 80.0).clamp(800.0, 2400.0).round();
+    let mut pic = Picture::new(width, 520.0, &title);
+    pic.title(&title);
+    let items: Vec<(Key, String)> = series
+        .iter()
+        .enumerate()
+        .map(|(i, (key, _))| (Key::Line(palette::SERIES[i % 8]), key.clone()))
+        .collect();
+    let top = if series.len() > 1 { legend(&mut pic, 70.0, 40.0, width - 24.0, &items) } else { 40.0 };
+    let plot = Plot { left: left_for(&y), top, right: width - 24.0, bottom: 450.0, x, y };
+    plot.y_axis(&mut pic, &axis_desc(name));
+    plot.x_axis(&mut pic, &sweep.path, true);
+    let cap = 4.0;
+    for (si, (_, pts)) in series.iter().enumerate() {
+        let colour = palette::SERIES[si % palette::SERIES.len()];
+        let line: Vec<(f64, f64)> = pts.iter().filter_map(|(x, st)| st.mean.map(|y| (*x, y))).collect();
+        pic.add(
+            Shape::Line(line.iter().map(|&(x, y)| (plot.px(x), plot.py(y))).collect()),
+            Paint::stroke(colour, 2.0),
+        );
+        for (x, st) in pts {
+            if let Some(ci) = st.ci95 {
+                whisker(&mut pic, &plot, *x, ci, cap, Paint::stroke(colour, 1.0));
             }
-        };
-        let mut mesh = chart.configure_mesh();
-        mesh.y_desc(axis_desc(name))
-            .y_label_formatter(&tick)
-            .x_label_formatter(&tick)
-            .x_desc(sweep.path.as_str())
-            .label_style(("sans-serif", 13))
-            .light_line_style(LIGHT)
-            .bold_line_style(GRID);
-        if !numeric {
-            mesh.x_labels(labels.len() * 2 + 1).x_label_formatter(&categorical);
         }
-        mesh.draw().map_err(RenderError::draw)?;
-        let many = series.len() > 1;
-        for (si, (key, pts)) in series.iter().enumerate() {
-            let color = SERIES[si % SERIES.len()];
-            let line: Vec<(f64, f64)> = pts.iter().filter_map(|(x, st)| st.mean.map(|y| (*x, y))).collect();
-            let drawn = chart
-                .draw_series(LineSeries::new(line.clone(), color.stroke_width(2)))
-                .map_err(RenderError::draw)?;
-            if many {
-                drawn
-                    .label(key.clone())
-                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2)));
-            }
-            let cap = (x1 - x0) * 0.01;
-            for (x, st) in pts {
-                if let Some((lo, hi)) = st.ci95 {
-                    chart
-                        .draw_series([
-                            PathElement::new(vec![(*x, lo), (*x, hi)], color.stroke_width(1)),
-                            PathElement::new(vec![(*x - cap, lo), (*x + cap, lo)], color.stroke_width(1)),
-                            PathElement::new(vec![(*x - cap, hi), (*x + cap, hi)], color.stroke_width(1)),
-                        ])
-                        .map_err(RenderError::draw)?;
-                }
-            }
-            chart
-                .draw_series(line.iter().map(|&(x, y)| Circle::new((x, y), 4, color.filled())))
-                .map_err(RenderError::draw)?;
+        for &(x, y) in &line {
+            pic.circle((plot.px(x), plot.py(y)), 4.0, Paint::fill(colour));
         }
-        if many {
-            chart
-                .configure_series_labels()
-                .background_style(WHITE.mix(0.85))
-                .border_style(BLACK)
-                .label_font(("sans-serif", 12))
-                .position(SeriesLabelPosition::UpperRight)
-                .draw()
-                .map_err(RenderError::draw)?;
-        }
-        root.present().map_err(RenderError::draw)?;
     }
-    Ok(pic)
+    plot.frame(&mut pic);
+    pic
 }
 
 /// The chart of one metric's sensitivity indices: Sobol first- and total-order indices as
-/// paired bars with their 95% intervals, or Morris mu* against sigma, one labelled dot per
-/// parameter (mu* with its interval).
-pub fn sensitivity_chart(m: &super::sensitivity::MetricIndices, runs: u32) -> Result<Picture, RenderError> {
+/// paired bars with their 95% intervals, or Morris mu* against sigma, one dot per
+/// parameter (mu* with its interval), named in the legend.
+pub fn sensitivity_chart(m: &MetricIndices, runs: u32) -> Picture {
     let per =
         if runs == 1 { "one run per point".to_string() } else { format!("mean of {runs} runs per point") };
     if m.sobol.is_empty() { morris_chart(m, &per) } else { sobol_chart(m, &per) }
 }
 
 /// Sobol first- and total-order indices as paired bars with their 95% intervals.
-fn sobol_chart(m: &super::sensitivity::MetricIndices, per: &str) -> Result<Picture, RenderError> {
+fn sobol_chart(m: &MetricIndices, per: &str) -> Picture {
     let k = m.sobol.len();
-    let top = m
-        .sobol
-        .iter()
-        .flat_map(|s| [s.s1.high, s.st.high, s.s1.estimate, s.st.estimate])
-        .filter(|x| x.is_finite())
+    let finite = |xs: &mut dyn Iterator<Item = f64>| xs.filter(|x| x.is_finite()).collect::<Vec<_>>();
+    let top = finite(&mut m.sobol.iter().flat_map(|s| [s.s1.high, s.st.high, s.s1.estimate, s.st.estimate]))
+        .into_iter()
         .fold(1.0f64, f64::max);
-    let bottom = m
-        .sobol
-        .iter()
-        .flat_map(|s| [s.s1.low, s.s1.estimate])
-        .filter(|x| x.is_finite())
+    let bottom = finite(&mut m.sobol.iter().flat_map(|s| [s.s1.low, s.s1.estimate]))
+        .into_iter()
         .fold(0.0f64, f64::min);
     let labels: Vec<String> = m.sobol.iter().map(|s| s.parameter.clone()).collect();
-    let width = (k as u32 * 160 + 200).clamp(700, 2400);
-    let mut pic = Picture::new((width, 560));
-    {
-        let root = pic.backend().into_drawing_area();
-        root.fill(&WHITE).map_err(RenderError::draw)?;
-        let caption =
-            format!("{}: Sobol indices, 95% bootstrap intervals ({per})", metrics::label(&m.metric));
-        let mut chart = ChartBuilder::on(&root)
-            .caption(caption, ("sans-serif", 18))
-            .margin(16)
-            .x_label_area_size(90)
-            .y_label_area_size(60)
-            .build_cartesian_2d(-0.5f64..(k as f64 - 0.5), (bottom - 0.05)..(top + 0.05))
-            .map_err(RenderError::draw)?;
-        let name = |x: &f64| {
-            let i = x.round();
-            if (x - i).abs() < 1e-6 && i >= 0.0 {
-                labels.get(i as usize).cloned().unwrap_or_default()
-            } else {
-                String::new()
-            }
-        };
-        chart
-            .configure_mesh()
-            .y_desc("share of the metric's variance")
-            .x_desc("parameter")
-            .x_labels(2 * k + 1)
-            .x_label_formatter(&name)
-            .label_style(("sans-serif", 13))
-            .light_line_style(LIGHT)
-            .bold_line_style(GRID)
-            .draw()
-            .map_err(RenderError::draw)?;
-        for (which, color, dx) in
-            [("first order (S1)", SERIES[0], -0.18), ("total order (ST)", SERIES[1], 0.18)]
-        {
-            let bars: Vec<(f64, f64, f64, f64)> = m
-                .sobol
-                .iter()
-                .enumerate()
-                .map(|(i, s)| {
-                    let iv = if dx < 0.0 { s.s1 } else { s.st };
-                    (i as f64 + dx, iv.estimate, iv.low, iv.high)
-                })
-                .collect();
-            chart
-                .draw_series(bars.iter().map(|&(x, y, _, _)| {
-                    Rectangle::new([(x - 0.16, 0.0), (x + 0.16, y)], color.mix(0.75).filled())
-                }))
-                .map_err(RenderError::draw)?
-                .label(which)
-                .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], color.filled()));
-            for &(x, _, lo, hi) in &bars {
-                if lo.is_finite() && hi.is_finite() {
-                    chart
-                        .draw_series([
-                            PathElement::new(vec![(x, lo), (x, hi)], BLACK.stroke_width(1)),
-                            PathElement::new(vec![(x - 0.05, lo), (x + 0.05, lo)], BLACK.stroke_width(1)),
-                            PathElement::new(vec![(x - 0.05, hi), (x + 0.05, hi)], BLACK.stroke_width(1)),
-                        ])
-                        .map_err(RenderError::draw)?;
-                }
+    let width = (k * 160 + 200).clamp(700, 2400) as f64;
+    let title = format!("{}: Sobol indices, 95% bootstrap intervals ({per})", metrics::label(&m.metric));
+    let mut pic = Picture::new(width, 560.0, &title);
+    pic.title(&title);
+    let keys = [
+        (Key::Square(palette::SERIES[0]), "first order (S1)".to_string()),
+        (Key::Square(palette::SERIES[1]), "total order (ST)".to_string()),
+    ];
+    let top_px = legend(&mut pic, 70.0, 40.0, width - 24.0, &keys);
+    let y = Axis::numeric(bottom - 0.05, top + 0.05, 10);
+    let plot = Plot {
+        left: left_for(&y),
+        top: top_px,
+        right: width - 24.0,
+        bottom: 480.0,
+        x: Axis::categories(&labels),
+        y,
+    };
+    plot.y_axis(&mut pic, "share of the metric's variance");
+    plot.x_axis(&mut pic, "parameter", false);
+    let slot = plot.px(1.0) - plot.px(0.0);
+    for (i, s) in m.sobol.iter().enumerate() {
+        for (iv, colour, dx) in [(s.s1, palette::SERIES[0], -0.18), (s.st, palette::SERIES[1], 0.18)] {
+            let x = i as f64 + dx;
+            let (x0, x1) = (plot.px(x - 0.16), plot.px(x + 0.16));
+            let (y0, y1) = (plot.py(0.0), plot.py(iv.estimate));
+            pic.rect(x0, y0.min(y1), x1 - x0, (y1 - y0).abs(), Paint::fill(colour).faded(0.75));
+            if iv.low.is_finite() && iv.high.is_finite() {
+                whisker(
+                    &mut pic,
+                    &plot,
+                    x,
+                    (iv.low, iv.high),
+                    (slot * 0.05).min(8.0),
+                    Paint::stroke(palette::INK, 1.0),
+                );
             }
         }
-        chart
-            .configure_series_labels()
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .label_font(("sans-serif", 12))
-            .position(SeriesLabelPosition::UpperRight)
-            .draw()
-            .map_err(RenderError::draw)?;
-        root.present().map_err(RenderError::draw)?;
     }
-    Ok(pic)
+    plot.frame(&mut pic);
+    pic
 }
 
-/// Morris mu* against sigma, one labelled dot per parameter (mu* with its interval).
-fn morris_chart(m: &super::sensitivity::MetricIndices, per: &str) -> Result<Picture, RenderError> {
+/// Morris mu* against sigma, one dot per parameter (mu* with its interval).
+fn morris_chart(m: &MetricIndices, per: &str) -> Picture {
     let pts: Vec<(f64, f64, f64, f64, String)> = m
         .morris
         .iter()
@@ -599,50 +410,59 @@ fn morris_chart(m: &super::sensitivity::MetricIndices, per: &str) -> Result<Pict
     let ymax = pts.iter().map(|p| p.1).filter(|x| x.is_finite()).fold(0.0f64, f64::max);
     let (xmax, ymax) =
         (if xmax > 0.0 { xmax * 1.25 } else { 1.0 }, if ymax > 0.0 { ymax * 1.2 } else { 1.0 });
-    let mut pic = Picture::new((900, 600));
-    {
-        let root = pic.backend().into_drawing_area();
-        root.fill(&WHITE).map_err(RenderError::draw)?;
-        let caption = format!("{}: Morris screening ({per})", metrics::label(&m.metric));
-        let mut chart = ChartBuilder::on(&root)
-            .caption(caption, ("sans-serif", 18))
-            .margin(16)
-            .x_label_area_size(50)
-            .y_label_area_size(70)
-            .build_cartesian_2d(0.0..xmax, 0.0..ymax)
-            .map_err(RenderError::draw)?;
-        chart
-            .configure_mesh()
-            .x_desc(format!("mu* (mean |effect| of a whole range, {}), 95% interval", axis_desc(&m.metric)))
-            .y_desc("sigma (spread of the effects)")
-            .label_style(("sans-serif", 13))
-            .light_line_style(LIGHT)
-            .bold_line_style(GRID)
-            .draw()
-            .map_err(RenderError::draw)?;
-        for (i, (x, y, lo, hi, name)) in pts.iter().enumerate() {
-            let color = SERIES[i % SERIES.len()];
-            let y = if y.is_finite() { *y } else { 0.0 };
-            if lo.is_finite() && hi.is_finite() {
-                chart
-                    .draw_series([PathElement::new(vec![(*lo, y), (*hi, y)], color.stroke_width(1))])
-                    .map_err(RenderError::draw)?;
-            }
-            chart
-                .draw_series([Circle::new((*x, y), 5, color.filled())])
-                .map_err(RenderError::draw)?
-                .label(name.clone())
-                .legend(move |(x, y)| Circle::new((x + 7, y), 5, color.filled()));
+    let title = format!("{}: Morris screening ({per})", metrics::label(&m.metric));
+    let mut pic = Picture::new(900.0, 600.0, &title);
+    pic.title(&title);
+    let keys: Vec<(Key, String)> =
+        pts.iter().enumerate().map(|(i, p)| (Key::Square(palette::SERIES[i % 8]), p.4.clone())).collect();
+    let top = legend(&mut pic, 70.0, 40.0, 876.0, &keys);
+    let y = Axis::numeric(0.0, ymax, 10);
+    let plot =
+        Plot { left: left_for(&y), top, right: 876.0, bottom: 520.0, x: Axis::numeric(0.0, xmax, 10), y };
+    plot.y_axis(&mut pic, "sigma (spread of the effects)");
+    let x_desc = format!("mu* (mean |effect| of a whole range, {}), 95% interval", axis_desc(&m.metric));
+    plot.x_axis(&mut pic, &x_desc, true);
+    for (i, (x, y, lo, hi, _)) in pts.iter().enumerate() {
+        let colour = palette::SERIES[i % palette::SERIES.len()];
+        let y = if y.is_finite() { *y } else { 0.0 };
+        if lo.is_finite() && hi.is_finite() {
+            pic.line((plot.px(*lo), plot.py(y)), (plot.px(*hi), plot.py(y)), Paint::stroke(colour, 1.0));
         }
-        chart
-            .configure_series_labels()
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .label_font(("sans-serif", 12))
-            .position(SeriesLabelPosition::UpperLeft)
-            .draw()
-            .map_err(RenderError::draw)?;
-        root.present().map_err(RenderError::draw)?;
+        pic.circle((plot.px(*x), plot.py(y)), 5.0, Paint::fill(colour));
     }
-    Ok(pic)
+    plot.frame(&mut pic);
+    pic
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_comparison_has_a_panel_per_metric_and_parses() {
+        let groups = |shift: f64| {
+            vec![
+                Group::new(
+                    "2016".into(),
+                    "intrusions_succeeded",
+                    (0..20).map(|i| f64::from(i % 7) + shift).collect(),
+                ),
+                Group::new(
+                    "2020".into(),
+                    "intrusions_succeeded",
+                    (0..20).map(|i| f64::from(i % 5)).collect(),
+                ),
+            ]
+        };
+        let panels = vec![
+            ("intrusions_succeeded".to_string(), groups(2.0)),
+            ("voters_affected".to_string(), groups(0.0)),
+        ];
+        let svg = comparison_svg("2016 against 2020", &panels);
+        assert_eq!(svg, comparison_svg("2016 against 2020", &panels));
+        roxmltree::Document::parse(&svg).expect("the comparison parses");
+        assert!(svg.contains(">voters_affected</text>") && svg.contains(">2020</text>"), "{svg}");
+        // Whole-number ticks read without a decimal point.
+        assert!(svg.contains(">4</text>") && !svg.contains(">4.0</text>"), "{svg}");
+    }
 }

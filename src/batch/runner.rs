@@ -12,7 +12,7 @@ use crate::numfmt::whole_or_sensible;
 
 use super::files::{self, Manifest, RunRow, Shard, Task, run_seed};
 use super::{
-    BatchError, Extras, Plan, ProgressMode, detail, effects, grow, plots, progress, render, shard_name, sweep,
+    BatchError, Extras, Plan, ProgressMode, detail, effects, grow, plots, progress, shard_name, sweep,
 };
 
 /// Options of `ttx batch`.
@@ -31,7 +31,7 @@ pub struct BatchOptions {
     /// Threads (default: every core).
     pub jobs: Option<usize>,
     /// Draw the charts in these formats (none: no charts).
-    pub plots: Vec<render::Format>,
+    pub plots: Vec<crate::chart::Format>,
     /// Complete a stopped batch in `out`.
     pub resume: bool,
     /// Output directory.
@@ -328,7 +328,7 @@ fn announce(m: &Manifest, total: u64, done: usize, jobs: usize) {
 /// shard, how to merge it).
 fn done_message(
     out: &mut dyn Write,
-    plots: &[render::Format],
+    plots: &[crate::chart::Format],
     m: &Manifest,
     (fresh, seconds, jobs): (usize, f64, usize),
     rows: usize,
@@ -366,7 +366,7 @@ pub(super) fn finish(
     m: &Manifest,
     metrics: &[String],
     rows: &mut Vec<RunRow>,
-    plots: &[render::Format],
+    plots: &[crate::chart::Format],
     jobs: usize,
 ) -> Result<Vec<files::PointSummary>, BatchError> {
     files::sort_rows(rows);

@@ -385,7 +385,7 @@ pub fn csv(a: &Analysis) -> Vec<u8> {
 pub fn write(
     dir: &Path,
     a: &Analysis,
-    formats: &[super::render::Format],
+    formats: &[crate::chart::Format],
 ) -> Result<Vec<std::path::PathBuf>, BatchError> {
     let fail = |p: &Path| {
         let p = p.display().to_string();

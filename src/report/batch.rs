@@ -610,7 +610,7 @@ fn effects_section(doc: &mut Doc, b: &Batch) {
         doc.blocks.push(Block::Figure(Figure {
             name: format!("effect-{key}"),
             caption: format!("{}: mean and 95% confidence interval at each sweep point.", label(key)),
-            svg: svg::forest(&rows, &format!("{} by sweep point", label(key)), sensible),
+            svg: svg::forest(&rows, &format!("{} by sweep point", label(key))),
         }));
         let mut t = Table {
             head: vec![

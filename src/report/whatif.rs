@@ -180,27 +180,34 @@ mod tests {
         }
     }
 
-    /// The x positions of the axis labels (the last `<text>` elements, on the base line).
-    fn axis_label_xs(svg: &str) -> Vec<f64> {
-        let base = svg
-            .lines()
-            .filter(|l| l.starts_with("<text") && l.contains("font-size=\"10\""))
-            .filter_map(|l| l.split("x=\"").nth(1)?.split('"').next()?.parse::<f64>().ok());
-        base.collect()
+    /// The axis labels (the tick labels under the plot): x position and text.
+    fn axis_labels(svg: &str) -> Vec<(f64, String)> {
+        svg.lines()
+            .filter(|l| l.starts_with("<text") && l.contains("font-size=\"10.5\""))
+            .filter_map(|l| {
+                let x = l.split("x=\"").nth(1)?.split('"').next()?.parse::<f64>().ok()?;
+                let text = l.split('>').nth(1)?.split('<').next()?.to_string();
+                Some((x, text))
+            })
+            .collect()
     }
 
     #[test]
     fn axis_labels_are_never_drawn_on_top_of_each_other() {
-        // An interval that ends just below zero: the low end's label would sit on zero's.
+        // An interval that ends just below zero: round ticks, zero among them, well apart.
         let svg = forest(
             &[alternative(1, 0.010, 0.006, 0.015), alternative(2, 0.001, -0.001, 0.003)],
             "warned_before_targeted",
         );
-        let xs = axis_label_xs(&svg);
-        assert_eq!(xs.len(), 2, "zero and the high end only: {xs:?}\n{svg}");
-        assert!((xs[0] - xs[1]).abs() >= 48.0, "{xs:?}");
-        // Ends far from zero keep their labels.
+        let labels = axis_labels(&svg);
+        assert!(labels.len() >= 3, "{labels:?}\n{svg}");
+        assert!(labels.iter().any(|(_, t)| t == "0"), "zero is labelled: {labels:?}");
+        for w in labels.windows(2) {
+            assert!(w[1].0 - w[0].0 >= 48.0, "{labels:?}");
+        }
+        // Effects either side of zero read with their sign.
         let svg = forest(&[alternative(1, 0.0, -1.0, 1.0)], "warned_before_targeted");
-        assert_eq!(axis_label_xs(&svg).len(), 3, "{svg}");
+        let texts: Vec<String> = axis_labels(&svg).into_iter().map(|l| l.1).collect();
+        assert_eq!(texts, ["-1", "-0.5", "0", "+0.5", "+1"], "{svg}");
     }
 }

@@ -3,6 +3,7 @@
 mod branch;
 mod debrief;
 mod hardening;
+mod loadtest;
 mod play;
 mod resume;
 mod revise;

@@ -49,7 +49,8 @@ pub(super) fn axis(reg: &Registry, t0: u32, t1: u32, want: u32) -> Vec<AxisTick>
 
     let end = reg.clock.at(Tick(t1.saturating_sub(1))).day();
     let days = (end - start).max(1);
-    let step = [1, 2, 5, 10, 15, 30, 60].into_iter().find(|s| days / s <= i64::from(want)).unwrap_or(90);
+    // Round steps of days, as every chart axis has them.
+    let step = (ttx::chart::axis::step(days as f64, want as usize) as i64).max(1);
     let mut out = Vec::new();
     let mut d = start.div_euclid(step) * step;
     while d <= end {
@@ -438,7 +439,6 @@ fn injects_section(doc: &mut Doc, a: &Analysis) {
             ],
             y_min: 0.0,
             y_max: 100.0,
-            y_fmt: |v| format!("{v:.0}"),
             axis: axis(reg, t0, t1, 16),
             markers,
             t0,

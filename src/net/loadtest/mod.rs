@@ -7,6 +7,14 @@
 //! the report gives the median and 99th percentile over every update to
 //! every console. Both ends share this machine's cores, so the figures are
 //! pessimistic for a server whose consoles are on other computers.
+//!
+//! When the server and its consoles would need more open files than one process may hold
+//! (`ulimit -n`), or when asked with `--processes`, the consoles run in child processes
+//! ([`children`]) and the server stays in this one.
+
+mod children;
+
+pub use children::run_child;
 
 use std::io::Write;
 use std::path::Path;
@@ -63,10 +71,19 @@ pub struct LoadReport {
     pub consoles_cpu_ms_per_tick: f64,
     /// Average size of an update frame, bytes.
     pub update_bytes: usize,
-    /// Resident memory at the end (server and consoles), MiB.
+    /// Processes the consoles ran in besides the server's (0: in the server's process).
+    pub console_processes: usize,
+    /// Resident memory at the end (server and consoles, every process), MiB.
     pub rss_mib: f64,
-    /// Peak resident memory, MiB.
+    /// Peak resident memory, MiB (with console processes, the sum of each process's peak).
     pub peak_rss_mib: f64,
+    /// Resident memory of the server's process at the end, MiB (with console processes; else
+    /// the same as `rss_mib`).
+    pub server_rss_mib: f64,
+    /// Resident memory the consoles added, both ends together (the server's side of each
+    /// connection, and the console processes if any), per console, KiB: every process's
+    /// resident memory at the end less the server process's before the consoles joined.
+    pub kib_per_console: f64,
 }
 
 #[derive(Deserialize)]
@@ -116,8 +133,14 @@ fn cpu_ms() -> (f64, f64) {
     (server, consoles)
 }
 
+/// Resident and peak resident memory of this process, MiB.
 fn memory() -> (f64, f64) {
-    let text = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    memory_of("/proc/self/status")
+}
+
+/// Resident and peak resident memory of the process whose `status` file is at `path`, MiB.
+fn memory_of(path: &str) -> (f64, f64) {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
     let field = |name: &str| {
         text.lines()
             .find(|l| l.starts_with(name))
@@ -143,11 +166,16 @@ pub fn loadtest(
     ticks: u32,
     speed: f64,
     from: Option<&str>,
+    processes: Option<usize>,
     json: bool,
 ) -> Outcome {
     if consoles == 0 || ticks == 0 {
         return Err(Failure::input("give at least one console and one tick"));
     }
+    let processes = match processes {
+        Some(n) => n.min(consoles),
+        None => children::processes_needed(consoles, children::open_file_limit())?,
+    };
     if !(0.01..=1000.0).contains(&speed) {
         return Err(Failure::input("--speed: give 0.01 to 1000 simulated hours per second"));
     }
@@ -166,6 +194,7 @@ pub fn loadtest(
         speed,
         skip,
         from: scenario.registry().clock.at(ttx_engine::Tick(skip)).to_string(),
+        processes,
         teams: scenario.registry().teams.iter().map(|t| t.id.clone()).collect(),
     };
     let session = new_session(scenario, 1, &journal)?;
@@ -206,6 +235,8 @@ struct Plan {
     skip: u32,
     /// Clock time where the measurement begins.
     from: String,
+    /// Child processes for the consoles (0: in this process).
+    processes: usize,
     /// The consoles join these teams in turn.
     teams: Vec<String>,
 }
@@ -242,6 +273,81 @@ fn start_server(
     Ok((server, addr))
 }
 
+/// Where a load test's consoles run: as tasks of this process, or in child processes.
+enum Fleet {
+    Here { tasks: Vec<tokio::task::JoinHandle<ConsoleStats>>, progress: Arc<Progress> },
+    Children(children::Children),
+}
+
+impl Fleet {
+    /// Opens the consoles, joining the plan's teams in turn.
+    fn open(target: &Target, codes: &JoinCodes, plan: &Plan) -> Result<Fleet, Failure> {
+        let consoles = (0..plan.consoles).map(|i| {
+            let team = plan.teams[i % plan.teams.len()].clone();
+            let code = codes.teams.get(&team).cloned().unwrap_or_default();
+            (team, code)
+        });
+        if plan.processes > 0 {
+            return Ok(Fleet::Children(children::Children::spawn(
+                &target.addr,
+                consoles.collect(),
+                plan.processes,
+            )?));
+        }
+        let progress = Arc::new(Progress::default());
+        let gate = Arc::new(Semaphore::new(64));
+        let tasks = consoles
+            .map(|(team, code)| {
+                tokio::spawn(console(target.clone(), team, code, Arc::clone(&gate), Arc::clone(&progress)))
+            })
+            .collect();
+        Ok(Fleet::Here { tasks, progress })
+    }
+
+    fn joined(&self) -> usize {
+        match self {
+            Fleet::Here { progress, .. } => progress.joined.load(Ordering::SeqCst),
+            Fleet::Children(c) => c.joined(),
+        }
+    }
+
+    /// From now on updates count.
+    fn clock_started(&mut self, at_us: u64) -> Result<(), Failure> {
+        match self {
+            Fleet::Here { progress, .. } => {
+                progress.clock_started.store(at_us, Ordering::SeqCst);
+                Ok(())
+            }
+            Fleet::Children(c) => c.clock_started(at_us),
+        }
+    }
+
+    /// CPU time so far: (server, consoles), milliseconds.
+    fn cpu_ms(&self) -> (f64, f64) {
+        let (server, here) = cpu_ms();
+        match self {
+            Fleet::Here { .. } => (server, here),
+            Fleet::Children(c) => (server, c.cpu_ms()),
+        }
+    }
+
+    /// Resident and peak memory of the consoles' processes besides this one, MiB.
+    fn memory(&self) -> (f64, f64) {
+        match self {
+            Fleet::Here { .. } => (0.0, 0.0),
+            Fleet::Children(c) => c.memory(),
+        }
+    }
+
+    /// The consoles' figures, once the session has stopped.
+    async fn finish(self) -> Totals {
+        match self {
+            Fleet::Here { tasks, .. } => gather(tasks).await,
+            Fleet::Children(c) => tokio::task::spawn_blocking(move || c.finish()).await.unwrap_or_default(),
+        }
+    }
+}
+
 /// Joins the consoles, runs the clock for the planned hours, stops the session and gathers
 /// what every console measured.
 async fn measure(target: Target, codes: JoinCodes, plan: Plan) -> Result<LoadReport, Failure> {
@@ -253,42 +359,32 @@ async fn measure(target: Target, codes: JoinCodes, plan: Plan) -> Result<LoadRep
         }
     }
     let started = Instant::now();
-    let progress = Arc::new(Progress::default());
-    let gate = Arc::new(Semaphore::new(64));
-    let mut tasks = Vec::with_capacity(plan.consoles);
-    for i in 0..plan.consoles {
-        let team = plan.teams[i % plan.teams.len()].clone();
-        let code = codes.teams.get(&team).cloned().unwrap_or_default();
-        tasks.push(tokio::spawn(console(
-            target.clone(),
-            team,
-            code,
-            Arc::clone(&gate),
-            Arc::clone(&progress),
-        )));
-    }
+    let before = memory().0;
+    let mut fleet = Fleet::open(&target, &codes, &plan)?;
     // Wait for every console (or a generous deadline), then run the clock.
     let deadline = Instant::now() + Duration::from_secs(120);
-    while progress.joined.load(Ordering::SeqCst) < plan.consoles && Instant::now() < deadline {
+    while fleet.joined() < plan.consoles && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let join_s = started.elapsed().as_secs_f64();
-    let joined = progress.joined.load(Ordering::SeqCst);
+    let joined = fleet.joined();
     // Let the joins' own updates settle before measuring.
     tokio::time::sleep(Duration::from_millis(500)).await;
-    progress.clock_started.store(now_us(), Ordering::SeqCst);
-    let cpu_before = cpu_ms();
+    fleet.clock_started(now_us())?;
+    let cpu_before = fleet.cpu_ms();
     let answer = control.ask(1, Control::Resume).await?;
     if !answer.contains("\"done\"") {
         return Err(Failure::runtime(format!("cannot start the clock: {answer}")));
     }
     tokio::time::sleep(Duration::from_secs_f64(f64::from(plan.ticks) / plan.speed)).await;
-    let cpu_after = cpu_ms();
+    let cpu_after = fleet.cpu_ms();
+    let (server_rss, server_peak) = memory();
+    let (consoles_rss, consoles_peak) = fleet.memory();
     control.send(2, Control::Stop)?;
     let _ = tokio::time::timeout(Duration::from_secs(30), control.task).await;
-    let totals = gather(tasks).await;
-    let (rss, peak) = memory();
+    let totals = fleet.finish().await;
     let ticks = f64::from(plan.ticks);
+    let rss = server_rss + consoles_rss;
     Ok(LoadReport {
         consoles: plan.consoles,
         joined,
@@ -310,8 +406,11 @@ async fn measure(target: Target, codes: JoinCodes, plan: Plan) -> Result<LoadRep
         } else {
             totals.bytes / totals.latencies_us.len()
         },
+        console_processes: plan.processes,
         rss_mib: rss,
-        peak_rss_mib: peak,
+        peak_rss_mib: server_peak + consoles_peak,
+        server_rss_mib: server_rss,
+        kib_per_console: (rss - before).max(0.0) * 1024.0 / plan.consoles as f64,
     })
 }
 
@@ -460,7 +559,7 @@ async fn console(
 }
 
 /// Every console's figures together.
-#[derive(Default)]
+#[derive(Default, Serialize, Deserialize)]
 struct Totals {
     /// Every measured latency, sorted.
     latencies_us: Vec<u64>,
@@ -470,6 +569,17 @@ struct Totals {
     dropped: usize,
     /// The most updates one console measured.
     most: usize,
+}
+
+impl Totals {
+    /// Adds another set of consoles' figures (a console process's); the latencies are not sorted.
+    fn add(&mut self, other: Totals) {
+        self.latencies_us.extend(other.latencies_us);
+        self.gaps += other.gaps;
+        self.bytes += other.bytes;
+        self.dropped += other.dropped;
+        self.most = self.most.max(other.most);
+    }
 }
 
 /// Waits (30 s at most in all) for the consoles' figures and adds them up.
@@ -526,10 +636,22 @@ fn print_report(r: &LoadReport, json: bool) -> Outcome {
         r.server_cpu_ms_per_tick, r.consoles_cpu_ms_per_tick
     )?;
     writeln!(out, "  update size          {} bytes on average", r.update_bytes)?;
-    writeln!(
-        out,
-        "  memory               {:.0} MiB resident, peak {:.0} MiB (server and consoles in one process)",
-        r.rss_mib, r.peak_rss_mib
-    )?;
+    if r.console_processes == 0 {
+        writeln!(
+            out,
+            "  memory               {:.0} MiB resident, peak {:.0} MiB (server and consoles in one process); {:.1} KiB per console",
+            r.rss_mib, r.peak_rss_mib, r.kib_per_console
+        )?;
+    } else {
+        writeln!(
+            out,
+            "  memory               {:.0} MiB resident (server {:.0} MiB, consoles in {} more processes {:.0} MiB); {:.1} KiB per console",
+            r.rss_mib,
+            r.server_rss_mib,
+            r.console_processes,
+            r.rss_mib - r.server_rss_mib,
+            r.kib_per_console
+        )?;
+    }
     Ok(())
 }

@@ -1,6 +1,6 @@
-//! The one palette of every chart ttx draws, the report's hand-written SVG and the batch's
-//! plots alike: the colour-blind-safe colours of Okabe and Ito, as `#RRGGBB` text, with
-//! [`rgb`] to read one as its three bytes.
+//! The one palette of every chart ttx draws, batch plots and report charts alike: the
+//! colour-blind-safe colours of Okabe and Ito for data, a few greys and tints for ink,
+//! grids and bands, all as `#RRGGBB` text, with [`rgb`] to read one as its three bytes.
 
 /// Orange.
 pub const ORANGE: &str = "#E69F00";
@@ -19,20 +19,30 @@ pub const PURPLE: &str = "#CC79A7";
 /// Dark grey.
 pub const GREY: &str = "#555555";
 
-/// Text and data ink of the report charts.
+/// Text and data ink.
 pub const INK: &str = "#1d2733";
-/// Secondary text, axis numbers and axis lines of the report charts.
+/// Secondary text, axis numbers and axis lines.
 pub const MUTED: &str = "#5b6876";
-/// Grid lines of the report charts.
+/// Grid lines.
 pub const GRIDLINE: &str = "#e1e6ea";
-/// Grid lines of the batch plots.
-pub const PLOT_GRID: &str = "#DDDDDD";
-/// Minor grid lines of the batch plots.
-pub const PLOT_LIGHT: &str = "#F6F6F6";
+/// Row rules of a timeline.
+pub const RULE: &str = "#d5dbe1";
 /// The background, and the fill of hollow dots.
 pub const PAPER: &str = "#ffffff";
-/// Alternate rows of a forest plot of effects.
+/// Alternate rows of a chart with one row per item.
 pub const STRIPE: &str = "#f4f6f8";
+/// The first band of each pair (a timeline's modules).
+pub const BAND: &str = "#e6eef6";
+/// The second band of each pair.
+pub const BAND_ALT: &str = "#f7f9fb";
+/// The edge of a band.
+pub const BAND_EDGE: &str = "#9fb3c8";
+/// The title of a band.
+pub const BAND_TITLE: &str = "#1f4e79";
+/// A good outcome marked in words (warned in time).
+pub const GOOD: &str = "#1b6e2d";
+/// A bad outcome marked in words (not warned; an access attempt).
+pub const BAD: &str = "#a61b1b";
 /// An effect whose 95% interval leaves out zero.
 pub const CLEAR: &str = "#1f5fa8";
 /// An effect whose interval holds zero, and the zero line.
