@@ -8,13 +8,14 @@
 //! exits 0 only when every value is in its band; docs/validity.md holds the
 //! same table with the reasons.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use ttx_engine::builtin::{self, Builtin};
 use ttx_engine::metrics::DwellSurvival;
+use ttx_engine::scenario::Problem;
 use ttx_engine::scenario::schema::{AssetKind, Objective, ScenarioSpec};
-use ttx_engine::{EventKind, Scenario, Sim};
+use ttx_engine::{Diagnostics, EventKind, Scenario, Sim};
 
 use crate::batch::files::run_seed;
 
@@ -292,18 +293,67 @@ fn within(band: (Option<f64>, Option<f64>), v: Option<f64>) -> bool {
     v.is_some_and(|v| band.0.is_none_or(|lo| v >= lo - 1e-9) && band.1.is_none_or(|hi| v <= hi + 1e-9))
 }
 
-fn scenario_of(t: &Target, dir: Option<&Path>) -> Result<Scenario, String> {
+/// Why the calibration could not run: a research scenario that cannot be read or is not valid.
+#[derive(Debug, thiserror::Error)]
+pub enum CalibrateError {
+    /// A target names a research scenario this build does not hold (a fault of ttx).
+    #[error("target {target}: no research scenario {scenario}")]
+    NoScenario {
+        /// The target.
+        target: &'static str,
+        /// The scenario it names.
+        scenario: &'static str,
+    },
+    /// A built-in research scenario does not load (a fault of ttx).
+    #[error("{path}: {diagnostics}")]
+    Builtin {
+        /// Its path in the source tree.
+        path: &'static str,
+        /// What is wrong.
+        diagnostics: Diagnostics,
+    },
+    /// A research scenario file of `--dir` cannot be read: give a folder holding
+    /// `sharing_2016.ron` and `sharing_2020.ron`.
+    #[error("cannot read {}: {source}", path.display())]
+    Unreadable {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A research scenario file of `--dir` is not a valid scenario.
+    #[error("{0}")]
+    Invalid(Diagnostics),
+    /// A target's variant of its scenario is not valid (after an edit of the scenario file,
+    /// say).
+    #[error("target {target}: variant is not valid: {problems:?}")]
+    Variant {
+        /// The target.
+        target: &'static str,
+        /// What is wrong with the variant.
+        problems: Vec<Problem>,
+    },
+    /// A target's runs were not made (a fault of ttx).
+    #[error("target {0}: no runs")]
+    NoRuns(&'static str),
+}
+
+fn scenario_of(t: &Target, dir: Option<&Path>) -> Result<Scenario, CalibrateError> {
     let b: &Builtin = builtin::RESEARCH
         .iter()
         .find(|b| b.name == t.scenario)
-        .ok_or_else(|| format!("target {}: no research scenario {}", t.id, t.scenario))?;
+        .ok_or(CalibrateError::NoScenario { target: t.id, scenario: t.scenario })?;
     let base = match dir {
-        None => builtin::load(b).map_err(|d| format!("{}: {d}", b.path))?,
+        None => {
+            builtin::load(b).map_err(|diagnostics| CalibrateError::Builtin { path: b.path, diagnostics })?
+        }
         Some(dir) => {
             let path = dir.join(format!("{}.ron", b.name));
-            let text =
-                std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            Scenario::parse(&path.display().to_string(), &text).map_err(|d| d.to_string())?
+            let text = match std::fs::read_to_string(&path) {
+                Ok(text) => text,
+                Err(source) => return Err(CalibrateError::Unreadable { path, source }),
+            };
+            Scenario::parse(&path.display().to_string(), &text).map_err(CalibrateError::Invalid)?
         }
     };
     match t.variant {
@@ -312,7 +362,7 @@ fn scenario_of(t: &Target, dir: Option<&Path>) -> Result<Scenario, String> {
             let mut spec = base.spec().clone();
             change(&mut spec);
             Scenario::from_spec(b.path, &spec)
-                .map_err(|p| format!("target {}: variant is not valid: {p:?}", t.id))
+                .map_err(|problems| CalibrateError::Variant { target: t.id, problems })
         }
     }
 }
@@ -320,7 +370,7 @@ fn scenario_of(t: &Target, dir: Option<&Path>) -> Result<Scenario, String> {
 /// Runs every target `runs` times (runs of the same scenario are shared between targets)
 /// and measures each. The research scenarios are the built-in copies, or the files
 /// `sharing_2016.ron` and `sharing_2020.ron` in `dir` (to calibrate an edited version).
-pub fn calibrate(runs: u32, seed: u64, dir: Option<&Path>) -> Result<Vec<Outcome>, String> {
+pub fn calibrate(runs: u32, seed: u64, dir: Option<&Path>) -> Result<Vec<Outcome>, CalibrateError> {
     let runs = runs.max(2);
     // Targets that use the same scenario and variant share their runs.
     let mut groups: Vec<(&'static str, Option<&'static str>, Vec<RunData>)> = Vec::new();
@@ -343,7 +393,8 @@ pub fn calibrate(runs: u32, seed: u64, dir: Option<&Path>) -> Result<Vec<Outcome
     let mut out = Vec::new();
     for (k, t) in TARGETS.iter().enumerate() {
         let key = (t.scenario, t.variant.map(|v| v.0));
-        let data = &groups.iter().find(|g| (g.0, g.1) == key).map(|g| &g.2).ok_or("no runs")?;
+        let data =
+            &groups.iter().find(|g| (g.0, g.1) == key).map(|g| &g.2).ok_or(CalibrateError::NoRuns(t.id))?;
         let all: Vec<&RunData> = data.iter().collect();
         let v = value(t.measure, &all);
         let mut rs = Resampler(seed ^ (k as u64).wrapping_mul(0x2545_f491_4f6c_dd1d));

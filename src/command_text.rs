@@ -185,10 +185,10 @@ pub fn parse(reg: &Registry, text: &str) -> Result<(Issuer, Command), CommandTex
             words.next().map(|w| w.to_string())
         };
         if let Some(v) = value {
-            values.push((f.name, f.arg.read(&v).map_err(|e| wrong(&e))?));
+            values.push((f.name, f.arg.read(&v).map_err(|e| wrong(&e.to_string()))?));
         }
     }
-    let command = kind.spec().build(actor.as_deref(), values).map_err(|e| wrong(&e))?;
+    let command = kind.spec().build(actor.as_deref(), values).map_err(|e| wrong(&e.to_string()))?;
     Ok((issuer, command))
 }
 

@@ -393,14 +393,12 @@ pub fn write_summary(
 
 /// What a verified journal must end with: something to check, and, for the modes that always
 /// close their journal (`run`, `play`), the end record last.
-fn check_closing(records: &[(usize, Record)]) -> Result<(), String> {
+fn check_closing(records: &[(usize, Record)]) -> Result<(), Unclosed> {
     let checked =
         records.iter().filter(|(_, r)| matches!(r, Record::Hash { .. } | Record::End { .. })).count();
-    let last_line = records.last().map_or(1, |(l, _)| *l);
+    let line = records.last().map_or(1, |(l, _)| *l);
     if checked == 0 {
-        return Err(format!(
-            "line {last_line}: the journal ends without a state hash or an end record, so there is nothing to verify"
-        ));
+        return Err(Unclosed::NothingToVerify { line });
     }
     let mode = match records.first() {
         Some((_, Record::Header { mode, .. })) => mode.as_str(),
@@ -408,11 +406,32 @@ fn check_closing(records: &[(usize, Record)]) -> Result<(), String> {
     };
     let closes = matches!(mode, "run" | "play");
     if closes && !records.last().is_some_and(|(_, r)| matches!(r, Record::End { .. })) {
-        return Err(format!(
-            "line {last_line}: a `{mode}` journal ends with its end record, and this one does not (cut short, or lines removed)"
-        ));
+        return Err(Unclosed::NoEnd { line, mode: mode.to_string() });
     }
     Ok(())
+}
+
+/// Why a journal that replays does not verify: it lacks what a whole journal ends with.
+#[derive(Debug, thiserror::Error)]
+enum Unclosed {
+    /// No state hash and no end record: give the journal as it was written, hashes and all.
+    #[error(
+        "line {line}: the journal ends without a state hash or an end record, so there is nothing to verify"
+    )]
+    NothingToVerify {
+        /// Its last line.
+        line: usize,
+    },
+    /// A `run` or `play` journal without its end record: it was cut short or edited.
+    #[error(
+        "line {line}: a `{mode}` journal ends with its end record, and this one does not (cut short, or lines removed)"
+    )]
+    NoEnd {
+        /// Its last line.
+        line: usize,
+        /// The mode its header names.
+        mode: String,
+    },
 }
 
 /// `ttx replay`

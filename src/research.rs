@@ -151,7 +151,9 @@ pub fn calibrate(runs: u32, seed: u64, jobs: Option<usize>, dir: Option<&Path>) 
         builder = builder.num_threads(j.max(1));
     }
     let pool = builder.build().map_err(|e| Failure::runtime(format!("cannot start threads: {e}")))?;
-    let outcomes = pool.install(|| ttx::calibrate::calibrate(runs, seed, dir)).map_err(Failure::runtime)?;
+    let outcomes = pool
+        .install(|| ttx::calibrate::calibrate(runs, seed, dir))
+        .map_err(|e| Failure::runtime(e.to_string()))?;
     let missed: Vec<&str> = outcomes.iter().filter(|o| !o.within).map(|o| o.id).collect();
     let mut out = std::io::stdout().lock();
     writeln!(out, "{}", ttx::calibrate::table(&outcomes))?;

@@ -401,7 +401,7 @@ pub fn analyse_with_progress(
 ) -> Result<Analysis, WhatifError> {
     let report =
         ttx_engine::journal::replay(records, Default::default()).map_err(|e| input(e.to_string()))?;
-    ttx_engine::journal::check_model_version(records).map_err(input)?;
+    ttx_engine::journal::check_model_version(records).map_err(|e| input(e.to_string()))?;
     if let Some(d) = &report.divergence {
         return Err(input(format!(
             "the journal does not verify (line {}, tick {}): what-if analysis needs a journal this \

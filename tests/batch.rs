@@ -2,7 +2,9 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
+
+use crate::harness::{bad, succeeds, ttx as run};
 use std::time::{Duration, Instant};
 
 fn ttx() -> Command {
@@ -12,31 +14,6 @@ fn ttx() -> Command {
 /// A fresh, empty temporary directory for one test, removed when the test ends.
 fn scratch(name: &str) -> crate::harness::Named {
     crate::harness::named_scratch(&format!("batch-{name}"))
-}
-
-fn run(args: &[&str]) -> Output {
-    ttx().args(args).output().expect("ttx runs")
-}
-
-fn ok(args: &[&str]) -> Output {
-    let o = run(args);
-    assert!(
-        o.status.success(),
-        "ttx {} failed: {}\n{}",
-        args.join(" "),
-        String::from_utf8_lossy(&o.stderr),
-        String::from_utf8_lossy(&o.stdout)
-    );
-    o
-}
-
-/// Runs ttx expecting exit 2; returns stderr.
-fn bad(args: &[&str]) -> String {
-    let o = run(args);
-    let err = String::from_utf8_lossy(&o.stderr).to_string();
-    assert_eq!(o.status.code(), Some(2), "ttx {} should exit 2; stderr: {err}", args.join(" "));
-    assert!(!err.contains("panicked"), "{err}");
-    err
 }
 
 /// Every file under a directory, by relative path, with its bytes.
@@ -88,8 +65,8 @@ fn thread_count_does_not_change_a_byte() {
         "--plots",
         "svg,png,pdf",
     ];
-    ok(&[&common[..], &["--jobs", "1", "--out", s(&one)]].concat());
-    ok(&[&common[..], &["--jobs", "2", "--out", s(&two)]].concat());
+    succeeds(&[&common[..], &["--jobs", "1", "--out", s(&one)]].concat());
+    succeeds(&[&common[..], &["--jobs", "2", "--out", s(&two)]].concat());
     let files = tree(&one);
     for f in ["runs.csv", "summary.csv", "summary.json", "manifest.json", "plots/warned_before_targeted.svg"]
     {
@@ -119,7 +96,7 @@ fn thread_count_does_not_change_a_byte() {
         assert!(body.contains("/BaseFont /Helvetica") && body.contains(") Tj ET"), "{stem}.pdf has no text");
     }
     // `ttx report` reads what `ttx batch` writes.
-    let o = ok(&["report", s(&one), "--out", s(&d.join("report.md"))]);
+    let o = succeeds(&["report", s(&one), "--out", s(&d.join("report.md"))]);
     assert!(
         String::from_utf8_lossy(&o.stdout).contains("2 sweep points"),
         "{}",
@@ -132,13 +109,13 @@ fn merged_shards_equal_the_unsharded_batch() {
     let d = scratch("shards");
     let whole = d.join("whole");
     let common = ["batch", "tabletop_the_vote", "--runs", "7", "--seed", "11", "--sweep", SWEEP];
-    ok(&[&common[..], &["--plots", "--out", s(&whole)]].concat());
+    succeeds(&[&common[..], &["--plots", "--out", s(&whole)]].concat());
     let mut shards = Vec::new();
     for i in 0..4 {
         let dir = d.join(format!("s{i}"));
         let spec = format!("{i}/4");
         let jobs = if i % 2 == 0 { "1" } else { "2" };
-        ok(&[&common[..], &["--shard", &spec, "--jobs", jobs, "--out", s(&dir)]].concat());
+        succeeds(&[&common[..], &["--shard", &spec, "--jobs", jobs, "--out", s(&dir)]].concat());
         shards.push(dir);
     }
     // A shard holds only its own runs (7 x 2 = 14 runs: shards of 4, 4, 3, 3).
@@ -150,7 +127,7 @@ fn merged_shards_equal_the_unsharded_batch() {
     let mut args: Vec<&str> = vec!["merge"];
     args.extend(order.iter().map(|p| s(p)));
     args.extend(["--plots", "--out", s(&merged)]);
-    ok(&args);
+    succeeds(&args);
     assert_same_files(&whole, &merged);
 }
 
@@ -159,7 +136,18 @@ fn merge_refuses_shards_that_do_not_fit_together() {
     let d = scratch("mismatch");
     let shard = |name: &str, seed: &str, spec: &str| {
         let dir = d.join(name);
-        ok(&["batch", "tabletop_the_vote", "--runs", "3", "--seed", seed, "--shard", spec, "--out", s(&dir)]);
+        succeeds(&[
+            "batch",
+            "tabletop_the_vote",
+            "--runs",
+            "3",
+            "--seed",
+            seed,
+            "--shard",
+            spec,
+            "--out",
+            s(&dir),
+        ]);
         dir
     };
     let a0 = shard("a0", "1", "0/2");
@@ -208,7 +196,7 @@ fn summary_means(dir: &Path, metric: &str) -> Vec<(f64, f64, f64)> {
 #[test]
 fn warnings_reach_more_targets_as_isac_membership_grows() {
     let d = scratch("isac");
-    ok(&[
+    succeeds(&[
         "batch",
         "tabletop_the_vote",
         "--runs",
@@ -347,13 +335,13 @@ fn bad_input_exits_2_with_a_clear_message() {
     // Nothing ran and nothing was written for any of these.
     assert!(tree(&d).is_empty(), "{:?}", tree(&d).keys());
 
-    ok(&["batch", "tabletop_the_vote", "--runs", "2", "--out", out]);
+    succeeds(&["batch", "tabletop_the_vote", "--runs", "2", "--out", out]);
     let e = b(&[]);
     assert!(e.contains("already holds a batch") && e.contains("--resume"), "{e}");
     let e = b(&["--seed", "9", "--resume"]);
     assert!(e.contains("different arguments") && e.contains("seed"), "{e}");
     // --resume where there is nothing yet starts the batch (a cluster job can always pass it).
-    ok(&["batch", "tabletop_the_vote", "--runs", "2", "--resume", "--out", s(&d.join("fresh"))]);
+    succeeds(&["batch", "tabletop_the_vote", "--runs", "2", "--resume", "--out", s(&d.join("fresh"))]);
     assert!(d.join("fresh/summary.json").exists());
 }
 
@@ -362,8 +350,8 @@ fn resume_completes_a_cut_batch_to_the_same_bytes() {
     let d = scratch("resume");
     let (full, cut) = (d.join("full"), d.join("cut"));
     let common = ["batch", "tabletop_the_vote", "--runs", "5", "--sweep", SWEEP];
-    ok(&[&common[..], &["--out", s(&full)]].concat());
-    ok(&[&common[..], &["--out", s(&cut)]].concat());
+    succeeds(&[&common[..], &["--out", s(&full)]].concat());
+    succeeds(&[&common[..], &["--out", s(&cut)]].concat());
     // As a batch stopped mid-write leaves it: some rows, out of order, the last one cut short.
     let text = std::fs::read_to_string(cut.join("runs.csv")).unwrap();
     let lines: Vec<&str> = text.lines().collect();
@@ -373,7 +361,7 @@ fn resume_completes_a_cut_batch_to_the_same_bytes() {
     for f in ["summary.csv", "summary.json"] {
         std::fs::remove_file(cut.join(f)).unwrap();
     }
-    let o = ok(&[&common[..], &["--out", s(&cut), "--resume", "--jobs", "1"]].concat());
+    let o = succeeds(&[&common[..], &["--out", s(&cut), "--resume", "--jobs", "1"]].concat());
     assert!(
         String::from_utf8_lossy(&o.stdout).starts_with("7 runs"),
         "{}",
@@ -387,7 +375,7 @@ fn resume_refuses_kept_rows_that_were_changed() {
     let d = scratch("tampered");
     let common = ["batch", "tabletop_the_vote", "--runs", "3", "--sweep", SWEEP];
     let dir = d.join("b");
-    ok(&[&common[..], &["--out", s(&dir)]].concat());
+    succeeds(&[&common[..], &["--out", s(&dir)]].concat());
     let text = std::fs::read_to_string(dir.join("runs.csv")).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     let header: Vec<&str> = lines[0].split(',').collect();
@@ -442,15 +430,15 @@ fn ctrl_c_keeps_finished_runs_and_resume_completes_them() {
     assert!(kept > 2 && kept < 40, "kept {kept} runs");
     assert!(!cut.join("summary.json").exists());
 
-    ok(&[&common[..], &["--out", s(&cut), "--resume"]].concat());
-    ok(&[&common[..], &["--out", s(&full)]].concat());
+    succeeds(&[&common[..], &["--out", s(&cut), "--resume"]].concat());
+    succeeds(&[&common[..], &["--out", s(&full)]].concat());
     assert_same_files(&full, &cut);
 }
 
 #[test]
 fn files_have_the_documented_shape_and_runs_reproduce_with_ttx_run() {
     let d = scratch("shape");
-    ok(&[
+    succeeds(&[
         "batch",
         "tabletop_the_vote",
         "--runs",
@@ -487,7 +475,7 @@ fn files_have_the_documented_shape_and_runs_reproduce_with_ttx_run() {
 
     // Every row is the run `ttx run --seed SEED` gives (at the unswept point 0).
     for row in &rows[..3] {
-        let o = ok(&["run", "tabletop_the_vote", "--seed", row[2], "--json"]);
+        let o = succeeds(&["run", "tabletop_the_vote", "--seed", row[2], "--json"]);
         let m: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
         for name in ["intrusions_attempted", "warned_before_targeted", "voters_affected", "confidence_min"] {
             let want = m[name].as_f64().unwrap();
@@ -596,7 +584,7 @@ fn the_2016_and_2020_scenarios_differ_only_in_the_sharing_regime() {
 #[test]
 fn summary_intervals_stay_within_the_values_the_runs_took() {
     let d = scratch("intervals");
-    ok(&["batch", "county_ransomware", "--runs", "8", "--seed", "3", "--out", s(&d)]);
+    succeeds(&["batch", "county_ransomware", "--runs", "8", "--seed", "3", "--out", s(&d)]);
     let runs = std::fs::read_to_string(d.join("runs.csv")).unwrap();
     let mut lines = runs.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
@@ -673,7 +661,7 @@ fn row_prints_the_ttx_run_command_that_reproduces_it() {
         "--out",
         out,
     ];
-    ok(&args);
+    succeeds(&args);
     let runs = std::fs::read_to_string(d.join("runs.csv")).unwrap();
     let header: Vec<&str> = runs.lines().next().unwrap().split(',').collect();
     let rows: Vec<Vec<&str>> = runs.lines().skip(1).map(|l| l.split(',').collect()).collect();
@@ -686,8 +674,8 @@ fn row_prints_the_ttx_run_command_that_reproduces_it() {
     );
 
     for n in [0usize, 7, 11] {
-        let from_dir = ok(&["batch", "--out", out, "--row", &n.to_string()]);
-        let from_args = ok(&[&args[..], &["--row", &n.to_string()]].concat());
+        let from_dir = succeeds(&["batch", "--out", out, "--row", &n.to_string()]);
+        let from_args = succeeds(&[&args[..], &["--row", &n.to_string()]].concat());
         let command = String::from_utf8(from_dir.stdout).unwrap();
         assert_eq!(command, String::from_utf8(from_args.stdout).unwrap());
         let row = &rows[n];
@@ -699,7 +687,7 @@ fn row_prints_the_ttx_run_command_that_reproduces_it() {
             )
         );
         let words: Vec<&str> = command.split_whitespace().skip(1).collect();
-        let o = ok(&[&words[..], &["--json"]].concat());
+        let o = succeeds(&[&words[..], &["--json"]].concat());
         let m: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
         assert_row_metrics(&m, &header, row, 5, &format!("row {n}"));
     }
@@ -713,15 +701,17 @@ fn row_prints_the_ttx_run_command_that_reproduces_it() {
     let e = bad(&["batch", "--out", s(&d.join("none")), "--row", "0"]);
     assert!(e.contains("holds no batch") && e.contains("give the batch's own arguments"), "{e}");
     // With the batch's arguments, --row needs no directory, and runs nothing.
-    let o = ok(&["batch", "tabletop_the_vote", "--runs", "3", "--out", s(&d.join("unrun")), "--row", "2"]);
+    let o =
+        succeeds(&["batch", "tabletop_the_vote", "--runs", "3", "--out", s(&d.join("unrun")), "--row", "2"]);
     assert!(String::from_utf8_lossy(&o.stdout).starts_with("ttx run tabletop_the_vote --seed "));
     assert!(!d.join("unrun").exists());
 
     // A shard's directory counts its own rows: shard 1/3 holds rows 1, 4, 7 and 10.
     let shard = d.join("shard1");
-    ok(&[&args[..args.len() - 1], &[s(&shard), "--shard", "1/3"]].concat());
-    let row_of =
-        |dir: &Path, n: &str| String::from_utf8(ok(&["batch", "--out", s(dir), "--row", n]).stdout).unwrap();
+    succeeds(&[&args[..args.len() - 1], &[s(&shard), "--shard", "1/3"]].concat());
+    let row_of = |dir: &Path, n: &str| {
+        String::from_utf8(succeeds(&["batch", "--out", s(dir), "--row", n]).stdout).unwrap()
+    };
     assert_eq!(row_of(&shard, "2"), row_of(&d, "7"));
     let e = bad(&["batch", "--out", s(&shard), "--row", "4"]);
     assert!(e.contains("--row 4: runs.csv has rows 0 to 3"), "{e}");
@@ -756,12 +746,21 @@ fn row_refuses_a_scenario_file_changed_since_the_batch() {
         std::fs::read_to_string(crate::harness::root().join("scenarios/county_ransomware.ron")).unwrap();
     std::fs::write(&file, &text).unwrap();
     let out = d.join("out");
-    ok(&["batch", s(&file), "--runs", "2", "--sweep", "sharing.isac_membership=0.2,0.4", "--out", s(&out)]);
-    let command = String::from_utf8(ok(&["batch", "--out", s(&out), "--row", "3"]).stdout).unwrap();
+    succeeds(&[
+        "batch",
+        s(&file),
+        "--runs",
+        "2",
+        "--sweep",
+        "sharing.isac_membership=0.2,0.4",
+        "--out",
+        s(&out),
+    ]);
+    let command = String::from_utf8(succeeds(&["batch", "--out", s(&out), "--row", "3"]).stdout).unwrap();
     assert!(command.contains(" --set sharing.isac_membership=0.4"), "{command}");
     // Comments and layout do not change the scenario's content hash.
     std::fs::write(&file, format!("// a comment\n{text}")).unwrap();
-    ok(&["batch", "--out", s(&out), "--row", "3"]);
+    succeeds(&["batch", "--out", s(&out), "--row", "3"]);
     std::fs::write(&file, text.replacen("isac_membership: 0.6", "isac_membership: 0.7", 1)).unwrap();
     let e = bad(&["batch", "--out", s(&out), "--row", "3"]);
     assert!(e.contains("has changed since the batch was run"), "{e}");
@@ -772,21 +771,22 @@ fn run_set_changes_one_run_and_its_journal_replays_alone() {
     let d = scratch("set");
     let journal = d.join("set.jsonl");
     let set = ["--set", "sharing.channels.isac_to_members.scale=5", "--set", "sharing.isac_membership=0.9"];
-    let plain = ok(&["run", "sharing_2020", "--seed", "3", "--json"]);
-    let o =
-        ok(&[&["run", "sharing_2020", "--seed", "3", "--json", "--journal", s(&journal)][..], &set].concat());
+    let plain = succeeds(&["run", "sharing_2020", "--seed", "3", "--json"]);
+    let o = succeeds(
+        &[&["run", "sharing_2020", "--seed", "3", "--json", "--journal", s(&journal)][..], &set].concat(),
+    );
     let with: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let without: serde_json::Value = serde_json::from_slice(&plain.stdout).unwrap();
     assert_ne!(with["alert_reach_h_p50"], without["alert_reach_h_p50"]);
     // The journal holds the changed scenario, so it replays and verifies without the settings.
-    let r = ok(&["replay", "--verify", s(&journal)]);
+    let r = succeeds(&["replay", "--verify", s(&journal)]);
     assert!(String::from_utf8_lossy(&r.stdout).contains("verified"));
-    let r = ok(&["replay", s(&journal), "--json"]);
+    let r = succeeds(&["replay", s(&journal), "--json"]);
     let replayed: serde_json::Value = serde_json::from_slice(&r.stdout).unwrap();
     assert_eq!(replayed["alert_reach_h_p50"], with["alert_reach_h_p50"]);
     assert_eq!(replayed["warned_before_targeted"], with["warned_before_targeted"]);
 
-    let text = ok(&[&["run", "sharing_2020", "--seed", "3"][..], &set].concat());
+    let text = succeeds(&[&["run", "sharing_2020", "--seed", "3"][..], &set].concat());
     assert!(
         String::from_utf8_lossy(&text.stdout)
             .starts_with("With --set sharing.channels.isac_to_members.scale=5")
@@ -826,28 +826,32 @@ fn a_range_is_the_batch_of_the_values_it_steps_through() {
     let d = scratch("range");
     let (ranged, listed) = (d.join("ranged"), d.join("listed"));
     let base = ["batch", "tabletop_the_vote", "--runs", "1", "--seed", "4", "--out"];
-    ok(&[
-        &base[..],
+    succeeds(
         &[
-            s(&ranged),
-            "--sweep",
-            "sharing.isac_membership=0.1:0.3:0.1",
-            "--sweep",
-            "sharing.tearline_h=1:10:4,48",
-        ],
-    ]
-    .concat());
-    ok(&[
-        &base[..],
+            &base[..],
+            &[
+                s(&ranged),
+                "--sweep",
+                "sharing.isac_membership=0.1:0.3:0.1",
+                "--sweep",
+                "sharing.tearline_h=1:10:4,48",
+            ],
+        ]
+        .concat(),
+    );
+    succeeds(
         &[
-            s(&listed),
-            "--sweep",
-            "sharing.isac_membership=0.1,0.2,0.3",
-            "--sweep",
-            "sharing.tearline_h=1,5,9,48",
-        ],
-    ]
-    .concat());
+            &base[..],
+            &[
+                s(&listed),
+                "--sweep",
+                "sharing.isac_membership=0.1,0.2,0.3",
+                "--sweep",
+                "sharing.tearline_h=1,5,9,48",
+            ],
+        ]
+        .concat(),
+    );
     // Exact decimal steps: 0.3, not 0.30000000000000004; 10 is not on a step from 1 by 4.
     let runs = std::fs::read_to_string(ranged.join("runs.csv")).unwrap();
     let points: Vec<String> =
@@ -862,7 +866,7 @@ fn a_range_is_the_batch_of_the_values_it_steps_through() {
 #[test]
 fn runs_csv_holds_every_share_at_full_precision_so_pooled_proportions_recompute() {
     let d = scratch("precision");
-    ok(&[
+    succeeds(&[
         "batch",
         "sharing_2020",
         "--runs",
@@ -923,10 +927,10 @@ fn swept_values_read_back_from_the_manifest_exactly() {
         "--out",
         s(&d),
     ];
-    ok(&args);
-    let command = String::from_utf8(ok(&["batch", "--out", s(&d), "--row", "0"]).stdout).unwrap();
+    succeeds(&args);
+    let command = String::from_utf8(succeeds(&["batch", "--out", s(&d), "--row", "0"]).stdout).unwrap();
     assert!(command.trim_end().ends_with(&format!("--set sharing.isac_membership={value}")), "{command}");
-    let o = ok(&[&args[..], &["--resume"]].concat());
+    let o = succeeds(&[&args[..], &["--resume"]].concat());
     assert!(
         String::from_utf8_lossy(&o.stdout).contains("0 runs in"),
         "{}",
@@ -943,7 +947,7 @@ fn a_scripted_policy_applies_in_every_run_whatever_the_threads() {
     let with = |out: &Path, jobs: &str| {
         let mut v: Vec<&str> = args.to_vec();
         v.extend(["--commands", policy, "--jobs", jobs, "--out", s(out)]);
-        ok(&v);
+        succeeds(&v);
     };
     with(&a, "1");
     with(&b, "3");
@@ -956,13 +960,13 @@ fn a_scripted_policy_applies_in_every_run_whatever_the_threads() {
     let plain = d.join("plain");
     let mut v: Vec<&str> = args.to_vec();
     v.extend(["--out", s(&plain)]);
-    ok(&v);
+    succeeds(&v);
     assert_ne!(std::fs::read(a.join("runs.csv")).unwrap(), std::fs::read(plain.join("runs.csv")).unwrap());
     // Points are compared run by run.
     let diffs = std::fs::read_to_string(a.join("differences.csv")).unwrap();
     assert!(diffs.starts_with("point,sharing.isac_membership,metric,baseline,n,mean_diff,sd_diff,ci95_low,ci95_high,p_value,p_holm\n"));
     // A row reproduces with ttx run and the same policy.
-    let o = ok(&["batch", "--out", s(&a), "--row", "7"]);
+    let o = succeeds(&["batch", "--out", s(&a), "--row", "7"]);
     let cmd = String::from_utf8_lossy(&o.stdout).to_string();
     assert!(cmd.contains(&format!("--commands {policy}")), "{cmd}");
     // Another policy is another batch.

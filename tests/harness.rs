@@ -71,20 +71,43 @@ pub fn named_scratch(name: &str) -> Named {
     Named(tempfile::Builder::new().prefix(&format!("ttx-test-{name}-")).tempdir().expect("a scratch folder"))
 }
 
-/// Runs `ttx` with arguments that must succeed; its stdout.
-pub fn ok(args: &[&str]) -> String {
+/// Runs `ttx` with arguments that must succeed; its output.
+pub fn succeeds(args: &[&str]) -> Output {
     let o = ttx(args);
     assert!(o.status.success(), "ttx {args:?} failed: {}\n{}", stdout(&o), stderr(&o));
+    o
+}
+
+/// Runs `ttx` with arguments that must succeed; its stdout.
+pub fn ok(args: &[&str]) -> String {
+    stdout(&succeeds(args))
+}
+
+/// Runs `ttx` in the folder `dir` with arguments that must succeed; its stdout.
+pub fn ok_in(dir: &Path, args: &[&str]) -> String {
+    let o = Command::new(env!("CARGO_BIN_EXE_ttx"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the ttx binary runs");
+    assert!(o.status.success(), "ttx {args:?} in {} failed: {}\n{}", dir.display(), stdout(&o), stderr(&o));
     stdout(&o)
+}
+
+/// Runs `ttx` with arguments it must refuse as bad input (exit 2, no panic); its stderr.
+pub fn bad(args: &[&str]) -> String {
+    let o = ttx(args);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "ttx {args:?} should exit 2; stderr: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+    err
 }
 
 /// Runs `ttx` with arguments it must refuse as bad input (exit 2) with `needle` in the message.
 pub fn fails_with(args: &[&str], needle: &str) {
-    let o = ttx(args);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(2), "ttx {args:?}: {err}");
+    let err = bad(args);
     assert!(err.contains(needle), "ttx {args:?}: expected `{needle}` in: {err}");
-    assert!(!err.contains("panicked"), "{err}");
 }
 
 /// The Markdown after-action report of a journal (written beside it as `.md`).

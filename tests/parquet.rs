@@ -4,30 +4,15 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::{Command, Output};
 
 use parquet::file::reader::{FileReader, SerializedFileReader};
 use parquet::record::Field;
 
-fn ttx() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_ttx"))
-}
+use crate::harness::{bad, ok};
 
 /// A fresh, empty temporary directory for one test, removed when the test ends.
 fn scratch(name: &str) -> crate::harness::Named {
     crate::harness::named_scratch(&format!("parquet-{name}"))
-}
-
-fn ok(args: &[&str]) -> Output {
-    let o = ttx().args(args).output().expect("ttx runs");
-    assert!(
-        o.status.success(),
-        "ttx {} failed: {}\n{}",
-        args.join(" "),
-        String::from_utf8_lossy(&o.stderr),
-        String::from_utf8_lossy(&o.stdout)
-    );
-    o
 }
 
 fn s(p: &Path) -> &str {
@@ -97,7 +82,7 @@ fn same_as_csv(dir: &Path, name: &str) -> usize {
 fn parquet_files_hold_the_rows_and_types_of_the_csv_files() {
     let d = scratch("same");
     let out = d.join("b");
-    let o = ok(&[
+    let said = ok(&[
         "batch",
         "tabletop_the_vote",
         "--runs",
@@ -114,7 +99,6 @@ fn parquet_files_hold_the_rows_and_types_of_the_csv_files() {
         "--out",
         s(&out),
     ]);
-    let said = String::from_utf8_lossy(&o.stdout);
     assert!(
         said.contains(
             "Wrote runs.parquet, summary.parquet, series.parquet, campaigns.parquet, jurisdictions.parquet"
@@ -177,7 +161,7 @@ fn merged_shards_write_the_parquet_bytes_of_the_whole_batch() {
         args.extend(common);
         args.extend(["--shard", &shard, "--format", "parquet", "--out", s(&dir)]);
         let o = ok(&args);
-        assert!(String::from_utf8_lossy(&o.stdout).contains("Wrote runs.parquet, series.parquet"));
+        assert!(o.contains("Wrote runs.parquet, series.parquet"));
         shards.push(dir);
     }
     let merged = d.join("merged");
@@ -197,9 +181,7 @@ fn an_unknown_table_format_exits_2_naming_the_accepted_ones() {
     for cmd in [&["batch", "tabletop_the_vote", "--runs", "1"][..], &["merge", "x"][..]] {
         let mut args = cmd.to_vec();
         args.extend(["--format", "xlsx", "--out", s(&d)]);
-        let o = ttx().args(&args).output().unwrap();
-        let err = String::from_utf8_lossy(&o.stderr);
-        assert_eq!(o.status.code(), Some(2), "{err}");
+        let err = bad(&args);
         assert!(err.contains("invalid value 'xlsx' for '--format"), "{err}");
         assert!(err.contains("possible values: csv, parquet"), "{err}");
     }

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use nix::sys::termios::LocalFlags;
 
-use crate::harness::scratch;
+use crate::harness::{ok_in, scratch};
 use crate::pty::{BIN, Session, WAIT};
 
 /// Asserts the terminal is back as a shell expects it: line editing and echo on,
@@ -53,13 +53,8 @@ fn play_starts_steps_fires_an_inject_and_quits_leaving_the_terminal_restored() {
     assert!(
         journal.trim_end().lines().last().is_some_and(|l| l.starts_with("{\"type\":\"end\",\"tick\":2,"))
     );
-    let replay = std::process::Command::new(BIN)
-        .args(["replay", "session.jsonl", "--verify"])
-        .current_dir(dir)
-        .output()
-        .expect("replay runs");
-    assert!(replay.status.success(), "{}", String::from_utf8_lossy(&replay.stderr));
-    assert!(String::from_utf8_lossy(&replay.stdout).contains("verified:"));
+    let replay = ok_in(dir, &["replay", "session.jsonl", "--verify"]);
+    assert!(replay.contains("verified:"));
 }
 
 #[test]
@@ -241,10 +236,7 @@ fn serve_hosts_the_facilitator_console_in_its_terminal() {
     white.wait_for("the next hour", WAIT, |x| x["type"] == "delta" && x["delta"]["time"] == "E-60d 09:00");
 
     // Quitting the console stops the session; the journal has the inject and verifies.
-    s.send("q");
-    s.wait_for(&["Quit the exercise?"]);
-    s.send("y");
-    assert_eq!(s.finish(), 0, "{}", s.contents());
+    s.quit();
     assert_restored(&s);
     assert!(s.contents().contains("Session stopped. Journal: s.jsonl"), "{}", s.contents());
     let journal = std::fs::read_to_string(dir.join("s.jsonl")).unwrap();
@@ -280,10 +272,7 @@ fn serve_stops_its_clock_when_a_scripted_inject_fires() {
     assert!(s.contents().contains("E-50d 10:00"), "the clock stays stopped:\n{}", s.contents());
     s.send("a");
     s.wait_for(&["The clock will keep running when injects fire."]);
-    s.send("q");
-    s.wait_for(&["Quit the exercise?"]);
-    s.send("y");
-    assert_eq!(s.finish(), 0, "{}", s.contents());
+    s.quit();
     assert_restored(&s);
     let journal = std::fs::read_to_string(dir.join("s.jsonl")).unwrap();
     assert!(journal.contains("\"pause_on_inject\":false"), "the setting is journaled");
@@ -332,19 +321,11 @@ fn a_command_given_with_key_presses_decides_which_branch_fires() {
     // The event log says which inject fired (the queue lists both titles).
     let screen = s.wait_for(&["E-60d 10:00", "fired Pennsylvania patched in time"]);
     assert!(!screen.contains("fired Nobody patched by noon"), "{screen}");
-    s.send("q");
-    s.wait_for(&["Quit the exercise?"]);
-    s.send("y");
-    assert_eq!(s.finish(), 0, "{}", s.contents());
+    s.quit();
     assert_restored(&s);
     let journal = std::fs::read_to_string(dir.join("j.jsonl")).expect("the journal");
     assert!(journal.contains("\"type\":\"patch\""), "{journal}");
-    let replay = std::process::Command::new(BIN)
-        .args(["replay", "j.jsonl", "--verify"])
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(replay.status.success(), "{}", String::from_utf8_lossy(&replay.stderr));
+    ok_in(dir, &["replay", "j.jsonl", "--verify"]);
 
     // Without the key presses, the other branch fires at noon.
     let mut s = Session::start(dir, &["play", "branching.ron"], 30, 110);
@@ -354,10 +335,7 @@ fn a_command_given_with_key_presses_decides_which_branch_fires() {
     }
     let screen = s.wait_for(&["E-60d 14:00", "fired Nobody patched by noon"]);
     assert!(!screen.contains("fired Pennsylvania patched in time"), "{screen}");
-    s.send("q");
-    s.wait_for(&["Quit the exercise?"]);
-    s.send("y");
-    assert_eq!(s.finish(), 0, "{}", s.contents());
+    s.quit();
 }
 
 /// A queued command can be taken back before it applies; the journal says so and verifies.
@@ -376,10 +354,7 @@ fn a_queued_command_is_taken_back_and_journaled() {
     s.wait_for(&["No command is queued"]);
     s.send("n");
     s.wait_for(&["E-60d 09:00"]);
-    s.send("q");
-    s.wait_for(&["Quit the exercise?"]);
-    s.send("y");
-    assert_eq!(s.finish(), 0, "{}", s.contents());
+    s.quit();
     let journal = std::fs::read_to_string(dir.join("j.jsonl")).expect("the journal");
     assert!(journal.contains("{\"type\":\"cancelled\",\"tick\":0,"), "{journal}");
     assert!(!journal.contains("{\"type\":\"command\""), "the command never applied: {journal}");
@@ -404,10 +379,7 @@ fn serve_takes_back_a_queued_command_and_the_journal_still_verifies() {
     s.wait_for(&["E-60d 09:00"]);
     std::thread::sleep(Duration::from_millis(200));
     assert!(!s.contents().contains(">fire"), "{}", s.contents());
-    s.send("q");
-    s.wait_for(&["Quit the exercise?"]);
-    s.send("y");
-    assert_eq!(s.finish(), 0, "{}", s.contents());
+    s.quit();
     let journal = std::fs::read_to_string(dir.join("s.jsonl")).unwrap();
     assert!(journal.contains("\"fire_inject\",\"inject\":\"phish_wave\""), "{journal}");
     assert!(journal.contains("{\"type\":\"cancelled\","), "{journal}");
@@ -447,10 +419,7 @@ fn serve_denies_a_held_inject_with_a_typed_reason() {
     std::thread::sleep(Duration::from_millis(100));
     s.send("n");
     s.wait_for(&["E-60d 09:00"]);
-    s.send("q");
-    s.wait_for(&["Quit the exercise?"]);
-    s.send("y");
-    assert_eq!(s.finish(), 0, "{}", s.contents());
+    s.quit();
     let journal = std::fs::read_to_string(dir.join("s.jsonl")).unwrap();
     assert!(journal.contains("\"reason\":\"not in this module\""), "{journal}");
     let (rc, text) = replay_verify(&dir.join("s.jsonl"));
@@ -476,28 +445,15 @@ fn the_discussion_window_takes_the_rooms_hot_wash() {
     s.wait_for(&["Hot-wash item saved to the journal."]);
     s.send("\x1b");
     s.wait_for(&["Discussion closed."]);
-    s.send("q");
-    s.wait_for(&["Quit the exercise?"]);
-    s.send("y");
-    assert_eq!(s.finish(), 0, "{}", s.contents());
+    s.quit();
     let journal = std::fs::read_to_string(dir.join("hw.jsonl")).expect("the journal");
     let line = journal.lines().find(|l| l.contains("\"type\":\"hot_wash\"")).expect("a hot-wash record");
     assert!(
         line.contains("\"kind\":\"strength\",\"text\":\"Clear roles\"") && !line.contains("\"team\""),
         "{line}"
     );
-    let out = std::process::Command::new(BIN)
-        .args(["replay", "hw.jsonl", "--verify"])
-        .current_dir(dir)
-        .output()
-        .expect("replay runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let out = std::process::Command::new(BIN)
-        .args(["report", "hw.jsonl", "--out", "hw.md"])
-        .current_dir(dir)
-        .output()
-        .expect("report runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    ok_in(dir, &["replay", "hw.jsonl", "--verify"]);
+    ok_in(dir, &["report", "hw.jsonl", "--out", "hw.md"]);
     let md = std::fs::read_to_string(dir.join("hw.md")).expect("the report");
     let hw = &md[md.find("## 8. Hot wash").expect("the section")..];
     assert!(
@@ -520,29 +476,20 @@ fn a_bookmark_made_with_a_key_is_journaled_and_on_the_reports_timeline() {
     s.wait_for(&["key decision_"]);
     s.send("\r");
     s.wait_for(&["Bookmarked E-60d 09:00: key decision"]);
-    s.send("q");
-    s.wait_for(&["Quit the exercise?"]);
-    s.send("y");
-    assert_eq!(s.finish(), 0, "{}", s.contents());
+    s.quit();
 
     let journal = std::fs::read_to_string(dir.join("session.jsonl")).expect("the journal");
     assert!(
         journal.contains(r#"{"type":"bookmark","tick":1,"time":"E-60d 09:00","text":"key decision"}"#),
         "{journal}"
     );
-    let ttx = |args: &[&str]| {
-        std::process::Command::new(BIN).args(args).current_dir(dir).output().expect("ttx runs")
-    };
-    let replay = ttx(&["replay", "session.jsonl", "--verify"]);
-    assert!(replay.status.success(), "{}", String::from_utf8_lossy(&replay.stderr));
-    let report = ttx(&["report", "session.jsonl", "--out", "aar.md"]);
-    assert!(report.status.success(), "{}", String::from_utf8_lossy(&report.stderr));
+    ok_in(dir, &["replay", "session.jsonl", "--verify"]);
+    ok_in(dir, &["report", "session.jsonl", "--out", "aar.md"]);
     let md = std::fs::read_to_string(dir.join("aar.md")).expect("the report");
     let section = &md[md.find("Bookmarks and messages").expect("the section")..];
     assert!(section.contains("| E-60d 09:00 | bookmark | facilitator |  |  | key decision |"), "{section}");
     // The timeline chart marks it too.
-    let html = ttx(&["report", "session.jsonl", "--out", "aar.html"]);
-    assert!(html.status.success());
+    ok_in(dir, &["report", "session.jsonl", "--out", "aar.html"]);
     let html = std::fs::read_to_string(dir.join("aar.html")).expect("the report");
     assert!(html.contains("★ key decision"), "the bookmark on the timeline chart");
 }
@@ -590,10 +537,7 @@ fn play_edits_a_note_corrects_an_inject_and_records_a_message() {
     s.wait_for(&["Message #1 saved to the journal.", "Exercise control → cisa (phone)"]);
     s.send("\x1b");
     std::thread::sleep(Duration::from_millis(200));
-    s.send("q");
-    s.wait_for(&["Quit the exercise?"]);
-    s.send("y");
-    assert_eq!(s.finish(), 0, "{}", s.contents());
+    s.quit();
     assert_restored(&s);
     let journal = std::fs::read_to_string(dir.join("s.jsonl")).unwrap();
     for part in [
@@ -607,12 +551,7 @@ fn play_edits_a_note_corrects_an_inject_and_records_a_message() {
     }
     let (rc, text) = crate::net::replay_verify(&dir.join("s.jsonl"));
     assert_eq!(rc, 0, "{text}");
-    let out = std::process::Command::new(BIN)
-        .args(["report", "s.jsonl", "--out", "aar.md"])
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    ok_in(dir, &["report", "s.jsonl", "--out", "aar.md"]);
     let md = std::fs::read_to_string(dir.join("aar.md")).unwrap();
     for text in [
         "Clerks call the county, then the state (edited at",

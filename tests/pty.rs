@@ -128,6 +128,14 @@ impl Session {
         status.exit_code()
     }
 
+    /// Quits the console with `q`, confirms, and checks that ttx exited with 0.
+    pub fn quit(&mut self) {
+        self.send("q");
+        self.wait_for(&["Quit the exercise?"]);
+        self.send("y");
+        assert_eq!(self.finish(), 0, "{}", self.contents());
+    }
+
     pub fn raw_output(&self) -> String {
         String::from_utf8_lossy(&self.raw.lock().unwrap()).to_string()
     }

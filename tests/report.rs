@@ -4,7 +4,7 @@
 //! Expected values come from replaying the same journal with the engine, never
 //! from numbers typed into the test.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use ttx_engine::events::{AttemptOutcome, EventKind};
 use ttx_engine::journal::{self, JournalWriter, Record};
@@ -230,18 +230,23 @@ fn write_session_journal(path: &Path, seed: u64) {
     std::fs::write(path, w.into_inner()).expect("write journal");
 }
 
-#[test]
-fn journal_report_matches_the_replay() {
-    let tmp = scratch();
-    let dir = tmp.path();
+/// A session journal in `dir` (seed 7) and its Markdown and HTML reports.
+fn session_reports(dir: &Path) -> (PathBuf, String, String) {
     let j = dir.join("session.jsonl");
     write_session_journal(&j, 7);
-    let md_path = dir.join("aar.md");
-    let html_path = dir.join("aar.html");
+    let (md_path, html_path) = (dir.join("aar.md"), dir.join("aar.html"));
     ok(&["report", s(&j), "--out", s(&md_path)]);
     ok(&["report", s(&j), "--out", s(&html_path)]);
     let md = std::fs::read_to_string(&md_path).expect("md");
     let html = std::fs::read_to_string(&html_path).expect("html");
+    (j, md, html)
+}
+
+#[test]
+fn journal_report_matches_the_replay() {
+    let tmp = scratch();
+    let dir = tmp.path();
+    let (j, md, html) = session_reports(dir);
 
     let sim = replay(&j);
     let m = sim.metrics();
@@ -660,14 +665,7 @@ fn adversaries_with_campaigns_include_those_an_inject_put_inside() {
 fn the_report_has_a_page_per_team_with_what_it_did_and_was_told() {
     let tmp = scratch();
     let dir = tmp.path();
-    let j = dir.join("session.jsonl");
-    write_session_journal(&j, 7);
-    let md_path = dir.join("aar.md");
-    let html_path = dir.join("aar.html");
-    ok(&["report", s(&j), "--out", s(&md_path)]);
-    ok(&["report", s(&j), "--out", s(&html_path)]);
-    let md = std::fs::read_to_string(&md_path).expect("md");
-    let html = std::fs::read_to_string(&html_path).expect("html");
+    let (j, md, html) = session_reports(dir);
     let sim = replay(&j);
     let reg = sim.registry();
     for team in &reg.teams {

@@ -2,36 +2,13 @@
 //! sampling designs, joint and text sweeps, and `ttx sensitivity`.
 
 use std::collections::BTreeMap;
-use std::path::Path;
-use std::process::{Command, Output};
+use std::path::{Path, PathBuf};
 
-fn ttx() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_ttx"))
-}
+use crate::harness::{bad, ok};
 
 /// A fresh, empty temporary directory for one test, removed when the test ends.
 fn scratch(name: &str) -> crate::harness::Named {
     crate::harness::named_scratch(&format!("research-{name}"))
-}
-
-fn ok(args: &[&str]) -> Output {
-    let o = ttx().args(args).output().expect("ttx runs");
-    assert!(
-        o.status.success(),
-        "ttx {} failed: {}\n{}",
-        args.join(" "),
-        String::from_utf8_lossy(&o.stderr),
-        String::from_utf8_lossy(&o.stdout)
-    );
-    o
-}
-
-fn bad(args: &[&str]) -> String {
-    let o = ttx().args(args).output().expect("ttx runs");
-    let err = String::from_utf8_lossy(&o.stderr).to_string();
-    assert_eq!(o.status.code(), Some(2), "ttx {} should exit 2; stderr: {err}", args.join(" "));
-    assert!(!err.contains("panicked"), "{err}");
-    err
 }
 
 fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -55,6 +32,16 @@ fn assert_same_files(a: &Path, b: &Path) {
     for (name, bytes) in &ta {
         assert!(bytes == &tb[name], "{name} differs between {} and {}", a.display(), b.display());
     }
+}
+
+/// Runs a batch (its arguments but `--jobs` and `--out`) with one worker and with two, in
+/// `one` and `two` under `d`; both write the same files. The one worker's folder.
+fn same_with_one_and_two_jobs(d: &Path, common: &[&str]) -> PathBuf {
+    let (one, two) = (d.join("one"), d.join("two"));
+    ok(&[common, &["--jobs", "1", "--out", s(&one)]].concat());
+    ok(&[common, &["--jobs", "2", "--out", s(&two)]].concat());
+    assert_same_files(&one, &two);
+    one
 }
 
 fn s(p: &Path) -> &str {
@@ -86,11 +73,7 @@ fn series_and_entities_are_the_same_bytes_whatever_the_threads_shards_or_stops()
         "daily",
         "--entities",
     ];
-    let one = d.join("one");
-    let two = d.join("two");
-    ok(&[&common[..], &["--jobs", "1", "--out", s(&one)]].concat());
-    ok(&[&common[..], &["--jobs", "2", "--out", s(&two)]].concat());
-    assert_same_files(&one, &two);
+    let one = same_with_one_and_two_jobs(&d, &common);
     for f in ["series.csv", "campaigns.csv", "jurisdictions.csv"] {
         assert!(one.join(f).exists(), "{f}");
     }
@@ -164,7 +147,7 @@ fn series_and_entities_agree_with_the_runs_metrics() {
     assert!(t.windows(2).all(|w| w[1] == w[0] + 1), "every hour once");
     // ttx run --json carries the same as arrays.
     let o = ok(&["run", "tabletop_the_vote", "--seed", &runs[0][col(&rh, "seed")], "--json"]);
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&o).unwrap();
     let js = v["jurisdictions"].as_array().unwrap();
     assert_eq!(js.len(), juris.iter().filter(|x| x[1] == "0").count());
     assert_eq!(v["campaigns"].as_array().unwrap().len(), camps.iter().filter(|x| x[1] == "0").count());
@@ -194,11 +177,7 @@ fn designs_place_their_points_reproducibly_and_sensitivity_reads_them() {
         "--design",
         "sobol:16",
     ];
-    let one = d.join("one");
-    let two = d.join("two");
-    ok(&[&common[..], &["--jobs", "1", "--out", s(&one)]].concat());
-    ok(&[&common[..], &["--jobs", "2", "--out", s(&two)]].concat());
-    assert_same_files(&one, &two);
+    let one = same_with_one_and_two_jobs(&d, &common);
     let (h, rows) = csv(&one.join("runs.csv"));
     assert_eq!(rows.len(), 16 * 5);
     assert_eq!(
@@ -222,21 +201,20 @@ fn designs_place_their_points_reproducibly_and_sensitivity_reads_them() {
     assert_eq!(m["points"], 80);
     // A row reproduces with ttx run.
     let o = ok(&["batch", "--out", s(&one), "--row", "7"]);
-    let cmd = String::from_utf8_lossy(&o.stdout).trim().to_string();
+    let cmd = o.trim().to_string();
     assert!(cmd.contains("--set sharing.isac_membership="), "{cmd}");
     let args: Vec<String> = cmd.split(' ').skip(1).map(|a| a.trim_matches('\'').to_string()).collect();
     let mut args: Vec<&str> = args.iter().map(String::as_str).collect();
     args.push("--json");
     let o = ok(&args);
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&o).unwrap();
     assert_eq!(
         v["intrusions_attempted"].as_u64().unwrap().to_string(),
         rows[7][col(&h, "intrusions_attempted")]
     );
 
     // Sensitivity: files, the same bytes twice, and a table.
-    let o = ok(&["sensitivity", s(&one), "--bootstrap", "50"]);
-    let text = String::from_utf8_lossy(&o.stdout);
+    let text = ok(&["sensitivity", s(&one), "--bootstrap", "50"]);
     assert!(text.contains("S1 [95% CI]") && text.contains("sharing.isac_membership"), "{text}");
     let first = std::fs::read(one.join("sensitivity.csv")).unwrap();
     ok(&["sensitivity", s(&one), "--bootstrap", "50"]);
@@ -267,7 +245,7 @@ fn designs_place_their_points_reproducibly_and_sensitivity_reads_them() {
     ]);
     assert_eq!(csv(&mo.join("runs.csv")).1.len(), 4 * 3);
     let o = ok(&["sensitivity", s(&mo), "--bootstrap", "50", "--plots", "png,pdf"]);
-    assert!(String::from_utf8_lossy(&o.stdout).contains("mu* [95% CI]"));
+    assert!(o.contains("mu* [95% CI]"));
     // The charts in the formats asked for, and only those.
     let png = std::fs::read(mo.join("plots/sensitivity_warned_before_targeted.png")).unwrap();
     assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
@@ -397,8 +375,7 @@ fn sweeps_vary_parameters_together_and_take_text_values() {
     let args: Vec<&str> = m["arguments"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
     assert!(args.contains(&"sharing.tearline_h,sharing.isac_membership=24,0.2|72,0.9"), "{args:?}");
     // Row 3 reproduces with ttx run: text values are --set as well.
-    let o = ok(&["batch", "--out", s(&out), "--row", "3"]);
-    let cmd = String::from_utf8_lossy(&o.stdout);
+    let cmd = ok(&["batch", "--out", s(&out), "--row", "3"]);
     assert!(cmd.contains("--set posture.by_kind.VoterRegistration.monitoring=NetworkSensor"), "{cmd}");
     // A variant the scenario does not know is refused with the ones it does.
     let e = bad(&[

@@ -1,6 +1,6 @@
 //! The scenarios shipped inside the binary.
 
-use crate::scenario::{Diagnostics, Scenario};
+use crate::scenario::{Diagnostics, Problem, Scenario};
 
 /// A built-in scenario.
 #[derive(Clone, Copy, Debug)]
@@ -106,10 +106,10 @@ pub fn default_scenario() -> Result<Scenario, Diagnostics> {
 /// The synthetic scenario of the scaling benchmark: the national scenario's adversaries on
 /// four states, with `jurisdictions_x` times 20 local jurisdictions per state and
 /// `campaigns_x` copies of every campaign (each aimed at 8 jurisdictions), and no injects.
-pub fn synthetic(jurisdictions_x: u32, campaigns_x: u32) -> Result<Scenario, String> {
+pub fn synthetic(jurisdictions_x: u32, campaigns_x: u32) -> Result<Scenario, SyntheticError> {
     use crate::scenario::schema::{JurisdictionsSpec, StateSelection};
-    let national = find("national").ok_or("the national scenario is not built in")?;
-    let national = load(national).map_err(|d| d.to_string())?;
+    let national = find("national").ok_or(SyntheticError::NoNational)?;
+    let national = load(national).map_err(SyntheticError::National)?;
     let mut spec = national.spec().clone();
     spec.geography.states = StateSelection::Only(vec!["WI".into(), "MI".into(), "ME".into(), "MA".into()]);
     spec.geography.jurisdictions = JurisdictionsSpec::Generated { per_state: 20 * jurisdictions_x };
@@ -130,5 +130,20 @@ pub fn synthetic(jurisdictions_x: u32, campaigns_x: u32) -> Result<Scenario, Str
         }
     }
     Scenario::from_spec(&format!("synthetic j{jurisdictions_x} c{campaigns_x}"), &spec)
-        .map_err(|problems| format!("{problems:?}"))
+        .map_err(SyntheticError::Compile)
+}
+
+/// Why the synthetic scenario could not be made: each is a fault of this build of ttx (the
+/// national scenario it is made from), not of anything a user wrote; rebuild from a release.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SyntheticError {
+    /// This build holds no national scenario.
+    #[error("the national scenario is not built in")]
+    NoNational,
+    /// The national scenario does not load.
+    #[error("the national scenario does not load:\n{0}")]
+    National(Diagnostics),
+    /// The national scenario, scaled, does not compile.
+    #[error("the synthetic scenario does not compile: {0:?}")]
+    Compile(Vec<Problem>),
 }

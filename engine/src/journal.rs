@@ -478,20 +478,30 @@ fn first_model_version() -> u32 {
 /// (and which ttx version) the journal needs. Replay, verification, what-if analysis,
 /// reports and a resumed session all ask this once the journal has replayed (so a
 /// journal's own faults are named first), instead of reporting where its hashes diverge.
-pub fn check_model_version(records: &[(usize, Record)]) -> Result<(), String> {
+pub fn check_model_version(records: &[(usize, Record)]) -> Result<(), ModelVersionError> {
     let Some((_, Record::Header { model_version, ttx_version, .. })) = records.first() else {
         return Ok(());
     };
     if *model_version == crate::MODEL_VERSION {
         return Ok(());
     }
-    Err(format!(
-        "the journal was written by ttx {ttx_version} with model version {model_version}, and this ttx ({}) \
-         simulates model version {}: the same commands give a different run, so it cannot be replayed \
-         or verified here; use a ttx of model version {model_version} (such as ttx {ttx_version})",
-        crate::VERSION,
-        crate::MODEL_VERSION
-    ))
+    Err(ModelVersionError { model_version: *model_version, ttx_version: ttx_version.clone() })
+}
+
+/// A journal of another model version than this engine's: it names the ttx that can replay it.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the journal was written by ttx {ttx_version} with model version {model_version}, and this ttx ({}) \
+     simulates model version {}: the same commands give a different run, so it cannot be replayed \
+     or verified here; use a ttx of model version {model_version} (such as ttx {ttx_version})",
+    crate::VERSION,
+    crate::MODEL_VERSION
+)]
+pub struct ModelVersionError {
+    /// The journal's model version.
+    pub model_version: u32,
+    /// The ttx version that wrote it.
+    pub ttx_version: String,
 }
 
 /// Why a journal could not be replayed or verified.

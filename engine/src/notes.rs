@@ -8,17 +8,31 @@ use crate::journal::Record;
 /// The longest note (and edited note), in characters.
 pub const MAX_NOTE: usize = 4000;
 
+/// Why a note's new text cannot be recorded; each says what to write instead.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum NoteError {
+    /// Nothing but white space.
+    #[error("the note is empty (delete it instead)")]
+    Empty,
+    /// Over [`MAX_NOTE`] characters.
+    #[error("the note is {0} characters long (at most {MAX_NOTE})")]
+    TooLong(usize),
+    /// Holds control characters other than line breaks and tabs.
+    #[error("the note holds control characters")]
+    ControlCharacters,
+}
+
 /// Why a note's new text cannot be recorded (empty, too long, control characters).
-pub fn check_note(text: &str) -> Result<(), String> {
+pub fn check_note(text: &str) -> Result<(), NoteError> {
     let n = text.chars().count();
     if text.trim().is_empty() {
-        return Err("the note is empty (delete it instead)".into());
+        return Err(NoteError::Empty);
     }
     if n > MAX_NOTE {
-        return Err(format!("the note is {n} characters long (at most {MAX_NOTE})"));
+        return Err(NoteError::TooLong(n));
     }
     if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-        return Err("the note holds control characters".into());
+        return Err(NoteError::ControlCharacters);
     }
     Ok(())
 }
@@ -133,8 +147,8 @@ mod tests {
     #[test]
     fn a_new_text_must_say_something() {
         assert!(check_note("County calls back").is_ok());
-        assert!(check_note("  ").unwrap_err().contains("delete it instead"));
-        assert!(check_note(&"x".repeat(MAX_NOTE + 1)).unwrap_err().contains("at most"));
+        assert!(check_note("  ").unwrap_err().to_string().contains("delete it instead"));
+        assert!(check_note(&"x".repeat(MAX_NOTE + 1)).unwrap_err().to_string().contains("at most"));
         assert!(check_note("a\u{1b}b").is_err());
     }
 }

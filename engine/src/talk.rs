@@ -136,23 +136,40 @@ impl Message {
     }
 }
 
+/// Why a message cannot be sent; each says what to write instead.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum MessageError {
+    /// Nothing but white space.
+    #[error("the message is empty")]
+    Empty,
+    /// Over [`MAX_TEXT`] characters.
+    #[error("the message is {0} characters long; at most {MAX_TEXT}")]
+    TooLong(usize),
+    /// Holds control characters other than line breaks and tabs.
+    #[error("the message holds control characters")]
+    ControlCharacters,
+    /// Control's signature is empty, too long or holds control characters.
+    #[error("sign the message with a name of 1 to {MAX_SIGNATURE} characters")]
+    Signature,
+}
+
 /// Checks a message's text (and control's signature): not empty, not too long, no control
 /// characters but line breaks and tabs.
-pub fn check_text(text: &str, signed: Option<&str>) -> Result<(), String> {
+pub fn check_text(text: &str, signed: Option<&str>) -> Result<(), MessageError> {
     if text.trim().is_empty() {
-        return Err("the message is empty".into());
+        return Err(MessageError::Empty);
     }
     let n = text.chars().count();
     if n > MAX_TEXT {
-        return Err(format!("the message is {n} characters long; at most {MAX_TEXT}"));
+        return Err(MessageError::TooLong(n));
     }
     if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-        return Err("the message holds control characters".into());
+        return Err(MessageError::ControlCharacters);
     }
     if let Some(s) = signed
         && (s.trim().is_empty() || s.chars().count() > MAX_SIGNATURE || s.chars().any(char::is_control))
     {
-        return Err(format!("sign the message with a name of 1 to {MAX_SIGNATURE} characters"));
+        return Err(MessageError::Signature);
     }
     Ok(())
 }
@@ -180,8 +197,10 @@ mod tests {
     #[test]
     fn bad_text_is_refused_with_a_reason() {
         assert!(check_text("call the vendor", None).is_ok());
-        assert!(check_text("  ", None).unwrap_err().contains("empty"));
-        assert!(check_text(&"x".repeat(MAX_TEXT + 1), None).unwrap_err().contains("at most"));
+        assert_eq!(check_text("  ", None).unwrap_err().to_string(), "the message is empty");
+        let long = check_text(&"x".repeat(MAX_TEXT + 1), None).unwrap_err();
+        assert_eq!(long, MessageError::TooLong(MAX_TEXT + 1));
+        assert!(long.to_string().contains("at most"));
         assert!(check_text("a\u{7}b", None).is_err());
         assert!(check_text("ok", Some("")).is_err());
         assert!(check_text("ok", Some("FBI")).is_ok());

@@ -9,7 +9,7 @@
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
 
-use ttx_engine::journal::{JournalWriter, Record, read_records};
+use ttx_engine::journal::{JournalWriter, Record, ReplayError, read_records};
 
 /// An open journal being appended to.
 pub struct SessionJournal {
@@ -73,28 +73,59 @@ pub struct Resumed {
     pub cut: usize,
 }
 
+/// Why a journal could not be read back to resume it.
+#[derive(Debug, thiserror::Error)]
+pub enum ResumeError {
+    /// The file cannot be read.
+    #[error("cannot read the journal {}: {source}", path.display())]
+    Unreadable {
+        /// The journal.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Its torn last line cannot be cut off (the file or its folder is read-only, say).
+    #[error("cannot repair the journal {}: {source}", path.display())]
+    Unrepairable {
+        /// The journal.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A whole line of it is not a journal record.
+    #[error("the journal {} is damaged: {source}", path.display())]
+    Damaged {
+        /// The journal.
+        path: PathBuf,
+        /// Which line, and what is wrong with it.
+        source: ReplayError,
+    },
+    /// It holds no record at all.
+    #[error("the journal {} is empty", path.display())]
+    Empty {
+        /// The journal.
+        path: PathBuf,
+    },
+}
+
 /// Reads a journal to resume it, cutting off a torn last line.
-pub fn load_for_resume(path: &Path) -> Result<Resumed, String> {
-    let bytes =
-        std::fs::read(path).map_err(|e| format!("cannot read the journal {}: {e}", path.display()))?;
+pub fn load_for_resume(path: &Path) -> Result<Resumed, ResumeError> {
+    let at = || path.to_path_buf();
+    let bytes = std::fs::read(path).map_err(|source| ResumeError::Unreadable { path: at(), source })?;
     let keep = match bytes.iter().rposition(|b| *b == b'\n') {
         Some(i) => i + 1,
         None => 0,
     };
     let cut = bytes.len() - keep;
     if cut > 0 {
-        let f = OpenOptions::new()
-            .write(true)
-            .open(path)
-            .map_err(|e| format!("cannot repair the journal {}: {e}", path.display()))?;
-        f.set_len(keep as u64)
-            .and_then(|_| f.sync_all())
-            .map_err(|e| format!("cannot repair the journal {}: {e}", path.display()))?;
+        let unrepairable = |source| ResumeError::Unrepairable { path: at(), source };
+        let f = OpenOptions::new().write(true).open(path).map_err(unrepairable)?;
+        f.set_len(keep as u64).and_then(|_| f.sync_all()).map_err(unrepairable)?;
     }
-    let records = read_records(&bytes[..keep])
-        .map_err(|e| format!("the journal {} is damaged: {e}", path.display()))?;
+    let records =
+        read_records(&bytes[..keep]).map_err(|source| ResumeError::Damaged { path: at(), source })?;
     if records.is_empty() {
-        return Err(format!("the journal {} is empty", path.display()));
+        return Err(ResumeError::Empty { path: at() });
     }
     Ok(Resumed { records, cut })
 }

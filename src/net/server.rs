@@ -117,6 +117,37 @@ pub struct Shared {
     failed_joins: Mutex<FailedJoins>,
 }
 
+/// Why a new connection was turned away before its handshake: a limit it hit, named with the
+/// flag that sets it. The console is sent this text (`server_full`).
+#[derive(Debug, thiserror::Error)]
+enum AdmitError {
+    /// The address holds as many connections as one may.
+    #[error("{ip} already holds {total} connections, the most one address may (--max-per-address)")]
+    PerAddress {
+        /// The address.
+        ip: IpAddr,
+        /// Its connections.
+        total: usize,
+    },
+    /// The address has as many connections joining as one may.
+    #[error(
+        "{ip} already has {joining} connections joining, the most one address may \
+         (--max-joining-per-address); try again in a moment"
+    )]
+    JoiningPerAddress {
+        /// The address.
+        ip: IpAddr,
+        /// Its connections joining.
+        joining: usize,
+    },
+    /// As many connections are joining as the server takes at once.
+    #[error(
+        "{0} connections are joining at once, the most the server takes (--max-joining); \
+         try again in a moment"
+    )]
+    Joining(usize),
+}
+
 impl Shared {
     /// What the connections share, before any has connected.
     pub fn new(
@@ -143,27 +174,18 @@ impl Shared {
     }
 
     /// Admits a new connection from `ip` to its handshake, or says which limit it hit.
-    fn admit(self: &Arc<Self>, ip: IpAddr) -> Result<Slot, String> {
+    fn admit(self: &Arc<Self>, ip: IpAddr) -> Result<Slot, AdmitError> {
         let c = &self.config;
         let mut counts = self.counts();
         let (total, joining) = counts.addresses.get(&ip).copied().unwrap_or((0, 0));
         if total >= c.max_per_address {
-            return Err(format!(
-                "{ip} already holds {total} connections, the most one address may (--max-per-address)"
-            ));
+            return Err(AdmitError::PerAddress { ip, total });
         }
         if joining >= c.max_joining_per_address {
-            return Err(format!(
-                "{ip} already has {joining} connections joining, the most one address may \
-                 (--max-joining-per-address); try again in a moment"
-            ));
+            return Err(AdmitError::JoiningPerAddress { ip, joining });
         }
         if counts.joining >= c.max_joining {
-            return Err(format!(
-                "{} connections are joining at once, the most the server takes (--max-joining); \
-                 try again in a moment",
-                counts.joining
-            ));
+            return Err(AdmitError::Joining(counts.joining));
         }
         counts.joining += 1;
         counts.addresses.insert(ip, (total + 1, joining + 1));
@@ -320,7 +342,8 @@ pub async fn run(listener: TcpListener, shared: Arc<Shared>, shutdown: impl Futu
                         drop(done);
                     });
                 }
-                Err(msg) => {
+                Err(e) => {
+                    let msg = e.to_string();
                     shared.failed_join(peer.ip(), &msg);
                     // Tell the console why, within bounds: a flood only gets dropped sockets.
                     if let Ok(permit) = Arc::clone(&refusals).try_acquire_owned() {

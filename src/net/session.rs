@@ -124,7 +124,7 @@ pub fn new_session(scenario: Scenario, seed: u64, journal: &Path) -> Result<Sess
 
 /// Rebuilds a session from its journal: replays and verifies every recorded state hash.
 pub fn resume_session(path: &Path) -> Result<Session, Failure> {
-    let loaded = load_for_resume(path).map_err(Failure::input)?;
+    let loaded = load_for_resume(path).map_err(|e| Failure::input(e.to_string()))?;
     let report = replay(&loaded.records, SimOptions::default())
         .map_err(|e| Failure::input(format!("{}: {e}", path.display())))?;
     ttx_engine::journal::check_model_version(&loaded.records)
@@ -268,7 +268,7 @@ pub async fn run_session(
     let result = tokio::task::spawn_blocking(move || thread.join()).await;
     match result {
         Ok(Ok(Ok(()))) => Ok(()),
-        Ok(Ok(Err(message))) => Err(Failure::runtime(message)),
+        Ok(Ok(Err(e))) => Err(Failure::runtime(e.to_string())),
         _ => Err(Failure::runtime("the exercise thread failed")),
     }
 }

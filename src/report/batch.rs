@@ -7,13 +7,14 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use ttx::batch::Manifest;
 use ttx::numfmt::{sensible, whole_or_sensible};
 
 use super::doc::{Block, Cell, Doc, Figure, Table};
 use super::metrics_text::label;
-use super::sanitize::inline_svg;
+use super::sanitize::{SvgError, inline_svg};
 use super::svg::{self, ForestRow};
 
 /// Statistics of one metric at one sweep point.
@@ -54,7 +55,97 @@ pub struct Plot {
     /// File name.
     pub file: String,
     /// Sanitized SVG, or why it could not be shown.
-    pub svg: Result<String, String>,
+    pub svg: Result<String, PlotError>,
+}
+
+/// Why a plot of plots/ is not shown in the report (the report says so in its place).
+#[derive(Clone, Debug, thiserror::Error)]
+pub enum PlotError {
+    /// The file cannot be read.
+    #[error("{0}")]
+    Unreadable(Arc<std::io::Error>),
+    /// The file is not an SVG that can be shown safely.
+    #[error("{0}")]
+    Unsafe(SvgError),
+}
+
+/// Why a batch directory cannot be reported on: what is missing or wrong in which file.
+#[derive(Debug, thiserror::Error)]
+pub enum BatchDirError {
+    /// No manifest.json: not a directory `ttx batch` wrote.
+    #[error("not a ttx batch directory: it has no manifest.json (`ttx batch ... --out DIR` writes one)")]
+    NoManifest,
+    /// No summary.csv: the batch did not finish.
+    #[error("not a complete batch directory: it has no summary.csv")]
+    NoSummary,
+    /// manifest.json cannot be read.
+    #[error("cannot read manifest.json: {0}")]
+    ManifestUnreadable(std::io::Error),
+    /// manifest.json is not a batch manifest.
+    #[error("manifest.json is not a ttx batch manifest: {0}")]
+    NotManifest(serde_json::Error),
+    /// A CSV file cannot be opened.
+    #[error("cannot read {file}: {source}")]
+    Unreadable {
+        /// The file's name.
+        file: &'static str,
+        /// Why.
+        source: csv::Error,
+    },
+    /// A CSV file's header line cannot be read.
+    #[error("{file}: {source}")]
+    Header {
+        /// The file's name.
+        file: &'static str,
+        /// Why.
+        source: csv::Error,
+    },
+    /// A column the report needs is missing.
+    #[error("{file} has no `{column}` column")]
+    NoColumn {
+        /// The file's name.
+        file: &'static str,
+        /// The column.
+        column: &'static str,
+    },
+    /// summary.csv lacks the columns of its rows' keys.
+    #[error("summary.csv has no `point` and `metric` columns")]
+    NoKeyColumns,
+    /// summary.csv's swept paths are not where they belong.
+    #[error("summary.csv: the swept-path columns must sit between `point` and `metric`")]
+    ColumnOrder,
+    /// A line of a CSV file cannot be read.
+    #[error("{file} line {line}: {source}")]
+    Line {
+        /// The file's name.
+        file: &'static str,
+        /// The line, from 1 (the header is line 1).
+        line: usize,
+        /// Why.
+        source: csv::Error,
+    },
+    /// A line's point is not a number.
+    #[error("{file} line {line}: `{value}` is not a point number")]
+    NotPoint {
+        /// The file's name.
+        file: &'static str,
+        /// The line, from 1.
+        line: usize,
+        /// The value found.
+        value: String,
+    },
+    /// A line of runs.csv without a point number.
+    #[error("runs.csv line {0}: no point number")]
+    NoPoint(usize),
+    /// A line of summary.csv without a metric.
+    #[error("summary.csv line {0}: no metric name")]
+    NoMetric(usize),
+    /// summary.csv has no rows.
+    #[error("summary.csv has no rows")]
+    NoRows,
+    /// plots/ cannot be listed.
+    #[error("cannot list plots/: {0}")]
+    PlotsUnlisted(std::io::Error),
 }
 
 /// One row of differences.csv: a point against the baseline, paired run by run.
@@ -103,54 +194,43 @@ fn num(s: &str) -> Option<f64> {
 }
 
 /// Reads a batch directory; the error says what is missing or wrong.
-pub fn load(dir: &Path) -> Result<Batch, String> {
+pub fn load(dir: &Path) -> Result<Batch, BatchDirError> {
+    const FILE: &str = "summary.csv";
     let manifest_path = dir.join("manifest.json");
-    let summary_path = dir.join("summary.csv");
+    let summary_path = dir.join(FILE);
     if !manifest_path.is_file() {
-        return Err(
-            "not a ttx batch directory: it has no manifest.json (`ttx batch ... --out DIR` writes one)"
-                .into(),
-        );
+        return Err(BatchDirError::NoManifest);
     }
     if !summary_path.is_file() {
-        return Err("not a complete batch directory: it has no summary.csv".into());
+        return Err(BatchDirError::NoSummary);
     }
-    let text =
-        std::fs::read_to_string(&manifest_path).map_err(|e| format!("cannot read manifest.json: {e}"))?;
-    let manifest: Manifest =
-        serde_json::from_str(&text).map_err(|e| format!("manifest.json is not a ttx batch manifest: {e}"))?;
+    let text = std::fs::read_to_string(&manifest_path).map_err(BatchDirError::ManifestUnreadable)?;
+    let manifest: Manifest = serde_json::from_str(&text).map_err(BatchDirError::NotManifest)?;
 
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_path(&summary_path)
-        .map_err(|e| format!("cannot read summary.csv: {e}"))?;
-    let head: Vec<String> =
-        rdr.headers().map_err(|e| format!("summary.csv: {e}"))?.iter().map(str::to_string).collect();
+    let mut summary = CsvFile::open(dir, FILE)?;
+    let head = summary.head.clone();
     let col = |name: &str| head.iter().position(|h| h == name);
     let (Some(c_point), Some(c_metric)) = (col("point"), col("metric")) else {
-        return Err("summary.csv has no `point` and `metric` columns".into());
+        return Err(BatchDirError::NoKeyColumns);
     };
     let need = ["n", "mean", "sd", "ci95_low", "ci95_high", "p5", "p50", "p95"];
     let mut cols = BTreeMap::new();
     for n in need {
-        cols.insert(n, col(n).ok_or_else(|| format!("summary.csv has no `{n}` column"))?);
+        cols.insert(n, col(n).ok_or(BatchDirError::NoColumn { file: FILE, column: n })?);
     }
     if c_metric <= c_point {
-        return Err("summary.csv: the swept-path columns must sit between `point` and `metric`".into());
+        return Err(BatchDirError::ColumnOrder);
     }
     let paths: Vec<String> = head[c_point + 1..c_metric].to_vec();
     let mut points: BTreeMap<u64, Point> = BTreeMap::new();
     let mut metric_names: Vec<String> = Vec::new();
-    for (i, rec) in rdr.records().enumerate() {
-        let rec = rec.map_err(|e| format!("summary.csv line {}: {e}", i + 2))?;
+    for row in summary.rows() {
+        let (line, rec) = row?;
         let get = |c: usize| rec.get(c).unwrap_or("");
-        let point: u64 = get(c_point)
-            .trim()
-            .parse()
-            .map_err(|_| format!("summary.csv line {}: `{}` is not a point number", i + 2, get(c_point)))?;
+        let point = point_at(FILE, line, get(c_point))?;
         let metric = get(c_metric).trim().to_string();
         if metric.is_empty() {
-            return Err(format!("summary.csv line {}: no metric name", i + 2));
+            return Err(BatchDirError::NoMetric(line));
         }
         let v = |n: &str| num(get(cols[n]));
         let stats = Stats {
@@ -173,7 +253,7 @@ pub fn load(dir: &Path) -> Result<Batch, String> {
         p.metrics.push((metric, stats));
     }
     if points.is_empty() {
-        return Err("summary.csv has no rows".into());
+        return Err(BatchDirError::NoRows);
     }
 
     let has_runs = count_runs(dir, &mut points)?;
@@ -192,20 +272,17 @@ pub fn load(dir: &Path) -> Result<Batch, String> {
 }
 
 /// Counts each point's rows of runs.csv, when there is one; says whether there is.
-fn count_runs(dir: &Path, points: &mut BTreeMap<u64, Point>) -> Result<bool, String> {
-    let runs_path = dir.join("runs.csv");
+fn count_runs(dir: &Path, points: &mut BTreeMap<u64, Point>) -> Result<bool, BatchDirError> {
+    const FILE: &str = "runs.csv";
+    let runs_path = dir.join(FILE);
     let has_runs = runs_path.is_file();
     if has_runs {
-        let mut rdr = csv::Reader::from_path(&runs_path).map_err(|e| format!("cannot read runs.csv: {e}"))?;
-        let head: Vec<String> =
-            rdr.headers().map_err(|e| format!("runs.csv: {e}"))?.iter().map(str::to_string).collect();
-        let c = head.iter().position(|h| h == "point").ok_or("runs.csv has no `point` column")?;
-        for (i, rec) in rdr.records().enumerate() {
-            let rec = rec.map_err(|e| format!("runs.csv line {}: {e}", i + 2))?;
-            let p: u64 = rec
-                .get(c)
-                .and_then(|s| s.trim().parse().ok())
-                .ok_or_else(|| format!("runs.csv line {}: no point number", i + 2))?;
+        let mut runs = CsvFile::open(dir, FILE)?;
+        let c = runs.column("point")?;
+        for row in runs.rows() {
+            let (line, rec) = row?;
+            let p: u64 =
+                rec.get(c).and_then(|s| s.trim().parse().ok()).ok_or(BatchDirError::NoPoint(line))?;
             if let Some(pt) = points.get_mut(&p) {
                 pt.runs += 1;
             }
@@ -215,12 +292,12 @@ fn count_runs(dir: &Path, points: &mut BTreeMap<u64, Point>) -> Result<bool, Str
 }
 
 /// Reads the SVG plots of plots/, by file name; a plot that cannot be shown keeps its reason.
-fn read_plots(dir: &Path) -> Result<Vec<Plot>, String> {
+fn read_plots(dir: &Path) -> Result<Vec<Plot>, BatchDirError> {
     let mut plots = Vec::new();
     let plots_dir = dir.join("plots");
     if plots_dir.is_dir() {
         let mut files: Vec<String> = std::fs::read_dir(&plots_dir)
-            .map_err(|e| format!("cannot list plots/: {e}"))?
+            .map_err(BatchDirError::PlotsUnlisted)?
             .filter_map(|e| e.ok())
             .map(|e| e.file_name().to_string_lossy().to_string())
             .filter(|n| n.to_ascii_lowercase().ends_with(".svg"))
@@ -228,8 +305,8 @@ fn read_plots(dir: &Path) -> Result<Vec<Plot>, String> {
         files.sort();
         for (k, f) in files.into_iter().enumerate() {
             let svg = std::fs::read_to_string(plots_dir.join(&f))
-                .map_err(|e| e.to_string())
-                .and_then(|t| inline_svg(&t, &format!("plot{k}-")).map_err(|e| e.to_string()));
+                .map_err(|e| PlotError::Unreadable(Arc::new(e)))
+                .and_then(|t| inline_svg(&t, &format!("plot{k}-")).map_err(PlotError::Unsafe));
             plots.push(Plot { file: f, svg });
         }
     }
@@ -237,28 +314,22 @@ fn read_plots(dir: &Path) -> Result<Vec<Plot>, String> {
 }
 
 /// Reads differences.csv when there is one.
-fn load_differences(dir: &Path) -> Result<Option<Effects>, String> {
-    let path = dir.join("differences.csv");
+fn load_differences(dir: &Path) -> Result<Option<Effects>, BatchDirError> {
+    const FILE: &str = "differences.csv";
+    let path = dir.join(FILE);
     if !path.is_file() {
         return Ok(None);
     }
-    let mut rdr = csv::Reader::from_path(&path).map_err(|e| format!("cannot read differences.csv: {e}"))?;
-    let head: Vec<String> =
-        rdr.headers().map_err(|e| format!("differences.csv: {e}"))?.iter().map(str::to_string).collect();
-    let col = |name: &str| {
-        head.iter().position(|h| h == name).ok_or_else(|| format!("differences.csv has no `{name}` column"))
-    };
+    let mut differences = CsvFile::open(dir, FILE)?;
+    let col = |name: &'static str| differences.column(name);
     let (cp, cm) = (col("point")?, col("metric")?);
     let (cmean, clo, chi, cpv, cholm) =
         (col("mean_diff")?, col("ci95_low")?, col("ci95_high")?, col("p_value")?, col("p_holm")?);
     let mut out = BTreeMap::new();
-    for (i, rec) in rdr.records().enumerate() {
-        let rec = rec.map_err(|e| format!("differences.csv line {}: {e}", i + 2))?;
+    for row in differences.rows() {
+        let (line, rec) = row?;
         let get = |c: usize| rec.get(c).unwrap_or("");
-        let point: u64 = get(cp)
-            .trim()
-            .parse()
-            .map_err(|_| format!("differences.csv line {}: `{}` is not a point number", i + 2, get(cp)))?;
+        let point = point_at(FILE, line, get(cp))?;
         out.insert(
             (point, get(cm).trim().to_string()),
             Paired {
@@ -270,6 +341,48 @@ fn load_differences(dir: &Path) -> Result<Option<Effects>, String> {
         );
     }
     Ok(Some(out))
+}
+
+/// A CSV file of the batch directory, its header read.
+struct CsvFile {
+    file: &'static str,
+    head: Vec<String>,
+    reader: csv::Reader<std::fs::File>,
+}
+
+impl CsvFile {
+    /// Opens `dir/file` and reads its header line.
+    fn open(dir: &Path, file: &'static str) -> Result<CsvFile, BatchDirError> {
+        let mut reader = csv::Reader::from_path(dir.join(file))
+            .map_err(|source| BatchDirError::Unreadable { file, source })?;
+        let head = reader
+            .headers()
+            .map_err(|source| BatchDirError::Header { file, source })?
+            .iter()
+            .map(str::to_string)
+            .collect();
+        Ok(CsvFile { file, head, reader })
+    }
+
+    /// The index of a column the report needs.
+    fn column(&self, column: &'static str) -> Result<usize, BatchDirError> {
+        let file = self.file;
+        self.head.iter().position(|h| h == column).ok_or(BatchDirError::NoColumn { file, column })
+    }
+
+    /// The rows after the header, each with its line number (the header is line 1).
+    fn rows(&mut self) -> impl Iterator<Item = Result<(usize, csv::StringRecord), BatchDirError>> + '_ {
+        let file = self.file;
+        self.reader.records().enumerate().map(move |(i, rec)| {
+            let line = i + 2;
+            rec.map(|r| (line, r)).map_err(|source| BatchDirError::Line { file, line, source })
+        })
+    }
+}
+
+/// A row's point number.
+fn point_at(file: &'static str, line: usize, value: &str) -> Result<u64, BatchDirError> {
+    value.trim().parse().map_err(|_| BatchDirError::NotPoint { file, line, value: value.to_string() })
 }
 
 fn opt(v: Option<f64>) -> String {

@@ -146,24 +146,15 @@ fn allowed(list: &'static [&'static str], name: &str) -> Option<&'static str> {
 }
 
 /// Why a plot could not be inlined.
-#[derive(Debug)]
+#[derive(Clone, Debug, thiserror::Error)]
 pub enum SvgError {
     /// Not XML.
+    #[error("not well-formed XML ({0})")]
     NotXml(String),
     /// The root is not `<svg>`.
+    #[error("its root element is not <svg>")]
     NotSvg,
 }
-
-impl std::fmt::Display for SvgError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            SvgError::NotXml(e) => write!(f, "not well-formed XML ({e})"),
-            SvgError::NotSvg => f.write_str("its root element is not <svg>"),
-        }
-    }
-}
-
-impl std::error::Error for SvgError {}
 
 /// Rewrites `url(#id)` references to the prefixed ids; `None` if it references anything outside.
 fn rewrite_urls(v: &str, prefix: &str) -> Option<String> {

@@ -21,11 +21,8 @@ fn refused(answer: &Value, reason: &str) {
 fn hot_wash_and_feedback_reach_the_journal_and_the_report() {
     let tmp = scratch("debrief");
     let mut server = Server::start(tmp.path(), "127.0.0.1:0", &["--paused"]);
-    let bind = server.addr.clone();
-    let mut fac = Console::join(&bind, None, &server.facilitator_code(), &[]);
-    fac.wait_for("the facilitator's view", T, |x| x["type"] == "facilitator_full");
-    let mut pa = Console::join(&bind, Some("pa"), &server.code("pa"), &[]);
-    pa.wait_for("pa's view", T, |x| x["type"] == "full");
+    let mut fac = server.facilitator();
+    let (mut pa, _) = server.team("pa");
 
     let a = pa.ask(json!({"type": "hot_wash", "kind": "strength", "text": "The state office shared the IOC within the hour."}));
     assert_eq!(a["type"], "done", "{a}");
@@ -65,13 +62,11 @@ fn hot_wash_and_feedback_reach_the_journal_and_the_report() {
     );
 
     assert_eq!(fac.ask(json!({"type": "step", "ticks": 3}))["type"], "done");
-    assert_eq!(fac.ask(json!({"type": "stop"}))["type"], "done");
-    assert_eq!(server.wait_exit(T), 0);
+    server.stop(&mut fac);
     let records = journal_records(&server.journal);
     assert_eq!(records.iter().filter(|r| r["type"] == "hot_wash").count(), 4);
     assert_eq!(records.iter().filter(|r| r["type"] == "feedback").count(), 2);
-    let (code, text) = replay_verify(&server.journal);
-    assert_eq!(code, 0, "{text}");
+    server.assert_verifies();
 
     let md = report_md(&server.journal);
     let hw = &md[md.find("## 8. Hot wash").expect("hot wash section")..md.find("## 9.").unwrap()];
@@ -104,19 +99,14 @@ fn a_team_takes_back_its_own_queued_command_and_no_other() {
     let tmp = scratch("team-cancel");
     let mut server = Server::start(tmp.path(), "127.0.0.1:0", &["--paused"]);
     let bind = server.addr.clone();
-    let mut fac = Console::join(&bind, None, &server.facilitator_code(), &[]);
-    fac.wait_for("the facilitator's view", T, |x| x["type"] == "facilitator_full");
-    let mut pa = Console::join(&bind, Some("pa"), &server.code("pa"), &[]);
-    let view = pa.wait_for("pa's view", T, |x| x["type"] == "full")["view"].clone();
+    let mut fac = server.facilitator();
+    let (mut pa, view) = server.team("pa");
     let office = actor_of_kind(&view, "StateOffice");
-    let asset = view["actors"].as_array().unwrap().iter().find(|a| a["id"] == json!(office)).unwrap()["assets"][0]
-        ["id"]
-        .clone();
+    let asset = first_asset(&view, &office);
     let a = pa.ask(json!({"type": "patch", "actor": office, "asset": asset}));
     assert_eq!(a["type"], "ack", "{a}");
     let seq = a["seq"].as_u64().unwrap();
-    let mut ga = Console::join(&bind, Some("ga"), &server.code("ga"), &[]);
-    ga.wait_for("ga's view", T, |x| x["type"] == "full");
+    let (mut ga, _) = server.team("ga");
     refused(&ga.ask(json!({"type": "cancel", "seq": seq})), "not one of team `ga`'s");
     assert_eq!(pa.ask(json!({"type": "cancel", "seq": seq}))["type"], "done");
     refused(&pa.ask(json!({"type": "cancel", "seq": seq})), &format!("command {seq}"));
@@ -127,13 +117,11 @@ fn a_team_takes_back_its_own_queued_command_and_no_other() {
     assert_eq!(fac.ask(json!({"type": "step", "ticks": 2}))["type"], "done");
     let outcomes = pa.view()["outcomes"].clone();
     assert!(!outcomes.as_array().unwrap().iter().any(|o| o["seq"] == json!(seq)), "{outcomes}");
-    assert_eq!(fac.ask(json!({"type": "stop"}))["type"], "done");
-    assert_eq!(server.wait_exit(T), 0);
+    server.stop(&mut fac);
     let records = journal_records(&server.journal);
     let c = records.iter().find(|r| r["type"] == "cancelled").expect("a cancelled record");
     assert_eq!(c["issuer"], json!({"team": "pa"}), "{c}");
-    let (code, text) = replay_verify(&server.journal);
-    assert_eq!(code, 0, "{text}");
+    server.assert_verifies();
 }
 
 fn status(fac: &mut Console) -> Value {
@@ -160,10 +148,8 @@ fn the_clock_stops_while_an_inject_waits_for_approval_and_a_resume_keeps_the_set
     let bind = format!("127.0.0.1:{}", free_port());
     let mut server =
         Server::start(tmp.path(), &bind, &["--paused", "--approve-injects", "--pause-for-approval"]);
-    let mut fac = Console::join(&bind, None, &server.facilitator_code(), &[]);
-    fac.wait_for("the facilitator's view", T, |x| x["type"] == "facilitator_full");
-    let mut red = Console::join(&bind, Some("red"), &server.code("red"), &[]);
-    red.wait_for("red's view", T, |x| x["type"] == "full");
+    let mut fac = server.facilitator();
+    let (mut red, _) = server.team("red");
     assert_eq!(fac.ask(json!({"type": "step", "ticks": 200}))["type"], "done");
     assert_eq!(fac.ask(json!({"type": "speed", "ticks_per_second": 2.0}))["type"], "done");
     assert_eq!(fac.ask(json!({"type": "resume"}))["type"], "done");
@@ -202,28 +188,21 @@ fn the_clock_stops_while_an_inject_waits_for_approval_and_a_resume_keeps_the_set
     wait_status(&mut fac, "paused", json!(false));
     // Turned off, a new held inject leaves the clock running.
     assert_eq!(fac.ask(json!({"type": "pause_for_approval", "on": false}))["type"], "done");
-    let mut red = Console::join(&bind, Some("red"), &server.code("red"), &[]);
-    red.wait_for("red's view", T, |x| x["type"] == "full");
+    let (mut red, _) = server.team("red");
     let h = red.ask(json!({"type": "inject_from_template", "template": "county_ransomware", "state": "GA"}));
     assert_eq!(h["type"], "held", "{h}");
     wait_status(&mut fac, "paused", json!(false));
-    assert_eq!(fac.ask(json!({"type": "stop"}))["type"], "done");
-    assert_eq!(server.wait_exit(T), 0);
-    let (code, text) = replay_verify(&server.journal);
-    assert_eq!(code, 0, "{text}");
+    server.stop(&mut fac);
+    server.assert_verifies();
 }
 
 #[test]
 fn a_correction_to_a_fired_inject_reaches_its_teams_the_journal_and_the_report() {
     let tmp = scratch("correction");
     let mut server = Server::start(tmp.path(), "127.0.0.1:0", &["--paused"]);
-    let bind = server.addr.clone();
-    let mut fac = Console::join(&bind, None, &server.facilitator_code(), &[]);
-    fac.wait_for("the facilitator's view", T, |x| x["type"] == "facilitator_full");
-    let mut pa = Console::join(&bind, Some("pa"), &server.code("pa"), &[]);
-    pa.wait_for("pa's view", T, |x| x["type"] == "full");
-    let mut red = Console::join(&bind, Some("red"), &server.code("red"), &[]);
-    red.wait_for("red's view", T, |x| x["type"] == "full");
+    let mut fac = server.facilitator();
+    let (mut pa, _) = server.team("pa");
+    let (mut red, _) = server.team("red");
     refused(&fac.ask(json!({"type": "correct", "inject": "phish_wave", "text": "x"})), "has not fired");
     refused(&fac.ask(json!({"type": "correct", "inject": "nope", "text": "x"})), "no inject `nope`");
     assert_eq!(fac.ask(json!({"type": "fire_inject", "inject": "phish_wave"}))["type"], "ack");
@@ -239,10 +218,8 @@ fn a_correction_to_a_fired_inject_reaches_its_teams_the_journal_and_the_report()
     red.view();
     red.drain();
     assert!(!red.seen.iter().any(|x| x["type"] == "correction"), "red did not receive the inject");
-    assert_eq!(fac.ask(json!({"type": "stop"}))["type"], "done");
-    assert_eq!(server.wait_exit(T), 0);
-    let (code, out) = replay_verify(&server.journal);
-    assert_eq!(code, 0, "{out}");
+    server.stop(&mut fac);
+    server.assert_verifies();
     let md = report_md(&server.journal);
     let injects = &md[md.find("### Injects").expect("injects table")..];
     assert!(
@@ -256,9 +233,7 @@ fn a_correction_to_a_fired_inject_reaches_its_teams_the_journal_and_the_report()
 fn a_skipped_inject_is_unskipped_through_the_server_and_the_journal_replays() {
     let tmp = scratch("unskip");
     let mut server = Server::start(tmp.path(), "127.0.0.1:0", &["--paused"]);
-    let bind = server.addr.clone();
-    let mut fac = Console::join(&bind, None, &server.facilitator_code(), &[]);
-    fac.wait_for("the facilitator's view", T, |x| x["type"] == "facilitator_full");
+    let mut fac = server.facilitator();
     assert_eq!(fac.ask(json!({"type": "skip_inject", "inject": "phish_wave"}))["type"], "ack");
     assert_eq!(fac.ask(json!({"type": "step", "ticks": 1}))["type"], "done");
     // Skipped, it has not fired: there is nothing to correct.
@@ -270,11 +245,9 @@ fn a_skipped_inject_is_unskipped_through_the_server_and_the_journal_replays() {
     // Unskipped, it fired.
     let a = fac.ask(json!({"type": "correct", "inject": "phish_wave", "text": "The date was wrong."}));
     assert_eq!(a["type"], "done", "{a}");
-    assert_eq!(fac.ask(json!({"type": "stop"}))["type"], "done");
-    assert_eq!(server.wait_exit(T), 0);
+    server.stop(&mut fac);
     let journaled =
         journal_records(&server.journal).iter().any(|r| r.to_string().contains(r#""type":"unskip_inject""#));
     assert!(journaled, "the journal holds the unskip");
-    let (code, out) = replay_verify(&server.journal);
-    assert_eq!(code, 0, "{out}");
+    server.assert_verifies();
 }

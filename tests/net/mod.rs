@@ -97,6 +97,34 @@ impl Server {
         Server { child, addr, journal, banner, codes }
     }
 
+    /// Stops the session from the facilitator's console; ttx exits with 0.
+    pub fn stop(&mut self, fac: &mut Console) {
+        assert_eq!(fac.ask(json!({"type": "stop"}))["type"], "done");
+        assert_eq!(self.wait_exit(Duration::from_secs(30)), 0);
+    }
+
+    /// `ttx replay --verify` passes on the session's journal.
+    pub fn assert_verifies(&self) {
+        let (code, text) = replay_verify(&self.journal);
+        assert_eq!(code, 0, "{text}");
+    }
+
+    /// The facilitator's console, joined, its first full view read.
+    pub fn facilitator(&self) -> Console {
+        let mut fac = Console::join(&self.addr, None, &self.facilitator_code(), &[]);
+        fac.wait_for("the facilitator's view", Duration::from_secs(30), |x| x["type"] == "facilitator_full");
+        fac
+    }
+
+    /// A team's console, joined, with its first view.
+    pub fn team(&self, team: &str) -> (Console, Value) {
+        let mut c = Console::join(&self.addr, Some(team), &self.code(team), &[]);
+        let view =
+            c.wait_for(&format!("{team}'s view"), Duration::from_secs(30), |x| x["type"] == "full")["view"]
+                .clone();
+        (c, view)
+    }
+
     pub fn code(&self, team: &str) -> String {
         self.codes["teams"][team].as_str().unwrap().to_string()
     }
@@ -364,6 +392,13 @@ pub fn journal_records(path: &Path) -> Vec<Value> {
     let text = std::fs::read_to_string(path).unwrap();
     let complete = &text[..text.rfind('\n').map_or(0, |i| i + 1)];
     complete.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).unwrap()).collect()
+}
+
+/// The id of the first asset of an actor of a team's view.
+pub fn first_asset(view: &Value, actor: &str) -> Value {
+    let actors = view["actors"].as_array().expect("the view's actors");
+    actors.iter().find(|a| a["id"] == json!(actor)).expect("the actor is in the view")["assets"][0]["id"]
+        .clone()
 }
 
 /// The id of a team's actor of a kind (e.g. "StateOffice").

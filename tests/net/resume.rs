@@ -74,10 +74,8 @@ fn a_killed_server_resumes_with_the_same_state_and_every_acknowledged_command() 
 
     // The journal of the whole session, across the crash, replays and verifies.
     let mut fac = Console::join(&bind, None, &server.facilitator_code(), &[]);
-    assert_eq!(fac.ask(json!({"type": "stop"}))["type"], "done");
-    assert_eq!(server.wait_exit(T), 0);
-    let (code, text) = replay_verify(&server.journal);
-    assert_eq!(code, 0, "{text}");
+    server.stop(&mut fac);
+    server.assert_verifies();
 }
 
 /// The journal's side file (`JOURNAL.codes`) as JSON.
@@ -109,8 +107,7 @@ fn resume_alone_listens_again_where_the_session_listened_and_the_consoles_come_b
     let bind = format!("127.0.0.1:{}", free_port());
     let mut server = Server::start(tmp.path(), &bind, &["--speed", "40", "--no-module-breaks"]);
     assert_eq!(side_file(&server.journal)["address"], json!(bind), "the address is kept with the codes");
-    let mut pa = Console::join(&bind, Some("pa"), &server.code("pa"), &[]);
-    pa.wait_for("pa's view", T, |x| x["type"] == "full");
+    let (mut pa, _) = server.team("pa");
     server.kill9();
     pa.wait_for("the console to notice", T, |x| x["type"] == "disconnected");
 
@@ -121,8 +118,7 @@ fn resume_alone_listens_again_where_the_session_listened_and_the_consoles_come_b
     assert!(banner.contains(&format!("Listening on {bind} (this session's address")), "{banner}");
     pa.wait_for("the console to reconnect", T, |x| x["type"] == "full");
     let mut fac = Console::join(&bind, None, &server.facilitator_code(), &[]);
-    assert_eq!(fac.ask(json!({"type": "stop"}))["type"], "done");
-    assert_eq!(server.wait_exit(T), 0);
+    server.stop(&mut fac);
 
     // An explicit --bind wins over the kept address, says so, and is kept in its place.
     let other = format!("127.0.0.1:{}", free_port());

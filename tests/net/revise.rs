@@ -119,10 +119,7 @@ fn after_a_resume_messages_come_back_and_notes_are_still_edited_by_number() {
     s.send("\x1b");
     std::thread::sleep(Duration::from_millis(200));
     std::thread::sleep(Duration::from_millis(300));
-    s.send("q");
-    s.wait_for(&["Quit the exercise?"]);
-    s.send("y");
-    assert_eq!(s.finish(), 0, "{}", s.contents());
+    s.quit();
 
     let records = journal_records(&server.journal);
     let deleted: Vec<u64> =

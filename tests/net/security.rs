@@ -50,8 +50,7 @@ fn misbehaving_consoles_are_dropped_and_everyone_else_carries_on() {
         ],
     );
     let addr = server.addr.clone();
-    let mut ga = Console::join(&addr, Some("ga"), &server.code("ga"), &[]);
-    let ga_view = ga.wait_for("ga's view", T, |x| x["type"] == "full")["view"].clone();
+    let (mut ga, ga_view) = server.team("ga");
     let ga_office = actor_of_kind(&ga_view, "StateOffice");
 
     // A wrong code: the console is told and gives up (exit 2); so is a raw connection.

@@ -57,8 +57,7 @@ fn a_resumed_session_keeps_its_settings_and_waits_for_the_facilitator() {
     let tmp = scratch("resume-settings");
     let bind = format!("127.0.0.1:{}", free_port());
     let mut server = Server::start(tmp.path(), &bind, &["--paused", "--approve-injects"]);
-    let mut fac = Console::join(&bind, None, &server.facilitator_code(), &[]);
-    fac.wait_for("the facilitator's view", T, |x| x["type"] == "facilitator_full");
+    let mut fac = server.facilitator();
     assert_eq!(fac.ask(json!({"type": "speed", "ticks_per_second": 12.0}))["type"], "done");
     assert_eq!(fac.ask(json!({"type": "pause_on_inject", "on": true}))["type"], "done");
     assert_eq!(fac.ask(json!({"type": "step", "ticks": 200}))["type"], "done");
@@ -86,15 +85,13 @@ fn a_resumed_session_keeps_its_settings_and_waits_for_the_facilitator() {
     assert_eq!(fac.view()["tick"], tick, "the clock waits for the facilitator");
 
     // A red-cell inject still waits for approval.
-    let mut red = Console::join(&bind, Some("red"), &server.code("red"), &[]);
-    red.wait_for("red's view", T, |x| x["type"] == "full");
+    let (mut red, _) = server.team("red");
     let h = red.ask(json!({"type": "inject_from_template", "template": "county_ransomware", "state": "GA"}));
     assert_eq!(h["type"], "held", "{h}");
     assert_eq!(fac.ask(json!({"type": "stop"}))["type"], "done");
     let mut server = server;
     assert_eq!(server.wait_exit(T), 0);
-    let (code, text) = replay_verify(&server.journal);
-    assert_eq!(code, 0, "{text}");
+    server.assert_verifies();
 }
 
 #[test]
@@ -105,16 +102,14 @@ fn a_journal_without_settings_resumes_with_the_defaults_and_verifies() {
     let mut fac = Console::join(&server.addr, None, &server.facilitator_code(), &[]);
     fac.wait_for("the facilitator's view", T, |x| x["type"] == "facilitator_full");
     assert_eq!(fac.ask(json!({"type": "step", "ticks": 200}))["type"], "done");
-    assert_eq!(fac.ask(json!({"type": "stop"}))["type"], "done");
-    assert_eq!(server.wait_exit(T), 0);
+    server.stop(&mut fac);
     // A journal as written before the settings were recorded.
     let text = std::fs::read_to_string(&server.journal).unwrap();
     let old: String =
         text.lines().filter(|l| !l.contains(r#""type":"settings""#)).map(|l| format!("{l}\n")).collect();
     assert!(old.len() < text.len());
     std::fs::write(&server.journal, old).unwrap();
-    let (code, out) = replay_verify(&server.journal);
-    assert_eq!(code, 0, "{out}");
+    server.assert_verifies();
 
     let mut server = Server::resume(&server.journal.clone(), "127.0.0.1:0", &[]);
     let mut fac = Console::join(&server.addr, None, &server.facilitator_code(), &[]);
@@ -127,10 +122,8 @@ fn a_journal_without_settings_resumes_with_the_defaults_and_verifies() {
     red.wait_for("red's view", T, |x| x["type"] == "full");
     let a = red.ask(json!({"type": "inject_from_template", "template": "county_ransomware", "state": "GA"}));
     assert_eq!(a["type"], "ack", "{a}");
-    assert_eq!(fac.ask(json!({"type": "stop"}))["type"], "done");
-    assert_eq!(server.wait_exit(T), 0);
-    let (code, out) = replay_verify(&server.journal);
-    assert_eq!(code, 0, "{out}");
+    server.stop(&mut fac);
+    server.assert_verifies();
 }
 
 #[test]
@@ -138,10 +131,8 @@ fn held_injects_survive_a_crash_and_the_cell_hears_the_decision() {
     let tmp = scratch("resume-held");
     let bind = format!("127.0.0.1:{}", free_port());
     let mut server = Server::start(tmp.path(), &bind, &["--paused", "--approve-injects"]);
-    let mut fac = Console::join(&bind, None, &server.facilitator_code(), &[]);
-    fac.wait_for("the facilitator's view", T, |x| x["type"] == "facilitator_full");
-    let mut red = Console::join(&bind, Some("red"), &server.code("red"), &[]);
-    red.wait_for("red's view", T, |x| x["type"] == "full");
+    let mut fac = server.facilitator();
+    let (mut red, _) = server.team("red");
     assert_eq!(fac.ask(json!({"type": "step", "ticks": 200}))["type"], "done");
     let mut held = Vec::new();
     for state in ["GA", "PA"] {
@@ -197,10 +188,8 @@ fn held_injects_survive_a_crash_and_the_cell_hears_the_decision() {
         std::thread::sleep(Duration::from_millis(100));
     }
 
-    assert_eq!(fac.ask(json!({"type": "stop"}))["type"], "done");
-    assert_eq!(server.wait_exit(T), 0);
-    let (code, text) = replay_verify(&server.journal);
-    assert_eq!(code, 0, "{text}");
+    server.stop(&mut fac);
+    server.assert_verifies();
     // Decided ones are not held again; the undecided one is.
     let server = Server::resume(&server.journal.clone(), "127.0.0.1:0", &[]);
     let mut fac = Console::join(&server.addr, None, &server.facilitator_code(), &[]);
@@ -258,19 +247,14 @@ fn a_console_that_joins_again_gets_its_teams_commands_and_confidence_low() {
     let tmp = scratch("rejoin-history");
     let bind = format!("127.0.0.1:{}", free_port());
     let mut server = Server::start(tmp.path(), &bind, &["--paused", "--approve-injects"]);
-    let mut fac = Console::join(&bind, None, &server.facilitator_code(), &[]);
-    fac.wait_for("the facilitator's view", T, |x| x["type"] == "facilitator_full");
-    let mut pa = Console::join(&bind, Some("pa"), &server.code("pa"), &[]);
-    let view = pa.wait_for("pa's view", T, |x| x["type"] == "full")["view"].clone();
+    let mut fac = server.facilitator();
+    let (mut pa, view) = server.team("pa");
     let office = actor_of_kind(&view, "StateOffice");
-    let asset = view["actors"].as_array().unwrap().iter().find(|a| a["id"] == json!(office)).unwrap()["assets"][0]
-        ["id"]
-        .clone();
+    let asset = first_asset(&view, &office);
     let a = pa.ask(json!({"type": "patch", "actor": office, "asset": asset}));
     assert_eq!(a["type"], "ack", "{a}");
     let seq = a["seq"].as_u64().unwrap();
-    let mut red = Console::join(&bind, Some("red"), &server.code("red"), &[]);
-    red.wait_for("red's view", T, |x| x["type"] == "full");
+    let (mut red, _) = server.team("red");
     assert_eq!(fac.ask(json!({"type": "step", "ticks": 200}))["type"], "done");
     let h = red.ask(json!({"type": "inject_from_template", "template": "county_ransomware", "state": "GA"}));
     let pending = h["pending"].as_u64().unwrap();
@@ -295,15 +279,13 @@ fn a_console_that_joins_again_gets_its_teams_commands_and_confidence_low() {
     let full = red.wait_for("red to reconnect", T, |x| x["type"] == "full");
     let c = check(&full, "the red cell");
     assert_eq!(c["state"], json!({"state": "held", "pending": pending}), "{c}");
-    let mut fac = Console::join(&bind, None, &server.facilitator_code(), &[]);
-    fac.wait_for("the facilitator's view", T, |x| x["type"] == "facilitator_full");
+    let mut fac = server.facilitator();
     assert_eq!(fac.ask(json!({"type": "deny", "pending": pending, "reason": "later"}))["type"], "done");
     red.wait_for("the denial", T, |x| x["type"] == "decision");
     let mut red2 = Console::join(&bind, Some("red"), &server.code("red"), &[]);
     let c = check(&red2.wait_for("red's second view", T, |x| x["type"] == "full"), "after the decision");
     assert_eq!(c["state"], json!({"state": "denied", "pending": pending, "reason": "later"}), "{c}");
-    assert_eq!(fac.ask(json!({"type": "stop"}))["type"], "done");
-    assert_eq!(server.wait_exit(T), 0);
+    server.stop(&mut fac);
 }
 
 #[test]

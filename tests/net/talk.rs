@@ -112,8 +112,7 @@ fn teams_and_control_talk_and_the_journal_and_the_report_keep_every_message() {
     assert_eq!(messages.len(), 3, "{records:#?}");
     assert_eq!(messages[1]["signed"], "FBI");
     assert!(records.iter().any(|r| r["type"] == "bookmark" && r["text"] == "key decision"));
-    let (code, out) = replay_verify(&server.journal);
-    assert_eq!(code, 0, "{out}");
+    server.assert_verifies();
 
     // The after-action report's timeline shows them.
     let md = tmp.path().join("aar.md");

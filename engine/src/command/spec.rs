@@ -373,17 +373,22 @@ impl CommandSpec {
 
     /// The command from its acting actor (for an actor's command) and argument values, as
     /// [`Arg::read`] gives them; a field left out takes its default.
-    pub fn build(&self, actor: Option<&str>, values: Vec<(&'static str, Value)>) -> Result<Command, String> {
+    pub fn build(
+        &self,
+        actor: Option<&str>,
+        values: Vec<(&'static str, Value)>,
+    ) -> Result<Command, BuildError> {
         let mut map = Map::new();
         map.insert("type".into(), Value::String(self.name.into()));
         if let Givers::Actors(_) = self.givers {
-            let actor = actor.ok_or_else(|| format!("`{}` needs an acting actor", self.name))?;
+            let actor = actor.ok_or(BuildError::NoActor(self.name))?;
             map.insert("actor".into(), Value::String(actor.into()));
         }
         for (name, v) in values {
             map.insert(name.into(), v);
         }
-        serde_json::from_value(Value::Object(map)).map_err(|e| format!("`{}`: {e}", self.name))
+        serde_json::from_value(Value::Object(map))
+            .map_err(|e| BuildError::Fields { command: self.name, reason: e.to_string() })
     }
 
     /// The command's log line (see [`CommandSpec::summary`]).
@@ -459,24 +464,22 @@ impl Arg {
 
     /// Reads one word of it (a channel by its name, an indicator as `IND-0003` or `3`,
     /// staffed as yes or no), as the command's JSON holds it.
-    pub fn read(self, word: &str) -> Result<Value, String> {
+    pub fn read(self, word: &str) -> Result<Value, ArgError> {
         match self {
-            Arg::Hours => {
-                word.parse::<u32>().map(Value::from).map_err(|_| format!("`{word}` is no number of hours"))
-            }
+            Arg::Hours => word.parse::<u32>().map(Value::from).map_err(|_| ArgError::Hours(word.to_string())),
             Arg::Indicator => read_indicator(word).map(Value::from),
             Arg::Channel => {
                 let c = read_channel(word)?;
-                serde_json::to_value(c).map_err(|e| e.to_string())
+                serde_json::to_value(c).map_err(|e| ArgError::Encode(e.to_string()))
             }
             Arg::Statement => match word.to_lowercase().as_str() {
                 s @ ("reassure" | "debunk") => Ok(Value::String(s.into())),
-                other => Err(format!("`{other}` is no statement")),
+                other => Err(ArgError::Statement(other.to_string())),
             },
             Arg::Staffed => match word.to_lowercase().as_str() {
                 "yes" | "true" | "on" => Ok(Value::Bool(true)),
                 "no" | "false" | "off" => Ok(Value::Bool(false)),
-                other => Err(format!("`{other}` is neither yes nor no")),
+                other => Err(ArgError::Staffed(other.to_string())),
             },
             _ => Ok(Value::String(word.to_string())),
         }
@@ -496,19 +499,63 @@ impl Arg {
 }
 
 /// Reads `IND-0003`, `ind-3` or `3`.
-pub fn read_indicator(word: &str) -> Result<u32, String> {
+pub fn read_indicator(word: &str) -> Result<u32, ArgError> {
     let digits = word.strip_prefix("IND-").or_else(|| word.strip_prefix("ind-")).unwrap_or(word);
-    digits.parse().map_err(|_| format!("`{word}` is no indicator; write one as IND-0003"))
+    digits.parse().map_err(|_| ArgError::Indicator(word.to_string()))
 }
 
 /// Reads a channel by its name (`state_to_isac`).
-pub fn read_channel(word: &str) -> Result<Channel, String> {
-    Channel::ALL.iter().copied().find(|c| c.slug() == word.to_lowercase()).ok_or_else(|| {
-        format!(
-            "`{word}` is no channel; the channels are {}",
-            Channel::ALL.iter().map(|c| c.slug()).collect::<Vec<_>>().join(", ")
-        )
-    })
+pub fn read_channel(word: &str) -> Result<Channel, ArgError> {
+    Channel::ALL
+        .iter()
+        .copied()
+        .find(|c| c.slug() == word.to_lowercase())
+        .ok_or_else(|| ArgError::Channel(word.to_string()))
+}
+
+/// Why a word is not a value of its argument; each says what to write instead.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ArgError {
+    /// Not a whole number of hours.
+    #[error("`{0}` is no number of hours")]
+    Hours(String),
+    /// Not an indicator number.
+    #[error("`{0}` is no indicator; write one as IND-0003")]
+    Indicator(String),
+    /// Not a channel's name.
+    #[error("`{0}` is no channel; the channels are {channels}", channels = channel_names())]
+    Channel(String),
+    /// Neither `reassure` nor `debunk`.
+    #[error("`{0}` is no statement")]
+    Statement(String),
+    /// Neither yes nor no.
+    #[error("`{0}` is neither yes nor no")]
+    Staffed(String),
+    /// The value read could not be written as the command's JSON (a fault of ttx, not of the
+    /// word).
+    #[error("{0}")]
+    Encode(String),
+}
+
+/// The channels' names, comma-separated.
+fn channel_names() -> String {
+    Channel::ALL.iter().map(|c| c.slug()).collect::<Vec<_>>().join(", ")
+}
+
+/// Why a command could not be made from its actor and argument values.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum BuildError {
+    /// An actor's command given without an acting actor.
+    #[error("`{0}` needs an acting actor")]
+    NoActor(&'static str),
+    /// The values do not make the command (a field missing or of the wrong kind).
+    #[error("`{command}`: {reason}")]
+    Fields {
+        /// The command's name.
+        command: &'static str,
+        /// What is missing or wrong, as the command's reader says.
+        reason: String,
+    },
 }
 
 /// The command list of docs/whatif.md, in Markdown: one row per command with its arguments,

@@ -67,12 +67,12 @@ pub fn target(addr: &str, tls_ca: Option<&Path>, tls_name: Option<&str>) -> Resu
     let tls = match tls_ca {
         None => None,
         Some(ca) => {
-            let connector = tls::connector(ca).map_err(Failure::input)?;
+            let connector = tls::connector(ca).map_err(|e| Failure::input(e.to_string()))?;
             let host = match tls_name {
                 Some(n) => n.to_string(),
                 None => addr.rsplit_once(':').map_or(addr, |(h, _)| h).trim_matches(['[', ']']).to_string(),
             };
-            Some((connector, tls::server_name(&host).map_err(Failure::input)?))
+            Some((connector, tls::server_name(&host).map_err(|e| Failure::input(e.to_string()))?))
         }
     };
     Ok(Target { addr: addr.to_string(), tls, give_up_after: client::GIVE_UP_AFTER, observer: false })

@@ -240,7 +240,7 @@ pub fn serve(args: ServeArgs) -> Outcome {
         ));
     }
     let tls = match (&args.tls_cert, &args.tls_key) {
-        (Some(c), Some(k)) => Some(tls::acceptor(c, k).map_err(Failure::input)?),
+        (Some(c), Some(k)) => Some(tls::acceptor(c, k).map_err(|e| Failure::input(e.to_string()))?),
         (None, None) => None,
         _ => return Err(Failure::input("TLS needs both --tls-cert and --tls-key")),
     };

@@ -54,9 +54,10 @@ pub struct Outgoing {
 /// Reads one input line: `{"type":"view"}`, `{"type":"quit"}`, a message (see [`Outgoing`]),
 /// a control such as `{"type":"step","ticks":5}`, or a command such as
 /// `{"type":"patch","actor":..,"asset":..}`.
-pub fn parse_input(line: &str) -> Result<Input, String> {
-    let value: serde_json::Value = serde_json::from_str(line).map_err(|e| format!("not JSON: {e}"))?;
-    let kind = value.get("type").and_then(|t| t.as_str()).ok_or("no \"type\" field")?.to_string();
+pub fn parse_input(line: &str) -> Result<Input, InputError> {
+    let value: serde_json::Value = serde_json::from_str(line).map_err(InputError::NotJson)?;
+    let kind = value.get("type").and_then(|t| t.as_str()).ok_or(InputError::NoType)?.to_string();
+    let bad = |what: String| move |source| InputError::Bad { what, source };
     match kind.as_str() {
         "view" => Ok(Input::View),
         "quit" => Ok(Input::Quit),
@@ -65,16 +66,34 @@ pub fn parse_input(line: &str) -> Result<Input, String> {
             if let Some(o) = value.as_object_mut() {
                 o.entry("id").or_insert(serde_json::Value::from(0));
             }
-            serde_json::from_value(value).map(Input::Debrief).map_err(|e| format!("bad {k}: {e}"))
+            serde_json::from_value(value).map(Input::Debrief).map_err(bad(k.to_string()))
         }
-        "message" => {
-            serde_json::from_value(value).map(Input::Message).map_err(|e| format!("bad message: {e}"))
-        }
+        "message" => serde_json::from_value(value).map(Input::Message).map_err(bad("message".into())),
         k if CONTROL_TYPES.contains(&k) => {
-            serde_json::from_value(value).map(Input::Control).map_err(|e| format!("bad {k}: {e}"))
+            serde_json::from_value(value).map(Input::Control).map_err(bad(k.to_string()))
         }
-        k => serde_json::from_value(value).map(Input::Command).map_err(|e| format!("bad command {k}: {e}")),
+        k => serde_json::from_value(value).map(Input::Command).map_err(bad(format!("command {k}"))),
     }
+}
+
+/// Why an input line is not something a console sends; the console writes it as an
+/// `input_error` line and reads on.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    /// Not a JSON value.
+    #[error("not JSON: {0}")]
+    NotJson(serde_json::Error),
+    /// A JSON value without the `"type"` that says what it is.
+    #[error("no \"type\" field")]
+    NoType,
+    /// Not a valid line of its type (a field missing, unknown or of the wrong kind).
+    #[error("bad {what}: {source}")]
+    Bad {
+        /// The type: `message`, a control, `command NAME`...
+        what: String,
+        /// What is wrong with it.
+        source: serde_json::Error,
+    },
 }
 
 /// Lines the headless console writes besides the server's own messages.
@@ -257,8 +276,8 @@ fn read_line(
         return Ok(Line::Nothing);
     }
     let input = match parse_input(line) {
-        Err(message) => {
-            emit_local(out, &Local::InputError { line: n, message })?;
+        Err(e) => {
+            emit_local(out, &Local::InputError { line: n, message: e.to_string() })?;
             return Ok(Line::Nothing);
         }
         Ok(Input::Quit) => return Ok(Line::Quit),

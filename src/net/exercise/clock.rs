@@ -7,7 +7,7 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 use ttx_engine::journal::Record;
 
-use super::{Exercise, Request};
+use super::{Exercise, ExerciseError, Request};
 use crate::net::host::{SimOwner, next_event};
 use crate::net::protocol::now_us;
 use ttx_tui::console::Event;
@@ -17,7 +17,7 @@ impl Exercise {
     /// Returns an error only if the journal cannot be written, which stops the session.
     /// A failed journal write also stops the server (through the stop channel), so that no
     /// console is welcomed into a session that can no longer record anything.
-    pub async fn run(self, requests: mpsc::UnboundedReceiver<Request>) -> Result<(), String> {
+    pub async fn run(self, requests: mpsc::UnboundedReceiver<Request>) -> Result<(), ExerciseError> {
         let stop = self.stop.clone();
         let result = self.run_until_stopped(requests).await;
         if result.is_err() {
@@ -29,7 +29,7 @@ impl Exercise {
     pub(super) async fn run_until_stopped(
         mut self,
         mut requests: mpsc::UnboundedReceiver<Request>,
-    ) -> Result<(), String> {
+    ) -> Result<(), ExerciseError> {
         let mut shutdown = self.stop.subscribe();
         let mut next_at = Instant::now() + self.interval();
         // News that is not a tick reaches the facilitator at most this often (a room joining at
@@ -60,12 +60,7 @@ impl Exercise {
                         h.draw();
                     }
                     self.console_requests()?;
-                    if was_paused && !self.paused {
-                        next_at = Instant::now() + self.interval();
-                    }
-                    if self.stopping {
-                        self.announce_end();
-                        let _ = self.stop.send(());
+                    if self.after_requests(was_paused, &mut next_at) {
                         break;
                     }
                 }
@@ -83,12 +78,7 @@ impl Exercise {
                     }
                     let was_paused = self.paused;
                     self.handle(batch)?;
-                    if was_paused && !self.paused {
-                        next_at = Instant::now() + self.interval();
-                    }
-                    if self.stopping {
-                        self.announce_end();
-                        let _ = self.stop.send(());
+                    if self.after_requests(was_paused, &mut next_at) {
                         break;
                     }
                 }
@@ -114,6 +104,19 @@ impl Exercise {
         self.commit()
     }
 
+    /// After requests were carried out: the clock's next hour when they started it, and
+    /// whether the session ends now (then the end is announced and the server told).
+    fn after_requests(&mut self, was_paused: bool, next_at: &mut Instant) -> bool {
+        if was_paused && !self.paused {
+            *next_at = Instant::now() + self.interval();
+        }
+        if self.stopping {
+            self.announce_end();
+            let _ = self.stop.send(());
+        }
+        self.stopping
+    }
+
     /// After the clock moved: the console (if any) takes the outcomes and redraws its views;
     /// otherwise they are dropped (teams see theirs in their views).
     pub(super) fn after_advance(&mut self) {
@@ -133,7 +136,7 @@ impl Exercise {
 
     /// The running clock's hours: like [`Exercise::advance`], and when the setting is on, the
     /// clock stops at the hour a scripted inject fires (as the console of `ttx play` does).
-    pub(super) fn run_clock(&mut self, ticks: u32) -> Result<u32, String> {
+    pub(super) fn run_clock(&mut self, ticks: u32) -> Result<u32, ExerciseError> {
         let fired_before = self.config.pause_on_inject.then(|| self.fired_count());
         let done = self.advance_until(ticks, fired_before)?;
         if fired_before.is_some()
@@ -151,13 +154,17 @@ impl Exercise {
     }
 
     /// Simulates up to `ticks` hours, stopping at a module break or the end; returns how many.
-    pub(super) fn advance(&mut self, ticks: u32) -> Result<u32, String> {
+    pub(super) fn advance(&mut self, ticks: u32) -> Result<u32, ExerciseError> {
         self.advance_until(ticks, None)
     }
 
     /// [`Exercise::advance`], also stopping (and pausing the clock) after the hour an inject
     /// fires when `fired_before` counts the injects fired before it.
-    pub(super) fn advance_until(&mut self, ticks: u32, fired_before: Option<usize>) -> Result<u32, String> {
+    pub(super) fn advance_until(
+        &mut self,
+        ticks: u32,
+        fired_before: Option<usize>,
+    ) -> Result<u32, ExerciseError> {
         let mut done = 0;
         self.fired = false;
         while done < ticks && !self.owner.sim().is_finished() {

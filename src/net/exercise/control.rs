@@ -3,14 +3,14 @@
 use ttx_engine::Issuer;
 use ttx_engine::journal::Record;
 
-use super::Exercise;
 use super::history::decide;
+use super::{Exercise, Refusal};
 use crate::net::protocol::{Control, ServerMsg, TeamCommandState, frame};
 use ttx_tui::console::Event;
 
 impl Exercise {
     /// Carries out a control action; the answer in words, or why it was refused.
-    pub(super) fn control(&mut self, action: Control) -> Result<String, String> {
+    pub(super) fn control(&mut self, action: Control) -> Result<String, Refusal> {
         match action {
             Control::Pause => {
                 self.paused = true;
@@ -20,10 +20,10 @@ impl Exercise {
             Control::Resume => self.resume(),
             Control::Step { ticks } => {
                 if self.owner.sim().is_finished() {
-                    return Err("the exercise has ended".into());
+                    return Err(Refusal::Ended);
                 }
                 if !(1..=100_000).contains(&ticks) {
-                    return Err("step between 1 and 100000 hours".into());
+                    return Err(Refusal::StepRange);
                 }
                 self.approval_paused = false;
                 // An explicit step crosses into the next module if it starts right now.
@@ -33,7 +33,7 @@ impl Exercise {
             }
             Control::Speed { ticks_per_second } => {
                 if !(0.01..=1000.0).contains(&ticks_per_second) {
-                    return Err("speed between 0.01 and 1000 simulated hours per second".into());
+                    return Err(Refusal::SpeedRange);
                 }
                 self.config.ticks_per_second = ticks_per_second;
                 Ok(format!("{ticks_per_second} simulated hours per second"))
@@ -82,9 +82,9 @@ impl Exercise {
 
     /// Runs the clock, unless injects wait for approval and the setting holds it until they
     /// are decided.
-    fn resume(&mut self) -> Result<String, String> {
+    fn resume(&mut self) -> Result<String, Refusal> {
         if self.owner.sim().is_finished() {
-            return Err("the exercise has ended".into());
+            return Err(Refusal::Ended);
         }
         self.discussion = None;
         if self.config.pause_for_approval && !self.pending.is_empty() {
@@ -102,14 +102,14 @@ impl Exercise {
     }
 
     /// Lets a held inject go ahead: journaled as the cell's command, and the cell told.
-    fn approve(&mut self, pending: u64) -> Result<String, String> {
+    fn approve(&mut self, pending: u64) -> Result<String, Refusal> {
         let i = self.pending.iter().position(|p| p.number == pending);
         let Some(p) = i.map(|i| self.pending.remove(i)) else {
-            return Err(format!("no inject #{pending} waits for approval"));
+            return Err(Refusal::NotPending(pending));
         };
         if self.owner.sim().is_finished() {
             self.pending.push(p);
-            return Err("the exercise has ended".into());
+            return Err(Refusal::Ended);
         }
         let (tick, time) = self.record_time();
         let seq = self.submit(Issuer::Team(p.team.clone()), p.command.clone());
@@ -128,10 +128,10 @@ impl Exercise {
     }
 
     /// Refuses a held inject, telling the cell why when a reason is given.
-    fn deny(&mut self, pending: u64, reason: Option<String>) -> Result<String, String> {
+    fn deny(&mut self, pending: u64, reason: Option<String>) -> Result<String, Refusal> {
         let i = self.pending.iter().position(|p| p.number == pending);
         let Some(p) = i.map(|i| self.pending.remove(i)) else {
-            return Err(format!("no inject #{pending} waits for approval"));
+            return Err(Refusal::NotPending(pending));
         };
         let (tick, time) = self.record_time();
         let record =
@@ -149,7 +149,7 @@ impl Exercise {
         &mut self,
         text: String,
         question: Option<usize>,
-    ) -> Result<ttx_tui::console::SavedNote, String> {
+    ) -> Result<ttx_tui::console::SavedNote, Refusal> {
         ttx_engine::notes::check_note(&text)?;
         let reg = self.owner.sim().registry();
         let module = self.owner.sim().module().map(|m| &reg.modules[m.ix()]);
@@ -179,15 +179,15 @@ impl Exercise {
     }
 
     /// Journals a note's new text, or its deletion, naming the note by its number.
-    pub(super) fn change_note(&mut self, note: u64, text: Option<String>) -> Result<String, String> {
+    pub(super) fn change_note(&mut self, note: u64, text: Option<String>) -> Result<String, Refusal> {
         let count = self.notes.len();
         let slot = usize::try_from(note)
             .ok()
             .and_then(|n| n.checked_sub(1))
             .and_then(|i| self.notes.get_mut(i))
-            .ok_or_else(|| format!("no note {note}: the session has {count} notes"))?;
+            .ok_or(Refusal::NoSuchNote { note, count })?;
         if slot.is_none() {
-            return Err(format!("note {note} is deleted"));
+            return Err(Refusal::NoteDeleted(note));
         }
         if let Some(t) = &text {
             ttx_engine::notes::check_note(t)?;
@@ -209,15 +209,15 @@ impl Exercise {
 
     /// Journals a correction to a fired inject and tells the teams that received it (after
     /// the journal holds it).
-    pub(super) fn correct(&mut self, inject: String, text: String) -> Result<String, String> {
+    pub(super) fn correct(&mut self, inject: String, text: String) -> Result<String, Refusal> {
         ttx_engine::debrief::check_correction(&text)?;
         let views = self.owner.sim().inject_views();
         let Some(iv) = views.iter().find(|v| v.id == inject) else {
             let inject: String = inject.chars().take(60).collect();
-            return Err(format!("no inject `{inject}` in the scenario"));
+            return Err(Refusal::NoSuchInject(inject));
         };
         if iv.fired_at.is_none() {
-            return Err(format!("inject `{inject}` has not fired ({})", iv.state));
+            return Err(Refusal::NotFired { inject, state: iv.state.clone() });
         }
         let (tick, time) = self.record_time();
         let text = text.trim().to_string();
@@ -242,13 +242,10 @@ impl Exercise {
     }
 
     /// Journals a bookmark at this moment.
-    pub(super) fn bookmark(&mut self, text: String) -> Result<String, String> {
+    pub(super) fn bookmark(&mut self, text: String) -> Result<String, Refusal> {
         let text = text.trim().to_string();
         if text.is_empty() || text.chars().count() > ttx_engine::talk::MAX_SIGNATURE * 2 {
-            return Err(format!(
-                "a bookmark is a word or phrase of 1 to {} characters",
-                ttx_engine::talk::MAX_SIGNATURE * 2
-            ));
+            return Err(Refusal::Bookmark);
         }
         let (tick, time) = self.record_time();
         self.journal.write(&Record::Bookmark { tick, time: time.clone(), text: text.clone() });

@@ -5,7 +5,7 @@
 use ttx_engine::Issuer;
 use ttx_tui::console::Event;
 
-use super::{DebriefRequest, Exercise};
+use super::{DebriefRequest, Exercise, ExerciseError};
 use crate::net::protocol::{ClientMsg, Control, ServerMsg, now_us};
 
 impl Exercise {
@@ -21,7 +21,7 @@ impl Exercise {
     }
 
     /// Applies what the facilitator asked at the console, as a control connection's requests are.
-    pub(super) fn console_requests(&mut self) -> Result<(), String> {
+    pub(super) fn console_requests(&mut self) -> Result<(), ExerciseError> {
         let Some(c) = self.owner.console() else { return Ok(()) };
         let requests = c.take_requests();
         let quit = c.should_quit();
@@ -93,6 +93,6 @@ impl Exercise {
 }
 
 /// A refusal of the console's request `id`.
-fn refused(id: u64, message: impl Into<String>) -> ServerMsg {
-    ServerMsg::Refused { id, message: message.into(), rejection: None }
+fn refused(id: u64, message: impl std::fmt::Display) -> ServerMsg {
+    ServerMsg::Refused { id, message: message.to_string(), rejection: None }
 }

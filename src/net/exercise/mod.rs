@@ -16,6 +16,7 @@
 
 mod clock;
 mod control;
+mod errors;
 mod history;
 mod hosted;
 mod publish;
@@ -37,6 +38,7 @@ use super::host::SimOwner;
 use super::journal::SessionJournal;
 use super::protocol::{Control, now_us};
 
+pub use errors::{ExerciseError, Refusal};
 pub use history::{History, history_in};
 pub use resume::{highest_pending, messages_in, pending_in};
 
@@ -314,7 +316,7 @@ impl Exercise {
 
     /// Writes the clock's settings when they changed, then the queued records, and waits until
     /// they are on disk.
-    fn commit(&mut self) -> Result<(), String> {
+    fn commit(&mut self) -> Result<(), ExerciseError> {
         let c = &self.config;
         let now = (
             c.ticks_per_second.to_bits(),
@@ -339,7 +341,9 @@ impl Exercise {
             });
             self.recorded = Some(now);
         }
-        self.journal.commit().map_err(|e| journal_failed(&self.journal, &e))?;
+        self.journal
+            .commit()
+            .map_err(|source| ExerciseError::Journal { path: self.journal.path().to_path_buf(), source })?;
         self.publish_clock();
         // Every console of the cell hears the decision, the one that asked even after a reconnect.
         for (team, f) in std::mem::take(&mut self.decisions) {
@@ -353,16 +357,8 @@ impl Exercise {
     }
 }
 
-fn journal_failed(j: &SessionJournal, e: &std::io::Error) -> String {
-    format!(
-        "cannot write the journal {}: {e}\nThe session stopped so that nothing is acknowledged without being recorded; fix the disk and resume with `ttx serve --resume {}`.",
-        j.path().display(),
-        j.path().display()
-    )
-}
-
 /// The exercise thread: it returns an error only when the journal could not be written.
-pub type ExerciseThread = std::thread::JoinHandle<Result<(), String>>;
+pub type ExerciseThread = std::thread::JoinHandle<Result<(), ExerciseError>>;
 
 /// Starts the exercise on its own thread; returns the channel to it and the thread.
 pub fn spawn(exercise: Exercise) -> std::io::Result<(mpsc::UnboundedSender<Request>, ExerciseThread)> {
@@ -371,7 +367,7 @@ pub fn spawn(exercise: Exercise) -> std::io::Result<(mpsc::UnboundedSender<Reque
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_time()
             .build()
-            .map_err(|e| format!("cannot start the exercise clock: {e}"))?;
+            .map_err(ExerciseError::Clock)?;
         rt.block_on(exercise.run(rx))
     })?;
     Ok((tx, handle))

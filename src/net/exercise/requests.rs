@@ -6,14 +6,14 @@ use tokio::sync::oneshot;
 use ttx_engine::journal::Record;
 use ttx_engine::{Command, Issuer};
 
-use super::{Deferred, Exercise, Joined, Pending, Request};
+use super::{Deferred, Exercise, ExerciseError, Joined, Pending, Refusal, Request};
 use crate::net::protocol::{Control, ServerMsg, TeamCommand, TeamCommandState, frame, now_us};
 use ttx_tui::console::Event;
 
 impl Exercise {
     /// Takes a batch of requests, journals what they change in one commit, then publishes and
     /// answers (updates before answers).
-    pub(super) fn handle(&mut self, batch: Vec<Request>) -> Result<(), String> {
+    pub(super) fn handle(&mut self, batch: Vec<Request>) -> Result<(), ExerciseError> {
         let mut deferred: Deferred = Vec::new();
         let mut stepped = false;
         for req in batch {
@@ -28,14 +28,12 @@ impl Exercise {
                 Request::Join { team, reply, .. } => self.join(team, reply, &mut deferred),
                 Request::Leave { observer: true, .. } => self.observers = self.observers.saturating_sub(1),
                 Request::Message { team, id, to, channel, text, signed, reply } => {
-                    let answer = match self.message(team, to, channel, text, signed) {
-                        Ok(number) => ServerMsg::Delivered { id, number },
-                        Err(message) => ServerMsg::Refused { id, message, rejection: None },
-                    };
-                    let answer = frame(&answer);
-                    deferred.push(Box::new(move || {
-                        let _ = reply.send(answer);
-                    }));
+                    let sent = self.message(team, to, channel, text, signed);
+                    answer_later(
+                        &mut deferred,
+                        reply,
+                        answer(id, sent.map(|number| ServerMsg::Delivered { id, number })),
+                    );
                 }
                 Request::Leave { team, .. } => match team {
                     Some(t) => {
@@ -46,38 +44,31 @@ impl Exercise {
                     None => self.facilitators = self.facilitators.saturating_sub(1),
                 },
                 Request::Command { team, id, command, reply } => {
-                    let answer = self.command(team, id, command);
-                    deferred.push(Box::new(move || {
-                        let _ = reply.send(answer);
-                    }));
+                    answer_later(&mut deferred, reply, self.command(team, id, command));
                 }
                 Request::Notice { text } => match self.owner.console() {
                     Some(c) => c.update(Event::Notice(text)),
                     None => eprintln!("ttx serve: {text}"),
                 },
                 Request::Debrief { team, id, request, reply } => {
-                    let answer = match self.debrief(team, request) {
-                        Ok(message) => ServerMsg::Done { id, message },
-                        Err(message) => ServerMsg::Refused { id, message, rejection: None },
-                    };
-                    let answer = frame(&answer);
-                    deferred.push(Box::new(move || {
-                        let _ = reply.send(answer);
-                    }));
+                    let done = self.debrief(team, request);
+                    answer_later(
+                        &mut deferred,
+                        reply,
+                        answer(id, done.map(|message| ServerMsg::Done { id, message })),
+                    );
                 }
                 Request::Control { id, action, reply } => {
                     if matches!(action, Control::Step { .. }) {
                         self.tick_started_us = now_us();
                         stepped = true;
                     }
-                    let answer = match self.control(action) {
-                        Ok(message) => ServerMsg::Done { id, message },
-                        Err(message) => ServerMsg::Refused { id, message, rejection: None },
-                    };
-                    let answer = frame(&answer);
-                    deferred.push(Box::new(move || {
-                        let _ = reply.send(answer);
-                    }));
+                    let done = self.control(action);
+                    answer_later(
+                        &mut deferred,
+                        reply,
+                        answer(id, done.map(|message| ServerMsg::Done { id, message })),
+                    );
                 }
             }
         }
@@ -186,4 +177,16 @@ impl Exercise {
         }
         frame(&ack)
     }
+}
+
+/// The answer to a request: what was done, or why it was refused, as a frame.
+fn answer(id: u64, result: Result<ServerMsg, Refusal>) -> Bytes {
+    frame(&result.unwrap_or_else(|r| ServerMsg::Refused { id, message: r.to_string(), rejection: None }))
+}
+
+/// Sends an answer once the journal holds what the request changed.
+fn answer_later(deferred: &mut Deferred, reply: oneshot::Sender<Bytes>, answer: Bytes) {
+    deferred.push(Box::new(move || {
+        let _ = reply.send(answer);
+    }));
 }

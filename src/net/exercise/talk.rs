@@ -5,7 +5,7 @@ use ttx_engine::debrief::check_hot_wash;
 use ttx_engine::journal::Record;
 use ttx_engine::talk::{Message, MessageChannel, Party};
 
-use super::{DebriefRequest, Exercise};
+use super::{DebriefRequest, Exercise, Refusal};
 use crate::net::protocol::{ServerMsg, TeamCommandState, frame};
 use ttx_tui::console::Event;
 
@@ -19,7 +19,7 @@ impl Exercise {
         channel: MessageChannel,
         text: String,
         signed: Option<String>,
-    ) -> Result<u64, String> {
+    ) -> Result<u64, Refusal> {
         let from = match &team {
             Some(t) => Party::Team(t.clone()),
             None => Party::Control,
@@ -27,19 +27,19 @@ impl Exercise {
         match (&from, &to) {
             (_, Party::Team(t)) if !self.teams.contains_key(t) => {
                 let t: String = t.chars().take(40).collect();
-                return Err(format!("there is no team `{t}` to send to"));
+                return Err(Refusal::NoSuchTeam(t));
             }
             (Party::Team(a), Party::Team(b)) if a == b => {
-                return Err("a team does not send messages to itself".into());
+                return Err(Refusal::ToItself);
             }
             (Party::Control, Party::Control) => {
-                return Err("control sends its messages to a team".into());
+                return Err(Refusal::ControlToControl);
             }
             (Party::Team(_), _) if signed.is_some() => {
-                return Err("only control signs its messages as another organisation".into());
+                return Err(Refusal::TeamSigned);
             }
             (Party::Control, _) if signed.is_none() => {
-                return Err("say which organisation the message is from".into());
+                return Err(Refusal::Unsigned);
             }
             _ => {}
         }
@@ -102,7 +102,7 @@ impl Exercise {
         &mut self,
         team: Option<String>,
         request: DebriefRequest,
-    ) -> Result<String, String> {
+    ) -> Result<String, Refusal> {
         let (tick, time) = self.record_time();
         let module = self.debrief_module();
         match request {
@@ -114,7 +114,7 @@ impl Exercise {
             }
             DebriefRequest::Feedback(form) => {
                 let Some(team) = team else {
-                    return Err("the feedback form is filled in at a team's console".into());
+                    return Err(Refusal::FeedbackFromControl);
                 };
                 form.check()?;
                 self.journal.write(&Record::Feedback { tick, time, module, team, form });
@@ -127,11 +127,11 @@ impl Exercise {
                             .any(|c| matches!(c.state, TeamCommandState::Accepted { seq: s, .. } if s == seq))
                     });
                     if !own {
-                        return Err(format!("command {seq} is not one of team `{t}`'s waiting to apply"));
+                        return Err(Refusal::NotOwnCommand { seq, team: t.clone() });
                     }
                 }
                 if !self.cancel(seq) {
-                    return Err(format!("command {seq} has already applied or was taken back"));
+                    return Err(Refusal::AlreadyApplied(seq));
                 }
                 Ok(format!("command {seq} taken back before it applied"))
             }
