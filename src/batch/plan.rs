@@ -497,12 +497,12 @@ mod tests {
                 "sharing.isac_membership=0.1:0.9".into(),
                 "sharing.channels.isac_to_members.scale=0.5:4".into(),
             ],
-            design: Some("sobol:4".into()),
+            design: Some("sobol:16".into()),
             ..Extras::default()
         };
         let plan = Plan::build(&sc, "tabletop_the_vote", 1, 3, &[], None, &extras).unwrap();
         let tasks = plan.manifest.tasks();
-        assert_eq!(tasks.len(), 16);
+        assert_eq!(tasks.len(), 64);
         let mut rows = Vec::new();
         plan.execute(&tasks, 1, &AtomicBool::new(false), |r| {
             rows.push(r);
