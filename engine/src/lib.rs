@@ -50,7 +50,7 @@ pub use journal::{Record, replay};
 pub use metrics::{Metrics, SeriesPoint};
 pub use scenario::schema::Channel;
 pub use scenario::{Diagnostic, Diagnostics, Problem, Scenario};
-pub use sim::{Compromise, Family, Resolution, Sim, SimOptions, Snapshot, SnapshotMismatch};
+pub use sim::{Compromise, Family, OtherEntities, Resolution, Sim, SimOptions, Snapshot, SnapshotMismatch};
 pub use time::{ETime, Tick};
 pub use view::{Directory, FacilitatorView, TeamView};
 

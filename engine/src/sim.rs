@@ -879,7 +879,9 @@ impl std::ops::Add for ETime {
 }
 
 mod outputs;
+mod reuse;
 pub use outputs::Compromise;
+pub use reuse::OtherEntities;
 
 #[cfg(test)]
 mod tests;

@@ -10,6 +10,7 @@ use std::sync::atomic::AtomicBool;
 
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
+use ttx::batch::parquet::TableFormat;
 use ttx::batch::{self, BatchError, BatchOptions, Extras, ProgressMode};
 use ttx_engine::{Resolution, Sim, SimOptions};
 
@@ -17,7 +18,8 @@ use ttx_engine::{Resolution, Sim, SimOptions};
 fn run_json(scenario: &str, seed: u64, sets: &[String], commands: Option<&Path>) -> Result<String, String> {
     let base = ttx::scenario_file::scenario(Some(Path::new(scenario))).map_err(|e| e.to_string())?;
     let sc = batch::sweep::apply_sets(&base, base.label(), sets).map_err(|e| e.to_string())?;
-    let policy = commands.map(|f| ttx::policy::Policy::load(f, &sc)).transpose().map_err(|e| e.to_string())?;
+    let policy =
+        commands.map(|f| ttx::policy::Policy::load(f, &sc)).transpose().map_err(|e| e.to_string())?;
     let options = policy.as_ref().map_or_else(SimOptions::default, ttx::policy::Policy::sim_options);
     let mut sim = Sim::with_options(&sc, seed, options);
     let end = sc.registry().clock.last_tick();
@@ -56,11 +58,12 @@ mod _ttx {
 
     /// Runs a batch into the directory `out`, as `ttx batch` would with these arguments
     /// (`sweeps` and `vary` as their flags' `PATH=...` text, `series` "daily" or "hourly",
-    /// `plots` format names); returns the table `ttx batch` prints. Bad input raises
-    /// ValueError, a failure while running RuntimeError.
+    /// `plots` format names, `format` "csv" or "parquet"); returns the table `ttx batch`
+    /// prints. Bad input raises ValueError, a failure while running RuntimeError.
     #[pyfunction]
     #[pyo3(signature = (scenario, runs, out, seed=1, sweeps=Vec::new(), jobs=None, vary=Vec::new(),
-        design=None, series=None, entities=false, commands=None, plots=Vec::new(), resume=false))]
+        design=None, series=None, entities=false, commands=None, plots=Vec::new(), resume=false,
+        format=None))]
     #[allow(clippy::too_many_arguments)]
     fn batch(
         py: Python<'_>,
@@ -77,7 +80,17 @@ mod _ttx {
         commands: Option<PathBuf>,
         plots: Vec<String>,
         resume: bool,
+        format: Option<String>,
     ) -> PyResult<String> {
+        let format = match format.as_deref() {
+            None | Some("csv") => TableFormat::Csv,
+            Some("parquet") => TableFormat::Parquet,
+            Some(other) => {
+                return Err(PyValueError::new_err(format!(
+                    "format: '{other}' is not csv or parquet (parquet writes a Parquet copy of each table beside its CSV file)"
+                )));
+            }
+        };
         let series = match series.as_deref() {
             None => None,
             Some("daily") => Some(Resolution::Daily),
@@ -105,7 +118,7 @@ mod _ttx {
             out,
             progress: ProgressMode::Quiet,
             commands,
-            extras: Extras { vary, design, series, entities, ..Extras::default() },
+            extras: Extras { vary, design, series, entities, format },
         };
         py.detach(|| -> Result<String, BatchError> {
             let mut text = Vec::new();

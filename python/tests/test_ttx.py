@@ -96,6 +96,23 @@ def test_batch_keeps_its_files_in_out(tmp_path):
         ttx.batch("tabletop_the_vote", runs=2, out=out)
 
 
+def test_batch_writes_parquet_copies_beside_the_csv_files(tmp_path):
+    out = tmp_path / "b"
+    runs = ttx.batch("tabletop_the_vote", runs=2, sweep=SWEEP, format="parquet", out=out)
+    assert len(runs) == 4
+    for name in ("runs.parquet", "summary.parquet"):
+        data = (out / name).read_bytes()
+        assert data.startswith(b"PAR1") and data.endswith(b"PAR1"), name
+    # The runs are the same whatever the format.
+    plain = ttx.batch("tabletop_the_vote", runs=2, sweep=SWEEP, out=tmp_path / "c")
+    runs.attrs.clear()
+    plain.attrs.clear()
+    pd.testing.assert_frame_equal(runs, plain)
+    assert not (tmp_path / "c" / "runs.parquet").exists()
+    with pytest.raises(ValueError, match="'xlsx' is not csv or parquet"):
+        ttx.batch("tabletop_the_vote", runs=1, format="xlsx")
+
+
 def test_batch_design_and_bad_input():
     runs = ttx.batch("tabletop_the_vote", runs=1, vary={"sharing.isac_membership": (0.1, 0.9)}, design="lhs:4")
     assert len(runs) == 4

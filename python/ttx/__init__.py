@@ -138,13 +138,17 @@ def batch(
     commands: Optional[PathLike] = None,
     plots: Sequence[str] = (),
     out: Optional[PathLike] = None,
+    format: str = "csv",  # noqa: A002 - the name of ttx batch's flag
 ) -> pd.DataFrame:
     """Runs a batch, as ``ttx batch`` would, and returns its runs table (runs.csv: one row
     a run, its point, seed, settings and metrics) as a DataFrame.
 
     ``sweep``: ``{"path": [v1, v2, ...]}`` or ``{"path": "lo:hi:step"}``; ``vary`` and
     ``design``: ``{"path": (lo, hi)}`` and ``"lhs:N"``, ``"sobol:N"`` or ``"morris:N"``;
-    ``series``: "daily" or "hourly"; ``plots``: chart formats ("svg", "png", "pdf").
+    ``series``: "daily" or "hourly"; ``plots``: chart formats ("svg", "png", "pdf");
+    ``format``: "csv", or "parquet" for a Parquet copy of each table beside its CSV file
+    (runs.parquet, summary.parquet, ...: keep them with ``out``; the frame is read from
+    runs.csv either way).
     With ``out``, every file of the batch stays there (summary.csv, plots/, ...; the
     frame's ``attrs["out"]`` names it); without, they go to a temporary directory that is
     removed. ``jobs``: threads (default every core); results never depend on it."""
@@ -158,6 +162,7 @@ def batch(
         entities=bool(entities),
         commands=None if commands is None else os.fspath(commands),
         plots=[str(p) for p in plots],
+        format=str(format),
     )
     if out is None:
         with tempfile.TemporaryDirectory(prefix="ttx-batch-") as tmp:

@@ -228,23 +228,33 @@ impl Plan {
         }
     }
 
-    /// [`Plan::run`], reusing the simulation a thread ran before when it was of the same
-    /// sweep point ([`Sim::reset`]: the same run as a new `Sim`, without building one).
+    /// [`Plan::run`], reusing the simulation a thread ran before: reset when it was of the same
+    /// point ([`Sim::reset`]), reset to this point's scenario when that has the same actors
+    /// and assets ([`Sim::reset_to`]: a design's points, a grid of numbers), else built anew.
+    /// Either way the run is the one a new `Sim` gives.
     fn run_reusing(
         &self,
         t: &Task,
         cache: &mut Option<(u32, Sim)>,
     ) -> Result<(RunRow, Option<detail::Detail>), BatchError> {
-        let sim = match cache {
-            Some((point, sim)) if *point == t.point => {
+        let entry = match cache.take() {
+            Some((point, mut sim)) if point == t.point => {
                 sim.reset(t.seed);
                 sim
             }
-            _ => {
+            Some((_, mut sim)) => {
                 let scenario = self.scenario(t.point)?;
-                &mut cache.insert((t.point, Sim::with_options(&scenario, t.seed, self.options.clone()))).1
+                match sim.reset_to(&scenario, t.seed) {
+                    Ok(()) => sim,
+                    Err(_) => Sim::with_options(&scenario, t.seed, self.options.clone()),
+                }
+            }
+            None => {
+                let scenario = self.scenario(t.point)?;
+                Sim::with_options(&scenario, t.seed, self.options.clone())
             }
         };
+        let sim = &mut cache.insert((t.point, entry)).1;
         match &self.policy {
             Some(p) => p.run_to_end(sim),
             None => sim.run_to_end(),
@@ -461,7 +471,7 @@ mod tests {
         let tasks = plan.manifest.tasks();
         assert_eq!(tasks.len(), 12);
         // One thread: runs of a point follow one another, so the Sim is reset between them and
-        // rebuilt when the point changes.
+        // reset to the next point's scenario when the point changes.
         let mut rows = Vec::new();
         plan.execute(&tasks, 1, &AtomicBool::new(false), |r| {
             rows.push(r);
@@ -477,5 +487,36 @@ mod tests {
         }
         // The points differ, so a Sim kept across a change of point would have shown.
         assert!(fresh.iter().any(|r| r.point > 0 && r.values != fresh[0].values));
+    }
+
+    #[test]
+    fn a_design_run_on_one_reused_sim_gives_the_rows_of_new_sims() {
+        let sc = ttx_engine::builtin::default_scenario().unwrap();
+        let extras = Extras {
+            vary: vec![
+                "sharing.isac_membership=0.1:0.9".into(),
+                "sharing.channels.isac_to_members.scale=0.5:4".into(),
+            ],
+            design: Some("sobol:16".into()),
+            ..Extras::default()
+        };
+        let plan = Plan::build(&sc, "tabletop_the_vote", 1, 3, &[], None, &extras).unwrap();
+        let tasks = plan.manifest.tasks();
+        assert_eq!(tasks.len(), 64);
+        let mut rows = Vec::new();
+        plan.execute(&tasks, 1, &AtomicBool::new(false), |r| {
+            rows.push(r);
+            Ok(())
+        })
+        .unwrap();
+        rows.sort_by_key(|r| (r.point, r.run));
+        for (a, t) in rows.iter().zip(&tasks) {
+            let scenario = plan.scenario(t.point).unwrap();
+            let mut sim = Sim::with_options(&scenario, t.seed, plan.options.clone());
+            sim.run_to_end();
+            let values: Vec<Option<f64>> = sim.metrics().scalars().into_iter().map(|(_, v)| v).collect();
+            assert!(a.values == values, "point {} differs", a.point);
+        }
+        assert!(rows.iter().any(|r| r.values != rows[0].values));
     }
 }

@@ -65,18 +65,57 @@ pub struct MorrisIndex {
 /// Jansen's first- and total-order estimates over the base rows `rows` (indices into the
 /// outputs: `ya[j]`, `yb[j]`, `yab[i][j]`).
 pub fn jansen(ya: &[f64], yb: &[f64], yab: &[Vec<f64>], rows: &[usize]) -> (Vec<f64>, Vec<f64>) {
-    let n = rows.len() as f64;
-    let mean = rows.iter().map(|&j| ya[j] + yb[j]).sum::<f64>() / (2.0 * n);
-    let var = rows.iter().map(|&j| (ya[j] - mean).powi(2) + (yb[j] - mean).powi(2)).sum::<f64>() / (2.0 * n);
-    let mut s1 = Vec::with_capacity(yab.len());
-    let mut st = Vec::with_capacity(yab.len());
-    for y in yab {
-        let first = rows.iter().map(|&j| (yb[j] - y[j]).powi(2)).sum::<f64>() / (2.0 * n);
-        let total = rows.iter().map(|&j| (ya[j] - y[j]).powi(2)).sum::<f64>() / (2.0 * n);
-        s1.push((var - first) / var);
-        st.push(total / var);
+    Terms::new(ya, yb, yab).jansen(rows)
+}
+
+/// The outputs of a Saltelli design arranged for [`jansen`]: per base row, `f(A)`, `f(B)` and
+/// the squared differences each estimator sums (`(f(B) - f(AB_i))^2`, then `(f(A) - f(AB_i))^2`),
+/// side by side, so a bootstrap resample reads each row it draws once.
+struct Terms {
+    k: usize,
+    /// `2 + 2k` values per base row.
+    rows: Vec<f64>,
+}
+
+impl Terms {
+    fn new(ya: &[f64], yb: &[f64], yab: &[Vec<f64>]) -> Terms {
+        let k = yab.len();
+        let mut rows = Vec::with_capacity(ya.len() * (2 + 2 * k));
+        for j in 0..ya.len() {
+            rows.push(ya[j]);
+            rows.push(yb[j]);
+            rows.extend(yab.iter().map(|y| (yb[j] - y[j]).powi(2)));
+            rows.extend(yab.iter().map(|y| (ya[j] - y[j]).powi(2)));
+        }
+        Terms { k, rows }
     }
-    (s1, st)
+
+    fn row(&self, j: usize) -> &[f64] {
+        let w = 2 + 2 * self.k;
+        &self.rows[j * w..(j + 1) * w]
+    }
+
+    /// First- and total-order estimates over the base rows `rows` (with repeats). Each sum
+    /// adds its terms in the order of `rows`, so the estimates are those of the formulas
+    /// written one sum at a time, to the last bit.
+    fn jansen(&self, rows: &[usize]) -> (Vec<f64>, Vec<f64>) {
+        let k = self.k;
+        let n = rows.len() as f64;
+        let mean = rows.iter().map(|&j| self.row(j)[0] + self.row(j)[1]).sum::<f64>() / (2.0 * n);
+        let mut var = 0.0;
+        let mut sums = vec![0.0; 2 * k];
+        for &j in rows {
+            let r = self.row(j);
+            var += (r[0] - mean).powi(2) + (r[1] - mean).powi(2);
+            for (s, t) in sums.iter_mut().zip(&r[2..]) {
+                *s += t;
+            }
+        }
+        let var = var / (2.0 * n);
+        let s1 = (0..k).map(|i| (var - sums[i] / (2.0 * n)) / var).collect();
+        let st = (0..k).map(|i| sums[k + i] / (2.0 * n) / var).collect();
+        (s1, st)
+    }
 }
 
 /// Nearest-rank percentile of sorted values.
@@ -116,11 +155,12 @@ pub fn sobol_indices(y: &[f64], params: &[String], boots: &[Vec<usize>]) -> Resu
     let yb: Vec<f64> = (0..n).map(|j| y[j * (k + 2) + k + 1]).collect();
     let yab: Vec<Vec<f64>> = (0..k).map(|i| (0..n).map(|j| y[j * (k + 2) + 1 + i]).collect()).collect();
     let all: Vec<usize> = (0..n).collect();
-    let (s1, st) = jansen(&ya, &yb, &yab, &all);
+    let terms = Terms::new(&ya, &yb, &yab);
+    let (s1, st) = terms.jansen(&all);
     if s1.iter().chain(&st).any(|x| !x.is_finite()) {
         return Err("it takes the same value at every point, so it has no variance to apportion".into());
     }
-    let draws: Vec<(Vec<f64>, Vec<f64>)> = boots.iter().map(|b| jansen(&ya, &yb, &yab, b)).collect();
+    let draws: Vec<(Vec<f64>, Vec<f64>)> = boots.iter().map(|b| terms.jansen(b)).collect();
     Ok((0..k)
         .map(|i| SobolIndex {
             parameter: params[i].clone(),
@@ -478,6 +518,34 @@ mod tests {
         }
         // The same inputs give the same intervals.
         assert_eq!(sobol_indices(&y, &params, &boots).unwrap(), idx);
+    }
+
+    #[test]
+    fn the_arranged_estimators_are_the_formulas_to_the_last_bit() {
+        // The formulas of the module's documentation, one sum at a time.
+        fn written_out(ya: &[f64], yb: &[f64], yab: &[Vec<f64>], rows: &[usize]) -> (Vec<f64>, Vec<f64>) {
+            let n = rows.len() as f64;
+            let mean = rows.iter().map(|&j| ya[j] + yb[j]).sum::<f64>() / (2.0 * n);
+            let var = rows.iter().map(|&j| (ya[j] - mean).powi(2) + (yb[j] - mean).powi(2)).sum::<f64>()
+                / (2.0 * n);
+            let first =
+                yab.iter().map(|y| rows.iter().map(|&j| (yb[j] - y[j]).powi(2)).sum::<f64>() / (2.0 * n));
+            let total =
+                yab.iter().map(|y| rows.iter().map(|&j| (ya[j] - y[j]).powi(2)).sum::<f64>() / (2.0 * n));
+            (first.map(|f| (var - f) / var).collect(), total.map(|t| t / var).collect())
+        }
+        let mut s = Streams::new(3).stream_n(&["test"], 0);
+        let mut draw = |n: usize| (0..n).map(|_| (s.next_u64() % 1000) as f64 / 7.0).collect::<Vec<f64>>();
+        let n = 300;
+        let (ya, yb) = (draw(n), draw(n));
+        let yab: Vec<Vec<f64>> = (0..4).map(|_| draw(n)).collect();
+        let all: Vec<usize> = (0..n).collect();
+        let bits =
+            |(a, b): (Vec<f64>, Vec<f64>)| a.iter().chain(&b).map(|x| x.to_bits()).collect::<Vec<u64>>();
+        assert_eq!(bits(jansen(&ya, &yb, &yab, &all)), bits(written_out(&ya, &yb, &yab, &all)));
+        for b in resamples(n, 20, 5) {
+            assert_eq!(bits(jansen(&ya, &yb, &yab, &b)), bits(written_out(&ya, &yb, &yab, &b)));
+        }
     }
 
     #[test]

@@ -11,7 +11,7 @@ pub mod schema;
 pub mod spans;
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde::de::DeserializeOwned;
 
@@ -152,7 +152,9 @@ impl fmt::Display for Diagnostics {
 #[derive(Clone, Debug)]
 pub struct Scenario {
     label: String,
-    source: Arc<str>,
+    /// The text as read, or for a scenario made in code, written when first asked for
+    /// (shared by the clones, so written once).
+    source: Arc<OnceLock<String>>,
     registry: Arc<Registry>,
     hash: u64,
     warnings: Arc<Diagnostics>,
@@ -178,7 +180,9 @@ impl Scenario {
         let tree = spans::parse(source).ok();
         match compile::compile(&spec) {
             Ok(registry) => {
-                let mut scenario = Scenario::assemble(label, source, registry);
+                let canonical = ron::ser::to_string(&registry.spec).unwrap_or_default();
+                let mut scenario =
+                    Scenario::assemble(label, OnceLock::from(source.to_string()), &canonical, registry);
                 let warnings = lint::warnings(&spec);
                 if !warnings.is_empty() {
                     let items = warnings.into_iter().map(|p| locate(source, tree.as_ref(), p)).collect();
@@ -194,27 +198,28 @@ impl Scenario {
     }
 
     /// Builds a scenario from a spec made in code (for example a sweep point).
+    /// Its source text ([`Scenario::source`]) is written from the spec when first asked for:
+    /// a batch builds a scenario for every point of a design and never reads it.
     pub fn from_spec(label: &str, spec: &ScenarioSpec) -> Result<Scenario, Vec<Problem>> {
         let registry = compile::compile(spec)?;
-        let source = ron::ser::to_string_pretty(spec, ron::ser::PrettyConfig::default()).map_err(|e| {
+        let canonical = ron::ser::to_string(&registry.spec).map_err(|e| {
             vec![Problem {
                 path: String::new(),
                 message: format!("cannot write the scenario: {e}"),
                 help: None,
             }]
         })?;
-        Ok(Scenario::assemble(label, &source, registry))
+        Ok(Scenario::assemble(label, OnceLock::new(), &canonical, registry))
     }
 
-    fn assemble(label: &str, source: &str, registry: Registry) -> Scenario {
-        // The hash covers the meaning, not the formatting: it is taken over the canonical serialisation.
-        let canonical = ron::ser::to_string(&registry.spec).unwrap_or_default();
-        let hash = stable_hash(canonical.as_bytes());
+    /// `canonical`: the spec in RON without layout ([`ron::ser::to_string`]). The hash covers
+    /// the meaning, not the formatting: it is taken over this canonical serialisation.
+    fn assemble(label: &str, source: OnceLock<String>, canonical: &str, registry: Registry) -> Scenario {
         Scenario {
             label: label.to_string(),
-            source: Arc::from(source),
+            source: Arc::new(source),
             registry: Arc::new(registry),
-            hash,
+            hash: stable_hash(canonical.as_bytes()),
             warnings: Arc::new(Diagnostics::none(label)),
         }
     }
@@ -262,9 +267,16 @@ impl Scenario {
         &self.registry.spec.name
     }
 
-    /// The source text.
+    /// The source text: as read, or for a scenario made in code ([`Scenario::from_spec`]) its
+    /// spec written in RON (pretty-printed; in the canonical layout should that fail, as the
+    /// hash's serialisation did not).
     pub fn source(&self) -> &str {
-        &self.source
+        self.source.get_or_init(|| {
+            let spec = &self.registry.spec;
+            ron::ser::to_string_pretty(spec, ron::ser::PrettyConfig::default())
+                .or_else(|_| ron::ser::to_string(spec))
+                .unwrap_or_default()
+        })
     }
 
     /// The spec as parsed.
@@ -954,6 +966,23 @@ mod tests {
         let keys: Vec<&str> = value.as_object().expect("an object").keys().map(String::as_str).collect();
         assert!(keys.iter().all(|k| top_fields().contains(k)), "{keys:?} vs {:?}", top_fields());
         assert!(top_fields().contains(&"background") && top_fields().len() >= keys.len());
+    }
+
+    #[test]
+    fn a_scenario_made_in_code_writes_its_source_when_asked_and_it_reads_back_the_same() {
+        let base = crate::builtin::default_scenario().expect("the default scenario loads");
+        let mut spec = base.spec().clone();
+        spec.sharing.tearline_h = 7.5;
+        let made = Scenario::from_spec("made", &spec).expect("it compiles");
+        assert_ne!(made.hash(), base.hash());
+        let copy = made.clone();
+        let text = made.source().to_string();
+        assert!(text.contains("tearline_h: 7.5"), "{text}");
+        // Written once, for every clone.
+        assert!(std::ptr::eq(made.source(), copy.source()));
+        let back = Scenario::parse("made.ron", &text).expect("the written source parses");
+        assert_eq!(back.hash(), made.hash());
+        assert!(back.spec() == made.spec());
     }
 
     #[test]
