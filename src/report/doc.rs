@@ -129,23 +129,8 @@ pub struct Figure {
     pub svg: String,
 }
 
-/// Escapes text for HTML and XML (text and attribute values).
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            // Control characters are not allowed in XML 1.0.
-            c if (c as u32) < 0x20 && c != '\n' && c != '\t' && c != '\r' => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Escapes text for HTML and XML (text and attribute values): the chart writer's escaping.
+pub use ttx::chart::svg::esc;
 
 const CSS: &str = r#"
 :root { --ink: #1d2733; --muted: #5b6876; --rule: #d5dbe1; --band: #f3f5f7; --accent: #1f4e79; }
