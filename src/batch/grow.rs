@@ -14,10 +14,41 @@ use serde_json::Value;
 use super::files::Manifest;
 use super::sweep;
 
+/// Why a batch cannot grow into another: what differs in a way that would alter kept rows.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum GrowthError {
+    /// A field that fixes the rows differs.
+    #[error("{field} was {was}, now {now}")]
+    Changed { field: String, was: String, now: String },
+    /// Fewer runs than the batch has.
+    #[error("runs was {was}, now {now}: a batch grows, it does not shrink (its rows would be dropped)")]
+    Shrinks { was: u32, now: u32 },
+    /// Other swept paths, or the same in another order.
+    #[error(
+        "the swept paths were [{was}], now [{now}]: a batch grows by more runs or more values of the same sweeps, in the same order"
+    )]
+    Paths { was: String, now: String },
+    /// A design's points or joint sweeps changed.
+    #[error(
+        "a design or a sweep of parameters varied together grows by more runs only; keep its --vary, --design and --sweep as they were"
+    )]
+    DesignPoints,
+    /// The batch is a shard.
+    #[error(
+        "a shard cannot grow (its share of the runs would change): merge the shards, then grow the merged batch"
+    )]
+    Shard,
+    /// A swept value was left out.
+    #[error(
+        "sweep {path} had the value {value}, which is no longer swept: its rows would be dropped; keep every value and add new ones"
+    )]
+    ValueDropped { path: String, value: String },
+}
+
 /// How `new` relates to the batch `old` in a directory: the same batch (`None`), or a
 /// growth of it with the new point number of every old point. The error names the first
 /// thing that differs in a way that would alter kept rows.
-pub fn growth(old: &Manifest, new: &Manifest) -> Result<Option<Vec<u32>>, String> {
+pub fn growth(old: &Manifest, new: &Manifest) -> Result<Option<Vec<u32>>, GrowthError> {
     // Everything but the size of the batch must be the same.
     let mut same_size = new.clone();
     same_size.runs = old.runs;
@@ -25,39 +56,30 @@ pub fn growth(old: &Manifest, new: &Manifest) -> Result<Option<Vec<u32>>, String
     same_size.points = old.points;
     same_size.arguments = old.arguments.clone();
     if let Some((field, was, now)) = old.difference(&same_size) {
-        return Err(format!("{field} was {was}, now {now}"));
+        return Err(GrowthError::Changed {
+            field: field.to_string(),
+            was: was.to_string(),
+            now: now.to_string(),
+        });
     }
     if old.difference(new).is_none() {
         return Ok(None);
     }
     if new.runs < old.runs {
-        return Err(format!(
-            "runs was {}, now {}: a batch grows, it does not shrink (its rows would be dropped)",
-            old.runs, new.runs
-        ));
+        return Err(GrowthError::Shrinks { was: old.runs, now: new.runs });
     }
     let paths = |m: &Manifest| m.sweeps.iter().map(|s| s.path.clone()).collect::<Vec<_>>();
     if paths(old) != paths(new) {
-        return Err(format!(
-            "the swept paths were [{}], now [{}]: a batch grows by more runs or more values of the same sweeps, in the same order",
-            paths(old).join(", "),
-            paths(new).join(", ")
-        ));
+        return Err(GrowthError::Paths { was: paths(old).join(", "), now: paths(new).join(", ") });
     }
     if old.design.is_some() || old.sweeps.iter().chain(&new.sweeps).any(|s| s.joint) {
         // A design's points, or parameters varied together, are not a grid whose values can be
         // added one sweep at a time: such a batch grows by more runs only.
         if old.sweeps != new.sweeps || old.points != new.points {
-            return Err(
-                "a design or a sweep of parameters varied together grows by more runs only; keep its --vary, --design and --sweep as they were"
-                    .into(),
-            );
+            return Err(GrowthError::DesignPoints);
         }
         if old.shard.is_some() {
-            return Err(
-                "a shard cannot grow (its share of the runs would change): merge the shards, then grow the merged batch"
-                    .into(),
-            );
+            return Err(GrowthError::Shard);
         }
         return Ok(Some((0..old.points).collect()));
     }
@@ -65,22 +87,17 @@ pub fn growth(old: &Manifest, new: &Manifest) -> Result<Option<Vec<u32>>, String
     for (o, n) in old.sweeps.iter().zip(&new.sweeps) {
         let mut at = Vec::new();
         for v in &o.values {
-            let i = n.values.iter().position(|w| w == v).ok_or_else(|| {
-                format!(
-                    "sweep {} had the value {}, which is no longer swept: its rows would be dropped; keep every value and add new ones",
-                    o.path,
-                    sweep::show(v)
-                )
-            })?;
+            let i = n
+                .values
+                .iter()
+                .position(|w| w == v)
+                .ok_or_else(|| GrowthError::ValueDropped { path: o.path.clone(), value: sweep::show(v) })?;
             at.push(i);
         }
         index.push(at);
     }
     if old.shard.is_some() {
-        return Err(
-            "a shard cannot grow (its share of the runs would change): merge the shards, then grow the merged batch"
-                .into(),
-        );
+        return Err(GrowthError::Shard);
     }
     let old_lengths: Vec<usize> = old.sweeps.iter().map(|s| s.values.len()).collect();
     let new_lengths: Vec<usize> = new.sweeps.iter().map(|s| s.values.len()).collect();
@@ -160,15 +177,20 @@ mod tests {
     #[test]
     fn changes_that_alter_kept_rows_are_refused_by_name() {
         let old = manifest(10, &[1.0, 2.0], &[5.0, 6.0]);
-        let e = growth(&old, &manifest(5, &[1.0, 2.0], &[5.0, 6.0])).unwrap_err();
+        let e = growth(&old, &manifest(5, &[1.0, 2.0], &[5.0, 6.0])).unwrap_err().to_string();
         assert!(e.starts_with("runs was 10, now 5"), "{e}");
-        let e = growth(&old, &manifest(10, &[1.0], &[5.0, 6.0])).unwrap_err();
+        let e = growth(&old, &manifest(10, &[1.0], &[5.0, 6.0])).unwrap_err().to_string();
         assert!(e.contains("sweep a had the value 2"), "{e}");
         let mut other = manifest(20, &[1.0, 2.0], &[5.0, 6.0]);
         other.seed = 2;
-        assert_eq!(growth(&old, &other).unwrap_err(), "seed was 1, now 2");
+        assert_eq!(growth(&old, &other).unwrap_err().to_string(), "seed was 1, now 2");
         let mut swapped = old.clone();
         swapped.sweeps.reverse();
-        assert!(growth(&old, &swapped).unwrap_err().starts_with("the swept paths were [a, b], now [b, a]"));
+        assert!(
+            growth(&old, &swapped)
+                .unwrap_err()
+                .to_string()
+                .starts_with("the swept paths were [a, b], now [b, a]")
+        );
     }
 }

@@ -144,12 +144,33 @@ fn resamples(n: usize, count: usize, seed: u64) -> Vec<Vec<usize>> {
         .collect()
 }
 
+/// Why a metric's outputs cannot be analysed (the reason is written beside the metric).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Unanalysable {
+    /// The outputs are not whole base rows of a Saltelli design.
+    #[error("{outputs} outputs do not make base rows of {per_row} points")]
+    NotBaseRows { outputs: usize, per_row: usize },
+    /// The outputs are not whole trajectories of a Morris design.
+    #[error("{outputs} outputs do not make trajectories of {steps} points")]
+    NotTrajectories { outputs: usize, steps: usize },
+    /// A Morris trajectory with a step that changes no parameter.
+    #[error("trajectory {trajectory} does not move at step {step}")]
+    Still { trajectory: usize, step: usize },
+    /// The metric has no variance.
+    #[error("it takes the same value at every point, so it has no variance to apportion")]
+    Constant,
+}
+
 /// Sobol indices from the outputs of a Saltelli design, in point order (k+2 per base row).
-pub fn sobol_indices(y: &[f64], params: &[String], boots: &[Vec<usize>]) -> Result<Vec<SobolIndex>, String> {
+pub fn sobol_indices(
+    y: &[f64],
+    params: &[String],
+    boots: &[Vec<usize>],
+) -> Result<Vec<SobolIndex>, Unanalysable> {
     let k = params.len();
     let n = y.len() / (k + 2);
     if n < 2 || y.len() != n * (k + 2) {
-        return Err(format!("{} outputs do not make base rows of {} points", y.len(), k + 2));
+        return Err(Unanalysable::NotBaseRows { outputs: y.len(), per_row: k + 2 });
     }
     let ya: Vec<f64> = (0..n).map(|j| y[j * (k + 2)]).collect();
     let yb: Vec<f64> = (0..n).map(|j| y[j * (k + 2) + k + 1]).collect();
@@ -158,7 +179,7 @@ pub fn sobol_indices(y: &[f64], params: &[String], boots: &[Vec<usize>]) -> Resu
     let terms = Terms::new(&ya, &yb, &yab);
     let (s1, st) = terms.jansen(&all);
     if s1.iter().chain(&st).any(|x| !x.is_finite()) {
-        return Err("it takes the same value at every point, so it has no variance to apportion".into());
+        return Err(Unanalysable::Constant);
     }
     let draws: Vec<(Vec<f64>, Vec<f64>)> = boots.iter().map(|b| terms.jansen(b)).collect();
     Ok((0..k)
@@ -171,10 +192,10 @@ pub fn sobol_indices(y: &[f64], params: &[String], boots: &[Vec<usize>]) -> Resu
 }
 
 /// The elementary effects of every trajectory (rows) and parameter (columns).
-pub fn elementary_effects(unit: &[Vec<f64>], y: &[f64], k: usize) -> Result<Vec<Vec<f64>>, String> {
+pub fn elementary_effects(unit: &[Vec<f64>], y: &[f64], k: usize) -> Result<Vec<Vec<f64>>, Unanalysable> {
     let steps = k + 1;
     if unit.len() != y.len() || !y.len().is_multiple_of(steps) {
-        return Err(format!("{} outputs do not make trajectories of {steps} points", y.len()));
+        return Err(Unanalysable::NotTrajectories { outputs: y.len(), steps });
     }
     let mut out = Vec::new();
     for t in 0..y.len() / steps {
@@ -182,7 +203,7 @@ pub fn elementary_effects(unit: &[Vec<f64>], y: &[f64], k: usize) -> Result<Vec<
         for s in 1..steps {
             let (a, b) = (&unit[t * steps + s - 1], &unit[t * steps + s]);
             let Some(i) = (0..k).find(|&i| a[i] != b[i]) else {
-                return Err(format!("trajectory {t} does not move at step {s}"));
+                return Err(Unanalysable::Still { trajectory: t, step: s });
             };
             ee[i] = (y[t * steps + s] - y[t * steps + s - 1]) / (b[i] - a[i]);
         }
@@ -209,7 +230,7 @@ pub fn morris_indices(
     y: &[f64],
     params: &[String],
     boots: &[Vec<usize>],
-) -> Result<Vec<MorrisIndex>, String> {
+) -> Result<Vec<MorrisIndex>, Unanalysable> {
     let k = params.len();
     let ee = elementary_effects(unit, y, k)?;
     let all: Vec<usize> = (0..ee.len()).collect();
@@ -364,12 +385,12 @@ pub fn analyse(dir: &Path, opts: Options) -> Result<Analysis, BatchError> {
                 morris: vec![],
             };
             match design.kind {
-                Kind::Sobol => out.sobol = sobol_indices(&y, &params, &boots).map_err(skip)?,
+                Kind::Sobol => out.sobol = sobol_indices(&y, &params, &boots).map_err(|e| skip(e.to_string()))?,
                 _ => {
                     if y.iter().all(|v| *v == y[0]) {
                         return Err(skip("it takes the same value at every point".into()));
                     }
-                    out.morris = morris_indices(&unit, &y, &params, &boots).map_err(skip)?
+                    out.morris = morris_indices(&unit, &y, &params, &boots).map_err(|e| skip(e.to_string()))?
                 }
             }
             Ok(out)

@@ -543,8 +543,14 @@ fn overlaps(a: &Sweep, b: &Sweep) -> bool {
         && matches!(leaf.steps.last(), Some(Step::Key(k)) if LATENCY_QUANTILES.contains(&k.as_str()))
 }
 
+/// A path that leads nowhere in the scenario's tree, with the longest prefix of it that exists
+/// (empty if none does).
+struct NoSuchPath {
+    existing: String,
+}
+
 /// Where a path leads: a leaf of the tree, or a channel whose virtual `scale` it names.
-fn locate<'a>(root: &'a Value, path: &str) -> Result<(Vec<Step>, &'a Value, bool), String> {
+fn locate<'a>(root: &'a Value, path: &str) -> Result<(Vec<Step>, &'a Value, bool), NoSuchPath> {
     match walk(root, path) {
         Ok((steps, leaf)) => Ok((steps, leaf, false)),
         Err((prefix, _)) => {
@@ -555,7 +561,7 @@ fn locate<'a>(root: &'a Value, path: &str) -> Result<(Vec<Step>, &'a Value, bool
             {
                 return Ok((steps, channel, true));
             }
-            Err(prefix)
+            Err(NoSuchPath { existing: prefix })
         }
     }
 }
@@ -591,7 +597,7 @@ fn resolve_one(
     let path = path.to_string();
     let (steps, leaf, scale) = match locate(root, &path) {
         Ok((steps, leaf, scale)) => (steps, if scale { &factor } else { leaf }, scale),
-        Err(prefix) => {
+        Err(NoSuchPath { existing: prefix }) => {
             let near = nearest(root, &path, 8);
             let found = if prefix.is_empty() {
                 String::new()
