@@ -225,54 +225,59 @@ fn run(
                 let mut out = std::io::stdout();
                 let _ = out.write_all(b"\x07").and_then(|()| out.flush());
             }
-            // Commands queue here while the connection's own queue is full (it is not read
-            // while reconnecting): the screen never waits for the network.
-            for (id, out) in c.take_debrief() {
-                let msg = match out {
-                    DebriefOut::HotWash { kind, text } => ClientMsg::HotWash { id, kind, text },
-                    DebriefOut::Feedback(form) => ClientMsg::Feedback { id, form },
-                    DebriefOut::Cancel(seq) => ClientMsg::Cancel { id, seq },
-                };
-                if io.send.try_send(msg).is_err() {
-                    c.answer(ServerMsg::Refused {
-                        id,
-                        message: "not sent: the connection is busy or has ended".into(),
-                        rejection: None,
-                    });
-                }
-            }
-            io.queued
-                .extend(c.take_outbox().into_iter().map(|(id, command)| ClientMsg::Command { id, command }));
-            io.queued.extend(c.take_messages_out().into_iter().map(|m| ClientMsg::Message {
-                id: m.id,
-                to: m.to,
-                channel: m.channel,
-                text: m.text,
-                signed: None,
-            }));
-            while let Some(msg) = io.queued.pop_front() {
-                match io.send.try_send(msg) {
-                    Ok(()) => {}
-                    Err(TrySendError::Full(msg)) => {
-                        io.queued.push_front(msg);
-                        break;
-                    }
-                    Err(TrySendError::Closed(msg)) => {
-                        let message = "not sent: the connection has ended".to_string();
-                        match msg {
-                            ClientMsg::Message { id, .. } => {
-                                c.message_answer(id, Some(message));
-                            }
-                            ClientMsg::Command { id, .. } => {
-                                c.answer(ServerMsg::Refused { id, message, rejection: None })
-                            }
-                            _ => {}
-                        }
-                    }
-                }
-            }
+            send_what_the_team_gave(c, io);
             if c.should_quit() {
                 return Ok(Ended::Left);
+            }
+        }
+    }
+}
+
+/// Sends what the team gave since the last round (debrief answers, commands, messages),
+/// queueing what the connection cannot take yet and answering for what cannot be sent.
+fn send_what_the_team_gave(c: &mut TeamConsole, io: &mut Io) {
+    // Commands queue here while the connection's own queue is full (it is not read
+    // while reconnecting): the screen never waits for the network.
+    for (id, out) in c.take_debrief() {
+        let msg = match out {
+            DebriefOut::HotWash { kind, text } => ClientMsg::HotWash { id, kind, text },
+            DebriefOut::Feedback(form) => ClientMsg::Feedback { id, form },
+            DebriefOut::Cancel(seq) => ClientMsg::Cancel { id, seq },
+        };
+        if io.send.try_send(msg).is_err() {
+            c.answer(ServerMsg::Refused {
+                id,
+                message: "not sent: the connection is busy or has ended".into(),
+                rejection: None,
+            });
+        }
+    }
+    io.queued.extend(c.take_outbox().into_iter().map(|(id, command)| ClientMsg::Command { id, command }));
+    io.queued.extend(c.take_messages_out().into_iter().map(|m| ClientMsg::Message {
+        id: m.id,
+        to: m.to,
+        channel: m.channel,
+        text: m.text,
+        signed: None,
+    }));
+    while let Some(msg) = io.queued.pop_front() {
+        match io.send.try_send(msg) {
+            Ok(()) => {}
+            Err(TrySendError::Full(msg)) => {
+                io.queued.push_front(msg);
+                break;
+            }
+            Err(TrySendError::Closed(msg)) => {
+                let message = "not sent: the connection has ended".to_string();
+                match msg {
+                    ClientMsg::Message { id, .. } => {
+                        c.message_answer(id, Some(message));
+                    }
+                    ClientMsg::Command { id, .. } => {
+                        c.answer(ServerMsg::Refused { id, message, rejection: None })
+                    }
+                    _ => {}
+                }
             }
         }
     }
