@@ -187,12 +187,7 @@ impl Link {
 
 /// User and system CPU time of a process, milliseconds (Linux; zero elsewhere).
 fn process_cpu_ms(pid: u32) -> f64 {
-    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { return 0.0 };
-    let Some((_, rest)) = stat.rsplit_once(") ") else { return 0.0 };
-    let f: Vec<&str> = rest.split_whitespace().collect();
-    let ticks: f64 = f.get(11).and_then(|x| x.parse::<f64>().ok()).unwrap_or(0.0)
-        + f.get(12).and_then(|x| x.parse::<f64>().ok()).unwrap_or(0.0);
-    ticks * 10.0
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).map_or(0.0, |stat| super::stat_cpu_ms(&stat))
 }
 
 /// `ttx loadtest-consoles`: a child of `ttx loadtest`. Reads its plan from standard input,

@@ -116,14 +116,9 @@ fn cpu_ms() -> (f64, f64) {
     let Ok(tasks) = std::fs::read_dir("/proc/self/task") else { return (0.0, 0.0) };
     for t in tasks.flatten() {
         let Ok(stat) = std::fs::read_to_string(t.path().join("stat")) else { continue };
-        // "tid (comm) state ...": fields after the name; utime and stime are the 12th and 13th.
-        let Some((head, rest)) = stat.rsplit_once(") ") else { continue };
+        let Some((head, _)) = stat.rsplit_once(") ") else { continue };
         let comm = head.split_once(" (").map_or("", |x| x.1);
-        let f: Vec<&str> = rest.split_whitespace().collect();
-        let ticks: f64 = f.get(11).and_then(|x| x.parse::<f64>().ok()).unwrap_or(0.0)
-            + f.get(12).and_then(|x| x.parse::<f64>().ok()).unwrap_or(0.0);
-        // Linux reports in clock ticks of 1/100 s.
-        let ms = ticks * 10.0;
+        let ms = stat_cpu_ms(&stat);
         if comm.starts_with("ttx-server") || comm.starts_with("ttx-exercise") {
             server += ms;
         } else if comm.starts_with("ttx-consoles") {
@@ -131,6 +126,16 @@ fn cpu_ms() -> (f64, f64) {
         }
     }
     (server, consoles)
+}
+
+/// User and system CPU time in a `/proc/.../stat` line, milliseconds. The fields after
+/// "pid (comm) "; utime and stime are the 12th and 13th, in clock ticks of 1/100 s.
+fn stat_cpu_ms(stat: &str) -> f64 {
+    let Some((_, rest)) = stat.rsplit_once(") ") else { return 0.0 };
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = f.get(11).and_then(|x| x.parse::<f64>().ok()).unwrap_or(0.0)
+        + f.get(12).and_then(|x| x.parse::<f64>().ok()).unwrap_or(0.0);
+    ticks * 10.0
 }
 
 /// Resident and peak resident memory of this process, MiB.
