@@ -199,9 +199,10 @@ pub fn whatif(
         builder = builder.num_threads(j.max(1));
     }
     let pool = builder.build().map_err(|e| Failure::runtime(format!("cannot start threads: {e}")))?;
-    let analysis = pool.install(|| ttx::whatif::analyse(&records, opts)).map_err(|e| match e {
-        ttx::whatif::WhatifError::Input(m) => Failure::input(format!("{shown}: {m}")),
-    })?;
+    // Every WhatifError is bad input (exit 2).
+    let analysis = pool
+        .install(|| ttx::whatif::analyse(&records, opts))
+        .map_err(|e| Failure::input(format!("{shown}: {e}")))?;
     if let Some(dir) = out {
         ttx::fsio::create_dirs(dir).map_err(|e| Failure::write(dir, e))?;
         let csv = dir.join("whatif.csv");

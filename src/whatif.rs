@@ -37,16 +37,124 @@ pub struct Options {
     pub baseline_doctrine: bool,
 }
 
-/// Why an analysis cannot be made.
+/// How `--add` is written, which its errors repeat.
+const ADD_HELP: &str = "write `--add 'E-47d 17:00 TEAM COMMAND ARGUMENTS'`: a time on the clock, a team id \
+                        (or `facilitator`) and the command in words (`pa share IND-0003 state_to_isac`), or \
+                        the command as JSON as `ttx join --headless` takes it";
+
+/// Why an analysis cannot be made; every one is bad input (exit 2), and each message says
+/// what to write instead.
 #[derive(Debug, thiserror::Error)]
 pub enum WhatifError {
-    /// Bad input (the journal, a selector, an added command): exit 2.
-    #[error("{0}")]
-    Input(String),
+    /// `--add` with nothing after it.
+    #[error("--add: nothing to add; {ADD_HELP}")]
+    NothingToAdd,
+    /// The time of an added command is not a clock time.
+    #[error("--add `{text}`: {source}; {ADD_HELP}")]
+    AddTime {
+        /// The `--add` argument.
+        text: String,
+        /// Why the time does not read.
+        source: ttx_engine::time::TimeError,
+    },
+    /// The time of an added command is outside the scenario's clock.
+    #[error(
+        "--add `{text}`: {time} is outside the scenario's clock ({start} to {end}); write a time between them"
+    )]
+    AddOutsideClock {
+        /// The `--add` argument.
+        text: String,
+        /// The time given.
+        time: ETime,
+        /// The clock's first time.
+        start: ETime,
+        /// The clock's last time.
+        end: ETime,
+    },
+    /// The issuer or the command in words is not understood.
+    #[error("--add `{text}`: {source}")]
+    AddWords {
+        /// The `--add` argument.
+        text: String,
+        /// What is not understood.
+        source: crate::command_text::CommandTextError,
+    },
+    /// The command written as JSON is not a command.
+    #[error("--add `{text}`: not a command: {source}; {ADD_HELP}")]
+    AddJson {
+        /// The `--add` argument.
+        text: String,
+        /// Why the JSON is not a command.
+        source: serde_json::Error,
+    },
+    /// The issuer may not give the added command.
+    #[error("--add `{text}`: {issuer} may not give it: {source}")]
+    AddRefused {
+        /// The `--add` argument.
+        text: String,
+        /// Who would give it (a team id, or the facilitator).
+        issuer: String,
+        /// Why it may not.
+        source: ttx_engine::Rejection,
+    },
+    /// A `--without` selector names no command of the session.
+    #[error("--without `{selector}` matches no command of the session; its commands are:\n  {}", lines_or_none(.commands))]
+    WithoutNone {
+        /// The selector's words.
+        selector: String,
+        /// The session's accepted commands, described.
+        commands: Vec<String>,
+    },
+    /// A `--without` selector names several commands.
+    #[error("--without `{selector}` matches {} commands; add words (the time, or `line N`) to name one:\n  {}", .matches.len(), .matches.join("\n  "))]
+    WithoutMany {
+        /// The selector's words.
+        selector: String,
+        /// The commands it matches, described.
+        matches: Vec<String>,
+    },
+    /// The journal does not replay.
+    #[error(transparent)]
+    Replay(#[from] ttx_engine::journal::ReplayError),
+    /// The journal is of another model version.
+    #[error(transparent)]
+    ModelVersion(#[from] ttx_engine::journal::ModelVersionError),
+    /// The journal replays, but not to the states it recorded.
+    #[error(
+        "the journal does not verify (line {line}, tick {tick}): what-if analysis needs a journal this \
+         version of ttx replays exactly (check it with `ttx replay --verify`)"
+    )]
+    Diverges {
+        /// The journal line of the first difference.
+        line: usize,
+        /// Its tick.
+        tick: u32,
+    },
+    /// The journal has no header record.
+    #[error("the journal has no header")]
+    NoHeader,
+    /// Fewer than two pairs per decision.
+    #[error("--runs {runs}: at least 2 pairs are needed for an interval")]
+    TooFewRuns {
+        /// The number given.
+        runs: u32,
+    },
+    /// `--metrics` names a metric that does not exist.
+    #[error("--metrics: no metric `{metric}`; the metrics are {}", .metrics.join(", "))]
+    NoMetric {
+        /// The name given.
+        metric: String,
+        /// The metrics of the metric table.
+        metrics: Vec<String>,
+    },
+    /// A continuation could not start from its fork (a bug in ttx, not the input).
+    #[error("internal: {0}")]
+    Fork(#[from] ttx_engine::SnapshotMismatch),
 }
 
-fn input(m: impl Into<String>) -> WhatifError {
-    WhatifError::Input(m.into())
+/// Lines of a list, or `(none)`.
+fn lines_or_none(lines: &[String]) -> String {
+    if lines.is_empty() { "(none)".to_string() } else { lines.join("\n  ") }
 }
 
 /// One alternative examined: a decision removed, a command added, or the whole session
@@ -187,9 +295,6 @@ fn select(sc: &Scenario, all: &[Decision], selector: &str) -> Vec<usize> {
 /// {"type":"share_indicator",...}`, as `ttx join --headless` takes it).
 fn parse_added(sc: &Scenario, text: &str) -> Result<Decision, WhatifError> {
     let reg = sc.registry();
-    let help = "write `--add 'E-47d 17:00 TEAM COMMAND ARGUMENTS'`: a time on the clock, a team id \
-                (or `facilitator`) and the command in words (`pa share IND-0003 state_to_isac`), or \
-                the command as JSON as `ttx join --headless` takes it";
     let words: Vec<&str> = text.split_whitespace().collect();
     // The time: `E-47d 17:00` (two words) or `E-47d` (one).
     let (time, rest) = match words.as_slice() {
@@ -197,30 +302,32 @@ fn parse_added(sc: &Scenario, text: &str) -> Result<Decision, WhatifError> {
             (ETime::parse(&format!("{d} {h}")), rest)
         }
         [d, rest @ ..] => (ETime::parse(d), rest),
-        [] => return Err(input(format!("--add: nothing to add; {help}"))),
+        [] => return Err(WhatifError::NothingToAdd),
     };
-    let time = time.map_err(|e| input(format!("--add `{text}`: {e}; {help}")))?;
-    let tick = reg.clock.tick_of(time).ok_or_else(|| {
-        input(format!(
-            "--add `{text}`: {time} is outside the scenario's clock ({} to {}); write a time between them",
-            reg.clock.start, reg.clock.end
-        ))
+    let time = time.map_err(|source| WhatifError::AddTime { text: text.to_string(), source })?;
+    let tick = reg.clock.tick_of(time).ok_or_else(|| WhatifError::AddOutsideClock {
+        text: text.to_string(),
+        time,
+        start: reg.clock.start,
+        end: reg.clock.end,
     })?;
+    let words_error = |source| WhatifError::AddWords { text: text.to_string(), source };
     let (issuer, command) = match text.find('{') {
         Some(brace) => {
             let who = rest.first().copied().unwrap_or_default();
-            let issuer =
-                crate::command_text::issuer(reg, who).map_err(|e| input(format!("--add `{text}`: {e}")))?;
+            let issuer = crate::command_text::issuer(reg, who).map_err(words_error)?;
             let command: Command = serde_json::from_str(&text[brace..])
-                .map_err(|e| input(format!("--add `{text}`: not a command: {e}; {help}")))?;
+                .map_err(|source| WhatifError::AddJson { text: text.to_string(), source })?;
             (issuer, command)
         }
-        None => crate::command_text::parse(reg, &rest.join(" "))
-            .map_err(|e| input(format!("--add `{text}`: {e}")))?,
+        None => crate::command_text::parse(reg, &rest.join(" ")).map_err(words_error)?,
     };
     let sim = Sim::new(sc, 0);
-    sim.check(&issuer, &command)
-        .map_err(|e| input(format!("--add `{text}`: {} may not give it: {e}", issuer_label(&issuer))))?;
+    sim.check(&issuer, &command).map_err(|source| WhatifError::AddRefused {
+        text: text.to_string(),
+        issuer: issuer_label(&issuer),
+        source,
+    })?;
     Ok(Decision { line: 0, tick, issuer, command, rejected: None })
 }
 
@@ -232,21 +339,13 @@ fn named_decisions(sc: &Scenario, all: &[Decision], without: &[String]) -> Resul
         let hits = select(sc, all, s);
         match hits.as_slice() {
             [] => {
-                let list: Vec<String> =
-                    all.iter().filter(|d| d.rejected.is_none()).map(|d| describe(sc, d)).collect();
-                return Err(input(format!(
-                    "--without `{s}` matches no command of the session; its commands are:\n  {}",
-                    if list.is_empty() { "(none)".to_string() } else { list.join("\n  ") }
-                )));
+                let commands = all.iter().filter(|d| d.rejected.is_none()).map(|d| describe(sc, d)).collect();
+                return Err(WhatifError::WithoutNone { selector: s.clone(), commands });
             }
             [one] => chosen.push(*one),
             many => {
-                let list: Vec<String> = many.iter().map(|&i| describe(sc, &all[i])).collect();
-                return Err(input(format!(
-                    "--without `{s}` matches {} commands; add words (the time, or `line N`) to name one:\n  {}",
-                    many.len(),
-                    list.join("\n  ")
-                )));
+                let matches = many.iter().map(|&i| describe(sc, &all[i])).collect();
+                return Err(WhatifError::WithoutMany { selector: s.clone(), matches });
             }
         }
     }
@@ -399,25 +498,20 @@ pub fn analyse_with_progress(
     opts: &Options,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Analysis, WhatifError> {
-    let report =
-        ttx_engine::journal::replay(records, Default::default()).map_err(|e| input(e.to_string()))?;
-    ttx_engine::journal::check_model_version(records).map_err(|e| input(e.to_string()))?;
+    let report = ttx_engine::journal::replay(records, Default::default())?;
+    ttx_engine::journal::check_model_version(records)?;
     if let Some(d) = &report.divergence {
-        return Err(input(format!(
-            "the journal does not verify (line {}, tick {}): what-if analysis needs a journal this \
-             version of ttx replays exactly (check it with `ttx replay --verify`)",
-            d.line, d.tick
-        )));
+        return Err(WhatifError::Diverges { line: d.line, tick: d.tick });
     }
     let sc = &report.scenario;
     let Some((_, header @ Record::Header { seed, scenario, .. })) = records.first() else {
-        return Err(input("the journal has no header"));
+        return Err(WhatifError::NoHeader);
     };
     let seed = *seed;
     // Continuations start as the session did: with the teams its header records as staffed.
     let options = header.sim_options(SimOptions::default());
     if opts.runs < 2 {
-        return Err(input(format!("--runs {}: at least 2 pairs are needed for an interval", opts.runs)));
+        return Err(WhatifError::TooFewRuns { runs: opts.runs });
     }
     let all_names = metric_names(&report.sim.metrics());
     // By default every metric of the metric table (not the per-channel message counts).
@@ -425,7 +519,7 @@ pub fn analyse_with_progress(
     let metrics = if opts.metrics.is_empty() { names.clone() } else { opts.metrics.clone() };
     for m in &metrics {
         if !all_names.contains(m) {
-            return Err(input(format!("--metrics: no metric `{m}`; the metrics are {}", names.join(", "))));
+            return Err(WhatifError::NoMetric { metric: m.clone(), metrics: names });
         }
     }
     let all = decisions(records);
@@ -492,8 +586,7 @@ pub fn analyse_with_progress(
             |sim, &(a, k)| {
                 let arm = &order[a].0;
                 let start = &snapshots[starts[&(arm.fork, arm.none)]];
-                let m = continue_fork(sim, start, &plan_of(arm), branch_of(seed, k))
-                    .map_err(|e| input(format!("internal: {e}")))?;
+                let m = continue_fork(sim, start, &plan_of(arm), branch_of(seed, k))?;
                 let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
                 progress(n, tasks.len());
                 let s = m.scalars();
@@ -518,22 +611,53 @@ pub const LIVE_RUNS: u32 = 200;
 pub fn live(path: &std::path::Path) -> ttx_tui::console::WhatifRunner {
     let path = path.to_path_buf();
     ttx_tui::console::WhatifRunner(std::sync::Arc::new(move |progress: &(dyn Fn(usize, usize) + Sync)| {
-        let bytes =
-            std::fs::read(&path).map_err(|e| format!("cannot read the journal {}: {e}", path.display()))?;
-        // The session may be writing a line right now: only whole lines are read.
-        let whole = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-        let records = ttx_engine::journal::read_records(&bytes[..whole])
-            .map_err(|e| format!("the journal {}: {e}", path.display()))?;
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1).max(1));
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .map_err(|e| format!("cannot start threads: {e}"))?;
-        let opts = Options { runs: LIVE_RUNS, ..Options::default() };
-        let analysis =
-            pool.install(|| analyse_with_progress(&records, &opts, progress)).map_err(|e| e.to_string())?;
-        Ok(analysis.text().lines().map(str::to_string).collect())
+        live_analysis(&path, progress).map_err(Into::into)
     }))
+}
+
+/// Why the facilitator console's what-if analysis has no results.
+#[derive(Debug, thiserror::Error)]
+pub enum LiveError {
+    /// The session's journal cannot be read.
+    #[error("cannot read the journal {}: {source}", .path.display())]
+    Unreadable {
+        /// The journal.
+        path: std::path::PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The journal's lines are not journal records.
+    #[error("the journal {}: {source}", .path.display())]
+    Records {
+        /// The journal.
+        path: std::path::PathBuf,
+        /// Why.
+        source: ttx_engine::journal::ReplayError,
+    },
+    /// No threads to run the continuations on.
+    #[error("cannot start threads: {0}")]
+    Threads(#[from] rayon::ThreadPoolBuildError),
+    /// The analysis refused the session.
+    #[error(transparent)]
+    Analysis(#[from] WhatifError),
+}
+
+/// [`live`]'s analysis of the journal at `path`: the lines `ttx whatif` prints.
+fn live_analysis(
+    path: &std::path::Path,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Vec<String>, LiveError> {
+    let bytes =
+        std::fs::read(path).map_err(|source| LiveError::Unreadable { path: path.to_path_buf(), source })?;
+    // The session may be writing a line right now: only whole lines are read.
+    let whole = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+    let records = ttx_engine::journal::read_records(&bytes[..whole])
+        .map_err(|source| LiveError::Records { path: path.to_path_buf(), source })?;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1).max(1));
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
+    let opts = Options { runs: LIVE_RUNS, ..Options::default() };
+    let analysis = pool.install(|| analyse_with_progress(&records, &opts, progress))?;
+    Ok(analysis.text().lines().map(str::to_string).collect())
 }
 
 fn num(x: Option<f64>) -> String {

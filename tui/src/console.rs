@@ -85,7 +85,7 @@ pub use notes::{CorrectionInput, NotesWindow, draw_correction, draw_notes};
 pub use session::{Cancel, Host, Hosted, JoinCode, Local, Session};
 pub use talk::{CONTROL_NAME, Compose, MessagesWindow, draw_bookmark, draw_messages};
 use whatif::WhatifJob;
-pub use whatif::{WhatifFn, WhatifRunner};
+pub use whatif::{WhatifFailure, WhatifFn, WhatifResult, WhatifRunner};
 
 /// A note saved this session.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -9,7 +9,10 @@ use super::{Console, Level, Overlay};
 /// What-if analysis of the session so far (`ttx whatif`'s own code, which the program
 /// provides): called on a background thread with a progress callback (continuations done,
 /// of how many); returns the results' lines, or why there are none.
-pub type WhatifFn = dyn Fn(&(dyn Fn(usize, usize) + Sync)) -> Result<Vec<String>, String> + Send + Sync;
+pub type WhatifFn = dyn Fn(&(dyn Fn(usize, usize) + Sync)) -> WhatifResult + Send + Sync;
+
+/// Why a what-if analysis has no results: the program's error, which the console shows.
+pub type WhatifFailure = Box<dyn std::error::Error + Send + Sync>;
 
 /// The what-if analysis a console can run (see [`WhatifFn`]).
 #[derive(Clone)]
@@ -22,7 +25,7 @@ impl std::fmt::Debug for WhatifRunner {
 }
 
 /// What a finished what-if analysis gives: the results' lines, or why there are none.
-type WhatifResult = Result<Vec<String>, String>;
+pub type WhatifResult = Result<Vec<String>, WhatifFailure>;
 
 /// A what-if analysis running in the background.
 pub(super) struct WhatifJob {
