@@ -32,8 +32,8 @@ fn run_json(scenario: &str, seed: u64, sets: &[String], commands: Option<&Path>)
 
 fn batch_error(e: BatchError) -> PyErr {
     match e {
-        BatchError::Input(m) => PyValueError::new_err(m),
-        other => PyRuntimeError::new_err(other.message().to_string()),
+        e if e.exit_code() == 2 => PyValueError::new_err(e.to_string()),
+        other => PyRuntimeError::new_err(other.to_string()),
     }
 }
 

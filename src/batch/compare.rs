@@ -13,7 +13,7 @@ use crate::numfmt::sensible;
 use super::files::{self, Manifest, RunRow};
 use super::plots::{self, Group};
 use super::stats::{Stats, t975};
-use super::{BatchError, metric_columns};
+use super::{BatchError, DirError, metric_columns};
 
 /// A finished, whole batch read back from its directory.
 pub struct Finished {
@@ -30,12 +30,8 @@ impl Finished {
     pub fn load(label: &str, dir: &Path) -> Result<Finished, BatchError> {
         let manifest = files::read_manifest(dir)?;
         if manifest.shard.is_some() || manifest.points != 1 {
-            return Err(BatchError::Input(format!(
-                "{}: compare whole batches without sweeps (this one has {} points{})",
-                dir.display(),
-                manifest.points,
-                if manifest.shard.is_some() { " and is a shard" } else { "" }
-            )));
+            let (points, shard) = (manifest.points, manifest.shard.is_some());
+            return Err(DirError::CompareSwept { dir: dir.to_path_buf(), points, shard }.into());
         }
         let metrics = metric_columns(dir, &manifest)?;
         let mut rows = files::read_runs(dir, &manifest, &metrics, false)?;
@@ -45,8 +41,9 @@ impl Finished {
 
     /// A metric's value in every run that has one, as (run, value).
     pub fn values(&self, metric: &str) -> Result<Vec<(u32, f64)>, BatchError> {
-        let j = self.metrics.iter().position(|m| m == metric).ok_or_else(|| {
-            BatchError::Input(format!("no metric `{metric}`; the metrics are: {}", self.metrics.join(", ")))
+        let j = self.metrics.iter().position(|m| m == metric).ok_or_else(|| DirError::NoMetric {
+            metric: metric.to_string(),
+            metrics: self.metrics.clone(),
         })?;
         Ok(self.rows.iter().filter_map(|r| r.values[j].map(|v| (r.run, v))).collect())
     }

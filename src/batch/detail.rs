@@ -17,7 +17,7 @@ use ttx_engine::metrics::SeriesPoint;
 use ttx_engine::model::registry::ActorKind;
 use ttx_engine::{EventKind, Sim};
 
-use super::BatchError;
+use super::{BatchError, MergeError};
 
 /// How a series column reads its value from a series point.
 pub type SeriesGet = fn(&SeriesPoint) -> Option<f64>;
@@ -528,31 +528,22 @@ pub fn merge(dirs: &[PathBuf], out: &Path, series: bool, entities: bool) -> Resu
         let mut lines: Vec<((u32, u32), usize, String)> = Vec::new();
         for d in dirs {
             let path = d.join(name);
-            let text = std::fs::read_to_string(&path).map_err(|e| {
-                BatchError::Input(format!(
-                    "cannot merge: cannot read {}: {e} (the batch was run with --{}; each shard writes it)",
-                    path.display(),
-                    if name == "series.csv" { "series" } else { "entities" }
-                ))
+            let series = name == "series.csv";
+            let text = std::fs::read_to_string(&path).map_err(|source| MergeError::DetailUnreadable {
+                path: path.clone(),
+                series,
+                source,
             })?;
             let mut it = text.split_inclusive('\n');
             if it.next() != Some(head.as_str()) {
-                return Err(BatchError::Input(format!(
-                    "cannot merge: {} does not have the columns this ttx writes",
-                    path.display()
-                )));
+                return Err(MergeError::DetailColumns { path }.into());
             }
             for line in it {
                 let mut f = line.splitn(3, ',');
                 let key = match (f.next().and_then(|p| p.parse().ok()), f.next().and_then(|r| r.parse().ok()))
                 {
                     (Some(p), Some(r)) => (p, r),
-                    _ => {
-                        return Err(BatchError::Input(format!(
-                            "cannot merge: {}: a line does not start with its point and run",
-                            path.display()
-                        )));
-                    }
+                    _ => return Err(MergeError::DetailLine { path }.into()),
                 };
                 lines.push((key, lines.len(), line.to_string()));
             }

@@ -248,32 +248,10 @@ fn weighted_km_quantile(sorted: &[(f64, bool)], counts: &[u32], q: f64) -> Optio
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::batch::files::SweepRecord;
-    use serde_json::Value;
 
     fn manifest(points: u32, runs: u32) -> Manifest {
-        Manifest {
-            ttx_version: "0".into(),
-            scenario: "s".into(),
-            scenario_name: "S".into(),
-            scenario_hash: "0".into(),
-            scenario_text: None,
-            seed: 1,
-            runs,
-            sweeps: vec![SweepRecord {
-                path: "a".into(),
-                values: (0..points).map(|i| Value::from(f64::from(i))).collect(),
-                joint: false,
-            }],
-            points,
-            shard: None,
-            arguments: vec![],
-            commands: None,
-            build: None,
-            design: None,
-            series: None,
-            entities: false,
-        }
+        let values: Vec<f64> = (0..points).map(f64::from).collect();
+        crate::batch::files::test_manifest(1, runs, &[("a", &values)])
     }
 
     fn row(point: u32, run: u32, values: Vec<Option<f64>>) -> RunRow {

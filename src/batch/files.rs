@@ -15,7 +15,7 @@ use ttx_engine::rng::StableHasher;
 
 use super::stats::Stats;
 use super::sweep;
-use super::{BatchError, FlagError};
+use super::{BatchError, DirError, FlagError, RowFault};
 
 /// Which share of a batch's runs one process does: runs whose task number `k`
 /// (point × runs + run) satisfies `k % count == index`.
@@ -314,15 +314,12 @@ pub fn write_invocation(dir: &Path, seconds: f64, jobs: usize, runs_run: usize) 
 /// Reads a directory's manifest.json.
 pub fn read_manifest(dir: &Path) -> Result<Manifest, BatchError> {
     let path = dir.join("manifest.json");
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        BatchError::Input(format!(
-            "{} is not a batch directory: cannot read {}: {e}",
-            dir.display(),
-            path.display()
-        ))
+    let text = std::fs::read_to_string(&path).map_err(|source| DirError::NoManifest {
+        dir: dir.to_path_buf(),
+        path: path.clone(),
+        source,
     })?;
-    serde_json::from_str(&text)
-        .map_err(|e| BatchError::Input(format!("{}: not a ttx batch manifest: {e}", path.display())))
+    Ok(serde_json::from_str(&text).map_err(|source| DirError::NotManifest { path, source })?)
 }
 
 fn cell(x: Option<f64>) -> String {
@@ -405,7 +402,7 @@ pub fn read_runs(
     let mut bytes = match std::fs::read(&path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && tolerate_cut => return Ok(vec![]),
-        Err(e) => return Err(BatchError::Input(format!("cannot read {}: {e}", path.display()))),
+        Err(source) => return Err(DirError::Unreadable { path, source }.into()),
     };
     if tolerate_cut {
         let end = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
@@ -414,45 +411,41 @@ pub fn read_runs(
             return Ok(vec![]);
         }
     }
-    let bad = |msg: String| BatchError::Input(format!("{}: {msg}", path.display()));
+    let bad = |line: usize, what: RowFault| DirError::BadRow { path: path.clone(), line, what };
     let mut rd = csv::Reader::from_reader(bytes.as_slice());
-    let header: Vec<String> =
-        rd.headers().map_err(|e| bad(e.to_string()))?.iter().map(str::to_string).collect();
+    let header: Vec<String> = rd
+        .headers()
+        .map_err(|source| DirError::BadHeader { path: path.clone(), source })?
+        .iter()
+        .map(str::to_string)
+        .collect();
     let want = runs_header(m, metrics);
     if header != want {
-        return Err(bad(format!(
-            "the columns are not those this batch writes (made by another ttx version, or edited?)\n  found:    {}\n  expected: {}",
-            header.join(","),
-            want.join(",")
-        )));
+        return Err(DirError::OtherColumns { path: path.clone(), found: header, expected: want }.into());
     }
     let params = point_params(m);
     let k = m.sweeps.len();
     let mut rows = Vec::new();
     for (i, rec) in rd.records().enumerate() {
         let line = i + 2;
-        let rec = rec.map_err(|e| bad(format!("line {line}: {e}")))?;
-        let num = |j: usize, what: &str| -> Result<u64, BatchError> {
-            rec.get(j)
-                .and_then(|s| s.parse::<u64>().ok())
-                .ok_or_else(|| bad(format!("line {line}: the {what} is not a whole number")))
+        let rec = rec.map_err(|e| bad(line, RowFault::Csv(e)))?;
+        let num = |j: usize, what: &'static str| -> Result<u64, DirError> {
+            rec.get(j).and_then(|s| s.parse::<u64>().ok()).ok_or_else(|| bad(line, RowFault::NotWhole(what)))
         };
         let point = num(0, "point")? as u32;
         let run = num(1, "run")? as u32;
         let seed = num(2, "seed")?;
         if !m.owns(point, run) {
-            return Err(bad(format!("line {line}: point {point}, run {run} is not a run of this batch")));
+            return Err(bad(line, RowFault::NotOurs { point, run }).into());
         }
         if seed != run_seed(m.seed, run) {
-            return Err(bad(format!("line {line}: run {run} has seed {seed}, not this batch's")));
+            return Err(bad(line, RowFault::OtherSeed { run, seed }).into());
         }
         for (j, want) in params[point as usize].iter().enumerate() {
             if rec.get(3 + j) != Some(want.as_str()) {
-                return Err(bad(format!(
-                    "line {line}: `{}` is {:?}, but point {point} has {want}",
-                    m.sweeps[j].path,
-                    rec.get(3 + j).unwrap_or("")
-                )));
+                let path = m.sweeps[j].path.clone();
+                let found = rec.get(3 + j).unwrap_or("").to_string();
+                return Err(bad(line, RowFault::OtherValue { path, found, point, want: want.clone() }).into());
             }
         }
         let mut values = Vec::with_capacity(metrics.len());
@@ -461,10 +454,9 @@ pub fn read_runs(
             values.push(if s.is_empty() {
                 None
             } else {
-                Some(
-                    s.parse::<f64>()
-                        .map_err(|_| bad(format!("line {line}: {name} `{s}` is not a number")))?,
-                )
+                Some(s.parse::<f64>().map_err(|_| {
+                    bad(line, RowFault::NotNumber { metric: name.clone(), cell: s.to_string() })
+                })?)
             });
         }
         rows.push(RunRow { point, run, seed, values });
@@ -633,33 +625,44 @@ pub fn write_runs(dir: &Path, m: &Manifest, metrics: &[String], rows: &[RunRow])
     write_atomic(&path, &bytes).map_err(io(&path, "write"))
 }
 
+/// A manifest for tests: scenario `s`, `runs` runs at every point of the grid of `sweeps`
+/// (each a path and its values), the given seed, nothing else.
+#[cfg(test)]
+pub(crate) fn test_manifest(seed: u64, runs: u32, sweeps: &[(&str, &[f64])]) -> Manifest {
+    let sweeps: Vec<SweepRecord> = sweeps
+        .iter()
+        .map(|(path, values)| SweepRecord {
+            path: path.to_string(),
+            values: values.iter().map(|x| Value::from(*x)).collect(),
+            joint: false,
+        })
+        .collect();
+    Manifest {
+        ttx_version: "0".into(),
+        scenario: "s".into(),
+        scenario_name: "S".into(),
+        scenario_hash: "0".into(),
+        scenario_text: None,
+        seed,
+        runs,
+        points: sweeps.iter().map(|s| s.values.len() as u32).product(),
+        sweeps,
+        shard: None,
+        arguments: vec![],
+        commands: None,
+        build: None,
+        design: None,
+        series: None,
+        entities: false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn manifest(shard: Option<Shard>) -> Manifest {
-        Manifest {
-            ttx_version: "0".into(),
-            scenario: "s.ron".into(),
-            scenario_name: "S".into(),
-            scenario_hash: "0123456789abcdef".into(),
-            scenario_text: None,
-            seed: 9,
-            runs: 5,
-            sweeps: vec![SweepRecord {
-                path: "a.b".into(),
-                values: vec![Value::from(0.5), Value::from(2.0)],
-                joint: false,
-            }],
-            points: 2,
-            shard,
-            arguments: vec![],
-            commands: None,
-            build: None,
-            design: None,
-            series: None,
-            entities: false,
-        }
+        Manifest { shard, ..test_manifest(9, 5, &[("a.b", &[0.5, 2.0])]) }
     }
 
     #[test]

@@ -133,32 +133,10 @@ pub fn describe(old: &Manifest, new: &Manifest) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::batch::files::SweepRecord;
 
     fn manifest(runs: u32, a: &[f64], b: &[f64]) -> Manifest {
-        let rec = |p: &str, v: &[f64]| SweepRecord {
-            path: p.into(),
-            values: v.iter().map(|x| Value::from(*x)).collect(),
-            joint: false,
-        };
-        Manifest {
-            ttx_version: "0".into(),
-            scenario: "s".into(),
-            scenario_name: "S".into(),
-            scenario_hash: "0".into(),
-            scenario_text: None,
-            seed: 1,
-            runs,
-            sweeps: vec![rec("a", a), rec("b", b)],
-            points: (a.len() * b.len()) as u32,
-            shard: None,
-            arguments: vec![format!("{runs}")],
-            commands: None,
-            build: None,
-            design: None,
-            series: None,
-            entities: false,
-        }
+        let m = crate::batch::files::test_manifest(1, runs, &[("a", a), ("b", b)]);
+        Manifest { arguments: vec![format!("{runs}")], ..m }
     }
 
     #[test]

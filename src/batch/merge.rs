@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::files::{self, Manifest};
 use super::runner::{default_jobs, finish, print_table};
-use super::{BatchError, detail, metric_columns, shard_name};
+use super::{BatchError, MergeError, detail, metric_columns};
 use crate::chart::Format;
 
 /// `ttx merge`: joins the shard directories of one batch into the files one unsharded run writes.
@@ -18,7 +18,7 @@ pub fn merge(
     out: &mut dyn Write,
 ) -> Result<(), BatchError> {
     if dirs.is_empty() {
-        return Err(BatchError::Input("ttx merge: give the shard directories to join".into()));
+        return Err(MergeError::NoShards.into());
     }
     let mut shards: Vec<(PathBuf, Manifest)> = Vec::new();
     for d in dirs {
@@ -31,10 +31,7 @@ pub fn merge(
     if let Some(o) = canon(out_dir)
         && shards.iter().any(|(d, _)| canon(d).as_ref() == Some(&o))
     {
-        return Err(BatchError::Input(format!(
-            "--out {}: this is one of the shards being merged; choose another directory",
-            out_dir.display()
-        )));
+        return Err(MergeError::OutIsShard { out: out_dir.to_path_buf() }.into());
     }
     let mut whole = first.clone();
     whole.shard = None;
@@ -42,10 +39,7 @@ pub fn merge(
     if out_dir.join("manifest.json").exists() {
         let there = files::read_manifest(out_dir)?;
         if there.difference(&whole).is_some() || there.shard.is_some() {
-            return Err(BatchError::Input(format!(
-                "--out {}: this directory already holds another batch; choose another --out",
-                out_dir.display()
-            )));
+            return Err(MergeError::OutHoldsBatch { out: out_dir.to_path_buf() }.into());
         }
     }
 
@@ -56,20 +50,19 @@ pub fn merge(
         files::sort_rows(&mut mine);
         let want = m.tasks().len();
         if mine.len() != want {
-            return Err(BatchError::Input(format!(
-                "cannot merge: {} in {} is incomplete: {} of its {} runs are there\nto complete it: {}",
-                shard_name(m.shard),
-                d.display(),
-                mine.len(),
+            return Err(MergeError::Incomplete {
+                shard: m.shard,
+                dir: d.clone(),
+                rows: mine.len(),
                 want,
-                m.resume_command(d)
-            )));
+                resume: m.resume_command(d),
+            }
+            .into());
         }
         rows.extend(mine);
     }
-    std::fs::create_dir_all(out_dir).map_err(|e| {
-        BatchError::Input(format!("--out {}: cannot create the directory: {e}", out_dir.display()))
-    })?;
+    std::fs::create_dir_all(out_dir)
+        .map_err(|source| MergeError::OutUncreatable { out: out_dir.to_path_buf(), source })?;
     let dirs: Vec<PathBuf> = shards.iter().map(|(d, _)| d.clone()).collect();
     detail::merge(&dirs, out_dir, whole.series.is_some(), whole.entities)?;
     let sums = finish(out_dir, &whole, &metrics, &mut rows, plots, default_jobs())?;
@@ -83,55 +76,46 @@ pub fn merge(
 
 /// Checks that `shards` (never empty) are the shards of one batch, each given once and none
 /// missing, or a single whole batch.
-fn check_shards(shards: &[(PathBuf, Manifest)]) -> Result<(), BatchError> {
+fn check_shards(shards: &[(PathBuf, Manifest)]) -> Result<(), MergeError> {
     let (first_dir, first) = &shards[0];
     for (d, m) in &shards[1..] {
-        if let Some((field, a, b)) = first.difference(m) {
-            return Err(BatchError::Input(format!(
-                "cannot merge: {} and {} are not shards of the same batch: {field} is {a} in the first and {b} in the second",
-                first_dir.display(),
-                d.display()
-            )));
+        if let Some((field, first_value, second_value)) = first.difference(m) {
+            return Err(MergeError::OtherBatch {
+                first: first_dir.clone(),
+                second: d.clone(),
+                field,
+                first_value,
+                second_value,
+            });
         }
     }
     // Which shards are here: all N of N, or a single whole batch.
     match first.shard {
         None => {
             if shards.len() > 1 {
-                return Err(BatchError::Input(format!(
-                    "cannot merge: {} holds a whole (unsharded) batch; merge only the shards of one batch",
-                    first_dir.display()
-                )));
+                return Err(MergeError::WholeAmongShards { dir: first_dir.clone() });
             }
         }
         Some(s0) => {
             let mut seen: Vec<Option<&Path>> = vec![None; s0.count as usize];
             for (d, m) in shards {
                 let Some(s) = m.shard else {
-                    return Err(BatchError::Input(format!(
-                        "cannot merge: {} holds a whole (unsharded) batch, not a shard",
-                        d.display()
-                    )));
+                    return Err(MergeError::NotShard { dir: d.clone() });
                 };
                 if s.count != s0.count {
-                    return Err(BatchError::Input(format!(
-                        "cannot merge: {} is shard {}/{} but {} is shard {}/{}: the batch was split differently",
-                        first_dir.display(),
-                        s0.index,
-                        s0.count,
-                        d.display(),
-                        s.index,
-                        s.count
-                    )));
+                    return Err(MergeError::OtherSplit {
+                        first: first_dir.clone(),
+                        first_shard: s0,
+                        second: d.clone(),
+                        second_shard: s,
+                    });
                 }
                 if let Some(other) = seen[s.index as usize] {
-                    return Err(BatchError::Input(format!(
-                        "cannot merge: shard {}/{} is given twice ({} and {})",
-                        s.index,
-                        s.count,
-                        other.display(),
-                        d.display()
-                    )));
+                    return Err(MergeError::ShardTwice {
+                        shard: s,
+                        first: other.to_path_buf(),
+                        second: d.clone(),
+                    });
                 }
                 seen[s.index as usize] = Some(d.as_path());
             }
@@ -142,12 +126,7 @@ fn check_shards(shards: &[(PathBuf, Manifest)]) -> Result<(), BatchError> {
                 .map(|(i, _)| format!("{i}/{}", s0.count))
                 .collect();
             if !missing.is_empty() {
-                return Err(BatchError::Input(format!(
-                    "cannot merge: shard{} {} of this batch {} missing; give every shard's directory",
-                    if missing.len() == 1 { "" } else { "s" },
-                    missing.join(", "),
-                    if missing.len() == 1 { "is" } else { "are" }
-                )));
+                return Err(MergeError::Missing { missing });
             }
         }
     }

@@ -10,6 +10,7 @@ pub mod compare;
 pub mod design;
 pub mod detail;
 pub mod effects;
+mod errors;
 pub mod files;
 pub mod grow;
 pub mod inference;
@@ -27,79 +28,12 @@ use std::path::Path;
 
 use ttx_engine::{Scenario, Sim};
 
+pub use errors::{BatchError, DirError, FlagError, MergeError, PlanError, RowFault};
 pub use files::{Build, CommandsRecord, Manifest, RunRow, Shard, Task, run_seed};
 pub use merge::merge;
 pub use plan::{Extras, MAX_DESIGN_POINTS, Plan};
 pub use progress::ProgressMode;
 pub use runner::{BatchOptions, RESUME_CHECKS, batch};
-
-/// Why a batch or a merge did not finish.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum BatchError {
-    /// Bad input (a flag, a sweep, a directory): exit 2.
-    #[error("{0}")]
-    Input(String),
-    /// Something failed while running or writing: exit 1.
-    #[error("{0}")]
-    Runtime(String),
-    /// Stopped by Ctrl-C; what finished is kept: exit 130.
-    #[error("{0}")]
-    Interrupted(String),
-}
-
-impl BatchError {
-    /// The process exit code.
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            BatchError::Input(_) => 2,
-            BatchError::Runtime(_) => 1,
-            BatchError::Interrupted(_) => 130,
-        }
-    }
-
-    /// Bad input, from any error of the modules a batch is made with.
-    pub(crate) fn input(e: impl std::fmt::Display) -> Self {
-        BatchError::Input(e.to_string())
-    }
-
-    /// What to tell the user.
-    pub fn message(&self) -> &str {
-        match self {
-            BatchError::Input(m) | BatchError::Runtime(m) | BatchError::Interrupted(m) => m,
-        }
-    }
-}
-
-/// A flag's value that cannot be used: `FLAG VALUE: what is wrong; what to write instead`.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{flag} {value}: {what}")]
-pub struct FlagError {
-    /// The flag, such as `--shard`.
-    pub flag: &'static str,
-    /// The value as the message shows it (quoted in backticks, or as `PATH=VALUE`).
-    pub value: String,
-    /// What is wrong with it and what to write instead.
-    pub what: String,
-}
-
-impl FlagError {
-    /// The value given to `flag`, shown in backticks.
-    pub fn quoted(flag: &'static str, value: &str, what: String) -> Self {
-        FlagError { flag, value: format!("`{value}`"), what }
-    }
-}
-
-impl From<FlagError> for BatchError {
-    fn from(e: FlagError) -> Self {
-        BatchError::Input(e.to_string())
-    }
-}
-
-impl From<std::io::Error> for BatchError {
-    fn from(e: std::io::Error) -> Self {
-        BatchError::Runtime(format!("I/O error: {e}"))
-    }
-}
 
 /// The metrics every run reports, in `Metrics::scalars()` order (the runs.csv columns).
 pub fn metric_names(scenario: &Scenario) -> Vec<String> {
@@ -115,31 +49,21 @@ pub const MAX_RUNS: u64 = 1_000_000;
 /// planned from the arguments.
 pub fn row_manifest(planned: Option<Manifest>, dir: &Path) -> Result<(Manifest, bool), BatchError> {
     if !dir.join("manifest.json").exists() {
-        let m = planned.ok_or_else(|| {
-            BatchError::Input(format!(
-                "--row: {} holds no batch (no manifest.json); give the batch's own arguments too, for example `ttx batch FILE --runs N --sweep ... --out DIR --row 0`",
-                dir.display()
-            ))
-        })?;
+        let m = planned.ok_or_else(|| DirError::RowNoBatch { dir: dir.to_path_buf() })?;
         return Ok((m, false));
     }
     let there = files::read_manifest(dir)?;
     if let Some(m) = planned {
         if let Some((field, was, now)) = there.difference(&m) {
-            return Err(BatchError::Input(format!(
-                "--row: the batch in {} was made with different arguments: {field} was {was}, now {now}; give the batch's own arguments, or none: `ttx batch --out {} --row N`",
-                dir.display(),
-                files::shell_word(&dir.display().to_string())
-            )));
+            return Err(DirError::RowOtherArguments { dir: dir.to_path_buf(), field, was, now }.into());
         }
         if there.shard != m.shard {
-            return Err(BatchError::Input(format!(
-                "--row: {} holds {}, not {}; give the batch's arguments as it was run, or none: `ttx batch --out {} --row N`",
-                dir.display(),
-                shard_name(there.shard),
-                shard_name(m.shard),
-                files::shell_word(&dir.display().to_string())
-            )));
+            return Err(DirError::RowOtherShard {
+                dir: dir.to_path_buf(),
+                there: there.shard,
+                asked: m.shard,
+            }
+            .into());
         }
     }
     Ok((there, true))
@@ -163,20 +87,8 @@ pub fn row_task(m: &Manifest, dir: Option<&Path>, n: u64) -> Result<Task, BatchE
     if let Some(t) = usize::try_from(n).ok().and_then(|i| tasks.get(i)) {
         return Ok(*t);
     }
-    let unfinished = match resume {
-        Some(command) if tasks.len() < total => format!(
-            "\nthe batch is not complete: {} of its {total} runs are written; to complete it: {command}",
-            tasks.len()
-        ),
-        _ => String::new(),
-    };
-    Err(BatchError::Input(match tasks.len() {
-        0 => format!("--row {n}: runs.csv has no rows yet{unfinished}"),
-        len => format!(
-            "--row {n}: runs.csv has rows 0 to {} (counting from 0, below the header); give one of those{unfinished}",
-            len - 1
-        ),
-    }))
+    let incomplete = resume.filter(|_| tasks.len() < total).map(|command| (total, command));
+    Err(DirError::NoSuchRow { n, rows: tasks.len(), incomplete }.into())
 }
 
 /// The `ttx run` command that reproduces one run of a batch: the same scenario, the run's
@@ -206,7 +118,7 @@ pub(super) fn shard_name(s: Option<Shard>) -> String {
 pub(crate) fn metric_columns(dir: &Path, m: &Manifest) -> Result<Vec<String>, BatchError> {
     let path = dir.join("runs.csv");
     let mut rd = csv::Reader::from_path(&path)
-        .map_err(|e| BatchError::Input(format!("cannot read {}: {e}", path.display())))?;
-    let h = rd.headers().map_err(|e| BatchError::Input(format!("{}: {e}", path.display())))?;
+        .map_err(|source| DirError::UnreadableCsv { path: path.clone(), source })?;
+    let h = rd.headers().map_err(|source| DirError::BadHeader { path: path.clone(), source })?;
     Ok(h.iter().skip(3 + m.sweeps.len()).map(str::to_string).collect())
 }

@@ -20,7 +20,7 @@ use parquet::schema::types::Type;
 use serde_json::Value;
 
 use super::detail::{CAMPAIGN_COLUMNS, JURISDICTION_COLUMNS, SERIES_METRICS};
-use super::{BatchError, Manifest};
+use super::{BatchError, DirError, Manifest};
 
 /// How a batch writes its tables.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -284,8 +284,47 @@ fn write_group(
 
 /// Why a conversion stopped: a cell that is not what its column holds, or an I/O or Parquet error.
 enum Stop {
-    Cell(String),
+    Cell(CellError),
     Io(std::io::Error),
+}
+
+/// A cell of a table that does not fit its Parquet column.
+#[derive(Debug, thiserror::Error)]
+pub enum CellError {
+    /// The CSV reader refused a line.
+    #[error("{}: {source}", .path.display())]
+    Csv {
+        /// The CSV file.
+        path: std::path::PathBuf,
+        /// Why.
+        source: csv::Error,
+    },
+    /// A line with another number of cells than columns.
+    #[error("{} line {line}: {cells} cells, but the header names {columns} columns", .path.display())]
+    Width {
+        /// The CSV file.
+        path: std::path::PathBuf,
+        /// The line.
+        line: u64,
+        /// Cells on it.
+        cells: usize,
+        /// Columns of the header.
+        columns: usize,
+    },
+    /// A cell that is not of its column's kind.
+    #[error("{} line {line}, column {column}: `{cell}` is not {want}", .path.display())]
+    Kind {
+        /// The CSV file.
+        path: std::path::PathBuf,
+        /// The line.
+        line: u64,
+        /// The column.
+        column: String,
+        /// The cell.
+        cell: String,
+        /// What the column holds.
+        want: &'static str,
+    },
 }
 
 impl From<parquet::errors::ParquetError> for Stop {
@@ -313,11 +352,8 @@ fn convert_in_groups(
         rd.headers().map_err(|e| BatchError::Runtime(format!("cannot read {}: {e}", csv_path.display())))?;
     let names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
     if !header.iter().eq(names.iter().copied()) {
-        return Err(BatchError::Input(format!(
-            "{} does not have the columns this ttx writes ({}), so it cannot be copied to Parquet",
-            csv_path.display(),
-            names.join(",")
-        )));
+        let expected = names.iter().map(|n| n.to_string()).collect();
+        return Err(DirError::ParquetColumns { path: csv_path.to_path_buf(), expected }.into());
     }
     let schema = schema(columns).map_err(|e| BatchError::Runtime(format!("Parquet schema: {e}")))?;
     let props = Arc::new(
@@ -337,26 +373,26 @@ fn convert_in_groups(
             loop {
                 let more = rd
                     .read_byte_record(&mut record)
-                    .map_err(|e| Stop::Cell(format!("{}: {e}", csv_path.display())))?;
+                    .map_err(|source| Stop::Cell(CellError::Csv { path: csv_path.to_path_buf(), source }))?;
                 if more {
+                    let line = record.position().map_or(0, |p| p.line());
                     if record.len() != columns.len() {
-                        return Err(Stop::Cell(format!(
-                            "{} line {}: {} cells, but the header names {} columns",
-                            csv_path.display(),
-                            record.position().map_or(0, |p| p.line()),
-                            record.len(),
-                            columns.len()
-                        )));
+                        return Err(Stop::Cell(CellError::Width {
+                            path: csv_path.to_path_buf(),
+                            line,
+                            cells: record.len(),
+                            columns: columns.len(),
+                        }));
                     }
                     for ((c, b), cell) in columns.iter().zip(&mut buffers).zip(record.iter()) {
                         b.push(c, cell).map_err(|want| {
-                            Stop::Cell(format!(
-                                "{} line {}, column {}: `{}` is not {want}",
-                                csv_path.display(),
-                                record.position().map_or(0, |p| p.line()),
-                                c.name,
-                                String::from_utf8_lossy(cell)
-                            ))
+                            Stop::Cell(CellError::Kind {
+                                path: csv_path.to_path_buf(),
+                                line,
+                                column: c.name.clone(),
+                                cell: String::from_utf8_lossy(cell).into_owned(),
+                                want,
+                            })
                         })?;
                     }
                     rows += 1;
@@ -383,7 +419,7 @@ fn convert_in_groups(
     });
     match (result, stop) {
         (Ok(()), _) => Ok(()),
-        (Err(_), Some(m)) => Err(BatchError::Input(format!("cannot copy to Parquet: {m}"))),
+        (Err(_), Some(cell)) => Err(DirError::ParquetCell(cell).into()),
         (Err(e), None) => Err(BatchError::Runtime(format!("cannot write {}: {e}", out.display()))),
     }
 }

@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use ttx_engine::{Resolution, Scenario, Sim, SimOptions};
 
 use super::files::{self, CommandsRecord, Manifest, RunRow, Shard, Task};
-use super::{BatchError, MAX_RUNS, design, detail, metric_names, sweep};
+use super::{BatchError, MAX_RUNS, PlanError, design, detail, metric_names, sweep};
 
 /// What a batch varies and writes beyond a grid of sweeps: a design over `--vary` ranges, and
 /// the outputs below the run level.
@@ -87,26 +87,20 @@ impl Plan {
         extras: &Extras,
     ) -> Result<Plan, BatchError> {
         if runs == 0 {
-            return Err(BatchError::Input("--runs 0: give at least one run per sweep point".into()));
+            return Err(PlanError::NoRuns.into());
         }
         let tree = sweep::tree(scenario.spec())?;
         let (design, lazy) = match (&extras.design, extras.vary.is_empty()) {
             (None, true) => (None, None),
             (None, false) => {
-                return Err(BatchError::Input(
-                    "--vary needs a design to place its points: add --design lhs:N, sobol:N or morris:N (for example --design sobol:512); for a grid, use --sweep PATH=LO:HI:STEP".into(),
-                ));
+                return Err(PlanError::VaryWithoutDesign.into());
             }
             (Some(d), true) => {
-                return Err(BatchError::Input(format!(
-                    "--design {d}: give the parameters it varies, each as --vary PATH=LO:HI (for example --vary sharing.isac_membership=0.2:0.9)"
-                )));
+                return Err(PlanError::DesignWithoutVary { design: d.clone() }.into());
             }
             (Some(d), false) => {
                 if !sweeps.is_empty() {
-                    return Err(BatchError::Input(
-                        "--sweep and --design: a design places every point itself; give each parameter as --vary PATH=LO:HI, or run the grid as a batch of its own".into(),
-                    ));
+                    return Err(PlanError::SweepWithDesign.into());
                 }
                 let (design, lazy) = design_plan(d, &extras.vary, &tree, label, seed)?;
                 (Some(design), Some(lazy))
@@ -119,10 +113,7 @@ impl Plan {
                 let grid = sweep::check_grid(&sweeps)?;
                 let total = grid as u64 * u64::from(runs);
                 if total > MAX_RUNS {
-                    return Err(BatchError::Input(format!(
-                        "--runs {runs} at {grid} sweep point{} makes {total} runs; a batch has at most {MAX_RUNS}: give fewer runs or sweep values, or split the work over several batches (see docs/batch.md)",
-                        if grid == 1 { "" } else { "s" }
-                    )));
+                    return Err(PlanError::GridTooManyRuns { runs, points: grid, total }.into());
                 }
                 let points = sweep::points(scenario, label, &tree, &sweeps)?;
                 let n = points.len() as u32;
@@ -131,9 +122,7 @@ impl Plan {
         };
         let total = u64::from(n_points) * u64::from(runs);
         if design.is_some() && total > MAX_RUNS {
-            return Err(BatchError::Input(format!(
-                "--runs {runs} at {n_points} design points makes {total} runs; a batch has at most {MAX_RUNS}: give fewer runs per point or a smaller design"
-            )));
+            return Err(PlanError::DesignTooManyRuns { runs, points: n_points, total }.into());
         }
         let records: Vec<files::SweepRecord> = match &lazy {
             Some(l) => l
@@ -190,10 +179,10 @@ impl Plan {
     pub fn with_policy(mut self, file: &Path, base: &Scenario) -> Result<Plan, BatchError> {
         let mut policy = None;
         for p in &self.points {
-            policy = Some(crate::policy::Policy::load(file, &p.scenario).map_err(BatchError::input)?);
+            policy = Some(crate::policy::Policy::load(file, &p.scenario)?);
         }
         if self.points.is_empty() {
-            policy = Some(crate::policy::Policy::load(file, base).map_err(BatchError::input)?);
+            policy = Some(crate::policy::Policy::load(file, base)?);
         }
         let Some(policy) = policy else { return Ok(self) };
         self.manifest.arguments.push("--commands".into());
@@ -223,7 +212,7 @@ impl Plan {
                 let values = self.manifest.point_values(point);
                 sweep::scenario_at(&l.label, &l.root, &l.params, &values, "--vary")
                     .map(std::borrow::Cow::Owned)
-                    .map_err(|e| BatchError::Input(format!("design point {point}: {e}")))
+                    .map_err(|source| PlanError::DesignPoint { point, source: Box::new(source) }.into())
             }
         }
     }
@@ -358,19 +347,14 @@ fn design_plan(
         let (path, lo, hi) = design::parse_vary(arg)?;
         let p = sweep::resolve_range(tree, &path, &lo, &hi, &params)?;
         if !p.values.iter().all(serde_json::Value::is_number) {
-            return Err(BatchError::Input(format!(
-                "--vary {path}={lo}:{hi}: `{path}` is not a number; a design varies numbers between two ends; sweep true/false and text values with --sweep {path}=A,B in a batch of their own"
-            )));
+            return Err(PlanError::VaryNotNumber { path, lo, hi }.into());
         }
         ranges.push(design::Range { path: p.path.clone(), lo: p.values[0].clone(), hi: p.values[1].clone() });
         params.push(p);
     }
     if kind == design::Kind::Sobol && params.len() > design::MAX_SOBOL_PARAMS {
-        return Err(BatchError::Input(format!(
-            "--design {d}: a Sobol design varies at most {} parameters, and {} are given; screen them first with --design morris:20 and vary the ones that matter",
-            design::MAX_SOBOL_PARAMS,
-            params.len()
-        )));
+        let (most, given) = (design::MAX_SOBOL_PARAMS, params.len());
+        return Err(PlanError::SobolTooManyParameters { design: d.to_string(), most, given }.into());
     }
     let design = design::Design::new(kind, n, levels, seed, ranges);
     let points = design.points();
@@ -381,10 +365,14 @@ fn design_plan(
             design::Kind::Sobol => MAX_DESIGN_POINTS / (k + 2),
             design::Kind::Morris => MAX_DESIGN_POINTS / (k + 1),
         };
-        return Err(BatchError::Input(format!(
-            "--design {d}: {points} points with {k} parameters; a design has at most {MAX_DESIGN_POINTS}: write --design {}:{most} or less",
-            kind.name()
-        )));
+        return Err(PlanError::DesignTooLarge {
+            design: d.to_string(),
+            points,
+            parameters: k,
+            kind: kind.name(),
+            fits: most,
+        }
+        .into());
     }
     // Both ends of every range must make a valid scenario (the others are checked as they run).
     for end in [0usize, 1] {

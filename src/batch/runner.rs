@@ -12,7 +12,8 @@ use crate::numfmt::whole_or_sensible;
 
 use super::files::{self, Manifest, RunRow, Shard, Task, run_seed};
 use super::{
-    BatchError, Extras, Plan, ProgressMode, detail, effects, grow, plots, progress, shard_name, sweep,
+    BatchError, DirError, Extras, Plan, PlanError, ProgressMode, detail, effects, grow, plots, progress,
+    sweep,
 };
 
 /// Options of `ttx batch`.
@@ -93,14 +94,6 @@ fn check_kept(
     stop: &AtomicBool,
 ) -> Result<(), BatchError> {
     let m = &plan.manifest;
-    let refuse = |row: &RunRow, what: String| {
-        BatchError::Input(format!(
-            "--resume: {} was changed: the row of point {} run {} {what}. Its runs cannot be trusted; move the directory away and run the batch afresh.",
-            dir.join("runs.csv").display(),
-            row.point,
-            row.run
-        ))
-    };
     // read_runs has checked each row's point, run, seed and parameters against the manifest.
     let tasks: Vec<Task> = sample_kept(rows.len())
         .into_iter()
@@ -121,11 +114,16 @@ fn check_kept(
         let Some(kept) = rows.iter().find(|r| r.point == f.point && r.run == f.run) else { continue };
         for (j, (a, b)) in kept.values.iter().zip(&f.values).enumerate() {
             if !same(*a, *b) {
-                let name = plan.metrics.get(j).map_or("a metric", String::as_str);
-                return Err(refuse(
-                    kept,
-                    format!("says {name} is {}, but running it again gives {}", show(*a), show(*b)),
-                ));
+                let metric = plan.metrics.get(j).map_or("a metric", String::as_str).to_string();
+                return Err(DirError::KeptRowChanged {
+                    runs_csv: dir.join("runs.csv"),
+                    point: kept.point,
+                    run: kept.run,
+                    metric,
+                    kept: show(*a),
+                    rerun: show(*b),
+                }
+                .into());
             }
         }
     }
@@ -140,7 +138,7 @@ pub fn batch(
     out: &mut dyn Write,
 ) -> Result<(), BatchError> {
     let jobs = match opts.jobs {
-        Some(0) => return Err(BatchError::Input("--jobs 0: give at least one thread".into())),
+        Some(0) => return Err(PlanError::NoJobs.into()),
         Some(j) => j,
         None => default_jobs(),
     };
@@ -153,13 +151,11 @@ pub fn batch(
     let m = &plan.manifest;
     let dir = &opts.out;
     if dir.exists() && !dir.is_dir() {
-        return Err(BatchError::Input(format!("--out {}: this is a file, not a directory", dir.display())));
+        return Err(DirError::OutIsFile { dir: dir.clone() }.into());
     }
 
     let mut rows = kept_rows(opts, &plan, dir, jobs, stop)?;
-    std::fs::create_dir_all(dir).map_err(|e| {
-        BatchError::Input(format!("--out {}: cannot create the directory: {e}", dir.display()))
-    })?;
+    std::fs::create_dir_all(dir).map_err(|source| DirError::OutUncreatable { dir: dir.clone(), source })?;
     files::write_manifest(dir, m)?;
 
     let done: BTreeSet<(u32, u32)> = rows.iter().map(|r| (r.point, r.run)).collect();
@@ -208,13 +204,12 @@ pub fn batch(
     let seconds = progress.seconds();
     if stop.load(Ordering::Relaxed) && (rows.len() as u64) < total {
         progress.abandon();
-        return Err(BatchError::Interrupted(format!(
-            "stopped: {} of {} runs are kept in {}\nto complete the batch: {}",
-            rows.len(),
+        return Err(BatchError::Interrupted {
+            kept: rows.len(),
             total,
-            dir.join("runs.csv").display(),
-            m.resume_command(dir)
-        )));
+            runs_csv: dir.join("runs.csv"),
+            resume: m.resume_command(dir),
+        });
     }
     progress.finish();
     if let Some(sink) = details {
@@ -251,10 +246,7 @@ fn kept_rows(
     if opts.resume && !dir.join("manifest.json").exists() {
         // Nothing to complete: start afresh, so a cluster job can always pass --resume.
         if dir.join("runs.csv").exists() {
-            return Err(BatchError::Input(format!(
-                "--resume: {} has a runs.csv but no manifest.json, so what it holds is unknown; move it away",
-                dir.display()
-            )));
+            return Err(DirError::ResumeNoManifest { dir: dir.to_path_buf() }.into());
         }
         if opts.progress != ProgressMode::Quiet {
             eprintln!("ttx batch: {} holds no batch yet; starting it", dir.display());
@@ -262,20 +254,18 @@ fn kept_rows(
     } else if opts.resume {
         let old = files::read_manifest(dir)?;
         if old.shard != m.shard {
-            return Err(BatchError::Input(format!(
-                "--resume: {} holds {}, not {}",
-                dir.display(),
-                shard_name(old.shard),
-                shard_name(m.shard)
-            )));
+            return Err(DirError::ResumeOtherShard {
+                dir: dir.to_path_buf(),
+                there: old.shard,
+                asked: m.shard,
+            }
+            .into());
         }
         match grow::growth(&old, m) {
-            Err(what) => {
-                return Err(BatchError::Input(format!(
-                    "--resume: the batch in {} was started with different arguments: {what}\nto complete it: {}",
-                    dir.display(),
-                    old.resume_command(dir)
-                )));
+            Err(source) => {
+                let resume = old.resume_command(dir);
+                let source = Box::new(source);
+                return Err(DirError::ResumeOtherArguments { dir: dir.to_path_buf(), source, resume }.into());
             }
             Ok(None) => rows = files::read_runs(dir, m, &plan.metrics, true)?,
             Ok(Some(map)) => {
@@ -298,10 +288,7 @@ fn kept_rows(
         files::sort_rows(&mut rows);
         check_kept(plan, &rows, dir, jobs, stop)?;
     } else if holds_batch(dir) {
-        return Err(BatchError::Input(format!(
-            "--out {}: this directory already holds a batch; add --resume to complete it, or choose another --out",
-            dir.display()
-        )));
+        return Err(DirError::HoldsBatch { dir: dir.to_path_buf() }.into());
     }
     Ok(rows)
 }

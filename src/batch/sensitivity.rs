@@ -23,9 +23,9 @@ use serde::Serialize;
 use ttx_engine::metrics;
 use ttx_engine::rng::Streams;
 
-use super::BatchError;
 use super::design::{Design, Kind};
 use super::files::{self, Manifest};
+use super::{BatchError, DirError};
 
 /// An estimate with its bootstrap interval.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -302,29 +302,16 @@ pub struct Options {
 }
 
 /// The design of a batch directory, or what to do instead.
-fn design_of(dir: &Path, m: &Manifest) -> Result<Design, BatchError> {
-    if let Some(s) = m.shard {
-        return Err(BatchError::Input(format!(
-            "{} holds shard {}/{} of a batch; join the shards first with `ttx merge DIR... --out DIR` and analyse the merged directory",
-            dir.display(),
-            s.index,
-            s.count
-        )));
+fn design_of(dir: &Path, m: &Manifest) -> Result<Design, DirError> {
+    let dir = dir.to_path_buf();
+    if let Some(shard) = m.shard {
+        return Err(DirError::AnalyseShard { dir, shard });
     }
     let Some(d) = &m.design else {
-        return Err(BatchError::Input(format!(
-            "{} was not made with a design, so its runs do not pair up for sensitivity indices; make one with --vary and --design, for example `ttx batch {} --runs 1 --vary sharing.isac_membership=0.2:0.9 --vary sharing.tearline_h=1:96 --design sobol:512 --out DIR`",
-            dir.display(),
-            files::shell_word(&m.scenario)
-        )));
+        return Err(DirError::NoDesign { dir, scenario: m.scenario.clone() });
     };
     if d.kind == Kind::Lhs {
-        return Err(BatchError::Input(format!(
-            "{} holds a Latin hypercube (--design lhs:{}), which spreads points evenly but does not pair them for sensitivity indices; run the same --vary ranges with --design sobol:{} (Sobol indices) or --design morris:20 (Morris screening)",
-            dir.display(),
-            d.n,
-            d.n.next_power_of_two().max(512)
-        )));
+        return Err(DirError::Hypercube { dir, n: d.n });
     }
     Ok(d.clone())
 }
@@ -334,22 +321,17 @@ pub fn analyse(dir: &Path, opts: Options) -> Result<Analysis, BatchError> {
     let m = files::read_manifest(dir)?;
     let design = design_of(dir, &m)?;
     if opts.bootstrap < 10 {
-        return Err(BatchError::Input(format!(
-            "--bootstrap {}: give at least 10 resamples (1000 is usual)",
-            opts.bootstrap
-        )));
+        return Err(DirError::FewResamples(opts.bootstrap).into());
     }
     let metrics = super::metric_columns(dir, &m)?;
     let mut rows = files::read_runs(dir, &m, &metrics, false)?;
     files::sort_rows(&mut rows);
     let want = u64::from(m.points) * u64::from(m.runs);
     if rows.len() as u64 != want {
-        return Err(BatchError::Input(format!(
-            "{}: {} of the design's {want} runs are there; complete the batch first: {}",
-            dir.display(),
-            rows.len(),
-            m.resume_command(dir)
-        )));
+        let resume = m.resume_command(dir);
+        return Err(
+            DirError::DesignIncomplete { dir: dir.to_path_buf(), rows: rows.len(), want, resume }.into()
+        );
     }
     let params: Vec<String> = design.vary.iter().map(|r| r.path.clone()).collect();
     let unit = design.unit();

@@ -15,60 +15,9 @@ use serde_json::{Number, Value};
 use ttx_engine::Scenario;
 use ttx_engine::scenario::schema::ScenarioSpec;
 
-use super::BatchError;
+mod errors;
 
-/// Why a sweep, a `--set` or a design's range was refused.
-#[derive(Debug, thiserror::Error)]
-pub enum SweepError {
-    /// A `--sweep`, `--set` or `--vary` argument that cannot be used: the message names the
-    /// flag and the value, and says what to write instead.
-    #[error("{0}")]
-    Argument(String),
-    /// The scenario could not be turned into the tree sweeps edit (a bug in ttx, not the input).
-    #[error("cannot represent the scenario for a sweep: {0}")]
-    Represent(serde_json::Error),
-}
-
-impl From<String> for SweepError {
-    fn from(message: String) -> Self {
-        SweepError::Argument(message)
-    }
-}
-
-impl From<SweepError> for BatchError {
-    fn from(e: SweepError) -> Self {
-        match e {
-            SweepError::Argument(m) => BatchError::Input(m),
-            e @ SweepError::Represent(_) => BatchError::Runtime(e.to_string()),
-        }
-    }
-}
-
-/// Why a value does not fit the parameter it is given for.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ValueError {
-    /// Neither `true` nor `false`.
-    #[error("`{0}` is not true or false")]
-    NotBool(String),
-    /// Not a number.
-    #[error("`{0}` is not a number")]
-    NotNumber(String),
-    /// Has a fraction where a whole number is held.
-    #[error("`{0}` is not a whole number")]
-    NotWhole(String),
-    /// Negative where the value is 0 or more.
-    #[error("`{0}` is negative; this value is 0 or more")]
-    Negative(String),
-    /// Above the largest whole number held.
-    #[error("`{0}` is too large")]
-    TooLarge(String),
-    /// Not finite.
-    #[error("`{0}` is not a finite number")]
-    NotFinite(String),
-    /// The parameter holds no number, true/false or text.
-    #[error("not a number or true/false")]
-    NotScalar,
-}
+pub use errors::{RangeAt, SweepError, ValueError};
 
 /// One `--sweep PATH=V1,V2,...`, checked against the scenario.
 #[derive(Clone, Debug, PartialEq)]
@@ -122,37 +71,26 @@ pub fn split_arg(arg: &str) -> Result<(String, Vec<String>), SweepError> {
     split_flag(arg, "--sweep")
 }
 
-fn split_flag(arg: &str, flag: &str) -> Result<(String, Vec<String>), SweepError> {
-    let (form, example) = if flag == "--set" {
-        ("PATH=VALUE", "for example --set sharing.isac_membership=0.5")
-    } else {
-        ("PATH=V1,V2,... or PATH=LO:HI:STEP", "for example --sweep sharing.isac_membership=0.2,0.5,0.9")
-    };
+fn split_flag(arg: &str, flag: &'static str) -> Result<(String, Vec<String>), SweepError> {
+    let arg_of = || arg.to_string();
     let Some((path, values)) = arg.split_once('=') else {
-        return Err(format!("{flag} `{arg}`: write {form} ({example})").into());
+        return Err(SweepError::NotAssignment { flag, arg: arg_of() });
     };
     let path = path.trim();
     if path.is_empty() {
-        return Err(format!("{flag} `{arg}`: the path before `=` is empty ({example})").into());
+        return Err(SweepError::EmptyPath { flag, arg: arg_of() });
     }
     if path.contains(',') {
-        return Err(format!(
-            "{flag} `{arg}`: several paths vary together only in a sweep, written PATH1,PATH2=A1,A2|B1,B2 (for example --sweep sharing.tearline_h,doctrines.eiisac.relay_h=24,2|72,12)"
-        ).into());
+        return Err(SweepError::JointOutsideSweep { flag, arg: arg_of() });
     }
     let items: Vec<String> = values.split(',').map(|v| v.trim().to_string()).collect();
     if items.iter().any(String::is_empty) {
-        return Err(format!(
-            "{flag} `{arg}`: a value is empty; separate values with single commas ({example})"
-        )
-        .into());
+        return Err(SweepError::EmptyValue { flag, arg: arg_of() });
     }
     let mut values = Vec::new();
     for item in items {
         if item.contains(':') && flag == "--set" {
-            return Err(format!(
-                "{flag} {path}={item}: --set takes one value, not a range; to try a range of values, use `ttx batch --sweep {path}={item}`"
-            ).into());
+            return Err(SweepError::SetRange { flag, path: path.to_string(), item });
         } else if item.contains(':') {
             values.extend(range(flag, path, &item)?);
         } else {
@@ -231,49 +169,35 @@ fn write_decimal(units: i128, places: u32) -> String {
 /// Expands `lo:hi:step` into its values: lo, lo+step, ... up to hi (included when a step lands
 /// on it). The arithmetic is exact in decimal: whole numbers give whole numbers, and every
 /// value is written with as many decimals as the most precise of the three numbers.
-fn range(flag: &str, path: &str, item: &str) -> Result<Vec<String>, SweepError> {
-    let at = format!("{flag} {path}={item}");
+fn range(flag: &'static str, path: &str, item: &str) -> Result<Vec<String>, SweepError> {
+    let at = RangeAt { flag, path: path.to_string(), item: item.to_string() };
     let parts: Vec<&str> = item.split(':').map(str::trim).collect();
-    let example = "for example 0.1:0.9:0.2 gives 0.1, 0.3, 0.5, 0.7, 0.9";
     if parts.len() != 3 {
-        return Err(
-            format!("{at}: a range is LO:HI:STEP, three numbers separated by colons ({example})").into()
-        );
+        return Err(SweepError::RangeParts { at });
     }
     let mut nums = [Decimal { units: 0, places: 0 }; 3];
     for (n, p) in nums.iter_mut().zip(&parts) {
         *n = match Decimal::parse(p) {
             Some(d) => d,
             None if p.parse::<f64>().is_ok() && p.contains(|c: char| c.is_ascii_digit()) => {
-                return Err(format!(
-                    "{at}: `{p}` has too many digits for a range (at most {MAX_RANGE_PLACES} decimals, below 10^18); list such values one by one, separated by commas"
-                ).into());
+                return Err(SweepError::RangeDigits { at, number: p.to_string() });
             }
-            None => {
-                return Err(format!(
-                    "{at}: `{p}` is not a number; a range is LO:HI:STEP, three numbers ({example})"
-                )
-                .into());
-            }
+            None => return Err(SweepError::RangeNotNumber { at, number: p.to_string() }),
         };
     }
     let places = nums.iter().map(|d| d.places).max().unwrap_or(0);
     let [lo, hi, step] = nums.map(|d| d.units_at(places));
     let text = |units: i128| write_decimal(units, places);
+    let step_text = parts[2].to_string();
+    if step < 0 && lo > hi {
+        let upwards = format!("{}:{}:{}", parts[1], parts[0], text(-step));
+        return Err(SweepError::RangeDownwards { at, step: step_text, upwards });
+    }
     if step <= 0 {
-        let fix = if step < 0 && lo > hi {
-            format!("a range counts upwards: write {path}={}:{}:{}", parts[1], parts[0], text(-step))
-        } else {
-            format!("write LO:HI:STEP with a step above 0 and LO at most HI ({example})")
-        };
-        return Err(format!("{at}: the step {} is not above 0; {fix}", parts[2]).into());
+        return Err(SweepError::RangeStep { at, step: step_text });
     }
     if lo > hi {
-        return Err(format!(
-            "{at}: the range starts above its end; write the smaller number first: {path}={}:{}:{}",
-            parts[1], parts[0], parts[2]
-        )
-        .into());
+        return Err(SweepError::RangeBackwards { at });
     }
     // Exact: every number is at most 10^18 at most 18 decimals, so nothing here overflows an i128.
     let count = (hi - lo) / step + 1;
@@ -281,10 +205,7 @@ fn range(flag: &str, path: &str, item: &str) -> Result<Vec<String>, SweepError> 
         let span = hi - lo;
         let widest = MAX_POINTS as i128 - 1;
         let smallest = (span + widest - 1) / widest;
-        return Err(format!(
-            "{at}: the range makes {count} values, more than a batch may have sweep points ({MAX_POINTS}); use a step of at least {} (or a narrower range)",
-            text(smallest)
-        ).into());
+        return Err(SweepError::RangeTooMany { at, count, smallest: text(smallest) });
     }
     Ok((0..count).map(|i| text(lo + step * i)).collect())
 }
@@ -481,31 +402,25 @@ fn resolve_joint(
     tuples: &str,
     before: &[Sweep],
 ) -> Result<Vec<Sweep>, SweepError> {
-    let example = "for example --sweep sharing.tearline_h,doctrines.eiisac.relay_h=24,2|72,12";
     let names: Vec<&str> = paths.split(',').map(str::trim).collect();
     if names.iter().any(|n| n.is_empty()) {
-        return Err(format!(
-            "--sweep `{arg}`: a path is empty; separate the paths that vary together with single commas ({example})"
-        ).into());
+        return Err(SweepError::JointEmptyPath { arg: arg.to_string() });
     }
     let rows: Vec<Vec<&str>> = tuples.split('|').map(|t| t.split(',').map(str::trim).collect()).collect();
     for (i, r) in rows.iter().enumerate() {
         if r.len() != names.len() || r.iter().any(|v| v.is_empty()) {
-            return Err(format!(
-                "--sweep `{arg}`: value set {} is `{}`, but {} paths vary together: give {} values in each set, separated by commas, and separate the sets with | ({example})",
-                i + 1,
-                tuples.split('|').nth(i).unwrap_or("").trim(),
-                names.len(),
-                names.len()
-            ).into());
+            return Err(SweepError::JointSetSize {
+                arg: arg.to_string(),
+                set: i + 1,
+                given: tuples.split('|').nth(i).unwrap_or("").trim().to_string(),
+                paths: names.len(),
+            });
         }
         if r.iter().any(|v| v.contains(':')) {
-            return Err(format!(
-                "--sweep `{arg}`: ranges LO:HI:STEP are for one path; list the value sets of paths that vary together one by one ({example})"
-            ).into());
+            return Err(SweepError::JointRange { arg: arg.to_string() });
         }
         if rows[..i].contains(r) {
-            return Err(format!("--sweep `{arg}`: the value set {} is given twice", r.join(",")).into());
+            return Err(SweepError::JointTwice { arg: arg.to_string(), set: r.join(",") });
         }
     }
     let mut out: Vec<Sweep> = Vec::new();
@@ -524,10 +439,7 @@ fn resolve_joint(
 pub fn resolve_sets(root: &Value, args: &[String]) -> Result<Vec<Sweep>, SweepError> {
     let sets = resolve_flag(root, args, "--set", &[])?;
     if let Some(s) = sets.iter().find(|s| s.values.len() != 1) {
-        return Err(format!(
-            "--set {}: give one value per --set (PATH=VALUE); to try several values, use `ttx batch --sweep {}=...`",
-            s.path, s.path
-        ).into());
+        return Err(SweepError::SetSeveral { path: s.path.clone() });
     }
     Ok(sets)
 }
@@ -569,7 +481,7 @@ fn locate<'a>(root: &'a Value, path: &str) -> Result<(Vec<Step>, &'a Value, bool
 fn resolve_flag(
     root: &Value,
     args: &[String],
-    flag: &str,
+    flag: &'static str,
     before: &[Sweep],
 ) -> Result<Vec<Sweep>, SweepError> {
     let mut sweeps: Vec<Sweep> = Vec::new();
@@ -588,7 +500,7 @@ fn resolve_one(
     root: &Value,
     path: &str,
     texts: &[&str],
-    flag: &str,
+    flag: &'static str,
     before: &[Sweep],
     distinct: bool,
 ) -> Result<Sweep, SweepError> {
@@ -597,63 +509,39 @@ fn resolve_one(
     let path = path.to_string();
     let (steps, leaf, scale) = match locate(root, &path) {
         Ok((steps, leaf, scale)) => (steps, if scale { &factor } else { leaf }, scale),
-        Err(NoSuchPath { existing: prefix }) => {
-            let near = nearest(root, &path, 8);
-            let found = if prefix.is_empty() {
-                String::new()
-            } else {
-                format!(" (`{prefix}` exists, the rest does not)")
-            };
-            return Err(format!(
-                "{flag} {path}: the scenario has no parameter `{path}`{found}\nnearest valid paths:\n  {}",
-                near.join("\n  ")
-            )
-            .into());
+        Err(NoSuchPath { existing }) => {
+            let nearest = nearest(root, &path, 8);
+            return Err(SweepError::NoParameter { flag, path, existing, nearest });
         }
     };
     if !matches!(leaf, Value::Bool(_) | Value::Number(_) | Value::Null | Value::String(_)) {
-        let near = nearest(root, &path, 8);
-        let what = if flag == "--set" { "--set sets" } else { "a sweep sets" };
-        return Err(format!(
-            "{flag} {path}: `{path}` is {}, not a number, true/false or text; {what} one value\nnearest valid paths:\n  {}",
-            describe(leaf),
-            near.join("\n  ")
-        ).into());
+        let nearest = nearest(root, &path, 8);
+        return Err(SweepError::NotScalar { flag, path, kind: describe(leaf), nearest });
     }
     let whole = matches!(leaf, Value::Number(n) if !n.is_f64());
     let candidate = Sweep { path: path.clone(), values: Vec::new(), steps, scale, joint: false, whole };
     if let Some(other) = before.iter().find(|s| overlaps(s, &candidate)) {
-        let verb = if flag == "--set" { "set" } else { "swept" };
-        let also = if candidate.scale || other.scale {
-            "; a channel's scale multiplies its four latency quantiles, so give either the scale or the quantiles"
-        } else if flag == "--set" {
-            ""
-        } else {
-            "; give all its values in one --sweep"
-        };
-        return Err(format!(
-            "{flag} {path}: the same parameter is {verb} twice (also as `{}`){also}",
-            other.path
-        )
-        .into());
+        let scale = candidate.scale || other.scale;
+        return Err(SweepError::Twice { flag, path, other: other.path.clone(), scale });
     }
     if texts.len() > MAX_POINTS {
-        return Err(format!(
-            "{flag} {path}: {} values, more than a batch may have sweep points ({MAX_POINTS}); sweep fewer values (see docs/batch.md)",
-            texts.len()
-        ).into());
+        return Err(SweepError::TooManyValues { flag, path, count: texts.len() });
     }
     let mut values = Vec::new();
     for t in texts {
-        let v =
-            typed(leaf, t).map_err(|e| format!("{flag} {path}={t}: {e}; `{path}` is {}", describe(leaf)))?;
+        let text = t.to_string();
+        let v = typed(leaf, t).map_err(|source| SweepError::Value {
+            flag,
+            path: path.clone(),
+            text: text.clone(),
+            source,
+            kind: describe(leaf),
+        })?;
         if scale && v.as_f64().is_none_or(|x| x <= 0.0) {
-            return Err(format!(
-                "{flag} {path}={t}: a scale multiplies the channel's latencies, so it is above 0 (for example 0.5 to halve them, 2 to double them)"
-            ).into());
+            return Err(SweepError::ScaleNotPositive { flag, path, text });
         }
         if distinct && values.contains(&v) {
-            return Err(format!("{flag} {path}: the value {t} is given twice").into());
+            return Err(SweepError::ValueTwice { flag, path, text });
         }
         values.push(v);
     }
@@ -688,17 +576,6 @@ pub fn dim_of(joint: impl IntoIterator<Item = bool>) -> Vec<usize> {
         out.push(d);
     }
     out
-}
-
-/// The scenario at one set of values, one per sweep (for a design's points, built as they run).
-pub fn scenario_at(
-    label: &str,
-    root: &Value,
-    sweeps: &[Sweep],
-    values: &[Value],
-    flag: &str,
-) -> Result<Scenario, SweepError> {
-    build_point(label, root, sweeps, values, flag)
 }
 
 fn set(root: &mut Value, sweep: &Sweep, v: Value) {
@@ -744,11 +621,7 @@ pub fn check_grid(sweeps: &[Sweep]) -> Result<usize, SweepError> {
     let lengths = dims(sweeps);
     let n = grid_size(&lengths);
     if n > MAX_POINTS {
-        let shown = if n == usize::MAX { "more than 2^64".to_string() } else { n.to_string() };
-        let factors = lengths.iter().map(usize::to_string).collect::<Vec<_>>().join(" × ");
-        return Err(format!(
-            "the sweeps make a grid of {shown} points ({factors} values); a batch has at most {MAX_POINTS} sweep points: sweep fewer values, or split the grid over several batches (see docs/batch.md)"
-        ).into());
+        return Err(SweepError::GridTooLarge { size: n, lengths });
     }
     Ok(n)
 }
@@ -791,7 +664,7 @@ fn points_flag(
     label: &str,
     root: &Value,
     sweeps: &[Sweep],
-    flag: &str,
+    flag: &'static str,
 ) -> Result<Vec<Point>, SweepError> {
     if sweeps.is_empty() {
         return Ok(vec![Point { index: 0, values: vec![], scenario: base.clone() }]);
@@ -803,19 +676,20 @@ fn points_flag(
     for p in 0..n {
         let pos = grid_position(&lengths, p);
         let values: Vec<Value> = sweeps.iter().zip(&dim).map(|(s, &d)| s.values[pos[d]].clone()).collect();
-        let scenario = build_point(label, root, sweeps, &values, flag)?;
+        let scenario = scenario_at(label, root, sweeps, &values, flag)?;
         out.push(Point { index: p as u32, values, scenario });
     }
     Ok(out)
 }
 
-/// The checked scenario with one value set per sweep.
-fn build_point(
+/// The checked scenario with one value set per sweep (a grid's points, and a design's, built
+/// as they run).
+pub fn scenario_at(
     label: &str,
     root: &Value,
     sweeps: &[Sweep],
     values: &[Value],
-    flag: &str,
+    flag: &'static str,
 ) -> Result<Scenario, SweepError> {
     let mut tree = root.clone();
     for (s, v) in sweeps.iter().zip(values) {
@@ -827,43 +701,21 @@ fn build_point(
         .map(|(s, v)| format!("{}={}", s.path, show(v)))
         .collect::<Vec<_>>()
         .join(" ");
-    let spec: ScenarioSpec = serde_json::from_value(tree)
-        .map_err(|e| format!("{flag} {at}: the scenario cannot hold this value: {e}"))?;
-    let scenario = Scenario::from_spec(label, &spec).map_err(|problems| {
-        let list: Vec<String> = problems
-            .iter()
-            .map(|p| {
-                let help = p.help.as_ref().map(|h| format!(" ({h})")).unwrap_or_default();
-                format!("  {}: {}{help}", p.path, p.message)
-            })
-            .collect();
-        let mut message =
-            format!("{flag} {at}: the scenario is not valid with this value:\n{}", list.join("\n"));
-        // A single latency quantile cannot pass its neighbours; the channel's scale moves all four.
-        for s in sweeps.iter().filter(|s| !s.scale) {
-            if let Some((channel, last)) = s.path.rsplit_once('.')
-                && LATENCY_QUANTILES.contains(&last)
-                && problems.iter().any(|p| p.path.starts_with(channel))
-            {
-                message.push_str(&format!(
-                    "\nto make the whole channel faster or slower, {} its scale instead, which multiplies its four latency quantiles: {flag} {channel}.scale={}",
-                    match flag {
-                        "--set" => "set",
-                        "--vary" => "vary",
-                        _ => "sweep",
-                    },
-                    match flag {
-                        "--set" => "2",
-                        "--vary" => "0.5:2",
-                        _ => "0.5,2",
-                    }
-                ));
-                break;
-            }
-        }
-        message
+    let spec: ScenarioSpec = serde_json::from_value(tree).map_err(|source| SweepError::Unholdable {
+        flag,
+        at: at.clone(),
+        source,
     })?;
-    Ok(scenario)
+    Scenario::from_spec(label, &spec).map_err(|problems| {
+        // A single latency quantile cannot pass its neighbours; the channel's scale moves all four.
+        let channel = sweeps.iter().filter(|s| !s.scale).find_map(|s| {
+            let (channel, last) = s.path.rsplit_once('.')?;
+            let quantile =
+                LATENCY_QUANTILES.contains(&last) && problems.iter().any(|p| p.path.starts_with(channel));
+            quantile.then(|| channel.to_string())
+        });
+        SweepError::Invalid { flag, at, problems, channel }
+    })
 }
 
 #[cfg(test)]

@@ -1,3 +1,5 @@
+//! Tests of sweeps: paths, values, ranges, grids and the messages that refuse them.
+
 use super::*;
 use ttx_engine::builtin;
 
