@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use crate::harness::{bad, succeeds, ttx as run};
+use crate::harness::{bad, ok, succeeds, ttx as run};
 use std::time::{Duration, Instant};
 
 fn ttx() -> Command {
@@ -96,12 +96,8 @@ fn thread_count_does_not_change_a_byte() {
         assert!(body.contains("/BaseFont /Helvetica") && body.contains(") Tj ET"), "{stem}.pdf has no text");
     }
     // `ttx report` reads what `ttx batch` writes.
-    let o = succeeds(&["report", s(&one), "--out", s(&d.join("report.md"))]);
-    assert!(
-        String::from_utf8_lossy(&o.stdout).contains("2 sweep points"),
-        "{}",
-        String::from_utf8_lossy(&o.stdout)
-    );
+    let out = ok(&["report", s(&one), "--out", s(&d.join("report.md"))]);
+    assert!(out.contains("2 sweep points"), "{out}");
 }
 
 #[test]
@@ -238,26 +234,52 @@ fn bad_input_exits_2_with_a_clear_message() {
     let e = bad(&["merge", out, "--plots", "jpg", "--out", out]);
     assert!(e.contains("unknown chart format 'jpg'"), "{e}");
 
-    let e = b(&["--sweep", "sharing.isac_membrship=0.5"]);
-    assert!(
-        e.contains("no parameter `sharing.isac_membrship`") && e.contains("sharing.isac_membership"),
-        "{e}"
-    );
-    let e = b(&["--sweep", "sharing.chanels.isac_to_members.median_h=2,20"]);
-    assert!(
-        e.contains("nearest valid paths") && e.contains("sharing.channels.isac_to_members.median_h"),
-        "{e}"
-    );
-    let e = b(&["--sweep", "sharing.isac_membership=lots"]);
-    assert!(e.contains("`lots` is not a number"), "{e}");
-    let e = b(&["--sweep", "sharing.channels.isac_to_members.enabled=0"]);
-    assert!(e.contains("not true or false"), "{e}");
-    let e = b(&["--sweep", "sharing.isac_membership=0.5,1.5"]);
-    assert!(e.contains("sharing.isac_membership=1.5") && e.contains("not a probability"), "{e}");
-    let e = b(&["--sweep", "sharing.channels.isac_to_members.median_h=100"]);
-    assert!(e.contains("min_h <= median_h <= p90_h <= max_h"), "{e}");
-    let e = b(&["--sweep", "sharing"]);
-    assert!(e.contains("PATH=V1,V2"), "{e}");
+    // A sweep that cannot be used, and what its message says.
+    let sweeps: &[(&str, &[&str])] = &[
+        ("sharing.isac_membrship=0.5", &["no parameter `sharing.isac_membrship`", "sharing.isac_membership"]),
+        (
+            "sharing.chanels.isac_to_members.median_h=2,20",
+            &["nearest valid paths", "sharing.channels.isac_to_members.median_h"],
+        ),
+        ("sharing.isac_membership=lots", &["`lots` is not a number"]),
+        ("sharing.channels.isac_to_members.enabled=0", &["not true or false"]),
+        ("sharing.isac_membership=0.5,1.5", &["sharing.isac_membership=1.5", "not a probability"]),
+        ("sharing.channels.isac_to_members.median_h=100", &["min_h <= median_h <= p90_h <= max_h"]),
+        ("sharing", &["PATH=V1,V2"]),
+        ("sharing.tearline_h=1:10:0", &["not above 0", "LO:HI:STEP"]),
+        ("sharing.tearline_h=10:1:1", &["write the smaller number first: sharing.tearline_h=1:10:1"]),
+        ("sharing.tearline_h=0:50000:1", &["50001 values", "use a step of at least 6 "]),
+        ("sharing.isac_membership=0:1:0.00001", &["100001 values", "use a step of at least 0.00011 "]),
+        (
+            "sharing.tearline_h=10:1:-1",
+            &["the step -1 is not above 0; a range counts upwards: write sharing.tearline_h=1:10:1"],
+        ),
+        ("sharing.tearline_h=1:10:-1", &["the step -1 is not above 0", "LO:HI:STEP"]),
+        ("sharing.tearline_h=1:ten:1", &["`ten` is not a number", "LO:HI:STEP"]),
+        ("sharing.tearline_h=1:10", &["a range is LO:HI:STEP, three numbers"]),
+        ("sharing.tearline_h=1:10:1:2", &["a range is LO:HI:STEP, three numbers"]),
+        ("sharing.isac_membership=0:1:1e-30", &["too many digits"]),
+        ("sharing.isac_membership=0.2:1.4:0.4", &["sharing.isac_membership=1.4", "not a probability"]),
+        ("sharing.tearline_h=1:5:1,3", &["the value 3 is given twice"]),
+        ("sharing.channels.isac_to_members.scale=0,2", &["above 0"]),
+        ("sharing.channels.isac_to_members.scale=-1:2:1", &["scale=-1", "above 0"]),
+        ("sharing.channels.isac_to_members.scale=fast", &["`fast` is not a number"]),
+        (
+            "sharing.channels.isac_to_members.scal=2",
+            &["nearest valid paths", "sharing.channels.isac_to_members.scale"],
+        ),
+        // The median alone cannot pass the 90th percentile: the message points to the scale.
+        (
+            "sharing.channels.isac_to_members.median_h=2,20",
+            &["min_h <= median_h <= p90_h <= max_h", "--sweep sharing.channels.isac_to_members.scale=0.5,2"],
+        ),
+    ];
+    for (sweep, wants) in sweeps {
+        let e = b(&["--sweep", sweep]);
+        for want in *wants {
+            assert!(e.contains(want), "--sweep {sweep}: {e}");
+        }
+    }
     for spec in ["4/4", "a/4", "1", "1/0", "-1/4"] {
         let e = b(&["--shard", spec]);
         assert!(e.contains("--shard"), "{spec}: {e}");
@@ -268,39 +290,6 @@ fn bad_input_exits_2_with_a_clear_message() {
     assert!(e.contains("--jobs 0"), "{e}");
     let e = bad(&["batch", "no/such/scenario.ron", "--runs", "2", "--out", out]);
     assert!(e.contains("cannot read scenario"), "{e}");
-    let e = b(&["--sweep", "sharing.tearline_h=1:10:0"]);
-    assert!(e.contains("not above 0") && e.contains("LO:HI:STEP"), "{e}");
-    let e = b(&["--sweep", "sharing.tearline_h=10:1:1"]);
-    assert!(e.contains("write the smaller number first: sharing.tearline_h=1:10:1"), "{e}");
-    let e = b(&["--sweep", "sharing.tearline_h=0:50000:1"]);
-    assert!(e.contains("50001 values") && e.contains("use a step of at least 6 "), "{e}");
-    let e = b(&["--sweep", "sharing.isac_membership=0:1:0.00001"]);
-    assert!(e.contains("100001 values") && e.contains("use a step of at least 0.00011 "), "{e}");
-    let e = b(&["--sweep", "sharing.tearline_h=10:1:-1"]);
-    assert!(
-        e.contains("the step -1 is not above 0; a range counts upwards: write sharing.tearline_h=1:10:1"),
-        "{e}"
-    );
-    let e = b(&["--sweep", "sharing.tearline_h=1:10:-1"]);
-    assert!(e.contains("the step -1 is not above 0") && e.contains("LO:HI:STEP"), "{e}");
-    let e = b(&["--sweep", "sharing.tearline_h=1:ten:1"]);
-    assert!(e.contains("`ten` is not a number") && e.contains("LO:HI:STEP"), "{e}");
-    let e = b(&["--sweep", "sharing.tearline_h=1:10"]);
-    assert!(e.contains("a range is LO:HI:STEP, three numbers"), "{e}");
-    let e = b(&["--sweep", "sharing.tearline_h=1:10:1:2"]);
-    assert!(e.contains("a range is LO:HI:STEP, three numbers"), "{e}");
-    let e = b(&["--sweep", "sharing.isac_membership=0:1:1e-30"]);
-    assert!(e.contains("too many digits"), "{e}");
-    let e = b(&["--sweep", "sharing.isac_membership=0.2:1.4:0.4"]);
-    assert!(e.contains("sharing.isac_membership=1.4") && e.contains("not a probability"), "{e}");
-    let e = b(&["--sweep", "sharing.tearline_h=1:5:1,3"]);
-    assert!(e.contains("the value 3 is given twice"), "{e}");
-    let e = b(&["--sweep", "sharing.channels.isac_to_members.scale=0,2"]);
-    assert!(e.contains("above 0"), "{e}");
-    let e = b(&["--sweep", "sharing.channels.isac_to_members.scale=-1:2:1"]);
-    assert!(e.contains("scale=-1") && e.contains("above 0"), "{e}");
-    let e = b(&["--sweep", "sharing.channels.isac_to_members.scale=fast"]);
-    assert!(e.contains("`fast` is not a number"), "{e}");
     let e = b(&[
         "--sweep",
         "sharing.channels.isac_to_members.scale=2",
@@ -308,15 +297,6 @@ fn bad_input_exits_2_with_a_clear_message() {
         "sharing.channels.isac_to_members.p90_h=9",
     ]);
     assert!(e.contains("either the scale or the quantiles"), "{e}");
-    let e = b(&["--sweep", "sharing.channels.isac_to_members.scal=2"]);
-    assert!(e.contains("nearest valid paths") && e.contains("sharing.channels.isac_to_members.scale"), "{e}");
-    // The median alone cannot pass the 90th percentile: the message points to the scale.
-    let e = b(&["--sweep", "sharing.channels.isac_to_members.median_h=2,20"]);
-    assert!(
-        e.contains("min_h <= median_h <= p90_h <= max_h")
-            && e.contains("--sweep sharing.channels.isac_to_members.scale=0.5,2"),
-        "{e}"
-    );
     let e = bad(&["batch", "--runs", "2", "--out", out]);
     assert!(e.contains("give the scenario and the runs per point"), "{e}");
     // --row: out of range, half the batch's arguments, or with options that run a batch.
@@ -930,12 +910,8 @@ fn swept_values_read_back_from_the_manifest_exactly() {
     succeeds(&args);
     let command = String::from_utf8(succeeds(&["batch", "--out", s(&d), "--row", "0"]).stdout).unwrap();
     assert!(command.trim_end().ends_with(&format!("--set sharing.isac_membership={value}")), "{command}");
-    let o = succeeds(&[&args[..], &["--resume"]].concat());
-    assert!(
-        String::from_utf8_lossy(&o.stdout).contains("0 runs in"),
-        "{}",
-        String::from_utf8_lossy(&o.stdout)
-    );
+    let out = ok(&[&args[..], &["--resume"]].concat());
+    assert!(out.contains("0 runs in"), "{out}");
 }
 
 #[test]

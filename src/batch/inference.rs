@@ -114,9 +114,11 @@ fn incomplete_beta(x: f64, a: f64, b: f64) -> f64 {
     }
 }
 
+/// The smallest magnitude the modified Lentz method lets a term reach (instead of 0).
+const TINY: f64 = 1e-300;
+
 /// The continued fraction of the incomplete beta function (modified Lentz).
 fn beta_fraction(x: f64, a: f64, b: f64) -> f64 {
-    const TINY: f64 = 1e-300;
     const EPS: f64 = 1e-16;
     let (qab, qap, qam) = (a + b, a + 1.0, a - 1.0);
     let mut c = 1.0;
@@ -129,34 +131,29 @@ fn beta_fraction(x: f64, a: f64, b: f64) -> f64 {
     for m in 1..=10_000 {
         let m = f64::from(m);
         let m2 = 2.0 * m;
-        let aa = m * (b - m) * x / ((qam + m2) * (a + m2));
-        d = 1.0 + aa * d;
-        if d.abs() < TINY {
-            d = TINY;
-        }
-        c = 1.0 + aa / c;
-        if c.abs() < TINY {
-            c = TINY;
-        }
-        d = 1.0 / d;
-        h *= d * c;
-        let aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
-        d = 1.0 + aa * d;
-        if d.abs() < TINY {
-            d = TINY;
-        }
-        c = 1.0 + aa / c;
-        if c.abs() < TINY {
-            c = TINY;
-        }
-        d = 1.0 / d;
-        let del = d * c;
+        h *= lentz_step(&mut c, &mut d, m * (b - m) * x / ((qam + m2) * (a + m2)), 1.0);
+        let del = lentz_step(&mut c, &mut d, -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2)), 1.0);
         h *= del;
         if (del - 1.0).abs() < EPS {
             break;
         }
     }
     h
+}
+
+/// One step of the modified Lentz method over the term `a / (b + ...)`: moves `c` and `d` on
+/// and returns the factor `d·c` the fraction is multiplied by.
+fn lentz_step(c: &mut f64, d: &mut f64, a: f64, b: f64) -> f64 {
+    *d = a * *d + b;
+    if d.abs() < TINY {
+        *d = TINY;
+    }
+    *c = b + a / *c;
+    if c.abs() < TINY {
+        *c = TINY;
+    }
+    *d = 1.0 / *d;
+    *d * *c
 }
 
 /// Q(1/2, x): the regularised upper incomplete gamma function at a = 1/2 (erfc(√x)).
@@ -182,7 +179,6 @@ fn upper_gamma_half(x: f64) -> f64 {
         1.0 - sum * (-x + a * x.ln() - gln).exp()
     } else {
         // Continued fraction for Q (modified Lentz).
-        const TINY: f64 = 1e-300;
         let mut b = x + 1.0 - a;
         let mut c = 1.0 / TINY;
         let mut d = 1.0 / b;
@@ -191,16 +187,7 @@ fn upper_gamma_half(x: f64) -> f64 {
             let i = f64::from(i);
             let an = -i * (i - a);
             b += 2.0;
-            d = an * d + b;
-            if d.abs() < TINY {
-                d = TINY;
-            }
-            c = b + an / c;
-            if c.abs() < TINY {
-                c = TINY;
-            }
-            d = 1.0 / d;
-            let del = d * c;
+            let del = lentz_step(&mut c, &mut d, an, b);
             h *= del;
             if (del - 1.0).abs() < 1e-16 {
                 break;

@@ -101,10 +101,7 @@ fn a_team_takes_back_its_own_queued_command_and_no_other() {
     let bind = server.addr.clone();
     let mut fac = server.facilitator();
     let (mut pa, view) = server.team("pa");
-    let office = actor_of_kind(&view, "StateOffice");
-    let asset = first_asset(&view, &office);
-    let a = pa.ask(json!({"type": "patch", "actor": office, "asset": asset}));
-    assert_eq!(a["type"], "ack", "{a}");
+    let a = queue_office_patch(&mut pa, &view);
     let seq = a["seq"].as_u64().unwrap();
     let (mut ga, _) = server.team("ga");
     refused(&ga.ask(json!({"type": "cancel", "seq": seq})), "not one of team `ga`'s");

@@ -401,6 +401,16 @@ pub fn first_asset(view: &Value, actor: &str) -> Value {
         .clone()
 }
 
+/// Has a team patch its state office's first asset; returns the server's `ack` (with the
+/// clock paused the command waits in the queue).
+pub fn queue_office_patch(team: &mut Console, view: &Value) -> Value {
+    let office = actor_of_kind(view, "StateOffice");
+    let asset = first_asset(view, &office);
+    let a = team.ask(json!({"type": "patch", "actor": office, "asset": asset}));
+    assert_eq!(a["type"], "ack", "{a}");
+    a
+}
+
 /// The id of a team's actor of a kind (e.g. "StateOffice").
 pub fn actor_of_kind(view: &Value, kind: &str) -> String {
     view["actors"]

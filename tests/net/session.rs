@@ -249,10 +249,7 @@ fn a_console_that_joins_again_gets_its_teams_commands_and_confidence_low() {
     let mut server = Server::start(tmp.path(), &bind, &["--paused", "--approve-injects"]);
     let mut fac = server.facilitator();
     let (mut pa, view) = server.team("pa");
-    let office = actor_of_kind(&view, "StateOffice");
-    let asset = first_asset(&view, &office);
-    let a = pa.ask(json!({"type": "patch", "actor": office, "asset": asset}));
-    assert_eq!(a["type"], "ack", "{a}");
+    let a = queue_office_patch(&mut pa, &view);
     let seq = a["seq"].as_u64().unwrap();
     let (mut red, _) = server.team("red");
     assert_eq!(fac.ask(json!({"type": "step", "ticks": 200}))["type"], "done");

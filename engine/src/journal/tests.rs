@@ -1,3 +1,5 @@
+//! Tests of the journal: the header (staffed teams) and the writer.
+
 mod header_tests {
     use super::super::*;
 
