@@ -433,7 +433,24 @@ impl Command {
 
     /// A one-line description for logs and consoles (see [`CommandSpec::summary`]).
     pub fn summary(&self) -> String {
-        self.kind().spec().render(self)
+        match self {
+            // The same line as the spec's ("{actor}: public statement ({statement})"), put
+            // together directly: a national run's doctrines make over a thousand statements,
+            // and the spec's rendering goes through the command's JSON form.
+            Command::PublicStatement { actor, statement } => {
+                let what = match statement {
+                    Statement::Reassure => "reassure",
+                    Statement::Debunk => "debunk",
+                };
+                let mut out = String::with_capacity(actor.len() + 20 + what.len());
+                out.push_str(actor);
+                out.push_str(": public statement (");
+                out.push_str(what);
+                out.push(')');
+                out
+            }
+            _ => self.kind().spec().render(self),
+        }
     }
 }
 

@@ -667,4 +667,15 @@ mod tests {
             assert_eq!(c.summary(), line);
         }
     }
+
+    #[test]
+    fn a_statement_reads_as_its_spec_renders_it() {
+        use super::super::Statement;
+        for actor in ["dhs", "WI", "PA/harbor"] {
+            for statement in [Statement::Reassure, Statement::Debunk] {
+                let c = Command::PublicStatement { actor: actor.into(), statement };
+                assert_eq!(c.summary(), c.kind().spec().render(&c));
+            }
+        }
+    }
 }

@@ -741,49 +741,39 @@ fn apply_inject_control(
             cx.injects.state[i.ix()] = InjectState::Scheduled(now);
             cx.inject_cal.schedule(now, InjectEvent::Scripted(i));
         }
-        Command::HoldInject { inject } => {
+        Command::HoldInject { inject } | Command::SkipInject { inject } => {
             let i = inject_of(reg, inject)?;
+            let (to, already, code) = match command {
+                Command::HoldInject { .. } => (InjectState::Held, "the inject is already held", 0x58),
+                _ => (InjectState::Skipped, "the inject is already skipped", 0x5a),
+            };
             match cx.injects.state[i.ix()] {
                 InjectState::Fired(_) => {
                     return Err(Rejection::InjectDone { inject: inject.clone(), state: "fired".into() });
                 }
+                state if state == to => return done(already),
+                // Holding a skipped inject (skipping a held one replaces the hold).
                 InjectState::Skipped => {
                     return Err(Rejection::InjectDone {
                         inject: inject.clone(),
                         state: "been skipped".into(),
                     });
                 }
-                InjectState::Held => return done("the inject is already held"),
-                _ => cx.injects.state[i.ix()] = InjectState::Held,
+                _ => cx.injects.state[i.ix()] = to,
             }
-            core.record.digest.mix(&[0x58, u64::from(i.0)]);
+            core.record.digest.mix(&[code, u64::from(i.0)]);
         }
-        Command::ReleaseInject { inject } => {
+        Command::ReleaseInject { inject } | Command::UnskipInject { inject } => {
             let i = inject_of(reg, inject)?;
-            if cx.injects.state[i.ix()] != InjectState::Held {
-                return Err(Rejection::NotNow { why: "the inject is not held".into() });
+            let (from, not, code) = match command {
+                Command::ReleaseInject { .. } => (InjectState::Held, "the inject is not held", 0x59),
+                _ => (InjectState::Skipped, "the inject is not skipped", 0x5c),
+            };
+            if cx.injects.state[i.ix()] != from {
+                return Err(Rejection::NotNow { why: not.into() });
             }
             back_to_waiting(cx, reg, i, now);
-            core.record.digest.mix(&[0x59, u64::from(i.0)]);
-        }
-        Command::SkipInject { inject } => {
-            let i = inject_of(reg, inject)?;
-            match cx.injects.state[i.ix()] {
-                InjectState::Fired(_) => {
-                    return Err(Rejection::InjectDone { inject: inject.clone(), state: "fired".into() });
-                }
-                InjectState::Skipped => return done("the inject is already skipped"),
-                _ => cx.injects.state[i.ix()] = InjectState::Skipped,
-            }
-            core.record.digest.mix(&[0x5a, u64::from(i.0)]);
-        }
-        Command::UnskipInject { inject } => {
-            let i = inject_of(reg, inject)?;
-            if cx.injects.state[i.ix()] != InjectState::Skipped {
-                return Err(Rejection::NotNow { why: "the inject is not skipped".into() });
-            }
-            back_to_waiting(cx, reg, i, now);
-            core.record.digest.mix(&[0x5c, u64::from(i.0)]);
+            core.record.digest.mix(&[code, u64::from(i.0)]);
         }
         other => return Err(misrouted(other)),
     }
