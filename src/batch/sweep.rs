@@ -821,15 +821,19 @@ fn build_point(
     for (s, v) in sweeps.iter().zip(values) {
         set(&mut tree, s, v.clone());
     }
-    let at = sweeps
-        .iter()
-        .zip(values)
-        .map(|(s, v)| format!("{}={}", s.path, show(v)))
-        .collect::<Vec<_>>()
-        .join(" ");
+    // The point's values as the user would write them, for a message (written only for one).
+    let at = || {
+        sweeps
+            .iter()
+            .zip(values)
+            .map(|(s, v)| format!("{}={}", s.path, show(v)))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     let spec: ScenarioSpec = serde_json::from_value(tree)
-        .map_err(|e| format!("{flag} {at}: the scenario cannot hold this value: {e}"))?;
+        .map_err(|e| format!("{flag} {}: the scenario cannot hold this value: {e}", at()))?;
     let scenario = Scenario::from_spec(label, &spec).map_err(|problems| {
+        let at = at();
         let list: Vec<String> = problems
             .iter()
             .map(|p| {
