@@ -52,11 +52,8 @@ impl Builder<'_> {
         chosen.sort_by(|a, b| a.postal.cmp(&b.postal));
         self.in_scenario = chosen.iter().map(|s| s.postal.as_str()).collect();
         for rec in &chosen {
-            let office = self.push_actor(
-                &rec.postal,
-                &format!("{} election office", rec.name),
-                ActorKind::StateOffice,
-            );
+            let office =
+                self.push_actor(&rec.postal, format!("{} election office", rec.name), ActorKind::StateOffice);
             let state = StateIx(self.reg.states.len() as u32);
             let actor = &mut self.reg.actors[office.ix()];
             actor.state = Some(state);
