@@ -695,15 +695,18 @@ pub fn scenario_at(
     for (s, v) in sweeps.iter().zip(values) {
         set(&mut tree, s, v.clone());
     }
-    let at = sweeps
-        .iter()
-        .zip(values)
-        .map(|(s, v)| format!("{}={}", s.path, show(v)))
-        .collect::<Vec<_>>()
-        .join(" ");
+    // The point's values as the user would write them, for a message (written only for one).
+    let at = || {
+        sweeps
+            .iter()
+            .zip(values)
+            .map(|(s, v)| format!("{}={}", s.path, show(v)))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     let spec: ScenarioSpec = serde_json::from_value(tree).map_err(|source| SweepError::Unholdable {
         flag,
-        at: at.clone(),
+        at: at(),
         source,
     })?;
     Scenario::from_spec(label, &spec).map_err(|problems| {
@@ -714,7 +717,7 @@ pub fn scenario_at(
                 LATENCY_QUANTILES.contains(&last) && problems.iter().any(|p| p.path.starts_with(channel));
             quantile.then(|| channel.to_string())
         });
-        SweepError::Invalid { flag, at, problems, channel }
+        SweepError::Invalid { flag, at: at(), problems, channel }
     })
 }
 

@@ -2,7 +2,7 @@
 //! supplies each asset (a draw fixed by the scenario), and every asset's
 //! security posture (defaults, per kind, overrides).
 
-use super::Builder;
+use super::{Builder, unique_index};
 use crate::model::registry::*;
 use crate::scenario::schema::*;
 
@@ -24,15 +24,27 @@ fn owned_kinds(kind: ActorKind) -> &'static [AssetKind] {
     }
 }
 
+/// An asset's id: its owner's id and its kind's slug, `{owner}/{slug}`.
+fn asset_id(owner: &str, kind: AssetKind) -> String {
+    let slug = kind.slug();
+    let mut id = String::with_capacity(owner.len() + 1 + slug.len());
+    id.push_str(owner);
+    id.push('/');
+    id.push_str(slug);
+    id
+}
+
 impl Builder<'_> {
     /// Every actor's assets, with the default posture.
     pub(super) fn assets(&mut self) {
         let reg = &mut self.reg;
+        reg.assets.reserve(reg.actors.iter().map(|a| owned_kinds(a.kind).len()).sum());
         for (ai, actor) in reg.actors.iter_mut().enumerate() {
+            actor.assets.reserve_exact(owned_kinds(actor.kind).len());
             for &kind in owned_kinds(actor.kind) {
                 let ix = AssetIx(reg.assets.len() as u32);
                 reg.assets.push(AssetInfo {
-                    id: format!("{}/{}", actor.id, kind.slug()),
+                    id: asset_id(&actor.id, kind),
                     kind,
                     owner: ActorIx(ai as u32),
                     state: actor.state,
@@ -68,8 +80,11 @@ impl Builder<'_> {
     /// The lookups of assets, states and adversaries by id.
     pub(super) fn index_assets(&mut self) {
         let reg = &mut self.reg;
-        reg.asset_by_id =
-            reg.assets.iter().enumerate().map(|(i, a)| (a.id.clone(), AssetIx(i as u32))).collect();
+        reg.asset_by_id = match unique_index(reg.assets.iter().map(|a| a.id.as_str())) {
+            Some(index) => index.into_iter().map(|(id, i)| (id.to_string(), AssetIx(i))).collect(),
+            // Two actors of one id (a problem reported already): the later asset of an id wins.
+            None => reg.assets.iter().enumerate().map(|(i, a)| (a.id.clone(), AssetIx(i as u32))).collect(),
+        };
         reg.state_by_postal =
             reg.states.iter().enumerate().map(|(i, s)| (s.postal.clone(), StateIx(i as u32))).collect();
         reg.adversary_by_id =

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Builder, apportion, suggest_help};
+use super::{Builder, apportion, suggest_help, unique_index};
 use crate::data;
 use crate::model::registry::*;
 use crate::scenario::schema::*;
@@ -52,11 +52,8 @@ impl Builder<'_> {
         chosen.sort_by(|a, b| a.postal.cmp(&b.postal));
         self.in_scenario = chosen.iter().map(|s| s.postal.as_str()).collect();
         for rec in &chosen {
-            let office = self.push_actor(
-                &rec.postal,
-                &format!("{} election office", rec.name),
-                ActorKind::StateOffice,
-            );
+            let office =
+                self.push_actor(&rec.postal, format!("{} election office", rec.name), ActorKind::StateOffice);
             let state = StateIx(self.reg.states.len() as u32);
             let actor = &mut self.reg.actors[office.ix()];
             actor.state = Some(state);
@@ -93,8 +90,9 @@ impl Builder<'_> {
         };
         locals.sort_by(|a, b| a.state.cmp(&b.state).then_with(|| a.id.cmp(&b.id)));
         self.split_voters(&mut locals);
+        self.reg.actors.reserve(locals.len());
         for l in locals {
-            let a = self.push_actor(&l.id, &l.name, ActorKind::Local);
+            let a = self.push_actor(l.id, l.name, ActorKind::Local);
             let actor = &mut self.reg.actors[a.ix()];
             actor.state = Some(l.state);
             actor.voters = l.voters.unwrap_or(0);
@@ -109,10 +107,11 @@ impl Builder<'_> {
         for (si, rec) in self.chosen.iter().enumerate() {
             let n = cap.map_or(rec.local_election_jurisdictions, |c| c.min(rec.local_election_jurisdictions));
             let width = if n >= 1000 { 4 } else { 3 };
+            locals.reserve(n as usize);
             for k in 1..=n {
                 locals.push(LocalDraft {
-                    id: format!("{}-{:0width$}", rec.postal, k, width = width),
-                    name: format!("{} jurisdiction {k}", rec.name),
+                    id: numbered(&rec.postal, "-", k, width),
+                    name: numbered(&rec.name, " jurisdiction ", k, 0),
                     state: StateIx(si as u32),
                     voters: None,
                     isac: None,
@@ -168,16 +167,16 @@ impl Builder<'_> {
     }
 
     /// Splits each state's registered voters: listed figures first, the rest
-    /// by a Zipf-like weight.
+    /// by a Zipf-like weight. `locals` are in state order.
     fn split_voters(&self, locals: &mut [LocalDraft]) {
-        for (si, st) in self.reg.states.iter().enumerate() {
-            let idx: Vec<usize> = (0..locals.len()).filter(|&i| locals[i].state.ix() == si).collect();
-            let listed: u64 = idx.iter().filter_map(|&i| locals[i].voters).sum();
-            let rest: Vec<usize> = idx.iter().copied().filter(|&i| locals[i].voters.is_none()).collect();
+        for group in locals.chunk_by_mut(|a, b| a.state == b.state) {
+            let st = &self.reg.states[group[0].state.ix()];
+            let listed: u64 = group.iter().filter_map(|l| l.voters).sum();
+            let rest: Vec<usize> = (0..group.len()).filter(|&i| group[i].voters.is_none()).collect();
             let remaining = st.voters.saturating_sub(listed);
             let weights: Vec<f64> = (0..rest.len()).map(|k| 1.0 / (k as f64 + 1.0)).collect();
             for (k, v) in apportion(remaining, &weights).into_iter().enumerate() {
-                locals[rest[k]].voters = Some(v);
+                group[rest[k]].voters = Some(v);
             }
         }
     }
@@ -262,6 +261,10 @@ impl Builder<'_> {
 
     /// Every actor's id is its own; builds the lookup by id.
     pub(super) fn unique_actor_ids(&mut self) {
+        if let Some(index) = unique_index(self.reg.actors.iter().map(|a| a.id.as_str())) {
+            self.reg.actor_by_id = index.into_iter().map(|(id, i)| (id.to_string(), ActorIx(i))).collect();
+            return;
+        }
         let mut actor_by_id = BTreeMap::new();
         for (i, a) in self.reg.actors.iter().enumerate() {
             if actor_by_id.insert(a.id.clone(), ActorIx(i as u32)).is_some() {
@@ -274,6 +277,33 @@ impl Builder<'_> {
         }
         self.reg.actor_by_id = actor_by_id;
     }
+}
+
+/// `{prefix}{sep}{k}` with `k` zero-padded to `width` digits, as `format!("{prefix}{sep}{k:0width$}")`
+/// writes it, without the formatting machinery (a national scenario names thousands this way).
+fn numbered(prefix: &str, sep: &str, k: u32, width: usize) -> String {
+    let mut digits = [0u8; 10];
+    let mut at = digits.len();
+    let mut rest = k;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    while digits.len() - at < width && at > 0 {
+        at -= 1;
+        digits[at] = b'0';
+    }
+    let mut s = String::with_capacity(prefix.len() + sep.len() + digits.len() - at);
+    s.push_str(prefix);
+    s.push_str(sep);
+    for &d in &digits[at..] {
+        s.push(char::from(d));
+    }
+    s
 }
 
 /// Where in the file an actor's id is written.
@@ -297,5 +327,20 @@ fn actor_path(spec: &ScenarioSpec, id: &str, kind: ActorKind) -> String {
             _ => "geography.jurisdictions".into(),
         },
         _ => "geography".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::numbered;
+
+    #[test]
+    fn numbered_ids_are_written_as_format_writes_them() {
+        for (k, width) in
+            [(1, 3), (7, 3), (42, 3), (999, 3), (1000, 3), (12, 4), (1234, 4), (5, 0), (4_000_000_000, 3)]
+        {
+            assert_eq!(numbered("PA", "-", k, width), format!("PA-{k:0width$}"));
+        }
+        assert_eq!(numbered("Maine", " jurisdiction ", 17, 0), "Maine jurisdiction 17");
     }
 }

@@ -217,7 +217,7 @@ impl<'s> Builder<'s> {
     }
 
     /// Adds an actor to the registry.
-    fn push_actor(&mut self, id: &str, name: &str, kind: ActorKind) -> ActorIx {
+    fn push_actor(&mut self, id: impl Into<String>, name: impl Into<String>, kind: ActorKind) -> ActorIx {
         push_actor(&mut self.reg.actors, id, name, kind)
     }
 
@@ -233,7 +233,12 @@ impl<'s> Builder<'s> {
 }
 
 /// Adds an actor with no state, team or assets yet, and the default doctrine.
-fn push_actor(actors: &mut Vec<ActorInfo>, id: &str, name: &str, kind: ActorKind) -> ActorIx {
+fn push_actor(
+    actors: &mut Vec<ActorInfo>,
+    id: impl Into<String>,
+    name: impl Into<String>,
+    kind: ActorKind,
+) -> ActorIx {
     actors.push(ActorInfo {
         id: id.into(),
         name: name.into(),
@@ -278,14 +283,14 @@ fn check_selector(
     for (k, s) in sel.states.iter().enumerate() {
         check_state_ref(cx, &format!("{path}.states[{k}]"), s, in_scenario, all);
     }
-    let ids: Vec<&str> = reg
-        .actors
-        .iter()
-        .filter(|a| matches!(a.kind, ActorKind::Local | ActorKind::StateOffice))
-        .map(|a| a.id.as_str())
-        .collect();
     for (k, j) in sel.jurisdictions.iter().enumerate() {
         if reg.jurisdiction(j).is_none() {
+            let ids: Vec<&str> = reg
+                .actors
+                .iter()
+                .filter(|a| matches!(a.kind, ActorKind::Local | ActorKind::StateOffice))
+                .map(|a| a.id.as_str())
+                .collect();
             cx.err(
                 format!("{path}.jurisdictions[{k}]"),
                 format!("unknown jurisdiction `{j}`"),
@@ -330,11 +335,23 @@ pub fn apportion(total: u64, weights: &[f64]) -> Vec<u64> {
     let mut parts: Vec<u64> = raw.iter().map(|r| r.floor() as u64).collect();
     let assigned: u64 = parts.iter().sum();
     let mut order: Vec<usize> = (0..weights.len()).collect();
-    order.sort_by(|&a, &b| (raw[b] - raw[b].floor()).total_cmp(&(raw[a] - raw[a].floor())).then(a.cmp(&b)));
+    // The index breaks every tie, so an unstable sort gives the one order a stable sort would.
+    order.sort_unstable_by(|&a, &b| {
+        (raw[b] - raw[b].floor()).total_cmp(&(raw[a] - raw[a].floor())).then(a.cmp(&b))
+    });
     for &i in order.iter().take(total.saturating_sub(assigned) as usize) {
         parts[i] += 1;
     }
     parts
+}
+
+/// Ids with their positions, in id order, or `None` when an id appears twice. Collected
+/// into a `BTreeMap` in this order, they need no sorting there (its `from_iter` sorts
+/// stably, which on ids in building order is most of the work of building the map).
+fn unique_index<'a>(ids: impl Iterator<Item = &'a str>) -> Option<Vec<(&'a str, u32)>> {
+    let mut index: Vec<(&str, u32)> = ids.enumerate().map(|(i, id)| (id, i as u32)).collect();
+    index.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    index.windows(2).all(|w| w[0].0 != w[1].0).then_some(index)
 }
 
 /// The tick at which something `hours` after `from` happens, if inside the clock.
