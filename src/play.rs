@@ -141,7 +141,7 @@ fn draw_and_read(
         match next {
             // Other events (a resize) need nothing: the next draw fits the new size.
             Ok(Event::Key(k)) if k.kind == KeyEventKind::Press => {
-                console.handle_key(&k);
+                console.update(k);
             }
             Ok(_) => {}
             Err(RecvTimeoutError::Timeout) => return Ok(()),

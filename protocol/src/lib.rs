@@ -505,20 +505,7 @@ pub enum ServerMsg {
     },
     /// Where the exercise stands, for team consoles: sent after every full view and whenever
     /// the clock is stopped or run, its speed changes, or a module break pauses it.
-    Clock {
-        /// The clock is stopped.
-        paused: bool,
-        /// Simulated hours per real second.
-        ticks_per_second: f64,
-        /// Stopped at a module break for its discussion.
-        discussion: bool,
-        /// The module being discussed (the one that just ended), during a discussion.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        module: Option<String>,
-        /// Its discussion questions.
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        questions: Vec<String>,
-    },
+    Clock(ExerciseClock),
     /// The session is over: the facilitator stopped it. Consoles stop reconnecting; the
     /// server closes the connection after this.
     Ended {
@@ -547,6 +534,24 @@ pub enum ServerMsg {
         /// For people.
         message: String,
     },
+}
+
+/// Where the exercise stands, as the server tells team consoles ([`ServerMsg::Clock`]; its
+/// fields stand beside the message's `type`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExerciseClock {
+    /// The clock is stopped.
+    pub paused: bool,
+    /// Simulated hours per real second.
+    pub ticks_per_second: f64,
+    /// Stopped at a module break for its discussion.
+    pub discussion: bool,
+    /// The module being discussed (the one that just ended), during a discussion.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub module: Option<String>,
+    /// Its discussion questions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub questions: Vec<String>,
 }
 
 /// Serializes a message as JSON.
@@ -643,6 +648,26 @@ mod tests {
             parse_client(b"{\"type\":\"command\",\"id\":\"x\"}").unwrap_err().code,
             ErrorCode::Malformed
         );
+    }
+
+    #[test]
+    fn the_clock_is_written_with_its_fields_beside_the_type() {
+        let m = ServerMsg::Clock(ExerciseClock {
+            paused: true,
+            ticks_per_second: 6.0,
+            discussion: true,
+            module: Some("Module 1".into()),
+            questions: vec!["Who calls whom?".into()],
+        });
+        let text = serde_json::to_string(&m).unwrap();
+        assert_eq!(
+            text,
+            r#"{"type":"clock","paused":true,"ticks_per_second":6.0,"discussion":true,"module":"Module 1","questions":["Who calls whom?"]}"#
+        );
+        assert_eq!(serde_json::from_str::<ServerMsg>(&text).unwrap(), m);
+        let running = r#"{"type":"clock","paused":false,"ticks_per_second":1.0,"discussion":false}"#;
+        let m: ServerMsg = serde_json::from_str(running).unwrap();
+        assert_eq!(serde_json::to_string(&m).unwrap(), running);
     }
 
     /// docs/protocol.md's table of message channels is the engine's list, in its order.

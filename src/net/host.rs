@@ -95,7 +95,7 @@ impl HostUi {
         if let Event::Key(k) = e
             && k.kind == KeyEventKind::Press
         {
-            self.console.handle_key(k);
+            self.console.update(*k);
         }
     }
 

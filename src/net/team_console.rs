@@ -17,8 +17,7 @@ use std::time::{Duration, Instant};
 use ratatui::crossterm::event::{Event, KeyCode, KeyEventKind, KeyModifiers};
 use tokio::sync::mpsc;
 use tokio::sync::mpsc::error::{TryRecvError, TrySendError};
-use ttx_tui::hotwash::DebriefOut;
-use ttx_tui::team::{Connection, ExerciseClock, TeamConsole, TeamOptions};
+use ttx_tui::team::{Connection, TeamConsole, TeamEvent, TeamOptions};
 use ttx_tui::team_keys::TeamAction;
 use ttx_tui::{Theme, team_ui, terminal};
 
@@ -177,7 +176,7 @@ fn run(
             }
             Screen::Console(c) => {
                 let size = term.size()?;
-                c.set_screen(ratatui::layout::Rect::new(0, 0, size.width, size.height));
+                c.update(TeamEvent::Resize(ratatui::layout::Rect::new(0, 0, size.width, size.height)));
                 term.draw(|f| team_ui::render(c, f))?;
             }
         }
@@ -202,9 +201,7 @@ fn run(
                         return Ok(Ended::Left);
                     }
                 }
-                Screen::Console(c) => {
-                    c.handle_key(&k);
-                }
+                Screen::Console(c) => c.update(k),
             }
             if matches!(screen, Screen::Console(c) if c.should_quit()) {
                 break;
@@ -236,30 +233,19 @@ fn run(
 /// Sends what the team gave since the last round (debrief answers, commands, messages),
 /// queueing what the connection cannot take yet and answering for what cannot be sent.
 fn send_what_the_team_gave(c: &mut TeamConsole, io: &mut Io) {
-    // Commands queue here while the connection's own queue is full (it is not read
-    // while reconnecting): the screen never waits for the network.
-    for (id, out) in c.take_debrief() {
-        let msg = match out {
-            DebriefOut::HotWash { kind, text } => ClientMsg::HotWash { id, kind, text },
-            DebriefOut::Feedback(form) => ClientMsg::Feedback { id, form },
-            DebriefOut::Cancel(seq) => ClientMsg::Cancel { id, seq },
-        };
-        if io.send.try_send(msg).is_err() {
-            c.answer(ServerMsg::Refused {
-                id,
-                message: "not sent: the connection is busy or has ended".into(),
-                rejection: None,
-            });
+    // Commands and messages queue here while the connection's own queue is full (it is not
+    // read while reconnecting): the screen never waits for the network. Hot-wash items,
+    // feedback forms and cancels go now or not at all.
+    for msg in c.take_requests() {
+        match msg {
+            ClientMsg::HotWash { id, .. } | ClientMsg::Feedback { id, .. } | ClientMsg::Cancel { id, .. } => {
+                if io.send.try_send(msg).is_err() {
+                    not_sent(c, id, "not sent: the connection is busy or has ended");
+                }
+            }
+            msg => io.queued.push_back(msg),
         }
     }
-    io.queued.extend(c.take_outbox().into_iter().map(|(id, command)| ClientMsg::Command { id, command }));
-    io.queued.extend(c.take_messages_out().into_iter().map(|m| ClientMsg::Message {
-        id: m.id,
-        to: m.to,
-        channel: m.channel,
-        text: m.text,
-        signed: None,
-    }));
     while let Some(msg) = io.queued.pop_front() {
         match io.send.try_send(msg) {
             Ok(()) => {}
@@ -267,20 +253,17 @@ fn send_what_the_team_gave(c: &mut TeamConsole, io: &mut Io) {
                 io.queued.push_front(msg);
                 break;
             }
-            Err(TrySendError::Closed(msg)) => {
-                let message = "not sent: the connection has ended".to_string();
-                match msg {
-                    ClientMsg::Message { id, .. } => {
-                        c.message_answer(id, Some(message));
-                    }
-                    ClientMsg::Command { id, .. } => {
-                        c.answer(ServerMsg::Refused { id, message, rejection: None })
-                    }
-                    _ => {}
-                }
+            Err(TrySendError::Closed(ClientMsg::Message { id, .. } | ClientMsg::Command { id, .. })) => {
+                not_sent(c, id, "not sent: the connection has ended");
             }
+            Err(TrySendError::Closed(_)) => {}
         }
     }
+}
+
+/// Tells the console one of its requests never left, as the server would have refused it.
+fn not_sent(c: &mut TeamConsole, id: u64, why: &str) {
+    c.update(TeamEvent::Server(ServerMsg::Refused { id, message: why.to_string(), rejection: None }));
 }
 
 /// Applies what the connection reported since the last call. Returns how the console ends
@@ -295,80 +278,48 @@ fn take_events(screen: &mut Screen, io: &mut Io) -> Option<Ended> {
             (ClientEvent::Connected { .. }, Screen::Joining { progress }) => {
                 *progress = format!("Connected to {}; waiting for your team's view...", io.addr);
             }
-            (ClientEvent::Connected { .. }, Screen::Console(c)) => c.set_connection(Connection::Connected),
+            (ClientEvent::Connected { .. }, Screen::Console(c)) => {
+                c.update(TeamEvent::Connection(Connection::Connected));
+            }
             (ClientEvent::Update { mirror, .. }, Screen::Joining { .. }) => {
-                let mirror = *mirror;
-                if let Some(view) = mirror.team {
-                    let options = TeamOptions { theme: io.theme, server: io.addr.to_string() };
+                let mut mirror = *mirror;
+                if let Some(view) = mirror.team.take() {
+                    let options = TeamOptions { theme: io.theme, server: io.addr.to_string(), bell: io.bell };
                     let mut c = TeamConsole::new(view, options);
-                    c.set_bell(io.bell);
-                    c.set_directory(mirror.directory.unwrap_or_default());
-                    c.restore(mirror.history, mirror.confidence_low);
-                    c.restore_messages(mirror.messages);
+                    c.update(TeamEvent::Directory(mirror.directory.take().unwrap_or_default()));
+                    c.update(restore(mirror));
                     *screen = Screen::Console(Box::new(c));
                 }
             }
             (ClientEvent::Update { mirror, .. }, Screen::Console(c)) => {
-                let mirror = *mirror;
-                if let Some(d) = mirror.directory
+                let mut mirror = *mirror;
+                if let Some(d) = mirror.directory.take()
                     && !Arc::ptr_eq(&d, c.directory())
                 {
-                    c.set_directory(d);
+                    c.update(TeamEvent::Directory(d));
                 }
-                if let Some(view) = mirror.team {
-                    c.set_view(view);
+                if let Some(view) = mirror.team.take() {
+                    c.update(TeamEvent::View(Box::new(view)));
                 }
                 if mirror.fresh {
-                    c.restore(mirror.history, mirror.confidence_low);
-                    c.restore_messages(mirror.messages);
+                    c.update(restore(mirror));
                 }
-            }
-            (
-                ClientEvent::Message { msg: ServerMsg::Ended { message, metrics, .. }, .. },
-                Screen::Console(c),
-            ) => {
-                c.set_connection(Connection::Ended { message, metrics });
             }
             (ClientEvent::Message { msg: ServerMsg::Ended { message, .. }, .. }, Screen::Joining { .. }) => {
                 return Some(Ended::SessionOver(message));
             }
-            (
-                ClientEvent::Message {
-                    msg: ServerMsg::Clock { paused, ticks_per_second, discussion, module, questions },
-                    ..
-                },
-                Screen::Console(c),
-            ) => c.set_clock(ExerciseClock { paused, ticks_per_second, discussion, module, questions }),
-            (
-                ClientEvent::Message { msg: ServerMsg::Correction { title, time, text, .. }, .. },
-                Screen::Console(c),
-            ) => {
-                c.correction(&title, &time, &text);
-            }
-            (ClientEvent::Message { msg: ServerMsg::Message { message }, .. }, Screen::Console(c)) => {
-                c.message_arrived(message);
-            }
-            (ClientEvent::Message { msg: ServerMsg::Delivered { id, .. }, .. }, Screen::Console(c)) => {
-                c.message_answer(id, None);
-            }
-            (ClientEvent::Message { msg, .. }, Screen::Console(c)) => {
-                if let ServerMsg::Refused { id, message, .. } = &msg
-                    && c.message_answer(*id, Some(message.clone()))
-                {
-                    continue;
-                }
-                c.answer(msg);
-            }
+            (ClientEvent::Message { msg, .. }, Screen::Console(c)) => c.update(TeamEvent::Server(msg)),
             (ClientEvent::Message { .. }, Screen::Joining { .. }) => {}
             (ClientEvent::Disconnected { reason, unconfirmed }, Screen::Console(c)) => {
-                c.set_connection(Connection::Reconnecting(reason));
-                c.unconfirmed(&unconfirmed);
+                c.update(TeamEvent::Connection(Connection::Reconnecting(reason)));
+                c.update(TeamEvent::Unconfirmed(unconfirmed));
             }
             (ClientEvent::Disconnected { reason, .. }, Screen::Joining { progress }) => {
                 *progress = format!("{reason}; trying again...");
             }
             (ClientEvent::Unreachable { reason, .. }, Screen::Console(c)) => {
-                c.set_connection(Connection::Reconnecting(format!("cannot reach {}: {reason}", io.addr)));
+                let why = format!("cannot reach {}: {reason}", io.addr);
+                c.update(TeamEvent::Connection(Connection::Reconnecting(why)));
             }
             (ClientEvent::Unreachable { reason, retry_in }, Screen::Joining { progress }) => {
                 *progress = format!(
@@ -381,11 +332,20 @@ fn take_events(screen: &mut Screen, io: &mut Io) -> Option<Ended> {
                 return Some(Ended::Refused(code, message));
             }
             (ClientEvent::Refused { message, .. } | ClientEvent::GaveUp { message }, Screen::Console(c)) => {
-                c.set_connection(Connection::Refused(message));
+                c.update(TeamEvent::Connection(Connection::Refused(message)));
             }
             (ClientEvent::GaveUp { message }, Screen::Joining { .. }) => {
                 return Some(Ended::GaveUp(message));
             }
         }
+    }
+}
+
+/// What the server keeps for the team, from a full view, for the console.
+fn restore(mirror: client::Mirror) -> TeamEvent {
+    TeamEvent::Restore {
+        history: mirror.history,
+        confidence_low: mirror.confidence_low,
+        messages: mirror.messages,
     }
 }

@@ -9,7 +9,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
 
-use crate::keys::{Binding, keys_label};
+use crate::keys::{Bindings, keys_label};
 use crate::text::{fit, truncate, width, wrap};
 use crate::theme::Theme;
 
@@ -77,7 +77,7 @@ pub fn panel<'a>(t: Theme, title: String, focused: bool) -> Block<'a> {
 /// The hint bar: the keys of the active contexts that have a hint, as many as fit in `max`.
 pub fn hints<C: Copy + PartialEq, A>(
     t: Theme,
-    bindings: &'static [Binding<C, A>],
+    bindings: Bindings<C, A>,
     contexts: &[C],
     max: u16,
 ) -> Line<'static> {
@@ -171,7 +171,7 @@ pub fn confirm(
 pub fn status_or_hints<C: Copy + PartialEq, A>(
     t: Theme,
     status: Option<&Status>,
-    bindings: &'static [Binding<C, A>],
+    bindings: Bindings<C, A>,
     contexts: &[C],
     area: Rect,
     buf: &mut Buffer,
@@ -194,7 +194,7 @@ pub fn help_intro(t: Theme, title: &str, intro: &str, w: u16) -> Vec<Line<'stati
 /// each binding with what they do, and, where letters type text, what typing does.
 pub fn help_section<C: Copy + PartialEq, A>(
     t: Theme,
-    bindings: &'static [Binding<C, A>],
+    bindings: Bindings<C, A>,
     context: C,
     title: &str,
     typing: Option<&str>,

@@ -27,6 +27,7 @@ use ttx_engine::view::{FacilitatorView, InjectView, LogLine, StateDetail};
 use ttx_engine::{ETime, Sim};
 
 use crate::form::CommandForm;
+use crate::keys::shared::{Motion, answer, cycle, moved, window_scroll};
 use crate::keys::{Action, Context, lookup};
 use crate::theme::Theme;
 use crate::widgets::log::LogFilter;
@@ -459,24 +460,21 @@ impl Console {
         lookup(&self.contexts(), key)
     }
 
-    /// Handles a key press: its action, if any, is applied. Returns the action.
-    pub fn handle_key(&mut self, key: &KeyEvent) -> Option<Action> {
-        let a = self.action_for(key)?;
-        self.update(a);
-        Some(a)
-    }
-
     // ----- updating -----
 
     fn set_status(&mut self, level: Level, text: impl Into<String>) {
         self.status = Some(Status { text: text.into(), level, at: self.elapsed });
     }
 
-    /// Applies one event: a key's action, real time passing, or news from the program around
-    /// the console (the server's answers and state, the journal writer's health).
+    /// Applies one event: a key, an action, real time passing, or news from the program
+    /// around the console (the server's answers and state, the journal writer's health).
     pub fn update(&mut self, event: impl Into<Event>) {
         let action = match event.into() {
             Event::Action(a) => a,
+            Event::Key(k) => match self.action_for(&k) {
+                Some(a) => a,
+                None => return,
+            },
             news => return self.news(news),
         };
         if let Action::Tick(d) = action {
@@ -507,9 +505,7 @@ impl Console {
             Action::Messages => self.open_messages(),
             Action::ToggleAutoPause => self.toggle_auto_pause(),
             Action::FocusNext | Action::FocusPrev => {
-                let i = Panel::ORDER.iter().position(|p| *p == self.focus).unwrap_or(0);
-                let d = if action == Action::FocusNext { 1 } else { Panel::ORDER.len() - 1 };
-                self.focus = Panel::ORDER[(i + d) % Panel::ORDER.len()];
+                self.focus = cycle(&Panel::ORDER, self.focus, action == Action::FocusNext);
                 self.log_back_to_newest();
             }
             Action::FocusMap => {
@@ -599,36 +595,22 @@ impl Console {
                 _ => self.overlay = Some(Overlay::Teams { scroll }),
             },
             Overlay::Whatif { lines, scroll } => {
-                let scroll = match action {
-                    Action::Close => return,
-                    Action::Up => scroll.saturating_sub(1),
-                    Action::Down => scroll.saturating_add(1),
-                    Action::PageUp => scroll.saturating_sub(10),
-                    Action::PageDown => scroll.saturating_add(10),
-                    _ => scroll,
-                };
-                self.overlay = Some(Overlay::Whatif { lines, scroll });
+                self.overlay = window_scroll(scroll, action).map(|scroll| Overlay::Whatif { lines, scroll });
             }
             Overlay::Approvals { selected, reason } => {
                 return self.update_approvals(selected, reason, action);
             }
-            Overlay::Help { scroll } => match action {
-                Action::Close => {}
-                Action::Up => self.overlay = Some(Overlay::Help { scroll: scroll.saturating_sub(1) }),
-                Action::PageUp => self.overlay = Some(Overlay::Help { scroll: scroll.saturating_sub(10) }),
-                Action::Down => self.overlay = Some(Overlay::Help { scroll: scroll.saturating_add(1) }),
-                Action::PageDown => self.overlay = Some(Overlay::Help { scroll: scroll.saturating_add(10) }),
-                _ => self.overlay = Some(Overlay::Help { scroll }),
+            Overlay::Help { scroll } => {
+                self.overlay = window_scroll(scroll, action).map(|scroll| Overlay::Help { scroll });
+            }
+            Overlay::ConfirmQuit => match answer(action) {
+                Some(yes) => self.quit = yes,
+                None => self.overlay = Some(Overlay::ConfirmQuit),
             },
-            Overlay::ConfirmQuit => match action {
-                Action::Confirm => self.quit = true,
-                Action::Close => {}
-                _ => self.overlay = Some(Overlay::ConfirmQuit),
-            },
-            Overlay::ConfirmSkip(id) => match action {
-                Action::Confirm => self.inject_command(Command::SkipInject { inject: id }),
-                Action::Close => {}
-                _ => self.overlay = Some(Overlay::ConfirmSkip(id)),
+            Overlay::ConfirmSkip(id) => match answer(action) {
+                Some(true) => self.inject_command(Command::SkipInject { inject: id }),
+                Some(false) => {}
+                None => self.overlay = Some(Overlay::ConfirmSkip(id)),
             },
             Overlay::Preview { id, lines, scroll } => match action {
                 Action::Close => {}
@@ -642,15 +624,8 @@ impl Console {
                 _ => self.overlay = Some(Overlay::Preview { id, lines, scroll }),
             },
             Overlay::StateDetail { detail, scroll } => {
-                let scroll = match action {
-                    Action::Close => return,
-                    Action::Up => scroll.saturating_sub(1),
-                    Action::Down => scroll.saturating_add(1),
-                    Action::PageUp => scroll.saturating_sub(10),
-                    Action::PageDown => scroll.saturating_add(10),
-                    _ => scroll,
-                };
-                self.overlay = Some(Overlay::StateDetail { detail, scroll });
+                self.overlay =
+                    window_scroll(scroll, action).map(|scroll| Overlay::StateDetail { detail, scroll });
             }
             Overlay::Palette(form) => self.update_palette(*form, action),
             Overlay::Discussion(d) => self.update_discussion(d, action),
@@ -662,40 +637,25 @@ impl Console {
         }
     }
 
+    /// An arrow or page key on the focused panel.
     fn navigate(&mut self, action: Action) {
         match self.focus {
             Panel::Map => {
-                let (dx, dy) = match action {
-                    Action::Left => (-1, 0),
-                    Action::Right => (1, 0),
-                    Action::Up => (0, -1),
-                    Action::Down => (0, 1),
-                    _ => (0, 0),
-                };
+                let (dx, dy) = Motion::of(action).map_or((0, 0), Motion::map_step);
                 self.map_sel = crate::widgets::map::move_selection(&self.view.states, self.map_sel, dx, dy);
             }
             Panel::Injects => {
-                let n = self.queue.len();
-                if n > 0 {
-                    self.inject_sel = match action {
-                        Action::Up | Action::Left => self.inject_sel.saturating_sub(1),
-                        Action::PageUp => self.inject_sel.saturating_sub(5),
-                        Action::Down | Action::Right => (self.inject_sel + 1).min(n - 1),
-                        Action::PageDown => (self.inject_sel + 5).min(n - 1),
-                        _ => self.inject_sel,
-                    };
-                }
+                // Left and Right move in the queue too.
+                let action = match action {
+                    Action::Left => Action::Up,
+                    Action::Right => Action::Down,
+                    a => a,
+                };
+                self.inject_sel = moved(self.inject_sel, action, 5, self.queue.len().saturating_sub(1));
             }
             Panel::Log => {
                 let n = self.log.iter().filter(|l| self.log_filter.matches(l)).count();
-                let max = n.saturating_sub(1);
-                self.log_scroll = match action {
-                    Action::Up => self.log_scroll.saturating_sub(1),
-                    Action::PageUp => self.log_scroll.saturating_sub(10),
-                    Action::Down => (self.log_scroll + 1).min(max),
-                    Action::PageDown => (self.log_scroll + 10).min(max),
-                    _ => self.log_scroll,
-                };
+                self.log_scroll = moved(self.log_scroll, action, 10, n.saturating_sub(1));
             }
         }
     }

@@ -1,13 +1,14 @@
 //! The team console's debrief forms: a hot-wash item (strength or area for improvement) and
 //! the HSEEP Participant Feedback Form, whose rows are the engine's statement list
 //! ([`ttx_engine::debrief::STATEMENTS`]). Plain state and its drawing; the console sends
-//! what a form makes ([`DebriefOut`]).
+//! what a form makes, the protocol's `hot_wash` or `feedback` request.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Widget};
 use ttx_engine::debrief::{Feedback, HotWashKind, RATINGS, STATEMENTS, check_hot_wash};
+use ttx_protocol::ClientMsg;
 
 use crate::text::wrap;
 use crate::theme::Theme;
@@ -16,22 +17,6 @@ use crate::theme::Theme;
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
 pub struct NotSendable(pub String);
-
-/// What a team console sends besides commands.
-#[derive(Clone, Debug, PartialEq)]
-pub enum DebriefOut {
-    /// A hot-wash item.
-    HotWash {
-        /// Strength or area for improvement.
-        kind: HotWashKind,
-        /// The item.
-        text: String,
-    },
-    /// A filled-in feedback form.
-    Feedback(Feedback),
-    /// Take back a queued command (its sequence number).
-    Cancel(u64),
-}
 
 /// The free-text fields of the feedback form, after its ratings.
 pub const FEEDBACK_TEXTS: [&str; 3] = ["Strengths", "Areas for improvement", "What I will do differently"];
@@ -138,13 +123,14 @@ impl DebriefForm {
         }
     }
 
-    /// What the form sends, or why it cannot be sent (the same checks the server makes).
-    pub fn finish(&self) -> Result<DebriefOut, NotSendable> {
+    /// What the form sends, as the request numbered `id`, or why it cannot be sent (the same
+    /// checks the server makes).
+    pub fn finish(&self, id: u64) -> Result<ClientMsg, NotSendable> {
         let refused = |e: &dyn std::fmt::Display| NotSendable(e.to_string());
         if !self.feedback {
             let text = self.texts[0].trim().to_string();
             check_hot_wash(&text).map_err(|e| refused(&e))?;
-            return Ok(DebriefOut::HotWash { kind: self.kind, text });
+            return Ok(ClientMsg::HotWash { id, kind: self.kind, text });
         }
         let ratings = STATEMENTS
             .iter()
@@ -154,7 +140,7 @@ impl DebriefForm {
         let text = |i: usize| self.texts[i].trim().to_string();
         let form = Feedback { ratings, strengths: text(0), improvements: text(1), differently: text(2) };
         form.check().map_err(|e| refused(&e))?;
-        Ok(DebriefOut::Feedback(form))
+        Ok(ClientMsg::Feedback { id, form })
     }
 
     /// The window's title.
@@ -234,7 +220,7 @@ mod tests {
     #[test]
     fn the_form_makes_what_the_server_checks() {
         let mut f = DebriefForm::feedback();
-        assert_eq!(f.finish().unwrap_err().to_string(), "the form is empty");
+        assert_eq!(f.finish(1).unwrap_err().to_string(), "the form is empty");
         f.input('4');
         f.move_field(true);
         f.change(true);
@@ -243,18 +229,18 @@ mod tests {
             f.move_field(true);
         }
         "Good injects".chars().for_each(|c| f.input(c));
-        let DebriefOut::Feedback(form) = f.finish().unwrap() else { panic!() };
+        let ClientMsg::Feedback { id: 1, form } = f.finish(1).unwrap() else { panic!() };
         assert_eq!(form.ratings.get(STATEMENTS[0].0), Some(&4));
         assert_eq!(form.ratings.get(STATEMENTS[1].0), Some(&2));
         assert_eq!(form.strengths, "Good injects");
         let mut h = DebriefForm::hot_wash();
-        assert!(h.finish().is_err());
+        assert!(h.finish(2).is_err());
         h.input('x');
         h.move_field(true);
         h.change(true);
         assert_eq!(
-            h.finish().unwrap(),
-            DebriefOut::HotWash { kind: HotWashKind::Improvement, text: "x".into() }
+            h.finish(2).unwrap(),
+            ClientMsg::HotWash { id: 2, kind: HotWashKind::Improvement, text: "x".into() }
         );
     }
 }

@@ -3,10 +3,16 @@
 //! A key press becomes an [`Action`] through the binding table
 //! ([`BINDINGS`]), which is plain data: the help screen and the hint bar are
 //! drawn from the same table, so they cannot drift from what the keys do.
+//! What keys are and how a table is read ([`Key`], [`Binding`], [`lookup_in`])
+//! serve both consoles, and [`shared`] holds the bindings and key handling the
+//! facilitator's table and the team console's ([`crate::team_keys`]) share.
 
 use std::time::Duration;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+pub mod shared;
+pub use shared::{Bindings, Shared, SharedAction, SharedContext};
 
 /// Everything the facilitator can ask of the console.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -358,6 +364,28 @@ impl KeyAction for Action {
     }
 }
 
+impl SharedContext for Context {
+    const PALETTE: Self = Context::Palette;
+    const PICKER: Self = Context::Picker;
+    const CONFIRM: Self = Context::Confirm;
+    const HELP: Self = Context::Help;
+    const LOG: Self = Context::Log;
+}
+
+impl SharedAction for Action {
+    const NEXT_FIELD: Self = Action::NextField;
+    const PREV_FIELD: Self = Action::PrevField;
+    const SELECT: Self = Action::Select;
+    const SUBMIT: Self = Action::Submit;
+    const BACKSPACE: Self = Action::Backspace;
+    const CLOSE: Self = Action::Close;
+    const TOGGLE: Self = Action::Toggle;
+    const CONFIRM: Self = Action::Confirm;
+    const HOME: Self = Action::Home;
+    const END: Self = Action::End;
+    const FILTER_SEVERITY: Self = Action::FilterSeverity;
+}
+
 use Action as A;
 use Context as C;
 
@@ -396,8 +424,18 @@ pub mod named {
     pub const END: Key = Key::plain(KeyCode::End);
 }
 
-/// Every key binding of the facilitator console.
-pub static BINDINGS: &[Binding] = &[
+/// Every key binding of the facilitator console: its own and the groups both consoles share.
+pub static BINDINGS: Bindings<Context, Action> = Bindings(&[
+    FACILITATOR,
+    &Shared::<Context, Action>::LOG,
+    &Shared::<Context, Action>::HELP,
+    &Shared::<Context, Action>::PALETTE,
+    &Shared::<Context, Action>::PICKER,
+    &Shared::<Context, Action>::CONFIRM,
+]);
+
+/// The facilitator console's own bindings.
+static FACILITATOR: &[Binding] = &[
     b(C::Always, &[Key::ctrl('c')], A::ForceQuit, "quit at once; the journal is saved", None),
     // Clock and screens.
     b(C::Main, &[Key::ch(' ')], A::ToggleRun, "start or pause the scenario clock", Some("run/pause")),
@@ -525,51 +563,14 @@ pub static BINDINGS: &[Binding] = &[
         "preview: what it would do, without doing it",
         Some("preview"),
     ),
-    // Log.
-    b(C::Log, &[UP, DOWN, PGUP, PGDN], A::Up, "scroll the log", None),
-    b(C::Log, &[HOME], A::Home, "back to the newest line", None),
-    b(C::Log, &[END], A::End, "to the oldest line", None),
+    // Log (and the shared log keys).
     b(C::Log, &[Key::ch('t')], A::FilterTeam, "filter by team (all, then each team)", Some("team filter")),
-    b(
-        C::Log,
-        &[Key::ch('v')],
-        A::FilterSeverity,
-        "raise the minimum severity (info, notice, warning, critical)",
-        Some("severity"),
-    ),
-    // Help and popups.
-    b(C::Help, &[ESC, Key::ch('?'), Key::ch('q')], A::Close, "close the help", Some("close")),
-    b(C::Help, &[UP, DOWN, PGUP, PGDN], A::Up, "scroll", None),
+    // Popups.
     b(C::Preview, &[Key::ch('f')], A::FireInject, "fire this inject now (at the next hour)", Some("fire")),
     b(C::Preview, &[ESC, ENTER, Key::ch('q')], A::Close, "close the preview", Some("close")),
     b(C::Preview, &[UP, DOWN], A::Up, "scroll", None),
     b(C::Detail, &[ESC, ENTER, Key::ch('q')], A::Close, "close the state detail", Some("close")),
     b(C::Detail, &[UP, DOWN, PGUP, PGDN], A::Up, "scroll", None),
-    // Palette.
-    b(C::Palette, &[TAB, DOWN], A::NextField, "next field", Some("next field")),
-    b(C::Palette, &[BACKTAB, UP], A::PrevField, "previous field", None),
-    b(C::Palette, &[LEFT, RIGHT], A::Left, "change the choice", Some("change")),
-    b(
-        C::Palette,
-        &[ENTER],
-        A::Select,
-        "open the list of choices; on [Submit], send the command",
-        Some("choose"),
-    ),
-    b(C::Palette, &[Key::ctrl('s')], A::Submit, "send the command from any field", Some("send")),
-    b(C::Palette, &[BACKSPACE], A::Backspace, "delete a character", None),
-    b(C::Palette, &[ESC], A::Close, "close the palette", Some("close")),
-    b(C::Picker, &[UP, DOWN], A::Up, "move in the list", None),
-    b(
-        C::Picker,
-        &[ENTER],
-        A::Select,
-        "take the entry (in a list of several: close the list keeping every tick, ticking the highlighted entry too)",
-        Some("take"),
-    ),
-    b(C::Picker, &[Key::ch(' ')], A::Toggle, "tick or untick (lists of several)", None),
-    b(C::Picker, &[BACKSPACE], A::Backspace, "delete a character of the filter (type to filter)", None),
-    b(C::Picker, &[ESC], A::Close, "close the list", Some("close")),
     // Discussion.
     b(
         C::Discussion,
@@ -661,9 +662,6 @@ pub static BINDINGS: &[Binding] = &[
     b(C::Correction, &[BACKSPACE], A::Backspace, "delete the character before the cursor", None),
     b(C::Correction, &[LEFT, RIGHT], A::Left, "move the cursor", Some("cursor")),
     b(C::Correction, &[ESC], A::Close, "no correction", Some("cancel")),
-    // Questions.
-    b(C::Confirm, &[Key::ch('y')], A::Confirm, "yes", Some("yes")),
-    b(C::Confirm, &[Key::ch('n'), ESC], A::Close, "no", Some("no")),
 ];
 
 /// The action for a key in the active contexts (most specific first), if any.
@@ -676,7 +674,7 @@ pub fn lookup(contexts: &[Context], event: &KeyEvent) -> Option<Action> {
 
 /// [`lookup`] in any binding table.
 pub fn lookup_in<C: KeyContext, A: KeyAction>(
-    table: &[Binding<C, A>],
+    table: Bindings<C, A>,
     contexts: &[C],
     event: &KeyEvent,
 ) -> Option<A> {
@@ -703,7 +701,7 @@ pub fn keys_label<C, A>(bnd: &Binding<C, A>) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use ratatui::crossterm::event::KeyEventKind;
 
@@ -743,23 +741,24 @@ mod tests {
         );
     }
 
-    #[test]
-    fn text_contexts_bind_no_printable_key_but_space_in_lists() {
-        for bnd in BINDINGS.iter().filter(|x| x.context.takes_text()) {
+    /// Where keys type text, a table binds no printable key but Space in choice lists.
+    pub(crate) fn check_text_contexts<C: SharedContext + std::fmt::Debug, A>(table: Bindings<C, A>) {
+        for bnd in table.iter().filter(|x| x.context.takes_text()) {
             for k in bnd.keys {
                 if let KeyCode::Char(c) = k.code {
-                    let allowed = k.mods.contains(KeyModifiers::CONTROL)
-                        || (bnd.context == Context::Picker && c == ' ');
+                    let allowed =
+                        k.mods.contains(KeyModifiers::CONTROL) || (bnd.context == C::PICKER && c == ' ');
                     assert!(allowed, "{:?} binds printable {c:?}", bnd.context);
                 }
             }
         }
     }
 
-    #[test]
-    fn no_key_is_bound_twice_in_one_context() {
-        for (i, x) in BINDINGS.iter().enumerate() {
-            for y in &BINDINGS[i + 1..] {
+    /// No key of a table is bound twice in one context.
+    pub(crate) fn check_no_key_twice<C: KeyContext + std::fmt::Debug, A>(table: Bindings<C, A>) {
+        let all: Vec<&Binding<C, A>> = table.iter().collect();
+        for (i, x) in all.iter().enumerate() {
+            for y in &all[i + 1..] {
                 if x.context == y.context {
                     for k in x.keys {
                         assert!(!y.keys.contains(k), "{} bound twice in {:?}", k.label(), x.context);
@@ -770,9 +769,19 @@ mod tests {
     }
 
     #[test]
+    fn text_contexts_bind_no_printable_key_but_space_in_lists() {
+        check_text_contexts(BINDINGS);
+    }
+
+    #[test]
+    fn no_key_is_bound_twice_in_one_context() {
+        check_no_key_twice(BINDINGS);
+    }
+
+    #[test]
     fn labels_read_well() {
         assert_eq!(Key::ctrl('c').label(), "Ctrl-C");
         assert_eq!(Key::ch(' ').label(), "Space");
-        assert_eq!(keys_label(&BINDINGS[1]), "Space");
+        assert_eq!(keys_label(&FACILITATOR[1]), "Space");
     }
 }

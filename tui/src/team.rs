@@ -2,11 +2,12 @@
 //!
 //! [`TeamConsole`] holds what the team may see (its [`TeamView`], as the
 //! server last sent it) and the screen's state. It never talks to the
-//! network itself: [`TeamConsole::update`] applies a [`TeamAction`] (a key,
-//! or real time passing) and queues the commands the team gives in an outbox
-//! the caller drains ([`TeamConsole::take_outbox`]) and sends; what comes back
-//! arrives through [`TeamConsole::set_view`], [`TeamConsole::answer`] and
-//! [`TeamConsole::set_connection`]. Drawing is in [`crate::team_ui`].
+//! network itself: [`TeamConsole::update`] is where it changes, taking a
+//! [`TeamEvent`]: a key, real time passing, or what the connection brings (the
+//! server's messages and views, the connection's state). What the team gives
+//! (commands, messages, hot-wash items, feedback forms, cancels) becomes the
+//! protocol's requests ([`ClientMsg`]) in an outbox the caller drains
+//! ([`TeamConsole::take_requests`]) and sends. Drawing is in [`crate::team_ui`].
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,12 +15,14 @@ use std::time::Duration;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ttx_engine::ETime;
-use ttx_engine::command::{Command, CommandKind, CommandOutcome};
+use ttx_engine::command::{CommandKind, CommandOutcome};
 use ttx_engine::time::Clock;
 use ttx_engine::view::{Directory, TeamView};
+use ttx_protocol::{ClientMsg, ExerciseClock};
 
 use crate::form::CommandForm;
-use crate::hotwash::{DebriefForm, DebriefOut};
+use crate::hotwash::DebriefForm;
+use crate::keys::shared::{Motion, answer, cycle, moved, window_scroll};
 use crate::team_keys::{TeamAction, TeamContext, TeamPanel, team_lookup};
 use crate::theme::Theme;
 use crate::widgets::log::LogFilter;
@@ -83,6 +86,8 @@ pub struct TeamOptions {
     pub theme: Theme,
     /// The server's address, to show.
     pub server: String,
+    /// Ring the terminal bell when new messages arrive ([`TeamConsole::take_ring`]).
+    pub bell: bool,
 }
 
 /// The team console's state.
@@ -101,8 +106,8 @@ pub struct TeamConsole {
     screen: Option<Rect>,
     overlay: Option<TeamOverlay>,
     requests: Vec<Request>,
-    outbox: Vec<(u64, Command)>,
-    debrief_out: Vec<(u64, DebriefOut)>,
+    /// What the team gave, as the protocol's requests, for the caller to send.
+    outbox: Vec<ClientMsg>,
     /// Debrief messages sent and not yet answered, by number.
     debrief_sent: Vec<u64>,
     next_id: u64,
@@ -117,50 +122,36 @@ pub struct TeamConsole {
     ring: bool,
     messages: Vec<ttx_engine::talk::Message>,
     draft: talk::Draft,
-    talk_out: Vec<talk::OutgoingMessage>,
+    /// Messages sent and not yet answered, by number.
     talk_waiting: Vec<u64>,
 }
 
+mod event;
 pub mod layout;
 mod palette;
 pub mod panel;
 mod requests;
 mod talk;
+pub use event::TeamEvent;
 pub use palette::team_catalog;
 pub use panel::PanelEntry;
 pub use requests::{Request, RequestState};
-pub use talk::{Draft, OutgoingMessage, draw_talk};
+pub use talk::{Draft, draw_talk};
 
-/// Where the exercise stands, as the server tells team consoles.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ExerciseClock {
-    /// The clock is stopped.
-    pub paused: bool,
-    /// Simulated hours per real second.
-    pub ticks_per_second: f64,
-    /// Stopped at a module break for its discussion.
-    pub discussion: bool,
-    /// The module being discussed (the one that just ended).
-    pub module: Option<String>,
-    /// Its discussion questions.
-    pub questions: Vec<String>,
-}
-
-impl ExerciseClock {
-    /// How the header writes it: `RUNNING 6 h/s`, `PAUSED`, `PAUSED for discussion`.
-    pub fn label(&self) -> String {
-        match (self.paused, self.discussion) {
-            (true, true) => "PAUSED for discussion".to_string(),
-            (true, false) => "PAUSED".to_string(),
-            (false, _) => {
-                let tps = self.ticks_per_second;
-                let speed = if tps >= 24.0 && (tps / 24.0).fract() == 0.0 {
-                    format!("{} day/s", tps / 24.0)
-                } else {
-                    format!("{tps} h/s")
-                };
-                format!("RUNNING {speed}")
-            }
+/// How the header writes where the exercise stands: `RUNNING 6 h/s`, `PAUSED`, `PAUSED for
+/// discussion`.
+pub fn clock_label(clock: &ExerciseClock) -> String {
+    match (clock.paused, clock.discussion) {
+        (true, true) => "PAUSED for discussion".to_string(),
+        (true, false) => "PAUSED".to_string(),
+        (false, _) => {
+            let tps = clock.ticks_per_second;
+            let speed = if tps >= 24.0 && (tps / 24.0).fract() == 0.0 {
+                format!("{} day/s", tps / 24.0)
+            } else {
+                format!("{tps} h/s")
+            };
+            format!("RUNNING {speed}")
         }
     }
 }
@@ -189,7 +180,6 @@ impl TeamConsole {
             overlay: None,
             requests: Vec::new(),
             outbox: Vec::new(),
-            debrief_out: Vec::new(),
             debrief_sent: Vec::new(),
             next_id: 1,
             status: None,
@@ -199,11 +189,10 @@ impl TeamConsole {
             directory: Arc::default(),
             confidence_low: None,
             clock_state: None,
-            bell: false,
+            bell: options.bell,
             ring: false,
             messages: Vec::new(),
             draft: Draft::default(),
-            talk_out: Vec::new(),
             talk_waiting: Vec::new(),
             view,
         };
@@ -224,31 +213,13 @@ impl TeamConsole {
 
     // ----- where the exercise stands -----
 
-    /// The server told where the exercise stands; a module break's pause is announced.
-    pub fn set_clock(&mut self, clock: ExerciseClock) {
-        let was = self.clock_state.take();
-        let starts = clock.discussion && was.is_none_or(|w| !w.discussion);
-        let title = clock.module.clone().unwrap_or_default();
-        self.clock_state = Some(clock);
-        if starts {
-            self.set_status(
-                Level::Warn,
-                format!("Paused for discussion: the questions of {title} are in the team panel (4)."),
-            );
-        }
-    }
-
     /// Where the exercise stands, once the server has said.
     pub fn exercise_clock(&self) -> Option<&ExerciseClock> {
         self.clock_state.as_ref()
     }
 
-    /// Rings the terminal bell when new messages arrive (on or off).
-    pub fn set_bell(&mut self, on: bool) {
-        self.bell = on;
-    }
-
-    /// Whether the terminal bell should ring now (new messages arrived); asking resets it.
+    /// Whether the terminal bell should ring now (new messages arrived); asking resets it
+    /// (the caller's side of an outbox, like [`TeamConsole::take_requests`]).
     pub fn take_ring(&mut self) -> bool {
         std::mem::take(&mut self.ring)
     }
@@ -359,21 +330,24 @@ impl TeamConsole {
         self.quit
     }
 
-    /// Commands given since the last call, with the console's number for each, to send.
-    pub fn take_outbox(&mut self) -> Vec<(u64, Command)> {
+    /// What the team gave since the last call, as the protocol's requests to send, oldest
+    /// first: commands, messages, hot-wash items, feedback forms and cancels, each with the
+    /// console's number, which the server's answer (a [`TeamEvent::Server`]) echoes.
+    pub fn take_requests(&mut self) -> Vec<ClientMsg> {
         std::mem::take(&mut self.outbox)
     }
 
-    /// Hot-wash items, feedback forms and cancels to send, with the console's numbers.
-    pub fn take_debrief(&mut self) -> Vec<(u64, DebriefOut)> {
-        std::mem::take(&mut self.debrief_out)
+    /// Queues a hot-wash item, feedback form or cancel, whose answer (`done` or `refused`)
+    /// is then awaited.
+    fn send_debrief(&mut self, id: u64, request: ClientMsg) {
+        self.outbox.push(request);
+        self.debrief_sent.push(id);
     }
 
-    fn send_debrief(&mut self, out: DebriefOut) -> u64 {
+    /// The console's number for its next request.
+    fn next_id(&mut self) -> u64 {
         let id = self.next_id;
         self.next_id += 1;
-        self.debrief_out.push((id, out));
-        self.debrief_sent.push(id);
         id
     }
     /// The postal codes of the states the team has assets in.
@@ -400,21 +374,12 @@ impl TeamConsole {
         }
     }
 
-    /// The action a key press stands for now.
+    /// The action a key press stands for now (once the session has ended, any key leaves).
     pub fn action_for(&self, key: &KeyEvent) -> Option<TeamAction> {
-        team_lookup(&self.contexts(), key)
-    }
-
-    /// Handles a key press: its action, if any, is applied. Returns the action. Once the
-    /// session has ended, any key leaves.
-    pub fn handle_key(&mut self, key: &KeyEvent) -> Option<TeamAction> {
         if matches!(self.connection, Connection::Ended { .. }) {
-            self.quit = true;
             return Some(TeamAction::ForceQuit);
         }
-        let a = self.action_for(key)?;
-        self.update(a);
-        Some(a)
+        team_lookup(&self.contexts(), key)
     }
 
     // ----- what arrives from the server -----
@@ -423,113 +388,23 @@ impl TeamConsole {
         self.status = Some(Status { text: text.into(), level, at: self.elapsed });
     }
 
-    /// Reports the connection's state.
-    pub fn set_connection(&mut self, c: Connection) {
-        if c == self.connection {
-            return;
-        }
-        match &c {
-            Connection::Connected => self.set_status(Level::Info, "Connected again; the view is up to date."),
-            Connection::Reconnecting(why) => {
-                self.set_status(Level::Warn, format!("Connection lost ({why}); reconnecting with your code."))
-            }
-            Connection::Refused(why) => {
-                self.set_status(Level::Error, format!("The server refused this console: {why}"))
-            }
-            Connection::Ended { message, .. } => {
-                // The end takes the whole screen's attention: no window stays open over it.
-                self.overlay = None;
-                self.set_status(Level::Warn, format!("The session has ended: {message}. Any key leaves."))
-            }
-        }
-        self.connection = c;
-    }
-
     /// The directory the forms use.
     pub fn directory(&self) -> &Arc<Directory> {
         &self.directory
     }
 
-    /// Takes the server's directory of what the team's commands may name (with a full view).
-    pub fn set_directory(&mut self, directory: Arc<Directory>) {
-        self.directory = directory;
-    }
-    /// Takes a new view of the team (a full view, or one rebuilt from a delta).
-    pub fn set_view(&mut self, view: TeamView) {
-        let old_inbox = self.view.inbox.len();
-        let fresh: Vec<CommandOutcome> = view
-            .outcomes
-            .iter()
-            .filter(|o| !self.view.outcomes.iter().any(|x| x.seq == o.seq))
-            .cloned()
-            .collect();
-        let clock = clock_of(&view);
-        if self.confidence.last().is_none_or(|(t, _)| *t != view.tick) {
-            self.confidence.push((view.tick, view.confidence));
-            if self.confidence.len() > HISTORY_KEPT {
-                self.confidence.drain(..self.confidence.len() - HISTORY_KEPT);
-            }
-        }
-        let new_messages = view.inbox.len().saturating_sub(old_inbox);
-        let ended = view.finished && !self.view.finished;
-        self.view = view;
-        // Keep the selection on the same message as new ones arrive above it.
-        if new_messages > 0 && self.inbox_sel > 0 {
-            self.inbox_sel += new_messages;
-        }
-        self.inbox_sel = self.inbox_sel.min(self.view.inbox.len().saturating_sub(1));
-        self.map_sel = self.map_sel.min(self.view.states.len().saturating_sub(1));
-        // An open form follows what the team now holds (a new indicator, say).
-        if let Some(TeamOverlay::Palette(form)) = &mut self.overlay {
-            let catalog = team_catalog(&self.view, &self.directory);
-            if catalog != form.catalog {
-                let picker = form.picker.take();
-                form.catalog = catalog;
-                form.rebuild();
-                form.picker = picker;
-            }
-        }
-        if let Some(TeamOverlay::Message { index }) = &mut self.overlay {
-            *index += new_messages;
-        }
-        if new_messages > 0 {
-            self.ring = self.bell;
-        }
-        // What matters most goes in the hint bar: our own results, then new messages.
-        let ours: Vec<&CommandOutcome> = fresh
-            .iter()
-            .filter(|o| {
-                self.requests
-                    .iter()
-                    .any(|r| matches!(r.state, RequestState::Accepted { seq, .. } if seq == o.seq))
-            })
-            .collect();
-        if let Some(o) = ours.last() {
-            let text = outcome_text(o, clock);
-            let level = if o.result.is_ok() { Level::Info } else { Level::Error };
-            self.note_on_form(&text, level);
-            self.set_status(level, text);
-        } else if ended {
-            self.set_status(Level::Warn, "The exercise has ended. q leaves the console.");
-        } else if new_messages > 0 {
-            let title = self.view.inbox.last().map(|m| m.title.clone()).unwrap_or_default();
-            let text = if new_messages == 1 {
-                format!("New in the inbox: {title}")
-            } else {
-                format!("{new_messages} new messages in the inbox; the latest: {title}")
-            };
-            self.set_status(Level::Info, text);
-        }
-    }
-    /// The facilitator corrected an inject the team received: says so on the status line.
-    pub fn correction(&mut self, title: &str, time: &str, text: &str) {
-        self.set_status(Level::Warn, format!("Correction at {time} to \"{title}\": {text}"));
-    }
-
     // ----- updating -----
 
-    /// Applies one action.
-    pub fn update(&mut self, action: TeamAction) {
+    /// Applies one event: a key, real time passing, or what the connection brought.
+    pub fn update(&mut self, event: impl Into<TeamEvent>) {
+        let action = match event.into() {
+            TeamEvent::Action(a) => a,
+            TeamEvent::Key(k) => match self.action_for(&k) {
+                Some(a) => a,
+                None => return,
+            },
+            news => return self.news(news),
+        };
         match action {
             TeamAction::Tick(d) => self.elapsed += d,
             TeamAction::ForceQuit => self.quit = true,
@@ -555,28 +430,11 @@ impl TeamConsole {
                 }
             }
             TeamAction::FocusNext | TeamAction::FocusPrev => {
-                let order = TeamPanel::ORDER;
-                let i = order.iter().position(|p| *p == self.focus).unwrap_or(0);
-                let d = if action == TeamAction::FocusNext { 1 } else { order.len() - 1 };
-                self.focus = order[(i + d) % order.len()];
+                self.focus = cycle(&TeamPanel::ORDER, self.focus, action == TeamAction::FocusNext);
             }
             TeamAction::Focus(p) => self.focus = p,
-            TeamAction::Up
-            | TeamAction::Down
-            | TeamAction::Left
-            | TeamAction::Right
-            | TeamAction::PageUp
-            | TeamAction::PageDown => self.navigate(action),
-            TeamAction::Home => match self.focus {
-                TeamPanel::Inbox => self.inbox_sel = 0,
-                TeamPanel::Log => self.log_scroll = 0,
-                TeamPanel::Actors => self.panel_scroll = 0,
-                TeamPanel::Map => {}
-            },
-            TeamAction::End if self.focus == TeamPanel::Log => {
-                let n = self.view.log.iter().filter(|l| self.log_filter.matches(l)).count();
-                self.log_scroll = n.saturating_sub(1);
-            }
+            TeamAction::End if self.focus != TeamPanel::Log => {}
+            _ if Motion::of(action).is_some() => self.navigate(action),
             TeamAction::Select if self.focus == TeamPanel::Inbox && !self.view.inbox.is_empty() => {
                 self.overlay = Some(TeamOverlay::Message { index: self.inbox_sel });
             }
@@ -606,20 +464,11 @@ impl TeamConsole {
     fn update_overlay(&mut self, overlay: TeamOverlay, action: TeamAction) {
         match overlay {
             TeamOverlay::Help { scroll } => {
-                let scroll = match action {
-                    TeamAction::Close => return,
-                    TeamAction::Up => scroll.saturating_sub(1),
-                    TeamAction::Down => scroll.saturating_add(1),
-                    TeamAction::PageUp => scroll.saturating_sub(10),
-                    TeamAction::PageDown => scroll.saturating_add(10),
-                    _ => scroll,
-                };
-                self.overlay = Some(TeamOverlay::Help { scroll });
+                self.overlay = window_scroll(scroll, action).map(|scroll| TeamOverlay::Help { scroll });
             }
-            TeamOverlay::ConfirmQuit => match action {
-                TeamAction::Confirm => self.quit = true,
-                TeamAction::Close => {}
-                _ => self.overlay = Some(TeamOverlay::ConfirmQuit),
+            TeamOverlay::ConfirmQuit => match answer(action) {
+                Some(yes) => self.quit = yes,
+                None => self.overlay = Some(TeamOverlay::ConfirmQuit),
             },
             TeamOverlay::Message { index } => {
                 let n = self.view.inbox.len();
@@ -647,10 +496,11 @@ impl TeamConsole {
             TeamAction::Right => form.change(true),
             TeamAction::Input(c) => form.input(c),
             TeamAction::Backspace => form.backspace(),
-            TeamAction::Submit => match form.finish() {
-                Ok(out) => {
+            TeamAction::Submit => match form.finish(self.next_id) {
+                Ok(request) => {
                     let what = if form.feedback { "Feedback form" } else { "Hot-wash item" };
-                    self.send_debrief(out);
+                    let id = self.next_id();
+                    self.send_debrief(id, request);
                     self.set_status(Level::Info, format!("{what} sent."));
                     return;
                 }
@@ -661,54 +511,28 @@ impl TeamConsole {
         self.overlay = Some(TeamOverlay::Debrief(Box::new(form)));
     }
 
+    /// An arrow, page, Home or End key on the focused panel.
     fn navigate(&mut self, action: TeamAction) {
         match self.focus {
             TeamPanel::Map => {
-                let (dx, dy) = match action {
-                    TeamAction::Left => (-1, 0),
-                    TeamAction::Right => (1, 0),
-                    TeamAction::Up => (0, -1),
-                    TeamAction::Down => (0, 1),
-                    _ => (0, 0),
-                };
+                let (dx, dy) = Motion::of(action).map_or((0, 0), Motion::map_step);
                 self.map_sel = crate::widgets::map::move_selection(&self.view.states, self.map_sel, dx, dy);
             }
             TeamPanel::Inbox => {
-                let n = self.view.inbox.len();
-                if n > 0 {
-                    self.inbox_sel = match action {
-                        TeamAction::Up => self.inbox_sel.saturating_sub(1),
-                        TeamAction::PageUp => self.inbox_sel.saturating_sub(5),
-                        TeamAction::Down => (self.inbox_sel + 1).min(n - 1),
-                        TeamAction::PageDown => (self.inbox_sel + 5).min(n - 1),
-                        _ => self.inbox_sel,
-                    };
-                }
+                let max = self.view.inbox.len().saturating_sub(1);
+                self.inbox_sel = moved(self.inbox_sel, action, 5, max);
             }
             TeamPanel::Log => {
                 let n = self.view.log.iter().filter(|l| self.log_filter.matches(l)).count();
-                let max = n.saturating_sub(1);
-                self.log_scroll = match action {
-                    TeamAction::Up => self.log_scroll.saturating_sub(1),
-                    TeamAction::PageUp => self.log_scroll.saturating_sub(10),
-                    TeamAction::Down => (self.log_scroll + 1).min(max),
-                    TeamAction::PageDown => (self.log_scroll + 10).min(max),
-                    _ => self.log_scroll,
-                };
+                self.log_scroll = moved(self.log_scroll, action, 10, n.saturating_sub(1));
             }
             TeamPanel::Actors => {
-                let max = self.panel_max_scroll();
-                self.panel_scroll = match action {
-                    TeamAction::Up => self.panel_scroll.saturating_sub(1),
-                    TeamAction::PageUp => self.panel_scroll.saturating_sub(10),
-                    TeamAction::Down => (self.panel_scroll + 1).min(max),
-                    TeamAction::PageDown => (self.panel_scroll + 10).min(max),
-                    _ => self.panel_scroll,
-                };
+                self.panel_scroll = moved(self.panel_scroll, action, 10, self.panel_max_scroll());
             }
         }
     }
 }
+
 /// An outcome in words: applied, or rejected with the engine's reason.
 pub fn outcome_text(o: &CommandOutcome, clock: Clock) -> String {
     match &o.result {

@@ -9,7 +9,9 @@ use std::time::Duration;
 use ratatui::crossterm::event::KeyEvent;
 
 use crate::keys::named::*;
-use crate::keys::{Binding, Key, KeyAction, KeyContext, b, lookup_in};
+use crate::keys::{
+    Binding, Bindings, Key, KeyAction, KeyContext, Shared, SharedAction, SharedContext, b, lookup_in,
+};
 
 /// The panels of the team console's main screen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -204,11 +206,43 @@ impl KeyAction for TeamAction {
     }
 }
 
+impl SharedContext for TeamContext {
+    const PALETTE: Self = TeamContext::Palette;
+    const PICKER: Self = TeamContext::Picker;
+    const CONFIRM: Self = TeamContext::Confirm;
+    const HELP: Self = TeamContext::Help;
+    const LOG: Self = TeamContext::Log;
+}
+
+impl SharedAction for TeamAction {
+    const NEXT_FIELD: Self = TeamAction::NextField;
+    const PREV_FIELD: Self = TeamAction::PrevField;
+    const SELECT: Self = TeamAction::Select;
+    const SUBMIT: Self = TeamAction::Submit;
+    const BACKSPACE: Self = TeamAction::Backspace;
+    const CLOSE: Self = TeamAction::Close;
+    const TOGGLE: Self = TeamAction::Toggle;
+    const CONFIRM: Self = TeamAction::Confirm;
+    const HOME: Self = TeamAction::Home;
+    const END: Self = TeamAction::End;
+    const FILTER_SEVERITY: Self = TeamAction::FilterSeverity;
+}
+
 use TeamAction as A;
 use TeamContext as C;
 
-/// Every key binding of the team console.
-pub static TEAM_BINDINGS: &[TeamBinding] = &[
+/// Every key binding of the team console: its own and the groups both consoles share.
+pub static TEAM_BINDINGS: Bindings<TeamContext, TeamAction> = Bindings(&[
+    TEAM,
+    &Shared::<TeamContext, TeamAction>::LOG,
+    &Shared::<TeamContext, TeamAction>::HELP,
+    &Shared::<TeamContext, TeamAction>::PALETTE,
+    &Shared::<TeamContext, TeamAction>::PICKER,
+    &Shared::<TeamContext, TeamAction>::CONFIRM,
+]);
+
+/// The team console's own bindings.
+static TEAM: &[TeamBinding] = &[
     b(C::Always, &[Key::ctrl('c')], A::ForceQuit, "leave at once (the exercise goes on)", None),
     // Main screen.
     b(
@@ -266,16 +300,6 @@ pub static TEAM_BINDINGS: &[TeamBinding] = &[
     b(C::Inbox, &[UP, DOWN, PGUP, PGDN], A::Up, "select a message", None),
     b(C::Inbox, &[ENTER], A::Select, "read the selected message in full", Some("read")),
     b(C::Inbox, &[HOME], A::Home, "back to the newest message", None),
-    b(C::Log, &[UP, DOWN, PGUP, PGDN], A::Up, "scroll the log", None),
-    b(C::Log, &[HOME], A::Home, "back to the newest line", None),
-    b(C::Log, &[END], A::End, "to the oldest line", None),
-    b(
-        C::Log,
-        &[Key::ch('v')],
-        A::FilterSeverity,
-        "raise the minimum severity (info, notice, warning, critical)",
-        Some("severity"),
-    ),
     b(C::Actors, &[UP, DOWN, PGUP, PGDN], A::Up, "scroll", None),
     b(C::Actors, &[HOME], A::Home, "back to the top", None),
     // Windows.
@@ -294,40 +318,12 @@ pub static TEAM_BINDINGS: &[TeamBinding] = &[
     b(C::Talk, &[BACKSPACE], A::Backspace, "delete the character before the cursor", None),
     b(C::Talk, &[ESC], A::Close, "close (what is typed stays for next time)", Some("close")),
     b(C::Message, &[UP, DOWN], A::Up, "the newer or older message", Some("next")),
-    b(C::Palette, &[TAB, DOWN], A::NextField, "next field", Some("next field")),
-    b(C::Palette, &[BACKTAB, UP], A::PrevField, "previous field", None),
-    b(C::Palette, &[LEFT, RIGHT], A::Left, "change the choice", Some("change")),
-    b(
-        C::Palette,
-        &[ENTER],
-        A::Select,
-        "open the list of choices; on [Submit], send the command",
-        Some("choose"),
-    ),
-    b(C::Palette, &[Key::ctrl('s')], A::Submit, "send the command from any field", Some("send")),
-    b(C::Palette, &[BACKSPACE], A::Backspace, "delete a character", None),
-    b(C::Palette, &[ESC], A::Close, "close the palette", Some("close")),
-    b(C::Picker, &[UP, DOWN], A::Up, "move in the list", None),
-    b(
-        C::Picker,
-        &[ENTER],
-        A::Select,
-        "take the entry (in a list of several: close the list keeping every tick, ticking the highlighted entry too)",
-        Some("take"),
-    ),
-    b(C::Picker, &[Key::ch(' ')], A::Toggle, "tick or untick (lists of several)", None),
-    b(C::Picker, &[BACKSPACE], A::Backspace, "delete a character of the filter (type to filter)", None),
-    b(C::Picker, &[ESC], A::Close, "close the list", Some("close")),
     b(C::Debrief, &[TAB, DOWN], A::NextField, "next field", Some("next field")),
     b(C::Debrief, &[BACKTAB, UP], A::PrevField, "previous field", None),
     b(C::Debrief, &[LEFT, RIGHT], A::Left, "change the rating or the kind", Some("change")),
     b(C::Debrief, &[ENTER, Key::ctrl('s')], A::Submit, "send it", Some("send")),
     b(C::Debrief, &[BACKSPACE], A::Backspace, "delete a character (clear a rating)", None),
     b(C::Debrief, &[ESC], A::Close, "close without sending", Some("close")),
-    b(C::Confirm, &[Key::ch('y')], A::Confirm, "yes", Some("yes")),
-    b(C::Confirm, &[Key::ch('n'), ESC], A::Close, "no", Some("no")),
-    b(C::Help, &[ESC, Key::ch('?'), Key::ch('q')], A::Close, "close the help", Some("close")),
-    b(C::Help, &[UP, DOWN, PGUP, PGDN], A::Up, "scroll", None),
 ];
 
 /// The action for a key in the active contexts (most specific first), if any.
@@ -372,28 +368,12 @@ mod tests {
 
     #[test]
     fn no_key_is_bound_twice_in_one_context() {
-        for (i, x) in TEAM_BINDINGS.iter().enumerate() {
-            for y in &TEAM_BINDINGS[i + 1..] {
-                if x.context == y.context {
-                    for k in x.keys {
-                        assert!(!y.keys.contains(k), "{} bound twice in {:?}", k.label(), x.context);
-                    }
-                }
-            }
-        }
+        crate::keys::tests::check_no_key_twice(TEAM_BINDINGS);
     }
 
     #[test]
     fn text_contexts_bind_no_printable_key_but_space_in_lists() {
-        for bnd in TEAM_BINDINGS.iter().filter(|x| x.context.takes_text()) {
-            for k in bnd.keys {
-                if let KeyCode::Char(c) = k.code {
-                    let allowed = k.mods.contains(KeyModifiers::CONTROL)
-                        || (bnd.context == TeamContext::Picker && c == ' ');
-                    assert!(allowed, "{:?} binds printable {c:?}", bnd.context);
-                }
-            }
-        }
+        crate::keys::tests::check_text_contexts(TEAM_BINDINGS);
     }
 
     #[test]

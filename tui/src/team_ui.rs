@@ -101,7 +101,7 @@ fn draw_header(c: &TeamConsole, area: Rect, buf: &mut Buffer) {
     // Where the exercise stands, while connected: PAUSED, RUNNING and the speed.
     if let (Connection::Connected, false, Some(clock)) = (c.connection(), v.finished, c.exercise_clock()) {
         right.push(Segment::plain("| ".into()));
-        right.push(Segment::bold(format!("{} ", clock.label())));
+        right.push(Segment::bold(format!("{} ", crate::team::clock_label(clock))));
     }
     right.push(Segment::plain("| ".into()));
     right.push(Segment { text: format!("{conn} "), bold: conn != "connected" });

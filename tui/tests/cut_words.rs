@@ -15,7 +15,7 @@ use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::KeyCode;
 use ttx_engine::command::{Command, Issuer};
 use ttx_engine::{Sim, SimOptions, builtin};
-use ttx_tui::team::{TeamConsole, TeamOptions};
+use ttx_tui::team::{TeamConsole, TeamEvent, TeamOptions};
 use ttx_tui::{Theme, team_ui, ui};
 
 use common::{ch, console, key, press, wait};
@@ -212,12 +212,12 @@ fn no_word_is_cut_without_an_ellipsis_at_80x24() {
     sim.submit(Issuer::Facilitator, Command::SetStaffed { team: "pa".into(), staffed: true });
     let mut t = TeamConsole::new(
         sim.team_view("pa").expect("pa"),
-        TeamOptions { theme: Theme::MONO, server: "127.0.0.1:7878".into() },
+        TeamOptions { theme: Theme::MONO, server: "127.0.0.1:7878".into(), bell: false },
     );
     team("team start", &t, None, &mut failures);
     for hours in [24, 240, 480, 960, 1200, 2400, 3600] {
         sim.run_until(ttx_engine::Tick(hours));
-        t.set_view(sim.team_view("pa").expect("pa"));
+        t.update(TeamEvent::View(Box::new(sim.team_view("pa").expect("pa"))));
         team(&format!("team at hour {hours}"), &t, None, &mut failures);
         for (name, keys) in [
             ("help", vec![ch('?')]),
@@ -229,11 +229,11 @@ fn no_word_is_cut_without_an_ellipsis_at_80x24() {
         ] {
             let base = draw(80, 24, |f| team_ui::render(&t, f));
             for k in &keys {
-                t.handle_key(k);
+                t.update(*k);
             }
             let popup = matches!(name, "help" | "palette" | "message" | "quit");
             team(&format!("team at hour {hours}, {name}"), &t, popup.then_some(base.as_str()), &mut failures);
-            t.handle_key(&key(KeyCode::Esc));
+            t.update(key(KeyCode::Esc));
         }
     }
     failures.dedup();

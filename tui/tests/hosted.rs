@@ -4,7 +4,7 @@
 mod common;
 
 use common::{ch, key, press, screen, type_text, wait};
-use ratatui::crossterm::event::KeyCode;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ttx_engine::command::Command;
 use ttx_engine::{Resolution, Sim, SimOptions, builtin};
 use ttx_protocol::{ClientMsg, Control, PendingInject, ServerMsg, ServerStatus};
@@ -151,6 +151,37 @@ fn commands_and_notes_go_to_the_server_to_be_journaled() {
         vec![Control::Note { text: "Clerks call the state first".into(), question: Some(0) }]
     );
     assert_eq!(c.notes().len(), 1);
+}
+
+fn ctrl(c: char) -> KeyEvent {
+    KeyEvent::new_with_kind(KeyCode::Char(c), KeyModifiers::CONTROL, KeyEventKind::Press)
+}
+
+#[test]
+fn a_command_the_engine_refuses_is_not_sent() {
+    let mut c = hosted();
+    // The server runs the exercise to its end and tells the console.
+    while !c.sim().is_finished() {
+        c.sim_mut().step();
+    }
+    c.update(Event::Moved);
+    assert!(matches!(c.overlay(), Some(Overlay::Discussion(_))), "the last module's discussion opens");
+    // The facilitator acts for a team from the palette: the engine refuses any command now,
+    // and the console says so instead of asking the server.
+    press(&mut c, &[key(KeyCode::Esc), ch('c'), key(KeyCode::Enter)]);
+    type_text(&mut c, "pennsylvania");
+    press(&mut c, &[key(KeyCode::Enter), ctrl('s')]);
+    let sent = c.take_requests();
+    assert!(sent.is_empty(), "nothing goes to the server: {sent:?}");
+    let Some(Overlay::Palette(form)) = c.overlay() else {
+        panic!("the palette stays open: {:?}", c.overlay())
+    };
+    assert_eq!(
+        form.message,
+        Some(ttx_tui::form::FormMessage::Error("Rejected: the exercise has ended.".into())),
+        "the form says why"
+    );
+    assert!(c.waiting().is_empty());
 }
 
 #[test]

@@ -8,9 +8,9 @@ use ttx_engine::command::{Command, Issuer};
 use ttx_engine::scenario::schema::{ActorSel, Effect};
 use ttx_engine::view::TeamView;
 use ttx_engine::{Sim, SimOptions, builtin};
-use ttx_protocol::{ServerMsg, TeamCommand, TeamCommandState};
+use ttx_protocol::{ClientMsg, ServerMsg, TeamCommand, TeamCommandState};
 use ttx_tui::Theme;
-use ttx_tui::team::{Connection, RequestState, TeamConsole, TeamOptions, TeamOverlay};
+use ttx_tui::team::{Connection, RequestState, TeamConsole, TeamEvent, TeamOptions, TeamOverlay};
 use ttx_tui::team_keys::{TeamAction, TeamPanel};
 use ttx_tui::team_ui;
 
@@ -33,7 +33,7 @@ fn view(sim: &Sim, team: &str) -> TeamView {
 }
 
 fn console(v: TeamView) -> TeamConsole {
-    TeamConsole::new(v, TeamOptions { theme: Theme::MONO, server: "127.0.0.1:7878".into() })
+    TeamConsole::new(v, TeamOptions { theme: Theme::MONO, server: "127.0.0.1:7878".into(), bell: false })
 }
 
 fn screen(c: &TeamConsole, w: u16, h: u16) -> String {
@@ -56,14 +56,61 @@ fn ctrl(c: char) -> KeyEvent {
 
 fn press(c: &mut TeamConsole, keys: &[KeyEvent]) {
     for k in keys {
-        c.handle_key(k);
+        c.update(*k);
     }
 }
 
 fn type_text(c: &mut TeamConsole, text: &str) {
     for x in text.chars() {
-        c.handle_key(&ch(x));
+        c.update(ch(x));
     }
+}
+
+/// The server's message arrives.
+fn server(c: &mut TeamConsole, msg: ServerMsg) {
+    c.update(TeamEvent::Server(msg));
+}
+
+/// A new view arrives.
+fn new_view(c: &mut TeamConsole, v: TeamView) {
+    c.update(TeamEvent::View(Box::new(v)));
+}
+
+/// The commands the team gave since the last call, with the console's numbers.
+fn commands(c: &mut TeamConsole) -> Vec<(u64, Command)> {
+    c.take_requests()
+        .into_iter()
+        .map(|r| match r {
+            ClientMsg::Command { id, command } => (id, command),
+            other => panic!("not a command: {other:?}"),
+        })
+        .collect()
+}
+
+/// In the open palette: for each (field, filter), moves to the field and takes the first
+/// choice the typed filter leaves.
+fn choose(c: &mut TeamConsole, picks: &[(&str, &str)]) {
+    for (label, filter) in picks {
+        let Some(TeamOverlay::Palette(f)) = c.overlay() else { panic!("the palette is open") };
+        let at = f.fields.iter().position(|x| x.label == *label).expect("the field");
+        let tabs = at.saturating_sub(f.focus);
+        for _ in 0..tabs {
+            press(c, &[key(KeyCode::Tab)]);
+        }
+        type_text(c, filter);
+        press(c, &[key(KeyCode::Enter)]);
+    }
+}
+
+/// Gives a command from the palette: opens it, makes the picks, sends, closes. Returns the
+/// command and the console's number for it.
+fn give(c: &mut TeamConsole, picks: &[(&str, &str)]) -> (u64, Command) {
+    press(c, &[ch('c')]);
+    choose(c, picks);
+    press(c, &[ctrl('s'), key(KeyCode::Esc)]);
+    let mut out = commands(c);
+    assert_eq!(out.len(), 1, "one command sent: {out:?}");
+    out.remove(0)
 }
 
 /// Module 1 under way for Pennsylvania: the first injects have fired, CISA has handed the
@@ -97,18 +144,18 @@ fn mid_module() -> (Sim, TeamConsole) {
             channel: ttx_engine::Channel::StateToIsac,
         },
     );
-    c.answer(ServerMsg::Ack { id, seq, tick: sim.now().0, time: sim.time().to_string() });
+    server(&mut c, ServerMsg::Ack { id, seq, tick: sim.now().0, time: sim.time().to_string() });
     press(&mut c, &[key(KeyCode::Esc)]);
     steps(&mut sim, 1);
-    c.set_view(view(&sim, "pa"));
+    new_view(&mut c, view(&sim, "pa"));
     // Extending polling hours is the team's to decide, but only on Election Day: the server
     // records it, and the engine rejects it when it applies.
-    let extend = Command::ExtendHours { actor: "PA".into(), jurisdiction: "harbor".into(), hours: 2 };
-    let id = c.submit(extend.clone());
+    let (id, extend) = give(&mut c, &[("Command", "extend"), ("Jurisdiction", "harbor")]);
+    assert_eq!(extend, Command::ExtendHours { actor: "PA".into(), jurisdiction: "harbor".into(), hours: 2 });
     let seq = sim.submit(Issuer::Team("pa".into()), extend);
-    c.answer(ServerMsg::Ack { id, seq, tick: sim.now().0, time: sim.time().to_string() });
+    server(&mut c, ServerMsg::Ack { id, seq, tick: sim.now().0, time: sim.time().to_string() });
     steps(&mut sim, 1);
-    c.set_view(view(&sim, "pa"));
+    new_view(&mut c, view(&sim, "pa"));
     (sim, c)
 }
 
@@ -134,7 +181,7 @@ fn send_share_indicator(c: &mut TeamConsole) -> u64 {
     }
     type_text(c, "EI-ISAC");
     press(c, &[key(KeyCode::Enter), ctrl('s')]);
-    let out = c.take_outbox();
+    let out = commands(c);
     assert_eq!(out.len(), 1, "one command to send");
     out[0].0
 }
@@ -170,14 +217,14 @@ fn palette_message_help_and_quit_screens() {
 #[test]
 fn reconnecting_and_refused_show_in_the_header_and_hint_bar() {
     let (_, mut c) = mid_module();
-    c.set_connection(Connection::Reconnecting("the server closed the connection".into()));
+    c.update(TeamEvent::Connection(Connection::Reconnecting("the server closed the connection".into())));
     let s = screen(&c, 80, 24);
     assert!(s.contains("RECONNECTING"), "{s}");
     assert!(s.contains("Reconnecting with your code: the server closed the connection"), "{s}");
-    c.set_connection(Connection::Refused("wrong code for team pa".into()));
+    c.update(TeamEvent::Connection(Connection::Refused("wrong code for team pa".into())));
     let s = screen(&c, 80, 24);
     assert!(s.contains("REFUSED") && s.contains("wrong code for team pa"), "{s}");
-    c.set_connection(Connection::Connected);
+    c.update(TeamEvent::Connection(Connection::Connected));
     assert!(screen(&c, 80, 24).contains("connected"));
 }
 
@@ -192,10 +239,10 @@ fn below_the_minimum_size() {
 fn keys_give_a_command_into_the_outbox() {
     let sim = sim();
     let mut c = console(view(&sim, "pa"));
-    assert!(c.take_outbox().is_empty());
+    assert!(c.take_requests().is_empty());
     // The palette opens on the team's first actor and its first command; Ctrl-S sends it.
     press(&mut c, &[ch('c'), ctrl('s')]);
-    let out = c.take_outbox();
+    let out = commands(&mut c);
     assert_eq!(out, vec![(1, Command::Patch { actor: "PA".into(), asset: "PA/vr".into() })]);
     assert_eq!(c.requests()[0].state, RequestState::Sent);
     let Some(TeamOverlay::Palette(f)) = c.overlay() else { panic!("the palette stays open") };
@@ -215,7 +262,7 @@ fn keys_give_a_command_into_the_outbox() {
     press(&mut c, &[key(KeyCode::Enter)]);
     // Enter on Submit sends.
     press(&mut c, &[key(KeyCode::Down), key(KeyCode::Enter)]);
-    let out = c.take_outbox();
+    let out = commands(&mut c);
     assert_eq!(out.len(), 1, "{out:?}");
     assert_eq!(out[0].0, 2);
     let Command::Isolate { actor, asset } = &out[0].1 else { panic!("{out:?}") };
@@ -227,16 +274,15 @@ fn keys_give_a_command_into_the_outbox() {
 fn an_accepted_command_then_shows_how_it_applied() {
     let mut sim = sim();
     let mut c = console(view(&sim, "pa"));
-    press(&mut c, &[ch('c'), ctrl('s'), key(KeyCode::Esc)]);
-    let (id, cmd) = c.take_outbox().remove(0);
+    let (id, cmd) = give(&mut c, &[]);
     let seq = sim.submit(Issuer::Team("pa".into()), cmd);
-    c.answer(ServerMsg::Ack { id, seq, tick: 0, time: "E-60d 08:00".into() });
+    server(&mut c, ServerMsg::Ack { id, seq, tick: 0, time: "E-60d 08:00".into() });
     assert_eq!(
         c.status().map(|s| s.text.as_str()),
         Some("Accepted: PA: patch PA/vr. It applies at E-60d 08:00.")
     );
     sim.step();
-    c.set_view(view(&sim, "pa"));
+    new_view(&mut c, view(&sim, "pa"));
     assert_eq!(c.status().map(|s| s.text.as_str()), Some("Applied at E-60d 08:00: PA: patch PA/vr."));
     let s = screen(&c, 80, 24);
     assert!(s.contains("applied at E-60d 08:00"), "{s}");
@@ -244,23 +290,18 @@ fn an_accepted_command_then_shows_how_it_applied() {
 
 #[test]
 fn a_refused_command_shows_its_reason() {
-    let sim = sim();
-    let mut c = console(view(&sim, "pa"));
-    let attribute = Command::Attribute { actor: "PA".into(), adversary: "crimson".into() };
-    let why = sim.check(&Issuer::Team("pa".into()), &attribute).expect_err("a state may not attribute");
-    assert_eq!(why.to_string(), "PA (state election office) has no authority to attribute");
-    let id = c.submit(attribute);
-    c.answer(ServerMsg::Refused { id, message: why.to_string(), rejection: None });
+    let mut c = console(view(&sim(), "pa"));
+    // The team sends a patch as the server runs the last hour: the engine refuses it.
+    let (id, _) = give(&mut c, &[]);
+    let why = ttx_engine::command::Rejection::Ended;
+    server(&mut c, ServerMsg::Refused { id, message: why.to_string(), rejection: Some(why.clone()) });
     assert_eq!(c.requests()[0].state, RequestState::Refused(why.to_string()));
     let status = c.status().expect("a status message");
-    assert_eq!(
-        status.text,
-        "Refused: PA: publicly attribute to crimson: PA (state election office) has no authority to attribute."
-    );
+    assert_eq!(status.text, "Refused: PA: patch PA/vr: the exercise has ended.");
     let s = screen(&c, 80, 24);
-    assert!(s.contains("refused: PA (state election office) has"), "the team panel says why:\n{s}");
+    assert!(s.contains("refused: the exercise has ended"), "the team panel says why:\n{s}");
     // An answer for a command this console never sent changes nothing.
-    c.answer(ServerMsg::Refused { id: 99, message: "no".into(), rejection: None });
+    server(&mut c, ServerMsg::Refused { id: 99, message: "no".into(), rejection: None });
     assert_eq!(c.requests().len(), 1);
 }
 
@@ -271,7 +312,7 @@ fn the_form_says_what_is_missing_instead_of_sending() {
     press(&mut c, &[ch('c'), key(KeyCode::Down)]);
     type_text(&mut c, "share");
     press(&mut c, &[key(KeyCode::Enter), ctrl('s')]);
-    assert!(c.take_outbox().is_empty(), "no indicator held yet: nothing is sent");
+    assert!(c.take_requests().is_empty(), "no indicator held yet: nothing is sent");
     let Some(TeamOverlay::Palette(f)) = c.overlay() else { panic!() };
     assert_eq!(
         f.message,
@@ -293,7 +334,7 @@ fn the_white_cell_makes_an_inject_from_a_template_and_waits_for_approval() {
     press(&mut c, &[key(KeyCode::Enter), key(KeyCode::Tab)]);
     type_text(&mut c, "georgia");
     press(&mut c, &[key(KeyCode::Enter), ctrl('s')]);
-    let out = c.take_outbox();
+    let out = commands(&mut c);
     assert_eq!(
         out,
         vec![(
@@ -306,16 +347,19 @@ fn the_white_cell_makes_an_inject_from_a_template_and_waits_for_approval() {
         )]
     );
     // With --approve-injects the server holds it, and the facilitator decides later.
-    c.answer(ServerMsg::Held { id: 1, pending: 4 });
+    server(&mut c, ServerMsg::Held { id: 1, pending: 4 });
     assert_eq!(c.requests()[0].state, RequestState::Held(4));
     let Some(TeamOverlay::Palette(f)) = c.overlay() else { panic!() };
     assert!(format!("{:?}", f.message).contains("Held for the facilitator's approval (#4)"));
-    c.answer(ServerMsg::Decision {
-        pending: 4,
-        approved: false,
-        seq: None,
-        reason: Some("not in this module".into()),
-    });
+    server(
+        &mut c,
+        ServerMsg::Decision {
+            pending: 4,
+            approved: false,
+            seq: None,
+            reason: Some("not in this module".into()),
+        },
+    );
     assert_eq!(c.requests()[0].state, RequestState::Denied(Some("not in this module".into())));
     assert!(c.status().unwrap().text.contains("denied #4"), "{:?}", c.status());
     // A player team has no templates.
@@ -329,11 +373,11 @@ fn the_white_cell_makes_an_inject_from_a_template_and_waits_for_approval() {
 fn commands_without_an_answer_are_reported_unconfirmed() {
     let sim = sim();
     let mut c = console(view(&sim, "pa"));
-    let a = c.submit(Command::Patch { actor: "PA".into(), asset: "PA/vr".into() });
-    let b = c.submit(Command::Patch { actor: "PA".into(), asset: "PA/results".into() });
-    c.answer(ServerMsg::Ack { id: a, seq: 3, tick: 0, time: "E-60d 08:00".into() });
-    c.set_connection(Connection::Reconnecting("the server closed the connection".into()));
-    c.unconfirmed(&[b]);
+    let (a, _) = give(&mut c, &[]);
+    let (b, _) = give(&mut c, &[]);
+    server(&mut c, ServerMsg::Ack { id: a, seq: 3, tick: 0, time: "E-60d 08:00".into() });
+    c.update(TeamEvent::Connection(Connection::Reconnecting("the server closed the connection".into())));
+    c.update(TeamEvent::Unconfirmed(vec![b]));
     assert_eq!(c.requests()[1].state, RequestState::Unconfirmed);
     assert!(c.status().unwrap().text.starts_with("1 command had no answer"), "{:?}", c.status());
 }
@@ -343,7 +387,7 @@ fn new_messages_are_announced_and_can_be_read_in_full() {
     let mut sim = sim();
     let mut c = console(view(&sim, "pa"));
     steps(&mut sim, 242);
-    c.set_view(view(&sim, "pa"));
+    new_view(&mut c, view(&sim, "pa"));
     let text = &c.status().expect("a status").text;
     assert!(text.contains("County clerks report emails"), "{text}");
     press(&mut c, &[ch('2'), key(KeyCode::Enter)]);
@@ -368,7 +412,7 @@ fn panels_take_focus_and_scroll_within_bounds() {
     press(&mut c, &[key(KeyCode::Home)]);
     assert_eq!(c.panel_scroll(), 0);
     // On a screen, scrolling stops where the last entries fill the panel.
-    c.set_screen(ratatui::layout::Rect::new(0, 0, 80, 24));
+    c.update(TeamEvent::Resize(ratatui::layout::Rect::new(0, 0, 80, 24)));
     for _ in 0..500 {
         c.update(TeamAction::Down);
     }
@@ -422,7 +466,7 @@ fn the_servers_directory_fills_the_forms_that_name_what_a_team_does_not_own() {
 
     // Through the keys: the FBI's notify-victim form lists the victims.
     let mut c = console(view(&s, "fbi"));
-    c.set_directory(std::sync::Arc::new(s.directory("fbi").unwrap()));
+    c.update(TeamEvent::Directory(std::sync::Arc::new(s.directory("fbi").unwrap())));
     press(&mut c, &[ch('c')]);
     let Some(ttx_tui::team::TeamOverlay::Palette(form)) = c.overlay() else { panic!("no palette") };
     let mut form = form.as_ref().clone();
@@ -435,28 +479,33 @@ fn the_servers_directory_fills_the_forms_that_name_what_a_team_does_not_own() {
     assert!(victims.choices.iter().any(|v| v.value == "harbor"), "{:?}", victims.choices);
 }
 
+/// What the server sends with a full view: its record of the team's commands and the lowest
+/// confidence so far.
+fn restore(history: Vec<TeamCommand>, confidence_low: Option<f64>) -> TeamEvent {
+    TeamEvent::Restore { history, confidence_low, messages: Vec::new() }
+}
+
 #[test]
 fn the_servers_record_of_commands_comes_back_on_joining_again() {
     let sim = sim();
     let v = view(&sim, "pa");
-    let patch = Command::Patch { actor: "pa".into(), asset: "PA/vr".into() };
-    let mfa = Command::EnforceMfa { actor: "pa".into(), asset: "PA/vr".into() };
     let time = v.time;
     // A console that was running: one command unanswered when the connection broke, one refused.
     let mut c = console(v.clone());
-    let lost = c.submit(patch.clone());
-    c.unconfirmed(&[lost]);
-    let refused = c.submit(mfa.clone());
-    c.answer(ServerMsg::Refused { id: refused, message: "no".into(), rejection: None });
+    let (lost, patch) = give(&mut c, &[]);
+    c.update(TeamEvent::Unconfirmed(vec![lost]));
+    let (refused, mfa) = give(&mut c, &[("Command", "mfa")]);
+    assert!(matches!(mfa, Command::EnforceMfa { .. }), "{mfa:?}");
+    server(&mut c, ServerMsg::Refused { id: refused, message: "no".into(), rejection: None });
     let low = c.confidence_low();
-    c.restore(
+    c.update(restore(
         vec![TeamCommand {
             command: patch.clone(),
             at: time,
             state: TeamCommandState::Accepted { seq: 7, time: "E-60d 08:00".into() },
         }],
         Some(low - 10.0),
-    );
+    ));
     let states: Vec<&RequestState> = c.requests().iter().map(|r| &r.state).collect();
     assert_eq!(
         states,
@@ -469,13 +518,13 @@ fn the_servers_record_of_commands_comes_back_on_joining_again() {
     assert_eq!(c.confidence_low(), low - 10.0, "the server's low");
     // A console started afresh gets the whole record.
     let mut fresh = console(v);
-    fresh.restore(
+    fresh.update(restore(
         vec![TeamCommand { command: mfa, at: time, state: TeamCommandState::Held { pending: 3 } }],
         None,
-    );
+    ));
     assert_eq!(fresh.requests().len(), 1);
     assert_eq!(fresh.requests()[0].state, RequestState::Held(3));
-    fresh.answer(ServerMsg::Decision { pending: 3, approved: false, seq: None, reason: None });
+    server(&mut fresh, ServerMsg::Decision { pending: 3, approved: false, seq: None, reason: None });
     assert_eq!(fresh.requests()[0].state, RequestState::Denied(None));
 }
 
@@ -483,15 +532,20 @@ fn the_servers_record_of_commands_comes_back_on_joining_again() {
 fn an_ended_session_shows_its_final_figures_and_any_key_leaves() {
     let sim = sim();
     let mut c = console(view(&sim, "pa"));
-    c.set_connection(Connection::Ended {
-        message: "the facilitator ended the session".into(),
-        metrics: vec![("public confidence".into(), "59.0".into())],
-    });
+    server(
+        &mut c,
+        ServerMsg::Ended {
+            message: "the facilitator ended the session".into(),
+            time: "E+1d 00:00".into(),
+            metrics: vec![("public confidence".into(), "59.0".into())],
+        },
+    );
+    assert!(matches!(c.connection(), Connection::Ended { .. }));
     let s = screen(&c, 120, 30);
     assert!(s.contains("ENDED"), "{s}");
     assert!(s.contains("Final: public confidence 59.0"), "{s}");
     assert!(!c.should_quit());
-    c.handle_key(&ch('x'));
+    press(&mut c, &[ch('x')]);
     assert!(c.should_quit(), "any key leaves");
 }
 
@@ -527,7 +581,7 @@ fn the_palette_offers_only_the_channels_the_actor_may_use() {
 fn a_message_is_edited_where_the_cursor_is_and_sent_to_the_chosen_team() {
     let sim = sim();
     let mut c = console(view(&sim, "pa"));
-    c.set_directory(std::sync::Arc::new(sim.directory("pa").expect("a directory")));
+    c.update(TeamEvent::Directory(std::sync::Arc::new(sim.directory("pa").expect("a directory"))));
     press(&mut c, &[ch('m')]);
     type_text(&mut c, "Call vendor");
     for _ in 0.."vendor".len() {
@@ -539,9 +593,14 @@ fn a_message_is_edited_where_the_cursor_is_and_sent_to_the_chosen_team() {
     // Shift-Tab from the text to the channel, again to the addressee: Right picks the first
     // other team after control.
     press(&mut c, &[key(KeyCode::BackTab), key(KeyCode::BackTab), key(KeyCode::Right), key(KeyCode::Enter)]);
-    let out = c.take_messages_out();
-    assert_eq!(out.len(), 1);
-    assert_eq!(out[0].text, "Call the vendor");
-    assert_eq!(Some(&out[0].to), c.addressees().get(1).map(|(p, _)| p));
-    assert_ne!(out[0].to, ttx_engine::talk::Party::Control);
+    let out = c.take_requests();
+    let [ClientMsg::Message { id: 1, to, channel: _, text, signed: None }] = out.as_slice() else {
+        panic!("one message: {out:?}")
+    };
+    assert_eq!(text, "Call the vendor");
+    assert_eq!(Some(to), c.addressees().get(1).map(|(p, _)| p));
+    assert_ne!(to, &ttx_engine::talk::Party::Control);
+    // The server's answer says it was sent; a refusal would say why.
+    server(&mut c, ServerMsg::Delivered { id: 1, number: 4 });
+    assert_eq!(c.status().map(|s| s.text.as_str()), Some("Message sent."));
 }

@@ -309,7 +309,7 @@ fn quit_asks_first_and_ctrl_c_does_not() {
     assert!(c.should_quit());
     let mut c = console();
     let ctrl_c = KeyEvent::new_with_kind(KeyCode::Char('c'), KeyModifiers::CONTROL, KeyEventKind::Press);
-    assert_eq!(c.handle_key(&ctrl_c), Some(Action::ForceQuit));
+    assert_eq!(press(&mut c, &[ctrl_c]), vec![Some(Action::ForceQuit)]);
     assert!(c.should_quit());
 }
 

@@ -10,7 +10,7 @@ use super::Exercise;
 use super::Joined;
 use super::history::recent;
 use crate::net::diff::{diff_facilitator, diff_team};
-use crate::net::protocol::{PendingInject, ServerMsg, ServerStatus, frame};
+use crate::net::protocol::{ExerciseClock, PendingInject, ServerMsg, ServerStatus, frame};
 
 /// How many of the most recent messages a full view carries.
 pub const MESSAGES_SENT: usize = 200;
@@ -29,13 +29,13 @@ impl Exercise {
     pub(super) fn clock_frame(&self) -> Bytes {
         let reg = self.owner.sim().registry();
         let discussed = self.discussion.filter(|_| self.paused).and_then(|m| reg.modules.get(m.ix()));
-        frame(&ServerMsg::Clock {
+        frame(&ServerMsg::Clock(ExerciseClock {
             paused: self.paused,
             ticks_per_second: self.config.ticks_per_second,
             discussion: discussed.is_some(),
             module: discussed.map(|m| m.title.clone()),
             questions: discussed.map(|m| m.questions.clone()).unwrap_or_default(),
-        })
+        }))
     }
 
     /// Tells every team console where the exercise stands, when that changed.

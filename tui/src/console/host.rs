@@ -1,17 +1,20 @@
 //! What a hosted console hears from `ttx serve` ([`Event`]s besides keys: the server's
 //! answers to its requests, its state, its news) and the approvals window.
 
+use ratatui::crossterm::event::KeyEvent;
 use ttx_protocol::{ClientMsg, Control, ServerMsg, ServerStatus};
 
 use super::{Console, Level, Overlay, SavedNote, Waiting};
 use crate::input::TextInput;
 use crate::keys::Action;
 
-/// What changes a facilitator console: a key's action or real time passing, or news from the
-/// server that hosts it. [`Console::update`] takes each.
+/// What changes a facilitator console: a key, an action or real time passing, or news from
+/// the program around it. [`Console::update`] takes each.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Event {
-    /// A key's action, or real time passing ([`Action::Tick`]).
+    /// A key press: the action it stands for now ([`Console::action_for`]) is applied.
+    Key(KeyEvent),
+    /// An action, as a key gives it, or real time passing ([`Action::Tick`]).
     Action(Action),
     /// A protocol message from the server: its answer to one of the console's requests
     /// (`ack`, `refused`, `done`, `delivered`), or a message between the parties (`message`).
@@ -37,11 +40,17 @@ impl From<Action> for Event {
     }
 }
 
+impl From<KeyEvent> for Event {
+    fn from(k: KeyEvent) -> Event {
+        Event::Key(k)
+    }
+}
+
 impl Console {
-    /// Applies news from the program around the console (a key's action goes to `update`).
+    /// Applies news from the program around the console (keys and actions go to `update`).
     pub(super) fn news(&mut self, event: Event) {
         match event {
-            Event::Action(a) => self.update(a),
+            Event::Key(_) | Event::Action(_) => self.update(event),
             Event::Server(msg) => self.server_message(msg),
             Event::Status(status) => self.set_status_of_server(status),
             Event::Moved => self.after_move(),

@@ -33,13 +33,6 @@ pub enum PanelEntry<'a> {
 }
 
 impl TeamConsole {
-    /// Tells the console the size of the screen it is drawn on (so that scrolling stops where
-    /// the last entries fill the team panel).
-    pub fn set_screen(&mut self, screen: Rect) {
-        self.screen = Some(screen);
-        self.panel_scroll = self.panel_scroll.min(self.panel_max_scroll());
-    }
-
     pub(super) fn panel_max_scroll(&self) -> usize {
         match self.screen {
             Some(r) => max_scroll(self, r),

@@ -4,9 +4,9 @@
 use ttx_engine::ETime;
 use ttx_engine::command::{Command, CommandOutcome};
 use ttx_engine::time::Clock;
-use ttx_protocol::{ServerMsg, TeamCommand, TeamCommandState};
+use ttx_protocol::{ClientMsg, ServerMsg, TeamCommand, TeamCommandState};
 
-use super::{DebriefOut, Level, REQUESTS_KEPT, TeamConsole};
+use super::{Level, REQUESTS_KEPT, TeamConsole};
 
 /// Where one of the console's commands stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -98,7 +98,8 @@ impl TeamConsole {
         });
         match latest {
             Some((seq, summary)) => {
-                self.send_debrief(DebriefOut::Cancel(seq));
+                let id = self.next_id();
+                self.send_debrief(id, ClientMsg::Cancel { id, seq });
                 self.set_status(Level::Info, format!("Taking back: {summary}..."));
             }
             None => self.set_status(Level::Warn, "No command of yours waits to apply."),
@@ -110,7 +111,7 @@ impl TeamConsole {
     /// console's own entries for the same commands; what only this console knows stays: commands
     /// still waiting for an answer, refused, or unanswered when the connection broke (one the
     /// server recorded under the same command is taken as recorded).
-    pub fn restore(&mut self, history: Vec<TeamCommand>, confidence_low: Option<f64>) {
+    pub(super) fn restore(&mut self, history: Vec<TeamCommand>, confidence_low: Option<f64>) {
         if confidence_low.is_some() {
             self.confidence_low = confidence_low;
         }
@@ -141,7 +142,7 @@ impl TeamConsole {
 
     /// Takes the server's answer to one of the console's requests (`ack`, `refused`, `held`,
     /// `done`, `decision`); other messages are not answers and change nothing here.
-    pub fn answer(&mut self, msg: ServerMsg) {
+    pub(super) fn answer(&mut self, msg: ServerMsg) {
         let (text, level) = match msg {
             ServerMsg::Ack { id, seq, time, .. } => {
                 let Some(r) = self.request_mut(id) else { return };
@@ -207,7 +208,7 @@ impl TeamConsole {
 
     /// The connection broke before these requests were answered: they may or may not have
     /// been recorded.
-    pub fn unconfirmed(&mut self, ids: &[u64]) {
+    pub(super) fn unconfirmed(&mut self, ids: &[u64]) {
         let mut n = 0;
         for r in self.requests.iter_mut().filter(|r| ids.contains(&r.id) && r.state == RequestState::Sent) {
             r.state = RequestState::Unconfirmed;
@@ -245,10 +246,9 @@ impl TeamConsole {
 
     /// Gives a command as the team: it goes into the outbox for the caller to send. Returns
     /// the console's number for it.
-    pub fn submit(&mut self, command: Command) -> u64 {
-        let id = self.next_id;
-        self.next_id += 1;
-        self.outbox.push((id, command.clone()));
+    pub(super) fn submit(&mut self, command: Command) -> u64 {
+        let id = self.next_id();
+        self.outbox.push(ClientMsg::Command { id, command: command.clone() });
         let at = self.time();
         self.requests.push(Request { id, command, at, state: RequestState::Sent });
         if self.requests.len() > REQUESTS_KEPT {

@@ -6,6 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 use ttx_engine::talk::{MAX_TEXT, Message, MessageChannel, Party};
+use ttx_protocol::ClientMsg;
 
 use super::{Level, TeamConsole, TeamOverlay};
 use crate::chrome::{centered, popup};
@@ -32,19 +33,6 @@ pub struct Draft {
 /// The draft's field that holds the text.
 const TEXT_FIELD: usize = 2;
 
-/// A message the team wrote, for the connection to send.
-#[derive(Clone, Debug, PartialEq)]
-pub struct OutgoingMessage {
-    /// The console's number for it.
-    pub id: u64,
-    /// The addressee.
-    pub to: Party,
-    /// How it is sent.
-    pub channel: MessageChannel,
-    /// The text.
-    pub text: String,
-}
-
 impl TeamConsole {
     /// Who the team may write to: control, then the other teams, as (party, label).
     pub fn addressees(&self) -> Vec<(Party, String)> {
@@ -65,13 +53,8 @@ impl TeamConsole {
         &self.draft
     }
 
-    /// The team's messages as the server has them (a full view, on joining again).
-    pub fn restore_messages(&mut self, messages: Vec<Message>) {
-        self.messages = messages;
-    }
-
     /// The server delivered a message to or from the team.
-    pub fn message_arrived(&mut self, m: Message) {
+    pub(super) fn message_arrived(&mut self, m: Message) {
         if self.messages.iter().any(|x| x.number == m.number) {
             return;
         }
@@ -85,13 +68,9 @@ impl TeamConsole {
         self.messages.push(m);
     }
 
-    /// Messages written and not yet handed to the connection.
-    pub fn take_messages_out(&mut self) -> Vec<OutgoingMessage> {
-        std::mem::take(&mut self.talk_out)
-    }
-
-    /// The server's answer to a message: sent (in the journal), or refused and why.
-    pub fn message_answer(&mut self, id: u64, refused: Option<String>) -> bool {
+    /// The server's answer to a message: sent (in the journal), or refused and why. False
+    /// when the answer is not to one of the team's messages.
+    pub(super) fn message_answer(&mut self, id: u64, refused: Option<&str>) -> bool {
         let Some(i) = self.talk_waiting.iter().position(|w| *w == id) else { return false };
         self.talk_waiting.remove(i);
         match refused {
@@ -143,9 +122,8 @@ impl TeamConsole {
         }
         let Some((to, label)) = self.addressees().into_iter().nth(self.draft.to) else { return };
         let channel = MessageChannel::ALL[self.draft.channel % MessageChannel::ALL.len()];
-        let id = self.next_id;
-        self.next_id += 1;
-        self.talk_out.push(OutgoingMessage { id, to, channel, text });
+        let id = self.next_id();
+        self.outbox.push(ClientMsg::Message { id, to, channel, text, signed: None });
         self.talk_waiting.push(id);
         self.draft.text = TextInput::default();
         self.draft.field = 0;

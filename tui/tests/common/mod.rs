@@ -44,13 +44,19 @@ pub fn ch(c: char) -> KeyEvent {
 
 /// Presses keys in order, returning the actions they became.
 pub fn press(c: &mut Console, keys: &[KeyEvent]) -> Vec<Option<Action>> {
-    keys.iter().map(|k| c.handle_key(k)).collect()
+    keys.iter()
+        .map(|k| {
+            let action = c.action_for(k);
+            c.update(*k);
+            action
+        })
+        .collect()
 }
 
 /// Types text, one key per character.
 pub fn type_text(c: &mut Console, text: &str) {
     for ch_ in text.chars() {
-        c.handle_key(&ch(ch_));
+        c.update(ch(ch_));
     }
 }
 
