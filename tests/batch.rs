@@ -131,15 +131,16 @@ fn merged_shards_equal_the_unsharded_batch() {
     assert_same_files(&whole, &merged);
     // The directory holding the shards stands for them (a cluster job has no shell to
     // expand `shards/*`).
-    let by_parent = d.join("shards").join("merged");
-    let by_parent_args = ["merge", s(&d.join("shards")), "--plots", "--out", s(&by_parent)];
+    let shards_dir = d.join("shards");
+    let by_parent = shards_dir.join("merged");
+    let by_parent_args = ["merge", s(&shards_dir), "--plots", "--out", s(&by_parent)];
     succeeds(&by_parent_args);
     assert_same_files(&whole, &by_parent);
     // Run again (a requeued merge job): shards/merged is --out, so it is not a shard.
     succeeds(&by_parent_args);
     assert_same_files(&whole, &by_parent);
     // Elsewhere, the merged batch among the shards is refused.
-    let again = bad(&["merge", s(&d.join("shards")), "--out", s(&d.join("again"))]);
+    let again = bad(&["merge", s(&shards_dir), "--out", s(&d.join("again"))]);
     assert!(again.contains("holds a whole (unsharded) batch"), "{again}");
 }
 
