@@ -66,10 +66,11 @@ def perform_experiments(scenario, n, seed):
     return experiments, outcomes
 
 
-def ttx_model(scenario="tabletop_the_vote", seed=1, **settings):
-    """ttx as an EMA Workbench model function: the uncertainties' values (keyword arguments
-    named by their scenario paths) and a seed in, the outcomes out."""
-    r = ttx.run(scenario, seed=int(seed), set=settings)
+def ttx_model(ttx_scenario="tabletop_the_vote", seed=1, **settings):
+    """ttx as an EMA Workbench model function: the scenario, the uncertainties' values
+    (keyword arguments named by their scenario paths) and a seed in, the outcomes out.
+    (The Workbench keeps the name ``scenario`` for its own column of scenario ids.)"""
+    r = ttx.run(ttx_scenario, seed=int(seed), set=settings)
     out = {k: np.nan if r.metrics[k] is None else r.metrics[k] for k in OUTCOMES}
     out[SERIES] = r.series[SERIES].to_numpy(dtype=float)
     return out
@@ -93,7 +94,7 @@ def perform_ema_experiments(scenario, n, seed):
     model.uncertainties = [
         RealParameter(path.replace(".", "_"), lo, hi, variable_name=path) for path, (lo, hi) in UNCERTAINTIES.items()
     ] + [IntegerParameter("seed", 1, 2**31 - 1)]
-    model.constants = [Constant("scenario", scenario)]
+    model.constants = [Constant("ttx_scenario", scenario)]
     model.outcomes = [ScalarOutcome(k) for k in OUTCOMES] + [TimeSeriesOutcome(SERIES)]
     np.random.seed(seed)  # the Workbench's samplers draw from numpy's global generator
     with SequentialEvaluator(model) as evaluator:
