@@ -1,7 +1,7 @@
 # The ttx program in a small image, for clusters (README: "On a cluster").
 #
-#   docker build -t ttx:0.1.0 --build-arg TTX_BUILD_COMMIT=$(git rev-parse HEAD) .
-#   docker run --rm -v "$PWD/out:/results" ttx:0.1.0 batch tabletop_the_vote --runs 100 --out /results/demo
+#   docker build -t ttx:0.2.0 --build-arg TTX_BUILD_COMMIT=$(git rev-parse HEAD) .
+#   docker run --rm -v "$PWD/out:/results" ttx:0.2.0 batch tabletop_the_vote --runs 100 --out /results/demo
 #
 # Stage 1 builds the release binary with the toolchain rust-toolchain.toml pins; stage 2
 # holds only the binary, the shipped scenarios and the example policies, and runs as an

@@ -10,8 +10,11 @@ Spearman rank correlation of each outcome with each parameter).
     pip install ./python          # the ttx package (docs/python.md)
     python examples/ema_style.py --samples 40
 
-With the EMA Workbench installed, the same ``experiments`` and ``outcomes`` feed its
-analysis functions (feature_scoring, prim) directly.
+With the EMA Workbench installed (``pip install ema_workbench``), ``--ema`` runs the
+same experiment through the Workbench itself: ttx as an EMA ``Model`` (``ttx_model``
+below), sampled and run by its ``perform_experiments``:
+
+    python examples/ema_style.py --samples 40 --ema
 """
 
 import argparse
@@ -63,6 +66,44 @@ def perform_experiments(scenario, n, seed):
     return experiments, outcomes
 
 
+def ttx_model(ttx_scenario="tabletop_the_vote", seed=1, **settings):
+    """ttx as an EMA Workbench model function: the scenario, the uncertainties' values
+    (keyword arguments named by their scenario paths) and a seed in, the outcomes out.
+    (The Workbench keeps the name ``scenario`` for its own column of scenario ids.)"""
+    r = ttx.run(ttx_scenario, seed=int(seed), set=settings)
+    out = {k: np.nan if r.metrics[k] is None else r.metrics[k] for k in OUTCOMES}
+    out[SERIES] = r.series[SERIES].to_numpy(dtype=float)
+    return out
+
+
+def perform_ema_experiments(scenario, n, seed):
+    """The same experiment through the EMA Workbench: ttx_model as its Model, each
+    uncertainty a RealParameter whose variable_name is the scenario path, the seed an
+    IntegerParameter, the Workbench's own Latin hypercube."""
+    from ema_workbench import (
+        Constant,
+        IntegerParameter,
+        Model,
+        RealParameter,
+        ScalarOutcome,
+        SequentialEvaluator,
+        TimeSeriesOutcome,
+    )
+
+    model = Model("ttx", function=ttx_model)
+    model.uncertainties = [
+        RealParameter(path.replace(".", "_"), lo, hi, variable_name=path) for path, (lo, hi) in UNCERTAINTIES.items()
+    ] + [IntegerParameter("seed", 1, 2**31 - 1)]
+    model.constants = [Constant("ttx_scenario", scenario)]
+    model.outcomes = [ScalarOutcome(k) for k in OUTCOMES] + [TimeSeriesOutcome(SERIES)]
+    np.random.seed(seed)  # the Workbench's samplers draw from numpy's global generator
+    with SequentialEvaluator(model) as evaluator:
+        experiments, outcomes = evaluator.perform_experiments(scenarios=n)
+    # The Workbench names the columns by the parameters' names: back to the scenario paths.
+    experiments = experiments.rename(columns={p.replace(".", "_"): p for p in UNCERTAINTIES})
+    return experiments, outcomes
+
+
 def feature_scores(experiments, outcomes):
     """Spearman rank correlation of each scalar outcome with each uncertainty."""
     table = experiments[list(UNCERTAINTIES)].copy()
@@ -77,9 +118,13 @@ def main():
     p.add_argument("--scenario", default="tabletop_the_vote")
     p.add_argument("--samples", type=int, default=20)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--ema", action="store_true", help="run it through the EMA Workbench (pip install ema_workbench)")
     a = p.parse_args()
     start = time.perf_counter()
-    experiments, outcomes = perform_experiments(a.scenario, a.samples, a.seed)
+    if a.ema:
+        experiments, outcomes = perform_ema_experiments(a.scenario, a.samples, a.seed)
+    else:
+        experiments, outcomes = perform_experiments(a.scenario, a.samples, a.seed)
     took = time.perf_counter() - start
     pd.set_option("display.width", 160)
     pd.set_option("display.max_columns", 20)

@@ -187,7 +187,8 @@ pub enum Cmd {
     },
     /// Join the shards of one batch into the files a single unsharded run writes.
     Merge {
-        /// The shard directories.
+        /// The shard directories; a directory that holds no batch stands for its
+        /// subdirectories that do (a cluster job's `shards/` without a shell's `shards/*`).
         #[arg(required = true, value_name = "DIR")]
         dirs: Vec<PathBuf>,
         /// Output directory.

@@ -140,7 +140,38 @@ pub fn merge(
     format: batch::parquet::TableFormat,
 ) -> Outcome {
     let mut out = crate::output::stdout();
-    batch::merge(dirs, out_dir, plots, format, &mut out).map_err(failure)
+    batch::merge(&shard_dirs(dirs, out_dir), out_dir, plots, format, &mut out).map_err(failure)
+}
+
+/// The shard directories `ttx merge` was given, with a directory that holds no batch (no
+/// manifest.json) but whose subdirectories do standing for those subdirectories (in name
+/// order, leaving out `--out`): a cluster job without a shell to expand `shards/*` names
+/// the directory its shards were written into. Anything else is passed on as it is, for
+/// the merge to accept or refuse.
+fn shard_dirs(dirs: &[PathBuf], out_dir: &Path) -> Vec<PathBuf> {
+    let out_canon = std::fs::canonicalize(out_dir).ok();
+    let mut all = Vec::new();
+    for d in dirs {
+        if d.join("manifest.json").exists() {
+            all.push(d.clone());
+            continue;
+        }
+        let mut inner: Vec<PathBuf> = std::fs::read_dir(d)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.join("manifest.json").is_file())
+            .filter(|p| out_canon.is_none() || std::fs::canonicalize(p).ok() != out_canon)
+            .collect();
+        if inner.is_empty() {
+            all.push(d.clone());
+        } else {
+            inner.sort();
+            all.extend(inner);
+        }
+    }
+    all
 }
 
 /// `ttx calibrate`: the calibration table; exit 1 when a target is missed.

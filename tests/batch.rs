@@ -108,7 +108,7 @@ fn merged_shards_equal_the_unsharded_batch() {
     succeeds(&[&common[..], &["--plots", "--out", s(&whole)]].concat());
     let mut shards = Vec::new();
     for i in 0..4 {
-        let dir = d.join(format!("s{i}"));
+        let dir = d.join("shards").join(format!("s{i}"));
         let spec = format!("{i}/4");
         let jobs = if i % 2 == 0 { "1" } else { "2" };
         succeeds(&[&common[..], &["--shard", &spec, "--jobs", jobs, "--out", s(&dir)]].concat());
@@ -125,6 +125,19 @@ fn merged_shards_equal_the_unsharded_batch() {
     args.extend(["--plots", "--out", s(&merged)]);
     succeeds(&args);
     assert_same_files(&whole, &merged);
+    // The directory holding the shards stands for them (a cluster job has no shell to
+    // expand `shards/*`).
+    let shards_dir = d.join("shards");
+    let by_parent = shards_dir.join("merged");
+    let by_parent_args = ["merge", s(&shards_dir), "--plots", "--out", s(&by_parent)];
+    succeeds(&by_parent_args);
+    assert_same_files(&whole, &by_parent);
+    // Run again (a requeued merge job): shards/merged is --out, so it is not a shard.
+    succeeds(&by_parent_args);
+    assert_same_files(&whole, &by_parent);
+    // Elsewhere, the merged batch among the shards is refused.
+    let again = bad(&["merge", s(&shards_dir), "--out", s(&d.join("again"))]);
+    assert!(again.contains("holds a whole (unsharded) batch"), "{again}");
 }
 
 #[test]

@@ -102,7 +102,8 @@ mod _ttx {
         let plots = if plots.is_empty() {
             Vec::new()
         } else {
-            ttx::chart::Format::parse_list(&plots.join(",")).map_err(|e| PyValueError::new_err(e.to_string()))?
+            ttx::chart::Format::parse_list(&plots.join(","))
+                .map_err(|e| PyValueError::new_err(e.to_string()))?
         };
         let sc = ttx::scenario_file::scenario(Some(Path::new(&scenario)))
             .map_err(|e| PyValueError::new_err(e.to_string()))?;

@@ -35,6 +35,11 @@ def test_run_returns_metrics_and_series_frames():
     assert r.series["time_h"].is_monotonic_increasing
     assert {"campaign", "adversary", "attempts"} <= set(r.campaigns.columns)
     assert {"jurisdiction", "state", "warned_before_targeted"} <= set(r.jurisdictions.columns)
+    # Yes/no columns are nullable booleans that count: the run's warned_jurisdictions.
+    j = r.jurisdictions
+    assert str(j["warned_before_targeted"].dtype) == "boolean" and str(j["dwell_censored"].dtype) == "boolean"
+    assert j["warned_before_targeted"].sum() == r.metrics["warned_jurisdictions"]
+    assert j["warned_before_targeted"].notna().sum() == r.metrics["targeted_jurisdictions"]
     one = r.metrics_frame()
     assert len(one) == 1 and one.loc[0, "intrusions_attempted"] == r.metrics["intrusions_attempted"]
     assert any(c.startswith("messages_by_channel.") for c in one.columns)

@@ -122,6 +122,11 @@ def run(
     series = pd.DataFrame(doc.pop("series"))
     campaigns = pd.DataFrame(doc.pop("campaigns"))
     jurisdictions = pd.DataFrame(doc.pop("jurisdictions"))
+    # true/false/null in the JSON: pandas' nullable booleans (not Python objects), so
+    # .mean() and .sum() count them and a missing value stays missing.
+    for column in ("warned_before_targeted", "dwell_censored"):
+        if column in jurisdictions:
+            jurisdictions[column] = jurisdictions[column].astype("boolean")
     return Run(doc, series, campaigns, jurisdictions)
 
 
