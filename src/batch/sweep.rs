@@ -704,11 +704,8 @@ pub fn scenario_at(
             .collect::<Vec<_>>()
             .join(" ")
     };
-    let spec: ScenarioSpec = serde_json::from_value(tree).map_err(|source| SweepError::Unholdable {
-        flag,
-        at: at(),
-        source,
-    })?;
+    let spec: ScenarioSpec =
+        serde_json::from_value(tree).map_err(|source| SweepError::Unholdable { flag, at: at(), source })?;
     Scenario::from_spec(label, &spec).map_err(|problems| {
         // A single latency quantile cannot pass its neighbours; the channel's scale moves all four.
         let channel = sweeps.iter().filter(|s| !s.scale).find_map(|s| {
