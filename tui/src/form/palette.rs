@@ -3,7 +3,7 @@
 //! facilitator's console and a team's alike.
 
 use super::{CommandForm, FormKey, FormStep};
-use crate::keys::{Common, KeyAction};
+use crate::keys::KeyAction;
 
 /// The form key a console's action stands for, if any: the facilitator's `Action` and the
 /// team console's `TeamAction` alike.
@@ -11,20 +11,7 @@ pub(crate) fn form_key(action: impl KeyAction) -> Option<FormKey> {
     if let Some(c) = action.typed() {
         return Some(FormKey::Input(c));
     }
-    Some(match action.common()? {
-        Common::Up => FormKey::Up,
-        Common::Down => FormKey::Down,
-        Common::Left => FormKey::Left,
-        Common::Right => FormKey::Right,
-        Common::NextField => FormKey::NextField,
-        Common::PrevField => FormKey::PrevField,
-        Common::Select => FormKey::Select,
-        Common::Submit => FormKey::Submit,
-        Common::Toggle => FormKey::Toggle,
-        Common::Backspace => FormKey::Backspace,
-        Common::Close => FormKey::Close,
-        _ => return None,
-    })
+    action.common().map(FormKey::Common)
 }
 
 /// A console's command palette: where the form goes after a key.
