@@ -50,9 +50,32 @@ pub enum Statement {
     Debunk,
 }
 
+impl Statement {
+    /// Its name, as the journal writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Statement::Reassure => "reassure",
+            Statement::Debunk => "debunk",
+        }
+    }
+}
+
 /// Every action a player, a doctrine, an inject or the facilitator can take.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+///
+/// [`CommandKind`] is derived from it, variant for variant and in the same order; each kind
+/// has its entry in the command table ([`spec::SPECS`]), in that order too (the compiler checks
+/// both). A variant's doc comment is also its kind's, which the scenario reference of
+/// docs/scenarios.md shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, strum::EnumDiscriminants)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[strum_discriminants(
+    name(CommandKind),
+    vis(pub),
+    derive(PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema, strum::EnumCount),
+    serde(rename_all = "snake_case"),
+    doc = "The kinds of command, for forms and authority tables: one per command, named as the \
+           journal names it."
+)]
 pub enum Command {
     /// Apply security patches to an asset (owner).
     Patch {
@@ -202,11 +225,6 @@ pub enum Command {
         /// Inject id.
         inject: String,
     },
-    /// Take back the skip of a scripted inject: it fires when due, or now if overdue (facilitator).
-    UnskipInject {
-        /// Inject id.
-        inject: String,
-    },
     /// Fire an unscripted inject (facilitator).
     AdHocInject {
         /// Title.
@@ -239,66 +257,11 @@ pub enum Command {
         /// Staffed or not.
         staffed: bool,
     },
-}
-
-/// The kinds of command, for forms and authority tables.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum CommandKind {
-    /// See [`Command::Patch`].
-    Patch,
-    /// See [`Command::EnforceMfa`].
-    EnforceMfa,
-    /// See [`Command::Isolate`].
-    Isolate,
-    /// See [`Command::Restore`].
-    Restore,
-    /// See [`Command::SwitchToPaper`].
-    SwitchToPaper,
-    /// See [`Command::ExtendHours`].
-    ExtendHours,
-    /// See [`Command::RequestOnsite`].
-    RequestOnsite,
-    /// See [`Command::DeployOnsite`].
-    DeployOnsite,
-    /// See [`Command::ShareIndicator`].
-    ShareIndicator,
-    /// See [`Command::NotifyVictim`].
-    NotifyVictim,
-    /// See [`Command::PublicStatement`].
-    PublicStatement,
-    /// See [`Command::OpenInvestigation`].
-    OpenInvestigation,
-    /// See [`Command::Attribute`].
-    Attribute,
-    /// See [`Command::DeliverAssessment`].
-    DeliverAssessment,
-    /// See [`Command::DeliverReport`].
-    DeliverReport,
-    /// See [`Command::RecommendSanctions`].
-    RecommendSanctions,
-    /// See [`Command::ImposeSanctions`].
-    ImposeSanctions,
-    /// See [`Command::LaunchCampaign`].
-    LaunchCampaign,
-    /// See [`Command::FireInject`].
-    FireInject,
-    /// See [`Command::HoldInject`].
-    HoldInject,
-    /// See [`Command::ReleaseInject`].
-    ReleaseInject,
-    /// See [`Command::SkipInject`].
-    SkipInject,
-    /// See [`Command::AdHocInject`].
-    AdHocInject,
-    /// See [`Command::InjectFromTemplate`].
-    InjectFromTemplate,
-    /// See [`Command::SetStaffed`].
-    SetStaffed,
-    /// See [`Command::UnskipInject`].
-    UnskipInject,
+    /// Take back the skip of a scripted inject: it fires when due, or now if overdue (facilitator).
+    UnskipInject {
+        /// Inject id.
+        inject: String,
+    },
 }
 
 impl CommandKind {
@@ -307,7 +270,7 @@ impl CommandKind {
 
     /// The command's entry in the table.
     pub fn spec(self) -> &'static CommandSpec {
-        // The table lists the kinds in declaration order (a test checks it).
+        // The table lists the kinds in declaration order (the compiler checks it).
         &spec::SPECS[self as usize]
     }
 
@@ -330,66 +293,12 @@ impl CommandKind {
 impl Command {
     /// The command's kind.
     pub fn kind(&self) -> CommandKind {
-        match self {
-            Command::Patch { .. } => CommandKind::Patch,
-            Command::EnforceMfa { .. } => CommandKind::EnforceMfa,
-            Command::Isolate { .. } => CommandKind::Isolate,
-            Command::Restore { .. } => CommandKind::Restore,
-            Command::SwitchToPaper { .. } => CommandKind::SwitchToPaper,
-            Command::ExtendHours { .. } => CommandKind::ExtendHours,
-            Command::RequestOnsite { .. } => CommandKind::RequestOnsite,
-            Command::DeployOnsite { .. } => CommandKind::DeployOnsite,
-            Command::ShareIndicator { .. } => CommandKind::ShareIndicator,
-            Command::NotifyVictim { .. } => CommandKind::NotifyVictim,
-            Command::PublicStatement { .. } => CommandKind::PublicStatement,
-            Command::OpenInvestigation { .. } => CommandKind::OpenInvestigation,
-            Command::Attribute { .. } => CommandKind::Attribute,
-            Command::DeliverAssessment { .. } => CommandKind::DeliverAssessment,
-            Command::DeliverReport { .. } => CommandKind::DeliverReport,
-            Command::RecommendSanctions { .. } => CommandKind::RecommendSanctions,
-            Command::ImposeSanctions { .. } => CommandKind::ImposeSanctions,
-            Command::LaunchCampaign { .. } => CommandKind::LaunchCampaign,
-            Command::FireInject { .. } => CommandKind::FireInject,
-            Command::HoldInject { .. } => CommandKind::HoldInject,
-            Command::ReleaseInject { .. } => CommandKind::ReleaseInject,
-            Command::SkipInject { .. } => CommandKind::SkipInject,
-            Command::AdHocInject { .. } => CommandKind::AdHocInject,
-            Command::InjectFromTemplate { .. } => CommandKind::InjectFromTemplate,
-            Command::SetStaffed { .. } => CommandKind::SetStaffed,
-            Command::UnskipInject { .. } => CommandKind::UnskipInject,
-        }
+        self.into()
     }
 
     /// The acting actor's id, for actor commands.
     pub fn actor(&self) -> Option<&str> {
-        match self {
-            Command::Patch { actor, .. }
-            | Command::EnforceMfa { actor, .. }
-            | Command::Isolate { actor, .. }
-            | Command::Restore { actor, .. }
-            | Command::SwitchToPaper { actor, .. }
-            | Command::ExtendHours { actor, .. }
-            | Command::RequestOnsite { actor, .. }
-            | Command::DeployOnsite { actor, .. }
-            | Command::ShareIndicator { actor, .. }
-            | Command::NotifyVictim { actor, .. }
-            | Command::PublicStatement { actor, .. }
-            | Command::OpenInvestigation { actor, .. }
-            | Command::Attribute { actor, .. }
-            | Command::DeliverAssessment { actor }
-            | Command::DeliverReport { actor }
-            | Command::RecommendSanctions { actor, .. }
-            | Command::ImposeSanctions { actor, .. }
-            | Command::LaunchCampaign { actor, .. } => Some(actor),
-            Command::FireInject { .. }
-            | Command::HoldInject { .. }
-            | Command::ReleaseInject { .. }
-            | Command::SkipInject { .. }
-            | Command::UnskipInject { .. }
-            | Command::AdHocInject { .. }
-            | Command::InjectFromTemplate { .. }
-            | Command::SetStaffed { .. } => None,
-        }
+        self.parts().0
     }
 
     /// What the command names, for the patterns of conditions and expected actions: an asset,
@@ -397,37 +306,39 @@ impl Command {
     /// statement. Commands on an indicator name nothing here (their campaign is looked up when
     /// they are applied).
     pub fn target(&self) -> String {
+        self.parts().1.to_string()
+    }
+
+    /// The acting actor (for actor commands) and what the command names (see
+    /// [`Command::target`]): one line per command.
+    fn parts(&self) -> (Option<&str>, &str) {
+        use Command::*;
         match self {
-            Command::Patch { asset, .. }
-            | Command::EnforceMfa { asset, .. }
-            | Command::Isolate { asset, .. }
-            | Command::Restore { asset, .. }
-            | Command::RequestOnsite { asset, .. }
-            | Command::DeployOnsite { asset, .. } => asset.clone(),
-            Command::SwitchToPaper { jurisdiction, .. } | Command::ExtendHours { jurisdiction, .. } => {
-                jurisdiction.clone()
+            Patch { actor, asset }
+            | EnforceMfa { actor, asset }
+            | Isolate { actor, asset }
+            | Restore { actor, asset }
+            | RequestOnsite { actor, asset }
+            | DeployOnsite { actor, asset } => (Some(actor), asset),
+            SwitchToPaper { actor, jurisdiction } | ExtendHours { actor, jurisdiction, .. } => {
+                (Some(actor), jurisdiction)
             }
-            Command::NotifyVictim { victim, .. } => victim.clone(),
-            Command::PublicStatement { statement, .. } => match statement {
-                Statement::Reassure => "reassure".into(),
-                Statement::Debunk => "debunk".into(),
-            },
-            Command::Attribute { adversary, .. }
-            | Command::RecommendSanctions { adversary, .. }
-            | Command::ImposeSanctions { adversary, .. } => adversary.clone(),
-            Command::LaunchCampaign { campaign, .. } => campaign.clone(),
-            Command::FireInject { inject }
-            | Command::HoldInject { inject }
-            | Command::ReleaseInject { inject }
-            | Command::SkipInject { inject }
-            | Command::UnskipInject { inject } => inject.clone(),
-            Command::InjectFromTemplate { template, .. } => template.clone(),
-            Command::SetStaffed { team, .. } => team.clone(),
-            Command::AdHocInject { title, .. } => title.clone(),
-            Command::ShareIndicator { .. }
-            | Command::OpenInvestigation { .. }
-            | Command::DeliverAssessment { .. }
-            | Command::DeliverReport { .. } => String::new(),
+            ShareIndicator { actor, .. } | OpenInvestigation { actor, .. } => (Some(actor), ""),
+            NotifyVictim { actor, victim, .. } => (Some(actor), victim),
+            PublicStatement { actor, statement } => (Some(actor), statement.name()),
+            Attribute { actor, adversary }
+            | RecommendSanctions { actor, adversary }
+            | ImposeSanctions { actor, adversary } => (Some(actor), adversary),
+            DeliverAssessment { actor } | DeliverReport { actor } => (Some(actor), ""),
+            LaunchCampaign { actor, campaign } => (Some(actor), campaign),
+            FireInject { inject }
+            | HoldInject { inject }
+            | ReleaseInject { inject }
+            | SkipInject { inject }
+            | UnskipInject { inject } => (None, inject),
+            AdHocInject { title, .. } => (None, title),
+            InjectFromTemplate { template, .. } => (None, template),
+            SetStaffed { team, .. } => (None, team),
         }
     }
 
@@ -438,10 +349,7 @@ impl Command {
             // together directly: a national run's doctrines make over a thousand statements,
             // and the spec's rendering goes through the command's JSON form.
             Command::PublicStatement { actor, statement } => {
-                let what = match statement {
-                    Statement::Reassure => "reassure",
-                    Statement::Debunk => "debunk",
-                };
+                let what = statement.name();
                 let mut out = String::with_capacity(actor.len() + 20 + what.len());
                 out.push_str(actor);
                 out.push_str(": public statement (");

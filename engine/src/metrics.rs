@@ -183,78 +183,6 @@ impl MetricsState {
     }
 }
 
-/// Every metric of a run at one moment. Field names are the public interface (docs/metrics.md).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Metrics {
-    /// Tick of the snapshot.
-    pub tick: u32,
-    /// Its election-relative time.
-    pub time: String,
-    /// Initial-access attempts (and denial-of-service floods).
-    pub intrusions_attempted: u64,
-    /// Attempts that got in (or floods that took a site down).
-    pub intrusions_succeeded: u64,
-    /// Attempts stopped.
-    pub intrusions_blocked: u64,
-    /// Blocked attempts where the target held an indicator received from someone else.
-    pub blocked_by_shared_indicator: u64,
-    /// Median hours from compromise to first detection: the Kaplan-Meier estimate over every
-    /// compromise, undetected ones censored (none while fewer than half are known detected).
-    pub dwell_time_h_p50: Option<f64>,
-    /// 90th percentile of the same.
-    pub dwell_time_h_p90: Option<f64>,
-    /// Compromises whose dwell is censored: never detected, whether still inside or gone.
-    pub dwell_censored: u64,
-    /// Intruders still inside and never detected.
-    pub undetected_compromises: u64,
-    /// Intruders who left without ever being detected: evicted by a response to something
-    /// else (a restore, an isolation), or their campaign stopped.
-    pub evicted_unseen: u64,
-    /// Median hours from a campaign's first detection to the first EI-ISAC alert about it.
-    pub time_to_share_h_p50: Option<f64>,
-    /// Median hours from an EI-ISAC alert to its arrival at a member.
-    pub alert_reach_h_p50: Option<f64>,
-    /// 90th percentile of the same.
-    pub alert_reach_h_p90: Option<f64>,
-    /// Share of targeted jurisdictions that held a matching indicator before their first attempt.
-    pub warned_before_targeted: Option<f64>,
-    /// Jurisdictions targeted so far.
-    pub targeted_jurisdictions: u64,
-    /// Of those, warned before.
-    pub warned_jurisdictions: u64,
-    /// Registrations altered or lost, plus voters delayed by pollbook failure.
-    pub voters_affected: u64,
-    /// Registrations altered (not restored from a clean backup before the polls opened).
-    pub registrations_altered: u64,
-    /// Registrations lost to registration-system outages in the month before the deadline.
-    pub registrations_lost: u64,
-    /// Voters delayed by pollbook failures on Election Day, after extended hours.
-    pub voters_delayed: u64,
-    /// Hours results websites were down during election-night reporting (summed over sites).
-    pub results_downtime_h: u64,
-    /// Public confidence now.
-    pub confidence: f64,
-    /// Lowest public confidence so far.
-    pub confidence_min: f64,
-    /// Public confidence at the end (equal to `confidence` until the run ends).
-    pub confidence_final: f64,
-    /// Whether the assessment named exactly the adversaries that interfered.
-    pub attribution_correct: Option<bool>,
-    /// Day after the election on which the assessment named someone.
-    pub attribution_day: Option<i64>,
-    /// Day after the election the assessment was delivered.
-    pub assessment_day: Option<i64>,
-    /// Day after the election the report was delivered.
-    pub report_day: Option<i64>,
-    /// Day after the election the sanctions decision was made.
-    pub sanctions_day: Option<i64>,
-    /// Assessment within 45 days of the election and report within 45 days after it: `None`
-    /// (not reached) while a deadline has not fallen due and nothing is late.
-    pub eo_deadlines_met: Option<bool>,
-    /// Indicators carried, by channel.
-    pub messages_by_channel: BTreeMap<String, u64>,
-}
-
 impl Metrics {
     /// The metrics that are single numbers, by name, in a fixed order (for CSV columns and
     /// sweeps): [`METRIC_DEFS`], then one message count per channel.
@@ -435,272 +363,229 @@ pub struct MetricDef {
     pub get: fn(&Metrics) -> Option<f64>,
 }
 
-fn yes_no(b: bool) -> f64 {
-    if b { 1.0 } else { 0.0 }
+/// A snapshot field's value as a single number (yes 1, no 0; none when there is nothing to
+/// measure yet): how a [`MetricDef`]'s getter reads its field.
+trait MetricValue {
+    fn value(&self) -> Option<f64>;
 }
 
-/// Every single-number metric, in runs.csv column order (the per-channel message counts follow,
-/// one column per [`Channel::ALL`], named by [`channel_metric_name`]). To add a metric: a field
-/// of [`Metrics`], its computation in `Sim::metrics`, a row here and a row in docs/metrics.md.
-pub const METRIC_DEFS: &[MetricDef] = {
-    use Direction::*;
-    use Key::*;
-    use Unit::*;
-    &[
-        MetricDef {
-            name: "intrusions_attempted",
-            label: "Intrusion attempts",
-            unit: Count,
-            direction: Neither,
-            measurable: true,
-            key: No,
-            get: |m| Some(m.intrusions_attempted as f64),
-        },
-        MetricDef {
-            name: "intrusions_succeeded",
-            label: "Successful intrusions",
-            unit: Count,
-            direction: LowerIsBetter,
-            measurable: true,
-            key: Yes,
-            get: |m| Some(m.intrusions_succeeded as f64),
-        },
-        MetricDef {
-            name: "intrusions_blocked",
-            label: "Blocked attempts",
-            unit: Count,
-            direction: HigherIsBetter,
-            measurable: true,
-            key: No,
-            get: |m| Some(m.intrusions_blocked as f64),
-        },
-        MetricDef {
-            name: "blocked_by_shared_indicator",
-            label: "Attempts blocked thanks to a shared indicator",
-            unit: Count,
-            direction: HigherIsBetter,
-            measurable: true,
-            key: Yes,
-            get: |m| Some(m.blocked_by_shared_indicator as f64),
-        },
-        MetricDef {
-            name: "dwell_time_h_p50",
-            label: "Dwell time (median)",
-            unit: Hours,
-            direction: LowerIsBetter,
-            measurable: true,
-            key: Headline,
-            get: |m| m.dwell_time_h_p50,
-        },
-        MetricDef {
-            name: "dwell_time_h_p90",
-            label: "Dwell time (90th percentile)",
-            unit: Hours,
-            direction: LowerIsBetter,
-            measurable: true,
-            key: No,
-            get: |m| m.dwell_time_h_p90,
-        },
-        MetricDef {
-            name: "dwell_censored",
-            label: "Compromises with censored dwell",
-            unit: Count,
-            direction: LowerIsBetter,
-            measurable: false,
-            key: No,
-            get: |m| Some(m.dwell_censored as f64),
-        },
-        MetricDef {
-            name: "undetected_compromises",
-            label: "Undetected compromises",
-            unit: Count,
-            direction: LowerIsBetter,
-            measurable: true,
-            key: No,
-            get: |m| Some(m.undetected_compromises as f64),
-        },
-        MetricDef {
-            name: "evicted_unseen",
-            label: "Intruders who left unseen",
-            unit: Count,
-            direction: LowerIsBetter,
-            measurable: false,
-            key: No,
-            get: |m| Some(m.evicted_unseen as f64),
-        },
-        MetricDef {
-            name: "time_to_share_h_p50",
-            label: "Time to share (median)",
-            unit: Hours,
-            direction: LowerIsBetter,
-            measurable: true,
-            key: Headline,
-            get: |m| m.time_to_share_h_p50,
-        },
-        MetricDef {
-            name: "alert_reach_h_p50",
-            label: "Alert reach (median)",
-            unit: Hours,
-            direction: LowerIsBetter,
-            measurable: true,
-            key: Headline,
-            get: |m| m.alert_reach_h_p50,
-        },
-        MetricDef {
-            name: "alert_reach_h_p90",
-            label: "Alert reach (90th percentile)",
-            unit: Hours,
-            direction: LowerIsBetter,
-            measurable: true,
-            key: Yes,
-            get: |m| m.alert_reach_h_p90,
-        },
-        MetricDef {
-            name: "warned_before_targeted",
-            label: "Warned before targeted",
-            unit: Share,
-            direction: HigherIsBetter,
-            measurable: true,
-            key: Headline,
-            get: |m| m.warned_before_targeted,
-        },
-        MetricDef {
-            name: "targeted_jurisdictions",
-            label: "Targeted jurisdictions",
-            unit: Count,
-            direction: Neither,
-            measurable: false,
-            key: No,
-            get: |m| Some(m.targeted_jurisdictions as f64),
-        },
-        MetricDef {
-            name: "warned_jurisdictions",
-            label: "Jurisdictions warned before targeted",
-            unit: Count,
-            direction: HigherIsBetter,
-            measurable: false,
-            key: No,
-            get: |m| Some(m.warned_jurisdictions as f64),
-        },
-        MetricDef {
-            name: "voters_affected",
-            label: "Voters affected",
-            unit: Count,
-            direction: LowerIsBetter,
-            measurable: true,
-            key: Yes,
-            get: |m| Some(m.voters_affected as f64),
-        },
-        MetricDef {
-            name: "registrations_altered",
-            label: "Registrations altered",
-            unit: Count,
-            direction: LowerIsBetter,
-            measurable: false,
-            key: No,
-            get: |m| Some(m.registrations_altered as f64),
-        },
-        MetricDef {
-            name: "registrations_lost",
-            label: "Registrations lost",
-            unit: Count,
-            direction: LowerIsBetter,
-            measurable: false,
-            key: No,
-            get: |m| Some(m.registrations_lost as f64),
-        },
-        MetricDef {
-            name: "voters_delayed",
-            label: "Voters delayed",
-            unit: Count,
-            direction: LowerIsBetter,
-            measurable: false,
-            key: No,
-            get: |m| Some(m.voters_delayed as f64),
-        },
-        MetricDef {
-            name: "results_downtime_h",
-            label: "Results-site downtime",
-            unit: Hours,
-            direction: LowerIsBetter,
-            measurable: true,
-            key: Yes,
-            get: |m| Some(m.results_downtime_h as f64),
-        },
-        MetricDef {
-            name: "confidence_min",
-            label: "Lowest public confidence",
-            unit: Points,
-            direction: HigherIsBetter,
-            measurable: true,
-            key: Yes,
-            get: |m| Some(m.confidence_min),
-        },
-        MetricDef {
-            name: "confidence_final",
-            label: "Final public confidence",
-            unit: Points,
-            direction: HigherIsBetter,
-            measurable: true,
-            key: Yes,
-            get: |m| Some(m.confidence_final),
-        },
-        MetricDef {
-            name: "attribution_correct",
-            label: "Attribution correct",
-            unit: YesNo,
-            direction: HigherIsBetter,
-            measurable: false,
-            key: Yes,
-            get: |m| m.attribution_correct.map(yes_no),
-        },
-        MetricDef {
-            name: "attribution_day",
-            label: "Attribution day",
-            unit: Day,
-            direction: LowerIsBetter,
-            measurable: true,
-            key: No,
-            get: |m| m.attribution_day.map(|d| d as f64),
-        },
-        MetricDef {
-            name: "assessment_day",
-            label: "Assessment day",
-            unit: Day,
-            direction: LowerIsBetter,
-            measurable: false,
-            key: No,
-            get: |m| m.assessment_day.map(|d| d as f64),
-        },
-        MetricDef {
-            name: "report_day",
-            label: "Report day",
-            unit: Day,
-            direction: LowerIsBetter,
-            measurable: false,
-            key: No,
-            get: |m| m.report_day.map(|d| d as f64),
-        },
-        MetricDef {
-            name: "sanctions_day",
-            label: "Sanctions decision day",
-            unit: Day,
-            direction: LowerIsBetter,
-            measurable: false,
-            key: No,
-            get: |m| m.sanctions_day.map(|d| d as f64),
-        },
-        MetricDef {
-            name: "eo_deadlines_met",
-            label: "EO 13848 deadlines met",
-            unit: YesNo,
-            direction: HigherIsBetter,
-            measurable: true,
-            key: Yes,
-            get: |m| m.eo_deadlines_met.map(yes_no),
-        },
-    ]
-};
+impl MetricValue for u64 {
+    fn value(&self) -> Option<f64> {
+        Some(*self as f64)
+    }
+}
+
+impl MetricValue for f64 {
+    fn value(&self) -> Option<f64> {
+        Some(*self)
+    }
+}
+
+impl MetricValue for Option<f64> {
+    fn value(&self) -> Option<f64> {
+        *self
+    }
+}
+
+impl MetricValue for Option<i64> {
+    fn value(&self) -> Option<f64> {
+        self.map(|d| d as f64)
+    }
+}
+
+impl MetricValue for Option<bool> {
+    fn value(&self) -> Option<f64> {
+        self.map(|b| if b { 1.0 } else { 0.0 })
+    }
+}
+
+/// Declares [`Metrics`] and [`METRIC_DEFS`] from one list: every field of a snapshot, in the
+/// order its JSON writes them, with its doc comment; a field followed by `=> { label, unit,
+/// direction, measurable, key }` is a single-number metric, and its row of [`METRIC_DEFS`]
+/// (in the same order, runs.csv's) is that, its name and a getter reading the field.
+macro_rules! metrics {
+    ($(
+        $(#[$meta:meta])*
+        $name:ident: $ty:ty $(=> { $($key:ident: $value:expr),* $(,)? })?
+    ),* $(,)?) => {
+        /// Every metric of a run at one moment. Field names are the public interface
+        /// (docs/metrics.md).
+        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+        pub struct Metrics {
+            $($(#[$meta])* pub $name: $ty,)*
+        }
+
+        /// Every single-number metric, in runs.csv column order (the per-channel message counts
+        /// follow, one column per [`Channel::ALL`], named by [`channel_metric_name`]).
+        pub const METRIC_DEFS: &[MetricDef] = {
+            use Direction::*;
+            use Key::*;
+            use Unit::*;
+            &[$($(MetricDef {
+                name: stringify!($name),
+                get: |m| MetricValue::value(&m.$name),
+                $($key: $value,)*
+            },)?)*]
+        };
+    };
+}
+
+// To add a metric: its field and row here (after the last one, so that runs.csv's columns keep
+// their places), its computation in `Sim::metrics` (engine/src/sim/outputs.rs), and its row in
+// the metrics table of docs/metrics.md (tests/metric_docs.rs compares the two).
+metrics! {
+    /// Tick of the snapshot.
+    tick: u32,
+    /// Its election-relative time.
+    time: String,
+    /// Initial-access attempts (and denial-of-service floods).
+    intrusions_attempted: u64 => {
+        label: "Intrusion attempts",
+        unit: Count, direction: Neither, measurable: true, key: No,
+    },
+    /// Attempts that got in (or floods that took a site down).
+    intrusions_succeeded: u64 => {
+        label: "Successful intrusions",
+        unit: Count, direction: LowerIsBetter, measurable: true, key: Yes,
+    },
+    /// Attempts stopped.
+    intrusions_blocked: u64 => {
+        label: "Blocked attempts",
+        unit: Count, direction: HigherIsBetter, measurable: true, key: No,
+    },
+    /// Blocked attempts where the target held an indicator received from someone else.
+    blocked_by_shared_indicator: u64 => {
+        label: "Attempts blocked thanks to a shared indicator",
+        unit: Count, direction: HigherIsBetter, measurable: true, key: Yes,
+    },
+    /// Median hours from compromise to first detection: the Kaplan-Meier estimate over every
+    /// compromise, undetected ones censored (none while fewer than half are known detected).
+    dwell_time_h_p50: Option<f64> => {
+        label: "Dwell time (median)",
+        unit: Hours, direction: LowerIsBetter, measurable: true, key: Headline,
+    },
+    /// 90th percentile of the same.
+    dwell_time_h_p90: Option<f64> => {
+        label: "Dwell time (90th percentile)",
+        unit: Hours, direction: LowerIsBetter, measurable: true, key: No,
+    },
+    /// Compromises whose dwell is censored: never detected, whether still inside or gone.
+    dwell_censored: u64 => {
+        label: "Compromises with censored dwell",
+        unit: Count, direction: LowerIsBetter, measurable: false, key: No,
+    },
+    /// Intruders still inside and never detected.
+    undetected_compromises: u64 => {
+        label: "Undetected compromises",
+        unit: Count, direction: LowerIsBetter, measurable: true, key: No,
+    },
+    /// Intruders who left without ever being detected: evicted by a response to something
+    /// else (a restore, an isolation), or their campaign stopped.
+    evicted_unseen: u64 => {
+        label: "Intruders who left unseen",
+        unit: Count, direction: LowerIsBetter, measurable: false, key: No,
+    },
+    /// Median hours from a campaign's first detection to the first EI-ISAC alert about it.
+    time_to_share_h_p50: Option<f64> => {
+        label: "Time to share (median)",
+        unit: Hours, direction: LowerIsBetter, measurable: true, key: Headline,
+    },
+    /// Median hours from an EI-ISAC alert to its arrival at a member.
+    alert_reach_h_p50: Option<f64> => {
+        label: "Alert reach (median)",
+        unit: Hours, direction: LowerIsBetter, measurable: true, key: Headline,
+    },
+    /// 90th percentile of the same.
+    alert_reach_h_p90: Option<f64> => {
+        label: "Alert reach (90th percentile)",
+        unit: Hours, direction: LowerIsBetter, measurable: true, key: Yes,
+    },
+    /// Share of targeted jurisdictions that held a matching indicator before their first attempt.
+    warned_before_targeted: Option<f64> => {
+        label: "Warned before targeted",
+        unit: Share, direction: HigherIsBetter, measurable: true, key: Headline,
+    },
+    /// Jurisdictions targeted so far.
+    targeted_jurisdictions: u64 => {
+        label: "Targeted jurisdictions",
+        unit: Count, direction: Neither, measurable: false, key: No,
+    },
+    /// Of those, warned before.
+    warned_jurisdictions: u64 => {
+        label: "Jurisdictions warned before targeted",
+        unit: Count, direction: HigherIsBetter, measurable: false, key: No,
+    },
+    /// Registrations altered or lost, plus voters delayed by pollbook failure.
+    voters_affected: u64 => {
+        label: "Voters affected",
+        unit: Count, direction: LowerIsBetter, measurable: true, key: Yes,
+    },
+    /// Registrations altered (not restored from a clean backup before the polls opened).
+    registrations_altered: u64 => {
+        label: "Registrations altered",
+        unit: Count, direction: LowerIsBetter, measurable: false, key: No,
+    },
+    /// Registrations lost to registration-system outages in the month before the deadline.
+    registrations_lost: u64 => {
+        label: "Registrations lost",
+        unit: Count, direction: LowerIsBetter, measurable: false, key: No,
+    },
+    /// Voters delayed by pollbook failures on Election Day, after extended hours.
+    voters_delayed: u64 => {
+        label: "Voters delayed",
+        unit: Count, direction: LowerIsBetter, measurable: false, key: No,
+    },
+    /// Hours results websites were down during election-night reporting (summed over sites).
+    results_downtime_h: u64 => {
+        label: "Results-site downtime",
+        unit: Hours, direction: LowerIsBetter, measurable: true, key: Yes,
+    },
+    /// Public confidence now.
+    confidence: f64,
+    /// Lowest public confidence so far.
+    confidence_min: f64 => {
+        label: "Lowest public confidence",
+        unit: Points, direction: HigherIsBetter, measurable: true, key: Yes,
+    },
+    /// Public confidence at the end (equal to `confidence` until the run ends).
+    confidence_final: f64 => {
+        label: "Final public confidence",
+        unit: Points, direction: HigherIsBetter, measurable: true, key: Yes,
+    },
+    /// Whether the assessment named exactly the adversaries that interfered.
+    attribution_correct: Option<bool> => {
+        label: "Attribution correct",
+        unit: YesNo, direction: HigherIsBetter, measurable: false, key: Yes,
+    },
+    /// Day after the election on which the assessment named someone.
+    attribution_day: Option<i64> => {
+        label: "Attribution day",
+        unit: Day, direction: LowerIsBetter, measurable: true, key: No,
+    },
+    /// Day after the election the assessment was delivered.
+    assessment_day: Option<i64> => {
+        label: "Assessment day",
+        unit: Day, direction: LowerIsBetter, measurable: false, key: No,
+    },
+    /// Day after the election the report was delivered.
+    report_day: Option<i64> => {
+        label: "Report day",
+        unit: Day, direction: LowerIsBetter, measurable: false, key: No,
+    },
+    /// Day after the election the sanctions decision was made.
+    sanctions_day: Option<i64> => {
+        label: "Sanctions decision day",
+        unit: Day, direction: LowerIsBetter, measurable: false, key: No,
+    },
+    /// Assessment within 45 days of the election and report within 45 days after it: `None`
+    /// (not reached) while a deadline has not fallen due and nothing is late.
+    eo_deadlines_met: Option<bool> => {
+        label: "EO 13848 deadlines met",
+        unit: YesNo, direction: HigherIsBetter, measurable: true, key: Yes,
+    },
+    /// Indicators carried, by channel.
+    messages_by_channel: BTreeMap<String, u64>,
+}
 
 /// The definition of a single-number metric by name (none for the per-channel counts).
 pub fn metric_def(name: &str) -> Option<&'static MetricDef> {
@@ -841,62 +726,52 @@ pub fn overlap(a0: i64, a1: i64, b0: i64, b1: i64) -> i64 {
 mod tests {
     use super::*;
 
-    /// The runs.csv metric columns, in order: scripts and merged batches depend on them.
+    /// The runs.csv metric columns, in order: scripts and merged batches depend on them. A new
+    /// metric comes after these (at the end of [`METRIC_DEFS`]); the per-channel counts end the row.
     #[test]
     fn scalar_names_and_order_are_pinned() {
         let m = sample();
         let names: Vec<&str> = m.scalars().into_iter().map(|(n, _)| n).collect();
-        assert_eq!(
-            names.join(" "),
-            "intrusions_attempted intrusions_succeeded intrusions_blocked blocked_by_shared_indicator \
-             dwell_time_h_p50 dwell_time_h_p90 dwell_censored undetected_compromises evicted_unseen \
-             time_to_share_h_p50 alert_reach_h_p50 alert_reach_h_p90 warned_before_targeted \
-             targeted_jurisdictions warned_jurisdictions voters_affected registrations_altered \
-             registrations_lost voters_delayed results_downtime_h confidence_min confidence_final \
-             attribution_correct attribution_day assessment_day report_day sanctions_day \
-             eo_deadlines_met messages_local_to_state messages_state_to_locals messages_state_to_isac \
-             messages_member_to_isac messages_isac_to_members messages_isac_to_dhs messages_dhs_to_isac \
-             messages_odni_to_dhs messages_fbi_to_victim messages_report_to_fbi \
+        let pinned: Vec<&str> = "intrusions_attempted intrusions_succeeded intrusions_blocked \
+             blocked_by_shared_indicator dwell_time_h_p50 dwell_time_h_p90 dwell_censored \
+             undetected_compromises evicted_unseen time_to_share_h_p50 alert_reach_h_p50 \
+             alert_reach_h_p90 warned_before_targeted targeted_jurisdictions warned_jurisdictions \
+             voters_affected registrations_altered registrations_lost voters_delayed results_downtime_h \
+             confidence_min confidence_final attribution_correct attribution_day assessment_day \
+             report_day sanctions_day eo_deadlines_met"
+            .split_whitespace()
+            .collect();
+        let channels: Vec<&str> = "messages_local_to_state messages_state_to_locals \
+             messages_state_to_isac messages_member_to_isac messages_isac_to_members messages_isac_to_dhs \
+             messages_dhs_to_isac messages_odni_to_dhs messages_fbi_to_victim messages_report_to_fbi \
              messages_vendor_to_customers messages_public_advisory"
+            .split_whitespace()
+            .collect();
+        assert_eq!(names.len(), METRIC_DEFS.len() + channels.len());
+        assert_eq!(
+            names[..pinned.len().min(names.len())],
+            pinned[..],
+            "runs.csv's first columns moved: add a metric after the last row of METRIC_DEFS"
         );
+        assert_eq!(names[METRIC_DEFS.len()..], channels[..]);
     }
 
-    /// A snapshot where every field has its own value, so a getter reading the wrong field shows.
+    /// A snapshot where every metric has its own value, so a getter reading the wrong field shows.
     fn sample() -> Metrics {
-        Metrics {
-            tick: 1,
-            time: "E+0d 00:00".into(),
-            intrusions_attempted: 2,
-            intrusions_succeeded: 3,
-            intrusions_blocked: 4,
-            blocked_by_shared_indicator: 5,
-            dwell_time_h_p50: Some(6.0),
-            dwell_time_h_p90: Some(7.0),
-            dwell_censored: 8,
-            undetected_compromises: 9,
-            evicted_unseen: 10,
-            time_to_share_h_p50: Some(11.0),
-            alert_reach_h_p50: Some(12.0),
-            alert_reach_h_p90: Some(13.0),
-            warned_before_targeted: Some(0.14),
-            targeted_jurisdictions: 15,
-            warned_jurisdictions: 16,
-            voters_affected: 17,
-            registrations_altered: 18,
-            registrations_lost: 19,
-            voters_delayed: 20,
-            results_downtime_h: 21,
-            confidence: 22.0,
-            confidence_min: 23.0,
-            confidence_final: 24.0,
-            attribution_correct: Some(true),
-            attribution_day: Some(26),
-            assessment_day: Some(27),
-            report_day: Some(28),
-            sanctions_day: Some(29),
-            eo_deadlines_met: Some(false),
-            messages_by_channel: BTreeMap::new(),
+        let mut json = serde_json::json!({
+            "tick": 1,
+            "time": "E+0d 00:00",
+            "confidence": 1.5,
+            "messages_by_channel": {},
+        });
+        for (i, d) in METRIC_DEFS.iter().enumerate() {
+            json[d.name] = if d.unit == Unit::YesNo {
+                serde_json::Value::Bool(i % 2 == 0)
+            } else {
+                (i as u64 + 2).into()
+            };
         }
+        serde_json::from_value(json).expect("a snapshot with every metric")
     }
 
     #[test]

@@ -3,11 +3,15 @@
 //! reads in a log line.
 //!
 //! Authority checks ([`super::check_actor`]), names and summaries, the palette forms of both
-//! consoles, the text form of `ttx whatif --add` and the command list of docs/whatif.md are
-//! all derived from [`SPECS`]. Adding a command means adding its [`super::Command`] variant,
-//! its [`CommandKind`], one entry here and its effect in `systems/commands.rs`.
+//! consoles, the text form of `ttx whatif --add`, the command list of docs/whatif.md and the
+//! control commands named in docs/protocol.md are all derived from [`SPECS`] (tests compare
+//! the docs with it). [`CommandKind`] is derived from [`super::Command`]; the compiler checks
+//! that the table has one entry per kind, in kind order. Adding a command means adding its
+//! [`super::Command`] variant, one entry here, its line in `Command::parts` and its effect in
+//! `systems/commands.rs` (docs/architecture.md lists the steps).
 
 use serde_json::{Map, Value};
+use strum::EnumCount;
 
 use super::{Command, CommandKind};
 use crate::model::registry::ActorKind;
@@ -112,8 +116,8 @@ const ASSET: &[FieldSpec] = &[f("asset", Arg::OwnAsset)];
 const INJECT: &[FieldSpec] = &[f("inject", Arg::Inject)];
 const ADVERSARY: &[FieldSpec] = &[f("adversary", Arg::Adversary)];
 
-/// Every command, in [`CommandKind`] order (a test checks it).
-pub const SPECS: &[CommandSpec] = &[
+/// Every command, one per [`CommandKind`] in kind order (the compiler checks both).
+pub const SPECS: &[CommandSpec; CommandKind::COUNT] = &[
     CommandSpec {
         kind: CommandKind::Patch,
         name: "patch",
@@ -333,8 +337,17 @@ pub const SPECS: &[CommandSpec] = &[
     },
 ];
 
+// The table lists the kinds in declaration order, so that a kind's entry is `SPECS[kind as usize]`.
+const _: () = {
+    let mut i = 0;
+    while i < SPECS.len() {
+        assert!(SPECS[i].kind as usize == i, "SPECS must list the commands in CommandKind order");
+        i += 1;
+    }
+};
+
 /// Every kind, in table order.
-pub const ALL_KINDS: [CommandKind; SPECS.len()] = {
+pub const ALL_KINDS: [CommandKind; CommandKind::COUNT] = {
     let mut out = [CommandKind::Patch; SPECS.len()];
     let mut i = 0;
     while i < SPECS.len() {
