@@ -7,9 +7,7 @@ use std::sync::Arc;
 
 use bevy_ecs::message::MessageRegistry;
 use bevy_ecs::prelude::*;
-use bevy_ecs::schedule::{
-    LogLevel, ScheduleBuildError, ScheduleBuildSettings, ScheduleLabel, SingleThreadedExecutor, SystemSet,
-};
+use bevy_ecs::system::SystemState;
 
 use crate::command::{Command, CommandOutcome, Issuer, Rejection, check_actor};
 use crate::events::SimEvent;
@@ -19,16 +17,14 @@ use crate::model::registry::*;
 use crate::model::*;
 use crate::rng::{StableHasher, Streams};
 use crate::scenario::Scenario;
-use crate::systems::commands::{CommandQueue, apply_commands};
-use crate::systems::doctrines::{Planned, run_doctrines};
+use crate::systems::commands::CommandQueue;
+use crate::systems::doctrines::Planned;
+use crate::systems::tick::TickCtx;
 use crate::systems::{self, DownCounts, interval_impact};
 use crate::time::{ETime, Tick};
 
-#[derive(ScheduleLabel, Clone, Debug, PartialEq, Eq, Hash)]
-struct TickSchedule;
-
-/// The systems of a tick, in their order (docs/architecture.md explains each).
-#[derive(SystemSet, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// The families of a tick's work, in their order (docs/architecture.md explains each).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Family {
     /// Applying commands.
     Commands,
@@ -84,56 +80,14 @@ impl Family {
     }
 }
 
-fn add_family(s: &mut Schedule, f: Family) {
-    // Each system runs only when it has work this tick: an idle system costs one cheap check.
-    use systems::work::*;
-    match f {
-        Family::Commands => s.add_systems(apply_commands.run_if(commands_due).in_set(f)),
-        Family::Injects => s.add_systems(systems::injects::run_injects.run_if(due::<InjectEvent>).in_set(f)),
-        Family::Campaigns => {
-            s.add_systems(systems::campaigns::run_campaigns.run_if(due::<CampaignEvent>).in_set(f))
-        }
-        Family::Impact => s.add_systems(systems::impact::run_impact.run_if(due::<Timer>).in_set(f)),
-        Family::Detection => {
-            s.add_systems(systems::detection::run_detection.run_if(fresh::<Detection>).in_set(f))
-        }
-        Family::Federal => s.add_systems(systems::federal::run_federal.run_if(due::<FederalEvent>).in_set(f)),
-        Family::Sharing => s.add_systems(systems::sharing::run_sharing.run_if(sharing_has_work).in_set(f)),
-        Family::Doctrines => s.add_systems(run_doctrines.run_if(doctrines_have_work).in_set(f)),
-        Family::Triggers => {
-            s.add_systems(systems::triggers::run_triggers.run_if(conditional_injects_waiting).in_set(f))
-        }
-        Family::Messages => s.add_systems(systems::rotate_messages.in_set(f)),
-    };
-}
+/// What a tick borrows from the world: fetched once per processed hour (see
+/// [`TickCtx`]). It keeps the message readers' cursors from tick to tick.
+type TickState = SystemState<TickCtx<'static, 'static>>;
 
-/// A schedule of the given families, chained in the order given, single-threaded,
-/// with ambiguity detection as an error. It fails only if the systems' parameters or order
-/// are wrong (a bug in this file, which `every_schedule_builds` catches).
-fn build_schedule(world: &mut World, families: &[Family]) -> Result<Schedule, ScheduleBuildError> {
-    let mut schedule = Schedule::new(TickSchedule);
-    schedule.set_executor(SingleThreadedExecutor::new());
-    schedule.set_build_settings(ScheduleBuildSettings {
-        ambiguity_detection: LogLevel::Error,
-        ..ScheduleBuildSettings::default()
-    });
-    for f in families {
-        add_family(&mut schedule, *f);
-    }
-    for pair in families.windows(2) {
-        schedule.configure_sets(pair[0].before(pair[1]));
-    }
-    schedule.initialize(world)?;
-    Ok(schedule)
-}
-
-/// [`build_schedule`] for the engine's own fixed families: its only failure is a bug in the
-/// engine's system declarations, not anything a scenario or a caller can cause.
-fn engine_schedule(world: &mut World, families: &[Family]) -> Schedule {
-    match build_schedule(world, families) {
-        Ok(s) => s,
-        Err(e) => panic!("the tick's systems are declared wrongly (fix `add_family` in sim.rs): {e}"),
-    }
+/// Why a tick could not borrow the world: a resource of [`TickCtx`] is missing, which only
+/// a setup that forgot to insert it can cause (a bug in `install_state`, not in any input).
+fn missing_state(e: &bevy_ecs::system::SystemParamValidationError) -> String {
+    format!("a resource the tick needs is missing from the world (insert it in `install_state`): {e}")
 }
 
 /// An asset's components at the start of a run.
@@ -392,7 +346,7 @@ pub struct SnapshotMismatch(&'static str);
 /// A running simulation.
 pub struct Sim {
     world: World,
-    schedule: Schedule,
+    tick: TickState,
     reg: Arc<Registry>,
     scenario_hash: u64,
     seed: u64,
@@ -405,7 +359,6 @@ pub struct Sim {
     checkpoint_commands: bool,
     history: Vec<CommandOutcome>,
     undelivered: Vec<CommandOutcome>,
-    observed: Option<Vec<Schedule>>,
 }
 
 impl Sim {
@@ -429,10 +382,10 @@ impl Sim {
         MessageRegistry::register_message::<Learned>(&mut world);
         MessageRegistry::register_message::<Visible>(&mut world);
         MessageRegistry::register_message::<WentDown>(&mut world);
-        let schedule = engine_schedule(&mut world, &Family::ALL);
+        let tick = TickState::new(&mut world);
         let mut sim = Sim {
             world,
-            schedule,
+            tick,
             scenario_hash,
             seed,
             reg,
@@ -445,16 +398,15 @@ impl Sim {
             checkpoint_commands: false,
             history: Vec::new(),
             undelivered: Vec::new(),
-            observed: None,
         };
         sim.start(seed);
         sim
     }
 
     /// Starts this simulation over with another seed, as [`Sim::with_options`] would with
-    /// the same scenario and options, but keeping the world's entities and the built
-    /// schedule. A batch reuses one `Sim` per thread this way: building the schedule is a
-    /// large share of a short run. The run that follows is identical to one from a new `Sim`.
+    /// the same scenario and options, but keeping the world's entities and the tick's
+    /// state. A batch reuses one `Sim` per thread this way: building a world is a large
+    /// share of a short run. The run that follows is identical to one from a new `Sim`.
     pub fn reset(&mut self, seed: u64) {
         let ents = self.world.resource::<Entities>();
         let (actors, assets) = (ents.actors.clone(), ents.assets.clone());
@@ -520,7 +472,7 @@ impl Sim {
     }
 
     /// Puts a [`Snapshot`] of a run of the same scenario with the same options into this
-    /// simulation, keeping its entities and built schedule: from here on it continues as
+    /// simulation, keeping its entities and the tick's state: from here on it continues as
     /// the run the snapshot was taken from would have, step for step and hash for hash.
     /// A what-if analysis brings one simulation to a fork once and restores it for every
     /// continuation, instead of simulating the shared past again.
@@ -569,7 +521,7 @@ impl Sim {
     }
 
     /// A new simulation in this one's state: it continues exactly as this one would. It
-    /// builds a fresh world and schedule (no scenario is parsed or compiled again); to make
+    /// builds a fresh world and tick state (no scenario is parsed or compiled again); to make
     /// many continuations from one state, [`Sim::restore`] a [`Snapshot`] into a reused
     /// simulation instead.
     pub fn fork(&self) -> Sim {
@@ -727,14 +679,26 @@ impl Sim {
 
     /// Simulates one hour.
     pub fn step(&mut self) {
+        let _ = self.step_returning_next_due();
+    }
+
+    /// Simulates one hour and returns the first tick after it with anything due (as
+    /// [`Sim::next_due`] would from the next tick), or `None` when the run was finished.
+    fn step_returning_next_due(&mut self) -> Option<Option<Tick>> {
         if self.is_finished() {
-            return;
+            return None;
         }
         let t = self.now;
         self.world.resource_mut::<Now>().0 = t;
         let before = self.state_hash();
-        self.schedule.run(&mut self.world);
+        let next = match self.tick.get_mut(&mut self.world) {
+            Ok(mut cx) => cx.run(),
+            Err(e) => panic!("{}", missing_state(&e)),
+        };
+        self.tick.apply(&mut self.world);
+        self.world.check_change_ticks();
         self.finish_step(t, before);
+        Some(next)
     }
 
     /// Simulates one hour system family by system family, letting `observe` wrap each
@@ -747,16 +711,17 @@ impl Sim {
         let t = self.now;
         self.world.resource_mut::<Now>().0 = t;
         let before = self.state_hash();
-        if self.observed.is_none() {
-            let list = Family::ALL.iter().map(|f| engine_schedule(&mut self.world, &[*f])).collect();
-            self.observed = Some(list);
+        let (world, tick) = (&mut self.world, &mut self.tick);
+        for f in Family::ALL {
+            observe(f, &mut || {
+                match tick.get_mut(world) {
+                    Ok(mut cx) => cx.run_family(f),
+                    Err(e) => panic!("{}", missing_state(&e)),
+                }
+                tick.apply(world);
+            });
         }
-        let world = &mut self.world;
-        if let Some(list) = self.observed.as_mut() {
-            for (f, schedule) in Family::ALL.iter().zip(list.iter_mut()) {
-                observe(*f, &mut || schedule.run(world));
-            }
-        }
+        self.world.check_change_ticks();
         self.finish_step(t, before);
     }
 
@@ -826,11 +791,18 @@ impl Sim {
     /// jumping over hours in which nothing is due.
     pub fn run_until(&mut self, target: Tick) {
         let target = target.min(self.last_tick());
+        // What a tick found due after itself: nothing changes the world between a step
+        // and the next look here, so it saves asking the world again.
+        let mut known: Option<Option<Tick>> = None;
         while self.now <= target {
-            match self.next_due(self.now) {
+            let due = match known.take() {
+                Some(due) => due,
+                None => self.next_due(self.now),
+            };
+            match due {
                 Some(t) if t <= target => {
                     self.skip_to(t);
-                    self.step();
+                    known = self.step_returning_next_due();
                 }
                 _ => {
                     self.skip_to(Tick(target.0 + 1));

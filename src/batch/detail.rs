@@ -449,10 +449,6 @@ pub struct DetailSink {
     offsets: Vec<u64>,
 }
 
-fn io_err(path: &Path) -> impl Fn(std::io::Error) -> BatchError + '_ {
-    move |e| BatchError::Runtime(format!("cannot write {}: {e}", path.display()))
-}
-
 impl DetailSink {
     /// Starts the scratch files in `dir` (none when neither output is asked for).
     pub fn start(dir: &Path, series: bool, entities: bool) -> Result<Option<DetailSink>, BatchError> {
@@ -469,7 +465,7 @@ impl DetailSink {
                 .create(true)
                 .truncate(true)
                 .open(&path)
-                .map_err(io_err(&path))?;
+                .map_err(BatchError::write(&path))?;
             parts.push((name, head, path, file));
         }
         let n = parts.len();
@@ -485,7 +481,7 @@ impl DetailSink {
                 "campaigns.csv" => d.campaigns.as_bytes(),
                 _ => d.jurisdictions.as_bytes(),
             };
-            file.write_all(bytes).map_err(io_err(path))?;
+            file.write_all(bytes).map_err(BatchError::write(path))?;
             spans.push((self.offsets[i], bytes.len() as u64));
             self.offsets[i] += bytes.len() as u64;
         }
@@ -514,7 +510,7 @@ impl DetailSink {
                 }
                 w.flush()
             })
-            .map_err(io_err(&path))?;
+            .map_err(BatchError::write(&path))?;
             let _ = std::fs::remove_file(&*part);
             names.push(*name);
         }
@@ -559,7 +555,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path, series: bool, entities: bool) -> Resu
             }
             w.flush()
         })
-        .map_err(io_err(&path))?;
+        .map_err(BatchError::write(&path))?;
     }
     Ok(())
 }

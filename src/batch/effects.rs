@@ -81,15 +81,13 @@ fn cell(x: Option<f64>) -> String {
 fn csv_bytes(records: Vec<Vec<String>>, path: &Path) -> Result<Vec<u8>, BatchError> {
     let mut w = csv::Writer::from_writer(Vec::new());
     for r in records {
-        w.write_record(&r)
-            .map_err(|e| BatchError::Runtime(format!("cannot write {}: {e}", path.display())))?;
+        w.write_record(&r).map_err(BatchError::write_csv(path))?;
     }
-    w.into_inner().map_err(|e| BatchError::Runtime(e.to_string()))
+    w.into_inner().map_err(BatchError::flush_csv(path))
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<(), BatchError> {
-    write_atomic(path, bytes)
-        .map_err(|e| BatchError::Runtime(format!("cannot write {}: {e}", path.display())))
+    write_atomic(path, bytes).map_err(BatchError::write(path))
 }
 
 /// Writes differences.csv and survival.csv (a batch of one point has no differences file).

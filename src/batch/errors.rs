@@ -31,9 +31,97 @@ pub enum BatchError {
     /// Directories that are not the shards of one batch: exit 2.
     #[error(transparent)]
     Merge(Box<MergeError>),
-    /// Something failed while running or writing: exit 1.
-    #[error("{0}")]
-    Runtime(String),
+    /// A file that cannot be written: exit 1.
+    #[error("cannot write {}: {source}", .path.display())]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A file that cannot be opened to append to: exit 1.
+    #[error("cannot open {}: {source}", .path.display())]
+    Open {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A directory that cannot be created: exit 1.
+    #[error("cannot create {}: {source}", .path.display())]
+    CreateDir {
+        /// The directory.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A CSV file whose lines cannot be written: exit 1.
+    #[error("cannot write {}: {source}", .path.display())]
+    WriteCsv {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: csv::Error,
+    },
+    /// A CSV file that cannot be read: exit 1.
+    #[error("cannot read {}: {source}", .path.display())]
+    ReadCsv {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: csv::Error,
+    },
+    /// A JSON document that cannot be made: exit 1.
+    #[error("cannot write {}: {source}", .path.display())]
+    WriteJson {
+        /// The file it was for.
+        path: PathBuf,
+        /// Why.
+        source: serde_json::Error,
+    },
+    /// A chart that cannot be drawn or written: exit 1.
+    #[error("cannot draw {}: {source}", .path.display())]
+    Draw {
+        /// The chart's file.
+        path: PathBuf,
+        /// Why.
+        source: DrawError,
+    },
+    /// A column of an entity file that the Parquet writer has no type for (a bug in ttx):
+    /// exit 1.
+    #[error("the Parquet writer has no type for the column {column}")]
+    ParquetNoType {
+        /// The column.
+        column: String,
+    },
+    /// A Parquet schema that the Parquet library refuses (a bug in ttx): exit 1.
+    #[error("Parquet schema: {0}")]
+    ParquetSchema(#[source] parquet::errors::ParquetError),
+    /// The worker threads cannot be started: exit 1.
+    #[error("cannot start {jobs} threads: {source}")]
+    Threads {
+        /// Threads asked for.
+        jobs: usize,
+        /// Why.
+        source: rayon::ThreadPoolBuildError,
+    },
+    /// What the command prints (the table, the files written) cannot be written: exit 1.
+    #[error("cannot print: {0}")]
+    Output(#[source] std::io::Error),
+    /// A run that panicked (a bug in ttx): exit 1.
+    #[error(
+        "run {run} of point {point} (seed {seed}) failed: {what}\nThis is a bug in ttx; please report it with the scenario and the seed."
+    )]
+    RunPanicked {
+        /// The run.
+        run: u32,
+        /// Its point.
+        point: u32,
+        /// Its seed.
+        seed: u64,
+        /// The panic's message.
+        what: String,
+    },
     /// Stopped by Ctrl-C; what finished is kept: exit 130.
     #[error(
         "stopped: {kept} of {total} runs are kept in {}\nto complete the batch: {resume}",
@@ -56,7 +144,18 @@ impl BatchError {
     pub fn exit_code(&self) -> u8 {
         match self {
             BatchError::Sweep(e) if matches!(**e, SweepError::Represent(_)) => 1,
-            BatchError::Runtime(_) => 1,
+            BatchError::Write { .. }
+            | BatchError::Open { .. }
+            | BatchError::CreateDir { .. }
+            | BatchError::WriteCsv { .. }
+            | BatchError::ReadCsv { .. }
+            | BatchError::WriteJson { .. }
+            | BatchError::Draw { .. }
+            | BatchError::ParquetNoType { .. }
+            | BatchError::ParquetSchema(_)
+            | BatchError::Threads { .. }
+            | BatchError::Output(_)
+            | BatchError::RunPanicked { .. } => 1,
             BatchError::Interrupted { .. } => 130,
             BatchError::Flag(_)
             | BatchError::Sweep(_)
@@ -85,9 +184,37 @@ macro_rules! boxed_from {
 }
 boxed_from!(Sweep(SweepError), Policy(PolicyError), Plan(PlanError), Dir(DirError), Merge(MergeError));
 
-impl From<std::io::Error> for BatchError {
-    fn from(e: std::io::Error) -> Self {
-        BatchError::Runtime(format!("I/O error: {e}"))
+/// Why a chart is not drawn: its picture cannot be encoded, or its file cannot be written.
+#[derive(Debug, thiserror::Error)]
+pub enum DrawError {
+    /// The picture cannot be encoded in the format.
+    #[error(transparent)]
+    Render(#[from] crate::chart::RenderError),
+    /// The file cannot be written.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+impl BatchError {
+    /// A file that cannot be written, as `map_err` takes it.
+    pub fn write(path: &std::path::Path) -> impl FnOnce(std::io::Error) -> BatchError + '_ {
+        move |source| BatchError::Write { path: path.to_path_buf(), source }
+    }
+
+    /// A CSV file whose lines cannot be written, as `map_err` takes it.
+    pub fn write_csv(path: &std::path::Path) -> impl Fn(csv::Error) -> BatchError + '_ {
+        move |source| BatchError::WriteCsv { path: path.to_path_buf(), source }
+    }
+
+    /// A CSV writer's buffer that cannot be taken out (its last lines not written), as
+    /// `map_err` takes it.
+    pub fn flush_csv<W>(path: &std::path::Path) -> impl FnOnce(csv::IntoInnerError<W>) -> BatchError + '_ {
+        move |e| BatchError::Write { path: path.to_path_buf(), source: e.into_error() }
+    }
+
+    /// A JSON document for a file that cannot be made, as `map_err` takes it.
+    pub fn write_json(path: &std::path::Path) -> impl FnOnce(serde_json::Error) -> BatchError + '_ {
+        move |source| BatchError::WriteJson { path: path.to_path_buf(), source }
     }
 }
 

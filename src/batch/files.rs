@@ -278,18 +278,12 @@ pub fn shell_word(s: &str) -> String {
 
 pub use crate::fsio::write_atomic;
 
-fn io(path: &Path, what: &str) -> impl FnOnce(std::io::Error) -> BatchError {
-    let p = path.display().to_string();
-    let what = what.to_string();
-    move |e| BatchError::Runtime(format!("cannot {what} {p}: {e}"))
-}
-
 /// Writes manifest.json.
 pub fn write_manifest(dir: &Path, m: &Manifest) -> Result<(), BatchError> {
     let path = dir.join("manifest.json");
-    let mut text = serde_json::to_string_pretty(m).map_err(|e| BatchError::Runtime(e.to_string()))?;
+    let mut text = serde_json::to_string_pretty(m).map_err(BatchError::write_json(&path))?;
     text.push('\n');
-    write_atomic(&path, text.as_bytes()).map_err(io(&path, "write"))
+    write_atomic(&path, text.as_bytes()).map_err(BatchError::write(&path))
 }
 
 /// Writes invocation.json: how this directory's last `ttx batch` was run (the command line
@@ -306,9 +300,9 @@ pub fn write_invocation(dir: &Path, seconds: f64, jobs: usize, runs_run: usize) 
         "runs_run": runs_run,
         "finished_unix": finished,
     });
-    let mut text = serde_json::to_string_pretty(&doc).map_err(|e| BatchError::Runtime(e.to_string()))?;
+    let mut text = serde_json::to_string_pretty(&doc).map_err(BatchError::write_json(&path))?;
     text.push('\n');
-    write_atomic(&path, text.as_bytes()).map_err(io(&path, "write"))
+    write_atomic(&path, text.as_bytes()).map_err(BatchError::write(&path))
 }
 
 /// Reads a directory's manifest.json.
@@ -367,26 +361,26 @@ impl RunsAppender {
         let path = dir.join("runs.csv");
         let params = point_params(m);
         let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record(runs_header(m, metrics)).map_err(csv_err(&path))?;
+        w.write_record(runs_header(m, metrics)).map_err(BatchError::write_csv(&path))?;
         for r in done {
-            w.write_record(row_record(m, r, &params[r.point as usize])).map_err(csv_err(&path))?;
+            w.write_record(row_record(m, r, &params[r.point as usize]))
+                .map_err(BatchError::write_csv(&path))?;
         }
-        let bytes = w.into_inner().map_err(|e| BatchError::Runtime(e.to_string()))?;
-        write_atomic(&path, &bytes).map_err(io(&path, "write"))?;
-        let file = std::fs::OpenOptions::new().append(true).open(&path).map_err(io(&path, "open"))?;
+        let bytes = w.into_inner().map_err(BatchError::flush_csv(&path))?;
+        write_atomic(&path, &bytes).map_err(BatchError::write(&path))?;
+        let file = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .map_err(|source| BatchError::Open { path: path.clone(), source })?;
         Ok(RunsAppender { writer: csv::Writer::from_writer(file), manifest: m.clone(), params, path })
     }
 
     /// Appends one finished run.
     pub fn append(&mut self, row: &RunRow) -> Result<(), BatchError> {
         let rec = row_record(&self.manifest, row, &self.params[row.point as usize]);
-        self.writer.write_record(rec).map_err(csv_err(&self.path))?;
-        self.writer.flush().map_err(io(&self.path, "write"))
+        self.writer.write_record(rec).map_err(BatchError::write_csv(&self.path))?;
+        self.writer.flush().map_err(BatchError::write(&self.path))
     }
-}
-
-fn csv_err(path: &Path) -> impl Fn(csv::Error) -> BatchError + '_ {
-    move |e| BatchError::Runtime(format!("cannot write {}: {e}", path.display()))
 }
 
 /// Reads a directory's runs.csv and checks every row against the manifest.
@@ -514,8 +508,8 @@ pub fn write_summary_csv(dir: &Path, m: &Manifest, sums: &[PointSummary]) -> Res
     header.extend(
         ["metric", "n", "mean", "sd", "ci95_low", "ci95_high", "p5", "p50", "p95"].map(str::to_string),
     );
-    w.write_record(&header).map_err(csv_err(&path))?;
-    let mut bytes = w.into_inner().map_err(|e| BatchError::Runtime(e.to_string()))?;
+    w.write_record(&header).map_err(BatchError::write_csv(&path))?;
+    let mut bytes = w.into_inner().map_err(BatchError::flush_csv(&path))?;
     // Each point's lines are written on their own (on the threads of the pool this runs in)
     // and joined in point order: the bytes one writer would write.
     use rayon::prelude::*;
@@ -533,15 +527,15 @@ pub fn write_summary_csv(dir: &Path, m: &Manifest, sums: &[PointSummary]) -> Res
                     [st.mean, st.sd, st.ci95.map(|c| c.0), st.ci95.map(|c| c.1), st.p5, st.p50, st.p95]
                         .map(cell),
                 );
-                w.write_record(&r).map_err(csv_err(&path))?;
+                w.write_record(&r).map_err(BatchError::write_csv(&path))?;
             }
-            w.into_inner().map_err(|e| BatchError::Runtime(e.to_string()))
+            w.into_inner().map_err(BatchError::flush_csv(&path))
         })
         .collect();
     for chunk in chunks {
         bytes.extend_from_slice(&chunk?);
     }
-    write_atomic(&path, &bytes).map_err(io(&path, "write"))
+    write_atomic(&path, &bytes).map_err(BatchError::write(&path))
 }
 
 struct Ordered<'a, T: Serialize>(&'a [(String, T)]);
@@ -619,9 +613,9 @@ pub fn write_summary_json(dir: &Path, m: &Manifest, sums: &[PointSummary]) -> Re
             })
             .collect(),
     };
-    let mut text = serde_json::to_string_pretty(&doc).map_err(|e| BatchError::Runtime(e.to_string()))?;
+    let mut text = serde_json::to_string_pretty(&doc).map_err(BatchError::write_json(&path))?;
     text.push('\n');
-    write_atomic(&path, text.as_bytes()).map_err(io(&path, "write"))
+    write_atomic(&path, text.as_bytes()).map_err(BatchError::write(&path))
 }
 
 /// Writes runs.csv whole, sorted.
@@ -629,12 +623,12 @@ pub fn write_runs(dir: &Path, m: &Manifest, metrics: &[String], rows: &[RunRow])
     let path = dir.join("runs.csv");
     let params = point_params(m);
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(runs_header(m, metrics)).map_err(csv_err(&path))?;
+    w.write_record(runs_header(m, metrics)).map_err(BatchError::write_csv(&path))?;
     for r in rows {
-        w.write_record(row_record(m, r, &params[r.point as usize])).map_err(csv_err(&path))?;
+        w.write_record(row_record(m, r, &params[r.point as usize])).map_err(BatchError::write_csv(&path))?;
     }
-    let bytes = w.into_inner().map_err(|e| BatchError::Runtime(e.to_string()))?;
-    write_atomic(&path, &bytes).map_err(io(&path, "write"))
+    let bytes = w.into_inner().map_err(BatchError::flush_csv(&path))?;
+    write_atomic(&path, &bytes).map_err(BatchError::write(&path))
 }
 
 /// A manifest for tests: scenario `s`, `runs` runs at every point of the grid of `sweeps`

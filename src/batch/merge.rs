@@ -66,10 +66,12 @@ pub fn merge(
     let dirs: Vec<PathBuf> = shards.iter().map(|(d, _)| d.clone()).collect();
     detail::merge(&dirs, out_dir, whole.series.is_some(), whole.entities)?;
     let sums = finish(out_dir, &whole, &metrics, &mut rows, plots, default_jobs())?;
-    writeln!(out, "Merged {} shard(s), {} runs -> {}", shards.len(), rows.len(), out_dir.display())?;
-    print_table(out, &whole, &sums, !plots.is_empty())?;
+    writeln!(out, "Merged {} shard(s), {} runs -> {}", shards.len(), rows.len(), out_dir.display())
+        .map_err(BatchError::Output)?;
+    print_table(out, &whole, &sums, !plots.is_empty()).map_err(BatchError::Output)?;
     if format == super::parquet::TableFormat::Parquet {
-        writeln!(out, "Wrote {}", super::parquet::write(out_dir, &whole, &metrics)?.join(", "))?;
+        let written = super::parquet::write(out_dir, &whole, &metrics)?;
+        writeln!(out, "Wrote {}", written.join(", ")).map_err(BatchError::Output)?;
     }
     Ok(())
 }

@@ -140,9 +140,7 @@ fn entity_kind(name: &str) -> Option<Kind> {
 fn entity_columns(names: &[&str]) -> Result<Vec<Column>, BatchError> {
     let mut c = vec![key("point"), key("run")];
     for n in names {
-        let kind = entity_kind(n).ok_or_else(|| {
-            BatchError::Runtime(format!("the Parquet writer has no type for the column {n}"))
-        })?;
+        let kind = entity_kind(n).ok_or_else(|| BatchError::ParquetNoType { column: n.to_string() })?;
         c.push(col(n, kind));
     }
     Ok(c)
@@ -347,15 +345,15 @@ fn convert_in_groups(
     let mut rd = csv::ReaderBuilder::new()
         .has_headers(true)
         .from_path(csv_path)
-        .map_err(|e| BatchError::Runtime(format!("cannot read {}: {e}", csv_path.display())))?;
+        .map_err(|source| BatchError::ReadCsv { path: csv_path.to_path_buf(), source })?;
     let header =
-        rd.headers().map_err(|e| BatchError::Runtime(format!("cannot read {}: {e}", csv_path.display())))?;
+        rd.headers().map_err(|source| BatchError::ReadCsv { path: csv_path.to_path_buf(), source })?;
     let names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
     if !header.iter().eq(names.iter().copied()) {
         let expected = names.iter().map(|n| n.to_string()).collect();
         return Err(DirError::ParquetColumns { path: csv_path.to_path_buf(), expected }.into());
     }
-    let schema = schema(columns).map_err(|e| BatchError::Runtime(format!("Parquet schema: {e}")))?;
+    let schema = schema(columns).map_err(BatchError::ParquetSchema)?;
     let props = Arc::new(
         WriterProperties::builder()
             .set_compression(Compression::SNAPPY)
@@ -420,7 +418,7 @@ fn convert_in_groups(
     match (result, stop) {
         (Ok(()), _) => Ok(()),
         (Err(_), Some(cell)) => Err(DirError::ParquetCell(cell).into()),
-        (Err(e), None) => Err(BatchError::Runtime(format!("cannot write {}: {e}", out.display()))),
+        (Err(e), None) => Err(BatchError::Write { path: out.to_path_buf(), source: e }),
     }
 }
 

@@ -279,7 +279,7 @@ impl Plan {
             .num_threads(jobs.max(1))
             .thread_name(|i| format!("ttx-batch-{i}"))
             .build()
-            .map_err(|e| BatchError::Runtime(format!("cannot start {jobs} threads: {e}")))?;
+            .map_err(|source| BatchError::Threads { jobs, source })?;
         let abort = AtomicBool::new(false);
         type Done = Result<Result<(RunRow, Option<detail::Detail>), BatchError>, (Task, String)>;
         let (tx, rx) = mpsc::sync_channel::<Done>(4096);
@@ -317,10 +317,9 @@ impl Plan {
                 let r = match msg {
                     Ok(Ok((row, d))) => sink(row, d),
                     Ok(Err(bad)) => Err(bad),
-                    Err((t, what)) => Err(BatchError::Runtime(format!(
-                        "run {} of point {} (seed {}) failed: {what}\nThis is a bug in ttx; please report it with the scenario and the seed.",
-                        t.run, t.point, t.seed
-                    ))),
+                    Err((t, what)) => {
+                        Err(BatchError::RunPanicked { run: t.run, point: t.point, seed: t.seed, what })
+                    }
                 };
                 if let Err(e) = r {
                     abort.store(true, Ordering::Relaxed);

@@ -24,6 +24,7 @@ use crate::chart::axis::{Axis, Plot, padded};
 use crate::chart::{Anchor, Format, Key, Paint, Picture, Shape, legend, palette, size, text_width};
 
 use super::BatchError;
+use super::errors::DrawError;
 use super::files::{self, Manifest, PointSummary, RunRow};
 use super::sensitivity::MetricIndices;
 use super::stats::{Stats, percentile};
@@ -39,7 +40,7 @@ pub fn draw(
     sums: &[PointSummary],
 ) -> Result<usize, BatchError> {
     let created = crate::fsio::create_dirs(dir)
-        .map_err(|e| BatchError::Runtime(format!("cannot create {}: {e}", dir.display())))?;
+        .map_err(|source| BatchError::CreateDir { path: dir.to_path_buf(), source })?;
     let drawn = draw_into(dir, formats, m, metrics, rows, sums);
     if drawn.is_err() {
         // Nothing half-drawn stays behind: the directory goes again if it is still empty.
@@ -53,10 +54,9 @@ pub fn write(dir: &Path, stem: &str, pic: Picture, formats: &[Format]) -> Result
     let mut paths = Vec::new();
     for f in formats {
         let path = dir.join(format!("{stem}.{}", f.ext()));
-        let fail =
-            |e: &dyn std::fmt::Display| BatchError::Runtime(format!("cannot draw {}: {e}", path.display()));
-        let bytes = pic.encode(*f).map_err(|e| fail(&e))?;
-        files::write_atomic(&path, &bytes).map_err(|e| fail(&e))?;
+        let fail = |e: DrawError| BatchError::Draw { path: path.clone(), source: e };
+        let bytes = pic.encode(*f).map_err(|e| fail(e.into()))?;
+        files::write_atomic(&path, &bytes).map_err(|e| fail(e.into()))?;
         paths.push(path);
     }
     Ok(paths)

@@ -227,7 +227,7 @@ pub fn batch(
     files::write_invocation(dir, seconds, jobs, fresh)?;
     done_message(out, &opts.plots, m, (fresh, seconds, jobs), rows.len(), dir, &sums)?;
     if !parquet_files.is_empty() {
-        writeln!(out, "Wrote {}", parquet_files.join(", "))?;
+        writeln!(out, "Wrote {}", parquet_files.join(", ")).map_err(BatchError::Output)?;
     }
     Ok(())
 }
@@ -330,7 +330,8 @@ fn done_message(
         seconds,
         if jobs == 1 { "" } else { "s" },
         dir.display()
-    )?;
+    )
+    .map_err(BatchError::Output)?;
     match m.shard {
         Some(s) => writeln!(
             out,
@@ -340,9 +341,10 @@ fn done_message(
             rows,
             dir.join("runs.csv").display(),
             s.count
-        )?,
-        None => print_table(out, m, sums, !plots.is_empty())?,
+        ),
+        None => print_table(out, m, sums, !plots.is_empty()),
     }
+    .map_err(BatchError::Output)?;
     Ok(())
 }
 
@@ -363,7 +365,7 @@ pub(super) fn finish(
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(jobs.max(1))
             .build()
-            .map_err(|e| BatchError::Runtime(format!("cannot start {jobs} threads: {e}")))?;
+            .map_err(|source| BatchError::Threads { jobs, source })?;
         sums = pool.install(|| files::summarise(m, metrics, rows));
         pool.install(|| files::write_summary_csv(dir, m, &sums))?;
         files::write_summary_json(dir, m, &sums)?;

@@ -430,16 +430,12 @@ pub fn write(
     a: &Analysis,
     formats: &[crate::chart::Format],
 ) -> Result<Vec<std::path::PathBuf>, BatchError> {
-    let fail = |p: &Path| {
-        let p = p.display().to_string();
-        move |e: std::io::Error| BatchError::Runtime(format!("cannot write {p}: {e}"))
-    };
     let path = dir.join("sensitivity.csv");
-    files::write_atomic(&path, &csv(a)).map_err(fail(&path))?;
+    files::write_atomic(&path, &csv(a)).map_err(BatchError::write(&path))?;
     let path = dir.join("sensitivity.json");
-    let mut text = serde_json::to_string_pretty(a).map_err(|e| BatchError::Runtime(e.to_string()))?;
+    let mut text = serde_json::to_string_pretty(a).map_err(BatchError::write_json(&path))?;
     text.push('\n');
-    files::write_atomic(&path, text.as_bytes()).map_err(fail(&path))?;
+    files::write_atomic(&path, text.as_bytes()).map_err(BatchError::write(&path))?;
     let mut charts = Vec::new();
     for m in a.metrics.iter().filter(|m| metrics::key_metrics().any(|k| k == m.metric)) {
         let stem = format!("sensitivity_{}", m.metric);

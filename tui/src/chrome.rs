@@ -9,7 +9,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
 
-use crate::keys::{Bindings, keys_label};
+use crate::keys::{Bindings, KeyAction, keys_label};
 use crate::text::{fit, truncate, width, wrap};
 use crate::theme::Theme;
 
@@ -75,7 +75,7 @@ pub fn panel<'a>(t: Theme, title: String, focused: bool) -> Block<'a> {
 }
 
 /// The hint bar: the keys of the active contexts that have a hint, as many as fit in `max`.
-pub fn hints<C: Copy + PartialEq, A>(
+pub fn hints<C: Copy + PartialEq, A: KeyAction>(
     t: Theme,
     bindings: Bindings<C, A>,
     contexts: &[C],
@@ -86,7 +86,7 @@ pub fn hints<C: Copy + PartialEq, A>(
     for ctx in contexts {
         for b in bindings.iter().filter(|b| b.context == *ctx) {
             let Some(h) = b.hint else { continue };
-            let all = keys_label(b);
+            let all = keys_label(&b);
             let k = if width(&all) <= 10 { all } else { b.keys[0].label() };
             let w = width(&k) + 1 + width(h) + 2;
             if used + w > usize::from(max) {
@@ -168,7 +168,7 @@ pub fn confirm(
 
 /// The hint bar: the status message while there is one, else the keys of the contexts that
 /// apply now.
-pub fn status_or_hints<C: Copy + PartialEq, A>(
+pub fn status_or_hints<C: Copy + PartialEq, A: KeyAction>(
     t: Theme,
     status: Option<&Status>,
     bindings: Bindings<C, A>,
@@ -192,7 +192,7 @@ pub fn help_intro(t: Theme, title: &str, intro: &str, w: u16) -> Vec<Line<'stati
 
 /// One context's section of a help screen at width `w`: a blank line, its title, the keys of
 /// each binding with what they do, and, where letters type text, what typing does.
-pub fn help_section<C: Copy + PartialEq, A>(
+pub fn help_section<C: Copy + PartialEq, A: KeyAction>(
     t: Theme,
     bindings: Bindings<C, A>,
     context: C,
@@ -204,7 +204,7 @@ pub fn help_section<C: Copy + PartialEq, A>(
     let mut out = vec![Line::raw(""), Line::styled(title.to_string(), t.title())];
     for b in bindings.iter().filter(|b| b.context == context) {
         for (i, d) in wrap(b.help, desc_w).into_iter().enumerate() {
-            let k = if i == 0 { keys_label(b) } else { String::new() };
+            let k = if i == 0 { keys_label(&b) } else { String::new() };
             out.push(Line::from(vec![
                 Span::styled(format!("  {} ", fit(&k, 22)), t.key()),
                 Span::styled(d, t.text()),

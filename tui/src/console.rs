@@ -27,8 +27,8 @@ use ttx_engine::view::{FacilitatorView, InjectView, LogLine, StateDetail};
 use ttx_engine::{ETime, Sim};
 
 use crate::form::CommandForm;
-use crate::keys::shared::{Motion, answer, cycle, moved, window_scroll};
-use crate::keys::{Action, Context, lookup};
+use crate::keys::shared::{answer, cycle, moved, window_scroll};
+use crate::keys::{Action, Common, Context, KeyAction, lookup};
 use crate::theme::Theme;
 use crate::widgets::log::LogFilter;
 use crate::widgets::sharing::Measure;
@@ -517,15 +517,20 @@ impl Console {
                 self.log_back_to_newest();
             }
             Action::FocusLog => self.focus = Panel::Log,
-            Action::Up | Action::Down | Action::Left | Action::Right | Action::PageUp | Action::PageDown => {
-                self.navigate(action)
-            }
-            Action::Home => self.log_scroll = 0,
-            Action::End => {
+            Action::Common(
+                c @ (Common::Up
+                | Common::Down
+                | Common::Left
+                | Common::Right
+                | Common::PageUp
+                | Common::PageDown),
+            ) => self.navigate(c),
+            Action::Common(Common::Home) => self.log_scroll = 0,
+            Action::Common(Common::End) => {
                 let n = self.log.iter().filter(|l| self.log_filter.matches(l)).count();
                 self.log_scroll = n.saturating_sub(1);
             }
-            Action::Select => match self.focus {
+            Action::Common(Common::Select) => match self.focus {
                 Panel::Map => self.open_state_detail(),
                 Panel::Injects => self.open_preview(),
                 Panel::Log => {}
@@ -535,7 +540,7 @@ impl Console {
                 self.log_filter.cycle_team(&teams);
                 self.log_scroll = 0;
             }
-            Action::FilterSeverity => {
+            Action::Common(Common::FilterSeverity) => {
                 self.log_filter.cycle_severity();
                 self.log_scroll = 0;
             }
@@ -589,43 +594,48 @@ impl Console {
             Overlay::Notes(w) => self.update_notes(w, action),
             Overlay::Correction(k) => self.update_correction(k, action),
             Overlay::Teams { scroll } => match action {
-                Action::Close => {}
-                Action::Up => self.overlay = Some(Overlay::Teams { scroll: scroll.saturating_sub(1) }),
-                Action::Down => self.overlay = Some(Overlay::Teams { scroll: scroll.saturating_add(1) }),
+                Action::Common(Common::Close) => {}
+                Action::Common(Common::Up) => {
+                    self.overlay = Some(Overlay::Teams { scroll: scroll.saturating_sub(1) })
+                }
+                Action::Common(Common::Down) => {
+                    self.overlay = Some(Overlay::Teams { scroll: scroll.saturating_add(1) })
+                }
                 _ => self.overlay = Some(Overlay::Teams { scroll }),
             },
             Overlay::Whatif { lines, scroll } => {
-                self.overlay = window_scroll(scroll, action).map(|scroll| Overlay::Whatif { lines, scroll });
+                self.overlay =
+                    window_scroll(scroll, action.common()).map(|scroll| Overlay::Whatif { lines, scroll });
             }
             Overlay::Approvals { selected, reason } => {
                 return self.update_approvals(selected, reason, action);
             }
             Overlay::Help { scroll } => {
-                self.overlay = window_scroll(scroll, action).map(|scroll| Overlay::Help { scroll });
+                self.overlay = window_scroll(scroll, action.common()).map(|scroll| Overlay::Help { scroll });
             }
-            Overlay::ConfirmQuit => match answer(action) {
+            Overlay::ConfirmQuit => match answer(action.common()) {
                 Some(yes) => self.quit = yes,
                 None => self.overlay = Some(Overlay::ConfirmQuit),
             },
-            Overlay::ConfirmSkip(id) => match answer(action) {
+            Overlay::ConfirmSkip(id) => match answer(action.common()) {
                 Some(true) => self.inject_command(Command::SkipInject { inject: id }),
                 Some(false) => {}
                 None => self.overlay = Some(Overlay::ConfirmSkip(id)),
             },
             Overlay::Preview { id, lines, scroll } => match action {
-                Action::Close => {}
+                Action::Common(Common::Close) => {}
                 Action::FireInject => self.inject_command(Command::FireInject { inject: id }),
-                Action::Up => {
+                Action::Common(Common::Up) => {
                     self.overlay = Some(Overlay::Preview { id, lines, scroll: scroll.saturating_sub(1) })
                 }
-                Action::Down => {
+                Action::Common(Common::Down) => {
                     self.overlay = Some(Overlay::Preview { id, lines, scroll: scroll.saturating_add(1) })
                 }
                 _ => self.overlay = Some(Overlay::Preview { id, lines, scroll }),
             },
             Overlay::StateDetail { detail, scroll } => {
-                self.overlay =
-                    window_scroll(scroll, action).map(|scroll| Overlay::StateDetail { detail, scroll });
+                self.overlay = window_scroll(scroll, action.common())
+                    .map(|scroll| Overlay::StateDetail { detail, scroll });
             }
             Overlay::Palette(form) => self.update_palette(*form, action),
             Overlay::Discussion(d) => self.update_discussion(d, action),
@@ -638,17 +648,17 @@ impl Console {
     }
 
     /// An arrow or page key on the focused panel.
-    fn navigate(&mut self, action: Action) {
+    fn navigate(&mut self, action: Common) {
         match self.focus {
             Panel::Map => {
-                let (dx, dy) = Motion::of(action).map_or((0, 0), Motion::map_step);
+                let (dx, dy) = action.map_step();
                 self.map_sel = crate::widgets::map::move_selection(&self.view.states, self.map_sel, dx, dy);
             }
             Panel::Injects => {
                 // Left and Right move in the queue too.
                 let action = match action {
-                    Action::Left => Action::Up,
-                    Action::Right => Action::Down,
+                    Common::Left => Common::Up,
+                    Common::Right => Common::Down,
                     a => a,
                 };
                 self.inject_sel = moved(self.inject_sel, action, 5, self.queue.len().saturating_sub(1));

@@ -17,37 +17,26 @@ pub use catalog::{
 pub use error::FormError;
 pub(crate) use palette::{Palette, form_key, palette_key};
 
+use crate::keys::Common;
 use serde_json::Value;
 use ttx_engine::command::{Arg, Command, CommandKind, Givers};
 use ttx_engine::scenario::schema::{Channel, Effect, TeamRole};
 
-/// A key press in a command form, whichever console's keys it came from.
+/// A key press in a command form, whichever console's keys it came from: one of the actions
+/// both consoles share (the form reads the arrows, Tab and Shift-Tab, Enter, Ctrl-S, Space,
+/// Backspace and Esc, and ignores the rest), or a typed character.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FormKey {
-    /// Up.
-    Up,
-    /// Down.
-    Down,
-    /// Left: the previous choice.
-    Left,
-    /// Right: the next choice.
-    Right,
-    /// The next field.
-    NextField,
-    /// The previous field.
-    PrevField,
-    /// Open the list, take an entry, or (on Submit) send.
-    Select,
-    /// Send from any field.
-    Submit,
-    /// Tick or untick in a list of several.
-    Toggle,
+    /// A shared action.
+    Common(Common),
     /// Type a character.
     Input(char),
-    /// Delete a character.
-    Backspace,
-    /// Close the list, or the form.
-    Close,
+}
+
+impl From<Common> for FormKey {
+    fn from(c: Common) -> FormKey {
+        FormKey::Common(c)
+    }
 }
 
 /// What a console does after a key in a form.
@@ -247,11 +236,19 @@ const EFFECTS: [(&str, &str); 4] = [
 impl CommandForm {
     /// Applies a key: moves in the choice list if one is open, else between fields.
     pub fn key(&mut self, key: FormKey) -> FormStep {
+        use Common::*;
+        let key = match key {
+            FormKey::Input(c) => {
+                self.input(c);
+                return FormStep::Stay;
+            }
+            FormKey::Common(c) => c,
+        };
         if self.picker.is_some() {
             match key {
-                FormKey::Up => self.picker_move(-1),
-                FormKey::Down => self.picker_move(1),
-                FormKey::Select => {
+                Up => self.picker_move(-1),
+                Down => self.picker_move(1),
+                Select => {
                     let multi = self.focused().is_some_and(|f| f.kind == FieldKind::Multi);
                     if multi {
                         // Enter closes a list of several keeping every tick: it ticks the highlighted
@@ -264,30 +261,28 @@ impl CommandForm {
                         self.picker_accept();
                     }
                 }
-                FormKey::Toggle => self.picker_accept(),
-                FormKey::Input(c) => self.input(c),
-                FormKey::Backspace => self.backspace(),
-                FormKey::Close => self.picker_cancel(),
+                Toggle => self.picker_accept(),
+                Backspace => self.backspace(),
+                Close => self.picker_cancel(),
                 _ => {}
             }
             return FormStep::Stay;
         }
         match key {
-            FormKey::Close => return FormStep::Close,
-            FormKey::NextField => self.focus_next(),
-            FormKey::PrevField => self.focus_prev(),
-            FormKey::Left => self.cycle(-1),
-            FormKey::Right => self.cycle(1),
-            FormKey::Input(c) => self.input(c),
-            FormKey::Backspace => self.backspace(),
-            FormKey::Select if self.focus < self.fields.len() => {
+            Close => return FormStep::Close,
+            NextField => self.focus_next(),
+            PrevField => self.focus_prev(),
+            Left => self.cycle(-1),
+            Right => self.cycle(1),
+            Backspace => self.backspace(),
+            Select if self.focus < self.fields.len() => {
                 if self.focused().is_some_and(|f| f.is_text()) {
                     self.focus_next();
                 } else {
                     self.open_picker();
                 }
             }
-            FormKey::Select | FormKey::Submit => return FormStep::Submit,
+            Select | Submit => return FormStep::Submit,
             _ => {}
         }
         FormStep::Stay
@@ -889,18 +884,18 @@ mod tests {
         assert!(f.set(FieldKey::Team, CONTROL));
         assert!(f.set(FieldKey::Command, CommandKind::AdHocInject.name()));
         f.focus = f.fields.iter().position(|x| x.kind == FieldKind::Multi).expect("an addressed-to list");
-        f.key(FormKey::Select);
-        f.key(FormKey::Toggle);
-        f.key(FormKey::Down);
-        f.key(FormKey::Toggle);
-        f.key(FormKey::Select);
+        f.key(Common::Select.into());
+        f.key(Common::Toggle.into());
+        f.key(Common::Down.into());
+        f.key(Common::Toggle.into());
+        f.key(Common::Select.into());
         assert!(f.picker.is_none(), "Enter closes the list");
         assert_eq!(f.fields[f.focus].chosen.len(), 2, "{:?}", f.fields[f.focus].chosen);
         // Enter on an entry not ticked yet ticks it.
-        f.key(FormKey::Select);
-        f.key(FormKey::Down);
-        f.key(FormKey::Down);
-        f.key(FormKey::Select);
+        f.key(Common::Select.into());
+        f.key(Common::Down.into());
+        f.key(Common::Down.into());
+        f.key(Common::Select.into());
         assert_eq!(f.fields[f.focus].chosen.len(), 3, "{:?}", f.fields[f.focus].chosen);
     }
 

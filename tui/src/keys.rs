@@ -12,13 +12,15 @@ use std::time::Duration;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 pub mod shared;
-pub use shared::{Bindings, Shared, SharedAction, SharedContext};
+pub use shared::{Bindings, Common, Group, Shared, SharedContext};
 
 /// Everything the facilitator can ask of the console.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Action {
     /// Real time passed (the console's only source of wall-clock time).
     Tick(Duration),
+    /// What both consoles do alike: move, choose, close, answer.
+    Common(Common),
     /// Start or pause the scenario clock.
     ToggleRun,
     /// Simulate one hour.
@@ -45,30 +47,8 @@ pub enum Action {
     FocusInjects,
     /// Focus the event log.
     FocusLog,
-    /// Up.
-    Up,
-    /// Down.
-    Down,
-    /// Left.
-    Left,
-    /// Right.
-    Right,
-    /// A page up.
-    PageUp,
-    /// A page down.
-    PageDown,
-    /// To the start (newest log line, first entry).
-    Home,
-    /// To the end.
-    End,
-    /// Open what is selected (a state's detail, an inject's preview, a list), or choose.
-    Select,
-    /// Close the window on top, or cancel.
-    Close,
     /// Show log lines for the next team (all, then each team).
     FilterTeam,
-    /// Raise the log's minimum severity (info, notice, warning, critical).
-    FilterSeverity,
     /// Fire the selected inject now.
     FireInject,
     /// Hold the selected inject, or release it if held.
@@ -87,22 +67,10 @@ pub enum Action {
     Discussion,
     /// Type a character.
     Input(char),
-    /// Delete the last character.
-    Backspace,
-    /// Next field of a form.
-    NextField,
-    /// Previous field of a form.
-    PrevField,
-    /// Submit the form, or save the note.
-    Submit,
-    /// Tick or untick an entry of a list of several.
-    Toggle,
     /// Ask to quit.
     Quit,
     /// Quit at once (Ctrl-C), saving the journal.
     ForceQuit,
-    /// Yes.
-    Confirm,
     /// Show the teams, their join codes and the consoles connected (`ttx serve`).
     Teams,
     /// Review player-made injects waiting for approval (`ttx serve --approve-injects`).
@@ -324,69 +292,69 @@ pub trait KeyContext: Copy + PartialEq {
     fn takes_text(self) -> bool;
 }
 
-/// What a table's bindings do.
-pub trait KeyAction: Copy + PartialEq {
+/// What a table's bindings do: a console's actions, the [`Common`] ones among them.
+pub trait KeyAction: Copy + PartialEq + From<Common> {
     /// Typing a character.
     fn input(c: char) -> Self;
-    /// The actions of the arrow and page keys: up, down, left, right, page up, page down.
-    const DIRECTIONS: [Self; 6];
+    /// The character it types, if it types one.
+    fn typed(self) -> Option<char>;
+    /// The common action it is, if it is one.
+    fn common(self) -> Option<Common>;
     /// The action bound to a group of arrow and page keys (up or left) is resolved to the
     /// key's own direction; other actions return `None`.
     fn direction(self, code: KeyCode) -> Option<Self> {
-        let [up, down, left, right, page_up, page_down] = Self::DIRECTIONS;
-        if self != up && self != left {
-            return None;
-        }
-        match code {
-            KeyCode::Up => Some(up),
-            KeyCode::Down => Some(down),
-            KeyCode::Left => Some(left),
-            KeyCode::Right => Some(right),
-            KeyCode::PageUp => Some(page_up),
-            KeyCode::PageDown => Some(page_down),
+        match self.common() {
+            Some(Common::Up | Common::Left) => Common::of_key(code).map(Self::from),
             _ => None,
         }
     }
 }
 
-impl KeyContext for Context {
-    const ALWAYS: Self = Context::Always;
-    fn takes_text(self) -> bool {
-        Context::takes_text(self)
-    }
-}
+/// What makes a console's contexts and actions a key table's ([`KeyContext`], [`KeyAction`],
+/// [`SharedContext`]): both consoles name alike the variants these read (`Always`, `Input`,
+/// `Common`, and the shared contexts `Palette`, `Picker`, `Confirm`, `Help`, `Log`).
+macro_rules! console_keys {
+    ($context:ident, $action:ident) => {
+        impl $crate::keys::KeyContext for $context {
+            const ALWAYS: Self = $context::Always;
+            fn takes_text(self) -> bool {
+                $context::takes_text(self)
+            }
+        }
 
-impl KeyAction for Action {
-    const DIRECTIONS: [Self; 6] =
-        [Action::Up, Action::Down, Action::Left, Action::Right, Action::PageUp, Action::PageDown];
-    fn input(c: char) -> Self {
-        Action::Input(c)
-    }
-}
+        impl $crate::keys::SharedContext for $context {
+            const PALETTE: Self = $context::Palette;
+            const PICKER: Self = $context::Picker;
+            const CONFIRM: Self = $context::Confirm;
+            const HELP: Self = $context::Help;
+            const LOG: Self = $context::Log;
+        }
 
-impl SharedContext for Context {
-    const PALETTE: Self = Context::Palette;
-    const PICKER: Self = Context::Picker;
-    const CONFIRM: Self = Context::Confirm;
-    const HELP: Self = Context::Help;
-    const LOG: Self = Context::Log;
-}
+        impl $crate::keys::KeyAction for $action {
+            fn input(c: char) -> Self {
+                $action::Input(c)
+            }
+            fn typed(self) -> Option<char> {
+                if let $action::Input(c) = self { Some(c) } else { None }
+            }
+            fn common(self) -> Option<$crate::keys::Common> {
+                if let $action::Common(c) = self { Some(c) } else { None }
+            }
+        }
 
-impl SharedAction for Action {
-    const NEXT_FIELD: Self = Action::NextField;
-    const PREV_FIELD: Self = Action::PrevField;
-    const SELECT: Self = Action::Select;
-    const SUBMIT: Self = Action::Submit;
-    const BACKSPACE: Self = Action::Backspace;
-    const CLOSE: Self = Action::Close;
-    const TOGGLE: Self = Action::Toggle;
-    const CONFIRM: Self = Action::Confirm;
-    const HOME: Self = Action::Home;
-    const END: Self = Action::End;
-    const FILTER_SEVERITY: Self = Action::FilterSeverity;
+        impl From<$crate::keys::Common> for $action {
+            fn from(c: $crate::keys::Common) -> Self {
+                $action::Common(c)
+            }
+        }
+    };
 }
+pub(crate) use console_keys;
+
+console_keys!(Context, Action);
 
 use Action as A;
+use Common as K;
 use Context as C;
 
 use named::*;
@@ -426,12 +394,12 @@ pub mod named {
 
 /// Every key binding of the facilitator console: its own and the groups both consoles share.
 pub static BINDINGS: Bindings<Context, Action> = Bindings(&[
-    FACILITATOR,
-    &Shared::<Context, Action>::LOG,
-    &Shared::<Context, Action>::HELP,
-    &Shared::<Context, Action>::PALETTE,
-    &Shared::<Context, Action>::PICKER,
-    &Shared::<Context, Action>::CONFIRM,
+    Group::Own(FACILITATOR),
+    Group::Common(&Shared::<Context>::LOG),
+    Group::Common(&Shared::<Context>::HELP),
+    Group::Common(&Shared::<Context>::PALETTE),
+    Group::Common(&Shared::<Context>::PICKER),
+    Group::Common(&Shared::<Context>::CONFIRM),
 ]);
 
 /// The facilitator console's own bindings.
@@ -524,16 +492,16 @@ static FACILITATOR: &[Binding] = &[
     b(C::Main, &[Key::ch('?')], A::Help, "show this help", Some("help")),
     b(C::Main, &[Key::ch('q')], A::Quit, "quit (asks first); the journal is saved", Some("quit")),
     // Map.
-    b(C::Map, &[UP, DOWN, LEFT, RIGHT], A::Up, "select a state (arrow keys)", None),
+    b(C::Map, &[UP, DOWN, LEFT, RIGHT], A::Common(K::Up), "select a state (arrow keys)", None),
     b(
         C::Map,
         &[ENTER],
-        A::Select,
+        A::Common(K::Select),
         "show the selected state's jurisdictions and assets",
         Some("state detail"),
     ),
     // Injects.
-    b(C::Injects, &[UP, DOWN], A::Up, "select an inject", None),
+    b(C::Injects, &[UP, DOWN], A::Common(K::Up), "select an inject", None),
     b(
         C::Injects,
         &[Key::ch('f')],
@@ -567,32 +535,44 @@ static FACILITATOR: &[Binding] = &[
     b(C::Log, &[Key::ch('t')], A::FilterTeam, "filter by team (all, then each team)", Some("team filter")),
     // Popups.
     b(C::Preview, &[Key::ch('f')], A::FireInject, "fire this inject now (at the next hour)", Some("fire")),
-    b(C::Preview, &[ESC, ENTER, Key::ch('q')], A::Close, "close the preview", Some("close")),
-    b(C::Preview, &[UP, DOWN], A::Up, "scroll", None),
-    b(C::Detail, &[ESC, ENTER, Key::ch('q')], A::Close, "close the state detail", Some("close")),
-    b(C::Detail, &[UP, DOWN, PGUP, PGDN], A::Up, "scroll", None),
+    b(C::Preview, &[ESC, ENTER, Key::ch('q')], A::Common(K::Close), "close the preview", Some("close")),
+    b(C::Preview, &[UP, DOWN], A::Common(K::Up), "scroll", None),
+    b(C::Detail, &[ESC, ENTER, Key::ch('q')], A::Common(K::Close), "close the state detail", Some("close")),
+    b(C::Detail, &[UP, DOWN, PGUP, PGDN], A::Common(K::Up), "scroll", None),
     // Discussion.
     b(
         C::Discussion,
         &[UP, DOWN],
-        A::Up,
+        A::Common(K::Up),
         "choose the question, the general note, or a hot-wash strength or area for improvement",
         Some("question"),
     ),
     b(
         C::Discussion,
         &[ENTER],
-        A::Submit,
+        A::Common(K::Submit),
         "save the note to the journal (type to write it)",
         Some("save note"),
     ),
-    b(C::Discussion, &[BACKSPACE], A::Backspace, "delete the character before the cursor", None),
-    b(C::Discussion, &[LEFT, RIGHT], A::Left, "move the cursor in the note", None),
-    b(C::Discussion, &[ESC], A::Close, "close the discussion (then Space resumes the clock)", Some("close")),
+    b(C::Discussion, &[BACKSPACE], A::Common(K::Backspace), "delete the character before the cursor", None),
+    b(C::Discussion, &[LEFT, RIGHT], A::Common(K::Left), "move the cursor in the note", None),
+    b(
+        C::Discussion,
+        &[ESC],
+        A::Common(K::Close),
+        "close the discussion (then Space resumes the clock)",
+        Some("close"),
+    ),
     // Hosting.
-    b(C::Teams, &[ESC, Key::ch('j'), Key::ch('q')], A::Close, "close the list of teams", Some("close")),
-    b(C::Teams, &[UP, DOWN], A::Up, "scroll", None),
-    b(C::Approvals, &[UP, DOWN], A::Up, "select an inject", None),
+    b(
+        C::Teams,
+        &[ESC, Key::ch('j'), Key::ch('q')],
+        A::Common(K::Close),
+        "close the list of teams",
+        Some("close"),
+    ),
+    b(C::Teams, &[UP, DOWN], A::Common(K::Up), "scroll", None),
+    b(C::Approvals, &[UP, DOWN], A::Common(K::Up), "select an inject", None),
     b(C::Approvals, &[Key::ch('y')], A::Approve, "approve: it is applied at the next hour", Some("approve")),
     b(
         C::Approvals,
@@ -601,28 +581,40 @@ static FACILITATOR: &[Binding] = &[
         "deny: type the reason the cell is told, then Enter",
         Some("deny"),
     ),
-    b(C::Approvals, &[ESC, Key::ch('r'), Key::ch('q')], A::Close, "close", Some("close")),
+    b(C::Approvals, &[ESC, Key::ch('r'), Key::ch('q')], A::Common(K::Close), "close", Some("close")),
     // What-if results.
-    b(C::Whatif, &[UP, DOWN, PGUP, PGDN], A::Up, "scroll", None),
-    b(C::Whatif, &[ESC, ENTER, Key::ch('q'), Key::ch('w')], A::Close, "close the results", Some("close")),
-    b(C::DenyReason, &[ENTER], A::Submit, "deny the inject; the cell is told the reason", Some("deny")),
-    b(C::DenyReason, &[BACKSPACE], A::Backspace, "delete the character before the cursor", None),
-    b(C::DenyReason, &[LEFT, RIGHT], A::Left, "move the cursor", None),
-    b(C::DenyReason, &[ESC], A::Close, "keep the inject waiting", Some("cancel")),
+    b(C::Whatif, &[UP, DOWN, PGUP, PGDN], A::Common(K::Up), "scroll", None),
+    b(
+        C::Whatif,
+        &[ESC, ENTER, Key::ch('q'), Key::ch('w')],
+        A::Common(K::Close),
+        "close the results",
+        Some("close"),
+    ),
+    b(
+        C::DenyReason,
+        &[ENTER],
+        A::Common(K::Submit),
+        "deny the inject; the cell is told the reason",
+        Some("deny"),
+    ),
+    b(C::DenyReason, &[BACKSPACE], A::Common(K::Backspace), "delete the character before the cursor", None),
+    b(C::DenyReason, &[LEFT, RIGHT], A::Common(K::Left), "move the cursor", None),
+    b(C::DenyReason, &[ESC], A::Common(K::Close), "keep the inject waiting", Some("cancel")),
     // Bookmarks and messages.
-    b(C::Bookmark, &[ENTER], A::Submit, "save the bookmark to the journal", Some("save")),
-    b(C::Bookmark, &[BACKSPACE], A::Backspace, "delete the character before the cursor", None),
-    b(C::Bookmark, &[LEFT, RIGHT], A::Left, "move the cursor", None),
-    b(C::Bookmark, &[ESC], A::Close, "no bookmark", Some("cancel")),
+    b(C::Bookmark, &[ENTER], A::Common(K::Submit), "save the bookmark to the journal", Some("save")),
+    b(C::Bookmark, &[BACKSPACE], A::Common(K::Backspace), "delete the character before the cursor", None),
+    b(C::Bookmark, &[LEFT, RIGHT], A::Common(K::Left), "move the cursor", None),
+    b(C::Bookmark, &[ESC], A::Common(K::Close), "no bookmark", Some("cancel")),
     b(
         C::Messages,
         &[UP, DOWN, PGUP, PGDN],
-        A::Up,
+        A::Common(K::Up),
         "select a message (newest first); the list scrolls",
         Some("select"),
     ),
-    b(C::Messages, &[HOME], A::Home, "the newest message", None),
-    b(C::Messages, &[END], A::End, "the oldest message", None),
+    b(C::Messages, &[HOME], A::Common(K::Home), "the newest message", None),
+    b(C::Messages, &[END], A::Common(K::End), "the oldest message", None),
     b(C::Messages, &[Key::ch('a'), ENTER], A::Answer, "answer the selected message", Some("answer")),
     b(
         C::Messages,
@@ -631,20 +623,20 @@ static FACILITATOR: &[Binding] = &[
         "write a new message: to a team (in ttx play, to or from any team, or control)",
         Some("new"),
     ),
-    b(C::Messages, &[ESC, Key::ch('t'), Key::ch('q')], A::Close, "close", Some("close")),
-    b(C::Compose, &[TAB], A::NextField, "next field: to, from, channel, text", Some("field")),
-    b(C::Compose, &[BACKTAB], A::PrevField, "previous field", None),
+    b(C::Messages, &[ESC, Key::ch('t'), Key::ch('q')], A::Common(K::Close), "close", Some("close")),
+    b(C::Compose, &[TAB], A::Common(K::NextField), "next field: to, from, channel, text", Some("field")),
+    b(C::Compose, &[BACKTAB], A::Common(K::PrevField), "previous field", None),
     b(
         C::Compose,
         &[LEFT, RIGHT],
-        A::Left,
+        A::Common(K::Left),
         "change the field: to whom, from whom (an organisation; in ttx play, a team too), the channel; in the text, move the cursor (typing goes to the text)",
         Some("change"),
     ),
-    b(C::Compose, &[ENTER], A::Submit, "send the message", Some("send")),
-    b(C::Compose, &[BACKSPACE], A::Backspace, "delete the character before the cursor", None),
-    b(C::Compose, &[ESC], A::Close, "drop the message", Some("drop")),
-    b(C::Notes, &[UP, DOWN, PGUP, PGDN], A::Up, "select a note", Some("select")),
+    b(C::Compose, &[ENTER], A::Common(K::Submit), "send the message", Some("send")),
+    b(C::Compose, &[BACKSPACE], A::Common(K::Backspace), "delete the character before the cursor", None),
+    b(C::Compose, &[ESC], A::Common(K::Close), "drop the message", Some("drop")),
+    b(C::Notes, &[UP, DOWN, PGUP, PGDN], A::Common(K::Up), "select a note", Some("select")),
     b(C::Notes, &[Key::ch('e'), ENTER], A::EditNote, "edit the selected note", Some("edit")),
     b(
         C::Notes,
@@ -653,15 +645,15 @@ static FACILITATOR: &[Binding] = &[
         "delete the selected note (asks first)",
         Some("delete"),
     ),
-    b(C::Notes, &[ESC, Key::ch('N'), Key::ch('q')], A::Close, "close", Some("close")),
-    b(C::NoteEdit, &[ENTER], A::Submit, "save the new text to the journal", Some("save")),
-    b(C::NoteEdit, &[BACKSPACE], A::Backspace, "delete the character before the cursor", None),
-    b(C::NoteEdit, &[LEFT, RIGHT], A::Left, "move the cursor", Some("cursor")),
-    b(C::NoteEdit, &[ESC], A::Close, "keep the note as it was", Some("cancel")),
-    b(C::Correction, &[ENTER], A::Submit, "record the correction", Some("record")),
-    b(C::Correction, &[BACKSPACE], A::Backspace, "delete the character before the cursor", None),
-    b(C::Correction, &[LEFT, RIGHT], A::Left, "move the cursor", Some("cursor")),
-    b(C::Correction, &[ESC], A::Close, "no correction", Some("cancel")),
+    b(C::Notes, &[ESC, Key::ch('N'), Key::ch('q')], A::Common(K::Close), "close", Some("close")),
+    b(C::NoteEdit, &[ENTER], A::Common(K::Submit), "save the new text to the journal", Some("save")),
+    b(C::NoteEdit, &[BACKSPACE], A::Common(K::Backspace), "delete the character before the cursor", None),
+    b(C::NoteEdit, &[LEFT, RIGHT], A::Common(K::Left), "move the cursor", Some("cursor")),
+    b(C::NoteEdit, &[ESC], A::Common(K::Close), "keep the note as it was", Some("cancel")),
+    b(C::Correction, &[ENTER], A::Common(K::Submit), "record the correction", Some("record")),
+    b(C::Correction, &[BACKSPACE], A::Common(K::Backspace), "delete the character before the cursor", None),
+    b(C::Correction, &[LEFT, RIGHT], A::Common(K::Left), "move the cursor", Some("cursor")),
+    b(C::Correction, &[ESC], A::Common(K::Close), "no correction", Some("cancel")),
 ];
 
 /// The action for a key in the active contexts (most specific first), if any.
@@ -714,11 +706,11 @@ pub(crate) mod tests {
         let main = [Context::Injects, Context::Main];
         assert_eq!(lookup(&main, &ev(KeyCode::Char(' '), KeyModifiers::NONE)), Some(Action::ToggleRun));
         assert_eq!(lookup(&main, &ev(KeyCode::Char('f'), KeyModifiers::NONE)), Some(Action::FireInject));
-        assert_eq!(lookup(&main, &ev(KeyCode::Down, KeyModifiers::NONE)), Some(Action::Down));
+        assert_eq!(lookup(&main, &ev(KeyCode::Down, KeyModifiers::NONE)), Some(Action::Common(Common::Down)));
         assert_eq!(lookup(&[Context::Log, Context::Main], &ev(KeyCode::Char('f'), KeyModifiers::NONE)), None);
         assert_eq!(
             lookup(&[Context::Log, Context::Main], &ev(KeyCode::PageDown, KeyModifiers::NONE)),
-            Some(Action::PageDown)
+            Some(Action::Common(Common::PageDown))
         );
         // Shift is folded into characters.
         assert_eq!(lookup(&main, &ev(KeyCode::Char('?'), KeyModifiers::SHIFT)), Some(Action::Help));
@@ -734,15 +726,17 @@ pub(crate) mod tests {
         let d = [Context::Discussion];
         assert_eq!(lookup(&d, &ev(KeyCode::Char('q'), KeyModifiers::NONE)), Some(Action::Input('q')));
         assert_eq!(lookup(&d, &ev(KeyCode::Char(' '), KeyModifiers::NONE)), Some(Action::Input(' ')));
-        assert_eq!(lookup(&d, &ev(KeyCode::Enter, KeyModifiers::NONE)), Some(Action::Submit));
+        assert_eq!(lookup(&d, &ev(KeyCode::Enter, KeyModifiers::NONE)), Some(Action::Common(Common::Submit)));
         assert_eq!(
             lookup(&[Context::Picker], &ev(KeyCode::Char(' '), KeyModifiers::NONE)),
-            Some(Action::Toggle)
+            Some(Action::Common(Common::Toggle))
         );
     }
 
     /// Where keys type text, a table binds no printable key but Space in choice lists.
-    pub(crate) fn check_text_contexts<C: SharedContext + std::fmt::Debug, A>(table: Bindings<C, A>) {
+    pub(crate) fn check_text_contexts<C: SharedContext + std::fmt::Debug, A: KeyAction>(
+        table: Bindings<C, A>,
+    ) {
         for bnd in table.iter().filter(|x| x.context.takes_text()) {
             for k in bnd.keys {
                 if let KeyCode::Char(c) = k.code {
@@ -755,8 +749,8 @@ pub(crate) mod tests {
     }
 
     /// No key of a table is bound twice in one context.
-    pub(crate) fn check_no_key_twice<C: KeyContext + std::fmt::Debug, A>(table: Bindings<C, A>) {
-        let all: Vec<&Binding<C, A>> = table.iter().collect();
+    pub(crate) fn check_no_key_twice<C: KeyContext + std::fmt::Debug, A: KeyAction>(table: Bindings<C, A>) {
+        let all: Vec<Binding<C, A>> = table.iter().collect();
         for (i, x) in all.iter().enumerate() {
             for y in &all[i + 1..] {
                 if x.context == y.context {

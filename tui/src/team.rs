@@ -22,7 +22,8 @@ use ttx_protocol::{ClientMsg, ExerciseClock};
 
 use crate::form::CommandForm;
 use crate::hotwash::DebriefForm;
-use crate::keys::shared::{Motion, answer, cycle, moved, window_scroll};
+use crate::keys::shared::{answer, cycle, moved, window_scroll};
+use crate::keys::{Common, KeyAction};
 use crate::team_keys::{TeamAction, TeamContext, TeamPanel, team_lookup};
 use crate::theme::Theme;
 use crate::widgets::log::LogFilter;
@@ -433,12 +434,14 @@ impl TeamConsole {
                 self.focus = cycle(&TeamPanel::ORDER, self.focus, action == TeamAction::FocusNext);
             }
             TeamAction::Focus(p) => self.focus = p,
-            TeamAction::End if self.focus != TeamPanel::Log => {}
-            _ if Motion::of(action).is_some() => self.navigate(action),
-            TeamAction::Select if self.focus == TeamPanel::Inbox && !self.view.inbox.is_empty() => {
+            TeamAction::Common(Common::End) if self.focus != TeamPanel::Log => {}
+            TeamAction::Common(c) if c.is_motion() => self.navigate(c),
+            TeamAction::Common(Common::Select)
+                if self.focus == TeamPanel::Inbox && !self.view.inbox.is_empty() =>
+            {
                 self.overlay = Some(TeamOverlay::Message { index: self.inbox_sel });
             }
-            TeamAction::FilterSeverity => {
+            TeamAction::Common(Common::FilterSeverity) => {
                 self.log_filter.cycle_severity();
                 self.log_scroll = 0;
             }
@@ -464,18 +467,19 @@ impl TeamConsole {
     fn update_overlay(&mut self, overlay: TeamOverlay, action: TeamAction) {
         match overlay {
             TeamOverlay::Help { scroll } => {
-                self.overlay = window_scroll(scroll, action).map(|scroll| TeamOverlay::Help { scroll });
+                self.overlay =
+                    window_scroll(scroll, action.common()).map(|scroll| TeamOverlay::Help { scroll });
             }
-            TeamOverlay::ConfirmQuit => match answer(action) {
+            TeamOverlay::ConfirmQuit => match answer(action.common()) {
                 Some(yes) => self.quit = yes,
                 None => self.overlay = Some(TeamOverlay::ConfirmQuit),
             },
             TeamOverlay::Message { index } => {
                 let n = self.view.inbox.len();
                 let index = match action {
-                    TeamAction::Close => return,
-                    TeamAction::Up => index.saturating_sub(1),
-                    TeamAction::Down => (index + 1).min(n.saturating_sub(1)),
+                    TeamAction::Common(Common::Close) => return,
+                    TeamAction::Common(Common::Up) => index.saturating_sub(1),
+                    TeamAction::Common(Common::Down) => (index + 1).min(n.saturating_sub(1)),
                     _ => index,
                 };
                 self.inbox_sel = index;
@@ -489,14 +493,14 @@ impl TeamConsole {
 
     fn update_debrief(&mut self, mut form: DebriefForm, action: TeamAction) {
         match action {
-            TeamAction::Close => return,
-            TeamAction::Up | TeamAction::PrevField => form.move_field(false),
-            TeamAction::Down | TeamAction::NextField => form.move_field(true),
-            TeamAction::Left => form.change(false),
-            TeamAction::Right => form.change(true),
+            TeamAction::Common(Common::Close) => return,
+            TeamAction::Common(Common::Up) | TeamAction::Common(Common::PrevField) => form.move_field(false),
+            TeamAction::Common(Common::Down) | TeamAction::Common(Common::NextField) => form.move_field(true),
+            TeamAction::Common(Common::Left) => form.change(false),
+            TeamAction::Common(Common::Right) => form.change(true),
             TeamAction::Input(c) => form.input(c),
-            TeamAction::Backspace => form.backspace(),
-            TeamAction::Submit => match form.finish(self.next_id) {
+            TeamAction::Common(Common::Backspace) => form.backspace(),
+            TeamAction::Common(Common::Submit) => match form.finish(self.next_id) {
                 Ok(request) => {
                     let what = if form.feedback { "Feedback form" } else { "Hot-wash item" };
                     let id = self.next_id();
@@ -512,10 +516,10 @@ impl TeamConsole {
     }
 
     /// An arrow, page, Home or End key on the focused panel.
-    fn navigate(&mut self, action: TeamAction) {
+    fn navigate(&mut self, action: Common) {
         match self.focus {
             TeamPanel::Map => {
-                let (dx, dy) = Motion::of(action).map_or((0, 0), Motion::map_step);
+                let (dx, dy) = action.map_step();
                 self.map_sel = crate::widgets::map::move_selection(&self.view.states, self.map_sel, dx, dy);
             }
             TeamPanel::Inbox => {

@@ -9,9 +9,7 @@ use std::time::Duration;
 use ratatui::crossterm::event::KeyEvent;
 
 use crate::keys::named::*;
-use crate::keys::{
-    Binding, Bindings, Key, KeyAction, KeyContext, Shared, SharedAction, SharedContext, b, lookup_in,
-};
+use crate::keys::{Binding, Bindings, Common, Group, Key, Shared, b, console_keys, lookup_in};
 
 /// The panels of the team console's main screen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -46,6 +44,8 @@ impl TeamPanel {
 pub enum TeamAction {
     /// Real time passed (only status messages age with it).
     Tick(Duration),
+    /// What both consoles do alike: move, choose, close, answer.
+    Common(Common),
     /// Open the command palette.
     Palette,
     /// Open the command palette on an inject from a template (red and white cells).
@@ -56,48 +56,14 @@ pub enum TeamAction {
     FocusPrev,
     /// Focus a panel.
     Focus(TeamPanel),
-    /// Up.
-    Up,
-    /// Down.
-    Down,
-    /// Left.
-    Left,
-    /// Right.
-    Right,
-    /// A page up.
-    PageUp,
-    /// A page down.
-    PageDown,
-    /// To the start (the newest message or log line).
-    Home,
-    /// To the end (the oldest).
-    End,
-    /// Open what is selected (a message, a list), or choose.
-    Select,
-    /// Close the window on top, or cancel.
-    Close,
-    /// Raise the log's minimum severity.
-    FilterSeverity,
     /// Type a character.
     Input(char),
-    /// Delete the last character.
-    Backspace,
-    /// Next field of a form.
-    NextField,
-    /// Previous field of a form.
-    PrevField,
-    /// Send the command.
-    Submit,
-    /// Tick or untick an entry of a list of several.
-    Toggle,
     /// Show the keys.
     Help,
     /// Ask to leave.
     Quit,
     /// Leave at once (Ctrl-C).
     ForceQuit,
-    /// Yes.
-    Confirm,
     /// Enter a hot-wash item.
     HotWash,
     /// Fill in the Participant Feedback Form.
@@ -185,60 +151,20 @@ impl TeamContext {
 /// One binding of the team console.
 pub type TeamBinding = Binding<TeamContext, TeamAction>;
 
-impl KeyContext for TeamContext {
-    const ALWAYS: Self = TeamContext::Always;
-    fn takes_text(self) -> bool {
-        TeamContext::takes_text(self)
-    }
-}
+console_keys!(TeamContext, TeamAction);
 
-impl KeyAction for TeamAction {
-    const DIRECTIONS: [Self; 6] = [
-        TeamAction::Up,
-        TeamAction::Down,
-        TeamAction::Left,
-        TeamAction::Right,
-        TeamAction::PageUp,
-        TeamAction::PageDown,
-    ];
-    fn input(c: char) -> Self {
-        TeamAction::Input(c)
-    }
-}
-
-impl SharedContext for TeamContext {
-    const PALETTE: Self = TeamContext::Palette;
-    const PICKER: Self = TeamContext::Picker;
-    const CONFIRM: Self = TeamContext::Confirm;
-    const HELP: Self = TeamContext::Help;
-    const LOG: Self = TeamContext::Log;
-}
-
-impl SharedAction for TeamAction {
-    const NEXT_FIELD: Self = TeamAction::NextField;
-    const PREV_FIELD: Self = TeamAction::PrevField;
-    const SELECT: Self = TeamAction::Select;
-    const SUBMIT: Self = TeamAction::Submit;
-    const BACKSPACE: Self = TeamAction::Backspace;
-    const CLOSE: Self = TeamAction::Close;
-    const TOGGLE: Self = TeamAction::Toggle;
-    const CONFIRM: Self = TeamAction::Confirm;
-    const HOME: Self = TeamAction::Home;
-    const END: Self = TeamAction::End;
-    const FILTER_SEVERITY: Self = TeamAction::FilterSeverity;
-}
-
+use Common as K;
 use TeamAction as A;
 use TeamContext as C;
 
 /// Every key binding of the team console: its own and the groups both consoles share.
 pub static TEAM_BINDINGS: Bindings<TeamContext, TeamAction> = Bindings(&[
-    TEAM,
-    &Shared::<TeamContext, TeamAction>::LOG,
-    &Shared::<TeamContext, TeamAction>::HELP,
-    &Shared::<TeamContext, TeamAction>::PALETTE,
-    &Shared::<TeamContext, TeamAction>::PICKER,
-    &Shared::<TeamContext, TeamAction>::CONFIRM,
+    Group::Own(TEAM),
+    Group::Common(&Shared::<TeamContext>::LOG),
+    Group::Common(&Shared::<TeamContext>::HELP),
+    Group::Common(&Shared::<TeamContext>::PALETTE),
+    Group::Common(&Shared::<TeamContext>::PICKER),
+    Group::Common(&Shared::<TeamContext>::CONFIRM),
 ]);
 
 /// The team console's own bindings.
@@ -296,34 +222,40 @@ static TEAM: &[TeamBinding] = &[
     b(C::Main, &[Key::ch('?')], A::Help, "show this help", Some("help")),
     b(C::Main, &[Key::ch('q')], A::Quit, "leave the console (asks first)", Some("quit")),
     // Panels.
-    b(C::Map, &[UP, DOWN, LEFT, RIGHT], A::Up, "select a state (arrow keys)", None),
-    b(C::Inbox, &[UP, DOWN, PGUP, PGDN], A::Up, "select a message", None),
-    b(C::Inbox, &[ENTER], A::Select, "read the selected message in full", Some("read")),
-    b(C::Inbox, &[HOME], A::Home, "back to the newest message", None),
-    b(C::Actors, &[UP, DOWN, PGUP, PGDN], A::Up, "scroll", None),
-    b(C::Actors, &[HOME], A::Home, "back to the top", None),
+    b(C::Map, &[UP, DOWN, LEFT, RIGHT], A::Common(K::Up), "select a state (arrow keys)", None),
+    b(C::Inbox, &[UP, DOWN, PGUP, PGDN], A::Common(K::Up), "select a message", None),
+    b(C::Inbox, &[ENTER], A::Common(K::Select), "read the selected message in full", Some("read")),
+    b(C::Inbox, &[HOME], A::Common(K::Home), "back to the newest message", None),
+    b(C::Actors, &[UP, DOWN, PGUP, PGDN], A::Common(K::Up), "scroll", None),
+    b(C::Actors, &[HOME], A::Common(K::Home), "back to the top", None),
     // Windows.
-    b(C::Message, &[ESC, ENTER, Key::ch('q')], A::Close, "close the message", Some("close")),
-    b(C::Talk, &[TAB], A::NextField, "next field: to whom, by which channel, the text", Some("field")),
-    b(C::Talk, &[BACKTAB], A::PrevField, "previous field", None),
+    b(C::Message, &[ESC, ENTER, Key::ch('q')], A::Common(K::Close), "close the message", Some("close")),
+    b(
+        C::Talk,
+        &[TAB],
+        A::Common(K::NextField),
+        "next field: to whom, by which channel, the text",
+        Some("field"),
+    ),
+    b(C::Talk, &[BACKTAB], A::Common(K::PrevField), "previous field", None),
     b(
         C::Talk,
         &[LEFT, RIGHT],
-        A::Left,
+        A::Common(K::Left),
         "change the field: the addressee, the channel; in the text, move the cursor (typing goes to the text)",
         Some("change"),
     ),
-    b(C::Talk, &[UP, DOWN], A::Up, "scroll the messages", None),
-    b(C::Talk, &[ENTER], A::Submit, "send the message", Some("send")),
-    b(C::Talk, &[BACKSPACE], A::Backspace, "delete the character before the cursor", None),
-    b(C::Talk, &[ESC], A::Close, "close (what is typed stays for next time)", Some("close")),
-    b(C::Message, &[UP, DOWN], A::Up, "the newer or older message", Some("next")),
-    b(C::Debrief, &[TAB, DOWN], A::NextField, "next field", Some("next field")),
-    b(C::Debrief, &[BACKTAB, UP], A::PrevField, "previous field", None),
-    b(C::Debrief, &[LEFT, RIGHT], A::Left, "change the rating or the kind", Some("change")),
-    b(C::Debrief, &[ENTER, Key::ctrl('s')], A::Submit, "send it", Some("send")),
-    b(C::Debrief, &[BACKSPACE], A::Backspace, "delete a character (clear a rating)", None),
-    b(C::Debrief, &[ESC], A::Close, "close without sending", Some("close")),
+    b(C::Talk, &[UP, DOWN], A::Common(K::Up), "scroll the messages", None),
+    b(C::Talk, &[ENTER], A::Common(K::Submit), "send the message", Some("send")),
+    b(C::Talk, &[BACKSPACE], A::Common(K::Backspace), "delete the character before the cursor", None),
+    b(C::Talk, &[ESC], A::Common(K::Close), "close (what is typed stays for next time)", Some("close")),
+    b(C::Message, &[UP, DOWN], A::Common(K::Up), "the newer or older message", Some("next")),
+    b(C::Debrief, &[TAB, DOWN], A::Common(K::NextField), "next field", Some("next field")),
+    b(C::Debrief, &[BACKTAB, UP], A::Common(K::PrevField), "previous field", None),
+    b(C::Debrief, &[LEFT, RIGHT], A::Common(K::Left), "change the rating or the kind", Some("change")),
+    b(C::Debrief, &[ENTER, Key::ctrl('s')], A::Common(K::Submit), "send it", Some("send")),
+    b(C::Debrief, &[BACKSPACE], A::Common(K::Backspace), "delete a character (clear a rating)", None),
+    b(C::Debrief, &[ESC], A::Common(K::Close), "close without sending", Some("close")),
 ];
 
 /// The action for a key in the active contexts (most specific first), if any.
@@ -352,9 +284,12 @@ mod tests {
         );
         assert_eq!(
             team_lookup(&main, &ev(KeyCode::PageDown, KeyModifiers::NONE)),
-            Some(TeamAction::PageDown)
+            Some(TeamAction::Common(Common::PageDown))
         );
-        assert_eq!(team_lookup(&main, &ev(KeyCode::Enter, KeyModifiers::NONE)), Some(TeamAction::Select));
+        assert_eq!(
+            team_lookup(&main, &ev(KeyCode::Enter, KeyModifiers::NONE)),
+            Some(TeamAction::Common(Common::Select))
+        );
         assert_eq!(team_lookup(&main, &ev(KeyCode::Char('v'), KeyModifiers::NONE)), None);
         assert_eq!(
             team_lookup(&[TeamContext::Palette], &ev(KeyCode::Char('q'), KeyModifiers::NONE)),

@@ -8,7 +8,7 @@ fn the_console_guide_lists_every_key_binding() {
     let doc = std::fs::read_to_string(path).expect("docs/console.md");
     let mut missing = Vec::new();
     for b in BINDINGS {
-        let row = format!("| `{}` | {} |", keys_label(b).replace('|', "\\|"), b.help);
+        let row = format!("| `{}` | {} |", keys_label(&b).replace('|', "\\|"), b.help);
         if !doc.contains(&row) {
             missing.push(row);
         }

@@ -10,6 +10,7 @@ use ttx_engine::view::TeamView;
 use ttx_engine::{Sim, SimOptions, builtin};
 use ttx_protocol::{ClientMsg, ServerMsg, TeamCommand, TeamCommandState};
 use ttx_tui::Theme;
+use ttx_tui::keys::Common;
 use ttx_tui::team::{Connection, RequestState, TeamConsole, TeamEvent, TeamOptions, TeamOverlay};
 use ttx_tui::team_keys::{TeamAction, TeamPanel};
 use ttx_tui::team_ui;
@@ -406,7 +407,7 @@ fn panels_take_focus_and_scroll_within_bounds() {
     press(&mut c, &[ch('4')]);
     assert_eq!(c.focus(), TeamPanel::Actors);
     for _ in 0..500 {
-        c.update(TeamAction::Down);
+        c.update(TeamAction::Common(Common::Down));
     }
     assert_eq!(c.panel_scroll(), c.panel_entries().len() - 1);
     press(&mut c, &[key(KeyCode::Home)]);
@@ -414,7 +415,7 @@ fn panels_take_focus_and_scroll_within_bounds() {
     // On a screen, scrolling stops where the last entries fill the panel.
     c.update(TeamEvent::Resize(ratatui::layout::Rect::new(0, 0, 80, 24)));
     for _ in 0..500 {
-        c.update(TeamAction::Down);
+        c.update(TeamAction::Common(Common::Down));
     }
     let max = c.panel_scroll();
     assert!(max > 0 && max < c.panel_entries().len() - 1, "{max}");
@@ -423,7 +424,7 @@ fn panels_take_focus_and_scroll_within_bounds() {
     let last_asset = c.view().actors.last().and_then(|a| a.assets.last()).expect("an asset");
     let short = last_asset.id.rsplit('/').next().unwrap();
     assert!(last_row.contains(short), "the last asset ends the panel:\n{s}");
-    c.update(TeamAction::Up);
+    c.update(TeamAction::Common(Common::Up));
     assert_eq!(c.panel_scroll(), max - 1);
     press(&mut c, &[ch('1'), key(KeyCode::Right)]);
     assert_eq!(c.focus(), TeamPanel::Map);

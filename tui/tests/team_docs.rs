@@ -14,7 +14,7 @@ fn the_team_console_guide_lists_every_key_binding() {
             missing.push(heading.clone());
         }
         for b in TEAM_BINDINGS.iter().filter(|b| b.context == ctx) {
-            let row = format!("| `{}` | {} |", keys_label(b).replace('|', "\\|"), b.help);
+            let row = format!("| `{}` | {} |", keys_label(&b).replace('|', "\\|"), b.help);
             if !doc.contains(&row) {
                 missing.push(row);
             }

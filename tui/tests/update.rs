@@ -10,6 +10,7 @@ use ttx_engine::journal::{Record, replay};
 use ttx_engine::{SimOptions, builtin};
 use ttx_tui::Action;
 use ttx_tui::console::{Overlay, Panel};
+use ttx_tui::keys::Common;
 
 fn state_of(c: &ttx_tui::Console, id: &str) -> String {
     c.view().injects.iter().find(|i| i.id == id).map(|i| i.state.clone()).unwrap_or_default()
@@ -61,7 +62,10 @@ fn speeds_go_up_and_down_within_bounds() {
 fn fire_an_inject_from_the_queue() {
     let mut c = console();
     let acts = press(&mut c, &[ch('2'), key(KeyCode::Down), ch('f')]);
-    assert_eq!(acts, vec![Some(Action::FocusInjects), Some(Action::Down), Some(Action::FireInject)]);
+    assert_eq!(
+        acts,
+        vec![Some(Action::FocusInjects), Some(Action::Common(Common::Down)), Some(Action::FireInject)]
+    );
     assert_eq!(c.queue()[1].id, "flash_scanning");
     assert_eq!(c.waiting().len(), 1);
     assert_eq!(c.waiting()[0].command, Command::FireInject { inject: "flash_scanning".into() });
@@ -104,7 +108,10 @@ fn hold_release_and_skip() {
     press(&mut c, &[ch('n')]);
     assert!(c.overlay().is_none() && c.waiting().is_empty());
     let target = c.queue()[c.inject_selection()].id.clone();
-    assert_eq!(press(&mut c, &[ch('s'), ch('y')]), vec![Some(Action::SkipInject), Some(Action::Confirm)]);
+    assert_eq!(
+        press(&mut c, &[ch('s'), ch('y')]),
+        vec![Some(Action::SkipInject), Some(Action::Common(Common::Confirm))]
+    );
     press(&mut c, &[ch('n')]);
     assert_eq!(state_of(&c, &target), "skipped");
     // s on a skipped inject takes the skip back, without asking: the inject is upcoming again
@@ -168,7 +175,7 @@ fn submit_a_command_through_the_palette() {
     pick(&mut c, "office");
     let Some(Overlay::Palette(form)) = c.overlay() else { panic!("no palette") };
     assert_eq!(form.focus, form.fields.len(), "on Submit");
-    assert_eq!(press(&mut c, &[key(KeyCode::Enter)]), vec![Some(Action::Select)]);
+    assert_eq!(press(&mut c, &[key(KeyCode::Enter)]), vec![Some(Action::Common(Common::Select))]);
     assert_eq!(
         c.waiting().iter().map(|w| w.command.clone()).collect::<Vec<_>>(),
         vec![Command::Isolate { actor: "harbor".into(), asset: "harbor/office".into() }]
@@ -234,7 +241,7 @@ fn discussion_notes_land_in_the_journal() {
     let q0 = d.questions[0].clone();
     c.take_records();
     type_text(&mut c, "County calls state within 2h");
-    assert_eq!(press(&mut c, &[key(KeyCode::Enter)]), vec![Some(Action::Submit)]);
+    assert_eq!(press(&mut c, &[key(KeyCode::Enter)]), vec![Some(Action::Common(Common::Submit))]);
     let notes: Vec<Record> =
         c.take_records().into_iter().filter(|r| matches!(r, Record::Note { .. })).collect();
     assert_eq!(

@@ -8,7 +8,7 @@
 //! raises both the chance the attempt is blocked and the chance each action
 //! is noticed. That coupling is what makes sharing measurable.
 
-use bevy_ecs::prelude::*;
+use bevy_ecs::message::Messages;
 
 use super::Core;
 use crate::events::{AttemptOutcome, EventKind, Severity};
@@ -19,21 +19,21 @@ use crate::time::Tick;
 
 /// Runs the campaign work due this tick.
 pub fn run_campaigns(
-    mut core: Core,
-    mut cal: ResMut<Calendar<CampaignEvent>>,
-    mut fed: ResMut<Calendar<FederalEvent>>,
-    mut detections: MessageWriter<Detection>,
-    eo: Res<Eo>,
+    core: &mut Core,
+    cal: &mut Calendar<CampaignEvent>,
+    fed: &mut Calendar<FederalEvent>,
+    detections: &mut Messages<Detection>,
+    eo: &Eo,
 ) {
     let now = core.now();
     let mut due = cal.take(now);
     for ev in due.drain(..) {
         match ev {
-            CampaignEvent::Start(c) => start(&mut core, &mut cal, &mut fed, c),
-            CampaignEvent::NextTarget(c) => next_target(&mut core, &mut cal, &eo, c),
-            CampaignEvent::Act(i) => act(&mut core, &mut cal, &mut detections, i),
-            CampaignEvent::Surge(c) => surge(&mut core, &mut cal, &eo, c),
-            CampaignEvent::Hunt(i) => hunt(&mut core, &mut detections, i),
+            CampaignEvent::Start(c) => start(core, cal, fed, c),
+            CampaignEvent::NextTarget(c) => next_target(core, cal, eo, c),
+            CampaignEvent::Act(i) => act(core, cal, detections, i),
+            CampaignEvent::Surge(c) => surge(core, cal, eo, c),
+            CampaignEvent::Hunt(i) => hunt(core, detections, i),
         }
     }
     cal.recycle(due);
@@ -319,7 +319,7 @@ pub fn posture_factor(t: Technique, p: &crate::scenario::schema::Posture, base_p
 fn act(
     core: &mut Core,
     cal: &mut Calendar<CampaignEvent>,
-    detections: &mut MessageWriter<Detection>,
+    detections: &mut Messages<Detection>,
     i: IntrusionIx,
 ) {
     let now = core.now();
@@ -456,7 +456,7 @@ struct StepContext<'a> {
 fn initial_access(
     core: &mut Core,
     cal: &mut Calendar<CampaignEvent>,
-    detections: &mut MessageWriter<Detection>,
+    detections: &mut Messages<Detection>,
     x: &StepContext,
 ) {
     let &StepContext { i, c, asset, owner, tech, info, m, shared, p_detect, tempo, now, .. } = x;
@@ -558,7 +558,7 @@ fn initial_access(
 fn objective(
     core: &mut Core,
     cal: &mut Calendar<CampaignEvent>,
-    detections: &mut MessageWriter<Detection>,
+    detections: &mut Messages<Detection>,
     i: IntrusionIx,
     c: CampaignIx,
     asset: AssetIx,
@@ -605,7 +605,7 @@ fn objective(
 /// A hunt after a notification: the owner, holding an indicator of this very campaign from
 /// someone else, searches its systems; most breaches are first found that way, from outside
 /// (M-Trends: 54% to 63%).
-fn hunt(core: &mut Core, detections: &mut MessageWriter<Detection>, i: IntrusionIx) {
+fn hunt(core: &mut Core, detections: &mut Messages<Detection>, i: IntrusionIx) {
     let p = core.reg.0.spec.techniques.detection.hunt;
     let x = &mut core.intrusions.list[i.ix()];
     if x.ended.is_some() || x.detected_at.is_some() || x.compromised_at.is_none() {

@@ -2,8 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use bevy_ecs::message::Messages;
 use bevy_ecs::prelude::*;
-use bevy_ecs::system::SystemParam;
 
 use super::Core;
 use super::doctrines::{Order, apply_order};
@@ -111,24 +111,31 @@ impl CommandQueue {
 }
 
 /// What applying commands needs besides [`Core`].
-#[derive(SystemParam)]
-pub struct CommandCtx<'w> {
-    ledger: Res<'w, ShareLedger>,
-    orders: MessageWriter<'w, ShareOrder>,
-    onsite: ResMut<'w, Onsite>,
-    eo: ResMut<'w, Eo>,
-    federal: ResMut<'w, Calendar<FederalEvent>>,
-    campaign_cal: ResMut<'w, Calendar<CampaignEvent>>,
-    injects: ResMut<'w, Injects>,
-    inject_cal: ResMut<'w, Calendar<InjectEvent>>,
+pub struct CommandCtx<'a> {
+    /// Indicators already shared on each channel.
+    pub ledger: &'a ShareLedger,
+    /// Share orders the commands give.
+    pub orders: &'a mut Messages<ShareOrder>,
+    /// On-site teams.
+    pub onsite: &'a mut Onsite,
+    /// The EO 13848 process.
+    pub eo: &'a mut Eo,
+    /// Federal events.
+    pub federal: &'a mut Calendar<FederalEvent>,
+    /// Adversary actions.
+    pub campaign_cal: &'a mut Calendar<CampaignEvent>,
+    /// Inject states.
+    pub injects: &'a mut Injects,
+    /// Injects to fire.
+    pub inject_cal: &'a mut Calendar<InjectEvent>,
 }
 
 /// Applies every command due this tick.
 pub fn apply_commands(
-    mut core: Core,
-    mut queue: ResMut<CommandQueue>,
-    mut cx: CommandCtx,
-    mut issued: ResMut<IssuedLog>,
+    core: &mut Core,
+    queue: &mut CommandQueue,
+    cx: &mut CommandCtx,
+    issued: &mut IssuedLog,
 ) {
     let now = core.now();
     let due = queue.take_due(now);
@@ -137,15 +144,15 @@ pub fn apply_commands(
             Queued::Given(given) => *given,
             // A doctrine's order goes by index, unless its scenario keeps what teams ordered.
             Queued::Order(order) if !core.reg().tracks_commands => {
-                apply_order(&mut core, order);
+                apply_order(core, order);
                 continue;
             }
             Queued::Order(order) => (Issuer::Doctrine, order.command(core.reg())),
         };
-        let result = apply(&mut core, &mut cx, &issuer, &command);
+        let result = apply(core, cx, &issuer, &command);
         let actor = command.actor().and_then(|a| core.reg().actor_by_id.get(a).copied());
         if result.is_ok() && core.reg().tracks_commands {
-            record_issued(&core, &mut issued, &issuer, &command, actor);
+            record_issued(core, issued, &issuer, &command, actor);
         }
         let quiet = issuer == Issuer::Doctrine
             && result.is_ok()
@@ -531,7 +538,7 @@ fn apply_onsite(
                 && cx.onsite.free > 0
                 && let Some(next) = cx.onsite.queue.pop_front()
             {
-                deploy_onsite(core, &mut cx.onsite, next);
+                deploy_onsite(core, cx.onsite, next);
             }
         }
         Command::DeployOnsite { asset, .. } => {
@@ -539,7 +546,7 @@ fn apply_onsite(
             if core.status(a).is_some_and(|s| s.onsite_until.is_some_and(|t| t > now)) {
                 return done("a team is already on site");
             }
-            if !deploy_onsite(core, &mut cx.onsite, a) {
+            if !deploy_onsite(core, cx.onsite, a) {
                 return Err(Rejection::NotNow { why: "no on-site team is free".into() });
             }
         }
@@ -630,7 +637,7 @@ fn apply_federal(
         }
         Command::Attribute { adversary, .. } => {
             let adv = adversary_of(reg, adversary)?;
-            if !attribute(core, &mut cx.eo, me, adv) {
+            if !attribute(core, cx.eo, me, adv) {
                 return done("already attributed");
             }
         }
@@ -641,7 +648,7 @@ fn apply_federal(
             if cx.eo.assessment_at.is_some() {
                 return done("the assessment was already delivered");
             }
-            deliver_assessment(core, &mut cx.eo, &mut cx.federal, &cx.onsite);
+            deliver_assessment(core, cx.eo, cx.federal, cx.onsite);
         }
         Command::DeliverReport { .. } => {
             if cx.eo.assessment_at.is_none() {
@@ -650,7 +657,7 @@ fn apply_federal(
             if cx.eo.report_at.is_some() {
                 return done("the report was already delivered");
             }
-            deliver_report(core, &mut cx.eo, &mut cx.federal);
+            deliver_report(core, cx.eo, cx.federal);
         }
         Command::RecommendSanctions { adversary, .. } => {
             let adv = adversary_of(reg, adversary)?;
@@ -790,7 +797,7 @@ fn apply_new_inject(
     let now = core.now();
     match command {
         Command::AdHocInject { title, description, teams, effects } => {
-            let ev = adhoc(reg, &mut cx.injects, title, description, teams, effects)?;
+            let ev = adhoc(reg, cx.injects, title, description, teams, effects)?;
             cx.inject_cal.schedule(now, ev);
         }
         Command::InjectFromTemplate { template, state, jurisdiction } => {
@@ -811,7 +818,7 @@ fn apply_new_inject(
             }
             let effects: Vec<Effect> =
                 tpl.effects.iter().map(|e| narrow(e, state.as_deref(), jurisdiction.as_deref())).collect();
-            let ev = adhoc(reg, &mut cx.injects, &tpl.title, &tpl.description, &[], &effects)?;
+            let ev = adhoc(reg, cx.injects, &tpl.title, &tpl.description, &[], &effects)?;
             cx.inject_cal.schedule(now, ev);
         }
         other => return Err(misrouted(other)),

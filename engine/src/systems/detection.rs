@@ -6,8 +6,6 @@
 //! EO 13848 assessment (part of it pointing at the imitated adversary when
 //! the attacker runs a false flag).
 
-use bevy_ecs::prelude::*;
-
 use super::Core;
 use crate::events::{EventKind, Severity};
 use crate::model::registry::*;
@@ -15,9 +13,9 @@ use crate::model::*;
 use crate::scenario::schema::Monitoring;
 
 /// Turns this tick's detections into indicators, known compromises and evidence.
-pub fn run_detection(mut core: Core, mut detections: MessageReader<Detection>, mut eo: ResMut<Eo>) {
+/// `list` is what was detected this tick, in the order it was noticed.
+pub fn run_detection(core: &mut Core, list: Vec<Detection>, eo: &mut Eo) {
     let now = core.now();
-    let list: Vec<Detection> = detections.read().copied().collect();
     for d in list {
         let reg = core.reg.0.clone();
         let (c, asset, compromised_at, already_detected, seen) = {
@@ -32,7 +30,7 @@ pub fn run_detection(mut core: Core, mut detections: MessageReader<Detection>, m
         let technique = core.intrusions.list[d.intrusion.ix()].technique;
         // Attribution evidence.
         add_evidence(
-            &mut eo,
+            eo,
             &mut core.record.digest,
             &reg,
             info.adversary,

@@ -14,8 +14,8 @@ use std::collections::BTreeSet;
 
 use bevy_ecs::prelude::*;
 
+use super::Core;
 use super::commands::CommandQueue;
-use super::{Core, CoreRead};
 use crate::command::{Command, Rejection, Statement};
 use crate::events::{EventKind, Severity};
 use crate::model::registry::*;
@@ -120,36 +120,36 @@ impl Plan<'_> {
 
 /// Lets unstaffed actors react to this tick's events.
 #[allow(clippy::too_many_arguments)]
-pub fn run_doctrines(
-    core: CoreRead,
-    mut learned: MessageReader<Learned>,
-    mut detections: MessageReader<Detection>,
-    mut went_down: MessageReader<WentDown>,
-    mut visible: MessageReader<Visible>,
-    mut queue: ResMut<CommandQueue>,
-    mut planned: ResMut<Planned>,
-    eo: Res<Eo>,
+pub fn run_doctrines<'a>(
+    core: &Core,
+    learned: impl Iterator<Item = &'a Learned>,
+    detections: impl Iterator<Item = &'a Detection>,
+    went_down: impl Iterator<Item = &'a WentDown>,
+    visible: impl Iterator<Item = &'a Visible>,
+    queue: &mut CommandQueue,
+    planned: &mut Planned,
+    eo: &Eo,
 ) {
     let now = core.now();
     let reg = core.reg.0.clone();
-    let mut plan = Plan { queue: &mut queue, planned: &mut planned, now };
-    for l in learned.read() {
-        on_learned(&core, &reg, &eo, &mut plan, l);
+    let mut plan = Plan { queue, planned, now };
+    for l in learned {
+        on_learned(core, &reg, eo, &mut plan, l);
     }
-    for det in detections.read() {
-        on_detection(&core, &reg, &mut plan, det);
+    for det in detections {
+        on_detection(core, &reg, &mut plan, det);
     }
-    for w in went_down.read() {
-        on_went_down(&core, &reg, &mut plan, w);
+    for w in went_down {
+        on_went_down(core, &reg, &mut plan, w);
     }
-    for v in visible.read() {
-        on_visible(&core, &reg, &eo, &mut plan, v);
+    for v in visible {
+        on_visible(core, &reg, eo, &mut plan, v);
     }
 }
 
 /// An actor learned an indicator: its own detection is reported up, an alert is relayed
 /// and hardened against, the FBI opens an investigation.
-fn on_learned(core: &CoreRead, reg: &Registry, eo: &Eo, plan: &mut Plan, l: &Learned) {
+fn on_learned(core: &Core, reg: &Registry, eo: &Eo, plan: &mut Plan, l: &Learned) {
     let a = l.actor;
     if core.staffed(a) {
         return;
@@ -232,7 +232,7 @@ fn on_learned(core: &CoreRead, reg: &Registry, eo: &Eo, plan: &mut Plan, l: &Lea
 
 /// A victim detected an intrusion in one of its assets: it asks for an on-site team, and
 /// restores or isolates the asset.
-fn on_detection(core: &CoreRead, reg: &Registry, plan: &mut Plan, det: &Detection) {
+fn on_detection(core: &Core, reg: &Registry, plan: &mut Plan, det: &Detection) {
     let x = &core.intrusions.list[det.intrusion.ix()];
     if x.compromised_at.is_none() || x.ended.is_some() {
         return;
@@ -262,7 +262,7 @@ fn on_detection(core: &CoreRead, reg: &Registry, plan: &mut Plan, det: &Detectio
 
 /// An asset went down: an attack's victim restores it; a local whose pollbooks fail on
 /// Election Day switches to paper and extends its hours.
-fn on_went_down(core: &CoreRead, reg: &Registry, plan: &mut Plan, w: &WentDown) {
+fn on_went_down(core: &Core, reg: &Registry, plan: &mut Plan, w: &WentDown) {
     let owner = reg.asset(w.asset).owner;
     if w.cause == DownCause::Isolated || w.cause == DownCause::Restoring || core.staffed(owner) {
         return;
@@ -291,7 +291,7 @@ fn on_went_down(core: &CoreRead, reg: &Registry, plan: &mut Plan, w: &WentDown) 
 
 /// The public saw an incident: state offices debunk disinformation and federal partners
 /// attribute it; otherwise the jurisdiction concerned (and a local's state) reassures.
-fn on_visible(core: &CoreRead, reg: &Registry, eo: &Eo, plan: &mut Plan, v: &Visible) {
+fn on_visible(core: &Core, reg: &Registry, eo: &Eo, plan: &mut Plan, v: &Visible) {
     let now = plan.now;
     let id = |a: ActorIx| reg.actor(a).id.clone();
     if v.disinformation {
@@ -341,7 +341,7 @@ fn on_visible(core: &CoreRead, reg: &Registry, eo: &Eo, plan: &mut Plan, v: &Vis
 /// alert, or has no weakness the technique uses), so nothing is allocated
 /// until a response is planned.
 fn harden(
-    core: &CoreRead,
+    core: &Core,
     plan: &mut Plan,
     a: ActorIx,
     technique: Option<Technique>,

@@ -10,7 +10,7 @@
 
 use std::ops::Bound::{Excluded, Unbounded};
 
-use bevy_ecs::prelude::*;
+use bevy_ecs::message::Messages;
 
 use super::Core;
 use super::detection::add_evidence;
@@ -22,11 +22,11 @@ use crate::time::{ETime, Tick};
 
 /// Runs the federal work due this tick.
 pub fn run_federal(
-    mut core: Core,
-    mut cal: ResMut<Calendar<FederalEvent>>,
-    mut eo: ResMut<Eo>,
-    mut orders: MessageWriter<ShareOrder>,
-    onsite: Res<Onsite>,
+    core: &mut Core,
+    cal: &mut Calendar<FederalEvent>,
+    eo: &mut Eo,
+    orders: &mut Messages<ShareOrder>,
+    onsite: &Onsite,
 ) {
     let now = core.now();
     let mut due = cal.take(now);
@@ -39,7 +39,7 @@ pub fn run_federal(
                 let ind = core.new_indicator(c, info.technique(), Stage::Recon, odni);
                 core.learn(odni, ind, None, None);
                 add_evidence(
-                    &mut eo,
+                    eo,
                     &mut core.record.digest,
                     &reg,
                     info.adversary,
@@ -51,7 +51,7 @@ pub fn run_federal(
                 // In campaign order, without copying the open investigations.
                 let mut next = eo.investigations.keys().next().copied();
                 while let Some(c) = next {
-                    investigation_day(&mut core, &mut eo, &mut orders, c);
+                    investigation_day(core, eo, orders, c);
                     next = eo.investigations.range((Excluded(c), Unbounded)).next().map(|(k, _)| *k);
                 }
                 let t = core.later(24.0);
@@ -66,7 +66,7 @@ pub fn run_federal(
                 let cap =
                     reg.clock.tick_clamped(ETime::new(i64::from(reg.spec.eo13848.assessment_cap_days), 0));
                 if best >= needed || now >= cap {
-                    deliver_assessment(&mut core, &mut eo, &mut cal, &onsite);
+                    deliver_assessment(core, eo, cal, onsite);
                 } else {
                     // Still coordinating: another day's analysis of every suspected adversary.
                     let spec = &reg.spec.eo13848;
@@ -74,7 +74,7 @@ pub fn run_federal(
                         if eo.evidence[adv] >= spec.name_threshold {
                             let a = AdversaryIx(adv as u32);
                             add_evidence(
-                                &mut eo,
+                                eo,
                                 &mut core.record.digest,
                                 &reg,
                                 a,
@@ -88,7 +88,7 @@ pub fn run_federal(
             }
             FederalEvent::ReportDone => {
                 if eo.report_at.is_none() && !core.staffed(reg.federal.doj) {
-                    deliver_report(&mut core, &mut eo, &mut cal);
+                    deliver_report(core, eo, cal);
                 }
             }
             FederalEvent::SanctionsDecision => {
@@ -109,7 +109,7 @@ pub fn run_federal(
 }
 
 /// One day of one investigation: evidence accrues, and the FBI may find (and notify) another victim.
-fn investigation_day(core: &mut Core, eo: &mut Eo, orders: &mut MessageWriter<ShareOrder>, c: CampaignIx) {
+fn investigation_day(core: &mut Core, eo: &mut Eo, orders: &mut Messages<ShareOrder>, c: CampaignIx) {
     let reg = core.reg.0.clone();
     let now = core.now();
     let Some(opened) = eo.investigations.get(&c).map(|i| i.opened) else { return };

@@ -4,8 +4,6 @@
 //! DHS on-site teams finish and move on to the next request, and public
 //! confidence drifts back toward its starting level day by day.
 
-use bevy_ecs::prelude::*;
-
 use super::Core;
 use super::detection::add_evidence;
 use crate::events::{EventKind, Severity};
@@ -13,7 +11,7 @@ use crate::model::registry::*;
 use crate::model::*;
 
 /// Processes the timers due this tick.
-pub fn run_impact(mut core: Core, mut onsite: ResMut<Onsite>, mut eo: ResMut<Eo>) {
+pub fn run_impact(core: &mut Core, onsite: &mut Onsite, eo: &mut Eo) {
     let now = core.now();
     let mut due = core.timers.take(now);
     for timer in due.drain(..) {
@@ -38,7 +36,7 @@ pub fn run_impact(mut core: Core, mut onsite: ResMut<Onsite>, mut eo: ResMut<Eo>
                 let cost = reg.spec.public.leak_drop;
                 core.public_incident(cost, Some(owner), false, None);
                 add_evidence(
-                    &mut eo,
+                    eo,
                     &mut core.record.digest,
                     &reg,
                     info.adversary,
@@ -54,7 +52,7 @@ pub fn run_impact(mut core: Core, mut onsite: ResMut<Onsite>, mut eo: ResMut<Eo>
                 if !core.staffed(dhs)
                     && let Some(next) = onsite.queue.pop_front()
                 {
-                    deploy_onsite(&mut core, &mut onsite, next);
+                    deploy_onsite(core, onsite, next);
                 }
             }
             Timer::Recovery => {

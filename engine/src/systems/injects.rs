@@ -1,7 +1,5 @@
 //! Injects: the events the exercise's timeline brings, and the facilitator's unscripted ones.
 
-use bevy_ecs::prelude::*;
-
 use super::Core;
 use super::campaigns::implant;
 use crate::events::{EventKind, Severity};
@@ -10,20 +8,23 @@ use crate::model::*;
 use crate::rng::Stream;
 
 /// What firing injects needs besides [`Core`].
-#[derive(bevy_ecs::system::SystemParam)]
-pub struct InjectCtx<'w> {
-    inbox: ResMut<'w, Inbox>,
-    campaign_cal: ResMut<'w, Calendar<CampaignEvent>>,
-    eo: ResMut<'w, Eo>,
-    issued: Res<'w, IssuedLog>,
+pub struct InjectCtx<'a> {
+    /// Teams' inboxes.
+    pub inbox: &'a mut Inbox,
+    /// Adversary actions.
+    pub campaign_cal: &'a mut Calendar<CampaignEvent>,
+    /// The EO 13848 process.
+    pub eo: &'a mut Eo,
+    /// Commands carried out for teams.
+    pub issued: &'a IssuedLog,
 }
 
 /// Fires the injects due this tick.
 pub fn run_injects(
-    mut core: Core,
-    mut cal: ResMut<Calendar<InjectEvent>>,
-    mut injects: ResMut<Injects>,
-    mut cx: InjectCtx,
+    core: &mut Core,
+    cal: &mut Calendar<InjectEvent>,
+    injects: &mut Injects,
+    cx: &mut InjectCtx,
 ) {
     let now = core.now();
     let mut due = cal.take(now);
@@ -38,7 +39,7 @@ pub fn run_injects(
                 if !matches!(injects.state[i.ix()], InjectState::Pending | InjectState::Scheduled(_)) {
                     continue;
                 }
-                if super::triggers::cancel_if_due(&mut core, &mut injects, &cx.issued, i) {
+                if super::triggers::cancel_if_due(core, injects, cx.issued, i) {
                     continue;
                 }
                 injects.state[i.ix()] = InjectState::Fired(now);
@@ -78,7 +79,7 @@ pub fn run_injects(
                 }
                 let mut stream = core.seeded.streams.stream(&["inject", &info.spec.id]);
                 for e in &info.effects {
-                    apply_effect(&mut core, &mut cx, &mut stream, e, &info.teams, &info.spec.title);
+                    apply_effect(core, cx, &mut stream, e, &info.teams, &info.spec.title);
                 }
             }
             InjectEvent::AdHoc { title, teams, effects, n } => {
@@ -94,7 +95,7 @@ pub fn run_injects(
                 });
                 let mut stream = core.seeded.streams.stream_n(&["adhoc_inject"], u64::from(n));
                 for e in &effects {
-                    apply_effect(&mut core, &mut cx, &mut stream, e, &teams, &title);
+                    apply_effect(core, cx, &mut stream, e, &teams, &title);
                 }
             }
         }
@@ -154,7 +155,7 @@ fn apply_effect(
         }
         ResolvedEffect::Compromise { campaign, candidates, count } => {
             for a in choose(stream, candidates, *count) {
-                implant(core, &mut cx.campaign_cal, *campaign, a);
+                implant(core, cx.campaign_cal, *campaign, a);
             }
         }
         ResolvedEffect::Disinformation { intensity, about } => {
@@ -212,14 +213,14 @@ fn apply_effect(
             core.emit(Severity::Notice, EventKind::ConfidenceShift { delta: *d });
         }
         ResolvedEffect::Attribute { by, adversary } => {
-            super::commands::attribute(core, &mut cx.eo, *by, *adversary);
+            super::commands::attribute(core, cx.eo, *by, *adversary);
         }
         ResolvedEffect::Statement { by, statement } => {
             super::commands::public_statement(core, *by, *statement);
         }
         ResolvedEffect::Evidence { adversary, amount } => {
             let reg = core.reg.0.clone();
-            super::detection::add_evidence(&mut cx.eo, &mut core.record.digest, &reg, *adversary, *amount);
+            super::detection::add_evidence(cx.eo, &mut core.record.digest, &reg, *adversary, *amount);
         }
         ResolvedEffect::Posture { candidates, count, set } => {
             for a in choose(stream, candidates, *count) {

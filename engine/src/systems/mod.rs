@@ -26,88 +26,11 @@ pub mod injects;
 pub mod sharing;
 pub mod triggers;
 
-/// Run conditions: whether a system has work this tick.
-pub mod work {
-    use bevy_ecs::message::Messages;
-    use bevy_ecs::prelude::*;
-
-    use super::commands::CommandQueue;
-    use crate::model::registry::ResolvedTrigger;
-    use crate::model::*;
-
-    /// Commands are due now.
-    pub fn commands_due(q: Res<CommandQueue>, now: Res<Now>) -> bool {
-        q.next_due().is_some_and(|t| t <= now.0)
-    }
-
-    /// A calendar has work now.
-    pub fn due<T: Send + Sync + 'static>(cal: Res<Calendar<T>>, now: Res<Now>) -> bool {
-        cal.has(now.0)
-    }
-
-    /// Messages of a kind were written this tick.
-    pub fn fresh<M: Message>(m: Res<Messages<M>>) -> bool {
-        m.iter_current_update_messages().len() > 0
-    }
-
-    /// Shares to send or deliveries arriving.
-    pub fn sharing_has_work(
-        orders: Res<Messages<ShareOrder>>,
-        cal: Res<Calendar<Delivery>>,
-        now: Res<Now>,
-    ) -> bool {
-        orders.iter_current_update_messages().len() > 0 || cal.has(now.0)
-    }
-
-    /// Something happened this tick that an unstaffed actor may react to.
-    pub fn doctrines_have_work(
-        learned: Res<Messages<Learned>>,
-        detections: Res<Messages<Detection>>,
-        went_down: Res<Messages<WentDown>>,
-        visible: Res<Messages<Visible>>,
-    ) -> bool {
-        learned.iter_current_update_messages().len() > 0
-            || detections.iter_current_update_messages().len() > 0
-            || went_down.iter_current_update_messages().len() > 0
-            || visible.iter_current_update_messages().len() > 0
-    }
-
-    /// A conditional inject is still waiting for its condition, or an inject with a `cancel_if`
-    /// condition has not fired yet.
-    pub fn conditional_injects_waiting(reg: Res<Reg>, injects: Res<Injects>) -> bool {
-        reg.0.injects.iter().zip(&injects.state).any(|(i, s)| {
-            (*s == InjectState::Pending && matches!(i.trigger, ResolvedTrigger::When(..)))
-                || (i.cancel_if.is_some() && matches!(s, InjectState::Pending | InjectState::Scheduled(_)))
-        })
-    }
-}
+pub mod tick;
 
 use bevy_ecs::message::Messages;
 use bevy_ecs::prelude::*;
 use bevy_ecs::system::SystemParam;
-
-/// Ends a tick for the messages: what was written this tick becomes last tick's, and last
-/// tick's is dropped. The same rotation as bevy's `message_update_system`, on the five
-/// message types the simulation uses, fetched directly; a type with nothing in either
-/// buffer is left alone (rotating it would change nothing a reader can see).
-pub fn rotate_messages(
-    mut detections: ResMut<Messages<Detection>>,
-    mut orders: ResMut<Messages<ShareOrder>>,
-    mut learned: ResMut<Messages<Learned>>,
-    mut visible: ResMut<Messages<Visible>>,
-    mut went_down: ResMut<Messages<WentDown>>,
-) {
-    fn rotate<M: Message>(m: &mut ResMut<Messages<M>>) {
-        if !m.is_empty() {
-            m.update();
-        }
-    }
-    rotate(&mut detections);
-    rotate(&mut orders);
-    rotate(&mut learned);
-    rotate(&mut visible);
-    rotate(&mut went_down);
-}
 
 use crate::events::{EventKind, Severity};
 use crate::model::registry::*;
@@ -153,62 +76,11 @@ pub struct Core<'w, 's> {
     /// Down counts by kind.
     pub down: ResMut<'w, DownCounts>,
     /// Assets that went down.
-    pub went_down: MessageWriter<'w, WentDown>,
+    pub went_down: ResMut<'w, Messages<WentDown>>,
     /// Visible incidents.
-    pub visible: MessageWriter<'w, Visible>,
+    pub visible: ResMut<'w, Messages<Visible>>,
     /// Knowledge gained.
-    pub learned: MessageWriter<'w, Learned>,
-}
-
-/// Read-only access to the state, for systems that read the messages [`Core`] writes.
-#[derive(SystemParam)]
-pub struct CoreRead<'w, 's> {
-    /// The scenario.
-    pub reg: Res<'w, Reg>,
-    /// The tick being processed.
-    pub now: Res<'w, Now>,
-    /// Entities by index.
-    pub ents: Res<'w, Entities>,
-    /// What the seed decides: random streams and EI-ISAC membership.
-    pub seeded: Res<'w, Seeded>,
-    /// Staffed teams.
-    pub staffing: Res<'w, Staffing>,
-    /// Asset posture.
-    pub postures: Query<'w, 's, &'static AssetPosture>,
-    /// Intrusions.
-    pub intrusions: Res<'w, Intrusions>,
-    /// Campaigns.
-    pub campaigns: Res<'w, Campaigns>,
-    /// Indicators.
-    pub indicators: Res<'w, Indicators>,
-}
-
-impl CoreRead<'_, '_> {
-    /// The tick being processed.
-    pub fn now(&self) -> Tick {
-        self.now.0
-    }
-
-    /// The registry.
-    pub fn reg(&self) -> &Registry {
-        &self.reg.0
-    }
-
-    /// Whether the actor is played by a staffed team.
-    pub fn staffed(&self, a: ActorIx) -> bool {
-        self.staffing.staffed(&self.reg.0, a)
-    }
-
-    /// An asset's posture.
-    pub fn posture(&self, a: AssetIx) -> Option<crate::scenario::schema::Posture> {
-        let e = *self.ents.assets.get(a.ix())?;
-        self.postures.get(e).ok().map(|p| p.0)
-    }
-
-    /// The election-relative time of a tick.
-    pub fn time(&self, t: Tick) -> ETime {
-        self.reg.0.clock.at(t)
-    }
+    pub learned: ResMut<'w, Messages<Learned>>,
 }
 
 /// Index of an asset kind in [`AssetKind::ALL`].

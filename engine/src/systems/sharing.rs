@@ -8,8 +8,6 @@
 //! already hold the indicator. The calendar holds one entry per share and arrival hour;
 //! members arrive in a later tick, in audience order within the hour.
 
-use bevy_ecs::prelude::*;
-
 use super::Core;
 use crate::events::{EventKind, Severity};
 use crate::model::registry::*;
@@ -137,23 +135,23 @@ fn hidden_intruders(core: &Core, hidden: &mut [Option<bool>], campaign: Campaign
 
 /// Sends this tick's share orders and delivers what arrives.
 #[allow(clippy::too_many_arguments)]
-pub fn run_sharing(
-    mut core: Core,
-    mut orders: MessageReader<ShareOrder>,
-    mut deliveries: ResMut<Calendar<Delivery>>,
-    mut alerts: ResMut<Alerts>,
-    mut ledger: ResMut<ShareLedger>,
-    mut scratch: Local<SharingScratch>,
-    mut eo: ResMut<Eo>,
-    mut campaign_cal: ResMut<Calendar<CampaignEvent>>,
+pub fn run_sharing<'a>(
+    core: &mut Core,
+    orders: impl Iterator<Item = &'a ShareOrder>,
+    deliveries: &mut Calendar<Delivery>,
+    alerts: &mut Alerts,
+    ledger: &mut ShareLedger,
+    scratch: &mut SharingScratch,
+    eo: &mut Eo,
+    campaign_cal: &mut Calendar<CampaignEvent>,
 ) {
     let reg = core.reg.0.clone();
-    for &o in orders.read() {
+    for &o in orders {
         if !ledger.0.insert((o.from, o.indicator, o.channel)) && o.channel != Channel::FbiToVictim {
             continue;
         }
         if reg.spec.sharing.channels.get(o.channel).enabled {
-            send(&mut core, &reg, o, &mut scratch, &mut alerts, &mut deliveries);
+            send(core, &reg, o, scratch, alerts, deliveries);
         }
     }
     let now = core.now();
@@ -165,17 +163,10 @@ pub fn run_sharing(
         let (from, indicator, channel, sent) = (a.from, a.indicator, a.channel, a.sent);
         let campaign = core.indicators.0[indicator.ix()].campaign;
         // Members hunt only if there is something to find.
-        let hunt = hidden_intruders(&core, &mut scratch.hidden, campaign);
+        let hunt = hidden_intruders(core, &mut scratch.hidden, campaign);
         for i in d.start..d.end {
             let to = alerts.0[d.alert as usize].pending[i as usize].1;
-            arrive(
-                &mut core,
-                &reg,
-                Arrival { to, from, indicator, channel, sent },
-                hunt,
-                &mut eo,
-                &mut campaign_cal,
-            );
+            arrive(core, &reg, Arrival { to, from, indicator, channel, sent }, hunt, eo, campaign_cal);
         }
         let a = &mut alerts.0[d.alert as usize];
         if d.end as usize == a.pending.len() {

@@ -8,8 +8,6 @@
 //! an inject fires (after the commands of its hour): an inject whose `cancel_if` holds at
 //! either point is cancelled for good.
 
-use bevy_ecs::prelude::*;
-
 use super::{Core, kind_index};
 use crate::model::registry::*;
 use crate::model::*;
@@ -90,21 +88,21 @@ pub fn cancel_if_due(core: &mut Core, injects: &mut Injects, issued: &IssuedLog,
 
 /// Cancels injects whose `cancel_if` holds and schedules conditional injects whose condition holds.
 pub fn run_triggers(
-    mut core: Core,
-    mut injects: ResMut<Injects>,
-    mut cal: ResMut<Calendar<InjectEvent>>,
-    issued: Res<IssuedLog>,
+    core: &mut Core,
+    injects: &mut Injects,
+    cal: &mut Calendar<InjectEvent>,
+    issued: &IssuedLog,
 ) {
     let reg = core.reg.0.clone();
     for (k, info) in reg.injects.iter().enumerate() {
-        if info.cancel_if.is_some() && cancel_if_due(&mut core, &mut injects, &issued, InjectIx(k as u32)) {
+        if info.cancel_if.is_some() && cancel_if_due(core, injects, issued, InjectIx(k as u32)) {
             continue;
         }
         if injects.state[k] != InjectState::Pending {
             continue;
         }
         if let ResolvedTrigger::When(cond, delay) = &info.trigger
-            && holds(&core, &injects, &issued, cond)
+            && holds(core, injects, issued, cond)
         {
             // `later` rounds up to at least one hour: a zero delay fires in the next hour.
             let t = core.later(f64::from(*delay));

@@ -5,7 +5,7 @@ use ttx_engine::debrief::{HotWashKind, check_hot_wash};
 use ttx_protocol::{ClientMsg, Control};
 
 use super::{Console, Level, Overlay, SavedNote};
-use crate::keys::Action;
+use crate::keys::{Action, Common};
 
 /// The discussion of one module.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -46,8 +46,8 @@ impl Console {
     pub(super) fn update_discussion(&mut self, mut d: Discussion, action: Action) {
         let n = d.questions.len() + 1 + HOT_WASH.len();
         match action {
-            Action::Up => d.selected = (d.selected + n - 1) % n,
-            Action::Down => d.selected = (d.selected + 1) % n,
+            Action::Common(Common::Up) => d.selected = (d.selected + n - 1) % n,
+            Action::Common(Common::Down) => d.selected = (d.selected + 1) % n,
             Action::Input(c) => {
                 let (draft, at) = (&mut d.drafts[d.selected], &mut d.cursors[d.selected]);
                 let byte = draft.char_indices().nth(*at).map_or(draft.len(), |(b, _)| b);
@@ -55,7 +55,7 @@ impl Console {
                 *at += 1;
                 d.confirm_discard = false;
             }
-            Action::Backspace => {
+            Action::Common(Common::Backspace) => {
                 let (draft, at) = (&mut d.drafts[d.selected], &mut d.cursors[d.selected]);
                 if *at > 0
                     && let Some((byte, _)) = draft.char_indices().nth(*at - 1)
@@ -64,12 +64,12 @@ impl Console {
                     *at -= 1;
                 }
             }
-            Action::Left => d.cursors[d.selected] = d.cursors[d.selected].saturating_sub(1),
-            Action::Right => {
+            Action::Common(Common::Left) => d.cursors[d.selected] = d.cursors[d.selected].saturating_sub(1),
+            Action::Common(Common::Right) => {
                 let n = d.drafts[d.selected].chars().count();
                 d.cursors[d.selected] = (d.cursors[d.selected] + 1).min(n);
             }
-            Action::Submit => {
+            Action::Common(Common::Submit) => {
                 let text = d.drafts[d.selected].trim().to_string();
                 if text.is_empty() {
                     self.set_status(Level::Warn, "Type the note first, then Enter saves it.");
@@ -90,7 +90,7 @@ impl Console {
                     d.confirm_discard = false;
                 }
             }
-            Action::Close => {
+            Action::Common(Common::Close) => {
                 let unsaved = d.drafts.iter().any(|x| !x.trim().is_empty());
                 if unsaved && !d.confirm_discard {
                     d.confirm_discard = true;

@@ -6,7 +6,7 @@ use ttx_protocol::{ClientMsg, Control, ServerMsg, ServerStatus};
 
 use super::{Console, Level, Overlay, SavedNote, Waiting};
 use crate::input::TextInput;
-use crate::keys::Action;
+use crate::keys::{Action, Common};
 
 /// What changes a facilitator console: a key, an action or real time passing, or news from
 /// the program around it. [`Console::update`] takes each.
@@ -177,12 +177,12 @@ impl Console {
         match reason {
             Some(mut reason) => {
                 match action {
-                    Action::Close => {}
+                    Action::Common(Common::Close) => {}
                     Action::Input(c) => reason.insert(c, ttx_engine::debrief::MAX_TEXT),
-                    Action::Backspace => reason.backspace(),
-                    Action::Left => reason.left(),
-                    Action::Right => reason.right(),
-                    Action::Submit => {
+                    Action::Common(Common::Backspace) => reason.backspace(),
+                    Action::Common(Common::Left) => reason.left(),
+                    Action::Common(Common::Right) => reason.right(),
+                    Action::Common(Common::Submit) => {
                         let pending = self.pending_numbers();
                         let number = pending.get(selected).copied();
                         let why = reason.text.trim().to_string();
@@ -203,7 +203,7 @@ impl Console {
                     }
                     _ => {}
                 }
-                let reason = (action != Action::Close).then_some(reason);
+                let reason = (action != Action::Common(Common::Close)).then_some(reason);
                 self.overlay = Some(Overlay::Approvals { selected, reason });
             }
             None => {
@@ -211,9 +211,9 @@ impl Console {
                 let n = pending.len();
                 let mut reason = None;
                 let selected = match action {
-                    Action::Close => return,
-                    Action::Up => selected.saturating_sub(1),
-                    Action::Down => (selected + 1).min(n.saturating_sub(1)),
+                    Action::Common(Common::Close) => return,
+                    Action::Common(Common::Up) => selected.saturating_sub(1),
+                    Action::Common(Common::Down) => (selected + 1).min(n.saturating_sub(1)),
                     Action::Approve => {
                         if let Some(number) = pending.get(selected).copied() {
                             self.decided(number, Control::Approve { pending: number });

@@ -13,7 +13,7 @@ use ttx_protocol::{ClientMsg, Control};
 use super::{Console, Level, Overlay};
 use crate::chrome::{centered, popup};
 use crate::input::TextInput;
-use crate::keys::Action;
+use crate::keys::{Action, Common};
 use crate::text::{truncate, wrap};
 
 /// The notes window: every note of the session, one selected, perhaps being edited.
@@ -52,24 +52,24 @@ impl Console {
         let n = self.notes.len();
         if let Some(mut input) = w.edit.take() {
             match action {
-                Action::Close => {}
+                Action::Common(Common::Close) => {}
                 Action::Input(c) => {
                     input.insert(c, MAX_NOTE);
                     w.edit = Some(input);
                 }
-                Action::Backspace => {
+                Action::Common(Common::Backspace) => {
                     input.backspace();
                     w.edit = Some(input);
                 }
-                Action::Left | Action::Right => {
-                    if action == Action::Left {
+                Action::Common(Common::Left) | Action::Common(Common::Right) => {
+                    if action == Action::Common(Common::Left) {
                         input.left()
                     } else {
                         input.right()
                     }
                     w.edit = Some(input);
                 }
-                Action::Submit => {
+                Action::Common(Common::Submit) => {
                     let text = input.text.trim().to_string();
                     if let Err(why) = check_note(&text) {
                         self.set_status(Level::Warn, format!("Not saved: {why}."));
@@ -82,16 +82,16 @@ impl Console {
             }
         } else if w.confirm_delete {
             w.confirm_delete = false;
-            if action == Action::Confirm {
+            if action == Action::Common(Common::Confirm) {
                 self.change_note(w.selected, None);
             }
         } else {
             match action {
-                Action::Close => return,
-                Action::Up => w.selected = w.selected.saturating_sub(1),
-                Action::Down => w.selected = (w.selected + 1).min(n.saturating_sub(1)),
-                Action::PageUp => w.selected = w.selected.saturating_sub(5),
-                Action::PageDown => w.selected = (w.selected + 5).min(n.saturating_sub(1)),
+                Action::Common(Common::Close) => return,
+                Action::Common(Common::Up) => w.selected = w.selected.saturating_sub(1),
+                Action::Common(Common::Down) => w.selected = (w.selected + 1).min(n.saturating_sub(1)),
+                Action::Common(Common::PageUp) => w.selected = w.selected.saturating_sub(5),
+                Action::Common(Common::PageDown) => w.selected = (w.selected + 5).min(n.saturating_sub(1)),
                 Action::EditNote | Action::DeleteNote => match self.notes.get(w.selected) {
                     Some(s) if s.deleted => self.set_status(Level::Warn, "That note is deleted."),
                     Some(s) if action == Action::EditNote => w.edit = Some(TextInput::with(&s.text)),
@@ -144,12 +144,12 @@ impl Console {
 
     pub(super) fn update_correction(&mut self, mut c: Box<CorrectionInput>, action: Action) {
         match action {
-            Action::Close => return,
+            Action::Common(Common::Close) => return,
             Action::Input(ch) => c.input.insert(ch, ttx_engine::debrief::MAX_TEXT),
-            Action::Backspace => c.input.backspace(),
-            Action::Left => c.input.left(),
-            Action::Right => c.input.right(),
-            Action::Submit => {
+            Action::Common(Common::Backspace) => c.input.backspace(),
+            Action::Common(Common::Left) => c.input.left(),
+            Action::Common(Common::Right) => c.input.right(),
+            Action::Common(Common::Submit) => {
                 let text = c.input.text.trim().to_string();
                 if let Err(why) = check_correction(&text) {
                     self.set_status(Level::Warn, format!("Not recorded: {why}."));

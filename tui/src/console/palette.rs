@@ -7,14 +7,13 @@ use ttx_engine::command::CommandKind;
 
 use super::{Console, Overlay};
 use crate::form::{
-    CONTROL, Catalog, Choice, CommandForm, FieldKey, FormKey, Palette, form_key, indicator_choice,
-    palette_key,
+    CONTROL, Catalog, Choice, CommandForm, FieldKey, Palette, form_key, indicator_choice, palette_key,
 };
 use crate::keys::Action;
 
 impl Console {
     pub(super) fn update_palette(&mut self, form: CommandForm, action: Action) {
-        palette_key(self, form, form_key!(Action, action));
+        palette_key(self, form, form_key(action));
     }
 }
 

@@ -13,7 +13,7 @@ use ttx_protocol::{ClientMsg, Control};
 use super::{Console, Level, Overlay, Session};
 use crate::chrome::{centered, popup};
 use crate::input::TextInput;
-use crate::keys::Action;
+use crate::keys::{Action, Common};
 use crate::text::{truncate, wrap};
 
 /// The name control signs with when it speaks as itself.
@@ -93,12 +93,12 @@ impl Console {
 
     pub(super) fn update_bookmark(&mut self, mut input: TextInput, action: Action) {
         match action {
-            Action::Close => return,
+            Action::Common(Common::Close) => return,
             Action::Input(c) => input.insert(c, MAX_BOOKMARK),
-            Action::Backspace => input.backspace(),
-            Action::Left => input.left(),
-            Action::Right => input.right(),
-            Action::Submit => {
+            Action::Common(Common::Backspace) => input.backspace(),
+            Action::Common(Common::Left) => input.left(),
+            Action::Common(Common::Right) => input.right(),
+            Action::Common(Common::Submit) => {
                 let text = input.text.trim().to_string();
                 if text.is_empty() {
                     self.set_status(Level::Warn, "Type a word or phrase for the bookmark, or Esc.");
@@ -176,15 +176,17 @@ impl Console {
         match w.compose.take() {
             Some(c) => w.compose = self.update_compose(c, action),
             None => match action {
-                Action::Close => return,
-                Action::Up => w.selected = w.selected.saturating_sub(1),
-                Action::Down => w.selected = (w.selected + 1).min(self.messages.len().saturating_sub(1)),
-                Action::PageUp => w.selected = w.selected.saturating_sub(PAGE),
-                Action::PageDown => {
+                Action::Common(Common::Close) => return,
+                Action::Common(Common::Up) => w.selected = w.selected.saturating_sub(1),
+                Action::Common(Common::Down) => {
+                    w.selected = (w.selected + 1).min(self.messages.len().saturating_sub(1))
+                }
+                Action::Common(Common::PageUp) => w.selected = w.selected.saturating_sub(PAGE),
+                Action::Common(Common::PageDown) => {
                     w.selected = (w.selected + PAGE).min(self.messages.len().saturating_sub(1))
                 }
-                Action::Home => w.selected = 0,
-                Action::End => w.selected = self.messages.len().saturating_sub(1),
+                Action::Common(Common::Home) => w.selected = 0,
+                Action::Common(Common::End) => w.selected = self.messages.len().saturating_sub(1),
                 Action::Answer | Action::NewMessage => {
                     w.compose = self.compose(&w, action == Action::Answer);
                     if w.compose.is_none() {
@@ -200,26 +202,30 @@ impl Console {
     fn update_compose(&mut self, mut c: Compose, action: Action) -> Option<Compose> {
         let sizes = [self.recipients().len(), self.senders().len(), MessageChannel::ALL.len()];
         match action {
-            Action::Close => return None,
-            Action::NextField => c.field = (c.field + 1) % (TEXT_FIELD + 1),
-            Action::PrevField => c.field = (c.field + TEXT_FIELD) % (TEXT_FIELD + 1),
-            Action::Left if c.field == TEXT_FIELD => c.text.left(),
-            Action::Right if c.field == TEXT_FIELD => c.text.right(),
-            Action::Left | Action::Right => {
+            Action::Common(Common::Close) => return None,
+            Action::Common(Common::NextField) => c.field = (c.field + 1) % (TEXT_FIELD + 1),
+            Action::Common(Common::PrevField) => c.field = (c.field + TEXT_FIELD) % (TEXT_FIELD + 1),
+            Action::Common(Common::Left) if c.field == TEXT_FIELD => c.text.left(),
+            Action::Common(Common::Right) if c.field == TEXT_FIELD => c.text.right(),
+            Action::Common(Common::Left) | Action::Common(Common::Right) => {
                 let n = sizes[c.field.min(2)].max(1);
                 let slot = match c.field {
                     0 => &mut c.to,
                     1 => &mut c.from,
                     _ => &mut c.channel,
                 };
-                *slot = if action == Action::Right { (*slot + 1) % n } else { (*slot + n - 1) % n };
+                *slot = if action == Action::Common(Common::Right) {
+                    (*slot + 1) % n
+                } else {
+                    (*slot + n - 1) % n
+                };
             }
             Action::Input(ch) => {
                 c.text.insert(ch, ttx_engine::talk::MAX_TEXT);
                 c.field = TEXT_FIELD;
             }
-            Action::Backspace => c.text.backspace(),
-            Action::Submit => {
+            Action::Common(Common::Backspace) => c.text.backspace(),
+            Action::Common(Common::Submit) => {
                 if c.text.text.trim().is_empty() {
                     self.set_status(Level::Warn, "Type the message, then Enter.");
                     return Some(c);

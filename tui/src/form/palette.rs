@@ -1,31 +1,18 @@
 //! How a console's command palette drives a form: the form key a console's action stands
-//! for ([`form_key!`]), and what becomes of the form after a key ([`palette_key`]), for the
+//! for ([`form_key`]), and what becomes of the form after a key ([`palette_key`]), for the
 //! facilitator's console and a team's alike.
 
 use super::{CommandForm, FormKey, FormStep};
+use crate::keys::KeyAction;
 
-/// The form key a console's action stands for, if any. The facilitator's `Action` and the
-/// team console's `TeamAction` name their form keys alike, so this one list serves both.
-macro_rules! form_key {
-    ($actions:ident, $action:expr) => {
-        match $action {
-            $actions::Up => Some(FormKey::Up),
-            $actions::Down => Some(FormKey::Down),
-            $actions::Left => Some(FormKey::Left),
-            $actions::Right => Some(FormKey::Right),
-            $actions::NextField => Some(FormKey::NextField),
-            $actions::PrevField => Some(FormKey::PrevField),
-            $actions::Select => Some(FormKey::Select),
-            $actions::Submit => Some(FormKey::Submit),
-            $actions::Toggle => Some(FormKey::Toggle),
-            $actions::Input(c) => Some(FormKey::Input(c)),
-            $actions::Backspace => Some(FormKey::Backspace),
-            $actions::Close => Some(FormKey::Close),
-            _ => None,
-        }
-    };
+/// The form key a console's action stands for, if any: the facilitator's `Action` and the
+/// team console's `TeamAction` alike.
+pub(crate) fn form_key(action: impl KeyAction) -> Option<FormKey> {
+    if let Some(c) = action.typed() {
+        return Some(FormKey::Input(c));
+    }
+    action.common().map(FormKey::Common)
 }
-pub(crate) use form_key;
 
 /// A console's command palette: where the form goes after a key.
 pub(crate) trait Palette {

@@ -1,15 +1,100 @@
-//! What both consoles' keys share: the binding groups both tables hold (the command palette
-//! and its choice list, yes/no questions, the help screen, the log), the table made of a
-//! console's own bindings and those groups ([`Bindings`]), and what the shared keys do to a
-//! window's scroll, a list's selection, a question and the map.
+//! What both consoles' keys share: the actions both consoles have ([`Common`]), the binding
+//! groups both tables hold (the command palette and its choice list, yes/no questions, the
+//! help screen, the log), the table made of a console's own bindings and those groups
+//! ([`Bindings`]), and what the shared keys do to a window's scroll, a list's selection, a
+//! question and the map.
 //!
-//! Each console keeps its own actions and contexts; a console takes part by naming which of
-//! its contexts and actions are the shared ones ([`SharedContext`], [`SharedAction`]).
+//! Each console keeps its own actions and contexts; its action enum wraps the common actions
+//! in one variant (`Action::Common`, `TeamAction::Common`), and it names which of its
+//! contexts are the shared ones ([`SharedContext`]).
 
 use std::marker::PhantomData;
 
+use ratatui::crossterm::event::KeyCode;
+
 use super::named::*;
-use super::{Binding, Key, KeyAction, KeyContext, b};
+use super::{Binding, Key, KeyContext, b};
+
+/// The actions both consoles have: moving in a list, a form or a scroll, choosing, closing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Common {
+    /// Next field of a form.
+    NextField,
+    /// Previous field of a form.
+    PrevField,
+    /// Open what is selected (a state's detail, an inject's preview, a message, a list), or
+    /// choose.
+    Select,
+    /// Send the form, or save the note.
+    Submit,
+    /// Delete the last character.
+    Backspace,
+    /// Close the window on top, or cancel.
+    Close,
+    /// Tick or untick an entry of a list of several.
+    Toggle,
+    /// Yes.
+    Confirm,
+    /// To the start (the newest message or log line, the first entry).
+    Home,
+    /// To the end (the oldest).
+    End,
+    /// Raise the log's minimum severity (info, notice, warning, critical).
+    FilterSeverity,
+    /// Up.
+    Up,
+    /// Down.
+    Down,
+    /// Left.
+    Left,
+    /// Right.
+    Right,
+    /// A page up.
+    PageUp,
+    /// A page down.
+    PageDown,
+}
+
+impl Common {
+    /// The action of an arrow or page key.
+    pub fn of_key(code: KeyCode) -> Option<Common> {
+        match code {
+            KeyCode::Up => Some(Common::Up),
+            KeyCode::Down => Some(Common::Down),
+            KeyCode::Left => Some(Common::Left),
+            KeyCode::Right => Some(Common::Right),
+            KeyCode::PageUp => Some(Common::PageUp),
+            KeyCode::PageDown => Some(Common::PageDown),
+            _ => None,
+        }
+    }
+
+    /// Whether it moves in what is on the screen: an arrow, page, Home or End key.
+    pub fn is_motion(self) -> bool {
+        matches!(
+            self,
+            Common::Up
+                | Common::Down
+                | Common::Left
+                | Common::Right
+                | Common::PageUp
+                | Common::PageDown
+                | Common::Home
+                | Common::End
+        )
+    }
+
+    /// The step on the map: (columns, rows).
+    pub fn map_step(self) -> (i8, i8) {
+        match self {
+            Common::Left => (-1, 0),
+            Common::Right => (1, 0),
+            Common::Up => (0, -1),
+            Common::Down => (0, 1),
+            _ => (0, 0),
+        }
+    }
+}
 
 /// The contexts of a console that work the same in both.
 pub trait SharedContext: KeyContext {
@@ -25,98 +110,111 @@ pub trait SharedContext: KeyContext {
     const LOG: Self;
 }
 
-/// The actions of a console that the shared bindings give (with [`KeyAction::DIRECTIONS`]).
-pub trait SharedAction: KeyAction {
-    /// Next field of a form.
-    const NEXT_FIELD: Self;
-    /// Previous field of a form.
-    const PREV_FIELD: Self;
-    /// Open what is selected, or choose.
-    const SELECT: Self;
-    /// Send the form.
-    const SUBMIT: Self;
-    /// Delete a character.
-    const BACKSPACE: Self;
-    /// Close the window on top, or cancel.
-    const CLOSE: Self;
-    /// Tick or untick an entry of a list of several.
-    const TOGGLE: Self;
-    /// Yes.
-    const CONFIRM: Self;
-    /// To the start.
-    const HOME: Self;
-    /// To the end.
-    const END: Self;
-    /// Raise the log's minimum severity.
-    const FILTER_SEVERITY: Self;
-}
+/// The binding groups both consoles' tables hold, for a console's contexts.
+pub struct Shared<C>(PhantomData<C>);
 
-/// The binding groups both consoles' tables hold, for a console's contexts and actions.
-pub struct Shared<C, A>(PhantomData<(C, A)>);
-
-impl<C: SharedContext, A: SharedAction> Shared<C, A> {
+impl<C: SharedContext> Shared<C> {
     /// The command palette.
-    pub const PALETTE: [Binding<C, A>; 7] = [
-        b(C::PALETTE, &[TAB, DOWN], A::NEXT_FIELD, "next field", Some("next field")),
-        b(C::PALETTE, &[BACKTAB, UP], A::PREV_FIELD, "previous field", None),
-        b(C::PALETTE, &[LEFT, RIGHT], A::DIRECTIONS[2], "change the choice", Some("change")),
+    pub const PALETTE: [Binding<C, Common>; 7] = [
+        b(C::PALETTE, &[TAB, DOWN], Common::NextField, "next field", Some("next field")),
+        b(C::PALETTE, &[BACKTAB, UP], Common::PrevField, "previous field", None),
+        b(C::PALETTE, &[LEFT, RIGHT], Common::Left, "change the choice", Some("change")),
         b(
             C::PALETTE,
             &[ENTER],
-            A::SELECT,
+            Common::Select,
             "open the list of choices; on [Submit], send the command",
             Some("choose"),
         ),
-        b(C::PALETTE, &[Key::ctrl('s')], A::SUBMIT, "send the command from any field", Some("send")),
-        b(C::PALETTE, &[BACKSPACE], A::BACKSPACE, "delete a character", None),
-        b(C::PALETTE, &[ESC], A::CLOSE, "close the palette", Some("close")),
+        b(C::PALETTE, &[Key::ctrl('s')], Common::Submit, "send the command from any field", Some("send")),
+        b(C::PALETTE, &[BACKSPACE], Common::Backspace, "delete a character", None),
+        b(C::PALETTE, &[ESC], Common::Close, "close the palette", Some("close")),
     ];
 
     /// A choice list open in the palette.
-    pub const PICKER: [Binding<C, A>; 5] = [
-        b(C::PICKER, &[UP, DOWN], A::DIRECTIONS[0], "move in the list", None),
+    pub const PICKER: [Binding<C, Common>; 5] = [
+        b(C::PICKER, &[UP, DOWN], Common::Up, "move in the list", None),
         b(
             C::PICKER,
             &[ENTER],
-            A::SELECT,
+            Common::Select,
             "take the entry (in a list of several: close the list keeping every tick, ticking the highlighted entry too)",
             Some("take"),
         ),
-        b(C::PICKER, &[Key::ch(' ')], A::TOGGLE, "tick or untick (lists of several)", None),
-        b(C::PICKER, &[BACKSPACE], A::BACKSPACE, "delete a character of the filter (type to filter)", None),
-        b(C::PICKER, &[ESC], A::CLOSE, "close the list", Some("close")),
+        b(C::PICKER, &[Key::ch(' ')], Common::Toggle, "tick or untick (lists of several)", None),
+        b(
+            C::PICKER,
+            &[BACKSPACE],
+            Common::Backspace,
+            "delete a character of the filter (type to filter)",
+            None,
+        ),
+        b(C::PICKER, &[ESC], Common::Close, "close the list", Some("close")),
     ];
 
     /// A yes/no question.
-    pub const CONFIRM: [Binding<C, A>; 2] = [
-        b(C::CONFIRM, &[Key::ch('y')], A::CONFIRM, "yes", Some("yes")),
-        b(C::CONFIRM, &[Key::ch('n'), ESC], A::CLOSE, "no", Some("no")),
+    pub const CONFIRM: [Binding<C, Common>; 2] = [
+        b(C::CONFIRM, &[Key::ch('y')], Common::Confirm, "yes", Some("yes")),
+        b(C::CONFIRM, &[Key::ch('n'), ESC], Common::Close, "no", Some("no")),
     ];
 
     /// The help screen.
-    pub const HELP: [Binding<C, A>; 2] = [
-        b(C::HELP, &[ESC, Key::ch('?'), Key::ch('q')], A::CLOSE, "close the help", Some("close")),
-        b(C::HELP, &[UP, DOWN, PGUP, PGDN], A::DIRECTIONS[0], "scroll", None),
+    pub const HELP: [Binding<C, Common>; 2] = [
+        b(C::HELP, &[ESC, Key::ch('?'), Key::ch('q')], Common::Close, "close the help", Some("close")),
+        b(C::HELP, &[UP, DOWN, PGUP, PGDN], Common::Up, "scroll", None),
     ];
 
     /// The log, when it has focus.
-    pub const LOG: [Binding<C, A>; 4] = [
-        b(C::LOG, &[UP, DOWN, PGUP, PGDN], A::DIRECTIONS[0], "scroll the log", None),
-        b(C::LOG, &[HOME], A::HOME, "back to the newest line", None),
-        b(C::LOG, &[END], A::END, "to the oldest line", None),
+    pub const LOG: [Binding<C, Common>; 4] = [
+        b(C::LOG, &[UP, DOWN, PGUP, PGDN], Common::Up, "scroll the log", None),
+        b(C::LOG, &[HOME], Common::Home, "back to the newest line", None),
+        b(C::LOG, &[END], Common::End, "to the oldest line", None),
         b(
             C::LOG,
             &[Key::ch('v')],
-            A::FILTER_SEVERITY,
+            Common::FilterSeverity,
             "raise the minimum severity (info, notice, warning, critical)",
             Some("severity"),
         ),
     ];
 }
 
+/// A group of a console's binding table: the console's own bindings, or a [`Shared`] one.
+pub enum Group<C: 'static, A: 'static> {
+    /// Bindings of the console's own actions.
+    Own(&'static [Binding<C, A>]),
+    /// Bindings both consoles share, to [`Common`] actions.
+    Common(&'static [Binding<C, Common>]),
+}
+
+impl<C, A> Clone for Group<C, A> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<C, A> Copy for Group<C, A> {}
+
+impl<C: Copy, A: Copy + From<Common>> Group<C, A> {
+    /// Its bindings, with the console's actions.
+    fn bindings(self) -> impl Iterator<Item = Binding<C, A>> {
+        let (own, common) = match self {
+            Group::Own(g) => (g, &[][..]),
+            Group::Common(g) => (&[][..], g),
+        };
+        own.iter().copied().chain(common.iter().map(|x| Binding {
+            context: x.context,
+            keys: x.keys,
+            action: A::from(x.action),
+            help: x.help,
+            hint: x.hint,
+        }))
+    }
+}
+
 /// A console's binding table: groups of bindings (its own, and the [`Shared`] ones), read as
 /// one list. The help screen, the hint bar, the key lookup and the guides' tests all read it.
-pub struct Bindings<C: 'static, A: 'static>(pub &'static [&'static [Binding<C, A>]]);
+pub struct Bindings<C: 'static, A: 'static>(pub &'static [Group<C, A>]);
 
 impl<C, A> Clone for Bindings<C, A> {
     fn clone(&self) -> Self {
@@ -126,111 +224,54 @@ impl<C, A> Clone for Bindings<C, A> {
 
 impl<C, A> Copy for Bindings<C, A> {}
 
-impl<C, A> Bindings<C, A> {
+impl<C: Copy, A: Copy + From<Common>> Bindings<C, A> {
     /// Every binding, group by group.
-    pub fn iter(self) -> impl Iterator<Item = &'static Binding<C, A>> {
-        self.into_iter()
+    pub fn iter(self) -> impl Iterator<Item = Binding<C, A>> {
+        self.0.iter().flat_map(|g| g.bindings())
     }
 }
 
-impl<C, A> IntoIterator for Bindings<C, A> {
-    type Item = &'static Binding<C, A>;
-    type IntoIter =
-        std::iter::Flatten<std::iter::Copied<std::slice::Iter<'static, &'static [Binding<C, A>]>>>;
+impl<C: Copy, A: Copy + From<Common>> IntoIterator for Bindings<C, A> {
+    type Item = Binding<C, A>;
+    type IntoIter = Box<dyn Iterator<Item = Binding<C, A>>>;
     fn into_iter(self) -> Self::IntoIter {
-        self.0.iter().copied().flatten()
-    }
-}
-
-/// What an arrow, page, Home or End key asks of what is on the screen.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Motion {
-    /// Up.
-    Up,
-    /// Down.
-    Down,
-    /// Left.
-    Left,
-    /// Right.
-    Right,
-    /// A page up.
-    PageUp,
-    /// A page down.
-    PageDown,
-    /// To the start.
-    Home,
-    /// To the end.
-    End,
-}
-
-impl Motion {
-    /// The motion an action stands for, if it is one.
-    pub fn of<A: SharedAction>(a: A) -> Option<Motion> {
-        let [up, down, left, right, page_up, page_down] = A::DIRECTIONS;
-        [
-            (up, Motion::Up),
-            (down, Motion::Down),
-            (left, Motion::Left),
-            (right, Motion::Right),
-            (page_up, Motion::PageUp),
-            (page_down, Motion::PageDown),
-            (A::HOME, Motion::Home),
-            (A::END, Motion::End),
-        ]
-        .into_iter()
-        .find(|(x, _)| *x == a)
-        .map(|(_, m)| m)
-    }
-
-    /// The step on the map: (columns, rows).
-    pub fn map_step(self) -> (i8, i8) {
-        match self {
-            Motion::Left => (-1, 0),
-            Motion::Right => (1, 0),
-            Motion::Up => (0, -1),
-            Motion::Down => (0, 1),
-            _ => (0, 0),
-        }
+        Box::new(self.iter())
     }
 }
 
 /// A position in a list or a scroll of lines moved by an action: a line up or down, `page`
 /// lines, or to the start or `max`; other actions leave it.
-pub fn moved<A: SharedAction>(pos: usize, action: A, page: usize, max: usize) -> usize {
-    match Motion::of(action) {
-        Some(Motion::Up) => pos.saturating_sub(1),
-        Some(Motion::PageUp) => pos.saturating_sub(page),
-        Some(Motion::Down) => (pos + 1).min(max),
-        Some(Motion::PageDown) => (pos + page).min(max),
-        Some(Motion::Home) => 0,
-        Some(Motion::End) => max,
+pub fn moved(pos: usize, action: Common, page: usize, max: usize) -> usize {
+    match action {
+        Common::Up => pos.saturating_sub(1),
+        Common::PageUp => pos.saturating_sub(page),
+        Common::Down => (pos + 1).min(max),
+        Common::PageDown => (pos + page).min(max),
+        Common::Home => 0,
+        Common::End => max,
         _ => pos,
     }
 }
 
 /// A window's scroll after an action (help, what-if results, a state's detail): none when
 /// the action closes the window.
-pub fn window_scroll<A: SharedAction>(scroll: u16, action: A) -> Option<u16> {
-    if action == A::CLOSE {
-        return None;
-    }
-    Some(match Motion::of(action) {
-        Some(Motion::Up) => scroll.saturating_sub(1),
-        Some(Motion::Down) => scroll.saturating_add(1),
-        Some(Motion::PageUp) => scroll.saturating_sub(10),
-        Some(Motion::PageDown) => scroll.saturating_add(10),
+pub fn window_scroll(scroll: u16, action: Option<Common>) -> Option<u16> {
+    Some(match action {
+        Some(Common::Close) => return None,
+        Some(Common::Up) => scroll.saturating_sub(1),
+        Some(Common::Down) => scroll.saturating_add(1),
+        Some(Common::PageUp) => scroll.saturating_sub(10),
+        Some(Common::PageDown) => scroll.saturating_add(10),
         _ => scroll,
     })
 }
 
 /// The answer to a yes/no question: yes, no, or none yet (the question stays).
-pub fn answer<A: SharedAction>(action: A) -> Option<bool> {
-    if action == A::CONFIRM {
-        Some(true)
-    } else if action == A::CLOSE {
-        Some(false)
-    } else {
-        None
+pub fn answer(action: Option<Common>) -> Option<bool> {
+    match action {
+        Some(Common::Confirm) => Some(true),
+        Some(Common::Close) => Some(false),
+        _ => None,
     }
 }
 

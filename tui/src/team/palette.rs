@@ -7,8 +7,7 @@ use ttx_engine::view::{Directory, TeamView};
 
 use super::{Connection, Level, TeamConsole, TeamOverlay};
 use crate::form::{
-    CampaignEntry, Catalog, Choice, CommandForm, FieldKey, FormKey, FormMessage, Palette, form_key,
-    palette_key,
+    CampaignEntry, Catalog, Choice, CommandForm, FieldKey, FormMessage, Palette, form_key, palette_key,
 };
 use crate::team_keys::TeamAction;
 
@@ -53,7 +52,7 @@ impl TeamConsole {
     }
 
     pub(super) fn update_palette(&mut self, form: CommandForm, action: TeamAction) {
-        palette_key(self, form, form_key!(TeamAction, action));
+        palette_key(self, form, form_key(action));
     }
 }
 

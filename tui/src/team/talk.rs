@@ -11,6 +11,7 @@ use ttx_protocol::ClientMsg;
 use super::{Level, TeamConsole, TeamOverlay};
 use crate::chrome::{centered, popup};
 use crate::input::TextInput;
+use crate::keys::Common;
 use crate::team_keys::TeamAction;
 use crate::text::{truncate, wrap};
 
@@ -88,27 +89,33 @@ impl TeamConsole {
         let n_to = self.addressees().len().max(1);
         let d = &mut self.draft;
         match action {
-            TeamAction::Close => return,
-            TeamAction::NextField => d.field = (d.field + 1) % (TEXT_FIELD + 1),
-            TeamAction::PrevField => d.field = (d.field + TEXT_FIELD) % (TEXT_FIELD + 1),
-            TeamAction::Left if d.field == TEXT_FIELD => d.text.left(),
-            TeamAction::Right if d.field == TEXT_FIELD => d.text.right(),
-            TeamAction::Left | TeamAction::Right => {
+            TeamAction::Common(Common::Close) => return,
+            TeamAction::Common(Common::NextField) => d.field = (d.field + 1) % (TEXT_FIELD + 1),
+            TeamAction::Common(Common::PrevField) => d.field = (d.field + TEXT_FIELD) % (TEXT_FIELD + 1),
+            TeamAction::Common(Common::Left) if d.field == TEXT_FIELD => d.text.left(),
+            TeamAction::Common(Common::Right) if d.field == TEXT_FIELD => d.text.right(),
+            TeamAction::Common(Common::Left) | TeamAction::Common(Common::Right) => {
                 let (slot, n) = if d.field == 0 {
                     (&mut d.to, n_to)
                 } else {
                     (&mut d.channel, MessageChannel::ALL.len())
                 };
-                *slot = if action == TeamAction::Right { (*slot + 1) % n } else { (*slot + n - 1) % n };
+                *slot = if action == TeamAction::Common(Common::Right) {
+                    (*slot + 1) % n
+                } else {
+                    (*slot + n - 1) % n
+                };
             }
-            TeamAction::Up => d.scroll = d.scroll.saturating_sub(1),
-            TeamAction::Down => d.scroll = (d.scroll + 1).min(self.messages.len().saturating_sub(1)),
+            TeamAction::Common(Common::Up) => d.scroll = d.scroll.saturating_sub(1),
+            TeamAction::Common(Common::Down) => {
+                d.scroll = (d.scroll + 1).min(self.messages.len().saturating_sub(1))
+            }
             TeamAction::Input(c) => {
                 d.text.insert(c, MAX_TEXT);
                 d.field = TEXT_FIELD;
             }
-            TeamAction::Backspace => d.text.backspace(),
-            TeamAction::Submit => self.send_draft(),
+            TeamAction::Common(Common::Backspace) => d.text.backspace(),
+            TeamAction::Common(Common::Submit) => self.send_draft(),
             _ => {}
         }
         self.overlay = Some(TeamOverlay::Talk);
