@@ -509,20 +509,32 @@ pub fn write_summary_csv(dir: &Path, m: &Manifest, sums: &[PointSummary]) -> Res
         ["metric", "n", "mean", "sd", "ci95_low", "ci95_high", "p5", "p50", "p95"].map(str::to_string),
     );
     w.write_record(&header).map_err(BatchError::write_csv(&path))?;
-    for s in sums {
-        let params: Vec<String> = s.params.iter().map(sweep::show).collect();
-        for (name, st) in &s.metrics {
-            let mut r = vec![s.point.to_string()];
-            r.extend(params.iter().cloned());
-            r.push(name.clone());
-            r.push(st.n.to_string());
-            r.extend(
-                [st.mean, st.sd, st.ci95.map(|c| c.0), st.ci95.map(|c| c.1), st.p5, st.p50, st.p95].map(cell),
-            );
-            w.write_record(&r).map_err(BatchError::write_csv(&path))?;
-        }
+    let mut bytes = w.into_inner().map_err(BatchError::flush_csv(&path))?;
+    // Each point's lines are written on their own (on the threads of the pool this runs in)
+    // and joined in point order: the bytes one writer would write.
+    use rayon::prelude::*;
+    let chunks: Vec<Result<Vec<u8>, BatchError>> = sums
+        .par_iter()
+        .map(|s| {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            let params: Vec<String> = s.params.iter().map(sweep::show).collect();
+            for (name, st) in &s.metrics {
+                let mut r = vec![s.point.to_string()];
+                r.extend(params.iter().cloned());
+                r.push(name.clone());
+                r.push(st.n.to_string());
+                r.extend(
+                    [st.mean, st.sd, st.ci95.map(|c| c.0), st.ci95.map(|c| c.1), st.p5, st.p50, st.p95]
+                        .map(cell),
+                );
+                w.write_record(&r).map_err(BatchError::write_csv(&path))?;
+            }
+            w.into_inner().map_err(BatchError::flush_csv(&path))
+        })
+        .collect();
+    for chunk in chunks {
+        bytes.extend_from_slice(&chunk?);
     }
-    let bytes = w.into_inner().map_err(BatchError::flush_csv(&path))?;
     write_atomic(&path, &bytes).map_err(BatchError::write(&path))
 }
 

@@ -34,7 +34,7 @@ pub const MAX_DESIGN_POINTS: u64 = 100_000;
 
 /// What a design's points are made from: the scenario's tree and the varied parameters.
 struct Lazy {
-    root: serde_json::Value,
+    maker: sweep::PointMaker,
     params: Vec<sweep::Sweep>,
     label: String,
 }
@@ -210,7 +210,8 @@ impl Plan {
             None => Ok(std::borrow::Cow::Borrowed(&self.points[point as usize].scenario)),
             Some(l) => {
                 let values = self.manifest.point_values(point);
-                sweep::scenario_at(&l.label, &l.root, &l.params, &values, "--vary")
+                l.maker
+                    .scenario_at(&l.label, &l.params, &values, "--vary")
                     .map(std::borrow::Cow::Owned)
                     .map_err(|source| PlanError::DesignPoint { point, source: Box::new(source) }.into())
             }
@@ -378,7 +379,8 @@ fn design_plan(
         let values: Vec<serde_json::Value> = params.iter().map(|p| p.values[end].clone()).collect();
         sweep::scenario_at(label, tree, &params, &values, "--vary")?;
     }
-    Ok((design, Lazy { root: tree.clone(), params, label: label.to_string() }))
+    let maker = sweep::PointMaker::new(tree.clone(), &params);
+    Ok((design, Lazy { maker, params, label: label.to_string() }))
 }
 
 /// The command line that makes this batch again, as the manifest records it: sweeps varied

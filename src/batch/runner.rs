@@ -367,9 +367,9 @@ pub(super) fn finish(
             .build()
             .map_err(|source| BatchError::Threads { jobs, source })?;
         sums = pool.install(|| files::summarise(m, metrics, rows));
-        files::write_summary_csv(dir, m, &sums)?;
+        pool.install(|| files::write_summary_csv(dir, m, &sums))?;
         files::write_summary_json(dir, m, &sums)?;
-        effects::write(dir, m, metrics, rows)?;
+        pool.install(|| effects::write(dir, m, metrics, rows))?;
         if !plots.is_empty() && m.design.is_some() {
             eprintln!(
                 "ttx batch: --plots: a design's points are not a grid to chart; `ttx sensitivity {}` draws its indices",

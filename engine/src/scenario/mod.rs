@@ -4,6 +4,7 @@
 //! in a file is reported (not only the first), each with `file:line:column`,
 //! what is wrong and what would fix it.
 
+pub mod canonical;
 pub mod compile;
 pub mod lint;
 pub mod reference;
@@ -210,6 +211,32 @@ impl Scenario {
             }]
         })?;
         Ok(Scenario::assemble(label, OnceLock::new(), &canonical, registry))
+    }
+
+    /// [`Scenario::from_spec`] for a spec that differs from the one `cut` was made from at
+    /// most in the top-level fields named in `changed` (a design point of a batch): the same
+    /// scenario and hash, with only those fields serialised for the hash.
+    pub fn from_spec_cut(
+        label: &str,
+        spec: &ScenarioSpec,
+        cut: &canonical::Canonical,
+        changed: &[&str],
+    ) -> Result<Scenario, Vec<Problem>> {
+        let registry = compile::compile(spec)?;
+        let hash = cut.hash(&registry.spec, changed).map_err(|e| {
+            vec![Problem {
+                path: String::new(),
+                message: format!("cannot write the scenario: {e}"),
+                help: None,
+            }]
+        })?;
+        Ok(Scenario {
+            label: label.to_string(),
+            source: Arc::new(OnceLock::new()),
+            registry: Arc::new(registry),
+            hash,
+            warnings: Arc::new(Diagnostics::none(label)),
+        })
     }
 
     /// `canonical`: the spec in RON without layout ([`ron::ser::to_string`]). The hash covers

@@ -274,3 +274,38 @@ fn a_set_scenario_reads_back_from_its_source_with_the_same_hash() {
     assert_eq!(back.hash(), at.hash());
     assert_ne!(back.hash(), s.hash());
 }
+
+#[test]
+fn the_point_maker_makes_the_scenarios_and_errors_of_scenario_at() {
+    let (_, t) = base();
+    let args = [
+        "sharing.isac_membership=0.2,0.9".to_string(),
+        "sharing.channels.isac_to_members.scale=0.5,4".to_string(),
+        "doctrines.eiisac.relay_h=1,48".to_string(),
+        "adversaries.crimson.campaigns.office_phish.spacing_h=5,20".to_string(),
+        "posture.by_kind.VoterRegistration.mfa=false,true".to_string(),
+    ];
+    let sweeps = resolve(&t, &args).unwrap();
+    let maker = PointMaker::new(t.clone(), &sweeps);
+    assert!(maker.quick.is_some(), "every parameter lies in a known section");
+    let mut hashes = Vec::new();
+    for i in 0..32usize {
+        let values: Vec<Value> =
+            sweeps.iter().enumerate().map(|(k, s)| s.values[(i >> k) & 1].clone()).collect();
+        let slow = scenario_at("x", &t, &sweeps, &values, "--vary").unwrap();
+        let quick = maker.scenario_at("x", &sweeps, &values, "--vary").unwrap();
+        assert_eq!(quick.hash(), slow.hash(), "point {i}");
+        assert_eq!(quick.spec(), slow.spec(), "point {i}");
+        assert_eq!(quick.label(), slow.label());
+        hashes.push(quick.hash());
+    }
+    hashes.sort_unstable();
+    hashes.dedup();
+    assert_eq!(hashes.len(), 32, "every point is another scenario");
+    // A value the scenario cannot take gives the error scenario_at gives.
+    let bad = [Value::from(-3.0), sweeps[1].values[0].clone(), sweeps[2].values[0].clone()];
+    let slow = scenario_at("x", &t, &sweeps[..3], &bad, "--vary").unwrap_err();
+    let maker = PointMaker::new(t.clone(), &sweeps[..3]);
+    let quick = maker.scenario_at("x", &sweeps[..3], &bad, "--vary").unwrap_err();
+    assert_eq!(quick.to_string(), slow.to_string());
+}
