@@ -771,20 +771,13 @@ impl Sim {
         }
     }
 
-    /// The first tick at or after `from` with anything due.
+    /// The first tick at or after `from` with anything due (the tick's own look at its
+    /// calendars, [`TickCtx::next_due`](crate::systems::tick::TickCtx::next_due)).
     fn next_due(&mut self, from: Tick) -> Option<Tick> {
-        let mut best: Option<Tick> = self.world.resource::<CommandQueue>().next_due();
-        let mut consider = |t: Option<Tick>| {
-            if let Some(t) = t {
-                best = Some(best.map_or(t, |b| b.min(t)));
-            }
-        };
-        consider(self.world.resource::<Calendar<CampaignEvent>>().next_due(from));
-        consider(self.world.resource::<Calendar<InjectEvent>>().next_due(from));
-        consider(self.world.resource::<Calendar<Timer>>().next_due(from));
-        consider(self.world.resource::<Calendar<FederalEvent>>().next_due(from));
-        consider(self.world.resource::<Calendar<Delivery>>().next_due(from));
-        best.map(|b| b.max(from))
+        match self.tick.get_mut(&mut self.world) {
+            Ok(cx) => cx.next_due(from),
+            Err(e) => panic!("{}", missing_state(&e)),
+        }
     }
 
     /// Simulates every tick up to and including `target` (clamped to the clock),
