@@ -9,6 +9,7 @@ mod batch;
 mod branches;
 mod broken_scenarios;
 mod causal;
+mod code_size;
 mod determinism;
 mod fuzz;
 mod hostile_input;

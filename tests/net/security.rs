@@ -27,6 +27,7 @@ fn assert_error(raw: &mut Raw, code: &str) -> String {
 }
 
 #[test]
+#[allow(clippy::too_many_lines)] // one story of misbehaving peers, told step by step
 fn misbehaving_consoles_are_dropped_and_everyone_else_carries_on() {
     let tmp = scratch("security");
     let dir = tmp.path();
