@@ -475,28 +475,35 @@ pub struct PointSummary {
     pub metrics: Vec<(String, Stats)>,
 }
 
-/// Summarises sorted rows point by point. The metrics of a point are summarised in
-/// parallel on the current rayon pool (each metric's bootstrap has its own stream, so the
-/// result does not depend on the number of threads).
+/// Summarises sorted rows point by point, the points in parallel on the current rayon
+/// pool. A point's bootstrap intervals share one set of resamples of its runs, drawn in a
+/// fixed number of blocks with streams of their own ([`super::stats::bootstrap_runs`]), so the
+/// result does not depend on the number of threads.
 pub fn summarise(m: &Manifest, metrics: &[String], rows: &[RunRow]) -> Vec<PointSummary> {
     use rayon::prelude::*;
-    let mut out = Vec::new();
+    let mut spans = Vec::with_capacity(m.points as usize);
     let mut start = 0;
     for p in 0..m.points {
         let end = start + rows[start..].iter().take_while(|r| r.point == p).count();
-        let here = &rows[start..end];
-        let stats = metrics
-            .par_iter()
-            .enumerate()
-            .map(|(j, name)| {
-                let vals: Vec<f64> = here.iter().filter_map(|r| r.values[j]).collect();
-                (name.clone(), Stats::of_metric(name, &vals))
-            })
-            .collect();
-        out.push(PointSummary { point: p, params: m.point_values(p), metrics: stats });
+        spans.push((p, start..end));
         start = end;
     }
-    out
+    spans
+        .into_par_iter()
+        .map(|(p, span)| {
+            // The point's runs × metrics, row-major.
+            let cells: Vec<Option<f64>> = rows[span]
+                .iter()
+                .flat_map(|r| (0..metrics.len()).map(|j| r.values.get(j).copied().flatten()))
+                .collect();
+            let stats = Stats::of_runs(metrics, &cells);
+            PointSummary {
+                point: p,
+                params: m.point_values(p),
+                metrics: metrics.iter().cloned().zip(stats).collect(),
+            }
+        })
+        .collect()
 }
 
 /// Writes summary.csv.

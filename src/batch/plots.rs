@@ -123,6 +123,11 @@ impl Group {
     /// A group of a metric's values in run order.
     pub fn new(label: String, metric: &str, values: Vec<f64>) -> Group {
         let stats = Stats::of_metric(metric, &values);
+        Group::with_stats(label, values, stats)
+    }
+
+    /// A group of values in run order whose statistics are already known.
+    pub fn with_stats(label: String, values: Vec<f64>, stats: Stats) -> Group {
         let mut sorted = values;
         sorted.sort_by(f64::total_cmp);
         Group { label, sorted, stats }
@@ -198,7 +203,11 @@ fn distribution(m: &Manifest, name: &str, j: usize, rows: &[RunRow], sums: &[Poi
         if values.len() as u32 != m.runs {
             label = format!("{label} (n={})", values.len());
         }
-        groups.push(Group::new(label, name, values));
+        // The point's statistics as the summary has them (its interval from the point's resamples).
+        groups.push(match s.metrics.get(j).filter(|(n, _)| n == name) {
+            Some((_, stats)) => Group::with_stats(label, values, stats.clone()),
+            None => Group::new(label, name, values),
+        });
     }
     let title = format!("{}: distribution per sweep point ({} runs each)", metrics::label(name), m.runs);
     let mut pic = Picture::new(width, 520.0, &title);

@@ -6,14 +6,16 @@
 //!
 //! - `mean`: compensated (Neumaier) sum divided by n;
 //! - `sd`: sample standard deviation (n − 1 in the denominator), two-pass;
-//! - `ci95` of a metric ([`Stats::of_metric`]): for a yes/no metric (1 or 0 per
-//!   run: those of unit `YesNo` in the engine's metric table) the Wilson score interval
-//!   of the proportion; for every other metric (counts, hours, shares, days,
-//!   confidence, all of them non-negative) the percentile bootstrap: the 2.5th
-//!   and 97.5th percentiles of the means of [`BOOTSTRAP_RESAMPLES`] resamples
-//!   drawn from a ChaCha8 stream keyed by the metric's name. Neither can leave
-//!   the range the metric's values can take (a count's interval never goes
-//!   below zero), and the bootstrap depends only on the values in run order;
+//! - `ci95` of a metric ([`Stats::of_metric`], [`Stats::of_runs`]): for a yes/no
+//!   metric (1 or 0 per run: those of unit `YesNo` in the engine's metric table) the
+//!   Wilson score interval of the proportion; for every other metric (counts, hours,
+//!   shares, days, confidence, all of them non-negative) the percentile bootstrap of
+//!   [`bootstrap_runs`]: the runs are resampled ([`BOOTSTRAP_RESAMPLES`] resamples in
+//!   [`BOOTSTRAP_BLOCKS`] blocks, each block from a ChaCha8 stream of its own under a
+//!   fixed seed), the same resamples serve every metric of the runs, and the interval is
+//!   the 2.5th and 97.5th percentiles of a metric's means over them. Neither can leave
+//!   the range the metric's values can take (a count's interval never goes below zero),
+//!   and the bootstrap depends only on the metric's values and gaps in run order;
 //! - `ci95` of anything else ([`Stats::of`], such as run-by-run differences):
 //!   mean ± t(0.975, n − 1) · sd / √n, Student's t with n − 1 degrees of
 //!   freedom (a table to 100 degrees of freedom, a Cornish–Fisher series
@@ -78,15 +80,43 @@ impl Stats {
 impl Stats {
     /// Statistics of a metric's values in run order, with the interval suited to the metric:
     /// Wilson for a yes/no metric, the percentile bootstrap for any other (see the module).
+    /// The same as that metric's column in [`Stats::of_runs`] when every run has a value.
     pub fn of_metric(metric: &str, values: &[f64]) -> Stats {
-        let mut s = Stats::of(values);
-        if s.n >= 2 {
-            s.ci95 = match (is_yes_no(metric), s.mean) {
-                (true, Some(p)) if values.iter().all(|x| *x == 0.0 || *x == 1.0) => Some(wilson(p, s.n)),
-                _ => bootstrap(metric, values),
-            };
+        let cells: Vec<Option<f64>> = values.iter().copied().map(Some).collect();
+        let mut all = Stats::of_runs(&[metric], &cells);
+        all.pop().unwrap_or_else(|| Stats::of(values))
+    }
+
+    /// Statistics of several metrics over the same runs. `cells` is row-major: one row per
+    /// run in run order, one cell per metric in `metrics` order, `None` where the run gave
+    /// the metric no value. Each metric's mean, spread and percentiles are those of its own
+    /// values ([`Stats::of`]); its interval is Wilson's for a yes/no metric, and for every
+    /// other one the percentile bootstrap of [`bootstrap_runs`], whose resamples of the runs
+    /// are shared by all the metrics.
+    pub fn of_runs<S: AsRef<str>>(metrics: &[S], cells: &[Option<f64>]) -> Vec<Stats> {
+        let width = metrics.len();
+        let runs = cells.len().checked_div(width).unwrap_or(0);
+        let mut out = Vec::with_capacity(width);
+        let mut resampled = Vec::new();
+        for (j, metric) in metrics.iter().enumerate() {
+            let values: Vec<f64> = (0..runs).filter_map(|r| cells[r * width + j]).collect();
+            let mut s = Stats::of(&values);
+            if s.n >= 2 {
+                s.ci95 = match (is_yes_no(metric.as_ref()), s.mean) {
+                    (true, Some(p)) if values.iter().all(|x| *x == 0.0 || *x == 1.0) => Some(wilson(p, s.n)),
+                    _ => {
+                        resampled.push(j);
+                        None
+                    }
+                };
+            }
+            out.push(s);
         }
-        s
+        let intervals = bootstrap_runs(&cells[..runs * width], width, &resampled);
+        for (j, ci95) in resampled.into_iter().zip(intervals) {
+            out[j].ci95 = ci95;
+        }
+        out
     }
 }
 
@@ -111,28 +141,144 @@ pub fn wilson(p: f64, n: usize) -> (f64, f64) {
 /// Resamples behind a bootstrap interval.
 pub const BOOTSTRAP_RESAMPLES: usize = 2000;
 
-/// The seed of the bootstrap streams (each metric's stream is keyed by its name under it).
+/// The blocks the resamples are drawn in, each from its own stream: a fixed number (never
+/// the thread count), so the blocks can be drawn on any threads in any order.
+pub const BOOTSTRAP_BLOCKS: usize = 16;
+
+/// Resamples per block.
+const PER_BLOCK: usize = BOOTSTRAP_RESAMPLES / BOOTSTRAP_BLOCKS;
+
+/// The seed of the bootstrap streams (block `b`'s stream is named `["bootstrap", b]` under it).
 pub const BOOTSTRAP_SEED: u64 = 0x7474_785f_626f_6f74;
 
-/// The 95% percentile-bootstrap interval of the mean of `values`, resampled from the
-/// stream named `["bootstrap", key]`: the same values in the same order give the same bounds.
-pub fn bootstrap(key: &str, values: &[f64]) -> Option<(f64, f64)> {
-    let n = values.len();
-    if n == 0 {
-        return None;
-    }
-    let mut stream = ttx_engine::rng::Streams::new(BOOTSTRAP_SEED).stream(&["bootstrap", key]);
-    let mut means = Vec::with_capacity(BOOTSTRAP_RESAMPLES);
-    let mut pick = vec![0.0; n];
-    for _ in 0..BOOTSTRAP_RESAMPLES {
-        for x in &mut pick {
-            // Lemire's multiply-shift: an index in 0..n.
-            *x = values[((u128::from(stream.next_u64()) * n as u128) >> 64) as usize];
+/// The 95% percentile-bootstrap interval of the mean of `values` (every run has a value):
+/// the same values in the same order give the same bounds.
+pub fn bootstrap(values: &[f64]) -> Option<(f64, f64)> {
+    let cells: Vec<Option<f64>> = values.iter().copied().map(Some).collect();
+    bootstrap_runs(&cells, 1, &[0]).pop().flatten()
+}
+
+/// 95% percentile-bootstrap intervals of the means of the columns `cols` of a table of runs
+/// (`cells`: row-major, `width` cells a run, in run order; `None` where a run gave that
+/// column no value), one interval per entry of `cols`.
+///
+/// The runs are resampled, not the columns: each of the [`BOOTSTRAP_RESAMPLES`] resamples
+/// draws as many run indices as there are runs, with replacement, once for every column;
+/// a column's mean in a resample is the mean over the picked runs that gave it a value
+/// (counted as often as they were picked), and a resample that picked none of them gives
+/// that column no mean. The interval is the 2.5th and 97.5th percentiles (type 7) of the
+/// means, held within the column's smallest and largest value. Sums are plain IEEE sums in
+/// run order and each column's arithmetic is its own, so a column's interval depends only
+/// on its own cells and the number of runs: never on the other columns or the thread count.
+pub fn bootstrap_runs(cells: &[Option<f64>], width: usize, cols: &[usize]) -> Vec<Option<(f64, f64)>> {
+    use rayon::prelude::*;
+    let runs = cells.len().checked_div(width).unwrap_or(0);
+    let cell = |r: usize, j: usize| cells.get(r * width + j).copied().flatten();
+    let table = Table::new(runs, cols, &cell);
+    // Each block's means, one list per column.
+    let blocks: Vec<Vec<Vec<f64>>> = (0..BOOTSTRAP_BLOCKS).into_par_iter().map(|b| table.block(b)).collect();
+    (0..cols.len())
+        .map(|g| {
+            let mut means: Vec<f64> = blocks.iter().flat_map(|b| b[g].iter().copied()).collect();
+            if means.is_empty() {
+                return None;
+            }
+            let (min, max) = (0..runs)
+                .filter_map(|r| cell(r, cols[g]))
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| (lo.min(x), hi.max(x)));
+            let lo = percentile_unsorted(&mut means, 0.025).max(min).min(max);
+            let hi = percentile_unsorted(&mut means, 0.975).max(min).min(max);
+            finite(lo).zip(finite(hi))
+        })
+        .collect()
+}
+
+/// The values a bootstrap resamples, laid out so that a picked run's values are adjacent.
+struct Table {
+    /// Runs (rows).
+    runs: usize,
+    /// Columns.
+    width: usize,
+    /// Row-major values, 0 where a run has no value.
+    values: Vec<f64>,
+    /// The columns with a run that has no value, in column order.
+    gaps: Vec<usize>,
+    /// Row-major, one cell per column of `gaps`: 1 where the run has a value, else 0.
+    defined: Vec<f64>,
+}
+
+impl Table {
+    fn new(runs: usize, cols: &[usize], cell: &dyn Fn(usize, usize) -> Option<f64>) -> Table {
+        let width = cols.len();
+        let gaps: Vec<usize> =
+            (0..width).filter(|&g| (0..runs).any(|r| cell(r, cols[g]).is_none())).collect();
+        let mut values = Vec::with_capacity(runs * width);
+        let mut defined = Vec::with_capacity(runs * gaps.len());
+        for r in 0..runs {
+            values.extend(cols.iter().map(|&j| cell(r, j).unwrap_or(0.0)));
+            defined.extend(gaps.iter().map(|&g| if cell(r, cols[g]).is_some() { 1.0 } else { 0.0 }));
         }
-        means.push(sum(pick.iter().copied()) / n as f64);
+        Table { runs, width, values, gaps, defined }
     }
-    means.sort_by(f64::total_cmp);
-    finite(percentile(&means, 0.025)).zip(finite(percentile(&means, 0.975)))
+
+    /// The means of block `b`'s resamples, one list per column (a resample that picked no
+    /// run with a value of a column gives it no mean).
+    fn block(&self, b: usize) -> Vec<Vec<f64>> {
+        let (runs, width, holes) = (self.runs, self.width, self.gaps.len());
+        let mut means = vec![Vec::with_capacity(PER_BLOCK); width];
+        if runs == 0 || width == 0 {
+            return means;
+        }
+        let mut stream = ttx_engine::rng::Streams::new(BOOTSTRAP_SEED).stream_n(&["bootstrap"], b as u64);
+        let mut picked = vec![0u32; runs];
+        let mut sums = vec![0.0f64; width];
+        let mut counts = vec![0.0f64; holes];
+        let all = runs as f64;
+        for _ in 0..PER_BLOCK {
+            // How often each run is picked: `runs` indices, two from each 64 random bits.
+            picked.fill(0);
+            let mut left = runs;
+            while left > 0 {
+                let bits = stream.next_u64();
+                for half in [bits as u32, (bits >> 32) as u32].into_iter().take(left.min(2)) {
+                    picked[index(half, runs)] += 1;
+                }
+                left -= left.min(2);
+            }
+            sums.fill(0.0);
+            counts.fill(0.0);
+            for (r, &times) in picked.iter().enumerate() {
+                if times == 0 {
+                    continue;
+                }
+                let w = f64::from(times);
+                for (s, x) in sums.iter_mut().zip(&self.values[r * width..(r + 1) * width]) {
+                    *s += w * x;
+                }
+                for (c, d) in counts.iter_mut().zip(&self.defined[r * holes..(r + 1) * holes]) {
+                    *c += w * d;
+                }
+            }
+            let mut hole = 0;
+            for (g, (s, list)) in sums.iter().zip(&mut means).enumerate() {
+                let n = if self.gaps.get(hole) == Some(&g) {
+                    hole += 1;
+                    counts[hole - 1]
+                } else {
+                    all
+                };
+                if n > 0.0 {
+                    list.push(s / n);
+                }
+            }
+        }
+        means
+    }
+}
+
+/// An index in `0..n` from 32 random bits (Lemire's multiply-shift: a bias below n / 2^32).
+fn index(bits: u32, n: usize) -> usize {
+    ((u128::from(bits) * n as u128) >> 32) as usize
 }
 
 /// Neumaier's compensated sum: accurate, and fixed by the order of the values.
@@ -160,10 +306,29 @@ pub fn percentile(sorted: &[f64], p: f64) -> f64 {
     let h = (n - 1) as f64 * p;
     let lo = (h.floor() as usize).min(n - 1);
     let hi = (lo + 1).min(n - 1);
-    let t = h - lo as f64;
-    let (a, b) = (sorted[lo], sorted[hi]);
+    lerp(sorted[lo], sorted[hi], h - lo as f64)
+}
+
+/// The `p` quantile (0..=1) of values in any order, as [`percentile`] gives it once they are
+/// sorted: found by selection, without sorting (the values are left reordered).
+pub fn percentile_unsorted(values: &mut [f64], p: f64) -> f64 {
+    let n = values.len();
+    if n == 0 {
+        return f64::NAN;
+    }
+    let h = (n - 1) as f64 * p;
+    let lo = (h.floor() as usize).min(n - 1);
+    let (_, a, above) = values.select_nth_unstable_by(lo, f64::total_cmp);
+    let a = *a;
+    // The next order statistic is the smallest of those above.
+    let b = above.iter().copied().min_by(f64::total_cmp).unwrap_or(a);
+    lerp(a, b, h - lo as f64)
+}
+
+/// numpy's lerp between neighbouring order statistics: from the nearer end, so an
+/// interpolation at t = 1 lands exactly on b.
+fn lerp(a: f64, b: f64, t: f64) -> f64 {
     let d = b - a;
-    // numpy's lerp: from the nearer end, so an interpolation at t = 1 lands exactly on b.
     if t >= 0.5 { b - d * (1.0 - t) } else { a + d * t }
 }
 
@@ -350,13 +515,13 @@ mod tests {
         assert_eq!(lo, 0.0, "most resamples miss the one large value");
         // Deterministic: the same values give the same bounds.
         assert_eq!(Stats::of_metric("voters_affected", &v), s);
-        assert_eq!(bootstrap("voters_affected", &v), Some((lo, hi)));
+        assert_eq!(bootstrap(&v), Some((lo, hi)));
     }
 
     #[test]
     fn bootstrap_bounds_stay_within_the_values() {
         let v: Vec<f64> = (0..50).map(|i| f64::from(i % 7) * 0.1).collect();
-        let (lo, hi) = bootstrap("warned_before_targeted", &v).unwrap();
+        let (lo, hi) = bootstrap(&v).unwrap();
         let mean = sum(v.iter().copied()) / 50.0;
         assert!(lo >= 0.0 && lo < mean && mean < hi && hi <= 0.6, "[{lo}, {hi}] around {mean}");
         let same = vec![4.0; 10];
@@ -375,6 +540,98 @@ mod tests {
         v.extend([0.0, 0.0]);
         let (lo, hi) = Stats::of_metric("attribution_correct", &v).ci95.unwrap();
         assert!((lo - 0.490_162).abs() < 1e-5 && (hi - 0.943_318).abs() < 1e-5, "[{lo}, {hi}]");
+    }
+
+    /// A metric's values in `runs` runs drawn from an exponential law of mean 1 (stream `seed`),
+    /// missing in a run with probability `missing`.
+    fn exponential(seed: u64, runs: usize, missing: f64) -> Vec<Option<f64>> {
+        let mut s = ttx_engine::rng::Streams::new(seed).stream(&["values"]);
+        (0..runs)
+            .map(|_| {
+                let x = -(1.0 - s.uniform()).ln();
+                (!s.chance(missing)).then_some(x)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn intervals_cover_the_true_mean_about_95_percent_of_the_time() {
+        // 300 samples of 40 runs from an exponential law (mean 1, skewed like a count), with
+        // no value missing and with 30% missing: 283 and 287 of 300 intervals cover 1 (the
+        // percentile bootstrap is known to undercover a little at this size).
+        for missing in [0.0, 0.3] {
+            let samples = 300;
+            let covered = (0..samples)
+                .filter(|&seed| {
+                    let cells = exponential(seed, 40, missing);
+                    let (lo, hi) = bootstrap_runs(&cells, 1, &[0])[0].unwrap();
+                    lo <= 1.0 && 1.0 <= hi
+                })
+                .count();
+            let share = covered as f64 / samples as f64;
+            assert!((0.88..=0.98).contains(&share), "{covered} of {samples} with {missing} missing");
+        }
+    }
+
+    #[test]
+    fn metrics_resampled_together_get_the_intervals_they_get_alone() {
+        let (a, b, c) = (exponential(1, 60, 0.0), exponential(2, 60, 0.5), exponential(3, 60, 0.97));
+        let cells: Vec<Option<f64>> = (0..60).flat_map(|r| [a[r], b[r], c[r]]).collect();
+        let names = ["intrusions_attempted", "detection_h_p50", "voters_affected"];
+        let joint = Stats::of_runs(&names, &cells);
+        // The same on one thread and on four (the resamples' blocks are drawn in parallel).
+        for threads in [1, 4] {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            assert_eq!(pool.install(|| Stats::of_runs(&names, &cells)), joint, "{threads} threads");
+        }
+        for (j, column) in [&a, &b, &c].into_iter().enumerate() {
+            let alone = bootstrap_runs(column, 1, &[0])[0];
+            assert_eq!(joint[j].ci95, alone, "{}", names[j]);
+            let values: Vec<f64> = column.iter().flatten().copied().collect();
+            assert_eq!(joint[j].n, values.len());
+            assert_eq!(joint[j].mean, Stats::of(&values).mean);
+        }
+        // A metric every run has: the same as `of_metric` on its values.
+        let values: Vec<f64> = a.iter().flatten().copied().collect();
+        assert_eq!(joint[0], Stats::of_metric(names[0], &values));
+        assert_eq!(joint[0].ci95, bootstrap(&values));
+    }
+
+    #[test]
+    fn a_metric_with_gaps_is_resampled_over_the_runs_that_have_it() {
+        // Defined in 40 of 400 runs (and in 2 of them for the sparse one): every bound lies
+        // within that metric's own values, around their mean.
+        let mut cells = Vec::new();
+        for r in 0..400u32 {
+            let dense = f64::from(r % 9);
+            let gappy = (r % 10 == 3).then(|| 100.0 + f64::from(r % 7));
+            let sparse = [17, 301].contains(&r).then(|| f64::from(r));
+            cells.extend([Some(dense), gappy, sparse]);
+        }
+        let s = Stats::of_runs(&["intrusions_attempted", "detection_h_p50", "voters_affected"], &cells);
+        assert_eq!((s[0].n, s[1].n, s[2].n), (400, 40, 2));
+        let (lo, hi) = s[1].ci95.unwrap();
+        let mean = s[1].mean.unwrap();
+        assert!(100.0 <= lo && lo < mean && mean < hi && hi <= 106.0, "[{lo}, {hi}] around {mean}");
+        let (lo, hi) = s[2].ci95.unwrap();
+        assert!((17.0..159.0).contains(&lo) && hi > 159.0 && hi <= 301.0, "[{lo}, {hi}]");
+        // A point where no run has the metric, or one run: no interval.
+        let none = Stats::of_runs(&["voters_affected"], &[None, None, Some(3.0)]);
+        assert_eq!((none[0].n, none[0].ci95), (1, None));
+    }
+
+    #[test]
+    fn selection_gives_the_percentiles_sorting_gives() {
+        let v: Vec<f64> = exponential(9, 2001, 0.0).into_iter().flatten().collect();
+        for n in [1, 2, 3, 40, 2000, 2001] {
+            let mut sorted = v[..n].to_vec();
+            sorted.sort_by(f64::total_cmp);
+            for p in [0.0, 0.025, 0.05, 0.5, 0.95, 0.975, 1.0] {
+                let mut scratch = v[..n].to_vec();
+                assert_eq!(percentile_unsorted(&mut scratch, p), percentile(&sorted, p), "n {n} p {p}");
+            }
+        }
+        assert!(percentile_unsorted(&mut [], 0.5).is_nan());
     }
 
     #[test]
