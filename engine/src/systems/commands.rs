@@ -90,10 +90,14 @@ impl CommandQueue {
     }
 
     /// The first tick with a command waiting.
+    #[inline]
     pub fn next_due(&self) -> Option<Tick> {
-        let given = self.pending.keys().next().map(|k| k.0);
-        let order = self.orders.keys().next().copied();
-        given.into_iter().chain(order).min().map(Tick)
+        let given = self.pending.first_key_value().map(|(k, _)| k.0);
+        let order = self.orders.first_key_value().map(|(&t, _)| t);
+        match (given, order) {
+            (Some(g), Some(o)) => Some(Tick(g.min(o))),
+            (g, o) => g.or(o).map(Tick),
+        }
     }
 
     /// External commands waiting (for views).
@@ -104,7 +108,8 @@ impl CommandQueue {
         })
     }
 
-    fn take_due(&mut self, tick: Tick) -> Vec<(u64, Queued)> {
+    /// Everything due by `tick`, in canonical order, with its (tick, issuer rank, sequence).
+    fn take_due(&mut self, tick: Tick) -> Vec<((u32, u32, u64), Queued)> {
         let mut due = Vec::new();
         while let Some(entry) = self.pending.first_entry() {
             if entry.key().0 > tick.0 {
@@ -125,7 +130,7 @@ impl CommandQueue {
             // both would give (a stable sort of two sorted runs merges them).
             due.sort_by_key(|e| e.0);
         }
-        due.into_iter().map(|((_, _, seq), queued)| (seq, queued)).collect()
+        due
     }
 }
 
@@ -158,7 +163,7 @@ pub fn apply_commands(
 ) {
     let now = core.now();
     let due = queue.take_due(now);
-    for (seq, queued) in due {
+    for ((_, _, seq), queued) in due {
         let (issuer, command) = match queued {
             Queued::Given(given) => *given,
             // A doctrine's order goes by index, unless its scenario keeps what teams ordered.
