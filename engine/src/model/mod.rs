@@ -190,8 +190,13 @@ pub struct Held {
 pub struct Knowledge {
     /// Held indicators, in arrival order (add through [`Knowledge::add`]).
     pub held: Vec<Held>,
-    /// One bit per indicator index held, so asking costs the same however much is held.
-    bits: Vec<u64>,
+    /// One bit per indicator index held, so asking costs the same however much is held:
+    /// the first [`Knowledge::LOW`] indicators' in place (a run's indicators rarely pass
+    /// them, and each actor that learns would otherwise allocate its bits and reallocate
+    /// them as the run's indicators grow), the rest in `high`.
+    low: [u64; Knowledge::LOW / 64],
+    /// Bits of indicators from [`Knowledge::LOW`] on.
+    high: Vec<u64>,
 }
 
 /// How well what an actor knows matches a campaign.
@@ -206,25 +211,38 @@ pub enum Match {
 }
 
 impl Knowledge {
+    /// How many indicators' bits an actor keeps in place.
+    const LOW: usize = 1024;
+
     /// Whether it holds an indicator.
     pub fn holds(&self, i: IndicatorIx) -> bool {
         let (word, bit) = (i.ix() / 64, i.ix() % 64);
-        self.bits.get(word).is_some_and(|w| w & (1 << bit) != 0)
+        let w = match self.low.get(word) {
+            Some(w) => Some(w),
+            None => self.high.get(word - self.low.len()),
+        };
+        w.is_some_and(|w| w & (1 << bit) != 0)
     }
 
     /// Adds an indicator unless it is already held; whether it was new.
     pub fn add(&mut self, h: Held) -> bool {
         let (word, bit) = (h.indicator.ix() / 64, h.indicator.ix() % 64);
-        if self.bits.len() <= word {
-            // Room for 512 more indicators at a time: an actor's bits are reallocated a few
-            // times a run rather than every time a run's new indicators pass 64 more.
-            self.bits.reserve((word + 1).next_multiple_of(8) - self.bits.len());
-            self.bits.resize(word + 1, 0);
-        }
-        if self.bits[word] & (1 << bit) != 0 {
+        let w = if word < self.low.len() {
+            &mut self.low[word]
+        } else {
+            let word = word - self.low.len();
+            if self.high.len() <= word {
+                // Room for 512 more indicators at a time: an actor's bits are reallocated a
+                // few times a run rather than every time a run's new indicators pass 64 more.
+                self.high.reserve((word + 1).next_multiple_of(8) - self.high.len());
+                self.high.resize(word + 1, 0);
+            }
+            &mut self.high[word]
+        };
+        if *w & (1 << bit) != 0 {
             return false;
         }
-        self.bits[word] |= 1 << bit;
+        *w |= 1 << bit;
         if self.held.capacity() == 0 {
             // Most actors that hold anything hold several: start with room for them.
             self.held.reserve_exact(8);
@@ -931,4 +949,37 @@ pub struct WentDown {
     pub asset: AssetIx,
     /// Why.
     pub cause: DownCause,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Indicators held in place and beyond are each held once, in arrival order.
+    #[test]
+    fn knowledge_holds_each_indicator_once() {
+        let held = |i: u32| Held {
+            indicator: IndicatorIx(i),
+            campaign: CampaignIx(0),
+            technique: None,
+            adversary: AdversaryIx(0),
+            arrived: Tick(i),
+            created: Tick(0),
+            from: None,
+            channel: None,
+        };
+        let mut k = Knowledge::default();
+        let order = [5, 1023, 1024, 0, 4000, 1087, 63, 64, 70_000];
+        for i in order {
+            assert!(!k.holds(IndicatorIx(i)), "{i} before");
+            assert!(k.add(held(i)), "{i} new");
+            assert!(k.holds(IndicatorIx(i)), "{i} after");
+            assert!(!k.add(held(i)), "{i} again");
+        }
+        for i in [1, 62, 65, 1025, 3999, 4001, 69_999, 70_001, u32::MAX] {
+            assert!(!k.holds(IndicatorIx(i)), "{i} never added");
+        }
+        let arrived: Vec<u32> = k.held.iter().map(|h| h.indicator.0).collect();
+        assert_eq!(arrived, order);
+    }
 }

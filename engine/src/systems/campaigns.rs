@@ -68,17 +68,22 @@ fn start(
         return;
     }
     // Order the candidates, then keep `count`.
-    let mut order: Vec<AssetIx> = info.candidates.clone();
-    let mut stream = core.seeded.streams.stream(&["targets", info.id()]);
-    let shuffled: Vec<AssetIx> =
-        stream.sample_indices(order.len(), order.len()).into_iter().map(|k| order[k]).collect();
-    order = shuffled;
-    match info.spec.targets.as_ref().map(|t| t.prefer).unwrap_or_default() {
-        TargetPreference::Random => {}
-        TargetPreference::Largest => {
-            // Every key differs (the asset breaks ties), so an unstable sort gives the one order.
-            order.sort_unstable_by_key(|a| (std::cmp::Reverse(core.voters_of(*a)), *a));
-        }
+    let prefer = info.spec.targets.as_ref().map(|t| t.prefer).unwrap_or_default();
+    let mut order: Vec<AssetIx> = if prefer == TargetPreference::Largest {
+        // Every key differs (the asset breaks ties), so the sorted order does not depend on
+        // the order sorted: the shuffle below would be undone, and its stream serves nothing
+        // else. The keys are worked out once, not at each comparison.
+        let mut keyed: Vec<(std::cmp::Reverse<u64>, AssetIx)> =
+            info.candidates.iter().map(|&a| (std::cmp::Reverse(core.voters_of(a)), a)).collect();
+        keyed.sort_unstable();
+        keyed.into_iter().map(|(_, a)| a).collect()
+    } else {
+        let mut stream = core.seeded.streams.stream(&["targets", info.id()]);
+        let candidates = &info.candidates;
+        stream.sample_indices(candidates.len(), candidates.len()).into_iter().map(|k| candidates[k]).collect()
+    };
+    match prefer {
+        TargetPreference::Random | TargetPreference::Largest => {}
         TargetPreference::NonMembers => {
             // Non-members first, without letting a sharing knob decide who is targeted: first
             // the jurisdictions listed as non-members, then local jurisdictions, then state

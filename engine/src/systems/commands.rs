@@ -23,6 +23,11 @@ use crate::time::Tick;
 #[derive(Resource, Clone, Default)]
 pub struct CommandQueue {
     pending: BTreeMap<(u32, u32, u64), Queued>,
+    /// Doctrines' orders by tick, each tick's in sequence order (sequence numbers only grow,
+    /// so appending keeps it). Their place in canonical order is the one they would have in
+    /// `pending`, (tick, doctrine rank, sequence); a national run queues thousands, and a
+    /// map entry each cost more than the order itself.
+    orders: BTreeMap<u32, Vec<(u64, Order)>>,
     next_external: u64,
     next_internal: u64,
     /// Outcomes of external commands not yet collected by the caller.
@@ -68,7 +73,7 @@ impl CommandQueue {
     pub fn schedule_order(&mut self, tick: Tick, order: Order) {
         let seq = self.next_internal;
         self.next_internal += 1;
-        self.pending.insert((tick.0, u32::MAX, seq), Queued::Order(order));
+        self.orders.entry(tick.0).or_default().push((seq, order));
     }
 
     /// Takes back a queued command (one that can never apply).
@@ -85,8 +90,14 @@ impl CommandQueue {
     }
 
     /// The first tick with a command waiting.
+    #[inline]
     pub fn next_due(&self) -> Option<Tick> {
-        self.pending.keys().next().map(|k| Tick(k.0))
+        let given = self.pending.first_key_value().map(|(k, _)| k.0);
+        let order = self.orders.first_key_value().map(|(&t, _)| t);
+        match (given, order) {
+            (Some(g), Some(o)) => Some(Tick(g.min(o))),
+            (g, o) => g.or(o).map(Tick),
+        }
     }
 
     /// External commands waiting (for views).
@@ -97,16 +108,29 @@ impl CommandQueue {
         })
     }
 
-    fn take_due(&mut self, tick: Tick) -> Vec<(u64, Queued)> {
-        let mut out = Vec::new();
+    /// Everything due by `tick`, in canonical order, with its (tick, issuer rank, sequence).
+    fn take_due(&mut self, tick: Tick) -> Vec<((u32, u32, u64), Queued)> {
+        let mut due = Vec::new();
         while let Some(entry) = self.pending.first_entry() {
             if entry.key().0 > tick.0 {
                 break;
             }
-            let ((_, _, seq), queued) = entry.remove_entry();
-            out.push((seq, queued));
+            due.push(entry.remove_entry());
         }
-        out
+        let given = due.len();
+        while let Some(entry) = self.orders.first_entry() {
+            if *entry.key() > tick.0 {
+                break;
+            }
+            let (t, orders) = entry.remove_entry();
+            due.extend(orders.into_iter().map(|(seq, o)| ((t, u32::MAX, seq), Queued::Order(o))));
+        }
+        if given > 0 && given < due.len() {
+            // Two runs each in canonical order: merged into the one order a single map of
+            // both would give (a stable sort of two sorted runs merges them).
+            due.sort_by_key(|e| e.0);
+        }
+        due
     }
 }
 
@@ -139,7 +163,7 @@ pub fn apply_commands(
 ) {
     let now = core.now();
     let due = queue.take_due(now);
-    for (seq, queued) in due {
+    for ((_, _, seq), queued) in due {
         let (issuer, command) = match queued {
             Queued::Given(given) => *given,
             // A doctrine's order goes by index, unless its scenario keeps what teams ordered.

@@ -68,7 +68,7 @@ struct Plan<'a> {
 
 impl Plan<'_> {
     fn at(&self, hours: f64) -> Tick {
-        Tick(self.now.0.saturating_add(hours.max(1.0).ceil().min(1e7) as u32))
+        Tick(self.now.0.saturating_add(super::delay_hours(hours)))
     }
 
     #[allow(clippy::too_many_arguments)]
