@@ -249,26 +249,38 @@ fn unit_f64(x: u64) -> f64 {
 
 impl Stream {
     /// 64 random bits.
+    #[inline]
     pub fn next_u64(&mut self) -> u64 {
-        loop {
-            match &mut self.src {
-                Source::First { block, used, .. } if *used < 16 => {
-                    let i = usize::from(*used);
-                    *used += 2;
-                    return u64::from(block[i]) | (u64::from(block[i + 1]) << 32);
-                }
-                Source::Rest(rng) => return rng.next_u64(),
-                Source::Unused(key) => {
-                    let key = *key;
-                    self.src = Source::First { key, block: chacha8_first_block(&key), used: 0 };
-                }
-                Source::First { key, .. } => {
-                    let mut rng = ChaCha8Rng::from_seed(seed_bytes(key));
-                    rng.set_word_pos(16);
-                    self.src = Source::Rest(Box::new(rng));
-                }
+        match &mut self.src {
+            Source::Rest(rng) => rng.next_u64(),
+            Source::First { block, used, .. } if *used < 16 => {
+                let i = usize::from(*used);
+                *used += 2;
+                u64::from(block[i]) | (u64::from(block[i + 1]) << 32)
             }
+            _ => self.move_on(),
         }
+    }
+
+    /// The next 64 bits when the stream moves on: to its first block on its first draw, or
+    /// past it to a `ChaCha8Rng` at the second block. Out of line, so that a draw inside a
+    /// block (most draws of a long stream) stays a few instructions where it is called.
+    #[cold]
+    #[inline(never)]
+    fn move_on(&mut self) -> u64 {
+        match &self.src {
+            Source::Unused(key) => {
+                let key = *key;
+                self.src = Source::First { key, block: chacha8_first_block(&key), used: 0 };
+            }
+            Source::First { key, .. } => {
+                let mut rng = ChaCha8Rng::from_seed(seed_bytes(key));
+                rng.set_word_pos(16);
+                self.src = Source::Rest(Box::new(rng));
+            }
+            Source::Rest(_) => {}
+        }
+        self.next_u64()
     }
 
     /// Uniform in [0, 1).
