@@ -75,9 +75,74 @@ pub fn stable_hash(bytes: &[u8]) -> u64 {
 }
 
 /// A random stream: ChaCha8 keyed by (seed, name).
+///
+/// Most streams are opened for a draw or two, while `ChaCha8Rng` computes four 64-byte
+/// blocks of its keystream at a time. So a stream computes its first block on its own when
+/// its first number is drawn, and only a stream that draws past it (more than eight `u64`s)
+/// becomes a `ChaCha8Rng` set to the second block. The numbers are `ChaCha8Rng`'s, bit for
+/// bit (`streams_draw_exactly_what_chacha8rng_draws`).
 #[derive(Clone, Debug)]
 pub struct Stream {
-    rng: ChaCha8Rng,
+    src: Source,
+}
+
+/// Where a [`Stream`]'s next numbers come from.
+#[derive(Clone, Debug)]
+enum Source {
+    /// Nothing drawn yet: the ChaCha8 key.
+    Unused([u32; 8]),
+    /// The first block of the keystream, and how many of its 32-bit words were drawn.
+    First { key: [u32; 8], block: [u32; 16], used: u8 },
+    /// Past the first block (boxed: four blocks of buffer that most streams never need).
+    Rest(Box<ChaCha8Rng>),
+}
+
+/// The words of ChaCha's constant, "expand 32-byte k".
+const CHACHA_CONSTANT: [u32; 4] = [0x6170_7865, 0x3320_646e, 0x7962_2d32, 0x6b20_6574];
+
+/// ChaCha's quarter round on four words of the state.
+#[inline(always)]
+fn quarter_round(x: &mut [u32; 16], a: usize, b: usize, c: usize, d: usize) {
+    x[a] = x[a].wrapping_add(x[b]);
+    x[d] = (x[d] ^ x[a]).rotate_left(16);
+    x[c] = x[c].wrapping_add(x[d]);
+    x[b] = (x[b] ^ x[c]).rotate_left(12);
+    x[a] = x[a].wrapping_add(x[b]);
+    x[d] = (x[d] ^ x[a]).rotate_left(8);
+    x[c] = x[c].wrapping_add(x[d]);
+    x[b] = (x[b] ^ x[c]).rotate_left(7);
+}
+
+/// The first 64-byte block of the ChaCha8 keystream under `key`, with the block counter
+/// and the stream number at zero, as `ChaCha8Rng::from_seed` produces it.
+fn chacha8_first_block(key: &[u32; 8]) -> [u32; 16] {
+    let mut input = [0u32; 16];
+    input[..4].copy_from_slice(&CHACHA_CONSTANT);
+    input[4..12].copy_from_slice(key);
+    let mut x = input;
+    for _ in 0..4 {
+        quarter_round(&mut x, 0, 4, 8, 12);
+        quarter_round(&mut x, 1, 5, 9, 13);
+        quarter_round(&mut x, 2, 6, 10, 14);
+        quarter_round(&mut x, 3, 7, 11, 15);
+        quarter_round(&mut x, 0, 5, 10, 15);
+        quarter_round(&mut x, 1, 6, 11, 12);
+        quarter_round(&mut x, 2, 7, 8, 13);
+        quarter_round(&mut x, 3, 4, 9, 14);
+    }
+    for (o, i) in x.iter_mut().zip(input) {
+        *o = o.wrapping_add(i);
+    }
+    x
+}
+
+/// The ChaCha8 seed bytes of a key's words (little-endian, as `ChaCha8Rng` reads them).
+fn seed_bytes(key: &[u32; 8]) -> [u8; 32] {
+    let mut seed = [0u8; 32];
+    for (chunk, w) in seed.chunks_exact_mut(4).zip(key) {
+        chunk.copy_from_slice(&w.to_le_bytes());
+    }
+    seed
 }
 
 /// Derives named streams from one run seed.
@@ -144,13 +209,7 @@ impl Streams {
     }
 
     fn stream_from_key(&self, key: u64) -> Stream {
-        let mut seed = [0u8; 32];
-        let mut z = key;
-        for chunk in seed.chunks_exact_mut(8) {
-            z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
-            chunk.copy_from_slice(&mix64(z).to_le_bytes());
-        }
-        Stream { rng: ChaCha8Rng::from_seed(seed) }
+        Stream { src: Source::Unused(chacha_key(key)) }
     }
 
     /// A uniform number in [0, 1) that depends only on (seed, name): used for
@@ -170,6 +229,19 @@ pub fn counter_uniform(key: u64, member: u32, k: u32) -> f64 {
     unit_f64(mix64(m.wrapping_add(u64::from(k).wrapping_add(1).wrapping_mul(0xd1b5_4a32_d192_ed03))))
 }
 
+/// The ChaCha8 key of a stream's 64-bit key: four SplitMix64 outputs, as little-endian words.
+fn chacha_key(key: u64) -> [u32; 8] {
+    let mut words = [0u32; 8];
+    let mut z = key;
+    for pair in words.chunks_exact_mut(2) {
+        z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let m = mix64(z);
+        pair[0] = m as u32;
+        pair[1] = (m >> 32) as u32;
+    }
+    words
+}
+
 /// Maps 64 random bits to [0, 1) using the top 53 bits.
 fn unit_f64(x: u64) -> f64 {
     (x >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
@@ -177,8 +249,38 @@ fn unit_f64(x: u64) -> f64 {
 
 impl Stream {
     /// 64 random bits.
+    #[inline]
     pub fn next_u64(&mut self) -> u64 {
-        self.rng.next_u64()
+        match &mut self.src {
+            Source::Rest(rng) => rng.next_u64(),
+            Source::First { block, used, .. } if *used < 16 => {
+                let i = usize::from(*used);
+                *used += 2;
+                u64::from(block[i]) | (u64::from(block[i + 1]) << 32)
+            }
+            _ => self.move_on(),
+        }
+    }
+
+    /// The next 64 bits when the stream moves on: to its first block on its first draw, or
+    /// past it to a `ChaCha8Rng` at the second block. Out of line, so that a draw inside a
+    /// block (most draws of a long stream) stays a few instructions where it is called.
+    #[cold]
+    #[inline(never)]
+    fn move_on(&mut self) -> u64 {
+        match &self.src {
+            Source::Unused(key) => {
+                let key = *key;
+                self.src = Source::First { key, block: chacha8_first_block(&key), used: 0 };
+            }
+            Source::First { key, .. } => {
+                let mut rng = ChaCha8Rng::from_seed(seed_bytes(key));
+                rng.set_word_pos(16);
+                self.src = Source::Rest(Box::new(rng));
+            }
+            Source::Rest(_) => {}
+        }
+        self.next_u64()
     }
 
     /// Uniform in [0, 1).
@@ -282,6 +384,40 @@ mod tests {
         let nf = f64::from(n);
         let cov = sxy / nf - (sx / nf) * (sy / nf);
         assert!(cov.abs() < 0.002, "covariance {cov}");
+    }
+
+    /// `ChaCha8Rng` seeded as streams were seeded before they computed their first block
+    /// themselves: the reference a stream's numbers must equal.
+    fn reference_rng(key: u64) -> ChaCha8Rng {
+        let mut seed = [0u8; 32];
+        let mut z = key;
+        for chunk in seed.chunks_exact_mut(8) {
+            z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            chunk.copy_from_slice(&mix64(z).to_le_bytes());
+        }
+        ChaCha8Rng::from_seed(seed)
+    }
+
+    #[test]
+    fn streams_draw_exactly_what_chacha8rng_draws() {
+        let s = Streams::new(0);
+        // Many keys, each drawn from for 1 to 80 numbers: inside the first block, across
+        // into the second, and past rand_chacha's four-block buffer.
+        for k in 0..20_000u64 {
+            let key = mix64(k.wrapping_mul(0x2545_f491_4f6c_dd1d));
+            let mut ours = s.stream_from_key(key);
+            let mut reference = reference_rng(key);
+            let n = if k < 200 { 80 } else { 1 + k % 12 };
+            for i in 0..n {
+                assert_eq!(ours.next_u64(), reference.next_u64(), "key {key:#x}, draw {i}");
+            }
+        }
+        // Clones continue alike wherever they were taken.
+        let mut a = s.stream(&["clone"]);
+        for i in 0..40 {
+            let mut b = a.clone();
+            assert_eq!(a.next_u64(), b.next_u64(), "draw {i}");
+        }
     }
 
     #[test]

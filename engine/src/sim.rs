@@ -80,8 +80,8 @@ impl Family {
     }
 }
 
-/// What a tick borrows from the world: fetched once per processed hour (see
-/// [`TickCtx`]). It keeps the message readers' cursors from tick to tick.
+/// What a tick borrows from the world: fetched once per [`Sim::run_until`] or [`Sim::step`]
+/// (see [`TickCtx`]). It keeps the message readers' cursors from tick to tick.
 type TickState = SystemState<TickCtx<'static, 'static>>;
 
 /// Why a tick could not borrow the world: a resource of [`TickCtx`] is missing, which only
@@ -679,26 +679,17 @@ impl Sim {
 
     /// Simulates one hour.
     pub fn step(&mut self) {
-        let _ = self.step_returning_next_due();
-    }
-
-    /// Simulates one hour and returns the first tick after it with anything due (as
-    /// [`Sim::next_due`] would from the next tick), or `None` when the run was finished.
-    fn step_returning_next_due(&mut self) -> Option<Option<Tick>> {
         if self.is_finished() {
-            return None;
+            return;
         }
-        let t = self.now;
-        self.world.resource_mut::<Now>().0 = t;
-        let before = self.state_hash();
-        let next = match self.tick.get_mut(&mut self.world) {
-            Ok(mut cx) => cx.run(),
+        let (world, tick, mut records) = self.split();
+        match tick.get_mut(world) {
+            Ok(mut cx) => {
+                let _ = records.step(&mut cx);
+            }
             Err(e) => panic!("{}", missing_state(&e)),
-        };
-        self.tick.apply(&mut self.world);
-        self.world.check_change_ticks();
-        self.finish_step(t, before);
-        Some(next)
+        }
+        end_borrow(world, tick);
     }
 
     /// Simulates one hour system family by system family, letting `observe` wrap each
@@ -711,7 +702,7 @@ impl Sim {
         let t = self.now;
         self.world.resource_mut::<Now>().0 = t;
         let before = self.state_hash();
-        let (world, tick) = (&mut self.world, &mut self.tick);
+        let (world, tick, mut records) = self.split();
         for f in Family::ALL {
             observe(f, &mut || {
                 match tick.get_mut(world) {
@@ -721,8 +712,11 @@ impl Sim {
                 tick.apply(world);
             });
         }
-        self.world.check_change_ticks();
-        self.finish_step(t, before);
+        match tick.get_mut(world) {
+            Ok(mut cx) => records.finish_step(&mut cx, t, before),
+            Err(e) => panic!("{}", missing_state(&e)),
+        }
+        end_borrow(world, tick);
     }
 
     /// Runs to the end with [`Sim::step_observed`], jumping over idle hours like [`Sim::run_until`].
@@ -742,35 +736,6 @@ impl Sim {
         }
     }
 
-    fn finish_step(&mut self, t: Tick, before: u64) {
-        let after = self.state_hash();
-        if after != before {
-            self.trace.push((t, after));
-        }
-        let fresh = std::mem::take(&mut self.world.resource_mut::<CommandQueue>().outcomes);
-        let had_commands = !fresh.is_empty();
-        for o in &fresh {
-            self.journal.push(JournalEntry::Record(Box::new(Record::command(&self.reg, o))));
-        }
-        self.history.extend(fresh.iter().cloned());
-        self.undelivered.extend(fresh);
-        self.now = Tick(t.0 + 1);
-        self.after_tick(t, had_commands && self.checkpoint_commands);
-    }
-
-    fn after_tick(&mut self, t: Tick, force_checkpoint: bool) {
-        let day_end = self.reg.clock.at(t).hour() == 23 || t == self.last_tick();
-        if self.resolution == Resolution::Hourly || day_end {
-            let p = self.series_point(Tick(t.0 + 1), self.reg.clock.at(t));
-            self.series.push(p);
-        }
-        if day_end || force_checkpoint {
-            let hash = self.state_hash();
-            // Formatted only when the journal is taken: most runs never ask for it.
-            self.journal.push(JournalEntry::Hash(t, hash));
-        }
-    }
-
     /// The first tick at or after `from` with anything due (the tick's own look at its
     /// calendars, [`TickCtx::next_due`](crate::systems::tick::TickCtx::next_due)).
     fn next_due(&mut self, from: Tick) -> Option<Tick> {
@@ -781,37 +746,63 @@ impl Sim {
     }
 
     /// Simulates every tick up to and including `target` (clamped to the clock),
-    /// jumping over hours in which nothing is due.
+    /// jumping over hours in which nothing is due. The tick's context is borrowed from the
+    /// world once for all of them.
     pub fn run_until(&mut self, target: Tick) {
         let target = target.min(self.last_tick());
-        // What a tick found due after itself: nothing changes the world between a step
-        // and the next look here, so it saves asking the world again.
-        let mut known: Option<Option<Tick>> = None;
-        while self.now <= target {
-            let due = match known.take() {
-                Some(due) => due,
-                None => self.next_due(self.now),
-            };
-            match due {
-                Some(t) if t <= target => {
-                    self.skip_to(t);
-                    known = self.step_returning_next_due();
-                }
-                _ => {
-                    self.skip_to(Tick(target.0 + 1));
-                    break;
-                }
-            }
+        if self.now > target {
+            return;
         }
+        let (world, tick, mut records) = self.split();
+        match tick.get_mut(world) {
+            Ok(mut cx) => records.run_until(&mut cx, target),
+            Err(e) => panic!("{}", missing_state(&e)),
+        }
+        end_borrow(world, tick);
     }
 
     /// Moves the clock to `to` over hours with nothing due, recording their series points and checkpoints.
     fn skip_to(&mut self, to: Tick) {
-        while self.now < to {
-            let t = self.now;
-            self.now = Tick(t.0 + 1);
-            self.after_tick(t, false);
+        if self.now >= to {
+            return;
         }
+        let (world, tick, mut records) = self.split();
+        match tick.get_mut(world) {
+            Ok(cx) => records.skip_to(&cx, to),
+            Err(e) => panic!("{}", missing_state(&e)),
+        }
+        end_borrow(world, tick);
+    }
+
+    /// The world and the tick's state, and the rest of the run's records beside them, so
+    /// that a tick's context can borrow the world while the records are written.
+    fn split(&mut self) -> (&mut World, &mut TickState, Records<'_>) {
+        let Sim {
+            world,
+            tick,
+            reg,
+            now,
+            series,
+            resolution,
+            trace,
+            journal,
+            checkpoint_commands,
+            history,
+            undelivered,
+            ..
+        } = self;
+        let records = Records {
+            reg,
+            now,
+            resolution: *resolution,
+            checkpoint_commands: *checkpoint_commands,
+            series,
+            trace,
+            journal,
+            history,
+            undelivered,
+        };
+        (world, tick, records)
     }
 
     /// Runs to the end of the clock.
@@ -822,6 +813,111 @@ impl Sim {
 
     pub(crate) fn world(&self) -> &World {
         &self.world
+    }
+}
+
+/// Gives the world back after a tick's context borrowed it: applies what the context
+/// deferred (nothing, today) and keeps the world's change ticks in range.
+fn end_borrow(world: &mut World, tick: &mut TickState) {
+    tick.apply(world);
+    world.check_change_ticks();
+}
+
+/// What a run records besides its world (the clock's position, the series, the digest
+/// trace, the journal and the command outcomes), borrowed from a [`Sim`] beside the tick's
+/// context: ticks, the hours skipped between them and their records all go through one
+/// borrow of the world.
+struct Records<'a> {
+    reg: &'a Registry,
+    now: &'a mut Tick,
+    resolution: Resolution,
+    checkpoint_commands: bool,
+    series: &'a mut Vec<SeriesPoint>,
+    trace: &'a mut Vec<(Tick, u64)>,
+    journal: &'a mut Vec<JournalEntry>,
+    history: &'a mut Vec<CommandOutcome>,
+    undelivered: &'a mut Vec<CommandOutcome>,
+}
+
+impl Records<'_> {
+    /// Simulates every tick from the clock's position up to and including `target` (within
+    /// the clock), jumping over hours in which nothing is due.
+    fn run_until(&mut self, cx: &mut TickCtx, target: Tick) {
+        // What a tick finds due after itself saves looking the calendars up again.
+        let mut due = cx.next_due(*self.now);
+        while *self.now <= target {
+            match due {
+                Some(t) if t <= target => {
+                    self.skip_to(cx, t);
+                    due = self.step(cx);
+                }
+                _ => {
+                    self.skip_to(cx, Tick(target.0 + 1));
+                    break;
+                }
+            }
+        }
+    }
+
+    /// Simulates the hour at the clock's position (which must be within the clock) and
+    /// returns the first tick after it with anything due.
+    fn step(&mut self, cx: &mut TickCtx) -> Option<Tick> {
+        let t = *self.now;
+        cx.core.now.0 = t;
+        let before = cx.core.record.digest.0;
+        let next = cx.run();
+        self.finish_step(cx, t, before);
+        next
+    }
+
+    /// Records a simulated hour: its digest if it changed, its command outcomes, and the
+    /// hour's series point and checkpoint.
+    fn finish_step(&mut self, cx: &mut TickCtx, t: Tick, before: u64) {
+        let after = cx.core.record.digest.0;
+        if after != before {
+            self.trace.push((t, after));
+        }
+        let fresh = std::mem::take(&mut cx.queue.outcomes);
+        let had_commands = !fresh.is_empty();
+        for o in &fresh {
+            self.journal.push(JournalEntry::Record(Box::new(Record::command(self.reg, o))));
+        }
+        self.history.extend(fresh.iter().cloned());
+        self.undelivered.extend(fresh);
+        *self.now = Tick(t.0 + 1);
+        self.after_tick(cx, t, had_commands && self.checkpoint_commands);
+    }
+
+    /// The series point and checkpoint due at the end of hour `t`, if any.
+    #[inline]
+    fn after_tick(&mut self, cx: &TickCtx, t: Tick, force_checkpoint: bool) {
+        let time = self.reg.clock.at(t);
+        let day_end = time.hour() == 23 || t == self.reg.clock.last_tick();
+        if day_end || force_checkpoint || self.resolution == Resolution::Hourly {
+            self.record_hour(cx, t, time, day_end, force_checkpoint);
+        }
+    }
+
+    /// Records the series point and checkpoint of an hour that has one: most hours have
+    /// neither, and skipping over them costs only the check in [`Records::after_tick`].
+    #[inline(never)]
+    fn record_hour(&mut self, cx: &TickCtx, t: Tick, time: ETime, day_end: bool, force_checkpoint: bool) {
+        if self.resolution == Resolution::Hourly || day_end {
+            self.series.push(outputs::series_point(&cx.core, Tick(t.0 + 1), time));
+        }
+        if day_end || force_checkpoint {
+            // Formatted only when the journal is taken: most runs never ask for it.
+            self.journal.push(JournalEntry::Hash(t, cx.core.record.digest.0));
+        }
+    }
+
+    /// Moves the clock to `to` over hours with nothing due, recording their series points and checkpoints.
+    fn skip_to(&mut self, cx: &TickCtx, to: Tick) {
+        while *self.now < to {
+            let t = *self.now;
+            *self.now = Tick(t.0 + 1);
+            self.after_tick(cx, t, false);
+        }
     }
 }
 

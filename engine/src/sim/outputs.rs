@@ -24,7 +24,10 @@ impl Sim {
         let intrusions = &w.resource::<Intrusions>().list;
         let campaigns = &w.resource::<Campaigns>().0;
 
-        let (results, lost, voters_delayed) = self.outage_totals(until);
+        let ents = w.resource::<Entities>();
+        let status = |a: AssetIx| w.get::<Status>(ents.assets[a.ix()]);
+        let (results, lost, voters_delayed) =
+            outage_totals(reg, m, w.resource::<DownCounts>(), status, until);
         let altered: u64 = m.altered.values().sum();
 
         let targeted = m.targeted.len() as u64;
@@ -83,62 +86,6 @@ impl Sim {
             sanctions_day: day(eo.sanctions_at),
             eo_deadlines_met,
             messages_by_channel: messages,
-        }
-    }
-
-    /// Results-site hours, registrations lost and voters delayed, counting ongoing outages up to `until`.
-    fn outage_totals(&self, until: Tick) -> (u64, u64, u64) {
-        let w = &self.world;
-        let reg = &self.reg;
-        let m = &w.resource::<RunRecord>().metrics;
-        let ents = w.resource::<Entities>();
-        let mut results = m.results_downtime;
-        let mut lost = m.registrations_lost;
-        let mut ongoing: std::collections::BTreeMap<ActorIx, f64> = std::collections::BTreeMap::new();
-        for a in &w.resource::<DownCounts>().1 {
-            let Some(s) = w.get::<Status>(ents.assets[a.ix()]) else { continue };
-            if let Some(since) = s.down_since {
-                let imp = interval_impact(reg, *a, s, since, until.max(since));
-                results += imp.results_hours;
-                lost += imp.registrations_lost;
-                if imp.voters_delayed > 0.0 {
-                    *ongoing.entry(reg.asset(*a).owner).or_insert(0.0) += imp.voters_delayed;
-                }
-            }
-        }
-        // Extended polling hours let part of the delayed voters vote after all.
-        let factor = |j: &ActorIx| (1.0 - 0.15 * f64::from(m.extended.get(j).copied().unwrap_or(0))).max(0.1);
-        let mut delayed = 0.0;
-        for (j, v) in &m.delayed {
-            delayed += (v + ongoing.remove(j).unwrap_or(0.0)) * factor(j);
-        }
-        for (j, v) in &ongoing {
-            delayed += v * factor(j);
-        }
-        (results, lost.round() as u64, delayed.round() as u64)
-    }
-
-    /// A point of the metric series, computed without building the full snapshot.
-    pub(super) fn series_point(&self, until: Tick, time: ETime) -> SeriesPoint {
-        let w = &self.world;
-        let m = &w.resource::<RunRecord>().metrics;
-        let (_, lost, delayed) = self.outage_totals(until);
-        let altered: u64 = m.altered.values().sum();
-        let targeted = m.targeted.len();
-        let warned = m.targeted.values().filter(|w| **w).count();
-        SeriesPoint {
-            tick: until.0,
-            time,
-            warned_before_targeted: if targeted == 0 { None } else { Some(warned as f64 / targeted as f64) },
-            time_to_share_h_p50: m.time_to_share.percentile(50),
-            alert_reach_h_p50: m.alert_reach.percentile(50),
-            blocked_by_shared_indicator: m.blocked_shared,
-            dwell_time_h_p50: dwell_survival(&w.resource::<Intrusions>().list, until).0.percentile(50),
-            confidence: w.resource::<Public>().confidence,
-            intrusions_attempted: m.attempted,
-            intrusions_succeeded: m.succeeded,
-            voters_affected: altered + lost + delayed,
-            messages: m.messages.iter().sum(),
         }
     }
 
@@ -202,6 +149,65 @@ pub struct Compromise {
 
 /// Every compromise's time to detection up to `until`, undetected ones censored; with the
 /// numbers of intruders still inside unseen and of those who left unseen.
+/// A point of the metric series, read from the tick's context at the end of an hour.
+pub(super) fn series_point(core: &crate::systems::Core, until: Tick, time: ETime) -> SeriesPoint {
+    let m = &core.record.metrics;
+    let status = |a: AssetIx| core.statuses.get(core.ents.assets[a.ix()]).ok();
+    let (_, lost, delayed) = outage_totals(core.reg(), m, &core.down, status, until);
+    let altered: u64 = m.altered.values().sum();
+    let targeted = m.targeted.len();
+    let warned = m.targeted.values().filter(|w| **w).count();
+    SeriesPoint {
+        tick: until.0,
+        time,
+        warned_before_targeted: if targeted == 0 { None } else { Some(warned as f64 / targeted as f64) },
+        time_to_share_h_p50: m.time_to_share.percentile(50),
+        alert_reach_h_p50: m.alert_reach.percentile(50),
+        blocked_by_shared_indicator: m.blocked_shared,
+        dwell_time_h_p50: dwell_survival(&core.intrusions.list, until).0.percentile(50),
+        confidence: core.public.confidence,
+        intrusions_attempted: m.attempted,
+        intrusions_succeeded: m.succeeded,
+        voters_affected: altered + lost + delayed,
+        messages: m.messages.iter().sum(),
+    }
+}
+
+/// Results-site hours, registrations lost and voters delayed, counting ongoing outages up
+/// to `until`; `status` gives an asset's status.
+fn outage_totals<'a>(
+    reg: &Registry,
+    m: &crate::metrics::MetricsState,
+    down: &DownCounts,
+    status: impl Fn(AssetIx) -> Option<&'a Status>,
+    until: Tick,
+) -> (u64, u64, u64) {
+    let mut results = m.results_downtime;
+    let mut lost = m.registrations_lost;
+    let mut ongoing: std::collections::BTreeMap<ActorIx, f64> = std::collections::BTreeMap::new();
+    for a in &down.1 {
+        let Some(s) = status(*a) else { continue };
+        if let Some(since) = s.down_since {
+            let imp = interval_impact(reg, *a, s, since, until.max(since));
+            results += imp.results_hours;
+            lost += imp.registrations_lost;
+            if imp.voters_delayed > 0.0 {
+                *ongoing.entry(reg.asset(*a).owner).or_insert(0.0) += imp.voters_delayed;
+            }
+        }
+    }
+    // Extended polling hours let part of the delayed voters vote after all.
+    let factor = |j: &ActorIx| (1.0 - 0.15 * f64::from(m.extended.get(j).copied().unwrap_or(0))).max(0.1);
+    let mut delayed = 0.0;
+    for (j, v) in &m.delayed {
+        delayed += (v + ongoing.remove(j).unwrap_or(0.0)) * factor(j);
+    }
+    for (j, v) in &ongoing {
+        delayed += v * factor(j);
+    }
+    (results, lost.round() as u64, delayed.round() as u64)
+}
+
 fn dwell_survival(intrusions: &[Intrusion], until: Tick) -> (crate::metrics::DwellSurvival, u64, u64) {
     let mut dwell = crate::metrics::DwellSurvival::default();
     let (mut inside, mut gone) = (0, 0);

@@ -48,7 +48,7 @@ pub struct Core<'w, 's> {
     /// The scenario.
     pub reg: Res<'w, Reg>,
     /// The tick being processed.
-    pub now: Res<'w, Now>,
+    pub now: ResMut<'w, Now>,
     /// What the seed decides: random streams and EI-ISAC membership.
     pub seeded: Res<'w, Seeded>,
     /// Entities by index.

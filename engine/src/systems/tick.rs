@@ -1,7 +1,7 @@
 //! One tick: every family's work over one borrowed context.
 //!
 //! A tick is one bevy system parameter, [`TickCtx`], fetched from the world once per
-//! processed hour; each family first checks whether it has work this hour (a calendar
+//! `Sim::run_until` (for all its ticks) or `Sim::step`; each family first checks whether it has work this hour (a calendar
 //! with something due, a message written earlier in the tick) and, if it has, its
 //! function is called directly with the parts of the context it uses. The families run
 //! in [`Family::ALL`]'s order. docs/architecture.md (ECS) explains why a tick is one
