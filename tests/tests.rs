@@ -10,6 +10,7 @@ mod branches;
 mod broken_scenarios;
 mod causal;
 mod determinism;
+mod docs;
 mod fuzz;
 mod hostile_input;
 mod io_failures;
