@@ -235,33 +235,6 @@ mod tests {
     }
 
     #[test]
-    fn the_guides_list_the_command_table() {
-        let read = |doc: &str| {
-            let path = format!("{}/docs/{doc}", env!("CARGO_MANIFEST_DIR"));
-            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-        };
-        let table: String =
-            ttx_engine::command::spec::markdown_table().lines().map(|l| format!("  {l}\n")).collect();
-        assert!(
-            read("whatif.md").contains(&table),
-            "docs/whatif.md's command list differs from the command table; it should read:\n{table}"
-        );
-        // docs/protocol.md names the control commands in one sentence, in table order.
-        let protocol = read("protocol.md");
-        let want: Vec<&str> = CommandKind::ALL.iter().filter(|k| k.is_control()).map(|k| k.name()).collect();
-        let list = protocol
-            .split_once("Inject control (")
-            .and_then(|(_, rest)| rest.split_once(')'))
-            .map(|(list, _)| list)
-            .expect("docs/protocol.md has its sentence `Inject control (...)`");
-        let got: Vec<&str> = list.split('`').skip(1).step_by(2).collect();
-        assert_eq!(
-            got, want,
-            "docs/protocol.md's list of control commands (`Inject control (...)`) differs from the command table"
-        );
-    }
-
-    #[test]
     fn a_skip_is_taken_back_in_words() {
         let sc = reg();
         let (issuer, cmd) = parse(sc.registry(), "facilitator unskip phish_wave").expect("it reads");

@@ -11,6 +11,7 @@ mod broken_scenarios;
 mod causal;
 mod code_size;
 mod determinism;
+mod docs;
 mod fuzz;
 mod hostile_input;
 mod io_failures;

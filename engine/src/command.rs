@@ -5,16 +5,26 @@
 //! issuer: facilitator, teams in scenario order, doctrines; then submission
 //! order). A command the issuer may not give, or that names something that
 //! does not exist, is rejected with a typed [`Rejection`]; nothing panics.
+//!
+//! Each command is declared once, in the command table (`table.rs`): its variant, its
+//! [`CommandSpec`] and the fields naming its acting actor and its target; `commands!`
+//! (`declare.rs`) makes [`Command`], [`CommandKind`], [`spec::SPECS`] and `Command::parts`
+//! from it. Its effect is its arm in `apply` (`systems/commands.rs`), which the compiler asks
+//! for. docs/architecture.md ("To add a command") lists the steps.
 
 use serde::{Deserialize, Serialize};
 
 use crate::model::registry::{ActorIx, ActorKind, Registry};
-use crate::scenario::schema::{Channel, Effect, TeamRole};
+use crate::scenario::schema::{Channel, TeamRole};
 use crate::time::Tick;
 
+#[macro_use]
+mod declare;
 pub mod spec;
+mod table;
 
 pub use spec::{Arg, CommandSpec, FieldSpec, Givers};
+pub use table::{Command, CommandKind};
 
 /// Who gives a command.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -60,208 +70,22 @@ impl Statement {
     }
 }
 
-/// Every action a player, a doctrine, an inject or the facilitator can take.
-///
-/// [`CommandKind`] is derived from it, variant for variant and in the same order; each kind
-/// has its entry in the command table ([`spec::SPECS`]), in that order too (the compiler checks
-/// both). A variant's doc comment is also its kind's, which the scenario reference of
-/// docs/scenarios.md shows.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, strum::EnumDiscriminants)]
-#[serde(tag = "type", rename_all = "snake_case")]
-#[strum_discriminants(
-    name(CommandKind),
-    vis(pub),
-    derive(PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema, strum::EnumCount),
-    serde(rename_all = "snake_case"),
-    doc = "The kinds of command, for forms and authority tables: one per command, named as the \
-           journal names it."
-)]
-pub enum Command {
-    /// Apply security patches to an asset (owner).
-    Patch {
-        /// Acting actor.
-        actor: String,
-        /// Asset id.
-        asset: String,
-    },
-    /// Enforce multi-factor authentication on an asset (owner).
-    EnforceMfa {
-        /// Acting actor.
-        actor: String,
-        /// Asset id.
-        asset: String,
-    },
-    /// Take an asset offline to contain an intrusion (owner); evicts intruders.
-    Isolate {
-        /// Acting actor.
-        actor: String,
-        /// Asset id.
-        asset: String,
-    },
-    /// Restore an asset from backup (owner); evicts intruders and undoes altered data when backups are offline.
-    Restore {
-        /// Acting actor.
-        actor: String,
-        /// Asset id.
-        asset: String,
-    },
-    /// Switch a jurisdiction's check-in to paper pollbooks (the jurisdiction or its state).
-    SwitchToPaper {
-        /// Acting actor.
-        actor: String,
-        /// Local jurisdiction id.
-        jurisdiction: String,
-    },
-    /// Extend polling hours on Election Day (the jurisdiction or its state).
-    ExtendHours {
-        /// Acting actor.
-        actor: String,
-        /// Local jurisdiction id.
-        jurisdiction: String,
-        /// Extra hours, 1 to 6.
-        hours: u32,
-    },
-    /// Ask DHS/CISA for an on-site assessment team (owner).
-    RequestOnsite {
-        /// Acting actor.
-        actor: String,
-        /// Asset id.
-        asset: String,
-    },
-    /// Send an on-site assessment team (DHS).
-    DeployOnsite {
-        /// Acting actor (dhs).
-        actor: String,
-        /// Asset id.
-        asset: String,
-    },
-    /// Share an indicator the actor holds on a channel it may use.
-    ShareIndicator {
-        /// Acting actor.
-        actor: String,
-        /// Indicator number.
-        indicator: u32,
-        /// Channel.
-        channel: Channel,
-    },
-    /// Notify a victim of an indicator (FBI); by policy also its chief state election official.
-    NotifyVictim {
-        /// Acting actor (fbi).
-        actor: String,
-        /// Indicator number.
-        indicator: u32,
-        /// The victim's actor id.
-        victim: String,
-    },
-    /// Make a public statement.
-    PublicStatement {
-        /// Acting actor.
-        actor: String,
-        /// What kind.
-        statement: Statement,
-    },
-    /// Open an investigation of the campaign behind an indicator (FBI).
-    OpenInvestigation {
-        /// Acting actor (fbi).
-        actor: String,
-        /// Indicator number.
-        indicator: u32,
-    },
-    /// Publicly attribute activity to an adversary (ODNI, FBI or DHS).
-    Attribute {
-        /// Acting actor.
-        actor: String,
-        /// Adversary id.
-        adversary: String,
-    },
-    /// Deliver the EO 13848 §1(a) assessment now (ODNI, after Election Day).
-    DeliverAssessment {
-        /// Acting actor (odni).
-        actor: String,
-    },
-    /// Deliver the EO 13848 §1(b) report now (DOJ or DHS, after the assessment).
-    DeliverReport {
-        /// Acting actor.
-        actor: String,
-    },
-    /// Recommend sanctions against an adversary (State Department or Treasury).
-    RecommendSanctions {
-        /// Acting actor.
-        actor: String,
-        /// Adversary id.
-        adversary: String,
-    },
-    /// Impose sanctions on an adversary (Treasury).
-    ImposeSanctions {
-        /// Acting actor (treasury).
-        actor: String,
-        /// Adversary id.
-        adversary: String,
-    },
-    /// Launch one of the adversary's dormant campaigns (red cell).
-    LaunchCampaign {
-        /// Acting actor (an adversary).
-        actor: String,
-        /// Campaign id.
-        campaign: String,
-    },
-    /// Fire a scripted inject now (facilitator).
-    FireInject {
-        /// Inject id.
-        inject: String,
-    },
-    /// Hold a scripted inject: it will not fire until released (facilitator).
-    HoldInject {
-        /// Inject id.
-        inject: String,
-    },
-    /// Release a held inject: it fires when due, or now if overdue (facilitator).
-    ReleaseInject {
-        /// Inject id.
-        inject: String,
-    },
-    /// Skip a scripted inject: it does not fire unless unskipped (facilitator).
-    SkipInject {
-        /// Inject id.
-        inject: String,
-    },
-    /// Fire an unscripted inject (facilitator).
-    AdHocInject {
-        /// Title.
-        title: String,
-        /// What the players are told.
-        #[serde(default)]
-        description: String,
-        /// Addressed teams.
-        #[serde(default)]
-        teams: Vec<String>,
-        /// Effects.
-        #[serde(default)]
-        effects: Vec<Effect>,
-    },
-    /// Fire an inject from a template, narrowed to a state or jurisdiction (red/white cell or facilitator).
-    InjectFromTemplate {
-        /// Template id.
-        template: String,
-        /// Narrow its targets to this state.
-        #[serde(default)]
-        state: Option<String>,
-        /// Narrow its targets to this jurisdiction.
-        #[serde(default)]
-        jurisdiction: Option<String>,
-    },
-    /// Mark a team as staffed (its actors stop following doctrine) or unstaffed (facilitator).
-    SetStaffed {
-        /// Team id.
-        team: String,
-        /// Staffed or not.
-        staffed: bool,
-    },
-    /// Take back the skip of a scripted inject: it fires when due, or now if overdue (facilitator).
-    UnskipInject {
-        /// Inject id.
-        inject: String,
-    },
+/// A field a command can name as its target (see [`Command::target`]).
+pub(crate) trait Target {
+    /// The field's value as the target's text.
+    fn target_str(&self) -> &str;
+}
+
+impl Target for String {
+    fn target_str(&self) -> &str {
+        self
+    }
+}
+
+impl Target for Statement {
+    fn target_str(&self) -> &str {
+        self.name()
+    }
 }
 
 impl CommandKind {
@@ -270,7 +94,7 @@ impl CommandKind {
 
     /// The command's entry in the table.
     pub fn spec(self) -> &'static CommandSpec {
-        // The table lists the kinds in declaration order (the compiler checks it).
+        // `commands!` makes the kinds and the table from the same entries, in the same order.
         &spec::SPECS[self as usize]
     }
 
@@ -307,39 +131,6 @@ impl Command {
     /// they are applied).
     pub fn target(&self) -> String {
         self.parts().1.to_string()
-    }
-
-    /// The acting actor (for actor commands) and what the command names (see
-    /// [`Command::target`]): one line per command.
-    fn parts(&self) -> (Option<&str>, &str) {
-        use Command::*;
-        match self {
-            Patch { actor, asset }
-            | EnforceMfa { actor, asset }
-            | Isolate { actor, asset }
-            | Restore { actor, asset }
-            | RequestOnsite { actor, asset }
-            | DeployOnsite { actor, asset } => (Some(actor), asset),
-            SwitchToPaper { actor, jurisdiction } | ExtendHours { actor, jurisdiction, .. } => {
-                (Some(actor), jurisdiction)
-            }
-            ShareIndicator { actor, .. } | OpenInvestigation { actor, .. } => (Some(actor), ""),
-            NotifyVictim { actor, victim, .. } => (Some(actor), victim),
-            PublicStatement { actor, statement } => (Some(actor), statement.name()),
-            Attribute { actor, adversary }
-            | RecommendSanctions { actor, adversary }
-            | ImposeSanctions { actor, adversary } => (Some(actor), adversary),
-            DeliverAssessment { actor } | DeliverReport { actor } => (Some(actor), ""),
-            LaunchCampaign { actor, campaign } => (Some(actor), campaign),
-            FireInject { inject }
-            | HoldInject { inject }
-            | ReleaseInject { inject }
-            | SkipInject { inject }
-            | UnskipInject { inject } => (None, inject),
-            AdHocInject { title, .. } => (None, title),
-            InjectFromTemplate { template, .. } => (None, template),
-            SetStaffed { team, .. } => (None, team),
-        }
     }
 
     /// A one-line description for logs and consoles (see [`CommandSpec::summary`]).

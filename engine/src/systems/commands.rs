@@ -381,6 +381,9 @@ pub fn check_channel(
     Ok(())
 }
 
+/// Checks who gives a command, then carries out its effect: one arm per command, each calling
+/// its effect's function below (grouped by family). The match is exhaustive, so a command added
+/// to the table is not accepted by the compiler until its effect is written here.
 fn apply(core: &mut Core, cx: &mut CommandCtx, issuer: &Issuer, command: &Command) -> Result<(), Rejection> {
     let reg = core.reg.0.clone();
     if core.now() > reg.clock.last_tick() {
@@ -393,37 +396,49 @@ fn apply(core: &mut Core, cx: &mut CommandCtx, issuer: &Issuer, command: &Comman
         return Err(Rejection::NowStaffed { actor: reg.actor(a).id.clone() });
     }
     let me = actor.unwrap_or(reg.federal.dhs);
+    let reg = &*reg;
+    use Command as C;
     match command {
-        Command::Patch { .. }
-        | Command::EnforceMfa { .. }
-        | Command::Isolate { .. }
-        | Command::Restore { .. } => apply_asset(core, &reg, me, command),
-        Command::SwitchToPaper { .. } | Command::ExtendHours { .. } => {
-            apply_jurisdiction(core, &reg, me, command)
+        C::Patch { asset, .. } => patch(core, reg, me, asset),
+        C::EnforceMfa { asset, .. } => enforce_mfa(core, reg, me, asset),
+        C::Isolate { asset, .. } => isolate(core, reg, me, asset),
+        C::Restore { asset, .. } => restore(core, reg, me, asset),
+        C::SwitchToPaper { jurisdiction, .. } => switch_to_paper(core, reg, me, jurisdiction),
+        C::ExtendHours { jurisdiction, hours, .. } => extend_hours(core, reg, me, jurisdiction, *hours),
+        C::RequestOnsite { asset, .. } => request_onsite(core, cx, reg, me, asset),
+        C::DeployOnsite { asset, .. } => send_onsite(core, cx, reg, asset),
+        C::ShareIndicator { indicator, channel, .. } => {
+            share_indicator(core, cx, reg, me, *indicator, *channel)
         }
-        Command::RequestOnsite { .. } | Command::DeployOnsite { .. } => {
-            apply_onsite(core, cx, &reg, me, command)
+        C::NotifyVictim { indicator, victim, .. } => notify_victim(core, cx, reg, me, *indicator, victim),
+        C::PublicStatement { statement, .. } => {
+            public_statement(core, me, *statement);
+            Ok(())
         }
-        Command::ShareIndicator { .. } | Command::NotifyVictim { .. } => {
-            apply_sharing(core, cx, &reg, me, command)
+        C::OpenInvestigation { indicator, .. } => open_investigation(core, cx, me, *indicator),
+        C::Attribute { adversary, .. } => {
+            let adv = adversary_of(reg, adversary)?;
+            if attribute(core, cx.eo, me, adv) { Ok(()) } else { done("already attributed") }
         }
-        Command::PublicStatement { .. }
-        | Command::OpenInvestigation { .. }
-        | Command::Attribute { .. }
-        | Command::DeliverAssessment { .. }
-        | Command::DeliverReport { .. }
-        | Command::RecommendSanctions { .. }
-        | Command::ImposeSanctions { .. } => apply_federal(core, cx, &reg, me, command),
-        Command::LaunchCampaign { .. } => apply_adversary(core, cx, &reg, me, command),
-        Command::FireInject { .. }
-        | Command::HoldInject { .. }
-        | Command::ReleaseInject { .. }
-        | Command::SkipInject { .. }
-        | Command::UnskipInject { .. } => apply_inject_control(core, cx, &reg, command),
-        Command::AdHocInject { .. } | Command::InjectFromTemplate { .. } => {
-            apply_new_inject(core, cx, &reg, command)
+        C::DeliverAssessment { .. } => assessment_now(core, cx, reg),
+        C::DeliverReport { .. } => report_now(core, cx),
+        C::RecommendSanctions { adversary, .. } => recommend_sanctions(core, cx, reg, adversary),
+        C::ImposeSanctions { adversary, .. } => impose_sanctions(core, cx, reg, adversary),
+        C::LaunchCampaign { campaign, .. } => launch_campaign(core, cx, reg, me, campaign),
+        C::FireInject { inject } => fire_inject(core, cx, reg, inject),
+        C::HoldInject { inject } => stop_inject(core, cx, reg, inject, Stop::Hold),
+        C::SkipInject { inject } => stop_inject(core, cx, reg, inject, Stop::Skip),
+        C::ReleaseInject { inject } => resume_inject(core, cx, reg, inject, Stop::Hold),
+        C::UnskipInject { inject } => resume_inject(core, cx, reg, inject, Stop::Skip),
+        C::AdHocInject { title, description, teams, effects } => {
+            let ev = adhoc(reg, cx.injects, title, description, teams, effects)?;
+            cx.inject_cal.schedule(core.now(), ev);
+            Ok(())
         }
-        Command::SetStaffed { .. } => apply_staffing(core, &reg, command),
+        C::InjectFromTemplate { template, state, jurisdiction } => {
+            inject_from_template(core, cx, reg, template, state.as_deref(), jurisdiction.as_deref())
+        }
+        C::SetStaffed { team, staffed } => set_staffed(core, reg, team, *staffed),
     }
 }
 
@@ -432,309 +447,370 @@ fn done(what: &str) -> Result<(), Rejection> {
     Err(Rejection::AlreadyDone { what: what.to_string() })
 }
 
-/// A command handed to a family that does not carry it out (a slip in [`apply`]'s dispatch).
-fn misrouted(command: &Command) -> Rejection {
-    Rejection::NotNow { why: format!("`{}` reached the wrong handler", command.kind().name()) }
-}
+// Measures on an asset its owner takes: patch, MFA, isolation, restore.
 
-/// Measures on an asset its owner takes: patch, MFA, isolation, restore.
-fn apply_asset(core: &mut Core, reg: &Registry, me: ActorIx, command: &Command) -> Result<(), Rejection> {
-    let now = core.now();
-    match command {
-        Command::Patch { asset, .. } => {
-            let a = owned(reg, me, asset)?;
-            if core.posture(a).is_some_and(|p| p.patch_lag_days == 0) {
-                return done("already fully patched");
-            }
-            core.with_posture(a, |p| p.patch_lag_days = 0);
-            core.record.digest.mix(&[0x51, u64::from(a.0)]);
-        }
-        Command::EnforceMfa { asset, .. } => {
-            let a = owned(reg, me, asset)?;
-            if core.posture(a).is_some_and(|p| p.mfa) {
-                return done("MFA is already enforced");
-            }
-            core.with_posture(a, |p| p.mfa = true);
-            core.record.digest.mix(&[0x52, u64::from(a.0)]);
-        }
-        Command::Isolate { asset, .. } => {
-            let a = owned(reg, me, asset)?;
-            if core.status(a).is_some_and(|s| s.down_cause == Some(DownCause::Isolated)) {
-                return done("the asset is already isolated");
-            }
-            core.evict(a);
-            core.take_down(a, DownCause::Isolated, Availability::Offline, None);
-        }
-        Command::Restore { asset, .. } => {
-            let a = owned(reg, me, asset)?;
-            let st = core.status(a);
-            if st.as_ref().is_some_and(|s| s.down_cause == Some(DownCause::Restoring)) {
-                return done("a restore is already under way");
-            }
-            let posture = core.posture(a).unwrap_or_default();
-            let onsite = st.as_ref().is_some_and(|s| s.onsite_until.is_some_and(|t| t > now));
-            let mut hours = if posture.offline_backups { 12.0 } else { 72.0 };
-            if onsite {
-                hours /= 2.0;
-            }
-            core.evict(a);
-            // A clean offline backup undoes altered data, if done before the polls open.
-            let before_polls = core.time(now) < reg.election.polls_open;
-            if posture.offline_backups && before_polls {
-                core.record.metrics.altered.remove(&a);
-                core.with_status(a, |s| s.altered = false);
-            }
-            core.take_down(a, DownCause::Restoring, Availability::Offline, Some(hours));
-        }
-        other => return Err(misrouted(other)),
+fn patch(core: &mut Core, reg: &Registry, me: ActorIx, asset: &str) -> Result<(), Rejection> {
+    let a = owned(reg, me, asset)?;
+    if core.posture(a).is_some_and(|p| p.patch_lag_days == 0) {
+        return done("already fully patched");
     }
+    core.with_posture(a, |p| p.patch_lag_days = 0);
+    core.record.digest.mix(&[0x51, u64::from(a.0)]);
     Ok(())
 }
 
-/// Election Day measures for a local jurisdiction: paper pollbooks, longer hours.
-fn apply_jurisdiction(
+fn enforce_mfa(core: &mut Core, reg: &Registry, me: ActorIx, asset: &str) -> Result<(), Rejection> {
+    let a = owned(reg, me, asset)?;
+    if core.posture(a).is_some_and(|p| p.mfa) {
+        return done("MFA is already enforced");
+    }
+    core.with_posture(a, |p| p.mfa = true);
+    core.record.digest.mix(&[0x52, u64::from(a.0)]);
+    Ok(())
+}
+
+fn isolate(core: &mut Core, reg: &Registry, me: ActorIx, asset: &str) -> Result<(), Rejection> {
+    let a = owned(reg, me, asset)?;
+    if core.status(a).is_some_and(|s| s.down_cause == Some(DownCause::Isolated)) {
+        return done("the asset is already isolated");
+    }
+    core.evict(a);
+    core.take_down(a, DownCause::Isolated, Availability::Offline, None);
+    Ok(())
+}
+
+fn restore(core: &mut Core, reg: &Registry, me: ActorIx, asset: &str) -> Result<(), Rejection> {
+    let now = core.now();
+    let a = owned(reg, me, asset)?;
+    let st = core.status(a);
+    if st.as_ref().is_some_and(|s| s.down_cause == Some(DownCause::Restoring)) {
+        return done("a restore is already under way");
+    }
+    let posture = core.posture(a).unwrap_or_default();
+    let onsite = st.as_ref().is_some_and(|s| s.onsite_until.is_some_and(|t| t > now));
+    let mut hours = if posture.offline_backups { 12.0 } else { 72.0 };
+    if onsite {
+        hours /= 2.0;
+    }
+    core.evict(a);
+    // A clean offline backup undoes altered data, if done before the polls open.
+    let before_polls = core.time(now) < reg.election.polls_open;
+    if posture.offline_backups && before_polls {
+        core.record.metrics.altered.remove(&a);
+        core.with_status(a, |s| s.altered = false);
+    }
+    core.take_down(a, DownCause::Restoring, Availability::Offline, Some(hours));
+    Ok(())
+}
+
+// Election Day measures for a local jurisdiction: paper pollbooks, longer hours.
+
+fn switch_to_paper(
     core: &mut Core,
     reg: &Registry,
     me: ActorIx,
-    command: &Command,
+    jurisdiction: &str,
 ) -> Result<(), Rejection> {
-    let now = core.now();
-    match command {
-        Command::SwitchToPaper { jurisdiction, .. } => {
-            let j = local_of(reg, me, jurisdiction)?;
-            let pollbooks: Vec<AssetIx> = reg
-                .actor(j)
-                .assets
-                .iter()
-                .copied()
-                .filter(|a| reg.asset(*a).kind == AssetKind::Pollbook)
-                .collect();
-            if pollbooks.iter().all(|a| core.status(*a).is_some_and(|s| s.paper_mode)) {
-                return done("already on paper pollbooks");
-            }
-            for a in pollbooks {
-                // Close the downtime so far at the old rate, then carry on at the paper rate.
-                core.split_interval(a);
-                core.with_status(a, |s| s.paper_mode = true);
-            }
-            core.record.digest.mix(&[0x53, u64::from(j.0)]);
-        }
-        Command::ExtendHours { jurisdiction, hours, .. } => {
-            let j = local_of(reg, me, jurisdiction)?;
-            let t = core.time(now);
-            if t < reg.election.polls_open || t.0 > reg.election.polls_close.0 + 6 {
-                return Err(Rejection::NotNow {
-                    why: "polling hours can be extended only on Election Day".into(),
-                });
-            }
-            if !(1..=6).contains(hours) {
-                return Err(Rejection::NotNow { why: "extend by 1 to 6 hours".into() });
-            }
-            let e = core.record.metrics.extended.entry(j).or_insert(0);
-            *e = (*e + hours).min(6);
-            core.record.digest.mix(&[0x54, u64::from(j.0), u64::from(*hours)]);
-        }
-        other => return Err(misrouted(other)),
+    let j = local_of(reg, me, jurisdiction)?;
+    let pollbooks: Vec<AssetIx> =
+        reg.actor(j).assets.iter().copied().filter(|a| reg.asset(*a).kind == AssetKind::Pollbook).collect();
+    if pollbooks.iter().all(|a| core.status(*a).is_some_and(|s| s.paper_mode)) {
+        return done("already on paper pollbooks");
     }
+    for a in pollbooks {
+        // Close the downtime so far at the old rate, then carry on at the paper rate.
+        core.split_interval(a);
+        core.with_status(a, |s| s.paper_mode = true);
+    }
+    core.record.digest.mix(&[0x53, u64::from(j.0)]);
     Ok(())
 }
 
-/// On-site assessment teams: asked for by an owner, sent by DHS.
-fn apply_onsite(
+fn extend_hours(
+    core: &mut Core,
+    reg: &Registry,
+    me: ActorIx,
+    jurisdiction: &str,
+    hours: u32,
+) -> Result<(), Rejection> {
+    let j = local_of(reg, me, jurisdiction)?;
+    let t = core.time(core.now());
+    if t < reg.election.polls_open || t.0 > reg.election.polls_close.0 + 6 {
+        return Err(Rejection::NotNow { why: "polling hours can be extended only on Election Day".into() });
+    }
+    if !(1..=6).contains(&hours) {
+        return Err(Rejection::NotNow { why: "extend by 1 to 6 hours".into() });
+    }
+    let e = core.record.metrics.extended.entry(j).or_insert(0);
+    *e = (*e + hours).min(6);
+    core.record.digest.mix(&[0x54, u64::from(j.0), u64::from(hours)]);
+    Ok(())
+}
+
+// On-site assessment teams: asked for by an owner, sent by DHS.
+
+fn request_onsite(
     core: &mut Core,
     cx: &mut CommandCtx,
     reg: &Registry,
     me: ActorIx,
-    command: &Command,
+    asset: &str,
 ) -> Result<(), Rejection> {
     let now = core.now();
-    match command {
-        Command::RequestOnsite { asset, .. } => {
-            let a = owned(reg, me, asset)?;
-            if cx.onsite.queue.contains(&a)
-                || core.status(a).is_some_and(|s| s.onsite_until.is_some_and(|t| t > now))
-            {
-                return done("an on-site team is already requested or on site");
-            }
-            cx.onsite.queue.push_back(a);
-            core.record.digest.mix(&[0x55, u64::from(a.0)]);
-            if !core.staffed(reg.federal.dhs)
-                && cx.onsite.free > 0
-                && let Some(next) = cx.onsite.queue.pop_front()
-            {
-                deploy_onsite(core, cx.onsite, next);
-            }
-        }
-        Command::DeployOnsite { asset, .. } => {
-            let a = asset_of(reg, asset)?;
-            if core.status(a).is_some_and(|s| s.onsite_until.is_some_and(|t| t > now)) {
-                return done("a team is already on site");
-            }
-            if !deploy_onsite(core, cx.onsite, a) {
-                return Err(Rejection::NotNow { why: "no on-site team is free".into() });
-            }
-        }
-        other => return Err(misrouted(other)),
+    let a = owned(reg, me, asset)?;
+    if cx.onsite.queue.contains(&a) || core.status(a).is_some_and(|s| s.onsite_until.is_some_and(|t| t > now))
+    {
+        return done("an on-site team is already requested or on site");
+    }
+    cx.onsite.queue.push_back(a);
+    core.record.digest.mix(&[0x55, u64::from(a.0)]);
+    if !core.staffed(reg.federal.dhs)
+        && cx.onsite.free > 0
+        && let Some(next) = cx.onsite.queue.pop_front()
+    {
+        deploy_onsite(core, cx.onsite, next);
     }
     Ok(())
 }
 
-/// Sharing an indicator: on a channel, or to a victim.
-fn apply_sharing(
+fn send_onsite(core: &mut Core, cx: &mut CommandCtx, reg: &Registry, asset: &str) -> Result<(), Rejection> {
+    let now = core.now();
+    let a = asset_of(reg, asset)?;
+    if core.status(a).is_some_and(|s| s.onsite_until.is_some_and(|t| t > now)) {
+        return done("a team is already on site");
+    }
+    if !deploy_onsite(core, cx.onsite, a) {
+        return Err(Rejection::NotNow { why: "no on-site team is free".into() });
+    }
+    Ok(())
+}
+
+// Sharing an indicator: on a channel, or to a victim.
+
+fn share_indicator(
     core: &mut Core,
     cx: &mut CommandCtx,
     reg: &Registry,
     me: ActorIx,
-    command: &Command,
+    indicator: u32,
+    channel: Channel,
 ) -> Result<(), Rejection> {
-    match command {
-        Command::ShareIndicator { indicator, channel, .. } => {
-            if *channel == Channel::FbiToVictim {
-                return Err(Rejection::WrongChannel {
-                    actor: reg.actor(me).id.clone(),
-                    channel: "fbi_to_victim (use notify_victim)".into(),
-                });
-            }
-            check_channel(reg, &core.seeded.members, me, *channel)?;
-            let ind = indicator_held(core, me, *indicator)?;
-            if cx.ledger.0.contains(&(me, ind, *channel)) {
-                return Err(Rejection::AlreadyShared {
-                    actor: reg.actor(me).id.clone(),
-                    indicator: *indicator,
-                    channel: channel.slug().into(),
-                });
-            }
-            cx.orders.write(ShareOrder { from: me, indicator: ind, channel: *channel, to: None });
-        }
-        Command::NotifyVictim { indicator, victim, .. } => {
-            let ind = indicator_held(core, me, *indicator)?;
-            let v = reg
-                .actor_by_id
-                .get(victim)
-                .copied()
-                .filter(|v| {
-                    matches!(
-                        reg.actor(*v).kind,
-                        ActorKind::Local | ActorKind::StateOffice | ActorKind::Vendor
-                    )
-                })
-                .ok_or_else(|| Rejection::UnknownActor { actor: victim.clone() })?;
-            if !reg.spec.sharing.channels.fbi_to_victim.enabled {
-                return Err(Rejection::ChannelDisabled { channel: Channel::FbiToVictim.slug().into() });
-            }
-            cx.orders.write(ShareOrder {
-                from: me,
-                indicator: ind,
-                channel: Channel::FbiToVictim,
-                to: Some(v),
-            });
-        }
-        other => return Err(misrouted(other)),
+    if channel == Channel::FbiToVictim {
+        return Err(Rejection::WrongChannel {
+            actor: reg.actor(me).id.clone(),
+            channel: "fbi_to_victim (use notify_victim)".into(),
+        });
     }
+    check_channel(reg, &core.seeded.members, me, channel)?;
+    let ind = indicator_held(core, me, indicator)?;
+    if cx.ledger.0.contains(&(me, ind, channel)) {
+        return Err(Rejection::AlreadyShared {
+            actor: reg.actor(me).id.clone(),
+            indicator,
+            channel: channel.slug().into(),
+        });
+    }
+    cx.orders.write(ShareOrder { from: me, indicator: ind, channel, to: None });
     Ok(())
 }
 
-/// Public statements and the federal response: investigations, attribution, the EO 13848 steps, sanctions.
-fn apply_federal(
+fn notify_victim(
     core: &mut Core,
     cx: &mut CommandCtx,
     reg: &Registry,
     me: ActorIx,
-    command: &Command,
+    indicator: u32,
+    victim: &str,
 ) -> Result<(), Rejection> {
-    let now = core.now();
-    match command {
-        Command::PublicStatement { statement, .. } => public_statement(core, me, *statement),
-        Command::OpenInvestigation { indicator, .. } => {
-            let ind = indicator_held(core, me, *indicator)?;
-            let c = core.indicators.0[ind.ix()].campaign;
-            if cx.eo.investigations.contains_key(&c) {
-                return done("that activity is already under investigation");
-            }
-            cx.eo.investigations.insert(c, Investigation { opened: now, notified: Default::default() });
-            if !cx.eo.investigations_scheduled {
-                cx.eo.investigations_scheduled = true;
-                let t = super::federal::next_morning(core);
-                cx.federal.schedule(t, FederalEvent::Investigations);
-            }
-            core.emit(Severity::Notice, EventKind::InvestigationOpened { campaign: c });
-        }
-        Command::Attribute { adversary, .. } => {
-            let adv = adversary_of(reg, adversary)?;
-            if !attribute(core, cx.eo, me, adv) {
-                return done("already attributed");
-            }
-        }
-        Command::DeliverAssessment { .. } => {
-            if now < reg.election.election_day {
-                return Err(Rejection::NotNow { why: "the assessment follows the election".into() });
-            }
-            if cx.eo.assessment_at.is_some() {
-                return done("the assessment was already delivered");
-            }
-            deliver_assessment(core, cx.eo, cx.federal, cx.onsite);
-        }
-        Command::DeliverReport { .. } => {
-            if cx.eo.assessment_at.is_none() {
-                return Err(Rejection::NotNow { why: "the report follows the assessment".into() });
-            }
-            if cx.eo.report_at.is_some() {
-                return done("the report was already delivered");
-            }
-            deliver_report(core, cx.eo, cx.federal);
-        }
-        Command::RecommendSanctions { adversary, .. } => {
-            let adv = adversary_of(reg, adversary)?;
-            if !cx.eo.recommended.insert(adv) {
-                return done("already recommended");
-            }
-            core.emit(Severity::Notice, EventKind::SanctionsRecommended { adversary: adv });
-        }
-        Command::ImposeSanctions { adversary, .. } => {
-            let adv = adversary_of(reg, adversary)?;
-            if !cx.eo.sanctioned.insert(adv) {
-                return done("already sanctioned");
-            }
-            if cx.eo.report_at.is_some() && cx.eo.sanctions_at.is_none() {
-                cx.eo.sanctions_at = Some(now);
-            }
-            core.emit(Severity::Notice, EventKind::SanctionsImposed { adversary: adv });
-        }
-        other => return Err(misrouted(other)),
+    let ind = indicator_held(core, me, indicator)?;
+    let v = reg
+        .actor_by_id
+        .get(victim)
+        .copied()
+        .filter(|v| {
+            matches!(reg.actor(*v).kind, ActorKind::Local | ActorKind::StateOffice | ActorKind::Vendor)
+        })
+        .ok_or_else(|| Rejection::UnknownActor { actor: victim.to_string() })?;
+    if !reg.spec.sharing.channels.fbi_to_victim.enabled {
+        return Err(Rejection::ChannelDisabled { channel: Channel::FbiToVictim.slug().into() });
     }
+    cx.orders.write(ShareOrder { from: me, indicator: ind, channel: Channel::FbiToVictim, to: Some(v) });
     Ok(())
 }
 
-/// The red cell launching a dormant campaign.
-fn apply_adversary(
+// The federal response: investigations, attribution, the EO 13848 steps, sanctions (public
+// statements and attribution are `public_statement` and `attribute` above).
+
+fn open_investigation(
+    core: &mut Core,
+    cx: &mut CommandCtx,
+    me: ActorIx,
+    indicator: u32,
+) -> Result<(), Rejection> {
+    let ind = indicator_held(core, me, indicator)?;
+    let c = core.indicators.0[ind.ix()].campaign;
+    if cx.eo.investigations.contains_key(&c) {
+        return done("that activity is already under investigation");
+    }
+    cx.eo.investigations.insert(c, Investigation { opened: core.now(), notified: Default::default() });
+    if !cx.eo.investigations_scheduled {
+        cx.eo.investigations_scheduled = true;
+        let t = super::federal::next_morning(core);
+        cx.federal.schedule(t, FederalEvent::Investigations);
+    }
+    core.emit(Severity::Notice, EventKind::InvestigationOpened { campaign: c });
+    Ok(())
+}
+
+fn assessment_now(core: &mut Core, cx: &mut CommandCtx, reg: &Registry) -> Result<(), Rejection> {
+    if core.now() < reg.election.election_day {
+        return Err(Rejection::NotNow { why: "the assessment follows the election".into() });
+    }
+    if cx.eo.assessment_at.is_some() {
+        return done("the assessment was already delivered");
+    }
+    deliver_assessment(core, cx.eo, cx.federal, cx.onsite);
+    Ok(())
+}
+
+fn report_now(core: &mut Core, cx: &mut CommandCtx) -> Result<(), Rejection> {
+    if cx.eo.assessment_at.is_none() {
+        return Err(Rejection::NotNow { why: "the report follows the assessment".into() });
+    }
+    if cx.eo.report_at.is_some() {
+        return done("the report was already delivered");
+    }
+    deliver_report(core, cx.eo, cx.federal);
+    Ok(())
+}
+
+fn recommend_sanctions(
+    core: &mut Core,
+    cx: &mut CommandCtx,
+    reg: &Registry,
+    adversary: &str,
+) -> Result<(), Rejection> {
+    let adv = adversary_of(reg, adversary)?;
+    if !cx.eo.recommended.insert(adv) {
+        return done("already recommended");
+    }
+    core.emit(Severity::Notice, EventKind::SanctionsRecommended { adversary: adv });
+    Ok(())
+}
+
+fn impose_sanctions(
+    core: &mut Core,
+    cx: &mut CommandCtx,
+    reg: &Registry,
+    adversary: &str,
+) -> Result<(), Rejection> {
+    let adv = adversary_of(reg, adversary)?;
+    if !cx.eo.sanctioned.insert(adv) {
+        return done("already sanctioned");
+    }
+    if cx.eo.report_at.is_some() && cx.eo.sanctions_at.is_none() {
+        cx.eo.sanctions_at = Some(core.now());
+    }
+    core.emit(Severity::Notice, EventKind::SanctionsImposed { adversary: adv });
+    Ok(())
+}
+
+// The red cell launching a dormant campaign.
+
+fn launch_campaign(
     core: &mut Core,
     cx: &mut CommandCtx,
     reg: &Registry,
     me: ActorIx,
-    command: &Command,
+    campaign: &str,
 ) -> Result<(), Rejection> {
-    let now = core.now();
-    match command {
-        Command::LaunchCampaign { campaign, .. } => {
-            let c = reg
-                .campaign_by_id
-                .get(campaign)
-                .copied()
-                .ok_or_else(|| Rejection::UnknownCampaign { campaign: campaign.clone() })?;
-            if reg.adversaries[reg.campaign(c).adversary.ix()].actor != me {
-                return Err(Rejection::UnknownCampaign { campaign: campaign.clone() });
-            }
-            if core.campaigns.0[c.ix()].status != CampaignStatus::Dormant {
-                return done("the campaign is already running");
-            }
-            cx.campaign_cal.schedule(now, CampaignEvent::Start(c));
-        }
-        other => return Err(misrouted(other)),
+    let unknown = || Rejection::UnknownCampaign { campaign: campaign.to_string() };
+    let c = reg.campaign_by_id.get(campaign).copied().ok_or_else(unknown)?;
+    if reg.adversaries[reg.campaign(c).adversary.ix()].actor != me {
+        return Err(unknown());
     }
+    if core.campaigns.0[c.ix()].status != CampaignStatus::Dormant {
+        return done("the campaign is already running");
+    }
+    cx.campaign_cal.schedule(core.now(), CampaignEvent::Start(c));
     Ok(())
 }
 
-/// Control of scripted injects: fire, hold, release, skip, un-skip.
+// Control of scripted injects: fire, hold, release, skip, un-skip.
+
+fn fire_inject(core: &mut Core, cx: &mut CommandCtx, reg: &Registry, inject: &str) -> Result<(), Rejection> {
+    let now = core.now();
+    let i = inject_of(reg, inject)?;
+    match cx.injects.state[i.ix()] {
+        InjectState::Fired(_) => {
+            return Err(Rejection::InjectDone { inject: inject.to_string(), state: "fired".into() });
+        }
+        InjectState::Skipped => {
+            return Err(Rejection::InjectDone { inject: inject.to_string(), state: "been skipped".into() });
+        }
+        _ => {}
+    }
+    cx.injects.state[i.ix()] = InjectState::Scheduled(now);
+    cx.inject_cal.schedule(now, InjectEvent::Scripted(i));
+    Ok(())
+}
+
+/// How a scripted inject is stopped: held until released, or skipped until unskipped.
+#[derive(Clone, Copy)]
+enum Stop {
+    Hold,
+    Skip,
+}
+
+/// Holds or skips a scripted inject.
+fn stop_inject(
+    core: &mut Core,
+    cx: &mut CommandCtx,
+    reg: &Registry,
+    inject: &str,
+    stop: Stop,
+) -> Result<(), Rejection> {
+    let i = inject_of(reg, inject)?;
+    let (to, already, code) = match stop {
+        Stop::Hold => (InjectState::Held, "the inject is already held", 0x58),
+        Stop::Skip => (InjectState::Skipped, "the inject is already skipped", 0x5a),
+    };
+    match cx.injects.state[i.ix()] {
+        InjectState::Fired(_) => {
+            return Err(Rejection::InjectDone { inject: inject.to_string(), state: "fired".into() });
+        }
+        state if state == to => return done(already),
+        // Holding a skipped inject (skipping a held one replaces the hold).
+        InjectState::Skipped => {
+            return Err(Rejection::InjectDone { inject: inject.to_string(), state: "been skipped".into() });
+        }
+        _ => cx.injects.state[i.ix()] = to,
+    }
+    core.record.digest.mix(&[code, u64::from(i.0)]);
+    Ok(())
+}
+
+/// Releases a held inject or unskips a skipped one.
+fn resume_inject(
+    core: &mut Core,
+    cx: &mut CommandCtx,
+    reg: &Registry,
+    inject: &str,
+    stop: Stop,
+) -> Result<(), Rejection> {
+    let i = inject_of(reg, inject)?;
+    let (from, not, code) = match stop {
+        Stop::Hold => (InjectState::Held, "the inject is not held", 0x59),
+        Stop::Skip => (InjectState::Skipped, "the inject is not skipped", 0x5c),
+    };
+    if cx.injects.state[i.ix()] != from {
+        return Err(Rejection::NotNow { why: not.into() });
+    }
+    back_to_waiting(cx, reg, i, core.now());
+    core.record.digest.mix(&[code, u64::from(i.0)]);
+    Ok(())
+}
+
 /// A held or skipped inject goes back to waiting, as released or un-skipped: one whose time
 /// has passed fires now; otherwise it waits for its time or its condition again.
 fn back_to_waiting(cx: &mut CommandCtx, reg: &Registry, i: InjectIx, now: Tick) {
@@ -747,130 +823,47 @@ fn back_to_waiting(cx: &mut CommandCtx, reg: &Registry, i: InjectIx, now: Tick) 
     }
 }
 
-fn apply_inject_control(
+// Injects made up during the exercise: ad hoc (`adhoc` below), or from a template.
+
+fn inject_from_template(
     core: &mut Core,
     cx: &mut CommandCtx,
     reg: &Registry,
-    command: &Command,
+    template: &str,
+    state: Option<&str>,
+    jurisdiction: Option<&str>,
 ) -> Result<(), Rejection> {
-    let now = core.now();
-    match command {
-        Command::FireInject { inject } => {
-            let i = inject_of(reg, inject)?;
-            match cx.injects.state[i.ix()] {
-                InjectState::Fired(_) => {
-                    return Err(Rejection::InjectDone { inject: inject.clone(), state: "fired".into() });
-                }
-                InjectState::Skipped => {
-                    return Err(Rejection::InjectDone {
-                        inject: inject.clone(),
-                        state: "been skipped".into(),
-                    });
-                }
-                _ => {}
-            }
-            cx.injects.state[i.ix()] = InjectState::Scheduled(now);
-            cx.inject_cal.schedule(now, InjectEvent::Scripted(i));
-        }
-        Command::HoldInject { inject } | Command::SkipInject { inject } => {
-            let i = inject_of(reg, inject)?;
-            let (to, already, code) = match command {
-                Command::HoldInject { .. } => (InjectState::Held, "the inject is already held", 0x58),
-                _ => (InjectState::Skipped, "the inject is already skipped", 0x5a),
-            };
-            match cx.injects.state[i.ix()] {
-                InjectState::Fired(_) => {
-                    return Err(Rejection::InjectDone { inject: inject.clone(), state: "fired".into() });
-                }
-                state if state == to => return done(already),
-                // Holding a skipped inject (skipping a held one replaces the hold).
-                InjectState::Skipped => {
-                    return Err(Rejection::InjectDone {
-                        inject: inject.clone(),
-                        state: "been skipped".into(),
-                    });
-                }
-                _ => cx.injects.state[i.ix()] = to,
-            }
-            core.record.digest.mix(&[code, u64::from(i.0)]);
-        }
-        Command::ReleaseInject { inject } | Command::UnskipInject { inject } => {
-            let i = inject_of(reg, inject)?;
-            let (from, not, code) = match command {
-                Command::ReleaseInject { .. } => (InjectState::Held, "the inject is not held", 0x59),
-                _ => (InjectState::Skipped, "the inject is not skipped", 0x5c),
-            };
-            if cx.injects.state[i.ix()] != from {
-                return Err(Rejection::NotNow { why: not.into() });
-            }
-            back_to_waiting(cx, reg, i, now);
-            core.record.digest.mix(&[code, u64::from(i.0)]);
-        }
-        other => return Err(misrouted(other)),
+    let tpl = reg
+        .templates
+        .iter()
+        .find(|t| t.id == template)
+        .ok_or_else(|| Rejection::UnknownTemplate { template: template.to_string() })?;
+    if let Some(s) = state
+        && !reg.state_by_postal.contains_key(s)
+    {
+        return Err(Rejection::BadInject { problem: format!("state `{s}` is not in this exercise") });
     }
+    if let Some(j) = jurisdiction
+        && reg.jurisdiction(j).is_none()
+    {
+        return Err(Rejection::UnknownJurisdiction { jurisdiction: j.to_string() });
+    }
+    let effects: Vec<Effect> = tpl.effects.iter().map(|e| narrow(e, state, jurisdiction)).collect();
+    let ev = adhoc(reg, cx.injects, &tpl.title, &tpl.description, &[], &effects)?;
+    cx.inject_cal.schedule(core.now(), ev);
     Ok(())
 }
 
-/// Injects made up during the exercise: ad hoc, or from a template.
-fn apply_new_inject(
-    core: &mut Core,
-    cx: &mut CommandCtx,
-    reg: &Registry,
-    command: &Command,
-) -> Result<(), Rejection> {
-    let now = core.now();
-    match command {
-        Command::AdHocInject { title, description, teams, effects } => {
-            let ev = adhoc(reg, cx.injects, title, description, teams, effects)?;
-            cx.inject_cal.schedule(now, ev);
-        }
-        Command::InjectFromTemplate { template, state, jurisdiction } => {
-            let tpl = reg
-                .templates
-                .iter()
-                .find(|t| &t.id == template)
-                .ok_or_else(|| Rejection::UnknownTemplate { template: template.clone() })?;
-            if let Some(s) = state
-                && !reg.state_by_postal.contains_key(s)
-            {
-                return Err(Rejection::BadInject { problem: format!("state `{s}` is not in this exercise") });
-            }
-            if let Some(j) = jurisdiction
-                && reg.jurisdiction(j).is_none()
-            {
-                return Err(Rejection::UnknownJurisdiction { jurisdiction: j.clone() });
-            }
-            let effects: Vec<Effect> =
-                tpl.effects.iter().map(|e| narrow(e, state.as_deref(), jurisdiction.as_deref())).collect();
-            let ev = adhoc(reg, cx.injects, &tpl.title, &tpl.description, &[], &effects)?;
-            cx.inject_cal.schedule(now, ev);
-        }
-        other => return Err(misrouted(other)),
-    }
-    Ok(())
-}
+// Marking a team as staffed or unstaffed.
 
-/// Marking a team as staffed or unstaffed.
-fn apply_staffing(core: &mut Core, reg: &Registry, command: &Command) -> Result<(), Rejection> {
-    match command {
-        Command::SetStaffed { team, staffed } => {
-            let t = reg
-                .team_by_id
-                .get(team)
-                .copied()
-                .ok_or_else(|| Rejection::UnknownTeam { team: team.clone() })?;
-            if core.staffing.0[t.ix()] == *staffed {
-                return done(if *staffed {
-                    "the team is already staffed"
-                } else {
-                    "the team is already unstaffed"
-                });
-            }
-            core.staffing.0[t.ix()] = *staffed;
-            core.record.digest.mix(&[0x5b, u64::from(t.0), u64::from(*staffed)]);
-        }
-        other => return Err(misrouted(other)),
+fn set_staffed(core: &mut Core, reg: &Registry, team: &str, staffed: bool) -> Result<(), Rejection> {
+    let t =
+        reg.team_by_id.get(team).copied().ok_or_else(|| Rejection::UnknownTeam { team: team.to_string() })?;
+    if core.staffing.0[t.ix()] == staffed {
+        return done(if staffed { "the team is already staffed" } else { "the team is already unstaffed" });
     }
+    core.staffing.0[t.ix()] = staffed;
+    core.record.digest.mix(&[0x5b, u64::from(t.0), u64::from(staffed)]);
     Ok(())
 }
 
