@@ -682,14 +682,9 @@ impl Sim {
         if self.is_finished() {
             return;
         }
-        let (world, tick, mut records) = self.split();
-        match tick.get_mut(world) {
-            Ok(mut cx) => {
-                let _ = records.step(&mut cx);
-            }
-            Err(e) => panic!("{}", missing_state(&e)),
-        }
-        end_borrow(world, tick);
+        self.borrowed(|records, cx| {
+            let _ = records.step(cx);
+        });
     }
 
     /// Simulates one hour system family by system family, letting `observe` wrap each
@@ -702,7 +697,7 @@ impl Sim {
         let t = self.now;
         self.world.resource_mut::<Now>().0 = t;
         let before = self.state_hash();
-        let (world, tick, mut records) = self.split();
+        let (world, tick) = (&mut self.world, &mut self.tick);
         for f in Family::ALL {
             observe(f, &mut || {
                 match tick.get_mut(world) {
@@ -712,11 +707,7 @@ impl Sim {
                 tick.apply(world);
             });
         }
-        match tick.get_mut(world) {
-            Ok(mut cx) => records.finish_step(&mut cx, t, before),
-            Err(e) => panic!("{}", missing_state(&e)),
-        }
-        end_borrow(world, tick);
+        self.borrowed(|records, cx| records.finish_step(cx, t, before));
     }
 
     /// Runs to the end with [`Sim::step_observed`], jumping over idle hours like [`Sim::run_until`].
@@ -750,28 +741,30 @@ impl Sim {
     /// world once for all of them.
     pub fn run_until(&mut self, target: Tick) {
         let target = target.min(self.last_tick());
-        if self.now > target {
-            return;
+        if self.now <= target {
+            self.borrowed(|records, cx| records.run_until(cx, target));
         }
-        let (world, tick, mut records) = self.split();
-        match tick.get_mut(world) {
-            Ok(mut cx) => records.run_until(&mut cx, target),
-            Err(e) => panic!("{}", missing_state(&e)),
-        }
-        end_borrow(world, tick);
     }
 
     /// Moves the clock to `to` over hours with nothing due, recording their series points and checkpoints.
     fn skip_to(&mut self, to: Tick) {
-        if self.now >= to {
-            return;
+        if self.now < to {
+            self.borrowed(|records, cx| records.skip_to(cx, to));
         }
+    }
+
+    /// Runs `f` with the run's records and the tick's context, borrowed from the world once,
+    /// then gives the world back (applying what the context deferred, nothing today, and
+    /// keeping the world's change ticks in range).
+    fn borrowed<R>(&mut self, f: impl FnOnce(&mut Records<'_>, &mut TickCtx<'_, '_>) -> R) -> R {
         let (world, tick, mut records) = self.split();
-        match tick.get_mut(world) {
-            Ok(cx) => records.skip_to(&cx, to),
+        let out = match tick.get_mut(world) {
+            Ok(mut cx) => f(&mut records, &mut cx),
             Err(e) => panic!("{}", missing_state(&e)),
-        }
-        end_borrow(world, tick);
+        };
+        tick.apply(world);
+        world.check_change_ticks();
+        out
     }
 
     /// The world and the tick's state, and the rest of the run's records beside them, so
@@ -814,13 +807,6 @@ impl Sim {
     pub(crate) fn world(&self) -> &World {
         &self.world
     }
-}
-
-/// Gives the world back after a tick's context borrowed it: applies what the context
-/// deferred (nothing, today) and keeps the world's change ticks in range.
-fn end_borrow(world: &mut World, tick: &mut TickState) {
-    tick.apply(world);
-    world.check_change_ticks();
 }
 
 /// What a run records besides its world (the clock's position, the series, the digest
