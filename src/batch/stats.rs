@@ -12,8 +12,10 @@
 //!   shares, days, confidence, all of them non-negative) the percentile bootstrap of
 //!   [`bootstrap_runs`]: the runs are resampled ([`BOOTSTRAP_RESAMPLES`] resamples in
 //!   [`BOOTSTRAP_BLOCKS`] blocks, each block from a ChaCha8 stream of its own under a
-//!   fixed seed), the same resamples serve every metric of the runs, and the interval is
-//!   the 2.5th and 97.5th percentiles of a metric's means over them. Neither can leave
+//!   fixed seed), the same resamples serve every metric of the runs (and the Kaplan-Meier
+//!   intervals of survival.csv, [`super::effects::km_bootstrap`], through
+//!   [`resample_blocks`]), and the interval is the 2.5th and 97.5th percentiles of a
+//!   metric's means over them. Neither can leave
 //!   the range the metric's values can take (a count's interval never goes below zero),
 //!   and the bootstrap depends only on the metric's values and gaps in run order;
 //! - `ci95` of anything else ([`Stats::of`], such as run-by-run differences):
@@ -171,15 +173,17 @@ pub fn bootstrap(values: &[f64]) -> Option<(f64, f64)> {
 /// run order and each column's arithmetic is its own, so a column's interval depends only
 /// on its own cells and the number of runs: never on the other columns or the thread count.
 pub fn bootstrap_runs(cells: &[Option<f64>], width: usize, cols: &[usize]) -> Vec<Option<(f64, f64)>> {
-    use rayon::prelude::*;
     let runs = cells.len().checked_div(width).unwrap_or(0);
+    if cols.is_empty() {
+        return Vec::new();
+    }
     let cell = |r: usize, j: usize| cells.get(r * width + j).copied().flatten();
     let table = Table::new(runs, cols, &cell);
     // Each block's means, one list per column.
-    let blocks: Vec<Vec<Vec<f64>>> = (0..BOOTSTRAP_BLOCKS).into_par_iter().map(|b| table.block(b)).collect();
+    let blocks = resample_blocks(runs, || Means::new(&table), |m, picked| table.resample(picked, m));
     (0..cols.len())
         .map(|g| {
-            let mut means: Vec<f64> = blocks.iter().flat_map(|b| b[g].iter().copied()).collect();
+            let mut means: Vec<f64> = blocks.iter().flat_map(|b| b.lists[g].iter().copied()).collect();
             if means.is_empty() {
                 return None;
             }
@@ -189,6 +193,47 @@ pub fn bootstrap_runs(cells: &[Option<f64>], width: usize, cols: &[usize]) -> Ve
             let lo = percentile_unsorted(&mut means, 0.025).max(min).min(max);
             let hi = percentile_unsorted(&mut means, 0.975).max(min).min(max);
             finite(lo).zip(finite(hi))
+        })
+        .collect()
+}
+
+/// The resamples of a bootstrap over `runs` runs, block by block: each of the
+/// [`BOOTSTRAP_BLOCKS`] blocks starts from `start()` and hands `each` how often every run
+/// was picked (`runs` counts summing to `runs`) in each of its resamples, in order. Block
+/// `b` draws from the stream named `["bootstrap", b]` under [`BOOTSTRAP_SEED`], `runs`
+/// indices a resample, two from each 64 random bits (Lemire's multiply-shift). The blocks run in
+/// parallel on the current rayon pool; their states come back in block order, so what is
+/// made of them does not depend on the thread count. Every bootstrap of a batch's runs draws
+/// here: the same number of runs gives the same resamples.
+pub fn resample_blocks<S: Send>(
+    runs: usize,
+    start: impl Fn() -> S + Sync,
+    each: impl Fn(&mut S, &[u32]) + Sync,
+) -> Vec<S> {
+    use rayon::prelude::*;
+    (0..BOOTSTRAP_BLOCKS)
+        .into_par_iter()
+        .map(|b| {
+            let mut state = start();
+            if runs == 0 {
+                return state;
+            }
+            let mut stream = ttx_engine::rng::Streams::new(BOOTSTRAP_SEED).stream_n(&["bootstrap"], b as u64);
+            let mut picked = vec![0u32; runs];
+            for _ in 0..PER_BLOCK {
+                // `runs` indices, two from each 64 random bits (the low half first).
+                picked.fill(0);
+                for _ in 0..runs / 2 {
+                    let bits = stream.next_u64();
+                    picked[index(bits as u32, runs)] += 1;
+                    picked[index((bits >> 32) as u32, runs)] += 1;
+                }
+                if runs % 2 == 1 {
+                    picked[index(stream.next_u64() as u32, runs)] += 1;
+                }
+                each(&mut state, &picked);
+            }
+            state
         })
         .collect()
 }
@@ -207,6 +252,27 @@ struct Table {
     defined: Vec<f64>,
 }
 
+/// One block's means of a [`Table`]'s columns, and the sums it adds them up in.
+struct Means {
+    /// One list per column (a resample that picked no run with a value of a column gives
+    /// it no mean).
+    lists: Vec<Vec<f64>>,
+    /// Per column, the weighted sum of the resample.
+    sums: Vec<f64>,
+    /// Per column of `gaps`, the picked runs that have a value.
+    counts: Vec<f64>,
+}
+
+impl Means {
+    fn new(table: &Table) -> Means {
+        Means {
+            lists: vec![Vec::with_capacity(PER_BLOCK); table.width],
+            sums: vec![0.0; table.width],
+            counts: vec![0.0; table.gaps.len()],
+        }
+    }
+}
+
 impl Table {
     fn new(runs: usize, cols: &[usize], cell: &dyn Fn(usize, usize) -> Option<f64>) -> Table {
         let width = cols.len();
@@ -221,58 +287,36 @@ impl Table {
         Table { runs, width, values, gaps, defined }
     }
 
-    /// The means of block `b`'s resamples, one list per column (a resample that picked no
-    /// run with a value of a column gives it no mean).
-    fn block(&self, b: usize) -> Vec<Vec<f64>> {
-        let (runs, width, holes) = (self.runs, self.width, self.gaps.len());
-        let mut means = vec![Vec::with_capacity(PER_BLOCK); width];
-        if runs == 0 || width == 0 {
-            return means;
-        }
-        let mut stream = ttx_engine::rng::Streams::new(BOOTSTRAP_SEED).stream_n(&["bootstrap"], b as u64);
-        let mut picked = vec![0u32; runs];
-        let mut sums = vec![0.0f64; width];
-        let mut counts = vec![0.0f64; holes];
-        let all = runs as f64;
-        for _ in 0..PER_BLOCK {
-            // How often each run is picked: `runs` indices, two from each 64 random bits.
-            picked.fill(0);
-            let mut left = runs;
-            while left > 0 {
-                let bits = stream.next_u64();
-                for half in [bits as u32, (bits >> 32) as u32].into_iter().take(left.min(2)) {
-                    picked[index(half, runs)] += 1;
-                }
-                left -= left.min(2);
+    /// Adds the means of one resample (`picked`: how often each run was picked) to `m`.
+    fn resample(&self, picked: &[u32], m: &mut Means) {
+        let (width, holes) = (self.width, self.gaps.len());
+        m.sums.fill(0.0);
+        m.counts.fill(0.0);
+        for (r, &times) in picked.iter().enumerate() {
+            if times == 0 {
+                continue;
             }
-            sums.fill(0.0);
-            counts.fill(0.0);
-            for (r, &times) in picked.iter().enumerate() {
-                if times == 0 {
-                    continue;
-                }
-                let w = f64::from(times);
-                for (s, x) in sums.iter_mut().zip(&self.values[r * width..(r + 1) * width]) {
-                    *s += w * x;
-                }
-                for (c, d) in counts.iter_mut().zip(&self.defined[r * holes..(r + 1) * holes]) {
-                    *c += w * d;
-                }
+            let w = f64::from(times);
+            for (s, x) in m.sums.iter_mut().zip(&self.values[r * width..(r + 1) * width]) {
+                *s += w * x;
             }
-            let mut hole = 0;
-            for (g, (s, list)) in sums.iter().zip(&mut means).enumerate() {
-                let n = if self.gaps.get(hole) == Some(&g) {
-                    hole += 1;
-                    counts[hole - 1]
-                } else {
-                    all
-                };
-                if n > 0.0 {
-                    list.push(s / n);
-                }
+            for (c, d) in m.counts.iter_mut().zip(&self.defined[r * holes..(r + 1) * holes]) {
+                *c += w * d;
             }
         }
-        means
+        let all = self.runs as f64;
+        let mut hole = 0;
+        for (g, (s, list)) in m.sums.iter().zip(&mut m.lists).enumerate() {
+            let n = if self.gaps.get(hole) == Some(&g) {
+                hole += 1;
+                m.counts[hole - 1]
+            } else {
+                all
+            };
+            if n > 0.0 {
+                list.push(s / n);
+            }
+        }
     }
 }
 
