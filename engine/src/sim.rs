@@ -7,10 +7,11 @@ use std::sync::Arc;
 
 use bevy_ecs::message::MessageRegistry;
 use bevy_ecs::prelude::*;
+use bevy_ecs::query::IterQueryData;
 use bevy_ecs::system::SystemState;
 
 use crate::command::{Command, CommandOutcome, Issuer, Rejection, check_actor};
-use crate::events::SimEvent;
+use crate::events::{EventLog, SimEvent};
 use crate::journal::Record;
 use crate::metrics::{Metrics, SeriesPoint};
 use crate::model::registry::*;
@@ -95,6 +96,32 @@ fn asset_start(a: &AssetInfo) -> (AssetPosture, Status) {
     (AssetPosture(a.posture), Status::default())
 }
 
+/// Calls `write(i, item)` with the query item of each entity `list[i]`, in the list's order.
+/// The entities of a kind were spawned together into one table, in the list's order, and
+/// nothing moves them: the table is walked straight through as long as its entities are the
+/// list's, which costs far less than looking each one up. Should they ever differ, the rest
+/// are looked up one by one.
+fn write_each<D: IterQueryData>(
+    world: &mut World,
+    list: &[Entity],
+    mut write: impl FnMut(usize, D::Item<'_, '_>),
+) {
+    let mut query = world.query::<(Entity, D)>();
+    let mut done = 0;
+    for (e, item) in query.iter_mut(world) {
+        if list.get(done) != Some(&e) {
+            break;
+        }
+        write(done, item);
+        done += 1;
+    }
+    for (i, e) in list.iter().enumerate().skip(done) {
+        if let Ok((_, item)) = query.get_mut(world, *e) {
+            write(i, item);
+        }
+    }
+}
+
 /// Puts a run's starting state into the world: every resource, and the initial agenda.
 /// The entities and their components are the caller's.
 fn install_state(
@@ -131,7 +158,15 @@ fn install_state(
 
     let mut h = StableHasher::new();
     h.u64(scenario_hash).u64(seed);
-    world.insert_resource(RunRecord { digest: Digest(h.finish()), ..RunRecord::default() });
+    // A reused simulation's runs log about as many events as each other: the log keeps its room.
+    let mut log =
+        world.get_resource_mut::<RunRecord>().map(|mut r| std::mem::take(&mut r.log.0)).unwrap_or_default();
+    log.clear();
+    world.insert_resource(RunRecord {
+        digest: Digest(h.finish()),
+        log: EventLog(log),
+        ..RunRecord::default()
+    });
     world.insert_resource(Reg(Arc::clone(reg)));
     world.insert_resource(Seeded { streams, members, isac_draws });
     world.insert_resource(Now(Tick(0)));
@@ -410,20 +445,13 @@ impl Sim {
     pub fn reset(&mut self, seed: u64) {
         let ents = self.world.resource::<Entities>();
         let (actors, assets) = (ents.actors.clone(), ents.assets.clone());
-        for e in actors {
-            if let Some(mut k) = self.world.get_mut::<Knowledge>(e) {
-                *k = Knowledge::default();
+        write_each::<&mut Knowledge>(&mut self.world, &actors, |_, mut k| k.clear());
+        let reg = &self.reg;
+        write_each::<(&mut AssetPosture, &mut Status)>(&mut self.world, &assets, |i, (mut p, mut st)| {
+            if let Some(a) = reg.assets.get(i) {
+                (*p, *st) = asset_start(a);
             }
-        }
-        for (e, a) in assets.into_iter().zip(&self.reg.assets) {
-            let (posture, status) = asset_start(a);
-            if let Some(mut p) = self.world.get_mut::<AssetPosture>(e) {
-                *p = posture;
-            }
-            if let Some(mut st) = self.world.get_mut::<Status>(e) {
-                *st = status;
-            }
-        }
+        });
         self.start(seed);
     }
 
@@ -491,19 +519,17 @@ impl Sim {
         {
             return Err(SnapshotMismatch("other entities"));
         }
-        for (e, k) in actors.iter().zip(&snap.knowledge) {
-            if let Some(mut c) = self.world.get_mut::<Knowledge>(*e) {
-                c.clone_from(k);
+        write_each::<&mut Knowledge>(&mut self.world, &actors, |i, mut k| {
+            if let Some(saved) = snap.knowledge.get(i) {
+                k.clone_from(saved);
             }
-        }
-        for ((e, p), st) in assets.iter().zip(&snap.postures).zip(&snap.statuses) {
-            if let Some(mut c) = self.world.get_mut::<AssetPosture>(*e) {
-                *c = *p;
+        });
+        write_each::<(&mut AssetPosture, &mut Status)>(&mut self.world, &assets, |i, (mut p, mut st)| {
+            if let (Some(posture), Some(status)) = (snap.postures.get(i), snap.statuses.get(i)) {
+                *p = *posture;
+                st.clone_from(status);
             }
-            if let Some(mut c) = self.world.get_mut::<Status>(*e) {
-                c.clone_from(st);
-            }
-        }
+        });
         // Between two ticks every message has been read by every reader (each is read later
         // in the tick that wrote it), so what is left in the buffers is never read again:
         // clearing them, as `reset` does, keeps this world's readers in step.

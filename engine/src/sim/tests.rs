@@ -82,3 +82,52 @@ fn a_fork_continues_exactly_as_the_run() {
     assert_eq!(fork.events(), run.events());
     assert_eq!(fork.take_journal_records(), run.take_journal_records());
 }
+
+#[test]
+fn write_each_writes_the_list_s_entities_in_its_order_whatever_the_table_s() {
+    let mut world = World::new();
+    let spawned: Vec<Entity> = world.spawn_batch((0..6).map(|_| Status::default())).collect();
+    let epochs = |world: &World, list: &[Entity]| -> Vec<Option<u32>> {
+        list.iter().map(|e| world.get::<Status>(*e).map(|s| s.outage_epoch)).collect()
+    };
+    let mark = |world: &mut World, list: &[Entity], base: u32| {
+        write_each::<&mut Status>(world, list, |i, mut st| st.outage_epoch = base + i as u32);
+    };
+    // The table's order, all of it or its beginning: walked straight through.
+    mark(&mut world, &spawned, 10);
+    assert_eq!(epochs(&world, &spawned), (10..16).map(Some).collect::<Vec<_>>());
+    mark(&mut world, &spawned[..2], 20);
+    assert_eq!(epochs(&world, &spawned), [20, 21, 12, 13, 14, 15].map(Some));
+    // Another order, or a part from the middle: the rest looked up one by one.
+    let mut reversed = spawned.clone();
+    reversed.reverse();
+    mark(&mut world, &reversed, 30);
+    assert_eq!(epochs(&world, &reversed), (30..36).map(Some).collect::<Vec<_>>());
+    let middle = [spawned[0], spawned[3], spawned[4]];
+    mark(&mut world, &middle, 40);
+    assert_eq!(epochs(&world, &spawned), [40, 34, 33, 41, 42, 30].map(Some));
+}
+
+#[test]
+fn a_cleared_knowledge_knows_what_a_new_one_knows() {
+    let held = |i: u32| Held {
+        indicator: IndicatorIx(i),
+        campaign: CampaignIx(0),
+        technique: None,
+        adversary: AdversaryIx(0),
+        arrived: Tick(1),
+        created: Tick(0),
+        from: None,
+        channel: None,
+    };
+    let mut k = Knowledge::default();
+    for i in [3, 70, 1500, 9000] {
+        assert!(k.add(held(i)));
+    }
+    k.clear();
+    assert!(k.held.is_empty());
+    assert!([3, 70, 1500, 9000].into_iter().all(|i| !k.holds(IndicatorIx(i))));
+    assert!(k.add(held(1500)), "a cleared indicator is new again");
+    assert!(!k.add(held(1500)));
+    assert!(k.holds(IndicatorIx(1500)) && !k.holds(IndicatorIx(9000)));
+}
