@@ -13,6 +13,9 @@ use crate::model::registry::{ActorIx, AssetIx};
 use crate::scenario::schema::Channel;
 use crate::time::ETime;
 
+mod dwell;
+pub use dwell::{DwellObs, DwellRecord, DwellSurvival};
+
 /// A histogram of whole-hour samples.
 #[derive(Clone, Debug, Default)]
 pub struct Hours {
@@ -54,90 +57,6 @@ impl Hours {
     }
 }
 
-/// Time-to-detection of compromises as censored data (Kaplan-Meier).
-///
-/// A detected compromise is an observed event at its dwell time; one never
-/// detected is censored: still inside at the end (its time so far) or gone
-/// unseen (evicted by a response to something else, or its campaign stopped)
-/// at the time it left. Counting only detected compromises would make dwell
-/// shorter the worse detection is; the survival estimate does not.
-#[derive(Clone, Debug, Default)]
-pub struct DwellSurvival {
-    /// (hours, detected) per compromise.
-    obs: Vec<(u32, bool)>,
-}
-
-impl DwellSurvival {
-    /// Adds a compromise observed for `hours`, detected at the end of them or not.
-    pub fn add(&mut self, hours: u32, detected: bool) {
-        self.obs.push((hours, detected));
-    }
-
-    /// Compromises whose time to detection is censored (not detected).
-    pub fn censored(&self) -> u64 {
-        self.obs.iter().filter(|o| !o.1).count() as u64
-    }
-
-    /// Compromises in all.
-    pub fn len(&self) -> usize {
-        self.obs.len()
-    }
-
-    /// No compromises.
-    pub fn is_empty(&self) -> bool {
-        self.obs.is_empty()
-    }
-
-    /// The Kaplan-Meier estimate of the `p`-th percentile (0..=100) of dwell time: the first
-    /// whole hour at which the estimated share still undetected falls to `1 - p/100` or below.
-    /// None when it never does within what was observed (too many compromises censored).
-    pub fn percentile(&mut self, p: u32) -> Option<f64> {
-        let target = 1.0 - f64::from(p.min(100)) / 100.0;
-        let max = self.obs.iter().map(|o| o.0).max()?;
-        // The estimate needs only how many compromises are detected and how many leave at
-        // each hour, in hour order: counted in one pass when there are many compromises for
-        // the hours they span (a large run's), sorted otherwise.
-        if (max as usize) < 4 * self.obs.len() { self.counted(max, target) } else { self.sorted(target) }
-    }
-
-    /// [`DwellSurvival::percentile`] by counting compromises per hour up to `max`.
-    fn counted(&self, max: u32, target: f64) -> Option<f64> {
-        let mut by_hour = vec![(0u32, 0u32); max as usize + 1];
-        for &(h, detected) in &self.obs {
-            let slot = &mut by_hour[h as usize];
-            slot.0 += u32::from(detected);
-            slot.1 += 1;
-        }
-        let groups = by_hour.iter().enumerate().filter(|(_, g)| g.1 > 0);
-        kaplan_meier(groups.map(|(h, &(e, l))| (h as u32, e as usize, l as usize)), self.obs.len(), target)
-    }
-
-    /// [`DwellSurvival::percentile`] by sorting the compromises by hour.
-    fn sorted(&mut self, target: f64) -> Option<f64> {
-        self.obs.sort_unstable_by_key(|&(h, _)| h);
-        let groups =
-            self.obs.chunk_by(|a, b| a.0 == b.0).map(|g| (g[0].0, g.iter().filter(|o| o.1).count(), g.len()));
-        kaplan_meier(groups, self.obs.len(), target)
-    }
-}
-
-/// The first hour at which the Kaplan-Meier survival of `n` compromises falls to `target` or
-/// below, given (hour, detected, leaving) for each hour with any, in hour order.
-fn kaplan_meier(groups: impl Iterator<Item = (u32, usize, usize)>, n: usize, target: f64) -> Option<f64> {
-    let mut at_risk = n;
-    let mut survival = 1.0f64;
-    for (h, events, leaving) in groups {
-        if events > 0 {
-            survival *= 1.0 - events as f64 / at_risk as f64;
-            if survival <= target + 1e-12 {
-                return Some(f64::from(h));
-            }
-        }
-        at_risk -= leaving;
-    }
-    None
-}
-
 /// The counters systems update.
 #[derive(Clone, Debug, Default)]
 pub struct MetricsState {
@@ -157,9 +76,13 @@ pub struct MetricsState {
     /// Hours from an EI-ISAC alert to its arrival at each member.
     pub alert_reach: Hours,
     /// Targeted jurisdictions and whether each was warned before its first attempt.
-    pub targeted: BTreeMap<ActorIx, bool>,
+    targeted: BTreeMap<ActorIx, bool>,
+    /// How many of `targeted` were warned.
+    warned: u64,
     /// Registrations altered, by asset (removed if restored from a clean backup before the polls open).
-    pub altered: BTreeMap<AssetIx, u64>,
+    altered: BTreeMap<AssetIx, u64>,
+    /// The sum of `altered`.
+    altered_total: u64,
     /// Registrations lost to registration-system outages before the deadline.
     pub registrations_lost: f64,
     /// Voters delayed by pollbook failures, by jurisdiction, before extended hours.
@@ -174,12 +97,51 @@ pub struct MetricsState {
     pub compromises: u64,
     /// Compromises detected.
     pub compromises_detected: u64,
+    /// Every compromise's time to detection so far, kept as intrusions change.
+    pub dwell_record: DwellRecord,
 }
 
 impl MetricsState {
     /// Counts a message on a channel.
     pub fn message(&mut self, c: Channel, n: u64) {
         self.messages[c.index()] += n;
+    }
+
+    /// Counts a jurisdiction as targeted, warned before its first attempt or not; one already
+    /// counted keeps its first answer.
+    pub fn target(&mut self, j: ActorIx, warned: bool) {
+        if let std::collections::btree_map::Entry::Vacant(e) = self.targeted.entry(j) {
+            e.insert(warned);
+            self.warned += u64::from(warned);
+        }
+    }
+
+    /// Targeted jurisdictions and whether each was warned before its first attempt.
+    pub fn targeted(&self) -> &BTreeMap<ActorIx, bool> {
+        &self.targeted
+    }
+
+    /// How many targeted jurisdictions were warned before their first attempt.
+    pub fn warned(&self) -> u64 {
+        self.warned
+    }
+
+    /// Counts `n` more registrations altered in an asset.
+    pub fn alter(&mut self, a: AssetIx, n: u64) {
+        *self.altered.entry(a).or_insert(0) += n;
+        self.altered_total += n;
+    }
+
+    /// Forgets an asset's altered registrations (restored from a clean backup).
+    pub fn restore_altered(&mut self, a: AssetIx) {
+        if let Some(n) = self.altered.remove(&a) {
+            self.altered_total = self.altered_total.saturating_sub(n);
+        }
+    }
+
+    /// Registrations altered, over every asset.
+    pub fn altered(&self) -> u64 {
+        self.altered_total
     }
 }
 
@@ -827,37 +789,5 @@ mod tests {
         assert_eq!(overlap(0, 10, 5, 20), 5);
         assert_eq!(overlap(0, 10, 10, 20), 0);
         assert_eq!(overlap(5, 6, 0, 20), 1);
-    }
-
-    /// Counting by hour and sorting give the same estimate, ties and censorings included.
-    #[test]
-    fn dwell_percentiles_by_counting_and_by_sorting_agree() {
-        let mut km = DwellSurvival::default();
-        // A fixed pseudo-random mix of hours (with many ties) and detections.
-        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
-        for _ in 0..500 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            km.add((x % 300) as u32, !x.is_multiple_of(5));
-        }
-        km.add(0, false);
-        km.add(299, true);
-        let max = 299;
-        for p in [0, 10, 25, 50, 75, 90, 99, 100] {
-            let target = 1.0 - f64::from(p) / 100.0;
-            let counted = km.counted(max, target);
-            assert_eq!(counted, km.sorted(target), "p{p}");
-            assert_eq!(km.percentile(p), counted, "p{p}");
-        }
-        // Mostly censored: the estimate never reaches the median.
-        let mut few = DwellSurvival::default();
-        few.add(10, true);
-        for h in 0..9 {
-            few.add(h * 20, false);
-        }
-        assert_eq!(few.counted(160, 0.5), None);
-        assert_eq!(few.sorted(0.5), None);
-        assert_eq!(DwellSurvival::default().percentile(50), None);
     }
 }

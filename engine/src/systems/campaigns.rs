@@ -170,7 +170,7 @@ pub fn implant(core: &mut Core, cal: &mut Calendar<CampaignEvent>, c: CampaignIx
     let now = core.now();
     let tech = core.reg.0.campaign(c).access();
     let i = new_intrusion(core, c, asset, tech, Stage::Foothold);
-    core.intrusions.list[i.ix()].compromised_at = Some(now);
+    core.change_intrusion(i, |x| x.compromised_at = Some(now));
     core.with_status(asset, |s| s.footholds += 1);
     core.record.metrics.compromises += 1;
     let run = &mut core.campaigns.0[c.ix()];
@@ -476,10 +476,8 @@ fn initial_access(
     core.intrusions.list[i.ix()].attempts += 1;
     core.record.metrics.attempted += 1;
     let kind = core.reg.0.actor(owner).kind;
-    if matches!(kind, ActorKind::Local | ActorKind::StateOffice)
-        && !core.record.metrics.targeted.contains_key(&owner)
-    {
-        core.record.metrics.targeted.insert(owner, m != Match::None);
+    if matches!(kind, ActorKind::Local | ActorKind::StateOffice) {
+        core.record.metrics.target(owner, m != Match::None);
     }
     let (p_block, p_succ) = access_odds(ts, tech, posture, m, adv_skill);
     let (u, seen_draw) = {
@@ -530,12 +528,11 @@ fn initial_access(
             core.end_intrusion(i, Ending::Completed);
             return;
         }
-        {
-            let x = &mut core.intrusions.list[i.ix()];
+        core.change_intrusion(i, |x| {
             x.stage = Stage::Foothold;
             x.actions = 0;
             x.compromised_at = Some(now);
-        }
+        });
         core.record.metrics.compromises += 1;
         core.with_status(asset, |s| s.footholds += 1);
         if seen_draw < p_detect {
@@ -595,7 +592,7 @@ fn objective(
         }
         Objective::AlterData => {
             let n = (core.voters_of(asset) as f64 * info.spec.altered_share).round() as u64;
-            *core.record.metrics.altered.entry(asset).or_insert(0) += n;
+            core.record.metrics.alter(asset, n);
             core.with_status(asset, |s| s.altered = true);
         }
         Objective::StealAndLeak => {

@@ -496,7 +496,7 @@ fn restore(core: &mut Core, reg: &Registry, me: ActorIx, asset: &str) -> Result<
     // A clean offline backup undoes altered data, if done before the polls open.
     let before_polls = core.time(now) < reg.election.polls_open;
     if posture.offline_backups && before_polls {
-        core.record.metrics.altered.remove(&a);
+        core.record.metrics.restore_altered(a);
         core.with_status(a, |s| s.altered = false);
     }
     core.take_down(a, DownCause::Restoring, Availability::Offline, Some(hours));

@@ -43,7 +43,7 @@ pub fn run_detection(core: &mut Core, list: Vec<Detection>, eo: &mut Eo) {
             d.stage >= Stage::Foothold || (d.stage == Stage::InitialAccess && compromised_at.is_some());
         if is_compromise && !already_detected && compromised_at.is_some() {
             let since = compromised_at.unwrap_or(now);
-            core.intrusions.list[d.intrusion.ix()].detected_at = Some(now);
+            core.change_intrusion(d.intrusion, |x| x.detected_at = Some(now));
             core.record.metrics.dwell.add(now.0.saturating_sub(since.0));
             core.record.metrics.compromises_detected += 1;
             let ended = core.intrusions.list[d.intrusion.ix()].ended.is_some();

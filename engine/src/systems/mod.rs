@@ -408,6 +408,15 @@ impl Core<'_, '_> {
         }
     }
 
+    /// Changes an intrusion's times of compromise or detection with `f`, keeping the dwell
+    /// record in step (ending one is [`Core::end_intrusion`]).
+    pub fn change_intrusion(&mut self, i: IntrusionIx, f: impl FnOnce(&mut Intrusion)) {
+        let x = &mut self.intrusions.list[i.ix()];
+        let old = x.dwell_obs();
+        f(x);
+        self.record.metrics.dwell_record.replace(old, x.dwell_obs());
+    }
+
     /// Ends an intrusion.
     pub fn end_intrusion(&mut self, i: IntrusionIx, ending: Ending) {
         let now = self.now.0;
@@ -415,7 +424,9 @@ impl Core<'_, '_> {
         if intr.ended.is_some() {
             return;
         }
+        let old = intr.dwell_obs();
         intr.ended = Some((now, ending));
+        self.record.metrics.dwell_record.replace(old, intr.dwell_obs());
         let had_foothold = intr.stage >= Stage::Foothold && intr.compromised_at.is_some();
         let known = intr.detected_at.is_some();
         let asset = intr.asset;

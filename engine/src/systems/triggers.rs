@@ -59,9 +59,9 @@ fn live_metric(core: &Core, m: LiveMetric) -> f64 {
         LiveMetric::Succeeded => s.succeeded as f64,
         LiveMetric::Blocked => s.blocked as f64,
         LiveMetric::BlockedShared => s.blocked_shared as f64,
-        LiveMetric::Targeted => s.targeted.len() as f64,
-        LiveMetric::Warned => s.targeted.values().filter(|w| **w).count() as f64,
-        LiveMetric::Altered => s.altered.values().sum::<u64>() as f64,
+        LiveMetric::Targeted => s.targeted().len() as f64,
+        LiveMetric::Warned => s.warned() as f64,
+        LiveMetric::Altered => s.altered() as f64,
         LiveMetric::ConfidenceMin => core.public.min,
         LiveMetric::Confidence => core.public.confidence,
     }
