@@ -232,6 +232,8 @@ impl Core<'_, '_> {
         from: Option<ActorIx>,
         channel: Option<crate::scenario::schema::Channel>,
     ) -> bool {
+        let Some(&e) = self.ents.actors.get(actor.ix()) else { return false };
+        let Ok(mut k) = self.knowledge.get_mut(e) else { return false };
         let ind = &self.indicators.0[indicator.ix()];
         let held = Held {
             indicator,
@@ -243,9 +245,8 @@ impl Core<'_, '_> {
             from,
             channel,
         };
-        let Some(&e) = self.ents.actors.get(actor.ix()) else { return false };
-        let Ok(mut k) = self.knowledge.get_mut(e) else { return false };
-        if !k.add(held) {
+        // No system asks which components changed: knowledge grows without marking it.
+        if !k.bypass_change_detection().add(held) {
             return false;
         }
         self.record.digest.mix(&[0x12, u64::from(actor.0), u64::from(indicator.0)]);

@@ -114,23 +114,48 @@ pub struct SharingScratch {
     arrivals: Vec<(Tick, ActorIx)>,
     /// Arrivals per hour, for putting them in arrival order.
     per_hour: Vec<u32>,
-    /// By campaign, for the tick being processed: whether any of its intruders holds a
-    /// foothold its victim has not detected (none: not asked yet this tick).
-    hidden: Vec<Option<bool>>,
+    /// Which campaigns have undetected intruders, this tick.
+    hidden: HiddenIntruders,
 }
 
-/// Whether any intruder of a campaign holds a foothold its victim has not detected. Nothing
-/// that sharing does within a tick changes intrusions, so the answer holds for the tick.
-fn hidden_intruders(core: &Core, hidden: &mut [Option<bool>], campaign: CampaignIx) -> bool {
-    let slot = &mut hidden[campaign.ix()];
-    *slot.get_or_insert_with(|| {
-        core.intrusions.list.iter().any(|x| {
-            x.campaign == campaign
-                && x.compromised_at.is_some()
-                && x.detected_at.is_none()
-                && x.ended.is_none()
-        })
-    })
+/// Which campaigns have an intruder holding a foothold its victim has not detected, for the
+/// tick being processed. The questions of a tick share one scan of the intrusions: each
+/// goes on from where the last stopped until its campaign is found or the list ends (a
+/// hidden intruder of another campaign passed on the way is noted for that campaign).
+/// Nothing that sharing does within a tick changes intrusions, so the answers hold for the tick.
+#[derive(Default)]
+struct HiddenIntruders {
+    /// By campaign: whether one of its hidden intruders is among the intrusions scanned.
+    found: Vec<bool>,
+    /// How many intrusions this tick's questions have scanned.
+    scanned: usize,
+}
+
+impl HiddenIntruders {
+    /// Forgets the answers (a new tick).
+    fn forget(&mut self, campaigns: usize) {
+        self.found.clear();
+        self.found.resize(campaigns, false);
+        self.scanned = 0;
+    }
+
+    /// Whether a campaign has an intruder holding a foothold its victim has not detected.
+    fn any(&mut self, intrusions: &[Intrusion], campaign: CampaignIx) -> bool {
+        if self.found[campaign.ix()] {
+            return true;
+        }
+        let found = &mut self.found;
+        let rest = intrusions.get(self.scanned..).unwrap_or_default();
+        let hit = rest.iter().position(|x| {
+            let hidden = x.compromised_at.is_some() && x.detected_at.is_none() && x.ended.is_none();
+            if hidden {
+                found[x.campaign.ix()] = true;
+            }
+            hidden && x.campaign == campaign
+        });
+        self.scanned = hit.map_or(intrusions.len(), |p| self.scanned + p + 1);
+        hit.is_some()
+    }
 }
 
 /// Sends this tick's share orders and delivers what arrives.
@@ -156,17 +181,14 @@ pub fn run_sharing<'a>(
     }
     let now = core.now();
     let mut due = deliveries.take(now);
-    scratch.hidden.clear();
-    scratch.hidden.resize(reg.campaigns.len(), None);
+    scratch.hidden.forget(reg.campaigns.len());
     for d in due.drain(..) {
         let a = &alerts.0[d.alert as usize];
         let (from, indicator, channel, sent) = (a.from, a.indicator, a.channel, a.sent);
-        let campaign = core.indicators.0[indicator.ix()].campaign;
-        // Members hunt only if there is something to find.
-        let hunt = hidden_intruders(core, &mut scratch.hidden, campaign);
         for i in d.start..d.end {
             let to = alerts.0[d.alert as usize].pending[i as usize].1;
-            arrive(core, &reg, Arrival { to, from, indicator, channel, sent }, hunt, eo, campaign_cal);
+            let arrival = Arrival { to, from, indicator, channel, sent };
+            arrive(core, &reg, arrival, &mut scratch.hidden, eo, campaign_cal);
         }
         let a = &mut alerts.0[d.alert as usize];
         if d.end as usize == a.pending.len() {
@@ -304,12 +326,12 @@ fn by_arrival(arrivals: &[(Tick, ActorIx)], per_hour: &mut Vec<u32>) -> Vec<(Tic
 }
 
 /// A member receives a share: it learns the indicator (unless it already holds it), and
-/// what follows from that follows (`hunt`: the campaign has undetected footholds to hunt).
+/// what follows from that follows (`hidden`: which campaigns have undetected intruders).
 fn arrive(
     core: &mut Core,
     reg: &Registry,
     d: Arrival,
-    hunt: bool,
+    hidden: &mut HiddenIntruders,
     eo: &mut Eo,
     campaign_cal: &mut Calendar<CampaignEvent>,
 ) {
@@ -332,8 +354,10 @@ fn arrive(
             reg.spec.eo13848.evidence_per_report,
         );
     }
-    // Told of a campaign, an owner looks for intruders of it it has not seen.
-    if hunt && now.0.saturating_sub(created.0) <= reg.spec.sharing.indicator_life_h() {
+    // Told of a campaign, an owner looks for intruders of it it has not seen (if there are any).
+    if now.0.saturating_sub(created.0) <= reg.spec.sharing.indicator_life_h()
+        && hidden.any(&core.intrusions.list, campaign)
+    {
         schedule_hunts(core, campaign_cal, reg, d.to, campaign);
     }
     core.emit(
@@ -355,13 +379,8 @@ mod tests {
     /// Both ways of putting arrivals in order give what a stable sort by hour gives.
     #[test]
     fn arrivals_are_ordered_by_hour_keeping_audience_order() {
-        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = |m: u64| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x % m
-        };
+        let mut raw = crate::rng::xorshift(0x9e37_79b9_7f4a_7c15);
+        let mut next = |m: u64| raw() % m;
         let mut per_hour = Vec::new();
         for (n, spread) in [(0, 1), (1, 1), (500, 30), (500, 1), (20, 100_000)] {
             let arrivals: Vec<(Tick, ActorIx)> =
@@ -369,6 +388,43 @@ mod tests {
             let mut expected = arrivals.clone();
             expected.sort_by_key(|&(t, _)| t);
             assert_eq!(by_arrival(&arrivals, &mut per_hour), expected, "{n} arrivals over {spread} hours");
+        }
+    }
+
+    /// A tick's questions sharing one scan answer what a scan per question answers, in any order.
+    #[test]
+    fn hidden_intruders_are_found_as_by_a_scan_per_campaign() {
+        let mut raw = crate::rng::xorshift(0x2545_f491_4f6c_dd1d);
+        let mut next = |m: u64| raw() % m;
+        let campaigns = 6;
+        for round in 0..50 {
+            let intrusions: Vec<Intrusion> = (0..next(40))
+                .map(|i| Intrusion {
+                    campaign: CampaignIx(next(campaigns) as u32),
+                    asset: AssetIx(i as u32),
+                    technique: crate::scenario::schema::Technique::Phishing,
+                    stage: Stage::Foothold,
+                    actions: 0,
+                    attempts: 0,
+                    compromised_at: (next(4) > 0).then_some(Tick(1)),
+                    detected_at: (next(3) == 0).then_some(Tick(2)),
+                    ended: (next(3) == 0).then_some((Tick(3), Ending::Evicted)),
+                    seen: 0,
+                    rng: crate::rng::Streams::new(round).stream(&["test"]),
+                })
+                .collect();
+            let mut hidden = HiddenIntruders::default();
+            hidden.forget(campaigns as usize);
+            for _ in 0..10 {
+                let c = CampaignIx(next(campaigns) as u32);
+                let expected = intrusions.iter().any(|x| {
+                    x.campaign == c
+                        && x.compromised_at.is_some()
+                        && x.detected_at.is_none()
+                        && x.ended.is_none()
+                });
+                assert_eq!(hidden.any(&intrusions, c), expected, "round {round}, campaign {}", c.0);
+            }
         }
     }
 }
