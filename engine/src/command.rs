@@ -138,7 +138,7 @@ impl Command {
         match self {
             // The same line as the spec's ("{actor}: public statement ({statement})"), put
             // together directly: a national run's doctrines make over a thousand statements,
-            // and the spec's rendering goes through the command's JSON form.
+            // and the spec's rendering reads its template and fields by name.
             Command::PublicStatement { actor, statement } => {
                 let what = statement.name();
                 let mut out = String::with_capacity(actor.len() + 20 + what.len());
@@ -336,6 +336,18 @@ pub enum Rejection {
 
 /// Checks that an issuer may act for an actor (team membership and kind authority).
 pub fn check_actor(reg: &Registry, issuer: &Issuer, command: &Command) -> Result<Option<ActorIx>, Rejection> {
+    let actor = command.actor().and_then(|id| reg.actor_by_id.get(id).copied());
+    check_actor_found(reg, issuer, command, actor)
+}
+
+/// [`check_actor`], given what the command's acting actor id names in the registry (`None`: no
+/// actor of that id, or a command with no acting actor), for a caller that already knows it.
+pub fn check_actor_found(
+    reg: &Registry,
+    issuer: &Issuer,
+    command: &Command,
+    actor: Option<ActorIx>,
+) -> Result<Option<ActorIx>, Rejection> {
     let kind = command.kind();
     if kind.is_control() {
         return match (issuer, command) {
@@ -365,10 +377,7 @@ pub fn check_actor(reg: &Registry, issuer: &Issuer, command: &Command) -> Result
         };
     }
     let actor_id = command.actor().unwrap_or_default();
-    let actor = *reg
-        .actor_by_id
-        .get(actor_id)
-        .ok_or_else(|| Rejection::UnknownActor { actor: actor_id.to_string() })?;
+    let actor = actor.ok_or_else(|| Rejection::UnknownActor { actor: actor_id.to_string() })?;
     if let Issuer::Team(t) = issuer {
         let team = reg.team_by_id.get(t).ok_or_else(|| Rejection::UnknownTeam { team: t.clone() })?;
         if reg.actor(actor).team != Some(*team) {

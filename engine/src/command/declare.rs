@@ -1,8 +1,9 @@
 //! The `commands!` macro, which turns the command table (`table.rs`) into code: from one entry
 //! per command it makes the [`super::Command`] enum (each variant with its doc comment, fields,
 //! field docs and serde attributes; [`super::CommandKind`] follows from it through strum), the
-//! command's [`super::CommandSpec`] in [`super::spec::SPECS`], and its arm of `Command::parts`
-//! (its acting actor and what it names).
+//! command's [`super::CommandSpec`] in [`super::spec::SPECS`], and its arms of `Command::parts`
+//! (its acting actor and what it names) and `Command::show_field` (a field's value as its log
+//! line writes it).
 //!
 //! An entry reads:
 //!
@@ -24,8 +25,8 @@
 //! },
 //! ```
 
-/// Makes `Command`, `SPECS` and `Command::parts` from the entries of the command table (see the
-/// module's doc for an entry's form).
+/// Makes `Command`, `SPECS`, `Command::parts` and `Command::show_field` from the entries of the
+/// command table (see the module's doc for an entry's form).
 macro_rules! commands {
     (@actor _) => { None };
     (@actor $actor:ident) => { Some($actor.as_str()) };
@@ -33,6 +34,8 @@ macro_rules! commands {
     (@target $target:ident) => { $crate::command::Target::target_str($target) };
     (@optional) => { false };
     (@optional optional) => { true };
+    (@arg) => { None };
+    (@arg $arg:ident) => { Some(Arg::$arg) };
     (
         $(
             $(#[$vmeta:meta])*
@@ -111,6 +114,29 @@ macro_rules! commands {
                     $(
                         Command::$variant { $($field),* } => {
                             (commands!(@actor $actor), commands!(@target $target))
+                        }
+                    )*
+                }
+            }
+
+            /// Writes the value of the field `name` as the command's log line shows it (see
+            /// [`CommandSpec::summary`]); false, writing nothing, if the command has no such
+            /// field or leaves it out.
+            #[allow(unused_variables)]
+            pub(crate) fn show_field(&self, name: &str, out: &mut String) -> bool {
+                match self {
+                    $(
+                        Command::$variant { $($field),* } => {
+                            $(
+                                if name == stringify!($field) {
+                                    return $crate::command::spec::Show::show(
+                                        $field,
+                                        commands!(@arg $($arg)?),
+                                        out,
+                                    );
+                                }
+                            )*
+                            false
                         }
                     )*
                 }

@@ -157,53 +157,136 @@ impl CommandSpec {
             .map_err(|e| BuildError::Fields { command: self.name, reason: e.to_string() })
     }
 
-    /// The command's log line (see [`CommandSpec::summary`]).
+    /// The command's log line (see [`CommandSpec::summary`]), written from the command's fields
+    /// as [`Arg::show`] writes each value of its JSON form, without making that form.
     pub fn render(&self, command: &Command) -> String {
-        let Ok(Value::Object(values)) = serde_json::to_value(command) else { return self.name.to_string() };
-        let value = |name: &str| -> Option<String> {
-            let v = values.get(name).filter(|v| !v.is_null())?;
-            let arg = self.fields.iter().find(|f| f.name == name).map(|f| f.arg);
-            Some(match (arg, v) {
-                (Some(a), v) => a.show(v),
-                (None, Value::String(s)) => s.clone(),
-                (None, v) => v.to_string(),
-            })
-        };
-        let mut out = String::new();
+        let mut out = String::with_capacity(self.summary.len() + 32);
         let mut rest = self.summary;
         while !rest.is_empty() {
             if let Some(part) = rest.strip_prefix('[')
-                && let Some(end) = part.find(']')
+                && let Some(end) = find_byte(part, b']')
             {
                 let (inner, after) = part.split_at(end);
-                if let Some(text) = fill(inner, &value) {
-                    out.push_str(&text);
-                }
+                fill(inner, command, &mut out);
                 rest = &after[1..];
                 continue;
             }
-            let end = rest.find('[').filter(|i| *i > 0).unwrap_or(rest.len());
+            let end = find_byte(rest, b'[').filter(|i| *i > 0).unwrap_or(rest.len());
             let (plain, after) = rest.split_at(end);
-            out.push_str(&fill(plain, &value).unwrap_or_default());
+            fill(plain, command, &mut out);
             rest = after;
         }
         out
     }
 }
 
-/// Fills `{name}` placeholders; None if one of them has no value.
-fn fill(text: &str, value: &impl Fn(&str) -> Option<String>) -> Option<String> {
-    let mut out = String::new();
+/// Where an ASCII byte first occurs in a text: a log line's template is short, and a plain
+/// loop finds its brackets sooner than a general search.
+fn find_byte(text: &str, byte: u8) -> Option<usize> {
+    text.bytes().position(|b| b == byte)
+}
+
+/// Writes `text` with its `{name}` placeholders filled; nothing (and false) if one of them has
+/// no value.
+fn fill(text: &str, command: &Command, out: &mut String) -> bool {
+    let start_len = out.len();
     let mut rest = text;
-    while let Some(start) = rest.find('{') {
+    while let Some(start) = find_byte(rest, b'{') {
         out.push_str(&rest[..start]);
-        let end = rest[start..].find('}')? + start;
-        out.push_str(&value(&rest[start + 1..end])?);
+        let Some(end) = find_byte(&rest[start..], b'}').map(|end| end + start) else {
+            out.truncate(start_len);
+            return false;
+        };
+        if !command.show_field(&rest[start + 1..end], out) {
+            out.truncate(start_len);
+            return false;
+        }
         rest = &rest[end + 1..];
     }
     out.push_str(rest);
-    Some(out)
+    true
 }
+
+/// A field of a command as its log line writes it: what [`Arg::show`] gives for the field's
+/// JSON value (the field's [`Arg`], or none for the acting actor), nothing for a field left
+/// out (JSON `null`). Types with no shorter way go through their JSON value.
+pub(crate) trait Show: serde::Serialize {
+    /// Writes the value; false (writing nothing) if it is left out.
+    fn show(&self, arg: Option<Arg>, out: &mut String) -> bool {
+        show_json(self, arg, out)
+    }
+}
+
+/// Writes a value as a log line writes its JSON form.
+fn show_json<T: serde::Serialize + ?Sized>(value: &T, arg: Option<Arg>, out: &mut String) -> bool {
+    let Ok(v) = serde_json::to_value(value) else { return false };
+    if v.is_null() {
+        return false;
+    }
+    match (arg, &v) {
+        (Some(a), v) => out.push_str(&a.show(v)),
+        (None, Value::String(s)) => out.push_str(s),
+        (None, v) => out.push_str(&v.to_string()),
+    }
+    true
+}
+
+impl Show for String {
+    fn show(&self, _: Option<Arg>, out: &mut String) -> bool {
+        out.push_str(self);
+        true
+    }
+}
+
+impl Show for u32 {
+    fn show(&self, arg: Option<Arg>, out: &mut String) -> bool {
+        use std::fmt::Write;
+        // A JSON number: an indicator as IND-nnnn, any other as its digits.
+        let _ =
+            if arg == Some(Arg::Indicator) { write!(out, "IND-{self:04}") } else { write!(out, "{self}") };
+        true
+    }
+}
+
+impl Show for bool {
+    fn show(&self, arg: Option<Arg>, out: &mut String) -> bool {
+        out.push_str(match (arg, self) {
+            (Some(Arg::Staffed), true) => "staffed",
+            (Some(Arg::Staffed), false) => "unstaffed",
+            (_, true) => "true",
+            (_, false) => "false",
+        });
+        true
+    }
+}
+
+impl Show for Channel {
+    fn show(&self, arg: Option<Arg>, out: &mut String) -> bool {
+        match arg {
+            Some(Arg::Channel) => {
+                out.push_str(self.slug());
+                true
+            }
+            _ => show_json(self, arg, out),
+        }
+    }
+}
+
+impl Show for super::Statement {
+    fn show(&self, _: Option<Arg>, out: &mut String) -> bool {
+        // Its JSON form is its name, a string shown as it is.
+        out.push_str(self.name());
+        true
+    }
+}
+
+impl<T: Show> Show for Option<T> {
+    fn show(&self, arg: Option<Arg>, out: &mut String) -> bool {
+        self.as_ref().is_some_and(|v| v.show(arg, out))
+    }
+}
+
+impl<T: serde::Serialize> Show for Vec<T> {}
 
 impl Arg {
     /// How the text form writes it (None: the text form leaves it out).
@@ -431,6 +514,84 @@ mod tests {
         ];
         for (c, line) in cases {
             assert_eq!(c.summary(), line);
+        }
+    }
+
+    /// A log line as it was first written: from the command's JSON form.
+    fn render_from_json(spec: &CommandSpec, command: &Command) -> String {
+        let Ok(Value::Object(values)) = serde_json::to_value(command) else { return spec.name.to_string() };
+        let value = |name: &str| -> Option<String> {
+            let v = values.get(name).filter(|v| !v.is_null())?;
+            let arg = spec.fields.iter().find(|f| f.name == name).map(|f| f.arg);
+            Some(match (arg, v) {
+                (Some(a), v) => a.show(v),
+                (None, Value::String(s)) => s.clone(),
+                (None, v) => v.to_string(),
+            })
+        };
+        let fill = |text: &str| -> Option<String> {
+            let mut out = String::new();
+            let mut rest = text;
+            while let Some(start) = rest.find('{') {
+                out.push_str(&rest[..start]);
+                let end = rest[start..].find('}')? + start;
+                out.push_str(&value(&rest[start + 1..end])?);
+                rest = &rest[end + 1..];
+            }
+            out.push_str(rest);
+            Some(out)
+        };
+        let mut out = String::new();
+        let mut rest = spec.summary;
+        while !rest.is_empty() {
+            if let Some(part) = rest.strip_prefix('[')
+                && let Some(end) = part.find(']')
+            {
+                let (inner, after) = part.split_at(end);
+                out.push_str(&fill(inner).unwrap_or_default());
+                rest = &after[1..];
+                continue;
+            }
+            let end = rest.find('[').filter(|i| *i > 0).unwrap_or(rest.len());
+            let (plain, after) = rest.split_at(end);
+            out.push_str(&fill(plain).unwrap_or_default());
+            rest = after;
+        }
+        out
+    }
+
+    #[test]
+    fn log_lines_are_those_of_the_json_form() {
+        let words = |arg: Arg, n: usize| -> Value {
+            match arg {
+                Arg::Hours => Value::from(n as u32 + 1),
+                Arg::Indicator => Value::from([3u32, 0, 12345][n % 3]),
+                Arg::Channel => {
+                    serde_json::to_value(Channel::ALL[n % Channel::ALL.len()]).unwrap_or_default()
+                }
+                Arg::Statement => Value::String(["reassure", "debunk"][n % 2].into()),
+                Arg::Staffed => Value::Bool(n.is_multiple_of(2)),
+                Arg::Teams => serde_json::json!(["red", "wi"]),
+                Arg::Effects => serde_json::json!([]),
+                _ => Value::String(["x", "PA/harbor", "ä b"][n % 3].into()),
+            }
+        };
+        for s in SPECS {
+            for n in 0..Channel::ALL.len() {
+                // Optional fields given in every other case, each by its own turn.
+                let values = s
+                    .fields
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, f)| !f.optional || (n + i).is_multiple_of(2))
+                    .map(|(_, f)| (f.name, words(f.arg, n)))
+                    .collect();
+                let c = s
+                    .build(Some(["dhs", "WI", "PA/harbor"][n % 3]), values)
+                    .unwrap_or_else(|e| panic!("{e}"));
+                assert_eq!(s.render(&c), render_from_json(s, &c), "{}", s.name);
+                assert_eq!(c.summary(), render_from_json(s, &c), "{}", s.name);
+            }
         }
     }
 

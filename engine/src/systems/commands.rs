@@ -10,7 +10,7 @@ use super::doctrines::{Order, apply_order};
 use super::federal::{deliver_assessment, deliver_report};
 use super::impact::deploy_onsite;
 use crate::command::{
-    Command, CommandKind, CommandOutcome, Issuer, Rejection, Statement, channel_senders, check_actor,
+    Command, CommandKind, CommandOutcome, Issuer, Rejection, Statement, channel_senders, check_actor_found,
 };
 use crate::events::{EventKind, Severity};
 use crate::model::registry::*;
@@ -34,12 +34,14 @@ pub struct CommandQueue {
     pub outcomes: Vec<CommandOutcome>,
 }
 
-/// What waits in the queue: a command as given, or a doctrine's order by index. A command is
-/// boxed so that the queue's entries stay small: inserting and taking them moves entries
+/// What waits in the queue: a command as given, a doctrine's command with its acting actor's
+/// index (so that applying it looks nothing up by id), or a doctrine's order by index. A command
+/// is boxed so that the queue's entries stay small: inserting and taking them moves entries
 /// within the map's nodes, and a national run queues thousands of orders.
 #[derive(Clone)]
 enum Queued {
     Given(Box<(Issuer, Command)>),
+    Doctrine(Box<(ActorIx, Command)>),
     Order(Order),
 }
 
@@ -62,11 +64,11 @@ impl CommandQueue {
         seq
     }
 
-    /// Queues a doctrine's command.
-    pub fn schedule_doctrine(&mut self, tick: Tick, command: Command) {
+    /// Queues a doctrine's command, given by `actor` (the actor its id names).
+    pub fn schedule_doctrine(&mut self, tick: Tick, actor: ActorIx, command: Command) {
         let seq = self.next_internal;
         self.next_internal += 1;
-        self.pending.insert((tick.0, u32::MAX, seq), Queued::Given(Box::new((Issuer::Doctrine, command))));
+        self.pending.insert((tick.0, u32::MAX, seq), Queued::Doctrine(Box::new((actor, command))));
     }
 
     /// Queues a doctrine's order, named by index (in sequence with its commands).
@@ -85,7 +87,7 @@ impl CommandQueue {
             .map(|(k, _)| *k)?;
         match self.pending.remove(&key)? {
             Queued::Given(given) => Some(*given),
-            Queued::Order(_) => None,
+            Queued::Doctrine(_) | Queued::Order(_) => None,
         }
     }
 
@@ -164,17 +166,25 @@ pub fn apply_commands(
     let now = core.now();
     let due = queue.take_due(now);
     for ((_, _, seq), queued) in due {
-        let (issuer, command) = match queued {
-            Queued::Given(given) => *given,
+        // The acting actor: known for a doctrine's command, else looked up by its id.
+        let (issuer, command, actor) = match queued {
+            Queued::Given(given) => {
+                let (issuer, command) = *given;
+                let actor = command.actor().and_then(|a| core.reg().actor_by_id.get(a).copied());
+                (issuer, command, actor)
+            }
+            Queued::Doctrine(given) => {
+                let (actor, command) = *given;
+                (Issuer::Doctrine, command, Some(actor))
+            }
             // A doctrine's order goes by index, unless its scenario keeps what teams ordered.
             Queued::Order(order) if !core.reg().tracks_commands => {
                 apply_order(core, order);
                 continue;
             }
-            Queued::Order(order) => (Issuer::Doctrine, order.command(core.reg())),
+            Queued::Order(order) => (Issuer::Doctrine, order.command(core.reg()), Some(order.actor())),
         };
-        let result = apply(core, cx, &issuer, &command);
-        let actor = command.actor().and_then(|a| core.reg().actor_by_id.get(a).copied());
+        let result = apply(core, cx, &issuer, &command, actor);
         if result.is_ok() && core.reg().tracks_commands {
             record_issued(core, issued, &issuer, &command, actor);
         }
@@ -384,12 +394,20 @@ pub fn check_channel(
 /// Checks who gives a command, then carries out its effect: one arm per command, each calling
 /// its effect's function below (grouped by family). The match is exhaustive, so a command added
 /// to the table is not accepted by the compiler until its effect is written here.
-fn apply(core: &mut Core, cx: &mut CommandCtx, issuer: &Issuer, command: &Command) -> Result<(), Rejection> {
+///
+/// `actor` is the actor the command's acting actor id names, if any.
+fn apply(
+    core: &mut Core,
+    cx: &mut CommandCtx,
+    issuer: &Issuer,
+    command: &Command,
+    actor: Option<ActorIx>,
+) -> Result<(), Rejection> {
     let reg = core.reg.0.clone();
     if core.now() > reg.clock.last_tick() {
         return Err(Rejection::Ended);
     }
-    let actor = check_actor(&reg, issuer, command)?;
+    let actor = check_actor_found(&reg, issuer, command, actor)?;
     if let (Issuer::Doctrine, Some(a)) = (issuer, actor)
         && core.staffed(a)
     {

@@ -91,6 +91,7 @@ impl Plan<'_> {
         let t = self.at(hours);
         self.queue.schedule_doctrine(
             t,
+            actor,
             Command::ShareIndicator { actor: reg.actor(actor).id.clone(), indicator: ind.0, channel },
         );
     }
@@ -102,24 +103,27 @@ impl Plan<'_> {
         }
     }
 
-    /// Plans a response of an asset's owner.
-    fn respond(&mut self, asset: AssetIx, code: u8, hours: f64, cmd: Command) {
+    /// Plans a response of an asset's owner, `actor`.
+    fn respond(&mut self, actor: ActorIx, asset: AssetIx, code: u8, hours: f64, cmd: Command) {
         if self.planned.plan_response(asset, code) {
             let t = self.at(hours);
-            self.queue.schedule_doctrine(t, cmd);
+            self.queue.schedule_doctrine(t, actor, cmd);
         }
     }
 
     fn once(&mut self, actor: ActorIx, key: u32, code: u8, hours: f64, cmd: Command) {
         if self.planned.once.insert((actor, key, code)) {
             let t = self.at(hours);
-            self.queue.schedule_doctrine(t, cmd);
+            self.queue.schedule_doctrine(t, actor, cmd);
         }
     }
 }
 
 /// Lets unstaffed actors react to this tick's events.
+///
+/// Kept out of line, so that a profile shows its cost on its own.
 #[allow(clippy::too_many_arguments)]
+#[inline(never)]
 pub fn run_doctrines<'a>(
     core: &Core,
     learned: impl Iterator<Item = &'a Learned>,
@@ -249,14 +253,14 @@ fn on_detection(core: &Core, reg: &Registry, plan: &mut Plan, det: &Detection) {
     let asset_id = reg.asset(asset).id.clone();
     if d.request_onsite {
         let cmd = Command::RequestOnsite { actor: id(), asset: asset_id.clone() };
-        plan.respond(asset, 1, d.respond_h, cmd);
+        plan.respond(owner, asset, 1, d.respond_h, cmd);
     }
     if d.restore_on_detect {
         let cmd = Command::Restore { actor: id(), asset: asset_id };
-        plan.respond(asset, 2, d.respond_h + 1.0, cmd);
+        plan.respond(owner, asset, 2, d.respond_h + 1.0, cmd);
     } else if d.isolate_on_detect {
         let cmd = Command::Isolate { actor: id(), asset: asset_id };
-        plan.respond(asset, 3, d.respond_h, cmd);
+        plan.respond(owner, asset, 3, d.respond_h, cmd);
     }
 }
 
@@ -273,7 +277,7 @@ fn on_went_down(core: &Core, reg: &Registry, plan: &mut Plan, w: &WentDown) {
     let id = || info.id.clone();
     if w.cause == DownCause::Attack && d.restore_on_detect && kind != AssetKind::ResultsWebsite {
         let cmd = Command::Restore { actor: id(), asset: reg.asset(w.asset).id.clone() };
-        plan.respond(w.asset, 2, d.respond_h, cmd);
+        plan.respond(owner, w.asset, 2, d.respond_h, cmd);
     }
     if kind == AssetKind::Pollbook && info.kind == ActorKind::Local {
         let t = core.time(plan.now);
@@ -281,10 +285,10 @@ fn on_went_down(core: &Core, reg: &Registry, plan: &mut Plan, w: &WentDown) {
             let paper = core.posture(w.asset).is_some_and(|p| p.paper_fallback);
             if paper {
                 let cmd = Command::SwitchToPaper { actor: id(), jurisdiction: id() };
-                plan.respond(w.asset, 4, 1.0, cmd);
+                plan.respond(owner, w.asset, 4, 1.0, cmd);
             }
             let cmd = Command::ExtendHours { actor: id(), jurisdiction: id(), hours: 2 };
-            plan.respond(w.asset, 5, 2.0, cmd);
+            plan.respond(owner, w.asset, 5, 2.0, cmd);
         }
     }
 }
@@ -359,8 +363,11 @@ fn harden(
         Some(Technique::CredentialStuffing | Technique::Phishing) => 11,
         _ => return,
     };
+    // The kinds targeted, one bit each, tested for each asset.
+    const _: () = assert!(AssetKind::ALL.len() <= 32, "asset kinds need a wider mask");
+    let kinds = targets.kinds.iter().fold(0u32, |m, &k| m | 1 << k as u32);
     for &asset in &reg.actor(a).assets {
-        if !targets.kinds.contains(&reg.asset(asset).kind) || plan.planned.responded(asset, code) {
+        if kinds & (1 << reg.asset(asset).kind as u32) == 0 || plan.planned.responded(asset, code) {
             continue;
         }
         let Some(p) = core.posture(asset) else { continue };
@@ -412,7 +419,8 @@ impl Order {
         out
     }
 
-    fn actor(self) -> ActorIx {
+    /// The actor it is given by.
+    pub(super) fn actor(self) -> ActorIx {
         match self {
             Order::Patch(a, _) | Order::EnforceMfa(a, _) => a,
         }
