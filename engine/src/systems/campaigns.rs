@@ -67,20 +67,30 @@ fn start(
         cal.schedule(core.later(1.0), CampaignEvent::Surge(c));
         return;
     }
-    // Order the candidates, then keep `count`.
+    // Order the candidates, then keep the first `count` of those it does not already hold
+    // (assets an inject put it inside, `Compromise` before the start, are not attacked again).
+    // Only the first `want` of the order can be kept, so only those are put in order.
+    let held: Vec<AssetIx> =
+        core.campaigns.0[c.ix()].intrusions.iter().map(|i| core.intrusions.list[i.ix()].asset).collect();
+    let count = info.spec.targets.as_ref().map_or(0, |t| t.count) as usize;
+    let want = if count > 0 { count.saturating_add(held.len()) } else { usize::MAX };
     let prefer = info.spec.targets.as_ref().map(|t| t.prefer).unwrap_or_default();
+    let candidates = &info.candidates;
     let mut order: Vec<AssetIx> = if prefer == TargetPreference::Largest {
         // Every key differs (the asset breaks ties), so the sorted order does not depend on
         // the order sorted: the shuffle below would be undone, and its stream serves nothing
         // else. The keys are worked out once, not at each comparison.
         let mut keyed: Vec<(std::cmp::Reverse<u64>, AssetIx)> =
-            info.candidates.iter().map(|&a| (std::cmp::Reverse(core.voters_of(a)), a)).collect();
-        keyed.sort_unstable();
+            candidates.iter().map(|&a| (std::cmp::Reverse(core.voters_of(a)), a)).collect();
+        smallest_sorted(&mut keyed, want);
         keyed.into_iter().map(|(_, a)| a).collect()
     } else {
         let mut stream = core.seeded.streams.stream(&["targets", info.id()]);
-        let candidates = &info.candidates;
-        stream.sample_indices(candidates.len(), candidates.len()).into_iter().map(|k| candidates[k]).collect()
+        // A partial shuffle draws the same first places as the whole one; the order of the
+        // non-members' sort needs every place, as it keeps the shuffled order among equals.
+        let places =
+            if prefer == TargetPreference::Random { want.min(candidates.len()) } else { candidates.len() };
+        stream.sample_indices(candidates.len(), places).into_iter().map(|k| candidates[k]).collect()
     };
     match prefer {
         TargetPreference::Random | TargetPreference::Largest => {}
@@ -92,29 +102,32 @@ fn start(
             // decides membership. At any `isac_membership` the drawn non-members lead, and
             // raising it turns some of the same targets into members instead of sending the
             // adversary elsewhere, so it cannot shift the denominator of warned_before_targeted.
+            // Equal keys keep the shuffled order: the place breaks ties.
             let (rng, draws) = (core.seeded.streams, &core.seeded.isac_draws);
-            order.sort_by_cached_key(|a| {
-                let owner = reg.actor(reg.asset(*a).owner);
-                let group = match (owner.isac_listed, owner.kind) {
-                    (Some(false), _) => 0,
-                    (None, ActorKind::Local) => 1,
-                    (None, _) => 2,
-                    (Some(true), _) => 3,
-                };
-                // A uniform in [0, 1): its bits order like the number.
-                let draw = draws.get(reg.asset(*a).owner.ix()).copied().flatten();
-                let u = draw.unwrap_or_else(|| rng.fixed_uniform(&["isac_member", &owner.id])).to_bits();
-                (group, std::cmp::Reverse(u))
-            });
+            let mut keyed: Vec<((u8, std::cmp::Reverse<u64>), usize)> = order
+                .iter()
+                .enumerate()
+                .map(|(place, a)| {
+                    let owner = reg.actor(reg.asset(*a).owner);
+                    let group = match (owner.isac_listed, owner.kind) {
+                        (Some(false), _) => 0,
+                        (None, ActorKind::Local) => 1,
+                        (None, _) => 2,
+                        (Some(true), _) => 3,
+                    };
+                    // A uniform in [0, 1): its bits order like the number.
+                    let draw = draws.get(reg.asset(*a).owner.ix()).copied().flatten();
+                    let u = draw.unwrap_or_else(|| rng.fixed_uniform(&["isac_member", &owner.id])).to_bits();
+                    ((group, std::cmp::Reverse(u)), place)
+                })
+                .collect();
+            smallest_sorted(&mut keyed, want);
+            order = keyed.into_iter().map(|(_, place)| order[place]).collect();
         }
     }
-    // Assets an inject already put it inside (`Compromise` before the start) are not attacked again.
-    let held: Vec<AssetIx> =
-        core.campaigns.0[c.ix()].intrusions.iter().map(|i| core.intrusions.list[i.ix()].asset).collect();
     if !held.is_empty() {
         order.retain(|a| !held.contains(a));
     }
-    let count = info.spec.targets.as_ref().map_or(0, |t| t.count) as usize;
     if count > 0 {
         order.truncate(count);
     }
@@ -130,6 +143,20 @@ fn start(
     } else {
         cal.schedule(core.later(1.0), CampaignEvent::NextTarget(c));
     }
+}
+
+/// Sorts the `want` smallest of `keyed` (all different) to its front and drops the rest: the
+/// front of the whole sorted list, without sorting what would be dropped.
+fn smallest_sorted<K: Ord>(keyed: &mut Vec<K>, want: usize) {
+    if want < keyed.len() {
+        if want == 0 {
+            keyed.clear();
+            return;
+        }
+        keyed.select_nth_unstable(want - 1);
+        keyed.truncate(want);
+    }
+    keyed.sort_unstable();
 }
 
 fn new_intrusion(
@@ -637,4 +664,26 @@ fn surge(core: &mut Core, cal: &mut Calendar<CampaignEvent>, eo: &Eo, c: Campaig
     core.public_incident(info.spec.surge_intensity, None, true, Some(c));
     let t = core.later(f64::from(info.spec.surge_every_h.max(1)));
     cal.schedule(t, CampaignEvent::Surge(c));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::smallest_sorted;
+
+    /// Keeping the smallest `want` keys in order gives the first `want` of a full sort.
+    #[test]
+    fn smallest_sorted_is_a_prefix_of_the_full_sort() {
+        let mut raw = crate::rng::xorshift(0x2545_f491_4f6c_dd1d);
+        let mut next = |m: u64| raw() % m;
+        for (n, spread) in [(0, 1), (1, 1), (7, 3), (50, 1_000), (300, 40)] {
+            let keys: Vec<(u64, usize)> = (0..n).map(|i| (next(spread), i)).collect();
+            let mut sorted = keys.clone();
+            sorted.sort_unstable();
+            for want in [0, 1, n / 2, n, n + 3] {
+                let mut got = keys.clone();
+                smallest_sorted(&mut got, want);
+                assert_eq!(got, sorted[..want.min(n)], "{n} keys, {want} wanted");
+            }
+        }
+    }
 }

@@ -8,8 +8,6 @@
 //! at the cap with low confidence, possibly naming the wrong adversary when a
 //! false flag moved evidence.
 
-use std::ops::Bound::{Excluded, Unbounded};
-
 use bevy_ecs::message::Messages;
 
 use super::Core;
@@ -17,6 +15,7 @@ use super::detection::add_evidence;
 use crate::events::{EventKind, Severity};
 use crate::model::registry::*;
 use crate::model::*;
+use crate::rng::Stream;
 use crate::scenario::schema::{Channel, Objective};
 use crate::time::{ETime, Tick};
 
@@ -48,11 +47,21 @@ pub fn run_federal(
                 core.emit(Severity::Notice, EventKind::IntelGained { campaign: c, indicator: ind });
             }
             FederalEvent::Investigations => {
-                // In campaign order, without copying the open investigations.
-                let mut next = eo.investigations.keys().next().copied();
-                while let Some(c) = next {
+                // In campaign order. A day's work opens and closes no investigation, so their
+                // campaigns are taken first (on the stack, for up to 32 of them).
+                let n = eo.investigations.len();
+                let (mut on_stack, mut on_heap) = ([CampaignIx(0); 32], Vec::new());
+                let open: &mut [CampaignIx] = if n <= on_stack.len() {
+                    &mut on_stack[..n]
+                } else {
+                    on_heap.resize(n, CampaignIx(0));
+                    &mut on_heap
+                };
+                for (slot, c) in open.iter_mut().zip(eo.investigations.keys()) {
+                    *slot = *c;
+                }
+                for &c in open.iter() {
                     investigation_day(core, eo, orders, c);
-                    next = eo.investigations.range((Excluded(c), Unbounded)).next().map(|(k, _)| *k);
                 }
                 let t = core.later(24.0);
                 cal.schedule(t, FederalEvent::Investigations);
@@ -121,26 +130,16 @@ fn investigation_day(core: &mut Core, eo: &mut Eo, orders: &mut Messages<ShareOr
         info.adversary,
         reg.spec.eo13848.evidence_per_investigation_day,
     );
+    // The day's stream serves only to find an untold victim: with none left it is not opened.
+    if !any_untold(core, eo, &reg, c) {
+        return;
+    }
     let day = u64::from(now.0.saturating_sub(opened.0) / 24);
     let mut stream = core.seeded.streams.stream_n(&["investigation", info.id()], day);
     if !stream.chance(reg.spec.doctrines.federal.investigation_find_rate) {
         return;
     }
-    // Victims the campaign has touched that the FBI has not yet told.
-    let mut victims: Vec<ActorIx> = core.campaigns.0[c.ix()]
-        .intrusions
-        .iter()
-        .map(|i| &core.intrusions.list[i.ix()])
-        .filter(|x| x.attempts > 0 || x.compromised_at.is_some())
-        .map(|x| reg.asset(x.asset).owner)
-        .filter(|o| !eo.investigations.get(&c).is_some_and(|i| i.notified.contains(o)))
-        .collect();
-    victims.sort_unstable();
-    victims.dedup();
-    if victims.is_empty() {
-        return;
-    }
-    let pick = victims[stream.range_u32(0, victims.len() as u32 - 1) as usize];
+    let Some(pick) = untold_victim(core, eo, &reg, c, &mut stream) else { return };
     if let Some(x) = eo.investigations.get_mut(&c) {
         x.notified.insert(pick);
     }
@@ -157,6 +156,75 @@ fn investigation_day(core: &mut Core, eo: &mut Eo, orders: &mut Messages<ShareOr
             });
         }
     }
+}
+
+/// Whether the campaign has touched a victim its investigation has not told yet.
+fn any_untold(core: &Core, eo: &Eo, reg: &Registry, c: CampaignIx) -> bool {
+    let told = eo.investigations.get(&c).map(|i| &i.notified);
+    core.campaigns.0[c.ix()].intrusions.iter().any(|i| {
+        let x = &core.intrusions.list[i.ix()];
+        (x.attempts > 0 || x.compromised_at.is_some())
+            && !told.is_some_and(|t| t.contains(&reg.asset(x.asset).owner))
+    })
+}
+
+/// A victim the campaign has touched that its investigation has not told yet, drawn from
+/// `stream` among all of them in actor order; none when every victim was told. They are marked
+/// in a bitset over actors, which reads back in order and without repeats. Out of line: on
+/// most days no victim is found and this is not needed.
+#[inline(never)]
+fn untold_victim(
+    core: &Core,
+    eo: &Eo,
+    reg: &Registry,
+    c: CampaignIx,
+    stream: &mut Stream,
+) -> Option<ActorIx> {
+    let words = reg.actors.len().div_ceil(64);
+    let (mut on_stack, mut on_heap) = ([0u64; 32], Vec::new());
+    let marked: &mut [u64] = if words <= on_stack.len() {
+        &mut on_stack[..words]
+    } else {
+        on_heap.resize(words, 0);
+        &mut on_heap
+    };
+    for i in &core.campaigns.0[c.ix()].intrusions {
+        let x = &core.intrusions.list[i.ix()];
+        if x.attempts > 0 || x.compromised_at.is_some() {
+            let o = reg.asset(x.asset).owner.ix();
+            if let Some(w) = marked.get_mut(o / 64) {
+                *w |= 1 << (o % 64);
+            }
+        }
+    }
+    if let Some(inv) = eo.investigations.get(&c) {
+        for o in &inv.notified {
+            if let Some(w) = marked.get_mut(o.ix() / 64) {
+                *w &= !(1 << (o.ix() % 64));
+            }
+        }
+    }
+    let untold: u32 = marked.iter().map(|w| w.count_ones()).sum();
+    if untold == 0 {
+        return None;
+    }
+    nth_marked(marked, stream.range_u32(0, untold - 1))
+}
+
+/// The actor of the `n`-th set bit (from 0, in actor order) of a bitset over actors.
+fn nth_marked(marked: &[u64], mut n: u32) -> Option<ActorIx> {
+    for (k, &w) in marked.iter().enumerate() {
+        let ones = w.count_ones();
+        if n < ones {
+            let mut w = w;
+            for _ in 0..n {
+                w &= w - 1;
+            }
+            return Some(ActorIx((k * 64) as u32 + w.trailing_zeros()));
+        }
+        n -= ones;
+    }
+    None
 }
 
 /// The tick of the next 09:00 after now, when the FBI's daily round happens.
@@ -257,4 +325,25 @@ pub fn deliver_report(core: &mut Core, eo: &mut Eo, cal: &mut Calendar<FederalEv
 pub fn report_on_time(reg: &Registry, assessment: Tick, report: Tick) -> bool {
     let due = reg.clock.at(assessment).0 + i64::from(reg.spec.eo13848.report_due_days) * 24;
     reg.clock.at(report).0 <= due
+}
+
+#[cfg(test)]
+mod tests {
+    use super::nth_marked;
+    use crate::model::registry::ActorIx;
+
+    /// The n-th marked actor is the n-th set bit in actor order, none past the last.
+    #[test]
+    fn nth_marked_counts_set_bits_in_order() {
+        let marked = [0b1010_u64, 0, 1 << 63, u64::MAX];
+        let mut set: Vec<u32> = Vec::new();
+        for (k, w) in marked.iter().enumerate() {
+            set.extend((0..64).filter(|b| w >> b & 1 == 1).map(|b| k as u32 * 64 + b));
+        }
+        for (n, &a) in set.iter().enumerate() {
+            assert_eq!(nth_marked(&marked, n as u32), Some(ActorIx(a)), "bit {n}");
+        }
+        assert_eq!(nth_marked(&marked, set.len() as u32), None);
+        assert_eq!(nth_marked(&[], 0), None);
+    }
 }
