@@ -171,11 +171,11 @@ fn install_state(
     world.insert_resource(Seeded { streams, members, isac_draws });
     world.insert_resource(Now(Tick(0)));
     world.insert_resource(Staffing(staffed));
-    world.insert_resource(Calendar::<CampaignEvent>::new(ticks));
-    world.insert_resource(Calendar::<InjectEvent>::new(ticks));
-    world.insert_resource(Calendar::<Timer>::new(ticks));
-    world.insert_resource(Calendar::<FederalEvent>::new(ticks));
-    world.insert_resource(Calendar::<Delivery>::new(ticks));
+    empty_calendar::<CampaignEvent>(world, ticks);
+    empty_calendar::<InjectEvent>(world, ticks);
+    empty_calendar::<Timer>(world, ticks);
+    empty_calendar::<FederalEvent>(world, ticks);
+    empty_calendar::<Delivery>(world, ticks);
     world.insert_resource(Alerts::default());
     world.insert_resource(Intrusions::default());
     world.insert_resource(Campaigns(reg.campaigns.iter().map(|_| CampaignRun::new()).collect()));
@@ -239,6 +239,15 @@ fn install_state(
         if let Some(t) = t {
             world.resource_mut::<Calendar<FederalEvent>>().schedule(t, FederalEvent::AssessmentCheck);
         }
+    }
+}
+
+/// Puts an empty calendar of `ticks` ticks in the world: a reused simulation's calendar
+/// is emptied and keeps its room.
+fn empty_calendar<T: Send + Sync + 'static>(world: &mut World, ticks: u32) {
+    match world.get_resource_mut::<Calendar<T>>() {
+        Some(mut cal) => cal.reset(ticks),
+        None => world.insert_resource(Calendar::<T>::new(ticks)),
     }
 }
 
