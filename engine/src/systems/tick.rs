@@ -201,15 +201,20 @@ impl TickCtx<'_, '_> {
 
     /// The first tick at or after `from` with anything due.
     pub fn next_due(&self, from: Tick) -> Option<Tick> {
-        let due = [
-            self.queue.next_due(),
-            self.campaign_cal.next_due(from),
-            self.inject_cal.next_due(from),
-            self.core.timers.next_due(from),
-            self.federal.next_due(from),
-            self.deliveries.next_due(from),
-        ];
-        due.into_iter().flatten().min().map(|b| b.max(from))
+        /// The earlier of two ticks, either of which may be missing.
+        fn earlier(a: Option<Tick>, b: Option<Tick>) -> Option<Tick> {
+            match (a, b) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            }
+        }
+        // Commands overdue (given for an hour already past) are due now.
+        let mut due = self.queue.next_due().map(|t| t.max(from));
+        due = earlier(due, self.campaign_cal.next_due(from));
+        due = earlier(due, self.inject_cal.next_due(from));
+        due = earlier(due, self.core.timers.next_due(from));
+        due = earlier(due, self.federal.next_due(from));
+        earlier(due, self.deliveries.next_due(from))
     }
 
     /// Ends a tick for the messages: what was written this tick becomes last tick's, and
