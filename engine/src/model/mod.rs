@@ -508,9 +508,14 @@ pub struct Alert {
 impl Alert {
     /// Whether `member` receives this share and after how many hours: a pure function of
     /// the share's key and the member (its reliability draw, then its latency draw).
+    #[inline]
     pub fn arrival(key: u64, member: ActorIx, spec: &crate::scenario::schema::ChannelSpec) -> Option<u32> {
-        let reliable = crate::rng::counter_uniform(key, member.0, 0) < spec.reliability.clamp(0.0, 1.0);
-        reliable.then(|| crate::systems::sample_latency(spec, crate::rng::counter_uniform(key, member.0, 1)))
+        use crate::rng::{counter_draw, counter_member};
+        let m = counter_member(key, member.0);
+        let reliability = spec.reliability.clamp(0.0, 1.0);
+        // A draw is below 1, so a channel that always delivers needs no reliability draw.
+        let reliable = reliability >= 1.0 || counter_draw(m, 0) < reliability;
+        reliable.then(|| crate::systems::sample_latency(spec, counter_draw(m, 1)))
     }
 }
 
@@ -831,4 +836,28 @@ pub struct WentDown {
     pub asset: AssetIx,
     /// Why.
     pub cause: DownCause,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::schema::ChannelSpec;
+
+    /// A member's arrival is what its two counter draws, each worked out in full, decide.
+    #[test]
+    fn arrivals_are_the_draws_of_the_share_and_member() {
+        let whole = |key: u64, member: ActorIx, spec: &ChannelSpec| {
+            let reliable = crate::rng::counter_uniform(key, member.0, 0) < spec.reliability.clamp(0.0, 1.0);
+            reliable
+                .then(|| crate::systems::sample_latency(spec, crate::rng::counter_uniform(key, member.0, 1)))
+        };
+        let mut raw = crate::rng::xorshift(0xbb67_ae85_84ca_a73b);
+        for reliability in [1.0, 0.9, 0.5, 0.0, 1.5, -0.2, f64::NAN] {
+            let spec = ChannelSpec::hours(1.0, 4.0, 24.0, 72.0, reliability);
+            for _ in 0..2_000 {
+                let (key, member) = (raw(), ActorIx(raw() as u32));
+                assert_eq!(Alert::arrival(key, member, &spec), whole(key, member, &spec), "{reliability}");
+            }
+        }
+    }
 }
