@@ -409,6 +409,20 @@ pub struct Intrusions {
     pub list: Vec<Intrusion>,
     /// Intrusions by target asset.
     pub by_asset: BTreeMap<AssetIx, Vec<IntrusionIx>>,
+    /// The intrusions that may hold a foothold unseen, for [`Intrusions::each_hidden`].
+    undetected: Undetected,
+}
+
+/// Intrusions neither detected nor ended when last looked at, in creation order, and how
+/// many of the list were looked at. An intrusion's times are only ever set, never cleared,
+/// so one detected or ended can never again hold a foothold unseen and is dropped for good:
+/// finding the hidden intruders passes over these few rather than every intrusion.
+#[derive(Clone, Default)]
+struct Undetected {
+    /// Indices into [`Intrusions::list`].
+    ix: Vec<u32>,
+    /// How many intrusions of the list were looked at.
+    upto: usize,
 }
 
 impl Intrusions {
@@ -423,6 +437,26 @@ impl Intrusions {
     /// Intrusions on an asset.
     pub fn by_asset(&self, a: AssetIx) -> Vec<IntrusionIx> {
         self.by_asset.get(&a).cloned().unwrap_or_default()
+    }
+
+    /// Visits, in creation order, every intrusion holding a foothold its victim has not
+    /// detected: compromised, and neither detected nor ended.
+    pub fn each_hidden(&mut self, mut f: impl FnMut(&Intrusion)) {
+        let (list, open) = (&self.list, &mut self.undetected);
+        if open.upto > list.len() {
+            // The list was replaced by a shorter one: look at all of it again.
+            *open = Undetected::default();
+        }
+        open.ix.extend(open.upto as u32..list.len() as u32);
+        open.upto = list.len();
+        open.ix.retain(|&i| {
+            let x = &list[i as usize];
+            let undetected = x.detected_at.is_none() && x.ended.is_none();
+            if undetected && x.compromised_at.is_some() {
+                f(x);
+            }
+            undetected
+        });
     }
 }
 
