@@ -300,9 +300,24 @@ pub struct SimEvent {
 pub struct EventLog(pub Vec<SimEvent>);
 
 impl EventLog {
+    /// Room a log starts with: even a short run logs several hundred events, and a log
+    /// grown from nothing would be copied at every doubling on the way there.
+    const FIRST_ROOM: usize = 1024;
+
     /// Appends an event.
+    #[inline]
     pub fn push(&mut self, tick: Tick, severity: Severity, kind: EventKind) {
+        if self.0.capacity() == 0 {
+            self.make_room();
+        }
         self.0.push(SimEvent { tick, severity, kind });
+    }
+
+    /// Gives an empty log its first room.
+    #[cold]
+    #[inline(never)]
+    fn make_room(&mut self) {
+        self.0.reserve_exact(Self::FIRST_ROOM);
     }
 }
 

@@ -26,8 +26,15 @@ pub struct Hours {
 impl Hours {
     /// Adds a sample.
     pub fn add(&mut self, h: u32) {
-        *self.counts.entry(h).or_insert(0) += 1;
-        self.n += 1;
+        self.add_n(h, 1);
+    }
+
+    /// Adds `n` samples of the same hours (none when `n` is 0).
+    pub fn add_n(&mut self, h: u32, n: u64) {
+        if n > 0 {
+            *self.counts.entry(h).or_insert(0) += n;
+            self.n += n;
+        }
     }
 
     /// Number of samples.
@@ -789,5 +796,24 @@ mod tests {
         assert_eq!(overlap(0, 10, 5, 20), 5);
         assert_eq!(overlap(0, 10, 10, 20), 0);
         assert_eq!(overlap(5, 6, 0, 20), 1);
+    }
+
+    /// Samples added several at a time are the samples added one by one.
+    #[test]
+    fn hours_added_in_groups_are_hours_added_singly() {
+        let mut raw = crate::rng::xorshift(0x3c6e_f372_fe94_f82b);
+        let (mut singly, mut grouped) = (Hours::default(), Hours::default());
+        for _ in 0..500 {
+            let (h, n) = ((raw() % 40) as u32, raw() % 4);
+            for _ in 0..n {
+                singly.add(h);
+            }
+            grouped.add_n(h, n);
+        }
+        assert_eq!(grouped.len(), singly.len());
+        for p in 0..=100 {
+            assert_eq!(grouped.percentile(p), singly.percentile(p), "{p}");
+        }
+        assert_eq!(grouped.counts, singly.counts);
     }
 }

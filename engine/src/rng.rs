@@ -242,7 +242,20 @@ impl Streams {
 /// draw's number). A share's members draw this way, so that each member's outcome can be
 /// worked out on its own, in any order, without drawing anyone else's.
 pub fn counter_uniform(key: u64, member: u32, k: u32) -> f64 {
-    let m = mix64(key ^ mix64(u64::from(member).wrapping_add(1).wrapping_mul(0x9e37_79b9_7f4a_7c15)));
+    counter_draw(counter_member(key, member), k)
+}
+
+/// What the draws of `member` under a key have in common: `counter_uniform(key, member, k)`
+/// is `counter_draw(counter_member(key, member), k)`, so a member's several draws work it
+/// out once.
+#[inline]
+pub fn counter_member(key: u64, member: u32) -> u64 {
+    mix64(key ^ mix64(u64::from(member).wrapping_add(1).wrapping_mul(0x9e37_79b9_7f4a_7c15)))
+}
+
+/// The `k`-th uniform number in [0, 1) of a member whose [`counter_member`] is `m`.
+#[inline]
+pub fn counter_draw(m: u64, k: u32) -> f64 {
     unit_f64(mix64(m.wrapping_add(u64::from(k).wrapping_add(1).wrapping_mul(0xd1b5_4a32_d192_ed03))))
 }
 
@@ -432,6 +445,23 @@ mod tests {
         let nf = f64::from(n);
         let cov = sxy / nf - (sx / nf) * (sy / nf);
         assert!(cov.abs() < 0.002, "covariance {cov}");
+    }
+
+    /// Counter draws made from a member's common part are the draws of the formula in one
+    /// piece, bit for bit.
+    #[test]
+    fn counter_draws_from_the_member_part_are_the_same_draws() {
+        let whole = |key: u64, member: u32, k: u32| {
+            let m = mix64(key ^ mix64(u64::from(member).wrapping_add(1).wrapping_mul(0x9e37_79b9_7f4a_7c15)));
+            unit_f64(mix64(m.wrapping_add(u64::from(k).wrapping_add(1).wrapping_mul(0xd1b5_4a32_d192_ed03))))
+        };
+        let mut raw = xorshift(0x5851_f42d_4c95_7f2d);
+        for i in 0..10_000 {
+            let (key, member, k) = (raw(), raw() as u32, (i % 3) as u32);
+            let expected = whole(key, member, k).to_bits();
+            assert_eq!(counter_uniform(key, member, k).to_bits(), expected, "{key:#x} {member} {k}");
+            assert_eq!(counter_draw(counter_member(key, member), k).to_bits(), expected);
+        }
     }
 
     /// `ChaCha8Rng` seeded as streams were seeded before they computed their first block

@@ -409,6 +409,20 @@ pub struct Intrusions {
     pub list: Vec<Intrusion>,
     /// Intrusions by target asset.
     pub by_asset: BTreeMap<AssetIx, Vec<IntrusionIx>>,
+    /// The intrusions that may hold a foothold unseen, for [`Intrusions::each_hidden`].
+    undetected: Undetected,
+}
+
+/// Intrusions neither detected nor ended when last looked at, in creation order, and how
+/// many of the list were looked at. An intrusion's times are only ever set, never cleared,
+/// so one detected or ended can never again hold a foothold unseen and is dropped for good:
+/// finding the hidden intruders passes over these few rather than every intrusion.
+#[derive(Clone, Default)]
+struct Undetected {
+    /// Indices into [`Intrusions::list`].
+    ix: Vec<u32>,
+    /// How many intrusions of the list were looked at.
+    upto: usize,
 }
 
 impl Intrusions {
@@ -423,6 +437,26 @@ impl Intrusions {
     /// Intrusions on an asset.
     pub fn by_asset(&self, a: AssetIx) -> Vec<IntrusionIx> {
         self.by_asset.get(&a).cloned().unwrap_or_default()
+    }
+
+    /// Visits, in creation order, every intrusion holding a foothold its victim has not
+    /// detected: compromised, and neither detected nor ended.
+    pub fn each_hidden(&mut self, mut f: impl FnMut(&Intrusion)) {
+        let (list, open) = (&self.list, &mut self.undetected);
+        if open.upto > list.len() {
+            // The list was replaced by a shorter one: look at all of it again.
+            *open = Undetected::default();
+        }
+        open.ix.extend(open.upto as u32..list.len() as u32);
+        open.upto = list.len();
+        open.ix.retain(|&i| {
+            let x = &list[i as usize];
+            let undetected = x.detected_at.is_none() && x.ended.is_none();
+            if undetected && x.compromised_at.is_some() {
+                f(x);
+            }
+            undetected
+        });
     }
 }
 
@@ -508,9 +542,14 @@ pub struct Alert {
 impl Alert {
     /// Whether `member` receives this share and after how many hours: a pure function of
     /// the share's key and the member (its reliability draw, then its latency draw).
+    #[inline]
     pub fn arrival(key: u64, member: ActorIx, spec: &crate::scenario::schema::ChannelSpec) -> Option<u32> {
-        let reliable = crate::rng::counter_uniform(key, member.0, 0) < spec.reliability.clamp(0.0, 1.0);
-        reliable.then(|| crate::systems::sample_latency(spec, crate::rng::counter_uniform(key, member.0, 1)))
+        use crate::rng::{counter_draw, counter_member};
+        let m = counter_member(key, member.0);
+        let reliability = spec.reliability.clamp(0.0, 1.0);
+        // A draw is below 1, so a channel that always delivers needs no reliability draw.
+        let reliable = reliability >= 1.0 || counter_draw(m, 0) < reliability;
+        reliable.then(|| crate::systems::sample_latency(spec, counter_draw(m, 1)))
     }
 }
 
@@ -831,4 +870,28 @@ pub struct WentDown {
     pub asset: AssetIx,
     /// Why.
     pub cause: DownCause,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::schema::ChannelSpec;
+
+    /// A member's arrival is what its two counter draws, each worked out in full, decide.
+    #[test]
+    fn arrivals_are_the_draws_of_the_share_and_member() {
+        let whole = |key: u64, member: ActorIx, spec: &ChannelSpec| {
+            let reliable = crate::rng::counter_uniform(key, member.0, 0) < spec.reliability.clamp(0.0, 1.0);
+            reliable
+                .then(|| crate::systems::sample_latency(spec, crate::rng::counter_uniform(key, member.0, 1)))
+        };
+        let mut raw = crate::rng::xorshift(0xbb67_ae85_84ca_a73b);
+        for reliability in [1.0, 0.9, 0.5, 0.0, 1.5, -0.2, f64::NAN] {
+            let spec = ChannelSpec::hours(1.0, 4.0, 24.0, 72.0, reliability);
+            for _ in 0..2_000 {
+                let (key, member) = (raw(), ActorIx(raw() as u32));
+                assert_eq!(Alert::arrival(key, member, &spec), whole(key, member, &spec), "{reliability}");
+            }
+        }
+    }
 }
