@@ -409,16 +409,23 @@ impl Sim {
 
     fn build(reg: Arc<Registry>, scenario_hash: u64, seed: u64, options: SimOptions) -> Sim {
         let mut world = World::new();
-        let actors = world.spawn_batch(reg.actors.iter().map(|_| Knowledge::default())).collect();
-        let assets = world.spawn_batch(reg.assets.iter().map(asset_start)).collect();
-        world.insert_resource(Entities { actors, assets });
+        // Every resource goes in before the actors and assets are spawned. bevy keeps each
+        // resource on an entity of its own, in a sparse set that grows to that entity's
+        // index: resources inserted after some 48,000 entities would each fill one such
+        // array for nothing, which is most of the cost of building a national run.
         MessageRegistry::register_message::<Detection>(&mut world);
         MessageRegistry::register_message::<ShareOrder>(&mut world);
         MessageRegistry::register_message::<Learned>(&mut world);
         MessageRegistry::register_message::<Visible>(&mut world);
         MessageRegistry::register_message::<WentDown>(&mut world);
+        world.insert_resource(Entities::default());
+        install_state(&mut world, &reg, scenario_hash, seed, &options);
+        let actors = world.spawn_batch(reg.actors.iter().map(|_| Knowledge::default())).collect();
+        let assets = world.spawn_batch(reg.assets.iter().map(asset_start)).collect();
+        *world.resource_mut::<Entities>() = Entities { actors, assets };
         let tick = TickState::new(&mut world);
-        let mut sim = Sim {
+        // The world holds the start of the run already: what `start` sets besides is as here.
+        Sim {
             world,
             tick,
             scenario_hash,
@@ -433,9 +440,7 @@ impl Sim {
             checkpoint_commands: false,
             history: Vec::new(),
             undelivered: Vec::new(),
-        };
-        sim.start(seed);
-        sim
+        }
     }
 
     /// Starts this simulation over with another seed, as [`Sim::with_options`] would with
@@ -456,8 +461,7 @@ impl Sim {
     }
 
     /// Puts the run at its start with a seed, the entities' components being at their
-    /// starting values already: the one setup of a run, for [`Sim::with_options`] and
-    /// [`Sim::reset`] alike.
+    /// starting values already, as [`Sim::build`] leaves a new simulation.
     fn start(&mut self, seed: u64) {
         self.clear_messages();
         install_state(&mut self.world, &self.reg, self.scenario_hash, seed, &self.options);
