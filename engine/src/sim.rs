@@ -5,9 +5,9 @@
 
 use std::sync::Arc;
 
+use bevy_ecs::component::Mutable;
 use bevy_ecs::message::MessageRegistry;
 use bevy_ecs::prelude::*;
-use bevy_ecs::query::IterQueryData;
 use bevy_ecs::system::SystemState;
 
 use crate::command::{Command, CommandOutcome, Issuer, Rejection, check_actor};
@@ -96,29 +96,13 @@ fn asset_start(a: &AssetInfo) -> (AssetPosture, Status) {
     (AssetPosture(a.posture), Status::default())
 }
 
-/// Calls `write(i, item)` with the query item of each entity `list[i]`, in the list's order.
-/// The entities of a kind were spawned together into one table, in the list's order, and
-/// nothing moves them: the table is walked straight through as long as its entities are the
-/// list's, which costs far less than looking each one up. Should they ever differ, the rest
-/// are looked up one by one.
-fn write_each<D: IterQueryData>(
-    world: &mut World,
-    list: &[Entity],
-    mut write: impl FnMut(usize, D::Item<'_, '_>),
-) {
-    let mut query = world.query::<(Entity, D)>();
-    let mut done = 0;
-    for (e, item) in query.iter_mut(world) {
-        if list.get(done) != Some(&e) {
-            break;
-        }
-        write(done, item);
-        done += 1;
-    }
-    for (i, e) in list.iter().enumerate().skip(done) {
-        if let Ok((_, item)) = query.get_mut(world, *e) {
-            write(i, item);
-        }
+/// Puts a resource into the world: over the one already there (a reset's), or as a new one.
+/// Inserting a resource again would go through bevy's insertion of a component, several
+/// times the cost of writing over it.
+fn put<R: Resource<Mutability = Mutable>>(world: &mut World, value: R) {
+    match world.get_resource_mut::<R>() {
+        Some(mut r) => *r = value,
+        None => world.insert_resource(value),
     }
 }
 
@@ -162,43 +146,42 @@ fn install_state(
     let mut log =
         world.get_resource_mut::<RunRecord>().map(|mut r| std::mem::take(&mut r.log.0)).unwrap_or_default();
     log.clear();
-    world.insert_resource(RunRecord {
-        digest: Digest(h.finish()),
-        log: EventLog(log),
-        ..RunRecord::default()
-    });
-    world.insert_resource(Reg(Arc::clone(reg)));
-    world.insert_resource(Seeded { streams, members, isac_draws });
-    world.insert_resource(Now(Tick(0)));
-    world.insert_resource(Staffing(staffed));
+    put(world, RunRecord { digest: Digest(h.finish()), log: EventLog(log), ..RunRecord::default() });
+    put(world, Reg(Arc::clone(reg)));
+    put(world, Seeded { streams, members, isac_draws });
+    put(world, Now(Tick(0)));
+    put(world, Staffing(staffed));
     empty_calendar::<CampaignEvent>(world, ticks);
     empty_calendar::<InjectEvent>(world, ticks);
     empty_calendar::<Timer>(world, ticks);
     empty_calendar::<FederalEvent>(world, ticks);
     empty_calendar::<Delivery>(world, ticks);
-    world.insert_resource(Alerts::default());
-    world.insert_resource(Intrusions::default());
-    world.insert_resource(Campaigns(reg.campaigns.iter().map(|_| CampaignRun::new()).collect()));
-    world.insert_resource(Indicators::default());
+    put(world, Alerts::default());
+    put(world, Intrusions::default());
+    put(world, Campaigns(reg.campaigns.iter().map(|_| CampaignRun::new()).collect()));
+    put(world, Indicators::default());
     let conf = reg.spec.public.confidence;
-    world.insert_resource(Public {
-        confidence: conf,
-        baseline: conf,
-        min: conf,
-        open: vec![],
-        recovering: false,
-        news_day: i64::MIN,
-        stories_today: 0,
-    });
-    world.insert_resource(DownCounts::default());
-    world.insert_resource(Onsite { free: reg.spec.doctrines.federal.onsite_teams, ..Onsite::default() });
-    world.insert_resource(Eo { evidence: vec![0.0; reg.adversaries.len()], ..Eo::default() });
-    world.insert_resource(Injects { state: vec![InjectState::Pending; reg.injects.len()], adhoc: 0 });
-    world.insert_resource(Inbox::default());
-    world.insert_resource(IssuedLog::default());
-    world.insert_resource(ShareLedger::default());
-    world.insert_resource(CommandQueue::default());
-    world.insert_resource(Planned::default());
+    put(
+        world,
+        Public {
+            confidence: conf,
+            baseline: conf,
+            min: conf,
+            open: vec![],
+            recovering: false,
+            news_day: i64::MIN,
+            stories_today: 0,
+        },
+    );
+    put(world, DownCounts::default());
+    put(world, Onsite { free: reg.spec.doctrines.federal.onsite_teams, ..Onsite::default() });
+    put(world, Eo { evidence: vec![0.0; reg.adversaries.len()], ..Eo::default() });
+    put(world, Injects { state: vec![InjectState::Pending; reg.injects.len()], adhoc: 0 });
+    put(world, Inbox::default());
+    put(world, IssuedLog::default());
+    put(world, ShareLedger::default());
+    put(world, CommandQueue::default());
+    put(world, Planned::default());
 
     // The initial agenda.
     {
@@ -391,6 +374,8 @@ pub struct SnapshotMismatch(&'static str);
 pub struct Sim {
     world: World,
     tick: TickState,
+    /// Built by the first reset or restore (a simulation run once never needs them).
+    writers: Option<Writers>,
     reg: Arc<Registry>,
     scenario_hash: u64,
     seed: u64,
@@ -418,18 +403,26 @@ impl Sim {
 
     fn build(reg: Arc<Registry>, scenario_hash: u64, seed: u64, options: SimOptions) -> Sim {
         let mut world = World::new();
-        let actors = world.spawn_batch(reg.actors.iter().map(|_| Knowledge::default())).collect();
-        let assets = world.spawn_batch(reg.assets.iter().map(asset_start)).collect();
-        world.insert_resource(Entities { actors, assets });
+        // Every resource goes in before the actors and assets are spawned. bevy keeps each
+        // resource on an entity of its own, in a sparse set that grows to that entity's
+        // index: resources inserted after some 48,000 entities would each fill one such
+        // array for nothing, which is most of the cost of building a national run.
         MessageRegistry::register_message::<Detection>(&mut world);
         MessageRegistry::register_message::<ShareOrder>(&mut world);
         MessageRegistry::register_message::<Learned>(&mut world);
         MessageRegistry::register_message::<Visible>(&mut world);
         MessageRegistry::register_message::<WentDown>(&mut world);
+        world.insert_resource(Entities::default());
+        install_state(&mut world, &reg, scenario_hash, seed, &options);
+        let actors = world.spawn_batch(reg.actors.iter().map(|_| Knowledge::default())).collect();
+        let assets = world.spawn_batch(reg.assets.iter().map(asset_start)).collect();
+        *world.resource_mut::<Entities>() = Entities { actors, assets };
         let tick = TickState::new(&mut world);
-        let mut sim = Sim {
+        // The world holds the start of the run already: what `start` sets besides is as here.
+        Sim {
             world,
             tick,
+            writers: None,
             scenario_hash,
             seed,
             reg,
@@ -442,9 +435,7 @@ impl Sim {
             checkpoint_commands: false,
             history: Vec::new(),
             undelivered: Vec::new(),
-        };
-        sim.start(seed);
-        sim
+        }
     }
 
     /// Starts this simulation over with another seed, as [`Sim::with_options`] would with
@@ -452,21 +443,21 @@ impl Sim {
     /// state. A batch reuses one `Sim` per thread this way: building a world is a large
     /// share of a short run. The run that follows is identical to one from a new `Sim`.
     pub fn reset(&mut self, seed: u64) {
-        let ents = self.world.resource::<Entities>();
-        let (actors, assets) = (ents.actors.clone(), ents.assets.clone());
-        write_each::<&mut Knowledge>(&mut self.world, &actors, |_, mut k| k.clear());
-        let reg = &self.reg;
-        write_each::<(&mut AssetPosture, &mut Status)>(&mut self.world, &assets, |i, (mut p, mut st)| {
-            if let Some(a) = reg.assets.get(i) {
-                (*p, *st) = asset_start(a);
-            }
+        let (world, reg) = (&mut self.world, &self.reg);
+        let w = self.writers.get_or_insert_with(|| Writers::new(world));
+        with_entities(world, |world, ents| {
+            write_each(world, &mut w.knowledge, &ents.actors, |_, mut k| k.clear());
+            write_each(world, &mut w.assets, &ents.assets, |i, (mut p, mut st)| {
+                if let Some(a) = reg.assets.get(i) {
+                    (*p, *st) = asset_start(a);
+                }
+            });
         });
         self.start(seed);
     }
 
     /// Puts the run at its start with a seed, the entities' components being at their
-    /// starting values already: the one setup of a run, for [`Sim::with_options`] and
-    /// [`Sim::reset`] alike.
+    /// starting values already, as [`Sim::build`] leaves a new simulation.
     fn start(&mut self, seed: u64) {
         self.clear_messages();
         install_state(&mut self.world, &self.reg, self.scenario_hash, seed, &self.options);
@@ -521,23 +512,25 @@ impl Sim {
             return Err(SnapshotMismatch("other options"));
         }
         let ents = self.world.resource::<Entities>();
-        let (actors, assets) = (ents.actors.clone(), ents.assets.clone());
-        if snap.knowledge.len() != actors.len()
-            || snap.postures.len() != assets.len()
-            || snap.statuses.len() != assets.len()
+        if snap.knowledge.len() != ents.actors.len()
+            || snap.postures.len() != ents.assets.len()
+            || snap.statuses.len() != ents.assets.len()
         {
             return Err(SnapshotMismatch("other entities"));
         }
-        write_each::<&mut Knowledge>(&mut self.world, &actors, |i, mut k| {
-            if let Some(saved) = snap.knowledge.get(i) {
-                k.clone_from(saved);
-            }
-        });
-        write_each::<(&mut AssetPosture, &mut Status)>(&mut self.world, &assets, |i, (mut p, mut st)| {
-            if let (Some(posture), Some(status)) = (snap.postures.get(i), snap.statuses.get(i)) {
-                *p = *posture;
-                st.clone_from(status);
-            }
+        let w = self.writers.get_or_insert_with(|| Writers::new(&mut self.world));
+        with_entities(&mut self.world, |world, ents| {
+            write_each(world, &mut w.knowledge, &ents.actors, |i, mut k| {
+                if let Some(saved) = snap.knowledge.get(i) {
+                    k.clone_from(saved);
+                }
+            });
+            write_each(world, &mut w.assets, &ents.assets, |i, (mut p, mut st)| {
+                if let (Some(posture), Some(status)) = (snap.postures.get(i), snap.statuses.get(i)) {
+                    *p = *posture;
+                    st.clone_from(status);
+                }
+            });
         });
         // Between two ticks every message has been read by every reader (each is read later
         // in the tick that wrote it), so what is left in the buffers is never read again:
@@ -962,8 +955,10 @@ impl std::ops::Add for ETime {
 
 mod outputs;
 mod reuse;
+mod writers;
 pub use outputs::Compromise;
 pub use reuse::OtherEntities;
+use writers::{Writers, with_entities, write_each};
 
 #[cfg(test)]
 mod tests;

@@ -91,7 +91,8 @@ fn write_each_writes_the_list_s_entities_in_its_order_whatever_the_table_s() {
         list.iter().map(|e| world.get::<Status>(*e).map(|s| s.outage_epoch)).collect()
     };
     let mark = |world: &mut World, list: &[Entity], base: u32| {
-        write_each::<&mut Status>(world, list, |i, mut st| st.outage_epoch = base + i as u32);
+        let mut query = world.query::<(Entity, &mut Status)>();
+        write_each(world, &mut query, list, |i, mut st| st.outage_epoch = base + i as u32);
     };
     // The table's order, all of it or its beginning: walked straight through.
     mark(&mut world, &spawned, 10);
@@ -130,4 +131,15 @@ fn a_cleared_knowledge_knows_what_a_new_one_knows() {
     assert!(k.add(held(1500)), "a cleared indicator is new again");
     assert!(!k.add(held(1500)));
     assert!(k.holds(IndicatorIx(1500)) && !k.holds(IndicatorIx(9000)));
+}
+
+#[test]
+fn put_writes_over_a_resource_or_inserts_it() {
+    let mut world = World::new();
+    put(&mut world, Now(Tick(3)));
+    assert_eq!(world.resource::<Now>().0, Tick(3));
+    let count = world.iter_resources().count();
+    put(&mut world, Now(Tick(5)));
+    assert_eq!(world.resource::<Now>().0, Tick(5));
+    assert_eq!(world.iter_resources().count(), count, "written over, not added");
 }
