@@ -34,14 +34,12 @@ pub struct CommandQueue {
     pub outcomes: Vec<CommandOutcome>,
 }
 
-/// What waits in the queue: a command as given, a doctrine's command with its acting actor's
-/// index (so that applying it looks nothing up by id), or a doctrine's order by index. A command
-/// is boxed so that the queue's entries stay small: inserting and taking them moves entries
-/// within the map's nodes, and a national run queues thousands of orders.
+/// What waits in the queue: a command as given, or a doctrine's order by index. A command is
+/// boxed so that the queue's entries stay small: inserting and taking them moves entries within
+/// the map's nodes.
 #[derive(Clone)]
 enum Queued {
     Given(Box<(Issuer, Command)>),
-    Doctrine(Box<(ActorIx, Command)>),
     Order(Order),
 }
 
@@ -64,14 +62,7 @@ impl CommandQueue {
         seq
     }
 
-    /// Queues a doctrine's command, given by `actor` (the actor its id names).
-    pub fn schedule_doctrine(&mut self, tick: Tick, actor: ActorIx, command: Command) {
-        let seq = self.next_internal;
-        self.next_internal += 1;
-        self.pending.insert((tick.0, u32::MAX, seq), Queued::Doctrine(Box::new((actor, command))));
-    }
-
-    /// Queues a doctrine's order, named by index (in sequence with its commands).
+    /// Queues a doctrine's order, named by index.
     pub fn schedule_order(&mut self, tick: Tick, order: Order) {
         let seq = self.next_internal;
         self.next_internal += 1;
@@ -87,7 +78,7 @@ impl CommandQueue {
             .map(|(k, _)| *k)?;
         match self.pending.remove(&key)? {
             Queued::Given(given) => Some(*given),
-            Queued::Doctrine(_) | Queued::Order(_) => None,
+            Queued::Order(_) => None,
         }
     }
 
@@ -173,13 +164,9 @@ pub fn apply_commands(
                 let actor = command.actor().and_then(|a| core.reg().actor_by_id.get(a).copied());
                 (issuer, command, actor)
             }
-            Queued::Doctrine(given) => {
-                let (actor, command) = *given;
-                (Issuer::Doctrine, command, Some(actor))
-            }
             // A doctrine's order goes by index, unless its scenario keeps what teams ordered.
             Queued::Order(order) if !core.reg().tracks_commands => {
-                apply_order(core, order);
+                apply_order(core, cx, order);
                 continue;
             }
             Queued::Order(order) => (Issuer::Doctrine, order.command(core.reg()), Some(order.actor())),
@@ -461,14 +448,18 @@ fn apply(
 }
 
 /// Nothing to do: the command's effect is already the case.
-fn done(what: &str) -> Result<(), Rejection> {
+pub(super) fn done(what: &str) -> Result<(), Rejection> {
     Err(Rejection::AlreadyDone { what: what.to_string() })
 }
 
 // Measures on an asset its owner takes: patch, MFA, isolation, restore.
 
 fn patch(core: &mut Core, reg: &Registry, me: ActorIx, asset: &str) -> Result<(), Rejection> {
-    let a = owned(reg, me, asset)?;
+    patch_asset(core, owned(reg, me, asset)?)
+}
+
+/// [`Command::Patch`]'s effect on an asset its actor owns.
+pub(super) fn patch_asset(core: &mut Core, a: AssetIx) -> Result<(), Rejection> {
     if core.posture(a).is_some_and(|p| p.patch_lag_days == 0) {
         return done("already fully patched");
     }
@@ -478,7 +469,11 @@ fn patch(core: &mut Core, reg: &Registry, me: ActorIx, asset: &str) -> Result<()
 }
 
 fn enforce_mfa(core: &mut Core, reg: &Registry, me: ActorIx, asset: &str) -> Result<(), Rejection> {
-    let a = owned(reg, me, asset)?;
+    enforce_mfa_on(core, owned(reg, me, asset)?)
+}
+
+/// [`Command::EnforceMfa`]'s effect on an asset its actor owns.
+pub(super) fn enforce_mfa_on(core: &mut Core, a: AssetIx) -> Result<(), Rejection> {
     if core.posture(a).is_some_and(|p| p.mfa) {
         return done("MFA is already enforced");
     }
@@ -488,7 +483,11 @@ fn enforce_mfa(core: &mut Core, reg: &Registry, me: ActorIx, asset: &str) -> Res
 }
 
 fn isolate(core: &mut Core, reg: &Registry, me: ActorIx, asset: &str) -> Result<(), Rejection> {
-    let a = owned(reg, me, asset)?;
+    isolate_asset(core, owned(reg, me, asset)?)
+}
+
+/// [`Command::Isolate`]'s effect on an asset its actor owns.
+pub(super) fn isolate_asset(core: &mut Core, a: AssetIx) -> Result<(), Rejection> {
     if core.status(a).is_some_and(|s| s.down_cause == Some(DownCause::Isolated)) {
         return done("the asset is already isolated");
     }
@@ -498,8 +497,12 @@ fn isolate(core: &mut Core, reg: &Registry, me: ActorIx, asset: &str) -> Result<
 }
 
 fn restore(core: &mut Core, reg: &Registry, me: ActorIx, asset: &str) -> Result<(), Rejection> {
+    restore_asset(core, reg, owned(reg, me, asset)?)
+}
+
+/// [`Command::Restore`]'s effect on an asset its actor owns.
+pub(super) fn restore_asset(core: &mut Core, reg: &Registry, a: AssetIx) -> Result<(), Rejection> {
     let now = core.now();
-    let a = owned(reg, me, asset)?;
     let st = core.status(a);
     if st.as_ref().is_some_and(|s| s.down_cause == Some(DownCause::Restoring)) {
         return done("a restore is already under way");
@@ -529,7 +532,11 @@ fn switch_to_paper(
     me: ActorIx,
     jurisdiction: &str,
 ) -> Result<(), Rejection> {
-    let j = local_of(reg, me, jurisdiction)?;
+    paper_pollbooks(core, reg, local_of(reg, me, jurisdiction)?)
+}
+
+/// [`Command::SwitchToPaper`]'s effect on a local jurisdiction its actor is responsible for.
+pub(super) fn paper_pollbooks(core: &mut Core, reg: &Registry, j: ActorIx) -> Result<(), Rejection> {
     let pollbooks: Vec<AssetIx> =
         reg.actor(j).assets.iter().copied().filter(|a| reg.asset(*a).kind == AssetKind::Pollbook).collect();
     if pollbooks.iter().all(|a| core.status(*a).is_some_and(|s| s.paper_mode)) {
@@ -551,7 +558,11 @@ fn extend_hours(
     jurisdiction: &str,
     hours: u32,
 ) -> Result<(), Rejection> {
-    let j = local_of(reg, me, jurisdiction)?;
+    longer_hours(core, reg, local_of(reg, me, jurisdiction)?, hours)
+}
+
+/// [`Command::ExtendHours`]'s effect on a local jurisdiction its actor is responsible for.
+pub(super) fn longer_hours(core: &mut Core, reg: &Registry, j: ActorIx, hours: u32) -> Result<(), Rejection> {
     let t = core.time(core.now());
     if t < reg.election.polls_open || t.0 > reg.election.polls_close.0 + 6 {
         return Err(Rejection::NotNow { why: "polling hours can be extended only on Election Day".into() });
@@ -574,8 +585,17 @@ fn request_onsite(
     me: ActorIx,
     asset: &str,
 ) -> Result<(), Rejection> {
+    onsite_for(core, cx, reg, owned(reg, me, asset)?)
+}
+
+/// [`Command::RequestOnsite`]'s effect for an asset its actor owns.
+pub(super) fn onsite_for(
+    core: &mut Core,
+    cx: &mut CommandCtx,
+    reg: &Registry,
+    a: AssetIx,
+) -> Result<(), Rejection> {
     let now = core.now();
-    let a = owned(reg, me, asset)?;
     if cx.onsite.queue.contains(&a) || core.status(a).is_some_and(|s| s.onsite_until.is_some_and(|t| t > now))
     {
         return done("an on-site team is already requested or on site");
@@ -605,7 +625,7 @@ fn send_onsite(core: &mut Core, cx: &mut CommandCtx, reg: &Registry, asset: &str
 
 // Sharing an indicator: on a channel, or to a victim.
 
-fn share_indicator(
+pub(super) fn share_indicator(
     core: &mut Core,
     cx: &mut CommandCtx,
     reg: &Registry,
@@ -659,7 +679,7 @@ fn notify_victim(
 // The federal response: investigations, attribution, the EO 13848 steps, sanctions (public
 // statements and attribution are `public_statement` and `attribute` above).
 
-fn open_investigation(
+pub(super) fn open_investigation(
     core: &mut Core,
     cx: &mut CommandCtx,
     me: ActorIx,
