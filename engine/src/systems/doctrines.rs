@@ -31,7 +31,9 @@ use crate::time::Tick;
 /// county reports a campaign to its state once.
 #[derive(Resource, Clone, Default)]
 pub struct Planned {
-    shares: BTreeSet<(ActorIx, CampaignIx, Channel)>,
+    /// Shares planned for each (actor, campaign), one bit per channel, at
+    /// `actor * campaigns + campaign` (campaigns: the registry's number of campaigns).
+    shares: Vec<u16>,
     /// Responses planned for each asset, one bit per response code. Only an asset's owner
     /// plans responses for it, so the asset and the code name a response.
     responses: Vec<u16>,
@@ -39,6 +41,30 @@ pub struct Planned {
 }
 
 impl Planned {
+    /// Marks a share planned unless it already was, or `allowed` (asked only then) refuses it;
+    /// true if it is newly planned.
+    fn plan_share(
+        &mut self,
+        campaigns: usize,
+        actor: ActorIx,
+        campaign: CampaignIx,
+        channel: Channel,
+        allowed: impl FnOnce() -> bool,
+    ) -> bool {
+        const _: () = assert!(Channel::ALL.len() <= 16, "channels need a wider mask");
+        debug_assert!(campaign.ix() < campaigns);
+        let i = actor.ix() * campaigns + campaign.ix();
+        let bit = 1u16 << channel as u32;
+        if self.shares.get(i).is_some_and(|b| b & bit != 0) || !allowed() {
+            return false;
+        }
+        if self.shares.len() <= i {
+            self.shares.resize(i + 1, 0);
+        }
+        self.shares[i] |= bit;
+        true
+    }
+
     /// Whether a response was planned for an asset.
     fn responded(&self, asset: AssetIx, code: u8) -> bool {
         self.responses.get(asset.ix()).is_some_and(|b| b & Self::bit(code) != 0)
@@ -83,10 +109,8 @@ impl Plan<'_> {
         channel: Channel,
         hours: f64,
     ) {
-        if super::commands::check_channel(reg, members, actor, channel).is_err() {
-            return;
-        }
-        if self.planned.shares.insert((actor, campaign, channel)) {
+        let allowed = || super::commands::check_channel(reg, members, actor, channel).is_ok();
+        if self.planned.plan_share(reg.campaigns.len(), actor, campaign, channel, allowed) {
             let t = self.at(hours);
             self.queue.schedule_order(t, Order::Share(actor, ind, channel));
         }
@@ -546,4 +570,34 @@ pub fn apply_order(core: &mut Core, cx: &mut CommandCtx, order: Order) {
     let rejected = result.err().map(|r| r.to_string());
     let actor = Some(order.actor());
     core.emit(Severity::Info, EventKind::Command { issuer: Issuer::Doctrine, summary, actor, rejected });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_share_is_planned_once_and_only_when_allowed() {
+        // Against a set of the shares planned: the same answers, whatever the order.
+        let mut next = crate::rng::xorshift(0x51ab_0c3d_2e4f_6071);
+        let campaigns = 5;
+        let mut planned = Planned::default();
+        let mut set = BTreeSet::new();
+        for _ in 0..5_000 {
+            let r = next();
+            let actor = ActorIx((r % 40) as u32);
+            let campaign = CampaignIx((r >> 8) as u32 % campaigns as u32);
+            let channel = Channel::ALL[(r >> 16) as usize % Channel::ALL.len()];
+            let allowed = (r >> 24) & 3 != 0;
+            let mut asked = false;
+            let new = planned.plan_share(campaigns, actor, campaign, channel, || {
+                asked = true;
+                allowed
+            });
+            let key = (actor, campaign, channel);
+            assert_eq!(asked, !set.contains(&key), "asked only when not yet planned");
+            assert_eq!(new, allowed && set.insert(key));
+        }
+        assert!(set.len() > 100);
+    }
 }
