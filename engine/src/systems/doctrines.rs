@@ -38,6 +38,10 @@ pub struct Planned {
     /// plans responses for it, so the asset and the code name a response.
     responses: Vec<u16>,
     once: BTreeSet<(ActorIx, u32, u8)>,
+    /// For each actor, the asset kinds all of whose assets it owns have a hardening planned:
+    /// one mask for patching, one for enforcing MFA (alerts about only these kinds find
+    /// nothing left to harden).
+    hardened: Vec<[u32; 2]>,
 }
 
 impl Planned {
@@ -79,6 +83,20 @@ impl Planned {
         let new = *bits & Self::bit(code) == 0;
         *bits |= Self::bit(code);
         new
+    }
+
+    /// The kinds of asset an actor has hardened all of (see `hardened`), for patching (0) or
+    /// MFA (1).
+    fn hardened(&self, actor: ActorIx, slot: usize) -> u32 {
+        self.hardened.get(actor.ix()).map_or(0, |m| m[slot])
+    }
+
+    /// Adds kinds to those an actor has hardened all of.
+    fn mark_hardened(&mut self, actor: ActorIx, slot: usize, kinds: u32) {
+        if self.hardened.len() <= actor.ix() {
+            self.hardened.resize(actor.ix() + 1, [0; 2]);
+        }
+        self.hardened[actor.ix()][slot] |= kinds;
     }
 
     fn bit(code: u8) -> u16 {
@@ -362,21 +380,31 @@ fn harden(
         Some(Technique::CredentialStuffing | Technique::Phishing) => 11,
         _ => return,
     };
-    // The kinds targeted, one bit each, tested for each asset.
+    // The kinds targeted, one bit each, tested for each asset; kinds whose every asset has a
+    // hardening planned already (responses are never unplanned) are left out.
     const _: () = assert!(AssetKind::ALL.len() <= 32, "asset kinds need a wider mask");
-    let kinds = targets.kinds.iter().fold(0u32, |m, &k| m | 1 << k as u32);
+    let slot = usize::from(code == 11);
+    let kinds = targets.kinds.iter().fold(0u32, |m, &k| m | 1 << k as u32) & !plan.planned.hardened(a, slot);
+    if kinds == 0 {
+        return;
+    }
+    // Kinds with an asset left unhardened (not weak, or no posture).
+    let mut open = 0u32;
     for &asset in &reg.actor(a).assets {
-        if kinds & (1 << reg.asset(asset).kind as u32) == 0 || plan.planned.responded(asset, code) {
+        let kind = 1 << reg.asset(asset).kind as u32;
+        if kinds & kind == 0 || plan.planned.responded(asset, code) {
             continue;
         }
-        let Some(p) = core.posture(asset) else { continue };
-        let weak = if code == 10 { p.patch_lag_days > 0 } else { !p.mfa };
+        let weak =
+            core.posture(asset).is_some_and(|p| if code == 10 { p.patch_lag_days > 0 } else { !p.mfa });
         if !weak {
+            open |= kind;
             continue;
         }
         let order = if code == 10 { Order::Patch(a, asset) } else { Order::EnforceMfa(a, asset) };
         plan.respond(asset, code, hours, order);
     }
+    plan.planned.mark_hardened(a, slot, kinds & !open);
 }
 
 /// A doctrine's command, naming its actor and what it acts on by index: the same as the
