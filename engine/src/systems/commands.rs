@@ -28,6 +28,8 @@ pub struct CommandQueue {
     /// `pending`, (tick, doctrine rank, sequence); a national run queues thousands, and a
     /// map entry each cost more than the order itself.
     orders: BTreeMap<u32, Vec<(u64, Order)>>,
+    /// Emptied lists of orders, kept for later ticks' orders (fewer allocations).
+    spare: Vec<Vec<(u64, Order)>>,
     next_external: u64,
     next_internal: u64,
     /// Outcomes of external commands not yet collected by the caller.
@@ -66,7 +68,8 @@ impl CommandQueue {
     pub fn schedule_order(&mut self, tick: Tick, order: Order) {
         let seq = self.next_internal;
         self.next_internal += 1;
-        self.orders.entry(tick.0).or_default().push((seq, order));
+        let spare = &mut self.spare;
+        self.orders.entry(tick.0).or_insert_with(|| spare.pop().unwrap_or_default()).push((seq, order));
     }
 
     /// Takes back a queued command (one that can never apply).
@@ -99,6 +102,17 @@ impl CommandQueue {
             Queued::Given(given) if k.1 != u32::MAX => Some((Tick(k.0), &given.0, &given.1)),
             _ => None,
         })
+    }
+
+    /// The orders of the first tick with orders waiting, if it is `tick` or earlier (in
+    /// sequence order). Give the list back with `recycle`.
+    fn take_orders(&mut self, tick: Tick) -> Option<Vec<(u64, Order)>> {
+        self.orders.first_entry().filter(|e| *e.key() <= tick.0).map(|e| e.remove())
+    }
+
+    fn recycle(&mut self, mut list: Vec<(u64, Order)>) {
+        list.clear();
+        self.spare.push(list);
     }
 
     /// Everything due by `tick`, in canonical order, with its (tick, issuer rank, sequence).
@@ -155,44 +169,63 @@ pub fn apply_commands(
     issued: &mut IssuedLog,
 ) {
     let now = core.now();
-    let due = queue.take_due(now);
-    for ((_, _, seq), queued) in due {
-        // The acting actor: known for a doctrine's command, else looked up by its id.
-        let (issuer, command, actor) = match queued {
-            Queued::Given(given) => {
-                let (issuer, command) = *given;
-                let actor = command.actor().and_then(|a| core.reg().actor_by_id.get(a).copied());
-                (issuer, command, actor)
+    if queue.pending.first_key_value().is_none_or(|(k, _)| k.0 > now.0) {
+        // Only doctrines' orders are due: applied from their lists, tick by tick, in sequence.
+        while let Some(mut list) = queue.take_orders(now) {
+            for (seq, order) in list.drain(..) {
+                apply_queued(core, &mut queue.outcomes, cx, issued, seq, Queued::Order(order));
             }
-            // A doctrine's order goes by index, unless its scenario keeps what teams ordered.
-            Queued::Order(order) if !core.reg().tracks_commands => {
-                apply_order(core, cx, order);
-                continue;
-            }
-            Queued::Order(order) => (Issuer::Doctrine, order.command(core.reg()), Some(order.actor())),
-        };
-        let result = apply(core, cx, &issuer, &command, actor);
-        if result.is_ok() && core.reg().tracks_commands {
-            record_issued(core, issued, &issuer, &command, actor);
+            queue.recycle(list);
         }
-        let quiet = issuer == Issuer::Doctrine
-            && result.is_ok()
-            && matches!(command.kind(), CommandKind::ShareIndicator | CommandKind::NotifyVictim);
-        if !quiet {
-            let rejected = result.as_ref().err().map(ToString::to_string);
-            let sev = if rejected.is_some() && issuer != Issuer::Doctrine {
-                Severity::Notice
-            } else {
-                Severity::Info
-            };
-            core.emit(
-                sev,
-                EventKind::Command { issuer: issuer.clone(), summary: command.summary(), actor, rejected },
-            );
+        return;
+    }
+    for ((_, _, seq), queued) in queue.take_due(now) {
+        apply_queued(core, &mut queue.outcomes, cx, issued, seq, queued);
+    }
+}
+
+/// Applies one command or order, logs it and keeps the outcome of an external one.
+fn apply_queued(
+    core: &mut Core,
+    outcomes: &mut Vec<CommandOutcome>,
+    cx: &mut CommandCtx,
+    issued: &mut IssuedLog,
+    seq: u64,
+    queued: Queued,
+) {
+    let now = core.now();
+    // The acting actor: known for a doctrine's command, else looked up by its id.
+    let (issuer, command, actor) = match queued {
+        Queued::Given(given) => {
+            let (issuer, command) = *given;
+            let actor = command.actor().and_then(|a| core.reg().actor_by_id.get(a).copied());
+            (issuer, command, actor)
         }
-        if issuer != Issuer::Doctrine {
-            queue.outcomes.push(CommandOutcome { tick: now, issuer, seq, command, result });
+        // A doctrine's order goes by index, unless its scenario keeps what teams ordered.
+        Queued::Order(order) if !core.reg().tracks_commands => {
+            apply_order(core, cx, order);
+            return;
         }
+        Queued::Order(order) => (Issuer::Doctrine, order.command(core.reg()), Some(order.actor())),
+    };
+    let result = apply(core, cx, &issuer, &command, actor);
+    if result.is_ok() && core.reg().tracks_commands {
+        record_issued(core, issued, &issuer, &command, actor);
+    }
+    let quiet = issuer == Issuer::Doctrine
+        && result.is_ok()
+        && matches!(command.kind(), CommandKind::ShareIndicator | CommandKind::NotifyVictim);
+    if !quiet {
+        let rejected = result.as_ref().err().map(ToString::to_string);
+        let sev =
+            if rejected.is_some() && issuer != Issuer::Doctrine { Severity::Notice } else { Severity::Info };
+        core.emit(
+            sev,
+            EventKind::Command { issuer: issuer.clone(), summary: command.summary(), actor, rejected },
+        );
+    }
+    if issuer != Issuer::Doctrine {
+        outcomes.push(CommandOutcome { tick: now, issuer, seq, command, result });
     }
 }
 
