@@ -38,6 +38,10 @@ pub struct Planned {
     /// plans responses for it, so the asset and the code name a response.
     responses: Vec<u16>,
     once: BTreeSet<(ActorIx, u32, u8)>,
+    /// The tick of each actor's last planned statement of each kind (reassure, debunk): one
+    /// of each kind per actor and tick. Doctrines plan only at the current tick, and time only
+    /// moves on, so the last tick is all there is to compare.
+    spoke: Vec<[Option<u32>; 2]>,
     /// For each actor, the asset kinds all of whose assets it owns have a hardening planned:
     /// one mask for patching, one for enforcing MFA (alerts about only these kinds find
     /// nothing left to harden).
@@ -139,6 +143,20 @@ impl Plan<'_> {
         if self.planned.plan_response(asset, code) {
             let t = self.at(hours);
             self.queue.schedule_order(t, order);
+        }
+    }
+
+    /// Plans a public statement, unless the actor already planned one of its kind this tick.
+    fn statement(&mut self, actor: ActorIx, statement: Statement, hours: f64) {
+        let spoke = &mut self.planned.spoke;
+        if spoke.len() <= actor.ix() {
+            spoke.resize(actor.ix() + 1, [None; 2]);
+        }
+        let last = &mut spoke[actor.ix()][usize::from(statement == Statement::Debunk)];
+        if *last != Some(self.now.0) {
+            *last = Some(self.now.0);
+            let t = self.at(hours);
+            self.queue.schedule_order(t, Order::Statement(actor, statement));
         }
     }
 
@@ -317,7 +335,6 @@ fn on_went_down(core: &Core, reg: &Registry, plan: &mut Plan, w: &WentDown) {
 /// The public saw an incident: state offices debunk disinformation and federal partners
 /// attribute it; otherwise the jurisdiction concerned (and a local's state) reassures.
 fn on_visible(core: &Core, reg: &Registry, eo: &Eo, plan: &mut Plan, v: &Visible) {
-    let now = plan.now;
     if v.disinformation {
         // State offices, the trusted voices, debunk; federal partners attribute publicly.
         for s in &reg.states {
@@ -326,7 +343,7 @@ fn on_visible(core: &Core, reg: &Registry, eo: &Eo, plan: &mut Plan, v: &Visible
                 continue;
             }
             if let Some(h) = reg.actor(a).doctrine.debunk_h {
-                plan.once(now.0, 6, h, Order::Statement(a, Statement::Debunk));
+                plan.statement(a, Statement::Debunk, h);
             }
         }
         if let (Some(c), Some(h)) = (v.campaign, reg.spec.doctrines.federal.public_attribution_h) {
@@ -338,19 +355,13 @@ fn on_visible(core: &Core, reg: &Registry, eo: &Eo, plan: &mut Plan, v: &Visible
         }
     } else if let Some(about) = v.about {
         // The jurisdiction (or, for a local, also its state) reassures the public.
-        let mut speakers = vec![about];
-        if let Some(s) = reg.actor(about).state {
-            let office = reg.states[s.ix()].office;
-            if office != about {
-                speakers.push(office);
-            }
-        }
-        for a in speakers {
+        let office = reg.actor(about).state.map(|s| reg.states[s.ix()].office).filter(|&o| o != about);
+        for a in std::iter::once(about).chain(office) {
             if core.staffed(a) || !matches!(reg.actor(a).kind, ActorKind::Local | ActorKind::StateOffice) {
                 continue;
             }
             if let Some(h) = reg.actor(a).doctrine.statement_h {
-                plan.once(now.0, 8, h, Order::Statement(a, Statement::Reassure));
+                plan.statement(a, Statement::Reassure, h);
             }
         }
     }
