@@ -490,8 +490,8 @@ impl Order {
 
     /// [`Command::summary`] of the command it stands for.
     pub fn summary(self, reg: &Registry) -> String {
-        // Put together by hand for the orders doctrines give by the thousand, rather than
-        // from the command's template.
+        // Put together directly rather than from the command's template: doctrines give
+        // thousands of orders.
         let actor = reg.actor(self.actor()).id.as_str();
         let asset = |x: AssetIx| reg.asset(x).id.as_str();
         match self {
@@ -502,10 +502,12 @@ impl Order {
             Order::RequestOnsite(_, x) => joined(&[actor, ": request a CISA on-site team for ", asset(x)]),
             Order::SwitchToPaper(_) => joined(&[actor, ": switch ", actor, " to paper pollbooks"]),
             Order::Statement(_, st) => joined(&[actor, ": public statement (", st.name(), ")"]),
-            Order::ExtendHours(..)
-            | Order::Share(..)
-            | Order::OpenInvestigation(..)
-            | Order::Attribute(..) => self.command(reg).summary(),
+            Order::ExtendHours(_, hours) => format!("{actor}: extend polling hours in {actor} by {hours}h"),
+            Order::Share(_, ind, channel) => format!("{actor}: share IND-{:04} on {}", ind.0, channel.slug()),
+            Order::OpenInvestigation(_, ind) => format!("{actor}: open an investigation of IND-{:04}", ind.0),
+            Order::Attribute(_, adv) => {
+                joined(&[actor, ": publicly attribute to ", &reg.adversaries[adv.ix()].id])
+            }
         }
     }
 
