@@ -673,3 +673,33 @@ fn a_doctrine_order_is_logged_as_the_command_it_stands_for() {
     assert!(matches!(Order::Patch(ActorIx(0), AssetIx(0)).command(reg), Command::Patch { .. }));
     assert!(matches!(Order::EnforceMfa(ActorIx(0), AssetIx(0)).command(reg), Command::EnforceMfa { .. }));
 }
+
+#[test]
+fn every_doctrine_order_is_summarised_as_its_command() {
+    use crate::model::registry::AdversaryIx;
+    use crate::systems::doctrines::Order;
+    let sim = Sim::new(&small(""), 1);
+    let reg = sim.registry();
+    let mut orders = Vec::new();
+    for (i, asset) in reg.assets.iter().enumerate() {
+        let (a, x) = (asset.owner, AssetIx(i as u32));
+        orders.extend([Order::Isolate(a, x), Order::Restore(a, x), Order::RequestOnsite(a, x)]);
+    }
+    for i in 0..reg.actors.len() {
+        let a = ActorIx(i as u32);
+        orders.extend([Order::SwitchToPaper(a), Order::ExtendHours(a, 2), Order::ExtendHours(a, 6)]);
+        orders.extend([Order::Statement(a, Statement::Reassure), Order::Statement(a, Statement::Debunk)]);
+        orders.extend([
+            Order::OpenInvestigation(a, IndicatorIx(7)),
+            Order::OpenInvestigation(a, IndicatorIx(12345)),
+        ]);
+        orders.extend(Channel::ALL.map(|c| Order::Share(a, IndicatorIx(3), c)));
+        orders.extend((0..reg.adversaries.len()).map(|v| Order::Attribute(a, AdversaryIx(v as u32))));
+    }
+    assert!(orders.len() > 100);
+    for order in orders {
+        let command = order.command(reg);
+        assert_eq!(order.summary(reg), command.summary(), "{order:?}");
+        assert_eq!(command.actor(), Some(reg.actor(order.actor()).id.as_str()));
+    }
+}

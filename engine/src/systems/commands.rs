@@ -28,20 +28,20 @@ pub struct CommandQueue {
     /// `pending`, (tick, doctrine rank, sequence); a national run queues thousands, and a
     /// map entry each cost more than the order itself.
     orders: BTreeMap<u32, Vec<(u64, Order)>>,
+    /// Emptied lists of orders, kept for later ticks' orders (fewer allocations).
+    spare: Vec<Vec<(u64, Order)>>,
     next_external: u64,
     next_internal: u64,
     /// Outcomes of external commands not yet collected by the caller.
     pub outcomes: Vec<CommandOutcome>,
 }
 
-/// What waits in the queue: a command as given, a doctrine's command with its acting actor's
-/// index (so that applying it looks nothing up by id), or a doctrine's order by index. A command
-/// is boxed so that the queue's entries stay small: inserting and taking them moves entries
-/// within the map's nodes, and a national run queues thousands of orders.
+/// What waits in the queue: a command as given, or a doctrine's order by index. A command is
+/// boxed so that the queue's entries stay small: inserting and taking them moves entries within
+/// the map's nodes.
 #[derive(Clone)]
 enum Queued {
     Given(Box<(Issuer, Command)>),
-    Doctrine(Box<(ActorIx, Command)>),
     Order(Order),
 }
 
@@ -64,18 +64,12 @@ impl CommandQueue {
         seq
     }
 
-    /// Queues a doctrine's command, given by `actor` (the actor its id names).
-    pub fn schedule_doctrine(&mut self, tick: Tick, actor: ActorIx, command: Command) {
-        let seq = self.next_internal;
-        self.next_internal += 1;
-        self.pending.insert((tick.0, u32::MAX, seq), Queued::Doctrine(Box::new((actor, command))));
-    }
-
-    /// Queues a doctrine's order, named by index (in sequence with its commands).
+    /// Queues a doctrine's order, named by index.
     pub fn schedule_order(&mut self, tick: Tick, order: Order) {
         let seq = self.next_internal;
         self.next_internal += 1;
-        self.orders.entry(tick.0).or_default().push((seq, order));
+        let spare = &mut self.spare;
+        self.orders.entry(tick.0).or_insert_with(|| spare.pop().unwrap_or_default()).push((seq, order));
     }
 
     /// Takes back a queued command (one that can never apply).
@@ -87,7 +81,7 @@ impl CommandQueue {
             .map(|(k, _)| *k)?;
         match self.pending.remove(&key)? {
             Queued::Given(given) => Some(*given),
-            Queued::Doctrine(_) | Queued::Order(_) => None,
+            Queued::Order(_) => None,
         }
     }
 
@@ -108,6 +102,17 @@ impl CommandQueue {
             Queued::Given(given) if k.1 != u32::MAX => Some((Tick(k.0), &given.0, &given.1)),
             _ => None,
         })
+    }
+
+    /// The orders of the first tick with orders waiting, if it is `tick` or earlier (in
+    /// sequence order). Give the list back with `recycle`.
+    fn take_orders(&mut self, tick: Tick) -> Option<Vec<(u64, Order)>> {
+        self.orders.first_entry().filter(|e| *e.key() <= tick.0).map(|e| e.remove())
+    }
+
+    fn recycle(&mut self, mut list: Vec<(u64, Order)>) {
+        list.clear();
+        self.spare.push(list);
     }
 
     /// Everything due by `tick`, in canonical order, with its (tick, issuer rank, sequence).
@@ -164,48 +169,63 @@ pub fn apply_commands(
     issued: &mut IssuedLog,
 ) {
     let now = core.now();
-    let due = queue.take_due(now);
-    for ((_, _, seq), queued) in due {
-        // The acting actor: known for a doctrine's command, else looked up by its id.
-        let (issuer, command, actor) = match queued {
-            Queued::Given(given) => {
-                let (issuer, command) = *given;
-                let actor = command.actor().and_then(|a| core.reg().actor_by_id.get(a).copied());
-                (issuer, command, actor)
+    if queue.pending.first_key_value().is_none_or(|(k, _)| k.0 > now.0) {
+        // Only doctrines' orders are due: applied from their lists, tick by tick, in sequence.
+        while let Some(mut list) = queue.take_orders(now) {
+            for (seq, order) in list.drain(..) {
+                apply_queued(core, &mut queue.outcomes, cx, issued, seq, Queued::Order(order));
             }
-            Queued::Doctrine(given) => {
-                let (actor, command) = *given;
-                (Issuer::Doctrine, command, Some(actor))
-            }
-            // A doctrine's order goes by index, unless its scenario keeps what teams ordered.
-            Queued::Order(order) if !core.reg().tracks_commands => {
-                apply_order(core, order);
-                continue;
-            }
-            Queued::Order(order) => (Issuer::Doctrine, order.command(core.reg()), Some(order.actor())),
-        };
-        let result = apply(core, cx, &issuer, &command, actor);
-        if result.is_ok() && core.reg().tracks_commands {
-            record_issued(core, issued, &issuer, &command, actor);
+            queue.recycle(list);
         }
-        let quiet = issuer == Issuer::Doctrine
-            && result.is_ok()
-            && matches!(command.kind(), CommandKind::ShareIndicator | CommandKind::NotifyVictim);
-        if !quiet {
-            let rejected = result.as_ref().err().map(ToString::to_string);
-            let sev = if rejected.is_some() && issuer != Issuer::Doctrine {
-                Severity::Notice
-            } else {
-                Severity::Info
-            };
-            core.emit(
-                sev,
-                EventKind::Command { issuer: issuer.clone(), summary: command.summary(), actor, rejected },
-            );
+        return;
+    }
+    for ((_, _, seq), queued) in queue.take_due(now) {
+        apply_queued(core, &mut queue.outcomes, cx, issued, seq, queued);
+    }
+}
+
+/// Applies one command or order, logs it and keeps the outcome of an external one.
+fn apply_queued(
+    core: &mut Core,
+    outcomes: &mut Vec<CommandOutcome>,
+    cx: &mut CommandCtx,
+    issued: &mut IssuedLog,
+    seq: u64,
+    queued: Queued,
+) {
+    let now = core.now();
+    // The acting actor: known for a doctrine's command, else looked up by its id.
+    let (issuer, command, actor) = match queued {
+        Queued::Given(given) => {
+            let (issuer, command) = *given;
+            let actor = command.actor().and_then(|a| core.reg().actor_by_id.get(a).copied());
+            (issuer, command, actor)
         }
-        if issuer != Issuer::Doctrine {
-            queue.outcomes.push(CommandOutcome { tick: now, issuer, seq, command, result });
+        // A doctrine's order goes by index, unless its scenario keeps what teams ordered.
+        Queued::Order(order) if !core.reg().tracks_commands => {
+            apply_order(core, cx, order);
+            return;
         }
+        Queued::Order(order) => (Issuer::Doctrine, order.command(core.reg()), Some(order.actor())),
+    };
+    let result = apply(core, cx, &issuer, &command, actor);
+    if result.is_ok() && core.reg().tracks_commands {
+        record_issued(core, issued, &issuer, &command, actor);
+    }
+    let quiet = issuer == Issuer::Doctrine
+        && result.is_ok()
+        && matches!(command.kind(), CommandKind::ShareIndicator | CommandKind::NotifyVictim);
+    if !quiet {
+        let rejected = result.as_ref().err().map(ToString::to_string);
+        let sev =
+            if rejected.is_some() && issuer != Issuer::Doctrine { Severity::Notice } else { Severity::Info };
+        core.emit(
+            sev,
+            EventKind::Command { issuer: issuer.clone(), summary: command.summary(), actor, rejected },
+        );
+    }
+    if issuer != Issuer::Doctrine {
+        outcomes.push(CommandOutcome { tick: now, issuer, seq, command, result });
     }
 }
 
@@ -461,14 +481,18 @@ fn apply(
 }
 
 /// Nothing to do: the command's effect is already the case.
-fn done(what: &str) -> Result<(), Rejection> {
+pub(super) fn done(what: &str) -> Result<(), Rejection> {
     Err(Rejection::AlreadyDone { what: what.to_string() })
 }
 
 // Measures on an asset its owner takes: patch, MFA, isolation, restore.
 
 fn patch(core: &mut Core, reg: &Registry, me: ActorIx, asset: &str) -> Result<(), Rejection> {
-    let a = owned(reg, me, asset)?;
+    patch_asset(core, owned(reg, me, asset)?)
+}
+
+/// [`Command::Patch`]'s effect on an asset its actor owns.
+pub(super) fn patch_asset(core: &mut Core, a: AssetIx) -> Result<(), Rejection> {
     if core.posture(a).is_some_and(|p| p.patch_lag_days == 0) {
         return done("already fully patched");
     }
@@ -478,7 +502,11 @@ fn patch(core: &mut Core, reg: &Registry, me: ActorIx, asset: &str) -> Result<()
 }
 
 fn enforce_mfa(core: &mut Core, reg: &Registry, me: ActorIx, asset: &str) -> Result<(), Rejection> {
-    let a = owned(reg, me, asset)?;
+    enforce_mfa_on(core, owned(reg, me, asset)?)
+}
+
+/// [`Command::EnforceMfa`]'s effect on an asset its actor owns.
+pub(super) fn enforce_mfa_on(core: &mut Core, a: AssetIx) -> Result<(), Rejection> {
     if core.posture(a).is_some_and(|p| p.mfa) {
         return done("MFA is already enforced");
     }
@@ -488,7 +516,11 @@ fn enforce_mfa(core: &mut Core, reg: &Registry, me: ActorIx, asset: &str) -> Res
 }
 
 fn isolate(core: &mut Core, reg: &Registry, me: ActorIx, asset: &str) -> Result<(), Rejection> {
-    let a = owned(reg, me, asset)?;
+    isolate_asset(core, owned(reg, me, asset)?)
+}
+
+/// [`Command::Isolate`]'s effect on an asset its actor owns.
+pub(super) fn isolate_asset(core: &mut Core, a: AssetIx) -> Result<(), Rejection> {
     if core.status(a).is_some_and(|s| s.down_cause == Some(DownCause::Isolated)) {
         return done("the asset is already isolated");
     }
@@ -498,8 +530,12 @@ fn isolate(core: &mut Core, reg: &Registry, me: ActorIx, asset: &str) -> Result<
 }
 
 fn restore(core: &mut Core, reg: &Registry, me: ActorIx, asset: &str) -> Result<(), Rejection> {
+    restore_asset(core, reg, owned(reg, me, asset)?)
+}
+
+/// [`Command::Restore`]'s effect on an asset its actor owns.
+pub(super) fn restore_asset(core: &mut Core, reg: &Registry, a: AssetIx) -> Result<(), Rejection> {
     let now = core.now();
-    let a = owned(reg, me, asset)?;
     let st = core.status(a);
     if st.as_ref().is_some_and(|s| s.down_cause == Some(DownCause::Restoring)) {
         return done("a restore is already under way");
@@ -529,7 +565,11 @@ fn switch_to_paper(
     me: ActorIx,
     jurisdiction: &str,
 ) -> Result<(), Rejection> {
-    let j = local_of(reg, me, jurisdiction)?;
+    paper_pollbooks(core, reg, local_of(reg, me, jurisdiction)?)
+}
+
+/// [`Command::SwitchToPaper`]'s effect on a local jurisdiction its actor is responsible for.
+pub(super) fn paper_pollbooks(core: &mut Core, reg: &Registry, j: ActorIx) -> Result<(), Rejection> {
     let pollbooks: Vec<AssetIx> =
         reg.actor(j).assets.iter().copied().filter(|a| reg.asset(*a).kind == AssetKind::Pollbook).collect();
     if pollbooks.iter().all(|a| core.status(*a).is_some_and(|s| s.paper_mode)) {
@@ -551,7 +591,11 @@ fn extend_hours(
     jurisdiction: &str,
     hours: u32,
 ) -> Result<(), Rejection> {
-    let j = local_of(reg, me, jurisdiction)?;
+    longer_hours(core, reg, local_of(reg, me, jurisdiction)?, hours)
+}
+
+/// [`Command::ExtendHours`]'s effect on a local jurisdiction its actor is responsible for.
+pub(super) fn longer_hours(core: &mut Core, reg: &Registry, j: ActorIx, hours: u32) -> Result<(), Rejection> {
     let t = core.time(core.now());
     if t < reg.election.polls_open || t.0 > reg.election.polls_close.0 + 6 {
         return Err(Rejection::NotNow { why: "polling hours can be extended only on Election Day".into() });
@@ -574,8 +618,17 @@ fn request_onsite(
     me: ActorIx,
     asset: &str,
 ) -> Result<(), Rejection> {
+    onsite_for(core, cx, reg, owned(reg, me, asset)?)
+}
+
+/// [`Command::RequestOnsite`]'s effect for an asset its actor owns.
+pub(super) fn onsite_for(
+    core: &mut Core,
+    cx: &mut CommandCtx,
+    reg: &Registry,
+    a: AssetIx,
+) -> Result<(), Rejection> {
     let now = core.now();
-    let a = owned(reg, me, asset)?;
     if cx.onsite.queue.contains(&a) || core.status(a).is_some_and(|s| s.onsite_until.is_some_and(|t| t > now))
     {
         return done("an on-site team is already requested or on site");
@@ -605,7 +658,7 @@ fn send_onsite(core: &mut Core, cx: &mut CommandCtx, reg: &Registry, asset: &str
 
 // Sharing an indicator: on a channel, or to a victim.
 
-fn share_indicator(
+pub(super) fn share_indicator(
     core: &mut Core,
     cx: &mut CommandCtx,
     reg: &Registry,
@@ -659,7 +712,7 @@ fn notify_victim(
 // The federal response: investigations, attribution, the EO 13848 steps, sanctions (public
 // statements and attribution are `public_statement` and `attribute` above).
 
-fn open_investigation(
+pub(super) fn open_investigation(
     core: &mut Core,
     cx: &mut CommandCtx,
     me: ActorIx,

@@ -8,15 +8,16 @@
 //! the FBI opens investigations, a victim isolates and restores. A staffed
 //! team's actors are left to their players. Hardening (patch, enforce MFA), most
 //! of what doctrines order in a large run, is queued as an [`Order`] naming actor
-//! and asset by index; it applies and is logged exactly as its command would be.
+//! and asset by index, and so is every other doctrine command; an order applies and
+//! is logged exactly as its command would be.
 
 use std::collections::BTreeSet;
 
 use bevy_ecs::prelude::*;
 
 use super::Core;
-use super::commands::CommandQueue;
-use crate::command::{Command, Rejection, Statement};
+use super::commands::{CommandCtx, CommandQueue};
+use crate::command::{Command, CommandKind, Issuer, Rejection, Statement};
 use crate::events::{EventKind, Severity};
 use crate::model::registry::*;
 use crate::model::*;
@@ -30,14 +31,48 @@ use crate::time::Tick;
 /// county reports a campaign to its state once.
 #[derive(Resource, Clone, Default)]
 pub struct Planned {
-    shares: BTreeSet<(ActorIx, CampaignIx, Channel)>,
+    /// Shares planned for each (actor, campaign), one bit per channel, at
+    /// `actor * campaigns + campaign` (campaigns: the registry's number of campaigns).
+    shares: Vec<u16>,
     /// Responses planned for each asset, one bit per response code. Only an asset's owner
     /// plans responses for it, so the asset and the code name a response.
     responses: Vec<u16>,
     once: BTreeSet<(ActorIx, u32, u8)>,
+    /// The tick of each actor's last planned statement of each kind (reassure, debunk): one
+    /// of each kind per actor and tick. Doctrines plan only at the current tick, and time only
+    /// moves on, so the last tick is all there is to compare.
+    spoke: Vec<[Option<u32>; 2]>,
+    /// For each actor, the asset kinds all of whose assets it owns have a hardening planned:
+    /// one mask for patching, one for enforcing MFA (alerts about only these kinds find
+    /// nothing left to harden).
+    hardened: Vec<[u32; 2]>,
 }
 
 impl Planned {
+    /// Marks a share planned unless it already was, or `allowed` (asked only then) refuses it;
+    /// true if it is newly planned.
+    fn plan_share(
+        &mut self,
+        campaigns: usize,
+        actor: ActorIx,
+        campaign: CampaignIx,
+        channel: Channel,
+        allowed: impl FnOnce() -> bool,
+    ) -> bool {
+        const _: () = assert!(Channel::ALL.len() <= 16, "channels need a wider mask");
+        debug_assert!(campaign.ix() < campaigns);
+        let i = actor.ix() * campaigns + campaign.ix();
+        let bit = 1u16 << channel as u32;
+        if self.shares.get(i).is_some_and(|b| b & bit != 0) || !allowed() {
+            return false;
+        }
+        if self.shares.len() <= i {
+            self.shares.resize(i + 1, 0);
+        }
+        self.shares[i] |= bit;
+        true
+    }
+
     /// Whether a response was planned for an asset.
     fn responded(&self, asset: AssetIx, code: u8) -> bool {
         self.responses.get(asset.ix()).is_some_and(|b| b & Self::bit(code) != 0)
@@ -52,6 +87,20 @@ impl Planned {
         let new = *bits & Self::bit(code) == 0;
         *bits |= Self::bit(code);
         new
+    }
+
+    /// The kinds of asset an actor has hardened all of (see `hardened`), for patching (0) or
+    /// MFA (1).
+    fn hardened(&self, actor: ActorIx, slot: usize) -> u32 {
+        self.hardened.get(actor.ix()).map_or(0, |m| m[slot])
+    }
+
+    /// Adds kinds to those an actor has hardened all of.
+    fn mark_hardened(&mut self, actor: ActorIx, slot: usize, kinds: u32) {
+        if self.hardened.len() <= actor.ix() {
+            self.hardened.resize(actor.ix() + 1, [0; 2]);
+        }
+        self.hardened[actor.ix()][slot] |= kinds;
     }
 
     fn bit(code: u8) -> u16 {
@@ -82,39 +131,39 @@ impl Plan<'_> {
         channel: Channel,
         hours: f64,
     ) {
-        if super::commands::check_channel(reg, members, actor, channel).is_err() {
-            return;
+        let allowed = || super::commands::check_channel(reg, members, actor, channel).is_ok();
+        if self.planned.plan_share(reg.campaigns.len(), actor, campaign, channel, allowed) {
+            let t = self.at(hours);
+            self.queue.schedule_order(t, Order::Share(actor, ind, channel));
         }
-        if !self.planned.shares.insert((actor, campaign, channel)) {
-            return;
-        }
-        let t = self.at(hours);
-        self.queue.schedule_doctrine(
-            t,
-            actor,
-            Command::ShareIndicator { actor: reg.actor(actor).id.clone(), indicator: ind.0, channel },
-        );
     }
 
-    fn order(&mut self, asset: AssetIx, code: u8, hours: f64, order: Order) {
+    /// Plans a response of an asset's owner (the order's actor).
+    fn respond(&mut self, asset: AssetIx, code: u8, hours: f64, order: Order) {
         if self.planned.plan_response(asset, code) {
             let t = self.at(hours);
             self.queue.schedule_order(t, order);
         }
     }
 
-    /// Plans a response of an asset's owner, `actor`.
-    fn respond(&mut self, actor: ActorIx, asset: AssetIx, code: u8, hours: f64, cmd: Command) {
-        if self.planned.plan_response(asset, code) {
+    /// Plans a public statement, unless the actor already planned one of its kind this tick.
+    fn statement(&mut self, actor: ActorIx, statement: Statement, hours: f64) {
+        let spoke = &mut self.planned.spoke;
+        if spoke.len() <= actor.ix() {
+            spoke.resize(actor.ix() + 1, [None; 2]);
+        }
+        let last = &mut spoke[actor.ix()][usize::from(statement == Statement::Debunk)];
+        if *last != Some(self.now.0) {
+            *last = Some(self.now.0);
             let t = self.at(hours);
-            self.queue.schedule_doctrine(t, actor, cmd);
+            self.queue.schedule_order(t, Order::Statement(actor, statement));
         }
     }
 
-    fn once(&mut self, actor: ActorIx, key: u32, code: u8, hours: f64, cmd: Command) {
-        if self.planned.once.insert((actor, key, code)) {
+    fn once(&mut self, key: u32, code: u8, hours: f64, order: Order) {
+        if self.planned.once.insert((order.actor(), key, code)) {
             let t = self.at(hours);
-            self.queue.schedule_doctrine(t, actor, cmd);
+            self.queue.schedule_order(t, order);
         }
     }
 }
@@ -214,8 +263,7 @@ fn on_learned(core: &Core, reg: &Registry, eo: &Eo, plan: &mut Plan, l: &Learned
         (ActorKind::Fbi, _)
             if reg.spec.doctrines.federal.fbi_investigates && !eo.investigations.contains_key(&campaign) =>
         {
-            let cmd = Command::OpenInvestigation { actor: info.id.clone(), indicator: l.indicator.0 };
-            plan.once(a, campaign.0, 1, d.relay_h, cmd);
+            plan.once(campaign.0, 1, d.relay_h, Order::OpenInvestigation(a, l.indicator));
         }
         (ActorKind::StateOffice, Some(_)) => {
             if d.relay {
@@ -249,18 +297,13 @@ fn on_detection(core: &Core, reg: &Registry, plan: &mut Plan, det: &Detection) {
         return;
     }
     let d = &reg.actor(owner).doctrine;
-    let id = || reg.actor(owner).id.clone();
-    let asset_id = reg.asset(asset).id.clone();
     if d.request_onsite {
-        let cmd = Command::RequestOnsite { actor: id(), asset: asset_id.clone() };
-        plan.respond(owner, asset, 1, d.respond_h, cmd);
+        plan.respond(asset, 1, d.respond_h, Order::RequestOnsite(owner, asset));
     }
     if d.restore_on_detect {
-        let cmd = Command::Restore { actor: id(), asset: asset_id };
-        plan.respond(owner, asset, 2, d.respond_h + 1.0, cmd);
+        plan.respond(asset, 2, d.respond_h + 1.0, Order::Restore(owner, asset));
     } else if d.isolate_on_detect {
-        let cmd = Command::Isolate { actor: id(), asset: asset_id };
-        plan.respond(owner, asset, 3, d.respond_h, cmd);
+        plan.respond(asset, 3, d.respond_h, Order::Isolate(owner, asset));
     }
 }
 
@@ -274,21 +317,17 @@ fn on_went_down(core: &Core, reg: &Registry, plan: &mut Plan, w: &WentDown) {
     let info = reg.actor(owner);
     let d = &info.doctrine;
     let kind = reg.asset(w.asset).kind;
-    let id = || info.id.clone();
     if w.cause == DownCause::Attack && d.restore_on_detect && kind != AssetKind::ResultsWebsite {
-        let cmd = Command::Restore { actor: id(), asset: reg.asset(w.asset).id.clone() };
-        plan.respond(owner, w.asset, 2, d.respond_h, cmd);
+        plan.respond(w.asset, 2, d.respond_h, Order::Restore(owner, w.asset));
     }
     if kind == AssetKind::Pollbook && info.kind == ActorKind::Local {
         let t = core.time(plan.now);
         if t >= reg.election.polls_open && t < reg.election.polls_close {
             let paper = core.posture(w.asset).is_some_and(|p| p.paper_fallback);
             if paper {
-                let cmd = Command::SwitchToPaper { actor: id(), jurisdiction: id() };
-                plan.respond(owner, w.asset, 4, 1.0, cmd);
+                plan.respond(w.asset, 4, 1.0, Order::SwitchToPaper(owner));
             }
-            let cmd = Command::ExtendHours { actor: id(), jurisdiction: id(), hours: 2 };
-            plan.respond(owner, w.asset, 5, 2.0, cmd);
+            plan.respond(w.asset, 5, 2.0, Order::ExtendHours(owner, 2));
         }
     }
 }
@@ -296,8 +335,6 @@ fn on_went_down(core: &Core, reg: &Registry, plan: &mut Plan, w: &WentDown) {
 /// The public saw an incident: state offices debunk disinformation and federal partners
 /// attribute it; otherwise the jurisdiction concerned (and a local's state) reassures.
 fn on_visible(core: &Core, reg: &Registry, eo: &Eo, plan: &mut Plan, v: &Visible) {
-    let now = plan.now;
-    let id = |a: ActorIx| reg.actor(a).id.clone();
     if v.disinformation {
         // State offices, the trusted voices, debunk; federal partners attribute publicly.
         for s in &reg.states {
@@ -306,34 +343,25 @@ fn on_visible(core: &Core, reg: &Registry, eo: &Eo, plan: &mut Plan, v: &Visible
                 continue;
             }
             if let Some(h) = reg.actor(a).doctrine.debunk_h {
-                let cmd = Command::PublicStatement { actor: id(a), statement: Statement::Debunk };
-                plan.once(a, now.0, 6, h, cmd);
+                plan.statement(a, Statement::Debunk, h);
             }
         }
         if let (Some(c), Some(h)) = (v.campaign, reg.spec.doctrines.federal.public_attribution_h) {
             let adv = reg.campaign(c).adversary;
             let odni = reg.federal.odni;
             if !core.staffed(odni) && !eo.attributed.contains(&adv) {
-                let adversary = reg.adversaries[adv.ix()].id.clone();
-                plan.once(odni, adv.0, 7, h, Command::Attribute { actor: id(odni), adversary });
+                plan.once(adv.0, 7, h, Order::Attribute(odni, adv));
             }
         }
     } else if let Some(about) = v.about {
         // The jurisdiction (or, for a local, also its state) reassures the public.
-        let mut speakers = vec![about];
-        if let Some(s) = reg.actor(about).state {
-            let office = reg.states[s.ix()].office;
-            if office != about {
-                speakers.push(office);
-            }
-        }
-        for a in speakers {
+        let office = reg.actor(about).state.map(|s| reg.states[s.ix()].office).filter(|&o| o != about);
+        for a in std::iter::once(about).chain(office) {
             if core.staffed(a) || !matches!(reg.actor(a).kind, ActorKind::Local | ActorKind::StateOffice) {
                 continue;
             }
             if let Some(h) = reg.actor(a).doctrine.statement_h {
-                let cmd = Command::PublicStatement { actor: id(a), statement: Statement::Reassure };
-                plan.once(a, now.0, 8, h, cmd);
+                plan.statement(a, Statement::Reassure, h);
             }
         }
     }
@@ -363,122 +391,254 @@ fn harden(
         Some(Technique::CredentialStuffing | Technique::Phishing) => 11,
         _ => return,
     };
-    // The kinds targeted, one bit each, tested for each asset.
+    // The kinds targeted, one bit each, tested for each asset; kinds whose every asset has a
+    // hardening planned already (responses are never unplanned) are left out.
     const _: () = assert!(AssetKind::ALL.len() <= 32, "asset kinds need a wider mask");
-    let kinds = targets.kinds.iter().fold(0u32, |m, &k| m | 1 << k as u32);
+    let slot = usize::from(code == 11);
+    let kinds = targets.kinds.iter().fold(0u32, |m, &k| m | 1 << k as u32) & !plan.planned.hardened(a, slot);
+    if kinds == 0 {
+        return;
+    }
+    // Kinds with an asset left unhardened (not weak, or no posture).
+    let mut open = 0u32;
     for &asset in &reg.actor(a).assets {
-        if kinds & (1 << reg.asset(asset).kind as u32) == 0 || plan.planned.responded(asset, code) {
+        let kind = 1 << reg.asset(asset).kind as u32;
+        if kinds & kind == 0 || plan.planned.responded(asset, code) {
             continue;
         }
-        let Some(p) = core.posture(asset) else { continue };
-        let weak = if code == 10 { p.patch_lag_days > 0 } else { !p.mfa };
+        let weak =
+            core.posture(asset).is_some_and(|p| if code == 10 { p.patch_lag_days > 0 } else { !p.mfa });
         if !weak {
+            open |= kind;
             continue;
         }
         let order = if code == 10 { Order::Patch(a, asset) } else { Order::EnforceMfa(a, asset) };
-        plan.order(asset, code, hours, order);
+        plan.respond(asset, code, hours, order);
     }
+    plan.planned.mark_hardened(a, slot, kinds & !open);
 }
 
-/// A doctrine's hardening order, naming its actor and asset by index: the same as
-/// [`Command::Patch`] or [`Command::EnforceMfa`] given by that actor, without looking
-/// anything up by id when it applies.
+/// A doctrine's command, naming its actor and what it acts on by index: the same as the
+/// [`Command`] of the same name given by that actor, without looking anything up by id when
+/// it applies, and without its text unless it is logged.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Order {
     /// [`Command::Patch`].
     Patch(ActorIx, AssetIx),
     /// [`Command::EnforceMfa`].
     EnforceMfa(ActorIx, AssetIx),
+    /// [`Command::Isolate`].
+    Isolate(ActorIx, AssetIx),
+    /// [`Command::Restore`].
+    Restore(ActorIx, AssetIx),
+    /// [`Command::RequestOnsite`].
+    RequestOnsite(ActorIx, AssetIx),
+    /// [`Command::SwitchToPaper`] of the actor's own jurisdiction.
+    SwitchToPaper(ActorIx),
+    /// [`Command::ExtendHours`] in the actor's own jurisdiction, by so many hours.
+    ExtendHours(ActorIx, u32),
+    /// [`Command::ShareIndicator`].
+    Share(ActorIx, IndicatorIx, Channel),
+    /// [`Command::PublicStatement`].
+    Statement(ActorIx, Statement),
+    /// [`Command::OpenInvestigation`].
+    OpenInvestigation(ActorIx, IndicatorIx),
+    /// [`Command::Attribute`].
+    Attribute(ActorIx, AdversaryIx),
 }
 
 impl Order {
     /// The command it stands for.
     pub fn command(self, reg: &Registry) -> Command {
+        let actor = reg.actor(self.actor()).id.clone();
+        let asset = |x: AssetIx| reg.asset(x).id.clone();
         match self {
-            Order::Patch(a, x) => {
-                Command::Patch { actor: reg.actor(a).id.clone(), asset: reg.asset(x).id.clone() }
+            Order::Patch(_, x) => Command::Patch { actor, asset: asset(x) },
+            Order::EnforceMfa(_, x) => Command::EnforceMfa { actor, asset: asset(x) },
+            Order::Isolate(_, x) => Command::Isolate { actor, asset: asset(x) },
+            Order::Restore(_, x) => Command::Restore { actor, asset: asset(x) },
+            Order::RequestOnsite(_, x) => Command::RequestOnsite { actor, asset: asset(x) },
+            Order::SwitchToPaper(_) => Command::SwitchToPaper { jurisdiction: actor.clone(), actor },
+            Order::ExtendHours(_, hours) => {
+                Command::ExtendHours { jurisdiction: actor.clone(), actor, hours }
             }
-            Order::EnforceMfa(a, x) => {
-                Command::EnforceMfa { actor: reg.actor(a).id.clone(), asset: reg.asset(x).id.clone() }
+            Order::Share(_, ind, channel) => Command::ShareIndicator { actor, indicator: ind.0, channel },
+            Order::Statement(_, statement) => Command::PublicStatement { actor, statement },
+            Order::OpenInvestigation(_, ind) => Command::OpenInvestigation { actor, indicator: ind.0 },
+            Order::Attribute(_, adv) => {
+                Command::Attribute { actor, adversary: reg.adversaries[adv.ix()].id.clone() }
             }
+        }
+    }
+
+    /// The kind of the command it stands for.
+    fn kind(self) -> CommandKind {
+        match self {
+            Order::Patch(..) => CommandKind::Patch,
+            Order::EnforceMfa(..) => CommandKind::EnforceMfa,
+            Order::Isolate(..) => CommandKind::Isolate,
+            Order::Restore(..) => CommandKind::Restore,
+            Order::RequestOnsite(..) => CommandKind::RequestOnsite,
+            Order::SwitchToPaper(..) => CommandKind::SwitchToPaper,
+            Order::ExtendHours(..) => CommandKind::ExtendHours,
+            Order::Share(..) => CommandKind::ShareIndicator,
+            Order::Statement(..) => CommandKind::PublicStatement,
+            Order::OpenInvestigation(..) => CommandKind::OpenInvestigation,
+            Order::Attribute(..) => CommandKind::Attribute,
         }
     }
 
     /// [`Command::summary`] of the command it stands for.
     pub fn summary(self, reg: &Registry) -> String {
-        // Put together by hand rather than by `format!`: a national run logs thousands.
-        let (a, x, verb) = match self {
-            Order::Patch(a, x) => (a, x, ": patch "),
-            Order::EnforceMfa(a, x) => (a, x, ": enforce MFA on "),
-        };
-        let (actor, asset) = (&reg.actor(a).id, &reg.asset(x).id);
-        let mut out = String::with_capacity(actor.len() + verb.len() + asset.len());
-        out.push_str(actor);
-        out.push_str(verb);
-        out.push_str(asset);
-        out
+        // Put together directly rather than from the command's template: doctrines give
+        // thousands of orders.
+        let actor = reg.actor(self.actor()).id.as_str();
+        let asset = |x: AssetIx| reg.asset(x).id.as_str();
+        match self {
+            Order::Patch(_, x) => joined(&[actor, ": patch ", asset(x)]),
+            Order::EnforceMfa(_, x) => joined(&[actor, ": enforce MFA on ", asset(x)]),
+            Order::Isolate(_, x) => joined(&[actor, ": isolate ", asset(x)]),
+            Order::Restore(_, x) => joined(&[actor, ": restore ", asset(x), " from backup"]),
+            Order::RequestOnsite(_, x) => joined(&[actor, ": request a CISA on-site team for ", asset(x)]),
+            Order::SwitchToPaper(_) => joined(&[actor, ": switch ", actor, " to paper pollbooks"]),
+            Order::Statement(_, st) => joined(&[actor, ": public statement (", st.name(), ")"]),
+            Order::ExtendHours(_, hours) => format!("{actor}: extend polling hours in {actor} by {hours}h"),
+            Order::Share(_, ind, channel) => format!("{actor}: share IND-{:04} on {}", ind.0, channel.slug()),
+            Order::OpenInvestigation(_, ind) => format!("{actor}: open an investigation of IND-{:04}", ind.0),
+            Order::Attribute(_, adv) => {
+                joined(&[actor, ": publicly attribute to ", &reg.adversaries[adv.ix()].id])
+            }
+        }
     }
 
     /// The actor it is given by.
-    pub(super) fn actor(self) -> ActorIx {
+    pub fn actor(self) -> ActorIx {
         match self {
-            Order::Patch(a, _) | Order::EnforceMfa(a, _) => a,
+            Order::Patch(a, _)
+            | Order::EnforceMfa(a, _)
+            | Order::Isolate(a, _)
+            | Order::Restore(a, _)
+            | Order::RequestOnsite(a, _)
+            | Order::SwitchToPaper(a)
+            | Order::ExtendHours(a, _)
+            | Order::Share(a, ..)
+            | Order::Statement(a, _)
+            | Order::OpenInvestigation(a, _)
+            | Order::Attribute(a, _) => a,
         }
     }
 
     /// Applies it as a doctrine's command: the same checks, in the same order, and the same
     /// effect as applying the command it stands for.
-    fn apply(self, core: &mut Core) -> Result<(), Rejection> {
+    fn apply(self, core: &mut Core, cx: &mut CommandCtx) -> Result<(), Rejection> {
+        use super::commands as c;
         let reg = core.reg.0.clone();
         let a = self.actor();
         if core.now() > reg.clock.last_tick() {
             return Err(Rejection::Ended);
         }
-        if !crate::command::CommandKind::Patch.allowed_kinds().contains(&reg.actor(a).kind) {
-            // Not an actor that hardens (doctrines order it only of those that do): refused
+        if !self.kind().allowed_kinds().contains(&reg.actor(a).kind) {
+            // Not an actor that gives it (doctrines order it only of those that do): refused
             // as the command would be.
-            let issuer = crate::command::Issuer::Doctrine;
-            crate::command::check_actor(&reg, &issuer, &self.command(&reg))?;
+            crate::command::check_actor(&reg, &Issuer::Doctrine, &self.command(&reg))?;
         }
         if core.staffed(a) {
             return Err(Rejection::NowStaffed { actor: reg.actor(a).id.clone() });
         }
-        let (Order::Patch(_, x) | Order::EnforceMfa(_, x)) = self;
-        if reg.asset(x).owner != a {
-            return Err(Rejection::NotOwner {
-                actor: reg.actor(a).id.clone(),
-                asset: reg.asset(x).id.clone(),
-            });
-        }
-        let done = |what: &str| Err(Rejection::AlreadyDone { what: what.to_string() });
+        let reg = &*reg;
         match self {
-            Order::Patch(..) => {
-                if core.posture(x).is_some_and(|p| p.patch_lag_days == 0) {
-                    return done("already fully patched");
-                }
-                core.with_posture(x, |p| p.patch_lag_days = 0);
-                core.record.digest.mix(&[0x51, u64::from(x.0)]);
+            Order::Patch(_, x) => c::patch_asset(core, owned(reg, a, x)?),
+            Order::EnforceMfa(_, x) => c::enforce_mfa_on(core, owned(reg, a, x)?),
+            Order::Isolate(_, x) => c::isolate_asset(core, owned(reg, a, x)?),
+            Order::Restore(_, x) => c::restore_asset(core, reg, owned(reg, a, x)?),
+            Order::RequestOnsite(_, x) => c::onsite_for(core, cx, reg, owned(reg, a, x)?),
+            Order::SwitchToPaper(_) => c::paper_pollbooks(core, reg, own_jurisdiction(reg, a)?),
+            Order::ExtendHours(_, hours) => c::longer_hours(core, reg, own_jurisdiction(reg, a)?, hours),
+            Order::Share(_, ind, channel) => c::share_indicator(core, cx, reg, a, ind.0, channel),
+            Order::Statement(_, statement) => {
+                c::public_statement(core, a, statement);
+                Ok(())
             }
-            Order::EnforceMfa(..) => {
-                if core.posture(x).is_some_and(|p| p.mfa) {
-                    return done("MFA is already enforced");
+            Order::OpenInvestigation(_, ind) => c::open_investigation(core, cx, a, ind.0),
+            Order::Attribute(_, adv) => {
+                if c::attribute(core, cx.eo, a, adv) {
+                    Ok(())
+                } else {
+                    c::done("already attributed")
                 }
-                core.with_posture(x, |p| p.mfa = true);
-                core.record.digest.mix(&[0x52, u64::from(x.0)]);
             }
         }
-        Ok(())
     }
 }
 
-/// Applies a doctrine's order and logs it as the command it stands for would be logged.
-pub fn apply_order(core: &mut Core, order: Order) {
-    let result = order.apply(core);
+/// The parts, one after the other, in a string of just their length.
+fn joined(parts: &[&str]) -> String {
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for p in parts {
+        out.push_str(p);
+    }
+    out
+}
+
+/// The asset, if `actor` owns it; refused as a command naming it by id would be.
+fn owned(reg: &Registry, actor: ActorIx, asset: AssetIx) -> Result<AssetIx, Rejection> {
+    if reg.asset(asset).owner != actor {
+        return Err(Rejection::NotOwner {
+            actor: reg.actor(actor).id.clone(),
+            asset: reg.asset(asset).id.clone(),
+        });
+    }
+    Ok(asset)
+}
+
+/// The actor's own jurisdiction, if it is a local one; refused as a command naming it by id
+/// would be.
+fn own_jurisdiction(reg: &Registry, actor: ActorIx) -> Result<ActorIx, Rejection> {
+    if reg.actor(actor).kind != ActorKind::Local {
+        return Err(Rejection::UnknownJurisdiction { jurisdiction: reg.actor(actor).id.clone() });
+    }
+    Ok(actor)
+}
+
+/// Applies a doctrine's order and logs it as the command it stands for would be logged (a
+/// share it carries out is not logged: its delivery is).
+pub fn apply_order(core: &mut Core, cx: &mut CommandCtx, order: Order) {
+    let result = order.apply(core, cx);
+    if result.is_ok() && matches!(order, Order::Share(..)) {
+        return;
+    }
     let summary = order.summary(core.reg());
     let rejected = result.err().map(|r| r.to_string());
     let actor = Some(order.actor());
-    core.emit(
-        Severity::Info,
-        EventKind::Command { issuer: crate::command::Issuer::Doctrine, summary, actor, rejected },
-    );
+    core.emit(Severity::Info, EventKind::Command { issuer: Issuer::Doctrine, summary, actor, rejected });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_share_is_planned_once_and_only_when_allowed() {
+        // Against a set of the shares planned: the same answers, whatever the order.
+        let mut next = crate::rng::xorshift(0x51ab_0c3d_2e4f_6071);
+        let campaigns = 5;
+        let mut planned = Planned::default();
+        let mut set = BTreeSet::new();
+        for _ in 0..5_000 {
+            let r = next();
+            let actor = ActorIx((r % 40) as u32);
+            let campaign = CampaignIx((r >> 8) as u32 % campaigns as u32);
+            let channel = Channel::ALL[(r >> 16) as usize % Channel::ALL.len()];
+            let allowed = (r >> 24) & 3 != 0;
+            let mut asked = false;
+            let new = planned.plan_share(campaigns, actor, campaign, channel, || {
+                asked = true;
+                allowed
+            });
+            let key = (actor, campaign, channel);
+            assert_eq!(asked, !set.contains(&key), "asked only when not yet planned");
+            assert_eq!(new, allowed && set.insert(key));
+        }
+        assert!(set.len() > 100);
+    }
 }
