@@ -17,9 +17,9 @@
 use std::path::Path;
 
 use super::BatchError;
-use super::files::{Manifest, RunRow, write_atomic};
+use super::files::{Manifest, PointSummary, RunRow, write_atomic};
 use super::inference;
-use super::stats::resample_blocks;
+use super::stats::{Rider, resample_blocks};
 use super::sweep;
 
 /// One row of differences.csv.
@@ -91,8 +91,15 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<(), BatchError> {
     write_atomic(path, bytes).map_err(BatchError::write(path))
 }
 
-/// Writes differences.csv and survival.csv (a batch of one point has no differences file).
-pub fn write(dir: &Path, m: &Manifest, metrics: &[String], rows: &[RunRow]) -> Result<(), BatchError> {
+/// Writes differences.csv and survival.csv (a batch of one point has no differences file);
+/// survival.csv's rows are the summary's ([`PointSummary::survival`]).
+pub fn write(
+    dir: &Path,
+    m: &Manifest,
+    metrics: &[String],
+    rows: &[RunRow],
+    sums: &[PointSummary],
+) -> Result<(), BatchError> {
     let params: Vec<Vec<String>> =
         (0..m.points).map(|p| m.point_values(p).iter().map(sweep::show).collect()).collect();
     let paths = m.sweeps.iter().map(|s| s.path.clone());
@@ -128,7 +135,7 @@ pub fn write(dir: &Path, m: &Manifest, metrics: &[String], rows: &[RunRow]) -> R
         ["metric", "runs", "reached", "censored", "km_median", "ci95_low", "ci95_high"].map(str::to_string),
     );
     let mut records = vec![head];
-    for s in survival(m, metrics, rows) {
+    for s in sums.iter().flat_map(|s| &s.survival) {
         let mut r = vec![s.point.to_string()];
         r.extend(params[s.point as usize].iter().cloned());
         r.extend([s.metric.clone(), s.runs.to_string(), s.reached.to_string(), s.censored.to_string()]);
@@ -163,57 +170,125 @@ pub struct Survival {
 
 /// The Kaplan-Meier median over a point's runs of each censored dwell metric, the points
 /// in parallel on the current rayon pool. A point's intervals share the resamples of its
-/// runs ([`km_bootstrap`]), so the result does not depend on the number of threads.
+/// runs ([`km_bootstrap`]), so the result does not depend on the number of threads. The
+/// summary makes the same rows from its own resamples ([`Censored::rider`]), which are these.
 pub fn survival(m: &Manifest, metrics: &[String], rows: &[RunRow]) -> Vec<Survival> {
     use rayon::prelude::*;
-    let Some(jc) = metrics.iter().position(|n| n == "dwell_censored") else { return Vec::new() };
-    let columns: Vec<(&str, usize)> = CENSORED_METRICS
-        .iter()
-        .filter_map(|&name| metrics.iter().position(|n| n == name).map(|j| (name, j)))
-        .collect();
-    let width = columns.len();
+    let Some(censored) = Censored::of(metrics) else { return Vec::new() };
     let points = by_point(m, rows);
     let per_point: Vec<Vec<Survival>> = points
         .par_iter()
         .enumerate()
-        .map(|(p, here)| {
-            // The point's runs × censored metrics, row-major. A run without a value but with
-            // censored compromises did not reach the percentile before it ended; one with
-            // neither had no compromise at all and is no observation.
-            let cells: Vec<Option<(f64, bool)>> = here
-                .iter()
-                .flatten()
-                .flat_map(|r| {
-                    columns.iter().map(|&(_, j)| match (r.values[j], r.values[jc]) {
-                        (Some(v), _) => Some((v, true)),
-                        (None, Some(c)) if c > 0.0 => Some((f64::INFINITY, false)),
-                        _ => None,
-                    })
-                })
-                .collect();
-            let intervals = km_bootstrap(&cells, width, 0.5);
-            columns
-                .iter()
-                .zip(intervals)
-                .enumerate()
-                .map(|(g, (&(name, _), ci95))| {
-                    let obs: Vec<(f64, bool)> =
-                        cells.iter().skip(g).step_by(width).flatten().copied().collect();
-                    let reached = obs.iter().filter(|o| o.1).count();
-                    Survival {
-                        point: p as u32,
-                        metric: name.to_string(),
-                        runs: obs.len(),
-                        reached,
-                        censored: obs.len() - reached,
-                        median: inference::km_quantile(&inference::kaplan_meier(&obs), 0.5),
-                        ci95: ci95.filter(|_| obs.len() >= 2),
-                    }
-                })
-                .collect()
-        })
+        .map(|(p, here)| censored.point(p as u32, here.iter().flatten().copied()))
         .collect();
     per_point.into_iter().flatten().collect()
+}
+
+/// Where survival.csv's columns are among a batch's metrics.
+pub struct Censored {
+    /// The index of `dwell_censored`.
+    jc: usize,
+    /// Each of [`CENSORED_METRICS`] there is, with its index.
+    columns: Vec<(&'static str, usize)>,
+}
+
+impl Censored {
+    /// The censored metrics among `metrics`; none when there are none, or no `dwell_censored`.
+    pub fn of(metrics: &[String]) -> Option<Censored> {
+        let jc = metrics.iter().position(|n| n == "dwell_censored")?;
+        let columns: Vec<(&str, usize)> = CENSORED_METRICS
+            .iter()
+            .filter_map(|&name| metrics.iter().position(|n| n == name).map(|j| (name, j)))
+            .collect();
+        (!columns.is_empty()).then_some(Censored { jc, columns })
+    }
+
+    /// A point's runs (in run order) × censored metrics, row-major. A run without a value but
+    /// with censored compromises did not reach the percentile before it ended; one with
+    /// neither had no compromise at all and is no observation.
+    fn cells<'a>(&self, runs: impl Iterator<Item = &'a RunRow>) -> Vec<Option<(f64, bool)>> {
+        runs.flat_map(|r| {
+            self.columns.iter().map(|&(_, j)| match (r.values[j], r.values[self.jc]) {
+                (Some(v), _) => Some((v, true)),
+                (None, Some(c)) if c > 0.0 => Some((f64::INFINITY, false)),
+                _ => None,
+            })
+        })
+        .collect()
+    }
+
+    /// The rows of survival.csv at point `p` from its runs (in run order), with intervals
+    /// from resamples of their own ([`km_bootstrap`]).
+    pub fn point<'a>(&self, p: u32, runs: impl Iterator<Item = &'a RunRow>) -> Vec<Survival> {
+        let cells = self.cells(runs);
+        let intervals = km_bootstrap(&cells, self.columns.len(), 0.5);
+        self.rows(p, &cells, intervals)
+    }
+
+    /// The rows of survival.csv at point `p` from its observations and their intervals.
+    fn rows(
+        &self,
+        p: u32,
+        cells: &[Option<(f64, bool)>],
+        intervals: Vec<Option<(Option<f64>, Option<f64>)>>,
+    ) -> Vec<Survival> {
+        let width = self.columns.len();
+        self.columns
+            .iter()
+            .zip(intervals)
+            .enumerate()
+            .map(|(g, (&(name, _), ci95))| {
+                let obs: Vec<(f64, bool)> = cells.iter().skip(g).step_by(width).flatten().copied().collect();
+                let reached = obs.iter().filter(|o| o.1).count();
+                Survival {
+                    point: p,
+                    metric: name.to_string(),
+                    runs: obs.len(),
+                    reached,
+                    censored: obs.len() - reached,
+                    median: inference::km_quantile(&inference::kaplan_meier(&obs), 0.5),
+                    ci95: ci95.filter(|_| obs.len() >= 2),
+                }
+            })
+            .collect()
+    }
+
+    /// The Kaplan-Meier bootstrap of a point's runs (all of them, in run order) as a rider
+    /// of the summary's ([`super::stats::Stats::of_runs_with`]): the summary's resamples of
+    /// the same runs are the ones [`survival`] draws, so [`KmRider::finish`] gives the rows
+    /// it gives.
+    pub fn rider<'a>(&self, runs: impl Iterator<Item = &'a RunRow>) -> KmRider<'_> {
+        let cells = self.cells(runs);
+        let table = KmTable::new(&cells, self.columns.len());
+        KmRider { censored: self, cells, table }
+    }
+}
+
+/// A point's Kaplan-Meier bootstrap taking the summary's resamples ([`Censored::rider`]).
+pub struct KmRider<'a> {
+    censored: &'a Censored,
+    cells: Vec<Option<(f64, bool)>>,
+    table: KmTable,
+}
+
+impl Rider for KmRider<'_> {
+    type Block = KmBlock;
+
+    fn start(&self) -> KmBlock {
+        self.table.start()
+    }
+
+    fn each(&self, block: &mut KmBlock, picked: &[u32]) {
+        self.table.resample(picked, 0.5, block);
+    }
+}
+
+impl KmRider<'_> {
+    /// The rows of survival.csv at point `p` from the blocks of the resamples.
+    pub fn finish(self, p: u32, blocks: &[KmBlock]) -> Vec<Survival> {
+        let intervals = km_intervals(blocks, self.censored.columns.len());
+        self.censored.rows(p, &self.cells, intervals)
+    }
 }
 
 /// 95% percentile-bootstrap intervals of the Kaplan-Meier `q` quantile of censored columns
@@ -238,11 +313,13 @@ pub fn km_bootstrap(
     q: f64,
 ) -> Vec<Option<(Option<f64>, Option<f64>)>> {
     let table = KmTable::new(obs, width);
-    let blocks = resample_blocks(
-        table.runs,
-        || KmBlock { counters: vec![0; table.counters], estimates: vec![Vec::new(); width] },
-        |block, picked| table.resample(picked, q, block),
-    );
+    let blocks =
+        resample_blocks(table.runs, || table.start(), |block, picked| table.resample(picked, q, block));
+    km_intervals(&blocks, width)
+}
+
+/// The intervals of [`km_bootstrap`] from its blocks' estimates, one per column.
+fn km_intervals(blocks: &[KmBlock], width: usize) -> Vec<Option<(Option<f64>, Option<f64>)>> {
     (0..width)
         .map(|g| {
             let mut estimates: Vec<f64> =
@@ -278,7 +355,7 @@ struct KmTable {
 }
 
 /// One block's scratch counters and its estimates, one list per column.
-struct KmBlock {
+pub struct KmBlock {
     counters: Vec<u32>,
     estimates: Vec<Vec<f64>>,
 }
@@ -308,6 +385,11 @@ impl KmTable {
             }
         }
         KmTable { runs, slots, columns, counters: first }
+    }
+
+    /// A block's state before its first resample.
+    fn start(&self) -> KmBlock {
+        KmBlock { counters: vec![0; self.counters], estimates: vec![Vec::new(); self.columns.len()] }
     }
 
     /// Adds each column's Kaplan-Meier `q` quantile in one resample (`picked`: how often
@@ -421,6 +503,38 @@ mod tests {
         assert_eq!(hi, None, "many resamples never reach half");
         // Deterministic.
         assert_eq!(survival(&m, &metrics, &rows)[0], *s);
+    }
+
+    #[test]
+    fn the_summary_s_survival_rows_are_the_ones_survival_makes_alone() {
+        let m = manifest(2, 40);
+        let metrics: Vec<String> =
+            ["intrusions_attempted", "dwell_time_h_p50", "dwell_time_h_p90", "dwell_censored"]
+                .map(String::from)
+                .into();
+        let mut s = ttx_engine::rng::Streams::new(3).stream(&["rows"]);
+        let mut rows = Vec::new();
+        for point in 0..2 {
+            for run in 0..40 {
+                let censored = if s.chance(0.3) { 1.0 + (4.0 * s.uniform()).floor() } else { 0.0 };
+                let hours =
+                    |s: &mut ttx_engine::rng::Stream| (!s.chance(0.2)).then(|| (60.0 * s.uniform()).floor());
+                let (p50, p90) = (hours(&mut s), hours(&mut s));
+                rows.push(row(point, run, vec![Some(f64::from(run % 7)), p50, p90, Some(censored)]));
+            }
+        }
+        let shared = |rows: &[RunRow]| -> Vec<Survival> {
+            crate::batch::files::summarise(&m, &metrics, rows).into_iter().flat_map(|s| s.survival).collect()
+        };
+        let alone = survival(&m, &metrics, &rows);
+        assert_eq!(alone.len(), 4);
+        assert!(alone.iter().all(|s| s.ci95.is_some()));
+        assert_eq!(shared(&rows), alone);
+        // A run beyond the batch's runs is in the summary but not in survival.csv: that
+        // point's rows are made from resamples of their own, and are the same.
+        let mut more = rows.clone();
+        more.insert(80, row(1, 40, vec![Some(1.0), Some(5.0), Some(9.0), Some(0.0)]));
+        assert_eq!(shared(&more), alone);
     }
 
     #[test]

@@ -317,8 +317,40 @@ pub fn read_manifest(dir: &Path) -> Result<Manifest, BatchError> {
 }
 
 fn cell(x: Option<f64>) -> String {
-    // Rust's shortest round-trip form: parsing the cell gives back the same number exactly.
-    x.map(|v| format!("{v}")).unwrap_or_default()
+    let mut s = String::new();
+    push_cell(&mut s, x);
+    s
+}
+
+/// Appends a cell's text to `out`: nothing for no value, else Rust's shortest round-trip
+/// form (parsing the cell gives back the same number exactly). A whole number below 2^53
+/// in size is written by [`push_whole`], which gives the same digits more cheaply.
+fn push_cell(out: &mut String, x: Option<f64>) {
+    let Some(v) = x else { return };
+    if v.fract() == 0.0 && v.abs() < 9_007_199_254_740_992.0 && !(v == 0.0 && v.is_sign_negative()) {
+        if v < 0.0 {
+            out.push('-');
+        }
+        push_whole(out, v.abs() as u64);
+    } else {
+        use std::fmt::Write;
+        let _ = write!(out, "{v}");
+    }
+}
+
+/// Appends the decimal digits of `n` to `out`.
+fn push_whole(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(digits[at..].iter().map(|&d| char::from(d)));
 }
 
 /// The header of runs.csv.
@@ -329,12 +361,28 @@ pub fn runs_header(m: &Manifest, metrics: &[String]) -> Vec<String> {
     h
 }
 
-fn row_record(m: &Manifest, row: &RunRow, params: &[String]) -> Vec<String> {
-    let _ = m;
-    let mut r = vec![row.point.to_string(), row.run.to_string(), row.seed.to_string()];
-    r.extend(params.iter().cloned());
-    r.extend(row.values.iter().map(|v| cell(*v)));
-    r
+/// Writes one row of runs.csv (`params`: its point's parameters, as the header orders
+/// them) field by field, formatting its numbers in `scratch`.
+fn write_row<W: std::io::Write>(
+    w: &mut csv::Writer<W>,
+    row: &RunRow,
+    params: &[String],
+    scratch: &mut String,
+) -> csv::Result<()> {
+    for n in [u64::from(row.point), u64::from(row.run), row.seed] {
+        scratch.clear();
+        push_whole(scratch, n);
+        w.write_field(scratch.as_bytes())?;
+    }
+    for p in params {
+        w.write_field(p)?;
+    }
+    for v in &row.values {
+        scratch.clear();
+        push_cell(scratch, *v);
+        w.write_field(scratch.as_bytes())?;
+    }
+    w.write_record(None::<&[u8]>)
 }
 
 fn point_params(m: &Manifest) -> Vec<Vec<String>> {
@@ -345,9 +393,10 @@ fn point_params(m: &Manifest) -> Vec<Vec<String>> {
 /// stopped batch keeps every run it finished.
 pub struct RunsAppender {
     writer: csv::Writer<File>,
-    manifest: Manifest,
     params: Vec<Vec<String>>,
     path: std::path::PathBuf,
+    /// Where a row's numbers are formatted.
+    scratch: String,
 }
 
 impl RunsAppender {
@@ -362,8 +411,9 @@ impl RunsAppender {
         let params = point_params(m);
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record(runs_header(m, metrics)).map_err(BatchError::write_csv(&path))?;
+        let mut scratch = String::new();
         for r in done {
-            w.write_record(row_record(m, r, &params[r.point as usize]))
+            write_row(&mut w, r, &params[r.point as usize], &mut scratch)
                 .map_err(BatchError::write_csv(&path))?;
         }
         let bytes = w.into_inner().map_err(BatchError::flush_csv(&path))?;
@@ -372,13 +422,13 @@ impl RunsAppender {
             .append(true)
             .open(&path)
             .map_err(|source| BatchError::Open { path: path.clone(), source })?;
-        Ok(RunsAppender { writer: csv::Writer::from_writer(file), manifest: m.clone(), params, path })
+        Ok(RunsAppender { writer: csv::Writer::from_writer(file), params, path, scratch: String::new() })
     }
 
     /// Appends one finished run.
     pub fn append(&mut self, row: &RunRow) -> Result<(), BatchError> {
-        let rec = row_record(&self.manifest, row, &self.params[row.point as usize]);
-        self.writer.write_record(rec).map_err(BatchError::write_csv(&self.path))?;
+        write_row(&mut self.writer, row, &self.params[row.point as usize], &mut self.scratch)
+            .map_err(BatchError::write_csv(&self.path))?;
         self.writer.flush().map_err(BatchError::write(&self.path))
     }
 }
@@ -473,12 +523,16 @@ pub struct PointSummary {
     pub params: Vec<Value>,
     /// One entry per metric, in metric order.
     pub metrics: Vec<(String, Stats)>,
+    /// The point's rows of survival.csv ([`super::effects::survival`]), made from the
+    /// resamples of its runs that the summary's intervals take.
+    pub survival: Vec<super::effects::Survival>,
 }
 
 /// Summarises sorted rows point by point, the points in parallel on the current rayon
 /// pool. A point's bootstrap intervals share one set of resamples of its runs, drawn in a
 /// fixed number of blocks with streams of their own ([`super::stats::bootstrap_runs`]), so the
-/// result does not depend on the number of threads.
+/// result does not depend on the number of threads; survival.csv's Kaplan-Meier intervals
+/// of the point take the same resamples ([`super::effects::Censored::rider`]).
 pub fn summarise(m: &Manifest, metrics: &[String], rows: &[RunRow]) -> Vec<PointSummary> {
     use rayon::prelude::*;
     let mut spans = Vec::with_capacity(m.points as usize);
@@ -488,19 +542,35 @@ pub fn summarise(m: &Manifest, metrics: &[String], rows: &[RunRow]) -> Vec<Point
         spans.push((p, start..end));
         start = end;
     }
+    let censored = super::effects::Censored::of(metrics);
     spans
         .into_par_iter()
         .map(|(p, span)| {
+            let here = &rows[span];
             // The point's runs × metrics, row-major.
-            let cells: Vec<Option<f64>> = rows[span]
+            let cells: Vec<Option<f64>> = here
                 .iter()
                 .flat_map(|r| (0..metrics.len()).map(|j| r.values.get(j).copied().flatten()))
                 .collect();
-            let stats = Stats::of_runs(metrics, &cells);
+            // survival.csv's observations are the point's runs of the batch (run < runs), in
+            // run order: when those are all of them, their resamples are the summary's.
+            let (stats, survival) = match &censored {
+                Some(c) if here.iter().all(|r| r.run < m.runs) => {
+                    let rider = c.rider(here.iter());
+                    let (stats, blocks) = Stats::of_runs_with(metrics, &cells, &rider);
+                    (stats, rider.finish(p, &blocks))
+                }
+                Some(c) => {
+                    let of_batch = here.iter().filter(|r| r.run < m.runs);
+                    (Stats::of_runs(metrics, &cells), c.point(p, of_batch))
+                }
+                None => (Stats::of_runs(metrics, &cells), Vec::new()),
+            };
             PointSummary {
                 point: p,
                 params: m.point_values(p),
                 metrics: metrics.iter().cloned().zip(stats).collect(),
+                survival,
             }
         })
         .collect()
@@ -631,8 +701,10 @@ pub fn write_runs(dir: &Path, m: &Manifest, metrics: &[String], rows: &[RunRow])
     let params = point_params(m);
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(runs_header(m, metrics)).map_err(BatchError::write_csv(&path))?;
+    let mut scratch = String::new();
     for r in rows {
-        w.write_record(row_record(m, r, &params[r.point as usize])).map_err(BatchError::write_csv(&path))?;
+        write_row(&mut w, r, &params[r.point as usize], &mut scratch)
+            .map_err(BatchError::write_csv(&path))?;
     }
     let bytes = w.into_inner().map_err(BatchError::flush_csv(&path))?;
     write_atomic(&path, &bytes).map_err(BatchError::write(&path))
@@ -706,6 +778,23 @@ mod tests {
         for bad in ["8/8", "1/0", "x/2", "1-2", "", "-1/2", "1/"] {
             assert!(Shard::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn cells_are_rust_s_own_form_of_the_number() {
+        let mut stream = ttx_engine::rng::Streams::new(7).stream(&["cells"]);
+        let mut values = vec![0.0, -0.0, 1.0, -1.0, 12.0, -7.0, 1e15, 9_007_199_254_740_991.0, 2f64.powi(53)];
+        values.extend([1e21, -1e21, 0.5, -2.5, 1e-7, f64::NAN, f64::INFINITY, f64::NEG_INFINITY, f64::MAX]);
+        for _ in 0..10_000 {
+            let bits = stream.next_u64();
+            let x = f64::from_bits(bits);
+            let scale = 10f64.powi((bits % 19) as i32);
+            values.extend([x, (x.fract() * scale).round(), -((bits % 100_000) as f64)]);
+        }
+        for v in values {
+            assert_eq!(cell(Some(v)), format!("{v}"), "{:x}", v.to_bits());
+        }
+        assert_eq!(cell(None), "");
     }
 
     #[test]

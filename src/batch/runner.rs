@@ -369,7 +369,7 @@ pub(super) fn finish(
         sums = pool.install(|| files::summarise(m, metrics, rows));
         pool.install(|| files::write_summary_csv(dir, m, &sums))?;
         files::write_summary_json(dir, m, &sums)?;
-        pool.install(|| effects::write(dir, m, metrics, rows))?;
+        pool.install(|| effects::write(dir, m, metrics, rows, &sums))?;
         if !plots.is_empty() && m.design.is_some() {
             eprintln!(
                 "ttx batch: --plots: a design's points are not a grid to chart; `ttx sensitivity {}` draws its indices",

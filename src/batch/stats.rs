@@ -96,6 +96,17 @@ impl Stats {
     /// other one the percentile bootstrap of [`bootstrap_runs`], whose resamples of the runs
     /// are shared by all the metrics.
     pub fn of_runs<S: AsRef<str>>(metrics: &[S], cells: &[Option<f64>]) -> Vec<Stats> {
+        Stats::of_runs_with(metrics, cells, &()).0
+    }
+
+    /// [`Stats::of_runs`], handing the same resamples of the runs to `rider` as well (another
+    /// bootstrap over the same runs, such as survival.csv's): its blocks come back in block
+    /// order, as [`resample_blocks`] gives them. The statistics are the same with any rider.
+    pub fn of_runs_with<S: AsRef<str>, R: Rider>(
+        metrics: &[S],
+        cells: &[Option<f64>],
+        rider: &R,
+    ) -> (Vec<Stats>, Vec<R::Block>) {
         let width = metrics.len();
         let runs = cells.len().checked_div(width).unwrap_or(0);
         let mut out = Vec::with_capacity(width);
@@ -114,12 +125,34 @@ impl Stats {
             }
             out.push(s);
         }
-        let intervals = bootstrap_runs(&cells[..runs * width], width, &resampled);
+        let (intervals, blocks) = bootstrap_runs_with(&cells[..runs * width], width, &resampled, rider);
         for (j, ci95) in resampled.into_iter().zip(intervals) {
             out[j].ci95 = ci95;
         }
-        out
+        (out, blocks)
     }
+}
+
+/// Another bootstrap that takes the resamples of [`Stats::of_runs_with`] as they are drawn,
+/// block by block (see [`resample_blocks`]).
+pub trait Rider: Sync {
+    /// One block's state.
+    type Block: Send;
+    /// Whether there is anything to resample for (the summary draws no resamples when
+    /// neither it nor its rider needs them).
+    const RIDES: bool = true;
+    /// A block's state before its first resample.
+    fn start(&self) -> Self::Block;
+    /// Takes one resample (`picked`: how often each run was picked).
+    fn each(&self, block: &mut Self::Block, picked: &[u32]);
+}
+
+/// No rider.
+impl Rider for () {
+    type Block = ();
+    const RIDES: bool = false;
+    fn start(&self) {}
+    fn each(&self, (): &mut (), _: &[u32]) {}
 }
 
 /// Whether a metric is 1 (yes) or 0 (no) in every run that has it (its unit in the metric table).
@@ -173,17 +206,37 @@ pub fn bootstrap(values: &[f64]) -> Option<(f64, f64)> {
 /// run order and each column's arithmetic is its own, so a column's interval depends only
 /// on its own cells and the number of runs: never on the other columns or the thread count.
 pub fn bootstrap_runs(cells: &[Option<f64>], width: usize, cols: &[usize]) -> Vec<Option<(f64, f64)>> {
+    bootstrap_runs_with(cells, width, cols, &()).0
+}
+
+/// A 95% interval, where there is one.
+type Interval = Option<(f64, f64)>;
+
+/// [`bootstrap_runs`], handing the same resamples to `rider` as well.
+fn bootstrap_runs_with<R: Rider>(
+    cells: &[Option<f64>],
+    width: usize,
+    cols: &[usize],
+    rider: &R,
+) -> (Vec<Interval>, Vec<R::Block>) {
     let runs = cells.len().checked_div(width).unwrap_or(0);
-    if cols.is_empty() {
-        return Vec::new();
+    if cols.is_empty() && !R::RIDES {
+        return (Vec::new(), Vec::new());
     }
     let cell = |r: usize, j: usize| cells.get(r * width + j).copied().flatten();
     let table = Table::new(runs, cols, &cell);
-    // Each block's means, one list per column.
-    let blocks = resample_blocks(runs, || Means::new(&table), |m, picked| table.resample(picked, m));
-    (0..cols.len())
+    // Each block's means, one list per column, and the rider's block.
+    let blocks = resample_blocks(
+        runs,
+        || (Means::new(&table), rider.start()),
+        |(m, block), picked| {
+            table.resample(picked, m);
+            rider.each(block, picked);
+        },
+    );
+    let intervals = (0..cols.len())
         .map(|g| {
-            let mut means: Vec<f64> = blocks.iter().flat_map(|b| b.lists[g].iter().copied()).collect();
+            let mut means: Vec<f64> = blocks.iter().flat_map(|b| b.0.lists[g].iter().copied()).collect();
             if means.is_empty() {
                 return None;
             }
@@ -194,7 +247,8 @@ pub fn bootstrap_runs(cells: &[Option<f64>], width: usize, cols: &[usize]) -> Ve
             let hi = percentile_unsorted(&mut means, 0.975).max(min).min(max);
             finite(lo).zip(finite(hi))
         })
-        .collect()
+        .collect();
+    (intervals, blocks.into_iter().map(|b| b.1).collect())
 }
 
 /// The resamples of a bootstrap over `runs` runs, block by block: each of the
@@ -238,18 +292,23 @@ pub fn resample_blocks<S: Send>(
         .collect()
 }
 
-/// The values a bootstrap resamples, laid out so that a picked run's values are adjacent.
+/// Columns a [`Table`] adds up at a time: the columns are padded with zeros to a multiple of it.
+const LANES: usize = 8;
+
+/// The values a bootstrap resamples, laid out so that a group of [`LANES`] columns of a
+/// picked run is adjacent.
 struct Table {
     /// Runs (rows).
     runs: usize,
     /// Columns.
     width: usize,
-    /// Row-major values, 0 where a run has no value.
-    values: Vec<f64>,
+    /// Groups of [`LANES`] columns, then runs: `values[g * runs + r]` holds the columns
+    /// `g * LANES..` of run `r`, 0 where the run has no value and in the padding.
+    values: Vec<[f64; LANES]>,
     /// The columns with a run that has no value, in column order.
     gaps: Vec<usize>,
     /// Row-major, one cell per column of `gaps`: 1 where the run has a value, else 0.
-    defined: Vec<f64>,
+    defined: Vec<u32>,
 }
 
 /// One block's means of a [`Table`]'s columns, and the sums it adds them up in.
@@ -257,18 +316,21 @@ struct Means {
     /// One list per column (a resample that picked no run with a value of a column gives
     /// it no mean).
     lists: Vec<Vec<f64>>,
-    /// Per column, the weighted sum of the resample.
+    /// The picked runs of a resample in run order, each with how often it was picked.
+    picked: Vec<(usize, f64)>,
+    /// Per column and padding cell, the weighted sum of the resample.
     sums: Vec<f64>,
     /// Per column of `gaps`, the picked runs that have a value.
-    counts: Vec<f64>,
+    counts: Vec<u32>,
 }
 
 impl Means {
     fn new(table: &Table) -> Means {
         Means {
             lists: vec![Vec::with_capacity(PER_BLOCK); table.width],
-            sums: vec![0.0; table.width],
-            counts: vec![0.0; table.gaps.len()],
+            picked: Vec::with_capacity(table.runs),
+            sums: vec![0.0; table.width.next_multiple_of(LANES)],
+            counts: vec![0; table.gaps.len()],
         }
     }
 }
@@ -278,38 +340,50 @@ impl Table {
         let width = cols.len();
         let gaps: Vec<usize> =
             (0..width).filter(|&g| (0..runs).any(|r| cell(r, cols[g]).is_none())).collect();
-        let mut values = Vec::with_capacity(runs * width);
+        let mut values = Vec::with_capacity(runs * width.div_ceil(LANES));
+        for group in cols.chunks(LANES) {
+            values.extend((0..runs).map(|r| {
+                let mut x = [0.0; LANES];
+                for (x, &j) in x.iter_mut().zip(group) {
+                    *x = cell(r, j).unwrap_or(0.0);
+                }
+                x
+            }));
+        }
         let mut defined = Vec::with_capacity(runs * gaps.len());
         for r in 0..runs {
-            values.extend(cols.iter().map(|&j| cell(r, j).unwrap_or(0.0)));
-            defined.extend(gaps.iter().map(|&g| if cell(r, cols[g]).is_some() { 1.0 } else { 0.0 }));
+            defined.extend(gaps.iter().map(|&g| u32::from(cell(r, cols[g]).is_some())));
         }
         Table { runs, width, values, gaps, defined }
     }
 
     /// Adds the means of one resample (`picked`: how often each run was picked) to `m`.
+    /// A column's sum adds `times × value` over the picked runs in run order; [`LANES`]
+    /// columns are added up together, each with arithmetic of its own (the sums one column
+    /// at a time would give).
     fn resample(&self, picked: &[u32], m: &mut Means) {
-        let (width, holes) = (self.width, self.gaps.len());
-        m.sums.fill(0.0);
-        m.counts.fill(0.0);
+        let holes = self.gaps.len();
+        m.counts.fill(0);
+        m.picked.clear();
         for (r, &times) in picked.iter().enumerate() {
             if times == 0 {
                 continue;
             }
-            let w = f64::from(times);
-            for (s, x) in m.sums.iter_mut().zip(&self.values[r * width..(r + 1) * width]) {
-                *s += w * x;
-            }
+            m.picked.push((r, f64::from(times)));
             for (c, d) in m.counts.iter_mut().zip(&self.defined[r * holes..(r + 1) * holes]) {
-                *c += w * d;
+                *c += times * d;
             }
+        }
+        let (sums, _) = m.sums.as_chunks_mut::<LANES>();
+        for (sum, group) in sums.iter_mut().zip(self.values.chunks_exact(self.runs.max(1))) {
+            *sum = weighted_sum(&m.picked, group);
         }
         let all = self.runs as f64;
         let mut hole = 0;
         for (g, (s, list)) in m.sums.iter().zip(&mut m.lists).enumerate() {
             let n = if self.gaps.get(hole) == Some(&g) {
                 hole += 1;
-                m.counts[hole - 1]
+                f64::from(m.counts[hole - 1])
             } else {
                 all
             };
@@ -318,6 +392,19 @@ impl Table {
             }
         }
     }
+}
+
+/// Per column of a group, the sum of `w × value` over `picked` (run, w) in order, kept in
+/// registers while the runs are added.
+fn weighted_sum(picked: &[(usize, f64)], group: &[[f64; LANES]]) -> [f64; LANES] {
+    let mut sum = [0.0; LANES];
+    for &(r, w) in picked {
+        let x = &group[r];
+        for k in 0..LANES {
+            sum[k] += w * x[k];
+        }
+    }
+    sum
 }
 
 /// An index in `0..n` from 32 random bits (Lemire's multiply-shift: a bias below n / 2^32).
